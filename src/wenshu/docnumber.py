@@ -1,0 +1,60 @@
+"""发文字号: 机关代字〔年份〕序号号 (GB/T 9704 §7.2.3)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# The year may come in any bracket a keyboard offers; only 〔〕 is correct.
+_LOOSE = re.compile(
+    r"^\s*(?P<code>[^\s〔〕\[\]()（）【】［］]+?)\s*"
+    r"(?P<open>[〔\[(（【［])\s*(?P<year>\d{4})\s*(?P<close>[〕\])）】］])\s*"
+    r"(?P<first>第)?\s*(?P<serial>\d+)\s*号\s*$"
+)
+
+
+@dataclass(frozen=True)
+class DocNumber:
+    """A parsed 发文字号."""
+
+    code: str
+    year: int
+    serial: int
+
+    def __str__(self) -> str:
+        return format_doc_number(self.code, self.year, self.serial)
+
+
+def format_doc_number(code: str, year: int, serial: int) -> str:
+    """Write a 发文字号 the standard's way: 〔〕 around the year, no leading zeros, no 第."""
+    return f"{code}〔{year}〕{serial}号"
+
+
+class DocNumberError(ValueError):
+    """A 发文字号 that is wrong; ``suggestion`` holds the corrected form when there is one."""
+
+    def __init__(self, message: str, suggestion: str | None = None):
+        super().__init__(message)
+        self.suggestion = suggestion
+
+
+def parse_doc_number(text: str) -> DocNumber:
+    """Parse a 发文字号, rejecting wrong brackets, leading zeros and 第 with a correction."""
+    m = _LOOSE.match(text)
+    if not m:
+        raise DocNumberError("发文字号应写作“机关代字〔年份〕序号号”，如 国知办函运字〔2023〕582号")
+    number = DocNumber(m["code"], int(m["year"]), int(m["serial"]))
+    if number.serial == 0:
+        raise DocNumberError("发文字号的序号不能为 0")
+    problems = []
+    if m["open"] != "〔" or m["close"] != "〕":
+        problems.append(f"年份应括以六角括号〔〕，不用 {m['open']}{m['close']}")
+    if m["serial"].startswith("0"):
+        problems.append("序号不编虚位（不加前导 0）")
+    if m["first"]:
+        problems.append("序号前不加“第”")
+    if str(number) != text:
+        if not problems:
+            problems.append("多余的空格")
+        raise DocNumberError("；".join(problems), suggestion=str(number))
+    return number

@@ -1,0 +1,229 @@
+"""Read a YAML spec safely, keeping the line and column of every key and value.
+
+Only plain YAML data is accepted: no Python or custom tags (nothing is ever executed),
+a size limit on the file, a depth limit on nesting, and a limit on how large anchors and
+aliases may expand, so an alias bomb is refused before it is expanded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import Problem, WenshuError
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_EXPANDED_NODES = 200_000
+
+Path_ = tuple[str | int, ...]
+_STD = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+
+
+@dataclass
+class Spec:
+    """A loaded spec: plain Python data plus where each value stood in the file."""
+
+    path: Path
+    data: Any
+    value_pos: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    key_pos: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        """The file name as messages show it."""
+        return str(self.path)
+
+    def position(self, path: Path_, *, key: bool = False) -> tuple[int, int] | None:
+        """Line and column (1-based) of the value at ``path``, or its nearest ancestor."""
+        table = self.key_pos if key else self.value_pos
+        p = tuple(path)
+        while p:
+            if p in table:
+                return table[p]
+            if key and p in self.value_pos:
+                return self.value_pos[p]
+            p = p[:-1]
+        return self.value_pos.get((), (1, 1))
+
+    def problem(self, path: Path_, message: str, *, key: bool = False) -> Problem:
+        """A :class:`Problem` located at ``path`` in this spec."""
+        line, col = self.position(path, key=key) or (None, None)
+        return Problem(self.name, message, line, col, field_name(path) or None)
+
+
+def field_name(path: Path_) -> str:
+    """``('body', 3, 'heading')`` → ``body[4].heading`` (1-based list positions)."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part + 1}]"
+        else:
+            out += ("." if out else "") + part
+    return out
+
+
+def _tag(node: Node) -> str:
+    return node.tag.value if hasattr(node.tag, "value") else str(node.tag)
+
+
+def _mark(node: Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+class _Builder:
+    def __init__(self, spec: Spec, yaml: YAML):
+        self.spec = spec
+        self.constructor = yaml.constructor
+        self.sizes: dict[int, int] = {}
+
+    def expanded_size(self, root: Node) -> int:
+        """Nodes after expanding every alias, memoised so a bomb costs linear time."""
+        order: list[Node] = []
+        stack = [root]
+        seen: set[int] = set()
+        while stack:
+            node = stack.pop()
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            order.append(node)
+            stack.extend(self._children(node))
+        for node in reversed(order):
+            self.sizes[id(node)] = 1 + sum(self.sizes.get(id(c), 1) for c in self._children(node))
+        return self.sizes[id(root)]
+
+    @staticmethod
+    def _children(node: Node) -> list[Node]:
+        if isinstance(node, MappingNode):
+            return [n for pair in node.value for n in pair]
+        if isinstance(node, SequenceNode):
+            return list(node.value)
+        return []
+
+    def build(self, node: Node, path: Path_, depth: int) -> Any:
+        if depth > MAX_DEPTH:
+            raise WenshuError(self.spec.problem(path, f"嵌套层级超过 {MAX_DEPTH} 层"))
+        self.spec.value_pos[path] = _mark(node)
+        tag = _tag(node)
+        if isinstance(node, MappingNode):
+            if tag != _STD + "map":
+                raise WenshuError(self._bad_tag(node, path, tag))
+            out: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                if _tag(key_node) == _STD + "merge":
+                    line, col = _mark(key_node)
+                    raise WenshuError(Problem(self.spec.name, "不支持合并键 <<，请直接写出各字段", line, col))
+                if not isinstance(key_node, ScalarNode) or _tag(key_node) not in _SCALAR_TAGS:
+                    line, col = _mark(key_node)
+                    raise WenshuError(Problem(self.spec.name, "键必须是简单的文字", line, col))
+                key = str(self.constructor.construct_object(key_node))
+                if key in out:
+                    line, col = _mark(key_node)
+                    raise WenshuError(
+                        Problem(self.spec.name, f"键“{key}”重复出现", line, col, field_name(path + (key,)))
+                    )
+                self.spec.key_pos[path + (key,)] = _mark(key_node)
+                out[key] = self.build(value_node, path + (key,), depth + 1)
+            return out
+        if isinstance(node, SequenceNode):
+            if tag != _STD + "seq":
+                raise WenshuError(self._bad_tag(node, path, tag))
+            return [self.build(child, path + (i,), depth + 1) for i, child in enumerate(node.value)]
+        if tag not in _SCALAR_TAGS:
+            raise WenshuError(self._bad_tag(node, path, tag))
+        value = self.constructor.construct_object(node)
+        if isinstance(value, dt.datetime):
+            value = value.date() if value.time() == dt.time() else value
+        return value
+
+    def _bad_tag(self, node: Node, path: Path_, tag: str) -> Problem:
+        return self.spec.problem(path, f"不允许的 YAML 标签 {tag}（只接受普通数据，不执行任何代码）")
+
+
+def read_text(path: Path) -> str:
+    """Read a spec file as UTF-8 text, refusing huge, binary or wrongly encoded files."""
+    name = str(path)
+    try:
+        if path.is_dir():
+            raise WenshuError(Problem(name, "是文件夹，不是 YAML 文件"))
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise WenshuError(
+                Problem(name, f"文件过大（{size / 1048576:.1f} MB），规格文件不能超过 {MAX_FILE_BYTES // 1048576} MB")
+            )
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise WenshuError(Problem(name, "文件不存在")) from None
+    except PermissionError:
+        raise WenshuError(Problem(name, "没有读取权限")) from None
+    except OSError as exc:
+        raise WenshuError(Problem(name, f"无法读取：{exc.strerror}")) from None
+    if b"\x00" in raw:
+        raise WenshuError(Problem(name, "是二进制文件，不是 YAML 文本"))
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise WenshuError(Problem(name, "不是 UTF-8 编码的文本，请以 UTF-8 保存", line)) from None
+    return text
+
+
+def load_spec(path: str | Path) -> Spec:
+    """Load one YAML spec into a :class:`Spec`, or raise :class:`WenshuError`."""
+    path = Path(path)
+    text = read_text(path)
+    spec = Spec(path, None)
+    if not text.strip():
+        raise WenshuError(Problem(spec.name, "文件是空的"))
+    yaml = YAML(typ="safe", pure=True)
+    try:
+        node = yaml.compose(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        raise WenshuError(Problem(spec.name, f"YAML 语法错误：{_yaml_problem(exc)}", line, col)) from None
+    except YAMLError as exc:
+        raise WenshuError(Problem(spec.name, f"YAML 无法读取：{_first_line(exc)}")) from None
+    except RecursionError:
+        raise WenshuError(Problem(spec.name, f"嵌套层级过深（超过 {MAX_DEPTH} 层）")) from None
+    if node is None:
+        raise WenshuError(Problem(spec.name, "文件是空的"))
+    builder = _Builder(spec, yaml)
+    if builder.expanded_size(node) > MAX_EXPANDED_NODES:
+        raise WenshuError(Problem(spec.name, "锚点和别名展开后过大（疑似“别名炸弹”），已拒绝"))
+    spec.data = builder.build(node, (), 0)
+    if not isinstance(spec.data, dict):
+        what = "列表" if isinstance(spec.data, list) else "单个值"
+        raise WenshuError(Problem(spec.name, f"顶层应是“字段: 值”的映射，而不是{what}", 1, 1))
+    return spec
+
+
+def _yaml_problem(exc: MarkedYAMLError) -> str:
+    problem = exc.problem or exc.context or "无法解析"
+    return _TRANSLATIONS.get(problem.split(",")[0], problem)
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+_TRANSLATIONS = {
+    "mapping values are not allowed here": "此处不能出现“键: 值”（缩进或冒号有误；值中含冒号时请加引号）",
+    "expected ',' or ']'": "列表缺少逗号或右方括号 ]",
+    "expected ',' or '}'": "映射缺少逗号或右花括号 }",
+    "found character '\\t' that cannot start any token": "不能用制表符缩进，请用空格",
+    "could not find expected ':'": "缺少冒号“:”",
+    "found undefined alias": "引用了未定义的别名",
+    "found unexpected end of stream": "文件意外结束（引号或括号未闭合）",
+    "did not find expected key": "缩进不一致，找不到预期的键",
+    "did not find expected '-' indicator": "列表项缩进不一致",
+    "found unknown escape character": "双引号中的反斜杠转义无效",
+}

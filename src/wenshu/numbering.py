@@ -1,0 +1,45 @@
+"""Heading ordinals by depth (GB/T 9704 §7.3.3): 一、 → （一） → 1. → （1）."""
+
+from __future__ import annotations
+
+_DIGITS = "零一二三四五六七八九"
+
+#: The four ordinal forms, one per heading depth, as users name them in ``numbering:``.
+FORMS = ("一、", "（一）", "1.", "（1）")
+MAX_DEPTH = len(FORMS)
+
+
+def chinese_number(n: int) -> str:
+    """Write 1–99 in Chinese numerals: 十一, 二十, 二十一 (never 一〇)."""
+    if not 1 <= n <= 99:
+        raise ValueError(f"序号超出范围（1–99）：{n}")
+    tens, ones = divmod(n, 10)
+    if tens == 0:
+        return _DIGITS[ones]
+    head = "十" if tens == 1 else _DIGITS[tens] + "十"
+    return head + (_DIGITS[ones] if ones else "")
+
+
+def ordinal(n: int, form: str) -> str:
+    """The ordinal for the n-th item written in ``form`` (one of :data:`FORMS`)."""
+    if form == "一、":
+        return chinese_number(n) + "、"
+    if form == "（一）":
+        return "（" + chinese_number(n) + "）"
+    if form == "1.":
+        return f"{n}."
+    if form == "（1）":
+        return f"（{n}）"
+    raise ValueError(f"未知的序号形式：{form}")
+
+
+def form_for_depth(depth: int) -> str:
+    """The ordinal form for heading depth 1–4."""
+    if not 1 <= depth <= MAX_DEPTH:
+        raise ValueError(f"标题层级只能是 1–{MAX_DEPTH}：{depth}")
+    return FORMS[depth - 1]
+
+
+def attachment_label(n: int, total: int) -> str:
+    """The label at the top of an attachment page: 附件 alone, or 附件N of several."""
+    return "附件" if total == 1 else f"附件{n}"

@@ -1,0 +1,294 @@
+"""Validate a loaded spec: Cerberus schema, value formats, block structure, domain rules.
+
+Every problem is collected (not just the first) and reported in Chinese with the file,
+line, column and field it concerns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import unicodedata
+from typing import Any
+
+import cerberus
+from cerberus import errors as cerr
+from cerberus.schema import SchemaRegistry
+
+from . import rules
+from .dates import DateError, parse_date
+from .docnumber import DocNumberError, parse_doc_number
+from .errors import Problem, WenshuError
+from .kinds import Kind, all_kinds, definitions
+from .load import Path_, Spec, field_name
+from .numbering import MAX_DEPTH
+
+PLACEHOLDER = "【待补】"
+
+_TYPE_NAMES = {
+    "string": "文字",
+    "integer": "整数",
+    "float": "小数",
+    "number": "数字",
+    "boolean": "true 或 false",
+    "list": "列表",
+    "dict": "“字段: 值”映射",
+    "date": "日期",
+    "cn_date": "日期（如 2023-07-18）",
+    "doc_number": "发文字号文字",
+}
+
+
+class SpecValidator(cerberus.Validator):
+    """Cerberus with wenshu's value types and cross-field rules."""
+
+    types_mapping = cerberus.Validator.types_mapping.copy()
+    types_mapping["doc_number"] = cerberus.TypeDefinition("doc_number", (str,), ())
+    types_mapping["cn_date"] = cerberus.TypeDefinition("cn_date", (str, dt.date), ())
+
+    def _validate_not_before(self, other: str, field: str, value: Any) -> None:
+        """{'type': 'string'}"""
+        try:
+            mine, theirs = parse_date(value), parse_date(self.root_document.get(other))
+        except DateError:
+            return  # the malformed date is reported by its own check
+        if mine < theirs:
+            self._error(field, f"不得早于 {other}（{theirs.year}年{theirs.month}月{theirs.day}日）")
+
+
+def _registry() -> SchemaRegistry:
+    registry = SchemaRegistry()
+    for name, schema in definitions().items():
+        registry.add(name, schema)
+    return registry
+
+
+def _resolve(schema: Any) -> dict[str, Any]:
+    return definitions()[schema] if isinstance(schema, str) else schema
+
+
+def kind_of(spec: Spec) -> Kind:
+    """The :class:`Kind` a spec names in ``kind:``, or a located error."""
+    kinds = all_kinds()
+    name = spec.data.get("kind")
+    if name is None:
+        raise WenshuError(Problem(spec.name, f"缺少 kind 字段（可选：{'、'.join(kinds)}）", 1, 1, "kind"))
+    if not isinstance(name, str) or name not in kinds:
+        hint = _did_you_mean(str(name), kinds)
+        raise WenshuError(
+            spec.problem(("kind",), f"未知文种“{name}”{hint}；可选：{'、'.join(kinds)}（wenshu list 查看）")
+        )
+    return kinds[name]
+
+
+def validate(spec: Spec) -> tuple[Kind, dict[str, Any]]:
+    """Validate ``spec``; return its kind and the normalised document, or raise."""
+    kind = kind_of(spec)
+    validator = SpecValidator(kind.schema, schema_registry=_registry())
+    ok = validator.validate(spec.data)
+    problems = [] if ok else list(_cerberus_problems(spec, kind, validator))
+    document = validator.document if ok else spec.data
+    problems += _value_problems(spec, kind.schema, document, ())
+    if not problems:
+        problems += _block_problems(spec, document)
+        for check, arg in kind.checks:
+            problems += rules.run(check, arg, spec, document)
+    if problems:
+        raise WenshuError(sorted(problems, key=lambda p: (p.line or 0, p.column or 0)))
+    return kind, document
+
+
+def placeholders(spec: Spec) -> list[Problem]:
+    """Every value still holding the skeleton placeholder 【待补】."""
+    found = []
+    for path, value in _strings(spec.data, ()):
+        if PLACEHOLDER in value:
+            found.append(spec.problem(path, f"尚未填写（{PLACEHOLDER}）"))
+    return found
+
+
+def _strings(value: Any, path: Path_):
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _strings(v, path + (k,))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _strings(v, path + (i,))
+
+
+def _did_you_mean(word: str, choices) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"，是否想写“{close[0]}”？" if close else ""
+
+
+def _flatten(errors):
+    for error in errors:
+        if error.is_group_error:
+            yield from _flatten(error.child_errors)
+        else:
+            yield error
+
+
+def _schema_at(kind: Kind, path: Path_) -> dict[str, Any]:
+    """The mapping schema that governs the dict at ``path`` (for "did you mean")."""
+    schema: Any = kind.schema
+    rule: dict[str, Any] = {"schema": schema}
+    for part in path:
+        inner = _resolve(rule.get("schema", {}))
+        if isinstance(part, int):
+            rule = inner
+        else:
+            rule = inner.get(part, {})
+    return _resolve(rule.get("schema", {}))
+
+
+def _label(kind: Kind, path: Path_) -> str:
+    schema = _schema_at(kind, path[:-1]) if path else {}
+    meta = schema.get(path[-1], {}).get("meta", {}) if path and isinstance(path[-1], str) else {}
+    return meta.get("label", "")
+
+
+def _cerberus_problems(spec: Spec, kind: Kind, validator: SpecValidator):
+    for error in _flatten(validator._errors):
+        path = tuple(error.document_path)
+        label = _label(kind, path)
+        prefix = f"（{label}）" if label else ""
+        code = error.code
+        if code == cerr.UNKNOWN_FIELD.code:
+            allowed = _schema_at(kind, path[:-1])
+            hint = _did_you_mean(str(path[-1]), allowed)
+            known = "、".join(allowed)
+            msg = f"未知字段{hint or f'；此处可用的字段：{known}'}"
+            yield spec.problem(path, msg, key=True)
+        elif code == cerr.REQUIRED_FIELD.code:
+            yield spec.problem(path, f"缺少必填字段{prefix}", key=True)
+        elif code == cerr.BAD_TYPE.code:
+            wanted = error.constraint if isinstance(error.constraint, list) else [error.constraint]
+            names = "或".join(_TYPE_NAMES.get(t, t) for t in wanted)
+            yield spec.problem(path, f"{prefix}应为{names}，实际是“{_show(error.value)}”")
+        elif code in (cerr.EMPTY_NOT_ALLOWED.code, cerr.NOT_NULLABLE.code):
+            yield spec.problem(path, f"{prefix}不能为空")
+        elif code == cerr.UNALLOWED_VALUE.code:
+            hint = _did_you_mean(str(error.value), error.constraint)
+            choices = "、".join(str(c) for c in error.constraint)
+            yield spec.problem(path, f"{prefix}不能是“{_show(error.value)}”{hint}；可选：{choices}")
+        elif code == cerr.REGEX_MISMATCH.code:
+            yield spec.problem(path, f"{prefix}格式不对：“{_show(error.value)}”")
+        elif code in (cerr.MIN_VALUE.code, cerr.MAX_VALUE.code):
+            yield spec.problem(path, f"{prefix}超出范围：{_show(error.value)}")
+        elif code in (cerr.MIN_LENGTH.code, cerr.MAX_LENGTH.code):
+            yield spec.problem(path, f"{prefix}条目数不对（要求 {error.constraint}）")
+        elif code == cerr.CUSTOM.code:
+            yield spec.problem(path, f"{prefix}{error.info[0]}")
+        else:
+            yield spec.problem(path, f"{prefix}不符合规则 {error.rule}：{_show(error.value)}")
+
+
+def _show(value: Any, limit: int = 30) -> str:
+    text = str(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _value_problems(spec: Spec, schema: dict[str, Any], doc: Any, path: Path_) -> list[Problem]:
+    """Control characters anywhere; dates and 发文字号 in their prescribed forms.
+
+    Dates are normalised to :class:`datetime.date` in place.
+    """
+    problems = []
+    if path == ():
+        for p, text in _strings(doc, ()):
+            bad = _CONTROL.search(text)
+            if bad:
+                name = unicodedata.name(bad.group(), f"U+{ord(bad.group()):04X}")
+                problems.append(spec.problem(p, f"含有不可见的控制字符（{name}），请删除"))
+    if not isinstance(doc, dict):
+        return problems
+    for key, rule in schema.items():
+        if key not in doc:
+            continue
+        value, here = doc[key], path + (key,)
+        types = rule.get("type", [])
+        types = types if isinstance(types, list) else [types]
+        if "cn_date" in types and isinstance(value, (str, dt.date)):
+            try:
+                doc[key] = parse_date(value)
+                if isinstance(value, str) and value.strip() != _cn(doc[key]) and "年" in value:
+                    problems.append(spec.problem(here, f"日期写法不规范，应写作“{_cn(doc[key])}”"))
+            except DateError as exc:
+                problems.append(spec.problem(here, str(exc)))
+        elif "doc_number" in types and isinstance(value, str):
+            try:
+                parse_doc_number(value)
+            except DocNumberError as exc:
+                fix = f"，应写作“{exc.suggestion}”" if exc.suggestion else ""
+                problems.append(spec.problem(here, f"{exc}{fix}"))
+        sub = rule.get("schema")
+        if sub is None:
+            continue
+        if isinstance(value, dict):
+            problems += _value_problems(spec, _resolve(sub), value, here)
+        elif isinstance(value, list):
+            item_schema = _resolve(sub).get("schema")
+            if item_schema is not None:
+                for i, item in enumerate(value):
+                    problems += _value_problems(spec, _resolve(item_schema), item, here + (i,))
+    return problems
+
+
+def _cn(date: dt.date) -> str:
+    return f"{date.year}年{date.month}月{date.day}日"
+
+
+_BLOCK_KINDS = ("heading", "items", "table", "line", "text")
+_BLOCK_COMPANIONS = {
+    "heading": {"heading", "text", "body", "items", "numbering"},
+    "items": {"items", "numbering"},
+    "table": {"table"},
+    "line": {"line", "align"},
+    "text": {"text"},
+}
+
+
+def _block_problems(spec: Spec, document: dict[str, Any]) -> list[Problem]:
+    """Each block has one recognisable shape and headings nest at most four deep."""
+    problems: list[Problem] = []
+
+    def walk(blocks: list[Any], path: Path_, depth: int) -> None:
+        for i, block in enumerate(blocks):
+            here = path + (i,)
+            if not isinstance(block, dict):
+                continue
+            shape = next((k for k in _BLOCK_KINDS if k in block), None)
+            if shape is None:
+                problems.append(spec.problem(here, "块应包含 heading、items、table、line 或 text 之一"))
+                continue
+            extra = set(block) - _BLOCK_COMPANIONS[shape]
+            if extra:
+                names = "、".join(sorted(extra))
+                problems.append(spec.problem(here + (sorted(extra)[0],), f"{names} 不能与 {shape} 同用", key=True))
+                continue
+            numbered = shape == "heading" or shape == "items"
+            if numbered and depth > MAX_DEPTH:
+                problems.append(spec.problem(here, f"层级超过 {MAX_DEPTH} 层（一、（一）1.（1）），请减少嵌套"))
+                continue
+            child_depth = depth + 1 if shape == "heading" else depth
+            if "body" in block:
+                walk(block["body"], here + ("body",), child_depth)
+            if "items" in block:
+                walk(block["items"], here + ("items",), child_depth)
+
+    if isinstance(document.get("body"), list):
+        walk(document["body"], ("body",), 1)
+    for i, attachment in enumerate(document.get("attachments") or []):
+        if isinstance(attachment, dict) and isinstance(attachment.get("body"), list):
+            walk(attachment["body"], ("attachments", i, "body"), 1)
+    return problems
+
+
+__all__ = ["PLACEHOLDER", "SpecValidator", "field_name", "kind_of", "placeholders", "validate"]
