@@ -1,0 +1,66 @@
+"""The reading order of a document's text, from the .docx and from the .md alike.
+
+Both give the sequence of paragraphs and table cells (page numbers and empty spacer
+paragraphs left out), so the two outputs can be compared block by block.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+from docx import Document
+from docx.oxml.ns import qn
+
+from .render.docx import _inline, parser
+
+_SPACE = re.compile(r"[\s\u3000]+")
+
+
+def normalise(text: str) -> str:
+    """Fold every run of white space (tabs, full-width spaces) to one space."""
+    return _SPACE.sub(" ", text).strip()
+
+
+def _paragraph_text(p) -> str:
+    parts = []
+    for node in p.iter():
+        if node.tag == qn("w:t"):
+            parts.append(node.text or "")
+        elif node.tag == qn("w:tab"):
+            parts.append("\t")
+        elif node.tag in (qn("w:br"), qn("w:cr")):
+            parts.append("\n")
+    return "".join(parts)
+
+
+def docx_blocks(source: str | Path | bytes) -> list[str]:
+    """Paragraph and table-cell texts of a .docx in reading order.
+
+    A first-page header (the 信函格式 mark) is read first, as it prints first.
+    """
+    doc = Document(io.BytesIO(source) if isinstance(source, bytes) else str(source))
+    blocks: list[str] = []
+    section = doc.sections[0]
+    if section.different_first_page_header_footer:
+        for p in section.first_page_header._element.iter(qn("w:p")):
+            blocks.append(normalise(_paragraph_text(p)))
+    for element in doc.element.body:
+        if element.tag == qn("w:p"):
+            blocks.append(normalise(_paragraph_text(element)))
+        elif element.tag == qn("w:tbl"):
+            for cell in element.iter(qn("w:tc")):
+                text = "\n".join(_paragraph_text(p) for p in cell.iter(qn("w:p")))
+                blocks.append(normalise(text))
+    return [b for b in blocks if b]
+
+
+def markdown_blocks(markdown: str) -> list[str]:
+    """Paragraph, heading and table-cell texts of wenshu's Markdown in reading order."""
+    blocks: list[str] = []
+    tokens = parser().parse(markdown)
+    for tok in tokens:
+        if tok.type == "inline":
+            blocks.append(normalise(_inline(tok).text))
+    return [b for b in blocks if b]

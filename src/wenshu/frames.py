@@ -1,0 +1,328 @@
+"""Build the docxtpl frames: the Word templates that hold page setup, styles, 版头 and 版记.
+
+The frames in ``templates/frames/`` are the one place a unit edits its letterhead in Word;
+this module makes the stock ones (``wenshu frames`` rewrites them) from :mod:`wenshu.layout`,
+so every number in them has a clause behind it.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from docx import Document
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Twips
+
+from . import layout as L
+
+FRAMES = ("letter", "document", "plain")
+
+_W = nsdecls("w")
+
+
+def _fonts(east_asia: str, latin: str = L.FONT_LATIN) -> str:
+    return f'<w:rFonts w:ascii="{latin}" w:hAnsi="{latin}" w:eastAsia="{east_asia}" w:cs="{latin}"/>'
+
+
+def _size(pt: float) -> str:
+    half = round(pt * 2)
+    return f'<w:sz w:val="{half}"/><w:szCs w:val="{half}"/>'
+
+
+def _style(
+    style_id: str,
+    name: str,
+    *,
+    font: str = L.FONT_BODY,
+    size: float = L.BODY_SIZE_PT,
+    jc: str = "both",
+    first_line: int = 0,
+    exact: bool = True,
+    color: str | None = None,
+    outline: int | None = None,
+    keep_next: bool = False,
+    extra_ppr: str = "",
+    char_spacing: bool = True,
+    latin: str = L.FONT_LATIN,
+) -> str:
+    spacing = (
+        f'<w:spacing w:before="0" w:after="0" w:line="{L.LINE_PITCH_TWIPS}" w:lineRule="exact"/>'
+        if exact
+        else '<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
+    )
+    indent = (
+        f'<w:ind w:firstLine="{first_line}" w:firstLineChars="{first_line * 100 // L.CHAR_ADVANCE_TWIPS}"/>'
+        if first_line
+        else '<w:ind w:firstLine="0" w:firstLineChars="0"/>'
+    )
+    ppr = (
+        ("<w:keepNext/>" if keep_next else "")
+        + spacing
+        + indent
+        + f'<w:jc w:val="{jc}"/>'
+        + (f'<w:outlineLvl w:val="{outline}"/>' if outline is not None else "")
+        + extra_ppr
+    )
+    rpr = (
+        _fonts(font, latin)
+        + (f'<w:color w:val="{color}"/>' if color else "")
+        + (f'<w:spacing w:val="{L.CHAR_SPACING_TWIPS}"/>' if char_spacing else '<w:spacing w:val="0"/>')
+        + _size(size)
+    )
+    return (
+        f'<w:style w:type="paragraph" w:customStyle="1" w:styleId="{style_id}"><w:name w:val="{name}"/>'
+        f'<w:basedOn w:val="Normal"/><w:qFormat/><w:pPr>{ppr}</w:pPr><w:rPr>{rpr}</w:rPr></w:style>'
+    )
+
+
+def styles_xml() -> str:
+    """The whole styles part: explicit fonts on w:eastAsia everywhere, no theme fonts."""
+    indent = L.BODY_INDENT_TWIPS
+    record_ind = f'<w:ind w:left="{L.RECORD_INDENT_TWIPS}" w:right="{L.RECORD_INDENT_TWIPS}"/>'
+    styles = [
+        _style("WsBody", "公文正文", first_line=indent),
+        _style("WsTitle", "公文标题", font=L.FONT_TITLE, size=L.TITLE_SIZE_PT, jc="center"),
+        _style("Heading1", "heading 1", font=L.FONT_HEADING_1, first_line=indent, outline=0, keep_next=True),
+        _style("Heading2", "heading 2", font=L.FONT_HEADING_2, first_line=indent, outline=1, keep_next=True),
+        _style("Heading3", "heading 3", first_line=indent, outline=2, keep_next=True),
+        _style("Heading4", "heading 4", first_line=indent, outline=3, keep_next=True),
+        _style("WsRecipients", "主送机关", jc="left"),
+        _style("WsAttachmentNote", "附件说明", jc="left"),
+        _style("WsSignature", "署名", jc="right"),
+        _style("WsDate", "成文日期", jc="right"),
+        _style("WsNote", "附注", first_line=indent),
+        _style("WsContact", "联系人", first_line=indent),
+        _style("WsLine", "单行文字", jc="left"),
+        _style("WsAttachmentLabel", "附件标签", font=L.FONT_HEADING_1, jc="left", extra_ppr="<w:pageBreakBefore/>"),
+        _style("WsSubtitle", "副标题", font=L.FONT_HEADING_2, jc="center"),
+        _style("WsTableTitle", "表题", font=L.FONT_HEADING_1, jc="center", keep_next=True),
+        _style("WsTableText", "表格文字", size=14, jc="center", exact=False, char_spacing=False),
+        _style("WsTableHeader", "表头", font=L.FONT_HEADING_1, size=14, jc="center", exact=False, char_spacing=False),
+        _style("WsTableNote", "表注", size=14, jc="both", exact=False, char_spacing=False),
+        _style("WsMark", "发文机关标志", font=L.FONT_TITLE, jc="center", color=L.RED, exact=False, latin=L.FONT_TITLE),
+        _style("WsDocNumber", "发文字号", jc="center"),
+        _style("WsHeadInfo", "份号密级", font=L.FONT_HEADING_1, jc="left"),
+        _style("WsRecord", "版记", size=L.RECORD_SIZE_PT, jc="left", extra_ppr=record_ind),
+        _style(
+            "WsPageNumber",
+            "页码",
+            font=L.FONT_PAGE_NUMBER,
+            size=L.PAGE_NUMBER_SIZE_PT,
+            exact=False,
+            char_spacing=False,
+            latin=L.FONT_PAGE_NUMBER,
+        ),
+    ]
+    defaults = (
+        f"<w:docDefaults><w:rPrDefault><w:rPr>{_fonts(L.FONT_BODY)}"
+        f'<w:kern w:val="2"/>{_size(L.BODY_SIZE_PT)}<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/>'
+        "</w:rPr></w:rPrDefault><w:pPrDefault><w:pPr>"
+        f'<w:spacing w:before="0" w:after="0" w:line="{L.LINE_PITCH_TWIPS}" w:lineRule="exact"/>'
+        "</w:pPr></w:pPrDefault></w:docDefaults>"
+    )
+    normal = (
+        '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/>'
+        f'<w:pPr><w:jc w:val="both"/></w:pPr><w:rPr>{_fonts(L.FONT_BODY)}'
+        f'<w:spacing w:val="{L.CHAR_SPACING_TWIPS}"/>{_size(L.BODY_SIZE_PT)}</w:rPr></w:style>'
+    )
+    table = (
+        '<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/>'
+        '<w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/>'
+        '<w:left w:w="85" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/><w:right w:w="85" w:type="dxa"/>'
+        "</w:tblCellMar></w:tblPr></w:style>"
+        '<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont">'
+        '<w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/></w:style>'
+    )
+    return f"<w:styles {_W}>{defaults}{normal}{table}{''.join(styles)}</w:styles>"
+
+
+def _page_number_paragraph(even: bool) -> str:
+    ind = L.PAGE_NUMBER_INDENT_TWIPS
+    jc, side = ("left", "left") if even else ("right", "right")
+    lift = L.mm_to_twips(L.PAGE_NUMBER_LIFT_MM)
+    dash = L.PAGE_NUMBER_DASH
+    run = '<w:r><w:t xml:space="preserve">{}</w:t></w:r>'
+    return (
+        f'<w:p {_W}><w:pPr><w:pStyle w:val="WsPageNumber"/><w:spacing w:after="{lift}"/>'
+        f'<w:ind w:{side}="{ind}"/><w:jc w:val="{jc}"/></w:pPr>'
+        + run.format(dash + " ")
+        + '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> PAGE </w:instrText>'
+        '</w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r>'
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>' + run.format(" " + dash) + "</w:p>"
+    )
+
+
+def _letter_rule(position: str) -> str:
+    """A red double rule 170 mm wide, centred on the 版心 (§10.1)."""
+    overhang = L.mm_to_twips((L.LETTER_RULE_WIDTH_MM - L.TEXT_WIDTH_MM) / 2)
+    style = "thickThinSmallGap" if position == "bottom" else "thinThickSmallGap"
+    gap = round(L.HEAD_RULE_GAP_MM / 25.4 * 72)
+    return (
+        f'<w:pBdr><w:{position} w:val="{style}" w:sz="{L.LETTER_RULE_EIGHTHS}" w:space="{gap}" '
+        f'w:color="{L.RED}"/></w:pBdr><w:ind w:left="-{overhang}" w:right="-{overhang}"/>'
+    )
+
+
+def _replace_children(container, xml_fragments: list[str]) -> None:
+    for child in list(container):
+        if child.tag != qn("w:sectPr"):
+            container.remove(child)
+    anchor = container.find(qn("w:sectPr"))
+    for fragment in xml_fragments:
+        element = parse_xml(fragment)
+        if anchor is not None:
+            anchor.addprevious(element)
+        else:
+            container.append(element)
+
+
+def _p(text: str, style: str, ppr: str = "") -> str:
+    return (
+        f'<w:p {_W}><w:pPr><w:pStyle w:val="{style}"/>{ppr}</w:pPr>'
+        f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r></w:p>'
+    )
+
+
+def _blank(style: str = "WsBody") -> str:
+    return f'<w:p {_W}><w:pPr><w:pStyle w:val="{style}"/></w:pPr></w:p>'
+
+
+def _tag(tag: str) -> str:
+    return _p(tag, "WsBody")
+
+
+def _record_table() -> str:
+    """版记: 抄送 and 印发 rows between full-width rules, at the foot of the last page (§7.4)."""
+    width = L.mm_to_twips(L.TEXT_WIDTH_MM)
+    outer, inner = L.RECORD_OUTER_RULE_EIGHTHS, L.RECORD_INNER_RULE_EIGHTHS
+
+    def row(content: str) -> str:
+        return (
+            f'<w:tr><w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>{content}</w:tc></w:tr>'
+        )
+
+    tab = f'<w:tabs><w:tab w:val="right" w:pos="{width - 2 * L.RECORD_INDENT_TWIPS}"/></w:tabs>'
+    cc = _p("{{ cc }}", "WsRecord")
+    imprint = (
+        f'<w:p {_W}><w:pPr><w:pStyle w:val="WsRecord"/>{tab}</w:pPr>'
+        '<w:r><w:t xml:space="preserve">{{ printer }}</w:t></w:r><w:r><w:tab/></w:r>'
+        '<w:r><w:t xml:space="preserve">{{ print_date }}印发</w:t></w:r></w:p>'
+    )
+    return (
+        f'<w:tbl {_W}><w:tblPr>'
+        '<w:tblpPr w:leftFromText="0" w:rightFromText="0" w:vertAnchor="margin" w:horzAnchor="margin" '
+        'w:tblpXSpec="center" w:tblpYSpec="bottom"/>'
+        f'<w:tblW w:w="{width}" w:type="dxa"/><w:jc w:val="center"/><w:tblBorders>'
+        f'<w:top w:val="single" w:sz="{outer}" w:space="0" w:color="000000"/>'
+        '<w:left w:val="nil"/>'
+        f'<w:bottom w:val="single" w:sz="{outer}" w:space="0" w:color="000000"/>'
+        '<w:right w:val="nil"/>'
+        f'<w:insideH w:val="single" w:sz="{inner}" w:space="0" w:color="000000"/>'
+        '<w:insideV w:val="nil"/></w:tblBorders><w:tblLayout w:type="fixed"/>'
+        '<w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar>'
+        f'</w:tblPr><w:tblGrid><w:gridCol w:w="{width}"/></w:tblGrid>'
+        + row(_p("{%tr if cc %}", "WsRecord"))
+        + row(cc)
+        + row(_p("{%tr endif %}", "WsRecord"))
+        + row(imprint)
+        + "</w:tbl>"
+    )
+
+
+def build_frame(name: str) -> bytes:
+    """The stock frame ``name`` (letter, document or plain) as .docx bytes."""
+    doc = Document()
+    styles = doc.styles.element
+    for child in list(styles):
+        styles.remove(child)
+    for child in parse_xml(styles_xml()):
+        styles.append(child)
+
+    # The stock template's stylesWithEffects (440 KB of theme-font styles) is dead weight.
+    for rel_id, rel in list(doc.part.rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects"):
+            doc.part.drop_rel(rel_id)
+
+    settings = doc.settings.element
+    settings.append(parse_xml(f"<w:evenAndOddHeaders {_W}/>"))
+    for theme_font in settings.findall(qn("w:themeFontLang")):
+        settings.remove(theme_font)
+
+    section = doc.sections[0]
+    section.page_width, section.page_height = Twips(L.mm_to_twips(210)), Twips(L.mm_to_twips(297))
+    section.top_margin = Twips(L.mm_to_twips(L.TOP_MARGIN_MM))
+    section.bottom_margin = Twips(L.mm_to_twips(L.BOTTOM_MARGIN_MM))
+    section.left_margin = Twips(L.mm_to_twips(L.LEFT_MARGIN_MM))
+    section.right_margin = Twips(L.mm_to_twips(L.RIGHT_MARGIN_MM))
+    section.header_distance = Twips(L.mm_to_twips(L.LETTER_MARK_TOP_MM))
+    section.footer_distance = Twips(L.mm_to_twips(L.FOOTER_DISTANCE_MM))
+    section.gutter = Twips(0)
+    grid = section._sectPr.find(qn("w:docGrid"))
+    if grid is not None:
+        section._sectPr.remove(grid)
+    section._sectPr.append(parse_xml(f'<w:docGrid {_W} w:linePitch="{L.LINE_PITCH_TWIPS}"/>'))
+
+    _replace_children(section.footer._element, [_page_number_paragraph(even=False)])
+    _replace_children(section.even_page_footer._element, [_page_number_paragraph(even=True)])
+    _replace_children(section.header._element, [_blank("WsPageNumber")])
+    _replace_children(section.even_page_header._element, [_blank("WsPageNumber")])
+
+    head_info = [_tag("{%p for line in head_info %}"), _p("{{ line }}", "WsHeadInfo"), _tag("{%p endfor %}")]
+    body: list[str]
+    if name == "letter":
+        section.different_first_page_header_footer = True
+        _replace_children(
+            section.first_page_header._element,
+            [
+                f'<w:p {_W}><w:pPr><w:pStyle w:val="WsMark"/>{_letter_rule("bottom")}</w:pPr>'
+                "<w:r><w:t>{{r mark }}</w:t></w:r></w:p>"
+            ],
+        )
+        _replace_children(
+            section.first_page_footer._element,
+            [f'<w:p {_W}><w:pPr><w:pStyle w:val="WsPageNumber"/>{_letter_rule("top")}</w:pPr></w:p>'],
+        )
+        body = head_info + [
+            _p("{{ doc_number }}", "WsDocNumber", '<w:jc w:val="right"/>'),
+            *[_blank() for _ in range(L.BLANK_LINES_AFTER_HEAD)],
+            _tag("{{p body }}"),
+        ]
+    elif name == "document":
+        gap = round(L.HEAD_RULE_GAP_MM / 25.4 * 72)
+        rule = (
+            f'<w:pBdr><w:bottom w:val="single" w:sz="{L.HEAD_RULE_EIGHTHS}" w:space="{gap}" '
+            f'w:color="{L.RED}"/></w:pBdr>'
+        )
+        mark_space = f'<w:spacing w:before="{L.mm_to_twips(L.DOCUMENT_MARK_OFFSET_MM)}" w:after="0"/>'
+        body = head_info + [
+            f'<w:p {_W}><w:pPr><w:pStyle w:val="WsMark"/>{mark_space}</w:pPr>'
+            "<w:r><w:t>{{r mark }}</w:t></w:r></w:p>",
+            _blank(),
+            _blank(),
+            _p("{{ doc_number }}", "WsDocNumber", rule),
+            *[_blank() for _ in range(L.BLANK_LINES_AFTER_HEAD)],
+            _tag("{{p body }}"),
+            _tag("{%p if printer %}"),
+            _record_table(),
+            _tag("{%p endif %}"),
+        ]
+    else:
+        body = [_tag("{{p body }}")]
+    _replace_children(doc.element.body, body)
+
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def write_frames(folder: Path) -> list[Path]:
+    """Write every stock frame into ``folder``; return the paths written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name in FRAMES:
+        path = folder / f"{name}.docx"
+        path.write_bytes(build_frame(name))
+        paths.append(path)
+    return paths

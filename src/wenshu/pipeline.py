@@ -1,0 +1,107 @@
+"""One spec through the whole pipeline: load → validate → Markdown → Word → files on disk."""
+
+from __future__ import annotations
+
+import errno
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import Problem, WenshuError
+from .kinds import Kind
+from .load import Spec, load_spec
+from .render.docx import build_docx
+from .render.markdown import render_markdown
+from .validate import validate
+
+FORMATS = ("docx", "md")
+
+
+@dataclass
+class Rendered:
+    """Everything one spec renders to, in memory, before anything touches the disk."""
+
+    spec: Spec
+    kind: Kind
+    markdown: str
+    files: dict[str, bytes]
+
+
+def render(path: str | Path, formats: tuple[str, ...] = FORMATS) -> Rendered:
+    """Load, validate and render one spec; raise :class:`WenshuError` on any problem."""
+    spec = load_spec(path)
+    kind, document = validate(spec)
+    markdown = render_markdown(kind, document, spec.name)
+    files: dict[str, bytes] = {}
+    if "md" in formats:
+        files["md"] = markdown.encode("utf-8")
+    if "docx" in formats:
+        files["docx"] = build_docx(markdown)
+    return Rendered(spec, kind, markdown, files)
+
+
+def prepare_output_dir(out_dir: Path) -> None:
+    """Create ``out_dir`` or explain in Chinese why it cannot be used."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise WenshuError(Problem(str(out_dir), "输出位置已存在且是文件，不是文件夹"))
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WenshuError(Problem(str(out_dir), f"无法创建输出文件夹：{_os_reason(exc)}")) from None
+    if not os.access(out_dir, os.W_OK):
+        raise WenshuError(Problem(str(out_dir), "输出文件夹没有写入权限"))
+
+
+def write_atomically(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
+    """Write ``{name: bytes}`` into ``out_dir`` all or nothing.
+
+    Every file is first written to a temporary file beside its target; only when all are
+    complete are they renamed into place, so a failure leaves earlier outputs untouched
+    and no partial files behind.
+    """
+    prepare_output_dir(out_dir)
+    temps: list[tuple[Path, Path]] = []
+    try:
+        for name, data in files.items():
+            target = out_dir / name
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=out_dir)
+            temps.append((Path(tmp), target))
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+    except OSError as exc:
+        for tmp, _ in temps:
+            tmp.unlink(missing_ok=True)
+        raise WenshuError(Problem(str(out_dir), f"写入失败：{_os_reason(exc)}；原有文件未改动")) from None
+    mode = 0o666 & ~_umask()
+    for tmp, target in temps:
+        os.chmod(tmp, mode)  # mkstemp makes 0600; outputs get the user's usual permissions
+        os.replace(tmp, target)
+    return [target for _, target in temps]
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+def _os_reason(exc: OSError) -> str:
+    reasons = {
+        errno.ENOSPC: "磁盘空间不足",
+        errno.EACCES: "没有写入权限",
+        errno.EPERM: "没有写入权限",
+        errno.EROFS: "文件系统只读",
+        errno.ENOTDIR: "路径中有一段不是文件夹",
+        errno.EDQUOT: "超出磁盘配额",
+    }
+    return reasons.get(exc.errno, exc.strerror or str(exc))
+
+
+def build(path: str | Path, out_dir: str | Path, formats: tuple[str, ...] = FORMATS) -> list[Path]:
+    """Build one spec into ``out_dir`` as ``<stem>.docx`` and ``<stem>.md``."""
+    rendered = render(path, formats)
+    stem = Path(path).stem
+    return write_atomically(Path(out_dir), {f"{stem}.{ext}": data for ext, data in rendered.files.items()})

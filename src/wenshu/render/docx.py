@@ -1,0 +1,435 @@
+"""Build the .docx from the Markdown: markdown-it-py tokens → python-docx body in a docxtpl frame.
+
+The Markdown is the single rendering of content. HTML comments ``<!-- wenshu:ROLE {...} -->``
+say what the next block is (the mark, the signature, an attachment …); blocks that belong to
+the 版头 or 版记 go to the frame's fields, the rest are written into the body in order.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+from xml.sax.saxutils import escape
+
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docxtpl import DocxTemplate, RichText
+from jinja2.sandbox import SandboxedEnvironment
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from .. import layout as L
+from ..errors import Problem, WenshuError
+from ..resources import resource_dir
+
+_ROLE = re.compile(r"^<!--\s*wenshu:([\w-]+)(?:\s+(\{.*\}))?\s*-->\s*$", re.S)
+_W = nsdecls("w")
+
+# Roles whose text the frame places (版头, 版记); everything else is body.
+FRAME_ROLES = {"mark", "doc-number", "copy-number", "secrecy", "urgency", "cc", "imprint"}
+_ROLE_STYLES = {
+    "recipients": "WsRecipients",
+    "attachment-note": "WsAttachmentNote",
+    "signature": "WsSignature",
+    "date": "WsDate",
+    "note": "WsNote",
+    "contact": "WsContact",
+    "line": "WsLine",
+    "subtitle": "WsSubtitle",
+    "table-title": "WsTableTitle",
+    "table-note": "WsTableNote",
+}
+_HEADING_STYLES = {2: "Heading1", 3: "Heading2", 4: "Heading3", 5: "Heading4"}
+# A run-in heading's font follows its ordinal (§7.3.3): 一、 黑体, （一） 楷体, others 仿宋.
+_RUNIN_FONTS = [
+    (re.compile(r"^[一二三四五六七八九十]+、"), L.FONT_HEADING_1),
+    (re.compile(r"^（[一二三四五六七八九十]+）"), L.FONT_HEADING_2),
+]
+_TEXT_WIDTH_TWIPS = L.mm_to_twips(L.TEXT_WIDTH_MM)
+_LANDSCAPE_TEXT_WIDTH_TWIPS = L.mm_to_twips(L.TEXT_HEIGHT_MM)
+
+
+@cache
+def parser() -> MarkdownIt:
+    """CommonMark with GFM tables and inline HTML (for ``<br>`` and role comments)."""
+    return MarkdownIt("commonmark", {"html": True}).enable("table")
+
+
+def frame_path(name: str):
+    """The docxtpl frame file for ``name`` (letter, document, plain)."""
+    path = resource_dir("templates") / "frames" / f"{name}.docx"
+    if not path.is_file():
+        raise WenshuError(Problem(str(path), "找不到版式框架文件"))
+    return path
+
+
+def display_width(text: str) -> float:
+    """Width in full-width characters: CJK and full-width forms 1, ASCII ½."""
+    return sum(0.5 if ord(ch) < 0x2E80 else 1 for ch in text)
+
+
+def _chars(n: float) -> int:
+    return round(n * L.CHAR_ADVANCE_TWIPS)
+
+
+@dataclass
+class _Inline:
+    """An inline token sequence reduced to runs: (text, is_strong) and line breaks."""
+
+    runs: list[tuple[str, bool]] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "".join(t for t, _ in self.runs)
+
+
+def _inline(token: Token) -> _Inline:
+    out = _Inline()
+    strong = False
+    for child in token.children or []:
+        if child.type in ("text", "code_inline"):
+            out.runs.append((child.content, strong))
+        elif child.type == "strong_open":
+            strong = True
+        elif child.type == "strong_close":
+            strong = False
+        elif child.type in ("hardbreak", "softbreak") or (
+            child.type == "html_inline" and child.content.lower().startswith("<br")
+        ):
+            out.runs.append(("\n", strong))
+    return out
+
+
+def _rfonts(east_asia: str) -> str:
+    return (
+        f'<w:rFonts {_W} w:ascii="{L.FONT_LATIN}" w:hAnsi="{L.FONT_LATIN}" '
+        f'w:eastAsia="{east_asia}" w:cs="{L.FONT_LATIN}"/>'
+    )
+
+
+class _BodyWriter:
+    """Writes body blocks into a docxtpl Subdoc and collects the frame's fields."""
+
+    def __init__(self, subdoc: Any, frame_sect_pr: Any):
+        self.doc = subdoc
+        self.body = subdoc.subdocx.element.body
+        # The blank document's own sectPr would sit between appended tables and paragraphs.
+        if self.body.sectPr is not None:
+            self.body.remove(self.body.sectPr)
+        self.frame_sect_pr = frame_sect_pr
+        self.fields: dict[str, Any] = {"head_info": []}
+        self.signature_p: Any = None
+        self.signature_text = ""
+        self.signature_sealed = False
+        self.landscape = False  # orientation of the section being written
+        self.sections = 1
+        self.next_label_starts_section = False
+
+    # -- paragraphs -------------------------------------------------------------------
+    def paragraph(self, style: str, inline: _Inline | None = None, text: str | None = None) -> Any:
+        p = self.doc.add_paragraph()
+        p._p.style = style
+        if inline is None:
+            inline = _Inline([(text, False)] if text else [])
+        for chunk, strong in inline.runs:
+            if chunk == "\n":
+                p.add_run().add_break()
+                continue
+            run = p.add_run(chunk)
+            if strong:
+                font = next((f for pat, f in _RUNIN_FONTS if pat.match(chunk)), None)
+                if font:
+                    run._r.get_or_add_rPr().insert(0, parse_xml(_rfonts(font)))
+        if self.next_label_starts_section:
+            # The section break already starts a new page; a page break would add a blank one.
+            p._p.get_or_add_pPr().append(parse_xml(f'<w:pageBreakBefore {_W} w:val="0"/>'))
+            self.next_label_starts_section = False
+        return p
+
+    def blank(self, count: int = 1) -> None:
+        for _ in range(count):
+            self.paragraph("WsBody")
+
+    def set_indent(self, p: Any, **twips: int) -> None:
+        ind = p._p.get_or_add_pPr().find(qn("w:ind"))
+        if ind is None:
+            ind = parse_xml(f"<w:ind {_W}/>")
+            p._p.get_or_add_pPr().append(ind)
+        for side, value in twips.items():
+            ind.set(qn(f"w:{side}"), str(value))
+
+    # -- the block dispatcher ---------------------------------------------------------
+    def write(self, tokens: list[Token]) -> None:
+        role: tuple[str, dict[str, Any]] | None = None
+        i = 0
+        while i < len(tokens):
+            tok = tokens[i]
+            if tok.type == "html_block":
+                m = _ROLE.match(tok.content.strip())
+                if m:
+                    role = (m.group(1), json.loads(m.group(2)) if m.group(2) else {})
+                    if role[0] == "frame":
+                        role = None
+                    elif role[0] == "attachment":
+                        self.start_attachment(role[1])
+                i += 1
+                continue
+            if tok.type == "heading_open":
+                level = int(tok.tag[1])
+                inline = _inline(tokens[i + 1])
+                if level == 1:
+                    self.paragraph("WsTitle", inline)
+                    self.blank(L.BLANK_LINES_AFTER_TITLE)
+                else:
+                    self.paragraph(_HEADING_STYLES.get(level, "Heading4"), inline)
+                role = None
+                i += 3
+                continue
+            if tok.type == "paragraph_open":
+                self.write_paragraph(role, _inline(tokens[i + 1]))
+                role = None
+                i += 3
+                continue
+            if tok.type == "table_open":
+                end = next(j for j in range(i, len(tokens)) if tokens[j].type == "table_close")
+                self.write_table(tokens[i : end + 1], role[1] if role and role[0] == "table" else {})
+                role = None
+                i = end + 1
+                continue
+            i += 1
+
+    def write_paragraph(self, role: tuple[str, dict[str, Any]] | None, inline: _Inline) -> None:
+        name, options = role if role else ("", {})
+        text = inline.text
+        if name in FRAME_ROLES:
+            self.frame_field(name, text)
+        elif name == "attachment":
+            self.paragraph("WsAttachmentLabel", inline)
+            self.blank(L.BLANK_LINES_BEFORE_ATTACHMENT_TITLE)
+        elif name == "attachment-note":
+            self.attachment_note(inline, options)
+        elif name == "signature":
+            sealed = bool(options.get("sealed"))
+            self.blank(L.BLANK_LINES_BEFORE_SEALED_SIGNATURE if sealed else L.BLANK_LINES_BEFORE_SIGNATURE)
+            self.signature_p = self.paragraph("WsSignature", inline)
+            self.signature_text, self.signature_sealed = text, sealed
+        elif name == "date":
+            self.date(inline)
+        elif name == "line":
+            p = self.paragraph("WsLine", inline)
+            p._p.get_or_add_pPr().append(parse_xml(f'<w:jc {_W} w:val="{options.get("align", "left")}"/>'))
+        elif name in _ROLE_STYLES:
+            self.paragraph(_ROLE_STYLES[name], inline)
+        else:
+            self.paragraph("WsBody", inline)
+
+    def frame_field(self, name: str, text: str) -> None:
+        if name == "mark":
+            glyph_mm = min(L.MARK_MAX_GLYPH_MM, L.TEXT_WIDTH_MM / max(display_width(text), 1))
+            size_pt = max(L.MARK_MIN_SIZE_PT, int(glyph_mm / 25.4 * 72))
+            self.fields["mark"] = RichText(text, size=size_pt * 2)
+            self.fields["mark_text"] = text
+        elif name == "doc-number":
+            self.fields["doc_number"] = text
+        elif name in ("copy-number", "secrecy", "urgency"):
+            self.fields["head_info"].append(text)
+        elif name == "cc":
+            self.fields["cc"] = text
+        elif name == "imprint":
+            printer, _, date = text.rstrip().rpartition("　")
+            if not printer:
+                printer, _, date = text.rstrip().rpartition(" ")
+            self.fields["printer"] = printer.strip()
+            self.fields["print_date"] = date.strip().removesuffix("印发")
+
+    def attachment_note(self, inline: _Inline, options: dict[str, Any]) -> None:
+        """附件说明 (§7.3.4): under the body after one blank line, indented two characters;
+        a wrapped name aligns with the first character of the name."""
+        first = bool(options.get("first"))
+        if first:
+            self.blank()
+        number = 1 if options.get("numbered") else 0  # the "1." before each name, ≈ 1 character
+        name_start = L.BODY_INDENT_TWIPS + _chars(3 + number)  # 附件： + N.
+        p = self.paragraph("WsAttachmentNote", inline)
+        hanging = _chars(3 + number) if first else _chars(number)
+        self.set_indent(p, left=name_start, hanging=hanging)
+
+    def date(self, inline: _Inline) -> None:
+        """成文日期 and the signature above it (§7.3.5)."""
+        date_w = display_width(inline.text)
+        sig_w = display_width(self.signature_text)
+        p = self.paragraph("WsDate", inline)
+        if self.signature_sealed:
+            date_right = L.SEALED_DATE_RIGHT_CHARS
+            sig_right = max(0.0, date_right + (date_w - sig_w) / 2)
+        else:
+            # Signature right-indented two characters, date starting two characters to its
+            # right; if the date is the longer, the date keeps two and the signature moves.
+            sig_right = L.SIGNATURE_RIGHT_CHARS
+            date_right = sig_right + sig_w - L.DATE_SHIFT_CHARS - date_w
+            if date_right < L.SIGNATURE_RIGHT_CHARS:
+                date_right = L.SIGNATURE_RIGHT_CHARS
+                sig_right = date_right + date_w + L.DATE_SHIFT_CHARS - sig_w
+        self.set_indent(p, right=_chars(date_right))
+        if self.signature_p is not None:
+            self.set_indent(self.signature_p, right=_chars(sig_right))
+
+    # -- sections ---------------------------------------------------------------------
+    def start_attachment(self, options: dict[str, Any]) -> None:
+        landscape = bool(options.get("landscape"))
+        if landscape != self.landscape:
+            self.end_section()
+            self.landscape = landscape
+            self.next_label_starts_section = True
+
+    def end_section(self) -> None:
+        """Close the section written so far with a copy of the frame's section settings."""
+        sect_pr = self.section_properties(self.landscape, first=self.sections == 1)
+        last = self.body.findall(qn("w:p"))
+        if not last or self.body[-1].tag != qn("w:p"):
+            self.paragraph("WsBody")
+            last = self.body.findall(qn("w:p"))
+        last[-1].get_or_add_pPr().append(sect_pr)
+        self.sections += 1
+
+    def section_properties(self, landscape: bool, first: bool) -> Any:
+        sect_pr = copy.deepcopy(self.frame_sect_pr)
+        if not first:
+            for title_pg in sect_pr.findall(qn("w:titlePg")):
+                sect_pr.remove(title_pg)
+        if landscape:
+            # §5.2 rotated: the 版心 keeps its size, the page turns.
+            size = sect_pr.find(qn("w:pgSz"))
+            size.set(qn("w:w"), str(L.mm_to_twips(L.PAGE_HEIGHT_MM)))
+            size.set(qn("w:h"), str(L.mm_to_twips(L.PAGE_WIDTH_MM)))
+            size.set(qn("w:orient"), "landscape")
+            mar = sect_pr.find(qn("w:pgMar"))
+            mar.set(qn("w:top"), str(L.mm_to_twips(L.LEFT_MARGIN_MM)))
+            mar.set(qn("w:bottom"), str(L.mm_to_twips(L.RIGHT_MARGIN_MM)))
+            mar.set(qn("w:left"), str(L.mm_to_twips(L.TOP_MARGIN_MM)))
+            mar.set(qn("w:right"), str(L.mm_to_twips(L.BOTTOM_MARGIN_MM)))
+        return sect_pr
+
+    def finish(self, final_sect_pr: Any) -> None:
+        """Give the document's last section the orientation and first-page rule it needs."""
+        if self.sections == 1:
+            return
+        replacement = self.section_properties(self.landscape, first=False)
+        final_sect_pr.getparent().replace(final_sect_pr, replacement)
+
+    # -- tables -----------------------------------------------------------------------
+    def write_table(self, tokens: list[Token], options: dict[str, Any]) -> None:
+        rows: list[list[tuple[str, str]]] = []
+        current: list[tuple[str, str]] = []
+        for j, tok in enumerate(tokens):
+            if tok.type == "tr_open":
+                current = []
+            elif tok.type in ("th_open", "td_open"):
+                style = tok.attrGet("style") or ""
+                align = style.split(":")[-1] if "text-align" in style else "center"
+                current.append((_inline(tokens[j + 1]).text, align))
+            elif tok.type == "tr_close":
+                rows.append(current)
+        size = L.TABLE_SIZES_PT.get(options.get("size", "四号"), 14)
+        width = _LANDSCAPE_TEXT_WIDTH_TWIPS if self.landscape else _TEXT_WIDTH_TWIPS
+        widths = column_widths(rows, options.get("widths"), width)
+        self.body.append(parse_xml(table_xml(rows, widths, size)))
+
+
+def column_widths(rows: list[list[tuple[str, str]]], ratios: list[float] | None, total: int) -> list[int]:
+    """Column widths in twips filling ``total``: from the spec's ratios, else from content."""
+    columns = max(len(r) for r in rows)
+    if not ratios or len(ratios) != columns:
+        ratios = [
+            min(14.0, max(2.0, max(display_width(r[c][0]) if c < len(r) else 0 for r in rows))) for c in range(columns)
+        ]
+    scale = total / sum(ratios)
+    widths = [int(r * scale) for r in ratios]
+    widths[-1] += total - sum(widths)
+    return widths
+
+
+def table_xml(rows: list[list[tuple[str, str]]], widths: list[int], size_pt: float) -> str:
+    """A bordered table; the first row is the header, repeated on every page."""
+    half = round(size_pt * 2)
+    border = '<w:{0} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+    borders = "".join(border.format(side) for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    out = [
+        f'<w:tbl {_W}><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
+        f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>'
+    ]
+    for r, row in enumerate(rows):
+        header = r == 0
+        style = "WsTableHeader" if header else "WsTableText"
+        out.append("<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if header else "") + "</w:trPr>")
+        for c, width in enumerate(widths):
+            text, align = row[c] if c < len(row) else ("", "center")
+            jc = {"left": "left", "right": "right"}.get(align, "center")
+            run = (
+                f'<w:r><w:rPr><w:sz w:val="{half}"/><w:szCs w:val="{half}"/></w:rPr>'
+                f'<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
+                if text
+                else ""
+            )
+            out.append(
+                f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr>'
+                f'<w:p><w:pPr><w:pStyle w:val="{style}"/><w:jc w:val="{jc}"/></w:pPr>{run}</w:p></w:tc>'
+            )
+        out.append("</w:tr>")
+    out.append("</w:tbl>")
+    return "".join(out)
+
+
+def _frame_name(tokens: list[Token]) -> str:
+    for tok in tokens:
+        if tok.type == "html_block":
+            m = _ROLE.match(tok.content.strip())
+            if m and m.group(1) == "frame":
+                return json.loads(m.group(2) or "{}").get("name", "plain")
+    return "plain"
+
+
+@cache
+def _frame_env() -> SandboxedEnvironment:
+    return SandboxedEnvironment(autoescape=True)
+
+
+def build_docx(markdown: str) -> bytes:
+    """The .docx bytes for ``markdown`` as produced by a kind's template."""
+    tokens = parser().parse(markdown)
+    name = _frame_name(tokens)
+    tpl = DocxTemplate(frame_path(name))
+    subdoc = tpl.new_subdoc()
+    frame_sect_pr = tpl.get_docx().element.body.sectPr
+    writer = _BodyWriter(subdoc, frame_sect_pr)
+    writer.write(tokens)
+    context = {"mark": "", "doc_number": "", "cc": "", "printer": "", "print_date": ""}
+    context.update(writer.fields)
+    context["body"] = subdoc
+    tpl.render(context, jinja_env=_frame_env(), autoescape=True)
+    writer.finish(tpl.docx.element.body.sectPr)
+    _check_frame_placed(tpl, name, writer.fields)
+    out = io.BytesIO()
+    tpl.save(out)
+    return out.getvalue()
+
+
+def _check_frame_placed(tpl: DocxTemplate, name: str, fields: dict[str, Any]) -> None:
+    """Refuse a frame that dropped a field it was given (no silent loss of content)."""
+    xml = "".join(
+        part.blob.decode("utf-8") if hasattr(part, "blob") and part.partname.endswith(".xml") else ""
+        for part in tpl.docx.part.package.iter_parts()
+        if part.partname.startswith("/word/")
+        and not part.partname.endswith(("styles.xml", "settings.xml", "fontTable.xml"))
+    )
+    xml += tpl.docx.element.xml
+    for key in ("mark_text", "doc_number", "cc", "printer"):
+        value = fields.get(key)
+        if value and escape(value) not in xml:
+            raise WenshuError(Problem(str(frame_path(name)), f"版式框架没有放置字段 {key}（“{value}”）"))
