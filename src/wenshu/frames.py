@@ -90,7 +90,7 @@ def styles_xml() -> str:
         _style("Heading4", "heading 4", first_line=indent, outline=3, keep_next=True),
         _style("WsRecipients", "主送机关", jc="left"),
         _style("WsAttachmentNote", "附件说明", jc="left"),
-        _style("WsSignature", "署名", jc="right"),
+        _style("WsSignature", "署名", jc="right", keep_next=True),
         _style("WsDate", "成文日期", jc="right"),
         _style("WsNote", "附注", first_line=indent),
         _style("WsContact", "联系人", first_line=indent),
@@ -307,6 +307,9 @@ def build_frame(name: str) -> bytes:
             _tag("{%p if printer %}"),
             _record_table(),
             _tag("{%p endif %}"),
+            # A floating table needs a paragraph after it to anchor to (and Word wants the
+            # body to end in a paragraph).
+            _blank("WsRecord"),
         ]
     else:
         body = [_tag("{{p body }}")]

@@ -139,7 +139,12 @@ class _Builder:
             return [self.build(child, path + (i,), depth + 1) for i, child in enumerate(node.value)]
         if tag not in _SCALAR_TAGS:
             raise WenshuError(self._bad_tag(node, path, tag))
-        value = self.constructor.construct_object(node)
+        try:
+            value = self.constructor.construct_object(node)
+        except (ValueError, OverflowError):
+            # e.g. 2023-02-30 looks like a date but is none: keep the text, the date
+            # check then says exactly what is wrong with it.
+            return node.value
         if isinstance(value, dt.datetime):
             value = value.date() if value.time() == dt.time() else value
         return value

@@ -315,6 +315,12 @@ class _BodyWriter:
             mar.set(qn("w:right"), str(L.mm_to_twips(L.BOTTOM_MARGIN_MM)))
         return sect_pr
 
+    def close_landscape_before_record(self) -> None:
+        """The 版记 belongs on a portrait last page (§7.4): end a closing landscape section."""
+        if self.landscape and self.fields.get("printer"):
+            self.end_section()
+            self.landscape = False
+
     def finish(self, final_sect_pr: Any) -> None:
         """Give the document's last section the orientation and first-page rule it needs."""
         if self.sections == 1:
@@ -409,6 +415,7 @@ def build_docx(markdown: str) -> bytes:
     frame_sect_pr = tpl.get_docx().element.body.sectPr
     writer = _BodyWriter(subdoc, frame_sect_pr)
     writer.write(tokens)
+    writer.close_landscape_before_record()
     context = {"mark": "", "doc_number": "", "cc": "", "printer": "", "print_date": ""}
     context.update(writer.fields)
     context["body"] = subdoc

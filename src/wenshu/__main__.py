@@ -1,0 +1,5 @@
+"""``python -m wenshu`` runs the CLI."""
+
+from .cli import main
+
+main()
