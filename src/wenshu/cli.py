@@ -57,16 +57,24 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 @main.command("build")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-o", "--out", "out_dir", default="out", show_default=True, type=click.Path(path_type=Path),
-              help="输出文件夹")
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    default="out",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="输出文件夹",
+)
 @click.option("--format", "formats", default="docx,md", show_default=True, help="输出格式，逗号分隔：docx,md")
 def build_cmd(files: tuple[Path, ...], out_dir: Path, formats: str) -> None:
     """生成 FILES 对应的 .docx 与 .md（文件名取规格文件名）。"""
     wanted = tuple(f.strip() for f in formats.split(",") if f.strip())
     unknown = [f for f in wanted if f not in FORMATS]
     if unknown or not wanted:
-        raise click.BadParameter(f"未知格式 {'、'.join(unknown) or '（空）'}；可选：{'、'.join(FORMATS)}",
-                                 param_hint="--format")
+        raise click.BadParameter(
+            f"未知格式 {'、'.join(unknown) or '（空）'}；可选：{'、'.join(FORMATS)}", param_hint="--format"
+        )
     failed = 0
     for path in files:
         try:
@@ -76,8 +84,11 @@ def build_cmd(files: tuple[Path, ...], out_dir: Path, formats: str) -> None:
             _report(exc)
             failed += 1
     if failed:
-        click.secho(f"{failed} 个文件未生成（其余已生成）" if failed < len(files) else "未生成任何文件",
-                    fg="red", err=True)
+        click.secho(
+            f"{failed} 个文件未生成（其余已生成）" if failed < len(files) else "未生成任何文件",
+            fg="red",
+            err=True,
+        )
         sys.exit(1)
 
 

@@ -95,13 +95,35 @@ def styles_xml() -> str:
         _style("WsNote", "附注", first_line=indent),
         _style("WsContact", "联系人", first_line=indent),
         _style("WsLine", "单行文字", jc="left"),
-        _style("WsAttachmentLabel", "附件标签", font=L.FONT_HEADING_1, jc="left", extra_ppr="<w:pageBreakBefore/>"),
+        _style(
+            "WsAttachmentLabel",
+            "附件标签",
+            font=L.FONT_HEADING_1,
+            jc="left",
+            extra_ppr="<w:pageBreakBefore/>",
+        ),
         _style("WsSubtitle", "副标题", font=L.FONT_HEADING_2, jc="center"),
         _style("WsTableTitle", "表题", font=L.FONT_HEADING_1, jc="center", keep_next=True),
         _style("WsTableText", "表格文字", size=14, jc="center", exact=False, char_spacing=False),
-        _style("WsTableHeader", "表头", font=L.FONT_HEADING_1, size=14, jc="center", exact=False, char_spacing=False),
+        _style(
+            "WsTableHeader",
+            "表头",
+            font=L.FONT_HEADING_1,
+            size=14,
+            jc="center",
+            exact=False,
+            char_spacing=False,
+        ),
         _style("WsTableNote", "表注", size=14, jc="both", exact=False, char_spacing=False),
-        _style("WsMark", "发文机关标志", font=L.FONT_TITLE, jc="center", color=L.RED, exact=False, latin=L.FONT_TITLE),
+        _style(
+            "WsMark",
+            "发文机关标志",
+            font=L.FONT_TITLE,
+            jc="center",
+            color=L.RED,
+            exact=False,
+            latin=L.FONT_TITLE,
+        ),
         _style("WsDocNumber", "发文字号", jc="center"),
         _style("WsHeadInfo", "份号密级", font=L.FONT_HEADING_1, jc="left"),
         _style("WsRecord", "版记", size=L.RECORD_SIZE_PT, jc="left", extra_ppr=record_ind),
@@ -148,8 +170,9 @@ def _page_number_paragraph(even: bool) -> str:
         f'<w:p {_W}><w:pPr><w:pStyle w:val="WsPageNumber"/><w:spacing w:after="{lift}"/>'
         f'<w:ind w:{side}="{ind}"/><w:jc w:val="{jc}"/></w:pPr>'
         + run.format(dash + " ")
-        + '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> PAGE </w:instrText>'
-        '</w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r>'
+        + '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        '<w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r>'
         '<w:r><w:fldChar w:fldCharType="end"/></w:r>' + run.format(" " + dash) + "</w:p>"
     )
 
@@ -199,9 +222,7 @@ def _record_table() -> str:
     outer, inner = L.RECORD_OUTER_RULE_EIGHTHS, L.RECORD_INNER_RULE_EIGHTHS
 
     def row(content: str) -> str:
-        return (
-            f'<w:tr><w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>{content}</w:tc></w:tr>'
-        )
+        return f'<w:tr><w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>{content}</w:tc></w:tr>'
 
     tab = f'<w:tabs><w:tab w:val="right" w:pos="{width - 2 * L.RECORD_INDENT_TWIPS}"/></w:tabs>'
     cc = _p("{{ cc }}", "WsRecord")
@@ -211,7 +232,7 @@ def _record_table() -> str:
         '<w:r><w:t xml:space="preserve">{{ print_date }}印发</w:t></w:r></w:p>'
     )
     return (
-        f'<w:tbl {_W}><w:tblPr>'
+        f"<w:tbl {_W}><w:tblPr>"
         '<w:tblpPr w:leftFromText="0" w:rightFromText="0" w:vertAnchor="margin" w:horzAnchor="margin" '
         'w:tblpXSpec="center" w:tblpYSpec="bottom"/>'
         f'<w:tblW w:w="{width}" w:type="dxa"/><w:jc w:val="center"/><w:tblBorders>'

@@ -162,7 +162,10 @@ def read_text(path: Path) -> str:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise WenshuError(
-                Problem(name, f"文件过大（{size / 1048576:.1f} MB），规格文件不能超过 {MAX_FILE_BYTES // 1048576} MB")
+                Problem(
+                    name,
+                    f"文件过大（{size / 1048576:.1f} MB），规格文件不能超过 {MAX_FILE_BYTES // 1048576} MB",
+                )
             )
         raw = path.read_bytes()
     except FileNotFoundError:

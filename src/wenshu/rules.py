@@ -107,6 +107,8 @@ def deadlines(date_field: str, spec: Spec, document: dict[str, Any]) -> list[Pro
     for path, when, sentence in found:
         if "回执" in sentence and main and when >= main:
             problems.append(
-                spec.problem(path, f"回执截止日期 {format_cn_date(when)} 应早于报送截止日期 {format_cn_date(main)}")
+                spec.problem(
+                    path, f"回执截止日期 {format_cn_date(when)} 应早于报送截止日期 {format_cn_date(main)}"
+                )
             )
     return problems

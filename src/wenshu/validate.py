@@ -271,11 +271,15 @@ def _block_problems(spec: Spec, document: dict[str, Any]) -> list[Problem]:
             extra = set(block) - _BLOCK_COMPANIONS[shape]
             if extra:
                 names = "、".join(sorted(extra))
-                problems.append(spec.problem(here + (sorted(extra)[0],), f"{names} 不能与 {shape} 同用", key=True))
+                problems.append(
+                    spec.problem(here + (sorted(extra)[0],), f"{names} 不能与 {shape} 同用", key=True)
+                )
                 continue
             numbered = shape == "heading" or shape == "items"
             if numbered and depth > MAX_DEPTH:
-                problems.append(spec.problem(here, f"层级超过 {MAX_DEPTH} 层（一、（一）1.（1）），请减少嵌套"))
+                problems.append(
+                    spec.problem(here, f"层级超过 {MAX_DEPTH} 层（一、（一）1.（1）），请减少嵌套")
+                )
                 continue
             child_depth = depth + 1 if shape == "heading" else depth
             if "body" in block:

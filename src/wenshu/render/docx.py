@@ -352,7 +352,8 @@ def column_widths(rows: list[list[tuple[str, str]]], ratios: list[float] | None,
     columns = max(len(r) for r in rows)
     if not ratios or len(ratios) != columns:
         ratios = [
-            min(14.0, max(2.0, max(display_width(r[c][0]) if c < len(r) else 0 for r in rows))) for c in range(columns)
+            min(14.0, max(2.0, max(display_width(r[c][0]) if c < len(r) else 0 for r in rows)))
+            for c in range(columns)
         ]
     scale = total / sum(ratios)
     widths = [int(r * scale) for r in ratios]
@@ -364,11 +365,14 @@ def table_xml(rows: list[list[tuple[str, str]]], widths: list[int], size_pt: flo
     """A bordered table; the first row is the header, repeated on every page."""
     half = round(size_pt * 2)
     border = '<w:{0} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
-    borders = "".join(border.format(side) for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    borders = "".join(
+        border.format(side) for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+    )
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     out = [
         f'<w:tbl {_W}><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
-        f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>'
+        f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/></w:tblPr>'
+        f"<w:tblGrid>{grid}</w:tblGrid>"
     ]
     for r, row in enumerate(rows):
         header = r == 0
