@@ -70,6 +70,18 @@ def field_name(path: Path_) -> str:
     return out
 
 
+def iter_strings(value: Any, path: Path_ = ()):
+    """Every string inside ``value`` with its path, in document order."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from iter_strings(v, path + (k,))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from iter_strings(v, path + (i,))
+
+
 def _tag(node: Node) -> str:
     return node.tag.value if hasattr(node.tag, "value") else str(node.tag)
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from .dates import IN_TEXT, format_cn_date
 from .errors import Problem
-from .load import Path_, Spec
+from .load import Path_, Spec, iter_strings
 
 Rule = Callable[[Any, Spec, dict[str, Any]], list[Problem]]
 _RULES: dict[str, Rule] = {}
@@ -39,16 +39,6 @@ def names() -> list[str]:
     return sorted(_RULES)
 
 
-def _strings(value: Any, path: Path_):
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            yield from _strings(v, path + (k,))
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            yield from _strings(v, path + (i,))
-
 
 @rule("title_lines")
 def title_lines(fields: list[str], spec: Spec, document: dict[str, Any]) -> list[Problem]:
@@ -69,7 +59,7 @@ def attachment_refs(field: str, spec: Spec, document: dict[str, Any]) -> list[Pr
     """Every 附件N the body mentions must exist among the attachments."""
     count = len(document.get(field) or [])
     problems = []
-    for path, text in _strings(document.get("body"), ("body",)):
+    for path, text in iter_strings(document.get("body"), ("body",)):
         for m in re.finditer(r"附件\s*(\d+)", text):
             n = int(m.group(1))
             if not 1 <= n <= count:
@@ -85,7 +75,7 @@ def deadlines(date_field: str, spec: Spec, document: dict[str, Any]) -> list[Pro
     issued: dt.date | None = document.get(date_field)
     problems: list[Problem] = []
     found: list[tuple[Path_, dt.date, str]] = []
-    for path, text in _strings(document.get("body"), ("body",)):
+    for path, text in iter_strings(document.get("body"), ("body",)):
         for m in IN_TEXT.finditer(text):
             y, mo, d = (int(g) for g in m.groups()[:3])
             try:

@@ -21,7 +21,7 @@ from .dates import DateError, parse_date
 from .docnumber import DocNumberError, parse_doc_number
 from .errors import Problem, WenshuError
 from .kinds import Kind, all_kinds, definitions
-from .load import Path_, Spec, field_name
+from .load import Path_, Spec, field_name, iter_strings
 from .numbering import MAX_DEPTH
 
 PLACEHOLDER = "【待补】"
@@ -102,21 +102,11 @@ def validate(spec: Spec) -> tuple[Kind, dict[str, Any]]:
 def placeholders(spec: Spec) -> list[Problem]:
     """Every value still holding the skeleton placeholder 【待补】."""
     found = []
-    for path, value in _strings(spec.data, ()):
+    for path, value in iter_strings(spec.data, ()):
         if PLACEHOLDER in value:
             found.append(spec.problem(path, f"尚未填写（{PLACEHOLDER}）"))
     return found
 
-
-def _strings(value: Any, path: Path_):
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            yield from _strings(v, path + (k,))
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            yield from _strings(v, path + (i,))
 
 
 def _did_you_mean(word: str, choices) -> str:
@@ -181,6 +171,12 @@ def _cerberus_problems(spec: Spec, kind: Kind, validator: SpecValidator):
             yield spec.problem(path, f"{prefix}超出范围：{_show(error.value)}")
         elif code in (cerr.MIN_LENGTH.code, cerr.MAX_LENGTH.code):
             yield spec.problem(path, f"{prefix}条目数不对（要求 {error.constraint}）")
+        elif code in (cerr.DEPENDENCIES_FIELD.code, cerr.DEPENDENCIES_FIELD_VALUE.code):
+            needs = "、".join(
+                f"{k} 为 {'或'.join(map(str, v))}" if isinstance(v, list) else str(k)
+                for k, v in (error.constraint.items() if isinstance(error.constraint, dict) else [])
+            )
+            yield spec.problem(path, f"{prefix}只能在 {needs or error.constraint} 时使用", key=True)
         elif code == cerr.CUSTOM.code:
             yield spec.problem(path, f"{prefix}{error.info[0]}")
         else:
@@ -202,7 +198,7 @@ def _value_problems(spec: Spec, schema: dict[str, Any], doc: Any, path: Path_) -
     """
     problems = []
     if path == ():
-        for p, text in _strings(doc, ()):
+        for p, text in iter_strings(doc, ()):
             bad = _CONTROL.search(text)
             if bad:
                 name = unicodedata.name(bad.group(), f"U+{ord(bad.group()):04X}")
