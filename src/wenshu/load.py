@@ -14,6 +14,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import Problem, WenshuError
@@ -192,7 +193,9 @@ def read_text(path: Path) -> str:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise WenshuError(Problem(name, "不是 UTF-8 编码的文本，请以 UTF-8 保存", line)) from None
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        col = len(raw[line_start : exc.start].decode("utf-8", errors="replace")) + 1
+        raise WenshuError(Problem(name, "不是 UTF-8 编码的文本，请以 UTF-8 保存", line, col)) from None
     return text
 
 
@@ -210,6 +213,10 @@ def load_spec(path: str | Path) -> Spec:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
         raise WenshuError(Problem(spec.name, f"YAML 语法错误：{_yaml_problem(exc)}", line, col)) from None
+    except ReaderError as exc:
+        line, col = _line_col(text, exc.position)
+        char = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+        raise WenshuError(Problem(spec.name, f"含有不允许的控制字符（{char}），请删除", line, col)) from None
     except YAMLError as exc:
         raise WenshuError(Problem(spec.name, f"YAML 无法读取：{_first_line(exc)}")) from None
     except RecursionError:
@@ -226,9 +233,18 @@ def load_spec(path: str | Path) -> Spec:
     return spec
 
 
+def _line_col(text: str, position: int) -> tuple[int, int]:
+    """1-based line and column of a character offset in ``text``."""
+    before = text[:position]
+    return before.count("\n") + 1, position - (before.rfind("\n") + 1) + 1
+
+
 def _yaml_problem(exc: MarkedYAMLError) -> str:
     problem = exc.problem or exc.context or "无法解析"
-    return _TRANSLATIONS.get(problem.split(",")[0], problem)
+    for english, chinese in _TRANSLATIONS.items():
+        if problem.startswith(english):
+            return chinese
+    return problem
 
 
 def _first_line(exc: Exception) -> str:

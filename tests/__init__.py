@@ -1,0 +1,1 @@
+"""wenshu test suite."""

@@ -1,0 +1,415 @@
+"""Bad inputs: a clear Chinese message with file:line:col, a non-zero exit, and nothing written.
+
+Also the other commands (list, schema, validate) and values that look like template code or
+markup, which must come out as written.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import EXAMPLES, REPO
+from wenshu.cli import main
+from wenshu.extract import docx_blocks, markdown_blocks
+
+BASE = """\
+kind: notice
+format: letter
+issuer: 测试局办公室
+doc_number: 测试函〔2023〕5号
+title: 关于测试工作的通知
+recipients: 各有关单位
+body:
+  - 第一段。
+  - 特此通知。
+signature: 测试局办公室
+date: 2023-07-18
+"""
+# Line numbers in BASE.
+L_KIND, L_DOC_NUMBER, L_TITLE, L_BODY, L_FIRST_PARAGRAPH, L_DATE = 1, 4, 5, 7, 8, 11
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+# Three or more English words in a row: an untranslated parser or Python message.
+ENGLISH = re.compile(r"[A-Za-z]{2,}(?:[\s'\",\[\]<>#]+[A-Za-z]{2,}){2,}")
+
+
+def replace_line(text: str, line: int, new: str) -> str:
+    lines = text.splitlines()
+    lines[line - 1] = new
+    return "\n".join(lines) + "\n"
+
+
+def alias_bomb() -> str:
+    lines = ["kind: notice", 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    previous = "a"
+    for name in "bcdefghi":
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{previous}"] * 9) + "]")
+        previous = name
+    return "\n".join(lines) + "\n"
+
+
+# id → (content, expected lines (None: no line to point at), words the message must contain)
+CASES: dict[str, tuple[str | bytes, set[int] | None, list[str]]] = {
+    "broken-yaml-unclosed-bracket": (replace_line(BASE, L_TITLE, "title: [关于测试工作的通知"), {5, 6}, []),
+    "unknown-kind": (replace_line(BASE, L_KIND, "kind: notise"), {L_KIND}, ["notise", "notice"]),
+    "missing-title": (BASE.replace("title: 关于测试工作的通知\n", ""), None, ["title"]),
+    "wrong-type": (
+        BASE.replace("body:\n  - 第一段。\n  - 特此通知。\n", "body: 3\n"),
+        {L_BODY},
+        ["body"],
+    ),
+    "unknown-key": (replace_line(BASE, L_TITLE, "titel: 关于测试工作的通知"), {L_TITLE}, ["titel", "title"]),
+    "doc-number-square-brackets": (
+        replace_line(BASE, L_DOC_NUMBER, "doc_number: 国知办函运字[2023]582号"),
+        {L_DOC_NUMBER},
+        ["国知办函运字〔2023〕582号"],
+    ),
+    "doc-number-parentheses": (
+        replace_line(BASE, L_DOC_NUMBER, "doc_number: 国知办函运字(2023)582号"),
+        {L_DOC_NUMBER},
+        ["国知办函运字〔2023〕582号"],
+    ),
+    "doc-number-leading-zero": (
+        replace_line(BASE, L_DOC_NUMBER, "doc_number: 国知办函运字〔2023〕0582号"),
+        {L_DOC_NUMBER},
+        ["国知办函运字〔2023〕582号"],
+    ),
+    "doc-number-di": (
+        replace_line(BASE, L_DOC_NUMBER, "doc_number: 国知办函运字〔2023〕第582号"),
+        {L_DOC_NUMBER},
+        ["国知办函运字〔2023〕582号"],
+    ),
+    "impossible-iso-date": (replace_line(BASE, L_DATE, "date: 2023-02-30"), {L_DATE}, ["date"]),
+    "impossible-chinese-date": (replace_line(BASE, L_DATE, "date: 2023年2月30日"), {L_DATE}, ["date"]),
+    "deadline-before-issue-date": (
+        replace_line(BASE, L_FIRST_PARAGRAPH, "  - 请于2023年7月1日前报送材料。"),
+        {L_FIRST_PARAGRAPH},
+        ["2023年7月1日"],
+    ),
+    "reference-to-missing-attachment": (
+        replace_line(BASE, L_FIRST_PARAGRAPH, "  - 名单见附件3。")
+        + "attachments:\n  - name: 甲表\n  - name: 乙表\n",
+        {L_FIRST_PARAGRAPH},
+        ["附件3"],
+    ),
+    "title-lines-do-not-join": (
+        BASE.replace("recipients:", "title_lines:\n  - 关于测试\n  - 的通知\nrecipients:"),
+        {6, 7},
+        ["title_lines"],
+    ),
+    "empty-file": ("", None, []),
+    "top-level-list": ("- kind: notice\n- title: x\n", {1}, []),
+    "python-tag": (BASE + 'note: !!python/object/apply:os.system ["echo hacked > {marker}"]\n', {12}, []),
+    "alias-bomb": (alias_bomb(), None, []),
+    "nesting-100-deep": ("kind: notice\nbody: " + "[" * 100 + "]" * 100 + "\n", {2}, ["64"]),
+    "nesting-10000-deep": ("kind: notice\nbody: " + "[" * 10000 + "]" * 10000 + "\n", None, []),
+    "invalid-utf8": (
+        BASE.encode("utf-8").replace("第一段".encode(), b"\xff\xfe\xfa"),
+        {L_FIRST_PARAGRAPH},
+        [],
+    ),
+    "binary-with-nul": (b"kind: notice\x00\x01\x02\x03binary\xff", None, []),
+    "control-character-escape": (
+        replace_line(BASE, L_FIRST_PARAGRAPH, '  - "第一\\x01段。"'),
+        {L_FIRST_PARAGRAPH},
+        [],
+    ),
+    "control-character-raw": (
+        replace_line(BASE, L_FIRST_PARAGRAPH, '  - "第一\x01段。"'),
+        {L_FIRST_PARAGRAPH},
+        [],
+    ),
+}
+
+
+def write_case(folder: Path, case: str) -> tuple[Path, Path]:
+    """Write the case's spec as ``<case>.yaml``; return it and the marker the python tag would create."""
+    content, _, _ = CASES[case]
+    marker = folder / "HACKED"
+    spec = folder / f"{case}.yaml"
+    if isinstance(content, str):
+        spec.write_text(content.replace("{marker}", str(marker)), encoding="utf-8")
+    else:
+        spec.write_bytes(content)
+    return spec, marker
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())} if folder.exists() else {}
+
+
+def problem_lines(output: str, name: str) -> list[str]:
+    return [line for line in output.splitlines() if name in line]
+
+
+def assert_clear_message(output: str, spec: Path, lines: set[int] | None, words: list[str]) -> None:
+    assert "Traceback" not in output
+    assert "内部错误" not in output, output
+    mentioned = problem_lines(output, spec.name)
+    assert mentioned, f"the message does not name the file:\n{output}"
+    for line in mentioned:
+        message = line.split(spec.name, 1)[1]
+        assert CJK.search(message), f"message not in Chinese: {line}"
+        assert not ENGLISH.search(message), f"untranslated English in message: {line}"
+    if lines is not None:
+        found = [(int(m[0]), int(m[1])) for m in re.findall(re.escape(spec.name) + r":(\d+):(\d+)", output)]
+        assert found, f"no file:line:col in:\n{output}"
+        assert any(line in lines for line, _ in found), f"expected line {sorted(lines)} in:\n{output}"
+    for word in words:
+        assert word in output, f"{word!r} not in:\n{output}"
+
+
+@pytest.fixture(scope="module")
+def earlier_outputs(tmp_path_factory) -> dict[str, bytes]:
+    """A real .docx and .md from a good spec: the outputs a failed rebuild must leave alone."""
+    folder = tmp_path_factory.mktemp("earlier")
+    spec = folder / "good.yaml"
+    spec.write_text(BASE, encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(spec), "-o", str(folder / "out")])
+    assert result.exit_code == 0, result.output
+    return {p.suffix: p.read_bytes() for p in (folder / "out").iterdir()}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_bad_input_build(tmp_path, case, earlier_outputs):
+    spec, marker = write_case(tmp_path, case)
+    _, lines, words = CASES[case]
+    out = tmp_path / "out"
+    out.mkdir()
+    for suffix, data in earlier_outputs.items():
+        (out / f"{spec.stem}{suffix}").write_bytes(data)
+    before = snapshot(out)
+    fresh = tmp_path / "fresh"
+
+    started = time.monotonic()
+    result = CliRunner().invoke(main, ["build", str(spec), "-o", str(out)])
+    elapsed = time.monotonic() - started
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.exit_code not in (0, None)
+    assert_clear_message(result.output, spec, lines, words)
+    assert snapshot(out) == before, "a failed build changed the output folder"
+    assert not marker.exists(), "the YAML python tag was executed"
+    assert elapsed < 15
+
+    result = CliRunner().invoke(main, ["build", str(spec), "-o", str(fresh)])
+    assert result.exit_code != 0
+    assert snapshot(fresh) == {}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_bad_input_validate(tmp_path, case):
+    spec, marker = write_case(tmp_path, case)
+    _, lines, words = CASES[case]
+    result = CliRunner().invoke(main, ["validate", str(spec)])
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.exit_code not in (0, None)
+    assert_clear_message(result.output, spec, lines, words)
+    assert not marker.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [spec.name]
+
+
+def test_unknown_kind_names_the_closest_kind(tmp_path):
+    spec, _ = write_case(tmp_path, "unknown-kind")
+    result = CliRunner().invoke(main, ["validate", str(spec)])
+    assert result.exit_code != 0
+    assert re.search(r"是否.*notice", result.output), result.output
+
+
+def test_every_problem_is_reported_at_once(tmp_path):
+    """Several mistakes in one file: all reported, each at its own line."""
+    text = replace_line(BASE, L_DOC_NUMBER, "doc_number: 测试函[2023]5号")
+    text = replace_line(text, L_DATE, "date: 2023-02-30")
+    text = replace_line(text, L_TITLE, "titel: 关于测试工作的通知")
+    spec = tmp_path / "many.yaml"
+    spec.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(spec)])
+    assert result.exit_code != 0
+    lines = {int(m) for m in re.findall(r"many\.yaml:(\d+):\d+", result.output)}
+    assert {L_DOC_NUMBER, L_TITLE} <= lines, result.output
+
+
+def _run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+        env=env,
+    )
+
+
+@pytest.mark.parametrize("entry", [["build.py"], ["-m", "wenshu"]], ids=["build.py", "python-m-wenshu"])
+def test_bad_input_through_a_real_process(tmp_path, entry):
+    spec, marker = write_case(tmp_path, "python-tag")
+    out = tmp_path / "out"
+    args = [str(REPO / entry[0])] if entry == ["build.py"] else entry
+    proc = _run_cli(*args, "build", str(spec), "-o", str(out), cwd=REPO)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert "hacked" not in proc.stdout
+    assert not marker.exists()
+    assert_clear_message(output, spec, {12}, [])
+    assert snapshot(out) == {}
+
+
+def test_good_input_through_build_py(tmp_path):
+    spec = tmp_path / "good.yaml"
+    spec.write_text(BASE, encoding="utf-8")
+    proc = _run_cli(str(REPO / "build.py"), "build", str(spec), "-o", str(tmp_path / "out"), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(snapshot(tmp_path / "out")) == ["good.docx", "good.md"]
+
+
+def test_output_dir_is_a_file(tmp_path):
+    spec = tmp_path / "good.yaml"
+    spec.write_text(BASE, encoding="utf-8")
+    target = tmp_path / "taken"
+    target.write_bytes(b"not a folder")
+    result = CliRunner().invoke(main, ["build", str(spec), "-o", str(target)])
+    assert result.exit_code not in (0, None)
+    assert "Traceback" not in result.output
+    assert str(target) in result.output or target.name in result.output
+    assert CJK.search(result.output)
+    assert "文件夹" in result.output
+    assert target.read_bytes() == b"not a folder"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["good.yaml", "taken"]
+
+
+def test_one_bad_file_does_not_stop_the_good_one(tmp_path):
+    good = tmp_path / "good.yaml"
+    good.write_text(BASE, encoding="utf-8")
+    bad, _ = write_case(tmp_path, "unknown-kind")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(bad), str(good), "-o", str(out)])
+    assert result.exit_code != 0
+    assert sorted(snapshot(out)) == ["good.docx", "good.md"]
+    assert bad.name in result.output
+
+
+def test_missing_file(tmp_path):
+    missing = tmp_path / "nothing-here.yaml"
+    result = CliRunner().invoke(main, ["build", str(missing), "-o", str(tmp_path / "out")])
+    assert result.exit_code not in (0, None)
+    assert missing.name in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out").exists() or snapshot(tmp_path / "out") == {}
+
+
+# -- values are text ---------------------------------------------------------------------------
+
+LITERALS = [
+    "{{ 7*7 }}",
+    "**bold**",
+    "<w:p>",
+    "&",
+    "{% if true %}x{% endif %}",
+    "&amp;",
+    "1. 不是列表",
+    "# 不是标题",
+]
+
+
+def test_markup_in_body_comes_out_literally(tmp_path):
+    paragraphs = ["值{{ 7*7 }}与**bold**及<w:p>和&符号。"] + [f"{text}" for text in LITERALS]
+    body = "".join(f"  - {yaml_quote(p)}\n" for p in paragraphs)
+    spec = tmp_path / "literal.yaml"
+    spec.write_text(BASE.replace("  - 第一段。\n", body), encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(spec), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    from_docx = docx_blocks(out / "literal.docx")
+    from_md = markdown_blocks((out / "literal.md").read_text(encoding="utf-8"))
+    for text in paragraphs:
+        assert text in from_docx, text
+        assert text in from_md, text
+    assert not any("49" in block for block in from_docx + from_md)
+    assert from_docx == from_md
+
+
+def test_markup_in_head_and_record_fields_comes_out_literally(tmp_path):
+    text = BASE.replace("format: letter", "format: document")
+    text = text.replace("issuer: 测试局办公室", 'issuer: "测试{{ 7*7 }}局&<w:p>"')
+    text = text.replace("recipients: 各有关单位", 'recipients: "各**有关**单位&"')
+    text = text.replace("signature: 测试局办公室", 'signature: "测试局<b>办公室</b>"')
+    text += 'record:\n  printer: "印发{{ 7*7 }}&<x>"\n  print_date: 2023-07-18\n  cc: ["抄送{% raw %}&"]\n'
+    spec = tmp_path / "fields.yaml"
+    spec.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(spec), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    from_docx = docx_blocks(out / "fields.docx")
+    from_md = markdown_blocks((out / "fields.md").read_text(encoding="utf-8"))
+    for blocks in (from_docx, from_md):
+        assert "测试{{ 7*7 }}局&<w:p>文件" in blocks
+        assert "各**有关**单位&：" in blocks
+        assert "测试局<b>办公室</b>" in blocks
+        assert "抄送：抄送{% raw %}&。" in blocks
+        assert "印发{{ 7*7 }}&<x> 2023年7月18日印发" in blocks
+    assert from_docx == from_md
+
+
+def yaml_quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+# -- the other commands --------------------------------------------------------------------------
+
+
+def test_list_shows_notice():
+    result = CliRunner().invoke(main, ["list"])
+    assert result.exit_code == 0
+    assert re.search(r"^notice\s", result.output, re.M)
+    assert "通知" in result.output
+
+
+def test_schema_notice_is_a_field_guide():
+    result = CliRunner().invoke(main, ["schema", "notice"])
+    assert result.exit_code == 0, result.output
+    assert "发文字号" in result.output
+    for field in ("doc_number", "title", "recipients", "body", "attachments", "signature", "date"):
+        assert re.search(rf"^\s*{field}（", result.output, re.M), field
+    assert "必填" in result.output
+
+
+def test_schema_unknown_kind():
+    result = CliRunner().invoke(main, ["schema", "notise"])
+    assert result.exit_code not in (0, None)
+    assert "notice" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_validate_every_example():
+    result = CliRunner().invoke(main, ["validate", *map(str, EXAMPLES)])
+    assert result.exit_code == 0, result.output
+    for spec in EXAMPLES:
+        assert re.search(rf"通过 .*{re.escape(spec.name)}", result.output), spec.name
+
+
+def test_build_every_example_with_the_cli(tmp_path):
+    result = CliRunner().invoke(main, ["build", *map(str, EXAMPLES), "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    expected = sorted(f"{p.stem}{ext}" for p in EXAMPLES for ext in (".docx", ".md"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == expected
+
+
+def test_rebuild_replaces_outputs_without_leftovers(tmp_path):
+    spec = tmp_path / "good.yaml"
+    spec.write_text(BASE, encoding="utf-8")
+    out = tmp_path / "out"
+    for _ in range(2):
+        result = CliRunner().invoke(main, ["build", str(spec), "-o", str(out)])
+        assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["good.docx", "good.md"]
+    shutil.rmtree(out)
