@@ -5,15 +5,19 @@ from __future__ import annotations
 import sys
 import traceback
 from pathlib import Path
+from typing import Any
 
 import click
 
 from . import __version__
-from .errors import WenshuError
+from .annexes import reminders
+from .errors import Problem, WenshuError
 from .kinds import all_kinds, definitions
 from .load import load_spec
-from .pipeline import FORMATS, build
-from .validate import validate
+from .pipeline import FORMATS, build, write_atomically
+from .round import Member, check_round, find_specs
+from .skeleton import LEVELS, PROGRAMMES, render_skeleton, unfilled
+from .validate import PLACEHOLDER, validate
 
 
 def _report(exc: WenshuError) -> None:
@@ -67,19 +71,51 @@ def main(ctx: click.Context, debug: bool) -> None:
     help="输出文件夹",
 )
 @click.option("--format", "formats", default="docx,md", show_default=True, help="输出格式，逗号分隔：docx,md")
-def build_cmd(files: tuple[Path, ...], out_dir: Path, formats: str) -> None:
-    """生成 FILES 对应的 .docx 与 .md（文件名取规格文件名）。"""
+@click.option("--draft", is_flag=True, help="草稿：有【待补】也生成，待补处在 Word 中黄色突出显示")
+@click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成 PDF，与 .docx 同名同文件夹")
+@click.option("--force", is_flag=True, help="文件夹：全部重新生成，不跳过未改动的规格")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="文件夹：并行进程数（默认：全部核心）")
+def build_cmd(
+    files: tuple[Path, ...],
+    out_dir: Path,
+    formats: str,
+    draft: bool,
+    pdf: bool,
+    force: bool,
+    jobs: int | None,
+) -> None:
+    """生成 FILES 对应的 .docx 与 .md（文件名取规格文件名）。
+
+    FILES 中的文件夹：其中每个规格生成到 -o 下相同的子文件夹，只重新生成输入有改动的规格
+    （记录在输出文件夹的 .wenshu-manifest.json）；批量规格（含 records 或 data）每份函一个文件。"""
     wanted = tuple(f.strip() for f in formats.split(",") if f.strip())
     unknown = [f for f in wanted if f not in FORMATS]
     if unknown or not wanted:
         raise click.BadParameter(
             f"未知格式 {'、'.join(unknown) or '（空）'}；可选：{'、'.join(FORMATS)}", param_hint="--format"
         )
-    failed = 0
+    failed = sum(_build_folder(f, out_dir, wanted, force, jobs) for f in files if f.is_dir())
+    files = tuple(f for f in files if not f.is_dir())
+    if not files:
+        sys.exit(1 if failed else 0)
+    if pdf:
+        from .render.pdf import build_with_pdf
+
+        for _, result in build_with_pdf(files, out_dir, wanted, draft=draft):
+            if isinstance(result, WenshuError):
+                _report(result)
+                failed += 1
+            else:
+                for written in result:
+                    click.echo(f"已生成 {written}{'（草稿）' if draft else ''}")
+        if failed:
+            click.secho(f"{failed} 个文件未生成（其余已生成）", fg="red", err=True)
+            sys.exit(1)
+        return
     for path in files:
         try:
-            for written in build(path, out_dir, wanted):
-                click.echo(f"已生成 {written}")
+            for written in build(path, out_dir, wanted, draft=draft):
+                click.echo(f"已生成 {written}{'（草稿）' if draft else ''}")
         except WenshuError as exc:
             _report(exc)
             failed += 1
@@ -95,19 +131,83 @@ def build_cmd(files: tuple[Path, ...], out_dir: Path, formats: str) -> None:
 @main.command("validate")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 def validate_cmd(files: tuple[Path, ...]) -> None:
-    """只检查 FILES，不生成文件。"""
+    """只检查 FILES，不生成文件。FILES 中的文件夹按一轮评定检查：先逐个检查其中的规格，
+    再检查它们之间的规则（名额、重复推荐、试点名单、示范企业条件、转发通知的截止日期）。"""
     failed = 0
-    for path in files:
+    for target in files:
+        paths = find_specs(target) if target.is_dir() else [target]
+        if target.is_dir() and not paths:
+            _report(WenshuError(Problem(str(target), "文件夹中没有 YAML 规格文件")))
+            failed += 1
+        members = _validate_each(paths)
+        failed += len(paths) - len(members)
+        if target.is_dir() and paths:
+            problems = check_round(members)
+            if problems:
+                _report(WenshuError(problems))
+                failed += 1
+            else:
+                click.echo(f"通过 {target}：一轮 {len(members)} 个文件之间的规则")
+    if failed:
+        click.secho(f"{failed} 项检查未通过", fg="red", err=True)
+        sys.exit(1)
+
+
+def _validate_each(paths: list[Path]) -> list[Member]:
+    """Validate each spec, report it, and return the valid ones."""
+    members = []
+    for path in paths:
         try:
             spec = load_spec(path)
-            kind, _ = validate(spec)
+            kind, document = validate(spec)
             click.echo(f"通过 {path}（{kind.label}）")
+            for note in reminders(spec, kind.name, document):
+                click.secho(f"提示 {note}", fg="yellow")
+            members.append(Member(spec, kind, document))
         except WenshuError as exc:
             _report(exc)
-            failed += 1
-    if failed:
-        click.secho(f"{failed} 个文件有问题", fg="red", err=True)
-        sys.exit(1)
+            holes = sum(PLACEHOLDER in p.message for p in exc.problems)
+            if holes:
+                click.secho(
+                    f"{path}：还有 {holes} 处{PLACEHOLDER}未填写；未填完时可用 wenshu build --draft 生成草稿",
+                    fg="yellow",
+                    err=True,
+                )
+    return members
+
+
+@main.command("new")
+@click.argument("kind")
+@click.option("--applicant", help="申报单位（城市、县或企业）名称，如 示例市；省略时留作【待补】")
+@click.option("--level", type=click.Choice(LEVELS), default="city", show_default=True, help="城市或县")
+@click.option(
+    "--programme",
+    type=click.Choice(PROGRAMMES),
+    default="demonstration",
+    show_default=True,
+    help="试点或示范",
+)
+@click.option("--start", type=click.IntRange(2000, 2100), help="三年期的首年，默认明年")
+@click.option("-o", "--out", "out_file", type=click.Path(path_type=Path), help="写入的文件；省略时打印")
+@click.option("--force", is_flag=True, help="覆盖已有文件")
+def new_cmd(
+    kind: str,
+    applicant: str | None,
+    level: str,
+    programme: str,
+    start: int | None,
+    out_file: Path | None,
+    force: bool,
+) -> None:
+    """写出文种 KIND 的 YAML 骨架：提纲各部分齐全，要求写在注释里，待填处为【待补】。"""
+    text = render_skeleton(kind, applicant=applicant, level=level, programme=programme, start=start)
+    if out_file is None:
+        click.echo(text, nl=False)
+        return
+    if out_file.exists() and not force:
+        raise WenshuError(Problem(str(out_file), "文件已存在，未覆盖（确要覆盖请加 --force）"))
+    write_atomically(out_file.parent, {out_file.name: text.encode("utf-8")})
+    click.echo(f"已生成 {out_file}（{unfilled(text)} 处{PLACEHOLDER}待填写）")
 
 
 @main.command("list")
@@ -163,3 +263,137 @@ def frames_cmd(folder: Path | None) -> None:
 
     for path in write_frames(folder or resource_dir("templates") / "frames"):
         click.echo(f"已生成 {path}")
+
+
+@main.command("check")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="输出：text 供人阅读，json 供程序读取",
+)
+@click.option("--render", is_flag=True, help="再用 LibreOffice 实际排版，量出每页行数、每行字数、页码位置等")
+@click.option(
+    "--png",
+    "png_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="把排出的每一页写成图片到此文件夹（隐含 --render）",
+)
+def check_cmd(files: tuple[Path, ...], output: str, render: bool, png_dir: Path | None) -> None:
+    """检查 Word 文件（.docx，任何来源）是否符合 GB/T 9704-2012；全部符合时退出码为 0。"""
+    from .check import check_files, format_json, format_text
+
+    reports = check_files(list(files), render=render, png_dir=png_dir)
+    if output == "json":
+        click.echo(format_json(reports))
+    else:
+        for report in reports:
+            color = "green" if report.ok else "red"
+            first, *rest = format_text(report).split("\n")
+            click.secho(first, fg=color)
+            for line in rest:
+                click.echo(line)
+    if not all(report.ok for report in reports):
+        sys.exit(1)
+
+
+# -- batches and folders -----------------------------------------------------------------------
+class _Progress:
+    """A progress bar on a terminal (stderr); nothing at all when output goes elsewhere."""
+
+    def __init__(self, label: str):
+        self.label = label
+        self.bar: Any = None
+
+    def start(self, total: int) -> None:
+        if total and sys.stderr.isatty():
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+
+    def advance(self, n: int) -> None:
+        if self.bar is not None:
+            self.bar.update(n)
+
+    def finish(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+def _build_folder(
+    folder: Path, out_dir: Path, formats: tuple[str, ...], force: bool, jobs: int | None
+) -> int:
+    """``build DIR``: the folder's specs into ``out_dir``, incrementally; 1 if any failed."""
+    from .incremental import build_tree, tree_summary
+
+    progress = _Progress("生成")
+    try:
+        report = build_tree(
+            folder,
+            out_dir,
+            force=force,
+            jobs=jobs,
+            formats=formats,
+            planned=progress.start,
+            progress=progress.advance,
+        )
+    finally:
+        progress.finish()
+    for problems in report.failed.values():
+        _report(WenshuError(problems))
+    for line in tree_summary(report, folder, out_dir):
+        click.echo(line)
+    return 1 if report.failed else 0
+
+
+@main.command("batch")
+@click.argument("spec", type=click.Path(path_type=Path))
+@click.option(
+    "--data",
+    type=click.Path(path_type=Path),
+    help="数据文件（.csv 或 .xlsx），一行一份；默认用规格中的 data 或 records",
+)
+@click.option(
+    "-o", "--out", "out_dir", type=click.Path(path_type=Path), help="输出文件夹（默认 out/规格文件名）"
+)
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="并行进程数（默认：全部核心）")
+@click.option("--merge", is_flag=True, help="另生成一个合并文件供打印：每份另起一页，页码各自从 1 起")
+@click.option("--name", "name", help='文件名，可用 {字段}，如 "{applicant}-{rank}"；默认取推荐对象')
+@click.option("--format", "formats", default="docx,md", show_default=True, help="输出格式，逗号分隔：docx,md")
+def batch_cmd(
+    spec: Path,
+    data: Path | None,
+    out_dir: Path | None,
+    jobs: int | None,
+    merge: bool,
+    name: str | None,
+    formats: str,
+) -> None:
+    """按 SPEC 批量生成函件：每条记录（数据文件的一行）一份 .docx 与 .md。
+
+    SPEC 写各份相同的字段，记录写各份不同的字段；列名用字段名或中文名（wenshu schema KIND）。
+    有问题的记录按行号一并报告，其余照常生成；有任何一条出错时退出码非零。"""
+    from .batch import load_batch, run_batch, summary
+
+    wanted = tuple(f.strip() for f in formats.split(",") if f.strip())
+    if not wanted or any(f not in FORMATS for f in wanted):
+        raise click.BadParameter(f"可选：{'、'.join(FORMATS)}", param_hint="--format")
+    batch = load_batch(spec, data)
+    out = out_dir or Path("out") / spec.stem
+    progress = _Progress("生成")
+    progress.start(len(batch.records))
+    try:
+        result = run_batch(
+            batch, out, jobs=jobs, merge=merge, name=name, formats=wanted, progress=progress.advance
+        )
+    finally:
+        progress.finish()
+    if result.failed:
+        _report(WenshuError(result.problems()))
+    for line in summary(result, out):
+        click.echo(line)
+    if result.failed:
+        sys.exit(1)

@@ -43,7 +43,8 @@ def _style(
     color: str | None = None,
     outline: int | None = None,
     keep_next: bool = False,
-    extra_ppr: str = "",
+    page_break: bool = False,
+    ind: str | None = None,
     char_spacing: bool = True,
     latin: str = L.FONT_LATIN,
 ) -> str:
@@ -52,18 +53,19 @@ def _style(
         if exact
         else '<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
     )
-    indent = (
+    indent = ind or (
         f'<w:ind w:firstLine="{first_line}" w:firstLineChars="{first_line * 100 // L.CHAR_ADVANCE_TWIPS}"/>'
         if first_line
         else '<w:ind w:firstLine="0" w:firstLineChars="0"/>'
     )
+    # Children in the order CT_PPr prescribes (Word rejects some out-of-order parts).
     ppr = (
         ("<w:keepNext/>" if keep_next else "")
+        + ("<w:pageBreakBefore/>" if page_break else "")
         + spacing
         + indent
         + f'<w:jc w:val="{jc}"/>'
         + (f'<w:outlineLvl w:val="{outline}"/>' if outline is not None else "")
-        + extra_ppr
     )
     rpr = (
         _fonts(font, latin)
@@ -80,7 +82,11 @@ def _style(
 def styles_xml() -> str:
     """The whole styles part: explicit fonts on w:eastAsia everywhere, no theme fonts."""
     indent = L.BODY_INDENT_TWIPS
-    record_ind = f'<w:ind w:left="{L.RECORD_INDENT_TWIPS}" w:right="{L.RECORD_INDENT_TWIPS}"/>'
+    # One w:ind only: a second one in the same pPr is invalid and Word reads the first.
+    record_ind = (
+        f'<w:ind w:left="{L.RECORD_INDENT_TWIPS}" w:right="{L.RECORD_INDENT_TWIPS}" '
+        'w:firstLine="0" w:firstLineChars="0"/>'
+    )
     styles = [
         _style("WsBody", "公文正文", first_line=indent),
         _style("WsTitle", "公文标题", font=L.FONT_TITLE, size=L.TITLE_SIZE_PT, jc="center"),
@@ -100,7 +106,7 @@ def styles_xml() -> str:
             "附件标签",
             font=L.FONT_HEADING_1,
             jc="left",
-            extra_ppr="<w:pageBreakBefore/>",
+            page_break=True,
         ),
         _style("WsSubtitle", "副标题", font=L.FONT_HEADING_2, jc="center"),
         _style("WsTableTitle", "表题", font=L.FONT_HEADING_1, jc="center", keep_next=True),
@@ -126,7 +132,7 @@ def styles_xml() -> str:
         ),
         _style("WsDocNumber", "发文字号", jc="center"),
         _style("WsHeadInfo", "份号密级", font=L.FONT_HEADING_1, jc="left"),
-        _style("WsRecord", "版记", size=L.RECORD_SIZE_PT, jc="left", extra_ppr=record_ind),
+        _style("WsRecord", "版记", size=L.RECORD_SIZE_PT, jc="left", ind=record_ind),
         _style(
             "WsPageNumber",
             "页码",
@@ -141,6 +147,9 @@ def styles_xml() -> str:
         f"<w:docDefaults><w:rPrDefault><w:rPr>{_fonts(L.FONT_BODY)}"
         f'<w:kern w:val="2"/>{_size(L.BODY_SIZE_PT)}<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/>'
         "</w:rPr></w:rPrDefault><w:pPrDefault><w:pPr>"
+        # No widow/orphan control: it moves a paragraph's last line over and leaves the page
+        # at 21 lines, where §5.2.3 wants every full page at 22.
+        '<w:widowControl w:val="0"/>'
         f'<w:spacing w:before="0" w:after="0" w:line="{L.LINE_PITCH_TWIPS}" w:lineRule="exact"/>'
         "</w:pPr></w:pPrDefault></w:docDefaults>"
     )
@@ -177,14 +186,21 @@ def _page_number_paragraph(even: bool) -> str:
     )
 
 
+# A paragraph 1 pt high: anchors and rule carriers that must not take a line's room.
+_TINY_LINE = f'<w:spacing w:before="0" w:after="0" w:line="{L.TWIPS_PER_PT}" w:lineRule="exact"/>'
+
+
 def _letter_rule(position: str) -> str:
     """A red double rule 170 mm wide, centred on the 版心 (§10.1)."""
     overhang = L.mm_to_twips((L.LETTER_RULE_WIDTH_MM - L.TEXT_WIDTH_MM) / 2)
     style = "thickThinSmallGap" if position == "bottom" else "thinThickSmallGap"
     gap = round(L.HEAD_RULE_GAP_MM / 25.4 * 72)
+    # The lower rule sits on the footer's edge, 20 mm up: its paragraph is 1 pt high and
+    # the border has no gap, else the line and the gap lift the rule some 10 mm higher.
+    space, height = (gap, "") if position == "bottom" else (0, _TINY_LINE)
     return (
-        f'<w:pBdr><w:{position} w:val="{style}" w:sz="{L.LETTER_RULE_EIGHTHS}" w:space="{gap}" '
-        f'w:color="{L.RED}"/></w:pBdr><w:ind w:left="-{overhang}" w:right="-{overhang}"/>'
+        f'<w:pBdr><w:{position} w:val="{style}" w:sz="{L.LETTER_RULE_EIGHTHS}" w:space="{space}" '
+        f'w:color="{L.RED}"/></w:pBdr>{height}<w:ind w:left="-{overhang}" w:right="-{overhang}"/>'
     )
 
 
@@ -221,8 +237,20 @@ def _record_table() -> str:
     width = L.mm_to_twips(L.TEXT_WIDTH_MM)
     outer, inner = L.RECORD_OUTER_RULE_EIGHTHS, L.RECORD_INNER_RULE_EIGHTHS
 
-    def row(content: str) -> str:
-        return f'<w:tr><w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>{content}</w:tc></w:tr>'
+    # LibreOffice places a bottom-anchored table by its rows' declared heights, so rows of
+    # unknown height overflow onto a new page: each row gets an exact height of as many
+    # lines as its text needs (one character short of a full 4号 line, to stay on the safe side).
+    advance = L.RECORD_SIZE_PT * L.TWIPS_PER_PT + L.CHAR_SPACING_TWIPS
+    per_line = (width - 2 * L.RECORD_INDENT_TWIPS) // advance - 1
+
+    def lines(chars: str) -> str:
+        return f"{{{{ (({chars}) + {per_line - 1}) // {per_line} * {L.LINE_PITCH_TWIPS} }}}}"
+
+    def row(content: str, height: str = "") -> str:
+        tr_pr = f'<w:trPr><w:trHeight w:val="{height}" w:hRule="exact"/></w:trPr>' if height else ""
+        return (
+            f'<w:tr>{tr_pr}<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>{content}</w:tc></w:tr>'
+        )
 
     tab = f'<w:tabs><w:tab w:val="right" w:pos="{width - 2 * L.RECORD_INDENT_TWIPS}"/></w:tabs>'
     cc = _p("{{ cc }}", "WsRecord")
@@ -245,9 +273,9 @@ def _record_table() -> str:
         '<w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar>'
         f'</w:tblPr><w:tblGrid><w:gridCol w:w="{width}"/></w:tblGrid>'
         + row(_p("{%tr if cc %}", "WsRecord"))
-        + row(cc)
+        + row(cc, lines("cc | length"))
         + row(_p("{%tr endif %}", "WsRecord"))
-        + row(imprint)
+        + row(imprint, lines("(printer | length) + (print_date | length) + 3"))
         + "</w:tbl>"
     )
 
@@ -329,8 +357,10 @@ def build_frame(name: str) -> bytes:
             _record_table(),
             _tag("{%p endif %}"),
             # A floating table needs a paragraph after it to anchor to (and Word wants the
-            # body to end in a paragraph).
-            _blank("WsRecord"),
+            # body to end in a paragraph). It is 1 pt high: a full line could fall below the
+            # 版记 and LibreOffice would then carry the 版记 over to a page of its own.
+            f'<w:p {_W}><w:pPr><w:pStyle w:val="WsRecord"/>{_TINY_LINE}'
+            '<w:rPr><w:sz w:val="2"/></w:rPr></w:pPr></w:p>',
         ]
     else:
         body = [_tag("{{p body }}")]

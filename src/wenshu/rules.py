@@ -7,13 +7,16 @@ which rules apply and to which fields, so a new kind needs no new Python.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+from . import plans
 from .dates import IN_TEXT, format_cn_date
-from .errors import Problem
-from .load import Path_, Spec, iter_strings
+from .errors import Problem, WenshuError
+from .load import Path_, Spec, iter_strings, load_spec
 
 Rule = Callable[[Any, Spec, dict[str, Any]], list[Problem]]
 _RULES: dict[str, Rule] = {}
@@ -101,4 +104,206 @@ def deadlines(date_field: str, spec: Spec, document: dict[str, Any]) -> list[Pro
                     path, f"回执截止日期 {format_cn_date(when)} 应早于报送截止日期 {format_cn_date(main)}"
                 )
             )
+    return problems
+
+
+# -- plans, summaries and reports of applicants ---------------------------------------------
+@rule("period_years")
+def period_years(arg: dict[str, Any], spec: Spec, document: dict[str, Any]) -> list[Problem]:
+    """A period ``{start, end}`` spans exactly ``arg["years"]`` years, both ends counted."""
+    problems = []
+    want, label = arg["years"], arg.get("label", "方案期")
+    for path, period in plans.select(document, arg["field"]):
+        start, end = period.get("start"), period.get("end")
+        if not isinstance(start, int) or not isinstance(end, int):
+            continue  # the schema has said what is wrong with it
+        if end < start:
+            problems.append(spec.problem(path + ("end",), f"终止年份 {end} 早于起始年份 {start}"))
+        elif end - start + 1 != want:
+            problems.append(
+                spec.problem(
+                    path + ("end",),
+                    f"{label}应为{want}年（首尾两年都计入，如{start}{plans.PERIOD_DASH}"
+                    f"{start + want - 1}年），现为{plans.period_text(period)}，共{end - start + 1}年",
+                )
+            )
+    return problems
+
+
+@rule("within_period")
+def within_period(arg: dict[str, Any], spec: Spec, document: dict[str, Any]) -> list[Problem]:
+    """Phases, milestones and deadlines are readable dates inside the period, and every
+    phase ends no earlier than it starts."""
+    period = next((v for _, v in plans.select(document, arg["period"])), None)
+    years = plans.period_years(period)
+    label = arg.get("label", "方案期")
+    problems: list[Problem] = []
+    for pattern, what in arg.get("dates", {}).items():
+        for path, value in plans.select(document, pattern):
+            try:
+                when = plans.parse_when(value)
+            except plans.WhenError as exc:
+                problems.append(spec.problem(path, f"{what}{exc}"))
+                continue
+            if years and (when.first.year < years[0] or when.last.year > years[-1]):
+                problems.append(
+                    spec.problem(path, f"{what}“{when.text}”不在{label}{plans.period_text(period)}之内")
+                )
+    for pattern, (start_key, end_key) in arg.get("ranges", {}).items():
+        for path, item in plans.select(document, pattern):
+            try:
+                start, end = plans.parse_when(item.get(start_key)), plans.parse_when(item.get(end_key))
+            except plans.WhenError:
+                continue  # reported above, where the dates themselves are checked
+            if end.last < start.first:
+                problems.append(
+                    spec.problem(path + (end_key,), f"结束时间“{end.text}”早于开始时间“{start.text}”")
+                )
+    return problems
+
+
+@rule("yearly_targets")
+def yearly_targets(arg: dict[str, Any], spec: Spec, document: dict[str, Any]) -> list[Problem]:
+    """Each indicator has a name of its own, a baseline year before the period, and a
+    target for every year of the period and for no other year."""
+    period = next((v for _, v in plans.select(document, arg["period"])), None)
+    years = plans.period_years(period)
+    label = arg.get("label", "方案期")
+    problems: list[Problem] = []
+    for path, indicators in plans.select(document, arg["indicators"]):
+        seen: dict[str, int] = {}
+        for i, indicator in enumerate(indicators):
+            here = path + (i,)
+            name = indicator.get("name")
+            if name in seen:
+                problems.append(spec.problem(here + ("name",), f"指标“{name}”与第{seen[name]}项重名"))
+            seen.setdefault(name, i + 1)
+            if not years:
+                continue
+            targets = indicator.get("targets") or {}
+            for year in targets:
+                if int(year) not in years:
+                    problems.append(
+                        spec.problem(
+                            here + ("targets", year),
+                            f"目标年份 {year} 不在{label}{plans.period_text(period)}之内",
+                        )
+                    )
+            missing = [f"{y}年" for y in years if str(y) not in targets]
+            if missing:
+                message = f"缺少{'、'.join(missing)}的目标值（{label}每年都要有目标值）"
+                problems.append(spec.problem(here + ("targets",), message))
+            base = (indicator.get("baseline") or {}).get("year")
+            if isinstance(base, int) and base >= years[0]:
+                problems.append(
+                    spec.problem(here + ("baseline", "year"), f"基期年份 {base} 应早于方案期首年 {years[0]}")
+                )
+    return problems
+
+
+@rule("min_scores")
+def min_scores(arg: dict[str, Any], spec: Spec, document: dict[str, Any]) -> list[Problem]:
+    """Scores, when given, reach their thresholds (示范企业: A表 ≥ 75 and B表 ≥ 80)."""
+    scores = document.get(arg["field"])
+    if not isinstance(scores, dict):
+        return []
+    labels = arg["labels"]
+    wanted = "，".join(f"{labels[k]}评分达{m}分以上" for k, m in arg["minimum"].items())
+    problems = []
+    for key, minimum in arg["minimum"].items():
+        value = scores.get(key)
+        if isinstance(value, (int, float)) and value < minimum:
+            problems.append(
+                spec.problem(
+                    (arg["field"], key),
+                    f"{labels[key]}评分 {plans.number(value)} 分，低于 {minimum} 分；"
+                    f"{arg['condition']}要求{wanted}",
+                )
+            )
+    return problems
+
+
+@rule("plan_reported")
+def plan_reported(arg: dict[str, Any], spec: Spec, document: dict[str, Any]) -> list[Problem]:
+    """With ``plan: path/to/work_plan.yaml`` (relative to this file), every indicator of
+    that plan is reported on, with the plan's unit and its final-year target."""
+    from .validate import validate  # imported here: validate imports this module
+
+    ref = document.get(arg["plan"])
+    if not isinstance(ref, str):
+        return []
+    at = (arg["plan"],)
+    target = Path(os.path.normpath(spec.path.parent / ref))
+    if not target.is_file():
+        return [spec.problem(at, f"找不到工作方案“{ref}”（相对于本文件所在文件夹，即 {target}）")]
+    try:
+        plan_spec = load_spec(target)
+        kind, plan = validate(plan_spec)
+    except WenshuError as exc:
+        head = spec.problem(at, f"所引工作方案 {target} 未通过检查，问题如下")
+        return [head, *exc.problems]
+    if kind.name not in arg["kinds"]:
+        return [spec.problem(at, f"“{ref}”是{kind.label}，不是工作方案")]
+    final = plans.period_years(plan.get("period"))[-1]
+    reports = next(((p, v) for p, v in plans.select(document, arg["reports"])), None)
+    report_path, reported = reports if reports else ((arg["reports"].split(".")[0],), [])
+    by_name = {r.get("name"): (report_path + (i,), r) for i, r in enumerate(reported)}
+    problems = []
+    for path, indicators in plans.select(plan, arg["plan_indicators"]):
+        for i, indicator in enumerate(indicators):
+            name = indicator["name"]
+            where = f"{plan_spec.name}:{plan_spec.position(path + (i, 'name'))[0]}"
+            if name not in by_name:
+                problems.append(
+                    spec.problem(report_path, f"工作方案 {where} 的目标“{name}”没有在总结中报告完成情况")
+                )
+                continue
+            here, report = by_name[name]
+            if report.get("unit") != indicator["unit"]:
+                problems.append(
+                    spec.problem(
+                        here + ("unit",),
+                        f"单位“{report.get('unit')}”与工作方案 {where} 的单位“{indicator['unit']}”不一致",
+                    )
+                )
+            planned = indicator["targets"].get(str(final))
+            if planned is not None and report.get("target") != planned:
+                problems.append(
+                    spec.problem(
+                        here + ("target",),
+                        f"目标值 {plans.number(report.get('target'))} 与工作方案 {where} 的"
+                        f"{final}年目标值 {plans.number(planned)} 不一致",
+                    )
+                )
+    return problems
+
+
+@rule("focus_points")
+def focus_points(arg: list[dict[str, Any]], spec: Spec, document: dict[str, Any]) -> list[Problem]:
+    """Each part of an outline writes about the points the outline says to focus on."""
+    problems = []
+    for part in arg:
+        for path, value in plans.select(document, part["field"]):
+            text = "".join(s for _, s in iter_strings(value))
+            missing = [p for p in part["points"] if p not in text]
+            if missing:
+                problems.append(
+                    spec.problem(
+                        path,
+                        f"{part['part']}没有写到“{'”“'.join(missing)}”；提纲要求{part['guide']}",
+                        key=True,
+                    )
+                )
+    return problems
+
+
+@rule("year_order")
+def year_order(arg: dict[str, str], spec: Spec, document: dict[str, Any]) -> list[Problem]:
+    """Each ``earlier: later`` pair of year fields is in order (建设前 before 建设后)."""
+    problems = []
+    for earlier, later in arg.items():
+        first = next((v for _, v in plans.select(document, earlier)), None)
+        for path, last in plans.select(document, later):
+            if isinstance(first, int) and isinstance(last, int) and last <= first:
+                problems.append(spec.problem(path, f"年份 {last} 应晚于 {earlier.split('.')[-1]} 的 {first}"))
     return problems

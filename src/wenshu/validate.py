@@ -16,7 +16,7 @@ import cerberus
 from cerberus import errors as cerr
 from cerberus.schema import SchemaRegistry
 
-from . import rules
+from . import annexes, letters, rules  # noqa: F401  (annexes, letters register their kinds' rules)
 from .dates import DateError, parse_date
 from .docnumber import DocNumberError, parse_doc_number
 from .errors import Problem, WenshuError
@@ -64,6 +64,18 @@ def _registry() -> SchemaRegistry:
     return registry
 
 
+_VALIDATORS: dict[tuple[str, int], SpecValidator] = {}
+
+
+def _validator(kind: Kind) -> SpecValidator:
+    """The kind's validator, made once: making one re-checks the whole schema (~1 ms), and a
+    batch validates thousands of documents of one kind. Each ``validate`` call starts afresh."""
+    key = (kind.name, id(kind.schema))
+    if key not in _VALIDATORS:
+        _VALIDATORS[key] = SpecValidator(kind.schema, schema_registry=_registry())
+    return _VALIDATORS[key]
+
+
 def _resolve(schema: Any) -> dict[str, Any]:
     return definitions()[schema] if isinstance(schema, str) else schema
 
@@ -82,18 +94,34 @@ def kind_of(spec: Spec) -> Kind:
     return kinds[name]
 
 
-def validate(spec: Spec) -> tuple[Kind, dict[str, Any]]:
-    """Validate ``spec``; return its kind and the normalised document, or raise."""
+def validate(spec: Spec, *, draft: bool = False) -> tuple[Kind, dict[str, Any]]:
+    """Validate ``spec``; return its kind and the normalised document, or raise.
+
+    A value still reading 【待补】 is reported once, as unfilled (not also as “should be a
+    number”). With ``draft`` such values are no problem: a skeleton renders with its gaps
+    showing. Domain rules need a complete document, so they wait until no gap is left.
+    """
     kind = kind_of(spec)
-    validator = SpecValidator(kind.schema, schema_registry=_registry())
+    validator = _validator(kind)
     ok = validator.validate(spec.data)
+    holes = placeholders(spec)
+    at_hole = {(p.line, p.column) for p in holes}
     problems = [] if ok else list(_cerberus_problems(spec, kind, validator))
-    document = validator.document if ok else spec.data
+    problems = [p for p in problems if (p.line, p.column) not in at_hole]
+    document = validator.document if ok or not problems else spec.data
     problems += _value_problems(spec, kind.schema, document, ())
+    problems = [p for p in problems if (p.line, p.column) not in at_hole]
     if not problems:
         problems += _block_problems(spec, document)
-        for check, arg in kind.checks:
-            problems += rules.run(check, arg, spec, document)
+        if "attachments" in kind.schema:
+            # Any kind's attachment may name an annex spec (file:); its page replaces the
+            # reference here, drafts included, as that spec is validated on its own.
+            problems += annexes.attachment_files("attachments", spec, document)
+        if not holes:
+            for check, arg in kind.checks:
+                problems += rules.run(check, arg, spec, document)
+    if not draft:
+        problems += holes
     if problems:
         raise WenshuError(sorted(problems, key=lambda p: (p.line or 0, p.column or 0)))
     return kind, document
@@ -177,10 +205,25 @@ def _cerberus_problems(spec: Spec, kind: Kind, validator: SpecValidator):
                 for k, v in (error.constraint.items() if isinstance(error.constraint, dict) else [])
             )
             yield spec.problem(path, f"{prefix}只能在 {needs or error.constraint} 时使用", key=True)
+        elif code == cerr.EXCLUDES_FIELD.code:
+            others = error.constraint if isinstance(error.constraint, list) else [error.constraint]
+            holder = _value_at(spec.data, path[:-1])
+            present = [o for o in others if isinstance(holder, dict) and o in holder] or others
+            yield spec.problem(path, f"{prefix}不能与 {'、'.join(present)} 同时写（二者选一）", key=True)
         elif code == cerr.CUSTOM.code:
             yield spec.problem(path, f"{prefix}{error.info[0]}")
         else:
             yield spec.problem(path, f"{prefix}不符合规则 {error.rule}：{_show(error.value)}")
+
+
+def _value_at(data: Any, path: Path_) -> Any:
+    """The value at ``path`` in the spec's data, or None when the path does not lead there."""
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
 
 
 def _show(value: Any, limit: int = 30) -> str:

@@ -177,6 +177,10 @@ class _BodyWriter:
                         role = None
                     elif role[0] == "attachment":
                         self.start_attachment(role[1])
+                    elif role[0] == "page":
+                        # Opens a standalone annex: its single section turns landscape.
+                        self.landscape = bool(role[1].get("landscape"))
+                        role = None
                 i += 1
                 continue
             if tok.type == "heading_open":
@@ -323,13 +327,18 @@ class _BodyWriter:
 
     def finish(self, final_sect_pr: Any) -> None:
         """Give the document's last section the orientation and first-page rule it needs."""
-        if self.sections == 1:
+        if self.sections == 1 and not self.landscape:
             return
-        replacement = self.section_properties(self.landscape, first=False)
+        replacement = self.section_properties(self.landscape, first=self.sections == 1)
         final_sect_pr.getparent().replace(final_sect_pr, replacement)
 
     # -- tables -----------------------------------------------------------------------
     def write_table(self, tokens: list[Token], options: dict[str, Any]) -> None:
+        """A GFM table with its role options (widths, size, merge, spans) as one XML string.
+
+        The table is built as text and parsed once: no python-docx cell objects, so the
+        cost is linear in the number of cells.
+        """
         rows: list[list[tuple[str, str]]] = []
         current: list[tuple[str, str]] = []
         for j, tok in enumerate(tokens):
@@ -343,26 +352,102 @@ class _BodyWriter:
                 rows.append(current)
         size = L.TABLE_SIZES_PT.get(options.get("size", "四号"), 14)
         width = _LANDSCAPE_TEXT_WIDTH_TWIPS if self.landscape else _TEXT_WIDTH_TWIPS
-        widths = column_widths(rows, options.get("widths"), width)
-        self.body.append(parse_xml(table_xml(rows, widths, size)))
+        spans = table_spans(rows, options.get("merge"), options.get("spans"))
+        widths = column_widths(rows, options.get("widths"), width, spans)
+        self.body.append(parse_xml(table_xml(rows, widths, size, spans)))
 
 
-def column_widths(rows: list[list[tuple[str, str]]], ratios: list[float] | None, total: int) -> list[int]:
-    """Column widths in twips filling ``total``: from the spec's ratios, else from content."""
+@dataclass
+class CellSpans:
+    """The merged cells of a table, by (row, column) with row 0 the header.
+
+    ``starts`` maps a span's first cell to its (rows, columns). ``covered`` maps every other
+    cell of a span to the columns its ``w:tc`` spans when it continues a vertical merge in the
+    span's first column, or to 0 when it lies to the right of that column and has no
+    ``w:tc`` of its own.
+    """
+
+    starts: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
+    covered: dict[tuple[int, int], int] = field(default_factory=dict)
+
+    def add(self, row: int, column: int, rows: int, columns: int) -> None:
+        """Record a span, unless it would overlap one already recorded."""
+        cells = [(row + dr, column + dc) for dr in range(rows) for dc in range(columns)]
+        if any(c in self.starts or c in self.covered for c in cells):
+            return
+        self.starts[(row, column)] = (rows, columns)
+        for r, c in cells[1:]:
+            self.covered[(r, c)] = columns if c == column else 0
+
+
+def table_spans(
+    rows: list[list[tuple[str, str]]], merge: list[int] | None, spans: list[list[int]] | None
+) -> CellSpans:
+    """Merged cells from a table's role options.
+
+    ``spans`` lists ``[row, column, rows, columns]`` (0-based, row 0 the header); ``merge``
+    lists 1-based columns in which an empty body cell continues the cell above it, which
+    is how Markdown shows a merged heading: its text once, the cells below it empty.
+    Spans reaching past the table are cut to it.
+    """
+    out = CellSpans()
+    height = len(rows)
+    width = max((len(r) for r in rows), default=0)
+    for row, column, down, across in spans or []:
+        if 0 <= row < height and 0 <= column < width:
+            out.add(row, column, max(1, min(down, height - row)), max(1, min(across, width - column)))
+    for number in merge or []:
+        c = number - 1
+        if not 0 <= c < width:
+            continue
+        anchor, length = None, 0
+        for r in range(1, height + 1):
+            text = rows[r][c][0] if r < height and c < len(rows[r]) else None
+            taken = (r, c) in out.starts or (r, c) in out.covered
+            if text == "" and anchor is not None and not taken:
+                length += 1
+                continue
+            if anchor is not None and length > 1:
+                out.add(anchor, c, length, 1)
+            anchor, length = (r, 1) if text and not taken else (None, 0)
+    return out
+
+
+def column_widths(
+    rows: list[list[tuple[str, str]]], ratios: list[float] | None, total: int, spans: CellSpans | None = None
+) -> list[int]:
+    """Column widths in twips filling ``total`` (the 版心 width of the page's orientation):
+    from the spec's ratios, else from content (cells spanning columns left out)."""
     columns = max(len(r) for r in rows)
     if not ratios or len(ratios) != columns:
-        ratios = [
-            min(14.0, max(2.0, max(display_width(r[c][0]) if c < len(r) else 0 for r in rows)))
-            for c in range(columns)
-        ]
+        wide = {k for k, (_, across) in (spans.starts.items() if spans else ()) if across > 1}
+        longest = [0.0] * columns
+        for i, row in enumerate(rows):
+            for c, (text, _) in enumerate(row):
+                if (i, c) not in wide:
+                    longest[c] = max(longest[c], display_width(text))
+        ratios = [min(14.0, max(2.0, n)) for n in longest]
     scale = total / sum(ratios)
     widths = [int(r * scale) for r in ratios]
     widths[-1] += total - sum(widths)
     return widths
 
 
-def table_xml(rows: list[list[tuple[str, str]]], widths: list[int], size_pt: float) -> str:
-    """A bordered table; the first row is the header, repeated on every page."""
+def _cell_runs(text: str, half: int) -> str:
+    """A cell's text as runs; a line break in the text (``<br>`` in Markdown) as ``w:br``."""
+    if not text:
+        return ""
+    rpr = f'<w:rPr><w:sz w:val="{half}"/><w:szCs w:val="{half}"/></w:rPr>'
+    lines = [f'<w:t xml:space="preserve">{escape(line)}</w:t>' for line in text.split("\n")]
+    return f"<w:r>{rpr}{'<w:br/>'.join(lines)}</w:r>"
+
+
+def table_xml(
+    rows: list[list[tuple[str, str]]], widths: list[int], size_pt: float, spans: CellSpans | None = None
+) -> str:
+    """A bordered table; the first row is the header, repeated on every page. Merged cells
+    are written as Word merges them: ``w:gridSpan`` across, ``w:vMerge`` down."""
+    spans = spans or CellSpans()
     half = round(size_pt * 2)
     border = '<w:{0} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
     borders = "".join(
@@ -377,18 +462,24 @@ def table_xml(rows: list[list[tuple[str, str]]], widths: list[int], size_pt: flo
     for r, row in enumerate(rows):
         header = r == 0
         style = "WsTableHeader" if header else "WsTableText"
-        out.append("<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if header else "") + "</w:trPr>")
-        for c, width in enumerate(widths):
+        # Rows may split across pages: a tall row kept whole leaves half a page empty.
+        out.append("<w:tr><w:trPr>" + ("<w:tblHeader/>" if header else "") + "</w:trPr>")
+        for c in range(len(widths)):
             text, align = row[c] if c < len(row) else ("", "center")
+            across = spans.covered.get((r, c))
+            if across == 0:
+                continue  # inside a span to the left: no cell of its own
+            if across is None:
+                down, across = spans.starts.get((r, c), (1, 1))
+                merge = '<w:vMerge w:val="restart"/>' if down > 1 else ""
+                run = _cell_runs(text, half)
+            else:
+                merge, run = "<w:vMerge/>", ""  # continues the merged cell above
+            span = f'<w:gridSpan w:val="{across}"/>' if across > 1 else ""
             jc = {"left": "left", "right": "right"}.get(align, "center")
-            run = (
-                f'<w:r><w:rPr><w:sz w:val="{half}"/><w:szCs w:val="{half}"/></w:rPr>'
-                f'<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
-                if text
-                else ""
-            )
             out.append(
-                f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr>'
+                f'<w:tc><w:tcPr><w:tcW w:w="{sum(widths[c : c + across])}" w:type="dxa"/>{span}{merge}'
+                f'<w:vAlign w:val="center"/></w:tcPr>'
                 f'<w:p><w:pPr><w:pStyle w:val="{style}"/><w:jc w:val="{jc}"/></w:pPr>{run}</w:p></w:tc>'
             )
         out.append("</w:tr>")
@@ -425,10 +516,53 @@ def build_docx(markdown: str) -> bytes:
     context["body"] = subdoc
     tpl.render(context, jinja_env=_frame_env(), autoescape=True)
     writer.finish(tpl.docx.element.body.sectPr)
+    marked = marked_texts(tokens)
+    if marked:
+        highlight(tpl.docx.element.body, marked)
     _check_frame_placed(tpl, name, writer.fields)
     out = io.BytesIO()
     tpl.save(out)
     return out.getvalue()
+
+
+def marked_texts(tokens: list[Token]) -> set[str]:
+    """Texts the Markdown wraps in ``<mark>…</mark>``: a draft's unfilled 【待补】.
+
+    ``<mark>`` is inline HTML, which markdown-it keeps as ``html_inline`` tokens around the
+    text (``==…==`` is no CommonMark); Markdown readers show it highlighted, and so does Word.
+    """
+    found: set[str] = set()
+    for tok in tokens:
+        inside = False
+        for child in tok.children or []:
+            if child.type == "html_inline" and child.content.lower() in ("<mark>", "</mark>"):
+                inside = child.content.lower() == "<mark>"
+            elif inside and child.type == "text":
+                found.add(child.content)
+    return found
+
+
+def highlight(element: Any, texts: set[str]) -> None:
+    """Highlight every occurrence of ``texts`` in the runs under ``element`` in yellow.
+
+    A run holding more than the marked text is split so that only the mark is highlighted.
+    """
+    pattern = re.compile("(" + "|".join(re.escape(t) for t in sorted(texts, key=len, reverse=True)) + ")")
+    for run in list(element.iter(qn("w:r"))):
+        content = [c for c in run if c.tag != qn("w:rPr")]
+        if len(content) != 1 or content[0].tag != qn("w:t") or not pattern.search(content[0].text or ""):
+            continue
+        for piece in pattern.split(content[0].text):
+            if not piece:
+                continue
+            new = copy.deepcopy(run)
+            t = new.find(qn("w:t"))
+            t.text = piece
+            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            if pattern.fullmatch(piece):
+                new.get_or_add_rPr().get_or_add_highlight().set(qn("w:val"), "yellow")
+            run.addprevious(new)
+        run.getparent().remove(run)
 
 
 def _check_frame_placed(tpl: DocxTemplate, name: str, fields: dict[str, Any]) -> None:

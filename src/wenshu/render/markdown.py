@@ -20,10 +20,11 @@ from ..dates import format_cn_date
 from ..errors import Problem, WenshuError
 from ..kinds import Kind
 from ..numbering import attachment_label, form_for_depth, ordinal
+from ..plans import FILTERS as PLAN_FILTERS
 from ..resources import resource_dir
 
 # Characters with a meaning anywhere in a Markdown line.
-_ALWAYS = re.compile(r"([\\`*_\[\]<>&|~])")
+_ALWAYS = re.compile(r"([\\`*\[\]<>&|~]|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z]))")
 # Constructs that only mean something at the start of a line.
 _LINE_START = re.compile(r"^([#+=\-])")
 _ORDERED = re.compile(r"^(\d+)([.)])")
@@ -31,7 +32,15 @@ _NEWLINE = re.compile(r"[ \t]*\r?\n[ \t]*")
 
 # The title fits 20 characters of 2号 on a 156 mm line.
 TITLE_CHARS_PER_LINE = 20
-_GOOD_ENDS = ("关于", "的", "和", "及", "、", "开展", "年度", "工作", "建设")
+# Where a title line may end or the next begin without splitting a word.
+_GOOD_ENDS = (
+    *("关于", "的", "和", "及", "、", "开展", "年度"),
+    *("工作", "建设", "城市", "县域", "企业", "办公室"),
+)
+_GOOD_STARTS = ("关于", "开展", "做好", "组织", "面向", "进一步", "印发")
+_BAD_BREAK_PENALTY = 6
+# Closing punctuation never starts a line (避头点).
+_NO_LINE_START = "、，。；：！？）》”’」"
 _SENTENCE_END = "。！？；："
 
 
@@ -98,39 +107,51 @@ def role(role_name: str, **options: Any) -> str:
 
 
 def split_title(title: str, width: int = TITLE_CHARS_PER_LINE) -> list[str]:
-    """Break a long title into balanced lines at meaningful points (§7.3.1)."""
-    if len(title) <= width:
+    """Break a long title into balanced lines at meaningful points (§7.3.1).
+
+    Widths count half-width digits as half a character; a break that does not fall
+    after a word ending or before a word start costs as much as six characters of
+    imbalance.
+    """
+    if _width(title) <= width:
         return [title]
-    lines = -(-len(title) // width)
+    lines = -(-int(_width(title)) // width)
     best: list[str] = [title]
     best_score = float("inf")
 
     def candidates(text: str, k: int) -> list[list[str]]:
         if k == 1:
-            return [[text]] if len(text) <= width else []
+            return [[text]] if _width(text) <= width else []
         out = []
         for i in range(1, len(text)):
             head = text[:i]
-            if len(head) > width:
+            if _width(head) > width:
                 break
             if _breaks_word(text, i):
                 continue
             out += [[head] + rest for rest in candidates(text[i:], k - 1)]
         return out
 
-    for split in candidates(title, lines):
-        lengths = [len(s) for s in split]
-        score = max(lengths) - min(lengths)
-        score += sum(0 if s.endswith(_GOOD_ENDS) else 2 for s in split[:-1])
+    for split in candidates(title, lines) or candidates(title, lines + 1):
+        widths = [_width(s) for s in split]
+        score = max(widths) - min(widths)
+        for head, tail in zip(split, split[1:], strict=False):
+            if not (head.endswith(_GOOD_ENDS) or tail.startswith(_GOOD_STARTS)):
+                score += _BAD_BREAK_PENALTY
         if score < best_score:
             best, best_score = split, score
     return best
 
 
+def _width(text: str) -> float:
+    """Display width in full-width characters (ASCII, i.e. digits, counts half)."""
+    return sum(0.5 if ch.isascii() else 1 for ch in text.replace("\\", ""))
+
+
 def _breaks_word(text: str, i: int) -> bool:
-    """Never split a number, a 《》 or quoted name, or an escaped character."""
+    """Never split a number, a 《》 or quoted name, an escape, or put punctuation first."""
     a, b = text[i - 1], text[i]
-    if a.isdigit() and b.isdigit() or a == "\\":
+    if a.isdigit() and b.isdigit() or a == "\\" or b in _NO_LINE_START:
         return True
     head = text[:i]
     return head.count("《") > head.count("》") or head.count("“") > head.count("”")
@@ -155,6 +176,7 @@ def environment() -> ImmutableSandboxedEnvironment:
         split_title=split_title,
         attachment_label=attachment_label,
     )
+    env.filters.update(PLAN_FILTERS)  # dates of plans and figures wenshu computes for summaries
     env.globals.update(role=role, runin=runin)
     return env
 

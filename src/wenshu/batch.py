@@ -1,0 +1,429 @@
+"""``wenshu batch``: one letter per record — validated, rendered and written in parallel.
+
+The spec holds what every letter shares; the records (its ``records:`` list, its ``data:``
+file or ``--data``) hold what differs. Every record is validated on its own and reported
+with its row; a bad record does not stop the good ones. Files are named from the record
+(``--name``, by default the kind's ``batch: name:``) and made safe for every file system:
+no separators, no ``..``, no names Windows reserves, no duplicates, bounded length —
+nothing is ever written outside the output folder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import multiprocessing
+import os
+import re
+import time
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cerberus.schema import DefinitionSchema
+from ruamel.yaml import YAML
+
+from .dates import format_cn_date
+from .errors import Problem, WenshuError
+from .kinds import Kind
+from .letters import BatchEntry, batch_problems
+from .load import Spec, load_spec
+from .pipeline import FORMATS, prepare_output_dir, write_atomically
+from .records import (
+    BATCH_KEYS,
+    DATA_SUFFIXES,
+    Record,
+    RecordSpec,
+    _fields,
+    read_records,
+    record_problem,
+    spec_records,
+)
+from .render.markdown import render_markdown
+from .render.merge import merge_docx
+from .render.package import factory
+from .resources import resource_dir
+from .validate import kind_of, validate
+
+# File names: Windows forbids these characters and names; a leading dot hides a file; a
+# name longer than 255 bytes is refused by most file systems (CJK takes 3 bytes in UTF-8,
+# and "-12345.docx" must still fit).
+_FORBIDDEN = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*\u2028\u2029]')
+_RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"} | {
+    f"{d}{i}" for d in ("COM", "LPT") for i in "123456789¹²³"
+}
+MAX_NAME_CHARS = 80
+MAX_NAME_BYTES = 180
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+MERGED_SUFFIX = "-合并"
+# Below this many records a process pool costs more than it saves.
+_PARALLEL_FROM = 40
+
+
+# -- names ------------------------------------------------------------------------------------
+def safe_stem(text: str) -> str:
+    """``text`` as a file name stem every common file system accepts ("" if nothing is left)."""
+    text = unicodedata.normalize("NFC", text)
+    text = _FORBIDDEN.sub("_", text)
+    text = re.sub(r"\s+", " ", text)
+    text = re.sub(r"\.{2,}", ".", text)  # never "..", not even inside a name
+    text = text.strip(" .")  # Windows drops trailing dots and spaces; a leading dot hides
+    while len(text) > MAX_NAME_CHARS or len(text.encode("utf-8")) > MAX_NAME_BYTES:
+        text = text[:-1]
+    text = text.rstrip(" .")
+    if text.split(".")[0].strip().upper() in _RESERVED:
+        text = "_" + text  # CON, NUL.txt, COM1 … name devices on Windows
+    return text
+
+
+def unique_stems(
+    wanted: Sequence[str], fallback: Callable[[int], str], taken: set[str] | None = None
+) -> list[str]:
+    """Safe, distinct stems for ``wanted`` (case-insensitively distinct, for Windows and macOS).
+
+    An empty result falls back to ``fallback(i)``; a repeated one gets ``-2``, ``-3`` ….
+    """
+    used = {t.casefold() for t in taken or ()}
+    out = []
+    for i, text in enumerate(wanted):
+        stem = safe_stem(text) or safe_stem(fallback(i))
+        candidate, n = stem, 1
+        while candidate.casefold() in used:
+            n += 1
+            candidate = f"{stem}-{n}"
+        used.add(candidate.casefold())
+        out.append(candidate)
+    return out
+
+
+def inside(out_dir: Path, name: str) -> Path:
+    """``out_dir / name``, refusing anything that would land elsewhere."""
+    target = out_dir / name
+    if target.resolve().parent != out_dir.resolve() or Path(name).name != name:
+        raise WenshuError(Problem(name, f"文件名会写到输出文件夹 {out_dir} 之外，已拒绝"))
+    return target
+
+
+class NamePattern:
+    """``--name``: text with ``{field}`` placeholders (``{applicant}``, ``{contact.name}``,
+    a Chinese label, ``{n}`` for the record's number or ``{row}`` for its row)."""
+
+    def __init__(self, pattern: str, kind: Kind):
+        self.pattern = pattern
+        spellings = {spelling: path for spelling, path, _ in _fields(kind.schema)}
+        self.fields: list[tuple[str, Any]] = []
+        problems = []
+        for m in _PLACEHOLDER.finditer(pattern):
+            name = m.group(1).strip()
+            if name in ("n", "row"):
+                self.fields.append((m.group(0), name))
+            elif name in spellings:
+                self.fields.append((m.group(0), spellings[name]))
+            else:
+                close = difflib.get_close_matches(name, [*spellings, "n", "row"], n=1, cutoff=0.5)
+                hint = f"，是否想写“{{{close[0]}}}”？" if close else ""
+                problems.append(Problem("--name", f"“{{{name}}}”不是{kind.label}的字段{hint}"))
+        if problems:
+            raise WenshuError(problems)
+
+    def format(self, values: dict[str, Any], n: int, row: int) -> str:
+        """The name for one record (placeholders with no value become empty)."""
+        text = self.pattern
+        for placeholder, where in self.fields:
+            if where == "n":
+                value: Any = n
+            elif where == "row":
+                value = row
+            else:
+                value = values
+                for part in where:
+                    value = value.get(part) if isinstance(value, dict) else None
+            if isinstance(value, dt.date):
+                value = format_cn_date(value)
+            text = text.replace(placeholder, "" if value is None else str(value), 1)
+        return text
+
+
+# -- loading a batch --------------------------------------------------------------------------
+@dataclass
+class Batch:
+    """A batch spec, its kind and its records."""
+
+    spec: Spec
+    kind: Kind
+    records: list[Record]
+    data_path: Path | None
+    settings: dict[str, Any]
+
+
+def kind_settings(kind: Kind) -> dict[str, Any]:
+    """The ``batch:`` section of the kind's schema file (default name, cross-record checks)."""
+    with open(resource_dir("schemas") / f"{kind.name}.yaml", encoding="utf-8") as fh:
+        raw = YAML(typ="safe", pure=True).load(fh)
+    return raw.get("batch") or {}
+
+
+def data_file(spec: Spec, override: Path | None) -> Path | None:
+    """The data file of a batch: ``--data``, else the spec's ``data:`` (relative to the spec)."""
+    if override is not None:
+        return override
+    value = spec.data.get("data")
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.lower().endswith(DATA_SUFFIXES):
+        raise WenshuError(spec.problem(("data",), "data 应为 .csv 或 .xlsx 文件的路径（相对于本规格文件）"))
+    if "records" in spec.data:
+        raise WenshuError(spec.problem(("records",), "records 与 data 只能用其一"))
+    return spec.path.parent / value
+
+
+def is_batch_spec(spec: Spec) -> bool:
+    """Does the spec describe many letters (a ``records:`` list or a ``data:`` file)?"""
+    return "records" in spec.data or "data" in spec.data
+
+
+def load_batch(spec_path: Path, data: Path | None = None) -> Batch:
+    """Load a batch spec and its records; raise on anything that stops the whole batch."""
+    spec = load_spec(spec_path)
+    kind = kind_of(spec)
+    path = data_file(spec, data)
+    if path is not None:
+        records = read_records(path, kind, str(path))
+    elif "records" in spec.data:
+        records = spec_records(spec)
+    else:
+        raise WenshuError(
+            Problem(spec.name, "没有记录：在规格中写 records: 列表或 data: 数据文件，或用 --data 指定", 1, 1)
+        )
+    if not records:
+        raise WenshuError(Problem(str(path or spec.name), "没有任何记录"))
+    return Batch(spec, kind, records, path, kind_settings(kind))
+
+
+# -- running it -------------------------------------------------------------------------------
+@dataclass
+class BatchResult:
+    """What a batch did: names by record, problems of the failed ones, files written."""
+
+    total: int
+    names: list[str]
+    failed: dict[int, list[Problem]] = field(default_factory=dict)
+    written: list[Path] = field(default_factory=list)
+    merged: Path | None = None
+    seconds: float = 0.0
+    fallbacks: int = 0
+
+    @property
+    def succeeded(self) -> int:
+        return self.total - len(self.failed)
+
+    def problems(self) -> list[Problem]:
+        """Every problem once, shared ones (in the spec itself) first, then by record."""
+        seen: set[Problem] = set()
+        out = []
+        for index in sorted(self.failed):
+            for problem in self.failed[index]:
+                if problem not in seen:
+                    seen.add(problem)
+                    out.append(problem)
+        return out
+
+
+@dataclass
+class _Job:
+    """What every worker needs; sent once per worker process."""
+
+    spec: Spec
+    kind: Kind
+    records: list[Record]
+    names: list[str]
+    out_dir: Path
+    formats: tuple[str, ...]
+
+
+_JOB: _Job | None = None
+
+
+def _init(job: _Job) -> None:
+    global _JOB
+    _JOB = job
+    _cache_schema_checks()  # a spawned worker starts without the parent's patch
+
+
+def _checked_once(self: DefinitionSchema, schema: Any = None) -> None:
+    """``DefinitionSchema.validate``, remembering valid schemas by ``repr``.
+
+    Cerberus re-checks every schema fragment it meets while normalising a document, and
+    recognises fragments it has checked by a hash it computes in Python over the whole
+    nested rule set — 60 % of validating a letter. ``repr`` is computed in C and is equal
+    only for equal rule sets, so this checks exactly what Cerberus checks, once.
+    """
+    if schema is None:
+        schema = self.schema
+    key = ("wenshu", repr(schema), id(self.validator.types_mapping))
+    if key not in self.validator._valid_schemas:
+        self._validate(schema)
+        self.validator._valid_schemas.add(key)
+
+
+def _cache_schema_checks() -> None:
+    DefinitionSchema.validate = _checked_once  # type: ignore[method-assign]
+
+
+@contextmanager
+def cached_schema_checks() -> Iterator[None]:
+    """Validate with :func:`_checked_once` inside the block (and in workers started there)."""
+    original = DefinitionSchema.validate
+    _cache_schema_checks()
+    try:
+        yield
+    finally:
+        DefinitionSchema.validate = original  # type: ignore[method-assign]
+
+
+def _one(job: _Job, index: int) -> tuple[list[Problem], list[Path]]:
+    """Validate, render and write one record's letter."""
+    record = job.records[index]
+    if record.problems:
+        return record.problems, []
+    spec = RecordSpec(job.spec, record)
+    try:
+        kind, document = validate(spec)
+        markdown = render_markdown(kind, document, spec.name)
+        stem = job.names[index]
+        files: dict[str, bytes] = {}
+        if "md" in job.formats:
+            files[f"{stem}.md"] = markdown.encode("utf-8")
+        if "docx" in job.formats:
+            files[f"{stem}.docx"] = factory().build(markdown)
+        return [], write_atomically(job.out_dir, files, sync=False)
+    except WenshuError as exc:
+        return exc.problems, []
+
+
+def _chunk(indices: list[int]) -> tuple[list[tuple[int, list[Problem], list[Path]]], int]:
+    """A worker's share: outcomes by index, plus how many documents fell back to build_docx."""
+    assert _JOB is not None, "worker started without its job"
+    before = factory().fallbacks
+    out = [(i, *_one(_JOB, i)) for i in indices]
+    return out, factory().fallbacks - before
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    # fork starts workers in milliseconds with every cache already warm; elsewhere spawn.
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def default_jobs() -> int:
+    """All the cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def run_in_parallel(
+    job: _Job, indices: list[int], jobs: int, progress: Callable[[int], None] | None
+) -> tuple[dict[int, tuple[list[Problem], list[Path]]], int]:
+    """Every index through :func:`_one`, in ``jobs`` processes; outcomes by index."""
+    outcomes: dict[int, tuple[list[Problem], list[Path]]] = {}
+    fallbacks = 0
+    if jobs <= 1 or len(indices) < _PARALLEL_FROM:
+        _init(job)
+        for i in indices:
+            outcomes[i] = _one(job, i)
+            if progress:
+                progress(1)
+        return outcomes, 0
+    size = max(1, min(64, len(indices) // (jobs * 8)))
+    chunks = [indices[i : i + size] for i in range(0, len(indices), size)]
+    with _pool_context().Pool(jobs, initializer=_init, initargs=(job,)) as pool:
+        for results, fell_back in pool.imap_unordered(_chunk, chunks):
+            fallbacks += fell_back
+            for i, problems, paths in results:
+                outcomes[i] = (problems, paths)
+            if progress:
+                progress(len(results))
+    return outcomes, fallbacks
+
+
+def _cross_record_problems(batch: Batch) -> dict[int, list[Problem]]:
+    common = {k: v for k, v in batch.spec.data.items() if k not in BATCH_KEYS}
+    entries = [
+        BatchEntry(
+            {**common, **record.values},
+            lambda name, message, record=record: record_problem(batch.spec, record, (name,), message),
+            record.label,
+        )
+        for record in batch.records
+    ]
+    return batch_problems(batch.settings.get("checks") or [], entries)
+
+
+def record_names(batch: Batch, pattern: str | None, reserved: set[str]) -> list[str]:
+    """Safe distinct file stems for every record, by ``pattern`` or the kind's default."""
+    names = NamePattern(pattern or batch.settings.get("name") or batch.kind.label + "{n}", batch.kind)
+    common = {k: v for k, v in batch.spec.data.items() if k not in BATCH_KEYS}
+    wanted = [
+        names.format({**common, **record.values}, n, record.row) for n, record in enumerate(batch.records, 1)
+    ]
+    return unique_stems(wanted, lambda i: f"{batch.kind.label}{i + 1}", reserved)
+
+
+def run_batch(
+    batch: Batch,
+    out_dir: Path,
+    *,
+    jobs: int | None = None,
+    merge: bool = False,
+    name: str | None = None,
+    formats: tuple[str, ...] = FORMATS,
+    progress: Callable[[int], None] | None = None,
+) -> BatchResult:
+    """Write every good record's letter into ``out_dir``; collect the bad ones' problems."""
+    started = time.perf_counter()
+    merged_stem = safe_stem(batch.spec.path.stem + MERGED_SUFFIX)
+    names = record_names(batch, name, {merged_stem} if merge else set())
+    for stem in names:
+        for ext in formats:
+            inside(out_dir, f"{stem}.{ext}")
+    prepare_output_dir(out_dir)
+    result = BatchResult(len(batch.records), names)
+    result.failed.update(_cross_record_problems(batch))
+    todo = [i for i in range(len(batch.records)) if i not in result.failed]
+    if progress and result.failed:
+        progress(len(result.failed))
+    job = _Job(batch.spec, batch.kind, batch.records, names, out_dir, formats)
+    with cached_schema_checks():
+        outcomes, result.fallbacks = run_in_parallel(job, todo, jobs or default_jobs(), progress)
+    for i in sorted(outcomes):
+        problems, paths = outcomes[i]
+        if problems:
+            result.failed[i] = problems
+        result.written.extend(paths)
+    if merge and "docx" in formats:
+        good = [inside(out_dir, f"{names[i]}.docx") for i in range(len(names)) if i not in result.failed]
+        if good:
+            combined = merge_docx([p.read_bytes() for p in good])
+            result.merged = write_atomically(out_dir, {f"{merged_stem}.docx": combined})[0]
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def summary(result: BatchResult, out_dir: Path) -> list[str]:
+    """The counts table ``wenshu batch`` prints at the end."""
+    files = len(result.written)
+    rate = result.total / result.seconds if result.seconds else 0.0
+    rows = [
+        ("记录", f"{result.total} 条"),
+        ("已生成", f"{result.succeeded} 份（{files} 个文件，在 {out_dir}）"),
+        ("有错误", f"{len(result.failed)} 份" + ("（见上方错误，其余已生成）" if result.failed else "")),
+    ]
+    if result.merged is not None:
+        rows.append(("合并文件", str(result.merged)))
+    rows.append(("用时", f"{result.seconds:.1f} 秒（每秒 {rate:.0f} 份）"))
+    return [f"{label}　{value}" for label, value in rows]

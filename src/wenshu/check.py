@@ -1,0 +1,2233 @@
+"""Check any Word file (.docx) against GB/T 9704-2012.
+
+The checker reads the package with zipfile and lxml only (not python-docx, not wenshu's
+own writer), resolves every property the way Word does (direct formatting → character
+style → paragraph style chain → document defaults), identifies the elements of an
+official document, and reports each deviation with its clause, where it is, what was
+found and what the standard expects.
+
+Elements are recognised by wenshu's own styles (``WsTitle`` …) when present, else by
+style names (``标题 1``, ``heading 1``, ``Title``), else by content: the 发文字号
+pattern, ordinals, dates, ``附件：``, ``抄送：`` … so files written by other offices can
+be checked as well. Every expected value comes from :mod:`wenshu.layout`.
+
+``--render`` (see :func:`check_rendered`) adds measurements of the pages LibreOffice
+actually lays out.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import posixpath
+import re
+import statistics
+import unicodedata
+import zipfile
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from . import layout as L
+from .dates import DateError, format_cn_date, parse_date
+from .docnumber import DocNumberError, parse_doc_number
+from .errors import Problem, WenshuError
+from .numbering import FORMS, chinese_number, ordinal
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+_PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
+_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+_V = "urn:schemas-microsoft-com:vml"
+
+# A Word file is a zip; a part larger than this is not a document but an attack or damage.
+MAX_PART_BYTES = 64 * 1024 * 1024
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
+
+_TWIPS_PER_MM = L.TWIPS_PER_MM
+# Word stores lengths in whole twips; a margin written from millimetres may be off by
+# this much without anyone having meant a different value.
+_ROUNDING_MM = 0.5
+# An indent counts as "n characters" within a quarter of a character.
+_INDENT_SLACK = 0.25
+
+_SIZE_NAMES = {
+    L.TITLE_SIZE_PT: "二号",
+    L.BODY_SIZE_PT: "三号",
+    L.RECORD_SIZE_PT: "四号",
+}
+
+
+def _w(tag: str) -> str:
+    return f"{{{_W}}}{tag}"
+
+
+def _val(el: Any, attr: str = "val") -> str | None:
+    return None if el is None else el.get(_w(attr))
+
+
+def _on(el: Any) -> bool:
+    return el is not None and _val(el) not in ("0", "false", "off")
+
+
+def _int(value: str | None, default: int = 0) -> int:
+    try:
+        return int(float(value)) if value is not None else default
+    except ValueError:
+        return default
+
+
+def _size_name(pt: float) -> str:
+    name = _SIZE_NAMES.get(pt)
+    return f"{name}（{pt:g} 磅）" if name else f"{pt:g} 磅"
+
+
+def _wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in "WF"
+
+
+def _has_cjk(text: str) -> bool:
+    return any(_wide(ch) for ch in text)
+
+
+# ---------------------------------------------------------------------------------------
+# Findings
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a deviation is: the part of the file, the paragraph number and its text."""
+
+    part: str
+    paragraph: int | None = None
+    excerpt: str = ""
+
+    def __str__(self) -> str:
+        where = self.part
+        if self.paragraph is not None:
+            where += f"第 {self.paragraph} 段"
+        if self.excerpt:
+            where += f"“{self.excerpt}”"
+        return where
+
+
+@dataclass
+class Deviation:
+    """One way the file departs from GB/T 9704, with every place it occurs."""
+
+    code: str
+    clause: str
+    element: str
+    message: str
+    expected: str
+    actual: str = ""
+    locations: list[Location] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        text = f"§{self.clause} {self.element}：{self.message}"
+        if self.actual:
+            text += f"；实际 {self.actual}"
+        text += f"；应为 {self.expected}"
+        if self.locations:
+            text += f"（{self.locations[0]}"
+            if len(self.locations) > 1:
+                text += f"，另有 {len(self.locations) - 1} 处"
+            text += "）"
+        return text
+
+
+@dataclass
+class Report:
+    """The result of checking one file."""
+
+    file: str
+    deviations: list[Deviation] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    measurements: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and not self.deviations
+
+    @property
+    def codes(self) -> list[str]:
+        """The deviation codes, for tests and scripts."""
+        return [d.code for d in self.deviations]
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["ok"] = self.ok
+        return out
+
+
+class _Findings:
+    """Collects deviations, merging repeats of the same one into one entry with many places."""
+
+    def __init__(self) -> None:
+        self._items: dict[tuple[str, ...], Deviation] = {}
+
+    def add(
+        self,
+        code: str,
+        clause: str,
+        element: str,
+        message: str,
+        expected: str,
+        actual: str = "",
+        where: Location | None = None,
+    ) -> None:
+        key = (code, clause, element, message, expected, actual)
+        item = self._items.get(key)
+        if item is None:
+            item = self._items[key] = Deviation(code, clause, element, message, expected, actual)
+        if where is not None and where not in item.locations:
+            item.locations.append(where)
+
+    def items(self) -> list[Deviation]:
+        return list(self._items.values())
+
+
+# ---------------------------------------------------------------------------------------
+# Reading the package
+# ---------------------------------------------------------------------------------------
+
+
+class _Package:
+    """The parts of a .docx, read defensively (size limits, no entities, no network)."""
+
+    def __init__(self, data: bytes, name: str):
+        self.name = name
+        try:
+            self.zip = zipfile.ZipFile(io.BytesIO(data))
+        except zipfile.BadZipFile:
+            raise WenshuError(
+                Problem(name, "不是有效的 Word 文件（.docx）；旧版 .doc 请先在 Word 中另存为 .docx")
+            ) from None
+        self.main = self._main_part()
+
+    def has(self, part: str) -> bool:
+        return part in self.zip.NameToInfo
+
+    def xml(self, part: str) -> Any:
+        info = self.zip.NameToInfo.get(part)
+        if info is None:
+            return None
+        if info.file_size > MAX_PART_BYTES:
+            raise WenshuError(Problem(self.name, f"文件中的 {part} 过大，可能已损坏"))
+        try:
+            return etree.fromstring(self.zip.read(part), _PARSER)
+        except (etree.XMLSyntaxError, zipfile.BadZipFile, OSError, ValueError) as exc:
+            raise WenshuError(Problem(self.name, f"文件已损坏，无法读取 {part}：{exc}")) from None
+
+    def rels(self, part: str) -> dict[str, tuple[str, str]]:
+        """Relationship id → (type, target part) for ``part``."""
+        folder, base = posixpath.split(part)
+        root = self.xml(posixpath.join(folder, "_rels", base + ".rels"))
+        out: dict[str, tuple[str, str]] = {}
+        if root is None:
+            return out
+        for rel in root.iter(f"{{{_PKG}}}Relationship"):
+            target = rel.get("Target") or ""
+            if rel.get("TargetMode") == "External":
+                continue
+            resolved = (
+                target.lstrip("/")
+                if target.startswith("/")
+                else posixpath.normpath(posixpath.join(folder, target))
+            )
+            out[rel.get("Id") or ""] = (rel.get("Type") or "", resolved)
+        return out
+
+    def _main_part(self) -> str:
+        for rel_type, target in self.rels("").values():
+            if rel_type.endswith("/officeDocument"):
+                return target
+        if self.has("word/document.xml"):
+            return "word/document.xml"
+        raise WenshuError(Problem(self.name, "不是有效的 Word 文件：找不到正文部分（word/document.xml）"))
+
+
+class _Styles:
+    """Style lookup with ``w:basedOn`` chains and document defaults."""
+
+    def __init__(self, root: Any):
+        self.by_id: dict[str, Any] = {}
+        self.default: dict[str, str] = {}
+        self.rpr_default = self.ppr_default = None
+        if root is None:
+            return
+        for style in root.iter(_w("style")):
+            sid = _val(style, "styleId") or ""
+            self.by_id.setdefault(sid, style)
+            if _val(style, "default") in ("1", "true", "on"):
+                self.default.setdefault(_val(style, "type") or "", sid)
+        defaults = root.find(_w("docDefaults"))
+        if defaults is not None:
+            self.rpr_default = defaults.find(f"{_w('rPrDefault')}/{_w('rPr')}")
+            self.ppr_default = defaults.find(f"{_w('pPrDefault')}/{_w('pPr')}")
+
+    def chain(self, sid: str | None) -> list[Any]:
+        out, seen = [], set()
+        while sid and sid not in seen and sid in self.by_id:
+            seen.add(sid)
+            style = self.by_id[sid]
+            out.append(style)
+            sid = _val(style.find(_w("basedOn")))
+        return out
+
+    def name(self, sid: str | None) -> str:
+        style = self.by_id.get(sid or "")
+        return (_val(style.find(_w("name"))) or sid or "") if style is not None else (sid or "")
+
+    def paragraph_style(self, p: Any) -> str | None:
+        ps = p.find(f"{_w('pPr')}/{_w('pStyle')}")
+        return _val(ps) if ps is not None else self.default.get("paragraph")
+
+    def ppr_levels(self, p: Any) -> list[Any]:
+        levels = [p.find(_w("pPr"))]
+        levels += [s.find(_w("pPr")) for s in self.chain(self.paragraph_style(p))]
+        levels.append(self.ppr_default)
+        return [lv for lv in levels if lv is not None]
+
+    def rpr_levels(self, p: Any, r: Any) -> list[Any]:
+        rpr = r.find(_w("rPr")) if r is not None else None
+        levels = [rpr]
+        if rpr is not None:
+            rstyle = rpr.find(_w("rStyle"))
+            levels += [s.find(_w("rPr")) for s in self.chain(_val(rstyle))]
+        levels += [s.find(_w("rPr")) for s in self.chain(self.paragraph_style(p))]
+        levels.append(self.rpr_default)
+        return [lv for lv in levels if lv is not None]
+
+
+def _first_attr(levels: list[Any], child: str, attr: str = "val") -> str | None:
+    """The first value of ``child/@attr`` along ``levels`` (attributes inherit one by one)."""
+    for level in levels:
+        el = level.find(_w(child))
+        if el is not None and el.get(_w(attr)) is not None:
+            return el.get(_w(attr))
+    return None
+
+
+def _first_flag(levels: list[Any], child: str) -> bool:
+    for level in levels:
+        el = level.find(_w(child))
+        if el is not None:
+            return _on(el)
+    return False
+
+
+def _font(levels: list[Any], slot: str = "eastAsia") -> tuple[str | None, str | None]:
+    """(font, theme) of ``slot`` (eastAsia or ascii); a theme attribute wins on its level."""
+    for level in levels:
+        rf = level.find(_w("rFonts"))
+        if rf is None:
+            continue
+        theme = rf.get(_w(slot + "Theme"))
+        if theme:
+            return None, theme
+        name = rf.get(_w(slot))
+        if name:
+            return name, None
+    return None, None
+
+
+# Typeface classes the standard names; any font of the class satisfies it.
+_CLASS_KEYS = [
+    ("小标宋", ("小标宋", "xiaobiaosong", "xbs")),
+    ("仿宋", ("仿宋", "fangsong", "fang song")),
+    ("楷体", ("楷", "kaiti", "kai")),
+    ("黑体", ("黑", "simhei", "heiti", "hei")),
+    ("宋体", ("宋", "simsun", "songti", "song")),
+]
+_EXPECTED_CLASS = {
+    L.FONT_TITLE: "小标宋",
+    L.FONT_BODY: "仿宋",
+    L.FONT_HEADING_2: "楷体",
+    L.FONT_HEADING_1: "黑体",
+    L.FONT_PAGE_NUMBER: "宋体",
+}
+
+
+def font_class(name: str) -> str | None:
+    """The typeface class of a font name: 方正小标宋简体 → 小标宋, 仿宋_GB2312 → 仿宋 …"""
+    low = name.lower()
+    for cls, keys in _CLASS_KEYS:
+        if any(k in low for k in keys):
+            return cls
+    return None
+
+
+# ---------------------------------------------------------------------------------------
+# Paragraphs, sections and parts
+# ---------------------------------------------------------------------------------------
+
+_SKIP_IN_RUNS = {_w("pPr"), _w("rPr"), _w("p"), _w("txbxContent"), _w("del"), f"{{{_MC}}}Fallback"}
+
+
+def _own_runs(p: Any) -> Iterator[Any]:
+    """The runs of ``p`` itself (hyperlinks, fields, insertions included; text boxes not)."""
+    stack = list(reversed(list(p)))
+    while stack:
+        el = stack.pop()
+        if el.tag == _w("r"):
+            yield el
+        elif el.tag not in _SKIP_IN_RUNS:
+            stack.extend(reversed(list(el)))
+
+
+def _run_text(r: Any) -> str:
+    out = []
+    for el in r:
+        if el.tag == _w("t"):
+            out.append(el.text or "")
+        elif el.tag == _w("tab"):
+            out.append("\t")
+        elif el.tag in (_w("br"), _w("cr")):
+            out.append("\n")
+    return "".join(out)
+
+
+@dataclass
+class _Para:
+    """One paragraph with what the checker learns about it."""
+
+    el: Any
+    number: int
+    part: str
+    text: str
+    in_table: bool
+    section: int
+    role: str = ""
+    level: int = 0
+    zone: int = 0  # 0 = main text, k = attachment k
+
+    @property
+    def where(self) -> Location:
+        excerpt = re.sub(r"\s+", " ", self.text.strip())
+        return Location(self.part, self.number, excerpt[:20] + ("…" if len(excerpt) > 20 else ""))
+
+
+def _paragraphs(root: Any, part: str, *, body: bool = False) -> list[_Para]:
+    out: list[_Para] = []
+    section = 0
+    fallback = f"{{{_MC}}}Fallback"
+    for p in root.iter(_w("p")):
+        ancestors = list(p.iterancestors())
+        if any(a.tag == fallback for a in ancestors):
+            continue
+        text = "".join(_run_text(r) for r in _own_runs(p))
+        in_table = any(a.tag == _w("tbl") for a in ancestors)
+        out.append(_Para(p, len(out) + 1, part, text, in_table, section))
+        if body and p.find(f"{_w('pPr')}/{_w('sectPr')}") is not None:
+            section += 1
+    return out
+
+
+@dataclass
+class _Section:
+    el: Any
+    index: int
+    width: int
+    height: int
+    top: int
+    bottom: int
+    left: int
+    right: int
+    gutter: int
+    title_page: bool
+    refs: dict[tuple[str, str], str]  # (header|footer, default|even|first) → part
+    grid_type: str | None
+    line_pitch: int | None
+    char_space: int
+
+    @property
+    def landscape(self) -> bool:
+        return self.width > self.height
+
+    @property
+    def regular(self) -> bool:
+        """A4 with the standard 版心 width: widths derived from it can be judged."""
+        rounding = L.mm_to_twips(_ROUNDING_MM)
+        short, long_ = sorted((self.width, self.height))
+        width = L.TEXT_HEIGHT_MM if self.landscape else L.TEXT_WIDTH_MM
+        return (
+            abs(short - L.mm_to_twips(L.PAGE_WIDTH_MM)) <= rounding
+            and abs(long_ - L.mm_to_twips(L.PAGE_HEIGHT_MM)) <= rounding
+            and abs(self.text_width - L.mm_to_twips(width)) <= rounding
+        )
+
+    @property
+    def text_width(self) -> int:
+        return self.width - self.left - self.right - self.gutter
+
+    @property
+    def text_height(self) -> int:
+        return self.height - self.top - self.bottom
+
+
+def _sections(body: Any, rels: dict[str, tuple[str, str]]) -> list[_Section]:
+    elements = [p.find(f"{_w('pPr')}/{_w('sectPr')}") for p in body.iter(_w("p"))]
+    elements = [e for e in elements if e is not None]
+    final = body.find(_w("sectPr"))
+    if final is not None:
+        elements.append(final)
+    out: list[_Section] = []
+    inherited: dict[tuple[str, str], str] = {}
+    for i, el in enumerate(elements):
+        size, mar, grid = el.find(_w("pgSz")), el.find(_w("pgMar")), el.find(_w("docGrid"))
+        refs = dict(inherited)
+        for kind in ("header", "footer"):
+            for ref in el.findall(_w(f"{kind}Reference")):
+                target = rels.get(ref.get(f"{{{_R}}}id") or "")
+                if target:
+                    refs[(kind, _val(ref, "type") or "default")] = target[1]
+        inherited = refs
+        out.append(
+            _Section(
+                el=el,
+                index=i + 1,
+                width=_int(_val(size, "w"), 12240),
+                height=_int(_val(size, "h"), 15840),
+                top=abs(_int(_val(mar, "top"), 1440)),
+                bottom=abs(_int(_val(mar, "bottom"), 1440)),
+                left=_int(_val(mar, "left"), 1800),
+                right=_int(_val(mar, "right"), 1800),
+                gutter=_int(_val(mar, "gutter")),
+                title_page=_on(el.find(_w("titlePg"))),
+                refs=refs,
+                grid_type=_val(grid, "type"),
+                line_pitch=_int(_val(grid, "linePitch")) if grid is not None else None,
+                char_space=_int(_val(grid, "charSpace")),
+            )
+        )
+    if not out:  # a body without sectPr: Word's defaults (Letter, 1 inch / 1.25 inch)
+        out.append(_Section(None, 1, 12240, 15840, 1440, 1440, 1800, 1800, 0, False, {}, None, None, 0))
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# Recognising the elements
+# ---------------------------------------------------------------------------------------
+
+_NUMERALS = "一二三四五六七八九十〇零两百"
+_CN_VALUE = {chinese_number(n): n for n in range(1, 100)}
+# Ordinals in every form people type; the correct form per level is FORMS[level - 1].
+_ORDINAL_PATTERNS = [
+    (1, re.compile(rf"^(?P<num>[{_NUMERALS}]+)(?P<punct>[、，,．.])")),
+    (2, re.compile(rf"^(?P<open>[（(])(?P<num>[{_NUMERALS}]+)(?P<close>[）)])(?P<punct>[、，,．.]?)")),
+    (3, re.compile(r"^(?P<num>\d{1,2})(?P<punct>[.．、，,])(?!\d)")),
+    (4, re.compile(r"^(?P<open>[（(])(?P<num>\d{1,2})(?P<close>[）)])(?P<punct>[、，,．.]?)")),
+]
+_DOC_NUMBER = re.compile(r"[〔\[(（【［]\s*\d{4}\s*[〕\])）】］]\s*第?\s*\d+\s*号")
+_DATE_ONLY = re.compile(
+    rf"^\s*(\d{{2,4}}|[{_NUMERALS}]{{2,4}})\s*年\s*([\d{_NUMERALS}]{{1,3}})\s*月\s*([\d{_NUMERALS}]{{1,3}})\s*日\s*$"
+)
+_IMPRINT = re.compile(
+    rf"(\d{{4}}|[{_NUMERALS}]{{4}})\s*年\s*[\d{_NUMERALS}]{{1,3}}\s*月\s*[\d{_NUMERALS}]{{1,3}}\s*日\s*印发\s*$"
+)
+_LABEL = re.compile(r"^附\s*件\s*(\d*)$")
+_NOTE_NUMBER = re.compile(r"^(?P<num>\d{1,2})\s*(?P<punct>[.．、]?)\s*(?P<name>.*)$")
+
+_STYLE_ROLES = {
+    "WsMark": "mark",
+    "WsDocNumber": "doc-number",
+    "WsHeadInfo": "head-info",
+    "WsTitle": "title",
+    "WsRecipients": "recipients",
+    "WsBody": "body",
+    "Heading1": "heading",
+    "Heading2": "heading",
+    "Heading3": "heading",
+    "Heading4": "heading",
+    "WsAttachmentNote": "attachment-note",
+    "WsSignature": "signature",
+    "WsDate": "date",
+    "WsNote": "note",
+    "WsContact": "contact",
+    "WsLine": "line",
+    "WsAttachmentLabel": "attachment-label",
+    "WsSubtitle": "aux",
+    "WsTableTitle": "aux",
+    "WsTableNote": "aux",
+    "WsTableText": "table",
+    "WsTableHeader": "table",
+    "WsRecord": "record",
+    "WsPageNumber": "page-number",
+}
+_ROLE_NAMES = {
+    "mark": "发文机关标志",
+    "doc-number": "发文字号",
+    "head-info": "份号、密级、紧急程度",
+    "title": "标题",
+    "recipients": "主送机关",
+    "body": "正文",
+    "heading": "层级标题",
+    "attachment-note": "附件说明",
+    "signature": "发文机关署名",
+    "date": "成文日期",
+    "note": "附注",
+    "line": "正文",
+    "contact": "联系人",
+    "attachment-label": "附件标签",
+    "attachment-title": "附件标题",
+    "record": "版记",
+    "page-number": "页码",
+}
+_HEADING_NAMES = {1: "一级标题", 2: "二级标题", 3: "三级标题", 4: "四级标题"}
+
+
+def _ordinal(text: str) -> tuple[int, re.Match[str]] | None:
+    for level, pattern in _ORDINAL_PATTERNS:
+        m = pattern.match(text)
+        if m:
+            return level, m
+    return None
+
+
+def _role_from_style_name(name: str) -> str | None:
+    low = name.lower().replace(" ", "")
+    if re.fullmatch(r"(heading|标题)[1-4]", low):
+        return "heading"
+    if low in ("title", "标题"):
+        return "title"
+    return None
+
+
+class _Document:
+    """A parsed .docx with its paragraphs, sections and recognised elements."""
+
+    def __init__(self, data: bytes, name: str):
+        self.name = name
+        self.package = _Package(data, name)
+        main = self.package.main
+        root = self.package.xml(main)
+        body = root.find(_w("body")) if root is not None else None
+        if body is None:
+            raise WenshuError(Problem(name, "不是有效的 Word 文件：正文部分没有 w:body"))
+        self.body = body
+        rels = self.package.rels(main)
+        by_type = {t.rsplit("/", 1)[-1]: target for t, target in rels.values()}
+        self.styles = _Styles(self.package.xml(by_type["styles"]) if "styles" in by_type else None)
+        self.settings = self.package.xml(by_type["settings"]) if "settings" in by_type else None
+        self.sections = _sections(body, rels)
+        self.paragraphs = _paragraphs(body, "正文", body=True)
+        self._parts: dict[str, list[_Para]] = {}
+        self.wenshu_styles = any(sid.startswith("Ws") for sid in self.styles.by_id)
+        self._identify()
+
+    # -- parts ------------------------------------------------------------------------
+    def part_paragraphs(self, part: str, label: str) -> list[_Para]:
+        if part not in self._parts:
+            root = self.package.xml(part)
+            self._parts[part] = _paragraphs(root, label) if root is not None else []
+        return self._parts[part]
+
+    def section_of(self, para: _Para) -> _Section:
+        return self.sections[min(para.section, len(self.sections) - 1)]
+
+    def first_page_header(self) -> list[_Para]:
+        first = self.sections[0]
+        part = first.refs.get(("header", "first")) if first.title_page else None
+        part = part or first.refs.get(("header", "default"))
+        return self.part_paragraphs(part, "首页页眉") if part else []
+
+    # -- properties -------------------------------------------------------------------
+    def ppr(self, para: _Para, child: str, attr: str = "val") -> str | None:
+        return _first_attr(self.styles.ppr_levels(para.el), child, attr)
+
+    def text_runs(self, para: _Para) -> list[tuple[Any, str]]:
+        return [(r, t) for r in _own_runs(para.el) if (t := _run_text(r)).strip()]
+
+    def run_size(self, para: _Para, r: Any) -> float:
+        return _int(_first_attr(self.styles.rpr_levels(para.el, r), "sz"), 20) / 2
+
+    def run_spacing(self, para: _Para, r: Any) -> int:
+        return _int(_first_attr(self.styles.rpr_levels(para.el, r), "spacing"))
+
+    def paragraph_size(self, para: _Para) -> float:
+        runs = self.text_runs(para)
+        if runs:
+            return self.run_size(para, runs[0][0])
+        return _int(_first_attr(self.styles.rpr_levels(para.el, None), "sz"), 20) / 2
+
+    def char_twips(self, para: _Para) -> int:
+        """The advance of one full-width character in ``para`` (size plus character spacing)."""
+        runs = self.text_runs(para)
+        r = runs[0][0] if runs else None
+        size = self.run_size(para, r) if r is not None else self.paragraph_size(para)
+        spacing = self.run_spacing(para, r) if r is not None else 0
+        return round(size * L.TWIPS_PER_PT) + spacing
+
+    def indents(self, para: _Para) -> tuple[float, float, float]:
+        """(first line start, other lines start, right) in characters of ``para``'s text."""
+        levels = self.styles.ppr_levels(para.el)
+        char = self.char_twips(para) or 1
+
+        def get(name: str) -> float:
+            chars = _first_attr(levels, "ind", name + "Chars")
+            if chars is not None and _int(chars):
+                return _int(chars) / 100
+            value = _first_attr(levels, "ind", name)
+            if value is None and name in ("left", "right"):
+                value = _first_attr(levels, "ind", {"left": "start", "right": "end"}[name])
+            return _int(value) / char
+
+        left, right = get("left"), get("right")
+        first = left + get("firstLine") - get("hanging")
+        return first, left, right
+
+    def alignment(self, para: _Para) -> str:
+        jc = self.ppr(para, "jc") or "left"
+        return {"start": "left", "end": "right", "distribute": "both"}.get(jc, jc)
+
+    def page_break_before(self, index: int) -> bool:
+        """Does body paragraph ``index`` (0-based) start a new page?"""
+        para = self.paragraphs[index]
+        if _first_flag(self.styles.ppr_levels(para.el), "pageBreakBefore"):
+            return True
+        for prev in reversed(self.paragraphs[:index]):
+            if prev.in_table:
+                return False
+            if prev.el.find(f"{_w('pPr')}/{_w('sectPr')}") is not None:
+                sect = self.sections[min(prev.section, len(self.sections) - 1)].el
+                kind = _val(sect.find(_w("type"))) if sect is not None else None
+                return kind in (None, "nextPage", "oddPage", "evenPage")
+            breaks = [b for b in prev.el.iter(_w("br")) if _val(b, "type") == "page"]
+            if breaks:
+                return True
+            if prev.text.strip():
+                return False
+        return index == 0
+
+    # -- identification ---------------------------------------------------------------
+    def _identify(self) -> None:
+        """Give every paragraph a role: by wenshu style, by style name, then by content."""
+        for para in self.paragraphs:
+            sid = self.styles.paragraph_style(para.el) or ""
+            if self.wenshu_styles:
+                para.role = _STYLE_ROLES.get(sid, "")
+            else:
+                para.role = _role_from_style_name(self.styles.name(sid)) or ""
+        for para in self.first_page_header():
+            sid = self.styles.paragraph_style(para.el) or ""
+            if para.text.strip() and (sid == "WsMark" or self._looks_like_mark(para)):
+                para.role = "mark"
+        self._by_content()
+
+    def _looks_like_mark(self, para: _Para) -> bool:
+        runs = self.text_runs(para)
+        if not runs:
+            return False
+        big = any(self.run_size(para, r) > L.TITLE_SIZE_PT for r, _ in runs)
+        color = _first_attr(self.styles.rpr_levels(para.el, runs[0][0]), "color")
+        return big or _is_red(color)
+
+    def _by_content(self) -> None:
+        paras = [p for p in self.paragraphs if not p.in_table and p.text.strip()]
+        head_has_mark = any(p.role == "mark" for p in self.first_page_header())
+        i = 0
+        # 版头: everything before the title.
+        seen_number = False
+        while i < len(paras):
+            para, text = paras[i], paras[i].text.strip()
+            if para.role == "title":
+                break
+            if para.role in ("mark", "doc-number", "head-info"):
+                seen_number |= para.role == "doc-number"
+                i += 1
+                continue
+            if _DOC_NUMBER.search(text) and len(text) < 60:
+                para.role, seen_number = "doc-number", True
+            elif (
+                re.fullmatch(r"\d{6}", text)
+                or re.match(r"^(绝密|机密|秘密)", text)
+                or text in ("特急", "加急")
+            ):
+                para.role = "head-info"
+            elif not seen_number and not head_has_mark and self._looks_like_mark(para):
+                para.role, head_has_mark = "mark", True
+            elif self.alignment(para) == "center" and (seen_number or head_has_mark or i == 0):
+                para.role = "title"
+                break
+            elif para.role == "":
+                para.role = "body"
+            i += 1
+        # The title may run over several centred paragraphs.
+        while i + 1 < len(paras) and paras[i + 1].role in ("", "title") and paras[i].role == "title":
+            nxt = paras[i + 1]
+            if self.alignment(nxt) != "center" or nxt.text.strip().endswith(("：", ":")):
+                break
+            nxt.role = "title"
+            i += 1
+        i += 1
+        # 主送机关: the paragraph right after the title, ending in a colon.
+        if i < len(paras) and paras[i].role in ("", "body", "recipients"):
+            text = paras[i].text.strip()
+            if paras[i].role == "recipients" or (text.endswith(("：", ":")) and _ordinal(text) is None):
+                paras[i].role = "recipients"
+                i += 1
+        zone, in_note, after_date = 0, False, False
+        for para in paras[i:]:
+            text = para.text.strip()
+            role = para.role
+            if role in ("aux", "table", "page-number"):
+                continue
+            if role == "attachment-label" or (role in ("", "body") and _LABEL.match(text)):
+                para.role, zone, in_note = "attachment-label", zone + 1, False
+                continue
+            if role == "title":
+                para.role = "attachment-title" if zone else "title"
+            elif zone and role == "" and self.alignment(para) == "center" and self._follows_label(para):
+                para.role = "attachment-title"
+            if para.role == "attachment-title":
+                para.zone = zone
+                continue
+            if role == "record" or (
+                role in ("", "body") and (text.startswith("抄送") or _IMPRINT.search(text))
+            ):
+                para.role = "record"
+                continue
+            if role == "attachment-note" or (role in ("", "body") and not zone and text.startswith("附件：")):
+                para.role, in_note = "attachment-note", True
+                continue
+            if in_note and role in ("", "body") and _NOTE_NUMBER.match(text) and text[0].isdigit():
+                para.role = "attachment-note"
+                continue
+            in_note = False
+            if role == "date" or (role in ("", "body") and not zone and _DATE_ONLY.match(text)):
+                para.role, after_date = "date", True
+                self._mark_signature(para)
+                continue
+            if role in ("signature", "note", "line", "contact"):
+                continue
+            if after_date and role in ("", "body") and text.startswith(("（", "(")) and not zone:
+                para.role = "note"
+                continue
+            found = _ordinal(text)
+            if role in ("", "body", "heading"):
+                para.role = "heading" if found or role == "heading" else "body"
+                para.level = found[0] if found else 0
+            para.zone = zone
+        for para in self.paragraphs:
+            if para.in_table and para.role in ("", "body"):
+                text = para.text.strip()
+                para.role = "record" if text.startswith("抄送") or _IMPRINT.search(text) else "table"
+            elif not para.role:
+                para.role = "body"
+
+    def _follows_label(self, para: _Para) -> bool:
+        before = [p for p in self.paragraphs[: para.number - 1] if p.text.strip() and not p.in_table]
+        return bool(before) and before[-1].role in ("attachment-label", "attachment-title")
+
+    def _mark_signature(self, date: _Para) -> None:
+        before = [p for p in self.paragraphs[: date.number - 1] if p.text.strip() and not p.in_table]
+        if before and before[-1].role in ("", "body") and len(before[-1].text.strip()) <= L.CHARS_PER_LINE:
+            if not before[-1].text.strip().endswith(("。", "：", ":")):
+                before[-1].role = "signature"
+
+    def fonts_used(self) -> set[str]:
+        """Every font the text of the file names (east-Asian and Latin slots)."""
+        fonts: set[str] = set()
+        paras = self.paragraphs + self.first_page_header()
+        for s in self.sections:
+            for part in set(s.refs.values()):
+                paras += self.part_paragraphs(part, "页眉页脚")
+        for para in paras:
+            for r, text in self.text_runs(para):
+                levels = self.styles.rpr_levels(para.el, r)
+                slots = ["eastAsia"] if _has_cjk(text) else []
+                slots += ["ascii"] if any(ord(ch) < 0x2E80 and not ch.isspace() for ch in text) else []
+                for slot in slots:
+                    font, _ = _font(levels, slot)
+                    if font:
+                        fonts.add(font)
+        return fonts
+
+    # -- views ------------------------------------------------------------------------
+    def role(self, name: str) -> list[_Para]:
+        return [p for p in self.paragraphs if p.role == name]
+
+    def mark(self) -> list[_Para]:
+        return [p for p in self.first_page_header() if p.role == "mark"] + self.role("mark")
+
+    @property
+    def format(self) -> str:
+        """``letter`` (信函格式) or ``document`` (文件格式), as far as the file shows."""
+        if any(p.role == "mark" for p in self.first_page_header()):
+            return "letter"
+        marks = self.role("mark")
+        if marks and marks[0].text.strip().endswith("文件"):
+            return "document"
+        numbers = self.role("doc-number")
+        if numbers and "函" in numbers[0].text and self.alignment(numbers[0]) == "right":
+            return "letter"
+        return "document"
+
+
+def _is_red(color: str | None) -> bool:
+    if not color or not re.fullmatch(r"[0-9A-Fa-f]{6}", color):
+        return False
+    r, g, b = (int(color[i : i + 2], 16) for i in (0, 2, 4))
+    return r >= 0xC0 and g <= 0x50 and b <= 0x50
+
+
+# ---------------------------------------------------------------------------------------
+# The checks
+# ---------------------------------------------------------------------------------------
+
+_GRID_ROLES = {
+    "title",
+    "recipients",
+    "body",
+    "heading",
+    "line",
+    "contact",
+    "attachment-note",
+    "signature",
+    "date",
+    "note",
+    "attachment-label",
+    "doc-number",
+}
+
+
+def _mm(twips: float) -> str:
+    return f"{twips / _TWIPS_PER_MM:.1f} mm"
+
+
+def _check_page(doc: _Document, out: _Findings) -> None:
+    """§5.1 A4 paper; §5.2.1 天头 37 ± 1 mm, 订口 28 ± 1 mm, 版心 156 × 225 mm."""
+    tol = L.mm_to_twips(L.MARGIN_TOLERANCE_MM)
+    rounding = L.mm_to_twips(_ROUNDING_MM)
+    for s in doc.sections:
+        where = Location(f"第 {s.index} 节")
+        short, long_ = sorted((s.width, s.height))
+        a4 = (L.mm_to_twips(L.PAGE_WIDTH_MM), L.mm_to_twips(L.PAGE_HEIGHT_MM))
+        if abs(short - a4[0]) > rounding or abs(long_ - a4[1]) > rounding:
+            out.add(
+                "paper",
+                "5.1",
+                "纸张",
+                "纸张不是 A4",
+                f"A4（{L.PAGE_WIDTH_MM} × {L.PAGE_HEIGHT_MM} mm）",
+                f"{_mm(s.width)} × {_mm(s.height)}",
+                where,
+            )
+            continue
+        width_mm, height_mm = L.TEXT_WIDTH_MM, L.TEXT_HEIGHT_MM
+        reported: set[str] = set()
+        if s.landscape:  # §8 a turned page keeps the 版心, rotated
+            width_mm, height_mm = height_mm, width_mm
+        else:
+            for code, name, value, want in (
+                ("margin-top", "天头（上边距）", s.top, L.TOP_MARGIN_MM),
+                ("margin-left", "订口（左边距）", s.left + s.gutter, L.LEFT_MARGIN_MM),
+            ):
+                if abs(value - L.mm_to_twips(want)) > tol:
+                    reported.add(code)
+                    out.add(
+                        code,
+                        "5.2.1",
+                        "页边距",
+                        f"{name}不符",
+                        f"{want} mm（±{L.MARGIN_TOLERANCE_MM} mm）",
+                        _mm(value),
+                        where,
+                    )
+        for code, name, value, want in (
+            ("text-width", "版心宽度", s.text_width, width_mm),
+            ("text-height", "版心高度", s.text_height, height_mm),
+        ):
+            # A 版心 off only because its margin is off is the same deviation, said once.
+            cause = "margin-left" if code == "text-width" else "margin-top"
+            if abs(value - L.mm_to_twips(want)) > rounding and cause not in reported:
+                out.add(code, "5.2.1", "版心", f"{name}不符", f"{want} mm", _mm(value), where)
+
+
+def _check_grid(doc: _Document, out: _Findings) -> None:
+    """§5.2.3 22 lines × 28 characters: exact 579-twip lines and −0.25 pt spacing (or a grid)."""
+    for para in doc.paragraphs:
+        if para.role not in _GRID_ROLES or para.in_table or not para.text.strip():
+            continue
+        section = doc.section_of(para)
+        levels = doc.styles.ppr_levels(para.el)
+        rule = _first_attr(levels, "spacing", "lineRule") or "auto"
+        line = _int(_first_attr(levels, "spacing", "line"), 240)
+        on_grid = (
+            section.grid_type in ("lines", "linesAndChars")
+            and section.line_pitch == L.LINE_PITCH_TWIPS
+            and rule == "auto"
+            and line == 240
+            and not _first_flag_false(levels, "snapToGrid")
+        )
+        if not on_grid and not (rule == "exact" and line == L.LINE_PITCH_TWIPS):
+            actual = (
+                f"固定值 {line / L.TWIPS_PER_PT:g} 磅（{line} 缇）"
+                if rule == "exact"
+                else f"最小值 {line / L.TWIPS_PER_PT:g} 磅"
+                if rule == "atLeast"
+                else f"{line / 240:g} 倍行距"
+            )
+            out.add(
+                "line-pitch",
+                "5.2.3",
+                _element(para),
+                "行距使每面不是 22 行",
+                f"固定值 {L.LINE_PITCH_TWIPS / L.TWIPS_PER_PT:g} 磅（{L.LINE_PITCH_TWIPS} 缇），每面 "
+                f"{L.LINES_PER_PAGE} 行",
+                actual,
+                para.where,
+            )
+        if section.landscape or not section.regular:
+            continue  # the page itself is reported; its line length follows from it
+        for r, text in doc.text_runs(para):
+            if not _has_cjk(text) or doc.run_size(para, r) != L.BODY_SIZE_PT:
+                continue
+            if section.grid_type == "linesAndChars" and not _first_flag_false(levels, "snapToGrid"):
+                base = _int(
+                    _first_attr([doc.styles.rpr_default] if doc.styles.rpr_default is not None else [], "sz"),
+                    20,
+                )
+                pitch = base / 2 * L.TWIPS_PER_PT + section.char_space * L.TWIPS_PER_PT / 4096
+                how = f"文档网格字距 {pitch / L.TWIPS_PER_PT:.2f} 磅"
+            else:
+                spacing = doc.run_spacing(para, r)
+                pitch = L.BODY_SIZE_PT * L.TWIPS_PER_PT + spacing
+                how = f"字距 {spacing / L.TWIPS_PER_PT:g} 磅"
+            chars = int(section.text_width // pitch) if pitch > 0 else 0
+            if chars != L.CHARS_PER_LINE:
+                out.add(
+                    "chars-per-line",
+                    "5.2.3",
+                    _element(para),
+                    "每行字数不是 28 字",
+                    f"每行 {L.CHARS_PER_LINE} 字（三号字、字距 {L.CHAR_SPACING_TWIPS / L.TWIPS_PER_PT:g} 磅"
+                    "，或等效的文档网格）",
+                    f"每行 {chars} 字（{how}）",
+                    para.where,
+                )
+            break
+
+
+def _first_flag_false(levels: list[Any], child: str) -> bool:
+    """Is the toggle ``child`` explicitly switched off (``w:val="0"``)?"""
+    for level in levels:
+        el = level.find(_w(child))
+        if el is not None:
+            return not _on(el)
+    return False
+
+
+def _element(para: _Para) -> str:
+    if para.role == "heading" and para.level:
+        return _HEADING_NAMES[para.level]
+    return _ROLE_NAMES.get(para.role, "正文")
+
+
+def _expected_font(para: _Para) -> tuple[str, str, float | None] | None:
+    """(clause, font, size in pt) the standard asks of ``para``'s element."""
+    role = para.role
+    if role == "mark":
+        return "7.2.4", L.FONT_TITLE, None
+    if role == "title":
+        return "7.3.1", L.FONT_TITLE, L.TITLE_SIZE_PT
+    if role == "heading" and para.level in (1, 2):
+        return "7.3.3", (L.FONT_HEADING_1 if para.level == 1 else L.FONT_HEADING_2), L.BODY_SIZE_PT
+    if role in ("heading", "body", "line"):
+        return "7.3.3", L.FONT_BODY, L.BODY_SIZE_PT
+    if role == "attachment-label":
+        return "7.3.7", L.FONT_HEADING_1, L.BODY_SIZE_PT
+    if role == "head-info":
+        digits = para.text.strip().isdigit()
+        return ("7.2.1" if digits else "7.2.2"), ("" if digits else L.FONT_HEADING_1), L.BODY_SIZE_PT
+    if role == "record":
+        return "7.4.2", L.FONT_BODY, L.RECORD_SIZE_PT
+    if role in ("doc-number", "recipients", "attachment-note", "signature", "date", "note", "contact"):
+        return "5.2.2", L.FONT_BODY, L.BODY_SIZE_PT
+    return None
+
+
+def _heading_span(para: _Para) -> int:
+    """How many characters of a heading paragraph are the heading (the rest is run-in text)."""
+    end = para.text.find("。")
+    return end if end >= 0 else len(para.text)
+
+
+def _check_fonts(doc: _Document, out: _Findings) -> None:
+    """§5.2.2 and the element clauses: font on w:eastAsia (no theme fonts), size per element."""
+    paras = doc.paragraphs + doc.first_page_header()
+    for para in paras:
+        runs = doc.text_runs(para)
+        if not runs:
+            continue
+        want = _expected_font(para)
+        span = _heading_span(para) if para.role == "heading" and para.level in (1, 2) else None
+        offset = 0
+        for r, text in runs:
+            start, offset = offset, offset + len(text)
+            if not _has_cjk(text):
+                continue
+            levels = doc.styles.rpr_levels(para.el, r)
+            font, theme = _font(levels)
+            element = _element(para)
+            clause, expected, size = want if want else ("5.2.2", "", None)
+            if span is not None and start >= span:
+                clause, expected, element = "7.3.3", L.FONT_BODY, f"{element}后的正文"
+            elif span is not None and span > L.CHARS_PER_LINE and font and font_class(font) == "仿宋":
+                # A long numbered sentence is a numbered paragraph rather than a heading;
+                # 仿宋 throughout is the usual way to set it.
+                expected = L.FONT_BODY
+            if theme:
+                out.add(
+                    "theme-font",
+                    clause,
+                    element,
+                    "中文字体用了主题字体，换一台电脑字体就会变",
+                    f"在 w:eastAsia 上写明字体（{expected or L.FONT_BODY}）",
+                    f"主题字体 {theme}",
+                    para.where,
+                )
+            elif font is None:
+                out.add(
+                    "no-font",
+                    clause,
+                    element,
+                    "没有指定中文字体",
+                    f"在 w:eastAsia 上写明字体（{expected or L.FONT_BODY}）",
+                    "未指定",
+                    para.where,
+                )
+            elif expected and font_class(font) != _EXPECTED_CLASS[expected]:
+                out.add("font", clause, element, "字体不符", expected, font, para.where)
+            if size is not None:
+                actual = doc.run_size(para, r)
+                if actual != size:
+                    out.add(
+                        "size", clause, element, "字号不符", _size_name(size), _size_name(actual), para.where
+                    )
+        if para.role == "mark":
+            color = _first_attr(doc.styles.rpr_levels(para.el, runs[0][0]), "color")
+            if not _is_red(color):
+                out.add(
+                    "mark-color",
+                    "7.2.4",
+                    "发文机关标志",
+                    "发文机关标志不是红色",
+                    f"红色（{L.RED}）",
+                    color or "自动（黑色）",
+                    para.where,
+                )
+
+
+def _check_head(doc: _Document, out: _Findings) -> None:
+    """§7.2: the mark centred and red, the 发文字号's form and place, the red rule(s)."""
+    marks = doc.mark()
+    numbers = doc.role("doc-number")
+    fmt = doc.format
+    for para in marks:
+        if doc.alignment(para) != "center":
+            out.add(
+                "mark-align",
+                "7.2.4",
+                "发文机关标志",
+                "发文机关标志未居中",
+                "居中",
+                doc.alignment(para),
+                para.where,
+            )
+    for para in numbers:
+        text = para.text.strip()
+        number_text = re.split(r"\s*签发人", text)[0].strip()
+        try:
+            parse_doc_number(number_text)
+        except DocNumberError as exc:
+            expected = exc.suggestion or "机关代字〔年份〕序号号，如 国知办函运字〔2023〕582号"
+            out.add("doc-number", "7.2.5", "发文字号", str(exc), expected, number_text, para.where)
+        if "签发人" in text:
+            continue
+        want = "right" if fmt == "letter" else "center"
+        if doc.alignment(para) != want:
+            clause = "10.1" if fmt == "letter" else "7.2.5"
+            expected = "居右（信函格式）" if fmt == "letter" else "居中"
+            out.add(
+                "doc-number-align",
+                clause,
+                "发文字号",
+                "发文字号位置不符",
+                expected,
+                doc.alignment(para),
+                para.where,
+            )
+    if not marks and not numbers:
+        return  # not a document with a 版头 (e.g. an attachment sent alone)
+    if fmt == "letter":
+        _check_letter_rules(doc, out)
+    else:
+        _check_head_rule(doc, out, numbers)
+
+
+def _borders(doc: _Document, para: _Para) -> dict[str, Any]:
+    out = {}
+    for level in doc.styles.ppr_levels(para.el):
+        bdr = level.find(_w("pBdr"))
+        if bdr is not None:
+            for side in bdr:
+                out.setdefault(etree.QName(side).localname, side)
+    return {k: v for k, v in out.items() if _val(v) not in (None, "nil", "none")}
+
+
+def _rule_width(doc: _Document, para: _Para) -> int | None:
+    """A paragraph border's length, or None where the page itself is already irregular."""
+    section = doc.section_of(para) if para.part == "正文" else doc.sections[0]
+    if not section.regular:
+        return None
+    levels = doc.styles.ppr_levels(para.el)
+    left = _int(_first_attr(levels, "ind", "left") or _first_attr(levels, "ind", "start"))
+    right = _int(_first_attr(levels, "ind", "right") or _first_attr(levels, "ind", "end"))
+    return section.text_width - left - right
+
+
+def _drawn_lines(root: Any) -> list[str]:
+    """Colours of lines drawn as shapes (VML or DrawingML), for files that draw their rules."""
+    colours = []
+    for line in root.iter(f"{{{_V}}}line"):
+        colours.append((line.get("strokecolor") or "").lstrip("#"))
+    for ln in root.iter(f"{{{_A}}}ln"):
+        clr = ln.find(f".//{{{_A}}}srgbClr")
+        colours.append(clr.get("val") if clr is not None else "")
+    return [c.upper().replace("RED", L.RED) for c in colours]
+
+
+def _check_head_rule(doc: _Document, out: _Findings, numbers: list[_Para]) -> None:
+    """§7.2.7 文件格式: a red rule as wide as the 版心 4 mm under the 发文字号."""
+    start = numbers[0] if numbers else doc.role("mark")[0]
+    titles = doc.role("title")
+    end = titles[0].number if titles else start.number + 3
+    candidates = [p for p in doc.paragraphs if start.number <= p.number <= end]
+    for para in candidates:
+        borders = _borders(doc, para)
+        side = borders.get("bottom") if para.number < end else borders.get("top")
+        if side is None:
+            continue
+        if not _is_red(_val(side, "color")):
+            out.add(
+                "rule-color",
+                "7.2.7",
+                "版头分隔线",
+                "分隔线不是红色",
+                f"红色（{L.RED}）",
+                _val(side, "color") or "自动",
+                para.where,
+            )
+        width = _rule_width(doc, para)
+        if width is not None and abs(width - L.mm_to_twips(L.TEXT_WIDTH_MM)) > L.mm_to_twips(
+            L.MARGIN_TOLERANCE_MM
+        ):
+            out.add(
+                "rule-width",
+                "7.2.7",
+                "版头分隔线",
+                "分隔线与版心不等宽",
+                f"{L.TEXT_WIDTH_MM} mm",
+                _mm(width),
+                para.where,
+            )
+        return
+    drawn = _drawn_lines(doc.body)
+    if drawn:
+        if not any(_is_red(c) for c in drawn):
+            out.add(
+                "rule-color", "7.2.7", "版头分隔线", "分隔线不是红色", f"红色（{L.RED}）", drawn[0] or "自动"
+            )
+        return
+    out.add(
+        "rule-missing",
+        "7.2.7",
+        "版头分隔线",
+        "找不到发文字号下的红色分隔线",
+        f"红色，与版心等宽（{L.TEXT_WIDTH_MM} mm）",
+        "无",
+        start.where,
+    )
+
+
+def _check_letter_rules(doc: _Document, out: _Findings) -> None:
+    """§10.1 信函格式: red double rules 170 mm wide, under the mark and near the page foot."""
+    first = doc.sections[0]
+    header = doc.first_page_header()
+    footer_part = first.refs.get(("footer", "first")) if first.title_page else None
+    footer = doc.part_paragraphs(footer_part, "首页页脚") if footer_part else []
+    body_head = [p for p in doc.paragraphs if p.role in ("mark", "doc-number", "head-info")]
+    for name, paras, sides, thick_first in (
+        ("上红色双线", header + body_head, ("bottom", "top"), True),
+        ("下红色双线", footer, ("top", "bottom"), False),
+    ):
+        found = None
+        for para in paras:
+            borders = _borders(doc, para)
+            side = next((borders[s] for s in sides if s in borders), None)
+            if side is not None:
+                found = (para, side)
+                break
+        if found is None:
+            drawn = (
+                _drawn_lines(doc.package.xml(footer_part)) if footer_part and name.startswith("下") else []
+            )
+            if not drawn:
+                where = Location("首页页脚" if name.startswith("下") else "首页页眉")
+                out.add(
+                    "letter-rule",
+                    "10.1",
+                    name,
+                    f"找不到{name}",
+                    f"红色双线，长 {L.LETTER_RULE_WIDTH_MM} mm",
+                    "无",
+                    where,
+                )
+            continue
+        para, side = found
+        style = _val(side) or ""
+        if not _is_red(_val(side, "color")):
+            out.add(
+                "rule-color",
+                "10.1",
+                name,
+                f"{name}不是红色",
+                f"红色（{L.RED}）",
+                _val(side, "color") or "自动",
+                para.where,
+            )
+        double = style == "double" or style.startswith(("thickThin", "thinThick"))
+        right_order = style.startswith("thickThin" if thick_first else "thinThick") or style == "double"
+        if not double or not right_order:
+            expected = "上粗下细的双线" if thick_first else "上细下粗的双线"
+            out.add("letter-rule-style", "10.1", name, "线型不符", expected, style, para.where)
+        width = _rule_width(doc, para)
+        if width is not None and abs(width - L.mm_to_twips(L.LETTER_RULE_WIDTH_MM)) > L.mm_to_twips(
+            L.MARGIN_TOLERANCE_MM
+        ):
+            out.add(
+                "rule-width", "10.1", name, "线长不符", f"{L.LETTER_RULE_WIDTH_MM} mm", _mm(width), para.where
+            )
+
+
+def _check_main(doc: _Document, out: _Findings) -> None:
+    """§7.3.1–7.3.6: title, 主送机关, paragraph indents, 成文日期, 附注."""
+    for para in doc.role("title") + doc.role("attachment-title"):
+        if doc.alignment(para) != "center":
+            clause = "7.3.1" if para.role == "title" else "7.3.7"
+            out.add("title-align", clause, _element(para), "未居中", "居中", doc.alignment(para), para.where)
+    for para in doc.role("recipients"):
+        text = para.text.strip()
+        if not text.endswith("："):
+            out.add(
+                "recipients-colon",
+                "7.3.2",
+                "主送机关",
+                "主送机关后应标全角冒号",
+                "以“：”结尾",
+                text[-1:],
+                para.where,
+            )
+        first, left, _ = doc.indents(para)
+        if abs(first) > _INDENT_SLACK or abs(left) > _INDENT_SLACK:
+            out.add(
+                "recipients-indent",
+                "7.3.2",
+                "主送机关",
+                "主送机关应居左顶格",
+                "顶格（缩进 0）",
+                f"缩进 {first:.1f} 字",
+                para.where,
+            )
+    for para in doc.paragraphs:
+        if para.in_table or para.role not in ("body", "heading") or not para.text.strip():
+            continue
+        if doc.section_of(para).landscape:
+            continue
+        first, left, _ = doc.indents(para)
+        if abs(first - 2) > _INDENT_SLACK:
+            out.add(
+                "indent",
+                "7.3.3",
+                _element(para),
+                "段首应左空二字",
+                "首行缩进 2 字",
+                f"{first:.1f} 字",
+                para.where,
+            )
+        elif abs(left) > _INDENT_SLACK:
+            out.add(
+                "indent",
+                "7.3.3",
+                _element(para),
+                "回行应顶格",
+                "其余各行缩进 0",
+                f"{left:.1f} 字",
+                para.where,
+            )
+    for para in doc.role("date"):
+        _check_date_text(para.text.strip(), "7.3.5.4", "成文日期", para, out)
+    for para in doc.role("note"):
+        text = para.text.strip()
+        if not (text.startswith("（") and text.endswith("）")):
+            out.add(
+                "note-brackets",
+                "7.3.6",
+                "附注",
+                "附注应加全角圆括号",
+                "（……）",
+                text[:1] + "…" + text[-1:],
+                para.where,
+            )
+        first, _, _ = doc.indents(para)
+        if abs(first - 2) > _INDENT_SLACK:
+            out.add(
+                "indent", "7.3.6", "附注", "附注应居左空二字", "首行缩进 2 字", f"{first:.1f} 字", para.where
+            )
+
+
+def _check_date_text(text: str, clause: str, element: str, para: _Para, out: _Findings) -> None:
+    """§7.3.5.4 dates in Arabic numerals, full year, no zero padding: 2023年7月18日."""
+    try:
+        date = parse_date(text)
+    except DateError:
+        out.add(
+            "date-form",
+            clause,
+            element,
+            "日期应用阿拉伯数字标全年、月、日",
+            "如 2023年7月18日",
+            text,
+            para.where,
+        )
+        return
+    if text != format_cn_date(date):
+        out.add(
+            "date-form", clause, element, "年份标全称，月、日不编虚位", format_cn_date(date), text, para.where
+        )
+
+
+def _check_ordinals(doc: _Document, out: _Findings) -> None:
+    """§7.3.3 一、 → （一） → 1. → （1）: the right punctuation and no gaps at each level."""
+    counters: dict[tuple[int, int], int] = {}
+    for para in doc.paragraphs:
+        if para.role != "heading" or para.in_table:
+            continue
+        found = _ordinal(para.text.strip())
+        if found is None:
+            continue
+        level, m = found
+        form = FORMS[level - 1]
+        num = m["num"]
+        value = int(num) if num.isdigit() else _CN_VALUE.get(num)
+        written = m.group(0)
+        key = (para.zone, level)
+        expected_n = counters.get(key, 0) + 1
+        expected = ordinal(expected_n, form)
+        if value is None or written != ordinal(value, form):
+            out.add(
+                "ordinal-form",
+                "7.3.3",
+                _HEADING_NAMES[level],
+                f"序号写法不规范（第{_HEADING_NAMES[level][0]}层用“{form}”式）",
+                ordinal(value, form) if value else expected,
+                written,
+                para.where,
+            )
+        if value is not None and value != expected_n:
+            out.add(
+                "ordinal-sequence",
+                "7.3.3",
+                _HEADING_NAMES[level],
+                "序号不连续",
+                expected,
+                written,
+                para.where,
+            )
+        counters[key] = value or expected_n
+        for deeper in range(level + 1, len(FORMS) + 1):
+            counters.pop((para.zone, deeper), None)
+
+
+def _check_attachments(doc: _Document, out: _Findings) -> None:
+    """§7.3.4 附件说明 against §7.3.7 the attachments present, their labels and pages."""
+    notes = doc.role("attachment-note")
+    labels = doc.role("attachment-label")
+    names: list[tuple[int | None, str, _Para]] = []
+    for para in notes:
+        text = para.text.strip()
+        if text.startswith("附件"):
+            text = re.sub(r"^附件\s*[：:]\s*", "", text)
+            if not para.text.strip().startswith("附件："):
+                out.add(
+                    "note-colon",
+                    "7.3.4",
+                    "附件说明",
+                    "“附件”后应标全角冒号",
+                    "附件：",
+                    para.text.strip()[:3],
+                    para.where,
+                )
+            first, _, _ = doc.indents(para)
+            if abs(first - 2) > _INDENT_SLACK:
+                out.add(
+                    "indent",
+                    "7.3.4",
+                    "附件说明",
+                    "附件说明应左空二字",
+                    "首行缩进 2 字",
+                    f"{first:.1f} 字",
+                    para.where,
+                )
+        m = re.match(r"^(\d{1,2})\s*([.．、]?)\s*(.*)$", text)
+        if m and (m.group(2) or len(notes) > 1):
+            if m.group(2) != ".":
+                out.add(
+                    "note-number",
+                    "7.3.4",
+                    "附件说明",
+                    "附件顺序号后用半角点“.”",
+                    f"{m.group(1)}.",
+                    m.group(1) + m.group(2),
+                    para.where,
+                )
+            names.append((int(m.group(1)), m.group(3), para))
+        else:
+            names.append((None, text, para))
+    numbered = [n for n, _, _ in names if n is not None]
+    if len(names) > 1 and len(numbered) != len(names):
+        out.add(
+            "note-number",
+            "7.3.4",
+            "附件说明",
+            "多个附件应标顺序号",
+            "1. 2. 3. …",
+            "缺少序号",
+            names[0][2].where,
+        )
+    elif len(names) == 1 and numbered:
+        out.add(
+            "note-number",
+            "7.3.4",
+            "附件说明",
+            "只有一个附件时不编顺序号",
+            "附件：名称",
+            f"附件：{numbered[0]}.",
+            names[0][2].where,
+        )
+    for i, (n, _, para) in enumerate(names, 1):
+        if n is not None and len(names) > 1 and n != i:
+            out.add("note-sequence", "7.3.4", "附件说明", "附件顺序号不连续", f"{i}.", f"{n}.", para.where)
+    for _, name, para in names:
+        if name and name[-1] in "。，；：、,.;:！？":
+            out.add(
+                "note-punctuation",
+                "7.3.4",
+                "附件说明",
+                "附件名称后不加标点符号",
+                "名称末尾无标点",
+                name[-1],
+                para.where,
+            )
+    if labels and names and len(labels) != len(names):
+        where = (names[0][2] if names else labels[0]).where
+        out.add(
+            "attachment-count",
+            "7.3.4",
+            "附件说明",
+            "附件说明与文中附件个数不一致",
+            f"附件说明列出 {len(labels)} 个附件",
+            f"附件说明 {len(names)} 个，附件 {len(labels)} 个",
+            where,
+        )
+    # Without a 附件说明 the file is an attachment sent on its own (“附件4” of some notice):
+    # its labels count on from whatever number the first one carries.
+    first_number = 1
+    if not names and labels:
+        m = _LABEL.match(labels[0].text.strip())
+        first_number = int(m.group(1)) if m and m.group(1) else 1
+    for i, para in enumerate(labels, first_number):
+        text = para.text.strip()
+        numbered = bool((m := _LABEL.match(text)) and m.group(1))
+        want = "附件" if len(labels) == 1 and (names or not numbered) else f"附件{i}"
+        if text != want:
+            out.add("attachment-label", "7.3.7", "附件标签", "附件标签与顺序不符", want, text, para.where)
+        first, left, _ = doc.indents(para)
+        if (
+            abs(first) > _INDENT_SLACK
+            or abs(left) > _INDENT_SLACK
+            or doc.alignment(para) not in ("left", "both")
+        ):
+            out.add(
+                "attachment-label-place",
+                "7.3.7",
+                "附件标签",
+                "附件标签应顶格编排在版心左上角",
+                "居左顶格",
+                f"缩进 {first:.1f} 字",
+                para.where,
+            )
+        if not doc.page_break_before(doc.paragraphs.index(para)):
+            out.add(
+                "attachment-page", "7.3.7", "附件", "附件应另起一页", "附件标签前分页", "未分页", para.where
+            )
+
+
+def _field_text(p: Any) -> tuple[str, bool]:
+    """A footer paragraph's text with a PAGE field written as ``N``, and whether it has one."""
+    parts: list[str] = []
+    has_page = False
+    state = "text"  # inside a complex field: "code" until separate, "result" until end
+    instr = ""
+    stack = list(reversed(list(p)))
+    while stack:
+        el = stack.pop()
+        if el.tag == _w("fldSimple"):
+            if re.match(r"\s*PAGE\b", el.get(_w("instr")) or ""):
+                has_page = True
+                parts.append("N")
+                continue
+        if el.tag == _w("r"):
+            for child in el:
+                if child.tag == _w("fldChar"):
+                    kind = _val(child, "fldCharType")
+                    if kind == "begin":
+                        state, instr = "code", ""
+                    elif kind == "separate":
+                        state = "result"
+                        if re.match(r"\s*PAGE\b", instr):
+                            has_page = True
+                            parts.append("N")
+                    elif kind == "end":
+                        state = "text"
+                elif child.tag == _w("instrText"):
+                    instr += child.text or ""
+                elif child.tag == _w("t") and (
+                    state == "text" or (state == "result" and not re.match(r"\s*PAGE\b", instr))
+                ):
+                    parts.append(child.text or "")
+            continue
+        if el.tag not in _SKIP_IN_RUNS:
+            stack.extend(reversed(list(el)))
+    return "".join(parts), has_page
+
+
+def _page_number_paras(doc: _Document, part: str, label: str) -> list[tuple[_Para, str]]:
+    found = []
+    for para in doc.part_paragraphs(part, label):
+        text, has_page = _field_text(para.el)
+        if has_page:
+            para.role = "page-number"
+            found.append((para, text))
+    return found
+
+
+def _check_footers(doc: _Document, out: _Findings) -> None:
+    """§7.5 页码 “— N —” 4号宋体, odd pages right and even pages left (one character in)."""
+    even_on = _on(doc.settings.find(_w("evenAndOddHeaders"))) if doc.settings is not None else False
+    checked: set[str] = set()
+    any_number = False
+    for s in doc.sections:
+        default = s.refs.get(("footer", "default"))
+        even = s.refs.get(("footer", "even"))
+        for part, side, label in ((default, "right", "页脚（单页）"), (even, "left", "页脚（双页）")):
+            if not part or part in checked:
+                continue
+            checked.add(part)
+            numbers = _page_number_paras(doc, part, label)
+            any_number |= bool(numbers)
+            for para, text in numbers:
+                _check_page_number(doc, para, text, side, out)
+        if default and not even and _page_number_paras(doc, default, "页脚（单页）"):
+            out.add(
+                "even-footer",
+                "7.5",
+                "页码",
+                "没有双页页脚，双页码不能居左",
+                "双页页脚：页码居左空一字",
+                "无双页页脚",
+                Location(f"第 {s.index} 节"),
+            )
+    if any_number and not even_on:
+        out.add(
+            "even-odd-setting",
+            "7.5",
+            "页码",
+            "settings.xml 没有 w:evenAndOddHeaders，双页页脚不生效，双页码也会居右",
+            "<w:evenAndOddHeaders/>",
+            "缺少",
+            Location("settings.xml"),
+        )
+    if not any_number:
+        out.add(
+            "page-number-missing",
+            "7.5",
+            "页码",
+            "页脚中没有页码（PAGE 域）",
+            "“— N —”",
+            "无",
+            Location("页脚"),
+        )
+        return
+    first = doc.sections[0]
+    first_part = first.refs.get(("footer", "first")) if first.title_page else None
+    first_has = bool(first_part and _page_number_paras(doc, first_part, "首页页脚"))
+    if doc.format == "letter" and (not first.title_page or first_has):
+        out.add(
+            "letter-first-page-number",
+            "10.1",
+            "页码",
+            "信函格式首页不显示页码",
+            "首页页脚无页码（首页不同）",
+            "首页有页码",
+            Location("第 1 节"),
+        )
+    elif doc.format == "document" and first.title_page and not first_has:
+        out.add(
+            "first-page-number",
+            "7.5",
+            "页码",
+            "首页缺少页码",
+            "首页显示“— 1 —”",
+            "首页无页码",
+            Location("首页页脚"),
+        )
+
+
+def _check_page_number(doc: _Document, para: _Para, text: str, side: str, out: _Findings) -> None:
+    compact = re.sub(r"[\s\u3000]", "", text)
+    dash = L.PAGE_NUMBER_DASH
+    if compact != f"{dash}N{dash}":
+        out.add(
+            "page-number-form",
+            "7.5",
+            "页码",
+            "页码两侧应各放一条一字线",
+            f"{dash} N {dash}",
+            text.replace("N", "1").strip(),
+            para.where,
+        )
+    jc = doc.alignment(para)
+    frame = para.el.find(f"{_w('pPr')}/{_w('framePr')}")
+    if frame is not None and _val(frame, "xAlign"):
+        jc = {"outside": side, "inside": "left" if side == "right" else "right"}.get(
+            _val(frame, "xAlign") or "", _val(frame, "xAlign") or jc
+        )
+    first, left, right = doc.indents(para)
+    size_twips = doc.run_size(para, doc.text_runs(para)[0][0]) * L.TWIPS_PER_PT if doc.text_runs(para) else 1
+    char = doc.char_twips(para) or 1
+    # One character in: by indent, or by a full-width space written into the footer.
+    inset = (right if side == "right" else first) * char / size_twips
+    if side == "right" and text.endswith("\u3000") or side == "left" and text.startswith("\u3000"):
+        inset += 1
+    place = "单页码居右空一字" if side == "right" else "双页码居左空一字"
+    if jc != side or abs(inset - 1) > _INDENT_SLACK:
+        out.add(
+            "page-number-place",
+            "7.5",
+            "页码",
+            "页码位置不符",
+            place,
+            f"{jc}，缩进 {inset:.1f} 字",
+            para.where,
+        )
+    for r, _ in doc.text_runs(para):
+        levels = doc.styles.rpr_levels(para.el, r)
+        font, theme = _font(levels, "ascii")
+        if theme:
+            out.add(
+                "theme-font",
+                "7.5",
+                "页码",
+                "页码用了主题字体",
+                L.FONT_PAGE_NUMBER,
+                f"主题字体 {theme}",
+                para.where,
+            )
+        elif font is None or font_class(font) != "宋体":
+            out.add("font", "7.5", "页码", "页码字体不符", L.FONT_PAGE_NUMBER, font or "未指定", para.where)
+        size = doc.run_size(para, r)
+        if size != L.PAGE_NUMBER_SIZE_PT:
+            out.add(
+                "size",
+                "7.5",
+                "页码",
+                "页码字号不符",
+                _size_name(L.PAGE_NUMBER_SIZE_PT),
+                _size_name(size),
+                para.where,
+            )
+
+
+def _check_record(doc: _Document, out: _Findings) -> None:
+    """§7.4 版记: 抄送 and 印发 lines, their indents, dates and the rules between them."""
+    records = [p for p in doc.role("record") if p.text.strip()]
+    if not records:
+        return
+    for para in records:
+        text = para.text.strip()
+        first, left, _ = doc.indents(para)
+        if text.startswith("抄送"):
+            if not text.startswith("抄送："):
+                out.add(
+                    "cc-colon", "7.4.2", "抄送机关", "“抄送”后应标全角冒号", "抄送：", text[:3], para.where
+                )
+            if not text.endswith("。"):
+                out.add(
+                    "cc-period",
+                    "7.4.2",
+                    "抄送机关",
+                    "最后一个抄送机关后标句号",
+                    "以“。”结尾",
+                    text[-1:],
+                    para.where,
+                )
+        elif _IMPRINT.search(text):
+            m = _IMPRINT.search(text)
+            date_text = text[m.start() : m.end()].removesuffix("印发").strip()
+            _check_date_text(date_text, "7.4.3", "印发日期", para, out)
+        else:
+            continue
+        if abs(first - 1) > _INDENT_SLACK:
+            clause = "7.4.2" if text.startswith("抄送") else "7.4.3"
+            out.add(
+                "record-indent",
+                clause,
+                "版记",
+                "版记各要素左空一字",
+                "左缩进 1 字",
+                f"{first:.1f} 字",
+                para.where,
+            )
+    _check_record_rules(doc, records, out)
+
+
+def _check_record_rules(doc: _Document, records: list[_Para], out: _Findings) -> None:
+    """§7.4.1 first and last rules 0.35 mm, those between 0.25 mm, as wide as the 版心."""
+    table = next((a for a in records[0].el.iterancestors() if a.tag == _w("tbl")), None)
+    where = records[0].where
+    thick = f"首末条 {L.RECORD_OUTER_RULE_EIGHTHS / 8:g} 磅（0.35 mm）"
+    thin = f"中间 {L.RECORD_INNER_RULE_EIGHTHS / 8:g} 磅（0.25 mm）"
+    if table is not None:
+        borders = table.find(f"{_w('tblPr')}/{_w('tblBorders')}")
+        sides = {etree.QName(b).localname: b for b in borders} if borders is not None else {}
+        rows = len(table.findall(_w("tr")))
+        for side, want in (
+            ("top", L.RECORD_OUTER_RULE_EIGHTHS),
+            ("bottom", L.RECORD_OUTER_RULE_EIGHTHS),
+            ("insideH", L.RECORD_INNER_RULE_EIGHTHS),
+        ):
+            if side == "insideH" and rows < 2:
+                continue
+            b = sides.get(side)
+            if b is None or _val(b) in ("nil", "none"):
+                out.add(
+                    "record-rule",
+                    "7.4.1",
+                    "版记分隔线",
+                    "缺少分隔线",
+                    f"{thick}，{thin}",
+                    f"无 {side} 线",
+                    where,
+                )
+            elif _int(_val(b, "sz")) != want:
+                out.add(
+                    "record-rule",
+                    "7.4.1",
+                    "版记分隔线",
+                    "分隔线粗细不符",
+                    f"{thick}，{thin}",
+                    f"{side} {_int(_val(b, 'sz')) / 8:g} 磅",
+                    where,
+                )
+        width = table.find(f"{_w('tblPr')}/{_w('tblW')}")
+        if width is not None and _val(width, "type") == "dxa":
+            w = _int(_val(width, "w"))
+            if abs(w - L.mm_to_twips(L.TEXT_WIDTH_MM)) > L.mm_to_twips(L.MARGIN_TOLERANCE_MM):
+                out.add(
+                    "record-rule-width",
+                    "7.4.1",
+                    "版记分隔线",
+                    "分隔线与版心不等宽",
+                    f"{L.TEXT_WIDTH_MM} mm",
+                    _mm(w),
+                    where,
+                )
+        return
+    top = _borders(doc, records[0]).get("top")
+    bottom = _borders(doc, records[-1]).get("bottom")
+    if top is None or bottom is None:
+        out.add(
+            "record-rule", "7.4.1", "版记分隔线", "缺少首条或末条分隔线", f"{thick}，{thin}", "缺少", where
+        )
+
+
+def check_docx(source: str | Path | bytes, name: str | None = None) -> Report:
+    """Check one .docx (a path or its bytes) against GB/T 9704-2012."""
+    report, _ = analyse(source, name)
+    return report
+
+
+def analyse(source: str | Path | bytes, name: str | None = None) -> tuple[Report, _Document | None]:
+    """The report and the parsed document (for the rendered checks)."""
+    label = name or (str(source) if not isinstance(source, bytes) else "文档")
+    report = Report(label)
+    try:
+        if isinstance(source, bytes):
+            data = source
+        else:
+            path = Path(source)
+            if not path.is_file():
+                raise WenshuError(Problem(label, "文件不存在" if not path.exists() else "不是文件"))
+            data = path.read_bytes()
+        doc = _Document(data, label)
+    except WenshuError as exc:
+        report.error = "；".join(p.message for p in exc.problems)
+        return report, None
+    except OSError as exc:
+        report.error = f"无法读取：{exc.strerror or exc}"
+        return report, None
+    out = _Findings()
+    _check_page(doc, out)
+    _check_grid(doc, out)
+    _check_fonts(doc, out)
+    _check_head(doc, out)
+    _check_main(doc, out)
+    _check_ordinals(doc, out)
+    _check_attachments(doc, out)
+    _check_footers(doc, out)
+    _check_record(doc, out)
+    report.deviations = out.items()
+    report.measurements["格式"] = "信函格式" if doc.format == "letter" else "文件格式"
+    return report, doc
+
+
+# ---------------------------------------------------------------------------------------
+# Checking the pages LibreOffice lays out
+# ---------------------------------------------------------------------------------------
+
+_PT_PER_MM = 72 / 25.4
+# How far a measured position may stray: PDF text boxes come from the substitute fonts'
+# metrics, so they sit a little differently from the licensed fonts the file names.
+_X_SLACK_PT = 4.0
+_Y_SLACK_MM = 2.0
+_GRID_SLACK = 0.2  # of a line pitch
+_HANGING = "，。、；：！？）》」』”’"
+_PAGE_NUMBER = re.compile(r"^[—–－-]\s*(\d+)\s*[—–－-]$")
+
+
+@dataclass
+class _Geometry:
+    """The 版心 in PDF points (y down from the top), as the standard places it."""
+
+    left: float = L.LEFT_MARGIN_MM * _PT_PER_MM
+    top: float = L.TOP_MARGIN_MM * _PT_PER_MM
+    right: float = (L.LEFT_MARGIN_MM + L.TEXT_WIDTH_MM) * _PT_PER_MM
+    bottom: float = (L.TOP_MARGIN_MM + L.TEXT_HEIGHT_MM) * _PT_PER_MM
+    pitch: float = L.LINE_PITCH_TWIPS / L.TWIPS_PER_PT
+    char: float = L.CHAR_ADVANCE_TWIPS / L.TWIPS_PER_PT
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[\s\u3000]+", "", text)
+
+
+def _page_one_texts(doc: _Document) -> list[tuple[str, str, str]]:
+    """(clause, element, text) of what must print on page one."""
+    out = []
+    marks = doc.mark()
+    if marks:
+        out.append(("7.2.4", "发文机关标志", marks[0].text))
+    titles = doc.role("title")
+    if titles:
+        out.append(("7.3.1", "标题", "".join(p.text for p in titles)))
+    first_body = next(
+        (
+            p
+            for p in doc.paragraphs
+            if p.role in ("body", "heading") and p.zone == 0 and not p.in_table and p.text.strip()
+        ),
+        None,
+    )
+    if first_body is not None:
+        out.append(("7.3.3", "正文", first_body.text))
+    return out
+
+
+def _measure(doc: _Document, report: Report, pages: list[Any], out: _Findings) -> None:
+    """Lines per full page, characters per full line, page numbers, page one, 版记."""
+    g = _Geometry()
+    portrait = [p for p in pages if not p.landscape]
+
+    def body_rows(page: Any) -> list[Any]:
+        return [r for r in page.rows if r.y0 >= g.top - 3 and r.y1 <= g.bottom + 3]
+
+    heights = [round(r.height, 1) for page in portrait for r in body_rows(page)]
+    body_height = statistics.mode(heights) if heights else 0.0
+    deltas = []
+    for page in portrait:
+        rows = [r for r in body_rows(page) if abs(r.height - body_height) < 0.5]
+        deltas += [
+            b.y1 - a.y1 for a, b in zip(rows, rows[1:], strict=False) if 0.8 < (b.y1 - a.y1) / g.pitch < 1.2
+        ]
+    pitch = statistics.median(deltas) if deltas else g.pitch
+    report.measurements["pages"] = len(pages)
+    report.measurements["line_pitch_pt"] = round(pitch, 2)
+
+    # Lines per full page: a page whose last line runs on to the next page's first line.
+    lines_per_page: dict[int, int] = {}
+    for page, nxt in zip(pages[1:], pages[2:], strict=False):
+        if page.landscape or nxt.landscape:
+            continue
+        rows, next_rows = body_rows(page), body_rows(nxt)
+        if not rows or not next_rows:
+            continue
+        on_grid = all(abs((r.y1 - g.top) / pitch - round((r.y1 - g.top) / pitch)) < _GRID_SLACK for r in rows)
+        last, first = rows[-1], next_rows[0]
+        runs_on = (
+            last.x1 >= g.right - g.char / 2 and abs(first.x0 - g.left) < 2 and not _LABEL.match(first.text)
+        )
+        if on_grid and runs_on:
+            lines_per_page[page.number] = round((last.y1 - g.top) / pitch)
+    report.measurements["lines_per_full_page"] = lines_per_page
+    for number, lines in lines_per_page.items():
+        if lines != L.LINES_PER_PAGE:
+            out.add(
+                "render-lines",
+                "5.2.3",
+                "版面",
+                "排满的页不是 22 行",
+                f"每面 {L.LINES_PER_PAGE} 行",
+                f"{lines} 行",
+                Location(f"第 {number} 页"),
+            )
+    if not lines_per_page:
+        report.notes.append("没有排满后续页的正文页，未测每页行数")
+
+    # Characters per full line: lines of full-width characters from margin to margin.
+    counts: dict[int, int] = {}
+    for page in portrait:
+        for r in body_rows(page):
+            if abs(r.height - body_height) >= 0.5 or abs(r.x0 - g.left) >= 2 or r.x1 < g.right - _X_SLACK_PT:
+                continue
+            text = r.text
+            if r.x1 > g.right + 2 and text and text[-1] in _HANGING:
+                text = text[:-1]  # punctuation hung into the margin is not counted
+            if text and all(_wide(ch) for ch in text):
+                counts[len(text)] = counts.get(len(text), 0) + 1
+    if counts:
+        # The usual full line counts: one may hold a character less where a break is not
+        # allowed (before ， or inside a number), but none may hold more.
+        usual = max(counts, key=lambda n: (counts[n], n))
+        measured = max(counts) if max(counts) > L.CHARS_PER_LINE else usual
+        report.measurements["chars_per_full_line"] = measured
+        if measured != L.CHARS_PER_LINE:
+            out.add(
+                "render-chars",
+                "5.2.3",
+                "版面",
+                "排满的行不是 28 字",
+                f"每行 {L.CHARS_PER_LINE} 字",
+                f"{measured} 字",
+                Location("全文"),
+            )
+    else:
+        report.notes.append("没有排满一行的全角文字行，未测每行字数")
+
+    _measure_page_numbers(doc, pages, g, out)
+    _measure_page_one(doc, pages, out)
+    _measure_record(doc, pages, g, pitch, out)
+
+
+def _measure_page_numbers(doc: _Document, pages: list[Any], g: _Geometry, out: _Findings) -> None:
+    """§7.5 on paper: “— N —” on every page (not page one of a letter), odd right, even left."""
+    indent = L.PAGE_NUMBER_INDENT_TWIPS / L.TWIPS_PER_PT
+    for page in pages:
+        found = [(r, m) for r in page.rows if (m := _PAGE_NUMBER.match(_compact(r.text)))]
+        found = [(r, m) for r, m in found if page.landscape or r.y0 > g.bottom - 2]
+        where = Location(f"第 {page.number} 页")
+        if doc.format == "letter" and page.number == 1:
+            if found:
+                out.add(
+                    "render-page-number",
+                    "10.1",
+                    "页码",
+                    "信函格式首页不显示页码",
+                    "首页无页码",
+                    f"“{found[0][0].text}”",
+                    where,
+                )
+            continue
+        if not found:
+            out.add("render-page-number", "7.5", "页码", "页面上没有页码", f"— {page.number} —", "无", where)
+            continue
+        row, m = found[-1]
+        if int(m.group(1)) != page.number:
+            out.add(
+                "render-page-number", "7.5", "页码", "页码与页序不符", f"— {page.number} —", row.text, where
+            )
+        if page.landscape:
+            continue
+        odd = page.number % 2 == 1
+        offset = (g.right - row.x1) if odd else (row.x0 - g.left)
+        if abs(offset - indent) > _X_SLACK_PT:
+            expected = "单页码居右空一字" if odd else "双页码居左空一字"
+            out.add(
+                "render-page-number-place",
+                "7.5",
+                "页码",
+                "页码位置不符",
+                expected,
+                f"距版心边 {offset / indent:.1f} 字",
+                where,
+            )
+        gap_mm = (row.y0 - g.bottom) / _PT_PER_MM
+        if abs(gap_mm - L.PAGE_NUMBER_GAP_MM) > _Y_SLACK_MM:
+            out.add(
+                "render-page-number-place",
+                "7.5",
+                "页码",
+                "页码距版心下边缘不符",
+                f"{L.PAGE_NUMBER_GAP_MM} mm（±{_Y_SLACK_MM:g} mm）",
+                f"{gap_mm:.1f} mm",
+                where,
+            )
+
+
+def _measure_page_one(doc: _Document, pages: list[Any], out: _Findings) -> None:
+    """The mark, the title and the start of the body print on page one (§7.3.3: 公文首页必须显示正文)."""
+    if not pages:
+        return
+    first = _compact("".join(r.text for r in pages[0].rows))
+    for clause, element, text in _page_one_texts(doc):
+        needle = _compact(text)[:8]
+        if needle and needle not in first:
+            out.add(
+                "render-page-one",
+                clause,
+                element,
+                f"{element}不在首页",
+                "排在首页",
+                "不在首页",
+                Location("第 1 页", None, needle),
+            )
+
+
+def _measure_record(doc: _Document, pages: list[Any], g: _Geometry, pitch: float, out: _Findings) -> None:
+    """§7.4.1 the last rule of the 版记 on the bottom edge of the last page's 版心."""
+    records = [p for p in doc.role("record") if p.text.strip()]
+    if not records or not pages:
+        return
+    needle = _compact(records[-1].text)[:6]
+    last = pages[-1]
+    rows = [r for r in last.rows if needle and needle in _compact(r.text)]
+    where = Location(f"第 {last.number} 页", None, needle)
+    if not rows:
+        out.add(
+            "render-record-place",
+            "7.4.1",
+            "版记",
+            "版记不在最后一页",
+            "位于最后一页版心底部",
+            "不在最后一页",
+            where,
+        )
+    elif not (g.bottom - pitch <= rows[-1].y1 <= g.bottom + 3):
+        gap = (g.bottom - rows[-1].y1) / _PT_PER_MM
+        out.add(
+            "render-record-place",
+            "7.4.1",
+            "版记",
+            "版记末条分隔线应与版心下边缘重合",
+            "位于版心底部",
+            f"距版心底边 {gap:.1f} mm",
+            where,
+        )
+
+
+def _font_notes(doc: _Document, pdf: Path, report: Report) -> None:
+    """Which of the fonts the file names are missing here, and what LibreOffice used instead."""
+    from .render.pdf import installed_families, pdf_fonts, substitute_for
+
+    used = pdf_fonts(pdf)
+    report.measurements["pdf_fonts"] = used
+    installed = installed_families()
+    if installed is None:
+        return
+    for font in sorted(doc.fonts_used()):
+        if font not in installed:
+            instead = substitute_for(font)
+            report.notes.append(
+                f"字体“{font}”未安装，排版时以“{instead or '未知字体'}”代替"
+                "（只影响此处的 PDF，不影响 Word 文件）"
+            )
+
+
+def check_files(paths: list[Path], *, render: bool = False, png_dir: Path | None = None) -> list[Report]:
+    """Check every file; with ``render`` also lay them out in LibreOffice (one run for all)."""
+    analysed = [(Path(p), *analyse(p)) for p in paths]
+    if render or png_dir is not None:
+        _render_all([(path, report, doc) for path, report, doc in analysed if doc is not None], png_dir)
+    return [report for _, report, _ in analysed]
+
+
+def _render_all(items: list[tuple[Path, Report, _Document]], png_dir: Path | None) -> None:
+    import tempfile
+
+    from .render.pdf import LibreOffice, find_poppler, read_pages, write_images
+
+    for tool in ("pdftotext", "pdffonts", "pdftoppm" if png_dir else "pdftotext"):
+        find_poppler(tool)
+    with LibreOffice() as office, tempfile.TemporaryDirectory(prefix="wenshu-check-") as work:
+        pdfs = office.convert([path for path, _, _ in items], Path(work))
+        for path, report, doc in items:
+            pdf = pdfs.get(path)
+            if pdf is None:
+                report.error = "LibreOffice 无法打开这个文件，未能按实际排版检查"
+                continue
+            findings = _Findings()
+            for item in report.deviations:
+                findings._items[
+                    (item.code, item.clause, item.element, item.message, item.expected, item.actual)
+                ] = item
+            _measure(doc, report, read_pages(pdf), findings)
+            report.deviations = findings.items()
+            _font_notes(doc, pdf, report)
+            if png_dir is not None:
+                images = write_images(pdf, png_dir, path.stem)
+                report.notes.append(f"已写出 {len(images)} 张页面图片到 {png_dir}")
+
+
+# ---------------------------------------------------------------------------------------
+# Output
+# ---------------------------------------------------------------------------------------
+
+
+def format_text(report: Report) -> str:
+    """The report as the CLI prints it."""
+    lines = []
+    if report.error:
+        return f"{report.file}：无法检查：{report.error}"
+    if report.ok:
+        lines.append(f"{report.file}：符合 GB/T 9704-2012")
+    else:
+        lines.append(f"{report.file}：{len(report.deviations)} 处不符合 GB/T 9704-2012")
+        lines += [f"  {d}" for d in report.deviations]
+    for key, value in report.measurements.items():
+        if key != "格式":
+            lines.append(f"  测量 {key}：{value}")
+    lines += [f"  提示 {note}" for note in report.notes]
+    return "\n".join(lines)
+
+
+def format_json(reports: list[Report]) -> str:
+    """All reports as one JSON document."""
+    return json.dumps({"files": [r.to_dict() for r in reports]}, ensure_ascii=False, indent=2)

@@ -1,0 +1,362 @@
+"""``wenshu build DIR``: every spec under a folder into a mirrored output tree, incrementally.
+
+A spec is rebuilt only when something its outputs depend on has changed, judged by
+content hash: the spec itself, its data file (batch specs), its kind's schema and the
+shared definitions, its template and every template that template imports, the frame,
+the catalogue data, and wenshu itself (version and code). What each output was built from
+is kept in a small manifest in the output folder (``.wenshu-manifest.json``), so deciding
+that nothing needs doing reads each spec once and parses none of them. A run that has
+nothing to do writes nothing, not even the manifest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2.meta
+
+from . import __version__
+from .batch import _PARALLEL_FROM, _pool_context, default_jobs, is_batch_spec, load_batch, run_batch
+from .errors import Problem, WenshuError
+from .kinds import COMMON, Kind
+from .load import load_spec
+from .pipeline import FORMATS, render, write_atomically
+from .render.docx import _frame_name, frame_path, parser
+from .render.markdown import environment
+from .render.package import factory
+from .resources import resource_dir
+
+MANIFEST = ".wenshu-manifest.json"
+_MANIFEST_FORMAT = 1
+SPEC_SUFFIXES = (".yaml", ".yml")
+
+
+# -- hashing ----------------------------------------------------------------------------------
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:32]
+
+
+class _Hashes:
+    """Content hashes of files, each file read at most once per run."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, str | None] = {}
+
+    def of(self, path: Path) -> str | None:
+        key = str(path)
+        if key not in self._seen:
+            try:
+                self._seen[key] = _digest(path.read_bytes())
+            except OSError:
+                self._seen[key] = None  # gone: whatever depended on it is out of date
+        return self._seen[key]
+
+
+def _tree_digest(root: Path, pattern: str) -> str:
+    """One hash over every file matching ``pattern`` under ``root`` (names and contents)."""
+    h = hashlib.sha256()
+    for path in sorted(root.rglob(pattern)):
+        if path.is_file() and "__pycache__" not in path.parts:
+            h.update(path.relative_to(root).as_posix().encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()[:32]
+
+
+def global_digest() -> str:
+    """What every output depends on: wenshu's version and code, and the catalogue data."""
+    package = Path(__file__).resolve().parent
+    data = resource_dir("data")
+    return _digest(f"{__version__}|{_tree_digest(package, '*.py')}|{_tree_digest(data, '*')}".encode())
+
+
+# -- dependencies -----------------------------------------------------------------------------
+_CLOSURES: dict[str, tuple[str, ...]] = {}  # per run: templates may change between runs
+
+
+def _template_closure(name: str) -> tuple[str, ...]:
+    """``name`` and every template it imports or includes, recursively."""
+    if name in _CLOSURES:
+        return _CLOSURES[name]
+    env = environment()
+    seen: list[str] = []
+    todo = [name]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.append(current)
+        source, _, _ = env.loader.get_source(env, current)  # type: ignore[union-attr]
+        todo.extend(t for t in jinja2.meta.find_referenced_templates(env.parse(source)) if t)
+    _CLOSURES[name] = tuple(sorted(seen))
+    return _CLOSURES[name]
+
+
+def dependencies(kind: Kind, frame: str | None) -> dict[str, Path]:
+    """The resource files a document of ``kind`` in frame ``frame`` is built from."""
+    schemas = resource_dir("schemas")
+    templates = resource_dir("templates")
+    deps = {
+        f"schemas/{kind.name}.yaml": schemas / f"{kind.name}.yaml",
+        f"schemas/{COMMON}.yaml": schemas / f"{COMMON}.yaml",
+    }
+    for name in _template_closure(kind.template):
+        deps[f"templates/{name}"] = templates / name
+    if frame is not None:
+        path = frame_path(frame)
+        deps[f"templates/frames/{path.name}"] = path
+    return deps
+
+
+def _resolve_dep(key: str, src: Path) -> Path:
+    """The file behind a manifest dependency key."""
+    area, _, rest = key.partition("/")
+    if area == "data-file":
+        return Path(rest) if Path(rest).is_absolute() else src / rest
+    return resource_dir(area) / rest
+
+
+# -- the manifest -----------------------------------------------------------------------------
+def _load_manifest(out: Path, src: Path, digest: str) -> dict[str, Any]:
+    empty = {"format": _MANIFEST_FORMAT, "source": str(src.resolve()), "global": digest, "entries": {}}
+    try:
+        manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return empty
+    if (
+        not isinstance(manifest, dict)
+        or manifest.get("format") != _MANIFEST_FORMAT
+        or manifest.get("source") != empty["source"]
+        or not isinstance(manifest.get("entries"), dict)
+    ):
+        return empty
+    if manifest.get("global") != digest:
+        manifest["entries"] = {}  # wenshu or its catalogue changed: everything is stale
+        manifest["global"] = digest
+    return manifest
+
+
+def _outputs_intact(out: Path, outputs: dict[str, list[int]]) -> bool:
+    for rel, (size, mtime) in outputs.items():
+        try:
+            stat = (out / rel).stat()
+        except OSError:
+            return False
+        if stat.st_size != size or stat.st_mtime_ns != mtime:
+            return False  # replaced or edited by hand: rebuild it
+    return bool(outputs)
+
+
+def _record_outputs(out: Path, paths: Iterable[Path]) -> dict[str, list[int]]:
+    recorded = {}
+    for path in paths:
+        stat = path.stat()
+        recorded[path.resolve().relative_to(out.resolve()).as_posix()] = [stat.st_size, stat.st_mtime_ns]
+    return recorded
+
+
+# -- building ---------------------------------------------------------------------------------
+@dataclass
+class TreeReport:
+    """What ``build DIR`` did, by spec (paths relative to the source folder)."""
+
+    built: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: dict[str, list[Problem]] = field(default_factory=dict)
+    dropped: list[str] = field(default_factory=list)  # in the manifest, no longer in the folder
+    written: list[Path] = field(default_factory=list)
+
+
+def find_specs(src: Path, out: Path) -> list[Path]:
+    """Every spec under ``src``: *.yaml and *.yml, not hidden, not ``_``-prefixed, not in ``out``."""
+    out_resolved = out.resolve()
+    found = []
+    for path in src.rglob("*"):
+        if path.suffix.lower() not in SPEC_SUFFIXES or not path.is_file():
+            continue
+        rel = path.relative_to(src)
+        if any(part.startswith((".", "_")) for part in rel.parts):
+            continue
+        if out_resolved in path.resolve().parents:
+            continue
+        found.append(path)
+    return sorted(found)
+
+
+@dataclass
+class _Built:
+    """One spec's outcome, as a worker sends it back."""
+
+    rel: str
+    problems: list[Problem]
+    written: list[Path]
+    deps: dict[str, str]
+
+
+def _build_single(
+    spec_path: Path, out_dir: Path, formats: tuple[str, ...]
+) -> tuple[list[Path], dict[str, Path]]:
+    rendered = render(spec_path, ("md",))
+    tokens = parser().parse(rendered.markdown)
+    files = {}
+    if "md" in formats:
+        files[f"{spec_path.stem}.md"] = rendered.files["md"]
+    if "docx" in formats:
+        files[f"{spec_path.stem}.docx"] = factory().build(rendered.markdown, tokens)
+    return write_atomically(out_dir, files), dependencies(rendered.kind, _frame_name(tokens))
+
+
+def _build_batch(
+    spec_path: Path, src: Path, out_dir: Path, formats: tuple[str, ...], jobs: int
+) -> tuple[list[Path], dict[str, Path], list[Problem]]:
+    batch = load_batch(spec_path)
+    result = run_batch(batch, out_dir, jobs=jobs, formats=formats)
+    # Every letter of a batch has the same frame; any one written .md names it.
+    md = next((p for p in result.written if p.suffix == ".md"), None)
+    frame = _frame_name(parser().parse(md.read_text(encoding="utf-8"))) if md else None
+    deps = dependencies(batch.kind, frame)
+    if batch.data_path is not None:
+        data = batch.data_path.resolve()
+        key = data.relative_to(src.resolve()).as_posix() if src.resolve() in data.parents else str(data)
+        deps[f"data-file/{key}"] = batch.data_path
+    return result.written, deps, result.problems()
+
+
+def _one_spec(src: Path, out: Path, spec_path: Path, formats: tuple[str, ...], jobs: int) -> _Built:
+    rel = spec_path.relative_to(src)
+    out_dir = out / rel.parent
+    hashes = _Hashes()
+    try:
+        spec = load_spec(spec_path)
+        if is_batch_spec(spec):
+            written, deps, problems = _build_batch(spec_path, src, out_dir / spec_path.stem, formats, jobs)
+        else:
+            (written, deps), problems = _build_single(spec_path, out_dir, formats), []
+    except WenshuError as exc:
+        return _Built(rel.as_posix(), exc.problems, [], {})
+    digests = {key: hashes.of(path) or "" for key, path in deps.items()}
+    return _Built(rel.as_posix(), problems, written, digests)
+
+
+_TREE: tuple[Path, Path, tuple[str, ...]] | None = None
+
+
+def _init_tree(src: Path, out: Path, formats: tuple[str, ...]) -> None:
+    global _TREE
+    _TREE = (src, out, formats)
+
+
+def _pooled(spec_path: Path) -> _Built:
+    assert _TREE is not None, "worker started without its job"
+    src, out, formats = _TREE
+    return _one_spec(src, out, spec_path, formats, 1)
+
+
+def build_tree(
+    src: Path,
+    out: Path,
+    *,
+    force: bool = False,
+    jobs: int | None = None,
+    formats: tuple[str, ...] = FORMATS,
+    progress: Callable[[int], None] | None = None,
+    planned: Callable[[int], None] | None = None,
+) -> TreeReport:
+    """Build every spec under ``src`` into ``out``, skipping those whose inputs are unchanged.
+
+    ``planned`` is told how many specs need building before any is built (for a progress
+    bar); ``progress`` is told as each finishes.
+    """
+    if not src.is_dir():
+        raise WenshuError(Problem(str(src), "不是文件夹"))
+    jobs = jobs or default_jobs()
+    _CLOSURES.clear()
+    digest = global_digest()
+    manifest = _load_manifest(out, src, digest)
+    before = json.dumps(manifest, sort_keys=True)
+    entries: dict[str, Any] = manifest["entries"]
+    hashes = _Hashes()
+    report = TreeReport()
+    stale: list[Path] = []
+    specs = find_specs(src, out)
+    present = set()
+    for spec_path in specs:
+        rel = spec_path.relative_to(src).as_posix()
+        present.add(rel)
+        entry = entries.get(rel)
+        fresh = (
+            not force
+            and entry is not None
+            and entry.get("spec") == hashes.of(spec_path)
+            and all(hashes.of(_resolve_dep(k, src)) == v for k, v in entry.get("deps", {}).items())
+            and _outputs_intact(out, entry.get("outputs", {}))
+        )
+        if fresh:
+            report.skipped.append(rel)
+        else:
+            stale.append(spec_path)
+    for rel in sorted(set(entries) - present):
+        report.dropped.append(rel)
+        del entries[rel]
+    if planned:
+        planned(len(stale))
+
+    singles = [p for p in stale if not _looks_like_batch(p)]
+    batches = [p for p in stale if _looks_like_batch(p)]
+    outcomes: list[_Built] = []
+    if len(singles) >= _PARALLEL_FROM and jobs > 1:
+        with _pool_context().Pool(jobs, initializer=_init_tree, initargs=(src, out, formats)) as pool:
+            for built in pool.imap_unordered(_pooled, singles, chunksize=8):
+                outcomes.append(built)
+                if progress:
+                    progress(1)
+    else:
+        for spec_path in singles:
+            outcomes.append(_one_spec(src, out, spec_path, formats, jobs))
+            if progress:
+                progress(1)
+    for spec_path in batches:
+        outcomes.append(_one_spec(src, out, spec_path, formats, jobs))
+        if progress:
+            progress(1)
+
+    for built in sorted(outcomes, key=lambda b: b.rel):
+        report.written.extend(built.written)
+        if built.problems:
+            report.failed[built.rel] = built.problems
+            entries.pop(built.rel, None)  # try again next time
+            continue
+        report.built.append(built.rel)
+        entries[built.rel] = {
+            "spec": hashes.of(src / built.rel),
+            "deps": built.deps,
+            "outputs": _record_outputs(out, built.written),
+        }
+    if json.dumps(manifest, sort_keys=True) != before:
+        text = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True)
+        write_atomically(out, {MANIFEST: text.encode("utf-8")})
+    return report
+
+
+def _looks_like_batch(path: Path) -> bool:
+    """A cheap look (no YAML parse) for a top-level ``records:`` or ``data:`` key."""
+    try:
+        text = path.read_text(encoding="utf-8-sig", errors="replace")
+    except OSError:
+        return False
+    return any(line.startswith(("records:", "data:")) for line in text.splitlines())
+
+
+def tree_summary(report: TreeReport, src: Path, out: Path) -> list[str]:
+    """The counts ``wenshu build DIR`` prints at the end."""
+    lines = [
+        f"{src} → {out}：生成 {len(report.built)} 个规格（{len(report.written)} 个文件），"
+        f"未改动跳过 {len(report.skipped)} 个，出错 {len(report.failed)} 个"
+    ]
+    if report.dropped:
+        lines.append(f"已删除的规格 {len(report.dropped)} 个：其旧输出仍在 {out} 中，可手动删除")
+    return lines

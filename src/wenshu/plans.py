@@ -1,0 +1,245 @@
+"""Periods, dates and figures of work plans, summaries and reports.
+
+A plan runs over whole years (2024—2026年). Its phases, milestones and task deadlines are
+written as a day, a month or a year (``2026-06-30``, ``2026年6月``, ``2026年底``); each is read
+as the span of days it names, so “2026年12月” lies inside 2024—2026 and “2027年1月” does not.
+
+Figures a summary compares (before and after, target and actual) are computed here, never
+typed by the user, in decimal arithmetic: 8.2 → 9.1 is a change of 0.9, not 0.8999999.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from .dates import format_cn_date
+from .load import Path_
+
+#: How a period is written in titles and tables: 2024—2026年.
+PERIOD_DASH = "—"
+#: Shown where a figure cannot be computed (a baseline of zero has no growth rate).
+NOT_APPLICABLE = "—"
+# Deadlines and phase bounds: a day, a month (optionally 底/末) or a year, optionally 前.
+_ISO_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_ISO_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+_CN_DAY = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日(前)?$")
+_CN_MONTH = re.compile(r"^(\d{4})年(\d{1,2})月([底末])?(前)?$")
+_CN_YEAR = re.compile(r"^(\d{4})年([底末])?(前)?$")
+
+WHEN_FORMS = "2026-06-30、2026年6月30日、2026年6月、2026年6月底、2026年底 或 2026年"
+
+
+class WhenError(ValueError):
+    """A date of a plan that cannot be read or does not exist."""
+
+
+@dataclass(frozen=True)
+class When:
+    """A day, month or year a plan names: the days it covers and how it is written."""
+
+    first: dt.date
+    last: dt.date
+    text: str
+
+
+def parse_when(value: Any) -> When:
+    """Read a phase bound, milestone or deadline; raise :class:`WhenError` in Chinese."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return When(value, value, format_cn_date(value))
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = f"{value}年"
+    if not isinstance(value, str):
+        raise WhenError(f"应写作 {WHEN_FORMS}")
+    text = re.sub(r"\s+", "", value)
+    if m := _ISO_DAY.match(text) or _CN_DAY.match(text):
+        day = _day(int(m[1]), int(m[2]), int(m[3]))
+        before = "前" if m.re is _CN_DAY and m[4] else ""
+        return When(day, day, format_cn_date(day) + before)
+    if m := _ISO_MONTH.match(text) or _CN_MONTH.match(text):
+        year, month = int(m[1]), int(m[2])
+        if not 1 <= month <= 12:
+            raise WhenError(f"月份不存在：{year}年{month}月")
+        last = dt.date(year, month, calendar.monthrange(year, month)[1])
+        tail = (m[3] or "") + (m[4] or "") if m.re is _CN_MONTH else ""
+        return When(dt.date(year, month, 1), last, f"{year}年{month}月{tail}")
+    if m := _CN_YEAR.match(text):
+        year = int(m[1])
+        # 年底 is the year's last month: a deadline “2026年底” is met by December 2026.
+        first = dt.date(year, 12, 1) if m[2] else dt.date(year, 1, 1)
+        return When(first, dt.date(year, 12, 31), f"{year}年{m[2] or ''}{m[3] or ''}")
+    raise WhenError(f"应写作 {WHEN_FORMS}，而不是“{value}”")
+
+
+def _day(year: int, month: int, day: int) -> dt.date:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise WhenError(f"日期不存在：{year}年{month}月{day}日") from None
+
+
+def show_when(value: Any) -> Any:
+    """Jinja filter: a date of a plan as documents write it; an unreadable value as written.
+
+    Only a draft reaches a template with an unreadable value (a 【待补】 left in place).
+    """
+    try:
+        return parse_when(value).text
+    except WhenError:
+        return value
+
+
+def when_range(start: Any, end: Any) -> str:
+    """Jinja filter: a phase's span, ``2024年1月—2024年6月``."""
+    return f"{show_when(start)}{PERIOD_DASH}{show_when(end)}"
+
+
+def period_text(period: Any) -> Any:
+    """Jinja filter: ``{start: 2024, end: 2026}`` → ``2024—2026年`` (a draft's 【待补】 as written)."""
+    if not isinstance(period, dict):
+        return period
+    return f"{period.get('start')}{PERIOD_DASH}{period.get('end')}年"
+
+
+def period_years(period: Any) -> list[int]:
+    """Every year of a period, or none when its bounds are not both years."""
+    if not isinstance(period, dict):
+        return []
+    start, end = period.get("start"), period.get("end")
+    if not _is_int(start) or not _is_int(end):
+        return []
+    return list(range(start, end + 1))
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def select(document: Any, pattern: str, base: Path_ = ()) -> Iterator[tuple[Path_, Any]]:
+    """The values at a dotted ``pattern`` (``*`` = every list item), with their paths.
+
+    ``select(doc, "steps.phases.*.end")`` yields ``(("steps", "phases", 0, "end"), value)``
+    for every phase that has an end; missing parts are skipped, not errors.
+    """
+    head, _, rest = pattern.partition(".")
+    if head == "*":
+        if isinstance(document, list):
+            for i, item in enumerate(document):
+                yield from (select(item, rest, base + (i,)) if rest else [(base + (i,), item)])
+        return
+    if not isinstance(document, dict) or head not in document:
+        return
+    value = document[head]
+    if rest:
+        yield from select(value, rest, base + (head,))
+    else:
+        yield base + (head,), value
+
+
+# -- figures ------------------------------------------------------------------------------
+def _decimal(value: Any) -> Decimal | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return Decimal(str(value))
+
+
+def _places(*values: Decimal) -> int:
+    return max(max(0, -v.as_tuple().exponent) for v in values)
+
+
+def _fixed(value: Decimal, places: int) -> str:
+    quantum = Decimal(1).scaleb(-places)
+    text = f"{value.quantize(quantum, rounding=ROUND_HALF_UP):f}"
+    return "0" if Decimal(text) == 0 else text
+
+
+def _signed(value: Decimal, places: int) -> str:
+    text = _fixed(value, places)
+    return text if text.startswith("-") or text == "0" else "+" + text
+
+
+def _not_numbers(*values: Any) -> Any:
+    """What to show when an input is not a number: in a draft, the 【待补】 itself."""
+    return next((v for v in values if isinstance(v, str)), NOT_APPLICABLE)
+
+
+def number(value: Any) -> Any:
+    """Jinja filter: a figure as written, without a float's spurious ``.0`` or noise."""
+    d = _decimal(value)
+    return _not_numbers(value) if d is None else _fixed(d, _places(d))
+
+
+def change(before: Any, after: Any, unit: str = "") -> Any:
+    """Jinja filter: after − before with its sign; a change of a % is in 个百分点."""
+    a, b = _decimal(before), _decimal(after)
+    if a is None or b is None:
+        return _not_numbers(before, after)
+    text = _signed(b - a, _places(a, b))
+    return text + "个百分点" if unit.strip() == "%" and text != "0" else text
+
+
+def growth(before: Any, after: Any) -> Any:
+    """Jinja filter: the growth rate (after − before) / before, in % to one decimal place."""
+    a, b = _decimal(before), _decimal(after)
+    if a is None or b is None:
+        return _not_numbers(before, after)
+    if a == 0:
+        return NOT_APPLICABLE
+    return _signed((b - a) / a * 100, 1) + "%"
+
+
+def completion(target: Any, actual: Any, direction: str = "up") -> Any:
+    """Jinja filter: whether a target was met, with the completion rate for ‘higher is better’.
+
+    ``direction: down`` marks an indicator where lower is better (a rate of abnormal
+    applications): met when the actual value is at or under the target.
+    """
+    t, a = _decimal(target), _decimal(actual)
+    if t is None or a is None:
+        return _not_numbers(target, actual)
+    met = a <= t if direction == "down" else a >= t
+    verdict = "已完成" if met else "未完成"
+    if direction == "down" or t == 0:
+        return verdict
+    return f"{verdict}（{_fixed(a / t * 100, 1)}%）"
+
+
+def division_rows(groups: list[dict[str, Any]], group_key: str) -> list[list[Any]]:
+    """Jinja filter: the rows of a 任务分工表, one per task, numbered through the plan:
+    序号, the group (重点任务 or 工程) it belongs to, 任务, 牵头单位, 配合单位, 完成时限."""
+    rows: list[list[Any]] = []
+    for group in groups:
+        for task in group.get("tasks") or []:
+            partners = task.get("partners") or []
+            rows.append(
+                [
+                    len(rows) + 1,
+                    group.get(group_key, ""),
+                    task.get("name", ""),
+                    task.get("lead", ""),
+                    "、".join(partners) if isinstance(partners, list) else partners,
+                    show_when(task.get("deadline", "")),
+                ]
+            )
+    return rows
+
+
+#: Filters the templates of plans and summaries use, registered in the Markdown environment.
+FILTERS = {
+    "when": show_when,
+    "when_range": when_range,
+    "period_text": period_text,
+    "period_years": period_years,
+    "number": number,
+    "change": change,
+    "growth": growth,
+    "completion": completion,
+    "division_rows": division_rows,
+}

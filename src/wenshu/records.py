@@ -1,0 +1,293 @@
+"""Records of a batch: rows of a CSV or .xlsx file, or the spec's own ``records:`` list.
+
+A batch spec holds the fields every letter shares; each record adds or overrides the
+fields of one letter. Columns are matched to the kind's fields by name (``applicant``) or
+by Chinese label (``推荐对象``), dotted for a field inside a mapping (``contact.phone`` or
+``联系人.联系电话``); a column matching no field is an error with a "did you mean".
+
+Each record becomes a :class:`RecordSpec`: a :class:`~wenshu.load.Spec` whose problems
+point at the record's row (``recommendations.csv:57 applicant：……``) for the fields the
+record gives, and at the YAML for the fields it inherits.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import datetime as dt
+import difflib
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import Problem, WenshuError
+from .kinds import Kind
+from .load import Path_, Spec, field_name
+from .validate import _resolve
+
+MAX_DATA_BYTES = 50 * 1024 * 1024
+DATA_SUFFIXES = (".csv", ".xlsx")
+# Spec keys that describe the batch itself, not a letter.
+BATCH_KEYS = ("records", "data")
+
+_TRUE = {"true", "yes", "1", "是", "对", "√", "y"}
+_FALSE = {"false", "no", "0", "否", "不", "×", "n", ""}
+
+
+@dataclass
+class Record:
+    """One letter's own values and where they came from."""
+
+    source: str  # the file messages name: recommendations.csv or the spec itself
+    row: int  # the CSV/Excel row, or the line of the list item in the YAML
+    values: dict[str, Any]
+    columns: set[str] = field(default_factory=set)  # top-level fields the source has a column for
+    spec_index: int | None = None  # position in the spec's records: list, when from YAML
+    problems: list[Problem] = field(default_factory=list)  # cells that could not be read
+
+    @property
+    def label(self) -> str:
+        """How other messages refer to this record: 第57行."""
+        return f"第{self.row}行"
+
+
+class RecordSpec(Spec):
+    """The spec of one letter: the batch spec's shared fields with one record's on top."""
+
+    def __init__(self, common: Spec, record: Record):
+        data = {k: copy.deepcopy(v) for k, v in common.data.items() if k not in BATCH_KEYS}
+        for key, value in record.values.items():
+            if isinstance(value, dict) and isinstance(data.get(key), dict):
+                data[key] = {**data[key], **copy.deepcopy(value)}
+            else:
+                data[key] = copy.deepcopy(value)
+        super().__init__(common.path, data, common.value_pos, common.key_pos)
+        self.common = common
+        self.record = record
+
+    @property
+    def name(self) -> str:
+        return self.record.source
+
+    def problem(self, path: Path_, message: str, *, key: bool = False) -> Problem:
+        """Located at the record for fields it has (or that no one gave), else at the YAML."""
+        return record_problem(self.common, self.record, path, message, key=key)
+
+
+def record_problem(common: Spec, record: Record, path: Path_, message: str, *, key: bool = False) -> Problem:
+    """A problem with ``path`` of one record's letter, pointing where that value was written."""
+    head = path[0] if path else None
+    if head in common.data and head not in record.columns:
+        return common.problem(path, message, key=key)  # inherited from the spec
+    if record.spec_index is not None:
+        return common.problem(("records", record.spec_index, *path), message, key=key)
+    return Problem(record.source, message, record.row, None, field_name(path) or None)
+
+
+# -- columns to fields ------------------------------------------------------------------------
+def _fields(
+    schema: dict[str, Any], prefix: tuple[str, ...] = ()
+) -> Iterator[tuple[str, Path_, dict[str, Any]]]:
+    """Every scalar field a column can fill: (name or label spelling, path, rule)."""
+    for name, rule in schema.items():
+        path = prefix + (name,)
+        label = rule.get("meta", {}).get("label")
+        types = rule.get("type")
+        if types == "dict" and isinstance(rule.get("schema"), (dict, str)):
+            for spelling, sub, sub_rule in _fields(_resolve(rule["schema"]), path):
+                yield spelling, sub, sub_rule
+                if label:
+                    # 联系人.联系电话: the parent's label may stand for its name
+                    yield label + spelling[len(name) :], sub, sub_rule
+            continue
+        dotted = ".".join(path)
+        yield dotted, path, rule
+        if label:
+            yield ".".join(prefix + (label,)) if prefix else label, path, rule
+
+
+def column_fields(
+    headers: list[str], kind: Kind, source: str, header_row: int = 1
+) -> list[tuple[Path_, dict]]:
+    """The field path and rule each column fills; every unknown column is reported at once."""
+    known: dict[str, tuple[Path_, dict[str, Any]]] = {}
+    for spelling, path, rule in _fields(kind.schema):
+        if path[0] in ("kind",):
+            continue
+        known.setdefault(spelling, (path, rule))
+        known.setdefault(spelling.lower(), (path, rule))
+    out: list[tuple[Path_, dict]] = []
+    problems = []
+    seen: dict[Path_, str] = {}
+    for i, raw in enumerate(headers, 1):
+        header = raw.strip()
+        match = known.get(header) or known.get(header.lower())
+        if match is None:
+            close = difflib.get_close_matches(header, list(known), n=1, cutoff=0.5)
+            hint = f"，是否想写“{close[0]}”？" if close else ""
+            what = f"第{i}列“{header}”" if header else f"第{i}列（没有列名）"
+            problems.append(Problem(source, f"{what}不是{kind.label}的字段{hint}", header_row))
+            continue
+        if match[0] in seen:
+            problems.append(Problem(source, f"第{i}列“{header}”与“{seen[match[0]]}”是同一字段", header_row))
+            continue
+        seen[match[0]] = header
+        out.append(match)
+    if problems:
+        raise WenshuError(problems)
+    return out
+
+
+def _cell(value: Any, rule: dict[str, Any]) -> Any:
+    """A cell's value as the field's type wants it; unreadable cells become problems."""
+    types = rule.get("type", "string")
+    types = types if isinstance(types, list) else [types]
+    if isinstance(value, dt.datetime):
+        value = value.date() if value.time() == dt.time() else value
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # Excel keeps every number as a float
+    if "integer" in types and isinstance(value, str):
+        text = value.strip()
+        try:
+            return int(text)
+        except ValueError:
+            return text  # Cerberus says it should be an integer, at this row
+    if "boolean" in types and isinstance(value, str):
+        text = value.strip().lower()
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+        return text
+    if "list" in types and isinstance(value, str):
+        return [line.strip() for line in value.splitlines() if line.strip()]
+    if ("string" in types or "doc_number" in types) and isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, str):
+        return value.strip()
+    return value
+
+
+def _record(source: str, row: int, cells: list[Any], fields: list[tuple[Path_, dict]]) -> Record | None:
+    """A record from one row, or None for a row with nothing in it."""
+    if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
+        return None
+    record = Record(source, row, {}, {path[0] for path, _ in fields})
+    for (path, rule), value in zip(fields, cells, strict=False):
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue  # an empty cell leaves the field to the spec (or reports it missing)
+        holder = record.values
+        for part in path[:-1]:
+            holder = holder.setdefault(part, {})
+        holder[path[-1]] = _cell(value, rule)
+    return record
+
+
+# -- reading the files ------------------------------------------------------------------------
+def _decode(raw: bytes, source: str) -> str:
+    """CSV text: UTF-8 with or without BOM, else GB18030 (what Excel saves in China)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise WenshuError(Problem(source, "是 UTF-16 编码，请另存为“CSV UTF-8（逗号分隔）”"))
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise WenshuError(Problem(source, "编码无法识别（既不是 UTF-8 也不是 GB18030）", line)) from None
+
+
+def _read_bytes(path: Path) -> bytes:
+    source = str(path)
+    try:
+        if path.is_dir():
+            raise WenshuError(Problem(source, "是文件夹，不是数据文件"))
+        size = path.stat().st_size
+        if size > MAX_DATA_BYTES:
+            raise WenshuError(Problem(source, f"文件过大（{size / 1048576:.1f} MB），数据文件不能超过 50 MB"))
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise WenshuError(Problem(source, "数据文件不存在")) from None
+    except PermissionError:
+        raise WenshuError(Problem(source, "没有读取权限")) from None
+    except OSError as exc:
+        raise WenshuError(Problem(source, f"无法读取：{exc.strerror}")) from None
+
+
+def _csv_rows(path: Path, source: str) -> Iterator[tuple[int, list[Any]]]:
+    text = _decode(_read_bytes(path), source)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    start = 1
+    try:
+        for cells in reader:
+            yield start, cells
+            start = reader.line_num + 1  # a quoted cell may span lines: name the first
+    except csv.Error as exc:
+        raise WenshuError(Problem(source, f"CSV 格式错误：{exc}", reader.line_num)) from None
+
+
+def _xlsx_rows(path: Path, source: str) -> Iterator[tuple[int, list[Any]]]:
+    import openpyxl  # only .xlsx batches pay for importing it
+
+    raw = _read_bytes(path)
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged or foreign file
+        raise WenshuError(Problem(source, f"不是可读取的 .xlsx 工作簿（{type(exc).__name__}）")) from None
+    try:
+        sheet = book.worksheets[0]
+        for row, cells in enumerate(sheet.iter_rows(values_only=True), 1):
+            yield row, list(cells)
+    finally:
+        book.close()
+
+
+def read_records(path: Path, kind: Kind, source: str | None = None) -> list[Record]:
+    """The records of a CSV or .xlsx data file (first sheet; the first row names the columns)."""
+    source = source or path.name
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        rows = _csv_rows(path, source)
+    elif suffix == ".xlsx":
+        rows = _xlsx_rows(path, source)
+    else:
+        raise WenshuError(Problem(source, f"数据文件应为 .csv 或 .xlsx，而不是“{path.suffix or '无扩展名'}”"))
+    header = next(rows, None)
+    if header is None:
+        raise WenshuError(Problem(source, "数据文件是空的（第一行应为列名）"))
+    header_row, headers = header
+    while headers and (headers[-1] is None or not str(headers[-1]).strip()):
+        headers = headers[:-1]  # Excel's trailing empty columns
+    fields = column_fields([str(h) if h is not None else "" for h in headers], kind, source, header_row)
+    records = []
+    for row, cells in rows:
+        extra = [c for c in cells[len(fields) :] if c is not None and str(c).strip()]
+        record = _record(source, row, list(cells[: len(fields)]), fields)
+        if record is None:
+            continue
+        if extra:
+            record.problems.append(Problem(source, f"有 {len(extra)} 个单元格超出列名范围", row))
+        records.append(record)
+    return records
+
+
+def spec_records(spec: Spec) -> list[Record]:
+    """The records of the spec's own ``records:`` list."""
+    items = spec.data.get("records")
+    if not isinstance(items, list):
+        raise WenshuError(spec.problem(("records",), "records 应为列表，每项是一份函自己的字段"))
+    records = []
+    problems = []
+    for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            problems.append(spec.problem(("records", i), "每条记录应是“字段: 值”的映射"))
+            continue
+        line = (spec.position(("records", i)) or (None, None))[0] or 0
+        records.append(Record(spec.name, line, item, set(item), spec_index=i))
+    if problems:
+        raise WenshuError(problems)
+    return records

@@ -1,0 +1,526 @@
+"""Fast .docx output for many documents: the frame rendered once, parts written pre-compressed.
+
+:func:`wenshu.render.docx.build_docx` makes one document the straightforward way: a fresh
+docxtpl template, a python-docx Subdoc for the body, a Jinja pass over the frame's XML and
+a zip recompressed from scratch. That costs about 30 ms, almost none of it spent on the
+letter's own text. Here the same document is assembled from cached pieces:
+
+- The frame (page setup, styles, 版头, 版记) is rendered through docxtpl **once per shape**
+  (which frame, the mark's size, which optional fields are filled), with sentinel strings
+  in place of the field values. Each part of the result is kept: unchanged parts as
+  already-deflated bytes, the parts holding a sentinel split around it.
+- The body is written by the very same :class:`~wenshu.render.docx._BodyWriter` as
+  ``build_docx`` uses, into a bare ``w:body`` element instead of a Subdoc built on a whole
+  python-docx ``Document()``; its XML replaces the ``{{p body }}`` paragraph.
+- Only the parts that change (``document.xml``, and a header carrying a new mark) are
+  deflated per document; the zip is written directly around the cached bytes.
+
+The result has the same parts with the same XML (up to namespace-declaration placement)
+as ``build_docx``; tests compare the two. Anything the fast path cannot reproduce exactly
+— a frame that transforms a field, a value docxtpl would rewrite — goes through
+``build_docx`` instead, so the output is always right and usually fast.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import inspect
+import io
+import re
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from docx.document import _Body
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
+from docxtpl import DocxTemplate, RichText
+from jinja2 import nodes
+from lxml import etree
+from markdown_it.token import Token
+
+from .docx import (
+    _RUNIN_FONTS,
+    _BodyWriter,
+    _frame_env,
+    _frame_name,
+    _Inline,
+    _rfonts,
+    build_docx,
+    frame_path,
+    marked_texts,
+    parser,
+)
+
+# Sentinels stand in for field values while the frame renders; plain ASCII letters pass
+# unchanged through Jinja's escaping, docxtpl's clean-up and lxml.
+_SENTINEL = "WENSHU{}SENTINEL"
+_SENTINEL_RE = re.compile(r"WENSHU(\w+?)SENTINEL")
+_BODY = "BODY"
+_TEXT_FIELDS = ("doc_number", "cc", "printer", "print_date")
+# Text docxtpl would not copy verbatim: resolve_listing turns \t \n \a \f into runs and
+# breaks, render_xml_part turns {_{ and friends into {{ …; such values take the slow path.
+_REWRITTEN = re.compile(r"[\t\n\a\f]|\{_[{%]|[}%]_\}")
+_BODY_TAGS = re.compile(r"</?w:body[^>]*>")
+_DEFLATE_LEVEL = 6
+
+
+class _Unsupported(Exception):
+    """This document needs the full ``build_docx`` path."""
+
+
+# -- zip writing ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ZipPart:
+    """One zip member, deflated once and copied as is into every package that has it."""
+
+    name: str
+    crc: int
+    size: int
+    deflated: bytes
+
+    @classmethod
+    def of(cls, name: str, data: bytes) -> ZipPart:
+        """Deflate ``data`` as the zip member ``name``."""
+        squeezer = zlib.compressobj(_DEFLATE_LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
+        deflated = squeezer.compress(data) + squeezer.flush()
+        return cls(name, zlib.crc32(data), len(data), deflated)
+
+
+# A fixed timestamp (1980-01-01 00:00, the zip epoch) makes equal documents byte-identical.
+_DOS_TIME, _DOS_DATE = 0, (1 << 5) | 1
+
+
+def write_zip(parts: list[ZipPart]) -> bytes:
+    """A zip archive of ``parts`` in order, each stored deflated (method 8)."""
+    out = bytearray()
+    central = bytearray()
+    for part in parts:
+        name = part.name.encode("utf-8")
+        flags = 0x800 if not name.isascii() else 0  # bit 11: the name is UTF-8
+        offset = len(out)
+        out += struct.pack(
+            "<IHHHHHIIIHH",
+            0x04034B50, 20, flags, 8, _DOS_TIME, _DOS_DATE,
+            part.crc, len(part.deflated), part.size, len(name), 0,
+        )  # fmt: skip
+        out += name
+        out += part.deflated
+        central += struct.pack(
+            "<IHHHHHHIIIHHHHHII",
+            0x02014B50, 20, 20, flags, 8, _DOS_TIME, _DOS_DATE,
+            part.crc, len(part.deflated), part.size, len(name), 0, 0, 0, 0, 0, offset,
+        )  # fmt: skip
+        central += name
+    start = len(out)
+    out += central
+    out += struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(parts), len(parts), len(central), start, 0)
+    return bytes(out)
+
+
+def read_zip(data: bytes) -> list[tuple[str, bytes]]:
+    """The members of a zip archive, in archive order."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return [(info.filename, zf.read(info)) for info in zf.infolist()]
+
+
+# -- the body ---------------------------------------------------------------------------------
+class _BareSubdoc:
+    """Stands in for docxtpl's Subdoc: paragraphs go into a bare ``w:body`` element.
+
+    :class:`_BodyWriter` needs only ``add_paragraph()`` and ``subdocx.element.body``;
+    a Subdoc provides them by opening python-docx's whole default template per document.
+    """
+
+    def __init__(self) -> None:
+        self.body = parse_xml(f"<w:body {nsdecls('w')}/>")
+        self._container = _Body(self.body, None)  # type: ignore[arg-type]
+        self.subdocx = self  # the writer reads subdoc.subdocx.element.body
+        self.element = self
+
+    def add_paragraph(self) -> Any:
+        """A new empty paragraph at the end of the body."""
+        return self._container.add_paragraph()
+
+    def xml(self) -> str:
+        """The body's children as XML text, as a Subdoc gives them to ``{{p body }}``."""
+        return _BODY_TAGS.sub("", etree.tostring(self.body, encoding="unicode"))
+
+
+_RUN_BREAKS = re.compile(r"([\t\r\n])")
+# What _StringParagraphs reproduces: when docx.py's own paragraph code changes, the fast
+# writer steps aside (and tests/test_batch.py says so) rather than drift from it.
+_BASE_SOURCES = {"paragraph": "376eef0df2cb017b", "blank": "9b2f6d923d7becf0"}
+
+
+def _run_xml(text: str, rpr: str = "") -> str:
+    """A run as python-docx's ``add_run(text)`` writes it: tabs and line ends as elements of
+    their own, ``xml:space="preserve"`` on text with white space at either end."""
+    out = []
+    for piece in _RUN_BREAKS.split(text):
+        if piece == "\t":
+            out.append("<w:tab/>")
+        elif piece in ("\r", "\n"):
+            out.append("<w:br/>")
+        elif piece:
+            space = ' xml:space="preserve"' if len(piece.strip()) < len(piece) else ""
+            out.append(f"<w:t{space}>{escape(piece)}</w:t>")
+    return f"<w:r>{rpr}{''.join(out)}</w:r>"
+
+
+class _Paragraph:
+    """What the writer keeps of a paragraph: its element (``p._p``, as python-docx has it)."""
+
+    __slots__ = ("_p",)
+
+    def __init__(self, p: Any):
+        self._p = p
+
+
+class _StringParagraphs(_BodyWriter):
+    """The body writer with each paragraph made from one XML string.
+
+    python-docx adds runs and properties element by element, keeping schema order as it
+    goes; for a one-page letter that is most of the time spent. The XML is the same as
+    :meth:`_BodyWriter.paragraph` writes — everything else is the base writer's own.
+    """
+
+    _BLANK = f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="WsBody"/></w:pPr></w:p>'
+
+    def paragraph(self, style: str, inline: _Inline | None = None, text: str | None = None) -> Any:
+        if inline is None:
+            inline = _Inline([(text, False)] if text else [])
+        runs = []
+        for chunk, strong in inline.runs:
+            if chunk == "\n":
+                runs.append("<w:r><w:br/></w:r>")
+                continue
+            rpr = ""
+            if strong:
+                font = next((f for pat, f in _RUNIN_FONTS if pat.match(chunk)), None)
+                if font:
+                    rpr = f"<w:rPr>{_rfonts(font).replace(nsdecls('w') + ' ', '')}</w:rPr>"
+            runs.append(_run_xml(chunk, rpr))
+        extra = ""
+        if self.next_label_starts_section:
+            extra = '<w:pageBreakBefore w:val="0"/>'
+            self.next_label_starts_section = False
+        ppr = f'<w:pPr><w:pStyle w:val="{escape(style)}"/>{extra}</w:pPr>'
+        p = parse_xml(f"<w:p {nsdecls('w')}>{ppr}{''.join(runs)}</w:p>")
+        self.body.append(p)
+        return _Paragraph(p)
+
+    def blank(self, count: int = 1) -> None:
+        for _ in range(count):
+            self.body.append(parse_xml(self._BLANK))
+
+
+def _same_base() -> bool:
+    """Is docx.py's paragraph code still the code :class:`_StringParagraphs` mirrors?"""
+    try:
+        return all(
+            hashlib.sha256(inspect.getsource(getattr(_BodyWriter, name)).encode()).hexdigest()[:16] == digest
+            for name, digest in _BASE_SOURCES.items()
+        )
+    except (OSError, TypeError):  # no source to compare (a zipped install): play safe
+        return False
+
+
+FAST_PARAGRAPHS = _same_base()
+
+
+# -- the frame --------------------------------------------------------------------------------
+class _Raw(str):
+    """A string Jinja inserts unescaped (docxtpl's ``{{p body }}`` expects XML)."""
+
+    def __html__(self) -> str:
+        return str(self)
+
+
+@dataclass
+class _Template:
+    """A part holding sentinels: literal text between field names."""
+
+    name: str
+    pieces: list[str]  # literal, field, literal, field, …, literal
+
+    def fill(self, values: dict[str, str]) -> bytes:
+        out = self.pieces[:]
+        for i in range(1, len(out), 2):
+            out[i] = values[out[i]]
+        return "".join(out).encode("utf-8")
+
+
+@dataclass
+class _Frame:
+    """One frame rendered for one shape of field values."""
+
+    parts: list[ZipPart | _Template]
+    body_template: _Template
+    cache: dict[tuple[str, str], ZipPart] = field(default_factory=dict)
+
+    def package(self, values: dict[str, str], final_sect_pr: str | None) -> bytes:
+        parts = []
+        for part in self.parts:
+            if isinstance(part, ZipPart):
+                parts.append(part)
+                continue
+            data = part.fill(values)
+            if part is self.body_template:
+                if final_sect_pr is not None:
+                    data = _replace_final_sect_pr(data, final_sect_pr)
+                parts.append(ZipPart.of(part.name, data))
+                continue
+            # Headers with the mark repeat from one letter to the next: deflate each once.
+            key = (part.name, data.decode("utf-8"))
+            if key not in self.cache:
+                if len(self.cache) > 256:
+                    self.cache.clear()
+                self.cache[key] = ZipPart.of(part.name, data)
+            parts.append(self.cache[key])
+        return write_zip(parts)
+
+
+_FINAL_SECT_PR = re.compile(rb"<w:sectPr\b(?:(?!<w:sectPr\b).)*?</w:sectPr>(?=\s*</w:body>)", re.S)
+
+
+def _replace_final_sect_pr(data: bytes, sect_pr: str) -> bytes:
+    replaced, count = _FINAL_SECT_PR.subn(lambda _: sect_pr.encode("utf-8"), data, count=1)
+    if count != 1:
+        raise _Unsupported("final sectPr not found")
+    return replaced
+
+
+_FIELDS = (*_TEXT_FIELDS, "mark", "head_info")
+_LOOP_NAMES = {"line"}  # the frame's loop variable over head_info
+
+
+def _mark(fields: dict[str, Any]) -> tuple[str, int] | None:
+    """The mark's text and size (half-points), or None when the document has no mark."""
+    mark = fields.get("mark")
+    if not isinstance(mark, RichText):
+        return None
+    return fields.get("mark_text", ""), int(re.search(r'<w:sz w:val="(\d+)"', mark.xml).group(1))
+
+
+def _computed_names(path: Path) -> frozenset[str]:
+    """Context names the frame uses other than as ``{{ x }}``, ``{% if x %}`` or ``{% for … in x %}``.
+
+    Such a use (``{{ cc | length }}`` sizing a row, say) makes the XML depend on the value
+    itself, which a sentinel cannot stand in for; frames are cached per value of these.
+    """
+    env = _frame_env()
+    computed: set[str] = set()
+    for member, data in read_zip(path.read_bytes()):
+        if not member.startswith("word/") or not member.endswith(".xml"):
+            continue
+        source = DocxTemplate.patch_xml(None, data.decode("utf-8"))  # type: ignore[arg-type]
+        if "{" not in source:
+            continue
+        tree = env.parse(source)
+        plain = set()
+        for output in tree.find_all(nodes.Output):
+            plain.update(id(n) for n in output.nodes if isinstance(n, nodes.Name))
+        for test in tree.find_all(nodes.If):
+            if isinstance(test.test, nodes.Name):
+                plain.add(id(test.test))
+        for loop in tree.find_all(nodes.For):
+            if isinstance(loop.iter, nodes.Name):
+                plain.add(id(loop.iter))
+        computed.update(n.name for n in tree.find_all(nodes.Name) if n.ctx == "load" and id(n) not in plain)
+    return frozenset(computed)
+
+
+def _shape(fields: dict[str, Any], computed: frozenset[str]) -> tuple[Any, ...]:
+    """What decides the frame's XML apart from the texts the sentinels stand for."""
+    mark = _mark(fields)
+    exact: list[Any] = []
+    if computed - set(_FIELDS):
+        exact = [repr(fields.get(name)) for name in _FIELDS] + [mark]  # an unknown use: key on all
+    else:
+        for name in sorted(computed):
+            exact.append(mark if name == "mark" else repr(fields.get(name)))
+    return (
+        mark[1] if mark else None,
+        len(fields.get("head_info", [])),
+        *(bool(fields.get(name)) for name in _TEXT_FIELDS),
+        *exact,
+    )
+
+
+def _sentinel_names(fields: dict[str, Any], computed: frozenset[str]) -> dict[str, str]:
+    """Sentinel name → field text, for the fields a sentinel can stand for."""
+    every = bool(computed - set(_FIELDS))
+    texts = {}
+    for name in _TEXT_FIELDS:
+        if fields.get(name) and not every and name not in computed:
+            texts[name.upper().replace("_", "")] = fields[name]
+    mark = _mark(fields)
+    if mark and not every and "mark" not in computed:
+        texts["MARK"] = mark[0]
+    if not every and "head_info" not in computed and not computed & _LOOP_NAMES:
+        for i, line in enumerate(fields.get("head_info", [])):
+            texts[f"HEAD{i}"] = line
+    return texts
+
+
+def _values(texts: dict[str, str]) -> dict[str, str]:
+    """Field texts as they must appear in the XML, keyed by sentinel name."""
+    values: dict[str, str] = {}
+    for name, text in texts.items():
+        if _REWRITTEN.search(text) or _SENTINEL_RE.search(text):
+            raise _Unsupported(name)
+        values[name] = escape(text)
+    return values
+
+
+def _render_frame(path: Path, fields: dict[str, Any], computed: frozenset[str]) -> _Frame:
+    """Render the frame at ``path`` once, with sentinels for ``fields``' shape, and cut it up."""
+    tpl = DocxTemplate(path)
+    sentinels = _sentinel_names(fields, computed)
+    context: dict[str, Any] = {"mark": "", "doc_number": "", "cc": "", "printer": "", "print_date": ""}
+    context.update({k: v for k, v in fields.items() if k in _FIELDS})
+    for name in _TEXT_FIELDS:
+        key = name.upper().replace("_", "")
+        if key in sentinels:
+            context[name] = _SENTINEL.format(key)
+    mark = _mark(fields)
+    if "MARK" in sentinels and mark:
+        context["mark"] = RichText(_SENTINEL.format("MARK"), size=mark[1])
+    if any(k.startswith("HEAD") for k in sentinels):
+        context["head_info"] = [_SENTINEL.format(f"HEAD{i}") for i in range(len(fields["head_info"]))]
+    context["body"] = _Raw(f"<w:p><w:r><w:t>{_SENTINEL.format(_BODY)}</w:t></w:r></w:p>")
+    tpl.render(context, jinja_env=_frame_env(), autoescape=True)
+    out = io.BytesIO()
+    tpl.save(out)
+
+    parts: list[ZipPart | _Template] = []
+    body_template: _Template | None = None
+    found: set[str] = set()
+    for member, data in read_zip(out.getvalue()):
+        text = data.decode("utf-8") if member.endswith((".xml", ".rels")) else ""
+        if not _SENTINEL_RE.search(text):
+            parts.append(ZipPart.of(member, data))
+            continue
+        if _BODY in _SENTINEL_RE.findall(text):
+            # The whole placeholder paragraph gives way to the body's paragraphs.
+            at = text.index(_SENTINEL.format(_BODY))
+            start = max(text.rfind("<w:p>", 0, at), text.rfind("<w:p ", 0, at))
+            end = text.index("</w:p>", at) + len("</w:p>")
+            text = text[:start] + _SENTINEL.format(_BODY) + text[end:]
+        pieces = _SENTINEL_RE.split(text)
+        found.update(pieces[1::2])
+        template = _Template(member, pieces)
+        if _BODY in pieces[1::2]:
+            body_template = template
+        parts.append(template)
+    if found != {_BODY, *sentinels} or body_template is None:
+        # A field went missing or came out changed: leave this frame to build_docx, which
+        # also reports a field the frame dropped.
+        raise _Unsupported(f"frame {path}")
+    return _Frame(parts, body_template)
+
+
+class DocxFactory:
+    """Builds .docx bytes from wenshu Markdown, reusing frames across documents.
+
+    One factory per process; it keeps each frame shape it has met, keyed by the frame
+    file's path, size and modification time so an edited frame is picked up. ``fallbacks``
+    counts documents that went through ``build_docx`` instead (the benchmark reports it).
+    """
+
+    def __init__(self) -> None:
+        self._frames: dict[tuple[Any, ...], _Frame | None] = {}
+        self._sect_prs: dict[tuple[Any, ...], Any] = {}
+        self._computed: dict[tuple[Any, ...], frozenset[str]] = {}
+        self.fallbacks = 0
+        self.built = 0
+
+    def build(self, markdown: str, tokens: list[Token] | None = None) -> bytes:
+        """The .docx for ``markdown``; the same document as ``build_docx(markdown)``."""
+        tokens = tokens if tokens is not None else parser().parse(markdown)
+        self.built += 1
+        try:
+            return self._fast(tokens)
+        except _Unsupported:
+            self.fallbacks += 1
+            return build_docx(markdown)
+
+    def _fast(self, tokens: list[Token]) -> bytes:
+        name = _frame_name(tokens)
+        path = frame_path(name)
+        stat = path.stat()
+        file_key = (str(path), stat.st_mtime_ns, stat.st_size)
+        if file_key not in self._sect_prs:
+            self._sect_prs[file_key] = DocxTemplate(path).get_docx().element.body.sectPr
+        subdoc = _BareSubdoc()
+        writer = (_StringParagraphs if FAST_PARAGRAPHS else _BodyWriter)(subdoc, self._sect_prs[file_key])
+        try:
+            writer.write(tokens)
+            writer.close_landscape_before_record()
+        except (AttributeError, TypeError, etree.XMLSyntaxError) as exc:
+            # The writer asked the stand-in for something only a real Subdoc has, or met
+            # text XML cannot carry: build_docx gives the proper answer.
+            raise _Unsupported(str(exc)) from None
+        if file_key not in self._computed:
+            self._computed[file_key] = _computed_names(path)
+        computed = self._computed[file_key]
+        key = (*file_key, _shape(writer.fields, computed))
+        if key not in self._frames:
+            if len(self._frames) > 512:
+                self._frames.clear()  # frames keyed on exact values (a 版记's 抄送) pile up
+            try:
+                self._frames[key] = _render_frame(path, writer.fields, computed)
+            except _Unsupported:
+                self._frames[key] = None
+        frame = self._frames[key]
+        if frame is None:
+            raise _Unsupported(name)
+        if marked_texts(tokens):
+            raise _Unsupported("a draft's highlighted gaps")  # rare: drafts are built one by one
+        values = _values(_sentinel_names(writer.fields, computed))
+        values[_BODY] = _body_xml(subdoc)
+        # The writer decides whether the last section needs other settings (landscape, or
+        # after several sections); it replaces the sectPr it is given when it does.
+        holder = parse_xml(f"<w:body {nsdecls('w')}/>")
+        original = copy.deepcopy(self._sect_prs[file_key])
+        holder.append(original)
+        writer.finish(original)
+        final = (
+            None if holder[0] is original else _BODY_TAGS.sub("", etree.tostring(holder, encoding="unicode"))
+        )
+        return frame.package(values, final)
+
+
+def _body_xml(subdoc: _BareSubdoc) -> str:
+    """The body's XML as ``build_docx`` leaves it after docxtpl's own passes."""
+    xml = subdoc.xml()
+    if _REWRITTEN.search(xml) or "docPr" in xml:
+        raise _Unsupported("text docxtpl would rewrite, or a drawing to renumber")
+    if "<w:tbl" in xml:
+        # docxtpl's fix_tables reconciles grid columns with cells in the rendered body;
+        # it reads nothing of the template (self is unused), so it runs as is.
+        tree = DocxTemplate.fix_tables(None, f"<w:body {nsdecls('w')}>{xml}</w:body>")  # type: ignore[arg-type]
+        xml = _BODY_TAGS.sub("", etree.tostring(tree, encoding="unicode"))
+    return xml
+
+
+_FACTORY: DocxFactory | None = None
+
+
+def factory() -> DocxFactory:
+    """This process's :class:`DocxFactory`."""
+    global _FACTORY
+    if _FACTORY is None:
+        _FACTORY = DocxFactory()
+    return _FACTORY
+
+
+def fast_build_docx(markdown: str) -> bytes:
+    """:func:`~wenshu.render.docx.build_docx` through this process's frame cache."""
+    return factory().build(markdown)

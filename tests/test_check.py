@@ -1,0 +1,393 @@
+"""``wenshu check``: every example checks clean; a hand-broken file yields exactly its deviation.
+
+The broken files are wenshu's own output with one piece of XML changed, so each test
+names one rule of GB/T 9704 and proves the checker sees it — and sees nothing else.
+A "foreign" copy (wenshu's styles renamed away) proves elements are recognised by
+content when a file does not come from wenshu.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from docx import Document
+
+from wenshu.check import Report, check_docx
+from wenshu.cli import main
+from wenshu.pipeline import render
+
+from .test_same_text import EXAMPLE_IDS, EXAMPLE_SPECS, examples  # noqa: F401  (fixture)
+
+LETTER = """\
+kind: notice
+format: letter
+issuer: 国家知识产权局办公室
+doc_number: 国知办函运字〔2023〕582号
+title: 国家知识产权局办公室关于开展知识产权强国建设试点示范评定工作的通知
+recipients: 各省、自治区、直辖市知识产权局
+body:
+  - 为贯彻落实《知识产权强国建设纲要（2021—2035年）》，现将有关事项通知如下：
+  - heading: 工作思路
+    body:
+      - 以习近平新时代中国特色社会主义思想为指导，坚持高质量发展导向，服务国家区域发展战略，
+        全面提升知识产权创造、运用、保护、管理和服务水平。
+  - heading: 申报条件
+    body:
+      - heading: 试点城市
+        items:
+          - 申报城市应为地级以上城市，具有较好的知识产权工作基础。
+          - 城市党委、政府高度重视知识产权工作，建立了知识产权工作协调机制。
+      - heading: 示范城市
+        text: 已被确定为国家知识产权强市建设试点城市，且工作成效显著。
+  - heading: 工作要求
+    body:
+      - heading: 加强组织领导
+        text: 各地要高度重视，认真组织申报工作。
+  - 特此通知。
+attachments:
+  - name: 试点城市推荐名额分配表
+    body:
+      - table:
+          columns: [序号, 地区, 推荐名额]
+          rows: [[1, 北京市, 2], [2, 天津市, 1]]
+  - name: 联系人回执
+signature: 国家知识产权局办公室
+date: 2023-07-18
+note: 此件公开发布
+"""
+
+DOCUMENT = """\
+kind: notice
+format: document
+issuer: 河南省知识产权局
+doc_number: 豫知〔2023〕38号
+title: 河南省知识产权局关于组织开展知识产权强国建设试点示范申报工作的通知
+recipients: 各省辖市、济源示范区知识产权管理部门
+body:
+  - 按照国家知识产权局工作部署，结合我省实际，现就有关工作通知如下：
+  - heading: 推荐名额
+    body:
+      - 各省辖市可推荐1个城市。
+  - heading: 工作要求
+    body:
+      - 各单位要严格审核把关，确保申报材料真实、准确。
+attachments:
+  - name: 申报材料清单
+    body:
+      - 申报函、工作方案、测评表。
+signature: 河南省知识产权局
+date: 2023-08-01
+note: 此件主动公开
+record:
+  cc: [国家知识产权局知识产权运用促进司]
+  printer: 河南省市场监督管理局办公室
+  print_date: 2023-08-02
+"""
+
+
+def _build(tmp: Path, name: str, text: str) -> bytes:
+    path = tmp / f"{name}.yaml"
+    path.write_text(text, encoding="utf-8")
+    return render(path).files["docx"]
+
+
+@pytest.fixture(scope="module")
+def letter(tmp_path_factory) -> bytes:
+    return _build(tmp_path_factory.mktemp("check"), "letter", LETTER)
+
+
+@pytest.fixture(scope="module")
+def document(tmp_path_factory) -> bytes:
+    return _build(tmp_path_factory.mktemp("check"), "document", DOCUMENT)
+
+
+def mutate(docx: bytes, part: str, change: Callable[[str], str]) -> bytes:
+    """``docx`` with one part's XML passed through ``change`` (which must change it)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(docx)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == part:
+                text = data.decode("utf-8")
+                changed = change(text)
+                assert changed != text, f"mutation did not apply to {part}"
+                data = changed.encode("utf-8")
+            zout.writestr(item, data)
+    return out.getvalue()
+
+
+def replace_once(old: str, new: str) -> Callable[[str], str]:
+    def change(text: str) -> str:
+        assert text.count(old) >= 1, f"{old!r} not found"
+        return text.replace(old, new, 1)
+
+    return change
+
+
+def in_style(style_id: str, old: str, new: str) -> Callable[[str], str]:
+    """Replace ``old`` inside one style definition of styles.xml."""
+
+    def change(text: str) -> str:
+        m = re.search(rf'<w:style [^>]*w:styleId="{style_id}".*?</w:style>', text, re.S)
+        assert m and old in m.group(0), f"{old!r} not in style {style_id}"
+        return text[: m.start()] + m.group(0).replace(old, new) + text[m.end() :]
+
+    return change
+
+
+def part_with(docx: bytes, needle: str) -> str:
+    """The name of the header/footer part containing ``needle``."""
+    with zipfile.ZipFile(io.BytesIO(docx)) as z:
+        for name in z.namelist():
+            if re.match(r"word/(header|footer)\d*\.xml", name) and needle in z.read(name).decode():
+                return name
+    raise AssertionError(f"no header/footer part contains {needle!r}")
+
+
+def codes(report: Report) -> set[str]:
+    assert report.error is None, report.error
+    return {d.code for d in report.deviations}
+
+
+def show(report: Report) -> str:
+    return "\n".join(str(d) for d in report.deviations)
+
+
+# -- everything wenshu builds checks clean ----------------------------------------------
+
+
+@pytest.mark.parametrize("spec", EXAMPLE_SPECS, ids=EXAMPLE_IDS)
+def test_every_example_checks_clean(examples, spec):  # noqa: F811
+    for out in examples.outputs(spec):
+        report = check_docx(out.docx)
+        assert report.ok, f"{out.name}\n{show(report)}"
+
+
+def test_test_documents_check_clean(letter, document):
+    for data in (letter, document):
+        report = check_docx(data)
+        assert report.ok, show(report)
+
+
+# -- one deviation each -----------------------------------------------------------------
+
+DOC, STYLES, SETTINGS = "word/document.xml", "word/styles.xml", "word/settings.xml"
+
+LETTER_BREAKS = {
+    "margin-top": (DOC, lambda t: t.replace('w:top="2098"', 'w:top="1701"')),
+    "paper": (DOC, lambda t: t.replace('w:w="11906" w:h="16838"', 'w:w="12240" w:h="15840"')),
+    "theme-font": (STYLES, in_style("WsBody", 'w:eastAsia="仿宋_GB2312"', 'w:eastAsiaTheme="minorEastAsia"')),
+    "no-font": (STYLES, lambda t: re.sub(r' w:eastAsia="[^"]*"', "", t)),
+    "font": (STYLES, in_style("Heading1", 'w:eastAsia="黑体"', 'w:eastAsia="仿宋_GB2312"')),
+    "size": (STYLES, in_style("WsTitle", 'w:val="44"', 'w:val="36"')),
+    "line-pitch": (STYLES, in_style("WsBody", 'w:line="579"', 'w:line="600"')),
+    "chars-per-line": (STYLES, in_style("WsBody", '<w:spacing w:val="-5"/>', '<w:spacing w:val="0"/>')),
+    "mark-color": (STYLES, in_style("WsMark", 'w:val="FF0000"', 'w:val="000000"')),
+    "doc-number": (DOC, replace_once("〔2023〕582号", "[2023]582号")),
+    "date-form": (DOC, replace_once(">2023年7月18日<", ">2023年07月18日<")),
+    "ordinal-sequence": (DOC, replace_once(">三、工作要求<", ">四、工作要求<")),
+    "ordinal-form": (DOC, replace_once(">一、工作思路<", ">一．工作思路<")),
+    "recipients-colon": (DOC, replace_once("直辖市知识产权局：", "直辖市知识产权局")),
+    "indent": (STYLES, in_style("WsBody", 'w:firstLine="630" w:firstLineChars="200"', 'w:firstLine="0"')),
+    "even-odd-setting": (SETTINGS, replace_once("<w:evenAndOddHeaders/>", "")),
+    "note-punctuation": (DOC, replace_once("试点城市推荐名额分配表<", "试点城市推荐名额分配表。<")),
+    "attachment-label": (DOC, replace_once(">附件2<", ">附件3<")),
+    "attachment-page": (STYLES, in_style("WsAttachmentLabel", "<w:pageBreakBefore/>", "")),
+    "note-brackets": (DOC, replace_once(">（此件公开发布）<", ">此件公开发布<")),
+}
+
+
+@pytest.mark.parametrize("code", sorted(LETTER_BREAKS))
+def test_one_deviation_in_a_letter(letter, code):
+    part, change = LETTER_BREAKS[code]
+    report = check_docx(mutate(letter, part, change))
+    assert codes(report) == {code}, show(report)
+    deviation = report.deviations[0]
+    assert deviation.clause and deviation.expected and deviation.message
+    assert all("\u4e00" <= ch <= "\u9fff" for ch in deviation.element[:1])  # a Chinese element name
+
+
+def test_skipped_ordinal_names_the_expected_one(letter):
+    report = check_docx(mutate(letter, DOC, replace_once(">三、工作要求<", ">四、工作要求<")))
+    (deviation,) = report.deviations
+    assert (deviation.clause, deviation.expected, deviation.actual) == ("7.3.3", "三、", "四、")
+    assert deviation.locations[0].excerpt.startswith("四、工作要求")
+    assert deviation.locations[0].paragraph is not None
+
+
+def test_doc_number_deviation_gives_the_correct_form(letter):
+    report = check_docx(mutate(letter, DOC, replace_once("〔2023〕582号", "[2023]582号")))
+    (deviation,) = report.deviations
+    assert deviation.clause == "7.2.5"
+    assert deviation.expected == "国知办函运字〔2023〕582号"
+    assert "〔〕" in deviation.message
+
+
+def test_leading_zero_and_di_in_doc_number(letter):
+    for wrong in ("〔2023〕0582号", "〔2023〕第582号"):
+        report = check_docx(mutate(letter, DOC, replace_once("〔2023〕582号", wrong)))
+        assert codes(report) == {"doc-number"}
+        assert report.deviations[0].expected == "国知办函运字〔2023〕582号"
+
+
+def test_page_number_footers(letter):
+    odd = part_with(letter, 'w:jc w:val="right"/></w:pPr><w:r><w:t xml:space="preserve">— ')
+    even = part_with(letter, 'w:jc w:val="left"/></w:pPr><w:r><w:t xml:space="preserve">— ')
+    report = check_docx(mutate(letter, odd, replace_once(">— <", ">- <")))
+    assert codes(report) == {"page-number-form"}, show(report)
+    report = check_docx(mutate(letter, even, replace_once('w:jc w:val="left"', 'w:jc w:val="right"')))
+    assert codes(report) == {"page-number-place"}, show(report)
+    report = check_docx(mutate(letter, STYLES, in_style("WsPageNumber", 'w:val="28"', 'w:val="32"')))
+    assert codes(report) == {"size"}, show(report)
+    assert report.deviations[0].element == "页码"
+
+
+def test_letter_rules(letter):
+    header = part_with(letter, "thickThinSmallGap")
+    report = check_docx(mutate(letter, header, replace_once('w:color="FF0000"', 'w:color="000000"')))
+    assert codes(report) == {"rule-color"}, show(report)
+    report = check_docx(mutate(letter, header, replace_once("thickThinSmallGap", "single")))
+    assert codes(report) == {"letter-rule-style"}, show(report)
+
+
+DOCUMENT_BREAKS = {
+    "rule-color": (DOC, replace_once('w:color="FF0000"', 'w:color="0000FF"')),
+    "cc-period": (DOC, replace_once("运用促进司。", "运用促进司")),
+    "record-rule": (DOC, replace_once('<w:top w:val="single" w:sz="8"', '<w:top w:val="single" w:sz="4"')),
+    "record-indent": (STYLES, in_style("WsRecord", 'w:left="280"', 'w:left="0"')),
+    "doc-number-align": (STYLES, in_style("WsDocNumber", 'w:jc w:val="center"', 'w:jc w:val="left"')),
+}
+
+
+@pytest.mark.parametrize("code", sorted(DOCUMENT_BREAKS))
+def test_one_deviation_in_a_document(document, code):
+    part, change = DOCUMENT_BREAKS[code]
+    report = check_docx(mutate(document, part, change))
+    assert codes(report) == {code}, show(report)
+
+
+def test_imprint_date(document):
+    report = check_docx(mutate(document, DOC, replace_once("2023年8月2日印发", "2023年08月02日印发")))
+    assert codes(report) == {"date-form"}, show(report)
+    assert report.deviations[0].clause == "7.4.3"
+
+
+# -- files that do not come from wenshu ------------------------------------------------
+
+
+def foreign(docx: bytes) -> bytes:
+    """``docx`` with every wenshu style renamed to something anonymous, as another office's file."""
+    names: dict[str, str] = {}
+
+    def rename(text: str) -> str:
+        def sub(m: re.Match[str]) -> str:
+            names.setdefault(m.group(1), f"s{len(names) + 1}")
+            return names[m.group(1)]
+
+        text = re.sub(r"\b(Ws[A-Za-z]+|Heading[1-4])\b", sub, text)
+        return re.sub(r'(<w:name w:val=")[^"]*(")', lambda m: m.group(1) + "样式" + m.group(2), text)
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(docx)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename.startswith("word/") and item.filename.endswith(".xml"):
+                data = rename(data.decode("utf-8")).encode("utf-8")
+            zout.writestr(item, data)
+    return out.getvalue()
+
+
+def test_foreign_files_are_recognised_by_content(letter, document):
+    for data in (letter, document):
+        strange = foreign(data)
+        assert b"WsBody" not in strange
+        report = check_docx(strange)
+        assert report.ok, show(report)
+
+
+def test_foreign_file_deviations(letter):
+    strange = foreign(letter)
+    for code, change in (
+        ("doc-number", replace_once("〔2023〕582号", "（2023）582号")),
+        ("date-form", replace_once(">2023年7月18日<", ">2023年07月18日<")),
+        ("ordinal-sequence", replace_once(">三、工作要求<", ">四、工作要求<")),
+    ):
+        report = check_docx(mutate(strange, DOC, change))
+        assert codes(report) == {code}, show(report)
+
+
+def test_a_plain_word_document_is_checked_not_crashed(tmp_path):
+    """python-docx's own template: Letter paper, theme fonts — deviations, no exceptions."""
+    doc = Document()
+    doc.add_paragraph("关于开展工作的通知").alignment = 1
+    doc.add_paragraph("各单位：")
+    doc.add_paragraph("一、总体要求")
+    doc.add_paragraph("三、工作安排")
+    path = tmp_path / "plain.docx"
+    doc.save(path)
+    found = codes(check_docx(path))
+    assert {"paper", "theme-font", "ordinal-sequence", "line-pitch"} <= found
+
+
+# -- the command ---------------------------------------------------------------------------
+
+
+def test_cli_exit_codes_and_json(tmp_path, letter):
+    good, bad = tmp_path / "good.docx", tmp_path / "bad.docx"
+    good.write_bytes(letter)
+    bad.write_bytes(mutate(letter, SETTINGS, replace_once("<w:evenAndOddHeaders/>", "")))
+    runner = CliRunner()
+    result = runner.invoke(main, ["check", str(good)])
+    assert result.exit_code == 0, result.output
+    assert "符合 GB/T 9704-2012" in result.output
+    result = runner.invoke(main, ["check", str(good), str(bad)])
+    assert result.exit_code == 1
+    assert "§7.5" in result.output and "evenAndOddHeaders" in result.output
+    result = runner.invoke(main, ["check", "--format", "json", str(good), str(bad)])
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    assert [f["ok"] for f in data["files"]] == [True, False]
+    (deviation,) = data["files"][1]["deviations"]
+    assert deviation["code"] == "even-odd-setting" and deviation["clause"] == "7.5"
+    assert deviation["expected"] and deviation["locations"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"not a zip at all", "不是有效的 Word 文件"),
+        (b"", "不是有效的 Word 文件"),
+        (None, "文件不存在"),
+    ],
+)
+def test_cli_unreadable_files(tmp_path, content, message):
+    path = tmp_path / "x.docx"
+    if content is not None:
+        path.write_bytes(content)
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert result.exit_code == 1
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_hostile_docx_parts(tmp_path, letter):
+    """An entity bomb in document.xml is not expanded; a zip without a document is refused."""
+    bomb = (
+        '<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "aaaaaaaaaa">'
+        '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>'
+    )
+    bombed = mutate(letter, DOC, lambda t: bomb + t.split("?>", 1)[1].replace(">特此通知。<", ">&c;<"))
+    report = check_docx(bombed)
+    assert report.error is None or "损坏" in report.error
+    empty_zip = io.BytesIO()
+    with zipfile.ZipFile(empty_zip, "w") as z:
+        z.writestr("hello.txt", "hi")
+    report = check_docx(empty_zip.getvalue())
+    assert report.error and "word/document.xml" in report.error
