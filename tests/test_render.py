@@ -115,6 +115,30 @@ def test_rendered_letters_have_no_number_on_page_one(examples, rendered):  # noq
 
 
 @pytest.mark.render
+def test_a_copy_saved_by_libreoffice_checks_clean(examples, tmp_path):  # noqa: F811
+    """A realistic foreign file: wenshu's letter opened and saved again as .docx by LibreOffice
+    (new style ids, borders moved onto table cells, its own settings)."""
+    source = next(o for o in examples.all_outputs() if o.name == "notices/cnipa-2023-582").docx
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "docx:MS Word 2007 XML",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        capture_output=True,
+        timeout=300,
+        check=True,
+    )
+    report = check_files([tmp_path / source.name])[0]
+    assert report.ok, "\n".join(str(d) for d in report.deviations)
+
+
+@pytest.mark.render
 def test_build_pdf_beside_the_docx(tmp_path):
     spec = tmp_path / "letter.yaml"
     spec.write_text(LETTER, encoding="utf-8")
@@ -124,6 +148,16 @@ def test_build_pdf_beside_the_docx(tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["letter.docx", "letter.md", "letter.pdf"]
     text = subprocess.run(["pdftotext", str(out / "letter.pdf"), "-"], capture_output=True, text=True).stdout
     assert "特此通知" in text and "国知办函运字" in text
+
+
+@pytest.mark.render
+def test_batch_pdf_beside_every_letter(tmp_path):
+    spec = Path(__file__).resolve().parents[1] / "examples" / "letters" / "recommendations.yaml"
+    out = tmp_path / "letters"
+    result = CliRunner().invoke(main, ["batch", str(spec), "-o", str(out), "--pdf"])
+    assert result.exit_code == 0, result.output
+    letters = sorted(p.stem for p in out.glob("*.docx"))
+    assert letters and sorted(p.stem for p in out.glob("*.pdf")) == letters
 
 
 @pytest.mark.render

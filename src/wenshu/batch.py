@@ -37,9 +37,9 @@ from .records import (
     DATA_SUFFIXES,
     Record,
     RecordSpec,
-    _fields,
     read_records,
     record_problem,
+    schema_fields,
     spec_records,
 )
 from .render.markdown import render_markdown
@@ -60,7 +60,7 @@ MAX_NAME_BYTES = 180
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 MERGED_SUFFIX = "-合并"
 # Below this many records a process pool costs more than it saves.
-_PARALLEL_FROM = 40
+PARALLEL_FROM = 40
 
 
 # -- names ------------------------------------------------------------------------------------
@@ -113,7 +113,7 @@ class NamePattern:
 
     def __init__(self, pattern: str, kind: Kind):
         self.pattern = pattern
-        spellings = {spelling: path for spelling, path, _ in _fields(kind.schema)}
+        spellings = {spelling: path for spelling, path, _ in schema_fields(kind.schema)}
         self.fields: list[tuple[str, Any]] = []
         problems = []
         for m in _PLACEHOLDER.finditer(pattern):
@@ -185,6 +185,15 @@ def is_batch_spec(spec: Spec) -> bool:
     return "records" in spec.data or "data" in spec.data
 
 
+def looks_like_batch(path: Path) -> bool:
+    """A cheap look (no YAML parse) for a top-level ``records:`` or ``data:`` key."""
+    try:
+        text = path.read_text(encoding="utf-8-sig", errors="replace")
+    except OSError:
+        return False
+    return any(line.startswith(("records:", "data:")) for line in text.splitlines())
+
+
 def load_batch(spec_path: Path, data: Path | None = None) -> Batch:
     """Load a batch spec and its records; raise on anything that stops the whole batch."""
     spec = load_spec(spec_path)
@@ -221,7 +230,8 @@ class BatchResult:
         return self.total - len(self.failed)
 
     def problems(self) -> list[Problem]:
-        """Every problem once, shared ones (in the spec itself) first, then by record."""
+        """Every problem by record, each once: one in the spec itself, which every record
+        shares, is not repeated for each."""
         seen: set[Problem] = set()
         out = []
         for index in sorted(self.failed):
@@ -312,7 +322,7 @@ def _chunk(indices: list[int]) -> tuple[list[tuple[int, list[Problem], list[Path
     return out, factory().fallbacks - before
 
 
-def _pool_context() -> multiprocessing.context.BaseContext:
+def pool_context() -> multiprocessing.context.BaseContext:
     # fork starts workers in milliseconds with every cache already warm; elsewhere spawn.
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
@@ -332,7 +342,7 @@ def run_in_parallel(
     """Every index through :func:`_one`, in ``jobs`` processes; outcomes by index."""
     outcomes: dict[int, tuple[list[Problem], list[Path]]] = {}
     fallbacks = 0
-    if jobs <= 1 or len(indices) < _PARALLEL_FROM:
+    if jobs <= 1 or len(indices) < PARALLEL_FROM:
         _init(job)
         for i in indices:
             outcomes[i] = _one(job, i)
@@ -341,7 +351,7 @@ def run_in_parallel(
         return outcomes, 0
     size = max(1, min(64, len(indices) // (jobs * 8)))
     chunks = [indices[i : i + size] for i in range(0, len(indices), size)]
-    with _pool_context().Pool(jobs, initializer=_init, initargs=(job,)) as pool:
+    with pool_context().Pool(jobs, initializer=_init, initargs=(job,)) as pool:
         for results, fell_back in pool.imap_unordered(_chunk, chunks):
             fallbacks += fell_back
             for i, problems, paths in results:
@@ -362,6 +372,28 @@ def _cross_record_problems(batch: Batch) -> dict[int, list[Problem]]:
         for record in batch.records
     ]
     return batch_problems(batch.settings.get("checks") or [], entries)
+
+
+def validate_records(
+    batch: Batch,
+) -> tuple[list[tuple[RecordSpec, Kind, dict[str, Any]]], dict[int, list[Problem]]]:
+    """Every record checked, nothing rendered: the valid ones (spec, kind, document) and the
+    problems of the others by record index (``wenshu validate`` on a batch spec)."""
+    failed = _cross_record_problems(batch)
+    valid = []
+    with cached_schema_checks():
+        for i, record in enumerate(batch.records):
+            if i in failed or record.problems:
+                failed.setdefault(i, []).extend(record.problems)
+                continue
+            spec = RecordSpec(batch.spec, record)
+            try:
+                kind, document = validate(spec)
+            except WenshuError as exc:
+                failed[i] = exc.problems
+                continue
+            valid.append((spec, kind, document))
+    return valid, failed
 
 
 def record_names(batch: Batch, pattern: str | None, reserved: set[str]) -> list[str]:
@@ -426,4 +458,4 @@ def summary(result: BatchResult, out_dir: Path) -> list[str]:
     if result.merged is not None:
         rows.append(("合并文件", str(result.merged)))
     rows.append(("用时", f"{result.seconds:.1f} 秒（每秒 {rate:.0f} 份）"))
-    return [f"{label}　{value}" for label, value in rows]
+    return [f"{label:\u3000<4}{value}" for label, value in rows]  # labels padded with 全角空格

@@ -11,7 +11,7 @@ style names (``标题 1``, ``heading 1``, ``Title``), else by content: the 发�
 pattern, ordinals, dates, ``附件：``, ``抄送：`` … so files written by other offices can
 be checked as well. Every expected value comes from :mod:`wenshu.layout`.
 
-``--render`` (see :func:`check_rendered`) adds measurements of the pages LibreOffice
+``check_files(..., render=True)`` (``wenshu check --render``) adds measurements of the pages LibreOffice
 actually lays out.
 """
 
@@ -22,6 +22,7 @@ import json
 import posixpath
 import re
 import statistics
+import tempfile
 import unicodedata
 import zipfile
 from collections.abc import Iterator
@@ -77,7 +78,7 @@ def _on(el: Any) -> bool:
 def _int(value: str | None, default: int = 0) -> int:
     try:
         return int(float(value)) if value is not None else default
-    except ValueError:
+    except (ValueError, OverflowError):
         return default
 
 
@@ -169,8 +170,12 @@ class Report:
 class _Findings:
     """Collects deviations, merging repeats of the same one into one entry with many places."""
 
-    def __init__(self) -> None:
+    def __init__(self, earlier: list[Deviation] | None = None) -> None:
         self._items: dict[tuple[str, ...], Deviation] = {}
+        for item in earlier or []:
+            self._items[(item.code, item.clause, item.element, item.message, item.expected, item.actual)] = (
+                item
+            )
 
     def add(
         self,
@@ -407,6 +412,7 @@ class _Para:
     role: str = ""
     level: int = 0
     zone: int = 0  # 0 = main text, k = attachment k
+    numbered: bool = False  # an ordinal before a plain paragraph (not a heading)
 
     @property
     def where(self) -> Location:
@@ -696,7 +702,8 @@ class _Document:
             if prev.in_table:
                 return False
             if prev.el.find(f"{_w('pPr')}/{_w('sectPr')}") is not None:
-                sect = self.sections[min(prev.section, len(self.sections) - 1)].el
+                # How a section starts is said by its own sectPr: the one after this break.
+                sect = self.sections[min(prev.section + 1, len(self.sections) - 1)].el
                 kind = _val(sect.find(_w("type"))) if sect is not None else None
                 return kind in (None, "nextPage", "oddPage", "evenPage")
             breaks = [b for b in prev.el.iter(_w("br")) if _val(b, "type") == "page"]
@@ -719,7 +726,35 @@ class _Document:
             sid = self.styles.paragraph_style(para.el) or ""
             if para.text.strip() and (sid == "WsMark" or self._looks_like_mark(para)):
                 para.role = "mark"
-        self._by_content()
+        if self.wenshu_styles:
+            self._by_style()
+        else:
+            self._by_content()
+
+    def _by_style(self) -> None:
+        """wenshu's own file: styles say what each paragraph is; ordinals give heading levels."""
+        zone = 0
+        for para in self.paragraphs:
+            if para.in_table:
+                if para.role in ("", "body"):
+                    para.role = "table"
+                continue
+            if para.role == "attachment-label":
+                zone += 1
+            elif para.role == "title" and zone:
+                para.role = "attachment-title"
+            elif para.role in ("body", "heading"):
+                found = _ordinal(para.text.strip())
+                # In a body paragraph only a run-in heading sets its own font on the
+                # heading run; without one the ordinal numbers a plain paragraph (items).
+                runs = self.text_runs(para)
+                first = runs[0][0].find(f"{_w('rPr')}/{_w('rFonts')}") if runs else None
+                para.numbered = para.role == "body" and bool(found) and _val(first, "eastAsia") is None
+                para.role = "heading" if found or para.role == "heading" else "body"
+                para.level = found[0] if found else 0
+            elif not para.role:
+                para.role = "body"
+            para.zone = zone
 
     def _looks_like_mark(self, para: _Para) -> bool:
         runs = self.text_runs(para)
@@ -730,6 +765,7 @@ class _Document:
         return big or _is_red(color)
 
     def _by_content(self) -> None:
+        """Another office's file: recognise the elements by where they stand and what they say."""
         paras = [p for p in self.paragraphs if not p.in_table and p.text.strip()]
         head_has_mark = any(p.role == "mark" for p in self.first_page_header())
         i = 0
@@ -806,6 +842,14 @@ class _Document:
                 self._mark_signature(para)
                 continue
             if role in ("signature", "note", "line", "contact"):
+                continue
+            previous = para.el.getprevious()
+            if (
+                previous is not None
+                and previous.tag == _w("tbl")
+                and text.startswith(("注：", "注:", "备注"))
+            ):
+                para.role = "aux"  # a note under a table, set as the table's text
                 continue
             if after_date and role in ("", "body") and text.startswith(("（", "(")) and not zone:
                 para.role = "note"
@@ -1038,7 +1082,7 @@ def _expected_font(para: _Para) -> tuple[str, str, float | None] | None:
         return "7.2.4", L.FONT_TITLE, None
     if role == "title":
         return "7.3.1", L.FONT_TITLE, L.TITLE_SIZE_PT
-    if role == "heading" and para.level in (1, 2):
+    if role == "heading" and para.level in (1, 2) and not para.numbered:
         return "7.3.3", (L.FONT_HEADING_1 if para.level == 1 else L.FONT_HEADING_2), L.BODY_SIZE_PT
     if role in ("heading", "body", "line"):
         return "7.3.3", L.FONT_BODY, L.BODY_SIZE_PT
@@ -1068,7 +1112,8 @@ def _check_fonts(doc: _Document, out: _Findings) -> None:
         if not runs:
             continue
         want = _expected_font(para)
-        span = _heading_span(para) if para.role == "heading" and para.level in (1, 2) else None
+        heading = para.role == "heading" and para.level in (1, 2) and not para.numbered
+        span = _heading_span(para) if heading else None
         offset = 0
         for r, text in runs:
             start, offset = offset, offset + len(text)
@@ -1810,6 +1855,24 @@ def _check_record(doc: _Document, out: _Findings) -> None:
     _check_record_rules(doc, records, out)
 
 
+def _table_rule(table: Any, side: str) -> Any:
+    """The border drawn along ``side`` (top, bottom, insideH) of a table.
+
+    A cell's own border wins over the table's: Word and LibreOffice write the same rule
+    either way (LibreOffice saves table borders on the cells).
+    """
+    rows = table.findall(_w("tr"))
+    edge = {"top": rows[:1], "bottom": rows[-1:], "insideH": rows[:-1]}[side]
+    cell_side = "bottom" if side == "insideH" else side
+    for row in edge:
+        for cell in row.findall(_w("tc")):
+            found = cell.find(f"{_w('tcPr')}/{_w('tcBorders')}/{_w(cell_side)}")
+            if found is not None:
+                return found
+    borders = table.find(f"{_w('tblPr')}/{_w('tblBorders')}")
+    return borders.find(_w(side)) if borders is not None else None
+
+
 def _check_record_rules(doc: _Document, records: list[_Para], out: _Findings) -> None:
     """§7.4.1 first and last rules 0.35 mm, those between 0.25 mm, as wide as the 版心."""
     table = next((a for a in records[0].el.iterancestors() if a.tag == _w("tbl")), None)
@@ -1817,8 +1880,6 @@ def _check_record_rules(doc: _Document, records: list[_Para], out: _Findings) ->
     thick = f"首末条 {L.RECORD_OUTER_RULE_EIGHTHS / 8:g} 磅（0.35 mm）"
     thin = f"中间 {L.RECORD_INNER_RULE_EIGHTHS / 8:g} 磅（0.25 mm）"
     if table is not None:
-        borders = table.find(f"{_w('tblPr')}/{_w('tblBorders')}")
-        sides = {etree.QName(b).localname: b for b in borders} if borders is not None else {}
         rows = len(table.findall(_w("tr")))
         for side, want in (
             ("top", L.RECORD_OUTER_RULE_EIGHTHS),
@@ -1827,7 +1888,7 @@ def _check_record_rules(doc: _Document, records: list[_Para], out: _Findings) ->
         ):
             if side == "insideH" and rows < 2:
                 continue
-            b = sides.get(side)
+            b = _table_rule(table, side)
             if b is None or _val(b) in ("nil", "none"):
                 out.add(
                     "record-rule",
@@ -1906,7 +1967,7 @@ def analyse(source: str | Path | bytes, name: str | None = None) -> tuple[Report
     _check_footers(doc, out)
     _check_record(doc, out)
     report.deviations = out.items()
-    report.measurements["格式"] = "信函格式" if doc.format == "letter" else "文件格式"
+    report.measurements["format"] = doc.format
     return report, doc
 
 
@@ -1978,7 +2039,7 @@ def _measure(doc: _Document, report: Report, pages: list[Any], out: _Findings) -
         deltas += [
             b.y1 - a.y1 for a, b in zip(rows, rows[1:], strict=False) if 0.8 < (b.y1 - a.y1) / g.pitch < 1.2
         ]
-    pitch = statistics.median(deltas) if deltas else g.pitch
+    pitch = statistics.fmean(deltas) if deltas else g.pitch
     report.measurements["pages"] = len(pages)
     report.measurements["line_pitch_pt"] = round(pitch, 2)
 
@@ -2180,8 +2241,7 @@ def check_files(paths: list[Path], *, render: bool = False, png_dir: Path | None
 
 
 def _render_all(items: list[tuple[Path, Report, _Document]], png_dir: Path | None) -> None:
-    import tempfile
-
+    """Lay every file out in one LibreOffice run and add what the pages show to its report."""
     from .render.pdf import LibreOffice, find_poppler, read_pages, write_images
 
     for tool in ("pdftotext", "pdffonts", "pdftoppm" if png_dir else "pdftotext"):
@@ -2193,11 +2253,7 @@ def _render_all(items: list[tuple[Path, Report, _Document]], png_dir: Path | Non
             if pdf is None:
                 report.error = "LibreOffice 无法打开这个文件，未能按实际排版检查"
                 continue
-            findings = _Findings()
-            for item in report.deviations:
-                findings._items[
-                    (item.code, item.clause, item.element, item.message, item.expected, item.actual)
-                ] = item
+            findings = _Findings(report.deviations)
             _measure(doc, report, read_pages(pdf), findings)
             report.deviations = findings.items()
             _font_notes(doc, pdf, report)
@@ -2211,6 +2267,19 @@ def _render_all(items: list[tuple[Path, Report, _Document]], png_dir: Path | Non
 # ---------------------------------------------------------------------------------------
 
 
+_MEASURE_LABELS: dict[str, tuple[str, Any]] = {
+    "format": ("版式", lambda v: "信函格式" if v == "letter" else "文件格式"),
+    "pages": ("排版页数", str),
+    "line_pitch_pt": ("实测行距", lambda v: f"{v} 磅"),
+    "lines_per_full_page": (
+        "排满的页每页行数",
+        lambda v: "，".join(f"第 {page} 页 {n} 行" for page, n in v.items()) or "（没有排满的页）",
+    ),
+    "chars_per_full_line": ("排满的行每行字数", lambda v: f"{v} 字"),
+    "pdf_fonts": ("PDF 中的字体", lambda v: "、".join(v)),
+}
+
+
 def format_text(report: Report) -> str:
     """The report as the CLI prints it."""
     lines = []
@@ -2222,8 +2291,8 @@ def format_text(report: Report) -> str:
         lines.append(f"{report.file}：{len(report.deviations)} 处不符合 GB/T 9704-2012")
         lines += [f"  {d}" for d in report.deviations]
     for key, value in report.measurements.items():
-        if key != "格式":
-            lines.append(f"  测量 {key}：{value}")
+        label, show = _MEASURE_LABELS[key]
+        lines.append(f"  {label}：{show(value)}")
     lines += [f"  提示 {note}" for note in report.notes]
     return "\n".join(lines)
 

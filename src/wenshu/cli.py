@@ -11,6 +11,7 @@ import click
 
 from . import __version__
 from .annexes import reminders
+from .batch import looks_like_batch
 from .errors import Problem, WenshuError
 from .kinds import all_kinds, definitions
 from .load import load_spec
@@ -95,7 +96,8 @@ def build_cmd(
             f"未知格式 {'、'.join(unknown) or '（空）'}；可选：{'、'.join(FORMATS)}", param_hint="--format"
         )
     failed = sum(_build_folder(f, out_dir, wanted, force, jobs) for f in files if f.is_dir())
-    files = tuple(f for f in files if not f.is_dir())
+    failed += sum(_build_batch(f, out_dir / f.stem, wanted, jobs) for f in files if looks_like_batch(f))
+    files = tuple(f for f in files if not f.is_dir() and not looks_like_batch(f))
     if not files:
         sys.exit(1 if failed else 0)
     if pdf:
@@ -139,8 +141,13 @@ def validate_cmd(files: tuple[Path, ...]) -> None:
         if target.is_dir() and not paths:
             _report(WenshuError(Problem(str(target), "文件夹中没有 YAML 规格文件")))
             failed += 1
-        members = _validate_each(paths)
-        failed += len(paths) - len(members)
+        plain = [p for p in paths if not looks_like_batch(p)]
+        members = _validate_each(plain)
+        failed += len(plain) - len(members)
+        for path in (p for p in paths if looks_like_batch(p)):
+            good, bad = _validate_batch(path)
+            members += good
+            failed += bad
         if target.is_dir() and paths:
             problems = check_round(members)
             if problems:
@@ -349,6 +356,40 @@ def _build_folder(
     return 1 if report.failed else 0
 
 
+def _build_batch(spec: Path, out_dir: Path, formats: tuple[str, ...], jobs: int | None) -> int:
+    """``build`` given a batch spec: its letters into ``out_dir``; 1 if any failed."""
+    from .batch import load_batch, run_batch, summary
+
+    try:
+        batch = load_batch(spec)
+    except WenshuError as exc:
+        _report(exc)
+        return 1
+    result = run_batch(batch, out_dir, jobs=jobs, formats=formats)
+    if result.failed:
+        _report(WenshuError(result.problems()))
+    for line in summary(result, out_dir):
+        click.echo(line)
+    return 1 if result.failed else 0
+
+
+def _validate_batch(spec: Path) -> tuple[list[Member], int]:
+    """``validate`` given a batch spec: each record checked; the valid ones join the round."""
+    from .batch import load_batch, validate_records
+
+    try:
+        batch = load_batch(spec)
+    except WenshuError as exc:
+        _report(exc)
+        return [], 1
+    valid, failed = validate_records(batch)
+    for index in sorted(failed):
+        _report(WenshuError(failed[index]))
+    if not failed:
+        click.echo(f"通过 {spec}（{batch.kind.label}，{len(valid)} 份）")
+    return [Member(s, kind, document) for s, kind, document in valid], len(failed)
+
+
 @main.command("batch")
 @click.argument("spec", type=click.Path(path_type=Path))
 @click.option(
@@ -363,6 +404,7 @@ def _build_folder(
 @click.option("--merge", is_flag=True, help="另生成一个合并文件供打印：每份另起一页，页码各自从 1 起")
 @click.option("--name", "name", help='文件名，可用 {字段}，如 "{applicant}-{rank}"；默认取推荐对象')
 @click.option("--format", "formats", default="docx,md", show_default=True, help="输出格式，逗号分隔：docx,md")
+@click.option("--pdf", is_flag=True, help="同时用 LibreOffice 为每份 .docx 生成同名 PDF（一次转换全部）")
 def batch_cmd(
     spec: Path,
     data: Path | None,
@@ -371,6 +413,7 @@ def batch_cmd(
     merge: bool,
     name: str | None,
     formats: str,
+    pdf: bool,
 ) -> None:
     """按 SPEC 批量生成函件：每条记录（数据文件的一行）一份 .docx 与 .md。
 
@@ -381,6 +424,12 @@ def batch_cmd(
     wanted = tuple(f.strip() for f in formats.split(",") if f.strip())
     if not wanted or any(f not in FORMATS for f in wanted):
         raise click.BadParameter(f"可选：{'、'.join(FORMATS)}", param_hint="--format")
+    if pdf and "docx" not in wanted:
+        raise click.BadParameter("生成 PDF 需要同时生成 docx", param_hint="--pdf")
+    if pdf:
+        from .render.pdf import LibreOffice, pdfs_beside
+
+        office = LibreOffice()  # no LibreOffice: say so before any letter is written
     batch = load_batch(spec, data)
     out = out_dir or Path("out") / spec.stem
     progress = _Progress("生成")
@@ -395,5 +444,9 @@ def batch_cmd(
         _report(WenshuError(result.problems()))
     for line in summary(result, out):
         click.echo(line)
+    if pdf:
+        letters = [p for p in result.written if p.suffix == ".docx"]
+        made = pdfs_beside(letters + ([result.merged] if result.merged else []), office)
+        click.echo(f"已生成 {len(made)} 个 PDF（{out}）")
     if result.failed:
         sys.exit(1)

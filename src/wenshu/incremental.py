@@ -13,15 +13,24 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jinja2.meta
 
-from . import __version__
-from .batch import _PARALLEL_FROM, _pool_context, default_jobs, is_batch_spec, load_batch, run_batch
+from . import __version__, load
+from .batch import (
+    PARALLEL_FROM,
+    default_jobs,
+    is_batch_spec,
+    load_batch,
+    looks_like_batch,
+    pool_context,
+    run_batch,
+)
 from .errors import Problem, WenshuError
 from .kinds import COMMON, Kind
 from .load import load_spec
@@ -115,9 +124,37 @@ def dependencies(kind: Kind, frame: str | None) -> dict[str, Path]:
 def _resolve_dep(key: str, src: Path) -> Path:
     """The file behind a manifest dependency key."""
     area, _, rest = key.partition("/")
-    if area == "data-file":
+    if area == "file":
         return Path(rest) if Path(rest).is_absolute() else src / rest
     return resource_dir(area) / rest
+
+
+def _file_key(path: Path, src: Path) -> str:
+    """``file/…`` for an input outside the resources: relative to ``src`` when inside it."""
+    path, root = path.resolve(), src.resolve()
+    return f"file/{path.relative_to(root).as_posix() if root in path.parents else path}"
+
+
+@contextmanager
+def _recording_reads() -> Iterator[set[Path]]:
+    """Every spec file wenshu reads inside the block.
+
+    A spec may pull in others — an annex file of a notice, the work plan a summary reports
+    on — and each is read through :func:`wenshu.load.read_text`; its content is then an
+    input of this spec's outputs as much as the spec's own.
+    """
+    seen: set[Path] = set()
+    original = load.read_text
+
+    def recording(path: Path) -> str:
+        seen.add(Path(path).resolve())
+        return original(path)
+
+    load.read_text = recording  # type: ignore[assignment]
+    try:
+        yield seen
+    finally:
+        load.read_text = original  # type: ignore[assignment]
 
 
 # -- the manifest -----------------------------------------------------------------------------
@@ -220,9 +257,7 @@ def _build_batch(
     frame = _frame_name(parser().parse(md.read_text(encoding="utf-8"))) if md else None
     deps = dependencies(batch.kind, frame)
     if batch.data_path is not None:
-        data = batch.data_path.resolve()
-        key = data.relative_to(src.resolve()).as_posix() if src.resolve() in data.parents else str(data)
-        deps[f"data-file/{key}"] = batch.data_path
+        deps[_file_key(batch.data_path, src)] = batch.data_path
     return result.written, deps, result.problems()
 
 
@@ -231,13 +266,23 @@ def _one_spec(src: Path, out: Path, spec_path: Path, formats: tuple[str, ...], j
     out_dir = out / rel.parent
     hashes = _Hashes()
     try:
-        spec = load_spec(spec_path)
-        if is_batch_spec(spec):
-            written, deps, problems = _build_batch(spec_path, src, out_dir / spec_path.stem, formats, jobs)
-        else:
-            (written, deps), problems = _build_single(spec_path, out_dir, formats), []
+        with _recording_reads() as reads:
+            spec = load_spec(spec_path)
+            if is_batch_spec(spec):
+                written, deps, problems = _build_batch(
+                    spec_path, src, out_dir / spec_path.stem, formats, jobs
+                )
+            else:
+                (written, deps), problems = _build_single(spec_path, out_dir, formats), []
     except WenshuError as exc:
         return _Built(rel.as_posix(), exc.problems, [], {})
+    others = reads - {spec_path.resolve()}
+    for path in others:
+        deps[_file_key(path, src)] = path
+    if others:
+        # Which kinds those files are is not recorded: any schema change rebuilds this spec.
+        for schema in sorted(resource_dir("schemas").glob("*.yaml")):
+            deps[f"schemas/{schema.name}"] = schema
     digests = {key: hashes.of(path) or "" for key, path in deps.items()}
     return _Built(rel.as_posix(), problems, written, digests)
 
@@ -305,11 +350,11 @@ def build_tree(
     if planned:
         planned(len(stale))
 
-    singles = [p for p in stale if not _looks_like_batch(p)]
-    batches = [p for p in stale if _looks_like_batch(p)]
+    singles = [p for p in stale if not looks_like_batch(p)]
+    batches = [p for p in stale if looks_like_batch(p)]
     outcomes: list[_Built] = []
-    if len(singles) >= _PARALLEL_FROM and jobs > 1:
-        with _pool_context().Pool(jobs, initializer=_init_tree, initargs=(src, out, formats)) as pool:
+    if len(singles) >= PARALLEL_FROM and jobs > 1:
+        with pool_context().Pool(jobs, initializer=_init_tree, initargs=(src, out, formats)) as pool:
             for built in pool.imap_unordered(_pooled, singles, chunksize=8):
                 outcomes.append(built)
                 if progress:
@@ -340,15 +385,6 @@ def build_tree(
         text = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True)
         write_atomically(out, {MANIFEST: text.encode("utf-8")})
     return report
-
-
-def _looks_like_batch(path: Path) -> bool:
-    """A cheap look (no YAML parse) for a top-level ``records:`` or ``data:`` key."""
-    try:
-        text = path.read_text(encoding="utf-8-sig", errors="replace")
-    except OSError:
-        return False
-    return any(line.startswith(("records:", "data:")) for line in text.splitlines())
 
 
 def tree_summary(report: TreeReport, src: Path, out: Path) -> list[str]:

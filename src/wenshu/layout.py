@@ -16,11 +16,11 @@ def mm_to_twips(mm: float) -> int:
     return round(mm * TWIPS_PER_MM)
 
 
-# §5.2.1 paper: A4.
+# §5.1 paper: A4.
 PAGE_WIDTH_MM = 210
 PAGE_HEIGHT_MM = 297
 
-# §5.2.2 版心 156 × 225 mm; 天头 37 mm, 订口 28 mm; the rest follows.
+# §5.2.1 版心 156 × 225 mm; 天头 37 mm, 订口 28 mm; the rest follows.
 TOP_MARGIN_MM = 37
 LEFT_MARGIN_MM = 28
 MARGIN_TOLERANCE_MM = 1  # §5.2.1 37 mm ± 1 mm, 28 mm ± 1 mm
@@ -29,7 +29,7 @@ TEXT_HEIGHT_MM = 225
 BOTTOM_MARGIN_MM = PAGE_HEIGHT_MM - TOP_MARGIN_MM - TEXT_HEIGHT_MM  # 35
 RIGHT_MARGIN_MM = PAGE_WIDTH_MM - LEFT_MARGIN_MM - TEXT_WIDTH_MM  # 26
 
-# §5.2.4 22 lines × 28 characters. 225 mm / 22 = 28.99 pt; Word keeps whole twips and
+# §5.2.3 22 lines × 28 characters. 225 mm / 22 = 28.99 pt; Word keeps whole twips and
 # 580 twips already drops a line, so the exact line pitch is 579 twips (28.95 pt).
 LINES_PER_PAGE = 22
 CHARS_PER_LINE = 28
@@ -37,15 +37,15 @@ LINE_PITCH_TWIPS = 579
 # 28 × 16 pt = 448 pt > 156 mm (442.2 pt): −0.25 pt of character spacing makes 28 fit.
 CHAR_SPACING_TWIPS = -5
 
-# §5.2.3 / common practice: font sizes. 3号 = 16 pt, 2号 = 22 pt, 4号 = 14 pt.
+# §5.2.2 / common practice: font sizes. 3号 = 16 pt, 2号 = 22 pt, 4号 = 14 pt.
 BODY_SIZE_PT = 16
 TITLE_SIZE_PT = 22
-RECORD_SIZE_PT = 14  # §7.4 版记
+RECORD_SIZE_PT = 14  # §7.4.2, §7.4.3 版记
 PAGE_NUMBER_SIZE_PT = 14  # §7.5 页码 4号
 TABLE_SIZES_PT = {"三号": 16, "四号": 14, "小四": 12, "五号": 10.5}
 # One full-width character's advance in body text (16 pt with −0.25 pt spacing).
 CHAR_ADVANCE_TWIPS = BODY_SIZE_PT * TWIPS_PER_PT + CHAR_SPACING_TWIPS  # 315
-BODY_INDENT_TWIPS = 2 * CHAR_ADVANCE_TWIPS  # §5.2.4 first line indented two characters
+BODY_INDENT_TWIPS = 2 * CHAR_ADVANCE_TWIPS  # §7.3.3 first line indented two characters
 
 # Typefaces named in documents (the usual practice for the standard's typeface classes).
 FONT_BODY = "仿宋_GB2312"
@@ -55,13 +55,13 @@ FONT_HEADING_2 = "楷体_GB2312"
 FONT_PAGE_NUMBER = "宋体"
 FONT_LATIN = "Times New Roman"
 
-# §7.2.2 发文机关标志: red; glyphs no wider than 15 mm in practice.
+# §7.2.4 发文机关标志: red; glyphs no wider than 15 mm in practice.
 RED = "FF0000"
 MARK_MAX_GLYPH_MM = 15
 MARK_MIN_SIZE_PT = 22
-# §7.2.2 文件格式: the mark's top edge 35 mm below the top of the 版心.
+# §7.2.4 文件格式: the mark's top edge 35 mm below the top of the 版心.
 DOCUMENT_MARK_OFFSET_MM = 35
-# §7.2.4 版头分隔线 4 mm under the 发文字号; §10.1 信函格式 double rules 4 mm under the mark.
+# §7.2.7 版头分隔线 4 mm under the 发文字号; §10.1 信函格式 double rules 4 mm under the mark.
 HEAD_RULE_GAP_MM = 4
 HEAD_RULE_EIGHTHS = 12  # 1.5 pt red rule
 
@@ -72,7 +72,7 @@ LETTER_RULE_WIDTH_MM = 170
 LETTER_BOTTOM_RULE_MM = 20
 LETTER_RULE_EIGHTHS = 18  # thick line of the double rule (2.25 pt)
 
-# §7.4 版记 rules: first and last 0.35 mm, those between 0.25 mm.
+# §7.4.1 版记 rules: first and last 0.35 mm, those between 0.25 mm.
 RECORD_OUTER_RULE_EIGHTHS = 8  # 0.35 mm ≈ 1 pt
 RECORD_INNER_RULE_EIGHTHS = 6  # 0.25 mm ≈ 0.75 pt
 RECORD_INDENT_TWIPS = RECORD_SIZE_PT * TWIPS_PER_PT  # one 4号 character from each side
@@ -87,7 +87,7 @@ PAGE_NUMBER_DASH = "\u2014"
 FOOTER_DISTANCE_MM = LETTER_BOTTOM_RULE_MM
 PAGE_NUMBER_LIFT_MM = BOTTOM_MARGIN_MM - PAGE_NUMBER_GAP_MM - LETTER_BOTTOM_RULE_MM - 5
 
-# §7.3.5 署名/成文日期: without a seal the signature is right-indented two characters and
+# §7.3.5.2, §7.3.5.1 署名/成文日期: without a seal the signature is right-indented two characters and
 # the date starts two characters right of the signature; with a seal the date is
 # right-indented four characters and the signature centred over it.
 SIGNATURE_RIGHT_CHARS = 2
@@ -99,5 +99,5 @@ BLANK_LINES_BEFORE_SEALED_SIGNATURE = 3
 # §7.3.1 title two lines under the red rule; §7.3.2 主送机关 one line under the title.
 BLANK_LINES_AFTER_HEAD = 2
 BLANK_LINES_AFTER_TITLE = 1
-# §8 附件: the attachment title on the third line of its page.
+# §7.3.7 附件: the attachment title on the third line of its page.
 BLANK_LINES_BEFORE_ATTACHMENT_TITLE = 1

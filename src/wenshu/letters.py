@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from .dates import format_cn_date
@@ -107,13 +108,13 @@ def recommendation_list(quota_field: str, spec: Spec, document: dict[str, Any]) 
 
 
 # -- across the records of a batch ------------------------------------------------------------
+@dataclass
 class BatchEntry:
     """What a batch check sees of one record: its merged values and how to point at it."""
 
-    def __init__(self, values: dict[str, Any], locate: Callable[[str, str], Problem], label: str):
-        self.values = values
-        self.locate = locate  # (field, message) → a Problem at this record's row
-        self.label = label  # e.g. “第5行” — how other records refer to this one
+    values: dict[str, Any]
+    locate: Callable[[str, str], Problem]  # (field, message) → a Problem at this record's row
+    label: str  # e.g. “第5行”: how messages about other records refer to this one
 
 
 def _unique(fields: Sequence[str], entries: Sequence[BatchEntry]) -> dict[int, list[Problem]]:
@@ -134,12 +135,14 @@ def _unique(fields: Sequence[str], entries: Sequence[BatchEntry]) -> dict[int, l
     return problems
 
 
-def _quota(field: str, entries: Sequence[BatchEntry]) -> dict[int, list[Problem]]:
-    """Records per value of ``field`` stay within the quota the spec allocates to it."""
+def _quota(arg: dict[str, str], entries: Sequence[BatchEntry]) -> dict[int, list[Problem]]:
+    """Records per value of ``arg["count"]`` (a programme) stay within the number the
+    mapping in field ``arg["limits"]`` (the quota) allows for it."""
+    field, limits = arg["count"], arg["limits"]
     counts: dict[Any, int] = {}
     problems: dict[int, list[Problem]] = {}
     for i, entry in enumerate(entries):
-        quota = entry.values.get("quota")
+        quota = entry.values.get(limits)
         value = entry.values.get(field)
         if not isinstance(quota, dict) or value not in quota:
             continue  # the letter's own validation says what is missing

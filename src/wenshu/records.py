@@ -23,9 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Problem, WenshuError
-from .kinds import Kind
+from .kinds import Kind, definitions
 from .load import Path_, Spec, field_name
-from .validate import _resolve
 
 MAX_DATA_BYTES = 50 * 1024 * 1024
 DATA_SUFFIXES = (".csv", ".xlsx")
@@ -33,7 +32,7 @@ DATA_SUFFIXES = (".csv", ".xlsx")
 BATCH_KEYS = ("records", "data")
 
 _TRUE = {"true", "yes", "1", "是", "对", "√", "y"}
-_FALSE = {"false", "no", "0", "否", "不", "×", "n", ""}
+_FALSE = {"false", "no", "0", "否", "不", "×", "n"}
 
 
 @dataclass
@@ -45,7 +44,7 @@ class Record:
     values: dict[str, Any]
     columns: set[str] = field(default_factory=set)  # top-level fields the source has a column for
     spec_index: int | None = None  # position in the spec's records: list, when from YAML
-    problems: list[Problem] = field(default_factory=list)  # cells that could not be read
+    problems: list[Problem] = field(default_factory=list)  # the row itself is malformed
 
     @property
     def label(self) -> str:
@@ -87,7 +86,7 @@ def record_problem(common: Spec, record: Record, path: Path_, message: str, *, k
 
 
 # -- columns to fields ------------------------------------------------------------------------
-def _fields(
+def schema_fields(
     schema: dict[str, Any], prefix: tuple[str, ...] = ()
 ) -> Iterator[tuple[str, Path_, dict[str, Any]]]:
     """Every scalar field a column can fill: (name or label spelling, path, rule)."""
@@ -96,7 +95,9 @@ def _fields(
         label = rule.get("meta", {}).get("label")
         types = rule.get("type")
         if types == "dict" and isinstance(rule.get("schema"), (dict, str)):
-            for spelling, sub, sub_rule in _fields(_resolve(rule["schema"]), path):
+            sub_schema = rule["schema"]
+            sub_schema = definitions()[sub_schema] if isinstance(sub_schema, str) else sub_schema
+            for spelling, sub, sub_rule in schema_fields(sub_schema, path):
                 yield spelling, sub, sub_rule
                 if label:
                     # 联系人.联系电话: the parent's label may stand for its name
@@ -113,9 +114,9 @@ def column_fields(
 ) -> list[tuple[Path_, dict]]:
     """The field path and rule each column fills; every unknown column is reported at once."""
     known: dict[str, tuple[Path_, dict[str, Any]]] = {}
-    for spelling, path, rule in _fields(kind.schema):
-        if path[0] in ("kind",):
-            continue
+    for spelling, path, rule in schema_fields(kind.schema):
+        if path[0] == "kind":
+            continue  # the spec's kind, not a record's
         known.setdefault(spelling, (path, rule))
         known.setdefault(spelling.lower(), (path, rule))
     out: list[tuple[Path_, dict]] = []
@@ -141,7 +142,8 @@ def column_fields(
 
 
 def _cell(value: Any, rule: dict[str, Any]) -> Any:
-    """A cell's value as the field's type wants it; unreadable cells become problems."""
+    """A cell's value as the field's type wants it; one that cannot be converted is left as
+    it is, for validation to report at its row (“应为整数，实际是‘第二’”)."""
     types = rule.get("type", "string")
     types = types if isinstance(types, list) else [types]
     if isinstance(value, dt.datetime):

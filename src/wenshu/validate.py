@@ -102,6 +102,14 @@ def validate(spec: Spec, *, draft: bool = False) -> tuple[Kind, dict[str, Any]]:
     showing. Domain rules need a complete document, so they wait until no gap is left.
     """
     kind = kind_of(spec)
+    shape = [
+        p
+        for name, rule in kind.schema.items()
+        if name in spec.data
+        for p in _shape(spec, rule, spec.data[name], (name,))
+    ]
+    if shape:
+        raise WenshuError(shape)
     validator = _validator(kind)
     ok = validator.validate(spec.data)
     holes = placeholders(spec)
@@ -125,6 +133,31 @@ def validate(spec: Spec, *, draft: bool = False) -> tuple[Kind, dict[str, Any]]:
     if problems:
         raise WenshuError(sorted(problems, key=lambda p: (p.line or 0, p.column or 0)))
     return kind, document
+
+
+_CONTAINERS: dict[str, type] = {"dict": dict, "list": list}
+
+
+def _shape(spec: Spec, rule: Any, value: Any, here: Path_) -> list[Problem]:
+    """A list where a mapping is due, or a mapping where a list is due, anywhere in ``value``.
+
+    Found before Cerberus runs: Cerberus 1.3 raises TypeError instead of reporting some of
+    these (e.g. ``period: [[]]`` where ``period`` is a mapping with its own fields).
+    """
+    if not isinstance(rule, dict) or rule.get("schema") is None or not isinstance(value, (dict, list)):
+        return []
+    types = rule.get("type", [])
+    types = types if isinstance(types, list) else [types]
+    allowed = tuple(_CONTAINERS[t] for t in types if t in _CONTAINERS)
+    if not allowed:
+        return []
+    if not isinstance(value, allowed):
+        names = "或".join(_TYPE_NAMES.get(t, t) for t in types)
+        return [spec.problem(here, f"应为{names}，实际是“{_show(value)}”")]
+    sub = _resolve(rule["schema"])
+    if isinstance(value, dict):
+        return [p for k, v in value.items() if k in sub for p in _shape(spec, sub[k], v, here + (k,))]
+    return [p for i, v in enumerate(value) for p in _shape(spec, sub, v, here + (i,))]
 
 
 def placeholders(spec: Spec) -> list[Problem]:

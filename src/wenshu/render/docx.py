@@ -147,7 +147,7 @@ class _BodyWriter:
                     run._r.get_or_add_rPr().insert(0, parse_xml(_rfonts(font)))
         if self.next_label_starts_section:
             # The section break already starts a new page; a page break would add a blank one.
-            p._p.get_or_add_pPr().append(parse_xml(f'<w:pageBreakBefore {_W} w:val="0"/>'))
+            p._p.get_or_add_pPr().get_or_add_pageBreakBefore().set(qn("w:val"), "0")
             self.next_label_starts_section = False
         return p
 
@@ -156,10 +156,8 @@ class _BodyWriter:
             self.paragraph("WsBody")
 
     def set_indent(self, p: Any, **twips: int) -> None:
-        ind = p._p.get_or_add_pPr().find(qn("w:ind"))
-        if ind is None:
-            ind = parse_xml(f"<w:ind {_W}/>")
-            p._p.get_or_add_pPr().append(ind)
+        # get_or_add_* keeps pPr children in schema order; Word rejects them out of order.
+        ind = p._p.get_or_add_pPr().get_or_add_ind()
         for side, value in twips.items():
             ind.set(qn(f"w:{side}"), str(value))
 
@@ -226,7 +224,7 @@ class _BodyWriter:
             self.date(inline)
         elif name == "line":
             p = self.paragraph("WsLine", inline)
-            p._p.get_or_add_pPr().append(parse_xml(f'<w:jc {_W} w:val="{options.get("align", "left")}"/>'))
+            p._p.get_or_add_pPr().get_or_add_jc().set(qn("w:val"), options.get("align", "left"))
         elif name in _ROLE_STYLES:
             self.paragraph(_ROLE_STYLES[name], inline)
         else:
@@ -298,7 +296,7 @@ class _BodyWriter:
         if not last or self.body[-1].tag != qn("w:p"):
             self.paragraph("WsBody")
             last = self.body.findall(qn("w:p"))
-        last[-1].get_or_add_pPr().append(sect_pr)
+        last[-1].get_or_add_pPr()._insert_sectPr(sect_pr)
         self.sections += 1
 
     def section_properties(self, landscape: bool, first: bool) -> Any:

@@ -127,8 +127,8 @@ def split_title(title: str, width: int = TITLE_CHARS_PER_LINE) -> list[str]:
             head = text[:i]
             if _width(head) > width:
                 break
-            if _breaks_word(text, i):
-                continue
+            if _breaks_word(text, i) or _width(text[i:]) > (k - 1) * width:
+                continue  # (a rest too wide for k - 1 lines has no split: skip the search)
             out += [[head] + rest for rest in candidates(text[i:], k - 1)]
         return out
 

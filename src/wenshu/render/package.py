@@ -9,9 +9,10 @@ letter's own text. Here the same document is assembled from cached pieces:
   (which frame, the mark's size, which optional fields are filled), with sentinel strings
   in place of the field values. Each part of the result is kept: unchanged parts as
   already-deflated bytes, the parts holding a sentinel split around it.
-- The body is written by the very same :class:`~wenshu.render.docx._BodyWriter` as
-  ``build_docx`` uses, into a bare ``w:body`` element instead of a Subdoc built on a whole
-  python-docx ``Document()``; its XML replaces the ``{{p body }}`` paragraph.
+- The body is written by ``build_docx``'s own :class:`~wenshu.render.docx._BodyWriter`
+  (only its paragraph primitive is replaced, by one that makes each paragraph from one XML
+  string) into a bare ``w:body`` element instead of a Subdoc built on a whole python-docx
+  ``Document()``; its XML replaces the ``{{p body }}`` paragraph.
 - Only the parts that change (``document.xml``, and a header carrying a new mark) are
   deflated per document; the zip is written directly around the cached bytes.
 
@@ -155,7 +156,7 @@ class _BareSubdoc:
 _RUN_BREAKS = re.compile(r"([\t\r\n])")
 # What _StringParagraphs reproduces: when docx.py's own paragraph code changes, the fast
 # writer steps aside (and tests/test_batch.py says so) rather than drift from it.
-_BASE_SOURCES = {"paragraph": "376eef0df2cb017b", "blank": "9b2f6d923d7becf0"}
+_BASE_SOURCES = {"paragraph": "a351355a8defa303", "blank": "9b2f6d923d7becf0"}
 
 
 def _run_xml(text: str, rpr: str = "") -> str:
@@ -262,7 +263,7 @@ class _Frame:
 
     parts: list[ZipPart | _Template]
     body_template: _Template
-    cache: dict[tuple[str, str], ZipPart] = field(default_factory=dict)
+    cache: dict[tuple[str, bytes], ZipPart] = field(default_factory=dict)
 
     def package(self, values: dict[str, str], final_sect_pr: str | None) -> bytes:
         parts = []
@@ -277,7 +278,7 @@ class _Frame:
                 parts.append(ZipPart.of(part.name, data))
                 continue
             # Headers with the mark repeat from one letter to the next: deflate each once.
-            key = (part.name, data.decode("utf-8"))
+            key = (part.name, data)
             if key not in self.cache:
                 if len(self.cache) > 256:
                     self.cache.clear()
@@ -340,8 +341,8 @@ def _shape(fields: dict[str, Any], computed: frozenset[str]) -> tuple[Any, ...]:
     """What decides the frame's XML apart from the texts the sentinels stand for."""
     mark = _mark(fields)
     exact: list[Any] = []
-    if computed - set(_FIELDS):
-        exact = [repr(fields.get(name)) for name in _FIELDS] + [mark]  # an unknown use: key on all
+    if computed - set(_FIELDS):  # a use of something else: key on every field
+        exact = [repr(fields.get(name)) for name in _FIELDS if name != "mark"] + [mark]
     else:
         for name in sorted(computed):
             exact.append(mark if name == "mark" else repr(fields.get(name)))
@@ -439,12 +440,10 @@ class DocxFactory:
         self._sect_prs: dict[tuple[Any, ...], Any] = {}
         self._computed: dict[tuple[Any, ...], frozenset[str]] = {}
         self.fallbacks = 0
-        self.built = 0
 
     def build(self, markdown: str, tokens: list[Token] | None = None) -> bytes:
         """The .docx for ``markdown``; the same document as ``build_docx(markdown)``."""
         tokens = tokens if tokens is not None else parser().parse(markdown)
-        self.built += 1
         try:
             return self._fast(tokens)
         except _Unsupported:
@@ -452,6 +451,8 @@ class DocxFactory:
             return build_docx(markdown)
 
     def _fast(self, tokens: list[Token]) -> bytes:
+        if marked_texts(tokens):
+            raise _Unsupported("a draft's highlighted gaps")  # rare: drafts are built one by one
         name = _frame_name(tokens)
         path = frame_path(name)
         stat = path.stat()
@@ -481,8 +482,6 @@ class DocxFactory:
         frame = self._frames[key]
         if frame is None:
             raise _Unsupported(name)
-        if marked_texts(tokens):
-            raise _Unsupported("a draft's highlighted gaps")  # rare: drafts are built one by one
         values = _values(_sentinel_names(writer.fields, computed))
         values[_BODY] = _body_xml(subdoc)
         # The writer decides whether the last section needs other settings (landscape, or
@@ -519,8 +518,3 @@ def factory() -> DocxFactory:
     if _FACTORY is None:
         _FACTORY = DocxFactory()
     return _FACTORY
-
-
-def fast_build_docx(markdown: str) -> bytes:
-    """:func:`~wenshu.render.docx.build_docx` through this process's frame cache."""
-    return factory().build(markdown)

@@ -300,18 +300,6 @@ def glob_escape(text: str) -> str:
     return re.sub(r"([*?\[])", r"[\1]", text)
 
 
-def pdf_bytes_for(documents: dict[str, bytes], office: LibreOffice | None = None) -> dict[str, bytes]:
-    """Convert ``{name: docx bytes}`` to PDF, all in one LibreOffice run; raise if any fails."""
-    if office is None:
-        with LibreOffice() as own:
-            return pdf_bytes_for(documents, own)
-    converted = office.convert_bytes(documents)
-    failed = [name for name in documents if name not in converted]
-    if failed:
-        raise WenshuError([Problem(name, "LibreOffice 未能把它转换为 PDF") for name in failed])
-    return converted
-
-
 def build_with_pdf(
     paths: Sequence[Path], out_dir: Path, formats: tuple[str, ...], *, draft: bool = False
 ) -> list[tuple[Path, list[Path] | WenshuError]]:
@@ -346,3 +334,22 @@ def build_with_pdf(
         except WenshuError as exc:
             results[path] = exc
     return [(path, results[path]) for path in paths]
+
+
+def pdfs_beside(docx_files: Sequence[Path], office: LibreOffice) -> list[Path]:
+    """Write ``X.pdf`` beside every ``X.docx``, all through one run of ``office``.
+
+    Each PDF is moved into place whole (written beside, then renamed), so an interrupted
+    run never leaves a truncated PDF under a real name.
+    """
+    from ..pipeline import write_atomically
+
+    written: list[Path] = []
+    with office, tempfile.TemporaryDirectory(prefix="wenshu-pdf-") as work:
+        converted = office.convert(list(docx_files), Path(work))
+        failed = [str(p) for p in docx_files if p not in converted]
+        for source, pdf in converted.items():
+            written += write_atomically(source.parent, {f"{source.stem}.pdf": pdf.read_bytes()})
+    if failed:
+        raise WenshuError([Problem(name, "LibreOffice 未能把它转换为 PDF") for name in failed])
+    return written

@@ -1,0 +1,265 @@
+"""Hostile input: every case ends in a clear Chinese message naming the file, a non-zero
+exit, no traceback, nothing written and earlier outputs untouched.
+
+Each case writes its hostile content to ``notice.yaml`` — the same name as a spec that was
+built before — so "earlier outputs untouched" is checked on real files of the same stem.
+
+Permissions: these tests run as root in CI, and root writes into a read-only folder
+regardless of its mode bits. The real-permission test therefore runs only for ordinary
+users; for everyone, the refusal is simulated at the two places wenshu can meet it: the
+access check before writing (``os.access`` reports no permission) and the write itself
+(creating the file raises ``EACCES``). A full disk is simulated the same way (the write
+raises ``ENOSPC`` part-way, after a first file has been started).
+"""
+
+from __future__ import annotations
+
+import errno
+import io
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from docx import Document
+from jinja2.exceptions import SecurityError, TemplateNotFound, UndefinedError
+
+from wenshu import pipeline
+from wenshu.cli import main
+from wenshu.extract import docx_blocks, markdown_blocks
+from wenshu.render.markdown import environment
+
+from .test_check import LETTER
+
+STEM = "notice"
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    """A folder with ``notice.yaml`` already built into ``out/``: (spec path, out dir, snapshot)."""
+    spec = tmp_path / f"{STEM}.yaml"
+    spec.write_text(LETTER, encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(spec), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    return spec, out, _snapshot(out)
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())} if folder.exists() else {}
+
+
+def _alias_bomb() -> str:
+    lines = ['a0: &a0 ["炸", "炸", "炸", "炸", "炸", "炸", "炸", "炸", "炸"]']
+    for i in range(1, 9):
+        lines.append(f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]")
+    return "kind: notice\n" + "\n".join(lines) + "\n"
+
+
+def _fifty_megabytes(path: Path) -> None:
+    chunk = ("  - " + "很长的一段正文。" * 40 + "\n").encode("utf-8")
+    with open(path, "wb") as fh:
+        fh.write(b"kind: notice\nformat: letter\nbody:\n")
+        while fh.tell() < 50 * 1024 * 1024:
+            fh.write(chunk * 64)
+
+
+HOSTILE: dict[str, tuple[bytes | None, str]] = {
+    # name: (content, a phrase the message must contain)
+    "broken-yaml": ("kind: notice\ntitle: [没有闭合\nbody: 1\n".encode(), "YAML 语法错误"),
+    "tab-indent": ("kind: notice\nbody:\n\t- 段落\n".encode(), "YAML"),
+    "alias-bomb": (_alias_bomb().encode(), "别名炸弹"),
+    "fifty-megabytes": (None, "文件过大"),
+    "nesting-10000": (("kind: notice\nbody: " + "[" * 10_000 + "]" * 10_000 + "\n").encode(), "嵌套"),
+    "invalid-utf8": ("kind: notice\ntitle: 通知\n".encode() + b"\xff\xfe\xfa\n", "UTF-8"),
+    "binary": (bytes(range(256)) * 64, "二进制"),
+    "control-character": (LETTER.replace("title: ", "title: 响铃\x07", 1).encode(), "控制字符"),
+    "empty": (b"", "空"),
+    "only-comments": (b"# nothing here\n\n", "空"),
+    "list-at-top": ("- 一\n- 二\n".encode(), "列表"),
+    "scalar-at-top": ("只是一句话\n".encode(), "单个值"),
+    "no-kind": ("title: 通知\n".encode(), "kind"),
+    "unknown-kind": ("kind: notise\ntitle: 通知\n".encode(), "未知文种"),
+    "python-object": (b'kind: notice\ntitle: !!python/object/apply:os.system ["touch PWNED"]\n', "YAML 标签"),
+    "python-name": (b"!!python/name:os.system\n", "YAML 标签"),
+    "merge-key": (b"base: &b {kind: notice}\nother:\n  <<: *b\n", "合并键"),
+    "duplicate-key": (b"kind: notice\nkind: notice\n", "重复"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_hostile_spec_is_refused_cleanly(workspace, case):
+    spec, out, before = workspace
+    content, phrase = HOSTILE[case]
+    if content is None:
+        _fifty_megabytes(spec)
+    else:
+        spec.write_bytes(content)
+    result = CliRunner().invoke(main, ["build", str(spec), "-o", str(out)])
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output and "内部错误" not in result.output
+    assert str(spec) in result.output, result.output
+    assert phrase in result.output, result.output
+    assert _snapshot(out) == before  # nothing new, nothing changed, no temporary files
+    assert not (Path.cwd() / "PWNED").exists() and not (spec.parent / "PWNED").exists()
+
+
+def test_yaml_errors_carry_the_line(workspace):
+    spec, out, _ = workspace
+    spec.write_text("kind: notice\nformat: letter\ntitle: [没有闭合\nissuer: 某局\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(spec), "-o", str(out)])
+    assert f"{spec}:4:" in result.output or f"{spec}:3:" in result.output, result.output
+
+
+def test_output_folder_that_is_a_file(workspace):
+    spec, out, _ = workspace
+    target = spec.parent / "occupied"
+    target.write_bytes(b"keep me")
+    result = CliRunner().invoke(main, ["build", str(spec), "-o", str(target)])
+    assert result.exit_code == 1
+    assert str(target) in result.output and "是文件" in result.output
+    assert "Traceback" not in result.output
+    assert target.read_bytes() == b"keep me"
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root 不受文件夹权限位限制")
+def test_output_folder_not_writable_for_real(workspace):
+    spec, out, before = workspace
+    out.chmod(0o500)
+    try:
+        result = CliRunner().invoke(main, ["build", str(spec), "-o", str(out)])
+    finally:
+        out.chmod(0o700)
+    assert result.exit_code == 1 and "权限" in result.output
+    assert _snapshot(out) == before
+
+
+def test_output_folder_not_writable_access_check(workspace, monkeypatch):
+    spec, out, before = workspace
+    real_access = os.access
+    monkeypatch.setattr(
+        os, "access", lambda p, mode: False if Path(p) == out and mode & os.W_OK else real_access(p, mode)
+    )
+    result = CliRunner().invoke(main, ["build", str(spec), "-o", str(out)])
+    assert result.exit_code == 1
+    assert str(out) in result.output and "没有写入权限" in result.output
+    assert _snapshot(out) == before
+
+
+def test_output_folder_not_writable_when_creating_the_file(workspace, monkeypatch):
+    spec, out, before = workspace
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(pipeline.tempfile, "mkstemp", refuse)
+    result = CliRunner().invoke(main, ["build", str(spec), "-o", str(out)])
+    assert result.exit_code == 1
+    assert "没有写入权限" in result.output and "原有文件未改动" in result.output
+    assert _snapshot(out) == before
+
+
+def test_full_disk(workspace, monkeypatch):
+    """The second file's write fails with ENOSPC: nothing of either file stays behind."""
+    spec, out, before = workspace
+    real_fdopen = os.fdopen
+    opened = []
+
+    class FullDisk(io.RawIOBase):
+        def __init__(self, fh):
+            self.fh = fh
+
+        def write(self, data):
+            self.fh.write(bytes(data[: len(data) // 2]))
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        def fileno(self):
+            return self.fh.fileno()
+
+        def close(self):
+            self.fh.close()
+            super().close()
+
+    def fdopen(fd, *args, **kwargs):
+        fh = real_fdopen(fd, *args, **kwargs)
+        opened.append(fd)
+        return FullDisk(fh) if len(opened) == 2 else fh
+
+    monkeypatch.setattr(pipeline.os, "fdopen", fdopen)
+    spec.write_text(LETTER.replace("特此通知。", "特此通知，请遵照执行。"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(spec), "-o", str(out)])
+    assert len(opened) == 2
+    assert result.exit_code == 1
+    assert "磁盘空间不足" in result.output and "Traceback" not in result.output
+    assert _snapshot(out) == before
+
+
+# -- values that look like markup come out literally ---------------------------------------
+
+LITERAL = ["{{ 7*7 }}", "{% if true %}是{% endif %}", "<w:p>", "&amp; & &lt;", "\u202e右到左", "零\u200b宽"]
+
+
+def _literal_spec() -> str:
+    text = LETTER.replace(
+        "title: 国家知识产权局办公室关于开展",
+        f"title: '国家知识产权局办公室关于{LITERAL[0]}开展",
+    ).replace("评定工作的通知\n", "评定工作的通知'\n", 1)
+    body = "".join(f"  - '{value} 原样输出'\n" for value in LITERAL)
+    return text.replace("  - 特此通知。\n", body + "  - 特此通知。\n")
+
+
+@pytest.fixture
+def literal_build(tmp_path):
+    spec = tmp_path / "literal.yaml"
+    spec.write_text(_literal_spec(), encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(spec), "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    return tmp_path / "literal.docx", tmp_path / "literal.md"
+
+
+def test_markup_in_values_comes_out_literally(literal_build):
+    docx, md = literal_build
+    document = Document(str(docx))  # the package and its XML are valid
+    text = "\n".join(p.text for p in document.paragraphs)
+    blocks = docx_blocks(docx)
+    assert blocks == markdown_blocks(md.read_text(encoding="utf-8"))
+    for value in LITERAL:
+        assert f"{value} 原样输出" in blocks, value
+        assert value in text, value
+    assert "49" not in text and any(LITERAL[0] in b for b in blocks[:4])  # the title kept it too
+
+
+@pytest.mark.render
+def test_markup_document_opens_in_libreoffice(literal_build, tmp_path):
+    docx, _ = literal_build
+    from wenshu.render.pdf import LibreOffice
+
+    with LibreOffice() as office:
+        pdfs = office.convert([docx], tmp_path / "pdf")
+    text = subprocess.run(["pdftotext", str(pdfs[docx]), "-"], capture_output=True, text=True).stdout
+    assert "原样输出" in text and "<w:p>" in text and "{{ 7*7 }}" in text
+
+
+# -- the template sandbox ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+        "{{ cycler.__init__.__globals__.os.popen('id').read() }}",
+        "{{ lipsum.__globals__['os'] }}",
+        "{{ self.__init__.__globals__ }}",
+        "{% set ns = namespace() %}{{ ns.__class__ }}",
+        "{{ [].append(1) }}",
+        "{% include '/etc/passwd' %}",
+        "{% include '../../../../etc/passwd' %}",
+        "{% import '../pyproject.toml' as p %}",
+        "{{ config.items() }}",
+    ],
+)
+def test_templates_cannot_escape_the_sandbox(source):
+    with pytest.raises((SecurityError, TemplateNotFound, UndefinedError)):
+        environment().from_string(source).render()
