@@ -1,0 +1,445 @@
+"""``wenshu batch``: every letter equals its record, names are safe, bad rows are reported by
+number while the rest are written, the merged file has one letter per page group, and the
+fast Word writer makes the same documents as ``build_docx``.
+
+Letters are read back with python-docx and lxml (tests/conftest.py), not wenshu's code.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from docx import Document
+from lxml import etree
+from ruamel.yaml import YAML
+
+from tests.conftest import NS, REPO, DocxFile, paragraph_text, style_id, w
+from wenshu.batch import (
+    MAX_NAME_BYTES,
+    MAX_NAME_CHARS,
+    load_batch,
+    looks_like_batch,
+    run_batch,
+    safe_stem,
+    unique_stems,
+)
+from wenshu.cli import main
+from wenshu.errors import WenshuError
+from wenshu.extract import docx_blocks, markdown_blocks
+from wenshu.pipeline import render
+from wenshu.render import package
+from wenshu.render.docx import build_docx
+
+LETTERS = REPO / "examples" / "letters"
+SPEC = LETTERS / "recommendations.yaml"
+CSV = LETTERS / "recommendations.csv"
+WINDOWS_RESERVED = {
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    *(f"COM{i}" for i in range(1, 10)),
+    *(f"LPT{i}" for i in range(1, 10)),
+}
+
+
+def read_yaml(path: Path) -> dict:
+    with open(path, encoding="utf-8") as fh:
+        return YAML(typ="safe", pure=True).load(fh)
+
+
+def csv_rows(path: Path = CSV) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def letter_paragraphs(path: Path) -> list[tuple[str | None, str]]:
+    """(style, text) of each body paragraph with text, read with zipfile and lxml."""
+    body = DocxFile(path).all_body_paragraphs()
+    return [(style_id(p), paragraph_text(p)) for p in body if paragraph_text(p).strip()]
+
+
+def first_page_header_text(path: Path) -> str:
+    header = DocxFile(path).header("first")
+    return "".join(paragraph_text(p) for p in header.iter(w("p")))
+
+
+def run_cli(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+@pytest.fixture(scope="module")
+def example_batch(tmp_path_factory) -> tuple[Path, list[str]]:
+    """The example batch written once, serially, with the merged file."""
+    out = tmp_path_factory.mktemp("letters")
+    result = run_batch(load_batch(SPEC), out, jobs=1, merge=True)
+    assert not result.failed, [str(p) for p in result.problems()]
+    return out, result.names
+
+
+# -- content ----------------------------------------------------------------------------------
+def test_every_letter_equals_its_record(example_batch):
+    out, names = example_batch
+    spec = read_yaml(SPEC)
+    rows = csv_rows()
+    assert len(rows) >= 10 and len(names) == len(rows)
+    for row, name in zip(rows, names, strict=True):
+        assert name == row["推荐对象"]
+        docx = out / f"{name}.docx"
+        paragraphs = letter_paragraphs(docx)
+        styles = {s: t for s, t in paragraphs}
+        body = "\n".join(t for s, t in paragraphs if s == "WsBody")
+        title = styles["WsTitle"].replace("\n", "")
+        assert styles["WsDocNumber"] == row["发文字号"]
+        assert title == f"{spec['issuer']}关于推荐{row['推荐对象']}申报{row['申报类别']}的函"
+        assert styles["WsRecipients"] == "国家知识产权局："
+        assert f"《{spec['basis']['title']}》（{spec['basis']['doc_number']}）" in body
+        assert f"我局对{row['推荐对象']}报送的申报材料进行了审核。{row['审核情况'] or spec['review']}" in body
+        assert (
+            f"同意推荐{row['推荐对象']}申报{row['申报类别']}（推荐排序第{row['推荐排序']}位）。特此推荐。"
+            in body
+        )
+        assert styles["WsSignature"] == spec["issuer"]
+        assert styles["WsDate"] == "2023年9月8日"
+        assert (
+            styles["WsContact"]
+            == f"（联系人：{spec['contact']['name']}；联系电话：{spec['contact']['phone']}）"
+        )
+        assert first_page_header_text(docx) == spec["issuer"]
+        # The .md carries the same text, block for block.
+        assert docx_blocks(docx) == markdown_blocks((out / f"{name}.md").read_text(encoding="utf-8"))
+
+
+def test_letter_layout_is_the_letter_frame(example_batch):
+    """信函格式: the mark in the first-page header, 发文字号 flush right, no number on page 1."""
+    out, names = example_batch
+    docx = DocxFile(out / f"{names[0]}.docx")
+    assert docx.sections()[0].find(w("titlePg")) is not None
+    number = next(p for p in docx.body_paragraphs() if style_id(p) == "WsDocNumber")
+    assert number.find("w:pPr/w:jc", NS).get(w("val")) == "right"
+    first_footer = "".join(paragraph_text(p) for p in docx.footer("first").iter(w("p")))
+    assert "—" not in first_footer
+    assert zipfile.ZipFile(docx.path).testzip() is None
+
+
+def test_xlsx_twin_gives_the_same_letters(example_batch, tmp_path):
+    out, names = example_batch
+    result = run_batch(load_batch(SPEC, LETTERS / "recommendations.xlsx"), tmp_path, jobs=1)
+    assert result.names == names and not result.failed
+    for name in names:
+        assert (tmp_path / f"{name}.md").read_bytes() == (out / f"{name}.md").read_bytes()
+        assert (tmp_path / f"{name}.docx").read_bytes() == (out / f"{name}.docx").read_bytes()
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gb18030"])
+def test_csv_with_bom_or_gb18030_reads_the_same(example_batch, tmp_path, encoding):
+    out, names = example_batch
+    shutil.copy(SPEC, tmp_path / SPEC.name)
+    (tmp_path / CSV.name).write_bytes(CSV.read_text(encoding="utf-8").encode(encoding))
+    result = run_batch(load_batch(tmp_path / SPEC.name), tmp_path / "out", jobs=1)
+    assert result.names == names and not result.failed
+    assert (tmp_path / "out" / f"{names[0]}.md").read_bytes() == (out / f"{names[0]}.md").read_bytes()
+
+
+def test_records_in_the_spec_and_differing_marks(tmp_path):
+    """applications.yaml: records: in the YAML, one 申报函 per county, each with its own mark."""
+    spec = read_yaml(LETTERS / "applications.yaml")
+    result = run_batch(load_batch(LETTERS / "applications.yaml"), tmp_path, jobs=1, merge=True)
+    assert not result.failed
+    assert result.names == [r["issuer"] for r in spec["records"]]
+    for record in spec["records"]:
+        docx = tmp_path / f"{record['issuer']}.docx"
+        assert first_page_header_text(docx) == record["issuer"]
+        styles = dict(letter_paragraphs(docx))
+        assert styles["WsDocNumber"] == record["doc_number"]
+        assert styles["WsSignature"] == record["issuer"]
+        assert record["contact"]["name"] in styles["WsContact"]
+    assert "2023年8月21日" in dict(letter_paragraphs(tmp_path / "示例海区人民政府.docx"))["WsDate"]
+    # Merged: every letter's first page shows its own county's mark.
+    merged = tmp_path / "applications-合并.docx"
+    headers = _first_page_headers(merged)
+    assert headers == [r["issuer"] for r in spec["records"]]
+
+
+def test_single_application_letter_builds(tmp_path):
+    result = run_cli("build", str(LETTERS / "application.yaml"), "-o", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    styles = dict(letter_paragraphs(tmp_path / "application.docx"))
+    assert styles["WsRecipients"] == "示例省知识产权局："
+    assert styles["WsDocNumber"] == "示政函〔2023〕45号"
+
+
+def test_recommendation_list_in_one_letter(tmp_path):
+    spec = tmp_path / "list.yaml"
+    spec.write_text(
+        SPEC.read_text(encoding="utf-8").replace("data: recommendations.csv\n", "")
+        + "doc_number: 示知函〔2023〕120号\nprogramme: 国家知识产权强县建设试点县\napplicants:\n"
+        "  - {name: 示例林县, rank: 1}\n  - {name: 示例川县, rank: 2}\n",
+        encoding="utf-8",
+    )
+    result = run_cli("build", str(spec), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    cells = [paragraph_text(tc) for tc in DocxFile(tmp_path / "out" / "list.docx").body.iter(w("tc"))]
+    assert cells[:6] == ["推荐排序", "推荐对象", "申报类别", "1", "示例林县", "国家知识产权强县建设试点县"]
+
+
+# -- problems ---------------------------------------------------------------------------------
+def _batch_folder(tmp_path: Path, rows: list[list[str]], header: list[str] | None = None) -> Path:
+    shutil.copy(SPEC, tmp_path / SPEC.name)
+    with open(tmp_path / CSV.name, "w", encoding="utf-8", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(header or ["推荐对象", "申报类别", "推荐排序", "发文字号", "审核情况"])
+        out.writerows(rows)
+    return tmp_path / SPEC.name
+
+
+def test_bad_row_is_reported_by_number_and_the_rest_are_written(tmp_path):
+    rows = [r for r in csv.reader(CSV.open(encoding="utf-8"))][1:]
+    rows[1][2] = "第二"  # CSV line 3: rank is not a number
+    rows[3][1] = "国家知识产权强县建设示范市"  # line 5: no such programme
+    rows[5][3] = "示知函[2023]106号"  # line 7: wrong brackets
+    spec = _batch_folder(tmp_path, rows)
+    out = tmp_path / "out"
+    result = run_cli("batch", str(spec), "-o", str(out), "-j", "1")
+    assert result.exit_code == 1
+    errors = result.stderr
+    assert re.search(r"recommendations\.csv:3 rank：.*整数", errors), errors
+    assert re.search(r"recommendations\.csv:5 programme：.*是否想写“国家知识产权强县建设示范县”", errors), (
+        errors
+    )
+    assert re.search(r"recommendations\.csv:7 doc_number：.*〔2023〕", errors), errors
+    bad = {rows[1][0], rows[3][0], rows[5][0]}
+    for row in rows:
+        assert (out / f"{row[0]}.docx").exists() == (row[0] not in bad), row[0]
+        assert (out / f"{row[0]}.md").exists() == (row[0] not in bad), row[0]
+    assert "有错误　3 份" in result.stdout and "已生成　9 份" in result.stdout
+    assert "Traceback" not in result.output
+
+
+def test_problems_in_the_spec_itself_point_at_the_yaml_once(tmp_path):
+    spec = _batch_folder(tmp_path, [r for r in csv.reader(CSV.open(encoding="utf-8"))][1:])
+    spec.write_text(spec.read_text(encoding="utf-8").replace("date: 2023-09-08", "date: 2023-09-30"), "utf-8")
+    result = run_cli("batch", str(spec), "-o", str(tmp_path / "out"), "-j", "1")
+    assert result.exit_code == 1
+    lines = [line for line in result.stderr.splitlines() if "晚于通知规定的报送截止日期" in line]
+    assert len(lines) == 1 and re.search(r"recommendations\.yaml:\d+:\d+ date：", lines[0]), result.stderr
+
+
+def test_unknown_column_is_an_error_with_a_suggestion(tmp_path):
+    row = ["示例东市", "国家知识产权强市建设示范城市", "1", "示知函〔2023〕1号", ""]
+    spec = _batch_folder(tmp_path, [row], ["推荐对象", "申报类别", "推荐排序", "发文字号", "审核情况x"])
+    result = run_cli("batch", str(spec), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert "第5列“审核情况x”不是推荐函的字段，是否想写“审核情况”？" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_cross_record_checks_name_the_rows(tmp_path):
+    rows = [r for r in csv.reader(CSV.open(encoding="utf-8"))][1:]
+    rows[1][2] = "1"  # line 3 repeats line 2's rank 1 for 示范城市
+    rows.append(
+        ["示例新市", "国家知识产权强市建设示范城市", "3", "示知函〔2023〕113号", ""]
+    )  # a third: quota is 2
+    spec = _batch_folder(tmp_path, rows)
+    result = run_cli("batch", str(spec), "-o", str(tmp_path / "out"), "-j", "1")
+    assert result.exit_code == 1
+    assert re.search(r"recommendations\.csv:3 rank：与第2行重复", result.stderr), result.stderr
+    assert re.search(r"recommendations\.csv:14 programme：.*超出推荐名额 2 个", result.stderr), result.stderr
+
+
+def test_yaml_records_point_at_their_lines(tmp_path):
+    text = (LETTERS / "applications.yaml").read_text(encoding="utf-8")
+    text = text.replace("示川政函〔2023〕7号", "示川政函（2023）7号")
+    (tmp_path / "a.yaml").write_text(text, encoding="utf-8")
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if "示川政函" in t)
+    result = run_cli("batch", str(tmp_path / "a.yaml"), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert re.search(rf"a\.yaml:{line}:\d+ records\[2\]\.doc_number：.*〔〕", result.stderr), result.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
+        f"{n}.{e}" for n in ("示例林县人民政府", "示例海区人民政府") for e in ("docx", "md")
+    )
+
+
+# -- names ------------------------------------------------------------------------------------
+HOSTILE = ["../../x", "CON", "a/b", "nul.txt", "a\\b", ". .", "x" * 300, "示例" * 200, "con", "  ..evil..  "]
+
+
+def test_safe_stems():
+    stems = unique_stems([*HOSTILE, "", "CON"], lambda i: f"推荐函{i + 1}")
+    assert len({s.casefold() for s in stems}) == len(stems)
+    for stem in stems:
+        assert stem and "/" not in stem and "\\" not in stem and ".." not in stem
+        assert not stem.startswith(".") and not stem.endswith((".", " "))
+        assert stem.split(".")[0].upper() not in WINDOWS_RESERVED
+        assert len(stem) <= MAX_NAME_CHARS and len(stem.encode("utf-8")) <= MAX_NAME_BYTES
+    assert stems[10] == "推荐函11"  # the empty name falls back
+    assert safe_stem("示例市") == "示例市"
+
+
+def test_hostile_names_make_safe_files_inside_the_folder(tmp_path):
+    names = ["../../x", "CON", "a/b", "x" * 300, "示例市", "示例市"]
+    rows = [
+        [n, "国家知识产权强县建设试点县", str(i), f"示知函〔2023〕{i}号", ""] for i, n in enumerate(names, 1)
+    ]
+    (tmp_path / "in").mkdir()
+    spec = _batch_folder(tmp_path / "in", rows)
+    quota = spec.read_text(encoding="utf-8").replace(
+        "国家知识产权强县建设试点县: 4", "国家知识产权强县建设试点县: 9"
+    )
+    spec.write_text(quota, encoding="utf-8")
+    out = tmp_path / "deep" / "out"
+    result = run_cli("batch", str(spec), "-o", str(out), "-j", "1")
+    assert result.exit_code == 0, result.output
+    written = sorted(out.iterdir())
+    assert all(p.parent == out and p.is_file() for p in written)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["deep", "in"]  # nothing written beside
+    stems = sorted({p.stem for p in written})
+    assert len(stems) == len(names)
+    assert "_CON" in stems and "示例市" in stems and "示例市-2" in stems
+    for stem in stems:
+        assert "/" not in stem and ".." not in stem and len(stem) <= MAX_NAME_CHARS
+    # The letter still says what the record says, whatever its file is called.
+    styles = dict(letter_paragraphs(out / "_CON.docx"))
+    assert "推荐CON申报" in styles["WsTitle"].replace("\n", "")
+
+
+def test_empty_name_pattern_falls_back(tmp_path):
+    result = run_batch(load_batch(SPEC), tmp_path, jobs=1, name="{note}")
+    assert result.names[:2] == ["推荐函1", "推荐函2"]
+
+
+def test_name_pattern_with_fields_and_unknown_field(tmp_path):
+    result = run_batch(load_batch(SPEC), tmp_path, jobs=1, name="{rank}-{applicant}（{申报类别}）")
+    assert result.names[0] == "1-示例东市（国家知识产权强市建设示范城市）"
+    with pytest.raises(WenshuError, match="是否想写“{applicant}”"):
+        run_batch(load_batch(SPEC), tmp_path, jobs=1, name="{aplicant}")
+
+
+# -- merge ------------------------------------------------------------------------------------
+def _first_page_headers(merged: Path) -> list[str]:
+    """The text of each section's first-page header, for the sections that start a letter."""
+    with zipfile.ZipFile(merged) as zf:
+        rels = {
+            r.get("Id"): "word/" + r.get("Target")
+            for r in etree.fromstring(zf.read("word/_rels/document.xml.rels"))
+        }
+        body = etree.fromstring(zf.read("word/document.xml")).find(w("body"))
+        out = []
+        for sect in body.iter(w("sectPr")):
+            ref = sect.find("w:headerReference[@w:type='first']", NS)
+            header = etree.fromstring(zf.read(rels[ref.get(f"{{{NS['r']}}}id")]))
+            out.append("".join(paragraph_text(p) for p in header.iter(w("p"))))
+    return out
+
+
+def test_merged_document_has_one_letter_per_page_group(example_batch):
+    out, names = example_batch
+    merged = out / "recommendations-合并.docx"
+    with zipfile.ZipFile(merged) as zf:
+        assert zf.testzip() is None
+        body = etree.fromstring(zf.read("word/document.xml")).find(w("body"))
+    sections = list(body.iter(w("sectPr")))
+    assert len(sections) == len(names)
+    for sect in sections:
+        assert sect.find(w("pgNumType")).get(w("start")) == "1"  # page numbers restart per letter
+        assert sect.find(w("titlePg")) is not None  # each letter's first page: mark, no number
+        assert sect.find(w("type")) is None or sect.find(w("type")).get(w("val")) == "nextPage"
+    # Split the body at the section breaks: each group is exactly one letter, in order.
+    groups: list[list[str]] = [[]]
+    for p in body.iter(w("p")):
+        text = re.sub(r"\s+", " ", paragraph_text(p)).strip()
+        if text:
+            groups[-1].append(text)
+        if p.find("w:pPr/w:sectPr", NS) is not None:
+            groups.append([])
+    groups = [g for g in groups if g]
+    assert len(groups) == len(names)
+    for group, name in zip(groups, names, strict=True):
+        assert group == docx_blocks(out / f"{name}.docx")[1:]  # [0] is the mark, in the header
+    assert Document(str(merged)).sections[0].different_first_page_header_footer  # Word can open it
+
+
+# -- the fast writer --------------------------------------------------------------------------
+def _parts(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return {n: zf.read(n) for n in zf.namelist()}
+
+
+def _canonical(name: str, data: bytes) -> bytes:
+    return etree.tostring(etree.fromstring(data), method="c14n") if name.endswith((".xml", ".rels")) else data
+
+
+def _example_markdown(tmp_path: Path) -> list[str]:
+    """The Markdown of every example (each letter of the batch examples), skipping any that
+    does not currently validate: that is the example's problem, not the writers'."""
+    texts = []
+    for spec in sorted((REPO / "examples").rglob("*.yaml")):
+        try:
+            if looks_like_batch(spec):
+                out = tmp_path / spec.stem
+                run_batch(load_batch(spec), out, jobs=1, formats=("md",))
+                texts += [p.read_text(encoding="utf-8") for p in sorted(out.glob("*.md"))]
+            else:
+                texts.append(render(spec, ("md",)).markdown)
+        except WenshuError:
+            continue
+    return texts
+
+
+def test_fast_writer_makes_the_same_documents_as_build_docx(tmp_path):
+    """Every example (tables, landscape pages, 版记, attachments) through both writers."""
+    assert package.FAST_PARAGRAPHS, "docx.py's paragraph code changed: update _StringParagraphs"
+    factory = package.DocxFactory()
+    examples = _example_markdown(tmp_path)
+    assert len(examples) >= 20
+    for markdown in examples:
+        slow, fast = _parts(build_docx(markdown)), _parts(factory.build(markdown))
+        assert list(slow) == list(fast), markdown[:200]
+        for name in slow:
+            assert _canonical(name, slow[name]) == _canonical(name, fast[name]), f"{markdown[:200]} {name}"
+    assert factory.fallbacks == 0
+
+
+def test_fast_writer_falls_back_for_what_it_cannot_copy():
+    """A value docxtpl would rewrite ({_{) goes through build_docx and comes out the same."""
+    markdown = (
+        '<!-- wenshu:frame {"name": "letter"} -->\n\n<!-- wenshu:mark -->\n示例局\n\n'
+        "<!-- wenshu:doc-number -->\n示函〔2023〕1号\n\n# 标题\n\n正文 {\\_{ 不是模板 }\\_}。\n"
+    )
+    factory = package.DocxFactory()
+    fast = factory.build(markdown)
+    assert factory.fallbacks == 1
+    assert _parts(fast)["word/document.xml"] == _parts(build_docx(markdown))["word/document.xml"]
+
+
+def test_parallel_run_writes_the_same_files(tmp_path):
+    rows = [
+        [f"示例县{i:03d}", "国家知识产权强县建设试点县", str(i), f"示知函〔2023〕{i}号", ""]
+        for i in range(1, 61)
+    ]
+    spec = _batch_folder(tmp_path, rows)
+    kept = [
+        line
+        for line in spec.read_text(encoding="utf-8").splitlines()
+        if not line.startswith(("quota:", "  国家"))
+    ]
+    spec.write_text("\n".join(kept) + "\n", encoding="utf-8")  # 60 letters: no quota
+    serial = run_batch(load_batch(spec), tmp_path / "serial", jobs=1)
+    parallel = run_batch(load_batch(spec), tmp_path / "parallel", jobs=2)
+    assert not serial.failed and not parallel.failed and len(parallel.written) == 120
+    for path in (tmp_path / "serial").iterdir():
+        assert (tmp_path / "parallel" / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+def test_no_progress_bar_when_not_a_terminal(tmp_path):
+    result = run_cli("batch", str(SPEC), "-o", str(tmp_path), "-j", "1")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    assert "记录　　12 条" in result.stdout
