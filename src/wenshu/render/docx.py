@@ -105,11 +105,39 @@ def _inline(token: Token) -> _Inline:
     return out
 
 
-def _rfonts(east_asia: str) -> str:
+def _rfonts(east_asia: str, declare: bool = True) -> str:
+    ns = f"{_W} " if declare else ""
     return (
-        f'<w:rFonts {_W} w:ascii="{L.FONT_LATIN}" w:hAnsi="{L.FONT_LATIN}" '
+        f'<w:rFonts {ns}w:ascii="{L.FONT_LATIN}" w:hAnsi="{L.FONT_LATIN}" '
         f'w:eastAsia="{east_asia}" w:cs="{L.FONT_LATIN}"/>'
     )
+
+
+_RUN_BREAKS = re.compile(r"([\t\r\n])")
+
+
+def _run_xml(text: str, rpr: str = "") -> str:
+    """A run: tabs and line ends as elements of their own, ``xml:space="preserve"`` on
+    text with white space at either end (as python-docx's ``add_run`` writes it)."""
+    out = []
+    for piece in _RUN_BREAKS.split(text):
+        if piece == "\t":
+            out.append("<w:tab/>")
+        elif piece in ("\r", "\n"):
+            out.append("<w:br/>")
+        elif piece:
+            space = ' xml:space="preserve"' if len(piece.strip()) < len(piece) else ""
+            out.append(f"<w:t{space}>{escape(piece)}</w:t>")
+    return f"<w:r>{rpr}{''.join(out)}</w:r>"
+
+
+class _Paragraph:
+    """What the writer keeps of a paragraph: its element, as python-docx names it (``_p``)."""
+
+    __slots__ = ("_p",)
+
+    def __init__(self, p: Any):
+        self._p = p
 
 
 class _BodyWriter:
@@ -132,24 +160,30 @@ class _BodyWriter:
 
     # -- paragraphs -------------------------------------------------------------------
     def paragraph(self, style: str, inline: _Inline | None = None, text: str | None = None) -> Any:
-        p = self.doc.add_paragraph()
-        p._p.style = style
+        """Append a paragraph of ``style`` holding ``inline`` (or plain ``text``).
+
+        Built from one XML string: adding runs element by element through python-docx is
+        most of the time a one-page letter costs.
+        """
         if inline is None:
             inline = _Inline([(text, False)] if text else [])
+        runs = []
         for chunk, strong in inline.runs:
             if chunk == "\n":
-                p.add_run().add_break()
+                runs.append("<w:r><w:br/></w:r>")
                 continue
-            run = p.add_run(chunk)
-            if strong:
-                font = next((f for pat, f in _RUNIN_FONTS if pat.match(chunk)), None)
-                if font:
-                    run._r.get_or_add_rPr().insert(0, parse_xml(_rfonts(font)))
+            font = next((f for pat, f in _RUNIN_FONTS if pat.match(chunk)), None) if strong else None
+            runs.append(_run_xml(chunk, f"<w:rPr>{_rfonts(font, declare=False)}</w:rPr>" if font else ""))
+        extra = ""
         if self.next_label_starts_section:
             # The section break already starts a new page; a page break would add a blank one.
-            p._p.get_or_add_pPr().get_or_add_pageBreakBefore().set(qn("w:val"), "0")
+            extra = '<w:pageBreakBefore w:val="0"/>'
             self.next_label_starts_section = False
-        return p
+        p = parse_xml(
+            f'<w:p {_W}><w:pPr><w:pStyle w:val="{escape(style)}"/>{extra}</w:pPr>{"".join(runs)}</w:p>'
+        )
+        self.body.append(p)
+        return _Paragraph(p)
 
     def blank(self, count: int = 1) -> None:
         for _ in range(count):

@@ -109,38 +109,48 @@ def role(role_name: str, **options: Any) -> str:
 def split_title(title: str, width: int = TITLE_CHARS_PER_LINE) -> list[str]:
     """Break a long title into balanced lines at meaningful points (§7.3.1).
 
-    Widths count half-width digits as half a character; a break that does not fall
-    after a word ending or before a word start costs as much as six characters of
-    imbalance.
+    Widths count half-width digits as half a character. Among the splits into the fewest
+    lines that fit, choose the one whose lines are closest to equal (squared deviation),
+    where a break that falls neither after a word ending nor before a word start costs
+    as much as six characters of imbalance. A dynamic programme over break positions
+    keeps this polynomial however long the title.
     """
-    if _width(title) <= width:
+    total = _width(title)
+    if total <= width:
         return [title]
-    lines = -(-int(_width(title)) // width)
-    best: list[str] = [title]
-    best_score = float("inf")
-
-    def candidates(text: str, k: int) -> list[list[str]]:
-        if k == 1:
-            return [[text]] if _width(text) <= width else []
-        out = []
-        for i in range(1, len(text)):
-            head = text[:i]
-            if _width(head) > width:
-                break
-            if _breaks_word(text, i) or _width(text[i:]) > (k - 1) * width:
-                continue  # (a rest too wide for k - 1 lines has no split: skip the search)
-            out += [[head] + rest for rest in candidates(text[i:], k - 1)]
-        return out
-
-    for split in candidates(title, lines) or candidates(title, lines + 1):
-        widths = [_width(s) for s in split]
-        score = max(widths) - min(widths)
-        for head, tail in zip(split, split[1:], strict=False):
-            if not (head.endswith(_GOOD_ENDS) or tail.startswith(_GOOD_STARTS)):
-                score += _BAD_BREAK_PENALTY
-        if score < best_score:
-            best, best_score = split, score
-    return best
+    n = len(title)
+    prefix = [0.0]
+    for ch in title:
+        prefix.append(prefix[-1] + (0 if ch == "\\" else 0.5 if ch.isascii() else 1))
+    points = [0] + [i for i in range(1, n) if not _breaks_word(title, i)] + [n]
+    penalty = {
+        i: 0
+        if title[:i].endswith(_GOOD_ENDS) or title[i:].startswith(_GOOD_STARTS)
+        else _BAD_BREAK_PENALTY**2
+        for i in points[1:-1]
+    }
+    for lines in range(-(-int(total) // width), n + 1):
+        target = total / lines
+        # best[j][p]: cheapest cost of title[:points[p]] in j lines, with the back-pointer.
+        best: list[dict[int, tuple[float, int]]] = [{0: (0.0, -1)}] + [{} for _ in range(lines)]
+        for j in range(1, lines + 1):
+            for p, end in enumerate(points):
+                for q, (cost, _) in best[j - 1].items():
+                    line = prefix[end] - prefix[points[q]]
+                    if q >= p or line > width:
+                        continue
+                    here = cost + (line - target) ** 2 + (penalty.get(end, 0) if j < lines else 0)
+                    if p not in best[j] or here < best[j][p][0]:
+                        best[j][p] = (here, q)
+        last = len(points) - 1
+        if last in best[lines]:
+            cuts, p = [], last
+            for j in range(lines, 0, -1):
+                cuts.append(points[p])
+                p = best[j][p][1]
+            bounds = [0] + cuts[::-1]
+            return [title[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+    return [title]
 
 
 def _width(text: str) -> float:

@@ -25,8 +25,6 @@ as ``build_docx``; tests compare the two. Anything the fast path cannot reproduc
 from __future__ import annotations
 
 import copy
-import hashlib
-import inspect
 import io
 import re
 import struct
@@ -46,12 +44,9 @@ from lxml import etree
 from markdown_it.token import Token
 
 from .docx import (
-    _RUNIN_FONTS,
     _BodyWriter,
     _frame_env,
     _frame_name,
-    _Inline,
-    _rfonts,
     build_docx,
     frame_path,
     marked_texts,
@@ -151,88 +146,6 @@ class _BareSubdoc:
     def xml(self) -> str:
         """The body's children as XML text, as a Subdoc gives them to ``{{p body }}``."""
         return _BODY_TAGS.sub("", etree.tostring(self.body, encoding="unicode"))
-
-
-_RUN_BREAKS = re.compile(r"([\t\r\n])")
-# What _StringParagraphs reproduces: when docx.py's own paragraph code changes, the fast
-# writer steps aside (and tests/test_batch.py says so) rather than drift from it.
-_BASE_SOURCES = {"paragraph": "a351355a8defa303", "blank": "9b2f6d923d7becf0"}
-
-
-def _run_xml(text: str, rpr: str = "") -> str:
-    """A run as python-docx's ``add_run(text)`` writes it: tabs and line ends as elements of
-    their own, ``xml:space="preserve"`` on text with white space at either end."""
-    out = []
-    for piece in _RUN_BREAKS.split(text):
-        if piece == "\t":
-            out.append("<w:tab/>")
-        elif piece in ("\r", "\n"):
-            out.append("<w:br/>")
-        elif piece:
-            space = ' xml:space="preserve"' if len(piece.strip()) < len(piece) else ""
-            out.append(f"<w:t{space}>{escape(piece)}</w:t>")
-    return f"<w:r>{rpr}{''.join(out)}</w:r>"
-
-
-class _Paragraph:
-    """What the writer keeps of a paragraph: its element (``p._p``, as python-docx has it)."""
-
-    __slots__ = ("_p",)
-
-    def __init__(self, p: Any):
-        self._p = p
-
-
-class _StringParagraphs(_BodyWriter):
-    """The body writer with each paragraph made from one XML string.
-
-    python-docx adds runs and properties element by element, keeping schema order as it
-    goes; for a one-page letter that is most of the time spent. The XML is the same as
-    :meth:`_BodyWriter.paragraph` writes — everything else is the base writer's own.
-    """
-
-    _BLANK = f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="WsBody"/></w:pPr></w:p>'
-
-    def paragraph(self, style: str, inline: _Inline | None = None, text: str | None = None) -> Any:
-        if inline is None:
-            inline = _Inline([(text, False)] if text else [])
-        runs = []
-        for chunk, strong in inline.runs:
-            if chunk == "\n":
-                runs.append("<w:r><w:br/></w:r>")
-                continue
-            rpr = ""
-            if strong:
-                font = next((f for pat, f in _RUNIN_FONTS if pat.match(chunk)), None)
-                if font:
-                    rpr = f"<w:rPr>{_rfonts(font).replace(nsdecls('w') + ' ', '')}</w:rPr>"
-            runs.append(_run_xml(chunk, rpr))
-        extra = ""
-        if self.next_label_starts_section:
-            extra = '<w:pageBreakBefore w:val="0"/>'
-            self.next_label_starts_section = False
-        ppr = f'<w:pPr><w:pStyle w:val="{escape(style)}"/>{extra}</w:pPr>'
-        p = parse_xml(f"<w:p {nsdecls('w')}>{ppr}{''.join(runs)}</w:p>")
-        self.body.append(p)
-        return _Paragraph(p)
-
-    def blank(self, count: int = 1) -> None:
-        for _ in range(count):
-            self.body.append(parse_xml(self._BLANK))
-
-
-def _same_base() -> bool:
-    """Is docx.py's paragraph code still the code :class:`_StringParagraphs` mirrors?"""
-    try:
-        return all(
-            hashlib.sha256(inspect.getsource(getattr(_BodyWriter, name)).encode()).hexdigest()[:16] == digest
-            for name, digest in _BASE_SOURCES.items()
-        )
-    except (OSError, TypeError):  # no source to compare (a zipped install): play safe
-        return False
-
-
-FAST_PARAGRAPHS = _same_base()
 
 
 # -- the frame --------------------------------------------------------------------------------
@@ -460,7 +373,7 @@ class DocxFactory:
         if file_key not in self._sect_prs:
             self._sect_prs[file_key] = DocxTemplate(path).get_docx().element.body.sectPr
         subdoc = _BareSubdoc()
-        writer = (_StringParagraphs if FAST_PARAGRAPHS else _BodyWriter)(subdoc, self._sect_prs[file_key])
+        writer = _BodyWriter(subdoc, self._sect_prs[file_key])
         try:
             writer.write(tokens)
             writer.close_landscape_before_record()
