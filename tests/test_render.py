@@ -84,11 +84,6 @@ def test_the_grid_was_really_measured(rendered):
 def test_record_sits_on_the_foot_of_the_last_page(examples, rendered, spec):  # noqa: F811
     for out in examples.outputs(spec):
         misplaced = [d for d in rendered[out.name].deviations if d.code == "render-record-place"]
-        if misplaced and "landscape" in out.md.read_text(encoding="utf-8"):
-            pytest.xfail(
-                "LibreOffice 7.4 puts a floating table that follows a section break at the top of "
-                "the page: a 版记 after a landscape attachment prints at the top of its own page"
-            )
         assert not misplaced, str(misplaced[0])
 
 

@@ -2189,6 +2189,7 @@ def _measure_record(doc: _Document, pages: list[Any], g: _Geometry, pitch: float
         return
     needle = _compact(records[-1].text)[:6]
     last = pages[-1]
+    bottom = (L.PAGE_WIDTH_MM - L.LANDSCAPE_BOTTOM_MARGIN_MM) * _PT_PER_MM if last.landscape else g.bottom
     rows = [r for r in last.rows if needle and needle in _compact(r.text)]
     where = Location(f"第 {last.number} 页", None, needle)
     if not rows:
@@ -2201,8 +2202,8 @@ def _measure_record(doc: _Document, pages: list[Any], g: _Geometry, pitch: float
             "不在最后一页",
             where,
         )
-    elif not (g.bottom - pitch <= rows[-1].y1 <= g.bottom + 3):
-        gap = (g.bottom - rows[-1].y1) / _PT_PER_MM
+    elif not (bottom - pitch <= rows[-1].y1 <= bottom + 3):
+        gap = (bottom - rows[-1].y1) / _PT_PER_MM
         out.add(
             "render-record-place",
             "7.4.1",

@@ -42,7 +42,6 @@ def names() -> list[str]:
     return sorted(_RULES)
 
 
-
 @rule("title_lines")
 def title_lines(fields: list[str], spec: Spec, document: dict[str, Any]) -> list[Problem]:
     """``title_lines`` (of the document and of each attachment) must join to the title."""

@@ -169,7 +169,6 @@ def placeholders(spec: Spec) -> list[Problem]:
     return found
 
 
-
 def _did_you_mean(word: str, choices) -> str:
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"，是否想写“{close[0]}”？" if close else ""

@@ -345,17 +345,11 @@ class _BodyWriter:
             size.set(qn("w:h"), str(L.mm_to_twips(L.PAGE_WIDTH_MM)))
             size.set(qn("w:orient"), "landscape")
             mar = sect_pr.find(qn("w:pgMar"))
-            mar.set(qn("w:top"), str(L.mm_to_twips(L.LEFT_MARGIN_MM)))
-            mar.set(qn("w:bottom"), str(L.mm_to_twips(L.RIGHT_MARGIN_MM)))
-            mar.set(qn("w:left"), str(L.mm_to_twips(L.TOP_MARGIN_MM)))
-            mar.set(qn("w:right"), str(L.mm_to_twips(L.BOTTOM_MARGIN_MM)))
+            mar.set(qn("w:top"), str(L.mm_to_twips(L.LANDSCAPE_TOP_MARGIN_MM)))
+            mar.set(qn("w:bottom"), str(L.mm_to_twips(L.LANDSCAPE_BOTTOM_MARGIN_MM)))
+            mar.set(qn("w:left"), str(L.mm_to_twips(L.LANDSCAPE_LEFT_MARGIN_MM)))
+            mar.set(qn("w:right"), str(L.mm_to_twips(L.LANDSCAPE_RIGHT_MARGIN_MM)))
         return sect_pr
-
-    def close_landscape_before_record(self) -> None:
-        """The 版记 belongs on a portrait last page (§7.4): end a closing landscape section."""
-        if self.landscape and self.fields.get("printer"):
-            self.end_section()
-            self.landscape = False
 
     def finish(self, final_sect_pr: Any) -> None:
         """Give the document's last section the orientation and first-page rule it needs."""
@@ -542,7 +536,6 @@ def build_docx(markdown: str) -> bytes:
     frame_sect_pr = tpl.get_docx().element.body.sectPr
     writer = _BodyWriter(subdoc, frame_sect_pr)
     writer.write(tokens)
-    writer.close_landscape_before_record()
     context = {"mark": "", "doc_number": "", "cc": "", "printer": "", "print_date": ""}
     context.update(writer.fields)
     context["body"] = subdoc

@@ -376,7 +376,6 @@ class DocxFactory:
         writer = _BodyWriter(subdoc, self._sect_prs[file_key])
         try:
             writer.write(tokens)
-            writer.close_landscape_before_record()
         except (AttributeError, TypeError, etree.XMLSyntaxError) as exc:
             # The writer asked the stand-in for something only a real Subdoc has, or met
             # text XML cannot carry: build_docx gives the proper answer.
