@@ -21,6 +21,12 @@ from ruamel.yaml import YAML
 from wenshu.pipeline import build
 
 REPO = Path(__file__).resolve().parents[1]
+# The seed notices live in shared/ beside the checkout (CI clones main next to it).
+SEEDS = (
+    next((p for p in (REPO.parent / "shared", Path("/work/shared")) if p.is_dir()), REPO.parent / "shared")
+    / "reference"
+    / "seeds"
+)
 EXAMPLES_DIR = REPO / "examples" / "notices"
 EXAMPLES = sorted(EXAMPLES_DIR.glob("*.yaml"))
 EXAMPLE_IDS = [p.stem for p in EXAMPLES]

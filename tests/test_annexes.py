@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
+from tests.conftest import SEEDS
 from wenshu import catalogue, layout
 from wenshu.annexes import compute_quota, reminders
 from wenshu.cli import main
@@ -23,7 +24,6 @@ from wenshu.pipeline import render
 from wenshu.validate import validate
 
 REPO = Path(__file__).resolve().parents[1]
-SEEDS = Path("/work/shared/reference/seeds")
 ANNEXES = REPO / "examples" / "annexes"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}

@@ -21,6 +21,7 @@ from docx import Document
 from docx.oxml.ns import qn
 from ruamel.yaml import YAML
 
+from tests.conftest import SEEDS
 from wenshu.cli import main
 from wenshu.errors import WenshuError
 from wenshu.extract import docx_blocks, markdown_blocks
@@ -32,7 +33,7 @@ REPO = Path(__file__).resolve().parents[1]
 PLANS = REPO / "examples" / "work_plans"
 SUMMARIES = REPO / "examples" / "summaries"
 EXAMPLES = sorted([*PLANS.glob("*.yaml"), *SUMMARIES.glob("*.yaml")])
-SEED = Path("/work/shared/reference/seeds/cnipa-demo-enterprise-cultivation-plan.txt")
+SEED = SEEDS / "cnipa-demo-enterprise-cultivation-plan.txt"
 CITY_PLAN = PLANS / "sample-city-demonstration-plan.yaml"
 STRONG_PLAN = PLANS / "sample-strong-city-plan.yaml"
 ENTERPRISE_PLAN = PLANS / "sample-enterprise-work-plan.yaml"
