@@ -346,3 +346,50 @@ def test_every_kind_refuses_a_broken_example_cleanly(example, data):
     if "records" in spec or "data" in spec:
         pytest.skip("批量规格由 wenshu batch 逐条检查")
     _refused_cleanly(spec)
+
+
+# -- every kind: an example with its free text generated -----------------------------------
+
+# Free text is drawn from all CJK letters, the full-width punctuation of running text, ASCII
+# letters and pieces that would do harm if a template or the Markdown let them through. No
+# digits: dates and 附件N in text are checked against other fields. Every piece starts and
+# ends with a visible character, so a value never has surrounding white space.
+_TRICKY = ["{{ 7*7 }}", "**", "<w:p>", "&", "\u202e", "\u200b"]
+_free_piece = st.one_of(
+    st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5),
+    st.sampled_from(list("，、；“”（）")),
+    st.sampled_from(list("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")),
+    st.sampled_from(_TRICKY),
+)
+free_text = st.lists(_free_piece, min_size=1, max_size=40).map("".join)
+
+# A value other fields or the domain rules depend on, whatever the validator says of a probe.
+_NOT_FREE = {"kind", "format", "level", "programme", "unit", "units", "file", "plan", "title_lines"}
+_NOT_FREE_TYPES = {"doc_number", "cn_date", "date", "boolean", "integer", "float", "number", "list", "dict"}
+_PROBE = "测试文字"
+
+
+def _rule_at(schema: dict[str, Any], path: tuple) -> dict[str, Any] | None:
+    """The schema rule of the value at ``path`` (None where the schema does not say)."""
+    rule: Any = {"type": "dict", "schema": schema}
+    for part in path:
+        sub = rule.get("schema")
+        if isinstance(sub, str):
+            sub = definitions()[sub]
+        if isinstance(part, int):
+            rule = sub
+        elif isinstance(sub, dict) and "type" not in sub:
+            rule = sub.get(part)
+        else:
+            rule = rule.get("valuesrules")
+        if not isinstance(rule, dict):
+            return None
+    return rule
+
+
+def _plain_text_rule(rule: dict[str, Any] | None, key: Any) -> bool:
+    if rule is None or "allowed" in rule or "regex" in rule or key in _NOT_FREE:
+        return False
+    types = rule.get("type", [])
+    types = set(types if isinstance(types, list) else [types])
+    return "string" in types and not types & _NOT_FREE_TYPES - {"integer", "float", "number", "list", "dict"}

@@ -199,3 +199,17 @@ def test_enterprise_without_scores(tmp_path):
         "推荐示范企业“丙公司”缺少A表评分",
         "推荐示范企业“丙公司”缺少B表评分",
     ]
+
+
+def test_a_folder_of_rounds_checks_each_round_on_its_own():
+    """examples/ holds no spec itself: each subfolder is its own round, all clean."""
+    from click.testing import CliRunner
+
+    from wenshu.cli import main
+
+    result = CliRunner().invoke(main, ["validate", str(Path(__file__).resolve().parents[1] / "examples")])
+    assert result.exit_code == 0, result.output
+    rounds = [line for line in result.output.splitlines() if "个文件之间的规则" in line]
+    assert any("rounds/henan-2023" in line for line in rounds)
+    assert any("examples/letters" in line for line in rounds)
+    assert len(rounds) >= 5

@@ -16,7 +16,7 @@ from .errors import Problem, WenshuError
 from .kinds import all_kinds, definitions
 from .load import load_spec
 from .pipeline import FORMATS, build, write_atomically
-from .round import Member, check_round, find_specs
+from .round import Member, check_round, find_specs, round_folders
 from .skeleton import LEVELS, PROGRAMMES, render_skeleton, unfilled
 from .validate import PLACEHOLDER, validate
 
@@ -136,7 +136,8 @@ def validate_cmd(files: tuple[Path, ...]) -> None:
     """只检查 FILES，不生成文件。FILES 中的文件夹按一轮评定检查：先逐个检查其中的规格，
     再检查它们之间的规则（名额、重复推荐、试点名单、示范企业条件、转发通知的截止日期）。"""
     failed = 0
-    for target in files:
+    targets = [r for f in files for r in (round_folders(f) or [f] if f.is_dir() else [f])]
+    for target in targets:
         paths = find_specs(target) if target.is_dir() else [target]
         if target.is_dir() and not paths:
             _report(WenshuError(Problem(str(target), "文件夹中没有 YAML 规格文件")))

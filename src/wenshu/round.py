@@ -81,6 +81,18 @@ def find_specs(folder: Path) -> list[Path]:
     )
 
 
+def round_folders(folder: Path) -> list[Path]:
+    """The rounds under ``folder``: itself if it holds specs, else each subfolder's rounds.
+
+    So ``wenshu validate examples`` checks examples/letters and examples/rounds/henan-2023
+    each as a round of its own, not all of them as one.
+    """
+    if any(folder.glob("*.yaml")):
+        return [folder]
+    subfolders = sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+    return [r for sub in subfolders for r in round_folders(sub)]
+
+
 def check_round(members: list[Member]) -> list[Problem]:
     """Every problem between the specs of a round (each already valid on its own)."""
     recommendations = [e for m in members for e in _recommendations(m)]
