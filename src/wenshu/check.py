@@ -36,6 +36,7 @@ from . import layout as L
 from .dates import DateError, format_cn_date, parse_date
 from .docnumber import DocNumberError, parse_doc_number
 from .errors import Problem, WenshuError
+from .extract import element_text
 from .numbering import FORMS, chinese_number, ordinal
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -387,18 +388,6 @@ def _own_runs(p: Any) -> Iterator[Any]:
             stack.extend(reversed(list(el)))
 
 
-def _run_text(r: Any) -> str:
-    out = []
-    for el in r:
-        if el.tag == _w("t"):
-            out.append(el.text or "")
-        elif el.tag == _w("tab"):
-            out.append("\t")
-        elif el.tag in (_w("br"), _w("cr")):
-            out.append("\n")
-    return "".join(out)
-
-
 @dataclass
 class _Para:
     """One paragraph with what the checker learns about it."""
@@ -428,7 +417,7 @@ def _paragraphs(root: Any, part: str, *, body: bool = False) -> list[_Para]:
         ancestors = list(p.iterancestors())
         if any(a.tag == fallback for a in ancestors):
             continue
-        text = "".join(_run_text(r) for r in _own_runs(p))
+        text = "".join(element_text(r) for r in _own_runs(p))
         in_table = any(a.tag == _w("tbl") for a in ancestors)
         out.append(_Para(p, len(out) + 1, part, text, in_table, section))
         if body and p.find(f"{_w('pPr')}/{_w('sectPr')}") is not None:
@@ -649,7 +638,7 @@ class _Document:
         return _first_attr(self.styles.ppr_levels(para.el), child, attr)
 
     def text_runs(self, para: _Para) -> list[tuple[Any, str]]:
-        return [(r, t) for r in _own_runs(para.el) if (t := _run_text(r)).strip()]
+        return [(r, t) for r in _own_runs(para.el) if (t := element_text(r)).strip()]
 
     def run_size(self, para: _Para, r: Any) -> float:
         return _int(_first_attr(self.styles.rpr_levels(para.el, r), "sz"), 20) / 2

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import re
 from pathlib import Path
+from typing import Any
 
 from docx import Document
 from docx.oxml.ns import qn
@@ -23,9 +24,10 @@ def normalise(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
-def _paragraph_text(p) -> str:
+def element_text(element: Any) -> str:
+    """The text of a paragraph or run element: tabs as ``\\t``, line breaks as ``\\n``."""
     parts = []
-    for node in p.iter():
+    for node in element.iter():
         if node.tag == qn("w:t"):
             parts.append(node.text or "")
         elif node.tag == qn("w:tab"):
@@ -45,13 +47,13 @@ def docx_blocks(source: str | Path | bytes) -> list[str]:
     section = doc.sections[0]
     if section.different_first_page_header_footer:
         for p in section.first_page_header._element.iter(qn("w:p")):
-            blocks.append(normalise(_paragraph_text(p)))
+            blocks.append(normalise(element_text(p)))
     for element in doc.element.body:
         if element.tag == qn("w:p"):
-            blocks.append(normalise(_paragraph_text(element)))
+            blocks.append(normalise(element_text(element)))
         elif element.tag == qn("w:tbl"):
             for cell in element.iter(qn("w:tc")):
-                text = "\n".join(_paragraph_text(p) for p in cell.iter(qn("w:p")))
+                text = "\n".join(element_text(p) for p in cell.iter(qn("w:p")))
                 blocks.append(normalise(text))
     return [b for b in blocks if b]
 
