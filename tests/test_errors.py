@@ -316,7 +316,7 @@ LITERALS = [
     "&",
     "{% if true %}x{% endif %}",
     "&amp;",
-    "1. 不是列表",
+    "100. 不是列表",  # a line-start ordered list for Markdown (1–2 digits would be a typed ordinal)
     "# 不是标题",
 ]
 
@@ -413,3 +413,38 @@ def test_rebuild_replaces_outputs_without_leftovers(tmp_path):
         assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == ["good.docx", "good.md"]
     shutil.rmtree(out)
+
+
+@pytest.mark.parametrize(
+    ("body", "attachments", "expected"),
+    [
+        ('["十、甲"]', "", "像手写的序号"),
+        ('["（二）甲"]', "", "像手写的序号"),
+        ('["1.甲"]', "", "像手写的序号"),
+        ('[{heading: "，乙", body: [正文]}]', "", "标题不能以标点符号开头"),
+        ("[正文]", "attachments: [{name: 联系人回执；}]", "附件名称后不加标点符号"),
+    ],
+)
+def test_typed_ordinals_and_stray_punctuation_are_refused(tmp_path, body, attachments, expected):
+    spec = tmp_path / "typed.yaml"
+    spec.write_text(
+        "kind: notice\nformat: letter\nissuer: 国家知识产权局办公室\n"
+        "doc_number: 国知办函运字〔2023〕5号\ntitle: 关于测试的通知\nrecipients: 各省\n"
+        f"body: {body}\n{attachments}\nsignature: 国家知识产权局办公室\ndate: 2023-02-03\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["validate", str(spec)])
+    assert result.exit_code == 1
+    assert expected in result.output and "typed.yaml:" in result.output
+
+
+def test_numbers_that_are_not_ordinals_pass(tmp_path):
+    spec = tmp_path / "numbers.yaml"
+    spec.write_text(
+        "kind: notice\nformat: letter\nissuer: 国家知识产权局办公室\n"
+        "doc_number: 国知办函运字〔2023〕5号\ntitle: 关于测试的通知\nrecipients: 各省\n"
+        'body: ["2023.5亿元的质押融资", "12.5%的增长"]\nsignature: 国家知识产权局办公室\ndate: 2023-02-03\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["validate", str(spec)])
+    assert result.exit_code == 0, result.output

@@ -10,13 +10,25 @@ another exception. Every kind's example is broken the same generic ways.
 Text is drawn without digits so it never mentions an 附件N or a deadline by accident
 (those cross-field rules have their own tests), and with Markdown's and Jinja's special
 characters so escaping is exercised on every example.
+
+Every kind, too, is built from generated text: its example with the most open text has
+every free-text value (a string its schema rule leaves open: no choice, pattern, date or
+发文字号) replaced by drawn text — CJK letters, full-width punctuation, ASCII letters and
+pieces a template or the Markdown must not act on — and must build, say the same in Word
+and Markdown, and check clean. A value the domain rules tie to another (a name repeated
+elsewhere, a title its lines join to, a point an outline asks for) is found once per kind
+by probing, and left as it is.
 """
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
+import shutil
+import string
 import tempfile
+import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,10 +41,12 @@ from wenshu.check import check_docx
 from wenshu.docnumber import format_doc_number
 from wenshu.errors import WenshuError
 from wenshu.extract import docx_blocks, markdown_blocks
-from wenshu.kinds import all_kinds
+from wenshu.kinds import all_kinds, definitions
+from wenshu.load import Spec, iter_strings, load_spec
 from wenshu.pipeline import render
+from wenshu.validate import validate
 
-from .test_same_text import EXAMPLE_IDS, EXAMPLE_SPECS
+from .test_same_text import EXAMPLE_IDS, EXAMPLE_SPECS, REPO
 
 SCHEMA = all_kinds()["notice"].schema
 # Generation only. Shrinking a failure re-renders thousands of specs (up to five minutes
@@ -347,3 +361,157 @@ def test_every_kind_refuses_a_broken_example_cleanly(example, data):
         pytest.skip("批量规格由 wenshu batch 逐条检查")
     _refused_cleanly(spec)
 
+
+# -- every kind: an example with its free text generated -----------------------------------
+
+# Free text: any CJK letter, the full-width punctuation of running text, ASCII letters and
+# pieces that would do harm if a template or the Markdown let them through. No digits (dates
+# and 附件N in text are checked against other fields); every piece is visible at both ends,
+# so a value never starts or ends with white space.
+_TRICKY = ["{{ 7*7 }}", "**", "<w:p>", "&", "\u202e", "\u200b"]
+_free_piece = st.one_of(
+    st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5),
+    st.sampled_from(list("，、；“”（）")),
+    st.sampled_from(list(string.ascii_letters)),
+    st.sampled_from(_TRICKY),
+)
+# A value starts and ends with a letter: headings may not start with punctuation and
+# attachment names may not end with it (both are validation errors, tested elsewhere).
+_letter = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5)
+free_text = st.tuples(_letter, st.lists(_free_piece, max_size=38), _letter).map(
+    lambda t: t[0] + "".join(t[1]) + t[2]
+)
+
+# Fields that name a choice, a file or a unit, whatever their schema rule says.
+_NOT_FREE_KEYS = {"kind", "format", "level", "programme", "unit", "units", "file", "plan", "title_lines"}
+_NOT_FREE_TYPES = {"doc_number", "cn_date", "date", "boolean"}
+_PROBE = "测试文字"
+
+# The examples are copied once, so a mutated spec is written beside its original and still
+# finds the files it names (file: ../annexes/…, plan: ../work_plans/…).
+_SANDBOX = tempfile.TemporaryDirectory(prefix="wenshu-properties-")
+_EXAMPLES = Path(shutil.copytree(REPO / "examples", Path(_SANDBOX.name) / "examples"))
+
+
+def _rule_at(schema: dict[str, Any], path: tuple) -> dict[str, Any] | None:
+    """The schema rule of the value at ``path``, or None where the schema does not say."""
+    rule: Any = {"type": "dict", "schema": schema}
+    for part in path:
+        sub = rule.get("schema")
+        sub = definitions()[sub] if isinstance(sub, str) else sub
+        if isinstance(part, int):  # a list's items
+            rule = sub
+        elif isinstance(sub, dict) and not isinstance(sub.get("type"), (str, list)):  # a mapping's fields
+            rule = sub.get(part)
+        else:  # a mapping of free keys
+            rule = rule.get("valuesrules")
+        if not isinstance(rule, dict):
+            return None
+    return rule
+
+
+def _last_key(path: tuple) -> Any:
+    """The name of the field ``path`` ends in (``title_lines`` for ``("title_lines", 0)``)."""
+    return next((part for part in reversed(path) if isinstance(part, str)), None)
+
+
+def _is_free(schema: dict[str, Any], path: tuple) -> bool:
+    """Whether the schema lets the string at ``path`` be any text."""
+    rule = _rule_at(schema, path)
+    if rule is None or "allowed" in rule or "regex" in rule or _last_key(path) in _NOT_FREE_KEYS:
+        return False
+    types = rule.get("type", [])
+    types = set(types if isinstance(types, list) else [types])
+    return "string" in types and not types & _NOT_FREE_TYPES
+
+
+def _validates(spec: dict[str, Any], beside: Path) -> bool:
+    """Whether ``spec``, were it a file beside ``beside``, would validate (not written: fast)."""
+    try:
+        validate(Spec(beside, copy.deepcopy(spec)))
+    except WenshuError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class _FreeText:
+    """One example of a kind and the paths of its text that may be anything."""
+
+    example: Path  # in the sandbox
+    spec: dict[str, Any]
+    paths: tuple[tuple, ...]
+
+
+def _candidates(spec: dict[str, Any]) -> list[tuple]:
+    """Paths of the strings the schema leaves open, and of its open top-level fields ``spec`` leaves out."""
+    schema = all_kinds()[spec["kind"]].schema
+    found = [p for p, _ in iter_strings(spec) if _is_free(schema, p)]
+    return found + [(k,) for k in schema if k not in spec and _is_free(schema, (k,))]
+
+
+def _keep(example: Path, probe: dict[str, Any], paths: list[tuple]) -> tuple[dict[str, Any], list[tuple]]:
+    """``probe`` with as many of ``paths`` as still validate set to the probe text."""
+    trial = copy.deepcopy(probe)
+    for path in paths:
+        _set(trial, path, _PROBE)
+    if _validates(trial, example):
+        return trial, paths
+    if len(paths) <= 1:
+        return probe, []
+    half = len(paths) // 2
+    probe, first = _keep(example, probe, paths[:half])
+    probe, second = _keep(example, probe, paths[half:])
+    return probe, first + second
+
+
+def _one_example_per_kind() -> dict[str, _FreeText]:
+    """Per kind, the example with the most open text (batch specs left out), and of that
+    text what may be anything: what still validates when replaced by one probe text all
+    together. A value a domain rule needs (a name another field repeats, a point an outline
+    asks for, a title its lines must join to) is found so, once per kind, and left alone."""
+    best: dict[str, tuple[Path, dict[str, Any], list[tuple]]] = {}
+    for original in EXAMPLE_SPECS:
+        example = _EXAMPLES / original.relative_to(REPO / "examples")
+        spec = load_spec(example).data  # as the pipeline reads it (keys as text)
+        if "records" in spec or "data" in spec:
+            continue
+        found = _candidates(spec)
+        if spec["kind"] not in best or len(found) > len(best[spec["kind"]][2]):
+            best[spec["kind"]] = (example, spec, found)
+    return {
+        kind: _FreeText(example, spec, tuple(_keep(example, spec, found)[1]))
+        for kind, (example, spec, found) in best.items()
+    }
+
+
+FREE_TEXT = _one_example_per_kind()
+
+
+@pytest.mark.parametrize("kind", sorted(all_kinds()))
+@settings(
+    max_examples=5,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    phases=PHASES,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(data=st.data())
+def test_every_kind_builds_its_example_with_any_free_text(kind, data):
+    assert kind in FREE_TEXT, f"examples/ 中没有 {kind} 的（非批量）示例"
+    free = FREE_TEXT[kind]
+    assert free.paths, f"{free.example.name} 中没有可任意填写的文字"
+    texts = data.draw(st.lists(free_text, min_size=len(free.paths), max_size=len(free.paths)))
+    spec = copy.deepcopy(free.spec)
+    for path, text in zip(free.paths, texts, strict=True):
+        _set(spec, path, text)
+    path = _write(spec, free.example.parent, f".{free.example.stem}-{uuid.uuid4().hex}")
+    try:
+        rendered = render(path)
+    finally:
+        path.unlink()
+    docx = rendered.files["docx"]
+    assert docx_blocks(docx) == markdown_blocks(rendered.markdown)
+    report = check_docx(docx)
+    assert report.ok, "\n".join(str(d) for d in report.deviations)

@@ -38,6 +38,7 @@ from .docnumber import DocNumberError, parse_doc_number
 from .errors import Problem, WenshuError
 from .extract import element_text
 from .numbering import FORMS, chinese_number, ordinal
+from .render.markdown import RUNIN_END
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -1089,8 +1090,8 @@ def _expected_font(para: _Para) -> tuple[str, str, float | None] | None:
 
 def _heading_span(para: _Para) -> int:
     """How many characters of a heading paragraph are the heading (the rest is run-in text)."""
-    end = para.text.find("。")
-    return end if end >= 0 else len(para.text)
+    ends = [i for i in (para.text.find(mark) for mark in RUNIN_END) if i >= 0]
+    return min(ends) if ends else len(para.text)
 
 
 def _check_fonts(doc: _Document, out: _Findings) -> None:

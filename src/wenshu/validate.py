@@ -333,8 +333,14 @@ def _block_problems(spec: Spec, document: dict[str, Any]) -> list[Problem]:
     def walk(blocks: list[Any], path: Path_, depth: int) -> None:
         for i, block in enumerate(blocks):
             here = path + (i,)
+            if isinstance(block, str):
+                problems.extend(_text_start_problems(spec, here, block))
+                continue
             if not isinstance(block, dict):
                 continue
+            for key in ("heading", "text"):
+                if isinstance(block.get(key), str) and (key == "heading" or "heading" not in block):
+                    problems.extend(_text_start_problems(spec, here + (key,), block[key]))
             shape = next((k for k in _BLOCK_KINDS if k in block), None)
             if shape is None:
                 problems.append(spec.problem(here, "块应包含 heading、items、table、line 或 text 之一"))
@@ -363,7 +369,33 @@ def _block_problems(spec: Spec, document: dict[str, Any]) -> list[Problem]:
     for i, attachment in enumerate(document.get("attachments") or []):
         if isinstance(attachment, dict) and isinstance(attachment.get("body"), list):
             walk(attachment["body"], ("attachments", i, "body"), 1)
+        name = attachment.get("name") if isinstance(attachment, dict) else None
+        if isinstance(name, str) and name.rstrip()[-1:] in _PUNCTUATION:
+            problems.append(spec.problem(("attachments", i, "name"), "附件名称后不加标点符号（§7.3.4）"))
     return problems
+
+
+# §7.3.3 ordinals come from nesting: a paragraph or heading that starts with one was typed.
+_HANDWRITTEN = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+[、，]|（[一二三四五六七八九十\d]+）|\d{1,2}[.．、，](?!\d))"
+)
+_PUNCTUATION = "。，、；：！？,.;:!?"
+
+
+def _text_start_problems(spec: Spec, path: Path_, text: str) -> list[Problem]:
+    """A hand-typed ordinal, or a heading that starts with punctuation."""
+    m = _HANDWRITTEN.match(text)
+    if m:
+        return [
+            spec.problem(
+                path,
+                f"开头的“{m.group().strip()}”像手写的序号；序号由层级自动生成，请删去"
+                "（需要编号时用 heading 或 items）",
+            )
+        ]
+    if path[-1] == "heading" and text.lstrip()[:1] in _PUNCTUATION:
+        return [spec.problem(path, "标题不能以标点符号开头")]
+    return []
 
 
 __all__ = ["PLACEHOLDER", "SpecValidator", "field_name", "kind_of", "placeholders", "validate"]

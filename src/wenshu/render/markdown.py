@@ -41,7 +41,8 @@ _GOOD_STARTS = ("关于", "开展", "做好", "组织", "面向", "进一步", "
 _BAD_BREAK_PENALTY = 6
 # Closing punctuation never starts a line (避头点).
 _NO_LINE_START = "、，。；：！？）》”’」"
-_SENTENCE_END = "。！？；："
+#: Where a run-in heading ends: its own final mark of these, else an added 。
+RUNIN_END = "。！？；："
 
 
 def _join_lines(text: str) -> str:
@@ -86,7 +87,7 @@ def runin(ordinal_text: str, heading: str, text: str) -> str:
     so the heading's final punctuation (or the added 。) stays outside the emphasis.
     """
     tail = "。"
-    if heading and heading[-1] in _SENTENCE_END:
+    if heading and heading[-1] in RUNIN_END:
         heading, tail = heading[:-1], heading[-1]
     return f"**{ordinal_text}{heading}**{tail}{text}"
 
