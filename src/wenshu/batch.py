@@ -349,6 +349,15 @@ def run_in_parallel(
             if progress:
                 progress(1)
         return outcomes, 0
+    # The parent makes the first letter itself: that renders the frame and compiles the
+    # template and schema once, and forked workers inherit them warm instead of each
+    # paying for them again.
+    _init(job)
+    results, fallbacks = _chunk(indices[:1])
+    outcomes.update((i, (problems, paths)) for i, problems, paths in results)
+    indices = indices[1:]
+    if progress:
+        progress(1)
     size = max(1, min(64, len(indices) // (jobs * 8)))
     chunks = [indices[i : i + size] for i in range(0, len(indices), size)]
     with pool_context().Pool(jobs, initializer=_init, initargs=(job,)) as pool:
