@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 from cerberus.schema import DefinitionSchema
-from ruamel.yaml import YAML
 
 from .dates import format_cn_date
 from .errors import Problem, WenshuError
@@ -45,7 +44,6 @@ from .records import (
 from .render.markdown import render_markdown
 from .render.merge import merge_docx
 from .render.package import factory
-from .resources import resource_dir
 from .validate import kind_of, validate
 
 # File names: Windows forbids these characters and names; a leading dot hides a file; a
@@ -159,13 +157,6 @@ class Batch:
     settings: dict[str, Any]
 
 
-def kind_settings(kind: Kind) -> dict[str, Any]:
-    """The ``batch:`` section of the kind's schema file (default name, cross-record checks)."""
-    with open(resource_dir("schemas") / f"{kind.name}.yaml", encoding="utf-8") as fh:
-        raw = YAML(typ="safe", pure=True).load(fh)
-    return raw.get("batch") or {}
-
-
 def data_file(spec: Spec, override: Path | None) -> Path | None:
     """The data file of a batch: ``--data``, else the spec's ``data:`` (relative to the spec)."""
     if override is not None:
@@ -209,7 +200,7 @@ def load_batch(spec_path: Path, data: Path | None = None) -> Batch:
         )
     if not records:
         raise WenshuError(Problem(str(path or spec.name), "没有任何记录"))
-    return Batch(spec, kind, records, path, kind_settings(kind))
+    return Batch(spec, kind, records, path, kind.batch)
 
 
 # -- running it -------------------------------------------------------------------------------

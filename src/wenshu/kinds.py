@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -23,6 +23,7 @@ class Kind:
     template: str
     schema: dict[str, Any]
     checks: tuple[tuple[str, Any], ...] = ()
+    batch: dict[str, Any] = field(default_factory=dict)  # the ``batch:`` section, for letters
 
 
 def _read(name: str) -> dict[str, Any]:
@@ -51,5 +52,6 @@ def all_kinds() -> dict[str, Kind]:
             template=raw["template"],
             schema=raw["schema"],
             checks=tuple((c, a) for item in raw.get("checks", []) for c, a in item.items()),
+            batch=raw.get("batch") or {},
         )
     return kinds
