@@ -7,6 +7,7 @@ Letters are read back with python-docx and lxml (tests/conftest.py), not wenshu'
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
 import re
@@ -33,9 +34,12 @@ from wenshu.batch import (
 from wenshu.cli import main
 from wenshu.errors import WenshuError
 from wenshu.extract import docx_blocks, markdown_blocks
+from wenshu.load import Spec
 from wenshu.pipeline import render
+from wenshu.records import RecordSpec
 from wenshu.render import package
 from wenshu.render.docx import build_docx
+from wenshu.validate import _layered, _validator, validate
 
 LETTERS = REPO / "examples" / "letters"
 SPEC = LETTERS / "recommendations.yaml"
@@ -442,3 +446,59 @@ def test_no_progress_bar_when_not_a_terminal(tmp_path):
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
     assert "记录　　12 条" in result.stdout
+
+
+# -- validation of records --------------------------------------------------------------------
+def _plain(spec):
+    """The same letter as a spec read whole from one file (no shared layer)."""
+    return Spec(spec.path, copy.deepcopy(spec.data), spec.value_pos, spec.key_pos)
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {},
+        {"contact.phone": "0000—7654321"},  # a field inside a shared mapping
+        {"closing": "特此函告。"},  # a field with a default: validated the plain way
+        {"推荐排序": "第二"},  # wrong: both ways refuse it, with the same message
+    ],
+)
+def test_records_validate_as_whole_specs_do(tmp_path, extra):
+    rows = csv_rows()
+    for row in rows:
+        row.update(extra)
+    data = tmp_path / "d.csv"
+    with open(data, "w", encoding="utf-8", newline="") as fh:
+        out = csv.DictWriter(fh, list(rows[0]))
+        out.writeheader()
+        out.writerows(rows)
+    batch = load_batch(SPEC, data)
+    for record in batch.records:
+        spec = RecordSpec(batch.spec, record)
+        assert spec.layers is not None
+        try:
+            kind, document = validate(spec)
+        except WenshuError as exc:
+            with pytest.raises(WenshuError) as plain:
+                validate(_plain(spec))
+            assert [p.message for p in exc.problems] == [p.message for p in plain.value.problems]
+            assert extra.get("推荐排序")
+            continue
+        assert (kind, document) == validate(_plain(spec))
+        assert not extra.get("推荐排序")
+        # The shared part was normalised once unless the record fills a field with a default.
+        assert _layered(_validator(kind), kind, spec) == ("closing" not in extra)
+        for key, value in extra.items():
+            head, *rest = key.split(".")
+            assert (document[head][rest[0]] if rest else document[head]) == value
+
+
+def test_a_bad_shared_field_fails_every_record(tmp_path):
+    text = SPEC.read_text(encoding="utf-8").replace("review:", "reviw:", 1)
+    assert "reviw:" in text
+    (tmp_path / SPEC.name).write_text(text, encoding="utf-8")
+    shutil.copy(CSV, tmp_path / CSV.name)
+    batch = load_batch(tmp_path / SPEC.name)
+    for record in batch.records:
+        with pytest.raises(WenshuError, match="reviw"):
+            validate(RecordSpec(batch.spec, record))

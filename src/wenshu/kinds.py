@@ -37,21 +37,32 @@ def definitions() -> dict[str, dict[str, Any]]:
     return _read(COMMON)
 
 
+def kind_names() -> list[str]:
+    """The name of every kind in the schemas folder, without reading any schema."""
+    return sorted(p.stem for p in resource_dir("schemas").glob("*.yaml") if p.stem != COMMON)
+
+
 @cache
+def get_kind(name: str) -> Kind | None:
+    """The kind called ``name``, reading only its own schema (None if there is none).
+
+    Schemas are read with the pure-Python YAML parser, ~20 ms each: a build or batch of
+    one kind should not pay for all sixteen.
+    """
+    if name == COMMON or name not in kind_names():
+        return None
+    raw = _read(name)
+    return Kind(
+        name=name,
+        label=raw["label"],
+        description=raw.get("description", ""),
+        template=raw["template"],
+        schema=raw["schema"],
+        checks=tuple((c, a) for item in raw.get("checks", []) for c, a in item.items()),
+        batch=raw.get("batch") or {},
+    )
+
+
 def all_kinds() -> dict[str, Kind]:
     """Every kind found in the schemas folder, by name."""
-    kinds = {}
-    for path in sorted(resource_dir("schemas").glob("*.yaml")):
-        if path.stem == COMMON:
-            continue
-        raw = _read(path.stem)
-        kinds[path.stem] = Kind(
-            name=path.stem,
-            label=raw["label"],
-            description=raw.get("description", ""),
-            template=raw["template"],
-            schema=raw["schema"],
-            checks=tuple((c, a) for item in raw.get("checks", []) for c, a in item.items()),
-            batch=raw.get("batch") or {},
-        )
-    return kinds
+    return {name: kind for name in kind_names() if (kind := get_kind(name)) is not None}

@@ -7,6 +7,7 @@ aliases may expand, so an alias bomb is refused before it is expanded.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,29 @@ _STD = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
 
 
+@dataclass(frozen=True)
+class Layers:
+    """How a spec's data was made: shared fields with the spec's own on top.
+
+    A batch record's letter is the batch spec's shared fields plus the record's. Knowing
+    the layers lets validation treat the shared part once per batch instead of per letter.
+    """
+
+    shared: dict[str, Any]  # the same object for every record of a batch
+    own: dict[str, Any]
+
+    def merged(self, shared: dict[str, Any] | None = None) -> dict[str, Any]:
+        """A fresh copy of ``own`` on top of ``shared`` (default: the shared fields); a
+        mapping on both sides merges one level deep (``contact.phone`` from a record)."""
+        data = copy.deepcopy(self.shared if shared is None else shared)
+        for key, value in self.own.items():
+            if isinstance(value, dict) and isinstance(data.get(key), dict):
+                data[key] = {**data[key], **copy.deepcopy(value)}
+            else:
+                data[key] = copy.deepcopy(value)
+        return data
+
+
 @dataclass
 class Spec:
     """A loaded spec: plain Python data plus where each value stood in the file."""
@@ -36,6 +60,7 @@ class Spec:
     data: Any
     value_pos: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     key_pos: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    layers: Layers | None = None  # set when ``data`` is shared fields with own ones on top
 
     @property
     def name(self) -> str:

@@ -12,7 +12,6 @@ record gives, and at the YAML for the fields it inherits.
 
 from __future__ import annotations
 
-import copy
 import csv
 import datetime as dt
 import difflib
@@ -24,7 +23,7 @@ from typing import Any
 
 from .errors import Problem, WenshuError
 from .kinds import Kind, definitions
-from .load import Path_, Spec, field_name
+from .load import Layers, Path_, Spec, field_name
 
 MAX_DATA_BYTES = 50 * 1024 * 1024
 DATA_SUFFIXES = (".csv", ".xlsx")
@@ -56,13 +55,8 @@ class RecordSpec(Spec):
     """The spec of one letter: the batch spec's shared fields with one record's on top."""
 
     def __init__(self, common: Spec, record: Record):
-        data = {k: copy.deepcopy(v) for k, v in common.data.items() if k not in BATCH_KEYS}
-        for key, value in record.values.items():
-            if isinstance(value, dict) and isinstance(data.get(key), dict):
-                data[key] = {**data[key], **copy.deepcopy(value)}
-            else:
-                data[key] = copy.deepcopy(value)
-        super().__init__(common.path, data, common.value_pos, common.key_pos)
+        layers = Layers(shared_fields(common), record.values)
+        super().__init__(common.path, layers.merged(), common.value_pos, common.key_pos, layers)
         self.common = common
         self.record = record
 
@@ -73,6 +67,20 @@ class RecordSpec(Spec):
     def problem(self, path: Path_, message: str, *, key: bool = False) -> Problem:
         """Located at the record for fields it has (or that no one gave), else at the YAML."""
         return record_problem(self.common, self.record, path, message, key=key)
+
+
+_SHARED: dict[int, tuple[Spec, dict[str, Any]]] = {}
+
+
+def shared_fields(common: Spec) -> dict[str, Any]:
+    """The batch spec's fields every letter shares (all but ``records``/``data``): one
+    dict per batch spec, so validation can recognise it from record to record."""
+    key = id(common)
+    if key not in _SHARED or _SHARED[key][0] is not common:
+        if len(_SHARED) > 16:
+            _SHARED.clear()
+        _SHARED[key] = (common, {k: v for k, v in common.data.items() if k not in BATCH_KEYS})
+    return _SHARED[key][1]
 
 
 def record_problem(common: Spec, record: Record, path: Path_, message: str, *, key: bool = False) -> Problem:
