@@ -227,6 +227,19 @@ def test_bad_row_is_reported_by_number_and_the_rest_are_written(tmp_path):
     assert "Traceback" not in result.output
 
 
+@pytest.mark.parametrize("bad", ["\x07", "\ufffe", "\uffff"])
+def test_a_cell_with_characters_word_cannot_hold_is_refused(tmp_path, bad):
+    rows = [r for r in csv.reader(CSV.open(encoding="utf-8"))][1:]
+    rows[2][4] = f"经审核{bad}符合条件。"  # CSV line 4
+    out = tmp_path / "out"
+    result = run_cli("batch", str(_batch_folder(tmp_path, rows)), "-o", str(out), "-j", "1")
+    assert result.exit_code == 1
+    assert re.search(r"recommendations\.csv:4 review：.*控制字符", result.stderr), result.stderr
+    assert not (out / f"{rows[2][0]}.docx").exists()
+    for row in rows[:2] + rows[3:]:
+        etree.fromstring(zipfile.ZipFile(out / f"{row[0]}.docx").read("word/document.xml"))
+
+
 def test_problems_in_the_spec_itself_point_at_the_yaml_once(tmp_path):
     spec = _batch_folder(tmp_path, [r for r in csv.reader(CSV.open(encoding="utf-8"))][1:])
     spec.write_text(spec.read_text(encoding="utf-8").replace("date: 2023-09-08", "date: 2023-09-30"), "utf-8")

@@ -196,6 +196,43 @@ def test_full_disk(workspace, monkeypatch):
     assert _snapshot(out) == before
 
 
+@pytest.mark.parametrize("failing", [1, 2])
+def test_full_disk_on_new_files(tmp_path, monkeypatch, failing):
+    """Into an empty folder: whichever file fails, neither stays behind."""
+    spec = tmp_path / f"{STEM}.yaml"
+    spec.write_text(LETTER, encoding="utf-8")
+    out = tmp_path / "out"
+    real_fdopen = os.fdopen
+    opened = []
+
+    def fdopen(fd, *args, **kwargs):
+        opened.append(fd)
+        if len(opened) == failing:
+            os.write(fd, b"PK")
+            os.close(fd)
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_fdopen(fd, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline.os, "fdopen", fdopen)
+    result = CliRunner().invoke(main, ["build", str(spec), "-o", str(out)])
+    assert result.exit_code == 1
+    assert "磁盘空间不足" in result.output and "Traceback" not in result.output
+    assert _snapshot(out) == {}
+
+
+def test_a_link_in_the_output_folder_is_replaced_not_followed(tmp_path):
+    spec = tmp_path / f"{STEM}.yaml"
+    spec.write_text(LETTER, encoding="utf-8")
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere.docx"
+    out.mkdir()
+    elsewhere.write_bytes(b"not yours")
+    (out / f"{STEM}.docx").symlink_to(elsewhere)
+    result = CliRunner().invoke(main, ["build", str(spec), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert elsewhere.read_bytes() == b"not yours"
+    assert not (out / f"{STEM}.docx").is_symlink() and (out / f"{STEM}.docx").read_bytes()[:2] == b"PK"
+
+
 # -- values that look like markup come out literally ---------------------------------------
 
 LITERAL = ["{{ 7*7 }}", "{% if true %}是{% endif %}", "<w:p>", "&amp; & &lt;", "\u202e右到左", "零\u200b宽"]

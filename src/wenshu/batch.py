@@ -98,11 +98,14 @@ def unique_stems(
 
 
 def inside(out_dir: Path, name: str) -> Path:
-    """``out_dir / name``, refusing anything that would land elsewhere."""
-    target = out_dir / name
-    if target.resolve().parent != out_dir.resolve() or Path(name).name != name:
+    """``out_dir / name``, refusing a name that is not one plain file name.
+
+    One name without separators cannot lead out of the folder; a link already there under
+    that name is replaced by the new file, never written through (see write_atomically).
+    """
+    if name in ("", ".", "..") or Path(name).name != name or any(c in name for c in "/\\\0"):
         raise WenshuError(Problem(name, f"文件名会写到输出文件夹 {out_dir} 之外，已拒绝"))
-    return target
+    return out_dir / name
 
 
 class NamePattern:

@@ -60,34 +60,46 @@ def prepare_output_dir(out_dir: Path) -> None:
 
 
 def write_atomically(out_dir: Path, files: dict[str, bytes], *, sync: bool = True) -> list[Path]:
-    """Write ``{name: bytes}`` into ``out_dir`` all or nothing.
+    """Write ``{name: bytes}`` into ``out_dir`` all or nothing, never clobbering a file.
 
-    Every file is first written to a temporary file beside its target; only when all are
-    complete are they renamed into place, so a failure leaves earlier outputs untouched
-    and no partial files behind. ``sync=False`` skips flushing each file to the disk before
-    the rename (a batch of thousands of letters, which it can simply rerun after a crash).
+    A file that does not exist yet is created exclusively (no one else's file is ever
+    opened) and written in one call; a file that exists is written to a temporary file
+    beside it and renamed over it only when every file is complete. On any failure the
+    files created and the temporary files are removed again and existing files are left
+    as they were. ``sync=False`` skips flushing each file to the disk (a batch of
+    thousands of letters, which it can simply rerun after a crash).
     """
     prepare_output_dir(out_dir)
+    created: list[Path] = []
     temps: list[tuple[Path, Path]] = []
     try:
         for name, data in files.items():
             target = out_dir / name
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=out_dir)
-            temps.append((Path(tmp), target))
+            try:
+                fd = os.open(target, _NEW_FILE, 0o666)
+                created.append(target)
+            except FileExistsError:
+                fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=out_dir)
+                temps.append((Path(tmp), target))
+                os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs get the usual mode
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
                 if sync:
                     fh.flush()
                     os.fsync(fh.fileno())
-    except OSError as exc:
-        for tmp, _ in temps:
-            tmp.unlink(missing_ok=True)
-        raise WenshuError(Problem(str(out_dir), f"写入失败：{_os_reason(exc)}；原有文件未改动")) from None
-    mode = 0o666 & ~_umask()
+    except BaseException as exc:
+        for path in [*created, *(tmp for tmp, _ in temps)]:
+            path.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise WenshuError(Problem(str(out_dir), f"写入失败：{_os_reason(exc)}；原有文件未改动")) from None
+        raise
     for tmp, target in temps:
-        os.chmod(tmp, mode)  # mkstemp makes 0600; outputs get the user's usual permissions
         os.replace(tmp, target)
-    return [target for _, target in temps]
+    return [out_dir / name for name in files]
+
+
+# Create, never open an existing file; binary on Windows; not inherited by child processes.
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
 def _umask() -> int:

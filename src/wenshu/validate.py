@@ -318,7 +318,8 @@ def _show(value: Any, limit: int = 30) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Control characters, and the two non-characters XML cannot carry (a CSV cell may hold them).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 def _value_problems(spec: Spec, schema: dict[str, Any], doc: Any, path: Path_) -> list[Problem]:
