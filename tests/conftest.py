@@ -37,6 +37,17 @@ PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 NS = {"w": W_NS, "r": R_NS}
 
 
+def read_as_commonmark(markdown: str) -> bool:
+    """Does full CommonMark (with GFM tables and HTML) read ``markdown`` token for token
+    as wenshu's reduced parser does? Every Markdown viewer then shows what Word shows."""
+    from markdown_it import MarkdownIt
+
+    from wenshu.render.docx import parser
+
+    full = MarkdownIt("commonmark", {"html": True}).enable("table")
+    return [t.as_dict() for t in full.parse(markdown)] == [t.as_dict() for t in parser().parse(markdown)]
+
+
 def w(tag: str) -> str:
     """Clark name of a WordprocessingML tag or attribute: ``w("val")`` → ``{…main}val``."""
     return f"{{{W_NS}}}{tag}"

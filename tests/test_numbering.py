@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from tests.conftest import DocxFile, paragraph_text, style_id
+from tests.conftest import DocxFile, paragraph_text, read_as_commonmark, style_id
 from wenshu.dates import DateError, format_cn_date, parse_date
 from wenshu.docnumber import DocNumber, DocNumberError, parse_doc_number
 from wenshu.extract import markdown_blocks
@@ -219,6 +219,10 @@ TRICKY = [
     "<br>",
     "***",
     "---",
+    "```",
+    "~~~",
+    "<http://x.y>",
+    "[a]: http://x.y",
 ]
 
 
@@ -233,6 +237,15 @@ def test_md_escape_round_trip(text):
     # Also as one paragraph among others, and inside a table cell.
     assert _parsed(f"前文\n\n{escaped}\n\n后文") == ["前文", text, "后文"]
     assert markdown_blocks(f"| 列 |\n| :-: |\n| {escaped} |\n")[-1] == " ".join(text.split())
+    # Full CommonMark reads it the same way as wenshu's reduced parser.
+    assert read_as_commonmark(f"{escaped}\n\n前文{escaped}\n\n| 列 |\n| :-: |\n| {escaped} |\n")
+
+
+@pytest.mark.parametrize(("text", "shown"), [("    缩进四格", "缩进四格"), ("标题\n===", "标题===")])
+def test_md_escape_leaves_no_code_block_or_underlined_heading(text, shown):
+    escaped = md_escape(text)
+    assert _parsed(f"前文\n\n{escaped}") == ["前文", shown]
+    assert read_as_commonmark(f"前文\n\n{escaped}")
 
 
 def test_md_escape_keeps_one_line():

@@ -37,6 +37,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
+from tests.conftest import read_as_commonmark
 from wenshu.check import check_docx
 from wenshu.docnumber import format_doc_number
 from wenshu.errors import WenshuError
@@ -186,6 +187,7 @@ def test_valid_notices_build_and_check_clean(spec):
         rendered = render(_write(spec, Path(folder)))
     docx = rendered.files["docx"]
     assert docx_blocks(docx) == markdown_blocks(rendered.markdown)
+    assert read_as_commonmark(rendered.markdown)
     report = check_docx(docx)
     assert report.ok, "\n".join(str(d) for d in report.deviations)
 
@@ -369,6 +371,7 @@ def test_every_kind_refuses_a_broken_example_cleanly(example, data):
 # and 附件N in text are checked against other fields); every piece is visible at both ends,
 # so a value never starts or ends with white space.
 _TRICKY = ["{{ 7*7 }}", "**", "<w:p>", "&", "\u202e", "\u200b"]
+_TRICKY += ["`", "[链](x)", "<http://x.y>", "\\", "_", "~~"]  # Markdown a reduced parser could misread
 _free_piece = st.one_of(
     st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5),
     st.sampled_from(list("，、；“”（）")),
@@ -513,5 +516,6 @@ def test_every_kind_builds_its_example_with_any_free_text(kind, data):
         path.unlink()
     docx = rendered.files["docx"]
     assert docx_blocks(docx) == markdown_blocks(rendered.markdown)
+    assert read_as_commonmark(rendered.markdown)
     report = check_docx(docx)
     assert report.ok, "\n".join(str(d) for d in report.deviations)

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
+from tests.conftest import read_as_commonmark
 from wenshu.extract import docx_blocks, markdown_blocks
 from wenshu.kinds import all_kinds
 from wenshu.pipeline import render
@@ -98,6 +99,12 @@ def test_docx_and_markdown_say_the_same(examples, spec):
             only_docx = [b for b in from_docx if b not in from_md]
             only_md = [b for b in from_md if b not in from_docx]
             pytest.fail(f"{out.name}: 仅在 .docx 中 {only_docx[:3]}；仅在 .md 中 {only_md[:3]}")
+
+
+@pytest.mark.parametrize("spec", EXAMPLE_SPECS, ids=EXAMPLE_IDS)
+def test_commonmark_reads_the_markdown_as_wenshu_does(examples, spec):
+    for out in examples.outputs(spec):
+        assert read_as_commonmark(out.md.read_text(encoding="utf-8")), out.name
 
 
 def test_every_kind_has_an_example():
