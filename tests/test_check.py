@@ -201,6 +201,7 @@ LETTER_BREAKS = {
     "attachment-label": (DOC, replace_once(">附件2<", ">附件3<")),
     "attachment-page": (STYLES, in_style("WsAttachmentLabel", "<w:pageBreakBefore/>", "")),
     "note-brackets": (DOC, replace_once(">（此件公开发布）<", ">此件公开发布<")),
+    "signature-date": (DOC, replace_once('<w:ind w:right="1102"/>', '<w:ind w:right="0"/>')),
 }
 
 
@@ -212,6 +213,40 @@ def test_one_deviation_in_a_letter(letter, code):
     deviation = report.deviations[0]
     assert deviation.clause and deviation.expected and deviation.message
     assert all("\u4e00" <= ch <= "\u9fff" for ch in deviation.element[:1])  # a Chinese element name
+
+
+SIGNATURE = '<w:ind w:right="630"/></w:pPr><w:r><w:t>国家知识产权局办公室'
+DATE = '<w:ind w:right="1102"/></w:pPr><w:r><w:t>2023年7月18日'
+
+
+def _placed(signature: str, date: str) -> Callable[[str], str]:
+    return lambda text: replace_once(DATE, date)(replace_once(SIGNATURE, signature)(text))
+
+
+def _spaced(spaces: int, text: str) -> str:
+    """Left-aligned, pushed right with full-width spaces, as people do it by hand."""
+    return f'<w:jc w:val="left"/></w:pPr><w:r><w:t xml:space="preserve">{"　" * spaces}{text}'
+
+
+@pytest.mark.parametrize(
+    ("signature", "date", "ok"),
+    [
+        # With a seal: the date right-indented four characters (1260 twips), the signature
+        # centred over it: 4 + (6.5 − 10) / 2 = 2.25 characters (709 twips).
+        (SIGNATURE.replace("630", "709"), DATE.replace("1102", "1260"), True),
+        (SIGNATURE.replace("630", "0"), DATE.replace("1102", "1260"), False),
+        # A signature too long to centre over the date stops at the right edge.
+        (SIGNATURE.replace("630", "0").replace("办公室", "办公室" * 5), DATE.replace("1102", "1260"), True),
+        # By hand on a 28-character line: the signature starting at 16 ends two from the
+        # right, the date starting at 18 stands two right of it.
+        (_spaced(16, "国家知识产权局办公室"), _spaced(18, "2023年7月18日"), True),
+        (_spaced(16, "国家知识产权局办公室"), _spaced(17, "2023年7月18日"), False),
+        (_spaced(14, "国家知识产权局办公室"), _spaced(16, "2023年7月18日"), False),
+    ],
+)
+def test_signature_and_date_positions(letter, signature, date, ok):
+    report = check_docx(mutate(letter, DOC, _placed(signature, date)))
+    assert codes(report) == (set() if ok else {"signature-date"}), show(report)
 
 
 def test_skipped_ordinal_names_the_expected_one(letter):

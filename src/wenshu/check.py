@@ -1429,6 +1429,80 @@ def _check_main(doc: _Document, out: _Findings) -> None:
             )
 
 
+def _span(doc: _Document, para: _Para) -> tuple[float, float] | None:
+    """Where a one-line paragraph's text starts and ends, in characters from the right edge
+    of the 版心 (so (12, 2) is a text of ten characters, right-indented two). Leading and
+    trailing spaces count: a hand-made document often positions a signature with them.
+    None when that cannot be known (a tab, or a line that wraps)."""
+    text = para.text
+    if "\t" in text or not text.strip():
+        return None
+    char = doc.char_twips(para) or 1
+    line = doc.section_of(para).text_width / char
+
+    def width(part: str) -> float:
+        return sum(1 if _wide(ch) else 0.5 for ch in part)
+
+    lead = width(text[: len(text) - len(text.lstrip())])
+    trail = width(text[len(text.rstrip()) :])
+    body = width(text.strip())
+    first, _, right = doc.indents(para)
+    align = doc.alignment(para)
+    if align == "right":
+        end = right + trail
+    elif align == "center":
+        end = right + (line - first - right - (lead + body + trail)) / 2 + trail
+    else:
+        end = line - first - lead - body
+    if end < -_INDENT_SLACK or end + body > line + _INDENT_SLACK:
+        return None
+    return end + body, end
+
+
+def _check_signature_date(doc: _Document, out: _Findings) -> None:
+    """§7.3.5 署名 and 成文日期. With a seal the date is right-indented four characters and
+    the signature centred over it; without, the signature is right-indented two and the
+    date starts two characters right of it (when the date is the longer, the date keeps
+    two and the signature moves). The checker cannot see whether a seal will be used, so
+    either layout passes."""
+    slack = 0.4  # characters: half a character off (one ASCII space) is a deviation
+    for date in doc.role("date"):
+        before = [p for p in doc.paragraphs[: date.number - 1] if p.text.strip() and not p.in_table]
+        if not before or before[-1].role != "signature":
+            continue
+        signature = before[-1]
+        try:
+            if date.text.strip() != format_cn_date(parse_date(date.text.strip())):
+                continue  # its form is reported; its place is judged once it is right
+        except DateError:
+            continue
+        d, s = _span(doc, date), _span(doc, signature)
+        if d is None or s is None:
+            continue
+        d_centre, s_centre = sum(d) / 2, sum(s) / 2
+        sealed = abs(d[1] - L.SEALED_DATE_RIGHT_CHARS) <= slack and (
+            abs(s_centre - d_centre) <= slack
+            # a signature too long to centre over the date reaches the right edge
+            or (abs(s[1]) <= slack and d_centre - (s[0] - s[1]) / 2 < 0)
+        )
+        # Without a seal the date's first character stands two right of the signature's.
+        unsealed = abs(s[0] - (d[0] + L.DATE_SHIFT_CHARS)) <= slack and (
+            abs(s[1] - L.SIGNATURE_RIGHT_CHARS) <= slack or abs(d[1] - L.SIGNATURE_RIGHT_CHARS) <= slack
+        )
+        if not (sealed or unsealed):
+            out.add(
+                "signature-date",
+                "7.3.5",
+                "发文机关署名和成文日期",
+                "位置不合规定",
+                "加盖印章：日期右空四字，署名以日期为准居中；不加盖印章：署名右空二字，"
+                "日期首字比署名首字右移二字",
+                f"署名右空 {s[1]:.1f} 字、首字距右 {s[0]:.1f} 字；"
+                f"日期右空 {d[1]:.1f} 字、首字距右 {d[0]:.1f} 字",
+                date.where,
+            )
+
+
 def _check_date_text(text: str, clause: str, element: str, para: _Para, out: _Findings) -> None:
     """§7.3.5.4 dates in Arabic numerals, full year, no zero padding: 2023年7月18日."""
     try:
@@ -1952,6 +2026,7 @@ def analyse(source: str | Path | bytes, name: str | None = None) -> tuple[Report
     _check_fonts(doc, out)
     _check_head(doc, out)
     _check_main(doc, out)
+    _check_signature_date(doc, out)
     _check_ordinals(doc, out)
     _check_attachments(doc, out)
     _check_footers(doc, out)
