@@ -34,7 +34,8 @@ from wenshu.batch import (
 from wenshu.cli import main
 from wenshu.errors import WenshuError
 from wenshu.extract import docx_blocks, markdown_blocks
-from wenshu.load import Spec
+from wenshu.kinds import Kind
+from wenshu.load import Layers, Spec
 from wenshu.pipeline import render
 from wenshu.records import RecordSpec
 from wenshu.render import package
@@ -238,6 +239,18 @@ def test_a_cell_with_characters_word_cannot_hold_is_refused(tmp_path, bad):
     assert not (out / f"{rows[2][0]}.docx").exists()
     for row in rows[:2] + rows[3:]:
         etree.fromstring(zipfile.ZipFile(out / f"{row[0]}.docx").read("word/document.xml"))
+
+
+def test_a_lone_surrogate_in_a_yaml_record_is_refused_with_its_line(tmp_path):
+    text = (LETTERS / "applications.yaml").read_text(encoding="utf-8")
+    first = re.search(r"^  - issuer: (.+)$", text, re.M)
+    assert first, "the example's first record names its issuer"
+    text = text.replace(first.group(0), f'  - issuer: "{first.group(1)}\\ud800"', 1)
+    (tmp_path / "a.yaml").write_text(text, encoding="utf-8")
+    result = run_cli("batch", str(tmp_path / "a.yaml"), "-o", str(tmp_path / "out"), "-j", "1")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert re.search(r"a\.yaml:\d+:\d+ records\[1\]\.issuer：.*控制字符", result.stderr), result.stderr
+    assert "已生成" in result.stdout
 
 
 def test_problems_in_the_spec_itself_point_at_the_yaml_once(tmp_path):
@@ -504,6 +517,16 @@ def test_records_validate_as_whole_specs_do(tmp_path, extra):
         for key, value in extra.items():
             head, *rest = key.split(".")
             assert (document[head][rest[0]] if rest else document[head]) == value
+
+
+def test_a_rule_reaching_other_fields_keeps_records_on_the_plain_path():
+    """A rename (or a computed default) on a shared field may land on a record's field:
+    then nothing is normalised apart, whatever the record's own fields are."""
+    plain = Kind("k", "测试", "", "t", {"a": {"type": "string"}, "b": {"type": "string"}})
+    renaming = Kind("k", "测试", "", "t", {"a": {"type": "string", "rename": "b"}, "b": {"type": "string"}})
+    spec = Spec(Path("k.yaml"), {"a": "1", "b": "2"}, layers=Layers({"a": "1"}, {"b": "2"}))
+    assert _layered(_validator(plain), plain, spec)
+    assert not _layered(_validator(renaming), renaming, spec)
 
 
 def test_a_bad_shared_field_fails_every_record(tmp_path):

@@ -249,6 +249,25 @@ def test_signature_and_date_positions(letter, signature, date, ok):
     assert codes(report) == (set() if ok else {"signature-date"}), show(report)
 
 
+def _on_a_grid(char_space: int) -> Callable[[str], str]:
+    """Word's way to 28 characters a line: a character grid instead of −0.25 pt spacing."""
+    grid = f'<w:docGrid w:type="linesAndChars" w:linePitch="579" w:charSpace="{char_space}"/>'
+    return lambda text: text.replace('<w:docGrid w:linePitch="579"/>', grid)
+
+
+@pytest.mark.parametrize(("char_space", "ok"), [(-848, True), (0, False)])
+def test_a_character_grid_sets_the_pitch(letter, char_space, ok):
+    # Without the spacing, 三号 characters are 320 twips: 27 to a 156 mm line. A grid of
+    # 320 − 848 × 20 / 4096 ≈ 315.9 twips makes it 28 again, and positions are counted on it.
+    gridded = mutate(
+        mutate(letter, STYLES, lambda t: t.replace('<w:spacing w:val="-5"/>', "")),
+        DOC,
+        _on_a_grid(char_space),
+    )
+    report = check_docx(gridded)
+    assert codes(report) == (set() if ok else {"chars-per-line"}), show(report)
+
+
 def test_skipped_ordinal_names_the_expected_one(letter):
     report = check_docx(mutate(letter, DOC, replace_once(">三、工作要求<", ">四、工作要求<")))
     (deviation,) = report.deviations

@@ -18,6 +18,7 @@ import errno
 import io
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -75,6 +76,7 @@ HOSTILE: dict[str, tuple[bytes | None, str]] = {
     "invalid-utf8": ("kind: notice\ntitle: 通知\n".encode() + b"\xff\xfe\xfa\n", "UTF-8"),
     "binary": (bytes(range(256)) * 64, "二进制"),
     "control-character": (LETTER.replace("title: ", "title: 响铃\x07", 1).encode(), "控制字符"),
+    "lone-surrogate": (LETTER.replace("note: 此件公开发布", 'note: "此\\ud800件"', 1).encode(), "控制字符"),
     "empty": (b"", "空"),
     "only-comments": (b"# nothing here\n\n", "空"),
     "list-at-top": ("- 一\n- 二\n".encode(), "列表"),
@@ -154,7 +156,7 @@ def test_output_folder_not_writable_when_creating_the_file(workspace, monkeypatc
     def refuse(*args, **kwargs):
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(pipeline.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(pipeline, "_temporary", refuse)
     result = CliRunner().invoke(main, ["build", str(spec), "-o", str(out)])
     assert result.exit_code == 1
     assert "没有写入权限" in result.output and "原有文件未改动" in result.output
@@ -218,6 +220,57 @@ def test_full_disk_on_new_files(tmp_path, monkeypatch, failing):
     assert result.exit_code == 1
     assert "磁盘空间不足" in result.output and "Traceback" not in result.output
     assert _snapshot(out) == {}
+
+
+def test_a_target_that_cannot_be_replaced(workspace):
+    """The .docx's name is taken by a folder: the .md (renamed first) is already replaced,
+    the error says so, no temporary file stays behind."""
+    spec, out, before = workspace
+    (out / f"{STEM}.docx").unlink()
+    (out / f"{STEM}.docx").mkdir()
+    result = CliRunner().invoke(main, ["build", str(spec), "-o", str(out)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "写入失败：同名的文件夹已存在" in result.output and "已替换 1 个文件" in result.output
+    assert sorted(p.name for p in out.iterdir()) == [f"{STEM}.docx", f"{STEM}.md"]
+
+
+_KILLED_WHILE_WRITING = """
+import os, sys, time
+from pathlib import Path
+from wenshu import pipeline
+
+real_fdopen = os.fdopen
+
+class Stalls:
+    def __init__(self, fh):
+        self.fh = fh
+    def __enter__(self):
+        return self
+    def __exit__(self, *exc):
+        self.fh.close()
+    def write(self, data):
+        self.fh.write(data[: len(data) // 2])
+        self.fh.flush()
+        print("half", flush=True)
+        time.sleep(60)
+
+pipeline.os.fdopen = lambda fd, *a, **k: Stalls(real_fdopen(fd, *a, **k))
+pipeline.write_atomically(Path(sys.argv[1]), {"letter.docx": b"PK" * 100_000}, sync=False)
+"""
+
+
+def test_killed_while_writing_leaves_no_partial_file_under_its_name(tmp_path):
+    out = tmp_path / "out"
+    child = subprocess.Popen(
+        [sys.executable, "-c", _KILLED_WHILE_WRITING, str(out)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert child.stdout.readline().strip() == "half"
+    finally:
+        child.kill()
+        child.wait()
+    assert not (out / "letter.docx").exists()
+    assert [p.name.startswith(".letter.docx.") for p in out.iterdir()] == [True]
 
 
 def test_a_link_in_the_output_folder_is_replaced_not_followed(tmp_path):

@@ -46,10 +46,11 @@ from .render.merge import merge_docx
 from .render.package import factory
 from .validate import kind_of, validate
 
-# File names: Windows forbids these characters and names; a leading dot hides a file; a
+# File names: Windows forbids these characters and names (and no file system takes a lone
+# surrogate); a leading dot hides a file; a
 # name longer than 255 bytes is refused by most file systems (CJK takes 3 bytes in UTF-8,
 # and "-12345.docx" must still fit).
-_FORBIDDEN = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*\u2028\u2029]')
+_FORBIDDEN = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*\u2028\u2029\ud800-\udfff]')
 _RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"} | {
     f"{d}{i}" for d in ("COM", "LPT") for i in "123456789¹²³"
 }

@@ -661,6 +661,18 @@ class _Document:
         spacing = self.run_spacing(para, r) if r is not None else 0
         return round(size * L.TWIPS_PER_PT) + spacing
 
+    def grid_pitch(self, para: _Para) -> float | None:
+        """The character pitch in twips a ``linesAndChars`` document grid imposes on ``para``
+        (None without such a grid, or when the paragraph does not snap to it)."""
+        section = self.section_of(para)
+        if section.grid_type != "linesAndChars" or _first_flag_false(
+            self.styles.ppr_levels(para.el), "snapToGrid"
+        ):
+            return None
+        defaults = [self.styles.rpr_default] if self.styles.rpr_default is not None else []
+        base = _int(_first_attr(defaults, "sz"), 20)
+        return base / 2 * L.TWIPS_PER_PT + section.char_space * L.TWIPS_PER_PT / 4096
+
     def indents(self, para: _Para) -> tuple[float, float, float]:
         """(first line start, other lines start, right) in characters of ``para``'s text."""
         levels = self.styles.ppr_levels(para.el)
@@ -1024,12 +1036,9 @@ def _check_grid(doc: _Document, out: _Findings) -> None:
         for r, text in doc.text_runs(para):
             if not _has_cjk(text) or doc.run_size(para, r) != L.BODY_SIZE_PT:
                 continue
-            if section.grid_type == "linesAndChars" and not _first_flag_false(levels, "snapToGrid"):
-                base = _int(
-                    _first_attr([doc.styles.rpr_default] if doc.styles.rpr_default is not None else [], "sz"),
-                    20,
-                )
-                pitch = base / 2 * L.TWIPS_PER_PT + section.char_space * L.TWIPS_PER_PT / 4096
+            grid = doc.grid_pitch(para)
+            if grid is not None:
+                pitch = grid
                 how = f"文档网格字距 {pitch / L.TWIPS_PER_PT:.2f} 磅"
             else:
                 spacing = doc.run_spacing(para, r)
@@ -1433,11 +1442,11 @@ def _span(doc: _Document, para: _Para) -> tuple[float, float] | None:
     """Where a one-line paragraph's text starts and ends, in characters from the right edge
     of the 版心 (so (12, 2) is a text of ten characters, right-indented two). Leading and
     trailing spaces count: a hand-made document often positions a signature with them.
-    None when that cannot be known (a tab, or a line that wraps)."""
+    None when that cannot be known (a tab, a line break, or a line that wraps)."""
     text = para.text
-    if "\t" in text or not text.strip():
-        return None
-    char = doc.char_twips(para) or 1
+    if "\t" in text or "\n" in text or not text.strip():
+        return None  # a tab stop or a second line: where the text stands is not known here
+    char = doc.grid_pitch(para) or doc.char_twips(para) or 1
     line = doc.section_of(para).text_width / char
 
     def width(part: str) -> float:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import errno
+import itertools
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,52 +60,55 @@ def prepare_output_dir(out_dir: Path) -> None:
 
 
 def write_atomically(out_dir: Path, files: dict[str, bytes], *, sync: bool = True) -> list[Path]:
-    """Write ``{name: bytes}`` into ``out_dir`` all or nothing, never clobbering a file.
+    """Write ``{name: bytes}`` into ``out_dir`` all or nothing.
 
-    A file that does not exist yet is created exclusively (no one else's file is ever
-    opened) and written in one call; a file that exists is written to a temporary file
-    beside it and renamed over it only when every file is complete. On any failure the
-    files created and the temporary files are removed again and existing files are left
-    as they were. ``sync=False`` skips flushing each file to the disk (a batch of
-    thousands of letters, which it can simply rerun after a crash).
+    Every file is first written to a hidden temporary file beside its target; only when all
+    are complete are they renamed into place, so a failure — or a crash, or a reader looking
+    in the meantime — never meets a partial file under a target's name, and a failure
+    leaves earlier outputs untouched. ``sync=False`` skips flushing each file to the disk
+    before the rename (a batch of thousands of letters, which it can simply rerun after a
+    crash).
     """
     prepare_output_dir(out_dir)
-    created: list[Path] = []
     temps: list[tuple[Path, Path]] = []
+    renamed = 0
     try:
         for name, data in files.items():
             target = out_dir / name
-            try:
-                fd = os.open(target, _NEW_FILE, 0o666)
-                created.append(target)
-            except FileExistsError:
-                fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=out_dir)
-                temps.append((Path(tmp), target))
-                os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs get the usual mode
+            fd, tmp = _temporary(target)
+            temps.append((tmp, target))
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
                 if sync:
                     fh.flush()
                     os.fsync(fh.fileno())
+        for tmp, target in temps:
+            os.replace(tmp, target)
+            renamed += 1
     except BaseException as exc:
-        for path in [*created, *(tmp for tmp, _ in temps)]:
-            path.unlink(missing_ok=True)
+        for tmp, _ in temps[renamed:]:
+            tmp.unlink(missing_ok=True)
         if isinstance(exc, OSError):
-            raise WenshuError(Problem(str(out_dir), f"写入失败：{_os_reason(exc)}；原有文件未改动")) from None
+            kept = "原有文件未改动" if not renamed else f"已替换 {renamed} 个文件，其余原有文件未改动"
+            raise WenshuError(Problem(str(out_dir), f"写入失败：{_os_reason(exc)}；{kept}")) from None
         raise
-    for tmp, target in temps:
-        os.replace(tmp, target)
-    return [out_dir / name for name in files]
+    return [target for _, target in temps]
 
 
 # Create, never open an existing file; binary on Windows; not inherited by child processes.
 _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+_TEMPORARY = itertools.count()
 
 
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
+def _temporary(target: Path) -> tuple[int, Path]:
+    """A new hidden file beside ``target``, open for writing, with the user's usual mode
+    (0666 less the umask, as for any new file)."""
+    while True:
+        tmp = target.with_name(f".{target.name}.{os.getpid()}-{next(_TEMPORARY)}.tmp")
+        try:
+            return os.open(tmp, _NEW_FILE, 0o666), tmp
+        except FileExistsError:
+            continue  # left behind by an earlier process with the same number
 
 
 def _os_reason(exc: OSError) -> str:
@@ -116,6 +119,7 @@ def _os_reason(exc: OSError) -> str:
         errno.EROFS: "文件系统只读",
         errno.ENOTDIR: "路径中有一段不是文件夹",
         errno.EDQUOT: "超出磁盘配额",
+        errno.EISDIR: "同名的文件夹已存在",
     }
     return reasons.get(exc.errno, exc.strerror or str(exc))
 

@@ -78,33 +78,40 @@ def _validator(kind: Kind) -> SpecValidator:
 
 # Cerberus rules that change the document rather than check it.
 _NORMALISING = {"coerce", "default", "default_setter", "rename", "rename_handler", "purge_unknown"}
+# … and those of them whose effect reaches other fields (a rename onto a field a record sets,
+# a default computed from the document).
+_ACROSS_FIELDS = {"default_setter", "rename", "rename_handler"}
 _SHARED_NORMALISED: dict[tuple[str, int], tuple[dict[str, Any], dict[str, Any] | None]] = {}
 
 
-def _normalises(rule: Any, seen: frozenset[str] = frozenset()) -> bool:
-    """Does ``rule`` (with its sub-schemas, named ones resolved) change a document?"""
+def _normalises(rule: Any, rules: set[str] = _NORMALISING, seen: frozenset[str] = frozenset()) -> bool:
+    """Does ``rule`` (with its sub-schemas, named ones resolved) use any of ``rules``?"""
     if isinstance(rule, list):
-        return any(_normalises(r, seen) for r in rule)
+        return any(_normalises(r, rules, seen) for r in rule)
     if not isinstance(rule, dict):
         return False
     for key, value in rule.items():
-        if key in _NORMALISING:
+        if key in rules:
             return True
         if key == "schema" and isinstance(value, str):
-            if value not in seen and _normalises(_resolve(value), seen | {value}):
+            if value not in seen and _normalises(_resolve(value), rules, seen | {value}):
                 return True
-        elif key != "meta" and _normalises(value, seen):
+        elif key != "meta" and _normalises(value, rules, seen):
             return True
     return False
 
 
-_NORMALISING_FIELDS: dict[tuple[str, int], frozenset[str]] = {}
+_NORMALISING_FIELDS: dict[tuple[str, int], frozenset[str] | None] = {}
 
 
-def _normalising_fields(kind: Kind) -> frozenset[str]:
+def _normalising_fields(kind: Kind) -> frozenset[str] | None:
+    """The kind's fields with rules that change a document, or None when some such rule
+    reaches beyond its own field (then no part can be normalised on its own)."""
     key = (kind.name, id(kind.schema))
     if key not in _NORMALISING_FIELDS:
-        _NORMALISING_FIELDS[key] = frozenset(n for n, rule in kind.schema.items() if _normalises(rule))
+        across = any(_normalises(rule, _ACROSS_FIELDS) for rule in kind.schema.values())
+        fields = frozenset(n for n, rule in kind.schema.items() if _normalises(rule))
+        _NORMALISING_FIELDS[key] = None if across else fields
     return _NORMALISING_FIELDS[key]
 
 
@@ -112,13 +119,15 @@ def _layered(validator: SpecValidator, kind: Kind, spec: Spec) -> bool:
     """Validate a spec made of shared fields plus its own, normalising the shared part once.
 
     Cerberus normalises field by field, so when none of the spec's own fields has a rule
-    that changes a document, normalising the whole equals normalising the shared part (once
-    per batch) with the own fields on top; what is left per letter is the checking, a
-    quarter of the work. True only when that check passes; False sends the caller to
-    the plain path, which gives the same verdict and the errors with their positions.
+    that changes a document, and no rule anywhere reaches beyond its field, normalising the
+    whole equals normalising the shared part (once per batch) with the own fields on top;
+    what is left per letter is the checking, a quarter of the work. True only when that
+    check passes; False sends the caller to the plain path, which gives the same verdict
+    and the errors with their positions.
     """
     layers = spec.layers
-    if layers is None or not _normalising_fields(kind).isdisjoint(layers.own):
+    normalising = _normalising_fields(kind)
+    if layers is None or normalising is None or not normalising.isdisjoint(layers.own):
         return False
     key = (kind.name, id(layers.shared))
     cached = _SHARED_NORMALISED.get(key)
@@ -318,8 +327,9 @@ def _show(value: Any, limit: int = 30) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-# Control characters, and the two non-characters XML cannot carry (a CSV cell may hold them).
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
+# Control characters, and what XML and UTF-8 cannot carry: the two non-characters (a CSV cell
+# may hold them) and lone surrogates (a YAML "\ud800" escape).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def _value_problems(spec: Spec, schema: dict[str, Any], doc: Any, path: Path_) -> list[Problem]:

@@ -142,6 +142,11 @@ def _run_xml(text: str, rpr: str = "") -> str:
     return f"<w:r>{rpr}{''.join(out)}</w:r>"
 
 
+def _attr(value: str) -> str:
+    """``value`` escaped for a double-quoted XML attribute."""
+    return escape(value, {'"': "&quot;"})
+
+
 @dataclass
 class _Para:
     """A paragraph of the body, kept open until the document is written out: the date
@@ -157,13 +162,13 @@ class _Para:
     def xml(self) -> str:
         # pPr children in the schema's order (pStyle, pageBreakBefore, ind, jc, sectPr):
         # Word rejects them out of order.
-        ppr = [f'<w:pStyle w:val="{escape(self.style)}"/>']
+        ppr = [f'<w:pStyle w:val="{_attr(self.style)}"/>']
         if self.page_break_before is not None:
             ppr.append(f'<w:pageBreakBefore w:val="{int(self.page_break_before)}"/>')
         if self.ind:
             ppr.append("<w:ind" + "".join(f' w:{k}="{v}"' for k, v in self.ind.items()) + "/>")
         if self.jc is not None:
-            ppr.append(f'<w:jc w:val="{escape(self.jc)}"/>')
+            ppr.append(f'<w:jc w:val="{_attr(self.jc)}"/>')
         ppr.append(self.sect_pr)
         return f"<w:p><w:pPr>{''.join(ppr)}</w:pPr>{self.runs}</w:p>"
 
