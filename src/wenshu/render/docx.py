@@ -1,4 +1,4 @@
-"""Build the .docx from the Markdown: markdown-it-py tokens → WordprocessingML body in a docxtpl frame.
+"""Build the .docx from the Markdown: markdown-it-py tokens → python-docx body in a docxtpl frame.
 
 The Markdown is the single rendering of content. HTML comments ``<!-- wenshu:ROLE {...} -->``
 say what the next block is (the mark, the signature, an attachment …); blocks that belong to
@@ -16,10 +16,10 @@ from functools import cache
 from typing import Any
 from xml.sax.saxutils import escape
 
-from docx.oxml.ns import qn
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docxtpl import DocxTemplate, RichText
 from jinja2.sandbox import SandboxedEnvironment
-from lxml import etree
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
@@ -28,6 +28,7 @@ from ..errors import Problem, WenshuError
 from ..resources import resource_dir
 
 _ROLE = re.compile(r"^<!--\s*wenshu:([\w-]+)(?:\s+(\{.*\}))?\s*-->\s*$", re.S)
+_W = nsdecls("w")
 
 # Roles whose text the frame places (版头, 版记); everything else is body.
 FRAME_ROLES = {"mark", "doc-number", "copy-number", "secrecy", "urgency", "cc", "imprint"}
@@ -117,9 +118,10 @@ def _inline(token: Token) -> _Inline:
     return out
 
 
-def _rfonts(east_asia: str) -> str:
+def _rfonts(east_asia: str, declare: bool = True) -> str:
+    ns = f"{_W} " if declare else ""
     return (
-        f'<w:rFonts w:ascii="{L.FONT_LATIN}" w:hAnsi="{L.FONT_LATIN}" '
+        f'<w:rFonts {ns}w:ascii="{L.FONT_LATIN}" w:hAnsi="{L.FONT_LATIN}" '
         f'w:eastAsia="{east_asia}" w:cs="{L.FONT_LATIN}"/>'
     )
 
@@ -142,63 +144,40 @@ def _run_xml(text: str, rpr: str = "") -> str:
     return f"<w:r>{rpr}{''.join(out)}</w:r>"
 
 
-def _attr(value: str) -> str:
-    """``value`` escaped for a double-quoted XML attribute."""
-    return escape(value, {'"': "&quot;"})
+class _Paragraph:
+    """What the writer keeps of a paragraph: its element, as python-docx names it (``_p``)."""
 
+    __slots__ = ("_p",)
 
-@dataclass
-class _Para:
-    """A paragraph of the body, kept open until the document is written out: the date
-    sets its signature's indent afterwards, and a section break lands on the last one."""
-
-    style: str
-    runs: str
-    page_break_before: bool | None = None
-    ind: dict[str, int] = field(default_factory=dict)
-    jc: str | None = None
-    sect_pr: str = ""
-
-    def xml(self) -> str:
-        # pPr children in the schema's order (pStyle, pageBreakBefore, ind, jc, sectPr):
-        # Word rejects them out of order.
-        ppr = [f'<w:pStyle w:val="{_attr(self.style)}"/>']
-        if self.page_break_before is not None:
-            ppr.append(f'<w:pageBreakBefore w:val="{int(self.page_break_before)}"/>')
-        if self.ind:
-            ppr.append("<w:ind" + "".join(f' w:{k}="{v}"' for k, v in self.ind.items()) + "/>")
-        if self.jc is not None:
-            ppr.append(f'<w:jc w:val="{_attr(self.jc)}"/>')
-        ppr.append(self.sect_pr)
-        return f"<w:p><w:pPr>{''.join(ppr)}</w:pPr>{self.runs}</w:p>"
+    def __init__(self, p: Any):
+        self._p = p
 
 
 class _BodyWriter:
-    """Writes the body's blocks as WordprocessingML text and collects the frame's fields.
+    """Writes body blocks into a docxtpl Subdoc and collects the frame's fields."""
 
-    The body is text from start to end (``<w:p>``… without namespace declarations, as it
-    sits inside the frame's ``document.xml``): building it element by element through
-    python-docx was most of the time a one-page letter cost.
-    """
-
-    def __init__(self, frame_sect_pr: Any):
-        self.blocks: list[_Para | str] = []
+    def __init__(self, subdoc: Any, frame_sect_pr: Any):
+        self.doc = subdoc
+        self.body = subdoc.subdocx.element.body
+        # The blank document's own sectPr would sit between appended tables and paragraphs.
+        if self.body.sectPr is not None:
+            self.body.remove(self.body.sectPr)
         self.frame_sect_pr = frame_sect_pr
         self.fields: dict[str, Any] = {"head_info": []}
-        self.signature_p: _Para | None = None
+        self.signature_p: Any = None
         self.signature_text = ""
         self.signature_sealed = False
         self.landscape = False  # orientation of the section being written
         self.sections = 1
         self.next_label_starts_section = False
 
-    def xml(self) -> str:
-        """The body written so far."""
-        return "".join(b if isinstance(b, str) else b.xml() for b in self.blocks)
-
     # -- paragraphs -------------------------------------------------------------------
-    def paragraph(self, style: str, inline: _Inline | None = None, text: str | None = None) -> _Para:
-        """Append a paragraph of ``style`` holding ``inline`` (or plain ``text``)."""
+    def paragraph(self, style: str, inline: _Inline | None = None, text: str | None = None) -> Any:
+        """Append a paragraph of ``style`` holding ``inline`` (or plain ``text``).
+
+        Built from one XML string: adding runs element by element through python-docx is
+        most of the time a one-page letter costs.
+        """
         if inline is None:
             inline = _Inline([(text, False)] if text else [])
         runs = []
@@ -207,21 +186,27 @@ class _BodyWriter:
                 runs.append("<w:r><w:br/></w:r>")
                 continue
             font = next((f for pat, f in _RUNIN_FONTS if pat.match(chunk)), None) if strong else None
-            runs.append(_run_xml(chunk, f"<w:rPr>{_rfonts(font)}</w:rPr>" if font else ""))
-        p = _Para(style, "".join(runs))
+            runs.append(_run_xml(chunk, f"<w:rPr>{_rfonts(font, declare=False)}</w:rPr>" if font else ""))
+        extra = ""
         if self.next_label_starts_section:
             # The section break already starts a new page; a page break would add a blank one.
-            p.page_break_before = False
+            extra = '<w:pageBreakBefore w:val="0"/>'
             self.next_label_starts_section = False
-        self.blocks.append(p)
-        return p
+        p = parse_xml(
+            f'<w:p {_W}><w:pPr><w:pStyle w:val="{escape(style)}"/>{extra}</w:pPr>{"".join(runs)}</w:p>'
+        )
+        self.body.append(p)
+        return _Paragraph(p)
 
     def blank(self, count: int = 1) -> None:
         for _ in range(count):
             self.paragraph("WsBody")
 
-    def set_indent(self, p: _Para, **twips: int) -> None:
-        p.ind.update(twips)
+    def set_indent(self, p: Any, **twips: int) -> None:
+        # get_or_add_* keeps pPr children in schema order; Word rejects them out of order.
+        ind = p._p.get_or_add_pPr().get_or_add_ind()
+        for side, value in twips.items():
+            ind.set(qn(f"w:{side}"), str(value))
 
     # -- the block dispatcher ---------------------------------------------------------
     def write(self, tokens: list[Token]) -> None:
@@ -285,7 +270,8 @@ class _BodyWriter:
         elif name == "date":
             self.date(inline)
         elif name == "line":
-            self.paragraph("WsLine", inline).jc = options.get("align", "left")
+            p = self.paragraph("WsLine", inline)
+            p._p.get_or_add_pPr().get_or_add_jc().set(qn("w:val"), options.get("align", "left"))
         elif name in _ROLE_STYLES:
             self.paragraph(_ROLE_STYLES[name], inline)
         else:
@@ -353,11 +339,11 @@ class _BodyWriter:
     def end_section(self) -> None:
         """Close the section written so far with a copy of the frame's section settings."""
         sect_pr = self.section_properties(self.landscape, first=self.sections == 1)
-        if not self.blocks or not isinstance(self.blocks[-1], _Para):
+        last = self.body.findall(qn("w:p"))
+        if not last or self.body[-1].tag != qn("w:p"):
             self.paragraph("WsBody")
-        last = self.blocks[-1]
-        assert isinstance(last, _Para)
-        last.sect_pr = etree.tostring(sect_pr, encoding="unicode")
+            last = self.body.findall(qn("w:p"))
+        last[-1].get_or_add_pPr()._insert_sectPr(sect_pr)
         self.sections += 1
 
     def section_properties(self, landscape: bool, first: bool) -> Any:
@@ -407,7 +393,7 @@ class _BodyWriter:
         width = _LANDSCAPE_TEXT_WIDTH_TWIPS if self.landscape else _TEXT_WIDTH_TWIPS
         spans = table_spans(rows, options.get("merge"), options.get("spans"))
         widths = column_widths(rows, options.get("widths"), width, spans)
-        self.blocks.append(table_xml(rows, widths, size, spans))
+        self.body.append(parse_xml(table_xml(rows, widths, size, spans)))
 
 
 @dataclass
@@ -508,7 +494,7 @@ def table_xml(
     )
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     out = [
-        f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
+        f'<w:tbl {_W}><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
         f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/></w:tblPr>'
         f"<w:tblGrid>{grid}</w:tblGrid>"
     ]
@@ -549,13 +535,6 @@ def _frame_name(tokens: list[Token]) -> str:
     return "plain"
 
 
-class RawXml(str):
-    """XML text the frame's ``{{p body }}`` inserts as it is (a docxtpl Subdoc's role)."""
-
-    def __html__(self) -> str:
-        return str(self)
-
-
 @cache
 def _frame_env() -> SandboxedEnvironment:
     return SandboxedEnvironment(autoescape=True)
@@ -566,12 +545,13 @@ def build_docx(markdown: str) -> bytes:
     tokens = parser().parse(markdown)
     name = _frame_name(tokens)
     tpl = DocxTemplate(frame_path(name))
+    subdoc = tpl.new_subdoc()
     frame_sect_pr = tpl.get_docx().element.body.sectPr
-    writer = _BodyWriter(frame_sect_pr)
+    writer = _BodyWriter(subdoc, frame_sect_pr)
     writer.write(tokens)
     context = {"mark": "", "doc_number": "", "cc": "", "printer": "", "print_date": ""}
     context.update(writer.fields)
-    context["body"] = RawXml(writer.xml())
+    context["body"] = subdoc
     tpl.render(context, jinja_env=_frame_env(), autoescape=True)
     writer.finish(tpl.docx.element.body.sectPr)
     marked = marked_texts(tokens)

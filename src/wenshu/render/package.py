@@ -1,8 +1,8 @@
 """Fast .docx output for many documents: the frame rendered once, parts written pre-compressed.
 
 :func:`wenshu.render.docx.build_docx` makes one document the straightforward way: a fresh
-docxtpl template, a Jinja pass over the whole frame's XML with the body inserted, and a
-zip recompressed from scratch. That costs about 30 ms, almost none of it spent on the
+docxtpl template, a python-docx Subdoc for the body, a Jinja pass over the frame's XML and
+a zip recompressed from scratch. That costs about 30 ms, almost none of it spent on the
 letter's own text. Here the same document is assembled from cached pieces:
 
 - The frame (page setup, styles, 版头, 版记) is rendered through docxtpl **once per shape**
@@ -10,7 +10,9 @@ letter's own text. Here the same document is assembled from cached pieces:
   in place of the field values. Each part of the result is kept: unchanged parts as
   already-deflated bytes, the parts holding a sentinel split around it.
 - The body is written by ``build_docx``'s own :class:`~wenshu.render.docx._BodyWriter`
-  as XML text, which replaces the ``{{p body }}`` paragraph.
+  (only its paragraph primitive is replaced, by one that makes each paragraph from one XML
+  string) into a bare ``w:body`` element instead of a Subdoc built on a whole python-docx
+  ``Document()``; its XML replaces the ``{{p body }}`` paragraph.
 - Only the parts that change (``document.xml``, and a header carrying a new mark) are
   deflated per document; the zip is written directly around the cached bytes.
 
@@ -33,6 +35,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from docx.document import _Body
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 from docxtpl import DocxTemplate, RichText
@@ -41,7 +44,6 @@ from lxml import etree
 from markdown_it.token import Token
 
 from .docx import (
-    RawXml,
     _BodyWriter,
     _frame_env,
     _frame_name,
@@ -61,8 +63,6 @@ _TEXT_FIELDS = ("doc_number", "cc", "printer", "print_date")
 # breaks, render_xml_part turns {_{ and friends into {{ …; such values take the slow path.
 _REWRITTEN = re.compile(r"[\t\n\a\f]|\{_[{%]|[}%]_\}")
 _BODY_TAGS = re.compile(r"</?w:body[^>]*>")
-# Characters XML 1.0 cannot carry; build_docx's parser rejects them, so must this path.
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _DEFLATE_LEVEL = 6
 
 
@@ -125,7 +125,37 @@ def read_zip(data: bytes) -> list[tuple[str, bytes]]:
         return [(info.filename, zf.read(info)) for info in zf.infolist()]
 
 
+# -- the body ---------------------------------------------------------------------------------
+class _BareSubdoc:
+    """Stands in for docxtpl's Subdoc: paragraphs go into a bare ``w:body`` element.
+
+    :class:`_BodyWriter` needs only ``add_paragraph()`` and ``subdocx.element.body``;
+    a Subdoc provides them by opening python-docx's whole default template per document.
+    """
+
+    def __init__(self) -> None:
+        self.body = parse_xml(f"<w:body {nsdecls('w')}/>")
+        self._container = _Body(self.body, None)  # type: ignore[arg-type]
+        self.subdocx = self  # the writer reads subdoc.subdocx.element.body
+        self.element = self
+
+    def add_paragraph(self) -> Any:
+        """A new empty paragraph at the end of the body."""
+        return self._container.add_paragraph()
+
+    def xml(self) -> str:
+        """The body's children as XML text, as a Subdoc gives them to ``{{p body }}``."""
+        return _BODY_TAGS.sub("", etree.tostring(self.body, encoding="unicode"))
+
+
 # -- the frame --------------------------------------------------------------------------------
+class _Raw(str):
+    """A string Jinja inserts unescaped (docxtpl's ``{{p body }}`` expects XML)."""
+
+    def __html__(self) -> str:
+        return str(self)
+
+
 @dataclass
 class _Template:
     """A part holding sentinels: literal text between field names."""
@@ -278,7 +308,7 @@ def _render_frame(path: Path, fields: dict[str, Any], computed: frozenset[str]) 
         context["mark"] = RichText(_SENTINEL.format("MARK"), size=mark[1])
     if any(k.startswith("HEAD") for k in sentinels):
         context["head_info"] = [_SENTINEL.format(f"HEAD{i}") for i in range(len(fields["head_info"]))]
-    context["body"] = RawXml(f"<w:p><w:r><w:t>{_SENTINEL.format(_BODY)}</w:t></w:r></w:p>")
+    context["body"] = _Raw(f"<w:p><w:r><w:t>{_SENTINEL.format(_BODY)}</w:t></w:r></w:p>")
     tpl.render(context, jinja_env=_frame_env(), autoescape=True)
     out = io.BytesIO()
     tpl.save(out)
@@ -342,8 +372,14 @@ class DocxFactory:
         file_key = (str(path), stat.st_mtime_ns, stat.st_size)
         if file_key not in self._sect_prs:
             self._sect_prs[file_key] = DocxTemplate(path).get_docx().element.body.sectPr
-        writer = _BodyWriter(self._sect_prs[file_key])
-        writer.write(tokens)
+        subdoc = _BareSubdoc()
+        writer = _BodyWriter(subdoc, self._sect_prs[file_key])
+        try:
+            writer.write(tokens)
+        except (AttributeError, TypeError, etree.XMLSyntaxError) as exc:
+            # The writer asked the stand-in for something only a real Subdoc has, or met
+            # text XML cannot carry: build_docx gives the proper answer.
+            raise _Unsupported(str(exc)) from None
         if file_key not in self._computed:
             self._computed[file_key] = _computed_names(path)
         computed = self._computed[file_key]
@@ -359,7 +395,7 @@ class DocxFactory:
         if frame is None:
             raise _Unsupported(name)
         values = _values(_sentinel_names(writer.fields, computed))
-        values[_BODY] = _body_xml(writer)
+        values[_BODY] = _body_xml(subdoc)
         # The writer decides whether the last section needs other settings (landscape, or
         # after several sections); it replaces the sectPr it is given when it does.
         holder = parse_xml(f"<w:body {nsdecls('w')}/>")
@@ -372,11 +408,11 @@ class DocxFactory:
         return frame.package(values, final)
 
 
-def _body_xml(writer: _BodyWriter) -> str:
+def _body_xml(subdoc: _BareSubdoc) -> str:
     """The body's XML as ``build_docx`` leaves it after docxtpl's own passes."""
-    xml = writer.xml()
-    if _REWRITTEN.search(xml) or "docPr" in xml or _NOT_XML.search(xml):
-        raise _Unsupported("text docxtpl would rewrite, a drawing to renumber, or no XML at all")
+    xml = subdoc.xml()
+    if _REWRITTEN.search(xml) or "docPr" in xml:
+        raise _Unsupported("text docxtpl would rewrite, or a drawing to renumber")
     if "<w:tbl" in xml:
         # docxtpl's fix_tables reconciles grid columns with cells in the rendered body;
         # it reads nothing of the template (self is unused), so it runs as is.
