@@ -18,7 +18,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from docx import Document
+from lxml import etree
 
+from wenshu.autonumber import AutoNumbering
 from wenshu.check import Report, check_docx
 from wenshu.cli import main
 from wenshu.pipeline import render
@@ -445,3 +447,83 @@ def test_hostile_docx_parts(tmp_path, letter):
         z.writestr("hello.txt", "hi")
     report = check_docx(empty_zip.getvalue())
     assert report.error and "word/document.xml" in report.error
+
+
+# -- Word's automatic numbering ----------------------------------------------------------------
+
+
+def _lvl(ilvl: int, fmt: str, text: str, extra: str = "") -> str:
+    return f'<w:lvl w:ilvl="{ilvl}">{extra}<w:numFmt w:val="{fmt}"/><w:lvlText w:val="{text}"/></w:lvl>'
+
+
+def _with_list(docx: bytes, level_one: str = "%1、", restart_third: bool = False) -> bytes:
+    """``docx`` with its 一、 and （一） headings numbered by Word instead of typed."""
+    definition = (
+        '<w:abstractNum w:abstractNumId="90">'
+        + _lvl(0, "chineseCounting", level_one)
+        + _lvl(1, "chineseCounting", "（%2）")
+        + "</w:abstractNum>"
+    )
+    lists = '<w:num w:numId="90"><w:abstractNumId w:val="90"/></w:num>'
+    if restart_third:  # a second instance of the list, starting again at 1
+        lists += (
+            '<w:num w:numId="91"><w:abstractNumId w:val="90"/>'
+            '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'
+        )
+
+    def numbering(text: str) -> str:
+        text = text.replace("<w:abstractNum ", definition + "<w:abstractNum ", 1)
+        return text.replace("</w:numbering>", lists + "</w:numbering>")
+
+    def numbered(style: str, ilvl: int) -> Callable[[re.Match[str]], str]:
+        def sub(m: re.Match[str]) -> str:
+            num = "91" if restart_third and m.group(1) == "三" else "90"
+            pr = f'<w:numPr><w:ilvl w:val="{ilvl}"/><w:numId w:val="{num}"/></w:numPr>'
+            return f'<w:pStyle w:val="{style}"/>{pr}</w:pPr><w:r><w:t>'
+
+        return sub
+
+    def document(text: str) -> str:
+        head = '<w:pStyle w:val="{}"/></w:pPr><w:r><w:t>'
+        text = re.sub(re.escape(head.format("Heading1")) + "([一二三])、", numbered("Heading1", 0), text)
+        return re.sub(re.escape(head.format("Heading2")) + "（([一二三])）", numbered("Heading2", 1), text)
+
+    return mutate(mutate(docx, "word/numbering.xml", numbering), DOC, document)
+
+
+def test_headings_numbered_by_word_check_clean(letter):
+    numbered = _with_list(letter)
+    assert "一、工作思路".encode() not in zipfile.ZipFile(io.BytesIO(numbered)).read(DOC)
+    for data in (numbered, foreign(numbered)):
+        report = check_docx(data)
+        assert report.ok, show(report)
+
+
+def test_word_numbering_is_checked_like_typed_ordinals(letter):
+    report = check_docx(_with_list(letter, level_one="%1."))
+    assert codes(report) == {"ordinal-form"}, show(report)
+    assert [d.actual for d in report.deviations] == ["一.", "二.", "三."]
+    report = check_docx(_with_list(letter, restart_third=True))
+    assert codes(report) == {"ordinal-sequence"}, show(report)
+    assert (report.deviations[0].expected, report.deviations[0].actual) == ("三、", "一、")
+
+
+def test_automatic_numbering_labels():
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    root = etree.fromstring(
+        f"<w:numbering {w}>"
+        '<w:abstractNum w:abstractNumId="1">'
+        + _lvl(0, "chineseCounting", "%1、", '<w:start w:val="9"/>')
+        + _lvl(1, "decimal", "%1.%2", "<w:isLgl/>")
+        + _lvl(2, "upperRoman", "%3)")
+        + _lvl(3, "bullet", "•")
+        + "</w:abstractNum>"
+        '<w:num w:numId="1"><w:abstractNumId w:val="1"/></w:num>'
+        '<w:num w:numId="2"><w:abstractNumId w:val="1"/></w:num>'
+        "</w:numbering>"
+    )
+    numbering = AutoNumbering(root)
+    shown = [numbering.label(n, lvl) for n, lvl in [("1", 0), ("1", 1), ("1", 1), ("1", 2), ("1", 3)]]
+    # A second instance of the same list continues it; numId 0 and unknown lists draw nothing.
+    shown += [numbering.label(n, lvl) for n, lvl in [("2", 0), ("2", 2), ("2", 1), ("0", 0), ("7", 0)]]
+    assert shown == ["九、", "9.1", "9.2", "I)", "", "十、", "I)", "10.1", "", ""]

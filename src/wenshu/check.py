@@ -33,6 +33,7 @@ from typing import Any
 from lxml import etree
 
 from . import layout as L
+from .autonumber import AutoNumbering
 from .dates import DateError, format_cn_date, parse_date
 from .docnumber import DocNumberError, parse_doc_number
 from .errors import Problem, WenshuError
@@ -403,6 +404,7 @@ class _Para:
     level: int = 0
     zone: int = 0  # 0 = main text, k = attachment k
     numbered: bool = False  # an ordinal before a plain paragraph (not a heading)
+    label: str = ""  # drawn by Word's automatic numbering, and put before ``text``
 
     @property
     def where(self) -> Location:
@@ -614,9 +616,25 @@ class _Document:
         self.settings = self.package.xml(by_type["settings"]) if "settings" in by_type else None
         self.sections = _sections(body, rels)
         self.paragraphs = _paragraphs(body, "正文", body=True)
+        self._label(AutoNumbering(self.package.xml(by_type["numbering"]) if "numbering" in by_type else None))
         self._parts: dict[str, list[_Para]] = {}
         self.wenshu_styles = any(sid.startswith("Ws") for sid in self.styles.by_id)
         self._identify()
+
+    def _label(self, numbering: AutoNumbering) -> None:
+        """Put the label Word's automatic numbering draws before each numbered paragraph's
+        text, so 一、 set by Word reads as 一、 typed."""
+        for para in self.paragraphs:
+            num_id = ilvl = None
+            for level in self.styles.ppr_levels(para.el):
+                num_pr = level.find(_w("numPr"))
+                if num_pr is None:
+                    continue
+                num_id = num_id or _val(num_pr.find(_w("numId")))
+                ilvl = ilvl or _val(num_pr.find(_w("ilvl")))
+            if num_id is not None:
+                para.label = numbering.label(num_id, _int(ilvl))
+                para.text = para.label + para.text
 
     # -- parts ------------------------------------------------------------------------
     def part_paragraphs(self, part: str, label: str) -> list[_Para]:
@@ -1113,7 +1131,7 @@ def _check_fonts(doc: _Document, out: _Findings) -> None:
         want = _expected_font(para)
         heading = para.role == "heading" and para.level in (1, 2) and not para.numbered
         span = _heading_span(para) if heading else None
-        offset = 0
+        offset = len(para.label)  # the label is Word's, not a run of the paragraph
         for r, text in runs:
             start, offset = offset, offset + len(text)
             if not _has_cjk(text):

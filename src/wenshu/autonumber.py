@@ -1,0 +1,150 @@
+"""Word's automatic numbering, as a reader of the page sees it.
+
+A heading numbered by Word (``w:numPr`` on the paragraph or its style, levels defined in
+``word/numbering.xml``) carries no 一、 in its text: Word draws the label. The checker must
+read that label to know the heading's level and check its sequence, or it would take a
+correct heading for body text. :class:`AutoNumbering` follows the paragraphs in document
+order and gives each numbered one its label — ``一、``, ``（二）``, ``3.`` — as Word shows it.
+
+What it follows: abstract numbering levels (start, format, label text with ``%1``…``%9``,
+legal numbering), list instances sharing an abstract definition (they continue one
+sequence) and a list instance's start overrides (which restart it). Deeper levels restart
+when a shallower one is numbered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .numbering import chinese_number
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_DIGITS = "〇一二三四五六七八九"
+
+
+def _w(tag: str) -> str:
+    return _W + tag
+
+
+def _val(el: Any, attr: str = "val") -> str | None:
+    return el.get(_W + attr) if el is not None else None
+
+
+def _int(text: str | None, default: int) -> int:
+    try:
+        return int(text) if text is not None else default
+    except ValueError:
+        return default
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, letters in (
+        (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+        (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
+    ):  # fmt: skip
+        while n >= value:
+            out, n = out + letters, n - value
+    return out
+
+
+def _letters(n: int) -> str:
+    # Word repeats the letter: a … z, aa … zz, aaa …
+    return chr(ord("A") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+
+
+def _chinese(n: int) -> str:
+    return chinese_number(n) if 1 <= n <= 99 else str(n)
+
+
+_FORMATS: dict[str, Callable[[int], str]] = {
+    "decimal": str,
+    "decimalZero": lambda n: f"{n:02d}",
+    "decimalFullWidth": lambda n: str(n).translate(str.maketrans("0123456789", "０１２３４５６７８９")),
+    "decimalFullWidth2": lambda n: str(n).translate(str.maketrans("0123456789", "０１２３４５６７８９")),
+    "decimalHalfWidth": str,
+    "chineseCounting": _chinese,
+    "chineseCountingThousand": _chinese,
+    "japaneseCounting": _chinese,
+    "ideographDigital": lambda n: "".join(_DIGITS[int(d)] for d in str(n)),
+    "upperRoman": _roman,
+    "lowerRoman": lambda n: _roman(n).lower(),
+    "upperLetter": _letters,
+    "lowerLetter": lambda n: _letters(n).lower(),
+    "none": lambda n: "",
+}
+
+
+@dataclass
+class _Level:
+    start: int = 1
+    fmt: str = "decimal"
+    text: str = ""
+    legal: bool = False  # isLgl: every level's number shown in decimal
+
+
+@dataclass
+class _List:
+    abstract: str
+    starts: dict[int, int] = field(default_factory=dict)  # lvlOverride/startOverride
+    used: bool = False
+
+
+class AutoNumbering:
+    """Labels of automatically numbered paragraphs, read from ``numbering.xml``."""
+
+    def __init__(self, root: Any):
+        self.levels: dict[str, dict[int, _Level]] = {}
+        self.lists: dict[str, _List] = {}
+        self.counters: dict[str, dict[int, int]] = {}
+        if root is None:
+            return
+        for abstract in root.iter(_w("abstractNum")):
+            levels = {}
+            for lvl in abstract.iter(_w("lvl")):
+                levels[_int(_val(lvl, "ilvl"), 0)] = _Level(
+                    start=_int(_val(lvl.find(_w("start"))), 1),
+                    fmt=_val(lvl.find(_w("numFmt"))) or "decimal",
+                    text=_val(lvl.find(_w("lvlText"))) or "",
+                    legal=lvl.find(_w("isLgl")) is not None and _val(lvl.find(_w("isLgl"))) != "0",
+                )
+            self.levels[_val(abstract, "abstractNumId") or ""] = levels
+        for num in root.iter(_w("num")):
+            starts = {}
+            for override in num.iter(_w("lvlOverride")):
+                start = override.find(_w("startOverride"))
+                if start is not None:
+                    starts[_int(_val(override, "ilvl"), 0)] = _int(_val(start), 1)
+            self.lists[_val(num, "numId") or ""] = _List(_val(num.find(_w("abstractNumId"))) or "", starts)
+
+    def label(self, num_id: str | None, ilvl: int) -> str:
+        """The label Word draws before the next paragraph numbered ``num_id`` at ``ilvl``
+        ("" for an unnumbered paragraph, a bullet, or an unknown list)."""
+        instance = self.lists.get(num_id or "")
+        if instance is None or num_id == "0":
+            return ""
+        levels = self.levels.get(instance.abstract, {})
+        level = levels.get(ilvl)
+        if level is None or level.fmt == "bullet":
+            return ""
+        counters = self.counters.setdefault(instance.abstract, {})
+        if not instance.used:
+            # A list instance with start overrides begins its sequence afresh.
+            instance.used = True
+            for at, start in instance.starts.items():
+                counters[at] = start - 1
+        counters[ilvl] = counters.get(ilvl, level.start - 1) + 1
+        for deeper in [k for k in counters if k > ilvl]:
+            del counters[deeper]
+        text = level.text
+        for at in range(9):
+            placeholder = f"%{at + 1}"
+            if placeholder not in text:
+                continue
+            shown = levels.get(at, _Level())
+            value = counters.get(at, shown.start)
+            fmt = "decimal" if level.legal else shown.fmt
+            text = text.replace(placeholder, _FORMATS.get(fmt, str)(value))
+        return text
