@@ -224,7 +224,7 @@ def test_bad_row_is_reported_by_number_and_the_rest_are_written(tmp_path):
     for row in rows:
         assert (out / f"{row[0]}.docx").exists() == (row[0] not in bad), row[0]
         assert (out / f"{row[0]}.md").exists() == (row[0] not in bad), row[0]
-    assert "有错误　3 份" in result.stdout and "已生成　9 份" in result.stdout
+    assert "有错误　　3 份" in result.stdout and "已生成　　9 份" in result.stdout
     assert "Traceback" not in result.output
 
 
@@ -468,10 +468,12 @@ def test_parallel_run_writes_the_same_files(tmp_path):
 
 
 def test_no_progress_bar_when_not_a_terminal(tmp_path):
-    result = run_cli("batch", str(SPEC), "-o", str(tmp_path), "-j", "1")
+    result = run_cli("batch", str(SPEC), "-o", str(tmp_path), "-j", "1", "--merge")
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
-    assert "记录　　12 条" in result.stdout
+    # The summary: labels padded to four characters, then a space before each value.
+    assert "记录　　　12 条" in result.stdout
+    assert f"合并文件　{tmp_path / 'recommendations-合并.docx'}" in result.stdout
 
 
 # -- validation of records --------------------------------------------------------------------

@@ -462,4 +462,5 @@ def summary(result: BatchResult, out_dir: Path) -> list[str]:
     if result.merged is not None:
         rows.append(("合并文件", str(result.merged)))
     rows.append(("用时", f"{result.seconds:.1f} 秒（每秒 {rate:.0f} 份）"))
-    return [f"{label:\u3000<4}{value}" for label, value in rows]  # labels padded with 全角空格
+    # Labels padded with 全角空格 to four characters, then one more before the value.
+    return [f"{label:\u3000<4}\u3000{value}" for label, value in rows]
