@@ -23,7 +23,9 @@ from lxml import etree
 from wenshu.autonumber import AutoNumbering
 from wenshu.check import Report, check_docx
 from wenshu.cli import main
+from wenshu.extract import docx_blocks, markdown_blocks
 from wenshu.pipeline import render
+from wenshu.render.package import DocxFactory
 
 from .test_same_text import EXAMPLE_IDS, EXAMPLE_SPECS, examples  # noqa: F401  (fixture)
 
@@ -527,3 +529,77 @@ def test_automatic_numbering_labels():
     # A second instance of the same list continues it; numId 0 and unknown lists draw nothing.
     shown += [numbering.label(n, lvl) for n, lvl in [("2", 0), ("2", 2), ("2", 1), ("0", 0), ("7", 0)]]
     assert shown == ["九、", "9.1", "9.2", "I)", "", "十、", "I)", "10.1", "", ""]
+
+
+# -- 上行文: 签发人 on the 发文字号 line ----------------------------------------------------------
+
+SIGNED = DOCUMENT.replace("doc_number: 豫知〔2023〕38号\n", "doc_number: 豫知〔2023〕38号\nsigner: 张示例\n")
+_WNS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+_NUMBER_LINE = re.compile(r'<w:p><w:pPr><w:pStyle w:val="WsDocNumber"/>.*?</w:p>')
+
+
+@pytest.fixture(scope="module")
+def signed(tmp_path_factory) -> tuple[bytes, str]:
+    folder = tmp_path_factory.mktemp("signed")
+    (folder / "signed.yaml").write_text(SIGNED, encoding="utf-8")
+    rendered = render(folder / "signed.yaml")
+    return rendered.files["docx"], rendered.markdown
+
+
+def test_signer_shares_the_doc_number_line(signed):
+    docx, markdown = signed
+    xml = zipfile.ZipFile(io.BytesIO(docx)).read(DOC).decode()
+    line = etree.fromstring(_NUMBER_LINE.search(xml).group(0).replace("<w:p>", f"<w:p {_WNS}>", 1))
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    ppr = line.find(f"{w}pPr")
+    assert ppr.find(f"{w}jc").get(f"{w}val") == "left"
+    assert ppr.find(f"{w}ind") is None  # the red rule under the line keeps the full width
+    assert ppr.find(f"{w}pBdr/{w}bottom").get(f"{w}color") == "FF0000"
+    stops = [(t.get(f"{w}val"), int(t.get(f"{w}pos"))) for t in ppr.iter(f"{w}tab")]
+    assert stops == [("left", 315), ("right", 8844 - 315)]  # one character in from each side
+    runs = line.findall(f"{w}r")
+    assert [c.tag.removeprefix(w) for c in runs[0] if c.tag != f"{w}rPr"] == ["tab", "t", "tab", "t"]
+    assert "".join(t.text for t in runs[0].iter(f"{w}t")) == "豫知〔2023〕38号签发人："
+    name = runs[1]
+    assert name.find(f"{w}t").text == "张示例"
+    assert name.find(f"{w}rPr/{w}rFonts").get(f"{w}eastAsia") == "楷体_GB2312"
+    assert docx_blocks(docx) == markdown_blocks(markdown)
+    assert "豫知〔2023〕38号 签发人：张示例" in markdown_blocks(markdown)
+    report = check_docx(docx)
+    assert report.ok, show(report)
+    # The batch writer lays it out the same way.
+    fast = DocxFactory().build(markdown)
+    assert zipfile.ZipFile(io.BytesIO(fast)).read(DOC) == zipfile.ZipFile(io.BytesIO(docx)).read(DOC)
+
+
+def test_signer_line_deviations(signed):
+    docx, _ = signed
+
+    def in_number_line(old: str, new: str) -> Callable[[str], str]:
+        def change(text: str) -> str:
+            m = _NUMBER_LINE.search(text)
+            assert m and old in m.group(0)
+            return text[: m.start()] + m.group(0).replace(old, new) + text[m.end() :]
+
+        return change
+
+    report = check_docx(mutate(docx, DOC, in_number_line('<w:jc w:val="left"/>', '<w:jc w:val="center"/>')))
+    assert codes(report) == {"doc-number-align"}, show(report)
+    assert report.deviations[0].clause == "7.2.3"
+    report = check_docx(mutate(docx, DOC, in_number_line("楷体_GB2312", "仿宋_GB2312")))
+    assert codes(report) == {"font"}, show(report)
+    assert (report.deviations[0].element, report.deviations[0].expected) == ("签发人姓名", "楷体_GB2312")
+
+
+@pytest.mark.render
+def test_signer_line_renders_one_character_in_from_each_side(signed, tmp_path):
+    from wenshu.render.pdf import LibreOffice, read_pages
+
+    (tmp_path / "signed.docx").write_bytes(signed[0])
+    with LibreOffice() as office:
+        pdf = office.convert([tmp_path / "signed.docx"], tmp_path)[tmp_path / "signed.docx"]
+    row = next(r for r in read_pages(pdf)[0].rows if "签发人" in r.text)
+    mm = 72 / 25.4
+    char = 315 / 20  # one character's advance in points
+    assert abs(row.x0 - (28 * mm + char)) < 3, row  # left margin 28 mm, then one character
+    assert abs(row.x1 - ((28 + 156) * mm - char)) < 3, row  # one character short of the right edge

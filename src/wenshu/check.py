@@ -1132,6 +1132,12 @@ def _check_fonts(doc: _Document, out: _Findings) -> None:
         heading = para.role == "heading" and para.level in (1, 2) and not para.numbered
         span = _heading_span(para) if heading else None
         offset = len(para.label)  # the label is Word's, not a run of the paragraph
+        # §7.2.4 上行文: “签发人：” in 仿宋, the name after it in 楷体.
+        signed = (
+            para.text.find(_SIGNED) + len(_SIGNED)
+            if para.role == "doc-number" and _SIGNED in para.text
+            else None
+        )
         for r, text in runs:
             start, offset = offset, offset + len(text)
             if not _has_cjk(text):
@@ -1142,6 +1148,8 @@ def _check_fonts(doc: _Document, out: _Findings) -> None:
             clause, expected, size = want if want else ("5.2.2", "", None)
             if span is not None and start >= span:
                 clause, expected, element = "7.3.3", L.FONT_BODY, f"{element}后的正文"
+            elif signed is not None and start >= signed:
+                clause, expected, element = "7.2.4", L.FONT_SIGNER_NAME, "签发人姓名"
             elif span is not None and span > L.CHARS_PER_LINE and font and font_class(font) == "仿宋":
                 # A long numbered sentence is a numbered paragraph rather than a heading;
                 # 仿宋 throughout is the usual way to set it.
@@ -1188,6 +1196,9 @@ def _check_fonts(doc: _Document, out: _Findings) -> None:
                 )
 
 
+_SIGNED = "签发人："
+
+
 def _check_head(doc: _Document, out: _Findings) -> None:
     """§7.2: the mark centred and red, the 发文字号's form and place, the red rule(s)."""
     marks = doc.mark()
@@ -1212,12 +1223,17 @@ def _check_head(doc: _Document, out: _Findings) -> None:
         except DocNumberError as exc:
             expected = exc.suggestion or "机关代字〔年份〕序号号，如 国知办函运字〔2023〕582号"
             out.add("doc-number", "7.2.5", "发文字号", str(exc), expected, number_text, para.where)
-        if "签发人" in text:
-            continue
-        want = "right" if fmt == "letter" else "center"
+        signed = _SIGNED in text
+        want = "right" if fmt == "letter" else "left" if signed else "center"
         if doc.alignment(para) != want:
-            clause = "10.1" if fmt == "letter" else "7.2.5"
-            expected = "居右（信函格式）" if fmt == "letter" else "居中"
+            clause = "10.1" if fmt == "letter" else "7.2.3" if signed else "7.2.5"
+            expected = (
+                "居右（信函格式）"
+                if fmt == "letter"
+                else "上行文居左空一字，签发人居右空一字"
+                if signed
+                else "居中"
+            )
             out.add(
                 "doc-number-align",
                 clause,

@@ -232,6 +232,29 @@ def _tag(tag: str) -> str:
     return _p(tag, "WsBody")
 
 
+_SIGNER_AFTER = "{% if signer %}　签发人：{{ signer }}{% endif %}"
+
+
+def _signed_doc_number(rule: str) -> str:
+    """上行文 (§7.2.3, §7.2.4): the 发文字号 one character from the left, “签发人：” and the
+    name one character from the right on the same line, the name in 楷体. Tab stops, not
+    indents, place them: an indent would also shorten the red rule under the line."""
+    width = L.mm_to_twips(L.TEXT_WIDTH_MM)
+    tabs = (
+        f'<w:tabs><w:tab w:val="left" w:pos="{L.SIGNER_LINE_INDENT_TWIPS}"/>'
+        f'<w:tab w:val="right" w:pos="{width - L.SIGNER_LINE_INDENT_TWIPS}"/></w:tabs>'
+    )
+    name_font = (
+        f'<w:rFonts w:ascii="{L.FONT_LATIN}" w:hAnsi="{L.FONT_LATIN}" '
+        f'w:eastAsia="{L.FONT_SIGNER_NAME}" w:cs="{L.FONT_LATIN}"/>'
+    )
+    return (
+        f'<w:p {_W}><w:pPr><w:pStyle w:val="WsDocNumber"/>{rule}{tabs}<w:jc w:val="left"/></w:pPr>'
+        '<w:r><w:tab/><w:t xml:space="preserve">{{ doc_number }}</w:t><w:tab/><w:t>签发人：</w:t></w:r>'
+        f'<w:r><w:rPr>{name_font}</w:rPr><w:t xml:space="preserve">{{{{ signer }}}}</w:t></w:r></w:p>'
+    )
+
+
 def _record_table() -> str:
     """版记: 抄送 and 印发 rows between full-width rules, at the foot of the last page (§7.4)."""
     width = L.mm_to_twips(L.TEXT_WIDTH_MM)
@@ -334,7 +357,11 @@ def build_frame(name: str) -> bytes:
             [f'<w:p {_W}><w:pPr><w:pStyle w:val="WsPageNumber"/>{_letter_rule("top")}</w:pPr></w:p>'],
         )
         body = head_info + [
-            _p("{{ doc_number }}", "WsDocNumber", '<w:jc w:val="right"/>'),
+            _p(
+                "{{ doc_number }}{% if signer %}　签发人：{{ signer }}{% endif %}",
+                "WsDocNumber",
+                '<w:jc w:val="right"/>',
+            ),
             *[_blank() for _ in range(L.BLANK_LINES_AFTER_HEAD)],
             _tag("{{p body }}"),
         ]
@@ -350,7 +377,11 @@ def build_frame(name: str) -> bytes:
             "<w:r><w:t>{{r mark }}</w:t></w:r></w:p>",
             _blank(),
             _blank(),
+            _tag("{%p if signer %}"),
+            _signed_doc_number(rule),
+            _tag("{%p else %}"),
             _p("{{ doc_number }}", "WsDocNumber", rule),
+            _tag("{%p endif %}"),
             *[_blank() for _ in range(L.BLANK_LINES_AFTER_HEAD)],
             _tag("{{p body }}"),
             _tag("{%p if printer %}"),

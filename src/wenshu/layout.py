@@ -53,12 +53,15 @@ TABLE_SIZES_PT = {"三号": 16, "四号": 14, "小四": 12, "五号": 10.5}
 # One full-width character's advance in body text (16 pt with −0.25 pt spacing).
 CHAR_ADVANCE_TWIPS = BODY_SIZE_PT * TWIPS_PER_PT + CHAR_SPACING_TWIPS  # 315
 BODY_INDENT_TWIPS = 2 * CHAR_ADVANCE_TWIPS  # §7.3.3 first line indented two characters
+# §7.2.3 上行文: the 发文字号 one character from the left; §7.2.4 签发人 one from the right.
+SIGNER_LINE_INDENT_TWIPS = CHAR_ADVANCE_TWIPS
 
 # Typefaces named in documents (the usual practice for the standard's typeface classes).
 FONT_BODY = "仿宋_GB2312"
 FONT_TITLE = "方正小标宋简体"
 FONT_HEADING_1 = "黑体"
 FONT_HEADING_2 = "楷体_GB2312"
+FONT_SIGNER_NAME = "楷体_GB2312"  # §7.2.4 签发人姓名 3号楷体 (“签发人：” itself 3号仿宋)
 FONT_PAGE_NUMBER = "宋体"
 FONT_LATIN = "Times New Roman"
 

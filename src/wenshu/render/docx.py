@@ -284,7 +284,11 @@ class _BodyWriter:
             self.fields["mark"] = RichText(text, size=size_pt * 2)
             self.fields["mark_text"] = text
         elif name == "doc-number":
-            self.fields["doc_number"] = text
+            # 上行文: “国知发〔2023〕1号　签发人：张三” — the frame lays the two parts out.
+            number, signed, signer = text.partition("签发人：")
+            self.fields["doc_number"] = number.strip() if signed else text
+            if signed:
+                self.fields["signer"] = signer.strip()
         elif name in ("copy-number", "secrecy", "urgency"):
             self.fields["head_info"].append(text)
         elif name == "cc":
@@ -549,7 +553,7 @@ def build_docx(markdown: str) -> bytes:
     frame_sect_pr = tpl.get_docx().element.body.sectPr
     writer = _BodyWriter(subdoc, frame_sect_pr)
     writer.write(tokens)
-    context = {"mark": "", "doc_number": "", "cc": "", "printer": "", "print_date": ""}
+    context = {"mark": "", "doc_number": "", "signer": "", "cc": "", "printer": "", "print_date": ""}
     context.update(writer.fields)
     context["body"] = subdoc
     tpl.render(context, jinja_env=_frame_env(), autoescape=True)
@@ -612,7 +616,7 @@ def _check_frame_placed(tpl: DocxTemplate, name: str, fields: dict[str, Any]) ->
         and not part.partname.endswith(("styles.xml", "settings.xml", "fontTable.xml"))
     )
     xml += tpl.docx.element.xml
-    for key in ("mark_text", "doc_number", "cc", "printer"):
+    for key in ("mark_text", "doc_number", "signer", "cc", "printer"):
         value = fields.get(key)
         if value and escape(value) not in xml:
             raise WenshuError(Problem(str(frame_path(name)), f"版式框架没有放置字段 {key}（“{value}”）"))

@@ -58,7 +58,7 @@ from .docx import (
 _SENTINEL = "WENSHU{}SENTINEL"
 _SENTINEL_RE = re.compile(r"WENSHU(\w+?)SENTINEL")
 _BODY = "BODY"
-_TEXT_FIELDS = ("doc_number", "cc", "printer", "print_date")
+_TEXT_FIELDS = ("doc_number", "signer", "cc", "printer", "print_date")
 # Text docxtpl would not copy verbatim: resolve_listing turns \t \n \a \f into runs and
 # breaks, render_xml_part turns {_{ and friends into {{ …; such values take the slow path.
 _REWRITTEN = re.compile(r"[\t\n\a\f]|\{_[{%]|[}%]_\}")
@@ -297,7 +297,9 @@ def _render_frame(path: Path, fields: dict[str, Any], computed: frozenset[str]) 
     """Render the frame at ``path`` once, with sentinels for ``fields``' shape, and cut it up."""
     tpl = DocxTemplate(path)
     sentinels = _sentinel_names(fields, computed)
-    context: dict[str, Any] = {"mark": "", "doc_number": "", "cc": "", "printer": "", "print_date": ""}
+    context: dict[str, Any] = {
+        "mark": "", "doc_number": "", "signer": "", "cc": "", "printer": "", "print_date": "",
+    }  # fmt: skip
     context.update({k: v for k, v in fields.items() if k in _FIELDS})
     for name in _TEXT_FIELDS:
         key = name.upper().replace("_", "")
