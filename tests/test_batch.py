@@ -284,6 +284,26 @@ def test_cross_record_checks_name_the_rows(tmp_path):
     assert re.search(r"recommendations\.csv:14 programme：.*超出推荐名额 2 个", result.stderr), result.stderr
 
 
+def test_an_applicant_or_doc_number_twice_in_a_batch(tmp_path):
+    rows = [r for r in csv.reader(CSV.open(encoding="utf-8"))][1:]
+    rows[4][0] = rows[0][0]  # line 6 recommends line 2's applicant again
+    rows[7][3] = rows[6][3]  # line 9 reuses line 8's 发文字号
+    spec = _batch_folder(tmp_path, rows)
+    result = run_cli("batch", str(spec), "-o", str(tmp_path / "out"), "-j", "1")
+    assert result.exit_code == 1
+    assert re.search(r"recommendations\.csv:6 applicant：与第2行重复", result.stderr), result.stderr
+    assert re.search(r"recommendations\.csv:9 doc_number：与第8行重复", result.stderr), result.stderr
+
+
+def test_sentences_from_a_csv_end_with_a_full_stop(tmp_path):
+    rows = [r for r in csv.reader(CSV.open(encoding="utf-8"))][1:]
+    rows[2][4] = "经审核，该市申报材料完整"  # line 4: the paragraph would stop mid-air
+    spec = _batch_folder(tmp_path, rows)
+    result = run_cli("batch", str(spec), "-o", str(tmp_path / "out"), "-j", "1")
+    assert result.exit_code == 1
+    assert re.search(r"recommendations\.csv:4 review：.*应以“。”", result.stderr), result.stderr
+
+
 def test_yaml_records_point_at_their_lines(tmp_path):
     text = (LETTERS / "applications.yaml").read_text(encoding="utf-8")
     text = text.replace("示川政函〔2023〕7号", "示川政函（2023）7号")
@@ -314,7 +334,8 @@ def test_safe_stems():
 
 
 def test_hostile_names_make_safe_files_inside_the_folder(tmp_path):
-    names = ["../../x", "CON", "a/b", "x" * 300, "示例市", "示例市"]
+    # "a/b" and "a_b" are two applicants whose file names come out the same.
+    names = ["../../x", "CON", "a/b", "x" * 300, "示例市", "a_b"]
     rows = [
         [n, "国家知识产权强县建设试点县", str(i), f"示知函〔2023〕{i}号", ""] for i, n in enumerate(names, 1)
     ]
@@ -332,7 +353,7 @@ def test_hostile_names_make_safe_files_inside_the_folder(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["deep", "in"]  # nothing written beside
     stems = sorted({p.stem for p in written})
     assert len(stems) == len(names)
-    assert "_CON" in stems and "示例市" in stems and "示例市-2" in stems
+    assert "_CON" in stems and "示例市" in stems and "a_b" in stems and "a_b-2" in stems
     for stem in stems:
         assert "/" not in stem and ".." not in stem and len(stem) <= MAX_NAME_CHARS
     # The letter still says what the record says, whatever its file is called.

@@ -128,6 +128,34 @@ CASES: dict[str, tuple[str | bytes, set[int] | None, list[str]]] = {
         {L_FIRST_PARAGRAPH},
         [],
     ),
+    # GB/T 15834 punctuation, and the marks the template adds itself.
+    "half-width-comma": (
+        replace_line(BASE, L_FIRST_PARAGRAPH, "  - 为贯彻落实部署, 现将有关事项通知如下："),
+        {L_FIRST_PARAGRAPH},
+        ["半角", "“，”"],
+    ),
+    "half-width-full-stop": (
+        replace_line(BASE, L_FIRST_PARAGRAPH, "  - 第一段."),
+        {L_FIRST_PARAGRAPH},
+        ["“。”"],
+    ),
+    "half-width-brackets": (
+        replace_line(BASE, L_FIRST_PARAGRAPH, "  - 第一段(见附表)。"),
+        {L_FIRST_PARAGRAPH},
+        ["（见附表）"],
+    ),
+    "doubled-mark": (replace_line(BASE, L_FIRST_PARAGRAPH, "  - 第一段。。"), {L_FIRST_PARAGRAPH}, ["重复"]),
+    "recipients-with-colon": (
+        BASE.replace("recipients: 各有关单位", "recipients: 各有关单位："),
+        {6},
+        ["“：”", "自动加上"],
+    ),
+    "note-in-brackets": (BASE + "note: （此件公开发布）\n", {12}, ["“（）”", "自动加上"]),
+    "typed-ordinal-half-width": (
+        BASE.replace("  - 第一段。\n", "  - heading: (1)工作要求\n    text: 认真落实。\n"),
+        {L_FIRST_PARAGRAPH},
+        ["序号"],
+    ),
 }
 
 

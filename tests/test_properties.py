@@ -45,7 +45,7 @@ from wenshu.extract import docx_blocks, markdown_blocks
 from wenshu.kinds import all_kinds, definitions
 from wenshu.load import Spec, iter_strings, load_spec
 from wenshu.pipeline import render
-from wenshu.validate import validate
+from wenshu.validate import _punctuation_problem, validate
 
 from .test_same_text import EXAMPLE_IDS, EXAMPLE_SPECS, REPO
 
@@ -56,13 +56,19 @@ SCHEMA = all_kinds()["notice"].schema
 PHASES = [Phase.explicit, Phase.generate]
 _CJK = "知识产权强国建设试点示范城市县工作通知关于开展申报推荐组织领导加强管理服务运用保护创新发展"
 _PUNCT = "，、；：“”（）《》！？"
-_SPECIAL = "*_`[]<>&|~#{}%!\\ "
+_SPECIAL = "*_`[]<>&|~#{}%\\ "  # no half-width ,.;:?!() : after Chinese they are refused
 _LATIN = "abcXYZ"
+
+
+def _well_punctuated(text: str) -> bool:
+    """No mark typed twice (“，，”): that is refused, and tested elsewhere."""
+    return _punctuation_problem(text) is None
+
 
 cjk = st.sampled_from(_CJK)
 inner = st.text(alphabet=_CJK + _PUNCT + _SPECIAL + _LATIN, max_size=40)
 # Starts and ends with a character, as every real value does (surrounding space is trimmed).
-text = st.builds(lambda a, mid, b: a + mid + b, cjk, inner, cjk)
+text = st.builds(lambda a, mid, b: a + mid + b, cjk, inner, cjk).filter(_well_punctuated)
 short = st.builds(lambda a, mid, b: a + mid + b, cjk, st.text(alphabet=_CJK, max_size=10), cjk)
 dates = st.dates(dt.date(2000, 1, 1), dt.date(2090, 12, 31))
 doc_numbers = st.builds(
@@ -381,8 +387,10 @@ _free_piece = st.one_of(
 # A value starts and ends with a letter: headings may not start with punctuation and
 # attachment names may not end with it (both are validation errors, tested elsewhere).
 _letter = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5)
-free_text = st.tuples(_letter, st.lists(_free_piece, max_size=38), _letter).map(
-    lambda t: t[0] + "".join(t[1]) + t[2]
+free_text = (
+    st.tuples(_letter, st.lists(_free_piece, max_size=38), _letter)
+    .map(lambda t: t[0] + "".join(t[1]) + t[2])
+    .filter(_well_punctuated)
 )
 
 # Fields that name a choice, a file or a unit, whatever their schema rule says.

@@ -332,6 +332,57 @@ def _show(value: Any, limit: int = 30) -> str:
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
+# GB/T 15834: Chinese text takes full-width punctuation. A half-width mark right after a
+# Chinese character (“部署, 现将”, “条件.”), or half-width brackets around Chinese text, is
+# a slip of the input method; a mark typed twice (“。。”, “：：”) is a slip of the hand.
+_CJK = "\u4e00-\u9fff"
+_HALF_WIDTH = re.compile(rf"[{_CJK}]([,;:?!]|\.(?=\s|$|[{_CJK}]))|\(([^()]*[{_CJK}][^()]*)\)")
+_FULL_WIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", ".": "。"}
+_DOUBLED = re.compile(r"([。，、；：！？])\1")
+
+
+def _punctuation_problem(text: str) -> str | None:
+    """What is wrong with the punctuation of Chinese ``text``, if anything."""
+    m = _HALF_WIDTH.search(text)
+    if m and m.group(1):
+        mark = m.group(1)
+        around = text[max(0, m.start() - 6) : m.end() + 6]
+        return f"中文后用了半角标点“{mark}”，应为全角“{_FULL_WIDTH[mark]}”（“{around}”）"
+    if m:
+        return f"中文用了半角括号“({_show(m.group(2), 10)})”，应为全角“（{_show(m.group(2), 10)}）”"
+    m = _DOUBLED.search(text)
+    if m:
+        return f"标点“{m.group(1)}”重复了（“{m.group(0)}”）"
+    return None
+
+
+_SENTENCE_END = ("。", "！", "？", "。”", "！”", "？”")
+
+
+def _form_problems(spec: Spec, here: Path_, value: str, meta: dict[str, Any]) -> list[Problem]:
+    """What a field's ``meta`` asks of its text: ``sentence`` — it is a whole sentence that
+    other text follows in the same paragraph, so it ends with 。！？; ``adds`` — the marks
+    the template puts around it (a 主送机关's “：”, a 附注's “（）”), so the value has none."""
+    text = value.strip()
+    if meta.get("sentence") and text and not text.endswith(_SENTENCE_END) and PLACEHOLDER not in text:
+        return [
+            spec.problem(
+                here, f"应以“。”（或“！”“？”）结尾：它后面还接着别的文字（“…{_show(text[-8:], 8)}”）"
+            )
+        ]
+    adds = str(meta.get("adds") or "")
+    half = {"：": ":", "（": "(", "）": ")"}
+    opening, closing = (adds[0], adds[-1]) if len(adds) == 2 else ("", adds[-1:])
+    if (
+        closing
+        and text.endswith((closing, half.get(closing, closing)))
+        or opening
+        and text.startswith((opening, half.get(opening, opening)))
+    ):
+        return [spec.problem(here, f"不要写“{adds}”，wenshu 会自动加上")]
+    return []
+
+
 def _value_problems(spec: Spec, schema: dict[str, Any], doc: Any, path: Path_) -> list[Problem]:
     """Control characters anywhere; dates and 发文字号 in their prescribed forms.
 
@@ -344,12 +395,16 @@ def _value_problems(spec: Spec, schema: dict[str, Any], doc: Any, path: Path_) -
             if bad:
                 name = unicodedata.name(bad.group(), f"U+{ord(bad.group()):04X}")
                 problems.append(spec.problem(p, f"含有不可见的控制字符（{name}），请删除"))
+            elif problem := _punctuation_problem(text):
+                problems.append(spec.problem(p, problem))
     if not isinstance(doc, dict):
         return problems
     for key, rule in schema.items():
         if key not in doc:
             continue
         value, here = doc[key], path + (key,)
+        if isinstance(value, str):
+            problems += _form_problems(spec, here, value, rule.get("meta") or {})
         types = rule.get("type", [])
         types = types if isinstance(types, list) else [types]
         if "cn_date" in types and isinstance(value, (str, dt.date)):
@@ -443,7 +498,7 @@ def _block_problems(spec: Spec, document: dict[str, Any]) -> list[Problem]:
 
 # §7.3.3 ordinals come from nesting: a paragraph or heading that starts with one was typed.
 _HANDWRITTEN = re.compile(
-    r"^\s*(?:[一二三四五六七八九十]+[、，]|（[一二三四五六七八九十\d]+）|\d{1,2}[.．、，](?!\d))"
+    r"^\s*(?:[一二三四五六七八九十]+[、，.．]|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[.．、，](?!\d))"
 )
 _PUNCTUATION = "。，、；：！？,.;:!?"
 
