@@ -22,6 +22,7 @@ from docx.oxml.ns import qn
 from ruamel.yaml import YAML
 
 from tests.conftest import SEEDS
+from wenshu.check import check_docx
 from wenshu.cli import main
 from wenshu.errors import WenshuError
 from wenshu.extract import docx_blocks, markdown_blocks
@@ -714,6 +715,8 @@ def test_skeleton_validate_draft_fill_build(kind: str, tmp_path: Path) -> None:
         '<w:highlight w:val="yellow"/>' in r and re.search(r"<w:t[^>]*>【待补】</w:t>", r) for r in runs
     )
     assert docx_blocks(docx) == markdown_blocks(md)
+    # A gap inside a run-in heading keeps the heading's font: only the unfilled date deviates.
+    assert set(check_docx(docx).codes) <= {"date-form"}, check_docx(docx).codes
 
     # Filled in, it validates and builds without --draft.
     filled = tmp_path / "filled" / f"{kind}.yaml"

@@ -260,6 +260,9 @@ def test_problems_in_the_spec_itself_point_at_the_yaml_once(tmp_path):
     assert result.exit_code == 1
     lines = [line for line in result.stderr.splitlines() if "晚于通知规定的报送截止日期" in line]
     assert len(lines) == 1 and re.search(r"recommendations\.yaml:\d+:\d+ date：", lines[0]), result.stderr
+    # Nothing was made: the summary does not say the rest were, nor how fast.
+    assert "已生成　　0 份" in result.stdout and "其余已生成" not in result.stdout
+    assert "每秒" not in result.stdout
 
 
 def test_unknown_column_is_an_error_with_a_suggestion(tmp_path):

@@ -151,6 +151,11 @@ CASES: dict[str, tuple[str | bytes, set[int] | None, list[str]]] = {
         ["“：”", "自动加上"],
     ),
     "note-in-brackets": (BASE + "note: （此件公开发布）\n", {12}, ["“（）”", "自动加上"]),
+    "half-width-colon-ends-a-line": (
+        replace_line(BASE, L_FIRST_PARAGRAPH, "  - 为贯彻落实有关部署，现将有关事项通知如下:"),
+        {L_FIRST_PARAGRAPH},
+        ["半角冒号", "全角“：”"],
+    ),
     "typed-ordinal-half-width": (
         BASE.replace("  - 第一段。\n", "  - heading: (1)工作要求\n    text: 认真落实。\n"),
         {L_FIRST_PARAGRAPH},
@@ -476,3 +481,14 @@ def test_numbers_that_are_not_ordinals_pass(tmp_path):
     )
     result = CliRunner().invoke(main, ["validate", str(spec)])
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(
+    ("suffix", "advice"), [(".docx", "wenshu check"), (".md", ".yaml"), (".csv", "--data")]
+)
+def test_a_file_that_is_not_a_spec_gets_advice(tmp_path, suffix, advice):
+    wrong = tmp_path / f"letter{suffix}"
+    wrong.write_bytes(b"PK\x03\x04" if suffix == ".docx" else "推荐对象\n示例市\n".encode())
+    result = CliRunner().invoke(main, ["validate", str(wrong)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "不是 YAML 规格" in result.output and advice in result.output

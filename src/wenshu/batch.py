@@ -453,14 +453,18 @@ def run_batch(
 def summary(result: BatchResult, out_dir: Path) -> list[str]:
     """The counts table ``wenshu batch`` prints at the end."""
     files = len(result.written)
-    rate = result.total / result.seconds if result.seconds else 0.0
+    rate = result.succeeded / result.seconds if result.seconds else 0.0
+    failed = len(result.failed)
+    rest = "（见上方错误，其余已生成）" if result.succeeded else "（见上方错误）"
     rows = [
         ("记录", f"{result.total} 条"),
         ("已生成", f"{result.succeeded} 份（{files} 个文件，在 {out_dir}）"),
-        ("有错误", f"{len(result.failed)} 份" + ("（见上方错误，其余已生成）" if result.failed else "")),
+        ("有错误", f"{failed} 份" + (rest if failed else "")),
     ]
     if result.merged is not None:
         rows.append(("合并文件", str(result.merged)))
-    rows.append(("用时", f"{result.seconds:.1f} 秒（每秒 {rate:.0f} 份）"))
+    # A rate says something only over many letters, and only of letters made.
+    speed = f"（每秒 {rate:.0f} 份）" if result.succeeded >= 100 else ""
+    rows.append(("用时", f"{result.seconds:.1f} 秒{speed}"))
     # Labels padded with 全角空格 to four characters, then one more before the value.
     return [f"{label:\u3000<4}\u3000{value}" for label, value in rows]

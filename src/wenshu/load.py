@@ -224,9 +224,23 @@ def read_text(path: Path) -> str:
     return text
 
 
+# Files users pass by mistake where a spec is due, and what to do instead.
+_NOT_SPECS = {
+    ".docx": "这是 Word 文件，不是 YAML 规格；检查 Word 文件是否符合 GB/T 9704 请用 wenshu check",
+    ".doc": "这是旧版 Word 文件，不是 YAML 规格；检查前请在 Word 中另存为 .docx，再用 wenshu check",
+    ".pdf": "这是 PDF 文件，不是 YAML 规格",
+    ".md": "这是 Markdown 文件（wenshu 生成的文书），不是 YAML 规格；请给出生成它的 .yaml 文件",
+    ".csv": "这是数据文件，不是 YAML 规格；请给出批量规格（.yaml），数据文件用其中的 data: 或 --data 指定",
+    ".xlsx": "这是数据文件，不是 YAML 规格；请给出批量规格（.yaml），数据文件用其中的 data: 或 --data 指定",
+}
+
+
 def load_spec(path: str | Path) -> Spec:
     """Load one YAML spec into a :class:`Spec`, or raise :class:`WenshuError`."""
     path = Path(path)
+    hint = _NOT_SPECS.get(path.suffix.lower())
+    if hint:
+        raise WenshuError(Problem(str(path), hint))
     text = read_text(path)
     spec = Spec(path, None)
     if not text.strip():

@@ -271,7 +271,14 @@ def _cerberus_problems(spec: Spec, kind: Kind, validator: SpecValidator):
         label = _label(kind, path)
         prefix = f"（{label}）" if label else ""
         code = error.code
-        if code == cerr.UNKNOWN_FIELD.code:
+        if code == cerr.UNKNOWN_FIELD.code and _sentence_like(path[-1]):
+            # “……通知如下: ” — YAML takes a line with a half-width colon for a mapping.
+            msg = (
+                f"“{_show(str(path[-1]), 16)}”被 YAML 当成了字段名：这一行里有半角冒号“:”。"
+                "中文请用全角“：”，或给整段文字加引号"
+            )
+            yield spec.problem(path, msg, key=True)
+        elif code == cerr.UNKNOWN_FIELD.code:
             allowed = _schema_at(kind, path[:-1])
             hint = _did_you_mean(str(path[-1]), allowed)
             known = "、".join(allowed)
@@ -310,6 +317,11 @@ def _cerberus_problems(spec: Spec, kind: Kind, validator: SpecValidator):
             yield spec.problem(path, f"{prefix}{error.info[0]}")
         else:
             yield spec.problem(path, f"{prefix}不符合规则 {error.rule}：{_show(error.value)}")
+
+
+def _sentence_like(key: Any) -> bool:
+    """Is this mapping key really running text (Chinese, or long)? Field names are short."""
+    return isinstance(key, str) and (bool(re.search(f"[{_CJK}]", key)) and len(key) > 6 or " " in key.strip())
 
 
 def _value_at(data: Any, path: Path_) -> Any:

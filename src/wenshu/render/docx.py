@@ -181,11 +181,15 @@ class _BodyWriter:
         if inline is None:
             inline = _Inline([(text, False)] if text else [])
         runs = []
+        font = None  # a run-in heading's font, kept over all its pieces (a draft marks gaps)
         for chunk, strong in inline.runs:
             if chunk == "\n":
                 runs.append("<w:r><w:br/></w:r>")
                 continue
-            font = next((f for pat, f in _RUNIN_FONTS if pat.match(chunk)), None) if strong else None
+            if not strong:
+                font = None
+            elif font is None:
+                font = next((f for pat, f in _RUNIN_FONTS if pat.match(chunk)), None)
             runs.append(_run_xml(chunk, f"<w:rPr>{_rfonts(font, declare=False)}</w:rPr>" if font else ""))
         extra = ""
         if self.next_label_starts_section:
