@@ -253,6 +253,18 @@ def test_a_lone_surrogate_in_a_yaml_record_is_refused_with_its_line(tmp_path):
     assert "已生成" in result.stdout
 
 
+def test_empty_cells_are_reported_once_where_they_are(tmp_path):
+    rows = [r for r in csv.reader(CSV.open(encoding="utf-8"))][1:]
+    rows[0][0] = ""  # line 2: no applicant
+    rows[1][1] = ""  # line 3: no programme, while the spec sets quotas
+    spec = _batch_folder(tmp_path, rows)
+    result = run_cli("batch", str(spec), "-o", str(tmp_path / "out"), "-j", "1")
+    assert result.exit_code == 1
+    line_2 = [line for line in result.stderr.splitlines() if "recommendations.csv:2 " in line]
+    assert len(line_2) == 1 and "二者须写一个" in line_2[0], result.stderr
+    assert re.search(r"recommendations\.csv:3 programme：填写了推荐名额时，须写明申报类别", result.stderr)
+
+
 def test_problems_in_the_spec_itself_point_at_the_yaml_once(tmp_path):
     spec = _batch_folder(tmp_path, [r for r in csv.reader(CSV.open(encoding="utf-8"))][1:])
     spec.write_text(spec.read_text(encoding="utf-8").replace("date: 2023-09-08", "date: 2023-09-30"), "utf-8")

@@ -91,7 +91,9 @@ def recommendation_list(quota_field: str, spec: Spec, document: dict[str, Any]) 
         if quota is None:
             continue
         if programme is None:
-            problems.append(spec.problem(name_path, "填写了推荐名额时，须写明申报类别（programme）"))
+            # Point at where the 申报类别 is missing: the letter's own, or the list entry's.
+            where = ("programme",) if name_path == ("applicant",) else name_path[:-1] + ("programme",)
+            problems.append(spec.problem(where, "填写了推荐名额时，须写明申报类别"))
         elif programme not in quota:
             problems.append(spec.problem(name_path, f"“{programme}”没有分配推荐名额（quota 中没有此类别）"))
         elif rank is not None and rank > quota[programme]:

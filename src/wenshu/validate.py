@@ -266,7 +266,10 @@ def _label(kind: Kind, path: Path_) -> str:
 
 
 def _cerberus_problems(spec: Spec, kind: Kind, validator: SpecValidator):
-    for error in _flatten(validator._errors):
+    errors = list(_flatten(validator._errors))
+    missing = {tuple(e.document_path) for e in errors if e.code == cerr.REQUIRED_FIELD.code}
+    said: set[Path_] = set()
+    for error in errors:
         path = tuple(error.document_path)
         label = _label(kind, path)
         prefix = f"（{label}）" if label else ""
@@ -285,7 +288,19 @@ def _cerberus_problems(spec: Spec, kind: Kind, validator: SpecValidator):
             msg = f"未知字段{hint or f'；此处可用的字段：{known}'}"
             yield spec.problem(path, msg, key=True)
         elif code == cerr.REQUIRED_FIELD.code:
-            yield spec.problem(path, f"缺少必填字段{prefix}", key=True)
+            # Two fields that exclude each other (applicant / applicants) are both “required”:
+            # one of them is missing, said once.
+            rule = _schema_at(kind, path[:-1]).get(path[-1], {})
+            excludes = rule.get("excludes") or []
+            others = [path[:-1] + (x,) for x in ([excludes] if isinstance(excludes, str) else excludes)]
+            if others and all(o in missing for o in others):
+                if path in said:
+                    continue
+                said.update(others)
+                names = "、".join(f"{_label(kind, p) or p[-1]}（{p[-1]}）" for p in [path, *others])
+                yield spec.problem(path, f"缺少{names}：二者须写一个", key=True)
+            else:
+                yield spec.problem(path, f"缺少必填字段{prefix}", key=True)
         elif code == cerr.BAD_TYPE.code:
             wanted = error.constraint if isinstance(error.constraint, list) else [error.constraint]
             names = "或".join(_TYPE_NAMES.get(t, t) for t in wanted)
@@ -303,6 +318,9 @@ def _cerberus_problems(spec: Spec, kind: Kind, validator: SpecValidator):
         elif code in (cerr.MIN_LENGTH.code, cerr.MAX_LENGTH.code):
             yield spec.problem(path, f"{prefix}条目数不对（要求 {error.constraint}）")
         elif code in (cerr.DEPENDENCIES_FIELD.code, cerr.DEPENDENCIES_FIELD_VALUE.code):
+            needed = error.constraint if isinstance(error.constraint, (list, dict)) else [error.constraint]
+            if any(path[:-1] + (str(d),) in missing for d in needed):
+                continue  # the missing field is reported; this follows from it
             needs = "、".join(
                 f"{k} 为 {'或'.join(map(str, v))}" if isinstance(v, list) else str(k)
                 for k, v in (error.constraint.items() if isinstance(error.constraint, dict) else [])
