@@ -381,6 +381,20 @@ def test_empty_name_pattern_falls_back(tmp_path):
     assert result.names[:2] == ["推荐函1", "推荐函2"]
 
 
+@pytest.mark.parametrize(
+    ("pattern", "message"), [("{rank", "花括号没有配对"), ("推荐函", "没有字段"), ("}{applicant}", "花括号")]
+)
+def test_a_name_pattern_that_cannot_work_is_refused(tmp_path, pattern, message):
+    result = run_cli("batch", str(SPEC), "-o", str(tmp_path / "out"), "--name", pattern)
+    assert result.exit_code == 1 and message in result.stderr, result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_name_pattern_may_end_in_the_extension(tmp_path):
+    result = run_batch(load_batch(SPEC), tmp_path, jobs=1, name="{applicant}.docx")
+    assert result.names[0] == csv_rows()[0]["推荐对象"]
+
+
 def test_name_pattern_with_fields_and_unknown_field(tmp_path):
     result = run_batch(load_batch(SPEC), tmp_path, jobs=1, name="{rank}-{applicant}（{申报类别}）")
     assert result.names[0] == "1-示例东市（国家知识产权强市建设示范城市）"

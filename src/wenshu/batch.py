@@ -128,6 +128,8 @@ class NamePattern:
                 close = difflib.get_close_matches(name, [*spellings, "n", "row"], n=1, cutoff=0.5)
                 hint = f"，是否想写“{{{close[0]}}}”？" if close else ""
                 problems.append(Problem("--name", f"“{{{name}}}”不是{kind.label}的字段{hint}"))
+        if "{" in _PLACEHOLDER.sub("", pattern) or "}" in _PLACEHOLDER.sub("", pattern):
+            problems.append(Problem("--name", f"“{pattern}”中的花括号没有配对：字段写作 {{applicant}} 这样"))
         if problems:
             raise WenshuError(problems)
 
@@ -146,6 +148,10 @@ class NamePattern:
             if isinstance(value, dt.date):
                 value = format_cn_date(value)
             text = text.replace(placeholder, "" if value is None else str(value), 1)
+        # “{applicant}.docx”: the extension is wenshu's to add (.docx and .md alike).
+        for suffix in (".docx", ".md"):
+            if text.lower().endswith(suffix):
+                text = text[: -len(suffix)]
         return text
 
 
@@ -403,6 +409,10 @@ def validate_records(
 def record_names(batch: Batch, pattern: str | None, reserved: set[str]) -> list[str]:
     """Safe distinct file stems for every record, by ``pattern`` or the kind's default."""
     names = NamePattern(pattern or batch.settings.get("name") or batch.kind.label + "{n}", batch.kind)
+    if not names.fields and len(batch.records) > 1:
+        raise WenshuError(
+            Problem("--name", f"“{names.pattern}”中没有字段，每份函会同名；请加上如 {{applicant}} 或 {{n}}")
+        )
     common = {k: v for k, v in batch.spec.data.items() if k not in BATCH_KEYS}
     wanted = [
         names.format({**common, **record.values}, n, record.row) for n, record in enumerate(batch.records, 1)
