@@ -199,6 +199,28 @@ def test_a_deleted_output_is_rebuilt_and_a_deleted_spec_dropped(tmp_path, src):
     assert report.built == ["notices/henan-2023-38.yaml"]
     assert report.dropped == ["letters/application.yaml"]
     assert (out / "notices" / "henan-2023-38.docx").is_file()
+    # The dropped spec's outputs go with it.
+    assert sorted(report.removed) == ["letters/application.docx", "letters/application.md"]
+    assert not (out / "letters" / "application.docx").exists()
+
+
+def test_a_record_taken_out_of_a_batch_takes_its_letter_along(tmp_path, src):
+    out = tmp_path / "out"
+    build_tree(src, out, jobs=1)
+    data = src / "letters" / "recommendations.csv"
+    lines = data.read_text(encoding="utf-8-sig").splitlines()
+    gone = lines[-1].split(",")[0]
+    edited = out / "letters" / "recommendations" / f"{lines[-2].split(',')[0]}.md"
+    assert (out / "letters" / "recommendations" / f"{gone}.docx").is_file() and edited.is_file()
+    data.write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")
+    report = build_tree(src, out, jobs=1)
+    assert not (out / "letters" / "recommendations" / f"{gone}.docx").exists()
+    assert sorted(report.removed) == [f"letters/recommendations/{gone}.{ext}" for ext in ("docx", "md")]
+    # A letter edited by hand since is never deleted, only listed.
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n手工补充。\n", encoding="utf-8")
+    data.write_text("\n".join(lines[:-2]) + "\n", encoding="utf-8")
+    report = build_tree(src, out, jobs=1)
+    assert edited.is_file() and report.kept == [f"letters/recommendations/{edited.name}"]
 
 
 def test_a_failing_spec_is_reported_and_retried(tmp_path, src):

@@ -188,6 +188,24 @@ def _outputs_intact(out: Path, outputs: dict[str, list[int]]) -> bool:
     return bool(outputs)
 
 
+def _remove_outputs(out: Path, outputs: dict[str, list[int]], keep: set[str], report: TreeReport) -> None:
+    """Delete the recorded outputs not in ``keep`` — only as wenshu wrote them: a file
+    edited since (another size or time) is left in place and listed as kept."""
+    for rel, (size, mtime) in sorted(outputs.items()):
+        if rel in keep:
+            continue
+        path = out / rel
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        if stat.st_size == size and stat.st_mtime_ns == mtime:
+            path.unlink()
+            report.removed.append(rel)
+        else:
+            report.kept.append(rel)
+
+
 def _record_outputs(out: Path, paths: Iterable[Path]) -> dict[str, list[int]]:
     recorded = {}
     for path in paths:
@@ -206,6 +224,8 @@ class TreeReport:
     failed: dict[str, list[Problem]] = field(default_factory=dict)
     dropped: list[str] = field(default_factory=list)  # in the manifest, no longer in the folder
     written: list[Path] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)  # old outputs no spec makes any more
+    kept: list[str] = field(default_factory=list)  # … of which these were edited since: left alone
 
 
 def find_specs(src: Path, out: Path) -> list[Path]:
@@ -346,7 +366,7 @@ def build_tree(
             stale.append(spec_path)
     for rel in sorted(set(entries) - present):
         report.dropped.append(rel)
-        del entries[rel]
+        _remove_outputs(out, entries.pop(rel).get("outputs", {}), set(), report)
     if planned:
         planned(len(stale))
 
@@ -376,11 +396,11 @@ def build_tree(
             entries.pop(built.rel, None)  # try again next time
             continue
         report.built.append(built.rel)
-        entries[built.rel] = {
-            "spec": hashes.of(src / built.rel),
-            "deps": built.deps,
-            "outputs": _record_outputs(out, built.written),
-        }
+        outputs = _record_outputs(out, built.written)
+        # A batch with a record fewer no longer makes that letter: its old file goes.
+        previous = entries.get(built.rel, {}).get("outputs", {})
+        _remove_outputs(out, previous, set(outputs), report)
+        entries[built.rel] = {"spec": hashes.of(src / built.rel), "deps": built.deps, "outputs": outputs}
     if json.dumps(manifest, sort_keys=True) != before:
         text = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True)
         write_atomically(out, {MANIFEST: text.encode("utf-8")})
@@ -394,5 +414,11 @@ def tree_summary(report: TreeReport, src: Path, out: Path) -> list[str]:
         f"未改动跳过 {len(report.skipped)} 个，出错 {len(report.failed)} 个"
     ]
     if report.dropped:
-        lines.append(f"已删除的规格 {len(report.dropped)} 个：其旧输出仍在 {out} 中，可手动删除")
+        lines.append(f"已删除的规格 {len(report.dropped)} 个：{'、'.join(report.dropped[:5])}")
+    if report.removed:
+        lines.append(f"删除了不再生成的旧文件 {len(report.removed)} 个：{'、'.join(report.removed[:5])}")
+    if report.kept:
+        lines.append(
+            f"不再生成、但生成后被改动过的文件 {len(report.kept)} 个，已保留：{'、'.join(report.kept[:5])}"
+        )
     return lines
