@@ -280,6 +280,12 @@ def test_skipped_ordinal_names_the_expected_one(letter):
     assert deviation.locations[0].paragraph is not None
 
 
+def test_one_mistyped_ordinal_is_one_deviation(letter):
+    """一、四、三、: the 四、 is wrong, the 三、 after it is right (no follow-on “应为五、”)."""
+    report = check_docx(mutate(letter, DOC, replace_once(">二、申报条件<", ">四、申报条件<")))
+    assert [(d.expected, d.actual) for d in report.deviations] == [("二、", "四、")], show(report)
+
+
 def test_doc_number_deviation_gives_the_correct_form(letter):
     report = check_docx(mutate(letter, DOC, replace_once("〔2023〕582号", "[2023]582号")))
     (deviation,) = report.deviations

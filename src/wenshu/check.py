@@ -1570,12 +1570,12 @@ def _check_date_text(text: str, clause: str, element: str, para: _Para, out: _Fi
 def _check_ordinals(doc: _Document, out: _Findings) -> None:
     """§7.3.3 一、 → （一） → 1. → （1）: the right punctuation and no gaps at each level."""
     counters: dict[tuple[int, int], int] = {}
-    for para in doc.paragraphs:
-        if para.role != "heading" or para.in_table:
-            continue
-        found = _ordinal(para.text.strip())
-        if found is None:
-            continue
+    found_all = [
+        (para, found)
+        for para in doc.paragraphs
+        if para.role == "heading" and not para.in_table and (found := _ordinal(para.text.strip()))
+    ]
+    for k, (para, found) in enumerate(found_all):
         level, m = found
         form = FORMS[level - 1]
         num = m["num"]
@@ -1605,8 +1605,27 @@ def _check_ordinals(doc: _Document, out: _Findings) -> None:
                 para.where,
             )
         counters[key] = value or expected_n
+        if (
+            value is not None
+            and value != expected_n
+            and not _sequence_goes_on(found_all[k + 1 :], para, level, value)
+        ):
+            # One mistyped number (二、 typed as 四、): the next heading continues the true count.
+            counters[key] = expected_n
         for deeper in range(level + 1, len(FORMS) + 1):
             counters.pop((para.zone, deeper), None)
+
+
+def _sequence_goes_on(rest: list[tuple[_Para, Any]], para: _Para, level: int, value: int) -> bool:
+    """Does the next heading of ``para``'s level (before a shallower one) follow ``value``?
+    Then the numbers run on from it (a skipped or renumbered stretch), else it was a slip."""
+    for other, (other_level, m) in rest:
+        if other.zone != para.zone or other_level < level:
+            return True  # nothing after it at this level: keep counting from what is written
+        if other_level == level:
+            num = m["num"]
+            return (int(num) if num.isdigit() else _CN_VALUE.get(num)) == value + 1
+    return True
 
 
 def _check_attachments(doc: _Document, out: _Findings) -> None:
