@@ -110,6 +110,19 @@ def test_rendered_letters_have_no_number_on_page_one(examples, rendered):  # noq
 
 
 @pytest.mark.render
+def test_merged_letters_restart_their_page_numbers(examples, tmp_path):  # noqa: F811
+    """Two multi-page letters merged for printing: each first page unnumbered, then — 2 — …"""
+    from wenshu.render.merge import merge_docx
+
+    letter = examples.outputs(next(p for p in EXAMPLE_SPECS if p.stem == "cnipa-2023-582"))[0].docx
+    merged = tmp_path / "merged.docx"
+    merged.write_bytes(merge_docx([letter.read_bytes(), letter.read_bytes()]))
+    (report,) = check_files([merged], render=True)
+    assert report.measurements["pages"] > 4
+    assert not {c for c in report.codes if c.startswith("render-page-number")}, report.codes
+
+
+@pytest.mark.render
 def test_a_copy_saved_by_libreoffice_checks_clean(examples, tmp_path):  # noqa: F811
     """A realistic foreign file: wenshu's letter opened and saved again as .docx by LibreOffice
     (new style ids, borders moved onto table cells, its own settings)."""

@@ -2238,10 +2238,22 @@ def _measure(doc: _Document, report: Report, pages: list[Any], out: _Findings) -
 def _measure_page_numbers(doc: _Document, pages: list[Any], g: _Geometry, out: _Findings) -> None:
     """§7.5 on paper: “— N —” on every page (not page one of a letter), odd right, even left."""
     indent = L.PAGE_NUMBER_INDENT_TWIPS / L.TWIPS_PER_PT
+    # Letters merged for printing (wenshu batch --merge): each starts a section of its own
+    # with its first page unnumbered and the count starting again at 1.
+    restarts = (
+        doc.format == "letter"
+        and sum(1 for s in doc.sections if s.title_page and _val(s.el.find(_w("pgNumType")), "start") == "1")
+        > 1
+    )
+    number = 0
     for page in pages:
+        number += 1
         found = [(r, m) for r in page.rows if (m := _PAGE_NUMBER.match(_compact(r.text)))]
         found = [(r, m) for r, m in found if page.landscape or r.y0 > g.bottom - 2]
         where = Location(f"第 {page.number} 页")
+        if restarts and not found and page.number > 1:
+            number = 1  # the first page of the next letter
+            continue
         if doc.format == "letter" and page.number == 1:
             if found:
                 out.add(
@@ -2255,16 +2267,14 @@ def _measure_page_numbers(doc: _Document, pages: list[Any], g: _Geometry, out: _
                 )
             continue
         if not found:
-            out.add("render-page-number", "7.5", "页码", "页面上没有页码", f"— {page.number} —", "无", where)
+            out.add("render-page-number", "7.5", "页码", "页面上没有页码", f"— {number} —", "无", where)
             continue
         row, m = found[-1]
-        if int(m.group(1)) != page.number:
-            out.add(
-                "render-page-number", "7.5", "页码", "页码与页序不符", f"— {page.number} —", row.text, where
-            )
+        if int(m.group(1)) != number:
+            out.add("render-page-number", "7.5", "页码", "页码与页序不符", f"— {number} —", row.text, where)
         if page.landscape:
             continue
-        odd = page.number % 2 == 1
+        odd = number % 2 == 1
         offset = (g.right - row.x1) if odd else (row.x0 - g.left)
         if abs(offset - indent) > _X_SLACK_PT:
             expected = "单页码居右空一字" if odd else "双页码居左空一字"
