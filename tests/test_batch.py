@@ -286,6 +286,15 @@ def test_unknown_column_is_an_error_with_a_suggestion(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+def test_a_title_row_above_the_table_is_explained(tmp_path):
+    rows = [r for r in csv.reader(CSV.open(encoding="utf-8"))]
+    spec = _batch_folder(tmp_path, rows, ["2023年示例省推荐名单", "", "", "", ""])
+    result = run_cli("batch", str(spec), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert "第1行应是列名" in result.stderr and "删去表格上方的标题行" in result.stderr, result.stderr
+    assert "是否想写" not in result.stderr
+
+
 def test_cross_record_checks_name_the_rows(tmp_path):
     rows = [r for r in csv.reader(CSV.open(encoding="utf-8"))][1:]
     rows[1][2] = "1"  # line 3 repeats line 2's rank 1 for 示范城市

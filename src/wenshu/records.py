@@ -144,9 +144,31 @@ def column_fields(
             continue
         seen[match[0]] = header
         out.append(match)
+    named = [h.strip() for h in headers if h.strip()]
+    if not out and problems and len(named) <= 2:
+        # One or two filled cells and no known column: a title above the table, as an Excel
+        # sheet often has (“2023年示例省推荐名单”), not the row of column names.
+        examples = "、".join(_column_examples(kind))
+        title = named[0] if named else ""
+        problems = [
+            Problem(
+                source,
+                f"第{header_row}行应是列名（如 {examples}），而不是标题“{title}”；请删去表格上方的标题行",
+                header_row,
+            )
+        ]
     if problems:
         raise WenshuError(problems)
     return out
+
+
+def _column_examples(kind: Kind) -> list[str]:
+    """The Chinese labels of a kind's required fields a record usually gives."""
+    return [
+        rule.get("meta", {}).get("label", name)
+        for name, rule in kind.schema.items()
+        if rule.get("required") and name != "kind" and rule.get("type") not in ("dict", "list")
+    ][:4]
 
 
 def _cell(value: Any, rule: dict[str, Any]) -> Any:
