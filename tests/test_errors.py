@@ -492,3 +492,34 @@ def test_a_file_that_is_not_a_spec_gets_advice(tmp_path, suffix, advice):
     result = CliRunner().invoke(main, ["validate", str(wrong)])
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "不是 YAML 规格" in result.output and advice in result.output
+
+
+# -- Click's own words ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["batch", "x.yaml", "--fomat", "md"], "没有选项 --fomat，是否想写"),
+        (["new", "work_plan", "--level", "市"], "“市”不是可选的值"),
+        (["buil"], "没有命令 buil，是否想写 build？"),
+        (["check"], "缺少参数 FILES"),
+        (["batch", "x.yaml", "-j", "两"], "“两”不是整数"),
+        (["batch", "x.yaml", "-j"], "后面要写一个值"),
+    ],
+)
+def test_usage_errors_are_in_chinese(args, said):
+    result = CliRunner().invoke(main, args, prog_name="wenshu")
+    assert result.exit_code == 2
+    assert said in result.output and "错误：" in result.output, result.output
+    assert "Usage" not in result.output and not ENGLISH.search(result.output), result.output
+
+
+@pytest.mark.parametrize("args", [["--help"], ["batch", "--help"], ["new", "-h"]])
+def test_help_pages_are_in_chinese(args):
+    result = CliRunner().invoke(main, args, prog_name="wenshu")
+    assert result.exit_code == 0
+    assert result.output.startswith("用法：wenshu") and "选项：" in result.output
+    assert "显示本帮助并退出" in result.output and "Show this message" not in result.output
+    # Option value kinds (PATH, INTEGER RANGE) stay as Click writes them: the columns align.
+    assert not ENGLISH.search(re.sub(r"\b[A-Z]+(?: [A-Z]+)*\b", "", result.output)), result.output

@@ -18,6 +18,7 @@ from .load import load_spec
 from .pipeline import FORMATS, build, write_atomically
 from .round import Member, check_round, find_specs, round_folders
 from .skeleton import LEVELS, PROGRAMMES, render_skeleton, unfilled
+from .usage import VERSION, ChineseHelp, chinese, show_usage_error
 from .validate import PLACEHOLDER, validate
 
 
@@ -26,8 +27,32 @@ def _report(exc: WenshuError) -> None:
         click.secho(f"错误 {problem}", fg="red", err=True)
 
 
-class _Group(click.Group):
-    """Turns unexpected failures into one clear line instead of a traceback."""
+class _Command(ChineseHelp, click.Command):
+    """A wenshu command: Click's own words in Chinese."""
+
+
+class _Group(ChineseHelp, click.Group):
+    """Turns unexpected failures into one clear line instead of a traceback, and says
+    Click's own usage errors in Chinese."""
+
+    command_class = _Command
+
+    def main(self, args: Any = None, prog_name: str | None = None, *a: Any, **kw: Any) -> Any:
+        standalone = kw.pop("standalone_mode", True)
+        if not standalone:
+            return super().main(args, prog_name, *a, standalone_mode=False, **kw)
+        try:
+            code = super().main(args, prog_name, *a, standalone_mode=False, **kw)
+        except click.UsageError as exc:
+            show_usage_error(exc)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            click.secho(f"错误：{chinese(exc.format_message())}", fg="red", err=True)
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.secho("已中断", fg="yellow", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: click.Context):
         try:
@@ -52,7 +77,7 @@ class _Group(click.Group):
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="wenshu")
+@click.version_option(__version__, prog_name="wenshu", help=VERSION, message="%(prog)s，版本 %(version)s")
 @click.option("--debug", is_flag=True, hidden=True, help="出错时显示内部调用栈")
 @click.pass_context
 def main(ctx: click.Context, debug: bool) -> None:

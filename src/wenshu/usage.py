@@ -1,0 +1,110 @@
+"""Click's own words in Chinese: help headings, the help and version options, usage errors.
+
+wenshu's own messages are Chinese; the ones Click writes — "Usage:", "Options",
+"Show this message and exit.", "Error: No such option '--fomat'." — are English and
+would be the only English a user meets. Click gives no catalogue for them, so the help
+formatter, the help option and the usage errors are rendered here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import click
+
+HELP = "显示本帮助并退出"
+VERSION = "显示版本并退出"
+_SECTIONS = {"Options": "选项", "Commands": "命令", "Arguments": "参数"}
+_IN_HELP = (("[default: ", "[默认："), ("[required]", "[必填]"), ("[env var: ", "[环境变量："))
+
+# Click's usage errors, most specific first: (pattern, Chinese with \1 … for the groups).
+_ERRORS: list[tuple[re.Pattern[str], str]] = [
+    (
+        re.compile(r"No such option:? '?([^'\s]+)'?\.? \(Did you mean (?:one of: )?(.+)\?\)"),
+        r"没有选项 \1，是否想写 \2？",
+    ),
+    (re.compile(r"No such option:? '?([^'\s]+)'?\.?"), r"没有选项 \1"),
+    (re.compile(r"No such command '(.+?)'\. Did you mean '(.+?)'\?"), r"没有命令 \1，是否想写 \2？"),
+    (re.compile(r"No such command '(.+?)'\."), r"没有命令 \1（wenshu --help 列出全部命令）"),
+    (re.compile(r"Missing argument '(.+?)'\."), r"缺少参数 \1"),
+    (re.compile(r"Missing option '(.+?)'\."), r"缺少选项 \1"),
+    (re.compile(r"Option '(.+?)' requires an argument\."), r"选项 \1 后面要写一个值"),
+    (re.compile(r"Option '(.+?)' does not take a value\."), r"选项 \1 后面不写值"),
+    (re.compile(r"Got unexpected extra arguments? \((.+)\)"), r"多余的参数：\1"),
+]
+_VALUES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"'(.*?)' is not one of (.+)\."), r"“\1”不是可选的值（可选：\2）"),
+    (re.compile(r"'(.*?)' is not a valid (?:integer|int)(?: range)?\."), r"“\1”不是整数"),
+    (re.compile(r"'(.*?)' is not a valid float(?: range)?\."), r"“\1”不是数字"),
+    (re.compile(r"(.+?) is not in the range (.+)\."), r"\1 超出范围 \2"),
+    (re.compile(r"(?:File|Path|Directory) '(.+?)' does not exist\."), r"“\1”不存在"),
+    (re.compile(r"(?:File|Path) '(.+?)' is a directory\."), r"“\1”是文件夹，这里要的是文件"),
+    (re.compile(r"Directory '(.+?)' is a file\."), r"“\1”是文件，这里要的是文件夹"),
+    (re.compile(r"(?:File|Path|Directory) '(.+?)' is not readable\."), r"“\1”无法读取（没有权限）"),
+]
+_INVALID = re.compile(r"Invalid value for (.+?): (.+)", re.S)
+
+
+def chinese(message: str) -> str:
+    """A Click error message in Chinese (left as it is when not recognised)."""
+    m = _INVALID.fullmatch(message)
+    if m:
+        return f"{m.group(1)} 的值不对：{_first(_VALUES, m.group(2))}"
+    return _first(_ERRORS, message)
+
+
+def _first(table: list[tuple[re.Pattern[str], str]], text: str) -> str:
+    for pattern, chinese_text in table:
+        if pattern.search(text):
+            return pattern.sub(chinese_text, text, count=1)
+    return text
+
+
+def show_usage_error(error: click.UsageError) -> None:
+    """What Click prints for a usage error, in Chinese."""
+    ctx = error.ctx
+    if ctx is not None:
+        click.echo(ctx.get_usage(), err=True)
+        click.echo(f"查看帮助：{ctx.command_path} --help", err=True)
+        click.echo(err=True)
+    click.secho(f"错误：{chinese(error.format_message())}", fg="red", err=True)
+
+
+class HelpFormatter(click.HelpFormatter):
+    """Click's help page with Chinese headings and notes."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        args = args.replace("[OPTIONS]", "[选项]").replace("COMMAND [ARGS]...", "命令 [参数]...")
+        super().write_usage(prog, args, prefix="用法：")
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{_SECTIONS.get(heading, heading)}：\n")
+
+    def write_dl(self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
+        super().write_dl([(term, _notes(text)) for term, text in rows], col_max, col_spacing)
+
+
+def _notes(text: str) -> str:
+    for english, chinese_text in _IN_HELP:
+        text = text.replace(english, chinese_text)
+    return text
+
+
+class Context(click.Context):
+    """A Click context whose help pages are Chinese."""
+
+    formatter_class = HelpFormatter
+
+
+class ChineseHelp:
+    """Mixed into a Click command: Chinese help pages and help option."""
+
+    context_class = Context
+
+    def get_help_option(self, ctx: click.Context) -> Any:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = HELP
+        return option
