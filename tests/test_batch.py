@@ -196,6 +196,17 @@ def test_recommendation_list_in_one_letter(tmp_path):
 
 
 # -- problems ---------------------------------------------------------------------------------
+def example_rows() -> list[list[str]]:
+    """The example CSV's records, without its header."""
+    with CSV.open(encoding="utf-8") as fh:
+        return list(csv.reader(fh))[1:]
+
+
+def batch_of(tmp_path: Path, rows: list[list[str]]):
+    """``wenshu batch`` on the example spec with ``rows`` as its CSV, into tmp_path/out."""
+    return run_cli("batch", str(_batch_folder(tmp_path, rows)), "-o", str(tmp_path / "out"), "-j", "1")
+
+
 def _batch_folder(tmp_path: Path, rows: list[list[str]], header: list[str] | None = None) -> Path:
     shutil.copy(SPEC, tmp_path / SPEC.name)
     with open(tmp_path / CSV.name, "w", encoding="utf-8", newline="") as fh:
@@ -206,7 +217,7 @@ def _batch_folder(tmp_path: Path, rows: list[list[str]], header: list[str] | Non
 
 
 def test_bad_row_is_reported_by_number_and_the_rest_are_written(tmp_path):
-    rows = [r for r in csv.reader(CSV.open(encoding="utf-8"))][1:]
+    rows = example_rows()
     rows[1][2] = "第二"  # CSV line 3: rank is not a number
     rows[3][1] = "国家知识产权强县建设示范市"  # line 5: no such programme
     rows[5][3] = "示知函[2023]106号"  # line 7: wrong brackets
@@ -230,7 +241,7 @@ def test_bad_row_is_reported_by_number_and_the_rest_are_written(tmp_path):
 
 @pytest.mark.parametrize("bad", ["\x07", "\ufffe", "\uffff"])
 def test_a_cell_with_characters_word_cannot_hold_is_refused(tmp_path, bad):
-    rows = [r for r in csv.reader(CSV.open(encoding="utf-8"))][1:]
+    rows = example_rows()
     rows[2][4] = f"经审核{bad}符合条件。"  # CSV line 4
     out = tmp_path / "out"
     result = run_cli("batch", str(_batch_folder(tmp_path, rows)), "-o", str(out), "-j", "1")
@@ -254,11 +265,10 @@ def test_a_lone_surrogate_in_a_yaml_record_is_refused_with_its_line(tmp_path):
 
 
 def test_empty_cells_are_reported_once_where_they_are(tmp_path):
-    rows = [r for r in csv.reader(CSV.open(encoding="utf-8"))][1:]
+    rows = example_rows()
     rows[0][0] = ""  # line 2: no applicant
     rows[1][1] = ""  # line 3: no programme, while the spec sets quotas
-    spec = _batch_folder(tmp_path, rows)
-    result = run_cli("batch", str(spec), "-o", str(tmp_path / "out"), "-j", "1")
+    result = batch_of(tmp_path, rows)
     assert result.exit_code == 1
     line_2 = [line for line in result.stderr.splitlines() if "recommendations.csv:2 " in line]
     assert len(line_2) == 1 and "二者须写一个" in line_2[0], result.stderr
@@ -266,7 +276,7 @@ def test_empty_cells_are_reported_once_where_they_are(tmp_path):
 
 
 def test_problems_in_the_spec_itself_point_at_the_yaml_once(tmp_path):
-    spec = _batch_folder(tmp_path, [r for r in csv.reader(CSV.open(encoding="utf-8"))][1:])
+    spec = _batch_folder(tmp_path, example_rows())
     spec.write_text(spec.read_text(encoding="utf-8").replace("date: 2023-09-08", "date: 2023-09-30"), "utf-8")
     result = run_cli("batch", str(spec), "-o", str(tmp_path / "out"), "-j", "1")
     assert result.exit_code == 1
@@ -296,34 +306,31 @@ def test_a_title_row_above_the_table_is_explained(tmp_path):
 
 
 def test_cross_record_checks_name_the_rows(tmp_path):
-    rows = [r for r in csv.reader(CSV.open(encoding="utf-8"))][1:]
+    rows = example_rows()
     rows[1][2] = "1"  # line 3 repeats line 2's rank 1 for 示范城市
     rows.append(
         ["示例新市", "国家知识产权强市建设示范城市", "3", "示知函〔2023〕113号", ""]
     )  # a third: quota is 2
-    spec = _batch_folder(tmp_path, rows)
-    result = run_cli("batch", str(spec), "-o", str(tmp_path / "out"), "-j", "1")
+    result = batch_of(tmp_path, rows)
     assert result.exit_code == 1
     assert re.search(r"recommendations\.csv:3 rank：与第2行重复", result.stderr), result.stderr
     assert re.search(r"recommendations\.csv:14 programme：.*超出推荐名额 2 个", result.stderr), result.stderr
 
 
 def test_an_applicant_or_doc_number_twice_in_a_batch(tmp_path):
-    rows = [r for r in csv.reader(CSV.open(encoding="utf-8"))][1:]
+    rows = example_rows()
     rows[4][0] = rows[0][0]  # line 6 recommends line 2's applicant again
     rows[7][3] = rows[6][3]  # line 9 reuses line 8's 发文字号
-    spec = _batch_folder(tmp_path, rows)
-    result = run_cli("batch", str(spec), "-o", str(tmp_path / "out"), "-j", "1")
+    result = batch_of(tmp_path, rows)
     assert result.exit_code == 1
     assert re.search(r"recommendations\.csv:6 applicant：与第2行重复", result.stderr), result.stderr
     assert re.search(r"recommendations\.csv:9 doc_number：与第8行重复", result.stderr), result.stderr
 
 
 def test_sentences_from_a_csv_end_with_a_full_stop(tmp_path):
-    rows = [r for r in csv.reader(CSV.open(encoding="utf-8"))][1:]
+    rows = example_rows()
     rows[2][4] = "经审核，该市申报材料完整"  # line 4: the paragraph would stop mid-air
-    spec = _batch_folder(tmp_path, rows)
-    result = run_cli("batch", str(spec), "-o", str(tmp_path / "out"), "-j", "1")
+    result = batch_of(tmp_path, rows)
     assert result.exit_code == 1
     assert re.search(r"recommendations\.csv:4 review：.*应以“。”", result.stderr), result.stderr
 
