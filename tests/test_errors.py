@@ -416,6 +416,11 @@ def test_schema_notice_is_a_field_guide():
     assert "必填" in result.output
 
 
+def test_schema_says_which_fields_are_one_or_the_other():
+    result = CliRunner().invoke(main, ["schema", "recommendation_letter"])
+    assert re.search(r"^applicant（推荐对象，string，必填（与 applicants 二选一））", result.output, re.M)
+
+
 def test_schema_unknown_kind():
     result = CliRunner().invoke(main, ["schema", "notise"])
     assert result.exit_code not in (0, None)

@@ -268,7 +268,9 @@ def _print_fields(schema: dict, depth: int, seen: set[str]) -> None:
         meta = rule.get("meta", {})
         types = rule.get("type", "")
         types = "/".join(types) if isinstance(types, list) else types
-        flags = "必填" if rule.get("required") else "可选"
+        excludes = rule.get("excludes")
+        either = "、".join(excludes) if isinstance(excludes, list) else excludes
+        flags = ("必填" + (f"（与 {either} 二选一）" if either else "")) if rule.get("required") else "可选"
         allowed = f"；可选值：{'、'.join(map(str, rule['allowed']))}" if "allowed" in rule else ""
         default = f"；默认 {rule['default']}" if "default" in rule else ""
         label = meta.get("label", "")
