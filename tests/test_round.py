@@ -213,3 +213,14 @@ def test_a_folder_of_rounds_checks_each_round_on_its_own():
     assert any("rounds/henan-2023" in line for line in rounds)
     assert any("examples/letters" in line for line in rounds)
     assert len(rounds) >= 5
+
+
+def test_a_batch_record_is_cited_at_its_row():
+    """Another file's message cites a recommendation from a CSV by its row, not a YAML line."""
+    from wenshu.batch import load_batch
+    from wenshu.records import RecordSpec
+
+    batch = load_batch(REPO / "examples" / "letters" / "recommendations.yaml")
+    spec = RecordSpec(batch.spec, batch.records[1])
+    kind, document = validate(spec)
+    assert Member(spec, kind, document).where(("applicant",)).endswith("recommendations.csv:3")

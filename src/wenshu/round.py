@@ -51,9 +51,10 @@ class Member:
     document: dict[str, Any]
 
     def where(self, path: Path_) -> str:
-        """``file:line`` of ``path`` in this spec, as other files' messages cite it."""
-        line = (self.spec.position(path) or (None, None))[0]
-        return f"{self.spec.name}:{line}" if line else self.spec.name
+        """``file:line`` of ``path`` in this spec, as other files' messages cite it (for a
+        batch record: its row in the data file, or its line in the YAML)."""
+        located = self.spec.problem(path, "")
+        return f"{located.file}:{located.line}" if located.line else located.file
 
 
 @dataclass
