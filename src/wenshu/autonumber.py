@@ -18,18 +18,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from docx.oxml.ns import qn
+
 from .numbering import chinese_number
 
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _DIGITS = "〇一二三四五六七八九"
 
 
-def _w(tag: str) -> str:
-    return _W + tag
-
-
 def _val(el: Any, attr: str = "val") -> str | None:
-    return el.get(_W + attr) if el is not None else None
+    return el.get(qn(f"w:{attr}")) if el is not None else None
 
 
 def _int(text: str | None, default: int) -> int:
@@ -101,23 +98,23 @@ class AutoNumbering:
         self.counters: dict[str, dict[int, int]] = {}
         if root is None:
             return
-        for abstract in root.iter(_w("abstractNum")):
+        for abstract in root.iter(qn("w:abstractNum")):
             levels = {}
-            for lvl in abstract.iter(_w("lvl")):
+            for lvl in abstract.iter(qn("w:lvl")):
                 levels[_int(_val(lvl, "ilvl"), 0)] = _Level(
-                    start=_int(_val(lvl.find(_w("start"))), 1),
-                    fmt=_val(lvl.find(_w("numFmt"))) or "decimal",
-                    text=_val(lvl.find(_w("lvlText"))) or "",
-                    legal=lvl.find(_w("isLgl")) is not None and _val(lvl.find(_w("isLgl"))) != "0",
+                    start=_int(_val(lvl.find(qn("w:start"))), 1),
+                    fmt=_val(lvl.find(qn("w:numFmt"))) or "decimal",
+                    text=_val(lvl.find(qn("w:lvlText"))) or "",
+                    legal=lvl.find(qn("w:isLgl")) is not None and _val(lvl.find(qn("w:isLgl"))) != "0",
                 )
             self.levels[_val(abstract, "abstractNumId") or ""] = levels
-        for num in root.iter(_w("num")):
+        for num in root.iter(qn("w:num")):
             starts = {}
-            for override in num.iter(_w("lvlOverride")):
-                start = override.find(_w("startOverride"))
+            for override in num.iter(qn("w:lvlOverride")):
+                start = override.find(qn("w:startOverride"))
                 if start is not None:
                     starts[_int(_val(override, "ilvl"), 0)] = _int(_val(start), 1)
-            self.lists[_val(num, "numId") or ""] = _List(_val(num.find(_w("abstractNumId"))) or "", starts)
+            self.lists[_val(num, "numId") or ""] = _List(_val(num.find(qn("w:abstractNumId"))) or "", starts)
 
     def label(self, num_id: str | None, ilvl: int) -> str:
         """The label Word draws before the next paragraph numbered ``num_id`` at ``ilvl``

@@ -191,27 +191,31 @@ class _Builder:
         return self.spec.problem(path, f"不允许的 YAML 标签 {tag}（只接受普通数据，不执行任何代码）")
 
 
-def read_text(path: Path) -> str:
-    """Read a spec file as UTF-8 text, refusing huge, binary or wrongly encoded files."""
+def read_bounded(path: Path, limit: int, what: str) -> bytes:
+    """The bytes of ``path``, a ``what`` (规格文件, 数据文件) of at most ``limit`` bytes, or a
+    Chinese error naming the file: missing, a folder, too large, unreadable."""
     name = str(path)
     try:
         if path.is_dir():
-            raise WenshuError(Problem(name, "是文件夹，不是 YAML 文件"))
+            raise WenshuError(Problem(name, f"是文件夹，不是{what}"))
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
+        if size > limit:
             raise WenshuError(
-                Problem(
-                    name,
-                    f"文件过大（{size / 1048576:.1f} MB），规格文件不能超过 {MAX_FILE_BYTES // 1048576} MB",
-                )
+                Problem(name, f"文件过大（{size / 1048576:.1f} MB），{what}不能超过 {limit // 1048576} MB")
             )
-        raw = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
-        raise WenshuError(Problem(name, "文件不存在")) from None
+        raise WenshuError(Problem(name, f"{what}不存在")) from None
     except PermissionError:
         raise WenshuError(Problem(name, "没有读取权限")) from None
     except OSError as exc:
         raise WenshuError(Problem(name, f"无法读取：{exc.strerror}")) from None
+
+
+def read_text(path: Path) -> str:
+    """Read a spec file as UTF-8 text, refusing huge, binary or wrongly encoded files."""
+    name = str(path)
+    raw = read_bounded(path, MAX_FILE_BYTES, "规格文件")
     if b"\x00" in raw:
         raise WenshuError(Problem(name, "是二进制文件，不是 YAML 文本"))
     try:

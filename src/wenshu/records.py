@@ -23,7 +23,7 @@ from typing import Any
 
 from .errors import Problem, WenshuError
 from .kinds import Kind, definitions
-from .load import Layers, Path_, Spec, field_name
+from .load import Layers, Path_, Spec, field_name, read_bounded
 
 MAX_DATA_BYTES = 50 * 1024 * 1024
 DATA_SUFFIXES = (".csv", ".xlsx")
@@ -233,25 +233,8 @@ def _decode(raw: bytes, source: str) -> str:
         raise WenshuError(Problem(source, "编码无法识别（既不是 UTF-8 也不是 GB18030）", line)) from None
 
 
-def _read_bytes(path: Path) -> bytes:
-    source = str(path)
-    try:
-        if path.is_dir():
-            raise WenshuError(Problem(source, "是文件夹，不是数据文件"))
-        size = path.stat().st_size
-        if size > MAX_DATA_BYTES:
-            raise WenshuError(Problem(source, f"文件过大（{size / 1048576:.1f} MB），数据文件不能超过 50 MB"))
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise WenshuError(Problem(source, "数据文件不存在")) from None
-    except PermissionError:
-        raise WenshuError(Problem(source, "没有读取权限")) from None
-    except OSError as exc:
-        raise WenshuError(Problem(source, f"无法读取：{exc.strerror}")) from None
-
-
 def _csv_rows(path: Path, source: str) -> Iterator[tuple[int, list[Any]]]:
-    text = _decode(_read_bytes(path), source)
+    text = _decode(read_bounded(path, MAX_DATA_BYTES, "数据文件"), source)
     reader = csv.reader(io.StringIO(text, newline=""))
     start = 1
     try:
@@ -265,7 +248,7 @@ def _csv_rows(path: Path, source: str) -> Iterator[tuple[int, list[Any]]]:
 def _xlsx_rows(path: Path, source: str) -> Iterator[tuple[int, list[Any]]]:
     import openpyxl  # only .xlsx batches pay for importing it
 
-    raw = _read_bytes(path)
+    raw = read_bounded(path, MAX_DATA_BYTES, "数据文件")
     try:
         book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged or foreign file

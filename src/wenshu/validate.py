@@ -390,16 +390,13 @@ _SENTENCE_END = ("。", "！", "？", "。”", "！”", "？”")
 
 
 def _form_problems(spec: Spec, here: Path_, value: str, meta: dict[str, Any]) -> list[Problem]:
-    """What a field's ``meta`` asks of its text: ``sentence`` — it is a whole sentence that
-    other text follows in the same paragraph, so it ends with 。！？; ``adds`` — the marks
+    """What a field's ``meta`` asks of its text: ``sentence`` — it is a whole sentence the
+    template sets in running text, so it ends with 。！？; ``adds`` — the marks
     the template puts around it (a 主送机关's “：”, a 附注's “（）”), so the value has none."""
     text = value.strip()
     if meta.get("sentence") and text and not text.endswith(_SENTENCE_END) and PLACEHOLDER not in text:
-        return [
-            spec.problem(
-                here, f"应以“。”（或“！”“？”）结尾：它后面还接着别的文字（“…{_show(text[-8:], 8)}”）"
-            )
-        ]
+        tail = _show(text[-8:], 8)
+        return [spec.problem(here, f"是一句完整的话，应以“。”（或“！”“？”）结尾（“…{tail}”）")]
     adds = str(meta.get("adds") or "")
     half = {"：": ":", "（": "(", "）": ")"}
     opening, closing = (adds[0], adds[-1]) if len(adds) == 2 else ("", adds[-1:])
