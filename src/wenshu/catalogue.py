@@ -11,9 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from ruamel.yaml import YAML
-
-from .resources import resource_dir
+from .resources import read_yaml_resource, resource_dir
 
 EVALUATION_FILES = {"city": "evaluation-city-2023", "county": "evaluation-county-2023"}
 BASIC_INFO_FILE = "basic-info-2018"
@@ -24,8 +22,7 @@ PROGRAMMES_FILE = "programmes"
 @cache
 def read(name: str) -> dict[str, Any]:
     """The data file ``data/<name>.yaml`` as plain data."""
-    with open(resource_dir("data") / f"{name}.yaml", encoding="utf-8") as fh:
-        return YAML(typ="safe", pure=True).load(fh)
+    return read_yaml_resource(resource_dir("data") / f"{name}.yaml")
 
 
 @dataclass(frozen=True)

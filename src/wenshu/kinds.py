@@ -6,9 +6,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from ruamel.yaml import YAML
-
-from .resources import resource_dir
+from .resources import read_yaml_resource, resource_dir
 
 COMMON = "_common"
 
@@ -27,8 +25,7 @@ class Kind:
 
 
 def _read(name: str) -> dict[str, Any]:
-    with open(resource_dir("schemas") / f"{name}.yaml", encoding="utf-8") as fh:
-        return YAML(typ="safe", pure=True).load(fh)
+    return read_yaml_resource(resource_dir("schemas") / f"{name}.yaml")
 
 
 @cache
@@ -46,8 +43,8 @@ def kind_names() -> list[str]:
 def get_kind(name: str) -> Kind | None:
     """The kind called ``name``, reading only its own schema (None if there is none).
 
-    Schemas are read with the pure-Python YAML parser, ~20 ms each: a build or batch of
-    one kind should not pay for all sixteen.
+    A schema is read from the resource cache when unchanged; still, a build or batch of
+    one kind should not pay for all of them.
     """
     if name == COMMON or name not in kind_names():
         return None
