@@ -1350,9 +1350,9 @@ def _check_letter_rules(doc: _Document, out: _Findings) -> None:
         found = None
         for para in paras:
             borders = _borders(doc, para)
-            side = next((borders[s] for s in sides if s in borders), None)
-            if side is not None:
-                found = (para, side)
+            edge = next((s for s in sides if s in borders), None)
+            if edge is not None:
+                found = (para, borders[edge], edge)
                 break
         if found is None:
             drawn = (
@@ -1370,7 +1370,7 @@ def _check_letter_rules(doc: _Document, out: _Findings) -> None:
                     where,
                 )
             continue
-        para, side = found
+        para, side, edge = found
         style = _val(side) or ""
         if not _is_red(_val(side, "color")):
             out.add(
@@ -1383,7 +1383,10 @@ def _check_letter_rules(doc: _Document, out: _Findings) -> None:
                 para.where,
             )
         double = style == "double" or style.startswith(("thickThin", "thinThick"))
-        right_order = style.startswith("thickThin" if thick_first else "thinThick") or style == "double"
+        # The line a double style names first is drawn nearer the text (measured in LibreOffice):
+        # the upper line of a bottom border, the lower line of a top border.
+        thick_named_first = thick_first == (edge == "bottom")
+        right_order = style.startswith("thickThin" if thick_named_first else "thinThick") or style == "double"
         if not double or not right_order:
             expected = "上粗下细的双线" if thick_first else "上细下粗的双线"
             out.add("letter-rule-style", "10.1", name, "线型不符", expected, style, para.where)

@@ -106,6 +106,16 @@ SEALED_DATE_RIGHT_CHARS = 4
 BLANK_LINES_BEFORE_SIGNATURE = 1
 BLANK_LINES_BEFORE_SEALED_SIGNATURE = 3
 
+# §7.3.1 标题 2号 on the 156 mm 版心 line, with the styles' −0.25 pt character spacing:
+# 442.2 pt / 21.75 pt = 20.3, so 20 full-width characters a line (half-width ones count ½).
+TITLE_CHAR_ADVANCE_PT = TITLE_SIZE_PT + CHAR_SPACING_TWIPS / TWIPS_PER_PT
+TITLE_CHARS_PER_LINE = int(TEXT_WIDTH_MM * 72 / 25.4 // TITLE_CHAR_ADVANCE_PT)
+# ECMA-376 §17.3.1.2/§17.3.1.3 autoSpaceDE/autoSpaceDN (on unless switched off): extra room
+# where Chinese meets Latin letters or digits, “processor-defined”. LibreOffice 7.4 adds 0.2 em
+# (3.2 pt at 3号, measured on its PDF) and ignores the switch; Word about a quarter em. Widths
+# that place a line (成文日期, 署名, a title line) count it.
+AUTOSPACE_EM = 0.2
+
 # §7.3.1 title two lines under the red rule; §7.3.2 主送机关 one line under the title.
 BLANK_LINES_AFTER_HEAD = 2
 BLANK_LINES_AFTER_TITLE = 1
