@@ -40,6 +40,7 @@ from .errors import Problem, WenshuError
 from .extract import element_text
 from .numbering import FORMS, chinese_number, ordinal
 from .render.markdown import RUNIN_END
+from .titles import line_width
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -1487,7 +1488,7 @@ def _span(doc: _Document, para: _Para) -> tuple[float, float] | None:
     line = doc.section_of(para).text_width / char
 
     def width(part: str) -> float:
-        return sum(1 if _wide(ch) else 0.5 for ch in part)
+        return line_width(part)  # with the room added between Chinese and digits
 
     lead = width(text[: len(text) - len(text.lstrip())])
     trail = width(text[len(text.rstrip()) :])

@@ -16,7 +16,6 @@ from functools import cache
 from typing import Any
 from xml.sax.saxutils import escape
 
-from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docxtpl import DocxTemplate, RichText
@@ -322,8 +321,8 @@ class _BodyWriter:
         """成文日期 and the signature above it (§7.3.5).
 
         Widths count the room Word and LibreOffice add between Chinese and digits
-        (:func:`wenshu.titles.line_width`); where it can, the date is placed by where it
-        starts, which that room does not move.
+        (:func:`wenshu.titles.line_width`): “2023年7月18日” prints about a character wider
+        than its characters alone.
         """
         date_w = line_width(inline.text)
         sig_w = line_width(self.signature_text)
@@ -332,19 +331,16 @@ class _BodyWriter:
             # §7.3.5.1: the date right-indented four characters, the signature centred over it.
             date_right = L.SEALED_DATE_RIGHT_CHARS
             sig_right = max(0.0, date_right + (date_w - sig_w) / 2)
-            self.set_indent(p, right=_chars(date_right))
         else:
             # §7.3.5.2: the signature right-indented two characters, the date's first
             # character two characters right of the signature's; if the date is the longer,
             # the date keeps two characters from the right and the signature moves left.
             sig_right = L.SIGNATURE_RIGHT_CHARS
-            if sig_right + sig_w - L.DATE_SHIFT_CHARS - date_w >= L.SIGNATURE_RIGHT_CHARS:
-                start = _TEXT_WIDTH_TWIPS - _chars(sig_right + sig_w - L.DATE_SHIFT_CHARS)
-                p._p.get_or_add_pPr().jc_val = WD_ALIGN_PARAGRAPH.LEFT
-                self.set_indent(p, left=start)
-            else:
-                sig_right = L.SIGNATURE_RIGHT_CHARS + date_w + L.DATE_SHIFT_CHARS - sig_w
-                self.set_indent(p, right=_chars(L.SIGNATURE_RIGHT_CHARS))
+            date_right = sig_right + sig_w - L.DATE_SHIFT_CHARS - date_w
+            if date_right < L.SIGNATURE_RIGHT_CHARS:
+                date_right = L.SIGNATURE_RIGHT_CHARS
+                sig_right = date_right + date_w + L.DATE_SHIFT_CHARS - sig_w
+        self.set_indent(p, right=_chars(date_right))
         if self.signature_p is not None:
             self.set_indent(self.signature_p, right=_chars(sig_right))
 
