@@ -545,7 +545,8 @@ def display_chars(text: str) -> float:
     Latin letter (the autospace LibreOffice adds, measured in test_details)."""
     wide = [ord(ch) >= 0x2E80 for ch in text]
     changes = sum(
-        1 for a, b, wa, wb in zip(text, text[1:], wide, wide[1:], strict=False)
+        1
+        for a, b, wa, wb in zip(text, text[1:], wide, wide[1:], strict=False)
         if wa != wb and (a if wb else b).isalnum()
     )
     return sum(1 if w else 0.5 for w in wide) + 0.2 * changes

@@ -228,3 +228,24 @@ def title_problems(lines: list[str], width: int = L.TITLE_CHARS_PER_LINE) -> lis
         if len(lines) > 1 and line_width(line) <= 2 and line_width(line) < longest / 3:
             problems.append(TitleProblem(n, f"第 {n} 行只有“{line}”，标题各行应长短适宜（梯形或菱形）"))
     return problems
+
+
+def printed_lines(title: str, rows: list[str]) -> list[str] | None:
+    """The lines ``title`` printed as: the run of consecutive ``rows`` (texts of a page's
+    lines, top to bottom) that together read the title; None when no run does."""
+
+    def compact(text: str) -> str:
+        return "".join(text.split()).replace("\u3000", "")
+
+    whole = compact(title)
+    texts = [compact(r) for r in rows]
+    for start, first in enumerate(texts):
+        if not first or not whole.startswith(first):
+            continue
+        got, end = "", start
+        while end < len(texts) and whole.startswith(got + texts[end]):
+            got += texts[end]
+            end += 1
+            if got == whole:
+                return texts[start:end]
+    return None

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import subprocess
 from pathlib import Path
+from typing import Any
 
+from .. import layout as L
 from ..errors import Problem, WenshuError
 from .pdf import find_poppler
 
@@ -64,3 +66,12 @@ def dash_top(pdf: Path, page: int, dash_box: tuple[float, float, float, float]) 
     quarter = (x1 - x0) / 4
     rows = ink_rows(pdf, page, (x0 + quarter, y0, x1 - quarter, y1))
     return rows[0] if rows else None
+
+
+def dash_below_box_top(pdf: Path, page: int, row: Any) -> float:
+    """How far (points) the top of a page number's first dash lies below the top of its
+    text box ``row`` (a :class:`~wenshu.render.pdf.Row` reading “— N —”); 0 when no ink is
+    found there."""
+    box = (row.x0, row.y0, row.x0 + L.PAGE_NUMBER_SIZE_PT, row.y1)
+    top = dash_top(pdf, page, box)
+    return top - row.y0 if top is not None else 0.0
