@@ -1384,7 +1384,7 @@ def _check_letter_rules(doc: _Document, out: _Findings) -> None:
                 para.where,
             )
         double = style == "double" or style.startswith(("thickThin", "thinThick"))
-        # The line a double style names first is drawn nearer the text (measured in LibreOffice):
+        # The line a double style names first is drawn nearer the text ([MS-OI29500] 2.1.528):
         # the upper line of a bottom border, the lower line of a top border.
         thick_named_first = thick_first == (edge == "bottom")
         right_order = style.startswith("thickThin" if thick_named_first else "thinThick") or style == "double"

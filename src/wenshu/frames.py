@@ -197,8 +197,10 @@ def _letter_rule(position: str) -> str:
     """A red double rule 170 mm wide, centred on the 版心 (§10.1): the upper one thick over
     thin (the mark's bottom border), the lower one thin over thick (the footer's top border).
 
-    A double style draws the line it names first nearer the text (measured on LibreOffice's
-    pages): thickThin as a bottom border puts the thick line above, as a top border below.
+    A double style draws the line it names first nearer the text ([MS-OI29500] 2.1.528 on
+    ECMA-376 §17.18.2: Word draws thinThick* as “a thin line contained within a thick line”;
+    LibreOffice's pages show the same): thickThin as a bottom border puts the thick line
+    above, as a top border below.
     """
     overhang = L.mm_to_twips((L.LETTER_RULE_WIDTH_MM - L.TEXT_WIDTH_MM) / 2)
     style = "thickThinSmallGap"
