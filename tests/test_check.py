@@ -205,7 +205,7 @@ LETTER_BREAKS = {
     "attachment-label": (DOC, replace_once(">附件2<", ">附件3<")),
     "attachment-page": (STYLES, in_style("WsAttachmentLabel", "<w:pageBreakBefore/>", "")),
     "note-brackets": (DOC, replace_once(">（此件公开发布）<", ">此件公开发布<")),
-    "signature-date": (DOC, replace_once('<w:ind w:right="1102"/>', '<w:ind w:right="0"/>')),
+    "signature-date": (DOC, replace_once('<w:ind w:right="788"/>', '<w:ind w:right="0"/>')),
 }
 
 
@@ -220,7 +220,12 @@ def test_one_deviation_in_a_letter(letter, code):
 
 
 SIGNATURE = '<w:ind w:right="630"/></w:pPr><w:r><w:t>国家知识产权局办公室'
-DATE = '<w:ind w:right="1102"/></w:pPr><w:r><w:t>2023年7月18日'
+# Unsealed: 2 + 10 − 2 − 7.5 = 2.5 characters (788 twips), the date counted with the room
+# added between Chinese and digits (6.5 + 5 × 0.2 characters, layout.AUTOSPACE_EM).
+DATE = '<w:ind w:right="788"/></w:pPr><w:r><w:t>2023年7月18日'
+
+
+SEALED_DATE = DATE.replace("788", "1260")
 
 
 def _placed(signature: str, date: str) -> Callable[[str], str]:
@@ -236,11 +241,12 @@ def _spaced(spaces: int, text: str) -> str:
     ("signature", "date", "ok"),
     [
         # With a seal: the date right-indented four characters (1260 twips), the signature
-        # centred over it: 4 + (6.5 − 10) / 2 = 2.25 characters (709 twips).
-        (SIGNATURE.replace("630", "709"), DATE.replace("1102", "1260"), True),
-        (SIGNATURE.replace("630", "0"), DATE.replace("1102", "1260"), False),
+        # centred over it. The date is 6.5 characters plus 5 × 0.2 of the room added between
+        # Chinese and digits (layout.AUTOSPACE_EM): 4 + (7.5 − 10) / 2 = 2.75 characters (866 twips).
+        (SIGNATURE.replace("630", "866"), SEALED_DATE, True),
+        (SIGNATURE.replace("630", "0"), SEALED_DATE, False),
         # A signature too long to centre over the date stops at the right edge.
-        (SIGNATURE.replace("630", "0").replace("办公室", "办公室" * 5), DATE.replace("1102", "1260"), True),
+        (SIGNATURE.replace("630", "0").replace("办公室", "办公室" * 5), SEALED_DATE, True),
         # By hand on a 28-character line: the signature starting at 16 ends two from the
         # right, the date starting at 18 stands two right of it.
         (_spaced(16, "国家知识产权局办公室"), _spaced(18, "2023年7月18日"), True),

@@ -40,6 +40,7 @@ from .errors import Problem, WenshuError
 from .extract import element_text
 from .numbering import FORMS, chinese_number, ordinal
 from .render.markdown import RUNIN_END
+from .titles import line_width, printed_lines, title_problems
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -1350,9 +1351,9 @@ def _check_letter_rules(doc: _Document, out: _Findings) -> None:
         found = None
         for para in paras:
             borders = _borders(doc, para)
-            side = next((borders[s] for s in sides if s in borders), None)
-            if side is not None:
-                found = (para, side)
+            edge = next((s for s in sides if s in borders), None)
+            if edge is not None:
+                found = (para, borders[edge], edge)
                 break
         if found is None:
             drawn = (
@@ -1370,7 +1371,7 @@ def _check_letter_rules(doc: _Document, out: _Findings) -> None:
                     where,
                 )
             continue
-        para, side = found
+        para, side, edge = found
         style = _val(side) or ""
         if not _is_red(_val(side, "color")):
             out.add(
@@ -1383,7 +1384,10 @@ def _check_letter_rules(doc: _Document, out: _Findings) -> None:
                 para.where,
             )
         double = style == "double" or style.startswith(("thickThin", "thinThick"))
-        right_order = style.startswith("thickThin" if thick_first else "thinThick") or style == "double"
+        # The line a double style names first is drawn nearer the text ([MS-OI29500] 2.1.528):
+        # the upper line of a bottom border, the lower line of a top border.
+        thick_named_first = thick_first == (edge == "bottom")
+        right_order = style.startswith("thickThin" if thick_named_first else "thinThick") or style == "double"
         if not double or not right_order:
             expected = "上粗下细的双线" if thick_first else "上细下粗的双线"
             out.add("letter-rule-style", "10.1", name, "线型不符", expected, style, para.where)
@@ -1484,7 +1488,7 @@ def _span(doc: _Document, para: _Para) -> tuple[float, float] | None:
     line = doc.section_of(para).text_width / char
 
     def width(part: str) -> float:
-        return sum(1 if _wide(ch) else 0.5 for ch in part)
+        return line_width(part)  # with the room added between Chinese and digits
 
     lead = width(text[: len(text) - len(text.lstrip())])
     trail = width(text[len(text.rstrip()) :])
@@ -2150,8 +2154,10 @@ def _page_one_texts(doc: _Document) -> list[tuple[str, str, str]]:
     return out
 
 
-def _measure(doc: _Document, report: Report, pages: list[Any], out: _Findings) -> None:
-    """Lines per full page, characters per full line, page numbers, page one, 版记."""
+def _measure(
+    doc: _Document, report: Report, pages: list[Any], out: _Findings, pdf: Path | None = None
+) -> None:
+    """Lines per full page, characters per full line, page numbers, page one, title, 版记."""
     g = _Geometry()
     portrait = [p for p in pages if not p.landscape]
 
@@ -2230,14 +2236,20 @@ def _measure(doc: _Document, report: Report, pages: list[Any], out: _Findings) -
     else:
         report.notes.append("没有排满一行的全角文字行，未测每行字数")
 
-    _measure_page_numbers(doc, pages, g, out)
+    _measure_page_numbers(doc, pages, g, out, pdf)
     _measure_page_one(doc, pages, out)
+    _measure_title(doc, pages, out)
     _measure_record(doc, pages, g, pitch, out)
 
 
-def _measure_page_numbers(doc: _Document, pages: list[Any], g: _Geometry, out: _Findings) -> None:
-    """§7.5 on paper: “— N —” on every page (not page one of a letter), odd right, even left."""
+def _measure_page_numbers(
+    doc: _Document, pages: list[Any], g: _Geometry, out: _Findings, pdf: Path | None = None
+) -> None:
+    """§7.5 on paper: “— N —” on every page (not page one of a letter), odd right, even left,
+    the dash's top 7 mm under the 版心 (where the dash is drawn is read off the page image
+    once; every page number has the same style)."""
     indent = L.PAGE_NUMBER_INDENT_TWIPS / L.TWIPS_PER_PT
+    dash_drop: float | None = None
     # Letters merged for printing (wenshu batch --merge): each starts a section of its own
     # with its first page unnumbered and the count starting again at 1.
     restarts = (
@@ -2287,7 +2299,11 @@ def _measure_page_numbers(doc: _Document, pages: list[Any], g: _Geometry, out: _
                 f"距版心边 {offset / indent:.1f} 字",
                 where,
             )
-        gap_mm = (row.y0 - g.bottom) / _PT_PER_MM
+        if dash_drop is None:
+            from .render.ink import dash_below_box_top
+
+            dash_drop = dash_below_box_top(pdf, page.number, row) if pdf else 0.0
+        gap_mm = (row.y0 + dash_drop - g.bottom) / _PT_PER_MM
         if abs(gap_mm - L.PAGE_NUMBER_GAP_MM) > _Y_SLACK_MM:
             out.add(
                 "render-page-number-place",
@@ -2298,6 +2314,24 @@ def _measure_page_numbers(doc: _Document, pages: list[Any], g: _Geometry, out: _
                 f"{gap_mm:.1f} mm",
                 where,
             )
+
+
+def _measure_title(doc: _Document, pages: list[Any], out: _Findings) -> None:
+    """§7.3.1 on paper: title lines that fit the 版心, broken between words."""
+    titles = [p.text for p in doc.role("title") if p.text.strip()]
+    if not titles or not pages:
+        return
+    lines = printed_lines("".join(titles), [r.text for r in pages[0].rows])
+    for problem in title_problems(lines or []):
+        out.add(
+            "render-title",
+            "7.3.1",
+            "标题",
+            "标题回行不合规定",
+            "在词与词之间回行，每行不超出版心，排成梯形或菱形",
+            problem.message,
+            Location("第 1 页", None, lines[problem.line - 1] if lines else ""),
+        )
 
 
 def _measure_page_one(doc: _Document, pages: list[Any], out: _Findings) -> None:
@@ -2392,7 +2426,7 @@ def _render_all(items: list[tuple[Path, Report, _Document]], png_dir: Path | Non
                 report.error = "LibreOffice 无法打开这个文件，未能按实际排版检查"
                 continue
             findings = _Findings(report.deviations)
-            _measure(doc, report, read_pages(pdf), findings)
+            _measure(doc, report, read_pages(pdf), findings, pdf)
             report.deviations = findings.items()
             _font_notes(doc, pdf, report)
             if png_dir is not None:

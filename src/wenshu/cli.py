@@ -76,6 +76,12 @@ class _Group(ChineseHelp, click.Group):
             ctx.exit(3)
 
 
+def _note_stand_ins(line: str | None) -> None:
+    """Say once per command which faces stood in for missing official fonts in the PDFs."""
+    if line:
+        click.secho(line, fg="yellow")
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="wenshu", help=VERSION, message="%(prog)s，版本 %(version)s")
 @click.option("--debug", is_flag=True, hidden=True, help="出错时显示内部调用栈")
@@ -126,7 +132,7 @@ def build_cmd(
     if not files:
         sys.exit(1 if failed else 0)
     if pdf:
-        from .render.pdf import build_with_pdf
+        from .render.pdf import build_with_pdf, stand_in_line
 
         for _, result in build_with_pdf(files, out_dir, wanted, draft=draft):
             if isinstance(result, WenshuError):
@@ -135,6 +141,7 @@ def build_cmd(
             else:
                 for written in result:
                     click.echo(f"已生成 {written}{'（草稿）' if draft else ''}")
+        _note_stand_ins(stand_in_line())
         if failed:
             click.secho(f"{failed} 个文件未生成（其余已生成）", fg="red", err=True)
             sys.exit(1)
@@ -455,7 +462,7 @@ def batch_cmd(
     if pdf and "docx" not in wanted:
         raise click.BadParameter("生成 PDF 需要同时生成 docx", param_hint="--pdf")
     if pdf:
-        from .render.pdf import LibreOffice, pdfs_beside
+        from .render.pdf import LibreOffice, pdfs_beside, stand_in_line
 
         office = LibreOffice()  # no LibreOffice: say so before any letter is written
     batch = load_batch(spec, data)
@@ -476,5 +483,6 @@ def batch_cmd(
         letters = [p for p in result.written if p.suffix == ".docx"]
         made = pdfs_beside(letters + ([result.merged] if result.merged else []), office)
         click.echo(f"已生成 {len(made)} 个 PDF（{out}）")
+        _note_stand_ins(stand_in_line())
     if result.failed:
         sys.exit(1)

@@ -99,7 +99,9 @@ def styles_xml() -> str:
         _style("WsSignature", "署名", jc="right", keep_next=True),
         _style("WsDate", "成文日期", jc="right"),
         _style("WsNote", "附注", first_line=indent),
-        _style("WsContact", "联系人", first_line=indent),
+        # Left, not justified: a wrapped line before an address that cannot break would be
+        # spread out (“电　子　邮　箱”).
+        _style("WsContact", "联系人", first_line=indent, jc="left"),
         _style("WsLine", "单行文字", jc="left"),
         _style(
             "WsAttachmentLabel",
@@ -107,6 +109,7 @@ def styles_xml() -> str:
             font=L.FONT_HEADING_1,
             jc="left",
             page_break=True,
+            latin=L.FONT_HEADING_1,  # §7.3.7 “附件1” all in 黑体, the digit too
         ),
         _style("WsSubtitle", "副标题", font=L.FONT_HEADING_2, jc="center"),
         _style("WsTableTitle", "表题", font=L.FONT_HEADING_1, jc="center", keep_next=True),
@@ -191,9 +194,16 @@ _TINY_LINE = f'<w:spacing w:before="0" w:after="0" w:line="{L.TWIPS_PER_PT}" w:l
 
 
 def _letter_rule(position: str) -> str:
-    """A red double rule 170 mm wide, centred on the 版心 (§10.1)."""
+    """A red double rule 170 mm wide, centred on the 版心 (§10.1): the upper one thick over
+    thin (the mark's bottom border), the lower one thin over thick (the footer's top border).
+
+    A double style draws the line it names first nearer the text ([MS-OI29500] 2.1.528 on
+    ECMA-376 §17.18.2: Word draws thinThick* as “a thin line contained within a thick line”;
+    LibreOffice's pages show the same): thickThin as a bottom border puts the thick line
+    above, as a top border below.
+    """
     overhang = L.mm_to_twips((L.LETTER_RULE_WIDTH_MM - L.TEXT_WIDTH_MM) / 2)
-    style = "thickThinSmallGap" if position == "bottom" else "thinThickSmallGap"
+    style = "thickThinSmallGap"
     gap = round(L.HEAD_RULE_GAP_MM / 25.4 * 72)
     # The lower rule sits on the footer's edge, 20 mm up: its paragraph is 1 pt high and
     # the border has no gap, else the line and the gap lift the rule some 10 mm higher.
@@ -275,7 +285,9 @@ def _record_table() -> str:
             f'<w:tr>{tr_pr}<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>{content}</w:tc></w:tr>'
         )
 
-    tab = f'<w:tabs><w:tab w:val="right" w:pos="{width - 2 * L.RECORD_INDENT_TWIPS}"/></w:tabs>'
+    # Tab stops count from the cell's edge, not from the indent (LibreOffice's docx import, as
+    # Word): the date ends one character from the right (§7.4.3).
+    tab = f'<w:tabs><w:tab w:val="right" w:pos="{width - L.RECORD_INDENT_TWIPS}"/></w:tabs>'
     cc = _p("{{ cc }}", "WsRecord")
     imprint = (
         f'<w:p {_W}><w:pPr><w:pStyle w:val="WsRecord"/>{tab}</w:pPr>'

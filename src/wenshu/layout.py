@@ -92,10 +92,15 @@ RECORD_INDENT_TWIPS = RECORD_SIZE_PT * TWIPS_PER_PT  # one 4号 character from e
 PAGE_NUMBER_GAP_MM = 7
 PAGE_NUMBER_INDENT_TWIPS = PAGE_NUMBER_SIZE_PT * TWIPS_PER_PT
 PAGE_NUMBER_DASH = "\u2014"
-# Footer distance puts the letter's lower rule 20 mm up; the page number is lifted so its
-# top sits PAGE_NUMBER_GAP_MM under the 版心.
+# Footer distance puts the letter's lower rule 20 mm up; the page number's line is lifted
+# off it so that the dash's top edge sits PAGE_NUMBER_GAP_MM under the 版心. The dash's top
+# lies 2.9 mm above the foot of its 4号 line (measured on LibreOffice's page image with
+# 宋体's stand-in, Noto Serif CJK SC; SimSun's em dash sits about as high).
 FOOTER_DISTANCE_MM = LETTER_BOTTOM_RULE_MM
-PAGE_NUMBER_LIFT_MM = BOTTOM_MARGIN_MM - PAGE_NUMBER_GAP_MM - LETTER_BOTTOM_RULE_MM - 5
+PAGE_NUMBER_DASH_ABOVE_FOOT_MM = 2.9
+PAGE_NUMBER_LIFT_MM = (
+    BOTTOM_MARGIN_MM - PAGE_NUMBER_GAP_MM - FOOTER_DISTANCE_MM - PAGE_NUMBER_DASH_ABOVE_FOOT_MM
+)
 
 # §7.3.5.2, §7.3.5.1 署名/成文日期: without a seal the signature is right-indented two characters and
 # the date starts two characters right of the signature; with a seal the date is
@@ -105,6 +110,16 @@ DATE_SHIFT_CHARS = 2
 SEALED_DATE_RIGHT_CHARS = 4
 BLANK_LINES_BEFORE_SIGNATURE = 1
 BLANK_LINES_BEFORE_SEALED_SIGNATURE = 3
+
+# §7.3.1 标题 2号 on the 156 mm 版心 line, with the styles' −0.25 pt character spacing:
+# 442.2 pt / 21.75 pt = 20.3, so 20 full-width characters a line (half-width ones count ½).
+TITLE_CHAR_ADVANCE_PT = TITLE_SIZE_PT + CHAR_SPACING_TWIPS / TWIPS_PER_PT
+TITLE_CHARS_PER_LINE = int(TEXT_WIDTH_MM * 72 / 25.4 // TITLE_CHAR_ADVANCE_PT)
+# ECMA-376 §17.3.1.2/§17.3.1.3 autoSpaceDE/autoSpaceDN (on unless switched off): extra room
+# where Chinese meets Latin letters or digits, “processor-defined”. LibreOffice 7.4 adds 0.2 em
+# (3.2 pt at 3号, measured on its PDF) and ignores the switch; Word about a quarter em. Widths
+# that place a line (成文日期, 署名, a title line) count it.
+AUTOSPACE_EM = 0.2
 
 # §7.3.1 title two lines under the red rule; §7.3.2 主送机关 one line under the title.
 BLANK_LINES_AFTER_HEAD = 2

@@ -13,10 +13,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from . import layout as L
 from . import plans
 from .dates import IN_TEXT, format_cn_date
 from .errors import Problem, WenshuError
 from .load import Path_, Spec, iter_strings, load_spec
+from .titles import line_width
 
 Rule = Callable[[Any, Spec, dict[str, Any]], list[Problem]]
 _RULES: dict[str, Rule] = {}
@@ -44,7 +46,9 @@ def names() -> list[str]:
 
 @rule("title_lines")
 def title_lines(fields: list[str], spec: Spec, document: dict[str, Any]) -> list[Problem]:
-    """``title_lines`` (of the document and of each attachment) must join to the title."""
+    """``title_lines`` (of the document and of each attachment) must join to the title, and
+    each line must fit one line of the 版心 (§7.3.1), else Word wraps it and leaves a
+    character or two alone."""
     problems = []
     places: list[tuple[Path_, dict[str, Any]]] = [((), document)]
     places += [(("attachments", i), a) for i, a in enumerate(document.get("attachments") or [])]
@@ -53,6 +57,16 @@ def title_lines(fields: list[str], spec: Spec, document: dict[str, Any]) -> list
         title = holder.get("title") or holder.get("name")
         if lines and "".join(lines) != title:
             problems.append(spec.problem(base + ("title_lines",), f"各行连起来应与标题一致：“{title}”"))
+        for i, line in enumerate(lines or []):
+            width = line_width(line)
+            if width > L.TITLE_CHARS_PER_LINE:
+                problems.append(
+                    spec.problem(
+                        base + ("title_lines", i),
+                        f"这一行宽 {width:g} 字，超过版心一行所能容纳的 {L.TITLE_CHARS_PER_LINE} 个二号字"
+                        "（半角字符算半个），排版时会自动回行；请把它分成两行",
+                    )
+                )
     return problems
 
 

@@ -26,6 +26,7 @@ from markdown_it.token import Token
 from .. import layout as L
 from ..errors import Problem, WenshuError
 from ..resources import resource_dir
+from ..titles import line_width
 
 _ROLE = re.compile(r"^<!--\s*wenshu:([\w-]+)(?:\s+(\{.*\}))?\s*-->\s*$", re.S)
 _W = nsdecls("w")
@@ -317,16 +318,23 @@ class _BodyWriter:
         self.set_indent(p, left=name_start, hanging=hanging)
 
     def date(self, inline: _Inline) -> None:
-        """成文日期 and the signature above it (§7.3.5)."""
-        date_w = display_width(inline.text)
-        sig_w = display_width(self.signature_text)
+        """成文日期 and the signature above it (§7.3.5).
+
+        Widths count the room Word and LibreOffice add between Chinese and digits
+        (:func:`wenshu.titles.line_width`): “2023年7月18日” prints about a character wider
+        than its characters alone.
+        """
+        date_w = line_width(inline.text)
+        sig_w = line_width(self.signature_text)
         p = self.paragraph("WsDate", inline)
         if self.signature_sealed:
+            # §7.3.5.1: the date right-indented four characters, the signature centred over it.
             date_right = L.SEALED_DATE_RIGHT_CHARS
             sig_right = max(0.0, date_right + (date_w - sig_w) / 2)
         else:
-            # Signature right-indented two characters, date starting two characters to its
-            # right; if the date is the longer, the date keeps two and the signature moves.
+            # §7.3.5.2: the signature right-indented two characters, the date's first
+            # character two characters right of the signature's; if the date is the longer,
+            # the date keeps two characters from the right and the signature moves left.
             sig_right = L.SIGNATURE_RIGHT_CHARS
             date_right = sig_right + sig_w - L.DATE_SHIFT_CHARS - date_w
             if date_right < L.SIGNATURE_RIGHT_CHARS:

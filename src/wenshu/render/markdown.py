@@ -22,6 +22,7 @@ from ..kinds import Kind
 from ..numbering import attachment_label, form_for_depth, ordinal
 from ..plans import FILTERS as PLAN_FILTERS
 from ..resources import resource_dir
+from ..titles import split_title
 
 # Characters with a meaning anywhere in a Markdown line.
 _ALWAYS = re.compile(r"([\\`*\[\]<>&|~]|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z]))")
@@ -30,17 +31,6 @@ _LINE_START = re.compile(r"^([#+=\-])")
 _ORDERED = re.compile(r"^(\d+)([.)])")
 _NEWLINE = re.compile(r"[ \t]*\r?\n[ \t]*")
 
-# The title fits 20 characters of 2号 on a 156 mm line.
-TITLE_CHARS_PER_LINE = 20
-# Where a title line may end or the next begin without splitting a word.
-_GOOD_ENDS = (
-    *("关于", "的", "和", "及", "、", "开展", "年度"),
-    *("工作", "建设", "城市", "县域", "企业", "办公室"),
-)
-_GOOD_STARTS = ("关于", "开展", "做好", "组织", "面向", "进一步", "印发")
-_BAD_BREAK_PENALTY = 6
-# Closing punctuation never starts a line (避头点).
-_NO_LINE_START = "、，。；：！？）》”’」"
 #: Where a run-in heading ends: its own final mark of these, else an added 。
 RUNIN_END = "。！？；："
 
@@ -105,67 +95,6 @@ def role(role_name: str, **options: Any) -> str:
     """The HTML comment that tells the Word writer what the next block is."""
     payload = {k: v for k, v in options.items() if v not in (None, False)}
     return f"<!-- wenshu:{role_name}{' ' + json.dumps(payload, ensure_ascii=False) if payload else ''} -->"
-
-
-def split_title(title: str, width: int = TITLE_CHARS_PER_LINE) -> list[str]:
-    """Break a long title into balanced lines at meaningful points (§7.3.1).
-
-    Widths count half-width digits as half a character. Among the splits into the fewest
-    lines that fit, choose the one whose lines are closest to equal (squared deviation),
-    where a break that falls neither after a word ending nor before a word start costs
-    as much as six characters of imbalance. A dynamic programme over break positions
-    keeps this polynomial however long the title.
-    """
-    total = _width(title)
-    if total <= width:
-        return [title]
-    n = len(title)
-    prefix = [0.0]
-    for ch in title:
-        prefix.append(prefix[-1] + (0 if ch == "\\" else 0.5 if ch.isascii() else 1))
-    points = [0] + [i for i in range(1, n) if not _breaks_word(title, i)] + [n]
-    penalty = {
-        i: 0
-        if title[:i].endswith(_GOOD_ENDS) or title[i:].startswith(_GOOD_STARTS)
-        else _BAD_BREAK_PENALTY**2
-        for i in points[1:-1]
-    }
-    for lines in range(-(-int(total) // width), n + 1):
-        target = total / lines
-        # best[j][p]: cheapest cost of title[:points[p]] in j lines, with the back-pointer.
-        best: list[dict[int, tuple[float, int]]] = [{0: (0.0, -1)}] + [{} for _ in range(lines)]
-        for j in range(1, lines + 1):
-            for p, end in enumerate(points):
-                for q, (cost, _) in best[j - 1].items():
-                    line = prefix[end] - prefix[points[q]]
-                    if q >= p or line > width:
-                        continue
-                    here = cost + (line - target) ** 2 + (penalty.get(end, 0) if j < lines else 0)
-                    if p not in best[j] or here < best[j][p][0]:
-                        best[j][p] = (here, q)
-        last = len(points) - 1
-        if last in best[lines]:
-            cuts, p = [], last
-            for j in range(lines, 0, -1):
-                cuts.append(points[p])
-                p = best[j][p][1]
-            bounds = [0] + cuts[::-1]
-            return [title[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
-    return [title]
-
-
-def _width(text: str) -> float:
-    """Display width in full-width characters (ASCII, i.e. digits, counts half)."""
-    return sum(0.5 if ch.isascii() else 1 for ch in text.replace("\\", ""))
-
-
-def _breaks_word(text: str, i: int) -> bool:
-    """Never split a number, a 《》 or quoted name, an escape, or put punctuation first."""
-    a, b = text[i - 1], text[i]
-    if a.isdigit() and b.isdigit() or a == "\\" or b in _NO_LINE_START:
-        return True
-    head = text[:i]
-    return head.count("《") > head.count("》") or head.count("“") > head.count("”")
 
 
 @cache

@@ -19,11 +19,14 @@ import subprocess
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from types import TracebackType
+from xml.sax.saxutils import escape
 
 from lxml import etree
 
+from .. import layout as L
 from ..errors import Problem, WenshuError
 
 SOFFICE_ENV = "WENSHU_SOFFICE"
@@ -47,6 +50,12 @@ POPPLER_HINT = (
     "Debian/Ubuntu：sudo apt-get install poppler-utils；Fedora：sudo dnf install poppler-utils；"
     "macOS：brew install poppler；Windows：安装 poppler 并把其 bin 文件夹加入 PATH。"
 )
+# wenshu's stand-ins for the licensed fonts (fontconfig rules), and the system configuration
+# that a FONTCONFIG_FILE of wenshu's own must include first to keep every other font.
+FONTS_CONF = Path(__file__).with_name("fonts.conf")
+_SYSTEM_FONTS_CONF = "/etc/fonts/fonts.conf"
+# The typefaces documents name, as the stand-in report lists them.
+OFFICIAL_FONTS = (L.FONT_BODY, L.FONT_TITLE, L.FONT_HEADING_1, L.FONT_HEADING_2, L.FONT_PAGE_NUMBER)
 # Starting LibreOffice takes a few seconds on a slow machine; each page a fraction of one.
 _START_SECONDS = 120
 _SECONDS_PER_FILE = 30
@@ -69,6 +78,38 @@ def find_poppler(tool: str) -> str:
     if not found:
         raise WenshuError(Problem(tool, POPPLER_HINT.format(tool=tool)))
     return found
+
+
+def write_fontconfig(folder: Path) -> Path:
+    """A fontconfig file in ``folder``: the system's configuration, then wenshu's stand-ins.
+
+    Only wenshu's own LibreOffice runs and font look-ups use it (through FONTCONFIG_FILE in
+    their environment); the user's desktop is untouched. A FONTCONFIG_FILE the user set is
+    included in place of the system file.
+    """
+    base = os.environ.get("FONTCONFIG_FILE") or _SYSTEM_FONTS_CONF
+    path = folder / "wenshu-fonts.conf"
+    path.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig>\n'
+        f'  <include ignore_missing="yes">{escape(base)}</include>\n'
+        f"  <include>{escape(str(FONTS_CONF))}</include>\n</fontconfig>\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+@cache
+def _fontconfig_dir() -> tempfile.TemporaryDirectory[str]:
+    """A folder holding the fontconfig file for font look-ups outside a LibreOffice run
+    (kept, and removed, with the process)."""
+    folder = tempfile.TemporaryDirectory(prefix="wenshu-fc-")
+    write_fontconfig(Path(folder.name))
+    return folder
+
+
+def fontconfig_env() -> dict[str, str]:
+    """The environment for a program that should see wenshu's font stand-ins."""
+    return {**os.environ, "FONTCONFIG_FILE": str(Path(_fontconfig_dir().name) / "wenshu-fonts.conf")}
 
 
 class LibreOffice:
@@ -147,8 +188,11 @@ class LibreOffice:
             *(str(f) for f in files),
         ]
         timeout = _START_SECONDS + _SECONDS_PER_FILE * len(files)
+        # The licensed fonts are rarely installed: without the stand-ins every typeface
+        # falls back to one sans face and title, headings and body look alike.
+        env = {**os.environ, "FONTCONFIG_FILE": str(write_fontconfig(self._profile))}
         try:
-            subprocess.run(command, capture_output=True, timeout=timeout, check=False, cwd=out_dir)
+            subprocess.run(command, capture_output=True, timeout=timeout, check=False, cwd=out_dir, env=env)
         except subprocess.TimeoutExpired:
             raise WenshuError(
                 Problem("LibreOffice", f"转换超时（超过 {timeout} 秒），LibreOffice 可能已卡住")
@@ -273,13 +317,32 @@ def substitute_for(font: str) -> str | None:
     if not tool:
         return None
     result = subprocess.run(
-        [tool, "-f", "%{family[0]}", f"{font}:lang=zh-cn"],
+        [tool, "-f", "%{family[0]} %{style[0]}", f"{font}:lang=zh-cn"],
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
+        env=fontconfig_env(),
     )
-    return result.stdout.strip() or None
+    name = result.stdout.strip().removesuffix(" Regular").removesuffix(" Book")
+    return name or None
+
+
+def stand_ins() -> dict[str, str]:
+    """The official typefaces that are not installed, each with the face standing in for it."""
+    installed = installed_families()
+    if installed is None:
+        return {}
+    return {font: substitute_for(font) or "未知字体" for font in OFFICIAL_FONTS if font not in installed}
+
+
+def stand_in_line() -> str | None:
+    """One line saying which face stood in for which missing typeface (None: none missing)."""
+    found = stand_ins()
+    if not found:
+        return None
+    pairs = "，".join(f"{font}→{face}" for font, face in found.items())
+    return f"提示 公文字体未安装，PDF 中以相近字体代替（Word 文件不受影响）：{pairs}"
 
 
 def write_images(pdf: Path, folder: Path, stem: str, dpi: int = 100) -> list[Path]:

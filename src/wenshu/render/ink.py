@@ -1,0 +1,77 @@
+"""Where ink lies on a rendered page: for what text boxes do not tell, such as where the
+dash of a page number (§7.5 “一字线上距版心下边缘7 mm”) or a rule is drawn.
+
+A text box from ``pdftotext -bbox`` spans the font's whole height; the dash is a thin
+stroke somewhere inside it, at a height that depends on the face. The page is drawn in
+grey with ``pdftoppm`` and the dark pixel rows inside a box are read back.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from .. import layout as L
+from ..errors import Problem, WenshuError
+from .pdf import find_poppler
+
+PT_PER_MM = 72 / 25.4
+_DPI = 300
+_DARK = 128  # grey level below which a pixel counts as ink
+
+
+def ink_rows(pdf: Path, page: int, box: tuple[float, float, float, float]) -> list[float]:
+    """The y positions (points from the page top) of the pixel rows inside ``box``
+    (x0, y0, x1, y1 in points) of page ``page`` that carry ink."""
+    x0, y0, x1, y1 = box
+    scale = _DPI / 72
+    left, top = int(x0 * scale), int(y0 * scale)
+    width, height = max(1, int((x1 - x0) * scale)), max(1, int((y1 - y0) * scale))
+    command = [find_poppler("pdftoppm"), "-gray", "-r", str(_DPI), "-f", str(page), "-l", str(page)]
+    command += ["-x", str(left), "-y", str(top), "-W", str(width), "-H", str(height), str(pdf)]
+    result = subprocess.run(command, capture_output=True, timeout=120, check=False)
+    if result.returncode != 0:
+        raise WenshuError(Problem(str(pdf), "pdftoppm 无法绘出页面"))
+    w, h, pixels = _read_pgm(result.stdout)
+    return [(top + r) / scale for r in range(h) if any(p < _DARK for p in pixels[r * w : (r + 1) * w])]
+
+
+def _read_pgm(data: bytes) -> tuple[int, int, bytes]:
+    """Width, height and 8-bit pixels of a binary PGM (P5) image."""
+    fields: list[bytes] = []
+    pos = 0
+    while len(fields) < 4:
+        while data[pos : pos + 1].isspace():
+            pos += 1
+        if data[pos : pos + 1] == b"#":
+            pos = data.index(b"\n", pos) + 1
+            continue
+        end = pos
+        while not data[end : end + 1].isspace():
+            end += 1
+        fields.append(data[pos:end])
+        pos = end
+    if fields[0] != b"P5" or int(fields[3]) > 255:
+        raise ValueError("not an 8-bit binary PGM")
+    width, height = int(fields[1]), int(fields[2])
+    return width, height, data[pos + 1 : pos + 1 + width * height]
+
+
+def dash_top(pdf: Path, page: int, dash_box: tuple[float, float, float, float]) -> float | None:
+    """The top edge (points from the page top) of the dash drawn inside ``dash_box``, the
+    text box of an em dash; None when the box holds no ink."""
+    x0, y0, x1, y1 = dash_box
+    # The middle half of the glyph's width: the dash's ends may be rounded or tapered.
+    quarter = (x1 - x0) / 4
+    rows = ink_rows(pdf, page, (x0 + quarter, y0, x1 - quarter, y1))
+    return rows[0] if rows else None
+
+
+def dash_below_box_top(pdf: Path, page: int, row: Any) -> float:
+    """How far (points) the top of a page number's first dash lies below the top of its
+    text box ``row`` (a :class:`~wenshu.render.pdf.Row` reading “— N —”); 0 when no ink is
+    found there."""
+    box = (row.x0, row.y0, row.x0 + L.PAGE_NUMBER_SIZE_PT, row.y1)
+    top = dash_top(pdf, page, box)
+    return top - row.y0 if top is not None else 0.0

@@ -1,0 +1,251 @@
+"""Title lines (GB/T 9704-2012 §7.3.1): how wide a line prints, where it may break, and the
+breaking itself.
+
+“标题……回行时，要做到词意完整，排列对称，长短适宜，间距恰当，标题排列应当使用梯形或菱形。”
+A line ends between words (a small lexicon, ``data/title_words.yaml``, says which runs of
+characters are words and where a break reads best), never inside a number, a 〔〕 or before
+closing punctuation; no line is wider than the 版心 holds (:data:`layout.TITLE_CHARS_PER_LINE`);
+the lines make a trapezoid (each longer than the one above, or each shorter) or a diamond
+(longer towards the middle), never an hourglass or a line left with a character or two.
+
+Titles reach :func:`split_title` Markdown-escaped (``\\*``); a backslash takes no room and
+no line ends after one.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+from functools import cache
+
+from . import catalogue
+from . import layout as L
+
+# Closing punctuation never starts a line, opening punctuation never ends one (避头尾).
+_NO_LINE_START = "、，。；：！？）》”’」』〕】"
+_NO_LINE_END = "（《“‘「『〔【"
+_PAIRS = (("《", "》"), ("“", "”"))
+# Marks that bind the digits on either side: 2021—2035, 3.5, 10%.
+_JOINERS = "—–-－.．%％~～"
+
+# Costs of a break, in the units of the shape cost (characters of imbalance, squared).
+_GOOD = 0.0  # after 关于/的/、…, before 的通知/关于/印发…
+_BETWEEN_WORDS = 2.0  # between two lexicon words
+_NEXT_TO_WORD = 6.0  # a lexicon word on one side only
+_UNKNOWN = 12.0  # between two characters the lexicon does not know (a name, perhaps)
+_IN_QUOTE = 10.0  # inside 《》 or “”: the name of a document is better kept whole
+_IN_WORD = 400.0  # inside a lexicon word: only when nothing else fits
+_HOURGLASS = 60.0  # a line shorter than both its neighbours
+_SHORT_LINE = 80.0  # a line under a third of the longest
+_EXTRA_LINE = 30.0  # one line more than the fewest that fit
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Words not to break, and where a break reads best."""
+
+    words: frozenset[str]
+    break_after: tuple[str, ...]
+    break_before: tuple[str, ...]
+    longest: int
+
+
+@cache
+def lexicon() -> Lexicon:
+    """The lexicon in ``data/title_words.yaml``."""
+    data = catalogue.read("title_words")
+    words = frozenset(data["words"])
+    return Lexicon(words, tuple(data["break_after"]), tuple(data["break_before"]), max(map(len, words)))
+
+
+def _is_wide(ch: str) -> bool:
+    return ord(ch) >= 0x2E80
+
+
+def _in_number(ch: str) -> bool:
+    return ch.isascii() and (ch.isalnum() or ch in ".%")
+
+
+def line_width(text: str) -> float:
+    """How many characters ``text`` takes on the page: full-width 1, half-width ½, plus the
+    room Word and LibreOffice add where Chinese meets Latin letters or digits (autospace)."""
+    text = text.replace("\\", "")
+    width = sum(1.0 if _is_wide(ch) else 0.5 for ch in text)
+    changes = sum(
+        1
+        for a, b in itertools.pairwise(text)
+        if (_is_wide(a) and b.isascii() and b.isalnum()) or (_is_wide(b) and a.isascii() and a.isalnum())
+    )
+    return width + changes * L.AUTOSPACE_EM
+
+
+def _word_spans(text: str) -> list[tuple[int, int]]:
+    """Every occurrence of a lexicon word, as (start, end)."""
+    lex = lexicon()
+    return [
+        (i, i + n)
+        for i in range(len(text))
+        for n in range(2, lex.longest + 1)
+        if text[i : i + n] in lex.words
+    ]
+
+
+def break_costs(text: str) -> dict[int, float]:
+    """Each position a line may end at (0 < i < len) with its cost; a position missing from
+    the result never takes a break (inside a number or a 〔〕, after a backslash, before
+    closing or after opening punctuation)."""
+    lex = lexicon()
+    spans = _word_spans(text)
+    inside = {i for a, b in spans for i in range(a + 1, b)}
+    starts = {a for a, _ in spans}
+    ends = {b for _, b in spans}
+    costs: dict[int, float] = {}
+    for i in range(1, len(text)):
+        a, b = text[i - 1], text[i]
+        nxt = text[i + 1 : i + 2] if b == "\\" else b
+        if a == "\\" or (_in_number(a) and _in_number(b)):
+            continue
+        if (a in _JOINERS and b.isdigit()) or (b in _JOINERS and a.isdigit()):
+            continue
+        if nxt in _NO_LINE_START or a in _NO_LINE_END:
+            continue
+        head = text[:i].replace("\\", "")
+        if head.count("〔") > head.count("〕"):
+            continue
+        tail = text[i:].replace("\\", "")
+        if i in inside:
+            cost = _IN_WORD
+        elif head.endswith(lex.break_after) or tail.startswith(lex.break_before):
+            cost = _GOOD
+        elif i in ends and i in starts:
+            cost = _BETWEEN_WORDS
+        elif i in ends or i in starts:
+            cost = _NEXT_TO_WORD
+        else:
+            cost = _UNKNOWN
+        if any(head.count(o) > head.count(c) for o, c in _PAIRS):
+            cost += _IN_QUOTE
+        costs[i] = cost
+    return costs
+
+
+def shape_cost(widths: list[float]) -> float:
+    """How far lines of these widths are from a balanced trapezoid or diamond (§7.3.1)."""
+    if len(widths) < 2:
+        return 0.0
+    longest = max(widths)
+    mean = sum(widths) / len(widths)
+    cost = sum((w - mean) ** 2 for w in widths) / len(widths)
+    for before, here, after in zip(widths, widths[1:], widths[2:], strict=False):
+        if here < before - 0.5 and here < after - 0.5:
+            cost += _HOURGLASS
+    return cost + sum(_SHORT_LINE for w in widths if w < longest / 3)
+
+
+def split_title(title: str, width: int = L.TITLE_CHARS_PER_LINE) -> list[str]:
+    """Break ``title`` into lines of at most ``width`` characters at meaningful points (§7.3.1).
+
+    Among the ways into the fewest lines that fit (or one line more, when that reads much
+    better), take the cheapest by break costs (:func:`break_costs`) plus shape
+    (:func:`shape_cost`). Lines under half the mean are not tried, which keeps the search
+    small however long the title.
+    """
+    if line_width(title) <= width:
+        return [title]
+    costs = break_costs(title)
+    fewest = math.ceil(line_width(title) / width)
+    best: tuple[float, list[str]] | None = None
+    for lines in (fewest, fewest + 1):
+        found = _best_split(title, lines, width, costs)
+        if found is not None:
+            cost = found[0] + _EXTRA_LINE * (lines - fewest)
+            if best is None or cost < best[0]:
+                best = (cost, found[1])
+    # No break fits (a number wider than the line): the word processor wraps it.
+    return best[1] if best is not None else [title]
+
+
+def _best_split(
+    title: str, lines: int, width: int, costs: dict[int, float]
+) -> tuple[float, list[str]] | None:
+    floor = line_width(title) / lines / 2
+    points = sorted(costs)
+    best: tuple[float, list[str]] | None = None
+
+    def walk(start: int, left: int, cuts: list[int], spent: float) -> None:
+        nonlocal best
+        if best is not None and spent >= best[0]:
+            return
+        if left == 1:
+            if not floor <= line_width(title[start:]) <= width:
+                return
+            parts = [title[a:b] for a, b in itertools.pairwise([0, *cuts, len(title)])]
+            total = spent + shape_cost([line_width(p) for p in parts])
+            if best is None or total < best[0]:
+                best = (total, parts)
+            return
+        for end in points:
+            if end <= start:
+                continue
+            here = line_width(title[start:end])
+            if here > width:
+                break
+            if here >= floor:
+                walk(end, left - 1, [*cuts, end], spent + costs[end])
+
+    walk(0, lines, [], 0.0)
+    return best
+
+
+@dataclass(frozen=True)
+class TitleProblem:
+    """What is wrong with a title's lines: the line (1-based) and a Chinese message."""
+
+    line: int
+    message: str
+
+
+def title_problems(lines: list[str], width: int = L.TITLE_CHARS_PER_LINE) -> list[TitleProblem]:
+    """Lines wider than the 版心, lines broken inside a word, a line of a character or two."""
+    problems = []
+    for n, line in enumerate(lines, 1):
+        w = line_width(line)
+        if w > width:
+            message = f"第 {n} 行宽 {w:g} 字，超过版心一行所能容纳的 {width} 个二号字，排版时会自动回行"
+            problems.append(TitleProblem(n, message))
+    joined = "".join(lines)
+    costs = break_costs(joined)
+    offset = 0
+    for n, line in enumerate(lines[:-1], 1):
+        offset += len(line)
+        if costs.get(offset, _IN_WORD) >= _IN_WORD:
+            word = joined[max(0, offset - 2) : offset + 2].replace("\\", "")
+            message = f"第 {n} 行与下一行之间断开了一个词（“{word}”），应在词与词之间回行"
+            problems.append(TitleProblem(n, message))
+    longest = max((line_width(x) for x in lines), default=0)
+    for n, line in enumerate(lines, 1):
+        if len(lines) > 1 and line_width(line) <= 2 and line_width(line) < longest / 3:
+            problems.append(TitleProblem(n, f"第 {n} 行只有“{line}”，标题各行应长短适宜（梯形或菱形）"))
+    return problems
+
+
+def printed_lines(title: str, rows: list[str]) -> list[str] | None:
+    """The lines ``title`` printed as: the run of consecutive ``rows`` (texts of a page's
+    lines, top to bottom) that together read the title; None when no run does."""
+
+    def compact(text: str) -> str:
+        return "".join(text.split()).replace("\u3000", "")
+
+    whole = compact(title)
+    texts = [compact(r) for r in rows]
+    for start, first in enumerate(texts):
+        if not first or not whole.startswith(first):
+            continue
+        got, end = "", start
+        while end < len(texts) and whole.startswith(got + texts[end]):
+            got += texts[end]
+            end += 1
+            if got == whole:
+                return texts[start:end]
+    return None
