@@ -469,10 +469,12 @@ def test_broken_attachment_reports_both_files(tmp_path):
     )
 
 
-def test_only_annex_kinds_can_be_attached(tmp_path):
-    shutil.copy(REPO / "examples" / "notices" / "cnipa-2023-582.yaml", tmp_path / "other.yaml")
-    problems = problems_of(_notice(tmp_path, "  - file: other.yaml\n"))
-    assert any("不是可作附件的表格类文种" in p for p in problems)
+def test_two_notices_attaching_each_other_are_refused_not_recursed(tmp_path):
+    _notice(tmp_path, "  - file: other.yaml\n")
+    other = (tmp_path / "notice.yaml").read_text(encoding="utf-8").replace("other.yaml", "notice.yaml")
+    write(tmp_path, "other.yaml", other)
+    problems = problems_of(tmp_path / "notice.yaml")
+    assert any("附上本文件的" in p and "不能直接或间接附上自己" in p for p in problems), problems
 
 
 def test_file_and_name_together_are_refused(tmp_path):
@@ -504,4 +506,4 @@ def test_other_kinds_attach_annex_files_too(tmp_path):
 
 def test_a_notice_attaching_itself_is_refused_not_recursed(tmp_path):
     problems = problems_of(_notice(tmp_path, "  - file: notice.yaml\n"))
-    assert any("是通知（notice），不是可作附件的表格类文种" in p for p in problems)
+    assert any("附件文件是本文件自身" in p for p in problems), problems

@@ -20,28 +20,20 @@ from __future__ import annotations
 import difflib
 import os
 from collections.abc import Callable
+from contextvars import ContextVar
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
 from . import catalogue
 from .errors import Problem, WenshuError
+from .kinds import Kind
 from .load import Path_, Spec, load_spec
 from .rules import rule
 
 Builder = Callable[[Spec, dict[str, Any]], list[Problem]]
 _BUILDERS: dict[str, Builder] = {}
 
-#: Kinds a notice may attach by ``file:``.
-ANNEX_KINDS = (
-    "evaluation_form",
-    "basic_info_form",
-    "quota_table",
-    "contact_form",
-    "receipt",
-    "name_list",
-    "recommendation_list",
-)
 TOTAL_LABEL = "合计"
 BLANK_FIELD = "＿" * 12  # the blank line after a cover field (申报城市名称：＿＿＿)
 _ROUNDING = {
@@ -502,16 +494,28 @@ def recommendation_list(spec: Spec, document: dict[str, Any]) -> list[Problem]:
     return []
 
 
-# -- notices attaching annex specs ------------------------------------------------------------
+# -- notices attaching other specs -------------------------------------------------------------
 _PAGE_FIELDS = ("name", "title", "title_lines", "subtitle", "body")
+# Fields a page built from blocks cannot print: a spec with any of them is embedded whole.
+_CLOSING_FIELDS = ("attachments", "signature", "date")
+# The specs whose attachments are being resolved, outermost first: a spec attaching one of
+# them (itself, or one that attaches it back) would recurse.
+_RESOLVING: ContextVar[tuple[Path, ...]] = ContextVar("_RESOLVING", default=())
 
 
 def attachment_files(field: str, spec: Spec, document: dict[str, Any]) -> list[Problem]:
-    """Each ``{file: …}`` attachment names an annex spec (relative to this spec's folder)
-    that validates; its page (name, title, body, orientation) replaces the reference."""
-    from .validate import kind_of, validate  # imported here: validate imports this module
+    """Each ``{file: …}`` attachment names a spec of any kind (relative to this spec's
+    folder) that validates; its page (name, title, content, orientation) replaces the
+    reference.
+
+    A spec made of blocks (the annex kinds, a ``document``) gives its title and blocks; any
+    other (a 工作方案, a 总结 …) is rendered by its own template and its Markdown, under its
+    title, becomes the page's content.
+    """
+    from .validate import validate  # imported here: validate imports this module
 
     problems: list[Problem] = []
+    chain = _RESOLVING.get() + (spec.path.resolve(),)
     for i, attachment in enumerate(document.get(field) or []):
         ref = attachment.get("file")
         if ref is None:
@@ -521,28 +525,46 @@ def attachment_files(field: str, spec: Spec, document: dict[str, Any]) -> list[P
         if not target.is_file():
             problems.append(spec.problem(at, f"找不到附件文件“{ref}”（相对于本文件所在文件夹，即 {target}）"))
             continue
+        if target.resolve() in chain:
+            what = "本文件自身" if target.resolve() == chain[-1] else f"附上本文件的 {target}"
+            problems.append(spec.problem(at, f"附件文件是{what}：文件不能直接或间接附上自己"))
+            continue
+        token = _RESOLVING.set(chain)
         try:
             annex_spec = load_spec(target)
-            # The kind is checked first: only annex kinds, which attach nothing themselves, are
-            # validated, so two specs attaching each other cannot recurse.
-            kind = kind_of(annex_spec)
-            if kind.name not in ANNEX_KINDS:
-                problems.append(
-                    spec.problem(
-                        at, f"附件文件 {target} 是{kind.label}（{kind.name}），不是可作附件的表格类文种"
-                    )
-                )
-                continue
             kind, annex_doc = validate(annex_spec)
         except WenshuError as exc:
             problems.append(spec.problem(at, f"附件文件 {target} 未通过检查，问题如下"))
             problems += exc.problems
             continue
-        page = {k: annex_doc[k] for k in _PAGE_FIELDS if k in annex_doc}
+        finally:
+            _RESOLVING.reset(token)
+        if "body" in annex_doc and not any(annex_doc.get(k) for k in _CLOSING_FIELDS):
+            page = {k: annex_doc[k] for k in _PAGE_FIELDS if k in annex_doc}
+            page.setdefault("name", annex_doc.get("title"))
+        else:
+            page = _embedded_page(kind, annex_doc, annex_spec.name)
         page["landscape"] = bool(attachment.get("landscape") or annex_doc.get("landscape"))
         page["file"] = ref
         document[field][i] = page
     return problems
+
+
+def _embedded_page(kind: Kind, document: dict[str, Any], source: str) -> dict[str, Any]:
+    """A page holding a whole document rendered by its own template: its title (the
+    template's ``#`` heading) and the Markdown after it, without its frame and label."""
+    from .render.markdown import RawMarkdown, render_markdown  # the renderer imports kinds' data late
+
+    blocks = render_markdown(kind, document, source).split("\n\n")
+    while blocks and not blocks[0].startswith("# "):
+        blocks.pop(0)  # the frame, and a 页首标注 (“附件4”) the notice writes itself
+    head = blocks.pop(0).removeprefix("# ") if blocks else ""
+    lines = head.split("<br>")
+    return {
+        "name": RawMarkdown("".join(lines)),
+        "title_lines": [RawMarkdown(line) for line in lines],
+        "markdown": RawMarkdown("\n\n".join(blocks)),
+    }
 
 
 def reminders(spec: Spec, kind_name: str, document: dict[str, Any]) -> list[Problem]:
