@@ -15,7 +15,8 @@ from lxml import etree
 
 from tests.conftest import SEEDS
 from wenshu import catalogue, layout
-from wenshu.annexes import compute_quota, reminders
+from wenshu.advice import warnings
+from wenshu.annexes import compute_quota
 from wenshu.cli import main
 from wenshu.errors import WenshuError
 from wenshu.extract import docx_blocks, markdown_blocks
@@ -236,17 +237,17 @@ def test_filled_form_prints_results_and_lists_the_unfilled(tmp_path):
     assert "申报单位：示例县" in markdown_blocks(markdown)
     loaded = load_spec(spec)
     kind, document = validate(loaded)
-    notes = reminders(loaded, kind.name, document)
+    notes = warnings(loaded, kind, document)
     assert len(notes) == 1 and "2、3、4" in notes[0].message and "共23项" in notes[0].message
     result = CliRunner().invoke(main, ["validate", str(spec)])
     assert result.exit_code == 0
-    assert "提示" in result.output and "未填写完成情况的指标：2、3" in result.output
+    assert "警告" in result.output and "未填写完成情况的指标：2、3" in result.output
 
 
 def test_blank_form_has_no_reminder():
     loaded = load_spec(ANNEXES / "city-evaluation-form.yaml")
     kind, document = validate(loaded)
-    assert reminders(loaded, kind.name, document) == []
+    assert warnings(loaded, kind, document) == []
 
 
 def test_unknown_indicator_number_is_rejected_at_its_line(tmp_path):
@@ -483,14 +484,18 @@ def test_file_and_name_together_are_refused(tmp_path):
     assert any("不能与 name 同时写" in p for p in problems)
 
 
-def test_unknown_programme_is_named(tmp_path):
+def test_unknown_programme_is_a_warning_with_did_you_mean(tmp_path):
     spec = write(
         tmp_path,
         "q.yaml",
-        "kind: quota_table\nname: 名额\nprogramme: [示范城市, 强省]\nrows:\n  - [河南省, 1, 1]\n",
+        "kind: quota_table\nname: 名额\nprogramme: [示范城市, 示范园]\nrows:\n  - [河南省, 1, 1]\n",
     )
-    problems = problems_of(spec)
-    assert len(problems) == 1 and re.search(r"q\.yaml:3:\d+ programme\[2\]：未知类别“强省”", problems[0])
+    loaded = load_spec(spec)
+    kind, document = validate(loaded)  # a one-off table is built as written
+    assert [row[2:] for row in document["body"][0]["table"]["rows"]] == [[1, 1], [1, 1]]
+    (warning,) = warnings(loaded, kind, document)
+    assert re.search(r"q\.yaml:3:\d+ programme\[2\]", str(warning))
+    assert "未知类别“示范园”，是否想写“示范园区”？" in warning.message
 
 
 def test_other_kinds_attach_annex_files_too(tmp_path):

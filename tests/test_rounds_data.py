@@ -3,6 +3,7 @@ warnings on silently accepted mismatches, and options honoured everywhere they a
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -57,3 +58,190 @@ def test_notice_attaches_a_work_plan_and_a_document_by_file(tmp_path):
     # The document's own 页首标注 “附件4” is not printed: the notice labels its attachments.
     assert "附件4" not in blocks
     assert docx_blocks(rendered.files["docx"]) == blocks
+
+
+# -- 1. a round's categories are data ----------------------------------------------------------
+# A 2025-style round declared wholly in YAML; the figures and the 示范街区 category are made up
+# for the test (not the real 2025 quotas).
+ROUND_2025 = """kind: round
+name: 2025年类别（测试用）
+categories:
+  强市建设示范市: {full: 知识产权强市建设示范市, level: city, quota: table}
+  示范园区: {full: 示范园区, level: park, quota: table}
+  示范街区: {full: 知识产权示范街区, level: district, requires: 试点街区, quota: table}
+  试点街区: {full: 知识产权试点街区, level: district}
+"""
+QUOTA_2025 = """kind: quota_table
+name: 推荐名额（测试用）
+programme: [知识产权强市建设示范市, 示范园区, 知识产权示范街区]
+rows:
+  - [河南省, 1, 1, 1]
+  - [湖北省, 2, 1, 0]
+"""
+STREETS = """kind: name_list
+name: 试点街区名单（测试用）
+programme: 知识产权试点街区
+names: [示例街区]
+"""
+LETTER = """kind: recommendation_letter
+issuer: {issuer}
+doc_number: {number}
+basis:
+  title: 国家知识产权局关于开展2025年知识产权强国建设示范工作的通知
+  doc_number: 国知发运字〔2025〕28号
+applicants:
+{applicants}
+review: 经审核，申报材料完整、真实、准确，符合申报条件。
+date: 2025-09-08
+"""
+
+
+def _letter(issuer: str, number: str, *applicants: tuple[str, str]) -> str:
+    rows = "\n".join(f"  - {{name: {name}, programme: {programme}}}" for name, programme in applicants)
+    return LETTER.format(issuer=issuer, number=number, applicants=rows)
+
+
+@pytest.fixture
+def round_2025(tmp_path: Path) -> Path:
+    folder = tmp_path / "round-2025"
+    folder.mkdir()
+    write(folder, "round.yaml", ROUND_2025)
+    write(folder, "quota.yaml", QUOTA_2025)
+    write(folder, "streets.yaml", STREETS)
+    write(
+        folder,
+        "henan.yaml",
+        _letter(
+            "河南省知识产权局",
+            "豫知函〔2025〕1号",
+            ("示例市", "知识产权强市建设示范市"),
+            ("示例园区", "示范园区"),
+            ("示例街区", "知识产权示范街区"),
+        ),
+    )
+    write(
+        folder,
+        "hubei.yaml",
+        _letter("湖北省知识产权局", "鄂知函〔2025〕1号", ("甲市", "知识产权强市建设示范市")),
+    )
+    return folder
+
+
+def validate_dir(folder: Path):
+    return CliRunner().invoke(main, ["validate", str(folder)])
+
+
+def test_a_round_declared_in_yaml_validates_and_builds(round_2025, tmp_path):
+    result = validate_dir(round_2025)
+    assert result.exit_code == 0, result.output
+    assert f"通过 {round_2025}：一轮 5 个文件之间的规则" in result.output
+    assert "警告" not in result.output and "错误" not in result.output
+    # The quota table and the letters of categories wenshu never shipped build as documents.
+    built = CliRunner().invoke(
+        main,
+        [
+            "build",
+            str(round_2025 / "quota.yaml"),
+            str(round_2025 / "henan.yaml"),
+            "-o",
+            str(tmp_path / "out"),
+        ],
+    )
+    assert built.exit_code == 0, built.output
+    quota_md = (tmp_path / "out" / "quota.md").read_text(encoding="utf-8")
+    assert "| 1 | 河南省 | 1 | 1 | 1 |" in quota_md
+    assert "知识产权示范街区" in (tmp_path / "out" / "henan.md").read_text(encoding="utf-8")
+
+
+def test_over_quota_province_is_caught_in_a_declared_round(round_2025):
+    write(
+        round_2025,
+        "henan2.yaml",
+        _letter("河南省知识产权局", "豫知函〔2025〕2号", ("示例二园区", "示范园区")),
+    )
+    result = validate_dir(round_2025)
+    assert result.exit_code == 1
+    assert re.search(
+        r"henan2\.yaml:\d+:\d+ applicants\[1\]\.name：河南省推荐示范园区已达 2 个（“示例二园区”），"
+        r"超出名额表 .*quota\.yaml:5 的 1 个",
+        result.output,
+    ), result.output
+
+
+def test_declared_round_checks_its_own_eligibility_rule(round_2025):
+    text = (round_2025 / "streets.yaml").read_text(encoding="utf-8").replace("示例街区", "别的街区")
+    write(round_2025, "streets.yaml", text)
+    result = validate_dir(round_2025)
+    assert result.exit_code == 1
+    assert "“示例街区”不在试点街区名单" in result.output
+
+
+def test_category_the_round_does_not_have_is_an_error_with_did_you_mean(round_2025):
+    write(
+        round_2025,
+        "extra.yaml",
+        _letter("湖北省知识产权局", "鄂知函〔2025〕2号", ("乙市", "国家知识产权强市建设示范城市")),
+    )
+    result = validate_dir(round_2025)
+    assert result.exit_code == 1
+    assert re.search(
+        r"extra\.yaml:\d+:\d+ applicants\[1\]\.name：“国家知识产权强市建设示范城市”不是本轮"
+        r"（.*round\.yaml:1）的类别，是否想写“知识产权强市建设示范市”",
+        result.output,
+    ), result.output
+
+
+def test_a_category_outside_every_round_is_refused_in_a_letter_with_did_you_mean(tmp_path):
+    spec = write(
+        tmp_path, "letter.yaml", _letter("河南省知识产权局", "豫知函〔2025〕1号", ("甲园区", "示范园"))
+    )
+    result = CliRunner().invoke(main, ["validate", str(spec)])
+    assert result.exit_code == 1
+    assert re.search(
+        r"letter\.yaml:\d+:\d+ applicants\[1\]\.programme：未知类别“示范园”，是否想写“示范园区”",
+        result.output,
+    ), result.output
+    # Declared in the folder's round.yaml, the same category is accepted.
+    write(tmp_path, "round.yaml", "kind: round\nname: 类别\ncategories:\n  示范园: {full: 示范园}\n")
+    assert CliRunner().invoke(main, ["validate", str(spec)]).exit_code == 0
+
+
+def test_catalogue_rounds_2018_to_2025_and_the_example_round():
+    from wenshu import catalogue
+
+    assert catalogue.round_years() == (2018, 2022, 2023, 2024, 2025)
+    assert catalogue.round_categories(2018)["示范城市"].full == "国家知识产权示范城市"
+    assert catalogue.programme_of("国家知识产权强县建设示范县") == "示范县"
+    assert catalogue.programme_of("知识产权强县建设示范县") == "强县建设示范县"
+    assert catalogue.programmes()["优势企业"].per_region == 100
+    result = validate_dir(EXAMPLES / "rounds" / "example-2025")
+    assert result.exit_code == 0 and "警告" not in result.output, result.output
+
+
+def test_per_region_limit_and_computed_rule_come_from_the_category(tmp_path):
+    folder = tmp_path / "r"
+    folder.mkdir()
+    write(
+        folder,
+        "round.yaml",
+        "kind: round\nname: 类别\nyear: 2022\ncategories:\n  优势企业: {quota: {per_region: 1}}\n",
+    )
+    write(
+        folder,
+        "list.yaml",
+        "kind: recommendation_list\nname: 推荐名单\nprovince: 河南省\nprogramme: 优势企业\n"
+        "recommendations:\n  - {applicant: 甲公司}\n  - {applicant: 乙公司}\n",
+    )
+    write(
+        folder,
+        "quota.yaml",
+        "kind: quota_table\nname: 名额\nprogramme: 示范企业\ncounts:\n"
+        "  - {region: 湖北省, advantage: 100, little_giant: 10}\n"
+        "rule: {advantage_percent: 9, little_giant_percent: 2, rounding: half_up}\n",
+    )
+    result = validate_dir(folder)
+    assert result.exit_code == 1
+    assert "河南省推荐优势企业已达 2 个（“乙公司”），超过每个地区 1 个的上限" in result.output
+    assert re.search(
+        r"quota\.yaml:\d+:\d+ rule\.advantage_percent：示范企业名额的计算比例应为 8%", result.output
+    )

@@ -23,6 +23,7 @@ class Kind:
     template: str
     schema: dict[str, Any]
     checks: tuple[tuple[str, Any], ...] = ()
+    advice: tuple[tuple[str, Any], ...] = ()  # warnings (wenshu.advice), by name with their argument
     batch: dict[str, Any] = field(default_factory=dict)  # the ``batch:`` section, for letters
 
 
@@ -59,6 +60,7 @@ def get_kind(name: str) -> Kind | None:
         template=raw["template"],
         schema=raw["schema"],
         checks=tuple((c, a) for item in raw.get("checks", []) for c, a in item.items()),
+        advice=tuple((c, a) for item in raw.get("advice", []) for c, a in item.items()),
         batch=raw.get("batch") or {},
     )
 
