@@ -245,3 +245,110 @@ def test_per_region_limit_and_computed_rule_come_from_the_category(tmp_path):
     assert re.search(
         r"quota\.yaml:\d+:\d+ rule\.advantage_percent：示范企业名额的计算比例应为 8%", result.output
     )
+
+
+# -- 4. warnings on what is accepted but probably not meant --------------------------------------
+PLAIN_NOTICE = """kind: notice
+format: {format}
+issuer: 国家知识产权局办公室
+doc_number: {number}
+title: {title}
+recipients: 各省、自治区、直辖市知识产权局
+body: [现将有关事项通知如下。]
+signature: {signature}
+date: 2015-03-02
+"""
+GOOD = {
+    "format": "letter",
+    "number": "国知办函管字〔2015〕10号",
+    "title": "国家知识产权局办公室关于开展试点工作的通知",
+    "signature": "国家知识产权局办公室",
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "where", "message"),
+    [
+        ({"format": "document"}, r":4:13 doc_number", "代字有“函”，是函的字号，而版式为format: document"),
+        (
+            {"number": "国知办发管字〔2015〕10号"},
+            r":4:13 doc_number",
+            "而发文字号“国知办发管字〔2015〕10号”的代字没有“函”",
+        ),
+        (
+            {"signature": "国家知识产权局"},
+            r":8:12 signature",
+            "“国家知识产权局”与发文机关（issuer）“国家知识产权局办公室”不同",
+        ),
+        ({"title": "关于开展试点工作的通知"}, r":5:8 title", "没有以发文机关名称“国家知识产权局办公室”开头"),
+    ],
+    ids=["letter-number-in-document", "document-number-in-letter", "signature", "title"],
+)
+def test_each_mismatch_warns_in_validate_and_build_without_failing(tmp_path, change, where, message):
+    spec = write(tmp_path, "notice.yaml", PLAIN_NOTICE.format(**{**GOOD, **change}))
+    for args in (["validate", str(spec)], ["build", str(spec), "-o", str(tmp_path / "out")]):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 0, result.output
+        warnings = [line for line in result.output.splitlines() if line.startswith("警告")]
+        assert len(warnings) == 1, result.output
+        assert re.search(re.escape(str(spec)) + where + "：", warnings[0]) and message in warnings[0], (
+            warnings
+        )
+    assert (tmp_path / "out" / "notice.docx").is_file()
+
+
+def test_a_consistent_notice_has_no_warning(tmp_path):
+    spec = write(tmp_path, "notice.yaml", PLAIN_NOTICE.format(**GOOD))
+    result = CliRunner().invoke(main, ["validate", str(spec)])
+    assert result.exit_code == 0 and "警告" not in result.output, result.output
+
+
+# -- 5. options work wherever they are accepted --------------------------------------------------
+def test_draft_with_a_folder_or_batch_is_refused_not_dropped(tmp_path):
+    folder = tmp_path / "specs"
+    folder.mkdir()
+    write(folder, "notice.yaml", PLAIN_NOTICE.format(**GOOD))
+    result = CliRunner().invoke(main, ["build", str(folder), "--draft", "-o", str(tmp_path / "out")])
+    assert result.exit_code != 0 and "草稿只用于单个规格文件" in result.output, result.output
+    assert not (tmp_path / "out").exists()
+    batch = EXAMPLES / "letters" / "recommendations.yaml"
+    result = CliRunner().invoke(main, ["build", str(batch), "--draft", "-o", str(tmp_path / "out")])
+    assert result.exit_code != 0 and "草稿只用于单个规格文件" in result.output, result.output
+
+
+def test_folder_build_warns_about_the_specs_it_builds(tmp_path):
+    folder = tmp_path / "specs"
+    folder.mkdir()
+    write(folder, "notice.yaml", PLAIN_NOTICE.format(**{**GOOD, "signature": "国家知识产权局"}))
+    result = CliRunner().invoke(main, ["build", str(folder), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"警告 .*notice\.yaml:8:12 signature：", result.output), result.output
+
+
+@pytest.mark.render
+def test_build_folder_and_batch_with_pdf_write_pdfs(tmp_path):
+    from wenshu.render.pdf import read_pages
+
+    folder = tmp_path / "specs"
+    (folder / "sub").mkdir(parents=True)
+    write(folder, "notice.yaml", PLAIN_NOTICE.format(**GOOD))
+    shutil.copy(EXAMPLES / "annexes" / "receipt.yaml", folder / "sub" / "receipt.yaml")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(folder), "-o", str(out), "--pdf"])
+    assert result.exit_code == 0, result.output
+    for pdf in (out / "notice.pdf", out / "sub" / "receipt.pdf"):
+        pages = read_pages(pdf)
+        assert pages, pdf
+    text = "".join(row.text for row in read_pages(out / "notice.pdf")[0].rows).replace(" ", "")
+    assert "国家知识产权局办公室关于开展试点工作的通知" in text
+    # Nothing changed: nothing rebuilt, no PDF made again.
+    again = CliRunner().invoke(main, ["build", str(folder), "-o", str(out), "--pdf"])
+    assert again.exit_code == 0 and "PDF" not in again.output, again.output
+    # A batch spec given to build: a PDF beside each letter.
+    shutil.copy(EXAMPLES / "letters" / "recommendations.yaml", tmp_path / "batch.yaml")
+    rows = (EXAMPLES / "letters" / "recommendations.csv").read_text(encoding="utf-8").splitlines()
+    write(tmp_path, "recommendations.csv", "\n".join(rows[:3]) + "\n")  # two letters are enough
+    result = CliRunner().invoke(main, ["build", str(tmp_path / "batch.yaml"), "-o", str(out), "--pdf"])
+    assert result.exit_code == 0, result.output
+    letters = sorted((out / "batch").glob("*.docx"))
+    assert letters and all(p.with_suffix(".pdf").is_file() for p in letters)
