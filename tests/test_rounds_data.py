@@ -12,7 +12,9 @@ from click.testing import CliRunner
 
 from wenshu.cli import main
 from wenshu.extract import docx_blocks, markdown_blocks
+from wenshu.load import load_spec
 from wenshu.pipeline import render
+from wenshu.validate import PLACEHOLDER
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"
@@ -352,3 +354,136 @@ def test_build_folder_and_batch_with_pdf_write_pdfs(tmp_path):
     assert result.exit_code == 0, result.output
     letters = sorted((out / "batch").glob("*.docx"))
     assert letters and all(p.with_suffix(".pdf").is_file() for p in letters)
+
+
+# -- 3. skeletons: notice, relay, name_list, quota_table ----------------------------------------
+FILLS = {
+    "issuer": "国家知识产权局办公室",
+    "doc_number": "国知办函运字〔2025〕28号",
+    "title": "国家知识产权局办公室关于开展2025年知识产权强国建设示范工作的通知",
+    "signature": "国家知识产权局办公室",
+    "date": "2025-07-18",
+    "print_date": "2025-08-02",
+    "name": "推荐名额（测试用）",
+    "programme": "示范园区",
+    "province": "河南省",
+}
+
+
+def fill_skeleton(text: str, fills: dict[str, str]) -> str:
+    """Fill every 【待补】 as an office would: named fields from ``fills``, a table cell or a
+    list item with a name, the deadline paragraph with a date, other text with a sentence."""
+    lines = []
+    for line in text.splitlines(keepends=True):
+        if not line.lstrip().startswith("#") and PLACEHOLDER in line:
+            key = re.match(r"\s*(?:- )?(\w+): ", line)
+            if key and key.group(1) in fills:
+                line = line.replace(PLACEHOLDER, fills[key.group(1)])
+            elif "[1, " in line:
+                line = line.replace(PLACEHOLDER, "示范园区", 1).replace(PLACEHOLDER, "1")
+            elif "前将" in line:
+                line = line.replace(PLACEHOLDER, "2025年9月15日")
+            elif "- [" in line:
+                line = line.replace(PLACEHOLDER, "河南省")
+            elif line.strip() == f"- {PLACEHOLDER}" and "names" in lines[-1]:
+                line = line.replace(PLACEHOLDER, "示例市")
+            else:
+                line = line.replace(PLACEHOLDER, "示例内容。")
+        lines.append(line)
+    return "".join(lines)
+
+
+def new(*args: str) -> str:
+    result = CliRunner().invoke(main, ["new", *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.mark.parametrize("kind", ["notice", "quota_table", "name_list"])
+def test_new_skeleton_builds_once_filled(kind, tmp_path):
+    text = new(kind)
+    spec = write(tmp_path, f"{kind}.yaml", text)
+    checked = CliRunner().invoke(main, ["validate", str(spec)])
+    assert checked.exit_code == 1 and "尚未填写（【待补】）" in checked.output
+    assert (
+        CliRunner().invoke(main, ["build", "--draft", str(spec), "-o", str(tmp_path / "draft")]).exit_code
+        == 0
+    )
+    write(tmp_path, f"{kind}.yaml", fill_skeleton(text, FILLS))
+    built = CliRunner().invoke(main, ["build", str(spec), "-o", str(tmp_path / "out")])
+    assert built.exit_code == 0 and "警告" not in built.output, built.output
+    md = (tmp_path / "out" / f"{kind}.md").read_text(encoding="utf-8")
+    assert PLACEHOLDER not in md
+
+
+NATIONAL = (
+    NOTICE.replace("示函〔2023〕1号", "国知办函运字〔2025〕28号")
+    .replace(
+        "body: [现将有关方案印发给你们，请认真贯彻执行。]",
+        "body: [请于2025年9月15日前将推荐材料报送我局。]",
+    )
+    .replace("  - file: plan.yaml\n  - file: cultivation.yaml\n", "  - file: quota.yaml\n")
+)
+
+
+def test_new_relay_takes_the_national_notice_and_the_provinces_quota(tmp_path):
+    write(tmp_path, "national.yaml", NATIONAL)
+    write(tmp_path, "quota.yaml", QUOTA_2025)
+    write(tmp_path, "round.yaml", ROUND_2025)
+    relay = tmp_path / "henan.yaml"
+    made = CliRunner().invoke(
+        main,
+        [
+            "new",
+            "notice",
+            "--relay",
+            str(tmp_path / "national.yaml"),
+            "--province",
+            "河南省",
+            "-o",
+            str(relay),
+        ],
+    )
+    assert made.exit_code == 0, made.output
+    text = relay.read_text(encoding="utf-8")
+    data = load_spec(relay).data
+    assert data["issuer"] == "河南省知识产权局" and data["format"] == "document"
+    assert data["title"] == "河南省知识产权局关于转发示例局关于印发工作方案的通知"
+    assert "《示例局关于印发工作方案的通知》（国知办函运字〔2025〕28号）" in data["body"][0]
+    # The province's row of the national quota table, in the body and as the annex.
+    assert data["body"][1]["body"] == [
+        "知识产权强市建设示范市推荐名额：1个；",
+        "示范园区推荐名额：1个；",
+        "知识产权示范街区推荐名额：1个。",
+    ]
+    assert data["attachments"][0]["body"][0]["table"]["rows"] == [
+        [1, "知识产权强市建设示范市", 1],
+        [2, "示范园区", 1],
+        [3, "知识产权示范街区", 1],
+    ]
+    # The provincial deadline comes before the national one.
+    assert "请于2025年9月5日前将申报材料报送我局。" in text
+    write(
+        tmp_path,
+        "henan.yaml",
+        fill_skeleton(text, {**FILLS, "doc_number": "豫知〔2025〕1号", "date": "2025-08-01"}),
+    )
+    result = CliRunner().invoke(main, ["validate", str(tmp_path)])
+    assert result.exit_code == 0 and "警告" not in result.output, result.output
+    built = CliRunner().invoke(main, ["build", str(relay), "-o", str(tmp_path / "out")])
+    assert built.exit_code == 0, built.output
+    # A deadline moved after the national one is caught by the round.
+    write(tmp_path, "henan.yaml", relay.read_text(encoding="utf-8").replace("2025年9月5日", "2025年9月20日"))
+    late = CliRunner().invoke(main, ["validate", str(tmp_path)])
+    assert late.exit_code == 1 and "应早于所转发通知 国知办函运字〔2025〕28号" in late.output, late.output
+
+
+def test_new_refuses_options_its_skeleton_does_not_use(tmp_path):
+    for args, hint in (
+        (["notice", "--level", "county"], "--level"),
+        (["document", "--applicant", "示例市"], "--applicant"),
+        (["work_plan", "--relay", str(tmp_path / "x.yaml")], "--relay"),
+        (["notice", "--province", "河南省"], "--province"),
+    ):
+        result = CliRunner().invoke(main, ["new", *args])
+        assert result.exit_code != 0 and hint in result.output, (args, result.output)

@@ -98,6 +98,12 @@ def regions() -> tuple[str, ...]:
     return tuple(read(REGIONS_FILE)["regions"])
 
 
+def did_you_mean_region(text: str) -> str:
+    """“，是否想写“…”？” with the closest region name, or an empty string."""
+    close = difflib.get_close_matches(text.strip(), list(regions()), n=1, cutoff=0.5)
+    return f"，是否想写“{close[0]}”？" if close else ""
+
+
 #: How a category's quotas are set: by the round's quota tables, a fixed number per region,
 #: computed from each region's enterprise counts, or not at all.
 QUOTA_RULES = ("table", "per_region", "computed", "none")

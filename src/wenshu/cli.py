@@ -16,7 +16,7 @@ from .kinds import all_kinds, definitions
 from .load import load_spec
 from .pipeline import FORMATS, build, write_atomically
 from .round import Member, check_round, find_specs, round_folders
-from .skeleton import LEVELS, PROGRAMMES, render_skeleton, unfilled
+from .skeleton import LEVELS, PROGRAMMES, relay_context, render_skeleton, skeleton_variables, unfilled
 from .usage import VERSION, ChineseHelp, chinese, show_usage_error
 from .validate import PLACEHOLDER, validate
 
@@ -254,19 +254,51 @@ def _validate_each(paths: list[Path]) -> list[Member]:
     help="试点或示范",
 )
 @click.option("--start", type=click.IntRange(2000, 2100), help="三年期的首年，默认明年")
+@click.option(
+    "--relay",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="通知：转发这份国家通知（规格文件），取其标题、发文字号、截止日期和本省名额",
+)
+@click.option("--province", help="与 --relay 同用：转发的省份，如 河南省（取名额表中本省一行）")
 @click.option("-o", "--out", "out_file", type=click.Path(path_type=Path), help="写入的文件；省略时打印")
 @click.option("--force", is_flag=True, help="覆盖已有文件")
+@click.pass_context
 def new_cmd(
+    ctx: click.Context,
     kind: str,
     applicant: str | None,
     level: str,
     programme: str,
     start: int | None,
+    relay: Path | None,
+    province: str | None,
     out_file: Path | None,
     force: bool,
 ) -> None:
-    """写出文种 KIND 的 YAML 骨架：提纲各部分齐全，要求写在注释里，待填处为【待补】。"""
-    text = render_skeleton(kind, applicant=applicant, level=level, programme=programme, start=start)
+    """写出文种 KIND 的 YAML 骨架：提纲各部分齐全，要求写在注释里，待填处为【待补】。
+
+    省级转发国家通知：wenshu new notice --relay 国家通知.yaml --province 河南省。"""
+    if province is not None and relay is None:
+        raise click.BadParameter(
+            "--province 只与 --relay 同用（转发国家通知时的省份）", param_hint="--province"
+        )
+    if relay is not None and kind != "notice":
+        raise click.BadParameter(f"只有通知（notice）能转发，{kind} 不能", param_hint="--relay")
+    # An option the skeleton does not use would be dropped without a word: refuse it.
+    used = skeleton_variables(kind)
+    for option, variables in (
+        ("applicant", {"applicant"}),
+        ("level", {"level"}),
+        ("programme", {"programme"}),
+        ("start", {"start", "end"}),
+    ):
+        given = ctx.get_parameter_source(option) == click.core.ParameterSource.COMMANDLINE
+        if given and used and (relay is not None or not used & variables):
+            raise click.BadParameter(f"{kind} 的骨架不用这一选项", param_hint=f"--{option}")
+    context = relay_context(relay, province, out_file) if relay is not None else None
+    text = render_skeleton(
+        kind, applicant=applicant, level=level, programme=programme, start=start, relay=context
+    )
     if out_file is None:
         click.echo(text, nl=False)
         return
