@@ -487,3 +487,28 @@ def test_new_refuses_options_its_skeleton_does_not_use(tmp_path):
     ):
         result = CliRunner().invoke(main, ["new", *args])
         assert result.exit_code != 0 and hint in result.output, (args, result.output)
+
+
+# -- 6. README and examples --------------------------------------------------------------------
+def test_examples_name_no_path_of_a_developers_machine():
+    found = [
+        f"{path.relative_to(REPO)}:{n}"
+        for path in sorted(EXAMPLES.rglob("*.yaml"))
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"(?<![\w.])/(work|home|tmp|Users|root)/", line)
+    ]
+    assert found == []
+
+
+def test_readme_quick_start_makes_a_venv_and_keeps_a_plain_install():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    quick = readme[readme.index("## 快速开始") : readme.index("## 命令")]
+    steps = [
+        line.split("#")[0].strip()
+        for line in quick.splitlines()
+        if line.startswith(("python", "pip", "wenshu"))
+    ]
+    assert steps[0] == "python -m venv .venv && . .venv/bin/activate"
+    assert steps[1] == "pip install ."
+    # The test command installs the test extras without turning the install into an editable one.
+    assert "pip install '.[test]' && python -m pytest -q" in steps
