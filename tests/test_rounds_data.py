@@ -512,3 +512,12 @@ def test_readme_quick_start_makes_a_venv_and_keeps_a_plain_install():
     assert steps[1] == "pip install ."
     # The test command installs the test extras without turning the install into an editable one.
     assert "pip install '.[test]' && python -m pytest -q" in steps
+
+
+def test_round_roles_are_schema_data():
+    from wenshu.kinds import all_kinds
+    from wenshu.round import ROLES
+
+    roles = {name: kind.round_role for name, kind in all_kinds().items() if kind.round_role}
+    assert set(roles.values()) == set(ROLES)
+    assert roles["round"] == "categories" and roles["quota_table"] == "quotas"

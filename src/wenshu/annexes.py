@@ -26,7 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from . import catalogue, plans
+from . import catalogue, load, plans
 from .errors import Problem, WenshuError
 from .kinds import Kind
 from .load import Path_, Spec, load_spec
@@ -488,10 +488,10 @@ ROUND_FILE = "round.yaml"
 
 
 @lru_cache(maxsize=32)
-def _declared_beside(folder: str, stamp: int) -> tuple[tuple[str, dict[str, Any]], ...]:
-    """The categories a ``round.yaml`` in ``folder`` declares (read once per version)."""
+def _declared_in(text: str, path: Path) -> tuple[tuple[str, dict[str, Any]], ...]:
+    """The categories the round file ``path`` declares, parsed once per content ``text``."""
     try:
-        raw = load_spec(Path(folder) / ROUND_FILE).data
+        raw = load_spec(path).data
     except WenshuError:
         return ()  # reported when the round file itself is validated
     declared = raw.get("categories") if raw.get("kind") == "round" else None
@@ -508,11 +508,15 @@ def known_categories(spec: Spec) -> dict[str, catalogue.Programme]:
     """The catalogue's categories, and those a ``round.yaml`` beside the spec declares."""
     known = dict(catalogue.programmes())
     beside = spec.path.parent / ROUND_FILE
-    try:
-        stamp = beside.stat().st_mtime_ns
-    except OSError:
+    if not beside.is_file():
         return known
-    for name, raw in _declared_beside(str(spec.path.parent), stamp):
+    try:
+        # Read every time, through load.read_text, so a folder build records the round file
+        # as an input of this spec; only the parsing is cached.
+        text = load.read_text(beside)
+    except WenshuError:
+        return known
+    for name, raw in _declared_in(text, beside):
         try:
             known[name] = catalogue.make_programme(name, raw, known.get(name))
         except (KeyError, TypeError, ValueError):

@@ -277,7 +277,7 @@ def new_cmd(
 ) -> None:
     """写出文种 KIND 的 YAML 骨架：提纲各部分齐全，要求写在注释里，待填处为【待补】。
 
-    省级转发国家通知：wenshu new notice --relay 国家通知.yaml --province 河南省。"""
+    省级转发国家通知的骨架：KIND 写 notice，加 --relay 国家通知的规格文件与 --province 省份。"""
     if province is not None and relay is None:
         raise click.BadParameter(
             "--province 只与 --relay 同用（转发国家通知时的省份）", param_hint="--province"

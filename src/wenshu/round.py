@@ -46,6 +46,15 @@ from .kinds import Kind
 from .load import Path_, Spec, iter_strings
 
 RULE_SOURCE = "data/programmes.yaml"
+#: What a kind's specs are to the round, as its schema says under ``round:``.
+CATEGORIES, QUOTAS, LIST, RECOMMENDATIONS, NOTICE = (
+    "categories",
+    "quotas",
+    "list",
+    "recommendations",
+    "notice",
+)
+ROLES = (CATEGORIES, QUOTAS, LIST, RECOMMENDATIONS, NOTICE)
 
 
 @dataclass
@@ -122,7 +131,7 @@ class Categories:
 
 def round_categories(members: list[Member]) -> tuple[Categories, list[Problem]]:
     """The round's categories: from its ``kind: round`` spec, else every catalogue category."""
-    declarations = [m for m in members if m.kind.name == "round"]
+    declarations = [m for m in members if m.kind.round_role == CATEGORIES]
     if not declarations:
         return Categories(catalogue.programmes()), []
     first = declarations[0]
@@ -187,7 +196,7 @@ def _recommendations(member: Member, categories: Categories) -> Iterator[Entry]:
                 categories,
                 item.get("scores"),
             )
-    elif member.kind.name == "recommendation_letter":
+    elif member.kind.round_role == RECOMMENDATIONS:
         if "applicant" in doc:
             yield _entry(member, ("applicant",), doc["applicant"], doc.get("programme"), province, categories)
         for i, item in enumerate(doc.get("applicants") or []):
@@ -197,7 +206,7 @@ def _recommendations(member: Member, categories: Categories) -> Iterator[Entry]:
 
 def _applications(member: Member, categories: Categories) -> Iterator[Entry]:
     doc = member.document
-    if member.kind.name == "recommendation_letter" or "recommendations" in doc:
+    if member.kind.round_role == RECOMMENDATIONS or "recommendations" in doc:
         return
     if isinstance(doc.get("applicant"), str) and isinstance(doc.get("programme"), str):
         yield _entry(
@@ -229,7 +238,7 @@ def _quotas(
     found: dict[tuple[str, str], _Quota] = {}
     problems: list[Problem] = []
     for member in members:
-        if member.kind.name != "quota_table":
+        if member.kind.round_role != QUOTAS:
             continue
         for item in member.document["allocation"]:
             programme = categories.of(item["named"])
@@ -355,7 +364,7 @@ def _pilot_problems(members: list[Member], entries: list[Entry], categories: Cat
     problems = []
     for member in members:
         named = member.document.get("programme")
-        if member.kind.name != "name_list" or not named:
+        if member.kind.round_role != LIST or not named:
             continue
         programme = categories.of(named)
         if programme is None:
@@ -471,7 +480,7 @@ def _cites(document: dict[str, Any], doc_number: str) -> bool:
 
 
 def _deadline_problems(members: list[Member]) -> list[Problem]:
-    notices = [m for m in members if m.kind.name == "notice"]
+    notices = [m for m in members if m.kind.round_role == NOTICE]
     problems = []
     for relaying in notices:
         own = main_deadline(relaying.document)

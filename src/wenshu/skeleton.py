@@ -31,7 +31,7 @@ from .errors import Problem, WenshuError
 from .kinds import Kind, all_kinds, get_kind
 from .load import iter_strings, load_spec
 from .resources import resource_dir
-from .round import main_deadline
+from .round import QUOTAS, main_deadline
 from .validate import PLACEHOLDER, validate
 
 #: How a draft marks an unfilled value in Markdown (inline HTML that CommonMark keeps).
@@ -179,7 +179,7 @@ def _province_quotas(national: Path, data: dict[str, Any], province: str) -> lis
         if not isinstance(ref, str):
             continue
         kind, table = validate(load_spec(Path(os.path.normpath(national.parent / ref))))
-        if kind.name != "quota_table":
+        if kind.round_role != QUOTAS:
             continue
         for item in table["allocation"]:
             if item["region"] == province:
