@@ -521,3 +521,27 @@ def test_round_roles_are_schema_data():
     roles = {name: kind.round_role for name, kind in all_kinds().items() if kind.round_role}
     assert set(roles.values()) == set(ROLES)
     assert roles["round"] == "categories" and roles["quota_table"] == "quotas"
+
+
+def test_folder_build_redoes_a_letter_when_its_round_file_changes(tmp_path):
+    folder = tmp_path / "r"
+    folder.mkdir()
+    write(folder, "round.yaml", ROUND_2025)
+    write(
+        folder,
+        "letter.yaml",
+        _letter("河南省知识产权局", "豫知函〔2025〕1号", ("示例街区", "知识产权示范街区")),
+    )
+    out = tmp_path / "out"
+    first = CliRunner().invoke(main, ["build", str(folder), "-o", str(out)])
+    assert first.exit_code == 0 and (out / "letter.docx").is_file(), first.output
+    # The category is taken out of the round: the letter that names it is checked again and refused.
+    write(
+        folder,
+        "round.yaml",
+        ROUND_2025.replace(
+            "  示范街区: {full: 知识产权示范街区, level: district, requires: 试点街区, quota: table}\n", ""
+        ),
+    )
+    again = CliRunner().invoke(main, ["build", str(folder), "-o", str(out)])
+    assert again.exit_code == 1 and "未知类别“知识产权示范街区”" in again.output, again.output
