@@ -545,3 +545,26 @@ def test_folder_build_redoes_a_letter_when_its_round_file_changes(tmp_path):
     )
     again = CliRunner().invoke(main, ["build", str(folder), "-o", str(out)])
     assert again.exit_code == 1 and "未知类别“知识产权示范街区”" in again.output, again.output
+
+
+@pytest.mark.render
+def test_attached_work_plan_starts_its_own_page_under_its_label_and_title(tmp_path):
+    from wenshu.render.pdf import read_pages
+
+    shutil.copy(EXAMPLES / "work_plans" / "sample-city-demonstration-plan.yaml", tmp_path / "plan.yaml")
+    shutil.copy(
+        EXAMPLES / "work_plans" / "cnipa-demo-enterprise-cultivation-plan.yaml", tmp_path / "cultivation.yaml"
+    )
+    spec = write(tmp_path, "notice.yaml", NOTICE)
+    result = CliRunner().invoke(main, ["build", str(spec), "-o", str(tmp_path / "out"), "--pdf"])
+    assert result.exit_code == 0, result.output
+    pages = read_pages(tmp_path / "out" / "notice.pdf")
+    texts = [[row.text.replace(" ", "") for row in page.rows] for page in pages]
+    starts = {rows[0]: n for n, rows in enumerate(texts) if rows and rows[0] in ("附件1", "附件2")}
+    assert set(starts) == {"附件1", "附件2"}, [t[:2] for t in texts]
+    # Each attachment opens a page: its label in the top line, the attached file's title below it.
+    plan = texts[starts["附件1"]]
+    assert "".join(plan[1:4]).startswith("示例市国家知识产权强市建设示范城市工作方案（2022—2024年）")
+    assert texts[starts["附件2"]][1] == "国家知识产权示范企业培育工作方案"
+    label = pages[starts["附件1"]].rows[0]
+    assert label.x0 < pages[starts["附件1"]].rows[1].x0  # the label flush left, the title centred
