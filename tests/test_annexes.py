@@ -15,7 +15,8 @@ from lxml import etree
 
 from tests.conftest import SEEDS
 from wenshu import catalogue, layout
-from wenshu.annexes import compute_quota, reminders
+from wenshu.advice import warnings
+from wenshu.annexes import compute_quota
 from wenshu.cli import main
 from wenshu.errors import WenshuError
 from wenshu.extract import docx_blocks, markdown_blocks
@@ -236,17 +237,17 @@ def test_filled_form_prints_results_and_lists_the_unfilled(tmp_path):
     assert "申报单位：示例县" in markdown_blocks(markdown)
     loaded = load_spec(spec)
     kind, document = validate(loaded)
-    notes = reminders(loaded, kind.name, document)
+    notes = warnings(loaded, kind, document)
     assert len(notes) == 1 and "2、3、4" in notes[0].message and "共23项" in notes[0].message
     result = CliRunner().invoke(main, ["validate", str(spec)])
     assert result.exit_code == 0
-    assert "提示" in result.output and "未填写完成情况的指标：2、3" in result.output
+    assert "警告" in result.output and "未填写完成情况的指标：2、3" in result.output
 
 
 def test_blank_form_has_no_reminder():
     loaded = load_spec(ANNEXES / "city-evaluation-form.yaml")
     kind, document = validate(loaded)
-    assert reminders(loaded, kind.name, document) == []
+    assert warnings(loaded, kind, document) == []
 
 
 def test_unknown_indicator_number_is_rejected_at_its_line(tmp_path):
@@ -469,10 +470,12 @@ def test_broken_attachment_reports_both_files(tmp_path):
     )
 
 
-def test_only_annex_kinds_can_be_attached(tmp_path):
-    shutil.copy(REPO / "examples" / "notices" / "cnipa-2023-582.yaml", tmp_path / "other.yaml")
-    problems = problems_of(_notice(tmp_path, "  - file: other.yaml\n"))
-    assert any("不是可作附件的表格类文种" in p for p in problems)
+def test_two_notices_attaching_each_other_are_refused_not_recursed(tmp_path):
+    _notice(tmp_path, "  - file: other.yaml\n")
+    other = (tmp_path / "notice.yaml").read_text(encoding="utf-8").replace("other.yaml", "notice.yaml")
+    write(tmp_path, "other.yaml", other)
+    problems = problems_of(tmp_path / "notice.yaml")
+    assert any("附上本文件的" in p and "不能直接或间接附上自己" in p for p in problems), problems
 
 
 def test_file_and_name_together_are_refused(tmp_path):
@@ -481,14 +484,18 @@ def test_file_and_name_together_are_refused(tmp_path):
     assert any("不能与 name 同时写" in p for p in problems)
 
 
-def test_unknown_programme_is_named(tmp_path):
+def test_unknown_programme_is_a_warning_with_did_you_mean(tmp_path):
     spec = write(
         tmp_path,
         "q.yaml",
-        "kind: quota_table\nname: 名额\nprogramme: [示范城市, 强省]\nrows:\n  - [河南省, 1, 1]\n",
+        "kind: quota_table\nname: 名额\nprogramme: [示范城市, 示范园]\nrows:\n  - [河南省, 1, 1]\n",
     )
-    problems = problems_of(spec)
-    assert len(problems) == 1 and re.search(r"q\.yaml:3:\d+ programme\[2\]：未知类别“强省”", problems[0])
+    loaded = load_spec(spec)
+    kind, document = validate(loaded)  # a one-off table is built as written
+    assert [row[2:] for row in document["body"][0]["table"]["rows"]] == [[1, 1], [1, 1]]
+    (warning,) = warnings(loaded, kind, document)
+    assert re.search(r"q\.yaml:3:\d+ programme\[2\]", str(warning))
+    assert "未知类别“示范园”，是否想写“示范园区”？" in warning.message
 
 
 def test_other_kinds_attach_annex_files_too(tmp_path):
@@ -504,4 +511,4 @@ def test_other_kinds_attach_annex_files_too(tmp_path):
 
 def test_a_notice_attaching_itself_is_refused_not_recursed(tmp_path):
     problems = problems_of(_notice(tmp_path, "  - file: notice.yaml\n"))
-    assert any("是通知（notice），不是可作附件的表格类文种" in p for p in problems)
+    assert any("附件文件是本文件自身" in p for p in problems), problems

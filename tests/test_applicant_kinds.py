@@ -687,7 +687,9 @@ def placeholder_lines(text: str) -> list[int]:
 def test_skeleton_validate_draft_fill_build(kind: str, tmp_path: Path) -> None:
     runner = CliRunner()
     spec = tmp_path / f"{kind}.yaml"
-    made = runner.invoke(main, ["new", kind, "--applicant", "示例市", "--start", "2025", "-o", str(spec)])
+    # Only the options a skeleton uses are taken (the general document has no applicant, no period).
+    options = [] if kind == "document" else ["--applicant", "示例市", "--start", "2025"]
+    made = runner.invoke(main, ["new", kind, *options, "-o", str(spec)])
     assert made.exit_code == 0, made.output
     text = spec.read_text(encoding="utf-8")
     holes = placeholder_lines(text)
@@ -773,5 +775,5 @@ def test_new_refuses_to_overwrite_and_unknown_kinds(tmp_path: Path) -> None:
     assert result.exit_code != 0 and "文件已存在" in result.output
     assert spec.read_text(encoding="utf-8") == "已有内容"
     assert runner.invoke(main, ["new", "work_plan", "-o", str(spec), "--force"]).exit_code == 0
-    unknown = runner.invoke(main, ["new", "notice"])
+    unknown = runner.invoke(main, ["new", "receipt"])
     assert unknown.exit_code != 0 and "没有骨架" in unknown.output and "Traceback" not in unknown.output

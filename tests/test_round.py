@@ -71,7 +71,7 @@ def test_example_round_validates_clean():
     result = CliRunner().invoke(main, ["validate", str(ROUND)])
     assert result.exit_code == 0, result.output
     assert f"通过 {ROUND}：一轮 7 个文件之间的规则" in result.output
-    assert "错误" not in result.output and "提示" not in result.output
+    assert "错误" not in result.output and "警告" not in result.output
     assert round_problems(ROUND) == []
 
 

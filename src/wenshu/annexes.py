@@ -20,28 +20,21 @@ from __future__ import annotations
 import difflib
 import os
 from collections.abc import Callable
+from contextvars import ContextVar
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from . import catalogue
+from . import catalogue, load, plans
 from .errors import Problem, WenshuError
+from .kinds import Kind
 from .load import Path_, Spec, load_spec
 from .rules import rule
 
 Builder = Callable[[Spec, dict[str, Any]], list[Problem]]
 _BUILDERS: dict[str, Builder] = {}
 
-#: Kinds a notice may attach by ``file:``.
-ANNEX_KINDS = (
-    "evaluation_form",
-    "basic_info_form",
-    "quota_table",
-    "contact_form",
-    "receipt",
-    "name_list",
-    "recommendation_list",
-)
 TOTAL_LABEL = "合计"
 BLANK_FIELD = "＿" * 12  # the blank line after a cover field (申报城市名称：＿＿＿)
 _ROUNDING = {
@@ -233,7 +226,7 @@ def quota_table(spec: Spec, document: dict[str, Any]) -> list[Problem]:
     """Quotas as given, or computed by the declared rule; a 合计 row; for a computed table
     the 注 that states the rule and its rounding."""
     programmes = _programmes(document)
-    problems = _programme_names(spec, ("programme",), document["programme"])
+    problems: list[Problem] = []
     headers = document.get("quota_headers") or (
         ["推荐名额"] if len(programmes) == 1 else [catalogue.programme_of(p) or p for p in programmes]
     )
@@ -281,17 +274,6 @@ def quota_table(spec: Spec, document: dict[str, Any]) -> list[Problem]:
     return []
 
 
-def _programme_names(spec: Spec, at: Path_, value: str | list[str]) -> list[Problem]:
-    """Each programme named (one, or a list) is one data/programmes.yaml knows."""
-    named = [(at, value)] if isinstance(value, str) else [(at + (i,), v) for i, v in enumerate(value)]
-    choices = "、".join(catalogue.programmes())
-    return [
-        spec.problem(where, f"未知类别“{name}”；可选：{choices}（也可写全称）")
-        for where, name in named
-        if catalogue.programme_of(name) is None
-    ]
-
-
 def _region(spec: Spec, at: Path_, region: Any, seen: dict[str, Path_]) -> list[Problem]:
     regions = catalogue.regions()
     if not isinstance(region, str) or region not in regions:
@@ -326,7 +308,8 @@ def _given_quotas(
             out.append(
                 {
                     "region": row[0],
-                    "programme": catalogue.programme_of(programmes[k - 1]),
+                    "programme": catalogue.programme_of(programmes[k - 1]) or programmes[k - 1],
+                    "named": programmes[k - 1],
                     "quota": value,
                     "at": at,
                 }
@@ -348,7 +331,8 @@ def _computed_quotas(
         out.append(
             {
                 "region": count["region"],
-                "programme": catalogue.programme_of(programme),
+                "programme": catalogue.programme_of(programme) or programme,
+                "named": programme,
                 "quota": compute_quota(count["advantage"], count["little_giant"], document["rule"]),
                 "advantage": count["advantage"],
                 "at": at,
@@ -426,8 +410,6 @@ def name_list(spec: Spec, document: dict[str, Any]) -> list[Problem]:
     problems = _widths_fit(spec, document, len(columns))
     if len(columns) != (3 if grouped else 2):
         problems.append(spec.problem(("columns",), f"表头应为 {3 if grouped else 2} 栏"))
-    if document.get("programme"):
-        problems += _programme_names(spec, ("programme",), document["programme"])
     seen: dict[str, Path_] = {}
     for path, name in list_entries(document):
         if name in seen:
@@ -471,7 +453,7 @@ def list_entries(document: dict[str, Any]) -> list[tuple[Path_, str]]:
 @builder("recommendation_list")
 def recommendation_list(spec: Spec, document: dict[str, Any]) -> list[Problem]:
     """推荐名单: the recommended applicants with their 评价 scores when given."""
-    problems = _programme_names(spec, ("programme",), document["programme"])
+    problems: list[Problem] = []
     entries = document["recommendations"]
     seen: dict[str, Path_] = {}
     for i, entry in enumerate(entries):
@@ -483,8 +465,6 @@ def recommendation_list(spec: Spec, document: dict[str, Any]) -> list[Problem]:
                 )
             )
         seen.setdefault(entry["applicant"], at)
-        if entry.get("programme"):
-            problems += _programme_names(spec, ("recommendations", i, "programme"), entry["programme"])
     if problems:
         return problems
     tables = sorted({k for e in entries for k in (e.get("scores") or {})})
@@ -502,16 +482,192 @@ def recommendation_list(spec: Spec, document: dict[str, Any]) -> list[Problem]:
     return []
 
 
-# -- notices attaching annex specs ------------------------------------------------------------
+# -- categories named by specs ----------------------------------------------------------------
+#: The file a round folder declares its categories in (kind: round).
+ROUND_FILE = "round.yaml"
+
+
+@lru_cache(maxsize=32)
+def _declared_in(text: str, path: Path) -> tuple[tuple[str, dict[str, Any]], ...]:
+    """The categories the round file ``path`` declares, parsed once per content ``text``."""
+    try:
+        raw = load_spec(path).data
+    except WenshuError:
+        return ()  # reported when the round file itself is validated
+    declared = raw.get("categories") if raw.get("kind") == "round" else None
+    if not isinstance(declared, dict):
+        return ()
+    return tuple(
+        (name, dict(value or {}))
+        for name, value in declared.items()
+        if isinstance(name, str) and (value is None or isinstance(value, dict))
+    )
+
+
+def known_categories(spec: Spec) -> dict[str, catalogue.Programme]:
+    """The catalogue's categories, and those a ``round.yaml`` beside the spec declares."""
+    known = dict(catalogue.programmes())
+    beside = spec.path.parent / ROUND_FILE
+    if not beside.is_file():
+        return known
+    try:
+        # Read every time, through load.read_text, so a folder build records the round file
+        # as an input of this spec; only the parsing is cached.
+        text = load.read_text(beside)
+    except WenshuError:
+        return known
+    for name, raw in _declared_in(text, beside):
+        try:
+            known[name] = catalogue.make_programme(name, raw, known.get(name))
+        except (KeyError, TypeError, ValueError):
+            continue  # a malformed declaration is the round file's own error
+    return known
+
+
+@rule("categories")
+def unknown_categories(patterns: list[str], spec: Spec, document: dict[str, Any]) -> list[Problem]:
+    """Each category named at ``patterns`` (dotted, ``*`` for every item) is one the
+    catalogue or the round declared beside the spec knows."""
+    known: dict[str, catalogue.Programme] | None = None
+    found = []
+    for pattern in patterns:
+        for path, value in plans.select(document, pattern):
+            if isinstance(value, dict):  # a mapping by category (quota: {类别: 名额})
+                named = [(path + (k,), k, True) for k in value]
+            elif isinstance(value, list):
+                named = [(path + (i,), v, False) for i, v in enumerate(value)]
+            else:
+                named = [(path, value, False)]
+            for at, name, key in named:
+                if not isinstance(name, str):
+                    continue
+                known = known if known is not None else known_categories(spec)
+                if catalogue.programme_of(name, known) is None:
+                    hint = catalogue.did_you_mean(name, known)
+                    found.append(
+                        spec.problem(
+                            at,
+                            f"未知类别“{name}”{hint}（已知类别见 data/{catalogue.PROGRAMMES_FILE}.yaml，"
+                            f"或在本文件夹的 {ROUND_FILE} 中声明）",
+                            key=key,
+                        )
+                    )
+    return found
+
+
+# -- a round's categories --------------------------------------------------------------------
+_QUOTA_TEXT = {"table": "按名额分配表", "none": "—"}
+
+
+@builder("round")
+def round_categories(spec: Spec, document: dict[str, Any]) -> list[Problem]:
+    """A round's categories (the catalogue's year and those declared) are sound: the year is
+    one the catalogue has, a required list is a category of the round, a quota rule is one
+    wenshu knows. The page is the 类别及申报条件一览表."""
+    year, declared = document.get("year"), document.get("categories") or {}
+    problems: list[Problem] = []
+    if year is None and not declared:
+        problems.append(spec.problem(("kind",), "year 与 categories 至少写一个：本轮有哪些类别"))
+    if year is not None and year not in catalogue.round_years():
+        years = "、".join(map(str, catalogue.round_years()))
+        problems.append(
+            spec.problem(
+                ("year",), f"data/programmes.yaml 中没有{year}年的类别（有：{years}）；请在 categories 中写出"
+            )
+        )
+    for name, raw in declared.items():
+        quota = (raw or {}).get("quota")
+        if quota is not None and not _quota_rule_known(quota):
+            problems.append(
+                spec.problem(
+                    ("categories", name, "quota"),
+                    "名额规则应为 table、none、{per_region: 个数} 或 "
+                    "{computed: {advantage_percent: …, little_giant_percent: …}}",
+                )
+            )
+    if problems:
+        return problems
+    categories = catalogue.categories_for(year, declared)
+    for name, category in categories.items():
+        if category.requires and category.requires not in categories:
+            at: Path_ = ("categories", name, "requires") if name in declared else ("year",)
+            hint = _did_you_mean(category.requires, list(categories))
+            problems.append(
+                spec.problem(at, f"{name}须已在“{category.requires}”名单上，但本轮没有这一类别{hint}")
+            )
+    if problems:
+        return problems
+    rows = [
+        [i, category.full, _eligibility(category, categories), _quota_text(category)]
+        for i, category in enumerate(categories.values(), 1)
+    ]
+    document.setdefault("title", document["name"])
+    document["body"] = [
+        table(
+            ["序号", "类别", "申报资格", "推荐名额"],
+            rows,
+            font_size=document["font_size"],
+            widths=[1, 4, 5, 3],
+            align=["center", "left", "left", "left"],
+        )
+    ]
+    return []
+
+
+def _quota_rule_known(quota: Any) -> bool:
+    if isinstance(quota, str):
+        return quota in ("table", "none")
+    if isinstance(quota, dict) and set(quota) == {"per_region"}:
+        return isinstance(quota["per_region"], int) and quota["per_region"] >= 0
+    if isinstance(quota, dict) and set(quota) == {"computed"} and isinstance(quota["computed"], dict):
+        return set(quota["computed"]) == {"advantage_percent", "little_giant_percent"}
+    return False
+
+
+def _eligibility(category: catalogue.Programme, categories: dict[str, catalogue.Programme]) -> str:
+    parts = []
+    if category.requires:
+        parts.append(f"须已是{categories[category.requires].full}")
+    if category.min_scores:
+        parts.append("、".join(f"{t}表评分达{m:g}分以上" for t, m in category.min_scores.items()))
+    if category.max_share_percent is not None:
+        parts.append(f"推荐数不超过本地区优势企业数的{category.max_share_percent:g}%")
+    return "；".join(parts) or "—"
+
+
+def _quota_text(category: catalogue.Programme) -> str:
+    if category.quota == "per_region":
+        return f"每个地区不超过{category.per_region}个"
+    if category.quota == "computed" and category.computed:
+        return (
+            f"按现有优势企业数的{_percent(category.computed['advantage_percent'])}%与专精特新“小巨人”"
+            f"企业数的{_percent(category.computed['little_giant_percent'])}%之和计算"
+        )
+    return _QUOTA_TEXT.get(category.quota, "—")
+
+
+# -- notices attaching other specs -------------------------------------------------------------
 _PAGE_FIELDS = ("name", "title", "title_lines", "subtitle", "body")
+# Fields a page built from blocks cannot print: a spec with any of them is embedded whole.
+_CLOSING_FIELDS = ("attachments", "signature", "date")
+# The specs whose attachments are being resolved, outermost first: a spec attaching one of
+# them (itself, or one that attaches it back) would recurse.
+_RESOLVING: ContextVar[tuple[Path, ...]] = ContextVar("_RESOLVING", default=())
 
 
 def attachment_files(field: str, spec: Spec, document: dict[str, Any]) -> list[Problem]:
-    """Each ``{file: …}`` attachment names an annex spec (relative to this spec's folder)
-    that validates; its page (name, title, body, orientation) replaces the reference."""
-    from .validate import kind_of, validate  # imported here: validate imports this module
+    """Each ``{file: …}`` attachment names a spec of any kind (relative to this spec's
+    folder) that validates; its page (name, title, content, orientation) replaces the
+    reference.
+
+    A spec made of blocks (the annex kinds, a ``document``) gives its title and blocks; any
+    other (a 工作方案, a 总结 …) is rendered by its own template and its Markdown, under its
+    title, becomes the page's content.
+    """
+    from .validate import validate  # imported here: validate imports this module
 
     problems: list[Problem] = []
+    chain = _RESOLVING.get() + (spec.path.resolve(),)
     for i, attachment in enumerate(document.get(field) or []):
         ref = attachment.get("file")
         if ref is None:
@@ -521,40 +677,43 @@ def attachment_files(field: str, spec: Spec, document: dict[str, Any]) -> list[P
         if not target.is_file():
             problems.append(spec.problem(at, f"找不到附件文件“{ref}”（相对于本文件所在文件夹，即 {target}）"))
             continue
+        if target.resolve() in chain:
+            what = "本文件自身" if target.resolve() == chain[-1] else f"附上本文件的 {target}"
+            problems.append(spec.problem(at, f"附件文件是{what}：文件不能直接或间接附上自己"))
+            continue
+        token = _RESOLVING.set(chain)
         try:
             annex_spec = load_spec(target)
-            # The kind is checked first: only annex kinds, which attach nothing themselves, are
-            # validated, so two specs attaching each other cannot recurse.
-            kind = kind_of(annex_spec)
-            if kind.name not in ANNEX_KINDS:
-                problems.append(
-                    spec.problem(
-                        at, f"附件文件 {target} 是{kind.label}（{kind.name}），不是可作附件的表格类文种"
-                    )
-                )
-                continue
             kind, annex_doc = validate(annex_spec)
         except WenshuError as exc:
             problems.append(spec.problem(at, f"附件文件 {target} 未通过检查，问题如下"))
             problems += exc.problems
             continue
-        page = {k: annex_doc[k] for k in _PAGE_FIELDS if k in annex_doc}
+        finally:
+            _RESOLVING.reset(token)
+        if "body" in annex_doc and not any(annex_doc.get(k) for k in _CLOSING_FIELDS):
+            page = {k: annex_doc[k] for k in _PAGE_FIELDS if k in annex_doc}
+            page.setdefault("name", annex_doc.get("title"))
+        else:
+            page = _embedded_page(kind, annex_doc, annex_spec.name)
         page["landscape"] = bool(attachment.get("landscape") or annex_doc.get("landscape"))
         page["file"] = ref
         document[field][i] = page
     return problems
 
 
-def reminders(spec: Spec, kind_name: str, document: dict[str, Any]) -> list[Problem]:
-    """What ``wenshu validate`` points out without failing: indicators left unfilled."""
-    if kind_name != "evaluation_form":
-        return []
-    missing = unfilled_indicators(document)
-    if not missing:
-        return []
-    numbers = "、".join(str(n) for n in missing)
-    return [
-        spec.problem(
-            ("results",), f"未填写完成情况的指标：{numbers}（共{len(missing)}项，表中留空）", key=True
-        )
-    ]
+def _embedded_page(kind: Kind, document: dict[str, Any], source: str) -> dict[str, Any]:
+    """A page holding a whole document rendered by its own template: its title (the
+    template's ``#`` heading) and the Markdown after it, without its frame and label."""
+    from .render.markdown import RawMarkdown, render_markdown  # the renderer imports kinds' data late
+
+    blocks = render_markdown(kind, document, source).split("\n\n")
+    while blocks and not blocks[0].startswith("# "):
+        blocks.pop(0)  # the frame, and a 页首标注 (“附件4”) the notice writes itself
+    head = blocks.pop(0).removeprefix("# ") if blocks else ""
+    lines = head.split("<br>")
+    return {
+        "name": RawMarkdown("".join(lines)),
+        "title_lines": [RawMarkdown(line) for line in lines],
+        "markdown": RawMarkdown("\n\n".join(blocks)),
+    }

@@ -9,15 +9,14 @@ from typing import Any
 
 import click
 
-from . import __version__
-from .annexes import reminders
+from . import __version__, advice
 from .batch import looks_like_batch
 from .errors import Problem, WenshuError
 from .kinds import all_kinds, definitions
 from .load import load_spec
 from .pipeline import FORMATS, build, write_atomically
 from .round import Member, check_round, find_specs, round_folders
-from .skeleton import LEVELS, PROGRAMMES, render_skeleton, unfilled
+from .skeleton import LEVELS, PROGRAMMES, relay_context, render_skeleton, skeleton_variables, unfilled
 from .usage import VERSION, ChineseHelp, chinese, show_usage_error
 from .validate import PLACEHOLDER, validate
 
@@ -25,6 +24,23 @@ from .validate import PLACEHOLDER, validate
 def _report(exc: WenshuError) -> None:
     for problem in exc.problems:
         click.secho(f"错误 {problem}", fg="red", err=True)
+
+
+def _warn(problem: Problem) -> None:
+    """A warning: said like an error, but the build goes on and the exit code stays."""
+    click.secho(f"警告 {problem}", fg="yellow", err=True)
+
+
+def _warn_about(path: Path, *, draft: bool = False) -> None:
+    """The warnings about a spec built by a path that does not report them itself (PDF,
+    folder); a spec that fails has had its errors reported."""
+    try:
+        spec = load_spec(path)
+        kind, document = validate(spec, draft=draft)
+    except WenshuError:
+        return
+    for warning in advice.warnings(spec, kind, document):
+        _warn(warning)
 
 
 class _Command(ChineseHelp, click.Command):
@@ -126,19 +142,36 @@ def build_cmd(
         raise click.BadParameter(
             f"未知格式 {'、'.join(unknown) or '（空）'}；可选：{'、'.join(FORMATS)}", param_hint="--format"
         )
-    failed = sum(_build_folder(f, out_dir, wanted, force, jobs) for f in files if f.is_dir())
-    failed += sum(_build_batch(f, out_dir / f.stem, wanted, jobs) for f in files if looks_like_batch(f))
+    folders = [f for f in files if f.is_dir()]
+    batches = [f for f in files if not f.is_dir() and looks_like_batch(f)]
+    if draft and (folders or batches):
+        # A folder's outputs are kept by the manifest as final; a batch's letters have no gaps.
+        given = "、".join(str(f) for f in folders + batches)
+        raise click.BadParameter(
+            f"草稿只用于单个规格文件，不用于文件夹或批量规格（{given}）；请逐个给出要生成草稿的规格文件",
+            param_hint="--draft",
+        )
+    office = None
+    if pdf and (folders or batches):
+        if "docx" not in wanted:
+            raise click.BadParameter("文件夹或批量规格生成 PDF 需要同时生成 docx", param_hint="--pdf")
+        from .render.pdf import LibreOffice
+
+        office = LibreOffice()  # no LibreOffice: say so before anything is written
+    failed = sum(_build_folder(f, out_dir, wanted, force, jobs, office) for f in folders)
+    failed += sum(_build_batch(f, out_dir / f.stem, wanted, jobs, office) for f in batches)
     files = tuple(f for f in files if not f.is_dir() and not looks_like_batch(f))
     if not files:
         sys.exit(1 if failed else 0)
     if pdf:
         from .render.pdf import build_with_pdf, stand_in_line
 
-        for _, result in build_with_pdf(files, out_dir, wanted, draft=draft):
+        for path, result in build_with_pdf(files, out_dir, wanted, draft=draft):
             if isinstance(result, WenshuError):
                 _report(result)
                 failed += 1
             else:
+                _warn_about(path, draft=draft)
                 for written in result:
                     click.echo(f"已生成 {written}{'（草稿）' if draft else ''}")
         _note_stand_ins(stand_in_line())
@@ -148,7 +181,7 @@ def build_cmd(
         return
     for path in files:
         try:
-            for written in build(path, out_dir, wanted, draft=draft):
+            for written in build(path, out_dir, wanted, draft=draft, warn=_warn):
                 click.echo(f"已生成 {written}{'（草稿）' if draft else ''}")
         except WenshuError as exc:
             _report(exc)
@@ -201,8 +234,8 @@ def _validate_each(paths: list[Path]) -> list[Member]:
             spec = load_spec(path)
             kind, document = validate(spec)
             click.echo(f"通过 {path}（{kind.label}）")
-            for note in reminders(spec, kind.name, document):
-                click.secho(f"提示 {note}", fg="yellow")
+            for warning in advice.warnings(spec, kind, document):
+                _warn(warning)
             members.append(Member(spec, kind, document))
         except WenshuError as exc:
             _report(exc)
@@ -228,19 +261,51 @@ def _validate_each(paths: list[Path]) -> list[Member]:
     help="试点或示范",
 )
 @click.option("--start", type=click.IntRange(2000, 2100), help="三年期的首年，默认明年")
+@click.option(
+    "--relay",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="通知：转发这份国家通知（规格文件），取其标题、发文字号、截止日期和本省名额",
+)
+@click.option("--province", help="与 --relay 同用：转发的省份，如 河南省（取名额表中本省一行）")
 @click.option("-o", "--out", "out_file", type=click.Path(path_type=Path), help="写入的文件；省略时打印")
 @click.option("--force", is_flag=True, help="覆盖已有文件")
+@click.pass_context
 def new_cmd(
+    ctx: click.Context,
     kind: str,
     applicant: str | None,
     level: str,
     programme: str,
     start: int | None,
+    relay: Path | None,
+    province: str | None,
     out_file: Path | None,
     force: bool,
 ) -> None:
-    """写出文种 KIND 的 YAML 骨架：提纲各部分齐全，要求写在注释里，待填处为【待补】。"""
-    text = render_skeleton(kind, applicant=applicant, level=level, programme=programme, start=start)
+    """写出文种 KIND 的 YAML 骨架：提纲各部分齐全，要求写在注释里，待填处为【待补】。
+
+    省级转发国家通知的骨架：KIND 写 notice，加 --relay 国家通知的规格文件与 --province 省份。"""
+    if province is not None and relay is None:
+        raise click.BadParameter(
+            "--province 只与 --relay 同用（转发国家通知时的省份）", param_hint="--province"
+        )
+    if relay is not None and kind != "notice":
+        raise click.BadParameter(f"只有通知（notice）能转发，{kind} 不能", param_hint="--relay")
+    # An option the skeleton does not use would be dropped without a word: refuse it.
+    used = skeleton_variables(kind)
+    for option, variables in (
+        ("applicant", {"applicant"}),
+        ("level", {"level"}),
+        ("programme", {"programme"}),
+        ("start", {"start", "end"}),
+    ):
+        given = ctx.get_parameter_source(option) == click.core.ParameterSource.COMMANDLINE
+        if given and used and (relay is not None or not used & variables):
+            raise click.BadParameter(f"{kind} 的骨架不用这一选项", param_hint=f"--{option}")
+    context = relay_context(relay, province, out_file) if relay is not None else None
+    text = render_skeleton(
+        kind, applicant=applicant, level=level, programme=programme, start=start, relay=context
+    )
     if out_file is None:
         click.echo(text, nl=False)
         return
@@ -366,9 +431,10 @@ class _Progress:
 
 
 def _build_folder(
-    folder: Path, out_dir: Path, formats: tuple[str, ...], force: bool, jobs: int | None
+    folder: Path, out_dir: Path, formats: tuple[str, ...], force: bool, jobs: int | None, office: Any = None
 ) -> int:
-    """``build DIR``: the folder's specs into ``out_dir``, incrementally; 1 if any failed."""
+    """``build DIR``: the folder's specs into ``out_dir``, incrementally; 1 if any failed.
+    With ``office`` (a LibreOffice) every .docx of the tree without an up-to-date PDF gets one."""
     from .incremental import build_tree, tree_summary
 
     progress = _Progress("生成")
@@ -386,13 +452,47 @@ def _build_folder(
         progress.finish()
     for problems in report.failed.values():
         _report(WenshuError(problems))
+    for rel in report.built:
+        if not looks_like_batch(folder / rel):
+            _warn_about(folder / rel)
     for line in tree_summary(report, folder, out_dir):
         click.echo(line)
+    if office is not None:
+        # Skipped specs keep their .docx; their PDF is made again only when missing or older.
+        docx = sorted(
+            p
+            for p in out_dir.rglob("*.docx")
+            if not p.name.startswith((".", "~$"))
+            and (
+                not p.with_suffix(".pdf").exists()
+                or p.with_suffix(".pdf").stat().st_mtime < p.stat().st_mtime
+            )
+        )
+        failed = _pdfs(docx, office, out_dir)
+        return 1 if report.failed or failed else 0
     return 1 if report.failed else 0
 
 
-def _build_batch(spec: Path, out_dir: Path, formats: tuple[str, ...], jobs: int | None) -> int:
-    """``build`` given a batch spec: its letters into ``out_dir``; 1 if any failed."""
+def _pdfs(docx: list[Path], office: Any, where: Path) -> int:
+    """PDFs beside ``docx`` through one LibreOffice run; 1 if any failed."""
+    from .render.pdf import pdfs_beside
+
+    if not docx:
+        return 0
+    try:
+        made = pdfs_beside(docx, office)
+    except WenshuError as exc:
+        _report(exc)
+        return 1
+    click.echo(f"已生成 {len(made)} 个 PDF（{where}）")
+    return 0
+
+
+def _build_batch(
+    spec: Path, out_dir: Path, formats: tuple[str, ...], jobs: int | None, office: Any = None
+) -> int:
+    """``build`` given a batch spec: its letters into ``out_dir`` (with ``office``, a PDF
+    beside each); 1 if any failed."""
     from .batch import load_batch, run_batch, summary
 
     try:
@@ -405,7 +505,10 @@ def _build_batch(spec: Path, out_dir: Path, formats: tuple[str, ...], jobs: int 
         _report(WenshuError(result.problems()))
     for line in summary(result, out_dir):
         click.echo(line)
-    return 1 if result.failed else 0
+    pdf_failed = 0
+    if office is not None:
+        pdf_failed = _pdfs([p for p in result.written if p.suffix == ".docx"], office, out_dir)
+    return 1 if result.failed or pdf_failed else 0
 
 
 def _validate_batch(spec: Path) -> tuple[list[Member], int]:

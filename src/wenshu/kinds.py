@@ -21,6 +21,8 @@ class Kind:
     template: str
     schema: dict[str, Any]
     checks: tuple[tuple[str, Any], ...] = ()
+    advice: tuple[tuple[str, Any], ...] = ()  # warnings (wenshu.advice), by name with their argument
+    round_role: str | None = None  # what its specs are to a round's checks (wenshu.round.ROLES)
     batch: dict[str, Any] = field(default_factory=dict)  # the ``batch:`` section, for letters
 
 
@@ -56,6 +58,8 @@ def get_kind(name: str) -> Kind | None:
         template=raw["template"],
         schema=raw["schema"],
         checks=tuple((c, a) for item in raw.get("checks", []) for c, a in item.items()),
+        advice=tuple((c, a) for item in raw.get("advice", []) for c, a in item.items()),
+        round_role=raw.get("round"),
         batch=raw.get("batch") or {},
     )
 

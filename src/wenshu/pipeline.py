@@ -5,9 +5,11 @@ from __future__ import annotations
 import errno
 import itertools
 import os
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import advice
 from .errors import Problem, WenshuError
 from .kinds import Kind
 from .load import Spec, load_spec
@@ -27,6 +29,7 @@ class Rendered:
     kind: Kind
     markdown: str
     files: dict[str, bytes]
+    warnings: list[Problem] = field(default_factory=list)  # accepted, but to be said (wenshu.advice)
 
 
 def render(path: str | Path, formats: tuple[str, ...] = FORMATS, *, draft: bool = False) -> Rendered:
@@ -44,7 +47,7 @@ def render(path: str | Path, formats: tuple[str, ...] = FORMATS, *, draft: bool 
         files["md"] = markdown.encode("utf-8")
     if "docx" in formats:
         files["docx"] = build_docx(markdown)
-    return Rendered(spec, kind, markdown, files)
+    return Rendered(spec, kind, markdown, files, advice.warnings(spec, kind, document))
 
 
 def prepare_output_dir(out_dir: Path) -> None:
@@ -125,9 +128,17 @@ def _os_reason(exc: OSError) -> str:
 
 
 def build(
-    path: str | Path, out_dir: str | Path, formats: tuple[str, ...] = FORMATS, *, draft: bool = False
+    path: str | Path,
+    out_dir: str | Path,
+    formats: tuple[str, ...] = FORMATS,
+    *,
+    draft: bool = False,
+    warn: Callable[[Problem], None] | None = None,
 ) -> list[Path]:
-    """Build one spec into ``out_dir`` as ``<stem>.docx`` and ``<stem>.md`` (see :func:`render`)."""
+    """Build one spec into ``out_dir`` as ``<stem>.docx`` and ``<stem>.md`` (see :func:`render`);
+    ``warn`` is told each warning about the spec."""
     rendered = render(path, formats, draft=draft)
+    for warning in rendered.warnings if warn else ():
+        warn(warning)
     stem = Path(path).stem
     return write_atomically(Path(out_dir), {f"{stem}.{ext}": data for ext, data in rendered.files.items()})

@@ -8,10 +8,16 @@ valid ones against each other:
 - a 示范城市 (示范县) applicant is on the round's 试点城市 (试点县) list;
 - a recommended 示范企业 has A表 ≥ 75 and B表 ≥ 80, and a province recommends no more than
   10% of its 优势企业 (the counts of a computed quota table);
+- a category with a quota per region (优势企业: 100) is not recommended more often than that,
+  and a computed quota table uses its category's percentages;
 - a notice that cites another notice's 发文字号 (a provincial notice relaying the national
   one) sets its deadline before the cited notice's deadline.
 
-The thresholds and which list a programme requires come from ``data/programmes.yaml``.
+The categories of the round, the thresholds, which list a category requires and how its
+quotas are set come from the round's own declaration (a ``kind: round`` spec, usually
+``round.yaml``: the catalogue's categories of its ``year`` plus those it declares) or, when
+the folder has none, from every category of ``data/programmes.yaml``. In a declared round a
+recommendation, list or quota for a category the round does not have is an error.
 Every message names both files involved: it stands at the offending place and cites the
 other file with its line.
 
@@ -40,6 +46,15 @@ from .kinds import Kind
 from .load import Path_, Spec, iter_strings
 
 RULE_SOURCE = "data/programmes.yaml"
+#: What a kind's specs are to the round, as its schema says under ``round:``.
+CATEGORIES, QUOTAS, LIST, RECOMMENDATIONS, NOTICE = (
+    "categories",
+    "quotas",
+    "list",
+    "recommendations",
+    "notice",
+)
+ROLES = (CATEGORIES, QUOTAS, LIST, RECOMMENDATIONS, NOTICE)
 
 
 @dataclass
@@ -67,6 +82,7 @@ class Entry:
     programme: str | None  # short name (示范城市 …), None when not recognised
     province: str | None
     scores: dict[str, float] = field(default_factory=dict)
+    named: str | None = None  # the category as the spec writes it
 
     def problem(self, message: str) -> Problem:
         """A problem located at this entry."""
@@ -94,14 +110,49 @@ def round_folders(folder: Path) -> list[Path]:
     return [r for sub in subfolders for r in round_folders(sub)]
 
 
+@dataclass
+class Categories:
+    """The categories a round is checked against, and the spec declaring them (if any)."""
+
+    by_name: dict[str, catalogue.Programme]
+    declared_by: Member | None = None
+
+    def of(self, value: Any) -> str | None:
+        """The short name of the category ``value`` names, None when none of this round's."""
+        return catalogue.programme_of(value, self.by_name) if isinstance(value, str) else None
+
+    def unknown(self, named: str) -> str:
+        """Why ``named`` is not accepted in a declared round, with a did-you-mean."""
+        assert self.declared_by is not None
+        where = self.declared_by.where(("kind",))
+        hint = catalogue.did_you_mean(named, self.by_name)
+        return f"“{named}”不是本轮（{where}）的类别{hint}；本轮类别：{'、'.join(self.by_name)}"
+
+
+def round_categories(members: list[Member]) -> tuple[Categories, list[Problem]]:
+    """The round's categories: from its ``kind: round`` spec, else every catalogue category."""
+    declarations = [m for m in members if m.kind.round_role == CATEGORIES]
+    if not declarations:
+        return Categories(catalogue.programmes()), []
+    first = declarations[0]
+    problems = [
+        m.spec.problem(("kind",), f"一轮只能有一个类别声明（kind: round），已有 {first.where(('kind',))}")
+        for m in declarations[1:]
+    ]
+    doc = first.document
+    return Categories(catalogue.categories_for(doc.get("year"), doc.get("categories")), first), problems
+
+
 def check_round(members: list[Member]) -> list[Problem]:
     """Every problem between the specs of a round (each already valid on its own)."""
-    recommendations = [e for m in members for e in _recommendations(m)]
-    applications = [e for m in members for e in _applications(m)]
-    problems = _quota_problems(members, recommendations)
+    categories, problems = round_categories(members)
+    recommendations = [e for m in members for e in _recommendations(m, categories)]
+    applications = [e for m in members for e in _applications(m, categories)]
+    problems += _unknown_problems(recommendations + applications, categories)
+    problems += _quota_problems(members, recommendations, categories)
     problems += _duplicate_problems(recommendations)
-    problems += _pilot_problems(members, recommendations + applications)
-    problems += _enterprise_problems(members, recommendations)
+    problems += _pilot_problems(members, recommendations + applications, categories)
+    problems += _enterprise_problems(members, recommendations, categories)
     problems += _deadline_problems(members)
     return problems
 
@@ -116,37 +167,59 @@ def _province_of(document: dict[str, Any]) -> str | None:
     return None
 
 
-def _programme(value: Any) -> str | None:
-    return catalogue.programme_of(value) if isinstance(value, str) else None
+def _entry(
+    member: Member,
+    at: Path_,
+    applicant: str,
+    named: Any,
+    province: str | None,
+    categories: Categories,
+    scores: dict[str, float] | None = None,
+) -> Entry:
+    named = named if isinstance(named, str) else None
+    return Entry(member, at, applicant, categories.of(named), province, dict(scores or {}), named)
 
 
-def _recommendations(member: Member) -> Iterator[Entry]:
+def _recommendations(member: Member, categories: Categories) -> Iterator[Entry]:
     doc = member.document
     province = _province_of(doc)
     if isinstance(doc.get("recommendations"), list):
         for i, item in enumerate(doc["recommendations"]):
-            yield Entry(
+            named = item.get("programme") or doc.get("programme")
+            at: Path_ = ("recommendations", i, "applicant")
+            yield _entry(
                 member,
-                ("recommendations", i, "applicant"),
+                at,
                 item["applicant"],
-                _programme(item.get("programme") or doc.get("programme")),
+                named,
                 item.get("province") or province,
-                dict(item.get("scores") or {}),
+                categories,
+                item.get("scores"),
             )
-    elif member.kind.name == "recommendation_letter":
+    elif member.kind.round_role == RECOMMENDATIONS:
         if "applicant" in doc:
-            yield Entry(member, ("applicant",), doc["applicant"], _programme(doc.get("programme")), province)
+            yield _entry(member, ("applicant",), doc["applicant"], doc.get("programme"), province, categories)
         for i, item in enumerate(doc.get("applicants") or []):
-            programme = _programme(item.get("programme") or doc.get("programme"))
-            yield Entry(member, ("applicants", i, "name"), item["name"], programme, province)
+            named = item.get("programme") or doc.get("programme")
+            yield _entry(member, ("applicants", i, "name"), item["name"], named, province, categories)
 
 
-def _applications(member: Member) -> Iterator[Entry]:
+def _applications(member: Member, categories: Categories) -> Iterator[Entry]:
     doc = member.document
-    if member.kind.name == "recommendation_letter" or "recommendations" in doc:
+    if member.kind.round_role == RECOMMENDATIONS or "recommendations" in doc:
         return
     if isinstance(doc.get("applicant"), str) and isinstance(doc.get("programme"), str):
-        yield Entry(member, ("applicant",), doc["applicant"], _programme(doc["programme"]), _province_of(doc))
+        yield _entry(
+            member, ("applicant",), doc["applicant"], doc["programme"], _province_of(doc), categories
+        )
+
+
+def _unknown_problems(entries: list[Entry], categories: Categories) -> list[Problem]:
+    """In a declared round, a category it does not have is an error (elsewhere a warning of
+    the spec itself)."""
+    if categories.declared_by is None:
+        return []
+    return [e.problem(categories.unknown(e.named)) for e in entries if e.named and e.programme is None]
 
 
 @dataclass
@@ -157,15 +230,24 @@ class _Quota:
     advantage: int | None
 
 
-def _quotas(members: list[Member]) -> tuple[dict[tuple[str, str], _Quota], list[Problem]]:
-    """Quotas by (region, programme) from every quota table; two tables disagreeing is wrong."""
+def _quotas(
+    members: list[Member], categories: Categories
+) -> tuple[dict[tuple[str, str], _Quota], list[Problem]]:
+    """Quotas by (region, category) from every quota table; two tables disagreeing is wrong,
+    and so is a computed table whose percentages are not its category's."""
     found: dict[tuple[str, str], _Quota] = {}
     problems: list[Problem] = []
     for member in members:
-        if member.kind.name != "quota_table":
+        if member.kind.round_role != QUOTAS:
             continue
         for item in member.document["allocation"]:
-            key = (item["region"], item["programme"])
+            programme = categories.of(item["named"])
+            if programme is None:
+                if categories.declared_by is not None:
+                    problems.append(member.spec.problem(("programme",), categories.unknown(item["named"])))
+                    break
+                continue
+            key = (item["region"], programme)
             quota = _Quota(member, item["at"], item["quota"], item.get("advantage"))
             other = found.get(key)
             if other and other.quota != quota.quota:
@@ -177,16 +259,40 @@ def _quotas(members: list[Member]) -> tuple[dict[tuple[str, str], _Quota], list[
                     )
                 )
             found.setdefault(key, quota)
+        problems += _rule_problems(member, categories)
     return found, problems
 
 
+def _rule_problems(member: Member, categories: Categories) -> list[Problem]:
+    """A computed table's percentages against those its category declares."""
+    rule_ = member.document.get("rule")
+    named = member.document["programme"]
+    category = categories.by_name.get(categories.of(named) or "") if isinstance(named, str) else None
+    if not rule_ or category is None or category.quota != "computed" or not category.computed:
+        return []
+    wrong = [k for k, v in category.computed.items() if float(rule_[k]) != float(v)]
+    return [
+        member.spec.problem(
+            ("rule", k),
+            f"{category.name}名额的计算比例应为 {category.computed[k]:g}%（{_rule_source(categories)}），"
+            f"此处写了 {rule_[k]:g}%",
+        )
+        for k in wrong
+    ]
+
+
+def _rule_source(categories: Categories) -> str:
+    return categories.declared_by.where(("kind",)) if categories.declared_by else RULE_SOURCE
+
+
 # -- the rules ------------------------------------------------------------------------------------
-def _quota_problems(members: list[Member], entries: list[Entry]) -> list[Problem]:
-    quotas, problems = _quotas(members)
+def _quota_problems(members: list[Member], entries: list[Entry], categories: Categories) -> list[Problem]:
+    quotas, problems = _quotas(members, categories)
     allocated = {programme for _, programme in quotas}
     counted: dict[tuple[str, str], int] = {}
     for entry in entries:
         if entry.programme not in allocated:
+            problems += _per_region_problem(entry, categories, counted)
             continue  # no quota table of this round allocates the programme
         tables = sorted({q.member.spec.name for (_, p), q in quotas.items() if p == entry.programme})
         if entry.province is None:
@@ -217,6 +323,25 @@ def _quota_problems(members: list[Member], entries: list[Entry]) -> list[Problem
     return problems
 
 
+def _per_region_problem(
+    entry: Entry, categories: Categories, counted: dict[tuple[str, str], int]
+) -> list[Problem]:
+    """A category with a fixed number per region (优势企业: 100), counted per province."""
+    category = categories.by_name.get(entry.programme or "")
+    if category is None or category.quota != "per_region" or entry.province is None:
+        return []
+    key = (entry.province, category.name)
+    counted[key] = counted.get(key, 0) + 1
+    if counted[key] != (category.per_region or 0) + 1:
+        return []  # said once, at the first recommendation over the limit
+    return [
+        entry.problem(
+            f"{entry.province}推荐{category.name}已达 {counted[key]} 个（“{entry.applicant}”），"
+            f"超过每个地区 {category.per_region} 个的上限（{_rule_source(categories)}）"
+        )
+    ]
+
+
 def _duplicate_problems(entries: list[Entry]) -> list[Problem]:
     first: dict[str, Entry] = {}
     problems = []
@@ -234,14 +359,21 @@ def _duplicate_problems(entries: list[Entry]) -> list[Problem]:
     return problems
 
 
-def _pilot_problems(members: list[Member], entries: list[Entry]) -> list[Problem]:
+def _pilot_problems(members: list[Member], entries: list[Entry], categories: Categories) -> list[Problem]:
     lists: dict[str, list[tuple[Member, dict[str, Path_]]]] = {}
-    for member in members:
-        if member.kind.name == "name_list" and _programme(member.document.get("programme")):
-            names = {name: path for path, name in list_entries(member.document)}
-            lists.setdefault(_programme(member.document["programme"]), []).append((member, names))
-    programmes = catalogue.programmes()
     problems = []
+    for member in members:
+        named = member.document.get("programme")
+        if member.kind.round_role != LIST or not named:
+            continue
+        programme = categories.of(named)
+        if programme is None:
+            if categories.declared_by is not None:
+                problems.append(member.spec.problem(("programme",), categories.unknown(named)))
+            continue
+        names = {name: path for path, name in list_entries(member.document)}
+        lists.setdefault(programme, []).append((member, names))
+    programmes = categories.by_name
     for entry in entries:
         required = programmes[entry.programme].requires if entry.programme else None
         if required is None:
@@ -262,9 +394,11 @@ def _pilot_problems(members: list[Member], entries: list[Entry]) -> list[Problem
     return problems
 
 
-def _enterprise_problems(members: list[Member], entries: list[Entry]) -> list[Problem]:
-    programmes = catalogue.programmes()
-    quotas, _ = _quotas(members)
+def _enterprise_problems(
+    members: list[Member], entries: list[Entry], categories: Categories
+) -> list[Problem]:
+    programmes = categories.by_name
+    quotas, _ = _quotas(members, categories)
     problems: list[Problem] = []
     counted: dict[tuple[str, str], int] = {}
     for entry in entries:
@@ -277,14 +411,14 @@ def _enterprise_problems(members: list[Member], entries: list[Entry]) -> list[Pr
                 problems.append(
                     entry.problem(
                         f"推荐{entry.programme}“{entry.applicant}”缺少{table}表评分"
-                        f"（须{_thresholds(programme)}，见 {RULE_SOURCE}）"
+                        f"（须{_thresholds(programme)}，见 {_rule_source(categories)}）"
                     )
                 )
             elif score < minimum:
                 problems.append(
                     entry.problem(
                         f"“{entry.applicant}”{table}表评分 {score:g} 分，低于 {minimum} 分"
-                        f"（{entry.programme}须{_thresholds(programme)}，见 {RULE_SOURCE}）"
+                        f"（{entry.programme}须{_thresholds(programme)}，见 {_rule_source(categories)}）"
                     )
                 )
         if programme.max_share_percent is None or entry.province is None:
@@ -346,7 +480,7 @@ def _cites(document: dict[str, Any], doc_number: str) -> bool:
 
 
 def _deadline_problems(members: list[Member]) -> list[Problem]:
-    notices = [m for m in members if m.kind.name == "notice"]
+    notices = [m for m in members if m.kind.round_role == NOTICE]
     problems = []
     for relaying in notices:
         own = main_deadline(relaying.document)

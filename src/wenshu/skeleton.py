@@ -14,31 +14,53 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 from functools import cache
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
+from typing import Any
 
 import jinja2
+import jinja2.meta
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from ruamel.yaml import YAML
 
+from . import catalogue
+from .dates import format_cn_date
 from .errors import Problem, WenshuError
-from .kinds import Kind, all_kinds
-from .load import iter_strings
+from .kinds import Kind, all_kinds, get_kind
+from .load import iter_strings, load_spec
 from .resources import resource_dir
-from .validate import PLACEHOLDER
+from .round import QUOTAS, main_deadline
+from .validate import PLACEHOLDER, validate
 
 #: How a draft marks an unfilled value in Markdown (inline HTML that CommonMark keeps).
 MARKED_PLACEHOLDER = f"<mark>{PLACEHOLDER}</mark>"
 LEVELS = ("city", "county")
 PROGRAMMES = ("pilot", "demonstration")
+#: The kind a relay (转发) skeleton is of, and its variant of the skeleton.
+RELAY_KIND, RELAY_VARIANT = "notice", "relay"
+#: How much earlier than the national deadline a relay's skeleton proposes its own.
+RELAY_LEAD = dt.timedelta(days=10)
 # A scalar YAML reads back as the same string without quotes.
 _PLAIN_YAML = re.compile(r"^[\w\u3000-\u303f\u3400-\u9fff\uff00-\uffef（）《》“”、·—-]+$")
 
 
-def skeleton_name(kind: Kind) -> str:
-    """The skeleton template of ``kind``: beside its Markdown template."""
-    return str(PurePosixPath(kind.template).parent / f"{kind.name}.skeleton.yaml.j2")
+def skeleton_name(kind: Kind, variant: str | None = None) -> str:
+    """The skeleton template of ``kind`` (or of its ``variant``): beside its Markdown template."""
+    middle = f".{variant}" if variant else ""
+    return str(PurePosixPath(kind.template).parent / f"{kind.name}{middle}.skeleton.yaml.j2")
+
+
+def skeleton_variables(kind_name: str) -> set[str]:
+    """The values a kind's skeleton uses (applicant, level, programme, start …): an option
+    setting one it does not use would be dropped without a word."""
+    kind = get_kind(kind_name)
+    if kind is None or kind_name not in kinds_with_skeletons():
+        return set()  # render_skeleton says there is none
+    env = _environment()
+    source = env.loader.get_source(env, skeleton_name(kind))[0]  # type: ignore[union-attr]
+    return jinja2.meta.find_undeclared_variables(env.parse(source))
 
 
 def kinds_with_skeletons() -> list[str]:
@@ -74,12 +96,14 @@ def render_skeleton(
     level: str = "city",
     programme: str = "demonstration",
     start: int | None = None,
+    relay: dict[str, Any] | None = None,
 ) -> str:
     """The YAML skeleton of ``kind_name``.
 
     ``applicant`` names the city, county or enterprise (left 【待补】 when not given);
     ``level`` and ``programme`` pick the outline's variant (城市/县, 试点/示范) where a kind has
-    one; ``start`` is the first year of the three-year period (next year when not given).
+    one; ``start`` is the first year of the three-year period (next year when not given);
+    ``relay`` (from :func:`relay_context`) makes a notice's skeleton a provincial relay.
     """
     kinds = all_kinds()
     available = kinds_with_skeletons()
@@ -99,7 +123,69 @@ def render_skeleton(
         "end": first + 2,
         "P": PLACEHOLDER,
     }
+    if relay is not None:
+        if kind_name != RELAY_KIND:
+            raise WenshuError(Problem(kind_name, f"只有通知（{RELAY_KIND}）有转发骨架"))
+        name = skeleton_name(kinds[kind_name], RELAY_VARIANT)
+        return _environment().get_template(name).render(**context, relay=relay)
     return _environment().get_template(skeleton_name(kinds[kind_name])).render(**context)
+
+
+def relay_context(national: Path, province: str | None, written_to: Path | None) -> dict[str, Any]:
+    """What a provincial relay takes from the national notice ``national``: its title,
+    发文字号 and dates, a provincial deadline before its deadline, and ``province``'s quotas
+    from the quota tables it attaches by file. The notice must be valid."""
+    spec = load_spec(national)
+    kind, document = validate(spec)
+    if kind.name != RELAY_KIND:
+        raise WenshuError(
+            Problem(str(national), f"--relay 应给国家通知的规格（kind: {RELAY_KIND}），这是{kind.label}")
+        )
+    if province is not None and province not in catalogue.regions():
+        hint = catalogue.did_you_mean_region(province)
+        raise WenshuError(Problem(province, f"未知省份{hint}（地区名见 data/regions-2022.yaml）"))
+    issuer = f"{province}知识产权局" if province else PLACEHOLDER
+    deadline = main_deadline(document)
+    ours = deadline[1] - RELAY_LEAD if deadline else None
+    quotas = _province_quotas(spec.path, spec.data, province) if province else []
+    here = (written_to.parent if written_to else Path.cwd()).resolve()
+    return {
+        "source": os.path.relpath(national.resolve(), here),
+        "issuer": issuer,
+        "title": f"{issuer}关于转发{document['title']}",
+        "doc_number": document["doc_number"],
+        "date": format_cn_date(document["date"]),
+        "deadline": format_cn_date(deadline[1]) if deadline else None,
+        "opening": f"按照《{document['title']}》（{document['doc_number']}）要求，结合我省实际，"
+        "现将有关事项通知如下：",
+        "deadline_clause": (
+            f"请于{format_cn_date(ours)}前将申报材料报送我局。"
+            if ours
+            else f"请于{PLACEHOLDER}前将申报材料报送我局。"
+        ),
+        "quotas": quotas,
+        "quota_name": f"{document['date'].year}年{province}推荐名额"
+        if province
+        else f"{PLACEHOLDER}推荐名额",
+    }
+
+
+def _province_quotas(national: Path, data: dict[str, Any], province: str) -> list[dict[str, Any]]:
+    """``province``'s row of every quota table the national notice attaches by file."""
+    found: list[dict[str, Any]] = []
+    known = catalogue.programmes()
+    for attachment in data.get("attachments") or []:
+        ref = attachment.get("file") if isinstance(attachment, dict) else None
+        if not isinstance(ref, str):
+            continue
+        kind, table = validate(load_spec(Path(os.path.normpath(national.parent / ref))))
+        if kind.round_role != QUOTAS:
+            continue
+        for item in table["allocation"]:
+            if item["region"] == province:
+                category = known.get(item["programme"])
+                found.append({"full": category.full if category else item["named"], "quota": item["quota"]})
+    return found
 
 
 def unfilled(text: str) -> int:

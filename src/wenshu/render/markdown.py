@@ -51,8 +51,16 @@ def md_escape(text: str) -> str:
     return _ORDERED.sub(r"\1\\\2", text)
 
 
+class RawMarkdown(str):
+    """Text that is Markdown already (a document rendered by its own template and attached
+    to another): passed to the template as it is, not escaped again."""
+
+
 def escape_values(value: Any) -> Any:
-    """Escape every string inside ``value`` (keys are left alone)."""
+    """Escape every string inside ``value`` (keys are left alone; :class:`RawMarkdown` is
+    left as it is)."""
+    if isinstance(value, RawMarkdown):
+        return value
     if isinstance(value, str):
         return md_escape(value)
     if isinstance(value, dict):

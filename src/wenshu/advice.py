@@ -1,0 +1,112 @@
+"""Warnings: what a spec may say but probably does not mean.
+
+A warning is located like an error (file:line:col field) and printed by ``validate`` and
+``build`` alike, but it neither stops the build nor changes the exit code. A kind's schema
+switches warnings on by name under ``advice:`` (as ``checks:`` does for rules), so the
+facts stay in the schemas:
+
+- ``categories``: a category (programme) the catalogue (and the round declared beside the
+  spec in ``round.yaml``) does not know, with a did-you-mean (as a rule under ``checks:``,
+  the same is an error: a letter must name a category that exists);
+- ``letter_number``: a 函's number (代字 with 函) in 文件格式, or a 发文 number in 信函格式;
+- ``same_as``: a field that should repeat another (署名 and 发文机关);
+- ``starts_with``: a field that should begin with another (标题 with the 发文机关's name);
+- ``unfilled_indicators``: an evaluation form filled in only in part.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .annexes import unfilled_indicators, unknown_categories
+from .docnumber import DocNumberError, parse_doc_number
+from .errors import Problem
+from .kinds import Kind
+from .load import Spec
+
+LETTER_MARK = "函"  # a 函's 发文字号 has it in its 代字 (国知办函运字), a 文件's does not
+
+Advice = Callable[[Any, Spec, dict[str, Any]], list[Problem]]
+_ADVICE: dict[str, Advice] = {}
+
+
+def advice(name: str) -> Callable[[Advice], Advice]:
+    """Register the warning a schema switches on as ``name``."""
+
+    def register(fn: Advice) -> Advice:
+        _ADVICE[name] = fn
+        return fn
+
+    return register
+
+
+def warnings(spec: Spec, kind: Kind, document: dict[str, Any]) -> list[Problem]:
+    """Every warning the kind's schema asks for, in the order of the file."""
+    found = [w for name, arg in kind.advice for w in _ADVICE[name](arg, spec, document)]
+    return sorted(found, key=lambda p: (p.line or 0, p.column or 0))
+
+
+@advice("categories")
+def categories(patterns: list[str], spec: Spec, document: dict[str, Any]) -> list[Problem]:
+    """A category no round knows is printed as written in a one-off table; most likely it
+    is mistyped."""
+    return unknown_categories(patterns, spec, document)
+
+
+@advice("letter_number")
+def letter_number(arg: dict[str, str], spec: Spec, document: dict[str, Any]) -> list[Problem]:
+    """信函格式 is for 函 (代字 with 函), 文件格式 for the rest (GB/T 9704 §10.1, §7.2.5)."""
+    layout, text = document.get(arg["format"]), document.get(arg["doc_number"])
+    try:
+        code = parse_doc_number(text).code if isinstance(text, str) else None
+    except DocNumberError:
+        return []  # reported as an error
+    if code is None:
+        return []
+    field = f"{arg['format']}: {layout}"
+    if layout == "document" and LETTER_MARK in code:
+        why = (
+            f"发文字号“{text}”的代字有“{LETTER_MARK}”，是函的字号，而版式为{field}（文件格式）；"
+            "函应用 letter（信函格式）"
+        )
+    elif layout == "letter" and LETTER_MARK not in code:
+        why = (
+            f"版式为{field}（信函格式，用于函），而发文字号“{text}”的代字没有“{LETTER_MARK}”；"
+            "文件应用 document（文件格式）"
+        )
+    else:
+        return []
+    return [spec.problem((arg["doc_number"],), why)]
+
+
+@advice("same_as")
+def same_as(arg: dict[str, str], spec: Spec, document: dict[str, Any]) -> list[Problem]:
+    """A field that should repeat another: the 署名 is the 发文机关's name."""
+    mine, theirs = document.get(arg["field"]), document.get(arg["as"])
+    if not isinstance(mine, str) or not isinstance(theirs, str) or mine.strip() == theirs.strip():
+        return []
+    return [
+        spec.problem((arg["field"],), f"“{mine}”与{arg['label']}（{arg['as']}）“{theirs}”不同；{arg['why']}")
+    ]
+
+
+@advice("starts_with")
+def starts_with(arg: dict[str, str], spec: Spec, document: dict[str, Any]) -> list[Problem]:
+    """A field that should begin with another: the title with the 发文机关's name (§7.3.1)."""
+    mine, head = document.get(arg["field"]), document.get(arg["prefix"])
+    if not isinstance(mine, str) or not isinstance(head, str) or mine.startswith(head.strip()):
+        return []
+    return [spec.problem((arg["field"],), f"没有以{arg['label']}“{head}”开头；{arg['why']}")]
+
+
+@advice("unfilled_indicators")
+def unfilled(arg: Any, spec: Spec, document: dict[str, Any]) -> list[Problem]:
+    """Indicators a filled evaluation form leaves empty (a blank form has none)."""
+    missing = unfilled_indicators(document)
+    if not missing:
+        return []
+    numbers = "、".join(str(n) for n in missing)
+    return [
+        spec.problem((arg,), f"未填写完成情况的指标：{numbers}（共{len(missing)}项，表中留空）", key=True)
+    ]
