@@ -17,14 +17,12 @@ actually lays out.
 
 from __future__ import annotations
 
-import io
 import json
 import posixpath
 import re
 import statistics
 import tempfile
 import unicodedata
-import zipfile
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -40,6 +38,7 @@ from .errors import Problem, WenshuError
 from .extract import element_text
 from .numbering import FORMS, chinese_number, ordinal
 from .render.markdown import RUNIN_END
+from .safezip import MAX_MEMBERS, open_package
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -48,9 +47,46 @@ _PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
 _A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 _V = "urn:schemas-microsoft-com:vml"
 
-# A Word file is a zip; a part larger than this is not a document but an attack or damage.
-MAX_PART_BYTES = 64 * 1024 * 1024
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
+# A Word file is a zip whose sizes the checker does not trust (see safezip). The XML parts of
+# a real 公文 are well under 1 MB; 32 MB is a book of several thousand pages.
+MAX_PART_BYTES = 32 * 1024 * 1024
+# Images may be large, and LibreOffice inflates them all when rendering.
+MAX_MEMBER_BYTES = 128 * 1024 * 1024
+MAX_TOTAL_BYTES = 512 * 1024 * 1024
+# Tags (counted as "<") in one XML part: the parsed tree costs ~150 bytes per element, so this
+# keeps it near 300 MB whatever the part holds; a real document has a few hundred thousand.
+MAX_PART_TAGS = 4_000_000
+# Paragraphs in one part: 200,000 is some 8,000 pages, far beyond any 公文, and still checked
+# within seconds; beyond it the file is refused rather than left to run for minutes.
+MAX_PARAGRAPHS = 200_000
+# Entities are never resolved and no DTD is loaded: OOXML has no DTD, so one is refused outright.
+_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False, dtd_validation=False
+)
+# libxml2's own words for what it refuses, and what a user is told instead.
+_XML_ERRORS = (
+    ("amplification", "实体展开过大（可能是恶意构造的“实体炸弹”）"),
+    ("entity", "含有无法处理的实体引用"),
+    ("huge", "结构过大或嵌套过深"),
+    ("depth", "嵌套过深"),
+    ("Excessive depth", "嵌套过深"),
+    ("encoding", "字符编码有误"),
+    ("Document is empty", "内容是空的"),
+    ("Start tag expected", "不是 XML"),
+    ("Premature end", "内容不完整（文件被截断）"),
+    ("not well-formed", "XML 格式有误"),
+    ("mismatch", "XML 标签不配对"),
+    ("Extra content", "XML 结尾有多余内容"),
+)
+
+
+def _xml_error(exc: Exception) -> str:
+    """libxml2's English message as a Chinese phrase, with the line it names."""
+    text = str(exc)
+    phrase = next((cn for key, cn in _XML_ERRORS if key.lower() in text.lower()), "XML 格式有误")
+    line = getattr(exc, "lineno", None) or (getattr(exc, "position", None) or (None,))[0]
+    return f"{phrase}（第 {line} 行）" if line else phrase
+
 
 _TWIPS_PER_MM = L.TWIPS_PER_MM
 # Word stores lengths in whole twips; a margin written from millimetres may be off by
@@ -209,29 +245,45 @@ class _Findings:
 class _Package:
     """The parts of a .docx, read defensively (size limits, no entities, no network)."""
 
-    def __init__(self, data: bytes, name: str):
+    def __init__(self, source: Path | bytes, name: str):
         self.name = name
-        try:
-            self.zip = zipfile.ZipFile(io.BytesIO(data))
-        except zipfile.BadZipFile:
-            raise WenshuError(
-                Problem(name, "不是有效的 Word 文件（.docx）；旧版 .doc 请先在 Word 中另存为 .docx")
-            ) from None
+        self.zip = open_package(
+            source, name, max_member=MAX_MEMBER_BYTES, max_total=MAX_TOTAL_BYTES, max_members=MAX_MEMBERS
+        )
+        self._xml: dict[str, Any] = {}
         self.main = self._main_part()
 
     def has(self, part: str) -> bool:
-        return part in self.zip.NameToInfo
+        return self.zip.has(part)
 
     def xml(self, part: str) -> Any:
-        info = self.zip.NameToInfo.get(part)
-        if info is None:
+        """The parsed part (None when absent), or a Chinese error naming the file and the part."""
+        if part in self._xml:
+            return self._xml[part]
+        if not self.zip.has(part):
             return None
-        if info.file_size > MAX_PART_BYTES:
-            raise WenshuError(Problem(self.name, f"文件中的 {part} 过大，可能已损坏"))
+        size = self.zip.size(part)
+        if size > MAX_PART_BYTES:
+            limit = MAX_PART_BYTES // 1048576
+            raise self._bad(
+                part, f"过大（{size / 1048576:.1f} MB，上限 {limit} MB），可能已损坏或是恶意构造的"
+            )
+        data = self.zip.read(part)
+        if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+            raise self._bad(part, "含有 DTD 或实体声明（Word 文件不会有），文件已损坏或是恶意构造的")
+        if data.count(b"<") > MAX_PART_TAGS:
+            raise self._bad(part, f"元素过多（超过 {MAX_PART_TAGS} 个标签），不像一份公文")
         try:
-            return etree.fromstring(self.zip.read(part), _PARSER)
-        except (etree.XMLSyntaxError, zipfile.BadZipFile, OSError, ValueError) as exc:
-            raise WenshuError(Problem(self.name, f"文件已损坏，无法读取 {part}：{exc}")) from None
+            root = etree.fromstring(data, _PARSER)
+        except etree.XMLSyntaxError as exc:
+            raise self._bad(part, f"无法读取，文件已损坏：{_xml_error(exc)}") from None
+        except (ValueError, MemoryError, RecursionError):
+            raise self._bad(part, "无法读取，文件已损坏") from None
+        self._xml[part] = root
+        return root
+
+    def _bad(self, part: str, what: str) -> WenshuError:
+        return WenshuError(Problem(self.name, f"文件中的 {part} 部分{what}"))
 
     def rels(self, part: str) -> dict[str, tuple[str, str]]:
         """Relationship id → (type, target part) for ``part``."""
@@ -601,9 +653,9 @@ def _role_from_style_name(name: str) -> str | None:
 class _Document:
     """A parsed .docx with its paragraphs, sections and recognised elements."""
 
-    def __init__(self, data: bytes, name: str):
+    def __init__(self, source: Path | bytes, name: str):
         self.name = name
-        self.package = _Package(data, name)
+        self.package = _Package(source, name)
         main = self.package.main
         root = self.package.xml(main)
         body = root.find(_w("body")) if root is not None else None
@@ -2057,6 +2109,20 @@ def _check_record_rules(doc: _Document, records: list[_Para], out: _Findings) ->
         )
 
 
+_CHECKS = (
+    _check_page,
+    _check_grid,
+    _check_fonts,
+    _check_head,
+    _check_main,
+    _check_signature_date,
+    _check_ordinals,
+    _check_attachments,
+    _check_footers,
+    _check_record,
+)
+
+
 def check_docx(source: str | Path | bytes, name: str | None = None) -> Report:
     """Check one .docx (a path or its bytes) against GB/T 9704-2012."""
     report, _ = analyse(source, name)
@@ -2067,32 +2133,22 @@ def analyse(source: str | Path | bytes, name: str | None = None) -> tuple[Report
     """The report and the parsed document (for the rendered checks)."""
     label = name or (str(source) if not isinstance(source, bytes) else "文档")
     report = Report(label)
+    # Header and footer parts are parsed as the checks need them, so the checks too sit inside
+    # the try: a damaged footer spoils this file's report, never the other files'.
     try:
-        if isinstance(source, bytes):
-            data = source
-        else:
-            path = Path(source)
-            if not path.is_file():
-                raise WenshuError(Problem(label, "文件不存在" if not path.exists() else "不是文件"))
-            data = path.read_bytes()
-        doc = _Document(data, label)
+        doc = _Document(source if isinstance(source, bytes) else Path(source), label)
+        out = _Findings()
+        for check in _CHECKS:
+            check(doc, out)
     except WenshuError as exc:
         report.error = "；".join(p.message for p in exc.problems)
         return report, None
-    except OSError as exc:
-        report.error = f"无法读取：{exc.strerror or exc}"
+    except (MemoryError, RecursionError):
+        report.error = "文件内容过大或嵌套过深，无法检查"
         return report, None
-    out = _Findings()
-    _check_page(doc, out)
-    _check_grid(doc, out)
-    _check_fonts(doc, out)
-    _check_head(doc, out)
-    _check_main(doc, out)
-    _check_signature_date(doc, out)
-    _check_ordinals(doc, out)
-    _check_attachments(doc, out)
-    _check_footers(doc, out)
-    _check_record(doc, out)
+    except Exception as exc:  # a bug met on this file: report it here, go on with the others
+        report.error = f"检查这个文件时发生内部错误（{type(exc).__name__}），请把文件发给维护者"
+        return report, None
     report.deviations = out.items()
     report.measurements["format"] = doc.format
     return report, doc

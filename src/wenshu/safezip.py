@@ -166,7 +166,7 @@ def open_package(
     if len(data) > max_input:
         raise _too_large(label, len(data), max_input)
     if not data:
-        raise WenshuError(Problem(label, "文件是空的"))
+        raise WenshuError(Problem(label, "文件是空的，" + _not_zip_msg(label)))
     if data.startswith(OLE2_MAGIC):
         raise WenshuError(Problem(label, _encrypted_msg(label)))
     if not data.startswith(_ZIP_MAGIC):
