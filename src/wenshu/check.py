@@ -59,6 +59,9 @@ MAX_PART_TAGS = 4_000_000
 # Paragraphs in one part: 200,000 is some 8,000 pages, far beyond any 公文, and still checked
 # within seconds; beyond it the file is refused rather than left to run for minutes.
 MAX_PARAGRAPHS = 200_000
+# Word's style inheritance runs a few levels deep (Normal → Heading 1 → …); a longer chain is
+# generated, and following thousands of links for every property lookup is what hung.
+MAX_STYLE_DEPTH = 32
 # Entities are never resolved and no DTD is loaded: OOXML has no DTD, so one is refused outright.
 _PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False, dtd_validation=False
@@ -119,6 +122,15 @@ def _int(value: str | None, default: int = 0) -> int:
         return int(float(value)) if value is not None else default
     except (ValueError, OverflowError):
         return default
+
+
+# ECMA-376 §17.18.43 ST_HpsMeasure: font sizes in half-points; Word accepts 1 to 1,638 pt.
+_MIN_HALF_POINTS, _MAX_HALF_POINTS = 2, 3276
+
+
+def _half_points(value: str | None) -> float:
+    """A ``w:sz`` in points, within what Word accepts (a size of 0 would divide by zero)."""
+    return min(max(_int(value, 20), _MIN_HALF_POINTS), _MAX_HALF_POINTS) / 2
 
 
 def _size_name(pt: float) -> str:
@@ -211,10 +223,12 @@ class _Findings:
 
     def __init__(self, earlier: list[Deviation] | None = None) -> None:
         self._items: dict[tuple[str, ...], Deviation] = {}
+        # The places already listed per entry, as a set: a list search made checking quadratic.
+        self._seen: dict[tuple[str, ...], set[Location]] = {}
         for item in earlier or []:
-            self._items[(item.code, item.clause, item.element, item.message, item.expected, item.actual)] = (
-                item
-            )
+            key = (item.code, item.clause, item.element, item.message, item.expected, item.actual)
+            self._items[key] = item
+            self._seen[key] = set(item.locations)
 
     def add(
         self,
@@ -230,7 +244,10 @@ class _Findings:
         item = self._items.get(key)
         if item is None:
             item = self._items[key] = Deviation(code, clause, element, message, expected, actual)
-        if where is not None and where not in item.locations:
+            self._seen[key] = set()
+        seen = self._seen[key]
+        if where is not None and where not in seen:
+            seen.add(where)
             item.locations.append(where)
 
     def items(self) -> list[Deviation]:
@@ -320,6 +337,12 @@ class _Styles:
         self.by_id: dict[str, Any] = {}
         self.default: dict[str, str] = {}
         self.rpr_default = self.ppr_default = None
+        self._chains: dict[str, list[Any]] = {}
+        self._levels: dict[tuple[str, str], list[Any]] = {}
+        self._pstyle: dict[Any, str | None] = {}
+        self._ppr: dict[Any, list[Any]] = {}
+        self._rpr: dict[tuple[Any, Any], list[Any]] = {}
+        self._memo: dict[tuple[str | None, ...], dict[tuple[str, str], str | None]] = {}
         if root is None:
             return
         for style in root.iter(_w("style")):
@@ -333,45 +356,103 @@ class _Styles:
             self.ppr_default = defaults.find(f"{_w('pPrDefault')}/{_w('pPr')}")
 
     def chain(self, sid: str | None) -> list[Any]:
+        """The style ``sid`` and those it is based on, nearest first: cycles cut, at most
+        :data:`MAX_STYLE_DEPTH` deep, computed once per style."""
+        key = sid or ""
+        cached = self._chains.get(key)
+        if cached is not None:
+            return cached
         out, seen = [], set()
-        while sid and sid not in seen and sid in self.by_id:
+        while sid and sid not in seen and sid in self.by_id and len(out) < MAX_STYLE_DEPTH:
             seen.add(sid)
             style = self.by_id[sid]
             out.append(style)
             sid = _val(style.find(_w("basedOn")))
+        self._chains[key] = out
         return out
+
+    def _props(self, sid: str | None, child: str) -> list[Any]:
+        """The ``pPr`` or ``rPr`` elements along the chain of ``sid``, once per style."""
+        key = (sid or "", child)
+        cached = self._levels.get(key)
+        if cached is None:
+            found = (s.find(_w(child)) for s in self.chain(sid))
+            cached = self._levels[key] = [lv for lv in found if lv is not None]
+        return cached
 
     def name(self, sid: str | None) -> str:
         style = self.by_id.get(sid or "")
         return (_val(style.find(_w("name"))) or sid or "") if style is not None else (sid or "")
 
+    # The checks ask for the same paragraph's properties many times over: each answer is kept
+    # (the tree is never changed while checking), so the cost per paragraph stays constant.
     def paragraph_style(self, p: Any) -> str | None:
-        ps = p.find(f"{_w('pPr')}/{_w('pStyle')}")
-        return _val(ps) if ps is not None else self.default.get("paragraph")
+        if p in self._pstyle:
+            return self._pstyle[p]
+        ps = _child(_child(p, "pPr"), "pStyle")
+        sid = self._pstyle[p] = _val(ps) if ps is not None else self.default.get("paragraph")
+        return sid
 
     def ppr_levels(self, p: Any) -> list[Any]:
-        levels = [p.find(_w("pPr"))]
-        levels += [s.find(_w("pPr")) for s in self.chain(self.paragraph_style(p))]
-        levels.append(self.ppr_default)
-        return [lv for lv in levels if lv is not None]
+        levels = self._ppr.get(p)
+        if levels is None:
+            sid = self.paragraph_style(p)
+            tail = [*self._props(sid, "pPr"), self.ppr_default]
+            levels = self._ppr[p] = self._levels_of(_child(p, "pPr"), tail, ("p", sid))
+        return levels
 
     def rpr_levels(self, p: Any, r: Any) -> list[Any]:
-        rpr = r.find(_w("rPr")) if r is not None else None
-        levels = [rpr]
-        if rpr is not None:
-            rstyle = rpr.find(_w("rStyle"))
-            levels += [s.find(_w("rPr")) for s in self.chain(_val(rstyle))]
-        levels += [s.find(_w("rPr")) for s in self.chain(self.paragraph_style(p))]
-        levels.append(self.rpr_default)
-        return [lv for lv in levels if lv is not None]
+        levels = self._rpr.get((p, r))
+        if levels is not None:
+            return levels
+        rpr = _child(r, "rPr") if r is not None else None
+        rsid = _val(_child(rpr, "rStyle")) if rpr is not None else None
+        psid = self.paragraph_style(p)
+        tail = [*self._props(rsid, "rPr"), *self._props(psid, "rPr"), self.rpr_default]
+        levels = self._rpr[(p, r)] = self._levels_of(rpr, tail, ("r", rsid, psid))
+        return levels
+
+    def _levels_of(self, direct: Any, tail: list[Any], key: tuple[str | None, ...]) -> _Levels:
+        levels = _Levels(lv for lv in (direct, *tail) if lv is not None)
+        levels.direct = 1 if direct is not None else 0
+        levels.memo = self._memo.setdefault(key, {})
+        return levels
+
+
+class _Levels(list[Any]):
+    """Property levels, nearest first: ``direct`` of the paragraph or run itself, then those of
+    its styles and the defaults, whose answers ``memo`` shares among all with the same styles."""
+
+    direct: int = 0
+    memo: dict[tuple[str, str], str | None]
+
+
+def _child(el: Any, tag: str) -> Any:
+    """The first ``w:tag`` child of ``el`` (None when either is missing); faster than find()."""
+    return None if el is None else next(el.iterchildren(_w(tag)), None)
 
 
 def _first_attr(levels: list[Any], child: str, attr: str = "val") -> str | None:
     """The first value of ``child/@attr`` along ``levels`` (attributes inherit one by one)."""
+    tag, name = _w(child), _w(attr)
+    if not isinstance(levels, _Levels):
+        return _scan(levels, tag, name)
+    found = _scan(levels[: levels.direct], tag, name)
+    if found is not None:
+        return found
+    key = (tag, name)
+    if key not in levels.memo:
+        levels.memo[key] = _scan(levels[levels.direct :], tag, name)
+    return levels.memo[key]
+
+
+def _scan(levels: list[Any], tag: str, name: str) -> str | None:
     for level in levels:
-        el = level.find(_w(child))
-        if el is not None and el.get(_w(attr)) is not None:
-            return el.get(_w(attr))
+        for el in level.iterchildren(tag):
+            value = el.get(name)
+            if value is not None:
+                return value
+            break
     return None
 
 
@@ -457,6 +538,8 @@ class _Para:
     zone: int = 0  # 0 = main text, k = attachment k
     numbered: bool = False  # an ordinal before a plain paragraph (not a heading)
     label: str = ""  # drawn by Word's automatic numbering, and put before ``text``
+    runs: list[tuple[Any, str]] | None = field(default=None, repr=False, compare=False)  # text_runs
+    indents: tuple[float, float, float] | None = field(default=None, repr=False, compare=False)
 
     @property
     def where(self) -> Location:
@@ -464,11 +547,14 @@ class _Para:
         return Location(self.part, self.number, excerpt[:20] + ("…" if len(excerpt) > 20 else ""))
 
 
-def _paragraphs(root: Any, part: str, *, body: bool = False) -> list[_Para]:
+def _paragraphs(root: Any, part: str, name: str, *, body: bool = False) -> list[_Para]:
     out: list[_Para] = []
     section = 0
     fallback = f"{{{_MC}}}Fallback"
     for p in root.iter(_w("p")):
+        if len(out) >= MAX_PARAGRAPHS:
+            too_many = f"{part}段落过多（超过 {MAX_PARAGRAPHS} 段），不像一份公文，未检查"
+            raise WenshuError(Problem(name, too_many))
         ancestors = list(p.iterancestors())
         if any(a.tag == fallback for a in ancestors):
             continue
@@ -667,7 +753,7 @@ class _Document:
         self.styles = _Styles(self.package.xml(by_type["styles"]) if "styles" in by_type else None)
         self.settings = self.package.xml(by_type["settings"]) if "settings" in by_type else None
         self.sections = _sections(body, rels)
-        self.paragraphs = _paragraphs(body, "正文", body=True)
+        self.paragraphs = _paragraphs(body, "正文", name, body=True)
         self._label(AutoNumbering(self.package.xml(by_type["numbering"]) if "numbering" in by_type else None))
         self._parts: dict[str, list[_Para]] = {}
         self.wenshu_styles = any(sid.startswith("Ws") for sid in self.styles.by_id)
@@ -692,7 +778,7 @@ class _Document:
     def part_paragraphs(self, part: str, label: str) -> list[_Para]:
         if part not in self._parts:
             root = self.package.xml(part)
-            self._parts[part] = _paragraphs(root, label) if root is not None else []
+            self._parts[part] = _paragraphs(root, label, self.name) if root is not None else []
         return self._parts[part]
 
     def section_of(self, para: _Para) -> _Section:
@@ -709,10 +795,12 @@ class _Document:
         return _first_attr(self.styles.ppr_levels(para.el), child, attr)
 
     def text_runs(self, para: _Para) -> list[tuple[Any, str]]:
-        return [(r, t) for r in _own_runs(para.el) if (t := element_text(r)).strip()]
+        if para.runs is None:
+            para.runs = [(r, t) for r in _own_runs(para.el) if (t := element_text(r)).strip()]
+        return para.runs
 
     def run_size(self, para: _Para, r: Any) -> float:
-        return _int(_first_attr(self.styles.rpr_levels(para.el, r), "sz"), 20) / 2
+        return _half_points(_first_attr(self.styles.rpr_levels(para.el, r), "sz"))
 
     def run_spacing(self, para: _Para, r: Any) -> int:
         return _int(_first_attr(self.styles.rpr_levels(para.el, r), "spacing"))
@@ -721,7 +809,7 @@ class _Document:
         runs = self.text_runs(para)
         if runs:
             return self.run_size(para, runs[0][0])
-        return _int(_first_attr(self.styles.rpr_levels(para.el, None), "sz"), 20) / 2
+        return _half_points(_first_attr(self.styles.rpr_levels(para.el, None), "sz"))
 
     def char_twips(self, para: _Para) -> int:
         """The advance of one full-width character in ``para`` (size plus character spacing)."""
@@ -729,7 +817,7 @@ class _Document:
         r = runs[0][0] if runs else None
         size = self.run_size(para, r) if r is not None else self.paragraph_size(para)
         spacing = self.run_spacing(para, r) if r is not None else 0
-        return round(size * L.TWIPS_PER_PT) + spacing
+        return max(1, round(size * L.TWIPS_PER_PT) + spacing)  # spacing may be negative
 
     def grid_pitch(self, para: _Para) -> float | None:
         """The character pitch in twips a ``linesAndChars`` document grid imposes on ``para``
@@ -745,6 +833,11 @@ class _Document:
 
     def indents(self, para: _Para) -> tuple[float, float, float]:
         """(first line start, other lines start, right) in characters of ``para``'s text."""
+        if para.indents is None:
+            para.indents = self._indents(para)
+        return para.indents
+
+    def _indents(self, para: _Para) -> tuple[float, float, float]:
         levels = self.styles.ppr_levels(para.el)
         char = self.char_twips(para) or 1
 
