@@ -38,7 +38,7 @@ from .errors import Problem, WenshuError
 from .extract import element_text
 from .numbering import FORMS, chinese_number, ordinal
 from .render.markdown import RUNIN_END
-from .safezip import MAX_MEMBERS, open_package
+from .safezip import DOCX_MAX_MEMBER_BYTES, DOCX_MAX_TOTAL_BYTES, MAX_MEMBERS, open_package
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -50,9 +50,6 @@ _V = "urn:schemas-microsoft-com:vml"
 # A Word file is a zip whose sizes the checker does not trust (see safezip). The XML parts of
 # a real 公文 are well under 1 MB; 32 MB is a book of several thousand pages.
 MAX_PART_BYTES = 32 * 1024 * 1024
-# Images may be large, and LibreOffice inflates them all when rendering.
-MAX_MEMBER_BYTES = 128 * 1024 * 1024
-MAX_TOTAL_BYTES = 512 * 1024 * 1024
 # Tags (counted as "<") in one XML part: the parsed tree costs ~150 bytes per element, so this
 # keeps it near 300 MB whatever the part holds; a real document has a few hundred thousand.
 MAX_PART_TAGS = 4_000_000
@@ -201,11 +198,12 @@ class Report:
     deviations: list[Deviation] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     measurements: dict[str, Any] = field(default_factory=dict)
-    error: str | None = None
+    error: str | None = None  # the file could not be checked at all
+    render_error: str | None = None  # checked, but its pages could not be laid out and measured
 
     @property
     def ok(self) -> bool:
-        return self.error is None and not self.deviations
+        return self.error is None and self.render_error is None and not self.deviations
 
     @property
     def codes(self) -> list[str]:
@@ -265,7 +263,11 @@ class _Package:
     def __init__(self, source: Path | bytes, name: str):
         self.name = name
         self.zip = open_package(
-            source, name, max_member=MAX_MEMBER_BYTES, max_total=MAX_TOTAL_BYTES, max_members=MAX_MEMBERS
+            source,
+            name,
+            max_member=DOCX_MAX_MEMBER_BYTES,
+            max_total=DOCX_MAX_TOTAL_BYTES,
+            max_members=MAX_MEMBERS,
         )
         self._xml: dict[str, Any] = {}
         self.main = self._main_part()
@@ -2528,7 +2530,10 @@ def check_files(paths: list[Path], *, render: bool = False, png_dir: Path | None
 
 
 def _render_all(items: list[tuple[Path, Report, _Document]], png_dir: Path | None) -> None:
-    """Lay every file out in one LibreOffice run and add what the pages show to its report."""
+    """Lay every file out in one LibreOffice run and add what the pages show to its report.
+
+    A file that cannot be laid out keeps its static findings; its report says why it was not
+    measured (``render_error``)."""
     from .render.pdf import LibreOffice, find_poppler, read_pages, write_images
 
     for tool in ("pdftotext", "pdffonts", "pdftoppm" if png_dir else "pdftotext"):
@@ -2538,15 +2543,18 @@ def _render_all(items: list[tuple[Path, Report, _Document]], png_dir: Path | Non
         for path, report, doc in items:
             pdf = pdfs.get(path)
             if pdf is None:
-                report.error = "LibreOffice 无法打开这个文件，未能按实际排版检查"
+                report.render_error = office.failed.get(path, "LibreOffice 无法打开这个文件")
                 continue
-            findings = _Findings(report.deviations)
-            _measure(doc, report, read_pages(pdf), findings)
-            report.deviations = findings.items()
-            _font_notes(doc, pdf, report)
-            if png_dir is not None:
-                images = write_images(pdf, png_dir, path.stem)
-                report.notes.append(f"已写出 {len(images)} 张页面图片到 {png_dir}")
+            try:
+                findings = _Findings(report.deviations)
+                _measure(doc, report, read_pages(pdf), findings)
+                report.deviations = findings.items()
+                _font_notes(doc, pdf, report)
+                if png_dir is not None:
+                    images = write_images(pdf, png_dir, path.stem)
+                    report.notes.append(f"已写出 {len(images)} 张页面图片到 {png_dir}")
+            except WenshuError as exc:
+                report.render_error = "；".join(p.message for p in exc.problems)
 
 
 # ---------------------------------------------------------------------------------------
@@ -2574,6 +2582,8 @@ def format_text(report: Report) -> str:
         return f"{report.file}：无法检查：{report.error}"
     if report.ok:
         lines.append(f"{report.file}：符合 GB/T 9704-2012")
+    elif not report.deviations:
+        lines.append(f"{report.file}：未发现不符合 GB/T 9704-2012 之处，但未能按实际排版检查")
     else:
         lines.append(f"{report.file}：{len(report.deviations)} 处不符合 GB/T 9704-2012")
         lines += [f"  {d}" for d in report.deviations]
@@ -2581,6 +2591,8 @@ def format_text(report: Report) -> str:
         label, show = _MEASURE_LABELS[key]
         lines.append(f"  {label}：{show(value)}")
     lines += [f"  提示 {note}" for note in report.notes]
+    if report.render_error:
+        lines.append(f"  未能按实际排版检查：{report.render_error}")
     return "\n".join(lines)
 
 
