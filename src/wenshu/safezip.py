@@ -78,14 +78,14 @@ def read_input(path: Path, label: str, limit: int = MAX_PACKAGE_BYTES) -> bytes:
         if stat.S_ISDIR(st.st_mode):
             raise WenshuError(Problem(label, "是文件夹，不是文件"))
         if not stat.S_ISREG(st.st_mode):
-            raise WenshuError(Problem(label, "不是普通文件（管道、设备等），无法检查"))
+            raise WenshuError(Problem(label, "不是普通文件（而是管道、设备等），不能读取"))
         if st.st_size > limit:
             raise _too_large(label, st.st_size, limit)
         # O_NONBLOCK: should the path have become a FIFO since the stat, opening it must not hang.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         with os.fdopen(fd, "rb") as fh:
             if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
-                raise WenshuError(Problem(label, "不是普通文件（管道、设备等），无法检查"))
+                raise WenshuError(Problem(label, "不是普通文件（而是管道、设备等），不能读取"))
             data = fh.read(limit + 1)
     except FileNotFoundError:
         raise WenshuError(Problem(label, "文件不存在")) from None
