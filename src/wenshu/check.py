@@ -68,9 +68,8 @@ _PARSER = etree.XMLParser(
 _XML_ERRORS = (
     ("amplification", "实体展开过大（可能是恶意构造的“实体炸弹”）"),
     ("entity", "含有无法处理的实体引用"),
-    ("huge", "结构过大或嵌套过深"),
+    ("huge", "结构过大或嵌套过深"),  # "Excessive depth in document: 256 use XML_PARSE_HUGE option"
     ("depth", "嵌套过深"),
-    ("Excessive depth", "嵌套过深"),
     ("encoding", "字符编码有误"),
     ("Document is empty", "内容是空的"),
     ("Start tag expected", "不是 XML"),
@@ -81,12 +80,11 @@ _XML_ERRORS = (
 )
 
 
-def _xml_error(exc: Exception) -> str:
+def _xml_error(exc: etree.XMLSyntaxError) -> str:
     """libxml2's English message as a Chinese phrase, with the line it names."""
-    text = str(exc)
-    phrase = next((cn for key, cn in _XML_ERRORS if key.lower() in text.lower()), "XML 格式有误")
-    line = getattr(exc, "lineno", None) or (getattr(exc, "position", None) or (None,))[0]
-    return f"{phrase}（第 {line} 行）" if line else phrase
+    text = str(exc).lower()
+    phrase = next((cn for key, cn in _XML_ERRORS if key.lower() in text), "XML 格式有误")
+    return f"{phrase}（第 {exc.lineno} 行）" if exc.lineno else phrase
 
 
 _TWIPS_PER_MM = L.TWIPS_PER_MM
