@@ -565,17 +565,18 @@ class _Para:
 def _paragraphs(root: Any, part: str, name: str, *, body: bool = False) -> list[_Para]:
     out: list[_Para] = []
     section = 0
-    fallback = f"{{{_MC}}}Fallback"
+    fallback, table = f"{{{_MC}}}Fallback", _w("tbl")
     for p in root.iter(_w("p")):
         if len(out) >= MAX_PARAGRAPHS:
             too_many = f"{part}段落过多（超过 {MAX_PARAGRAPHS} 段），不像一份公文，未检查"
             raise WenshuError(Problem(name, too_many))
-        ancestors = list(p.iterancestors())
-        if any(a.tag == fallback for a in ancestors):
+        if next(p.iterancestors(fallback), None) is not None:
             continue
-        text = "".join(element_text(r) for r in _own_runs(p))
-        in_table = any(a.tag == _w("tbl") for a in ancestors)
-        out.append(_Para(p, len(out) + 1, part, text, in_table, section))
+        texts = [(r, element_text(r)) for r in _own_runs(p)]
+        in_table = next(p.iterancestors(table), None) is not None
+        para = _Para(p, len(out) + 1, part, "".join(t for _, t in texts), in_table, section)
+        para.runs = [(r, t) for r, t in texts if t.strip()]
+        out.append(para)
         if body and p.find(f"{_w('pPr')}/{_w('sectPr')}") is not None:
             section += 1
     return out
