@@ -406,9 +406,9 @@ def test_check_scales_linearly(base, monkeypatch):
     for count in (300, 3000):
         docx = repack(base, {DOC: in_body(_paragraphs(count))})
         compared = 0
-        start = time.perf_counter()
+        start = time.process_time()  # processor time: other work on the machine does not count
         report = check_docx(docx)
-        seconds = time.perf_counter() - start
+        seconds = time.process_time() - start
         assert max(len(d.locations) for d in report.deviations) >= count
         per_paragraph[count] = (compared / count, seconds / count)
     (work_small, time_small), (work_large, time_large) = per_paragraph[300], per_paragraph[3000]

@@ -1,8 +1,9 @@
 """Check any Word file (.docx) against GB/T 9704-2012.
 
-The checker reads the package with zipfile and lxml only (not python-docx, not wenshu's
-own writer), resolves every property the way Word does (direct formatting → character
-style → paragraph style chain → document defaults), identifies the elements of an
+The checker reads the package through :mod:`wenshu.safezip` (sizes bounded before anything
+is inflated) and lxml only (not python-docx, not wenshu's own writer), resolves every
+property the way Word does (direct formatting → character style → paragraph style chain →
+document defaults), identifies the elements of an
 official document, and reports each deviation with its clause, where it is, what was
 found and what the standard expects.
 
@@ -12,7 +13,9 @@ pattern, ordinals, dates, ``附件：``, ``抄送：`` … so files written by o
 be checked as well. Every expected value comes from :mod:`wenshu.layout`.
 
 ``check_files(..., render=True)`` (``wenshu check --render``) adds measurements of the pages LibreOffice
-actually lays out.
+actually lays out, offline (nothing the document links to is fetched; see :mod:`wenshu.render.pdf`).
+Every file gets a report: one that cannot be read says why, one that cannot be laid out keeps
+its static findings.
 """
 
 from __future__ import annotations
