@@ -167,6 +167,21 @@ PACKAGE_CASES: dict[str, tuple[Callable[[bytes], bytes], tuple[str, ...]]] = {
     "60MB-of-paragraphs": (lambda d: body_of(d, b"<w:p/>" * 10_000_000), (DOC, "过大")),
     # 30 MB of runs: under the part's size limit, over its element limit
     "5M-runs": (lambda d: body_of(d, b"<w:p>" + b"<w:r/>" * 5_000_000 + b"</w:p>"), (DOC, "元素过多")),
+    # styles and numbering each under the part's element limit, together over the file's
+    "parts-adding-up": (
+        lambda d: repack(
+            d,
+            {
+                STYLES: lambda x: x.replace(
+                    b"</w:styles>", b"<w:style>" + b"<w:r/>" * 3_500_000 + b"</w:style></w:styles>"
+                ),
+                NUMBERING: lambda x: x.replace(
+                    b"</w:numbering>", b"<w:num>" + b"<w:r/>" * 3_500_000 + b"</w:num></w:numbering>"
+                ),
+            },
+        ),
+        ("全文元素过多",),
+    ),
     # 100,000 paragraphs of text besides the notice's own: over the paragraph limit
     "100k-paragraphs": (lambda d: repack(d, {DOC: in_body(_paragraphs(100_000))}), ("正文段落过多",)),
     "entity-bomb": (

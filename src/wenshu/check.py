@@ -56,6 +56,9 @@ MAX_PART_BYTES = 32 * 1024 * 1024
 # Tags (counted as "<") in one XML part: the parsed tree costs ~150 bytes per element, so this
 # keeps it near 300 MB whatever the part holds; a real document has a few hundred thousand.
 MAX_PART_TAGS = 4_000_000
+# The same for all parts of one file together (styles, numbering, headers, footers …), so that
+# many parts each under the limit cannot add up to gigabytes of trees.
+MAX_FILE_TAGS = 6_000_000
 # Paragraphs in one part. Checking costs 0.2–0.5 ms a paragraph (more on a loaded machine), so
 # 100,000 take under a minute; more is no 公文 (some 4,000 pages) and is refused at once
 # rather than left to run for minutes.
@@ -272,6 +275,7 @@ class _Package:
             max_members=MAX_MEMBERS,
         )
         self._xml: dict[str, Any] = {}
+        self._tags = 0  # read so far, of all parts
         self.main = self._main_part()
 
     def has(self, part: str) -> bool:
@@ -292,8 +296,12 @@ class _Package:
         data = self.zip.read(part)
         if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
             raise self._bad(part, "含有 DTD 或实体声明（Word 文件不会有），文件已损坏或是恶意构造的")
-        if data.count(b"<") > MAX_PART_TAGS:
+        tags = data.count(b"<")
+        if tags > MAX_PART_TAGS:
             raise self._bad(part, f"元素过多（超过 {MAX_PART_TAGS} 个标签），不像一份公文")
+        self._tags += tags
+        if self._tags > MAX_FILE_TAGS:
+            raise self._bad(part, f"读入后全文元素过多（超过 {MAX_FILE_TAGS} 个标签），不像一份公文")
         try:
             root = etree.fromstring(data, _PARSER)
         except etree.XMLSyntaxError as exc:
