@@ -35,7 +35,7 @@ from typing import Any
 from lxml import etree
 
 from ..errors import Problem, WenshuError
-from ..safezip import DOCX_MAX_MEMBER_BYTES, DOCX_MAX_TOTAL_BYTES, MAX_MEMBERS, open_package, read_input
+from ..safezip import DOCX_MAX_MEMBER_BYTES, DOCX_MAX_TOTAL_BYTES, open_package, read_input
 
 SOFFICE_ENV = "WENSHU_SOFFICE"
 _SOFFICE_PLACES = (
@@ -270,6 +270,10 @@ _FETCHABLE = re.compile(
     re.IGNORECASE,
 )
 _INERT_FIELD = 'QUOTE ""'
+# Letters merged for printing (wenshu batch --merge) carry a header part (and its relationships)
+# per letter: far more parts than a document a user hands to the checker (which has checked
+# those against safezip.MAX_MEMBERS before rendering).
+_MAX_PARTS = 100_000
 _SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
 
 
@@ -282,7 +286,7 @@ def offline_copy(data: bytes, label: str) -> bytes:
     are emptied. What prints is unchanged except where the document would have fetched.
     """
     package = open_package(
-        data, label, max_member=DOCX_MAX_MEMBER_BYTES, max_total=DOCX_MAX_TOTAL_BYTES, max_members=MAX_MEMBERS
+        data, label, max_member=DOCX_MAX_MEMBER_BYTES, max_total=DOCX_MAX_TOTAL_BYTES, max_members=_MAX_PARTS
     )
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
