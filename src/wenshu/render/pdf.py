@@ -306,7 +306,7 @@ def _parse(content: bytes, label: str, name: str) -> Any:
         raise WenshuError(Problem(label, f"文件中的 {name} 部分含有 DTD 或实体声明，未排版"))
     try:
         return etree.fromstring(content, _SAFE_XML)
-    except etree.XMLSyntaxError:
+    except (etree.XMLSyntaxError, ValueError):
         raise WenshuError(Problem(label, f"文件中的 {name} 部分已损坏，未排版")) from None
 
 
