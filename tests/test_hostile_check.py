@@ -597,13 +597,16 @@ def test_render_timeout_keeps_findings_names_file_and_cleans_up(base, tmp_path, 
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))  # every temporary folder in sight
     monkeypatch.setattr(pdf, "START_SECONDS", 1)  # LibreOffice cannot even start in 1 s
     monkeypatch.setattr(pdf, "SECONDS_PER_FILE", 0)
-    good = tmp_path / "slow.docx"
-    good.write_bytes(repack(base, {DOC: in_body(_paragraphs(3))}))
-    (report,) = check_files([good], render=True)
-    assert report.render_error and "超时" in report.render_error
-    assert "font-size" in report.codes or report.deviations  # the static findings are kept
-    text = format_text(report)
-    assert text.startswith(str(good)) and "未能按实际排版检查" in text and "§" in text
+    files = [tmp_path / "slow.docx", tmp_path / "slower.docx"]
+    for path in files:
+        path.write_bytes(repack(base, {DOC: in_body(_paragraphs(3))}))
+    reports = check_files(files, render=True)
+    for path, report in zip(files, reports, strict=True):
+        # each file is given up in turn, named, and keeps its static findings
+        assert report.render_error and "超时" in report.render_error, report
+        assert report.error is None and report.deviations
+        text = format_text(report)
+        assert text.startswith(str(path)) and "未能按实际排版检查" in text and "§" in text, text
     time.sleep(1)
     assert _our_processes(str(scratch)) == []
     assert list(scratch.rglob("lu*.tmp")) == [] and list(scratch.iterdir()) == []
