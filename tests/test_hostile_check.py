@@ -610,3 +610,42 @@ def test_render_timeout_keeps_findings_names_file_and_cleans_up(base, tmp_path, 
     time.sleep(1)
     assert _our_processes(str(scratch)) == []
     assert list(scratch.rglob("lu*.tmp")) == [] and list(scratch.iterdir()) == []
+
+
+# -- safezip, as the .xlsx reader uses it ---------------------------------------------------------
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    return out.getvalue()
+
+
+def test_safezip_reads_within_its_limits(tmp_path):
+    from wenshu.errors import WenshuError
+    from wenshu.safezip import check_package, open_package
+
+    data = _zip(
+        {"xl/workbook.xml": b"<workbook/>", "xl/sharedStrings.xml": b"<sst>" + b"x" * 5000 + b"</sst>"}
+    )
+    package = open_package(data, "名单.xlsx", max_member=10_000, max_total=20_000, max_members=10)
+    assert package.namelist() == ["xl/workbook.xml", "xl/sharedStrings.xml"]
+    assert package.read("xl/workbook.xml") == b"<workbook/>"
+    with pytest.raises(WenshuError, match="缺少 xl/styles.xml"):
+        package.read("xl/styles.xml")
+    limits = {"max_member": 1_000, "max_total": 20_000, "max_members": 10}
+    with pytest.raises(WenshuError, match="xl/sharedStrings.xml 部分过大") as caught:
+        open_package(data, "名单.xlsx", **limits)
+    assert caught.value.problems[0].file == "名单.xlsx"
+    with pytest.raises(WenshuError, match="解压后过大"):
+        open_package(data, "名单.xlsx", max_member=10_000, max_total=4_000, max_members=10)
+    path = tmp_path / "名单.xlsx"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512)
+    with pytest.raises(WenshuError, match="不加密的 .xlsx"):
+        check_package(path, "名单.xlsx", max_member=10_000, max_total=20_000)
+    path.write_bytes(data)
+    check_package(path, "名单.xlsx", max_member=10_000, max_total=20_000, parts=("xl/workbook.xml",))
+    with pytest.raises(WenshuError, match="不是有效的 Excel 文件"):
+        open_package(b"name,row\n", "名单.xlsx", max_member=10, max_total=10, max_members=1)
