@@ -29,6 +29,13 @@ def _val(el: Any, attr: str = "val") -> str | None:
     return el.get(qn(f"w:{attr}")) if el is not None else None
 
 
+# Word's 起始编号 (w:start, w:startOverride) goes from 0 to 32,767; a file may say anything,
+# and a start of 10^12 drawn in letters would be a string of 4 × 10^10 characters.
+MAX_START = 32767
+# Levels are numbered 0–8 (ECMA-376 §17.9.3 w:ilvl); the label text holds %1 … %9.
+_LEVELS = 9
+
+
 def _int(text: str | None, default: int) -> int:
     try:
         return int(text) if text is not None else default
@@ -36,20 +43,24 @@ def _int(text: str | None, default: int) -> int:
         return default
 
 
+def _start(text: str | None, default: int) -> int:
+    return min(max(_int(text, default), 0), MAX_START)
+
+
 def _roman(n: int) -> str:
-    out = ""
+    out = []
     for value, letters in (
         (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
         (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
     ):  # fmt: skip
-        while n >= value:
-            out, n = out + letters, n - value
-    return out
+        count, n = divmod(n, value)
+        out.append(letters * count)
+    return "".join(out)
 
 
 def _letters(n: int) -> str:
-    # Word repeats the letter: a … z, aa … zz, aaa …
-    return chr(ord("A") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+    # Word repeats the letter: a … z, aa … zz, aaa …; 0 and below draw nothing.
+    return chr(ord("A") + (n - 1) % 26) * ((n - 1) // 26 + 1) if n > 0 else ""
 
 
 def _chinese(n: int) -> str:
@@ -102,7 +113,7 @@ class AutoNumbering:
             levels = {}
             for lvl in abstract.iter(qn("w:lvl")):
                 levels[_int(_val(lvl, "ilvl"), 0)] = _Level(
-                    start=_int(_val(lvl.find(qn("w:start"))), 1),
+                    start=_start(_val(lvl.find(qn("w:start"))), 1),
                     fmt=_val(lvl.find(qn("w:numFmt"))) or "decimal",
                     text=_val(lvl.find(qn("w:lvlText"))) or "",
                     legal=lvl.find(qn("w:isLgl")) is not None and _val(lvl.find(qn("w:isLgl"))) != "0",
@@ -113,7 +124,7 @@ class AutoNumbering:
             for override in num.iter(qn("w:lvlOverride")):
                 start = override.find(qn("w:startOverride"))
                 if start is not None:
-                    starts[_int(_val(override, "ilvl"), 0)] = _int(_val(start), 1)
+                    starts[_int(_val(override, "ilvl"), 0)] = _start(_val(start), 1)
             self.lists[_val(num, "numId") or ""] = _List(_val(num.find(qn("w:abstractNumId"))) or "", starts)
 
     def label(self, num_id: str | None, ilvl: int) -> str:
@@ -136,12 +147,12 @@ class AutoNumbering:
         for deeper in [k for k in counters if k > ilvl]:
             del counters[deeper]
         text = level.text
-        for at in range(9):
+        for at in range(_LEVELS):
             placeholder = f"%{at + 1}"
             if placeholder not in text:
                 continue
             shown = levels.get(at, _Level())
-            value = counters.get(at, shown.start)
+            value = max(counters.get(at, shown.start), 0)  # a start override of 0 leaves -1 here
             fmt = "decimal" if level.legal else shown.fmt
             text = text.replace(placeholder, _FORMATS.get(fmt, str)(value))
         return text

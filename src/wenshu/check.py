@@ -1,8 +1,9 @@
 """Check any Word file (.docx) against GB/T 9704-2012.
 
-The checker reads the package with zipfile and lxml only (not python-docx, not wenshu's
-own writer), resolves every property the way Word does (direct formatting → character
-style → paragraph style chain → document defaults), identifies the elements of an
+The checker reads the package through :mod:`wenshu.safezip` (sizes bounded before anything
+is inflated) and lxml only (not python-docx, not wenshu's own writer), resolves every
+property the way Word does (direct formatting → character style → paragraph style chain →
+document defaults), identifies the elements of an
 official document, and reports each deviation with its clause, where it is, what was
 found and what the standard expects.
 
@@ -12,19 +13,19 @@ pattern, ordinals, dates, ``附件：``, ``抄送：`` … so files written by o
 be checked as well. Every expected value comes from :mod:`wenshu.layout`.
 
 ``check_files(..., render=True)`` (``wenshu check --render``) adds measurements of the pages LibreOffice
-actually lays out.
+actually lays out, offline (nothing the document links to is fetched; see :mod:`wenshu.render.pdf`).
+Every file gets a report: one that cannot be read says why, one that cannot be laid out keeps
+its static findings.
 """
 
 from __future__ import annotations
 
-import io
 import json
 import posixpath
 import re
 import statistics
 import tempfile
 import unicodedata
-import zipfile
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -40,6 +41,7 @@ from .errors import Problem, WenshuError
 from .extract import element_text
 from .numbering import FORMS, chinese_number, ordinal
 from .render.markdown import RUNIN_END
+from .safezip import DOCX_MAX_MEMBER_BYTES, DOCX_MAX_TOTAL_BYTES, MAX_MEMBERS, open_package
 from .titles import line_width, printed_lines, title_problems
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -49,9 +51,48 @@ _PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
 _A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 _V = "urn:schemas-microsoft-com:vml"
 
-# A Word file is a zip; a part larger than this is not a document but an attack or damage.
-MAX_PART_BYTES = 64 * 1024 * 1024
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
+# A Word file is a zip whose sizes the checker does not trust (see safezip). The XML parts of
+# a real 公文 are well under 1 MB; 32 MB is a book of several thousand pages.
+MAX_PART_BYTES = 32 * 1024 * 1024
+# Tags (counted as "<") in one XML part: the parsed tree costs ~150 bytes per element, so this
+# keeps it near 300 MB whatever the part holds; a real document has a few hundred thousand.
+MAX_PART_TAGS = 4_000_000
+# The same for all parts of one file together (styles, numbering, headers, footers …), so that
+# many parts each under the limit cannot add up to gigabytes of trees.
+MAX_FILE_TAGS = 6_000_000
+# Paragraphs in one part. Checking costs 0.2–0.5 ms a paragraph (more on a loaded machine), so
+# 100,000 take under a minute; more is no 公文 (some 4,000 pages) and is refused at once
+# rather than left to run for minutes.
+MAX_PARAGRAPHS = 100_000
+# Word's style inheritance runs a few levels deep (Normal → Heading 1 → …); a longer chain is
+# generated, and following thousands of links for every property lookup is what hung.
+MAX_STYLE_DEPTH = 32
+# Entities are never resolved and no DTD is loaded: OOXML has no DTD, so one is refused outright.
+_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False, dtd_validation=False
+)
+# libxml2's own words for what it refuses, and what a user is told instead.
+_XML_ERRORS = (
+    ("amplification", "实体展开过大（可能是恶意构造的“实体炸弹”）"),
+    ("entity", "含有无法处理的实体引用"),
+    ("huge", "结构过大或嵌套过深"),  # "Excessive depth in document: 256 use XML_PARSE_HUGE option"
+    ("depth", "嵌套过深"),
+    ("encoding", "字符编码有误"),
+    ("Document is empty", "内容是空的"),
+    ("Start tag expected", "不是 XML"),
+    ("Premature end", "内容不完整（文件被截断）"),
+    ("not well-formed", "XML 格式有误"),
+    ("mismatch", "XML 标签不配对"),
+    ("Extra content", "XML 结尾有多余内容"),
+)
+
+
+def _xml_error(exc: etree.XMLSyntaxError) -> str:
+    """libxml2's English message as a Chinese phrase, with the line it names."""
+    text = str(exc).lower()
+    phrase = next((cn for key, cn in _XML_ERRORS if key.lower() in text), "XML 格式有误")
+    return f"{phrase}（第 {exc.lineno} 行）" if exc.lineno else phrase
+
 
 _TWIPS_PER_MM = L.TWIPS_PER_MM
 # Word stores lengths in whole twips; a margin written from millimetres may be off by
@@ -84,6 +125,15 @@ def _int(value: str | None, default: int = 0) -> int:
         return int(float(value)) if value is not None else default
     except (ValueError, OverflowError):
         return default
+
+
+# ECMA-376 §17.18.43 ST_HpsMeasure: font sizes in half-points; Word accepts 1 to 1,638 pt.
+_MIN_HALF_POINTS, _MAX_HALF_POINTS = 2, 3276
+
+
+def _half_points(value: str | None) -> float:
+    """A ``w:sz`` in points, within what Word accepts (a size of 0 would divide by zero)."""
+    return min(max(_int(value, 20), _MIN_HALF_POINTS), _MAX_HALF_POINTS) / 2
 
 
 def _size_name(pt: float) -> str:
@@ -154,11 +204,12 @@ class Report:
     deviations: list[Deviation] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     measurements: dict[str, Any] = field(default_factory=dict)
-    error: str | None = None
+    error: str | None = None  # the file could not be checked at all
+    render_error: str | None = None  # checked, but its pages could not be laid out and measured
 
     @property
     def ok(self) -> bool:
-        return self.error is None and not self.deviations
+        return self.error is None and self.render_error is None and not self.deviations
 
     @property
     def codes(self) -> list[str]:
@@ -176,10 +227,12 @@ class _Findings:
 
     def __init__(self, earlier: list[Deviation] | None = None) -> None:
         self._items: dict[tuple[str, ...], Deviation] = {}
+        # The places already listed per entry, as a set: a list search made checking quadratic.
+        self._seen: dict[tuple[str, ...], set[Location]] = {}
         for item in earlier or []:
-            self._items[(item.code, item.clause, item.element, item.message, item.expected, item.actual)] = (
-                item
-            )
+            key = (item.code, item.clause, item.element, item.message, item.expected, item.actual)
+            self._items[key] = item
+            self._seen[key] = set(item.locations)
 
     def add(
         self,
@@ -195,7 +248,10 @@ class _Findings:
         item = self._items.get(key)
         if item is None:
             item = self._items[key] = Deviation(code, clause, element, message, expected, actual)
-        if where is not None and where not in item.locations:
+            self._seen[key] = set()
+        seen = self._seen[key]
+        if where is not None and where not in seen:
+            seen.add(where)
             item.locations.append(where)
 
     def items(self) -> list[Deviation]:
@@ -210,29 +266,54 @@ class _Findings:
 class _Package:
     """The parts of a .docx, read defensively (size limits, no entities, no network)."""
 
-    def __init__(self, data: bytes, name: str):
+    def __init__(self, source: Path | bytes, name: str):
         self.name = name
-        try:
-            self.zip = zipfile.ZipFile(io.BytesIO(data))
-        except zipfile.BadZipFile:
-            raise WenshuError(
-                Problem(name, "不是有效的 Word 文件（.docx）；旧版 .doc 请先在 Word 中另存为 .docx")
-            ) from None
+        self.zip = open_package(
+            source,
+            name,
+            max_member=DOCX_MAX_MEMBER_BYTES,
+            max_total=DOCX_MAX_TOTAL_BYTES,
+            max_members=MAX_MEMBERS,
+        )
+        self._xml: dict[str, Any] = {}
+        self._tags = 0  # read so far, of all parts
         self.main = self._main_part()
 
     def has(self, part: str) -> bool:
-        return part in self.zip.NameToInfo
+        return self.zip.has(part)
 
     def xml(self, part: str) -> Any:
-        info = self.zip.NameToInfo.get(part)
-        if info is None:
+        """The parsed part (None when absent), or a Chinese error naming the file and the part."""
+        if part in self._xml:
+            return self._xml[part]
+        if not self.zip.has(part):
             return None
-        if info.file_size > MAX_PART_BYTES:
-            raise WenshuError(Problem(self.name, f"文件中的 {part} 过大，可能已损坏"))
+        size = self.zip.size(part)
+        if size > MAX_PART_BYTES:
+            limit = MAX_PART_BYTES // 1048576
+            raise self._bad(
+                part, f"过大（{size / 1048576:.1f} MB，上限 {limit} MB），可能已损坏或是恶意构造的"
+            )
+        data = self.zip.read(part)
+        if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+            raise self._bad(part, "含有 DTD 或实体声明（Word 文件不会有），文件已损坏或是恶意构造的")
+        tags = data.count(b"<")
+        if tags > MAX_PART_TAGS:
+            raise self._bad(part, f"元素过多（超过 {MAX_PART_TAGS} 个标签），不像一份公文")
+        self._tags += tags
+        if self._tags > MAX_FILE_TAGS:
+            raise self._bad(part, f"读入后全文元素过多（超过 {MAX_FILE_TAGS} 个标签），不像一份公文")
         try:
-            return etree.fromstring(self.zip.read(part), _PARSER)
-        except (etree.XMLSyntaxError, zipfile.BadZipFile, OSError, ValueError) as exc:
-            raise WenshuError(Problem(self.name, f"文件已损坏，无法读取 {part}：{exc}")) from None
+            root = etree.fromstring(data, _PARSER)
+        except etree.XMLSyntaxError as exc:
+            raise self._bad(part, f"无法读取，文件已损坏：{_xml_error(exc)}") from None
+        except (ValueError, MemoryError, RecursionError):
+            raise self._bad(part, "无法读取，文件已损坏") from None
+        self._xml[part] = root
+        return root
+
+    def _bad(self, part: str, what: str) -> WenshuError:
+        return WenshuError(Problem(self.name, f"文件中的 {part} 部分{what}"))
 
     def rels(self, part: str) -> dict[str, tuple[str, str]]:
         """Relationship id → (type, target part) for ``part``."""
@@ -269,6 +350,12 @@ class _Styles:
         self.by_id: dict[str, Any] = {}
         self.default: dict[str, str] = {}
         self.rpr_default = self.ppr_default = None
+        self._chains: dict[str, list[Any]] = {}
+        self._levels: dict[tuple[str, str], list[Any]] = {}
+        self._pstyle: dict[Any, str | None] = {}
+        self._ppr: dict[Any, list[Any]] = {}
+        self._rpr: dict[tuple[Any, Any], list[Any]] = {}
+        self._memo: dict[tuple[str | None, ...], dict[tuple[str, str], str | None]] = {}
         if root is None:
             return
         for style in root.iter(_w("style")):
@@ -282,45 +369,117 @@ class _Styles:
             self.ppr_default = defaults.find(f"{_w('pPrDefault')}/{_w('pPr')}")
 
     def chain(self, sid: str | None) -> list[Any]:
+        """The style ``sid`` and those it is based on, nearest first: cycles cut, at most
+        :data:`MAX_STYLE_DEPTH` deep, computed once per style."""
+        key = sid or ""
+        cached = self._chains.get(key)
+        if cached is not None:
+            return cached
         out, seen = [], set()
-        while sid and sid not in seen and sid in self.by_id:
+        while sid and sid not in seen and sid in self.by_id and len(out) < MAX_STYLE_DEPTH:
             seen.add(sid)
             style = self.by_id[sid]
             out.append(style)
             sid = _val(style.find(_w("basedOn")))
+        self._chains[key] = out
         return out
+
+    def _props(self, sid: str | None, child: str) -> list[Any]:
+        """The ``pPr`` or ``rPr`` elements along the chain of ``sid``, once per style."""
+        key = (sid or "", child)
+        cached = self._levels.get(key)
+        if cached is None:
+            found = (s.find(_w(child)) for s in self.chain(sid))
+            cached = self._levels[key] = [lv for lv in found if lv is not None]
+        return cached
 
     def name(self, sid: str | None) -> str:
         style = self.by_id.get(sid or "")
         return (_val(style.find(_w("name"))) or sid or "") if style is not None else (sid or "")
 
+    # The checks ask for the same paragraph's properties many times over: each answer is kept
+    # (the tree is never changed while checking), so the cost per paragraph stays constant.
     def paragraph_style(self, p: Any) -> str | None:
-        ps = p.find(f"{_w('pPr')}/{_w('pStyle')}")
-        return _val(ps) if ps is not None else self.default.get("paragraph")
+        if p in self._pstyle:
+            return self._pstyle[p]
+        ps = _child(_child(p, "pPr"), "pStyle")
+        sid = self._pstyle[p] = _val(ps) if ps is not None else self.default.get("paragraph")
+        return sid
 
     def ppr_levels(self, p: Any) -> list[Any]:
-        levels = [p.find(_w("pPr"))]
-        levels += [s.find(_w("pPr")) for s in self.chain(self.paragraph_style(p))]
-        levels.append(self.ppr_default)
-        return [lv for lv in levels if lv is not None]
+        levels = self._ppr.get(p)
+        if levels is None:
+            sid = self.paragraph_style(p)
+            tail = [*self._props(sid, "pPr"), self.ppr_default]
+            levels = self._ppr[p] = self._levels_of(_child(p, "pPr"), tail, ("p", sid))
+        return levels
 
     def rpr_levels(self, p: Any, r: Any) -> list[Any]:
-        rpr = r.find(_w("rPr")) if r is not None else None
-        levels = [rpr]
-        if rpr is not None:
-            rstyle = rpr.find(_w("rStyle"))
-            levels += [s.find(_w("rPr")) for s in self.chain(_val(rstyle))]
-        levels += [s.find(_w("rPr")) for s in self.chain(self.paragraph_style(p))]
-        levels.append(self.rpr_default)
-        return [lv for lv in levels if lv is not None]
+        levels = self._rpr.get((p, r))
+        if levels is not None:
+            return levels
+        rpr = _child(r, "rPr") if r is not None else None
+        rsid = _val(_child(rpr, "rStyle")) if rpr is not None else None
+        psid = self.paragraph_style(p)
+        tail = [*self._props(rsid, "rPr"), *self._props(psid, "rPr"), self.rpr_default]
+        levels = self._rpr[(p, r)] = self._levels_of(rpr, tail, ("r", rsid, psid))
+        return levels
+
+    def _levels_of(self, direct: Any, tail: list[Any], key: tuple[str | None, ...]) -> _Levels:
+        levels = _Levels(lv for lv in (direct, *tail) if lv is not None)
+        levels.direct = 1 if direct is not None else 0
+        levels.memo = self._memo.setdefault(key, {})
+        return levels
+
+
+class _Levels(list[Any]):
+    """Property levels, nearest first: ``direct`` of the paragraph or run itself, then those of
+    its styles and the defaults, whose answers ``memo`` shares among all with the same styles."""
+
+    direct: int = 0
+    memo: dict[tuple[str, str], str | None]
+    _own: dict[str, Any] | None = None
+
+    def own(self, tag: str) -> Any:
+        """The first ``tag`` child of the direct level (None without one), by a table built once."""
+        if not self.direct:
+            return None
+        if self._own is None:
+            self._own = {}
+            for el in self[0]:
+                self._own.setdefault(el.tag, el)
+        return self._own.get(tag)
+
+
+def _child(el: Any, tag: str) -> Any:
+    """The first ``w:tag`` child of ``el`` (None when either is missing); faster than find()."""
+    return None if el is None else next(el.iterchildren(_w(tag)), None)
 
 
 def _first_attr(levels: list[Any], child: str, attr: str = "val") -> str | None:
     """The first value of ``child/@attr`` along ``levels`` (attributes inherit one by one)."""
+    tag, name = _w(child), _w(attr)
+    if not isinstance(levels, _Levels):
+        return _scan(levels, tag, name)
+    own = levels.own(tag)
+    if own is not None:
+        found = own.get(name)
+        if found is not None:
+            return found
+    key = (tag, name)
+    memo = levels.memo
+    if key not in memo:
+        memo[key] = _scan(levels[levels.direct :], tag, name)
+    return memo[key]
+
+
+def _scan(levels: list[Any], tag: str, name: str) -> str | None:
     for level in levels:
-        el = level.find(_w(child))
-        if el is not None and el.get(_w(attr)) is not None:
-            return el.get(_w(attr))
+        for el in level.iterchildren(tag):
+            value = el.get(name)
+            if value is not None:
+                return value
+            break
     return None
 
 
@@ -406,6 +565,8 @@ class _Para:
     zone: int = 0  # 0 = main text, k = attachment k
     numbered: bool = False  # an ordinal before a plain paragraph (not a heading)
     label: str = ""  # drawn by Word's automatic numbering, and put before ``text``
+    runs: list[tuple[Any, str]] | None = field(default=None, repr=False, compare=False)  # text_runs
+    indents: tuple[float, float, float] | None = field(default=None, repr=False, compare=False)
 
     @property
     def where(self) -> Location:
@@ -413,17 +574,21 @@ class _Para:
         return Location(self.part, self.number, excerpt[:20] + ("…" if len(excerpt) > 20 else ""))
 
 
-def _paragraphs(root: Any, part: str, *, body: bool = False) -> list[_Para]:
+def _paragraphs(root: Any, part: str, name: str, *, body: bool = False) -> list[_Para]:
     out: list[_Para] = []
     section = 0
-    fallback = f"{{{_MC}}}Fallback"
+    fallback, table = f"{{{_MC}}}Fallback", _w("tbl")
     for p in root.iter(_w("p")):
-        ancestors = list(p.iterancestors())
-        if any(a.tag == fallback for a in ancestors):
+        if len(out) >= MAX_PARAGRAPHS:
+            too_many = f"{part}段落过多（超过 {MAX_PARAGRAPHS} 段），不像一份公文，未检查"
+            raise WenshuError(Problem(name, too_many))
+        if next(p.iterancestors(fallback), None) is not None:
             continue
-        text = "".join(element_text(r) for r in _own_runs(p))
-        in_table = any(a.tag == _w("tbl") for a in ancestors)
-        out.append(_Para(p, len(out) + 1, part, text, in_table, section))
+        texts = [(r, element_text(r)) for r in _own_runs(p)]
+        in_table = next(p.iterancestors(table), None) is not None
+        para = _Para(p, len(out) + 1, part, "".join(t for _, t in texts), in_table, section)
+        para.runs = [(r, t) for r, t in texts if t.strip()]
+        out.append(para)
         if body and p.find(f"{_w('pPr')}/{_w('sectPr')}") is not None:
             section += 1
     return out
@@ -602,9 +767,9 @@ def _role_from_style_name(name: str) -> str | None:
 class _Document:
     """A parsed .docx with its paragraphs, sections and recognised elements."""
 
-    def __init__(self, data: bytes, name: str):
+    def __init__(self, source: Path | bytes, name: str):
         self.name = name
-        self.package = _Package(data, name)
+        self.package = _Package(source, name)
         main = self.package.main
         root = self.package.xml(main)
         body = root.find(_w("body")) if root is not None else None
@@ -616,7 +781,7 @@ class _Document:
         self.styles = _Styles(self.package.xml(by_type["styles"]) if "styles" in by_type else None)
         self.settings = self.package.xml(by_type["settings"]) if "settings" in by_type else None
         self.sections = _sections(body, rels)
-        self.paragraphs = _paragraphs(body, "正文", body=True)
+        self.paragraphs = _paragraphs(body, "正文", name, body=True)
         self._label(AutoNumbering(self.package.xml(by_type["numbering"]) if "numbering" in by_type else None))
         self._parts: dict[str, list[_Para]] = {}
         self.wenshu_styles = any(sid.startswith("Ws") for sid in self.styles.by_id)
@@ -641,7 +806,7 @@ class _Document:
     def part_paragraphs(self, part: str, label: str) -> list[_Para]:
         if part not in self._parts:
             root = self.package.xml(part)
-            self._parts[part] = _paragraphs(root, label) if root is not None else []
+            self._parts[part] = _paragraphs(root, label, self.name) if root is not None else []
         return self._parts[part]
 
     def section_of(self, para: _Para) -> _Section:
@@ -658,10 +823,12 @@ class _Document:
         return _first_attr(self.styles.ppr_levels(para.el), child, attr)
 
     def text_runs(self, para: _Para) -> list[tuple[Any, str]]:
-        return [(r, t) for r in _own_runs(para.el) if (t := element_text(r)).strip()]
+        if para.runs is None:
+            para.runs = [(r, t) for r in _own_runs(para.el) if (t := element_text(r)).strip()]
+        return para.runs
 
     def run_size(self, para: _Para, r: Any) -> float:
-        return _int(_first_attr(self.styles.rpr_levels(para.el, r), "sz"), 20) / 2
+        return _half_points(_first_attr(self.styles.rpr_levels(para.el, r), "sz"))
 
     def run_spacing(self, para: _Para, r: Any) -> int:
         return _int(_first_attr(self.styles.rpr_levels(para.el, r), "spacing"))
@@ -670,7 +837,7 @@ class _Document:
         runs = self.text_runs(para)
         if runs:
             return self.run_size(para, runs[0][0])
-        return _int(_first_attr(self.styles.rpr_levels(para.el, None), "sz"), 20) / 2
+        return _half_points(_first_attr(self.styles.rpr_levels(para.el, None), "sz"))
 
     def char_twips(self, para: _Para) -> int:
         """The advance of one full-width character in ``para`` (size plus character spacing)."""
@@ -678,7 +845,7 @@ class _Document:
         r = runs[0][0] if runs else None
         size = self.run_size(para, r) if r is not None else self.paragraph_size(para)
         spacing = self.run_spacing(para, r) if r is not None else 0
-        return round(size * L.TWIPS_PER_PT) + spacing
+        return max(1, round(size * L.TWIPS_PER_PT) + spacing)  # spacing may be negative
 
     def grid_pitch(self, para: _Para) -> float | None:
         """The character pitch in twips a ``linesAndChars`` document grid imposes on ``para``
@@ -694,6 +861,11 @@ class _Document:
 
     def indents(self, para: _Para) -> tuple[float, float, float]:
         """(first line start, other lines start, right) in characters of ``para``'s text."""
+        if para.indents is None:
+            para.indents = self._indents(para)
+        return para.indents
+
+    def _indents(self, para: _Para) -> tuple[float, float, float]:
         levels = self.styles.ppr_levels(para.el)
         char = self.char_twips(para) or 1
 
@@ -2061,6 +2233,20 @@ def _check_record_rules(doc: _Document, records: list[_Para], out: _Findings) ->
         )
 
 
+_CHECKS = (
+    _check_page,
+    _check_grid,
+    _check_fonts,
+    _check_head,
+    _check_main,
+    _check_signature_date,
+    _check_ordinals,
+    _check_attachments,
+    _check_footers,
+    _check_record,
+)
+
+
 def check_docx(source: str | Path | bytes, name: str | None = None) -> Report:
     """Check one .docx (a path or its bytes) against GB/T 9704-2012."""
     report, _ = analyse(source, name)
@@ -2071,32 +2257,22 @@ def analyse(source: str | Path | bytes, name: str | None = None) -> tuple[Report
     """The report and the parsed document (for the rendered checks)."""
     label = name or (str(source) if not isinstance(source, bytes) else "文档")
     report = Report(label)
+    # Header and footer parts are parsed as the checks need them, so the checks too sit inside
+    # the try: a damaged footer spoils this file's report, never the other files'.
     try:
-        if isinstance(source, bytes):
-            data = source
-        else:
-            path = Path(source)
-            if not path.is_file():
-                raise WenshuError(Problem(label, "文件不存在" if not path.exists() else "不是文件"))
-            data = path.read_bytes()
-        doc = _Document(data, label)
+        doc = _Document(source if isinstance(source, bytes) else Path(source), label)
+        out = _Findings()
+        for check in _CHECKS:
+            check(doc, out)
     except WenshuError as exc:
         report.error = "；".join(p.message for p in exc.problems)
         return report, None
-    except OSError as exc:
-        report.error = f"无法读取：{exc.strerror or exc}"
+    except (MemoryError, RecursionError):
+        report.error = "文件内容过大或嵌套过深，无法检查"
         return report, None
-    out = _Findings()
-    _check_page(doc, out)
-    _check_grid(doc, out)
-    _check_fonts(doc, out)
-    _check_head(doc, out)
-    _check_main(doc, out)
-    _check_signature_date(doc, out)
-    _check_ordinals(doc, out)
-    _check_attachments(doc, out)
-    _check_footers(doc, out)
-    _check_record(doc, out)
+    except Exception as exc:  # a bug met on this file: report it here, go on with the others
+        report.error = f"检查这个文件时发生内部错误（{type(exc).__name__}），请把文件发给维护者"
+        return report, None
     report.deviations = out.items()
     report.measurements["format"] = doc.format
     return report, doc
@@ -2413,7 +2589,10 @@ def check_files(paths: list[Path], *, render: bool = False, png_dir: Path | None
 
 
 def _render_all(items: list[tuple[Path, Report, _Document]], png_dir: Path | None) -> None:
-    """Lay every file out in one LibreOffice run and add what the pages show to its report."""
+    """Lay every file out in one LibreOffice run and add what the pages show to its report.
+
+    A file that cannot be laid out keeps its static findings; its report says why it was not
+    measured (``render_error``)."""
     from .render.pdf import LibreOffice, find_poppler, read_pages, write_images
 
     for tool in ("pdftotext", "pdffonts", "pdftoppm" if png_dir else "pdftotext"):
@@ -2423,15 +2602,18 @@ def _render_all(items: list[tuple[Path, Report, _Document]], png_dir: Path | Non
         for path, report, doc in items:
             pdf = pdfs.get(path)
             if pdf is None:
-                report.error = "LibreOffice 无法打开这个文件，未能按实际排版检查"
+                report.render_error = office.failed.get(path, "LibreOffice 无法打开这个文件")
                 continue
-            findings = _Findings(report.deviations)
-            _measure(doc, report, read_pages(pdf), findings, pdf)
-            report.deviations = findings.items()
-            _font_notes(doc, pdf, report)
-            if png_dir is not None:
-                images = write_images(pdf, png_dir, path.stem)
-                report.notes.append(f"已写出 {len(images)} 张页面图片到 {png_dir}")
+            try:
+                findings = _Findings(report.deviations)
+                _measure(doc, report, read_pages(pdf), findings, pdf)
+                report.deviations = findings.items()
+                _font_notes(doc, pdf, report)
+                if png_dir is not None:
+                    images = write_images(pdf, png_dir, path.stem)
+                    report.notes.append(f"已写出 {len(images)} 张页面图片到 {png_dir}")
+            except WenshuError as exc:
+                report.render_error = "；".join(p.message for p in exc.problems)
 
 
 # ---------------------------------------------------------------------------------------
@@ -2459,6 +2641,8 @@ def format_text(report: Report) -> str:
         return f"{report.file}：无法检查：{report.error}"
     if report.ok:
         lines.append(f"{report.file}：符合 GB/T 9704-2012")
+    elif not report.deviations:
+        lines.append(f"{report.file}：未发现不符合 GB/T 9704-2012 之处，但未能按实际排版检查")
     else:
         lines.append(f"{report.file}：{len(report.deviations)} 处不符合 GB/T 9704-2012")
         lines += [f"  {d}" for d in report.deviations]
@@ -2466,6 +2650,8 @@ def format_text(report: Report) -> str:
         label, show = _MEASURE_LABELS[key]
         lines.append(f"  {label}：{show(value)}")
     lines += [f"  提示 {note}" for note in report.notes]
+    if report.render_error:
+        lines.append(f"  未能按实际排版检查：{report.render_error}")
     return "\n".join(lines)
 
 

@@ -38,6 +38,15 @@ _DOCUMENT_RELS = "word/_rels/document.xml.rels"
 _TYPES = "[Content_Types].xml"
 
 
+# The letters are wenshu's own, but a part is still read as any XML should be: no entities
+# resolved, no DTD, nothing fetched.
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+
+
+def _parse(data: bytes) -> Any:
+    return etree.fromstring(data, _PARSER)
+
+
 def _w(tag: str) -> str:
     return f"{{{_W}}}{tag}"
 
@@ -85,8 +94,8 @@ class _Merged:
     def __init__(self, first: list[tuple[str, bytes]]):
         self.order = [name for name, _ in first]
         self.parts = dict(first)
-        self.rels = etree.fromstring(self.parts[_DOCUMENT_RELS])
-        self.types = etree.fromstring(self.parts[_TYPES])
+        self.rels = _parse(self.parts[_DOCUMENT_RELS])
+        self.types = _parse(self.parts[_TYPES])
         self.known: dict[tuple[str, bytes], str] = {}  # (rel type, part bytes) → rId
         for rel in self.rels:
             kind = _HEADER_FOOTER.get(rel.get("Type"))
@@ -120,7 +129,7 @@ class _Merged:
 
     def _copy_rels(self, rels_name: str, source: dict[str, bytes], new_part: str) -> None:
         """A header's own relationships (a logo) must point at parts the merge already has."""
-        for rel in etree.fromstring(source[rels_name]):
+        for rel in _parse(source[rels_name]):
             if rel.get("TargetMode") == "External":
                 continue
             target = _target(rel)
@@ -149,7 +158,7 @@ def merge_docx(documents: list[bytes]) -> bytes:
     first = read_zip(documents[0])
     merged = _Merged(first)
     styles = merged.parts.get("word/styles.xml")
-    root = etree.fromstring(merged.parts[_DOCUMENT])
+    root = _parse(merged.parts[_DOCUMENT])
     body = root.find(_w("body"))
     out: list[Any] = []
     final: Any = None
@@ -157,8 +166,8 @@ def merge_docx(documents: list[bytes]) -> bytes:
         parts = merged.parts if i == 0 else dict(read_zip(data))
         if parts.get("word/styles.xml") != styles:
             raise WenshuError(Problem(f"第{i + 1}份", "与第1份的版式框架（样式）不同，无法合并为一个文件"))
-        rels = {rel.get("Id"): rel for rel in etree.fromstring(parts[_DOCUMENT_RELS])}
-        letter_body = etree.fromstring(parts[_DOCUMENT]).find(_w("body")) if i else copy.deepcopy(body)
+        rels = {rel.get("Id"): rel for rel in _parse(parts[_DOCUMENT_RELS])}
+        letter_body = _parse(parts[_DOCUMENT]).find(_w("body")) if i else copy.deepcopy(body)
         sections = list(letter_body.iter(_w("sectPr")))
         for sect_pr in sections:
             for ref in sect_pr:

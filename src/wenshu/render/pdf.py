@@ -6,28 +6,39 @@ second) is paid once per batch, not once per file; the profile is kept for the o
 life, so later batches skip creating it. A private profile also keeps wenshu clear of a
 LibreOffice the user has open.
 
+LibreOffice renders offline: it is given a copy of each file from which every external
+resource it could fetch (linked images, attached templates, linked OLE objects, frames,
+sub-documents, INCLUDEPICTURE/INCLUDETEXT/LINK fields) has been removed, and its profile
+forbids updating links and loading from untrusted referers. Its process group is ended after
+each run, on a timeout too, and its temporary files go with the run's own folder.
+
 The PDF is measured with ``pdftotext -bbox-layout`` (text with positions), ``pdffonts``
 (the fonts actually embedded) and drawn with ``pdftoppm``.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 from xml.sax.saxutils import escape
 
 from lxml import etree
 
 from .. import layout as L
 from ..errors import Problem, WenshuError
+from ..safezip import DOCX_MAX_MEMBER_BYTES, DOCX_MAX_TOTAL_BYTES, open_package, read_input
 
 SOFFICE_ENV = "WENSHU_SOFFICE"
 _SOFFICE_PLACES = (
@@ -57,8 +68,23 @@ _SYSTEM_FONTS_CONF = "/etc/fonts/fonts.conf"
 # The typefaces documents name, as the stand-in report lists them.
 OFFICIAL_FONTS = (L.FONT_BODY, L.FONT_TITLE, L.FONT_HEADING_1, L.FONT_HEADING_2, L.FONT_PAGE_NUMBER)
 # Starting LibreOffice takes a few seconds on a slow machine; each page a fraction of one.
-_START_SECONDS = 120
-_SECONDS_PER_FILE = 30
+START_SECONDS = 120
+SECONDS_PER_FILE = 30
+
+# The profile LibreOffice starts with (registrymodifications.xcu): never update links (Writer
+# Content/Update/Link 0 = never; the default 2 asks, which headless means yes for some
+# kinds), and refuse to load anything a document refers to from a place not trusted
+# (Security/Scripting/BlockUntrustedRefererLinks; no place is trusted in a fresh profile).
+_PROFILE_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema">
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting">\
+<prop oor:name="BlockUntrustedRefererLinks" oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Office.Writer/Content/Update"><prop oor:name="Link" oor:op="fuse">\
+<value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Content/Update"><prop oor:name="Link" oor:op="fuse">\
+<value>0</value></prop></item>
+</oor:items>
+"""
 
 
 def find_soffice() -> str:
@@ -113,14 +139,22 @@ def fontconfig_env() -> dict[str, str]:
 
 
 class LibreOffice:
-    """A headless LibreOffice with its own profile; use as a context manager."""
+    """A headless LibreOffice with its own profile; use as a context manager.
+
+    ``failed`` maps each source of the last :meth:`convert` that gave no PDF for a known
+    reason (damaged, timed out) to that reason, in Chinese.
+    """
 
     def __init__(self, binary: str | None = None):
         self.binary = binary or find_soffice()
         self._profile: Path | None = None
+        self.failed: dict[Path, str] = {}
 
     def __enter__(self) -> LibreOffice:
         self._profile = Path(tempfile.mkdtemp(prefix="wenshu-lo-profile-"))
+        user = self._profile / "user"
+        user.mkdir()
+        (user / "registrymodifications.xcu").write_text(_PROFILE_SETTINGS, encoding="utf-8")
         return self
 
     def __exit__(
@@ -131,28 +165,46 @@ class LibreOffice:
             self._profile = None
 
     def convert(self, sources: Sequence[Path], out_dir: Path) -> dict[Path, Path]:
-        """Convert every .docx in ``sources`` to PDF in ``out_dir`` with one LibreOffice run.
+        """Convert every .docx in ``sources`` to PDF in ``out_dir``, offline, in one LibreOffice run.
 
         Returns source → PDF for the files that converted; a file LibreOffice could not
-        open is simply absent (soffice itself reports success either way).
+        open is simply absent (soffice itself reports success either way), and one that is
+        refused or hangs is named in :attr:`failed` with the reason. LibreOffice converts
+        the files in order, so after a timeout the file without a PDF that comes first is the
+        one that hung: it is given up and the run goes on with the files after it.
         """
         if self._profile is None:
             raise RuntimeError("LibreOffice 须在 with 语句中使用")
+        self.failed = {}
         if not sources:
             return {}
         out_dir.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(prefix="wenshu-lo-") as work:
-            # Numbered copies: two inputs may share a name, and odd names stay out of argv.
-            staged = []
+            # Numbered offline copies: two inputs may share a name, odd names stay out of argv,
+            # and nothing the document links to is fetched.
+            staged: dict[Path, Path] = {}
             for i, source in enumerate(sources):
                 target = Path(work) / f"{i:05d}.docx"
-                shutil.copyfile(source, target)
-                staged.append(target)
-            self._run(staged, Path(work))
+                try:
+                    target.write_bytes(offline_copy(read_input(source, str(source)), str(source)))
+                except WenshuError as exc:
+                    self.failed[source] = "；".join(p.message for p in exc.problems)
+                    continue
+                staged[source] = target
+            pending = list(staged)
+            while pending:
+                try:
+                    self._run([staged[s] for s in pending], Path(work))
+                    pending = []
+                except _Timeout as exc:
+                    waiting = [s for s in pending if not _has_pdf(staged[s])]
+                    if waiting:  # (none: it hung while closing, every PDF is there)
+                        self.failed[waiting[0]] = f"LibreOffice 排版超时（超过 {exc.seconds} 秒），已放弃"
+                    pending = waiting[1:]
             done: dict[Path, Path] = {}
-            for source, target in zip(sources, staged, strict=True):
+            for source, target in staged.items():
                 pdf = target.with_suffix(".pdf")
-                if pdf.is_file() and pdf.stat().st_size > 0:
+                if source not in self.failed and _has_pdf(target):
                     final = out_dir / f"{source.stem}.pdf"
                     if final in done.values():
                         final = out_dir / f"{target.stem}-{source.stem}.pdf"
@@ -187,20 +239,178 @@ class LibreOffice:
             str(out_dir),
             *(str(f) for f in files),
         ]
-        timeout = _START_SECONDS + _SECONDS_PER_FILE * len(files)
+        timeout = START_SECONDS + SECONDS_PER_FILE * len(files)
+        # LibreOffice's own temporary files (lu*.tmp) go to a folder removed with the run.
+        scratch = Path(tempfile.mkdtemp(prefix="wenshu-lo-tmp-"))
+        env = {**os.environ, "TMPDIR": str(scratch), "TMP": str(scratch), "TEMP": str(scratch)}
         # The licensed fonts are rarely installed: without the stand-ins every typeface
         # falls back to one sans face and title, headings and body look alike.
-        env = {**os.environ, "FONTCONFIG_FILE": str(write_fontconfig(self._profile))}
+        env["FONTCONFIG_FILE"] = str(write_fontconfig(self._profile))
         try:
-            subprocess.run(command, capture_output=True, timeout=timeout, check=False, cwd=out_dir, env=env)
-        except subprocess.TimeoutExpired:
-            raise WenshuError(
-                Problem("LibreOffice", f"转换超时（超过 {timeout} 秒），LibreOffice 可能已卡住")
-            ) from None
+            # A session of its own: soffice starts soffice.bin, and only the group ends both.
+            process = subprocess.Popen(
+                command,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                stdin=subprocess.DEVNULL,
+                cwd=out_dir,
+                env=env,
+                start_new_session=True,
+            )
         except OSError as exc:
+            shutil.rmtree(scratch, ignore_errors=True)
             raise WenshuError(
                 Problem("LibreOffice", f"无法启动 {self.binary}：{exc.strerror or exc}")
             ) from None
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise _Timeout(timeout) from None
+        finally:
+            _end_group(process)
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+class _Timeout(Exception):
+    """LibreOffice did not finish within ``seconds``."""
+
+    def __init__(self, seconds: int):
+        super().__init__(seconds)
+        self.seconds = seconds
+
+
+def _has_pdf(docx: Path) -> bool:
+    pdf = docx.with_suffix(".pdf")
+    return pdf.is_file() and pdf.stat().st_size > 0
+
+
+def _end_group(process: subprocess.Popen[bytes]) -> None:
+    """End ``process`` and everything it started (its session's process group)."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass  # the group is already gone
+    process.wait()
+
+
+# ---------------------------------------------------------------------------------------
+# The offline copy
+# ---------------------------------------------------------------------------------------
+
+_PKG_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+# Relationship types an external target may keep: a hyperlink is only followed on a click.
+_KEEP_EXTERNAL = ("/hyperlink",)
+# Fields whose instruction makes Word or LibreOffice load another file or address (ECMA-376
+# §17.16.5): INCLUDEPICTURE, INCLUDETEXT, LINK, IMPORT (an old INCLUDEPICTURE), DDE, DDEAUTO.
+_FETCHING_FIELDS = re.compile(r"^\s*(INCLUDEPICTURE|INCLUDETEXT|LINK|IMPORT|DDE|DDEAUTO)\b", re.IGNORECASE)
+# Attributes that name a place to fetch from by themselves, without a relationship: VML's
+# src and o:href/o:althref (v:imagedata, v:fill, v:stroke …). Emptied when they hold a URL of
+# a scheme LibreOffice can load, a UNC path or a drive path. Other attributes hold URIs that
+# only name things (a:graphicData/@uri names the picture schema) and stay.
+_FETCHING_ATTRIBUTES = ("src", "href", "althref")
+_FETCHABLE = re.compile(
+    r"^\s*((https?|ftps?|sftp|file|smb|davs?|webdav|vnd\.sun\.star\.[a-z.]+|macro|private):|\\\\|//|[a-z]:[\\/])",
+    re.IGNORECASE,
+)
+_INERT_FIELD = 'QUOTE ""'
+# Letters merged for printing (wenshu batch --merge) carry a header part (and its relationships)
+# per letter: far more parts than a document a user hands to the checker (which has checked
+# those against safezip.MAX_MEMBERS before rendering).
+_MAX_PARTS = 100_000
+_SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
+
+
+def offline_copy(data: bytes, label: str) -> bytes:
+    """``data`` (a .docx) with nothing left that would make LibreOffice fetch a resource.
+
+    External relationships other than hyperlinks are removed (linked pictures, attached
+    templates, linked OLE objects, frames, sub-documents, mail-merge sources), fetching
+    fields are turned into plain text fields, and attribute values naming a URL or a path
+    are emptied. What prints is unchanged except where the document would have fetched.
+    """
+    package = open_package(
+        data, label, max_member=DOCX_MAX_MEMBER_BYTES, max_total=DOCX_MAX_TOTAL_BYTES, max_members=_MAX_PARTS
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name in package.namelist():
+            content = package.read(name)
+            if name.endswith(".rels"):
+                content = _without_external(content, label, name)
+            elif name.endswith(".xml") and name.startswith("word/"):
+                content = _without_fetching(content, label, name)
+            zout.writestr(name, content)
+    package.close()
+    return out.getvalue()
+
+
+def _parse(content: bytes, label: str, name: str) -> Any:
+    if b"<!DOCTYPE" in content or b"<!ENTITY" in content:
+        raise WenshuError(Problem(label, f"文件中的 {name} 部分含有 DTD 或实体声明，未排版"))
+    try:
+        return etree.fromstring(content, _SAFE_XML)
+    except (etree.XMLSyntaxError, ValueError):
+        raise WenshuError(Problem(label, f"文件中的 {name} 部分已损坏，未排版")) from None
+
+
+def _xml_bytes(root: Any) -> bytes:
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _without_external(content: bytes, label: str, name: str) -> bytes:
+    root = _parse(content, label, name)
+    changed = False
+    for rel in list(root.iter(f"{{{_PKG_RELS}}}Relationship")):
+        external = (rel.get("TargetMode") or "").lower() == "external"
+        if external and not (rel.get("Type") or "").endswith(_KEEP_EXTERNAL):
+            rel.getparent().remove(rel)
+            changed = True
+    return _xml_bytes(root) if changed else content
+
+
+def _without_fetching(content: bytes, label: str, name: str) -> bytes:
+    root = _parse(content, label, name)
+    changed = _inert_fields(root)
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        for key, value in el.attrib.items():
+            if key.rsplit("}", 1)[-1] in _FETCHING_ATTRIBUTES and _FETCHABLE.match(value):
+                el.set(key, "")
+                changed = True
+    return _xml_bytes(root) if changed else content
+
+
+def _inert_fields(root: Any) -> bool:
+    """Turn fetching fields into ``QUOTE ""``; a complex field's instruction may be split over
+    several w:instrText (and runs), so it is read whole between its w:fldChar marks."""
+    changed = False
+    instr_attr, char_type = f"{{{_W}}}instr", f"{{{_W}}}fldCharType"
+    for el in root.iter(f"{{{_W}}}fldSimple"):
+        if _FETCHING_FIELDS.match(el.get(instr_attr) or ""):
+            el.set(instr_attr, _INERT_FIELD)
+            changed = True
+    open_fields: list[list[Any]] = []  # the w:instrText of each field begun and not yet ended
+    for el in root.iter(f"{{{_W}}}fldChar", f"{{{_W}}}instrText"):
+        if el.tag == f"{{{_W}}}instrText":
+            if open_fields:
+                open_fields[-1].append(el)
+            elif _FETCHING_FIELDS.match(el.text or ""):
+                el.text = _INERT_FIELD
+                changed = True
+            continue
+        kind = el.get(char_type)
+        if kind == "begin":
+            open_fields.append([])
+        elif kind == "end" and open_fields:
+            pieces = open_fields.pop()
+            if pieces and _FETCHING_FIELDS.match("".join(p.text or "" for p in pieces)):
+                for piece in pieces:
+                    piece.text = ""
+                pieces[0].text = _INERT_FIELD
+                changed = True
+    return changed
 
 
 # ---------------------------------------------------------------------------------------
