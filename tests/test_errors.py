@@ -528,3 +528,14 @@ def test_help_pages_are_in_chinese(args):
     assert "显示本帮助并退出" in result.output and "Show this message" not in result.output
     # Option value kinds (PATH, INTEGER RANGE) stay as Click writes them: the columns align.
     assert not ENGLISH.search(re.sub(r"\b[A-Z]+(?: [A-Z]+)*\b", "", result.output)), result.output
+
+
+def test_closed_pipe_is_not_an_internal_error() -> None:
+    """``wenshu list | head -1``: the reader leaves early; wenshu stops quietly with exit 0."""
+    import subprocess
+    import sys
+
+    shell = f"'{sys.executable}' -m wenshu list | true; exit ${{PIPESTATUS[0]}}"
+    done = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "内部错误" not in done.stderr

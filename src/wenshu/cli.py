@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -81,6 +82,11 @@ class _Group(ChineseHelp, click.Group):
         except KeyboardInterrupt:
             click.secho("已中断", fg="yellow", err=True)
             ctx.exit(130)
+        except BrokenPipeError:
+            # The reader went away (``wenshu list | head``): nothing is wrong, stop quietly;
+            # stdout goes to /dev/null so the interpreter's final flush cannot fail again.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(0)
         except Exception as exc:  # a bug: say so plainly, details only on request
             if ctx.obj and ctx.obj.get("debug"):
                 traceback.print_exc()
