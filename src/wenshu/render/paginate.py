@@ -1,0 +1,367 @@
+"""The pagination pass: lay the document out, measure the pages, adjust, lay out again.
+
+Keep rules (keepNext, keepLines, cantSplit, written by :mod:`wenshu.render.docx`) settle
+most page breaks in every renderer. What they cannot settle is done here, on pages
+LibreOffice has laid out (:mod:`wenshu.render.pages` measures them):
+
+- §7.4.1 the 版记 at the foot of the 版心 on the last even page (封四), on a portrait page:
+  it becomes an ordinary table after a spacer paragraph of exact height, after a page
+  break or a section break where the content ends on an odd or a landscape page;
+- §7.5 a blank page before the 版记 page: both go in a last section whose footers are
+  empty, so neither carries a page number;
+- tables: a group label merged over rows is repeated in the first row of the group on a
+  page it continues on (the vertical merge restarts there).
+
+Word lays the result out the same way because everything the pass relies on is exact:
+body paragraphs have exact line spacing on the 579-twip grid (ECMA-376 §17.3.1.33
+``w:lineRule="exact"``), the 版记 rows have exact heights (§17.4.81 ``w:hRule="exact"``),
+the spacer is one paragraph of exact height, and page and section breaks
+(§17.3.1.23 ``pageBreakBefore``, §17.6.22 ``w:type`` nextPage) are unconditional. Where the
+content before the 版记 is not exact (a table, whose rows grow with the font's metrics),
+the 版记 is given a page of its own, which no font can change.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import math
+import tempfile
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from .. import layout as L
+from .pages import Facts, Outline, examine, outline_of
+from .pdf import LibreOffice, read_pages
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+_CT = "http://schemas.openxmlformats.org/package/2006/content-types"
+_PT_PER_MM = 72 / 25.4
+_TEXT_HEIGHT_TWIPS = L.mm_to_twips(L.TEXT_HEIGHT_MM)
+# Room left under the 版记's last rule: its borders are drawn outside the exact row
+# heights in LibreOffice, and a table that overshoots the 版心 by a hair moves to the
+# next page.
+_RECORD_SAFETY_TWIPS = 3 * L.TWIPS_PER_PT
+_BLANK_FOOTER = "word/footer-wenshu-blank.xml"
+_BLANK_FOOTER_ID = "rIdWenshuBlankFooter"
+_MAX_ROUNDS = 3
+
+
+def w(tag: str) -> str:
+    """The Clark name of a WordprocessingML element."""
+    return f"{{{_W}}}{tag}"
+
+
+@dataclass
+class Paginated:
+    """A document after the pass: its bytes and what its final pages showed."""
+
+    docx: bytes
+    facts: Facts | None
+
+
+# ---------------------------------------------------------------------------------------
+# Deciding whether a document needs the pass
+# ---------------------------------------------------------------------------------------
+
+
+def lines_needed(docx: bytes) -> int | None:
+    """Lines the body takes on the 22-line grid, or None when that cannot be counted.
+
+    Counted from the text: a paragraph takes as many lines as its characters (plus the
+    two-character indent) need at 28 a line (20 for a 2号 title). Tables, sections and a
+    版记 make the count uncertain: None.
+    """
+    with zipfile.ZipFile(io.BytesIO(docx)) as zf:
+        root = etree.fromstring(zf.read("word/document.xml"), etree.XMLParser(resolve_entities=False))
+    body = root.find(w("body"))
+    total = 0
+    for child in body if body is not None else []:
+        if child.tag == w("tbl"):
+            return None
+        if child.tag != w("p"):
+            continue
+        if child.find(f"{w('pPr')}/{w('sectPr')}") is not None:
+            return None
+        style = child.find(f"{w('pPr')}/{w('pStyle')}")
+        style_id = style.get(w("val")) if style is not None else ""
+        text = "".join(t.text or "" for t in child.iter(w("t")))
+        breaks = len(child.findall(f".//{w('br')}"))
+        per_line = 20 if style_id == "WsTitle" else L.CHARS_PER_LINE
+        width = sum(0.5 if ord(ch) < 0x2E80 else 1 for ch in text) + 2
+        total += max(1, math.ceil(width / per_line)) + breaks
+    return total
+
+
+def provably_fits(docx: bytes) -> bool:
+    """A one-page letter whose line count leaves a line to spare needs no laying out."""
+    lines = lines_needed(docx)
+    return lines is not None and lines <= L.LINES_PER_PAGE - 1
+
+
+# ---------------------------------------------------------------------------------------
+# The pass
+# ---------------------------------------------------------------------------------------
+
+
+def paginate(documents: dict[str, bytes], office: LibreOffice) -> dict[str, Paginated]:
+    """Run the pass on every document (one LibreOffice run per round for all of them)."""
+    done: dict[str, Paginated] = {}
+    current = dict(documents)
+    placed: set[str] = set()
+    for _ in range(_MAX_ROUNDS):
+        if not current:
+            break
+        pages = _lay_out(current, office)
+        changed: dict[str, bytes] = {}
+        for name, data in current.items():
+            if name not in pages:
+                done[name] = Paginated(data, None)
+                continue
+            outline = outline_of(data)
+            facts = examine(pages[name], outline)
+            fixed = data
+            if facts.unlabelled:
+                fixed = repeat_labels(fixed, facts)  # rows may grow: place the 版记 after
+            elif outline.records and name not in placed:
+                fixed = place_record(fixed, facts, pages[name], outline)
+                placed.add(name)
+            if fixed != data:
+                changed[name] = fixed
+            else:
+                done[name] = Paginated(data, facts)
+        current = changed
+    if current:
+        pages = _lay_out(current, office)
+        for name, data in current.items():
+            facts = examine(pages[name], outline_of(data)) if name in pages else None
+            done[name] = Paginated(data, facts)
+    return done
+
+
+def _lay_out(documents: dict[str, bytes], office: LibreOffice) -> dict[str, list]:
+    with tempfile.TemporaryDirectory(prefix="wenshu-pages-") as work:
+        paths = {}
+        for i, (name, data) in enumerate(documents.items()):
+            path = Path(work) / f"{i:05d}.docx"
+            path.write_bytes(data)
+            paths[path] = name
+        converted = office.convert(list(paths), Path(work) / "pdf")
+        return {paths[src]: read_pages(pdf) for src, pdf in converted.items()}
+
+
+# ---------------------------------------------------------------------------------------
+# Editing the package
+# ---------------------------------------------------------------------------------------
+
+
+def _parts(docx: bytes) -> list[tuple[zipfile.ZipInfo, bytes]]:
+    with zipfile.ZipFile(io.BytesIO(docx)) as zf:
+        return [(info, zf.read(info)) for info in zf.infolist()]
+
+
+def _package(parts: list[tuple[zipfile.ZipInfo, bytes]]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info, data in parts:
+            zf.writestr(info, data)
+    return out.getvalue()
+
+
+def _document(parts: list[tuple[zipfile.ZipInfo, bytes]]) -> etree._Element:
+    data = next(d for i, d in parts if i.filename == "word/document.xml")
+    return etree.fromstring(data, etree.XMLParser(resolve_entities=False))
+
+
+def _replace(parts: list[tuple[zipfile.ZipInfo, bytes]], name: str, data: bytes) -> None:
+    for k, (info, _) in enumerate(parts):
+        if info.filename == name:
+            parts[k] = (info, data)
+            return
+    parts.append((zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data))
+
+
+def _xml(root: etree._Element) -> bytes:
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _record_table(body: etree._Element) -> etree._Element | None:
+    for tbl in body.findall(w("tbl")):
+        if any(s.get(w("val")) == "WsRecord" for s in tbl.iter(w("pStyle"))):
+            return tbl
+    return None
+
+
+def _spacer(height: int, *, page_break: bool) -> etree._Element:
+    """An empty paragraph exactly ``height`` twips high (tiny text, so the line is all space)."""
+    p = etree.Element(w("p"))
+    ppr = etree.SubElement(p, w("pPr"))
+    etree.SubElement(ppr, w("pStyle")).set(w("val"), "WsRecord")
+    if page_break:
+        etree.SubElement(ppr, w("pageBreakBefore"))
+    spacing = etree.SubElement(ppr, w("spacing"))
+    for key, value in (("before", "0"), ("after", "0"), ("line", str(max(height, 20))), ("lineRule", "exact")):
+        spacing.set(w(key), value)
+    rpr = etree.SubElement(ppr, w("rPr"))
+    etree.SubElement(rpr, w("sz")).set(w("val"), "2")
+    return p
+
+
+def _portrait(sect_pr: etree._Element) -> etree._Element:
+    """A copy of ``sect_pr`` as a portrait page with the standard margins (§5.2)."""
+    out = copy.deepcopy(sect_pr)
+    for title_pg in out.findall(w("titlePg")):
+        out.remove(title_pg)
+    size = out.find(w("pgSz"))
+    if size is not None:
+        size.set(w("w"), str(L.mm_to_twips(L.PAGE_WIDTH_MM)))
+        size.set(w("h"), str(L.mm_to_twips(L.PAGE_HEIGHT_MM)))
+        size.attrib.pop(w("orient"), None)
+    mar = out.find(w("pgMar"))
+    if mar is not None:
+        mar.set(w("top"), str(L.mm_to_twips(L.TOP_MARGIN_MM)))
+        mar.set(w("bottom"), str(L.mm_to_twips(L.BOTTOM_MARGIN_MM)))
+        mar.set(w("left"), str(L.mm_to_twips(L.LEFT_MARGIN_MM)))
+        mar.set(w("right"), str(L.mm_to_twips(L.RIGHT_MARGIN_MM)))
+    return out
+
+
+def _exact_before(body: etree._Element, record: etree._Element) -> bool:
+    """Whether everything from the last page break up to the 版记 is on the exact grid."""
+    for el in reversed(list(body)[: list(body).index(record)]):
+        if el.tag == w("tbl"):
+            return False
+        style = el.find(f"{w('pPr')}/{w('pStyle')}")
+        style_id = style.get(w("val")) if style is not None else ""
+        if style_id in ("WsTableNote", "WsMark"):
+            return False
+        if style_id == "WsAttachmentLabel" or el.find(f"{w('pPr')}/{w('sectPr')}") is not None:
+            return True
+    return False  # page one: the mark's line height comes from the font
+
+
+def place_record(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -> bytes:
+    """Put the 版记 at the foot of the last even portrait page (§7.4.1, §7.5)."""
+    if facts.content_end is None:
+        return docx
+    parts = _parts(docx)
+    root = _document(parts)
+    body = root.find(w("body"))
+    record = _record_table(body) if body is not None else None
+    final = body.find(w("sectPr")) if body is not None else None
+    if record is None or final is None:
+        return docx
+    tbl_pr = record.find(w("tblPr"))
+    for floating in tbl_pr.findall(w("tblpPr")) if tbl_pr is not None else []:
+        tbl_pr.remove(floating)  # placed by the pass now, the same in every renderer
+    height = sum(int(h.get(w("val"), "0")) for h in record.iter(w("trHeight")))
+    page, y1 = facts.content_end
+    landscape = pages[page - 1].landscape
+    full = _TEXT_HEIGHT_TWIPS - height - _RECORD_SAFETY_TWIPS
+    same_page = None
+    if page % 2 == 0 and not landscape and _exact_before(body, record):
+        top = L.TOP_MARGIN_MM * _PT_PER_MM
+        used = round((y1 - top) / (L.LINE_PITCH_TWIPS / L.TWIPS_PER_PT))
+        room = _TEXT_HEIGHT_TWIPS - used * L.LINE_PITCH_TWIPS - height - _RECORD_SAFETY_TWIPS
+        if room >= 0:
+            same_page = room
+    if same_page is not None:
+        record.addprevious(_spacer(same_page, page_break=False))
+        _replace(parts, "word/document.xml", _xml(root))
+        return _package(parts)
+    blank_page = page % 2 == 0  # the 版记 goes two pages on, past a blank page
+    if not blank_page and not landscape:
+        record.addprevious(_spacer(full, page_break=True))
+        _replace(parts, "word/document.xml", _xml(root))
+        return _package(parts)
+    # A new section: portrait, and without page numbers when a blank page comes first.
+    carrier = etree.Element(w("p"))
+    ppr = etree.SubElement(carrier, w("pPr"))
+    etree.SubElement(ppr, w("pStyle")).set(w("val"), "WsRecord")
+    spacing = etree.SubElement(ppr, w("spacing"))
+    for key, value in (("before", "0"), ("after", "0"), ("line", "20"), ("lineRule", "exact")):
+        spacing.set(w(key), value)
+    ppr.append(copy.deepcopy(final))
+    record.addprevious(carrier)
+    portrait = _portrait(final)
+    if blank_page:
+        _blank_footers(parts, portrait)
+        record.addprevious(_spacer(20, page_break=False))  # the blank page
+        record.addprevious(_spacer(full, page_break=True))
+    else:
+        record.addprevious(_spacer(full, page_break=False))
+    body.replace(final, portrait)
+    _replace(parts, "word/document.xml", _xml(root))
+    return _package(parts)
+
+
+def _blank_footers(parts: list[tuple[zipfile.ZipInfo, bytes]], sect_pr: etree._Element) -> None:
+    """Point ``sect_pr``'s footers at an empty footer part (added to the package once)."""
+    names = {i.filename for i, _ in parts}
+    if _BLANK_FOOTER not in names:
+        footer = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:ftr xmlns:w="{_W}"><w:p/></w:ftr>'
+        _replace(parts, _BLANK_FOOTER, footer.encode("utf-8"))
+        rels_name = "word/_rels/document.xml.rels"
+        rels = etree.fromstring(next(d for i, d in parts if i.filename == rels_name))
+        rel = etree.SubElement(rels, f"{{{_REL}}}Relationship")
+        rel.set("Id", _BLANK_FOOTER_ID)
+        rel.set("Type", "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer")
+        rel.set("Target", _BLANK_FOOTER.removeprefix("word/"))
+        _replace(parts, rels_name, _xml(rels))
+        types = etree.fromstring(next(d for i, d in parts if i.filename == "[Content_Types].xml"))
+        override = etree.SubElement(types, f"{{{_CT}}}Override")
+        override.set("PartName", "/" + _BLANK_FOOTER)
+        override.set("ContentType", "application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml")
+        _replace(parts, "[Content_Types].xml", _xml(types))
+    for ref in sect_pr.findall(w("footerReference")):
+        ref.set(f"{{{_R}}}id", _BLANK_FOOTER_ID)
+
+
+def repeat_labels(docx: bytes, facts: Facts) -> bytes:
+    """Restart each merged group label on the page its group continues on."""
+    parts = _parts(docx)
+    root = _document(parts)
+    body = root.find(w("body"))
+    tables = [t for t in body.findall(w("tbl")) if t is not _record_table(body)] if body is not None else []
+    for index, row, column, _page in facts.unlabelled:
+        if index >= len(tables):
+            continue
+        rows = tables[index].findall(w("tr"))
+        if row >= len(rows):
+            continue
+        cells = rows[row].findall(w("tc"))
+        if column >= len(cells):
+            continue
+        cell = cells[column]
+        source = _merge_start(rows, row, column)
+        merge = cell.find(f"{w('tcPr')}/{w('vMerge')}")
+        if source is None or merge is None:
+            continue
+        merge.set(w("val"), "restart")
+        for p in cell.findall(w("p")):
+            cell.remove(p)
+        for p in source.findall(w("p")):
+            cell.append(copy.deepcopy(p))
+    _replace(parts, "word/document.xml", _xml(root))
+    return _package(parts)
+
+
+def _merge_start(rows: list, row: int, column: int) -> etree._Element | None:
+    """The cell that starts the vertical merge ``rows[row]``'s cell ``column`` continues."""
+    for r in range(row - 1, -1, -1):
+        cells = rows[r].findall(w("tc"))
+        if column >= len(cells):
+            return None
+        merge = cells[column].find(f"{w('tcPr')}/{w('vMerge')}")
+        if merge is None:
+            return None
+        if merge.get(w("val")) == "restart":
+            return cells[column]
+    return None
+
