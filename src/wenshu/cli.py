@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import traceback
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -101,6 +103,13 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成 PDF，与 .docx 同名同文件夹")
 @click.option("--force", is_flag=True, help="文件夹：全部重新生成，不跳过未改动的规格")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="文件夹：并行进程数（默认：全部核心）")
+@click.option(
+    "--paginate/--no-paginate",
+    default=True,
+    envvar="WENSHU_PAGINATE",
+    show_default=True,
+    help="用 LibreOffice 实际排版并调整分页（署名不单独成页、版记位于最后一个偶数页底部等）",
+)
 def build_cmd(
     files: tuple[Path, ...],
     out_dir: Path,
@@ -109,6 +118,7 @@ def build_cmd(
     pdf: bool,
     force: bool,
     jobs: int | None,
+    paginate: bool,
 ) -> None:
     """生成 FILES 对应的 .docx 与 .md（文件名取规格文件名）。
 
@@ -139,13 +149,14 @@ def build_cmd(
             click.secho(f"{failed} 个文件未生成（其余已生成）", fg="red", err=True)
             sys.exit(1)
         return
-    for path in files:
-        try:
-            for written in build(path, out_dir, wanted, draft=draft):
-                click.echo(f"已生成 {written}{'（草稿）' if draft else ''}")
-        except WenshuError as exc:
-            _report(exc)
-            failed += 1
+    with _pagination(paginate and "docx" in wanted) as office:
+        for path in files:
+            try:
+                for written in build(path, out_dir, wanted, draft=draft, office=office):
+                    click.echo(f"已生成 {written}{'（草稿）' if draft else ''}")
+            except WenshuError as exc:
+                _report(exc)
+                failed += 1
     if failed:
         click.secho(
             f"{failed} 个文件未生成（其余已生成）" if failed < len(files) else "未生成任何文件",
@@ -153,6 +164,28 @@ def build_cmd(
             err=True,
         )
         sys.exit(1)
+
+
+@contextlib.contextmanager
+def _pagination(wanted: bool) -> Iterator[Any]:
+    """The LibreOffice the pagination pass lays documents out with, or None (said once)."""
+    if not wanted:
+        yield None
+        return
+    from .render.pdf import SOFFICE_HINT, LibreOffice
+
+    try:
+        office = LibreOffice()
+    except WenshuError:
+        click.secho(
+            "提示：未验证分页（署名与正文同页、版记位置等需 LibreOffice 实际排版）。" + SOFFICE_HINT,
+            fg="yellow",
+            err=True,
+        )
+        yield None
+        return
+    with office:
+        yield office
 
 
 @main.command("validate")

@@ -13,6 +13,8 @@ from .kinds import Kind
 from .load import Spec, load_spec
 from .render.docx import build_docx
 from .render.markdown import render_markdown
+from .render.paginate import paginate, provably_fits
+from .render.pdf import LibreOffice
 from .skeleton import mark_placeholders
 from .validate import validate
 
@@ -125,9 +127,27 @@ def _os_reason(exc: OSError) -> str:
 
 
 def build(
-    path: str | Path, out_dir: str | Path, formats: tuple[str, ...] = FORMATS, *, draft: bool = False
+    path: str | Path,
+    out_dir: str | Path,
+    formats: tuple[str, ...] = FORMATS,
+    *,
+    draft: bool = False,
+    office: LibreOffice | None = None,
 ) -> list[Path]:
-    """Build one spec into ``out_dir`` as ``<stem>.docx`` and ``<stem>.md`` (see :func:`render`)."""
+    """Build one spec into ``out_dir`` as ``<stem>.docx`` and ``<stem>.md`` (see :func:`render`).
+
+    With ``office`` (a LibreOffice opened as a context manager) the .docx goes through the
+    pagination pass (:mod:`wenshu.render.paginate`) unless it provably fits on one page.
+    """
     rendered = render(path, formats, draft=draft)
+    if office is not None and "docx" in rendered.files:
+        rendered.files["docx"] = paginate_one(rendered.files["docx"], office)
     stem = Path(path).stem
     return write_atomically(Path(out_dir), {f"{stem}.{ext}": data for ext, data in rendered.files.items()})
+
+
+def paginate_one(docx: bytes, office: LibreOffice) -> bytes:
+    """``docx`` after the pagination pass; a one-page letter that provably fits is left as is."""
+    if provably_fits(docx):
+        return docx
+    return paginate({"docx": docx}, office)["docx"].docx

@@ -224,6 +224,7 @@ class Facts:
     content_end: tuple[int, float] | None = None  # last page with content before the 版记, y1
     split_rows: list[int] = field(default_factory=list)  # pages a row runs on to
     unlabelled: list[tuple[int, int, int, int]] = field(default_factory=list)  # table, row, col, page
+    unnumbered: set[int] = field(default_factory=set)  # a blank page and the 版记 page after it
     faults: list[Fault] = field(default_factory=list)
 
 
@@ -369,7 +370,16 @@ def _record(reader: _Reader, outline: Outline, facts: Facts) -> None:
     where = needle
     if pos is None:
         facts.faults.append(
-            Fault("render-record-place", "7.4.1", "版记", "版面上找不到版记", "位于最后一页", "未找到", total, where)
+            Fault(
+                "render-record-place",
+                "7.4.1",
+                "版记",
+                "版面上找不到版记",
+                "位于最后一页",
+                "未找到",
+                total,
+                where,
+            )
         )
         return
     page = reader.pages[pos.page]
@@ -385,7 +395,9 @@ def _record(reader: _Reader, outline: Outline, facts: Facts) -> None:
         facts.content_end = (before.page + 1, reader.row(before).y1)
 
     def fault(message: str, expected: str, actual: str) -> None:
-        facts.faults.append(Fault("render-record-place", "7.4.1", "版记", message, expected, actual, number, where))
+        facts.faults.append(
+            Fault("render-record-place", "7.4.1", "版记", message, expected, actual, number, where)
+        )
 
     if number != total:
         fault("版记不在最后一页", "位于公文最后一页（封四）", f"第 {number} 页，共 {total} 页")
@@ -400,6 +412,7 @@ def _record(reader: _Reader, outline: Outline, facts: Facts) -> None:
             f"距版心底边 {facts.record_gap_pt / _PT_PER_MM:.1f} mm",
         )
     if pos.page > 0 and not reader.rows[pos.page - 1]:
+        facts.unnumbered = {pos.page, pos.page + 1}
         for blank in (pos.page - 1, pos.page):
             if numbered(reader.pages[blank]):
                 facts.faults.append(

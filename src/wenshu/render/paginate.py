@@ -206,7 +206,12 @@ def _spacer(height: int, *, page_break: bool) -> etree._Element:
     if page_break:
         etree.SubElement(ppr, w("pageBreakBefore"))
     spacing = etree.SubElement(ppr, w("spacing"))
-    for key, value in (("before", "0"), ("after", "0"), ("line", str(max(height, 20))), ("lineRule", "exact")):
+    for key, value in (
+        ("before", "0"),
+        ("after", "0"),
+        ("line", str(max(height, 20))),
+        ("lineRule", "exact"),
+    ):
         spacing.set(w(key), value)
     rpr = etree.SubElement(ppr, w("rPr"))
     etree.SubElement(rpr, w("sz")).set(w("val"), "2")
@@ -305,7 +310,9 @@ def _blank_footers(parts: list[tuple[zipfile.ZipInfo, bytes]], sect_pr: etree._E
     """Point ``sect_pr``'s footers at an empty footer part (added to the package once)."""
     names = {i.filename for i, _ in parts}
     if _BLANK_FOOTER not in names:
-        footer = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:ftr xmlns:w="{_W}"><w:p/></w:ftr>'
+        footer = (
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:ftr xmlns:w="{_W}"><w:p/></w:ftr>'
+        )
         _replace(parts, _BLANK_FOOTER, footer.encode("utf-8"))
         rels_name = "word/_rels/document.xml.rels"
         rels = etree.fromstring(next(d for i, d in parts if i.filename == rels_name))
@@ -317,7 +324,9 @@ def _blank_footers(parts: list[tuple[zipfile.ZipInfo, bytes]], sect_pr: etree._E
         types = etree.fromstring(next(d for i, d in parts if i.filename == "[Content_Types].xml"))
         override = etree.SubElement(types, f"{{{_CT}}}Override")
         override.set("PartName", "/" + _BLANK_FOOTER)
-        override.set("ContentType", "application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml")
+        override.set(
+            "ContentType", "application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"
+        )
         _replace(parts, "[Content_Types].xml", _xml(types))
     for ref in sect_pr.findall(w("footerReference")):
         ref.set(f"{{{_R}}}id", _BLANK_FOOTER_ID)
@@ -364,4 +373,3 @@ def _merge_start(rows: list, row: int, column: int) -> etree._Element | None:
         if merge.get(w("val")) == "restart":
             return cells[column]
     return None
-
