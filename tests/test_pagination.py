@@ -45,6 +45,7 @@ PAGE_FLOW = {
     "render-record-page-number",
     "render-table-row-split",
     "render-table-merged-label",
+    "render-table-note-alone",
 }
 
 

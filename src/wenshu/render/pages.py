@@ -225,6 +225,7 @@ class Facts:
     split_rows: list[int] = field(default_factory=list)  # pages a row runs on to
     unlabelled: list[tuple[int, int, int, int]] = field(default_factory=list)  # table, row, col, page
     unnumbered: set[int] = field(default_factory=set)  # a blank page and the 版记 page after it
+    lonely_notes: list[str] = field(default_factory=list)  # table notes that open a page
     faults: list[Fault] = field(default_factory=list)
 
 
@@ -278,7 +279,32 @@ def examine(pages: Sequence[Page], outline: Outline) -> Facts:
     _record(reader, outline, facts)
     for index, table in enumerate(outline.tables):
         _table(reader, index, table, facts)
+    _table_notes(reader, outline, facts)
     return facts
+
+
+def _table_notes(reader: _Reader, outline: Outline, facts: Facts) -> None:
+    """A note under a table stays with the table: it never opens a page."""
+    start = None
+    for note in (b for b in outline.blocks if b.role == "table-note"):
+        pos = reader.find(compact(note.text)[:10], start)
+        if pos is None:
+            continue
+        start = _Pos(pos.page, pos.row + 1)
+        if pos.row == 0 and pos.page > 0:
+            facts.lonely_notes.append(note.text)
+            facts.faults.append(
+                Fault(
+                    "render-table-note-alone",
+                    "8",
+                    "表格",
+                    "表注与表格不在同一页",
+                    "表注紧随表格",
+                    "表注排在下一页页首",
+                    pos.page + 1,
+                    compact(note.text)[:12],
+                )
+            )
 
 
 def _signature(reader: _Reader, outline: Outline, facts: Facts) -> None:

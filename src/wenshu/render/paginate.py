@@ -127,8 +127,10 @@ def paginate(documents: dict[str, bytes], office: LibreOffice) -> dict[str, Pagi
             outline = outline_of(data)
             facts = examine(pages[name], outline)
             fixed = data
-            if facts.unlabelled:
-                fixed = repeat_labels(fixed, facts)  # rows may grow: place the 版记 after
+            if facts.unlabelled or facts.lonely_notes:
+                # Rows may grow or move: the 版记 is placed on the pages that result.
+                fixed = repeat_labels(fixed, facts) if facts.unlabelled else fixed
+                fixed = keep_notes(fixed, facts) if facts.lonely_notes else fixed
             elif outline.records and name not in placed:
                 fixed = place_record(fixed, facts, pages[name], outline)
                 placed.add(name)
@@ -357,6 +359,61 @@ def repeat_labels(docx: bytes, facts: Facts) -> bytes:
             cell.remove(p)
         for p in source.findall(w("p")):
             cell.append(copy.deepcopy(p))
+    _replace(parts, "word/document.xml", _xml(root))
+    return _package(parts)
+
+
+def keep_notes(docx: bytes, facts: Facts) -> bytes:
+    """Take a table's last row over to the page its note went on to.
+
+    LibreOffice does not keep a table's last row with the paragraph after it (Word does,
+    §17.3.1.14 on the row's paragraphs). The row moves into a table of its own, headed by
+    a copy of the header row: with every paragraph of that small table on keepNext, both
+    renderers keep it whole and on the page of the note — which reads as the header row
+    repeated over the rest of the table. An empty paragraph 1 pt high separates the two
+    tables (adjacent tables would be joined into one).
+    """
+    parts = _parts(docx)
+    root = _document(parts)
+    body = root.find(w("body"))
+    if body is None:
+        return docx
+    wanted = {note[:20] for note in facts.lonely_notes}
+    for p in list(body.findall(w("p"))):
+        style = p.find(f"{w('pPr')}/{w('pStyle')}")
+        text = "".join(t.text or "" for t in p.iter(w("t")))
+        if style is None or style.get(w("val")) != "WsTableNote" or text[:20] not in wanted:
+            continue
+        table = p.getprevious()
+        rows = table.findall(w("tr")) if table is not None and table.tag == w("tbl") else []
+        if len(rows) < 3:
+            continue
+        last = rows[-1]
+        for column, cell in enumerate(last.findall(w("tc"))):
+            merge = cell.find(f"{w('tcPr')}/{w('vMerge')}")
+            source = _merge_start(rows, len(rows) - 1, column)
+            if merge is not None and merge.get(w("val")) != "restart" and source is not None:
+                merge.set(w("val"), "restart")
+                for old in cell.findall(w("p")):
+                    cell.remove(old)
+                for new in source.findall(w("p")):
+                    cell.append(copy.deepcopy(new))
+        small = etree.Element(w("tbl"))
+        for part in (table.find(w("tblPr")), table.find(w("tblGrid"))):
+            if part is not None:
+                small.append(copy.deepcopy(part))
+        small.append(copy.deepcopy(rows[0]))
+        small.append(last)
+        for para in small.iter(w("p")):
+            ppr = para.find(w("pPr"))
+            if ppr is None:
+                ppr = etree.SubElement(para, w("pPr"))
+                para.insert(0, ppr)
+            if ppr.find(w("keepNext")) is None:
+                at = 1 if ppr.find(w("pStyle")) is not None else 0
+                ppr.insert(at, etree.Element(w("keepNext")))
+        table.addnext(small)
+        table.addnext(_spacer(20, page_break=False))
     _replace(parts, "word/document.xml", _xml(root))
     return _package(parts)
 
