@@ -138,7 +138,7 @@ def build_cmd(
     if pdf:
         from .render.pdf import build_with_pdf
 
-        for _, result in build_with_pdf(files, out_dir, wanted, draft=draft):
+        for _, result in build_with_pdf(files, out_dir, wanted, draft=draft, paginate=paginate):
             if isinstance(result, WenshuError):
                 _report(result)
                 failed += 1
