@@ -131,7 +131,9 @@ def build_cmd(
             f"未知格式 {'、'.join(unknown) or '（空）'}；可选：{'、'.join(FORMATS)}", param_hint="--format"
         )
     failed = sum(_build_folder(f, out_dir, wanted, force, jobs) for f in files if f.is_dir())
-    failed += sum(_build_batch(f, out_dir / f.stem, wanted, jobs) for f in files if looks_like_batch(f))
+    failed += sum(
+        _build_batch(f, out_dir / f.stem, wanted, jobs, paginate) for f in files if looks_like_batch(f)
+    )
     files = tuple(f for f in files if not f.is_dir() and not looks_like_batch(f))
     if not files:
         sys.exit(1 if failed else 0)
@@ -417,7 +419,9 @@ def _build_folder(
     return 1 if report.failed else 0
 
 
-def _build_batch(spec: Path, out_dir: Path, formats: tuple[str, ...], jobs: int | None) -> int:
+def _build_batch(
+    spec: Path, out_dir: Path, formats: tuple[str, ...], jobs: int | None, paginate: bool = True
+) -> int:
     """``build`` given a batch spec: its letters into ``out_dir``; 1 if any failed."""
     from .batch import load_batch, run_batch, summary
 
@@ -431,7 +435,26 @@ def _build_batch(spec: Path, out_dir: Path, formats: tuple[str, ...], jobs: int 
         _report(WenshuError(result.problems()))
     for line in summary(result, out_dir):
         click.echo(line)
+    if paginate:
+        _paginate_letters(result.written)
     return 1 if result.failed else 0
+
+
+def _paginate_letters(written: list[Path]) -> None:
+    """The pagination pass for the letters of a batch that do not provably fit one page."""
+    from .pipeline import needs_pagination, paginate_files
+    from .render.pdf import SOFFICE_HINT, LibreOffice
+
+    pending = needs_pagination([p for p in written if p.suffix == ".docx"])
+    if not pending:
+        return
+    try:
+        office = LibreOffice()
+    except WenshuError:
+        click.secho(f"提示：{len(pending)} 份函超过一页，未验证分页。" + SOFFICE_HINT, fg="yellow", err=True)
+        return
+    with office:
+        paginate_files(pending, office)
 
 
 def _validate_batch(spec: Path) -> tuple[list[Member], int]:
@@ -466,6 +489,13 @@ def _validate_batch(spec: Path) -> tuple[list[Member], int]:
 @click.option("--name", "name", help='文件名，可用 {字段}，如 "{applicant}-{rank}"；默认取推荐对象')
 @click.option("--format", "formats", default="docx,md", show_default=True, help="输出格式，逗号分隔：docx,md")
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 为每份 .docx 生成同名 PDF（一次转换全部）")
+@click.option(
+    "--paginate/--no-paginate",
+    default=True,
+    envvar="WENSHU_PAGINATE",
+    show_default=True,
+    help="超过一页的函用 LibreOffice 实际排版并调整分页（一页排得下的不必）",
+)
 def batch_cmd(
     spec: Path,
     data: Path | None,
@@ -475,6 +505,7 @@ def batch_cmd(
     name: str | None,
     formats: str,
     pdf: bool,
+    paginate: bool,
 ) -> None:
     """按 SPEC 批量生成函件：每条记录（数据文件的一行）一份 .docx 与 .md。
 
@@ -505,6 +536,8 @@ def batch_cmd(
         _report(WenshuError(result.problems()))
     for line in summary(result, out):
         click.echo(line)
+    if paginate and "docx" in wanted:
+        _paginate_letters(result.written)
     if pdf:
         letters = [p for p in result.written if p.suffix == ".docx"]
         made = pdfs_beside(letters + ([result.merged] if result.merged else []), office)

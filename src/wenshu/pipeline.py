@@ -146,6 +146,23 @@ def build(
     return write_atomically(Path(out_dir), {f"{stem}.{ext}": data for ext, data in rendered.files.items()})
 
 
+def needs_pagination(paths: list[Path]) -> list[Path]:
+    """The .docx files among ``paths`` that do not provably fit on one page."""
+    return [p for p in paths if not provably_fits(p.read_bytes())]
+
+
+def paginate_files(paths: list[Path], office: LibreOffice) -> list[Path]:
+    """Run the pagination pass on written .docx files (one LibreOffice run a round for all)
+    and replace each one that changed, atomically; returns the files replaced."""
+    done = paginate({str(p): p.read_bytes() for p in paths}, office)
+    replaced = []
+    for path in paths:
+        result = done[str(path)]
+        if result.docx != path.read_bytes():
+            replaced += write_atomically(path.parent, {path.name: result.docx}, sync=False)
+    return replaced
+
+
 def paginate_one(docx: bytes, office: LibreOffice) -> bytes:
     """``docx`` after the pagination pass; a one-page letter that provably fits is left as is."""
     if provably_fits(docx):
