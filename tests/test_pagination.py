@@ -46,6 +46,7 @@ PAGE_FLOW = {
     "render-table-row-split",
     "render-table-merged-label",
     "render-table-note-alone",
+    "render-landscape-page-number",
 }
 
 

@@ -280,7 +280,29 @@ def examine(pages: Sequence[Page], outline: Outline) -> Facts:
     for index, table in enumerate(outline.tables):
         _table(reader, index, table, facts)
     _table_notes(reader, outline, facts)
+    _landscape_numbers(reader, facts)
     return facts
+
+
+def _landscape_numbers(reader: _Reader, facts: Facts) -> None:
+    """§8: a landscape page's number prints where the portrait pages have it — at the
+    sheet's foot, which is the landscape page's left edge (the page read turned left)."""
+    for index, page in enumerate(reader.pages):
+        if not page.landscape:
+            continue
+        numbers = [r for r in page.rows if is_page_number(r)]
+        if numbers and numbers[-1].x1 > Frame.of(page).left:
+            facts.faults.append(
+                Fault(
+                    "render-landscape-page-number",
+                    "8",
+                    "页码",
+                    "横排页的页码不在其他页页码的位置",
+                    "与竖排页一致：排在横排页左侧（纸张的下边）",
+                    "排在横排页下边",
+                    index + 1,
+                )
+            )
 
 
 def _table_notes(reader: _Reader, outline: Outline, facts: Facts) -> None:

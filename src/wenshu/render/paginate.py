@@ -113,7 +113,7 @@ def provably_fits(docx: bytes) -> bool:
 def paginate(documents: dict[str, bytes], office: LibreOffice) -> dict[str, Paginated]:
     """Run the pass on every document (one LibreOffice run per round for all of them)."""
     done: dict[str, Paginated] = {}
-    current = dict(documents)
+    current = {name: landscape_page_numbers(data) for name, data in documents.items()}
     placed: set[str] = set()
     for _ in range(_MAX_ROUNDS):
         if not current:
@@ -220,9 +220,16 @@ def _spacer(height: int, *, page_break: bool) -> etree._Element:
     return p
 
 
-def _portrait(sect_pr: etree._Element) -> etree._Element:
-    """A copy of ``sect_pr`` as a portrait page with the standard margins (§5.2)."""
+def _portrait(sect_pr: etree._Element, body: etree._Element) -> etree._Element:
+    """A copy of ``sect_pr`` as a portrait page with the standard margins (§5.2) and the
+    footers of the document's first portrait section."""
     out = copy.deepcopy(sect_pr)
+    model = next((s for s in body.iter(w("sectPr")) if not _is_landscape(s)), None)
+    if model is not None and model is not sect_pr:
+        ids = {ref.get(w("type")): ref.get(f"{{{_R}}}id") for ref in model.findall(w("footerReference"))}
+        for ref in out.findall(w("footerReference")):
+            if ids.get(ref.get(w("type"))):
+                ref.set(f"{{{_R}}}id", ids[ref.get(w("type"))])
     for title_pg in out.findall(w("titlePg")):
         out.remove(title_pg)
     size = out.find(w("pgSz"))
@@ -296,7 +303,7 @@ def place_record(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -
         spacing.set(w(key), value)
     ppr.append(copy.deepcopy(final))
     record.addprevious(carrier)
-    portrait = _portrait(final)
+    portrait = _portrait(final, body)
     if blank_page:
         _blank_footers(parts, portrait)
         record.addprevious(_spacer(20, page_break=False))  # the blank page
@@ -310,28 +317,109 @@ def place_record(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -
 
 def _blank_footers(parts: list[tuple[zipfile.ZipInfo, bytes]], sect_pr: etree._Element) -> None:
     """Point ``sect_pr``'s footers at an empty footer part (added to the package once)."""
-    names = {i.filename for i, _ in parts}
-    if _BLANK_FOOTER not in names:
+    if _BLANK_FOOTER not in {i.filename for i, _ in parts}:
         footer = (
             f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:ftr xmlns:w="{_W}"><w:p/></w:ftr>'
         )
-        _replace(parts, _BLANK_FOOTER, footer.encode("utf-8"))
-        rels_name = "word/_rels/document.xml.rels"
-        rels = etree.fromstring(next(d for i, d in parts if i.filename == rels_name))
-        rel = etree.SubElement(rels, f"{{{_REL}}}Relationship")
-        rel.set("Id", _BLANK_FOOTER_ID)
-        rel.set("Type", "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer")
-        rel.set("Target", _BLANK_FOOTER.removeprefix("word/"))
-        _replace(parts, rels_name, _xml(rels))
-        types = etree.fromstring(next(d for i, d in parts if i.filename == "[Content_Types].xml"))
-        override = etree.SubElement(types, f"{{{_CT}}}Override")
-        override.set("PartName", "/" + _BLANK_FOOTER)
-        override.set(
-            "ContentType", "application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"
-        )
-        _replace(parts, "[Content_Types].xml", _xml(types))
+        _add_footer_part(parts, _BLANK_FOOTER, _BLANK_FOOTER_ID, footer)
     for ref in sect_pr.findall(w("footerReference")):
         ref.set(f"{{{_R}}}id", _BLANK_FOOTER_ID)
+
+
+def _add_footer_part(parts: list[tuple[zipfile.ZipInfo, bytes]], name: str, rel_id: str, xml: str) -> None:
+    """Add the footer part ``name`` with relationship ``rel_id`` from the main document."""
+    _replace(parts, name, xml.encode("utf-8"))
+    rels_name = "word/_rels/document.xml.rels"
+    rels = etree.fromstring(next(d for i, d in parts if i.filename == rels_name))
+    rel = etree.SubElement(rels, f"{{{_REL}}}Relationship")
+    rel.set("Id", rel_id)
+    rel.set("Type", "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer")
+    rel.set("Target", name.removeprefix("word/"))
+    _replace(parts, rels_name, _xml(rels))
+    types = etree.fromstring(next(d for i, d in parts if i.filename == "[Content_Types].xml"))
+    override = etree.SubElement(types, f"{{{_CT}}}Override")
+    override.set("PartName", "/" + name)
+    override.set("ContentType", "application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml")
+    _replace(parts, "[Content_Types].xml", _xml(types))
+
+
+_LANDSCAPE_FOOTERS = {
+    "default": ("word/footer-wenshu-landscape-odd.xml", "rIdWenshuLandscapeOdd"),
+    "even": ("word/footer-wenshu-landscape-even.xml", "rIdWenshuLandscapeEven"),
+}
+
+
+def _landscape_footer(even: bool) -> str:
+    """A footer that prints the page number where the portrait pages have it (§8).
+
+    The landscape page is read turned a quarter counter-clockwise (its top — the table
+    head — on the left of the sheet: the binding side of an odd page, the cut side of an
+    even one, as §8 wants). The sheet's foot is then the page's left edge: the number
+    sits there in a one-cell table floating at a fixed place on the page, its text turned
+    a quarter clockwise (ECMA-376 §17.4.72 textDirection ``tbRl``) so that it reads like
+    the number on a portrait page: 7 mm under the 版心, one character in from its right
+    (odd pages) or left (even pages) edge (§7.5).
+    """
+    x_mm = L.LANDSCAPE_LEFT_MARGIN_MM - L.PAGE_NUMBER_GAP_MM - L.LANDSCAPE_NUMBER_BOX_DEPTH_MM
+    # The box ends at the 版心's edge; the number keeps the portrait footer's one-character
+    # indent inside it.
+    if even:
+        y_mm, jc = L.LEFT_MARGIN_MM, "left"
+    else:
+        y_mm, jc = L.LEFT_MARGIN_MM + L.TEXT_WIDTH_MM - L.LANDSCAPE_NUMBER_BOX_LENGTH_MM, "right"
+    depth, length = (
+        L.mm_to_twips(L.LANDSCAPE_NUMBER_BOX_DEPTH_MM),
+        L.mm_to_twips(L.LANDSCAPE_NUMBER_BOX_LENGTH_MM),
+    )
+    dash = L.PAGE_NUMBER_DASH
+    run = '<w:r><w:t xml:space="preserve">{}</w:t></w:r>'
+    number = (
+        run.format(dash + " ") + '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        '<w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r>'
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>' + run.format(" " + dash)
+    )
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:ftr xmlns:w="{_W}">'
+        "<w:tbl><w:tblPr>"
+        '<w:tblpPr w:leftFromText="0" w:rightFromText="0" w:vertAnchor="page" w:horzAnchor="page" '
+        f'w:tblpX="{L.mm_to_twips(x_mm)}" w:tblpY="{L.mm_to_twips(y_mm)}"/>'
+        f'<w:tblW w:w="{depth}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
+        '<w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar>'
+        f'</w:tblPr><w:tblGrid><w:gridCol w:w="{depth}"/></w:tblGrid>'
+        f'<w:tr><w:trPr><w:trHeight w:val="{length}" w:hRule="exact"/></w:trPr>'
+        f'<w:tc><w:tcPr><w:tcW w:w="{depth}" w:type="dxa"/><w:textDirection w:val="tbRl"/>'
+        '<w:vAlign w:val="center"/></w:tcPr>'
+        f'<w:p><w:pPr><w:pStyle w:val="WsPageNumber"/><w:ind w:{jc}="{L.PAGE_NUMBER_INDENT_TWIPS}"/>'
+        f'<w:jc w:val="{jc}"/></w:pPr>{number}</w:p>'
+        "</w:tc></w:tr></w:tbl>"
+        '<w:p><w:pPr><w:pStyle w:val="WsPageNumber"/></w:pPr></w:p></w:ftr>'
+    )
+
+
+def _is_landscape(sect_pr: etree._Element) -> bool:
+    size = sect_pr.find(w("pgSz"))
+    return size is not None and size.get(w("orient")) == "landscape"
+
+
+def landscape_page_numbers(docx: bytes) -> bytes:
+    """Give every landscape section the footers of :func:`_landscape_footer` (§8)."""
+    parts = _parts(docx)
+    root = _document(parts)
+    landscape = [s for s in root.iter(w("sectPr")) if _is_landscape(s)]
+    if not landscape:
+        return docx
+    names = {i.filename for i, _ in parts}
+    for kind, (name, rel_id) in _LANDSCAPE_FOOTERS.items():
+        if name not in names:
+            _add_footer_part(parts, name, rel_id, _landscape_footer(even=kind == "even"))
+    for sect_pr in landscape:
+        for ref in sect_pr.findall(w("footerReference")):
+            kind = ref.get(w("type"))
+            if kind in _LANDSCAPE_FOOTERS:
+                ref.set(f"{{{_R}}}id", _LANDSCAPE_FOOTERS[kind][1])
+    _replace(parts, "word/document.xml", _xml(root))
+    return _package(parts)
 
 
 def repeat_labels(docx: bytes, facts: Facts) -> bytes:
