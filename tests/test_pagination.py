@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from wenshu import layout as L
 from wenshu.check import check_files
 from wenshu.render.docx import build_docx
 from wenshu.render.pages import examine, outline_of
@@ -144,6 +145,26 @@ def test_sweep_signature_always_shares_a_page_with_body(laid_out):
     old = _count(before, "sweep/")
     print(f"sweep: {len(sweep)} documents; faults before {old}; after 0")
     assert old.get("render-signature-alone", 0) > 0  # the old output did have them
+
+
+def _tightened(docx: bytes) -> bool:
+    with zipfile.ZipFile(BytesIO(docx)) as zf:
+        xml = zf.read("word/document.xml").decode("utf-8")
+    pitches = {int(v) for v in re.findall(r'w:line="(\d+)" w:lineRule="exact"', xml)}
+    return any(L.MIN_ADJUSTED_LINE_PITCH_TWIPS <= v < L.LINE_PITCH_TWIPS for v in pitches)
+
+
+@pytest.mark.render
+def test_sweep_tightens_lines_to_win_back_a_page(laid_out):
+    """§7.3.5.5: where only the signature block and a line or two went over, the lines of
+    the page before are tightened and the block comes back (and stays with 正文)."""
+    documents, after, _, _ = laid_out
+    won = [n for n in after if n.startswith("sweep/") and _tightened(after[n].docx)]
+    print(f"sweep: {len(won)} documents tightened (§7.3.5.5)")
+    assert won
+    for name in won:
+        facts = after[name].facts
+        assert not facts.faults and facts.body_lines_on_signature_page, name
 
 
 @pytest.mark.render

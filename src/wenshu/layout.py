@@ -113,6 +113,12 @@ SEALED_DATE_RIGHT_CHARS = 4
 BLANK_LINES_BEFORE_SIGNATURE = 1
 BLANK_LINES_BEFORE_SEALED_SIGNATURE = 3
 
+# §7.3.5.5 特殊情况说明: when the page cannot hold the signature block, line spacing is
+# adjusted so that it fits. wenshu tightens the last page of the main part down to 1.5 lines
+# of 3号 (24 pt) at most, and only to win back a page that would carry this many lines.
+MIN_ADJUSTED_LINE_PITCH_TWIPS = round(1.5 * BODY_SIZE_PT * TWIPS_PER_PT)  # 480
+MAX_LINES_WON_BACK = 6
+
 # §7.3.1 title two lines under the red rule; §7.3.2 主送机关 one line under the title.
 BLANK_LINES_AFTER_HEAD = 2
 BLANK_LINES_AFTER_TITLE = 1

@@ -219,6 +219,8 @@ class Facts:
     pages: int = 0
     signature_page: int | None = None
     body_lines_on_signature_page: int | None = None
+    main_end: tuple[int, float] | None = None  # page and y1 of the main part's last line
+    block_pages: list[tuple[int, float] | None] = field(default_factory=list)  # per zone-0 block
     record_page: int | None = None
     record_gap_pt: float | None = None  # from the 版记's last line to the 版心 bottom
     content_end: tuple[int, float] | None = None  # last page with content before the 版记, y1
@@ -354,6 +356,15 @@ def _signature(reader: _Reader, outline: Outline, facts: Facts) -> None:
         return
     sig_pos = sig_pos or date_pos
     page = sig_pos.page
+    end = date_pos
+    after_date = outline.blocks[outline.blocks.index(date) + 1 :]
+    for block in after_date:
+        if block.zone or block.role not in ("note", "contact"):
+            break
+        found = reader.find(compact(block.text)[:8], _Pos(end.page, end.row + 1))
+        end = found or end
+    facts.main_end = (end.page + 1, reader.row(end).y1)
+    facts.block_pages = _block_pages(reader, outline)
     notes = outline.of("attachment-note")
     note_start = None
     if notes:
@@ -397,6 +408,28 @@ def _signature(reader: _Reader, outline: Outline, facts: Facts) -> None:
                     compact(notes[0].text)[:12],
                 )
             )
+
+
+def _block_pages(reader: _Reader, outline: Outline) -> list[tuple[int, float] | None]:
+    """Page and y1 of the first line of every main-part block, matched in reading order."""
+    out: list[tuple[int, float] | None] = []
+    cursor = _Pos(0, 0)
+    for block in outline.blocks:
+        head = compact(block.text)[:8]
+        pos = None
+        if block.zone == 0 and head:
+            for candidate in reader.positions():
+                if (candidate.page, candidate.row) < (cursor.page, cursor.row):
+                    continue
+                if reader.texts[candidate.page][candidate.row].startswith(head):
+                    pos = candidate
+                    break
+        if pos is not None:
+            cursor = _Pos(pos.page, pos.row + 1)
+            out.append((pos.page + 1, reader.row(pos).y1))
+        else:
+            out.append(None)
+    return out
 
 
 def _previous(reader: _Reader, pos: _Pos) -> _Pos | None:

@@ -115,7 +115,10 @@ def paginate(documents: dict[str, bytes], office: LibreOffice) -> dict[str, Pagi
     done: dict[str, Paginated] = {}
     current = {name: landscape_page_numbers(data) for name, data in documents.items()}
     placed: set[str] = set()
-    for _ in range(_MAX_ROUNDS):
+    # name → (the document before tightening, the page its signature should come back to)
+    tightened: dict[str, tuple[bytes, int]] = {}
+    pages_of_backup: dict[str, list] = {}
+    for _ in range(_MAX_ROUNDS + 1):
         if not current:
             break
         pages = _lay_out(current, office)
@@ -126,7 +129,19 @@ def paginate(documents: dict[str, bytes], office: LibreOffice) -> dict[str, Pagi
                 continue
             outline = outline_of(data)
             facts = examine(pages[name], outline)
+            if name in tightened:
+                backup, wanted = tightened[name]
+                if facts.signature_page != wanted or facts.faults:
+                    data = backup  # tightening did not win the page back: keep the layout before
+                    outline = outline_of(data)
+                    facts = examine(pages_of_backup[name], outline)
             fixed = data
+            tight = None if name in tightened else tighten(data, facts, pages[name], outline)
+            if tight is not None:
+                tightened[name] = (data, (facts.signature_page or 0) - 1)
+                pages_of_backup[name] = pages[name]
+                changed[name] = tight
+                continue
             if facts.unlabelled or facts.lonely_notes:
                 # Rows may grow or move: the 版记 is placed on the pages that result.
                 fixed = repeat_labels(fixed, facts) if facts.unlabelled else fixed
@@ -143,8 +158,109 @@ def paginate(documents: dict[str, bytes], office: LibreOffice) -> dict[str, Pagi
         pages = _lay_out(current, office)
         for name, data in current.items():
             facts = examine(pages[name], outline_of(data)) if name in pages else None
+            if name in tightened and (
+                facts is None or facts.faults or facts.signature_page != tightened[name][1]
+            ):
+                data = tightened[name][0]
+                facts = examine(pages_of_backup[name], outline_of(data))
             done[name] = Paginated(data, facts)
     return done
+
+
+def tighten(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -> bytes | None:
+    """§7.3.5.5: win back the page the signature block was carried to by tightening lines.
+
+    When the main part's last page holds only a few lines (the last 正文 line kept with the
+    署名 and 成文日期), the paragraphs that start on the page before are given an exact line
+    pitch small enough for those lines to come back — never below
+    :data:`~wenshu.layout.MIN_ADJUSTED_LINE_PITCH_TWIPS`. Only where the lines are all on
+    the exact grid (no table, no mark of auto height above them), so Word fits them the
+    same way. None when nothing is to be won.
+    """
+    if not facts.signature_page or facts.signature_page < 2 or facts.main_end is None:
+        return None
+    end_page, end_y = facts.main_end
+    if end_page != facts.signature_page or pages[end_page - 1].landscape:
+        return None
+    pitch_pt = L.LINE_PITCH_TWIPS / L.TWIPS_PER_PT
+    top = L.TOP_MARGIN_MM * _PT_PER_MM
+    used = round((end_y - top) / pitch_pt)
+    if used > L.MAX_LINES_WON_BACK:
+        return None
+    before = end_page - 1
+    start = next(
+        (
+            k
+            for k, place in enumerate(facts.block_pages)
+            if place and place[0] == before and outline.blocks[k].zone == 0
+        ),
+        None,
+    )
+    if start is None:
+        return None
+    line_index = round((facts.block_pages[start][1] - top) / pitch_pt) - 1
+    room = _TEXT_HEIGHT_TWIPS - line_index * L.LINE_PITCH_TWIPS
+    lines = (L.LINES_PER_PAGE - line_index) + used
+    pitch = room // lines
+    if pitch < L.MIN_ADJUSTED_LINE_PITCH_TWIPS or pitch >= L.LINE_PITCH_TWIPS:
+        return None
+    parts = _parts(docx)
+    root = _document(parts)
+    body = root.find(w("body"))
+    paragraphs = [
+        c
+        for c in (body if body is not None else [])
+        if c.tag == w("p") and "".join(t.text or "" for t in c.iter(w("t"))).strip()
+    ]
+    if start >= len(paragraphs):
+        return None
+    children = list(body)
+    first = children.index(paragraphs[start])
+    if before == 1 and any(_style_of(c) == "WsMark" for c in children[:first]):
+        return None  # page one under a mark whose line height comes from the font
+    for child in children[first:]:
+        if child.tag == w("tbl"):
+            return None
+        if child.tag != w("p"):
+            break
+        if _style_of(child) == "WsAttachmentLabel" or child.find(f"{w('pPr')}/{w('sectPr')}") is not None:
+            break
+        ppr = child.find(w("pPr"))
+        if ppr is None:
+            ppr = etree.Element(w("pPr"))
+            child.insert(0, ppr)
+        spacing = ppr.find(w("spacing"))
+        if spacing is None:
+            spacing = etree.Element(w("spacing"))
+            _insert_in_order(ppr, spacing)
+        spacing.set(w("line"), str(pitch))
+        spacing.set(w("lineRule"), "exact")
+    _replace(parts, "word/document.xml", _xml(root))
+    return _package(parts)
+
+
+# CT_PPr children that come before w:spacing (ECMA-376 §17.3.1.26), in schema order.
+_BEFORE_SPACING = {
+    w(t)
+    for t in (
+        "pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+        "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
+        "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid",
+    )
+}  # fmt: skip
+
+
+def _insert_in_order(ppr: etree._Element, spacing: etree._Element) -> None:
+    at = 0
+    for k, child in enumerate(ppr):
+        if child.tag in _BEFORE_SPACING:
+            at = k + 1
+    ppr.insert(at, spacing)
+
+
+def _style_of(p: etree._Element) -> str:
+    style = p.find(f"{w('pPr')}/{w('pStyle')}")
+    return style.get(w("val"), "") if style is not None else ""
 
 
 def _lay_out(documents: dict[str, bytes], office: LibreOffice) -> dict[str, list]:
