@@ -28,8 +28,9 @@ from .test_same_text import examples  # noqa: F401  (fixture)
 
 LINE = "这是一行正文用于逐行增加篇幅以检查分页是否正确处理了"  # 26 characters + 2 indent = 1 line
 assert len(LINE) == 26
-# (frame, attachments, sealed, 版记): six shapes; shape i gets bodies of 8 + i + 6j lines,
-# so together they grow the body one line at a time from 8 to 49 lines (over two pages).
+# (frame, attachments, sealed, 版记): shape i gets bodies of 8 + i + 6j lines, so the first
+# six together grow the body one line at a time from 8 to 49 lines (over two pages); the
+# seventh ends in a landscape attachment, on odd and even pages by turns.
 SHAPES = [
     ("letter", False, False, False),
     ("letter", True, True, False),
@@ -37,6 +38,7 @@ SHAPES = [
     ("document", True, True, True),
     ("document", False, False, True),
     ("document", True, False, True),
+    ("document", "landscape", True, True),  # the 版记 after a landscape attachment (§8, §7.4.1)
 ]
 SIZES = range(7)
 PAGE_FLOW = {
@@ -74,7 +76,8 @@ def notice(shape: tuple[str, bool, bool, bool], lines: int) -> str:
         f"<!-- wenshu:date {{{seal[2:]}}} -->\n2024年1月15日",
     ]
     if attachments:
-        out += ["<!-- wenshu:attachment -->\n附件1", "# 第一个附件", LINE]
+        turn = ' {"landscape": true}' if attachments == "landscape" else ""
+        out += [f"<!-- wenshu:attachment{turn} -->\n附件1", "# 第一个附件", LINE]
     if record:
         out += [
             "<!-- wenshu:cc -->\n抄送：示例单位一，示例单位二。",
@@ -103,7 +106,7 @@ def laid_out(examples, tmp_path_factory):  # noqa: F811
     documents = {}
     for i, shape in enumerate(SHAPES):
         for j in SIZES:
-            lines = 8 + i + 6 * j
+            lines = 8 + i % 6 + 6 * j
             documents[f"sweep/{i}-{lines}"] = build_docx(notice(shape, lines))
     for out in examples.all_outputs():
         documents[out.name] = out.docx.read_bytes()
@@ -172,6 +175,9 @@ def test_sweep_record_on_the_foot_of_the_last_even_page(laid_out):
     _, after, _, _ = laid_out
     with_record = [p.facts for n, p in after.items() if n.startswith("sweep/") and SHAPES[int(n[6])][3]]
     assert with_record
+    landscape = [p.facts for n, p in after.items() if n.startswith("sweep/6-")]
+    # Landscape attachments ended on odd and on even pages: a blank page came in between.
+    assert any(f.unnumbered for f in landscape) and not all(f.unnumbered for f in landscape)
     for facts in with_record:
         assert facts.record_page == facts.pages and facts.pages % 2 == 0, facts
         assert 0 <= facts.record_gap_pt <= 5, facts.record_gap_pt
