@@ -223,3 +223,40 @@ def test_plain_check_says_pagination_was_not_examined(tmp_path):
     path.write_bytes(build_docx(notice(SHAPES[1], 12)))
     (report,) = check_files([path])
     assert any("未检查分页" in note for note in report.notes)
+
+
+def test_build_says_once_that_pagination_was_not_verified(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from wenshu.cli import main
+
+    monkeypatch.setenv("WENSHU_SOFFICE", str(tmp_path / "no-such-soffice"))
+    spec = Path(__file__).resolve().parents[1] / "examples" / "letters"
+    result = CliRunner().invoke(
+        main,
+        [
+            "build",
+            "--paginate",
+            str(spec / "application.yaml"),
+            str(spec / "pilot-cities.yaml"),
+            "-o",
+            str(tmp_path),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.count("未验证分页") == 1
+    assert (tmp_path / "application.docx").is_file() and (tmp_path / "pilot-cities.docx").is_file()
+
+
+@pytest.mark.render
+def test_build_runs_the_pass(tmp_path):
+    """`wenshu build` (pagination on): a landscape annex gets its §8 page-number footers."""
+    from click.testing import CliRunner
+
+    from wenshu.cli import main
+
+    spec = Path(__file__).resolve().parents[1] / "examples" / "annexes" / "county-evaluation-form.yaml"
+    result = CliRunner().invoke(main, ["build", "--paginate", str(spec), "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(tmp_path / "county-evaluation-form.docx") as zf:
+        assert "word/footer-wenshu-landscape-odd.xml" in zf.namelist()

@@ -17,7 +17,7 @@ from .batch import looks_like_batch
 from .errors import Problem, WenshuError
 from .kinds import all_kinds, definitions
 from .load import load_spec
-from .pipeline import FORMATS, build, write_atomically
+from .pipeline import FORMATS, build_all, write_atomically
 from .round import Member, check_round, find_specs, round_folders
 from .skeleton import LEVELS, PROGRAMMES, render_skeleton, unfilled
 from .usage import VERSION, ChineseHelp, chinese, show_usage_error
@@ -152,13 +152,13 @@ def build_cmd(
             sys.exit(1)
         return
     with _pagination(paginate and "docx" in wanted) as office:
-        for path in files:
-            try:
-                for written in build(path, out_dir, wanted, draft=draft, office=office):
-                    click.echo(f"已生成 {written}{'（草稿）' if draft else ''}")
-            except WenshuError as exc:
-                _report(exc)
+        for _, result in build_all(list(files), out_dir, wanted, draft=draft, office=office):
+            if isinstance(result, WenshuError):
+                _report(result)
                 failed += 1
+                continue
+            for written in result:
+                click.echo(f"已生成 {written}{'（草稿）' if draft else ''}")
     if failed:
         click.secho(
             f"{failed} 个文件未生成（其余已生成）" if failed < len(files) else "未生成任何文件",

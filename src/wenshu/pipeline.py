@@ -146,6 +146,38 @@ def build(
     return write_atomically(Path(out_dir), {f"{stem}.{ext}": data for ext, data in rendered.files.items()})
 
 
+def build_all(
+    paths: list[Path],
+    out_dir: str | Path,
+    formats: tuple[str, ...] = FORMATS,
+    *,
+    draft: bool = False,
+    office: LibreOffice | None = None,
+) -> list[tuple[Path, list[Path] | WenshuError]]:
+    """:func:`build` for several specs, the pagination pass run on all of them at once
+    (one LibreOffice run a round, not one per file); each spec's outcome in order."""
+    results: dict[Path, list[Path] | WenshuError] = {}
+    rendered: dict[Path, Rendered] = {}
+    for path in paths:
+        try:
+            rendered[path] = render(path, formats, draft=draft)
+        except WenshuError as exc:
+            results[path] = exc
+    if office is not None:
+        docs = {str(p): r.files["docx"] for p, r in rendered.items() if "docx" in r.files}
+        done = paginate({k: d for k, d in docs.items() if not provably_fits(d)}, office)
+        for path, r in rendered.items():
+            if str(path) in done:
+                r.files["docx"] = done[str(path)].docx
+    for path, r in rendered.items():
+        files = {f"{Path(path).stem}.{ext}": data for ext, data in r.files.items()}
+        try:
+            results[path] = write_atomically(Path(out_dir), files)
+        except WenshuError as exc:
+            results[path] = exc
+    return [(path, results[path]) for path in paths]
+
+
 def needs_pagination(paths: list[Path]) -> list[Path]:
     """The .docx files among ``paths`` that do not provably fit on one page."""
     return [p for p in paths if not provably_fits(p.read_bytes())]
