@@ -569,7 +569,7 @@ def table_xml(
     for r, row in enumerate(rows):
         header = r == 0
         style = "WsTableHeader" if header else "WsTableText"
-        # ECMA-376 §17.4.1 cantSplit: a row stays on one page (Word and LibreOffice still
+        # ECMA-376 §17.4.6 cantSplit: a row stays on one page (Word and LibreOffice still
         # break a row taller than a whole page); the header row repeats (§17.4.49 tblHeader).
         out.append("<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if header else "") + "</w:trPr>")
         for c in range(len(widths)):
