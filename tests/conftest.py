@@ -7,6 +7,7 @@ would see them.
 
 from __future__ import annotations
 
+import os
 import zipfile
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -19,6 +20,10 @@ from lxml import etree
 from ruamel.yaml import YAML
 
 from wenshu.pipeline import build
+
+# `wenshu build` lays documents out with LibreOffice by default; CLI tests build without it
+# (tests/test_pagination.py runs the pass on everything in one batch).
+os.environ.setdefault("WENSHU_PAGINATE", "0")
 
 REPO = Path(__file__).resolve().parents[1]
 # The seed notices live in shared/ beside the checkout (CI clones main next to it).

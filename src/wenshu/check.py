@@ -2412,10 +2412,42 @@ def _measure(
     else:
         report.notes.append("没有排满一行的全角文字行，未测每行字数")
 
-    _measure_page_numbers(doc, pages, g, out, pdf)
+    facts = _page_facts(doc, pages, out)
+    _measure_page_numbers(doc, [p for p in pages if p.number not in facts.unnumbered], g, out, pdf)
     _measure_page_one(doc, pages, out)
     _measure_title(doc, pages, out)
-    _measure_record(doc, pages, g, pitch, out)
+
+
+def _page_facts(doc: _Document, pages: list[Any], out: _Findings) -> Any:
+    """Page-level rules measured by :mod:`wenshu.render.pages` (§7.3.5.5, §7.4.1, §7.5, §8)."""
+    from .render.pages import Block, Outline, examine, table_cells
+
+    outline = Outline(
+        [Block(p.role, p.text, p.zone) for p in doc.paragraphs if not p.in_table and p.text.strip()],
+        [
+            table_cells(t)
+            for t in doc.body.iter(_w("tbl"))
+            if not any(p.role == "record" for p in _in(doc, t))
+        ],
+        [p.text for p in doc.paragraphs if p.role == "record" and p.text.strip()],
+    )
+    facts = examine(pages, outline)
+    for f in facts.faults:
+        out.add(
+            f.code,
+            f.clause,
+            f.element,
+            f.message,
+            f.expected,
+            f.actual,
+            Location(f"第 {f.page} 页", None, f.excerpt),
+        )
+    return facts
+
+
+def _in(doc: _Document, table: Any) -> list[_Para]:
+    inside = set(table.iter(_w("p")))
+    return [p for p in doc.paragraphs if p.el in inside]
 
 
 def _measure_page_numbers(
@@ -2529,39 +2561,6 @@ def _measure_page_one(doc: _Document, pages: list[Any], out: _Findings) -> None:
             )
 
 
-def _measure_record(doc: _Document, pages: list[Any], g: _Geometry, pitch: float, out: _Findings) -> None:
-    """§7.4.1 the last rule of the 版记 on the bottom edge of the last page's 版心."""
-    records = [p for p in doc.role("record") if p.text.strip()]
-    if not records or not pages:
-        return
-    needle = _compact(records[-1].text)[:6]
-    last = pages[-1]
-    bottom = (L.PAGE_WIDTH_MM - L.LANDSCAPE_BOTTOM_MARGIN_MM) * _PT_PER_MM if last.landscape else g.bottom
-    rows = [r for r in last.rows if needle and needle in _compact(r.text)]
-    where = Location(f"第 {last.number} 页", None, needle)
-    if not rows:
-        out.add(
-            "render-record-place",
-            "7.4.1",
-            "版记",
-            "版记不在最后一页",
-            "位于最后一页版心底部",
-            "不在最后一页",
-            where,
-        )
-    elif not (bottom - pitch <= rows[-1].y1 <= bottom + 3):
-        gap = (bottom - rows[-1].y1) / _PT_PER_MM
-        out.add(
-            "render-record-place",
-            "7.4.1",
-            "版记",
-            "版记末条分隔线应与版心下边缘重合",
-            "位于版心底部",
-            f"距版心底边 {gap:.1f} mm",
-            where,
-        )
-
-
 def _font_notes(doc: _Document, pdf: Path, report: Report) -> None:
     """Which of the fonts the file names are missing here, and what LibreOffice used instead."""
     from .render.pdf import installed_families, pdf_fonts, substitute_for
@@ -2583,6 +2582,12 @@ def _font_notes(doc: _Document, pdf: Path, report: Report) -> None:
 def check_files(paths: list[Path], *, render: bool = False, png_dir: Path | None = None) -> list[Report]:
     """Check every file; with ``render`` also lay them out in LibreOffice (one run for all)."""
     analysed = [(Path(p), *analyse(p)) for p in paths]
+    if not render and png_dir is None:
+        for _, report, _ in analysed:
+            report.notes.append(
+                "未检查分页（署名页是否有正文、版记位置、表格跨页等）："
+                "加 --render 用 LibreOffice 实际排版后检查"
+            )
     if render or png_dir is not None:
         _render_all([(path, report, doc) for path, report, doc in analysed if doc is not None], png_dir)
     return [report for _, report, _ in analysed]

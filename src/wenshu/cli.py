@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import traceback
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +17,7 @@ from .batch import looks_like_batch
 from .errors import Problem, WenshuError
 from .kinds import all_kinds, definitions
 from .load import load_spec
-from .pipeline import FORMATS, build, write_atomically
+from .pipeline import FORMATS, build_all, write_atomically
 from .round import Member, check_round, find_specs, round_folders
 from .skeleton import LEVELS, PROGRAMMES, relay_context, render_skeleton, skeleton_variables, unfilled
 from .usage import VERSION, ChineseHelp, chinese, show_usage_error
@@ -129,6 +131,13 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成 PDF，与 .docx 同名同文件夹")
 @click.option("--force", is_flag=True, help="文件夹：全部重新生成，不跳过未改动的规格")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="文件夹：并行进程数（默认：全部核心）")
+@click.option(
+    "--paginate/--no-paginate",
+    default=True,
+    envvar="WENSHU_PAGINATE",
+    show_default=True,
+    help="用 LibreOffice 实际排版并调整分页（署名不单独成页、版记位于最后一个偶数页底部等）",
+)
 def build_cmd(
     files: tuple[Path, ...],
     out_dir: Path,
@@ -137,6 +146,7 @@ def build_cmd(
     pdf: bool,
     force: bool,
     jobs: int | None,
+    paginate: bool,
 ) -> None:
     """生成 FILES 对应的 .docx 与 .md（文件名取规格文件名）。
 
@@ -165,14 +175,14 @@ def build_cmd(
 
         office = LibreOffice()  # no LibreOffice: say so before anything is written
     failed = sum(_build_folder(f, out_dir, wanted, force, jobs, office) for f in folders)
-    failed += sum(_build_batch(f, out_dir / f.stem, wanted, jobs, office) for f in batches)
+    failed += sum(_build_batch(f, out_dir / f.stem, wanted, jobs, office, paginate) for f in batches)
     files = tuple(f for f in files if not f.is_dir() and not looks_like_batch(f))
     if not files:
         sys.exit(1 if failed else 0)
     if pdf:
         from .render.pdf import build_with_pdf, stand_in_line
 
-        for path, result in build_with_pdf(files, out_dir, wanted, draft=draft):
+        for path, result in build_with_pdf(files, out_dir, wanted, draft=draft, paginate=paginate):
             if isinstance(result, WenshuError):
                 _report(result)
                 failed += 1
@@ -185,13 +195,14 @@ def build_cmd(
             click.secho(f"{failed} 个文件未生成（其余已生成）", fg="red", err=True)
             sys.exit(1)
         return
-    for path in files:
-        try:
-            for written in build(path, out_dir, wanted, draft=draft, warn=_warn):
+    with _pagination(paginate and "docx" in wanted) as office:
+        for _, result in build_all(list(files), out_dir, wanted, draft=draft, warn=_warn, office=office):
+            if isinstance(result, WenshuError):
+                _report(result)
+                failed += 1
+                continue
+            for written in result:
                 click.echo(f"已生成 {written}{'（草稿）' if draft else ''}")
-        except WenshuError as exc:
-            _report(exc)
-            failed += 1
     if failed:
         click.secho(
             f"{failed} 个文件未生成（其余已生成）" if failed < len(files) else "未生成任何文件",
@@ -199,6 +210,28 @@ def build_cmd(
             err=True,
         )
         sys.exit(1)
+
+
+@contextlib.contextmanager
+def _pagination(wanted: bool) -> Iterator[Any]:
+    """The LibreOffice the pagination pass lays documents out with, or None (said once)."""
+    if not wanted:
+        yield None
+        return
+    from .render.pdf import SOFFICE_HINT, LibreOffice
+
+    try:
+        office = LibreOffice()
+    except WenshuError:
+        click.secho(
+            "提示：未验证分页（署名与正文同页、版记位置等需 LibreOffice 实际排版）。" + SOFFICE_HINT,
+            fg="yellow",
+            err=True,
+        )
+        yield None
+        return
+    with office:
+        yield office
 
 
 @main.command("validate")
@@ -495,10 +528,15 @@ def _pdfs(docx: list[Path], office: Any, where: Path) -> int:
 
 
 def _build_batch(
-    spec: Path, out_dir: Path, formats: tuple[str, ...], jobs: int | None, office: Any = None
+    spec: Path,
+    out_dir: Path,
+    formats: tuple[str, ...],
+    jobs: int | None,
+    office: Any = None,
+    paginate: bool = True,
 ) -> int:
-    """``build`` given a batch spec: its letters into ``out_dir`` (with ``office``, a PDF
-    beside each); 1 if any failed."""
+    """``build`` given a batch spec: its letters into ``out_dir`` (letters longer than a page
+    through the pagination pass; with ``office``, a PDF beside each); 1 if any failed."""
     from .batch import load_batch, run_batch, summary
 
     try:
@@ -511,10 +549,29 @@ def _build_batch(
         _report(WenshuError(result.problems()))
     for line in summary(result, out_dir):
         click.echo(line)
+    if paginate:
+        _paginate_letters(result.written)
     pdf_failed = 0
     if office is not None:
         pdf_failed = _pdfs([p for p in result.written if p.suffix == ".docx"], office, out_dir)
     return 1 if result.failed or pdf_failed else 0
+
+
+def _paginate_letters(written: list[Path]) -> None:
+    """The pagination pass for the letters of a batch that do not provably fit one page."""
+    from .pipeline import needs_pagination, paginate_files
+    from .render.pdf import SOFFICE_HINT, LibreOffice
+
+    pending = needs_pagination([p for p in written if p.suffix == ".docx"])
+    if not pending:
+        return
+    try:
+        office = LibreOffice()
+    except WenshuError:
+        click.secho(f"提示：{len(pending)} 份函超过一页，未验证分页。" + SOFFICE_HINT, fg="yellow", err=True)
+        return
+    with office:
+        paginate_files(pending, office)
 
 
 def _validate_batch(spec: Path) -> tuple[list[Member], int]:
@@ -549,6 +606,13 @@ def _validate_batch(spec: Path) -> tuple[list[Member], int]:
 @click.option("--name", "name", help='文件名，可用 {字段}，如 "{applicant}-{rank}"；默认取推荐对象')
 @click.option("--format", "formats", default="docx,md", show_default=True, help="输出格式，逗号分隔：docx,md")
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 为每份 .docx 生成同名 PDF（一次转换全部）")
+@click.option(
+    "--paginate/--no-paginate",
+    default=True,
+    envvar="WENSHU_PAGINATE",
+    show_default=True,
+    help="超过一页的函用 LibreOffice 实际排版并调整分页（一页排得下的不必）",
+)
 def batch_cmd(
     spec: Path,
     data: Path | None,
@@ -558,6 +622,7 @@ def batch_cmd(
     name: str | None,
     formats: str,
     pdf: bool,
+    paginate: bool,
 ) -> None:
     """按 SPEC 批量生成函件：每条记录（数据文件的一行）一份 .docx 与 .md。
 
@@ -588,6 +653,8 @@ def batch_cmd(
         _report(WenshuError(result.problems()))
     for line in summary(result, out):
         click.echo(line)
+    if paginate and "docx" in wanted:
+        _paginate_letters(result.written)
     if pdf:
         letters = [p for p in result.written if p.suffix == ".docx"]
         made = pdfs_beside(letters + ([result.merged] if result.merged else []), office)

@@ -30,11 +30,18 @@ BOTTOM_MARGIN_MM = PAGE_HEIGHT_MM - TOP_MARGIN_MM - TEXT_HEIGHT_MM  # 35
 RIGHT_MARGIN_MM = PAGE_WIDTH_MM - LEFT_MARGIN_MM - TEXT_WIDTH_MM  # 26
 
 # §8 横排表格: a landscape page turns a quarter; its margins turn with it, so the 版心
-# keeps its size (156 × 225 mm, now 225 wide).
+# keeps its size (156 × 225 mm, now 225 wide). It is read turned counter-clockwise: its top
+# (the table head) on the sheet's left — the binding side of an odd page, the cut side of an
+# even one, as §8 wants — and its left edge at the sheet's foot.
 LANDSCAPE_TOP_MARGIN_MM = LEFT_MARGIN_MM
 LANDSCAPE_BOTTOM_MARGIN_MM = RIGHT_MARGIN_MM
-LANDSCAPE_LEFT_MARGIN_MM = TOP_MARGIN_MM
-LANDSCAPE_RIGHT_MARGIN_MM = BOTTOM_MARGIN_MM
+LANDSCAPE_LEFT_MARGIN_MM = BOTTOM_MARGIN_MM
+LANDSCAPE_RIGHT_MARGIN_MM = TOP_MARGIN_MM
+# §8 the page number of a landscape page stays where the portrait pages have it: at the
+# sheet's foot, i.e. by the page's left edge, in a box this deep and this long (room for
+# “— 999 —” in 4号).
+LANDSCAPE_NUMBER_BOX_DEPTH_MM = 7
+LANDSCAPE_NUMBER_BOX_LENGTH_MM = 40
 
 # §5.2.3 22 lines × 28 characters. 225 mm / 22 = 28.99 pt; Word keeps whole twips and
 # 580 twips already drops a line, so the exact line pitch is 579 twips (28.95 pt).
@@ -120,6 +127,11 @@ TITLE_CHARS_PER_LINE = int(TEXT_WIDTH_MM * 72 / 25.4 // TITLE_CHAR_ADVANCE_PT)
 # (3.2 pt at 3号, measured on its PDF) and ignores the switch; Word about a quarter em. Widths
 # that place a line (成文日期, 署名, a title line) count it.
 AUTOSPACE_EM = 0.2
+# §7.3.5.5 特殊情况说明: when the page cannot hold the signature block, line spacing is
+# adjusted so that it fits. wenshu tightens the last page of the main part down to 1.5 lines
+# of 3号 (24 pt) at most, and only to win back a page that would carry this many lines.
+MIN_ADJUSTED_LINE_PITCH_TWIPS = round(1.5 * BODY_SIZE_PT * TWIPS_PER_PT)  # 480
+MAX_LINES_WON_BACK = 6
 
 # §7.3.1 title two lines under the red rule; §7.3.2 主送机关 one line under the title.
 BLANK_LINES_AFTER_HEAD = 2

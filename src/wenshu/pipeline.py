@@ -15,6 +15,8 @@ from .kinds import Kind
 from .load import Spec, load_spec
 from .render.docx import build_docx
 from .render.markdown import render_markdown
+from .render.paginate import paginate, provably_fits
+from .render.pdf import LibreOffice
 from .skeleton import mark_placeholders
 from .validate import validate
 
@@ -134,11 +136,78 @@ def build(
     *,
     draft: bool = False,
     warn: Callable[[Problem], None] | None = None,
+    office: LibreOffice | None = None,
 ) -> list[Path]:
     """Build one spec into ``out_dir`` as ``<stem>.docx`` and ``<stem>.md`` (see :func:`render`);
-    ``warn`` is told each warning about the spec."""
+    ``warn`` is told each warning about the spec.
+
+    With ``office`` (a LibreOffice opened as a context manager) the .docx goes through the
+    pagination pass (:mod:`wenshu.render.paginate`) unless it provably fits on one page.
+    """
     rendered = render(path, formats, draft=draft)
     for warning in rendered.warnings if warn else ():
         warn(warning)
+    if office is not None and "docx" in rendered.files:
+        rendered.files["docx"] = paginate_one(rendered.files["docx"], office)
     stem = Path(path).stem
     return write_atomically(Path(out_dir), {f"{stem}.{ext}": data for ext, data in rendered.files.items()})
+
+
+def build_all(
+    paths: list[Path],
+    out_dir: str | Path,
+    formats: tuple[str, ...] = FORMATS,
+    *,
+    draft: bool = False,
+    warn: Callable[[Problem], None] | None = None,
+    office: LibreOffice | None = None,
+) -> list[tuple[Path, list[Path] | WenshuError]]:
+    """:func:`build` for several specs, the pagination pass run on all of them at once
+    (one LibreOffice run a round, not one per file); each spec's outcome in order."""
+    results: dict[Path, list[Path] | WenshuError] = {}
+    rendered: dict[Path, Rendered] = {}
+    for path in paths:
+        try:
+            rendered[path] = render(path, formats, draft=draft)
+        except WenshuError as exc:
+            results[path] = exc
+            continue
+        for warning in rendered[path].warnings if warn else ():
+            warn(warning)
+    if office is not None:
+        docs = {str(p): r.files["docx"] for p, r in rendered.items() if "docx" in r.files}
+        done = paginate({k: d for k, d in docs.items() if not provably_fits(d)}, office)
+        for path, r in rendered.items():
+            if str(path) in done:
+                r.files["docx"] = done[str(path)].docx
+    for path, r in rendered.items():
+        files = {f"{Path(path).stem}.{ext}": data for ext, data in r.files.items()}
+        try:
+            results[path] = write_atomically(Path(out_dir), files)
+        except WenshuError as exc:
+            results[path] = exc
+    return [(path, results[path]) for path in paths]
+
+
+def needs_pagination(paths: list[Path]) -> list[Path]:
+    """The .docx files among ``paths`` that do not provably fit on one page."""
+    return [p for p in paths if not provably_fits(p.read_bytes())]
+
+
+def paginate_files(paths: list[Path], office: LibreOffice) -> list[Path]:
+    """Run the pagination pass on written .docx files (one LibreOffice run a round for all)
+    and replace each one that changed, atomically; returns the files replaced."""
+    done = paginate({str(p): p.read_bytes() for p in paths}, office)
+    replaced = []
+    for path in paths:
+        result = done[str(path)]
+        if result.docx != path.read_bytes():
+            replaced += write_atomically(path.parent, {path.name: result.docx}, sync=False)
+    return replaced
+
+
+def paginate_one(docx: bytes, office: LibreOffice) -> bytes:
+    """``docx`` after the pagination pass; a one-page letter that provably fits is left as is."""
+    if provably_fits(docx):
+        return docx
+    return paginate({"docx": docx}, office)["docx"].docx

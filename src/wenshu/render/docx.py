@@ -171,6 +171,9 @@ class _BodyWriter:
         self.landscape = False  # orientation of the section being written
         self.sections = 1
         self.next_label_starts_section = False
+        # The tail of the main part (附件说明, 署名, 成文日期, 附注, 联系人) written so far, kept
+        # together and with the end of the 正文 (§7.3.5.5); None outside that tail.
+        self.tail: list[Any] | None = None
 
     # -- paragraphs -------------------------------------------------------------------
     def paragraph(self, style: str, inline: _Inline | None = None, text: str | None = None) -> Any:
@@ -192,7 +195,7 @@ class _BodyWriter:
             elif font is None:
                 font = next((f for pat, f in _RUNIN_FONTS if pat.match(chunk)), None)
             runs.append(_run_xml(chunk, f"<w:rPr>{_rfonts(font, declare=False)}</w:rPr>" if font else ""))
-        extra = ""
+        extra = _KEEP_TOGETHER if self.tail is not None else ""
         if self.next_label_starts_section:
             # The section break already starts a new page; a page break would add a blank one.
             extra = '<w:pageBreakBefore w:val="0"/>'
@@ -201,6 +204,8 @@ class _BodyWriter:
             f'<w:p {_W}><w:pPr><w:pStyle w:val="{escape(style)}"/>{extra}</w:pPr>{"".join(runs)}</w:p>'
         )
         self.body.append(p)
+        if self.tail is not None:
+            self.tail.append(p)
         return _Paragraph(p)
 
     def blank(self, count: int = 1) -> None:
@@ -234,6 +239,7 @@ class _BodyWriter:
                 i += 1
                 continue
             if tok.type == "heading_open":
+                self.close_tail()
                 level = int(tok.tag[1])
                 inline = _inline(tokens[i + 1])
                 if level == 1:
@@ -260,6 +266,12 @@ class _BodyWriter:
     def write_paragraph(self, role: tuple[str, dict[str, Any]] | None, inline: _Inline) -> None:
         name, options = role if role else ("", {})
         text = inline.text
+        if name in _TAIL_OPENERS and self.tail is None:
+            self.open_tail()
+        elif name not in _TAIL_ROLES and name not in FRAME_ROLES:
+            self.close_tail()
+        if name == "table-note" and len(self.body) and self.body[-1].tag == qn("w:tbl"):
+            keep_with_next(self.body[-1])
         if name in FRAME_ROLES:
             self.frame_field(name, text)
         elif name == "attachment":
@@ -344,8 +356,29 @@ class _BodyWriter:
         if self.signature_p is not None:
             self.set_indent(self.signature_p, right=_chars(sig_right))
 
+    # -- keeping the signature block with the 正文 -------------------------------------
+    def open_tail(self) -> None:
+        """Start the tail after the 正文: the last 正文 block keeps with what follows.
+
+        ECMA-376 §17.3.1.14 keepNext: the paragraph is rendered "at least partly" on the
+        same page as the next one — its last line travels with the 附件说明 or 署名, the rest
+        may stay behind, so the page that takes the signature always carries 正文 (§7.3.5.5).
+        """
+        last = self.body[-1] if len(self.body) else None
+        if last is not None:
+            keep_with_next(last)
+        self.tail = []
+
+    def close_tail(self) -> None:
+        """End the tail: its last paragraph need not keep with whatever comes next."""
+        if self.tail:
+            for keep in self.tail[-1].findall(qn("w:pPr") + "/" + qn("w:keepNext")):
+                keep.getparent().remove(keep)
+        self.tail = None
+
     # -- sections ---------------------------------------------------------------------
     def start_attachment(self, options: dict[str, Any]) -> None:
+        self.close_tail()
         landscape = bool(options.get("landscape"))
         if landscape != self.landscape:
             self.end_section()
@@ -382,6 +415,7 @@ class _BodyWriter:
 
     def finish(self, final_sect_pr: Any) -> None:
         """Give the document's last section the orientation and first-page rule it needs."""
+        self.close_tail()
         if self.sections == 1 and not self.landscape:
             return
         replacement = self.section_properties(self.landscape, first=self.sections == 1)
@@ -389,6 +423,10 @@ class _BodyWriter:
 
     # -- tables -----------------------------------------------------------------------
     def write_table(self, tokens: list[Token], options: dict[str, Any]) -> None:
+        self.close_tail()
+        self._write_table(tokens, options)
+
+    def _write_table(self, tokens: list[Token], options: dict[str, Any]) -> None:
         """A GFM table with its role options (widths, size, merge, spans) as one XML string.
 
         The table is built as text and parsed once: no python-docx cell objects, so the
@@ -410,6 +448,28 @@ class _BodyWriter:
         spans = table_spans(rows, options.get("merge"), options.get("spans"))
         widths = column_widths(rows, options.get("widths"), width, spans)
         self.body.append(parse_xml(table_xml(rows, widths, size, spans)))
+
+
+# Paragraphs of the tail after the 正文: ECMA-376 §17.3.1.14 keepNext (on the page of the next
+# paragraph) and §17.3.1.15 keepLines (never split over two pages).
+_KEEP_TOGETHER = "<w:keepNext/><w:keepLines/>"
+_TAIL_OPENERS = {"attachment-note", "signature"}
+_TAIL_ROLES = {"attachment-note", "signature", "date", "note", "contact"}
+
+
+def keep_with_next(block: Any) -> None:
+    """Keep a body block (paragraph or table) on the page of the block after it.
+
+    In a table the paragraphs of its last row carry keepNext: Word then keeps that row
+    with the paragraph after the table (§17.3.1.14 applies to table paragraphs too).
+    """
+    if block.tag == qn("w:tbl"):
+        rows = block.findall(qn("w:tr"))
+        paragraphs = list(rows[-1].iter(qn("w:p"))) if rows else []
+    else:
+        paragraphs = [block]
+    for p in paragraphs:
+        p.get_or_add_pPr().get_or_add_keepNext()
 
 
 @dataclass
@@ -517,8 +577,9 @@ def table_xml(
     for r, row in enumerate(rows):
         header = r == 0
         style = "WsTableHeader" if header else "WsTableText"
-        # Rows may split across pages: a tall row kept whole leaves half a page empty.
-        out.append("<w:tr><w:trPr>" + ("<w:tblHeader/>" if header else "") + "</w:trPr>")
+        # ECMA-376 §17.4.6 cantSplit: a row stays on one page (Word and LibreOffice still
+        # break a row taller than a whole page); the header row repeats (§17.4.49 tblHeader).
+        out.append("<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if header else "") + "</w:trPr>")
         for c in range(len(widths)):
             text, align = row[c] if c < len(row) else ("", "center")
             across = spans.covered.get((r, c))

@@ -574,7 +574,12 @@ def glob_escape(text: str) -> str:
 
 
 def build_with_pdf(
-    paths: Sequence[Path], out_dir: Path, formats: tuple[str, ...], *, draft: bool = False
+    paths: Sequence[Path],
+    out_dir: Path,
+    formats: tuple[str, ...],
+    *,
+    draft: bool = False,
+    paginate: bool = True,
 ) -> list[tuple[Path, list[Path] | WenshuError]]:
     """Build every spec and a PDF of it, all PDFs through one LibreOffice run.
 
@@ -593,6 +598,15 @@ def build_with_pdf(
         except WenshuError as exc:
             results[path] = exc
     with office:
+        if paginate:  # the pagination pass, all documents in one LibreOffice run a round
+            from .paginate import paginate as run_pass
+            from .paginate import provably_fits
+
+            docs = {str(p): r.files["docx"] for p, r in rendered.items()}
+            done = run_pass({k: d for k, d in docs.items() if not provably_fits(d)}, office)
+            for path, r in rendered.items():
+                if str(path) in done:
+                    r.files["docx"] = done[str(path)].docx
         pdfs = office.convert_bytes({str(path): r.files["docx"] for path, r in rendered.items()})
     for path, r in rendered.items():
         pdf = pdfs.get(str(path))

@@ -1,0 +1,636 @@
+"""The pagination pass: lay the document out, measure the pages, adjust, lay out again.
+
+Keep rules (keepNext, keepLines, cantSplit, written by :mod:`wenshu.render.docx`) settle
+most page breaks in every renderer. What they cannot settle is done here, on pages
+LibreOffice has laid out (:mod:`wenshu.render.pages` measures them):
+
+- §7.4.1 the 版记 at the foot of the 版心 on the last even page (封四), on a portrait page:
+  it becomes an ordinary table after a spacer paragraph of exact height, after a page
+  break or a section break where the content ends on an odd or a landscape page;
+- §7.5 a blank page before the 版记 page: both go in a last section whose footers are
+  empty, so neither carries a page number;
+- tables: a group label merged over rows is repeated in the first row of the group on a
+  page it continues on (the vertical merge restarts there).
+
+Word lays the result out the same way because everything the pass relies on is exact:
+body paragraphs have exact line spacing on the 579-twip grid (ECMA-376 §17.3.1.33
+``w:lineRule="exact"``), the 版记 rows have exact heights (§17.4.81 ``w:hRule="exact"``),
+the spacer is one paragraph of exact height, and page and section breaks
+(§17.3.1.23 ``pageBreakBefore``, §17.6.22 ``w:type`` nextPage) are unconditional. Where the
+content before the 版记 is not exact (a table, whose rows grow with the font's metrics),
+the 版记 is given a page of its own, which no font can change.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import math
+import tempfile
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from .. import layout as L
+from .pages import Facts, Outline, examine, outline_of
+from .pdf import LibreOffice, read_pages
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+_CT = "http://schemas.openxmlformats.org/package/2006/content-types"
+_PT_PER_MM = 72 / 25.4
+_TEXT_HEIGHT_TWIPS = L.mm_to_twips(L.TEXT_HEIGHT_MM)
+# Room left under the 版记's last rule: its borders are drawn outside the exact row
+# heights in LibreOffice, and a table that overshoots the 版心 by a hair moves to the
+# next page.
+_RECORD_SAFETY_TWIPS = 3 * L.TWIPS_PER_PT
+_BLANK_FOOTER = "word/footer-wenshu-blank.xml"
+_BLANK_FOOTER_ID = "rIdWenshuBlankFooter"
+_MAX_ROUNDS = 3
+
+
+def w(tag: str) -> str:
+    """The Clark name of a WordprocessingML element."""
+    return f"{{{_W}}}{tag}"
+
+
+@dataclass
+class Paginated:
+    """A document after the pass: its bytes and what its final pages showed."""
+
+    docx: bytes
+    facts: Facts | None
+
+
+# ---------------------------------------------------------------------------------------
+# Deciding whether a document needs the pass
+# ---------------------------------------------------------------------------------------
+
+
+def lines_needed(docx: bytes) -> int | None:
+    """Lines the body takes on the 22-line grid, or None when that cannot be counted.
+
+    Counted from the text: a paragraph takes as many lines as its characters (plus the
+    two-character indent) need at 28 a line (20 for a 2号 title). Tables, sections and a
+    版记 make the count uncertain: None.
+    """
+    with zipfile.ZipFile(io.BytesIO(docx)) as zf:
+        root = etree.fromstring(zf.read("word/document.xml"), etree.XMLParser(resolve_entities=False))
+    body = root.find(w("body"))
+    total = 0
+    for child in body if body is not None else []:
+        if child.tag == w("tbl"):
+            return None
+        if child.tag != w("p"):
+            continue
+        if child.find(f"{w('pPr')}/{w('sectPr')}") is not None:
+            return None
+        style = child.find(f"{w('pPr')}/{w('pStyle')}")
+        style_id = style.get(w("val")) if style is not None else ""
+        text = "".join(t.text or "" for t in child.iter(w("t")))
+        breaks = len(child.findall(f".//{w('br')}"))
+        per_line = 20 if style_id == "WsTitle" else L.CHARS_PER_LINE
+        width = sum(0.5 if ord(ch) < 0x2E80 else 1 for ch in text) + 2
+        total += max(1, math.ceil(width / per_line)) + breaks
+    return total
+
+
+def provably_fits(docx: bytes) -> bool:
+    """A one-page letter whose line count leaves a line to spare needs no laying out."""
+    lines = lines_needed(docx)
+    return lines is not None and lines <= L.LINES_PER_PAGE - 1
+
+
+# ---------------------------------------------------------------------------------------
+# The pass
+# ---------------------------------------------------------------------------------------
+
+
+def paginate(documents: dict[str, bytes], office: LibreOffice) -> dict[str, Paginated]:
+    """Run the pass on every document (one LibreOffice run per round for all of them)."""
+    done: dict[str, Paginated] = {}
+    current = {name: landscape_page_numbers(data) for name, data in documents.items()}
+    placed: set[str] = set()
+    # name → (the document before tightening, the page its signature should come back to)
+    tightened: dict[str, tuple[bytes, int]] = {}
+    pages_of_backup: dict[str, list] = {}
+    for _ in range(_MAX_ROUNDS + 1):
+        if not current:
+            break
+        pages = _lay_out(current, office)
+        changed: dict[str, bytes] = {}
+        for name, data in current.items():
+            if name not in pages:
+                done[name] = Paginated(data, None)
+                continue
+            outline = outline_of(data)
+            facts = examine(pages[name], outline)
+            if name in tightened:
+                backup, wanted = tightened[name]
+                if facts.signature_page != wanted or facts.faults:
+                    data = backup  # tightening did not win the page back: keep the layout before
+                    outline = outline_of(data)
+                    facts = examine(pages_of_backup[name], outline)
+            fixed = data
+            tight = None if name in tightened else tighten(data, facts, pages[name], outline)
+            if tight is not None:
+                tightened[name] = (data, (facts.signature_page or 0) - 1)
+                pages_of_backup[name] = pages[name]
+                changed[name] = tight
+                continue
+            if facts.unlabelled or facts.lonely_notes:
+                # Rows may grow or move: the 版记 is placed on the pages that result.
+                fixed = repeat_labels(fixed, facts) if facts.unlabelled else fixed
+                fixed = keep_notes(fixed, facts) if facts.lonely_notes else fixed
+            elif outline.records and name not in placed:
+                fixed = place_record(fixed, facts, pages[name], outline)
+                placed.add(name)
+            if fixed != data:
+                changed[name] = fixed
+            else:
+                done[name] = Paginated(data, facts)
+        current = changed
+    if current:
+        pages = _lay_out(current, office)
+        for name, data in current.items():
+            facts = examine(pages[name], outline_of(data)) if name in pages else None
+            if name in tightened and (
+                facts is None or facts.faults or facts.signature_page != tightened[name][1]
+            ):
+                data = tightened[name][0]
+                facts = examine(pages_of_backup[name], outline_of(data))
+            done[name] = Paginated(data, facts)
+    return done
+
+
+def tighten(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -> bytes | None:
+    """§7.3.5.5: win back the page the signature block was carried to by tightening lines.
+
+    When the main part's last page holds only a few lines (the last 正文 line kept with the
+    署名 and 成文日期), the paragraphs that start on the page before are given an exact line
+    pitch small enough for those lines to come back — never below
+    :data:`~wenshu.layout.MIN_ADJUSTED_LINE_PITCH_TWIPS`. Only where the lines are all on
+    the exact grid (no table, no mark of auto height above them), so Word fits them the
+    same way. None when nothing is to be won.
+    """
+    if not facts.signature_page or facts.signature_page < 2 or facts.main_end is None:
+        return None
+    end_page, end_y = facts.main_end
+    if end_page != facts.signature_page or pages[end_page - 1].landscape:
+        return None
+    pitch_pt = L.LINE_PITCH_TWIPS / L.TWIPS_PER_PT
+    top = L.TOP_MARGIN_MM * _PT_PER_MM
+    used = round((end_y - top) / pitch_pt)
+    if used > L.MAX_LINES_WON_BACK:
+        return None
+    before = end_page - 1
+    start = next(
+        (
+            k
+            for k, place in enumerate(facts.block_pages)
+            if place and place[0] == before and outline.blocks[k].zone == 0
+        ),
+        None,
+    )
+    if start is None:
+        return None
+    line_index = round((facts.block_pages[start][1] - top) / pitch_pt) - 1
+    room = _TEXT_HEIGHT_TWIPS - line_index * L.LINE_PITCH_TWIPS
+    lines = (L.LINES_PER_PAGE - line_index) + used
+    pitch = room // lines
+    if pitch < L.MIN_ADJUSTED_LINE_PITCH_TWIPS or pitch >= L.LINE_PITCH_TWIPS:
+        return None
+    parts = _parts(docx)
+    root = _document(parts)
+    body = root.find(w("body"))
+    paragraphs = [
+        c
+        for c in (body if body is not None else [])
+        if c.tag == w("p") and "".join(t.text or "" for t in c.iter(w("t"))).strip()
+    ]
+    if start >= len(paragraphs):
+        return None
+    children = list(body)
+    first = children.index(paragraphs[start])
+    if before == 1 and any(_style_of(c) == "WsMark" for c in children[:first]):
+        return None  # page one under a mark whose line height comes from the font
+    for child in children[first:]:
+        if child.tag == w("tbl"):
+            return None
+        if child.tag != w("p"):
+            break
+        if _style_of(child) == "WsAttachmentLabel" or child.find(f"{w('pPr')}/{w('sectPr')}") is not None:
+            break
+        ppr = child.find(w("pPr"))
+        if ppr is None:
+            ppr = etree.Element(w("pPr"))
+            child.insert(0, ppr)
+        spacing = ppr.find(w("spacing"))
+        if spacing is None:
+            spacing = etree.Element(w("spacing"))
+            _insert_in_order(ppr, spacing)
+        spacing.set(w("line"), str(pitch))
+        spacing.set(w("lineRule"), "exact")
+    _replace(parts, "word/document.xml", _xml(root))
+    return _package(parts)
+
+
+# CT_PPr children that come before w:spacing (ECMA-376 §17.3.1.26), in schema order.
+_BEFORE_SPACING = {
+    w(t)
+    for t in (
+        "pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+        "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
+        "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid",
+    )
+}  # fmt: skip
+
+
+def _insert_in_order(ppr: etree._Element, spacing: etree._Element) -> None:
+    at = 0
+    for k, child in enumerate(ppr):
+        if child.tag in _BEFORE_SPACING:
+            at = k + 1
+    ppr.insert(at, spacing)
+
+
+def _style_of(p: etree._Element) -> str:
+    style = p.find(f"{w('pPr')}/{w('pStyle')}")
+    return style.get(w("val"), "") if style is not None else ""
+
+
+def _lay_out(documents: dict[str, bytes], office: LibreOffice) -> dict[str, list]:
+    with tempfile.TemporaryDirectory(prefix="wenshu-pages-") as work:
+        paths = {}
+        for i, (name, data) in enumerate(documents.items()):
+            path = Path(work) / f"{i:05d}.docx"
+            path.write_bytes(data)
+            paths[path] = name
+        converted = office.convert(list(paths), Path(work) / "pdf")
+        return {paths[src]: read_pages(pdf) for src, pdf in converted.items()}
+
+
+# ---------------------------------------------------------------------------------------
+# Editing the package
+# ---------------------------------------------------------------------------------------
+
+
+def _parts(docx: bytes) -> list[tuple[zipfile.ZipInfo, bytes]]:
+    with zipfile.ZipFile(io.BytesIO(docx)) as zf:
+        return [(info, zf.read(info)) for info in zf.infolist()]
+
+
+def _package(parts: list[tuple[zipfile.ZipInfo, bytes]]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info, data in parts:
+            zf.writestr(info, data)
+    return out.getvalue()
+
+
+def _document(parts: list[tuple[zipfile.ZipInfo, bytes]]) -> etree._Element:
+    data = next(d for i, d in parts if i.filename == "word/document.xml")
+    return etree.fromstring(data, etree.XMLParser(resolve_entities=False))
+
+
+def _replace(parts: list[tuple[zipfile.ZipInfo, bytes]], name: str, data: bytes) -> None:
+    for k, (info, _) in enumerate(parts):
+        if info.filename == name:
+            parts[k] = (info, data)
+            return
+    parts.append((zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data))
+
+
+def _xml(root: etree._Element) -> bytes:
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _record_table(body: etree._Element) -> etree._Element | None:
+    for tbl in body.findall(w("tbl")):
+        if any(s.get(w("val")) == "WsRecord" for s in tbl.iter(w("pStyle"))):
+            return tbl
+    return None
+
+
+def _spacer(height: int, *, page_break: bool) -> etree._Element:
+    """An empty paragraph exactly ``height`` twips high (tiny text, so the line is all space)."""
+    p = etree.Element(w("p"))
+    ppr = etree.SubElement(p, w("pPr"))
+    etree.SubElement(ppr, w("pStyle")).set(w("val"), "WsRecord")
+    if page_break:
+        etree.SubElement(ppr, w("pageBreakBefore"))
+    spacing = etree.SubElement(ppr, w("spacing"))
+    for key, value in (
+        ("before", "0"),
+        ("after", "0"),
+        ("line", str(max(height, 20))),
+        ("lineRule", "exact"),
+    ):
+        spacing.set(w(key), value)
+    rpr = etree.SubElement(ppr, w("rPr"))
+    etree.SubElement(rpr, w("sz")).set(w("val"), "2")
+    return p
+
+
+def _portrait(sect_pr: etree._Element, body: etree._Element) -> etree._Element:
+    """A copy of ``sect_pr`` as a portrait page with the standard margins (§5.2) and the
+    footers of the document's first portrait section."""
+    out = copy.deepcopy(sect_pr)
+    model = next((s for s in body.iter(w("sectPr")) if not _is_landscape(s)), None)
+    if model is not None and model is not sect_pr:
+        ids = {ref.get(w("type")): ref.get(f"{{{_R}}}id") for ref in model.findall(w("footerReference"))}
+        for ref in out.findall(w("footerReference")):
+            if ids.get(ref.get(w("type"))):
+                ref.set(f"{{{_R}}}id", ids[ref.get(w("type"))])
+    for title_pg in out.findall(w("titlePg")):
+        out.remove(title_pg)
+    size = out.find(w("pgSz"))
+    if size is not None:
+        size.set(w("w"), str(L.mm_to_twips(L.PAGE_WIDTH_MM)))
+        size.set(w("h"), str(L.mm_to_twips(L.PAGE_HEIGHT_MM)))
+        size.attrib.pop(w("orient"), None)
+    mar = out.find(w("pgMar"))
+    if mar is not None:
+        mar.set(w("top"), str(L.mm_to_twips(L.TOP_MARGIN_MM)))
+        mar.set(w("bottom"), str(L.mm_to_twips(L.BOTTOM_MARGIN_MM)))
+        mar.set(w("left"), str(L.mm_to_twips(L.LEFT_MARGIN_MM)))
+        mar.set(w("right"), str(L.mm_to_twips(L.RIGHT_MARGIN_MM)))
+    return out
+
+
+def _exact_before(body: etree._Element, record: etree._Element) -> bool:
+    """Whether everything from the last page break up to the 版记 is on the exact grid."""
+    for el in reversed(list(body)[: list(body).index(record)]):
+        if el.tag == w("tbl"):
+            return False
+        style = el.find(f"{w('pPr')}/{w('pStyle')}")
+        style_id = style.get(w("val")) if style is not None else ""
+        if style_id in ("WsTableNote", "WsMark"):
+            return False
+        if style_id == "WsAttachmentLabel" or el.find(f"{w('pPr')}/{w('sectPr')}") is not None:
+            return True
+    return False  # page one: the mark's line height comes from the font
+
+
+def place_record(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -> bytes:
+    """Put the 版记 at the foot of the last even portrait page (§7.4.1, §7.5)."""
+    if facts.content_end is None:
+        return docx
+    parts = _parts(docx)
+    root = _document(parts)
+    body = root.find(w("body"))
+    record = _record_table(body) if body is not None else None
+    final = body.find(w("sectPr")) if body is not None else None
+    if record is None or final is None:
+        return docx
+    tbl_pr = record.find(w("tblPr"))
+    for floating in tbl_pr.findall(w("tblpPr")) if tbl_pr is not None else []:
+        tbl_pr.remove(floating)  # placed by the pass now, the same in every renderer
+    height = sum(int(h.get(w("val"), "0")) for h in record.iter(w("trHeight")))
+    page, y1 = facts.content_end
+    landscape = pages[page - 1].landscape
+    full = _TEXT_HEIGHT_TWIPS - height - _RECORD_SAFETY_TWIPS
+    same_page = None
+    if page % 2 == 0 and not landscape and _exact_before(body, record):
+        top = L.TOP_MARGIN_MM * _PT_PER_MM
+        used = round((y1 - top) / (L.LINE_PITCH_TWIPS / L.TWIPS_PER_PT))
+        room = _TEXT_HEIGHT_TWIPS - used * L.LINE_PITCH_TWIPS - height - _RECORD_SAFETY_TWIPS
+        if room >= 0:
+            same_page = room
+    if same_page is not None:
+        record.addprevious(_spacer(same_page, page_break=False))
+        _replace(parts, "word/document.xml", _xml(root))
+        return _package(parts)
+    blank_page = page % 2 == 0  # the 版记 goes two pages on, past a blank page
+    if not blank_page and not landscape:
+        record.addprevious(_spacer(full, page_break=True))
+        _replace(parts, "word/document.xml", _xml(root))
+        return _package(parts)
+    # A new section: portrait, and without page numbers when a blank page comes first.
+    carrier = etree.Element(w("p"))
+    ppr = etree.SubElement(carrier, w("pPr"))
+    etree.SubElement(ppr, w("pStyle")).set(w("val"), "WsRecord")
+    spacing = etree.SubElement(ppr, w("spacing"))
+    for key, value in (("before", "0"), ("after", "0"), ("line", "20"), ("lineRule", "exact")):
+        spacing.set(w(key), value)
+    ppr.append(copy.deepcopy(final))
+    record.addprevious(carrier)
+    portrait = _portrait(final, body)
+    if blank_page:
+        _blank_footers(parts, portrait)
+        record.addprevious(_spacer(20, page_break=False))  # the blank page
+        record.addprevious(_spacer(full, page_break=True))
+    else:
+        record.addprevious(_spacer(full, page_break=False))
+    body.replace(final, portrait)
+    _replace(parts, "word/document.xml", _xml(root))
+    return _package(parts)
+
+
+def _blank_footers(parts: list[tuple[zipfile.ZipInfo, bytes]], sect_pr: etree._Element) -> None:
+    """Point ``sect_pr``'s footers at an empty footer part (added to the package once)."""
+    if _BLANK_FOOTER not in {i.filename for i, _ in parts}:
+        footer = (
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:ftr xmlns:w="{_W}"><w:p/></w:ftr>'
+        )
+        _add_footer_part(parts, _BLANK_FOOTER, _BLANK_FOOTER_ID, footer)
+    for ref in sect_pr.findall(w("footerReference")):
+        ref.set(f"{{{_R}}}id", _BLANK_FOOTER_ID)
+
+
+def _add_footer_part(parts: list[tuple[zipfile.ZipInfo, bytes]], name: str, rel_id: str, xml: str) -> None:
+    """Add the footer part ``name`` with relationship ``rel_id`` from the main document."""
+    _replace(parts, name, xml.encode("utf-8"))
+    rels_name = "word/_rels/document.xml.rels"
+    rels = etree.fromstring(next(d for i, d in parts if i.filename == rels_name))
+    rel = etree.SubElement(rels, f"{{{_REL}}}Relationship")
+    rel.set("Id", rel_id)
+    rel.set("Type", "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer")
+    rel.set("Target", name.removeprefix("word/"))
+    _replace(parts, rels_name, _xml(rels))
+    types = etree.fromstring(next(d for i, d in parts if i.filename == "[Content_Types].xml"))
+    override = etree.SubElement(types, f"{{{_CT}}}Override")
+    override.set("PartName", "/" + name)
+    override.set("ContentType", "application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml")
+    _replace(parts, "[Content_Types].xml", _xml(types))
+
+
+_LANDSCAPE_FOOTERS = {
+    "default": ("word/footer-wenshu-landscape-odd.xml", "rIdWenshuLandscapeOdd"),
+    "even": ("word/footer-wenshu-landscape-even.xml", "rIdWenshuLandscapeEven"),
+}
+
+
+def _landscape_footer(even: bool) -> str:
+    """A footer that prints the page number where the portrait pages have it (§8).
+
+    The landscape page is read turned a quarter counter-clockwise (its top — the table
+    head — on the left of the sheet: the binding side of an odd page, the cut side of an
+    even one, as §8 wants). The sheet's foot is then the page's left edge: the number
+    sits there in a one-cell table floating at a fixed place on the page, its text turned
+    a quarter clockwise (ECMA-376 §17.4.72 textDirection ``tbRl``) so that it reads like
+    the number on a portrait page: 7 mm under the 版心, one character in from its right
+    (odd pages) or left (even pages) edge (§7.5).
+    """
+    x_mm = L.LANDSCAPE_LEFT_MARGIN_MM - L.PAGE_NUMBER_GAP_MM - L.LANDSCAPE_NUMBER_BOX_DEPTH_MM
+    # The box ends at the 版心's edge; the number keeps the portrait footer's one-character
+    # indent inside it.
+    if even:
+        y_mm, jc = L.LEFT_MARGIN_MM, "left"
+    else:
+        y_mm, jc = L.LEFT_MARGIN_MM + L.TEXT_WIDTH_MM - L.LANDSCAPE_NUMBER_BOX_LENGTH_MM, "right"
+    depth, length = (
+        L.mm_to_twips(L.LANDSCAPE_NUMBER_BOX_DEPTH_MM),
+        L.mm_to_twips(L.LANDSCAPE_NUMBER_BOX_LENGTH_MM),
+    )
+    dash = L.PAGE_NUMBER_DASH
+    run = '<w:r><w:t xml:space="preserve">{}</w:t></w:r>'
+    number = (
+        run.format(dash + " ") + '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        '<w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r>'
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>' + run.format(" " + dash)
+    )
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:ftr xmlns:w="{_W}">'
+        "<w:tbl><w:tblPr>"
+        '<w:tblpPr w:leftFromText="0" w:rightFromText="0" w:vertAnchor="page" w:horzAnchor="page" '
+        f'w:tblpX="{L.mm_to_twips(x_mm)}" w:tblpY="{L.mm_to_twips(y_mm)}"/>'
+        f'<w:tblW w:w="{depth}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
+        '<w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar>'
+        f'</w:tblPr><w:tblGrid><w:gridCol w:w="{depth}"/></w:tblGrid>'
+        f'<w:tr><w:trPr><w:trHeight w:val="{length}" w:hRule="exact"/></w:trPr>'
+        f'<w:tc><w:tcPr><w:tcW w:w="{depth}" w:type="dxa"/><w:textDirection w:val="tbRl"/>'
+        '<w:vAlign w:val="center"/></w:tcPr>'
+        f'<w:p><w:pPr><w:pStyle w:val="WsPageNumber"/><w:ind w:{jc}="{L.PAGE_NUMBER_INDENT_TWIPS}"/>'
+        f'<w:jc w:val="{jc}"/></w:pPr>{number}</w:p>'
+        "</w:tc></w:tr></w:tbl>"
+        '<w:p><w:pPr><w:pStyle w:val="WsPageNumber"/></w:pPr></w:p></w:ftr>'
+    )
+
+
+def _is_landscape(sect_pr: etree._Element) -> bool:
+    size = sect_pr.find(w("pgSz"))
+    return size is not None and size.get(w("orient")) == "landscape"
+
+
+def landscape_page_numbers(docx: bytes) -> bytes:
+    """Give every landscape section the footers of :func:`_landscape_footer` (§8)."""
+    parts = _parts(docx)
+    root = _document(parts)
+    landscape = [s for s in root.iter(w("sectPr")) if _is_landscape(s)]
+    if not landscape:
+        return docx
+    names = {i.filename for i, _ in parts}
+    for kind, (name, rel_id) in _LANDSCAPE_FOOTERS.items():
+        if name not in names:
+            _add_footer_part(parts, name, rel_id, _landscape_footer(even=kind == "even"))
+    for sect_pr in landscape:
+        for ref in sect_pr.findall(w("footerReference")):
+            kind = ref.get(w("type"))
+            if kind in _LANDSCAPE_FOOTERS:
+                ref.set(f"{{{_R}}}id", _LANDSCAPE_FOOTERS[kind][1])
+    _replace(parts, "word/document.xml", _xml(root))
+    return _package(parts)
+
+
+def repeat_labels(docx: bytes, facts: Facts) -> bytes:
+    """Restart each merged group label on the page its group continues on."""
+    parts = _parts(docx)
+    root = _document(parts)
+    body = root.find(w("body"))
+    tables = [t for t in body.findall(w("tbl")) if t is not _record_table(body)] if body is not None else []
+    for index, row, column, _page in facts.unlabelled:
+        if index >= len(tables):
+            continue
+        rows = tables[index].findall(w("tr"))
+        if row >= len(rows):
+            continue
+        cells = rows[row].findall(w("tc"))
+        if column >= len(cells):
+            continue
+        cell = cells[column]
+        source = _merge_start(rows, row, column)
+        merge = cell.find(f"{w('tcPr')}/{w('vMerge')}")
+        if source is None or merge is None:
+            continue
+        merge.set(w("val"), "restart")
+        for p in cell.findall(w("p")):
+            cell.remove(p)
+        for p in source.findall(w("p")):
+            cell.append(copy.deepcopy(p))
+    _replace(parts, "word/document.xml", _xml(root))
+    return _package(parts)
+
+
+def keep_notes(docx: bytes, facts: Facts) -> bytes:
+    """Take a table's last row over to the page its note went on to.
+
+    LibreOffice does not keep a table's last row with the paragraph after it (Word does,
+    §17.3.1.14 on the row's paragraphs). The row moves into a table of its own, headed by
+    a copy of the header row: with every paragraph of that small table on keepNext, both
+    renderers keep it whole and on the page of the note — which reads as the header row
+    repeated over the rest of the table. An empty paragraph 1 pt high separates the two
+    tables (adjacent tables would be joined into one).
+    """
+    parts = _parts(docx)
+    root = _document(parts)
+    body = root.find(w("body"))
+    if body is None:
+        return docx
+    wanted = {note[:20] for note in facts.lonely_notes}
+    for p in list(body.findall(w("p"))):
+        style = p.find(f"{w('pPr')}/{w('pStyle')}")
+        text = "".join(t.text or "" for t in p.iter(w("t")))
+        if style is None or style.get(w("val")) != "WsTableNote" or text[:20] not in wanted:
+            continue
+        table = p.getprevious()
+        rows = table.findall(w("tr")) if table is not None and table.tag == w("tbl") else []
+        if len(rows) < 3:
+            continue
+        last = rows[-1]
+        for column, cell in enumerate(last.findall(w("tc"))):
+            merge = cell.find(f"{w('tcPr')}/{w('vMerge')}")
+            source = _merge_start(rows, len(rows) - 1, column)
+            if merge is not None and merge.get(w("val")) != "restart" and source is not None:
+                merge.set(w("val"), "restart")
+                for old in cell.findall(w("p")):
+                    cell.remove(old)
+                for new in source.findall(w("p")):
+                    cell.append(copy.deepcopy(new))
+        small = etree.Element(w("tbl"))
+        for part in (table.find(w("tblPr")), table.find(w("tblGrid"))):
+            if part is not None:
+                small.append(copy.deepcopy(part))
+        small.append(copy.deepcopy(rows[0]))
+        small.append(last)
+        for para in small.iter(w("p")):
+            ppr = para.find(w("pPr"))
+            if ppr is None:
+                ppr = etree.SubElement(para, w("pPr"))
+                para.insert(0, ppr)
+            if ppr.find(w("keepNext")) is None:
+                at = 1 if ppr.find(w("pStyle")) is not None else 0
+                ppr.insert(at, etree.Element(w("keepNext")))
+        table.addnext(small)
+        table.addnext(_spacer(20, page_break=False))
+    _replace(parts, "word/document.xml", _xml(root))
+    return _package(parts)
+
+
+def _merge_start(rows: list, row: int, column: int) -> etree._Element | None:
+    """The cell that starts the vertical merge ``rows[row]``'s cell ``column`` continues."""
+    for r in range(row - 1, -1, -1):
+        cells = rows[r].findall(w("tc"))
+        if column >= len(cells):
+            return None
+        merge = cells[column].find(f"{w('tcPr')}/{w('vMerge')}")
+        if merge is None:
+            return None
+        if merge.get(w("val")) == "restart":
+            return cells[column]
+    return None

@@ -1,0 +1,262 @@
+"""Page flow (GB/T 9704 §7.3.5.5, §7.4.1, §7.5, §8) measured on pages LibreOffice laid out.
+
+A generated sweep of notices whose body grows one line at a time over two pages — letter
+and document format, with and without 附件说明, seal and 版记 — plus every example, go
+through the pagination pass together (one LibreOffice run per round for all of them) and
+are measured by :mod:`wenshu.render.pages`. The same documents without the keep rules and
+without the pass (wenshu's output before) are laid out once more: the measurement must
+find the faults there, and ``check --render`` must report them.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+
+from wenshu import layout as L
+from wenshu.check import check_files
+from wenshu.render.docx import build_docx
+from wenshu.render.pages import examine, outline_of
+from wenshu.render.paginate import paginate, provably_fits
+from wenshu.render.pdf import LibreOffice, read_pages
+
+from .test_same_text import examples  # noqa: F401  (fixture)
+
+LINE = "这是一行正文用于逐行增加篇幅以检查分页是否正确处理了"  # 26 characters + 2 indent = 1 line
+assert len(LINE) == 26
+# (frame, attachments, sealed, 版记): shape i gets bodies of 8 + i + 6j lines, so the first
+# six together grow the body one line at a time from 8 to 49 lines (over two pages); the
+# seventh ends in a landscape attachment, on odd and even pages by turns.
+SHAPES = [
+    ("letter", False, False, False),
+    ("letter", True, True, False),
+    ("document", False, False, False),
+    ("document", True, True, True),
+    ("document", False, False, True),
+    ("document", True, False, True),
+    ("document", "landscape", True, True),  # the 版记 after a landscape attachment (§8, §7.4.1)
+]
+SIZES = range(7)
+PAGE_FLOW = {
+    "render-signature-alone",
+    "render-attachment-note-split",
+    "render-record-place",
+    "render-record-page-number",
+    "render-table-row-split",
+    "render-table-merged-label",
+    "render-table-note-alone",
+    "render-landscape-page-number",
+}
+
+
+def notice(shape: tuple[str, bool, bool, bool], lines: int) -> str:
+    """The Markdown of a generated notice with ``lines`` lines of 正文."""
+    frame, attachments, sealed, record = shape
+    seal = ', "sealed": true' if sealed else ""
+    out = [
+        f'<!-- wenshu:frame {{"name": "{frame}"}} -->',
+        "<!-- wenshu:mark -->\n示例省知识产权局" + ("文件" if frame == "document" else ""),
+        "<!-- wenshu:doc-number -->\n示知发〔2024〕1号",
+        "# 关于分页测试的通知",
+        "<!-- wenshu:recipients -->\n各有关单位：",
+    ]
+    out += [LINE for _ in range(lines)]
+    if attachments:
+        out += [
+            '<!-- wenshu:attachment-note {"first": true, "numbered": true} -->\n附件：1.第一个附件的名称',
+            '<!-- wenshu:attachment-note {"numbered": true} -->\n'
+            "2.第二个附件的名称比较长需要换行才能排下这个附件名称的全部文字",
+        ]
+    out += [
+        f"<!-- wenshu:signature {{{seal[2:]}}} -->\n示例省知识产权局",
+        f"<!-- wenshu:date {{{seal[2:]}}} -->\n2024年1月15日",
+    ]
+    if attachments:
+        turn = ' {"landscape": true}' if attachments == "landscape" else ""
+        out += [f"<!-- wenshu:attachment{turn} -->\n附件1", "# 第一个附件", LINE]
+    if record:
+        out += [
+            "<!-- wenshu:cc -->\n抄送：示例单位一，示例单位二。",
+            "<!-- wenshu:imprint -->\n示例省知识产权局办公室　2024年1月15日印发",
+        ]
+    return "\n\n".join(out) + "\n"
+
+
+def old_behaviour(docx: bytes) -> bytes:
+    """``docx`` as wenshu wrote it before the page-flow rules: no keeps, rows may split."""
+    out = BytesIO()
+    with zipfile.ZipFile(BytesIO(docx)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "word/document.xml":
+                text = data.decode("utf-8")
+                text = re.sub(r"<w:keepNext/>|<w:keepLines/>|<w:cantSplit/>", "", text)
+                data = text.encode("utf-8")
+            dst.writestr(info, data)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="session")
+def laid_out(examples, tmp_path_factory):  # noqa: F811
+    """Sweep and examples after the pass, and the old output of both laid out once."""
+    documents = {}
+    for i, shape in enumerate(SHAPES):
+        for j in SIZES:
+            lines = 8 + i % 6 + 6 * j
+            documents[f"sweep/{i}-{lines}"] = build_docx(notice(shape, lines))
+    for out in examples.all_outputs():
+        documents[out.name] = out.docx.read_bytes()
+    work = tmp_path_factory.mktemp("pagination")
+    old_paths = {}
+    for k, (name, data) in enumerate(documents.items()):
+        path = work / f"old-{k:03d}.docx"
+        path.write_bytes(old_behaviour(data))
+        old_paths[name] = path
+    with LibreOffice() as office:
+        after = paginate(documents, office)
+        pdfs = office.convert(list(old_paths.values()), work / "old-pdf")
+    before = {
+        name: examine(read_pages(pdfs[path]), outline_of(path.read_bytes()))
+        for name, path in old_paths.items()
+    }
+    return documents, after, before, old_paths
+
+
+def _count(facts_by_name, prefix=""):
+    counts: dict[str, int] = {}
+    for name, facts in facts_by_name.items():
+        if name.startswith(prefix):
+            for f in facts.faults:
+                counts[f.code] = counts.get(f.code, 0) + 1
+    return counts
+
+
+@pytest.mark.render
+def test_sweep_signature_always_shares_a_page_with_body(laid_out):
+    documents, after, before, _ = laid_out
+    sweep = {n: p.facts for n, p in after.items() if n.startswith("sweep/")}
+    assert len(sweep) == len(SHAPES) * len(SIZES) and all(f is not None for f in sweep.values())
+    # The sweep really reaches past two pages and puts the signature on page one, two and three.
+    assert {f.signature_page for f in sweep.values()} >= {1, 2, 3}
+    faults = [(n, str(x)) for n, f in sweep.items() for x in f.faults]
+    assert not faults, faults
+    assert all(f.body_lines_on_signature_page for f in sweep.values())
+    old = _count(before, "sweep/")
+    print(f"sweep: {len(sweep)} documents; faults before {old}; after 0")
+    assert old.get("render-signature-alone", 0) > 0  # the old output did have them
+
+
+def _tightened(docx: bytes) -> bool:
+    with zipfile.ZipFile(BytesIO(docx)) as zf:
+        xml = zf.read("word/document.xml").decode("utf-8")
+    pitches = {int(v) for v in re.findall(r'w:line="(\d+)" w:lineRule="exact"', xml)}
+    return any(L.MIN_ADJUSTED_LINE_PITCH_TWIPS <= v < L.LINE_PITCH_TWIPS for v in pitches)
+
+
+@pytest.mark.render
+def test_sweep_tightens_lines_to_win_back_a_page(laid_out):
+    """§7.3.5.5: where only the signature block and a line or two went over, the lines of
+    the page before are tightened and the block comes back (and stays with 正文)."""
+    documents, after, _, _ = laid_out
+    won = [n for n in after if n.startswith("sweep/") and _tightened(after[n].docx)]
+    print(f"sweep: {len(won)} documents tightened (§7.3.5.5)")
+    assert won
+    for name in won:
+        facts = after[name].facts
+        assert not facts.faults and facts.body_lines_on_signature_page, name
+
+
+@pytest.mark.render
+def test_sweep_record_on_the_foot_of_the_last_even_page(laid_out):
+    _, after, _, _ = laid_out
+    with_record = [p.facts for n, p in after.items() if n.startswith("sweep/") and SHAPES[int(n[6])][3]]
+    assert with_record
+    landscape = [p.facts for n, p in after.items() if n.startswith("sweep/6-")]
+    # Landscape attachments ended on odd and on even pages: a blank page came in between.
+    assert any(f.unnumbered for f in landscape) and not all(f.unnumbered for f in landscape)
+    for facts in with_record:
+        assert facts.record_page == facts.pages and facts.pages % 2 == 0, facts
+        assert 0 <= facts.record_gap_pt <= 5, facts.record_gap_pt
+
+
+@pytest.mark.render
+def test_every_example_paginates_clean(laid_out):
+    _, after, before, _ = laid_out
+    examples_after = {n: p.facts for n, p in after.items() if not n.startswith("sweep/")}
+    assert all(f is not None for f in examples_after.values())
+    faults = [(n, str(x)) for n, f in examples_after.items() for x in f.faults]
+    assert not faults, faults
+    old = _count({n: f for n, f in before.items() if not n.startswith("sweep/")})
+    print(f"examples: {len(examples_after)} documents; faults before {old}; after 0")
+    for code in ("render-signature-alone", "render-record-place", "render-table-row-split"):
+        assert old.get(code, 0) > 0, code
+
+
+@pytest.mark.render
+def test_check_render_reports_the_old_faults_and_passes_the_new(laid_out, tmp_path):
+    documents, after, before, old_paths = laid_out
+    names = ["notices/henan-2023-38", "summaries/sample-county-creation-report"]
+    fixed = []
+    for name in names:
+        path = tmp_path / (name.replace("/", "-") + ".docx")
+        path.write_bytes(after[name].docx)
+        fixed.append(path)
+    reports = check_files([old_paths[n] for n in names] + fixed, render=True)
+    old_codes = {c for r in reports[:2] for c in r.codes} & PAGE_FLOW
+    assert {"render-signature-alone", "render-record-place", "render-table-row-split"} <= old_codes
+    for report in reports[2:]:
+        assert not set(report.codes) & PAGE_FLOW, [str(d) for d in report.deviations]
+
+
+def test_one_page_letter_provably_fits_and_a_long_one_does_not():
+    assert provably_fits(build_docx(notice(SHAPES[0], 8)))
+    assert not provably_fits(build_docx(notice(SHAPES[0], 30)))
+    assert not provably_fits(build_docx(notice(SHAPES[3], 8)))  # a 版记: laid out to place it
+
+
+def test_plain_check_says_pagination_was_not_examined(tmp_path):
+    path = Path(tmp_path / "n.docx")
+    path.write_bytes(build_docx(notice(SHAPES[1], 12)))
+    (report,) = check_files([path])
+    assert any("未检查分页" in note for note in report.notes)
+
+
+def test_build_says_once_that_pagination_was_not_verified(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from wenshu.cli import main
+
+    monkeypatch.setenv("WENSHU_SOFFICE", str(tmp_path / "no-such-soffice"))
+    spec = Path(__file__).resolve().parents[1] / "examples" / "letters"
+    result = CliRunner().invoke(
+        main,
+        [
+            "build",
+            "--paginate",
+            str(spec / "application.yaml"),
+            str(spec / "pilot-cities.yaml"),
+            "-o",
+            str(tmp_path),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.count("未验证分页") == 1
+    assert (tmp_path / "application.docx").is_file() and (tmp_path / "pilot-cities.docx").is_file()
+
+
+@pytest.mark.render
+def test_build_runs_the_pass(tmp_path):
+    """`wenshu build` (pagination on): a landscape annex gets its §8 page-number footers."""
+    from click.testing import CliRunner
+
+    from wenshu.cli import main
+
+    spec = Path(__file__).resolve().parents[1] / "examples" / "annexes" / "county-evaluation-form.yaml"
+    result = CliRunner().invoke(main, ["build", "--paginate", str(spec), "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(tmp_path / "county-evaluation-form.docx") as zf:
+        assert "word/footer-wenshu-landscape-odd.xml" in zf.namelist()
