@@ -8,20 +8,19 @@ import sys
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from . import __version__, advice
-from .batch import looks_like_batch
+# Only what every command needs is imported here; each command imports its own modules, so
+# `wenshu --help` does not pay for python-docx, docxtpl, Jinja2, markdown-it and Cerberus.
+from . import __version__
+from .catalogue import LEVELS, PROGRAMMES
 from .errors import Problem, WenshuError
-from .kinds import all_kinds, definitions
-from .load import load_spec
-from .pipeline import FORMATS, build_all, write_atomically
-from .round import Member, check_round, find_specs, round_folders
-from .skeleton import LEVELS, PROGRAMMES, relay_context, render_skeleton, skeleton_variables, unfilled
 from .usage import VERSION, ChineseHelp, chinese, show_usage_error
-from .validate import PLACEHOLDER, validate
+
+if TYPE_CHECKING:
+    from .round import Member
 
 
 def _report(exc: WenshuError) -> None:
@@ -37,6 +36,10 @@ def _warn(problem: Problem) -> None:
 def _warn_about(path: Path, *, draft: bool = False) -> None:
     """The warnings about a spec built by a path that does not report them itself (PDF,
     folder); a spec that fails has had its errors reported."""
+    from . import advice
+    from .load import load_spec
+    from .validate import validate
+
     try:
         spec = load_spec(path)
         kind, document = validate(spec, draft=draft)
@@ -152,6 +155,9 @@ def build_cmd(
 
     FILES 中的文件夹：其中每个规格生成到 -o 下相同的子文件夹，只重新生成输入有改动的规格
     （记录在输出文件夹的 .wenshu-manifest.json）；批量规格（含 records 或 data）每份函一个文件。"""
+    from .batch import looks_like_batch
+    from .pipeline import FORMATS, build_all
+
     wanted = tuple(f.strip() for f in formats.split(",") if f.strip())
     unknown = [f for f in wanted if f not in FORMATS]
     if unknown or not wanted:
@@ -239,6 +245,9 @@ def _pagination(wanted: bool) -> Iterator[Any]:
 def validate_cmd(files: tuple[Path, ...]) -> None:
     """只检查 FILES，不生成文件。FILES 中的文件夹按一轮评定检查：先逐个检查其中的规格，
     再检查它们之间的规则（名额、重复推荐、试点名单、示范企业条件、转发通知的截止日期）。"""
+    from .batch import looks_like_batch
+    from .round import check_round, find_specs, round_folders
+
     failed = 0
     targets = [r for f in files for r in (round_folders(f) or [f] if f.is_dir() else [f])]
     for target in targets:
@@ -267,6 +276,11 @@ def validate_cmd(files: tuple[Path, ...]) -> None:
 
 def _validate_each(paths: list[Path]) -> list[Member]:
     """Validate each spec, report it, and return the valid ones."""
+    from . import advice
+    from .load import load_spec
+    from .round import Member
+    from .validate import PLACEHOLDER, validate
+
     members = []
     for path in paths:
         try:
@@ -324,6 +338,10 @@ def new_cmd(
     """写出文种 KIND 的 YAML 骨架：提纲各部分齐全，要求写在注释里，待填处为【待补】。
 
     省级转发国家通知的骨架：KIND 写 notice，加 --relay 国家通知的规格文件与 --province 省份。"""
+    from .pipeline import write_atomically
+    from .skeleton import relay_context, render_skeleton, skeleton_variables, unfilled
+    from .validate import PLACEHOLDER
+
     if province is not None and relay is None:
         raise click.BadParameter(
             "--province 只与 --relay 同用（转发国家通知时的省份）", param_hint="--province"
@@ -357,6 +375,8 @@ def new_cmd(
 @main.command("list")
 def list_cmd() -> None:
     """列出全部文种。"""
+    from .kinds import all_kinds
+
     for name, kind in all_kinds().items():
         click.echo(f"{name:<22}{kind.label}　{kind.description}")
 
@@ -365,6 +385,8 @@ def list_cmd() -> None:
 @click.argument("kind")
 def schema_cmd(kind: str) -> None:
     """打印文种 KIND 的字段说明。"""
+    from .kinds import all_kinds
+
     kinds = all_kinds()
     if kind not in kinds:
         raise click.BadParameter(f"未知文种“{kind}”；可选：{'、'.join(kinds)}", param_hint="KIND")
@@ -374,6 +396,8 @@ def schema_cmd(kind: str) -> None:
 
 
 def _print_fields(schema: dict, depth: int, seen: set[str]) -> None:
+    from .kinds import definitions
+
     pad = "  " * depth
     for name, rule in schema.items():
         meta = rule.get("meta", {})
@@ -474,6 +498,7 @@ def _build_folder(
 ) -> int:
     """``build DIR``: the folder's specs into ``out_dir``, incrementally; 1 if any failed.
     With ``office`` (a LibreOffice) every .docx of the tree without an up-to-date PDF gets one."""
+    from .batch import looks_like_batch
     from .incremental import build_tree, tree_summary
 
     progress = _Progress("生成")
@@ -577,6 +602,7 @@ def _paginate_letters(written: list[Path]) -> None:
 def _validate_batch(spec: Path) -> tuple[list[Member], int]:
     """``validate`` given a batch spec: each record checked; the valid ones join the round."""
     from .batch import load_batch, validate_records
+    from .round import Member
 
     try:
         batch = load_batch(spec)
@@ -629,6 +655,7 @@ def batch_cmd(
     SPEC 写各份相同的字段，记录写各份不同的字段；列名用字段名或中文名（wenshu schema KIND）。
     有问题的记录按行号一并报告，其余照常生成；有任何一条出错时退出码非零。"""
     from .batch import load_batch, run_batch, summary
+    from .pipeline import FORMATS
 
     wanted = tuple(f.strip() for f in formats.split(",") if f.strip())
     if not wanted or any(f not in FORMATS for f in wanted):

@@ -26,6 +26,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from ruamel.yaml import YAML
 
 from . import catalogue
+from .catalogue import LEVELS, PROGRAMMES
 from .dates import format_cn_date
 from .errors import Problem, WenshuError
 from .kinds import Kind, all_kinds, get_kind
@@ -36,8 +37,6 @@ from .validate import PLACEHOLDER, validate
 
 #: How a draft marks an unfilled value in Markdown (inline HTML that CommonMark keeps).
 MARKED_PLACEHOLDER = f"<mark>{PLACEHOLDER}</mark>"
-LEVELS = ("city", "county")
-PROGRAMMES = ("pilot", "demonstration")
 #: The kind a relay (转发) skeleton is of, and its variant of the skeleton.
 RELAY_KIND, RELAY_VARIANT = "notice", "relay"
 #: How much earlier than the national deadline a relay's skeleton proposes its own.

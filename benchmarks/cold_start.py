@@ -1,0 +1,82 @@
+"""Cold start: whole `wenshu` processes against Pandoc on the same content, in one run.
+
+Each command is run N times (default 7), the commands taking turns so that the machine's
+drift touches them alike; the median of each is printed, with the ratio the targets name:
+
+- `wenshu --help` (target under 0.15 s);
+- `wenshu build NOTICE -o DIR --format docx --no-paginate` against `pandoc NOTICE.md -o
+  x.docx` on the Markdown wenshu makes of the same notice (target within 3×, stretch 2×);
+- `wenshu schema notice` and `wenshu validate NOTICE`, for reference.
+
+The schema cache is warmed first (as any second run of wenshu finds it). Pandoc is
+Debian's `pandoc`; without it the comparison is skipped and said so.
+
+    python benchmarks/cold_start.py [N]
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTICE = ROOT / "examples" / "notices" / "cnipa-2023-582.yaml"
+
+
+def _wenshu(*args: str) -> list[str]:
+    return [sys.executable, "-m", "wenshu", *args]
+
+
+# As on a user's machine: compiled bytecode kept (a workplace may switch that off for
+# everything, and then every run compiles wenshu's sources again), no pagination pass.
+_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | {"WENSHU_PAGINATE": "0"}
+
+
+def _time(command: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=cwd, capture_output=True, env=_ENV)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr.decode(errors='replace')}")
+    return elapsed
+
+
+def main() -> None:
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 7
+    with tempfile.TemporaryDirectory(prefix="wenshu-cold-") as tmp:
+        work = Path(tmp)
+        _time(_wenshu("build", str(NOTICE), "-o", str(work), "--format", "md"), work)  # warm the cache
+        commands: dict[str, list[str]] = {
+            "wenshu --help": _wenshu("--help"),
+            "wenshu schema notice": _wenshu("schema", "notice"),
+            "wenshu validate": _wenshu("validate", str(NOTICE)),
+            "wenshu build (docx)": _wenshu("build", str(NOTICE), "-o", str(work / "w"), "--format", "docx"),
+        }
+        pandoc = shutil.which("pandoc")
+        if pandoc:
+            commands["pandoc md→docx"] = [pandoc, str(work / f"{NOTICE.stem}.md"), "-o", str(work / "p.docx")]
+        times: dict[str, list[float]] = {name: [] for name in commands}
+        for _ in range(runs):
+            for name, command in commands.items():
+                times[name].append(_time(command, work))
+    median = {name: statistics.median(values) for name, values in times.items()}
+    print(f"{runs} runs each, taking turns; load average {os.getloadavg()[0]:.2f}")
+    for name, value in median.items():
+        each = ", ".join(f"{t * 1000:.0f}" for t in times[name])
+        print(f"  {name:<22} median {value * 1000:7.1f} ms   (runs: {each})")
+    print(f"wenshu --help: {median['wenshu --help'] * 1000:.0f} ms (target < 150 ms)")
+    if pandoc:
+        ratio = median["wenshu build (docx)"] / median["pandoc md→docx"]
+        print(f"wenshu build / pandoc: {ratio:.2f}× (target ≤ 3×, stretch ≤ 2×)")
+    else:
+        print("pandoc not installed: build not compared (Debian: apt-get install pandoc)")
+
+
+if __name__ == "__main__":
+    main()
