@@ -25,7 +25,10 @@ def test_help_imports_no_document_library() -> None:
 
 def test_schema_command_reads_no_yaml_parser_when_cached(tmp_path) -> None:
     """`wenshu schema notice` a second time: the schema comes from the JSON cache."""
-    env = f"import os\nos.environ['XDG_CACHE_HOME'] = {str(tmp_path)!r}\nos.environ.pop('WENSHU_NO_CACHE', None)\n"
+    env = (
+        f"import os\nos.environ['XDG_CACHE_HOME'] = {str(tmp_path)!r}\n"
+        "os.environ.pop('WENSHU_NO_CACHE', None)\n"
+    )
     run = (
         env + "from click.testing import CliRunner\nfrom wenshu.cli import main\n"
         "assert CliRunner().invoke(main, ['schema', 'notice']).exit_code == 0"
