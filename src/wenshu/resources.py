@@ -40,9 +40,7 @@ def cache_dir() -> Path | None:
     environment names none (``WENSHU_NO_CACHE`` set, no home folder)."""
     if os.environ.get("WENSHU_NO_CACHE"):
         return None
-    base = os.environ.get("XDG_CACHE_HOME") or (
-        str(Path.home() / ".cache") if os.environ.get("HOME") else ""
-    )
+    base = os.environ.get("XDG_CACHE_HOME") or (str(Path.home() / ".cache") if os.environ.get("HOME") else "")
     return Path(base) / "wenshu" if base else None
 
 
