@@ -377,11 +377,15 @@ def _build_folder(
         )
     finally:
         progress.finish()
+    for note in report.notes:
+        click.secho(f"提示 {note}", fg="yellow", err=True)
     for problems in report.failed.values():
         _report(WenshuError(problems))
+    if report.errors:
+        _report(WenshuError(report.errors))
     for line in tree_summary(report, folder, out_dir):
         click.echo(line)
-    return 1 if report.failed else 0
+    return 1 if report.failed or report.errors else 0
 
 
 def _build_batch(spec: Path, out_dir: Path, formats: tuple[str, ...], jobs: int | None) -> int:

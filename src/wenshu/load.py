@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -191,25 +193,84 @@ class _Builder:
         return self.spec.problem(path, f"不允许的 YAML 标签 {tag}（只接受普通数据，不执行任何代码）")
 
 
-def read_bounded(path: Path, limit: int, what: str) -> bytes:
-    """The bytes of ``path``, a ``what`` (规格文件, 数据文件) of at most ``limit`` bytes, or a
-    Chinese error naming the file: missing, a folder, too large, unreadable."""
+# Opening a FIFO for reading waits for a writer unless non-blocking; a device or FIFO then
+# reports size 0 whatever it would deliver, so only a regular file is read at all.
+_OPEN_FLAGS = (
+    os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+)
+_NOT_REGULAR = (
+    (stat.S_ISFIFO, "命名管道"),
+    (stat.S_ISCHR, "字符设备"),
+    (stat.S_ISBLK, "块设备"),
+    (stat.S_ISSOCK, "套接字"),
+)
+
+
+def _too_large(name: str, size: str, limit: int, what: str) -> WenshuError:
+    return WenshuError(Problem(name, f"文件过大（{size}），{what}不能超过 {limit // 1048576} MB"))
+
+
+def check_regular(path: Path, what: str) -> None:
+    """Refuse ``path`` unless it is a regular file (a folder, FIFO or device is not one), with a
+    Chinese message naming it; never opens it, so a FIFO cannot block."""
     name = str(path)
     try:
-        if path.is_dir():
-            raise WenshuError(Problem(name, f"是文件夹，不是{what}"))
-        size = path.stat().st_size
-        if size > limit:
-            raise WenshuError(
-                Problem(name, f"文件过大（{size / 1048576:.1f} MB），{what}不能超过 {limit // 1048576} MB")
-            )
-        return path.read_bytes()
+        mode = path.stat().st_mode
     except FileNotFoundError:
         raise WenshuError(Problem(name, f"{what}不存在")) from None
+    except OSError as exc:
+        raise WenshuError(Problem(name, f"无法读取：{exc.strerror}")) from None
+    if stat.S_ISDIR(mode):
+        raise WenshuError(Problem(name, f"是文件夹，不是{what}"))
+    if not stat.S_ISREG(mode):
+        kind = next((label for test, label in _NOT_REGULAR if test(mode)), "特殊文件")
+        raise WenshuError(Problem(name, f"不是普通文件（是{kind}），不能作为{what}读取"))
+
+
+def read_bounded(path: Path, limit: int, what: str) -> bytes:
+    """The bytes of ``path``, a ``what`` (规格文件, 数据文件) of at most ``limit`` bytes, or a
+    Chinese error naming the file: missing, a folder, a FIFO or device, too large, unreadable.
+
+    The type is checked on the open descriptor, and at most ``limit + 1`` bytes are read
+    whatever the file claims, so neither a FIFO nor a file growing meanwhile can hang it or
+    exhaust memory.
+    """
+    name = str(path)
+    try:
+        fd = os.open(path, _OPEN_FLAGS)
+    except FileNotFoundError:
+        raise WenshuError(Problem(name, f"{what}不存在")) from None
+    except IsADirectoryError:
+        raise WenshuError(Problem(name, f"是文件夹，不是{what}")) from None
     except PermissionError:
         raise WenshuError(Problem(name, "没有读取权限")) from None
     except OSError as exc:
         raise WenshuError(Problem(name, f"无法读取：{exc.strerror}")) from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            os.close(fd)
+            fd = -1
+            check_regular(path, what)  # names what it is instead
+            raise WenshuError(Problem(name, f"不是普通文件，不能作为{what}读取"))
+        if info.st_size > limit:
+            raise _too_large(name, f"{info.st_size / 1048576:.1f} MB", limit, what)
+        chunks = []
+        left = limit + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        if left <= 0:
+            raise _too_large(name, f"超过 {limit // 1048576} MB", limit, what)
+        return b"".join(chunks)
+    except OSError as exc:
+        raise WenshuError(Problem(name, f"无法读取：{exc.strerror}")) from None
+    finally:
+        if fd >= 0:
+            os.close(fd)
 
 
 def read_text(path: Path) -> str:

@@ -1,0 +1,223 @@
+"""Hostile files and folders on the build side: ``build DIR``, ``batch``, ``validate``.
+
+Every case ends with exit 0 or 1 (never 3, never a traceback), a Chinese message naming
+the file, nothing written or deleted outside the output folder and earlier outputs
+intact. Big inputs are generated at run time; nothing large is stored. Each case runs in a
+fresh temporary folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from wenshu.cli import main
+from wenshu.incremental import MANIFEST, build_tree
+
+from .test_check import LETTER
+
+
+def _run(*args: str):
+    result = CliRunner().invoke(main, list(args))
+    assert result.exit_code in (0, 1), (result.exit_code, result.output)
+    assert "Traceback" not in result.output and "内部错误" not in result.output, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` (links as their target's text) with its content."""
+    return {
+        p.relative_to(folder).as_posix(): (os.readlink(p).encode() if p.is_symlink() else p.read_bytes())
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() or p.is_symlink()
+    }
+
+
+# -- build DIR and its manifest -------------------------------------------------------------
+@pytest.fixture
+def shared(tmp_path):
+    """A folder of two specs built into ``out``; beside them files that are not wenshu's."""
+    src = tmp_path / "src"
+    (src / "sub").mkdir(parents=True)
+    (src / "notice.yaml").write_text(LETTER, encoding="utf-8")
+    (src / "sub" / "other.yaml").write_text(LETTER, encoding="utf-8")
+    out = tmp_path / "out"
+    report = build_tree(src, out, jobs=1)
+    assert not report.failed and len(report.built) == 2
+    victims = tmp_path / "victims"
+    victims.mkdir()
+    (victims / "thesis.docx").write_bytes(b"my thesis")
+    (tmp_path / "thesis.docx").write_bytes(b"my other thesis")
+    return src, out, victims
+
+
+def _manifest(out: Path) -> dict:
+    return json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+
+
+def _sha(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _victim_entries(tmp_path: Path, victims: Path) -> dict[str, list]:
+    """Outputs pointing outside OUT, each recorded with the victim's true size, time and hash."""
+    entries = {}
+    for rel, target in (
+        ("../thesis.docx", tmp_path / "thesis.docx"),
+        (str(victims / "thesis.docx"), victims / "thesis.docx"),
+        ("link/thesis.docx", victims / "thesis.docx"),
+    ):
+        info = target.stat()
+        entries[rel] = [info.st_size, info.st_mtime_ns, _sha(target)]
+    return entries
+
+
+def test_manifest_pointing_outside_deletes_nothing(shared, tmp_path):
+    """A dropped spec whose recorded outputs lie outside OUT (``..``, absolute, through a
+    linked subfolder) with the victims' true hashes: the manifest is refused, nothing is
+    deleted, everything is rebuilt."""
+    src, out, victims = shared
+    (out / "link").symlink_to(victims)
+    manifest = _manifest(out)
+    manifest["entries"]["gone.yaml"] = {
+        "spec": "0" * 32,
+        "deps": {},
+        "outputs": _victim_entries(tmp_path, victims),
+    }
+    (out / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    result = _run("build", str(src), "-o", str(out), "-j", "1")
+    assert result.exit_code == 0
+    assert "清单无效" in result.output and str(out / MANIFEST) in result.output
+    assert "生成 2 个规格" in result.output  # treated as absent: rebuilt
+    assert (victims / "thesis.docx").read_bytes() == b"my thesis"
+    assert (tmp_path / "thesis.docx").read_bytes() == b"my other thesis"
+
+
+def test_valid_manifest_through_a_linked_subfolder_deletes_nothing(shared, tmp_path):
+    """A well-formed manifest (right source, right hash) whose output is reached through a
+    link in OUT to a folder outside: the file is not wenshu's to delete."""
+    src, out, victims = shared
+    (out / "link").symlink_to(victims)
+    manifest = _manifest(out)
+    target = victims / "thesis.docx"
+    info = target.stat()
+    manifest["entries"]["gone.yaml"] = {
+        "spec": "0" * 32,
+        "deps": {},
+        "outputs": {"link/thesis.docx": [info.st_size, info.st_mtime_ns, _sha(target)]},
+    }
+    (out / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    report = build_tree(src, out, jobs=1)
+    assert report.dropped == ["gone.yaml"] and report.kept == ["link/thesis.docx"] and not report.removed
+    assert target.read_bytes() == b"my thesis"
+
+
+def test_manifest_hash_guards_files_inside_out(shared):
+    """An entry naming a file in OUT that wenshu did not write (its hash differs): kept."""
+    src, out, _ = shared
+    (out / "mine.docx").write_bytes(b"written by hand")
+    manifest = _manifest(out)
+    info = (out / "mine.docx").stat()
+    manifest["entries"]["gone.yaml"] = {
+        "spec": "0" * 32,
+        "deps": {},
+        "outputs": {"mine.docx": [info.st_size, info.st_mtime_ns, "0" * 64]},
+    }
+    (out / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    report = build_tree(src, out, jobs=1)
+    assert report.kept == ["mine.docx"] and (out / "mine.docx").read_bytes() == b"written by hand"
+
+
+CORRUPT = {
+    "entry-is-number": lambda m: m["entries"].update({"notice.yaml": 5}),
+    "outputs-is-list": lambda m: m["entries"]["notice.yaml"].update({"outputs": ["notice.docx"]}),
+    "output-record-short": lambda m: m["entries"]["notice.yaml"]["outputs"].update({"notice.docx": [1, 2]}),
+    "deps-is-string": lambda m: m["entries"]["notice.yaml"].update({"deps": "x"}),
+    "entries-is-list": lambda m: m.update({"entries": []}),
+    "format-1": lambda m: m.update({"format": 1}),
+    "top-is-list": None,
+    "not-json": None,
+    "deep-json": None,
+}
+
+
+@pytest.mark.parametrize("case", sorted(CORRUPT))
+def test_corrupt_manifest_is_ignored_and_everything_rebuilt(shared, case):
+    src, out, _ = shared
+    manifest = _manifest(out)
+    if case == "top-is-list":
+        text = "[1, 2]"
+    elif case == "not-json":
+        text = "{不是 JSON"
+    elif case == "deep-json":
+        text = "[" * 100_000 + "]" * 100_000
+    else:
+        CORRUPT[case](manifest)
+        text = json.dumps(manifest)
+    (out / MANIFEST).write_text(text, encoding="utf-8")
+    result = _run("build", str(src), "-o", str(out), "-j", "1")
+    assert result.exit_code == 0, result.output
+    assert "清单无效" in result.output and "生成 2 个规格" in result.output
+    assert _manifest(out)["format"] == 2  # rewritten, valid again
+    assert "未改动跳过 2 个" in _run("build", str(src), "-o", str(out)).output
+
+
+def test_manifest_that_is_a_fifo(shared):
+    src, out, _ = shared
+    (out / MANIFEST).unlink()
+    os.mkfifo(out / MANIFEST)
+    result = _run("build", str(src), "-o", str(out), "-j", "1")
+    assert "清单无效" in result.output and "不是普通文件" in result.output
+
+
+def test_a_subfolder_of_out_linking_outside(shared, tmp_path):
+    """OUT/sub is a link to a folder outside OUT: that spec is refused, the other built."""
+    src, out, victims = shared
+    shutil.rmtree(out / "sub")
+    (out / "sub").symlink_to(victims)
+    before = _tree(victims)
+    result = _run("build", str(src), "-o", str(out), "-j", "1", "--force")
+    assert result.exit_code == 1
+    assert str(out / "sub") in result.output and "之外的链接" in result.output
+    assert "生成 1 个规格" in result.output and "出错 1 个" in result.output
+    assert _tree(victims) == before
+
+
+def test_a_subfolder_of_out_linking_inside(shared):
+    """A link that stays inside OUT is followed, recorded as written, and skipped next time."""
+    src, out, _ = shared
+    shutil.rmtree(out / "sub")
+    (out / "real").mkdir()
+    (out / "sub").symlink_to(out / "real")
+    result = _run("build", str(src), "-o", str(out), "-j", "1")
+    assert result.exit_code == 0, result.output
+    assert (out / "real" / "other.docx").is_file()
+    assert "未改动跳过 2 个" in _run("build", str(src), "-o", str(out)).output
+
+
+def test_manifest_write_failure_says_what_was_written(shared, monkeypatch):
+    from wenshu import incremental
+
+    src, out, _ = shared
+    real = incremental.write_atomically
+
+    def refuse_manifest(folder, files, **kw):
+        if MANIFEST in files:
+            from wenshu.errors import Problem, WenshuError
+
+            raise WenshuError(Problem(str(folder), "写入失败：磁盘空间不足；原有文件未改动"))
+        return real(folder, files, **kw)
+
+    monkeypatch.setattr(incremental, "write_atomically", refuse_manifest)
+    result = _run("build", str(src), "-o", str(out), "-j", "1", "--force")
+    assert result.exit_code == 1
+    assert "清单写入失败：磁盘空间不足" in result.output
+    assert "本次已写入 4 个文件（同名旧文件已被替换）" in result.output
