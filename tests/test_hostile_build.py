@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from tests.conftest import REPO
+
 from wenshu.cli import main
 from wenshu.incremental import MANIFEST, build_tree
 
@@ -221,3 +223,149 @@ def test_manifest_write_failure_says_what_was_written(shared, monkeypatch):
     assert result.exit_code == 1
     assert "清单写入失败：磁盘空间不足" in result.output
     assert "本次已写入 4 个文件（同名旧文件已被替换）" in result.output
+
+
+# -- not-a-file inputs ----------------------------------------------------------------------
+def _fifo(path: Path) -> None:
+    os.mkfifo(path)
+
+
+def _dev_zero(path: Path) -> None:
+    path.symlink_to("/dev/zero")
+
+
+def _sparse(path: Path) -> None:
+    with open(path, "wb") as fh:  # 5 GB claimed, nothing stored
+        fh.truncate(5 * 1024**3)
+
+
+def _folder(path: Path) -> None:
+    path.mkdir()
+
+
+NOT_FILES = {
+    "fifo": (_fifo, "不是普通文件（是命名管道）"),
+    "dev-zero": (_dev_zero, "不是普通文件（是字符设备）"),
+    "sparse-5GB": (_sparse, "文件过大"),
+    "folder": (_folder, "是文件夹"),
+}
+
+
+@pytest.mark.parametrize("command", ["build", "validate", "batch"])
+@pytest.mark.parametrize("case", sorted(NOT_FILES))
+def test_a_spec_that_is_not_a_file(tmp_path, command, case):
+    make, phrase = NOT_FILES[case]
+    spec = tmp_path / "notice.yaml"
+    make(spec)
+    out = tmp_path / "out"
+    result = _run(command, str(spec), *(["-o", str(out)] if command != "validate" else []))
+    if case == "folder" and command == "build":
+        assert "出错 0 个" in result.output  # a folder given to build is a folder of specs
+        return
+    assert result.exit_code == 1
+    if case == "folder" and command == "validate":
+        phrase = "没有 YAML 规格文件"
+    assert f"{spec} " in result.output and phrase in result.output, result.output
+    assert not out.exists()
+
+
+@pytest.fixture
+def batch_spec(tmp_path):
+    folder = tmp_path / "letters"
+    shutil.copytree(REPO / "examples" / "letters", folder)
+    return folder / "recommendations.yaml"
+
+
+@pytest.mark.parametrize("how", ["data-key", "--data"])
+@pytest.mark.parametrize("case", sorted(NOT_FILES))
+def test_a_data_file_that_is_not_a_file(batch_spec, tmp_path, how, case):
+    make, phrase = NOT_FILES[case]
+    data = batch_spec.parent / "hostile.csv"
+    make(data)
+    out = tmp_path / "out"
+    if how == "data-key":
+        text = batch_spec.read_text(encoding="utf-8").replace(
+            "data: recommendations.csv", "data: hostile.csv"
+        )
+        batch_spec.write_text(text, encoding="utf-8")
+        result = _run("batch", str(batch_spec), "-o", str(out))
+    else:
+        result = _run("batch", str(batch_spec), "--data", str(data), "-o", str(out))
+    assert result.exit_code == 1
+    assert str(data) in result.output and phrase in result.output, result.output
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("case", sorted(NOT_FILES))
+def test_an_attachment_that_is_not_a_file(tmp_path, case):
+    make, phrase = NOT_FILES[case]
+    make(tmp_path / "annex.yaml")
+    spec = tmp_path / "notice.yaml"
+    spec.write_text(
+        LETTER.replace("attachments:\n", "attachments:\n  - file: annex.yaml\n", 1), encoding="utf-8"
+    )
+    assert "  - file: annex.yaml\n" in spec.read_text(encoding="utf-8")
+    for command in ("build", "validate"):
+        result = _run(command, str(spec), *(["-o", str(tmp_path / "out")] if command == "build" else []))
+        assert result.exit_code == 1 and "找不到" not in result.output, result.output
+        assert str(tmp_path / "annex.yaml") in result.output and phrase in result.output, result.output
+    assert not (tmp_path / "out").exists()
+
+
+# -- specs naming each other ----------------------------------------------------------------
+SUMMARY = REPO / "examples" / "summaries" / "sample-city-demonstration-summary.yaml"
+
+
+def _summary(folder: Path, name: str, plan: str) -> Path:
+    text = SUMMARY.read_text(encoding="utf-8")
+    start = text.index("\nplan: ") + 1
+    end = text.index("\n", start)
+    path = folder / name
+    path.write_text(text[:start] + f"plan: {plan}" + text[end:], encoding="utf-8")
+    return path
+
+
+def _notice_attaching(folder: Path, name: str, attached: str) -> Path:
+    path = folder / name
+    path.write_text(
+        LETTER.replace("attachments:\n", f"attachments:\n  - file: {attached}\n", 1), encoding="utf-8"
+    )
+    return path
+
+
+CYCLES = {
+    "plan-itself": lambda d: [_summary(d, "a.yaml", "a.yaml")],
+    "plan-each-other": lambda d: [_summary(d, "a.yaml", "b.yaml"), _summary(d, "b.yaml", "a.yaml")],
+    "attachment-itself": lambda d: [_notice_attaching(d, "a.yaml", "a.yaml")],
+    "attachments-each-other": lambda d: [
+        _notice_attaching(d, "a.yaml", "b.yaml"),
+        _notice_attaching(d, "b.yaml", "a.yaml"),
+    ],
+}
+
+
+@pytest.mark.parametrize("case", sorted(CYCLES))
+def test_specs_naming_each_other(tmp_path, case):
+    specs = CYCLES[case](tmp_path)
+    for spec in specs:
+        result = _run("validate", str(spec))
+        assert result.exit_code == 1 and str(spec) in result.output
+        assert "不是工作方案" in result.output or "不是可作附件" in result.output, result.output
+
+
+def test_build_dir_goes_on_past_a_cycle(tmp_path):
+    """One spec of the folder names itself: it is reported, every other one is built and the
+    manifest written."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "good.yaml").write_text(LETTER, encoding="utf-8")
+    _summary(src, "loop.yaml", "loop.yaml")
+    _notice_attaching(src, "self.yaml", "self.yaml")
+    (src / "zz-good.yaml").write_text(LETTER, encoding="utf-8")
+    os.mkfifo(src / "pipe.yaml")  # not a regular file: not a spec of the folder
+    out = tmp_path / "out"
+    result = _run("build", str(src), "-o", str(out), "-j", "1")
+    assert result.exit_code == 1
+    assert "生成 2 个规格" in result.output and "出错 2 个" in result.output, result.output
+    assert str(src / "loop.yaml") in result.output and str(src / "self.yaml") in result.output
+    assert (out / "good.docx").is_file() and (out / "zz-good.docx").is_file() and (out / MANIFEST).is_file()

@@ -29,7 +29,7 @@ from .dates import format_cn_date
 from .errors import Problem, WenshuError
 from .kinds import Kind
 from .letters import BatchEntry, batch_problems
-from .load import Spec, load_spec
+from .load import MAX_FILE_BYTES, Spec, load_spec, read_bounded
 from .pipeline import FORMATS, prepare_output_dir, write_atomically
 from .records import (
     BATCH_KEYS,
@@ -188,10 +188,10 @@ def is_batch_spec(spec: Spec) -> bool:
 
 def looks_like_batch(path: Path) -> bool:
     """A cheap look (no YAML parse) for a top-level ``records:`` or ``data:`` key."""
-    try:
-        text = path.read_text(encoding="utf-8-sig", errors="replace")
-    except OSError:
-        return False
+    try:  # bounded and type-checked: a FIFO or device must not hang this first look
+        text = read_bounded(path, MAX_FILE_BYTES, "规格文件").decode("utf-8-sig", errors="replace")
+    except WenshuError:
+        return False  # loading it says what is wrong
     return any(line.startswith(("records:", "data:")) for line in text.splitlines())
 
 
