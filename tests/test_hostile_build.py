@@ -17,7 +17,6 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import REPO
-
 from wenshu.cli import main
 from wenshu.incremental import MANIFEST, build_tree
 
