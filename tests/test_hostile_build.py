@@ -368,3 +368,41 @@ def test_build_dir_goes_on_past_a_cycle(tmp_path):
     assert "生成 2 个规格" in result.output and "出错 2 个" in result.output, result.output
     assert str(src / "loop.yaml") in result.output and str(src / "self.yaml") in result.output
     assert (out / "good.docx").is_file() and (out / "zz-good.docx").is_file() and (out / MANIFEST).is_file()
+
+
+# -- names of many letters ------------------------------------------------------------------
+def test_unique_stems_keeps_the_old_numbering():
+    from wenshu.batch import unique_stems
+
+    wanted = ["甲", "甲", "乙", "甲-2", "甲", "A", "a", "", "甲"]
+    assert unique_stems(wanted, lambda i: f"函{i + 1}", {"乙"}) == [
+        "甲",
+        "甲-2",
+        "乙-2",
+        "甲-2-2",
+        "甲-3",
+        "A",
+        "a-2",
+        "函8",
+        "甲-4",
+    ]
+
+
+def test_one_repeated_name_is_numbered_in_linear_time():
+    """40,000 rows of one name take about four times as long as 10,000, not sixteen (the
+    old numbering took 33 s for 20,000 and over 120 s for 40,000)."""
+    import time
+
+    from wenshu.batch import unique_stems
+
+    def seconds(n: int) -> float:
+        best = float("inf")
+        for _ in range(3):
+            started = time.perf_counter()
+            stems = unique_stems(["示例市"] * n, str)
+            best = min(best, time.perf_counter() - started)
+        assert len(set(stems)) == n and stems[-1] == f"示例市-{n}"
+        return best
+
+    small, large = seconds(10_000), seconds(40_000)
+    assert large < 10 * small + 0.05 and large < 5, (small, large)

@@ -84,17 +84,22 @@ def unique_stems(
     """Safe, distinct stems for ``wanted`` (case-insensitively distinct, for Windows and macOS).
 
     An empty result falls back to ``fallback(i)``; a repeated one gets ``-2``, ``-3`` ….
+    Each stem remembers the last number it gave, so n repeats of one name cost n steps,
+    not n²/2.
     """
     used = {t.casefold() for t in taken or ()}
+    last: dict[str, int] = {}  # stem (casefolded) → the last number tried for it
     out = []
     for i, text in enumerate(wanted):
         stem = safe_stem(text) or safe_stem(fallback(i))
-        candidate, n = stem, 1
-        while candidate.casefold() in used:
+        key = candidate = stem.casefold()
+        n = last.get(key, 1)
+        while candidate in used:
             n += 1
-            candidate = f"{stem}-{n}"
-        used.add(candidate.casefold())
-        out.append(candidate)
+            candidate = f"{key}-{n}"
+        last[key] = n
+        used.add(candidate)
+        out.append(stem if candidate == key else f"{stem}-{n}")
     return out
 
 
