@@ -406,3 +406,66 @@ def test_one_repeated_name_is_numbered_in_linear_time():
 
     small, large = seconds(10_000), seconds(40_000)
     assert large < 10 * small + 0.05 and large < 5, (small, large)
+
+
+# -- validate refuses what build refuses ----------------------------------------------------
+def _body(blocks: list[str]) -> str:
+    return LETTER.replace("  - 特此通知。\n", "".join(blocks) + "  - 特此通知。\n", 1)
+
+
+ORDINALS = {
+    # name: (blocks added to the body, the hundredth entry's text or None when 99 are not passed)
+    "100-headings": ([f"  - heading: 标题{i}\n    text: 内容{i}。\n" for i in range(97)], "标题96"),
+    "99-headings": ([f"  - heading: 标题{i}\n    text: 内容{i}。\n" for i in range(96)], None),
+    "100-items-continuing": (
+        [f"  - heading: 标题{i}\n    text: 内容{i}。\n" for i in range(50)]
+        + ["  - items:\n" + "".join(f"      - 事项{i}。\n" for i in range(47))],
+        "事项46",
+    ),
+    "120-items-in-arabic": (
+        ["  - items:\n" + "".join(f"      - 事项{i}。\n" for i in range(120)) + "    numbering: '1.'\n"],
+        None,
+    ),
+    "100-subheadings": (
+        ["  - heading: 总标题\n    body:\n"]
+        + [f"      - heading: 小标题{i}\n        text: 内容{i}。\n" for i in range(100)],
+        "小标题99",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ORDINALS))
+def test_validate_refuses_what_build_refuses(tmp_path, case):
+    """The example letter has three headings already; the cases go to 99 or past it."""
+    blocks, hundredth = ORDINALS[case]
+    spec = tmp_path / "notice.yaml"
+    spec.write_text(_body(blocks), encoding="utf-8")
+    validated = _run("validate", str(spec))
+    built = _run("build", str(spec), "-o", str(tmp_path / "out"))
+    assert validated.exit_code == built.exit_code == (1 if hundredth else 0), (validated.output, built.output)
+    if hundredth:
+        assert "第 100 项" in validated.output and "最多到第 99 项" in validated.output
+        line = int(validated.output.split(f"{spec}:", 1)[1].split(":", 1)[0])
+        assert spec.read_text(encoding="utf-8").splitlines()[line - 1].endswith((hundredth, hundredth + "。"))
+        assert "渲染失败" not in built.output and "第 100 项" in built.output
+
+
+def test_validate_refuses_a_template_numbered_list_past_99(tmp_path):
+    """A work plan's task groups are numbered （一）… by its template: 100 groups fail to
+    render, and validate says so at the hundredth group."""
+    plan = REPO / "examples" / "work_plans" / "sample-city-demonstration-plan.yaml"
+    text = plan.read_text(encoding="utf-8")
+    start = text.index("\ntasks:\n") + len("\ntasks:\n")
+    end = text.index("\n  - heading:", start + 1)
+    group = text[start:end] + "\n"
+    spec = tmp_path / "plan.yaml"
+    spec.write_text(
+        text[:start]
+        + "".join(group.replace("提升知识产权创造质量", f"任务组{i}") for i in range(100))
+        + text[end + 1 :],
+        encoding="utf-8",
+    )
+    validated = _run("validate", str(spec))
+    assert validated.exit_code == 1 and "这是第 100 项" in validated.output, validated.output
+    line = int(validated.output.split(f"{spec}:", 1)[1].split(":", 1)[0])
+    assert "任务组99" in spec.read_text(encoding="utf-8").splitlines()[line - 1]
