@@ -469,3 +469,61 @@ def test_validate_refuses_a_template_numbered_list_past_99(tmp_path):
     assert validated.exit_code == 1 and "这是第 100 项" in validated.output, validated.output
     line = int(validated.output.split(f"{spec}:", 1)[1].split(":", 1)[0])
     assert "任务组99" in spec.read_text(encoding="utf-8").splitlines()[line - 1]
+
+
+# -- spoofing -------------------------------------------------------------------------------
+BIDI = ["\u202e", "\u202d", "\u2067", "\u200f", "\u061c"]
+
+
+@pytest.mark.parametrize("char", BIDI, ids=[f"U+{ord(c):04X}" for c in BIDI])
+def test_bidi_controls_in_values_are_refused(tmp_path, char):
+    spec = tmp_path / "notice.yaml"
+    spec.write_text(LETTER.replace("title: ", f"title: 关于{char}xcod.exe的", 1), encoding="utf-8")
+    for command in ("validate", "build"):
+        result = _run(command, str(spec), *(["-o", str(tmp_path / "out")] if command == "build" else []))
+        assert result.exit_code == 1 and f"{spec}:" in result.output and "双向文字控制字符" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_bidi_controls_in_a_spec_file_name_are_refused(tmp_path):
+    spec = tmp_path / "\u202excod.yaml"
+    spec.write_text(LETTER, encoding="utf-8")
+    result = _run("build", str(spec), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 1 and "文件名含有双向文字控制字符（RIGHT-TO-LEFT OVERRIDE" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_bidi_controls_in_a_name_pattern_are_refused(batch_spec, tmp_path):
+    result = _run("batch", str(batch_spec), "--name", "{applicant}\u202excod", "-o", str(tmp_path / "out"))
+    assert result.exit_code == 1 and "--name" in result.output and "双向文字控制字符" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_invisible_characters_never_reach_a_file_name():
+    from wenshu.batch import safe_stem
+
+    assert safe_stem("示例\u200b市\u202e") == "示例市"
+
+
+@pytest.mark.parametrize(
+    "twin",
+    ["示例\u200b东市", "示例\ufeff东市", "示例 东市", "示例\u00ad东市"],
+    ids=["zero-width-space", "bom", "space", "soft-hyphen"],
+)
+def test_one_applicant_spelled_two_ways_is_one_applicant(batch_spec, tmp_path, twin):
+    data = batch_spec.parent / "recommendations.csv"
+    lines = data.read_text(encoding="utf-8-sig").splitlines()
+    first = lines[1].split(",")
+    assert first[0] == "示例东市"
+    twin_row = ",".join([twin, *first[1:2], "9", "示知函〔2023〕199号", *first[4:]])
+    data.write_text("\n".join([*lines, twin_row]) + "\n", encoding="utf-8")
+    result = _run("validate", str(batch_spec))
+    assert result.exit_code == 1 and "与第2行重复" in result.output, result.output
+    assert f"{data}:{len(lines) + 1}" in result.output
+
+
+def test_full_width_letters_are_the_same_applicant():
+    from wenshu.letters import identity
+
+    assert identity("ＡＢＣ科技有限公司") == identity("ABC科技有限公司") == identity("abc科技有限公司")
+    assert identity("示例东市") != identity("示例西市")

@@ -29,7 +29,7 @@ from .dates import format_cn_date
 from .errors import Problem, WenshuError
 from .kinds import Kind
 from .letters import BatchEntry, batch_problems
-from .load import MAX_FILE_BYTES, Spec, load_spec, read_bounded
+from .load import BIDI_CONTROLS, MAX_FILE_BYTES, Spec, bidi_name, load_spec, read_bounded
 from .pipeline import FORMATS, prepare_output_dir, write_atomically
 from .records import (
     BATCH_KEYS,
@@ -51,6 +51,9 @@ from .validate import kind_of, validate
 # name longer than 255 bytes is refused by most file systems (CJK takes 3 bytes in UTF-8,
 # and "-12345.docx" must still fit).
 _FORBIDDEN = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*\u2028\u2029\ud800-\udfff]')
+# … and the invisible: bidirectional controls would show a name reversed or with a false
+# extension, zero-width characters make two equal-looking names differ.
+_INVISIBLE = re.compile(r"[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u00ad]")
 _RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"} | {
     f"{d}{i}" for d in ("COM", "LPT") for i in "123456789¹²³"
 }
@@ -66,6 +69,7 @@ PARALLEL_FROM = 40
 def safe_stem(text: str) -> str:
     """``text`` as a file name stem every common file system accepts ("" if nothing is left)."""
     text = unicodedata.normalize("NFC", text)
+    text = _INVISIBLE.sub("", text)
     text = _FORBIDDEN.sub("_", text)
     text = re.sub(r"\s+", " ", text)
     text = re.sub(r"\.{2,}", ".", text)  # never "..", not even inside a name
@@ -133,6 +137,9 @@ class NamePattern:
                 close = difflib.get_close_matches(name, [*spellings, "n", "row"], n=1, cutoff=0.5)
                 hint = f"，是否想写“{{{close[0]}}}”？" if close else ""
                 problems.append(Problem("--name", f"“{{{name}}}”不是{kind.label}的字段{hint}"))
+        bidi = BIDI_CONTROLS.search(pattern)
+        if bidi:
+            problems.append(Problem("--name", f"“{pattern}”含有{bidi_name(bidi.group())}，文件名会显示颠倒"))
         if "{" in _PLACEHOLDER.sub("", pattern) or "}" in _PLACEHOLDER.sub("", pattern):
             problems.append(Problem("--name", f"“{pattern}”中的花括号没有配对：字段写作 {{applicant}} 这样"))
         if problems:

@@ -10,7 +10,9 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import os
+import re
 import stat
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,10 @@ from .errors import Problem, WenshuError
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_EXPANDED_NODES = 200_000
+#: Bidirectional controls (ALM, LRM, RLM, the embeddings and overrides, the isolates): they
+#: make text display in another order than it is stored — a title read backwards, a file
+#: name with a false extension (“‮xcod.exe” shows as “exe.docx”). Never needed in a 公文.
+BIDI_CONTROLS = re.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 Path_ = tuple[str | int, ...]
 _STD = "tag:yaml.org,2002:"
@@ -306,6 +312,12 @@ def load_spec(path: str | Path) -> Spec:
     hint = _NOT_SPECS.get(path.suffix.lower())
     if hint:
         raise WenshuError(Problem(str(path), hint))
+    bidi = BIDI_CONTROLS.search(path.name)
+    if bidi:
+        # Its outputs are named after it: they would show a false name or extension.
+        raise WenshuError(
+            Problem(str(path), f"文件名含有{bidi_name(bidi.group())}，显示时次序会颠倒；请改名")
+        )
     text = read_text(path)
     spec = Spec(path, None)
     if not text.strip():
@@ -335,6 +347,11 @@ def load_spec(path: str | Path) -> Spec:
         what = "列表" if isinstance(spec.data, list) else "单个值"
         raise WenshuError(Problem(spec.name, f"顶层应是“字段: 值”的映射，而不是{what}", 1, 1))
     return spec
+
+
+def bidi_name(char: str) -> str:
+    """“双向文字控制字符（RIGHT-TO-LEFT OVERRIDE，U+202E）”: how messages name one."""
+    return f"双向文字控制字符（{unicodedata.name(char, '')}，U+{ord(char):04X}）"
 
 
 def _line_col(text: str, position: int) -> tuple[int, int]:

@@ -23,7 +23,7 @@ from .dates import DateError, parse_date
 from .docnumber import DocNumberError, parse_doc_number
 from .errors import Problem, WenshuError
 from .kinds import Kind, definitions, get_kind, kind_names
-from .load import Path_, Spec, field_name, iter_strings
+from .load import BIDI_CONTROLS, Path_, Spec, bidi_name, field_name, iter_strings
 from .numbering import FORMS, MAX_CHINESE_NUMBER, MAX_DEPTH
 
 PLACEHOLDER = "【待补】"
@@ -423,7 +423,12 @@ def _value_problems(spec: Spec, schema: dict[str, Any], doc: Any, path: Path_) -
     if path == ():
         for p, text in iter_strings(doc, ()):
             bad = _CONTROL.search(text)
-            if bad:
+            bidi = BIDI_CONTROLS.search(text)
+            if bidi:
+                problems.append(
+                    spec.problem(p, f"含有{bidi_name(bidi.group())}，会使文字显示次序颠倒，请删除")
+                )
+            elif bad:
                 name = unicodedata.name(bad.group(), f"U+{ord(bad.group()):04X}")
                 problems.append(spec.problem(p, f"含有不可见的控制字符（{name}），请删除"))
             elif problem := _punctuation_problem(text):
