@@ -527,3 +527,165 @@ def test_full_width_letters_are_the_same_applicant():
 
     assert identity("ＡＢＣ科技有限公司") == identity("ABC科技有限公司") == identity("abc科技有限公司")
     assert identity("示例东市") != identity("示例西市")
+
+
+# -- large and hostile data files -----------------------------------------------------------
+XLSX = REPO / "examples" / "letters" / "recommendations.xlsx"
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+def _xlsx(path: Path, replace: dict[str, bytes], *, flag: int = 0, method: int | None = None) -> None:
+    """The example workbook with some parts replaced; ``flag``/``method`` set on the sheet's
+    entry (an encryption flag, AES's method 99) without encrypting anything."""
+    import zipfile
+
+    with zipfile.ZipFile(XLSX) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = replace.get(info.filename, src.read(info.filename))
+            dst.writestr(info.filename, data, compresslevel=1)
+        for name in set(replace) - set(src.namelist()):
+            dst.writestr(name, replace[name], compresslevel=1)
+    if flag or method is not None:
+        raw = bytearray(path.read_bytes())
+        name = SHEET.encode()
+        for signature, flag_at, method_at, name_at in ((b"PK\x03\x04", 6, 8, 30), (b"PK\x01\x02", 8, 10, 46)):
+            at = raw.find(signature)
+            while at >= 0:
+                if raw[at + name_at : at + name_at + len(name)] == name:
+                    raw[at + flag_at] |= flag
+                    if method is not None:
+                        raw[at + method_at : at + method_at + 2] = method.to_bytes(2, "little")
+                at = raw.find(signature, at + 4)
+        path.write_bytes(bytes(raw))
+
+
+def _sheet_rows(n: int, *, dimension: str | None = None) -> bytes:
+    """A sheet of a header row (the example's) and n rows of one plain-number cell each."""
+    import zipfile
+
+    original = zipfile.ZipFile(XLSX).read(SHEET).decode()
+    head, rest = original.split("<sheetData>", 1)
+    header = rest.split("</row>", 1)[0] + "</row>"
+    if dimension:
+        head = head.replace('<dimension ref="A1:E13"/>', f'<dimension ref="{dimension}"/>')
+    body = "".join(f'<row r="{i}"><c r="C{i}"><v>1</v></c></row>' for i in range(2, n + 2))
+    return (head + "<sheetData>" + header + body + "</sheetData></worksheet>").encode()
+
+
+def _shared_strings_bomb(path: Path) -> None:
+    sst = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    _xlsx(path, {"xl/sharedStrings.xml": sst + b"<si><t>A</t></si>" * 2_500_000 + b"</sst>"})
+
+
+XLSX_CASES = {
+    # name: (make the file, phrase of the message)
+    "shared-strings-bomb": (_shared_strings_bomb, "xl/sharedStrings.xml"),
+    "sheet-bomb": (lambda p: _xlsx(p, {SHEET: b"<x>" + b" " * 40_000_000 + b"</x>"}), SHEET),
+    "million-rows": (lambda p: _xlsx(p, {SHEET: _sheet_rows(1_048_575)}), SHEET),
+    "encryption-flag": (lambda p: _xlsx(p, {}, flag=1), "加密"),
+    "aes": (lambda p: _xlsx(p, {}, method=99), "加密"),
+    "ole2": (lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096)), "加密"),
+    "not-a-zip": (lambda p: p.write_bytes(b"PK\x03\x04 broken"), "损坏"),
+    "damaged-sheet-xml": (
+        lambda p: _xlsx(
+            p, {SHEET: b"<worksheet><sheetData><row r='1'><c r='A1'><v>1</v></c></row><row r='x'>"}
+        ),
+        "读取",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(XLSX_CASES))
+def test_hostile_xlsx(batch_spec, tmp_path, case):
+    make, phrase = XLSX_CASES[case]
+    data = tmp_path / "hostile.xlsx"
+    make(data)
+    out = tmp_path / "out"
+    for command in ("batch", "validate"):
+        args = [command, str(batch_spec), "--data", str(data), "-o", str(out)] if command == "batch" else None
+        if command == "validate":
+            text = batch_spec.read_text(encoding="utf-8").replace(
+                "data: recommendations.csv", f"data: {data}"
+            )
+            batch_spec.write_text(text, encoding="utf-8")
+            args = ["validate", str(batch_spec)]
+        result = _run(*args)
+        assert result.exit_code == 1 and str(data) in result.output and phrase in result.output, result.output
+    assert not out.exists()
+
+
+def test_xlsx_claiming_the_largest_dimension_reads_its_real_rows(batch_spec, tmp_path):
+    """A sheet whose dimension claims A1:XFD1048576 holds 12 rows: 12 letters, at once."""
+    import zipfile
+
+    data = tmp_path / "claims.xlsx"
+    sheet = (
+        zipfile.ZipFile(XLSX)
+        .read(SHEET)
+        .replace(b'<dimension ref="A1:E13"/>', b'<dimension ref="A1:XFD1048576"/>')
+    )
+    _xlsx(data, {SHEET: sheet})
+    result = _run(
+        "batch", str(batch_spec), "--data", str(data), "-o", str(tmp_path / "out"), "--format", "md"
+    )
+    assert result.exit_code == 0, result.output
+    assert len(list((tmp_path / "out").glob("*.md"))) == 12
+
+
+def test_a_cell_longer_than_excel_allows(batch_spec, tmp_path):
+    data = batch_spec.parent / "recommendations.csv"
+    lines = data.read_text(encoding="utf-8-sig").splitlines()
+    cells = lines[2].split(",")
+    lines[2] = ",".join([*cells[:4], "很长的审核情况。" * 5000])
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = _run("batch", str(batch_spec), "-o", str(tmp_path / "out"), "--format", "md")
+    assert result.exit_code == 1 and f"{data}:3" in result.output and "超过上限 32767" in result.output
+    assert len(list((tmp_path / "out").glob("*.md"))) == 11  # the others still made
+
+
+def test_200000_csv_rows_are_refused_at_once(batch_spec, tmp_path):
+    import time
+
+    data = batch_spec.parent / "recommendations.csv"
+    header, first = data.read_text(encoding="utf-8-sig").splitlines()[:2]
+    cells = first.split(",")
+    with open(data, "w", encoding="utf-8") as fh:
+        fh.write(header + "\n")
+        for i in range(200_000):
+            fh.write(f"示例{i}市,{cells[1]},{i + 1},示知函〔2023〕{i + 1}号,{cells[4]}\n")
+    for command in ("validate", "batch"):
+        started = time.perf_counter()
+        result = _run(
+            command, str(batch_spec), *(["-o", str(tmp_path / "out")] if command == "batch" else [])
+        )
+        assert time.perf_counter() - started < 30
+        assert (
+            result.exit_code == 1
+            and f"{data}:20002" in result.output
+            and "一批最多 20000 份函" in result.output
+        )
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_spec_of_100000_table_rows_is_refused_for_its_size(tmp_path):
+    """3.4 MB of table with no alias: refused at once for its size, not as an alias bomb."""
+    rows = "".join(f"            - [{i}, 示例市{i}, {i % 7}]\n" for i in range(100_000))
+    spec = tmp_path / "notice.yaml"
+    spec.write_text(
+        LETTER.replace("          rows: [[1, 北京市, 2], [2, 天津市, 1]]\n", "          rows:\n" + rows)
+    )
+    result = _run("validate", str(spec))
+    assert result.exit_code == 1 and "文件过大" in result.output and "别名" not in result.output
+
+
+def test_a_table_too_long_is_refused_at_its_line(tmp_path):
+    rows = "".join(f"            - [{i}, 示例市{i}, {i % 7}]\n" for i in range(5_001))
+    spec = tmp_path / "notice.yaml"
+    spec.write_text(
+        LETTER.replace("          rows: [[1, 北京市, 2], [2, 天津市, 1]]\n", "          rows:\n" + rows),
+        encoding="utf-8",
+    )
+    result = _run("validate", str(spec))
+    assert result.exit_code == 1 and "列表有 5001 项，超过上限 5000 项" in result.output, result.output
+    line = int(result.output.split(f"{spec}:", 1)[1].split(":", 1)[0])
+    assert spec.read_text(encoding="utf-8").splitlines()[line - 1].endswith("[5000, 示例市5000, 2]")
