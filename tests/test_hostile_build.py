@@ -689,3 +689,105 @@ def test_a_table_too_long_is_refused_at_its_line(tmp_path):
     assert result.exit_code == 1 and "列表有 5001 项，超过上限 5000 项" in result.output, result.output
     line = int(result.output.split(f"{spec}:", 1)[1].split(":", 1)[0])
     assert spec.read_text(encoding="utf-8").splitlines()[line - 1].endswith("[5000, 示例市5000, 2]")
+
+
+# -- killed runs ----------------------------------------------------------------------------
+_TERMINATED_WHILE_WRITING = """
+import os, sys, time
+from wenshu import pipeline
+from wenshu.cli import main
+
+real_fdopen = os.fdopen
+
+class Stalls:
+    def __init__(self, fh):
+        self.fh = fh
+    def __enter__(self):
+        return self
+    def __exit__(self, *exc):
+        self.fh.close()
+    def write(self, data):
+        self.fh.write(data[: len(data) // 2])
+        self.fh.flush()
+        print("half", flush=True)
+        time.sleep(60)
+
+pipeline.os.fdopen = lambda fd, *a, **k: Stalls(real_fdopen(fd, *a, **k))
+main(["build", sys.argv[1], "-o", sys.argv[2]])
+"""
+
+
+def test_sigterm_while_writing_leaves_no_temporary(tmp_path):
+    import subprocess
+    import sys
+
+    spec = tmp_path / "notice.yaml"
+    spec.write_text(LETTER, encoding="utf-8")
+    out = tmp_path / "out"
+    child = subprocess.Popen(
+        [sys.executable, "-c", _TERMINATED_WHILE_WRITING, str(spec), str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout.readline().strip() == "half"
+        assert [p.name.endswith(".tmp") for p in out.iterdir()] == [True]
+        child.terminate()
+        _, stderr = child.communicate(timeout=30)
+    finally:
+        child.kill()
+    assert child.returncode == 130 and "已中断" in stderr and "Traceback" not in stderr, stderr
+    assert list(out.iterdir()) == []
+
+
+def test_a_later_run_removes_stale_temporaries_of_wenshu_only(batch_spec, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    outside = tmp_path / "outside.tmp"
+    outside.write_bytes(b"not wenshu's")
+    stale = out / ".示例东市.docx.999999999-0.tmp"  # no such process
+    alive = out / f".示例西市.docx.{os.getppid()}-3.tmp"  # a running process: may still be writing
+    others = [out / ".notes.tmp", out / "示例.docx.999999999-0.tmp", out / ".x.999999999.tmp"]
+    for path in [stale, alive, *others]:
+        path.write_bytes(b"partial")
+    link = out / ".y.docx.999999998-0.tmp"
+    link.symlink_to(outside)
+    result = _run("batch", str(batch_spec), "-o", str(out), "--format", "md")
+    assert result.exit_code == 0, result.output
+    assert not stale.exists()
+    assert alive.exists() and all(p.exists() for p in others) and link.is_symlink()
+    assert outside.read_bytes() == b"not wenshu's"
+
+
+def test_build_dir_removes_stale_temporaries_in_subfolders(shared):
+    src, out, _ = shared
+    stale = out / "sub" / ".other.docx.999999999-7.tmp"
+    stale.write_bytes(b"partial")
+    result = _run("build", str(src), "-o", str(out))
+    assert result.exit_code == 0 and not stale.exists()
+
+
+def test_parallel_batch_ends_its_workers_quietly(batch_spec, tmp_path):
+    """Ending the pool sends its workers SIGTERM: they end at once, printing nothing."""
+    import subprocess
+    import sys
+
+    data = batch_spec.parent / "recommendations.csv"
+    header = data.read_text(encoding="utf-8-sig").splitlines()[0]
+    rows = [f"示例县{i:03d},国家知识产权强县建设试点县,{i},示知函〔2023〕{i}号," for i in range(1, 61)]
+    data.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    text = batch_spec.read_text(encoding="utf-8")
+    batch_spec.write_text(
+        "\n".join(line for line in text.splitlines() if not line.startswith(("quota:", "  国家"))) + "\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "wenshu", "batch", str(batch_spec), "-o", str(tmp_path / "out"), "-j", "2"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr and "Error" not in done.stderr, done.stderr
+    assert len(list((tmp_path / "out").glob("*.docx"))) == 60

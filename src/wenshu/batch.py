@@ -15,6 +15,7 @@ import difflib
 import multiprocessing
 import os
 import re
+import signal
 import time
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
@@ -167,6 +168,49 @@ class NamePattern:
         return text
 
 
+# -- temporary files a killed run left behind -----------------------------------------------
+# The hidden name pipeline.write_atomically gives a file while writing it: .<name>.<pid>-<n>.tmp
+_TEMPORARY = re.compile(r"\..+\.(\d+)-\d+\.tmp")
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process, or no way to tell: leave its files alone
+    return True
+
+
+def remove_stale_temporaries(out_dir: Path, *, recursive: bool = False) -> list[Path]:
+    """Delete the temporary files of wenshu runs that were killed while writing into
+    ``out_dir`` (and, with ``recursive``, its subfolders, not following links): only
+    regular files of wenshu's own pattern whose process is gone."""
+    removed = []
+    for folder, dirs, names in os.walk(out_dir) if recursive else [(str(out_dir), [], _names(out_dir))]:
+        dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(folder, d))]
+        for name in names:
+            m = _TEMPORARY.fullmatch(name)
+            path = Path(folder, name)
+            if m and not _alive(int(m.group(1))) and path.is_file() and not path.is_symlink():
+                try:
+                    path.unlink()
+                except OSError:
+                    continue
+                removed.append(path)
+    return removed
+
+
+def _names(folder: Path) -> list[str]:
+    try:
+        return os.listdir(folder)
+    except OSError:
+        return []
+
+
 # -- loading a batch --------------------------------------------------------------------------
 @dataclass
 class Batch:
@@ -276,6 +320,18 @@ def _init(job: _Job) -> None:
     _cache_schema_checks()  # a spawned worker starts without the parent's patch
 
 
+def _init_worker(job: _Job) -> None:
+    default_termination()
+    _init(job)
+
+
+def default_termination() -> None:
+    """In a worker process: SIGTERM ends it at once, as by default. The pool ends its
+    workers so after every run; a file a killed worker was writing is removed by the next
+    run (:func:`remove_stale_temporaries`)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def _checked_once(self: DefinitionSchema, schema: Any = None) -> None:
     """``DefinitionSchema.validate``, remembering valid schemas by ``repr``.
 
@@ -373,7 +429,7 @@ def run_in_parallel(
         progress(1)
     size = max(1, min(64, len(indices) // (jobs * 8)))
     chunks = [indices[i : i + size] for i in range(0, len(indices), size)]
-    with pool_context().Pool(jobs, initializer=_init, initargs=(job,)) as pool:
+    with pool_context().Pool(jobs, initializer=_init_worker, initargs=(job,)) as pool:
         for results, fell_back in pool.imap_unordered(_chunk, chunks):
             fallbacks += fell_back
             for i, problems, paths in results:
@@ -450,6 +506,7 @@ def run_batch(
         for ext in formats:
             inside(out_dir, f"{stem}.{ext}")
     prepare_output_dir(out_dir)
+    remove_stale_temporaries(out_dir)
     result = BatchResult(len(batch.records), names)
     result.failed.update(_cross_record_problems(batch))
     todo = [i for i in range(len(batch.records)) if i not in result.failed]

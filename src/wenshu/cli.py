@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +29,25 @@ from .validate import PLACEHOLDER, validate
 def _report(exc: WenshuError) -> None:
     for problem in exc.problems:
         click.secho(f"错误 {problem}", fg="red", err=True)
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (a ``kill``, a session ending) stops wenshu as Ctrl-C does: the file being
+    written is removed, not left behind as a hidden temporary. Worker processes forked
+    meanwhile inherit this."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 class _Command(ChineseHelp, click.Command):
@@ -56,7 +79,8 @@ class _Group(ChineseHelp, click.Group):
 
     def invoke(self, ctx: click.Context):
         try:
-            return super().invoke(ctx)
+            with _terminate_as_interrupt():
+                return super().invoke(ctx)
         except WenshuError as exc:
             _report(exc)
             ctx.exit(1)

@@ -28,10 +28,12 @@ from . import __version__, load
 from .batch import (
     PARALLEL_FROM,
     default_jobs,
+    default_termination,
     is_batch_spec,
     load_batch,
     looks_like_batch,
     pool_context,
+    remove_stale_temporaries,
     run_batch,
 )
 from .errors import Problem, WenshuError
@@ -427,6 +429,7 @@ _TREE: tuple[Path, Path, tuple[str, ...]] | None = None
 
 def _init_tree(src: Path, out: Path, formats: tuple[str, ...]) -> None:
     global _TREE
+    default_termination()
     _TREE = (src, out, formats)
 
 
@@ -457,6 +460,8 @@ def build_tree(
     _CLOSURES.clear()
     digest = global_digest()
     report = TreeReport()
+    if out.is_dir():
+        remove_stale_temporaries(out, recursive=True)
     manifest = _load_manifest(out, src, digest, report)
     before = json.dumps(manifest, sort_keys=True)
     entries: dict[str, Any] = manifest["entries"]
