@@ -791,3 +791,84 @@ def test_parallel_batch_ends_its_workers_quietly(batch_spec, tmp_path):
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr and "Error" not in done.stderr, done.stderr
     assert len(list((tmp_path / "out").glob("*.docx"))) == 60
+
+
+# -- time and memory of the heaviest cases --------------------------------------------------
+def _table_spec(path: Path, rows: int) -> None:
+    body = "".join(f"            - [{i}, 示例市{i}, {i % 7}]\n" for i in range(rows))
+    path.write_text(
+        LETTER.replace("          rows: [[1, 北京市, 2], [2, 天津市, 1]]\n", "          rows:\n" + body),
+        encoding="utf-8",
+    )
+
+
+def _csv_rows(spec: Path, n: int) -> None:
+    data = spec.parent / "recommendations.csv"
+    header, first = data.read_text(encoding="utf-8-sig").splitlines()[:2]
+    cells = first.split(",")
+    with open(data, "w", encoding="utf-8") as fh:
+        fh.write(header + "\n")
+        for i in range(n):
+            fh.write(f"示例{i}市,{cells[1]},{i + 1},示知函〔2023〕{i + 1}号,{cells[4]}\n")
+
+
+def _heavy_case(name: str, tmp: Path, spec: Path) -> tuple[list[str], int]:
+    """(wenshu's arguments, the exit code expected) for one heavy case, its input made."""
+    out = str(tmp / "out")
+    if name == "xlsx-million-rows":
+        _xlsx(tmp / "d.xlsx", {SHEET: _sheet_rows(1_048_575)})
+        return ["batch", str(spec), "--data", str(tmp / "d.xlsx"), "-o", out], 1
+    if name == "xlsx-shared-strings-bomb":
+        _shared_strings_bomb(tmp / "d.xlsx")
+        return ["batch", str(spec), "--data", str(tmp / "d.xlsx"), "-o", out], 1
+    if name == "csv-200000-rows":
+        _csv_rows(spec, 200_000)
+        return ["validate", str(spec)], 1
+    if name == "spec-dev-zero":
+        (tmp / "zero.yaml").symlink_to("/dev/zero")
+        return ["build", str(tmp / "zero.yaml"), "-o", out], 1
+    if name == "spec-sparse-5GB":
+        _sparse(tmp / "sparse.yaml")
+        return ["build", str(tmp / "sparse.yaml"), "-o", out], 1
+    if name == "spec-table-5000-rows":  # the largest table accepted: built
+        _table_spec(tmp / "table.yaml", 5_000)
+        return ["build", str(tmp / "table.yaml"), "-o", out], 0
+    if name == "spec-just-under-512KB":  # the longest a spec may be: parsed, then refused
+        _table_spec(tmp / "table.yaml", 13_200)
+        assert 500 * 1024 < (tmp / "table.yaml").stat().st_size < 512 * 1024
+        return ["validate", str(tmp / "table.yaml")], 1
+    raise AssertionError(name)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "xlsx-million-rows",
+        "xlsx-shared-strings-bomb",
+        "csv-200000-rows",
+        "spec-dev-zero",
+        "spec-sparse-5GB",
+        pytest.param("spec-table-5000-rows", marks=pytest.mark.render),  # ~10 s
+        pytest.param("spec-just-under-512KB", marks=pytest.mark.render),  # ~15 s
+    ],
+)
+def test_heavy_cases_within_a_minute_and_a_gigabyte(batch_spec, tmp_path, name):
+    """Each in its own process: the exit code, the time and the peak memory (of every child
+    so far: none may have passed 1 GB)."""
+    import resource
+    import subprocess
+    import sys
+    import time
+
+    args, code = _heavy_case(name, tmp_path, batch_spec)
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "wenshu", *args], capture_output=True, text=True, timeout=120
+    )
+    seconds = time.perf_counter() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KB on Linux
+    print(f"{name}: {seconds:.1f} s, peak {peak_mb:.0f} MB")
+    assert done.returncode == code, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr and "内部错误" not in done.stderr
+    assert code == 0 or "错误 " in done.stderr
+    assert seconds < 60 and peak_mb < 1024, (seconds, peak_mb)

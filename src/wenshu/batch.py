@@ -453,14 +453,17 @@ def _cross_record_problems(batch: Batch) -> dict[int, list[Problem]]:
 
 
 def validate_records(
-    batch: Batch,
+    batch: Batch, progress: Callable[[int], None] | None = None
 ) -> tuple[list[tuple[RecordSpec, Kind, dict[str, Any]]], dict[int, list[Problem]]]:
     """Every record checked, nothing rendered: the valid ones (spec, kind, document) and the
-    problems of the others by record index (``wenshu validate`` on a batch spec)."""
+    problems of the others by record index (``wenshu validate`` on a batch spec);
+    ``progress`` is told as each record is done."""
     failed = _cross_record_problems(batch)
     valid = []
     with cached_schema_checks():
         for i, record in enumerate(batch.records):
+            if progress:
+                progress(1)
             if i in failed or record.problems:
                 failed.setdefault(i, []).extend(record.problems)
                 continue

@@ -438,7 +438,12 @@ def _validate_batch(spec: Path) -> tuple[list[Member], int]:
     except WenshuError as exc:
         _report(exc)
         return [], 1
-    valid, failed = validate_records(batch)
+    progress = _Progress("检查")
+    progress.start(len(batch.records))
+    try:
+        valid, failed = validate_records(batch, progress.advance)
+    finally:
+        progress.finish()
     for index in sorted(failed):
         _report(WenshuError(failed[index]))
     if not failed:
