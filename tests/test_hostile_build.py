@@ -872,3 +872,21 @@ def test_heavy_cases_within_a_minute_and_a_gigabyte(batch_spec, tmp_path, name):
     assert "Traceback" not in done.stderr and "内部错误" not in done.stderr
     assert code == 0 or "错误 " in done.stderr
     assert seconds < 60 and peak_mb < 1024, (seconds, peak_mb)
+
+
+def test_a_batch_folder_of_out_linking_outside(tmp_path):
+    """OUT/<batch spec's stem> is a link to a folder outside OUT: the batch is refused."""
+    src = tmp_path / "src"
+    shutil.copytree(REPO / "examples" / "letters", src, ignore=shutil.ignore_patterns("pilot-*", "applic*"))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "recommendations").symlink_to(elsewhere)
+    result = _run("build", str(src), "-o", str(out))
+    assert (
+        result.exit_code == 1
+        and "之外的链接" in result.output
+        and str(out / "recommendations") in result.output
+    )
+    assert list(elsewhere.iterdir()) == []

@@ -387,21 +387,22 @@ def _build_batch(
     return result.written, deps, result.problems()
 
 
+def _inside_out(folder: Path, out: Path) -> None:
+    """Refuse to write into ``folder`` when a link takes it out of ``out``."""
+    if not _within(folder.resolve(), out.resolve()):
+        raise WenshuError(Problem(str(folder), f"是指向输出文件夹 {out} 之外的链接，已拒绝写入"))
+
+
 def _one_spec(src: Path, out: Path, spec_path: Path, formats: tuple[str, ...], jobs: int) -> _Built:
     rel = spec_path.relative_to(src)
     out_dir = out / rel.parent
     hashes = _Hashes()
-    if not _within(out_dir.resolve(), out.resolve()):
-        return _Built(
-            rel.as_posix(),
-            [Problem(str(out_dir), f"是指向输出文件夹 {out} 之外的链接，已拒绝写入")],
-            [],
-            {},
-        )
     try:
+        _inside_out(out_dir, out)
         with _recording_reads() as reads:
             spec = load_spec(spec_path)
             if is_batch_spec(spec):
+                _inside_out(out_dir / spec_path.stem, out)
                 written, deps, problems = _build_batch(
                     spec_path, src, out_dir / spec_path.stem, formats, jobs
                 )
