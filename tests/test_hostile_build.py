@@ -389,7 +389,7 @@ def test_unique_stems_keeps_the_old_numbering():
 
 
 def test_one_repeated_name_is_numbered_in_linear_time():
-    """40,000 rows of one name take about four times as long as 10,000, not sixteen (the
+    """20,000 rows of one name take about four times as long as 5,000, not sixteen (the
     old numbering took 33 s for 20,000 and over 120 s for 40,000)."""
     import time
 
@@ -397,14 +397,14 @@ def test_one_repeated_name_is_numbered_in_linear_time():
 
     def seconds(n: int) -> float:
         best = float("inf")
-        for _ in range(3):
+        for _ in range(2):
             started = time.perf_counter()
             stems = unique_stems(["示例市"] * n, str)
             best = min(best, time.perf_counter() - started)
         assert len(set(stems)) == n and stems[-1] == f"示例市-{n}"
         return best
 
-    small, large = seconds(10_000), seconds(40_000)
+    small, large = seconds(5_000), seconds(20_000)
     assert large < 10 * small + 0.05 and large < 5, (small, large)
 
 
@@ -581,7 +581,6 @@ XLSX_CASES = {
     # name: (make the file, phrase of the message)
     "shared-strings-bomb": (_shared_strings_bomb, "xl/sharedStrings.xml"),
     "sheet-bomb": (lambda p: _xlsx(p, {SHEET: b"<x>" + b" " * 40_000_000 + b"</x>"}), SHEET),
-    "million-rows": (lambda p: _xlsx(p, {SHEET: _sheet_rows(1_048_575)}), SHEET),
     "encryption-flag": (lambda p: _xlsx(p, {}, flag=1), "加密"),
     "aes": (lambda p: _xlsx(p, {}, method=99), "加密"),
     "ole2": (lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096)), "加密"),
@@ -641,30 +640,6 @@ def test_a_cell_longer_than_excel_allows(batch_spec, tmp_path):
     result = _run("batch", str(batch_spec), "-o", str(tmp_path / "out"), "--format", "md")
     assert result.exit_code == 1 and f"{data}:3" in result.output and "超过上限 32767" in result.output
     assert len(list((tmp_path / "out").glob("*.md"))) == 11  # the others still made
-
-
-def test_200000_csv_rows_are_refused_at_once(batch_spec, tmp_path):
-    import time
-
-    data = batch_spec.parent / "recommendations.csv"
-    header, first = data.read_text(encoding="utf-8-sig").splitlines()[:2]
-    cells = first.split(",")
-    with open(data, "w", encoding="utf-8") as fh:
-        fh.write(header + "\n")
-        for i in range(200_000):
-            fh.write(f"示例{i}市,{cells[1]},{i + 1},示知函〔2023〕{i + 1}号,{cells[4]}\n")
-    for command in ("validate", "batch"):
-        started = time.perf_counter()
-        result = _run(
-            command, str(batch_spec), *(["-o", str(tmp_path / "out")] if command == "batch" else [])
-        )
-        assert time.perf_counter() - started < 30
-        assert (
-            result.exit_code == 1
-            and f"{data}:20002" in result.output
-            and "一批最多 20000 份函" in result.output
-        )
-    assert not (tmp_path / "out").exists()
 
 
 def test_a_spec_of_100000_table_rows_is_refused_for_its_size(tmp_path):
@@ -812,31 +787,36 @@ def _csv_rows(spec: Path, n: int) -> None:
             fh.write(f"示例{i}市,{cells[1]},{i + 1},示知函〔2023〕{i + 1}号,{cells[4]}\n")
 
 
-def _heavy_case(name: str, tmp: Path, spec: Path) -> tuple[list[str], int]:
-    """(wenshu's arguments, the exit code expected) for one heavy case, its input made."""
+def _heavy_case(name: str, tmp: Path, spec: Path) -> tuple[list[str], int, str]:
+    """(wenshu's arguments, the exit code expected, what the message says) for one heavy
+    case, its input made."""
     out = str(tmp / "out")
-    if name == "xlsx-million-rows":
+    if name == "xlsx-million-rows":  # its sheet's XML alone is past the part limit
         _xlsx(tmp / "d.xlsx", {SHEET: _sheet_rows(1_048_575)})
-        return ["batch", str(spec), "--data", str(tmp / "d.xlsx"), "-o", out], 1
+        return (
+            ["batch", str(spec), "--data", str(tmp / "d.xlsx"), "-o", out],
+            1,
+            f"d.xlsx 文件中的 {SHEET} 部分过大",
+        )
     if name == "xlsx-shared-strings-bomb":
         _shared_strings_bomb(tmp / "d.xlsx")
-        return ["batch", str(spec), "--data", str(tmp / "d.xlsx"), "-o", out], 1
+        return ["batch", str(spec), "--data", str(tmp / "d.xlsx"), "-o", out], 1, "xl/sharedStrings.xml"
     if name == "csv-200000-rows":
         _csv_rows(spec, 200_000)
-        return ["validate", str(spec)], 1
+        return ["validate", str(spec)], 1, "recommendations.csv:20002 记录超过 20000 条，一批最多 20000 份函"
     if name == "spec-dev-zero":
         (tmp / "zero.yaml").symlink_to("/dev/zero")
-        return ["build", str(tmp / "zero.yaml"), "-o", out], 1
+        return ["build", str(tmp / "zero.yaml"), "-o", out], 1, "zero.yaml 不是普通文件（是字符设备）"
     if name == "spec-sparse-5GB":
         _sparse(tmp / "sparse.yaml")
-        return ["build", str(tmp / "sparse.yaml"), "-o", out], 1
+        return ["build", str(tmp / "sparse.yaml"), "-o", out], 1, "sparse.yaml 文件过大（5120.0 MB）"
     if name == "spec-table-5000-rows":  # the largest table accepted: built
         _table_spec(tmp / "table.yaml", 5_000)
-        return ["build", str(tmp / "table.yaml"), "-o", out], 0
+        return ["build", str(tmp / "table.yaml"), "-o", out], 0, "已生成"
     if name == "spec-just-under-512KB":  # the longest a spec may be: parsed, then refused
         _table_spec(tmp / "table.yaml", 13_200)
         assert 500 * 1024 < (tmp / "table.yaml").stat().st_size < 512 * 1024
-        return ["validate", str(tmp / "table.yaml")], 1
+        return ["validate", str(tmp / "table.yaml")], 1, "超过上限 5000 项"
     raise AssertionError(name)
 
 
@@ -860,7 +840,7 @@ def test_heavy_cases_within_a_minute_and_a_gigabyte(batch_spec, tmp_path, name):
     import sys
     import time
 
-    args, code = _heavy_case(name, tmp_path, batch_spec)
+    args, code, phrase = _heavy_case(name, tmp_path, batch_spec)
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "wenshu", *args], capture_output=True, text=True, timeout=120
@@ -870,7 +850,8 @@ def test_heavy_cases_within_a_minute_and_a_gigabyte(batch_spec, tmp_path, name):
     print(f"{name}: {seconds:.1f} s, peak {peak_mb:.0f} MB")
     assert done.returncode == code, done.stdout + done.stderr
     assert "Traceback" not in done.stderr and "内部错误" not in done.stderr
-    assert code == 0 or "错误 " in done.stderr
+    assert phrase in done.stdout + done.stderr, done.stdout + done.stderr
+    assert not (tmp_path / "out").exists() or code == 0
     assert seconds < 60 and peak_mb < 1024, (seconds, peak_mb)
 
 
