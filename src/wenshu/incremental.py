@@ -216,6 +216,8 @@ def _manifest_problem(manifest: Any) -> str | None:
     """What makes ``manifest`` unusable, or None for one that validates in every detail."""
     if not isinstance(manifest, dict):
         return "不是 JSON 对象"
+    if manifest.get("format") == 1:
+        return "是旧版 wenshu 的格式，未记录各文件的哈希"
     if manifest.get("format") != _MANIFEST_FORMAT:
         return f"格式版本为 {manifest.get('format')!r}，应为 {_MANIFEST_FORMAT}"
     if not isinstance(manifest.get("source"), str) or not isinstance(manifest.get("global"), str):
