@@ -674,7 +674,7 @@ def attachment_files(field: str, spec: Spec, document: dict[str, Any]) -> list[P
             continue
         at: Path_ = (field, i, "file")
         target = Path(os.path.normpath(spec.path.parent / ref))
-        if not target.is_file():
+        if not target.exists():  # a folder or FIFO is not missing: loading it says what it is
             problems.append(spec.problem(at, f"找不到附件文件“{ref}”（相对于本文件所在文件夹，即 {target}）"))
             continue
         if target.resolve() in chain:

@@ -15,6 +15,7 @@ import difflib
 import multiprocessing
 import os
 import re
+import signal
 import time
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
@@ -29,7 +30,7 @@ from .dates import format_cn_date
 from .errors import Problem, WenshuError
 from .kinds import Kind
 from .letters import BatchEntry, batch_problems
-from .load import Spec, load_spec
+from .load import BIDI_CONTROLS, MAX_FILE_BYTES, Spec, bidi_name, load_spec, read_bounded
 from .pipeline import FORMATS, prepare_output_dir, write_atomically
 from .records import (
     BATCH_KEYS,
@@ -51,6 +52,9 @@ from .validate import kind_of, validate
 # name longer than 255 bytes is refused by most file systems (CJK takes 3 bytes in UTF-8,
 # and "-12345.docx" must still fit).
 _FORBIDDEN = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*\u2028\u2029\ud800-\udfff]')
+# … and the invisible: bidirectional controls would show a name reversed or with a false
+# extension, zero-width characters make two equal-looking names differ.
+_INVISIBLE = re.compile(r"[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u00ad]")
 _RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"} | {
     f"{d}{i}" for d in ("COM", "LPT") for i in "123456789¹²³"
 }
@@ -66,6 +70,7 @@ PARALLEL_FROM = 40
 def safe_stem(text: str) -> str:
     """``text`` as a file name stem every common file system accepts ("" if nothing is left)."""
     text = unicodedata.normalize("NFC", text)
+    text = _INVISIBLE.sub("", text)
     text = _FORBIDDEN.sub("_", text)
     text = re.sub(r"\s+", " ", text)
     text = re.sub(r"\.{2,}", ".", text)  # never "..", not even inside a name
@@ -84,17 +89,22 @@ def unique_stems(
     """Safe, distinct stems for ``wanted`` (case-insensitively distinct, for Windows and macOS).
 
     An empty result falls back to ``fallback(i)``; a repeated one gets ``-2``, ``-3`` ….
+    Each stem remembers the last number it gave, so n repeats of one name cost n steps,
+    not n²/2.
     """
     used = {t.casefold() for t in taken or ()}
+    last: dict[str, int] = {}  # stem (casefolded) → the last number tried for it
     out = []
     for i, text in enumerate(wanted):
         stem = safe_stem(text) or safe_stem(fallback(i))
-        candidate, n = stem, 1
-        while candidate.casefold() in used:
+        key = candidate = stem.casefold()
+        n = last.get(key, 1)
+        while candidate in used:
             n += 1
-            candidate = f"{stem}-{n}"
-        used.add(candidate.casefold())
-        out.append(candidate)
+            candidate = f"{key}-{n}"
+        last[key] = n
+        used.add(candidate)
+        out.append(stem if candidate == key else f"{stem}-{n}")
     return out
 
 
@@ -128,6 +138,9 @@ class NamePattern:
                 close = difflib.get_close_matches(name, [*spellings, "n", "row"], n=1, cutoff=0.5)
                 hint = f"，是否想写“{{{close[0]}}}”？" if close else ""
                 problems.append(Problem("--name", f"“{{{name}}}”不是{kind.label}的字段{hint}"))
+        bidi = BIDI_CONTROLS.search(pattern)
+        if bidi:
+            problems.append(Problem("--name", f"“{pattern}”含有{bidi_name(bidi.group())}，文件名会显示颠倒"))
         if "{" in _PLACEHOLDER.sub("", pattern) or "}" in _PLACEHOLDER.sub("", pattern):
             problems.append(Problem("--name", f"“{pattern}”中的花括号没有配对：字段写作 {{applicant}} 这样"))
         if problems:
@@ -153,6 +166,49 @@ class NamePattern:
             if text.lower().endswith(suffix):
                 text = text[: -len(suffix)]
         return text
+
+
+# -- temporary files a killed run left behind -----------------------------------------------
+# The hidden name pipeline.write_atomically gives a file while writing it: .<name>.<pid>-<n>.tmp
+_TEMPORARY = re.compile(r"\..+\.(\d+)-\d+\.tmp")
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process, or no way to tell: leave its files alone
+    return True
+
+
+def remove_stale_temporaries(out_dir: Path, *, recursive: bool = False) -> list[Path]:
+    """Delete the temporary files of wenshu runs that were killed while writing into
+    ``out_dir`` (and, with ``recursive``, its subfolders, not following links): only
+    regular files of wenshu's own pattern whose process is gone."""
+    removed = []
+    for folder, dirs, names in os.walk(out_dir) if recursive else [(str(out_dir), [], _names(out_dir))]:
+        dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(folder, d))]
+        for name in names:
+            m = _TEMPORARY.fullmatch(name)
+            path = Path(folder, name)
+            if m and not _alive(int(m.group(1))) and path.is_file() and not path.is_symlink():
+                try:
+                    path.unlink()
+                except OSError:
+                    continue
+                removed.append(path)
+    return removed
+
+
+def _names(folder: Path) -> list[str]:
+    try:
+        return os.listdir(folder)
+    except OSError:
+        return []
 
 
 # -- loading a batch --------------------------------------------------------------------------
@@ -188,10 +244,10 @@ def is_batch_spec(spec: Spec) -> bool:
 
 def looks_like_batch(path: Path) -> bool:
     """A cheap look (no YAML parse) for a top-level ``records:`` or ``data:`` key."""
-    try:
-        text = path.read_text(encoding="utf-8-sig", errors="replace")
-    except OSError:
-        return False
+    try:  # bounded and type-checked: a FIFO or device must not hang this first look
+        text = read_bounded(path, MAX_FILE_BYTES, "规格文件").decode("utf-8-sig", errors="replace")
+    except WenshuError:
+        return False  # loading it says what is wrong
     return any(line.startswith(("records:", "data:")) for line in text.splitlines())
 
 
@@ -262,6 +318,18 @@ def _init(job: _Job) -> None:
     global _JOB
     _JOB = job
     _cache_schema_checks()  # a spawned worker starts without the parent's patch
+
+
+def _init_worker(job: _Job) -> None:
+    default_termination()
+    _init(job)
+
+
+def default_termination() -> None:
+    """In a worker process: SIGTERM ends it at once, as by default. The pool ends its
+    workers so after every run; a file a killed worker was writing is removed by the next
+    run (:func:`remove_stale_temporaries`)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _checked_once(self: DefinitionSchema, schema: Any = None) -> None:
@@ -361,7 +429,7 @@ def run_in_parallel(
         progress(1)
     size = max(1, min(64, len(indices) // (jobs * 8)))
     chunks = [indices[i : i + size] for i in range(0, len(indices), size)]
-    with pool_context().Pool(jobs, initializer=_init, initargs=(job,)) as pool:
+    with pool_context().Pool(jobs, initializer=_init_worker, initargs=(job,)) as pool:
         for results, fell_back in pool.imap_unordered(_chunk, chunks):
             fallbacks += fell_back
             for i, problems, paths in results:
@@ -385,14 +453,17 @@ def _cross_record_problems(batch: Batch) -> dict[int, list[Problem]]:
 
 
 def validate_records(
-    batch: Batch,
+    batch: Batch, progress: Callable[[int], None] | None = None
 ) -> tuple[list[tuple[RecordSpec, Kind, dict[str, Any]]], dict[int, list[Problem]]]:
     """Every record checked, nothing rendered: the valid ones (spec, kind, document) and the
-    problems of the others by record index (``wenshu validate`` on a batch spec)."""
+    problems of the others by record index (``wenshu validate`` on a batch spec);
+    ``progress`` is told as each record is done."""
     failed = _cross_record_problems(batch)
     valid = []
     with cached_schema_checks():
         for i, record in enumerate(batch.records):
+            if progress:
+                progress(1)
             if i in failed or record.problems:
                 failed.setdefault(i, []).extend(record.problems)
                 continue
@@ -438,6 +509,7 @@ def run_batch(
         for ext in formats:
             inside(out_dir, f"{stem}.{ext}")
     prepare_output_dir(out_dir)
+    remove_stale_temporaries(out_dir)
     result = BatchResult(len(batch.records), names)
     result.failed.update(_cross_record_problems(batch))
     todo = [i for i in range(len(batch.records)) if i not in result.failed]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sys
+import threading
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
@@ -49,6 +51,25 @@ def _warn_about(path: Path, *, draft: bool = False) -> None:
         _warn(warning)
 
 
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (a ``kill``, a session ending) stops wenshu as Ctrl-C does: the file being
+    written is removed, not left behind as a hidden temporary. Worker processes forked
+    meanwhile inherit this."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 class _Command(ChineseHelp, click.Command):
     """A wenshu command: Click's own words in Chinese."""
 
@@ -78,7 +99,8 @@ class _Group(ChineseHelp, click.Group):
 
     def invoke(self, ctx: click.Context):
         try:
-            return super().invoke(ctx)
+            with _terminate_as_interrupt():
+                return super().invoke(ctx)
         except WenshuError as exc:
             _report(exc)
             ctx.exit(1)
@@ -514,13 +536,18 @@ def _build_folder(
         )
     finally:
         progress.finish()
+    for note in report.notes:
+        click.secho(f"提示 {note}", fg="yellow", err=True)
     for problems in report.failed.values():
         _report(WenshuError(problems))
+    if report.errors:
+        _report(WenshuError(report.errors))
     for rel in report.built:
         if not looks_like_batch(folder / rel):
             _warn_about(folder / rel)
     for line in tree_summary(report, folder, out_dir):
         click.echo(line)
+    failed = 1 if report.failed or report.errors else 0
     if office is not None:
         # Skipped specs keep their .docx; their PDF is made again only when missing or older.
         docx = sorted(
@@ -532,9 +559,8 @@ def _build_folder(
                 or p.with_suffix(".pdf").stat().st_mtime < p.stat().st_mtime
             )
         )
-        failed = _pdfs(docx, office, out_dir)
-        return 1 if report.failed or failed else 0
-    return 1 if report.failed else 0
+        failed |= _pdfs(docx, office, out_dir)
+    return failed
 
 
 def _pdfs(docx: list[Path], office: Any, where: Path) -> int:
@@ -609,7 +635,12 @@ def _validate_batch(spec: Path) -> tuple[list[Member], int]:
     except WenshuError as exc:
         _report(exc)
         return [], 1
-    valid, failed = validate_records(batch)
+    progress = _Progress("检查")
+    progress.start(len(batch.records))
+    try:
+        valid, failed = validate_records(batch, progress.advance)
+    finally:
+        progress.finish()
     for index in sorted(failed):
         _report(WenshuError(failed[index]))
     if not failed:

@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,10 +28,12 @@ from . import __version__, load
 from .batch import (
     PARALLEL_FROM,
     default_jobs,
+    default_termination,
     is_batch_spec,
     load_batch,
     looks_like_batch,
     pool_context,
+    remove_stale_temporaries,
     run_batch,
 )
 from .errors import Problem, WenshuError
@@ -41,7 +46,12 @@ from .render.package import factory
 from .resources import resource_dir
 
 MANIFEST = ".wenshu-manifest.json"
-_MANIFEST_FORMAT = 1
+_MANIFEST_FORMAT = 2  # 2: each output's SHA-256 is recorded
+MAX_MANIFEST_BYTES = 64 * 1024 * 1024
+# No input wenshu reads is larger (data files: 50 MB); a larger one changed or will be refused.
+MAX_INPUT_BYTES = 64 * 1024 * 1024
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # a FIFO under a file's name must not block the open
 SPEC_SUFFIXES = (".yaml", ".yml")
 
 
@@ -59,10 +69,10 @@ class _Hashes:
     def of(self, path: Path) -> str | None:
         key = str(path)
         if key not in self._seen:
-            try:
-                self._seen[key] = _digest(path.read_bytes())
-            except OSError:
-                self._seen[key] = None  # gone: whatever depended on it is out of date
+            # Only a regular file is hashed (a FIFO or device named in a manifest would hang);
+            # gone or anything else: whatever depended on it is out of date.
+            sha = _file_sha256(path, follow=True, limit=MAX_INPUT_BYTES)
+            self._seen[key] = sha[:32] if sha else None
         return self._seen[key]
 
 
@@ -158,29 +168,103 @@ def _recording_reads() -> Iterator[set[Path]]:
 
 
 # -- the manifest -----------------------------------------------------------------------------
-def _load_manifest(out: Path, src: Path, digest: str) -> dict[str, Any]:
-    empty = {"format": _MANIFEST_FORMAT, "source": str(src.resolve()), "global": digest, "entries": {}}
-    try:
-        manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return empty
-    if (
-        not isinstance(manifest, dict)
-        or manifest.get("format") != _MANIFEST_FORMAT
-        or manifest.get("source") != empty["source"]
-        or not isinstance(manifest.get("entries"), dict)
+# The manifest lies in the output folder, where anyone may have put or edited it (a folder
+# shared with its old manifest is enough), so nothing in it is trusted: one that does not
+# validate in every detail is ignored, and an output it lists is deleted only when it is a
+# plain file inside OUT whose content is still exactly what wenshu wrote (its SHA-256).
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+_DIGEST = re.compile(r"[0-9a-f]{32}")
+
+
+def _safe_rel(rel: Any) -> bool:
+    """Is ``rel`` a relative POSIX path that stays inside the folder it is relative to?"""
+    if not isinstance(rel, str) or not rel or "\\" in rel or "\0" in rel:
+        return False
+    parts = rel.split("/")
+    return not rel.startswith("/") and ":" not in parts[0] and all(p not in ("", ".", "..") for p in parts)
+
+
+def _entry_problem(rel: Any, entry: Any) -> str | None:
+    """What is wrong with one manifest entry, or None."""
+    if not _safe_rel(rel) or not isinstance(entry, dict):
+        return f"条目“{rel}”格式不对"
+    if not isinstance(entry.get("spec"), str):
+        return f"条目“{rel}”缺少规格的哈希"
+    deps = entry.get("deps")
+    if not isinstance(deps, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in deps.items()
     ):
+        return f"条目“{rel}”的依赖格式不对"
+    outputs = entry.get("outputs")
+    if not isinstance(outputs, dict) or not outputs:
+        return f"条目“{rel}”的输出格式不对"
+    for name, record in outputs.items():
+        if not _safe_rel(name):
+            return f"条目“{rel}”的输出“{name}”不在输出文件夹之内"
+        if not (
+            isinstance(record, list)
+            and len(record) == 3
+            and all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in record[:2])
+            and isinstance(record[2], str)
+            and _HEX64.fullmatch(record[2])
+        ):
+            return f"条目“{rel}”的输出“{name}”记录格式不对"
+    return None
+
+
+def _manifest_problem(manifest: Any) -> str | None:
+    """What makes ``manifest`` unusable, or None for one that validates in every detail."""
+    if not isinstance(manifest, dict):
+        return "不是 JSON 对象"
+    if manifest.get("format") == 1:
+        return "是旧版 wenshu 的格式，未记录各文件的哈希"
+    if manifest.get("format") != _MANIFEST_FORMAT:
+        return f"格式版本为 {manifest.get('format')!r}，应为 {_MANIFEST_FORMAT}"
+    if not isinstance(manifest.get("source"), str) or not isinstance(manifest.get("global"), str):
+        return "缺少来源文件夹或版本哈希"
+    if not _DIGEST.fullmatch(manifest["global"]):
+        return "版本哈希格式不对"
+    entries = manifest.get("entries")
+    if not isinstance(entries, dict):
+        return "entries 不是 JSON 对象"
+    for rel, entry in entries.items():
+        problem = _entry_problem(rel, entry)
+        if problem:
+            return problem
+    return None
+
+
+def _load_manifest(out: Path, src: Path, digest: str, report: TreeReport) -> dict[str, Any]:
+    """The manifest of ``out``, or an empty one when there is none or it cannot be trusted
+    (which ``report`` notes: everything is rebuilt and nothing deleted)."""
+    empty = {"format": _MANIFEST_FORMAT, "source": str(src.resolve()), "global": digest, "entries": {}}
+    path = out / MANIFEST
+    if not path.exists() and not path.is_symlink():
         return empty
-    if manifest.get("global") != digest:
+    try:
+        raw = load.read_bounded(path, MAX_MANIFEST_BYTES, "清单文件")
+        manifest = json.loads(raw.decode("utf-8"))
+        problem = _manifest_problem(manifest)
+    except WenshuError as exc:
+        problem = exc.problems[0].message
+    except (ValueError, RecursionError):
+        problem = "不是有效的 JSON"
+    if problem:
+        message = f"清单无效（{problem}），已忽略：全部重新生成，不删除任何旧文件"
+        report.notes.append(Problem(str(path), message))
+        return empty
+    if manifest["source"] != empty["source"]:
+        return empty  # built from another folder: nothing in it concerns this one
+    if manifest["global"] != digest:
         manifest["entries"] = {}  # wenshu or its catalogue changed: everything is stale
         manifest["global"] = digest
     return manifest
 
 
-def _outputs_intact(out: Path, outputs: dict[str, list[int]]) -> bool:
-    for rel, (size, mtime) in outputs.items():
+def _outputs_intact(out: Path, outputs: dict[str, list[Any]]) -> bool:
+    for rel, (size, mtime, _) in outputs.items():
         try:
-            stat = (out / rel).stat()
+            stat = (out / rel).lstat()
         except OSError:
             return False
         if stat.st_size != size or stat.st_mtime_ns != mtime:
@@ -188,29 +272,51 @@ def _outputs_intact(out: Path, outputs: dict[str, list[int]]) -> bool:
     return bool(outputs)
 
 
-def _remove_outputs(out: Path, outputs: dict[str, list[int]], keep: set[str], report: TreeReport) -> None:
-    """Delete the recorded outputs not in ``keep`` — only as wenshu wrote them: a file
-    edited since (another size or time) is left in place and listed as kept."""
-    for rel, (size, mtime) in sorted(outputs.items()):
-        if rel in keep:
+def _within(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
+
+
+def _file_sha256(path: Path, *, follow: bool = False, limit: int | None = None) -> str | None:
+    """SHA-256 of a regular file of at most ``limit`` bytes (following a link only if
+    ``follow``), or None."""
+    try:
+        fd = os.open(path, os.O_RDONLY | _NONBLOCK | (0 if follow else _NOFOLLOW))
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fh.fileno())
+        if not stat.S_ISREG(info.st_mode) or (limit is not None and info.st_size > limit):
+            return None
+        h = hashlib.sha256()
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _remove_outputs(out: Path, outputs: dict[str, list[Any]], keep: set[str], report: TreeReport) -> None:
+    """Delete the recorded outputs not in ``keep`` — only files inside ``out`` whose content
+    is exactly what wenshu wrote: a file edited since is left in place and listed as kept."""
+    root = out.resolve()
+    for rel, (_, _, sha) in sorted(outputs.items()):
+        if rel in keep or not _safe_rel(rel):
             continue
         path = out / rel
-        try:
-            stat = path.stat()
-        except OSError:
+        if not path.exists() and not path.is_symlink():
             continue
-        if stat.st_size == size and stat.st_mtime_ns == mtime:
+        # A linked subfolder may lead out of OUT: the folder the file is really in must be inside.
+        if _within(path.parent.resolve(), root) and _file_sha256(path) == sha:
             path.unlink()
             report.removed.append(rel)
         else:
             report.kept.append(rel)
 
 
-def _record_outputs(out: Path, paths: Iterable[Path]) -> dict[str, list[int]]:
+def _record_outputs(out: Path, paths: Iterable[Path]) -> dict[str, list[Any]]:
     recorded = {}
     for path in paths:
-        stat = path.stat()
-        recorded[path.resolve().relative_to(out.resolve()).as_posix()] = [stat.st_size, stat.st_mtime_ns]
+        stat_ = path.lstat()
+        # Relative as written (``out / sub / name``), not resolved: a linked subfolder stays put.
+        recorded[path.relative_to(out).as_posix()] = [stat_.st_size, stat_.st_mtime_ns, _file_sha256(path)]
     return recorded
 
 
@@ -226,6 +332,8 @@ class TreeReport:
     written: list[Path] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)  # old outputs no spec makes any more
     kept: list[str] = field(default_factory=list)  # … of which these were edited since: left alone
+    notes: list[Problem] = field(default_factory=list)  # about the folder itself: shown, not failing
+    errors: list[Problem] = field(default_factory=list)  # about the folder itself: failing
 
 
 def find_specs(src: Path, out: Path) -> list[Path]:
@@ -281,14 +389,22 @@ def _build_batch(
     return result.written, deps, result.problems()
 
 
+def _inside_out(folder: Path, out: Path) -> None:
+    """Refuse to write into ``folder`` when a link takes it out of ``out``."""
+    if not _within(folder.resolve(), out.resolve()):
+        raise WenshuError(Problem(str(folder), f"是指向输出文件夹 {out} 之外的链接，已拒绝写入"))
+
+
 def _one_spec(src: Path, out: Path, spec_path: Path, formats: tuple[str, ...], jobs: int) -> _Built:
     rel = spec_path.relative_to(src)
     out_dir = out / rel.parent
     hashes = _Hashes()
     try:
+        _inside_out(out_dir, out)
         with _recording_reads() as reads:
             spec = load_spec(spec_path)
             if is_batch_spec(spec):
+                _inside_out(out_dir / spec_path.stem, out)
                 written, deps, problems = _build_batch(
                     spec_path, src, out_dir / spec_path.stem, formats, jobs
                 )
@@ -296,6 +412,10 @@ def _one_spec(src: Path, out: Path, spec_path: Path, formats: tuple[str, ...], j
                 (written, deps), problems = _build_single(spec_path, out_dir, formats), []
     except WenshuError as exc:
         return _Built(rel.as_posix(), exc.problems, [], {})
+    except RecursionError:
+        # Specs that include one another in a loop no check caught: this spec fails, not the run.
+        problem = Problem(str(spec_path), "引用层级过深（附件或工作方案互相引用？），已停止")
+        return _Built(rel.as_posix(), [problem], [], {})
     others = reads - {spec_path.resolve()}
     for path in others:
         deps[_file_key(path, src)] = path
@@ -312,6 +432,7 @@ _TREE: tuple[Path, Path, tuple[str, ...]] | None = None
 
 def _init_tree(src: Path, out: Path, formats: tuple[str, ...]) -> None:
     global _TREE
+    default_termination()
     _TREE = (src, out, formats)
 
 
@@ -341,11 +462,13 @@ def build_tree(
     jobs = jobs or default_jobs()
     _CLOSURES.clear()
     digest = global_digest()
-    manifest = _load_manifest(out, src, digest)
+    report = TreeReport()
+    if out.is_dir():
+        remove_stale_temporaries(out, recursive=True)
+    manifest = _load_manifest(out, src, digest, report)
     before = json.dumps(manifest, sort_keys=True)
     entries: dict[str, Any] = manifest["entries"]
     hashes = _Hashes()
-    report = TreeReport()
     stale: list[Path] = []
     specs = find_specs(src, out)
     present = set()
@@ -403,8 +526,23 @@ def build_tree(
         entries[built.rel] = {"spec": hashes.of(src / built.rel), "deps": built.deps, "outputs": outputs}
     if json.dumps(manifest, sort_keys=True) != before:
         text = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True)
-        write_atomically(out, {MANIFEST: text.encode("utf-8")})
+        try:
+            write_atomically(out, {MANIFEST: text.encode("utf-8")})
+        except WenshuError as exc:
+            report.errors.append(_manifest_not_written(out, exc, report))
     return report
+
+
+def _manifest_not_written(out: Path, exc: WenshuError, report: TreeReport) -> Problem:
+    """The outputs are on disk, only the manifest is not: say exactly that."""
+    reason = exc.problems[0].message.split("；", 1)[0]  # “写入失败：磁盘空间不足”, without its own summary
+    done = f"本次已写入 {len(report.written)} 个文件（同名旧文件已被替换）"
+    if report.removed:
+        done += f"，已删除 {len(report.removed)} 个不再生成的旧文件"
+    return Problem(
+        str(out / MANIFEST),
+        f"清单{reason}；{done}；旧清单未改动，下次运行将重新生成这些规格",
+    )
 
 
 def tree_summary(report: TreeReport, src: Path, out: Path) -> list[str]:

@@ -10,6 +10,8 @@ or more letters than its quota allows.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -119,16 +121,31 @@ class BatchEntry:
     label: str  # e.g. “第5行”: how messages about other records refer to this one
 
 
+# Format characters (zero-width space and joiners, BOM, soft hyphen, bidi controls) and
+# spaces show nothing or look alike: two names that differ only in them name the same body.
+_INVISIBLE = re.compile(r"[\s\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]+")
+
+
+def identity(value: Any) -> Any:
+    """What makes two values the same applicant: text after NFKC (full-width letters and
+    digits become plain ones), without invisible characters or spaces, case-folded."""
+    if not isinstance(value, str):
+        return value
+    return _INVISIBLE.sub("", unicodedata.normalize("NFKC", value)).casefold()
+
+
 def _unique(fields: Sequence[str], entries: Sequence[BatchEntry]) -> dict[int, list[Problem]]:
-    """No two records share the values of ``fields`` (e.g. programme and rank)."""
+    """No two records share the values of ``fields`` (e.g. programme and rank), compared
+    as :func:`identity` sees them."""
     seen: dict[tuple[Any, ...], BatchEntry] = {}
     problems: dict[int, list[Problem]] = {}
     for i, entry in enumerate(entries):
-        key = tuple(entry.values.get(f) for f in fields)
-        if any(v is None for v in key):
+        values = tuple(entry.values.get(f) for f in fields)
+        if any(v is None for v in values):
             continue
+        key = tuple(identity(v) for v in values)
         if key in seen:
-            shown = "、".join(str(v) for v in key)
+            shown = "、".join(str(v) for v in values)
             problems.setdefault(i, []).append(
                 entry.locate(fields[-1], f"与{seen[key].label}重复（{shown}），同一批中只能出现一次")
             )

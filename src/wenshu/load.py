@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import os
+import re
+import stat
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,9 +24,16 @@ from ruamel.yaml.reader import ReaderError
 
 from .errors import Problem, WenshuError
 
-MAX_FILE_BYTES = 5 * 1024 * 1024
+# Parsing YAML (pure Python, keeping every position) costs about 11 s of CPU per MB: a spec
+# of 512 KB — a 12,000-line table, 30 times the largest example — is read well within the
+# minute even on a loaded machine; a larger one is refused before parsing, at once.
+MAX_FILE_BYTES = 512 * 1024
 MAX_DEPTH = 64
 MAX_EXPANDED_NODES = 200_000
+#: Bidirectional controls (ALM, LRM, RLM, the embeddings and overrides, the isolates): they
+#: make text display in another order than it is stored — a title read backwards, a file
+#: name with a false extension (“‮xcod.exe” shows as “exe.docx”). Never needed in a 公文.
+BIDI_CONTROLS = re.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 Path_ = tuple[str | int, ...]
 _STD = "tag:yaml.org,2002:"
@@ -122,8 +133,9 @@ class _Builder:
         self.constructor = yaml.constructor
         self.sizes: dict[int, int] = {}
 
-    def expanded_size(self, root: Node) -> int:
-        """Nodes after expanding every alias, memoised so a bomb costs linear time."""
+    def expanded_size(self, root: Node) -> tuple[int, int]:
+        """Nodes as written and after expanding every alias, memoised so a bomb costs
+        linear time."""
         order: list[Node] = []
         stack = [root]
         seen: set[int] = set()
@@ -136,7 +148,7 @@ class _Builder:
             stack.extend(self._children(node))
         for node in reversed(order):
             self.sizes[id(node)] = 1 + sum(self.sizes.get(id(c), 1) for c in self._children(node))
-        return self.sizes[id(root)]
+        return len(order), self.sizes[id(root)]
 
     @staticmethod
     def _children(node: Node) -> list[Node]:
@@ -191,25 +203,88 @@ class _Builder:
         return self.spec.problem(path, f"不允许的 YAML 标签 {tag}（只接受普通数据，不执行任何代码）")
 
 
-def read_bounded(path: Path, limit: int, what: str) -> bytes:
-    """The bytes of ``path``, a ``what`` (规格文件, 数据文件) of at most ``limit`` bytes, or a
-    Chinese error naming the file: missing, a folder, too large, unreadable."""
+# Opening a FIFO for reading waits for a writer unless non-blocking; a device or FIFO then
+# reports size 0 whatever it would deliver, so only a regular file is read at all.
+_OPEN_FLAGS = (
+    os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+)
+_NOT_REGULAR = (
+    (stat.S_ISFIFO, "命名管道"),
+    (stat.S_ISCHR, "字符设备"),
+    (stat.S_ISBLK, "块设备"),
+    (stat.S_ISSOCK, "套接字"),
+)
+
+
+def _size(n: int) -> str:
+    return f"{n / 1048576:.1f} MB" if n >= 1048576 else f"{n // 1024} KB"
+
+
+def _too_large(name: str, size: str, limit: int, what: str) -> WenshuError:
+    return WenshuError(Problem(name, f"文件过大（{size}），{what}不能超过 {_size(limit)}"))
+
+
+def check_regular(path: Path, what: str) -> None:
+    """Refuse ``path`` unless it is a regular file (a folder, FIFO or device is not one), with a
+    Chinese message naming it; never opens it, so a FIFO cannot block."""
     name = str(path)
     try:
-        if path.is_dir():
-            raise WenshuError(Problem(name, f"是文件夹，不是{what}"))
-        size = path.stat().st_size
-        if size > limit:
-            raise WenshuError(
-                Problem(name, f"文件过大（{size / 1048576:.1f} MB），{what}不能超过 {limit // 1048576} MB")
-            )
-        return path.read_bytes()
+        mode = path.stat().st_mode
     except FileNotFoundError:
         raise WenshuError(Problem(name, f"{what}不存在")) from None
+    except OSError as exc:
+        raise WenshuError(Problem(name, f"无法读取：{exc.strerror}")) from None
+    if stat.S_ISDIR(mode):
+        raise WenshuError(Problem(name, f"是文件夹，不是{what}"))
+    if not stat.S_ISREG(mode):
+        kind = next((label for test, label in _NOT_REGULAR if test(mode)), "特殊文件")
+        raise WenshuError(Problem(name, f"不是普通文件（是{kind}），不能作为{what}读取"))
+
+
+def read_bounded(path: Path, limit: int, what: str) -> bytes:
+    """The bytes of ``path``, a ``what`` (规格文件, 数据文件) of at most ``limit`` bytes, or a
+    Chinese error naming the file: missing, a folder, a FIFO or device, too large, unreadable.
+
+    The type is checked on the open descriptor, and at most ``limit + 1`` bytes are read
+    whatever the file claims, so neither a FIFO nor a file growing meanwhile can hang it or
+    exhaust memory.
+    """
+    name = str(path)
+    try:
+        fd = os.open(path, _OPEN_FLAGS)
+    except FileNotFoundError:
+        raise WenshuError(Problem(name, f"{what}不存在")) from None
+    except IsADirectoryError:
+        raise WenshuError(Problem(name, f"是文件夹，不是{what}")) from None
     except PermissionError:
         raise WenshuError(Problem(name, "没有读取权限")) from None
     except OSError as exc:
         raise WenshuError(Problem(name, f"无法读取：{exc.strerror}")) from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            os.close(fd)
+            fd = -1
+            check_regular(path, what)  # names what it is instead
+            raise WenshuError(Problem(name, f"不是普通文件，不能作为{what}读取"))
+        if info.st_size > limit:
+            raise _too_large(name, _size(info.st_size), limit, what)
+        chunks = []
+        left = limit + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        if left <= 0:
+            raise _too_large(name, f"超过 {_size(limit)}", limit, what)
+        return b"".join(chunks)
+    except OSError as exc:
+        raise WenshuError(Problem(name, f"无法读取：{exc.strerror}")) from None
+    finally:
+        if fd >= 0:
+            os.close(fd)
 
 
 def read_text(path: Path) -> str:
@@ -245,6 +320,12 @@ def load_spec(path: str | Path) -> Spec:
     hint = _NOT_SPECS.get(path.suffix.lower())
     if hint:
         raise WenshuError(Problem(str(path), hint))
+    bidi = BIDI_CONTROLS.search(path.name)
+    if bidi:
+        # Its outputs are named after it: they would show a false name or extension.
+        raise WenshuError(
+            Problem(str(path), f"文件名含有{bidi_name(bidi.group())}，显示时次序会颠倒；请改名")
+        )
     text = read_text(path)
     spec = Spec(path, None)
     if not text.strip():
@@ -267,13 +348,27 @@ def load_spec(path: str | Path) -> Spec:
     if node is None:
         raise WenshuError(Problem(spec.name, "文件是空的"))
     builder = _Builder(spec, yaml)
-    if builder.expanded_size(node) > MAX_EXPANDED_NODES:
-        raise WenshuError(Problem(spec.name, "锚点和别名展开后过大（疑似“别名炸弹”），已拒绝"))
+    written, expanded = builder.expanded_size(node)
+    # Only aliases make a spec grow beyond what its file holds: a long table written out in
+    # full is bounded by the file size and is no bomb.
+    if expanded > MAX_EXPANDED_NODES and expanded > written:
+        raise WenshuError(
+            Problem(
+                spec.name,
+                f"锚点和别名展开后过大（{expanded} 个节点，上限 {MAX_EXPANDED_NODES} 个；"
+                "疑似“别名炸弹”），已拒绝",
+            )
+        )
     spec.data = builder.build(node, (), 0)
     if not isinstance(spec.data, dict):
         what = "列表" if isinstance(spec.data, list) else "单个值"
         raise WenshuError(Problem(spec.name, f"顶层应是“字段: 值”的映射，而不是{what}", 1, 1))
     return spec
+
+
+def bidi_name(char: str) -> str:
+    """“双向文字控制字符（RIGHT-TO-LEFT OVERRIDE，U+202E）”: how messages name one."""
+    return f"双向文字控制字符（{unicodedata.name(char, '')}，U+{ord(char):04X}）"
 
 
 def _line_col(text: str, position: int) -> tuple[int, int]:

@@ -7,12 +7,14 @@ _DIGITS = "零一二三四五六七八九"
 #: The four ordinal forms, one per heading depth, as users name them in ``numbering:``.
 FORMS = ("一、", "（一）", "1.", "（1）")
 MAX_DEPTH = len(FORMS)
+#: The largest number :func:`chinese_number` writes (九十九).
+MAX_CHINESE_NUMBER = 99
 
 
 def chinese_number(n: int) -> str:
     """Write 1–99 in Chinese numerals: 十一, 二十, 二十一 (never 一〇)."""
-    if not 1 <= n <= 99:
-        raise ValueError(f"序号超出范围（1–99）：{n}")
+    if not 1 <= n <= MAX_CHINESE_NUMBER:
+        raise ValueError(f"序号超出范围（1–{MAX_CHINESE_NUMBER}）：{n}")
     tens, ones = divmod(n, 10)
     if tens == 0:
         return _DIGITS[ones]

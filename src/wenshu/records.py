@@ -21,11 +21,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import safezip
 from .errors import Problem, WenshuError
 from .kinds import Kind, definitions
 from .load import Layers, Path_, Spec, field_name, read_bounded
 
 MAX_DATA_BYTES = 50 * 1024 * 1024
+#: Letters in one batch. A batch makes 10–100 letters a second depending on the machine, so
+#: this many take minutes (with a progress bar on a terminal); a file of more records is
+#: refused as soon as the first one too many is read.
+MAX_RECORDS = 20_000
+#: Excel's own limit for one cell; a longer CSV cell is no text of a letter.
+MAX_CELL_CHARS = 32_767
+#: Columns read of a sheet, whatever its declared dimension claims: a kind has a few dozen
+#: fields, and a sheet claiming 16,384 columns must not make every row that wide.
+MAX_COLUMNS = 256
+# Decompressed size of one part of an .xlsx (a sheet, the shared strings) and of all: a
+# sheet of 20,000 letters' rows is a few MB of XML, the shared strings as much again.
+XLSX_MAX_PART_BYTES = 32 * 1024 * 1024
+XLSX_MAX_TOTAL_BYTES = 96 * 1024 * 1024
 DATA_SUFFIXES = (".csv", ".xlsx")
 # Spec keys that describe the batch itself, not a letter.
 BATCH_KEYS = ("records", "data")
@@ -207,6 +221,11 @@ def _record(source: str, row: int, cells: list[Any], fields: list[tuple[Path_, d
     if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
         return None
     record = Record(source, row, {}, {path[0] for path, _ in fields})
+    longest = max((len(c) for c in cells if isinstance(c, str)), default=0)
+    if longest > MAX_CELL_CHARS:
+        message = f"有单元格长达 {longest} 个字符，超过上限 {MAX_CELL_CHARS} 个（Excel 单元格的上限）"
+        record.problems.append(Problem(source, message, row))
+        return record
     for (path, rule), value in zip(fields, cells, strict=False):
         if value is None or (isinstance(value, str) and not value.strip()):
             continue  # an empty cell leaves the field to the spec (or reports it missing)
@@ -242,6 +261,9 @@ def _csv_rows(path: Path, source: str) -> Iterator[tuple[int, list[Any]]]:
             yield start, cells
             start = reader.line_num + 1  # a quoted cell may span lines: name the first
     except csv.Error as exc:
+        if "field limit" in str(exc):  # the csv module's own cap (128 KB a cell)
+            message = f"有单元格超过 {csv.field_size_limit() // 1024} KB（引号未闭合？）"
+            raise WenshuError(Problem(source, message, start)) from None
         raise WenshuError(Problem(source, f"CSV 格式错误：{exc}", reader.line_num)) from None
 
 
@@ -249,14 +271,28 @@ def _xlsx_rows(path: Path, source: str) -> Iterator[tuple[int, list[Any]]]:
     import openpyxl  # only .xlsx batches pay for importing it
 
     raw = read_bounded(path, MAX_DATA_BYTES, "数据文件")
+    # Zip bombs, encrypted (OLE2) workbooks and AES or encryption-flagged members are refused
+    # from the central directory, before openpyxl inflates anything; zipfile then never
+    # inflates a member past the size it declared.
+    safezip.open_package(
+        raw, source, max_member=XLSX_MAX_PART_BYTES, max_total=XLSX_MAX_TOTAL_BYTES, max_input=MAX_DATA_BYTES
+    ).close()
     try:
         book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged or foreign file
         raise WenshuError(Problem(source, f"不是可读取的 .xlsx 工作簿（{type(exc).__name__}）")) from None
+    row = 0
     try:
         sheet = book.worksheets[0]
-        for row, cells in enumerate(sheet.iter_rows(values_only=True), 1):
+        # Read-only sheets pad every row to the declared dimension (A1:XFD1048576 claims
+        # 16,384 columns and a million rows): forget it, and read at most MAX_COLUMNS.
+        sheet.reset_dimensions()
+        for row, cells in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), 1):
             yield row, list(cells)
+    except WenshuError:
+        raise
+    except Exception as exc:  # damaged sheet XML, a chart sheet first, …
+        raise WenshuError(Problem(source, f"工作表无法读取（{type(exc).__name__}）", row + 1)) from None
     finally:
         book.close()
 
@@ -287,6 +323,9 @@ def read_records(path: Path, kind: Kind, source: str | None = None) -> list[Reco
         if extra:
             record.problems.append(Problem(source, f"有 {len(extra)} 个单元格超出列名范围", row))
         records.append(record)
+        if len(records) > MAX_RECORDS:
+            message = f"记录超过 {MAX_RECORDS} 条，一批最多 {MAX_RECORDS} 份函；请拆分为几个数据文件分批生成"
+            raise WenshuError(Problem(source, message, row))
     return records
 
 

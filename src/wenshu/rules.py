@@ -240,23 +240,26 @@ def min_scores(arg: dict[str, Any], spec: Spec, document: dict[str, Any]) -> lis
 def plan_reported(arg: dict[str, Any], spec: Spec, document: dict[str, Any]) -> list[Problem]:
     """With ``plan: path/to/work_plan.yaml`` (relative to this file), every indicator of
     that plan is reported on, with the plan's unit and its final-year target."""
-    from .validate import validate  # imported here: validate imports this module
+    from .validate import kind_of, validate  # imported here: validate imports this module
 
     ref = document.get(arg["plan"])
     if not isinstance(ref, str):
         return []
     at = (arg["plan"],)
     target = Path(os.path.normpath(spec.path.parent / ref))
-    if not target.is_file():
+    if not target.exists():
         return [spec.problem(at, f"找不到工作方案“{ref}”（相对于本文件所在文件夹，即 {target}）")]
     try:
         plan_spec = load_spec(target)
+        # The kind first: only a work plan, which names no plan itself, is validated, so a
+        # summary naming itself (or two naming each other) cannot recurse.
+        kind = kind_of(plan_spec)
+        if kind.name not in arg["kinds"]:
+            return [spec.problem(at, f"“{ref}”是{kind.label}，不是工作方案")]
         kind, plan = validate(plan_spec)
     except WenshuError as exc:
         head = spec.problem(at, f"所引工作方案 {target} 未通过检查，问题如下")
         return [head, *exc.problems]
-    if kind.name not in arg["kinds"]:
-        return [spec.problem(at, f"“{ref}”是{kind.label}，不是工作方案")]
     final = plans.period_years(plan.get("period"))[-1]
     reports = next(((p, v) for p, v in plans.select(document, arg["reports"])), None)
     report_path, reported = reports if reports else ((arg["reports"].split(".")[0],), [])
