@@ -300,6 +300,7 @@ def create_app(root: Path) -> Flask:
     ) -> Any:
         kind = state.kind
         fields = []
+        templates: dict[str, Any] = {}
         top = list(state.problems)
         form_error = ""
         if kind is not None and state.loaded is not None:
@@ -307,6 +308,7 @@ def create_app(root: Path) -> Flask:
             builder = FormBuilder(kind, state.loaded if form_text is None else None, source)
             data = state.loaded.data if form_text is None else _load_plain(source)
             fields = builder.build(data)
+            templates = builder.templates
             top = attach_problems(fields, state.problems)
         else:
             form_error = "YAML 无法读取，表单不可用；请在右侧 YAML 中修正下列问题后保存。"
@@ -322,6 +324,7 @@ def create_app(root: Path) -> Flask:
             "document.html",
             state=state,
             fields=fields,
+            templates=templates,
             top_problems=top,
             form_error=form_error,
             yaml_text=state.text if yaml_text is None else yaml_text,
@@ -332,6 +335,10 @@ def create_app(root: Path) -> Flask:
             disk_text=disk_text,
         )
         return body, status
+
+    @app.get("/favicon.ico")
+    def favicon() -> Response:
+        return Response(status=204)
 
     @app.get("/doc/<path:rel>")
     def document(rel: str) -> Any:

@@ -34,9 +34,6 @@ from ..load import Spec, field_name
 
 Path_ = tuple[str | int, ...]
 SCALAR_TYPES = {"string", "integer", "number", "float", "boolean", "cn_date", "doc_number", "date"}
-# Lists nested this deep inside an "add" template get no template of their own: a block's
-# body holds blocks, so templates would otherwise nest forever.
-TEMPLATE_DEPTH = 2
 MAX_DEPTH = 12
 _MISSING = object()
 
@@ -53,7 +50,7 @@ class Field:
     value: str = ""
     choices: list[str] = field(default_factory=list)
     children: list[Field] = field(default_factory=list)
-    templates: list[tuple[str, Field]] = field(default_factory=list)
+    template: str = ""  # for a list: the key of its "add" templates in FormBuilder.templates
     problems: list[str] = field(default_factory=list)
     orig: int | None = None  # position in the file's list, for list items
     required: bool = False
@@ -68,9 +65,9 @@ class Field:
         return len(self.path)
 
     @property
-    def tid(self) -> str:
-        """An id for this list's "add" templates."""
-        return "tpl-" + hashlib.sha1(self.name().encode("utf-8")).hexdigest()[:12]
+    def prefix(self) -> str:
+        """This node's path as JSON (a list's "add" templates are relative to it)."""
+        return json.dumps(list(self.path), ensure_ascii=False)
 
     @property
     def field_id(self) -> str:
@@ -133,6 +130,10 @@ class FormBuilder:
         self.kind = kind
         self.spec = spec
         self.lines = text.splitlines()
+        # "Add" templates, once per item schema, with paths relative to their list (the
+        # page's script puts the list's path in front): a block's body holds blocks, so a
+        # template per list would nest without end and repeat for every list on the page.
+        self.templates: dict[str, list[tuple[str, Field]]] = {}
 
     def build(self, data: dict[str, Any]) -> list[Field]:
         """The top-level fields, in schema order (``kind`` is fixed and not shown)."""
@@ -153,7 +154,9 @@ class FormBuilder:
             line -= 1
         return "\n".join(reversed(found))
 
-    def field(self, rule: dict[str, Any], value: Any, path: Path_, label: str, tdepth: int) -> Field:
+    def field(
+        self, rule: dict[str, Any], value: Any, path: Path_, label: str, in_template: bool = False
+    ) -> Field:
         """The node for ``value`` under ``rule`` at ``path``."""
         meta = rule.get("meta", {})
         node = Field(
@@ -161,16 +164,16 @@ class FormBuilder:
             label,
             "yaml",
             help=meta.get("help", ""),
-            guidance=self._guidance(path),
+            guidance="" if in_template else self._guidance(path),
             required=bool(rule.get("required")),
         )
         shape = _shape(rule, value) if len(path) < MAX_DEPTH else "yaml"
         if shape == "scalar":
             self._scalar(node, rule, value)
         elif shape == "group":
-            self._group(node, rule, value, tdepth)
+            self._group(node, rule, value, in_template)
         elif shape == "list":
-            self._list(node, rule, value, tdepth)
+            self._list(node, rule, value, in_template)
         return node
 
     def _scalar(self, node: Field, rule: dict[str, Any], value: Any) -> None:
@@ -186,13 +189,13 @@ class FormBuilder:
         else:
             node.widget = "text"
 
-    def _group(self, node: Field, rule: dict[str, Any], value: Any, tdepth: int) -> None:
+    def _group(self, node: Field, rule: dict[str, Any], value: Any, in_template: bool) -> None:
         sub = _sub(rule)
         value = value or {}
         node.widget = "table" if rule.get("schema") == "table" else "group"
         for key, subrule in sub.items():
             label = subrule.get("meta", {}).get("label", key)
-            node.children.append(self.field(subrule, value.get(key), node.path + (key,), label, tdepth))
+            node.children.append(self.field(subrule, value.get(key), node.path + (key,), label, in_template))
         if node.widget == "table":
             rows = next(c for c in node.children if c.path[-1] == "rows")
             columns = next(c for c in node.children if c.path[-1] == "columns")
@@ -200,30 +203,34 @@ class FormBuilder:
             for row in rows.children:
                 row.widget = "row"
             if rows.widget == "list":
-                cell = {"type": ["string", "integer", "float"]}
-                blank = Field(rows.path + (0,), "", "row")
-                blank.children = [
-                    self.field(cell, None, rows.path + (0, j), "", tdepth + 1) for j in range(width)
-                ]
-                rows.templates = [("加一行", blank)]
+                rows.template = f"row{width}"
+                if rows.template not in self.templates:
+                    cell = {"type": ["string", "integer", "float"]}
+                    blank = Field((0,), "", "row")
+                    blank.children = [self.field(cell, None, (0, j), "", True) for j in range(width)]
+                    self.templates[rows.template] = [("加一行", blank)]
 
-    def _list(self, node: Field, rule: dict[str, Any], value: Any, tdepth: int) -> None:
+    def _list(self, node: Field, rule: dict[str, Any], value: Any, in_template: bool) -> None:
         node.widget = "list"
         item = _sub(rule)
         for i, v in enumerate(value or []):
-            child = self.field(item, v, node.path + (i,), f"第 {i + 1} 项", tdepth)
+            child = self.field(item, v, node.path + (i,), f"第 {i + 1} 项", in_template)
             child.orig = i
             node.children.append(child)
-        if tdepth >= TEMPLATE_DEPTH:
+        key = "tpl-" + hashlib.sha1(json.dumps(item, sort_keys=True).encode("utf-8")).hexdigest()[:12]
+        node.template = key
+        if key in self.templates:
             return
+        self.templates[key] = []  # reserved first: the item may hold lists of itself
         types = _types(item)
-        variants = [("string", "加一段")] if "string" in types else []
+        paragraph = "加一段" if "dict" in types else "加一项"  # a block list: paragraphs and blocks
+        variants = [("string", paragraph)] if "string" in types else []
         variants += [("dict", "加一块" if variants else "加一项")] if "dict" in types else []
         variants += [(t, "加一项") for t in types if t not in ("string", "dict") and t in SCALAR_TYPES]
         for t, caption in variants[:2]:
             blank = {"list": [], "dict": {}}.get(t)
             one = {**item, "type": t}
-            node.templates.append((caption, self.field(one, blank, node.path + (0,), "新项", tdepth + 1)))
+            self.templates[key].append((caption, self.field(one, blank, (0,), "新项", True)))
 
 
 def attach_problems(fields: list[Field], problems: list[Problem]) -> list[Problem]:
@@ -327,7 +334,7 @@ class Merger:
             )
         types = _types(rule)
         sub = _sub(rule)
-        if "list" in types and self._is_list(path):
+        if "list" in types and (self._is_list(path) or isinstance(old, list)):
             return self._list(old, _sub(rule), path)
         if "dict" in types and isinstance(sub, dict):
             base = old if isinstance(old, CommentedMap) else CommentedMap()
@@ -351,16 +358,18 @@ class Merger:
         items = []
         for i in indices:
             orig = self.posted.origs.get(path + (i,))
-            base = old_items[orig] if orig is not None and orig < len(old_items) else None
-            if isinstance(base, CommentedMap):
-                base = base.copy()  # keeps the item's own comments, even when moved
+            # The item as it was in the file, wherever it moved: its comments and any keys
+            # the form does not show stay with it. Each original position is used once.
+            base = None
+            if orig is not None and orig < len(old_items):
+                base, old_items[orig] = old_items[orig], None
             if path + (i,) not in self.posted.controlled:
                 value = base if base is not None else _MISSING  # shown in the YAML view only
             else:
                 value = self._value(base, item, path + (i,), keep_empty=cells)
             if value is not _MISSING:
                 items.append(value)
-        if not items:
+        if not items and not isinstance(old, CommentedSeq):
             return _MISSING
         if isinstance(old, CommentedSeq) and len(old) == len(items):
             for i, value in enumerate(items):

@@ -27,6 +27,18 @@ document.addEventListener("click", function (event) {
     var template = document.getElementById(button.dataset.template);
     var list = button.parentElement.querySelector(":scope > ol.list, :scope > table > tbody.list");
     var fresh = template.content.querySelector(".item").cloneNode(true);
+    // The template's paths are relative to its list: put the list's path in front.
+    var prefix = JSON.parse(button.dataset.prefix);
+    fresh.querySelectorAll("[name]").forEach(function (input) {
+      var m = /^([vco]):(\[.*\])$/.exec(input.name);
+      if (m) { input.name = m[1] + ":" + JSON.stringify(prefix.concat(JSON.parse(m[2]))); }
+    });
+    fresh.querySelectorAll(".list").forEach(function (inner) {
+      inner.dataset.depth = parseInt(inner.dataset.depth, 10) + prefix.length;
+    });
+    fresh.querySelectorAll("button.add").forEach(function (add) {
+      add.dataset.prefix = JSON.stringify(prefix.concat(JSON.parse(add.dataset.prefix)));
+    });
     list.appendChild(fresh);
     markDirty();
     var first = fresh.querySelector("input:not([type=hidden]), textarea, select");
