@@ -291,7 +291,7 @@ def test_preview_lets_no_html_from_the_spec_through(client, folder):
 def test_hostile_yaml_saved_from_the_editor_is_a_message(client, folder):
     bomb = "kind: document\na: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
         f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
-        for p, c in zip("abcdefg", "bcdefgh")
+        for p, c in zip("abcdefg", "bcdefgh", strict=True)
     )
     pairs = form_fields(client.get("/doc/plan.yaml").get_data(as_text=True), "yaml-form")
     assert (

@@ -222,7 +222,7 @@ def create_app(root: Path) -> Flask:
             "object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
         )
         response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Referrer-Policy"] = "same-origin"  # "no-referrer" makes Chrome send Origin: null
         return response
 
     @app.errorhandler(WenshuError)

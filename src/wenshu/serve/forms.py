@@ -184,7 +184,12 @@ class FormBuilder:
             node.choices = [display(c) for c in rule["allowed"]]
         elif types == ["boolean"]:
             node.widget = "bool"
-        elif "\n" in node.value or rule.get("meta", {}).get("sentence") or len(node.value) > 40:
+        elif (
+            "\n" in node.value
+            or "dict" in types
+            or rule.get("meta", {}).get("sentence")
+            or len(node.value) > 40
+        ):
             node.widget = "textarea"
         else:
             node.widget = "text"
@@ -230,6 +235,8 @@ class FormBuilder:
         for t, caption in variants[:2]:
             blank = {"list": [], "dict": {}}.get(t)
             one = {**item, "type": t}
+            if t == "string" and "dict" in types:
+                one["meta"] = {**item.get("meta", {}), "sentence": True}  # a paragraph: a text box
             self.templates[key].append((caption, self.field(one, blank, (0,), "新项", True)))
 
 
