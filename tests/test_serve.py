@@ -346,3 +346,16 @@ def test_batch_upload_shows_problems_by_row_and_gives_the_letters(client, folder
     docx = [n for n in names if n.endswith(".docx")]
     assert len(docx) == len(lines) - 1 + 1  # one per row, plus the merged print file
     assert any("合并" in n or "merged" in n for n in docx)
+
+
+@pytest.mark.render
+def test_pages_as_printed_and_pdf_through_libreoffice(client):
+    page = client.get("/doc/application.yaml/pages")
+    assert page.status_code == 200
+    images = re.findall(r'<img src="(/pages/[0-9a-f]{64}/page-\d+\.png)"', page.get_data(as_text=True))
+    assert len(images) >= 2  # the letter and its attachment pages
+    first = client.get(images[0])
+    assert first.status_code == 200 and first.data.startswith(b"\x89PNG")
+    pdf = client.get("/doc/application.yaml/download/pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    assert client.get("/pages/" + "0" * 64 + "/../../etc/passwd").status_code == 404

@@ -145,6 +145,4 @@ def test_a_change_on_disk_refreshes_the_page(browser, server):
     browser.get(url + "/doc/a.yaml")
     assert _field(browser, 'v:["title"]').get_attribute("value") == "旧标题"
     spec.write_text("kind: document\ntitle: 新标题\nbody:\n  - 正文。\n", encoding="utf-8")
-    WebDriverWait(browser, 15).until(
-        lambda d: _field(d, 'v:["title"]').get_attribute("value") == "新标题"
-    )
+    WebDriverWait(browser, 15).until(lambda d: _field(d, 'v:["title"]').get_attribute("value") == "新标题")

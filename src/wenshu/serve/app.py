@@ -412,7 +412,10 @@ def create_app(root: Path) -> Flask:
         docx = render(path, ("docx",), draft=draft).files["docx"]
         key = digest(docx)
         images = bench.images.pages(key, docx)
-        return render_template("pages.html", rel=rel, key=key, images=[p.name for p in images])
+        names = [p.name for p in images]
+        if request.args.get("fragment"):
+            return render_template("_pages.html", rel=rel, key=key, images=names)
+        return render_template("pages.html", rel=rel, key=key, images=names)
 
     @app.get("/pages/<key>/<name>")
     def page_image(key: str, name: str) -> Any:

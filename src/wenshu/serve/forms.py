@@ -31,11 +31,13 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 from ..errors import Problem
 from ..kinds import Kind, definitions
 from ..load import Spec, field_name
+from ..validate import PLACEHOLDER
 
 Path_ = tuple[str | int, ...]
 SCALAR_TYPES = {"string", "integer", "number", "float", "boolean", "cn_date", "doc_number", "date"}
 MAX_DEPTH = 12
 _MISSING = object()
+_COMMENTED_KEY = re.compile(r"^[a-z_]+:(\s|$)")
 
 
 @dataclass
@@ -54,6 +56,7 @@ class Field:
     problems: list[str] = field(default_factory=list)
     orig: int | None = None  # position in the file's list, for list items
     required: bool = False
+    present: bool = False  # the file has a value here
 
     def name(self, letter: str = "v") -> str:
         """The input name for this node's ``letter`` (v, c, o)."""
@@ -144,13 +147,24 @@ class FormBuilder:
         ]
 
     def _guidance(self, path: Path_) -> str:
-        """The comment lines right above ``path``'s key in the file (the skeleton's advice)."""
-        if self.spec is None or path not in self.spec.key_pos:
+        """The comment lines right above ``path``'s key in the file (the skeleton's advice);
+        for an optional top-level field the skeleton left commented out (``# label: …``),
+        the comments above that line."""
+        if self.spec is None:
             return ""
-        line = self.spec.key_pos[path][0] - 2
+        if path in self.spec.key_pos:
+            line = self.spec.key_pos[path][0] - 2
+        elif len(path) == 1:
+            commented = re.compile(rf"^#\s*{re.escape(str(path[0]))}:")
+            line = next((i - 1 for i, text in enumerate(self.lines) if commented.match(text)), -1)
+        else:
+            return ""
         found = []
         while 0 <= line < len(self.lines) and self.lines[line].lstrip().startswith("#"):
-            found.append(self.lines[line].lstrip().lstrip("#").strip())
+            text = self.lines[line].lstrip().lstrip("#").strip()
+            if _COMMENTED_KEY.match(text):
+                break  # advice for a field left commented out, not for this one
+            found.append(text)
             line -= 1
         return "\n".join(reversed(found))
 
@@ -166,6 +180,7 @@ class FormBuilder:
             help=meta.get("help", ""),
             guidance="" if in_template else self._guidance(path),
             required=bool(rule.get("required")),
+            present=value is not None,
         )
         shape = _shape(rule, value) if len(path) < MAX_DEPTH else "yaml"
         if shape == "scalar":
@@ -249,6 +264,8 @@ def attach_problems(fields: list[Field], problems: list[Problem]) -> list[Proble
         while name and name not in nodes:
             cut = max(name.rfind("."), name.rfind("["))
             name = name[:cut] if cut > 0 else ""
+        if name and PLACEHOLDER in problem.message and PLACEHOLDER in nodes[name].value:
+            continue  # an unfilled value: marked yellow at its field, as in drafts
         if name:
             nodes[name].problems.append(problem.message)
         else:

@@ -7,6 +7,7 @@ the Markdown reaches the page: only ``<br>`` and the draft's ``<mark>`` are let 
 
 from __future__ import annotations
 
+import atexit
 import html
 import json
 import re
@@ -64,6 +65,7 @@ class PageImages:
 
     def __init__(self) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix="wenshu-serve-pages-"))
+        atexit.register(self.close)
 
     def available(self) -> bool:
         """Is LibreOffice (and pdftoppm) installed?"""

@@ -80,3 +80,17 @@ document.addEventListener("submit", function (event) {
       .catch(function () { /* server stopped: nothing to do */ });
   }, 2000);
 })();
+
+// The printed pages take LibreOffice a few seconds: fetched after the page has shown.
+(function pages() {
+  var box = document.getElementById("pages");
+  if (!box) { return; }
+  fetch(box.dataset.url, { cache: "no-store" })
+    .then(function (r) { return r.text().then(function (t) { return [r.ok, t]; }); })
+    .then(function (res) {
+      var doc = new DOMParser().parseFromString(res[1], "text/html");
+      var found = doc.querySelector(res[0] ? ".pages" : "#message");
+      box.replaceChildren(found ? document.importNode(found, true) : document.createTextNode("无法排版"));
+    })
+    .catch(function () { box.textContent = "无法排版"; });
+})();
