@@ -359,3 +359,48 @@ def test_pages_as_printed_and_pdf_through_libreoffice(client):
     pdf = client.get("/doc/application.yaml/download/pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     assert client.get("/pages/" + "0" * 64 + "/../../etc/passwd").status_code == 404
+
+
+def test_a_batch_data_file_outside_the_folder_is_refused(client, folder, tmp_path):
+    (tmp_path / "outside.csv").write_text("推荐对象\n示例市\n", encoding="utf-8")
+    text = (folder / "recommendations.yaml").read_text(encoding="utf-8")
+    (folder / "recommendations.yaml").write_text(
+        re.sub(r"^data: .*$", "data: ../outside.csv", text, flags=re.M), encoding="utf-8"
+    )
+    page = client.get("/").get_data(as_text=True)
+    assert re.search(r"recommendations\.yaml</a></td>\s*<td><span class=\"badge bad\">", page)
+
+
+def test_a_broken_data_upload_is_a_message(client):
+    token = csrf(client.get("/batch/recommendations.yaml").get_data(as_text=True))
+    for name, data in (("r.xlsx", b"PK\x03\x04 not really a workbook"), ("r.csv", b"\xff\xfe\x00bad")):
+        response = client.post(
+            "/batch/recommendations.yaml",
+            data={"csrf": token, "go": "check", "data": (io.BytesIO(data), name)},
+        )
+        assert response.status_code == 400, name
+        assert "错误" in response.get_data(as_text=True)
+    assert client.get("/").status_code == 200
+
+
+def test_cli_serve_prints_its_address_and_warns_off_loopback(folder):
+    import subprocess
+    import sys
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "wenshu", "serve", str(folder), "--port", "0", "--host", "0.0.0.0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line = process.stdout.readline()
+        assert re.match(r"文书工作台：http://0\.0\.0\.0:\d+/", line), line
+    finally:
+        process.terminate()
+        _, err = process.communicate(timeout=20)
+    assert "警告" in err and "本机以外" in err
+    missing = subprocess.run(
+        [sys.executable, "-m", "wenshu", "serve", str(folder / "nope")], capture_output=True, text=True
+    )
+    assert missing.returncode == 1 and "错误" in missing.stderr and "Traceback" not in missing.stderr

@@ -149,7 +149,8 @@ class Workbench:
         """Every record of a batch spec checked, as ``wenshu validate`` does."""
         data = data_file(spec, None)
         if data is not None:
-            confined(self.root, self.rel(data) if self.root in data.resolve().parents else "..")
+            inside = self.root in data.resolve().parents
+            confined(self.root, self.rel(data.resolve()) if inside else str(data))
         valid, failed = validate_records(load_batch(path))
         return [self._relative(p) for i in sorted(failed) for p in failed[i]]
 
