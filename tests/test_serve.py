@@ -404,3 +404,33 @@ def test_cli_serve_prints_its_address_and_warns_off_loopback(folder):
         [sys.executable, "-m", "wenshu", "serve", str(folder / "nope")], capture_output=True, text=True
     )
     assert missing.returncode == 1 and "错误" in missing.stderr and "Traceback" not in missing.stderr
+
+
+TABLE_SPEC = """\
+kind: document
+title: 示例市知识产权指标
+body:
+  - 下表列出主要指标。
+  # 指标表
+  - table:
+      columns: [指标, 2023年, 2024年]
+      rows:
+        - [发明专利拥有量, 100, 120]
+        - [商标注册量, "", 300]
+"""
+
+
+def test_tables_are_edited_as_tables_and_new_fields_go_in_schema_order(client, folder):
+    (folder / "t.yaml").write_text(TABLE_SPEC, encoding="utf-8")
+    page = client.get("/doc/t.yaml").get_data(as_text=True)
+    assert '<table class="grid">' in page
+    pairs = form_fields(page)
+    cell = 'v:["body", 1, "table", "rows", 1, 1]'
+    assert dict(pairs)[cell] == ""
+    pairs = set_field(pairs, cell, "250")
+    pairs = set_field(pairs, 'v:["subtitle"]', "（2024年）")
+    assert client.post("/doc/t.yaml/save", data=MultiDict(pairs)).status_code == 303
+    expected = TABLE_SPEC.replace('[商标注册量, "", 300]', "[商标注册量, 250, 300]").replace(
+        "title: 示例市知识产权指标\n", "title: 示例市知识产权指标\nsubtitle: （2024年）\n"
+    )
+    assert (folder / "t.yaml").read_text(encoding="utf-8") == expected

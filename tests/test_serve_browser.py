@@ -146,3 +146,11 @@ def test_a_change_on_disk_refreshes_the_page(browser, server):
     assert _field(browser, 'v:["title"]').get_attribute("value") == "旧标题"
     spec.write_text("kind: document\ntitle: 新标题\nbody:\n  - 正文。\n", encoding="utf-8")
     WebDriverWait(browser, 15).until(lambda d: _field(d, 'v:["title"]').get_attribute("value") == "新标题")
+
+
+def test_the_folder_page_follows_new_specs(browser, server):
+    url, root = server
+    browser.get(url + "/")
+    assert not browser.find_elements(By.LINK_TEXT, "b.yaml")
+    (root / "b.yaml").write_text("kind: document\ntitle: 标题\nbody:\n  - 正文。\n", encoding="utf-8")
+    WebDriverWait(browser, 15).until(lambda d: d.find_elements(By.LINK_TEXT, "b.yaml"))

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import flask
 from flask import (
     Flask,
     Response,
@@ -28,9 +29,7 @@ from flask import (
     jsonify,
     redirect,
     render_template,
-    request,
     send_file,
-    session,
     url_for,
 )
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
@@ -117,6 +116,14 @@ class Workbench:
             found.append(path)
         return sorted(found)
 
+    def folder_token(self) -> str:
+        """A digest of the folder's specs, names and modification times: changes when any does."""
+        stamps = []
+        for path in self.specs():
+            info = path.stat()
+            stamps.append(f"{self.rel(path)}\t{info.st_mtime_ns}\t{info.st_size}")
+        return digest("\n".join(stamps).encode("utf-8"))
+
     def rel(self, path: Path) -> str:
         """``path`` relative to the folder, with forward slashes."""
         return path.relative_to(self.root).as_posix()
@@ -195,24 +202,27 @@ def create_app(root: Path) -> Flask:
     app.extensions["wenshu"] = bench
 
     def csrf_token() -> str:
-        if "csrf" not in session:
-            session["csrf"] = secrets.token_urlsafe(32)
-        return session["csrf"]
+        if "csrf" not in flask.session:
+            flask.session["csrf"] = secrets.token_urlsafe(32)
+        return flask.session["csrf"]
 
     app.jinja_env.globals["csrf_token"] = csrf_token
     app.jinja_env.globals["PLACEHOLDER"] = PLACEHOLDER
 
     @app.before_request
     def guard() -> None:
-        host = (request.host or "").rsplit(":", 1)[0].strip("[]")
-        if host not in ("127.0.0.1", "localhost", "::1") and request.host not in app.config["ALLOWED_HOSTS"]:
+        host = (flask.request.host or "").rsplit(":", 1)[0].strip("[]")
+        if (
+            host not in ("127.0.0.1", "localhost", "::1")
+            and flask.request.host not in app.config["ALLOWED_HOSTS"]
+        ):
             abort(400, "主机名不符（防 DNS 重绑定），已拒绝")
-        if request.method not in ("GET", "HEAD"):
-            origin = request.headers.get("Origin")
-            if origin and origin != request.host_url.rstrip("/"):
+        if flask.request.method not in ("GET", "HEAD"):
+            origin = flask.request.headers.get("Origin")
+            if origin and origin != flask.request.host_url.rstrip("/"):
                 abort(403, "跨站请求，已拒绝")
-            sent = request.form.get("csrf", "")
-            if not sent or not hmac.compare_digest(sent, session.get("csrf", "")):
+            sent = flask.request.form.get("csrf", "")
+            if not sent or not hmac.compare_digest(sent, flask.session.get("csrf", "")):
                 abort(403, "表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试")
 
     @app.after_request
@@ -256,6 +266,7 @@ def create_app(root: Path) -> Flask:
         kinds = all_kinds()
         return render_template(
             "folder.html",
+            token=bench.folder_token(),
             root=bench.root,
             groups=groups,
             kinds=kinds,
@@ -264,21 +275,25 @@ def create_app(root: Path) -> Flask:
             programmes=PROGRAMME_NAMES,
         )
 
+    @app.get("/version")
+    def folder_version() -> Any:
+        return jsonify(token=bench.folder_token())
+
     @app.post("/new")
     def new() -> Any:
-        kind = request.form.get("kind", "")
-        name = request.form.get("name", "").strip() or kind
+        kind = flask.request.form.get("kind", "")
+        name = flask.request.form.get("name", "").strip() or kind
         name = name.removesuffix(".yaml")
         if not _NAME.match(name):
             raise WenshuError(Problem(name or "（空）", "文件名只能含文字、数字、下划线、短横线和括号"))
-        start = request.form.get("start", "").strip()
+        start = flask.request.form.get("start", "").strip()
         if start and not (start.isdigit() and 2000 <= int(start) <= 2100):
             raise WenshuError(Problem("首年", f"“{start}”不是 2000 至 2100 之间的年份"))
-        level = request.form.get("level", "city")
-        programme = request.form.get("programme", "demonstration")
+        level = flask.request.form.get("level", "city")
+        programme = flask.request.form.get("programme", "demonstration")
         text = render_skeleton(
             kind,
-            applicant=request.form.get("applicant", "").strip() or None,
+            applicant=flask.request.form.get("applicant", "").strip() or None,
             level=level if level in LEVELS else "city",
             programme=programme if programme in PROGRAMMES else "demonstration",
             start=int(start) if start else None,
@@ -353,14 +368,16 @@ def create_app(root: Path) -> Flask:
     @app.post("/doc/<path:rel>/save")
     def save(rel: str) -> Any:
         state = bench.state(rel)
-        token = request.form.get("token", "")
-        if request.form.get("mode") == "yaml":
-            text = request.form.get("yaml", "").replace("\r\n", "\n")
+        token = flask.request.form.get("token", "")
+        if flask.request.form.get("mode") == "yaml":
+            text = flask.request.form.get("yaml", "").replace("\r\n", "\n")
             form_text = None
         else:
             if state.kind is None or state.loaded is None:
                 raise WenshuError(Problem(rel, "YAML 无法读取，不能用表单保存；请在 YAML 中修正"))
-            text = apply_form(state.text, state.kind, Posted.parse(list(request.form.items(multi=True))))
+            text = apply_form(
+                state.text, state.kind, Posted.parse(list(flask.request.form.items(multi=True)))
+            )
             form_text = text
         if bench.save(rel, text, token):
             return redirect(url_for("document", rel=rel, saved=1), 303)
@@ -414,7 +431,7 @@ def create_app(root: Path) -> Flask:
         key = digest(docx)
         images = bench.images.pages(key, docx)
         names = [p.name for p in images]
-        if request.args.get("fragment"):
+        if flask.request.args.get("fragment"):
             return render_template("_pages.html", rel=rel, key=key, images=names)
         return render_template("pages.html", rel=rel, key=key, images=names)
 
@@ -434,15 +451,15 @@ def create_app(root: Path) -> Flask:
         kind = kind_of(spec)
         if kind.batch == {} and not is_batch_spec(spec):
             raise WenshuError(Problem(rel, f"{kind.label}不能批量生成（只有函件规格可以）"))
-        if request.method == "GET":
+        if flask.request.method == "GET":
             return render_template("batch.html", rel=rel, kind=kind, rows=None)
-        upload = request.files.get("data")
+        upload = flask.request.files.get("data")
         if upload is None or not upload.filename:
             raise WenshuError(Problem(rel, "请选择 .csv 或 .xlsx 数据文件"))
         suffix = Path(upload.filename).suffix.lower()
         if suffix not in (".csv", ".xlsx"):
             raise WenshuError(Problem(upload.filename, "数据文件应为 .csv 或 .xlsx"))
-        return _run_batch(path, rel, kind, upload.read(), suffix, request.form.get("go") == "letters")
+        return _run_batch(path, rel, kind, upload.read(), suffix, flask.request.form.get("go") == "letters")
 
     def _run_batch(path: Path, rel: str, kind: Kind, data: bytes, suffix: str, letters: bool) -> Any:
         from ..batch import run_batch
@@ -482,11 +499,11 @@ def create_app(root: Path) -> Flask:
 
     @app.route("/check", methods=["GET", "POST"])
     def check() -> Any:
-        if request.method == "GET":
+        if flask.request.method == "GET":
             return render_template("check.html", reports=None)
         from ..check import check_files, format_text
 
-        upload = request.files.get("docx")
+        upload = flask.request.files.get("docx")
         if upload is None or not upload.filename:
             raise WenshuError(Problem("检查", "请选择 .docx 文件"))
         if Path(upload.filename).suffix.lower() != ".docx":
@@ -496,7 +513,7 @@ def create_app(root: Path) -> Flask:
         with tempfile.TemporaryDirectory(prefix="wenshu-serve-check-") as work:
             target = Path(work) / _upload_name(upload.filename)
             target.write_bytes(upload.read())
-            reports = check_files([target], render=request.form.get("render") == "1")
+            reports = check_files([target], render=flask.request.form.get("render") == "1")
             texts = [(r.ok, format_text(r).replace(work + "/", "")) for r in reports]
         return render_template("check.html", reports=texts)
 

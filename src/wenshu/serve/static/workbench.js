@@ -65,9 +65,9 @@ document.addEventListener("submit", function (event) {
   dirty = false;
 });
 
-// A change on disk reloads the page, unless the user has unsaved edits (then say so).
+// A change on disk (this spec, or the folder's list) reloads the page, unless the user has unsaved edits (then say so).
 (function watch() {
-  var doc = document.getElementById("doc");
+  var doc = document.getElementById("watch");
   if (!doc || document.getElementById("conflict")) { return; }
   setInterval(function () {
     fetch(doc.dataset.versionUrl, { cache: "no-store" })
