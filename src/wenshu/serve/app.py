@@ -517,14 +517,6 @@ def create_app(root: Path) -> Flask:
             texts = [(r.ok, format_text(r).replace(work + "/", "")) for r in reports]
         return render_template("check.html", reports=texts)
 
-    @app.get("/file/<path:rel>")
-    def raw(rel: str) -> Any:
-        """A built output under DIR/out, for download."""
-        path = confined(bench.root, rel)
-        if Path(rel).parts[0] != OUT:
-            abort(404)
-        return send_file(path, as_attachment=True)
-
     return app
 
 
