@@ -104,6 +104,14 @@ def client(folder: Path):
     return create_app(folder).test_client()
 
 
+def test_without_pages_no_libreoffice_is_offered(folder):
+    client = create_app(folder, pages=False).test_client()
+    page = client.get("/doc/application.yaml").get_data(as_text=True)
+    assert 'id="pages"' not in page and "dl-pdf" not in page
+    assert client.get("/doc/application.yaml/pages").status_code == 400
+    assert client.get("/doc/application.yaml/download/pdf").status_code == 404
+
+
 def test_folder_groups_specs_by_kind_with_their_state(client, folder):
     page = client.get("/").get_data(as_text=True)
     assert "申报函" in page and "推荐函" in page and "通用文书" in page

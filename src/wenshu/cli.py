@@ -494,7 +494,8 @@ def batch_cmd(
     "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="端口（0：任选空闲端口）"
 )
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址；默认只在本机（回环地址）")
-def serve_cmd(folder: Path, port: int, host: str) -> None:
+@click.option("--no-pages", is_flag=True, help="预览只用 Markdown，不用 LibreOffice 排出页面图片")
+def serve_cmd(folder: Path, port: int, host: str, no_pages: bool) -> None:
     """在浏览器中编辑 FOLDER 中的规格：表单、YAML、问题、预览、下载、批量与检查（本机网页工作台）。"""
     from .serve import LOOPBACK, make_workbench_server
 
@@ -507,7 +508,7 @@ def serve_cmd(folder: Path, port: int, host: str) -> None:
             err=True,
         )
     try:
-        server = make_workbench_server(folder, host, port)
+        server = make_workbench_server(folder, host, port, pages=not no_pages)
     except OSError as exc:
         raise WenshuError(Problem(f"{host}:{port}", f"无法监听：{exc.strerror or exc}")) from None
     shown = f"[{host}]" if ":" in host else host

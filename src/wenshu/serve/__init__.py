@@ -12,18 +12,23 @@ from .app import create_app
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
-def make_workbench_server(root: Path, host: str = "127.0.0.1", port: int = 8000) -> BaseWSGIServer:
-    """A threaded HTTP server for the workbench over ``root`` (``port`` 0: any free port)."""
-    app = create_app(root)
+def make_workbench_server(
+    root: Path, host: str = "127.0.0.1", port: int = 8000, *, pages: bool = True
+) -> BaseWSGIServer:
+    """A threaded HTTP server for the workbench over ``root`` (``port`` 0: any free port;
+    ``pages=False``: no page images through LibreOffice)."""
+    app = create_app(root, pages=pages)
     server = make_server(host, port, app, threaded=True)
     # The Host header must name the address served (or a loopback name).
     app.config["ALLOWED_HOSTS"].add(f"{host}:{server.server_port}")
     return server
 
 
-def serve_in_thread(root: Path, host: str = "127.0.0.1") -> tuple[BaseWSGIServer, threading.Thread]:
+def serve_in_thread(
+    root: Path, host: str = "127.0.0.1", *, pages: bool = True
+) -> tuple[BaseWSGIServer, threading.Thread]:
     """Start the workbench on a free port in a background thread (for tests and scripts)."""
-    server = make_workbench_server(root, host, 0)
+    server = make_workbench_server(root, host, 0, pages=pages)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     return server, thread

@@ -96,8 +96,9 @@ class DocState:
 class Workbench:
     """The served folder and what the pages need from it."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, *, pages: bool = True):
         self.root = root.resolve()
+        self.pages = pages  # page images through LibreOffice, when it is installed
         self.out = self.root / OUT
         self.lock = threading.Lock()
         self.images = PageImages()
@@ -183,8 +184,9 @@ class Workbench:
             return True
 
 
-def create_app(root: Path) -> Flask:
-    """The workbench application serving the specs under ``root``.
+def create_app(root: Path, *, pages: bool = True) -> Flask:
+    """The workbench application serving the specs under ``root``; ``pages=False`` shows
+    only the Markdown preview, never starting LibreOffice.
 
     ``config["ALLOWED_HOSTS"]`` holds the Host header values accepted besides loopback
     names; the server adds the address it listens on.
@@ -198,7 +200,7 @@ def create_app(root: Path) -> Flask:
         TEMPLATES_AUTO_RELOAD=False,
         ALLOWED_HOSTS=set(),
     )
-    bench = Workbench(root)
+    bench = Workbench(root, pages=pages)
     app.extensions["wenshu"] = bench
 
     def csrf_token() -> str:
@@ -347,7 +349,7 @@ def create_app(root: Path) -> Flask:
             message=message,
             preview=preview,
             preview_error=preview_error,
-            pages_available=bench.images.available(),
+            pages_available=bench.pages and bench.images.available(),
             disk_text=disk_text,
         )
         return body, status
@@ -403,7 +405,7 @@ def create_app(root: Path) -> Flask:
     @app.get("/doc/<path:rel>/download/<fmt>")
     def download(rel: str, fmt: str) -> Any:
         path = spec_path(bench.root, rel)
-        if fmt not in ("docx", "md", "pdf"):
+        if fmt not in ("docx", "md", "pdf") or (fmt == "pdf" and not bench.pages):
             abort(404)
         draft = PLACEHOLDER in read_text(path)
         rendered = render(path, ("docx",) if fmt == "pdf" else (fmt,), draft=draft)
@@ -424,7 +426,7 @@ def create_app(root: Path) -> Flask:
     @app.get("/doc/<path:rel>/pages")
     def pages(rel: str) -> Any:
         path = spec_path(bench.root, rel)
-        if not bench.images.available():
+        if not (bench.pages and bench.images.available()):
             raise WenshuError(Problem(rel, "未安装 LibreOffice，只能显示 Markdown 预览"))
         draft = PLACEHOLDER in read_text(path)
         docx = render(path, ("docx",), draft=draft).files["docx"]
