@@ -403,6 +403,13 @@ def test_cli_serve_prints_its_address_and_warns_off_loopback(folder):
     try:
         line = process.stdout.readline()
         assert re.match(r"文书工作台：http://0\.0\.0\.0:\d+/", line), line
+        port = int(re.search(r":(\d+)/", line).group(1))
+        import urllib.request
+
+        # On every interface the Host header cannot be known: a LAN address is accepted.
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/", headers={"Host": f"192.0.2.7:{port}"})
+        with urllib.request.urlopen(request, timeout=20) as response:
+            assert response.status == 200
     finally:
         process.terminate()
         _, err = process.communicate(timeout=20)

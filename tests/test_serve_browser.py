@@ -154,3 +154,25 @@ def test_the_folder_page_follows_new_specs(browser, server):
     assert not browser.find_elements(By.LINK_TEXT, "b.yaml")
     (root / "b.yaml").write_text("kind: document\ntitle: 标题\nbody:\n  - 正文。\n", encoding="utf-8")
     WebDriverWait(browser, 15).until(lambda d: d.find_elements(By.LINK_TEXT, "b.yaml"))
+
+
+def test_a_new_block_with_a_paragraph_inside_saves_where_it_stands(browser, server):
+    url, root = server
+    spec = root / "c.yaml"
+    spec.write_text("kind: document\ntitle: 标题\nbody:\n  - 第一段。\n", encoding="utf-8")
+    browser.get(url + "/doc/c.yaml")
+    body = _field(browser, 'c:["body"]').find_element(By.XPATH, "..")
+    body.find_element(By.XPATH, "./button[contains(., '加一块')]").click()
+    block = body.find_elements(By.CSS_SELECTOR, ":scope > ol.list > li.item")[-1]
+    heading = block.find_element(By.CSS_SELECTOR, "fieldset > .field input:not([type=hidden])")
+    heading.send_keys("新的标题")
+    lists = block.find_elements(By.CSS_SELECTOR, "div.list-field")
+    sub = next(d for d in lists if d.find_element(By.CSS_SELECTOR, ".label").text.startswith("下级内容"))
+    sub.find_element(By.XPATH, "./button[contains(., '加一段')]").click()
+    sub.find_element(By.CSS_SELECTOR, "textarea").send_keys("块中的段落。")
+    _save(browser)
+    text = spec.read_text(encoding="utf-8")
+    assert text == (
+        "kind: document\ntitle: 标题\nbody:\n  - 第一段。\n"
+        "  - heading: 新的标题\n    body:\n      - 块中的段落。\n"
+    ), text

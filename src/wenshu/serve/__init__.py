@@ -19,8 +19,9 @@ def make_workbench_server(
     ``pages=False``: no page images through LibreOffice)."""
     app = create_app(root, pages=pages)
     server = make_server(host, port, app, threaded=True)
-    # The Host header must name the address served (or a loopback name).
-    app.config["ALLOWED_HOSTS"].add(f"{host}:{server.server_port}")
+    # The Host header must name the address served (or a loopback name); on every interface
+    # ("0.0.0.0", "::", asked for explicitly and warned about) the names cannot be known.
+    app.config["ALLOWED_HOSTS"].add("*" if host in ("0.0.0.0", "::") else f"{host}:{server.server_port}")
     return server
 
 

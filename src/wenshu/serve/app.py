@@ -214,10 +214,8 @@ def create_app(root: Path, *, pages: bool = True) -> Flask:
     @app.before_request
     def guard() -> None:
         host = (flask.request.host or "").rsplit(":", 1)[0].strip("[]")
-        if (
-            host not in ("127.0.0.1", "localhost", "::1")
-            and flask.request.host not in app.config["ALLOWED_HOSTS"]
-        ):
+        allowed = app.config["ALLOWED_HOSTS"]
+        if host not in ("127.0.0.1", "localhost", "::1") and not {"*", flask.request.host} & allowed:
             abort(400, "主机名不符（防 DNS 重绑定），已拒绝")
         if flask.request.method not in ("GET", "HEAD"):
             origin = flask.request.headers.get("Origin")
