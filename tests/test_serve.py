@@ -448,3 +448,16 @@ def test_tables_are_edited_as_tables_and_new_fields_go_in_schema_order(client, f
         "title: 示例市知识产权指标\n", "title: 示例市知识产权指标\nsubtitle: （2024年）\n"
     )
     assert (folder / "t.yaml").read_text(encoding="utf-8") == expected
+
+
+def test_a_long_form_and_a_hostile_one_are_handled(client, folder):
+    pairs = form_fields(client.get("/doc/plan.yaml").get_data(as_text=True))
+    deep = 'v:["body", 0' + ', "body", 0' * 400 + "]"
+    many = [
+        (f'{letter}:["title_lines", {i}]', v) for i in range(3000) for letter, v in (("v", "行"), ("c", "1"))
+    ]
+    hostile = pairs + [(deep, "x"), ('v:["title", "x", true]', "y"), ("v:[not json", "z")] + many
+    response = client.post("/doc/plan.yaml/save", data=MultiDict(hostile))
+    assert response.status_code == 303
+    text = (folder / "plan.yaml").read_text(encoding="utf-8")
+    assert text.count("  - 行") == 3000 and '"x"' not in text

@@ -37,7 +37,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from ..batch import data_file, is_batch_spec, load_batch, validate_records
 from ..errors import Problem, WenshuError
 from ..kinds import Kind, all_kinds
-from ..load import load_spec, read_text
+from ..load import MAX_FILE_BYTES, load_spec, read_text
 from ..pipeline import build, render, write_atomically
 from ..skeleton import LEVELS, PROGRAMMES, kinds_with_skeletons, render_skeleton
 from ..validate import PLACEHOLDER, kind_of, validate
@@ -46,6 +46,7 @@ from .paths import SPEC_SUFFIXES, confined, spec_path
 from .preview import PageImages, markdown_html
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_FORM_PARTS = 50_000
 OUT = "out"  # built documents go to DIR/out, as `wenshu build DIR` would put them with -o DIR/out
 LEVEL_NAMES = {"city": "城市", "county": "县"}
 PROGRAMME_NAMES = {"pilot": "试点", "demonstration": "示范"}
@@ -195,6 +196,9 @@ def create_app(root: Path, *, pages: bool = True) -> Flask:
     app.config.update(
         SECRET_KEY=secrets.token_bytes(32),
         MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES,
+        # A long notice's form has a few thousand inputs, its YAML up to the spec size limit.
+        MAX_FORM_PARTS=MAX_FORM_PARTS,
+        MAX_FORM_MEMORY_SIZE=MAX_FILE_BYTES + 1024 * 1024,
         SESSION_COOKIE_SAMESITE="Strict",
         SESSION_COOKIE_HTTPONLY=True,
         TEMPLATES_AUTO_RELOAD=False,

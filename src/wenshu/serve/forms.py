@@ -35,7 +35,7 @@ from ..validate import PLACEHOLDER
 
 Path_ = tuple[str | int, ...]
 SCALAR_TYPES = {"string", "integer", "number", "float", "boolean", "cn_date", "doc_number", "date"}
-MAX_DEPTH = 12
+MAX_DEPTH = 24  # deeper values are left to the YAML view; deeper posted paths are ignored
 _MISSING = object()
 _COMMENTED_KEY = re.compile(r"^[a-z_]+:(\s|$)")
 
@@ -294,7 +294,9 @@ class Posted:
                 path = tuple(json.loads(raw))
             except ValueError:
                 continue
-            if not all(isinstance(p, (str, int)) and not isinstance(p, bool) for p in path):
+            if len(path) > MAX_DEPTH or not all(
+                isinstance(p, (str, int)) and not isinstance(p, bool) for p in path
+            ):
                 continue
             if letter == "v":
                 posted.values[path] = value.replace("\r\n", "\n")
