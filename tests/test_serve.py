@@ -356,7 +356,7 @@ def test_batch_upload_shows_problems_by_row_and_gives_the_letters(client, folder
 
 
 @pytest.mark.render
-def test_pages_as_printed_and_pdf_through_libreoffice(client):
+def test_pages_as_printed_pdf_and_rendered_check_through_libreoffice(client):
     page = client.get("/doc/application.yaml/pages")
     assert page.status_code == 200
     images = re.findall(r'<img src="(/pages/[0-9a-f]{64}/page-\d+\.png)"', page.get_data(as_text=True))
@@ -366,6 +366,12 @@ def test_pages_as_printed_and_pdf_through_libreoffice(client):
     pdf = client.get("/doc/application.yaml/download/pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     assert client.get("/pages/" + "0" * 64 + "/../../etc/passwd").status_code == 404
+    token = csrf(client.get("/check").get_data(as_text=True))
+    docx = client.get("/doc/application.yaml/download/docx").data
+    report = client.post(
+        "/check", data={"csrf": token, "render": "1", "docx": (io.BytesIO(docx), "申报函.docx")}
+    ).get_data(as_text=True)
+    assert "符合 GB/T 9704-2012" in report and re.search(r"排版页数：\d+", report)
 
 
 def test_a_batch_data_file_outside_the_folder_is_refused(client, folder, tmp_path):
