@@ -345,14 +345,22 @@ def test_batch_upload_shows_problems_by_row_and_gives_the_letters(client, folder
     assert rows and rows[-1][0] == "bad" and rows[0][0] == "ok"
     letters = client.post(
         "/batch/recommendations.yaml",
-        data={"csrf": token, "go": "letters", "data": (io.BytesIO(csv.encode("utf-8")), "r.csv")},
+        data={"csrf": token, "go": "zip", "data": (io.BytesIO(csv.encode("utf-8")), "r.csv")},
     )
     assert letters.status_code == 200
     with zipfile.ZipFile(io.BytesIO(letters.data)) as archive:
         names = archive.namelist()
     docx = [n for n in names if n.endswith(".docx")]
     assert len(docx) == len(lines) - 1 + 1  # one per row, plus the merged print file
-    assert any("合并" in n or "merged" in n for n in docx)
+    assert any("合并" in n for n in docx)
+    merged = client.post(
+        "/batch/recommendations.yaml",
+        data={"csrf": token, "go": "merged", "data": (io.BytesIO(csv.encode("utf-8")), "r.csv")},
+    )
+    assert merged.status_code == 200 and "%E5%90%88%E5%B9%B6" in merged.headers["Content-Disposition"]
+    with zipfile.ZipFile(io.BytesIO(merged.data)) as package:
+        body = package.read("word/document.xml").decode("utf-8")
+    assert all(row.split(",")[0] in body for row in lines[1:])  # every letter in the one file
 
 
 @pytest.mark.render

@@ -463,9 +463,11 @@ def create_app(root: Path, *, pages: bool = True) -> Flask:
         suffix = Path(upload.filename).suffix.lower()
         if suffix not in (".csv", ".xlsx"):
             raise WenshuError(Problem(upload.filename, "数据文件应为 .csv 或 .xlsx"))
-        return _run_batch(path, rel, kind, upload.read(), suffix, flask.request.form.get("go") == "letters")
+        go = flask.request.form.get("go", "check")
+        return _run_batch(path, rel, kind, upload.read(), suffix, go if go in ("zip", "merged") else "")
 
-    def _run_batch(path: Path, rel: str, kind: Kind, data: bytes, suffix: str, letters: bool) -> Any:
+    def _run_batch(path: Path, rel: str, kind: Kind, data: bytes, suffix: str, letters: str) -> Any:
+        """Check the records (``letters`` empty), or make them into a .zip or the merged file."""
         from ..batch import run_batch
 
         with tempfile.TemporaryDirectory(prefix="wenshu-serve-batch-") as work:
@@ -487,6 +489,15 @@ def create_app(root: Path, *, pages: bool = True) -> Flask:
                 return render_template("batch.html", rel=rel, kind=kind, rows=rows, ok=len(valid))
             out = Path(work) / "out"
             result = run_batch(batch, out, jobs=1, merge=True, formats=("docx", "md"))
+            if letters == "merged":
+                if result.merged is None:
+                    raise WenshuError(result.problems() or Problem(rel, "没有可合并的函件"))
+                return send_file(
+                    io.BytesIO(result.merged.read_bytes()),
+                    mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                    as_attachment=True,
+                    download_name=result.merged.name,
+                )
             buffer = io.BytesIO()
             with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
                 for written in result.written:
