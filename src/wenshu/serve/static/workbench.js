@@ -60,6 +60,9 @@ var dirty = false;
 function markDirty() { dirty = true; }
 
 document.addEventListener("input", markDirty);
+window.addEventListener("beforeunload", function (event) {
+  if (dirty) { event.preventDefault(); event.returnValue = ""; }  // unsaved edits: ask first
+});
 document.addEventListener("submit", function (event) {
   if (event.target.id === "form") { renumber(event.target); }
   dirty = false;
