@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import re
 import shutil
 import string
 import tempfile
@@ -387,10 +388,14 @@ _free_piece = st.one_of(
 # A value starts and ends with a letter: headings may not start with punctuation and
 # attachment names may not end with it (both are validation errors, tested elsewhere).
 _letter = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5)
+# Nor may a value start like a typed ordinal (“一，”, “十、”): numbering comes from nesting,
+# and validation refuses it (tested elsewhere).
+_TYPED_ORDINAL = re.compile(r"[一二三四五六七八九十]+[、，.．]")
 free_text = (
     st.tuples(_letter, st.lists(_free_piece, max_size=38), _letter)
     .map(lambda t: t[0] + "".join(t[1]) + t[2])
     .filter(_well_punctuated)
+    .filter(lambda t: not _TYPED_ORDINAL.match(t))
 )
 
 # Fields that name a choice, a file or a unit, whatever their schema rule says.
