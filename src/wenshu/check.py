@@ -689,14 +689,24 @@ _ORDINAL_PATTERNS = [
     (3, re.compile(r"^(?P<num>\d{1,2})(?P<punct>[.．、，,])(?!\d)")),
     (4, re.compile(r"^(?P<open>[（(])(?P<num>\d{1,2})(?P<close>[）)])(?P<punct>[、，,．.]?)")),
 ]
-_DOC_NUMBER = re.compile(r"[〔\[(（【［]\s*\d{4}\s*[〕\])）】］]\s*第?\s*\d+\s*号")
+# Templates write the year and number as X or × until they are filled in.
+_DOC_NUMBER = re.compile(r"[〔\[(（【［]\s*[\dXx×]{4}\s*[〕\])）】］]\s*第?\s*[\dXx×]+\s*号")
+# 令号 and 期号 stand alone in the 版头 of an order or a bulletin: 第12号, 第 3 期.
+_ORDER_NUMBER = re.compile(rf"^第\s*[\dXx×{_NUMERALS}]+\s*[号期]$")
+# 份号, 密级 and 紧急程度 (§7.2.1–7.2.3), in the body or in a header.
+_HEAD_INFO = re.compile(r"^(\d{6}|(绝密|机密|秘密)(\s*[★*]\s*\S*)?|特急|加急|特提|平急)$")
+# An unfilled field of a template or another generator: [发文单位], 【日期】, {{DATE}}.
+_PLACEHOLDER = re.compile(r"^\s*(\[[^\]]+\]|【[^】]+】|\{\{[^}]+\}\}|［[^］]+］)\s*$")
+# Labels of a 纪要 (§10.3), set in 黑体 at the head of a list of names.
+_MINUTES_LABELS = ("出席", "列席", "请假", "参加", "缺席", "记录", "主持")
 _DATE_ONLY = re.compile(
     rf"^\s*(\d{{2,4}}|[{_NUMERALS}]{{2,4}})\s*年\s*([\d{_NUMERALS}]{{1,3}})\s*月\s*([\d{_NUMERALS}]{{1,3}})\s*日\s*$"
 )
 _IMPRINT = re.compile(
     rf"(\d{{4}}|[{_NUMERALS}]{{4}})\s*年\s*[\d{_NUMERALS}]{{1,3}}\s*月\s*[\d{_NUMERALS}]{{1,3}}\s*日\s*印发\s*$"
 )
-_LABEL = re.compile(r"^附\s*件\s*(\d*)$")
+# 附件 or 附件2, optionally with a remark in brackets: 附件1（可选）.
+_LABEL = re.compile(r"^附\s*件\s*(\d*)\s*([（(][^）)]{0,12}[）)])?$")
 _NOTE_NUMBER = re.compile(r"^(?P<num>\d{1,2})\s*(?P<punct>[.．、]?)\s*(?P<name>.*)$")
 
 _STYLE_ROLES = {
@@ -743,6 +753,7 @@ _ROLE_NAMES = {
     "attachment-title": "附件标题",
     "record": "版记",
     "page-number": "页码",
+    "aside": "表题或标签",
 }
 _HEADING_NAMES = {1: "一级标题", 2: "二级标题", 3: "三级标题", 4: "四级标题"}
 
@@ -917,7 +928,10 @@ class _Document:
                 para.role = _role_from_style_name(self.styles.name(sid)) or ""
         for para in self.first_page_header():
             sid = self.styles.paragraph_style(para.el) or ""
-            if para.text.strip() and (sid == "WsMark" or self._looks_like_mark(para)):
+            if _HEAD_INFO.match(para.text.strip()):
+                # 份号, 密级 and 紧急程度 put in a header stand where §7.2.1–7.2.3 puts them.
+                para.role = "head-info"
+            elif para.text.strip() and (sid == "WsMark" or self._looks_like_mark(para)):
                 para.role = "mark"
         if self.wenshu_styles:
             self._by_style()
@@ -972,13 +986,9 @@ class _Document:
                 seen_number |= para.role == "doc-number"
                 i += 1
                 continue
-            if _DOC_NUMBER.search(text) and len(text) < 60:
+            if (_DOC_NUMBER.search(text) and len(text) < 60) or _ORDER_NUMBER.match(text):
                 para.role, seen_number = "doc-number", True
-            elif (
-                re.fullmatch(r"\d{6}", text)
-                or re.match(r"^(绝密|机密|秘密)", text)
-                or text in ("特急", "加急")
-            ):
+            elif _HEAD_INFO.match(text) or re.match(r"^(绝密|机密|秘密)", text):
                 para.role = "head-info"
             elif not seen_number and not head_has_mark and self._looks_like_mark(para):
                 para.role, head_has_mark = "mark", True
@@ -1002,11 +1012,14 @@ class _Document:
             if paras[i].role == "recipients" or (text.endswith(("：", ":")) and _ordinal(text) is None):
                 paras[i].role = "recipients"
                 i += 1
-        zone, in_note, after_date = 0, False, False
-        for para in paras[i:]:
+        zone, in_note, after_date, in_record = 0, False, False, False
+        for k, para in enumerate(paras[i:], start=i):
             text = para.text.strip()
             role = para.role
             if role in ("aux", "table", "page-number"):
+                continue
+            if role in ("", "body") and self._is_aside(para):
+                para.role = "aside"  # a table's caption, a 纪要's label
                 continue
             if role == "attachment-label" or (role in ("", "body") and _LABEL.match(text)):
                 para.role, zone, in_note = "attachment-label", zone + 1, False
@@ -1015,13 +1028,22 @@ class _Document:
                 para.role = "attachment-title" if zone else "title"
             elif zone and role == "" and self.alignment(para) == "center" and self._follows_label(para):
                 para.role = "attachment-title"
-            if para.role == "attachment-title":
+            elif role in ("", "body") and self.alignment(para) == "center" and self._looks_like_title(para):
+                para.role = "attachment-title" if zone else "title"  # a second document's title
+            if para.role in ("attachment-title", "title"):
                 para.zone = zone
                 continue
             if role == "record" or (
-                role in ("", "body") and (text.startswith("抄送") or _IMPRINT.search(text))
+                role in ("", "body")
+                and (
+                    text.startswith("抄送")
+                    or _IMPRINT.search(text)
+                    # 主送 moved to the 版记 (§10.3 纪要), and lines after the 版记 began
+                    or (text.startswith("主送") and self._record_follows(paras[k + 1 : k + 2]))
+                    or (in_record and not zone and len(text) <= L.CHARS_PER_LINE)
+                )
             ):
-                para.role = "record"
+                para.role, in_record = "record", True
                 continue
             if role == "attachment-note" or (role in ("", "body") and not zone and text.startswith("附件：")):
                 para.role, in_note = "attachment-note", True
@@ -1030,7 +1052,11 @@ class _Document:
                 para.role = "attachment-note"
                 continue
             in_note = False
-            if role == "date" or (role in ("", "body") and not zone and _DATE_ONLY.match(text)):
+            if role == "date" or (
+                role in ("", "body")
+                and (not zone or not after_date)  # an attachment pasted before the signature
+                and (_DATE_ONLY.match(text) or self._date_placeholder(para))
+            ):
                 para.role, after_date = "date", True
                 self._mark_signature(para)
                 continue
@@ -1058,6 +1084,47 @@ class _Document:
                 para.role = "record" if text.startswith("抄送") or _IMPRINT.search(text) else "table"
             elif not para.role:
                 para.role = "body"
+
+    def _is_aside(self, para: _Para) -> bool:
+        """A short line that is neither body text nor a heading: a table's caption, a 纪要's
+        label (出席, 列席 …) or, in a 纪要, a label set whole in 黑体."""
+        text = para.text.strip()
+        if len(text) > 15 or text.endswith(("。", "；", "：", ":", "，")) or _ordinal(text):
+            return False
+        table_next = para.el.getnext() is not None and para.el.getnext().tag == _w("tbl")
+        if self.alignment(para) == "center" and (table_next or re.match(r"^[表图]\s*\d", text)):
+            return True
+        if text in _MINUTES_LABELS:
+            return True
+        # §10.3 leaves the rest of a 纪要's layout to the office: its labels set whole in 黑体.
+        if not any("纪要" in t.text for t in self.role("title")):
+            return False
+        runs = self.text_runs(para)
+        fonts = {_font(self.styles.rpr_levels(para.el, r))[0] or "" for r, _ in runs}
+        return bool(runs) and all(font_class(f) == "黑体" for f in fonts)
+
+    def _looks_like_title(self, para: _Para) -> bool:
+        """Set like a title (larger than the body, in the title's font): a second title."""
+        runs = self.text_runs(para)
+        if not runs or len(para.text.strip()) > 2 * L.CHARS_PER_LINE:
+            return False
+        fonts = {_font(self.styles.rpr_levels(para.el, r))[0] or "" for r, _ in runs}
+        big = all(self.run_size(para, r) >= L.TITLE_SIZE_PT for r, _ in runs)
+        return big and all(font_class(f) == font_class(L.FONT_TITLE) for f in fonts)
+
+    def _date_placeholder(self, para: _Para) -> bool:
+        """``[日期]`` or ``{{DATE}}`` set right, where the 成文日期 goes."""
+        text = para.text.strip()
+        return bool(_PLACEHOLDER.match(text)) and self.alignment(para) == "right" and (
+            "日" in text or "date" in text.lower()
+        )
+
+    @staticmethod
+    def _record_follows(following: list[_Para]) -> bool:
+        if not following:
+            return False
+        text = following[0].text.strip()
+        return text.startswith("抄送") or bool(_IMPRINT.search(text))
 
     def _follows_label(self, para: _Para) -> bool:
         before = [p for p in self.paragraphs[: para.number - 1] if p.text.strip() and not p.in_table]
@@ -1121,6 +1188,7 @@ def _is_red(color: str | None) -> bool:
 
 _GRID_ROLES = {
     "title",
+    "aside",
     "recipients",
     "body",
     "heading",
@@ -1189,7 +1257,10 @@ def _check_page(doc: _Document, out: _Findings) -> None:
 
 
 def _check_grid(doc: _Document, out: _Findings) -> None:
-    """§5.2.3 22 lines × 28 characters: exact 579-twip lines and −0.25 pt spacing (or a grid)."""
+    """§5.2.3 22 lines × 28 characters: exact 579-twip lines and −0.25 pt spacing (or a grid).
+    A line length comes from a setting the whole file shares: it is reported once per value,
+    naming the elements it affects."""
+    lengths: dict[str, tuple[list[str], list[Location]]] = {}
     for para in doc.paragraphs:
         if para.role not in _GRID_ROLES or para.in_table or not para.text.strip():
             continue
@@ -1237,17 +1308,24 @@ def _check_grid(doc: _Document, out: _Findings) -> None:
                 how = f"字距 {spacing / L.TWIPS_PER_PT:g} 磅"
             chars = int(section.text_width // pitch) if pitch > 0 else 0
             if chars != L.CHARS_PER_LINE:
-                out.add(
-                    "chars-per-line",
-                    "5.2.3",
-                    _element(para),
-                    "每行字数不是 28 字",
-                    f"每行 {L.CHARS_PER_LINE} 字（三号字、字距 {L.CHAR_SPACING_TWIPS / L.TWIPS_PER_PT:g} 磅"
-                    "，或等效的文档网格）",
-                    f"每行 {chars} 字（{how}）",
-                    para.where,
-                )
+                elements, places = lengths.setdefault(f"每行 {chars} 字（{how}）", ([], []))
+                if _element(para) not in elements:
+                    elements.append(_element(para))
+                places.append(para.where)
             break
+    for actual, (elements, places) in lengths.items():
+        element = "、".join(elements[:3]) + ("等" if len(elements) > 3 else "")
+        for where in places:
+            out.add(
+                "chars-per-line",
+                "5.2.3",
+                element,
+                "每行字数不是 28 字",
+                f"每行 {L.CHARS_PER_LINE} 字（三号字、字距 {L.CHAR_SPACING_TWIPS / L.TWIPS_PER_PT:g} 磅"
+                "，或等效的文档网格）",
+                actual,
+                where,
+            )
 
 
 def _first_flag_false(levels: list[Any], child: str) -> bool:
@@ -1628,6 +1706,8 @@ def _check_main(doc: _Document, out: _Findings) -> None:
                 para.where,
             )
     for para in doc.role("date"):
+        if _PLACEHOLDER.match(para.text):
+            continue  # a field still to be filled in
         _check_date_text(para.text.strip(), "7.3.5.4", "成文日期", para, out)
     for para in doc.role("note"):
         text = para.text.strip()
@@ -1641,11 +1721,13 @@ def _check_main(doc: _Document, out: _Findings) -> None:
                 text[:1] + "…" + text[-1:],
                 para.where,
             )
-        first, _, _ = doc.indents(para)
+        first, left, _ = doc.indents(para)
         if abs(first - 2) > _INDENT_SLACK:
             out.add(
                 "indent", "7.3.6", "附注", "附注应居左空二字", "首行缩进 2 字", f"{first:.1f} 字", para.where
             )
+        elif abs(left) > _INDENT_SLACK:
+            out.add("indent", "7.3.6", "附注", "回行应顶格", "其余各行缩进 0", f"{left:.1f} 字", para.where)
 
 
 def _span(doc: _Document, para: _Para) -> tuple[float, float] | None:
@@ -1954,6 +2036,11 @@ def _field_text(p: Any) -> tuple[str, bool]:
                             has_page = True
                             parts.append("N")
                     elif kind == "end":
+                        # ECMA-376 §17.16.18: the separate part and the cached result are
+                        # optional (python-docx writes none); Word computes PAGE in a footer anyway.
+                        if state == "code" and re.match(r"\s*PAGE\b", instr):
+                            has_page = True
+                            parts.append("N")
                         state = "text"
                 elif child.tag == _w("instrText"):
                     instr += child.text or ""
