@@ -10,7 +10,7 @@ A finding of today matches a verdict row when the code is the same, the row's ex
 the finding's places and the element is the same (for a true row, or the value: a finding may
 gather several elements sharing one setting and is still the same deviation at the same spot;
 or, for a true row, the same code, element and value anywhere: the same claim whose first place
-moved). 
+moved).
 Findings no row judges are counted and listed as unjudged.
 """
 

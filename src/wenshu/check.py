@@ -1033,14 +1033,17 @@ class _Document:
             if para.role in ("attachment-title", "title"):
                 para.zone = zone
                 continue
-            if role == "record" or (
-                role in ("", "body")
-                and (
-                    text.startswith("抄送")
-                    or _IMPRINT.search(text)
-                    # 主送 moved to the 版记 (§10.3 纪要), and lines after the 版记 began
-                    or (text.startswith("主送") and self._record_follows(paras[k + 1 : k + 2]))
-                    or (in_record and not zone and len(text) <= L.CHARS_PER_LINE)
+            if (
+                role == "record"
+                or (
+                    role in ("", "body")
+                    and (
+                        text.startswith("抄送")
+                        or _IMPRINT.search(text)
+                        # 主送 moved to the 版记 (§10.3 纪要), and lines after the 版记 began
+                        or (text.startswith("主送") and self._record_follows(paras[k + 1 : k + 2]))
+                        or (in_record and not zone and len(text) <= L.CHARS_PER_LINE)
+                    )
                 )
             ):
                 para.role, in_record = "record", True
@@ -1115,8 +1118,10 @@ class _Document:
     def _date_placeholder(self, para: _Para) -> bool:
         """``[日期]`` or ``{{DATE}}`` set right, where the 成文日期 goes."""
         text = para.text.strip()
-        return bool(_PLACEHOLDER.match(text)) and self.alignment(para) == "right" and (
-            "日" in text or "date" in text.lower()
+        return (
+            bool(_PLACEHOLDER.match(text))
+            and self.alignment(para) == "right"
+            and ("日" in text or "date" in text.lower())
         )
 
     @staticmethod
