@@ -222,10 +222,17 @@ class Report:
         return out
 
 
+# Deviations that come from one setting of the whole file (a theme font, the missing font of
+# the defaults): reported once, naming every element the setting reaches.
+_SETTING_CODES = {"theme-font", "no-font"}
+
+
 class _Findings:
     """Collects deviations, merging repeats of the same one into one entry with many places."""
 
     def __init__(self, earlier: list[Deviation] | None = None) -> None:
+        self.notes: list[str] = []
+        self._elements: dict[tuple[str, ...], list[str]] = {}
         self._items: dict[tuple[str, ...], Deviation] = {}
         # The places already listed per entry, as a set: a list search made checking quadratic.
         self._seen: dict[tuple[str, ...], set[Location]] = {}
@@ -244,11 +251,18 @@ class _Findings:
         actual: str = "",
         where: Location | None = None,
     ) -> None:
-        key = (code, clause, element, message, expected, actual)
+        key = (code, actual) if code in _SETTING_CODES else (code, clause, element, message, expected, actual)
         item = self._items.get(key)
         if item is None:
             item = self._items[key] = Deviation(code, clause, element, message, expected, actual)
             self._seen[key] = set()
+            self._elements[key] = [element]
+        elif element not in self._elements[key]:
+            names = self._elements[key]
+            names.append(element)
+            item.element = "、".join(names[:3]) + ("等" if len(names) > 3 else "")
+            if clause not in item.clause.split("、"):
+                item.clause += "、" + clause
         seen = self._seen[key]
         if where is not None and where not in seen:
             seen.add(where)
@@ -256,6 +270,11 @@ class _Findings:
 
     def items(self) -> list[Deviation]:
         return list(self._items.values())
+
+    def note(self, text: str) -> None:
+        """A remark that is not a deviation (said once)."""
+        if text not in self.notes:
+            self.notes.append(text)
 
 
 # ---------------------------------------------------------------------------------------
@@ -560,6 +579,7 @@ class _Para:
     text: str
     in_table: bool
     section: int
+    in_box: bool = False  # in a text box: placed by the box, not part of the flow of text
     role: str = ""
     level: int = 0
     zone: int = 0  # 0 = main text, k = attachment k
@@ -567,6 +587,11 @@ class _Para:
     label: str = ""  # drawn by Word's automatic numbering, and put before ``text``
     runs: list[tuple[Any, str]] | None = field(default=None, repr=False, compare=False)  # text_runs
     indents: tuple[float, float, float] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def flows(self) -> bool:
+        """Part of the running text (not in a table, not in a text box)."""
+        return not self.in_table and not self.in_box
 
     @property
     def where(self) -> Location:
@@ -586,7 +611,8 @@ def _paragraphs(root: Any, part: str, name: str, *, body: bool = False) -> list[
             continue
         texts = [(r, element_text(r)) for r in _own_runs(p)]
         in_table = next(p.iterancestors(table), None) is not None
-        para = _Para(p, len(out) + 1, part, "".join(t for _, t in texts), in_table, section)
+        in_box = next(p.iterancestors(_w("txbxContent")), None) is not None
+        para = _Para(p, len(out) + 1, part, "".join(t for _, t in texts), in_table, section, in_box=in_box)
         para.runs = [(r, t) for r, t in texts if t.strip()]
         out.append(para)
         if body and p.find(f"{_w('pPr')}/{_w('sectPr')}") is not None:
@@ -823,11 +849,45 @@ class _Document:
     def section_of(self, para: _Para) -> _Section:
         return self.sections[min(para.section, len(self.sections) - 1)]
 
-    def first_page_header(self) -> list[_Para]:
+    def _first_page_header_part(self) -> str | None:
         first = self.sections[0]
         part = first.refs.get(("header", "first")) if first.title_page else None
-        part = part or first.refs.get(("header", "default"))
+        return part or first.refs.get(("header", "default"))
+
+    def first_page_header(self) -> list[_Para]:
+        part = self._first_page_header_part()
         return self.part_paragraphs(part, "首页页眉") if part else []
+
+    def theme_typeface(self, theme: str) -> str | None:
+        """The typeface a theme font (``minorEastAsia`` …) stands for in this file's theme, for
+        the script of its East Asian language (ECMA-376 §20.1.4.1.16–17: a:ea, else the
+        a:font of the script); None when the theme does not say."""
+        rels = self.package.rels(self.package.main)
+        part = next((t for kind, t in rels.values() if kind.endswith("/theme")), None)
+        root = self.package.xml(part) if part else None
+        if root is None:
+            return None
+        group = root.find(f".//{{{_A}}}{'major' if theme.startswith('major') else 'minor'}Font")
+        if group is None:
+            return None
+        if "EastAsia" not in theme:
+            latin = group.find(f"{{{_A}}}{'cs' if 'Bidi' in theme else 'latin'}")
+            return (latin.get("typeface") or None) if latin is not None else None
+        ea = group.find(f"{{{_A}}}ea")
+        if ea is not None and ea.get("typeface"):
+            return ea.get("typeface")
+        lang = self.settings.find(_w("themeFontLang")) if self.settings is not None else None
+        code = (_val(lang, "eastAsia") or "zh-CN") if lang is not None else "zh-CN"
+        script = {"zh-TW": "Hant", "zh-HK": "Hant", "zh-MO": "Hant", "ja-JP": "Jpan", "ko-KR": "Hang"}.get(
+            code, "Hans"
+        )
+        font = group.find(f"{{{_A}}}font[@script='{script}']")
+        return (font.get("typeface") or None) if font is not None else None
+
+    def first_page_header_xml(self) -> Any:
+        """The first page's header part (None without one)."""
+        part = self._first_page_header_part()
+        return self.package.xml(part) if part else None
 
     # -- properties -------------------------------------------------------------------
     def ppr(self, para: _Para, child: str, attr: str = "val") -> str | None:
@@ -866,8 +926,11 @@ class _Document:
             self.styles.ppr_levels(para.el), "snapToGrid"
         ):
             return None
-        defaults = [self.styles.rpr_default] if self.styles.rpr_default is not None else []
-        base = _int(_first_attr(defaults, "sz"), 20)
+        # ECMA-376 §17.6.5 (DocGrid.CharacterSpace): charSpace is added, in 4096ths of a point,
+        # to the pitch of the Normal style's font size, not to the document defaults'.
+        normal = [s.find(_w("rPr")) for s in self.styles.chain(self.styles.default.get("paragraph"))]
+        levels = [lv for lv in (*normal, self.styles.rpr_default) if lv is not None]
+        base = _int(_first_attr(levels, "sz"), 20)
         return base / 2 * L.TWIPS_PER_PT + section.char_space * L.TWIPS_PER_PT / 4096
 
     def indents(self, para: _Para) -> tuple[float, float, float]:
@@ -933,15 +996,33 @@ class _Document:
                 para.role = "head-info"
             elif para.text.strip() and (sid == "WsMark" or self._looks_like_mark(para)):
                 para.role = "mark"
+        for para in self.paragraphs:
+            if para.in_box:
+                para.role = self._box_role(para)
         if self.wenshu_styles:
             self._by_style()
         else:
             self._by_content()
 
+    def _box_role(self, para: _Para) -> str:
+        """Red-header templates set the mark, the 发文字号 and the like in text boxes."""
+        text = para.text.strip()
+        if not text:
+            return "box"
+        if _HEAD_INFO.match(text):
+            return "head-info"
+        if (_DOC_NUMBER.search(text) and len(text) < 60) or _ORDER_NUMBER.match(text):
+            return "doc-number"
+        if self._looks_like_mark(para):
+            return "mark"
+        return "box"
+
     def _by_style(self) -> None:
         """wenshu's own file: styles say what each paragraph is; ordinals give heading levels."""
         zone = 0
         for para in self.paragraphs:
+            if para.in_box:
+                continue
             if para.in_table:
                 if para.role in ("", "body"):
                     para.role = "table"
@@ -973,11 +1054,11 @@ class _Document:
 
     def _by_content(self) -> None:
         """Another office's file: recognise the elements by where they stand and what they say."""
-        paras = [p for p in self.paragraphs if not p.in_table and p.text.strip()]
-        head_has_mark = any(p.role == "mark" for p in self.first_page_header())
+        paras = [p for p in self.paragraphs if p.flows and p.text.strip()]
+        head_has_mark = any(p.role == "mark" for p in self.first_page_header() + self.paragraphs)
         i = 0
-        # 版头: everything before the title.
-        seen_number = False
+        # 版头: everything before the title (a 发文字号 in a text box counts).
+        seen_number = any(p.in_box and p.role == "doc-number" for p in self.paragraphs)
         while i < len(paras):
             para, text = paras[i], paras[i].text.strip()
             if para.role == "title":
@@ -1082,9 +1163,18 @@ class _Document:
                 para.level = found[0] if found else 0
             para.zone = zone
         for para in self.paragraphs:
+            if para.in_box:
+                continue
             if para.in_table and para.role in ("", "body"):
-                text = para.text.strip()
-                para.role = "record" if text.startswith("抄送") or _IMPRINT.search(text) else "table"
+                text = _row_text(para)
+                row = next(para.el.iterancestors(_w("tr")), None)
+                first = (
+                    next((p for p in row.iter(_w("p")) if element_text(p).strip()), None)
+                    if row is not None
+                    else None
+                )
+                is_record = text.startswith("抄送") or _IMPRINT.search(text)
+                para.role = "record" if is_record and first is para.el else "table"
             elif not para.role:
                 para.role = "body"
 
@@ -1132,11 +1222,11 @@ class _Document:
         return text.startswith("抄送") or bool(_IMPRINT.search(text))
 
     def _follows_label(self, para: _Para) -> bool:
-        before = [p for p in self.paragraphs[: para.number - 1] if p.text.strip() and not p.in_table]
+        before = [p for p in self.paragraphs[: para.number - 1] if p.text.strip() and p.flows]
         return bool(before) and before[-1].role in ("attachment-label", "attachment-title")
 
     def _mark_signature(self, date: _Para) -> None:
-        before = [p for p in self.paragraphs[: date.number - 1] if p.text.strip() and not p.in_table]
+        before = [p for p in self.paragraphs[: date.number - 1] if p.text.strip() and p.flows]
         if before and before[-1].role in ("", "body") and len(before[-1].text.strip()) <= L.CHARS_PER_LINE:
             if not before[-1].text.strip().endswith(("。", "：", ":")):
                 before[-1].role = "signature"
@@ -1169,11 +1259,14 @@ class _Document:
     @property
     def format(self) -> str:
         """``letter`` (信函格式) or ``document`` (文件格式), as far as the file shows."""
-        if any(p.role == "mark" for p in self.first_page_header()):
-            return "letter"
-        marks = self.role("mark")
+        marks = [p for p in self.first_page_header() if p.role == "mark"] + self.role("mark")
         if marks and marks[0].text.strip().endswith("文件"):
             return "document"
+        if any(p.role == "mark" for p in self.first_page_header()):
+            return "letter"
+        # §10.1: red double lines 170 mm long (not the 版心's 156 mm) are the 信函格式's own.
+        if _letter_lines(_drawn_lines(self.first_page_header_xml()) + _drawn_lines(self.body)):
+            return "letter"
         numbers = self.role("doc-number")
         if numbers and "函" in numbers[0].text and self.alignment(numbers[0]) == "right":
             return "letter"
@@ -1382,7 +1475,7 @@ def _check_fonts(doc: _Document, out: _Findings) -> None:
     paras = doc.paragraphs + doc.first_page_header()
     for para in paras:
         runs = doc.text_runs(para)
-        if not runs:
+        if not runs or para.role == "box":
             continue
         want = _expected_font(para)
         heading = para.role == "heading" and para.level in (1, 2) and not para.numbered
@@ -1410,7 +1503,13 @@ def _check_fonts(doc: _Document, out: _Findings) -> None:
                 # A long numbered sentence is a numbered paragraph rather than a heading;
                 # 仿宋 throughout is the usual way to set it.
                 expected = L.FONT_BODY
-            if theme:
+            resolved = doc.theme_typeface(theme) if theme else None
+            if theme and resolved and expected and font_class(resolved) == _EXPECTED_CLASS[expected]:
+                out.note(
+                    f"{element}用了主题字体 {theme}（本文件的主题中为“{resolved}”），"
+                    "换用其他主题的电脑上字体会变"
+                )
+            elif theme:
                 out.add(
                     "theme-font",
                     clause,
@@ -1461,7 +1560,9 @@ def _check_head(doc: _Document, out: _Findings) -> None:
     numbers = doc.role("doc-number")
     fmt = doc.format
     for para in marks:
-        if doc.alignment(para) != "center":
+        # A mark in a text box is placed by the box; a distributed line (w:jc="distribute")
+        # spreads across the whole width, so it stands centred too.
+        if not para.in_box and doc.alignment(para) != "center" and doc.ppr(para, "jc") != "distribute":
             out.add(
                 "mark-align",
                 "7.2.4",
@@ -1481,7 +1582,7 @@ def _check_head(doc: _Document, out: _Findings) -> None:
             out.add("doc-number", "7.2.5", "发文字号", str(exc), expected, number_text, para.where)
         signed = _SIGNED in text
         want = "right" if fmt == "letter" else "left" if signed else "center"
-        if doc.alignment(para) != want:
+        if doc.alignment(para) != want and not para.in_box:
             clause = "10.1" if fmt == "letter" else "7.2.3" if signed else "7.2.5"
             expected = (
                 "居右（信函格式）"
@@ -1528,15 +1629,84 @@ def _rule_width(doc: _Document, para: _Para) -> int | None:
     return section.text_width - left - right
 
 
-def _drawn_lines(root: Any) -> list[str]:
-    """Colours of lines drawn as shapes (VML or DrawingML), for files that draw their rules."""
-    colours = []
+_WPS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
+_EMU_PER_MM = 36000
+_VML_UNITS_MM = {"pt": 25.4 / 72, "in": 25.4, "cm": 10.0, "mm": 1.0, "px": 25.4 / 96, "": 25.4 / 96}
+
+
+@dataclass(frozen=True)
+class _Line:
+    """A line drawn as a shape: its colour (hex, "" unknown), length in mm (None unknown) and
+    compound style (DrawingML ``cmpd`` / VML ``linestyle``: single, double, thickThin …)."""
+
+    color: str
+    length: float | None
+    compound: str
+
+    @property
+    def double(self) -> bool:
+        return self.compound.lower() in ("dbl", "double", "thinthin", "thickthin", "thinthick")
+
+
+def _vml_length(value: str) -> float | None:
+    m = re.fullmatch(r"\s*(-?[\d.]+)\s*([a-z]*)\s*", value)
+    if not m or m.group(2) not in _VML_UNITS_MM:
+        return None
+    return float(m.group(1)) * _VML_UNITS_MM[m.group(2)]
+
+
+def _drawn_lines(root: Any) -> list[_Line]:
+    """Lines drawn as shapes (DrawingML or VML), for files that draw their rules. A text box's
+    outline is not a line, nor is an outline switched off (``<a:ln><a:noFill/>``); the VML copy
+    in ``mc:Fallback`` repeats its ``mc:Choice`` and is not counted again."""
+    if root is None:
+        return []
+    lines: list[_Line] = []
+    fallback = f"{{{_MC}}}Fallback"
+    for shape in root.iter(f"{{{_WPS}}}wsp"):
+        if shape.find(f"{{{_WPS}}}txbx") is not None or next(shape.iterancestors(fallback), None) is not None:
+            continue
+        ext = shape.find(f"{{{_WPS}}}spPr/{{{_A}}}xfrm/{{{_A}}}ext")
+        geom = shape.find(f"{{{_WPS}}}spPr/{{{_A}}}prstGeom")
+        cx, cy = (_int(ext.get("cx")), _int(ext.get("cy"))) if ext is not None else (0, 1)
+        flat = min(cx, cy) < _EMU_PER_MM  # thinner than a millimetre: drawn as a line
+        if not flat and (geom is None or geom.get("prst") not in ("line", "straightConnector1")):
+            continue
+        ln = shape.find(f"{{{_WPS}}}spPr/{{{_A}}}ln")
+        if ln is not None and ln.find(f"{{{_A}}}noFill") is not None:
+            continue
+        clr = ln.find(f".//{{{_A}}}srgbClr") if ln is not None else None
+        if clr is None:
+            clr = shape.find(f"{{{_WPS}}}style/{{{_A}}}lnRef/{{{_A}}}srgbClr")
+        color = (clr.get("val") or "") if clr is not None else ""
+        length = max(cx, cy) / _EMU_PER_MM if ext is not None else None
+        lines.append(_Line(color.upper(), length, (ln.get("cmpd") if ln is not None else None) or "sng"))
     for line in root.iter(f"{{{_V}}}line"):
-        colours.append((line.get("strokecolor") or "").lstrip("#"))
-    for ln in root.iter(f"{{{_A}}}ln"):
-        clr = ln.find(f".//{{{_A}}}srgbClr")
-        colours.append(clr.get("val") if clr is not None else "")
-    return [c.upper().replace("RED", L.RED) for c in colours]
+        if next(line.iterancestors(fallback), None) is not None or line.get("stroked") in ("f", "false"):
+            continue
+        stroke = line.find(f"{{{_V}}}stroke")
+        style = (stroke.get("linestyle") if stroke is not None else None) or "single"
+        ends = [(line.get(k) or "0,0").split(",") for k in ("from", "to")]
+        try:
+            (x0, y0), (x1, y1) = ([_vml_length(v) for v in end[:2]] for end in ends)
+            length = max(abs(x1 - x0), abs(y1 - y0)) if None not in (x0, x1, y0, y1) else None
+        except ValueError:
+            length = None
+        color = (line.get("strokecolor") or "").lstrip("#").upper().replace("RED", L.RED)
+        lines.append(_Line(color, length, style))
+    return lines
+
+
+def _letter_lines(lines: list[_Line]) -> list[_Line]:
+    """The red double lines about 170 mm long that mark the 信函格式 (§10.1)."""
+    tol = L.MARGIN_TOLERANCE_MM * 2
+    return [
+        ln
+        for ln in lines
+        if ln.double
+        and _is_red(ln.color)
+        and (ln.length is None or abs(ln.length - L.LETTER_RULE_WIDTH_MM) <= tol)
+    ]
 
 
 def _check_head_rule(doc: _Document, out: _Findings, numbers: list[_Para]) -> None:
@@ -1574,11 +1744,16 @@ def _check_head_rule(doc: _Document, out: _Findings, numbers: list[_Para]) -> No
                 para.where,
             )
         return
-    drawn = _drawn_lines(doc.body)
+    drawn = _drawn_lines(doc.body) + _drawn_lines(doc.first_page_header_xml())
     if drawn:
-        if not any(_is_red(c) for c in drawn):
+        if not any(_is_red(line.color) for line in drawn):
             out.add(
-                "rule-color", "7.2.7", "版头分隔线", "分隔线不是红色", f"红色（{L.RED}）", drawn[0] or "自动"
+                "rule-color",
+                "7.2.7",
+                "版头分隔线",
+                "分隔线不是红色",
+                f"红色（{L.RED}）",
+                drawn[0].color or "自动",
             )
         return
     out.add(
@@ -1611,9 +1786,11 @@ def _check_letter_rules(doc: _Document, out: _Findings) -> None:
                 found = (para, borders[edge], edge)
                 break
         if found is None:
-            drawn = (
-                _drawn_lines(doc.package.xml(footer_part)) if footer_part and name.startswith("下") else []
-            )
+            # Drawn rules: the upper one in the header or the body, the lower one in the
+            # footer or as a second line on the page.
+            above = _drawn_lines(doc.first_page_header_xml()) + _drawn_lines(doc.body)
+            below = _drawn_lines(doc.package.xml(footer_part)) if footer_part else []
+            drawn = above if name.startswith("上") else below or above[1:]
             if not drawn:
                 where = Location("首页页脚" if name.startswith("下") else "首页页眉")
                 out.add(
@@ -1773,7 +1950,7 @@ def _check_signature_date(doc: _Document, out: _Findings) -> None:
     either layout passes."""
     slack = 0.4  # characters: half a character off (one ASCII space) is a deviation
     for date in doc.role("date"):
-        before = [p for p in doc.paragraphs[: date.number - 1] if p.text.strip() and not p.in_table]
+        before = [p for p in doc.paragraphs[: date.number - 1] if p.text.strip() and p.flows]
         if not before or before[-1].role != "signature":
             continue
         signature = before[-1]
@@ -2181,7 +2358,13 @@ def _check_page_number(doc: _Document, para: _Para, text: str, side: str, out: _
     for r, _ in doc.text_runs(para):
         levels = doc.styles.rpr_levels(para.el, r)
         font, theme = _font(levels, "ascii")
-        if theme:
+        resolved = doc.theme_typeface(theme) if theme else None
+        if theme and resolved and font_class(resolved) == "宋体":
+            # Word shows 宋体 here; only another machine's theme could change it.
+            out.note(
+                f"页码用了主题字体 {theme}（本文件的主题中为“{resolved}”），换用其他主题的电脑上字体会变"
+            )
+        elif theme:
             out.add(
                 "theme-font",
                 "7.5",
@@ -2212,7 +2395,7 @@ def _check_record(doc: _Document, out: _Findings) -> None:
     if not records:
         return
     for para in records:
-        text = para.text.strip()
+        text = _row_text(para) if para.in_table else para.text.strip()
         first, left, _ = doc.indents(para)
         if text.startswith("抄送"):
             if not text.startswith("抄送："):
@@ -2235,7 +2418,12 @@ def _check_record(doc: _Document, out: _Findings) -> None:
             _check_date_text(date_text, "7.4.3", "印发日期", para, out)
         else:
             continue
-        if abs(first - 1) > _INDENT_SLACK:
+        cell = para.el.getparent()
+        if para.in_table and any(c.tag == _w("tc") for c in cell.itersiblings(preceding=True)):
+            continue  # a later cell of the row: the cell, not an indent, places it
+        if doc.alignment(para) == "right":
+            first = doc.indents(para)[2]  # 印发日期 set right: its right indent is the one
+        if abs(first - 1) > _INDENT_SLACK and not (para.in_table and _cell_margin(para) >= 1):
             clause = "7.4.2" if text.startswith("抄送") else "7.4.3"
             out.add(
                 "record-indent",
@@ -2247,6 +2435,24 @@ def _check_record(doc: _Document, out: _Findings) -> None:
                 para.where,
             )
     _check_record_rules(doc, records, out)
+
+
+def _row_text(para: _Para) -> str:
+    """A 版记 written as a table may put 抄送： and the offices, or the printer and the date,
+    in cells side by side: the row reads as one line."""
+    row = next(para.el.iterancestors(_w("tr")), None)
+    if row is None:
+        return para.text.strip()
+    return "".join(element_text(p) for p in row.iter(_w("p"))).strip()
+
+
+def _cell_margin(para: _Para) -> float:
+    """The left cell margin of ``para``'s table, in characters of 三号 (0 when not set)."""
+    table = next(para.el.iterancestors(_w("tbl")), None)
+    mar = table.find(f"{_w('tblPr')}/{_w('tblCellMar')}/{_w('left')}") if table is not None else None
+    if mar is None:
+        mar = table.find(f"{_w('tblPr')}/{_w('tblCellMar')}/{_w('start')}") if table is not None else None
+    return _int(_val(mar, "w")) / (L.BODY_SIZE_PT * L.TWIPS_PER_PT) if mar is not None else 0.0
 
 
 def _table_rule(table: Any, side: str) -> Any:
@@ -2366,6 +2572,7 @@ def analyse(source: str | Path | bytes, name: str | None = None) -> tuple[Report
         report.error = f"检查这个文件时发生内部错误（{type(exc).__name__}），请把文件发给维护者"
         return report, None
     report.deviations = out.items()
+    report.notes.extend(out.notes)
     report.measurements["format"] = doc.format
     return report, doc
 
