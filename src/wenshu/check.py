@@ -150,6 +150,126 @@ def _has_cjk(text: str) -> bool:
 
 
 # ---------------------------------------------------------------------------------------
+# Rules
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One check: its code (as reports and ``--select``/``--ignore`` name it), the clause of
+    GB/T 9704 it applies, the element, a one-line title and its severity (``error``: the
+    standard says so; ``warning``: the standard recommends, or a measurement on pages
+    LibreOffice laid out, which Word may lay out a little differently)."""
+
+    code: str
+    clause: str
+    element: str
+    title: str
+    severity: str = "error"
+    render: bool = False  # found only by ``--render``
+
+
+class RuleRegistry:
+    """The checker's rules by code, in the manner of a linter's."""
+
+    def __init__(self) -> None:
+        self._rules: dict[str, Rule] = {}
+
+    def register(self, code: str, clause: str, element: str, title: str, **kw: Any) -> None:
+        """Add a rule; a code is registered once."""
+        if code in self._rules:
+            raise ValueError(f"rule {code} registered twice")
+        self._rules[code] = Rule(code, clause, element, title, **kw)
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._rules
+
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(self._rules.values())
+
+    def get(self, code: str) -> Rule:
+        """The rule of ``code`` (KeyError for an unknown one)."""
+        return self._rules[code]
+
+    def unknown(self, codes: list[str]) -> list[str]:
+        """Those of ``codes`` that name no rule."""
+        return [c for c in codes if c not in self._rules]
+
+
+RULES = RuleRegistry()
+for _code, _clause, _element, _title, _extra in (
+    ("paper", "5.1", "纸张", "纸张为 A4", {}),
+    ("margin-top", "5.2.1", "页边距", "天头 37 mm ± 1 mm", {}),
+    ("margin-left", "5.2.1", "页边距", "订口 28 mm ± 1 mm", {}),
+    ("text-width", "5.2.1", "版心", "版心宽 156 mm", {}),
+    ("text-height", "5.2.1", "版心", "版心高 225 mm", {}),
+    ("line-pitch", "5.2.3", "各要素", "行距使每面 22 行", {}),
+    ("chars-per-line", "5.2.3", "各要素", "每行 28 字", {}),
+    ("font", "5.2.2", "各要素", "字体符合要素的规定", {}),
+    ("size", "5.2.2", "各要素", "字号符合要素的规定", {}),
+    ("theme-font", "5.2.2", "各要素", "中文字体写明，不用主题字体", {}),
+    ("no-font", "5.2.2", "各要素", "指定了中文字体", {}),
+    ("mark-align", "7.2.4", "发文机关标志", "发文机关标志居中", {}),
+    ("mark-color", "7.2.4", "发文机关标志", "发文机关标志为红色", {}),
+    ("doc-number", "7.2.5", "发文字号", "发文字号写作“机关代字〔年份〕序号号”", {}),
+    ("doc-number-align", "7.2.5", "发文字号", "发文字号位置（居中；上行文居左；信函居右）", {}),
+    ("rule-missing", "7.2.7", "版头分隔线", "发文字号下有红色分隔线", {}),
+    ("rule-color", "7.2.7", "版头分隔线", "分隔线为红色", {}),
+    ("rule-width", "7.2.7", "版头分隔线", "分隔线与版心等宽（信函 170 mm）", {}),
+    ("letter-rule", "10.1", "信函格式双线", "信函格式有上、下红色双线", {}),
+    ("letter-rule-style", "10.1", "信函格式双线", "双线上粗下细、上细下粗", {}),
+    ("head-missing", "7.2", "版头", "文件格式的版头有发文机关标志和发文字号", {}),
+    ("signer-missing", "7.2.3", "签发人", "上行文（请示、报告）标注签发人", {}),
+    ("title-align", "7.3.1", "标题", "标题居中", {}),
+    ("title-break", "7.3.1", "标题", "标题在词与词之间回行，各行长短适宜", {}),
+    ("recipients-colon", "7.3.2", "主送机关", "主送机关后标全角冒号", {}),
+    ("recipients-indent", "7.3.2", "主送机关", "主送机关居左顶格", {}),
+    ("indent", "7.3.3", "正文", "段首左空二字，回行顶格", {}),
+    ("ordinal-form", "7.3.3", "层级标题", "结构层次序数的写法", {}),
+    ("ordinal-sequence", "7.3.3", "层级标题", "结构层次序数连续", {}),
+    ("no-text-page", "7.3.5.3", "正文", "“（此页无正文）”只用于没有正文的页", {}),
+    ("note-colon", "7.3.4", "附件说明", "“附件”后标全角冒号", {}),
+    ("note-number", "7.3.4", "附件说明", "附件顺序号的写法", {}),
+    ("note-sequence", "7.3.4", "附件说明", "附件顺序号连续", {}),
+    ("note-punctuation", "7.3.4", "附件说明", "附件名称后不加标点", {}),
+    ("attachment-count", "7.3.4", "附件说明", "附件说明与附件件数相符", {}),
+    ("attachment-unlisted", "7.3.4", "附件说明", "附件前有附件说明", {}),
+    ("attachment-label", "7.3.7", "附件标签", "附件标签“附件N”与顺序相符", {}),
+    ("attachment-label-place", "7.3.7", "附件", "附件标签居左顶格", {}),
+    ("attachment-page", "7.3.7", "附件", "附件另起一页", {}),
+    ("signature-date", "7.3.5", "发文机关署名和成文日期", "署名和成文日期的位置", {}),
+    ("date-form", "7.3.5.4", "日期", "日期用阿拉伯数字标全年、月、日", {}),
+    ("note-brackets", "7.3.6", "附注", "附注加全角圆括号", {}),
+    ("cc-colon", "7.4.2", "抄送机关", "“抄送”后标全角冒号", {}),
+    ("cc-period", "7.4.2", "抄送机关", "最后一个抄送机关后标句号", {}),
+    ("record-indent", "7.4", "版记", "版记各要素左右各空一字", {}),
+    ("record-rule", "7.4.1", "版记分隔线", "版记分隔线的有无与粗细", {}),
+    ("record-rule-width", "7.4.1", "版记分隔线", "版记分隔线与版心等宽", {}),
+    ("page-number-missing", "7.5", "页码", "页脚有页码", {}),
+    ("page-number-form", "7.5", "页码", "页码写作“— N —”", {}),
+    ("page-number-place", "7.5", "页码", "单页码居右空一字，双页码居左空一字", {}),
+    ("even-footer", "7.5", "页码", "有双页页脚", {}),
+    ("even-odd-setting", "7.5", "页码", "开启奇偶页不同", {}),
+    ("first-page-number", "7.5", "页码", "首页显示页码", {}),
+    ("letter-first-page-number", "10.1", "页码", "信函格式首页不显示页码", {}),
+    ("render-lines", "5.2.3", "版心", "排出的页每面 22 行", {"severity": "warning", "render": True}),
+    ("render-chars", "5.2.3", "版心", "排出的行每行 28 字", {"severity": "warning", "render": True}),
+    ("render-title", "7.3.1", "标题", "排出的标题回行合规", {"severity": "warning", "render": True}),
+    ("render-page-one", "7.3.3", "首页", "版头、标题和正文排在首页", {"severity": "warning", "render": True}),
+    ("render-page-number", "7.5", "页码", "排出的每页有页码", {"severity": "warning", "render": True}),
+    (
+        "render-page-number-place",
+        "7.5",
+        "页码",
+        "排出的页码位置",
+        {"severity": "warning", "render": True},
+    ),
+    ("render-record-place", "7.4", "版记", "版记排在末页最下方", {"severity": "warning", "render": True}),
+):
+    RULES.register(_code, _clause, _element, _title, **_extra)
+
+
+# ---------------------------------------------------------------------------------------
 # Findings
 # ---------------------------------------------------------------------------------------
 
@@ -227,6 +347,88 @@ class Report:
 _SETTING_CODES = {"theme-font", "no-font"}
 
 
+@dataclass(frozen=True)
+class Profile:
+    """A unit's accepted variants (``--profile unit.yaml``): per rule code, the values
+    (``actual`` of a deviation, matched from its start) the unit uses on purpose."""
+
+    name: str
+    accept: dict[str, tuple[str, ...]]
+
+    def accepts(self, dev: Deviation) -> bool:
+        return any(dev.actual.startswith(value) for value in self.accept.get(dev.code, ()))
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """Which rules to apply (``--select``/``--ignore``) and a unit's profile."""
+
+    select: frozenset[str] = frozenset()  # empty: all
+    ignore: frozenset[str] = frozenset()
+    profile: Profile | None = None
+
+    def apply(self, report: Report) -> None:
+        """Drop the deviations not asked for; turn those the profile accepts into notes."""
+        kept = []
+        for dev in report.deviations:
+            if (self.select and dev.code not in self.select) or dev.code in self.ignore:
+                continue
+            if self.profile is not None and self.profile.accepts(dev):
+                report.notes.append(f"按“{self.profile.name}”的惯例不计：{dev}")
+                continue
+            kept.append(dev)
+        report.deviations = kept
+
+
+def load_profile(path: str | Path) -> Profile:
+    """Read a unit profile (YAML: ``name``, ``accept: {code: [value, …]}``), or raise a
+    :class:`WenshuError` naming the file, line and field."""
+    from .load import load_spec
+
+    spec = load_spec(path)
+    data = spec.data
+    problems = [
+        spec.problem((key,), "不认识的字段（只有 name 和 accept）", key=True)
+        for key in data
+        if key not in ("name", "accept")
+    ]
+    name = data.get("name", Path(path).stem)
+    if not isinstance(name, str) or not name.strip():
+        problems.append(spec.problem(("name",), "应是单位名称（文字）"))
+    accept = data.get("accept")
+    table: dict[str, tuple[str, ...]] = {}
+    if not isinstance(accept, dict) or not accept:
+        problems.append(
+            spec.problem(
+                ("accept",), "应是“规则代码: [接受的实际值, …]”的映射，如 line-pitch: [固定值 29 磅]"
+            )
+        )
+    else:
+        for code, values in accept.items():
+            if code not in RULES:
+                problems.append(
+                    spec.problem(
+                        ("accept", code),
+                        f"没有这条规则：{code}（wenshu check --list-rules 列出全部）",
+                        key=True,
+                    )
+                )
+                continue
+            if isinstance(values, str):
+                values = [values]
+            if (
+                not isinstance(values, list)
+                or not values
+                or not all(isinstance(v, str) and v.strip() for v in values)
+            ):
+                problems.append(spec.problem(("accept", code), "应是接受的实际值（文字）或其列表"))
+                continue
+            table[code] = tuple(v.strip() for v in values)
+    if problems:
+        raise WenshuError(problems)
+    return Profile(str(name).strip(), table)
+
+
 class _Findings:
     """Collects deviations, merging repeats of the same one into one entry with many places."""
 
@@ -251,6 +453,8 @@ class _Findings:
         actual: str = "",
         where: Location | None = None,
     ) -> None:
+        if code not in RULES:
+            raise ValueError(f"unregistered rule {code}")  # every code is listed by --list-rules
         key = (code, actual) if code in _SETTING_CODES else (code, clause, element, message, expected, actual)
         item = self._items.get(key)
         if item is None:
@@ -1187,7 +1391,7 @@ class _Document:
         table_next = para.el.getnext() is not None and para.el.getnext().tag == _w("tbl")
         if self.alignment(para) == "center" and (table_next or re.match(r"^[表图]\s*\d", text)):
             return True
-        if text in _MINUTES_LABELS:
+        if text in _MINUTES_LABELS or _NO_TEXT.match(text):
             return True
         # §10.3 leaves the rest of a 纪要's layout to the office: its labels set whole in 黑体.
         if not any("纪要" in t.text for t in self.role("title")):
@@ -2531,6 +2735,77 @@ def _check_record_rules(doc: _Document, records: list[_Para], out: _Findings) ->
         )
 
 
+_UPWARD = re.compile(r"(请示|报告)$")
+_NO_TEXT = re.compile(r"^[（(]\s*此页无正文\s*[）)]$")
+
+
+def _check_structure(doc: _Document, out: _Findings) -> None:
+    """What the anchors of the field check besides the details: is it a 公文 at all, are the
+    版头's elements there, does an upward document name its 签发人 (§7.2.3), is the title
+    broken between words (§7.3.1), are attachments listed (§7.3.4), is “（此页无正文）”
+    where it belongs (§7.3.5.3)."""
+    marks = [p for p in doc.mark() if p.text.strip()]
+    numbers = [p for p in doc.role("doc-number") if p.text.strip()]
+    titles = [p for p in doc.role("title") if p.text.strip()]
+    if not marks and not numbers:
+        # A draft, an attachment sent alone, a plan: said once, as a note, and the text is
+        # still checked as a 公文's would be.
+        out.note("看不出是一份完整的公文：没有发文机关标志，也没有发文字号（草稿或单独的附件可不理会）")
+    elif not marks or not numbers:
+        missing = "发文机关标志" if not marks else "发文字号"
+        present = (numbers or marks)[0]
+        out.add("head-missing", "7.2", "版头", f"版头缺少{missing}", f"有{missing}", "缺少", present.where)
+    title_text = "".join(p.text for p in titles).replace("\n", "").strip()
+    if numbers and titles and _UPWARD.search(title_text) and not any(_SIGNED in p.text for p in numbers):
+        out.add(
+            "signer-missing",
+            "7.2.3",
+            "签发人",
+            "上行文（请示、报告）应标注签发人",
+            "发文字号同一行右空一字标“签发人：姓名”",
+            "无签发人",
+            numbers[0].where,
+        )
+    lines = [line.strip() for p in titles for line in p.text.split("\n") if line.strip()]
+    if len(lines) > 1:
+        for problem in title_problems(lines):
+            out.add(
+                "title-break",
+                "7.3.1",
+                "标题",
+                "标题回行不合规定",
+                "在词与词之间回行，各行长短适宜（梯形或菱形）",
+                problem.message,
+                titles[0].where,
+            )
+    labels = doc.role("attachment-label")
+    main = [p for p in doc.paragraphs if p.role in ("signature", "date", "recipients", "doc-number")]
+    if labels and not doc.role("attachment-note") and main and main[0].number < labels[0].number:
+        out.add(
+            "attachment-unlisted",
+            "7.3.4",
+            "附件说明",
+            "正文带有附件，却没有附件说明",
+            "正文下空一行左空二字标“附件：名称”",
+            "无附件说明",
+            labels[0].where,
+        )
+    for index, para in enumerate(doc.paragraphs):
+        if not _NO_TEXT.match(para.text.strip()) or doc.page_break_before(index):
+            continue
+        # It opens the signature page (§7.3.5.3): text before it on its page is body text.
+        if any(p.flows and p.text.strip() for p in doc.paragraphs[:index]):
+            out.add(
+                "no-text-page",
+                "7.3.5.3",
+                "正文",
+                "“（此页无正文）”所在的页上有正文",
+                "只在署名页没有正文时，于署名页首行标“（此页无正文）”",
+                "与正文同页",
+                para.where,
+            )
+
+
 _CHECKS = (
     _check_page,
     _check_grid,
@@ -2542,12 +2817,17 @@ _CHECKS = (
     _check_attachments,
     _check_footers,
     _check_record,
+    _check_structure,
 )
 
 
-def check_docx(source: str | Path | bytes, name: str | None = None) -> Report:
+def check_docx(
+    source: str | Path | bytes, name: str | None = None, options: CheckOptions | None = None
+) -> Report:
     """Check one .docx (a path or its bytes) against GB/T 9704-2012."""
     report, _ = analyse(source, name)
+    if options is not None:
+        options.apply(report)
     return report
 
 
@@ -2879,12 +3159,33 @@ def _font_notes(doc: _Document, pdf: Path, report: Report) -> None:
             )
 
 
-def check_files(paths: list[Path], *, render: bool = False, png_dir: Path | None = None) -> list[Report]:
+def check_files(
+    paths: list[Path],
+    *,
+    render: bool = False,
+    png_dir: Path | None = None,
+    options: CheckOptions | None = None,
+) -> list[Report]:
     """Check every file; with ``render`` also lay them out in LibreOffice (one run for all)."""
     analysed = [(Path(p), *analyse(p)) for p in paths]
     if render or png_dir is not None:
         _render_all([(path, report, doc) for path, report, doc in analysed if doc is not None], png_dir)
-    return [report for _, report, _ in analysed]
+    reports = [report for _, report, _ in analysed]
+    if options is not None:
+        for report in reports:
+            options.apply(report)
+    return reports
+
+
+def format_rules() -> str:
+    """The rules, one a line, as ``wenshu check --list-rules`` prints them."""
+    lines = []
+    for rule in RULES:
+        where = "（--render）" if rule.render else ""
+        lines.append(
+            f"{rule.code:26s} §{rule.clause:8s} {rule.severity:8s} {rule.element}：{rule.title}{where}"
+        )
+    return "\n".join(lines)
 
 
 def _render_all(items: list[tuple[Path, Report, _Document]], png_dir: Path | None) -> None:
