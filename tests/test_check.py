@@ -683,6 +683,22 @@ def test_every_code_reported_is_a_listed_rule(letter, document):
     printed = {line.split()[0] for line in result.output.splitlines() if line.strip()}
     assert printed == listed
     assert all(rule.clause and rule.title and rule.severity in ("error", "warning") for rule in RULES)
+    # Each static rule is triggered by a fixture: the tables here, and these tests elsewhere
+    # (test_page_number_footers, test_letter_rules, test_check_real's text boxes, drawn lines,
+    # distributed marks and fields without a separate part).
+    elsewhere = {
+        "page-number-form",
+        "page-number-place",
+        "rule-color",
+        "letter-rule-style",
+        "letter-rule",
+        "letter-first-page-number",
+        "rule-missing",
+        "mark-align",
+        "page-number-missing",
+    }
+    tables = {*LETTER_BREAKS, *DOCUMENT_BREAKS, *STRUCTURE_BREAKS, *MORE_BREAKS}
+    assert {rule.code for rule in RULES if not rule.render} == tables | elsewhere
 
 
 def test_select_and_ignore(tmp_path, document):
@@ -722,3 +738,63 @@ def test_a_unit_profile_turns_its_variants_into_notes(tmp_path, letter):
     wrong.write_text("name: 某单位\naccept:\n  line-pich: [固定值 29 磅]\n", encoding="utf-8")
     result = runner.invoke(main, ["check", "--profile", str(wrong), str(pitched)])
     assert result.exit_code == 1 and "line-pich" in result.output and "wrong.yaml:3" in result.output
+
+
+# Rules no other test asserts: each broken once, in the letter (L) or the document (D).
+MORE_BREAKS = {
+    "margin-left": ("D", DOC, replace_once('w:left="1587"', 'w:left="1400"')),
+    "text-width": ("D", DOC, replace_once('w:right="1474"', 'w:right="1300"')),
+    "text-height": ("D", DOC, replace_once('w:bottom="1984"', 'w:bottom="1800"')),
+    "rule-width": (
+        "D",
+        DOC,
+        replace_once(
+            '<w:pStyle w:val="WsDocNumber"/>', '<w:pStyle w:val="WsDocNumber"/><w:ind w:left="600"/>'
+        ),
+    ),
+    "title-align": ("D", STYLES, in_style("WsTitle", '<w:jc w:val="center"/>', '<w:jc w:val="left"/>')),
+    "recipients-indent": (
+        "D",
+        STYLES,
+        in_style("WsRecipients", 'w:firstLine="0" w:firstLineChars="0"', 'w:firstLine="640"'),
+    ),
+    "note-colon": ("D", DOC, replace_once(">附件：申报材料清单<", ">附件:申报材料清单<")),
+    "note-number": ("L", DOC, replace_once(">附件：1.试点城市", ">附件：1、试点城市")),
+    "note-sequence": ("L", DOC, replace_once(">2.联系人回执<", ">3.联系人回执<")),
+    # one attachment listed (without a number, as one alone is), two attached
+    "attachment-count": (
+        "L",
+        DOC,
+        lambda t: re.sub(
+            r"<w:p><w:pPr><w:pStyle w:val=\"WsAttachmentNote\"/>(?:(?!</w:p>).)*2\.联系人回执.*?</w:p>",
+            "",
+            t.replace(">附件：1.试点城市", ">附件：试点城市", 1),
+            count=1,
+            flags=re.S,
+        ),
+    ),
+    "attachment-label-place": (
+        "D",
+        STYLES,
+        in_style("WsAttachmentLabel", 'w:firstLine="0" w:firstLineChars="0"', 'w:firstLine="640"'),
+    ),
+    "cc-colon": ("D", DOC, replace_once(">抄送：国家", ">抄送:国家")),
+    "record-rule-width": (
+        "D",
+        DOC,
+        replace_once('<w:tblW w:w="8844" w:type="dxa"/>', '<w:tblW w:w="8000" w:type="dxa"/>'),
+    ),
+    "even-footer": ("D", DOC, replace_once('<w:footerReference w:type="even" r:id="rId9"/>', "")),
+    "first-page-number": (
+        "D",
+        DOC,
+        replace_once('<w:cols w:space="720"/>', '<w:cols w:space="720"/><w:titlePg/>'),
+    ),
+}
+
+
+@pytest.mark.parametrize("code", sorted(MORE_BREAKS))
+def test_every_rule_is_triggered(letter, document, code):
+    which, part, change = MORE_BREAKS[code]
+    report = check_docx(mutate(letter if which == "L" else document, part, change))
+    assert codes(report) == {code}, show(report)
