@@ -374,3 +374,37 @@ def test_a_record_table_with_cells_side_by_side(document):  # noqa: F811
     assert codes(report) == set(), show(report)
     no_period = mutate(split_doc, DOC, replace_once("运用促进司。", "运用促进司"))
     assert codes(check_docx(no_period)) == {"cc-period"}
+
+
+def test_secrecy_and_urgency_in_the_header_are_not_a_mark(document):  # noqa: F811
+    """密级 and 紧急程度 put in a header, red and large, are head-info: not the 信函格式's mark."""
+    urgent = (
+        '<w:p><w:r><w:rPr><w:rFonts w:eastAsia="黑体"/><w:color w:val="FF0000"/><w:sz w:val="32"/></w:rPr>'
+        "<w:t>{}</w:t></w:r></w:p>"
+    )
+    header = mutate(
+        document,
+        "word/header1.xml",
+        replace_once("</w:hdr>", urgent.format("机密★1年") + urgent.format("特急") + "</w:hdr>"),
+    )
+    report, doc = analyse(header)
+    assert doc.format == "document"
+    assert codes(report) == set(), show(report)
+    assert [p.role for p in doc.first_page_header() if p.text] == ["head-info", "head-info"]
+
+
+def test_placeholders_stand_for_signature_and_date(letter):  # noqa: F811
+    """A template's [发文单位] and [日期], set right, are the signature and the date: not body
+    text to be indented, not a date in the wrong form."""
+    strange = foreign(letter)
+    filled = mutate(
+        strange,
+        DOC,
+        lambda t: t.replace(
+            ">国家知识产权局办公室</w:t></w:r></w:p><w:p>", ">[发文单位]</w:t></w:r></w:p><w:p>", 1
+        ).replace(">2023年7月18日<", ">[日期]<", 1),
+    )
+    report, doc = analyse(filled)
+    roles = {p.text.strip(): p.role for p in doc.paragraphs}
+    assert roles["[发文单位]"] == "signature" and roles["[日期]"] == "date"
+    assert not {"indent", "date-form"} & codes(report), show(report)
