@@ -1560,9 +1560,10 @@ def _check_page(doc: _Document, out: _Findings) -> None:
 
 def _check_grid(doc: _Document, out: _Findings) -> None:
     """§5.2.3 22 lines × 28 characters: exact 579-twip lines and −0.25 pt spacing (or a grid).
-    A line length comes from a setting the whole file shares: it is reported once per value,
-    naming the elements it affects."""
+    A line length, and a line spacing set in a style or the defaults, come from a setting
+    many elements share: each is reported once per setting, naming the elements it affects."""
     lengths: dict[str, tuple[list[str], list[Location]]] = {}
+    pitches: dict[tuple[str, str], tuple[list[str], list[Location]]] = {}
     for para in doc.paragraphs:
         if para.role not in _GRID_ROLES or para.in_table or not para.text.strip():
             continue
@@ -1585,16 +1586,11 @@ def _check_grid(doc: _Document, out: _Findings) -> None:
                 if rule == "atLeast"
                 else f"{line / 240:g} 倍行距"
             )
-            out.add(
-                "line-pitch",
-                "5.2.3",
-                _element(para),
-                "行距使每面不是 22 行",
-                f"固定值 {L.LINE_PITCH_TWIPS / L.TWIPS_PER_PT:g} 磅（{L.LINE_PITCH_TWIPS} 缇），每面 "
-                f"{L.LINES_PER_PAGE} 行",
-                actual,
-                para.where,
-            )
+            source = _spacing_source(levels) or f"段落：{_element(para)}"
+            elements, places = pitches.setdefault((actual, source), ([], []))
+            if _element(para) not in elements:
+                elements.append(_element(para))
+            places.append(para.where)
         if section.landscape or not section.regular:
             continue  # the page itself is reported; its line length follows from it
         for r, text in doc.text_runs(para):
@@ -1615,6 +1611,19 @@ def _check_grid(doc: _Document, out: _Findings) -> None:
                     elements.append(_element(para))
                 places.append(para.where)
             break
+    for (actual, _), (elements, places) in pitches.items():
+        element = "、".join(elements[:3]) + ("等" if len(elements) > 3 else "")
+        for where in places:
+            out.add(
+                "line-pitch",
+                "5.2.3",
+                element,
+                "行距使每面不是 22 行",
+                f"固定值 {L.LINE_PITCH_TWIPS / L.TWIPS_PER_PT:g} 磅（{L.LINE_PITCH_TWIPS} 缇），每面 "
+                f"{L.LINES_PER_PAGE} 行",
+                actual,
+                where,
+            )
     for actual, (elements, places) in lengths.items():
         element = "、".join(elements[:3]) + ("等" if len(elements) > 3 else "")
         for where in places:
@@ -1628,6 +1637,18 @@ def _check_grid(doc: _Document, out: _Findings) -> None:
                 actual,
                 where,
             )
+
+
+def _spacing_source(levels: _Levels) -> str:
+    """Where a paragraph's line spacing is set: the style's id, ``defaults``, or "" when the
+    paragraph sets it itself."""
+    for i, level in enumerate(levels):
+        spacing = level.find(_w("spacing"))
+        if spacing is not None and (spacing.get(_w("line")) or spacing.get(_w("lineRule"))):
+            if i < levels.direct:
+                return ""
+            return _val(level.getparent(), "styleId") or "defaults"
+    return "defaults"
 
 
 def _first_flag_false(levels: list[Any], child: str) -> bool:
