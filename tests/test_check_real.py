@@ -413,3 +413,26 @@ def test_placeholders_stand_for_signature_and_date(letter):  # noqa: F811
     report, doc = analyse(template)
     assert [p.text.strip() for p in doc.role("doc-number")] == ["XXX〔2023〕X号"]
     assert "doc-number" not in codes(report), show(report)
+
+
+def test_a_vml_connector_drawn_by_wps_is_a_line(document):  # noqa: F811
+    """WPS draws a rule as a VML connector (shapetype 32) with a thickThin stroke."""
+    connector = (
+        '<w:p><w:r><w:pict><v:shape type="#_x0000_t32" style="position:absolute;width:481.9pt;height:0pt" '
+        'strokecolor="red" strokeweight="2.25pt"><v:stroke linestyle="thickThin"/></v:shape>'
+        "</w:pict></w:r></w:p>"
+    )
+    drawn = mutate(
+        document,
+        DOC,
+        lambda t: t.replace(_DOC_NUMBER_RULE, "", 1).replace(
+            '<w:p><w:pPr><w:pStyle w:val="WsTitle"/>',
+            connector + '<w:p><w:pPr><w:pStyle w:val="WsTitle"/>',
+            1,
+        ),
+    )
+    report = check_docx(drawn)
+    assert codes(report) == set(), show(report)  # the 版头's rule is found
+    # without “文件” in the mark, 481.9 pt = 170 mm, red and double is a 信函格式's line
+    unnamed = mutate(drawn, DOC, replace_once(">河南省知识产权局文件<", ">河南省知识产权局<"))
+    assert analyse(unnamed)[1].format == "letter"

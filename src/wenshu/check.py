@@ -1921,6 +1921,24 @@ def _drawn_lines(root: Any) -> list[_Line]:
             length = None
         color = (line.get("strokecolor") or "").lstrip("#").upper().replace("RED", L.RED)
         lines.append(_Line(color, length, style))
+    # WPS and older Word draw a straight line as a VML connector shape (shapetype 32).
+    for shape in root.iter(f"{{{_V}}}shape"):
+        if (
+            not (shape.get("type") or "").endswith("_x0000_t32")
+            or next(shape.iterancestors(fallback), None) is not None
+        ):
+            continue
+        stroke = shape.find(f"{{{_V}}}stroke")
+        style = (stroke.get("linestyle") if stroke is not None else None) or "single"
+        box = dict(
+            part.split(":", 1)
+            for part in (shape.get("style") or "").replace(" ", "").split(";")
+            if ":" in part
+        )
+        sizes = [_vml_length(box.get(k, "")) for k in ("width", "height")]
+        length = max(v for v in sizes if v is not None) if any(v is not None for v in sizes) else None
+        color = (shape.get("strokecolor") or "").lstrip("#").upper().replace("RED", L.RED)
+        lines.append(_Line(color, length, style))
     return lines
 
 
