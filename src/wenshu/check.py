@@ -1565,7 +1565,7 @@ def _check_grid(doc: _Document, out: _Findings) -> None:
     lengths: dict[str, tuple[list[str], list[Location]]] = {}
     pitches: dict[tuple[str, str], tuple[list[str], list[Location]]] = {}
     for para in doc.paragraphs:
-        if para.role not in _GRID_ROLES or para.in_table or not para.text.strip():
+        if para.role not in _GRID_ROLES or not para.flows or not para.text.strip():
             continue
         section = doc.section_of(para)
         levels = doc.styles.ppr_levels(para.el)
