@@ -419,7 +419,9 @@ def check_cmd(
         click.echo(format_rules())
         return
     if not files:
-        raise WenshuError(Problem("wenshu check", "请给出要检查的 .docx 文件（或用 --list-rules 列出规则）"))
+        ctx = click.get_current_context()
+        files_param = next(p for p in ctx.command.params if p.name == "files")
+        raise click.MissingParameter(ctx=ctx, param=files_param, param_hint="'FILES'")
     chosen, dropped = _codes(select), _codes(ignore)
     unknown = RULES.unknown(chosen + dropped)
     if unknown:
