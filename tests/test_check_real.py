@@ -436,3 +436,14 @@ def test_a_vml_connector_drawn_by_wps_is_a_line(document):  # noqa: F811
     # without “文件” in the mark, 481.9 pt = 170 mm, red and double is a 信函格式's line
     unnamed = mutate(drawn, DOC, replace_once(">河南省知识产权局文件<", ">河南省知识产权局<"))
     assert analyse(unnamed)[1].format == "letter"
+
+
+def test_a_seal_remark_between_signature_and_date(letter):  # noqa: F811
+    """“（此处加盖印章）” between the signature and the date leaves the signature recognised."""
+    remark = '<w:p><w:pPr><w:jc w:val="right"/></w:pPr><w:r><w:t>（此处加盖印章）</w:t></w:r></w:p>'
+    date = re.compile(r"(<w:p>(?:(?!<w:p>).)*?>2023年7月18日<)", re.S)
+    remarked = mutate(foreign(letter), DOC, lambda t: date.sub(lambda m: remark + m.group(1), t, count=1))
+    _, doc = analyse(remarked)
+    roles = {p.text.strip(): p.role for p in doc.paragraphs}
+    assert roles["（此处加盖印章）"] == "aside"
+    assert roles["国家知识产权局办公室"] == "signature"

@@ -1431,6 +1431,11 @@ class _Document:
 
     def _mark_signature(self, date: _Para) -> None:
         before = [p for p in self.paragraphs[: date.number - 1] if p.text.strip() and p.flows]
+        # A template's remark where the seal goes, “（此处加盖印章）”, stands between the two.
+        if len(before) > 1 and re.fullmatch(
+            r"[（(][^）)]*(印章|盖章|签章)[^）)]*[）)]", before[-1].text.strip()
+        ):
+            before.pop().role = "aside"
         if before and before[-1].role in ("", "body") and len(before[-1].text.strip()) <= L.CHARS_PER_LINE:
             if not before[-1].text.strip().endswith(("。", "：", ":")):
                 before[-1].role = "signature"
