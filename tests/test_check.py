@@ -700,6 +700,11 @@ def test_every_code_reported_is_a_listed_rule(letter, document):
         "page-number-missing",
     }
     tables = {*LETTER_BREAKS, *DOCUMENT_BREAKS, *STRUCTURE_BREAKS, *MORE_BREAKS}
+    # and every code the checker can report (render checks included) is a listed rule
+    source = (Path(__file__).parents[1] / "src" / "wenshu" / "check.py").read_text(encoding="utf-8")
+    reported = set(re.findall(r'out\.add\(\s*"([a-z0-9-]+)"', source))
+    reported |= set(re.findall(r'\(\s*"((?:margin|text)-[a-z]+)",', source))
+    assert reported <= listed, reported - listed
     assert {rule.code for rule in RULES if not rule.render} == tables | elsewhere
 
 
