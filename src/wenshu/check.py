@@ -150,6 +150,126 @@ def _has_cjk(text: str) -> bool:
 
 
 # ---------------------------------------------------------------------------------------
+# Rules
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One check: its code (as reports and ``--select``/``--ignore`` name it), the clause of
+    GB/T 9704 it applies, the element, a one-line title and its severity (``error``: the
+    standard says so; ``warning``: the standard recommends, or a measurement on pages
+    LibreOffice laid out, which Word may lay out a little differently)."""
+
+    code: str
+    clause: str
+    element: str
+    title: str
+    severity: str = "error"
+    render: bool = False  # found only by ``--render``
+
+
+class RuleRegistry:
+    """The checker's rules by code, in the manner of a linter's."""
+
+    def __init__(self) -> None:
+        self._rules: dict[str, Rule] = {}
+
+    def register(self, code: str, clause: str, element: str, title: str, **kw: Any) -> None:
+        """Add a rule; a code is registered once."""
+        if code in self._rules:
+            raise ValueError(f"rule {code} registered twice")
+        self._rules[code] = Rule(code, clause, element, title, **kw)
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._rules
+
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(self._rules.values())
+
+    def get(self, code: str) -> Rule:
+        """The rule of ``code`` (KeyError for an unknown one)."""
+        return self._rules[code]
+
+    def unknown(self, codes: list[str]) -> list[str]:
+        """Those of ``codes`` that name no rule."""
+        return [c for c in codes if c not in self._rules]
+
+
+RULES = RuleRegistry()
+for _code, _clause, _element, _title, _extra in (
+    ("paper", "5.1", "纸张", "纸张为 A4", {}),
+    ("margin-top", "5.2.1", "页边距", "天头 37 mm ± 1 mm", {}),
+    ("margin-left", "5.2.1", "页边距", "订口 28 mm ± 1 mm", {}),
+    ("text-width", "5.2.1", "版心", "版心宽 156 mm", {}),
+    ("text-height", "5.2.1", "版心", "版心高 225 mm", {}),
+    ("line-pitch", "5.2.3", "各要素", "行距使每面 22 行", {}),
+    ("chars-per-line", "5.2.3", "各要素", "每行 28 字", {}),
+    ("font", "5.2.2", "各要素", "字体符合要素的规定", {}),
+    ("size", "5.2.2", "各要素", "字号符合要素的规定", {}),
+    ("theme-font", "5.2.2", "各要素", "中文字体写明，不用主题字体", {}),
+    ("no-font", "5.2.2", "各要素", "指定了中文字体", {}),
+    ("mark-align", "7.2.4", "发文机关标志", "发文机关标志居中", {}),
+    ("mark-color", "7.2.4", "发文机关标志", "发文机关标志为红色", {}),
+    ("doc-number", "7.2.5", "发文字号", "发文字号写作“机关代字〔年份〕序号号”", {}),
+    ("doc-number-align", "7.2.5", "发文字号", "发文字号位置（居中；上行文居左；信函居右）", {}),
+    ("rule-missing", "7.2.7", "版头分隔线", "发文字号下有红色分隔线", {}),
+    ("rule-color", "7.2.7", "版头分隔线", "分隔线为红色", {}),
+    ("rule-width", "7.2.7", "版头分隔线", "分隔线与版心等宽（信函 170 mm）", {}),
+    ("letter-rule", "10.1", "信函格式双线", "信函格式有上、下红色双线", {}),
+    ("letter-rule-style", "10.1", "信函格式双线", "双线上粗下细、上细下粗", {}),
+    ("head-missing", "7.2", "版头", "文件格式的版头有发文机关标志和发文字号", {}),
+    ("signer-missing", "7.2.3", "签发人", "上行文（请示、报告）标注签发人", {}),
+    ("title-align", "7.3.1", "标题", "标题居中", {}),
+    ("title-break", "7.3.1", "标题", "标题在词与词之间回行，各行长短适宜", {}),
+    ("recipients-colon", "7.3.2", "主送机关", "主送机关后标全角冒号", {}),
+    ("recipients-indent", "7.3.2", "主送机关", "主送机关居左顶格", {}),
+    ("indent", "7.3.3", "正文", "段首左空二字，回行顶格", {}),
+    ("ordinal-form", "7.3.3", "层级标题", "结构层次序数的写法", {}),
+    ("ordinal-sequence", "7.3.3", "层级标题", "结构层次序数连续", {}),
+    ("no-text-page", "7.3.5.3", "正文", "“（此页无正文）”只用于没有正文的页", {}),
+    ("note-colon", "7.3.4", "附件说明", "“附件”后标全角冒号", {}),
+    ("note-number", "7.3.4", "附件说明", "附件顺序号的写法", {}),
+    ("note-sequence", "7.3.4", "附件说明", "附件顺序号连续", {}),
+    ("note-punctuation", "7.3.4", "附件说明", "附件名称后不加标点", {}),
+    ("attachment-count", "7.3.4", "附件说明", "附件说明与附件件数相符", {}),
+    ("attachment-unlisted", "7.3.4", "附件说明", "附件前有附件说明", {}),
+    ("attachment-label", "7.3.7", "附件标签", "附件标签“附件N”与顺序相符", {}),
+    ("attachment-label-place", "7.3.7", "附件", "附件标签居左顶格", {}),
+    ("attachment-page", "7.3.7", "附件", "附件另起一页", {}),
+    ("signature-date", "7.3.5", "发文机关署名和成文日期", "署名和成文日期的位置", {}),
+    ("date-form", "7.3.5.4", "日期", "日期用阿拉伯数字标全年、月、日", {}),
+    ("note-brackets", "7.3.6", "附注", "附注加全角圆括号", {}),
+    ("cc-colon", "7.4.2", "抄送机关", "“抄送”后标全角冒号", {}),
+    ("cc-period", "7.4.2", "抄送机关", "最后一个抄送机关后标句号", {}),
+    ("record-indent", "7.4", "版记", "版记各要素左右各空一字", {}),
+    ("record-rule", "7.4.1", "版记分隔线", "版记分隔线的有无与粗细", {}),
+    ("record-rule-width", "7.4.1", "版记分隔线", "版记分隔线与版心等宽", {}),
+    ("page-number-missing", "7.5", "页码", "页脚有页码", {}),
+    ("page-number-form", "7.5", "页码", "页码写作“— N —”", {}),
+    ("page-number-place", "7.5", "页码", "单页码居右空一字，双页码居左空一字", {}),
+    ("even-footer", "7.5", "页码", "有双页页脚", {}),
+    ("even-odd-setting", "7.5", "页码", "开启奇偶页不同", {}),
+    ("first-page-number", "7.5", "页码", "首页显示页码", {}),
+    ("letter-first-page-number", "10.1", "页码", "信函格式首页不显示页码", {}),
+    ("render-lines", "5.2.3", "版心", "排出的页每面 22 行", {"severity": "warning", "render": True}),
+    ("render-chars", "5.2.3", "版心", "排出的行每行 28 字", {"severity": "warning", "render": True}),
+    ("render-title", "7.3.1", "标题", "排出的标题回行合规", {"severity": "warning", "render": True}),
+    ("render-page-one", "7.3.3", "首页", "版头、标题和正文排在首页", {"severity": "warning", "render": True}),
+    ("render-page-number", "7.5", "页码", "排出的每页有页码", {"severity": "warning", "render": True}),
+    (
+        "render-page-number-place",
+        "7.5",
+        "页码",
+        "排出的页码位置",
+        {"severity": "warning", "render": True},
+    ),
+    ("render-record-place", "7.4", "版记", "版记排在末页最下方", {"severity": "warning", "render": True}),
+):
+    RULES.register(_code, _clause, _element, _title, **_extra)
+
+
+# ---------------------------------------------------------------------------------------
 # Findings
 # ---------------------------------------------------------------------------------------
 
@@ -222,10 +342,99 @@ class Report:
         return out
 
 
+# Deviations that come from one setting of the whole file (a theme font, the missing font of
+# the defaults): reported once, naming every element the setting reaches.
+_SETTING_CODES = {"theme-font", "no-font"}
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A unit's accepted variants (``--profile unit.yaml``): per rule code, the values
+    (``actual`` of a deviation, matched from its start) the unit uses on purpose."""
+
+    name: str
+    accept: dict[str, tuple[str, ...]]
+
+    def accepts(self, dev: Deviation) -> bool:
+        return any(dev.actual.startswith(value) for value in self.accept.get(dev.code, ()))
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """Which rules to apply (``--select``/``--ignore``) and a unit's profile."""
+
+    select: frozenset[str] = frozenset()  # empty: all
+    ignore: frozenset[str] = frozenset()
+    profile: Profile | None = None
+
+    def apply(self, report: Report) -> None:
+        """Drop the deviations not asked for; turn those the profile accepts into notes."""
+        kept = []
+        for dev in report.deviations:
+            if (self.select and dev.code not in self.select) or dev.code in self.ignore:
+                continue
+            if self.profile is not None and self.profile.accepts(dev):
+                report.notes.append(f"按“{self.profile.name}”的惯例不计：{dev}")
+                continue
+            kept.append(dev)
+        report.deviations = kept
+
+
+def load_profile(path: str | Path) -> Profile:
+    """Read a unit profile (YAML: ``name``, ``accept: {code: [value, …]}``), or raise a
+    :class:`WenshuError` naming the file, line and field."""
+    from .load import load_spec
+
+    spec = load_spec(path)
+    data = spec.data
+    problems = [
+        spec.problem((key,), "不认识的字段（只有 name 和 accept）", key=True)
+        for key in data
+        if key not in ("name", "accept")
+    ]
+    name = data.get("name", Path(path).stem)
+    if not isinstance(name, str) or not name.strip():
+        problems.append(spec.problem(("name",), "应是单位名称（文字）"))
+    accept = data.get("accept")
+    table: dict[str, tuple[str, ...]] = {}
+    if not isinstance(accept, dict) or not accept:
+        problems.append(
+            spec.problem(
+                ("accept",), "应是“规则代码: [接受的实际值, …]”的映射，如 line-pitch: [固定值 29 磅]"
+            )
+        )
+    else:
+        for code, values in accept.items():
+            if code not in RULES:
+                problems.append(
+                    spec.problem(
+                        ("accept", code),
+                        f"没有这条规则：{code}（wenshu check --list-rules 列出全部）",
+                        key=True,
+                    )
+                )
+                continue
+            if isinstance(values, str):
+                values = [values]
+            if (
+                not isinstance(values, list)
+                or not values
+                or not all(isinstance(v, str) and v.strip() for v in values)
+            ):
+                problems.append(spec.problem(("accept", code), "应是接受的实际值（文字）或其列表"))
+                continue
+            table[code] = tuple(v.strip() for v in values)
+    if problems:
+        raise WenshuError(problems)
+    return Profile(str(name).strip(), table)
+
+
 class _Findings:
     """Collects deviations, merging repeats of the same one into one entry with many places."""
 
     def __init__(self, earlier: list[Deviation] | None = None) -> None:
+        self.notes: list[str] = []
+        self._elements: dict[tuple[str, ...], list[str]] = {}
         self._items: dict[tuple[str, ...], Deviation] = {}
         # The places already listed per entry, as a set: a list search made checking quadratic.
         self._seen: dict[tuple[str, ...], set[Location]] = {}
@@ -244,11 +453,18 @@ class _Findings:
         actual: str = "",
         where: Location | None = None,
     ) -> None:
-        key = (code, clause, element, message, expected, actual)
+        key = (code, actual) if code in _SETTING_CODES else (code, clause, element, message, expected, actual)
         item = self._items.get(key)
         if item is None:
             item = self._items[key] = Deviation(code, clause, element, message, expected, actual)
             self._seen[key] = set()
+            self._elements[key] = [element]
+        elif element not in self._elements[key]:
+            names = self._elements[key]
+            names.append(element)
+            item.element = "、".join(names[:3]) + ("等" if len(names) > 3 else "")
+            if clause not in item.clause.split("、"):
+                item.clause += "、" + clause
         seen = self._seen[key]
         if where is not None and where not in seen:
             seen.add(where)
@@ -256,6 +472,11 @@ class _Findings:
 
     def items(self) -> list[Deviation]:
         return list(self._items.values())
+
+    def note(self, text: str) -> None:
+        """A remark that is not a deviation (said once)."""
+        if text not in self.notes:
+            self.notes.append(text)
 
 
 # ---------------------------------------------------------------------------------------
@@ -560,6 +781,7 @@ class _Para:
     text: str
     in_table: bool
     section: int
+    in_box: bool = False  # in a text box: placed by the box, not part of the flow of text
     role: str = ""
     level: int = 0
     zone: int = 0  # 0 = main text, k = attachment k
@@ -567,6 +789,11 @@ class _Para:
     label: str = ""  # drawn by Word's automatic numbering, and put before ``text``
     runs: list[tuple[Any, str]] | None = field(default=None, repr=False, compare=False)  # text_runs
     indents: tuple[float, float, float] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def flows(self) -> bool:
+        """Part of the running text (not in a table, not in a text box)."""
+        return not self.in_table and not self.in_box
 
     @property
     def where(self) -> Location:
@@ -586,7 +813,8 @@ def _paragraphs(root: Any, part: str, name: str, *, body: bool = False) -> list[
             continue
         texts = [(r, element_text(r)) for r in _own_runs(p)]
         in_table = next(p.iterancestors(table), None) is not None
-        para = _Para(p, len(out) + 1, part, "".join(t for _, t in texts), in_table, section)
+        in_box = next(p.iterancestors(_w("txbxContent")), None) is not None
+        para = _Para(p, len(out) + 1, part, "".join(t for _, t in texts), in_table, section, in_box=in_box)
         para.runs = [(r, t) for r, t in texts if t.strip()]
         out.append(para)
         if body and p.find(f"{_w('pPr')}/{_w('sectPr')}") is not None:
@@ -689,14 +917,24 @@ _ORDINAL_PATTERNS = [
     (3, re.compile(r"^(?P<num>\d{1,2})(?P<punct>[.．、，,])(?!\d)")),
     (4, re.compile(r"^(?P<open>[（(])(?P<num>\d{1,2})(?P<close>[）)])(?P<punct>[、，,．.]?)")),
 ]
-_DOC_NUMBER = re.compile(r"[〔\[(（【［]\s*\d{4}\s*[〕\])）】］]\s*第?\s*\d+\s*号")
+# Templates write the year and number as X or × until they are filled in.
+_DOC_NUMBER = re.compile(r"[〔\[(（【［]\s*[\dXx×]{4}\s*[〕\])）】］]\s*第?\s*[\dXx×]+\s*号")
+# 令号 and 期号 stand alone in the 版头 of an order or a bulletin: 第12号, 第 3 期.
+_ORDER_NUMBER = re.compile(rf"^第\s*[\dXx×{_NUMERALS}]+\s*[号期]$")
+# 份号, 密级 and 紧急程度 (§7.2.1–7.2.3), in the body or in a header.
+_HEAD_INFO = re.compile(r"^(\d{6}|(绝密|机密|秘密)(\s*[★*]\s*\S*)?|特急|加急|特提|平急)$")
+# An unfilled field of a template or another generator: [发文单位], 【日期】, {{DATE}}.
+_PLACEHOLDER = re.compile(r"^\s*(\[[^\]]+\]|【[^】]+】|\{\{[^}]+\}\}|［[^］]+］)\s*$")
+# Labels of a 纪要 (§10.3), set in 黑体 at the head of a list of names.
+_MINUTES_LABELS = ("出席", "列席", "请假", "参加", "缺席", "记录", "主持")
 _DATE_ONLY = re.compile(
     rf"^\s*(\d{{2,4}}|[{_NUMERALS}]{{2,4}})\s*年\s*([\d{_NUMERALS}]{{1,3}})\s*月\s*([\d{_NUMERALS}]{{1,3}})\s*日\s*$"
 )
 _IMPRINT = re.compile(
     rf"(\d{{4}}|[{_NUMERALS}]{{4}})\s*年\s*[\d{_NUMERALS}]{{1,3}}\s*月\s*[\d{_NUMERALS}]{{1,3}}\s*日\s*印发\s*$"
 )
-_LABEL = re.compile(r"^附\s*件\s*(\d*)$")
+# 附件 or 附件2, optionally with a remark in brackets: 附件1（可选）.
+_LABEL = re.compile(r"^附\s*件\s*(\d*)\s*([（(][^）)]{0,12}[）)])?$")
 _NOTE_NUMBER = re.compile(r"^(?P<num>\d{1,2})\s*(?P<punct>[.．、]?)\s*(?P<name>.*)$")
 
 _STYLE_ROLES = {
@@ -743,6 +981,7 @@ _ROLE_NAMES = {
     "attachment-title": "附件标题",
     "record": "版记",
     "page-number": "页码",
+    "aside": "表题或标签",
 }
 _HEADING_NAMES = {1: "一级标题", 2: "二级标题", 3: "三级标题", 4: "四级标题"}
 
@@ -812,11 +1051,45 @@ class _Document:
     def section_of(self, para: _Para) -> _Section:
         return self.sections[min(para.section, len(self.sections) - 1)]
 
-    def first_page_header(self) -> list[_Para]:
+    def _first_page_header_part(self) -> str | None:
         first = self.sections[0]
         part = first.refs.get(("header", "first")) if first.title_page else None
-        part = part or first.refs.get(("header", "default"))
+        return part or first.refs.get(("header", "default"))
+
+    def first_page_header(self) -> list[_Para]:
+        part = self._first_page_header_part()
         return self.part_paragraphs(part, "首页页眉") if part else []
+
+    def theme_typeface(self, theme: str) -> str | None:
+        """The typeface a theme font (``minorEastAsia`` …) stands for in this file's theme, for
+        the script of its East Asian language (ECMA-376 §20.1.4.1.16–17: a:ea, else the
+        a:font of the script); None when the theme does not say."""
+        rels = self.package.rels(self.package.main)
+        part = next((t for kind, t in rels.values() if kind.endswith("/theme")), None)
+        root = self.package.xml(part) if part else None
+        if root is None:
+            return None
+        group = root.find(f".//{{{_A}}}{'major' if theme.startswith('major') else 'minor'}Font")
+        if group is None:
+            return None
+        if "EastAsia" not in theme:
+            latin = group.find(f"{{{_A}}}{'cs' if 'Bidi' in theme else 'latin'}")
+            return (latin.get("typeface") or None) if latin is not None else None
+        ea = group.find(f"{{{_A}}}ea")
+        if ea is not None and ea.get("typeface"):
+            return ea.get("typeface")
+        lang = self.settings.find(_w("themeFontLang")) if self.settings is not None else None
+        code = (_val(lang, "eastAsia") or "zh-CN") if lang is not None else "zh-CN"
+        script = {"zh-TW": "Hant", "zh-HK": "Hant", "zh-MO": "Hant", "ja-JP": "Jpan", "ko-KR": "Hang"}.get(
+            code, "Hans"
+        )
+        font = group.find(f"{{{_A}}}font[@script='{script}']")
+        return (font.get("typeface") or None) if font is not None else None
+
+    def first_page_header_xml(self) -> Any:
+        """The first page's header part (None without one)."""
+        part = self._first_page_header_part()
+        return self.package.xml(part) if part else None
 
     # -- properties -------------------------------------------------------------------
     def ppr(self, para: _Para, child: str, attr: str = "val") -> str | None:
@@ -855,8 +1128,11 @@ class _Document:
             self.styles.ppr_levels(para.el), "snapToGrid"
         ):
             return None
-        defaults = [self.styles.rpr_default] if self.styles.rpr_default is not None else []
-        base = _int(_first_attr(defaults, "sz"), 20)
+        # ECMA-376 §17.6.5 (DocGrid.CharacterSpace): charSpace is added, in 4096ths of a point,
+        # to the pitch of the Normal style's font size, not to the document defaults'.
+        normal = [s.find(_w("rPr")) for s in self.styles.chain(self.styles.default.get("paragraph"))]
+        levels = [lv for lv in (*normal, self.styles.rpr_default) if lv is not None]
+        base = _int(_first_attr(levels, "sz"), 20)
         return base / 2 * L.TWIPS_PER_PT + section.char_space * L.TWIPS_PER_PT / 4096
 
     def indents(self, para: _Para) -> tuple[float, float, float]:
@@ -917,17 +1193,38 @@ class _Document:
                 para.role = _role_from_style_name(self.styles.name(sid)) or ""
         for para in self.first_page_header():
             sid = self.styles.paragraph_style(para.el) or ""
-            if para.text.strip() and (sid == "WsMark" or self._looks_like_mark(para)):
+            if _HEAD_INFO.match(para.text.strip()):
+                # 份号, 密级 and 紧急程度 put in a header stand where §7.2.1–7.2.3 puts them.
+                para.role = "head-info"
+            elif para.text.strip() and (sid == "WsMark" or self._looks_like_mark(para)):
                 para.role = "mark"
+        for para in self.paragraphs:
+            if para.in_box:
+                para.role = self._box_role(para)
         if self.wenshu_styles:
             self._by_style()
         else:
             self._by_content()
 
+    def _box_role(self, para: _Para) -> str:
+        """Red-header templates set the mark, the 发文字号 and the like in text boxes."""
+        text = para.text.strip()
+        if not text:
+            return "box"
+        if _HEAD_INFO.match(text):
+            return "head-info"
+        if (_DOC_NUMBER.search(text) and len(text) < 60) or _ORDER_NUMBER.match(text):
+            return "doc-number"
+        if self._looks_like_mark(para):
+            return "mark"
+        return "box"
+
     def _by_style(self) -> None:
         """wenshu's own file: styles say what each paragraph is; ordinals give heading levels."""
         zone = 0
         for para in self.paragraphs:
+            if para.in_box:
+                continue
             if para.in_table:
                 if para.role in ("", "body"):
                     para.role = "table"
@@ -959,11 +1256,11 @@ class _Document:
 
     def _by_content(self) -> None:
         """Another office's file: recognise the elements by where they stand and what they say."""
-        paras = [p for p in self.paragraphs if not p.in_table and p.text.strip()]
-        head_has_mark = any(p.role == "mark" for p in self.first_page_header())
+        paras = [p for p in self.paragraphs if p.flows and p.text.strip()]
+        head_has_mark = any(p.role == "mark" for p in self.first_page_header() + self.paragraphs)
         i = 0
-        # 版头: everything before the title.
-        seen_number = False
+        # 版头: everything before the title (a 发文字号 in a text box counts).
+        seen_number = any(p.in_box and p.role == "doc-number" for p in self.paragraphs)
         while i < len(paras):
             para, text = paras[i], paras[i].text.strip()
             if para.role == "title":
@@ -972,13 +1269,9 @@ class _Document:
                 seen_number |= para.role == "doc-number"
                 i += 1
                 continue
-            if _DOC_NUMBER.search(text) and len(text) < 60:
+            if (_DOC_NUMBER.search(text) and len(text) < 60) or _ORDER_NUMBER.match(text):
                 para.role, seen_number = "doc-number", True
-            elif (
-                re.fullmatch(r"\d{6}", text)
-                or re.match(r"^(绝密|机密|秘密)", text)
-                or text in ("特急", "加急")
-            ):
+            elif _HEAD_INFO.match(text) or re.match(r"^(绝密|机密|秘密)", text):
                 para.role = "head-info"
             elif not seen_number and not head_has_mark and self._looks_like_mark(para):
                 para.role, head_has_mark = "mark", True
@@ -1002,11 +1295,14 @@ class _Document:
             if paras[i].role == "recipients" or (text.endswith(("：", ":")) and _ordinal(text) is None):
                 paras[i].role = "recipients"
                 i += 1
-        zone, in_note, after_date = 0, False, False
-        for para in paras[i:]:
+        zone, in_note, after_date, in_record = 0, False, False, False
+        for k, para in enumerate(paras[i:], start=i):
             text = para.text.strip()
             role = para.role
             if role in ("aux", "table", "page-number"):
+                continue
+            if role in ("", "body") and self._is_aside(para):
+                para.role = "aside"  # a table's caption, a 纪要's label
                 continue
             if role == "attachment-label" or (role in ("", "body") and _LABEL.match(text)):
                 para.role, zone, in_note = "attachment-label", zone + 1, False
@@ -1015,13 +1311,25 @@ class _Document:
                 para.role = "attachment-title" if zone else "title"
             elif zone and role == "" and self.alignment(para) == "center" and self._follows_label(para):
                 para.role = "attachment-title"
-            if para.role == "attachment-title":
+            elif role in ("", "body") and self.alignment(para) == "center" and self._looks_like_title(para):
+                para.role = "attachment-title" if zone else "title"  # a second document's title
+            if para.role in ("attachment-title", "title"):
                 para.zone = zone
                 continue
-            if role == "record" or (
-                role in ("", "body") and (text.startswith("抄送") or _IMPRINT.search(text))
+            if (
+                role == "record"
+                or (
+                    role in ("", "body")
+                    and (
+                        text.startswith("抄送")
+                        or _IMPRINT.search(text)
+                        # 主送 moved to the 版记 (§10.3 纪要), and lines after the 版记 began
+                        or (text.startswith("主送") and self._record_follows(paras[k + 1 : k + 2]))
+                        or (in_record and not zone and len(text) <= L.CHARS_PER_LINE)
+                    )
+                )
             ):
-                para.role = "record"
+                para.role, in_record = "record", True
                 continue
             if role == "attachment-note" or (role in ("", "body") and not zone and text.startswith("附件：")):
                 para.role, in_note = "attachment-note", True
@@ -1030,7 +1338,11 @@ class _Document:
                 para.role = "attachment-note"
                 continue
             in_note = False
-            if role == "date" or (role in ("", "body") and not zone and _DATE_ONLY.match(text)):
+            if role == "date" or (
+                role in ("", "body")
+                and (not zone or not after_date)  # an attachment pasted before the signature
+                and (_DATE_ONLY.match(text) or self._date_placeholder(para))
+            ):
                 para.role, after_date = "date", True
                 self._mark_signature(para)
                 continue
@@ -1053,18 +1365,75 @@ class _Document:
                 para.level = found[0] if found else 0
             para.zone = zone
         for para in self.paragraphs:
+            if para.in_box:
+                continue
             if para.in_table and para.role in ("", "body"):
-                text = para.text.strip()
-                para.role = "record" if text.startswith("抄送") or _IMPRINT.search(text) else "table"
+                text = _row_text(para)
+                row = next(para.el.iterancestors(_w("tr")), None)
+                first = (
+                    next((p for p in row.iter(_w("p")) if element_text(p).strip()), None)
+                    if row is not None
+                    else None
+                )
+                is_record = text.startswith("抄送") or _IMPRINT.search(text)
+                para.role = "record" if is_record and first is para.el else "table"
             elif not para.role:
                 para.role = "body"
 
+    def _is_aside(self, para: _Para) -> bool:
+        """A short line that is neither body text nor a heading: a table's caption, a 纪要's
+        label (出席, 列席 …) or, in a 纪要, a label set whole in 黑体."""
+        text = para.text.strip()
+        if len(text) > 15 or text.endswith(("。", "；", "：", ":", "，")) or _ordinal(text):
+            return False
+        table_next = para.el.getnext() is not None and para.el.getnext().tag == _w("tbl")
+        if self.alignment(para) == "center" and (table_next or re.match(r"^[表图]\s*\d", text)):
+            return True
+        if text in _MINUTES_LABELS or _NO_TEXT.match(text):
+            return True
+        # §10.3 leaves the rest of a 纪要's layout to the office: its labels set whole in 黑体.
+        if not any("纪要" in t.text for t in self.role("title")):
+            return False
+        runs = self.text_runs(para)
+        fonts = {_font(self.styles.rpr_levels(para.el, r))[0] or "" for r, _ in runs}
+        return bool(runs) and all(font_class(f) == "黑体" for f in fonts)
+
+    def _looks_like_title(self, para: _Para) -> bool:
+        """Set like a title (larger than the body, in the title's font): a second title."""
+        runs = self.text_runs(para)
+        if not runs or len(para.text.strip()) > 2 * L.CHARS_PER_LINE:
+            return False
+        fonts = {_font(self.styles.rpr_levels(para.el, r))[0] or "" for r, _ in runs}
+        big = all(self.run_size(para, r) >= L.TITLE_SIZE_PT for r, _ in runs)
+        return big and all(font_class(f) == font_class(L.FONT_TITLE) for f in fonts)
+
+    def _date_placeholder(self, para: _Para) -> bool:
+        """``[日期]`` or ``{{DATE}}`` set right, where the 成文日期 goes."""
+        text = para.text.strip()
+        return (
+            bool(_PLACEHOLDER.match(text))
+            and self.alignment(para) == "right"
+            and ("日" in text or "date" in text.lower())
+        )
+
+    @staticmethod
+    def _record_follows(following: list[_Para]) -> bool:
+        if not following:
+            return False
+        text = following[0].text.strip()
+        return text.startswith("抄送") or bool(_IMPRINT.search(text))
+
     def _follows_label(self, para: _Para) -> bool:
-        before = [p for p in self.paragraphs[: para.number - 1] if p.text.strip() and not p.in_table]
+        before = [p for p in self.paragraphs[: para.number - 1] if p.text.strip() and p.flows]
         return bool(before) and before[-1].role in ("attachment-label", "attachment-title")
 
     def _mark_signature(self, date: _Para) -> None:
-        before = [p for p in self.paragraphs[: date.number - 1] if p.text.strip() and not p.in_table]
+        before = [p for p in self.paragraphs[: date.number - 1] if p.text.strip() and p.flows]
+        # A template's remark where the seal goes, “（此处加盖印章）”, stands between the two.
+        if len(before) > 1 and re.fullmatch(
+            r"[（(][^）)]*(印章|盖章|签章)[^）)]*[）)]", before[-1].text.strip()
+        ):
+            before.pop().role = "aside"
         if before and before[-1].role in ("", "body") and len(before[-1].text.strip()) <= L.CHARS_PER_LINE:
             if not before[-1].text.strip().endswith(("。", "：", ":")):
                 before[-1].role = "signature"
@@ -1097,11 +1466,14 @@ class _Document:
     @property
     def format(self) -> str:
         """``letter`` (信函格式) or ``document`` (文件格式), as far as the file shows."""
-        if any(p.role == "mark" for p in self.first_page_header()):
-            return "letter"
-        marks = self.role("mark")
+        marks = [p for p in self.first_page_header() if p.role == "mark"] + self.role("mark")
         if marks and marks[0].text.strip().endswith("文件"):
             return "document"
+        if any(p.role == "mark" for p in self.first_page_header()):
+            return "letter"
+        # §10.1: red double lines 170 mm long (not the 版心's 156 mm) are the 信函格式's own.
+        if _letter_lines(_drawn_lines(self.first_page_header_xml()) + _drawn_lines(self.body)):
+            return "letter"
         numbers = self.role("doc-number")
         if numbers and "函" in numbers[0].text and self.alignment(numbers[0]) == "right":
             return "letter"
@@ -1121,6 +1493,7 @@ def _is_red(color: str | None) -> bool:
 
 _GRID_ROLES = {
     "title",
+    "aside",
     "recipients",
     "body",
     "heading",
@@ -1189,9 +1562,13 @@ def _check_page(doc: _Document, out: _Findings) -> None:
 
 
 def _check_grid(doc: _Document, out: _Findings) -> None:
-    """§5.2.3 22 lines × 28 characters: exact 579-twip lines and −0.25 pt spacing (or a grid)."""
+    """§5.2.3 22 lines × 28 characters: exact 579-twip lines and −0.25 pt spacing (or a grid).
+    A line length, and a line spacing set in a style or the defaults, come from a setting
+    many elements share: each is reported once per setting, naming the elements it affects."""
+    lengths: dict[str, tuple[list[str], list[Location]]] = {}
+    pitches: dict[tuple[str, str], tuple[list[str], list[Location]]] = {}
     for para in doc.paragraphs:
-        if para.role not in _GRID_ROLES or para.in_table or not para.text.strip():
+        if para.role not in _GRID_ROLES or not para.flows or not para.text.strip():
             continue
         section = doc.section_of(para)
         levels = doc.styles.ppr_levels(para.el)
@@ -1212,16 +1589,11 @@ def _check_grid(doc: _Document, out: _Findings) -> None:
                 if rule == "atLeast"
                 else f"{line / 240:g} 倍行距"
             )
-            out.add(
-                "line-pitch",
-                "5.2.3",
-                _element(para),
-                "行距使每面不是 22 行",
-                f"固定值 {L.LINE_PITCH_TWIPS / L.TWIPS_PER_PT:g} 磅（{L.LINE_PITCH_TWIPS} 缇），每面 "
-                f"{L.LINES_PER_PAGE} 行",
-                actual,
-                para.where,
-            )
+            source = _spacing_source(levels) or f"段落：{_element(para)}"
+            elements, places = pitches.setdefault((actual, source), ([], []))
+            if _element(para) not in elements:
+                elements.append(_element(para))
+            places.append(para.where)
         if section.landscape or not section.regular:
             continue  # the page itself is reported; its line length follows from it
         for r, text in doc.text_runs(para):
@@ -1237,17 +1609,49 @@ def _check_grid(doc: _Document, out: _Findings) -> None:
                 how = f"字距 {spacing / L.TWIPS_PER_PT:g} 磅"
             chars = int(section.text_width // pitch) if pitch > 0 else 0
             if chars != L.CHARS_PER_LINE:
-                out.add(
-                    "chars-per-line",
-                    "5.2.3",
-                    _element(para),
-                    "每行字数不是 28 字",
-                    f"每行 {L.CHARS_PER_LINE} 字（三号字、字距 {L.CHAR_SPACING_TWIPS / L.TWIPS_PER_PT:g} 磅"
-                    "，或等效的文档网格）",
-                    f"每行 {chars} 字（{how}）",
-                    para.where,
-                )
+                elements, places = lengths.setdefault(f"每行 {chars} 字（{how}）", ([], []))
+                if _element(para) not in elements:
+                    elements.append(_element(para))
+                places.append(para.where)
             break
+    for (actual, _), (elements, places) in pitches.items():
+        element = "、".join(elements[:3]) + ("等" if len(elements) > 3 else "")
+        for where in places:
+            out.add(
+                "line-pitch",
+                "5.2.3",
+                element,
+                "行距使每面不是 22 行",
+                f"固定值 {L.LINE_PITCH_TWIPS / L.TWIPS_PER_PT:g} 磅（{L.LINE_PITCH_TWIPS} 缇），每面 "
+                f"{L.LINES_PER_PAGE} 行",
+                actual,
+                where,
+            )
+    for actual, (elements, places) in lengths.items():
+        element = "、".join(elements[:3]) + ("等" if len(elements) > 3 else "")
+        for where in places:
+            out.add(
+                "chars-per-line",
+                "5.2.3",
+                element,
+                "每行字数不是 28 字",
+                f"每行 {L.CHARS_PER_LINE} 字（三号字、字距 {L.CHAR_SPACING_TWIPS / L.TWIPS_PER_PT:g} 磅"
+                "，或等效的文档网格）",
+                actual,
+                where,
+            )
+
+
+def _spacing_source(levels: _Levels) -> str:
+    """Where a paragraph's line spacing is set: the style's id, ``defaults``, or "" when the
+    paragraph sets it itself."""
+    for i, level in enumerate(levels):
+        spacing = level.find(_w("spacing"))
+        if spacing is not None and (spacing.get(_w("line")) or spacing.get(_w("lineRule"))):
+            if i < levels.direct:
+                return ""
+            return _val(level.getparent(), "styleId") or "defaults"
+    return "defaults"
 
 
 def _first_flag_false(levels: list[Any], child: str) -> bool:
@@ -1299,7 +1703,7 @@ def _check_fonts(doc: _Document, out: _Findings) -> None:
     paras = doc.paragraphs + doc.first_page_header()
     for para in paras:
         runs = doc.text_runs(para)
-        if not runs:
+        if not runs or para.role == "box":
             continue
         want = _expected_font(para)
         heading = para.role == "heading" and para.level in (1, 2) and not para.numbered
@@ -1327,7 +1731,13 @@ def _check_fonts(doc: _Document, out: _Findings) -> None:
                 # A long numbered sentence is a numbered paragraph rather than a heading;
                 # 仿宋 throughout is the usual way to set it.
                 expected = L.FONT_BODY
-            if theme:
+            resolved = doc.theme_typeface(theme) if theme else None
+            if theme and resolved and expected and font_class(resolved) == _EXPECTED_CLASS[expected]:
+                out.note(
+                    f"{element}用了主题字体 {theme}（本文件的主题中为“{resolved}”），"
+                    "换用其他主题的电脑上字体会变"
+                )
+            elif theme:
                 out.add(
                     "theme-font",
                     clause,
@@ -1378,7 +1788,9 @@ def _check_head(doc: _Document, out: _Findings) -> None:
     numbers = doc.role("doc-number")
     fmt = doc.format
     for para in marks:
-        if doc.alignment(para) != "center":
+        # A mark in a text box is placed by the box; a distributed line (w:jc="distribute")
+        # spreads across the whole width, so it stands centred too.
+        if not para.in_box and doc.alignment(para) != "center" and doc.ppr(para, "jc") != "distribute":
             out.add(
                 "mark-align",
                 "7.2.4",
@@ -1391,14 +1803,16 @@ def _check_head(doc: _Document, out: _Findings) -> None:
     for para in numbers:
         text = para.text.strip()
         number_text = re.split(r"\s*签发人", text)[0].strip()
+        # A template's 发文字号 still to be filled in (XXX〔2023〕X号) has no form to judge yet.
         try:
-            parse_doc_number(number_text)
+            if not re.search(r"[Xx×]{2,}|[Xx×]号$", number_text):
+                parse_doc_number(number_text)
         except DocNumberError as exc:
             expected = exc.suggestion or "机关代字〔年份〕序号号，如 国知办函运字〔2023〕582号"
             out.add("doc-number", "7.2.5", "发文字号", str(exc), expected, number_text, para.where)
         signed = _SIGNED in text
         want = "right" if fmt == "letter" else "left" if signed else "center"
-        if doc.alignment(para) != want:
+        if doc.alignment(para) != want and not para.in_box:
             clause = "10.1" if fmt == "letter" else "7.2.3" if signed else "7.2.5"
             expected = (
                 "居右（信函格式）"
@@ -1445,15 +1859,102 @@ def _rule_width(doc: _Document, para: _Para) -> int | None:
     return section.text_width - left - right
 
 
-def _drawn_lines(root: Any) -> list[str]:
-    """Colours of lines drawn as shapes (VML or DrawingML), for files that draw their rules."""
-    colours = []
+_WPS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
+_EMU_PER_MM = 36000
+_VML_UNITS_MM = {"pt": 25.4 / 72, "in": 25.4, "cm": 10.0, "mm": 1.0, "px": 25.4 / 96, "": 25.4 / 96}
+
+
+@dataclass(frozen=True)
+class _Line:
+    """A line drawn as a shape: its colour (hex, "" unknown), length in mm (None unknown) and
+    compound style (DrawingML ``cmpd`` / VML ``linestyle``: single, double, thickThin …)."""
+
+    color: str
+    length: float | None
+    compound: str
+
+    @property
+    def double(self) -> bool:
+        return self.compound.lower() in ("dbl", "double", "thinthin", "thickthin", "thinthick")
+
+
+def _vml_length(value: str) -> float | None:
+    m = re.fullmatch(r"\s*(-?[\d.]+)\s*([a-z]*)\s*", value)
+    if not m or m.group(2) not in _VML_UNITS_MM:
+        return None
+    return float(m.group(1)) * _VML_UNITS_MM[m.group(2)]
+
+
+def _drawn_lines(root: Any) -> list[_Line]:
+    """Lines drawn as shapes (DrawingML or VML), for files that draw their rules. A text box's
+    outline is not a line, nor is an outline switched off (``<a:ln><a:noFill/>``); the VML copy
+    in ``mc:Fallback`` repeats its ``mc:Choice`` and is not counted again."""
+    if root is None:
+        return []
+    lines: list[_Line] = []
+    fallback = f"{{{_MC}}}Fallback"
+    for shape in root.iter(f"{{{_WPS}}}wsp"):
+        if shape.find(f"{{{_WPS}}}txbx") is not None or next(shape.iterancestors(fallback), None) is not None:
+            continue
+        ext = shape.find(f"{{{_WPS}}}spPr/{{{_A}}}xfrm/{{{_A}}}ext")
+        geom = shape.find(f"{{{_WPS}}}spPr/{{{_A}}}prstGeom")
+        cx, cy = (_int(ext.get("cx")), _int(ext.get("cy"))) if ext is not None else (0, 1)
+        flat = min(cx, cy) < _EMU_PER_MM  # thinner than a millimetre: drawn as a line
+        if not flat and (geom is None or geom.get("prst") not in ("line", "straightConnector1")):
+            continue
+        ln = shape.find(f"{{{_WPS}}}spPr/{{{_A}}}ln")
+        if ln is not None and ln.find(f"{{{_A}}}noFill") is not None:
+            continue
+        clr = ln.find(f".//{{{_A}}}srgbClr") if ln is not None else None
+        if clr is None:
+            clr = shape.find(f"{{{_WPS}}}style/{{{_A}}}lnRef/{{{_A}}}srgbClr")
+        color = (clr.get("val") or "") if clr is not None else ""
+        length = max(cx, cy) / _EMU_PER_MM if ext is not None else None
+        lines.append(_Line(color.upper(), length, (ln.get("cmpd") if ln is not None else None) or "sng"))
     for line in root.iter(f"{{{_V}}}line"):
-        colours.append((line.get("strokecolor") or "").lstrip("#"))
-    for ln in root.iter(f"{{{_A}}}ln"):
-        clr = ln.find(f".//{{{_A}}}srgbClr")
-        colours.append(clr.get("val") if clr is not None else "")
-    return [c.upper().replace("RED", L.RED) for c in colours]
+        if next(line.iterancestors(fallback), None) is not None or line.get("stroked") in ("f", "false"):
+            continue
+        stroke = line.find(f"{{{_V}}}stroke")
+        style = (stroke.get("linestyle") if stroke is not None else None) or "single"
+        ends = [(line.get(k) or "0,0").split(",") for k in ("from", "to")]
+        try:
+            (x0, y0), (x1, y1) = ([_vml_length(v) for v in end[:2]] for end in ends)
+            length = max(abs(x1 - x0), abs(y1 - y0)) if None not in (x0, x1, y0, y1) else None
+        except ValueError:
+            length = None
+        color = (line.get("strokecolor") or "").lstrip("#").upper().replace("RED", L.RED)
+        lines.append(_Line(color, length, style))
+    # WPS and older Word draw a straight line as a VML connector shape (shapetype 32).
+    for shape in root.iter(f"{{{_V}}}shape"):
+        if (
+            not (shape.get("type") or "").endswith("_x0000_t32")
+            or next(shape.iterancestors(fallback), None) is not None
+        ):
+            continue
+        stroke = shape.find(f"{{{_V}}}stroke")
+        style = (stroke.get("linestyle") if stroke is not None else None) or "single"
+        box = dict(
+            part.split(":", 1)
+            for part in (shape.get("style") or "").replace(" ", "").split(";")
+            if ":" in part
+        )
+        sizes = [_vml_length(box.get(k, "")) for k in ("width", "height")]
+        length = max(v for v in sizes if v is not None) if any(v is not None for v in sizes) else None
+        color = (shape.get("strokecolor") or "").lstrip("#").upper().replace("RED", L.RED)
+        lines.append(_Line(color, length, style))
+    return lines
+
+
+def _letter_lines(lines: list[_Line]) -> list[_Line]:
+    """The red double lines about 170 mm long that mark the 信函格式 (§10.1)."""
+    tol = L.MARGIN_TOLERANCE_MM * 2
+    return [
+        ln
+        for ln in lines
+        if ln.double
+        and _is_red(ln.color)
+        and (ln.length is None or abs(ln.length - L.LETTER_RULE_WIDTH_MM) <= tol)
+    ]
 
 
 def _check_head_rule(doc: _Document, out: _Findings, numbers: list[_Para]) -> None:
@@ -1491,11 +1992,16 @@ def _check_head_rule(doc: _Document, out: _Findings, numbers: list[_Para]) -> No
                 para.where,
             )
         return
-    drawn = _drawn_lines(doc.body)
+    drawn = _drawn_lines(doc.body) + _drawn_lines(doc.first_page_header_xml())
     if drawn:
-        if not any(_is_red(c) for c in drawn):
+        if not any(_is_red(line.color) for line in drawn):
             out.add(
-                "rule-color", "7.2.7", "版头分隔线", "分隔线不是红色", f"红色（{L.RED}）", drawn[0] or "自动"
+                "rule-color",
+                "7.2.7",
+                "版头分隔线",
+                "分隔线不是红色",
+                f"红色（{L.RED}）",
+                drawn[0].color or "自动",
             )
         return
     out.add(
@@ -1528,9 +2034,11 @@ def _check_letter_rules(doc: _Document, out: _Findings) -> None:
                 found = (para, borders[edge], edge)
                 break
         if found is None:
-            drawn = (
-                _drawn_lines(doc.package.xml(footer_part)) if footer_part and name.startswith("下") else []
-            )
+            # Drawn rules: the upper one in the header or the body, the lower one in the
+            # footer or as a second line on the page.
+            above = _drawn_lines(doc.first_page_header_xml()) + _drawn_lines(doc.body)
+            below = _drawn_lines(doc.package.xml(footer_part)) if footer_part else []
+            drawn = above if name.startswith("上") else below or above[1:]
             if not drawn:
                 where = Location("首页页脚" if name.startswith("下") else "首页页眉")
                 out.add(
@@ -1628,6 +2136,8 @@ def _check_main(doc: _Document, out: _Findings) -> None:
                 para.where,
             )
     for para in doc.role("date"):
+        if _PLACEHOLDER.match(para.text):
+            continue  # a field still to be filled in
         _check_date_text(para.text.strip(), "7.3.5.4", "成文日期", para, out)
     for para in doc.role("note"):
         text = para.text.strip()
@@ -1641,11 +2151,13 @@ def _check_main(doc: _Document, out: _Findings) -> None:
                 text[:1] + "…" + text[-1:],
                 para.where,
             )
-        first, _, _ = doc.indents(para)
+        first, left, _ = doc.indents(para)
         if abs(first - 2) > _INDENT_SLACK:
             out.add(
                 "indent", "7.3.6", "附注", "附注应居左空二字", "首行缩进 2 字", f"{first:.1f} 字", para.where
             )
+        elif abs(left) > _INDENT_SLACK:
+            out.add("indent", "7.3.6", "附注", "回行应顶格", "其余各行缩进 0", f"{left:.1f} 字", para.where)
 
 
 def _span(doc: _Document, para: _Para) -> tuple[float, float] | None:
@@ -1686,7 +2198,7 @@ def _check_signature_date(doc: _Document, out: _Findings) -> None:
     either layout passes."""
     slack = 0.4  # characters: half a character off (one ASCII space) is a deviation
     for date in doc.role("date"):
-        before = [p for p in doc.paragraphs[: date.number - 1] if p.text.strip() and not p.in_table]
+        before = [p for p in doc.paragraphs[: date.number - 1] if p.text.strip() and p.flows]
         if not before or before[-1].role != "signature":
             continue
         signature = before[-1]
@@ -1954,6 +2466,11 @@ def _field_text(p: Any) -> tuple[str, bool]:
                             has_page = True
                             parts.append("N")
                     elif kind == "end":
+                        # ECMA-376 §17.16.18: the separate part and the cached result are
+                        # optional (python-docx writes none); Word computes PAGE in a footer anyway.
+                        if state == "code" and re.match(r"\s*PAGE\b", instr):
+                            has_page = True
+                            parts.append("N")
                         state = "text"
                 elif child.tag == _w("instrText"):
                     instr += child.text or ""
@@ -2089,7 +2606,13 @@ def _check_page_number(doc: _Document, para: _Para, text: str, side: str, out: _
     for r, _ in doc.text_runs(para):
         levels = doc.styles.rpr_levels(para.el, r)
         font, theme = _font(levels, "ascii")
-        if theme:
+        resolved = doc.theme_typeface(theme) if theme else None
+        if theme and resolved and font_class(resolved) == "宋体":
+            # Word shows 宋体 here; only another machine's theme could change it.
+            out.note(
+                f"页码用了主题字体 {theme}（本文件的主题中为“{resolved}”），换用其他主题的电脑上字体会变"
+            )
+        elif theme:
             out.add(
                 "theme-font",
                 "7.5",
@@ -2120,7 +2643,7 @@ def _check_record(doc: _Document, out: _Findings) -> None:
     if not records:
         return
     for para in records:
-        text = para.text.strip()
+        text = _row_text(para) if para.in_table else para.text.strip()
         first, left, _ = doc.indents(para)
         if text.startswith("抄送"):
             if not text.startswith("抄送："):
@@ -2143,7 +2666,12 @@ def _check_record(doc: _Document, out: _Findings) -> None:
             _check_date_text(date_text, "7.4.3", "印发日期", para, out)
         else:
             continue
-        if abs(first - 1) > _INDENT_SLACK:
+        cell = para.el.getparent()
+        if para.in_table and any(c.tag == _w("tc") for c in cell.itersiblings(preceding=True)):
+            continue  # a later cell of the row: the cell, not an indent, places it
+        if doc.alignment(para) == "right":
+            first = doc.indents(para)[2]  # 印发日期 set right: its right indent is the one
+        if abs(first - 1) > _INDENT_SLACK and not (para.in_table and _cell_margin(para) >= 1):
             clause = "7.4.2" if text.startswith("抄送") else "7.4.3"
             out.add(
                 "record-indent",
@@ -2155,6 +2683,24 @@ def _check_record(doc: _Document, out: _Findings) -> None:
                 para.where,
             )
     _check_record_rules(doc, records, out)
+
+
+def _row_text(para: _Para) -> str:
+    """A 版记 written as a table may put 抄送： and the offices, or the printer and the date,
+    in cells side by side: the row reads as one line."""
+    row = next(para.el.iterancestors(_w("tr")), None)
+    if row is None:
+        return para.text.strip()
+    return "".join(element_text(p) for p in row.iter(_w("p"))).strip()
+
+
+def _cell_margin(para: _Para) -> float:
+    """The left cell margin of ``para``'s table, in characters of 三号 (0 when not set)."""
+    table = next(para.el.iterancestors(_w("tbl")), None)
+    mar = table.find(f"{_w('tblPr')}/{_w('tblCellMar')}/{_w('left')}") if table is not None else None
+    if mar is None:
+        mar = table.find(f"{_w('tblPr')}/{_w('tblCellMar')}/{_w('start')}") if table is not None else None
+    return _int(_val(mar, "w")) / (L.BODY_SIZE_PT * L.TWIPS_PER_PT) if mar is not None else 0.0
 
 
 def _table_rule(table: Any, side: str) -> Any:
@@ -2233,6 +2779,79 @@ def _check_record_rules(doc: _Document, records: list[_Para], out: _Findings) ->
         )
 
 
+_UPWARD = re.compile(r"(请示|报告)$")
+_NO_TEXT = re.compile(r"^[（(]\s*此页无正文\s*[）)]$")
+
+
+def _check_structure(doc: _Document, out: _Findings) -> None:
+    """What the anchors of the field check besides the details: is it a 公文 at all, are the
+    版头's elements there, does an upward document name its 签发人 (§7.2.3), is the title
+    broken between words (§7.3.1), are attachments listed (§7.3.4), is “（此页无正文）”
+    where it belongs (§7.3.5.3)."""
+    marks = [p for p in doc.mark() if p.text.strip()]
+    numbers = [p for p in doc.role("doc-number") if p.text.strip()]
+    titles = [p for p in doc.role("title") if p.text.strip()]
+    if not marks and not numbers:
+        # A draft, an attachment sent alone, a plan: said once, as a note, and the text is
+        # still checked as a 公文's would be.
+        out.note("看不出是一份完整的公文：没有发文机关标志，也没有发文字号（草稿或单独的附件可不理会）")
+    elif not marks or not numbers:
+        missing = "发文机关标志" if not marks else "发文字号"
+        present = (numbers or marks)[0]
+        out.add("head-missing", "7.2", "版头", f"版头缺少{missing}", f"有{missing}", "缺少", present.where)
+    title_text = "".join(p.text for p in titles).replace("\n", "").strip()
+    if numbers and titles and _UPWARD.search(title_text) and not any(_SIGNED in p.text for p in numbers):
+        out.add(
+            "signer-missing",
+            "7.2.3",
+            "签发人",
+            "上行文（请示、报告）应标注签发人",
+            "发文字号同一行右空一字标“签发人：姓名”",
+            "无签发人",
+            numbers[0].where,
+        )
+    lines = [line.strip() for p in titles for line in p.text.split("\n") if line.strip()]
+    # wenshu's own files break the title where the spec's title_lines say (the writer's
+    # choice, checked when it builds); another office's breaks are judged here.
+    if len(lines) > 1 and not doc.wenshu_styles:
+        for problem in title_problems(lines):
+            out.add(
+                "title-break",
+                "7.3.1",
+                "标题",
+                "标题回行不合规定",
+                "在词与词之间回行，各行长短适宜（梯形或菱形）",
+                problem.message,
+                titles[0].where,
+            )
+    labels = doc.role("attachment-label")
+    main = [p for p in doc.paragraphs if p.role in ("signature", "date", "recipients", "doc-number")]
+    if labels and not doc.role("attachment-note") and main and main[0].number < labels[0].number:
+        out.add(
+            "attachment-unlisted",
+            "7.3.4",
+            "附件说明",
+            "正文带有附件，却没有附件说明",
+            "正文下空一行左空二字标“附件：名称”",
+            "无附件说明",
+            labels[0].where,
+        )
+    for index, para in enumerate(doc.paragraphs):
+        if not _NO_TEXT.match(para.text.strip()) or doc.page_break_before(index):
+            continue
+        # It opens the signature page (§7.3.5.3): text before it on its page is body text.
+        if any(p.flows and p.text.strip() for p in doc.paragraphs[:index]):
+            out.add(
+                "no-text-page",
+                "7.3.5.3",
+                "正文",
+                "“（此页无正文）”所在的页上有正文",
+                "只在署名页没有正文时，于署名页首行标“（此页无正文）”",
+                "与正文同页",
+                para.where,
+            )
+
+
 _CHECKS = (
     _check_page,
     _check_grid,
@@ -2244,12 +2863,17 @@ _CHECKS = (
     _check_attachments,
     _check_footers,
     _check_record,
+    _check_structure,
 )
 
 
-def check_docx(source: str | Path | bytes, name: str | None = None) -> Report:
+def check_docx(
+    source: str | Path | bytes, name: str | None = None, options: CheckOptions | None = None
+) -> Report:
     """Check one .docx (a path or its bytes) against GB/T 9704-2012."""
     report, _ = analyse(source, name)
+    if options is not None:
+        options.apply(report)
     return report
 
 
@@ -2274,6 +2898,7 @@ def analyse(source: str | Path | bytes, name: str | None = None) -> tuple[Report
         report.error = f"检查这个文件时发生内部错误（{type(exc).__name__}），请把文件发给维护者"
         return report, None
     report.deviations = out.items()
+    report.notes.extend(out.notes)
     report.measurements["format"] = doc.format
     return report, doc
 
@@ -2579,7 +3204,13 @@ def _font_notes(doc: _Document, pdf: Path, report: Report) -> None:
             )
 
 
-def check_files(paths: list[Path], *, render: bool = False, png_dir: Path | None = None) -> list[Report]:
+def check_files(
+    paths: list[Path],
+    *,
+    render: bool = False,
+    png_dir: Path | None = None,
+    options: CheckOptions | None = None,
+) -> list[Report]:
     """Check every file; with ``render`` also lay them out in LibreOffice (one run for all)."""
     analysed = [(Path(p), *analyse(p)) for p in paths]
     if not render and png_dir is None:
@@ -2590,7 +3221,22 @@ def check_files(paths: list[Path], *, render: bool = False, png_dir: Path | None
             )
     if render or png_dir is not None:
         _render_all([(path, report, doc) for path, report, doc in analysed if doc is not None], png_dir)
-    return [report for _, report, _ in analysed]
+    reports = [report for _, report, _ in analysed]
+    if options is not None:
+        for report in reports:
+            options.apply(report)
+    return reports
+
+
+def format_rules() -> str:
+    """The rules, one a line, as ``wenshu check --list-rules`` prints them."""
+    lines = []
+    for rule in RULES:
+        where = "（--render）" if rule.render else ""
+        lines.append(
+            f"{rule.code:26s} §{rule.clause:8s} {rule.severity:8s} {rule.element}：{rule.title}{where}"
+        )
+    return "\n".join(lines)
 
 
 def _render_all(items: list[tuple[Path, Report, _Document]], png_dir: Path | None) -> None:

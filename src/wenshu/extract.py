@@ -24,16 +24,29 @@ def normalise(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+# mc:Fallback repeats its mc:Choice for older readers, and a text box's paragraphs are
+# paragraphs of their own: neither belongs to the text of the run or paragraph holding them.
+_NOT_OWN_TEXT = (
+    "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback",
+    qn("w:txbxContent"),
+)
+
+
 def element_text(element: Any) -> str:
-    """The text of a paragraph or run element: tabs as ``\\t``, line breaks as ``\\n``."""
+    """The text of a paragraph or run element: tabs as ``\\t``, line breaks as ``\\n``.
+    Text boxes inside it, and the fallback copy of a drawing, are not its text."""
     parts = []
-    for node in element.iter():
+    stack = list(reversed(list(element)))
+    while stack:
+        node = stack.pop()
         if node.tag == qn("w:t"):
             parts.append(node.text or "")
         elif node.tag == qn("w:tab"):
             parts.append("\t")
         elif node.tag in (qn("w:br"), qn("w:cr")):
             parts.append("\n")
+        elif node.tag not in _NOT_OWN_TEXT:
+            stack.extend(reversed(list(node)))
     return "".join(parts)
 
 
