@@ -704,6 +704,9 @@ def test_every_code_reported_is_a_listed_rule(letter, document):
     source = (Path(__file__).parents[1] / "src" / "wenshu" / "check.py").read_text(encoding="utf-8")
     reported = set(re.findall(r'out\.add\(\s*"([a-z0-9-]+)"', source))
     reported |= set(re.findall(r'\(\s*"((?:margin|text)-[a-z]+)",', source))
+    # the page-level faults measured by render/pages.py on laid-out pages, too
+    pages = (Path(__file__).parents[1] / "src" / "wenshu" / "render" / "pages.py").read_text(encoding="utf-8")
+    reported |= set(re.findall(r'"(render-[a-z0-9-]+)"', pages))
     assert reported <= listed, reported - listed
     assert {rule.code for rule in RULES if not rule.render} == tables | elsewhere
 

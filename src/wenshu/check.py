@@ -264,7 +264,51 @@ for _code, _clause, _element, _title, _extra in (
         "排出的页码位置",
         {"severity": "warning", "render": True},
     ),
-    ("render-record-place", "7.4", "版记", "版记排在末页最下方", {"severity": "warning", "render": True}),
+    (
+        "render-record-place",
+        "7.4.1",
+        "版记",
+        "版记排在最后一个偶数页最下方",
+        {"severity": "warning", "render": True},
+    ),
+    # Page-level rules measured by wenshu.render.pages on the laid-out pages.
+    (
+        "render-signature-alone",
+        "7.3.5.5",
+        "发文机关署名",
+        "署名页有正文",
+        {"severity": "warning", "render": True},
+    ),
+    (
+        "render-attachment-note-split",
+        "7.3.5.5",
+        "附件说明",
+        "附件说明不跨页",
+        {"severity": "warning", "render": True},
+    ),
+    (
+        "render-record-page-number",
+        "7.5",
+        "页码",
+        "版记页及其前的空白页不编页码",
+        {"severity": "warning", "render": True},
+    ),
+    ("render-table-row-split", "8", "表格", "表格行不跨页", {"severity": "warning", "render": True}),
+    (
+        "render-table-merged-label",
+        "8",
+        "表格",
+        "合并的组名在续页重复",
+        {"severity": "warning", "render": True},
+    ),
+    ("render-table-note-alone", "8", "表格", "表注不单独成页", {"severity": "warning", "render": True}),
+    (
+        "render-landscape-page-number",
+        "8",
+        "页码",
+        "横排页的页码与竖排页同位",
+        {"severity": "warning", "render": True},
+    ),
 ):
     RULES.register(_code, _clause, _element, _title, **_extra)
 
