@@ -26,7 +26,6 @@ from wenshu.batch import (
     MAX_NAME_BYTES,
     MAX_NAME_CHARS,
     load_batch,
-    looks_like_batch,
     run_batch,
     safe_stem,
     unique_stems,
@@ -35,7 +34,7 @@ from wenshu.cli import main
 from wenshu.errors import WenshuError
 from wenshu.extract import docx_blocks, markdown_blocks
 from wenshu.kinds import Kind
-from wenshu.load import Layers, Spec
+from wenshu.load import Layers, Spec, looks_like_batch
 from wenshu.pipeline import render
 from wenshu.records import RecordSpec
 from wenshu.render import package

@@ -37,3 +37,13 @@ def test_schema_command_reads_no_yaml_parser_when_cached(tmp_path) -> None:
     loaded = _modules_after(run)
     assert "ruamel" not in loaded
     assert not loaded & {"docx", "docxtpl", "markdown_it", "lxml"}
+
+
+def test_validate_imports_no_word_writer() -> None:
+    """Checking a spec needs the schema and the rules, not python-docx or docxtpl."""
+    notice = "examples/notices/cnipa-2023-582.yaml"
+    loaded = _modules_after(
+        "from click.testing import CliRunner\nfrom wenshu.cli import main\n"
+        f"assert CliRunner().invoke(main, ['validate', {notice!r}]).exit_code == 0"
+    )
+    assert not loaded & {"docx", "docxtpl", "openpyxl"}, sorted(loaded & {"docx", "docxtpl", "openpyxl"})

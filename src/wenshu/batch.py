@@ -30,7 +30,7 @@ from .dates import format_cn_date
 from .errors import Problem, WenshuError
 from .kinds import Kind
 from .letters import BatchEntry, batch_problems
-from .load import BIDI_CONTROLS, MAX_FILE_BYTES, Spec, bidi_name, load_spec, read_bounded
+from .load import BIDI_CONTROLS, Spec, bidi_name, load_spec
 from .pipeline import FORMATS, prepare_output_dir, write_atomically
 from .records import (
     BATCH_KEYS,
@@ -240,15 +240,6 @@ def data_file(spec: Spec, override: Path | None) -> Path | None:
 def is_batch_spec(spec: Spec) -> bool:
     """Does the spec describe many letters (a ``records:`` list or a ``data:`` file)?"""
     return "records" in spec.data or "data" in spec.data
-
-
-def looks_like_batch(path: Path) -> bool:
-    """A cheap look (no YAML parse) for a top-level ``records:`` or ``data:`` key."""
-    try:  # bounded and type-checked: a FIFO or device must not hang this first look
-        text = read_bounded(path, MAX_FILE_BYTES, "规格文件").decode("utf-8-sig", errors="replace")
-    except WenshuError:
-        return False  # loading it says what is wrong
-    return any(line.startswith(("records:", "data:")) for line in text.splitlines())
 
 
 def load_batch(spec_path: Path, data: Path | None = None) -> Batch:

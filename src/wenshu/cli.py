@@ -177,7 +177,7 @@ def build_cmd(
 
     FILES 中的文件夹：其中每个规格生成到 -o 下相同的子文件夹，只重新生成输入有改动的规格
     （记录在输出文件夹的 .wenshu-manifest.json）；批量规格（含 records 或 data）每份函一个文件。"""
-    from .batch import looks_like_batch
+    from .load import looks_like_batch
     from .pipeline import FORMATS, build_all
 
     wanted = tuple(f.strip() for f in formats.split(",") if f.strip())
@@ -267,7 +267,7 @@ def _pagination(wanted: bool) -> Iterator[Any]:
 def validate_cmd(files: tuple[Path, ...]) -> None:
     """只检查 FILES，不生成文件。FILES 中的文件夹按一轮评定检查：先逐个检查其中的规格，
     再检查它们之间的规则（名额、重复推荐、试点名单、示范企业条件、转发通知的截止日期）。"""
-    from .batch import looks_like_batch
+    from .load import looks_like_batch
     from .round import check_round, find_specs, round_folders
 
     failed = 0
@@ -560,8 +560,8 @@ def _build_folder(
 ) -> int:
     """``build DIR``: the folder's specs into ``out_dir``, incrementally; 1 if any failed.
     With ``office`` (a LibreOffice) every .docx of the tree without an up-to-date PDF gets one."""
-    from .batch import looks_like_batch
     from .incremental import build_tree, tree_summary
+    from .load import looks_like_batch
 
     progress = _Progress("生成")
     try:

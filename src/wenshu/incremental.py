@@ -31,14 +31,13 @@ from .batch import (
     default_termination,
     is_batch_spec,
     load_batch,
-    looks_like_batch,
     pool_context,
     remove_stale_temporaries,
     run_batch,
 )
 from .errors import Problem, WenshuError
 from .kinds import COMMON, Kind
-from .load import load_spec
+from .load import load_spec, looks_like_batch
 from .pipeline import FORMATS, render, write_atomically
 from .render.docx import _frame_name, frame_path, parser
 from .render.markdown import environment

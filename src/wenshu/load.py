@@ -401,3 +401,12 @@ _TRANSLATIONS = {
     "did not find expected '-' indicator": "列表项缩进不一致",
     "found unknown escape character": "双引号中的反斜杠转义无效",
 }
+
+
+def looks_like_batch(path: Path) -> bool:
+    """A cheap look (no YAML parse) for a top-level ``records:`` or ``data:`` key."""
+    try:  # bounded and type-checked: a FIFO or device must not hang this first look
+        text = read_bounded(path, MAX_FILE_BYTES, "规格文件").decode("utf-8-sig", errors="replace")
+    except WenshuError:
+        return False  # loading it says what is wrong
+    return any(line.startswith(("records:", "data:")) for line in text.splitlines())
