@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 HEAVY = ("docx", "docxtpl", "jinja2", "markdown_it", "cerberus", "lxml", "ruamel", "openpyxl")
 
@@ -41,7 +42,7 @@ def test_schema_command_reads_no_yaml_parser_when_cached(tmp_path) -> None:
 
 def test_validate_imports_no_word_writer() -> None:
     """Checking a spec needs the schema and the rules, not python-docx or docxtpl."""
-    notice = "examples/notices/cnipa-2023-582.yaml"
+    notice = str(Path(__file__).parents[1] / "examples" / "notices" / "cnipa-2023-582.yaml")
     loaded = _modules_after(
         "from click.testing import CliRunner\nfrom wenshu.cli import main\n"
         f"assert CliRunner().invoke(main, ['validate', {notice!r}]).exit_code == 0"
