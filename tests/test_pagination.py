@@ -248,6 +248,25 @@ def test_build_says_once_that_pagination_was_not_verified(tmp_path, monkeypatch)
     assert (tmp_path / "application.docx").is_file() and (tmp_path / "pilot-cities.docx").is_file()
 
 
+def test_build_folder_says_once_that_pagination_was_not_verified(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from wenshu.cli import main
+
+    monkeypatch.setenv("WENSHU_SOFFICE", str(tmp_path / "no-such-soffice"))
+    letters = Path(__file__).resolve().parents[1] / "examples" / "letters"
+    src = tmp_path / "src"
+    src.mkdir()
+    for name in ("application.yaml", "pilot-cities.yaml"):
+        (src / name).write_bytes((letters / name).read_bytes())
+    result = CliRunner().invoke(main, ["build", "--paginate", str(src), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("未验证分页") == 1
+    assert (tmp_path / "out" / "application.docx").is_file()
+    again = CliRunner().invoke(main, ["build", "--paginate", str(src), "-o", str(tmp_path / "out")])
+    assert "未验证分页" not in again.output  # nothing built: nothing to say
+
+
 @pytest.mark.render
 def test_build_runs_the_pass(tmp_path):
     """`wenshu build` (pagination on): a landscape annex gets its §8 page-number footers."""
@@ -260,3 +279,61 @@ def test_build_runs_the_pass(tmp_path):
     assert result.exit_code == 0, result.output
     with zipfile.ZipFile(tmp_path / "county-evaluation-form.docx") as zf:
         assert "word/footer-wenshu-landscape-odd.xml" in zf.namelist()
+
+
+def _without_attachments(example: str, folder: Path) -> Path:
+    """``examples/notices/<example>.yaml`` without its attachments, written into ``folder``."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML()
+    root = Path(__file__).resolve().parents[1] / "examples" / "notices"
+    spec = yaml.load((root / f"{example}.yaml").read_text(encoding="utf-8"))
+    spec.pop("attachments")
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{example}.yaml"
+    with path.open("w", encoding="utf-8") as fh:
+        yaml.dump(spec, fh)
+    return path
+
+
+@pytest.mark.render
+def test_build_folder_paginates_like_build_file(tmp_path):
+    """`build DIR` runs the pass on what it built, as `build FILE` does, before the manifest
+    records each output's hash; a rebuild with the pass switched off is not skipped."""
+    import hashlib
+    import json
+
+    from click.testing import CliRunner
+
+    from wenshu.cli import main
+
+    spec = _without_attachments("henan-2023-38", tmp_path / "src")  # 文件格式, 版记, six pages
+    runner = CliRunner()
+    one = runner.invoke(main, ["build", "--paginate", str(spec), "-o", str(tmp_path / "file")])
+    assert one.exit_code == 0, one.output
+    tree = runner.invoke(main, ["build", "--paginate", str(spec.parent), "-o", str(tmp_path / "dir")])
+    assert tree.exit_code == 0, tree.output
+    by_file = (tmp_path / "file" / spec.with_suffix(".docx").name).read_bytes()
+    by_dir = tmp_path / "dir" / spec.with_suffix(".docx").name
+    with LibreOffice() as office:
+        pdfs = office.convert([by_dir], tmp_path / "pdf")
+    facts = examine(read_pages(pdfs[by_dir]), outline_of(by_dir.read_bytes()))
+    print(f"build DIR: {facts.pages} pages, 版记 on page {facts.record_page}, gap {facts.record_gap_pt} pt")
+    assert not facts.faults, [str(f) for f in facts.faults]
+    assert facts.record_page == facts.pages and facts.pages % 2 == 0
+    assert _parts(by_dir.read_bytes()) == _parts(by_file)  # the same pass, the same pages
+    manifest = json.loads((tmp_path / "dir" / ".wenshu-manifest.json").read_text(encoding="utf-8"))
+    (entry,) = manifest["entries"].values()
+    recorded = entry["outputs"][by_dir.name][2]
+    assert recorded == hashlib.sha256(by_dir.read_bytes()).hexdigest()
+
+    off = runner.invoke(main, ["build", "--no-paginate", str(spec.parent), "-o", str(tmp_path / "dir")])
+    assert off.exit_code == 0, off.output
+    assert "生成 1 个规格" in off.output
+    assert _parts(by_dir.read_bytes()) != _parts(by_file)  # built again, without the pass
+
+
+def _parts(docx: bytes) -> dict[str, bytes]:
+    """A package's parts by name (the zip's own timestamps aside)."""
+    with zipfile.ZipFile(BytesIO(docx)) as zf:
+        return {name: zf.read(name) for name in zf.namelist()}
