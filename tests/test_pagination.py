@@ -337,3 +337,35 @@ def _parts(docx: bytes) -> dict[str, bytes]:
     """A package's parts by name (the zip's own timestamps aside)."""
     with zipfile.ZipFile(BytesIO(docx)) as zf:
         return {name: zf.read(name) for name in zf.namelist()}
+
+
+@pytest.mark.render
+def test_batch_merge_uses_the_paginated_letters(tmp_path):
+    """`batch --merge`: the print file is merged from the letters after the pass, so each
+    letter in it has the pages it has alone (版记 on its last even page, after a blank one)."""
+    from click.testing import CliRunner
+    from ruamel.yaml import YAML
+
+    from wenshu.cli import main
+
+    yaml = YAML()
+    spec = _without_attachments("henan-2023-38", tmp_path / "src")
+    data = yaml.load(spec.read_text(encoding="utf-8"))
+    number = data.pop("doc_number")
+    data["records"] = [{"doc_number": number}, {"doc_number": number.replace("38", "39")}]
+    with spec.open("w", encoding="utf-8") as fh:
+        yaml.dump(data, fh)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["batch", str(spec), "--merge", "--paginate", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    merged = next(out.glob("*合并.docx"))
+    letters = sorted(p for p in out.glob("*.docx") if p != merged)
+    assert len(letters) == 2
+    with LibreOffice() as office:
+        pdfs = office.convert([merged, *letters], tmp_path / "pdf")
+    pages = {p: read_pages(pdfs[p]) for p in [merged, *letters]}
+    alone = [len(pages[p]) for p in letters]
+    printed = [i + 1 for i, page in enumerate(pages[merged]) if any("印发" in r.text for r in page.rows)]
+    print(f"letters alone: {alone} pages; merged: {len(pages[merged])}; 印发 on {printed}")
+    assert alone[0] % 2 == 0 and len(pages[merged]) == sum(alone)
+    assert printed == [alone[0], sum(alone)]  # each letter's 版记 on its own last (even) page

@@ -724,7 +724,14 @@ def batch_cmd(
     progress.start(len(batch.records))
     try:
         result = run_batch(
-            batch, out, jobs=jobs, merge=merge, name=name, formats=wanted, progress=progress.advance
+            batch,
+            out,
+            jobs=jobs,
+            merge=merge,
+            name=name,
+            formats=wanted,
+            progress=progress.advance,
+            paginate=_paginate_letters if paginate else None,
         )
     finally:
         progress.finish()
@@ -732,8 +739,6 @@ def batch_cmd(
         _report(WenshuError(result.problems()))
     for line in summary(result, out):
         click.echo(line)
-    if paginate and "docx" in wanted:
-        _paginate_letters(result.written)
     if pdf:
         letters = [p for p in result.written if p.suffix == ".docx"]
         made = pdfs_beside(letters + ([result.merged] if result.merged else []), office)
