@@ -369,3 +369,29 @@ def test_batch_merge_uses_the_paginated_letters(tmp_path):
     print(f"letters alone: {alone} pages; merged: {len(pages[merged])}; 印发 on {printed}")
     assert alone[0] % 2 == 0 and len(pages[merged]) == sum(alone)
     assert printed == [alone[0], sum(alone)]  # each letter's 版记 on its own last (even) page
+
+
+@pytest.mark.render
+def test_two_page_document_notice_keeps_its_record_on_page_two(tmp_path):
+    """A 文件格式 notice without attachments that ends on page two with room: the 版记 at the
+    foot of page two (§7.4.1) — no blank page three and 版记 page four. The mark's line is
+    given the exact height it had, so it stays where §7.2.4 put it."""
+    documents = {n: build_docx(notice(SHAPES[4], n)) for n in (14, 20)}
+    with LibreOffice() as office:
+        after = paginate(documents, office)
+        paths = {}
+        for n in documents:
+            for when, data in (("before", documents[n]), ("after", after[n].docx)):
+                paths[n, when] = tmp_path / f"{when}-{n}.docx"
+                paths[n, when].write_bytes(data)
+        pdfs = office.convert(list(paths.values()), tmp_path / "pdf")
+    for n in documents:
+        facts = after[n].facts
+        print(f"{n} lines: {facts.pages} pages, 版记 on {facts.record_page}, gap {facts.record_gap_pt} pt")
+        assert not facts.faults, [str(f) for f in facts.faults]
+        assert (facts.pages, facts.record_page) == (2, 2) and not facts.unnumbered
+        assert 0 <= facts.record_gap_pt <= 5
+        mark_before = read_pages(pdfs[paths[n, "before"]])[0].rows[0]
+        mark_after = read_pages(pdfs[paths[n, "after"]])[0].rows[0]
+        assert mark_before.text == mark_after.text == "示例省知识产权局文件"
+        assert abs(mark_after.y0 - mark_before.y0) < 0.5 and abs(mark_after.y1 - mark_before.y1) < 0.5
