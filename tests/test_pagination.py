@@ -248,6 +248,25 @@ def test_build_says_once_that_pagination_was_not_verified(tmp_path, monkeypatch)
     assert (tmp_path / "application.docx").is_file() and (tmp_path / "pilot-cities.docx").is_file()
 
 
+def test_build_folder_says_once_that_pagination_was_not_verified(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from wenshu.cli import main
+
+    monkeypatch.setenv("WENSHU_SOFFICE", str(tmp_path / "no-such-soffice"))
+    letters = Path(__file__).resolve().parents[1] / "examples" / "letters"
+    src = tmp_path / "src"
+    src.mkdir()
+    for name in ("application.yaml", "pilot-cities.yaml"):
+        (src / name).write_bytes((letters / name).read_bytes())
+    result = CliRunner().invoke(main, ["build", "--paginate", str(src), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("未验证分页") == 1
+    assert (tmp_path / "out" / "application.docx").is_file()
+    again = CliRunner().invoke(main, ["build", "--paginate", str(src), "-o", str(tmp_path / "out")])
+    assert "未验证分页" not in again.output  # nothing built: nothing to say
+
+
 @pytest.mark.render
 def test_build_runs_the_pass(tmp_path):
     """`wenshu build` (pagination on): a landscape annex gets its §8 page-number footers."""
@@ -260,3 +279,119 @@ def test_build_runs_the_pass(tmp_path):
     assert result.exit_code == 0, result.output
     with zipfile.ZipFile(tmp_path / "county-evaluation-form.docx") as zf:
         assert "word/footer-wenshu-landscape-odd.xml" in zf.namelist()
+
+
+def _without_attachments(example: str, folder: Path) -> Path:
+    """``examples/notices/<example>.yaml`` without its attachments, written into ``folder``."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML()
+    root = Path(__file__).resolve().parents[1] / "examples" / "notices"
+    spec = yaml.load((root / f"{example}.yaml").read_text(encoding="utf-8"))
+    spec.pop("attachments")
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{example}.yaml"
+    with path.open("w", encoding="utf-8") as fh:
+        yaml.dump(spec, fh)
+    return path
+
+
+@pytest.mark.render
+def test_build_folder_paginates_like_build_file(tmp_path):
+    """`build DIR` runs the pass on what it built, as `build FILE` does, before the manifest
+    records each output's hash; a rebuild with the pass switched off is not skipped."""
+    import hashlib
+    import json
+
+    from click.testing import CliRunner
+
+    from wenshu.cli import main
+
+    spec = _without_attachments("henan-2023-38", tmp_path / "src")  # 文件格式, 版记, six pages
+    runner = CliRunner()
+    one = runner.invoke(main, ["build", "--paginate", str(spec), "-o", str(tmp_path / "file")])
+    assert one.exit_code == 0, one.output
+    tree = runner.invoke(main, ["build", "--paginate", str(spec.parent), "-o", str(tmp_path / "dir")])
+    assert tree.exit_code == 0, tree.output
+    by_file = (tmp_path / "file" / spec.with_suffix(".docx").name).read_bytes()
+    by_dir = tmp_path / "dir" / spec.with_suffix(".docx").name
+    with LibreOffice() as office:
+        pdfs = office.convert([by_dir], tmp_path / "pdf")
+    facts = examine(read_pages(pdfs[by_dir]), outline_of(by_dir.read_bytes()))
+    print(f"build DIR: {facts.pages} pages, 版记 on page {facts.record_page}, gap {facts.record_gap_pt} pt")
+    assert not facts.faults, [str(f) for f in facts.faults]
+    assert facts.record_page == facts.pages and facts.pages % 2 == 0
+    assert _parts(by_dir.read_bytes()) == _parts(by_file)  # the same pass, the same pages
+    manifest = json.loads((tmp_path / "dir" / ".wenshu-manifest.json").read_text(encoding="utf-8"))
+    (entry,) = manifest["entries"].values()
+    recorded = entry["outputs"][by_dir.name][2]
+    assert recorded == hashlib.sha256(by_dir.read_bytes()).hexdigest()
+
+    off = runner.invoke(main, ["build", "--no-paginate", str(spec.parent), "-o", str(tmp_path / "dir")])
+    assert off.exit_code == 0, off.output
+    assert "生成 1 个规格" in off.output
+    assert _parts(by_dir.read_bytes()) != _parts(by_file)  # built again, without the pass
+
+
+def _parts(docx: bytes) -> dict[str, bytes]:
+    """A package's parts by name (the zip's own timestamps aside)."""
+    with zipfile.ZipFile(BytesIO(docx)) as zf:
+        return {name: zf.read(name) for name in zf.namelist()}
+
+
+@pytest.mark.render
+def test_batch_merge_uses_the_paginated_letters(tmp_path):
+    """`batch --merge`: the print file is merged from the letters after the pass, so each
+    letter in it has the pages it has alone (版记 on its last even page, after a blank one)."""
+    from click.testing import CliRunner
+    from ruamel.yaml import YAML
+
+    from wenshu.cli import main
+
+    yaml = YAML()
+    spec = _without_attachments("henan-2023-38", tmp_path / "src")
+    data = yaml.load(spec.read_text(encoding="utf-8"))
+    number = data.pop("doc_number")
+    data["records"] = [{"doc_number": number}, {"doc_number": number.replace("38", "39")}]
+    with spec.open("w", encoding="utf-8") as fh:
+        yaml.dump(data, fh)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["batch", str(spec), "--merge", "--paginate", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    merged = next(out.glob("*合并.docx"))
+    letters = sorted(p for p in out.glob("*.docx") if p != merged)
+    assert len(letters) == 2
+    with LibreOffice() as office:
+        pdfs = office.convert([merged, *letters], tmp_path / "pdf")
+    pages = {p: read_pages(pdfs[p]) for p in [merged, *letters]}
+    alone = [len(pages[p]) for p in letters]
+    printed = [i + 1 for i, page in enumerate(pages[merged]) if any("印发" in r.text for r in page.rows)]
+    print(f"letters alone: {alone} pages; merged: {len(pages[merged])}; 印发 on {printed}")
+    assert alone[0] % 2 == 0 and len(pages[merged]) == sum(alone)
+    assert printed == [alone[0], sum(alone)]  # each letter's 版记 on its own last (even) page
+
+
+@pytest.mark.render
+def test_two_page_document_notice_keeps_its_record_on_page_two(tmp_path):
+    """A 文件格式 notice without attachments that ends on page two with room: the 版记 at the
+    foot of page two (§7.4.1) — no blank page three and 版记 page four. The mark's line is
+    given the exact height it had, so it stays where §7.2.4 put it."""
+    documents = {n: build_docx(notice(SHAPES[4], n)) for n in (14, 20)}
+    with LibreOffice() as office:
+        after = paginate(documents, office)
+        paths = {}
+        for n in documents:
+            for when, data in (("before", documents[n]), ("after", after[n].docx)):
+                paths[n, when] = tmp_path / f"{when}-{n}.docx"
+                paths[n, when].write_bytes(data)
+        pdfs = office.convert(list(paths.values()), tmp_path / "pdf")
+    for n in documents:
+        facts = after[n].facts
+        print(f"{n} lines: {facts.pages} pages, 版记 on {facts.record_page}, gap {facts.record_gap_pt} pt")
+        assert not facts.faults, [str(f) for f in facts.faults]
+        assert (facts.pages, facts.record_page) == (2, 2) and not facts.unnumbered
+        assert 0 <= facts.record_gap_pt <= 5
+        mark_before = read_pages(pdfs[paths[n, "before"]])[0].rows[0]
+        mark_after = read_pages(pdfs[paths[n, "after"]])[0].rows[0]
+        assert mark_before.text == mark_after.text == "示例省知识产权局文件"
+        assert abs(mark_after.y0 - mark_before.y0) < 0.5 and abs(mark_after.y1 - mark_before.y1) < 0.5

@@ -491,8 +491,13 @@ def run_batch(
     name: str | None = None,
     formats: tuple[str, ...] = FORMATS,
     progress: Callable[[int], None] | None = None,
+    paginate: Callable[[list[Path]], object] | None = None,
 ) -> BatchResult:
-    """Write every good record's letter into ``out_dir``; collect the bad ones' problems."""
+    """Write every good record's letter into ``out_dir``; collect the bad ones' problems.
+
+    ``paginate`` (the pagination pass over written files) is run on the letters before
+    they are merged, so the merged print file has the same pages as the letters.
+    """
     started = time.perf_counter()
     merged_stem = safe_stem(batch.spec.path.stem + MERGED_SUFFIX)
     names = record_names(batch, name, {merged_stem} if merge else set())
@@ -514,6 +519,8 @@ def run_batch(
         if problems:
             result.failed[i] = problems
         result.written.extend(paths)
+    if paginate is not None and "docx" in formats:
+        paginate(result.written)
     if merge and "docx" in formats:
         good = [inside(out_dir, f"{names[i]}.docx") for i in range(len(names)) if i not in result.failed]
         if good:

@@ -202,7 +202,7 @@ def build_cmd(
         from .render.pdf import LibreOffice
 
         office = LibreOffice()  # no LibreOffice: say so before anything is written
-    failed = sum(_build_folder(f, out_dir, wanted, force, jobs, office) for f in folders)
+    failed = sum(_build_folder(f, out_dir, wanted, force, jobs, office, paginate) for f in folders)
     failed += sum(_build_batch(f, out_dir / f.stem, wanted, jobs, office, paginate) for f in batches)
     files = tuple(f for f in files if not f.is_dir() and not looks_like_batch(f))
     if not files:
@@ -556,26 +556,47 @@ class _Progress:
 
 
 def _build_folder(
-    folder: Path, out_dir: Path, formats: tuple[str, ...], force: bool, jobs: int | None, office: Any = None
+    folder: Path,
+    out_dir: Path,
+    formats: tuple[str, ...],
+    force: bool,
+    jobs: int | None,
+    office: Any = None,
+    paginate: bool = True,
 ) -> int:
     """``build DIR``: the folder's specs into ``out_dir``, incrementally; 1 if any failed.
-    With ``office`` (a LibreOffice) every .docx of the tree without an up-to-date PDF gets one."""
+    The .docx built that do not provably fit one page go through the pagination pass (one
+    LibreOffice for all; said once when there is none). With ``office`` (a LibreOffice)
+    every .docx of the tree without an up-to-date PDF gets one."""
     from .incremental import build_tree, tree_summary
     from .load import looks_like_batch
+    from .render.pdf import SOFFICE_HINT, LibreOffice
 
+    pager = None
+    if paginate and "docx" in formats:
+        with contextlib.suppress(WenshuError):  # none installed: built unpaginated, said below
+            pager = LibreOffice()
     progress = _Progress("生成")
     try:
-        report = build_tree(
-            folder,
-            out_dir,
-            force=force,
-            jobs=jobs,
-            formats=formats,
-            planned=progress.start,
-            progress=progress.advance,
-        )
+        with pager or contextlib.nullcontext():
+            report = build_tree(
+                folder,
+                out_dir,
+                force=force,
+                jobs=jobs,
+                formats=formats,
+                planned=progress.start,
+                progress=progress.advance,
+                office=pager,
+            )
     finally:
         progress.finish()
+    if paginate and "docx" in formats and pager is None and any(p.suffix == ".docx" for p in report.written):
+        click.secho(
+            "提示：未验证分页（署名与正文同页、版记位置等需 LibreOffice 实际排版）。" + SOFFICE_HINT,
+            fg="yellow",
+            err=True,
+        )
     for note in report.notes:
         click.secho(f"提示 {note}", fg="yellow", err=True)
     for problems in report.failed.values():
@@ -743,7 +764,14 @@ def batch_cmd(
     progress.start(len(batch.records))
     try:
         result = run_batch(
-            batch, out, jobs=jobs, merge=merge, name=name, formats=wanted, progress=progress.advance
+            batch,
+            out,
+            jobs=jobs,
+            merge=merge,
+            name=name,
+            formats=wanted,
+            progress=progress.advance,
+            paginate=_paginate_letters if paginate else None,
         )
     finally:
         progress.finish()
@@ -751,8 +779,6 @@ def batch_cmd(
         _report(WenshuError(result.problems()))
     for line in summary(result, out):
         click.echo(line)
-    if paginate and "docx" in wanted:
-        _paginate_letters(result.written)
     if pdf:
         letters = [p for p in result.written if p.suffix == ".docx"]
         made = pdfs_beside(letters + ([result.merged] if result.merged else []), office)

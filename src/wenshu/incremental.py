@@ -3,7 +3,9 @@
 A spec is rebuilt only when something its outputs depend on has changed, judged by
 content hash: the spec itself, its data file (batch specs), its kind's schema and the
 shared definitions, its template and every template that template imports, the frame,
-the catalogue data, and wenshu itself (version and code). What each output was built from
+the catalogue data, wenshu itself (version and code), and whether the .docx went through
+the pagination pass (a run with the pass switched on or off rebuilds everything). What each
+output was built from
 is kept in a small manifest in the output folder (``.wenshu-manifest.json``), so deciding
 that nothing needs doing reads each spec once and parses none of them. A run that has
 nothing to do writes nothing, not even the manifest.
@@ -38,10 +40,11 @@ from .batch import (
 from .errors import Problem, WenshuError
 from .kinds import COMMON, Kind
 from .load import load_spec, looks_like_batch
-from .pipeline import FORMATS, render, write_atomically
+from .pipeline import FORMATS, needs_pagination, paginate_files, render, write_atomically
 from .render.docx import _frame_name, frame_path, parser
 from .render.markdown import environment
 from .render.package import factory
+from .render.pdf import LibreOffice
 from .resources import resource_dir
 
 MANIFEST = ".wenshu-manifest.json"
@@ -90,6 +93,12 @@ def global_digest() -> str:
     package = Path(__file__).resolve().parent
     data = resource_dir("data")
     return _digest(f"{__version__}|{_tree_digest(package, '*.py')}|{_tree_digest(data, '*')}".encode())
+
+
+def run_digest(paginated: bool) -> str:
+    """:func:`global_digest` and whether this run's .docx go through the pagination pass:
+    outputs built with the pass switched the other way are stale."""
+    return _digest(f"{global_digest()}|paginated={paginated}".encode())
 
 
 # -- dependencies -----------------------------------------------------------------------------
@@ -450,17 +459,20 @@ def build_tree(
     formats: tuple[str, ...] = FORMATS,
     progress: Callable[[int], None] | None = None,
     planned: Callable[[int], None] | None = None,
+    office: LibreOffice | None = None,
 ) -> TreeReport:
     """Build every spec under ``src`` into ``out``, skipping those whose inputs are unchanged.
 
     ``planned`` is told how many specs need building before any is built (for a progress
-    bar); ``progress`` is told as each finishes.
+    bar); ``progress`` is told as each finishes. With ``office`` (a LibreOffice opened as a
+    context manager) every .docx built that does not provably fit one page goes through the
+    pagination pass, all in one LibreOffice run a round, before the manifest records it.
     """
     if not src.is_dir():
         raise WenshuError(Problem(str(src), "不是文件夹"))
     jobs = jobs or default_jobs()
     _CLOSURES.clear()
-    digest = global_digest()
+    digest = run_digest(office is not None)
     report = TreeReport()
     if out.is_dir():
         remove_stale_temporaries(out, recursive=True)
@@ -511,6 +523,8 @@ def build_tree(
         if progress:
             progress(1)
 
+    if office is not None:
+        _paginate_tree([p for built in outcomes for p in built.written], office, report)
     for built in sorted(outcomes, key=lambda b: b.rel):
         report.written.extend(built.written)
         if built.problems:
@@ -530,6 +544,19 @@ def build_tree(
         except WenshuError as exc:
             report.errors.append(_manifest_not_written(out, exc, report))
     return report
+
+
+def _paginate_tree(written: list[Path], office: LibreOffice, report: TreeReport) -> None:
+    """The pagination pass over the .docx just written; the manifest then records the
+    paginated files (their hashes are what wenshu wrote)."""
+    pending = needs_pagination([p for p in written if p.suffix == ".docx"])
+    if not pending:
+        return
+    try:
+        paginate_files(pending, office)
+    except WenshuError as exc:
+        # The unpaginated files stay as built: usable, only their page flow is unverified.
+        report.notes.extend(exc.problems)
 
 
 def _manifest_not_written(out: Path, exc: WenshuError, report: TreeReport) -> Problem:

@@ -15,7 +15,8 @@ LibreOffice has laid out (:mod:`wenshu.render.pages` measures them):
 Word lays the result out the same way because everything the pass relies on is exact:
 body paragraphs have exact line spacing on the 579-twip grid (ECMA-376 §17.3.1.33
 ``w:lineRule="exact"``), the 版记 rows have exact heights (§17.4.81 ``w:hRule="exact"``),
-the spacer is one paragraph of exact height, and page and section breaks
+the spacer is one paragraph of exact height, the 发文机关标志's line is given the exact
+height LibreOffice measured for it (:func:`fix_mark_height`), and page and section breaks
 (§17.3.1.23 ``pageBreakBefore``, §17.6.22 ``w:type`` nextPage) are unconditional. Where the
 content before the 版记 is not exact (a table, whose rows grow with the font's metrics),
 the 版记 is given a page of its own, which no font can change.
@@ -36,7 +37,7 @@ from lxml import etree
 
 from .. import layout as L
 from .pages import Facts, Outline, examine, outline_of
-from .pdf import LibreOffice, read_pages
+from .pdf import LibreOffice, Page, read_pages
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -363,17 +364,69 @@ def _portrait(sect_pr: etree._Element, body: etree._Element) -> etree._Element:
 
 
 def _exact_before(body: etree._Element, record: etree._Element) -> bool:
-    """Whether everything from the last page break up to the 版记 is on the exact grid."""
+    """Whether everything from the last page break up to the 版记 is of exact height: on
+    the line grid, or a mark whose line :func:`fix_mark_height` made exact."""
     for el in reversed(list(body)[: list(body).index(record)]):
         if el.tag == w("tbl"):
             return False
-        style = el.find(f"{w('pPr')}/{w('pStyle')}")
-        style_id = style.get(w("val")) if style is not None else ""
-        if style_id in ("WsTableNote", "WsMark"):
+        style_id = _style_of(el)
+        if style_id == "WsTableNote":
             return False
+        if style_id == "WsMark":
+            rule = el.find(f"{w('pPr')}/{w('spacing')}")
+            return rule is not None and rule.get(w("lineRule")) == "exact"
         if style_id == "WsAttachmentLabel" or el.find(f"{w('pPr')}/{w('sectPr')}") is not None:
             return True
-    return False  # page one: the mark's line height comes from the font
+    return False  # page one without a mark: not a page wenshu lays out
+
+
+def fix_mark_height(body: etree._Element, first_page: Page) -> None:
+    """Give the 发文机关标志's line the exact height LibreOffice gave it from the font.
+
+    The mark is the one line of page one whose height comes from the font (auto line
+    spacing, ECMA-376 §17.3.1.33 ``lineRule="auto"``), which Word and LibreOffice need not
+    measure alike; everything under it down to the 正文 is exact. The mark's height is
+    measured on the laid-out page as what is left of the distance from the top of the 版心
+    to the foot of the first text line under the mark once the exact lines between are
+    taken off; written back as ``lineRule="exact"``, page one — and so every page after
+    it — holds the same lines in every renderer, and the 版记 can share the last page.
+    Nothing is changed where the head is not plain one-line paragraphs (a table, a signer
+    block) or the page does not show it as expected.
+    """
+    children = list(body)
+    mark = next((c for c in children if c.tag == w("p") and _style_of(c) == "WsMark"), None)
+    if mark is None:
+        return
+    at = children.index(mark)
+    ppr = mark.find(w("pPr"))
+    spacing = ppr.find(w("spacing")) if ppr is not None else None
+    if spacing is None or spacing.get(w("lineRule")) is not None:
+        return
+    above = children[:at]
+    nxt = next(
+        (k for k in range(at + 1, len(children)) if "".join(t.text or "" for t in children[k].iter(w("t")))),
+        None,
+    )
+    if nxt is None:
+        return
+    between = children[at + 1 : nxt + 1]
+    if any(c.tag != w("p") or c.find(f".//{w('br')}") is not None for c in above + between):
+        return
+    if any(c.find(f"{w('pPr')}/{w('spacing')}") is not None for c in above + between):
+        return  # only paragraphs of the style's exact pitch, no spacing of their own
+    text = "".join(t.text or "" for t in children[nxt].iter(w("t")))
+    row = next((r for r in first_page.rows if "".join(r.text.split()) == "".join(text.split())), None)
+    if row is None:
+        return
+    before = int(spacing.get(w("before"), "0"))
+    exact = (len(above) + len(between)) * L.LINE_PITCH_TWIPS
+    top = L.TOP_MARGIN_MM * _PT_PER_MM
+    height = round((row.y1 - top) * L.TWIPS_PER_PT) - before - exact
+    size = max((int(sz.get(w("val"), "0")) for sz in mark.iter(w("sz"))), default=0) * L.TWIPS_PER_PT // 2
+    if not size <= height <= 2 * size:
+        return  # not a line of the mark's size: measured something else
+    spacing.set(w("line"), str(height))
+    spacing.set(w("lineRule"), "exact")
 
 
 def place_record(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -> bytes:
@@ -395,6 +448,8 @@ def place_record(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -
     landscape = pages[page - 1].landscape
     full = _TEXT_HEIGHT_TWIPS - height - _RECORD_SAFETY_TWIPS
     same_page = None
+    if page % 2 == 0 and not landscape:
+        fix_mark_height(body, pages[0])
     if page % 2 == 0 and not landscape and _exact_before(body, record):
         top = L.TOP_MARGIN_MM * _PT_PER_MM
         used = round((y1 - top) / (L.LINE_PITCH_TWIPS / L.TWIPS_PER_PT))
