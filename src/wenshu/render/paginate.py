@@ -27,11 +27,9 @@ from __future__ import annotations
 import copy
 import io
 import math
-import tempfile
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from lxml import etree
 
@@ -265,14 +263,8 @@ def _style_of(p: etree._Element) -> str:
 
 
 def _lay_out(documents: dict[str, bytes], office: LibreOffice) -> dict[str, list]:
-    with tempfile.TemporaryDirectory(prefix="wenshu-pages-") as work:
-        paths = {}
-        for i, (name, data) in enumerate(documents.items()):
-            path = Path(work) / f"{i:05d}.docx"
-            path.write_bytes(data)
-            paths[path] = name
-        converted = office.convert(list(paths), Path(work) / "pdf")
-        return {paths[src]: read_pages(pdf) for src, pdf in converted.items()}
+    with office.converted(documents) as pdfs:
+        return {name: read_pages(pdf) for name, pdf in pdfs.items()}
 
 
 # ---------------------------------------------------------------------------------------

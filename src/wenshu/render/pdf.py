@@ -18,6 +18,7 @@ The PDF is measured with ``pdftotext -bbox-layout`` (text with positions), ``pdf
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
@@ -26,7 +27,7 @@ import signal
 import subprocess
 import tempfile
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -212,8 +213,10 @@ class LibreOffice:
                     done[source] = final
             return done
 
-    def convert_bytes(self, documents: dict[str, bytes]) -> dict[str, bytes]:
-        """``{name: docx bytes}`` → ``{name: pdf bytes}`` for those that converted."""
+    @contextlib.contextmanager
+    def converted(self, documents: dict[str, bytes]) -> Iterator[dict[str, Path]]:
+        """Lay out ``{name: docx bytes}`` in one run; yields ``{name: PDF file}`` for those
+        that converted, the files removed afterwards."""
         with tempfile.TemporaryDirectory(prefix="wenshu-pdf-") as work:
             paths = {}
             for i, (name, data) in enumerate(documents.items()):
@@ -221,7 +224,12 @@ class LibreOffice:
                 path.write_bytes(data)
                 paths[path] = name
             converted = self.convert(list(paths), Path(work) / "pdf")
-            return {paths[src]: pdf.read_bytes() for src, pdf in converted.items()}
+            yield {paths[src]: pdf for src, pdf in converted.items()}
+
+    def convert_bytes(self, documents: dict[str, bytes]) -> dict[str, bytes]:
+        """``{name: docx bytes}`` → ``{name: pdf bytes}`` for those that converted."""
+        with self.converted(documents) as pdfs:
+            return {name: pdf.read_bytes() for name, pdf in pdfs.items()}
 
     def _run(self, files: list[Path], out_dir: Path) -> None:
         assert self._profile is not None
