@@ -382,6 +382,26 @@ def test_pages_as_printed_pdf_and_rendered_check_through_libreoffice(client):
     assert "符合 GB/T 9704-2012" in report and re.search(r"排版页数：\d+", report)
 
 
+@pytest.mark.render
+def test_downloaded_docx_is_paginated_as_the_command_line_makes_it(folder, tmp_path):
+    """The workbench's .docx goes through the same pagination pass as `wenshu build`: a plan
+    whose pages the pass changes downloads with exactly the body the command writes."""
+    from wenshu.pipeline import build, render
+    from wenshu.render.pdf import LibreOffice
+
+    plan = EXAMPLES / "work_plans" / "sample-strong-city-plan.yaml"
+    shutil.copy(plan, folder / plan.name)
+    downloaded = create_app(folder).test_client().get(f"/doc/{plan.name}/download/docx").data
+    with LibreOffice() as office:
+        (built,) = build(folder / plan.name, tmp_path / "cli", ("docx",), office=office)
+
+    def body(data: bytes) -> bytes:
+        return zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml")
+
+    assert body(downloaded) == body(built.read_bytes())
+    assert body(downloaded) != body(render(folder / plan.name, ("docx",)).files["docx"])
+
+
 def test_a_batch_data_file_outside_the_folder_is_refused(client, folder, tmp_path):
     (tmp_path / "outside.csv").write_text("推荐对象\n示例市\n", encoding="utf-8")
     text = (folder / "recommendations.yaml").read_text(encoding="utf-8")

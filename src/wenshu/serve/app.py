@@ -401,7 +401,13 @@ def create_app(root: Path, *, pages: bool = True) -> Flask:
     @app.post("/doc/<path:rel>/build")
     def build_one(rel: str) -> Any:
         path = spec_path(bench.root, rel)
-        build(path, bench.out / Path(rel).parent)
+        if bench.pages and bench.images.available():
+            from ..render.pdf import LibreOffice
+
+            with LibreOffice() as office:  # the pagination pass, as `wenshu build` runs it
+                build(path, bench.out / Path(rel).parent, office=office)
+        else:
+            build(path, bench.out / Path(rel).parent)
         return redirect(url_for("document", rel=rel, built=1), 303)
 
     @app.get("/doc/<path:rel>/download/<fmt>")
@@ -412,6 +418,8 @@ def create_app(root: Path, *, pages: bool = True) -> Flask:
         draft = PLACEHOLDER in read_text(path)
         rendered = render(path, ("docx",) if fmt == "pdf" else (fmt,), draft=draft)
         data = rendered.files.get(fmt)
+        if fmt == "docx" and bench.pages and bench.images.available():
+            data = bench.images.paginated(digest(data), data)
         if fmt == "pdf":
             docx = rendered.files["docx"]
             data = bench.images.pdf(digest(docx), docx)
@@ -466,6 +474,16 @@ def create_app(root: Path, *, pages: bool = True) -> Flask:
         go = flask.request.form.get("go", "check")
         return _run_batch(path, rel, kind, upload.read(), suffix, go if go in ("zip", "merged") else "")
 
+    def _paginate_letters(written: list[Path]) -> None:
+        """Letters longer than a page through the pagination pass, as `wenshu batch` does."""
+        from ..pipeline import needs_pagination, paginate_files
+        from ..render.pdf import LibreOffice
+
+        pending = needs_pagination([p for p in written if p.suffix == ".docx"])
+        if pending and bench.pages and bench.images.available():
+            with LibreOffice() as office:
+                paginate_files(pending, office)
+
     def _run_batch(path: Path, rel: str, kind: Kind, data: bytes, suffix: str, letters: str) -> Any:
         """Check the records (``letters`` empty), or make them into a .zip or the merged file."""
         from ..batch import run_batch
@@ -488,7 +506,9 @@ def create_app(root: Path, *, pages: bool = True) -> Flask:
                 ]
                 return render_template("batch.html", rel=rel, kind=kind, rows=rows, ok=len(valid))
             out = Path(work) / "out"
-            result = run_batch(batch, out, jobs=1, merge=True, formats=("docx", "md"))
+            result = run_batch(
+                batch, out, jobs=1, merge=True, formats=("docx", "md"), paginate=_paginate_letters
+            )
             if letters == "merged":
                 if result.merged is None:
                     raise WenshuError(result.problems() or Problem(rel, "没有可合并的函件"))

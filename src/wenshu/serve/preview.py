@@ -78,14 +78,31 @@ class PageImages:
             return False
         return True
 
+    def paginated(self, digest: str, docx: bytes) -> bytes:
+        """``docx`` after the pagination pass, as ``wenshu build`` makes it (laid out once per
+        ``digest``): what the user downloads and sees is what the command line writes."""
+        from ..pipeline import paginate_one
+        from ..render.pdf import LibreOffice
+
+        target = self.folder / digest
+        final = target / "paginated.docx"
+        if final.is_file():
+            return final.read_bytes()
+        with LibreOffice() as office:
+            data = paginate_one(docx, office)
+        target.mkdir(parents=True, exist_ok=True)
+        final.write_bytes(data)
+        return data
+
     def pages(self, digest: str, docx: bytes) -> list[Path]:
-        """The page images of ``docx`` (rendered once per ``digest``)."""
+        """The page images of ``docx`` after the pagination pass (rendered once per ``digest``)."""
         from ..render.pdf import LibreOffice, write_images
 
         target = self.folder / digest
         done = target / "done.json"
         if done.is_file():
             return [target / name for name in json.loads(done.read_text())]
+        docx = self.paginated(digest, docx)
         with LibreOffice() as office:
             pdf = office.convert_bytes({"page": docx}).get("page")
         if pdf is None:
