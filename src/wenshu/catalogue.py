@@ -18,10 +18,6 @@ EVALUATION_FILES = {"city": "evaluation-city-2023", "county": "evaluation-county
 BASIC_INFO_FILE = "basic-info-2018"
 REGIONS_FILE = "regions-2022"
 PROGRAMMES_FILE = "programmes"
-# The applicants a skeleton is written for: a city or a county, in the pilot or the
-# demonstration programme.
-LEVELS = ("city", "county")
-PROGRAMMES = ("pilot", "demonstration")
 
 
 @cache

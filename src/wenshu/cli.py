@@ -17,7 +17,7 @@ import click
 # Only what every command needs is imported here; each command imports its own modules, so
 # `wenshu --help` does not pay for python-docx, docxtpl, Jinja2, markdown-it and Cerberus.
 from . import __version__
-from .catalogue import LEVELS, PROGRAMMES
+from .applicants import LEVELS, PROGRAMMES
 from .errors import Problem, WenshuError
 from .usage import VERSION, ChineseHelp, chinese, show_usage_error
 

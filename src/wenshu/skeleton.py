@@ -26,7 +26,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from ruamel.yaml import YAML
 
 from . import catalogue
-from .catalogue import LEVELS, PROGRAMMES
+from .applicants import LEVELS, PROGRAMMES
 from .dates import format_cn_date
 from .errors import Problem, WenshuError
 from .kinds import Kind, all_kinds, get_kind
