@@ -51,3 +51,26 @@ def test_unwritable_cache_still_reads(tmp_path: Path, monkeypatch: pytest.Monkey
     source = tmp_path / "x.yaml"
     source.write_text("a: [1, 2]\n", encoding="utf-8")
     assert read_yaml_resource(source) == {"a": [1, 2]}
+
+
+def test_compiled_templates_are_cached_and_give_the_same_text(tmp_path: Path) -> None:
+    """Jinja's compiled templates go to the user cache; a build from the cache writes the
+    same Markdown as one without any cache."""
+    import subprocess
+    import sys
+
+    notice = Path(__file__).parents[1] / "examples" / "notices" / "cnipa-2023-582.yaml"
+    probe = f"from wenshu.pipeline import render\nprint(render({str(notice)!r}, ('md',)).markdown)"
+
+    def markdown(**env: str) -> str:
+        base = {k: v for k, v in os.environ.items() if k not in ("WENSHU_NO_CACHE", "XDG_CACHE_HOME")}
+        done = subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, env=base | env
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    cold = markdown(XDG_CACHE_HOME=str(tmp_path))
+    compiled = list((tmp_path / "wenshu" / "templates").iterdir())
+    assert compiled, "no compiled template was kept"
+    assert markdown(XDG_CACHE_HOME=str(tmp_path)) == cold == markdown(WENSHU_NO_CACHE="1")
