@@ -395,3 +395,24 @@ def test_two_page_document_notice_keeps_its_record_on_page_two(tmp_path):
         mark_after = read_pages(pdfs[paths[n, "after"]])[0].rows[0]
         assert mark_before.text == mark_after.text == "示例省知识产权局文件"
         assert abs(mark_after.y0 - mark_before.y0) < 0.5 and abs(mark_after.y1 - mark_before.y1) < 0.5
+
+
+def test_build_without_poppler_still_writes_and_says_so(tmp_path, monkeypatch):
+    """LibreOffice but no pdftotext: the pass cannot measure pages. The documents are still
+    written (unpaginated) and the user is told once — not an error that writes nothing."""
+    from click.testing import CliRunner
+
+    from wenshu.cli import main
+    from wenshu.render import pdf
+
+    real_which = pdf.shutil.which
+    monkeypatch.setattr(pdf.shutil, "which", lambda tool: None if tool == "pdftotext" else real_which(tool))
+    spec = Path(__file__).resolve().parents[1] / "examples" / "notices" / "cnipa-2023-582.yaml"
+    letters = Path(__file__).resolve().parents[1] / "examples" / "letters" / "recommendations.yaml"
+    result = CliRunner().invoke(main, ["build", "--paginate", str(spec), "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("未验证分页") == 1
+    assert (tmp_path / "cnipa-2023-582.docx").is_file()
+    batch = CliRunner().invoke(main, ["batch", str(letters), "-o", str(tmp_path / "letters")])
+    assert batch.exit_code == 0, batch.output
+    assert list((tmp_path / "letters").glob("*.docx"))

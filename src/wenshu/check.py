@@ -1052,6 +1052,7 @@ class _Document:
 
     def __init__(self, source: Path | bytes, name: str):
         self.name = name
+        self._minutes: bool | None = None  # see _is_minutes
         self.package = _Package(source, name)
         main = self.package.main
         root = self.package.xml(main)
@@ -1424,6 +1425,16 @@ class _Document:
             elif not para.role:
                 para.role = "body"
 
+    def _is_minutes(self) -> bool:
+        """Is the title a 纪要's? Known once a title is found (asked for every short line:
+        scanning the paragraphs each time would be quadratic)."""
+        if self._minutes is None:
+            titles = self.role("title")
+            if not titles:
+                return False
+            self._minutes = any("纪要" in t.text for t in titles)
+        return self._minutes
+
     def _is_aside(self, para: _Para) -> bool:
         """A short line that is neither body text nor a heading: a table's caption, a 纪要's
         label (出席, 列席 …) or, in a 纪要, a label set whole in 黑体."""
@@ -1436,7 +1447,7 @@ class _Document:
         if text in _MINUTES_LABELS or _NO_TEXT.match(text):
             return True
         # §10.3 leaves the rest of a 纪要's layout to the office: its labels set whole in 黑体.
-        if not any("纪要" in t.text for t in self.role("title")):
+        if not self._is_minutes():
             return False
         runs = self.text_runs(para)
         fonts = {_font(self.styles.rpr_levels(para.el, r))[0] or "" for r, _ in runs}

@@ -204,7 +204,7 @@ def build_cmd(
         office = LibreOffice()  # no LibreOffice: say so before anything is written
     failed = sum(_build_folder(f, out_dir, wanted, force, jobs, office, paginate) for f in folders)
     failed += sum(_build_batch(f, out_dir / f.stem, wanted, jobs, office, paginate) for f in batches)
-    files = tuple(f for f in files if not f.is_dir() and not looks_like_batch(f))
+    files = tuple(f for f in files if not f.is_dir() and f not in batches)  # each file read once
     if not files:
         sys.exit(1 if failed else 0)
     if pdf:
@@ -246,13 +246,15 @@ def _pagination(wanted: bool) -> Iterator[Any]:
     if not wanted:
         yield None
         return
-    from .render.pdf import SOFFICE_HINT, LibreOffice
+    from .render.pdf import SOFFICE_HINT, LibreOffice, find_poppler
 
     try:
+        find_poppler("pdftotext")  # the pass measures pages with it
         office = LibreOffice()
     except WenshuError:
         click.secho(
-            "提示：未验证分页（署名与正文同页、版记位置等需 LibreOffice 实际排版）。" + SOFFICE_HINT,
+            "提示：未验证分页（署名与正文同页、版记位置等需 LibreOffice 与 poppler-utils 实际排版、量页）。"
+            + SOFFICE_HINT,
             fg="yellow",
             err=True,
         )
@@ -672,18 +674,23 @@ def _build_batch(
 def _paginate_letters(written: list[Path]) -> None:
     """The pagination pass for the letters of a batch that do not provably fit one page."""
     from .pipeline import needs_pagination, paginate_files
-    from .render.pdf import SOFFICE_HINT, LibreOffice
+    from .render.pdf import SOFFICE_HINT, LibreOffice, find_poppler
 
     pending = needs_pagination([p for p in written if p.suffix == ".docx"])
     if not pending:
         return
     try:
+        find_poppler("pdftotext")  # the pass measures pages with it
         office = LibreOffice()
     except WenshuError:
         click.secho(f"提示：{len(pending)} 份函超过一页，未验证分页。" + SOFFICE_HINT, fg="yellow", err=True)
         return
-    with office:
-        paginate_files(pending, office)
+    try:
+        with office:
+            paginate_files(pending, office)
+    except WenshuError as exc:  # the letters are written; only their pagination is not verified
+        reason = "；".join(p.message for p in exc.problems)
+        click.secho(f"提示：{len(pending)} 份函未能分页（{reason}），已按未分页保留", fg="yellow", err=True)
 
 
 def _validate_batch(spec: Path) -> tuple[list[Member], int]:

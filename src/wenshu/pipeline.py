@@ -176,7 +176,14 @@ def build_all(
             warn(warning)
     if office is not None:
         docs = {str(p): r.files["docx"] for p, r in rendered.items() if "docx" in r.files}
-        done = paginate({k: d for k, d in docs.items() if not provably_fits(d)}, office)
+        try:
+            done = paginate({k: d for k, d in docs.items() if not provably_fits(d)}, office)
+        except WenshuError as exc:  # the documents are still written, their pages unverified
+            done = {}
+            reason = "；".join(p.message for p in exc.problems)
+            for path in rendered:
+                if warn:
+                    warn(Problem(str(path), f"未能分页（{reason}），按未分页生成"))
         for path, r in rendered.items():
             if str(path) in done:
                 r.files["docx"] = done[str(path)].docx

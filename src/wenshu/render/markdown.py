@@ -105,7 +105,6 @@ def role(role_name: str, **options: Any) -> str:
     return f"<!-- wenshu:{role_name}{' ' + json.dumps(payload, ensure_ascii=False) if payload else ''} -->"
 
 
-@cache
 class _TemplateCache(jinja2.FileSystemBytecodeCache):
     """Compiled templates kept in wenshu's user cache: compiling the templates a notice
     uses costs ~0.25 s on every command otherwise. Jinja checks each entry against its
@@ -130,6 +129,7 @@ def _template_cache() -> jinja2.BytecodeCache | None:
     return _TemplateCache(str(folder / "templates"))
 
 
+@cache
 def environment() -> ImmutableSandboxedEnvironment:
     """The sandboxed Jinja2 environment all kinds render with."""
     env = ImmutableSandboxedEnvironment(

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from .. import layout as L
+from ..titles import line_width
 from .pages import Facts, Outline, examine, outline_of
 from .pdf import LibreOffice, Page, read_pages
 
@@ -92,8 +93,8 @@ def lines_needed(docx: bytes) -> int | None:
         style_id = style.get(w("val")) if style is not None else ""
         text = "".join(t.text or "" for t in child.iter(w("t")))
         breaks = len(child.findall(f".//{w('br')}"))
-        per_line = 20 if style_id == "WsTitle" else L.CHARS_PER_LINE
-        width = sum(0.5 if ord(ch) < 0x2E80 else 1 for ch in text) + 2
+        per_line = L.TITLE_CHARS_PER_LINE if style_id == "WsTitle" else L.CHARS_PER_LINE
+        width = line_width(text) + 2  # the first line's two-character indent
         total += max(1, math.ceil(width / per_line)) + breaks
     return total
 

@@ -78,9 +78,10 @@ class PageImages:
             return False
         return True
 
-    def paginated(self, digest: str, docx: bytes) -> bytes:
+    def paginated(self, digest: str, docx: bytes, office: Any = None) -> bytes:
         """``docx`` after the pagination pass, as ``wenshu build`` makes it (laid out once per
-        ``digest``): what the user downloads and sees is what the command line writes."""
+        ``digest``; with ``office``, in that LibreOffice): what the user downloads and sees is
+        what the command line writes."""
         from ..pipeline import paginate_one
         from ..render.pdf import LibreOffice
 
@@ -88,7 +89,10 @@ class PageImages:
         final = target / "paginated.docx"
         if final.is_file():
             return final.read_bytes()
-        with LibreOffice() as office:
+        if office is None:
+            with LibreOffice() as own:
+                data = paginate_one(docx, own)
+        else:
             data = paginate_one(docx, office)
         target.mkdir(parents=True, exist_ok=True)
         final.write_bytes(data)
@@ -102,8 +106,8 @@ class PageImages:
         done = target / "done.json"
         if done.is_file():
             return [target / name for name in json.loads(done.read_text())]
-        docx = self.paginated(digest, docx)
-        with LibreOffice() as office:
+        with LibreOffice() as office:  # one LibreOffice for the pass and the pages
+            docx = self.paginated(digest, docx, office)
             pdf = office.convert_bytes({"page": docx}).get("page")
         if pdf is None:
             return []
