@@ -21,10 +21,10 @@ from docx import Document
 from lxml import etree
 
 from wenshu.autonumber import AutoNumbering
+from wenshu.build.pipeline import render
 from wenshu.check import Report, check_docx
-from wenshu.cli import main
+from wenshu.cli.main import main
 from wenshu.extract import docx_blocks, markdown_blocks
-from wenshu.pipeline import render
 from wenshu.render.package import DocxFactory
 
 from .test_same_text import EXAMPLE_IDS, EXAMPLE_SPECS, examples  # noqa: F401  (fixture)
@@ -605,7 +605,7 @@ def test_signer_line_deviations(signed):
 
 @pytest.mark.render
 def test_signer_line_renders_one_character_in_from_each_side(signed, tmp_path):
-    from wenshu.render.pdf import LibreOffice, read_pages
+    from wenshu.office.libreoffice import LibreOffice, read_pages
 
     (tmp_path / "signed.docx").write_bytes(signed[0])
     with LibreOffice() as office:
@@ -705,7 +705,7 @@ def test_every_code_reported_is_a_listed_rule(letter, document):
     reported = set(re.findall(r'out\.add\(\s*"([a-z0-9-]+)"', source))
     reported |= set(re.findall(r'\(\s*"((?:margin|text)-[a-z]+)",', source))
     # the page-level faults measured by render/pages.py on laid-out pages, too
-    pages = (Path(__file__).parents[1] / "src" / "wenshu" / "render" / "pages.py").read_text(encoding="utf-8")
+    pages = (Path(__file__).parents[1] / "src" / "wenshu" / "office" / "pages.py").read_text(encoding="utf-8")
     reported |= set(re.findall(r'"(render-[a-z0-9-]+)"', pages))
     assert reported <= listed, reported - listed
     assert {rule.code for rule in RULES if not rule.render} == tables | elsewhere

@@ -15,9 +15,9 @@ import pytest
 from ruamel.yaml import YAML
 
 from tests.conftest import read_as_commonmark
+from wenshu.build.pipeline import render
 from wenshu.extract import docx_blocks, markdown_blocks
-from wenshu.kinds import all_kinds
-from wenshu.pipeline import render
+from wenshu.spec.kinds import all_kinds
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -67,7 +67,7 @@ class ExampleBuilder:
         with open(spec, encoding="utf-8") as fh:
             data = YAML(typ="safe", pure=True).load(fh)
         if "records" in data or "data" in data:
-            from wenshu.batch import load_batch, run_batch
+            from wenshu.build.batch import load_batch, run_batch
 
             result = run_batch(load_batch(spec), out, jobs=1)
             assert not result.failed, result.failed

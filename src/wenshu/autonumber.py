@@ -20,7 +20,7 @@ from typing import Any
 
 from docx.oxml.ns import qn
 
-from .numbering import chinese_number
+from wenshu.text.numbering import chinese_number
 
 _DIGITS = "〇一二三四五六七八九"
 

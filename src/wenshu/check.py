@@ -13,7 +13,7 @@ pattern, ordinals, dates, ``附件：``, ``抄送：`` … so files written by o
 be checked as well. Every expected value comes from :mod:`wenshu.layout`.
 
 ``check_files(..., render=True)`` (``wenshu check --render``) adds measurements of the pages LibreOffice
-actually lays out, offline (nothing the document links to is fetched; see :mod:`wenshu.render.pdf`).
+actually lays out, offline (nothing the document links to is fetched; see :mod:`wenshu.office.libreoffice`).
 Every file gets a report: one that cannot be read says why, one that cannot be laid out keeps
 its static findings.
 """
@@ -33,16 +33,16 @@ from typing import Any
 
 from lxml import etree
 
-from . import layout as L
-from .autonumber import AutoNumbering
-from .dates import DateError, format_cn_date, parse_date
-from .docnumber import DocNumberError, parse_doc_number
-from .errors import Problem, WenshuError
-from .extract import element_text
-from .numbering import FORMS, chinese_number, ordinal
-from .render.markdown import RUNIN_END
-from .safezip import DOCX_MAX_MEMBER_BYTES, DOCX_MAX_TOTAL_BYTES, MAX_MEMBERS, open_package
-from .titles import line_width, printed_lines, title_problems
+from wenshu import layout as L
+from wenshu.autonumber import AutoNumbering
+from wenshu.errors import Problem, WenshuError
+from wenshu.extract import element_text
+from wenshu.render.markdown import RUNIN_END
+from wenshu.safezip import DOCX_MAX_MEMBER_BYTES, DOCX_MAX_TOTAL_BYTES, MAX_MEMBERS, open_package
+from wenshu.text.dates import DateError, format_cn_date, parse_date
+from wenshu.text.docnumber import DocNumberError, parse_doc_number
+from wenshu.text.numbering import FORMS, chinese_number, ordinal
+from wenshu.text.titles import line_width, printed_lines, title_problems
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -271,7 +271,7 @@ for _code, _clause, _element, _title, _extra in (
         "版记排在最后一个偶数页最下方",
         {"severity": "warning", "render": True},
     ),
-    # Page-level rules measured by wenshu.render.pages on the laid-out pages.
+    # Page-level rules measured by wenshu.office.pages on the laid-out pages.
     (
         "render-signature-alone",
         "7.3.5.5",
@@ -427,7 +427,7 @@ class CheckOptions:
 def load_profile(path: str | Path) -> Profile:
     """Read a unit profile (YAML: ``name``, ``accept: {code: [value, …]}``), or raise a
     :class:`WenshuError` naming the file, line and field."""
-    from .load import load_spec
+    from wenshu.spec.load import load_spec
 
     spec = load_spec(path)
     data = spec.data
@@ -3099,8 +3099,8 @@ def _measure(
 
 
 def _page_facts(doc: _Document, pages: list[Any], out: _Findings) -> Any:
-    """Page-level rules measured by :mod:`wenshu.render.pages` (§7.3.5.5, §7.4.1, §7.5, §8)."""
-    from .render.pages import Block, Outline, examine, table_cells
+    """Page-level rules measured by :mod:`wenshu.office.pages` (§7.3.5.5, §7.4.1, §7.5, §8)."""
+    from wenshu.office.pages import Block, Outline, examine, table_cells
 
     outline = Outline(
         [Block(p.role, p.text, p.zone) for p in doc.paragraphs if not p.in_table and p.text.strip()],
@@ -3188,7 +3188,7 @@ def _measure_page_numbers(
                 where,
             )
         if dash_drop is None:
-            from .render.ink import dash_below_box_top
+            from wenshu.office.ink import dash_below_box_top
 
             dash_drop = dash_below_box_top(pdf, page.number, row) if pdf else 0.0
         gap_mm = (row.y0 + dash_drop - g.bottom) / _PT_PER_MM
@@ -3243,7 +3243,7 @@ def _measure_page_one(doc: _Document, pages: list[Any], out: _Findings) -> None:
 
 def _font_notes(doc: _Document, pdf: Path, report: Report) -> None:
     """Which of the fonts the file names are missing here, and what LibreOffice used instead."""
-    from .render.pdf import installed_families, pdf_fonts, substitute_for
+    from wenshu.office.libreoffice import installed_families, pdf_fonts, substitute_for
 
     used = pdf_fonts(pdf)
     report.measurements["pdf_fonts"] = used
@@ -3299,7 +3299,7 @@ def _render_all(items: list[tuple[Path, Report, _Document]], png_dir: Path | Non
 
     A file that cannot be laid out keeps its static findings; its report says why it was not
     measured (``render_error``)."""
-    from .render.pdf import LibreOffice, find_poppler, read_pages, write_images
+    from wenshu.office.libreoffice import LibreOffice, find_poppler, read_pages, write_images
 
     for tool in ("pdftotext", "pdffonts", "pdftoppm" if png_dir else "pdftotext"):
         find_poppler(tool)

@@ -14,7 +14,7 @@ from typing import Any
 from docx import Document
 from docx.oxml.ns import qn
 
-from .render.docx import _inline, parser
+from wenshu.render.docx import _inline, parser
 
 _SPACE = re.compile(r"[\s\u3000]+")
 

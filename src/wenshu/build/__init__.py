@@ -1,0 +1,1 @@
+"""The pipeline from a spec to files: single, batch, tree, pagination."""

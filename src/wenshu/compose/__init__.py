@@ -1,0 +1,1 @@
+"""Composition of documents: annexes, rounds, catalogues, plan figures."""

@@ -1,0 +1,1 @@
+"""LibreOffice and poppler: PDF, page measurement, ink."""

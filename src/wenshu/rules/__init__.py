@@ -1,0 +1,1 @@
+"""Domain rules named in schemas (checks:, advice:, batch checks)."""

@@ -1,0 +1,1 @@
+"""The spec: reading YAML, kinds, records, validation, skeletons."""

@@ -1,0 +1,1 @@
+"""Chinese text facts: dates, 发文字号, ordinals, title breaking."""
