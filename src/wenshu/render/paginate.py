@@ -35,7 +35,7 @@ from lxml import etree
 
 from .. import layout as L
 from ..titles import line_width
-from .pages import Facts, Outline, examine, outline_of
+from .pages import Facts, Outline, content_rows, examine, outline_of
 from .pdf import LibreOffice, Page, read_pages
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -171,11 +171,16 @@ def tighten(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -> byt
     """§7.3.5.5: win back the page the signature block was carried to by tightening lines.
 
     When the main part's last page holds only a few lines (the last 正文 line kept with the
-    署名 and 成文日期), the paragraphs that start on the page before are given an exact line
-    pitch small enough for those lines to come back — never below
-    :data:`~wenshu.layout.MIN_ADJUSTED_LINE_PITCH_TWIPS`. Only where the lines are all on
-    the exact grid (no table, no mark of auto height above them), so Word fits them the
-    same way. None when nothing is to be won.
+    署名 and 成文日期), the lines of the page before — from its first line of text, or on
+    page one from the line under the 发文字号 — are given one exact pitch small enough for
+    those lines to come back, never below
+    :data:`~wenshu.layout.MIN_ADJUSTED_LINE_PITCH_TWIPS`: what a clerk does in Word by
+    setting the page's line spacing to a smaller 固定值. Tables on that page keep their
+    rows; their height is taken as LibreOffice printed it. The paragraphs keep
+    ``lineRule="exact"`` (ECMA-376 §17.3.1.33: the line is exactly that high whatever the
+    font), so Word fits the same lines; the table rows are as high as their text
+    (§17.4.81 ``trHeight`` absent), which the fonts wenshu names set no taller than
+    LibreOffice's stand-ins. None when nothing is to be won.
     """
     if not facts.signature_page or facts.signature_page < 2 or facts.main_end is None:
         return None
@@ -184,10 +189,13 @@ def tighten(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -> byt
         return None
     pitch_pt = L.LINE_PITCH_TWIPS / L.TWIPS_PER_PT
     top = L.TOP_MARGIN_MM * _PT_PER_MM
+    bottom = top + _TEXT_HEIGHT_TWIPS / L.TWIPS_PER_PT
     used = round((end_y - top) / pitch_pt)
     if used > L.MAX_LINES_WON_BACK:
         return None
     before = end_page - 1
+    if any(page == end_page and y0 < end_y for spans in facts.table_spans for page, y0, _ in spans):
+        return None  # a table among the lines to win back
     start = next(
         (
             k
@@ -197,12 +205,6 @@ def tighten(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -> byt
         None,
     )
     if start is None:
-        return None
-    line_index = round((facts.block_pages[start][1] - top) / pitch_pt) - 1
-    room = _TEXT_HEIGHT_TWIPS - line_index * L.LINE_PITCH_TWIPS
-    lines = (L.LINES_PER_PAGE - line_index) + used
-    pitch = room // lines
-    if pitch < L.MIN_ADJUSTED_LINE_PITCH_TWIPS or pitch >= L.LINE_PITCH_TWIPS:
         return None
     parts = _parts(docx)
     root = _document(parts)
@@ -216,15 +218,42 @@ def tighten(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -> byt
         return None
     children = list(body)
     first = children.index(paragraphs[start])
-    if before == 1 and any(_style_of(c) == "WsMark" for c in children[:first]):
-        return None  # page one under a mark whose line height comes from the font
+    anchor_y1 = facts.block_pages[start][1]
+    if _style_of(children[first]) in _HEAD_STYLES:
+        # Page one: the head above stays as §7.2 / §10.1 place it; the lines start under it.
+        region_top = anchor_y1
+        first += 1
+    else:
+        region_top = anchor_y1 - pitch_pt
+    if before == 1:
+        fix_mark_height(body, pages[0])  # the mark's line is the one of auto height above
+        if any(_style_of(c) == "WsMark" and not _exact_mark(c) for c in children[:first]):
+            return None
+    page = pages[before - 1]
+    rows = [r for r in content_rows(page) if r.y0 >= region_top - 1]
+    spans = [
+        (y0, y1) for table in facts.table_spans for p, y0, y1 in table if p == before and y0 >= region_top
+    ]
+    fixed = sum(y1 - y0 + 2 * _TABLE_PAD_PT for y0, y1 in spans)
+    last = max([r.y1 for r in rows] + [y1 + _TABLE_PAD_PT for _, y1 in spans], default=region_top)
+    lines = round((last - region_top - fixed) / pitch_pt) + used
+    if lines <= 0:
+        return None
+    pitch = math.floor((bottom - region_top - fixed - _TIGHTEN_SAFETY_PT) / lines * L.TWIPS_PER_PT)
+    if pitch < L.MIN_ADJUSTED_LINE_PITCH_TWIPS or pitch >= L.LINE_PITCH_TWIPS:
+        return None
     for child in children[first:]:
         if child.tag == w("tbl"):
-            return None
+            if _is_record(child):
+                break
+            continue  # its rows keep their own height
         if child.tag != w("p"):
             break
-        if _style_of(child) == "WsAttachmentLabel" or child.find(f"{w('pPr')}/{w('sectPr')}") is not None:
+        style = _style_of(child)
+        if style == "WsAttachmentLabel" or child.find(f"{w('pPr')}/{w('sectPr')}") is not None:
             break
+        if style == "WsMark":
+            continue
         ppr = child.find(w("pPr"))
         if ppr is None:
             ppr = etree.Element(w("pPr"))
@@ -237,6 +266,19 @@ def tighten(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -> byt
         spacing.set(w("lineRule"), "exact")
     _replace(parts, "word/document.xml", _xml(root))
     return _package(parts)
+
+
+# The head of page one (§7.2, §10.1): the lines under it are tightened, not these.
+_HEAD_STYLES = {"WsDocNumber", "WsHeadInfo", "WsSigner", "WsMark"}
+# Room between a table's printed text and its borders (cell margins, rules), each side.
+_TABLE_PAD_PT = 1.5 * _PT_PER_MM
+# Room kept under the tightened lines: the measured positions are rounded.
+_TIGHTEN_SAFETY_PT = 2.0
+
+
+def _exact_mark(p: etree._Element) -> bool:
+    spacing = p.find(f"{w('pPr')}/{w('spacing')}")
+    return spacing is not None and spacing.get(w("lineRule")) == "exact"
 
 
 # CT_PPr children that come before w:spacing (ECMA-376 §17.3.1.26), in schema order.
@@ -303,11 +345,12 @@ def _xml(root: etree._Element) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
+def _is_record(tbl: etree._Element) -> bool:
+    return any(s.get(w("val")) == "WsRecord" for s in tbl.iter(w("pStyle")))
+
+
 def _record_table(body: etree._Element) -> etree._Element | None:
-    for tbl in body.findall(w("tbl")):
-        if any(s.get(w("val")) == "WsRecord" for s in tbl.iter(w("pStyle"))):
-            return tbl
-    return None
+    return next((tbl for tbl in body.findall(w("tbl")) if _is_record(tbl)), None)
 
 
 def _spacer(height: int, *, page_break: bool) -> etree._Element:
