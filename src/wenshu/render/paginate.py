@@ -17,9 +17,12 @@ body paragraphs have exact line spacing on the 579-twip grid (ECMA-376 §17.3.1.
 ``w:lineRule="exact"``), the 版记 rows have exact heights (§17.4.81 ``w:hRule="exact"``),
 the spacer is one paragraph of exact height, the 发文机关标志's line is given the exact
 height LibreOffice measured for it (:func:`fix_mark_height`), and page and section breaks
-(§17.3.1.23 ``pageBreakBefore``, §17.6.22 ``w:type`` nextPage) are unconditional. Where the
-content before the 版记 is not exact (a table, whose rows grow with the font's metrics),
-the 版记 is given a page of its own, which no font can change.
+(§17.3.1.23 ``pageBreakBefore``, §17.6.22 ``w:type`` nextPage) are unconditional. Where a
+table ends the content before the 版记, its rows are as high as their text
+(§17.4.81, no ``trHeight``): the spacer is measured from the table's printed foot. The
+fonts wenshu names (仿宋_GB2312 and the like) set a line no taller than LibreOffice's
+stand-ins (Noto CJK, whose line is 1.45 em), so in Word the table ends at most as low
+and the 版记 stays on that page, its last rule at or a little above the 版心's foot.
 """
 
 from __future__ import annotations
@@ -399,21 +402,24 @@ def _portrait(sect_pr: etree._Element, body: etree._Element) -> etree._Element:
     return out
 
 
-def _exact_before(body: etree._Element, record: etree._Element) -> bool:
-    """Whether everything from the last page break up to the 版记 is of exact height: on
-    the line grid, or a mark whose line :func:`fix_mark_height` made exact."""
+def _above_record(body: etree._Element, record: etree._Element) -> str | None:
+    """What stands between the last page break and the 版记: "grid" when every line is of
+    exact height (on the line grid, or a mark whose line :func:`fix_mark_height` made
+    exact), "measured" when tables or table notes are among them (their height is the
+    printed one), None when the page cannot be told (page one without a mark, or a mark of
+    auto height)."""
+    kind = "grid"
     for el in reversed(list(body)[: list(body).index(record)]):
-        if el.tag == w("tbl"):
-            return False
-        style_id = _style_of(el)
-        if style_id == "WsTableNote":
-            return False
+        style_id = _style_of(el) if el.tag == w("p") else ""
+        if el.tag == w("tbl") or style_id == "WsTableNote":
+            kind = "measured"
+            continue
         if style_id == "WsMark":
             rule = el.find(f"{w('pPr')}/{w('spacing')}")
-            return rule is not None and rule.get(w("lineRule")) == "exact"
+            return kind if rule is not None and rule.get(w("lineRule")) == "exact" else None
         if style_id == "WsAttachmentLabel" or el.find(f"{w('pPr')}/{w('sectPr')}") is not None:
-            return True
-    return False  # page one without a mark: not a page wenshu lays out
+            return kind
+    return None  # page one without a mark: not a page wenshu lays out
 
 
 def fix_mark_height(body: etree._Element, first_page: Page) -> None:
@@ -486,10 +492,19 @@ def place_record(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -
     same_page = None
     if page % 2 == 0 and not landscape:
         fix_mark_height(body, pages[0])
-    if page % 2 == 0 and not landscape and _exact_before(body, record):
         top = L.TOP_MARGIN_MM * _PT_PER_MM
-        used = round((y1 - top) / (L.LINE_PITCH_TWIPS / L.TWIPS_PER_PT))
-        room = _TEXT_HEIGHT_TWIPS - used * L.LINE_PITCH_TWIPS - height - _RECORD_SAFETY_TWIPS
+        above = _above_record(body, record)
+        if above == "grid":
+            used = round((y1 - top) / (L.LINE_PITCH_TWIPS / L.TWIPS_PER_PT))
+            room = _TEXT_HEIGHT_TWIPS - used * L.LINE_PITCH_TWIPS - height - _RECORD_SAFETY_TWIPS
+        elif above == "measured":
+            # A table (or its note) ends the content: its rows are as high as their text
+            # (§17.4.81 no trHeight), so the foot is where LibreOffice printed it — the
+            # foot of the last row's text, which reaches the row's foot on its pages.
+            foot = math.ceil((y1 - top) * L.TWIPS_PER_PT)
+            room = _TEXT_HEIGHT_TWIPS - foot - height - _RECORD_SAFETY_TWIPS
+        else:
+            room = -1
         if room >= 0:
             same_page = room
     if same_page is not None:
