@@ -19,10 +19,11 @@ the spacer is one paragraph of exact height, the 发文机关标志's line is gi
 height LibreOffice measured for it (:func:`fix_mark_height`), and page and section breaks
 (§17.3.1.23 ``pageBreakBefore``, §17.6.22 ``w:type`` nextPage) are unconditional. Where a
 table ends the content before the 版记, its rows are as high as their text
-(§17.4.81, no ``trHeight``): the spacer is measured from the table's printed foot. The
-fonts wenshu names (仿宋_GB2312 and the like) set a line no taller than LibreOffice's
-stand-ins (Noto CJK, whose line is 1.45 em), so in Word the table ends at most as low
-and the 版记 stays on that page, its last rule at or a little above the 版心's foot.
+(§17.4.81, no ``trHeight``): the spacer is measured from the table's printed foot. That
+holds in Word as far as its fonts set a table line no taller than LibreOffice's stand-ins
+(Noto CJK's line is 1.45 em; 仿宋_GB2312's single line is expected to be shorter — not
+verified, Word is not at hand): the table then ends at most as low and the 版记 stays on
+that page, its last rule at or a little above the 版心's foot.
 """
 
 from __future__ import annotations
@@ -182,8 +183,8 @@ def tighten(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -> byt
     rows; their height is taken as LibreOffice printed it. The paragraphs keep
     ``lineRule="exact"`` (ECMA-376 §17.3.1.33: the line is exactly that high whatever the
     font), so Word fits the same lines; the table rows are as high as their text
-    (§17.4.81 ``trHeight`` absent), which the fonts wenshu names set no taller than
-    LibreOffice's stand-ins. None when nothing is to be won.
+    (§17.4.81 ``trHeight`` absent), as for the 版记 after a table (see the module's
+    note). None when nothing is to be won.
     """
     if not facts.signature_page or facts.signature_page < 2 or facts.main_end is None:
         return None
