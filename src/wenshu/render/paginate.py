@@ -39,7 +39,7 @@ from lxml import etree
 
 from .. import layout as L
 from ..titles import line_width
-from .pages import Facts, Outline, content_rows, examine, outline_of
+from .pages import Facts, Outline, compact, content_rows, examine, outline_of
 from .pdf import LibreOffice, Page, read_pages
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -119,9 +119,10 @@ def paginate(documents: dict[str, bytes], office: LibreOffice) -> dict[str, Pagi
     done: dict[str, Paginated] = {}
     current = {name: landscape_page_numbers(data) for name, data in documents.items()}
     placed: set[str] = set()
-    # name → (the document before tightening, the page its signature should come back to)
-    tightened: dict[str, tuple[bytes, int]] = {}
-    pages_of_backup: dict[str, list] = {}
+    # name → (the document before tightening, the page its signature should come back to,
+    # the pages it had); tightening is tried once per document
+    tightened: dict[str, tuple[bytes, int, list[Page]]] = {}
+    tried: set[str] = set()
     for _ in range(_MAX_ROUNDS + 1):
         if not current:
             break
@@ -131,19 +132,21 @@ def paginate(documents: dict[str, bytes], office: LibreOffice) -> dict[str, Pagi
             if name not in pages:
                 done[name] = Paginated(data, None)
                 continue
+            laid_out = pages[name]
             outline = outline_of(data)
-            facts = examine(pages[name], outline)
+            facts = examine(laid_out, outline)
             if name in tightened:
-                backup, wanted = tightened[name]
-                if facts.signature_page != wanted or facts.faults:
-                    data = backup  # tightening did not win the page back: keep the layout before
+                backup, wanted, backup_pages = tightened.pop(name)
+                if not _won(facts, wanted):
+                    # Tightening did not win the page back: keep the layout before.
+                    data, laid_out = backup, backup_pages
                     outline = outline_of(data)
-                    facts = examine(pages_of_backup[name], outline)
+                    facts = examine(laid_out, outline)
             fixed = data
-            tight = None if name in tightened else tighten(data, facts, pages[name], outline)
+            tight = None if name in tried else tighten(data, facts, laid_out, outline)
+            tried.add(name)
             if tight is not None:
-                tightened[name] = (data, (facts.signature_page or 0) - 1)
-                pages_of_backup[name] = pages[name]
+                tightened[name] = (data, (facts.signature_page or 0) - 1, laid_out)
                 changed[name] = tight
                 continue
             if facts.unlabelled or facts.lonely_notes:
@@ -151,7 +154,7 @@ def paginate(documents: dict[str, bytes], office: LibreOffice) -> dict[str, Pagi
                 fixed = repeat_labels(fixed, facts) if facts.unlabelled else fixed
                 fixed = keep_notes(fixed, facts) if facts.lonely_notes else fixed
             elif outline.records and name not in placed:
-                fixed = place_record(fixed, facts, pages[name], outline)
+                fixed = place_record(fixed, facts, laid_out, outline)
                 placed.add(name)
             if fixed != data:
                 changed[name] = fixed
@@ -162,13 +165,20 @@ def paginate(documents: dict[str, bytes], office: LibreOffice) -> dict[str, Pagi
         pages = _lay_out(current, office)
         for name, data in current.items():
             facts = examine(pages[name], outline_of(data)) if name in pages else None
-            if name in tightened and (
-                facts is None or facts.faults or facts.signature_page != tightened[name][1]
-            ):
-                data = tightened[name][0]
-                facts = examine(pages_of_backup[name], outline_of(data))
+            if name in tightened and (facts is None or not _won(facts, tightened[name][1])):
+                data, _, backup_pages = tightened[name]
+                facts = examine(backup_pages, outline_of(data))
             done[name] = Paginated(data, facts)
     return done
+
+
+# Faults the placing of the 版记 settles after tightening (it is placed on the pages that result).
+_RECORD_FAULTS = {"render-record-place", "render-record-page-number"}
+
+
+def _won(facts: Facts, wanted: int) -> bool:
+    """Whether tightened pages brought the signature back to page ``wanted`` without a fault."""
+    return facts.signature_page == wanted and all(f.code in _RECORD_FAULTS for f in facts.faults)
 
 
 def tighten(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -> bytes | None:
@@ -213,6 +223,16 @@ def tighten(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -> byt
     parts = _parts(docx)
     root = _document(parts)
     body = root.find(w("body"))
+    record = _record_table(body) if body is not None else None
+    if record is not None:
+        # The 版记 follows the text now and is placed at the foot afterwards: the last
+        # paragraph before it is not kept with it (§17.3.1.14 keepNext), or the signature
+        # block would go where the 版记 does.
+        _unfloat(record)
+        last = record.getprevious()
+        keep = last.find(f"{w('pPr')}/{w('keepNext')}") if last is not None and last.tag == w("p") else None
+        if keep is not None:
+            keep.getparent().remove(keep)
     paragraphs = [
         c
         for c in (body if body is not None else [])
@@ -234,7 +254,12 @@ def tighten(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -> byt
         if any(_style_of(c) == "WsMark" and not _exact_mark(c) for c in children[:first]):
             return None
     page = pages[before - 1]
-    rows = [r for r in content_rows(page) if r.y0 >= region_top - 1]
+    records = [compact(r)[:8] for r in outline.records if compact(r)]
+    rows = [
+        r
+        for r in content_rows(page)
+        if r.y0 >= region_top - 1 and not any(compact(r.text).startswith(x) for x in records)
+    ]  # a 版记 floating at the foot of the page is not among the lines
     spans = [
         (y0, y1) for table in facts.table_spans for p, y0, y1 in table if p == before and y0 >= region_top
     ]
@@ -243,6 +268,12 @@ def tighten(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -> byt
     lines = round((last - region_top - fixed) / pitch_pt) + used
     if lines <= 0:
         return None
+    if record is not None:
+        # A page is won only when the 版记 comes to the foot of the same page (§7.4.1): an
+        # even page with room for it under the lines. Else it would stand after a blank page.
+        if before % 2:
+            return None
+        fixed += (_record_height(record) + _RECORD_SAFETY_TWIPS) / L.TWIPS_PER_PT
     pitch = math.floor((bottom - region_top - fixed - _TIGHTEN_SAFETY_PT) / lines * L.TWIPS_PER_PT)
     if pitch < L.MIN_ADJUSTED_LINE_PITCH_TWIPS or pitch >= L.LINE_PITCH_TWIPS:
         return None
@@ -353,6 +384,18 @@ def _is_record(tbl: etree._Element) -> bool:
     return any(s.get(w("val")) == "WsRecord" for s in tbl.iter(w("pStyle")))
 
 
+def _record_height(record: etree._Element) -> int:
+    """The 版记's height in twips: its rows are of exact height (§17.4.81 hRule exact)."""
+    return sum(int(h.get(w("val"), "0")) for h in record.iter(w("trHeight")))
+
+
+def _unfloat(tbl: etree._Element) -> None:
+    """Make a floating table (ECMA-376 §17.4.57 tblpPr) an ordinary one in the text flow."""
+    tbl_pr = tbl.find(w("tblPr"))
+    for floating in tbl_pr.findall(w("tblpPr")) if tbl_pr is not None else []:
+        tbl_pr.remove(floating)
+
+
 def _record_table(body: etree._Element) -> etree._Element | None:
     return next((tbl for tbl in body.findall(w("tbl")) if _is_record(tbl)), None)
 
@@ -401,6 +444,17 @@ def _portrait(sect_pr: etree._Element, body: etree._Element) -> etree._Element:
         mar.set(w("left"), str(L.mm_to_twips(L.LEFT_MARGIN_MM)))
         mar.set(w("right"), str(L.mm_to_twips(L.RIGHT_MARGIN_MM)))
     return out
+
+
+def _tightened_lines(body: etree._Element, record: etree._Element) -> bool:
+    """Whether :func:`tighten` gave lines before the 版记 a pitch off the grid."""
+    for el in list(body)[: list(body).index(record)]:
+        spacing = el.find(f"{w('pPr')}/{w('spacing')}") if el.tag == w("p") else None
+        line = spacing.get(w("line")) if spacing is not None else None
+        if line and spacing.get(w("lineRule")) == "exact" and _style_of(el) != "WsRecord":
+            if L.MIN_ADJUSTED_LINE_PITCH_TWIPS <= int(line) < L.LINE_PITCH_TWIPS:
+                return True
+    return False
 
 
 def _above_record(body: etree._Element, record: etree._Element) -> str | None:
@@ -483,10 +537,8 @@ def place_record(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -
     final = body.find(w("sectPr")) if body is not None else None
     if record is None or final is None:
         return docx
-    tbl_pr = record.find(w("tblPr"))
-    for floating in tbl_pr.findall(w("tblpPr")) if tbl_pr is not None else []:
-        tbl_pr.remove(floating)  # placed by the pass now, the same in every renderer
-    height = sum(int(h.get(w("val"), "0")) for h in record.iter(w("trHeight")))
+    _unfloat(record)  # placed by the pass now, the same in every renderer
+    height = _record_height(record)
     page, y1 = facts.content_end
     landscape = pages[page - 1].landscape
     full = _TEXT_HEIGHT_TWIPS - height - _RECORD_SAFETY_TWIPS
@@ -495,13 +547,14 @@ def place_record(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -
         fix_mark_height(body, pages[0])
         top = L.TOP_MARGIN_MM * _PT_PER_MM
         above = _above_record(body, record)
-        if above == "grid":
+        if above == "grid" and not _tightened_lines(body, record):
             used = round((y1 - top) / (L.LINE_PITCH_TWIPS / L.TWIPS_PER_PT))
             room = _TEXT_HEIGHT_TWIPS - used * L.LINE_PITCH_TWIPS - height - _RECORD_SAFETY_TWIPS
-        elif above == "measured":
-            # A table (or its note) ends the content: its rows are as high as their text
-            # (§17.4.81 no trHeight), so the foot is where LibreOffice printed it — the
-            # foot of the last row's text, which reaches the row's foot on its pages.
+        elif above is not None:
+            # Lines tightened off the grid (§7.3.5.5), or a table (or its note) ending the
+            # content, whose rows are as high as their text (§17.4.81 no trHeight): the
+            # foot is where LibreOffice printed it — the foot of the last line's text, which
+            # reaches the line's (and a table row's) foot on its pages.
             foot = math.ceil((y1 - top) * L.TWIPS_PER_PT)
             room = _TEXT_HEIGHT_TWIPS - foot - height - _RECORD_SAFETY_TWIPS
         else:
