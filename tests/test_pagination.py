@@ -296,6 +296,11 @@ def test_label_page_prints_only_the_label(tmp_path):
         paragraphs = [re.sub(r"<[^>]+>", "", p) for p in re.findall(r"<w:p[ >].*?</w:p>", xml)]
         assert "5.联系人回执" in paragraphs  # listed in the 附件说明
         assert "联系人回执" not in paragraphs  # and no page under its title
+        # wenshu check takes the unlabelled ones for files sent on their own (§8).
+        out = tmp_path / f"n{int(label_page)}.docx"
+        out.write_bytes(docx)
+        (report,) = check_files([out])
+        assert not {"attachment-count", "attachment-label"} & set(report.codes), report.codes
 
 
 @pytest.mark.render

@@ -241,14 +241,20 @@ def tighten(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -> byt
     if start >= len(paragraphs):
         return None
     children = list(body)
-    first = children.index(paragraphs[start])
-    anchor_y1 = facts.block_pages[start][1]
-    if _style_of(children[first]) in _HEAD_STYLES:
-        # Page one: the head above stays as §7.2 / §10.1 place it; the lines start under it.
-        region_top = anchor_y1
-        first += 1
+    head = start
+    while head < len(paragraphs) and _style_of(paragraphs[head]) in _HEAD_STYLES:
+        head += 1
+    if head > start:
+        # Page one: the head (mark, 发文字号 and the lines between) stays where §7.2 and
+        # §10.1 place it; the lines start under its last line.
+        place = facts.block_pages[head - 1] if head - 1 < len(facts.block_pages) else None
+        if place is None or place[0] != before:
+            return None
+        region_top = place[1]
+        first = children.index(paragraphs[head - 1]) + 1
     else:
-        region_top = anchor_y1 - pitch_pt
+        region_top = facts.block_pages[start][1] - pitch_pt
+        first = children.index(paragraphs[start])
     if before == 1:
         fix_mark_height(body, pages[0])  # the mark's line is the one of auto height above
         if any(_style_of(c) == "WsMark" and not _exact_mark(c) for c in children[:first]):
