@@ -62,6 +62,7 @@ attachments:
           columns: [序号, 地区, 推荐名额]
           rows: [[1, 北京市, 2], [2, 天津市, 1]]
   - name: 联系人回执
+    label_page: true
 signature: 国家知识产权局办公室
 date: 2023-07-18
 note: 此件公开发布

@@ -86,6 +86,23 @@ def notice(shape: tuple[str, bool, bool, bool], lines: int) -> str:
     return "\n\n".join(out) + "\n"
 
 
+def table_notice(rows: int) -> str:
+    """A 文件格式 notice with a 版记 whose one attachment, on page four (even), is a table of
+    ``rows`` rows under its title: the 版记 follows a table (§7.4.1)."""
+    table = [
+        '<!-- wenshu:table {"widths": [1, 3, 4], "size": "四号"} -->',
+        "| 序号 | 名称 | 说明 |",
+        "| :-: | :-: | :-: |",
+    ]
+    table += [f"| {i} | 示例单位{i} | 示例说明文字{i} |" for i in range(1, rows + 1)]
+    markdown = notice(SHAPES[3], 30)
+    return markdown.replace(f"# 第一个附件\n\n{LINE}\n", "# 第一个附件\n\n" + "\n".join(table) + "\n")
+
+
+# Tables after which the 版记 fits on the page (5, 19 rows) and one after which it does not (22).
+TABLE_ROWS = (5, 19, 22)
+
+
 def old_behaviour(docx: bytes) -> bytes:
     """``docx`` as wenshu wrote it before the page-flow rules: no keeps, rows may split."""
     out = BytesIO()
@@ -108,6 +125,8 @@ def laid_out(examples, tmp_path_factory):  # noqa: F811
         for j in SIZES:
             lines = 8 + i % 6 + 6 * j
             documents[f"sweep/{i}-{lines}"] = build_docx(notice(shape, lines))
+    for rows in TABLE_ROWS:
+        documents[f"table/{rows}"] = build_docx(table_notice(rows))
     for out in examples.all_outputs():
         documents[out.name] = out.docx.read_bytes()
     work = tmp_path_factory.mktemp("pagination")
@@ -186,14 +205,102 @@ def test_sweep_record_on_the_foot_of_the_last_even_page(laid_out):
 @pytest.mark.render
 def test_every_example_paginates_clean(laid_out):
     _, after, before, _ = laid_out
-    examples_after = {n: p.facts for n, p in after.items() if not n.startswith("sweep/")}
+    examples_after = {n: p.facts for n, p in after.items() if not n.startswith(("sweep/", "table/"))}
     assert all(f is not None for f in examples_after.values())
     faults = [(n, str(x)) for n, f in examples_after.items() for x in f.faults]
     assert not faults, faults
-    old = _count({n: f for n, f in before.items() if not n.startswith("sweep/")})
+    old = _count({n: f for n, f in before.items() if not n.startswith(("sweep/", "table/"))})
     print(f"examples: {len(examples_after)} documents; faults before {old}; after 0")
     for code in ("render-signature-alone", "render-record-place", "render-table-row-split"):
         assert old.get(code, 0) > 0, code
+
+
+def _pitches(docx: bytes) -> set[int]:
+    with zipfile.ZipFile(BytesIO(docx)) as zf:
+        xml = zf.read("word/document.xml").decode("utf-8")
+    return {int(v) for v in re.findall(r'w:line="(\d+)" w:lineRule="exact"', xml)}
+
+
+@pytest.mark.render
+def test_one_page_letter_with_a_table_and_a_seal_is_one_page(laid_out):
+    """§7.3.5.5: the henan-2023 推荐函 (a five-row table, sealed) ran to a second page holding
+    only “特此推荐。” and the signature block; the lines of page one are tightened (the head
+    and the table keep their height) and the letter is one page, its date inside the 版心."""
+    _, after, before, _ = laid_out
+    name = "rounds/henan-2023/recommendation-henan"
+    facts = after[name].facts
+    pitches = _pitches(after[name].docx) - {L.LINE_PITCH_TWIPS}
+    print(f"{name}: {before[name].pages} pages before, {facts.pages} after; pitch {pitches} twips")
+    assert before[name].pages == 2 and before[name].signature_page == 2
+    assert (facts.pages, facts.signature_page) == (1, 1) and not facts.faults, facts
+    assert facts.body_lines_on_signature_page
+    page, date_foot = facts.main_end
+    bottom = (L.TOP_MARGIN_MM + L.TEXT_HEIGHT_MM) * 72 / 25.4
+    assert page == 1 and date_foot <= bottom
+    assert pitches and all(L.MIN_ADJUSTED_LINE_PITCH_TWIPS <= p < L.LINE_PITCH_TWIPS for p in pitches)
+
+
+@pytest.mark.render
+def test_record_after_a_table_shares_its_page(laid_out):
+    """§7.4.1: a 版记 after a table is at the foot of the table's page when it fits there (the
+    table ends on page four, even), and goes on past a blank page only when it does not."""
+    _, after, _, _ = laid_out
+    for rows in TABLE_ROWS:
+        facts = after[f"table/{rows}"].facts
+        (span,) = facts.table_spans[0]
+        print(
+            f"table of {rows} rows: ends on page {span[0]} at {span[2] / 72 * 25.4:.1f} mm; "
+            f"版记 on page {facts.record_page} of {facts.pages}, gap {facts.record_gap_pt} pt"
+        )
+        assert not facts.faults, [str(f) for f in facts.faults]
+        assert span[0] == 4
+        assert facts.record_page == facts.pages and 0 <= facts.record_gap_pt <= 5
+        if rows < 22:
+            assert facts.pages == 4 and not facts.unnumbered
+        else:
+            assert facts.pages == 6 and facts.unnumbered == {5, 6}  # a blank page, then the 版记
+
+
+@pytest.mark.render
+def test_name_only_attachments_print_no_pages(laid_out):
+    """An attachment given by name only is a separate file: the notice ends with its
+    signature page, no page carrying only a label and a title (cnipa-2023-582 附件1–5,
+    application 附件1–3)."""
+    _, after, before, _ = laid_out
+    for name in ("notices/cnipa-2023-582", "letters/application"):
+        facts = after[name].facts
+        print(f"{name}: {facts.pages} pages, signature on page {facts.signature_page}")
+        assert not facts.faults and facts.pages == facts.signature_page, name
+
+
+def test_label_page_prints_only_the_label(tmp_path):
+    """label_page: true prints one page with only “附件N” (to bind another office's document
+    behind it); the other name-only attachments print nothing; 附件说明 lists all five."""
+    from wenshu.build.pipeline import render
+
+    spec = Path(__file__).resolve().parents[1] / "examples" / "notices" / "cnipa-2023-582.yaml"
+    text = spec.read_text(encoding="utf-8")
+    for label_page, expected in ((False, []), (True, ["附件5"])):
+        changed = (
+            text
+            if not label_page
+            else text.replace("  - name: 联系人回执\n", "  - name: 联系人回执\n    label_page: true\n")
+        )
+        path = tmp_path / f"n{int(label_page)}.yaml"
+        path.write_text(changed, encoding="utf-8")
+        docx = render(path).files["docx"]
+        with zipfile.ZipFile(BytesIO(docx)) as zf:
+            xml = zf.read("word/document.xml").decode("utf-8")
+        labels = re.findall(r'<w:pStyle w:val="WsAttachmentLabel"/>.*?<w:t[^>]*>([^<]*)</w:t>', xml)
+        assert labels == expected
+        paragraphs = [re.sub(r"<[^>]+>", "", p) for p in re.findall(r"<w:p[ >].*?</w:p>", xml)]
+        assert "5.联系人回执" in paragraphs  # listed in the 附件说明
+        assert "联系人回执" not in paragraphs  # and no page under its title
+        # wenshu check takes the unlabelled ones for files sent on their own (§8).
+        out = tmp_path / f"n{int(label_page)}.docx"
+        out.write_bytes(docx)
+        (report,) = check_files([out])
+        assert not {"attachment-count", "attachment-label"} & set(report.codes), report.codes
 
 
 @pytest.mark.render

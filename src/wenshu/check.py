@@ -2451,7 +2451,10 @@ def _check_attachments(doc: _Document, out: _Findings) -> None:
                 name[-1],
                 para.where,
             )
-    if labels and names and len(labels) != len(names):
+    # Fewer labels than listed attachments: the others are sent as files of their own
+    # (GB/T 9704 §8), each labelled there; the labels here keep their listed numbers.
+    separate = bool(labels) and len(labels) < len(names)
+    if labels and names and len(labels) > len(names):
         where = (names[0][2] if names else labels[0]).where
         out.add(
             "attachment-count",
@@ -2468,10 +2471,15 @@ def _check_attachments(doc: _Document, out: _Findings) -> None:
     if not names and labels:
         m = _LABEL.match(labels[0].text.strip())
         first_number = int(m.group(1)) if m and m.group(1) else 1
+    previous = first_number - 1
     for i, para in enumerate(labels, first_number):
         text = para.text.strip()
         numbered = bool((m := _LABEL.match(text)) and m.group(1))
         want = "附件" if len(labels) == 1 and (names or not numbered) else f"附件{i}"
+        if separate:
+            fits = numbered and previous < int(m.group(1)) <= len(names)
+            want = text if fits else f"附件{previous + 1}"
+        previous = int(m.group(1)) if numbered else previous + 1
         if text != want:
             out.add("attachment-label", "7.3.7", "附件标签", "附件标签与顺序不符", want, text, para.where)
         first, left, _ = doc.indents(para)

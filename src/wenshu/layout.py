@@ -128,8 +128,9 @@ TITLE_CHARS_PER_LINE = int(TEXT_WIDTH_MM * 72 / 25.4 // TITLE_CHAR_ADVANCE_PT)
 # that place a line (成文日期, 署名, a title line) count it.
 AUTOSPACE_EM = 0.2
 # §7.3.5.5 特殊情况说明: when the page cannot hold the signature block, line spacing is
-# adjusted so that it fits. wenshu tightens the last page of the main part down to 1.5 lines
-# of 3号 (24 pt) at most, and only to win back a page that would carry this many lines.
+# adjusted so that it fits. wenshu tightens the lines of the page before the signature's
+# (page one from under the head) down to 1.5 lines of 3号 (24 pt) at most, and only to win
+# back a page that would carry this many lines.
 MIN_ADJUSTED_LINE_PITCH_TWIPS = round(1.5 * BODY_SIZE_PT * TWIPS_PER_PT)  # 480
 MAX_LINES_WON_BACK = 6
 

@@ -17,9 +17,13 @@ body paragraphs have exact line spacing on the 579-twip grid (ECMA-376 §17.3.1.
 ``w:lineRule="exact"``), the 版记 rows have exact heights (§17.4.81 ``w:hRule="exact"``),
 the spacer is one paragraph of exact height, the 发文机关标志's line is given the exact
 height LibreOffice measured for it (:func:`fix_mark_height`), and page and section breaks
-(§17.3.1.23 ``pageBreakBefore``, §17.6.22 ``w:type`` nextPage) are unconditional. Where the
-content before the 版记 is not exact (a table, whose rows grow with the font's metrics),
-the 版记 is given a page of its own, which no font can change.
+(§17.3.1.23 ``pageBreakBefore``, §17.6.22 ``w:type`` nextPage) are unconditional. Where a
+table ends the content before the 版记, its rows are as high as their text
+(§17.4.81, no ``trHeight``): the spacer is measured from the table's printed foot. That
+holds in Word as far as its fonts set a table line no taller than LibreOffice's stand-ins
+(Noto CJK's line is 1.45 em; 仿宋_GB2312's single line is expected to be shorter — not
+verified, Word is not at hand): the table then ends at most as low and the 版记 stays on
+that page, its last rule at or a little above the 版心's foot.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ from lxml import etree
 
 from wenshu import layout as L
 from wenshu.office.libreoffice import LibreOffice, Page, read_pages
-from wenshu.office.pages import Facts, Outline, examine, outline_of
+from wenshu.office.pages import Facts, Outline, compact, content_rows, examine, outline_of
 from wenshu.text.titles import line_width
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -115,9 +119,10 @@ def paginate(documents: dict[str, bytes], office: LibreOffice) -> dict[str, Pagi
     done: dict[str, Paginated] = {}
     current = {name: landscape_page_numbers(data) for name, data in documents.items()}
     placed: set[str] = set()
-    # name → (the document before tightening, the page its signature should come back to)
-    tightened: dict[str, tuple[bytes, int]] = {}
-    pages_of_backup: dict[str, list] = {}
+    # name → (the document before tightening, the page its signature should come back to,
+    # the pages it had); tightening is tried once per document
+    tightened: dict[str, tuple[bytes, int, list[Page]]] = {}
+    tried: set[str] = set()
     for _ in range(_MAX_ROUNDS + 1):
         if not current:
             break
@@ -127,19 +132,21 @@ def paginate(documents: dict[str, bytes], office: LibreOffice) -> dict[str, Pagi
             if name not in pages:
                 done[name] = Paginated(data, None)
                 continue
+            laid_out = pages[name]
             outline = outline_of(data)
-            facts = examine(pages[name], outline)
+            facts = examine(laid_out, outline)
             if name in tightened:
-                backup, wanted = tightened[name]
-                if facts.signature_page != wanted or facts.faults:
-                    data = backup  # tightening did not win the page back: keep the layout before
+                backup, wanted, backup_pages = tightened.pop(name)
+                if not _won(facts, wanted):
+                    # Tightening did not win the page back: keep the layout before.
+                    data, laid_out = backup, backup_pages
                     outline = outline_of(data)
-                    facts = examine(pages_of_backup[name], outline)
+                    facts = examine(laid_out, outline)
             fixed = data
-            tight = None if name in tightened else tighten(data, facts, pages[name], outline)
+            tight = None if name in tried else tighten(data, facts, laid_out, outline)
+            tried.add(name)
             if tight is not None:
-                tightened[name] = (data, (facts.signature_page or 0) - 1)
-                pages_of_backup[name] = pages[name]
+                tightened[name] = (data, (facts.signature_page or 0) - 1, laid_out)
                 changed[name] = tight
                 continue
             if facts.unlabelled or facts.lonely_notes:
@@ -147,7 +154,7 @@ def paginate(documents: dict[str, bytes], office: LibreOffice) -> dict[str, Pagi
                 fixed = repeat_labels(fixed, facts) if facts.unlabelled else fixed
                 fixed = keep_notes(fixed, facts) if facts.lonely_notes else fixed
             elif outline.records and name not in placed:
-                fixed = place_record(fixed, facts, pages[name], outline)
+                fixed = place_record(fixed, facts, laid_out, outline)
                 placed.add(name)
             if fixed != data:
                 changed[name] = fixed
@@ -158,24 +165,36 @@ def paginate(documents: dict[str, bytes], office: LibreOffice) -> dict[str, Pagi
         pages = _lay_out(current, office)
         for name, data in current.items():
             facts = examine(pages[name], outline_of(data)) if name in pages else None
-            if name in tightened and (
-                facts is None or facts.faults or facts.signature_page != tightened[name][1]
-            ):
-                data = tightened[name][0]
-                facts = examine(pages_of_backup[name], outline_of(data))
+            if name in tightened and (facts is None or not _won(facts, tightened[name][1])):
+                data, _, backup_pages = tightened[name]
+                facts = examine(backup_pages, outline_of(data))
             done[name] = Paginated(data, facts)
     return done
+
+
+# Faults the placing of the 版记 settles after tightening (it is placed on the pages that result).
+_RECORD_FAULTS = {"render-record-place", "render-record-page-number"}
+
+
+def _won(facts: Facts, wanted: int) -> bool:
+    """Whether tightened pages brought the signature back to page ``wanted`` without a fault."""
+    return facts.signature_page == wanted and all(f.code in _RECORD_FAULTS for f in facts.faults)
 
 
 def tighten(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -> bytes | None:
     """§7.3.5.5: win back the page the signature block was carried to by tightening lines.
 
     When the main part's last page holds only a few lines (the last 正文 line kept with the
-    署名 and 成文日期), the paragraphs that start on the page before are given an exact line
-    pitch small enough for those lines to come back — never below
-    :data:`~wenshu.layout.MIN_ADJUSTED_LINE_PITCH_TWIPS`. Only where the lines are all on
-    the exact grid (no table, no mark of auto height above them), so Word fits them the
-    same way. None when nothing is to be won.
+    署名 and 成文日期), the lines of the page before — from its first line of text, or on
+    page one from the line under the 发文字号 — are given one exact pitch small enough for
+    those lines to come back, never below
+    :data:`~wenshu.layout.MIN_ADJUSTED_LINE_PITCH_TWIPS`: what a clerk does in Word by
+    setting the page's line spacing to a smaller 固定值. Tables on that page keep their
+    rows; their height is taken as LibreOffice printed it. The paragraphs keep
+    ``lineRule="exact"`` (ECMA-376 §17.3.1.33: the line is exactly that high whatever the
+    font), so Word fits the same lines; the table rows are as high as their text
+    (§17.4.81 ``trHeight`` absent), as for the 版记 after a table (see the module's
+    note). None when nothing is to be won.
     """
     if not facts.signature_page or facts.signature_page < 2 or facts.main_end is None:
         return None
@@ -184,10 +203,13 @@ def tighten(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -> byt
         return None
     pitch_pt = L.LINE_PITCH_TWIPS / L.TWIPS_PER_PT
     top = L.TOP_MARGIN_MM * _PT_PER_MM
+    bottom = top + _TEXT_HEIGHT_TWIPS / L.TWIPS_PER_PT
     used = round((end_y - top) / pitch_pt)
     if used > L.MAX_LINES_WON_BACK:
         return None
     before = end_page - 1
+    if any(page == end_page and y0 < end_y for spans in facts.table_spans for page, y0, _ in spans):
+        return None  # a table among the lines to win back
     start = next(
         (
             k
@@ -198,15 +220,19 @@ def tighten(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -> byt
     )
     if start is None:
         return None
-    line_index = round((facts.block_pages[start][1] - top) / pitch_pt) - 1
-    room = _TEXT_HEIGHT_TWIPS - line_index * L.LINE_PITCH_TWIPS
-    lines = (L.LINES_PER_PAGE - line_index) + used
-    pitch = room // lines
-    if pitch < L.MIN_ADJUSTED_LINE_PITCH_TWIPS or pitch >= L.LINE_PITCH_TWIPS:
-        return None
     parts = _parts(docx)
     root = _document(parts)
     body = root.find(w("body"))
+    record = _record_table(body) if body is not None else None
+    if record is not None:
+        # The 版记 follows the text now and is placed at the foot afterwards: the last
+        # paragraph before it is not kept with it (§17.3.1.14 keepNext), or the signature
+        # block would go where the 版记 does.
+        _unfloat(record)
+        last = record.getprevious()
+        keep = last.find(f"{w('pPr')}/{w('keepNext')}") if last is not None and last.tag == w("p") else None
+        if keep is not None:
+            keep.getparent().remove(keep)
     paragraphs = [
         c
         for c in (body if body is not None else [])
@@ -215,16 +241,60 @@ def tighten(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -> byt
     if start >= len(paragraphs):
         return None
     children = list(body)
-    first = children.index(paragraphs[start])
-    if before == 1 and any(_style_of(c) == "WsMark" for c in children[:first]):
-        return None  # page one under a mark whose line height comes from the font
+    head = start
+    while head < len(paragraphs) and _style_of(paragraphs[head]) in _HEAD_STYLES:
+        head += 1
+    if head > start:
+        # Page one: the head (mark, 发文字号 and the lines between) stays where §7.2 and
+        # §10.1 place it; the lines start under its last line.
+        place = facts.block_pages[head - 1] if head - 1 < len(facts.block_pages) else None
+        if place is None or place[0] != before:
+            return None
+        region_top = place[1]
+        first = children.index(paragraphs[head - 1]) + 1
+    else:
+        region_top = facts.block_pages[start][1] - pitch_pt
+        first = children.index(paragraphs[start])
+    if before == 1:
+        fix_mark_height(body, pages[0])  # the mark's line is the one of auto height above
+        if any(_style_of(c) == "WsMark" and not _exact_mark(c) for c in children[:first]):
+            return None
+    page = pages[before - 1]
+    records = [compact(r)[:8] for r in outline.records if compact(r)]
+    rows = [
+        r
+        for r in content_rows(page)
+        if r.y0 >= region_top - 1 and not any(compact(r.text).startswith(x) for x in records)
+    ]  # a 版记 floating at the foot of the page is not among the lines
+    spans = [
+        (y0, y1) for table in facts.table_spans for p, y0, y1 in table if p == before and y0 >= region_top
+    ]
+    fixed = sum(y1 - y0 + 2 * _TABLE_PAD_PT for y0, y1 in spans)
+    last = max([r.y1 for r in rows] + [y1 + _TABLE_PAD_PT for _, y1 in spans], default=region_top)
+    lines = round((last - region_top - fixed) / pitch_pt) + used
+    if lines <= 0:
+        return None
+    if record is not None:
+        # A page is won only when the 版记 comes to the foot of the same page (§7.4.1): an
+        # even page with room for it under the lines. Else it would stand after a blank page.
+        if before % 2:
+            return None
+        fixed += (_record_height(record) + _RECORD_SAFETY_TWIPS) / L.TWIPS_PER_PT
+    pitch = math.floor((bottom - region_top - fixed - _TIGHTEN_SAFETY_PT) / lines * L.TWIPS_PER_PT)
+    if pitch < L.MIN_ADJUSTED_LINE_PITCH_TWIPS or pitch >= L.LINE_PITCH_TWIPS:
+        return None
     for child in children[first:]:
         if child.tag == w("tbl"):
-            return None
+            if _is_record(child):
+                break
+            continue  # its rows keep their own height
         if child.tag != w("p"):
             break
-        if _style_of(child) == "WsAttachmentLabel" or child.find(f"{w('pPr')}/{w('sectPr')}") is not None:
+        style = _style_of(child)
+        if style == "WsAttachmentLabel" or child.find(f"{w('pPr')}/{w('sectPr')}") is not None:
             break
+        if style == "WsMark":
+            continue
         ppr = child.find(w("pPr"))
         if ppr is None:
             ppr = etree.Element(w("pPr"))
@@ -237,6 +307,19 @@ def tighten(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -> byt
         spacing.set(w("lineRule"), "exact")
     _replace(parts, "word/document.xml", _xml(root))
     return _package(parts)
+
+
+# The head of page one (§7.2, §10.1): the lines under it are tightened, not these.
+_HEAD_STYLES = {"WsDocNumber", "WsHeadInfo", "WsSigner", "WsMark"}
+# Room between a table's printed text and its borders (cell margins, rules), each side.
+_TABLE_PAD_PT = 1.5 * _PT_PER_MM
+# Room kept under the tightened lines: the measured positions are rounded.
+_TIGHTEN_SAFETY_PT = 2.0
+
+
+def _exact_mark(p: etree._Element) -> bool:
+    spacing = p.find(f"{w('pPr')}/{w('spacing')}")
+    return spacing is not None and spacing.get(w("lineRule")) == "exact"
 
 
 # CT_PPr children that come before w:spacing (ECMA-376 §17.3.1.26), in schema order.
@@ -303,11 +386,24 @@ def _xml(root: etree._Element) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
+def _is_record(tbl: etree._Element) -> bool:
+    return any(s.get(w("val")) == "WsRecord" for s in tbl.iter(w("pStyle")))
+
+
+def _record_height(record: etree._Element) -> int:
+    """The 版记's height in twips: its rows are of exact height (§17.4.81 hRule exact)."""
+    return sum(int(h.get(w("val"), "0")) for h in record.iter(w("trHeight")))
+
+
+def _unfloat(tbl: etree._Element) -> None:
+    """Make a floating table (ECMA-376 §17.4.57 tblpPr) an ordinary one in the text flow."""
+    tbl_pr = tbl.find(w("tblPr"))
+    for floating in tbl_pr.findall(w("tblpPr")) if tbl_pr is not None else []:
+        tbl_pr.remove(floating)
+
+
 def _record_table(body: etree._Element) -> etree._Element | None:
-    for tbl in body.findall(w("tbl")):
-        if any(s.get(w("val")) == "WsRecord" for s in tbl.iter(w("pStyle"))):
-            return tbl
-    return None
+    return next((tbl for tbl in body.findall(w("tbl")) if _is_record(tbl)), None)
 
 
 def _spacer(height: int, *, page_break: bool) -> etree._Element:
@@ -356,21 +452,35 @@ def _portrait(sect_pr: etree._Element, body: etree._Element) -> etree._Element:
     return out
 
 
-def _exact_before(body: etree._Element, record: etree._Element) -> bool:
-    """Whether everything from the last page break up to the 版记 is of exact height: on
-    the line grid, or a mark whose line :func:`fix_mark_height` made exact."""
+def _tightened_lines(body: etree._Element, record: etree._Element) -> bool:
+    """Whether :func:`tighten` gave lines before the 版记 a pitch off the grid."""
+    for el in list(body)[: list(body).index(record)]:
+        spacing = el.find(f"{w('pPr')}/{w('spacing')}") if el.tag == w("p") else None
+        line = spacing.get(w("line")) if spacing is not None else None
+        if line and spacing.get(w("lineRule")) == "exact" and _style_of(el) != "WsRecord":
+            if L.MIN_ADJUSTED_LINE_PITCH_TWIPS <= int(line) < L.LINE_PITCH_TWIPS:
+                return True
+    return False
+
+
+def _above_record(body: etree._Element, record: etree._Element) -> str | None:
+    """What stands between the last page break and the 版记: "grid" when every line is of
+    exact height (on the line grid, or a mark whose line :func:`fix_mark_height` made
+    exact), "measured" when tables or table notes are among them (their height is the
+    printed one), None when the page cannot be told (page one without a mark, or a mark of
+    auto height)."""
+    kind = "grid"
     for el in reversed(list(body)[: list(body).index(record)]):
-        if el.tag == w("tbl"):
-            return False
-        style_id = _style_of(el)
-        if style_id == "WsTableNote":
-            return False
+        style_id = _style_of(el) if el.tag == w("p") else ""
+        if el.tag == w("tbl") or style_id == "WsTableNote":
+            kind = "measured"
+            continue
         if style_id == "WsMark":
             rule = el.find(f"{w('pPr')}/{w('spacing')}")
-            return rule is not None and rule.get(w("lineRule")) == "exact"
+            return kind if rule is not None and rule.get(w("lineRule")) == "exact" else None
         if style_id == "WsAttachmentLabel" or el.find(f"{w('pPr')}/{w('sectPr')}") is not None:
-            return True
-    return False  # page one without a mark: not a page wenshu lays out
+            return kind
+    return None  # page one without a mark: not a page wenshu lays out
 
 
 def fix_mark_height(body: etree._Element, first_page: Page) -> None:
@@ -433,20 +543,28 @@ def place_record(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -
     final = body.find(w("sectPr")) if body is not None else None
     if record is None or final is None:
         return docx
-    tbl_pr = record.find(w("tblPr"))
-    for floating in tbl_pr.findall(w("tblpPr")) if tbl_pr is not None else []:
-        tbl_pr.remove(floating)  # placed by the pass now, the same in every renderer
-    height = sum(int(h.get(w("val"), "0")) for h in record.iter(w("trHeight")))
+    _unfloat(record)  # placed by the pass now, the same in every renderer
+    height = _record_height(record)
     page, y1 = facts.content_end
     landscape = pages[page - 1].landscape
     full = _TEXT_HEIGHT_TWIPS - height - _RECORD_SAFETY_TWIPS
     same_page = None
     if page % 2 == 0 and not landscape:
         fix_mark_height(body, pages[0])
-    if page % 2 == 0 and not landscape and _exact_before(body, record):
         top = L.TOP_MARGIN_MM * _PT_PER_MM
-        used = round((y1 - top) / (L.LINE_PITCH_TWIPS / L.TWIPS_PER_PT))
-        room = _TEXT_HEIGHT_TWIPS - used * L.LINE_PITCH_TWIPS - height - _RECORD_SAFETY_TWIPS
+        above = _above_record(body, record)
+        if above == "grid" and not _tightened_lines(body, record):
+            used = round((y1 - top) / (L.LINE_PITCH_TWIPS / L.TWIPS_PER_PT))
+            room = _TEXT_HEIGHT_TWIPS - used * L.LINE_PITCH_TWIPS - height - _RECORD_SAFETY_TWIPS
+        elif above is not None:
+            # Lines tightened off the grid (§7.3.5.5), or a table (or its note) ending the
+            # content, whose rows are as high as their text (§17.4.81 no trHeight): the
+            # foot is where LibreOffice printed it — the foot of the last line's text, which
+            # reaches the line's (and a table row's) foot on its pages.
+            foot = math.ceil((y1 - top) * L.TWIPS_PER_PT)
+            room = _TEXT_HEIGHT_TWIPS - foot - height - _RECORD_SAFETY_TWIPS
+        else:
+            room = -1
         if room >= 0:
             same_page = room
     if same_page is not None:

@@ -228,6 +228,8 @@ class Facts:
     unlabelled: list[tuple[int, int, int, int]] = field(default_factory=list)  # table, row, col, page
     unnumbered: set[int] = field(default_factory=set)  # a blank page and the 版记 page after it
     lonely_notes: list[str] = field(default_factory=list)  # table notes that open a page
+    # per table of the outline: (page, y0, y1) of its printed rows on each page it is on
+    table_spans: list[list[tuple[int, float, float]]] = field(default_factory=list)
     faults: list[Fault] = field(default_factory=list)
 
 
@@ -281,6 +283,7 @@ def examine(pages: Sequence[Page], outline: Outline) -> Facts:
     _record(reader, outline, facts)
     for index, table in enumerate(outline.tables):
         _table(reader, index, table, facts)
+    facts.table_spans = _table_spans(reader, outline)
     _table_notes(reader, outline, facts)
     _landscape_numbers(reader, facts)
     return facts
@@ -563,6 +566,37 @@ def _table(reader: _Reader, index: int, table: list[list[Cell]], facts: Facts) -
                         first_word[:12],
                     )
                 )
+
+
+def _table_spans(reader: _Reader, outline: Outline) -> list[list[tuple[int, float, float]]]:
+    """Where each table printed: per page, the top of its first and the foot of its last row.
+
+    A table starts at a row of its header's words and runs while the rows hold only words
+    of its cells (a header repeated on the next page included). The boxes are the text's,
+    a little inside the rows' borders.
+    """
+    out: list[list[tuple[int, float, float]]] = []
+    cursor = _Pos(0, 0)
+    for table in outline.tables:
+        header = [compact(c.text) for c in table[0]] if table else []
+        cells = [compact(c.text) for row in table for c in row if compact(c.text)]
+        spans: dict[int, list[float]] = {}
+        started = False
+        for pos in reader.positions():
+            if (pos.page, pos.row) < (cursor.page, cursor.row):
+                continue
+            text = reader.row(pos).text
+            if not started and not _all_in(text, header):
+                continue
+            if started and not _all_in(text, cells):
+                break
+            started = True
+            row = reader.row(pos)
+            span = spans.setdefault(pos.page + 1, [row.y0, row.y1])
+            span[0], span[1] = min(span[0], row.y0), max(span[1], row.y1)
+            cursor = _Pos(pos.page, pos.row + 1)
+        out.append([(page, y0, y1) for page, (y0, y1) in sorted(spans.items())])
+    return out
 
 
 def _word_of(text: str, body: list[list[str]]) -> bool:
