@@ -9,7 +9,7 @@ import pytest
 from tests.conftest import DocxFile, paragraph_text, read_as_commonmark, style_id
 from wenshu.build.pipeline import build
 from wenshu.extract import markdown_blocks
-from wenshu.render.docx import _inline, parser
+from wenshu.render.docx import inline_runs, parser
 from wenshu.render.markdown import md_escape
 from wenshu.text.dates import DateError, format_cn_date, parse_date
 from wenshu.text.docnumber import DocNumber, DocNumberError, parse_doc_number
@@ -227,7 +227,7 @@ TRICKY = [
 
 
 def _parsed(markdown: str) -> list[str]:
-    return [_inline(tok).text for tok in parser().parse(markdown) if tok.type == "inline"]
+    return [inline_runs(tok).text for tok in parser().parse(markdown) if tok.type == "inline"]
 
 
 @pytest.mark.parametrize("text", TRICKY)

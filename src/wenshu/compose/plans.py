@@ -13,13 +13,17 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from wenshu.registry import Registry
 from wenshu.spec.load import Path_
 from wenshu.text.dates import format_cn_date
+
+#: Filters the templates of plans and summaries use, registered in the Markdown environment.
+FILTERS: Registry[Callable[..., Any]] = Registry("模板过滤器")
 
 #: How a period is written in titles and tables: 2024—2026年.
 PERIOD_DASH = "—"
@@ -85,6 +89,7 @@ def _day(year: int, month: int, day: int) -> dt.date:
         raise WhenError(f"日期不存在：{year}年{month}月{day}日") from None
 
 
+@FILTERS.register("when")
 def show_when(value: Any) -> Any:
     """Jinja filter: a date of a plan as documents write it; an unreadable value as written.
 
@@ -96,11 +101,13 @@ def show_when(value: Any) -> Any:
         return value
 
 
+@FILTERS.register("when_range")
 def when_range(start: Any, end: Any) -> str:
     """Jinja filter: a phase's span, ``2024年1月—2024年6月``."""
     return f"{show_when(start)}{PERIOD_DASH}{show_when(end)}"
 
 
+@FILTERS.register("period_text")
 def period_text(period: Any) -> Any:
     """Jinja filter: ``{start: 2024, end: 2026}`` → ``2024—2026年`` (a draft's 【待补】 as written)."""
     if not isinstance(period, dict):
@@ -108,6 +115,7 @@ def period_text(period: Any) -> Any:
     return f"{period.get('start')}{PERIOD_DASH}{period.get('end')}年"
 
 
+@FILTERS.register("period_years")
 def period_years(period: Any) -> list[int]:
     """Every year of a period, or none when its bounds are not both years."""
     if not isinstance(period, dict):
@@ -170,12 +178,14 @@ def _not_numbers(*values: Any) -> Any:
     return next((v for v in values if isinstance(v, str)), NOT_APPLICABLE)
 
 
+@FILTERS.register("number")
 def number(value: Any) -> Any:
     """Jinja filter: a figure as written, without a float's spurious ``.0`` or noise."""
     d = _decimal(value)
     return _not_numbers(value) if d is None else _fixed(d, _places(d))
 
 
+@FILTERS.register("change")
 def change(before: Any, after: Any, unit: str = "") -> Any:
     """Jinja filter: after − before with its sign; a change of a % is in 个百分点."""
     a, b = _decimal(before), _decimal(after)
@@ -185,6 +195,7 @@ def change(before: Any, after: Any, unit: str = "") -> Any:
     return text + "个百分点" if unit.strip() == "%" and text != "0" else text
 
 
+@FILTERS.register("growth")
 def growth(before: Any, after: Any) -> Any:
     """Jinja filter: the growth rate (after − before) / before, in % to one decimal place."""
     a, b = _decimal(before), _decimal(after)
@@ -195,6 +206,7 @@ def growth(before: Any, after: Any) -> Any:
     return _signed((b - a) / a * 100, 1) + "%"
 
 
+@FILTERS.register("completion")
 def completion(target: Any, actual: Any, direction: str = "up") -> Any:
     """Jinja filter: whether a target was met, with the completion rate for ‘higher is better’.
 
@@ -211,6 +223,7 @@ def completion(target: Any, actual: Any, direction: str = "up") -> Any:
     return f"{verdict}（{_fixed(a / t * 100, 1)}%）"
 
 
+@FILTERS.register("division_rows")
 def division_rows(groups: list[dict[str, Any]], group_key: str) -> list[list[Any]]:
     """Jinja filter: the rows of a 任务分工表, one per task, numbered through the plan:
     序号, the group (重点任务 or 工程) it belongs to, 任务, 牵头单位, 配合单位, 完成时限."""
@@ -229,17 +242,3 @@ def division_rows(groups: list[dict[str, Any]], group_key: str) -> list[list[Any
                 ]
             )
     return rows
-
-
-#: Filters the templates of plans and summaries use, registered in the Markdown environment.
-FILTERS = {
-    "when": show_when,
-    "when_range": when_range,
-    "period_text": period_text,
-    "period_years": period_years,
-    "number": number,
-    "change": change,
-    "growth": growth,
-    "completion": completion,
-    "division_rows": division_rows,
-}

@@ -18,13 +18,13 @@ from xml.sax.saxutils import escape
 
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docxtpl import DocxTemplate, RichText
-from jinja2.sandbox import SandboxedEnvironment
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from wenshu import layout as L
 from wenshu.errors import Problem, WenshuError
+from wenshu.render import docxtpl_adapter
+from wenshu.render.docxtpl_adapter import DocxTemplate, RichText
 from wenshu.resources import resource_dir
 from wenshu.text.titles import line_width
 
@@ -92,18 +92,20 @@ def _chars(n: float) -> int:
 
 
 @dataclass
-class _Inline:
+class Inline:
     """An inline token sequence reduced to runs: (text, is_strong) and line breaks."""
 
     runs: list[tuple[str, bool]] = field(default_factory=list)
 
     @property
     def text(self) -> str:
+        """The plain text, line breaks as newlines."""
         return "".join(t for t, _ in self.runs)
 
 
-def _inline(token: Token) -> _Inline:
-    out = _Inline()
+def inline_runs(token: Token) -> Inline:
+    """An inline token's text as runs (strong or not) and line breaks."""
+    out = Inline()
     strong = False
     for child in token.children or []:
         if child.type in ("text", "code_inline"):
@@ -154,7 +156,7 @@ class _Paragraph:
         self._p = p
 
 
-class _BodyWriter:
+class BodyWriter:
     """Writes body blocks into a docxtpl Subdoc and collects the frame's fields."""
 
     def __init__(self, subdoc: Any, frame_sect_pr: Any):
@@ -176,14 +178,14 @@ class _BodyWriter:
         self.tail: list[Any] | None = None
 
     # -- paragraphs -------------------------------------------------------------------
-    def paragraph(self, style: str, inline: _Inline | None = None, text: str | None = None) -> Any:
+    def paragraph(self, style: str, inline: Inline | None = None, text: str | None = None) -> Any:
         """Append a paragraph of ``style`` holding ``inline`` (or plain ``text``).
 
         Built from one XML string: adding runs element by element through python-docx is
         most of the time a one-page letter costs.
         """
         if inline is None:
-            inline = _Inline([(text, False)] if text else [])
+            inline = Inline([(text, False)] if text else [])
         runs = []
         font = None  # a run-in heading's font, kept over all its pieces (a draft marks gaps)
         for chunk, strong in inline.runs:
@@ -241,7 +243,7 @@ class _BodyWriter:
             if tok.type == "heading_open":
                 self.close_tail()
                 level = int(tok.tag[1])
-                inline = _inline(tokens[i + 1])
+                inline = inline_runs(tokens[i + 1])
                 if level == 1:
                     self.paragraph("WsTitle", inline)
                     self.blank(L.BLANK_LINES_AFTER_TITLE)
@@ -251,7 +253,7 @@ class _BodyWriter:
                 i += 3
                 continue
             if tok.type == "paragraph_open":
-                self.write_paragraph(role, _inline(tokens[i + 1]))
+                self.write_paragraph(role, inline_runs(tokens[i + 1]))
                 role = None
                 i += 3
                 continue
@@ -263,7 +265,7 @@ class _BodyWriter:
                 continue
             i += 1
 
-    def write_paragraph(self, role: tuple[str, dict[str, Any]] | None, inline: _Inline) -> None:
+    def write_paragraph(self, role: tuple[str, dict[str, Any]] | None, inline: Inline) -> None:
         name, options = role if role else ("", {})
         text = inline.text
         if name in _TAIL_OPENERS and self.tail is None:
@@ -317,7 +319,7 @@ class _BodyWriter:
             self.fields["printer"] = printer.strip()
             self.fields["print_date"] = date.strip().removesuffix("印发")
 
-    def attachment_note(self, inline: _Inline, options: dict[str, Any]) -> None:
+    def attachment_note(self, inline: Inline, options: dict[str, Any]) -> None:
         """附件说明 (§7.3.4): under the body after one blank line, indented two characters;
         a wrapped name aligns with the first character of the name."""
         first = bool(options.get("first"))
@@ -329,7 +331,7 @@ class _BodyWriter:
         hanging = _chars(3 + number) if first else _chars(number)
         self.set_indent(p, left=name_start, hanging=hanging)
 
-    def date(self, inline: _Inline) -> None:
+    def date(self, inline: Inline) -> None:
         """成文日期 and the signature above it (§7.3.5).
 
         Widths count the room Word and LibreOffice add between Chinese and digits
@@ -440,7 +442,7 @@ class _BodyWriter:
             elif tok.type in ("th_open", "td_open"):
                 style = tok.attrGet("style") or ""
                 align = style.split(":")[-1] if "text-align" in style else "center"
-                current.append((_inline(tokens[j + 1]).text, align))
+                current.append((inline_runs(tokens[j + 1]).text, align))
             elif tok.type == "tr_close":
                 rows.append(current)
         size = L.TABLE_SIZES_PT.get(options.get("size", "四号"), 14)
@@ -603,7 +605,8 @@ def table_xml(
     return "".join(out)
 
 
-def _frame_name(tokens: list[Token]) -> str:
+def frame_name(tokens: list[Token]) -> str:
+    """The frame the Markdown asks for (its ``<!-- wenshu:frame -->`` comment), else plain."""
     for tok in tokens:
         if tok.type == "html_block":
             m = _ROLE.match(tok.content.strip())
@@ -612,24 +615,19 @@ def _frame_name(tokens: list[Token]) -> str:
     return "plain"
 
 
-@cache
-def _frame_env() -> SandboxedEnvironment:
-    return SandboxedEnvironment(autoescape=True)
-
-
 def build_docx(markdown: str) -> bytes:
     """The .docx bytes for ``markdown`` as produced by a kind's template."""
     tokens = parser().parse(markdown)
-    name = _frame_name(tokens)
-    tpl = DocxTemplate(frame_path(name))
+    name = frame_name(tokens)
+    tpl = docxtpl_adapter.open_frame(frame_path(name))
     subdoc = tpl.new_subdoc()
     frame_sect_pr = tpl.get_docx().element.body.sectPr
-    writer = _BodyWriter(subdoc, frame_sect_pr)
+    writer = BodyWriter(subdoc, frame_sect_pr)
     writer.write(tokens)
     context = {"mark": "", "doc_number": "", "signer": "", "cc": "", "printer": "", "print_date": ""}
     context.update(writer.fields)
     context["body"] = subdoc
-    tpl.render(context, jinja_env=_frame_env(), autoescape=True)
+    docxtpl_adapter.render(tpl, context)
     writer.finish(tpl.docx.element.body.sectPr)
     marked = marked_texts(tokens)
     if marked:

@@ -20,10 +20,16 @@ class Kind:
     description: str
     template: str
     schema: dict[str, Any]
+    compose: str | None = None  # the step building its page (wenshu.compose.annexes.COMPOSERS)
     checks: tuple[tuple[str, Any], ...] = ()
     advice: tuple[tuple[str, Any], ...] = ()  # warnings (wenshu.rules.advice), by name with their argument
     round_role: str | None = None  # what its specs are to a round's checks (wenshu.compose.round.ROLES)
     batch: dict[str, Any] = field(default_factory=dict)  # the ``batch:`` section, for letters
+
+    @property
+    def source(self) -> str:
+        """The schema file, as messages about what it says name it."""
+        return str(resource_dir("schemas") / f"{self.name}.yaml")
 
 
 def _read(name: str) -> dict[str, Any]:
@@ -57,6 +63,7 @@ def get_kind(name: str) -> Kind | None:
         description=raw.get("description", ""),
         template=raw["template"],
         schema=raw["schema"],
+        compose=raw.get("compose"),
         checks=tuple((c, a) for item in raw.get("checks", []) for c, a in item.items()),
         advice=tuple((c, a) for item in raw.get("advice", []) for c, a in item.items()),
         round_role=raw.get("round"),

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import difflib
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -18,10 +17,12 @@ import cerberus
 from cerberus import errors as cerr
 from cerberus.schema import SchemaRegistry
 
-from wenshu.compose import annexes  # noqa: F401  (annexes and letters register their kinds' rules)
+from wenshu.compose import annexes  # annexes and letters register their kinds' rules too
 from wenshu.errors import Problem, WenshuError
+from wenshu.registry import did_you_mean
 from wenshu.rules import checks as rules
 from wenshu.rules import letters  # noqa: F401
+from wenshu.rules.context import Context
 from wenshu.spec.kinds import Kind, definitions, get_kind, kind_names
 from wenshu.spec.load import BIDI_CONTROLS, Path_, Spec, bidi_name, field_name, iter_strings
 from wenshu.text.dates import DateError, parse_date
@@ -156,7 +157,7 @@ def kind_of(spec: Spec) -> Kind:
     kinds = kind_names()
     if name is None:
         raise WenshuError(Problem(spec.name, f"缺少 kind 字段（可选：{'、'.join(kinds)}）", 1, 1, "kind"))
-    hint = _did_you_mean(str(name), kinds)
+    hint = did_you_mean(str(name), kinds)
     raise WenshuError(
         spec.problem(("kind",), f"未知文种“{name}”{hint}；可选：{'、'.join(kinds)}（wenshu list 查看）")
     )
@@ -194,13 +195,16 @@ def validate(spec: Spec, *, draft: bool = False) -> tuple[Kind, dict[str, Any]]:
         problems += _block_problems(spec, document)
         if not problems:
             problems += _ordinal_problems(spec, document) or _long_list_problems(spec, kind, document)
+        context = Context(spec, document, validate, kind_of)
         if "attachments" in kind.schema:
             # Any kind's attachment may name an annex spec (file:); its page replaces the
             # reference here, drafts included, as that spec is validated on its own.
-            problems += annexes.attachment_files("attachments", spec, document)
+            problems += annexes.attachment_files("attachments", context)
         if not holes:
+            # The kind's page is composed first: its rules check what the page will print.
+            problems += annexes.compose(kind, spec, document)
             for check, arg in kind.checks:
-                problems += rules.run(check, arg, spec, document)
+                problems += rules.run(check, arg, context, kind.source)
     if not draft:
         problems += holes
     if problems:
@@ -278,11 +282,6 @@ def placeholders(spec: Spec) -> list[Problem]:
     return found
 
 
-def _did_you_mean(word: str, choices) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"，是否想写“{close[0]}”？" if close else ""
-
-
 def _flatten(errors):
     for error in errors:
         if error.is_group_error:
@@ -328,7 +327,7 @@ def _cerberus_problems(spec: Spec, kind: Kind, validator: SpecValidator):
             yield spec.problem(path, msg, key=True)
         elif code == cerr.UNKNOWN_FIELD.code:
             allowed = _schema_at(kind, path[:-1])
-            hint = _did_you_mean(str(path[-1]), allowed)
+            hint = did_you_mean(str(path[-1]), allowed)
             known = "、".join(allowed)
             msg = f"未知字段{hint or f'；此处可用的字段：{known}'}"
             yield spec.problem(path, msg, key=True)
@@ -353,7 +352,7 @@ def _cerberus_problems(spec: Spec, kind: Kind, validator: SpecValidator):
         elif code in (cerr.EMPTY_NOT_ALLOWED.code, cerr.NOT_NULLABLE.code):
             yield spec.problem(path, f"{prefix}不能为空")
         elif code == cerr.UNALLOWED_VALUE.code:
-            hint = _did_you_mean(str(error.value), error.constraint)
+            hint = did_you_mean(str(error.value), error.constraint)
             choices = "、".join(str(c) for c in error.constraint)
             yield spec.problem(path, f"{prefix}不能是“{_show(error.value)}”{hint}；可选：{choices}")
         elif code == cerr.REGEX_MISMATCH.code:
