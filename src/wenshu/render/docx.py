@@ -26,7 +26,7 @@ from wenshu.errors import Problem, WenshuError
 from wenshu.render import docxtpl_adapter
 from wenshu.render.docxtpl_adapter import DocxTemplate, RichText
 from wenshu.resources import resource_dir
-from wenshu.text.titles import line_width
+from wenshu.text.width import line_width, text_width
 
 _ROLE = re.compile(r"^<!--\s*wenshu:([\w-]+)(?:\s+(\{.*\}))?\s*-->\s*$", re.S)
 _W = nsdecls("w")
@@ -80,11 +80,6 @@ def frame_path(name: str):
     if not path.is_file():
         raise WenshuError(Problem(str(path), "找不到版式框架文件"))
     return path
-
-
-def display_width(text: str) -> float:
-    """Width in full-width characters: CJK and full-width forms 1, ASCII ½."""
-    return sum(0.5 if ord(ch) < 0x2E80 else 1 for ch in text)
 
 
 def _chars(n: float) -> int:
@@ -298,7 +293,7 @@ class BodyWriter:
 
     def frame_field(self, name: str, text: str) -> None:
         if name == "mark":
-            glyph_mm = min(L.MARK_MAX_GLYPH_MM, L.TEXT_WIDTH_MM / max(display_width(text), 1))
+            glyph_mm = min(L.MARK_MAX_GLYPH_MM, L.TEXT_WIDTH_MM / max(text_width(text), 1))
             size_pt = max(L.MARK_MIN_SIZE_PT, int(glyph_mm / 25.4 * 72))
             self.fields["mark"] = RichText(text, size=size_pt * 2)
             self.fields["mark_text"] = text
@@ -335,7 +330,7 @@ class BodyWriter:
         """成文日期 and the signature above it (§7.3.5).
 
         Widths count the room Word and LibreOffice add between Chinese and digits
-        (:func:`wenshu.text.titles.line_width`): “2023年7月18日” prints about a character wider
+        (:func:`wenshu.text.width.line_width`): “2023年7月18日” prints about a character wider
         than its characters alone.
         """
         date_w = line_width(inline.text)
@@ -542,7 +537,7 @@ def column_widths(
         for i, row in enumerate(rows):
             for c, (text, _) in enumerate(row):
                 if (i, c) not in wide:
-                    longest[c] = max(longest[c], display_width(text))
+                    longest[c] = max(longest[c], text_width(text))
         ratios = [min(14.0, max(2.0, n)) for n in longest]
     scale = total / sum(ratios)
     widths = [int(r * scale) for r in ratios]

@@ -20,7 +20,7 @@ from wenshu.registry import Registry
 from wenshu.rules.context import Context
 from wenshu.spec.load import Path_, iter_strings, load_spec
 from wenshu.text.dates import IN_TEXT, format_cn_date
-from wenshu.text.titles import line_width
+from wenshu.text.titles import too_wide
 
 Rule = Callable[[Any, Context], list[Problem]]
 #: The rules a schema names under ``checks:``, each with its argument.
@@ -52,16 +52,14 @@ def title_lines(fields: list[str], context: Context) -> list[Problem]:
         title = holder.get("title") or holder.get("name")
         if lines and "".join(lines) != title:
             problems.append(spec.problem(base + ("title_lines",), f"各行连起来应与标题一致：“{title}”"))
-        for i, line in enumerate(lines or []):
-            width = line_width(line)
-            if width > L.TITLE_CHARS_PER_LINE:
-                problems.append(
-                    spec.problem(
-                        base + ("title_lines", i),
-                        f"这一行宽 {width:g} 字，超过版心一行所能容纳的 {L.TITLE_CHARS_PER_LINE} 个二号字"
-                        "（半角字符算半个），排版时会自动回行；请把它分成两行",
-                    )
+        for i, width in too_wide(lines or []):
+            problems.append(
+                spec.problem(
+                    base + ("title_lines", i),
+                    f"这一行宽 {width:g} 字，超过版心一行所能容纳的 {L.TITLE_CHARS_PER_LINE} 个二号字"
+                    "（半角字符算半个），排版时会自动回行；请把它分成两行",
                 )
+            )
     return problems
 
 
