@@ -283,3 +283,15 @@ def test_twelve_top_level_headings(tmp_path):
     assert level2 == [
         f"（{c}）条目"[:4] for c in ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一"]
     ]
+
+
+def test_written_ordinals_by_depth() -> None:
+    """Hand-typed ordinals are recognised in the forms people type, at their depth."""
+    from wenshu.text.numbering import written_ordinal
+
+    cases = {"一、总体要求": 1, "二，任务": 1, "（三）目标": 2, "(四)、措施": 2, "5.工作": 3, "（12）项目": 4}
+    for text, depth in cases.items():
+        found = written_ordinal(text)
+        assert found is not None and found[0] == depth, text
+    for text in ("2023年", "1.5倍", "一是", "第一条"):
+        assert written_ordinal(text) is None, text

@@ -26,6 +26,7 @@ from wenshu.errors import Problem, WenshuError
 from wenshu.render import docxtpl_adapter
 from wenshu.render.docxtpl_adapter import DocxTemplate, RichText
 from wenshu.resources import resource_dir
+from wenshu.text.numbering import written_ordinal
 from wenshu.text.width import line_width, text_width
 
 _ROLE = re.compile(r"^<!--\s*wenshu:([\w-]+)(?:\s+(\{.*\}))?\s*-->\s*$", re.S)
@@ -47,10 +48,7 @@ _ROLE_STYLES = {
 }
 _HEADING_STYLES = {2: "Heading1", 3: "Heading2", 4: "Heading3", 5: "Heading4"}
 # A run-in heading's font follows its ordinal (§7.3.3): 一、 黑体, （一） 楷体, others 仿宋.
-_RUNIN_FONTS = [
-    (re.compile(r"^[一二三四五六七八九十]+、"), L.FONT_HEADING_1),
-    (re.compile(r"^（[一二三四五六七八九十]+）"), L.FONT_HEADING_2),
-]
+_RUNIN_FONTS = {1: L.FONT_HEADING_1, 2: L.FONT_HEADING_2}
 _TEXT_WIDTH_TWIPS = L.mm_to_twips(L.TEXT_WIDTH_MM)
 _LANDSCAPE_TEXT_WIDTH_TWIPS = L.mm_to_twips(L.TEXT_HEIGHT_MM)
 
@@ -190,7 +188,8 @@ class BodyWriter:
             if not strong:
                 font = None
             elif font is None:
-                font = next((f for pat, f in _RUNIN_FONTS if pat.match(chunk)), None)
+                ordinal = written_ordinal(chunk)
+                font = _RUNIN_FONTS.get(ordinal[0]) if ordinal else None
             runs.append(_run_xml(chunk, f"<w:rPr>{_rfonts(font, declare=False)}</w:rPr>" if font else ""))
         extra = _KEEP_TOGETHER if self.tail is not None else ""
         if self.next_label_starts_section:

@@ -19,7 +19,7 @@ from wenshu.errors import Problem, WenshuError
 from wenshu.registry import Registry
 from wenshu.rules.context import Context
 from wenshu.spec.load import Path_, iter_strings, load_spec
-from wenshu.text.dates import IN_TEXT, format_cn_date
+from wenshu.text.dates import IN_TEXT, WhenError, format_cn_date, parse_when
 from wenshu.text.titles import too_wide
 
 Rule = Callable[[Any, Context], list[Problem]]
@@ -151,8 +151,8 @@ def within_period(arg: dict[str, Any], context: Context) -> list[Problem]:
     for pattern, what in arg.get("dates", {}).items():
         for path, value in plans.select(document, pattern):
             try:
-                when = plans.parse_when(value)
-            except plans.WhenError as exc:
+                when = parse_when(value)
+            except WhenError as exc:
                 problems.append(spec.problem(path, f"{what}{exc}"))
                 continue
             if years and (when.first.year < years[0] or when.last.year > years[-1]):
@@ -162,8 +162,8 @@ def within_period(arg: dict[str, Any], context: Context) -> list[Problem]:
     for pattern, (start_key, end_key) in arg.get("ranges", {}).items():
         for path, item in plans.select(document, pattern):
             try:
-                start, end = plans.parse_when(item.get(start_key)), plans.parse_when(item.get(end_key))
-            except plans.WhenError:
+                start, end = parse_when(item.get(start_key)), parse_when(item.get(end_key))
+            except WhenError:
                 continue  # reported above, where the dates themselves are checked
             if end.last < start.first:
                 problems.append(

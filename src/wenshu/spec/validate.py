@@ -25,9 +25,9 @@ from wenshu.rules import letters  # noqa: F401
 from wenshu.rules.context import Context
 from wenshu.spec.kinds import Kind, definitions, get_kind, kind_names
 from wenshu.spec.load import BIDI_CONTROLS, Path_, Spec, bidi_name, field_name, iter_strings
-from wenshu.text.dates import DateError, parse_date
+from wenshu.text.dates import DateError, format_cn_date, parse_date
 from wenshu.text.docnumber import DocNumberError, parse_doc_number
-from wenshu.text.numbering import FORMS, MAX_CHINESE_NUMBER, MAX_DEPTH
+from wenshu.text.numbering import FORMS, MAX_CHINESE_NUMBER, MAX_DEPTH, written_ordinal
 
 PLACEHOLDER = "【待补】"
 
@@ -486,8 +486,8 @@ def _value_problems(spec: Spec, schema: dict[str, Any], doc: Any, path: Path_) -
         if "cn_date" in types and isinstance(value, (str, dt.date)):
             try:
                 doc[key] = parse_date(value)
-                if isinstance(value, str) and value.strip() != _cn(doc[key]) and "年" in value:
-                    problems.append(spec.problem(here, f"日期写法不规范，应写作“{_cn(doc[key])}”"))
+                if isinstance(value, str) and value.strip() != format_cn_date(doc[key]) and "年" in value:
+                    problems.append(spec.problem(here, f"日期写法不规范，应写作“{format_cn_date(doc[key])}”"))
             except DateError as exc:
                 problems.append(spec.problem(here, str(exc)))
         elif "doc_number" in types and isinstance(value, str):
@@ -507,10 +507,6 @@ def _value_problems(spec: Spec, schema: dict[str, Any], doc: Any, path: Path_) -
                 for i, item in enumerate(value):
                     problems += _value_problems(spec, _resolve(item_schema), item, here + (i,))
     return problems
-
-
-def _cn(date: dt.date) -> str:
-    return f"{date.year}年{date.month}月{date.day}日"
 
 
 _BLOCK_KINDS = ("heading", "items", "table", "line", "text")
@@ -669,21 +665,18 @@ def _long_list_problems(spec: Spec, kind: Kind, document: dict[str, Any]) -> lis
     return []
 
 
-# §7.3.3 ordinals come from nesting: a paragraph or heading that starts with one was typed.
-_HANDWRITTEN = re.compile(
-    r"^\s*(?:[一二三四五六七八九十]+[、，.．]|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[.．、，](?!\d))"
-)
 _PUNCTUATION = "。，、；：！？,.;:!?"
 
 
 def _text_start_problems(spec: Spec, path: Path_, text: str) -> list[Problem]:
     """A hand-typed ordinal, or a heading that starts with punctuation."""
-    m = _HANDWRITTEN.match(text)
-    if m:
+    # §7.3.3 ordinals come from nesting: a paragraph or heading that starts with one was typed.
+    written = written_ordinal(text.lstrip())
+    if written:
         return [
             spec.problem(
                 path,
-                f"开头的“{m.group().strip()}”像手写的序号；序号由层级自动生成，请删去"
+                f"开头的“{written[1].group()}”像手写的序号；序号由层级自动生成，请删去"
                 "（需要编号时用 heading 或 items）",
             )
         ]
