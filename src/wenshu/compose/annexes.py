@@ -31,7 +31,7 @@ from wenshu.registry import Registry, did_you_mean
 from wenshu.rules.checks import rule
 from wenshu.rules.context import Context
 from wenshu.spec import load
-from wenshu.spec.kinds import Kind
+from wenshu.spec.kinds import CATEGORIES, Kind, get_kind
 from wenshu.spec.load import Path_, Spec, load_spec
 
 Composer = Callable[[Spec, dict[str, Any]], list[Problem]]
@@ -485,7 +485,8 @@ def _declared_in(text: str, path: Path) -> tuple[tuple[str, dict[str, Any]], ...
         raw = load_spec(path).data
     except WenshuError:
         return ()  # reported when the round file itself is validated
-    declared = raw.get("categories") if raw.get("kind") == "round" else None
+    kind = get_kind(raw["kind"]) if isinstance(raw.get("kind"), str) else None
+    declared = raw.get("categories") if kind is not None and kind.round_role == CATEGORIES else None
     if not isinstance(declared, dict):
         return ()
     return tuple(

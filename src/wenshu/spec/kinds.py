@@ -9,6 +9,15 @@ from typing import Any
 from wenshu.resources import read_yaml_resource, resource_dir
 
 COMMON = "_common"
+#: What a kind's specs are to a round's checks, as its schema says under ``round:``.
+CATEGORIES, QUOTAS, LIST, RECOMMENDATIONS, NOTICE = (
+    "categories",
+    "quotas",
+    "list",
+    "recommendations",
+    "notice",
+)
+ROLES = (CATEGORIES, QUOTAS, LIST, RECOMMENDATIONS, NOTICE)
 
 
 @dataclass(frozen=True)
@@ -23,7 +32,7 @@ class Kind:
     compose: str | None = None  # the step building its page (wenshu.compose.annexes.COMPOSERS)
     checks: tuple[tuple[str, Any], ...] = ()
     advice: tuple[tuple[str, Any], ...] = ()  # warnings (wenshu.rules.advice), by name with their argument
-    round_role: str | None = None  # what its specs are to a round's checks (wenshu.compose.round.ROLES)
+    round_role: str | None = None  # what its specs are to a round's checks (one of ROLES)
     batch: dict[str, Any] = field(default_factory=dict)  # the ``batch:`` section, for letters
 
     @property
