@@ -7,13 +7,21 @@ Units: millimetres (``_MM``), points (``_PT``), half-points as Word stores font 
 
 from __future__ import annotations
 
-TWIPS_PER_MM = 1440 / 25.4
+MM_PER_INCH = 25.4
+PT_PER_INCH = 72
+PT_PER_MM = PT_PER_INCH / MM_PER_INCH
 TWIPS_PER_PT = 20
+TWIPS_PER_MM = TWIPS_PER_PT * PT_PER_INCH / MM_PER_INCH
 
 
 def mm_to_twips(mm: float) -> int:
     """Convert millimetres to twips, rounded to the nearest twip."""
     return round(mm * TWIPS_PER_MM)
+
+
+def mm_to_pt(mm: float) -> float:
+    """Convert millimetres to points."""
+    return mm * PT_PER_MM
 
 
 # §5.1 paper: A4.
@@ -57,6 +65,9 @@ TITLE_SIZE_PT = 22
 RECORD_SIZE_PT = 14  # §7.4.2, §7.4.3 版记
 PAGE_NUMBER_SIZE_PT = 14  # §7.5 页码 4号
 TABLE_SIZES_PT = {"三号": 16, "四号": 14, "小四": 12, "五号": 10.5}
+# Tables (common practice; §8 sets only how a landscape one turns): 4号 unless a spec says
+# otherwise (font_size).
+TABLE_SIZE_PT = TABLE_SIZES_PT["四号"]
 # One full-width character's advance in body text (16 pt with −0.25 pt spacing).
 CHAR_ADVANCE_TWIPS = BODY_SIZE_PT * TWIPS_PER_PT + CHAR_SPACING_TWIPS  # 315
 BODY_INDENT_TWIPS = 2 * CHAR_ADVANCE_TWIPS  # §7.3.3 first line indented two characters
@@ -121,7 +132,7 @@ BLANK_LINES_BEFORE_SEALED_SIGNATURE = 3
 # §7.3.1 标题 2号 on the 156 mm 版心 line, with the styles' −0.25 pt character spacing:
 # 442.2 pt / 21.75 pt = 20.3, so 20 full-width characters a line (half-width ones count ½).
 TITLE_CHAR_ADVANCE_PT = TITLE_SIZE_PT + CHAR_SPACING_TWIPS / TWIPS_PER_PT
-TITLE_CHARS_PER_LINE = int(TEXT_WIDTH_MM * 72 / 25.4 // TITLE_CHAR_ADVANCE_PT)
+TITLE_CHARS_PER_LINE = int(TEXT_WIDTH_MM * PT_PER_INCH / MM_PER_INCH // TITLE_CHAR_ADVANCE_PT)
 # ECMA-376 §17.3.1.2/§17.3.1.3 autoSpaceDE/autoSpaceDN (on unless switched off): extra room
 # where Chinese meets Latin letters or digits, “processor-defined”. LibreOffice 7.4 adds 0.2 em
 # (3.2 pt at 3号, measured on its PDF) and ignores the switch; Word about a quarter em. Widths

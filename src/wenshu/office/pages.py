@@ -27,7 +27,6 @@ from lxml import etree
 from wenshu import layout as L
 from wenshu.office.libreoffice import Page, Row
 
-_PT_PER_MM = 72 / 25.4
 _PITCH_PT = L.LINE_PITCH_TWIPS / L.TWIPS_PER_PT
 _PAGE_NUMBER = re.compile(r"^[—–－-]\s*\d+\s*[—–－-]$")
 _W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -166,10 +165,10 @@ class Frame:
             top, left = L.TOP_MARGIN_MM, L.LEFT_MARGIN_MM
             height, width = L.TEXT_HEIGHT_MM, L.TEXT_WIDTH_MM
         return cls(
-            top * _PT_PER_MM,
-            (top + height) * _PT_PER_MM,
-            left * _PT_PER_MM,
-            (left + width) * _PT_PER_MM,
+            top * L.PT_PER_MM,
+            (top + height) * L.PT_PER_MM,
+            left * L.PT_PER_MM,
+            (left + width) * L.PT_PER_MM,
         )
 
 
@@ -490,7 +489,7 @@ def _record(reader: _Reader, outline: Outline, facts: Facts) -> None:
         fault(
             "版记末条分隔线应与版心下边缘重合",
             "位于版心底部",
-            f"距版心底边 {facts.record_gap_pt / _PT_PER_MM:.1f} mm",
+            f"距版心底边 {facts.record_gap_pt / L.PT_PER_MM:.1f} mm",
         )
     if pos.page > 0 and not reader.rows[pos.page - 1]:
         facts.unnumbered = {pos.page, pos.page + 1}

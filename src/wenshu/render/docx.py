@@ -26,27 +26,13 @@ from wenshu.errors import Problem, WenshuError
 from wenshu.render import docxtpl_adapter
 from wenshu.render.docxtpl_adapter import DocxTemplate, RichText
 from wenshu.resources import resource_dir
+from wenshu.roles import BODY_STYLES, FRAME_ROLES, HEADING_STYLES
 from wenshu.text.numbering import written_ordinal
 from wenshu.text.width import line_width, text_width
 
 _ROLE = re.compile(r"^<!--\s*wenshu:([\w-]+)(?:\s+(\{.*\}))?\s*-->\s*$", re.S)
 _W = nsdecls("w")
 
-# Roles whose text the frame places (版头, 版记); everything else is body.
-FRAME_ROLES = {"mark", "doc-number", "copy-number", "secrecy", "urgency", "cc", "imprint"}
-_ROLE_STYLES = {
-    "recipients": "WsRecipients",
-    "attachment-note": "WsAttachmentNote",
-    "signature": "WsSignature",
-    "date": "WsDate",
-    "note": "WsNote",
-    "contact": "WsContact",
-    "line": "WsLine",
-    "subtitle": "WsSubtitle",
-    "table-title": "WsTableTitle",
-    "table-note": "WsTableNote",
-}
-_HEADING_STYLES = {2: "Heading1", 3: "Heading2", 4: "Heading3", 5: "Heading4"}
 # A run-in heading's font follows its ordinal (§7.3.3): 一、 黑体, （一） 楷体, others 仿宋.
 _RUNIN_FONTS = {1: L.FONT_HEADING_1, 2: L.FONT_HEADING_2}
 _TEXT_WIDTH_TWIPS = L.mm_to_twips(L.TEXT_WIDTH_MM)
@@ -242,7 +228,7 @@ class BodyWriter:
                     self.paragraph("WsTitle", inline)
                     self.blank(L.BLANK_LINES_AFTER_TITLE)
                 else:
-                    self.paragraph(_HEADING_STYLES.get(level, "Heading4"), inline)
+                    self.paragraph(HEADING_STYLES.get(level - 1, HEADING_STYLES[4]), inline)
                 role = None
                 i += 3
                 continue
@@ -285,15 +271,15 @@ class BodyWriter:
         elif name == "line":
             p = self.paragraph("WsLine", inline)
             p._p.get_or_add_pPr().get_or_add_jc().set(qn("w:val"), options.get("align", "left"))
-        elif name in _ROLE_STYLES:
-            self.paragraph(_ROLE_STYLES[name], inline)
+        elif name in BODY_STYLES:
+            self.paragraph(BODY_STYLES[name], inline)
         else:
             self.paragraph("WsBody", inline)
 
     def frame_field(self, name: str, text: str) -> None:
         if name == "mark":
             glyph_mm = min(L.MARK_MAX_GLYPH_MM, L.TEXT_WIDTH_MM / max(text_width(text), 1))
-            size_pt = max(L.MARK_MIN_SIZE_PT, int(glyph_mm / 25.4 * 72))
+            size_pt = max(L.MARK_MIN_SIZE_PT, int(glyph_mm / L.MM_PER_INCH * L.PT_PER_INCH))
             self.fields["mark"] = RichText(text, size=size_pt * 2)
             self.fields["mark_text"] = text
         elif name == "doc-number":
