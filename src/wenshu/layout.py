@@ -68,6 +68,10 @@ TABLE_SIZES_PT = {"三号": 16, "四号": 14, "小四": 12, "五号": 10.5}
 # Tables (common practice; §8 sets only how a landscape one turns): 4号 unless a spec says
 # otherwise (font_size).
 TABLE_SIZE_PT = TABLE_SIZES_PT["四号"]
+# A table cell's text 1.5 mm in from its left and right rules (common practice; the standard
+# sets none); rows take no padding above or below, so a row is as high as its lines.
+TABLE_CELL_MARGIN_TWIPS = 85
+TABLE_RULE_EIGHTHS = 4  # ½ pt rules round every cell
 # One full-width character's advance in body text (16 pt with −0.25 pt spacing).
 CHAR_ADVANCE_TWIPS = BODY_SIZE_PT * TWIPS_PER_PT + CHAR_SPACING_TWIPS  # 315
 BODY_INDENT_TWIPS = 2 * CHAR_ADVANCE_TWIPS  # §7.3.3 first line indented two characters

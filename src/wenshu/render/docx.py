@@ -425,7 +425,7 @@ class BodyWriter:
                 current.append((inline_runs(tokens[j + 1]).text, align))
             elif tok.type == "tr_close":
                 rows.append(current)
-        size = L.TABLE_SIZES_PT.get(options.get("size", "四号"), 14)
+        size = L.TABLE_SIZES_PT.get(options.get("size", "四号"), L.TABLE_SIZE_PT)
         width = _LANDSCAPE_TEXT_WIDTH_TWIPS if self.landscape else _TEXT_WIDTH_TWIPS
         spans = table_spans(rows, options.get("merge"), options.get("spans"))
         widths = column_widths(rows, options.get("widths"), width, spans)
@@ -546,7 +546,7 @@ def table_xml(
     are written as Word merges them: ``w:gridSpan`` across, ``w:vMerge`` down."""
     spans = spans or CellSpans()
     half = round(size_pt * 2)
-    border = '<w:{0} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+    border = f'<w:{{0}} w:val="single" w:sz="{L.TABLE_RULE_EIGHTHS}" w:space="0" w:color="000000"/>'
     borders = "".join(
         border.format(side) for side in ("top", "left", "bottom", "right", "insideH", "insideV")
     )
