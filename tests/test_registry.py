@@ -96,3 +96,17 @@ def test_the_two_recommendation_checks_have_names_of_their_own() -> None:
     assert ("letter_recommendations", "quota") in letter.checks
     assert listing.compose == "recommendation_list"
     assert not any(name == "recommendation_list" for name, _ in letter.checks)
+
+
+def test_an_unknown_round_role_names_the_schema(monkeypatch) -> None:
+    from wenshu.spec import kinds
+
+    real = kinds.read_yaml_resource
+    monkeypatch.setattr(kinds, "read_yaml_resource", lambda path: {**real(path), "round": "quota"})
+    kinds.get_kind.cache_clear()
+    said = r"quota_table\.yaml 未知的一轮中的角色 round: quota，是否想写“quotas”"
+    try:
+        with pytest.raises(WenshuError, match=said):
+            kinds.get_kind("quota_table")
+    finally:
+        kinds.get_kind.cache_clear()

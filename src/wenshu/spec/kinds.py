@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from wenshu.errors import Problem, WenshuError
+from wenshu.registry import did_you_mean
 from wenshu.resources import read_yaml_resource, resource_dir
 
 COMMON = "_common"
@@ -66,6 +68,11 @@ def get_kind(name: str) -> Kind | None:
     if name == COMMON or name not in kind_names():
         return None
     raw = _read(name)
+    role = raw.get("round")
+    if role is not None and role not in ROLES:
+        where = str(resource_dir("schemas") / f"{name}.yaml")
+        hint = did_you_mean(str(role), ROLES)
+        raise WenshuError(Problem(where, f"未知的一轮中的角色 round: {role}{hint}；可用：{'、'.join(ROLES)}"))
     return Kind(
         name=name,
         label=raw["label"],
