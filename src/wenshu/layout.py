@@ -51,6 +51,18 @@ LANDSCAPE_RIGHT_MARGIN_MM = TOP_MARGIN_MM
 LANDSCAPE_NUMBER_BOX_DEPTH_MM = 7
 LANDSCAPE_NUMBER_BOX_LENGTH_MM = 40
 
+
+def text_area_pt(landscape: bool = False) -> tuple[float, float, float, float]:
+    """The 版心 on the page, in points from its top-left corner: (top, bottom, left, right)
+    (§5.2.1; a landscape page turns it a quarter, §8)."""
+    if landscape:
+        top, left = LANDSCAPE_TOP_MARGIN_MM, LANDSCAPE_LEFT_MARGIN_MM
+        height, width = TEXT_WIDTH_MM, TEXT_HEIGHT_MM
+    else:
+        top, left = TOP_MARGIN_MM, LEFT_MARGIN_MM
+        height, width = TEXT_HEIGHT_MM, TEXT_WIDTH_MM
+    return top * PT_PER_MM, (top + height) * PT_PER_MM, left * PT_PER_MM, (left + width) * PT_PER_MM
+
 # §5.2.3 22 lines × 28 characters. 225 mm / 22 = 28.99 pt; Word keeps whole twips and
 # 580 twips already drops a line, so the exact line pitch is 579 twips (28.95 pt).
 LINES_PER_PAGE = 22

@@ -158,18 +158,7 @@ class Frame:
     @classmethod
     def of(cls, page: Page) -> Frame:
         """The 版心 where §5.2 puts it on ``page`` (a landscape page turns it a quarter)."""
-        if page.landscape:
-            top, left = L.LANDSCAPE_TOP_MARGIN_MM, L.LANDSCAPE_LEFT_MARGIN_MM
-            height, width = L.TEXT_WIDTH_MM, L.TEXT_HEIGHT_MM
-        else:
-            top, left = L.TOP_MARGIN_MM, L.LEFT_MARGIN_MM
-            height, width = L.TEXT_HEIGHT_MM, L.TEXT_WIDTH_MM
-        return cls(
-            top * L.PT_PER_MM,
-            (top + height) * L.PT_PER_MM,
-            left * L.PT_PER_MM,
-            (left + width) * L.PT_PER_MM,
-        )
+        return cls(*L.text_area_pt(page.landscape))
 
 
 def is_page_number(row: Row) -> bool:
