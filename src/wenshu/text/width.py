@@ -7,6 +7,13 @@ line of 版心): CJK characters and full-width forms take a cell; so do the Chin
 punctuation marks that Unicode keeps among the general punctuation — “ ” ‘ ’ — … — and the
 symbols after them (№ ※ ① → ─): the 仿宋 glyphs are full-width. Latin letters, digits and
 Latin-1 signs (· ° × §) take about half a cell, as do the primes ′ ″.
+
+That holds where the marks are set in the East Asian font. LibreOffice gives these “weak”
+characters the script of the Chinese around them. Word picks the font slot by code point
+([MS-OI29500] 2.1.88 on ECMA-376 §17.3.2.26): General Punctuation (U+2000–U+206F) takes the
+eastAsia font only when the run's rFonts has ``w:hint="eastAsia"``, else the hAnsi font
+(Times New Roman, where the marks are narrow) — which is why Chinese input methods write
+that hint on such runs.
 """
 
 from __future__ import annotations
