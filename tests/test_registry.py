@@ -110,3 +110,27 @@ def test_an_unknown_round_role_names_the_schema(monkeypatch) -> None:
             kinds.get_kind("quota_table")
     finally:
         kinds.get_kind.cache_clear()
+
+
+def test_every_shipped_schema_names_only_registered_entries() -> None:
+    from wenshu.spec.kinds import all_kinds
+    from wenshu.spec.validate import schema_problems
+
+    kinds = all_kinds()
+    assert len(kinds) > 10
+    for kind in kinds.values():
+        assert schema_problems(kind) == [], kind.name
+
+
+def test_validate_refuses_a_schema_naming_unknown_entries_before_reading_the_spec(monkeypatch) -> None:
+    spec = load_spec(REPO / "examples" / "notices" / "cnipa-2023-582.yaml")
+    kind = get_kind("notice")
+    assert kind is not None
+    wrong = dataclasses.replace(kind, advice=(("same_a", {}),), batch={"checks": [{"uniq": ["x"]}]})
+    monkeypatch.setattr("wenshu.spec.validate.kind_of", lambda _spec: wrong)
+    with pytest.raises(WenshuError) as caught:
+        validate(spec)
+    messages = [p.message for p in caught.value.problems]
+    assert len(messages) == 2 and all(p.file.endswith("notice.yaml") for p in caught.value.problems)
+    assert "未知的警告“same_a”，是否想写“same_as”？" in messages[0]
+    assert "未知的批量检查“uniq”，是否想写“unique”？" in messages[1]

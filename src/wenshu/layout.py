@@ -63,6 +63,7 @@ def text_area_pt(landscape: bool = False) -> tuple[float, float, float, float]:
         height, width = TEXT_HEIGHT_MM, TEXT_WIDTH_MM
     return top * PT_PER_MM, (top + height) * PT_PER_MM, left * PT_PER_MM, (left + width) * PT_PER_MM
 
+
 # §5.2.3 22 lines × 28 characters. 225 mm / 22 = 28.99 pt; Word keeps whole twips and
 # 580 twips already drops a line, so the exact line pitch is 579 twips (28.95 pt).
 LINES_PER_PAGE = 22

@@ -68,6 +68,10 @@ class Registry(Generic[T]):
         except (KeyError, TypeError):
             raise WenshuError(Problem(source, self.unknown(str(name)))) from None
 
+    def problems(self, names: Iterable[str], source: str) -> list[Problem]:
+        """A located problem for each of ``names`` (which ``source`` uses) no entry has."""
+        return [Problem(source, self.unknown(str(n))) for n in names if n not in self._entries]
+
     def unknown(self, name: str) -> str:
         """Why ``name`` is not accepted, with a did-you-mean and the names there are."""
         hint = did_you_mean(name, self._entries)

@@ -21,7 +21,8 @@ from wenshu.compose import annexes  # annexes and letters register their kinds' 
 from wenshu.errors import Problem, WenshuError
 from wenshu.registry import did_you_mean
 from wenshu.rules import checks as rules
-from wenshu.rules import letters  # noqa: F401
+from wenshu.rules import letters
+from wenshu.rules.advice import ADVICE
 from wenshu.rules.context import Context
 from wenshu.spec.kinds import Kind, definitions, get_kind, kind_names
 from wenshu.spec.load import BIDI_CONTROLS, Path_, Spec, bidi_name, field_name, iter_strings
@@ -171,6 +172,9 @@ def validate(spec: Spec, *, draft: bool = False) -> tuple[Kind, dict[str, Any]]:
     showing. Domain rules need a complete document, so they wait until no gap is left.
     """
     kind = kind_of(spec)
+    unnamed = schema_problems(kind)
+    if unnamed:
+        raise WenshuError(unnamed)
     too_large = _size_problems(spec)
     if too_large:
         raise WenshuError(too_large)
@@ -210,6 +214,19 @@ def validate(spec: Spec, *, draft: bool = False) -> tuple[Kind, dict[str, Any]]:
     if problems:
         raise WenshuError(sorted(problems, key=lambda p: (p.line or 0, p.column or 0)))
     return kind, document
+
+
+def schema_problems(kind: Kind) -> list[Problem]:
+    """Names the kind's schema uses that nothing is registered under (a rule under
+    ``checks:``, a warning under ``advice:``, the ``compose:`` step, a batch check), each
+    located at the schema file: found before any spec is read, not halfway through."""
+    source = kind.source
+    return [
+        *rules.RULES.problems((name for name, _ in kind.checks), source),
+        *ADVICE.problems((name for name, _ in kind.advice), source),
+        *annexes.COMPOSERS.problems([kind.compose] if kind.compose else [], source),
+        *letters.BATCH_CHECKS.problems((n for item in kind.batch.get("checks") or [] for n in item), source),
+    ]
 
 
 #: What one document may hold. Checking and typesetting cost about 1 ms per value on a
