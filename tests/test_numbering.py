@@ -9,7 +9,7 @@ import pytest
 from tests.conftest import DocxFile, paragraph_text, read_as_commonmark, style_id
 from wenshu.build.pipeline import build
 from wenshu.extract import markdown_blocks
-from wenshu.render.docx import _inline, parser
+from wenshu.render.docx import inline_runs, parser
 from wenshu.render.markdown import md_escape
 from wenshu.text.dates import DateError, format_cn_date, parse_date
 from wenshu.text.docnumber import DocNumber, DocNumberError, parse_doc_number
@@ -227,7 +227,7 @@ TRICKY = [
 
 
 def _parsed(markdown: str) -> list[str]:
-    return [_inline(tok).text for tok in parser().parse(markdown) if tok.type == "inline"]
+    return [inline_runs(tok).text for tok in parser().parse(markdown) if tok.type == "inline"]
 
 
 @pytest.mark.parametrize("text", TRICKY)
@@ -283,3 +283,15 @@ def test_twelve_top_level_headings(tmp_path):
     assert level2 == [
         f"（{c}）条目"[:4] for c in ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一"]
     ]
+
+
+def test_written_ordinals_by_depth() -> None:
+    """Hand-typed ordinals are recognised in the forms people type, at their depth."""
+    from wenshu.text.numbering import written_ordinal
+
+    cases = {"一、总体要求": 1, "二，任务": 1, "（三）目标": 2, "(四)、措施": 2, "5.工作": 3, "（12）项目": 4}
+    for text, depth in cases.items():
+        found = written_ordinal(text)
+        assert found is not None and found[0] == depth, text
+    for text in ("2023年", "1.5倍", "一是", "第一条"):
+        assert written_ordinal(text) is None, text

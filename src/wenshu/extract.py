@@ -14,7 +14,7 @@ from typing import Any
 from docx import Document
 from docx.oxml.ns import qn
 
-from wenshu.render.docx import _inline, parser
+from wenshu.render.docx import inline_runs, parser
 
 _SPACE = re.compile(r"[\s\u3000]+")
 
@@ -77,5 +77,5 @@ def markdown_blocks(markdown: str) -> list[str]:
     tokens = parser().parse(markdown)
     for tok in tokens:
         if tok.type == "inline":
-            blocks.append(normalise(_inline(tok).text))
+            blocks.append(normalise(inline_runs(tok).text))
     return [b for b in blocks if b]

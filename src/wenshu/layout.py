@@ -7,13 +7,21 @@ Units: millimetres (``_MM``), points (``_PT``), half-points as Word stores font 
 
 from __future__ import annotations
 
-TWIPS_PER_MM = 1440 / 25.4
+MM_PER_INCH = 25.4
+PT_PER_INCH = 72
+PT_PER_MM = PT_PER_INCH / MM_PER_INCH
 TWIPS_PER_PT = 20
+TWIPS_PER_MM = TWIPS_PER_PT * PT_PER_INCH / MM_PER_INCH
 
 
 def mm_to_twips(mm: float) -> int:
     """Convert millimetres to twips, rounded to the nearest twip."""
     return round(mm * TWIPS_PER_MM)
+
+
+def mm_to_pt(mm: float) -> float:
+    """Convert millimetres to points."""
+    return mm * PT_PER_MM
 
 
 # §5.1 paper: A4.
@@ -43,6 +51,19 @@ LANDSCAPE_RIGHT_MARGIN_MM = TOP_MARGIN_MM
 LANDSCAPE_NUMBER_BOX_DEPTH_MM = 7
 LANDSCAPE_NUMBER_BOX_LENGTH_MM = 40
 
+
+def text_area_pt(landscape: bool = False) -> tuple[float, float, float, float]:
+    """The 版心 on the page, in points from its top-left corner: (top, bottom, left, right)
+    (§5.2.1; a landscape page turns it a quarter, §8)."""
+    if landscape:
+        top, left = LANDSCAPE_TOP_MARGIN_MM, LANDSCAPE_LEFT_MARGIN_MM
+        height, width = TEXT_WIDTH_MM, TEXT_HEIGHT_MM
+    else:
+        top, left = TOP_MARGIN_MM, LEFT_MARGIN_MM
+        height, width = TEXT_HEIGHT_MM, TEXT_WIDTH_MM
+    return top * PT_PER_MM, (top + height) * PT_PER_MM, left * PT_PER_MM, (left + width) * PT_PER_MM
+
+
 # §5.2.3 22 lines × 28 characters. 225 mm / 22 = 28.99 pt; Word keeps whole twips and
 # 580 twips already drops a line, so the exact line pitch is 579 twips (28.95 pt).
 LINES_PER_PAGE = 22
@@ -57,6 +78,13 @@ TITLE_SIZE_PT = 22
 RECORD_SIZE_PT = 14  # §7.4.2, §7.4.3 版记
 PAGE_NUMBER_SIZE_PT = 14  # §7.5 页码 4号
 TABLE_SIZES_PT = {"三号": 16, "四号": 14, "小四": 12, "五号": 10.5}
+# Tables (common practice; §8 sets only how a landscape one turns): 4号 unless a spec says
+# otherwise (font_size).
+TABLE_SIZE_PT = TABLE_SIZES_PT["四号"]
+# A table cell's text 1.5 mm in from its left and right rules (common practice; the standard
+# sets none); rows take no padding above or below, so a row is as high as its lines.
+TABLE_CELL_MARGIN_TWIPS = 85
+TABLE_RULE_EIGHTHS = 4  # ½ pt rules round every cell
 # One full-width character's advance in body text (16 pt with −0.25 pt spacing).
 CHAR_ADVANCE_TWIPS = BODY_SIZE_PT * TWIPS_PER_PT + CHAR_SPACING_TWIPS  # 315
 BODY_INDENT_TWIPS = 2 * CHAR_ADVANCE_TWIPS  # §7.3.3 first line indented two characters
@@ -121,7 +149,7 @@ BLANK_LINES_BEFORE_SEALED_SIGNATURE = 3
 # §7.3.1 标题 2号 on the 156 mm 版心 line, with the styles' −0.25 pt character spacing:
 # 442.2 pt / 21.75 pt = 20.3, so 20 full-width characters a line (half-width ones count ½).
 TITLE_CHAR_ADVANCE_PT = TITLE_SIZE_PT + CHAR_SPACING_TWIPS / TWIPS_PER_PT
-TITLE_CHARS_PER_LINE = int(TEXT_WIDTH_MM * 72 / 25.4 // TITLE_CHAR_ADVANCE_PT)
+TITLE_CHARS_PER_LINE = int(TEXT_WIDTH_MM * PT_PER_INCH / MM_PER_INCH // TITLE_CHAR_ADVANCE_PT)
 # ECMA-376 §17.3.1.2/§17.3.1.3 autoSpaceDE/autoSpaceDN (on unless switched off): extra room
 # where Chinese meets Latin letters or digits, “processor-defined”. LibreOffice 7.4 adds 0.2 em
 # (3.2 pt at 3号, measured on its PDF) and ignores the switch; Word about a quarter em. Widths

@@ -11,7 +11,6 @@ nothing is ever written outside the output folder.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import multiprocessing
 import os
 import re
@@ -28,6 +27,7 @@ from cerberus.schema import DefinitionSchema
 
 from wenshu.build.pipeline import FORMATS, prepare_output_dir, write_atomically
 from wenshu.errors import Problem, WenshuError
+from wenshu.registry import did_you_mean
 from wenshu.render.markdown import render_markdown
 from wenshu.render.merge import merge_docx
 from wenshu.render.package import factory
@@ -135,8 +135,7 @@ class NamePattern:
             elif name in spellings:
                 self.fields.append((m.group(0), spellings[name]))
             else:
-                close = difflib.get_close_matches(name, [*spellings, "n", "row"], n=1, cutoff=0.5)
-                hint = f"，是否想写“{{{close[0]}}}”？" if close else ""
+                hint = did_you_mean(name, [*spellings, "n", "row"], shown="“{{{}}}”")
                 problems.append(Problem("--name", f"“{{{name}}}”不是{kind.label}的字段{hint}"))
         bidi = BIDI_CONTROLS.search(pattern)
         if bidi:
@@ -440,7 +439,7 @@ def _cross_record_problems(batch: Batch) -> dict[int, list[Problem]]:
         )
         for record in batch.records
     ]
-    return batch_problems(batch.settings.get("checks") or [], entries)
+    return batch_problems(batch.settings.get("checks") or [], entries, batch.kind.source)
 
 
 def validate_records(

@@ -46,7 +46,6 @@ _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _CT = "http://schemas.openxmlformats.org/package/2006/content-types"
-_PT_PER_MM = 72 / 25.4
 _TEXT_HEIGHT_TWIPS = L.mm_to_twips(L.TEXT_HEIGHT_MM)
 # Room left under the 版记's last rule: its borders are drawn outside the exact row
 # heights in LibreOffice, and a table that overshoots the 版心 by a hair moves to the
@@ -202,7 +201,7 @@ def tighten(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -> byt
     if end_page != facts.signature_page or pages[end_page - 1].landscape:
         return None
     pitch_pt = L.LINE_PITCH_TWIPS / L.TWIPS_PER_PT
-    top = L.TOP_MARGIN_MM * _PT_PER_MM
+    top = L.TOP_MARGIN_MM * L.PT_PER_MM
     bottom = top + _TEXT_HEIGHT_TWIPS / L.TWIPS_PER_PT
     used = round((end_y - top) / pitch_pt)
     if used > L.MAX_LINES_WON_BACK:
@@ -312,7 +311,7 @@ def tighten(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -> byt
 # The head of page one (§7.2, §10.1): the lines under it are tightened, not these.
 _HEAD_STYLES = {"WsDocNumber", "WsHeadInfo", "WsSigner", "WsMark"}
 # Room between a table's printed text and its borders (cell margins, rules), each side.
-_TABLE_PAD_PT = 1.5 * _PT_PER_MM
+_TABLE_PAD_PT = 1.5 * L.PT_PER_MM
 # Room kept under the tightened lines: the measured positions are rounded.
 _TIGHTEN_SAFETY_PT = 2.0
 
@@ -523,7 +522,7 @@ def fix_mark_height(body: etree._Element, first_page: Page) -> None:
         return
     before = int(spacing.get(w("before"), "0"))
     exact = (len(above) + len(between)) * L.LINE_PITCH_TWIPS
-    top = L.TOP_MARGIN_MM * _PT_PER_MM
+    top = L.TOP_MARGIN_MM * L.PT_PER_MM
     height = round((row.y1 - top) * L.TWIPS_PER_PT) - before - exact
     size = max((int(sz.get(w("val"), "0")) for sz in mark.iter(w("sz"))), default=0) * L.TWIPS_PER_PT // 2
     if not size <= height <= 2 * size:
@@ -551,7 +550,7 @@ def place_record(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -
     same_page = None
     if page % 2 == 0 and not landscape:
         fix_mark_height(body, pages[0])
-        top = L.TOP_MARGIN_MM * _PT_PER_MM
+        top = L.TOP_MARGIN_MM * L.PT_PER_MM
         above = _above_record(body, record)
         if above == "grid" and not _tightened_lines(body, record):
             used = round((y1 - top) / (L.LINE_PITCH_TWIPS / L.TWIPS_PER_PT))

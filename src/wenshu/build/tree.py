@@ -40,7 +40,7 @@ from wenshu.build.batch import (
 from wenshu.build.pipeline import FORMATS, needs_pagination, paginate_files, render, write_atomically
 from wenshu.errors import Problem, WenshuError
 from wenshu.office.libreoffice import LibreOffice
-from wenshu.render.docx import _frame_name, frame_path, parser
+from wenshu.render.docx import frame_name, frame_path, parser
 from wenshu.render.markdown import environment
 from wenshu.render.package import factory
 from wenshu.resources import resource_dir
@@ -381,7 +381,7 @@ def _build_single(
         files[f"{spec_path.stem}.md"] = rendered.files["md"]
     if "docx" in formats:
         files[f"{spec_path.stem}.docx"] = factory().build(rendered.markdown, tokens)
-    return write_atomically(out_dir, files), dependencies(rendered.kind, _frame_name(tokens))
+    return write_atomically(out_dir, files), dependencies(rendered.kind, frame_name(tokens))
 
 
 def _build_batch(
@@ -391,7 +391,7 @@ def _build_batch(
     result = run_batch(batch, out_dir, jobs=jobs, formats=formats)
     # Every letter of a batch has the same frame; any one written .md names it.
     md = next((p for p in result.written if p.suffix == ".md"), None)
-    frame = _frame_name(parser().parse(md.read_text(encoding="utf-8"))) if md else None
+    frame = frame_name(parser().parse(md.read_text(encoding="utf-8"))) if md else None
     deps = dependencies(batch.kind, frame)
     if batch.data_path is not None:
         deps[_file_key(batch.data_path, src)] = batch.data_path

@@ -1,8 +1,8 @@
 """The annex kinds: tables built from catalogues, counts and rules, and notices that attach them.
 
-An annex spec (``evaluation_form``, ``basic_info_form``, ``quota_table``, ``contact_form``,
-``receipt``, ``name_list``, ``recommendation_list``) names what its table is; the ``annex``
-rule checks it against its catalogue or rule and then builds the page the template prints:
+An annex kind's schema declares the step that makes its page (``compose: quota_table``):
+after validation the step checks the spec against its catalogue or rule and then builds
+the page the template prints:
 ``name`` (for the 附件说明), ``title`` and ``body`` — the same blocks a notice's attachment
 has, with tables carrying their merged cells (``merge``, ``spans``). Built this way, an
 annex prints the same standalone (``annex.md.j2``) and as a notice's attachment
@@ -17,7 +17,6 @@ span; the Word writer merges the cells (``w:vMerge``, ``w:gridSpan``).
 
 from __future__ import annotations
 
-import difflib
 import os
 from collections.abc import Callable
 from contextvars import ContextVar
@@ -28,13 +27,19 @@ from typing import Any
 
 from wenshu.compose import catalogue, plans
 from wenshu.errors import Problem, WenshuError
+from wenshu.registry import Registry, did_you_mean
 from wenshu.rules.checks import rule
+from wenshu.rules.context import Context
 from wenshu.spec import load
-from wenshu.spec.kinds import Kind
+from wenshu.spec.kinds import CATEGORIES, Kind, get_kind
 from wenshu.spec.load import Path_, Spec, load_spec
 
-Builder = Callable[[Spec, dict[str, Any]], list[Problem]]
-_BUILDERS: dict[str, Builder] = {}
+Composer = Callable[[Spec, dict[str, Any]], list[Problem]]
+#: The steps a kind's schema names under ``compose:``: each checks a validated annex spec
+#: against its catalogue or rule and, when it is sound, adds the ``name``, ``title`` and
+#: ``body`` its template prints.
+COMPOSERS: Registry[Composer] = Registry("组成步骤")
+composer = COMPOSERS.register
 
 TOTAL_LABEL = "合计"
 BLANK_FIELD = "＿" * 12  # the blank line after a cover field (申报城市名称：＿＿＿)
@@ -45,21 +50,11 @@ _ROUNDING = {
 }
 
 
-def builder(name: str) -> Callable[[Builder], Builder]:
-    """Register the function that checks and builds the annex kind ``name``."""
-
-    def register(fn: Builder) -> Builder:
-        _BUILDERS[name] = fn
-        return fn
-
-    return register
-
-
-@rule("annex")
-def annex(name: str, spec: Spec, document: dict[str, Any]) -> list[Problem]:
-    """Check an annex spec against its catalogue or rule; when it is sound, add the
-    ``name``, ``title`` and ``body`` its template prints."""
-    return _BUILDERS[name](spec, document)
+def compose(kind: Kind, spec: Spec, document: dict[str, Any]) -> list[Problem]:
+    """Run the kind's ``compose:`` step, if it declares one."""
+    if kind.compose is None:
+        return []
+    return COMPOSERS.get(kind.compose, kind.source)(spec, document)
 
 
 def table(
@@ -80,13 +75,8 @@ def table(
     return {"table": body}
 
 
-def _did_you_mean(word: str, choices: tuple[str, ...] | list[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.5)
-    return f"，是否想写“{close[0]}”？" if close else ""
-
-
 # -- evaluation forms -------------------------------------------------------------------------
-@builder("evaluation_form")
+@composer("evaluation_form")
 def evaluation_form(spec: Spec, document: dict[str, Any]) -> list[Problem]:
     """完成情况 only for indicators the catalogue has; the form with one row per indicator,
     一级/二级 headings merged down their groups."""
@@ -157,7 +147,7 @@ def unfilled_indicators(document: dict[str, Any]) -> list[int]:
 
 
 # -- the 基本情况表 -------------------------------------------------------------------------
-@builder("basic_info_form")
+@composer("basic_info_form")
 def basic_info_form(spec: Spec, document: dict[str, Any]) -> list[Problem]:
     """The cover and both sections of the 基本情况表, the data column headed by the year."""
     data = catalogue.basic_info()
@@ -222,7 +212,7 @@ def _programmes(document: dict[str, Any]) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
-@builder("quota_table")
+@composer("quota_table")
 def quota_table(spec: Spec, document: dict[str, Any]) -> list[Problem]:
     """Quotas as given, or computed by the declared rule; a 合计 row; for a computed table
     the 注 that states the rule and its rounding."""
@@ -278,7 +268,7 @@ def quota_table(spec: Spec, document: dict[str, Any]) -> list[Problem]:
 def _region(spec: Spec, at: Path_, region: Any, seen: dict[str, Path_]) -> list[Problem]:
     regions = catalogue.regions()
     if not isinstance(region, str) or region not in regions:
-        hint = _did_you_mean(str(region), regions)
+        hint = did_you_mean(str(region), regions)
         return [spec.problem(at, f"未知地区“{region}”{hint}（地区名见 data/regions-2022.yaml）")]
     if region in seen:
         line = spec.position(seen[region])[0]
@@ -373,7 +363,7 @@ def _rule_note(document: dict[str, Any], programme: str) -> str:
 
 
 # -- blank forms and lists --------------------------------------------------------------------
-@builder("blank_form")
+@composer("blank_form")
 def blank_form(spec: Spec, document: dict[str, Any]) -> list[Problem]:
     """工作联系信息表, 联系人回执: the given columns over N empty rows."""
     columns = document["columns"]
@@ -403,7 +393,7 @@ def _widths_fit(spec: Spec, document: dict[str, Any], columns: int) -> list[Prob
     return []
 
 
-@builder("name_list")
+@composer("name_list")
 def name_list(spec: Spec, document: dict[str, Any]) -> list[Problem]:
     """A numbered list; grouped by province, the province cell merged down its group."""
     grouped = "groups" in document
@@ -451,7 +441,7 @@ def list_entries(document: dict[str, Any]) -> list[tuple[Path_, str]]:
     return [(("names", i), name) for i, name in enumerate(document.get("names") or [])]
 
 
-@builder("recommendation_list")
+@composer("recommendation_list")
 def recommendation_list(spec: Spec, document: dict[str, Any]) -> list[Problem]:
     """推荐名单: the recommended applicants with their 评价 scores when given."""
     problems: list[Problem] = []
@@ -495,7 +485,8 @@ def _declared_in(text: str, path: Path) -> tuple[tuple[str, dict[str, Any]], ...
         raw = load_spec(path).data
     except WenshuError:
         return ()  # reported when the round file itself is validated
-    declared = raw.get("categories") if raw.get("kind") == "round" else None
+    kind = get_kind(raw["kind"]) if isinstance(raw.get("kind"), str) else None
+    declared = raw.get("categories") if kind is not None and kind.round_role == CATEGORIES else None
     if not isinstance(declared, dict):
         return ()
     return tuple(
@@ -525,7 +516,6 @@ def known_categories(spec: Spec) -> dict[str, catalogue.Programme]:
     return known
 
 
-@rule("categories")
 def unknown_categories(patterns: list[str], spec: Spec, document: dict[str, Any]) -> list[Problem]:
     """Each category named at ``patterns`` (dotted, ``*`` for every item) is one the
     catalogue or the round declared beside the spec knows."""
@@ -556,11 +546,18 @@ def unknown_categories(patterns: list[str], spec: Spec, document: dict[str, Any]
     return found
 
 
+@rule("categories")
+def categories_known(patterns: list[str], context: Context) -> list[Problem]:
+    """As an error: each category named at ``patterns`` is known (see
+    :func:`unknown_categories`)."""
+    return unknown_categories(patterns, context.spec, context.document)
+
+
 # -- a round's categories --------------------------------------------------------------------
 _QUOTA_TEXT = {"table": "按名额分配表", "none": "—"}
 
 
-@builder("round")
+@composer("round")
 def round_categories(spec: Spec, document: dict[str, Any]) -> list[Problem]:
     """A round's categories (the catalogue's year and those declared) are sound: the year is
     one the catalogue has, a required list is a category of the round, a quota rule is one
@@ -592,7 +589,7 @@ def round_categories(spec: Spec, document: dict[str, Any]) -> list[Problem]:
     for name, category in categories.items():
         if category.requires and category.requires not in categories:
             at: Path_ = ("categories", name, "requires") if name in declared else ("year",)
-            hint = _did_you_mean(category.requires, list(categories))
+            hint = did_you_mean(category.requires, list(categories))
             problems.append(
                 spec.problem(at, f"{name}须已在“{category.requires}”名单上，但本轮没有这一类别{hint}")
             )
@@ -656,7 +653,7 @@ _CLOSING_FIELDS = ("attachments", "signature", "date")
 _RESOLVING: ContextVar[tuple[Path, ...]] = ContextVar("_RESOLVING", default=())
 
 
-def attachment_files(field: str, spec: Spec, document: dict[str, Any]) -> list[Problem]:
+def attachment_files(field: str, context: Context) -> list[Problem]:
     """Each ``{file: …}`` attachment names a spec of any kind (relative to this spec's
     folder) that validates; its page (name, title, content, orientation) replaces the
     reference.
@@ -665,8 +662,7 @@ def attachment_files(field: str, spec: Spec, document: dict[str, Any]) -> list[P
     other (a 工作方案, a 总结 …) is rendered by its own template and its Markdown, under its
     title, becomes the page's content.
     """
-    from wenshu.spec.validate import validate  # imported here: validate imports this module
-
+    spec, document = context.spec, context.document
     problems: list[Problem] = []
     chain = _RESOLVING.get() + (spec.path.resolve(),)
     for i, attachment in enumerate(document.get(field) or []):
@@ -685,7 +681,7 @@ def attachment_files(field: str, spec: Spec, document: dict[str, Any]) -> list[P
         token = _RESOLVING.set(chain)
         try:
             annex_spec = load_spec(target)
-            kind, annex_doc = validate(annex_spec)
+            kind, annex_doc = context.validate(annex_spec)
         except WenshuError as exc:
             problems.append(spec.problem(at, f"附件文件 {target} 未通过检查，问题如下"))
             problems += exc.problems

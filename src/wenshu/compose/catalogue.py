@@ -7,11 +7,11 @@ text was transcribed. Nothing here invents content: the kinds that print these t
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
+from wenshu import registry
 from wenshu.resources import read_yaml_resource, resource_dir
 
 EVALUATION_FILES = {"city": "evaluation-city-2023", "county": "evaluation-county-2023"}
@@ -97,8 +97,7 @@ def regions() -> tuple[str, ...]:
 
 def did_you_mean_region(text: str) -> str:
     """“，是否想写“…”？” with the closest region name, or an empty string."""
-    close = difflib.get_close_matches(text.strip(), list(regions()), n=1, cutoff=0.5)
-    return f"，是否想写“{close[0]}”？" if close else ""
+    return registry.did_you_mean(text, regions())
 
 
 #: How a category's quotas are set: by the round's quota tables, a fixed number per region,
@@ -205,8 +204,7 @@ def programme_of(text: str, categories: dict[str, Programme] | None = None) -> s
 def did_you_mean(text: str, categories: dict[str, Programme] | None = None) -> str:
     """“，是否想写“…”？” with the closest category name, or an empty string."""
     names = [n for c in (categories if categories is not None else programmes()).values() for n in c.names]
-    close = difflib.get_close_matches(text.strip(), names, n=1, cutoff=0.5)
-    return f"，是否想写“{close[0]}”？" if close else ""
+    return registry.did_you_mean(text, names)
 
 
 def categories_for(year: int | None, declared: dict[str, Any] | None) -> dict[str, Programme]:

@@ -10,81 +10,25 @@ typed by the user, in decimal arithmetic: 8.2 → 9.1 is a change of 0.9, not 0.
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
-import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from wenshu.registry import Registry
 from wenshu.spec.load import Path_
-from wenshu.text.dates import format_cn_date
+from wenshu.text.dates import WhenError, parse_when
+
+#: Filters the templates of plans and summaries use, registered in the Markdown environment.
+FILTERS: Registry[Callable[..., Any]] = Registry("模板过滤器")
 
 #: How a period is written in titles and tables: 2024—2026年.
 PERIOD_DASH = "—"
 #: Shown where a figure cannot be computed (a baseline of zero has no growth rate).
 NOT_APPLICABLE = "—"
+
+
 # Deadlines and phase bounds: a day, a month (optionally 底/末) or a year, optionally 前.
-_ISO_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_ISO_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
-_CN_DAY = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日(前)?$")
-_CN_MONTH = re.compile(r"^(\d{4})年(\d{1,2})月([底末])?(前)?$")
-_CN_YEAR = re.compile(r"^(\d{4})年([底末])?(前)?$")
-
-WHEN_FORMS = "2026-06-30、2026年6月30日、2026年6月、2026年6月底、2026年底 或 2026年"
-
-
-class WhenError(ValueError):
-    """A date of a plan that cannot be read or does not exist."""
-
-
-@dataclass(frozen=True)
-class When:
-    """A day, month or year a plan names: the days it covers and how it is written."""
-
-    first: dt.date
-    last: dt.date
-    text: str
-
-
-def parse_when(value: Any) -> When:
-    """Read a phase bound, milestone or deadline; raise :class:`WhenError` in Chinese."""
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):
-        return When(value, value, format_cn_date(value))
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = f"{value}年"
-    if not isinstance(value, str):
-        raise WhenError(f"应写作 {WHEN_FORMS}")
-    text = re.sub(r"\s+", "", value)
-    if m := _ISO_DAY.match(text) or _CN_DAY.match(text):
-        day = _day(int(m[1]), int(m[2]), int(m[3]))
-        before = "前" if m.re is _CN_DAY and m[4] else ""
-        return When(day, day, format_cn_date(day) + before)
-    if m := _ISO_MONTH.match(text) or _CN_MONTH.match(text):
-        year, month = int(m[1]), int(m[2])
-        if not 1 <= month <= 12:
-            raise WhenError(f"月份不存在：{year}年{month}月")
-        last = dt.date(year, month, calendar.monthrange(year, month)[1])
-        tail = (m[3] or "") + (m[4] or "") if m.re is _CN_MONTH else ""
-        return When(dt.date(year, month, 1), last, f"{year}年{month}月{tail}")
-    if m := _CN_YEAR.match(text):
-        year = int(m[1])
-        # 年底 is the year's last month: a deadline “2026年底” is met by December 2026.
-        first = dt.date(year, 12, 1) if m[2] else dt.date(year, 1, 1)
-        return When(first, dt.date(year, 12, 31), f"{year}年{m[2] or ''}{m[3] or ''}")
-    raise WhenError(f"应写作 {WHEN_FORMS}，而不是“{value}”")
-
-
-def _day(year: int, month: int, day: int) -> dt.date:
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        raise WhenError(f"日期不存在：{year}年{month}月{day}日") from None
-
-
+@FILTERS.register("when")
 def show_when(value: Any) -> Any:
     """Jinja filter: a date of a plan as documents write it; an unreadable value as written.
 
@@ -96,11 +40,13 @@ def show_when(value: Any) -> Any:
         return value
 
 
+@FILTERS.register("when_range")
 def when_range(start: Any, end: Any) -> str:
     """Jinja filter: a phase's span, ``2024年1月—2024年6月``."""
     return f"{show_when(start)}{PERIOD_DASH}{show_when(end)}"
 
 
+@FILTERS.register("period_text")
 def period_text(period: Any) -> Any:
     """Jinja filter: ``{start: 2024, end: 2026}`` → ``2024—2026年`` (a draft's 【待补】 as written)."""
     if not isinstance(period, dict):
@@ -108,6 +54,7 @@ def period_text(period: Any) -> Any:
     return f"{period.get('start')}{PERIOD_DASH}{period.get('end')}年"
 
 
+@FILTERS.register("period_years")
 def period_years(period: Any) -> list[int]:
     """Every year of a period, or none when its bounds are not both years."""
     if not isinstance(period, dict):
@@ -170,12 +117,14 @@ def _not_numbers(*values: Any) -> Any:
     return next((v for v in values if isinstance(v, str)), NOT_APPLICABLE)
 
 
+@FILTERS.register("number")
 def number(value: Any) -> Any:
     """Jinja filter: a figure as written, without a float's spurious ``.0`` or noise."""
     d = _decimal(value)
     return _not_numbers(value) if d is None else _fixed(d, _places(d))
 
 
+@FILTERS.register("change")
 def change(before: Any, after: Any, unit: str = "") -> Any:
     """Jinja filter: after − before with its sign; a change of a % is in 个百分点."""
     a, b = _decimal(before), _decimal(after)
@@ -185,6 +134,7 @@ def change(before: Any, after: Any, unit: str = "") -> Any:
     return text + "个百分点" if unit.strip() == "%" and text != "0" else text
 
 
+@FILTERS.register("growth")
 def growth(before: Any, after: Any) -> Any:
     """Jinja filter: the growth rate (after − before) / before, in % to one decimal place."""
     a, b = _decimal(before), _decimal(after)
@@ -195,6 +145,7 @@ def growth(before: Any, after: Any) -> Any:
     return _signed((b - a) / a * 100, 1) + "%"
 
 
+@FILTERS.register("completion")
 def completion(target: Any, actual: Any, direction: str = "up") -> Any:
     """Jinja filter: whether a target was met, with the completion rate for ‘higher is better’.
 
@@ -211,6 +162,7 @@ def completion(target: Any, actual: Any, direction: str = "up") -> Any:
     return f"{verdict}（{_fixed(a / t * 100, 1)}%）"
 
 
+@FILTERS.register("division_rows")
 def division_rows(groups: list[dict[str, Any]], group_key: str) -> list[list[Any]]:
     """Jinja filter: the rows of a 任务分工表, one per task, numbered through the plan:
     序号, the group (重点任务 or 工程) it belongs to, 任务, 牵头单位, 配合单位, 完成时限."""
@@ -229,17 +181,3 @@ def division_rows(groups: list[dict[str, Any]], group_key: str) -> list[list[Any
                 ]
             )
     return rows
-
-
-#: Filters the templates of plans and summaries use, registered in the Markdown environment.
-FILTERS = {
-    "when": show_when,
-    "when_range": when_range,
-    "period_text": period_text,
-    "period_years": period_years,
-    "number": number,
-    "change": change,
-    "growth": growth,
-    "completion": completion,
-    "division_rows": division_rows,
-}

@@ -41,20 +41,12 @@ from typing import Any
 from wenshu.compose import catalogue
 from wenshu.compose.annexes import list_entries
 from wenshu.errors import Problem
-from wenshu.spec.kinds import Kind
+from wenshu.spec.kinds import CATEGORIES, LIST, NOTICE, QUOTAS, RECOMMENDATIONS, ROLES, Kind
 from wenshu.spec.load import Path_, Spec, iter_strings
 from wenshu.text.dates import IN_TEXT, format_cn_date
 
 RULE_SOURCE = "data/programmes.yaml"
-#: What a kind's specs are to the round, as its schema says under ``round:``.
-CATEGORIES, QUOTAS, LIST, RECOMMENDATIONS, NOTICE = (
-    "categories",
-    "quotas",
-    "list",
-    "recommendations",
-    "notice",
-)
-ROLES = (CATEGORIES, QUOTAS, LIST, RECOMMENDATIONS, NOTICE)
+__all__ = ["ROLES", "Member", "check_round", "find_specs", "main_deadline", "round_folders"]
 
 
 @dataclass
@@ -148,11 +140,13 @@ def check_round(members: list[Member]) -> list[Problem]:
     categories, problems = round_categories(members)
     recommendations = [e for m in members for e in _recommendations(m, categories)]
     applications = [e for m in members for e in _applications(m, categories)]
+    quotas, quota_tables = _quotas(members, categories)
     problems += _unknown_problems(recommendations + applications, categories)
-    problems += _quota_problems(members, recommendations, categories)
+    problems += quota_tables
+    problems += _quota_problems(quotas, recommendations, categories)
     problems += _duplicate_problems(recommendations)
     problems += _pilot_problems(members, recommendations + applications, categories)
-    problems += _enterprise_problems(members, recommendations, categories)
+    problems += _enterprise_problems(quotas, recommendations, categories)
     problems += _deadline_problems(members)
     return problems
 
@@ -286,8 +280,10 @@ def _rule_source(categories: Categories) -> str:
 
 
 # -- the rules ------------------------------------------------------------------------------------
-def _quota_problems(members: list[Member], entries: list[Entry], categories: Categories) -> list[Problem]:
-    quotas, problems = _quotas(members, categories)
+def _quota_problems(
+    quotas: dict[tuple[str, str], _Quota], entries: list[Entry], categories: Categories
+) -> list[Problem]:
+    problems: list[Problem] = []
     allocated = {programme for _, programme in quotas}
     counted: dict[tuple[str, str], int] = {}
     for entry in entries:
@@ -395,10 +391,9 @@ def _pilot_problems(members: list[Member], entries: list[Entry], categories: Cat
 
 
 def _enterprise_problems(
-    members: list[Member], entries: list[Entry], categories: Categories
+    quotas: dict[tuple[str, str], _Quota], entries: list[Entry], categories: Categories
 ) -> list[Problem]:
     programmes = categories.by_name
-    quotas, _ = _quotas(members, categories)
     problems: list[Problem] = []
     counted: dict[tuple[str, str], int] = {}
     for entry in entries:

@@ -16,7 +16,7 @@ from wenshu import layout as L
 from wenshu.errors import Problem, WenshuError
 from wenshu.office.libreoffice import find_poppler
 
-PT_PER_MM = 72 / 25.4
+PT_PER_MM = L.PT_PER_MM  # for callers measuring pages with this module
 _DPI = 300
 _DARK = 128  # grey level below which a pixel counts as ink
 

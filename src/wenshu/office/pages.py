@@ -27,7 +27,6 @@ from lxml import etree
 from wenshu import layout as L
 from wenshu.office.libreoffice import Page, Row
 
-_PT_PER_MM = 72 / 25.4
 _PITCH_PT = L.LINE_PITCH_TWIPS / L.TWIPS_PER_PT
 _PAGE_NUMBER = re.compile(r"^[—–－-]\s*\d+\s*[—–－-]$")
 _W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -159,18 +158,7 @@ class Frame:
     @classmethod
     def of(cls, page: Page) -> Frame:
         """The 版心 where §5.2 puts it on ``page`` (a landscape page turns it a quarter)."""
-        if page.landscape:
-            top, left = L.LANDSCAPE_TOP_MARGIN_MM, L.LANDSCAPE_LEFT_MARGIN_MM
-            height, width = L.TEXT_WIDTH_MM, L.TEXT_HEIGHT_MM
-        else:
-            top, left = L.TOP_MARGIN_MM, L.LEFT_MARGIN_MM
-            height, width = L.TEXT_HEIGHT_MM, L.TEXT_WIDTH_MM
-        return cls(
-            top * _PT_PER_MM,
-            (top + height) * _PT_PER_MM,
-            left * _PT_PER_MM,
-            (left + width) * _PT_PER_MM,
-        )
+        return cls(*L.text_area_pt(page.landscape))
 
 
 def is_page_number(row: Row) -> bool:
@@ -493,7 +481,7 @@ def _record(reader: _Reader, outline: Outline, facts: Facts) -> None:
         fault(
             "版记末条分隔线应与版心下边缘重合",
             "位于版心底部",
-            f"距版心底边 {facts.record_gap_pt / _PT_PER_MM:.1f} mm",
+            f"距版心底边 {facts.record_gap_pt / L.PT_PER_MM:.1f} mm",
         )
     if pos.page > 0 and not reader.rows[pos.page - 1]:
         facts.unnumbered = {pos.page, pos.page + 1}

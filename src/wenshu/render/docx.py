@@ -18,39 +18,23 @@ from xml.sax.saxutils import escape
 
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docxtpl import DocxTemplate, RichText
-from jinja2.sandbox import SandboxedEnvironment
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from wenshu import layout as L
 from wenshu.errors import Problem, WenshuError
+from wenshu.render import docxtpl_adapter
+from wenshu.render.docxtpl_adapter import DocxTemplate, RichText
 from wenshu.resources import resource_dir
-from wenshu.text.titles import line_width
+from wenshu.roles import BODY_STYLES, FRAME_ROLES, HEADING_STYLES
+from wenshu.text.numbering import written_ordinal
+from wenshu.text.width import line_width, text_width
 
 _ROLE = re.compile(r"^<!--\s*wenshu:([\w-]+)(?:\s+(\{.*\}))?\s*-->\s*$", re.S)
 _W = nsdecls("w")
 
-# Roles whose text the frame places (版头, 版记); everything else is body.
-FRAME_ROLES = {"mark", "doc-number", "copy-number", "secrecy", "urgency", "cc", "imprint"}
-_ROLE_STYLES = {
-    "recipients": "WsRecipients",
-    "attachment-note": "WsAttachmentNote",
-    "signature": "WsSignature",
-    "date": "WsDate",
-    "note": "WsNote",
-    "contact": "WsContact",
-    "line": "WsLine",
-    "subtitle": "WsSubtitle",
-    "table-title": "WsTableTitle",
-    "table-note": "WsTableNote",
-}
-_HEADING_STYLES = {2: "Heading1", 3: "Heading2", 4: "Heading3", 5: "Heading4"}
 # A run-in heading's font follows its ordinal (§7.3.3): 一、 黑体, （一） 楷体, others 仿宋.
-_RUNIN_FONTS = [
-    (re.compile(r"^[一二三四五六七八九十]+、"), L.FONT_HEADING_1),
-    (re.compile(r"^（[一二三四五六七八九十]+）"), L.FONT_HEADING_2),
-]
+_RUNIN_FONTS = {1: L.FONT_HEADING_1, 2: L.FONT_HEADING_2}
 _TEXT_WIDTH_TWIPS = L.mm_to_twips(L.TEXT_WIDTH_MM)
 _LANDSCAPE_TEXT_WIDTH_TWIPS = L.mm_to_twips(L.TEXT_HEIGHT_MM)
 
@@ -82,28 +66,25 @@ def frame_path(name: str):
     return path
 
 
-def display_width(text: str) -> float:
-    """Width in full-width characters: CJK and full-width forms 1, ASCII ½."""
-    return sum(0.5 if ord(ch) < 0x2E80 else 1 for ch in text)
-
-
 def _chars(n: float) -> int:
     return round(n * L.CHAR_ADVANCE_TWIPS)
 
 
 @dataclass
-class _Inline:
+class Inline:
     """An inline token sequence reduced to runs: (text, is_strong) and line breaks."""
 
     runs: list[tuple[str, bool]] = field(default_factory=list)
 
     @property
     def text(self) -> str:
+        """The plain text, line breaks as newlines."""
         return "".join(t for t, _ in self.runs)
 
 
-def _inline(token: Token) -> _Inline:
-    out = _Inline()
+def inline_runs(token: Token) -> Inline:
+    """An inline token's text as runs (strong or not) and line breaks."""
+    out = Inline()
     strong = False
     for child in token.children or []:
         if child.type in ("text", "code_inline"):
@@ -154,7 +135,7 @@ class _Paragraph:
         self._p = p
 
 
-class _BodyWriter:
+class BodyWriter:
     """Writes body blocks into a docxtpl Subdoc and collects the frame's fields."""
 
     def __init__(self, subdoc: Any, frame_sect_pr: Any):
@@ -176,14 +157,14 @@ class _BodyWriter:
         self.tail: list[Any] | None = None
 
     # -- paragraphs -------------------------------------------------------------------
-    def paragraph(self, style: str, inline: _Inline | None = None, text: str | None = None) -> Any:
+    def paragraph(self, style: str, inline: Inline | None = None, text: str | None = None) -> Any:
         """Append a paragraph of ``style`` holding ``inline`` (or plain ``text``).
 
         Built from one XML string: adding runs element by element through python-docx is
         most of the time a one-page letter costs.
         """
         if inline is None:
-            inline = _Inline([(text, False)] if text else [])
+            inline = Inline([(text, False)] if text else [])
         runs = []
         font = None  # a run-in heading's font, kept over all its pieces (a draft marks gaps)
         for chunk, strong in inline.runs:
@@ -193,7 +174,8 @@ class _BodyWriter:
             if not strong:
                 font = None
             elif font is None:
-                font = next((f for pat, f in _RUNIN_FONTS if pat.match(chunk)), None)
+                ordinal = written_ordinal(chunk)
+                font = _RUNIN_FONTS.get(ordinal[0]) if ordinal else None
             runs.append(_run_xml(chunk, f"<w:rPr>{_rfonts(font, declare=False)}</w:rPr>" if font else ""))
         extra = _KEEP_TOGETHER if self.tail is not None else ""
         if self.next_label_starts_section:
@@ -241,17 +223,17 @@ class _BodyWriter:
             if tok.type == "heading_open":
                 self.close_tail()
                 level = int(tok.tag[1])
-                inline = _inline(tokens[i + 1])
+                inline = inline_runs(tokens[i + 1])
                 if level == 1:
                     self.paragraph("WsTitle", inline)
                     self.blank(L.BLANK_LINES_AFTER_TITLE)
                 else:
-                    self.paragraph(_HEADING_STYLES.get(level, "Heading4"), inline)
+                    self.paragraph(HEADING_STYLES.get(level - 1, HEADING_STYLES[4]), inline)
                 role = None
                 i += 3
                 continue
             if tok.type == "paragraph_open":
-                self.write_paragraph(role, _inline(tokens[i + 1]))
+                self.write_paragraph(role, inline_runs(tokens[i + 1]))
                 role = None
                 i += 3
                 continue
@@ -263,7 +245,7 @@ class _BodyWriter:
                 continue
             i += 1
 
-    def write_paragraph(self, role: tuple[str, dict[str, Any]] | None, inline: _Inline) -> None:
+    def write_paragraph(self, role: tuple[str, dict[str, Any]] | None, inline: Inline) -> None:
         name, options = role if role else ("", {})
         text = inline.text
         if name in _TAIL_OPENERS and self.tail is None:
@@ -289,15 +271,15 @@ class _BodyWriter:
         elif name == "line":
             p = self.paragraph("WsLine", inline)
             p._p.get_or_add_pPr().get_or_add_jc().set(qn("w:val"), options.get("align", "left"))
-        elif name in _ROLE_STYLES:
-            self.paragraph(_ROLE_STYLES[name], inline)
+        elif name in BODY_STYLES:
+            self.paragraph(BODY_STYLES[name], inline)
         else:
             self.paragraph("WsBody", inline)
 
     def frame_field(self, name: str, text: str) -> None:
         if name == "mark":
-            glyph_mm = min(L.MARK_MAX_GLYPH_MM, L.TEXT_WIDTH_MM / max(display_width(text), 1))
-            size_pt = max(L.MARK_MIN_SIZE_PT, int(glyph_mm / 25.4 * 72))
+            glyph_mm = min(L.MARK_MAX_GLYPH_MM, L.TEXT_WIDTH_MM / max(text_width(text), 1))
+            size_pt = max(L.MARK_MIN_SIZE_PT, int(glyph_mm / L.MM_PER_INCH * L.PT_PER_INCH))
             self.fields["mark"] = RichText(text, size=size_pt * 2)
             self.fields["mark_text"] = text
         elif name == "doc-number":
@@ -317,7 +299,7 @@ class _BodyWriter:
             self.fields["printer"] = printer.strip()
             self.fields["print_date"] = date.strip().removesuffix("印发")
 
-    def attachment_note(self, inline: _Inline, options: dict[str, Any]) -> None:
+    def attachment_note(self, inline: Inline, options: dict[str, Any]) -> None:
         """附件说明 (§7.3.4): under the body after one blank line, indented two characters;
         a wrapped name aligns with the first character of the name."""
         first = bool(options.get("first"))
@@ -329,11 +311,11 @@ class _BodyWriter:
         hanging = _chars(3 + number) if first else _chars(number)
         self.set_indent(p, left=name_start, hanging=hanging)
 
-    def date(self, inline: _Inline) -> None:
+    def date(self, inline: Inline) -> None:
         """成文日期 and the signature above it (§7.3.5).
 
         Widths count the room Word and LibreOffice add between Chinese and digits
-        (:func:`wenshu.text.titles.line_width`): “2023年7月18日” prints about a character wider
+        (:func:`wenshu.text.width.line_width`): “2023年7月18日” prints about a character wider
         than its characters alone.
         """
         date_w = line_width(inline.text)
@@ -440,10 +422,10 @@ class _BodyWriter:
             elif tok.type in ("th_open", "td_open"):
                 style = tok.attrGet("style") or ""
                 align = style.split(":")[-1] if "text-align" in style else "center"
-                current.append((_inline(tokens[j + 1]).text, align))
+                current.append((inline_runs(tokens[j + 1]).text, align))
             elif tok.type == "tr_close":
                 rows.append(current)
-        size = L.TABLE_SIZES_PT.get(options.get("size", "四号"), 14)
+        size = L.TABLE_SIZES_PT.get(options.get("size", "四号"), L.TABLE_SIZE_PT)
         width = _LANDSCAPE_TEXT_WIDTH_TWIPS if self.landscape else _TEXT_WIDTH_TWIPS
         spans = table_spans(rows, options.get("merge"), options.get("spans"))
         widths = column_widths(rows, options.get("widths"), width, spans)
@@ -540,7 +522,7 @@ def column_widths(
         for i, row in enumerate(rows):
             for c, (text, _) in enumerate(row):
                 if (i, c) not in wide:
-                    longest[c] = max(longest[c], display_width(text))
+                    longest[c] = max(longest[c], text_width(text))
         ratios = [min(14.0, max(2.0, n)) for n in longest]
     scale = total / sum(ratios)
     widths = [int(r * scale) for r in ratios]
@@ -564,7 +546,7 @@ def table_xml(
     are written as Word merges them: ``w:gridSpan`` across, ``w:vMerge`` down."""
     spans = spans or CellSpans()
     half = round(size_pt * 2)
-    border = '<w:{0} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+    border = f'<w:{{0}} w:val="single" w:sz="{L.TABLE_RULE_EIGHTHS}" w:space="0" w:color="000000"/>'
     borders = "".join(
         border.format(side) for side in ("top", "left", "bottom", "right", "insideH", "insideV")
     )
@@ -603,7 +585,8 @@ def table_xml(
     return "".join(out)
 
 
-def _frame_name(tokens: list[Token]) -> str:
+def frame_name(tokens: list[Token]) -> str:
+    """The frame the Markdown asks for (its ``<!-- wenshu:frame -->`` comment), else plain."""
     for tok in tokens:
         if tok.type == "html_block":
             m = _ROLE.match(tok.content.strip())
@@ -612,24 +595,19 @@ def _frame_name(tokens: list[Token]) -> str:
     return "plain"
 
 
-@cache
-def _frame_env() -> SandboxedEnvironment:
-    return SandboxedEnvironment(autoescape=True)
-
-
 def build_docx(markdown: str) -> bytes:
     """The .docx bytes for ``markdown`` as produced by a kind's template."""
     tokens = parser().parse(markdown)
-    name = _frame_name(tokens)
-    tpl = DocxTemplate(frame_path(name))
+    name = frame_name(tokens)
+    tpl = docxtpl_adapter.open_frame(frame_path(name))
     subdoc = tpl.new_subdoc()
     frame_sect_pr = tpl.get_docx().element.body.sectPr
-    writer = _BodyWriter(subdoc, frame_sect_pr)
+    writer = BodyWriter(subdoc, frame_sect_pr)
     writer.write(tokens)
     context = {"mark": "", "doc_number": "", "signer": "", "cc": "", "printer": "", "print_date": ""}
     context.update(writer.fields)
     context["body"] = subdoc
-    tpl.render(context, jinja_env=_frame_env(), autoescape=True)
+    docxtpl_adapter.render(tpl, context)
     writer.finish(tpl.docx.element.body.sectPr)
     marked = marked_texts(tokens)
     if marked:

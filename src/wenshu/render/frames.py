@@ -16,6 +16,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Twips
 
 from wenshu import layout as L
+from wenshu import roles
 
 FRAMES = ("letter", "document", "plain")
 
@@ -32,11 +33,8 @@ def _size(pt: float) -> str:
 
 
 def _style(
-    style_id: str,
-    name: str,
+    style: str,
     *,
-    font: str = L.FONT_BODY,
-    size: float = L.BODY_SIZE_PT,
     jc: str = "both",
     first_line: int = 0,
     exact: bool = True,
@@ -46,8 +44,10 @@ def _style(
     page_break: bool = False,
     ind: str | None = None,
     char_spacing: bool = True,
-    latin: str = L.FONT_LATIN,
 ) -> str:
+    """The paragraph style of ``style``: the role's name, font and size (wenshu.roles), with
+    this paragraph formatting."""
+    role = roles.role(style)
     spacing = (
         f'<w:spacing w:before="0" w:after="0" w:line="{L.LINE_PITCH_TWIPS}" w:lineRule="exact"/>'
         if exact
@@ -68,13 +68,14 @@ def _style(
         + (f'<w:outlineLvl w:val="{outline}"/>' if outline is not None else "")
     )
     rpr = (
-        _fonts(font, latin)
+        _fonts(role.font, role.latin)
         + (f'<w:color w:val="{color}"/>' if color else "")
         + (f'<w:spacing w:val="{L.CHAR_SPACING_TWIPS}"/>' if char_spacing else '<w:spacing w:val="0"/>')
-        + _size(size)
+        + _size(role.size_pt)
     )
     return (
-        f'<w:style w:type="paragraph" w:customStyle="1" w:styleId="{style_id}"><w:name w:val="{name}"/>'
+        f'<w:style w:type="paragraph" w:customStyle="1" w:styleId="{style}">'
+        f'<w:name w:val="{role.style_name}"/>'
         f'<w:basedOn w:val="Normal"/><w:qFormat/><w:pPr>{ppr}</w:pPr><w:rPr>{rpr}</w:rPr></w:style>'
     )
 
@@ -88,63 +89,32 @@ def styles_xml() -> str:
         'w:firstLine="0" w:firstLineChars="0"/>'
     )
     styles = [
-        _style("WsBody", "公文正文", first_line=indent),
-        _style("WsTitle", "公文标题", font=L.FONT_TITLE, size=L.TITLE_SIZE_PT, jc="center"),
-        _style("Heading1", "heading 1", font=L.FONT_HEADING_1, first_line=indent, outline=0, keep_next=True),
-        _style("Heading2", "heading 2", font=L.FONT_HEADING_2, first_line=indent, outline=1, keep_next=True),
-        _style("Heading3", "heading 3", first_line=indent, outline=2, keep_next=True),
-        _style("Heading4", "heading 4", first_line=indent, outline=3, keep_next=True),
-        _style("WsRecipients", "主送机关", jc="left"),
-        _style("WsAttachmentNote", "附件说明", jc="left"),
-        _style("WsSignature", "署名", jc="right", keep_next=True),
-        _style("WsDate", "成文日期", jc="right"),
-        _style("WsNote", "附注", first_line=indent),
+        _style("WsBody", first_line=indent),
+        _style("WsTitle", jc="center"),
+        _style("Heading1", first_line=indent, outline=0, keep_next=True),
+        _style("Heading2", first_line=indent, outline=1, keep_next=True),
+        _style("Heading3", first_line=indent, outline=2, keep_next=True),
+        _style("Heading4", first_line=indent, outline=3, keep_next=True),
+        _style("WsRecipients", jc="left"),
+        _style("WsAttachmentNote", jc="left"),
+        _style("WsSignature", jc="right", keep_next=True),
+        _style("WsDate", jc="right"),
+        _style("WsNote", first_line=indent),
         # Left, not justified: a wrapped line before an address that cannot break would be
         # spread out (“电　子　邮　箱”).
-        _style("WsContact", "联系人", first_line=indent, jc="left"),
-        _style("WsLine", "单行文字", jc="left"),
-        _style(
-            "WsAttachmentLabel",
-            "附件标签",
-            font=L.FONT_HEADING_1,
-            jc="left",
-            page_break=True,
-            latin=L.FONT_HEADING_1,  # §7.3.7 “附件1” all in 黑体, the digit too
-        ),
-        _style("WsSubtitle", "副标题", font=L.FONT_HEADING_2, jc="center"),
-        _style("WsTableTitle", "表题", font=L.FONT_HEADING_1, jc="center", keep_next=True),
-        _style("WsTableText", "表格文字", size=14, jc="center", exact=False, char_spacing=False),
-        _style(
-            "WsTableHeader",
-            "表头",
-            font=L.FONT_HEADING_1,
-            size=14,
-            jc="center",
-            exact=False,
-            char_spacing=False,
-        ),
-        _style("WsTableNote", "表注", size=14, jc="both", exact=False, char_spacing=False),
-        _style(
-            "WsMark",
-            "发文机关标志",
-            font=L.FONT_TITLE,
-            jc="center",
-            color=L.RED,
-            exact=False,
-            latin=L.FONT_TITLE,
-        ),
-        _style("WsDocNumber", "发文字号", jc="center"),
-        _style("WsHeadInfo", "份号密级", font=L.FONT_HEADING_1, jc="left"),
-        _style("WsRecord", "版记", size=L.RECORD_SIZE_PT, jc="left", ind=record_ind),
-        _style(
-            "WsPageNumber",
-            "页码",
-            font=L.FONT_PAGE_NUMBER,
-            size=L.PAGE_NUMBER_SIZE_PT,
-            exact=False,
-            char_spacing=False,
-            latin=L.FONT_PAGE_NUMBER,
-        ),
+        _style("WsContact", first_line=indent, jc="left"),
+        _style("WsLine", jc="left"),
+        _style("WsAttachmentLabel", jc="left", page_break=True),
+        _style("WsSubtitle", jc="center"),
+        _style("WsTableTitle", jc="center", keep_next=True),
+        _style("WsTableText", jc="center", exact=False, char_spacing=False),
+        _style("WsTableHeader", jc="center", exact=False, char_spacing=False),
+        _style("WsTableNote", jc="both", exact=False, char_spacing=False),
+        _style("WsMark", jc="center", color=L.RED, exact=False),
+        _style("WsDocNumber", jc="center"),
+        _style("WsHeadInfo", jc="left"),
+        _style("WsRecord", jc="left", ind=record_ind),
+        _style("WsPageNumber", exact=False, char_spacing=False),
     ]
     defaults = (
         f"<w:docDefaults><w:rPrDefault><w:rPr>{_fonts(L.FONT_BODY)}"
@@ -164,7 +134,8 @@ def styles_xml() -> str:
     table = (
         '<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/>'
         '<w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/>'
-        '<w:left w:w="85" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/><w:right w:w="85" w:type="dxa"/>'
+        f'<w:left w:w="{L.TABLE_CELL_MARGIN_TWIPS}" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/>'
+        f'<w:right w:w="{L.TABLE_CELL_MARGIN_TWIPS}" w:type="dxa"/>'
         "</w:tblCellMar></w:tblPr></w:style>"
         '<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont">'
         '<w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/></w:style>'
@@ -204,7 +175,7 @@ def _letter_rule(position: str) -> str:
     """
     overhang = L.mm_to_twips((L.LETTER_RULE_WIDTH_MM - L.TEXT_WIDTH_MM) / 2)
     style = "thickThinSmallGap"
-    gap = round(L.HEAD_RULE_GAP_MM / 25.4 * 72)
+    gap = round(L.HEAD_RULE_GAP_MM / L.MM_PER_INCH * L.PT_PER_INCH)
     # The lower rule sits on the footer's edge, 20 mm up: its paragraph is 1 pt high and
     # the border has no gap, else the line and the gap lift the rule some 10 mm higher.
     space, height = (gap, "") if position == "bottom" else (0, _TINY_LINE)
@@ -335,7 +306,8 @@ def build_frame(name: str) -> bytes:
         settings.remove(theme_font)
 
     section = doc.sections[0]
-    section.page_width, section.page_height = Twips(L.mm_to_twips(210)), Twips(L.mm_to_twips(297))
+    section.page_width = Twips(L.mm_to_twips(L.PAGE_WIDTH_MM))
+    section.page_height = Twips(L.mm_to_twips(L.PAGE_HEIGHT_MM))
     section.top_margin = Twips(L.mm_to_twips(L.TOP_MARGIN_MM))
     section.bottom_margin = Twips(L.mm_to_twips(L.BOTTOM_MARGIN_MM))
     section.left_margin = Twips(L.mm_to_twips(L.LEFT_MARGIN_MM))
@@ -378,7 +350,7 @@ def build_frame(name: str) -> bytes:
             _tag("{{p body }}"),
         ]
     elif name == "document":
-        gap = round(L.HEAD_RULE_GAP_MM / 25.4 * 72)
+        gap = round(L.HEAD_RULE_GAP_MM / L.MM_PER_INCH * L.PT_PER_INCH)
         rule = (
             f'<w:pBdr><w:bottom w:val="single" w:sz="{L.HEAD_RULE_EIGHTHS}" w:space="{gap}" '
             f'w:color="{L.RED}"/></w:pBdr>'

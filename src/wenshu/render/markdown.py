@@ -149,7 +149,7 @@ def environment() -> ImmutableSandboxedEnvironment:
         split_title=split_title,
         attachment_label=attachment_label,
     )
-    env.filters.update(PLAN_FILTERS)  # dates of plans and figures wenshu computes for summaries
+    env.filters.update(PLAN_FILTERS.items())  # dates of plans and figures wenshu computes for summaries
     env.globals.update(role=role, runin=runin)
     return env
 

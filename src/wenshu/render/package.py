@@ -9,7 +9,7 @@ letter's own text. Here the same document is assembled from cached pieces:
   (which frame, the mark's size, which optional fields are filled), with sentinel strings
   in place of the field values. Each part of the result is kept: unchanged parts as
   already-deflated bytes, the parts holding a sentinel split around it.
-- The body is written by ``build_docx``'s own :class:`~wenshu.render.docx._BodyWriter`
+- The body is written by ``build_docx``'s own :class:`~wenshu.render.docx.BodyWriter`
   (only its paragraph primitive is replaced, by one that makes each paragraph from one XML
   string) into a bare ``w:body`` element instead of a Subdoc built on a whole python-docx
   ``Document()``; its XML replaces the ``{{p body }}`` paragraph.
@@ -38,20 +38,13 @@ from xml.sax.saxutils import escape
 from docx.document import _Body
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
-from docxtpl import DocxTemplate, RichText
 from jinja2 import nodes
 from lxml import etree
 from markdown_it.token import Token
 
-from wenshu.render.docx import (
-    _BodyWriter,
-    _frame_env,
-    _frame_name,
-    build_docx,
-    frame_path,
-    marked_texts,
-    parser,
-)
+from wenshu.render import docxtpl_adapter
+from wenshu.render.docx import BodyWriter, build_docx, frame_name, frame_path, marked_texts, parser
+from wenshu.render.docxtpl_adapter import RichText
 
 # Sentinels stand in for field values while the frame renders; plain ASCII letters pass
 # unchanged through Jinja's escaping, docxtpl's clean-up and lxml.
@@ -129,7 +122,7 @@ def read_zip(data: bytes) -> list[tuple[str, bytes]]:
 class _BareSubdoc:
     """Stands in for docxtpl's Subdoc: paragraphs go into a bare ``w:body`` element.
 
-    :class:`_BodyWriter` needs only ``add_paragraph()`` and ``subdocx.element.body``;
+    :class:`BodyWriter` needs only ``add_paragraph()`` and ``subdocx.element.body``;
     a Subdoc provides them by opening python-docx's whole default template per document.
     """
 
@@ -228,12 +221,12 @@ def _computed_names(path: Path) -> frozenset[str]:
     Such a use (``{{ cc | length }}`` sizing a row, say) makes the XML depend on the value
     itself, which a sentinel cannot stand in for; frames are cached per value of these.
     """
-    env = _frame_env()
+    env = docxtpl_adapter.environment()
     computed: set[str] = set()
     for member, data in read_zip(path.read_bytes()):
         if not member.startswith("word/") or not member.endswith(".xml"):
             continue
-        source = DocxTemplate.patch_xml(None, data.decode("utf-8"))  # type: ignore[arg-type]
+        source = docxtpl_adapter.patch_xml(data.decode("utf-8"))
         if "{" not in source:
             continue
         tree = env.parse(source)
@@ -295,7 +288,7 @@ def _values(texts: dict[str, str]) -> dict[str, str]:
 
 def _render_frame(path: Path, fields: dict[str, Any], computed: frozenset[str]) -> _Frame:
     """Render the frame at ``path`` once, with sentinels for ``fields``' shape, and cut it up."""
-    tpl = DocxTemplate(path)
+    tpl = docxtpl_adapter.open_frame(path)
     sentinels = _sentinel_names(fields, computed)
     context: dict[str, Any] = {
         "mark": "", "doc_number": "", "signer": "", "cc": "", "printer": "", "print_date": "",
@@ -311,7 +304,7 @@ def _render_frame(path: Path, fields: dict[str, Any], computed: frozenset[str]) 
     if any(k.startswith("HEAD") for k in sentinels):
         context["head_info"] = [_SENTINEL.format(f"HEAD{i}") for i in range(len(fields["head_info"]))]
     context["body"] = _Raw(f"<w:p><w:r><w:t>{_SENTINEL.format(_BODY)}</w:t></w:r></w:p>")
-    tpl.render(context, jinja_env=_frame_env(), autoescape=True)
+    docxtpl_adapter.render(tpl, context)
     out = io.BytesIO()
     tpl.save(out)
 
@@ -368,14 +361,14 @@ class DocxFactory:
     def _fast(self, tokens: list[Token]) -> bytes:
         if marked_texts(tokens):
             raise _Unsupported("a draft's highlighted gaps")  # rare: drafts are built one by one
-        name = _frame_name(tokens)
+        name = frame_name(tokens)
         path = frame_path(name)
         stat = path.stat()
         file_key = (str(path), stat.st_mtime_ns, stat.st_size)
         if file_key not in self._sect_prs:
-            self._sect_prs[file_key] = DocxTemplate(path).get_docx().element.body.sectPr
+            self._sect_prs[file_key] = docxtpl_adapter.open_frame(path).get_docx().element.body.sectPr
         subdoc = _BareSubdoc()
-        writer = _BodyWriter(subdoc, self._sect_prs[file_key])
+        writer = BodyWriter(subdoc, self._sect_prs[file_key])
         try:
             writer.write(tokens)
         except (AttributeError, TypeError, etree.XMLSyntaxError) as exc:
@@ -416,9 +409,8 @@ def _body_xml(subdoc: _BareSubdoc) -> str:
     if _REWRITTEN.search(xml) or "docPr" in xml:
         raise _Unsupported("text docxtpl would rewrite, or a drawing to renumber")
     if "<w:tbl" in xml:
-        # docxtpl's fix_tables reconciles grid columns with cells in the rendered body;
-        # it reads nothing of the template (self is unused), so it runs as is.
-        tree = DocxTemplate.fix_tables(None, f"<w:body {nsdecls('w')}>{xml}</w:body>")  # type: ignore[arg-type]
+        # As docxtpl reconciles grid columns with cells in the rendered body.
+        tree = docxtpl_adapter.fix_tables(f"<w:body {nsdecls('w')}>{xml}</w:body>")
         xml = _BODY_TAGS.sub("", etree.tostring(tree, encoding="unicode"))
     return xml
 

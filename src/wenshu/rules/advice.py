@@ -21,6 +21,7 @@ from typing import Any
 
 from wenshu.compose.annexes import unfilled_indicators, unknown_categories
 from wenshu.errors import Problem
+from wenshu.registry import Registry
 from wenshu.spec.kinds import Kind
 from wenshu.spec.load import Spec
 from wenshu.text.docnumber import DocNumberError, parse_doc_number
@@ -28,22 +29,15 @@ from wenshu.text.docnumber import DocNumberError, parse_doc_number
 LETTER_MARK = "函"  # a 函's 发文字号 has it in its 代字 (国知办函运字), a 文件's does not
 
 Advice = Callable[[Any, Spec, dict[str, Any]], list[Problem]]
-_ADVICE: dict[str, Advice] = {}
-
-
-def advice(name: str) -> Callable[[Advice], Advice]:
-    """Register the warning a schema switches on as ``name``."""
-
-    def register(fn: Advice) -> Advice:
-        _ADVICE[name] = fn
-        return fn
-
-    return register
+#: The warnings a schema switches on under ``advice:``.
+ADVICE: Registry[Advice] = Registry("警告")
+advice = ADVICE.register
 
 
 def warnings(spec: Spec, kind: Kind, document: dict[str, Any]) -> list[Problem]:
-    """Every warning the kind's schema asks for, in the order of the file."""
-    found = [w for name, arg in kind.advice for w in _ADVICE[name](arg, spec, document)]
+    """Every warning the kind's schema asks for, in the order of the file (a name no
+    warning has is an error naming the schema)."""
+    found = [w for name, arg in kind.advice for w in ADVICE.get(name, kind.source)(arg, spec, document)]
     return sorted(found, key=lambda p: (p.line or 0, p.column or 0))
 
 

@@ -16,39 +16,34 @@ from typing import Any
 from wenshu import layout as L
 from wenshu.compose import plans
 from wenshu.errors import Problem, WenshuError
-from wenshu.spec.load import Path_, Spec, iter_strings, load_spec
-from wenshu.text.dates import IN_TEXT, format_cn_date
-from wenshu.text.titles import line_width
+from wenshu.registry import Registry
+from wenshu.rules.context import Context
+from wenshu.spec.load import Path_, iter_strings, load_spec
+from wenshu.text.dates import IN_TEXT, WhenError, format_cn_date, parse_when
+from wenshu.text.titles import too_wide
 
-Rule = Callable[[Any, Spec, dict[str, Any]], list[Problem]]
-_RULES: dict[str, Rule] = {}
-
-
-def rule(name: str) -> Callable[[Rule], Rule]:
-    """Register a domain rule under the name schemas use."""
-
-    def register(fn: Rule) -> Rule:
-        _RULES[name] = fn
-        return fn
-
-    return register
+Rule = Callable[[Any, Context], list[Problem]]
+#: The rules a schema names under ``checks:``, each with its argument.
+RULES: Registry[Rule] = Registry("检查规则")
+rule = RULES.register
 
 
-def run(name: str, arg: Any, spec: Spec, document: dict[str, Any]) -> list[Problem]:
-    """Run the rule ``name`` with its schema argument."""
-    return _RULES[name](arg, spec, document)
+def run(name: str, arg: Any, context: Context, source: str) -> list[Problem]:
+    """Run the rule ``name`` with its schema argument; ``source`` is the schema naming it."""
+    return RULES.get(name, source)(arg, context)
 
 
 def names() -> list[str]:
     """All registered rule names."""
-    return sorted(_RULES)
+    return RULES.names()
 
 
 @rule("title_lines")
-def title_lines(fields: list[str], spec: Spec, document: dict[str, Any]) -> list[Problem]:
+def title_lines(fields: list[str], context: Context) -> list[Problem]:
     """``title_lines`` (of the document and of each attachment) must join to the title, and
     each line must fit one line of the 版心 (§7.3.1), else Word wraps it and leaves a
     character or two alone."""
+    spec, document = context.spec, context.document
     problems = []
     places: list[tuple[Path_, dict[str, Any]]] = [((), document)]
     places += [(("attachments", i), a) for i, a in enumerate(document.get("attachments") or [])]
@@ -57,22 +52,21 @@ def title_lines(fields: list[str], spec: Spec, document: dict[str, Any]) -> list
         title = holder.get("title") or holder.get("name")
         if lines and "".join(lines) != title:
             problems.append(spec.problem(base + ("title_lines",), f"各行连起来应与标题一致：“{title}”"))
-        for i, line in enumerate(lines or []):
-            width = line_width(line)
-            if width > L.TITLE_CHARS_PER_LINE:
-                problems.append(
-                    spec.problem(
-                        base + ("title_lines", i),
-                        f"这一行宽 {width:g} 字，超过版心一行所能容纳的 {L.TITLE_CHARS_PER_LINE} 个二号字"
-                        "（半角字符算半个），排版时会自动回行；请把它分成两行",
-                    )
+        for i, width in too_wide(lines or []):
+            problems.append(
+                spec.problem(
+                    base + ("title_lines", i),
+                    f"这一行宽 {width:g} 字，超过版心一行所能容纳的 {L.TITLE_CHARS_PER_LINE} 个二号字"
+                    "（半角字符算半个），排版时会自动回行；请把它分成两行",
                 )
+            )
     return problems
 
 
 @rule("attachment_refs")
-def attachment_refs(field: str, spec: Spec, document: dict[str, Any]) -> list[Problem]:
+def attachment_refs(field: str, context: Context) -> list[Problem]:
     """Every 附件N the body mentions must exist among the attachments."""
+    spec, document = context.spec, context.document
     count = len(document.get(field) or [])
     problems = []
     for path, text in iter_strings(document.get("body"), ("body",)):
@@ -85,9 +79,10 @@ def attachment_refs(field: str, spec: Spec, document: dict[str, Any]) -> list[Pr
 
 
 @rule("deadlines")
-def deadlines(date_field: str, spec: Spec, document: dict[str, Any]) -> list[Problem]:
+def deadlines(date_field: str, context: Context) -> list[Problem]:
     """Dates in the text exist; deadlines (…前) fall after the date of issue; a 回执
     deadline comes before the main (latest) one."""
+    spec, document = context.spec, context.document
     issued: dt.date | None = document.get(date_field)
     problems: list[Problem] = []
     found: list[tuple[Path_, dt.date, str]] = []
@@ -122,8 +117,9 @@ def deadlines(date_field: str, spec: Spec, document: dict[str, Any]) -> list[Pro
 
 # -- plans, summaries and reports of applicants ---------------------------------------------
 @rule("period_years")
-def period_years(arg: dict[str, Any], spec: Spec, document: dict[str, Any]) -> list[Problem]:
+def period_years(arg: dict[str, Any], context: Context) -> list[Problem]:
     """A period ``{start, end}`` spans exactly ``arg["years"]`` years, both ends counted."""
+    spec, document = context.spec, context.document
     problems = []
     want, label = arg["years"], arg.get("label", "方案期")
     for path, period in plans.select(document, arg["field"]):
@@ -144,9 +140,10 @@ def period_years(arg: dict[str, Any], spec: Spec, document: dict[str, Any]) -> l
 
 
 @rule("within_period")
-def within_period(arg: dict[str, Any], spec: Spec, document: dict[str, Any]) -> list[Problem]:
+def within_period(arg: dict[str, Any], context: Context) -> list[Problem]:
     """Phases, milestones and deadlines are readable dates inside the period, and every
     phase ends no earlier than it starts."""
+    spec, document = context.spec, context.document
     period = next((v for _, v in plans.select(document, arg["period"])), None)
     years = plans.period_years(period)
     label = arg.get("label", "方案期")
@@ -154,8 +151,8 @@ def within_period(arg: dict[str, Any], spec: Spec, document: dict[str, Any]) -> 
     for pattern, what in arg.get("dates", {}).items():
         for path, value in plans.select(document, pattern):
             try:
-                when = plans.parse_when(value)
-            except plans.WhenError as exc:
+                when = parse_when(value)
+            except WhenError as exc:
                 problems.append(spec.problem(path, f"{what}{exc}"))
                 continue
             if years and (when.first.year < years[0] or when.last.year > years[-1]):
@@ -165,8 +162,8 @@ def within_period(arg: dict[str, Any], spec: Spec, document: dict[str, Any]) -> 
     for pattern, (start_key, end_key) in arg.get("ranges", {}).items():
         for path, item in plans.select(document, pattern):
             try:
-                start, end = plans.parse_when(item.get(start_key)), plans.parse_when(item.get(end_key))
-            except plans.WhenError:
+                start, end = parse_when(item.get(start_key)), parse_when(item.get(end_key))
+            except WhenError:
                 continue  # reported above, where the dates themselves are checked
             if end.last < start.first:
                 problems.append(
@@ -176,9 +173,10 @@ def within_period(arg: dict[str, Any], spec: Spec, document: dict[str, Any]) -> 
 
 
 @rule("yearly_targets")
-def yearly_targets(arg: dict[str, Any], spec: Spec, document: dict[str, Any]) -> list[Problem]:
+def yearly_targets(arg: dict[str, Any], context: Context) -> list[Problem]:
     """Each indicator has a name of its own, a baseline year before the period, and a
     target for every year of the period and for no other year."""
+    spec, document = context.spec, context.document
     period = next((v for _, v in plans.select(document, arg["period"])), None)
     years = plans.period_years(period)
     label = arg.get("label", "方案期")
@@ -215,8 +213,9 @@ def yearly_targets(arg: dict[str, Any], spec: Spec, document: dict[str, Any]) ->
 
 
 @rule("min_scores")
-def min_scores(arg: dict[str, Any], spec: Spec, document: dict[str, Any]) -> list[Problem]:
+def min_scores(arg: dict[str, Any], context: Context) -> list[Problem]:
     """Scores, when given, reach their thresholds (示范企业: A表 ≥ 75 and B表 ≥ 80)."""
+    spec, document = context.spec, context.document
     scores = document.get(arg["field"])
     if not isinstance(scores, dict):
         return []
@@ -237,11 +236,10 @@ def min_scores(arg: dict[str, Any], spec: Spec, document: dict[str, Any]) -> lis
 
 
 @rule("plan_reported")
-def plan_reported(arg: dict[str, Any], spec: Spec, document: dict[str, Any]) -> list[Problem]:
+def plan_reported(arg: dict[str, Any], context: Context) -> list[Problem]:
     """With ``plan: path/to/work_plan.yaml`` (relative to this file), every indicator of
     that plan is reported on, with the plan's unit and its final-year target."""
-    from wenshu.spec.validate import kind_of, validate  # imported here: validate imports this module
-
+    spec, document = context.spec, context.document
     ref = document.get(arg["plan"])
     if not isinstance(ref, str):
         return []
@@ -253,10 +251,10 @@ def plan_reported(arg: dict[str, Any], spec: Spec, document: dict[str, Any]) -> 
         plan_spec = load_spec(target)
         # The kind first: only a work plan, which names no plan itself, is validated, so a
         # summary naming itself (or two naming each other) cannot recurse.
-        kind = kind_of(plan_spec)
+        kind = context.kind_of(plan_spec)
         if kind.name not in arg["kinds"]:
             return [spec.problem(at, f"“{ref}”是{kind.label}，不是工作方案")]
-        kind, plan = validate(plan_spec)
+        kind, plan = context.validate(plan_spec)
     except WenshuError as exc:
         head = spec.problem(at, f"所引工作方案 {target} 未通过检查，问题如下")
         return [head, *exc.problems]
@@ -295,8 +293,9 @@ def plan_reported(arg: dict[str, Any], spec: Spec, document: dict[str, Any]) -> 
 
 
 @rule("focus_points")
-def focus_points(arg: list[dict[str, Any]], spec: Spec, document: dict[str, Any]) -> list[Problem]:
+def focus_points(arg: list[dict[str, Any]], context: Context) -> list[Problem]:
     """Each part of an outline writes about the points the outline says to focus on."""
+    spec, document = context.spec, context.document
     problems = []
     for part in arg:
         for path, value in plans.select(document, part["field"]):
@@ -314,8 +313,9 @@ def focus_points(arg: list[dict[str, Any]], spec: Spec, document: dict[str, Any]
 
 
 @rule("year_order")
-def year_order(arg: dict[str, str], spec: Spec, document: dict[str, Any]) -> list[Problem]:
+def year_order(arg: dict[str, str], context: Context) -> list[Problem]:
     """Each ``earlier: later`` pair of year fields is in order (建设前 before 建设后)."""
+    spec, document = context.spec, context.document
     problems = []
     for earlier, later in arg.items():
         first = next((v for _, v in plans.select(document, earlier)), None)

@@ -17,15 +17,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from wenshu.errors import Problem
+from wenshu.registry import Registry
 from wenshu.rules.checks import rule
-from wenshu.spec.load import Spec
+from wenshu.rules.context import Context
 from wenshu.text.dates import format_cn_date
 
 
 @rule("basis_dates")
-def basis_dates(field: str, spec: Spec, document: dict[str, Any]) -> list[Problem]:
+def basis_dates(field: str, context: Context) -> list[Problem]:
     """The letter is dated no earlier than the notice it answers and no later than the
     notice's deadline; the deadline itself falls after the notice."""
+    spec, document = context.spec, context.document
     basis = document.get(field) or {}
     issued, deadline, date = basis.get("date"), basis.get("deadline"), document.get("date")
     problems = []
@@ -54,10 +56,11 @@ def basis_dates(field: str, spec: Spec, document: dict[str, Any]) -> list[Proble
     return problems
 
 
-@rule("recommendation_list")
-def recommendation_list(quota_field: str, spec: Spec, document: dict[str, Any]) -> list[Problem]:
+@rule("letter_recommendations")
+def letter_recommendations(quota_field: str, context: Context) -> list[Problem]:
     """A recommended applicant, or each one of a list, stays within the quota of its
     programme; a list names no applicant twice and repeats no rank within a programme."""
+    spec, document = context.spec, context.document
     quota: dict[str, int] | None = document.get(quota_field)
     common = document.get("programme")
     if "applicant" in document:
@@ -134,7 +137,13 @@ def identity(value: Any) -> Any:
     return _INVISIBLE.sub("", unicodedata.normalize("NFKC", value)).casefold()
 
 
-def _unique(fields: Sequence[str], entries: Sequence[BatchEntry]) -> dict[int, list[Problem]]:
+BatchCheck = Callable[[Any, Sequence[BatchEntry]], dict[int, list[Problem]]]
+#: The checks across records a kind's ``batch: checks:`` names.
+BATCH_CHECKS: Registry[BatchCheck] = Registry("批量检查")
+
+
+@BATCH_CHECKS.register("unique")
+def unique(fields: Sequence[str], entries: Sequence[BatchEntry]) -> dict[int, list[Problem]]:
     """No two records share the values of ``fields`` (e.g. programme and rank), compared
     as :func:`identity` sees them."""
     seen: dict[tuple[Any, ...], BatchEntry] = {}
@@ -154,7 +163,8 @@ def _unique(fields: Sequence[str], entries: Sequence[BatchEntry]) -> dict[int, l
     return problems
 
 
-def _quota(arg: dict[str, str], entries: Sequence[BatchEntry]) -> dict[int, list[Problem]]:
+@BATCH_CHECKS.register("quota")
+def quota(arg: dict[str, str], entries: Sequence[BatchEntry]) -> dict[int, list[Problem]]:
     """Records per value of ``arg["count"]`` (a programme) stay within the number the
     mapping in field ``arg["limits"]`` (the quota) allows for it."""
     field, limits = arg["count"], arg["limits"]
@@ -173,19 +183,14 @@ def _quota(arg: dict[str, str], entries: Sequence[BatchEntry]) -> dict[int, list
     return problems
 
 
-_BATCH_CHECKS: dict[str, Callable[[Any, Sequence[BatchEntry]], dict[int, list[Problem]]]] = {
-    "unique": _unique,
-    "quota": _quota,
-}
-
-
 def batch_problems(
-    checks: Sequence[dict[str, Any]], entries: Sequence[BatchEntry]
+    checks: Sequence[dict[str, Any]], entries: Sequence[BatchEntry], source: str = "schemas"
 ) -> dict[int, list[Problem]]:
-    """Problems across records, by record index, for the checks a kind's ``batch:`` names."""
+    """Problems across records, by record index, for the checks a kind's ``batch:`` names
+    (``source``: the schema naming them)."""
     found: dict[int, list[Problem]] = {}
     for item in checks:
         for name, arg in item.items():
-            for index, problems in _BATCH_CHECKS[name](arg, entries).items():
+            for index, problems in BATCH_CHECKS.get(name, source)(arg, entries).items():
                 found.setdefault(index, []).extend(problems)
     return found

@@ -6,9 +6,20 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from wenshu.errors import Problem, WenshuError
+from wenshu.registry import did_you_mean
 from wenshu.resources import read_yaml_resource, resource_dir
 
 COMMON = "_common"
+#: What a kind's specs are to a round's checks, as its schema says under ``round:``.
+CATEGORIES, QUOTAS, LIST, RECOMMENDATIONS, NOTICE = (
+    "categories",
+    "quotas",
+    "list",
+    "recommendations",
+    "notice",
+)
+ROLES = (CATEGORIES, QUOTAS, LIST, RECOMMENDATIONS, NOTICE)
 
 
 @dataclass(frozen=True)
@@ -20,10 +31,16 @@ class Kind:
     description: str
     template: str
     schema: dict[str, Any]
+    compose: str | None = None  # the step building its page (wenshu.compose.annexes.COMPOSERS)
     checks: tuple[tuple[str, Any], ...] = ()
     advice: tuple[tuple[str, Any], ...] = ()  # warnings (wenshu.rules.advice), by name with their argument
-    round_role: str | None = None  # what its specs are to a round's checks (wenshu.compose.round.ROLES)
+    round_role: str | None = None  # what its specs are to a round's checks (one of ROLES)
     batch: dict[str, Any] = field(default_factory=dict)  # the ``batch:`` section, for letters
+
+    @property
+    def source(self) -> str:
+        """The schema file, as messages about what it says name it."""
+        return str(resource_dir("schemas") / f"{self.name}.yaml")
 
 
 def _read(name: str) -> dict[str, Any]:
@@ -51,12 +68,18 @@ def get_kind(name: str) -> Kind | None:
     if name == COMMON or name not in kind_names():
         return None
     raw = _read(name)
+    role = raw.get("round")
+    if role is not None and role not in ROLES:
+        where = str(resource_dir("schemas") / f"{name}.yaml")
+        hint = did_you_mean(str(role), ROLES)
+        raise WenshuError(Problem(where, f"未知的一轮中的角色 round: {role}{hint}；可用：{'、'.join(ROLES)}"))
     return Kind(
         name=name,
         label=raw["label"],
         description=raw.get("description", ""),
         template=raw["template"],
         schema=raw["schema"],
+        compose=raw.get("compose"),
         checks=tuple((c, a) for item in raw.get("checks", []) for c, a in item.items()),
         advice=tuple((c, a) for item in raw.get("advice", []) for c, a in item.items()),
         round_role=raw.get("round"),

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import difflib
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from typing import Any
 
 from wenshu import safezip
 from wenshu.errors import Problem, WenshuError
+from wenshu.registry import did_you_mean
 from wenshu.spec.kinds import Kind, definitions
 from wenshu.spec.load import Layers, Path_, Spec, field_name, read_bounded
 
@@ -148,8 +148,7 @@ def column_fields(
         header = raw.strip()
         match = known.get(header) or known.get(header.lower())
         if match is None:
-            close = difflib.get_close_matches(header, list(known), n=1, cutoff=0.5)
-            hint = f"，是否想写“{close[0]}”？" if close else ""
+            hint = did_you_mean(header, known)
             what = f"第{i}列“{header}”" if header else f"第{i}列（没有列名）"
             problems.append(Problem(source, f"{what}不是{kind.label}的字段{hint}", header_row))
             continue

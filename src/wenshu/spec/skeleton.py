@@ -26,11 +26,11 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from ruamel.yaml import YAML
 
 from wenshu.compose import catalogue
-from wenshu.compose.round import QUOTAS, main_deadline
+from wenshu.compose.round import main_deadline
 from wenshu.errors import Problem, WenshuError
 from wenshu.resources import resource_dir
 from wenshu.spec.applicants import LEVELS, PROGRAMMES
-from wenshu.spec.kinds import Kind, all_kinds, get_kind
+from wenshu.spec.kinds import QUOTAS, Kind, all_kinds, get_kind
 from wenshu.spec.load import iter_strings, load_spec
 from wenshu.spec.validate import PLACEHOLDER, validate
 from wenshu.text.dates import format_cn_date

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import difflib
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -18,15 +17,18 @@ import cerberus
 from cerberus import errors as cerr
 from cerberus.schema import SchemaRegistry
 
-from wenshu.compose import annexes  # noqa: F401  (annexes and letters register their kinds' rules)
+from wenshu.compose import annexes  # annexes and letters register their kinds' rules too
 from wenshu.errors import Problem, WenshuError
+from wenshu.registry import did_you_mean
 from wenshu.rules import checks as rules
-from wenshu.rules import letters  # noqa: F401
+from wenshu.rules import letters
+from wenshu.rules.advice import ADVICE
+from wenshu.rules.context import Context
 from wenshu.spec.kinds import Kind, definitions, get_kind, kind_names
 from wenshu.spec.load import BIDI_CONTROLS, Path_, Spec, bidi_name, field_name, iter_strings
-from wenshu.text.dates import DateError, parse_date
+from wenshu.text.dates import DateError, format_cn_date, parse_date
 from wenshu.text.docnumber import DocNumberError, parse_doc_number
-from wenshu.text.numbering import FORMS, MAX_CHINESE_NUMBER, MAX_DEPTH
+from wenshu.text.numbering import FORMS, MAX_CHINESE_NUMBER, MAX_DEPTH, written_ordinal
 
 PLACEHOLDER = "【待补】"
 
@@ -156,7 +158,7 @@ def kind_of(spec: Spec) -> Kind:
     kinds = kind_names()
     if name is None:
         raise WenshuError(Problem(spec.name, f"缺少 kind 字段（可选：{'、'.join(kinds)}）", 1, 1, "kind"))
-    hint = _did_you_mean(str(name), kinds)
+    hint = did_you_mean(str(name), kinds)
     raise WenshuError(
         spec.problem(("kind",), f"未知文种“{name}”{hint}；可选：{'、'.join(kinds)}（wenshu list 查看）")
     )
@@ -170,6 +172,9 @@ def validate(spec: Spec, *, draft: bool = False) -> tuple[Kind, dict[str, Any]]:
     showing. Domain rules need a complete document, so they wait until no gap is left.
     """
     kind = kind_of(spec)
+    unnamed = schema_problems(kind)
+    if unnamed:
+        raise WenshuError(unnamed)
     too_large = _size_problems(spec)
     if too_large:
         raise WenshuError(too_large)
@@ -194,18 +199,34 @@ def validate(spec: Spec, *, draft: bool = False) -> tuple[Kind, dict[str, Any]]:
         problems += _block_problems(spec, document)
         if not problems:
             problems += _ordinal_problems(spec, document) or _long_list_problems(spec, kind, document)
+        context = Context(spec, document, validate, kind_of)
         if "attachments" in kind.schema:
             # Any kind's attachment may name an annex spec (file:); its page replaces the
             # reference here, drafts included, as that spec is validated on its own.
-            problems += annexes.attachment_files("attachments", spec, document)
+            problems += annexes.attachment_files("attachments", context)
         if not holes:
+            # The kind's page is composed first: its rules check what the page will print.
+            problems += annexes.compose(kind, spec, document)
             for check, arg in kind.checks:
-                problems += rules.run(check, arg, spec, document)
+                problems += rules.run(check, arg, context, kind.source)
     if not draft:
         problems += holes
     if problems:
         raise WenshuError(sorted(problems, key=lambda p: (p.line or 0, p.column or 0)))
     return kind, document
+
+
+def schema_problems(kind: Kind) -> list[Problem]:
+    """Names the kind's schema uses that nothing is registered under (a rule under
+    ``checks:``, a warning under ``advice:``, the ``compose:`` step, a batch check), each
+    located at the schema file: found before any spec is read, not halfway through."""
+    source = kind.source
+    return [
+        *rules.RULES.problems((name for name, _ in kind.checks), source),
+        *ADVICE.problems((name for name, _ in kind.advice), source),
+        *annexes.COMPOSERS.problems([kind.compose] if kind.compose else [], source),
+        *letters.BATCH_CHECKS.problems((n for item in kind.batch.get("checks") or [] for n in item), source),
+    ]
 
 
 #: What one document may hold. Checking and typesetting cost about 1 ms per value on a
@@ -278,11 +299,6 @@ def placeholders(spec: Spec) -> list[Problem]:
     return found
 
 
-def _did_you_mean(word: str, choices) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"，是否想写“{close[0]}”？" if close else ""
-
-
 def _flatten(errors):
     for error in errors:
         if error.is_group_error:
@@ -328,7 +344,7 @@ def _cerberus_problems(spec: Spec, kind: Kind, validator: SpecValidator):
             yield spec.problem(path, msg, key=True)
         elif code == cerr.UNKNOWN_FIELD.code:
             allowed = _schema_at(kind, path[:-1])
-            hint = _did_you_mean(str(path[-1]), allowed)
+            hint = did_you_mean(str(path[-1]), allowed)
             known = "、".join(allowed)
             msg = f"未知字段{hint or f'；此处可用的字段：{known}'}"
             yield spec.problem(path, msg, key=True)
@@ -353,7 +369,7 @@ def _cerberus_problems(spec: Spec, kind: Kind, validator: SpecValidator):
         elif code in (cerr.EMPTY_NOT_ALLOWED.code, cerr.NOT_NULLABLE.code):
             yield spec.problem(path, f"{prefix}不能为空")
         elif code == cerr.UNALLOWED_VALUE.code:
-            hint = _did_you_mean(str(error.value), error.constraint)
+            hint = did_you_mean(str(error.value), error.constraint)
             choices = "、".join(str(c) for c in error.constraint)
             yield spec.problem(path, f"{prefix}不能是“{_show(error.value)}”{hint}；可选：{choices}")
         elif code == cerr.REGEX_MISMATCH.code:
@@ -487,8 +503,8 @@ def _value_problems(spec: Spec, schema: dict[str, Any], doc: Any, path: Path_) -
         if "cn_date" in types and isinstance(value, (str, dt.date)):
             try:
                 doc[key] = parse_date(value)
-                if isinstance(value, str) and value.strip() != _cn(doc[key]) and "年" in value:
-                    problems.append(spec.problem(here, f"日期写法不规范，应写作“{_cn(doc[key])}”"))
+                if isinstance(value, str) and value.strip() != format_cn_date(doc[key]) and "年" in value:
+                    problems.append(spec.problem(here, f"日期写法不规范，应写作“{format_cn_date(doc[key])}”"))
             except DateError as exc:
                 problems.append(spec.problem(here, str(exc)))
         elif "doc_number" in types and isinstance(value, str):
@@ -508,10 +524,6 @@ def _value_problems(spec: Spec, schema: dict[str, Any], doc: Any, path: Path_) -
                 for i, item in enumerate(value):
                     problems += _value_problems(spec, _resolve(item_schema), item, here + (i,))
     return problems
-
-
-def _cn(date: dt.date) -> str:
-    return f"{date.year}年{date.month}月{date.day}日"
 
 
 _BLOCK_KINDS = ("heading", "items", "table", "line", "text")
@@ -670,21 +682,18 @@ def _long_list_problems(spec: Spec, kind: Kind, document: dict[str, Any]) -> lis
     return []
 
 
-# §7.3.3 ordinals come from nesting: a paragraph or heading that starts with one was typed.
-_HANDWRITTEN = re.compile(
-    r"^\s*(?:[一二三四五六七八九十]+[、，.．]|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[.．、，](?!\d))"
-)
 _PUNCTUATION = "。，、；：！？,.;:!?"
 
 
 def _text_start_problems(spec: Spec, path: Path_, text: str) -> list[Problem]:
     """A hand-typed ordinal, or a heading that starts with punctuation."""
-    m = _HANDWRITTEN.match(text)
-    if m:
+    # §7.3.3 ordinals come from nesting: a paragraph or heading that starts with one was typed.
+    written = written_ordinal(text.lstrip())
+    if written:
         return [
             spec.problem(
                 path,
-                f"开头的“{m.group().strip()}”像手写的序号；序号由层级自动生成，请删去"
+                f"开头的“{written[1].group()}”像手写的序号；序号由层级自动生成，请删去"
                 "（需要编号时用 heading 或 items）",
             )
         ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 _DIGITS = "零一二三四五六七八九"
 
 #: The four ordinal forms, one per heading depth, as users name them in ``numbering:``.
@@ -9,6 +11,28 @@ FORMS = ("一、", "（一）", "1.", "（1）")
 MAX_DEPTH = len(FORMS)
 #: The largest number :func:`chinese_number` writes (九十九).
 MAX_CHINESE_NUMBER = 99
+
+
+#: Chinese numerals as people type them in ordinals (〇, 零, 两 and 百 included).
+NUMERALS = "一二三四五六七八九十〇零两百"
+#: An ordinal written at the start of a text, by depth (§7.3.3), in every form people type:
+#: full- or half-width marks, a bracketed ordinal with or without a 、 after it. The form
+#: wenshu writes at depth d is ``FORMS[d - 1]``.
+WRITTEN_ORDINALS: tuple[tuple[int, re.Pattern[str]], ...] = (
+    (1, re.compile(rf"^(?P<num>[{NUMERALS}]+)(?P<punct>[、，,．.])")),
+    (2, re.compile(rf"^(?P<open>[（(])(?P<num>[{NUMERALS}]+)(?P<close>[）)])(?P<punct>[、，,．.]?)")),
+    (3, re.compile(r"^(?P<num>\d{1,2})(?P<punct>[.．、，,])(?!\d)")),
+    (4, re.compile(r"^(?P<open>[（(])(?P<num>\d{1,2})(?P<close>[）)])(?P<punct>[、，,．.]?)")),
+)
+
+
+def written_ordinal(text: str) -> tuple[int, re.Match[str]] | None:
+    """The depth and match of the ordinal ``text`` starts with, if it starts with one."""
+    for depth, pattern in WRITTEN_ORDINALS:
+        m = pattern.match(text)
+        if m:
+            return depth, m
+    return None
 
 
 def chinese_number(n: int) -> str:

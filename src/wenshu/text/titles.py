@@ -21,6 +21,7 @@ from functools import cache
 
 from wenshu import layout as L
 from wenshu.compose import catalogue
+from wenshu.text.width import line_width
 
 # Closing punctuation never starts a line, opening punctuation never ends one (避头尾).
 _NO_LINE_START = "、，。；：！？）》”’」』〕】"
@@ -59,25 +60,8 @@ def lexicon() -> Lexicon:
     return Lexicon(words, tuple(data["break_after"]), tuple(data["break_before"]), max(map(len, words)))
 
 
-def _is_wide(ch: str) -> bool:
-    return ord(ch) >= 0x2E80
-
-
 def _in_number(ch: str) -> bool:
     return ch.isascii() and (ch.isalnum() or ch in ".%")
-
-
-def line_width(text: str) -> float:
-    """How many characters ``text`` takes on the page: full-width 1, half-width ½, plus the
-    room Word and LibreOffice add where Chinese meets Latin letters or digits (autospace)."""
-    text = text.replace("\\", "")
-    width = sum(1.0 if _is_wide(ch) else 0.5 for ch in text)
-    changes = sum(
-        1
-        for a, b in itertools.pairwise(text)
-        if (_is_wide(a) and b.isascii() and b.isalnum()) or (_is_wide(b) and a.isascii() and a.isalnum())
-    )
-    return width + changes * L.AUTOSPACE_EM
 
 
 def _word_spans(text: str) -> list[tuple[int, int]]:
@@ -206,14 +190,17 @@ class TitleProblem:
     message: str
 
 
+def too_wide(lines: list[str], width: int = L.TITLE_CHARS_PER_LINE) -> list[tuple[int, float]]:
+    """(index, width) of each line wider than ``width`` cells: Word would wrap it."""
+    return [(i, w) for i, line in enumerate(lines) if (w := line_width(line)) > width]
+
+
 def title_problems(lines: list[str], width: int = L.TITLE_CHARS_PER_LINE) -> list[TitleProblem]:
     """Lines wider than the 版心, lines broken inside a word, a line of a character or two."""
     problems = []
-    for n, line in enumerate(lines, 1):
-        w = line_width(line)
-        if w > width:
-            message = f"第 {n} 行宽 {w:g} 字，超过版心一行所能容纳的 {width} 个二号字，排版时会自动回行"
-            problems.append(TitleProblem(n, message))
+    for i, w in too_wide(lines, width):
+        message = f"第 {i + 1} 行宽 {w:g} 字，超过版心一行所能容纳的 {width} 个二号字，排版时会自动回行"
+        problems.append(TitleProblem(i + 1, message))
     joined = "".join(lines)
     costs = break_costs(joined)
     offset = 0

@@ -1,0 +1,62 @@
+"""How wide text prints: the one measure of characters for titles, tables, the 发文机关标志
+and the checker.
+
+A character takes one cell of the grid (a full-width character of the 仿宋/小标宋 size) or
+half of one. Measured on pages LibreOffice printed from wenshu's frames (28 cells to the
+line of 版心): CJK characters and full-width forms take a cell; so do the Chinese
+punctuation marks that Unicode keeps among the general punctuation — “ ” ‘ ’ — … — and the
+symbols after them (№ ※ ① → ─): the 仿宋 glyphs are full-width. Latin letters, digits and
+Latin-1 signs (· ° × §) take about half a cell, as do the primes ′ ″.
+
+That holds where the marks are set in the East Asian font. LibreOffice gives these “weak”
+characters the script of the Chinese around them. Word picks the font slot by code point
+([MS-OI29500] 2.1.88 on ECMA-376 §17.3.2.26): General Punctuation (U+2000–U+206F) takes the
+eastAsia font only when the run's rFonts has ``w:hint="eastAsia"``, else the hAnsi font
+(Times New Roman, where the marks are narrow) — which is why Chinese input methods write
+that hint on such runs.
+"""
+
+from __future__ import annotations
+
+import itertools
+import unicodedata
+
+from wenshu import layout as L
+
+# East Asian “ambiguous” characters from the dashes (U+2010) on — quotation marks, the
+# ellipsis, ※, letter-like symbols, arrows, enclosed numbers, box drawing — the CJK font
+# draws a cell wide; the primes ′ ″ (U+2032–U+2037) it draws narrow.
+_WIDE_FROM = 0x2010
+_PRIMES = range(0x2032, 0x2038)
+
+
+def is_wide(ch: str) -> bool:
+    """Does ``ch`` print one full cell wide (else half a cell)?"""
+    kind = unicodedata.east_asian_width(ch)
+    if kind in ("W", "F"):
+        return True
+    return kind == "A" and ord(ch) >= _WIDE_FROM and ord(ch) not in _PRIMES
+
+
+def is_cjk(ch: str) -> bool:
+    """Is ``ch`` Chinese script (ideographs, kana, CJK punctuation, full-width forms)? Where
+    such a character meets a Latin letter or digit, Word and LibreOffice add a little room
+    (autospace)."""
+    return ord(ch) >= 0x2E80
+
+
+def text_width(text: str) -> float:
+    """Width of ``text`` in cells: full-width characters 1, others ½."""
+    return sum(1.0 if is_wide(ch) else 0.5 for ch in text)
+
+
+def line_width(text: str) -> float:
+    """How many cells ``text`` takes on the page: :func:`text_width` (Markdown's escaping
+    backslashes left out) plus the room added where Chinese meets Latin letters or digits."""
+    text = text.replace("\\", "")
+    changes = sum(
+        1
+        for a, b in itertools.pairwise(text)
+        if (is_cjk(a) and b.isascii() and b.isalnum()) or (is_cjk(b) and a.isascii() and a.isalnum())
+    )
+    return text_width(text) + changes * L.AUTOSPACE_EM

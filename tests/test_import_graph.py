@@ -1,0 +1,109 @@
+"""The package's import graph: no cycles (function-level imports included) and no module
+importing another module's private names."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import wenshu
+
+ROOT = Path(wenshu.__file__).parent
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT.parent).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _modules() -> dict[str, Path]:
+    return {_module_name(p): p for p in ROOT.rglob("*.py")}
+
+
+def _imports(name: str, path: Path, modules: dict[str, Path]) -> list[tuple[str, list[str]]]:
+    """(imported wenshu module, names taken from it) for every import anywhere in the file."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found += [(a.name, []) for a in node.names if a.name.startswith("wenshu")]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join(parts + ([base] if base else []))
+            if not base.startswith("wenshu"):
+                continue
+            for alias in node.names:
+                sub = f"{base}.{alias.name}"
+                found.append((sub, []) if sub in modules else (base, [alias.name]))
+    return [(m, names) for m, names in found if m in modules and m != name]
+
+
+# office.libreoffice.build_with_pdf imports build/ inside the function; branch `pipeline`
+# moves it into build/. Until that merge, its edges into build/ are left out here: delete
+# this and the cycle test covers them too.
+_MOVING_OUT = {
+    ("wenshu.office.libreoffice", "wenshu.build.pipeline"),
+    ("wenshu.office.libreoffice", "wenshu.build.paginate"),
+}
+
+
+def _graph() -> tuple[dict[str, set[str]], list[str]]:
+    modules = _modules()
+    graph: dict[str, set[str]] = {}
+    private = []
+    for name, path in modules.items():
+        graph[name] = set()
+        for target, names in _imports(name, path, modules):
+            if (name, target) not in _MOVING_OUT:
+                graph[name].add(target)
+            private += [f"{name} → {target}.{n}" for n in names if n.startswith("_") and not n.endswith("__")]
+    return graph, private
+
+
+def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """One import cycle, as the list of modules along it, or None."""
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == 1:
+                return stack[stack.index(nxt) :] + [nxt]
+            if nxt not in state and (found := visit(nxt)):
+                return found
+        stack.pop()
+        state[node] = 2
+        return None
+
+    for node in sorted(graph):
+        if node not in state and (found := visit(node)):
+            return found
+    return None
+
+
+def test_the_graph_is_read_from_the_sources() -> None:
+    graph, _ = _graph()
+    assert "wenshu.spec.load" in graph["wenshu.spec.validate"]
+    assert len(graph) > 40
+
+
+def test_no_import_cycle() -> None:
+    graph, _ = _graph()
+    cycle = _cycle(graph)
+    assert cycle is None, " → ".join(cycle or [])
+
+
+def test_cycle_finder_finds_a_cycle() -> None:
+    assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert _cycle({"a": {"b"}, "b": set()}) is None
+
+
+def test_no_private_name_imported_across_modules() -> None:
+    _, private = _graph()
+    assert private == []

@@ -1,0 +1,42 @@
+"""wenshu.roles is the one table of styles: the frames define exactly its styles, with its
+fonts and sizes, and the Word writer writes no style outside it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from lxml import etree
+
+from wenshu import layout as L
+from wenshu.render import docx as docx_writer
+from wenshu.render.frames import styles_xml
+from wenshu.roles import BODY_STYLES, FRAME_ROLES, HEADING_STYLES, ROLES, role
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def test_frames_define_each_role_with_its_font_and_size() -> None:
+    root = etree.fromstring(styles_xml().encode("utf-8"))
+    custom = {s.get(f"{W}styleId"): s for s in root.iter(f"{W}style") if s.get(f"{W}customStyle") == "1"}
+    assert set(custom) == {r.style for r in ROLES}
+    for r in ROLES:
+        style = custom[r.style]
+        assert style.find(f"{W}name").get(f"{W}val") == r.style_name
+        fonts = style.find(f"{W}rPr/{W}rFonts")
+        assert fonts.get(f"{W}eastAsia") == r.font and fonts.get(f"{W}ascii") == r.latin, r.style
+        assert int(style.find(f"{W}rPr/{W}sz").get(f"{W}val")) == round(r.size_pt * 2), r.style
+
+
+def test_the_table_matches_the_standard_facts() -> None:
+    assert role("WsTitle").size_pt == L.TITLE_SIZE_PT == 22 and role("WsTitle").clause == "§7.3.1"
+    assert role("WsRecord").size_pt == 14 and role("Heading1").font == "黑体"
+    assert HEADING_STYLES == {1: "Heading1", 2: "Heading2", 3: "Heading3", 4: "Heading4"}
+    assert FRAME_ROLES == {"mark", "doc-number", "copy-number", "secrecy", "urgency", "cc", "imprint"}
+    assert BODY_STYLES["signature"] == "WsSignature" and not FRAME_ROLES & set(BODY_STYLES)
+
+
+def test_the_writer_names_no_style_outside_the_table() -> None:
+    source = Path(docx_writer.__file__).read_text(encoding="utf-8")
+    named = set(re.findall(r'"(Ws[A-Za-z]+|Heading\d)"', source))
+    assert named and named <= {r.style for r in ROLES}
