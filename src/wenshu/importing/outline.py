@@ -57,7 +57,7 @@ def ordinal_of(text: str) -> Ordinal | None:
 class Entry:
     """One piece of body content in reading order, before nesting.
 
-    ``level`` is the heading depth a style gives (heading 1 → 1), ``bold_prefix`` the text of
+    ``level`` is the heading depth a style gives (heading 1 → 1), ``lead`` the text of
     the leading bold runs, ``plain`` says the paragraph's style marks it as running text (so
     an ordinal starts an item, never a heading). ``block`` is a ready block (a table, a
     line); ``comment`` a note for the YAML (content that could not be placed).
@@ -65,7 +65,7 @@ class Entry:
 
     text: str = ""
     level: int | None = None
-    bold_prefix: str = ""
+    lead: str = ""
     plain: bool = False
     block: dict[str, Any] | None = None
     comment: str | None = None
@@ -93,7 +93,7 @@ def classify(entry: Entry) -> tuple[str, Ordinal | None, str, str]:
     if found is None:
         return "text", None, "", text
     rest = found.rest
-    bold = entry.bold_prefix.strip()
+    bold = entry.lead.strip()
     if bold and bold != text and text.startswith(bold) and ordinal_of(bold) is not None:
         head = _strip_end(ordinal_of(bold).rest)  # type: ignore[union-attr]
         tail = text[len(bold) :].lstrip().lstrip("。．.:：").lstrip()

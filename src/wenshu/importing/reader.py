@@ -101,8 +101,7 @@ class _Line:
 def tidy(text: str, changed: list[str]) -> str:
     """``text`` with the punctuation wenshu refuses put right (half-width marks after Chinese,
     half-width brackets around Chinese, doubled marks, straight quotes); each fix noted."""
-    out = " ".join(text.split()) if "\n" not in text else text.strip()
-    out = out.replace("\u3000", "　").strip()
+    out = re.sub(r"[\t\r\n]", " ", text).strip()
     fixed = _HALF_AFTER_CJK.sub(lambda m: m.group(1).translate(_FULL), out)
     fixed = _HALF_PARENS.sub(lambda m: f"（{m.group(1)}）", fixed)
     fixed = _DOUBLED.sub(lambda m: m.group(1), fixed)
@@ -204,6 +203,9 @@ class _Recogniser:
                 i += 1
                 continue
             break
+        if i < len(lines) and isinstance(lines[i], _Line) and lines[i].role == "attachment_label":  # type: ignore[union-attr]
+            spec["label"] = lines[i].text.replace(" ", "")  # type: ignore[union-attr]
+            i += 1
         if mark_lines:
             spec["mark"] = "".join(mark_lines)
             self.report.found["发文机关标志"] = spec["mark"]
@@ -560,15 +562,16 @@ class _Recogniser:
         return [Entry(block=block)]
 
     def _table_block(self, table: Table) -> dict[str, Any]:
-        grid: list[list[str]] = []
+        grid: list[list[Any]] = []
         spans: list[list[int]] = []
         merge: set[int] = set()
         width = 0
         for r, row in enumerate(table.rows):
-            out: list[str] = []
+            out: list[Any] = []
             for cell in row:
                 c = len(out)
-                text = tidy(cell.text.replace("\n", " "), self.changed) if cell.text else ""
+                parts = [tidy(x, self.changed) for x in cell.text.split("\n") if x.strip()]
+                text: Any = parts if len(parts) > 1 else (parts[0] if parts else "")
                 if cell.vmerge == "continue":
                     merge.add(c + 1)
                     text = ""
@@ -581,7 +584,8 @@ class _Recogniser:
         for row in grid:
             row.extend([""] * (width - len(row)))
         columns = grid[0] if grid else [""]
-        body: dict[str, Any] = {"columns": columns, "rows": grid[1:]}
+        columns = [" ".join(x) if isinstance(x, list) else x for x in columns]
+        body: dict[str, Any] = {"columns": columns, "rows": [[_number(x) for x in row] for row in grid[1:]]}
         aligns = ["center" if a == "center" else "right" if a == "right" else "left" for a in table.aligns]
         if aligns and any(a != "center" for a in aligns) and len(aligns) == width:
             body["align"] = aligns
@@ -590,8 +594,11 @@ class _Recogniser:
         size = min(TABLE_SIZES_PT, key=lambda name: abs(TABLE_SIZES_PT[name] - table.size)) if table.size else "四号"
         if size != "四号":
             body["font_size"] = size
-        if merge:
+        downs = _vertical_spans(table)
+        if merge and not spans and _merge_is_exact(grid, downs, merge):
             body["merge"] = sorted(merge)
+        else:
+            spans = sorted(spans + [[r, c, n, 1] for (r, c), n in downs.items()])
         if spans:
             body["spans"] = spans
         return {"table": body}
@@ -633,11 +640,14 @@ class _Recogniser:
             if align:
                 block["align"] = align
             return Entry(block=block)
-        bold = line.para.bold_prefix.strip()
+        bold = line.para.lead.strip()
+        runs = line.para.runs
+        if not bold and self.own and len(runs) == 2 and runs[1].startswith("。") and ordinal_of(runs[0]):
+            bold = runs[0]  # wenshu writes a run-in heading as a run of its own, 仿宋 at level 3
         return Entry(
             text=text,
             level=line.level if line.role == "heading" else None,
-            bold_prefix=tidy(bold, []) if bold else "",
+            lead=tidy(bold, []) if bold else "",
             plain=self.own or line.para.style in _PLAIN_STYLES,
         )
 
@@ -720,6 +730,8 @@ def _assemble(head: dict[str, Any], tail: dict[str, Any], body: list[Any], repor
             spec["title_lines"] = head["title_lines"]
         if "subtitle" in head:
             spec["subtitle"] = head["subtitle"]
+        if "label" in head:
+            spec["label"] = head["label"]
         # what a 通用文书 has no field for stays in the body, above the text, as lines
         lead: list[Any] = []
         for key, name in (("mark", "发文机关标志"), ("doc_number", "发文字号"), ("recipients", "主送机关")):
@@ -759,6 +771,48 @@ def _assemble(head: dict[str, Any], tail: dict[str, Any], body: list[Any], repor
                 spec["body"].append({"line": f"{record['printer']}　{d.year}年{d.month}月{d.day}日印发"})
             report.changed.append("版记写作正文末尾的单行文字（此文种没有版记一项）")
     return spec
+
+
+def _number(text: Any) -> Any:
+    """A cell's text as the number it spells exactly (``9.5``, ``12``), else the text."""
+    if not isinstance(text, str):
+        return text
+    if re.fullmatch(r"-?(0|[1-9]\d{0,14})", text):
+        return int(text)
+    if re.fullmatch(r"-?(0|[1-9]\d{0,14})\.\d{1,6}", text) and not text.endswith("0"):
+        return float(text)
+    return text
+
+
+def _vertical_spans(table: Table) -> dict[tuple[int, int], int]:
+    """(row, column) → rows, for each vertical merge in ``table``."""
+    out: dict[tuple[int, int], int] = {}
+    open_at: dict[int, tuple[int, int]] = {}
+    for r, row in enumerate(table.rows):
+        c = 0
+        for cell in row:
+            if cell.vmerge == "restart":
+                open_at[c] = (r, c)
+                out[(r, c)] = 1
+            elif cell.vmerge == "continue" and c in open_at:
+                out[open_at[c]] += 1
+            else:
+                open_at.pop(c, None)
+            c += cell.span
+    return {k: n for k, n in out.items() if n > 1}
+
+
+def _merge_is_exact(grid: list[list[Any]], downs: dict[tuple[int, int], int], merge: set[int]) -> bool:
+    """Whether ``merge`` (empty cells join the one above, in these columns) gives exactly the
+    merges of the file: every empty body cell of those columns under text is merged."""
+    covered = {(r + k, c) for (r, c), n in downs.items() for k in range(1, n)}
+    for column in merge:
+        c = column - 1
+        for r in range(2, len(grid)):
+            if grid[r][c] == "" and grid[r - 1][c] != "" or (grid[r][c] == "" and (r - 1, c) in covered):
+                if (r, c) not in covered:
+                    return False
+    return bool(downs)
 
 
 def _contact_lines(contacts: dict[str, Any]) -> list[str]:

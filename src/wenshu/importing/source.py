@@ -61,7 +61,8 @@ class Para:
     style: str = ""  # the style's name, lower case (公文标题, heading 1 …)
     style_id: str = ""
     align: str = ""  # resolved w:jc
-    bold_prefix: str = ""  # the text of the leading bold runs (a run-in heading)
+    lead: str = ""  # leading text set apart by bold or its own font (a run-in heading)
+    runs: tuple[str, ...] = ()  # the texts of its first runs
     red: bool = False
     size: float = 0.0  # the largest run size, in points
     boxed: bool = False  # read from a text box
@@ -183,6 +184,7 @@ class _Reader:
         self.blocks: list[Para | Table] = []
         self.landscape: dict[int, bool] = {}
         self.section = 0
+        self.first_runs: tuple[str, ...] = ()
 
     def bad(self, part: str, what: str) -> WenshuError:
         return WenshuError(Problem(self.name, f"文件中的 {part} 部分{what}"))
@@ -254,7 +256,7 @@ class _Reader:
         sid = sid or self.styles.default_id
         chain = self.styles.chain(sid)
         levels = ([p] if ppr is not None else []) + chain
-        lines, bold_prefix, red, size = self.runs(p, chain)
+        lines, lead, red, size = self.runs(p, chain)
         text = "".join(lines)
         label = ""
         num_id = _first(levels, "pPr/numPr/numId")
@@ -269,7 +271,8 @@ class _Reader:
             style=self.styles.name(sid),
             style_id=sid or "",
             align=_first(levels, "pPr/jc") or "",
-            bold_prefix=bold_prefix,
+            lead=lead,
+            runs=self.first_runs,
             red=red,
             size=size,
             boxed=boxed,
@@ -287,11 +290,10 @@ class _Reader:
         return para
 
     def runs(self, p: Any, chain: list[Any]) -> tuple[list[str], str, bool, float]:
-        """The paragraph's own text split at line breaks, its leading bold text, whether any
-        run is red, and the largest size."""
+        """The paragraph's own text split at line breaks, its set-apart lead (see
+        :attr:`Para.lead`), whether any run is red, and the largest size."""
         lines = [""]
-        bold_prefix = ""
-        leading = True
+        looks: list[tuple[str, tuple[bool, str]]] = []  # (text, (bold, East Asian font)) per run
         red = False
         size = 0.0
         for run in _own_runs(p):
@@ -309,19 +311,17 @@ class _Reader:
                     text = ""
                     lines.append("")
             lines[-1] += text
-            bold = _flag(levels, "rPr/b")
-            if text.strip():
-                if leading and bold:
-                    bold_prefix += text
-                else:
-                    leading = False
-            color = (_first(levels, "rPr/color") or "").upper()
-            if text.strip() and _is_red(color):
+            if not text.strip():
+                continue
+            font = _first([run] + self.styles.chain(rstyle or ""), "rPr/rFonts", "eastAsia") or ""
+            looks.append((text, (_flag(levels, "rPr/b"), font)))
+            if _is_red((_first(levels, "rPr/color") or "").upper()):
                 red = True
             half = _int(_first(levels, "rPr/sz"))
-            if text.strip() and half:
+            if half:
                 size = max(size, half / 2)
-        return lines, bold_prefix, red, size
+        self.first_runs = tuple(t for t, _ in looks[:2])
+        return lines, _lead(looks), red, size
 
     def table(self, tbl: Any) -> None:
         rows: list[list[Cell]] = []
@@ -346,7 +346,7 @@ class _Reader:
                     para = self.paragraph(p, True)
                     if para is not None:
                         paras.append(para)
-                        texts.append(para.text.strip())
+                        texts.extend(line.strip() for line in para.lines)
                         if len(rows) == 1 and len(aligns) < len(row) + 1:
                             aligns.append(para.align)
                 row.append(Cell("\n".join(t for t in texts if t), min(span, 64), vmerge))
@@ -355,6 +355,23 @@ class _Reader:
         grid = [_int(_val(col, "w")) for col in grid_el.findall(_w("gridCol"))] if grid_el is not None else []
         size = max((p.size for p in paras), default=0.0)
         self.blocks.append(Table(len(self.blocks), rows, paras, self.section, aligns, grid[:256], size))
+
+
+def _lead(looks: list[tuple[str, tuple[bool, str]]]) -> str:
+    """The leading text set apart from the rest by bold or by a font of its own — a run-in
+    heading (wenshu writes a level-2 one in 楷体, others in bold) — or the whole text when
+    it is all bold."""
+    if not looks:
+        return ""
+    first = looks[0][1]
+    if all(look == first for _, look in looks):
+        return "".join(t for t, _ in looks) if first[0] else ""
+    lead = ""
+    for text, look in looks:
+        if look != first:
+            break
+        lead += text
+    return lead if first != looks[-1][1] else ""
 
 
 def _digits(text: str | None) -> str:

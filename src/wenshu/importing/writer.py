@@ -44,7 +44,7 @@ def _convert(value: Any, comments: dict[int, str], flow: bool = False, column: i
                     seq.fa.set_flow_style()
                     rows.append(seq)
                 out[k] = rows
-            elif k in ("merge", "spans", "align", "widths"):
+            elif k in ("merge", "spans", "align", "widths") and isinstance(value[k], list):
                 seq = CommentedSeq([_flow(x) for x in value[k]])
                 seq.fa.set_flow_style()
                 out[k] = seq
