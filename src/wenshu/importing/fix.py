@@ -15,7 +15,7 @@ from wenshu.errors import Problem, WenshuError
 from wenshu.importing.outline import ordinal_of
 from wenshu.importing.reader import read_spec
 from wenshu.importing.report import ImportReport
-from wenshu.importing.source import read_docx
+from wenshu.importing.source import Para, read_docx
 from wenshu.importing.writer import dump_spec
 
 #: Word files wenshu reads itself; the others are converted by LibreOffice first.
@@ -115,7 +115,9 @@ def fix_file(path: Path, out_dir: Path, *, paginate: bool = True) -> Fixed:
 
     result = Fixed(path)
     data = docx_bytes(path)
-    imported = import_docx(data, str(path))
+    read = read_docx(data, str(path))
+    spec, comments, report = read_spec(read)
+    imported = Imported(dump_spec(spec, comments, report), report)
     result.report = imported.report
     stem = path.stem
     targets = {f"{stem}.yaml", f"{stem}.docx", f"{stem}.md"}
@@ -137,7 +139,7 @@ def fix_file(path: Path, out_dir: Path, *, paginate: bool = True) -> Fixed:
         docx = _paginated(docx)
     files = {f"{stem}.yaml": imported.yaml.encode("utf-8"), f"{stem}.docx": docx, f"{stem}.md": rendered.files["md"]}
     result.changes = list(imported.report.changed)
-    original = docx_blocks(data)
+    original = [b.text.strip() for b in read.blocks if isinstance(b, Para)]
     rebuilt = docx_blocks(docx)
     result.changes += _ordinal_changes(original, rebuilt)
     result.changes += _check_summary(data, docx, str(path))

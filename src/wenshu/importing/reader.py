@@ -160,6 +160,8 @@ class _Recogniser:
         for block in source.blocks:
             if isinstance(block, Table):
                 self.lines.append(block)
+            elif block.header and not (block.red or block.size >= 26 or block.style == "发文机关标志"):
+                continue  # a running header, not part of the 公文
             elif block.text.strip():
                 role, level = _style_role(block)
                 self.lines.append(_Line(block, role or "", level))

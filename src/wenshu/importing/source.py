@@ -23,6 +23,7 @@ from wenshu.safezip import DOCX_MAX_MEMBER_BYTES, DOCX_MAX_TOTAL_BYTES, MAX_MEMB
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 _PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 # The same ceilings as the checker's: a 公文 is a few hundred paragraphs; more than this is
 # generated, and reading it whole is what a hostile file wants.
@@ -70,6 +71,7 @@ class Para:
     right_indent: int = 0  # twips
     section: int = 0  # which section (w:sectPr) it belongs to
     in_table: bool = False
+    header: bool = False  # read from the first page's header
 
 
 @dataclass
@@ -177,6 +179,7 @@ class _Reader:
         self.count = 0
         self.cells = 0
         main = self._main_part()
+        self.main = main
         self.root = self.xml(main)
         folder = posixpath.dirname(main)
         self.styles = _Styles(self.xml(posixpath.join(folder, "styles.xml")))
@@ -225,10 +228,37 @@ class _Reader:
         body = self.root.find(_w("body")) if self.root is not None else None
         if body is None:
             raise WenshuError(Problem(self.name, "不是有效的 Word 文件：正文部分没有 w:body"))
-        self.container(body, False)
         final = body.find(_w("sectPr"))
+        first_sect = next((p for p in body.iter(_w("sectPr"))), final)
+        self.header(first_sect)
+        self.container(body, False)
         self.landscape[self.section] = _landscape(final)
         return Source(self.name, self.blocks, self.landscape)
+
+    def header(self, sect: Any) -> None:
+        """The first page's header, read first: a 信函格式 红头 lives there (wenshu's own
+        letters, and many units' templates)."""
+        if sect is None:
+            return
+        refs = {ref.get(_w("type")): ref.get(f"{{{_R}}}id") for ref in sect.findall(_w("headerReference"))}
+        first = sect.find(_w("titlePg")) is not None and _on(sect.find(_w("titlePg")))
+        rid = refs.get("first") if first else refs.get("default")
+        if not rid:
+            return
+        rels = self.xml(posixpath.join(posixpath.dirname(self.main), "_rels", posixpath.basename(self.main) + ".rels"))
+        target = None
+        for rel in rels.iter(f"{{{_PKG}}}Relationship") if rels is not None else ():
+            if rel.get("Id") == rid and rel.get("TargetMode") != "External":
+                target = posixpath.normpath(posixpath.join(posixpath.dirname(self.main), rel.get("Target") or ""))
+        root = self.xml(target) if target else None
+        if root is None:
+            return
+        for p in root.iter(_w("p")):
+            if any(a.tag == _w("txbxContent") for a in _ancestors(p, root)):
+                continue
+            para = self.paragraph(p, False)
+            if para is not None:
+                para.header = True
 
     def container(self, el: Any, in_table: bool) -> None:
         for child in el:
