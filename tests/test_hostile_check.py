@@ -27,8 +27,8 @@ from pathlib import Path
 
 import pytest
 
-from wenshu.autonumber import AutoNumbering
 from wenshu.check import Location, check_docx, check_files, format_text
+from wenshu.check.reading.numbering import AutoNumbering
 from wenshu.pipeline import render
 from wenshu.render.pdf import offline_copy
 

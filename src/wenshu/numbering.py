@@ -9,6 +9,9 @@ FORMS = ("一、", "（一）", "1.", "（1）")
 MAX_DEPTH = len(FORMS)
 #: The largest number :func:`chinese_number` writes (九十九).
 MAX_CHINESE_NUMBER = 99
+#: Where a run-in heading ends (§7.3.3: a heading with text after it on its line): its own
+#: final mark of these, else an added 。 (the writer adds it, the checker finds the end by it).
+RUNIN_END = "。！？；："
 
 
 def chinese_number(n: int) -> str:

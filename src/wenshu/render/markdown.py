@@ -19,7 +19,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from ..dates import format_cn_date
 from ..errors import Problem, WenshuError
 from ..kinds import Kind
-from ..numbering import attachment_label, form_for_depth, ordinal
+from ..numbering import RUNIN_END, attachment_label, form_for_depth, ordinal
 from ..plans import FILTERS as PLAN_FILTERS
 from ..resources import cache_dir, resource_dir
 from ..titles import split_title
@@ -30,9 +30,6 @@ _ALWAYS = re.compile(r"([\\`*\[\]<>&|~]|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z]))")
 _LINE_START = re.compile(r"^([#+=\-])")
 _ORDERED = re.compile(r"^(\d+)([.)])")
 _NEWLINE = re.compile(r"[ \t]*\r?\n[ \t]*")
-
-#: Where a run-in heading ends: its own final mark of these, else an added 。
-RUNIN_END = "。！？；："
 
 
 def _join_lines(text: str) -> str:

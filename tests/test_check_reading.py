@@ -1,0 +1,147 @@
+"""The checker's public reading layer: ``read_document`` gives the page's text and formatting,
+``recognise`` says which paragraph is which element of a 公文, for wenshu's own files and for
+files whose styles say nothing (recognised by content). ``import wenshu.check`` reads XML only."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from wenshu import layout as L
+from wenshu.check import Role, head_info_kind, read_document, recognise, record_kind
+from wenshu.pipeline import render
+
+from .test_check import DOCUMENT, LETTER, foreign
+
+
+def _build(tmp: Path, name: str, text: str) -> bytes:
+    path = tmp / f"{name}.yaml"
+    path.write_text(text, encoding="utf-8")
+    return render(path).files["docx"]
+
+
+@pytest.fixture(scope="module")
+def letter(tmp_path_factory) -> bytes:
+    return _build(tmp_path_factory.mktemp("reading"), "letter", LETTER)
+
+
+@pytest.fixture(scope="module")
+def document(tmp_path_factory) -> bytes:
+    return _build(tmp_path_factory.mktemp("reading"), "document", DOCUMENT)
+
+
+def test_import_reads_xml_only():
+    """The checker (and so ``wenshu import``) loads no writer: no docxtpl, Jinja2, markdown-it,
+    ruamel, python-docx or Cerberus on ``import wenshu.check``."""
+    heavy = ("docxtpl", "jinja2", "markdown_it", "ruamel", "docx", "cerberus")
+    code = (
+        f"import sys, wenshu.check\nprint(sorted({{m.split('.')[0] for m in sys.modules}} & {set(heavy)!r}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout
+    # and the probe itself can see such a module when one is loaded
+    probe = code.replace("import sys, wenshu.check", "import sys, wenshu.check, jinja2")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert "jinja2" in out.stdout
+
+
+def test_read_document_gives_text_formatting_and_page(letter):
+    doc = read_document(letter, "letter.docx")
+    section = doc.sections[0]
+    assert (section.page_width_mm, section.page_height_mm) == (L.PAGE_WIDTH_MM, L.PAGE_HEIGHT_MM)
+    assert (section.margin_top_mm, section.margin_left_mm) == (L.TOP_MARGIN_MM, L.LEFT_MARGIN_MM)
+    assert (section.text_width_mm, section.text_height_mm) == (L.TEXT_WIDTH_MM, L.TEXT_HEIGHT_MM)
+    assert section.title_page and section.line_pitch_twips == L.LINE_PITCH_TWIPS
+    title = next(p for p in doc.paragraphs if p.text.startswith("国家知识产权局办公室关于"))
+    assert title.alignment == "center" and not title.in_table
+    assert {(r.font, r.size_pt) for r in title.runs} == {(L.FONT_TITLE, L.TITLE_SIZE_PT)}
+    body = next(p for p in doc.paragraphs if p.text.startswith("为贯彻落实"))
+    assert round(body.indents.first_line, 2) == 2 and body.indents.left == 0
+    assert (body.spacing.line_rule, body.spacing.line) == ("exact", L.LINE_PITCH_TWIPS)
+    heading = next(p for p in doc.paragraphs if p.text == "一、工作思路")
+    assert {r.font for r in heading.runs} == {L.FONT_HEADING_1}
+    # the letter's mark is in the first page's header, red
+    header = doc.first_page_header
+    assert header is not None and header.kind == "header" and "first" in header.types
+    mark = next(p for p in header.paragraphs if p.text.strip())
+    assert mark.text.strip() == "国家知识产权局办公室" and mark.runs[0].color == L.RED.upper()
+    assert all(
+        hf.page_number for hf in doc.headers_footers if hf.kind == "footer" and "first" not in hf.types
+    )
+    # the table of attachment 1: rows and cells, each cell's paragraphs pointing back
+    (table,) = doc.tables
+    assert [[c.text for c in row] for row in table.rows] == [
+        ["序号", "地区", "推荐名额"],
+        ["1", "北京市", "2"],
+        ["2", "天津市", "1"],
+    ]
+    cell = table.rows[1][1]
+    (index,) = cell.paragraphs
+    assert doc.paragraphs[index].text == "北京市"
+    assert (doc.paragraphs[index].table, doc.paragraphs[index].row, doc.paragraphs[index].cell) == (0, 1, 1)
+    label = next(p for p in doc.paragraphs if p.text == "附件2")
+    assert label.page_break_before
+
+
+@pytest.mark.parametrize("by_content", [False, True], ids=["wenshu-styles", "foreign"])
+def test_recognise_a_letter(letter, by_content):
+    doc = read_document(foreign(letter) if by_content else letter)
+    result = recognise(doc)
+    assert result.wenshu_styles is not by_content
+    assert result.format == "letter"
+    assert [i.text.strip() for i in result.of(Role.MARK)] == ["国家知识产权局办公室"]
+    assert result.text(Role.DOC_NUMBER) == "国知办函运字〔2023〕582号"
+    title = "国家知识产权局办公室关于开展知识产权强国建设试点示范评定工作的通知"
+    assert result.text(Role.TITLE).replace("\n", "") == title
+    assert result.text(Role.RECIPIENTS) == "各省、自治区、直辖市知识产权局："
+    headings = [i for i in result.of(Role.HEADING, zone=0) if i.level < 3]
+    assert [(i.level, i.text.strip()) for i in headings[:3]] == [
+        (1, "一、工作思路"),
+        (1, "二、申报条件"),
+        (2, "（一）试点城市"),
+    ]
+    assert headings[0].run_in is None
+    rest = "已被确定为国家知识产权强市建设试点城市，且工作成效显著。"
+    assert headings[3].run_in == ("（二）示范城市。", rest)
+    notes = [i.text.strip() for i in result.of(Role.ATTACHMENT_NOTE)]
+    assert notes == ["附件：1.试点城市推荐名额分配表", "2.联系人回执"]
+    assert result.text(Role.SIGNATURE) == "国家知识产权局办公室"
+    assert result.text(Role.DATE) == "2023年7月18日"
+    assert result.text(Role.NOTE) == "（此件公开发布）"
+    labels = [(i.zone, i.text.strip()) for i in result.of(Role.ATTACHMENT_LABEL)]
+    assert labels == [(1, "附件1"), (2, "附件2")]
+    assert [(i.zone, i.text.strip()) for i in result.of(Role.ATTACHMENT_TITLE)] == [
+        (1, "试点城市推荐名额分配表"),
+        (2, "联系人回执"),
+    ]
+    cells = [i for i in result.paragraphs if i.paragraph.in_table]
+    assert cells and {i.role for i in cells} == {Role.TABLE} and {i.zone for i in cells} == {1}
+    assert [i.paragraph.part for i in result.footers] and {i.role for i in result.footers} == {
+        Role.PAGE_NUMBER
+    }
+
+
+@pytest.mark.parametrize("by_content", [False, True], ids=["wenshu-styles", "foreign"])
+def test_recognise_a_document_with_its_record(document, by_content):
+    result = recognise(read_document(foreign(document) if by_content else document))
+    assert result.format == "document"
+    assert result.text(Role.MARK).startswith("河南省知识产权局")
+    assert result.text(Role.DOC_NUMBER) == "豫知〔2023〕38号"
+    records = [i.text.strip() for i in result.of(Role.RECORD, zone=None) if i.text.strip()]
+    kinds = {record_kind(text) for text in records}
+    assert {"cc", "imprint"} <= kinds, records
+    assert any(text.startswith("抄送：国家知识产权局知识产权运用促进司") for text in records)
+
+
+def test_head_info_and_signer_words():
+    assert [head_info_kind(t) for t in ("000123", "机密★1年", "秘密", "特急", "正文")] == [
+        "copy-number",
+        "secrecy",
+        "secrecy",
+        "urgency",
+        None,
+    ]
+    assert record_kind("河南省市场监督管理局办公室        2023年8月2日印发") == "imprint"
