@@ -20,7 +20,7 @@ from typing import Any
 from wenshu.importing.outline import Entry, nest, ordinal_of
 from wenshu.importing.report import ImportReport
 from wenshu.importing.source import Para, Source, Table
-from wenshu.layout import CHAR_ADVANCE_TWIPS, SEALED_DATE_RIGHT_CHARS, TABLE_SIZES_PT, TWIPS_PER_MM
+from wenshu.layout import SEALED_DATE_RIGHT_CHARS, TABLE_SIZES_PT, TWIPS_PER_MM
 from wenshu.titles import split_title
 
 # Style names (lower case) of wenshu's frames and of common 公文 templates, by role.
@@ -466,7 +466,7 @@ class _Recogniser:
         output the date stands four characters from the right, with three blank lines above."""
         if not self.own:
             return False
-        right = date.para.right_indent / CHAR_ADVANCE_TWIPS
+        right = date.para.right_indent
         return abs(right - SEALED_DATE_RIGHT_CHARS) < 0.3 and self.blanks_before.get(id(signature.para), 0) >= 2
 
     def _notes(self, notes: list[str], attachments: list[dict[str, Any]], spec: dict[str, Any]) -> None:
