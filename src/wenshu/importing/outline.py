@@ -96,8 +96,10 @@ def classify(entry: Entry) -> tuple[str, Ordinal | None, str, str]:
     bold = entry.lead.strip()
     if bold and bold != text and text.startswith(bold) and ordinal_of(bold) is not None:
         head = _strip_end(ordinal_of(bold).rest)  # type: ignore[union-attr]
-        tail = text[len(bold) :].lstrip().lstrip("。．.:：").lstrip()
-        if head and tail:
+        after = text[len(bold) :].lstrip()
+        tail = after.lstrip("。．.:：").lstrip()
+        # a run-in heading ends a sentence: bold “（一）加强领导。” or the text going on “。……”
+        if head and tail and (bold.endswith(("。", "．", "：", ":")) or after[:1] in "。．.:："):
             return "runin", found, head, tail
     if bold and bold == text:
         return "heading", found, rest, ""

@@ -424,8 +424,11 @@ class _Recogniser:
             unplaced.append(Entry(text=extra.text, comment="未能归位（署名之外的落款行）"))
         if notes:
             self._notes(notes, attachments, spec)
-        elif attachments:
-            spec["attachments"] = attachments
+        elif attachments:  # pages without a 附件说明: each is named by its title
+            spec["attachments"] = [{"name": page.get("title", "附件"), **page} for page in attachments]
+            for page in spec["attachments"]:
+                if page.get("title") == page["name"]:
+                    del page["title"]
         if contacts:
             lines_ = [tidy(c, self.changed) for c in contacts]
             parenthesized = lines_[0].startswith(("（", "(")) and lines_[-1].endswith(("）", ")"))
