@@ -111,7 +111,8 @@ def test_round_trip_of_every_example(example, tmp_path):
 _W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 _BOX = (
     f'<w:r {_W} xmlns:v="urn:schemas-microsoft-com:vml"><w:pict><v:shape style="width:440pt;height:60pt">'
-    '<v:textbox><w:txbxContent><w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:color w:val="FF0000"/>'
+    '<v:textbox><w:txbxContent><w:p><w:pPr><w:jc w:val="center"/></w:pPr>'
+    '<w:r><w:rPr><w:color w:val="FF0000"/>'
     '<w:sz w:val="72"/></w:rPr><w:t>示例市知识产权局文件</w:t></w:r></w:p></w:txbxContent></v:textbox>'
     "</v:shape></w:pict></w:r>"
 )
@@ -122,7 +123,8 @@ _RULE = (
 _NUMBERING = (
     f'<w:abstractNum {_W} w:abstractNumId="90"><w:lvl w:ilvl="0"><w:start w:val="1"/>'
     '<w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl>'
-    '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl>'
+    '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/>'
+    '<w:lvlText w:val="（%2）"/></w:lvl>'
     "</w:abstractNum>"
 )
 SENTENCES = [
@@ -191,11 +193,15 @@ def sentences(blocks: list[str]) -> list[str]:
     out = []
     for block in blocks:
         for s in re.split(r"(?<=[。！？；：])", block):
-            s = re.sub(r"^\s*([一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、])", "", s)
+            s = re.sub(
+                r"^\s*([一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、])", "", s
+            )
             s = re.sub(r"[\s\u3000\"“”]", "", s).translate(str.maketrans(",;:?!()", "，；：？！（）"))
             date = parse_date(s)  # 二〇二三年一月一日 is rewritten in figures, on purpose
             s = f"{date.year}年{date.month}月{date.day}日" if date else s
-            if len(s) >= 2 and not re.fullmatch(r"附件\d*([（(][^）)]*[）)])?", s):  # labels are wenshu's to write
+            if len(s) >= 2 and not re.fullmatch(
+                r"附件\d*([（(][^）)]*[）)])?", s
+            ):  # labels are wenshu's to write
                 out.append(s)
     return out
 

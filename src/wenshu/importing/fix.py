@@ -46,7 +46,9 @@ def docx_bytes(path: Path) -> bytes:
     if suffix in CONVERTIBLE:
         return _convert(path)
     if suffix != DOCX:
-        raise WenshuError(Problem(str(path), "不是 Word 文件（.docx；装有 LibreOffice 时也可以是 .doc、.wps、.odt）"))
+        raise WenshuError(
+            Problem(str(path), "不是 Word 文件（.docx；装有 LibreOffice 时也可以是 .doc、.wps、.odt）")
+        )
     return read_input(path, str(path))
 
 
@@ -57,7 +59,11 @@ def _convert(path: Path) -> bytes:
         find_soffice()
     except WenshuError:
         raise WenshuError(
-            Problem(str(path), f"{path.suffix} 文件需要 LibreOffice 先转换为 .docx，但没有找到 LibreOffice；请在 Word 中另存为 .docx")
+            Problem(
+                str(path),
+                f"{path.suffix} 文件需要 LibreOffice 先转换为 .docx，但没有找到 LibreOffice；"
+                "请在 Word 中另存为 .docx",
+            )
         ) from None
     with LibreOffice() as office:
         return office.convert_to_docx(path)
@@ -123,7 +129,9 @@ def fix_file(path: Path, out_dir: Path, *, paginate: bool = True) -> Fixed:
     targets = {f"{stem}.yaml", f"{stem}.docx", f"{stem}.md"}
     for target in targets:
         if (out_dir / target).resolve() == path.resolve():
-            raise WenshuError(Problem(str(path), f"输出会覆盖原文件 {out_dir / target}，请用 -o 另指一个文件夹"))
+            raise WenshuError(
+                Problem(str(path), f"输出会覆盖原文件 {out_dir / target}，请用 -o 另指一个文件夹")
+            )
     with tempfile.TemporaryDirectory(prefix="wenshu-fix-") as work:
         spec_path = Path(work) / f"{stem}.yaml"
         spec_path.write_text(imported.yaml, encoding="utf-8")
@@ -137,7 +145,11 @@ def fix_file(path: Path, out_dir: Path, *, paginate: bool = True) -> Fixed:
     docx = rendered.files["docx"]
     if paginate:
         docx = _paginated(docx)
-    files = {f"{stem}.yaml": imported.yaml.encode("utf-8"), f"{stem}.docx": docx, f"{stem}.md": rendered.files["md"]}
+    files = {
+        f"{stem}.yaml": imported.yaml.encode("utf-8"),
+        f"{stem}.docx": docx,
+        f"{stem}.md": rendered.files["md"],
+    }
     result.changes = list(imported.report.changed)
     original = [b.text.strip() for b in read.blocks if isinstance(b, Para)]
     rebuilt = docx_blocks(docx)
@@ -169,9 +181,12 @@ def word_files(paths: list[Path]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             out.extend(
-                sorted(p for p in path.iterdir() if p.suffix.lower() in (DOCX, *CONVERTIBLE) and not p.name.startswith(("~$", ".")))
+                sorted(
+                    p
+                    for p in path.iterdir()
+                    if p.suffix.lower() in (DOCX, *CONVERTIBLE) and not p.name.startswith(("~$", "."))
+                )
             )
         else:
             out.append(path)
     return out
-

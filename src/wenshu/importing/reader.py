@@ -62,7 +62,9 @@ _DOC_NUMBER = re.compile(
     r"第?\s*(?P<serial>\d{1,6})\s*号\s*(?:(?:签发人|签 发 人)\s*[:：]\s*(?P<signer>\S.*))?$"
 )
 _DATE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
-_CN_DATE = re.compile(r"^\s*([〇零○Ｏ一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日\s*$")
+_CN_DATE = re.compile(
+    r"^\s*([〇零○Ｏ一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日\s*$"
+)
 _PLACEHOLDER = re.compile(r"^\s*(\[[^\]]{1,20}\]|【[^】]{1,20}】|［[^］]{1,20}］)\s*$")
 _COPY = re.compile(r"^\s*\d{6}\s*$")
 _SECRECY = re.compile(r"^\s*(绝密|机密|秘密)\s*(★\s*\S{1,10})?\s*$")
@@ -71,11 +73,40 @@ _LABEL = re.compile(r"^\s*附\s*件\s*(\d{0,3})\s*$")
 _NOTES_START = re.compile(r"^\s*附\s*件\s*[:：]\s*")
 _NOTE_ITEM = re.compile(r"^\s*(\d{1,3})\s*[.．、]\s*")
 _NOTE = re.compile(r"^\s*[（(]\s*(此件|本件)(?P<text>.*?)[）)]\s*$")
-_CONTACT_KEYS = ("联系人", "联系电话", "电话", "联系方式", "电子邮箱", "邮箱", "邮寄地址", "地址", "传真", "手机")
+_CONTACT_KEYS = (
+    "联系人",
+    "联系电话",
+    "电话",
+    "联系方式",
+    "电子邮箱",
+    "邮箱",
+    "邮寄地址",
+    "地址",
+    "传真",
+    "手机",
+)
 _CONTACT = re.compile(rf"^\s*[（(]?\s*({'|'.join(_CONTACT_KEYS)}|电\s*话)\s*[:：]")
 _CC = re.compile(r"^\s*抄\s*送\s*[:：]\s*(?P<text>.*?)\s*[。.]?\s*$")
-_IMPRINT = re.compile(r"^\s*(?P<printer>\S.*?)\s+(?P<date>\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*印\s*发\s*$")
-_TITLE_WORDS = ("通知", "决定", "函", "请示", "报告", "意见", "方案", "纪要", "通报", "批复", "总结", "办法", "规定", "公告", "通告")
+_IMPRINT = re.compile(
+    r"^\s*(?P<printer>\S.*?)\s+(?P<date>\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*印\s*发\s*$"
+)
+_TITLE_WORDS = (
+    "通知",
+    "决定",
+    "函",
+    "请示",
+    "报告",
+    "意见",
+    "方案",
+    "纪要",
+    "通报",
+    "批复",
+    "总结",
+    "办法",
+    "规定",
+    "公告",
+    "通告",
+)
 _SENTENCE = re.compile(r"[。；！？]")
 _FULL = str.maketrans({",": "，", ";": "；", ":": "：", "?": "？", "!": "！"})
 _CJK = "\u3400-\u9fff\uf900-\ufaff"
@@ -222,8 +253,15 @@ class _Recogniser:
                     nxt = lines[i]
                     assert isinstance(nxt, _Line)
                     same = nxt.para.style_id == first.para.style_id and nxt.para.align == first.para.align
-                    if nxt.role == "title" and first.role == "title" or (
-                        not nxt.role and same and first.para.align == "center" and self._title_part(nxt.text)
+                    if (
+                        nxt.role == "title"
+                        and first.role == "title"
+                        or (
+                            not nxt.role
+                            and same
+                            and first.para.align == "center"
+                            and self._title_part(nxt.text)
+                        )
                     ):
                         title_lines.extend(nxt.para.lines)
                         i += 1
@@ -381,23 +419,33 @@ class _Recogniser:
                 attachments_end = self._attachments(i, attachments, spec)
                 i = attachments_end
                 continue
-            if role == "attachment_note" or (not notes and _NOTES_START.match(text)) or (
-                notes and not role and _NOTE_ITEM.match(text) and "date" not in spec and not signatures
+            if (
+                role == "attachment_note"
+                or (not notes and _NOTES_START.match(text))
+                or (notes and not role and _NOTE_ITEM.match(text) and "date" not in spec and not signatures)
             ):
                 notes.append(text)
                 i += 1
                 continue
-            if role == "contact" or _CONTACT.match(text) or (contacts and role in ("", "body") and self._contact_more(text)):
+            if (
+                role == "contact"
+                or _CONTACT.match(text)
+                or (contacts and role in ("", "body") and self._contact_more(text))
+            ):
                 if "date" not in spec and not signatures:
                     contacts_before = True
                 contacts.append(text)
                 i += 1
                 continue
-            if role == "date" or (role in ("", "body", "signature") and _is_date_line(text) and "date" not in spec):
+            if role == "date" or (
+                role in ("", "body", "signature") and _is_date_line(text) and "date" not in spec
+            ):
                 self._date(line, signatures, spec, unplaced)
                 i += 1
                 continue
-            if role == "signature" or (role in ("", "body") and "date" not in spec and self._signature_like(line)):
+            if role == "signature" or (
+                role in ("", "body") and "date" not in spec and self._signature_like(line)
+            ):
                 signatures.append(line)
                 i += 1
                 continue
@@ -448,14 +496,18 @@ class _Recogniser:
     def _contact_more(self, text: str) -> bool:
         return len(text) <= 60 and re.match(r"^[^\s：:]{1,6}\s*[:：]", text) is not None
 
-    def _date(self, line: _Line, signatures: list[_Line], spec: dict[str, Any], unplaced: list[Entry]) -> None:
+    def _date(
+        self, line: _Line, signatures: list[_Line], spec: dict[str, Any], unplaced: list[Entry]
+    ) -> None:
         text = line.text
         date = parse_date(text)
         if date is None:  # a placeholder such as [日期]: not a date wenshu can write
             unplaced.append(Entry(text=text, comment="未能归位（成文日期不是日期）"))
             return
         if not _DATE.match(text):
-            self.changed.append(f"成文日期“{text}”改写为“{date.year}年{date.month}月{date.day}日”（阿拉伯数字）")
+            self.changed.append(
+                f"成文日期“{text}”改写为“{date.year}年{date.month}月{date.day}日”（阿拉伯数字）"
+            )
         spec["date"] = date
         self.report.found["成文日期"] = f"{date.year}年{date.month}月{date.day}日"
         if signatures:
@@ -470,7 +522,9 @@ class _Recogniser:
         if not self.own:
             return False
         right = date.para.right_indent
-        return abs(right - SEALED_DATE_RIGHT_CHARS) < 0.3 and self.blanks_before.get(id(signature.para), 0) >= 2
+        return (
+            abs(right - SEALED_DATE_RIGHT_CHARS) < 0.3 and self.blanks_before.get(id(signature.para), 0) >= 2
+        )
 
     def _notes(self, notes: list[str], attachments: list[dict[str, Any]], spec: dict[str, Any]) -> None:
         names: list[str] = []
@@ -596,7 +650,11 @@ class _Recogniser:
             body["align"] = aligns
         if table.grid and len(table.grid) == width and len(set(table.grid)) > 1 and min(table.grid) > 0:
             body["widths"] = [round(g / TWIPS_PER_CM, 1) for g in table.grid]
-        size = min(TABLE_SIZES_PT, key=lambda name: abs(TABLE_SIZES_PT[name] - table.size)) if table.size else "四号"
+        size = (
+            min(TABLE_SIZES_PT, key=lambda name: abs(TABLE_SIZES_PT[name] - table.size))
+            if table.size
+            else "四号"
+        )
         if size != "四号":
             body["font_size"] = size
         downs = _vertical_spans(table)
@@ -610,7 +668,9 @@ class _Recogniser:
 
     def _record_table(self, table: Table, spec: dict[str, Any], probe: bool = False) -> bool:
         texts = [p.text.strip() for p in table.paras if p.text.strip()]
-        if not texts or not all(_CC.match(t) or _IMPRINT.match(t) or t.startswith(("分送", "印发")) for t in texts):
+        if not texts or not all(
+            _CC.match(t) or _IMPRINT.match(t) or t.startswith(("分送", "印发")) for t in texts
+        ):
             return False
         if probe:
             return True
@@ -705,7 +765,9 @@ def read_spec(source: Source) -> tuple[dict[str, Any], dict[int, str], ImportRep
     return spec, outline.comments, report
 
 
-def _assemble(head: dict[str, Any], tail: dict[str, Any], body: list[Any], report: ImportReport) -> dict[str, Any]:
+def _assemble(
+    head: dict[str, Any], tail: dict[str, Any], body: list[Any], report: ImportReport
+) -> dict[str, Any]:
     notice = all(k in head for k in ("doc_number", "recipients", "title")) and all(
         k in tail for k in ("signature", "date")
     )
@@ -723,7 +785,16 @@ def _assemble(head: dict[str, Any], tail: dict[str, Any], body: list[Any], repor
             spec["mark"] = mark
         elif not mark:
             report.changed.append(f"发文机关标志取自署名：“{default_mark}”")
-        for key in ("copy_number", "secrecy", "urgency", "doc_number", "signer", "title", "title_lines", "recipients"):
+        for key in (
+            "copy_number",
+            "secrecy",
+            "urgency",
+            "doc_number",
+            "signer",
+            "title",
+            "title_lines",
+            "recipients",
+        ):
             if key in head:
                 spec[key] = head[key]
         spec["body"] = body

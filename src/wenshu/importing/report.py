@@ -30,7 +30,9 @@ class ImportReport:
         if missing:
             out.append("  未找到：" + "、".join(missing))
         out.extend(f"  改动 {line}" for line in self.changed)
-        out.extend(f"  未能归位（按普通段落保留在原处，规格中有注释）：{_short(text)}" for text in self.unplaced)
+        out.extend(
+            f"  未能归位（按普通段落保留在原处，规格中有注释）：{_short(text)}" for text in self.unplaced
+        )
         return out
 
 

@@ -74,7 +74,6 @@ class Source:
     landscape: dict[int, bool]
 
 
-
 def _is_red(color: str | None) -> bool:
     if not color or len(color) != 6:
         return False
@@ -149,7 +148,10 @@ def read_docx(source: str | Path | bytes, name: str | None = None) -> Source:
             placed.add(p.table)
             t = doc.tables[p.table]
             paras = [_para(doc.paragraphs[i], i) for row in t.rows for c in row for i in c.paragraphs]
-            rows = [[Cell(c.text.strip(), max(1, min(c.span or 1, 64)), c.merge or "") for c in row] for row in t.rows]
+            rows = [
+                [Cell(c.text.strip(), max(1, min(c.span or 1, 64)), c.merge or "") for c in row]
+                for row in t.rows
+            ]
             first_body = t.rows[1] if len(t.rows) > 1 else []
             aligns = [
                 doc.paragraphs[c.paragraphs[0]].alignment or "" if c.paragraphs else "" for c in first_body
