@@ -90,6 +90,8 @@ _CC = re.compile(r"^\s*抄\s*送\s*[:：]\s*(?P<text>.*?)\s*[。.]?\s*$")
 _IMPRINT = re.compile(
     r"^\s*(?P<printer>\S.*?)\s+(?P<date>\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*印\s*发\s*$"
 )
+# Lines of a closing block (版记 and the like) that end an attachment page.
+_RECORD_LIKE = re.compile(r"^\s*(主\s*送|抄\s*送|分\s*送|审\s*核|印\s*发|共印)\s*[:：]?")
 _TITLE_WORDS = (
     "通知",
     "决定",
@@ -175,11 +177,31 @@ def _is_date_line(text: str) -> bool:
     return parse_date(text) is not None or bool(_PLACEHOLDER.match(text) and "日期" in text)
 
 
+# The shared recogniser's roles (wenshu.check.Role) trusted for the head and the closing
+# parts; headings, items and run-in headings are told apart by the outline here.
+_SHARED_ROLES = {
+    "mark": "mark",
+    "head-info": "head_info",
+    "doc-number": "doc_number",
+    "title": "title",
+    "recipients": "recipients",
+    "attachment-note": "attachment_note",
+    "signature": "signature",
+    "date": "date",
+    "attachment-label": "attachment_label",
+    "attachment-title": "title",
+}
+
+
 def _style_role(para: Para) -> tuple[str | None, int | None]:
+    """The role a paragraph's style names, else the shared recogniser's (head and tail only)."""
     name = para.style
     if name in _HEADING_STYLES:
         return "heading", _HEADING_STYLES[name]
-    return _STYLE_ROLES.get(name), None
+    role = _STYLE_ROLES.get(name)
+    if role in (None, "body"):
+        role = _SHARED_ROLES.get(para.role, role)
+    return role, None
 
 
 class _Recogniser:
@@ -390,7 +412,8 @@ class _Recogniser:
             and not text.endswith(("：", ":", "，"))
             and ordinal_of(text) is None
             and not _CONTACT.match(text)
-            and not re.match(r"^(此致|特此|敬礼)", text)
+            and not re.match(r"^(此致|特此|敬礼|[（(])", text)
+            and not _RECORD_LIKE.match(text)
         )
 
     def tail(self, start: int, spec: dict[str, Any], unplaced: list[Entry]) -> None:
@@ -443,6 +466,10 @@ class _Recogniser:
                 self._date(line, signatures, spec, unplaced)
                 i += 1
                 continue
+            if role == "record" or _CC.match(text) or _IMPRINT.match(text):
+                if self._record_line(text, spec):
+                    i += 1
+                    continue
             if role == "signature" or (
                 role in ("", "body") and "date" not in spec and self._signature_like(line)
             ):
@@ -455,10 +482,6 @@ class _Recogniser:
                 self.report.found["附注"] = spec["note"]
                 i += 1
                 continue
-            if role == "record" or _CC.match(text) or _IMPRINT.match(text):
-                if self._record_line(text, spec):
-                    i += 1
-                    continue
             unplaced.append(Entry(text=text, comment="未能归位"))
             i += 1
         if i < len(lines):  # after the attachments: what is neither 版记 nor attachment
@@ -468,8 +491,9 @@ class _Recogniser:
                         unplaced.append(Entry(block=self._table_block(rest), comment="未能归位的表格"))
                 elif not self._record_line(rest.text, spec):
                     unplaced.append(Entry(text=rest.text, comment="未能归位"))
+        why = "未能归位（署名之外的落款行）" if "date" in spec else "未能归位"
         for extra in signatures:
-            unplaced.append(Entry(text=extra.text, comment="未能归位（署名之外的落款行）"))
+            unplaced.append(Entry(text=extra.text, comment=why))
         if notes:
             self._notes(notes, attachments, spec)
         elif attachments:  # pages without a 附件说明: each is named by its title
@@ -494,7 +518,11 @@ class _Recogniser:
         return bool(_LABEL.match(re.sub(r"[（(][^）)]{0,12}[）)]\s*$", "", text)))
 
     def _contact_more(self, text: str) -> bool:
-        return len(text) <= 60 and re.match(r"^[^\s：:]{1,6}\s*[:：]", text) is not None
+        return (
+            len(text) <= 60
+            and re.match(r"^[^\s：:]{1,6}\s*[:：]", text) is not None
+            and not _RECORD_LIKE.match(text)
+        )
 
     def _date(
         self, line: _Line, signatures: list[_Line], spec: dict[str, Any], unplaced: list[Entry]
@@ -592,6 +620,8 @@ class _Recogniser:
             if line.role == "attachment_label" or (line.role in ("", "body") and self._label(line.text)):
                 break
             if line.role == "record" or _CC.match(line.text) or _IMPRINT.match(line.text):
+                break
+            if _RECORD_LIKE.match(line.text):
                 break
             if line.role == "table_title" and i + 1 < len(lines) and isinstance(lines[i + 1], Table):
                 i += 1

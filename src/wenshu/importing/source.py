@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from wenshu.check import read_document
+from wenshu.check import read_document, recognise
 
 #: Colours counted as the red of a 红头 (GB/T 9704 §7.2.4): strong red, little green or blue.
 _RED_MIN, _OTHER_MAX = 0xC0, 0x40
@@ -41,6 +41,7 @@ class Para:
     section: int = 0  # which section (w:sectPr) it belongs to
     in_table: bool = False
     header: bool = False  # read from the first page's header
+    role: str = ""  # the shared recogniser's role (wenshu.check.recognise), "" for none
 
 
 @dataclass
@@ -101,7 +102,7 @@ def _lead(looks: list[tuple[str, tuple[bool, str]]]) -> str:
     return lead if first != looks[-1][1] else ""
 
 
-def _para(p: Any, index: int, *, header: bool = False) -> Para:
+def _para(p: Any, index: int, *, header: bool = False, role: Any = None) -> Para:
     looks = [(r.text, (bool(r.bold), r.font or "")) for r in p.runs if r.text.strip()]
     lines = p.text.replace("\t", " ").split("\n")
     return Para(
@@ -121,6 +122,7 @@ def _para(p: Any, index: int, *, header: bool = False) -> Para:
         section=p.section or 0,
         in_table=p.in_table,
         header=header,
+        role=str(role) if role else "",
     )
 
 
@@ -136,10 +138,12 @@ def read_docx(source: str | Path | bytes, name: str | None = None) -> Source:
     an unreadable or hostile file raises :class:`wenshu.errors.WenshuError`."""
     label = name or (str(source) if not isinstance(source, bytes) else "文件")
     doc = read_document(source if isinstance(source, bytes) else Path(source), label)
+    recognised = recognise(doc)
+    roles = {id(item.paragraph): item.role for item in recognised.paragraphs + recognised.header}
     blocks: list[Para | Table] = []
     header = doc.first_page_header
     for p in header.paragraphs if header is not None else []:
-        blocks.append(_para(p, len(blocks), header=True))
+        blocks.append(_para(p, len(blocks), header=True, role=roles.get(id(p))))
     placed: set[int] = set()
     for p in doc.paragraphs:
         if p.in_table and p.table is not None:
@@ -147,7 +151,12 @@ def read_docx(source: str | Path | bytes, name: str | None = None) -> Source:
                 continue
             placed.add(p.table)
             t = doc.tables[p.table]
-            paras = [_para(doc.paragraphs[i], i) for row in t.rows for c in row for i in c.paragraphs]
+            paras = [
+                _para(doc.paragraphs[i], i, role=roles.get(id(doc.paragraphs[i])))
+                for row in t.rows
+                for c in row
+                for i in c.paragraphs
+            ]
             rows = [
                 [Cell(c.text.strip(), max(1, min(c.span or 1, 64)), c.merge or "") for c in row]
                 for row in t.rows
@@ -159,6 +168,6 @@ def read_docx(source: str | Path | bytes, name: str | None = None) -> Source:
             size = max((q.size for q in paras), default=0.0)
             blocks.append(Table(len(blocks), rows, paras, p.section or 0, aligns, _grid(t), size))
             continue
-        blocks.append(_para(p, len(blocks)))
+        blocks.append(_para(p, len(blocks), role=roles.get(id(p))))
     landscape = {s.index: s.landscape for s in doc.sections}
     return Source(label, blocks, landscape)
