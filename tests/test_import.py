@@ -188,6 +188,9 @@ def foreign_notice() -> bytes:
     return out.getvalue()
 
 
+_GENERATED = r"附件\d*([（(][^）)]*[）)])?|（此页无正文）"
+
+
 def sentences(blocks: list[str]) -> list[str]:
     """Sentences of a text, without ordinals, spaces, or the width of punctuation."""
     out = []
@@ -199,9 +202,8 @@ def sentences(blocks: list[str]) -> list[str]:
             s = re.sub(r"[\s\u3000\"“”]", "", s).translate(str.maketrans(",;:?!()", "，；：？！（）"))
             date = parse_date(s)  # 二〇二三年一月一日 is rewritten in figures, on purpose
             s = f"{date.year}年{date.month}月{date.day}日" if date else s
-            if len(s) >= 2 and not re.fullmatch(
-                r"附件\d*([（(][^）)]*[）)])?", s
-            ):  # labels are wenshu's to write
+            # attachment labels are wenshu's to write; 此页无正文 is dropped on purpose
+            if len(s) >= 2 and not re.fullmatch(_GENERATED, s):
                 out.append(s)
     return out
 

@@ -90,6 +90,12 @@ _CC = re.compile(r"^\s*抄\s*送\s*[:：]\s*(?P<text>.*?)\s*[。.]?\s*$")
 _IMPRINT = re.compile(
     r"^\s*(?P<printer>\S.*?)\s+(?P<date>\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*印\s*发\s*$"
 )
+# The closing formula of a 公文's text: it stays in the body, after an attachment too.
+_CLOSING = re.compile(
+    r"^\s*(特此(通知|报告|函复|函告|批复|通报|公告|通告|请示|说明)"
+    r"|妥否，?请批示|以上(报告|意见|请示)?，?请审阅)[。！]?\s*$"
+)
+_NO_TEXT = re.compile(r"^\s*[（(]\s*此页无正文\s*[）)]\s*$")
 # Lines of a closing block (版记 and the like) that end an attachment page.
 _RECORD_LIKE = re.compile(r"^\s*(主\s*送|抄\s*送|分\s*送|审\s*核|印\s*发|共印)\s*[:：]?")
 _TITLE_WORDS = (
@@ -366,7 +372,11 @@ class _Recogniser:
         spec["title"] = title
         self.report.found["标题"] = title
         if len(lines) > 1 and lines != split_title(title):
-            spec["title_lines"] = lines
+            if self.own:
+                spec["title_lines"] = lines
+            else:  # another tool's breaks (often inside a word): wenshu breaks the title again
+                new = "／".join(split_title(title))
+                self.changed.append(f"标题重新分行：“{'／'.join(lines)}”改为“{new}”")
 
     # -- tail ----------------------------------------------------------------------------
     def tail_start(self, start: int) -> int:
@@ -482,7 +492,10 @@ class _Recogniser:
                 self.report.found["附注"] = spec["note"]
                 i += 1
                 continue
-            unplaced.append(Entry(text=text, comment="未能归位"))
+            if _CLOSING.match(text):  # 特此通知 after an attachment placed inside the text
+                unplaced.append(Entry(text=text))
+            else:
+                unplaced.append(Entry(text=text, comment="未能归位"))
             i += 1
         if i < len(lines):  # after the attachments: what is neither 版记 nor attachment
             for rest in lines[i:]:
@@ -514,6 +527,23 @@ class _Recogniser:
             spec["contacts"] = block
             self.report.found["联系人"] = "；".join(lines_)
 
+    def _closes(self, i: int) -> bool:
+        """Whether line ``i`` starts the closing parts: a closing formula (特此通知), a date,
+        a contact line, or signature lines right above a date."""
+        line = self.lines[i]
+        if isinstance(line, Table):
+            return False
+        text = line.text
+        if line.role in ("signature", "date") or _CLOSING.match(text) or _is_date_line(text):
+            return True
+        if _CONTACT.match(text) and i + 1 >= len(self.lines):
+            return True
+        k = i
+        while k < len(self.lines) and self._signature_like(self.lines[k]) and k - i < 3:
+            k += 1
+        nxt = self.lines[k] if k < len(self.lines) else None
+        return k > i and isinstance(nxt, _Line) and _is_date_line(nxt.text)
+
     def _label(self, text: str) -> bool:
         return bool(_LABEL.match(re.sub(r"[（(][^）)]{0,12}[）)]\s*$", "", text)))
 
@@ -530,6 +560,9 @@ class _Recogniser:
         text = line.text
         date = parse_date(text)
         if date is None:  # a placeholder such as [日期]: not a date wenshu can write
+            for sig in signatures:
+                unplaced.append(Entry(text=sig.text, comment="未能归位（没有成文日期的署名）"))
+            signatures.clear()
             unplaced.append(Entry(text=text, comment="未能归位（成文日期不是日期）"))
             return
         if not _DATE.match(text):
@@ -620,6 +653,8 @@ class _Recogniser:
             if line.role == "attachment_label" or (line.role in ("", "body") and self._label(line.text)):
                 break
             if line.role == "record" or _CC.match(line.text) or _IMPRINT.match(line.text):
+                break
+            if self._closes(i):  # the closing block after an attachment placed inside the text
                 break
             if _RECORD_LIKE.match(line.text):
                 break
@@ -779,6 +814,12 @@ def read_spec(source: Source) -> tuple[dict[str, Any], dict[int, str], ImportRep
     entries = [Entry(text=t, comment="未能归位（版头）") for t in head.pop("_unplaced_head", [])]
     entries += rec.body(start, end)
     entries += unplaced
+    # 此页无正文 (§7.3.5.3) marks a signature page its layout left without text; wenshu keeps
+    # the signature with the text, so the marker has nothing left to say.
+    kept = [e for e in entries if not (e.text and _NO_TEXT.match(e.text))]
+    if len(kept) < len(entries):
+        report.changed.append("去掉“（此页无正文）”：重排后署名与正文同页（GB/T 9704 7.3.5.3），不再需要")
+    entries = kept
     entries += [Entry(text=t, comment="未能归位（版记）") for t in tail.pop("_unplaced_tail", [])]
     for entry in entries:
         if entry.comment and entry.text:
