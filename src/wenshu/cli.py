@@ -576,22 +576,20 @@ def import_cmd(file: Path, out: Path | None, force: bool) -> None:
 )
 def fix_cmd(files: tuple[Path, ...], out_dir: Path | None, paginate: bool) -> None:
     """导入并按 GB/T 9704 重新生成 Word 公文：写出 .docx、.md 与规格，列出改动和未能归位的内容。"""
-    from .importing.fix import fix_file, word_files
+    from .importing.fix import fix_files, word_files
 
-    failed = 0
     paths = word_files(list(files))
     if not paths:
         raise WenshuError(
             Problem("、".join(str(f) for f in files), "没有找到 Word 文件（.docx、.doc、.wps、.odt）")
         )
-    for path in paths:
-        try:
-            fixed = fix_file(path, out_dir or path.parent / "fixed", paginate=paginate)
-        except WenshuError as exc:
-            _report(exc)
+    results = fix_files(paths, lambda path: out_dir or path.parent / "fixed", paginate=paginate)
+    failed = 0
+    for fixed in results:
+        if fixed.error is not None or fixed.report is None:
+            _report(fixed.error or WenshuError(Problem(str(fixed.source), "未能处理")))
             failed += 1
             continue
-        assert fixed.report is not None
         for line in (
             fixed.report.lines()[:1]
             + [f"  改动 {c}" for c in fixed.changes]

@@ -7,9 +7,12 @@ overwritten by its own output.
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from wenshu.errors import Problem, WenshuError
 from wenshu.importing.outline import ordinal_of
@@ -38,35 +41,58 @@ def import_docx(source: Path | bytes, name: str) -> Imported:
     return Imported(dump_spec(spec, comments, report), report)
 
 
-def docx_bytes(path: Path) -> bytes:
+class Office:
+    """One LibreOffice for a whole run of ``fix``, started when first needed (a .doc to
+    convert, a document to paginate) and only if installed; use as a context manager."""
+
+    def __init__(self) -> None:
+        self._office: Any = None
+        self.missing = False
+
+    def get(self) -> Any:
+        """The running LibreOffice, or None when it is not installed."""
+        if self._office is None and not self.missing:
+            from wenshu.render.pdf import LibreOffice, find_soffice
+
+            try:
+                find_soffice()
+            except WenshuError:
+                self.missing = True
+                return None
+            self._office = LibreOffice().__enter__()
+        return self._office
+
+    def __enter__(self) -> Office:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._office is not None:
+            self._office.__exit__(None, None, None)
+            self._office = None
+
+
+def docx_bytes(path: Path, office: Office | None = None) -> bytes:
     """The .docx content of ``path``: read as is, or converted by LibreOffice for .doc/.wps/.odt."""
     from wenshu.safezip import read_input
 
     suffix = path.suffix.lower()
     if suffix in CONVERTIBLE:
-        return _convert(path)
+        with Office() if office is None else contextlib.nullcontext(office) as run:
+            lo = run.get()
+            if lo is None:
+                raise WenshuError(
+                    Problem(
+                        str(path),
+                        f"{path.suffix} 文件需要 LibreOffice 先转换为 .docx，但没有找到 LibreOffice；"
+                        "请在 Word 中另存为 .docx",
+                    )
+                )
+            return lo.convert_to_docx(path)
     if suffix != DOCX:
         raise WenshuError(
             Problem(str(path), "不是 Word 文件（.docx；装有 LibreOffice 时也可以是 .doc、.wps、.odt）")
         )
     return read_input(path, str(path))
-
-
-def _convert(path: Path) -> bytes:
-    from wenshu.render.pdf import LibreOffice, find_soffice
-
-    try:
-        find_soffice()
-    except WenshuError:
-        raise WenshuError(
-            Problem(
-                str(path),
-                f"{path.suffix} 文件需要 LibreOffice 先转换为 .docx，但没有找到 LibreOffice；"
-                "请在 Word 中另存为 .docx",
-            )
-        ) from None
-    with LibreOffice() as office:
-        return office.convert_to_docx(path)
 
 
 @dataclass
@@ -114,27 +140,35 @@ def _check_summary(before: bytes, after: bytes, name: str) -> list[str]:
     return lines
 
 
-def fix_file(path: Path, out_dir: Path, *, paginate: bool = True) -> Fixed:
-    """Import ``path``, build it again, and write ``<stem>.docx``, ``.md`` and ``.yaml`` to ``out_dir``."""
-    from wenshu.extract import docx_blocks
-    from wenshu.pipeline import render, write_atomically
+@dataclass
+class _Prepared:
+    """A file imported and rebuilt in memory, before pagination and writing."""
 
-    result = Fixed(path)
-    data = docx_bytes(path)
+    fixed: Fixed
+    out_dir: Path
+    data: bytes
+    original: list[str]
+    yaml: str
+    docx: bytes
+    markdown: bytes
+
+
+def _prepare(path: Path, out_dir: Path, office: Office | None) -> _Prepared:
+    from wenshu.pipeline import render
+
+    data = docx_bytes(path, office)
     read = read_docx(data, str(path))
     spec, comments, report = read_spec(read)
-    imported = Imported(dump_spec(spec, comments, report), report)
-    result.report = imported.report
+    yaml = dump_spec(spec, comments, report)
     stem = path.stem
-    targets = {f"{stem}.yaml", f"{stem}.docx", f"{stem}.md"}
-    for target in targets:
+    for target in (f"{stem}.yaml", f"{stem}.docx", f"{stem}.md"):
         if (out_dir / target).resolve() == path.resolve():
             raise WenshuError(
                 Problem(str(path), f"输出会覆盖原文件 {out_dir / target}，请用 -o 另指一个文件夹")
             )
     with tempfile.TemporaryDirectory(prefix="wenshu-fix-") as work:
         spec_path = Path(work) / f"{stem}.yaml"
-        spec_path.write_text(imported.yaml, encoding="utf-8")
+        spec_path.write_text(yaml, encoding="utf-8")
         try:
             rendered = render(spec_path)
         except WenshuError as exc:
@@ -142,37 +176,70 @@ def fix_file(path: Path, out_dir: Path, *, paginate: bool = True) -> Fixed:
                 Problem(str(path), f"导入的规格无法生成：{p.message}", field=p.field) for p in exc.problems
             ]
             raise WenshuError(problems) from None
-    docx = rendered.files["docx"]
-    if paginate:
-        docx = _paginated(docx)
-    files = {
-        f"{stem}.yaml": imported.yaml.encode("utf-8"),
-        f"{stem}.docx": docx,
-        f"{stem}.md": rendered.files["md"],
-    }
-    result.changes = list(imported.report.changed)
     original = [b.text.strip() for b in read.blocks if isinstance(b, Para)]
-    rebuilt = docx_blocks(docx)
-    result.changes += _ordinal_changes(original, rebuilt)
-    result.changes += _check_summary(data, docx, str(path))
-    result.written = write_atomically(out_dir, files)
-    return result
+    fixed = Fixed(path, report=report)
+    return _Prepared(fixed, out_dir, data, original, yaml, rendered.files["docx"], rendered.files["md"])
 
 
-def _paginated(docx: bytes) -> bytes:
-    """``docx`` through the pagination pass when LibreOffice is there (as ``build`` does)."""
-    from wenshu.pipeline import paginate_one
+def _finish(item: _Prepared) -> Fixed:
+    from wenshu.extract import docx_blocks
+    from wenshu.pipeline import write_atomically
+
+    fixed = item.fixed
+    assert fixed.report is not None
+    fixed.changes = list(fixed.report.changed)
+    fixed.changes += _ordinal_changes(item.original, docx_blocks(item.docx))
+    fixed.changes += _check_summary(item.data, item.docx, str(fixed.source))
+    stem = fixed.source.stem
+    files = {
+        f"{stem}.yaml": item.yaml.encode("utf-8"),
+        f"{stem}.docx": item.docx,
+        f"{stem}.md": item.markdown,
+    }
+    fixed.written = write_atomically(item.out_dir, files)
+    return fixed
+
+
+def fix_files(paths: list[Path], out_dir: Callable[[Path], Path], *, paginate: bool = True) -> list[Fixed]:
+    """:func:`fix_file` for several files with one LibreOffice for all of them: conversions,
+    then one pagination pass over every rebuilt document (as ``build DIR`` does). Each file's
+    outcome in order; a file that fails has :attr:`Fixed.error` and nothing written."""
+    from wenshu.render.paginate import paginate as paginate_all
     from wenshu.render.paginate import provably_fits
-    from wenshu.render.pdf import LibreOffice, find_soffice
 
-    if provably_fits(docx):
-        return docx
-    try:
-        find_soffice()
-    except WenshuError:
-        return docx
-    with LibreOffice() as office:
-        return paginate_one(docx, office)
+    results: list[Fixed] = []
+    prepared: list[_Prepared] = []
+    with Office() as office:
+        for path in paths:
+            try:
+                prepared.append(_prepare(path, out_dir(path), office))
+                results.append(prepared[-1].fixed)
+            except WenshuError as exc:
+                results.append(Fixed(path, error=exc))
+        waiting = {str(i): p.docx for i, p in enumerate(prepared) if not provably_fits(p.docx)}
+        lo = office.get() if paginate and waiting else None
+        if lo is not None:
+            try:
+                done = paginate_all(waiting, lo)
+            except WenshuError:
+                done = {}  # written unpaginated, as build does when the pass fails
+            for key, outcome in done.items():
+                prepared[int(key)].docx = outcome.docx
+    for item in prepared:
+        try:
+            _finish(item)
+        except WenshuError as exc:
+            item.fixed.error = exc
+    return results
+
+
+def fix_file(path: Path, out_dir: Path, *, paginate: bool = True) -> Fixed:
+    """Import ``path``, build it again, and write ``<stem>.docx``, ``.md`` and ``.yaml`` to
+    ``out_dir``; raise :class:`WenshuError` when it cannot be done (nothing is written then)."""
+    (fixed,) = fix_files([path], lambda _: out_dir, paginate=paginate)
+    if fixed.error is not None:
+        raise fixed.error
+    return fixed
 
 
 def word_files(paths: list[Path]) -> list[Path]:
