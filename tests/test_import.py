@@ -375,3 +375,36 @@ def test_fixed_files_render_with_no_page_to_correct(tmp_path):
     for report in reports:
         assert report.render_error is None, report.render_error
         assert report.deviations == [], (report.file, [str(d) for d in report.deviations])
+
+
+def test_fix_never_overwrites_its_input(notice_docx, tmp_path):
+    source = tmp_path / "n.docx"
+    source.write_bytes(notice_docx)
+    code, output, _ = run_wenshu("fix", str(source), "-o", str(tmp_path), "--no-paginate")
+    assert code == 1 and "覆盖原文件" in output and "n.docx" in output
+    assert source.read_bytes() == notice_docx
+    assert not (tmp_path / "n.yaml").exists() and not (tmp_path / "n.md").exists()
+
+
+@pytest.mark.render
+def test_odt_is_converted_by_libreoffice_first(tmp_path):
+    """An .odt (as WPS or LibreOffice save it) goes through LibreOffice, offline, then import."""
+    from wenshu.render.pdf import find_soffice
+
+    docx = tmp_path / "foreign.docx"
+    docx.write_bytes(foreign_notice())
+    profile = (tmp_path / "profile").as_uri()
+    subprocess.run(
+        [find_soffice(), f"-env:UserInstallation={profile}", "--headless", "--convert-to", "odt"]
+        + ["--outdir", str(tmp_path), str(docx)],
+        capture_output=True,
+        timeout=SECONDS * 3,
+        check=False,
+    )
+    odt = tmp_path / "foreign.odt"
+    assert odt.is_file()
+    docx.unlink()
+    fixed = fix_file(odt, tmp_path / "out", paginate=False)
+    assert fixed.report is not None and fixed.report.kind == "notice"
+    assert fixed.report.found["发文字号"] == "示知〔2024〕5号"
+    assert recall(SENTENCES, docx_blocks(tmp_path / "out" / "foreign.docx")) == 1.0
