@@ -69,6 +69,7 @@ NO_TEXT = re.compile(r"^[（(]\s*此页无正文\s*[）)]$")
 
 
 def ordinal_of(text: str) -> tuple[int, re.Match[str]] | None:
+    """(level, match) of a structural ordinal at the start of ``text``, in any form people type."""
     for level, pattern in _ORDINAL_PATTERNS:
         m = pattern.match(text)
         if m:
@@ -77,6 +78,7 @@ def ordinal_of(text: str) -> tuple[int, re.Match[str]] | None:
 
 
 def role_from_style_name(name: str) -> str | None:
+    """The role a style's name gives (``标题 1``, ``heading 2``, ``Title``), None for any other."""
     low = name.lower().replace(" ", "")
     if re.fullmatch(r"(heading|标题)[1-4]", low):
         return "heading"
@@ -388,9 +390,11 @@ class Recogniser(Reader):
 
     # -- views ------------------------------------------------------------------------
     def role(self, name: str) -> list[Para]:
+        """The body paragraphs of role ``name``."""
         return [p for p in self.paragraphs if p.role == name]
 
     def mark(self) -> list[Para]:
+        """The 发文机关标志's paragraphs: in the first page's header, then in the body."""
         return [p for p in self.first_page_header() if p.role == "mark"] + self.role("mark")
 
     @property
@@ -427,6 +431,7 @@ class Item:
 
     @property
     def text(self) -> str:
+        """The paragraph's text as a reader sees it."""
         return self.paragraph.text
 
     @property
