@@ -4,6 +4,7 @@ files whose styles say nothing (recognised by content). ``import wenshu.check`` 
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -11,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from wenshu import layout as L
-from wenshu.check import Role, head_info_kind, read_document, recognise, record_kind
+from wenshu.check import Role, check_docx, head_info_kind, read_document, recognise, record_kind
 from wenshu.pipeline import render
 
-from .test_check import DOCUMENT, LETTER, foreign
+from .test_check import DOC, DOCUMENT, LETTER, foreign, mutate
 
 
 def _build(tmp: Path, name: str, text: str) -> bytes:
@@ -144,4 +145,27 @@ def test_head_info_and_signer_words():
         "urgency",
         None,
     ]
+    assert [head_info_kind(t) for t in ("密级：机密", "紧急程度：特急", "份号：000123")] == [
+        "secrecy",
+        "urgency",
+        "copy-number",
+    ]
     assert record_kind("河南省市场监督管理局办公室        2023年8月2日印发") == "imprint"
+
+
+def test_secrecy_typed_under_the_title_belongs_to_the_head(document):
+    """A 密级 typed as a line under the title (as lawliet_master_template does) is the 版头's
+    密级, checked as one (§7.2.2), not body text held to the 2-character indent."""
+    line = (
+        '<w:p><w:pPr><w:jc w:val="right"/></w:pPr><w:r><w:rPr><w:rFonts w:eastAsia="黑体"/></w:rPr>'
+        "<w:t>密级：秘密</w:t></w:r></w:p>"
+    )
+    recipients = re.compile(r"<w:p>(?:(?!<w:p>).)*?各省辖市、济源示范区知识产权管理部门", re.S)
+    data = mutate(foreign(document), DOC, lambda t: recipients.sub(lambda m: line + m.group(0), t, count=1))
+    result = recognise(read_document(data))
+    (item,) = [i for i in result.paragraphs if i.text == "密级：秘密"]
+    assert item.role == Role.HEAD_INFO and head_info_kind(item.text) == "secrecy"
+    assert result.text(Role.RECIPIENTS) == "各省辖市、济源示范区知识产权管理部门："
+    assert check_docx(foreign(document)).ok
+    report = check_docx(data)
+    assert report.ok, "\n".join(map(str, report.deviations))

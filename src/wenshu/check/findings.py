@@ -76,6 +76,7 @@ class Findings:
         actual: str = "",
         where: Location | None = None,
     ) -> None:
+        """Record a deviation at ``where``; a repeat of one already recorded adds its place."""
         key = (code, actual) if code in _SETTING_CODES else (code, clause, element, message, expected, actual)
         item = self._items.get(key)
         if item is None:
@@ -94,6 +95,7 @@ class Findings:
             item.locations.append(where)
 
     def items(self) -> list[Deviation]:
+        """The deviations, in the order they were first found."""
         return list(self._items.values())
 
     def note(self, text: str) -> None:

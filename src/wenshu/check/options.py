@@ -20,6 +20,7 @@ class Profile:
     accept: dict[str, tuple[str, ...]]
 
     def accepts(self, dev: Deviation) -> bool:
+        """Does the unit accept ``dev``'s actual value (matched from its start)?"""
         return any(dev.actual.startswith(value) for value in self.accept.get(dev.code, ()))
 
 

@@ -42,6 +42,15 @@ DOC_NUMBER = re.compile(r"[〔\[(（【［]\s*[\dXx×]{4}\s*[〕\])）】］]\s*
 ORDER_NUMBER = re.compile(rf"^第\s*[\dXx×{NUMERALS}]+\s*[号期]$")
 # 份号, 密级 and 紧急程度 (§7.2.1–7.2.3), in the body or in a header.
 HEAD_INFO = re.compile(r"^(\d{6}|(绝密|机密|秘密)(\s*[★*]\s*\S*)?|特急|加急|特提|平急)$")
+# The same typed with its name, as a line of the 版头: 密级：秘密, 紧急程度：特急, 份号：000123.
+HEAD_INFO_NAMED = re.compile(r"^(密级|保密期限|紧急程度|份号)\s*[：:]\s*\S{1,12}$")
+
+
+def is_head_info(text: str) -> bool:
+    """Is ``text`` (stripped) a 份号, 密级 (and 保密期限) or 紧急程度 line of the 版头 (§7.2.1–7.2.3)?"""
+    return bool(HEAD_INFO.match(text) or re.match(r"^(绝密|机密|秘密)", text) or HEAD_INFO_NAMED.match(text))
+
+
 # An unfilled field of a template or another generator: [发文单位], 【日期】, {{DATE}}.
 PLACEHOLDER = re.compile(r"^\s*(\[[^\]]+\]|【[^】]+】|\{\{[^}]+\}\}|［[^］]+］)\s*$")
 # Labels of a 纪要 (§10.3), set in 黑体 at the head of a list of names.
@@ -60,6 +69,7 @@ NO_TEXT = re.compile(r"^[（(]\s*此页无正文\s*[）)]$")
 
 
 def ordinal_of(text: str) -> tuple[int, re.Match[str]] | None:
+    """(level, match) of a structural ordinal at the start of ``text``, in any form people type."""
     for level, pattern in _ORDINAL_PATTERNS:
         m = pattern.match(text)
         if m:
@@ -68,6 +78,7 @@ def ordinal_of(text: str) -> tuple[int, re.Match[str]] | None:
 
 
 def role_from_style_name(name: str) -> str | None:
+    """The role a style's name gives (``标题 1``, ``heading 2``, ``Title``), None for any other."""
     low = name.lower().replace(" ", "")
     if re.fullmatch(r"(heading|标题)[1-4]", low):
         return "heading"
@@ -196,7 +207,7 @@ class Recogniser(Reader):
                 continue
             if (DOC_NUMBER.search(text) and len(text) < 60) or ORDER_NUMBER.match(text):
                 para.role, seen_number = "doc-number", True
-            elif HEAD_INFO.match(text) or re.match(r"^(绝密|机密|秘密)", text):
+            elif is_head_info(text):
                 para.role = "head-info"
             elif not seen_number and not head_has_mark and self._looks_like_mark(para):
                 para.role, head_has_mark = "mark", True
@@ -214,6 +225,10 @@ class Recogniser(Reader):
             nxt.role = "title"
             i += 1
         i += 1
+        # A 密级 or 紧急程度 line set under the title still belongs to the 版头.
+        while i < len(paras) and paras[i].role in ("", "body") and is_head_info(paras[i].text.strip()):
+            paras[i].role = "head-info"
+            i += 1
         # 主送机关: the paragraph right after the title, ending in a colon.
         if i < len(paras) and paras[i].role in ("", "body", "recipients"):
             text = paras[i].text.strip()
@@ -375,9 +390,11 @@ class Recogniser(Reader):
 
     # -- views ------------------------------------------------------------------------
     def role(self, name: str) -> list[Para]:
+        """The body paragraphs of role ``name``."""
         return [p for p in self.paragraphs if p.role == name]
 
     def mark(self) -> list[Para]:
+        """The 发文机关标志's paragraphs: in the first page's header, then in the body."""
         return [p for p in self.first_page_header() if p.role == "mark"] + self.role("mark")
 
     @property
@@ -414,6 +431,7 @@ class Item:
 
     @property
     def text(self) -> str:
+        """The paragraph's text as a reader sees it."""
         return self.paragraph.text
 
     @property
@@ -465,11 +483,13 @@ def head_info_kind(text: str) -> str | None:
     """Which 版头 item a 份号/密级/紧急程度 line is: ``copy-number`` (份号, six digits),
     ``secrecy`` (密级 and 保密期限), ``urgency`` (紧急程度), None when it is none of them."""
     text = text.strip()
-    if re.fullmatch(r"\d{6}", text):
+    named = HEAD_INFO_NAMED.match(text)
+    name, value = (named.group(1), re.split(r"[：:]", text, maxsplit=1)[1].strip()) if named else ("", text)
+    if name == "份号" or re.fullmatch(r"\d{6}", value):
         return "copy-number"
-    if re.match(r"^(绝密|机密|秘密)", text):
+    if name in ("密级", "保密期限") or re.match(r"^(绝密|机密|秘密)", value):
         return "secrecy"
-    if text in ("特急", "加急", "特提", "平急"):
+    if name == "紧急程度" or value in ("特急", "加急", "特提", "平急"):
         return "urgency"
     return None
 

@@ -39,7 +39,13 @@ class RuleRegistry:
         return code in self._rules
 
     def __iter__(self) -> Iterator[Rule]:
-        return iter(self._rules.values())
+        """The rules in the standard's order: static ones by clause, then the ``--render`` ones
+        (each module registers its own, so the order they were registered in says nothing)."""
+
+        def key(rule: Rule) -> tuple[bool, tuple[int, ...]]:
+            return rule.render, tuple(int(part) for part in rule.clause.split("."))
+
+        return iter(sorted(self._rules.values(), key=key))
 
     def get(self, code: str) -> Rule:
         """The rule of ``code`` (KeyError for an unknown one)."""

@@ -122,9 +122,13 @@ def _measure(
         deltas += [
             b.y1 - a.y1 for a, b in zip(rows, rows[1:], strict=False) if 0.8 < (b.y1 - a.y1) / g.pitch < 1.2
         ]
+    # Lines per page are counted on the pitch measured near the standard's (else the nominal one).
     pitch = statistics.fmean(deltas) if deltas else g.pitch
     report.measurements["pages"] = len(pages)
-    report.measurements["line_pitch_pt"] = round(pitch, 2)
+    if deltas:
+        report.measurements["line_pitch_pt"] = round(pitch, 2)
+    else:  # the nominal pitch is no measurement (a form's table rows give no line pitch either)
+        report.notes.append(f"没有相距约 {g.pitch:.2f} 磅的上下相邻正文行，未测行距")
 
     # Lines per full page: a page whose last line runs on to the next page's first line.
     lines_per_page: dict[int, int] = {}
@@ -158,38 +162,72 @@ def _measure(
 
     # Characters per full line: lines of full-width characters from margin to margin.
     counts: dict[int, int] = {}
-    for page in portrait:
-        for r in body_rows(page):
-            if abs(r.height - body_height) >= 0.5 or abs(r.x0 - g.left) >= 2 or r.x1 < g.right - _X_SLACK_PT:
-                continue
-            text = r.text
-            if r.x1 > g.right + 2 and text and text[-1] in _HANGING:
-                text = text[:-1]  # punctuation hung into the margin is not counted
-            if text and all(is_wide(ch) for ch in text):
-                counts[len(text)] = counts.get(len(text), 0) + 1
-    if counts:
-        # The usual full line counts: one may hold a character less where a break is not
-        # allowed (before ， or inside a number), but none may hold more.
-        usual = max(counts, key=lambda n: (counts[n], n))
-        measured = max(counts) if max(counts) > L.CHARS_PER_LINE else usual
-        report.measurements["chars_per_full_line"] = measured
-        if measured != L.CHARS_PER_LINE:
-            out.add(
-                "render-chars",
-                "5.2.3",
-                "版面",
-                "排满的行不是 28 字",
-                f"每行 {L.CHARS_PER_LINE} 字",
-                f"{measured} 字",
-                Location("全文"),
-            )
+    doubled = _two_cells(doc, [r for page in portrait for r in body_rows(page)], g)
+    if doubled is not None:
+        cell, size, cells = doubled
+        report.notes.append(
+            f"LibreOffice 把文档网格中比格宽的字排成两格（网格字距 {cell:.2f} 磅，字号 {size:g} 磅），"
+            f"每行只排出约 {cells // 2} 字；Word 按网格每格一字，每行 {cells} 字；未按排出的页测每行字数"
+        )
     else:
-        report.notes.append("没有排满一行的全角文字行，未测每行字数")
+        for page in portrait:
+            for r in body_rows(page):
+                margin_to_margin = abs(r.x0 - g.left) < 2 and r.x1 >= g.right - _X_SLACK_PT
+                if abs(r.height - body_height) >= 0.5 or not margin_to_margin:
+                    continue
+                text = r.text
+                if r.x1 > g.right + 2 and text and text[-1] in _HANGING:
+                    text = text[:-1]  # punctuation hung into the margin is not counted
+                if text and all(is_wide(ch) for ch in text):
+                    counts[len(text)] = counts.get(len(text), 0) + 1
+        if counts:
+            # The usual full line counts: one may hold a character less where a break is not
+            # allowed (before ， or inside a number), but none may hold more.
+            usual = max(counts, key=lambda n: (counts[n], n))
+            measured = max(counts) if max(counts) > L.CHARS_PER_LINE else usual
+            report.measurements["chars_per_full_line"] = measured
+            if measured != L.CHARS_PER_LINE:
+                out.add(
+                    "render-chars",
+                    "5.2.3",
+                    "版面",
+                    "排满的行不是 28 字",
+                    f"每行 {L.CHARS_PER_LINE} 字",
+                    f"{measured} 字",
+                    Location("全文"),
+                )
+        else:
+            report.notes.append("没有排满一行的全角文字行，未测每行字数")
 
     facts = _page_facts(doc, pages, out)
     _measure_page_numbers(doc, [p for p in pages if p.number not in facts.unnumbered], g, out, pdf)
     _measure_page_one(doc, pages, out)
     _measure_title(doc, pages, out)
+
+
+def _two_cells(doc: Recogniser, rows: list[Any], g: _Geometry) -> tuple[float, float, int] | None:
+    """(cell, character size) in points and the cells a line holds, when LibreOffice has set the
+    body's characters two grid cells apart: the body snaps to a character grid (ECMA-376 §17.6.5
+    linesAndChars) whose cell is narrower than its characters, and a full printed line shows one
+    character every two cells. Word fits such a character in one cell: a grid of 28 cells a line
+    with 三号 text is the usual way offices set up a 公文 in Word."""
+    para = next(
+        (p for p in doc.paragraphs if p.role in ("body", "heading") and p.flows and p.text.strip()), None
+    )
+    grid = doc.grid_pitch(para) if para is not None else None
+    if para is None or grid is None:
+        return None
+    cell, size = grid / L.TWIPS_PER_PT, doc.paragraph_size(para)
+    if size <= cell:
+        return None
+    for r in rows:
+        chars = [ch for ch in r.text if not ch.isspace()]
+        full = r.x1 - r.x0 >= g.right - g.left - 2 * cell
+        if len(chars) < 4 or not full or not all(is_wide(ch) for ch in chars):
+            continue
+        if 1.6 < (r.x1 - r.x0) / (len(chars) * cell) < 2.4:
+            return cell, size, int(doc.section_of(para).text_width // grid)
+    return None
 
 
 def _page_facts(doc: Recogniser, pages: list[Any], out: Findings) -> Any:

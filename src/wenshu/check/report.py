@@ -23,6 +23,7 @@ class Report:
 
     @property
     def ok(self) -> bool:
+        """Checked, laid out when asked, and nothing departs from the standard."""
         return self.error is None and self.render_error is None and not self.deviations
 
     @property
@@ -31,6 +32,7 @@ class Report:
         return [d.code for d in self.deviations]
 
     def to_dict(self) -> dict[str, Any]:
+        """The report as JSON-ready data."""
         out = asdict(self)
         out["ok"] = self.ok
         return out

@@ -12,6 +12,8 @@ from wenshu.check.reading.styles import first_attr
 
 
 def paragraph_borders(doc: Reader, para: Para) -> dict[str, Any]:
+    """The borders drawn around ``para`` (side → ``w:top`` … element), the nearest level
+    winning; sides switched off left out."""
     out = {}
     for level in doc.styles.ppr_levels(para.el):
         bdr = level.find(wtag("pBdr"))

@@ -21,18 +21,22 @@ WPS_NS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
 
 
 def wtag(tag: str) -> str:
+    """``w:tag`` in Clark notation (``{namespace}tag``)."""
     return f"{{{W_NS}}}{tag}"
 
 
 def wval(el: Any, attr: str = "val") -> str | None:
+    """The ``w:attr`` of ``el`` (None when ``el`` or the attribute is missing)."""
     return None if el is None else el.get(wtag(attr))
 
 
 def is_on(el: Any) -> bool:
+    """Is the toggle ``el`` (``w:b``, ``w:titlePg`` …) present and not switched off?"""
     return el is not None and wval(el) not in ("0", "false", "off")
 
 
 def to_int(value: str | None, default: int = 0) -> int:
+    """``value`` as an integer the forgiving way Word reads numbers (``default`` when unreadable)."""
     try:
         return int(float(value)) if value is not None else default
     except (ValueError, OverflowError):
@@ -49,10 +53,12 @@ def half_points(value: str | None) -> float:
 
 
 def is_wide(ch: str) -> bool:
+    """Is ``ch`` full-width (East Asian wide or fullwidth)?"""
     return unicodedata.east_asian_width(ch) in "WF"
 
 
 def has_cjk(text: str) -> bool:
+    """Does ``text`` hold a full-width character?"""
     return any(is_wide(ch) for ch in text)
 
 
@@ -100,6 +106,7 @@ def element_text(element: Any) -> str:
 
 
 def is_red(color: str | None) -> bool:
+    """Is ``color`` (``RRGGBB``) a red as 公文 use it for the mark and the rules?"""
     if not color or not re.fullmatch(r"[0-9A-Fa-f]{6}", color):
         return False
     r, g, b = (int(color[i : i + 2], 16) for i in (0, 2, 4))

@@ -73,6 +73,7 @@ class Package:
         self.main = self._main_part()
 
     def has(self, part: str) -> bool:
+        """Does the package hold ``part``?"""
         return self.zip.has(part)
 
     def xml(self, part: str) -> Any:

@@ -60,11 +60,14 @@ class Para:
 
     @property
     def where(self) -> Location:
+        """Where the paragraph is, for a report."""
         excerpt = re.sub(r"\s+", " ", self.text.strip())
         return Location(self.part, self.number, excerpt[:20] + ("…" if len(excerpt) > 20 else ""))
 
 
 def read_paragraphs(root: Any, part: str, name: str, *, body: bool = False) -> list[Para]:
+    """The paragraphs of a part in document order (the VML copies in ``mc:Fallback`` left
+    out); ``body`` counts sections by their ``sectPr``."""
     out: list[Para] = []
     section = 0
     fallback, table = f"{{{MC_NS}}}Fallback", wtag("tbl")
@@ -87,6 +90,8 @@ def read_paragraphs(root: Any, part: str, name: str, *, body: bool = False) -> l
 
 @dataclass
 class SectionProps:
+    """A section's page as ``w:sectPr`` sets it, in twips, with its header and footer parts."""
+
     el: Any
     index: int
     width: int
@@ -104,6 +109,7 @@ class SectionProps:
 
     @property
     def landscape(self) -> bool:
+        """A page turned sideways (§8: a table page may be)."""
         return self.width > self.height
 
     @property
@@ -120,14 +126,18 @@ class SectionProps:
 
     @property
     def text_width(self) -> int:
+        """The 版心's width in twips."""
         return self.width - self.left - self.right - self.gutter
 
     @property
     def text_height(self) -> int:
+        """The 版心's height in twips."""
         return self.height - self.top - self.bottom
 
 
 def read_sections(body: Any, rels: dict[str, tuple[str, str]]) -> list[SectionProps]:
+    """The sections of ``body``, each with the header and footer parts it uses (inherited
+    from the section before when it names none)."""
     elements = [p.find(f"{wtag('pPr')}/{wtag('sectPr')}") for p in body.iter(wtag("p"))]
     elements = [e for e in elements if e is not None]
     final = body.find(wtag("sectPr"))
@@ -207,12 +217,14 @@ class Reader:
 
     # -- parts ------------------------------------------------------------------------
     def part_paragraphs(self, part: str, label: str) -> list[Para]:
+        """The paragraphs of a header or footer part (read once), labelled ``label`` in reports."""
         if part not in self._parts:
             root = self.package.xml(part)
             self._parts[part] = read_paragraphs(root, label, self.name) if root is not None else []
         return self._parts[part]
 
     def section_of(self, para: Para) -> SectionProps:
+        """The section ``para`` belongs to."""
         return self.sections[min(para.section, len(self.sections) - 1)]
 
     def _first_page_header_part(self) -> str | None:
@@ -221,6 +233,7 @@ class Reader:
         return part or first.refs.get(("header", "default"))
 
     def first_page_header(self) -> list[Para]:
+        """The paragraphs of the header printed on page one."""
         part = self._first_page_header_part()
         return self.part_paragraphs(part, "首页页眉") if part else []
 
@@ -257,20 +270,25 @@ class Reader:
 
     # -- properties -------------------------------------------------------------------
     def ppr(self, para: Para, child: str, attr: str = "val") -> str | None:
+        """A paragraph property's value, resolved through its styles and the defaults."""
         return first_attr(self.styles.ppr_levels(para.el), child, attr)
 
     def text_runs(self, para: Para) -> list[tuple[Any, str]]:
+        """The runs of ``para`` that hold visible text, with their text."""
         if para.runs is None:
             para.runs = [(r, t) for r in own_runs(para.el) if (t := element_text(r)).strip()]
         return para.runs
 
     def run_size(self, para: Para, r: Any) -> float:
+        """The font size of run ``r`` in points."""
         return half_points(first_attr(self.styles.rpr_levels(para.el, r), "sz"))
 
     def run_spacing(self, para: Para, r: Any) -> int:
+        """The character spacing of run ``r`` in twips (``w:spacing`` in ``w:rPr``)."""
         return to_int(first_attr(self.styles.rpr_levels(para.el, r), "spacing"))
 
     def paragraph_size(self, para: Para) -> float:
+        """The font size of ``para``'s text (its first run) in points."""
         runs = self.text_runs(para)
         if runs:
             return self.run_size(para, runs[0][0])
@@ -323,6 +341,7 @@ class Reader:
         return first, left, right
 
     def alignment(self, para: Para) -> str:
+        """``left``, ``center``, ``right`` or ``both`` (``start``/``end``/``distribute`` folded in)."""
         jc = self.ppr(para, "jc") or "left"
         return {"start": "left", "end": "right", "distribute": "both"}.get(jc, jc)
 

@@ -24,6 +24,7 @@ class DrawnLine:
 
     @property
     def double(self) -> bool:
+        """Drawn as two lines."""
         return self.compound.lower() in ("dbl", "double", "thinthin", "thickthin", "thinthick")
 
 

@@ -60,12 +60,14 @@ class Styles:
         return cached
 
     def name(self, sid: str | None) -> str:
+        """The style's name as Word shows it (its id when it has none)."""
         style = self.by_id.get(sid or "")
         return (wval(style.find(wtag("name"))) or sid or "") if style is not None else (sid or "")
 
     # The checks ask for the same paragraph's properties many times over: each answer is kept
     # (the tree is never changed while checking), so the cost per paragraph stays constant.
     def paragraph_style(self, p: Any) -> str | None:
+        """The style id of ``p`` (the default paragraph style when it names none)."""
         if p in self._pstyle:
             return self._pstyle[p]
         ps = first_child(first_child(p, "pPr"), "pStyle")
@@ -73,6 +75,7 @@ class Styles:
         return sid
 
     def ppr_levels(self, p: Any) -> list[Any]:
+        """``p``'s paragraph property levels, nearest first."""
         levels = self._ppr.get(p)
         if levels is None:
             sid = self.paragraph_style(p)
@@ -81,6 +84,7 @@ class Styles:
         return levels
 
     def rpr_levels(self, p: Any, r: Any) -> list[Any]:
+        """Run ``r``'s character property levels in ``p``, nearest first."""
         levels = self._rpr.get((p, r))
         if levels is not None:
             return levels
@@ -145,6 +149,7 @@ def _scan(levels: list[Any], tag: str, name: str) -> str | None:
 
 
 def first_flag(levels: list[Any], child: str) -> bool:
+    """Is the toggle ``child`` on at the nearest level that sets it?"""
     for level in levels:
         el = level.find(wtag(child))
         if el is not None:

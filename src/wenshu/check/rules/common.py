@@ -16,9 +16,11 @@ _SIZE_NAMES = {
 
 
 def size_name(pt: float) -> str:
+    """A size as the standard names it: 三号（16 磅）, or in points."""
     name = _SIZE_NAMES.get(pt)
     return f"{name}（{pt:g} 磅）" if name else f"{pt:g} 磅"
 
 
 def mm_text(twips: float) -> str:
+    """A length in twips as millimetres, for a report."""
     return f"{twips / TWIPS_PER_MM:.1f} mm"

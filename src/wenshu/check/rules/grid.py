@@ -27,6 +27,7 @@ _GRID_ROLES = {
     "note",
     "attachment-label",
     "doc-number",
+    "head-info",
 }
 
 
