@@ -408,3 +408,21 @@ def test_odt_is_converted_by_libreoffice_first(tmp_path):
     assert fixed.report is not None and fixed.report.kind == "notice"
     assert fixed.report.found["发文字号"] == "示知〔2024〕5号"
     assert recall(SENTENCES, docx_blocks(tmp_path / "out" / "foreign.docx")) == 1.0
+
+
+def test_fix_says_what_it_renumbered(tmp_path):
+    doc = Document()
+    doc.add_paragraph("示例县知识产权局关于开展专利转化工作的通知").alignment = 1
+    doc.add_paragraph("各乡镇人民政府：")
+    for text in ("现将有关事项通知如下：", "一、工作目标", "到年底完成专利转化20件。", "三、工作措施"):
+        doc.add_paragraph(text)
+    doc.add_paragraph("（二）加强宣传")
+    doc.add_paragraph("各乡镇要加强宣传。")
+    doc.add_paragraph("示例县知识产权局").alignment = 2
+    doc.add_paragraph("2024年3月5日").alignment = 2
+    source = tmp_path / "skips.docx"
+    doc.save(str(source))
+    fixed = fix_file(source, tmp_path / "out", paginate=False)
+    assert "序号“三、”改为“二、”：工作措施" in fixed.changes
+    assert "序号“（二）”改为“（一）”：加强宣传" in fixed.changes
+    assert fixed.report is not None and fixed.report.found["署名"] == "示例县知识产权局"
