@@ -24,10 +24,8 @@ class Para:
     """One paragraph as read: its text (Word's numbering label first) and the formatting
     the recogniser looks at."""
 
-    index: int
     text: str
     lines: list[str]  # split at manual line breaks (a title's lines)
-    label: str = ""  # the label Word's automatic numbering draws ("" when none)
     style: str = ""  # the style's name, lower case (公文标题, heading 1 …)
     style_id: str = ""
     align: str = ""  # resolved w:jc
@@ -36,10 +34,8 @@ class Para:
     red: bool = False
     size: float = 0.0  # the largest run size, in points
     boxed: bool = False  # read from a text box
-    border_bottom: bool = False  # a paragraph border drawn under it (a rule)
     right_indent: float = 0.0  # characters
     section: int = 0  # which section (w:sectPr) it belongs to
-    in_table: bool = False
     header: bool = False  # read from the first page's header
     role: str = ""  # the shared recogniser's role (wenshu.check.recognise), "" for none
 
@@ -57,12 +53,11 @@ class Cell:
 class Table:
     """A table in reading order; ``paras`` are its cells' paragraphs (for 版记 tables)."""
 
-    index: int
     rows: list[list[Cell]]
     paras: list[Para] = field(default_factory=list)
     section: int = 0
     aligns: list[str] = field(default_factory=list)
-    grid: list[int] = field(default_factory=list)  # column widths, twips (w:tblGrid)
+    grid: list[int] = field(default_factory=list)  # column widths, twips
     size: float = 0.0  # the largest text size in its cells, points
 
 
@@ -102,14 +97,13 @@ def _lead(looks: list[tuple[str, tuple[bool, str]]]) -> str:
     return lead if first != looks[-1][1] else ""
 
 
-def _para(p: Any, index: int, *, header: bool = False, role: Any = None) -> Para:
+def _para(p: Any, *, header: bool = False, role: Any = None) -> Para:
+    """The shared model's paragraph ``p`` as the recogniser reads it."""
     looks = [(r.text, (bool(r.bold), r.font or "")) for r in p.runs if r.text.strip()]
     lines = p.text.replace("\t", " ").split("\n")
     return Para(
-        index=index,
         text="".join(lines),
         lines=lines,
-        label=p.label,
         style=(p.style_name or "").lower(),
         style_id=p.style_id or "",
         align=p.alignment or "",
@@ -120,7 +114,6 @@ def _para(p: Any, index: int, *, header: bool = False, role: Any = None) -> Para
         boxed=p.in_box,
         right_indent=p.indents.right if p.indents else 0.0,
         section=p.section or 0,
-        in_table=p.in_table,
         header=header,
         role=str(role) if role else "",
     )
@@ -143,16 +136,16 @@ def read_docx(source: str | Path | bytes, name: str | None = None) -> Source:
     blocks: list[Para | Table] = []
     header = doc.first_page_header
     for p in header.paragraphs if header is not None else []:
-        blocks.append(_para(p, len(blocks), header=True, role=roles.get(id(p))))
+        blocks.append(_para(p, header=True, role=roles.get(id(p))))
     placed: set[int] = set()
     for p in doc.paragraphs:
         if p.in_table and p.table is not None:
-            if p.table in placed or doc.tables[p.table].nested:
+            if p.table in placed:  # (a nested table follows the one holding it: no text is lost)
                 continue
             placed.add(p.table)
             t = doc.tables[p.table]
             paras = [
-                _para(doc.paragraphs[i], i, role=roles.get(id(doc.paragraphs[i])))
+                _para(doc.paragraphs[i], role=roles.get(id(doc.paragraphs[i])))
                 for row in t.rows
                 for c in row
                 for i in c.paragraphs
@@ -166,8 +159,8 @@ def read_docx(source: str | Path | bytes, name: str | None = None) -> Source:
                 doc.paragraphs[c.paragraphs[0]].alignment or "" if c.paragraphs else "" for c in first_body
             ]
             size = max((q.size for q in paras), default=0.0)
-            blocks.append(Table(len(blocks), rows, paras, p.section or 0, aligns, _grid(t), size))
+            blocks.append(Table(rows, paras, p.section or 0, aligns, _grid(t), size))
             continue
-        blocks.append(_para(p, len(blocks), role=roles.get(id(p))))
+        blocks.append(_para(p, role=roles.get(id(p))))
     landscape = {s.index: s.landscape for s in doc.sections}
     return Source(label, blocks, landscape)
