@@ -19,7 +19,7 @@ _CN = "一二三四五六七八九十"
 _ORDINALS = [
     ("一、", re.compile(rf"^\s*([{_CN}]{{1,3}})\s*[、，,.．]\s*")),
     ("（一）", re.compile(rf"^\s*[（(]\s*([{_CN}]{{1,3}})\s*[）)]\s*")),
-    ("1.", re.compile(r"^\s*(\d{1,2})\s*(?:[.．、，,](?!\d)|\s)\s*")),
+    ("1.", re.compile(r"^\s*(\d{1,2})\s*[.．、，,](?!\d)\s*")),
     ("（1）", re.compile(r"^\s*[（(]\s*(\d{1,2})\s*[）)]\s*")),
 ]
 # A heading's text holds no sentence; a run-in heading's first sentence is short.
@@ -46,10 +46,7 @@ def ordinal_of(text: str) -> Ordinal | None:
     for form, pattern in _ORDINALS:
         m = pattern.match(text)
         if m and text[m.end() :].strip():
-            rest = text[m.end() :]
-            if form == "1." and not re.match(r"^\s*\d{1,2}\s*[.．、，,]", text) and len(rest) > 0:
-                continue  # "1 xx" with only a space is not an ordinal
-            return Ordinal(form, text[: m.end()].strip(), rest.strip())
+            return Ordinal(form, text[: m.end()].strip(), text[m.end() :].strip())
     return None
 
 

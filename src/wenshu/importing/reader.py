@@ -20,7 +20,13 @@ from typing import Any
 from wenshu.importing.outline import Entry, nest, ordinal_of
 from wenshu.importing.report import ImportReport
 from wenshu.importing.source import Para, Source, Table
-from wenshu.layout import SEALED_DATE_RIGHT_CHARS, TABLE_SIZES_PT, TWIPS_PER_MM
+from wenshu.layout import (
+    BLANK_LINES_BEFORE_SIGNATURE,
+    SEALED_DATE_RIGHT_CHARS,
+    TABLE_SIZES_PT,
+    TITLE_SIZE_PT,
+    TWIPS_PER_MM,
+)
 from wenshu.titles import split_title
 
 # Style names (lower case) of wenshu's frames and of common 公文 templates, by role.
@@ -54,6 +60,15 @@ _HEADING_STYLES = {
 # Styles of running text: an ordinal there starts a numbered item, not a heading.
 _PLAIN_STYLES = {"公文正文"}
 
+# Recognition thresholds (not layout: what other people's files look like).
+# A 发文机关标志 is set larger than the 二号 title; 小初 (36 pt) is usual, 26 pt the least seen.
+MARK_MIN_PT = TITLE_SIZE_PT + 4
+# A title line, a signature, a line of a title: short, no sentence in it.
+SHORT_MAX_CHARS = 40
+# One line of a 发文字号 or of a contact block.
+LINE_MAX_CHARS = 60
+# A 主送机关 may list many bodies; more than this is a paragraph, not a 主送 line.
+RECIPIENTS_MAX_CHARS = 150
 # Column widths are written in centimetres: any unit will do (they are ratios), and this one reads.
 TWIPS_PER_CM = 10 * TWIPS_PER_MM
 _CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "Ｏ": 0, "O": 0}
@@ -219,7 +234,9 @@ class _Recogniser:
         for block in source.blocks:
             if isinstance(block, Table):
                 self.lines.append(block)
-            elif block.header and not (block.red or block.size >= 26 or block.style == "发文机关标志"):
+            elif block.header and not (
+                block.red or block.size >= MARK_MIN_PT or block.style == "发文机关标志"
+            ):
                 continue  # a running header, not part of the 公文
             elif block.text.strip():
                 role, level = _style_role(block)
@@ -249,14 +266,18 @@ class _Recogniser:
                     self._head_info(text, spec)
                 i += 1
                 continue
-            if line.role == "doc_number" or (not line.role and _DOC_NUMBER.match(text) and len(text) <= 60):
+            if line.role == "doc_number" or (
+                not line.role and _DOC_NUMBER.match(text) and len(text) <= LINE_MAX_CHARS
+            ):
                 self._doc_number(text, spec)
                 i += 1
                 continue
             if line.role == "mark" or (
                 not line.role
                 and "doc_number" not in spec
-                and (line.para.red or line.para.boxed or line.para.size >= 26 or text.endswith("文件"))
+                and (
+                    line.para.red or line.para.boxed or line.para.size >= MARK_MIN_PT or text.endswith("文件")
+                )
                 and not text.startswith("关于")
                 and self._title_follows(i)
             ):
@@ -311,7 +332,7 @@ class _Recogniser:
             if rec.role == "recipients" or (
                 rec.role in ("", "body")
                 and text.endswith(("：", ":"))
-                and len(text) <= 150
+                and len(text) <= RECIPIENTS_MAX_CHARS
                 and ordinal_of(text) is None
                 and not _NOTES_START.match(text)
                 and not _SENTENCE.search(text)
@@ -329,7 +350,7 @@ class _Recogniser:
         return line.para.align == "center" or text.startswith("关于") or text.endswith(_TITLE_WORDS)
 
     def _title_part(self, text: str) -> bool:
-        return len(text) <= 40 and not _SENTENCE.search(text) and not text.endswith(("：", ":"))
+        return len(text) <= SHORT_MAX_CHARS and not _SENTENCE.search(text) and not text.endswith(("：", ":"))
 
     def _head_info(self, text: str, spec: dict[str, Any]) -> bool:
         if _COPY.match(text):
@@ -417,7 +438,7 @@ class _Recogniser:
         text = line.text
         return (
             line.role in ("signature", "", "body")
-            and len(text) <= 40
+            and len(text) <= SHORT_MAX_CHARS
             and not _SENTENCE.search(text)
             and not text.endswith(("：", ":", "，"))
             and ordinal_of(text) is None
@@ -549,7 +570,7 @@ class _Recogniser:
 
     def _contact_more(self, text: str) -> bool:
         return (
-            len(text) <= 60
+            len(text) <= LINE_MAX_CHARS
             and re.match(r"^[^\s：:]{1,6}\s*[:：]", text) is not None
             and not _RECORD_LIKE.match(text)
         )
@@ -584,7 +605,8 @@ class _Recogniser:
             return False
         right = date.para.right_indent
         return (
-            abs(right - SEALED_DATE_RIGHT_CHARS) < 0.3 and self.blanks_before.get(id(signature.para), 0) >= 2
+            abs(right - SEALED_DATE_RIGHT_CHARS) < 0.3
+            and self.blanks_before.get(id(signature.para), 0) > BLANK_LINES_BEFORE_SIGNATURE
         )
 
     def _notes(self, notes: list[str], attachments: list[dict[str, Any]], spec: dict[str, Any]) -> None:
