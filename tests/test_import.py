@@ -426,3 +426,14 @@ def test_fix_says_what_it_renumbered(tmp_path):
     assert "序号“三、”改为“二、”：工作措施" in fixed.changes
     assert "序号“（二）”改为“（一）”：加强宣传" in fixed.changes
     assert fixed.report is not None and fixed.report.found["署名"] == "示例县知识产权局"
+
+
+def test_import_says_what_to_fill_in(tmp_path):
+    doc = Document()
+    doc.add_paragraph("关于召开工作会议的通知").alignment = 1
+    source = tmp_path / "title-only.docx"
+    doc.save(str(source))
+    code, output, _ = run_wenshu("import", str(source))
+    assert code == 0, output
+    assert "警告" in output and "【待补】" in output and "title-only.yaml" in output
+    assert "title: 关于召开工作会议的通知" in (tmp_path / "title-only.yaml").read_text(encoding="utf-8")

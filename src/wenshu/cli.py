@@ -543,7 +543,7 @@ def check_cmd(
 @click.option("--force", is_flag=True, help="规格文件已存在时覆盖")
 def import_cmd(file: Path, out: Path | None, force: bool) -> None:
     """把现有的 Word 公文（.docx）读成规格（YAML），并报告识别出什么、改了什么、哪些未能归位。"""
-    from .importing.fix import docx_bytes, import_docx
+    from .importing.fix import docx_bytes, import_docx, spec_problems
     from .pipeline import write_atomically
 
     target = out or file.with_suffix(".yaml")
@@ -556,6 +556,8 @@ def import_cmd(file: Path, out: Path | None, force: bool) -> None:
     for line in imported.report.lines():
         click.echo(line)
     click.secho(f"已生成 {target}", fg="green")
+    for problem in spec_problems(imported.yaml, str(target)):  # what to fill in before it builds
+        _warn(problem)
 
 
 @main.command("fix")

@@ -41,6 +41,23 @@ def import_docx(source: Path | bytes, name: str) -> Imported:
     return Imported(dump_spec(spec, comments, report), report)
 
 
+def spec_problems(yaml: str, name: str) -> list[Problem]:
+    """What stops the imported spec ``yaml`` (to be saved as ``name``) from building as it
+    is — a placeholder left 【待补】, a field the file did not have — said so the user knows
+    what to fill in; empty when it builds."""
+    from wenshu.load import load_spec
+    from wenshu.validate import validate
+
+    with tempfile.TemporaryDirectory(prefix="wenshu-import-") as work:
+        path = Path(work) / Path(name).name
+        path.write_text(yaml, encoding="utf-8")
+        try:
+            validate(load_spec(path))
+        except WenshuError as exc:
+            return [Problem(name, p.message, p.line, p.column, p.field) for p in exc.problems]
+    return []
+
+
 class Office:
     """One LibreOffice for a whole run of ``fix``, started when first needed (a .doc to
     convert, a document to paginate) and only if installed; use as a context manager."""
