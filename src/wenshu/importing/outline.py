@@ -55,7 +55,7 @@ class Entry:
     """One piece of body content in reading order, before nesting.
 
     ``level`` is the heading depth a style gives (heading 1 → 1), ``lead`` the text of
-    the leading bold runs, ``plain`` says the paragraph's style marks it as running text (so
+    the leading bold runs, ``top`` puts it back at the body's own level, ``plain`` says the paragraph's style marks it as running text (so
     an ordinal starts an item, never a heading). ``block`` is a ready block (a table, a
     line); ``comment`` a note for the YAML (content that could not be placed).
     """
@@ -66,6 +66,7 @@ class Entry:
     plain: bool = False
     block: dict[str, Any] | None = None
     comment: str | None = None
+    top: bool = False  # belongs to the body itself, after every heading (特此通知)
 
 
 @dataclass
@@ -134,6 +135,8 @@ def nest(entries: list[Entry]) -> Outline:
                 out.comments[id(block)] = entry.comment
             continue
         what, found, head, text = classify(entry)
+        if entry.top:
+            del stack[1:]
         if what == "text":
             items_block = None
             stack[-1][1].append(text)

@@ -514,7 +514,7 @@ class _Recogniser:
                 i += 1
                 continue
             if _CLOSING.match(text):  # 特此通知 after an attachment placed inside the text
-                unplaced.append(Entry(text=text))
+                unplaced.append(Entry(text=text, top=True))
             else:
                 unplaced.append(Entry(text=text, comment="未能归位"))
             i += 1
@@ -798,6 +798,7 @@ class _Recogniser:
             bold = runs[0]  # wenshu writes a run-in heading as a run of its own, 仿宋 at level 3
         return Entry(
             text=text,
+            top=bool(_CLOSING.match(text)),
             level=line.level if line.role == "heading" else None,
             lead=tidy(bold, []) if bold else "",
             plain=self.own or line.para.style in _PLAIN_STYLES,
@@ -919,8 +920,8 @@ def _assemble(
         spec["body"].extend(_contact_lines(tail["contacts"]))
     if "signature" in tail:
         spec["signature"] = tail["signature"]
-    if notice:
-        spec["sealed"] = bool(tail.get("sealed"))
+    if notice and tail.get("sealed"):
+        spec["sealed"] = True
     if "date" in tail:
         spec["date"] = tail["date"]
     if "note" in tail:
