@@ -54,10 +54,11 @@ def ordinal_of(text: str) -> Ordinal | None:
 class Entry:
     """One piece of body content in reading order, before nesting.
 
-    ``level`` is the heading depth a style gives (heading 1 → 1), ``lead`` the text of
-    the leading bold runs, ``top`` puts it back at the body's own level, ``plain`` says the paragraph's style marks it as running text (so
-    an ordinal starts an item, never a heading). ``block`` is a ready block (a table, a
-    line); ``comment`` a note for the YAML (content that could not be placed).
+    ``level`` is the heading depth a style gives (heading 1 → 1), ``lead`` the leading
+    text set apart by bold or a font of its own, ``top`` puts it back at the body's own level,
+    ``plain`` says its style marks it as running text (so an ordinal starts an item, never a
+    heading). ``block`` is a ready block (a table, a line); ``comment`` a note for the YAML
+    (content that could not be placed).
     """
 
     text: str = ""
