@@ -14,6 +14,7 @@ import re
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -193,6 +194,7 @@ def sentences(blocks: list[str]) -> list[str]:
     """Sentences of a text, without ordinals, spaces, or the width of punctuation."""
     out = []
     for block in blocks:
+        block = block.translate(str.maketrans(",;:?!()", "，；：？！（）"))
         for s in re.split(r"(?<=[。！？；：])", block):
             s = re.sub(
                 r"^\s*([一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、])", "", s
@@ -435,3 +437,33 @@ def test_import_says_what_to_fill_in(tmp_path):
     assert code == 0, output
     assert "警告" in output and "【待补】" in output and "title-only.yaml" in output
     assert "title: 关于召开工作会议的通知" in (tmp_path / "title-only.yaml").read_text(encoding="utf-8")
+
+
+def _unstyled(docx: bytes) -> bytes:
+    """``docx`` with every paragraph style taken off: what a copy and paste into a blank
+    document leaves (the text, its ordinals and its direct formatting; no role in a style)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(docx)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = re.sub(rb'<w:pStyle w:val="[^"]*"/>', b"", data)
+            zout.writestr(item, data)
+    return out.getvalue()
+
+
+NOTICES = sorted((REPO / "examples" / "notices").glob("*.yaml")) + [
+    REPO / "examples" / "letters" / "application.yaml"
+]
+
+
+@pytest.mark.parametrize("example", NOTICES, ids=lambda p: p.stem)
+def test_unstyled_copies_keep_every_sentence_and_part(example, tmp_path):
+    """Without any style to go by, the parts are found from text and place alone."""
+    source = tmp_path / f"{example.stem}.docx"
+    source.write_bytes(_unstyled(render(example, ("docx",)).files["docx"]))
+    fixed = fix_file(source, tmp_path / "out", paginate=False)
+    assert recall(docx_blocks(source), docx_blocks(tmp_path / "out" / source.name)) == 1.0
+    assert fixed.report is not None and fixed.report.kind == "notice"
+    for part in ("发文字号", "标题", "主送机关", "署名", "成文日期"):
+        assert part in fixed.report.found, part
