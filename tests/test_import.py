@@ -467,3 +467,20 @@ def test_unstyled_copies_keep_every_sentence_and_part(example, tmp_path):
     assert fixed.report is not None and fixed.report.kind == "notice"
     for part in ("发文字号", "标题", "主送机关", "署名", "成文日期"):
         assert part in fixed.report.found, part
+
+
+def test_doc_without_libreoffice_is_refused_clearly(tmp_path, monkeypatch):
+    import wenshu.render.pdf as pdf
+    from wenshu.errors import Problem
+
+    def missing() -> str:
+        raise WenshuError(Problem("LibreOffice", "未找到"))
+
+    monkeypatch.setattr(pdf, "find_soffice", missing)
+    old = tmp_path / "旧格式.doc"
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512)
+    with pytest.raises(WenshuError) as caught:
+        fix_file(old, tmp_path / "out", paginate=False)
+    message = str(caught.value)
+    assert "旧格式.doc" in message and "LibreOffice" in message and "另存为 .docx" in message
+    assert not (tmp_path / "out").exists()
