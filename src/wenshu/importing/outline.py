@@ -70,9 +70,21 @@ class Entry:
     top: bool = False  # belongs to the body itself, after every heading (特此通知)
 
 
+class Noted(str):
+    """A paragraph of text with a note for the YAML beside it (content not placed)."""
+
+    note: str
+
+    def __new__(cls, text: str, note: str) -> Noted:
+        self = super().__new__(cls, text)
+        self.note = note
+        return self
+
+
 @dataclass
 class Outline:
-    """The nested blocks, the comments for some of them (by id) and what was renumbered."""
+    """The nested blocks, the comments for some blocks (by ``id``; a text's is in
+    :class:`Noted`) and what was renumbered."""
 
     blocks: list[Any]
     comments: dict[int, str] = field(default_factory=dict)
@@ -140,9 +152,7 @@ def nest(entries: list[Entry]) -> Outline:
             del stack[1:]
         if what == "text":
             items_block = None
-            stack[-1][1].append(text)
-            if entry.comment:
-                out.comments[id(stack[-1][1][-1])] = entry.comment
+            stack[-1][1].append(Noted(text, entry.comment) if entry.comment else text)
             continue
         level = entry.level if entry.level is not None else (found.level if found else 1)
         level = min(max(level, 1), MAX_DEPTH)

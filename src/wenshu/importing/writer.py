@@ -10,6 +10,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from wenshu.importing.outline import Noted
 from wenshu.importing.report import ImportReport
 
 # The order the examples use (examples/notices/*.yaml), whatever order the reader found them in;
@@ -36,7 +37,8 @@ def _convert(value: Any, comments: dict[int, str], flow: bool = False, column: i
     if isinstance(value, dict):
         out = CommentedMap()
         for k in _ordered(value):
-            out[k] = _convert(value[k], comments, flow=k == "columns", column=column + 2)
+            if k not in ("rows", "merge", "spans", "align", "widths") or not isinstance(value[k], list):
+                out[k] = _convert(value[k], comments, flow=k == "columns", column=column + 2)
             if k == "rows":
                 rows = CommentedSeq()
                 for row in value[k]:
@@ -53,13 +55,13 @@ def _convert(value: Any, comments: dict[int, str], flow: bool = False, column: i
         seq = CommentedSeq()
         for i, item in enumerate(value):
             seq.append(_convert(item, comments, column=column + 2))
-            note = comments.get(id(item))
+            note = item.note if isinstance(item, Noted) else comments.get(id(item))
             if note:
                 seq.yaml_set_comment_before_after_key(i, before=f"导入：{note}，请核对", indent=column)
         if flow:
             seq.fa.set_flow_style()
         return seq
-    return value
+    return str(value) if isinstance(value, Noted) else value
 
 
 def _flow(x: Any) -> Any:
