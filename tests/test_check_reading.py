@@ -15,7 +15,7 @@ from wenshu import layout as L
 from wenshu.check import Role, check_docx, head_info_kind, read_document, recognise, record_kind
 from wenshu.pipeline import render
 
-from .test_check import DOC, DOCUMENT, LETTER, foreign, mutate
+from .test_check import DOC, DOCUMENT, LETTER, STYLES, foreign, mutate
 
 
 def _build(tmp: Path, name: str, text: str) -> bytes:
@@ -169,3 +169,34 @@ def test_secrecy_typed_under_the_title_belongs_to_the_head(document):
     assert check_docx(foreign(document)).ok
     report = check_docx(data)
     assert report.ok, "\n".join(map(str, report.deviations))
+
+
+def test_contact_lines_are_recognised_by_content(document):
+    """联系人 and 联系电话 typed under the body, as other offices (and wenshu) set them."""
+    lines = "".join(
+        f'<w:p><w:pPr><w:ind w:firstLine="640"/></w:pPr><w:r><w:t>{text}</w:t></w:r></w:p>'
+        for text in ("联系人：张三", "联系电话：0371-65928665")
+    )
+    after = re.compile(r"确保申报材料真实、准确。</w:t></w:r></w:p>")
+    data = mutate(foreign(document), DOC, lambda t: after.sub(lambda m: m.group(0) + lines, t, count=1))
+    result = recognise(read_document(data))
+    assert [i.text for i in result.of(Role.CONTACT)] == ["联系人：张三", "联系电话：0371-65928665"]
+    assert result.text(Role.SIGNATURE) == "河南省知识产权局"
+
+
+def test_a_theme_font_is_read_with_what_it_stands_for(letter):
+    """A run in the theme's East Asian font names no font of its own: the model gives the theme
+    font and the typeface the file's theme (zh-CN script) resolves it to."""
+    themed = mutate(
+        letter,
+        STYLES,
+        lambda t: re.sub(
+            r'(w:styleId="WsBody".*?)<w:rFonts [^>]*/>',
+            r'\1<w:rFonts w:eastAsiaTheme="minorEastAsia"/>',
+            t,
+            count=1,
+            flags=re.S,
+        ),
+    )
+    body = next(p for p in read_document(themed).paragraphs if p.text.startswith("为贯彻落实"))
+    assert {(r.font, r.theme_font, r.theme_typeface) for r in body.runs} == {(None, "minorEastAsia", "宋体")}

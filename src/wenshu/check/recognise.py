@@ -53,6 +53,8 @@ def is_head_info(text: str) -> bool:
 
 # An unfilled field of a template or another generator: [发文单位], 【日期】, {{DATE}}.
 PLACEHOLDER = re.compile(r"^\s*(\[[^\]]+\]|【[^】]+】|\{\{[^}]+\}\}|［[^］]+］)\s*$")
+# The lines naming whom to ask, under the body of a notice.
+CONTACT = re.compile(r"^(联系人|联系电话|联系方式|电\s*话|传\s*真|手\s*机|电子邮箱|邮\s*箱)\s*[：:]")
 # Labels of a 纪要 (§10.3), set in 黑体 at the head of a list of names.
 MINUTES_LABELS = ("出席", "列席", "请假", "参加", "缺席", "记录", "主持")
 DATE_ONLY = re.compile(
@@ -287,6 +289,9 @@ class Recogniser(Reader):
                 self._mark_signature(para)
                 continue
             if role in ("signature", "note", "line", "contact"):
+                continue
+            if role in ("", "body") and not zone and CONTACT.match(text):
+                para.role = "contact"  # as wenshu sets its own: 联系人：…, 联系电话：…
                 continue
             previous = para.el.getprevious()
             if (
