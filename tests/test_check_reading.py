@@ -200,3 +200,53 @@ def test_a_theme_font_is_read_with_what_it_stands_for(letter):
     )
     body = next(p for p in read_document(themed).paragraphs if p.text.startswith("为贯彻落实"))
     assert {(r.font, r.theme_font, r.theme_typeface) for r in body.runs} == {(None, "minorEastAsia", "宋体")}
+
+
+def _draft(tmp_path: Path, lines: list[str]) -> Path:
+    """An unformatted draft as typed into Word: every line a plain paragraph, nothing centred."""
+    from docx import Document as WordDocument
+
+    word = WordDocument()
+    for line in lines:
+        word.add_paragraph(line)
+    path = tmp_path / "draft.docx"
+    word.save(str(path))
+    return path
+
+
+DRAFT = [
+    "关于进一步规范会议管理的通知",
+    "各区县、各部门：",
+    "为进一步转变会风，现就有关要求明确如下：",
+    "一、压缩会议数量",
+    "能合并召开的合并，能不开的不开。",
+    "（一）全市性会议不超过90分钟。",
+    "特此通知。",
+    "市政府办公室",
+    "2026年1月1日",
+]
+
+
+def test_an_unformatted_draft_is_read_as_a_document(tmp_path):
+    """No centred title, no 版头: the first line saying what the document is (关于……的通知) is
+    its title, and the rest is read as the main text (headings, 署名, 成文日期)."""
+    result = recognise(read_document(_draft(tmp_path, DRAFT)))
+    roles = [(i.role, i.level) for i in result.paragraphs if i.text.strip()]
+    assert roles == [
+        (Role.TITLE, 0),
+        (Role.RECIPIENTS, 0),
+        (Role.BODY, 0),
+        (Role.HEADING, 1),
+        (Role.BODY, 0),
+        (Role.HEADING, 2),
+        (Role.BODY, 0),
+        (Role.SIGNATURE, 0),
+        (Role.DATE, 0),
+    ]
+    report = check_docx(_draft(tmp_path, DRAFT))
+    assert "title-align" in report.codes  # typed flush left, not centred
+    # without a line naming the document there is no title, and the text is still read
+    result = recognise(read_document(_draft(tmp_path, ["会议要点", *DRAFT[1:]])))
+    assert not result.of(Role.TITLE)
+    assert [i.text for i in result.of(Role.HEADING)] == ["一、压缩会议数量", "（一）全市性会议不超过90分钟。"]
+    assert result.text(Role.DATE) == "2026年1月1日"

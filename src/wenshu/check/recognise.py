@@ -53,6 +53,11 @@ def is_head_info(text: str) -> bool:
 
 # An unfilled field of a template or another generator: [发文单位], 【日期】, {{DATE}}.
 PLACEHOLDER = re.compile(r"^\s*(\[[^\]]+\]|【[^】]+】|\{\{[^}]+\}\}|［[^］]+］)\s*$")
+# A title typed as a plain line: 关于……的通知 (a remark after it allowed), or a kind alone.
+TITLE_WORDS = re.compile(
+    r"^(关于\S.{0,60}的)?(通知|通报|决定|决议|命令|公报|公告|通告|意见|请示|报告|批复|函|纪要|议案|方案|办法|规定)"
+    r"(?=$|[\s（(])"
+)
 # The lines naming whom to ask, under the body of a notice.
 CONTACT = re.compile(r"^(联系人|联系电话|联系方式|电\s*话|传\s*真|手\s*机|电子邮箱|邮\s*箱)\s*[：:]")
 # Labels of a 纪要 (§10.3), set in 黑体 at the head of a list of names.
@@ -199,6 +204,7 @@ class Recogniser(Reader):
         i = 0
         # 版头: everything before the title (a 发文字号 in a text box counts).
         seen_number = any(p.in_box and p.role == "doc-number" for p in self.paragraphs)
+        passed: list[int] = []  # read as body on the way, for want of a title
         while i < len(paras):
             para, text = paras[i], paras[i].text.strip()
             if para.role == "title":
@@ -218,9 +224,18 @@ class Recogniser(Reader):
                 break
             elif para.role == "":
                 para.role = "body"
+                passed.append(i)
             i += 1
+        if i == len(paras) and passed:
+            # No centred title: an unformatted draft. Its title is the first line saying what it
+            # is (关于……的通知), centred or not; everything after it is read as the main text.
+            for k in passed:
+                paras[k].role = ""
+            i = next((k for k in passed if TITLE_WORDS.match(paras[k].text.strip())), passed[0] - 1)
+            if i >= 0 and paras[i].role == "":
+                paras[i].role = "title"
         # The title may run over several centred paragraphs.
-        while i + 1 < len(paras) and paras[i + 1].role in ("", "title") and paras[i].role == "title":
+        while 0 <= i < len(paras) - 1 and paras[i + 1].role in ("", "title") and paras[i].role == "title":
             nxt = paras[i + 1]
             if self.alignment(nxt) != "center" or nxt.text.strip().endswith(("：", ":")):
                 break
