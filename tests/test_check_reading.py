@@ -109,6 +109,9 @@ def test_recognise_a_letter(letter, by_content):
     assert headings[3].run_in == ("（二）示范城市。", rest)
     notes = [i.text.strip() for i in result.of(Role.ATTACHMENT_NOTE)]
     assert notes == ["附件：1.试点城市推荐名额分配表", "2.联系人回执"]
+    assert result.attachments == ["试点城市推荐名额分配表", "联系人回执"]
+    assert result.doc_number == "国知办函运字〔2023〕582号" and result.signer is None
+    assert not result.minutes
     assert result.text(Role.SIGNATURE) == "国家知识产权局办公室"
     assert result.text(Role.DATE) == "2023年7月18日"
     assert result.text(Role.NOTE) == "（此件公开发布）"
@@ -250,3 +253,18 @@ def test_an_unformatted_draft_is_read_as_a_document(tmp_path):
     assert not result.of(Role.TITLE)
     assert [i.text for i in result.of(Role.HEADING)] == ["一、压缩会议数量", "（一）全市性会议不超过90分钟。"]
     assert result.text(Role.DATE) == "2026年1月1日"
+
+
+def test_a_minutes_and_a_signed_doc_number(tmp_path):
+    """A 纪要 is said so; a 签发人 on the 发文字号's line is split from the number."""
+    draft = _draft(tmp_path, ["关于研究会议管理的专题会议纪要", "会议认为，应当进一步规范会议管理。"])
+    assert recognise(read_document(draft)).minutes
+    lines = [
+        "市政府办公室文件",
+        "江政办〔2026〕3号                签发人：张三",
+        "关于申请会议经费的请示",
+        "市政府：",
+    ]
+    result = recognise(read_document(_draft(tmp_path, lines)))
+    assert (result.doc_number, result.signer) == ("江政办〔2026〕3号", "张三")
+    assert result.text(Role.TITLE) == "关于申请会议经费的请示"
