@@ -15,7 +15,7 @@ from wenshu import layout as L
 from wenshu.check import Role, check_docx, head_info_kind, read_document, recognise, record_kind
 from wenshu.pipeline import render
 
-from .test_check import DOC, DOCUMENT, LETTER, foreign, mutate
+from .test_check import DOC, DOCUMENT, LETTER, STYLES, foreign, mutate
 
 
 def _build(tmp: Path, name: str, text: str) -> bytes:
@@ -109,6 +109,9 @@ def test_recognise_a_letter(letter, by_content):
     assert headings[3].run_in == ("（二）示范城市。", rest)
     notes = [i.text.strip() for i in result.of(Role.ATTACHMENT_NOTE)]
     assert notes == ["附件：1.试点城市推荐名额分配表", "2.联系人回执"]
+    assert result.attachments == ["试点城市推荐名额分配表", "联系人回执"]
+    assert result.doc_number == "国知办函运字〔2023〕582号" and result.signer is None
+    assert not result.minutes
     assert result.text(Role.SIGNATURE) == "国家知识产权局办公室"
     assert result.text(Role.DATE) == "2023年7月18日"
     assert result.text(Role.NOTE) == "（此件公开发布）"
@@ -169,3 +172,99 @@ def test_secrecy_typed_under_the_title_belongs_to_the_head(document):
     assert check_docx(foreign(document)).ok
     report = check_docx(data)
     assert report.ok, "\n".join(map(str, report.deviations))
+
+
+def test_contact_lines_are_recognised_by_content(document):
+    """联系人 and 联系电话 typed under the body, as other offices (and wenshu) set them."""
+    lines = "".join(
+        f'<w:p><w:pPr><w:ind w:firstLine="640"/></w:pPr><w:r><w:t>{text}</w:t></w:r></w:p>'
+        for text in ("联系人：张三", "联系电话：0371-65928665")
+    )
+    after = re.compile(r"确保申报材料真实、准确。</w:t></w:r></w:p>")
+    data = mutate(foreign(document), DOC, lambda t: after.sub(lambda m: m.group(0) + lines, t, count=1))
+    result = recognise(read_document(data))
+    assert [i.text for i in result.of(Role.CONTACT)] == ["联系人：张三", "联系电话：0371-65928665"]
+    assert result.text(Role.SIGNATURE) == "河南省知识产权局"
+
+
+def test_a_theme_font_is_read_with_what_it_stands_for(letter):
+    """A run in the theme's East Asian font names no font of its own: the model gives the theme
+    font and the typeface the file's theme (zh-CN script) resolves it to."""
+    themed = mutate(
+        letter,
+        STYLES,
+        lambda t: re.sub(
+            r'(w:styleId="WsBody".*?)<w:rFonts [^>]*/>',
+            r'\1<w:rFonts w:eastAsiaTheme="minorEastAsia"/>',
+            t,
+            count=1,
+            flags=re.S,
+        ),
+    )
+    body = next(p for p in read_document(themed).paragraphs if p.text.startswith("为贯彻落实"))
+    assert {(r.font, r.theme_font, r.theme_typeface) for r in body.runs} == {(None, "minorEastAsia", "宋体")}
+
+
+def _draft(tmp_path: Path, lines: list[str]) -> Path:
+    """An unformatted draft as typed into Word: every line a plain paragraph, nothing centred."""
+    from docx import Document as WordDocument
+
+    word = WordDocument()
+    for line in lines:
+        word.add_paragraph(line)
+    path = tmp_path / "draft.docx"
+    word.save(str(path))
+    return path
+
+
+DRAFT = [
+    "关于进一步规范会议管理的通知",
+    "各区县、各部门：",
+    "为进一步转变会风，现就有关要求明确如下：",
+    "一、压缩会议数量",
+    "能合并召开的合并，能不开的不开。",
+    "（一）全市性会议不超过90分钟。",
+    "特此通知。",
+    "市政府办公室",
+    "2026年1月1日",
+]
+
+
+def test_an_unformatted_draft_is_read_as_a_document(tmp_path):
+    """No centred title, no 版头: the first line saying what the document is (关于……的通知) is
+    its title, and the rest is read as the main text (headings, 署名, 成文日期)."""
+    result = recognise(read_document(_draft(tmp_path, DRAFT)))
+    roles = [(i.role, i.level) for i in result.paragraphs if i.text.strip()]
+    assert roles == [
+        (Role.TITLE, 0),
+        (Role.RECIPIENTS, 0),
+        (Role.BODY, 0),
+        (Role.HEADING, 1),
+        (Role.BODY, 0),
+        (Role.HEADING, 2),
+        (Role.BODY, 0),
+        (Role.SIGNATURE, 0),
+        (Role.DATE, 0),
+    ]
+    report = check_docx(_draft(tmp_path, DRAFT))
+    assert "title-align" in report.codes  # typed flush left, not centred
+    # without a line naming the document there is no title, and the text is still read
+    result = recognise(read_document(_draft(tmp_path, ["会议要点", *DRAFT[1:]])))
+    assert not result.of(Role.TITLE)
+    assert [i.text for i in result.of(Role.HEADING)] == ["一、压缩会议数量", "（一）全市性会议不超过90分钟。"]
+    assert result.text(Role.DATE) == "2026年1月1日"
+
+
+def test_a_minutes_and_a_signed_doc_number(tmp_path):
+    """A 纪要 is said so; a 签发人 on the 发文字号's line is split from the number."""
+    draft = _draft(tmp_path, ["关于研究会议管理的专题会议纪要", "会议认为，应当进一步规范会议管理。"])
+    assert recognise(read_document(draft)).minutes
+    lines = [
+        "市政府办公室文件",
+        "江政办〔2026〕3号                签发人：张三",
+        "关于申请会议经费的请示",
+        "市政府：",
+    ]
+    result = recognise(read_document(_draft(tmp_path, lines)))
+    assert (result.doc_number, result.signer) == ("江政办〔2026〕3号", "张三")
+    assert result.text(Role.TITLE) == "关于申请会议经费的请示"

@@ -53,6 +53,13 @@ def is_head_info(text: str) -> bool:
 
 # An unfilled field of a template or another generator: [发文单位], 【日期】, {{DATE}}.
 PLACEHOLDER = re.compile(r"^\s*(\[[^\]]+\]|【[^】]+】|\{\{[^}]+\}\}|［[^］]+］)\s*$")
+# A title typed as a plain line: 关于……的通知 or ……会议纪要 (a remark after it allowed), or a kind alone.
+TITLE_WORDS = re.compile(
+    r"^(关于\S.{0,60})?(通知|通报|决定|决议|命令|公报|公告|通告|意见|请示|报告|批复|函|纪要|议案|方案|办法|规定)"
+    r"(?=$|[\s（(])"
+)
+# The lines naming whom to ask, under the body of a notice.
+CONTACT = re.compile(r"^(联系人|联系电话|联系方式|电\s*话|传\s*真|手\s*机|电子邮箱|邮\s*箱)\s*[：:]")
 # Labels of a 纪要 (§10.3), set in 黑体 at the head of a list of names.
 MINUTES_LABELS = ("出席", "列席", "请假", "参加", "缺席", "记录", "主持")
 DATE_ONLY = re.compile(
@@ -65,6 +72,8 @@ IMPRINT = re.compile(
 LABEL = re.compile(r"^附\s*件\s*(\d*)\s*([（(][^）)]{0,12}[）)])?$")
 NOTE_NUMBER = re.compile(r"^(?P<num>\d{1,2})\s*(?P<punct>[.．、]?)\s*(?P<name>.*)$")
 SIGNED = "签发人："
+# An item of a 附件说明 with its number: 1.名称, 2．名称, 3、名称, 4 名称 (not 2023年…).
+_NUMBERED_NAME = re.compile(r"^\d{1,2}(?:\s*[.．、]\s*|\s+)(?=\D)(.+)$")
 NO_TEXT = re.compile(r"^[（(]\s*此页无正文\s*[）)]$")
 
 
@@ -197,6 +206,7 @@ class Recogniser(Reader):
         i = 0
         # 版头: everything before the title (a 发文字号 in a text box counts).
         seen_number = any(p.in_box and p.role == "doc-number" for p in self.paragraphs)
+        passed: list[int] = []  # read as body on the way, for want of a title
         while i < len(paras):
             para, text = paras[i], paras[i].text.strip()
             if para.role == "title":
@@ -216,9 +226,18 @@ class Recogniser(Reader):
                 break
             elif para.role == "":
                 para.role = "body"
+                passed.append(i)
             i += 1
+        if i == len(paras) and passed:
+            # No centred title: an unformatted draft. Its title is the first line saying what it
+            # is (关于……的通知), centred or not; everything after it is read as the main text.
+            for k in passed:
+                paras[k].role = ""
+            i = next((k for k in passed if TITLE_WORDS.match(paras[k].text.strip())), passed[0] - 1)
+            if i >= 0 and paras[i].role == "":
+                paras[i].role = "title"
         # The title may run over several centred paragraphs.
-        while i + 1 < len(paras) and paras[i + 1].role in ("", "title") and paras[i].role == "title":
+        while 0 <= i < len(paras) - 1 and paras[i + 1].role in ("", "title") and paras[i].role == "title":
             nxt = paras[i + 1]
             if self.alignment(nxt) != "center" or nxt.text.strip().endswith(("：", ":")):
                 break
@@ -287,6 +306,9 @@ class Recogniser(Reader):
                 self._mark_signature(para)
                 continue
             if role in ("signature", "note", "line", "contact"):
+                continue
+            if role in ("", "body") and not zone and CONTACT.match(text):
+                para.role = "contact"  # as wenshu sets its own: 联系人：…, 联系电话：…
                 continue
             previous = para.el.getprevious()
             if (
@@ -457,6 +479,7 @@ class Recognised:
     paragraphs: list[Item]  # one per Document.paragraphs, same order
     header: list[Item] = field(default_factory=list)  # the first page's header (a letter's mark …)
     footers: list[Item] = field(default_factory=list)  # footer paragraphs holding a page number
+    minutes: bool = False  # a 纪要 (§10.3): its title says so
 
     def of(self, role: Role | str, zone: int | None = None) -> list[Item]:
         """The items of ``role`` (header first, then the body), in ``zone`` when given."""
@@ -469,6 +492,24 @@ class Recognised:
     def text(self, role: Role | str, zone: int | None = 0) -> str:
         """The text of every item of ``role`` joined (a title over several lines reads as one)."""
         return "".join(item.text.strip() for item in self.of(role, zone))
+
+    @property
+    def doc_number(self) -> str | None:
+        """The 发文字号 (令号, 期号) without the 签发人 on its line, None without one."""
+        texts = [item.text.strip() for item in self.of(Role.DOC_NUMBER) if item.text.strip()]
+        return re.split(r"\s*签发人", texts[0])[0].strip() if texts else None
+
+    @property
+    def attachments(self) -> list[str]:
+        """The attachments' names as the 附件说明 lists them (§7.3.4), numbers and “附件：” left out."""
+        names = []
+        for item in self.of(Role.ATTACHMENT_NOTE, zone=0):
+            text = re.sub(r"^附\s*件\s*[：:]\s*", "", item.text.strip())
+            m = _NUMBERED_NAME.match(text)
+            name = m[1].strip() if m else text
+            if name:
+                names.append(name)
+        return names
 
     @property
     def signer(self) -> str | None:
@@ -533,4 +574,4 @@ def recognise(document: Document) -> Recognised:
         for p, raw in zip(hf.paragraphs, doc.part_paragraphs(hf.part, "页脚"), strict=True)
         if field_text(raw.el)[1]
     ]
-    return Recognised(document, doc.format, doc.wenshu_styles, body, header, footers)
+    return Recognised(document, doc.format, doc.wenshu_styles, body, header, footers, doc._is_minutes())

@@ -38,6 +38,7 @@ class Run:
     underline: bool
     color: str | None  # "RRGGBB" in upper case; None for automatic (black)
     highlight: str | None  # w:highlight (yellow …), None without
+    theme_typeface: str | None = None  # what ``theme_font`` stands for in this file's theme
 
 
 @dataclass(frozen=True)
@@ -271,6 +272,7 @@ def _paragraph(reader: Reader, para: Para, index: int) -> Paragraph:
                 underline=underline not in (None, "none"),
                 color=None if color in (None, "auto") else color.upper(),
                 highlight=first_attr(rpr, "highlight"),
+                theme_typeface=reader.theme_typeface(theme) if theme else None,
             )
         )
     return Paragraph(

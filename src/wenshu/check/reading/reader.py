@@ -198,6 +198,7 @@ class Reader:
         self.paragraphs = read_paragraphs(body, "正文", name, body=True)
         self._label(AutoNumbering(self.package.xml(by_type["numbering"]) if "numbering" in by_type else None))
         self._parts: dict[str, list[Para]] = {}
+        self._breaks: list[bool] | None = None  # see page_break_before
         self.wenshu_styles = any(sid.startswith("Ws") for sid in self.styles.by_id)
 
     def _label(self, numbering: AutoNumbering) -> None:
@@ -347,23 +348,32 @@ class Reader:
 
     def page_break_before(self, index: int) -> bool:
         """Does body paragraph ``index`` (0-based) start a new page?"""
-        para = self.paragraphs[index]
-        if first_flag(self.styles.ppr_levels(para.el), "pageBreakBefore"):
-            return True
-        for prev in reversed(self.paragraphs[:index]):
-            if prev.in_table:
-                return False
-            if prev.el.find(f"{wtag('pPr')}/{wtag('sectPr')}") is not None:
+        if self._breaks is None:
+            self._breaks = self._page_breaks()
+        return self._breaks[index]
+
+    def _page_breaks(self) -> list[bool]:
+        """Whether each body paragraph starts a new page, in one pass (asked of every paragraph,
+        a walk back from each would be quadratic): the first does; one with pageBreakBefore
+        does; else what stands before it says, empty paragraphs passed over: a page break or a
+        section starting on a new page yes, text or a table no."""
+        out = []
+        carried = False  # what the paragraphs so far say of the next one
+        for i, para in enumerate(self.paragraphs):
+            own = first_flag(self.styles.ppr_levels(para.el), "pageBreakBefore")
+            out.append(own or i == 0 or carried)
+            if para.in_table:
+                carried = False
+            elif para.el.find(f"{wtag('pPr')}/{wtag('sectPr')}") is not None:
                 # How a section starts is said by its own sectPr: the one after this break.
-                sect = self.sections[min(prev.section + 1, len(self.sections) - 1)].el
+                sect = self.sections[min(para.section + 1, len(self.sections) - 1)].el
                 kind = wval(sect.find(wtag("type"))) if sect is not None else None
-                return kind in (None, "nextPage", "oddPage", "evenPage")
-            breaks = [b for b in prev.el.iter(wtag("br")) if wval(b, "type") == "page"]
-            if breaks:
-                return True
-            if prev.text.strip():
-                return False
-        return index == 0
+                carried = kind in (None, "nextPage", "oddPage", "evenPage")
+            elif any(wval(b, "type") == "page" for b in para.el.iter(wtag("br"))):
+                carried = True
+            elif para.text.strip():
+                carried = False
+        return out
 
     def fonts_used(self) -> set[str]:
         """Every font the text of the file names (east-Asian and Latin slots)."""
