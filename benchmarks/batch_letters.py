@@ -47,9 +47,9 @@ from pathlib import Path
 from docx import Document
 from docxtpl import DocxTemplate
 
-from wenshu.batch import default_jobs, load_batch, run_batch
+from wenshu.build.batch import default_jobs, load_batch, run_batch
 from wenshu.extract import docx_blocks, markdown_blocks
-from wenshu.incremental import build_tree
+from wenshu.build.tree import build_tree
 
 PROGRAMME = "国家知识产权强市建设示范城市"
 BASIS_TITLE = "国家知识产权局办公室关于面向城市、县域开展2023年知识产权强国建设试点示范评定工作的通知"
@@ -178,7 +178,7 @@ def pages_of(docx: Path) -> int | None:
 # and its largest worker's (this benchmark's own process holds the naive loop's templates).
 _COMMAND = """
 import json, resource, sys
-from wenshu.cli import main
+from wenshu.cli.main import main
 code = 0
 try:
     main(sys.argv[1:])

@@ -21,7 +21,7 @@ import zipfile
 from pathlib import Path
 
 from wenshu.check import check_docx
-from wenshu.pipeline import render
+from wenshu.build.pipeline import render
 
 SIZES = (500, 5_000, 50_000)
 SPEC = Path(__file__).resolve().parents[1] / "examples" / "notices" / "cnipa-2023-582.yaml"

@@ -16,8 +16,8 @@ from pathlib import Path
 from docx import Document
 
 from wenshu.importing.fix import import_docx
-from wenshu.load import load_spec
-from wenshu.pipeline import render
+from wenshu.spec.load import load_spec
+from wenshu.build.pipeline import render
 
 REPO = Path(__file__).resolve().parents[1]
 SPEC = REPO / "examples" / "notices" / "cnipa-2023-582.yaml"

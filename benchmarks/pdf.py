@@ -2,7 +2,7 @@
 
 100 one-page 推荐函 (the recommendation_letter example, its quota dropped and its CSV
 replaced by N generated records) are built with ``wenshu batch`` machinery, then turned into
-PDF by :class:`wenshu.render.pdf.LibreOffice` — one LibreOffice for all of them, as
+PDF by :class:`wenshu.office.libreoffice.LibreOffice` — one LibreOffice for all of them, as
 ``wenshu build --pdf`` and ``wenshu check --render`` do. Printed:
 
 - ms per letter for the PDF step alone (total of the one LibreOffice run / N);
@@ -26,8 +26,8 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
-from wenshu.batch import load_batch, run_batch
-from wenshu.render.pdf import LibreOffice, find_poppler
+from wenshu.build.batch import load_batch, run_batch
+from wenshu.office.libreoffice import LibreOffice, find_poppler
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "examples" / "letters" / "recommendations.yaml"

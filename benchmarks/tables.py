@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from wenshu.pipeline import render
+from wenshu.build.pipeline import render
 
 SIZES = (300, 3_000, 30_000)
 PROVINCES = (

@@ -19,7 +19,7 @@ from docx import Document
 from lxml import etree
 from ruamel.yaml import YAML
 
-from wenshu.pipeline import build
+from wenshu.build.pipeline import build
 
 # `wenshu build` lays documents out with LibreOffice by default; CLI tests build without it
 # (tests/test_pagination.py runs the pass on everything in one batch).

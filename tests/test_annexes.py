@@ -14,15 +14,16 @@ from click.testing import CliRunner
 from lxml import etree
 
 from tests.conftest import SEEDS
-from wenshu import catalogue, layout
-from wenshu.advice import warnings
-from wenshu.annexes import compute_quota
-from wenshu.cli import main
+from wenshu import layout
+from wenshu.compose import catalogue
+from wenshu.rules.advice import warnings
+from wenshu.compose.annexes import compute_quota
+from wenshu.cli.main import main
 from wenshu.errors import WenshuError
 from wenshu.extract import docx_blocks, markdown_blocks
-from wenshu.load import load_spec
-from wenshu.pipeline import render
-from wenshu.validate import validate
+from wenshu.spec.load import load_spec
+from wenshu.build.pipeline import render
+from wenshu.spec.validate import validate
 
 REPO = Path(__file__).resolve().parents[1]
 ANNEXES = REPO / "examples" / "annexes"

@@ -23,12 +23,12 @@ from ruamel.yaml import YAML
 
 from tests.conftest import SEEDS
 from wenshu.check import check_docx
-from wenshu.cli import main
+from wenshu.cli.main import main
 from wenshu.errors import WenshuError
 from wenshu.extract import docx_blocks, markdown_blocks
-from wenshu.load import load_spec
-from wenshu.pipeline import build
-from wenshu.validate import validate
+from wenshu.spec.load import load_spec
+from wenshu.build.pipeline import build
+from wenshu.spec.validate import validate
 
 REPO = Path(__file__).resolve().parents[1]
 PLANS = REPO / "examples" / "work_plans"

@@ -22,7 +22,7 @@ from lxml import etree
 from ruamel.yaml import YAML
 
 from tests.conftest import NS, REPO, DocxFile, paragraph_text, style_id, w
-from wenshu.batch import (
+from wenshu.build.batch import (
     MAX_NAME_BYTES,
     MAX_NAME_CHARS,
     load_batch,
@@ -30,16 +30,16 @@ from wenshu.batch import (
     safe_stem,
     unique_stems,
 )
-from wenshu.cli import main
+from wenshu.cli.main import main
 from wenshu.errors import WenshuError
 from wenshu.extract import docx_blocks, markdown_blocks
-from wenshu.kinds import Kind
-from wenshu.load import Layers, Spec, looks_like_batch
-from wenshu.pipeline import render
-from wenshu.records import RecordSpec
+from wenshu.spec.kinds import Kind
+from wenshu.spec.load import Layers, Spec, looks_like_batch
+from wenshu.build.pipeline import render
+from wenshu.spec.records import RecordSpec
 from wenshu.render import package
 from wenshu.render.docx import build_docx
-from wenshu.validate import _layered, _validator, validate
+from wenshu.spec.validate import _layered, _validator, validate
 
 LETTERS = REPO / "examples" / "letters"
 SPEC = LETTERS / "recommendations.yaml"

@@ -22,9 +22,9 @@ from lxml import etree
 
 from wenshu.check import Report, check_docx, read_document
 from wenshu.check.reading.numbering import AutoNumbering
-from wenshu.cli import main
+from wenshu.cli.main import main
 from wenshu.extract import docx_blocks, markdown_blocks
-from wenshu.pipeline import render
+from wenshu.build.pipeline import render
 from wenshu.render.package import DocxFactory
 
 from .test_same_text import EXAMPLE_IDS, EXAMPLE_SPECS, examples  # noqa: F401  (fixture)
@@ -608,7 +608,7 @@ def test_signer_line_deviations(signed):
 
 @pytest.mark.render
 def test_signer_line_renders_one_character_in_from_each_side(signed, tmp_path):
-    from wenshu.render.pdf import LibreOffice, read_pages
+    from wenshu.office.libreoffice import LibreOffice, read_pages
 
     (tmp_path / "signed.docx").write_bytes(signed[0])
     with LibreOffice() as office:

@@ -13,7 +13,7 @@ import pytest
 
 from wenshu import layout as L
 from wenshu.check import Role, check_docx, head_info_kind, read_document, recognise, record_kind
-from wenshu.pipeline import render
+from wenshu.build.pipeline import render
 
 from .test_check import DOC, DOCUMENT, LETTER, STYLES, foreign, mutate
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from wenshu.check import check_files
-from wenshu.pipeline import render
+from wenshu.build.pipeline import render
 
 from .test_check import DOC, LETTER, STYLES, mutate, replace_once
 

@@ -18,7 +18,7 @@ def _modules_after(code: str) -> set[str]:
 
 def test_help_imports_no_document_library() -> None:
     loaded = _modules_after(
-        "from click.testing import CliRunner\nfrom wenshu.cli import main\n"
+        "from click.testing import CliRunner\nfrom wenshu.cli.main import main\n"
         "assert CliRunner().invoke(main, ['--help']).exit_code == 0"
     )
     assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
@@ -31,7 +31,7 @@ def test_schema_command_reads_no_yaml_parser_when_cached(tmp_path) -> None:
         "os.environ.pop('WENSHU_NO_CACHE', None)\n"
     )
     run = (
-        env + "from click.testing import CliRunner\nfrom wenshu.cli import main\n"
+        env + "from click.testing import CliRunner\nfrom wenshu.cli.main import main\n"
         "assert CliRunner().invoke(main, ['schema', 'notice']).exit_code == 0"
     )
     _modules_after(run)  # fills the cache
@@ -44,7 +44,7 @@ def test_validate_imports_no_word_writer() -> None:
     """Checking a spec needs the schema and the rules, not python-docx or docxtpl."""
     notice = str(Path(__file__).parents[1] / "examples" / "notices" / "cnipa-2023-582.yaml")
     loaded = _modules_after(
-        "from click.testing import CliRunner\nfrom wenshu.cli import main\n"
+        "from click.testing import CliRunner\nfrom wenshu.cli.main import main\n"
         f"assert CliRunner().invoke(main, ['validate', {notice!r}]).exit_code == 0"
     )
     assert not loaded & {"docx", "docxtpl", "openpyxl"}, sorted(loaded & {"docx", "docxtpl", "openpyxl"})

@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import EXAMPLES, REPO
-from wenshu.cli import main
+from wenshu.cli.main import main
 from wenshu.extract import docx_blocks, markdown_blocks
 
 BASE = """\

@@ -26,8 +26,8 @@ from click.testing import CliRunner
 from docx import Document
 from jinja2.exceptions import SecurityError, TemplateNotFound, UndefinedError
 
-from wenshu import pipeline
-from wenshu.cli import main
+from wenshu.build import pipeline
+from wenshu.cli.main import main
 from wenshu.extract import docx_blocks, markdown_blocks
 from wenshu.render.markdown import environment
 
@@ -237,7 +237,7 @@ def test_a_target_that_cannot_be_replaced(workspace):
 _KILLED_WHILE_WRITING = """
 import os, sys, time
 from pathlib import Path
-from wenshu import pipeline
+from wenshu.build import pipeline
 
 real_fdopen = os.fdopen
 
@@ -330,7 +330,7 @@ def test_markup_in_values_comes_out_literally(literal_build):
 @pytest.mark.render
 def test_markup_document_opens_in_libreoffice(literal_build, tmp_path):
     docx, _ = literal_build
-    from wenshu.render.pdf import LibreOffice
+    from wenshu.office.libreoffice import LibreOffice
 
     with LibreOffice() as office:
         pdfs = office.convert([docx], tmp_path / "pdf")

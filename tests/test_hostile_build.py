@@ -17,8 +17,8 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import REPO
-from wenshu.cli import main
-from wenshu.incremental import MANIFEST, build_tree
+from wenshu.cli.main import main
+from wenshu.build.tree import MANIFEST, build_tree
 
 from .test_check import LETTER
 
@@ -205,7 +205,7 @@ def test_a_subfolder_of_out_linking_inside(shared):
 
 
 def test_manifest_write_failure_says_what_was_written(shared, monkeypatch):
-    from wenshu import incremental
+    from wenshu.build import tree as incremental
 
     src, out, _ = shared
     real = incremental.write_atomically
@@ -375,7 +375,7 @@ def test_build_dir_goes_on_past_a_cycle(tmp_path):
 
 # -- names of many letters ------------------------------------------------------------------
 def test_unique_stems_keeps_the_old_numbering():
-    from wenshu.batch import unique_stems
+    from wenshu.build.batch import unique_stems
 
     wanted = ["甲", "甲", "乙", "甲-2", "甲", "A", "a", "", "甲"]
     assert unique_stems(wanted, lambda i: f"函{i + 1}", {"乙"}) == [
@@ -396,7 +396,7 @@ def test_one_repeated_name_is_numbered_in_linear_time():
     old numbering took 33 s for 20,000 and over 120 s for 40,000)."""
     import time
 
-    from wenshu.batch import unique_stems
+    from wenshu.build.batch import unique_stems
 
     def seconds(n: int) -> float:
         best = float("inf")
@@ -503,7 +503,7 @@ def test_bidi_controls_in_a_name_pattern_are_refused(batch_spec, tmp_path):
 
 
 def test_invisible_characters_never_reach_a_file_name():
-    from wenshu.batch import safe_stem
+    from wenshu.build.batch import safe_stem
 
     assert safe_stem("示例\u200b市\u202e") == "示例市"
 
@@ -526,7 +526,7 @@ def test_one_applicant_spelled_two_ways_is_one_applicant(batch_spec, tmp_path, t
 
 
 def test_full_width_letters_are_the_same_applicant():
-    from wenshu.letters import identity
+    from wenshu.rules.letters import identity
 
     assert identity("ＡＢＣ科技有限公司") == identity("ABC科技有限公司") == identity("abc科技有限公司")
     assert identity("示例东市") != identity("示例西市")
@@ -672,8 +672,8 @@ def test_a_table_too_long_is_refused_at_its_line(tmp_path):
 # -- killed runs ----------------------------------------------------------------------------
 _TERMINATED_WHILE_WRITING = """
 import os, sys, time
-from wenshu import pipeline
-from wenshu.cli import main
+from wenshu.build import pipeline
+from wenshu.cli.main import main
 
 real_fdopen = os.fdopen
 

@@ -29,8 +29,8 @@ import pytest
 
 from wenshu.check import Location, check_docx, check_files, format_text
 from wenshu.check.reading.numbering import AutoNumbering
-from wenshu.pipeline import render
-from wenshu.render.pdf import offline_copy
+from wenshu.build.pipeline import render
+from wenshu.office.libreoffice import offline_copy
 
 REPO = Path(__file__).resolve().parents[1]
 SPEC = REPO / "examples" / "notices" / "cnipa-2023-582.yaml"
@@ -590,7 +590,7 @@ def _our_processes(marker: str) -> list[str]:
 
 @pytest.mark.render
 def test_render_timeout_keeps_findings_names_file_and_cleans_up(base, tmp_path, monkeypatch):
-    import wenshu.render.pdf as pdf
+    import wenshu.office.libreoffice as pdf
 
     scratch = tmp_path / "tmp"
     scratch.mkdir()

@@ -28,8 +28,8 @@ from wenshu.errors import WenshuError
 from wenshu.extract import docx_blocks
 from wenshu.importing.fix import fix_file, import_docx
 from wenshu.importing.reader import parse_date
-from wenshu.load import looks_like_batch
-from wenshu.pipeline import render
+from wenshu.spec.load import looks_like_batch
+from wenshu.build.pipeline import render
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted(p for p in (REPO / "examples").rglob("*.yaml"))
@@ -77,8 +77,8 @@ def _outline(blocks: list, depth: int = 1) -> list[tuple]:
 
 @pytest.mark.parametrize("example", [p for p in EXAMPLES if not looks_like_batch(p)], ids=lambda p: p.stem)
 def test_round_trip_of_every_example(example, tmp_path):
-    from wenshu.load import load_spec
-    from wenshu.validate import validate
+    from wenshu.spec.load import load_spec
+    from wenshu.spec.validate import validate
 
     first = render(example)
     imported = import_docx(first.files["docx"], example.name)
@@ -382,7 +382,7 @@ def test_fix_never_overwrites_its_input(notice_docx, tmp_path):
 @pytest.mark.render
 def test_odt_is_converted_by_libreoffice_first(tmp_path):
     """An .odt (as WPS or LibreOffice save it) goes through LibreOffice, offline, then import."""
-    from wenshu.render.pdf import find_soffice
+    from wenshu.office.libreoffice import find_soffice
 
     docx = tmp_path / "foreign.docx"
     docx.write_bytes(foreign_notice())
@@ -463,7 +463,7 @@ def test_unstyled_copies_keep_every_sentence_and_part(example, tmp_path):
 
 
 def test_doc_without_libreoffice_is_refused_clearly(tmp_path, monkeypatch):
-    import wenshu.render.pdf as pdf
+    import wenshu.office.libreoffice as pdf
     from wenshu.errors import Problem
 
     def missing() -> str:

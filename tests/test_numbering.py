@@ -7,11 +7,11 @@ import datetime as dt
 import pytest
 
 from tests.conftest import DocxFile, paragraph_text, read_as_commonmark, style_id
-from wenshu.dates import DateError, format_cn_date, parse_date
-from wenshu.docnumber import DocNumber, DocNumberError, parse_doc_number
+from wenshu.text.dates import DateError, format_cn_date, parse_date
+from wenshu.text.docnumber import DocNumber, DocNumberError, parse_doc_number
 from wenshu.extract import markdown_blocks
-from wenshu.numbering import attachment_label, chinese_number, form_for_depth, ordinal
-from wenshu.pipeline import build
+from wenshu.text.numbering import attachment_label, chinese_number, form_for_depth, ordinal
+from wenshu.build.pipeline import build
 from wenshu.render.docx import _inline, parser
 from wenshu.render.markdown import md_escape
 

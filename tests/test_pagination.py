@@ -3,7 +3,7 @@
 A generated sweep of notices whose body grows one line at a time over two pages — letter
 and document format, with and without 附件说明, seal and 版记 — plus every example, go
 through the pagination pass together (one LibreOffice run per round for all of them) and
-are measured by :mod:`wenshu.render.pages`. The same documents without the keep rules and
+are measured by :mod:`wenshu.office.pages`. The same documents without the keep rules and
 without the pass (wenshu's output before) are laid out once more: the measurement must
 find the faults there, and ``check --render`` must report them.
 """
@@ -20,9 +20,9 @@ import pytest
 from wenshu import layout as L
 from wenshu.check import check_files
 from wenshu.render.docx import build_docx
-from wenshu.render.pages import examine, outline_of
-from wenshu.render.paginate import paginate, provably_fits
-from wenshu.render.pdf import LibreOffice, read_pages
+from wenshu.office.pages import examine, outline_of
+from wenshu.build.paginate import paginate, provably_fits
+from wenshu.office.libreoffice import LibreOffice, read_pages
 
 from .test_same_text import examples  # noqa: F401  (fixture)
 
@@ -228,7 +228,7 @@ def test_plain_check_says_pagination_was_not_examined(tmp_path):
 def test_build_says_once_that_pagination_was_not_verified(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
-    from wenshu.cli import main
+    from wenshu.cli.main import main
 
     monkeypatch.setenv("WENSHU_SOFFICE", str(tmp_path / "no-such-soffice"))
     spec = Path(__file__).resolve().parents[1] / "examples" / "letters"
@@ -251,7 +251,7 @@ def test_build_says_once_that_pagination_was_not_verified(tmp_path, monkeypatch)
 def test_build_folder_says_once_that_pagination_was_not_verified(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
-    from wenshu.cli import main
+    from wenshu.cli.main import main
 
     monkeypatch.setenv("WENSHU_SOFFICE", str(tmp_path / "no-such-soffice"))
     letters = Path(__file__).resolve().parents[1] / "examples" / "letters"
@@ -272,7 +272,7 @@ def test_build_runs_the_pass(tmp_path):
     """`wenshu build` (pagination on): a landscape annex gets its §8 page-number footers."""
     from click.testing import CliRunner
 
-    from wenshu.cli import main
+    from wenshu.cli.main import main
 
     spec = Path(__file__).resolve().parents[1] / "examples" / "annexes" / "county-evaluation-form.yaml"
     result = CliRunner().invoke(main, ["build", "--paginate", str(spec), "-o", str(tmp_path)])
@@ -305,7 +305,7 @@ def test_build_folder_paginates_like_build_file(tmp_path):
 
     from click.testing import CliRunner
 
-    from wenshu.cli import main
+    from wenshu.cli.main import main
 
     spec = _without_attachments("henan-2023-38", tmp_path / "src")  # 文件格式, 版记, six pages
     runner = CliRunner()
@@ -346,7 +346,7 @@ def test_batch_merge_uses_the_paginated_letters(tmp_path):
     from click.testing import CliRunner
     from ruamel.yaml import YAML
 
-    from wenshu.cli import main
+    from wenshu.cli.main import main
 
     yaml = YAML()
     spec = _without_attachments("henan-2023-38", tmp_path / "src")
@@ -402,8 +402,8 @@ def test_build_without_poppler_still_writes_and_says_so(tmp_path, monkeypatch):
     written (unpaginated) and the user is told once — not an error that writes nothing."""
     from click.testing import CliRunner
 
-    from wenshu.cli import main
-    from wenshu.render import pdf
+    from wenshu.cli.main import main
+    from wenshu.office import libreoffice as pdf
 
     real_which = pdf.shutil.which
     monkeypatch.setattr(pdf.shutil, "which", lambda tool: None if tool == "pdftotext" else real_which(tool))

@@ -40,13 +40,13 @@ from ruamel.yaml import YAML
 
 from tests.conftest import read_as_commonmark
 from wenshu.check import check_docx
-from wenshu.docnumber import format_doc_number
+from wenshu.text.docnumber import format_doc_number
 from wenshu.errors import WenshuError
 from wenshu.extract import docx_blocks, markdown_blocks
-from wenshu.kinds import all_kinds, definitions
-from wenshu.load import Spec, iter_strings, load_spec
-from wenshu.pipeline import render
-from wenshu.validate import _punctuation_problem, validate
+from wenshu.spec.kinds import all_kinds, definitions
+from wenshu.spec.load import Spec, iter_strings, load_spec
+from wenshu.build.pipeline import render
+from wenshu.spec.validate import _punctuation_problem, validate
 
 from .test_same_text import EXAMPLE_IDS, EXAMPLE_SPECS, REPO
 

@@ -16,8 +16,8 @@ from click.testing import CliRunner
 
 from wenshu import layout as L
 from wenshu.check import Report, check_files
-from wenshu.cli import main
-from wenshu.render.pdf import SOFFICE_ENV
+from wenshu.cli.main import main
+from wenshu.office.libreoffice import SOFFICE_ENV
 
 from .test_check import LETTER, STYLES, in_style, mutate, part_with, replace_once
 from .test_pagination import PAGE_FLOW

@@ -60,7 +60,7 @@ def test_compiled_templates_are_cached_and_give_the_same_text(tmp_path: Path) ->
     import sys
 
     notice = Path(__file__).parents[1] / "examples" / "notices" / "cnipa-2023-582.yaml"
-    probe = f"from wenshu.pipeline import render\nprint(render({str(notice)!r}, ('md',)).markdown)"
+    probe = f"from wenshu.build.pipeline import render\nprint(render({str(notice)!r}, ('md',)).markdown)"
 
     def markdown(**env: str) -> str:
         base = {k: v for k, v in os.environ.items() if k not in ("WENSHU_NO_CACHE", "XDG_CACHE_HOME")}

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from wenshu.cli import main
+from wenshu.cli.main import main
 from wenshu.errors import Problem
-from wenshu.load import load_spec
-from wenshu.round import Member, check_round, find_specs, main_deadline
-from wenshu.validate import validate
+from wenshu.spec.load import load_spec
+from wenshu.compose.round import Member, check_round, find_specs, main_deadline
+from wenshu.spec.validate import validate
 
 REPO = Path(__file__).resolve().parents[1]
 ROUND = REPO / "examples" / "rounds" / "henan-2023"
@@ -205,7 +205,7 @@ def test_a_folder_of_rounds_checks_each_round_on_its_own():
     """examples/ holds no spec itself: each subfolder is its own round, all clean."""
     from click.testing import CliRunner
 
-    from wenshu.cli import main
+    from wenshu.cli.main import main
 
     result = CliRunner().invoke(main, ["validate", str(Path(__file__).resolve().parents[1] / "examples")])
     assert result.exit_code == 0, result.output
@@ -217,8 +217,8 @@ def test_a_folder_of_rounds_checks_each_round_on_its_own():
 
 def test_a_batch_record_is_cited_at_its_row():
     """Another file's message cites a recommendation from a CSV by its row, not a YAML line."""
-    from wenshu.batch import load_batch
-    from wenshu.records import RecordSpec
+    from wenshu.build.batch import load_batch
+    from wenshu.spec.records import RecordSpec
 
     batch = load_batch(REPO / "examples" / "letters" / "recommendations.yaml")
     spec = RecordSpec(batch.spec, batch.records[1])

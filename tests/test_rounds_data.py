@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from wenshu.cli import main
+from wenshu.cli.main import main
 from wenshu.extract import docx_blocks, markdown_blocks
-from wenshu.load import load_spec
-from wenshu.pipeline import render
-from wenshu.validate import PLACEHOLDER
+from wenshu.spec.load import load_spec
+from wenshu.build.pipeline import render
+from wenshu.spec.validate import PLACEHOLDER
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"
@@ -209,7 +209,7 @@ def test_a_category_outside_every_round_is_refused_in_a_letter_with_did_you_mean
 
 
 def test_catalogue_rounds_2018_to_2025_and_the_example_round():
-    from wenshu import catalogue
+    from wenshu.compose import catalogue
 
     assert catalogue.round_years() == (2018, 2022, 2023, 2024, 2025)
     assert catalogue.round_categories(2018)["示范城市"].full == "国家知识产权示范城市"
@@ -329,7 +329,7 @@ def test_folder_build_warns_about_the_specs_it_builds(tmp_path):
 
 @pytest.mark.render
 def test_build_folder_and_batch_with_pdf_write_pdfs(tmp_path):
-    from wenshu.render.pdf import read_pages
+    from wenshu.office.libreoffice import read_pages
 
     folder = tmp_path / "specs"
     (folder / "sub").mkdir(parents=True)
@@ -515,8 +515,8 @@ def test_readme_quick_start_makes_a_venv_and_keeps_a_plain_install():
 
 
 def test_round_roles_are_schema_data():
-    from wenshu.kinds import all_kinds
-    from wenshu.round import ROLES
+    from wenshu.spec.kinds import all_kinds
+    from wenshu.compose.round import ROLES
 
     roles = {name: kind.round_role for name, kind in all_kinds().items() if kind.round_role}
     assert set(roles.values()) == set(ROLES)
@@ -549,7 +549,7 @@ def test_folder_build_redoes_a_letter_when_its_round_file_changes(tmp_path):
 
 @pytest.mark.render
 def test_attached_work_plan_starts_its_own_page_under_its_label_and_title(tmp_path):
-    from wenshu.render.pdf import read_pages
+    from wenshu.office.libreoffice import read_pages
 
     shutil.copy(EXAMPLES / "work_plans" / "sample-city-demonstration-plan.yaml", tmp_path / "plan.yaml")
     shutil.copy(

@@ -16,8 +16,8 @@ from ruamel.yaml import YAML
 
 from tests.conftest import read_as_commonmark
 from wenshu.extract import docx_blocks, markdown_blocks
-from wenshu.kinds import all_kinds
-from wenshu.pipeline import render
+from wenshu.spec.kinds import all_kinds
+from wenshu.build.pipeline import render
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -67,7 +67,7 @@ class ExampleBuilder:
         with open(spec, encoding="utf-8") as fh:
             data = YAML(typ="safe", pure=True).load(fh)
         if "records" in data or "data" in data:
-            from wenshu.batch import load_batch, run_batch
+            from wenshu.build.batch import load_batch, run_batch
 
             result = run_batch(load_batch(spec), out, jobs=1)
             assert not result.failed, result.failed

@@ -13,7 +13,7 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from wenshu.serve import create_app
-from wenshu.skeleton import kinds_with_skeletons, render_skeleton
+from wenshu.spec.skeleton import kinds_with_skeletons, render_skeleton
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"
@@ -159,8 +159,8 @@ def test_a_mistake_is_shown_at_its_field_in_the_cli_words(client, folder):
     page = client.get("/doc/application.yaml").get_data(as_text=True)
     problem = re.search(r'<p class="problem" data-field="date">([^<]+)</p>', page)
     assert problem and "日期" in problem.group(1)
-    from wenshu.load import load_spec
-    from wenshu.validate import validate
+    from wenshu.spec.load import load_spec
+    from wenshu.spec.validate import validate
 
     with pytest.raises(Exception) as cli:
         validate(load_spec(folder / "application.yaml"))
@@ -386,8 +386,8 @@ def test_pages_as_printed_pdf_and_rendered_check_through_libreoffice(client):
 def test_downloaded_docx_is_paginated_as_the_command_line_makes_it(folder, tmp_path):
     """The workbench's .docx goes through the same pagination pass as `wenshu build`: a plan
     whose pages the pass changes downloads with exactly the body the command writes."""
-    from wenshu.pipeline import build, render
-    from wenshu.render.pdf import LibreOffice
+    from wenshu.build.pipeline import build, render
+    from wenshu.office.libreoffice import LibreOffice
 
     plan = EXAMPLES / "work_plans" / "sample-strong-city-plan.yaml"
     shutil.copy(plan, folder / plan.name)

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from wenshu.check import check_docx
-from wenshu.load import load_spec
+from wenshu.spec.load import load_spec
 from wenshu.serve import serve_in_thread
-from wenshu.validate import validate
+from wenshu.spec.validate import validate
 
 pytestmark = pytest.mark.browser
 

@@ -1,5 +1,5 @@
 """``python -m wenshu`` runs the CLI."""
 
-from .cli import main
+from wenshu.cli.main import main
 
 main()

@@ -26,11 +26,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from . import catalogue, load, plans
-from .errors import Problem, WenshuError
-from .kinds import Kind
-from .load import Path_, Spec, load_spec
-from .rules import rule
+from wenshu.compose import catalogue
+
+from wenshu.spec import load
+
+from wenshu.compose import plans
+from wenshu.errors import Problem, WenshuError
+from wenshu.spec.kinds import Kind
+from wenshu.spec.load import Path_, Spec, load_spec
+from wenshu.rules.checks import rule
 
 Builder = Callable[[Spec, dict[str, Any]], list[Problem]]
 _BUILDERS: dict[str, Builder] = {}
@@ -664,7 +668,7 @@ def attachment_files(field: str, spec: Spec, document: dict[str, Any]) -> list[P
     other (a 工作方案, a 总结 …) is rendered by its own template and its Markdown, under its
     title, becomes the page's content.
     """
-    from .validate import validate  # imported here: validate imports this module
+    from wenshu.spec.validate import validate  # imported here: validate imports this module
 
     problems: list[Problem] = []
     chain = _RESOLVING.get() + (spec.path.resolve(),)
@@ -705,7 +709,7 @@ def attachment_files(field: str, spec: Spec, document: dict[str, Any]) -> list[P
 def _embedded_page(kind: Kind, document: dict[str, Any], source: str) -> dict[str, Any]:
     """A page holding a whole document rendered by its own template: its title (the
     template's ``#`` heading) and the Markdown after it, without its frame and label."""
-    from .render.markdown import RawMarkdown, render_markdown  # the renderer imports kinds' data late
+    from wenshu.render.markdown import RawMarkdown, render_markdown  # the renderer imports kinds' data late
 
     blocks = render_markdown(kind, document, source).split("\n\n")
     while blocks and not blocks[0].startswith("# "):

@@ -26,13 +26,13 @@ from typing import Any
 
 from cerberus.schema import DefinitionSchema
 
-from .dates import format_cn_date
-from .errors import Problem, WenshuError
-from .kinds import Kind
-from .letters import BatchEntry, batch_problems
-from .load import BIDI_CONTROLS, Spec, bidi_name, load_spec
-from .pipeline import FORMATS, prepare_output_dir, write_atomically
-from .records import (
+from wenshu.text.dates import format_cn_date
+from wenshu.errors import Problem, WenshuError
+from wenshu.spec.kinds import Kind
+from wenshu.rules.letters import BatchEntry, batch_problems
+from wenshu.spec.load import BIDI_CONTROLS, Spec, bidi_name, load_spec
+from wenshu.build.pipeline import FORMATS, prepare_output_dir, write_atomically
+from wenshu.spec.records import (
     BATCH_KEYS,
     DATA_SUFFIXES,
     Record,
@@ -42,10 +42,10 @@ from .records import (
     schema_fields,
     spec_records,
 )
-from .render.markdown import render_markdown
-from .render.merge import merge_docx
-from .render.package import factory
-from .validate import kind_of, validate
+from wenshu.render.markdown import render_markdown
+from wenshu.render.merge import merge_docx
+from wenshu.render.package import factory
+from wenshu.spec.validate import kind_of, validate
 
 # File names: Windows forbids these characters and names (and no file system takes a lone
 # surrogate); a leading dot hides a file; a

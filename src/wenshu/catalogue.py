@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
-from .resources import read_yaml_resource, resource_dir
+from wenshu.resources import read_yaml_resource, resource_dir
 
 EVALUATION_FILES = {"city": "evaluation-city-2023", "county": "evaluation-county-2023"}
 BASIC_INFO_FILE = "basic-info-2018"

@@ -16,13 +16,13 @@ import click
 
 # Only what every command needs is imported here; each command imports its own modules, so
 # `wenshu --help` does not pay for python-docx, docxtpl, Jinja2, markdown-it and Cerberus.
-from . import __version__
-from .applicants import LEVELS, PROGRAMMES
-from .errors import Problem, WenshuError
-from .usage import VERSION, ChineseHelp, chinese, show_usage_error
+from wenshu import __version__
+from wenshu.spec.applicants import LEVELS, PROGRAMMES
+from wenshu.errors import Problem, WenshuError
+from wenshu.cli.usage import VERSION, ChineseHelp, chinese, show_usage_error
 
 if TYPE_CHECKING:
-    from .round import Member
+    from wenshu.compose.round import Member
 
 
 def _report(exc: WenshuError) -> None:
@@ -38,9 +38,9 @@ def _warn(problem: Problem) -> None:
 def _warn_about(path: Path, *, draft: bool = False) -> None:
     """The warnings about a spec built by a path that does not report them itself (PDF,
     folder); a spec that fails has had its errors reported."""
-    from . import advice
-    from .load import load_spec
-    from .validate import validate
+    from wenshu.rules import advice
+    from wenshu.spec.load import load_spec
+    from wenshu.spec.validate import validate
 
     try:
         spec = load_spec(path)
@@ -177,8 +177,8 @@ def build_cmd(
 
     FILES 中的文件夹：其中每个规格生成到 -o 下相同的子文件夹，只重新生成输入有改动的规格
     （记录在输出文件夹的 .wenshu-manifest.json）；批量规格（含 records 或 data）每份函一个文件。"""
-    from .load import looks_like_batch
-    from .pipeline import FORMATS, build_all
+    from wenshu.spec.load import looks_like_batch
+    from wenshu.build.pipeline import FORMATS, build_all
 
     wanted = tuple(f.strip() for f in formats.split(",") if f.strip())
     unknown = [f for f in wanted if f not in FORMATS]
@@ -199,7 +199,7 @@ def build_cmd(
     if pdf and (folders or batches):
         if "docx" not in wanted:
             raise click.BadParameter("文件夹或批量规格生成 PDF 需要同时生成 docx", param_hint="--pdf")
-        from .render.pdf import LibreOffice
+        from wenshu.office.libreoffice import LibreOffice
 
         office = LibreOffice()  # no LibreOffice: say so before anything is written
     failed = sum(_build_folder(f, out_dir, wanted, force, jobs, office, paginate) for f in folders)
@@ -208,7 +208,7 @@ def build_cmd(
     if not files:
         sys.exit(1 if failed else 0)
     if pdf:
-        from .render.pdf import build_with_pdf, stand_in_line
+        from wenshu.office.libreoffice import build_with_pdf, stand_in_line
 
         for path, result in build_with_pdf(files, out_dir, wanted, draft=draft, paginate=paginate):
             if isinstance(result, WenshuError):
@@ -246,7 +246,7 @@ def _pagination(wanted: bool) -> Iterator[Any]:
     if not wanted:
         yield None
         return
-    from .render.pdf import SOFFICE_HINT, LibreOffice, find_poppler
+    from wenshu.office.libreoffice import SOFFICE_HINT, LibreOffice, find_poppler
 
     try:
         find_poppler("pdftotext")  # the pass measures pages with it
@@ -269,8 +269,8 @@ def _pagination(wanted: bool) -> Iterator[Any]:
 def validate_cmd(files: tuple[Path, ...]) -> None:
     """只检查 FILES，不生成文件。FILES 中的文件夹按一轮评定检查：先逐个检查其中的规格，
     再检查它们之间的规则（名额、重复推荐、试点名单、示范企业条件、转发通知的截止日期）。"""
-    from .load import looks_like_batch
-    from .round import check_round, find_specs, round_folders
+    from wenshu.spec.load import looks_like_batch
+    from wenshu.compose.round import check_round, find_specs, round_folders
 
     failed = 0
     targets = [r for f in files for r in (round_folders(f) or [f] if f.is_dir() else [f])]
@@ -300,10 +300,10 @@ def validate_cmd(files: tuple[Path, ...]) -> None:
 
 def _validate_each(paths: list[Path]) -> list[Member]:
     """Validate each spec, report it, and return the valid ones."""
-    from . import advice
-    from .load import load_spec
-    from .round import Member
-    from .validate import PLACEHOLDER, validate
+    from wenshu.rules import advice
+    from wenshu.spec.load import load_spec
+    from wenshu.compose.round import Member
+    from wenshu.spec.validate import PLACEHOLDER, validate
 
     members = []
     for path in paths:
@@ -362,9 +362,9 @@ def new_cmd(
     """写出文种 KIND 的 YAML 骨架：提纲各部分齐全，要求写在注释里，待填处为【待补】。
 
     省级转发国家通知的骨架：KIND 写 notice，加 --relay 国家通知的规格文件与 --province 省份。"""
-    from .pipeline import write_atomically
-    from .skeleton import relay_context, render_skeleton, skeleton_variables, unfilled
-    from .validate import PLACEHOLDER
+    from wenshu.build.pipeline import write_atomically
+    from wenshu.spec.skeleton import relay_context, render_skeleton, skeleton_variables, unfilled
+    from wenshu.spec.validate import PLACEHOLDER
 
     if province is not None and relay is None:
         raise click.BadParameter(
@@ -399,7 +399,7 @@ def new_cmd(
 @main.command("list")
 def list_cmd() -> None:
     """列出全部文种。"""
-    from .kinds import all_kinds
+    from wenshu.spec.kinds import all_kinds
 
     for name, kind in all_kinds().items():
         click.echo(f"{name:<22}{kind.label}　{kind.description}")
@@ -409,7 +409,7 @@ def list_cmd() -> None:
 @click.argument("kind")
 def schema_cmd(kind: str) -> None:
     """打印文种 KIND 的字段说明。"""
-    from .kinds import all_kinds
+    from wenshu.spec.kinds import all_kinds
 
     kinds = all_kinds()
     if kind not in kinds:
@@ -420,7 +420,7 @@ def schema_cmd(kind: str) -> None:
 
 
 def _print_fields(schema: dict, depth: int, seen: set[str]) -> None:
-    from .kinds import definitions
+    from wenshu.spec.kinds import definitions
 
     pad = "  " * depth
     for name, rule in schema.items():
@@ -452,8 +452,8 @@ def _print_fields(schema: dict, depth: int, seen: set[str]) -> None:
 @click.argument("folder", type=click.Path(path_type=Path), required=False)
 def frames_cmd(folder: Path | None) -> None:
     """重新生成标准版式框架（信函格式、文件格式、无版头）到 FOLDER。"""
-    from .frames import write_frames
-    from .resources import resource_dir
+    from wenshu.render.frames import write_frames
+    from wenshu.resources import resource_dir
 
     for path in write_frames(folder or resource_dir("templates") / "frames"):
         click.echo(f"已生成 {path}")
@@ -500,7 +500,7 @@ def check_cmd(
     profile: Path | None,
 ) -> None:
     """检查 Word 文件（.docx，任何来源）是否符合 GB/T 9704-2012；全部符合时退出码为 0。"""
-    from .check import RULES, CheckOptions, check_files, format_json, format_rules, format_text, load_profile
+    from wenshu.check import RULES, CheckOptions, check_files, format_json, format_rules, format_text, load_profile
 
     if list_rules:
         click.echo(format_rules())
@@ -543,8 +543,8 @@ def check_cmd(
 @click.option("--force", is_flag=True, help="规格文件已存在时覆盖")
 def import_cmd(file: Path, out: Path | None, force: bool) -> None:
     """把现有的 Word 公文（.docx）读成规格（YAML），并报告识别出什么、改了什么、哪些未能归位。"""
-    from .importing.fix import docx_bytes, import_docx, spec_problems
-    from .pipeline import write_atomically
+    from wenshu.importing.fix import docx_bytes, import_docx, spec_problems
+    from wenshu.build.pipeline import write_atomically
 
     target = out or file.with_suffix(".yaml")
     if target.exists() and not force:
@@ -578,7 +578,7 @@ def import_cmd(file: Path, out: Path | None, force: bool) -> None:
 )
 def fix_cmd(files: tuple[Path, ...], out_dir: Path | None, paginate: bool) -> None:
     """导入并按 GB/T 9704 重新生成 Word 公文：写出 .docx、.md 与规格，列出改动和未能归位的内容。"""
-    from .importing.fix import fix_files, word_files
+    from wenshu.importing.fix import fix_files, word_files
 
     paths = word_files(list(files))
     if not paths:
@@ -640,9 +640,9 @@ def _build_folder(
     The .docx built that do not provably fit one page go through the pagination pass (one
     LibreOffice for all; said once when there is none). With ``office`` (a LibreOffice)
     every .docx of the tree without an up-to-date PDF gets one."""
-    from .incremental import build_tree, tree_summary
-    from .load import looks_like_batch
-    from .render.pdf import SOFFICE_HINT, LibreOffice
+    from wenshu.build.tree import build_tree, tree_summary
+    from wenshu.spec.load import looks_like_batch
+    from wenshu.office.libreoffice import SOFFICE_HINT, LibreOffice
 
     pager = None
     if paginate and "docx" in formats:
@@ -698,7 +698,7 @@ def _build_folder(
 
 def _pdfs(docx: list[Path], office: Any, where: Path) -> int:
     """PDFs beside ``docx`` through one LibreOffice run; 1 if any failed."""
-    from .render.pdf import pdfs_beside
+    from wenshu.office.libreoffice import pdfs_beside
 
     if not docx:
         return 0
@@ -721,7 +721,7 @@ def _build_batch(
 ) -> int:
     """``build`` given a batch spec: its letters into ``out_dir`` (letters longer than a page
     through the pagination pass; with ``office``, a PDF beside each); 1 if any failed."""
-    from .batch import load_batch, run_batch, summary
+    from wenshu.build.batch import load_batch, run_batch, summary
 
     try:
         batch = load_batch(spec)
@@ -743,8 +743,8 @@ def _build_batch(
 
 def _paginate_letters(written: list[Path]) -> None:
     """The pagination pass for the letters of a batch that do not provably fit one page."""
-    from .pipeline import needs_pagination, paginate_files
-    from .render.pdf import SOFFICE_HINT, LibreOffice, find_poppler
+    from wenshu.build.pipeline import needs_pagination, paginate_files
+    from wenshu.office.libreoffice import SOFFICE_HINT, LibreOffice, find_poppler
 
     pending = needs_pagination([p for p in written if p.suffix == ".docx"])
     if not pending:
@@ -765,8 +765,8 @@ def _paginate_letters(written: list[Path]) -> None:
 
 def _validate_batch(spec: Path) -> tuple[list[Member], int]:
     """``validate`` given a batch spec: each record checked; the valid ones join the round."""
-    from .batch import load_batch, validate_records
-    from .round import Member
+    from wenshu.build.batch import load_batch, validate_records
+    from wenshu.compose.round import Member
 
     try:
         batch = load_batch(spec)
@@ -823,8 +823,8 @@ def batch_cmd(
 
     SPEC 写各份相同的字段，记录写各份不同的字段；列名用字段名或中文名（wenshu schema KIND）。
     有问题的记录按行号一并报告，其余照常生成；有任何一条出错时退出码非零。"""
-    from .batch import load_batch, run_batch, summary
-    from .pipeline import FORMATS
+    from wenshu.build.batch import load_batch, run_batch, summary
+    from wenshu.build.pipeline import FORMATS
 
     wanted = tuple(f.strip() for f in formats.split(",") if f.strip())
     if not wanted or any(f not in FORMATS for f in wanted):
@@ -832,7 +832,7 @@ def batch_cmd(
     if pdf and "docx" not in wanted:
         raise click.BadParameter("生成 PDF 需要同时生成 docx", param_hint="--pdf")
     if pdf:
-        from .render.pdf import LibreOffice, pdfs_beside, stand_in_line
+        from wenshu.office.libreoffice import LibreOffice, pdfs_beside, stand_in_line
 
         office = LibreOffice()  # no LibreOffice: say so before any letter is written
     batch = load_batch(spec, data)
@@ -874,7 +874,7 @@ def batch_cmd(
 @click.option("--no-pages", is_flag=True, help="预览只用 Markdown，不用 LibreOffice 排出页面图片")
 def serve_cmd(folder: Path, port: int, host: str, no_pages: bool) -> None:
     """在浏览器中编辑 FOLDER 中的规格：表单、YAML、问题、预览、下载、批量与检查（本机网页工作台）。"""
-    from .serve import LOOPBACK, make_workbench_server
+    from wenshu.serve import LOOPBACK, make_workbench_server
 
     if not folder.is_dir():
         raise WenshuError(Problem(str(folder), "不是文件夹"))

@@ -13,8 +13,8 @@ from pathlib import Path
 from docx import Document
 from docx.oxml.ns import qn
 
-from .check.reading.ooxml import element_text
-from .render.docx import _inline, parser
+from wenshu.check.reading.ooxml import element_text
+from wenshu.render.docx import _inline, parser
 
 _SPACE = re.compile(r"[\s\u3000]+")
 

@@ -15,7 +15,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Twips
 
-from . import layout as L
+from wenshu import layout as L
 
 FRAMES = ("letter", "document", "plain")
 

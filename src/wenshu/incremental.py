@@ -26,8 +26,10 @@ from typing import Any
 
 import jinja2.meta
 
-from . import __version__, load
-from .batch import (
+from wenshu import __version__
+
+from wenshu.spec import load
+from wenshu.build.batch import (
     PARALLEL_FROM,
     default_jobs,
     default_termination,
@@ -37,15 +39,15 @@ from .batch import (
     remove_stale_temporaries,
     run_batch,
 )
-from .errors import Problem, WenshuError
-from .kinds import COMMON, Kind
-from .load import load_spec, looks_like_batch
-from .pipeline import FORMATS, needs_pagination, paginate_files, render, write_atomically
-from .render.docx import _frame_name, frame_path, parser
-from .render.markdown import environment
-from .render.package import factory
-from .render.pdf import LibreOffice
-from .resources import resource_dir
+from wenshu.errors import Problem, WenshuError
+from wenshu.spec.kinds import COMMON, Kind
+from wenshu.spec.load import load_spec, looks_like_batch
+from wenshu.build.pipeline import FORMATS, needs_pagination, paginate_files, render, write_atomically
+from wenshu.render.docx import _frame_name, frame_path, parser
+from wenshu.render.markdown import environment
+from wenshu.render.package import factory
+from wenshu.office.libreoffice import LibreOffice
+from wenshu.resources import resource_dir
 
 MANIFEST = ".wenshu-manifest.json"
 _MANIFEST_FORMAT = 2  # 2: each output's SHA-256 is recorded
@@ -158,7 +160,7 @@ def _recording_reads() -> Iterator[set[Path]]:
     """Every spec file wenshu reads inside the block.
 
     A spec may pull in others — an annex file of a notice, the work plan a summary reports
-    on — and each is read through :func:`wenshu.load.read_text`; its content is then an
+    on — and each is read through :func:`wenshu.spec.load.read_text`; its content is then an
     input of this spec's outputs as much as the spec's own.
     """
     seen: set[Path] = set()

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from .resources import read_yaml_resource, resource_dir
+from wenshu.resources import read_yaml_resource, resource_dir
 
 COMMON = "_common"
 
@@ -21,8 +21,8 @@ class Kind:
     template: str
     schema: dict[str, Any]
     checks: tuple[tuple[str, Any], ...] = ()
-    advice: tuple[tuple[str, Any], ...] = ()  # warnings (wenshu.advice), by name with their argument
-    round_role: str | None = None  # what its specs are to a round's checks (wenshu.round.ROLES)
+    advice: tuple[tuple[str, Any], ...] = ()  # warnings (wenshu.rules.advice), by name with their argument
+    round_role: str | None = None  # what its specs are to a round's checks (wenshu.compose.round.ROLES)
     batch: dict[str, Any] = field(default_factory=dict)  # the ``batch:`` section, for letters
 
 

@@ -16,10 +16,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .dates import format_cn_date
-from .errors import Problem
-from .load import Spec
-from .rules import rule
+from wenshu.text.dates import format_cn_date
+from wenshu.errors import Problem
+from wenshu.spec.load import Spec
+from wenshu.rules.checks import rule
 
 
 @rule("basis_dates")

@@ -22,7 +22,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
-from .errors import Problem, WenshuError
+from wenshu.errors import Problem, WenshuError
 
 # Parsing YAML (pure Python, keeping every position) costs about 11 s of CPU per MB: a spec
 # of 512 KB — a 12,000-line table, 30 times the largest example — is read well within the

@@ -9,16 +9,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import advice
-from .errors import Problem, WenshuError
-from .kinds import Kind
-from .load import Spec, load_spec
-from .render.docx import build_docx
-from .render.markdown import render_markdown
-from .render.paginate import paginate, provably_fits
-from .render.pdf import LibreOffice
-from .skeleton import mark_placeholders
-from .validate import validate
+from wenshu.rules import advice
+from wenshu.errors import Problem, WenshuError
+from wenshu.spec.kinds import Kind
+from wenshu.spec.load import Spec, load_spec
+from wenshu.render.docx import build_docx
+from wenshu.render.markdown import render_markdown
+from wenshu.build.paginate import paginate, provably_fits
+from wenshu.office.libreoffice import LibreOffice
+from wenshu.spec.skeleton import mark_placeholders
+from wenshu.spec.validate import validate
 
 FORMATS = ("docx", "md")
 
@@ -31,7 +31,7 @@ class Rendered:
     kind: Kind
     markdown: str
     files: dict[str, bytes]
-    warnings: list[Problem] = field(default_factory=list)  # accepted, but to be said (wenshu.advice)
+    warnings: list[Problem] = field(default_factory=list)  # accepted, but to be said (wenshu.rules.advice)
 
 
 def render(path: str | Path, formats: tuple[str, ...] = FORMATS, *, draft: bool = False) -> Rendered:
@@ -142,7 +142,7 @@ def build(
     ``warn`` is told each warning about the spec.
 
     With ``office`` (a LibreOffice opened as a context manager) the .docx goes through the
-    pagination pass (:mod:`wenshu.render.paginate`) unless it provably fits on one page.
+    pagination pass (:mod:`wenshu.build.paginate`) unless it provably fits on one page.
     """
     rendered = render(path, formats, draft=draft)
     for warning in rendered.warnings if warn else ():

@@ -5,7 +5,7 @@ fields of one letter. Columns are matched to the kind's fields by name (``applic
 by Chinese label (``推荐对象``), dotted for a field inside a mapping (``contact.phone`` or
 ``联系人.联系电话``); a column matching no field is an error with a "did you mean".
 
-Each record becomes a :class:`RecordSpec`: a :class:`~wenshu.load.Spec` whose problems
+Each record becomes a :class:`RecordSpec`: a :class:`~wenshu.spec.load.Spec` whose problems
 point at the record's row (``recommendations.csv:57 applicant：……``) for the fields the
 record gives, and at the YAML for the fields it inherits.
 """
@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import safezip
-from .errors import Problem, WenshuError
-from .kinds import Kind, definitions
-from .load import Layers, Path_, Spec, field_name, read_bounded
+from wenshu import safezip
+from wenshu.errors import Problem, WenshuError
+from wenshu.spec.kinds import Kind, definitions
+from wenshu.spec.load import Layers, Path_, Spec, field_name, read_bounded
 
 MAX_DATA_BYTES = 50 * 1024 * 1024
 #: Letters in one batch. A batch makes 10–100 letters a second depending on the machine, so

@@ -38,12 +38,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import catalogue
-from .annexes import list_entries
-from .dates import IN_TEXT, format_cn_date
-from .errors import Problem
-from .kinds import Kind
-from .load import Path_, Spec, iter_strings
+from wenshu.compose import catalogue
+from wenshu.compose.annexes import list_entries
+from wenshu.text.dates import IN_TEXT, format_cn_date
+from wenshu.errors import Problem
+from wenshu.spec.kinds import Kind
+from wenshu.spec.load import Path_, Spec, iter_strings
 
 RULE_SOURCE = "data/programmes.yaml"
 #: What a kind's specs are to the round, as its schema says under ``round:``.

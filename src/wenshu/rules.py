@@ -13,12 +13,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import layout as L
-from . import plans
-from .dates import IN_TEXT, format_cn_date
-from .errors import Problem, WenshuError
-from .load import Path_, Spec, iter_strings, load_spec
-from .titles import line_width
+from wenshu import layout as L
+from wenshu.compose import plans
+from wenshu.text.dates import IN_TEXT, format_cn_date
+from wenshu.errors import Problem, WenshuError
+from wenshu.spec.load import Path_, Spec, iter_strings, load_spec
+from wenshu.text.titles import line_width
 
 Rule = Callable[[Any, Spec, dict[str, Any]], list[Problem]]
 _RULES: dict[str, Rule] = {}
@@ -240,7 +240,7 @@ def min_scores(arg: dict[str, Any], spec: Spec, document: dict[str, Any]) -> lis
 def plan_reported(arg: dict[str, Any], spec: Spec, document: dict[str, Any]) -> list[Problem]:
     """With ``plan: path/to/work_plan.yaml`` (relative to this file), every indicator of
     that plan is reported on, with the plan's unit and its final-year target."""
-    from .validate import kind_of, validate  # imported here: validate imports this module
+    from wenshu.spec.validate import kind_of, validate  # imported here: validate imports this module
 
     ref = document.get(arg["plan"])
     if not isinstance(ref, str):

@@ -17,7 +17,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from .errors import Problem, WenshuError
+from wenshu.errors import Problem, WenshuError
 
 # A Word or Excel file with photographs runs to tens of MB; above this it is not a document
 # anyone hands to a checker, and reading it whole would cost that much memory.

@@ -25,15 +25,15 @@ import jinja2.meta
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from ruamel.yaml import YAML
 
-from . import catalogue
-from .applicants import LEVELS, PROGRAMMES
-from .dates import format_cn_date
-from .errors import Problem, WenshuError
-from .kinds import Kind, all_kinds, get_kind
-from .load import iter_strings, load_spec
-from .resources import resource_dir
-from .round import QUOTAS, main_deadline
-from .validate import PLACEHOLDER, validate
+from wenshu.compose import catalogue
+from wenshu.spec.applicants import LEVELS, PROGRAMMES
+from wenshu.text.dates import format_cn_date
+from wenshu.errors import Problem, WenshuError
+from wenshu.spec.kinds import Kind, all_kinds, get_kind
+from wenshu.spec.load import iter_strings, load_spec
+from wenshu.resources import resource_dir
+from wenshu.compose.round import QUOTAS, main_deadline
+from wenshu.spec.validate import PLACEHOLDER, validate
 
 #: How a draft marks an unfilled value in Markdown (inline HTML that CommonMark keeps).
 MARKED_PLACEHOLDER = f"<mark>{PLACEHOLDER}</mark>"

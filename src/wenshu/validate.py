@@ -18,13 +18,13 @@ import cerberus
 from cerberus import errors as cerr
 from cerberus.schema import SchemaRegistry
 
-from . import annexes, letters, rules  # noqa: F401  (annexes, letters register their kinds' rules)
-from .dates import DateError, parse_date
-from .docnumber import DocNumberError, parse_doc_number
-from .errors import Problem, WenshuError
-from .kinds import Kind, definitions, get_kind, kind_names
-from .load import BIDI_CONTROLS, Path_, Spec, bidi_name, field_name, iter_strings
-from .numbering import FORMS, MAX_CHINESE_NUMBER, MAX_DEPTH
+from wenshu import annexes, letters, rules  # noqa: F401  (annexes, letters register their kinds' rules)
+from wenshu.text.dates import DateError, parse_date
+from wenshu.text.docnumber import DocNumberError, parse_doc_number
+from wenshu.errors import Problem, WenshuError
+from wenshu.spec.kinds import Kind, definitions, get_kind, kind_names
+from wenshu.spec.load import BIDI_CONTROLS, Path_, Spec, bidi_name, field_name, iter_strings
+from wenshu.text.numbering import FORMS, MAX_CHINESE_NUMBER, MAX_DEPTH
 
 PLACEHOLDER = "【待补】"
 
@@ -655,7 +655,7 @@ def _long_list_problems(spec: Spec, kind: Kind, document: dict[str, Any]) -> lis
     first = next(_long_lists(document, ()), None)
     if first is None:
         return []
-    from .render.markdown import render_markdown  # only for this rare case
+    from wenshu.render.markdown import render_markdown  # only for this rare case
 
     try:
         render_markdown(kind, copy.deepcopy(document), spec.name)

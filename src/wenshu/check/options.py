@@ -48,7 +48,7 @@ class CheckOptions:
 def load_profile(path: str | Path) -> Profile:
     """Read a unit profile (YAML: ``name``, ``accept: {code: [value, …]}``), or raise a
     :class:`WenshuError` naming the file, line and field."""
-    from wenshu.load import load_spec
+    from wenshu.spec.load import load_spec
 
     spec = load_spec(path)
     data = spec.data

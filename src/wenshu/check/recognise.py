@@ -25,7 +25,7 @@ from wenshu.check.reading.shapes import DrawnLine, drawn_lines
 from wenshu.check.reading.styles import first_attr, font_class, font_of
 from wenshu.check.reading.tables import row_text
 from wenshu.check.roles import STYLE_ROLES, Role
-from wenshu.numbering import RUNIN_END, chinese_number
+from wenshu.text.numbering import RUNIN_END, chinese_number
 
 NUMERALS = "一二三四五六七八九十〇零两百"
 CN_VALUE = {chinese_number(n): n for n in range(1, 100)}

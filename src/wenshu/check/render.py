@@ -1,5 +1,5 @@
 """``wenshu check --render``: the pages LibreOffice lays out, measured (lines per page, characters
-per line, page numbers, page one, title) and examined page by page (:mod:`wenshu.render.pages`).
+per line, page numbers, page one, title) and examined page by page (:mod:`wenshu.office.pages`).
 LibreOffice, poppler and the page model are imported only when a file is rendered."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from wenshu.check.recognise import LABEL, Recogniser
 from wenshu.check.registry import RULES
 from wenshu.check.report import Report
 from wenshu.errors import WenshuError
-from wenshu.titles import printed_lines, title_problems
+from wenshu.text.titles import printed_lines, title_problems
 
 RULES.register("render-lines", "5.2.3", "版心", "排出的页每面 22 行", severity="warning", render=True)
 RULES.register("render-chars", "5.2.3", "版心", "排出的行每行 28 字", severity="warning", render=True)
@@ -231,8 +231,8 @@ def _two_cells(doc: Recogniser, rows: list[Any], g: _Geometry) -> tuple[float, f
 
 
 def _page_facts(doc: Recogniser, pages: list[Any], out: Findings) -> Any:
-    """Page-level rules measured by :mod:`wenshu.render.pages` (§7.3.5.5, §7.4.1, §7.5, §8)."""
-    from wenshu.render.pages import Block, Outline, examine, table_cells
+    """Page-level rules measured by :mod:`wenshu.office.pages` (§7.3.5.5, §7.4.1, §7.5, §8)."""
+    from wenshu.office.pages import Block, Outline, examine, table_cells
 
     outline = Outline(
         [Block(p.role, p.text, p.zone) for p in doc.paragraphs if not p.in_table and p.text.strip()],
@@ -322,7 +322,7 @@ def _measure_page_numbers(
                 where,
             )
         if dash_drop is None:
-            from wenshu.render.ink import dash_below_box_top
+            from wenshu.office.ink import dash_below_box_top
 
             dash_drop = dash_below_box_top(pdf, page.number, row) if pdf else 0.0
         gap_mm = (row.y0 + dash_drop - g.bottom) / _PT_PER_MM
@@ -377,7 +377,7 @@ def _measure_page_one(doc: Recogniser, pages: list[Any], out: Findings) -> None:
 
 def _font_notes(doc: Recogniser, pdf: Path, report: Report) -> None:
     """Which of the fonts the file names are missing here, and what LibreOffice used instead."""
-    from wenshu.render.pdf import installed_families, pdf_fonts, substitute_for
+    from wenshu.office.libreoffice import installed_families, pdf_fonts, substitute_for
 
     used = pdf_fonts(pdf)
     report.measurements["pdf_fonts"] = used
@@ -398,7 +398,7 @@ def render_all(items: list[tuple[Path, Report, Recogniser]], png_dir: Path | Non
 
     A file that cannot be laid out keeps its static findings; its report says why it was not
     measured (``render_error``)."""
-    from wenshu.render.pdf import LibreOffice, find_poppler, read_pages, write_images
+    from wenshu.office.libreoffice import LibreOffice, find_poppler, read_pages, write_images
 
     for tool in ("pdftotext", "pdffonts", "pdftoppm" if png_dir else "pdftotext"):
         find_poppler(tool)

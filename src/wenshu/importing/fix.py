@@ -1,7 +1,7 @@
 """``wenshu import`` (Word → spec) and ``wenshu fix`` (Word → spec → Word laid out right).
 
 Nothing is written until everything for a file is ready: the spec, the .docx and the .md go
-to disk together through :func:`wenshu.pipeline.write_atomically`, and an input is never
+to disk together through :func:`wenshu.build.pipeline.write_atomically`, and an input is never
 overwritten by its own output.
 """
 
@@ -45,8 +45,8 @@ def spec_problems(yaml: str, name: str) -> list[Problem]:
     """What stops the imported spec ``yaml`` (to be saved as ``name``) from building as it
     is — a placeholder left 【待补】, a field the file did not have — said so the user knows
     what to fill in; empty when it builds."""
-    from wenshu.load import load_spec
-    from wenshu.validate import validate
+    from wenshu.spec.load import load_spec
+    from wenshu.spec.validate import validate
 
     with tempfile.TemporaryDirectory(prefix="wenshu-import-") as work:
         path = Path(work) / Path(name).name
@@ -69,7 +69,7 @@ class Office:
     def get(self) -> Any:
         """The running LibreOffice, or None when it is not installed."""
         if self._office is None and not self.missing:
-            from wenshu.render.pdf import LibreOffice, find_soffice
+            from wenshu.office.libreoffice import LibreOffice, find_soffice
 
             try:
                 find_soffice()
@@ -171,7 +171,7 @@ class _Prepared:
 
 
 def _prepare(path: Path, out_dir: Path, office: Office | None) -> _Prepared:
-    from wenshu.pipeline import render
+    from wenshu.build.pipeline import render
 
     data = docx_bytes(path, office)
     read = read_docx(data, str(path))
@@ -200,7 +200,7 @@ def _prepare(path: Path, out_dir: Path, office: Office | None) -> _Prepared:
 
 def _finish(item: _Prepared) -> Fixed:
     from wenshu.extract import docx_blocks
-    from wenshu.pipeline import write_atomically
+    from wenshu.build.pipeline import write_atomically
 
     fixed = item.fixed
     assert fixed.report is not None
@@ -221,8 +221,8 @@ def fix_files(paths: list[Path], out_dir: Callable[[Path], Path], *, paginate: b
     """:func:`fix_file` for several files with one LibreOffice for all of them: conversions,
     then one pagination pass over every rebuilt document (as ``build DIR`` does). Each file's
     outcome in order; a file that fails has :attr:`Fixed.error` and nothing written."""
-    from wenshu.render.paginate import paginate as paginate_all
-    from wenshu.render.paginate import provably_fits
+    from wenshu.build.paginate import paginate as paginate_all
+    from wenshu.build.paginate import provably_fits
 
     results: list[Fixed] = []
     prepared: list[_Prepared] = []

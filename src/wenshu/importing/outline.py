@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from wenshu.numbering import FORMS, MAX_DEPTH, form_for_depth
+from wenshu.text.numbering import FORMS, MAX_DEPTH, form_for_depth
 
 _CN = "一二三四五六七八九十"
 _ORDINALS = [

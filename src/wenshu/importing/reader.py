@@ -27,7 +27,7 @@ from wenshu.layout import (
     TITLE_SIZE_PT,
     TWIPS_PER_MM,
 )
-from wenshu.titles import split_title
+from wenshu.text.titles import split_title
 
 # Style names (lower case) of wenshu's frames and of common 公文 templates, by role.
 _STYLE_ROLES = {

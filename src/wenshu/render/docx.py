@@ -23,10 +23,10 @@ from jinja2.sandbox import SandboxedEnvironment
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from .. import layout as L
-from ..errors import Problem, WenshuError
-from ..resources import resource_dir
-from ..titles import line_width
+from wenshu import layout as L
+from wenshu.errors import Problem, WenshuError
+from wenshu.resources import resource_dir
+from wenshu.text.titles import line_width
 
 _ROLE = re.compile(r"^<!--\s*wenshu:([\w-]+)(?:\s+(\{.*\}))?\s*-->\s*$", re.S)
 _W = nsdecls("w")
@@ -333,7 +333,7 @@ class _BodyWriter:
         """成文日期 and the signature above it (§7.3.5).
 
         Widths count the room Word and LibreOffice add between Chinese and digits
-        (:func:`wenshu.titles.line_width`): “2023年7月18日” prints about a character wider
+        (:func:`wenshu.text.titles.line_width`): “2023年7月18日” prints about a character wider
         than its characters alone.
         """
         date_w = line_width(inline.text)

@@ -12,9 +12,9 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from .. import layout as L
-from ..errors import Problem, WenshuError
-from .pdf import find_poppler
+from wenshu import layout as L
+from wenshu.errors import Problem, WenshuError
+from wenshu.office.libreoffice import find_poppler
 
 PT_PER_MM = 72 / 25.4
 _DPI = 300
@@ -70,7 +70,7 @@ def dash_top(pdf: Path, page: int, dash_box: tuple[float, float, float, float]) 
 
 def dash_below_box_top(pdf: Path, page: int, row: Any) -> float:
     """How far (points) the top of a page number's first dash lies below the top of its
-    text box ``row`` (a :class:`~wenshu.render.pdf.Row` reading “— N —”); 0 when no ink is
+    text box ``row`` (a :class:`~wenshu.office.libreoffice.Row` reading “— N —”); 0 when no ink is
     found there."""
     box = (row.x0, row.y0, row.x0 + L.PAGE_NUMBER_SIZE_PT, row.y1)
     top = dash_top(pdf, page, box)

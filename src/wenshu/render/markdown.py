@@ -16,13 +16,13 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from ..dates import format_cn_date
-from ..errors import Problem, WenshuError
-from ..kinds import Kind
-from ..numbering import RUNIN_END, attachment_label, form_for_depth, ordinal
-from ..plans import FILTERS as PLAN_FILTERS
-from ..resources import cache_dir, resource_dir
-from ..titles import split_title
+from wenshu.text.dates import format_cn_date
+from wenshu.errors import Problem, WenshuError
+from wenshu.spec.kinds import Kind
+from wenshu.text.numbering import RUNIN_END, attachment_label, form_for_depth, ordinal
+from wenshu.compose.plans import FILTERS as PLAN_FILTERS
+from wenshu.resources import cache_dir, resource_dir
+from wenshu.text.titles import split_title
 
 # Characters with a meaning anywhere in a Markdown line.
 _ALWAYS = re.compile(r"([\\`*\[\]<>&|~]|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z]))")

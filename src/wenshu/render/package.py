@@ -43,7 +43,7 @@ from jinja2 import nodes
 from lxml import etree
 from markdown_it.token import Token
 
-from .docx import (
+from wenshu.render.docx import (
     _BodyWriter,
     _frame_env,
     _frame_name,

@@ -1,6 +1,6 @@
 """What the laid-out pages show: page-level facts of GB/T 9704 measured on a rendered PDF.
 
-The pages come from :func:`wenshu.render.pdf.read_pages` (``pdftotext -bbox-layout``); the
+The pages come from :func:`wenshu.office.libreoffice.read_pages` (``pdftotext -bbox-layout``); the
 document's parts come from an :class:`Outline` — read here from wenshu's own styles
 (:func:`outline_of`), or built by the checker from what it recognised in any Word file.
 :func:`examine` answers the questions a reader asks of the printed pages:
@@ -24,8 +24,8 @@ from typing import Any
 
 from lxml import etree
 
-from .. import layout as L
-from .pdf import Page, Row
+from wenshu import layout as L
+from wenshu.office.libreoffice import Page, Row
 
 _PT_PER_MM = 72 / 25.4
 _PITCH_PT = L.LINE_PITCH_TWIPS / L.TWIPS_PER_PT

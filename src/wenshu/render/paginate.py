@@ -2,7 +2,7 @@
 
 Keep rules (keepNext, keepLines, cantSplit, written by :mod:`wenshu.render.docx`) settle
 most page breaks in every renderer. What they cannot settle is done here, on pages
-LibreOffice has laid out (:mod:`wenshu.render.pages` measures them):
+LibreOffice has laid out (:mod:`wenshu.office.pages` measures them):
 
 - §7.4.1 the 版记 at the foot of the 版心 on the last even page (封四), on a portrait page:
   it becomes an ordinary table after a spacer paragraph of exact height, after a page
@@ -33,10 +33,10 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from .. import layout as L
-from ..titles import line_width
-from .pages import Facts, Outline, examine, outline_of
-from .pdf import LibreOffice, Page, read_pages
+from wenshu import layout as L
+from wenshu.text.titles import line_width
+from wenshu.office.pages import Facts, Outline, examine, outline_of
+from wenshu.office.libreoffice import LibreOffice, Page, read_pages
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

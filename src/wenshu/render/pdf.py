@@ -37,9 +37,9 @@ from xml.sax.saxutils import escape
 
 from lxml import etree
 
-from .. import layout as L
-from ..errors import Problem, WenshuError
-from ..safezip import DOCX_MAX_MEMBER_BYTES, DOCX_MAX_TOTAL_BYTES, open_package, read_input
+from wenshu import layout as L
+from wenshu.errors import Problem, WenshuError
+from wenshu.safezip import DOCX_MAX_MEMBER_BYTES, DOCX_MAX_TOTAL_BYTES, open_package, read_input
 
 SOFFICE_ENV = "WENSHU_SOFFICE"
 _SOFFICE_PLACES = (
@@ -619,7 +619,7 @@ def build_with_pdf(
     Nothing is written for a spec until its PDF exists: its .docx, .md and .pdf then go
     to ``out_dir`` together (atomically), so a failure never leaves half a set behind.
     """
-    from ..pipeline import prepare_output_dir, render, write_atomically
+    from wenshu.build.pipeline import prepare_output_dir, render, write_atomically
 
     office = LibreOffice()  # no LibreOffice: say so before anything is built or written
     prepare_output_dir(out_dir)
@@ -632,8 +632,8 @@ def build_with_pdf(
             results[path] = exc
     with office:
         if paginate:  # the pagination pass, all documents in one LibreOffice run a round
-            from .paginate import paginate as run_pass
-            from .paginate import provably_fits
+            from wenshu.build.paginate import paginate as run_pass
+            from wenshu.build.paginate import provably_fits
 
             docs = {str(p): r.files["docx"] for p, r in rendered.items()}
             done = run_pass({k: d for k, d in docs.items() if not provably_fits(d)}, office)
@@ -662,7 +662,7 @@ def pdfs_beside(docx_files: Sequence[Path], office: LibreOffice) -> list[Path]:
     Each PDF is moved into place whole (written beside, then renamed), so an interrupted
     run never leaves a truncated PDF under a real name.
     """
-    from ..pipeline import write_atomically
+    from wenshu.build.pipeline import write_atomically
 
     written: list[Path] = []
     with office, tempfile.TemporaryDirectory(prefix="wenshu-pdf-") as work:

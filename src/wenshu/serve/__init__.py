@@ -7,7 +7,7 @@ from pathlib import Path
 
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from .app import create_app
+from wenshu.serve.app import create_app
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 

@@ -34,16 +34,16 @@ from flask import (
 )
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from ..batch import data_file, is_batch_spec, load_batch, validate_records
-from ..errors import Problem, WenshuError
-from ..kinds import Kind, all_kinds
-from ..load import MAX_FILE_BYTES, load_spec, read_text
-from ..pipeline import build, render, write_atomically
-from ..skeleton import LEVELS, PROGRAMMES, kinds_with_skeletons, render_skeleton
-from ..validate import PLACEHOLDER, kind_of, validate
-from .forms import FormBuilder, Posted, apply_form, attach_problems
-from .paths import SPEC_SUFFIXES, confined, spec_path
-from .preview import PageImages, markdown_html
+from wenshu.build.batch import data_file, is_batch_spec, load_batch, validate_records
+from wenshu.errors import Problem, WenshuError
+from wenshu.spec.kinds import Kind, all_kinds
+from wenshu.spec.load import MAX_FILE_BYTES, load_spec, read_text
+from wenshu.build.pipeline import build, render, write_atomically
+from wenshu.spec.skeleton import LEVELS, PROGRAMMES, kinds_with_skeletons, render_skeleton
+from wenshu.spec.validate import PLACEHOLDER, kind_of, validate
+from wenshu.serve.forms import FormBuilder, Posted, apply_form, attach_problems
+from wenshu.serve.paths import SPEC_SUFFIXES, confined, spec_path
+from wenshu.serve.preview import PageImages, markdown_html
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_FORM_PARTS = 50_000
@@ -402,7 +402,7 @@ def create_app(root: Path, *, pages: bool = True) -> Flask:
     def build_one(rel: str) -> Any:
         path = spec_path(bench.root, rel)
         if bench.pages and bench.images.available():
-            from ..render.pdf import LibreOffice
+            from wenshu.office.libreoffice import LibreOffice
 
             with LibreOffice() as office:  # the pagination pass, as `wenshu build` runs it
                 build(path, bench.out / Path(rel).parent, office=office)
@@ -476,8 +476,8 @@ def create_app(root: Path, *, pages: bool = True) -> Flask:
 
     def _paginate_letters(written: list[Path]) -> None:
         """Letters longer than a page through the pagination pass, as `wenshu batch` does."""
-        from ..pipeline import needs_pagination, paginate_files
-        from ..render.pdf import LibreOffice
+        from wenshu.build.pipeline import needs_pagination, paginate_files
+        from wenshu.office.libreoffice import LibreOffice
 
         pending = needs_pagination([p for p in written if p.suffix == ".docx"])
         if pending and bench.pages and bench.images.available():
@@ -486,7 +486,7 @@ def create_app(root: Path, *, pages: bool = True) -> Flask:
 
     def _run_batch(path: Path, rel: str, kind: Kind, data: bytes, suffix: str, letters: str) -> Any:
         """Check the records (``letters`` empty), or make them into a .zip or the merged file."""
-        from ..batch import run_batch
+        from wenshu.build.batch import run_batch
 
         with tempfile.TemporaryDirectory(prefix="wenshu-serve-batch-") as work:
             data_path = Path(work) / f"data{suffix}"
@@ -536,7 +536,7 @@ def create_app(root: Path, *, pages: bool = True) -> Flask:
     def check() -> Any:
         if flask.request.method == "GET":
             return render_template("check.html", reports=None)
-        from ..check import check_files, format_text
+        from wenshu.check import check_files, format_text
 
         upload = flask.request.files.get("docx")
         if upload is None or not upload.filename:

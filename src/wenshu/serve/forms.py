@@ -28,10 +28,10 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from ..errors import Problem
-from ..kinds import Kind, definitions
-from ..load import Spec, field_name
-from ..validate import PLACEHOLDER
+from wenshu.errors import Problem
+from wenshu.spec.kinds import Kind, definitions
+from wenshu.spec.load import Spec, field_name
+from wenshu.spec.validate import PLACEHOLDER
 
 Path_ = tuple[str | int, ...]
 SCALAR_TYPES = {"string", "integer", "number", "float", "boolean", "cn_date", "doc_number", "date"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
-from ..errors import Problem, WenshuError
+from wenshu.errors import Problem, WenshuError
 
 SPEC_SUFFIXES = (".yaml", ".yml")
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 
-from ..errors import WenshuError
+from wenshu.errors import WenshuError
 
 _ROLE = re.compile(r"<!--\s*wenshu:([\w-]+)")
 _ALLOWED_INLINE = {"<br>", "<br/>", "<br />", "<mark>", "</mark>"}
@@ -69,7 +69,7 @@ class PageImages:
 
     def available(self) -> bool:
         """Is LibreOffice (and pdftoppm) installed?"""
-        from ..render.pdf import find_poppler, find_soffice
+        from wenshu.office.libreoffice import find_poppler, find_soffice
 
         try:
             find_soffice()
@@ -82,8 +82,8 @@ class PageImages:
         """``docx`` after the pagination pass, as ``wenshu build`` makes it (laid out once per
         ``digest``; with ``office``, in that LibreOffice): what the user downloads and sees is
         what the command line writes."""
-        from ..pipeline import paginate_one
-        from ..render.pdf import LibreOffice
+        from wenshu.build.pipeline import paginate_one
+        from wenshu.office.libreoffice import LibreOffice
 
         target = self.folder / digest
         final = target / "paginated.docx"
@@ -100,7 +100,7 @@ class PageImages:
 
     def pages(self, digest: str, docx: bytes) -> list[Path]:
         """The page images of ``docx`` after the pagination pass (rendered once per ``digest``)."""
-        from ..render.pdf import LibreOffice, write_images
+        from wenshu.office.libreoffice import LibreOffice, write_images
 
         target = self.folder / digest
         done = target / "done.json"

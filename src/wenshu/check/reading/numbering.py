@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wenshu.check.reading.ooxml import W_NS
-from wenshu.numbering import chinese_number
+from wenshu.text.numbering import chinese_number
 
 _DIGITS = "〇一二三四五六七八九"
 

@@ -12,9 +12,9 @@ from wenshu.check.recognise import CN_VALUE, NO_TEXT, PLACEHOLDER, Recogniser, o
 from wenshu.check.registry import RULES
 from wenshu.check.roles import HEADING_NAMES, element_name
 from wenshu.check.rules.common import INDENT_SLACK
-from wenshu.dates import DateError, format_cn_date, parse_date
-from wenshu.numbering import FORMS, ordinal
-from wenshu.titles import line_width, title_problems
+from wenshu.text.dates import DateError, format_cn_date, parse_date
+from wenshu.text.numbering import FORMS, ordinal
+from wenshu.text.titles import line_width, title_problems
 
 RULES.register("title-align", "7.3.1", "标题", "标题居中")
 RULES.register("title-break", "7.3.1", "标题", "标题在词与词之间回行，各行长短适宜")

@@ -12,7 +12,7 @@ from wenshu.check.recognise import SIGNED, Recogniser
 from wenshu.check.registry import RULES
 from wenshu.check.roles import element_name
 from wenshu.check.rules.common import size_name
-from wenshu.numbering import RUNIN_END
+from wenshu.text.numbering import RUNIN_END
 
 RULES.register("font", "5.2.2", "各要素", "字体符合要素的规定")
 RULES.register("size", "5.2.2", "各要素", "字号符合要素的规定")

@@ -15,7 +15,7 @@ from wenshu.check.recognise import SIGNED, Recogniser
 from wenshu.check.registry import RULES
 from wenshu.check.rules.common import mm_text
 from wenshu.check.rules.letter import check_letter_rules
-from wenshu.docnumber import DocNumberError, parse_doc_number
+from wenshu.text.docnumber import DocNumberError, parse_doc_number
 
 RULES.register("mark-align", "7.2.4", "发文机关标志", "发文机关标志居中")
 RULES.register("doc-number", "7.2.5", "发文字号", "发文字号写作“机关代字〔年份〕序号号”")
