@@ -46,10 +46,10 @@ from pathlib import Path
 
 from docx import Document
 from docxtpl import DocxTemplate
-
 from wenshu.build.batch import default_jobs, load_batch, run_batch
-from wenshu.extract import docx_blocks, markdown_blocks
 from wenshu.build.tree import build_tree
+
+from wenshu.extract import docx_blocks, markdown_blocks
 
 PROGRAMME = "国家知识产权强市建设示范城市"
 BASIS_TITLE = "国家知识产权局办公室关于面向城市、县域开展2023年知识产权强国建设试点示范评定工作的通知"

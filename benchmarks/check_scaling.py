@@ -20,8 +20,9 @@ import time
 import zipfile
 from pathlib import Path
 
-from wenshu.check import check_docx
 from wenshu.build.pipeline import render
+
+from wenshu.check import check_docx
 
 SIZES = (500, 5_000, 50_000)
 SPEC = Path(__file__).resolve().parents[1] / "examples" / "notices" / "cnipa-2023-582.yaml"

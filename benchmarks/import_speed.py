@@ -14,10 +14,10 @@ import time
 from pathlib import Path
 
 from docx import Document
+from wenshu.build.pipeline import render
+from wenshu.spec.load import load_spec
 
 from wenshu.importing.fix import import_docx
-from wenshu.spec.load import load_spec
-from wenshu.build.pipeline import render
 
 REPO = Path(__file__).resolve().parents[1]
 SPEC = REPO / "examples" / "notices" / "cnipa-2023-582.yaml"

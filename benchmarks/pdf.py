@@ -25,7 +25,6 @@ import time
 from pathlib import Path
 
 from ruamel.yaml import YAML
-
 from wenshu.build.batch import load_batch, run_batch
 from wenshu.office.libreoffice import LibreOffice, find_poppler
 

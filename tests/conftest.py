@@ -18,7 +18,6 @@ import pytest
 from docx import Document
 from lxml import etree
 from ruamel.yaml import YAML
-
 from wenshu.build.pipeline import build
 
 # `wenshu build` lays documents out with LibreOffice by default; CLI tests build without it

@@ -12,18 +12,18 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from lxml import etree
+from wenshu.build.pipeline import render
+from wenshu.cli.main import main
+from wenshu.compose import catalogue
+from wenshu.compose.annexes import compute_quota
+from wenshu.rules.advice import warnings
+from wenshu.spec.load import load_spec
+from wenshu.spec.validate import validate
 
 from tests.conftest import SEEDS
 from wenshu import layout
-from wenshu.compose import catalogue
-from wenshu.rules.advice import warnings
-from wenshu.compose.annexes import compute_quota
-from wenshu.cli.main import main
 from wenshu.errors import WenshuError
 from wenshu.extract import docx_blocks, markdown_blocks
-from wenshu.spec.load import load_spec
-from wenshu.build.pipeline import render
-from wenshu.spec.validate import validate
 
 REPO = Path(__file__).resolve().parents[1]
 ANNEXES = REPO / "examples" / "annexes"

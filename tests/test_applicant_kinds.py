@@ -20,15 +20,15 @@ from click.testing import CliRunner
 from docx import Document
 from docx.oxml.ns import qn
 from ruamel.yaml import YAML
+from wenshu.build.pipeline import build
+from wenshu.cli.main import main
+from wenshu.spec.load import load_spec
+from wenshu.spec.validate import validate
 
 from tests.conftest import SEEDS
 from wenshu.check import check_docx
-from wenshu.cli.main import main
 from wenshu.errors import WenshuError
 from wenshu.extract import docx_blocks, markdown_blocks
-from wenshu.spec.load import load_spec
-from wenshu.build.pipeline import build
-from wenshu.spec.validate import validate
 
 REPO = Path(__file__).resolve().parents[1]
 PLANS = REPO / "examples" / "work_plans"

@@ -20,8 +20,6 @@ from click.testing import CliRunner
 from docx import Document
 from lxml import etree
 from ruamel.yaml import YAML
-
-from tests.conftest import NS, REPO, DocxFile, paragraph_text, style_id, w
 from wenshu.build.batch import (
     MAX_NAME_BYTES,
     MAX_NAME_CHARS,
@@ -30,16 +28,18 @@ from wenshu.build.batch import (
     safe_stem,
     unique_stems,
 )
+from wenshu.build.pipeline import render
 from wenshu.cli.main import main
-from wenshu.errors import WenshuError
-from wenshu.extract import docx_blocks, markdown_blocks
 from wenshu.spec.kinds import Kind
 from wenshu.spec.load import Layers, Spec, looks_like_batch
-from wenshu.build.pipeline import render
 from wenshu.spec.records import RecordSpec
+from wenshu.spec.validate import _layered, _validator, validate
+
+from tests.conftest import NS, REPO, DocxFile, paragraph_text, style_id, w
+from wenshu.errors import WenshuError
+from wenshu.extract import docx_blocks, markdown_blocks
 from wenshu.render import package
 from wenshu.render.docx import build_docx
-from wenshu.spec.validate import _layered, _validator, validate
 
 LETTERS = REPO / "examples" / "letters"
 SPEC = LETTERS / "recommendations.yaml"

@@ -19,12 +19,12 @@ import pytest
 from click.testing import CliRunner
 from docx import Document
 from lxml import etree
+from wenshu.build.pipeline import render
+from wenshu.cli.main import main
 
 from wenshu.check import Report, check_docx, read_document
 from wenshu.check.reading.numbering import AutoNumbering
-from wenshu.cli.main import main
 from wenshu.extract import docx_blocks, markdown_blocks
-from wenshu.build.pipeline import render
 from wenshu.render.package import DocxFactory
 
 from .test_same_text import EXAMPLE_IDS, EXAMPLE_SPECS, examples  # noqa: F401  (fixture)

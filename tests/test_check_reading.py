@@ -10,10 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from wenshu.build.pipeline import render
 
 from wenshu import layout as L
 from wenshu.check import Role, check_docx, head_info_kind, read_document, recognise, record_kind
-from wenshu.build.pipeline import render
 
 from .test_check import DOC, DOCUMENT, LETTER, STYLES, foreign, mutate
 

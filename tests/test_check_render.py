@@ -8,9 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from wenshu.build.pipeline import render
 
 from wenshu.check import check_files
-from wenshu.build.pipeline import render
 
 from .test_check import DOC, LETTER, STYLES, mutate, replace_once
 

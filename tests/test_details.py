@@ -16,15 +16,15 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-
-from wenshu import layout as L
-from wenshu.errors import WenshuError
-from wenshu.spec.load import load_spec
 from wenshu.build.pipeline import render
 from wenshu.office.ink import PT_PER_MM, dash_top, ink_rows
 from wenshu.office.libreoffice import FONTS_CONF, LibreOffice, Row, pdf_fonts, read_pages, substitute_for
-from wenshu.text.titles import line_width, printed_lines, split_title, title_problems
+from wenshu.spec.load import load_spec
 from wenshu.spec.validate import validate
+from wenshu.text.titles import line_width, printed_lines, split_title, title_problems
+
+from wenshu import layout as L
+from wenshu.errors import WenshuError
 
 CHAR_MM = L.CHAR_ADVANCE_TWIPS / L.TWIPS_PER_PT / PT_PER_MM  # one 3号 character: 5.56 mm
 RECORD_CHAR_MM = L.RECORD_SIZE_PT / PT_PER_MM  # one 4号 character: 4.94 mm

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from wenshu.cli.main import main
 
 from tests.conftest import EXAMPLES, REPO
-from wenshu.cli.main import main
 from wenshu.extract import docx_blocks, markdown_blocks
 
 BASE = """\

@@ -25,9 +25,9 @@ import pytest
 from click.testing import CliRunner
 from docx import Document
 from jinja2.exceptions import SecurityError, TemplateNotFound, UndefinedError
-
 from wenshu.build import pipeline
 from wenshu.cli.main import main
+
 from wenshu.extract import docx_blocks, markdown_blocks
 from wenshu.render.markdown import environment
 

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from wenshu.build.tree import MANIFEST, build_tree
+from wenshu.cli.main import main
 
 from tests.conftest import REPO
-from wenshu.cli.main import main
-from wenshu.build.tree import MANIFEST, build_tree
 
 from .test_check import LETTER
 

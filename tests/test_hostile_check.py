@@ -26,11 +26,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from wenshu.build.pipeline import render
+from wenshu.office.libreoffice import offline_copy
 
 from wenshu.check import Location, check_docx, check_files, format_text
 from wenshu.check.reading.numbering import AutoNumbering
-from wenshu.build.pipeline import render
-from wenshu.office.libreoffice import offline_copy
 
 REPO = Path(__file__).resolve().parents[1]
 SPEC = REPO / "examples" / "notices" / "cnipa-2023-582.yaml"

@@ -21,6 +21,8 @@ import pytest
 from docx import Document
 from docx.oxml import parse_xml
 from docx.shared import Pt, RGBColor
+from wenshu.build.pipeline import render
+from wenshu.spec.load import looks_like_batch
 
 from tests.test_hostile_check import ADDRESS_SPACE, CONTENT_CASES, PACKAGE_CASES, SECONDS
 from wenshu.check import check_docx
@@ -28,8 +30,6 @@ from wenshu.errors import WenshuError
 from wenshu.extract import docx_blocks
 from wenshu.importing.fix import fix_file, import_docx
 from wenshu.importing.reader import parse_date
-from wenshu.spec.load import looks_like_batch
-from wenshu.build.pipeline import render
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted(p for p in (REPO / "examples").rglob("*.yaml"))
@@ -464,6 +464,7 @@ def test_unstyled_copies_keep_every_sentence_and_part(example, tmp_path):
 
 def test_doc_without_libreoffice_is_refused_clearly(tmp_path, monkeypatch):
     import wenshu.office.libreoffice as pdf
+
     from wenshu.errors import Problem
 
     def missing() -> str:

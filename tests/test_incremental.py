@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from wenshu.build.tree import MANIFEST, build_tree
+from wenshu.cli.main import main
 
 from tests.conftest import REPO
 from wenshu import resources
-from wenshu.cli.main import main
-from wenshu.build.tree import MANIFEST, build_tree
 
 NOTICES = ("cnipa-2023-582.yaml", "henan-2023-38.yaml")  # 信函格式 and 文件格式
 ANNEXES = ("city-evaluation-form.yaml", "county-evaluation-form.yaml")  # henan-2023-38 includes both

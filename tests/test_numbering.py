@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
-from tests.conftest import DocxFile, paragraph_text, read_as_commonmark, style_id
+from wenshu.build.pipeline import build
 from wenshu.text.dates import DateError, format_cn_date, parse_date
 from wenshu.text.docnumber import DocNumber, DocNumberError, parse_doc_number
-from wenshu.extract import markdown_blocks
 from wenshu.text.numbering import attachment_label, chinese_number, form_for_depth, ordinal
-from wenshu.build.pipeline import build
+
+from tests.conftest import DocxFile, paragraph_text, read_as_commonmark, style_id
+from wenshu.extract import markdown_blocks
 from wenshu.render.docx import _inline, parser
 from wenshu.render.markdown import md_escape
 

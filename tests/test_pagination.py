@@ -16,13 +16,13 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
+from wenshu.build.paginate import paginate, provably_fits
+from wenshu.office.libreoffice import LibreOffice, read_pages
+from wenshu.office.pages import examine, outline_of
 
 from wenshu import layout as L
 from wenshu.check import check_files
 from wenshu.render.docx import build_docx
-from wenshu.office.pages import examine, outline_of
-from wenshu.build.paginate import paginate, provably_fits
-from wenshu.office.libreoffice import LibreOffice, read_pages
 
 from .test_same_text import examples  # noqa: F401  (fixture)
 
@@ -227,7 +227,6 @@ def test_plain_check_says_pagination_was_not_examined(tmp_path):
 
 def test_build_says_once_that_pagination_was_not_verified(tmp_path, monkeypatch):
     from click.testing import CliRunner
-
     from wenshu.cli.main import main
 
     monkeypatch.setenv("WENSHU_SOFFICE", str(tmp_path / "no-such-soffice"))
@@ -250,7 +249,6 @@ def test_build_says_once_that_pagination_was_not_verified(tmp_path, monkeypatch)
 
 def test_build_folder_says_once_that_pagination_was_not_verified(tmp_path, monkeypatch):
     from click.testing import CliRunner
-
     from wenshu.cli.main import main
 
     monkeypatch.setenv("WENSHU_SOFFICE", str(tmp_path / "no-such-soffice"))
@@ -271,7 +269,6 @@ def test_build_folder_says_once_that_pagination_was_not_verified(tmp_path, monke
 def test_build_runs_the_pass(tmp_path):
     """`wenshu build` (pagination on): a landscape annex gets its §8 page-number footers."""
     from click.testing import CliRunner
-
     from wenshu.cli.main import main
 
     spec = Path(__file__).resolve().parents[1] / "examples" / "annexes" / "county-evaluation-form.yaml"
@@ -304,7 +301,6 @@ def test_build_folder_paginates_like_build_file(tmp_path):
     import json
 
     from click.testing import CliRunner
-
     from wenshu.cli.main import main
 
     spec = _without_attachments("henan-2023-38", tmp_path / "src")  # 文件格式, 版记, six pages
@@ -345,7 +341,6 @@ def test_batch_merge_uses_the_paginated_letters(tmp_path):
     letter in it has the pages it has alone (版记 on its last even page, after a blank one)."""
     from click.testing import CliRunner
     from ruamel.yaml import YAML
-
     from wenshu.cli.main import main
 
     yaml = YAML()
@@ -401,7 +396,6 @@ def test_build_without_poppler_still_writes_and_says_so(tmp_path, monkeypatch):
     """LibreOffice but no pdftotext: the pass cannot measure pages. The documents are still
     written (unpaginated) and the user is told once — not an error that writes nothing."""
     from click.testing import CliRunner
-
     from wenshu.cli.main import main
     from wenshu.office import libreoffice as pdf
 

@@ -37,16 +37,16 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
+from wenshu.build.pipeline import render
+from wenshu.spec.kinds import all_kinds, definitions
+from wenshu.spec.load import Spec, iter_strings, load_spec
+from wenshu.spec.validate import _punctuation_problem, validate
+from wenshu.text.docnumber import format_doc_number
 
 from tests.conftest import read_as_commonmark
 from wenshu.check import check_docx
-from wenshu.text.docnumber import format_doc_number
 from wenshu.errors import WenshuError
 from wenshu.extract import docx_blocks, markdown_blocks
-from wenshu.spec.kinds import all_kinds, definitions
-from wenshu.spec.load import Spec, iter_strings, load_spec
-from wenshu.build.pipeline import render
-from wenshu.spec.validate import _punctuation_problem, validate
 
 from .test_same_text import EXAMPLE_IDS, EXAMPLE_SPECS, REPO
 

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from wenshu.cli.main import main
+from wenshu.office.libreoffice import SOFFICE_ENV
 
 from wenshu import layout as L
 from wenshu.check import Report, check_files
-from wenshu.cli.main import main
-from wenshu.office.libreoffice import SOFFICE_ENV
 
 from .test_check import LETTER, STYLES, in_style, mutate, part_with, replace_once
 from .test_pagination import PAGE_FLOW

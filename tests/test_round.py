@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from wenshu.cli.main import main
-from wenshu.errors import Problem
-from wenshu.spec.load import load_spec
 from wenshu.compose.round import Member, check_round, find_specs, main_deadline
+from wenshu.spec.load import load_spec
 from wenshu.spec.validate import validate
+
+from wenshu.errors import Problem
 
 REPO = Path(__file__).resolve().parents[1]
 ROUND = REPO / "examples" / "rounds" / "henan-2023"
@@ -204,7 +204,6 @@ def test_enterprise_without_scores(tmp_path):
 def test_a_folder_of_rounds_checks_each_round_on_its_own():
     """examples/ holds no spec itself: each subfolder is its own round, all clean."""
     from click.testing import CliRunner
-
     from wenshu.cli.main import main
 
     result = CliRunner().invoke(main, ["validate", str(Path(__file__).resolve().parents[1] / "examples")])

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
-from wenshu.cli.main import main
-from wenshu.extract import docx_blocks, markdown_blocks
-from wenshu.spec.load import load_spec
 from wenshu.build.pipeline import render
+from wenshu.cli.main import main
+from wenshu.spec.load import load_spec
 from wenshu.spec.validate import PLACEHOLDER
+
+from wenshu.extract import docx_blocks, markdown_blocks
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"
@@ -515,8 +515,8 @@ def test_readme_quick_start_makes_a_venv_and_keeps_a_plain_install():
 
 
 def test_round_roles_are_schema_data():
-    from wenshu.spec.kinds import all_kinds
     from wenshu.compose.round import ROLES
+    from wenshu.spec.kinds import all_kinds
 
     roles = {name: kind.round_role for name, kind in all_kinds().items() if kind.round_role}
     assert set(roles.values()) == set(ROLES)

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 from ruamel.yaml import YAML
+from wenshu.build.pipeline import render
+from wenshu.spec.kinds import all_kinds
 
 from tests.conftest import read_as_commonmark
 from wenshu.extract import docx_blocks, markdown_blocks
-from wenshu.spec.kinds import all_kinds
-from wenshu.build.pipeline import render
 
 REPO = Path(__file__).resolve().parents[1]
 

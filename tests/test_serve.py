@@ -10,10 +10,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from wenshu.spec.skeleton import kinds_with_skeletons, render_skeleton
 from werkzeug.datastructures import MultiDict
 
 from wenshu.serve import create_app
-from wenshu.spec.skeleton import kinds_with_skeletons, render_skeleton
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"

@@ -14,11 +14,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from wenshu.spec.load import load_spec
+from wenshu.spec.validate import validate
 
 from wenshu.check import check_docx
-from wenshu.spec.load import load_spec
 from wenshu.serve import serve_in_thread
-from wenshu.spec.validate import validate
 
 pytestmark = pytest.mark.browser
 

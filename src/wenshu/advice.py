@@ -20,10 +20,10 @@ from collections.abc import Callable
 from typing import Any
 
 from wenshu.compose.annexes import unfilled_indicators, unknown_categories
-from wenshu.text.docnumber import DocNumberError, parse_doc_number
 from wenshu.errors import Problem
 from wenshu.spec.kinds import Kind
 from wenshu.spec.load import Spec
+from wenshu.text.docnumber import DocNumberError, parse_doc_number
 
 LETTER_MARK = "函"  # a 函's 发文字号 has it in its 代字 (国知办函运字), a 文件's does not
 

@@ -26,15 +26,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from wenshu.compose import catalogue
-
-from wenshu.spec import load
-
-from wenshu.compose import plans
+from wenshu.compose import catalogue, plans
 from wenshu.errors import Problem, WenshuError
+from wenshu.rules.checks import rule
+from wenshu.spec import load
 from wenshu.spec.kinds import Kind
 from wenshu.spec.load import Path_, Spec, load_spec
-from wenshu.rules.checks import rule
 
 Builder = Callable[[Spec, dict[str, Any]], list[Problem]]
 _BUILDERS: dict[str, Builder] = {}

@@ -26,12 +26,14 @@ from typing import Any
 
 from cerberus.schema import DefinitionSchema
 
-from wenshu.text.dates import format_cn_date
-from wenshu.errors import Problem, WenshuError
-from wenshu.spec.kinds import Kind
-from wenshu.rules.letters import BatchEntry, batch_problems
-from wenshu.spec.load import BIDI_CONTROLS, Spec, bidi_name, load_spec
 from wenshu.build.pipeline import FORMATS, prepare_output_dir, write_atomically
+from wenshu.errors import Problem, WenshuError
+from wenshu.render.markdown import render_markdown
+from wenshu.render.merge import merge_docx
+from wenshu.render.package import factory
+from wenshu.rules.letters import BatchEntry, batch_problems
+from wenshu.spec.kinds import Kind
+from wenshu.spec.load import BIDI_CONTROLS, Spec, bidi_name, load_spec
 from wenshu.spec.records import (
     BATCH_KEYS,
     DATA_SUFFIXES,
@@ -42,10 +44,8 @@ from wenshu.spec.records import (
     schema_fields,
     spec_records,
 )
-from wenshu.render.markdown import render_markdown
-from wenshu.render.merge import merge_docx
-from wenshu.render.package import factory
 from wenshu.spec.validate import kind_of, validate
+from wenshu.text.dates import format_cn_date
 
 # File names: Windows forbids these characters and names (and no file system takes a lone
 # surrogate); a leading dot hides a file; a

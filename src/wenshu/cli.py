@@ -17,9 +17,9 @@ import click
 # Only what every command needs is imported here; each command imports its own modules, so
 # `wenshu --help` does not pay for python-docx, docxtpl, Jinja2, markdown-it and Cerberus.
 from wenshu import __version__
-from wenshu.spec.applicants import LEVELS, PROGRAMMES
-from wenshu.errors import Problem, WenshuError
 from wenshu.cli.usage import VERSION, ChineseHelp, chinese, show_usage_error
+from wenshu.errors import Problem, WenshuError
+from wenshu.spec.applicants import LEVELS, PROGRAMMES
 
 if TYPE_CHECKING:
     from wenshu.compose.round import Member
@@ -177,8 +177,8 @@ def build_cmd(
 
     FILES 中的文件夹：其中每个规格生成到 -o 下相同的子文件夹，只重新生成输入有改动的规格
     （记录在输出文件夹的 .wenshu-manifest.json）；批量规格（含 records 或 data）每份函一个文件。"""
-    from wenshu.spec.load import looks_like_batch
     from wenshu.build.pipeline import FORMATS, build_all
+    from wenshu.spec.load import looks_like_batch
 
     wanted = tuple(f.strip() for f in formats.split(",") if f.strip())
     unknown = [f for f in wanted if f not in FORMATS]
@@ -269,8 +269,8 @@ def _pagination(wanted: bool) -> Iterator[Any]:
 def validate_cmd(files: tuple[Path, ...]) -> None:
     """只检查 FILES，不生成文件。FILES 中的文件夹按一轮评定检查：先逐个检查其中的规格，
     再检查它们之间的规则（名额、重复推荐、试点名单、示范企业条件、转发通知的截止日期）。"""
-    from wenshu.spec.load import looks_like_batch
     from wenshu.compose.round import check_round, find_specs, round_folders
+    from wenshu.spec.load import looks_like_batch
 
     failed = 0
     targets = [r for f in files for r in (round_folders(f) or [f] if f.is_dir() else [f])]
@@ -300,9 +300,9 @@ def validate_cmd(files: tuple[Path, ...]) -> None:
 
 def _validate_each(paths: list[Path]) -> list[Member]:
     """Validate each spec, report it, and return the valid ones."""
+    from wenshu.compose.round import Member
     from wenshu.rules import advice
     from wenshu.spec.load import load_spec
-    from wenshu.compose.round import Member
     from wenshu.spec.validate import PLACEHOLDER, validate
 
     members = []
@@ -500,7 +500,15 @@ def check_cmd(
     profile: Path | None,
 ) -> None:
     """检查 Word 文件（.docx，任何来源）是否符合 GB/T 9704-2012；全部符合时退出码为 0。"""
-    from wenshu.check import RULES, CheckOptions, check_files, format_json, format_rules, format_text, load_profile
+    from wenshu.check import (
+        RULES,
+        CheckOptions,
+        check_files,
+        format_json,
+        format_rules,
+        format_text,
+        load_profile,
+    )
 
     if list_rules:
         click.echo(format_rules())
@@ -543,8 +551,8 @@ def check_cmd(
 @click.option("--force", is_flag=True, help="规格文件已存在时覆盖")
 def import_cmd(file: Path, out: Path | None, force: bool) -> None:
     """把现有的 Word 公文（.docx）读成规格（YAML），并报告识别出什么、改了什么、哪些未能归位。"""
-    from wenshu.importing.fix import docx_bytes, import_docx, spec_problems
     from wenshu.build.pipeline import write_atomically
+    from wenshu.importing.fix import docx_bytes, import_docx, spec_problems
 
     target = out or file.with_suffix(".yaml")
     if target.exists() and not force:
@@ -641,8 +649,8 @@ def _build_folder(
     LibreOffice for all; said once when there is none). With ``office`` (a LibreOffice)
     every .docx of the tree without an up-to-date PDF gets one."""
     from wenshu.build.tree import build_tree, tree_summary
-    from wenshu.spec.load import looks_like_batch
     from wenshu.office.libreoffice import SOFFICE_HINT, LibreOffice
+    from wenshu.spec.load import looks_like_batch
 
     pager = None
     if paginate and "docx" in formats:

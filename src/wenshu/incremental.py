@@ -27,8 +27,6 @@ from typing import Any
 import jinja2.meta
 
 from wenshu import __version__
-
-from wenshu.spec import load
 from wenshu.build.batch import (
     PARALLEL_FROM,
     default_jobs,
@@ -39,15 +37,16 @@ from wenshu.build.batch import (
     remove_stale_temporaries,
     run_batch,
 )
-from wenshu.errors import Problem, WenshuError
-from wenshu.spec.kinds import COMMON, Kind
-from wenshu.spec.load import load_spec, looks_like_batch
 from wenshu.build.pipeline import FORMATS, needs_pagination, paginate_files, render, write_atomically
+from wenshu.errors import Problem, WenshuError
+from wenshu.office.libreoffice import LibreOffice
 from wenshu.render.docx import _frame_name, frame_path, parser
 from wenshu.render.markdown import environment
 from wenshu.render.package import factory
-from wenshu.office.libreoffice import LibreOffice
 from wenshu.resources import resource_dir
+from wenshu.spec import load
+from wenshu.spec.kinds import COMMON, Kind
+from wenshu.spec.load import load_spec, looks_like_batch
 
 MANIFEST = ".wenshu-manifest.json"
 _MANIFEST_FORMAT = 2  # 2: each output's SHA-256 is recorded

@@ -16,10 +16,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from wenshu.text.dates import format_cn_date
 from wenshu.errors import Problem
-from wenshu.spec.load import Spec
 from wenshu.rules.checks import rule
+from wenshu.spec.load import Spec
+from wenshu.text.dates import format_cn_date
 
 
 @rule("basis_dates")

@@ -9,14 +9,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from wenshu.rules import advice
+from wenshu.build.paginate import paginate, provably_fits
 from wenshu.errors import Problem, WenshuError
-from wenshu.spec.kinds import Kind
-from wenshu.spec.load import Spec, load_spec
+from wenshu.office.libreoffice import LibreOffice
 from wenshu.render.docx import build_docx
 from wenshu.render.markdown import render_markdown
-from wenshu.build.paginate import paginate, provably_fits
-from wenshu.office.libreoffice import LibreOffice
+from wenshu.rules import advice
+from wenshu.spec.kinds import Kind
+from wenshu.spec.load import Spec, load_spec
 from wenshu.spec.skeleton import mark_placeholders
 from wenshu.spec.validate import validate
 

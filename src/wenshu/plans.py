@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from wenshu.text.dates import format_cn_date
 from wenshu.spec.load import Path_
+from wenshu.text.dates import format_cn_date
 
 #: How a period is written in titles and tables: 2024—2026年.
 PERIOD_DASH = "—"

@@ -40,10 +40,10 @@ from typing import Any
 
 from wenshu.compose import catalogue
 from wenshu.compose.annexes import list_entries
-from wenshu.text.dates import IN_TEXT, format_cn_date
 from wenshu.errors import Problem
 from wenshu.spec.kinds import Kind
 from wenshu.spec.load import Path_, Spec, iter_strings
+from wenshu.text.dates import IN_TEXT, format_cn_date
 
 RULE_SOURCE = "data/programmes.yaml"
 #: What a kind's specs are to the round, as its schema says under ``round:``.

@@ -15,9 +15,9 @@ from typing import Any
 
 from wenshu import layout as L
 from wenshu.compose import plans
-from wenshu.text.dates import IN_TEXT, format_cn_date
 from wenshu.errors import Problem, WenshuError
 from wenshu.spec.load import Path_, Spec, iter_strings, load_spec
+from wenshu.text.dates import IN_TEXT, format_cn_date
 from wenshu.text.titles import line_width
 
 Rule = Callable[[Any, Spec, dict[str, Any]], list[Problem]]

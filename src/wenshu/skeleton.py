@@ -26,14 +26,14 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from ruamel.yaml import YAML
 
 from wenshu.compose import catalogue
-from wenshu.spec.applicants import LEVELS, PROGRAMMES
-from wenshu.text.dates import format_cn_date
+from wenshu.compose.round import QUOTAS, main_deadline
 from wenshu.errors import Problem, WenshuError
+from wenshu.resources import resource_dir
+from wenshu.spec.applicants import LEVELS, PROGRAMMES
 from wenshu.spec.kinds import Kind, all_kinds, get_kind
 from wenshu.spec.load import iter_strings, load_spec
-from wenshu.resources import resource_dir
-from wenshu.compose.round import QUOTAS, main_deadline
 from wenshu.spec.validate import PLACEHOLDER, validate
+from wenshu.text.dates import format_cn_date
 
 #: How a draft marks an unfilled value in Markdown (inline HTML that CommonMark keeps).
 MARKED_PLACEHOLDER = f"<mark>{PLACEHOLDER}</mark>"

@@ -19,8 +19,8 @@ import math
 from dataclasses import dataclass
 from functools import cache
 
-from wenshu.compose import catalogue
 from wenshu import layout as L
+from wenshu.compose import catalogue
 
 # Closing punctuation never starts a line, opening punctuation never ends one (避头尾).
 _NO_LINE_START = "、，。；：！？）》”’」』〕】"

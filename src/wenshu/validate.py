@@ -19,11 +19,11 @@ from cerberus import errors as cerr
 from cerberus.schema import SchemaRegistry
 
 from wenshu import annexes, letters, rules  # noqa: F401  (annexes, letters register their kinds' rules)
-from wenshu.text.dates import DateError, parse_date
-from wenshu.text.docnumber import DocNumberError, parse_doc_number
 from wenshu.errors import Problem, WenshuError
 from wenshu.spec.kinds import Kind, definitions, get_kind, kind_names
 from wenshu.spec.load import BIDI_CONTROLS, Path_, Spec, bidi_name, field_name, iter_strings
+from wenshu.text.dates import DateError, parse_date
+from wenshu.text.docnumber import DocNumberError, parse_doc_number
 from wenshu.text.numbering import FORMS, MAX_CHINESE_NUMBER, MAX_DEPTH
 
 PLACEHOLDER = "【待补】"

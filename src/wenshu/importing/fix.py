@@ -199,8 +199,8 @@ def _prepare(path: Path, out_dir: Path, office: Office | None) -> _Prepared:
 
 
 def _finish(item: _Prepared) -> Fixed:
-    from wenshu.extract import docx_blocks
     from wenshu.build.pipeline import write_atomically
+    from wenshu.extract import docx_blocks
 
     fixed = item.fixed
     assert fixed.report is not None

@@ -16,12 +16,12 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from wenshu.text.dates import format_cn_date
-from wenshu.errors import Problem, WenshuError
-from wenshu.spec.kinds import Kind
-from wenshu.text.numbering import RUNIN_END, attachment_label, form_for_depth, ordinal
 from wenshu.compose.plans import FILTERS as PLAN_FILTERS
+from wenshu.errors import Problem, WenshuError
 from wenshu.resources import cache_dir, resource_dir
+from wenshu.spec.kinds import Kind
+from wenshu.text.dates import format_cn_date
+from wenshu.text.numbering import RUNIN_END, attachment_label, form_for_depth, ordinal
 from wenshu.text.titles import split_title
 
 # Characters with a meaning anywhere in a Markdown line.

@@ -34,9 +34,9 @@ from dataclasses import dataclass
 from lxml import etree
 
 from wenshu import layout as L
-from wenshu.text.titles import line_width
-from wenshu.office.pages import Facts, Outline, examine, outline_of
 from wenshu.office.libreoffice import LibreOffice, Page, read_pages
+from wenshu.office.pages import Facts, Outline, examine, outline_of
+from wenshu.text.titles import line_width
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

@@ -35,15 +35,15 @@ from flask import (
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from wenshu.build.batch import data_file, is_batch_spec, load_batch, validate_records
-from wenshu.errors import Problem, WenshuError
-from wenshu.spec.kinds import Kind, all_kinds
-from wenshu.spec.load import MAX_FILE_BYTES, load_spec, read_text
 from wenshu.build.pipeline import build, render, write_atomically
-from wenshu.spec.skeleton import LEVELS, PROGRAMMES, kinds_with_skeletons, render_skeleton
-from wenshu.spec.validate import PLACEHOLDER, kind_of, validate
+from wenshu.errors import Problem, WenshuError
 from wenshu.serve.forms import FormBuilder, Posted, apply_form, attach_problems
 from wenshu.serve.paths import SPEC_SUFFIXES, confined, spec_path
 from wenshu.serve.preview import PageImages, markdown_html
+from wenshu.spec.kinds import Kind, all_kinds
+from wenshu.spec.load import MAX_FILE_BYTES, load_spec, read_text
+from wenshu.spec.skeleton import LEVELS, PROGRAMMES, kinds_with_skeletons, render_skeleton
+from wenshu.spec.validate import PLACEHOLDER, kind_of, validate
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_FORM_PARTS = 50_000
