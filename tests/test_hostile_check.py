@@ -27,9 +27,9 @@ from pathlib import Path
 
 import pytest
 
-from wenshu.autonumber import AutoNumbering
 from wenshu.build.pipeline import render
 from wenshu.check import Location, check_docx, check_files, format_text
+from wenshu.check.reading.numbering import AutoNumbering
 from wenshu.office.libreoffice import offline_copy
 
 REPO = Path(__file__).resolve().parents[1]
@@ -649,3 +649,32 @@ def test_safezip_reads_within_its_limits(tmp_path):
     check_package(path, "名单.xlsx", max_member=10_000, max_total=20_000, parts=("xl/workbook.xml",))
     with pytest.raises(WenshuError, match="不是有效的 Excel 文件"):
         open_package(b"name,row\n", "名单.xlsx", max_member=10, max_total=10, max_members=1)
+
+
+# -- the public reading layer (wenshu import reads through it) meets the same files ----------
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["declares-4GB", "entity-bomb", "deep-nesting", "malformed-xml", "not-a-zip", "aes", "encryption-flag"],
+)
+def test_read_document_refuses_a_hostile_package_with_a_wenshu_error(base, case):
+    from wenshu.check import read_document
+    from wenshu.errors import WenshuError
+
+    make, expected = PACKAGE_CASES[case]
+    with pytest.raises(WenshuError) as caught:
+        read_document(make(base), f"{case}.docx")
+    message = "；".join(p.message for p in caught.value.problems)
+    assert all(part in message for part in expected), message
+    assert all(p.file == f"{case}.docx" for p in caught.value.problems)
+
+
+@pytest.mark.parametrize("case", list(CONTENT_CASES))
+def test_read_document_reads_absurd_content_within_bounds(base, case):
+    from wenshu.check import read_document, recognise
+
+    started = time.perf_counter()
+    result = recognise(read_document(CONTENT_CASES[case](base), f"{case}.docx"))
+    assert result.paragraphs and all(len(item.text) < 10_000 for item in result.paragraphs)
+    assert time.perf_counter() - started < SECONDS

@@ -9,11 +9,11 @@ from __future__ import annotations
 import io
 import re
 from pathlib import Path
-from typing import Any
 
 from docx import Document
 from docx.oxml.ns import qn
 
+from wenshu.check.reading.ooxml import element_text
 from wenshu.render.docx import inline_runs, parser
 
 _SPACE = re.compile(r"[\s\u3000]+")
@@ -22,32 +22,6 @@ _SPACE = re.compile(r"[\s\u3000]+")
 def normalise(text: str) -> str:
     """Fold every run of white space (tabs, full-width spaces) to one space."""
     return _SPACE.sub(" ", text).strip()
-
-
-# mc:Fallback repeats its mc:Choice for older readers, and a text box's paragraphs are
-# paragraphs of their own: neither belongs to the text of the run or paragraph holding them.
-_NOT_OWN_TEXT = (
-    "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback",
-    qn("w:txbxContent"),
-)
-
-
-def element_text(element: Any) -> str:
-    """The text of a paragraph or run element: tabs as ``\\t``, line breaks as ``\\n``.
-    Text boxes inside it, and the fallback copy of a drawing, are not its text."""
-    parts = []
-    stack = list(reversed(list(element)))
-    while stack:
-        node = stack.pop()
-        if node.tag == qn("w:t"):
-            parts.append(node.text or "")
-        elif node.tag == qn("w:tab"):
-            parts.append("\t")
-        elif node.tag in (qn("w:br"), qn("w:cr")):
-            parts.append("\n")
-        elif node.tag not in _NOT_OWN_TEXT:
-            stack.extend(reversed(list(node)))
-    return "".join(parts)
 
 
 def docx_blocks(source: str | Path | bytes) -> list[str]:

@@ -231,7 +231,32 @@ class LibreOffice:
         with self.converted(documents) as pdfs:
             return {name: pdf.read_bytes() for name, pdf in pdfs.items()}
 
-    def _run(self, files: list[Path], out_dir: Path) -> None:
+    def convert_to_docx(self, source: Path) -> bytes:
+        """``source`` (.doc, .wps, .odt, .rtf) as .docx bytes, converted offline by this
+        LibreOffice (its profile updates no link and loads nothing from an untrusted place).
+
+        The result is a package like any other: its reader bounds it (:mod:`wenshu.safezip`).
+        """
+        if self._profile is None:
+            raise RuntimeError("LibreOffice 须在 with 语句中使用")
+        data = read_input(source, str(source))
+        with tempfile.TemporaryDirectory(prefix="wenshu-lo-in-") as work:
+            staged = Path(work) / f"input{source.suffix.lower()}"  # no odd names in argv
+            staged.write_bytes(data)
+            try:
+                self._run([staged], Path(work), target="docx:MS Word 2007 XML")
+            except _Timeout as exc:
+                raise WenshuError(
+                    Problem(str(source), f"LibreOffice 转换超时（超过 {exc.seconds} 秒），已放弃")
+                ) from None
+            result = staged.with_suffix(".docx")
+            if not result.is_file():
+                raise WenshuError(
+                    Problem(str(source), "LibreOffice 无法打开这个文件，可能已损坏或不是 Word 文件")
+                )
+            return read_input(result, str(source))
+
+    def _run(self, files: list[Path], out_dir: Path, target: str = "pdf:writer_pdf_Export") -> None:
         assert self._profile is not None
         command = [
             self.binary,
@@ -242,7 +267,7 @@ class LibreOffice:
             "--norestore",
             "--nolockcheck",
             "--convert-to",
-            "pdf:writer_pdf_Export",
+            target,
             "--outdir",
             str(out_dir),
             *(str(f) for f in files),

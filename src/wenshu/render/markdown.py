@@ -21,7 +21,7 @@ from wenshu.errors import Problem, WenshuError
 from wenshu.resources import cache_dir, resource_dir
 from wenshu.spec.kinds import Kind
 from wenshu.text.dates import format_cn_date
-from wenshu.text.numbering import attachment_label, form_for_depth, ordinal
+from wenshu.text.numbering import RUNIN_END, attachment_label, form_for_depth, ordinal
 from wenshu.text.titles import split_title
 
 # Characters with a meaning anywhere in a Markdown line.
@@ -30,9 +30,6 @@ _ALWAYS = re.compile(r"([\\`*\[\]<>&|~]|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z]))")
 _LINE_START = re.compile(r"^([#+=\-])")
 _ORDERED = re.compile(r"^(\d+)([.)])")
 _NEWLINE = re.compile(r"[ \t]*\r?\n[ \t]*")
-
-#: Where a run-in heading ends: its own final mark of these, else an added 。
-RUNIN_END = "。！？；："
 
 
 def _join_lines(text: str) -> str:

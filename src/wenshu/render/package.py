@@ -43,7 +43,14 @@ from lxml import etree
 from markdown_it.token import Token
 
 from wenshu.render import docxtpl_adapter
-from wenshu.render.docx import BodyWriter, build_docx, frame_name, frame_path, marked_texts, parser
+from wenshu.render.docx import (
+    BodyWriter,
+    build_docx,
+    frame_name,
+    frame_path,
+    marked_texts,
+    parser,
+)
 from wenshu.render.docxtpl_adapter import RichText
 
 # Sentinels stand in for field values while the frame renders; plain ASCII letters pass

@@ -11,6 +11,9 @@ FORMS = ("一、", "（一）", "1.", "（1）")
 MAX_DEPTH = len(FORMS)
 #: The largest number :func:`chinese_number` writes (九十九).
 MAX_CHINESE_NUMBER = 99
+#: Where a run-in heading ends (§7.3.3: a heading with text after it on its line): its own
+#: final mark of these, else an added 。 (the writer adds it, the checker finds the end by it).
+RUNIN_END = "。！？；："
 
 
 #: Chinese numerals as people type them in ordinals (〇, 零, 两 and 百 included).

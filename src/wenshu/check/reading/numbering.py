@@ -18,15 +18,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from docx.oxml.ns import qn
-
+from wenshu.check.reading.ooxml import W_NS
 from wenshu.text.numbering import chinese_number
 
 _DIGITS = "〇一二三四五六七八九"
 
 
+def _qn(name: str) -> str:
+    """``w:tag`` in Clark notation."""
+    return f"{{{W_NS}}}{name.removeprefix('w:')}"
+
+
 def _val(el: Any, attr: str = "val") -> str | None:
-    return el.get(qn(f"w:{attr}")) if el is not None else None
+    return el.get(_qn(attr)) if el is not None else None
 
 
 # Word's 起始编号 (w:start, w:startOverride) goes from 0 to 32,767; a file may say anything,
@@ -109,23 +113,23 @@ class AutoNumbering:
         self.counters: dict[str, dict[int, int]] = {}
         if root is None:
             return
-        for abstract in root.iter(qn("w:abstractNum")):
+        for abstract in root.iter(_qn("w:abstractNum")):
             levels = {}
-            for lvl in abstract.iter(qn("w:lvl")):
+            for lvl in abstract.iter(_qn("w:lvl")):
                 levels[_int(_val(lvl, "ilvl"), 0)] = _Level(
-                    start=_start(_val(lvl.find(qn("w:start"))), 1),
-                    fmt=_val(lvl.find(qn("w:numFmt"))) or "decimal",
-                    text=_val(lvl.find(qn("w:lvlText"))) or "",
-                    legal=lvl.find(qn("w:isLgl")) is not None and _val(lvl.find(qn("w:isLgl"))) != "0",
+                    start=_start(_val(lvl.find(_qn("w:start"))), 1),
+                    fmt=_val(lvl.find(_qn("w:numFmt"))) or "decimal",
+                    text=_val(lvl.find(_qn("w:lvlText"))) or "",
+                    legal=lvl.find(_qn("w:isLgl")) is not None and _val(lvl.find(_qn("w:isLgl"))) != "0",
                 )
             self.levels[_val(abstract, "abstractNumId") or ""] = levels
-        for num in root.iter(qn("w:num")):
+        for num in root.iter(_qn("w:num")):
             starts = {}
-            for override in num.iter(qn("w:lvlOverride")):
-                start = override.find(qn("w:startOverride"))
+            for override in num.iter(_qn("w:lvlOverride")):
+                start = override.find(_qn("w:startOverride"))
                 if start is not None:
                     starts[_int(_val(override, "ilvl"), 0)] = _start(_val(start), 1)
-            self.lists[_val(num, "numId") or ""] = _List(_val(num.find(qn("w:abstractNumId"))) or "", starts)
+            self.lists[_val(num, "numId") or ""] = _List(_val(num.find(_qn("w:abstractNumId"))) or "", starts)
 
     def label(self, num_id: str | None, ilvl: int) -> str:
         """The label Word draws before the next paragraph numbered ``num_id`` at ``ilvl``

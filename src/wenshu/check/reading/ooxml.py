@@ -1,0 +1,113 @@
+"""The vocabulary of WordprocessingML the reader needs: namespaces, attribute values, runs and text.
+
+Everything here reads lxml elements; nothing writes. Values a file may give in any form
+(numbers, toggles, sizes) are read the forgiving way Word reads them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from typing import Any
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+PKG_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+V_NS = "urn:schemas-microsoft-com:vml"
+WPS_NS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
+
+
+def wtag(tag: str) -> str:
+    """``w:tag`` in Clark notation (``{namespace}tag``)."""
+    return f"{{{W_NS}}}{tag}"
+
+
+def wval(el: Any, attr: str = "val") -> str | None:
+    """The ``w:attr`` of ``el`` (None when ``el`` or the attribute is missing)."""
+    return None if el is None else el.get(wtag(attr))
+
+
+def is_on(el: Any) -> bool:
+    """Is the toggle ``el`` (``w:b``, ``w:titlePg`` …) present and not switched off?"""
+    return el is not None and wval(el) not in ("0", "false", "off")
+
+
+def to_int(value: str | None, default: int = 0) -> int:
+    """``value`` as an integer the forgiving way Word reads numbers (``default`` when unreadable)."""
+    try:
+        return int(float(value)) if value is not None else default
+    except (ValueError, OverflowError):
+        return default
+
+
+# ECMA-376 §17.18.43 ST_HpsMeasure: font sizes in half-points; Word accepts 1 to 1,638 pt.
+_MIN_HALF_POINTS, _MAX_HALF_POINTS = 2, 3276
+
+
+def half_points(value: str | None) -> float:
+    """A ``w:sz`` in points, within what Word accepts (a size of 0 would divide by zero)."""
+    return min(max(to_int(value, 20), _MIN_HALF_POINTS), _MAX_HALF_POINTS) / 2
+
+
+def is_wide(ch: str) -> bool:
+    """Is ``ch`` full-width (East Asian wide or fullwidth)?"""
+    return unicodedata.east_asian_width(ch) in "WF"
+
+
+def has_cjk(text: str) -> bool:
+    """Does ``text`` hold a full-width character?"""
+    return any(is_wide(ch) for ch in text)
+
+
+def first_child(el: Any, tag: str) -> Any:
+    """The first ``w:tag`` child of ``el`` (None when either is missing); faster than find()."""
+    return None if el is None else next(el.iterchildren(wtag(tag)), None)
+
+
+SKIP_IN_RUNS = {wtag("pPr"), wtag("rPr"), wtag("p"), wtag("txbxContent"), wtag("del"), f"{{{MC_NS}}}Fallback"}
+
+
+def own_runs(p: Any) -> Iterator[Any]:
+    """The runs of ``p`` itself (hyperlinks, fields, insertions included; text boxes not)."""
+    stack = list(reversed(list(p)))
+    while stack:
+        el = stack.pop()
+        if el.tag == wtag("r"):
+            yield el
+        elif el.tag not in SKIP_IN_RUNS:
+            stack.extend(reversed(list(el)))
+
+
+# mc:Fallback repeats its mc:Choice for older readers, and a text box's paragraphs are
+# paragraphs of their own: neither belongs to the text of the run or paragraph holding them.
+_NOT_OWN_TEXT = (f"{{{MC_NS}}}Fallback", wtag("txbxContent"))
+
+
+def element_text(element: Any) -> str:
+    """The text of a paragraph or run element: tabs as ``\\t``, line breaks as ``\\n``.
+    Text boxes inside it, and the fallback copy of a drawing, are not its text."""
+    parts = []
+    stack = list(reversed(list(element)))
+    t, tab, breaks = wtag("t"), wtag("tab"), (wtag("br"), wtag("cr"))
+    while stack:
+        node = stack.pop()
+        if node.tag == t:
+            parts.append(node.text or "")
+        elif node.tag == tab:
+            parts.append("\t")
+        elif node.tag in breaks:
+            parts.append("\n")
+        elif node.tag not in _NOT_OWN_TEXT:
+            stack.extend(reversed(list(node)))
+    return "".join(parts)
+
+
+def is_red(color: str | None) -> bool:
+    """Is ``color`` (``RRGGBB``) a red as 公文 use it for the mark and the rules?"""
+    if not color or not re.fullmatch(r"[0-9A-Fa-f]{6}", color):
+        return False
+    r, g, b = (int(color[i : i + 2], 16) for i in (0, 2, 4))
+    return r >= 0xC0 and g <= 0x50 and b <= 0x50

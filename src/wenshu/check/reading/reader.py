@@ -1,0 +1,394 @@
+"""The low-level reader: paragraphs, sections, header and footer parts of a .docx, with
+properties resolved on demand. :mod:`wenshu.check.reading.model` builds the public document
+model from it; the rules read it directly (it keeps every answer, so checking stays linear)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from wenshu import layout as L
+from wenshu.check.findings import Location
+from wenshu.check.reading.numbering import AutoNumbering
+from wenshu.check.reading.ooxml import (
+    A_NS,
+    MC_NS,
+    R_NS,
+    element_text,
+    half_points,
+    has_cjk,
+    is_on,
+    own_runs,
+    to_int,
+    wtag,
+    wval,
+)
+from wenshu.check.reading.package import MAX_PARAGRAPHS, Package
+from wenshu.check.reading.styles import Styles, first_attr, first_flag, first_flag_false, font_of
+from wenshu.errors import Problem, WenshuError
+
+# Word stores lengths in whole twips; a margin written from millimetres may be off by
+# this much without anyone having meant a different value.
+ROUNDING_MM = 0.5
+
+
+@dataclass
+class Para:
+    """One paragraph with what the checker learns about it."""
+
+    el: Any
+    number: int
+    part: str
+    text: str
+    in_table: bool
+    section: int
+    in_box: bool = False  # in a text box: placed by the box, not part of the flow of text
+    role: str = ""
+    level: int = 0
+    zone: int = 0  # 0 = main text, k = attachment k
+    numbered: bool = False  # an ordinal before a plain paragraph (not a heading)
+    label: str = ""  # drawn by Word's automatic numbering, and put before ``text``
+    runs: list[tuple[Any, str]] | None = field(default=None, repr=False, compare=False)  # text_runs
+    indents: tuple[float, float, float] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def flows(self) -> bool:
+        """Part of the running text (not in a table, not in a text box)."""
+        return not self.in_table and not self.in_box
+
+    @property
+    def where(self) -> Location:
+        """Where the paragraph is, for a report."""
+        excerpt = re.sub(r"\s+", " ", self.text.strip())
+        return Location(self.part, self.number, excerpt[:20] + ("…" if len(excerpt) > 20 else ""))
+
+
+def read_paragraphs(root: Any, part: str, name: str, *, body: bool = False) -> list[Para]:
+    """The paragraphs of a part in document order (the VML copies in ``mc:Fallback`` left
+    out); ``body`` counts sections by their ``sectPr``."""
+    out: list[Para] = []
+    section = 0
+    fallback, table = f"{{{MC_NS}}}Fallback", wtag("tbl")
+    for p in root.iter(wtag("p")):
+        if len(out) >= MAX_PARAGRAPHS:
+            too_many = f"{part}段落过多（超过 {MAX_PARAGRAPHS} 段），不像一份公文，未检查"
+            raise WenshuError(Problem(name, too_many))
+        if next(p.iterancestors(fallback), None) is not None:
+            continue
+        texts = [(r, element_text(r)) for r in own_runs(p)]
+        in_table = next(p.iterancestors(table), None) is not None
+        in_box = next(p.iterancestors(wtag("txbxContent")), None) is not None
+        para = Para(p, len(out) + 1, part, "".join(t for _, t in texts), in_table, section, in_box=in_box)
+        para.runs = [(r, t) for r, t in texts if t.strip()]
+        out.append(para)
+        if body and p.find(f"{wtag('pPr')}/{wtag('sectPr')}") is not None:
+            section += 1
+    return out
+
+
+@dataclass
+class SectionProps:
+    """A section's page as ``w:sectPr`` sets it, in twips, with its header and footer parts."""
+
+    el: Any
+    index: int
+    width: int
+    height: int
+    top: int
+    bottom: int
+    left: int
+    right: int
+    gutter: int
+    title_page: bool
+    refs: dict[tuple[str, str], str]  # (header|footer, default|even|first) → part
+    grid_type: str | None
+    line_pitch: int | None
+    char_space: int
+
+    @property
+    def landscape(self) -> bool:
+        """A page turned sideways (§8: a table page may be)."""
+        return self.width > self.height
+
+    @property
+    def regular(self) -> bool:
+        """A4 with the standard 版心 width: widths derived from it can be judged."""
+        rounding = L.mm_to_twips(ROUNDING_MM)
+        short, long_ = sorted((self.width, self.height))
+        width = L.TEXT_HEIGHT_MM if self.landscape else L.TEXT_WIDTH_MM
+        return (
+            abs(short - L.mm_to_twips(L.PAGE_WIDTH_MM)) <= rounding
+            and abs(long_ - L.mm_to_twips(L.PAGE_HEIGHT_MM)) <= rounding
+            and abs(self.text_width - L.mm_to_twips(width)) <= rounding
+        )
+
+    @property
+    def text_width(self) -> int:
+        """The 版心's width in twips."""
+        return self.width - self.left - self.right - self.gutter
+
+    @property
+    def text_height(self) -> int:
+        """The 版心's height in twips."""
+        return self.height - self.top - self.bottom
+
+
+def read_sections(body: Any, rels: dict[str, tuple[str, str]]) -> list[SectionProps]:
+    """The sections of ``body``, each with the header and footer parts it uses (inherited
+    from the section before when it names none)."""
+    elements = [p.find(f"{wtag('pPr')}/{wtag('sectPr')}") for p in body.iter(wtag("p"))]
+    elements = [e for e in elements if e is not None]
+    final = body.find(wtag("sectPr"))
+    if final is not None:
+        elements.append(final)
+    out: list[SectionProps] = []
+    inherited: dict[tuple[str, str], str] = {}
+    for i, el in enumerate(elements):
+        size, mar, grid = el.find(wtag("pgSz")), el.find(wtag("pgMar")), el.find(wtag("docGrid"))
+        refs = dict(inherited)
+        for kind in ("header", "footer"):
+            for ref in el.findall(wtag(f"{kind}Reference")):
+                target = rels.get(ref.get(f"{{{R_NS}}}id") or "")
+                if target:
+                    refs[(kind, wval(ref, "type") or "default")] = target[1]
+        inherited = refs
+        out.append(
+            SectionProps(
+                el=el,
+                index=i + 1,
+                width=to_int(wval(size, "w"), 12240),
+                height=to_int(wval(size, "h"), 15840),
+                top=abs(to_int(wval(mar, "top"), 1440)),
+                bottom=abs(to_int(wval(mar, "bottom"), 1440)),
+                left=to_int(wval(mar, "left"), 1800),
+                right=to_int(wval(mar, "right"), 1800),
+                gutter=to_int(wval(mar, "gutter")),
+                title_page=is_on(el.find(wtag("titlePg"))),
+                refs=refs,
+                grid_type=wval(grid, "type"),
+                line_pitch=to_int(wval(grid, "linePitch")) if grid is not None else None,
+                char_space=to_int(wval(grid, "charSpace")),
+            )
+        )
+    if not out:  # a body without sectPr: Word's defaults (Letter, 1 inch / 1.25 inch)
+        out.append(SectionProps(None, 1, 12240, 15840, 1440, 1440, 1800, 1800, 0, False, {}, None, None, 0))
+    return out
+
+
+class Reader:
+    """A parsed .docx: its paragraphs, sections, styles and parts, with every property
+    resolved on demand (and kept, so that checking stays linear in the paragraphs)."""
+
+    def __init__(self, source: Path | bytes, name: str):
+        self.name = name
+        self.package = Package(source, name)
+        main = self.package.main
+        root = self.package.xml(main)
+        body = root.find(wtag("body")) if root is not None else None
+        if body is None:
+            raise WenshuError(Problem(name, "不是有效的 Word 文件：正文部分没有 w:body"))
+        self.body = body
+        rels = self.package.rels(main)
+        by_type = {t.rsplit("/", 1)[-1]: target for t, target in rels.values()}
+        self.styles = Styles(self.package.xml(by_type["styles"]) if "styles" in by_type else None)
+        self.settings = self.package.xml(by_type["settings"]) if "settings" in by_type else None
+        self.sections = read_sections(body, rels)
+        self.paragraphs = read_paragraphs(body, "正文", name, body=True)
+        self._label(AutoNumbering(self.package.xml(by_type["numbering"]) if "numbering" in by_type else None))
+        self._parts: dict[str, list[Para]] = {}
+        self._breaks: list[bool] | None = None  # see page_break_before
+        self.wenshu_styles = any(sid.startswith("Ws") for sid in self.styles.by_id)
+
+    def _label(self, numbering: AutoNumbering) -> None:
+        """Put the label Word's automatic numbering draws before each numbered paragraph's
+        text, so 一、 set by Word reads as 一、 typed."""
+        for para in self.paragraphs:
+            num_id = ilvl = None
+            for level in self.styles.ppr_levels(para.el):
+                num_pr = level.find(wtag("numPr"))
+                if num_pr is None:
+                    continue
+                num_id = num_id or wval(num_pr.find(wtag("numId")))
+                ilvl = ilvl or wval(num_pr.find(wtag("ilvl")))
+            if num_id is not None:
+                para.label = numbering.label(num_id, to_int(ilvl))
+                para.text = para.label + para.text
+
+    # -- parts ------------------------------------------------------------------------
+    def part_paragraphs(self, part: str, label: str) -> list[Para]:
+        """The paragraphs of a header or footer part (read once), labelled ``label`` in reports."""
+        if part not in self._parts:
+            root = self.package.xml(part)
+            self._parts[part] = read_paragraphs(root, label, self.name) if root is not None else []
+        return self._parts[part]
+
+    def section_of(self, para: Para) -> SectionProps:
+        """The section ``para`` belongs to."""
+        return self.sections[min(para.section, len(self.sections) - 1)]
+
+    def _first_page_header_part(self) -> str | None:
+        first = self.sections[0]
+        part = first.refs.get(("header", "first")) if first.title_page else None
+        return part or first.refs.get(("header", "default"))
+
+    def first_page_header(self) -> list[Para]:
+        """The paragraphs of the header printed on page one."""
+        part = self._first_page_header_part()
+        return self.part_paragraphs(part, "首页页眉") if part else []
+
+    def theme_typeface(self, theme: str) -> str | None:
+        """The typeface a theme font (``minorEastAsia`` …) stands for in this file's theme, for
+        the script of its East Asian language (ECMA-376 §20.1.4.1.16–17: a:ea, else the
+        a:font of the script); None when the theme does not say."""
+        rels = self.package.rels(self.package.main)
+        part = next((t for kind, t in rels.values() if kind.endswith("/theme")), None)
+        root = self.package.xml(part) if part else None
+        if root is None:
+            return None
+        group = root.find(f".//{{{A_NS}}}{'major' if theme.startswith('major') else 'minor'}Font")
+        if group is None:
+            return None
+        if "EastAsia" not in theme:
+            latin = group.find(f"{{{A_NS}}}{'cs' if 'Bidi' in theme else 'latin'}")
+            return (latin.get("typeface") or None) if latin is not None else None
+        ea = group.find(f"{{{A_NS}}}ea")
+        if ea is not None and ea.get("typeface"):
+            return ea.get("typeface")
+        lang = self.settings.find(wtag("themeFontLang")) if self.settings is not None else None
+        code = (wval(lang, "eastAsia") or "zh-CN") if lang is not None else "zh-CN"
+        script = {"zh-TW": "Hant", "zh-HK": "Hant", "zh-MO": "Hant", "ja-JP": "Jpan", "ko-KR": "Hang"}.get(
+            code, "Hans"
+        )
+        font = group.find(f"{{{A_NS}}}font[@script='{script}']")
+        return (font.get("typeface") or None) if font is not None else None
+
+    def first_page_header_xml(self) -> Any:
+        """The first page's header part (None without one)."""
+        part = self._first_page_header_part()
+        return self.package.xml(part) if part else None
+
+    # -- properties -------------------------------------------------------------------
+    def ppr(self, para: Para, child: str, attr: str = "val") -> str | None:
+        """A paragraph property's value, resolved through its styles and the defaults."""
+        return first_attr(self.styles.ppr_levels(para.el), child, attr)
+
+    def text_runs(self, para: Para) -> list[tuple[Any, str]]:
+        """The runs of ``para`` that hold visible text, with their text."""
+        if para.runs is None:
+            para.runs = [(r, t) for r in own_runs(para.el) if (t := element_text(r)).strip()]
+        return para.runs
+
+    def run_size(self, para: Para, r: Any) -> float:
+        """The font size of run ``r`` in points."""
+        return half_points(first_attr(self.styles.rpr_levels(para.el, r), "sz"))
+
+    def run_spacing(self, para: Para, r: Any) -> int:
+        """The character spacing of run ``r`` in twips (``w:spacing`` in ``w:rPr``)."""
+        return to_int(first_attr(self.styles.rpr_levels(para.el, r), "spacing"))
+
+    def paragraph_size(self, para: Para) -> float:
+        """The font size of ``para``'s text (its first run) in points."""
+        runs = self.text_runs(para)
+        if runs:
+            return self.run_size(para, runs[0][0])
+        return half_points(first_attr(self.styles.rpr_levels(para.el, None), "sz"))
+
+    def char_twips(self, para: Para) -> int:
+        """The advance of one full-width character in ``para`` (size plus character spacing)."""
+        runs = self.text_runs(para)
+        r = runs[0][0] if runs else None
+        size = self.run_size(para, r) if r is not None else self.paragraph_size(para)
+        spacing = self.run_spacing(para, r) if r is not None else 0
+        return max(1, round(size * L.TWIPS_PER_PT) + spacing)  # spacing may be negative
+
+    def grid_pitch(self, para: Para) -> float | None:
+        """The character pitch in twips a ``linesAndChars`` document grid imposes on ``para``
+        (None without such a grid, or when the paragraph does not snap to it)."""
+        section = self.section_of(para)
+        if section.grid_type != "linesAndChars" or first_flag_false(
+            self.styles.ppr_levels(para.el), "snapToGrid"
+        ):
+            return None
+        # ECMA-376 §17.6.5 (DocGrid.CharacterSpace): charSpace is added, in 4096ths of a point,
+        # to the pitch of the Normal style's font size, not to the document defaults'.
+        normal = [s.find(wtag("rPr")) for s in self.styles.chain(self.styles.default.get("paragraph"))]
+        levels = [lv for lv in (*normal, self.styles.rpr_default) if lv is not None]
+        base = to_int(first_attr(levels, "sz"), 20)
+        return base / 2 * L.TWIPS_PER_PT + section.char_space * L.TWIPS_PER_PT / 4096
+
+    def indents(self, para: Para) -> tuple[float, float, float]:
+        """(first line start, other lines start, right) in characters of ``para``'s text."""
+        if para.indents is None:
+            para.indents = self._indents(para)
+        return para.indents
+
+    def _indents(self, para: Para) -> tuple[float, float, float]:
+        levels = self.styles.ppr_levels(para.el)
+        char = self.char_twips(para) or 1
+
+        def get(name: str) -> float:
+            chars = first_attr(levels, "ind", name + "Chars")
+            if chars is not None and to_int(chars):
+                return to_int(chars) / 100
+            value = first_attr(levels, "ind", name)
+            if value is None and name in ("left", "right"):
+                value = first_attr(levels, "ind", {"left": "start", "right": "end"}[name])
+            return to_int(value) / char
+
+        left, right = get("left"), get("right")
+        first = left + get("firstLine") - get("hanging")
+        return first, left, right
+
+    def alignment(self, para: Para) -> str:
+        """``left``, ``center``, ``right`` or ``both`` (``start``/``end``/``distribute`` folded in)."""
+        jc = self.ppr(para, "jc") or "left"
+        return {"start": "left", "end": "right", "distribute": "both"}.get(jc, jc)
+
+    def page_break_before(self, index: int) -> bool:
+        """Does body paragraph ``index`` (0-based) start a new page?"""
+        if self._breaks is None:
+            self._breaks = self._page_breaks()
+        return self._breaks[index]
+
+    def _page_breaks(self) -> list[bool]:
+        """Whether each body paragraph starts a new page, in one pass (asked of every paragraph,
+        a walk back from each would be quadratic): the first does; one with pageBreakBefore
+        does; else what stands before it says, empty paragraphs passed over: a page break or a
+        section starting on a new page yes, text or a table no."""
+        out = []
+        carried = False  # what the paragraphs so far say of the next one
+        for i, para in enumerate(self.paragraphs):
+            own = first_flag(self.styles.ppr_levels(para.el), "pageBreakBefore")
+            out.append(own or i == 0 or carried)
+            if para.in_table:
+                carried = False
+            elif para.el.find(f"{wtag('pPr')}/{wtag('sectPr')}") is not None:
+                # How a section starts is said by its own sectPr: the one after this break.
+                sect = self.sections[min(para.section + 1, len(self.sections) - 1)].el
+                kind = wval(sect.find(wtag("type"))) if sect is not None else None
+                carried = kind in (None, "nextPage", "oddPage", "evenPage")
+            elif any(wval(b, "type") == "page" for b in para.el.iter(wtag("br"))):
+                carried = True
+            elif para.text.strip():
+                carried = False
+        return out
+
+    def fonts_used(self) -> set[str]:
+        """Every font the text of the file names (east-Asian and Latin slots)."""
+        fonts: set[str] = set()
+        paras = self.paragraphs + self.first_page_header()
+        for s in self.sections:
+            for part in set(s.refs.values()):
+                paras += self.part_paragraphs(part, "页眉页脚")
+        for para in paras:
+            for r, text in self.text_runs(para):
+                levels = self.styles.rpr_levels(para.el, r)
+                slots = ["eastAsia"] if has_cjk(text) else []
+                slots += ["ascii"] if any(ord(ch) < 0x2E80 and not ch.isspace() for ch in text) else []
+                for slot in slots:
+                    font, _ = font_of(levels, slot)
+                    if font:
+                        fonts.add(font)
+        return fonts

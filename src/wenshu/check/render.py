@@ -1,0 +1,421 @@
+"""``wenshu check --render``: the pages LibreOffice lays out, measured (lines per page, characters
+per line, page numbers, page one, title) and examined page by page (:mod:`wenshu.office.pages`).
+LibreOffice, poppler and the page model are imported only when a file is rendered."""
+
+from __future__ import annotations
+
+import re
+import statistics
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from wenshu import layout as L
+from wenshu.check.findings import Findings, Location
+from wenshu.check.reading.ooxml import is_wide, wtag, wval
+from wenshu.check.reading.reader import Para
+from wenshu.check.recognise import LABEL, Recogniser
+from wenshu.check.registry import RULES
+from wenshu.check.report import Report
+from wenshu.errors import WenshuError
+from wenshu.text.titles import printed_lines, title_problems
+
+RULES.register("render-lines", "5.2.3", "版心", "排出的页每面 22 行", severity="warning", render=True)
+RULES.register("render-chars", "5.2.3", "版心", "排出的行每行 28 字", severity="warning", render=True)
+RULES.register("render-title", "7.3.1", "标题", "排出的标题回行合规", severity="warning", render=True)
+RULES.register(
+    "render-page-one", "7.3.3", "首页", "版头、标题和正文排在首页", severity="warning", render=True
+)
+RULES.register("render-page-number", "7.5", "页码", "排出的每页有页码", severity="warning", render=True)
+RULES.register("render-page-number-place", "7.5", "页码", "排出的页码位置", severity="warning", render=True)
+RULES.register(
+    "render-record-place", "7.4.1", "版记", "版记排在最后一个偶数页最下方", severity="warning", render=True
+)
+RULES.register(
+    "render-signature-alone", "7.3.5.5", "发文机关署名", "署名页有正文", severity="warning", render=True
+)
+RULES.register(
+    "render-attachment-note-split", "7.3.5.5", "附件说明", "附件说明不跨页", severity="warning", render=True
+)
+RULES.register(
+    "render-record-page-number",
+    "7.5",
+    "页码",
+    "版记页及其前的空白页不编页码",
+    severity="warning",
+    render=True,
+)
+RULES.register("render-table-row-split", "8", "表格", "表格行不跨页", severity="warning", render=True)
+RULES.register(
+    "render-table-merged-label", "8", "表格", "合并的组名在续页重复", severity="warning", render=True
+)
+RULES.register("render-table-note-alone", "8", "表格", "表注不单独成页", severity="warning", render=True)
+RULES.register(
+    "render-landscape-page-number", "8", "页码", "横排页的页码与竖排页同位", severity="warning", render=True
+)
+
+
+_PT_PER_MM = 72 / 25.4
+# How far a measured position may stray: PDF text boxes come from the substitute fonts'
+# metrics, so they sit a little differently from the licensed fonts the file names.
+_X_SLACK_PT = 4.0
+_Y_SLACK_MM = 2.0
+_GRID_SLACK = 0.2  # of a line pitch
+_HANGING = "，。、；：！？）》」』”’"
+_PAGE_NUMBER = re.compile(r"^[—–－-]\s*(\d+)\s*[—–－-]$")
+
+
+@dataclass
+class _Geometry:
+    """The 版心 in PDF points (y down from the top), as the standard places it."""
+
+    left: float = L.LEFT_MARGIN_MM * _PT_PER_MM
+    top: float = L.TOP_MARGIN_MM * _PT_PER_MM
+    right: float = (L.LEFT_MARGIN_MM + L.TEXT_WIDTH_MM) * _PT_PER_MM
+    bottom: float = (L.TOP_MARGIN_MM + L.TEXT_HEIGHT_MM) * _PT_PER_MM
+    pitch: float = L.LINE_PITCH_TWIPS / L.TWIPS_PER_PT
+    char: float = L.CHAR_ADVANCE_TWIPS / L.TWIPS_PER_PT
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[\s\u3000]+", "", text)
+
+
+def _page_one_texts(doc: Recogniser) -> list[tuple[str, str, str]]:
+    """(clause, element, text) of what must print on page one."""
+    out = []
+    marks = doc.mark()
+    if marks:
+        out.append(("7.2.4", "发文机关标志", marks[0].text))
+    titles = doc.role("title")
+    if titles:
+        out.append(("7.3.1", "标题", "".join(p.text for p in titles)))
+    first_body = next(
+        (
+            p
+            for p in doc.paragraphs
+            if p.role in ("body", "heading") and p.zone == 0 and not p.in_table and p.text.strip()
+        ),
+        None,
+    )
+    if first_body is not None:
+        out.append(("7.3.3", "正文", first_body.text))
+    return out
+
+
+def _measure(
+    doc: Recogniser, report: Report, pages: list[Any], out: Findings, pdf: Path | None = None
+) -> None:
+    """Lines per full page, characters per full line, page numbers, page one, title, 版记."""
+    g = _Geometry()
+    portrait = [p for p in pages if not p.landscape]
+
+    def body_rows(page: Any) -> list[Any]:
+        return [r for r in page.rows if r.y0 >= g.top - 3 and r.y1 <= g.bottom + 3]
+
+    heights = [round(r.height, 1) for page in portrait for r in body_rows(page)]
+    body_height = statistics.mode(heights) if heights else 0.0
+    deltas = []
+    for page in portrait:
+        rows = [r for r in body_rows(page) if abs(r.height - body_height) < 0.5]
+        deltas += [
+            b.y1 - a.y1 for a, b in zip(rows, rows[1:], strict=False) if 0.8 < (b.y1 - a.y1) / g.pitch < 1.2
+        ]
+    # Lines per page are counted on the pitch measured near the standard's (else the nominal one).
+    pitch = statistics.fmean(deltas) if deltas else g.pitch
+    report.measurements["pages"] = len(pages)
+    if deltas:
+        report.measurements["line_pitch_pt"] = round(pitch, 2)
+    else:  # the nominal pitch is no measurement (a form's table rows give no line pitch either)
+        report.notes.append(f"没有相距约 {g.pitch:.2f} 磅的上下相邻正文行，未测行距")
+
+    # Lines per full page: a page whose last line runs on to the next page's first line.
+    lines_per_page: dict[int, int] = {}
+    for page, nxt in zip(pages[1:], pages[2:], strict=False):
+        if page.landscape or nxt.landscape:
+            continue
+        rows, next_rows = body_rows(page), body_rows(nxt)
+        if not rows or not next_rows:
+            continue
+        on_grid = all(abs((r.y1 - g.top) / pitch - round((r.y1 - g.top) / pitch)) < _GRID_SLACK for r in rows)
+        last, first = rows[-1], next_rows[0]
+        runs_on = (
+            last.x1 >= g.right - g.char / 2 and abs(first.x0 - g.left) < 2 and not LABEL.match(first.text)
+        )
+        if on_grid and runs_on:
+            lines_per_page[page.number] = round((last.y1 - g.top) / pitch)
+    report.measurements["lines_per_full_page"] = lines_per_page
+    for number, lines in lines_per_page.items():
+        if lines != L.LINES_PER_PAGE:
+            out.add(
+                "render-lines",
+                "5.2.3",
+                "版面",
+                "排满的页不是 22 行",
+                f"每面 {L.LINES_PER_PAGE} 行",
+                f"{lines} 行",
+                Location(f"第 {number} 页"),
+            )
+    if not lines_per_page:
+        report.notes.append("没有排满后续页的正文页，未测每页行数")
+
+    # Characters per full line: lines of full-width characters from margin to margin.
+    counts: dict[int, int] = {}
+    doubled = _two_cells(doc, [r for page in portrait for r in body_rows(page)], g)
+    if doubled is not None:
+        cell, size, cells = doubled
+        report.notes.append(
+            f"LibreOffice 把文档网格中比格宽的字排成两格（网格字距 {cell:.2f} 磅，字号 {size:g} 磅），"
+            f"每行只排出约 {cells // 2} 字；Word 按网格每格一字，每行 {cells} 字；未按排出的页测每行字数"
+        )
+    else:
+        for page in portrait:
+            for r in body_rows(page):
+                margin_to_margin = abs(r.x0 - g.left) < 2 and r.x1 >= g.right - _X_SLACK_PT
+                if abs(r.height - body_height) >= 0.5 or not margin_to_margin:
+                    continue
+                text = r.text
+                if r.x1 > g.right + 2 and text and text[-1] in _HANGING:
+                    text = text[:-1]  # punctuation hung into the margin is not counted
+                if text and all(is_wide(ch) for ch in text):
+                    counts[len(text)] = counts.get(len(text), 0) + 1
+        if counts:
+            # The usual full line counts: one may hold a character less where a break is not
+            # allowed (before ， or inside a number), but none may hold more.
+            usual = max(counts, key=lambda n: (counts[n], n))
+            measured = max(counts) if max(counts) > L.CHARS_PER_LINE else usual
+            report.measurements["chars_per_full_line"] = measured
+            if measured != L.CHARS_PER_LINE:
+                out.add(
+                    "render-chars",
+                    "5.2.3",
+                    "版面",
+                    "排满的行不是 28 字",
+                    f"每行 {L.CHARS_PER_LINE} 字",
+                    f"{measured} 字",
+                    Location("全文"),
+                )
+        else:
+            report.notes.append("没有排满一行的全角文字行，未测每行字数")
+
+    facts = _page_facts(doc, pages, out)
+    _measure_page_numbers(doc, [p for p in pages if p.number not in facts.unnumbered], g, out, pdf)
+    _measure_page_one(doc, pages, out)
+    _measure_title(doc, pages, out)
+
+
+def _two_cells(doc: Recogniser, rows: list[Any], g: _Geometry) -> tuple[float, float, int] | None:
+    """(cell, character size) in points and the cells a line holds, when LibreOffice has set the
+    body's characters two grid cells apart: the body snaps to a character grid (ECMA-376 §17.6.5
+    linesAndChars) whose cell is narrower than its characters, and a full printed line shows one
+    character every two cells. Word fits such a character in one cell: a grid of 28 cells a line
+    with 三号 text is the usual way offices set up a 公文 in Word."""
+    para = next(
+        (p for p in doc.paragraphs if p.role in ("body", "heading") and p.flows and p.text.strip()), None
+    )
+    grid = doc.grid_pitch(para) if para is not None else None
+    if para is None or grid is None:
+        return None
+    cell, size = grid / L.TWIPS_PER_PT, doc.paragraph_size(para)
+    if size <= cell:
+        return None
+    for r in rows:
+        chars = [ch for ch in r.text if not ch.isspace()]
+        full = r.x1 - r.x0 >= g.right - g.left - 2 * cell
+        if len(chars) < 4 or not full or not all(is_wide(ch) for ch in chars):
+            continue
+        if 1.6 < (r.x1 - r.x0) / (len(chars) * cell) < 2.4:
+            return cell, size, int(doc.section_of(para).text_width // grid)
+    return None
+
+
+def _page_facts(doc: Recogniser, pages: list[Any], out: Findings) -> Any:
+    """Page-level rules measured by :mod:`wenshu.office.pages` (§7.3.5.5, §7.4.1, §7.5, §8)."""
+    from wenshu.office.pages import Block, Outline, examine, table_cells
+
+    outline = Outline(
+        [Block(p.role, p.text, p.zone) for p in doc.paragraphs if not p.in_table and p.text.strip()],
+        [
+            table_cells(t)
+            for t in doc.body.iter(wtag("tbl"))
+            if not any(p.role == "record" for p in _in(doc, t))
+        ],
+        [p.text for p in doc.paragraphs if p.role == "record" and p.text.strip()],
+    )
+    facts = examine(pages, outline)
+    for f in facts.faults:
+        out.add(
+            f.code,
+            f.clause,
+            f.element,
+            f.message,
+            f.expected,
+            f.actual,
+            Location(f"第 {f.page} 页", None, f.excerpt),
+        )
+    return facts
+
+
+def _in(doc: Recogniser, table: Any) -> list[Para]:
+    inside = set(table.iter(wtag("p")))
+    return [p for p in doc.paragraphs if p.el in inside]
+
+
+def _measure_page_numbers(
+    doc: Recogniser, pages: list[Any], g: _Geometry, out: Findings, pdf: Path | None = None
+) -> None:
+    """§7.5 on paper: “— N —” on every page (not page one of a letter), odd right, even left,
+    the dash's top 7 mm under the 版心 (where the dash is drawn is read off the page image
+    once; every page number has the same style)."""
+    indent = L.PAGE_NUMBER_INDENT_TWIPS / L.TWIPS_PER_PT
+    dash_drop: float | None = None
+    # Letters merged for printing (wenshu batch --merge): each starts a section of its own
+    # with its first page unnumbered and the count starting again at 1.
+    restarts = (
+        doc.format == "letter"
+        and sum(
+            1 for s in doc.sections if s.title_page and wval(s.el.find(wtag("pgNumType")), "start") == "1"
+        )
+        > 1
+    )
+    number = 0
+    for page in pages:
+        number += 1
+        found = [(r, m) for r in page.rows if (m := _PAGE_NUMBER.match(_compact(r.text)))]
+        found = [(r, m) for r, m in found if page.landscape or r.y0 > g.bottom - 2]
+        where = Location(f"第 {page.number} 页")
+        if restarts and not found and page.number > 1:
+            number = 1  # the first page of the next letter
+            continue
+        if doc.format == "letter" and page.number == 1:
+            if found:
+                out.add(
+                    "render-page-number",
+                    "10.1",
+                    "页码",
+                    "信函格式首页不显示页码",
+                    "首页无页码",
+                    f"“{found[0][0].text}”",
+                    where,
+                )
+            continue
+        if not found:
+            out.add("render-page-number", "7.5", "页码", "页面上没有页码", f"— {number} —", "无", where)
+            continue
+        row, m = found[-1]
+        if int(m.group(1)) != number:
+            out.add("render-page-number", "7.5", "页码", "页码与页序不符", f"— {number} —", row.text, where)
+        if page.landscape:
+            continue
+        odd = number % 2 == 1
+        offset = (g.right - row.x1) if odd else (row.x0 - g.left)
+        if abs(offset - indent) > _X_SLACK_PT:
+            expected = "单页码居右空一字" if odd else "双页码居左空一字"
+            out.add(
+                "render-page-number-place",
+                "7.5",
+                "页码",
+                "页码位置不符",
+                expected,
+                f"距版心边 {offset / indent:.1f} 字",
+                where,
+            )
+        if dash_drop is None:
+            from wenshu.office.ink import dash_below_box_top
+
+            dash_drop = dash_below_box_top(pdf, page.number, row) if pdf else 0.0
+        gap_mm = (row.y0 + dash_drop - g.bottom) / _PT_PER_MM
+        if abs(gap_mm - L.PAGE_NUMBER_GAP_MM) > _Y_SLACK_MM:
+            out.add(
+                "render-page-number-place",
+                "7.5",
+                "页码",
+                "页码距版心下边缘不符",
+                f"{L.PAGE_NUMBER_GAP_MM} mm（±{_Y_SLACK_MM:g} mm）",
+                f"{gap_mm:.1f} mm",
+                where,
+            )
+
+
+def _measure_title(doc: Recogniser, pages: list[Any], out: Findings) -> None:
+    """§7.3.1 on paper: title lines that fit the 版心, broken between words."""
+    titles = [p.text for p in doc.role("title") if p.text.strip()]
+    if not titles or not pages:
+        return
+    lines = printed_lines("".join(titles), [r.text for r in pages[0].rows])
+    for problem in title_problems(lines or []):
+        out.add(
+            "render-title",
+            "7.3.1",
+            "标题",
+            "标题回行不合规定",
+            "在词与词之间回行，每行不超出版心，排成梯形或菱形",
+            problem.message,
+            Location("第 1 页", None, lines[problem.line - 1] if lines else ""),
+        )
+
+
+def _measure_page_one(doc: Recogniser, pages: list[Any], out: Findings) -> None:
+    """The mark, the title and the start of the body print on page one (§7.3.3: 公文首页必须显示正文)."""
+    if not pages:
+        return
+    first = _compact("".join(r.text for r in pages[0].rows))
+    for clause, element, text in _page_one_texts(doc):
+        needle = _compact(text)[:8]
+        if needle and needle not in first:
+            out.add(
+                "render-page-one",
+                clause,
+                element,
+                f"{element}不在首页",
+                "排在首页",
+                "不在首页",
+                Location("第 1 页", None, needle),
+            )
+
+
+def _font_notes(doc: Recogniser, pdf: Path, report: Report) -> None:
+    """Which of the fonts the file names are missing here, and what LibreOffice used instead."""
+    from wenshu.office.libreoffice import installed_families, pdf_fonts, substitute_for
+
+    used = pdf_fonts(pdf)
+    report.measurements["pdf_fonts"] = used
+    installed = installed_families()
+    if installed is None:
+        return
+    for font in sorted(doc.fonts_used()):
+        if font not in installed:
+            instead = substitute_for(font)
+            report.notes.append(
+                f"字体“{font}”未安装，排版时以“{instead or '未知字体'}”代替"
+                "（只影响此处的 PDF，不影响 Word 文件）"
+            )
+
+
+def render_all(items: list[tuple[Path, Report, Recogniser]], png_dir: Path | None) -> None:
+    """Lay every file out in one LibreOffice run and add what the pages show to its report.
+
+    A file that cannot be laid out keeps its static findings; its report says why it was not
+    measured (``render_error``)."""
+    from wenshu.office.libreoffice import LibreOffice, find_poppler, read_pages, write_images
+
+    for tool in ("pdftotext", "pdffonts", "pdftoppm" if png_dir else "pdftotext"):
+        find_poppler(tool)
+    with LibreOffice() as office, tempfile.TemporaryDirectory(prefix="wenshu-check-") as work:
+        pdfs = office.convert([path for path, _, _ in items], Path(work))
+        for path, report, doc in items:
+            pdf = pdfs.get(path)
+            if pdf is None:
+                report.render_error = office.failed.get(path, "LibreOffice 无法打开这个文件")
+                continue
+            try:
+                findings = Findings(report.deviations)
+                _measure(doc, report, read_pages(pdf), findings, pdf)
+                report.deviations = findings.items()
+                _font_notes(doc, pdf, report)
+                if png_dir is not None:
+                    images = write_images(pdf, png_dir, path.stem)
+                    report.notes.append(f"已写出 {len(images)} 张页面图片到 {png_dir}")
+            except WenshuError as exc:
+                report.render_error = "；".join(p.message for p in exc.problems)

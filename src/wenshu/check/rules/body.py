@@ -1,0 +1,304 @@
+"""§7.3 主体: title, 主送机关, paragraph indents, structural ordinals, 署名 and 成文日期 (and the
+form of any date), 附注, “（此页无正文）”."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wenshu import layout as L
+from wenshu.check.findings import Findings
+from wenshu.check.reading.reader import Para
+from wenshu.check.recognise import CN_VALUE, NO_TEXT, PLACEHOLDER, Recogniser, ordinal_of
+from wenshu.check.registry import RULES
+from wenshu.check.roles import HEADING_NAMES, element_name
+from wenshu.check.rules.common import INDENT_SLACK
+from wenshu.text.dates import DateError, format_cn_date, parse_date
+from wenshu.text.numbering import FORMS, ordinal
+from wenshu.text.titles import line_width, title_problems
+
+RULES.register("title-align", "7.3.1", "标题", "标题居中")
+RULES.register("title-break", "7.3.1", "标题", "标题在词与词之间回行，各行长短适宜")
+RULES.register("recipients-colon", "7.3.2", "主送机关", "主送机关后标全角冒号")
+RULES.register("recipients-indent", "7.3.2", "主送机关", "主送机关居左顶格")
+RULES.register("indent", "7.3.3", "正文", "段首左空二字，回行顶格")
+RULES.register("ordinal-form", "7.3.3", "层级标题", "结构层次序数的写法")
+RULES.register("ordinal-sequence", "7.3.3", "层级标题", "结构层次序数连续")
+RULES.register("no-text-page", "7.3.5.3", "正文", "“（此页无正文）”只用于没有正文的页")
+RULES.register("signature-date", "7.3.5", "发文机关署名和成文日期", "署名和成文日期的位置")
+RULES.register("date-form", "7.3.5.4", "日期", "日期用阿拉伯数字标全年、月、日")
+RULES.register("note-brackets", "7.3.6", "附注", "附注加全角圆括号")
+
+
+def check_main(doc: Recogniser, out: Findings) -> None:
+    """§7.3.1–7.3.6: title, 主送机关, paragraph indents, 成文日期, 附注."""
+    for para in doc.role("title") + doc.role("attachment-title"):
+        if doc.alignment(para) != "center":
+            clause = "7.3.1" if para.role == "title" else "7.3.7"
+            out.add(
+                "title-align", clause, element_name(para), "未居中", "居中", doc.alignment(para), para.where
+            )
+    for para in doc.role("recipients"):
+        text = para.text.strip()
+        if not text.endswith("："):
+            out.add(
+                "recipients-colon",
+                "7.3.2",
+                "主送机关",
+                "主送机关后应标全角冒号",
+                "以“：”结尾",
+                text[-1:],
+                para.where,
+            )
+        first, left, _ = doc.indents(para)
+        if abs(first) > INDENT_SLACK or abs(left) > INDENT_SLACK:
+            out.add(
+                "recipients-indent",
+                "7.3.2",
+                "主送机关",
+                "主送机关应居左顶格",
+                "顶格（缩进 0）",
+                f"缩进 {first:.1f} 字",
+                para.where,
+            )
+    for para in doc.paragraphs:
+        if para.in_table or para.role not in ("body", "heading") or not para.text.strip():
+            continue
+        if doc.section_of(para).landscape:
+            continue
+        first, left, _ = doc.indents(para)
+        if abs(first - 2) > INDENT_SLACK:
+            out.add(
+                "indent",
+                "7.3.3",
+                element_name(para),
+                "段首应左空二字",
+                "首行缩进 2 字",
+                f"{first:.1f} 字",
+                para.where,
+            )
+        elif abs(left) > INDENT_SLACK:
+            out.add(
+                "indent",
+                "7.3.3",
+                element_name(para),
+                "回行应顶格",
+                "其余各行缩进 0",
+                f"{left:.1f} 字",
+                para.where,
+            )
+    for para in doc.role("date"):
+        if PLACEHOLDER.match(para.text):
+            continue  # a field still to be filled in
+        check_date_text(para.text.strip(), "7.3.5.4", "成文日期", para, out)
+    for para in doc.role("note"):
+        text = para.text.strip()
+        if not (text.startswith("（") and text.endswith("）")):
+            out.add(
+                "note-brackets",
+                "7.3.6",
+                "附注",
+                "附注应加全角圆括号",
+                "（……）",
+                text[:1] + "…" + text[-1:],
+                para.where,
+            )
+        first, left, _ = doc.indents(para)
+        if abs(first - 2) > INDENT_SLACK:
+            out.add(
+                "indent", "7.3.6", "附注", "附注应居左空二字", "首行缩进 2 字", f"{first:.1f} 字", para.where
+            )
+        elif abs(left) > INDENT_SLACK:
+            out.add("indent", "7.3.6", "附注", "回行应顶格", "其余各行缩进 0", f"{left:.1f} 字", para.where)
+
+
+def _span(doc: Recogniser, para: Para) -> tuple[float, float] | None:
+    """Where a one-line paragraph's text starts and ends, in characters from the right edge
+    of the 版心 (so (12, 2) is a text of ten characters, right-indented two). Leading and
+    trailing spaces count: a hand-made document often positions a signature with them.
+    None when that cannot be known (a tab, a line break, or a line that wraps)."""
+    text = para.text
+    if "\t" in text or "\n" in text or not text.strip():
+        return None  # a tab stop or a second line: where the text stands is not known here
+    char = doc.grid_pitch(para) or doc.char_twips(para) or 1
+    line = doc.section_of(para).text_width / char
+
+    def width(part: str) -> float:
+        return line_width(part)  # with the room added between Chinese and digits
+
+    lead = width(text[: len(text) - len(text.lstrip())])
+    trail = width(text[len(text.rstrip()) :])
+    body = width(text.strip())
+    first, _, right = doc.indents(para)
+    align = doc.alignment(para)
+    if align == "right":
+        end = right + trail
+    elif align == "center":
+        end = right + (line - first - right - (lead + body + trail)) / 2 + trail
+    else:
+        end = line - first - lead - body
+    if end < -INDENT_SLACK or end + body > line + INDENT_SLACK:
+        return None
+    return end + body, end
+
+
+def check_signature_date(doc: Recogniser, out: Findings) -> None:
+    """§7.3.5 署名 and 成文日期. With a seal the date is right-indented four characters and
+    the signature centred over it; without, the signature is right-indented two and the
+    date starts two characters right of it (when the date is the longer, the date keeps
+    two and the signature moves). The checker cannot see whether a seal will be used, so
+    either layout passes."""
+    slack = 0.4  # characters: half a character off (one ASCII space) is a deviation
+    for date in doc.role("date"):
+        before = [p for p in doc.paragraphs[: date.number - 1] if p.text.strip() and p.flows]
+        if not before or before[-1].role != "signature":
+            continue
+        signature = before[-1]
+        try:
+            if date.text.strip() != format_cn_date(parse_date(date.text.strip())):
+                continue  # its form is reported; its place is judged once it is right
+        except DateError:
+            continue
+        d, s = _span(doc, date), _span(doc, signature)
+        if d is None or s is None:
+            continue
+        d_centre, s_centre = sum(d) / 2, sum(s) / 2
+        sealed = abs(d[1] - L.SEALED_DATE_RIGHT_CHARS) <= slack and (
+            abs(s_centre - d_centre) <= slack
+            # a signature too long to centre over the date reaches the right edge
+            or (abs(s[1]) <= slack and d_centre - (s[0] - s[1]) / 2 < 0)
+        )
+        # Without a seal the date's first character stands two right of the signature's.
+        unsealed = abs(s[0] - (d[0] + L.DATE_SHIFT_CHARS)) <= slack and (
+            abs(s[1] - L.SIGNATURE_RIGHT_CHARS) <= slack or abs(d[1] - L.SIGNATURE_RIGHT_CHARS) <= slack
+        )
+        if not (sealed or unsealed):
+            out.add(
+                "signature-date",
+                "7.3.5",
+                "发文机关署名和成文日期",
+                "位置不合规定",
+                "加盖印章：日期右空四字，署名以日期为准居中；不加盖印章：署名右空二字，"
+                "日期首字比署名首字右移二字",
+                f"署名右空 {s[1]:.1f} 字、首字距右 {s[0]:.1f} 字；"
+                f"日期右空 {d[1]:.1f} 字、首字距右 {d[0]:.1f} 字",
+                date.where,
+            )
+
+
+def check_date_text(text: str, clause: str, element: str, para: Para, out: Findings) -> None:
+    """§7.3.5.4 dates in Arabic numerals, full year, no zero padding: 2023年7月18日."""
+    try:
+        date = parse_date(text)
+    except DateError:
+        out.add(
+            "date-form",
+            clause,
+            element,
+            "日期应用阿拉伯数字标全年、月、日",
+            "如 2023年7月18日",
+            text,
+            para.where,
+        )
+        return
+    if text != format_cn_date(date):
+        out.add(
+            "date-form", clause, element, "年份标全称，月、日不编虚位", format_cn_date(date), text, para.where
+        )
+
+
+def check_ordinals(doc: Recogniser, out: Findings) -> None:
+    """§7.3.3 一、 → （一） → 1. → （1）: the right punctuation and no gaps at each level."""
+    counters: dict[tuple[int, int], int] = {}
+    found_all = [
+        (para, found)
+        for para in doc.paragraphs
+        if para.role == "heading" and not para.in_table and (found := ordinal_of(para.text.strip()))
+    ]
+    for k, (para, found) in enumerate(found_all):
+        level, m = found
+        form = FORMS[level - 1]
+        num = m["num"]
+        value = int(num) if num.isdigit() else CN_VALUE.get(num)
+        written = m.group(0)
+        key = (para.zone, level)
+        expected_n = counters.get(key, 0) + 1
+        expected = ordinal(expected_n, form)
+        if value is None or written != ordinal(value, form):
+            out.add(
+                "ordinal-form",
+                "7.3.3",
+                HEADING_NAMES[level],
+                f"序号写法不规范（第{HEADING_NAMES[level][0]}层用“{form}”式）",
+                ordinal(value, form) if value else expected,
+                written,
+                para.where,
+            )
+        if value is not None and value != expected_n:
+            out.add(
+                "ordinal-sequence",
+                "7.3.3",
+                HEADING_NAMES[level],
+                "序号不连续",
+                expected,
+                written,
+                para.where,
+            )
+        counters[key] = value or expected_n
+        if (
+            value is not None
+            and value != expected_n
+            and not _sequence_goes_on(found_all[k + 1 :], para, level, value)
+        ):
+            # One mistyped number (二、 typed as 四、): the next heading continues the true count.
+            counters[key] = expected_n
+        for deeper in range(level + 1, len(FORMS) + 1):
+            counters.pop((para.zone, deeper), None)
+
+
+def _sequence_goes_on(rest: list[tuple[Para, Any]], para: Para, level: int, value: int) -> bool:
+    """Does the next heading of ``para``'s level (before a shallower one) follow ``value``?
+    Then the numbers run on from it (a skipped or renumbered stretch), else it was a slip."""
+    for other, (other_level, m) in rest:
+        if other.zone != para.zone or other_level < level:
+            return True  # nothing after it at this level: keep counting from what is written
+        if other_level == level:
+            num = m["num"]
+            return (int(num) if num.isdigit() else CN_VALUE.get(num)) == value + 1
+    return True
+
+
+def check_title_breaks(doc: Recogniser, out: Findings) -> None:
+    """§7.3.1 a title of several lines is broken between words."""
+    titles = [p for p in doc.role("title") if p.text.strip()]
+    lines = [line.strip() for p in titles for line in p.text.split("\n") if line.strip()]
+    # wenshu's own files break the title where the spec's title_lines say (the writer's
+    # choice, checked when it builds); another office's breaks are judged here.
+    if len(lines) > 1 and not doc.wenshu_styles:
+        for problem in title_problems(lines):
+            out.add(
+                "title-break",
+                "7.3.1",
+                "标题",
+                "标题回行不合规定",
+                "在词与词之间回行，各行长短适宜（梯形或菱形）",
+                problem.message,
+                titles[0].where,
+            )
+
+
+def check_no_text_page(doc: Recogniser, out: Findings) -> None:
+    """§7.3.5.3 “（此页无正文）” only opens a signature page without body text."""
+    for index, para in enumerate(doc.paragraphs):
+        if not NO_TEXT.match(para.text.strip()) or doc.page_break_before(index):
+            continue
+        # It opens the signature page (§7.3.5.3): text before it on its page is body text.
+        if any(p.flows and p.text.strip() for p in doc.paragraphs[:index]):
+            out.add(
+                "no-text-page",
+                "7.3.5.3",
+                "正文",
+                "“（此页无正文）”所在的页上有正文",
+                "只在署名页没有正文时，于署名页首行标“（此页无正文）”",
+                "与正文同页",
+                para.where,
+            )

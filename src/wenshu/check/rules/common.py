@@ -1,0 +1,26 @@
+"""What the rules share: tolerances and how sizes and lengths are written in a report."""
+
+from __future__ import annotations
+
+from wenshu import layout as L
+
+TWIPS_PER_MM = L.TWIPS_PER_MM
+# An indent counts as "n characters" within a quarter of a character.
+INDENT_SLACK = 0.25
+
+_SIZE_NAMES = {
+    L.TITLE_SIZE_PT: "二号",
+    L.BODY_SIZE_PT: "三号",
+    L.RECORD_SIZE_PT: "四号",
+}
+
+
+def size_name(pt: float) -> str:
+    """A size as the standard names it: 三号（16 磅）, or in points."""
+    name = _SIZE_NAMES.get(pt)
+    return f"{name}（{pt:g} 磅）" if name else f"{pt:g} 磅"
+
+
+def mm_text(twips: float) -> str:
+    """A length in twips as millimetres, for a report."""
+    return f"{twips / TWIPS_PER_MM:.1f} mm"

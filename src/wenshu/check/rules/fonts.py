@@ -1,0 +1,139 @@
+"""§5.2.2 fonts and sizes of every element (the element clauses say which), theme fonts; and
+§7.2.4 the mark's red, read in the same pass over the runs."""
+
+from __future__ import annotations
+
+from wenshu import layout as L
+from wenshu.check.findings import Findings
+from wenshu.check.reading.ooxml import has_cjk, is_red
+from wenshu.check.reading.reader import Para
+from wenshu.check.reading.styles import first_attr, font_class, font_of
+from wenshu.check.recognise import SIGNED, Recogniser
+from wenshu.check.registry import RULES
+from wenshu.check.roles import element_name
+from wenshu.check.rules.common import size_name
+from wenshu.text.numbering import RUNIN_END
+
+RULES.register("font", "5.2.2", "各要素", "字体符合要素的规定")
+RULES.register("size", "5.2.2", "各要素", "字号符合要素的规定")
+RULES.register("theme-font", "5.2.2", "各要素", "中文字体写明，不用主题字体")
+RULES.register("no-font", "5.2.2", "各要素", "指定了中文字体")
+RULES.register("mark-color", "7.2.4", "发文机关标志", "发文机关标志为红色")
+
+EXPECTED_CLASS = {
+    L.FONT_TITLE: "小标宋",
+    L.FONT_BODY: "仿宋",
+    L.FONT_HEADING_2: "楷体",
+    L.FONT_HEADING_1: "黑体",
+    L.FONT_PAGE_NUMBER: "宋体",
+}
+
+
+def _expected_font(para: Para) -> tuple[str, str, float | None] | None:
+    """(clause, font, size in pt) the standard asks of ``para``'s element."""
+    role = para.role
+    if role == "mark":
+        return "7.2.4", L.FONT_TITLE, None
+    if role == "title":
+        return "7.3.1", L.FONT_TITLE, L.TITLE_SIZE_PT
+    if role == "heading" and para.level in (1, 2) and not para.numbered:
+        return "7.3.3", (L.FONT_HEADING_1 if para.level == 1 else L.FONT_HEADING_2), L.BODY_SIZE_PT
+    if role in ("heading", "body", "line"):
+        return "7.3.3", L.FONT_BODY, L.BODY_SIZE_PT
+    if role == "attachment-label":
+        return "7.3.7", L.FONT_HEADING_1, L.BODY_SIZE_PT
+    if role == "head-info":
+        digits = para.text.strip().isdigit()
+        return ("7.2.1" if digits else "7.2.2"), ("" if digits else L.FONT_HEADING_1), L.BODY_SIZE_PT
+    if role == "record":
+        return "7.4.2", L.FONT_BODY, L.RECORD_SIZE_PT
+    if role in ("doc-number", "recipients", "attachment-note", "signature", "date", "note", "contact"):
+        return "5.2.2", L.FONT_BODY, L.BODY_SIZE_PT
+    return None
+
+
+def _heading_span(para: Para) -> int:
+    """How many characters of a heading paragraph are the heading (the rest is run-in text)."""
+    ends = [i for i in (para.text.find(mark) for mark in RUNIN_END) if i >= 0]
+    return min(ends) if ends else len(para.text)
+
+
+def check_fonts(doc: Recogniser, out: Findings) -> None:
+    """§5.2.2 and the element clauses: font on w:eastAsia (no theme fonts), size per element."""
+    paras = doc.paragraphs + doc.first_page_header()
+    for para in paras:
+        runs = doc.text_runs(para)
+        if not runs or para.role == "box":
+            continue
+        want = _expected_font(para)
+        heading = para.role == "heading" and para.level in (1, 2) and not para.numbered
+        span = _heading_span(para) if heading else None
+        offset = len(para.label)  # the label is Word's, not a run of the paragraph
+        # §7.2.4 上行文: “签发人：” in 仿宋, the name after it in 楷体.
+        signed = (
+            para.text.find(SIGNED) + len(SIGNED)
+            if para.role == "doc-number" and SIGNED in para.text
+            else None
+        )
+        for r, text in runs:
+            start, offset = offset, offset + len(text)
+            if not has_cjk(text):
+                continue
+            levels = doc.styles.rpr_levels(para.el, r)
+            font, theme = font_of(levels)
+            element = element_name(para)
+            clause, expected, size = want if want else ("5.2.2", "", None)
+            if span is not None and start >= span:
+                clause, expected, element = "7.3.3", L.FONT_BODY, f"{element}后的正文"
+            elif signed is not None and start >= signed:
+                clause, expected, element = "7.2.4", L.FONT_SIGNER_NAME, "签发人姓名"
+            elif span is not None and span > L.CHARS_PER_LINE and font and font_class(font) == "仿宋":
+                # A long numbered sentence is a numbered paragraph rather than a heading;
+                # 仿宋 throughout is the usual way to set it.
+                expected = L.FONT_BODY
+            resolved = doc.theme_typeface(theme) if theme else None
+            if theme and resolved and expected and font_class(resolved) == EXPECTED_CLASS[expected]:
+                out.note(
+                    f"{element}用了主题字体 {theme}（本文件的主题中为“{resolved}”），"
+                    "换用其他主题的电脑上字体会变"
+                )
+            elif theme:
+                out.add(
+                    "theme-font",
+                    clause,
+                    element,
+                    "中文字体用了主题字体，换一台电脑字体就会变",
+                    f"在 w:eastAsia 上写明字体（{expected or L.FONT_BODY}）",
+                    f"主题字体 {theme}",
+                    para.where,
+                )
+            elif font is None:
+                out.add(
+                    "no-font",
+                    clause,
+                    element,
+                    "没有指定中文字体",
+                    f"在 w:eastAsia 上写明字体（{expected or L.FONT_BODY}）",
+                    "未指定",
+                    para.where,
+                )
+            elif expected and font_class(font) != EXPECTED_CLASS[expected]:
+                out.add("font", clause, element, "字体不符", expected, font, para.where)
+            if size is not None:
+                actual = doc.run_size(para, r)
+                if actual != size:
+                    out.add(
+                        "size", clause, element, "字号不符", size_name(size), size_name(actual), para.where
+                    )
+        if para.role == "mark":
+            color = first_attr(doc.styles.rpr_levels(para.el, runs[0][0]), "color")
+            if not is_red(color):
+                out.add(
+                    "mark-color",
+                    "7.2.4",
+                    "发文机关标志",
+                    "发文机关标志不是红色",
+                    f"红色（{L.RED}）",
+                    color or "自动（黑色）",
+                    para.where,
+                )

@@ -1,0 +1,170 @@
+"""§7.2 版头: 发文机关标志 (centred, red), 发文字号 (form and place), 签发人, the red rule under
+them; and whether the 版头 is complete at all."""
+
+from __future__ import annotations
+
+import re
+
+from wenshu import layout as L
+from wenshu.check.findings import Findings
+from wenshu.check.reading.borders import paragraph_borders, rule_width
+from wenshu.check.reading.ooxml import is_red, wval
+from wenshu.check.reading.reader import Para
+from wenshu.check.reading.shapes import drawn_lines
+from wenshu.check.recognise import SIGNED, Recogniser
+from wenshu.check.registry import RULES
+from wenshu.check.rules.common import mm_text
+from wenshu.check.rules.letter import check_letter_rules
+from wenshu.text.docnumber import DocNumberError, parse_doc_number
+
+RULES.register("mark-align", "7.2.4", "发文机关标志", "发文机关标志居中")
+RULES.register("doc-number", "7.2.5", "发文字号", "发文字号写作“机关代字〔年份〕序号号”")
+RULES.register("doc-number-align", "7.2.5", "发文字号", "发文字号位置（居中；上行文居左；信函居右）")
+RULES.register("rule-missing", "7.2.7", "版头分隔线", "发文字号下有红色分隔线")
+RULES.register("rule-color", "7.2.7", "版头分隔线", "分隔线为红色")
+RULES.register("rule-width", "7.2.7", "版头分隔线", "分隔线与版心等宽（信函 170 mm）")
+RULES.register("head-missing", "7.2", "版头", "文件格式的版头有发文机关标志和发文字号")
+RULES.register("signer-missing", "7.2.3", "签发人", "上行文（请示、报告）标注签发人")
+
+_UPWARD = re.compile(r"(请示|报告)$")
+
+
+def check_head(doc: Recogniser, out: Findings) -> None:
+    """§7.2: the mark centred and red, the 发文字号's form and place, the red rule(s)."""
+    marks = doc.mark()
+    numbers = doc.role("doc-number")
+    fmt = doc.format
+    for para in marks:
+        # A mark in a text box is placed by the box; a distributed line (w:jc="distribute")
+        # spreads across the whole width, so it stands centred too.
+        if not para.in_box and doc.alignment(para) != "center" and doc.ppr(para, "jc") != "distribute":
+            out.add(
+                "mark-align",
+                "7.2.4",
+                "发文机关标志",
+                "发文机关标志未居中",
+                "居中",
+                doc.alignment(para),
+                para.where,
+            )
+    for para in numbers:
+        text = para.text.strip()
+        number_text = re.split(r"\s*签发人", text)[0].strip()
+        # A template's 发文字号 still to be filled in (XXX〔2023〕X号) has no form to judge yet.
+        try:
+            if not re.search(r"[Xx×]{2,}|[Xx×]号$", number_text):
+                parse_doc_number(number_text)
+        except DocNumberError as exc:
+            expected = exc.suggestion or "机关代字〔年份〕序号号，如 国知办函运字〔2023〕582号"
+            out.add("doc-number", "7.2.5", "发文字号", str(exc), expected, number_text, para.where)
+        signed = SIGNED in text
+        want = "right" if fmt == "letter" else "left" if signed else "center"
+        if doc.alignment(para) != want and not para.in_box:
+            clause = "10.1" if fmt == "letter" else "7.2.3" if signed else "7.2.5"
+            expected = (
+                "居右（信函格式）"
+                if fmt == "letter"
+                else "上行文居左空一字，签发人居右空一字"
+                if signed
+                else "居中"
+            )
+            out.add(
+                "doc-number-align",
+                clause,
+                "发文字号",
+                "发文字号位置不符",
+                expected,
+                doc.alignment(para),
+                para.where,
+            )
+    if not marks and not numbers:
+        return  # not a document with a 版头 (e.g. an attachment sent alone)
+    if fmt == "letter":
+        check_letter_rules(doc, out)
+    else:
+        _check_head_rule(doc, out, numbers)
+
+
+def _check_head_rule(doc: Recogniser, out: Findings, numbers: list[Para]) -> None:
+    """§7.2.7 文件格式: a red rule as wide as the 版心 4 mm under the 发文字号."""
+    start = numbers[0] if numbers else doc.role("mark")[0]
+    titles = doc.role("title")
+    end = titles[0].number if titles else start.number + 3
+    candidates = [p for p in doc.paragraphs if start.number <= p.number <= end]
+    for para in candidates:
+        borders = paragraph_borders(doc, para)
+        side = borders.get("bottom") if para.number < end else borders.get("top")
+        if side is None:
+            continue
+        if not is_red(wval(side, "color")):
+            out.add(
+                "rule-color",
+                "7.2.7",
+                "版头分隔线",
+                "分隔线不是红色",
+                f"红色（{L.RED}）",
+                wval(side, "color") or "自动",
+                para.where,
+            )
+        width = rule_width(doc, para)
+        if width is not None and abs(width - L.mm_to_twips(L.TEXT_WIDTH_MM)) > L.mm_to_twips(
+            L.MARGIN_TOLERANCE_MM
+        ):
+            out.add(
+                "rule-width",
+                "7.2.7",
+                "版头分隔线",
+                "分隔线与版心不等宽",
+                f"{L.TEXT_WIDTH_MM} mm",
+                mm_text(width),
+                para.where,
+            )
+        return
+    drawn = drawn_lines(doc.body) + drawn_lines(doc.first_page_header_xml())
+    if drawn:
+        if not any(is_red(line.color) for line in drawn):
+            out.add(
+                "rule-color",
+                "7.2.7",
+                "版头分隔线",
+                "分隔线不是红色",
+                f"红色（{L.RED}）",
+                drawn[0].color or "自动",
+            )
+        return
+    out.add(
+        "rule-missing",
+        "7.2.7",
+        "版头分隔线",
+        "找不到发文字号下的红色分隔线",
+        f"红色，与版心等宽（{L.TEXT_WIDTH_MM} mm）",
+        "无",
+        start.where,
+    )
+
+
+def check_completeness(doc: Recogniser, out: Findings) -> None:
+    """Is it a 公文 at all, are the 版头's elements there, does an upward document name its
+    签发人 (§7.2.3)."""
+    marks = [p for p in doc.mark() if p.text.strip()]
+    numbers = [p for p in doc.role("doc-number") if p.text.strip()]
+    titles = [p for p in doc.role("title") if p.text.strip()]
+    if not marks and not numbers:
+        # A draft, an attachment sent alone, a plan: said once, as a note, and the text is
+        # still checked as a 公文's would be.
+        out.note("看不出是一份完整的公文：没有发文机关标志，也没有发文字号（草稿或单独的附件可不理会）")
+    elif not marks or not numbers:
+        missing = "发文机关标志" if not marks else "发文字号"
+        present = (numbers or marks)[0]
+        out.add("head-missing", "7.2", "版头", f"版头缺少{missing}", f"有{missing}", "缺少", present.where)
+    title_text = "".join(p.text for p in titles).replace("\n", "").strip()
+    if numbers and titles and _UPWARD.search(title_text) and not any(SIGNED in p.text for p in numbers):
+        out.add(
+            "signer-missing",
+            "7.2.3",
+            "签发人",
+            "上行文（请示、报告）应标注签发人",
+            "发文字号同一行右空一字标“签发人：姓名”",
+            "无签发人",
+            numbers[0].where,
+        )

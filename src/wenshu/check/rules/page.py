@@ -1,0 +1,64 @@
+"""§5.1 paper and §5.2.1 page margins and 版心."""
+
+from __future__ import annotations
+
+from wenshu import layout as L
+from wenshu.check.findings import Findings, Location
+from wenshu.check.reading.reader import ROUNDING_MM, Reader
+from wenshu.check.registry import RULES
+from wenshu.check.rules.common import mm_text
+
+RULES.register("paper", "5.1", "纸张", "纸张为 A4")
+RULES.register("margin-top", "5.2.1", "页边距", "天头 37 mm ± 1 mm")
+RULES.register("margin-left", "5.2.1", "页边距", "订口 28 mm ± 1 mm")
+RULES.register("text-width", "5.2.1", "版心", "版心宽 156 mm")
+RULES.register("text-height", "5.2.1", "版心", "版心高 225 mm")
+
+
+def check_page(doc: Reader, out: Findings) -> None:
+    """§5.1 A4 paper; §5.2.1 天头 37 ± 1 mm, 订口 28 ± 1 mm, 版心 156 × 225 mm."""
+    tol = L.mm_to_twips(L.MARGIN_TOLERANCE_MM)
+    rounding = L.mm_to_twips(ROUNDING_MM)
+    for s in doc.sections:
+        where = Location(f"第 {s.index} 节")
+        short, long_ = sorted((s.width, s.height))
+        a4 = (L.mm_to_twips(L.PAGE_WIDTH_MM), L.mm_to_twips(L.PAGE_HEIGHT_MM))
+        if abs(short - a4[0]) > rounding or abs(long_ - a4[1]) > rounding:
+            out.add(
+                "paper",
+                "5.1",
+                "纸张",
+                "纸张不是 A4",
+                f"A4（{L.PAGE_WIDTH_MM} × {L.PAGE_HEIGHT_MM} mm）",
+                f"{mm_text(s.width)} × {mm_text(s.height)}",
+                where,
+            )
+            continue
+        width_mm, height_mm = L.TEXT_WIDTH_MM, L.TEXT_HEIGHT_MM
+        reported: set[str] = set()
+        if s.landscape:  # §8 a turned page keeps the 版心, rotated
+            width_mm, height_mm = height_mm, width_mm
+        else:
+            for code, name, value, want in (
+                ("margin-top", "天头（上边距）", s.top, L.TOP_MARGIN_MM),
+                ("margin-left", "订口（左边距）", s.left + s.gutter, L.LEFT_MARGIN_MM),
+            ):
+                if abs(value - L.mm_to_twips(want)) > tol:
+                    reported.add(code)
+                    out.add(
+                        code,
+                        "5.2.1",
+                        "页边距",
+                        f"{name}不符",
+                        f"{want} mm（±{L.MARGIN_TOLERANCE_MM} mm）",
+                        mm_text(value),
+                        where,
+                    )
+        for code, name, value, want in (
+            ("text-width", "版心宽度", s.text_width, width_mm),
+            ("text-height", "版心高度", s.text_height, height_mm),
+        ):
+            # A 版心 off only because its margin is off is the same deviation, said once.
+            cause = "margin-left" if code == "text-width" else "margin-top"
+            if abs(value - L.mm_to_twips(want)) > rounding and cause not in reported:
+                out.add(code, "5.2.1", "版心", f"{name}不符", f"{want} mm", mm_text(value), where)

@@ -1,0 +1,177 @@
+"""§7.5 页码 (and §10.1 a letter's first page without one): the PAGE field in the footers, its
+form, place, font and size, the even-page footer and the setting that enables it."""
+
+from __future__ import annotations
+
+import re
+
+from wenshu import layout as L
+from wenshu.check.findings import Findings, Location
+from wenshu.check.reading.fields import field_text
+from wenshu.check.reading.ooxml import is_on, wtag, wval
+from wenshu.check.reading.reader import Para
+from wenshu.check.reading.styles import font_class, font_of
+from wenshu.check.recognise import Recogniser
+from wenshu.check.registry import RULES
+from wenshu.check.rules.common import INDENT_SLACK, size_name
+
+RULES.register("page-number-missing", "7.5", "页码", "页脚有页码")
+RULES.register("page-number-form", "7.5", "页码", "页码写作“— N —”")
+RULES.register("page-number-place", "7.5", "页码", "单页码居右空一字，双页码居左空一字")
+RULES.register("even-footer", "7.5", "页码", "有双页页脚")
+RULES.register("even-odd-setting", "7.5", "页码", "开启奇偶页不同")
+RULES.register("first-page-number", "7.5", "页码", "首页显示页码")
+RULES.register("letter-first-page-number", "10.1", "页码", "信函格式首页不显示页码")
+
+
+def _page_number_paras(doc: Recogniser, part: str, label: str) -> list[tuple[Para, str]]:
+    found = []
+    for para in doc.part_paragraphs(part, label):
+        text, has_page = field_text(para.el)
+        if has_page:
+            para.role = "page-number"
+            found.append((para, text))
+    return found
+
+
+def check_footers(doc: Recogniser, out: Findings) -> None:
+    """§7.5 页码 “— N —” 4号宋体, odd pages right and even pages left (one character in)."""
+    even_on = is_on(doc.settings.find(wtag("evenAndOddHeaders"))) if doc.settings is not None else False
+    checked: set[str] = set()
+    any_number = False
+    for s in doc.sections:
+        default = s.refs.get(("footer", "default"))
+        even = s.refs.get(("footer", "even"))
+        for part, side, label in ((default, "right", "页脚（单页）"), (even, "left", "页脚（双页）")):
+            if not part or part in checked:
+                continue
+            checked.add(part)
+            numbers = _page_number_paras(doc, part, label)
+            any_number |= bool(numbers)
+            for para, text in numbers:
+                _check_page_number(doc, para, text, side, out)
+        if default and not even and _page_number_paras(doc, default, "页脚（单页）"):
+            out.add(
+                "even-footer",
+                "7.5",
+                "页码",
+                "没有双页页脚，双页码不能居左",
+                "双页页脚：页码居左空一字",
+                "无双页页脚",
+                Location(f"第 {s.index} 节"),
+            )
+    if any_number and not even_on:
+        out.add(
+            "even-odd-setting",
+            "7.5",
+            "页码",
+            "settings.xml 没有 w:evenAndOddHeaders，双页页脚不生效，双页码也会居右",
+            "<w:evenAndOddHeaders/>",
+            "缺少",
+            Location("settings.xml"),
+        )
+    if not any_number:
+        out.add(
+            "page-number-missing",
+            "7.5",
+            "页码",
+            "页脚中没有页码（PAGE 域）",
+            "“— N —”",
+            "无",
+            Location("页脚"),
+        )
+        return
+    first = doc.sections[0]
+    first_part = first.refs.get(("footer", "first")) if first.title_page else None
+    first_has = bool(first_part and _page_number_paras(doc, first_part, "首页页脚"))
+    if doc.format == "letter" and (not first.title_page or first_has):
+        out.add(
+            "letter-first-page-number",
+            "10.1",
+            "页码",
+            "信函格式首页不显示页码",
+            "首页页脚无页码（首页不同）",
+            "首页有页码",
+            Location("第 1 节"),
+        )
+    elif doc.format == "document" and first.title_page and not first_has:
+        out.add(
+            "first-page-number",
+            "7.5",
+            "页码",
+            "首页缺少页码",
+            "首页显示“— 1 —”",
+            "首页无页码",
+            Location("首页页脚"),
+        )
+
+
+def _check_page_number(doc: Recogniser, para: Para, text: str, side: str, out: Findings) -> None:
+    compact = re.sub(r"[\s\u3000]", "", text)
+    dash = L.PAGE_NUMBER_DASH
+    if compact != f"{dash}N{dash}":
+        out.add(
+            "page-number-form",
+            "7.5",
+            "页码",
+            "页码两侧应各放一条一字线",
+            f"{dash} N {dash}",
+            text.replace("N", "1").strip(),
+            para.where,
+        )
+    jc = doc.alignment(para)
+    frame = para.el.find(f"{wtag('pPr')}/{wtag('framePr')}")
+    if frame is not None and wval(frame, "xAlign"):
+        jc = {"outside": side, "inside": "left" if side == "right" else "right"}.get(
+            wval(frame, "xAlign") or "", wval(frame, "xAlign") or jc
+        )
+    first, left, right = doc.indents(para)
+    size_twips = doc.run_size(para, doc.text_runs(para)[0][0]) * L.TWIPS_PER_PT if doc.text_runs(para) else 1
+    char = doc.char_twips(para) or 1
+    # One character in: by indent, or by a full-width space written into the footer.
+    inset = (right if side == "right" else first) * char / size_twips
+    if side == "right" and text.endswith("\u3000") or side == "left" and text.startswith("\u3000"):
+        inset += 1
+    place = "单页码居右空一字" if side == "right" else "双页码居左空一字"
+    if jc != side or abs(inset - 1) > INDENT_SLACK:
+        out.add(
+            "page-number-place",
+            "7.5",
+            "页码",
+            "页码位置不符",
+            place,
+            f"{jc}，缩进 {inset:.1f} 字",
+            para.where,
+        )
+    for r, _ in doc.text_runs(para):
+        levels = doc.styles.rpr_levels(para.el, r)
+        font, theme = font_of(levels, "ascii")
+        resolved = doc.theme_typeface(theme) if theme else None
+        if theme and resolved and font_class(resolved) == "宋体":
+            # Word shows 宋体 here; only another machine's theme could change it.
+            out.note(
+                f"页码用了主题字体 {theme}（本文件的主题中为“{resolved}”），换用其他主题的电脑上字体会变"
+            )
+        elif theme:
+            out.add(
+                "theme-font",
+                "7.5",
+                "页码",
+                "页码用了主题字体",
+                L.FONT_PAGE_NUMBER,
+                f"主题字体 {theme}",
+                para.where,
+            )
+        elif font is None or font_class(font) != "宋体":
+            out.add("font", "7.5", "页码", "页码字体不符", L.FONT_PAGE_NUMBER, font or "未指定", para.where)
+        size = doc.run_size(para, r)
+        if size != L.PAGE_NUMBER_SIZE_PT:
+            out.add(
+                "size",
+                "7.5",
+                "页码",
+                "页码字号不符",
+                size_name(L.PAGE_NUMBER_SIZE_PT),
+                size_name(size),
+                para.where,
+            )

@@ -1,0 +1,127 @@
+"""§7.4 版记: 抄送 and 印发 lines (colon, full stop, indents, the 印发日期) and the rules between
+them, as paragraph borders or as a table's."""
+
+from __future__ import annotations
+
+from wenshu import layout as L
+from wenshu.check.findings import Findings
+from wenshu.check.reading.borders import paragraph_borders
+from wenshu.check.reading.ooxml import to_int, wtag, wval
+from wenshu.check.reading.reader import Para
+from wenshu.check.reading.tables import cell_margin, row_text, table_rule
+from wenshu.check.recognise import IMPRINT, Recogniser
+from wenshu.check.registry import RULES
+from wenshu.check.rules.body import check_date_text
+from wenshu.check.rules.common import INDENT_SLACK, mm_text
+
+RULES.register("cc-colon", "7.4.2", "抄送机关", "“抄送”后标全角冒号")
+RULES.register("cc-period", "7.4.2", "抄送机关", "最后一个抄送机关后标句号")
+RULES.register("record-indent", "7.4", "版记", "版记各要素左右各空一字")
+RULES.register("record-rule", "7.4.1", "版记分隔线", "版记分隔线的有无与粗细")
+RULES.register("record-rule-width", "7.4.1", "版记分隔线", "版记分隔线与版心等宽")
+
+
+def check_record(doc: Recogniser, out: Findings) -> None:
+    """§7.4 版记: 抄送 and 印发 lines, their indents, dates and the rules between them."""
+    records = [p for p in doc.role("record") if p.text.strip()]
+    if not records:
+        return
+    for para in records:
+        text = row_text(para) if para.in_table else para.text.strip()
+        first, left, _ = doc.indents(para)
+        if text.startswith("抄送"):
+            if not text.startswith("抄送："):
+                out.add(
+                    "cc-colon", "7.4.2", "抄送机关", "“抄送”后应标全角冒号", "抄送：", text[:3], para.where
+                )
+            if not text.endswith("。"):
+                out.add(
+                    "cc-period",
+                    "7.4.2",
+                    "抄送机关",
+                    "最后一个抄送机关后标句号",
+                    "以“。”结尾",
+                    text[-1:],
+                    para.where,
+                )
+        elif IMPRINT.search(text):
+            m = IMPRINT.search(text)
+            date_text = text[m.start() : m.end()].removesuffix("印发").strip()
+            check_date_text(date_text, "7.4.3", "印发日期", para, out)
+        else:
+            continue
+        cell = para.el.getparent()
+        if para.in_table and any(c.tag == wtag("tc") for c in cell.itersiblings(preceding=True)):
+            continue  # a later cell of the row: the cell, not an indent, places it
+        if doc.alignment(para) == "right":
+            first = doc.indents(para)[2]  # 印发日期 set right: its right indent is the one
+        if abs(first - 1) > INDENT_SLACK and not (para.in_table and cell_margin(para) >= 1):
+            clause = "7.4.2" if text.startswith("抄送") else "7.4.3"
+            out.add(
+                "record-indent",
+                clause,
+                "版记",
+                "版记各要素左空一字",
+                "左缩进 1 字",
+                f"{first:.1f} 字",
+                para.where,
+            )
+    _check_record_rules(doc, records, out)
+
+
+def _check_record_rules(doc: Recogniser, records: list[Para], out: Findings) -> None:
+    """§7.4.1 first and last rules 0.35 mm, those between 0.25 mm, as wide as the 版心."""
+    table = next((a for a in records[0].el.iterancestors() if a.tag == wtag("tbl")), None)
+    where = records[0].where
+    thick = f"首末条 {L.RECORD_OUTER_RULE_EIGHTHS / 8:g} 磅（0.35 mm）"
+    thin = f"中间 {L.RECORD_INNER_RULE_EIGHTHS / 8:g} 磅（0.25 mm）"
+    if table is not None:
+        rows = len(table.findall(wtag("tr")))
+        for side, want in (
+            ("top", L.RECORD_OUTER_RULE_EIGHTHS),
+            ("bottom", L.RECORD_OUTER_RULE_EIGHTHS),
+            ("insideH", L.RECORD_INNER_RULE_EIGHTHS),
+        ):
+            if side == "insideH" and rows < 2:
+                continue
+            b = table_rule(table, side)
+            if b is None or wval(b) in ("nil", "none"):
+                out.add(
+                    "record-rule",
+                    "7.4.1",
+                    "版记分隔线",
+                    "缺少分隔线",
+                    f"{thick}，{thin}",
+                    f"无 {side} 线",
+                    where,
+                )
+            elif to_int(wval(b, "sz")) != want:
+                out.add(
+                    "record-rule",
+                    "7.4.1",
+                    "版记分隔线",
+                    "分隔线粗细不符",
+                    f"{thick}，{thin}",
+                    f"{side} {to_int(wval(b, 'sz')) / 8:g} 磅",
+                    where,
+                )
+        width = table.find(f"{wtag('tblPr')}/{wtag('tblW')}")
+        if width is not None and wval(width, "type") == "dxa":
+            w = to_int(wval(width, "w"))
+            if abs(w - L.mm_to_twips(L.TEXT_WIDTH_MM)) > L.mm_to_twips(L.MARGIN_TOLERANCE_MM):
+                out.add(
+                    "record-rule-width",
+                    "7.4.1",
+                    "版记分隔线",
+                    "分隔线与版心不等宽",
+                    f"{L.TEXT_WIDTH_MM} mm",
+                    mm_text(w),
+                    where,
+                )
+        return
+    top = paragraph_borders(doc, records[0]).get("top")
+    bottom = paragraph_borders(doc, records[-1]).get("bottom")
+    if top is None or bottom is None:
+        out.add(
+            "record-rule", "7.4.1", "版记分隔线", "缺少首条或末条分隔线", f"{thick}，{thin}", "缺少", where
+        )

@@ -1,0 +1,276 @@
+"""``wenshu import`` (Word → spec) and ``wenshu fix`` (Word → spec → Word laid out right).
+
+Nothing is written until everything for a file is ready: the spec, the .docx and the .md go
+to disk together through :func:`wenshu.build.pipeline.write_atomically`, and an input is never
+overwritten by its own output.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from wenshu.errors import Problem, WenshuError
+from wenshu.importing.outline import ordinal_of
+from wenshu.importing.reader import read_spec
+from wenshu.importing.report import ImportReport
+from wenshu.importing.source import Para, read_docx
+from wenshu.importing.writer import dump_spec
+
+#: Word files wenshu reads itself; the others are converted by LibreOffice first.
+DOCX = ".docx"
+CONVERTIBLE = (".doc", ".wps", ".odt", ".rtf")
+
+
+@dataclass
+class Imported:
+    """One Word file imported: the spec's YAML text and what was found."""
+
+    yaml: str
+    report: ImportReport
+
+
+def import_docx(source: Path | bytes, name: str) -> Imported:
+    """Read the .docx ``source`` (called ``name`` in messages) into spec YAML."""
+    read = read_docx(source, name)
+    spec, comments, report = read_spec(read)
+    return Imported(dump_spec(spec, comments, report), report)
+
+
+def spec_problems(yaml: str, name: str) -> list[Problem]:
+    """What stops the imported spec ``yaml`` (to be saved as ``name``) from building as it
+    is — a placeholder left 【待补】, a field the file did not have — said so the user knows
+    what to fill in; empty when it builds."""
+    from wenshu.spec.load import load_spec
+    from wenshu.spec.validate import validate
+
+    with tempfile.TemporaryDirectory(prefix="wenshu-import-") as work:
+        path = Path(work) / Path(name).name
+        path.write_text(yaml, encoding="utf-8")
+        try:
+            validate(load_spec(path))
+        except WenshuError as exc:
+            return [Problem(name, p.message, p.line, p.column, p.field) for p in exc.problems]
+    return []
+
+
+class Office:
+    """One LibreOffice for a whole run of ``fix``, started when first needed (a .doc to
+    convert, a document to paginate) and only if installed; use as a context manager."""
+
+    def __init__(self) -> None:
+        self._office: Any = None
+        self.missing = False
+
+    def get(self) -> Any:
+        """The running LibreOffice, or None when it is not installed."""
+        if self._office is None and not self.missing:
+            from wenshu.office.libreoffice import LibreOffice, find_soffice
+
+            try:
+                find_soffice()
+            except WenshuError:
+                self.missing = True
+                return None
+            self._office = LibreOffice().__enter__()
+        return self._office
+
+    def __enter__(self) -> Office:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._office is not None:
+            self._office.__exit__(None, None, None)
+            self._office = None
+
+
+def docx_bytes(path: Path, office: Office | None = None) -> bytes:
+    """The .docx content of ``path``: read as is, or converted by LibreOffice for .doc/.wps/.odt."""
+    from wenshu.safezip import read_input
+
+    suffix = path.suffix.lower()
+    if suffix in CONVERTIBLE:
+        with Office() if office is None else contextlib.nullcontext(office) as run:
+            lo = run.get()
+            if lo is None:
+                raise WenshuError(
+                    Problem(
+                        str(path),
+                        f"{path.suffix} 文件需要 LibreOffice 先转换为 .docx，但没有找到 LibreOffice；"
+                        "请在 Word 中另存为 .docx",
+                    )
+                )
+            return lo.convert_to_docx(path)
+    if suffix != DOCX:
+        raise WenshuError(
+            Problem(str(path), "不是 Word 文件（.docx；装有 LibreOffice 时也可以是 .doc、.wps、.odt）")
+        )
+    return read_input(path, str(path))
+
+
+@dataclass
+class Fixed:
+    """One file through ``wenshu fix``: what was written and what was said about it."""
+
+    source: Path
+    written: list[Path] = field(default_factory=list)
+    report: ImportReport | None = None
+    changes: list[str] = field(default_factory=list)
+    error: WenshuError | None = None
+
+
+def _ordinal_changes(original: list[str], rebuilt: list[str]) -> list[str]:
+    """Ordinals the rebuilt file writes differently, matched by the text after them."""
+    after = {}
+    for text in rebuilt:
+        found = ordinal_of(text)
+        if found:
+            after.setdefault(found.rest, found.typed)
+    out = []
+    for text in original:
+        found = ordinal_of(text)
+        if found and found.rest in after and after[found.rest] != found.typed:
+            out.append(f"序号“{found.typed}”改为“{after[found.rest]}”：{found.rest[:16]}")
+    return out
+
+
+def _check_summary(before: bytes, after: bytes, name: str) -> list[str]:
+    """Which GB/T 9704 findings of ``wenshu check`` the rebuilt file no longer has."""
+    from wenshu.check import check_docx
+
+    old = check_docx(before, name)
+    new = check_docx(after, name)
+    if old.error:
+        return []
+    kept = {(d.code, d.element) for d in new.deviations}
+    gone: dict[str, list[str]] = {}
+    for d in old.deviations:
+        if (d.code, d.element) not in kept:
+            gone.setdefault(d.element, []).append(d.message)
+    lines = [f"{element}：{'；'.join(dict.fromkeys(msgs))}（已按标准重排）" for element, msgs in gone.items()]
+    if new.deviations:
+        lines.append("重排后仍有：" + "；".join(str(d) for d in new.deviations[:5]))
+    return lines
+
+
+@dataclass
+class _Prepared:
+    """A file imported and rebuilt in memory, before pagination and writing."""
+
+    fixed: Fixed
+    out_dir: Path
+    data: bytes
+    original: list[str]
+    yaml: str
+    docx: bytes
+    markdown: bytes
+
+
+def _prepare(path: Path, out_dir: Path, office: Office | None) -> _Prepared:
+    from wenshu.build.pipeline import render
+
+    data = docx_bytes(path, office)
+    read = read_docx(data, str(path))
+    spec, comments, report = read_spec(read)
+    yaml = dump_spec(spec, comments, report)
+    stem = path.stem
+    for target in (f"{stem}.yaml", f"{stem}.docx", f"{stem}.md"):
+        if (out_dir / target).resolve() == path.resolve():
+            raise WenshuError(
+                Problem(str(path), f"输出会覆盖原文件 {out_dir / target}，请用 -o 另指一个文件夹")
+            )
+    with tempfile.TemporaryDirectory(prefix="wenshu-fix-") as work:
+        spec_path = Path(work) / f"{stem}.yaml"
+        spec_path.write_text(yaml, encoding="utf-8")
+        try:
+            rendered = render(spec_path)
+        except WenshuError as exc:
+            problems = [
+                Problem(str(path), f"导入的规格无法生成：{p.message}", field=p.field) for p in exc.problems
+            ]
+            raise WenshuError(problems) from None
+    original = [b.text.strip() for b in read.blocks if isinstance(b, Para)]
+    fixed = Fixed(path, report=report)
+    return _Prepared(fixed, out_dir, data, original, yaml, rendered.files["docx"], rendered.files["md"])
+
+
+def _finish(item: _Prepared) -> Fixed:
+    from wenshu.build.pipeline import write_atomically
+    from wenshu.extract import docx_blocks
+
+    fixed = item.fixed
+    assert fixed.report is not None
+    fixed.changes = list(fixed.report.changed)
+    fixed.changes += _ordinal_changes(item.original, docx_blocks(item.docx))
+    fixed.changes += _check_summary(item.data, item.docx, str(fixed.source))
+    stem = fixed.source.stem
+    files = {
+        f"{stem}.yaml": item.yaml.encode("utf-8"),
+        f"{stem}.docx": item.docx,
+        f"{stem}.md": item.markdown,
+    }
+    fixed.written = write_atomically(item.out_dir, files)
+    return fixed
+
+
+def fix_files(paths: list[Path], out_dir: Callable[[Path], Path], *, paginate: bool = True) -> list[Fixed]:
+    """:func:`fix_file` for several files with one LibreOffice for all of them: conversions,
+    then one pagination pass over every rebuilt document (as ``build DIR`` does). Each file's
+    outcome in order; a file that fails has :attr:`Fixed.error` and nothing written."""
+    from wenshu.build.paginate import paginate as paginate_all
+    from wenshu.build.paginate import provably_fits
+
+    results: list[Fixed] = []
+    prepared: list[_Prepared] = []
+    with Office() as office:
+        for path in paths:
+            try:
+                prepared.append(_prepare(path, out_dir(path), office))
+                results.append(prepared[-1].fixed)
+            except WenshuError as exc:
+                results.append(Fixed(path, error=exc))
+        waiting = {str(i): p.docx for i, p in enumerate(prepared) if not provably_fits(p.docx)}
+        lo = office.get() if paginate and waiting else None
+        if lo is not None:
+            try:
+                done = paginate_all(waiting, lo)
+            except WenshuError:
+                done = {}  # written unpaginated, as build does when the pass fails
+            for key, outcome in done.items():
+                prepared[int(key)].docx = outcome.docx
+    for item in prepared:
+        try:
+            _finish(item)
+        except WenshuError as exc:
+            item.fixed.error = exc
+    return results
+
+
+def fix_file(path: Path, out_dir: Path, *, paginate: bool = True) -> Fixed:
+    """Import ``path``, build it again, and write ``<stem>.docx``, ``.md`` and ``.yaml`` to
+    ``out_dir``; raise :class:`WenshuError` when it cannot be done (nothing is written then)."""
+    (fixed,) = fix_files([path], lambda _: out_dir, paginate=paginate)
+    if fixed.error is not None:
+        raise fixed.error
+    return fixed
+
+
+def word_files(paths: list[Path]) -> list[Path]:
+    """The Word files named, a folder standing for the Word files in it (sorted)."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out.extend(
+                sorted(
+                    p
+                    for p in path.iterdir()
+                    if p.suffix.lower() in (DOCX, *CONVERTIBLE) and not p.name.startswith(("~$", "."))
+                )
+            )
+        else:
+            out.append(path)
+    return out

@@ -1,0 +1,1014 @@
+"""The parts of a 公文 recognised in a read Word file, mapped to a spec.
+
+Each paragraph gets a role — from its style's name where the file has meaningful styles
+(wenshu's own output, templates of other units: 公文标题, 主送机关, heading 1 …) and from its
+text and place otherwise (a 发文字号 pattern, a date-only line after the body, “抄送：”). The
+head (份号, 密级, 紧急程度, 发文机关标志, 发文字号, 签发人), title and 主送机关 come first; the
+tail (附件说明, 署名, 成文日期, 附注, 联系人, attachment pages, 版记) is found from the end;
+what lies between is the body, nested by :mod:`.outline`. A file with a 发文字号, 主送机关,
+署名 and 成文日期 becomes a ``notice`` (信函格式 or 文件格式); anything else a ``document``.
+Nothing is dropped: what has no place is kept as a paragraph where it stood, with a comment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from wenshu.importing.outline import Entry, nest, ordinal_of
+from wenshu.importing.report import ImportReport
+from wenshu.importing.source import Para, Source, Table
+from wenshu.layout import (
+    BLANK_LINES_BEFORE_SIGNATURE,
+    SEALED_DATE_RIGHT_CHARS,
+    TABLE_SIZES_PT,
+    TITLE_SIZE_PT,
+    TWIPS_PER_MM,
+)
+from wenshu.text.titles import split_title
+
+# Style names (lower case) of wenshu's frames and of common 公文 templates, by role.
+_STYLE_ROLES = {
+    "发文机关标志": "mark",
+    "发文字号": "doc_number",
+    "份号密级": "head_info",
+    "公文标题": "title",
+    "title": "title",
+    "标题": "title",
+    "主送机关": "recipients",
+    "附件说明": "attachment_note",
+    "署名": "signature",
+    "发文机关署名": "signature",
+    "成文日期": "date",
+    "附注": "note",
+    "联系人": "contact",
+    "单行文字": "line",
+    "附件标签": "attachment_label",
+    "副标题": "subtitle",
+    "subtitle": "subtitle",
+    "表题": "table_title",
+    "表注": "table_note",
+    "版记": "record",
+    "公文正文": "body",
+}
+_HEADING_STYLES = {
+    "heading 1": 1, "heading 2": 2, "heading 3": 3, "heading 4": 4,
+    "一级标题": 1, "二级标题": 2, "三级标题": 3, "四级标题": 4,
+}  # fmt: skip
+# Styles of running text: an ordinal there starts a numbered item, not a heading.
+_PLAIN_STYLES = {"公文正文"}
+
+# Recognition thresholds (not layout: what other people's files look like).
+# A 发文机关标志 is set larger than the 二号 title; 小初 (36 pt) is usual, 26 pt the least seen.
+MARK_MIN_PT = TITLE_SIZE_PT + 4
+# A title line, a signature, a line of a title: short, no sentence in it.
+SHORT_MAX_CHARS = 40
+# One line of a 发文字号 or of a contact block.
+LINE_MAX_CHARS = 60
+# A 主送机关 may list many bodies; more than this is a paragraph, not a 主送 line.
+RECIPIENTS_MAX_CHARS = 150
+# Column widths are written in centimetres: any unit will do (they are ratios), and this one reads.
+TWIPS_PER_CM = 10 * TWIPS_PER_MM
+_CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "Ｏ": 0, "O": 0}
+_DOC_NUMBER = re.compile(
+    r"^\s*(?P<code>[^\s〔〕\[\]()（）【】［］]{1,30}?)\s*[〔\[(（【［]\s*(?P<year>\d{4})\s*[〕\])）】］]\s*"
+    r"第?\s*(?P<serial>\d{1,6})\s*号\s*(?:(?:签发人|签 发 人)\s*[:：]\s*(?P<signer>\S.*))?$"
+)
+_DATE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
+_CN_DATE = re.compile(
+    r"^\s*([〇零○Ｏ一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日\s*$"
+)
+_PLACEHOLDER = re.compile(r"^\s*(\[[^\]]{1,20}\]|【[^】]{1,20}】|［[^］]{1,20}］)\s*$")
+_COPY = re.compile(r"^\s*\d{6}\s*$")
+_SECRECY = re.compile(r"^\s*(绝密|机密|秘密)\s*(★\s*\S{1,10})?\s*$")
+_URGENCY = re.compile(r"^\s*(特急|加急)\s*$")
+_LABEL = re.compile(r"^\s*附\s*件\s*(\d{0,3})\s*$")
+_NOTES_START = re.compile(r"^\s*附\s*件\s*[:：]\s*")
+_NOTE_ITEM = re.compile(r"^\s*(\d{1,3})\s*[.．、]\s*")
+_NOTE = re.compile(r"^\s*[（(]\s*(此件|本件)(?P<text>.*?)[）)]\s*$")
+_CONTACT_KEYS = (
+    "联系人",
+    "联系电话",
+    "电话",
+    "联系方式",
+    "电子邮箱",
+    "邮箱",
+    "邮寄地址",
+    "地址",
+    "传真",
+    "手机",
+)
+_CONTACT = re.compile(rf"^\s*[（(]?\s*({'|'.join(_CONTACT_KEYS)}|电\s*话)\s*[:：]")
+_CC = re.compile(r"^\s*抄\s*送\s*[:：]\s*(?P<text>.*?)\s*[。.]?\s*$")
+_IMPRINT = re.compile(
+    r"^\s*(?P<printer>\S.*?)\s+(?P<date>\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*印\s*发\s*$"
+)
+# The closing formula of a 公文's text: it stays in the body, after an attachment too.
+_CLOSING = re.compile(
+    r"^\s*(特此(通知|报告|函复|函告|批复|通报|公告|通告|请示|说明)"
+    r"|妥否，?请批示|以上(报告|意见|请示)?，?请审阅)[。！]?\s*$"
+)
+_NO_TEXT = re.compile(r"^\s*[（(]\s*此页无正文\s*[）)]\s*$")
+# Lines of a closing block (版记 and the like) that end an attachment page.
+_RECORD_LIKE = re.compile(r"^\s*(主\s*送|抄\s*送|分\s*送|审\s*核|印\s*发|共印)\s*[:：]?")
+_TITLE_WORDS = (
+    "通知",
+    "决定",
+    "函",
+    "请示",
+    "报告",
+    "意见",
+    "方案",
+    "纪要",
+    "通报",
+    "批复",
+    "总结",
+    "办法",
+    "规定",
+    "公告",
+    "通告",
+)
+_SENTENCE = re.compile(r"[。；！？]")
+_FULL = str.maketrans({",": "，", ";": "；", ":": "：", "?": "？", "!": "！"})
+_CJK = "\u3400-\u9fff\uf900-\ufaff"
+_HALF_AFTER_CJK = re.compile(rf"(?<=[{_CJK}”’）])([,;:?!])")
+_HALF_PARENS = re.compile(rf"\(([^()]*[{_CJK}][^()]*)\)")
+_DOUBLED = re.compile(r"([。，、；：！？])\1+")
+_ASCII_QUOTES = re.compile(r'"([^"]*)"')
+
+
+@dataclass
+class _Line:
+    """A paragraph of the main text with its role."""
+
+    para: Para
+    role: str
+    level: int | None = None
+
+    @property
+    def text(self) -> str:
+        return self.para.text.strip()
+
+
+def tidy(text: str, changed: list[str]) -> str:
+    """``text`` with the punctuation wenshu refuses put right (half-width marks after Chinese,
+    half-width brackets around Chinese, doubled marks, straight quotes); each fix noted."""
+    out = re.sub(r"[\t\r\n]", " ", text).strip()
+    fixed = _HALF_AFTER_CJK.sub(lambda m: m.group(1).translate(_FULL), out)
+    fixed = _HALF_PARENS.sub(lambda m: f"（{m.group(1)}）", fixed)
+    fixed = _DOUBLED.sub(lambda m: m.group(1), fixed)
+    fixed = _ASCII_QUOTES.sub(lambda m: f"“{m.group(1)}”", fixed) if re.search(f"[{_CJK}]", fixed) else fixed
+    if fixed != out:
+        changed.append(f"标点改为全角或去重：“{_clip(out)}”")
+    return fixed
+
+
+def _clip(text: str, limit: int = 24) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def parse_date(text: str) -> dt.date | None:
+    """A 成文日期 written 2023年7月18日 or 二〇二三年七月十八日 (None if it is neither)."""
+    m = _DATE.match(text)
+    try:
+        if m:
+            return dt.date(int(m[1]), int(m[2]), int(m[3]))
+        m = _CN_DATE.match(text)
+        if m:
+            year = int("".join(str(_CN_DIGIT[c]) for c in m[1]))
+            return dt.date(year, _cn_small(m[2]), _cn_small(m[3]))
+    except (ValueError, KeyError):
+        return None
+    return None
+
+
+def _cn_small(text: str) -> int:
+    digits = {c: i for i, c in enumerate("〇一二三四五六七八九")}
+    if text == "十":
+        return 10
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return (digits[tens] if tens else 1) * 10 + (digits[ones] if ones else 0)
+    return digits[text]
+
+
+def _is_date_line(text: str) -> bool:
+    return parse_date(text) is not None or bool(_PLACEHOLDER.match(text) and "日期" in text)
+
+
+# The shared recogniser's roles (wenshu.check.Role) trusted for the head and the closing
+# parts; headings, items and run-in headings are told apart by the outline here.
+_SHARED_ROLES = {
+    "mark": "mark",
+    "head-info": "head_info",
+    "doc-number": "doc_number",
+    "title": "title",
+    "recipients": "recipients",
+    "attachment-note": "attachment_note",
+    "signature": "signature",
+    "date": "date",
+    "attachment-label": "attachment_label",
+    "attachment-title": "title",
+}
+
+
+def _style_role(para: Para) -> tuple[str | None, int | None]:
+    """The role a paragraph's style names, else the shared recogniser's (head and tail only)."""
+    name = para.style
+    if name in _HEADING_STYLES:
+        return "heading", _HEADING_STYLES[name]
+    role = _STYLE_ROLES.get(name)
+    if role in (None, "body"):
+        role = _SHARED_ROLES.get(para.role, role)
+    return role, None
+
+
+class _Recogniser:
+    def __init__(self, source: Source, report: ImportReport):
+        self.source = source
+        self.report = report
+        self.changed = report.changed
+        self.lines: list[_Line | Table] = []
+        for block in source.blocks:
+            if isinstance(block, Table):
+                self.lines.append(block)
+            elif block.header and not (
+                block.red or block.size >= MARK_MIN_PT or block.style == "发文机关标志"
+            ):
+                continue  # a running header, not part of the 公文
+            elif block.text.strip():
+                role, level = _style_role(block)
+                self.lines.append(_Line(block, role or "", level))
+        self.own = any(isinstance(x, _Line) and x.para.style_id.startswith("Ws") for x in self.lines)
+        self.blanks_before: dict[int, int] = {}
+        count = 0
+        for block in source.blocks:
+            if isinstance(block, Para) and not block.text.strip():
+                count += 1
+            else:
+                self.blanks_before[id(block)] = count
+                count = 0
+
+    # -- head ----------------------------------------------------------------------------
+    def head(self, spec: dict[str, Any]) -> int:
+        """Fill the head parts and the title; return where the body starts."""
+        i = 0
+        lines = self.lines
+        mark_lines: list[str] = []
+        while i < len(lines) and isinstance(lines[i], _Line):
+            line = lines[i]
+            assert isinstance(line, _Line)
+            text = line.text
+            if line.role == "head_info" or (not line.role and self._head_info(text, spec)):
+                if line.role == "head_info":
+                    self._head_info(text, spec)
+                i += 1
+                continue
+            if line.role == "doc_number" or (
+                not line.role and _DOC_NUMBER.match(text) and len(text) <= LINE_MAX_CHARS
+            ):
+                self._doc_number(text, spec)
+                i += 1
+                continue
+            if line.role == "mark" or (
+                not line.role
+                and "doc_number" not in spec
+                and (
+                    line.para.red or line.para.boxed or line.para.size >= MARK_MIN_PT or text.endswith("文件")
+                )
+                and not text.startswith("关于")
+                and self._title_follows(i)
+            ):
+                mark_lines.append(text)
+                i += 1
+                continue
+            break
+        if i < len(lines) and isinstance(lines[i], _Line) and lines[i].role == "attachment_label":  # type: ignore[union-attr]
+            spec["label"] = lines[i].text.replace(" ", "")  # type: ignore[union-attr]
+            i += 1
+        if mark_lines:
+            spec["mark"] = "".join(mark_lines)
+            self.report.found["发文机关标志"] = spec["mark"]
+        # the title: a titled style, or the first centred paragraph, possibly several lines
+        if i < len(lines) and isinstance(lines[i], _Line):
+            first = lines[i]
+            assert isinstance(first, _Line)
+            if first.role in ("title", "") or self._looks_like_title(first):
+                title_lines = list(first.para.lines)
+                i += 1
+                while i < len(lines) and isinstance(lines[i], _Line):
+                    nxt = lines[i]
+                    assert isinstance(nxt, _Line)
+                    same = nxt.para.style_id == first.para.style_id and nxt.para.align == first.para.align
+                    if (
+                        nxt.role == "title"
+                        and first.role == "title"
+                        or (
+                            not nxt.role
+                            and same
+                            and first.para.align == "center"
+                            and self._title_part(nxt.text)
+                        )
+                    ):
+                        title_lines.extend(nxt.para.lines)
+                        i += 1
+                        continue
+                    break
+                self._title(title_lines, spec)
+        # a subtitle right under the title
+        if i < len(lines) and isinstance(lines[i], _Line):
+            sub = lines[i]
+            assert isinstance(sub, _Line)
+            if sub.role == "subtitle":
+                spec["subtitle"] = tidy(sub.text, self.changed)
+                i += 1
+        # 主送机关
+        if i < len(lines) and isinstance(lines[i], _Line):
+            rec = lines[i]
+            assert isinstance(rec, _Line)
+            text = rec.text
+            if rec.role == "recipients" or (
+                rec.role in ("", "body")
+                and text.endswith(("：", ":"))
+                and len(text) <= RECIPIENTS_MAX_CHARS
+                and ordinal_of(text) is None
+                and not _NOTES_START.match(text)
+                and not _SENTENCE.search(text)
+            ):
+                spec["recipients"] = tidy(text.rstrip("：:").strip(), self.changed)
+                self.report.found["主送机关"] = spec["recipients"]
+                i += 1
+        return i
+
+    def _title_follows(self, i: int) -> bool:
+        return any(isinstance(x, _Line) and x.role != "mark" for x in self.lines[i + 1 : i + 4])
+
+    def _looks_like_title(self, line: _Line) -> bool:
+        text = line.text
+        return line.para.align == "center" or text.startswith("关于") or text.endswith(_TITLE_WORDS)
+
+    def _title_part(self, text: str) -> bool:
+        return len(text) <= SHORT_MAX_CHARS and not _SENTENCE.search(text) and not text.endswith(("：", ":"))
+
+    def _head_info(self, text: str, spec: dict[str, Any]) -> bool:
+        if _COPY.match(text):
+            spec["copy_number"] = text.strip()
+            self.report.found["份号"] = spec["copy_number"]
+        elif m := _SECRECY.match(text):
+            spec["secrecy"] = m[1] + (("★" + m[2].lstrip("★").strip()) if m[2] else "")
+            self.report.found["密级"] = spec["secrecy"]
+        elif m := _URGENCY.match(text):
+            spec["urgency"] = m[1]
+            self.report.found["紧急程度"] = spec["urgency"]
+        else:
+            return False
+        return True
+
+    def _doc_number(self, text: str, spec: dict[str, Any]) -> None:
+        m = _DOC_NUMBER.match(text.replace("\u3000", " "))
+        if not m:
+            spec.setdefault("_unplaced_head", []).append(text)
+            return
+        number = f"{m['code']}〔{m['year']}〕{int(m['serial'])}号"
+        typed = text.split("签发人")[0].strip()
+        if number != typed.replace(" ", ""):
+            self.changed.append(f"发文字号“{typed}”改为“{number}”（六角括号〔〕、序号不编虚位、不加“第”）")
+        if int(m["serial"]) == 0:
+            spec.setdefault("_unplaced_head", []).append(text)
+            return
+        spec["doc_number"] = number
+        self.report.found["发文字号"] = number
+        if m["signer"]:
+            spec["signer"] = m["signer"].strip()
+            self.report.found["签发人"] = spec["signer"]
+
+    def _title(self, title_lines: list[str], spec: dict[str, Any]) -> None:
+        lines = [" ".join(x.split()) for x in title_lines if x.strip()]
+        lines = [tidy(x, self.changed) for x in lines]
+        if not lines:
+            return
+        title = "".join(lines)
+        spec["title"] = title
+        self.report.found["标题"] = title
+        if len(lines) > 1 and lines != split_title(title):
+            if self.own:
+                spec["title_lines"] = lines
+            else:  # another tool's breaks (often inside a word): wenshu breaks the title again
+                new = "／".join(split_title(title))
+                self.changed.append(f"标题重新分行：“{'／'.join(lines)}”改为“{new}”")
+
+    # -- tail ----------------------------------------------------------------------------
+    def tail_start(self, start: int) -> int:
+        """Where the closing parts begin: the 附件说明, the signature before the first date
+        line, or contacts just before either."""
+        lines = self.lines
+        end = len(lines)
+        for i in range(start, len(lines)):
+            line = lines[i]
+            if isinstance(line, Table):
+                continue
+            if line.role in ("attachment_note", "signature", "date", "attachment_label", "record"):
+                end = i
+                break
+            if not line.role or line.role == "body":
+                text = line.text
+                if _NOTES_START.match(text) or _LABEL.match(text.split("（")[0]) or _CC.match(text):
+                    end = i
+                    break
+                if _is_date_line(text):
+                    end = i
+                    # the signature lines just above the date
+                    while end - 1 >= start and self._signature_like(lines[end - 1]):
+                        end -= 1
+                    break
+        # contacts right before the closing parts belong to them
+        while end - 1 >= start:
+            prev = lines[end - 1]
+            if isinstance(prev, _Line) and (prev.role == "contact" or _CONTACT.match(prev.text)):
+                end -= 1
+            else:
+                break
+        return end
+
+    def _signature_like(self, line: _Line | Table) -> bool:
+        if isinstance(line, Table):
+            return False
+        text = line.text
+        return (
+            line.role in ("signature", "", "body")
+            and len(text) <= SHORT_MAX_CHARS
+            and not _SENTENCE.search(text)
+            and not text.endswith(("：", ":", "，"))
+            and ordinal_of(text) is None
+            and not _CONTACT.match(text)
+            and not re.match(r"^(此致|特此|敬礼|[（(])", text)
+            and not _RECORD_LIKE.match(text)
+        )
+
+    def tail(self, start: int, spec: dict[str, Any], unplaced: list[Entry]) -> None:
+        """Fill 附件说明, 署名, 成文日期, 附注, 联系人, attachments and 版记 from ``start``."""
+        lines = self.lines
+        i = start
+        notes: list[str] = []
+        contacts: list[str] = []
+        contacts_before = False
+        signatures: list[_Line] = []
+        attachments: list[dict[str, Any]] = []
+        while i < len(lines):
+            line = lines[i]
+            if isinstance(line, Table):
+                if self._record_table(line, spec):
+                    i += 1
+                    continue
+                if attachments:
+                    break
+                unplaced.append(Entry(block=self._table_block(line), comment="未能归位的表格"))
+                i += 1
+                continue
+            text = line.text
+            role = line.role
+            if role == "attachment_label" or (role in ("", "body") and self._label(text)):
+                attachments_end = self._attachments(i, attachments, spec)
+                i = attachments_end
+                continue
+            if (
+                role == "attachment_note"
+                or (not notes and _NOTES_START.match(text))
+                or (notes and not role and _NOTE_ITEM.match(text) and "date" not in spec and not signatures)
+            ):
+                notes.append(text)
+                i += 1
+                continue
+            if (
+                role == "contact"
+                or _CONTACT.match(text)
+                or (contacts and role in ("", "body") and self._contact_more(text))
+            ):
+                if "date" not in spec and not signatures:
+                    contacts_before = True
+                contacts.append(text)
+                i += 1
+                continue
+            if role == "date" or (
+                role in ("", "body", "signature") and _is_date_line(text) and "date" not in spec
+            ):
+                self._date(line, signatures, spec, unplaced)
+                i += 1
+                continue
+            if role == "record" or _CC.match(text) or _IMPRINT.match(text):
+                if self._record_line(text, spec):
+                    i += 1
+                    continue
+            if role == "signature" or (
+                role in ("", "body") and "date" not in spec and self._signature_like(line)
+            ):
+                signatures.append(line)
+                i += 1
+                continue
+            if role == "note" or _NOTE.match(text):
+                m = _NOTE.match(text)
+                spec["note"] = (m["text"] and (m[1] + m["text"])) if m else text.strip("（）()")
+                self.report.found["附注"] = spec["note"]
+                i += 1
+                continue
+            if _CLOSING.match(text):  # 特此通知 after an attachment placed inside the text
+                unplaced.append(Entry(text=text, top=True))
+            else:
+                unplaced.append(Entry(text=text, comment="未能归位"))
+            i += 1
+        if i < len(lines):  # after the attachments: what is neither 版记 nor attachment
+            for rest in lines[i:]:
+                if isinstance(rest, Table):
+                    if not self._record_table(rest, spec):
+                        unplaced.append(Entry(block=self._table_block(rest), comment="未能归位的表格"))
+                elif not self._record_line(rest.text, spec):
+                    unplaced.append(Entry(text=rest.text, comment="未能归位"))
+        why = "未能归位（署名之外的落款行）" if "date" in spec else "未能归位"
+        for extra in signatures:
+            unplaced.append(Entry(text=extra.text, comment=why))
+        if notes:
+            self._notes(notes, attachments, spec)
+        elif attachments:  # pages without a 附件说明: each is named by its title
+            spec["attachments"] = [
+                {"name": page.get("title", "附件"), **{k: v for k, v in page.items() if k != "_number"}}
+                for page in attachments
+            ]
+            for page in spec["attachments"]:
+                if page.get("title") == page["name"]:
+                    del page["title"]
+        if contacts:
+            lines_ = [tidy(c, self.changed) for c in contacts]
+            parenthesized = lines_[0].startswith(("（", "(")) and lines_[-1].endswith(("）", ")"))
+            if parenthesized:
+                lines_[0] = lines_[0][1:].lstrip()
+                lines_[-1] = lines_[-1][:-1].rstrip()
+            block: dict[str, Any] = {"placement": "before_attachments" if contacts_before else "after_date"}
+            if parenthesized:
+                block["parenthesized"] = True
+            block["lines"] = lines_
+            spec["contacts"] = block
+            self.report.found["联系人"] = "；".join(lines_)
+
+    def _closes(self, i: int) -> bool:
+        """Whether line ``i`` starts the closing parts: a closing formula (特此通知), a date,
+        a contact line, or signature lines right above a date."""
+        line = self.lines[i]
+        if isinstance(line, Table):
+            return False
+        text = line.text
+        if line.role in ("signature", "date") or _CLOSING.match(text) or _is_date_line(text):
+            return True
+        if _CONTACT.match(text) and i + 1 >= len(self.lines):
+            return True
+        k = i
+        while k < len(self.lines) and self._signature_like(self.lines[k]) and k - i < 3:
+            k += 1
+        nxt = self.lines[k] if k < len(self.lines) else None
+        return k > i and isinstance(nxt, _Line) and _is_date_line(nxt.text)
+
+    def _label(self, text: str) -> bool:
+        return bool(_LABEL.match(re.sub(r"[（(][^）)]{0,12}[）)]\s*$", "", text)))
+
+    def _contact_more(self, text: str) -> bool:
+        return (
+            len(text) <= LINE_MAX_CHARS
+            and re.match(r"^[^\s：:]{1,6}\s*[:：]", text) is not None
+            and not _RECORD_LIKE.match(text)
+        )
+
+    def _date(
+        self, line: _Line, signatures: list[_Line], spec: dict[str, Any], unplaced: list[Entry]
+    ) -> None:
+        text = line.text
+        date = parse_date(text)
+        if date is None:  # a placeholder such as [日期]: not a date wenshu can write
+            for sig in signatures:
+                unplaced.append(Entry(text=sig.text, comment="未能归位（没有成文日期的署名）"))
+            signatures.clear()
+            unplaced.append(Entry(text=text, comment="未能归位（成文日期不是日期）"))
+            return
+        if not _DATE.match(text):
+            self.changed.append(
+                f"成文日期“{text}”改写为“{date.year}年{date.month}月{date.day}日”（阿拉伯数字）"
+            )
+        spec["date"] = date
+        self.report.found["成文日期"] = f"{date.year}年{date.month}月{date.day}日"
+        if signatures:
+            sig = signatures.pop()
+            spec["signature"] = tidy(sig.text, self.changed)
+            self.report.found["署名"] = spec["signature"]
+            spec["sealed"] = self._sealed(sig, line)
+
+    def _sealed(self, signature: _Line, date: _Line) -> bool:
+        """Whether the file lays the signature out as sealed (§7.3.5.1): in wenshu's own
+        output the date stands four characters from the right, with three blank lines above."""
+        if not self.own:
+            return False
+        right = date.para.right_indent
+        return (
+            abs(right - SEALED_DATE_RIGHT_CHARS) < 0.3
+            and self.blanks_before.get(id(signature.para), 0) > BLANK_LINES_BEFORE_SIGNATURE
+        )
+
+    def _notes(self, notes: list[str], attachments: list[dict[str, Any]], spec: dict[str, Any]) -> None:
+        names: list[str] = []
+        for k, note in enumerate(notes):
+            text = _NOTES_START.sub("", note) if k == 0 else note
+            text = _NOTE_ITEM.sub("", text, count=1) if len(notes) > 1 else text
+            names.append(tidy(text.strip().rstrip("。；;，,"), self.changed))
+        out = []
+        # Pages go to the listed attachment their label numbers (附件3 → the third): an
+        # attachment listed by name only is a file of its own and prints no page (§8).
+        numbered = all("_number" in page for page in attachments) and len(names) > 1
+        by_number = {page["_number"]: page for page in attachments} if numbered else {}
+        unplaced = [page for page in attachments if numbered and not 0 < page["_number"] <= len(names)]
+        for k, name in enumerate(names):
+            if numbered:
+                page = by_number.get(k + 1, {})
+            else:
+                page = attachments[k] if k < len(attachments) else {}
+            entry: dict[str, Any] = {"name": name}
+            title = page.get("title")
+            if title and title != name:
+                entry["title"] = title
+            for key in ("title_lines", "subtitle", "body", "landscape", "label_page"):
+                if key in page:
+                    entry[key] = page[key]
+            out.append(entry)
+        for page in unplaced or ([] if numbered else attachments[len(names) :]):
+            out.append(
+                {
+                    "name": page.get("title", "附件"),
+                    **{k: v for k, v in page.items() if k not in ("title", "_number")},
+                }
+            )
+        spec["attachments"] = out
+        self.report.found["附件说明"] = "；".join(names)
+
+    def _attachments(self, i: int, attachments: list[dict[str, Any]], spec: dict[str, Any]) -> int:
+        """Read one attachment page from the label at ``i``; return where the next begins."""
+        lines = self.lines
+        label = lines[i]
+        assert isinstance(label, _Line)
+        page: dict[str, Any] = {}
+        number = re.search(r"\d+", label.text)
+        if number:
+            page["_number"] = int(number.group())
+        if self.source.landscape.get(label.para.section):
+            page["landscape"] = True
+        i += 1
+        entries: list[Entry] = []
+        if i < len(lines) and isinstance(lines[i], _Line):
+            title = lines[i]
+            assert isinstance(title, _Line)
+            if title.role == "title" or (not title.role and title.para.align == "center"):
+                title_lines = list(title.para.lines)
+                i += 1
+                while i < len(lines) and isinstance(lines[i], _Line):
+                    nxt = lines[i]
+                    assert isinstance(nxt, _Line)
+                    if nxt.role == "title" and title.role == "title":
+                        title_lines.extend(nxt.para.lines)
+                        i += 1
+                        continue
+                    break
+                lines_ = [tidy(" ".join(x.split()), self.changed) for x in title_lines if x.strip()]
+                page["title"] = "".join(lines_)
+                if len(lines_) > 1 and lines_ != split_title(page["title"]):
+                    page["title_lines"] = lines_
+        if i < len(lines) and isinstance(lines[i], _Line) and lines[i].role == "subtitle":  # type: ignore[union-attr]
+            page["subtitle"] = tidy(lines[i].text, self.changed)  # type: ignore[union-attr]
+            i += 1
+        while i < len(lines):
+            line = lines[i]
+            if isinstance(line, Table):
+                if self._record_table(line, spec, probe=True):
+                    break
+                entries.extend(self._table_entries(i))
+                i += 1
+                if i < len(lines) and isinstance(lines[i], _Line) and self._table_note(lines[i]):  # type: ignore[arg-type]
+                    i += 1
+                continue
+            if line.role == "attachment_label" or (line.role in ("", "body") and self._label(line.text)):
+                break
+            if line.role == "record" or _CC.match(line.text) or _IMPRINT.match(line.text):
+                break
+            if self._closes(i):  # the closing block after an attachment placed inside the text
+                break
+            if _RECORD_LIKE.match(line.text):
+                break
+            if line.role == "table_title" and i + 1 < len(lines) and isinstance(lines[i + 1], Table):
+                i += 1
+                continue
+            entries.append(self._entry(line))
+            i += 1
+        if entries:
+            outline = nest(entries)
+            page["body"] = outline.blocks
+            self.changed.extend(outline.relevelled)
+        if not ({"title", "body"} & page.keys()):
+            page["label_page"] = True  # a label alone: another office's document is bound behind it
+        attachments.append(page)
+        return i
+
+    def _table_note(self, line: _Line) -> bool:
+        return line.role == "table_note" or bool(re.match(r"^\s*(备\s*注|注)\s*[:：]", line.text))
+
+    def _table_entries(self, i: int) -> list[Entry]:
+        table = self.lines[i]
+        assert isinstance(table, Table)
+        block = self._table_block(table)
+        prev = self.lines[i - 1] if i > 0 else None
+        if isinstance(prev, _Line) and prev.role == "table_title":
+            block["table"]["title"] = tidy(prev.text, self.changed)
+        nxt = self.lines[i + 1] if i + 1 < len(self.lines) else None
+        if isinstance(nxt, _Line) and self._table_note(nxt):
+            block["table"]["note"] = tidy(nxt.text, self.changed)
+        return [Entry(block=block)]
+
+    def _table_block(self, table: Table) -> dict[str, Any]:
+        grid: list[list[Any]] = []
+        spans: list[list[int]] = []
+        merge: set[int] = set()
+        width = 0
+        for r, row in enumerate(table.rows):
+            out: list[Any] = []
+            for cell in row:
+                c = len(out)
+                parts = [tidy(x, self.changed) for x in cell.text.split("\n") if x.strip()]
+                text: Any = parts if len(parts) > 1 else (parts[0] if parts else "")
+                if cell.vmerge == "continue":
+                    merge.add(c + 1)
+                    text = ""
+                out.append(text)
+                if cell.span > 1:
+                    spans.append([r, c, 1, cell.span])
+                    out.extend([""] * (cell.span - 1))
+            grid.append(out)
+            width = max(width, len(out))
+        for row in grid:
+            row.extend([""] * (width - len(row)))
+        columns = grid[0] if grid else [""]
+        columns = [" ".join(x) if isinstance(x, list) else x for x in columns]
+        body: dict[str, Any] = {"columns": columns, "rows": [[_number(x) for x in row] for row in grid[1:]]}
+        aligns = ["center" if a == "center" else "right" if a == "right" else "left" for a in table.aligns]
+        if aligns and any(a != "center" for a in aligns) and len(aligns) == width:
+            body["align"] = aligns
+        if table.grid and len(table.grid) == width and len(set(table.grid)) > 1 and min(table.grid) > 0:
+            body["widths"] = [round(g / TWIPS_PER_CM, 1) for g in table.grid]
+        size = (
+            min(TABLE_SIZES_PT, key=lambda name: abs(TABLE_SIZES_PT[name] - table.size))
+            if table.size
+            else "四号"
+        )
+        if size != "四号":
+            body["font_size"] = size
+        downs = _vertical_spans(table)
+        if merge and not spans and _merge_is_exact(grid, downs, merge):
+            body["merge"] = sorted(merge)
+        else:
+            spans = sorted(spans + [[r, c, n, 1] for (r, c), n in downs.items()])
+        if spans:
+            body["spans"] = spans
+        return {"table": body}
+
+    def _record_table(self, table: Table, spec: dict[str, Any], probe: bool = False) -> bool:
+        texts = [p.text.strip() for p in table.paras if p.text.strip()]
+        if not texts or not all(
+            _CC.match(t) or _IMPRINT.match(t) or t.startswith(("分送", "印发")) for t in texts
+        ):
+            return False
+        if probe:
+            return True
+        for text in texts:
+            if not self._record_line(text, spec):
+                spec.setdefault("_unplaced_tail", []).append(text)
+        return True
+
+    def _record_line(self, text: str, spec: dict[str, Any]) -> bool:
+        if m := _CC.match(text):
+            cc = [tidy(x.strip(), self.changed) for x in re.split(r"[，,、]", m["text"]) if x.strip()]
+            if cc:
+                spec.setdefault("record", {})["cc"] = cc
+                self.report.found["抄送"] = "，".join(cc)
+                return True
+        if m := _IMPRINT.match(text.replace("\u3000", " ")):
+            date = parse_date(re.sub(r"\s", "", m["date"]))
+            if date is not None:
+                record = spec.setdefault("record", {})
+                record["printer"] = m["printer"].strip()
+                record["print_date"] = date
+                self.report.found["印发机关"] = record["printer"]
+                self.report.found["印发日期"] = f"{date.year}年{date.month}月{date.day}日"
+                return True
+        return False
+
+    def _entry(self, line: _Line) -> Entry:
+        text = tidy(line.text, self.changed)
+        if line.role == "line":
+            align = line.para.align if line.para.align in ("center", "right") else None
+            block: dict[str, Any] = {"line": text}
+            if align:
+                block["align"] = align
+            return Entry(block=block)
+        bold = line.para.lead.strip()
+        runs = line.para.runs
+        if not bold and self.own and len(runs) == 2 and runs[1].startswith("。") and ordinal_of(runs[0]):
+            bold = runs[0]  # wenshu writes a run-in heading as a run of its own, 仿宋 at level 3
+        return Entry(
+            text=text,
+            top=bool(_CLOSING.match(text)),
+            level=line.level if line.role == "heading" else None,
+            lead=tidy(bold, []) if bold else "",
+            plain=self.own or line.para.style in _PLAIN_STYLES,
+        )
+
+    def body(self, start: int, end: int) -> list[Entry]:
+        entries: list[Entry] = []
+        i = start
+        while i < end:
+            line = self.lines[i]
+            if isinstance(line, Table):
+                if not self._record_table(line, {}, probe=True):
+                    entries.extend(self._table_entries(i))
+                i += 1
+                if i < end and isinstance(self.lines[i], _Line) and self._table_note(self.lines[i]):  # type: ignore[arg-type]
+                    i += 1
+                continue
+            if line.role == "table_title" and i + 1 < end and isinstance(self.lines[i + 1], Table):
+                i += 1
+                continue
+            entries.append(self._entry(line))
+            i += 1
+        return entries
+
+
+def read_spec(source: Source) -> tuple[dict[str, Any], dict[int, str], ImportReport]:
+    """The spec for ``source``, comments for some of its blocks (by ``id``), and the report."""
+    report = ImportReport(source.name)
+    rec = _Recogniser(source, report)
+    head: dict[str, Any] = {}
+    start = rec.head(head)
+    end = rec.tail_start(start)
+    tail: dict[str, Any] = {}
+    unplaced: list[Entry] = []
+    rec.tail(end, tail, unplaced)
+    entries = [Entry(text=t, comment="未能归位（版头）") for t in head.pop("_unplaced_head", [])]
+    entries += rec.body(start, end)
+    entries += unplaced
+    # 此页无正文 (§7.3.5.3) marks a signature page its layout left without text; wenshu keeps
+    # the signature with the text, so the marker has nothing left to say.
+    kept = [e for e in entries if not (e.text and _NO_TEXT.match(e.text))]
+    if len(kept) < len(entries):
+        report.changed.append("去掉“（此页无正文）”：重排后署名与正文同页（GB/T 9704 7.3.5.3），不再需要")
+    entries = kept
+    entries += [Entry(text=t, comment="未能归位（版记）") for t in tail.pop("_unplaced_tail", [])]
+    for entry in entries:
+        if entry.comment and entry.text:
+            report.unplaced.append(entry.text)
+        elif entry.comment and entry.block is not None:
+            report.unplaced.append("（表格）")
+    outline = nest(entries)
+    report.changed.extend(outline.relevelled)
+    body = outline.blocks or ["【待补】"]
+    spec = _assemble(head, tail, body, report)
+    for key, name in (("title", "标题"),):
+        if key not in spec:
+            report.unplaced.append(f"（没有找到{name}）")
+    return spec, outline.comments, report
+
+
+def _assemble(
+    head: dict[str, Any], tail: dict[str, Any], body: list[Any], report: ImportReport
+) -> dict[str, Any]:
+    notice = all(k in head for k in ("doc_number", "recipients", "title")) and all(
+        k in tail for k in ("signature", "date")
+    )
+    spec: dict[str, Any] = {}
+    if notice:
+        report.kind = "notice"
+        mark = head.get("mark", "")
+        fmt = "document" if mark.endswith("文件") or "record" in tail else "letter"
+        issuer = mark.removesuffix("文件") if mark else tail["signature"]
+        spec["kind"] = "notice"
+        spec["format"] = fmt
+        spec["issuer"] = issuer
+        default_mark = issuer + ("文件" if fmt == "document" else "")
+        if mark and mark != default_mark:
+            spec["mark"] = mark
+        elif not mark:
+            report.changed.append(f"发文机关标志取自署名：“{default_mark}”")
+        for key in (
+            "copy_number",
+            "secrecy",
+            "urgency",
+            "doc_number",
+            "signer",
+            "title",
+            "title_lines",
+            "recipients",
+        ):
+            if key in head:
+                spec[key] = head[key]
+        spec["body"] = body
+    else:
+        report.kind = "document"
+        spec["kind"] = "document"
+        spec["title"] = head.get("title", "【待补】")
+        if "title_lines" in head:
+            spec["title_lines"] = head["title_lines"]
+        if "subtitle" in head:
+            spec["subtitle"] = head["subtitle"]
+        if "label" in head:
+            spec["label"] = head["label"]
+        # what a 通用文书 has no field for stays in the body, above the text, as lines
+        lead: list[Any] = []
+        for key, name in (("mark", "发文机关标志"), ("doc_number", "发文字号"), ("recipients", "主送机关")):
+            if key in head:
+                value = head[key] + ("：" if key == "recipients" else "")
+                lead.append({"line": value, "align": "center"} if key != "recipients" else {"line": value})
+                report.changed.append(f"{name}写作正文前的单行文字（通用文书没有{name}一项）")
+        for key in ("copy_number", "secrecy", "urgency"):
+            if key in head:
+                lead.append({"line": head[key]})
+        spec["body"] = lead + body
+    for key in ("contacts", "attachments"):
+        if key in tail and (notice or key == "attachments"):
+            spec[key] = tail[key]
+    if "contacts" in tail and not notice:
+        spec["body"].extend(_contact_lines(tail["contacts"]))
+    if "signature" in tail:
+        spec["signature"] = tail["signature"]
+    if notice and tail.get("sealed"):
+        spec["sealed"] = True
+    if "date" in tail:
+        spec["date"] = tail["date"]
+    if "note" in tail:
+        if notice:
+            spec["note"] = tail["note"]
+        else:
+            spec["body"].append(f"（{tail['note']}）")
+    if "record" in tail:
+        record = tail["record"]
+        if notice and spec["format"] == "document" and "printer" in record:
+            spec["record"] = {k: record[k] for k in ("cc", "printer", "print_date") if k in record}
+        else:
+            if record.get("cc"):
+                spec["body"].append({"line": "抄送：" + "，".join(record["cc"]) + "。"})
+            if "printer" in record:
+                d = record["print_date"]
+                spec["body"].append({"line": f"{record['printer']}　{d.year}年{d.month}月{d.day}日印发"})
+            report.changed.append("版记写作正文末尾的单行文字（此文种没有版记一项）")
+    return spec
+
+
+def _number(text: Any) -> Any:
+    """A cell's text as the number it spells exactly (``9.5``, ``12``), else the text."""
+    if not isinstance(text, str):
+        return text
+    if re.fullmatch(r"-?(0|[1-9]\d{0,14})", text):
+        return int(text)
+    if re.fullmatch(r"-?(0|[1-9]\d{0,14})\.\d{1,6}", text) and not text.endswith("0"):
+        return float(text)
+    return text
+
+
+def _vertical_spans(table: Table) -> dict[tuple[int, int], int]:
+    """(row, column) → rows, for each vertical merge in ``table``."""
+    out: dict[tuple[int, int], int] = {}
+    open_at: dict[int, tuple[int, int]] = {}
+    for r, row in enumerate(table.rows):
+        c = 0
+        for cell in row:
+            if cell.vmerge == "restart":
+                open_at[c] = (r, c)
+                out[(r, c)] = 1
+            elif cell.vmerge == "continue" and c in open_at:
+                out[open_at[c]] += 1
+            else:
+                open_at.pop(c, None)
+            c += cell.span
+    return {k: n for k, n in out.items() if n > 1}
+
+
+def _merge_is_exact(grid: list[list[Any]], downs: dict[tuple[int, int], int], merge: set[int]) -> bool:
+    """Whether ``merge`` (empty cells join the one above, in these columns) gives exactly the
+    merges of the file: every empty body cell of those columns under text is merged."""
+    covered = {(r + k, c) for (r, c), n in downs.items() for k in range(1, n)}
+    for column in merge:
+        c = column - 1
+        for r in range(2, len(grid)):
+            if grid[r][c] == "" and grid[r - 1][c] != "" or (grid[r][c] == "" and (r - 1, c) in covered):
+                if (r, c) not in covered:
+                    return False
+    return bool(downs)
+
+
+def _contact_lines(contacts: dict[str, Any]) -> list[str]:
+    lines = list(contacts["lines"])
+    if contacts.get("parenthesized"):
+        lines[0] = "（" + lines[0]
+        lines[-1] = lines[-1] + "）"
+    return lines

@@ -1,0 +1,44 @@
+"""What an import found, changed and could not place — said to the user in Chinese."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class ImportReport:
+    """The outcome of reading one Word file into a spec.
+
+    ``found`` names each recognised part with its text (发文字号, 主送机关 …); ``changed`` is
+    what the spec writes differently from the file (a 〔〕 restored, a date rewritten, an
+    ordinal renumbered); ``unplaced`` is content kept as plain paragraphs because its part
+    could not be recognised.
+    """
+
+    file: str
+    kind: str = ""
+    found: dict[str, str] = field(default_factory=dict)
+    changed: list[str] = field(default_factory=list)
+    unplaced: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        """The report as lines of text, for the terminal."""
+        out = [f"{self.file}：导入为 {self.kind}"]
+        if self.found:
+            out.append("  识别：" + "、".join(self.found))
+        missing = [name for name in _EXPECTED if name not in self.found]
+        if missing:
+            out.append("  未找到：" + "、".join(missing))
+        out.extend(f"  改动 {line}" for line in self.changed)
+        out.extend(
+            f"  未能归位（按普通段落保留在原处，规格中有注释）：{_short(text)}" for text in self.unplaced
+        )
+        return out
+
+
+_EXPECTED = ("标题", "发文字号", "主送机关", "署名", "成文日期")
+
+
+def _short(text: str, limit: int = 30) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit] + "…"

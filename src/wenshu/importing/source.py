@@ -1,0 +1,166 @@
+"""A .docx read into what the importer needs: paragraphs and tables in reading order.
+
+The reading itself is wenshu's one reading layer (:func:`wenshu.check.read_document`, shared
+with ``wenshu check``): every part through :mod:`wenshu.safezip`, no entities, no DTD, capped
+tags and paragraphs, Word's list numbering drawn as labels, text boxes read where they are
+anchored. Here its paragraphs are put in the shape the recogniser of :mod:`.reader` wants:
+tables in their place among the paragraphs, the lead of a run-in heading, red and large text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from wenshu.check import read_document, recognise
+
+#: Colours counted as the red of a 红头 (GB/T 9704 §7.2.4): strong red, little green or blue.
+_RED_MIN, _OTHER_MAX = 0xC0, 0x40
+
+
+@dataclass
+class Para:
+    """One paragraph as read: its text (Word's numbering label first) and the formatting
+    the recogniser looks at."""
+
+    text: str
+    lines: list[str]  # split at manual line breaks (a title's lines)
+    style: str = ""  # the style's name, lower case (公文标题, heading 1 …)
+    style_id: str = ""
+    align: str = ""  # resolved w:jc
+    lead: str = ""  # leading text set apart by bold or its own font (a run-in heading)
+    runs: tuple[str, ...] = ()  # the texts of its first runs
+    red: bool = False
+    size: float = 0.0  # the largest run size, in points
+    boxed: bool = False  # read from a text box
+    right_indent: float = 0.0  # characters
+    section: int = 0  # which section (w:sectPr) it belongs to
+    header: bool = False  # read from the first page's header
+    role: str = ""  # the shared recogniser's role (wenshu.check.recognise), "" for none
+
+
+@dataclass
+class Cell:
+    """One table cell: its text, columns spanned, and its part in a vertical merge."""
+
+    text: str
+    span: int = 1
+    vmerge: str = ""  # "restart", "continue" or ""
+
+
+@dataclass
+class Table:
+    """A table in reading order; ``paras`` are its cells' paragraphs (for 版记 tables)."""
+
+    rows: list[list[Cell]]
+    paras: list[Para] = field(default_factory=list)
+    section: int = 0
+    aligns: list[str] = field(default_factory=list)
+    grid: list[int] = field(default_factory=list)  # column widths, twips
+    size: float = 0.0  # the largest text size in its cells, points
+
+
+@dataclass
+class Source:
+    """A Word file read: its blocks in order and each section's orientation."""
+
+    name: str
+    blocks: list[Para | Table]
+    landscape: dict[int, bool]
+
+
+def _is_red(color: str | None) -> bool:
+    if not color or len(color) != 6:
+        return False
+    try:
+        r, g, b = int(color[:2], 16), int(color[2:4], 16), int(color[4:], 16)
+    except ValueError:
+        return False
+    return r >= _RED_MIN and g <= _OTHER_MAX and b <= _OTHER_MAX
+
+
+def _lead(looks: list[tuple[str, tuple[bool, str]]]) -> str:
+    """The leading text set apart from the rest by bold or by a font of its own — a run-in
+    heading (wenshu writes a level-2 one in 楷体, others in bold) — or the whole text when
+    it is all bold."""
+    if not looks:
+        return ""
+    first = looks[0][1]
+    if all(look == first for _, look in looks):
+        return "".join(t for t, _ in looks) if first[0] else ""
+    lead = ""
+    for text, look in looks:
+        if look != first:
+            break
+        lead += text
+    return lead if first != looks[-1][1] else ""
+
+
+def _para(p: Any, *, header: bool = False, role: Any = None) -> Para:
+    """The shared model's paragraph ``p`` as the recogniser reads it."""
+    looks = [(r.text, (bool(r.bold), r.font or "")) for r in p.runs if r.text.strip()]
+    lines = p.text.replace("\t", " ").split("\n")
+    return Para(
+        text="".join(lines),
+        lines=lines,
+        style=(p.style_name or "").lower(),
+        style_id=p.style_id or "",
+        align=p.alignment or "",
+        lead=_lead(looks),
+        runs=tuple(t for t, _ in looks[:2]),
+        red=any(_is_red(r.color) for r in p.runs if r.text.strip()),
+        size=max((r.size_pt or 0.0 for r in p.runs if r.text.strip()), default=0.0),
+        boxed=p.in_box,
+        right_indent=p.indents.right if p.indents else 0.0,
+        section=p.section or 0,
+        header=header,
+        role=str(role) if role else "",
+    )
+
+
+def _grid(table: Any) -> list[int]:
+    """Column widths from the fullest row whose cells span one column each."""
+    rows = [row for row in table.rows if all(c.span == 1 for c in row)]
+    best = max(rows, key=len, default=[])
+    return [c.width_twips or 0 for c in best]
+
+
+def read_docx(source: str | Path | bytes, name: str | None = None) -> Source:
+    """Read the Word file ``source`` (a path or its bytes) called ``name`` in messages;
+    an unreadable or hostile file raises :class:`wenshu.errors.WenshuError`."""
+    label = name or (str(source) if not isinstance(source, bytes) else "文件")
+    doc = read_document(source if isinstance(source, bytes) else Path(source), label)
+    recognised = recognise(doc)
+    roles = {id(item.paragraph): item.role for item in recognised.paragraphs + recognised.header}
+    blocks: list[Para | Table] = []
+    header = doc.first_page_header
+    for p in header.paragraphs if header is not None else []:
+        blocks.append(_para(p, header=True, role=roles.get(id(p))))
+    placed: set[int] = set()
+    for p in doc.paragraphs:
+        if p.in_table and p.table is not None:
+            if p.table in placed:  # (a nested table follows the one holding it: no text is lost)
+                continue
+            placed.add(p.table)
+            t = doc.tables[p.table]
+            paras = [
+                _para(doc.paragraphs[i], role=roles.get(id(doc.paragraphs[i])))
+                for row in t.rows
+                for c in row
+                for i in c.paragraphs
+            ]
+            rows = [
+                [Cell(c.text.strip(), max(1, min(c.span or 1, 64)), c.merge or "") for c in row]
+                for row in t.rows
+            ]
+            first_body = t.rows[1] if len(t.rows) > 1 else []
+            aligns = [
+                doc.paragraphs[c.paragraphs[0]].alignment or "" if c.paragraphs else "" for c in first_body
+            ]
+            size = max((q.size for q in paras), default=0.0)
+            blocks.append(Table(rows, paras, p.section or 0, aligns, _grid(t), size))
+            continue
+        blocks.append(_para(p, role=roles.get(id(p))))
+    landscape = {s.index: s.landscape for s in doc.sections}
+    return Source(label, blocks, landscape)

@@ -1,0 +1,58 @@
+"""``wenshu check --render`` says what it could not measure instead of printing a wrong figure:
+no 实测行距 when no two body lines stand near the standard's pitch (not the nominal 28.95 pt), and
+no 每行字数 when LibreOffice sets a character grid's characters two cells apart (Word keeps one a
+cell)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from wenshu.build.pipeline import render
+from wenshu.check import check_files
+
+from .test_check import DOC, LETTER, STYLES, mutate, replace_once
+
+_EXACT = 'w:line="579" w:lineRule="exact"'
+
+
+@pytest.mark.render
+def test_render_check_does_not_report_what_it_did_not_measure(tmp_path: Path):
+    spec = tmp_path / "letter.yaml"
+    spec.write_text(LETTER, encoding="utf-8")
+    letter = render(spec).files["docx"]
+    # lines 18 pt apart throughout: no two body lines stand near 28.95 pt apart (nor 36 pt across an
+    # empty line)
+    tight = tmp_path / "tight.docx"
+    tight.write_bytes(mutate(letter, STYLES, lambda t: t.replace(_EXACT, 'w:line="360" w:lineRule="exact"')))
+    # 28 characters a line by the character grid (15.79 pt cells) with 16 pt text, no character spacing
+    gridded = tmp_path / "gridded.docx"
+    gridded.write_bytes(
+        mutate(
+            mutate(
+                letter,
+                STYLES,
+                lambda t: t.replace('<w:spacing w:val="-5"/>', "").replace(
+                    '<w:kern w:val="2"/><w:sz w:val="32"/><w:szCs w:val="32"/>',
+                    '<w:kern w:val="2"/><w:sz w:val="21"/><w:szCs w:val="21"/>',
+                    1,
+                ),
+            ),
+            DOC,
+            replace_once(
+                '<w:docGrid w:linePitch="579"/>',
+                '<w:docGrid w:type="linesAndChars" w:linePitch="579" w:charSpace="-849"/>',
+            ),
+        )
+    )
+    tight_report, grid_report = check_files([tight, gridded], render=True)
+    assert tight_report.render_error is None and grid_report.render_error is None
+    assert "line_pitch_pt" not in tight_report.measurements, tight_report.measurements
+    assert any("未测行距" in note for note in tight_report.notes), tight_report.notes
+    # the grid file: lines really 28.95 pt apart, characters two cells apart on LibreOffice's page
+    assert grid_report.measurements.get("line_pitch_pt") == pytest.approx(28.95, abs=0.1), grid_report.notes
+    (note,) = [n for n in grid_report.notes if "两格" in n]
+    assert "每行只排出约 14 字" in note and "每行 28 字" in note, note
+    assert "chars_per_full_line" not in grid_report.measurements
+    assert "render-chars" not in grid_report.codes
