@@ -140,10 +140,11 @@ def parse_formats(text: str) -> tuple[str, ...]:
 def sort_of(path: Path, request: BuildRequest) -> Source:
     """Is ``path`` a folder, a batch spec or a spec file? A batch spec has ``records:`` or
     ``data:``, or is asked to be one (``batch``, or a data file given)."""
+    if request.batch:
+        return "batch"  # whatever it is: loading it as one says what is wrong
     if path.is_dir():
         return "folder"
-    wanted = request.batch or request.data is not None
-    return "batch" if wanted or looks_like_batch(path) else "file"
+    return "batch" if request.data is not None or looks_like_batch(path) else "file"
 
 
 def check_request(request: BuildRequest, sorts: dict[Path, Source]) -> None:
