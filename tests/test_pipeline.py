@@ -158,7 +158,8 @@ def test_merge_and_name(sources, tmp_path, sort):
     (outcome,) = run(request).outcomes
     names = sorted(p.name for p in outcome.written)
     assert outcome.merged is not None and outcome.merged.is_file()
-    assert [n for n in names if n.endswith(".docx") and "合并" not in n] == ["1-函.docx", "2-函.docx", "3-函.docx"]
+    letters = [n for n in names if n.endswith(".docx") and "合并" not in n]
+    assert letters == ["1-函.docx", "2-函.docx", "3-函.docx"]
 
 
 @pytest.mark.parametrize("sort", SOURCES)
@@ -226,3 +227,28 @@ def test_one_run_makes_pdfs_for_every_kind_of_source(sources, tmp_path):
     docx = sorted(p for p in (tmp_path / "out").rglob("*.docx"))
     assert len(docx) == 1 + 1 + 3
     assert all(p.with_suffix(".pdf").stat().st_size > 1000 for p in docx)
+
+
+def test_build_validate_and_the_workbench_find_the_same_specs(tmp_path):
+    """One rule: *.yaml and *.yml; nothing under a name starting with . or _; for a build,
+    nothing in its output folder."""
+    from wenshu.serve.app import Workbench
+    from wenshu.spec.find import find_specs
+
+    folder = tmp_path / "specs"
+    for rel in ("a.yaml", "b.YML", "_c.yaml", ".d.yaml", "_sub/e.yaml", "sub/f.yml", "notes.txt"):
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_text(NOTICE.format(signature="示例市知识产权局"), encoding="utf-8")
+    expected = ["a.yaml", "b.YML", "sub/f.yml"]
+    checked = CliRunner().invoke(main, ["validate", str(folder)])
+    assert checked.exit_code == 0, checked.output
+    lines = checked.output.splitlines()
+    passed = [line.split()[1].split("（")[0] for line in lines if line.startswith("通过") and "（" in line]
+    assert sorted(Path(p).relative_to(folder).as_posix() for p in passed) == expected
+    out = folder / "out"
+    built = run(BuildRequest((folder,), out, ("md",), paginate=False)).outcomes[0]
+    assert sorted(p.relative_to(out).as_posix() for p in built.written) == ["a.md", "b.md", "sub/f.md"]
+    (out / "g.yaml").write_text(NOTICE.format(signature="示例市知识产权局"), encoding="utf-8")
+    assert [p.relative_to(folder).as_posix() for p in find_specs(folder, skip=out)] == expected
+    bench = Workbench(folder, pages=False)
+    assert [bench.rel(p) for p in bench.specs()] == expected

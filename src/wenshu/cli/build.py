@@ -33,8 +33,7 @@ def build_cmd(
     """生成 FILES 对应的 .docx 与 .md（文件名取规格文件名）。
 
     FILES 中的文件夹：其中每个规格生成到 -o 下相同的子文件夹，只重新生成输入有改动的规格
-    （记录在输出文件夹的 .wenshu-manifest.json）；批量规格（含 records 或 data）每份函一个文件，
-    在 -o 下以规格文件名命名的文件夹中。"""
+    （记录在输出文件夹的 .wenshu-manifest.json）；批量规格（含 records 或 data）每份函一个文件。"""
     from wenshu.build.pipeline import BuildRequest, run
     from wenshu.cli.output import Progress, show_result
 

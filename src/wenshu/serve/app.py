@@ -39,8 +39,9 @@ from wenshu.build.files import write_atomically
 from wenshu.build.pipeline import BuildRequest, render, run
 from wenshu.errors import Problem, WenshuError
 from wenshu.serve.forms import FormBuilder, Posted, apply_form, attach_problems
-from wenshu.serve.paths import SPEC_SUFFIXES, confined, spec_path
+from wenshu.serve.paths import confined, spec_path
 from wenshu.serve.preview import PageImages, markdown_html
+from wenshu.spec.find import find_specs
 from wenshu.spec.kinds import Kind, all_kinds
 from wenshu.spec.load import MAX_FILE_BYTES, load_spec, read_text
 from wenshu.spec.skeleton import LEVELS, PROGRAMMES, kinds_with_skeletons, render_skeleton
@@ -106,18 +107,10 @@ class Workbench:
         self.images = PageImages()
 
     def specs(self) -> list[Path]:
-        """Every spec under the folder (hidden, ``_``-prefixed and ``out`` skipped)."""
-        found = []
-        for path in self.root.rglob("*"):
-            rel = path.relative_to(self.root)
-            if path.suffix.lower() not in SPEC_SUFFIXES or not path.is_file():
-                continue
-            if any(p.startswith((".", "_")) for p in rel.parts) or rel.parts[0] == OUT:
-                continue
-            if self.root not in path.resolve().parents:
-                continue  # a symbolic link out of the folder
-            found.append(path)
-        return sorted(found)
+        """Every spec under the folder, by the rule ``build DIR`` follows
+        (:func:`wenshu.spec.find.find_specs`), none in ``out`` and none linked from outside."""
+        # A link out of the folder would let the workbench read and write beyond it.
+        return [p for p in find_specs(self.root, skip=self.out) if self.root in p.resolve().parents]
 
     def folder_token(self) -> str:
         """A digest of the folder's specs, names and modification times: changes when any does."""
