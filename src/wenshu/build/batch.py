@@ -404,7 +404,7 @@ def _cross_record_problems(batch: Batch) -> dict[int, list[Problem]]:
 
 
 def validate_records(
-    batch: Batch, progress: Callable[[int], None] | None = None, *, draft: bool = False
+    batch: Batch, progress: Callable[[int], None] | None = None
 ) -> tuple[list[tuple[RecordSpec, Kind, dict[str, Any]]], dict[int, list[Problem]]]:
     """Every record checked, nothing rendered: the valid ones (spec, kind, document) and the
     problems of the others by record index (``wenshu validate`` on a batch spec);
@@ -419,7 +419,7 @@ def validate_records(
             continue
         spec = RecordSpec(batch.spec, record)
         try:
-            kind, document = validate(spec, draft=draft)
+            kind, document = validate(spec)
         except WenshuError as exc:
             failed[i] = exc.problems
             continue
