@@ -26,7 +26,7 @@ from click.testing import CliRunner
 from docx import Document
 from jinja2.exceptions import SecurityError, TemplateNotFound, UndefinedError
 
-from wenshu.build import pipeline
+from wenshu.build import files
 from wenshu.cli.main import main
 from wenshu.extract import docx_blocks, markdown_blocks
 from wenshu.render.markdown import environment
@@ -156,7 +156,7 @@ def test_output_folder_not_writable_when_creating_the_file(workspace, monkeypatc
     def refuse(*args, **kwargs):
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(pipeline, "_temporary", refuse)
+    monkeypatch.setattr(files, "_temporary", refuse)
     result = CliRunner().invoke(main, ["build", str(spec), "-o", str(out)])
     assert result.exit_code == 1
     assert "没有写入权限" in result.output and "原有文件未改动" in result.output
@@ -189,7 +189,7 @@ def test_full_disk(workspace, monkeypatch):
         opened.append(fd)
         return FullDisk(fh) if len(opened) == 2 else fh
 
-    monkeypatch.setattr(pipeline.os, "fdopen", fdopen)
+    monkeypatch.setattr(files.os, "fdopen", fdopen)
     spec.write_text(LETTER.replace("特此通知。", "特此通知，请遵照执行。"), encoding="utf-8")
     result = CliRunner().invoke(main, ["build", str(spec), "-o", str(out)])
     assert len(opened) == 2
@@ -215,7 +215,7 @@ def test_full_disk_on_new_files(tmp_path, monkeypatch, failing):
             raise OSError(errno.ENOSPC, "No space left on device")
         return real_fdopen(fd, *args, **kwargs)
 
-    monkeypatch.setattr(pipeline.os, "fdopen", fdopen)
+    monkeypatch.setattr(files.os, "fdopen", fdopen)
     result = CliRunner().invoke(main, ["build", str(spec), "-o", str(out)])
     assert result.exit_code == 1
     assert "磁盘空间不足" in result.output and "Traceback" not in result.output
@@ -237,7 +237,7 @@ def test_a_target_that_cannot_be_replaced(workspace):
 _KILLED_WHILE_WRITING = """
 import os, sys, time
 from pathlib import Path
-from wenshu.build import pipeline
+from wenshu.build import files
 
 real_fdopen = os.fdopen
 
@@ -254,8 +254,8 @@ class Stalls:
         print("half", flush=True)
         time.sleep(60)
 
-pipeline.os.fdopen = lambda fd, *a, **k: Stalls(real_fdopen(fd, *a, **k))
-pipeline.write_atomically(Path(sys.argv[1]), {"letter.docx": b"PK" * 100_000}, sync=False)
+files.os.fdopen = lambda fd, *a, **k: Stalls(real_fdopen(fd, *a, **k))
+files.write_atomically(Path(sys.argv[1]), {"letter.docx": b"PK" * 100_000}, sync=False)
 """
 
 

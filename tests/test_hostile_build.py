@@ -672,7 +672,7 @@ def test_a_table_too_long_is_refused_at_its_line(tmp_path):
 # -- killed runs ----------------------------------------------------------------------------
 _TERMINATED_WHILE_WRITING = """
 import os, sys, time
-from wenshu.build import pipeline
+from wenshu.build import files
 from wenshu.cli.main import main
 
 real_fdopen = os.fdopen
@@ -690,7 +690,7 @@ class Stalls:
         print("half", flush=True)
         time.sleep(60)
 
-pipeline.os.fdopen = lambda fd, *a, **k: Stalls(real_fdopen(fd, *a, **k))
+files.os.fdopen = lambda fd, *a, **k: Stalls(real_fdopen(fd, *a, **k))
 main(["build", sys.argv[1], "-o", sys.argv[2]])
 """
 

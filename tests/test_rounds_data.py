@@ -306,16 +306,21 @@ def test_a_consistent_notice_has_no_warning(tmp_path):
 
 
 # -- 5. options work wherever they are accepted --------------------------------------------------
-def test_draft_with_a_folder_or_batch_is_refused_not_dropped(tmp_path):
+def test_draft_with_a_folder_or_batch_takes_effect(tmp_path):
+    """--draft is not dropped on folders and batches: the gaps are built, marked."""
     folder = tmp_path / "specs"
     folder.mkdir()
-    write(folder, "notice.yaml", PLAIN_NOTICE.format(**GOOD))
-    result = CliRunner().invoke(main, ["build", str(folder), "--draft", "-o", str(tmp_path / "out")])
-    assert result.exit_code != 0 and "草稿只用于单个规格文件" in result.output, result.output
-    assert not (tmp_path / "out").exists()
+    write(folder, "notice.yaml", PLAIN_NOTICE.format(**{**GOOD, "signature": "【待补】"}))
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(folder), "-o", str(out)])
+    assert result.exit_code == 1 and not (out / "notice.md").exists(), result.output
+    result = CliRunner().invoke(main, ["build", str(folder), "--draft", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "<mark>【待补】</mark>" in (out / "notice.md").read_text(encoding="utf-8")
     batch = EXAMPLES / "letters" / "recommendations.yaml"
-    result = CliRunner().invoke(main, ["build", str(batch), "--draft", "-o", str(tmp_path / "out")])
-    assert result.exit_code != 0 and "草稿只用于单个规格文件" in result.output, result.output
+    result = CliRunner().invoke(main, ["build", str(batch), "--draft", "-o", str(tmp_path / "letters")])
+    assert result.exit_code == 0, result.output
+    assert list((tmp_path / "letters" / "recommendations").glob("*.docx"))
 
 
 def test_folder_build_warns_about_the_specs_it_builds(tmp_path):

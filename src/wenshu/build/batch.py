@@ -17,18 +17,15 @@ import re
 import signal
 import time
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cerberus.schema import DefinitionSchema
-
-from wenshu.build.pipeline import FORMATS, prepare_output_dir, write_atomically
+from wenshu.build.document import FORMATS, render_spec
+from wenshu.build.files import prepare_output_dir, write_atomically
 from wenshu.errors import Problem, WenshuError
 from wenshu.registry import did_you_mean
-from wenshu.render.markdown import render_markdown
 from wenshu.render.merge import merge_docx
 from wenshu.render.package import factory
 from wenshu.rules.letters import BatchEntry, batch_problems
@@ -168,7 +165,7 @@ class NamePattern:
 
 
 # -- temporary files a killed run left behind -----------------------------------------------
-# The hidden name pipeline.write_atomically gives a file while writing it: .<name>.<pid>-<n>.tmp
+# The hidden name files.write_atomically gives a file while writing it: .<name>.<pid>-<n>.tmp
 _TEMPORARY = re.compile(r"\..+\.(\d+)-\d+\.tmp")
 
 
@@ -299,6 +296,7 @@ class _Job:
     names: list[str]
     out_dir: Path
     formats: tuple[str, ...]
+    draft: bool = False
 
 
 _JOB: _Job | None = None
@@ -307,7 +305,6 @@ _JOB: _Job | None = None
 def _init(job: _Job) -> None:
     global _JOB
     _JOB = job
-    _cache_schema_checks()  # a spawned worker starts without the parent's patch
 
 
 def _init_worker(job: _Job) -> None:
@@ -322,52 +319,15 @@ def default_termination() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def _checked_once(self: DefinitionSchema, schema: Any = None) -> None:
-    """``DefinitionSchema.validate``, remembering valid schemas by ``repr``.
-
-    Cerberus re-checks every schema fragment it meets while normalising a document, and
-    recognises fragments it has checked by a hash it computes in Python over the whole
-    nested rule set — 60 % of validating a letter. ``repr`` is computed in C and is equal
-    only for equal rule sets, so this checks exactly what Cerberus checks, once.
-    """
-    if schema is None:
-        schema = self.schema
-    key = ("wenshu", repr(schema), id(self.validator.types_mapping))
-    if key not in self.validator._valid_schemas:
-        self._validate(schema)
-        self.validator._valid_schemas.add(key)
-
-
-def _cache_schema_checks() -> None:
-    DefinitionSchema.validate = _checked_once  # type: ignore[method-assign]
-
-
-@contextmanager
-def cached_schema_checks() -> Iterator[None]:
-    """Validate with :func:`_checked_once` inside the block (and in workers started there)."""
-    original = DefinitionSchema.validate
-    _cache_schema_checks()
-    try:
-        yield
-    finally:
-        DefinitionSchema.validate = original  # type: ignore[method-assign]
-
-
 def _one(job: _Job, index: int) -> tuple[list[Problem], list[Path]]:
     """Validate, render and write one record's letter."""
     record = job.records[index]
     if record.problems:
         return record.problems, []
-    spec = RecordSpec(job.spec, record)
     try:
-        kind, document = validate(spec)
-        markdown = render_markdown(kind, document, spec.name)
+        rendered = render_spec(RecordSpec(job.spec, record), job.formats, draft=job.draft, advise=False)
         stem = job.names[index]
-        files: dict[str, bytes] = {}
-        if "md" in job.formats:
-            files[f"{stem}.md"] = markdown.encode("utf-8")
-        if "docx" in job.formats:
-            files[f"{stem}.docx"] = factory().build(markdown)
+        files = {f"{stem}.{ext}": rendered.files[ext] for ext in job.formats}
         return [], write_atomically(job.out_dir, files, sync=False)
     except WenshuError as exc:
         return exc.problems, []
@@ -450,20 +410,19 @@ def validate_records(
     ``progress`` is told as each record is done."""
     failed = _cross_record_problems(batch)
     valid = []
-    with cached_schema_checks():
-        for i, record in enumerate(batch.records):
-            if progress:
-                progress(1)
-            if i in failed or record.problems:
-                failed.setdefault(i, []).extend(record.problems)
-                continue
-            spec = RecordSpec(batch.spec, record)
-            try:
-                kind, document = validate(spec)
-            except WenshuError as exc:
-                failed[i] = exc.problems
-                continue
-            valid.append((spec, kind, document))
+    for i, record in enumerate(batch.records):
+        if progress:
+            progress(1)
+        if i in failed or record.problems:
+            failed.setdefault(i, []).extend(record.problems)
+            continue
+        spec = RecordSpec(batch.spec, record)
+        try:
+            kind, document = validate(spec)
+        except WenshuError as exc:
+            failed[i] = exc.problems
+            continue
+        valid.append((spec, kind, document))
     return valid, failed
 
 
@@ -491,8 +450,11 @@ def run_batch(
     formats: tuple[str, ...] = FORMATS,
     progress: Callable[[int], None] | None = None,
     paginate: Callable[[list[Path]], object] | None = None,
+    draft: bool = False,
 ) -> BatchResult:
     """Write every good record's letter into ``out_dir``; collect the bad ones' problems.
+
+    A ``draft`` writes letters with unfilled 【待补】 values too, each one marked.
 
     ``paginate`` (the pagination pass over written files) is run on the letters before
     they are merged, so the merged print file has the same pages as the letters.
@@ -510,9 +472,8 @@ def run_batch(
     todo = [i for i in range(len(batch.records)) if i not in result.failed]
     if progress and result.failed:
         progress(len(result.failed))
-    job = _Job(batch.spec, batch.kind, batch.records, names, out_dir, formats)
-    with cached_schema_checks():
-        outcomes, result.fallbacks = run_in_parallel(job, todo, jobs or default_jobs(), progress)
+    job = _Job(batch.spec, batch.kind, batch.records, names, out_dir, formats, draft)
+    outcomes, result.fallbacks = run_in_parallel(job, todo, jobs or default_jobs(), progress)
     for i in sorted(outcomes):
         problems, paths = outcomes[i]
         if problems:

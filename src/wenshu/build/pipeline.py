@@ -1,132 +1,191 @@
-"""One spec through the whole pipeline: load → validate → Markdown → Word → files on disk."""
+"""The one way from specs to files: :func:`run` takes a :class:`BuildRequest`, returns a :class:`BuildResult`.
+
+A request names its sources — spec files, folders of specs (built incrementally), batch
+specs (one letter per record) — and every option once. :func:`run` checks that each
+option given applies to the sources given (or says, in Chinese, that it does not: no
+option is dropped in silence), then builds each source the same way: a document is
+rendered by :mod:`wenshu.build.document`, written by :mod:`wenshu.build.files`, laid out
+by the pagination pass and converted to PDF by one :class:`~wenshu.build.pdf.RunOffice`
+for the whole run. The result lists, by source, the files written, the problems (which
+failed it), the warnings about it (accepted, but to be said) and the summary lines; the
+command line and the workbench only print or show them.
+
+Which option applies where:
+
+============  ========  ===========  ==========================================
+option        file      folder       batch spec
+============  ========  ===========  ==========================================
+formats       yes       yes          yes
+draft         yes       yes (1)      yes
+paginate      yes       yes (1)      yes (before ``merge``)
+pdf           yes       needs docx   needs docx
+force         always    yes          always (every letter is written each run)
+jobs          (2)       yes          yes
+merge, name   no        no           yes
+data          no        no           yes (one batch spec only)
+============  ========  ===========  ==========================================
+
+(1) switching it rebuilds the whole folder (the manifest records it). (2) spec files are
+built in this one process, which any ``jobs`` allows.
+"""
 
 from __future__ import annotations
 
-import errno
-import itertools
-import os
-from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal, Protocol
 
-from wenshu.build.paginate import paginate, provably_fits
+from wenshu.build.document import FORMATS, Rendered, render
+from wenshu.build.files import prepare_output_dir, write_atomically
+from wenshu.build.pdf import RunOffice
 from wenshu.errors import Problem, WenshuError
-from wenshu.office.libreoffice import LibreOffice
-from wenshu.render.docx import build_docx
-from wenshu.render.markdown import render_markdown
-from wenshu.rules import advice
-from wenshu.spec.kinds import Kind
-from wenshu.spec.load import Spec, load_spec
-from wenshu.spec.skeleton import mark_placeholders
-from wenshu.spec.validate import validate
+from wenshu.spec.load import looks_like_batch
 
-FORMATS = ("docx", "md")
+__all__ = [
+    "FORMATS",
+    "BuildRequest",
+    "BuildResult",
+    "Outcome",
+    "Progress",
+    "Rendered",
+    "build",
+    "parse_formats",
+    "prepare_output_dir",
+    "render",
+    "run",
+    "write_atomically",
+]
+
+Source = Literal["file", "folder", "batch"]
+
+
+class Progress(Protocol):
+    """Told how much a folder or batch has to do and how far it got (a progress bar)."""
+
+    def start(self, total: int) -> None: ...  # noqa: D102
+    def advance(self, n: int) -> None: ...  # noqa: D102
+    def finish(self) -> None: ...  # noqa: D102
+
+
+@dataclass(frozen=True)
+class BuildRequest:
+    """What to build, where, and how (see the module's table for which option applies where)."""
+
+    sources: tuple[Path, ...]
+    out_dir: Path = Path("out")
+    formats: tuple[str, ...] = FORMATS
+    draft: bool = False  # build despite unfilled 【待补】, each one marked
+    paginate: bool = True  # the pagination pass (LibreOffice) over every .docx that needs it
+    pdf: bool = False  # a PDF beside every .docx (LibreOffice)
+    force: bool = False  # folders: rebuild specs whose inputs have not changed too
+    jobs: int | None = None  # processes for folders and batches (default: every core)
+    merge: bool = False  # batches: one more file of every letter, for printing
+    name: str | None = None  # batches: the file name pattern, e.g. "{applicant}-{n}"
+    data: Path | None = None  # batches: the data file, in place of the spec's own
+    batch: bool = False  # every spec file is a batch spec, records or not (``wenshu batch``)
+    batch_folder: bool = True  # a batch's letters go to out_dir/<spec stem> (else to out_dir itself)
 
 
 @dataclass
-class Rendered:
-    """Everything one spec renders to, in memory, before anything touches the disk."""
+class Outcome:
+    """What became of one source."""
 
-    spec: Spec
-    kind: Kind
-    markdown: str
-    files: dict[str, bytes]
-    warnings: list[Problem] = field(default_factory=list)  # accepted, but to be said (wenshu.rules.advice)
+    source: Path
+    sort: Source
+    written: list[Path] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # it failed, wholly or in part
+    warnings: list[Problem] = field(default_factory=list)  # about specs built: accepted, to be said
+    hints: list[str] = field(default_factory=list)  # about the run of this source: not failing
+    summary: list[str] = field(default_factory=list)  # counts, for folders and batches
+    merged: Path | None = None  # a batch's merged print file
 
-
-def render(path: str | Path, formats: tuple[str, ...] = FORMATS, *, draft: bool = False) -> Rendered:
-    """Load, validate and render one spec; raise :class:`WenshuError` on any problem.
-
-    A ``draft`` renders despite unfilled 【待补】 values and marks each one in both outputs.
-    """
-    spec = load_spec(path)
-    kind, document = validate(spec, draft=draft)
-    markdown = render_markdown(kind, document, spec.name)
-    if draft:
-        markdown = mark_placeholders(markdown)
-    files: dict[str, bytes] = {}
-    if "md" in formats:
-        files["md"] = markdown.encode("utf-8")
-    if "docx" in formats:
-        files["docx"] = build_docx(markdown)
-    return Rendered(spec, kind, markdown, files, advice.warnings(spec, kind, document))
+    @property
+    def ok(self) -> bool:
+        """Was everything of this source built?"""
+        return not self.problems
 
 
-def prepare_output_dir(out_dir: Path) -> None:
-    """Create ``out_dir`` or explain in Chinese why it cannot be used."""
-    if out_dir.exists() and not out_dir.is_dir():
-        raise WenshuError(Problem(str(out_dir), "输出位置已存在且是文件，不是文件夹"))
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise WenshuError(Problem(str(out_dir), f"无法创建输出文件夹：{_os_reason(exc)}")) from None
-    if not os.access(out_dir, os.W_OK):
-        raise WenshuError(Problem(str(out_dir), "输出文件夹没有写入权限"))
+@dataclass
+class BuildResult:
+    """What :func:`run` did, source by source, and what it has to say once for the run."""
+
+    request: BuildRequest
+    outcomes: list[Outcome] = field(default_factory=list)
+    hints: list[str] = field(default_factory=list)  # said once: pagination unverified, font stand-ins
+
+    @property
+    def failed(self) -> list[Outcome]:
+        """The sources that failed, wholly or in part."""
+        return [o for o in self.outcomes if not o.ok]
+
+    @property
+    def written(self) -> list[Path]:
+        """Every file written, in order."""
+        return [p for o in self.outcomes for p in o.written]
 
 
-def write_atomically(out_dir: Path, files: dict[str, bytes], *, sync: bool = True) -> list[Path]:
-    """Write ``{name: bytes}`` into ``out_dir`` all or nothing.
-
-    Every file is first written to a hidden temporary file beside its target; only when all
-    are complete are they renamed into place, so a failure — or a crash, or a reader looking
-    in the meantime — never meets a partial file under a target's name, and a failure
-    leaves earlier outputs untouched. ``sync=False`` skips flushing each file to the disk
-    before the rename (a batch of thousands of letters, which it can simply rerun after a
-    crash).
-    """
-    prepare_output_dir(out_dir)
-    temps: list[tuple[Path, Path]] = []
-    renamed = 0
-    try:
-        for name, data in files.items():
-            target = out_dir / name
-            fd, tmp = _temporary(target)
-            temps.append((tmp, target))
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                if sync:
-                    fh.flush()
-                    os.fsync(fh.fileno())
-        for tmp, target in temps:
-            os.replace(tmp, target)
-            renamed += 1
-    except BaseException as exc:
-        for tmp, _ in temps[renamed:]:
-            tmp.unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            kept = "原有文件未改动" if not renamed else f"已替换 {renamed} 个文件，其余原有文件未改动"
-            raise WenshuError(Problem(str(out_dir), f"写入失败：{_os_reason(exc)}；{kept}")) from None
-        raise
-    return [target for _, target in temps]
+def parse_formats(text: str) -> tuple[str, ...]:
+    """``"docx,md"`` → ``("docx", "md")``; a :class:`WenshuError` naming any unknown one."""
+    wanted = tuple(dict.fromkeys(f.strip() for f in text.split(",") if f.strip()))
+    unknown = [f for f in wanted if f not in FORMATS]
+    if unknown or not wanted:
+        raise WenshuError(
+            Problem("--format", f"未知格式 {'、'.join(unknown) or '（空）'}；可选：{'、'.join(FORMATS)}")
+        )
+    return wanted
 
 
-# Create, never open an existing file; binary on Windows; not inherited by child processes.
-_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
-_TEMPORARY = itertools.count()
+def sort_of(path: Path, request: BuildRequest) -> Source:
+    """Is ``path`` a folder, a batch spec or a spec file? A batch spec has ``records:`` or
+    ``data:``, or is asked to be one (``batch``, or a data file given)."""
+    if request.batch:
+        return "batch"  # whatever it is: loading it as one says what is wrong
+    if path.is_dir():
+        return "folder"
+    return "batch" if request.data is not None or looks_like_batch(path) else "file"
 
 
-def _temporary(target: Path) -> tuple[int, Path]:
-    """A new hidden file beside ``target``, open for writing, with the user's usual mode
-    (0666 less the umask, as for any new file)."""
-    while True:
-        tmp = target.with_name(f".{target.name}.{os.getpid()}-{next(_TEMPORARY)}.tmp")
-        try:
-            return os.open(tmp, _NEW_FILE, 0o666), tmp
-        except FileExistsError:
-            continue  # left behind by an earlier process with the same number
+def check_request(request: BuildRequest, sorts: dict[Path, Source]) -> None:
+    """Refuse, in Chinese, any option given that does not apply to the sources given."""
+    parse_formats(",".join(request.formats))
+    batches = [p for p, s in sorts.items() if s == "batch"]
+    others = [p for p, s in sorts.items() if s != "batch"]
+    problems = []
+    for option, given in (("--merge", request.merge), ("--name", request.name), ("--data", request.data)):
+        if given and others:
+            names = "、".join(str(p) for p in others)
+            problems.append(Problem(option, f"只用于批量规格（含 records 或 data），不用于 {names}"))
+    if request.data is not None and len(batches) > 1:
+        problems.append(Problem("--data", "只能与一个批量规格同用（每个批量规格有自己的数据）"))
+    if request.pdf and "docx" not in request.formats:
+        wholesale = [p for p, s in sorts.items() if s != "file"]
+        if wholesale:
+            names = "、".join(str(p) for p in wholesale)
+            problems.append(Problem("--pdf", f"文件夹或批量规格生成 PDF 需要同时生成 docx（{names}）"))
+    if problems:
+        raise WenshuError(problems)
 
 
-def _os_reason(exc: OSError) -> str:
-    reasons = {
-        errno.ENOSPC: "磁盘空间不足",
-        errno.EACCES: "没有写入权限",
-        errno.EPERM: "没有写入权限",
-        errno.EROFS: "文件系统只读",
-        errno.ENOTDIR: "路径中有一段不是文件夹",
-        errno.EDQUOT: "超出磁盘配额",
-        errno.EISDIR: "同名的文件夹已存在",
-    }
-    return reasons.get(exc.errno, exc.strerror or str(exc))
+def run(request: BuildRequest, progress: Progress | None = None) -> BuildResult:
+    """Build every source of ``request``; each source's outcome in the result, in the order
+    folders, batch specs, spec files (spec files share one pagination pass and one PDF
+    conversion). Raises :class:`WenshuError` only for the request itself (an option that
+    does not apply, a PDF without LibreOffice): then nothing has been written."""
+    sorts = {path: sort_of(path, request) for path in dict.fromkeys(request.sources)}
+    check_request(request, sorts)
+    result = BuildResult(request)
+    with RunOffice(paginate=request.paginate and "docx" in request.formats, pdf=request.pdf) as office:
+        for path in (p for p, s in sorts.items() if s == "folder"):
+            result.outcomes.append(_folder(path, request, office, progress))
+        for path in (p for p, s in sorts.items() if s == "batch"):
+            result.outcomes.append(_batch(path, request, office, progress))
+        files = [p for p, s in sorts.items() if s == "file"]
+        if files:
+            result.outcomes += _files(files, request, office)
+    result.hints += office.hints
+    return result
 
 
 def build(
@@ -135,86 +194,147 @@ def build(
     formats: tuple[str, ...] = FORMATS,
     *,
     draft: bool = False,
-    warn: Callable[[Problem], None] | None = None,
-    office: LibreOffice | None = None,
+    paginate: bool = False,
 ) -> list[Path]:
-    """Build one spec into ``out_dir`` as ``<stem>.docx`` and ``<stem>.md`` (see :func:`render`);
-    ``warn`` is told each warning about the spec.
-
-    With ``office`` (a LibreOffice opened as a context manager) the .docx goes through the
-    pagination pass (:mod:`wenshu.build.paginate`) unless it provably fits on one page.
-    """
-    rendered = render(path, formats, draft=draft)
-    for warning in rendered.warnings if warn else ():
-        warn(warning)
-    if office is not None and "docx" in rendered.files:
-        rendered.files["docx"] = paginate_one(rendered.files["docx"], office)
-    stem = Path(path).stem
-    return write_atomically(Path(out_dir), {f"{stem}.{ext}": data for ext, data in rendered.files.items()})
+    """:func:`run` for one spec file: the files written, or its problems raised."""
+    request = BuildRequest((Path(path),), Path(out_dir), formats, draft=draft, paginate=paginate)
+    (outcome,) = run(request).outcomes
+    if outcome.problems:
+        raise WenshuError(outcome.problems)
+    return outcome.written
 
 
-def build_all(
-    paths: list[Path],
-    out_dir: str | Path,
-    formats: tuple[str, ...] = FORMATS,
-    *,
-    draft: bool = False,
-    warn: Callable[[Problem], None] | None = None,
-    office: LibreOffice | None = None,
-) -> list[tuple[Path, list[Path] | WenshuError]]:
-    """:func:`build` for several specs, the pagination pass run on all of them at once
-    (one LibreOffice run a round, not one per file); each spec's outcome in order."""
-    results: dict[Path, list[Path] | WenshuError] = {}
+# -- spec files -------------------------------------------------------------------------------
+def _files(paths: list[Path], request: BuildRequest, office: RunOffice) -> list[Outcome]:
+    """Spec files into ``out_dir``: all rendered, then one pagination pass and one PDF
+    conversion for all; a spec's files are written together only when all of them exist."""
+    outcomes = {path: Outcome(path, "file") for path in paths}
     rendered: dict[Path, Rendered] = {}
+    # A PDF is made from the .docx, written or not.
+    formats = tuple(dict.fromkeys((*request.formats, "docx"))) if request.pdf else request.formats
     for path in paths:
         try:
-            rendered[path] = render(path, formats, draft=draft)
+            rendered[path] = render(path, formats, draft=request.draft)
         except WenshuError as exc:
-            results[path] = exc
+            outcomes[path].problems = exc.problems
             continue
-        for warning in rendered[path].warnings if warn else ():
-            warn(warning)
-    if office is not None:
-        docs = {str(p): r.files["docx"] for p, r in rendered.items() if "docx" in r.files}
-        try:
-            done = paginate({k: d for k, d in docs.items() if not provably_fits(d)}, office)
-        except WenshuError as exc:  # the documents are still written, their pages unverified
-            done = {}
-            reason = "；".join(p.message for p in exc.problems)
-            for path in rendered:
-                if warn:
-                    warn(Problem(str(path), f"未能分页（{reason}），按未分页生成"))
-        for path, r in rendered.items():
-            if str(path) in done:
-                r.files["docx"] = done[str(path)].docx
+        outcomes[path].warnings = rendered[path].warnings
+    docx = {str(p): r.files["docx"] for p, r in rendered.items() if "docx" in r.files}
+    for name, data in office.paginated(docx).items():
+        rendered[Path(name)].files["docx"] = data
+    pdfs = office.pdfs({str(p): r.files["docx"] for p, r in rendered.items()}) if request.pdf else {}
     for path, r in rendered.items():
-        files = {f"{Path(path).stem}.{ext}": data for ext, data in r.files.items()}
+        stem = path.stem
+        files = {f"{stem}.{ext}": data for ext, data in r.files.items() if ext in request.formats}
+        if request.pdf:
+            if str(path) not in pdfs:
+                outcomes[path].problems = [Problem(str(path), "LibreOffice 未能生成 PDF，未写入任何文件")]
+                continue
+            files[f"{stem}.pdf"] = pdfs[str(path)]
         try:
-            results[path] = write_atomically(Path(out_dir), files)
+            outcomes[path].written = write_atomically(request.out_dir, files)
         except WenshuError as exc:
-            results[path] = exc
-    return [(path, results[path]) for path in paths]
+            outcomes[path].problems = exc.problems
+    return [outcomes[path] for path in paths]
 
 
-def needs_pagination(paths: list[Path]) -> list[Path]:
-    """The .docx files among ``paths`` that do not provably fit on one page."""
-    return [p for p in paths if not provably_fits(p.read_bytes())]
+# -- folders ----------------------------------------------------------------------------------
+@contextmanager
+def _progress(progress: Progress | None) -> Iterator[Progress | None]:
+    try:
+        yield progress
+    finally:
+        if progress is not None:
+            progress.finish()
 
 
-def paginate_files(paths: list[Path], office: LibreOffice) -> list[Path]:
-    """Run the pagination pass on written .docx files (one LibreOffice run a round for all)
-    and replace each one that changed, atomically; returns the files replaced."""
-    done = paginate({str(p): p.read_bytes() for p in paths}, office)
-    replaced = []
-    for path in paths:
-        result = done[str(path)]
-        if result.docx != path.read_bytes():
-            replaced += write_atomically(path.parent, {path.name: result.docx}, sync=False)
-    return replaced
+def _folder(folder: Path, request: BuildRequest, office: RunOffice, progress: Progress | None) -> Outcome:
+    """A folder into ``out_dir``, incrementally (:mod:`wenshu.build.tree`); with ``pdf``,
+    every .docx of the output tree without an up-to-date PDF gets one."""
+    from wenshu.build.tree import build_tree, tree_summary
+
+    outcome = Outcome(folder, "folder")
+    out = request.out_dir
+    try:
+        with _progress(progress) as bar:
+            report = build_tree(
+                folder,
+                out,
+                force=request.force,
+                jobs=request.jobs,
+                formats=request.formats,
+                draft=request.draft,
+                planned=bar.start if bar else None,
+                progress=bar.advance if bar else None,
+                office=office,
+            )
+    except WenshuError as exc:
+        outcome.problems = exc.problems
+        return outcome
+    outcome.hints = [f"提示 {note}" for note in report.notes]
+    outcome.problems = [p for problems in report.failed.values() for p in problems] + report.errors
+    outcome.warnings = report.warnings
+    outcome.written = list(report.written)
+    outcome.summary = tree_summary(report, folder, out)
+    if request.pdf:
+        # Skipped specs keep their .docx; their PDF is made again only when missing or older.
+        stale = sorted(
+            p
+            for p in out.rglob("*.docx")
+            if not p.name.startswith((".", "~$"))
+            and (
+                not p.with_suffix(".pdf").exists()
+                or p.with_suffix(".pdf").stat().st_mtime < p.stat().st_mtime
+            )
+        )
+        _pdfs_beside(stale, office, outcome, out)
+    return outcome
 
 
-def paginate_one(docx: bytes, office: LibreOffice) -> bytes:
-    """``docx`` after the pagination pass; a one-page letter that provably fits is left as is."""
-    if provably_fits(docx):
-        return docx
-    return paginate({"docx": docx}, office)["docx"].docx
+def _pdfs_beside(docx: list[Path], office: RunOffice, outcome: Outcome, where: Path) -> None:
+    if not docx:
+        return
+    try:
+        made = office.pdfs_beside(docx)
+    except WenshuError as exc:
+        outcome.problems += exc.problems
+        return
+    outcome.written += made
+    outcome.summary.append(f"已生成 {len(made)} 个 PDF（{where}）")
+
+
+# -- batches ----------------------------------------------------------------------------------
+def _batch(spec: Path, request: BuildRequest, office: RunOffice, progress: Progress | None) -> Outcome:
+    """A batch spec's letters (:mod:`wenshu.build.batch`): the pagination pass over them before
+    they are merged, so the merged print file has the letters' pages; with ``pdf``, a PDF
+    beside each letter and the merged file."""
+    from wenshu.build.batch import load_batch, run_batch, summary
+
+    outcome = Outcome(spec, "batch")
+    out = request.out_dir / spec.stem if request.batch_folder else request.out_dir
+    try:
+        batch = load_batch(spec, request.data)
+        with _progress(progress) as bar:
+            if bar:
+                bar.start(len(batch.records))
+            done = run_batch(
+                batch,
+                out,
+                jobs=request.jobs,
+                merge=request.merge,
+                name=request.name,
+                formats=request.formats,
+                progress=bar.advance if bar else None,
+                paginate=office.paginate_files,
+                draft=request.draft,
+            )
+    except WenshuError as exc:
+        outcome.problems = exc.problems
+        return outcome
+    outcome.problems = done.problems()
+    outcome.written = list(done.written) + ([done.merged] if done.merged else [])
+    outcome.merged = done.merged
+    outcome.summary = summary(done, out)
+    if request.pdf:
+        _pdfs_beside([p for p in outcome.written if p.suffix == ".docx"], office, outcome, out)
+    return outcome

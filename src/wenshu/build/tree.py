@@ -3,12 +3,12 @@
 A spec is rebuilt only when something its outputs depend on has changed, judged by
 content hash: the spec itself, its data file (batch specs), its kind's schema and the
 shared definitions, its template and every template that template imports, the frame,
-the catalogue data, wenshu itself (version and code), and whether the .docx went through
-the pagination pass (a run with the pass switched on or off rebuilds everything). What each
-output was built from
-is kept in a small manifest in the output folder (``.wenshu-manifest.json``), so deciding
-that nothing needs doing reads each spec once and parses none of them. A run that has
-nothing to do writes nothing, not even the manifest.
+the catalogue data, wenshu itself (version and code), whether the .docx went through
+the pagination pass and whether it is a draft (a run with either switched rebuilds
+everything). What each output was built from is kept in a small manifest in the output
+folder (``.wenshu-manifest.json``), so deciding that nothing needs doing reads each spec
+once and parses none of them. A run that has nothing to do writes nothing, not even the
+manifest.
 """
 
 from __future__ import annotations
@@ -18,8 +18,7 @@ import json
 import os
 import re
 import stat
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,16 +36,17 @@ from wenshu.build.batch import (
     remove_stale_temporaries,
     run_batch,
 )
-from wenshu.build.pipeline import FORMATS, needs_pagination, paginate_files, render, write_atomically
+from wenshu.build.document import FORMATS, render
+from wenshu.build.files import write_atomically
+from wenshu.build.pdf import RunOffice
 from wenshu.errors import Problem, WenshuError
-from wenshu.office.libreoffice import LibreOffice
 from wenshu.render.docx import frame_name, frame_path, parser
 from wenshu.render.markdown import environment
-from wenshu.render.package import factory
 from wenshu.resources import resource_dir
 from wenshu.spec import load
+from wenshu.spec.find import find_specs
 from wenshu.spec.kinds import COMMON, Kind
-from wenshu.spec.load import load_spec, looks_like_batch
+from wenshu.spec.load import load_spec, looks_like_batch, recording_reads
 
 MANIFEST = ".wenshu-manifest.json"
 _MANIFEST_FORMAT = 2  # 2: each output's SHA-256 is recorded
@@ -55,7 +55,6 @@ MAX_MANIFEST_BYTES = 64 * 1024 * 1024
 MAX_INPUT_BYTES = 64 * 1024 * 1024
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # a FIFO under a file's name must not block the open
-SPEC_SUFFIXES = (".yaml", ".yml")
 
 
 # -- hashing ----------------------------------------------------------------------------------
@@ -96,10 +95,10 @@ def global_digest() -> str:
     return _digest(f"{__version__}|{_tree_digest(package, '*.py')}|{_tree_digest(data, '*')}".encode())
 
 
-def run_digest(paginated: bool) -> str:
-    """:func:`global_digest` and whether this run's .docx go through the pagination pass:
-    outputs built with the pass switched the other way are stale."""
-    return _digest(f"{global_digest()}|paginated={paginated}".encode())
+def run_digest(paginated: bool, draft: bool = False) -> str:
+    """:func:`global_digest`, whether this run's .docx go through the pagination pass and
+    whether they are drafts: outputs built with either switched the other way are stale."""
+    return _digest(f"{global_digest()}|paginated={paginated}|draft={draft}".encode())
 
 
 # -- dependencies -----------------------------------------------------------------------------
@@ -152,28 +151,6 @@ def _file_key(path: Path, src: Path) -> str:
     """``file/…`` for an input outside the resources: relative to ``src`` when inside it."""
     path, root = path.resolve(), src.resolve()
     return f"file/{path.relative_to(root).as_posix() if root in path.parents else path}"
-
-
-@contextmanager
-def _recording_reads() -> Iterator[set[Path]]:
-    """Every spec file wenshu reads inside the block.
-
-    A spec may pull in others — an annex file of a notice, the work plan a summary reports
-    on — and each is read through :func:`wenshu.spec.load.read_text`; its content is then an
-    input of this spec's outputs as much as the spec's own.
-    """
-    seen: set[Path] = set()
-    original = load.read_text
-
-    def recording(path: Path) -> str:
-        seen.add(Path(path).resolve())
-        return original(path)
-
-    load.read_text = recording  # type: ignore[assignment]
-    try:
-        yield seen
-    finally:
-        load.read_text = original  # type: ignore[assignment]
 
 
 # -- the manifest -----------------------------------------------------------------------------
@@ -343,22 +320,7 @@ class TreeReport:
     kept: list[str] = field(default_factory=list)  # … of which these were edited since: left alone
     notes: list[Problem] = field(default_factory=list)  # about the folder itself: shown, not failing
     errors: list[Problem] = field(default_factory=list)  # about the folder itself: failing
-
-
-def find_specs(src: Path, out: Path) -> list[Path]:
-    """Every spec under ``src``: *.yaml and *.yml, not hidden, not ``_``-prefixed, not in ``out``."""
-    out_resolved = out.resolve()
-    found = []
-    for path in src.rglob("*"):
-        if path.suffix.lower() not in SPEC_SUFFIXES or not path.is_file():
-            continue
-        rel = path.relative_to(src)
-        if any(part.startswith((".", "_")) for part in rel.parts):
-            continue
-        if out_resolved in path.resolve().parents:
-            continue
-        found.append(path)
-    return sorted(found)
+    warnings: list[Problem] = field(default_factory=list)  # about specs built: accepted, to be said
 
 
 @dataclass
@@ -369,26 +331,23 @@ class _Built:
     problems: list[Problem]
     written: list[Path]
     deps: dict[str, str]
+    warnings: list[Problem] = field(default_factory=list)
 
 
 def _build_single(
-    spec_path: Path, out_dir: Path, formats: tuple[str, ...]
-) -> tuple[list[Path], dict[str, Path]]:
-    rendered = render(spec_path, ("md",))
-    tokens = parser().parse(rendered.markdown)
-    files = {}
-    if "md" in formats:
-        files[f"{spec_path.stem}.md"] = rendered.files["md"]
-    if "docx" in formats:
-        files[f"{spec_path.stem}.docx"] = factory().build(rendered.markdown, tokens)
-    return write_atomically(out_dir, files), dependencies(rendered.kind, frame_name(tokens))
+    spec_path: Path, out_dir: Path, formats: tuple[str, ...], draft: bool
+) -> tuple[list[Path], dict[str, Path], list[Problem]]:
+    """A spec file's outputs, what they depend on, and the warnings about it."""
+    rendered = render(spec_path, formats, draft=draft)
+    files = {f"{spec_path.stem}.{ext}": data for ext, data in rendered.files.items()}
+    return write_atomically(out_dir, files), dependencies(rendered.kind, rendered.frame), rendered.warnings
 
 
 def _build_batch(
-    spec_path: Path, src: Path, out_dir: Path, formats: tuple[str, ...], jobs: int
+    spec_path: Path, src: Path, out_dir: Path, formats: tuple[str, ...], jobs: int, draft: bool
 ) -> tuple[list[Path], dict[str, Path], list[Problem]]:
     batch = load_batch(spec_path)
-    result = run_batch(batch, out_dir, jobs=jobs, formats=formats)
+    result = run_batch(batch, out_dir, jobs=jobs, formats=formats, draft=draft)
     # Every letter of a batch has the same frame; any one written .md names it.
     md = next((p for p in result.written if p.suffix == ".md"), None)
     frame = frame_name(parser().parse(md.read_text(encoding="utf-8"))) if md else None
@@ -404,21 +363,25 @@ def _inside_out(folder: Path, out: Path) -> None:
         raise WenshuError(Problem(str(folder), f"是指向输出文件夹 {out} 之外的链接，已拒绝写入"))
 
 
-def _one_spec(src: Path, out: Path, spec_path: Path, formats: tuple[str, ...], jobs: int) -> _Built:
+def _one_spec(
+    src: Path, out: Path, spec_path: Path, formats: tuple[str, ...], jobs: int, draft: bool
+) -> _Built:
     rel = spec_path.relative_to(src)
     out_dir = out / rel.parent
     hashes = _Hashes()
     try:
         _inside_out(out_dir, out)
-        with _recording_reads() as reads:
+        warnings: list[Problem] = []
+        with recording_reads() as reads:
             spec = load_spec(spec_path)
             if is_batch_spec(spec):
                 _inside_out(out_dir / spec_path.stem, out)
                 written, deps, problems = _build_batch(
-                    spec_path, src, out_dir / spec_path.stem, formats, jobs
+                    spec_path, src, out_dir / spec_path.stem, formats, jobs, draft
                 )
             else:
-                (written, deps), problems = _build_single(spec_path, out_dir, formats), []
+                written, deps, warnings = _build_single(spec_path, out_dir, formats, draft)
+                problems = []
     except WenshuError as exc:
         return _Built(rel.as_posix(), exc.problems, [], {})
     except RecursionError:
@@ -433,22 +396,22 @@ def _one_spec(src: Path, out: Path, spec_path: Path, formats: tuple[str, ...], j
         for schema in sorted(resource_dir("schemas").glob("*.yaml")):
             deps[f"schemas/{schema.name}"] = schema
     digests = {key: hashes.of(path) or "" for key, path in deps.items()}
-    return _Built(rel.as_posix(), problems, written, digests)
+    return _Built(rel.as_posix(), problems, written, digests, warnings)
 
 
-_TREE: tuple[Path, Path, tuple[str, ...]] | None = None
+_TREE: tuple[Path, Path, tuple[str, ...], bool] | None = None
 
 
-def _init_tree(src: Path, out: Path, formats: tuple[str, ...]) -> None:
+def _init_tree(src: Path, out: Path, formats: tuple[str, ...], draft: bool) -> None:
     global _TREE
     default_termination()
-    _TREE = (src, out, formats)
+    _TREE = (src, out, formats, draft)
 
 
 def _pooled(spec_path: Path) -> _Built:
     assert _TREE is not None, "worker started without its job"
-    src, out, formats = _TREE
-    return _one_spec(src, out, spec_path, formats, 1)
+    src, out, formats, draft = _TREE
+    return _one_spec(src, out, spec_path, formats, 1, draft)
 
 
 def build_tree(
@@ -460,20 +423,21 @@ def build_tree(
     formats: tuple[str, ...] = FORMATS,
     progress: Callable[[int], None] | None = None,
     planned: Callable[[int], None] | None = None,
-    office: LibreOffice | None = None,
+    draft: bool = False,
+    office: RunOffice | None = None,
 ) -> TreeReport:
     """Build every spec under ``src`` into ``out``, skipping those whose inputs are unchanged.
 
     ``planned`` is told how many specs need building before any is built (for a progress
-    bar); ``progress`` is told as each finishes. With ``office`` (a LibreOffice opened as a
-    context manager) every .docx built that does not provably fit one page goes through the
-    pagination pass, all in one LibreOffice run a round, before the manifest records it.
+    bar); ``progress`` is told as each finishes. A ``draft`` builds specs with unfilled
+    【待补】 too, marked. With ``office`` every .docx built goes through its pagination pass
+    (:meth:`RunOffice.paginate_files`) before the manifest records it.
     """
     if not src.is_dir():
         raise WenshuError(Problem(str(src), "不是文件夹"))
     jobs = jobs or default_jobs()
     _CLOSURES.clear()
-    digest = run_digest(office is not None)
+    digest = run_digest(office is not None and office.paginating, draft)
     report = TreeReport()
     if out.is_dir():
         remove_stale_temporaries(out, recursive=True)
@@ -482,7 +446,7 @@ def build_tree(
     entries: dict[str, Any] = manifest["entries"]
     hashes = _Hashes()
     stale: list[Path] = []
-    specs = find_specs(src, out)
+    specs = find_specs(src, skip=out)
     present = set()
     for spec_path in specs:
         rel = spec_path.relative_to(src).as_posix()
@@ -509,23 +473,24 @@ def build_tree(
     batches = [p for p in stale if looks_like_batch(p)]
     outcomes: list[_Built] = []
     if len(singles) >= PARALLEL_FROM and jobs > 1:
-        with pool_context().Pool(jobs, initializer=_init_tree, initargs=(src, out, formats)) as pool:
+        with pool_context().Pool(jobs, initializer=_init_tree, initargs=(src, out, formats, draft)) as pool:
             for built in pool.imap_unordered(_pooled, singles, chunksize=8):
                 outcomes.append(built)
                 if progress:
                     progress(1)
     else:
         for spec_path in singles:
-            outcomes.append(_one_spec(src, out, spec_path, formats, jobs))
+            outcomes.append(_one_spec(src, out, spec_path, formats, jobs, draft))
             if progress:
                 progress(1)
     for spec_path in batches:
-        outcomes.append(_one_spec(src, out, spec_path, formats, jobs))
+        outcomes.append(_one_spec(src, out, spec_path, formats, jobs, draft))
         if progress:
             progress(1)
 
     if office is not None:
-        _paginate_tree([p for built in outcomes for p in built.written], office, report)
+        # The manifest then records the paginated files (their hashes are what wenshu wrote).
+        office.paginate_files([p for built in outcomes for p in built.written])
     for built in sorted(outcomes, key=lambda b: b.rel):
         report.written.extend(built.written)
         if built.problems:
@@ -533,6 +498,7 @@ def build_tree(
             entries.pop(built.rel, None)  # try again next time
             continue
         report.built.append(built.rel)
+        report.warnings.extend(built.warnings)
         outputs = _record_outputs(out, built.written)
         # A batch with a record fewer no longer makes that letter: its old file goes.
         previous = entries.get(built.rel, {}).get("outputs", {})
@@ -545,19 +511,6 @@ def build_tree(
         except WenshuError as exc:
             report.errors.append(_manifest_not_written(out, exc, report))
     return report
-
-
-def _paginate_tree(written: list[Path], office: LibreOffice, report: TreeReport) -> None:
-    """The pagination pass over the .docx just written; the manifest then records the
-    paginated files (their hashes are what wenshu wrote)."""
-    pending = needs_pagination([p for p in written if p.suffix == ".docx"])
-    if not pending:
-        return
-    try:
-        paginate_files(pending, office)
-    except WenshuError as exc:
-        # The unpaginated files stay as built: usable, only their page flow is unverified.
-        report.notes.extend(exc.problems)
 
 
 def _manifest_not_written(out: Path, exc: WenshuError, report: TreeReport) -> Problem:

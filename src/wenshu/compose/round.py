@@ -41,6 +41,7 @@ from typing import Any
 from wenshu.compose import catalogue
 from wenshu.compose.annexes import list_entries
 from wenshu.errors import Problem
+from wenshu.spec import find as spec_find
 from wenshu.spec.kinds import CATEGORIES, LIST, NOTICE, QUOTAS, RECOMMENDATIONS, ROLES, Kind
 from wenshu.spec.load import Path_, Spec, iter_strings
 from wenshu.text.dates import IN_TEXT, format_cn_date
@@ -82,24 +83,13 @@ class Entry:
 
 
 def find_specs(folder: Path) -> list[Path]:
-    """Every ``*.yaml`` under ``folder`` (hidden folders skipped), in a stable order."""
-    return sorted(
-        p
-        for p in folder.rglob("*.yaml")
-        if not any(part.startswith(".") for part in p.relative_to(folder).parts)
-    )
+    """Every spec under ``folder`` by the one rule of :func:`wenshu.spec.find.find_specs`."""
+    return spec_find.find_specs(folder)
 
 
 def round_folders(folder: Path) -> list[Path]:
-    """The rounds under ``folder``: itself if it holds specs, else each subfolder's rounds.
-
-    So ``wenshu validate examples`` checks examples/letters and examples/rounds/henan-2023
-    each as a round of its own, not all of them as one.
-    """
-    if any(folder.glob("*.yaml")):
-        return [folder]
-    subfolders = sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
-    return [r for sub in subfolders for r in round_folders(sub)]
+    """The rounds under ``folder``: the folders holding specs (:func:`wenshu.spec.find.spec_folders`)."""
+    return spec_find.spec_folders(folder)
 
 
 @dataclass

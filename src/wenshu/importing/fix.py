@@ -159,20 +159,17 @@ def _check_summary(before: bytes, after: bytes, name: str) -> list[str]:
 
 @dataclass
 class _Prepared:
-    """A file imported and rebuilt in memory, before pagination and writing."""
+    """A file imported, its spec waiting in a work folder to be built by the pipeline."""
 
     fixed: Fixed
     out_dir: Path
     data: bytes
     original: list[str]
     yaml: str
-    docx: bytes
-    markdown: bytes
+    spec_path: Path
 
 
-def _prepare(path: Path, out_dir: Path, office: Office | None) -> _Prepared:
-    from wenshu.build.pipeline import render
-
+def _prepare(path: Path, out_dir: Path, office: Office | None, work: Path, n: int) -> _Prepared:
     data = docx_bytes(path, office)
     read = read_docx(data, str(path))
     spec, comments, report = read_spec(read)
@@ -183,70 +180,66 @@ def _prepare(path: Path, out_dir: Path, office: Office | None) -> _Prepared:
             raise WenshuError(
                 Problem(str(path), f"输出会覆盖原文件 {out_dir / target}，请用 -o 另指一个文件夹")
             )
-    with tempfile.TemporaryDirectory(prefix="wenshu-fix-") as work:
-        spec_path = Path(work) / f"{stem}.yaml"
-        spec_path.write_text(yaml, encoding="utf-8")
-        try:
-            rendered = render(spec_path)
-        except WenshuError as exc:
-            problems = [
-                Problem(str(path), f"导入的规格无法生成：{p.message}", field=p.field) for p in exc.problems
-            ]
-            raise WenshuError(problems) from None
+    spec_path = work / f"{n}.yaml"  # numbered: two inputs may share a stem, their outputs may not
+    spec_path.write_text(yaml, encoding="utf-8")
     original = [b.text.strip() for b in read.blocks if isinstance(b, Para)]
-    fixed = Fixed(path, report=report)
-    return _Prepared(fixed, out_dir, data, original, yaml, rendered.files["docx"], rendered.files["md"])
+    return _Prepared(Fixed(path, report=report), out_dir, data, original, yaml, spec_path)
 
 
-def _finish(item: _Prepared) -> Fixed:
-    from wenshu.build.pipeline import write_atomically
+def _finish(item: _Prepared, docx: bytes, markdown: bytes) -> Fixed:
+    from wenshu.build.files import write_atomically
     from wenshu.extract import docx_blocks
 
     fixed = item.fixed
     assert fixed.report is not None
     fixed.changes = list(fixed.report.changed)
-    fixed.changes += _ordinal_changes(item.original, docx_blocks(item.docx))
-    fixed.changes += _check_summary(item.data, item.docx, str(fixed.source))
+    fixed.changes += _ordinal_changes(item.original, docx_blocks(docx))
+    fixed.changes += _check_summary(item.data, docx, str(fixed.source))
     stem = fixed.source.stem
-    files = {
-        f"{stem}.yaml": item.yaml.encode("utf-8"),
-        f"{stem}.docx": item.docx,
-        f"{stem}.md": item.markdown,
-    }
+    files = {f"{stem}.yaml": item.yaml.encode("utf-8"), f"{stem}.docx": docx, f"{stem}.md": markdown}
     fixed.written = write_atomically(item.out_dir, files)
     return fixed
 
 
 def fix_files(paths: list[Path], out_dir: Callable[[Path], Path], *, paginate: bool = True) -> list[Fixed]:
-    """:func:`fix_file` for several files with one LibreOffice for all of them: conversions,
-    then one pagination pass over every rebuilt document (as ``build DIR`` does). Each file's
-    outcome in order; a file that fails has :attr:`Fixed.error` and nothing written."""
-    from wenshu.build.paginate import paginate as paginate_all
-    from wenshu.build.paginate import provably_fits
+    """:func:`fix_file` for several files: each imported into a spec, then all of them built by
+    the one pipeline (:func:`wenshu.build.pipeline.run`, one LibreOffice for the pagination
+    pass of all), then written with their spec. Each file's outcome in order; a file that
+    fails has :attr:`Fixed.error` and nothing written."""
+    from wenshu.build.pipeline import BuildRequest, run
 
     results: list[Fixed] = []
     prepared: list[_Prepared] = []
-    with Office() as office:
-        for path in paths:
+    with tempfile.TemporaryDirectory(prefix="wenshu-fix-") as work, Office() as office:
+        for n, path in enumerate(paths):
             try:
-                prepared.append(_prepare(path, out_dir(path), office))
+                prepared.append(_prepare(path, out_dir(path), office, Path(work), n))
                 results.append(prepared[-1].fixed)
             except WenshuError as exc:
                 results.append(Fixed(path, error=exc))
-        waiting = {str(i): p.docx for i, p in enumerate(prepared) if not provably_fits(p.docx)}
-        lo = office.get() if paginate and waiting else None
-        if lo is not None:
+        if not prepared:
+            return results
+        built = Path(work) / "built"
+        request = BuildRequest(
+            sources=tuple(item.spec_path for item in prepared), out_dir=built, paginate=paginate
+        )
+        outcomes = {outcome.source: outcome for outcome in run(request).outcomes}
+        for item in prepared:
+            outcome = outcomes[item.spec_path]
+            source = str(item.fixed.source)
+            if not outcome.ok:
+                item.fixed.error = WenshuError(
+                    [
+                        Problem(source, f"导入的规格无法生成：{p.message}", field=p.field)
+                        for p in outcome.problems
+                    ]
+                )
+                continue
+            stem = item.spec_path.stem
             try:
-                done = paginate_all(waiting, lo)
-            except WenshuError:
-                done = {}  # written unpaginated, as build does when the pass fails
-            for key, outcome in done.items():
-                prepared[int(key)].docx = outcome.docx
-    for item in prepared:
-        try:
-            _finish(item)
-        except WenshuError as exc:
-            item.fixed.error = exc
+                _finish(item, (built / f"{stem}.docx").read_bytes(), (built / f"{stem}.md").read_bytes())
+            except WenshuError as exc:
+                item.fixed.error = exc
     return results
 
 

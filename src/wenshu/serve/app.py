@@ -35,11 +35,13 @@ from flask import (
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from wenshu.build.batch import data_file, is_batch_spec, load_batch, validate_records
-from wenshu.build.pipeline import build, render, write_atomically
+from wenshu.build.files import write_atomically
+from wenshu.build.pipeline import BuildRequest, render, run
 from wenshu.errors import Problem, WenshuError
 from wenshu.serve.forms import FormBuilder, Posted, apply_form, attach_problems
-from wenshu.serve.paths import SPEC_SUFFIXES, confined, spec_path
+from wenshu.serve.paths import confined, spec_path
 from wenshu.serve.preview import PageImages, markdown_html
+from wenshu.spec.find import find_specs
 from wenshu.spec.kinds import Kind, all_kinds
 from wenshu.spec.load import MAX_FILE_BYTES, load_spec, read_text
 from wenshu.spec.skeleton import LEVELS, PROGRAMMES, kinds_with_skeletons, render_skeleton
@@ -105,18 +107,10 @@ class Workbench:
         self.images = PageImages()
 
     def specs(self) -> list[Path]:
-        """Every spec under the folder (hidden, ``_``-prefixed and ``out`` skipped)."""
-        found = []
-        for path in self.root.rglob("*"):
-            rel = path.relative_to(self.root)
-            if path.suffix.lower() not in SPEC_SUFFIXES or not path.is_file():
-                continue
-            if any(p.startswith((".", "_")) for p in rel.parts) or rel.parts[0] == OUT:
-                continue
-            if self.root not in path.resolve().parents:
-                continue  # a symbolic link out of the folder
-            found.append(path)
-        return sorted(found)
+        """Every spec under the folder, by the rule ``build DIR`` follows
+        (:func:`wenshu.spec.find.find_specs`), none in ``out`` and none linked from outside."""
+        # A link out of the folder would let the workbench read and write beyond it.
+        return [p for p in find_specs(self.root, skip=self.out) if self.root in p.resolve().parents]
 
     def folder_token(self) -> str:
         """A digest of the folder's specs, names and modification times: changes when any does."""
@@ -401,13 +395,10 @@ def create_app(root: Path, *, pages: bool = True) -> Flask:
     @app.post("/doc/<path:rel>/build")
     def build_one(rel: str) -> Any:
         path = spec_path(bench.root, rel)
-        if bench.pages and bench.images.available():
-            from wenshu.office.libreoffice import LibreOffice
-
-            with LibreOffice() as office:  # the pagination pass, as `wenshu build` runs it
-                build(path, bench.out / Path(rel).parent, office=office)
-        else:
-            build(path, bench.out / Path(rel).parent)
+        request = BuildRequest((path,), bench.out / Path(rel).parent, paginate=bench.pages)
+        (outcome,) = run(request).outcomes  # as `wenshu build FILE -o DIR/out/…` builds it
+        if outcome.problems:
+            raise WenshuError(outcome.problems)
         return redirect(url_for("document", rel=rel, built=1), 303)
 
     @app.get("/doc/<path:rel>/download/<fmt>")
@@ -418,13 +409,9 @@ def create_app(root: Path, *, pages: bool = True) -> Flask:
         draft = PLACEHOLDER in read_text(path)
         rendered = render(path, ("docx",) if fmt == "pdf" else (fmt,), draft=draft)
         data = rendered.files.get(fmt)
-        if fmt == "docx" and bench.pages and bench.images.available():
-            data = bench.images.paginated(digest(data), data)
-        if fmt == "pdf":
-            docx = rendered.files["docx"]
-            data = bench.images.pdf(digest(docx), docx)
-            if data is None:
-                raise WenshuError(Problem(rel, "LibreOffice 未能生成 PDF"))
+        if fmt in ("docx", "pdf") and bench.pages and bench.images.available():
+            docx, pdf = bench.images.built(digest(rendered.files["docx"]), path, draft=draft)
+            data = (pdf if fmt == "pdf" else docx).read_bytes()
         mime = {
             "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             "md": "text/markdown; charset=utf-8",
@@ -439,9 +426,8 @@ def create_app(root: Path, *, pages: bool = True) -> Flask:
         if not (bench.pages and bench.images.available()):
             raise WenshuError(Problem(rel, "未安装 LibreOffice，只能显示 Markdown 预览"))
         draft = PLACEHOLDER in read_text(path)
-        docx = render(path, ("docx",), draft=draft).files["docx"]
-        key = digest(docx)
-        images = bench.images.pages(key, docx)
+        key = digest(render(path, ("docx",), draft=draft).files["docx"])
+        images = bench.images.pages(key, path, draft=draft)
         names = [p.name for p in images]
         if flask.request.args.get("fragment"):
             return render_template("_pages.html", rel=rel, key=key, images=names)
@@ -474,25 +460,13 @@ def create_app(root: Path, *, pages: bool = True) -> Flask:
         go = flask.request.form.get("go", "check")
         return _run_batch(path, rel, kind, upload.read(), suffix, go if go in ("zip", "merged") else "")
 
-    def _paginate_letters(written: list[Path]) -> None:
-        """Letters longer than a page through the pagination pass, as `wenshu batch` does."""
-        from wenshu.build.pipeline import needs_pagination, paginate_files
-        from wenshu.office.libreoffice import LibreOffice
-
-        pending = needs_pagination([p for p in written if p.suffix == ".docx"])
-        if pending and bench.pages and bench.images.available():
-            with LibreOffice() as office:
-                paginate_files(pending, office)
-
     def _run_batch(path: Path, rel: str, kind: Kind, data: bytes, suffix: str, letters: str) -> Any:
         """Check the records (``letters`` empty), or make them into a .zip or the merged file."""
-        from wenshu.build.batch import run_batch
-
         with tempfile.TemporaryDirectory(prefix="wenshu-serve-batch-") as work:
             data_path = Path(work) / f"data{suffix}"
             data_path.write_bytes(data)
-            batch = load_batch(path, data_path)
             if not letters:
+                batch = load_batch(path, data_path)
                 valid, failed = validate_records(batch)
                 rows = [
                     (
@@ -506,12 +480,13 @@ def create_app(root: Path, *, pages: bool = True) -> Flask:
                 ]
                 return render_template("batch.html", rel=rel, kind=kind, rows=rows, ok=len(valid))
             out = Path(work) / "out"
-            result = run_batch(
-                batch, out, jobs=1, merge=True, formats=("docx", "md"), paginate=_paginate_letters
+            request = BuildRequest(
+                (path,), out, data=data_path, jobs=1, merge=True, paginate=bench.pages, batch_folder=False
             )
+            (result,) = run(request).outcomes  # as `wenshu batch SPEC --data … --merge` makes them
             if letters == "merged":
                 if result.merged is None:
-                    raise WenshuError(result.problems() or Problem(rel, "没有可合并的函件"))
+                    raise WenshuError(result.problems or Problem(rel, "没有可合并的函件"))
                 return send_file(
                     io.BytesIO(result.merged.read_bytes()),
                     mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -522,10 +497,8 @@ def create_app(root: Path, *, pages: bool = True) -> Flask:
             with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
                 for written in result.written:
                     archive.write(written, written.name)
-                if result.merged:
-                    archive.write(result.merged, result.merged.name)
-                if result.failed:
-                    lines = "\n".join(str(p) for p in result.problems())
+                if result.problems:
+                    lines = "\n".join(str(p) for p in result.problems)
                     archive.writestr("问题.txt", lines.replace(work + "/", ""))
             buffer.seek(0)
             return send_file(

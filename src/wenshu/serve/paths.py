@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 
 from wenshu.errors import Problem, WenshuError
-
-SPEC_SUFFIXES = (".yaml", ".yml")
+from wenshu.spec.find import SPEC_SUFFIXES
 
 
 def confined(root: Path, rel: str, *, must_exist: bool = True) -> Path:

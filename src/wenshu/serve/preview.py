@@ -78,50 +78,34 @@ class PageImages:
             return False
         return True
 
-    def paginated(self, digest: str, docx: bytes, office: Any = None) -> bytes:
-        """``docx`` after the pagination pass, as ``wenshu build`` makes it (laid out once per
-        ``digest``; with ``office``, in that LibreOffice): what the user downloads and sees is
-        what the command line writes."""
-        from wenshu.build.pipeline import paginate_one
-        from wenshu.office.libreoffice import LibreOffice
+    def built(self, digest: str, spec: Path, *, draft: bool) -> tuple[Path, Path]:
+        """``spec`` built as ``wenshu build --pdf`` builds it — through the same
+        :func:`wenshu.build.pipeline.run`, the .docx after the pagination pass and a PDF of
+        it — once per ``digest`` (of the spec's unpaginated .docx): the .docx and the PDF.
+        What the user downloads and sees is what the command line writes."""
+        from wenshu.build.pipeline import BuildRequest, run
 
-        target = self.folder / digest
-        final = target / "paginated.docx"
-        if final.is_file():
-            return final.read_bytes()
-        if office is None:
-            with LibreOffice() as own:
-                data = paginate_one(docx, own)
-        else:
-            data = paginate_one(docx, office)
-        target.mkdir(parents=True, exist_ok=True)
-        final.write_bytes(data)
-        return data
+        target = self.folder / digest / "built"
+        docx, pdf = target / f"{spec.stem}.docx", target / f"{spec.stem}.pdf"
+        if not (docx.is_file() and pdf.is_file()):
+            request = BuildRequest((spec,), target, ("docx",), draft=draft, paginate=True, pdf=True)
+            (outcome,) = run(request).outcomes
+            if outcome.problems:
+                raise WenshuError(outcome.problems)
+        return docx, pdf
 
-    def pages(self, digest: str, docx: bytes) -> list[Path]:
-        """The page images of ``docx`` after the pagination pass (rendered once per ``digest``)."""
-        from wenshu.office.libreoffice import LibreOffice, write_images
+    def pages(self, digest: str, spec: Path, *, draft: bool) -> list[Path]:
+        """The page images of ``spec`` as built (:meth:`built`), rendered once per ``digest``."""
+        from wenshu.office.libreoffice import write_images
 
         target = self.folder / digest
         done = target / "done.json"
         if done.is_file():
             return [target / name for name in json.loads(done.read_text())]
-        with LibreOffice() as office:  # one LibreOffice for the pass and the pages
-            docx = self.paginated(digest, docx, office)
-            pdf = office.convert_bytes({"page": docx}).get("page")
-        if pdf is None:
-            return []
-        target.mkdir(parents=True, exist_ok=True)
-        (target / "page.pdf").write_bytes(pdf)
-        images = write_images(target / "page.pdf", target, "page", dpi=60)
+        _, pdf = self.built(digest, spec, draft=draft)
+        images = write_images(pdf, target, "page", dpi=60)
         done.write_text(json.dumps([p.name for p in images]))
         return images
-
-    def pdf(self, digest: str, docx: bytes) -> bytes | None:
-        """The PDF of ``docx`` (rendered once per ``digest``)."""
-        self.pages(digest, docx)
-        path = self.folder / digest / "page.pdf"
-        return path.read_bytes() if path.is_file() else None
 
     def close(self) -> None:
         """Remove the images."""

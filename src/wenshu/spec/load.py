@@ -13,6 +13,9 @@ import os
 import re
 import stat
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -287,9 +290,33 @@ def read_bounded(path: Path, limit: int, what: str) -> bytes:
             os.close(fd)
 
 
+# The files read inside recording_reads(), or None when nobody is recording.
+_READS: ContextVar[set[Path] | None] = ContextVar("wenshu_reads", default=None)
+
+
+@contextmanager
+def recording_reads() -> Iterator[set[Path]]:
+    """Every spec file read inside the block (resolved), the spec itself included.
+
+    A spec may pull in others — an annex file of a notice, the work plan a summary reports
+    on, a round's file beside it — and every one is read through :func:`read_text`: its
+    content is then an input of the spec's outputs as much as the spec's own (a folder
+    build records them to know when to rebuild).
+    """
+    seen: set[Path] = set()
+    token = _READS.set(seen)
+    try:
+        yield seen
+    finally:
+        _READS.reset(token)
+
+
 def read_text(path: Path) -> str:
     """Read a spec file as UTF-8 text, refusing huge, binary or wrongly encoded files."""
     name = str(path)
+    reads = _READS.get()
+    if reads is not None:
+        reads.add(Path(path).resolve())
     raw = read_bounded(path, MAX_FILE_BYTES, "规格文件")
     if b"\x00" in raw:
         raise WenshuError(Problem(name, "是二进制文件，不是 YAML 文本"))

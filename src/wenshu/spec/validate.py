@@ -15,7 +15,7 @@ from typing import Any
 
 import cerberus
 from cerberus import errors as cerr
-from cerberus.schema import SchemaRegistry
+from cerberus.schema import DefinitionSchema, SchemaRegistry
 
 from wenshu.compose import annexes  # annexes and letters register their kinds' rules too
 from wenshu.errors import Problem, WenshuError
@@ -44,6 +44,28 @@ _TYPE_NAMES = {
     "cn_date": "日期（如 2023-07-18）",
     "doc_number": "发文字号文字",
 }
+
+
+def _checked_once(self: DefinitionSchema, schema: Any = None) -> None:
+    """``DefinitionSchema.validate``, remembering valid schemas by ``repr``.
+
+    Cerberus re-checks every schema fragment it meets while normalising a document, and
+    recognises fragments it has checked by a hash it computes in Python over the whole
+    nested rule set — 60 % of validating a letter. ``repr`` is computed in C and is equal
+    only for equal rule sets, so this checks exactly what Cerberus checks, once.
+    """
+    if schema is None:
+        schema = self.schema
+    key = ("wenshu", repr(schema), id(self.validator.types_mapping))
+    if key not in self.validator._valid_schemas:
+        self._validate(schema)
+        self.validator._valid_schemas.add(key)
+
+
+# Cerberus makes its DefinitionSchema by name inside the validator module: there is no
+# subclass to give it, so the method is replaced once, here, where every validation in
+# wenshu (a file, a folder, a batch and its worker processes, the workbench) comes through.
+DefinitionSchema.validate = _checked_once  # type: ignore[method-assign]
 
 
 class SpecValidator(cerberus.Validator):

@@ -1,0 +1,87 @@
+"""Writing outputs: all of a document's files or none, never a partial file under a real name."""
+
+from __future__ import annotations
+
+import errno
+import itertools
+import os
+from pathlib import Path
+
+from wenshu.errors import Problem, WenshuError
+
+
+def prepare_output_dir(out_dir: Path) -> None:
+    """Create ``out_dir`` or explain in Chinese why it cannot be used."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise WenshuError(Problem(str(out_dir), "输出位置已存在且是文件，不是文件夹"))
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WenshuError(Problem(str(out_dir), f"无法创建输出文件夹：{_os_reason(exc)}")) from None
+    if not os.access(out_dir, os.W_OK):
+        raise WenshuError(Problem(str(out_dir), "输出文件夹没有写入权限"))
+
+
+def write_atomically(out_dir: Path, files: dict[str, bytes], *, sync: bool = True) -> list[Path]:
+    """Write ``{name: bytes}`` into ``out_dir`` all or nothing.
+
+    Every file is first written to a hidden temporary file beside its target; only when all
+    are complete are they renamed into place, so a failure — or a crash, or a reader looking
+    in the meantime — never meets a partial file under a target's name, and a failure
+    leaves earlier outputs untouched. ``sync=False`` skips flushing each file to the disk
+    before the rename (a batch of thousands of letters, which it can simply rerun after a
+    crash).
+    """
+    prepare_output_dir(out_dir)
+    temps: list[tuple[Path, Path]] = []
+    renamed = 0
+    try:
+        for name, data in files.items():
+            target = out_dir / name
+            fd, tmp = _temporary(target)
+            temps.append((tmp, target))
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                if sync:
+                    fh.flush()
+                    os.fsync(fh.fileno())
+        for tmp, target in temps:
+            os.replace(tmp, target)
+            renamed += 1
+    except BaseException as exc:
+        for tmp, _ in temps[renamed:]:
+            tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            kept = "原有文件未改动" if not renamed else f"已替换 {renamed} 个文件，其余原有文件未改动"
+            raise WenshuError(Problem(str(out_dir), f"写入失败：{_os_reason(exc)}；{kept}")) from None
+        raise
+    return [target for _, target in temps]
+
+
+# Create, never open an existing file; binary on Windows; not inherited by child processes.
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+_TEMPORARY = itertools.count()
+
+
+def _temporary(target: Path) -> tuple[int, Path]:
+    """A new hidden file beside ``target``, open for writing, with the user's usual mode
+    (0666 less the umask, as for any new file)."""
+    while True:
+        tmp = target.with_name(f".{target.name}.{os.getpid()}-{next(_TEMPORARY)}.tmp")
+        try:
+            return os.open(tmp, _NEW_FILE, 0o666), tmp
+        except FileExistsError:
+            continue  # left behind by an earlier process with the same number
+
+
+def _os_reason(exc: OSError) -> str:
+    reasons = {
+        errno.ENOSPC: "磁盘空间不足",
+        errno.EACCES: "没有写入权限",
+        errno.EPERM: "没有写入权限",
+        errno.EROFS: "文件系统只读",
+        errno.ENOTDIR: "路径中有一段不是文件夹",
+        errno.EDQUOT: "超出磁盘配额",
+        errno.EISDIR: "同名的文件夹已存在",
+    }
+    return reasons.get(exc.errno, exc.strerror or str(exc))

@@ -1,0 +1,41 @@
+"""``wenshu serve``: the workbench in the browser."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from wenshu.cli.group import Command
+from wenshu.errors import Problem, WenshuError
+
+
+@click.command(cls=Command, name="serve")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False), default=".", required=False)
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="端口（0：任选空闲端口）"
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址；默认只在本机（回环地址）")
+@click.option("--no-pages", is_flag=True, help="预览只用 Markdown，不用 LibreOffice 排出页面图片")
+def serve_cmd(folder: Path, port: int, host: str, no_pages: bool) -> None:
+    """在浏览器中编辑 FOLDER 中的规格：表单、YAML、问题、预览、下载、批量与检查（本机网页工作台）。"""
+    from wenshu.serve import LOOPBACK, make_workbench_server
+
+    if not folder.is_dir():
+        raise WenshuError(Problem(str(folder), "不是文件夹"))
+    if host not in LOOPBACK:
+        click.secho(
+            f"警告：在 {host} 上监听，本机以外的电脑也可能访问并修改 {folder} 中的文件；只应在可信网络中使用",
+            fg="yellow",
+            err=True,
+        )
+    try:
+        server = make_workbench_server(folder, host, port, pages=not no_pages)
+    except OSError as exc:
+        raise WenshuError(Problem(f"{host}:{port}", f"无法监听：{exc.strerror or exc}")) from None
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"文书工作台：http://{shown}:{server.server_port}/ （{folder.resolve()}；按 Ctrl+C 停止）")
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()

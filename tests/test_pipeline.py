@@ -1,0 +1,254 @@
+"""One pipeline: every option of a build on every kind of source either takes effect or is
+refused with a Chinese message naming it — never dropped in silence.
+
+Sources: a spec file, a folder of specs, a batch spec. Options: formats, draft, paginate,
+pdf, force, jobs, merge, name, data (see the table in wenshu.build.pipeline).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from wenshu.build import pdf as build_pdf
+from wenshu.build.pipeline import BuildRequest, run
+from wenshu.cli.main import main
+from wenshu.errors import WenshuError
+
+REPO = Path(__file__).resolve().parents[1]
+LETTERS = REPO / "examples" / "letters"
+SOURCES = ("file", "folder", "batch")
+HOLE = "【待补】"
+NOTICE = """kind: notice
+format: letter
+issuer: 示例市知识产权局
+doc_number: 示知函〔2023〕10号
+title: 示例市知识产权局关于开展试点工作的通知
+recipients: 各区县知识产权局
+body: [现将有关事项通知如下。]
+signature: {signature}
+date: 2023-03-02
+"""
+
+
+@pytest.fixture
+def sources(tmp_path: Path) -> dict[str, Path]:
+    """A spec file, a folder holding one, and a batch spec of three letters, each with
+    a 【待补】 in a copy for the draft cases (``<sort>-draft``)."""
+    src = tmp_path / "src"
+    (src / "folder").mkdir(parents=True)
+    shutil.copy(LETTERS / "application.yaml", src / "application.yaml")
+    shutil.copy(LETTERS / "application.yaml", src / "folder" / "letter.yaml")
+    shutil.copy(LETTERS / "applications.yaml", src / "applications.yaml")
+    holed = src / "holed"
+    (holed / "folder").mkdir(parents=True)
+    letter = (LETTERS / "application.yaml").read_text(encoding="utf-8")
+    assert "recipients: 示例省知识产权局" in letter
+    letter = letter.replace("recipients: 示例省知识产权局", f"recipients: {HOLE}")
+    (holed / "application.yaml").write_text(letter, encoding="utf-8")
+    (holed / "folder" / "application.yaml").write_text(letter, encoding="utf-8")
+    batch = (LETTERS / "applications.yaml").read_text(encoding="utf-8")
+    (holed / "applications.yaml").write_text(
+        batch.replace("recipients: 示例省知识产权局", f"recipients: {HOLE}"), encoding="utf-8"
+    )
+    return {
+        "file": src / "application.yaml",
+        "folder": src / "folder",
+        "batch": src / "applications.yaml",
+        "file-draft": holed / "application.yaml",
+        "folder-draft": holed / "folder",
+        "batch-draft": holed / "applications.yaml",
+    }
+
+
+def _run(source: Path, out: Path, **options) -> tuple[list[Path], list]:
+    """Build ``source`` into ``out`` without the pagination pass unless asked; files written
+    (under ``out``, whatever the source) and the outcome's problems."""
+    options.setdefault("paginate", False)
+    result = run(BuildRequest((source,), out, **options))
+    (outcome,) = result.outcomes
+    return sorted(p for p in out.rglob("*") if p.is_file() and not p.name.startswith(".")), outcome.problems
+
+
+@pytest.mark.parametrize("sort", SOURCES)
+def test_formats(sources, tmp_path, sort):
+    written, problems = _run(sources[sort], tmp_path / "out", formats=("md",))
+    assert not problems and written and {p.suffix for p in written} == {".md"}
+
+
+@pytest.mark.parametrize("sort", SOURCES)
+def test_draft(sources, tmp_path, sort):
+    holed = sources[f"{sort}-draft"]
+    written, problems = _run(holed, tmp_path / "final")
+    assert problems and not [p for p in written if p.suffix == ".md"]  # not a draft: refused
+    written, problems = _run(holed, tmp_path / "draft", draft=True)
+    md = [p for p in written if p.suffix == ".md"]
+    assert not problems and md
+    assert all(f"<mark>{HOLE}</mark>" in p.read_text(encoding="utf-8") for p in md)
+
+
+@pytest.mark.parametrize("sort", SOURCES)
+def test_paginate(sources, tmp_path, monkeypatch, sort):
+    """The pass is asked for on every source: with no LibreOffice, each says it once; with
+    ``paginate`` off, none does. (Every document is made to need the pass: the batch's
+    letters fit one page.)"""
+    monkeypatch.setenv("WENSHU_SOFFICE", str(tmp_path / "no-such-soffice"))
+    monkeypatch.setattr(build_pdf, "provably_fits", lambda docx: False)
+    on = run(BuildRequest((sources[sort],), tmp_path / "on", paginate=True))
+    off = run(BuildRequest((sources[sort],), tmp_path / "off", paginate=False))
+    assert [h for h in on.hints if "未验证分页" in h] and not on.failed
+    assert not off.hints and not off.failed
+
+
+@pytest.mark.parametrize("sort", SOURCES)
+def test_pdf_without_libreoffice_is_said_before_anything_is_written(sources, tmp_path, monkeypatch, sort):
+    monkeypatch.setenv("WENSHU_SOFFICE", str(tmp_path / "no-such-soffice"))
+    with pytest.raises(WenshuError) as caught:
+        run(BuildRequest((sources[sort],), tmp_path / "out", pdf=True, paginate=False))
+    assert "未找到 LibreOffice" in str(caught.value.problems[0])
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("sort", ("folder", "batch"))
+def test_pdf_without_docx_is_refused_for_folders_and_batches(sources, tmp_path, sort):
+    with pytest.raises(WenshuError) as caught:
+        run(BuildRequest((sources[sort],), tmp_path / "out", ("md",), pdf=True, paginate=False))
+    assert "需要同时生成 docx" in caught.value.problems[0].message
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("sort", SOURCES)
+def test_force(sources, tmp_path, sort):
+    """A second run with ``force`` writes every output again (a folder without it skips).
+    Each output is written as a new file renamed into place: a new inode."""
+    out = tmp_path / "out"
+    first, _ = _run(sources[sort], out)
+    inodes = {p: p.stat().st_ino for p in first}
+    if sort == "folder":
+        again = run(BuildRequest((sources[sort],), out, paginate=False)).outcomes[0]
+        assert not again.written and all(p.stat().st_ino == inodes[p] for p in first)  # skipped
+    forced = run(BuildRequest((sources[sort],), out, paginate=False, force=True)).outcomes[0]
+    assert sorted(forced.written) == sorted(first)
+    assert all(p.stat().st_ino != inodes[p] for p in first)
+
+
+@pytest.mark.parametrize("sort", SOURCES)
+def test_jobs(sources, tmp_path, sort):
+    one, problems = _run(sources[sort], tmp_path / "one", jobs=1)
+    two, problems_two = _run(sources[sort], tmp_path / "two", jobs=2)
+    assert not problems and not problems_two
+    assert [p.relative_to(tmp_path / "one") for p in one] == [p.relative_to(tmp_path / "two") for p in two]
+    assert all(a.read_bytes() == b.read_bytes() for a, b in zip(one, two, strict=True))
+
+
+@pytest.mark.parametrize("sort", SOURCES)
+def test_merge_and_name(sources, tmp_path, sort):
+    request = BuildRequest((sources[sort],), tmp_path / "out", merge=True, name="{n}-函", paginate=False)
+    if sort != "batch":
+        with pytest.raises(WenshuError) as caught:
+            run(request)
+        messages = [p.message for p in caught.value.problems]
+        assert [p.file for p in caught.value.problems] == ["--merge", "--name"]
+        assert all("只用于批量规格" in m for m in messages)
+        assert not (tmp_path / "out").exists()
+        return
+    (outcome,) = run(request).outcomes
+    names = sorted(p.name for p in outcome.written)
+    assert outcome.merged is not None and outcome.merged.is_file()
+    letters = [n for n in names if n.endswith(".docx") and "合并" not in n]
+    assert letters == ["1-函.docx", "2-函.docx", "3-函.docx"]
+
+
+@pytest.mark.parametrize("sort", SOURCES)
+def test_data(sources, tmp_path, sort):
+    """A data file makes a spec file a batch (``wenshu batch SPEC --data``); a folder has no
+    one data file."""
+    shutil.copy(LETTERS / "recommendations.yaml", tmp_path / "recommendations.yaml")
+    data = LETTERS / "recommendations.csv"
+    source = sources[sort] if sort != "batch" else tmp_path / "recommendations.yaml"
+    request = BuildRequest((source,), tmp_path / "out", data=data, paginate=False, batch_folder=False)
+    if sort == "folder":
+        with pytest.raises(WenshuError) as caught:
+            run(request)
+        assert "只用于批量规格" in caught.value.problems[0].message
+        return
+    (outcome,) = run(request).outcomes
+    rows = len((data.read_text(encoding="utf-8-sig")).strip().splitlines()) - 1
+    if sort == "file":  # an application letter takes no recommendation rows: the rows say why
+        assert outcome.problems and not outcome.written
+        assert all(p.file.startswith(str(data)) for p in outcome.problems), outcome.problems
+        return
+    assert not outcome.problems and len([p for p in outcome.written if p.suffix == ".docx"]) == rows
+
+
+def test_warnings_are_carried_in_the_result_on_every_path(tmp_path):
+    """A spec that builds with a warning (its signature is not its issuer): the file path
+    and the folder path both return it, and the command line prints it once from the result."""
+    folder = tmp_path / "specs"
+    folder.mkdir()
+    spec = folder / "notice.yaml"
+    spec.write_text(NOTICE.format(signature="示例市某局"), encoding="utf-8")
+    by_file = run(BuildRequest((spec,), tmp_path / "a", paginate=False)).outcomes[0]
+    by_folder = run(BuildRequest((folder,), tmp_path / "b", paginate=False)).outcomes[0]
+    assert by_file.ok and by_folder.ok
+    assert len(by_file.warnings) == 1 and by_folder.warnings == by_file.warnings
+    assert "示例市某局" in by_file.warnings[0].message and by_file.warnings[0].field == "signature"
+    for source in (spec, folder):
+        shown = CliRunner().invoke(main, ["build", str(source), "-o", str(tmp_path / "c"), "--force"])
+        assert shown.exit_code == 0 and shown.output.count("警告") == 1, shown.output
+
+
+def test_cli_batch_has_the_build_options(tmp_path):
+    """`wenshu batch --draft` is the same option as `wenshu build --draft`."""
+    holed = tmp_path / "applications.yaml"
+    batch = (LETTERS / "applications.yaml").read_text(encoding="utf-8")
+    holed.write_text(batch.replace("recipients: 示例省知识产权局", f"recipients: {HOLE}"), encoding="utf-8")
+    refused = CliRunner().invoke(main, ["batch", str(holed), "-o", str(tmp_path / "final"), "--no-paginate"])
+    assert refused.exit_code == 1 and HOLE in refused.output
+    drafted = CliRunner().invoke(
+        main, ["batch", str(holed), "-o", str(tmp_path / "draft"), "--draft", "--no-paginate"]
+    )
+    assert drafted.exit_code == 0, drafted.output
+    assert len(list((tmp_path / "draft").glob("*.md"))) == 3
+
+
+@pytest.mark.render
+def test_one_run_makes_pdfs_for_every_kind_of_source(sources, tmp_path):
+    """File, folder and batch in one request: every .docx gets its PDF beside it, all
+    through one LibreOffice."""
+    request = BuildRequest(
+        (sources["file"], sources["folder"], sources["batch"]), tmp_path / "out", pdf=True, paginate=False
+    )
+    result = run(request)
+    assert not result.failed, [str(p) for o in result.failed for p in o.problems]
+    docx = sorted(p for p in (tmp_path / "out").rglob("*.docx"))
+    assert len(docx) == 1 + 1 + 3
+    assert all(p.with_suffix(".pdf").stat().st_size > 1000 for p in docx)
+
+
+def test_build_validate_and_the_workbench_find_the_same_specs(tmp_path):
+    """One rule: *.yaml and *.yml; nothing under a name starting with . or _; for a build,
+    nothing in its output folder."""
+    from wenshu.serve.app import Workbench
+    from wenshu.spec.find import find_specs
+
+    folder = tmp_path / "specs"
+    for rel in ("a.yaml", "b.YML", "_c.yaml", ".d.yaml", "_sub/e.yaml", "sub/f.yml", "notes.txt"):
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_text(NOTICE.format(signature="示例市知识产权局"), encoding="utf-8")
+    expected = ["a.yaml", "b.YML", "sub/f.yml"]
+    checked = CliRunner().invoke(main, ["validate", str(folder)])
+    assert checked.exit_code == 0, checked.output
+    lines = checked.output.splitlines()
+    passed = [line.split()[1].split("（")[0] for line in lines if line.startswith("通过") and "（" in line]
+    assert sorted(Path(p).relative_to(folder).as_posix() for p in passed) == expected
+    out = folder / "out"
+    built = run(BuildRequest((folder,), out, ("md",), paginate=False)).outcomes[0]
+    assert sorted(p.relative_to(out).as_posix() for p in built.written) == ["a.md", "b.md", "sub/f.md"]
+    (out / "g.yaml").write_text(NOTICE.format(signature="示例市知识产权局"), encoding="utf-8")
+    assert [p.relative_to(folder).as_posix() for p in find_specs(folder, skip=out)] == expected
+    bench = Workbench(folder, pages=False)
+    assert [bench.rel(p) for p in bench.specs()] == expected
