@@ -8,10 +8,9 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from wenshu.build.paginate import paginate, provably_fits
 from wenshu.errors import Problem, WenshuError
-from wenshu.office.libreoffice import LibreOffice
 from wenshu.render.docx import build_docx
 from wenshu.render.markdown import render_markdown
 from wenshu.rules import advice
@@ -19,6 +18,9 @@ from wenshu.spec.kinds import Kind
 from wenshu.spec.load import Spec, load_spec
 from wenshu.spec.skeleton import mark_placeholders
 from wenshu.spec.validate import validate
+
+if TYPE_CHECKING:
+    from wenshu.office.libreoffice import LibreOffice
 
 FORMATS = ("docx", "md")
 
@@ -175,6 +177,8 @@ def build_all(
         for warning in rendered[path].warnings if warn else ():
             warn(warning)
     if office is not None:
+        from wenshu.build.paginate import paginate, provably_fits  # a build without the pass skips it
+
         docs = {str(p): r.files["docx"] for p, r in rendered.items() if "docx" in r.files}
         try:
             done = paginate({k: d for k, d in docs.items() if not provably_fits(d)}, office)
@@ -198,12 +202,16 @@ def build_all(
 
 def needs_pagination(paths: list[Path]) -> list[Path]:
     """The .docx files among ``paths`` that do not provably fit on one page."""
+    from wenshu.build.paginate import provably_fits
+
     return [p for p in paths if not provably_fits(p.read_bytes())]
 
 
 def paginate_files(paths: list[Path], office: LibreOffice) -> list[Path]:
     """Run the pagination pass on written .docx files (one LibreOffice run a round for all)
     and replace each one that changed, atomically; returns the files replaced."""
+    from wenshu.build.paginate import paginate
+
     done = paginate({str(p): p.read_bytes() for p in paths}, office)
     replaced = []
     for path in paths:
@@ -215,6 +223,8 @@ def paginate_files(paths: list[Path], office: LibreOffice) -> list[Path]:
 
 def paginate_one(docx: bytes, office: LibreOffice) -> bytes:
     """``docx`` after the pagination pass; a one-page letter that provably fits is left as is."""
+    from wenshu.build.paginate import paginate, provably_fits
+
     if provably_fits(docx):
         return docx
     return paginate({"docx": docx}, office)["docx"].docx
