@@ -20,6 +20,7 @@ The PDF is measured with ``pdftotext -bbox-layout`` (text with positions), ``pdf
 from __future__ import annotations
 
 import contextlib
+import html
 import io
 import os
 import re
@@ -36,7 +37,6 @@ from functools import cache
 from pathlib import Path
 from types import TracebackType
 from typing import Any
-from xml.sax.saxutils import escape
 
 from lxml import etree
 
@@ -126,8 +126,8 @@ def write_fontconfig(folder: Path) -> Path:
     path = folder / "wenshu-fonts.conf"
     path.write_text(
         '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig>\n'
-        f'  <include ignore_missing="yes">{escape(base)}</include>\n'
-        f"  <include>{escape(str(FONTS_CONF))}</include>\n</fontconfig>\n",
+        f'  <include ignore_missing="yes">{html.escape(base, quote=False)}</include>\n'
+        f"  <include>{html.escape(str(FONTS_CONF), quote=False)}</include>\n</fontconfig>\n",
         encoding="utf-8",
     )
     return path
