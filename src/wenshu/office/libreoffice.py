@@ -284,20 +284,20 @@ class LibreOffice:
                 folder = Path(work) / f"{i}"
                 folder.mkdir()
                 merged = folder / "letters.docx"
+                pdf = merged.with_suffix(".pdf")
                 try:
                     merged.write_bytes(offline_copy(merge_docx([copies[s] for s in shares[i]]), "letters"))
                     self._run([merged], folder, profiles[i], pages=len(shares[i]))
-                except (WenshuError, _Timeout):
-                    return None
-                pdf = merged.with_suffix(".pdf")
-                if not _has_pdf(merged) or page_count(pdf) != len(shares[i]):
-                    return None
-                cut = subprocess.run(
-                    [find_poppler("pdfseparate"), str(pdf), str(folder / "page-%d.pdf")],
-                    capture_output=True,
-                    timeout=SECONDS_PER_FILE * len(shares[i]),
-                    check=False,
-                )
+                    if not _has_pdf(merged) or page_count(pdf) != len(shares[i]):
+                        return None
+                    cut = subprocess.run(
+                        [find_poppler("pdfseparate"), str(pdf), str(folder / "page-%d.pdf")],
+                        capture_output=True,
+                        timeout=SECONDS_PER_FILE * len(shares[i]),
+                        check=False,
+                    )
+                except (WenshuError, _Timeout, subprocess.TimeoutExpired):
+                    return None  # (no poppler, say: file by file needs none)
                 pages = [folder / f"page-{n}.pdf" for n in range(1, len(shares[i]) + 1)]
                 return pages if cut.returncode == 0 and all(p.is_file() for p in pages) else None
 
@@ -428,7 +428,7 @@ def _move_pdf(pdf: Path, out_dir: Path, source: Path, done: dict[Path, Path], ta
 
 def page_count(pdf: Path) -> int | None:
     """The number of pages of ``pdf`` (``pdfinfo``), or None when it cannot be read."""
-    info = subprocess.run([find_poppler("pdfinfo"), str(pdf)], capture_output=True, timeout=60, check=False)
+    info = subprocess.run([find_poppler("pdfinfo"), str(pdf)], capture_output=True, timeout=120, check=False)
     for line in info.stdout.decode("utf-8", "replace").splitlines():
         if line.startswith("Pages:"):
             return int(line.split()[-1])
