@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from wenshu.build import batch as build_batch
 from wenshu.build import pdf as build_pdf
 from wenshu.build.pipeline import BuildRequest, run
 from wenshu.cli.main import main
@@ -97,6 +98,7 @@ def test_paginate(sources, tmp_path, monkeypatch, sort):
     letters fit one page.)"""
     monkeypatch.setenv("WENSHU_SOFFICE", str(tmp_path / "no-such-soffice"))
     monkeypatch.setattr(build_pdf, "provably_fits", lambda docx: False)
+    monkeypatch.setattr(build_batch, "provably_fits", lambda docx: False)  # judged in the workers
     on = run(BuildRequest((sources[sort],), tmp_path / "on", paginate=True))
     off = run(BuildRequest((sources[sort],), tmp_path / "off", paginate=False))
     assert [h for h in on.hints if "未验证分页" in h] and not on.failed

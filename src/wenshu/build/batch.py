@@ -24,6 +24,7 @@ from typing import Any
 
 from wenshu.build.document import FORMATS, render_spec
 from wenshu.build.files import prepare_output_dir, write_atomically
+from wenshu.build.paginate import provably_fits
 from wenshu.errors import Problem, WenshuError
 from wenshu.registry import did_you_mean
 from wenshu.render.merge import merge_docx
@@ -319,21 +320,23 @@ def default_termination() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def _one(job: _Job, index: int) -> tuple[list[Problem], list[Path]]:
-    """Validate, render and write one record's letter."""
+def _one(job: _Job, index: int) -> tuple[list[Problem], list[Path], bool]:
+    """Validate, render and write one record's letter; True when its .docx provably fits one
+    page (judged here, in parallel, from the bytes at hand: no pagination pass for it)."""
     record = job.records[index]
     if record.problems:
-        return record.problems, []
+        return record.problems, [], False
     try:
         rendered = render_spec(RecordSpec(job.spec, record), job.formats, draft=job.draft, advise=False)
         stem = job.names[index]
         files = {f"{stem}.{ext}": rendered.files[ext] for ext in job.formats}
-        return [], write_atomically(job.out_dir, files, sync=False)
+        fits = "docx" in job.formats and provably_fits(rendered.files["docx"])
+        return [], write_atomically(job.out_dir, files, sync=False), fits
     except WenshuError as exc:
-        return exc.problems, []
+        return exc.problems, [], False
 
 
-def _chunk(indices: list[int]) -> tuple[list[tuple[int, list[Problem], list[Path]]], int]:
+def _chunk(indices: list[int]) -> tuple[list[tuple[int, list[Problem], list[Path], bool]], int]:
     """A worker's share: outcomes by index, plus how many documents fell back to build_docx."""
     assert _JOB is not None, "worker started without its job"
     before = factory().fallbacks
@@ -359,7 +362,7 @@ def run_in_parallel(
     job: _Job, indices: list[int], jobs: int, progress: Callable[[int], None] | None
 ) -> tuple[dict[int, tuple[list[Problem], list[Path]]], int]:
     """Every index through :func:`_one`, in ``jobs`` processes; outcomes by index."""
-    outcomes: dict[int, tuple[list[Problem], list[Path]]] = {}
+    outcomes: dict[int, tuple[list[Problem], list[Path], bool]] = {}
     fallbacks = 0
     if jobs <= 1 or len(indices) < PARALLEL_FROM:
         _init(job)
@@ -373,7 +376,7 @@ def run_in_parallel(
     # paying for them again.
     _init(job)
     results, fallbacks = _chunk(indices[:1])
-    outcomes.update((i, (problems, paths)) for i, problems, paths in results)
+    outcomes.update((i, (problems, paths, fits)) for i, problems, paths, fits in results)
     indices = indices[1:]
     if progress:
         progress(1)
@@ -382,8 +385,8 @@ def run_in_parallel(
     with pool_context().Pool(jobs, initializer=_init_worker, initargs=(job,)) as pool:
         for results, fell_back in pool.imap_unordered(_chunk, chunks):
             fallbacks += fell_back
-            for i, problems, paths in results:
-                outcomes[i] = (problems, paths)
+            for i, problems, paths, fits in results:
+                outcomes[i] = (problems, paths, fits)
             if progress:
                 progress(len(results))
     return outcomes, fallbacks
@@ -456,8 +459,9 @@ def run_batch(
 
     A ``draft`` writes letters with unfilled 【待补】 values too, each one marked.
 
-    ``paginate`` (the pagination pass over written files) is run on the letters before
-    they are merged, so the merged print file has the same pages as the letters.
+    ``paginate`` (the pagination pass over written files) is run on the letters that do
+    not provably fit one page, before they are merged, so the merged print file has the same
+    pages as the letters.
     """
     started = time.perf_counter()
     merged_stem = safe_stem(batch.spec.path.stem + MERGED_SUFFIX)
@@ -474,13 +478,15 @@ def run_batch(
         progress(len(result.failed))
     job = _Job(batch.spec, batch.kind, batch.records, names, out_dir, formats, draft)
     outcomes, result.fallbacks = run_in_parallel(job, todo, jobs or default_jobs(), progress)
+    unproven = []
     for i in sorted(outcomes):
-        problems, paths = outcomes[i]
+        problems, paths, fits = outcomes[i]
         if problems:
             result.failed[i] = problems
         result.written.extend(paths)
+        unproven += [] if fits else paths
     if paginate is not None and "docx" in formats:
-        paginate(result.written)
+        paginate([p for p in unproven if p.suffix == ".docx"])
     if merge and "docx" in formats:
         good = [inside(out_dir, f"{names[i]}.docx") for i in range(len(names)) if i not in result.failed]
         if good:

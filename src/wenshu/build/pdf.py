@@ -107,8 +107,10 @@ class RunOffice:
         self._made_pdfs = True
         return self._started().convert_bytes(documents)
 
-    def pdfs_beside(self, docx_files: Sequence[Path]) -> list[Path]:
-        """Write ``X.pdf`` beside every ``X.docx``, all through one LibreOffice run.
+    def pdfs_beside(self, docx_files: Sequence[Path], *, letters: bool = False) -> list[Path]:
+        """Write ``X.pdf`` beside every ``X.docx``, all through one LibreOffice run; ``letters``:
+        they are one batch's letters (one frame, most one page), converted merged
+        (:meth:`~wenshu.office.libreoffice.LibreOffice.convert_letters`, page count checked).
 
         Each PDF is moved into place whole (written beside, then renamed), so an interrupted
         run never leaves a truncated PDF under a real name.
@@ -119,7 +121,8 @@ class RunOffice:
         written: list[Path] = []
         office = self._started()
         with tempfile.TemporaryDirectory(prefix="wenshu-pdf-") as work:
-            converted = office.convert(list(docx_files), Path(work))
+            convert = office.convert_letters if letters else office.convert
+            converted = convert(list(docx_files), Path(work))
             failed = [str(p) for p in docx_files if p not in converted]
             for source, pdf in converted.items():
                 written += write_atomically(source.parent, {f"{source.stem}.pdf": pdf.read_bytes()})

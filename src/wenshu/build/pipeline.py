@@ -291,11 +291,13 @@ def _folder(folder: Path, request: BuildRequest, office: RunOffice, progress: Pr
     return outcome
 
 
-def _pdfs_beside(docx: list[Path], office: RunOffice, outcome: Outcome, where: Path) -> None:
+def _pdfs_beside(
+    docx: list[Path], office: RunOffice, outcome: Outcome, where: Path, *, letters: bool = False
+) -> None:
     if not docx:
         return
     try:
-        made = office.pdfs_beside(docx)
+        made = office.pdfs_beside(docx, letters=letters)
     except WenshuError as exc:
         outcome.problems += exc.problems
         return
@@ -336,5 +338,10 @@ def _batch(spec: Path, request: BuildRequest, office: RunOffice, progress: Progr
     outcome.merged = done.merged
     outcome.summary = summary(done, out)
     if request.pdf:
-        _pdfs_beside([p for p in outcome.written if p.suffix == ".docx"], office, outcome, out)
+        # The letters merged for LibreOffice (one run for them all); the print file on its own,
+        # its pages would send every letter of its share file by file.
+        letters = [p for p in done.written if p.suffix == ".docx"]
+        _pdfs_beside(letters, office, outcome, out, letters=True)
+        if done.merged and done.merged.suffix == ".docx":
+            _pdfs_beside([done.merged], office, outcome, out)
     return outcome

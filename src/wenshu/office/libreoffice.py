@@ -1,10 +1,11 @@
 """LibreOffice (headless) turns .docx into PDF; poppler reads the PDF back.
 
-One :class:`LibreOffice` owns a private user profile and sends every file of a batch
-through a single ``soffice --convert-to pdf`` run, so starting the office suite (about a
-second) is paid once per batch, not once per file; the profile is kept for the object's
-life, so later batches skip creating it. A private profile also keeps wenshu clear of a
-LibreOffice the user has open.
+One :class:`LibreOffice` owns private user profiles and sends every file of a batch
+through ``soffice --convert-to pdf`` runs of many files each, so starting the office suite
+(about a second) is paid once per batch, not once per file; the profiles are kept for the
+object's life, so later batches skip creating them. A batch large enough is split between
+several LibreOffice processes, one per core, each with its own profile (LibreOffice converts
+on one thread). Private profiles also keep wenshu clear of a LibreOffice the user has open.
 
 LibreOffice renders offline: it is given a copy of each file from which every external
 resource it could fetch (linked images, attached templates, linked OLE objects, frames,
@@ -19,6 +20,7 @@ The PDF is measured with ``pdftotext -bbox-layout`` (text with positions), ``pdf
 from __future__ import annotations
 
 import contextlib
+import html
 import io
 import os
 import re
@@ -26,14 +28,15 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import zipfile
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from types import TracebackType
 from typing import Any
-from xml.sax.saxutils import escape
 
 from lxml import etree
 
@@ -71,6 +74,11 @@ OFFICIAL_FONTS = (L.FONT_BODY, L.FONT_TITLE, L.FONT_HEADING_1, L.FONT_HEADING_2,
 # Starting LibreOffice takes a few seconds on a slow machine; each page a fraction of one.
 START_SECONDS = 120
 SECONDS_PER_FILE = 30
+# LibreOffice converts on one thread: a batch is shared among up to one process per core
+# (each takes ~200 MB), but only in shares of at least MIN_SHARE files, as starting one more
+# process costs about as much as converting that many one-page letters.
+MAX_INSTANCES = 4
+MIN_SHARE = 16
 
 # The profile LibreOffice starts with (registrymodifications.xcu): never update links (Writer
 # Content/Update/Link 0 = never; the default 2 asks, which headless means yes for some
@@ -118,8 +126,8 @@ def write_fontconfig(folder: Path) -> Path:
     path = folder / "wenshu-fonts.conf"
     path.write_text(
         '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig>\n'
-        f'  <include ignore_missing="yes">{escape(base)}</include>\n'
-        f"  <include>{escape(str(FONTS_CONF))}</include>\n</fontconfig>\n",
+        f'  <include ignore_missing="yes">{html.escape(base, quote=False)}</include>\n'
+        f"  <include>{html.escape(str(FONTS_CONF), quote=False)}</include>\n</fontconfig>\n",
         encoding="utf-8",
     )
     return path
@@ -139,42 +147,64 @@ def fontconfig_env() -> dict[str, str]:
     return {**os.environ, "FONTCONFIG_FILE": str(Path(_fontconfig_dir().name) / "wenshu-fonts.conf")}
 
 
+def usable_cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 class LibreOffice:
-    """A headless LibreOffice with its own profile; use as a context manager.
+    """Headless LibreOffice with profiles of its own; use as a context manager.
+
+    ``instances`` caps how many LibreOffice processes one :meth:`convert` runs side by
+    side (default: one per core, at most :data:`MAX_INSTANCES`); each has its own profile,
+    made when first needed and kept until the ``with`` block ends.
 
     ``failed`` maps each source of the last :meth:`convert` that gave no PDF for a known
     reason (damaged, timed out) to that reason, in Chinese.
     """
 
-    def __init__(self, binary: str | None = None):
+    def __init__(self, binary: str | None = None, *, instances: int | None = None):
         self.binary = binary or find_soffice()
-        self._profile: Path | None = None
+        self.instances = max(1, instances if instances is not None else min(usable_cores(), MAX_INSTANCES))
+        self._profiles: list[Path] | None = None
+        self._running: set[subprocess.Popen[bytes]] = set()  # LibreOffice processes now converting
+        self._lock = threading.Lock()
         self.failed: dict[Path, str] = {}
 
     def __enter__(self) -> LibreOffice:
-        self._profile = Path(tempfile.mkdtemp(prefix="wenshu-lo-profile-"))
-        user = self._profile / "user"
-        user.mkdir()
-        (user / "registrymodifications.xcu").write_text(_PROFILE_SETTINGS, encoding="utf-8")
+        self._profiles = []
         return self
 
     def __exit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        if self._profile is not None:
-            shutil.rmtree(self._profile, ignore_errors=True)
-            self._profile = None
+        for profile in self._profiles or ():
+            shutil.rmtree(profile, ignore_errors=True)
+        self._profiles = None
+
+    def _profile(self, i: int) -> Path:
+        """The ``i``-th profile, made on first use."""
+        assert self._profiles is not None
+        while len(self._profiles) <= i:
+            profile = Path(tempfile.mkdtemp(prefix="wenshu-lo-profile-"))
+            user = profile / "user"
+            user.mkdir()
+            (user / "registrymodifications.xcu").write_text(_PROFILE_SETTINGS, encoding="utf-8")
+            self._profiles.append(profile)
+        return self._profiles[i]
 
     def convert(self, sources: Sequence[Path], out_dir: Path) -> dict[Path, Path]:
-        """Convert every .docx in ``sources`` to PDF in ``out_dir``, offline, in one LibreOffice run.
+        """Convert every .docx in ``sources`` to PDF in ``out_dir``, offline, in one LibreOffice
+        run, or in runs side by side for a batch large enough (see :data:`MIN_SHARE`).
 
         Returns source → PDF for the files that converted; a file LibreOffice could not
         open is simply absent (soffice itself reports success either way), and one that is
-        refused or hangs is named in :attr:`failed` with the reason. LibreOffice converts
-        the files in order, so after a timeout the file without a PDF that comes first is the
-        one that hung: it is given up and the run goes on with the files after it.
+        refused or hangs is named in :attr:`failed` with the reason.
         """
-        if self._profile is None:
+        if self._profiles is None:
             raise RuntimeError("LibreOffice 须在 with 语句中使用")
         self.failed = {}
         if not sources:
@@ -192,26 +222,129 @@ class LibreOffice:
                     self.failed[source] = "；".join(p.message for p in exc.problems)
                     continue
                 staged[source] = target
-            pending = list(staged)
-            while pending:
-                try:
-                    self._run([staged[s] for s in pending], Path(work))
-                    pending = []
-                except _Timeout as exc:
-                    waiting = [s for s in pending if not _has_pdf(staged[s])]
-                    if waiting:  # (none: it hung while closing, every PDF is there)
-                        self.failed[waiting[0]] = f"LibreOffice 排版超时（超过 {exc.seconds} 秒），已放弃"
-                    pending = waiting[1:]
+            shares = _shares(list(staged), min(self.instances, len(staged) // MIN_SHARE) or 1)
+            profiles = [self._profile(i) for i in range(len(shares))]
+            if len(shares) == 1:
+                self._convert_share(shares[0], staged, profiles[0], Path(work))
+            else:
+                # Each share in a LibreOffice of its own; the threads only wait for them.
+                with ThreadPoolExecutor(len(shares)) as pool:
+                    self._results(
+                        [
+                            pool.submit(self._convert_share, share, staged, profile, Path(work))
+                            for share, profile in zip(shares, profiles, strict=True)
+                        ]
+                    )
             done: dict[Path, Path] = {}
             for source, target in staged.items():
-                pdf = target.with_suffix(".pdf")
                 if source not in self.failed and _has_pdf(target):
-                    final = out_dir / f"{source.stem}.pdf"
-                    if final in done.values():
-                        final = out_dir / f"{target.stem}-{source.stem}.pdf"
-                    shutil.move(pdf, final)
-                    done[source] = final
+                    done[source] = _move_pdf(target.with_suffix(".pdf"), out_dir, source, done, target.stem)
             return done
+
+    def convert_letters(self, sources: Sequence[Path], out_dir: Path) -> dict[Path, Path]:
+        """:meth:`convert` for one-page letters of one batch (one frame), many times faster.
+
+        LibreOffice spends ~0.2 s opening and exporting each document however short, and
+        ~10 ms on each further page of one document. So the letters are merged into one
+        document per LibreOffice (:func:`wenshu.render.merge.merge_docx`: each letter a
+        section group from a new page, numbered from 1, with its own headers, printing as it
+        does alone), made offline (:func:`offline_copy`), converted once, and cut into pages with
+        ``pdfseparate``. Only when that PDF has exactly one page per letter — every letter
+        starts a page, so then each took one — do its pages stand for the letters; a share
+        that cannot be merged, or has a letter running over a page, is converted file by
+        file with :meth:`convert`.
+        """
+        if self._profiles is None:
+            raise RuntimeError("LibreOffice 须在 with 语句中使用")
+        from wenshu.render.merge import merge_docx  # only a batch's PDFs need the merger
+
+        self.failed = {}
+        copies: dict[Path, bytes] = {}
+        for source in sources:
+            try:
+                data = read_input(source, str(source))
+                # Judged as any package is before it is read; made offline once merged.
+                open_package(
+                    data, str(source), max_member=DOCX_MAX_MEMBER_BYTES, max_total=DOCX_MAX_TOTAL_BYTES
+                ).close()
+            except WenshuError as exc:
+                self.failed[source] = "；".join(p.message for p in exc.problems)
+                continue
+            copies[source] = data
+        failed = dict(self.failed)
+        shares = _shares(list(copies), min(self.instances, len(copies) // MIN_SHARE) or 1) if copies else []
+        profiles = [self._profile(i) for i in range(len(shares))]
+        out_dir.mkdir(parents=True, exist_ok=True)
+        done: dict[Path, Path] = {}
+        left: list[Path] = []
+        with tempfile.TemporaryDirectory(prefix="wenshu-lo-") as work:
+
+            def one(i: int) -> list[Path] | None:
+                """The PDF pages of share ``i``, in order (None: convert it file by file)."""
+                folder = Path(work) / f"{i}"
+                folder.mkdir()
+                merged = folder / "letters.docx"
+                pdf = merged.with_suffix(".pdf")
+                try:
+                    merged.write_bytes(offline_copy(merge_docx([copies[s] for s in shares[i]]), "letters"))
+                    self._run([merged], folder, profiles[i], pages=len(shares[i]))
+                    if not _has_pdf(merged) or page_count(pdf) != len(shares[i]):
+                        return None
+                    cut = subprocess.run(
+                        [find_poppler("pdfseparate"), str(pdf), str(folder / "page-%d.pdf")],
+                        capture_output=True,
+                        timeout=SECONDS_PER_FILE * len(shares[i]),
+                        check=False,
+                    )
+                except (WenshuError, _Timeout, subprocess.TimeoutExpired):
+                    return None  # (no poppler, say: file by file needs none)
+                pages = [folder / f"page-{n}.pdf" for n in range(1, len(shares[i]) + 1)]
+                return pages if cut.returncode == 0 and all(p.is_file() for p in pages) else None
+
+            with ThreadPoolExecutor(len(shares) or 1) as pool:
+                outcomes = self._results([pool.submit(one, i) for i in range(len(shares))])
+            for share, pages in zip(shares, outcomes, strict=True):
+                if pages is None:
+                    left += share
+                    continue
+                for source, page in zip(share, pages, strict=True):
+                    done[source] = _move_pdf(page, out_dir, source, done, page.stem)
+            if left:
+                for source, pdf in self.convert(left, Path(work) / "left").items():
+                    done[source] = _move_pdf(pdf, out_dir, source, done, f"{len(done):05d}")
+                failed.update(self.failed)
+        self.failed = failed
+        return {source: done[source] for source in sources if source in done}
+
+    def _results(self, runs: list[Future[Any]]) -> list[Any]:
+        """The results of LibreOffice runs going on side by side, in order. Interrupted, or
+        one run failing to start, the others are ended at once rather than waited for (each
+        ends its own group again as it returns)."""
+        try:
+            return [run.result() for run in runs]
+        except BaseException:
+            with self._lock:
+                for process in self._running:
+                    _kill_group(process)
+            raise
+
+    def _convert_share(self, share: list[Path], staged: dict[Path, Path], profile: Path, work: Path) -> None:
+        """Convert the staged copies of ``share`` in one LibreOffice with ``profile``.
+
+        LibreOffice converts the files in order, so after a timeout the file without a PDF
+        that comes first is the one that hung: it is given up and the run goes on with the
+        files after it.
+        """
+        pending = share
+        while pending:
+            try:
+                self._run([staged[s] for s in pending], work, profile)
+                pending = []
+            except _Timeout as exc:
+                waiting = [s for s in pending if not _has_pdf(staged[s])]
+                if waiting:  # (none: it hung while closing, every PDF is there)
+                    self.failed[waiting[0]] = f"LibreOffice 排版超时（超过 {exc.seconds} 秒），已放弃"
+                pending = waiting[1:]
 
     @contextlib.contextmanager
     def converted(self, documents: dict[str, bytes]) -> Iterator[dict[str, Path]]:
@@ -237,14 +370,14 @@ class LibreOffice:
 
         The result is a package like any other: its reader bounds it (:mod:`wenshu.safezip`).
         """
-        if self._profile is None:
+        if self._profiles is None:
             raise RuntimeError("LibreOffice 须在 with 语句中使用")
         data = read_input(source, str(source))
         with tempfile.TemporaryDirectory(prefix="wenshu-lo-in-") as work:
             staged = Path(work) / f"input{source.suffix.lower()}"  # no odd names in argv
             staged.write_bytes(data)
             try:
-                self._run([staged], Path(work), target="docx:MS Word 2007 XML")
+                self._run([staged], Path(work), self._profile(0), target="docx:MS Word 2007 XML")
             except _Timeout as exc:
                 raise WenshuError(
                     Problem(str(source), f"LibreOffice 转换超时（超过 {exc.seconds} 秒），已放弃")
@@ -256,11 +389,19 @@ class LibreOffice:
                 )
             return read_input(result, str(source))
 
-    def _run(self, files: list[Path], out_dir: Path, target: str = "pdf:writer_pdf_Export") -> None:
-        assert self._profile is not None
+    def _run(
+        self,
+        files: list[Path],
+        out_dir: Path,
+        profile: Path,
+        *,
+        pages: int = 0,
+        target: str = "pdf:writer_pdf_Export",
+    ) -> None:
+        """Convert ``files`` (holding ``pages`` pages in all, if known) to ``target`` in one LibreOffice."""
         command = [
             self.binary,
-            f"-env:UserInstallation={self._profile.as_uri()}",
+            f"-env:UserInstallation={profile.as_uri()}",
             "--headless",
             "--invisible",
             "--nologo",
@@ -272,13 +413,13 @@ class LibreOffice:
             str(out_dir),
             *(str(f) for f in files),
         ]
-        timeout = START_SECONDS + SECONDS_PER_FILE * len(files)
+        timeout = START_SECONDS + SECONDS_PER_FILE * max(len(files), pages)
         # LibreOffice's own temporary files (lu*.tmp) go to a folder removed with the run.
         scratch = Path(tempfile.mkdtemp(prefix="wenshu-lo-tmp-"))
         env = {**os.environ, "TMPDIR": str(scratch), "TMP": str(scratch), "TEMP": str(scratch)}
         # The licensed fonts are rarely installed: without the stand-ins every typeface
         # falls back to one sans face and title, headings and body look alike.
-        env["FONTCONFIG_FILE"] = str(write_fontconfig(self._profile))
+        env["FONTCONFIG_FILE"] = str(write_fontconfig(profile))
         try:
             # A session of its own: soffice starts soffice.bin, and only the group ends both.
             process = subprocess.Popen(
@@ -295,13 +436,43 @@ class LibreOffice:
             raise WenshuError(
                 Problem("LibreOffice", f"无法启动 {self.binary}：{exc.strerror or exc}")
             ) from None
+        self._running.add(process)
         try:
             process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             raise _Timeout(timeout) from None
         finally:
-            _end_group(process)
+            with self._lock:  # never killed by convert() once reaped (its pid may be reused)
+                _kill_group(process)
+                self._running.discard(process)
+            process.wait()
             shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _move_pdf(pdf: Path, out_dir: Path, source: Path, done: dict[Path, Path], tag: str) -> Path:
+    """Move ``pdf`` to ``out_dir`` as ``<source's stem>.pdf``, or ``<tag>-<stem>.pdf`` when an
+    earlier source of the same name (in ``done``) has that name."""
+    final = out_dir / f"{source.stem}.pdf"
+    if final in done.values():
+        final = out_dir / f"{tag}-{source.stem}.pdf"
+    shutil.move(pdf, final)
+    return final
+
+
+def page_count(pdf: Path) -> int | None:
+    """The number of pages of ``pdf`` (``pdfinfo``), or None when it cannot be read."""
+    info = subprocess.run([find_poppler("pdfinfo"), str(pdf)], capture_output=True, timeout=120, check=False)
+    for line in info.stdout.decode("utf-8", "replace").splitlines():
+        if line.startswith("Pages:"):
+            return int(line.split()[-1])
+    return None
+
+
+def _shares(files: list[Path], n: int) -> list[list[Path]]:
+    """``files`` in ``n`` runs of consecutive files, as equal in number as can be."""
+    size, extra = divmod(len(files), n)
+    starts = [i * size + min(i, extra) for i in range(n + 1)]
+    return [files[starts[i] : starts[i + 1]] for i in range(n)]
 
 
 class _Timeout(Exception):
@@ -317,13 +488,12 @@ def _has_pdf(docx: Path) -> bool:
     return pdf.is_file() and pdf.stat().st_size > 0
 
 
-def _end_group(process: subprocess.Popen[bytes]) -> None:
-    """End ``process`` and everything it started (its session's process group)."""
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    """Kill ``process`` and everything it started (its session's process group)."""
     try:
         os.killpg(process.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass  # the group is already gone
-    process.wait()
 
 
 # ---------------------------------------------------------------------------------------

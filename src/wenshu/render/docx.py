@@ -8,13 +8,13 @@ the 版头 or 版记 go to the frame's fields, the rest are written into the bod
 from __future__ import annotations
 
 import copy
+import html
 import io
 import json
 import re
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
-from xml.sax.saxutils import escape
 
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
@@ -122,7 +122,7 @@ def _run_xml(text: str, rpr: str = "") -> str:
             out.append("<w:br/>")
         elif piece:
             space = ' xml:space="preserve"' if len(piece.strip()) < len(piece) else ""
-            out.append(f"<w:t{space}>{escape(piece)}</w:t>")
+            out.append(f"<w:t{space}>{html.escape(piece, quote=False)}</w:t>")
     return f"<w:r>{rpr}{''.join(out)}</w:r>"
 
 
@@ -182,9 +182,8 @@ class BodyWriter:
             # The section break already starts a new page; a page break would add a blank one.
             extra = '<w:pageBreakBefore w:val="0"/>'
             self.next_label_starts_section = False
-        p = parse_xml(
-            f'<w:p {_W}><w:pPr><w:pStyle w:val="{escape(style)}"/>{extra}</w:pPr>{"".join(runs)}</w:p>'
-        )
+        style_xml = f'<w:pStyle w:val="{html.escape(style, quote=False)}"/>'
+        p = parse_xml(f"<w:p {_W}><w:pPr>{style_xml}{extra}</w:pPr>{''.join(runs)}</w:p>")
         self.body.append(p)
         if self.tail is not None:
             self.tail.append(p)
@@ -535,7 +534,7 @@ def _cell_runs(text: str, half: int) -> str:
     if not text:
         return ""
     rpr = f'<w:rPr><w:sz w:val="{half}"/><w:szCs w:val="{half}"/></w:rPr>'
-    lines = [f'<w:t xml:space="preserve">{escape(line)}</w:t>' for line in text.split("\n")]
+    lines = [f'<w:t xml:space="preserve">{html.escape(line, quote=False)}</w:t>' for line in text.split("\n")]
     return f"<w:r>{rpr}{'<w:br/>'.join(lines)}</w:r>"
 
 
@@ -669,5 +668,5 @@ def _check_frame_placed(tpl: DocxTemplate, name: str, fields: dict[str, Any]) ->
     xml += tpl.docx.element.xml
     for key in ("mark_text", "doc_number", "signer", "cc", "printer"):
         value = fields.get(key)
-        if value and escape(value) not in xml:
+        if value and html.escape(value, quote=False) not in xml:
             raise WenshuError(Problem(str(frame_path(name)), f"版式框架没有放置字段 {key}（“{value}”）"))

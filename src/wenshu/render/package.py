@@ -25,6 +25,7 @@ as ``build_docx``; tests compare the two. Anything the fast path cannot reproduc
 from __future__ import annotations
 
 import copy
+import html
 import io
 import re
 import struct
@@ -33,7 +34,6 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from docx.document import _Body
 from docx.oxml import parse_xml
@@ -289,7 +289,7 @@ def _values(texts: dict[str, str]) -> dict[str, str]:
     for name, text in texts.items():
         if _REWRITTEN.search(text) or _SENTINEL_RE.search(text):
             raise _Unsupported(name)
-        values[name] = escape(text)
+        values[name] = html.escape(text, quote=False)
     return values
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import hashlib
+import json
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -20,6 +22,7 @@ from cerberus.schema import DefinitionSchema, SchemaRegistry
 from wenshu.compose import annexes  # annexes and letters register their kinds' rules too
 from wenshu.errors import Problem, WenshuError
 from wenshu.registry import did_you_mean
+from wenshu.resources import cache_dir
 from wenshu.rules import checks as rules
 from wenshu.rules import letters
 from wenshu.rules.advice import ADVICE
@@ -95,12 +98,53 @@ def _registry() -> SchemaRegistry:
 _VALIDATORS: dict[tuple[str, int], SpecValidator] = {}
 
 
+class _CheckedSchema(DefinitionSchema):
+    """A schema Cerberus has already found valid: expanded as usual, not checked again.
+
+    Checking a kind's schema against Cerberus's rules costs ~20 ms when the validator is
+    made, and again for each field while normalising (Cerberus copies the schema and checks
+    every field it sets back). The check's outcome depends only on the schema, the shared
+    definitions and the validator's rules, so it is made once per version of those and
+    remembered (:func:`_schema_of`).
+    """
+
+    def validate(self, schema: Any = None) -> None:
+        """Nothing to do: this schema passed :meth:`DefinitionSchema.validate` before."""
+
+
+def _schema_of(validator: SpecValidator, kind: Kind) -> DefinitionSchema:
+    """The kind's schema for ``validator``, checked by Cerberus unless this very schema (with
+    the same definitions, validator rules and Cerberus) passed the check before: a marker
+    named by their digest in the user cache says so. Without a cache it is always checked."""
+    facts = json.dumps(
+        [cerberus.__version__, kind.schema, definitions(), repr(SpecValidator.validation_rules)],
+        sort_keys=True,
+        ensure_ascii=False,
+        default=repr,
+    )
+    folder = cache_dir()
+    marker = folder / "checked-schemas" / hashlib.sha256(facts.encode()).hexdigest()[:32] if folder else None
+    if marker is not None and marker.is_file():
+        return _CheckedSchema(validator, kind.schema)
+    DefinitionSchema(validator, kind.schema)  # raises SchemaError on an invalid schema
+    if marker is not None:
+        try:
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.touch()
+        except OSError:
+            pass  # an unwritable cache: the next run checks again
+    return _CheckedSchema(validator, kind.schema)
+
+
 def _validator(kind: Kind) -> SpecValidator:
-    """The kind's validator, made once: making one re-checks the whole schema (~1 ms), and a
-    batch validates thousands of documents of one kind. Each ``validate`` call starts afresh."""
+    """The kind's validator, made once per process (a batch validates thousands of documents
+    of one kind); its schema is checked once per version (:func:`_schema_of`). Each
+    ``validate`` call starts afresh."""
     key = (kind.name, id(kind.schema))
     if key not in _VALIDATORS:
-        _VALIDATORS[key] = SpecValidator(kind.schema, schema_registry=_registry())
+        validator = SpecValidator(schema_registry=_registry())
+        validator.schema = _schema_of(validator, kind)
+        _VALIDATORS[key] = validator
     return _VALIDATORS[key]
 
 
