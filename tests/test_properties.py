@@ -47,6 +47,7 @@ from wenshu.spec.kinds import all_kinds, definitions
 from wenshu.spec.load import Spec, iter_strings, load_spec
 from wenshu.spec.validate import _punctuation_problem, validate
 from wenshu.text.docnumber import format_doc_number
+from wenshu.text.numbering import NUMERALS
 
 from .test_same_text import EXAMPLE_IDS, EXAMPLE_SPECS, REPO
 
@@ -390,7 +391,7 @@ _free_piece = st.one_of(
 _letter = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5)
 # Nor may a value start like a typed ordinal (“一，”, “十、”): numbering comes from nesting,
 # and validation refuses it (tested elsewhere).
-_TYPED_ORDINAL = re.compile(r"[一二三四五六七八九十]+[、，.．]")
+_TYPED_ORDINAL = re.compile(rf"[{NUMERALS}]+[、，,.．]")
 free_text = (
     st.tuples(_letter, st.lists(_free_piece, max_size=38), _letter)
     .map(lambda t: t[0] + "".join(t[1]) + t[2])
