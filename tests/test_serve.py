@@ -8,6 +8,7 @@ import shutil
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from werkzeug.datastructures import MultiDict
@@ -369,7 +370,7 @@ def test_fixed_copy_of_a_foreign_docx_downloads_and_saves_into_the_folder(folder
     assert other.get(f"/check/{key}/download/docx").status_code == 400
 
     saved = client.post(f"/check/{key}/save", data={"csrf": token, "name": "外来通知"})
-    assert saved.status_code == 303 and saved.headers["Location"].endswith("/doc/%E5%A4%96%E6%9D%A5%E9%80%9A%E7%9F%A5.yaml")
+    assert saved.status_code == 303 and saved.headers["Location"].endswith("/doc/" + quote("外来通知.yaml"))
     spec = folder / "外来通知.yaml"
     assert spec.read_text(encoding="utf-8") == yaml
     validate(load_spec(spec))

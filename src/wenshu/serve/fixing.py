@@ -81,7 +81,8 @@ class UploadStore:
             self._expire()
             upload = self._items.get(key)
         if upload is None or not owner or not secrets.compare_digest(upload.owner, owner):
-            raise WenshuError(Problem("检查", "上传的文件已不在（超过一小时或已被更新的上传替换），请重新上传"))
+            gone = "上传的文件已不在（超过一小时或已被更新的上传替换），请重新上传"
+            raise WenshuError(Problem("检查", gone))
         return upload
 
     def _expire(self) -> None:
