@@ -517,7 +517,8 @@ def test_a_letter_whose_body_no_outline_takes_stays_a_notice(tmp_path):
     source.write_text(
         "kind: notice\nformat: letter\nissuer: 示例市人民政府\ndoc_number: 示政函〔2023〕45号\n"
         "title: 示例市人民政府关于申报试点城市的函\nrecipients: 示例省知识产权局\n"
-        "body:\n  - 现申报国家知识产权强市建设试点城市。\n  - 请予审核推荐。\nsignature: 示例市人民政府\ndate: 2023-08-20\n",
+        "body:\n  - 现申报国家知识产权强市建设试点城市。\n  - 请予审核推荐。\n"
+        "signature: 示例市人民政府\ndate: 2023-08-20\n",
         encoding="utf-8",
     )
     imported = import_docx(render(source).files["docx"], "a.docx")
