@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from docx import Document
 from werkzeug.datastructures import MultiDict
 
 from wenshu.check import check_docx
@@ -397,6 +398,12 @@ def test_fixing_a_hostile_or_wrong_upload_is_a_message(folder):
     action = re.search(r'action="(/check/[\w-]+/fix)"', page).group(1)
     fixed = client.post(action, data={"csrf": token})
     assert fixed.status_code in (200, 400) and "内部错误" not in fixed.get_data(as_text=True)
+    empty = io.BytesIO()
+    Document().save(empty)  # readable, but nothing in it to make a document of
+    page, token = _checked(client, empty.getvalue(), "空白.docx")
+    action = re.search(r'action="(/check/[\w-]+/fix)"', page).group(1)
+    refused = client.post(action, data={"csrf": token}).get_data(as_text=True)
+    assert "空白.docx" in refused and "wenshu-serve-fix" not in refused and "内部错误" not in refused
     text = client.post("/check", data={"csrf": token, "docx": (io.BytesIO(b"plain"), "a.txt")})
     assert text.status_code == 400 and "只能检查 .docx" in text.get_data(as_text=True)
     gone = client.post("/check/nosuchkey/fix", data={"csrf": token})
@@ -452,6 +459,12 @@ def test_pages_as_printed_pdf_and_rendered_check_through_libreoffice(client):
         "/check", data={"csrf": token, "render": "1", "docx": (io.BytesIO(docx), "申报函.docx")}
     ).get_data(as_text=True)
     assert "符合 GB/T 9704-2012" in report and re.search(r"排版页数：\d+", report)
+    # its fixed copy goes through the pagination pass, as `wenshu fix` makes it
+    action = re.search(r'action="(/check/[\w-]+/fix)"', report).group(1)
+    fixed = client.post(action, data={"csrf": token})
+    assert fixed.status_code == 200 and "导入为<strong>申报函</strong>" in fixed.get_data(as_text=True)
+    again = client.get(action.replace("/fix", "/download/docx")).data
+    assert check_docx(again, "a.docx").deviations == []
 
 
 @pytest.mark.render
