@@ -47,8 +47,8 @@ def _as_kind(
 ) -> dict[str, Any] | None:
     fields = kind.schema
     found = {k: head[k] for k in _HEAD if k in head} | {k: tail[k] for k in _TAIL if k in tail}
-    extra = (set(head) - {"mark", "_unplaced_head"}) | (set(tail) - {"contacts", "_unplaced_tail"})
-    if any(k not in fields for k in found) or extra - set(found) or head.get("_unplaced_head"):
+    extra = (set(head) - {"mark"}) | (set(tail) - {"contacts"})
+    if any(k not in fields for k in found) or extra - set(found):
         return None
     spec: dict[str, Any] = {"kind": kind.name}
     spec["issuer"] = tail.get("signature") or head.get("mark", "")

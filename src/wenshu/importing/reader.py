@@ -891,7 +891,8 @@ def _assemble(
     spec: dict[str, Any] = {}
     mark = head.get("mark", "")
     letter = notice and not (mark.endswith("文件") or "record" in tail)
-    if letter and (as_kind := letter_kind(head, tail, body)) is not None:
+    # only a file read whole: what could not be placed stays commented in a notice's body
+    if letter and not report.unplaced and (as_kind := letter_kind(head, tail, body)) is not None:
         report.kind = as_kind["kind"]  # a 信函格式 file following a letter kind's outline
         return as_kind
     if notice:
