@@ -8,10 +8,13 @@ import shutil
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
+from docx import Document
 from werkzeug.datastructures import MultiDict
 
+from wenshu.check import check_docx
 from wenshu.serve import create_app
 from wenshu.spec.skeleton import kinds_with_skeletons, render_skeleton
 
@@ -329,7 +332,83 @@ def test_check_reports_findings_of_a_docx(client):
 
     expected = format_text(check_docx(good, "申报函.docx")).split("\n")[0]
     assert expected in text
-    assert "尚未实现" in text  # the fixed copy needs import, which does not exist yet
+    assert 'id="fix-form"' in text  # a file it could read is offered its fixed copy
+
+
+def _checked(client, data: bytes, name: str) -> tuple[str, str]:
+    """Upload ``data`` to the check page: the page and the session's CSRF token."""
+    token = csrf(client.get("/check").get_data(as_text=True))
+    page = client.post("/check", data={"csrf": token, "docx": (io.BytesIO(data), name)})
+    return page.get_data(as_text=True), token
+
+
+def test_fixed_copy_of_a_foreign_docx_downloads_and_saves_into_the_folder(folder):
+    from tests.test_import import SENTENCES, foreign_notice
+    from wenshu.spec.load import load_spec
+    from wenshu.spec.validate import validate
+
+    client = create_app(folder, pages=False).test_client()
+    original = foreign_notice()
+    page, token = _checked(client, original, "外来通知.docx")
+    action = re.search(r'action="(/check/[\w-]+/fix)"', page).group(1)
+    key = action.split("/")[2]
+    assert client.post(action).status_code == 403  # CSRF on the write
+    fixed = client.post(action, data={"csrf": token})
+    report = fixed.get_data(as_text=True)
+    assert fixed.status_code == 200 and "导入为<strong>通知</strong>" in report
+    assert "示知〔2024〕5号" in report and "2024年4月1日" in report  # what changed, said in Chinese
+    docx = client.get(f"/check/{key}/download/docx")
+    assert docx.status_code == 200 and "%E4%BF%AE%E6%AD%A3" in docx.headers["Content-Disposition"]  # （修正）
+    before, after = check_docx(original, "a.docx"), check_docx(docx.data, "a.docx")
+    assert after.error is None and len(after.deviations) < len(before.deviations)
+    markdown = client.get(f"/check/{key}/download/md").data.decode("utf-8")
+    assert all(sentence in markdown for sentence in SENTENCES)
+    yaml = client.get(f"/check/{key}/download/yaml").data.decode("utf-8")
+    assert yaml.startswith("# 由 wenshu import") and "kind: notice" in yaml
+    assert client.get(f"/check/{key}/download/exe").status_code == 404
+    # another session (another browser) cannot fetch someone else's upload
+    other = create_app(folder, pages=False).test_client()
+    assert other.get(f"/check/{key}/download/docx").status_code == 400
+
+    saved = client.post(f"/check/{key}/save", data={"csrf": token, "name": "外来通知"})
+    assert saved.status_code == 303 and saved.headers["Location"].endswith("/doc/" + quote("外来通知.yaml"))
+    spec = folder / "外来通知.yaml"
+    assert spec.read_text(encoding="utf-8") == yaml
+    validate(load_spec(spec))
+    spec.write_text(yaml + "# 用户的修改\n", encoding="utf-8")
+    again = client.post(f"/check/{key}/save", data={"csrf": token, "name": "外来通知"})
+    assert again.status_code == 400 and "未覆盖" in again.get_data(as_text=True)
+    assert spec.read_text(encoding="utf-8").endswith("# 用户的修改\n")  # never overwritten
+    for name in ("../外", "a/b", ".hidden"):
+        refused = client.post(f"/check/{key}/save", data={"csrf": token, "name": name})
+        assert refused.status_code == 400
+    assert sorted(p.name for p in folder.parent.iterdir()) == ["specs"]  # nothing beside the folder
+
+
+def test_fixing_a_hostile_or_wrong_upload_is_a_message(folder):
+    from tests.test_hostile_check import CONTENT_CASES, PACKAGE_CASES
+
+    client = create_app(folder, pages=False).test_client()
+    good = client.get("/doc/application.yaml/download/docx").data
+    bomb, _ = PACKAGE_CASES["entity-bomb"]
+    page, token = _checked(client, bomb(good), "bomb.docx")
+    assert "bomb.docx" in page and 'id="fix-form"' not in page  # unreadable: nothing to fix
+    cycle = CONTENT_CASES["basedOn-cycle"](good)
+    page, token = _checked(client, cycle, "cycle.docx")
+    action = re.search(r'action="(/check/[\w-]+/fix)"', page).group(1)
+    fixed = client.post(action, data={"csrf": token})
+    assert fixed.status_code in (200, 400) and "内部错误" not in fixed.get_data(as_text=True)
+    empty = io.BytesIO()
+    Document().save(empty)  # readable, but nothing in it to make a document of
+    page, token = _checked(client, empty.getvalue(), "空白.docx")
+    action = re.search(r'action="(/check/[\w-]+/fix)"', page).group(1)
+    refused = client.post(action, data={"csrf": token}).get_data(as_text=True)
+    assert "空白.docx" in refused and "wenshu-serve-fix" not in refused and "内部错误" not in refused
+    text = client.post("/check", data={"csrf": token, "docx": (io.BytesIO(b"plain"), "a.txt")})
+    assert text.status_code == 400 and "只能检查 .docx" in text.get_data(as_text=True)
+    gone = client.post("/check/nosuchkey/fix", data={"csrf": token})
+    assert gone.status_code == 400 and "重新上传" in gone.get_data(as_text=True)
+    assert client.get("/").status_code == 200
 
 
 def test_batch_upload_shows_problems_by_row_and_gives_the_letters(client, folder):
@@ -380,6 +459,12 @@ def test_pages_as_printed_pdf_and_rendered_check_through_libreoffice(client):
         "/check", data={"csrf": token, "render": "1", "docx": (io.BytesIO(docx), "申报函.docx")}
     ).get_data(as_text=True)
     assert "符合 GB/T 9704-2012" in report and re.search(r"排版页数：\d+", report)
+    # its fixed copy goes through the pagination pass, as `wenshu fix` makes it
+    action = re.search(r'action="(/check/[\w-]+/fix)"', report).group(1)
+    fixed = client.post(action, data={"csrf": token})
+    assert fixed.status_code == 200 and "导入为<strong>申报函</strong>" in fixed.get_data(as_text=True)
+    again = client.get(action.replace("/fix", "/download/docx")).data
+    assert check_docx(again, "a.docx").deviations == []
 
 
 @pytest.mark.render

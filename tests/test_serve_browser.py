@@ -176,3 +176,26 @@ def test_a_new_block_with_a_paragraph_inside_saves_where_it_stands(browser, serv
         "kind: document\ntitle: 标题\nbody:\n  - 第一段。\n"
         "  - heading: 新的标题\n    body:\n      - 块中的段落。\n"
     ), text
+
+
+def test_check_a_foreign_docx_and_download_its_fixed_copy(browser, server, tmp_path):
+    from tests.test_import import foreign_notice
+
+    url, root = server
+    upload = tmp_path / "外来通知.docx"
+    upload.write_bytes(foreign_notice())
+    browser.get(url + "/check")
+    browser.find_element(By.CSS_SELECTOR, "#check-form input[type=file]").send_keys(str(upload))
+    browser.find_element(By.CSS_SELECTOR, "#check-form button").click()
+    WebDriverWait(browser, 30).until(ec.presence_of_element_located((By.ID, "fix-submit"))).click()
+    WebDriverWait(browser, 60).until(ec.presence_of_element_located((By.ID, "fix-report")))
+    assert "示知〔2024〕5号" in browser.find_element(By.ID, "fix-changes").text
+    browser.find_element(By.ID, "fix-docx").click()
+    deadline = time.time() + 30
+    while time.time() < deadline and not list(browser.downloads.glob("*.docx")):
+        time.sleep(0.2)
+    (docx,) = browser.downloads.glob("*.docx")
+    assert len(check_docx(docx).deviations) < len(check_docx(upload).deviations)
+    browser.find_element(By.CSS_SELECTOR, "#fix-save button").click()
+    WebDriverWait(browser, 30).until(ec.presence_of_element_located((By.ID, "form")))
+    assert (root / "外来通知.yaml").is_file()

@@ -6,7 +6,8 @@ text and place otherwise (a 发文字号 pattern, a date-only line after the bod
 head (份号, 密级, 紧急程度, 发文机关标志, 发文字号, 签发人), title and 主送机关 come first; the
 tail (附件说明, 署名, 成文日期, 附注, 联系人, attachment pages, 版记) is found from the end;
 what lies between is the body, nested by :mod:`.outline`. A file with a 发文字号, 主送机关,
-署名 and 成文日期 becomes a ``notice`` (信函格式 or 文件格式); anything else a ``document``.
+署名 and 成文日期 becomes a ``notice`` (信函格式 or 文件格式) — or, in 信函格式, the letter
+kind whose outline it follows (:mod:`.kinds`); anything else a ``document``.
 Nothing is dropped: what has no place is kept as a paragraph where it stood, with a comment.
 """
 
@@ -17,6 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from wenshu.importing.kinds import letter_kind
 from wenshu.importing.outline import Entry, nest, ordinal_of
 from wenshu.importing.report import ImportReport
 from wenshu.importing.source import Para, Source, Table
@@ -875,7 +877,7 @@ def read_spec(source: Source) -> tuple[dict[str, Any], dict[int, str], ImportRep
     body = outline.blocks or ["【待补】"]
     spec = _assemble(head, tail, body, report)
     for key, name in (("title", "标题"),):
-        if key not in spec:
+        if key not in spec and key not in head:  # a letter kind leaves out a title it generates
             report.unplaced.append(f"（没有找到{name}）")
     return spec, outline.comments, report
 
@@ -887,10 +889,15 @@ def _assemble(
         k in tail for k in ("signature", "date")
     )
     spec: dict[str, Any] = {}
+    mark = head.get("mark", "")
+    letter = notice and not (mark.endswith("文件") or "record" in tail)
+    # only a file read whole: what could not be placed stays commented in a notice's body
+    if letter and not report.unplaced and (as_kind := letter_kind(head, tail, body)) is not None:
+        report.kind = as_kind["kind"]  # a 信函格式 file following a letter kind's outline
+        return as_kind
     if notice:
         report.kind = "notice"
-        mark = head.get("mark", "")
-        fmt = "document" if mark.endswith("文件") or "record" in tail else "letter"
+        fmt = "letter" if letter else "document"
         issuer = mark.removesuffix("文件") if mark else tail["signature"]
         spec["kind"] = "notice"
         spec["format"] = fmt

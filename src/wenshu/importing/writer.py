@@ -28,17 +28,21 @@ _TABLE = ("title", "columns", "rows", "widths", "align", "font_size", "merge", "
 _WIDTH = 4096
 
 
-def _ordered(value: dict[str, Any]) -> list[str]:
+def _ordered(value: dict[str, Any], keep: bool) -> list[str]:
+    if keep:  # already in its schema's order
+        return list(value)
     order = _TABLE if "columns" in value else _ATTACHMENT if "name" in value else _ORDER
     return sorted(value, key=lambda k: order.index(k) if k in order else len(order))
 
 
-def _convert(value: Any, comments: dict[int, str], flow: bool = False, column: int = 0) -> Any:
+def _convert(
+    value: Any, comments: dict[int, str], flow: bool = False, column: int = 0, keep: bool = False
+) -> Any:
     if isinstance(value, dict):
         out = CommentedMap()
-        for k in _ordered(value):
+        for k in _ordered(value, keep):
             if k not in ("rows", "merge", "spans", "align", "widths") or not isinstance(value[k], list):
-                out[k] = _convert(value[k], comments, flow=k == "columns", column=column + 2)
+                out[k] = _convert(value[k], comments, flow=k == "columns", column=column + 2, keep=keep)
             if k == "rows":
                 rows = CommentedSeq()
                 for row in value[k]:
@@ -54,7 +58,7 @@ def _convert(value: Any, comments: dict[int, str], flow: bool = False, column: i
     if isinstance(value, list):
         seq = CommentedSeq()
         for i, item in enumerate(value):
-            seq.append(_convert(item, comments, column=column + 2))
+            seq.append(_convert(item, comments, column=column + 2, keep=keep))
             note = item.note if isinstance(item, Noted) else comments.get(id(item))
             if note:
                 seq.yaml_set_comment_before_after_key(i, before=f"导入：{note}，请核对", indent=column)
@@ -74,7 +78,11 @@ def _flow(x: Any) -> Any:
 
 def dump_spec(spec: dict[str, Any], comments: dict[int, str], report: ImportReport) -> str:
     """``spec`` as commented YAML text, headed by where it came from and what to check."""
-    data = _convert(spec, comments)
+    from wenshu.spec.kinds import get_kind
+
+    kind = get_kind(str(spec.get("kind")))
+    # a letter kind's spec comes in its schema's order (wenshu.importing.kinds); the others are sorted
+    data = _convert(spec, comments, keep=bool(kind and kind.reading))
     head = [
         f"由 wenshu import 从 {report.file} 导入（{dt.date.today():%Y-%m-%d}）。",
         f"文种：{spec.get('kind')}；序号已去掉（wenshu 按层级编号）。",

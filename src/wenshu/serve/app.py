@@ -38,6 +38,7 @@ from wenshu.build.batch import data_file, is_batch_spec, load_batch, validate_re
 from wenshu.build.files import write_atomically
 from wenshu.build.pipeline import BuildRequest, render, run
 from wenshu.errors import Problem, WenshuError
+from wenshu.serve.fixing import FORMATS, Upload, UploadStore, fix_upload
 from wenshu.serve.forms import FormBuilder, Posted, apply_form, attach_problems
 from wenshu.serve.paths import confined, spec_path
 from wenshu.serve.preview import PageImages, markdown_html
@@ -105,6 +106,7 @@ class Workbench:
         self.out = self.root / OUT
         self.lock = threading.Lock()
         self.images = PageImages()
+        self.uploads = UploadStore()  # the check page's uploads, for their fixed copy
 
     def specs(self) -> list[Path]:
         """Every spec under the folder, by the rule ``build DIR`` follows
@@ -518,12 +520,49 @@ def create_app(root: Path, *, pages: bool = True) -> Flask:
             raise WenshuError(
                 Problem(upload.filename, "只能检查 .docx 文件（.doc 请先在 Word 中另存为 .docx）")
             )
+        name, data = _upload_name(upload.filename), upload.read()
         with tempfile.TemporaryDirectory(prefix="wenshu-serve-check-") as work:
-            target = Path(work) / _upload_name(upload.filename)
-            target.write_bytes(upload.read())
+            target = Path(work) / name
+            target.write_bytes(data)
             reports = check_files([target], render=flask.request.form.get("render") == "1")
             texts = [(r.ok, format_text(r).replace(work + "/", "")) for r in reports]
-        return render_template("check.html", reports=texts)
+        # Kept (in memory) for its fixed copy, unless it could not be read at all.
+        key = None if reports[0].error else bench.uploads.add(Upload(name, data, csrf_token()))
+        return render_template("check.html", reports=texts, key=key, name=name)
+
+    @app.post("/check/<key>/fix")
+    def fix(key: str) -> Any:
+        upload = bench.uploads.get(key, csrf_token())
+        if upload.fixed is None:
+            upload.fixed = fix_upload(upload, paginate=bench.pages)
+        return render_template("fixed.html", key=key, upload=upload, fixed=upload.fixed)
+
+    @app.get("/check/<key>/download/<fmt>")
+    def fixed_download(key: str, fmt: str) -> Any:
+        upload = bench.uploads.get(key, csrf_token())
+        if fmt not in FORMATS or upload.fixed is None:
+            abort(404)
+        return send_file(
+            io.BytesIO(upload.fixed.files[fmt]),
+            mimetype=FORMATS[fmt],
+            as_attachment=True,
+            download_name=f"{upload.stem}（修正）.{fmt}",
+        )
+
+    @app.post("/check/<key>/save")
+    def fixed_save(key: str) -> Any:
+        upload = bench.uploads.get(key, csrf_token())
+        if upload.fixed is None:
+            abort(404)
+        name = flask.request.form.get("name", "").strip().removesuffix(".yaml") or upload.stem
+        if not _NAME.match(name):
+            raise WenshuError(Problem(name, "文件名只能含文字、数字、下划线、短横线和括号"))
+        path = spec_path(bench.root, f"{name}.yaml", must_exist=False)
+        with bench.lock:  # never over a file already there: the user picks another name
+            if path.exists():
+                raise WenshuError(Problem(f"{name}.yaml", "文件夹中已有同名规格，未覆盖；请换一个文件名"))
+            write_atomically(path.parent, {path.name: upload.fixed.files["yaml"]})
+        return redirect(url_for("document", rel=f"{name}.yaml"), 303)
 
     return app
 

@@ -36,6 +36,7 @@ class Kind:
     advice: tuple[tuple[str, Any], ...] = ()  # warnings (wenshu.rules.advice), by name with their argument
     round_role: str | None = None  # what its specs are to a round's checks (one of ROLES)
     batch: dict[str, Any] = field(default_factory=dict)  # the ``batch:`` section, for letters
+    reading: dict[str, Any] = field(default_factory=dict)  # the ``import:`` outline (wenshu.importing.kinds)
 
     @property
     def source(self) -> str:
@@ -84,6 +85,7 @@ def get_kind(name: str) -> Kind | None:
         advice=tuple((c, a) for item in raw.get("advice", []) for c, a in item.items()),
         round_role=raw.get("round"),
         batch=raw.get("batch") or {},
+        reading=raw.get("import") or {},
     )
 
 

@@ -1,0 +1,185 @@
+"""A 信函格式 file read back as the kind whose outline it follows (申报函, 推荐函 …).
+
+A kind says in the ``import:`` section of its schema how its body reads: ``bodies``, each a
+list of steps taken in order over the body's blocks — ``text`` one paragraph matching a
+pattern whose named groups are fields (``basis__title`` is ``basis.title``; a field read
+by two steps must read the same), ``blocks`` the
+blocks up to the next step's as a list field, ``table`` a table whose rows become a list of
+items (``columns`` naming each column's field) — and ``contact`` the pattern of its contact
+line. Everything the file has must find a field: a part the kind has no field for (a 版记,
+a 份号) or a paragraph no step takes, and the file stays a notice.
+
+The spec found is then made as short as the example a person writes: a field is left out
+when the kind makes the same document without it (a title the template generates, the
+default closing, a 署名 the same as the 发文机关), judged by rendering the Markdown.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from wenshu.errors import WenshuError
+from wenshu.spec.kinds import Kind, all_kinds
+
+#: Parts of the head and tail the notice reader finds, taken as they are by a kind with the field.
+_HEAD = ("copy_number", "secrecy", "urgency", "doc_number", "signer", "title", "title_lines", "recipients")
+_TAIL = ("attachments", "signature", "sealed", "date", "note")
+
+
+def letter_kind(head: dict[str, Any], tail: dict[str, Any], body: list[Any]) -> dict[str, Any] | None:
+    """The spec of the first kind with an ``import:`` outline that takes all of a 信函格式
+    file (its head, tail and body as the notice reader found them), or None."""
+    for kind in all_kinds().values():
+        outline = kind.reading
+        if not outline:
+            continue
+        spec = _as_kind(kind, outline, head, tail, body)
+        if spec is not None and _valid(spec):
+            return _shortest(kind, _in_order(spec, {"schema": kind.schema}))
+    return None
+
+
+def _as_kind(
+    kind: Kind, outline: dict[str, Any], head: dict[str, Any], tail: dict[str, Any], body: list[Any]
+) -> dict[str, Any] | None:
+    fields = kind.schema
+    found = {k: head[k] for k in _HEAD if k in head} | {k: tail[k] for k in _TAIL if k in tail}
+    extra = (set(head) - {"mark"}) | (set(tail) - {"contacts"})
+    if any(k not in fields for k in found) or extra - set(found):
+        return None
+    spec: dict[str, Any] = {"kind": kind.name}
+    spec["issuer"] = tail.get("signature") or head.get("mark", "")
+    if head.get("mark"):
+        spec["mark"] = head["mark"]
+    spec |= found
+    if "contacts" in tail:
+        line = "".join(tail["contacts"]["lines"])
+        matched = re.fullmatch(outline.get("contact", "(?!)"), line)
+        if matched is None:
+            return None
+        spec["contact"] = _groups(matched, fields.get("contact", {}).get("schema", {}))
+    for steps in outline.get("bodies", []):
+        taken = _take(steps, body, 0, fields)
+        if taken is not None:
+            return spec | taken
+    return None
+
+
+def _take(
+    steps: list[dict[str, Any]], body: list[Any], i: int, fields: dict[str, Any]
+) -> dict[str, Any] | None:
+    """The fields ``steps`` read from ``body[i:]`` when they take all of it, else None."""
+    if not steps:
+        return {} if i == len(body) else None
+    step, rest = steps[0], steps[1:]
+    block = body[i] if i < len(body) else None
+    if "text" in step:
+        matched = re.fullmatch(step["text"], block) if isinstance(block, str) else None
+        if matched is None:
+            return None
+        after = _take(rest, body, i + 1, fields)
+        return None if after is None else _merge(_groups(matched, fields), after)
+    if "table" in step:
+        table = block.get("table") if isinstance(block, dict) else None
+        columns = step["table"]["columns"]
+        if not table or len(table["columns"]) != len(columns):
+            return None
+        items = [{c: v for c, v in zip(columns, row, strict=False) if v != ""} for row in table["rows"]]
+        after = _take(rest, body, i + 1, fields)
+        return None if after is None else {step["table"]["field"]: items} | after
+    for j in range(i, len(body) + 1):  # "blocks": as few as let the following steps match
+        after = _take(rest, body, j, fields)
+        if after is not None:
+            return ({step["blocks"]: body[i:j]} if j > i else {}) | after
+    return None
+
+
+def _groups(matched: re.Match[str], fields: dict[str, Any]) -> dict[str, Any]:
+    """A match's non-empty named groups as (nested) fields, numbers where the field is one."""
+    out: dict[str, Any] = {}
+    for name, value in matched.groupdict().items():
+        if not value:
+            continue
+        *parents, last = name.split("__")
+        here, schema = out, fields
+        for part in parents:
+            here = here.setdefault(part, {})
+            schema = schema.get(part, {}).get("schema", {})
+        number = schema.get(last, {}).get("type") == "integer" and value.isdigit()
+        here[last] = int(value) if number else value
+    return out
+
+
+def _in_order(value: Any, rule: Any) -> Any:
+    """``value`` with its keys in the order its Cerberus ``rule`` names them, at every level."""
+    inner = rule.get("schema") if isinstance(rule, dict) else None
+    inner = inner if isinstance(inner, dict) else {}  # a named definition (block …) keeps its order
+    if isinstance(value, list):
+        return [_in_order(v, inner) for v in value]
+    if not isinstance(value, dict):
+        return value
+    order = list(inner)
+    keys = sorted(value, key=lambda k: order.index(k) if k in order else len(order))
+    return {k: _in_order(value[k], inner.get(k)) for k in keys}
+
+
+def _merge(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any] | None:
+    """Fields read by two steps together; None when a field read twice differs."""
+    out = dict(first)
+    for key, value in second.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            merged = _merge(out[key], value)
+            if merged is None:
+                return None
+            out[key] = merged
+        elif key in out and out[key] != value:
+            return None
+        else:
+            out[key] = value
+    return out
+
+
+def _write(spec: dict[str, Any], folder: Path) -> Path:
+    from ruamel.yaml import YAML
+
+    path = folder / "spec.yaml"
+    with path.open("w", encoding="utf-8") as out:
+        YAML(typ="safe", pure=True).dump(spec, out)
+    return path
+
+
+def _valid(spec: dict[str, Any]) -> bool:
+    from wenshu.spec.load import load_spec
+    from wenshu.spec.validate import validate
+
+    with tempfile.TemporaryDirectory(prefix="wenshu-import-kind-") as work:
+        try:
+            validate(load_spec(_write(spec, Path(work))))
+        except WenshuError:
+            return False
+    return True
+
+
+def _shortest(kind: Kind, spec: dict[str, Any]) -> dict[str, Any]:
+    """``spec`` without each optional field the kind makes the same Markdown without."""
+    from wenshu.build.document import render
+
+    with tempfile.TemporaryDirectory(prefix="wenshu-import-kind-") as work:
+
+        def markdown(data: dict[str, Any]) -> str | None:
+            try:
+                return render(_write(data, Path(work)), ("md",)).markdown
+            except WenshuError:
+                return None
+
+        whole = markdown(spec)
+        for key in [k for k in spec if not kind.schema.get(k, {}).get("required")]:
+            # a field with its companions first (title with title_lines), then alone
+            for drop in ({k for k in spec if k.startswith(key + "_")} | {key}, {key}):
+                trial = {k: v for k, v in spec.items() if k not in drop}
+                if key in spec and markdown(trial) == whole:
+                    spec = trial
+    return spec
