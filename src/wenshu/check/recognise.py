@@ -25,6 +25,7 @@ from wenshu.check.reading.shapes import DrawnLine, drawn_lines
 from wenshu.check.reading.styles import first_attr, font_class, font_of
 from wenshu.check.reading.tables import row_text
 from wenshu.check.roles import STYLE_ROLES, Role
+from wenshu.roles import Style
 from wenshu.text.numbering import RUNIN_END, chinese_number
 
 NUMERALS = "一二三四五六七八九十〇零两百"
@@ -141,7 +142,7 @@ class Recogniser(Reader):
             if HEAD_INFO.match(para.text.strip()):
                 # 份号, 密级 and 紧急程度 put in a header stand where §7.2.1–7.2.3 puts them.
                 para.role = "head-info"
-            elif para.text.strip() and (sid == "WsMark" or self._looks_like_mark(para)):
+            elif para.text.strip() and (sid == Style.MARK or self._looks_like_mark(para)):
                 para.role = "mark"
         for para in self.paragraphs:
             if para.in_box:
