@@ -44,9 +44,7 @@ class Role(StrEnum):
 #: Each role's name in the standard's words: a role wenshu writes with ONE style is named as that
 #: style's element (wenshu.roles); the others are named here.
 ROLE_NAMES: dict[str, str] = {
-    Role(r.reads_as): r.element
-    for r in ROLES
-    if sum(other.reads_as == r.reads_as for other in ROLES) == 1
+    Role(r.reads_as): r.element for r in ROLES if sum(other.reads_as == r.reads_as for other in ROLES) == 1
 } | {
     Role.HEADING: "层级标题",
     Role.LINE: "正文",  # a WsLine is running text to a reader of the file

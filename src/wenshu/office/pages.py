@@ -35,6 +35,7 @@ _W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 # substitute fonts reach a little over the line box).
 _EDGE_PT = 3.0
 
+
 def compact(text: str) -> str:
     """``text`` without white space (pdftotext puts spaces where CJK meets Latin)."""
     return re.sub(r"[\s\u3000]+", "", text)

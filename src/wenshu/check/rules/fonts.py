@@ -15,11 +15,11 @@ from wenshu.check.rules.common import size_name
 from wenshu.roles import BY_STYLE, ROLES, Style
 from wenshu.text.numbering import RUNIN_END
 
-RULES.register("font", "5.2.2", "各要素", "字体符合要素的规定")
-RULES.register("size", "5.2.2", "各要素", "字号符合要素的规定")
-RULES.register("theme-font", "5.2.2", "各要素", "中文字体写明，不用主题字体")
-RULES.register("no-font", "5.2.2", "各要素", "指定了中文字体")
-RULES.register("mark-color", "7.2.4", "发文机关标志", "发文机关标志为红色")
+RULES.rule("font", "5.2.2", "各要素", "字体符合要素的规定")
+RULES.rule("size", "5.2.2", "各要素", "字号符合要素的规定")
+RULES.rule("theme-font", "5.2.2", "各要素", "中文字体写明，不用主题字体")
+RULES.rule("no-font", "5.2.2", "各要素", "指定了中文字体")
+RULES.rule("mark-color", "7.2.4", "发文机关标志", "发文机关标志为红色")
 
 # The style whose facts a recognised role is held to: the one style that reads as it (roles
 # several styles read as have no one font; the page number is the rule of page_numbers.py).
