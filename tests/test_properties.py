@@ -45,7 +45,7 @@ from wenshu.errors import WenshuError
 from wenshu.extract import docx_blocks, markdown_blocks
 from wenshu.spec.kinds import all_kinds, definitions
 from wenshu.spec.load import Spec, iter_strings, load_spec
-from wenshu.spec.validate import _punctuation_problem, validate
+from wenshu.spec.validate import punctuation_problem, validate
 from wenshu.text.docnumber import format_doc_number
 
 from .test_same_text import EXAMPLE_IDS, EXAMPLE_SPECS, REPO
@@ -63,7 +63,7 @@ _LATIN = "abcXYZ"
 
 def _well_punctuated(text: str) -> bool:
     """No mark typed twice (“，，”): that is refused, and tested elsewhere."""
-    return _punctuation_problem(text) is None
+    return punctuation_problem(text) is None
 
 
 cjk = st.sampled_from(_CJK)
