@@ -54,7 +54,9 @@ ROLE_NAMES: dict[str, str] = {
 HEADING_NAMES = {r.heading: r.element for r in ROLES if r.heading}
 
 #: The role each of wenshu's own paragraph styles reads as.
-STYLE_ROLES: dict[str, str] = {r.style: Role(r.reads_as) for r in ROLES}
+# Plain strings, checked against Role: a paragraph's role is compared and looked up often,
+# and a str subclass misses CPython's fast paths for str.
+STYLE_ROLES: dict[str, str] = {str(r.style): Role(r.reads_as).value for r in ROLES}
 
 
 def element_name(para: Any) -> str:
