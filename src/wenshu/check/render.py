@@ -4,7 +4,6 @@ LibreOffice, poppler and the page model are imported only when a file is rendere
 
 from __future__ import annotations
 
-import re
 import statistics
 import tempfile
 from dataclasses import dataclass
@@ -59,7 +58,6 @@ _X_SLACK_PT = 4.0
 _Y_SLACK_MM = 2.0
 _GRID_SLACK = 0.2  # of a line pitch
 _HANGING = "，。、；：！？）》」』”’"
-_PAGE_NUMBER = re.compile(r"^[—–－-]\s*(\d+)\s*[—–－-]$")
 
 
 _TOP, _BOTTOM, _LEFT, _RIGHT = L.text_area_pt()
@@ -75,10 +73,6 @@ class _Geometry:
     bottom: float = _BOTTOM
     pitch: float = L.LINE_PITCH_TWIPS / L.TWIPS_PER_PT
     char: float = L.CHAR_ADVANCE_TWIPS / L.TWIPS_PER_PT
-
-
-def _compact(text: str) -> str:
-    return re.sub(r"[\s\u3000]+", "", text)
 
 
 def _page_one_texts(doc: Recogniser) -> list[tuple[str, str, str]]:
@@ -267,6 +261,8 @@ def _measure_page_numbers(
     """§7.5 on paper: “— N —” on every page (not page one of a letter), odd right, even left,
     the dash's top 7 mm under the 版心 (where the dash is drawn is read off the page image
     once; every page number has the same style)."""
+    from wenshu.office.pages import PAGE_NUMBER, compact
+
     indent = L.PAGE_NUMBER_INDENT_TWIPS / L.TWIPS_PER_PT
     dash_drop: float | None = None
     # Letters merged for printing (wenshu batch --merge): each starts a section of its own
@@ -281,7 +277,7 @@ def _measure_page_numbers(
     number = 0
     for page in pages:
         number += 1
-        found = [(r, m) for r in page.rows if (m := _PAGE_NUMBER.match(_compact(r.text)))]
+        found = [(r, m) for r in page.rows if (m := PAGE_NUMBER.match(compact(r.text)))]
         found = [(r, m) for r, m in found if page.landscape or r.y0 > g.bottom - 2]
         where = Location(f"第 {page.number} 页")
         if restarts and not found and page.number > 1:
@@ -357,11 +353,13 @@ def _measure_title(doc: Recogniser, pages: list[Any], out: Findings) -> None:
 
 def _measure_page_one(doc: Recogniser, pages: list[Any], out: Findings) -> None:
     """The mark, the title and the start of the body print on page one (§7.3.3: 公文首页必须显示正文)."""
+    from wenshu.office.pages import compact
+
     if not pages:
         return
-    first = _compact("".join(r.text for r in pages[0].rows))
+    first = compact("".join(r.text for r in pages[0].rows))
     for clause, element, text in _page_one_texts(doc):
-        needle = _compact(text)[:8]
+        needle = compact(text)[:8]
         if needle and needle not in first:
             out.add(
                 "render-page-one",

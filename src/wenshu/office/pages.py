@@ -29,7 +29,8 @@ from wenshu.office.libreoffice import Page, Row
 from wenshu.roles import BY_STYLE, Style
 
 _PITCH_PT = L.LINE_PITCH_TWIPS / L.TWIPS_PER_PT
-_PAGE_NUMBER = re.compile(r"^[—–－-]\s*\d+\s*[—–－-]$")
+#: A page number as it prints (§7.5: “— 1 —”), its number the group.
+PAGE_NUMBER = re.compile(r"^[—–－-]\s*(\d+)\s*[—–－-]$")
 _W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 # Text within this many points of the 版心 edges still counts as inside it (glyph boxes of
 # substitute fonts reach a little over the line box).
@@ -147,7 +148,7 @@ class Frame:
 
 def is_page_number(row: Row) -> bool:
     """Whether ``row`` is a page number “— N —”."""
-    return bool(_PAGE_NUMBER.match(compact(row.text)))
+    return bool(PAGE_NUMBER.match(compact(row.text)))
 
 
 def content_rows(page: Page) -> list[Row]:
