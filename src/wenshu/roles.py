@@ -309,6 +309,11 @@ BY_STYLE: dict[str, Role] = {r.style: r for r in ROLES}
 BODY_STYLES: dict[str, str] = {m: r.style for r in ROLES if not r.in_frame for m in r.markdown}
 #: Role comments whose text the frame places (版头, 版记), not the body.
 FRAME_ROLES: frozenset[str] = frozenset(m for r in ROLES if r.in_frame for m in r.markdown)
+#: The role a reader sees → the one style that reads as it (a role read from several styles,
+#: like ``heading`` or ``aux``, has no one font or name and is left out).
+SOLE_STYLE: dict[str, Role] = {
+    r.reads_as: r for r in ROLES if [o.reads_as for o in ROLES].count(r.reads_as) == 1
+}
 #: Heading depth → style.
 HEADING_STYLES: dict[int, str] = {r.heading: r.style for r in ROLES if r.heading}
 

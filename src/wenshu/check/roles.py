@@ -12,7 +12,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from wenshu.roles import ROLES
+from wenshu.roles import ROLES, SOLE_STYLE
 
 
 class Role(StrEnum):
@@ -43,9 +43,7 @@ class Role(StrEnum):
 
 #: Each role's name in the standard's words: a role wenshu writes with ONE style is named as that
 #: style's element (wenshu.roles); the others are named here.
-ROLE_NAMES: dict[str, str] = {
-    Role(r.reads_as): r.element for r in ROLES if sum(other.reads_as == r.reads_as for other in ROLES) == 1
-} | {
+ROLE_NAMES: dict[str, str] = {Role(reads_as): r.element for reads_as, r in SOLE_STYLE.items()} | {
     Role.HEADING: "层级标题",
     Role.LINE: "正文",  # a WsLine is running text to a reader of the file
     Role.ATTACHMENT_TITLE: "附件标题",
@@ -53,9 +51,9 @@ ROLE_NAMES: dict[str, str] = {
 }
 HEADING_NAMES = {r.heading: r.element for r in ROLES if r.heading}
 
-#: The role each of wenshu's own paragraph styles reads as.
-# Plain strings, checked against Role: a paragraph's role is compared and looked up often,
-# and a str subclass misses CPython's fast paths for str.
+#: The role each of wenshu's own paragraph styles reads as: plain strings (checked against
+#: Role), as a paragraph's role is compared and looked up often and a str subclass misses
+#: CPython's fast paths for str.
 STYLE_ROLES: dict[str, str] = {str(r.style): Role(r.reads_as).value for r in ROLES}
 
 

@@ -12,7 +12,7 @@ from wenshu.check.recognise import SIGNED, Recogniser
 from wenshu.check.registry import RULES
 from wenshu.check.roles import element_name
 from wenshu.check.rules.common import size_name
-from wenshu.roles import BY_STYLE, ROLES, Style
+from wenshu.roles import BY_STYLE, ROLES, SOLE_STYLE, Style
 from wenshu.text.numbering import RUNIN_END
 
 RULES.rule("font", "5.2.2", "各要素", "字体符合要素的规定")
@@ -21,13 +21,9 @@ RULES.rule("theme-font", "5.2.2", "各要素", "中文字体写明，不用主�
 RULES.rule("no-font", "5.2.2", "各要素", "指定了中文字体")
 RULES.rule("mark-color", "7.2.4", "发文机关标志", "发文机关标志为红色")
 
-# The style whose facts a recognised role is held to: the one style that reads as it (roles
-# several styles read as have no one font; the page number is the rule of page_numbers.py).
-_STYLE_OF = {
-    r.reads_as: r.style
-    for r in ROLES
-    if sum(o.reads_as == r.reads_as for o in ROLES) == 1 and r.reads_as != "page-number"
-}
+# The style whose facts a recognised role is held to: the one style that reads as it (the
+# page number is the rule of page_numbers.py).
+_STYLE_OF = {reads_as: r.style for reads_as, r in SOLE_STYLE.items() if reads_as != "page-number"}
 _HEADING_STYLES = {r.heading: r.style for r in ROLES if r.heading}
 
 EXPECTED_CLASS = {
@@ -44,7 +40,7 @@ def _expected_font(para: Para) -> tuple[str, str, float | None] | None:
     wenshu style that writes the element (:mod:`wenshu.roles`)."""
     role = para.role
     if role == "heading":
-        # A heading numbered by Word's list numbering is written in the body font.
+        # Levels 3–4, and headings Word numbers itself, are held to the body font.
         style = _HEADING_STYLES.get(para.level if not para.numbered else 0, Style.HEADING_3)
     else:
         style = _STYLE_OF.get(role)
