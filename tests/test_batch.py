@@ -39,7 +39,7 @@ from wenshu.render.docx import build_docx
 from wenshu.spec.kinds import Kind
 from wenshu.spec.load import Layers, Spec, looks_like_batch
 from wenshu.spec.records import RecordSpec
-from wenshu.spec.validate import _layered, _validator, validate
+from wenshu.spec.validate import is_layered, validate, validator_for
 
 LETTERS = REPO / "examples" / "letters"
 SPEC = LETTERS / "recommendations.yaml"
@@ -580,7 +580,7 @@ def test_records_validate_as_whole_specs_do(tmp_path, extra):
         assert (kind, document) == validate(_plain(spec))
         assert not extra.get("推荐排序")
         # The shared part was normalised once unless the record fills a field with a default.
-        assert _layered(_validator(kind), kind, spec) == ("closing" not in extra)
+        assert is_layered(validator_for(kind), kind, spec) == ("closing" not in extra)
         for key, value in extra.items():
             head, *rest = key.split(".")
             assert (document[head][rest[0]] if rest else document[head]) == value
@@ -592,8 +592,8 @@ def test_a_rule_reaching_other_fields_keeps_records_on_the_plain_path():
     plain = Kind("k", "测试", "", "t", {"a": {"type": "string"}, "b": {"type": "string"}})
     renaming = Kind("k", "测试", "", "t", {"a": {"type": "string", "rename": "b"}, "b": {"type": "string"}})
     spec = Spec(Path("k.yaml"), {"a": "1", "b": "2"}, layers=Layers({"a": "1"}, {"b": "2"}))
-    assert _layered(_validator(plain), plain, spec)
-    assert not _layered(_validator(renaming), renaming, spec)
+    assert is_layered(validator_for(plain), plain, spec)
+    assert not is_layered(validator_for(renaming), renaming, spec)
 
 
 def test_a_bad_shared_field_fails_every_record(tmp_path):

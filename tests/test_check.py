@@ -737,6 +737,8 @@ def test_select_and_ignore(tmp_path, document):
     assert none.exit_code == 0, none.output
     bad = runner.invoke(main, ["check", "--select", "no-such-rule", str(path)])
     assert bad.exit_code == 1 and "no-such-rule" in bad.output and "Traceback" not in bad.output
+    near = runner.invoke(main, ["check", "--ignore", "title-brak", str(path)])
+    assert near.exit_code == 1 and "是否想写“title-break”" in near.output
 
 
 def test_a_unit_profile_turns_its_variants_into_notes(tmp_path, letter):

@@ -20,7 +20,8 @@ from lxml import etree
 from wenshu import layout as L
 from wenshu.build.pipeline import render
 from wenshu.errors import WenshuError
-from wenshu.office.ink import PT_PER_MM, dash_top, ink_rows
+from wenshu.layout import PT_PER_MM
+from wenshu.office.ink import dash_top, ink_rows
 from wenshu.office.libreoffice import FONTS_CONF, LibreOffice, Row, pdf_fonts, read_pages, substitute_for
 from wenshu.spec.load import load_spec
 from wenshu.spec.validate import validate

@@ -153,10 +153,14 @@ def test_output_folder_not_writable_access_check(workspace, monkeypatch):
 def test_output_folder_not_writable_when_creating_the_file(workspace, monkeypatch):
     spec, out, before = workspace
 
-    def refuse(*args, **kwargs):
-        raise PermissionError(errno.EACCES, "Permission denied")
+    real_open = os.open
 
-    monkeypatch.setattr(files, "_temporary", refuse)
+    def refuse(path, *args, **kwargs):
+        if Path(path).parent == out and Path(path).name.endswith(".tmp"):  # the file being written
+            raise PermissionError(errno.EACCES, "Permission denied")
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refuse)
     result = CliRunner().invoke(main, ["build", str(spec), "-o", str(out)])
     assert result.exit_code == 1
     assert "没有写入权限" in result.output and "原有文件未改动" in result.output

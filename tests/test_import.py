@@ -28,8 +28,8 @@ from wenshu.check import check_docx
 from wenshu.errors import WenshuError
 from wenshu.extract import docx_blocks
 from wenshu.importing.fix import fix_file, import_docx
-from wenshu.importing.reader import parse_date
 from wenshu.spec.load import looks_like_batch
+from wenshu.text.dates import read_written_date
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted(p for p in (REPO / "examples").rglob("*.yaml"))
@@ -199,7 +199,7 @@ def sentences(blocks: list[str]) -> list[str]:
                 r"^\s*([一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、])", "", s
             )
             s = re.sub(r"[\s\u3000\"“”]", "", s).translate(str.maketrans(",;:?!()", "，；：？！（）"))
-            date = parse_date(s)  # 二〇二三年一月一日 is rewritten in figures, on purpose
+            date = read_written_date(s)  # 二〇二三年一月一日 is rewritten in figures, on purpose
             s = f"{date.year}年{date.month}月{date.day}日" if date else s
             # attachment labels are wenshu's to write; 此页无正文 is dropped on purpose
             if len(s) >= 2 and not re.fullmatch(_GENERATED, s):

@@ -1,9 +1,10 @@
 """The package's import graph: no cycles (function-level imports included) and no module
-importing another module's private names."""
+importing another module's private names; the tests, too, use wenshu's public names only."""
 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import wenshu
@@ -42,15 +43,6 @@ def _imports(name: str, path: Path, modules: dict[str, Path]) -> list[tuple[str,
     return [(m, names) for m, names in found if m in modules and m != name]
 
 
-# office.libreoffice.build_with_pdf imports build/ inside the function; branch `pipeline`
-# moves it into build/. Until that merge, its edges into build/ are left out here: delete
-# this and the cycle test covers them too.
-_MOVING_OUT = {
-    ("wenshu.office.libreoffice", "wenshu.build.pipeline"),
-    ("wenshu.office.libreoffice", "wenshu.build.paginate"),
-}
-
-
 def _graph() -> tuple[dict[str, set[str]], list[str]]:
     modules = _modules()
     graph: dict[str, set[str]] = {}
@@ -58,8 +50,7 @@ def _graph() -> tuple[dict[str, set[str]], list[str]]:
     for name, path in modules.items():
         graph[name] = set()
         for target, names in _imports(name, path, modules):
-            if (name, target) not in _MOVING_OUT:
-                graph[name].add(target)
+            graph[name].add(target)
             private += [f"{name} → {target}.{n}" for n in names if n.startswith("_") and not n.endswith("__")]
     return graph, private
 
@@ -107,3 +98,50 @@ def test_cycle_finder_finds_a_cycle() -> None:
 def test_no_private_name_imported_across_modules() -> None:
     _, private = _graph()
     assert private == []
+
+
+TESTS = Path(__file__).parent
+
+
+def _private_uses_in_tests() -> list[str]:
+    """Every ``from wenshu.x import _y``, ``module._y`` (on an imported wenshu module) and
+    ``"wenshu.x._y"`` (a monkeypatch target) in the tests."""
+    modules = _modules()
+    found = []
+    for path in sorted(TESTS.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        aliases: set[str] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                aliases |= {a.asname for a in node.names if a.name.startswith("wenshu") and a.asname}
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("wenshu"):
+                for a in node.names:
+                    if f"{node.module}.{a.name}" in modules:
+                        aliases.add(a.asname or a.name)
+                    elif _private(a.name):
+                        found.append(f"{path.name}:{node.lineno} {node.module}.{a.name}")
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+                if node.value.id in aliases and _private(node.attr):
+                    found.append(f"{path.name}:{node.lineno} {node.value.id}.{node.attr}")
+            elif (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "attr", "") == "setattr"
+                and len(node.args) > 1
+            ):
+                target, attr = node.args[0], node.args[1]
+                named = isinstance(attr, ast.Constant) and isinstance(attr.value, str)
+                if isinstance(target, ast.Name) and target.id in aliases and named and _private(attr.value):
+                    found.append(f"{path.name}:{node.lineno} {target.id}.{attr.value}")
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                if re.fullmatch(r"wenshu(\.\w+)*\._\w+", node.value) and not node.value.endswith("__"):
+                    found.append(f"{path.name}:{node.lineno} {node.value}")
+    return found
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not name.endswith("__")
+
+
+def test_tests_use_public_names_only() -> None:
+    assert _private_uses_in_tests() == []

@@ -45,7 +45,7 @@ def res(tmp_path, monkeypatch) -> Path:
     root = tmp_path / "res"
     for name in ("templates", "schemas", "data"):
         shutil.copytree(REPO / name, root / name)
-    monkeypatch.setattr(resources, "_PACKAGE", root)
+    monkeypatch.setattr(resources, "PACKAGE", root)
     _clear_caches()
     yield root
     monkeypatch.undo()

@@ -40,3 +40,19 @@ def test_the_writer_names_no_style_outside_the_table() -> None:
     source = Path(docx_writer.__file__).read_text(encoding="utf-8")
     named = set(re.findall(r'"(Ws[A-Za-z]+|Heading\d)"', source))
     assert named and named <= {r.style for r in ROLES}
+
+
+def test_the_checker_and_the_page_reader_take_their_style_facts_from_the_table() -> None:
+    from wenshu.check.roles import ROLE_NAMES, STYLE_ROLES, Role
+
+    # Every style reads as one of the checker's roles (Role() raises for any other value).
+    assert STYLE_ROLES == {r.style: Role(r.reads_as) for r in ROLES}
+    assert ROLE_NAMES[Role.SIGNATURE] == role("WsSignature").element == "发文机关署名"
+    assert ROLE_NAMES[Role.HEADING] == "层级标题"  # read from four styles: named by the checker
+
+
+def test_no_module_spells_a_style_id_outside_the_table() -> None:
+    root = Path(docx_writer.__file__).parents[1]
+    for rel in ("build/paginate.py", "office/pages.py", "check/recognise.py", "check/roles.py"):
+        source = (root / rel).read_text(encoding="utf-8")
+        assert not re.findall(r'"(Ws[A-Za-z]+|Heading\d)"', source), rel

@@ -494,6 +494,32 @@ def test_new_refuses_options_its_skeleton_does_not_use(tmp_path):
         assert result.exit_code != 0 and hint in result.output, (args, result.output)
 
 
+def test_the_kinds_that_relay_are_those_with_a_relay_skeleton(tmp_path, monkeypatch):
+    """No kind is named in the code: a relay skeleton beside a kind's template makes it relayable."""
+    from wenshu import resources
+    from wenshu.spec.kinds import get_kind
+    from wenshu.spec.skeleton import relay_kinds
+
+    root = tmp_path / "res"
+    for name in ("templates", "schemas", "data"):
+        shutil.copytree(REPO / name, root / name)
+    (root / "templates" / "notices" / "notice.relay.skeleton.yaml.j2").rename(
+        root / "templates" / "work_plans" / "work_plan.relay.skeleton.yaml.j2"
+    )
+    monkeypatch.setattr(resources, "PACKAGE", root)
+    for cached in (resources.resource_dir, get_kind):
+        cached.cache_clear()
+    try:
+        assert relay_kinds() == ["work_plan"]
+        result = CliRunner().invoke(main, ["new", "notice", "--relay", str(tmp_path / "x.yaml")])
+        assert result.exit_code != 0 and "只有三年期工作方案（work_plan）能转发" in result.output
+    finally:
+        monkeypatch.undo()
+        for cached in (resources.resource_dir, get_kind):
+            cached.cache_clear()
+    assert relay_kinds() == ["notice"]
+
+
 # -- 6. README and examples --------------------------------------------------------------------
 def test_examples_name_no_path_of_a_developers_machine():
     found = [

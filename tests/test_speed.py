@@ -26,7 +26,7 @@ def cache(tmp_path, monkeypatch) -> Path:
 
 
 def _fresh() -> validation.SpecValidator:
-    return validation.SpecValidator(schema_registry=validation._registry())
+    return validation.SpecValidator(schema_registry=validation.schema_registry())
 
 
 def test_a_schema_is_checked_once_per_version(cache, monkeypatch):
@@ -37,14 +37,14 @@ def test_a_schema_is_checked_once_per_version(cache, monkeypatch):
         validation.DefinitionSchema, "_validate", lambda self, s: checks.append(1) or original(self, s)
     )
     first = _fresh()
-    assert type(validation._schema_of(first, kind)) is validation._CheckedSchema
+    assert type(validation.schema_of(first, kind)) is validation.CheckedSchema
     assert checks and len(list(cache.iterdir())) == 1  # checked, and remembered
     checks.clear()
-    validation._schema_of(_fresh(), kind)
+    validation.schema_of(_fresh(), kind)
     assert not checks  # the same schema again: not checked
     changed = copy.deepcopy(kind)
     object.__setattr__(changed, "schema", {**kind.schema, "extra": {"type": "string"}})
-    validation._schema_of(_fresh(), changed)
+    validation.schema_of(_fresh(), changed)
     assert checks and len(list(cache.iterdir())) == 2  # another schema: checked
 
 
@@ -52,7 +52,7 @@ def test_an_invalid_schema_is_still_refused(cache):
     kind = copy.deepcopy(get_kind("notice"))
     object.__setattr__(kind, "schema", {**kind.schema, "title": {"type": "no such type"}})
     with pytest.raises(SchemaError, match="no such type"):
-        validation._schema_of(_fresh(), kind)
+        validation.schema_of(_fresh(), kind)
     assert not cache.exists() or not any(cache.iterdir())  # nothing remembered as valid
 
 

@@ -16,8 +16,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-_PACKAGE = Path(__file__).resolve().parent
-_CHECKOUT = _PACKAGE.parent.parent  # src/wenshu → repository root
+#: Where a wheel carries templates/, schemas/ and data/ (looked in first; a test points it at a copy).
+PACKAGE = Path(__file__).resolve().parent
+_CHECKOUT = PACKAGE.parent.parent  # src/wenshu → repository root
 _CACHE_FORMAT = 1  # bump when the cached form changes
 
 
@@ -28,7 +29,7 @@ def resource_dir(name: str) -> Path:
     A wheel carries them inside the package (see pyproject's force-include); an editable
     install or a checkout finds them at the repository root.
     """
-    for base in (_PACKAGE, _CHECKOUT):
+    for base in (PACKAGE, _CHECKOUT):
         candidate = base / name
         if candidate.is_dir():
             return candidate

@@ -40,6 +40,7 @@ from lxml import etree
 from wenshu import layout as L
 from wenshu.office.libreoffice import LibreOffice, Page, read_pages
 from wenshu.office.pages import Facts, Outline, compact, content_rows, examine, outline_of
+from wenshu.roles import Style
 from wenshu.text.titles import line_width
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -96,7 +97,7 @@ def lines_needed(docx: bytes) -> int | None:
         style_id = style.get(w("val")) if style is not None else ""
         text = "".join(t.text or "" for t in child.iter(w("t")))
         breaks = len(child.findall(f".//{w('br')}"))
-        per_line = L.TITLE_CHARS_PER_LINE if style_id == "WsTitle" else L.CHARS_PER_LINE
+        per_line = L.TITLE_CHARS_PER_LINE if style_id == Style.TITLE else L.CHARS_PER_LINE
         width = line_width(text) + 2  # the first line's two-character indent
         total += max(1, math.ceil(width / per_line)) + breaks
     return total
@@ -256,7 +257,7 @@ def tighten(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -> byt
         first = children.index(paragraphs[start])
     if before == 1:
         fix_mark_height(body, pages[0])  # the mark's line is the one of auto height above
-        if any(_style_of(c) == "WsMark" and not _exact_mark(c) for c in children[:first]):
+        if any(_style_of(c) == Style.MARK and not _exact_mark(c) for c in children[:first]):
             return None
     page = pages[before - 1]
     records = [compact(r)[:8] for r in outline.records if compact(r)]
@@ -290,9 +291,9 @@ def tighten(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -> byt
         if child.tag != w("p"):
             break
         style = _style_of(child)
-        if style == "WsAttachmentLabel" or child.find(f"{w('pPr')}/{w('sectPr')}") is not None:
+        if style == Style.ATTACHMENT_LABEL or child.find(f"{w('pPr')}/{w('sectPr')}") is not None:
             break
-        if style == "WsMark":
+        if style == Style.MARK:
             continue
         ppr = child.find(w("pPr"))
         if ppr is None:
@@ -309,7 +310,7 @@ def tighten(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -> byt
 
 
 # The head of page one (§7.2, §10.1): the lines under it are tightened, not these.
-_HEAD_STYLES = {"WsDocNumber", "WsHeadInfo", "WsSigner", "WsMark"}
+_HEAD_STYLES = {Style.DOC_NUMBER, Style.HEAD_INFO, Style.MARK}
 # Room between a table's printed text and its borders (cell margins, rules), each side.
 _TABLE_PAD_PT = 1.5 * L.PT_PER_MM
 # Room kept under the tightened lines: the measured positions are rounded.
@@ -386,7 +387,7 @@ def _xml(root: etree._Element) -> bytes:
 
 
 def _is_record(tbl: etree._Element) -> bool:
-    return any(s.get(w("val")) == "WsRecord" for s in tbl.iter(w("pStyle")))
+    return any(s.get(w("val")) == Style.RECORD for s in tbl.iter(w("pStyle")))
 
 
 def _record_height(record: etree._Element) -> int:
@@ -409,7 +410,7 @@ def _spacer(height: int, *, page_break: bool) -> etree._Element:
     """An empty paragraph exactly ``height`` twips high (tiny text, so the line is all space)."""
     p = etree.Element(w("p"))
     ppr = etree.SubElement(p, w("pPr"))
-    etree.SubElement(ppr, w("pStyle")).set(w("val"), "WsRecord")
+    etree.SubElement(ppr, w("pStyle")).set(w("val"), Style.RECORD)
     if page_break:
         etree.SubElement(ppr, w("pageBreakBefore"))
     spacing = etree.SubElement(ppr, w("spacing"))
@@ -456,7 +457,7 @@ def _tightened_lines(body: etree._Element, record: etree._Element) -> bool:
     for el in list(body)[: list(body).index(record)]:
         spacing = el.find(f"{w('pPr')}/{w('spacing')}") if el.tag == w("p") else None
         line = spacing.get(w("line")) if spacing is not None else None
-        if line and spacing.get(w("lineRule")) == "exact" and _style_of(el) != "WsRecord":
+        if line and spacing.get(w("lineRule")) == "exact" and _style_of(el) != Style.RECORD:
             if L.MIN_ADJUSTED_LINE_PITCH_TWIPS <= int(line) < L.LINE_PITCH_TWIPS:
                 return True
     return False
@@ -471,13 +472,13 @@ def _above_record(body: etree._Element, record: etree._Element) -> str | None:
     kind = "grid"
     for el in reversed(list(body)[: list(body).index(record)]):
         style_id = _style_of(el) if el.tag == w("p") else ""
-        if el.tag == w("tbl") or style_id == "WsTableNote":
+        if el.tag == w("tbl") or style_id == Style.TABLE_NOTE:
             kind = "measured"
             continue
-        if style_id == "WsMark":
+        if style_id == Style.MARK:
             rule = el.find(f"{w('pPr')}/{w('spacing')}")
             return kind if rule is not None and rule.get(w("lineRule")) == "exact" else None
-        if style_id == "WsAttachmentLabel" or el.find(f"{w('pPr')}/{w('sectPr')}") is not None:
+        if style_id == Style.ATTACHMENT_LABEL or el.find(f"{w('pPr')}/{w('sectPr')}") is not None:
             return kind
     return None  # page one without a mark: not a page wenshu lays out
 
@@ -496,7 +497,7 @@ def fix_mark_height(body: etree._Element, first_page: Page) -> None:
     block) or the page does not show it as expected.
     """
     children = list(body)
-    mark = next((c for c in children if c.tag == w("p") and _style_of(c) == "WsMark"), None)
+    mark = next((c for c in children if c.tag == w("p") and _style_of(c) == Style.MARK), None)
     if mark is None:
         return
     at = children.index(mark)
@@ -578,7 +579,7 @@ def place_record(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -
     # A new section: portrait, and without page numbers when a blank page comes first.
     carrier = etree.Element(w("p"))
     ppr = etree.SubElement(carrier, w("pPr"))
-    etree.SubElement(ppr, w("pStyle")).set(w("val"), "WsRecord")
+    etree.SubElement(ppr, w("pStyle")).set(w("val"), Style.RECORD)
     spacing = etree.SubElement(ppr, w("spacing"))
     for key, value in (("before", "0"), ("after", "0"), ("line", "20"), ("lineRule", "exact")):
         spacing.set(w(key), value)
@@ -671,10 +672,10 @@ def _landscape_footer(even: bool) -> str:
         f'<w:tr><w:trPr><w:trHeight w:val="{length}" w:hRule="exact"/></w:trPr>'
         f'<w:tc><w:tcPr><w:tcW w:w="{depth}" w:type="dxa"/><w:textDirection w:val="tbRl"/>'
         '<w:vAlign w:val="center"/></w:tcPr>'
-        f'<w:p><w:pPr><w:pStyle w:val="WsPageNumber"/><w:ind w:{jc}="{L.PAGE_NUMBER_INDENT_TWIPS}"/>'
+        f'<w:p><w:pPr><w:pStyle w:val="{Style.PAGE_NUMBER}"/><w:ind w:{jc}="{L.PAGE_NUMBER_INDENT_TWIPS}"/>'
         f'<w:jc w:val="{jc}"/></w:pPr>{number}</w:p>'
         "</w:tc></w:tr></w:tbl>"
-        '<w:p><w:pPr><w:pStyle w:val="WsPageNumber"/></w:pPr></w:p></w:ftr>'
+        f'<w:p><w:pPr><w:pStyle w:val="{Style.PAGE_NUMBER}"/></w:pPr></w:p></w:ftr>'
     )
 
 
@@ -751,7 +752,7 @@ def keep_notes(docx: bytes, facts: Facts) -> bytes:
     for p in list(body.findall(w("p"))):
         style = p.find(f"{w('pPr')}/{w('pStyle')}")
         text = "".join(t.text or "" for t in p.iter(w("t")))
-        if style is None or style.get(w("val")) != "WsTableNote" or text[:20] not in wanted:
+        if style is None or style.get(w("val")) != Style.TABLE_NOTE or text[:20] not in wanted:
             continue
         table = p.getprevious()
         rows = table.findall(w("tr")) if table is not None and table.tag == w("tbl") else []

@@ -74,7 +74,7 @@ def load_profile(path: str | Path) -> Profile:
                 problems.append(
                     spec.problem(
                         ("accept", code),
-                        f"没有这条规则：{code}（wenshu check --list-rules 列出全部）",
+                        RULES.no_such_rule(code),
                         key=True,
                     )
                 )

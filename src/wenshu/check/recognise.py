@@ -25,17 +25,10 @@ from wenshu.check.reading.shapes import DrawnLine, drawn_lines
 from wenshu.check.reading.styles import first_attr, font_class, font_of
 from wenshu.check.reading.tables import row_text
 from wenshu.check.roles import STYLE_ROLES, Role
-from wenshu.text.numbering import RUNIN_END, chinese_number
+from wenshu.roles import Style
+from wenshu.text.dates import IMPRINT, WRITTEN_DATE
+from wenshu.text.numbering import NUMERALS, RUNIN_END, written_ordinal
 
-NUMERALS = "一二三四五六七八九十〇零两百"
-CN_VALUE = {chinese_number(n): n for n in range(1, 100)}
-# Ordinals in every form people type; the correct form per level is FORMS[level - 1].
-_ORDINAL_PATTERNS = [
-    (1, re.compile(rf"^(?P<num>[{NUMERALS}]+)(?P<punct>[、，,．.])")),
-    (2, re.compile(rf"^(?P<open>[（(])(?P<num>[{NUMERALS}]+)(?P<close>[）)])(?P<punct>[、，,．.]?)")),
-    (3, re.compile(r"^(?P<num>\d{1,2})(?P<punct>[.．、，,])(?!\d)")),
-    (4, re.compile(r"^(?P<open>[（(])(?P<num>\d{1,2})(?P<close>[）)])(?P<punct>[、，,．.]?)")),
-]
 # Templates write the year and number as X or × until they are filled in.
 DOC_NUMBER = re.compile(r"[〔\[(（【［]\s*[\dXx×]{4}\s*[〕\])）】］]\s*第?\s*[\dXx×]+\s*号")
 # 令号 and 期号 stand alone in the 版头 of an order or a bulletin: 第12号, 第 3 期.
@@ -62,12 +55,6 @@ TITLE_WORDS = re.compile(
 CONTACT = re.compile(r"^(联系人|联系电话|联系方式|电\s*话|传\s*真|手\s*机|电子邮箱|邮\s*箱)\s*[：:]")
 # Labels of a 纪要 (§10.3), set in 黑体 at the head of a list of names.
 MINUTES_LABELS = ("出席", "列席", "请假", "参加", "缺席", "记录", "主持")
-DATE_ONLY = re.compile(
-    rf"^\s*(\d{{2,4}}|[{NUMERALS}]{{2,4}})\s*年\s*([\d{NUMERALS}]{{1,3}})\s*月\s*([\d{NUMERALS}]{{1,3}})\s*日\s*$"
-)
-IMPRINT = re.compile(
-    rf"(\d{{4}}|[{NUMERALS}]{{4}})\s*年\s*[\d{NUMERALS}]{{1,3}}\s*月\s*[\d{NUMERALS}]{{1,3}}\s*日\s*印发\s*$"
-)
 # 附件 or 附件2, optionally with a remark in brackets: 附件1（可选）.
 LABEL = re.compile(r"^附\s*件\s*(\d*)\s*([（(][^）)]{0,12}[）)])?$")
 NOTE_NUMBER = re.compile(r"^(?P<num>\d{1,2})\s*(?P<punct>[.．、]?)\s*(?P<name>.*)$")
@@ -75,15 +62,6 @@ SIGNED = "签发人："
 # An item of a 附件说明 with its number: 1.名称, 2．名称, 3、名称, 4 名称 (not 2023年…).
 _NUMBERED_NAME = re.compile(r"^\d{1,2}(?:\s*[.．、]\s*|\s+)(?=\D)(.+)$")
 NO_TEXT = re.compile(r"^[（(]\s*此页无正文\s*[）)]$")
-
-
-def ordinal_of(text: str) -> tuple[int, re.Match[str]] | None:
-    """(level, match) of a structural ordinal at the start of ``text``, in any form people type."""
-    for level, pattern in _ORDINAL_PATTERNS:
-        m = pattern.match(text)
-        if m:
-            return level, m
-    return None
 
 
 def role_from_style_name(name: str) -> str | None:
@@ -141,7 +119,7 @@ class Recogniser(Reader):
             if HEAD_INFO.match(para.text.strip()):
                 # 份号, 密级 and 紧急程度 put in a header stand where §7.2.1–7.2.3 puts them.
                 para.role = "head-info"
-            elif para.text.strip() and (sid == "WsMark" or self._looks_like_mark(para)):
+            elif para.text.strip() and (sid == Style.MARK or self._looks_like_mark(para)):
                 para.role = "mark"
         for para in self.paragraphs:
             if para.in_box:
@@ -179,7 +157,7 @@ class Recogniser(Reader):
             elif para.role == "title" and zone:
                 para.role = "attachment-title"
             elif para.role in ("body", "heading"):
-                found = ordinal_of(para.text.strip())
+                found = written_ordinal(para.text.strip())
                 # In a body paragraph only a run-in heading sets its own font on the
                 # heading run; without one the ordinal numbers a plain paragraph (items).
                 runs = self.text_runs(para)
@@ -251,7 +229,9 @@ class Recogniser(Reader):
         # 主送机关: the paragraph right after the title, ending in a colon.
         if i < len(paras) and paras[i].role in ("", "body", "recipients"):
             text = paras[i].text.strip()
-            if paras[i].role == "recipients" or (text.endswith(("：", ":")) and ordinal_of(text) is None):
+            if paras[i].role == "recipients" or (
+                text.endswith(("：", ":")) and written_ordinal(text) is None
+            ):
                 paras[i].role = "recipients"
                 i += 1
         zone, in_note, after_date, in_record = 0, False, False, False
@@ -300,7 +280,7 @@ class Recogniser(Reader):
             if role == "date" or (
                 role in ("", "body")
                 and (not zone or not after_date)  # an attachment pasted before the signature
-                and (DATE_ONLY.match(text) or self._date_placeholder(para))
+                and (WRITTEN_DATE.match(text) or self._date_placeholder(para))
             ):
                 para.role, after_date = "date", True
                 self._mark_signature(para)
@@ -321,7 +301,7 @@ class Recogniser(Reader):
             if after_date and role in ("", "body") and text.startswith(("（", "(")) and not zone:
                 para.role = "note"
                 continue
-            found = ordinal_of(text)
+            found = written_ordinal(text)
             if role in ("", "body", "heading"):
                 para.role = "heading" if found or role == "heading" else "body"
                 para.level = found[0] if found else 0
@@ -356,7 +336,7 @@ class Recogniser(Reader):
         """A short line that is neither body text nor a heading: a table's caption, a 纪要's
         label (出席, 列席 …) or, in a 纪要, a label set whole in 黑体."""
         text = para.text.strip()
-        if len(text) > 15 or text.endswith(("。", "；", "：", ":", "，")) or ordinal_of(text):
+        if len(text) > 15 or text.endswith(("。", "；", "：", ":", "，")) or written_ordinal(text):
             return False
         table_next = para.el.getnext() is not None and para.el.getnext().tag == wtag("tbl")
         if self.alignment(para) == "center" and (table_next or re.match(r"^[表图]\s*\d", text)):

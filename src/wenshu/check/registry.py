@@ -1,11 +1,16 @@
 """The checker's rules by code, in the manner of a linter's: each module of
-:mod:`wenshu.check.rules` (and :mod:`wenshu.check.render`) registers the rules it applies."""
+:mod:`wenshu.check.rules` (and :mod:`wenshu.check.render`) registers the rules it applies.
+
+The registry is a :class:`wenshu.registry.Registry`, so a code no rule has gets the same
+did-you-mean as every other name wenshu looks up."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+
+from wenshu.registry import Registry, did_you_mean
 
 
 @dataclass(frozen=True)
@@ -23,20 +28,15 @@ class Rule:
     render: bool = False  # found only by ``--render``
 
 
-class RuleRegistry:
+class RuleRegistry(Registry[Rule]):
     """The checker's rules by code, in the manner of a linter's."""
 
     def __init__(self) -> None:
-        self._rules: dict[str, Rule] = {}
+        super().__init__("检查规则")
 
-    def register(self, code: str, clause: str, element: str, title: str, **kw: Any) -> None:
+    def rule(self, code: str, clause: str, element: str, title: str, **kw: Any) -> None:
         """Add a rule; a code is registered once."""
-        if code in self._rules:
-            raise ValueError(f"rule {code} registered twice")
-        self._rules[code] = Rule(code, clause, element, title, **kw)
-
-    def __contains__(self, code: object) -> bool:
-        return code in self._rules
+        self.add(code, Rule(code, clause, element, title, **kw))
 
     def __iter__(self) -> Iterator[Rule]:
         """The rules in the standard's order: static ones by clause, then the ``--render`` ones
@@ -45,15 +45,11 @@ class RuleRegistry:
         def key(rule: Rule) -> tuple[bool, tuple[int, ...]]:
             return rule.render, tuple(int(part) for part in rule.clause.split("."))
 
-        return iter(sorted(self._rules.values(), key=key))
+        return iter(sorted((rule for _, rule in self.items()), key=key))
 
-    def get(self, code: str) -> Rule:
-        """The rule of ``code`` (KeyError for an unknown one)."""
-        return self._rules[code]
-
-    def unknown(self, codes: list[str]) -> list[str]:
-        """Those of ``codes`` that name no rule."""
-        return [c for c in codes if c not in self._rules]
+    def no_such_rule(self, code: str) -> str:
+        """Why ``code`` is not accepted, with the closest code (the list is long: point to it)."""
+        return f"没有这条规则：{code}{did_you_mean(code, self.names())}（wenshu check --list-rules 列出全部）"
 
 
 RULES = RuleRegistry()

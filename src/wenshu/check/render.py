@@ -4,7 +4,6 @@ LibreOffice, poppler and the page model are imported only when a file is rendere
 
 from __future__ import annotations
 
-import re
 import statistics
 import tempfile
 from dataclasses import dataclass
@@ -13,32 +12,31 @@ from typing import Any
 
 from wenshu import layout as L
 from wenshu.check.findings import Findings, Location
-from wenshu.check.reading.ooxml import is_wide, wtag, wval
+from wenshu.check.reading.ooxml import wtag, wval
 from wenshu.check.reading.reader import Para
 from wenshu.check.recognise import LABEL, Recogniser
 from wenshu.check.registry import RULES
 from wenshu.check.report import Report
 from wenshu.errors import WenshuError
 from wenshu.text.titles import printed_lines, title_problems
+from wenshu.text.width import is_wide
 
-RULES.register("render-lines", "5.2.3", "版心", "排出的页每面 22 行", severity="warning", render=True)
-RULES.register("render-chars", "5.2.3", "版心", "排出的行每行 28 字", severity="warning", render=True)
-RULES.register("render-title", "7.3.1", "标题", "排出的标题回行合规", severity="warning", render=True)
-RULES.register(
-    "render-page-one", "7.3.3", "首页", "版头、标题和正文排在首页", severity="warning", render=True
-)
-RULES.register("render-page-number", "7.5", "页码", "排出的每页有页码", severity="warning", render=True)
-RULES.register("render-page-number-place", "7.5", "页码", "排出的页码位置", severity="warning", render=True)
-RULES.register(
+RULES.rule("render-lines", "5.2.3", "版心", "排出的页每面 22 行", severity="warning", render=True)
+RULES.rule("render-chars", "5.2.3", "版心", "排出的行每行 28 字", severity="warning", render=True)
+RULES.rule("render-title", "7.3.1", "标题", "排出的标题回行合规", severity="warning", render=True)
+RULES.rule("render-page-one", "7.3.3", "首页", "版头、标题和正文排在首页", severity="warning", render=True)
+RULES.rule("render-page-number", "7.5", "页码", "排出的每页有页码", severity="warning", render=True)
+RULES.rule("render-page-number-place", "7.5", "页码", "排出的页码位置", severity="warning", render=True)
+RULES.rule(
     "render-record-place", "7.4.1", "版记", "版记排在最后一个偶数页最下方", severity="warning", render=True
 )
-RULES.register(
+RULES.rule(
     "render-signature-alone", "7.3.5.5", "发文机关署名", "署名页有正文", severity="warning", render=True
 )
-RULES.register(
+RULES.rule(
     "render-attachment-note-split", "7.3.5.5", "附件说明", "附件说明不跨页", severity="warning", render=True
 )
-RULES.register(
+RULES.rule(
     "render-record-page-number",
     "7.5",
     "页码",
@@ -46,40 +44,35 @@ RULES.register(
     severity="warning",
     render=True,
 )
-RULES.register("render-table-row-split", "8", "表格", "表格行不跨页", severity="warning", render=True)
-RULES.register(
-    "render-table-merged-label", "8", "表格", "合并的组名在续页重复", severity="warning", render=True
-)
-RULES.register("render-table-note-alone", "8", "表格", "表注不单独成页", severity="warning", render=True)
-RULES.register(
+RULES.rule("render-table-row-split", "8", "表格", "表格行不跨页", severity="warning", render=True)
+RULES.rule("render-table-merged-label", "8", "表格", "合并的组名在续页重复", severity="warning", render=True)
+RULES.rule("render-table-note-alone", "8", "表格", "表注不单独成页", severity="warning", render=True)
+RULES.rule(
     "render-landscape-page-number", "8", "页码", "横排页的页码与竖排页同位", severity="warning", render=True
 )
 
 
-_PT_PER_MM = 72 / 25.4
 # How far a measured position may stray: PDF text boxes come from the substitute fonts'
 # metrics, so they sit a little differently from the licensed fonts the file names.
 _X_SLACK_PT = 4.0
 _Y_SLACK_MM = 2.0
 _GRID_SLACK = 0.2  # of a line pitch
 _HANGING = "，。、；：！？）》」』”’"
-_PAGE_NUMBER = re.compile(r"^[—–－-]\s*(\d+)\s*[—–－-]$")
+
+
+_TOP, _BOTTOM, _LEFT, _RIGHT = L.text_area_pt()
 
 
 @dataclass
 class _Geometry:
     """The 版心 in PDF points (y down from the top), as the standard places it."""
 
-    left: float = L.LEFT_MARGIN_MM * _PT_PER_MM
-    top: float = L.TOP_MARGIN_MM * _PT_PER_MM
-    right: float = (L.LEFT_MARGIN_MM + L.TEXT_WIDTH_MM) * _PT_PER_MM
-    bottom: float = (L.TOP_MARGIN_MM + L.TEXT_HEIGHT_MM) * _PT_PER_MM
+    left: float = _LEFT
+    top: float = _TOP
+    right: float = _RIGHT
+    bottom: float = _BOTTOM
     pitch: float = L.LINE_PITCH_TWIPS / L.TWIPS_PER_PT
     char: float = L.CHAR_ADVANCE_TWIPS / L.TWIPS_PER_PT
-
-
-def _compact(text: str) -> str:
-    return re.sub(r"[\s\u3000]+", "", text)
 
 
 def _page_one_texts(doc: Recogniser) -> list[tuple[str, str, str]]:
@@ -268,6 +261,8 @@ def _measure_page_numbers(
     """§7.5 on paper: “— N —” on every page (not page one of a letter), odd right, even left,
     the dash's top 7 mm under the 版心 (where the dash is drawn is read off the page image
     once; every page number has the same style)."""
+    from wenshu.office.pages import PAGE_NUMBER, compact
+
     indent = L.PAGE_NUMBER_INDENT_TWIPS / L.TWIPS_PER_PT
     dash_drop: float | None = None
     # Letters merged for printing (wenshu batch --merge): each starts a section of its own
@@ -282,7 +277,7 @@ def _measure_page_numbers(
     number = 0
     for page in pages:
         number += 1
-        found = [(r, m) for r in page.rows if (m := _PAGE_NUMBER.match(_compact(r.text)))]
+        found = [(r, m) for r in page.rows if (m := PAGE_NUMBER.match(compact(r.text)))]
         found = [(r, m) for r, m in found if page.landscape or r.y0 > g.bottom - 2]
         where = Location(f"第 {page.number} 页")
         if restarts and not found and page.number > 1:
@@ -325,7 +320,7 @@ def _measure_page_numbers(
             from wenshu.office.ink import dash_below_box_top
 
             dash_drop = dash_below_box_top(pdf, page.number, row) if pdf else 0.0
-        gap_mm = (row.y0 + dash_drop - g.bottom) / _PT_PER_MM
+        gap_mm = (row.y0 + dash_drop - g.bottom) / L.PT_PER_MM
         if abs(gap_mm - L.PAGE_NUMBER_GAP_MM) > _Y_SLACK_MM:
             out.add(
                 "render-page-number-place",
@@ -358,11 +353,13 @@ def _measure_title(doc: Recogniser, pages: list[Any], out: Findings) -> None:
 
 def _measure_page_one(doc: Recogniser, pages: list[Any], out: Findings) -> None:
     """The mark, the title and the start of the body print on page one (§7.3.3: 公文首页必须显示正文)."""
+    from wenshu.office.pages import compact
+
     if not pages:
         return
-    first = _compact("".join(r.text for r in pages[0].rows))
+    first = compact("".join(r.text for r in pages[0].rows))
     for clause, element, text in _page_one_texts(doc):
-        needle = _compact(text)[:8]
+        needle = compact(text)[:8]
         if needle and needle not in first:
             out.add(
                 "render-page-one",

@@ -2,13 +2,17 @@
 
 :class:`Role` values are the strings the checker has always used (``"mark"``, ``"title"`` …);
 a :class:`Role` compares equal to its string. :data:`ROLE_NAMES` gives each its name in the
-standard's words, :data:`STYLE_ROLES` the role of each of wenshu's own paragraph styles.
+standard's words, :data:`STYLE_ROLES` the role of each of wenshu's own paragraph styles —
+both taken from the one table of wenshu's styles, :mod:`wenshu.roles` (whose docstring says why
+the recognition roles are a concept of their own).
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
 from typing import Any
+
+from wenshu.roles import ROLES, SOLE_STYLE
 
 
 class Role(StrEnum):
@@ -37,55 +41,20 @@ class Role(StrEnum):
     BOX = "box"  # text in a text box that is none of the 版头's elements
 
 
-ROLE_NAMES: dict[str, str] = {
-    Role.MARK: "发文机关标志",
-    Role.DOC_NUMBER: "发文字号",
-    Role.HEAD_INFO: "份号、密级、紧急程度",
-    Role.TITLE: "标题",
-    Role.RECIPIENTS: "主送机关",
-    Role.BODY: "正文",
+#: Each role's name in the standard's words: a role wenshu writes with ONE style is named as that
+#: style's element (wenshu.roles); the others are named here.
+ROLE_NAMES: dict[str, str] = {Role(reads_as): r.element for reads_as, r in SOLE_STYLE.items()} | {
     Role.HEADING: "层级标题",
-    Role.ATTACHMENT_NOTE: "附件说明",
-    Role.SIGNATURE: "发文机关署名",
-    Role.DATE: "成文日期",
-    Role.NOTE: "附注",
-    Role.LINE: "正文",
-    Role.CONTACT: "联系人",
-    Role.ATTACHMENT_LABEL: "附件标签",
+    Role.LINE: "正文",  # a WsLine is running text to a reader of the file
     Role.ATTACHMENT_TITLE: "附件标题",
-    Role.RECORD: "版记",
-    Role.PAGE_NUMBER: "页码",
     Role.ASIDE: "表题或标签",
 }
-HEADING_NAMES = {1: "一级标题", 2: "二级标题", 3: "三级标题", 4: "四级标题"}
+HEADING_NAMES = {r.heading: r.element for r in ROLES if r.heading}
 
-
-STYLE_ROLES: dict[str, str] = {
-    "WsMark": "mark",
-    "WsDocNumber": "doc-number",
-    "WsHeadInfo": "head-info",
-    "WsTitle": "title",
-    "WsRecipients": "recipients",
-    "WsBody": "body",
-    "Heading1": "heading",
-    "Heading2": "heading",
-    "Heading3": "heading",
-    "Heading4": "heading",
-    "WsAttachmentNote": "attachment-note",
-    "WsSignature": "signature",
-    "WsDate": "date",
-    "WsNote": "note",
-    "WsContact": "contact",
-    "WsLine": "line",
-    "WsAttachmentLabel": "attachment-label",
-    "WsSubtitle": "aux",
-    "WsTableTitle": "aux",
-    "WsTableNote": "aux",
-    "WsTableText": "table",
-    "WsTableHeader": "table",
-    "WsRecord": "record",
-    "WsPageNumber": "page-number",
-}
+#: The role each of wenshu's own paragraph styles reads as: plain strings (checked against
+#: Role), as a paragraph's role is compared and looked up often and a str subclass misses
+#: CPython's fast paths for str.
+STYLE_ROLES: dict[str, str] = {str(r.style): Role(r.reads_as).value for r in ROLES}
 
 
 def element_name(para: Any) -> str:

@@ -70,13 +70,9 @@ def check_cmd(
         files_param = next(p for p in ctx.command.params if p.name == "files")
         raise click.MissingParameter(ctx=ctx, param=files_param, param_hint="'FILES'")
     chosen, dropped = _codes(select), _codes(ignore)
-    unknown = RULES.unknown(chosen + dropped)
+    unknown = [code for code in chosen + dropped if code not in RULES]
     if unknown:
-        raise WenshuError(
-            Problem(
-                "wenshu check", f"没有这些规则：{'、'.join(unknown)}（wenshu check --list-rules 列出全部）"
-            )
-        )
+        raise WenshuError([Problem("wenshu check", RULES.no_such_rule(code)) for code in unknown])
     options = CheckOptions(
         frozenset(chosen), frozenset(dropped), load_profile(profile) if profile is not None else None
     )

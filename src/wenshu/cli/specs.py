@@ -140,15 +140,22 @@ def new_cmd(
 
     省级转发国家通知的骨架：KIND 写 notice，加 --relay 国家通知的规格文件与 --province 省份。"""
     from wenshu.build.files import write_atomically
-    from wenshu.spec.skeleton import relay_context, render_skeleton, skeleton_variables, unfilled
+    from wenshu.spec.skeleton import (
+        relay_context,
+        relay_kinds,
+        relay_kinds_named,
+        render_skeleton,
+        skeleton_variables,
+        unfilled,
+    )
     from wenshu.spec.validate import PLACEHOLDER
 
     if province is not None and relay is None:
         raise click.BadParameter(
             "--province 只与 --relay 同用（转发国家通知时的省份）", param_hint="--province"
         )
-    if relay is not None and kind != "notice":
-        raise click.BadParameter(f"只有通知（notice）能转发，{kind} 不能", param_hint="--relay")
+    if relay is not None and kind not in relay_kinds():
+        raise click.BadParameter(f"只有{relay_kinds_named()}能转发，{kind} 不能", param_hint="--relay")
     # An option the skeleton does not use would be dropped without a word: refuse it.
     used = skeleton_variables(kind)
     for option, variables in (

@@ -13,7 +13,6 @@ Nothing is dropped: what has no place is kept as a paragraph where it stood, wit
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +28,7 @@ from wenshu.layout import (
     TITLE_SIZE_PT,
     TWIPS_PER_MM,
 )
+from wenshu.text.dates import TYPED_DAY, read_written_date
 from wenshu.text.titles import split_title
 
 # Style names (lower case) of wenshu's frames and of common 公文 templates, by role.
@@ -73,14 +73,9 @@ LINE_MAX_CHARS = 60
 RECIPIENTS_MAX_CHARS = 150
 # Column widths are written in centimetres: any unit will do (they are ratios), and this one reads.
 TWIPS_PER_CM = 10 * TWIPS_PER_MM
-_CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "Ｏ": 0, "O": 0}
 _DOC_NUMBER = re.compile(
     r"^\s*(?P<code>[^\s〔〕\[\]()（）【】［］]{1,30}?)\s*[〔\[(（【［]\s*(?P<year>\d{4})\s*[〕\])）】］]\s*"
     r"第?\s*(?P<serial>\d{1,6})\s*号\s*(?:(?:签发人|签 发 人)\s*[:：]\s*(?P<signer>\S.*))?$"
-)
-_DATE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
-_CN_DATE = re.compile(
-    r"^\s*([〇零○Ｏ一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日\s*$"
 )
 _PLACEHOLDER = re.compile(r"^\s*(\[[^\]]{1,20}\]|【[^】]{1,20}】|［[^］]{1,20}］)\s*$")
 _COPY = re.compile(r"^\s*\d{6}\s*$")
@@ -171,33 +166,8 @@ def _clip(text: str, limit: int = 24) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-def parse_date(text: str) -> dt.date | None:
-    """A 成文日期 written 2023年7月18日 or 二〇二三年七月十八日 (None if it is neither)."""
-    m = _DATE.match(text)
-    try:
-        if m:
-            return dt.date(int(m[1]), int(m[2]), int(m[3]))
-        m = _CN_DATE.match(text)
-        if m:
-            year = int("".join(str(_CN_DIGIT[c]) for c in m[1]))
-            return dt.date(year, _cn_small(m[2]), _cn_small(m[3]))
-    except (ValueError, KeyError):
-        return None
-    return None
-
-
-def _cn_small(text: str) -> int:
-    digits = {c: i for i, c in enumerate("〇一二三四五六七八九")}
-    if text == "十":
-        return 10
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        return (digits[tens] if tens else 1) * 10 + (digits[ones] if ones else 0)
-    return digits[text]
-
-
 def _is_date_line(text: str) -> bool:
-    return parse_date(text) is not None or bool(_PLACEHOLDER.match(text) and "日期" in text)
+    return read_written_date(text) is not None or bool(_PLACEHOLDER.match(text) and "日期" in text)
 
 
 # The shared recogniser's roles (wenshu.check.Role) trusted for the head and the closing
@@ -584,14 +554,14 @@ class _Recogniser:
         self, line: _Line, signatures: list[_Line], spec: dict[str, Any], unplaced: list[Entry]
     ) -> None:
         text = line.text
-        date = parse_date(text)
+        date = read_written_date(text)
         if date is None:  # a placeholder such as [日期]: not a date wenshu can write
             for sig in signatures:
                 unplaced.append(Entry(text=sig.text, comment="未能归位（没有成文日期的署名）"))
             signatures.clear()
             unplaced.append(Entry(text=text, comment="未能归位（成文日期不是日期）"))
             return
-        if not _DATE.match(text):
+        if not TYPED_DAY.match(text):
             self.changed.append(
                 f"成文日期“{text}”改写为“{date.year}年{date.month}月{date.day}日”（阿拉伯数字）"
             )
@@ -797,7 +767,7 @@ class _Recogniser:
                 self.report.found["抄送"] = "，".join(cc)
                 return True
         if m := _IMPRINT.match(text.replace("\u3000", " ")):
-            date = parse_date(re.sub(r"\s", "", m["date"]))
+            date = read_written_date(re.sub(r"\s", "", m["date"]))
             if date is not None:
                 record = spec.setdefault("record", {})
                 record["printer"] = m["printer"].strip()

@@ -16,7 +16,6 @@ from wenshu import layout as L
 from wenshu.errors import Problem, WenshuError
 from wenshu.office.libreoffice import find_poppler
 
-PT_PER_MM = L.PT_PER_MM  # for callers measuring pages with this module
 _DPI = 300
 _DARK = 128  # grey level below which a pixel counts as ink
 
@@ -25,7 +24,7 @@ def ink_rows(pdf: Path, page: int, box: tuple[float, float, float, float]) -> li
     """The y positions (points from the page top) of the pixel rows inside ``box``
     (x0, y0, x1, y1 in points) of page ``page`` that carry ink."""
     x0, y0, x1, y1 = box
-    scale = _DPI / 72
+    scale = _DPI / L.PT_PER_INCH
     left, top = int(x0 * scale), int(y0 * scale)
     width, height = max(1, int((x1 - x0) * scale)), max(1, int((y1 - y0) * scale))
     command = [find_poppler("pdftoppm"), "-gray", "-r", str(_DPI), "-f", str(page), "-l", str(page)]

@@ -26,34 +26,15 @@ from lxml import etree
 
 from wenshu import layout as L
 from wenshu.office.libreoffice import Page, Row
+from wenshu.roles import BY_STYLE, Style
 
 _PITCH_PT = L.LINE_PITCH_TWIPS / L.TWIPS_PER_PT
-_PAGE_NUMBER = re.compile(r"^[—–－-]\s*\d+\s*[—–－-]$")
+#: A page number as it prints (§7.5: “— 1 —”), its number the group.
+PAGE_NUMBER = re.compile(r"^[—–－-]\s*(\d+)\s*[—–－-]$")
 _W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 # Text within this many points of the 版心 edges still counts as inside it (glyph boxes of
 # substitute fonts reach a little over the line box).
 _EDGE_PT = 3.0
-
-# wenshu's paragraph styles → the part of the document they carry.
-_STYLE_ROLES = {
-    "WsBody": "body",
-    "WsTitle": "title",
-    "Heading1": "heading",
-    "Heading2": "heading",
-    "Heading3": "heading",
-    "Heading4": "heading",
-    "WsRecipients": "recipients",
-    "WsAttachmentNote": "attachment-note",
-    "WsSignature": "signature",
-    "WsDate": "date",
-    "WsNote": "note",
-    "WsContact": "contact",
-    "WsLine": "body",
-    "WsAttachmentLabel": "attachment-label",
-    "WsTableTitle": "table-title",
-    "WsTableNote": "table-note",
-    "WsRecord": "record",
-}
 
 
 def compact(text: str) -> str:
@@ -71,11 +52,14 @@ class Cell:
 
 @dataclass
 class Block:
-    """One paragraph of the body outside tables, with its part (role) and attachment zone."""
+    """One paragraph of the body outside tables, with its part (the role a reader sees,
+    :class:`wenshu.check.roles.Role`'s values), attachment zone and, in a file wenshu wrote,
+    its style."""
 
     role: str
     text: str
     zone: int = 0
+    style: str = ""
 
 
 @dataclass
@@ -124,7 +108,7 @@ def outline_of(docx: bytes) -> Outline:
     for child in body if body is not None else []:
         if child.tag == f"{w}tbl":
             styles = {s.get(f"{w}val") for s in child.iter(f"{w}pStyle")}
-            if "WsRecord" in styles:
+            if Style.RECORD in styles:
                 out.records += [_text(p) for p in child.iter(f"{w}p") if _text(p).strip()]
             else:
                 out.tables.append(table_cells(child))
@@ -132,12 +116,13 @@ def outline_of(docx: bytes) -> Outline:
         if child.tag != f"{w}p":
             continue
         style = child.find(f"{w}pPr/{w}pStyle")
-        role = _STYLE_ROLES.get(style.get(f"{w}val") if style is not None else "", "body")
+        style_id = style.get(f"{w}val", "") if style is not None else ""
+        role = BY_STYLE[style_id].reads_as if style_id in BY_STYLE else "body"
         if role == "attachment-label":
             zone += 1
         text = _text(child)
         if text.strip():
-            out.blocks.append(Block(role, text, zone))
+            out.blocks.append(Block(role, text, zone, style_id))
     return out
 
 
@@ -163,7 +148,7 @@ class Frame:
 
 def is_page_number(row: Row) -> bool:
     """Whether ``row`` is a page number “— N —”."""
-    return bool(_PAGE_NUMBER.match(compact(row.text)))
+    return bool(PAGE_NUMBER.match(compact(row.text)))
 
 
 def content_rows(page: Page) -> list[Row]:
@@ -301,7 +286,7 @@ def _landscape_numbers(reader: _Reader, facts: Facts) -> None:
 def _table_notes(reader: _Reader, outline: Outline, facts: Facts) -> None:
     """A note under a table stays with the table: it never opens a page."""
     start = None
-    for note in (b for b in outline.blocks if b.role == "table-note"):
+    for note in (b for b in outline.blocks if b.style == Style.TABLE_NOTE):
         pos = reader.find(compact(note.text)[:10], start)
         if pos is None:
             continue

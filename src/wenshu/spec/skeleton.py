@@ -37,8 +37,9 @@ from wenshu.text.dates import format_cn_date
 
 #: How a draft marks an unfilled value in Markdown (inline HTML that CommonMark keeps).
 MARKED_PLACEHOLDER = f"<mark>{PLACEHOLDER}</mark>"
-#: The kind a relay (转发) skeleton is of, and its variant of the skeleton.
-RELAY_KIND, RELAY_VARIANT = "notice", "relay"
+#: The variant of a skeleton that relays (转发) a national document: a kind has it when its
+#: templates hold ``{kind}.relay.skeleton.yaml.j2``; no kind is named in the code.
+RELAY_VARIANT = "relay"
 #: How much earlier than the national deadline a relay's skeleton proposes its own.
 RELAY_LEAD = dt.timedelta(days=10)
 # A scalar YAML reads back as the same string without quotes.
@@ -66,6 +67,20 @@ def kinds_with_skeletons() -> list[str]:
     """Names of the kinds that have a skeleton."""
     base = resource_dir("templates")
     return [name for name, kind in all_kinds().items() if (base / skeleton_name(kind)).is_file()]
+
+
+def relay_kinds() -> list[str]:
+    """Names of the kinds a province can relay (转发): those with a relay skeleton."""
+    base = resource_dir("templates")
+    return [
+        name for name, kind in all_kinds().items() if (base / skeleton_name(kind, RELAY_VARIANT)).is_file()
+    ]
+
+
+def relay_kinds_named() -> str:
+    """The kinds that can be relayed, as messages name them: 通知（notice）."""
+    kinds = all_kinds()
+    return "、".join(f"{kinds[name].label}（{name}）" for name in relay_kinds())
 
 
 def yaml_scalar(value: object) -> str:
@@ -123,8 +138,8 @@ def render_skeleton(
         "P": PLACEHOLDER,
     }
     if relay is not None:
-        if kind_name != RELAY_KIND:
-            raise WenshuError(Problem(kind_name, f"只有通知（{RELAY_KIND}）有转发骨架"))
+        if kind_name not in relay_kinds():
+            raise WenshuError(Problem(kind_name, f"只有{relay_kinds_named()}有转发骨架"))
         name = skeleton_name(kinds[kind_name], RELAY_VARIANT)
         return _environment().get_template(name).render(**context, relay=relay)
     return _environment().get_template(skeleton_name(kinds[kind_name])).render(**context)
@@ -136,10 +151,9 @@ def relay_context(national: Path, province: str | None, written_to: Path | None)
     from the quota tables it attaches by file. The notice must be valid."""
     spec = load_spec(national)
     kind, document = validate(spec)
-    if kind.name != RELAY_KIND:
-        raise WenshuError(
-            Problem(str(national), f"--relay 应给国家通知的规格（kind: {RELAY_KIND}），这是{kind.label}")
-        )
+    if kind.name not in relay_kinds():
+        what = "、".join(f"{all_kinds()[name].label}的规格（kind: {name}）" for name in relay_kinds())
+        raise WenshuError(Problem(str(national), f"--relay 应给国家{what}，这是{kind.label}"))
     if province is not None and province not in catalogue.regions():
         hint = catalogue.did_you_mean_region(province)
         raise WenshuError(Problem(province, f"未知省份{hint}（地区名见 data/regions-2022.yaml）"))

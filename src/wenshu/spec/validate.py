@@ -88,7 +88,8 @@ class SpecValidator(cerberus.Validator):
             self._error(field, f"不得早于 {other}（{theirs.year}年{theirs.month}月{theirs.day}日）")
 
 
-def _registry() -> SchemaRegistry:
+def schema_registry() -> SchemaRegistry:
+    """The shared schema definitions (schemas/definitions.yaml), registered for Cerberus."""
     registry = SchemaRegistry()
     for name, schema in definitions().items():
         registry.add(name, schema)
@@ -98,21 +99,21 @@ def _registry() -> SchemaRegistry:
 _VALIDATORS: dict[tuple[str, int], SpecValidator] = {}
 
 
-class _CheckedSchema(DefinitionSchema):
+class CheckedSchema(DefinitionSchema):
     """A schema Cerberus has already found valid: expanded as usual, not checked again.
 
     Checking a kind's schema against Cerberus's rules costs ~20 ms when the validator is
     made, and again for each field while normalising (Cerberus copies the schema and checks
     every field it sets back). The check's outcome depends only on the schema, the shared
     definitions and the validator's rules, so it is made once per version of those and
-    remembered (:func:`_schema_of`).
+    remembered (:func:`schema_of`).
     """
 
     def validate(self, schema: Any = None) -> None:
         """Nothing to do: this schema passed :meth:`DefinitionSchema.validate` before."""
 
 
-def _schema_of(validator: SpecValidator, kind: Kind) -> DefinitionSchema:
+def schema_of(validator: SpecValidator, kind: Kind) -> DefinitionSchema:
     """The kind's schema for ``validator``, checked by Cerberus unless this very schema (with
     the same definitions, validator rules and Cerberus) passed the check before: a marker
     named by their digest in the user cache says so. Without a cache it is always checked."""
@@ -125,7 +126,7 @@ def _schema_of(validator: SpecValidator, kind: Kind) -> DefinitionSchema:
     folder = cache_dir()
     marker = folder / "checked-schemas" / hashlib.sha256(facts.encode()).hexdigest()[:32] if folder else None
     if marker is not None and marker.is_file():
-        return _CheckedSchema(validator, kind.schema)
+        return CheckedSchema(validator, kind.schema)
     DefinitionSchema(validator, kind.schema)  # raises SchemaError on an invalid schema
     if marker is not None:
         try:
@@ -133,17 +134,17 @@ def _schema_of(validator: SpecValidator, kind: Kind) -> DefinitionSchema:
             marker.touch()
         except OSError:
             pass  # an unwritable cache: the next run checks again
-    return _CheckedSchema(validator, kind.schema)
+    return CheckedSchema(validator, kind.schema)
 
 
-def _validator(kind: Kind) -> SpecValidator:
+def validator_for(kind: Kind) -> SpecValidator:
     """The kind's validator, made once per process (a batch validates thousands of documents
-    of one kind); its schema is checked once per version (:func:`_schema_of`). Each
+    of one kind); its schema is checked once per version (:func:`schema_of`). Each
     ``validate`` call starts afresh."""
     key = (kind.name, id(kind.schema))
     if key not in _VALIDATORS:
-        validator = SpecValidator(schema_registry=_registry())
-        validator.schema = _schema_of(validator, kind)
+        validator = SpecValidator(schema_registry=schema_registry())
+        validator.schema = schema_of(validator, kind)
         _VALIDATORS[key] = validator
     return _VALIDATORS[key]
 
@@ -187,7 +188,7 @@ def _normalising_fields(kind: Kind) -> frozenset[str] | None:
     return _NORMALISING_FIELDS[key]
 
 
-def _layered(validator: SpecValidator, kind: Kind, spec: Spec) -> bool:
+def is_layered(validator: SpecValidator, kind: Kind, spec: Spec) -> bool:
     """Validate a spec made of shared fields plus its own, normalising the shared part once.
 
     Cerberus normalises field by field, so when none of the spec's own fields has a rule
@@ -252,8 +253,8 @@ def validate(spec: Spec, *, draft: bool = False) -> tuple[Kind, dict[str, Any]]:
     ]
     if shape:
         raise WenshuError(shape)
-    validator = _validator(kind)
-    ok = _layered(validator, kind, spec) or validator.validate(spec.data)
+    validator = validator_for(kind)
+    ok = is_layered(validator, kind, spec) or validator.validate(spec.data)
     holes = placeholders(spec)
     at_hole = {(p.line, p.column) for p in holes}
     problems = [] if ok else list(_cerberus_problems(spec, kind, validator))
@@ -498,7 +499,7 @@ _FULL_WIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", ".": 
 _DOUBLED = re.compile(r"([。，、；：！？])\1")
 
 
-def _punctuation_problem(text: str) -> str | None:
+def punctuation_problem(text: str) -> str | None:
     """What is wrong with the punctuation of Chinese ``text``, if anything."""
     m = _HALF_WIDTH.search(text)
     if m and m.group(1):
@@ -554,7 +555,7 @@ def _value_problems(spec: Spec, schema: dict[str, Any], doc: Any, path: Path_) -
             elif bad:
                 name = unicodedata.name(bad.group(), f"U+{ord(bad.group()):04X}")
                 problems.append(spec.problem(p, f"含有不可见的控制字符（{name}），请删除"))
-            elif problem := _punctuation_problem(text):
+            elif problem := punctuation_problem(text):
                 problems.append(spec.problem(p, problem))
     if not isinstance(doc, dict):
         return problems
@@ -768,4 +769,17 @@ def _text_start_problems(spec: Spec, path: Path_, text: str) -> list[Problem]:
     return []
 
 
-__all__ = ["PLACEHOLDER", "SpecValidator", "field_name", "kind_of", "placeholders", "validate"]
+__all__ = [
+    "PLACEHOLDER",
+    "CheckedSchema",
+    "SpecValidator",
+    "field_name",
+    "is_layered",
+    "kind_of",
+    "placeholders",
+    "punctuation_problem",
+    "schema_of",
+    "schema_registry",
+    "validate",
+    "validator_for",
+]

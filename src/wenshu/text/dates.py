@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from wenshu.text.numbering import NUMERALS
+
 _ISO_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _ISO_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _CN_DAY = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日(前)?$")
@@ -15,6 +17,25 @@ _CN_MONTH = re.compile(r"^(\d{4})年(\d{1,2})月([底末])?(前)?$")
 _CN_YEAR = re.compile(r"^(\d{4})年([底末])?(前)?$")
 #: A date inside running text, with an optional 前 (a deadline).
 IN_TEXT = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日(\s*前)?")
+#: A line that is a date and nothing else, as other offices type them too: Arabic or Chinese
+#: numerals (二〇二三年七月十八日), a short year, spaces anywhere.
+WRITTEN_DATE = re.compile(
+    rf"^\s*(\d{{2,4}}|[{NUMERALS}]{{2,4}})\s*年\s*([\d{NUMERALS}]{{1,3}})\s*月\s*([\d{NUMERALS}]{{1,3}})\s*日\s*$"
+)
+#: The end of a 版记's 印发 line (§7.4.3): the date, in either numerals, then 印发.
+IMPRINT = re.compile(
+    rf"(\d{{4}}|[{NUMERALS}]{{4}})\s*年\s*[\d{NUMERALS}]{{1,3}}\s*月\s*[\d{NUMERALS}]{{1,3}}\s*日\s*印发\s*$"
+)
+
+
+# A 成文日期 as typed in other offices' files: 2023年7月18日, or in Chinese numerals with
+# the year digit by digit (二〇二三年七月十八日; 〇 typed as 零, ○, Ｏ or O).
+#: A day written in figures and nothing else on the line (spaces allowed).
+TYPED_DAY = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
+_CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "Ｏ": 0, "O": 0}
+_TYPED_CN_DAY = re.compile(
+    r"^\s*([〇零○Ｏ一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日\s*$"
+)
 
 
 class DateError(ValueError):
@@ -39,6 +60,32 @@ def parse_date(value: object) -> dt.date:
     if not m or m.re is _CN_DAY and m[4]:
         raise DateError("日期应写作 2023-07-18 或 2023年7月18日")
     return _day(int(m[1]), int(m[2]), int(m[3]))
+
+
+def read_written_date(text: str) -> dt.date | None:
+    """The day a line written 2023年7月18日 or 二〇二三年七月十八日 names (None if it is
+    neither, or names no day)."""
+    m = TYPED_DAY.match(text)
+    try:
+        if m:
+            return dt.date(int(m[1]), int(m[2]), int(m[3]))
+        m = _TYPED_CN_DAY.match(text)
+        if m:
+            year = int("".join(str(_CN_DIGIT[c]) for c in m[1]))
+            return dt.date(year, _cn_small(m[2]), _cn_small(m[3]))
+    except (ValueError, KeyError):
+        return None
+    return None
+
+
+def _cn_small(text: str) -> int:
+    """一 … 三十一 as a number (a month or a day)."""
+    if text == "十":
+        return 10
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return (_CN_DIGIT[tens] if tens else 1) * 10 + (_CN_DIGIT[ones] if ones else 0)
+    return _CN_DIGIT[text]
 
 
 # -- the dates of plans: a day, a month or a year, and deadlines (…前, …底) ------------------

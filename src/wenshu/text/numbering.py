@@ -49,6 +49,11 @@ def chinese_number(n: int) -> str:
     return head + (_DIGITS[ones] if ones else "")
 
 
+def chinese_value(text: str) -> int | None:
+    """The number 1–99 that ``text`` writes as :func:`chinese_number` would (十一 → 11), else None."""
+    return _CHINESE_VALUES.get(text)
+
+
 def ordinal(n: int, form: str) -> str:
     """The ordinal for the n-th item written in ``form`` (one of :data:`FORMS`)."""
     if form == "一、":
@@ -60,6 +65,9 @@ def ordinal(n: int, form: str) -> str:
     if form == "（1）":
         return f"（{n}）"
     raise ValueError(f"未知的序号形式：{form}")
+
+
+_CHINESE_VALUES = {chinese_number(n): n for n in range(1, MAX_CHINESE_NUMBER + 1)}
 
 
 def form_for_depth(depth: int) -> str:

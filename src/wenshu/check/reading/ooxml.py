@@ -7,9 +7,10 @@ Everything here reads lxml elements; nothing writes. Values a file may give in a
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
 from typing import Any
+
+from wenshu.text.width import is_wide
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -50,11 +51,6 @@ _MIN_HALF_POINTS, _MAX_HALF_POINTS = 2, 3276
 def half_points(value: str | None) -> float:
     """A ``w:sz`` in points, within what Word accepts (a size of 0 would divide by zero)."""
     return min(max(to_int(value, 20), _MIN_HALF_POINTS), _MAX_HALF_POINTS) / 2
-
-
-def is_wide(ch: str) -> bool:
-    """Is ``ch`` full-width (East Asian wide or fullwidth)?"""
-    return unicodedata.east_asian_width(ch) in "WF"
 
 
 def has_cjk(text: str) -> bool:

@@ -9,8 +9,17 @@ from typing import Any
 from wenshu import layout as L
 from wenshu.check.reading.ooxml import A_NS, MC_NS, V_NS, WPS_NS, to_int
 
-_EMU_PER_MM = 36000
-_VML_UNITS_MM = {"pt": 25.4 / 72, "in": 25.4, "cm": 10.0, "mm": 1.0, "px": 25.4 / 96, "": 25.4 / 96}
+_EMU_PER_MM = 36000  # DrawingML's English Metric Units (ECMA-376 §20.1.2.1)
+# VML lengths are CSS lengths (a bare number is in pixels, 96 to the inch).
+_PX_PER_INCH = 96
+_VML_UNITS_MM = {
+    "pt": L.MM_PER_INCH / L.PT_PER_INCH,
+    "in": L.MM_PER_INCH,
+    "cm": 10.0,
+    "mm": 1.0,
+    "px": L.MM_PER_INCH / _PX_PER_INCH,
+    "": L.MM_PER_INCH / _PX_PER_INCH,
+}
 
 
 @dataclass(frozen=True)

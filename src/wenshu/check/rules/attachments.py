@@ -11,15 +11,15 @@ from wenshu.check.recognise import LABEL, Recogniser
 from wenshu.check.registry import RULES
 from wenshu.check.rules.common import INDENT_SLACK
 
-RULES.register("note-colon", "7.3.4", "附件说明", "“附件”后标全角冒号")
-RULES.register("note-number", "7.3.4", "附件说明", "附件顺序号的写法")
-RULES.register("note-sequence", "7.3.4", "附件说明", "附件顺序号连续")
-RULES.register("note-punctuation", "7.3.4", "附件说明", "附件名称后不加标点")
-RULES.register("attachment-count", "7.3.4", "附件说明", "附件说明与附件件数相符")
-RULES.register("attachment-unlisted", "7.3.4", "附件说明", "附件前有附件说明")
-RULES.register("attachment-label", "7.3.7", "附件标签", "附件标签“附件N”与顺序相符")
-RULES.register("attachment-label-place", "7.3.7", "附件", "附件标签居左顶格")
-RULES.register("attachment-page", "7.3.7", "附件", "附件另起一页")
+RULES.rule("note-colon", "7.3.4", "附件说明", "“附件”后标全角冒号")
+RULES.rule("note-number", "7.3.4", "附件说明", "附件顺序号的写法")
+RULES.rule("note-sequence", "7.3.4", "附件说明", "附件顺序号连续")
+RULES.rule("note-punctuation", "7.3.4", "附件说明", "附件名称后不加标点")
+RULES.rule("attachment-count", "7.3.4", "附件说明", "附件说明与附件件数相符")
+RULES.rule("attachment-unlisted", "7.3.4", "附件说明", "附件前有附件说明")
+RULES.rule("attachment-label", "7.3.7", "附件标签", "附件标签“附件N”与顺序相符")
+RULES.rule("attachment-label-place", "7.3.7", "附件", "附件标签居左顶格")
+RULES.rule("attachment-page", "7.3.7", "附件", "附件另起一页")
 
 
 def check_attachments(doc: Recogniser, out: Findings) -> None:

@@ -8,25 +8,25 @@ from typing import Any
 from wenshu import layout as L
 from wenshu.check.findings import Findings
 from wenshu.check.reading.reader import Para
-from wenshu.check.recognise import CN_VALUE, NO_TEXT, PLACEHOLDER, Recogniser, ordinal_of
+from wenshu.check.recognise import NO_TEXT, PLACEHOLDER, Recogniser
 from wenshu.check.registry import RULES
 from wenshu.check.roles import HEADING_NAMES, element_name
 from wenshu.check.rules.common import INDENT_SLACK
 from wenshu.text.dates import DateError, format_cn_date, parse_date
-from wenshu.text.numbering import FORMS, ordinal
+from wenshu.text.numbering import FORMS, chinese_value, ordinal, written_ordinal
 from wenshu.text.titles import line_width, title_problems
 
-RULES.register("title-align", "7.3.1", "标题", "标题居中")
-RULES.register("title-break", "7.3.1", "标题", "标题在词与词之间回行，各行长短适宜")
-RULES.register("recipients-colon", "7.3.2", "主送机关", "主送机关后标全角冒号")
-RULES.register("recipients-indent", "7.3.2", "主送机关", "主送机关居左顶格")
-RULES.register("indent", "7.3.3", "正文", "段首左空二字，回行顶格")
-RULES.register("ordinal-form", "7.3.3", "层级标题", "结构层次序数的写法")
-RULES.register("ordinal-sequence", "7.3.3", "层级标题", "结构层次序数连续")
-RULES.register("no-text-page", "7.3.5.3", "正文", "“（此页无正文）”只用于没有正文的页")
-RULES.register("signature-date", "7.3.5", "发文机关署名和成文日期", "署名和成文日期的位置")
-RULES.register("date-form", "7.3.5.4", "日期", "日期用阿拉伯数字标全年、月、日")
-RULES.register("note-brackets", "7.3.6", "附注", "附注加全角圆括号")
+RULES.rule("title-align", "7.3.1", "标题", "标题居中")
+RULES.rule("title-break", "7.3.1", "标题", "标题在词与词之间回行，各行长短适宜")
+RULES.rule("recipients-colon", "7.3.2", "主送机关", "主送机关后标全角冒号")
+RULES.rule("recipients-indent", "7.3.2", "主送机关", "主送机关居左顶格")
+RULES.rule("indent", "7.3.3", "正文", "段首左空二字，回行顶格")
+RULES.rule("ordinal-form", "7.3.3", "层级标题", "结构层次序数的写法")
+RULES.rule("ordinal-sequence", "7.3.3", "层级标题", "结构层次序数连续")
+RULES.rule("no-text-page", "7.3.5.3", "正文", "“（此页无正文）”只用于没有正文的页")
+RULES.rule("signature-date", "7.3.5", "发文机关署名和成文日期", "署名和成文日期的位置")
+RULES.rule("date-form", "7.3.5.4", "日期", "日期用阿拉伯数字标全年、月、日")
+RULES.rule("note-brackets", "7.3.6", "附注", "附注加全角圆括号")
 
 
 def check_main(doc: Recogniser, out: Findings) -> None:
@@ -212,13 +212,13 @@ def check_ordinals(doc: Recogniser, out: Findings) -> None:
     found_all = [
         (para, found)
         for para in doc.paragraphs
-        if para.role == "heading" and not para.in_table and (found := ordinal_of(para.text.strip()))
+        if para.role == "heading" and not para.in_table and (found := written_ordinal(para.text.strip()))
     ]
     for k, (para, found) in enumerate(found_all):
         level, m = found
         form = FORMS[level - 1]
         num = m["num"]
-        value = int(num) if num.isdigit() else CN_VALUE.get(num)
+        value = int(num) if num.isdigit() else chinese_value(num)
         written = m.group(0)
         key = (para.zone, level)
         expected_n = counters.get(key, 0) + 1
@@ -263,7 +263,7 @@ def _sequence_goes_on(rest: list[tuple[Para, Any]], para: Para, level: int, valu
             return True  # nothing after it at this level: keep counting from what is written
         if other_level == level:
             num = m["num"]
-            return (int(num) if num.isdigit() else CN_VALUE.get(num)) == value + 1
+            return (int(num) if num.isdigit() else chinese_value(num)) == value + 1
     return True
 
 

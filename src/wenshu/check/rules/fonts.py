@@ -12,13 +12,19 @@ from wenshu.check.recognise import SIGNED, Recogniser
 from wenshu.check.registry import RULES
 from wenshu.check.roles import element_name
 from wenshu.check.rules.common import size_name
+from wenshu.roles import BY_STYLE, ROLES, SOLE_STYLE, Style
 from wenshu.text.numbering import RUNIN_END
 
-RULES.register("font", "5.2.2", "各要素", "字体符合要素的规定")
-RULES.register("size", "5.2.2", "各要素", "字号符合要素的规定")
-RULES.register("theme-font", "5.2.2", "各要素", "中文字体写明，不用主题字体")
-RULES.register("no-font", "5.2.2", "各要素", "指定了中文字体")
-RULES.register("mark-color", "7.2.4", "发文机关标志", "发文机关标志为红色")
+RULES.rule("font", "5.2.2", "各要素", "字体符合要素的规定")
+RULES.rule("size", "5.2.2", "各要素", "字号符合要素的规定")
+RULES.rule("theme-font", "5.2.2", "各要素", "中文字体写明，不用主题字体")
+RULES.rule("no-font", "5.2.2", "各要素", "指定了中文字体")
+RULES.rule("mark-color", "7.2.4", "发文机关标志", "发文机关标志为红色")
+
+# The style whose facts a recognised role is held to: the one style that reads as it (the
+# page number is the rule of page_numbers.py).
+_STYLE_OF = {reads_as: r.style for reads_as, r in SOLE_STYLE.items() if reads_as != "page-number"}
+_HEADING_STYLES = {r.heading: r.style for r in ROLES if r.heading}
 
 EXPECTED_CLASS = {
     L.FONT_TITLE: "小标宋",
@@ -30,26 +36,22 @@ EXPECTED_CLASS = {
 
 
 def _expected_font(para: Para) -> tuple[str, str, float | None] | None:
-    """(clause, font, size in pt) the standard asks of ``para``'s element."""
+    """(clause, font, size in pt) the standard asks of ``para``'s element: the facts of the
+    wenshu style that writes the element (:mod:`wenshu.roles`)."""
     role = para.role
+    if role == "heading":
+        # Levels 3–4, and headings Word numbers itself, are held to the body font.
+        style = _HEADING_STYLES.get(para.level if not para.numbered else 0, Style.HEADING_3)
+    else:
+        style = _STYLE_OF.get(role)
+    if style is None:
+        return None
+    facts = BY_STYLE[style]
     if role == "mark":
-        return "7.2.4", L.FONT_TITLE, None
-    if role == "title":
-        return "7.3.1", L.FONT_TITLE, L.TITLE_SIZE_PT
-    if role == "heading" and para.level in (1, 2) and not para.numbered:
-        return "7.3.3", (L.FONT_HEADING_1 if para.level == 1 else L.FONT_HEADING_2), L.BODY_SIZE_PT
-    if role in ("heading", "body", "line"):
-        return "7.3.3", L.FONT_BODY, L.BODY_SIZE_PT
-    if role == "attachment-label":
-        return "7.3.7", L.FONT_HEADING_1, L.BODY_SIZE_PT
-    if role == "head-info":
-        digits = para.text.strip().isdigit()
-        return ("7.2.1" if digits else "7.2.2"), ("" if digits else L.FONT_HEADING_1), L.BODY_SIZE_PT
-    if role == "record":
-        return "7.4.2", L.FONT_BODY, L.RECORD_SIZE_PT
-    if role in ("doc-number", "recipients", "attachment-note", "signature", "date", "note", "contact"):
-        return "5.2.2", L.FONT_BODY, L.BODY_SIZE_PT
-    return None
+        return facts.font_clause, facts.font, None  # the mark is sized to its text (§7.2.4)
+    if role == "head-info" and para.text.strip().isdigit():
+        return "7.2.1", "", facts.size_pt  # a 份号 of digits: no typeface set
+    return facts.font_clause, facts.font, facts.size_pt
 
 
 def _heading_span(para: Para) -> int:

@@ -17,14 +17,14 @@ from wenshu.check.rules.common import mm_text
 from wenshu.check.rules.letter import check_letter_rules
 from wenshu.text.docnumber import DocNumberError, parse_doc_number
 
-RULES.register("mark-align", "7.2.4", "发文机关标志", "发文机关标志居中")
-RULES.register("doc-number", "7.2.5", "发文字号", "发文字号写作“机关代字〔年份〕序号号”")
-RULES.register("doc-number-align", "7.2.5", "发文字号", "发文字号位置（居中；上行文居左；信函居右）")
-RULES.register("rule-missing", "7.2.7", "版头分隔线", "发文字号下有红色分隔线")
-RULES.register("rule-color", "7.2.7", "版头分隔线", "分隔线为红色")
-RULES.register("rule-width", "7.2.7", "版头分隔线", "分隔线与版心等宽（信函 170 mm）")
-RULES.register("head-missing", "7.2", "版头", "文件格式的版头有发文机关标志和发文字号")
-RULES.register("signer-missing", "7.2.3", "签发人", "上行文（请示、报告）标注签发人")
+RULES.rule("mark-align", "7.2.4", "发文机关标志", "发文机关标志居中")
+RULES.rule("doc-number", "7.2.5", "发文字号", "发文字号写作“机关代字〔年份〕序号号”")
+RULES.rule("doc-number-align", "7.2.5", "发文字号", "发文字号位置（居中；上行文居左；信函居右）")
+RULES.rule("rule-missing", "7.2.7", "版头分隔线", "发文字号下有红色分隔线")
+RULES.rule("rule-color", "7.2.7", "版头分隔线", "分隔线为红色")
+RULES.rule("rule-width", "7.2.7", "版头分隔线", "分隔线与版心等宽（信函 170 mm）")
+RULES.rule("head-missing", "7.2", "版头", "文件格式的版头有发文机关标志和发文字号")
+RULES.rule("signer-missing", "7.2.3", "签发人", "上行文（请示、报告）标注签发人")
 
 _UPWARD = re.compile(r"(请示|报告)$")
 

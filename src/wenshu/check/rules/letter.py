@@ -11,8 +11,8 @@ from wenshu.check.recognise import Recogniser
 from wenshu.check.registry import RULES
 from wenshu.check.rules.common import mm_text
 
-RULES.register("letter-rule", "10.1", "信函格式双线", "信函格式有上、下红色双线")
-RULES.register("letter-rule-style", "10.1", "信函格式双线", "双线上粗下细、上细下粗")
+RULES.rule("letter-rule", "10.1", "信函格式双线", "信函格式有上、下红色双线")
+RULES.rule("letter-rule-style", "10.1", "信函格式双线", "双线上粗下细、上细下粗")
 
 
 def check_letter_rules(doc: Recogniser, out: Findings) -> None:

@@ -8,11 +8,11 @@ from wenshu.check.reading.reader import ROUNDING_MM, Reader
 from wenshu.check.registry import RULES
 from wenshu.check.rules.common import mm_text
 
-RULES.register("paper", "5.1", "纸张", "纸张为 A4")
-RULES.register("margin-top", "5.2.1", "页边距", "天头 37 mm ± 1 mm")
-RULES.register("margin-left", "5.2.1", "页边距", "订口 28 mm ± 1 mm")
-RULES.register("text-width", "5.2.1", "版心", "版心宽 156 mm")
-RULES.register("text-height", "5.2.1", "版心", "版心高 225 mm")
+RULES.rule("paper", "5.1", "纸张", "纸张为 A4")
+RULES.rule("margin-top", "5.2.1", "页边距", "天头 37 mm ± 1 mm")
+RULES.rule("margin-left", "5.2.1", "页边距", "订口 28 mm ± 1 mm")
+RULES.rule("text-width", "5.2.1", "版心", "版心宽 156 mm")
+RULES.rule("text-height", "5.2.1", "版心", "版心高 225 mm")
 
 
 def check_page(doc: Reader, out: Findings) -> None:

@@ -15,13 +15,13 @@ from wenshu.check.recognise import Recogniser
 from wenshu.check.registry import RULES
 from wenshu.check.rules.common import INDENT_SLACK, size_name
 
-RULES.register("page-number-missing", "7.5", "页码", "页脚有页码")
-RULES.register("page-number-form", "7.5", "页码", "页码写作“— N —”")
-RULES.register("page-number-place", "7.5", "页码", "单页码居右空一字，双页码居左空一字")
-RULES.register("even-footer", "7.5", "页码", "有双页页脚")
-RULES.register("even-odd-setting", "7.5", "页码", "开启奇偶页不同")
-RULES.register("first-page-number", "7.5", "页码", "首页显示页码")
-RULES.register("letter-first-page-number", "10.1", "页码", "信函格式首页不显示页码")
+RULES.rule("page-number-missing", "7.5", "页码", "页脚有页码")
+RULES.rule("page-number-form", "7.5", "页码", "页码写作“— N —”")
+RULES.rule("page-number-place", "7.5", "页码", "单页码居右空一字，双页码居左空一字")
+RULES.rule("even-footer", "7.5", "页码", "有双页页脚")
+RULES.rule("even-odd-setting", "7.5", "页码", "开启奇偶页不同")
+RULES.rule("first-page-number", "7.5", "页码", "首页显示页码")
+RULES.rule("letter-first-page-number", "10.1", "页码", "信函格式首页不显示页码")
 
 
 def _page_number_paras(doc: Recogniser, part: str, label: str) -> list[tuple[Para, str]]:

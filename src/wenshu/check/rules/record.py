@@ -9,16 +9,17 @@ from wenshu.check.reading.borders import paragraph_borders
 from wenshu.check.reading.ooxml import to_int, wtag, wval
 from wenshu.check.reading.reader import Para
 from wenshu.check.reading.tables import cell_margin, row_text, table_rule
-from wenshu.check.recognise import IMPRINT, Recogniser
+from wenshu.check.recognise import Recogniser
 from wenshu.check.registry import RULES
 from wenshu.check.rules.body import check_date_text
 from wenshu.check.rules.common import INDENT_SLACK, mm_text
+from wenshu.text.dates import IMPRINT
 
-RULES.register("cc-colon", "7.4.2", "抄送机关", "“抄送”后标全角冒号")
-RULES.register("cc-period", "7.4.2", "抄送机关", "最后一个抄送机关后标句号")
-RULES.register("record-indent", "7.4", "版记", "版记各要素左右各空一字")
-RULES.register("record-rule", "7.4.1", "版记分隔线", "版记分隔线的有无与粗细")
-RULES.register("record-rule-width", "7.4.1", "版记分隔线", "版记分隔线与版心等宽")
+RULES.rule("cc-colon", "7.4.2", "抄送机关", "“抄送”后标全角冒号")
+RULES.rule("cc-period", "7.4.2", "抄送机关", "最后一个抄送机关后标句号")
+RULES.rule("record-indent", "7.4", "版记", "版记各要素左右各空一字")
+RULES.rule("record-rule", "7.4.1", "版记分隔线", "版记分隔线的有无与粗细")
+RULES.rule("record-rule-width", "7.4.1", "版记分隔线", "版记分隔线与版心等宽")
 
 
 def check_record(doc: Recogniser, out: Findings) -> None:
