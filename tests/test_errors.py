@@ -520,14 +520,41 @@ def test_usage_errors_are_in_chinese(args, said):
     assert "Usage" not in result.output and not ENGLISH.search(result.output), result.output
 
 
-@pytest.mark.parametrize("args", [["--help"], ["batch", "--help"], ["new", "-h"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--help"],
+        ["batch", "--help"],
+        ["new", "-h"],
+        ["serve", "-h"],
+        ["fix", "-h"],
+        ["import", "-h"],
+        ["check", "-h"],
+    ],
+)
 def test_help_pages_are_in_chinese(args):
     result = CliRunner().invoke(main, args, prog_name="wenshu")
     assert result.exit_code == 0
     assert result.output.startswith("用法：wenshu") and "选项：" in result.output
     assert "显示本帮助并退出" in result.output and "Show this message" not in result.output
-    # Option value kinds (PATH, INTEGER RANGE) stay as Click writes them: the columns align.
+    listed = result.output.split("选项：\n")[1]
+    assert not re.search(r"\b(TEXT|PATH|INTEGER|DIRECTORY|FILE)\b|x>=|<=x", listed), result.output
+    # Argument names (FILES, KIND, FOLDER) are named in the help text itself, so they stay.
     assert not ENGLISH.search(re.sub(r"\b[A-Z]+(?: [A-Z]+)*\b", "", result.output)), result.output
+    # The descriptions of the options start in one terminal column (a Chinese value name
+    # such as 文件夹 takes two columns per character).
+    import unicodedata
+
+    def columns(text: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+    options = listed.split("\n\n")[0].splitlines()
+    starts = {
+        columns(re.match(r"( +-\S.*?  +)\S", line).group(1))
+        for line in options
+        if re.match(r" +-\S.*?  +\S", line)
+    }
+    assert len(starts) == 1, result.output
 
 
 def test_closed_pipe_is_not_an_internal_error() -> None:
