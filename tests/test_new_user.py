@@ -28,3 +28,40 @@ def test_building_a_folder_without_specs_is_an_error(tmp_path):
     assert result.exit_code == 1
     assert str(folder) in result.output and "没有 YAML 规格文件" in result.output, result.output
     assert not out.exists()
+
+
+def _with_pitch(docx: bytes, styles: tuple[str, ...], twips: int) -> bytes:
+    """``docx`` with the paragraphs of ``styles`` at an exact line pitch of ``twips``."""
+    import io
+    import re
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(docx))
+    pattern = re.compile("(<w:pStyle w:val=\"(?:" + "|".join(styles) + ")\"/>)")
+    spacing = f'<w:spacing w:line="{twips}" w:lineRule="exact"/>'
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "word/document.xml":
+                data = pattern.sub(lambda m: m.group(1) + spacing, data.decode("utf-8")).encode("utf-8")
+            target.writestr(item, data)
+    return buffer.getvalue()
+
+
+def test_lines_tightened_to_keep_the_signature_are_no_grid_fault():
+    """§7.3.5.5 allows tightening the lines so the 署名 and 成文日期 stay with the text (as
+    ``wenshu build`` does on one-page letters): the letter it writes checks clean, while the
+    same pitch through the 版头 too is still a §5.2.3 fault."""
+    from wenshu.build.pipeline import render
+    from wenshu.check import check_docx
+
+    spec = REPO / "examples" / "rounds" / "henan-2023" / "recommendation-henan.yaml"
+    docx = render(spec, ("docx",)).files["docx"]
+    text = ("WsBody", "WsTitle", "WsRecipients", "WsSignature", "WsDate")
+    tightened = check_docx(_with_pitch(docx, text, 496))
+    assert "line-pitch" not in {d.code for d in tightened.deviations}
+    throughout = check_docx(_with_pitch(docx, (*text, "WsDocNumber"), 496))
+    assert "line-pitch" in {d.code for d in throughout.deviations}
+    below = check_docx(_with_pitch(docx, text, 440))  # tighter than 1.5 lines
+    assert "line-pitch" in {d.code for d in below.deviations}
