@@ -37,7 +37,7 @@ def _with_pitch(docx: bytes, styles: tuple[str, ...], twips: int) -> bytes:
     import zipfile
 
     source = zipfile.ZipFile(io.BytesIO(docx))
-    pattern = re.compile("(<w:pStyle w:val=\"(?:" + "|".join(styles) + ")\"/>)")
+    pattern = re.compile('(<w:pStyle w:val="(?:' + "|".join(styles) + ')"/>)')
     spacing = f'<w:spacing w:line="{twips}" w:lineRule="exact"/>'
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as target:
@@ -65,3 +65,18 @@ def test_lines_tightened_to_keep_the_signature_are_no_grid_fault():
     assert "line-pitch" in {d.code for d in throughout.deviations}
     below = check_docx(_with_pitch(docx, text, 440))  # tighter than 1.5 lines
     assert "line-pitch" in {d.code for d in below.deviations}
+
+
+def test_a_title_breaks_after_a_quoted_name_not_inside_the_next_word():
+    """§7.3.1 词意完整: “我的刀盾” is a whole, and so is 网络; ``wenshu fix`` re-broke a real
+    纪要 title as 网／络 (corpus zhaohui_minutes.docx)."""
+    from wenshu.text.titles import split_title
+
+    assert split_title("关于研究“我的刀盾”网络传播情况的专题会议纪要") == [
+        "关于研究“我的刀盾”",
+        "网络传播情况的专题会议纪要",
+    ]
+    assert split_title("关于开展“我的刀盾”传播素材整理工作的通知") == [
+        "关于开展“我的刀盾”",
+        "传播素材整理工作的通知",
+    ]
