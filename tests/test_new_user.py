@@ -80,3 +80,22 @@ def test_a_title_breaks_after_a_quoted_name_not_inside_the_next_word():
         "关于开展“我的刀盾”",
         "传播素材整理工作的通知",
     ]
+
+
+def test_chinese_input_method_slips_in_yaml_are_named(tmp_path):
+    """A key typed with a full-width colon, or a line indented with full-width spaces, is
+    named as such on its own line (YAML itself reports a missing colon a line later)."""
+    good = (REPO / "examples" / "notices" / "cnipa-2023-582.yaml").read_text(encoding="utf-8")
+    lines = good.splitlines()
+    title = next(i for i, line in enumerate(lines) if line.startswith("title: "))
+    heading = next(i for i, line in enumerate(lines) if line.startswith("  - heading: "))
+    cases = {
+        "colon.yaml": (title, lines[title].replace("title: ", "title：", 1), "中文冒号", 6),
+        "indent.yaml": (heading, "\u3000" + lines[heading][1:], "全角空格", 1),
+    }
+    for name, (at, changed, said, column) in cases.items():
+        spec = tmp_path / name
+        spec.write_text("\n".join([*lines[:at], changed, *lines[at + 1 :]]) + "\n", encoding="utf-8")
+        result = CliRunner().invoke(main, ["validate", str(spec)], prog_name="wenshu")
+        assert result.exit_code == 1
+        assert f"{name}:{at + 1}:{column} " in result.output and said in result.output, result.output
