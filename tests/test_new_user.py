@@ -99,3 +99,15 @@ def test_chinese_input_method_slips_in_yaml_are_named(tmp_path):
         result = CliRunner().invoke(main, ["validate", str(spec)], prog_name="wenshu")
         assert result.exit_code == 1
         assert f"{name}:{at + 1}:{column} " in result.output and said in result.output, result.output
+
+
+def test_building_a_skeleton_points_at_draft(tmp_path):
+    """The first thing a new user does after ``wenshu new`` is ``wenshu build``: the 【待补】
+    errors end with the way to a draft."""
+    spec = tmp_path / "plan.yaml"
+    made = CliRunner().invoke(main, ["new", "work_plan", "-o", str(spec)], prog_name="wenshu")
+    assert made.exit_code == 0, made.output
+    result = CliRunner().invoke(main, ["build", str(spec), "-o", str(tmp_path / "out")], prog_name="wenshu")
+    assert result.exit_code == 1
+    assert "【待补】未填写" in result.output and "--draft" in result.output, result.output
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
