@@ -511,6 +511,8 @@ def test_a_file_that_is_not_a_spec_gets_advice(tmp_path, suffix, advice):
         (["check"], "缺少参数 FILES"),
         (["batch", "x.yaml", "-j", "两"], "“两”不是整数"),
         (["batch", "x.yaml", "-j"], "后面要写一个值"),
+        (["batch", "x.yaml", "-j", "0"], "0 超出范围（不小于 1）"),
+        (["serve", "--port", "99999"], "99999 超出范围（0—65535）"),
     ],
 )
 def test_usage_errors_are_in_chinese(args, said):

@@ -58,7 +58,7 @@ _VALUES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"'(.*?)' is not one of (.+)\."), r"“\1”不是可选的值（可选：\2）"),
     (re.compile(r"'(.*?)' is not a valid (?:integer|int)(?: range)?\."), r"“\1”不是整数"),
     (re.compile(r"'(.*?)' is not a valid float(?: range)?\."), r"“\1”不是数字"),
-    (re.compile(r"(.+?) is not in the range (.+)\."), r"\1 超出范围 \2"),
+    (re.compile(r"(.+?) is not in the range (.+)\."), r"\1 超出范围（\2）"),
     (re.compile(r"(?:File|Path|Directory) '(.+?)' does not exist\."), r"“\1”不存在"),
     (re.compile(r"(?:File|Path) '(.+?)' is a directory\."), r"“\1”是文件夹，这里要的是文件"),
     (re.compile(r"Directory '(.+?)' is a file\."), r"“\1”是文件，这里要的是文件夹"),
@@ -71,8 +71,14 @@ def chinese(message: str) -> str:
     """A Click error message in Chinese (left as it is when not recognised)."""
     m = _INVALID.fullmatch(message)
     if m:
-        return f"{m.group(1)} 的值不对：{_first(_VALUES, m.group(2))}"
+        return f"{m.group(1)} 的值不对：{_ranges(_first(_VALUES, m.group(2)))}"
     return _first(_ERRORS, message)
+
+
+def _ranges(text: str) -> str:
+    for pattern, chinese_text in _RANGES:
+        text = pattern.sub(chinese_text, text)
+    return text
 
 
 def _first(table: list[tuple[re.Pattern[str], str]], text: str) -> str:
@@ -135,9 +141,7 @@ def _columns(text: str) -> int:
 def _notes(text: str) -> str:
     for english, chinese_text in _IN_HELP:
         text = text.replace(english, chinese_text)
-    for pattern, chinese_text in _RANGES:
-        text = pattern.sub(chinese_text, text)
-    return text
+    return _ranges(text)
 
 
 class Context(click.Context):
