@@ -418,7 +418,19 @@ def test_schema_notice_is_a_field_guide():
 
 def test_schema_says_which_fields_are_one_or_the_other():
     result = CliRunner().invoke(main, ["schema", "recommendation_letter"])
-    assert re.search(r"^applicant（推荐对象，string，必填（与 applicants 二选一））", result.output, re.M)
+    assert re.search(r"^applicant（推荐对象，文字，必填（与 applicants 二选一））", result.output, re.M)
+
+
+def test_schema_says_value_kinds_in_chinese():
+    """A clerk reads 文字, 列表, 是/否, not Cerberus's string, list, boolean, False."""
+    result = CliRunner().invoke(main, ["schema", "receipt"])
+    assert result.exit_code == 0, result.output
+    assert "columns（栏目，列表，必填）" in result.output
+    assert "默认 否（false）" in result.output
+    assert not re.search(
+        r"[（，](string|list|dict|integer|number|boolean|cn_date|doc_number)[，）]", result.output
+    )
+    assert "False" not in result.output
 
 
 def test_schema_unknown_kind():
