@@ -134,7 +134,8 @@ class HelpFormatter(click.HelpFormatter):
 
 
 def _columns(text: str) -> int:
-    """Terminal columns of ``text``: wide (CJK) characters take two."""
+    """Terminal columns of ``text``: wide (CJK) characters take two. (Not the printed width
+    of :mod:`wenshu.text.width`: a terminal gives ambiguous-width marks such as … one column.)"""
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
