@@ -111,3 +111,41 @@ def test_building_a_skeleton_points_at_draft(tmp_path):
     assert result.exit_code == 1
     assert "【待补】未填写" in result.output and "--draft" in result.output, result.output
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+_PICTURE = (
+    '<w:p><w:r><w:drawing><wp:inline xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/'
+    'wordprocessingDrawing"><a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
+    '<a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+    '<pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:blipFill>'
+    '<a:blip xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:embed="rId999"/>'
+    "</pic:blipFill></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>"
+)
+
+
+def test_import_says_a_picture_is_left_out(tmp_path):
+    """A spec holds text and tables: a picture in the file is named in the report, not
+    dropped in silence (a real 纪要 had its attachment's figure vanish)."""
+    import io
+    import zipfile
+
+    from wenshu.build.pipeline import render
+    from wenshu.importing.fix import import_docx
+
+    docx = render(REPO / "examples" / "notices" / "cnipa-2023-582.yaml", ("docx",)).files["docx"]
+    assert not [c for c in import_docx(docx, "n.docx").report.changed if "图片" in c]
+    source = zipfile.ZipFile(io.BytesIO(docx))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "word/document.xml":
+                text = data.decode("utf-8")
+                at = text.rindex("<w:sectPr")
+                data = (text[:at] + _PICTURE + text[at:]).encode("utf-8")
+            target.writestr(item, data)
+    path = tmp_path / "有图.docx"
+    path.write_bytes(buffer.getvalue())
+    result = CliRunner().invoke(main, ["import", str(path)], prog_name="wenshu")
+    assert result.exit_code == 0, result.output
+    assert "未导入正文中的 1 张图片" in result.output
