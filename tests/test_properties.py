@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import re
 import shutil
 import string
 import tempfile
@@ -47,6 +46,7 @@ from wenshu.spec.kinds import all_kinds, definitions
 from wenshu.spec.load import Spec, iter_strings, load_spec
 from wenshu.spec.validate import _punctuation_problem, validate
 from wenshu.text.docnumber import format_doc_number
+from wenshu.text.numbering import written_ordinal
 
 from .test_same_text import EXAMPLE_IDS, EXAMPLE_SPECS, REPO
 
@@ -388,14 +388,13 @@ _free_piece = st.one_of(
 # A value starts and ends with a letter: headings may not start with punctuation and
 # attachment names may not end with it (both are validation errors, tested elsewhere).
 _letter = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5)
-# Nor may a value start like a typed ordinal (“一，”, “十、”): numbering comes from nesting,
-# and validation refuses it (tested elsewhere).
-_TYPED_ORDINAL = re.compile(r"[一二三四五六七八九十]+[、，.．]")
+# Nor may a value start like a typed ordinal (“一，”, “十、”, “零，”): numbering comes from
+# nesting, and validation refuses it (tested elsewhere) — by the one pattern, text.numbering's.
 free_text = (
     st.tuples(_letter, st.lists(_free_piece, max_size=38), _letter)
     .map(lambda t: t[0] + "".join(t[1]) + t[2])
     .filter(_well_punctuated)
-    .filter(lambda t: not _TYPED_ORDINAL.match(t))
+    .filter(lambda t: written_ordinal(t) is None)
 )
 
 # Fields that name a choice, a file or a unit, whatever their schema rule says.
