@@ -433,7 +433,9 @@ def test_cli_exit_codes_and_json(tmp_path, letter):
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"not a zip at all", "不是有效的 Word 文件"),
+        (b"not a zip at all", "是纯文本文件，不是 Word 文件"),
+        (b"%PDF-1.7\n\x00\xff", "是 PDF 文件，不是 Word 文件"),
+        (b"\x00\xff" * 100, "不是有效的 Word 文件"),
         (b"", "不是有效的 Word 文件"),
         (None, "文件不存在"),
     ],

@@ -418,7 +418,19 @@ def test_schema_notice_is_a_field_guide():
 
 def test_schema_says_which_fields_are_one_or_the_other():
     result = CliRunner().invoke(main, ["schema", "recommendation_letter"])
-    assert re.search(r"^applicant（推荐对象，string，必填（与 applicants 二选一））", result.output, re.M)
+    assert re.search(r"^applicant（推荐对象，文字，必填（与 applicants 二选一））", result.output, re.M)
+
+
+def test_schema_says_value_kinds_in_chinese():
+    """A clerk reads 文字, 列表, 是/否, not Cerberus's string, list, boolean, False."""
+    result = CliRunner().invoke(main, ["schema", "receipt"])
+    assert result.exit_code == 0, result.output
+    assert "columns（栏目，列表，必填）" in result.output
+    assert "默认 否（false）" in result.output
+    assert not re.search(
+        r"[（，](string|list|dict|integer|number|boolean|cn_date|doc_number)[，）]", result.output
+    )
+    assert "False" not in result.output
 
 
 def test_schema_unknown_kind():
@@ -511,6 +523,8 @@ def test_a_file_that_is_not_a_spec_gets_advice(tmp_path, suffix, advice):
         (["check"], "缺少参数 FILES"),
         (["batch", "x.yaml", "-j", "两"], "“两”不是整数"),
         (["batch", "x.yaml", "-j"], "后面要写一个值"),
+        (["batch", "x.yaml", "-j", "0"], "0 超出范围（不小于 1）"),
+        (["serve", "--port", "99999"], "99999 超出范围（0—65535）"),
     ],
 )
 def test_usage_errors_are_in_chinese(args, said):
@@ -520,14 +534,41 @@ def test_usage_errors_are_in_chinese(args, said):
     assert "Usage" not in result.output and not ENGLISH.search(result.output), result.output
 
 
-@pytest.mark.parametrize("args", [["--help"], ["batch", "--help"], ["new", "-h"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--help"],
+        ["batch", "--help"],
+        ["new", "-h"],
+        ["serve", "-h"],
+        ["fix", "-h"],
+        ["import", "-h"],
+        ["check", "-h"],
+    ],
+)
 def test_help_pages_are_in_chinese(args):
     result = CliRunner().invoke(main, args, prog_name="wenshu")
     assert result.exit_code == 0
     assert result.output.startswith("用法：wenshu") and "选项：" in result.output
     assert "显示本帮助并退出" in result.output and "Show this message" not in result.output
-    # Option value kinds (PATH, INTEGER RANGE) stay as Click writes them: the columns align.
+    listed = result.output.split("选项：\n")[1]
+    assert not re.search(r"\b(TEXT|PATH|INTEGER|DIRECTORY|FILE)\b|x>=|<=x", listed), result.output
+    # Argument names (FILES, KIND, FOLDER) are named in the help text itself, so they stay.
     assert not ENGLISH.search(re.sub(r"\b[A-Z]+(?: [A-Z]+)*\b", "", result.output)), result.output
+    # The descriptions of the options start in one terminal column (a Chinese value name
+    # such as 文件夹 takes two columns per character).
+    import unicodedata
+
+    def columns(text: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+    options = listed.split("\n\n")[0].splitlines()
+    starts = {
+        columns(re.match(r"( +-\S.*?  +)\S", line).group(1))
+        for line in options
+        if re.match(r" +-\S.*?  +\S", line)
+    }
+    assert len(starts) == 1, result.output
 
 
 def test_closed_pipe_is_not_an_internal_error() -> None:

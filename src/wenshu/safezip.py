@@ -174,7 +174,7 @@ def open_package(
     if data.startswith(OLE2_MAGIC):
         raise WenshuError(Problem(label, _encrypted_msg(label)))
     if not data.startswith(_ZIP_MAGIC):
-        raise WenshuError(Problem(label, _not_zip_msg(label)))
+        raise WenshuError(Problem(label, _what_it_is(data, label) or _not_zip_msg(label)))
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
@@ -198,6 +198,35 @@ def open_package(
     if total > max_total:
         raise _bomb(label, f"文件解压后过大（共 {_mb(total)}，上限 {max_total // 1048576} MB）")
     return SafeZip(zf, label, max_member)
+
+
+# What a file that is no zip often is, by its first bytes, and what to do about it.
+_SNIFFED = (
+    (b"%PDF", " PDF 文件", "请用原来的 {app} 文件"),
+    (b"{\\rtf", " RTF 文件", "请在 {app} 中打开后另存为 {suffix}"),
+)
+
+
+def _what_it_is(data: bytes, label: str) -> str | None:
+    """What the first bytes say the file is, when that helps (a PDF, RTF, a web page, plain
+    text renamed): the whole message, or None."""
+    excel = Path(label).suffix.lower() in (".xlsx", ".xlsm")
+    app, suffix = ("Excel", ".xlsx") if excel else ("Word", ".docx")
+    head = data[:4096]
+    for magic, kind, advice in _SNIFFED:
+        if head.startswith(magic):
+            return f"是{kind}，不是 {app} 文件（{suffix}）；" + advice.format(app=app, suffix=suffix)
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if start.startswith((b"<html", b"<!doctype html", b"mime-version")):
+        return f"是网页格式（HTML/MHT）的文件，不是 {app} 文件（{suffix}）；请在 {app} 中另存为 {suffix}"
+    if b"\0" in head:
+        return None
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 3:  # more than a character cut at 4 KB: not UTF-8 text
+            return None
+    return f"是纯文本文件，不是 {app} 文件（{suffix}），只是扩展名为 {Path(label).suffix}"
 
 
 def _not_zip_msg(label: str) -> str:

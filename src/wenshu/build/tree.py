@@ -447,6 +447,11 @@ def build_tree(
     hashes = _Hashes()
     stale: list[Path] = []
     specs = find_specs(src, skip=out)
+    if not specs and not entries:
+        # Most likely the wrong folder: say so rather than report "0 built" with exit code 0.
+        raise WenshuError(
+            Problem(str(src), "文件夹中没有 YAML 规格文件（.yaml、.yml；以 . 或 _ 开头的不算）")
+        )
     present = set()
     for spec_path in specs:
         rel = spec_path.relative_to(src).as_posix()

@@ -23,10 +23,11 @@ def import_cmd(file: Path, out: Path | None, force: bool) -> None:
     from wenshu.build.files import write_atomically
     from wenshu.importing.fix import docx_bytes, import_docx, spec_problems
 
+    data = docx_bytes(file)  # first: a file that is no Word document is named as such
     target = out or file.with_suffix(".yaml")
     if target.exists() and not force:
         raise WenshuError(Problem(str(target), "规格文件已存在，未覆盖（要覆盖请加 --force）"))
-    imported = import_docx(docx_bytes(file), str(file))
+    imported = import_docx(data, str(file))
     write_atomically(
         target.parent if str(target.parent) else Path("."), {target.name: imported.yaml.encode("utf-8")}
     )

@@ -66,11 +66,20 @@ def show_result(result: BuildResult) -> None:
     A folder or batch ends with its counts; a spec file lists the files written (marked
     as drafts when they are). When spec files failed, a last line says how many.
     """
+    from wenshu.spec.validate import PLACEHOLDER
+
     draft = "（草稿）" if result.request.draft else ""
     for outcome in result.outcomes:
         for line in outcome.hints:
             hint(line)
         report(outcome.problems)
+        holes = sum(PLACEHOLDER in p.message for p in outcome.problems)
+        if holes and not result.request.draft:
+            click.secho(
+                f"{outcome.source}：还有 {holes} 处{PLACEHOLDER}未填写；未填完时可加 --draft 生成草稿",
+                fg="yellow",
+                err=True,
+            )
         for warning in outcome.warnings:
             warn(warning)
         for line in outcome.summary:

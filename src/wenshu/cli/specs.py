@@ -203,6 +203,22 @@ def schema_cmd(kind: str) -> None:
     _print_fields(k.schema, 0, set())
 
 
+# Cerberus's type names (and wenshu's own), as ``wenshu schema`` says them.
+_TYPE_NAMES = {
+    "string": "文字",
+    "integer": "整数",
+    "float": "数字",
+    "number": "数字",
+    "boolean": "是/否（true/false）",
+    "list": "列表",
+    "dict": "映射",
+    "date": "日期",
+    "cn_date": "日期",
+    "doc_number": "发文字号",
+}
+_YES_NO = {True: "是（true）", False: "否（false）"}
+
+
 def _print_fields(schema: dict, depth: int, seen: set[str]) -> None:
     from wenshu.spec.kinds import definitions
 
@@ -210,12 +226,15 @@ def _print_fields(schema: dict, depth: int, seen: set[str]) -> None:
     for name, rule in schema.items():
         meta = rule.get("meta", {})
         types = rule.get("type", "")
-        types = "/".join(types) if isinstance(types, list) else types
+        types = "或".join(_TYPE_NAMES.get(t, t) for t in (types if isinstance(types, list) else [types]) if t)
         excludes = rule.get("excludes")
         either = "、".join(excludes) if isinstance(excludes, list) else excludes
         flags = ("必填" + (f"（与 {either} 二选一）" if either else "")) if rule.get("required") else "可选"
         allowed = f"；可选值：{'、'.join(map(str, rule['allowed']))}" if "allowed" in rule else ""
-        default = f"；默认 {rule['default']}" if "default" in rule else ""
+        value = rule.get("default")
+        default = (
+            f"；默认 {_YES_NO[value] if isinstance(value, bool) else value}" if "default" in rule else ""
+        )
         label = meta.get("label", "")
         help_ = f"　{meta['help']}" if meta.get("help") else ""
         click.echo(f"{pad}{name}（{label}，{types}，{flags}{allowed}{default}）{help_}")

@@ -9,6 +9,7 @@ formatter, the help option and the usage errors are rendered here.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,7 +18,26 @@ import click
 HELP = "显示本帮助并退出"
 VERSION = "显示版本并退出"
 _SECTIONS = {"Options": "选项", "Commands": "命令", "Arguments": "参数"}
-_IN_HELP = (("[default: ", "[默认："), ("[required]", "[必填]"), ("[env var: ", "[环境变量："))
+_IN_HELP = (("[default: ", "[默认："), ("[required]", "[必填]"), ("[env var: ", "[环境变量："), ("; ", "；"))
+# Click's names of value types, shown after an option ("--port INTEGER RANGE").
+_METAVARS = re.compile(r"(?<= )(INTEGER RANGE|FLOAT RANGE|INTEGER|FLOAT|TEXT|PATH|FILENAME|FILE|DIRECTORY)\b")
+_METAVAR_WORDS = {
+    "INTEGER RANGE": "整数",
+    "FLOAT RANGE": "数字",
+    "INTEGER": "整数",
+    "FLOAT": "数字",
+    "TEXT": "文字",
+    "PATH": "路径",
+    "FILENAME": "文件",
+    "FILE": "文件",
+    "DIRECTORY": "文件夹",
+}
+# Click's ranges in help notes: "0<=x<=65535", "x>=1".
+_RANGES = (
+    (re.compile(r"(-?\d+)<=x<=(-?\d+)"), r"\1—\2"),
+    (re.compile(r"x>=(-?\d+)"), r"不小于 \1"),
+    (re.compile(r"x<=(-?\d+)"), r"不大于 \1"),
+)
 
 # Click's usage errors, most specific first: (pattern, Chinese with \1 … for the groups).
 _ERRORS: list[tuple[re.Pattern[str], str]] = [
@@ -38,7 +58,7 @@ _VALUES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"'(.*?)' is not one of (.+)\."), r"“\1”不是可选的值（可选：\2）"),
     (re.compile(r"'(.*?)' is not a valid (?:integer|int)(?: range)?\."), r"“\1”不是整数"),
     (re.compile(r"'(.*?)' is not a valid float(?: range)?\."), r"“\1”不是数字"),
-    (re.compile(r"(.+?) is not in the range (.+)\."), r"\1 超出范围 \2"),
+    (re.compile(r"(.+?) is not in the range (.+)\."), r"\1 超出范围（\2）"),
     (re.compile(r"(?:File|Path|Directory) '(.+?)' does not exist\."), r"“\1”不存在"),
     (re.compile(r"(?:File|Path) '(.+?)' is a directory\."), r"“\1”是文件夹，这里要的是文件"),
     (re.compile(r"Directory '(.+?)' is a file\."), r"“\1”是文件，这里要的是文件夹"),
@@ -51,8 +71,14 @@ def chinese(message: str) -> str:
     """A Click error message in Chinese (left as it is when not recognised)."""
     m = _INVALID.fullmatch(message)
     if m:
-        return f"{m.group(1)} 的值不对：{_first(_VALUES, m.group(2))}"
+        return f"{m.group(1)} 的值不对：{_ranges(_first(_VALUES, m.group(2)))}"
     return _first(_ERRORS, message)
+
+
+def _ranges(text: str) -> str:
+    for pattern, chinese_text in _RANGES:
+        text = pattern.sub(chinese_text, text)
+    return text
 
 
 def _first(table: list[tuple[re.Pattern[str], str]], text: str) -> str:
@@ -83,13 +109,40 @@ class HelpFormatter(click.HelpFormatter):
         self.write(f"{'':>{self.current_indent}}{_SECTIONS.get(heading, heading)}：\n")
 
     def write_dl(self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
-        super().write_dl([(term, _notes(text)) for term, text in rows], col_max, col_spacing)
+        """Click's definition list, aligned by display width: a Chinese character takes two
+        columns of a terminal, and Click counts it as one."""
+        rows = [
+            (_METAVARS.sub(lambda m: _METAVAR_WORDS[m.group(1)], term), _notes(text)) for term, text in rows
+        ]
+        first_col = min(max((_columns(term) for term, _ in rows), default=0), col_max) + col_spacing
+        indent = " " * self.current_indent
+        for term, text in rows:
+            self.write(f"{indent}{term}")
+            if not text:
+                self.write("\n")
+                continue
+            if _columns(term) <= first_col - col_spacing:
+                self.write(" " * (first_col - _columns(term)))
+            else:
+                self.write("\n" + " " * (first_col + self.current_indent))
+            lines = click.wrap_text(
+                text, max(self.width - first_col - 2, 10), preserve_paragraphs=True
+            ).splitlines()
+            self.write(
+                "\n".join([lines[0], *(f"{indent}{' ' * first_col}{line}" for line in lines[1:])]) + "\n"
+            )
+
+
+def _columns(text: str) -> int:
+    """Terminal columns of ``text``: wide (CJK) characters take two. (Not the printed width
+    of :mod:`wenshu.text.width`: a terminal gives ambiguous-width marks such as … one column.)"""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def _notes(text: str) -> str:
     for english, chinese_text in _IN_HELP:
         text = text.replace(english, chinese_text)
-    return text
+    return _ranges(text)
 
 
 class Context(click.Context):

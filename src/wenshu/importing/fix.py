@@ -18,7 +18,7 @@ from wenshu.errors import Problem, WenshuError
 from wenshu.importing.outline import ordinal_of
 from wenshu.importing.reader import read_spec
 from wenshu.importing.report import ImportReport
-from wenshu.importing.source import Para, read_docx
+from wenshu.importing.source import Para, Source, read_docx
 from wenshu.importing.writer import dump_spec
 
 #: Word files wenshu reads itself; the others are converted by LibreOffice first.
@@ -36,9 +36,36 @@ class Imported:
 
 def import_docx(source: Path | bytes, name: str) -> Imported:
     """Read the .docx ``source`` (called ``name`` in messages) into spec YAML."""
+    _, spec, comments, report = _read(source, name)
+    return Imported(dump_spec(spec, comments, report), report)
+
+
+def _read(source: Path | bytes, name: str) -> tuple[Source, dict[str, Any], dict[int, str], ImportReport]:
+    """The file read, its spec, the spec's comments and the report of what was found."""
     read = read_docx(source, name)
     spec, comments, report = read_spec(read)
-    return Imported(dump_spec(spec, comments, report), report)
+    pictures = _pictures(source, name)
+    if pictures:  # the spec holds text and tables: say what it leaves out rather than drop it
+        report.changed.append(
+            f"未导入正文中的 {pictures} 张图片（规格只有文字和表格；请在生成的 Word 中重新插入）"
+        )
+    return read, spec, comments, report
+
+
+# A picture in WordprocessingML: DrawingML's a:blip (ECMA-376 §20.1.8.13) or VML's v:imagedata.
+_PICTURE_TAGS = (
+    "{http://schemas.openxmlformats.org/drawingml/2006/main}blip",
+    "{urn:schemas-microsoft-com:vml}imagedata",
+)
+
+
+def _pictures(source: Path | bytes, name: str) -> int:
+    """How many pictures the main document part of the .docx ``source`` shows."""
+    from wenshu.check.reading.package import Package
+
+    package = Package(source, name)
+    root = package.xml(package.main)
+    return 0 if root is None else sum(1 for _ in root.iter(*_PICTURE_TAGS))
 
 
 def spec_problems(yaml: str, name: str) -> list[Problem]:
@@ -171,8 +198,7 @@ class _Prepared:
 
 def _prepare(path: Path, out_dir: Path, office: Office | None, work: Path, n: int) -> _Prepared:
     data = docx_bytes(path, office)
-    read = read_docx(data, str(path))
-    spec, comments, report = read_spec(read)
+    read, spec, comments, report = _read(data, str(path))
     yaml = dump_spec(spec, comments, report)
     stem = path.stem
     for target in (f"{stem}.yaml", f"{stem}.docx", f"{stem}.md"):

@@ -363,6 +363,10 @@ def load_spec(path: str | Path) -> Spec:
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        slip = _typing_slip(text, line or len(text.splitlines()))
+        if slip is not None:
+            line, col, said = slip
+            raise WenshuError(Problem(spec.name, f"YAML 语法错误：{said}", line, col)) from None
         raise WenshuError(Problem(spec.name, f"YAML 语法错误：{_yaml_problem(exc)}", line, col)) from None
     except ReaderError as exc:
         line, col = _line_col(text, exc.position)
@@ -410,6 +414,24 @@ def _yaml_problem(exc: MarkedYAMLError) -> str:
         if problem.startswith(english):
             return chinese
     return problem
+
+
+# Typed with a Chinese input method on: a key followed by a full-width colon (title：…), or a
+# line indented with full-width spaces. YAML reports them a line later, as a missing colon or
+# a stray "key: value", which names neither.
+_FULL_WIDTH_COLON = re.compile(r"^ *(?:- +)?[a-z_][a-z0-9_]* *：")
+_FULL_WIDTH_INDENT = re.compile(r"^ *\u3000")
+
+
+def _typing_slip(text: str, upto: int) -> tuple[int, int, str] | None:
+    """The first full-width colon after a key, or full-width indent, on or before line ``upto``:
+    (line, column, what to write instead)."""
+    for number, line in enumerate(text.splitlines()[:upto], start=1):
+        if m := _FULL_WIDTH_COLON.match(line):
+            return number, m.end(), "键后用了中文冒号“：”，应为英文冒号加空格“: ”"
+        if m := _FULL_WIDTH_INDENT.match(line):
+            return number, m.end(), "行首用了全角空格缩进，请用半角空格"
+    return None
 
 
 def _first_line(exc: Exception) -> str:

@@ -27,6 +27,7 @@ from wenshu.text.width import line_width
 _NO_LINE_START = "、，。；：！？）》”’」』〕】"
 _NO_LINE_END = "（《“‘「『〔【"
 _PAIRS = (("《", "》"), ("“", "”"))
+_OPENING_QUOTES, _CLOSING_QUOTES = "".join(o for o, _ in _PAIRS), "".join(c for _, c in _PAIRS)
 # Marks that bind the digits on either side: 2021—2035, 3.5, 10%.
 _JOINERS = "—–-－.．%％~～"
 
@@ -104,7 +105,8 @@ def break_costs(text: str) -> dict[int, float]:
             cost = _GOOD
         elif i in ends and i in starts:
             cost = _BETWEEN_WORDS
-        elif i in ends or i in starts:
+        elif i in ends or i in starts or a in _CLOSING_QUOTES or b in _OPENING_QUOTES:
+            # a quoted name (“我的刀盾”, 《纲要》) is a whole on the side of the quote mark
             cost = _NEXT_TO_WORD
         else:
             cost = _UNKNOWN

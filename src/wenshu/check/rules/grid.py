@@ -37,6 +37,7 @@ def check_grid(doc: Recogniser, out: Findings) -> None:
     many elements share: each is reported once per setting, naming the elements it affects."""
     lengths: dict[str, tuple[list[str], list[Location]]] = {}
     pitches: dict[tuple[str, str], tuple[list[str], list[Location]]] = {}
+    adjusted = _adjusted_pitch(doc)
     for para in doc.paragraphs:
         if para.role not in _GRID_ROLES or not para.flows or not para.text.strip():
             continue
@@ -51,7 +52,7 @@ def check_grid(doc: Recogniser, out: Findings) -> None:
             and line == 240
             and not first_flag_false(levels, "snapToGrid")
         )
-        if not on_grid and not (rule == "exact" and line == L.LINE_PITCH_TWIPS):
+        if not on_grid and not (rule == "exact" and line in (L.LINE_PITCH_TWIPS, adjusted)):
             actual = (
                 f"固定值 {line / L.TWIPS_PER_PT:g} 磅（{line} 缇）"
                 if rule == "exact"
@@ -110,6 +111,35 @@ def check_grid(doc: Recogniser, out: Findings) -> None:
                 actual,
                 where,
             )
+
+
+def _adjusted_pitch(doc: Recogniser) -> int | None:
+    """The one tightened exact line pitch §7.3.5.5 allows (调整行距) to keep the signature block
+    with the text: smaller than the standard pitch, not below
+    :data:`~wenshu.layout.MIN_ADJUSTED_LINE_PITCH_TWIPS`, on one run of lines that ends with the
+    署名 or 成文日期 and follows lines at the standard pitch (the 版头, or the pages before).
+    A document set at a smaller pitch throughout is still a §5.2.3 fault."""
+    lines = []
+    for para in doc.paragraphs:
+        if para.role in _GRID_ROLES and para.flows and para.text.strip():
+            levels = doc.styles.ppr_levels(para.el)
+            rule = first_attr(levels, "spacing", "lineRule") or "auto"
+            line = to_int(first_attr(levels, "spacing", "line"), 240)
+            lines.append((para.role, line if rule == "exact" else None))
+    ends = [k for k, (role, _) in enumerate(lines) if role in ("signature", "date")]
+    if not ends:
+        return None
+    pitch = lines[ends[-1]][1]
+    if pitch is None or not L.MIN_ADJUSTED_LINE_PITCH_TWIPS <= pitch < L.LINE_PITCH_TWIPS:
+        return None
+    first = ends[-1]
+    while first > 0 and lines[first - 1][1] == pitch:
+        first -= 1
+    if first == 0 or lines[first - 1][1] != L.LINE_PITCH_TWIPS:
+        return None
+    if any(line == pitch for _, line in lines[: first - 1]):
+        return None  # not one run
+    return pitch
 
 
 def _spacing_source(levels: Levels) -> str:
