@@ -10,6 +10,7 @@ from lxml import etree
 
 from wenshu import layout as L
 from wenshu.render import docx as docx_writer
+from wenshu.render import frames
 from wenshu.render.frames import styles_xml
 from wenshu.roles import BODY_STYLES, FRAME_ROLES, HEADING_STYLES, ROLES, role
 
@@ -36,10 +37,14 @@ def test_the_table_matches_the_standard_facts() -> None:
     assert BODY_STYLES["signature"] == "WsSignature" and not FRAME_ROLES & set(BODY_STYLES)
 
 
-def test_the_writer_names_no_style_outside_the_table() -> None:
-    source = Path(docx_writer.__file__).read_text(encoding="utf-8")
-    named = set(re.findall(r'"(Ws[A-Za-z]+|Heading\d)"', source))
-    assert named and named <= {r.style for r in ROLES}
+def test_the_writer_and_the_frames_name_styles_only_from_the_table() -> None:
+    """No style id spelt as a string: the writer and the frames name members of roles.Style,
+    so a style outside the table cannot be written."""
+    for module in (docx_writer, frames):
+        source = Path(module.__file__).read_text(encoding="utf-8")
+        assert not re.findall(r'"(Ws[A-Za-z]+|Heading\d)"', source), module.__name__
+        named = set(re.findall(r"Style\.([A-Z_0-9]+)", source))
+        assert named and named <= {r.style.name for r in ROLES}
 
 
 def test_the_checker_and_the_page_reader_take_their_style_facts_from_the_table() -> None:

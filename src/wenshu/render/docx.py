@@ -26,7 +26,7 @@ from wenshu.errors import Problem, WenshuError
 from wenshu.render import docxtpl_adapter
 from wenshu.render.docxtpl_adapter import DocxTemplate, RichText
 from wenshu.resources import resource_dir
-from wenshu.roles import BODY_STYLES, FRAME_ROLES, HEADING_STYLES
+from wenshu.roles import BODY_STYLES, FRAME_ROLES, HEADING_STYLES, Style
 from wenshu.text.numbering import written_ordinal
 from wenshu.text.width import line_width, text_width
 
@@ -191,7 +191,7 @@ class BodyWriter:
 
     def blank(self, count: int = 1) -> None:
         for _ in range(count):
-            self.paragraph("WsBody")
+            self.paragraph(Style.BODY)
 
     def set_indent(self, p: Any, **twips: int) -> None:
         # get_or_add_* keeps pPr children in schema order; Word rejects them out of order.
@@ -224,7 +224,7 @@ class BodyWriter:
                 level = int(tok.tag[1])
                 inline = inline_runs(tokens[i + 1])
                 if level == 1:
-                    self.paragraph("WsTitle", inline)
+                    self.paragraph(Style.TITLE, inline)
                     self.blank(L.BLANK_LINES_AFTER_TITLE)
                 else:
                     self.paragraph(HEADING_STYLES.get(level - 1, HEADING_STYLES[4]), inline)
@@ -256,24 +256,24 @@ class BodyWriter:
         if name in FRAME_ROLES:
             self.frame_field(name, text)
         elif name == "attachment":
-            self.paragraph("WsAttachmentLabel", inline)
+            self.paragraph(Style.ATTACHMENT_LABEL, inline)
             self.blank(L.BLANK_LINES_BEFORE_ATTACHMENT_TITLE)
         elif name == "attachment-note":
             self.attachment_note(inline, options)
         elif name == "signature":
             sealed = bool(options.get("sealed"))
             self.blank(L.BLANK_LINES_BEFORE_SEALED_SIGNATURE if sealed else L.BLANK_LINES_BEFORE_SIGNATURE)
-            self.signature_p = self.paragraph("WsSignature", inline)
+            self.signature_p = self.paragraph(Style.SIGNATURE, inline)
             self.signature_text, self.signature_sealed = text, sealed
         elif name == "date":
             self.date(inline)
         elif name == "line":
-            p = self.paragraph("WsLine", inline)
+            p = self.paragraph(Style.LINE, inline)
             p._p.get_or_add_pPr().get_or_add_jc().set(qn("w:val"), options.get("align", "left"))
         elif name in BODY_STYLES:
             self.paragraph(BODY_STYLES[name], inline)
         else:
-            self.paragraph("WsBody", inline)
+            self.paragraph(Style.BODY, inline)
 
     def frame_field(self, name: str, text: str) -> None:
         if name == "mark":
@@ -306,7 +306,7 @@ class BodyWriter:
             self.blank()
         number = 1 if options.get("numbered") else 0  # the "1." before each name, ≈ 1 character
         name_start = L.BODY_INDENT_TWIPS + _chars(3 + number)  # 附件： + N.
-        p = self.paragraph("WsAttachmentNote", inline)
+        p = self.paragraph(Style.ATTACHMENT_NOTE, inline)
         hanging = _chars(3 + number) if first else _chars(number)
         self.set_indent(p, left=name_start, hanging=hanging)
 
@@ -319,7 +319,7 @@ class BodyWriter:
         """
         date_w = line_width(inline.text)
         sig_w = line_width(self.signature_text)
-        p = self.paragraph("WsDate", inline)
+        p = self.paragraph(Style.DATE, inline)
         if self.signature_sealed:
             # §7.3.5.1: the date right-indented four characters, the signature centred over it.
             date_right = L.SEALED_DATE_RIGHT_CHARS
@@ -371,7 +371,7 @@ class BodyWriter:
         sect_pr = self.section_properties(self.landscape, first=self.sections == 1)
         last = self.body.findall(qn("w:p"))
         if not last or self.body[-1].tag != qn("w:p"):
-            self.paragraph("WsBody")
+            self.paragraph(Style.BODY)
             last = self.body.findall(qn("w:p"))
         last[-1].get_or_add_pPr()._insert_sectPr(sect_pr)
         self.sections += 1
@@ -557,7 +557,7 @@ def table_xml(
     ]
     for r, row in enumerate(rows):
         header = r == 0
-        style = "WsTableHeader" if header else "WsTableText"
+        style = Style.TABLE_HEADER if header else Style.TABLE_TEXT
         # ECMA-376 §17.4.6 cantSplit: a row stays on one page (Word and LibreOffice still
         # break a row taller than a whole page); the header row repeats (§17.4.49 tblHeader).
         out.append("<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if header else "") + "</w:trPr>")

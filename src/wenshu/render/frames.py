@@ -17,6 +17,7 @@ from docx.shared import Twips
 
 from wenshu import layout as L
 from wenshu import roles
+from wenshu.roles import Style
 
 FRAMES = ("letter", "document", "plain")
 
@@ -89,32 +90,32 @@ def styles_xml() -> str:
         'w:firstLine="0" w:firstLineChars="0"/>'
     )
     styles = [
-        _style("WsBody", first_line=indent),
-        _style("WsTitle", jc="center"),
-        _style("Heading1", first_line=indent, outline=0, keep_next=True),
-        _style("Heading2", first_line=indent, outline=1, keep_next=True),
-        _style("Heading3", first_line=indent, outline=2, keep_next=True),
-        _style("Heading4", first_line=indent, outline=3, keep_next=True),
-        _style("WsRecipients", jc="left"),
-        _style("WsAttachmentNote", jc="left"),
-        _style("WsSignature", jc="right", keep_next=True),
-        _style("WsDate", jc="right"),
-        _style("WsNote", first_line=indent),
+        _style(Style.BODY, first_line=indent),
+        _style(Style.TITLE, jc="center"),
+        _style(Style.HEADING_1, first_line=indent, outline=0, keep_next=True),
+        _style(Style.HEADING_2, first_line=indent, outline=1, keep_next=True),
+        _style(Style.HEADING_3, first_line=indent, outline=2, keep_next=True),
+        _style(Style.HEADING_4, first_line=indent, outline=3, keep_next=True),
+        _style(Style.RECIPIENTS, jc="left"),
+        _style(Style.ATTACHMENT_NOTE, jc="left"),
+        _style(Style.SIGNATURE, jc="right", keep_next=True),
+        _style(Style.DATE, jc="right"),
+        _style(Style.NOTE, first_line=indent),
         # Left, not justified: a wrapped line before an address that cannot break would be
         # spread out (“电　子　邮　箱”).
-        _style("WsContact", first_line=indent, jc="left"),
-        _style("WsLine", jc="left"),
-        _style("WsAttachmentLabel", jc="left", page_break=True),
-        _style("WsSubtitle", jc="center"),
-        _style("WsTableTitle", jc="center", keep_next=True),
-        _style("WsTableText", jc="center", exact=False, char_spacing=False),
-        _style("WsTableHeader", jc="center", exact=False, char_spacing=False),
-        _style("WsTableNote", jc="both", exact=False, char_spacing=False),
-        _style("WsMark", jc="center", color=L.RED, exact=False),
-        _style("WsDocNumber", jc="center"),
-        _style("WsHeadInfo", jc="left"),
-        _style("WsRecord", jc="left", ind=record_ind),
-        _style("WsPageNumber", exact=False, char_spacing=False),
+        _style(Style.CONTACT, first_line=indent, jc="left"),
+        _style(Style.LINE, jc="left"),
+        _style(Style.ATTACHMENT_LABEL, jc="left", page_break=True),
+        _style(Style.SUBTITLE, jc="center"),
+        _style(Style.TABLE_TITLE, jc="center", keep_next=True),
+        _style(Style.TABLE_TEXT, jc="center", exact=False, char_spacing=False),
+        _style(Style.TABLE_HEADER, jc="center", exact=False, char_spacing=False),
+        _style(Style.TABLE_NOTE, jc="both", exact=False, char_spacing=False),
+        _style(Style.MARK, jc="center", color=L.RED, exact=False),
+        _style(Style.DOC_NUMBER, jc="center"),
+        _style(Style.HEAD_INFO, jc="left"),
+        _style(Style.RECORD, jc="left", ind=record_ind),
+        _style(Style.PAGE_NUMBER, exact=False, char_spacing=False),
     ]
     defaults = (
         f"<w:docDefaults><w:rPrDefault><w:rPr>{_fonts(L.FONT_BODY)}"
@@ -150,7 +151,7 @@ def _page_number_paragraph(even: bool) -> str:
     dash = L.PAGE_NUMBER_DASH
     run = '<w:r><w:t xml:space="preserve">{}</w:t></w:r>'
     return (
-        f'<w:p {_W}><w:pPr><w:pStyle w:val="WsPageNumber"/><w:spacing w:after="{lift}"/>'
+        f'<w:p {_W}><w:pPr><w:pStyle w:val="{Style.PAGE_NUMBER}"/><w:spacing w:after="{lift}"/>'
         f'<w:ind w:{side}="{ind}"/><w:jc w:val="{jc}"/></w:pPr>'
         + run.format(dash + " ")
         + '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
@@ -205,12 +206,12 @@ def _p(text: str, style: str, ppr: str = "") -> str:
     )
 
 
-def _blank(style: str = "WsBody") -> str:
+def _blank(style: str = Style.BODY) -> str:
     return f'<w:p {_W}><w:pPr><w:pStyle w:val="{style}"/></w:pPr></w:p>'
 
 
 def _tag(tag: str) -> str:
-    return _p(tag, "WsBody")
+    return _p(tag, Style.BODY)
 
 
 _SIGNER_AFTER = "{% if signer %}　签发人：{{ signer }}{% endif %}"
@@ -230,7 +231,7 @@ def _signed_doc_number(rule: str) -> str:
         f'w:eastAsia="{L.FONT_SIGNER_NAME}" w:cs="{L.FONT_LATIN}"/>'
     )
     return (
-        f'<w:p {_W}><w:pPr><w:pStyle w:val="WsDocNumber"/>{rule}{tabs}<w:jc w:val="left"/></w:pPr>'
+        f'<w:p {_W}><w:pPr><w:pStyle w:val="{Style.DOC_NUMBER}"/>{rule}{tabs}<w:jc w:val="left"/></w:pPr>'
         '<w:r><w:tab/><w:t xml:space="preserve">{{ doc_number }}</w:t><w:tab/><w:t>签发人：</w:t></w:r>'
         f'<w:r><w:rPr>{name_font}</w:rPr><w:t xml:space="preserve">{{{{ signer }}}}</w:t></w:r></w:p>'
     )
@@ -259,9 +260,9 @@ def _record_table() -> str:
     # Tab stops count from the cell's edge, not from the indent (LibreOffice's docx import, as
     # Word): the date ends one character from the right (§7.4.3).
     tab = f'<w:tabs><w:tab w:val="right" w:pos="{width - L.RECORD_INDENT_TWIPS}"/></w:tabs>'
-    cc = _p("{{ cc }}", "WsRecord")
+    cc = _p("{{ cc }}", Style.RECORD)
     imprint = (
-        f'<w:p {_W}><w:pPr><w:pStyle w:val="WsRecord"/>{tab}</w:pPr>'
+        f'<w:p {_W}><w:pPr><w:pStyle w:val="{Style.RECORD}"/>{tab}</w:pPr>'
         '<w:r><w:t xml:space="preserve">{{ printer }}</w:t></w:r><w:r><w:tab/></w:r>'
         '<w:r><w:t xml:space="preserve">{{ print_date }}印发</w:t></w:r></w:p>'
     )
@@ -278,9 +279,9 @@ def _record_table() -> str:
         '<w:insideV w:val="nil"/></w:tblBorders><w:tblLayout w:type="fixed"/>'
         '<w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar>'
         f'</w:tblPr><w:tblGrid><w:gridCol w:w="{width}"/></w:tblGrid>'
-        + row(_p("{%tr if cc %}", "WsRecord"))
+        + row(_p("{%tr if cc %}", Style.RECORD))
         + row(cc, lines("cc | length"))
-        + row(_p("{%tr endif %}", "WsRecord"))
+        + row(_p("{%tr endif %}", Style.RECORD))
         + row(imprint, lines("(printer | length) + (print_date | length) + 3"))
         + "</w:tbl>"
     )
@@ -322,28 +323,32 @@ def build_frame(name: str) -> bytes:
 
     _replace_children(section.footer._element, [_page_number_paragraph(even=False)])
     _replace_children(section.even_page_footer._element, [_page_number_paragraph(even=True)])
-    _replace_children(section.header._element, [_blank("WsPageNumber")])
-    _replace_children(section.even_page_header._element, [_blank("WsPageNumber")])
+    _replace_children(section.header._element, [_blank(Style.PAGE_NUMBER)])
+    _replace_children(section.even_page_header._element, [_blank(Style.PAGE_NUMBER)])
 
-    head_info = [_tag("{%p for line in head_info %}"), _p("{{ line }}", "WsHeadInfo"), _tag("{%p endfor %}")]
+    head_info = [
+        _tag("{%p for line in head_info %}"),
+        _p("{{ line }}", Style.HEAD_INFO),
+        _tag("{%p endfor %}"),
+    ]
     body: list[str]
     if name == "letter":
         section.different_first_page_header_footer = True
         _replace_children(
             section.first_page_header._element,
             [
-                f'<w:p {_W}><w:pPr><w:pStyle w:val="WsMark"/>{_letter_rule("bottom")}</w:pPr>'
+                f'<w:p {_W}><w:pPr><w:pStyle w:val="{Style.MARK}"/>{_letter_rule("bottom")}</w:pPr>'
                 "<w:r><w:t>{{r mark }}</w:t></w:r></w:p>"
             ],
         )
         _replace_children(
             section.first_page_footer._element,
-            [f'<w:p {_W}><w:pPr><w:pStyle w:val="WsPageNumber"/>{_letter_rule("top")}</w:pPr></w:p>'],
+            [f'<w:p {_W}><w:pPr><w:pStyle w:val="{Style.PAGE_NUMBER}"/>{_letter_rule("top")}</w:pPr></w:p>'],
         )
         body = head_info + [
             _p(
                 "{{ doc_number }}{% if signer %}　签发人：{{ signer }}{% endif %}",
-                "WsDocNumber",
+                Style.DOC_NUMBER,
                 '<w:jc w:val="right"/>',
             ),
             *[_blank() for _ in range(L.BLANK_LINES_AFTER_HEAD)],
@@ -357,14 +362,14 @@ def build_frame(name: str) -> bytes:
         )
         mark_space = f'<w:spacing w:before="{L.mm_to_twips(L.DOCUMENT_MARK_OFFSET_MM)}" w:after="0"/>'
         body = head_info + [
-            f'<w:p {_W}><w:pPr><w:pStyle w:val="WsMark"/>{mark_space}</w:pPr>'
+            f'<w:p {_W}><w:pPr><w:pStyle w:val="{Style.MARK}"/>{mark_space}</w:pPr>'
             "<w:r><w:t>{{r mark }}</w:t></w:r></w:p>",
             _blank(),
             _blank(),
             _tag("{%p if signer %}"),
             _signed_doc_number(rule),
             _tag("{%p else %}"),
-            _p("{{ doc_number }}", "WsDocNumber", rule),
+            _p("{{ doc_number }}", Style.DOC_NUMBER, rule),
             _tag("{%p endif %}"),
             *[_blank() for _ in range(L.BLANK_LINES_AFTER_HEAD)],
             _tag("{{p body }}"),
@@ -374,7 +379,7 @@ def build_frame(name: str) -> bytes:
             # A floating table needs a paragraph after it to anchor to (and Word wants the
             # body to end in a paragraph). It is 1 pt high: a full line could fall below the
             # 版记 and LibreOffice would then carry the 版记 over to a page of its own.
-            f'<w:p {_W}><w:pPr><w:pStyle w:val="WsRecord"/>{_TINY_LINE}'
+            f'<w:p {_W}><w:pPr><w:pStyle w:val="{Style.RECORD}"/>{_TINY_LINE}'
             '<w:rPr><w:sz w:val="2"/></w:rPr></w:pPr></w:p>',
         ]
     else:
