@@ -434,7 +434,9 @@ class BodyWriter:
 # Paragraphs of the tail after the 正文: ECMA-376 §17.3.1.14 keepNext (on the page of the next
 # paragraph) and §17.3.1.15 keepLines (never split over two pages).
 _KEEP_TOGETHER = "<w:keepNext/><w:keepLines/>"
-_TAIL_OPENERS = {"attachment-note", "signature"}
+# A contact block before the 附件说明 or the 署名 opens the tail too: its lines stay together
+# and with the signature block (a 联系人 line was seen ending one page, its 电话 the next).
+_TAIL_OPENERS = {"attachment-note", "signature", "contact"}
 _TAIL_ROLES = {"attachment-note", "signature", "date", "note", "contact"}
 
 
