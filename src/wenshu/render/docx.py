@@ -14,7 +14,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
@@ -24,11 +24,14 @@ from markdown_it.token import Token
 from wenshu import layout as L
 from wenshu.errors import Problem, WenshuError
 from wenshu.render import docxtpl_adapter
-from wenshu.render.docxtpl_adapter import DocxTemplate, RichText
+from wenshu.render.docxtpl_adapter import SizedText
 from wenshu.resources import resource_dir
 from wenshu.roles import BODY_STYLES, FRAME_ROLES, HEADING_STYLES
 from wenshu.text.numbering import written_ordinal
 from wenshu.text.width import line_width, text_width
+
+if TYPE_CHECKING:
+    from docxtpl import DocxTemplate
 
 _ROLE = re.compile(r"^<!--\s*wenshu:([\w-]+)(?:\s+(\{.*\}))?\s*-->\s*$", re.S)
 _W = nsdecls("w")
@@ -279,7 +282,7 @@ class BodyWriter:
         if name == "mark":
             glyph_mm = min(L.MARK_MAX_GLYPH_MM, L.TEXT_WIDTH_MM / max(text_width(text), 1))
             size_pt = max(L.MARK_MIN_SIZE_PT, int(glyph_mm / L.MM_PER_INCH * L.PT_PER_INCH))
-            self.fields["mark"] = RichText(text, size=size_pt * 2)
+            self.fields["mark"] = SizedText(text, size_pt * 2)
             self.fields["mark_text"] = text
         elif name == "doc-number":
             # 上行文: “国知发〔2023〕1号　签发人：张三” — the frame lays the two parts out.
