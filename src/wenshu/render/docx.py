@@ -13,7 +13,7 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from docx.oxml import parse_xml
@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 
 _ROLE = re.compile(r"^<!--\s*wenshu:([\w-]+)(?:\s+(\{.*\}))?\s*-->\s*$", re.S)
 _W = nsdecls("w")
+# A batch's letters share their dates and signatures: each is measured once.
+_line_width = lru_cache(maxsize=1024)(line_width)
 
 # A run-in heading's font follows its ordinal (§7.3.3): 一、 黑体, （一） 楷体, others 仿宋.
 _RUNIN_FONTS = {1: L.FONT_HEADING_1, 2: L.FONT_HEADING_2}
@@ -320,8 +322,8 @@ class BodyWriter:
         (:func:`wenshu.text.width.line_width`): “2023年7月18日” prints about a character wider
         than its characters alone.
         """
-        date_w = line_width(inline.text)
-        sig_w = line_width(self.signature_text)
+        date_w = _line_width(inline.text)
+        sig_w = _line_width(self.signature_text)
         p = self.paragraph("WsDate", inline)
         if self.signature_sealed:
             # §7.3.5.1: the date right-indented four characters, the signature centred over it.
