@@ -9,8 +9,9 @@ from pathlib import Path
 HEAVY = ("docx", "docxtpl", "jinja2", "markdown_it", "cerberus", "lxml", "ruamel", "openpyxl")
 
 
-def _modules_after(code: str) -> set[str]:
-    probe = f"import sys\n{code}\nprint(' '.join(sorted(m.split('.')[0] for m in sys.modules)))"
+def _modules_after(code: str, *, whole_names: bool = False) -> set[str]:
+    name = "m" if whole_names else "m.split('.')[0]"
+    probe = f"import sys\n{code}\nprint(' '.join(sorted({name} for m in sys.modules)))"
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     return set(done.stdout.split())
@@ -48,3 +49,32 @@ def test_validate_imports_no_word_writer() -> None:
         f"assert CliRunner().invoke(main, ['validate', {notice!r}]).exit_code == 0"
     )
     assert not loaded & {"docx", "docxtpl", "openpyxl"}, sorted(loaded & {"docx", "docxtpl", "openpyxl"})
+
+
+def test_build_renders_a_frame_once_and_then_needs_no_docxtpl(tmp_path) -> None:
+    """`wenshu build` of one notice: the first run renders its frame through docxtpl and
+    keeps it in the cache; the next run reads it from there, imports neither docxtpl nor the
+    pagination pass, and writes the same bytes as a run without any cache."""
+    notice = str(Path(__file__).parents[1] / "examples" / "notices" / "cnipa-2023-582.yaml")
+
+    def build(out: str, cache: str | None) -> set[str]:
+        env = "import os\nos.environ['WENSHU_PAGINATE'] = '0'\n" + (
+            f"os.environ['XDG_CACHE_HOME'] = {cache!r}\nos.environ.pop('WENSHU_NO_CACHE', None)\n"
+            if cache
+            else "os.environ['WENSHU_NO_CACHE'] = '1'\n"
+        )
+        return _modules_after(
+            env + "from click.testing import CliRunner\nfrom wenshu.cli.main import main\n"
+            f"r = CliRunner().invoke(main, ['build', {notice!r}, '-o', {out!r}, '--format', 'docx'])\n"
+            "assert r.exit_code == 0, r.output",
+            whole_names=True,
+        )
+
+    cache = str(tmp_path / "cache")
+    assert "docxtpl" in build(str(tmp_path / "first"), cache)
+    loaded = build(str(tmp_path / "second"), cache)
+    assert "docxtpl" not in loaded
+    assert not loaded & {"wenshu.build.paginate", "wenshu.office.libreoffice"}
+    build(str(tmp_path / "uncached"), None)
+    written = [(tmp_path / d / "cnipa-2023-582.docx").read_bytes() for d in ("first", "second", "uncached")]
+    assert written[0] == written[1] == written[2]

@@ -79,11 +79,17 @@ def _store(target: Path, data: Any) -> None:
             return
     except (TypeError, ValueError):
         return
+    write_cache_file(target, text.encode("utf-8"))
+
+
+def write_cache_file(target: Path, data: bytes) -> None:
+    """Write ``data`` beside ``target`` and rename it into place, so a reader never sees half
+    a file; a cache that cannot be written is left alone (the next run computes again)."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
         os.replace(tmp, target)
     except OSError:
         return

@@ -331,7 +331,7 @@ def _one(job: _Job, index: int) -> tuple[list[Problem], list[Path], bool]:
         stem = job.names[index]
         files = {f"{stem}.{ext}": rendered.files[ext] for ext in job.formats}
         fits = "docx" in job.formats and provably_fits(rendered.files["docx"])
-        return [], write_atomically(job.out_dir, files, sync=False), fits
+        return [], write_atomically(job.out_dir, files, sync=False, prepared=True), fits
     except WenshuError as exc:
         return exc.problems, [], False
 

@@ -22,7 +22,9 @@ def prepare_output_dir(out_dir: Path) -> None:
         raise WenshuError(Problem(str(out_dir), "输出文件夹没有写入权限"))
 
 
-def write_atomically(out_dir: Path, files: dict[str, bytes], *, sync: bool = True) -> list[Path]:
+def write_atomically(
+    out_dir: Path, files: dict[str, bytes], *, sync: bool = True, prepared: bool = False
+) -> list[Path]:
     """Write ``{name: bytes}`` into ``out_dir`` all or nothing.
 
     Every file is first written to a hidden temporary file beside its target; only when all
@@ -30,9 +32,11 @@ def write_atomically(out_dir: Path, files: dict[str, bytes], *, sync: bool = Tru
     in the meantime — never meets a partial file under a target's name, and a failure
     leaves earlier outputs untouched. ``sync=False`` skips flushing each file to the disk
     before the rename (a batch of thousands of letters, which it can simply rerun after a
-    crash).
+    crash). ``prepared``: the caller made ``out_dir`` ready (:func:`prepare_output_dir`)
+    already, as a batch does once for all its letters.
     """
-    prepare_output_dir(out_dir)
+    if not prepared:
+        prepare_output_dir(out_dir)
     temps: list[tuple[Path, Path]] = []
     renamed = 0
     try:

@@ -34,6 +34,7 @@ import math
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from lxml import etree
 
@@ -75,6 +76,12 @@ class Paginated:
 # ---------------------------------------------------------------------------------------
 
 
+# The names lines_needed looks for, made once (it runs on every letter of a batch).
+_BODY, _TBL, _P, _PPR, _SECTPR, _PSTYLE, _VAL, _T, _BR = (
+    w(tag) for tag in ("body", "tbl", "p", "pPr", "sectPr", "pStyle", "val", "t", "br")
+)
+
+
 def lines_needed(docx: bytes) -> int | None:
     """Lines the body takes on the 22-line grid, or None when that cannot be counted.
 
@@ -84,23 +91,33 @@ def lines_needed(docx: bytes) -> int | None:
     """
     with zipfile.ZipFile(io.BytesIO(docx)) as zf:
         root = etree.fromstring(zf.read("word/document.xml"), etree.XMLParser(resolve_entities=False))
-    body = root.find(w("body"))
+    body = root.find(_BODY)
     total = 0
     for child in body if body is not None else []:
-        if child.tag == w("tbl"):
+        if child.tag == _TBL:
             return None
-        if child.tag != w("p"):
+        if child.tag != _P:
             continue
-        if child.find(f"{w('pPr')}/{w('sectPr')}") is not None:
-            return None
-        style = child.find(f"{w('pPr')}/{w('pStyle')}")
-        style_id = style.get(w("val")) if style is not None else ""
-        text = "".join(t.text or "" for t in child.iter(w("t")))
-        breaks = len(child.findall(f".//{w('br')}"))
-        per_line = L.TITLE_CHARS_PER_LINE if style_id == Style.TITLE else L.CHARS_PER_LINE
-        width = line_width(text) + 2  # the first line's two-character indent
-        total += max(1, math.ceil(width / per_line)) + breaks
+        ppr = child.find(_PPR)
+        style = None
+        if ppr is not None:
+            if ppr.find(_SECTPR) is not None:
+                return None
+            style = ppr.find(_PSTYLE)
+        title = style is not None and style.get(_VAL) == Style.TITLE
+        text = "".join(t.text or "" for t in child.iter(_T))
+        breaks = sum(1 for _ in child.iter(_BR))
+        total += _paragraph_lines(title, text) + breaks
     return total
+
+
+@lru_cache(maxsize=4096)
+def _paragraph_lines(title: bool, text: str) -> int:
+    """Lines one paragraph's text takes. Kept per text: a batch's letters repeat most of
+    their paragraphs word for word, and measuring each character is most of the count."""
+    per_line = L.TITLE_CHARS_PER_LINE if title else L.CHARS_PER_LINE
+    width = line_width(text) + 2  # the first line's two-character indent
+    return max(1, math.ceil(width / per_line))
 
 
 def provably_fits(docx: bytes) -> bool:

@@ -12,11 +12,16 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from wenshu.build.files import write_atomically
-from wenshu.build.paginate import paginate, provably_fits
 from wenshu.errors import Problem, WenshuError
-from wenshu.office.libreoffice import SOFFICE_HINT, LibreOffice, find_poppler, stand_in_line
+
+if TYPE_CHECKING:
+    from wenshu.office.libreoffice import LibreOffice
+
+# The pass and LibreOffice are imported where they are used: a build without either (one
+# document, --no-paginate) does not pay for loading them.
 
 UNVERIFIED = "提示：未验证分页（署名与正文同页、版记位置等需 LibreOffice 与 poppler-utils 实际排版、量页）。"
 
@@ -32,7 +37,11 @@ class RunOffice:
     def __init__(self, *, paginate: bool, pdf: bool) -> None:
         self.wants_pass = paginate
         self.hints: list[str] = []
-        self._office = LibreOffice() if pdf else None  # no LibreOffice: said before anything is built
+        self._office: LibreOffice | None = None
+        if pdf or paginate:
+            from wenshu.office.libreoffice import LibreOffice, find_poppler
+        if pdf:
+            self._office = LibreOffice()  # no LibreOffice: said before anything is built
         self._open = False
         self._unverified = 0  # documents that needed the pass and did not get it
         self._made_pdfs = False
@@ -55,9 +64,13 @@ class RunOffice:
             self._office.__exit__(kind, exc, tb)
             self._open = False
         if self._unverified:
+            from wenshu.office.libreoffice import SOFFICE_HINT
+
             self.hints.append(UNVERIFIED + SOFFICE_HINT)
             self._unverified = 0
         if self._made_pdfs:
+            from wenshu.office.libreoffice import stand_in_line
+
             line = stand_in_line()
             if line:
                 self.hints.append(line)
@@ -76,6 +89,8 @@ class RunOffice:
         a round; one that provably fits one page needs none and is returned as it is."""
         if not self.wants_pass:
             return documents
+        from wenshu.build.paginate import paginate, provably_fits
+
         pending = {name: data for name, data in documents.items() if not provably_fits(data)}
         if not pending:
             return documents

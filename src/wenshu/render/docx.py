@@ -13,8 +13,8 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
-from functools import cache
-from typing import Any
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING, Any
 
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
@@ -24,14 +24,19 @@ from markdown_it.token import Token
 from wenshu import layout as L
 from wenshu.errors import Problem, WenshuError
 from wenshu.render import docxtpl_adapter
-from wenshu.render.docxtpl_adapter import DocxTemplate, RichText
+from wenshu.render.docxtpl_adapter import SizedText
 from wenshu.resources import resource_dir
 from wenshu.roles import BODY_STYLES, FRAME_ROLES, HEADING_STYLES, Style
 from wenshu.text.numbering import written_ordinal
 from wenshu.text.width import line_width, text_width
 
+if TYPE_CHECKING:
+    from docxtpl import DocxTemplate
+
 _ROLE = re.compile(r"^<!--\s*wenshu:([\w-]+)(?:\s+(\{.*\}))?\s*-->\s*$", re.S)
 _W = nsdecls("w")
+# A batch's letters share their dates and signatures: each is measured once.
+_line_width = lru_cache(maxsize=1024)(line_width)
 
 # A run-in heading's font follows its ordinal (§7.3.3): 一、 黑体, （一） 楷体, others 仿宋.
 _RUNIN_FONTS = {1: L.FONT_HEADING_1, 2: L.FONT_HEADING_2}
@@ -279,7 +284,7 @@ class BodyWriter:
         if name == "mark":
             glyph_mm = min(L.MARK_MAX_GLYPH_MM, L.TEXT_WIDTH_MM / max(text_width(text), 1))
             size_pt = max(L.MARK_MIN_SIZE_PT, int(glyph_mm / L.MM_PER_INCH * L.PT_PER_INCH))
-            self.fields["mark"] = RichText(text, size=size_pt * 2)
+            self.fields["mark"] = SizedText(text, size_pt * 2)
             self.fields["mark_text"] = text
         elif name == "doc-number":
             # 上行文: “国知发〔2023〕1号　签发人：张三” — the frame lays the two parts out.
@@ -317,8 +322,8 @@ class BodyWriter:
         (:func:`wenshu.text.width.line_width`): “2023年7月18日” prints about a character wider
         than its characters alone.
         """
-        date_w = line_width(inline.text)
-        sig_w = line_width(self.signature_text)
+        date_w = _line_width(inline.text)
+        sig_w = _line_width(self.signature_text)
         p = self.paragraph(Style.DATE, inline)
         if self.signature_sealed:
             # §7.3.5.1: the date right-indented four characters, the signature centred over it.

@@ -13,6 +13,9 @@ letter's own text. Here the same document is assembled from cached pieces:
   (only its paragraph primitive is replaced, by one that makes each paragraph from one XML
   string) into a bare ``w:body`` element instead of a Subdoc built on a whole python-docx
   ``Document()``; its XML replaces the ``{{p body }}`` paragraph.
+- Each rendered frame (and what the frame computes from its fields) is also kept in the
+  user cache, keyed by the frame file's digest, the shape and the code that renders it, so a
+  one-off ``wenshu build`` neither imports docxtpl nor renders a frame it has met before.
 - Only the parts that change (``document.xml``, and a header carrying a new mark) are
   deflated per document; the zip is written directly around the cached bytes.
 
@@ -25,8 +28,11 @@ as ``build_docx``; tests compare the two. Anything the fast path cannot reproduc
 from __future__ import annotations
 
 import copy
+import hashlib
 import html
+import importlib.util
 import io
+import pickle
 import re
 import struct
 import zipfile
@@ -35,6 +41,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import docx
+import jinja2
 from docx.document import _Body
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
@@ -51,7 +59,8 @@ from wenshu.render.docx import (
     marked_texts,
     parser,
 )
-from wenshu.render.docxtpl_adapter import RichText
+from wenshu.render.docxtpl_adapter import SizedText
+from wenshu.resources import cache_dir, write_cache_file
 
 # Sentinels stand in for field values while the frame renders; plain ASCII letters pass
 # unchanged through Jinja's escaping, docxtpl's clean-up and lxml.
@@ -217,7 +226,7 @@ _LOOP_NAMES = {"line"}  # the frame's loop variable over head_info
 def _mark(fields: dict[str, Any]) -> tuple[str, int] | None:
     """The mark's text and size (half-points), or None when the document has no mark."""
     mark = fields.get("mark")
-    if not isinstance(mark, RichText):
+    if not isinstance(mark, SizedText):
         return None
     return fields.get("mark_text", ""), int(re.search(r'<w:sz w:val="(\d+)"', mark.xml).group(1))
 
@@ -307,7 +316,7 @@ def _render_frame(path: Path, fields: dict[str, Any], computed: frozenset[str]) 
             context[name] = _SENTINEL.format(key)
     mark = _mark(fields)
     if "MARK" in sentinels and mark:
-        context["mark"] = RichText(_SENTINEL.format("MARK"), size=mark[1])
+        context["mark"] = SizedText(_SENTINEL.format("MARK"), mark[1])
     if any(k.startswith("HEAD") for k in sentinels):
         context["head_info"] = [_SENTINEL.format(f"HEAD{i}") for i in range(len(fields["head_info"]))]
     context["body"] = _Raw(f"<w:p><w:r><w:t>{_SENTINEL.format(_BODY)}</w:t></w:r></w:p>")
@@ -342,6 +351,73 @@ def _render_frame(path: Path, fields: dict[str, Any], computed: frozenset[str]) 
     return _Frame(parts, body_template)
 
 
+# -- the frames kept on disk --------------------------------------------------------------------
+_FRAME_CACHE_FORMAT = 1  # bump when what is cached, or how a frame is cut up, changes
+
+
+def _code_stamp() -> str:
+    """What a rendered frame depends on besides the frame file: the libraries that render
+    and save it, and this module and the adapter (by size and modification time)."""
+    docxtpl = importlib.util.find_spec("docxtpl")  # found, not imported
+    files = [Path(__file__), Path(docxtpl_adapter.__file__ or "")]
+    if docxtpl is not None and docxtpl.origin:
+        files.append(Path(docxtpl.origin).with_name("template.py"))
+    stamps = []
+    for path in files:
+        try:
+            stat = path.stat()
+        except OSError:
+            return ""  # nothing to key on: no cache
+        stamps.append(f"{path}:{stat.st_size}:{stat.st_mtime_ns}")
+    return "\0".join([str(_FRAME_CACHE_FORMAT), docx.__version__, jinja2.__version__, *stamps])
+
+
+class _DiskFrames:
+    """Frames and their computed names in the user cache, one pickle a key.
+
+    The cache is wenshu's own folder, written only by wenshu; anything unreadable in it is
+    ignored and computed again, the same result only slower.
+    """
+
+    def __init__(self) -> None:
+        self._stamp: str | None = None
+
+    def _file(self, digest: str, what: str) -> Path | None:
+        folder = cache_dir()
+        if folder is None:
+            return None
+        if self._stamp is None:
+            self._stamp = _code_stamp()
+        if not self._stamp:
+            return None
+        key = f"{self._stamp}\0{digest}\0{what}"
+        return folder / "frames" / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.pickle"
+
+    def get(self, digest: str, what: str) -> tuple[bool, Any]:
+        """(found, value) for ``what`` of the frame file with ``digest``."""
+        target = self._file(digest, what)
+        if target is None:
+            return False, None
+        try:
+            return True, pickle.loads(target.read_bytes())
+        except Exception:  # absent, half-written by an older run, from another Python: recompute
+            return False, None
+
+    def put(self, digest: str, what: str, value: Any) -> None:
+        target = self._file(digest, what)
+        if target is not None:
+            write_cache_file(target, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _frame_sect_pr(path: Path) -> Any:
+    """The final section properties of the frame file, as python-docx reads them (the
+    frame's ``word/document.xml`` parsed as python-docx parses it on opening)."""
+    for member, data in read_zip(path.read_bytes()):
+        if member == "word/document.xml":
+            return parse_xml(data).body.sectPr
+    raise _Unsupported(f"frame {path} has no document.xml")
+
+
 class DocxFactory:
     """Builds .docx bytes from wenshu Markdown, reusing frames across documents.
 
@@ -354,6 +430,8 @@ class DocxFactory:
         self._frames: dict[tuple[Any, ...], _Frame | None] = {}
         self._sect_prs: dict[tuple[Any, ...], Any] = {}
         self._computed: dict[tuple[Any, ...], frozenset[str]] = {}
+        self._digests: dict[tuple[Any, ...], str] = {}
+        self._disk = _DiskFrames()
         self.fallbacks = 0
 
     def build(self, markdown: str, tokens: list[Token] | None = None) -> bytes:
@@ -373,7 +451,9 @@ class DocxFactory:
         stat = path.stat()
         file_key = (str(path), stat.st_mtime_ns, stat.st_size)
         if file_key not in self._sect_prs:
-            self._sect_prs[file_key] = docxtpl_adapter.open_frame(path).get_docx().element.body.sectPr
+            self._sect_prs[file_key] = _frame_sect_pr(path)
+            self._digests[file_key] = hashlib.sha256(path.read_bytes()).hexdigest()
+        digest = self._digests[file_key]
         subdoc = _BareSubdoc()
         writer = BodyWriter(subdoc, self._sect_prs[file_key])
         try:
@@ -383,16 +463,25 @@ class DocxFactory:
             # text XML cannot carry: build_docx gives the proper answer.
             raise _Unsupported(str(exc)) from None
         if file_key not in self._computed:
-            self._computed[file_key] = _computed_names(path)
+            found, computed = self._disk.get(digest, "computed")
+            if not found:
+                computed = _computed_names(path)
+                self._disk.put(digest, "computed", computed)
+            self._computed[file_key] = computed
         computed = self._computed[file_key]
-        key = (*file_key, _shape(writer.fields, computed))
+        shape = _shape(writer.fields, computed)
+        key = (*file_key, shape)
         if key not in self._frames:
             if len(self._frames) > 512:
                 self._frames.clear()  # frames keyed on exact values (a 版记's 抄送) pile up
-            try:
-                self._frames[key] = _render_frame(path, writer.fields, computed)
-            except _Unsupported:
-                self._frames[key] = None
+            found, frame = self._disk.get(digest, repr(shape))
+            if not found:
+                try:
+                    frame = _render_frame(path, writer.fields, computed)
+                except _Unsupported:
+                    frame = None
+                self._disk.put(digest, repr(shape), frame)
+            self._frames[key] = frame
         frame = self._frames[key]
         if frame is None:
             raise _Unsupported(name)
