@@ -9,19 +9,11 @@ one form become one ``items`` block.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from wenshu.text.numbering import FORMS, MAX_DEPTH, form_for_depth
+from wenshu.text.numbering import FORMS, MAX_DEPTH, form_for_depth, written_ordinal
 
-_CN = "一二三四五六七八九十"
-_ORDINALS = [
-    ("一、", re.compile(rf"^\s*([{_CN}]{{1,3}})\s*[、，,.．]\s*")),
-    ("（一）", re.compile(rf"^\s*[（(]\s*([{_CN}]{{1,3}})\s*[）)]\s*")),
-    ("1.", re.compile(r"^\s*(\d{1,2})\s*[.．、，,](?!\d)\s*")),
-    ("（1）", re.compile(r"^\s*[（(]\s*(\d{1,2})\s*[）)]\s*")),
-]
 # A heading's text holds no sentence; a run-in heading's first sentence is short.
 _SENTENCE_MARKS = "。；！？"
 RUNIN_MAX_CHARS = 24
@@ -43,11 +35,13 @@ class Ordinal:
 
 def ordinal_of(text: str) -> Ordinal | None:
     """The ordinal ``text`` starts with, if any (``1.5万`` and ``2023年`` are not ordinals)."""
-    for form, pattern in _ORDINALS:
-        m = pattern.match(text)
-        if m and text[m.end() :].strip():
-            return Ordinal(form, text[: m.end()].strip(), text[m.end() :].strip())
-    return None
+    found = written_ordinal(text, spaced=True)  # other offices type spaces in and around them
+    if found is None:
+        return None
+    depth, m = found
+    if not text[m.end() :].strip():
+        return None
+    return Ordinal(form_for_depth(depth), text[: m.end()].strip(), text[m.end() :].strip())
 
 
 @dataclass

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from wenshu.check.recognise import NO_TEXT
 from wenshu.importing.kinds import letter_kind
 from wenshu.importing.outline import Entry, nest, ordinal_of
 from wenshu.importing.report import ImportReport
@@ -28,39 +29,31 @@ from wenshu.layout import (
     TITLE_SIZE_PT,
     TWIPS_PER_MM,
 )
+from wenshu.roles import ROLES, Style, role
 from wenshu.text.dates import TYPED_DAY, read_written_date
 from wenshu.text.titles import split_title
 
-# Style names (lower case) of wenshu's frames and of common 公文 templates, by role.
+# Roles the importer names apart where a reader of the page sees one (wenshu.roles' reads_as).
+_OWN_NAMES = {Style.SUBTITLE: "subtitle", Style.TABLE_TITLE: "table_title", Style.TABLE_NOTE: "table_note"}
+# Style names (lower case), by role: wenshu's own from the one style table, then those of
+# common 公文 templates made by others.
 _STYLE_ROLES = {
-    "发文机关标志": "mark",
-    "发文字号": "doc_number",
-    "份号密级": "head_info",
-    "公文标题": "title",
+    **{
+        r.style_name.lower(): _OWN_NAMES.get(r.style, r.reads_as.replace("-", "_"))
+        for r in ROLES
+        if r.heading is None and r.reads_as not in ("table", "page-number")
+    },
     "title": "title",
     "标题": "title",
-    "主送机关": "recipients",
-    "附件说明": "attachment_note",
-    "署名": "signature",
     "发文机关署名": "signature",
-    "成文日期": "date",
-    "附注": "note",
-    "联系人": "contact",
-    "单行文字": "line",
-    "附件标签": "attachment_label",
-    "副标题": "subtitle",
     "subtitle": "subtitle",
-    "表题": "table_title",
-    "表注": "table_note",
-    "版记": "record",
-    "公文正文": "body",
 }
 _HEADING_STYLES = {
-    "heading 1": 1, "heading 2": 2, "heading 3": 3, "heading 4": 4,
+    **{r.style_name.lower(): r.heading for r in ROLES if r.heading},
     "一级标题": 1, "二级标题": 2, "三级标题": 3, "四级标题": 4,
 }  # fmt: skip
 # Styles of running text: an ordinal there starts a numbered item, not a heading.
-_PLAIN_STYLES = {"公文正文"}
+_PLAIN_STYLES = {role(Style.BODY).style_name}
 
 # Recognition thresholds (not layout: what other people's files look like).
 # A 发文机关标志 is set larger than the 二号 title; 小初 (36 pt) is usual, 26 pt the least seen.
@@ -107,7 +100,6 @@ _CLOSING = re.compile(
     r"^\s*(特此(通知|报告|函复|函告|批复|通报|公告|通告|请示|说明)"
     r"|妥否，?请批示|以上(报告|意见|请示)?，?请审阅)[。！]?\s*$"
 )
-_NO_TEXT = re.compile(r"^\s*[（(]\s*此页无正文\s*[）)]\s*$")
 # Lines of a closing block (版记 and the like) that end an attachment page.
 _RECORD_LIKE = re.compile(r"^\s*(主\s*送|抄\s*送|分\s*送|审\s*核|印\s*发|共印)\s*[:：]?")
 _TITLE_WORDS = (
@@ -832,7 +824,7 @@ def read_spec(source: Source) -> tuple[dict[str, Any], dict[int, str], ImportRep
     entries += unplaced
     # 此页无正文 (§7.3.5.3) marks a signature page its layout left without text; wenshu keeps
     # the signature with the text, so the marker has nothing left to say.
-    kept = [e for e in entries if not (e.text and _NO_TEXT.match(e.text))]
+    kept = [e for e in entries if not (e.text and NO_TEXT.match(e.text.strip()))]
     if len(kept) < len(entries):
         report.changed.append("去掉“（此页无正文）”：重排后署名与正文同页（GB/T 9704 7.3.5.3），不再需要")
     entries = kept

@@ -18,20 +18,33 @@ RUNIN_END = "。！？；："
 
 #: Chinese numerals as people type them in ordinals (〇, 零, 两 and 百 included).
 NUMERALS = "一二三四五六七八九十〇零两百"
+
+
+def _ordinal_patterns(space: str) -> tuple[tuple[int, re.Pattern[str]], ...]:
+    """The four ordinal forms by depth, with ``space`` allowed between their parts."""
+    s = space
+    num, close, punct = rf"(?P<num>[{NUMERALS}]+)", r"(?P<close>[）)])", r"(?P<punct>[、，,．.]?)"
+    return (
+        (1, re.compile(rf"^{s}{num}{s}(?P<punct>[、，,．.]){s}")),
+        (2, re.compile(rf"^{s}(?P<open>[（(]){s}{num}{s}{close}{s}{punct}{s}")),
+        (3, re.compile(rf"^{s}(?P<num>\d{{1,2}}){s}(?P<punct>[.．、，,])(?!\d){s}")),
+        (4, re.compile(rf"^{s}(?P<open>[（(]){s}(?P<num>\d{{1,2}}){s}{close}{s}{punct}{s}")),
+    )
+
+
 #: An ordinal written at the start of a text, by depth (§7.3.3), in every form people type:
 #: full- or half-width marks, a bracketed ordinal with or without a 、 after it. The form
 #: wenshu writes at depth d is ``FORMS[d - 1]``.
-WRITTEN_ORDINALS: tuple[tuple[int, re.Pattern[str]], ...] = (
-    (1, re.compile(rf"^(?P<num>[{NUMERALS}]+)(?P<punct>[、，,．.])")),
-    (2, re.compile(rf"^(?P<open>[（(])(?P<num>[{NUMERALS}]+)(?P<close>[）)])(?P<punct>[、，,．.]?)")),
-    (3, re.compile(r"^(?P<num>\d{1,2})(?P<punct>[.．、，,])(?!\d)")),
-    (4, re.compile(r"^(?P<open>[（(])(?P<num>\d{1,2})(?P<close>[）)])(?P<punct>[、，,．.]?)")),
-)
+WRITTEN_ORDINALS = _ordinal_patterns("")
+#: The same forms as other offices' files have them typed: spaces around and inside
+#: (“ （ 一 ） ”), the spaces after the ordinal included in the match (``wenshu import``).
+SPACED_ORDINALS = _ordinal_patterns(r"\s*")
 
 
-def written_ordinal(text: str) -> tuple[int, re.Match[str]] | None:
-    """The depth and match of the ordinal ``text`` starts with, if it starts with one."""
-    for depth, pattern in WRITTEN_ORDINALS:
+def written_ordinal(text: str, *, spaced: bool = False) -> tuple[int, re.Match[str]] | None:
+    """The depth and match of the ordinal ``text`` starts with, if it starts with one;
+    ``spaced``: spaces around and inside it allowed (:data:`SPACED_ORDINALS`)."""
+    for depth, pattern in SPACED_ORDINALS if spaced else WRITTEN_ORDINALS:
         m = pattern.match(text)
         if m:
             return depth, m
