@@ -30,7 +30,7 @@ from wenshu.layout import (
     TWIPS_PER_MM,
 )
 from wenshu.roles import ROLES, Style, role
-from wenshu.text.dates import TYPED_DAY, read_written_date
+from wenshu.text.dates import TYPED_DAY, imprint_parts, read_written_date
 from wenshu.text.titles import split_title
 
 # Roles the importer names apart where a reader of the page sees one (wenshu.roles' reads_as).
@@ -92,9 +92,6 @@ _CONTACT_KEYS = (
 )
 _CONTACT = re.compile(rf"^\s*[（(]?\s*({'|'.join(_CONTACT_KEYS)}|电\s*话)\s*[:：]")
 _CC = re.compile(r"^\s*抄\s*送\s*[:：]\s*(?P<text>.*?)\s*[。.]?\s*$")
-_IMPRINT = re.compile(
-    r"^\s*(?P<printer>\S.*?)\s+(?P<date>\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*印\s*发\s*$"
-)
 # The closing formula of a 公文's text: it stays in the body, after an attachment too.
 _CLOSING = re.compile(
     r"^\s*(特此(通知|报告|函复|函告|批复|通报|公告|通告|请示|说明)"
@@ -461,7 +458,7 @@ class _Recogniser:
                 self._date(line, signatures, spec, unplaced)
                 i += 1
                 continue
-            if role == "record" or _CC.match(text) or _IMPRINT.match(text):
+            if role == "record" or _CC.match(text) or imprint_parts(text):
                 if self._record_line(text, spec):
                     i += 1
                     continue
@@ -657,7 +654,7 @@ class _Recogniser:
                 continue
             if line.role == "attachment_label" or (line.role in ("", "body") and self._label(line.text)):
                 break
-            if line.role == "record" or _CC.match(line.text) or _IMPRINT.match(line.text):
+            if line.role == "record" or _CC.match(line.text) or imprint_parts(line.text):
                 break
             if self._closes(i):  # the closing block after an attachment placed inside the text
                 break
@@ -741,7 +738,7 @@ class _Recogniser:
     def _record_table(self, table: Table, spec: dict[str, Any], probe: bool = False) -> bool:
         texts = [p.text.strip() for p in table.paras if p.text.strip()]
         if not texts or not all(
-            _CC.match(t) or _IMPRINT.match(t) or t.startswith(("分送", "印发")) for t in texts
+            _CC.match(t) or imprint_parts(t) or t.startswith(("分送", "印发")) for t in texts
         ):
             return False
         if probe:
@@ -758,11 +755,12 @@ class _Recogniser:
                 spec.setdefault("record", {})["cc"] = cc
                 self.report.found["抄送"] = "，".join(cc)
                 return True
-        if m := _IMPRINT.match(text.replace("\u3000", " ")):
-            date = read_written_date(re.sub(r"\s", "", m["date"]))
+        if parts := imprint_parts(text):
+            printer, written = parts
+            date = read_written_date(re.sub(r"\s", "", written))
             if date is not None:
                 record = spec.setdefault("record", {})
-                record["printer"] = m["printer"].strip()
+                record["printer"] = printer
                 record["print_date"] = date
                 self.report.found["印发机关"] = record["printer"]
                 self.report.found["印发日期"] = f"{date.year}年{date.month}月{date.day}日"

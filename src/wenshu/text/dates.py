@@ -24,8 +24,21 @@ WRITTEN_DATE = re.compile(
 )
 #: The end of a 版记's 印发 line (§7.4.3): the date, in either numerals, then 印发.
 IMPRINT = re.compile(
-    rf"(\d{{4}}|[{NUMERALS}]{{4}})\s*年\s*[\d{NUMERALS}]{{1,3}}\s*月\s*[\d{NUMERALS}]{{1,3}}\s*日\s*印发\s*$"
+    rf"(?P<date>(\d{{4}}|[{NUMERALS}]{{4}})\s*年\s*[\d{NUMERALS}]{{1,3}}\s*月\s*[\d{NUMERALS}]{{1,3}}\s*日)\s*印发\s*$"
 )
+
+
+def imprint_parts(line: str) -> tuple[str, str] | None:
+    """The 印发机关 and the written 印发日期 of a 版记's 印发 line (“国家知识产权局办公室
+    2023年7月18日印发”): the office, then space, then the date; spaces typed inside 印 发 allowed."""
+    text = re.sub(r"印\s+发(\s*)$", r"印发\1", line.replace("\u3000", " "))
+    m = IMPRINT.search(text)
+    if m is None:
+        return None
+    printer = text[: m.start()]
+    if not printer.strip() or printer == printer.rstrip():
+        return None
+    return printer.strip(), m["date"]
 
 
 # A 成文日期 as typed in other offices' files: 2023年7月18日, or in Chinese numerals with

@@ -65,6 +65,15 @@ class Para:
         return Location(self.part, self.number, excerpt[:20] + ("…" if len(excerpt) > 20 else ""))
 
 
+# What Word assumes where a section leaves its page out (ECMA-376 §17.6.13 pgSz, §17.6.11 pgMar
+# leave absent values to the application): Word's own defaults, a US Letter page with 1"/1.25"
+# margins — not GB/T 9704 figures, which are in wenshu.layout.
+WORD_PAGE_WIDTH_TWIPS = 12240
+WORD_PAGE_HEIGHT_TWIPS = 15840
+WORD_MARGIN_TOP_BOTTOM_TWIPS = 1440
+WORD_MARGIN_LEFT_RIGHT_TWIPS = 1800
+
+
 def read_paragraphs(root: Any, part: str, name: str, *, body: bool = False) -> list[Para]:
     """The paragraphs of a part in document order (the VML copies in ``mc:Fallback`` left
     out); ``body`` counts sections by their ``sectPr``."""
@@ -158,12 +167,12 @@ def read_sections(body: Any, rels: dict[str, tuple[str, str]]) -> list[SectionPr
             SectionProps(
                 el=el,
                 index=i + 1,
-                width=to_int(wval(size, "w"), 12240),
-                height=to_int(wval(size, "h"), 15840),
-                top=abs(to_int(wval(mar, "top"), 1440)),
-                bottom=abs(to_int(wval(mar, "bottom"), 1440)),
-                left=to_int(wval(mar, "left"), 1800),
-                right=to_int(wval(mar, "right"), 1800),
+                width=to_int(wval(size, "w"), WORD_PAGE_WIDTH_TWIPS),
+                height=to_int(wval(size, "h"), WORD_PAGE_HEIGHT_TWIPS),
+                top=abs(to_int(wval(mar, "top"), WORD_MARGIN_TOP_BOTTOM_TWIPS)),
+                bottom=abs(to_int(wval(mar, "bottom"), WORD_MARGIN_TOP_BOTTOM_TWIPS)),
+                left=to_int(wval(mar, "left"), WORD_MARGIN_LEFT_RIGHT_TWIPS),
+                right=to_int(wval(mar, "right"), WORD_MARGIN_LEFT_RIGHT_TWIPS),
                 gutter=to_int(wval(mar, "gutter")),
                 title_page=is_on(el.find(wtag("titlePg"))),
                 refs=refs,
@@ -173,7 +182,9 @@ def read_sections(body: Any, rels: dict[str, tuple[str, str]]) -> list[SectionPr
             )
         )
     if not out:  # a body without sectPr: Word's defaults (Letter, 1 inch / 1.25 inch)
-        out.append(SectionProps(None, 1, 12240, 15840, 1440, 1440, 1800, 1800, 0, False, {}, None, None, 0))
+        page = (WORD_PAGE_WIDTH_TWIPS, WORD_PAGE_HEIGHT_TWIPS)
+        margins = (WORD_MARGIN_TOP_BOTTOM_TWIPS,) * 2 + (WORD_MARGIN_LEFT_RIGHT_TWIPS,) * 2
+        out.append(SectionProps(None, 1, *page, *margins, 0, False, {}, None, None, 0))
     return out
 
 
