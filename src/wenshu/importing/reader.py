@@ -31,6 +31,7 @@ from wenshu.layout import (
 )
 from wenshu.roles import ROLES, Style, role
 from wenshu.text.dates import TYPED_DAY, imprint_parts, read_written_date
+from wenshu.text.docnumber import format_doc_number
 from wenshu.text.titles import split_title
 
 # Roles the importer names apart where a reader of the page sees one (wenshu.roles' reads_as).
@@ -332,7 +333,7 @@ class _Recogniser:
         if not m:
             spec.setdefault("_unplaced_head", []).append(text)
             return
-        number = f"{m['code']}〔{m['year']}〕{int(m['serial'])}号"
+        number = format_doc_number(m["code"], int(m["year"]), int(m["serial"]))
         typed = text.split("签发人")[0].strip()
         if number != typed.replace(" ", ""):
             self.changed.append(f"发文字号“{typed}”改为“{number}”（六角括号〔〕、序号不编虚位、不加“第”）")
