@@ -14,6 +14,7 @@ from wenshu.errors import Problem
 from wenshu.render.docx import frame_name, parser
 from wenshu.render.markdown import render_markdown
 from wenshu.render.package import factory
+from wenshu.render.pictures import pictures_of
 from wenshu.rules import advice
 from wenshu.spec.kinds import Kind
 from wenshu.spec.load import Spec, load_spec
@@ -54,7 +55,7 @@ def render_spec(
     if "md" in formats:
         files["md"] = markdown.encode("utf-8")
     if "docx" in formats:
-        files["docx"] = factory().build(markdown, tokens)
+        files["docx"] = factory().build(markdown, tokens, pictures_of(spec, document))
     warnings = advice.warnings(spec, kind, document) if advise else []
     return Rendered(spec, kind, markdown, files, frame_name(tokens), document, warnings)
 

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
@@ -25,6 +26,7 @@ from wenshu import layout as L
 from wenshu.errors import Problem, WenshuError
 from wenshu.render import docxtpl_adapter
 from wenshu.render.docxtpl_adapter import SizedText
+from wenshu.render.pictures import Picture
 from wenshu.resources import resource_dir
 from wenshu.roles import BODY_STYLES, FRAME_ROLES, HEADING_STYLES, Style
 from wenshu.text.numbering import written_ordinal
@@ -45,10 +47,10 @@ _LANDSCAPE_TEXT_WIDTH_TWIPS = L.mm_to_twips(L.TEXT_HEIGHT_MM)
 
 
 # What wenshu's Markdown is made of: templates write headings, paragraphs, GFM tables, role
-# comments, <br> and **strong**; values arrive escaped (render.markdown.md_escape), so no
-# list, quote, code or link can come from them.
+# comments, <br>, **strong** and a picture block's ![…](<path>); values arrive escaped
+# (render.markdown.md_escape), so no list, quote, code, link or image can come from them.
 MARKDOWN_RULES = ["heading", "table", "html_block", "paragraph"] + [
-    "text", "newline", "escape", "emphasis", "html_inline", "entity",
+    "text", "newline", "escape", "emphasis", "html_inline", "entity", "image",
 ]  # fmt: skip
 
 
@@ -143,8 +145,10 @@ class _Paragraph:
 class BodyWriter:
     """Writes body blocks into a docxtpl Subdoc and collects the frame's fields."""
 
-    def __init__(self, subdoc: Any, frame_sect_pr: Any):
+    def __init__(self, subdoc: Any, frame_sect_pr: Any, pictures: dict[str, Picture] | None = None):
         self.doc = subdoc
+        self.pictures = pictures or {}
+        self.pictures_written = 0
         self.body = subdoc.subdocx.element.body
         # The blank document's own sectPr would sit between appended tables and paragraphs.
         if self.body.sectPr is not None:
@@ -237,7 +241,10 @@ class BodyWriter:
                 i += 3
                 continue
             if tok.type == "paragraph_open":
-                self.write_paragraph(role, inline_runs(tokens[i + 1]))
+                if role is not None and role[0] == "picture":
+                    self.picture(tokens[i + 1], role[1])
+                else:
+                    self.write_paragraph(role, inline_runs(tokens[i + 1]))
                 role = None
                 i += 3
                 continue
@@ -279,6 +286,47 @@ class BodyWriter:
             self.paragraph(BODY_STYLES[name], inline)
         else:
             self.paragraph(Style.BODY, inline)
+
+    def picture(self, inline: Token, options: dict[str, Any]) -> None:
+        """A picture block: centred in a paragraph of its own, inline with the text (it moves
+        with its paragraph, never floats over others), no wider than the 版心 (§5.2.1) and no
+        taller than it."""
+        from docx.shared import Mm
+
+        self.close_tail()
+        image = next((c for c in inline.children or [] if c.type == "image"), None)
+        # markdown-it percent-encodes the destination; the spec's path is the key
+        src = unquote(image.attrGet("src") or "") if image is not None else ""
+        picture = self.pictures.get(src)
+        if picture is None or image is None:
+            raise WenshuError(Problem(src or "图片", "图片没有读入：只能生成规格中列出并已检查的图片"))
+        across, down = (L.TEXT_HEIGHT_MM, L.TEXT_WIDTH_MM) if self.landscape else (L.TEXT_WIDTH_MM, L.TEXT_HEIGHT_MM)
+        width = picture.width_mm(options.get("width"), across)
+        height = width * picture.height / picture.width
+        if height > down:
+            width, height = width * down / height, down
+        part = self.doc.subdocx.part  # docxtpl's Subdoc shares the document's part: the image goes there
+        try:
+            inline_el = part.new_pic_inline(io.BytesIO(picture.data), Mm(width), Mm(height))
+        except Exception:  # python-docx's own reading of a header that passed ours
+            raise WenshuError(Problem(src, "图片无法读入 Word（文件头损坏）")) from None
+        # ids unique in the document: the subdoc's body is not yet in the part python-docx counts
+        self.pictures_written += 1
+        shape_id = str(_PICTURE_IDS + self.pictures_written)
+        inline_el.docPr.set("id", shape_id)
+        inline_el.docPr.set("descr", image.content or "")
+        for c_nv_pr in inline_el.iter(qn("pic:cNvPr")):
+            c_nv_pr.set("id", shape_id)
+        # auto line spacing: an exact one (the body's) would cut the picture to one line's height
+        p = parse_xml(
+            f'<w:p {_W}><w:pPr><w:pStyle w:val="{Style.LINE}"/>'
+            '<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
+            '<w:ind w:left="0" w:right="0" w:firstLine="0" w:firstLineChars="0"/>'
+            '<w:jc w:val="center"/></w:pPr><w:r/></w:p>'
+        )
+        p[-1].append(parse_xml(f"<w:drawing {_W}/>"))
+        p[-1][0].append(inline_el)
+        self.body.append(p)
 
     def frame_field(self, name: str, text: str) -> None:
         if name == "mark":
@@ -439,6 +487,8 @@ class BodyWriter:
 # Paragraphs of the tail after the 正文: ECMA-376 §17.3.1.14 keepNext (on the page of the next
 # paragraph) and §17.3.1.15 keepLines (never split over two pages).
 _KEEP_TOGETHER = "<w:keepNext/><w:keepLines/>"
+# Pictures' drawing ids start above any the frames use (DrawingML ids are unique per document).
+_PICTURE_IDS = 10_000
 # A contact block before the 附件说明 or the 署名 opens the tail too: its lines stay together
 # and with the signature block (a 联系人 line was seen ending one page, its 电话 the next).
 _TAIL_OPENERS = {"attachment-note", "signature", "contact"}
@@ -601,14 +651,16 @@ def frame_name(tokens: list[Token]) -> str:
     return "plain"
 
 
-def build_docx(markdown: str) -> bytes:
-    """The .docx bytes for ``markdown`` as produced by a kind's template."""
+def build_docx(markdown: str, pictures: dict[str, Picture] | None = None) -> bytes:
+    """The .docx bytes for ``markdown`` as produced by a kind's template; ``pictures`` are
+    the files its picture blocks show, by path (read and checked by
+    :func:`wenshu.render.pictures.pictures_of`)."""
     tokens = parser().parse(markdown)
     name = frame_name(tokens)
     tpl = docxtpl_adapter.open_frame(frame_path(name))
     subdoc = tpl.new_subdoc()
     frame_sect_pr = tpl.get_docx().element.body.sectPr
-    writer = BodyWriter(subdoc, frame_sect_pr)
+    writer = BodyWriter(subdoc, frame_sect_pr, pictures)
     writer.write(tokens)
     context = {"mark": "", "doc_number": "", "signer": "", "cc": "", "printer": "", "print_date": ""}
     context.update(writer.fields)

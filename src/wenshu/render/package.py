@@ -60,6 +60,7 @@ from wenshu.render.docx import (
     parser,
 )
 from wenshu.render.docxtpl_adapter import SizedText
+from wenshu.render.pictures import Picture
 from wenshu.resources import cache_dir, write_cache_file
 
 # Sentinels stand in for field values while the frame renders; plain ASCII letters pass
@@ -434,8 +435,13 @@ class DocxFactory:
         self._disk = _DiskFrames()
         self.fallbacks = 0
 
-    def build(self, markdown: str, tokens: list[Token] | None = None) -> bytes:
-        """The .docx for ``markdown``; the same document as ``build_docx(markdown)``."""
+    def build(
+        self, markdown: str, tokens: list[Token] | None = None, pictures: dict[str, Picture] | None = None
+    ) -> bytes:
+        """The .docx for ``markdown``; the same document as ``build_docx(markdown, pictures)``."""
+        if pictures:  # a picture is a part of its own, which the fast path does not write
+            self.fallbacks += 1
+            return build_docx(markdown, pictures)
         tokens = tokens if tokens is not None else parser().parse(markdown)
         try:
             return self._fast(tokens)

@@ -22,6 +22,7 @@ from cerberus.schema import DefinitionSchema, SchemaRegistry
 from wenshu.compose import annexes  # annexes and letters register their kinds' rules too
 from wenshu.errors import Problem, WenshuError
 from wenshu.registry import did_you_mean
+from wenshu.render.pictures import load_pictures
 from wenshu.resources import cache_dir
 from wenshu.rules import checks as rules
 from wenshu.rules import letters
@@ -264,6 +265,7 @@ def validate(spec: Spec, *, draft: bool = False) -> tuple[Kind, dict[str, Any]]:
     problems = [p for p in problems if (p.line, p.column) not in at_hole]
     if not problems:
         problems += _block_problems(spec, document)
+        problems += load_pictures(spec, document)[1]  # each picture's file: inside the folder, a real picture
         if not problems:
             problems += _ordinal_problems(spec, document) or _long_list_problems(spec, kind, document)
         context = Context(spec, document, validate, kind_of)
@@ -593,12 +595,13 @@ def _value_problems(spec: Spec, schema: dict[str, Any], doc: Any, path: Path_) -
     return problems
 
 
-_BLOCK_KINDS = ("heading", "items", "table", "line", "text")
+_BLOCK_KINDS = ("heading", "items", "table", "line", "picture", "text")
 _BLOCK_COMPANIONS = {
     "heading": {"heading", "text", "body", "items", "numbering"},
-    "items": {"items", "numbering"},
+    "items": {"items", "numbering", "start"},
     "table": {"table"},
     "line": {"line", "align"},
+    "picture": {"picture", "alt", "width"},
     "text": {"text"},
 }
 
@@ -620,7 +623,7 @@ def _block_problems(spec: Spec, document: dict[str, Any]) -> list[Problem]:
                     problems.extend(_text_start_problems(spec, here + (key,), block[key]))
             shape = next((k for k in _BLOCK_KINDS if k in block), None)
             if shape is None:
-                problems.append(spec.problem(here, "块应包含 heading、items、table、line 或 text 之一"))
+                problems.append(spec.problem(here, "块应包含 heading、items、table、line、picture 或 text 之一"))
                 continue
             extra = set(block) - _BLOCK_COMPANIONS[shape]
             if extra:
