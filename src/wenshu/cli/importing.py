@@ -20,16 +20,16 @@ from wenshu.errors import Problem, WenshuError
 @click.option("--force", is_flag=True, help="规格文件已存在时覆盖")
 def import_cmd(file: Path, out: Path | None, force: bool) -> None:
     """把现有的 Word 公文（.docx）读成规格（YAML），并报告识别出什么、改了什么、哪些未能归位。"""
-    from wenshu.build.files import write_atomically
-    from wenshu.importing.fix import docx_bytes, import_docx, spec_problems
+    from wenshu.importing.fix import docx_bytes, import_docx, spec_problems, write_with_files
 
     data = docx_bytes(file)  # first: a file that is no Word document is named as such
     target = out or file.with_suffix(".yaml")
     if target.exists() and not force:
         raise WenshuError(Problem(str(target), "规格文件已存在，未覆盖（要覆盖请加 --force）"))
-    imported = import_docx(data, str(file))
-    write_atomically(
-        target.parent if str(target.parent) else Path("."), {target.name: imported.yaml.encode("utf-8")}
+    imported = import_docx(data, str(file), target.stem)
+    write_with_files(
+        target.parent if str(target.parent) else Path("."),
+        {target.name: imported.yaml.encode("utf-8"), **imported.report.files},
     )
     for line in imported.report.lines():
         click.echo(line)

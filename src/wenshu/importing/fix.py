@@ -28,28 +28,49 @@ CONVERTIBLE = (".doc", ".wps", ".odt", ".rtf")
 
 @dataclass
 class Imported:
-    """One Word file imported: the spec's YAML text and what was found."""
+    """One Word file imported: the spec's YAML text and what was found; the pictures to
+    write beside the spec are in ``report.files``."""
 
     yaml: str
     report: ImportReport
 
 
-def import_docx(source: Path | bytes, name: str) -> Imported:
-    """Read the .docx ``source`` (called ``name`` in messages) into spec YAML."""
-    _, spec, comments, report = _read(source, name)
+def import_docx(source: Path | bytes, name: str, spec_stem: str | None = None) -> Imported:
+    """Read the .docx ``source`` (called ``name`` in messages) into spec YAML; its pictures
+    are named under ``<spec_stem>.files`` (the stem of ``name`` by default)."""
+    _, spec, comments, report = _read(source, name, spec_stem)
     return Imported(dump_spec(spec, comments, report), report)
 
 
-def _read(source: Path | bytes, name: str) -> tuple[Source, dict[str, Any], dict[int, str], ImportReport]:
+def _read(
+    source: Path | bytes, name: str, spec_stem: str | None = None
+) -> tuple[Source, dict[str, Any], dict[int, str], ImportReport]:
     """The file read, its spec, the spec's comments and the report of what was found."""
     read = read_docx(source, name)
-    spec, comments, report = read_spec(read)
-    pictures = _pictures(source, name)
-    if pictures:  # the spec holds text and tables: say what it leaves out rather than drop it
-        report.changed.append(
-            f"未导入正文中的 {pictures} 张图片（规格只有文字和表格；请在生成的 Word 中重新插入）"
-        )
+    spec, comments, report = read_spec(read, f"{spec_stem or Path(name).stem}.files")
+    seen = sum(len(b.pictures) for b in read.blocks if isinstance(b, Para))
+    elsewhere = _pictures(source, name) - seen
+    if elsewhere > 0:  # in a table's cell: say what is left out rather than drop it silently
+        report.unplaced.append(f"（表格中的 {elsewhere} 张图片未导入，请在生成的 Word 中重新插入）")
     return read, spec, comments, report
+
+
+def write_with_files(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
+    """Write ``files`` (names relative to ``out_dir``; a picture's in a folder of its own,
+    ``通知.files/图1.png``) all or nothing; a folder that leads outside ``out_dir`` (a
+    symbolic link) is refused before anything is written."""
+    from wenshu.build.files import prepare_output_dir, write_atomically
+
+    prepare_output_dir(out_dir)
+    base = out_dir.resolve()
+    for folder in {Path(name).parent for name in files} - {Path(".")}:
+        target = out_dir / folder
+        if target.is_symlink() or (target.exists() and not target.resolve().is_relative_to(base)):
+            raise WenshuError(Problem(str(target), "图片文件夹是指向别处的链接，未写入"))
+        if target.exists() and not target.is_dir():
+            raise WenshuError(Problem(str(target), "图片文件夹的位置已有同名文件，未写入"))
+        prepare_output_dir(target)
+    return write_atomically(out_dir, files, prepared=True)
 
 
 # A picture in WordprocessingML: DrawingML's a:blip (ECMA-376 §20.1.8.13) or VML's v:imagedata.
@@ -206,14 +227,18 @@ def _prepare(path: Path, out_dir: Path, office: Office | None, work: Path, n: in
             raise WenshuError(
                 Problem(str(path), f"输出会覆盖原文件 {out_dir / target}，请用 -o 另指一个文件夹")
             )
-    spec_path = work / f"{n}.yaml"  # numbered: two inputs may share a stem, their outputs may not
+    # numbered: two inputs may share a stem, their outputs may not; a folder each, for its pictures
+    spec_path = work / str(n) / f"{n}.yaml"
+    spec_path.parent.mkdir()
     spec_path.write_text(yaml, encoding="utf-8")
+    for name, picture in report.files.items():
+        (spec_path.parent / name).parent.mkdir(exist_ok=True)
+        (spec_path.parent / name).write_bytes(picture)
     original = [b.text.strip() for b in read.blocks if isinstance(b, Para)]
     return _Prepared(Fixed(path, report=report), out_dir, data, original, yaml, spec_path)
 
 
 def _finish(item: _Prepared, docx: bytes, markdown: bytes) -> Fixed:
-    from wenshu.build.files import write_atomically
     from wenshu.extract import docx_blocks
 
     fixed = item.fixed
@@ -223,7 +248,7 @@ def _finish(item: _Prepared, docx: bytes, markdown: bytes) -> Fixed:
     fixed.changes += _check_summary(item.data, docx, str(fixed.source))
     stem = fixed.source.stem
     files = {f"{stem}.yaml": item.yaml.encode("utf-8"), f"{stem}.docx": docx, f"{stem}.md": markdown}
-    fixed.written = write_atomically(item.out_dir, files)
+    fixed.written = write_with_files(item.out_dir, {**files, **fixed.report.files})
     return fixed
 
 

@@ -8,20 +8,24 @@ tail (附件说明, 署名, 成文日期, 附注, 联系人, attachment pages, �
 what lies between is the body, nested by :mod:`.outline`. A file with a 发文字号, 主送机关,
 署名 and 成文日期 becomes a ``notice`` (信函格式 or 文件格式) — or, in 信函格式, the letter
 kind whose outline it follows (:mod:`.kinds`); anything else a ``document``.
-Nothing is dropped: what has no place is kept as a paragraph where it stood, with a comment.
+Nothing is dropped: what has no place is kept as a paragraph where it stood, with a comment;
+a picture becomes a ``picture`` block where it stood, its file named 图1.png … in a folder
+beside the spec (a picture refused as unsafe or of another format is named as not carried).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import Any
 
 from wenshu.check.recognise import NO_TEXT
 from wenshu.importing.kinds import letter_kind
 from wenshu.importing.outline import Entry, nest, ordinal_of
 from wenshu.importing.report import ImportReport
-from wenshu.importing.source import Para, Source, Table
+from wenshu.importing.source import FoundPicture, Para, Source, Table
+from wenshu.render.pictures import SUFFIXES
 from wenshu.layout import (
     BLANK_LINES_BEFORE_SIGNATURE,
     SEALED_DATE_RIGHT_CHARS,
@@ -188,10 +192,11 @@ def _style_role(para: Para) -> tuple[str | None, int | None]:
 
 
 class _Recogniser:
-    def __init__(self, source: Source, report: ImportReport):
+    def __init__(self, source: Source, report: ImportReport, folder: str):
         self.source = source
         self.report = report
         self.changed = report.changed
+        self.folder = folder  # where the pictures go, relative to the spec's folder
         self.lines: list[_Line | Table] = []
         for block in source.blocks:
             if isinstance(block, Table):
@@ -203,6 +208,8 @@ class _Recogniser:
             elif block.text.strip():
                 role, level = _style_role(block)
                 self.lines.append(_Line(block, role or "", level))
+            elif block.pictures:  # a paragraph holding only pictures
+                self.lines.append(_Line(block, "picture"))
         self.own = any(isinstance(x, _Line) and x.para.style_id.startswith("Ws") for x in self.lines)
         self.blanks_before: dict[int, int] = {}
         count = 0
@@ -223,6 +230,10 @@ class _Recogniser:
             line = lines[i]
             assert isinstance(line, _Line)
             text = line.text
+            if line.role == "picture":  # above the title (an emblem): kept at the top of the body
+                spec.setdefault("_head_pictures", []).append(line)
+                i += 1
+                continue
             if line.role == "head_info" or (not line.role and self._head_info(text, spec)):
                 if line.role == "head_info":
                     self._head_info(text, spec)
@@ -431,6 +442,10 @@ class _Recogniser:
                 continue
             text = line.text
             role = line.role
+            if role == "picture":  # among the closing parts (a seal, a signature): kept, noted
+                unplaced.extend(self._entries(line, "未能归位的图片"))
+                i += 1
+                continue
             if role == "attachment_label" or (role in ("", "body") and self._label(text)):
                 attachments_end = self._attachments(i, attachments, spec)
                 i = attachments_end
@@ -485,6 +500,8 @@ class _Recogniser:
                 if isinstance(rest, Table):
                     if not self._record_table(rest, spec):
                         unplaced.append(Entry(block=self._table_block(rest), comment="未能归位的表格"))
+                elif rest.role == "picture":
+                    unplaced.extend(self._entries(rest, "未能归位的图片"))
                 elif not self._record_line(rest.text, spec):
                     unplaced.append(Entry(text=rest.text, comment="未能归位"))
         why = "未能归位（署名之外的落款行）" if "date" in spec else "未能归位"
@@ -664,7 +681,7 @@ class _Recogniser:
             if line.role == "table_title" and i + 1 < len(lines) and isinstance(lines[i + 1], Table):
                 i += 1
                 continue
-            entries.append(self._entry(line))
+            entries.extend(self._entries(line))
             i += 1
         if entries:
             outline = nest(entries)
@@ -788,6 +805,29 @@ class _Recogniser:
             plain=self.own or line.para.style in _PLAIN_STYLES,
         )
 
+    def _entries(self, line: _Line, comment: str | None = None) -> list[Entry]:
+        """The entries of one paragraph: its text, then a picture block for each picture it
+        shows (a picture refused is named in the report as not carried over)."""
+        out = [self._entry(line)] if line.text else []
+        for found in line.para.pictures:
+            block = self._picture(found)
+            if block is not None:
+                out.append(Entry(block=block, comment=comment))
+        return out
+
+    def _picture(self, found: FoundPicture) -> dict[str, Any] | None:
+        if found.picture is None:
+            self.report.unplaced.append(f"（图片{('“' + found.alt + '”') if found.alt else ''}未导入：{found.why}）")
+            return None
+        name = f"{self.folder}/图{len(self.report.files) + 1}{SUFFIXES[found.picture.format]}"
+        self.report.files[name] = found.picture.data
+        block: dict[str, Any] = {"picture": name}
+        if found.alt:
+            block["alt"] = tidy(found.alt, [])
+        if found.width_cm >= 0.5:  # the schema's least; a smaller one is shown at its own size
+            block["width"] = found.width_cm
+        return block
+
     def body(self, start: int, end: int) -> list[Entry]:
         entries: list[Entry] = []
         i = start
@@ -803,23 +843,30 @@ class _Recogniser:
             if line.role == "table_title" and i + 1 < end and isinstance(self.lines[i + 1], Table):
                 i += 1
                 continue
-            entries.append(self._entry(line))
+            entries.extend(self._entries(line))
             i += 1
         return entries
 
 
-def read_spec(source: Source) -> tuple[dict[str, Any], dict[int, str], ImportReport]:
-    """The spec for ``source``, comments for some of its blocks (by ``id``), and the report."""
+def read_spec(
+    source: Source, folder: str | None = None
+) -> tuple[dict[str, Any], dict[int, str], ImportReport]:
+    """The spec for ``source``, comments for some of its blocks (by ``id``), and the report;
+    its pictures are named under ``folder`` (relative to the spec's folder; by default
+    ``<file stem>.files``) and their bytes are in the report's ``files``."""
     report = ImportReport(source.name)
-    rec = _Recogniser(source, report)
+    rec = _Recogniser(source, report, folder or f"{PurePath(source.name).stem}.files")
     head: dict[str, Any] = {}
     start = rec.head(head)
+    # read in page order, so that pictures are numbered as they stand
+    entries = [e for line in head.pop("_head_pictures", []) for e in rec._entries(line)]
     end = rec.tail_start(start)
+    body_entries = rec.body(start, end)
     tail: dict[str, Any] = {}
     unplaced: list[Entry] = []
     rec.tail(end, tail, unplaced)
-    entries = [Entry(text=t, comment="未能归位（版头）") for t in head.pop("_unplaced_head", [])]
-    entries += rec.body(start, end)
+    entries += [Entry(text=t, comment="未能归位（版头）") for t in head.pop("_unplaced_head", [])]
+    entries += body_entries
     entries += unplaced
     # 此页无正文 (§7.3.5.3) marks a signature page its layout left without text; wenshu keeps
     # the signature with the text, so the marker has nothing left to say.
@@ -832,7 +879,7 @@ def read_spec(source: Source) -> tuple[dict[str, Any], dict[int, str], ImportRep
         if entry.comment and entry.text:
             report.unplaced.append(entry.text)
         elif entry.comment and entry.block is not None:
-            report.unplaced.append("（表格）")
+            report.unplaced.append("（图片）" if "picture" in entry.block else "（表格）")
     outline = nest(entries)
     report.changed.extend(outline.relevelled)
     body = outline.blocks or ["【待补】"]

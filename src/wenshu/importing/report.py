@@ -12,7 +12,8 @@ class ImportReport:
     ``found`` names each recognised part with its text (发文字号, 主送机关 …); ``changed`` is
     what the spec writes differently from the file (a 〔〕 restored, a date rewritten, an
     ordinal renumbered); ``unplaced`` is content kept as plain paragraphs because its part
-    could not be recognised.
+    could not be recognised. ``files`` are the pictures the spec's picture blocks show, by
+    their path relative to the spec's folder (``通知.files/图1.png``), to be written beside it.
     """
 
     file: str
@@ -20,6 +21,7 @@ class ImportReport:
     found: dict[str, str] = field(default_factory=dict)
     changed: list[str] = field(default_factory=list)
     unplaced: list[str] = field(default_factory=list)
+    files: dict[str, bytes] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
         """The report as lines of text, for the terminal."""
@@ -29,6 +31,9 @@ class ImportReport:
         missing = [name for name in _EXPECTED if name not in self.found]
         if missing:
             out.append("  未找到：" + "、".join(missing))
+        if self.files:
+            folder = next(iter(self.files)).rsplit("/", 1)[0]
+            out.append(f"  图片：{len(self.files)} 张，写在规格旁的 {folder} 文件夹中，正文中原位保留")
         out.extend(f"  改动 {line}" for line in self.changed)
         out.extend(
             f"  未能归位（按普通段落保留在原处，规格中有注释）：{_short(text)}" for text in self.unplaced

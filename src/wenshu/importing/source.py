@@ -4,7 +4,9 @@ The reading itself is wenshu's one reading layer (:func:`wenshu.check.read_docum
 with ``wenshu check``): every part through :mod:`wenshu.safezip`, no entities, no DTD, capped
 tags and paragraphs, Word's list numbering drawn as labels, text boxes read where they are
 anchored. Here its paragraphs are put in the shape the recogniser of :mod:`.reader` wants:
-tables in their place among the paragraphs, the lead of a run-in heading, red and large text.
+tables in their place among the paragraphs, the lead of a run-in heading, red and large text,
+and the pictures a paragraph shows (their bytes read through the same bounded package and
+checked by :func:`wenshu.render.pictures.check_picture`).
 """
 
 from __future__ import annotations
@@ -14,9 +16,31 @@ from pathlib import Path
 from typing import Any
 
 from wenshu.check import read_document, recognise
+from wenshu.check.reading.ooxml import A_NS, MC_NS, R_NS, V_NS, wtag
+from wenshu.render.pictures import Picture, check_picture
 
 #: Colours counted as the red of a 红头 (GB/T 9704 §7.2.4): strong red, little green or blue.
 _RED_MIN, _OTHER_MAX = 0xC0, 0x40
+# A picture in WordprocessingML: DrawingML's a:blip (ECMA-376 §20.1.8.13, r:embed names the
+# image part) or VML's v:imagedata (r:id); its size and alternative text are on the
+# wp:inline / wp:anchor holding it (§20.4.2.7 extent, §20.4.2.5 docPr).
+_BLIP, _IMAGEDATA = f"{{{A_NS}}}blip", f"{{{V_NS}}}imagedata"
+_WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+_HOLDERS = (f"{{{_WP_NS}}}inline", f"{{{_WP_NS}}}anchor")
+_FALLBACK = f"{{{MC_NS}}}Fallback"
+#: English Metric Units in a centimetre (ECMA-376 §20.1.2.1: 360,000 EMU = 1 cm).
+EMU_PER_CM = 360_000
+
+
+@dataclass
+class FoundPicture:
+    """A picture a paragraph shows: the checked picture (None when refused, with why), its
+    alternative text and the width it is shown at in the file (cm, 0 when unknown)."""
+
+    picture: Picture | None
+    why: str = ""
+    alt: str = ""
+    width_cm: float = 0.0
 
 
 @dataclass
@@ -38,6 +62,7 @@ class Para:
     section: int = 0  # which section (w:sectPr) it belongs to
     header: bool = False  # read from the first page's header
     role: str = ""  # the shared recogniser's role (wenshu.check.recognise), "" for none
+    pictures: list[FoundPicture] = field(default_factory=list)  # in the order they stand
 
 
 @dataclass
@@ -119,6 +144,34 @@ def _para(p: Any, *, header: bool = False, role: Any = None) -> Para:
     )
 
 
+def _pictures(el: Any, package: Any, rels: dict[str, tuple[str, str]]) -> list[FoundPicture]:
+    """The pictures paragraph ``el`` shows itself (not those of a text box inside it, which
+    are its own paragraphs', nor the fallback copy of a drawing)."""
+    out: list[FoundPicture] = []
+    for pic in el.iter(_BLIP, _IMAGEDATA):
+        if next(pic.iterancestors(wtag("p")), None) is not el:
+            continue
+        if next(pic.iterancestors(_FALLBACK), None) is not None:
+            continue
+        rid = pic.get(f"{{{R_NS}}}embed" if pic.tag == _BLIP else f"{{{R_NS}}}id") or ""
+        holder = next(pic.iterancestors(*_HOLDERS), None)
+        alt, width = "", 0.0
+        if holder is not None:
+            doc_pr = holder.find(f"{{{_WP_NS}}}docPr")
+            if doc_pr is not None:
+                alt = (doc_pr.get("descr") or doc_pr.get("title") or "").strip()
+            extent = holder.find(f"{{{_WP_NS}}}extent")
+            cx = extent.get("cx", "") if extent is not None else ""
+            width = round(int(cx) / EMU_PER_CM, 1) if cx.isdigit() else 0.0
+        part = rels.get(rid, ("", ""))[1]
+        if not part or not package.has(part):
+            out.append(FoundPicture(None, "图片文件不在 Word 文件中（链接的图片）", alt, width))
+            continue
+        picture, why = check_picture(package.zip.read(part))
+        out.append(FoundPicture(picture, why, alt, width))
+    return out
+
+
 def _grid(table: Any) -> list[int]:
     """Column widths from the fullest row whose cells span one column each."""
     rows = [row for row in table.rows if all(c.span == 1 for c in row)]
@@ -138,6 +191,9 @@ def read_docx(source: str | Path | bytes, name: str | None = None) -> Source:
     for p in header.paragraphs if header is not None else []:
         blocks.append(_para(p, header=True, role=roles.get(id(p))))
     placed: set[int] = set()
+    package = doc.reader.package
+    rels = package.rels(package.main)
+    elements = doc.reader.paragraphs
     for p in doc.paragraphs:
         if p.in_table and p.table is not None:
             if p.table in placed:  # (a nested table follows the one holding it: no text is lost)
@@ -161,6 +217,8 @@ def read_docx(source: str | Path | bytes, name: str | None = None) -> Source:
             size = max((q.size for q in paras), default=0.0)
             blocks.append(Table(rows, paras, p.section or 0, aligns, _grid(t), size))
             continue
-        blocks.append(_para(p, role=roles.get(id(p))))
+        para = _para(p, role=roles.get(id(p)))
+        para.pictures = _pictures(elements[p.index].el, package, rels)
+        blocks.append(para)
     landscape = {s.index: s.landscape for s in doc.sections}
     return Source(label, blocks, landscape)

@@ -18,7 +18,7 @@ from wenshu.importing.report import ImportReport
 _ORDER = (
     "kind", "format", "issuer", "mark", "label", "copy_number", "secrecy", "urgency", "doc_number",
     "signer", "title", "title_lines", "subtitle", "recipients",
-    "heading", "text", "line", "align", "numbering", "items", "table",
+    "heading", "text", "line", "align", "numbering", "start", "items", "table", "picture", "alt", "width",
     "body", "contacts", "placement", "parenthesized", "lines", "attachments",
     "signature", "sealed", "date", "note", "record", "cc", "printer", "print_date",
 )  # fmt: skip
