@@ -338,6 +338,8 @@ class Recogniser(Reader):
         text = para.text.strip()
         if len(text) > 15 or text.endswith(("。", "；", "：", ":", "，")) or written_ordinal(text):
             return False
+        if LABEL.match(text):  # 附件1（可选） in 黑体: an attachment's label, not a 纪要's
+            return False
         table_next = para.el.getnext() is not None and para.el.getnext().tag == wtag("tbl")
         if self.alignment(para) == "center" and (table_next or re.match(r"^[表图]\s*\d", text)):
             return True

@@ -18,7 +18,7 @@ from wenshu.errors import Problem, WenshuError
 from wenshu.importing.outline import ordinal_of
 from wenshu.importing.reader import read_spec
 from wenshu.importing.report import ImportReport
-from wenshu.importing.source import Para, Source, read_docx
+from wenshu.importing.source import Para, Source, picture_refs, read_docx
 from wenshu.importing.writer import dump_spec
 
 #: Word files wenshu reads itself; the others are converted by LibreOffice first.
@@ -73,20 +73,13 @@ def write_with_files(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
     return write_atomically(out_dir, files, prepared=True)
 
 
-# A picture in WordprocessingML: DrawingML's a:blip (ECMA-376 §20.1.8.13) or VML's v:imagedata.
-_PICTURE_TAGS = (
-    "{http://schemas.openxmlformats.org/drawingml/2006/main}blip",
-    "{urn:schemas-microsoft-com:vml}imagedata",
-)
-
-
 def _pictures(source: Path | bytes, name: str) -> int:
     """How many pictures the main document part of the .docx ``source`` shows."""
     from wenshu.check.reading.package import Package
 
     package = Package(source, name)
     root = package.xml(package.main)
-    return 0 if root is None else sum(1 for _ in root.iter(*_PICTURE_TAGS))
+    return 0 if root is None else sum(1 for _ in picture_refs(root))
 
 
 def spec_problems(yaml: str, name: str) -> list[Problem]:

@@ -9,10 +9,11 @@ one form become one ``items`` block.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from wenshu.text.numbering import FORMS, MAX_DEPTH, form_for_depth, written_ordinal
+from wenshu.text.numbering import FORMS, MAX_DEPTH, chinese_value, form_for_depth, written_ordinal
 
 # A heading's text holds no sentence; a run-in heading's first sentence is short.
 _SENTENCE_MARKS = "。；！？"
@@ -31,6 +32,14 @@ class Ordinal:
     @property
     def level(self) -> int:
         return FORMS.index(self.form) + 1
+
+    @property
+    def value(self) -> int | None:
+        """The number the ordinal writes (三、 → 3, 12. → 12), None when unreadable."""
+        digits = re.search(r"\d+", self.typed)
+        if digits:
+            return int(digits.group())
+        return chinese_value(re.sub(r"[^一二三四五六七八九十]", "", self.typed))
 
 
 def ordinal_of(text: str) -> Ordinal | None:
@@ -161,8 +170,14 @@ def nest(entries: list[Entry]) -> Outline:
                 continue
             items_block = {"items": [text]}
             items_at = (depth, form)
-            if form != form_for_depth(depth):
+            own_form = form == form_for_depth(depth)
+            if not own_form:
                 items_block["numbering"] = form
+            # the number the list starts at in the file, where wenshu would write another
+            # (a list continued after paragraphs between its items keeps counting)
+            expected = _next_number(stack[-1][1]) if own_form else 1
+            if found.value is not None and found.value != expected:
+                items_block["start"] = found.value
             stack[-1][1].append(items_block)
             continue
         items_block = None
@@ -179,6 +194,18 @@ def nest(entries: list[Entry]) -> Outline:
         stack.append((level if entry.level is None else depth, block["body"]))
     _drop_empty_bodies(top)
     return out
+
+
+def _next_number(container: list[Any]) -> int:
+    """The number wenshu's template gives the next item of the container's own form: it
+    counts the headings and same-form items before it (templates/common/blocks.md.j2)."""
+    n = 0
+    for block in container:
+        if isinstance(block, dict) and "heading" in block:
+            n += 1
+        elif isinstance(block, dict) and "items" in block and "numbering" not in block:
+            n = block.get("start", n + 1) - 1 + len(block["items"])
+    return n + 1
 
 
 def _drop_empty_bodies(blocks: list[Any]) -> None:

@@ -80,6 +80,7 @@ _COPY = re.compile(r"^\s*\d{6}\s*$")
 _SECRECY = re.compile(r"^\s*(绝密|机密|秘密)\s*(★\s*\S{1,10})?\s*$")
 _URGENCY = re.compile(r"^\s*(特急|加急)\s*$")
 _LABEL = re.compile(r"^\s*附\s*件\s*(\d{0,3})\s*$")
+_LABEL_REMARK = re.compile(r"[（(]([^）)]{1,12})[）)]\s*$")
 _NOTES_START = re.compile(r"^\s*附\s*件\s*[:：]\s*")
 _NOTE_ITEM = re.compile(r"^\s*(\d{1,3})\s*[.．、]\s*")
 _NOTE = re.compile(r"^\s*[（(]\s*(此件|本件)(?P<text>.*?)[）)]\s*$")
@@ -660,6 +661,11 @@ class _Recogniser:
         if i < len(lines) and isinstance(lines[i], _Line) and lines[i].role == "subtitle":  # type: ignore[union-attr]
             page["subtitle"] = tidy(lines[i].text, self.changed)  # type: ignore[union-attr]
             i += 1
+        remark = _LABEL_REMARK.search(label.text)
+        if remark:  # 附件1（可选）: §7.3.4's label is 附件 and its number alone; the words stay, noted
+            text = tidy(remark.group(0).strip(), self.changed)
+            entries.append(Entry(text=text, comment="未能归位（附件标注后的说明）", top=True))
+            self.report.unplaced.append(text)
         while i < len(lines):
             line = lines[i]
             if isinstance(line, Table):

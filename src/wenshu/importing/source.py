@@ -11,6 +11,7 @@ checked by :func:`wenshu.render.pictures.check_picture`).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -144,16 +145,23 @@ def _para(p: Any, *, header: bool = False, role: Any = None) -> Para:
     )
 
 
+def picture_refs(el: Any) -> Iterator[tuple[Any, str]]:
+    """The pictures under ``el``: each a:blip or v:imagedata that names an image (a VML
+    shape's empty v:imagedata does not), with that relationship id, leaving out the
+    fallback copy of a drawing (mc:Fallback, shown only by programs without DrawingML)."""
+    for pic in el.iter(_BLIP, _IMAGEDATA):
+        rid = pic.get(f"{{{R_NS}}}embed" if pic.tag == _BLIP else f"{{{R_NS}}}id") or ""
+        if rid and next(pic.iterancestors(_FALLBACK), None) is None:
+            yield pic, rid
+
+
 def _pictures(el: Any, package: Any, rels: dict[str, tuple[str, str]]) -> list[FoundPicture]:
     """The pictures paragraph ``el`` shows itself (not those of a text box inside it, which
-    are its own paragraphs', nor the fallback copy of a drawing)."""
+    are its own paragraphs')."""
     out: list[FoundPicture] = []
-    for pic in el.iter(_BLIP, _IMAGEDATA):
+    for pic, rid in picture_refs(el):
         if next(pic.iterancestors(wtag("p")), None) is not el:
             continue
-        if next(pic.iterancestors(_FALLBACK), None) is not None:
-            continue
-        rid = pic.get(f"{{{R_NS}}}embed" if pic.tag == _BLIP else f"{{{R_NS}}}id") or ""
         holder = next(pic.iterancestors(*_HOLDERS), None)
         alt, width = "", 0.0
         if holder is not None:
