@@ -25,7 +25,6 @@ from wenshu.importing.kinds import letter_kind
 from wenshu.importing.outline import Entry, nest, ordinal_of
 from wenshu.importing.report import ImportReport
 from wenshu.importing.source import FoundPicture, Para, Source, Table
-from wenshu.render.pictures import SUFFIXES
 from wenshu.layout import (
     BLANK_LINES_BEFORE_SIGNATURE,
     SEALED_DATE_RIGHT_CHARS,
@@ -33,6 +32,7 @@ from wenshu.layout import (
     TITLE_SIZE_PT,
     TWIPS_PER_MM,
 )
+from wenshu.render.pictures import SUFFIXES
 from wenshu.roles import ROLES, Style, role
 from wenshu.text.dates import TYPED_DAY, imprint_parts, read_written_date
 from wenshu.text.docnumber import format_doc_number
@@ -823,7 +823,9 @@ class _Recogniser:
 
     def _picture(self, found: FoundPicture) -> dict[str, Any] | None:
         if found.picture is None:
-            self.report.unplaced.append(f"（图片{('“' + found.alt + '”') if found.alt else ''}未导入：{found.why}）")
+            self.report.unplaced.append(
+                f"（图片{('“' + found.alt + '”') if found.alt else ''}未导入：{found.why}）"
+            )
             return None
         name = f"{self.folder}/图{len(self.report.files) + 1}{SUFFIXES[found.picture.format]}"
         self.report.files[name] = found.picture.data

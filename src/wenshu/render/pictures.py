@@ -131,7 +131,7 @@ def path_problem(text: str) -> str:
     if _SCHEME.match(text) or text.startswith("//"):
         return "图片路径不能是网址或带协议的路径，只能是规格文件夹内的相对路径"
     if _BAD_CHARS.search(text):
-        return "图片路径含有不允许的字符（控制字符、< > \\ % ? # * \" |）"
+        return '图片路径含有不允许的字符（控制字符、< > \\ % ? # * " |）'
     pure = PurePosixPath(text)
     if pure.is_absolute():
         return "图片路径不能是绝对路径，只能是相对于规格文件所在文件夹的路径"

@@ -623,7 +623,9 @@ def _block_problems(spec: Spec, document: dict[str, Any]) -> list[Problem]:
                     problems.extend(_text_start_problems(spec, here + (key,), block[key]))
             shape = next((k for k in _BLOCK_KINDS if k in block), None)
             if shape is None:
-                problems.append(spec.problem(here, "块应包含 heading、items、table、line、picture 或 text 之一"))
+                problems.append(
+                    spec.problem(here, "块应包含 heading、items、table、line、picture 或 text 之一")
+                )
                 continue
             extra = set(block) - _BLOCK_COMPANIONS[shape]
             if extra:

@@ -1,0 +1,395 @@
+"""Pictures: carried over by ``wenshu import``/``fix``, written back by the build, and a
+picture block's file held to the spec's folder and to real, bounded pictures.
+
+Pictures are made here byte by byte (a PNG of one colour, headers declaring huge images),
+Word files with python-docx; the real corpus is used when /work/shared is there.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+import subprocess
+import zipfile
+import zlib
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from docx import Document
+from docx.shared import Mm
+
+from tests.test_import import CORPUS, recall, run_wenshu
+from wenshu import layout as L
+from wenshu.build.pipeline import render
+from wenshu.check import check_docx
+from wenshu.cli.main import main
+from wenshu.errors import WenshuError
+from wenshu.extract import docx_blocks
+from wenshu.importing.fix import fix_file, import_docx
+from wenshu.render.pictures import MAX_PICTURE_PIXELS, MAX_PICTURE_SIDE, check_picture, sniff
+
+BLUE = (40, 80, 200)  # no 公文 element is this colour (the rules and the mark are red)
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def png(width: int, height: int, rgb: tuple[int, int, int] = BLUE) -> bytes:
+    """A PNG of one colour."""
+    raw = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + _chunk(b"IDAT", zlib.compress(raw))
+        + _chunk(b"IEND", b"")
+    )
+
+
+def png_bomb(side: int) -> bytes:
+    """A PNG of a few hundred bytes declaring ``side``×``side`` pixels (all zero when inflated)."""
+    rows = zlib.compress(b"\x00" * 4096)  # the start of the data: a decoder would go on inflating
+    header = struct.pack(">IIBBBBB", side, side, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", rows) + _chunk(b"IEND", b"")
+
+
+def jpeg_header(width: int, height: int) -> bytes:
+    """The segments of a baseline JPEG up to its SOF0 (enough for the size)."""
+    app0 = b"\xff\xe0" + struct.pack(">H", 16) + b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+    sof = (
+        b"\xff\xc0" + struct.pack(">HBHHB", 17, 8, height, width, 3) + b"\x01\x11\x00\x02\x11\x01\x03\x11\x01"
+    )
+    return b"\xff\xd8" + app0 + sof + b"\xff\xd9"
+
+
+# -- reading a picture's header ----------------------------------------------------------------
+
+
+def test_formats_are_told_by_content_and_sizes_read_from_the_header():
+    assert sniff(png(3, 2)) == ("png", 3, 2)
+    assert sniff(jpeg_header(640, 480)) == ("jpeg", 640, 480)
+    assert sniff(b"GIF89a" + struct.pack("<HH", 12, 7) + b"\x00" * 8) == ("gif", 12, 7)
+    bmp = b"BM" + b"\x00" * 12 + struct.pack("<Iii", 40, 9, -4) + b"\x00" * 30
+    assert sniff(bmp) == ("bmp", 9, 4)
+    for other in (b"<svg xmlns='http://www.w3.org/2000/svg'/>", b"\x01\x00\x00\x00 EMF", b"", b"\x89PNG"):
+        assert sniff(other) is None
+        assert check_picture(other)[0] is None
+
+
+@pytest.mark.parametrize(
+    "data",
+    [png_bomb(100_000), png_bomb(MAX_PICTURE_SIDE), jpeg_header(65_000, 65_000), jpeg_header(0, 10)],
+    ids=["png-10^10-pixels", "png-side-at-limit", "jpeg-65000-square", "jpeg-zero-wide"],
+)
+def test_decompression_bombs_are_refused_from_their_header(data):
+    picture, why = check_picture(data)
+    assert picture is None and len(data) < 2000
+    assert "像素" in why
+
+
+def test_a_picture_at_the_limits_is_accepted():
+    side = int(MAX_PICTURE_PIXELS**0.5)
+    assert check_picture(png_bomb(side))[0] is not None
+
+
+# -- a spec's picture block --------------------------------------------------------------------
+
+SPEC = """kind: notice
+format: letter
+issuer: 示例市知识产权局
+doc_number: 示知函〔2024〕3号
+title: 示例市知识产权局关于报送工作照片的函
+recipients: 示例省知识产权局
+body:
+  - 现将有关情况函告如下。
+  - picture: '{path}'
+    alt: 图1 现场照片
+  - 以上照片供参考。
+signature: 示例市知识产权局
+date: 2024-04-01
+"""
+
+
+def _spec(folder: Path, path: str) -> Path:
+    spec = folder / "photo.yaml"
+    spec.write_text(SPEC.format(path=path), encoding="utf-8")
+    return spec
+
+
+def test_a_picture_block_is_built_into_word_and_markdown(tmp_path):
+    (tmp_path / "photo.files").mkdir()
+    picture = png(1200, 600)  # 317 mm at 96 per inch: held to the 版心
+    (tmp_path / "photo.files" / "图 1（现场）.png").write_bytes(picture)
+    built = render(_spec(tmp_path, "photo.files/图 1（现场）.png"))
+    assert "![图1 现场照片](<photo.files/图 1（现场）.png>)" in built.markdown
+    with zipfile.ZipFile(io.BytesIO(built.files["docx"])) as z:
+        media = [n for n in z.namelist() if n.startswith("word/media/")]
+        assert [z.read(n) for n in media] == [picture]
+        xml = z.read("word/document.xml").decode()
+    extent = re.search(r'<wp:extent cx="(\d+)" cy="(\d+)"', xml)
+    assert (
+        extent and int(extent[1]) == round(L.TEXT_WIDTH_MM * 36_000) and int(extent[2]) == int(extent[1]) // 2
+    )
+    # inline in a centred paragraph of its own, between the two sentences
+    texts = docx_blocks(built.files["docx"])
+    assert texts.index("现将有关情况函告如下。") + 1 == texts.index("以上照片供参考。")
+    assert re.search(r'<w:jc w:val="center"/></w:pPr><w:r><w:drawing><wp:inline', xml)
+    assert check_docx(built.files["docx"], "photo.docx").deviations == []
+
+
+HOSTILE_PATHS = {
+    "parent": ("../outside.png", "..”"),
+    "absolute": ("/etc/passwd", "绝对路径"),
+    "url": ("https://example.com/a.png", "网址"),
+    "file-url": ("file:///etc/passwd", "网址"),
+    "protocol-relative": ("//example.com/a.png", "网址"),
+    "percent": ("%2e%2e/outside.png", "不允许的字符"),
+    "backslash": ("..\\outside.png", "不允许的字符"),
+    "missing": ("photo.files/无此图.png", "找不到"),
+    "not-a-picture": ("photo.files/text.png", "不是 PNG"),
+    "svg": ("photo.files/a.svg", "不是 PNG"),
+    "bomb": ("photo.files/bomb.png", "像素"),
+    "link-out": ("photo.files/link.png", "规格文件夹之外"),
+    "folder-link-out": ("linked/outside.png", "规格文件夹之外"),
+    "a-folder": ("photo.files", "不是普通文件"),
+}
+
+
+@pytest.fixture
+def hostile(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "outside.png").write_bytes(png(4, 4))
+    folder = tmp_path / "spec"
+    (folder / "photo.files").mkdir(parents=True)
+    (folder / "photo.files" / "text.png").write_text("这不是图片", encoding="utf-8")
+    (folder / "photo.files" / "a.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    (folder / "photo.files" / "bomb.png").write_bytes(png_bomb(100_000))
+    (folder / "photo.files" / "link.png").symlink_to(outside / "outside.png")
+    (folder / "linked").symlink_to(outside)
+    return folder
+
+
+@pytest.mark.parametrize("case", list(HOSTILE_PATHS))
+def test_hostile_picture_paths_are_refused_by_file_line_and_field(hostile, case):
+    path, expected = HOSTILE_PATHS[case]
+    spec = _spec(hostile, path)
+    with pytest.raises(WenshuError) as caught:
+        render(spec)
+    (problem,) = caught.value.problems
+    assert problem.file == str(spec) and problem.line == 9 and problem.field == "body[2].picture"
+    assert expected in problem.message, problem.message
+
+
+def test_a_refused_picture_writes_nothing_and_exits_1(hostile, tmp_path):
+    out = tmp_path / "out"
+    spec = _spec(hostile, "photo.files/bomb.png")
+    code, output, _ = run_wenshu("build", str(spec), "-o", str(out), "--no-paginate")
+    assert code == 1 and "photo.yaml" in output and "body[2].picture" in output and "Traceback" not in output
+    assert not out.exists() or not any(out.iterdir())
+    result = CliRunner().invoke(main, ["validate", str(_spec(hostile, "../outside.png"))])
+    assert result.exit_code == 1 and "body[2].picture" in result.output
+
+
+# -- import: a Word file with a picture ----------------------------------------------------------
+
+
+def word_with_picture(picture: bytes, width_mm: float = 120) -> bytes:
+    """A 公文 typed in Word by someone else, a picture between two paragraphs of its text."""
+    doc = Document()
+    doc.add_paragraph("示例市知识产权局关于报送工作照片的函").alignment = 1
+    doc.add_paragraph("示例省知识产权局：")
+    doc.add_paragraph("现将有关情况函告如下。")
+    holder = doc.add_paragraph()
+    holder.alignment = 1
+    holder.add_run().add_picture(io.BytesIO(picture), width=Mm(width_mm))
+    doc.add_paragraph("以上照片供参考。")
+    doc.add_paragraph("示例市知识产权局").alignment = 2
+    doc.add_paragraph("2024年4月1日").alignment = 2
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def test_import_and_fix_carry_a_picture_over(tmp_path):
+    picture = png(400, 200)
+    source = tmp_path / "照片函.docx"
+    source.write_bytes(word_with_picture(picture))
+    imported = import_docx(source.read_bytes(), str(source))
+    assert imported.report.files == {"照片函.files/图1.png": picture}
+    assert "picture: 照片函.files/图1.png" in imported.yaml and "width: 12.0" in imported.yaml
+    fixed = fix_file(source, tmp_path / "out", paginate=False)
+    out = tmp_path / "out"
+    assert (out / "照片函.files" / "图1.png").read_bytes() == picture
+    assert out / "照片函.files" / "图1.png" in fixed.written
+    rebuilt = (out / "照片函.docx").read_bytes()
+    with zipfile.ZipFile(io.BytesIO(rebuilt)) as z:
+        assert [z.read(n) for n in z.namelist() if n.startswith("word/media/")] == [picture]
+        xml = z.read("word/document.xml").decode()
+    # where it was: after the first sentence, before the second
+    assert xml.index("现将有关情况函告如下") < xml.index("<w:drawing>") < xml.index("以上照片供参考")
+    assert "![](<照片函.files/图1.png>)" in (out / "照片函.md").read_text(encoding="utf-8")
+    assert recall(docx_blocks(source), docx_blocks(rebuilt)) == 1.0
+    assert check_docx(rebuilt, "rebuilt").deviations == []
+
+
+def test_import_command_writes_the_picture_beside_the_spec(tmp_path):
+    source = tmp_path / "in.docx"
+    source.write_bytes(word_with_picture(png(40, 20)))
+    target = tmp_path / "specs" / "函.yaml"
+    target.parent.mkdir()
+    code, output, _ = run_wenshu("import", str(source), "-o", str(target))
+    assert code == 0, output
+    assert "函.files/图1.png" in target.read_text(encoding="utf-8")
+    assert (tmp_path / "specs" / "函.files" / "图1.png").read_bytes() == png(40, 20)
+    assert render(target).files["docx"]  # the spec builds with its picture as written
+
+
+def test_a_picture_folder_linked_outside_is_not_written_through(tmp_path):
+    source = tmp_path / "in.docx"
+    source.write_bytes(word_with_picture(png(40, 20)))
+    victims = tmp_path / "victims"
+    victims.mkdir()
+    (tmp_path / "in.files").symlink_to(victims)
+    code, output, _ = run_wenshu("import", str(source))
+    assert code == 1 and "in.files" in output and "Traceback" not in output
+    assert not any(victims.iterdir()) and not (tmp_path / "in.yaml").exists()
+
+
+def test_a_picture_of_another_format_is_named_not_imported(tmp_path):
+    doc = Document(io.BytesIO(word_with_picture(png(40, 20))))
+    data = io.BytesIO()
+    doc.save(data)
+    tiff = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data.getvalue())) as zin, zipfile.ZipFile(tiff, "w") as zout:
+        for item in zin.infolist():  # the picture part's bytes swapped for a TIFF header
+            body = zin.read(item.filename)
+            zout.writestr(
+                item, b"II*\x00" + b"\x00" * 64 if item.filename.startswith("word/media/") else body
+            )
+    imported = import_docx(tiff.getvalue(), "tiff.docx")
+    assert not imported.report.files and "picture:" not in imported.yaml
+    assert any("图片" in u and "未导入" in u for u in imported.report.unplaced)
+
+
+# -- the real files ----------------------------------------------------------------------------
+
+needs_corpus = pytest.mark.skipif(
+    not CORPUS.is_dir(), reason="the real corpus is only on the development machine"
+)
+
+
+@needs_corpus
+def test_real_minutes_keep_picture_and_attachment_label_text(tmp_path):
+    source = CORPUS / "zhaohui_minutes.docx"
+    fixed = fix_file(source, tmp_path, paginate=False)
+    spec = (tmp_path / "zhaohui_minutes.yaml").read_text(encoding="utf-8")
+    picture = tmp_path / "zhaohui_minutes.files" / "图1.jpg"
+    with zipfile.ZipFile(source) as z:
+        assert picture.read_bytes() == z.read("word/media/image1.jpg")
+    # the picture stands between its caption and the note under it, in the attachment
+    assert re.search(r"图1：我的刀盾公开传播主图\n\s+- picture: zhaohui_minutes.files/图1.jpg\n", spec)
+    assert "（可选）" in spec and fixed.report is not None and "（可选）" in fixed.report.unplaced
+    rebuilt = (tmp_path / "zhaohui_minutes.docx").read_bytes()
+    assert recall(docx_blocks(source), docx_blocks(rebuilt)) == 1.0
+    assert "（可选）" in docx_blocks(rebuilt)
+    assert check_docx(rebuilt, "zhaohui_minutes.docx").deviations == []
+
+
+@needs_corpus
+def test_real_attachment_label_is_no_minutes_label():
+    from wenshu.check import read_document, recognise
+
+    doc = read_document(CORPUS / "zhaohui_minutes.docx")
+    roles = {item.paragraph.text.strip(): item.role for item in recognise(doc).paragraphs}
+    assert str(roles["附件1（可选）"]) == "attachment-label"
+
+
+@needs_corpus
+def test_real_list_keeps_its_numbers(tmp_path):
+    source = CORPUS / "liuhanning_requirements_ref.docx"
+    fix_file(source, tmp_path, paginate=False)
+    rebuilt = (tmp_path / "liuhanning_requirements_ref.docx").read_bytes()
+    numbers = [m[1] for b in docx_blocks(rebuilt) if (m := re.match(r"^(\d)[.．]", b))]
+    assert numbers == ["1", "2", "3", "4", "5", "6", "7", "1"]  # 1–7, then the 四级 heading's 1.
+    assert recall(docx_blocks(source), docx_blocks(rebuilt)) == 1.0
+    assert check_docx(rebuilt, "liuhanning_requirements_ref.docx").deviations == []
+
+
+def test_a_numbered_list_resumed_after_text_keeps_counting(tmp_path):
+    doc = Document()
+    doc.add_paragraph("有关要求").alignment = 1
+    for text in ("1.材料应当真实完整，不得弄虚作假。", "2.材料应当按时报送，逾期不予受理。"):
+        doc.add_paragraph(text)
+    doc.add_paragraph("报送材料时还应注意以下事项，请各单位遵照执行。")
+    for text in ("3.纸质材料一式两份，加盖单位公章。", "4.电子材料以光盘形式报送。"):
+        doc.add_paragraph(text)
+    source = tmp_path / "list.docx"
+    doc.save(str(source))
+    imported = import_docx(source.read_bytes(), "list.docx")
+    assert "start: 3" in imported.yaml
+    fix_file(source, tmp_path / "out", paginate=False)
+    rebuilt = docx_blocks(tmp_path / "out" / "list.docx")
+    assert [b[:2] for b in rebuilt if b[:1].isdigit()] == ["1.", "2.", "3.", "4."]
+
+
+# -- on the page -------------------------------------------------------------------------------
+
+
+def _red_box(ppm: bytes) -> tuple[int, int, int, int, int, int]:
+    """Width, height and the box (x0, y0, x1, y1) of the picture's blue in a binary PPM."""
+    magic, width, height, _, pixels = re.match(rb"(P6)\s+(\d+)\s+(\d+)\s+(\d+)\s(.*)", ppm, re.S).groups()
+    w, h = int(width), int(height)
+    xs, ys = [], []
+    for y in range(0, h, 2):
+        row = pixels[y * w * 3 : (y + 1) * w * 3]
+        for x in range(0, w, 2):
+            r, g, b = row[3 * x : 3 * x + 3]
+            if abs(r - BLUE[0]) < 24 and abs(g - BLUE[1]) < 24 and abs(b - BLUE[2]) < 24:
+                xs.append(x)
+                ys.append(y)
+    assert magic == b"P6" and xs, "no picture on the page"
+    return w, h, min(xs), min(ys), max(xs), max(ys)
+
+
+@pytest.mark.render
+def test_the_picture_appears_where_it_was_within_the_text_block(tmp_path):
+    """Import + fix with pagination, LibreOffice → PDF: the picture is on page one, below
+    the sentence before it and above the one after it, inside the 版心's width."""
+    from wenshu.office.libreoffice import LibreOffice, find_poppler, read_pages
+
+    source = tmp_path / "照片函.docx"
+    source.write_bytes(word_with_picture(png(1600, 600), width_mm=250))  # wider than the 版心
+    fix_file(source, tmp_path / "out", paginate=True)
+    with LibreOffice() as office:
+        pdf = office.convert_bytes({"p": (tmp_path / "out" / "照片函.docx").read_bytes()})["p"]
+    (tmp_path / "p.pdf").write_bytes(pdf)
+    page = read_pages(tmp_path / "p.pdf")[0]
+    before = next(r for r in page.rows if "现将有关情况" in r.text)
+    after = next(r for r in page.rows if "以上照片供参考" in r.text)
+    subprocess.run(
+        [
+            find_poppler("pdftoppm"),
+            "-r",
+            "50",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            str(tmp_path / "p.pdf"),
+            str(tmp_path / "pg"),
+        ],
+        check=True,
+        timeout=120,
+    )
+    ppm = next(tmp_path.glob("pg*.ppm")).read_bytes()
+    w, _, x0, y0, x1, y1 = _red_box(ppm)
+    pt = page.width / w  # points per pixel
+    left = L.LEFT_MARGIN_MM * L.PT_PER_MM
+    right = left + L.TEXT_WIDTH_MM * L.PT_PER_MM
+    assert left - 2 <= x0 * pt and x1 * pt <= right + 2  # within the 版心 …
+    assert (x1 - x0) * pt > 0.95 * L.TEXT_WIDTH_MM * L.PT_PER_MM  # … and held to its width
+    assert abs((x0 + x1) / 2 * pt - (left + right) / 2) < 3  # centred
+    assert before.y1 <= y0 * pt + 2 and y1 * pt <= after.y0 + 2  # where it was in the text
