@@ -124,8 +124,9 @@ _PICTURE = (
 
 
 def test_import_says_a_picture_is_left_out(tmp_path):
-    """A spec holds text and tables: a picture in the file is named in the report, not
-    dropped in silence (a real 纪要 had its attachment's figure vanish)."""
+    """A picture import cannot carry over (here its part is missing from the file) is named
+    in the report, not dropped in silence (a real 纪要 had its attachment's figure vanish);
+    tests/test_pictures.py has the pictures that are carried over."""
     import io
     import zipfile
 
@@ -148,4 +149,4 @@ def test_import_says_a_picture_is_left_out(tmp_path):
     path.write_bytes(buffer.getvalue())
     result = CliRunner().invoke(main, ["import", str(path)], prog_name="wenshu")
     assert result.exit_code == 0, result.output
-    assert "未导入正文中的 1 张图片" in result.output
+    assert "（图片未导入：图片文件不在 Word 文件中" in result.output
