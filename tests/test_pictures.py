@@ -183,6 +183,23 @@ def test_hostile_picture_paths_are_refused_by_file_line_and_field(hostile, case)
     assert expected in problem.message, problem.message
 
 
+def test_many_pictures_each_allowed_are_bounded_together(tmp_path):
+    """Five pictures of 49 million pixels each (a few hundred bytes apiece): together more
+    than LibreOffice should decode for one document; the fifth is refused."""
+    (tmp_path / "p").mkdir()
+    body = "".join(f"  - picture: p/{n}.png\n" for n in range(5))
+    for n in range(5):
+        (tmp_path / "p" / f"{n}.png").write_bytes(png_bomb(7000))
+    spec = tmp_path / "many.yaml"
+    spec.write_text(
+        SPEC.split("body:")[0] + "body:\n" + body + SPEC.split("以上照片供参考。\n")[1], encoding="utf-8"
+    )
+    with pytest.raises(WenshuError) as caught:
+        render(spec)
+    (problem,) = caught.value.problems
+    assert problem.field == "body[5].picture" and "合计" in problem.message
+
+
 def test_a_refused_picture_writes_nothing_and_exits_1(hostile, tmp_path):
     out = tmp_path / "out"
     spec = _spec(hostile, "photo.files/bomb.png")
@@ -247,6 +264,18 @@ def test_import_command_writes_the_picture_beside_the_spec(tmp_path):
     assert render(target).files["docx"]  # the spec builds with its picture as written
 
 
+@pytest.mark.parametrize("stem", ["通知(定稿)", "请示,二稿#1", "a%2e%2e", "..", "百分之百?"])
+def test_a_file_name_of_any_kind_gives_a_picture_path_that_builds(tmp_path, stem):
+    source = tmp_path / f"{stem}.docx"
+    source.write_bytes(word_with_picture(png(40, 20)))
+    fixed = fix_file(source, tmp_path / "out", paginate=False)
+    (folder,) = {p.parent for p in fixed.written if p.suffix == ".png"}
+    assert folder.parent == tmp_path / "out" and folder.name.endswith(".files")
+    assert (
+        "<w:drawing>" in zipfile.ZipFile(tmp_path / "out" / f"{stem}.docx").read("word/document.xml").decode()
+    )
+
+
 def test_a_picture_folder_linked_outside_is_not_written_through(tmp_path):
     source = tmp_path / "in.docx"
     source.write_bytes(word_with_picture(png(40, 20)))
@@ -256,6 +285,26 @@ def test_a_picture_folder_linked_outside_is_not_written_through(tmp_path):
     code, output, _ = run_wenshu("import", str(source))
     assert code == 1 and "in.files" in output and "Traceback" not in output
     assert not any(victims.iterdir()) and not (tmp_path / "in.yaml").exists()
+
+
+def test_pictures_above_the_title_and_beside_text_keep_their_places():
+    """An emblem above the title stays at the top of the body (the title is still found); a
+    picture in a paragraph with text follows that text."""
+    doc = Document()
+    doc.add_paragraph().add_run().add_picture(io.BytesIO(png(30, 30)), width=Mm(20))
+    doc.add_paragraph("示例市知识产权局关于报送工作照片的函").alignment = 1
+    doc.add_paragraph("示例省知识产权局：")
+    both = doc.add_paragraph("现场情况见下图。")
+    both.add_run().add_picture(io.BytesIO(png(60, 30)), width=Mm(80))
+    doc.add_paragraph("以上照片供参考。")
+    data = io.BytesIO()
+    doc.save(data)
+    imported = import_docx(data.getvalue(), "two.docx")
+    assert imported.report.found["标题"] == "示例市知识产权局关于报送工作照片的函"
+    assert list(imported.report.files) == ["two.files/图1.png", "two.files/图2.png"]
+    body = imported.yaml.split("body:\n", 1)[1]
+    assert body.index("two.files/图1.png") < body.index("现场情况见下图。") < body.index("two.files/图2.png")
+    assert body.index("two.files/图2.png") < body.index("以上照片供参考。")
 
 
 def test_a_picture_of_another_format_is_named_not_imported(tmp_path):

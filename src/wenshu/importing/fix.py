@@ -47,7 +47,7 @@ def _read(
 ) -> tuple[Source, dict[str, Any], dict[int, str], ImportReport]:
     """The file read, its spec, the spec's comments and the report of what was found."""
     read = read_docx(source, name)
-    spec, comments, report = read_spec(read, f"{spec_stem or Path(name).stem}.files")
+    spec, comments, report = read_spec(read, spec_stem or Path(name).stem)
     seen = sum(len(b.pictures) for b in read.blocks if isinstance(b, Para))
     elsewhere = _pictures(source, name) - seen
     if elsewhere > 0:  # in a table's cell: say what is left out rather than drop it silently

@@ -856,14 +856,21 @@ class _Recogniser:
         return entries
 
 
-def read_spec(
-    source: Source, folder: str | None = None
-) -> tuple[dict[str, Any], dict[int, str], ImportReport]:
+def pictures_folder(stem: str) -> str:
+    """The folder beside the spec ``<stem>.yaml`` its pictures go to: ``<stem>.files``, with
+    what a picture path may not hold (wenshu.render.pictures) or a spec's punctuation rules
+    refuse (half-width marks and brackets after Chinese) written as ``_``."""
+    safe = re.sub(r"[^\w\u3000-\u303f\uff00-\uffef -]", "_", stem)
+    safe = re.sub(r"([。，、；：！？])\1+", r"\1", safe).strip()
+    return f"{safe or '图片'}.files"
+
+
+def read_spec(source: Source, stem: str | None = None) -> tuple[dict[str, Any], dict[int, str], ImportReport]:
     """The spec for ``source``, comments for some of its blocks (by ``id``), and the report;
-    its pictures are named under ``folder`` (relative to the spec's folder; by default
-    ``<file stem>.files``) and their bytes are in the report's ``files``."""
+    its pictures are named under :func:`pictures_folder` of the spec's ``stem`` (by default
+    the file's) and their bytes are in the report's ``files``."""
     report = ImportReport(source.name)
-    rec = _Recogniser(source, report, folder or f"{PurePath(source.name).stem}.files")
+    rec = _Recogniser(source, report, pictures_folder(stem or PurePath(source.name).stem))
     head: dict[str, Any] = {}
     start = rec.head(head)
     # read in page order, so that pictures are numbered as they stand

@@ -33,8 +33,11 @@ MAX_PICTURE_PIXELS = 50_000_000
 MAX_PICTURE_SIDE = 20_000
 #: How far into a JPEG the size (its SOF segment) is looked for; beyond it the file is refused.
 _JPEG_SCAN_BYTES = 1024 * 1024
-#: Pictures in one spec.
+#: Pictures in one spec, and their bytes and pixels together (one document's Word file is
+#: built in memory, and LibreOffice decodes every picture when it lays the pages out).
 MAX_PICTURES = 200
+MAX_TOTAL_PICTURE_BYTES = 100 * 1024 * 1024
+MAX_TOTAL_PICTURE_PIXELS = 200_000_000
 #: Formats accepted, by the suffix a picture written by ``wenshu import`` gets.
 SUFFIXES = {"png": ".png", "jpeg": ".jpg", "gif": ".gif", "bmp": ".bmp"}
 #: Screen pictures without a resolution of their own are shown at 96 per inch (as Word does).
@@ -198,13 +201,27 @@ def load_pictures(spec: Spec, document: dict[str, Any]) -> tuple[dict[str, Pictu
     blocks = picture_blocks(document)
     if len(blocks) > MAX_PICTURES:
         return {}, [spec.problem(blocks[MAX_PICTURES][0], f"图片过多（上限 {MAX_PICTURES} 张）")]
+    size = pixels = 0
     for path, block in blocks:
         text = block.get("picture")
         if not isinstance(text, str) or text in pictures:
             continue
         picture, why = read_picture(spec.path.parent, text)
+        if picture is not None:
+            size += len(picture.data)
+            pixels += picture.width * picture.height
+            if size > MAX_TOTAL_PICTURE_BYTES or pixels > MAX_TOTAL_PICTURE_PIXELS:
+                picture, why = (
+                    None,
+                    (
+                        f"图片合计过大（上限 {MAX_TOTAL_PICTURE_BYTES // 1048576} MB、"
+                        f"{MAX_TOTAL_PICTURE_PIXELS // 1_000_000} 百万像素），请压缩图片或分成几份文件"
+                    ),
+                )
         if picture is None:
             problems.append(spec.problem((*path, "picture"), why))
+            if size > MAX_TOTAL_PICTURE_BYTES or pixels > MAX_TOTAL_PICTURE_PIXELS:
+                break
         else:
             pictures[text] = picture
     return pictures, problems
