@@ -9,9 +9,17 @@ items (``columns`` naming each column's field) — and ``contact`` the pattern o
 line. Everything the file has must find a field: a part the kind has no field for (a 版记,
 a 份号) or a paragraph no step takes, and the file stays a notice.
 
+A plan or a summary (any document that is no notice) is read by the ``body`` steps of its
+kind's ``import:`` section (:mod:`.shapes`): its outline, title and tables back into the
+nested fields the template computes them from. It is taken only when the fields found make
+the same text, block for block, as the document read: what the template computes (a total,
+a 任务分工表, a period from its years) is then surely computed from the fields, never stored
+twice, and nothing the file says is lost.
+
 The spec found is then made as short as the example a person writes: a field is left out
 when the kind makes the same document without it (a title the template generates, the
-default closing, a 署名 the same as the 发文机关), judged by rendering the Markdown.
+default closing, a 署名 the same as the 发文机关, a heading the outline prescribes), judged
+by rendering the Markdown.
 """
 
 from __future__ import annotations
@@ -22,7 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from wenshu.errors import WenshuError
-from wenshu.spec.kinds import Kind, all_kinds
+from wenshu.importing.shapes import coerced, read_outline
+from wenshu.spec.kinds import Kind, all_kinds, definitions
 
 #: Parts of the head and tail the notice reader finds, taken as they are by a kind with the field.
 _HEAD = ("copy_number", "secrecy", "urgency", "doc_number", "signer", "title", "title_lines", "recipients")
@@ -40,6 +49,44 @@ def letter_kind(head: dict[str, Any], tail: dict[str, Any], body: list[Any]) -> 
         if spec is not None and _valid(spec):
             return _shortest(kind, _in_order(spec, {"schema": kind.schema}))
     return None
+
+
+def outline_kind(document: dict[str, Any]) -> dict[str, Any] | None:
+    """The spec of the first kind whose ``import:`` outline reads the imported ``document``
+    spec (a 通用文书) whole and makes the same text from it, or None."""
+    seen: list[str] | None = None
+    for kind in all_kinds().values():
+        if "body" not in kind.reading:
+            continue
+        found = read_outline(kind.reading, document, kind.name)
+        if found is None:
+            continue
+        spec = coerced(found, {"type": "dict", "schema": kind.schema})
+        if not _valid(spec):
+            continue
+        if seen is None:
+            seen = _text(document)
+        made = _text(spec)
+        if seen is not None and made is not None and _unbroken(made) == _unbroken(seen):
+            return _shortest(kind, _in_order(spec, {"schema": kind.schema}), seen)
+    return None
+
+
+def _unbroken(blocks: list[str]) -> list[str]:
+    """Texts without their spaces: a title broken into lines elsewhere says the same."""
+    return [re.sub(r"\s+", "", b) for b in blocks]
+
+
+def _text(spec: dict[str, Any]) -> list[str] | None:
+    """The texts a spec's document shows, block by block (what a reader compares)."""
+    from wenshu.build.document import render
+    from wenshu.extract import markdown_blocks
+
+    with tempfile.TemporaryDirectory(prefix="wenshu-import-kind-") as work:
+        try:
+            return markdown_blocks(render(_write(spec, Path(work)), ("md",)).markdown)
+        except WenshuError:
+            return None
 
 
 def _as_kind(
@@ -163,9 +210,38 @@ def _valid(spec: dict[str, Any]) -> bool:
     return True
 
 
-def _shortest(kind: Kind, spec: dict[str, Any]) -> dict[str, Any]:
-    """``spec`` without each optional field the kind makes the same Markdown without."""
+def _optional(spec: dict[str, Any], rule: dict[str, Any], path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """The paths of the optional fields of ``spec`` and of the mappings inside it."""
+    out: list[tuple[str, ...]] = []
+    for key, value in spec.items():
+        field = rule.get(key, {})
+        if not field.get("required"):
+            out.append((*path, key))
+        inner = field.get("schema")
+        inner = definitions().get(inner) if isinstance(inner, str) else inner
+        if isinstance(value, dict) and isinstance(inner, dict):
+            out += _optional(value, inner, (*path, key))
+    return out
+
+
+def _without(spec: dict[str, Any], path: tuple[str, ...]) -> dict[str, Any]:
+    head, *rest = path
+    if head not in spec:  # its mapping left out already
+        return spec
+    if not rest:
+        return {k: v for k, v in spec.items() if k != head}
+    return {**spec, head: _without(spec[head], tuple(rest))}
+
+
+def _shortest(kind: Kind, spec: dict[str, Any], target: list[str] | None = None) -> dict[str, Any]:
+    """``spec`` without each optional field the kind makes the same Markdown without.
+
+    Given the ``target`` text of the file read (a plan's), a field is also left out when the
+    document made without it shows exactly that text (a title the kind breaks into lines as
+    the file did), and so is an optional field inside a mapping (a heading the outline names).
+    """
     from wenshu.build.document import render
+    from wenshu.extract import markdown_blocks
 
     with tempfile.TemporaryDirectory(prefix="wenshu-import-kind-") as work:
 
@@ -176,10 +252,19 @@ def _shortest(kind: Kind, spec: dict[str, Any]) -> dict[str, Any]:
                 return None
 
         whole = markdown(spec)
+
+        def same(trial: dict[str, Any]) -> bool:
+            made = markdown(trial)
+            return made == whole or (target is not None and made is not None and markdown_blocks(made) == target)
+
         for key in [k for k in spec if not kind.schema.get(k, {}).get("required")]:
             # a field with its companions first (title with title_lines), then alone
             for drop in ({k for k in spec if k.startswith(key + "_")} | {key}, {key}):
                 trial = {k: v for k, v in spec.items() if k not in drop}
-                if key in spec and markdown(trial) == whole:
+                if key in spec and same(trial):
                     spec = trial
+        for path in [p for p in _optional(spec, kind.schema) if len(p) > 1] if target is not None else []:
+            trial = _without(spec, path)
+            if same(trial):
+                spec = trial
     return spec
