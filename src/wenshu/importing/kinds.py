@@ -51,14 +51,16 @@ def letter_kind(head: dict[str, Any], tail: dict[str, Any], body: list[Any]) -> 
     return None
 
 
-def outline_kind(document: dict[str, Any]) -> dict[str, Any] | None:
+def outline_kind(document: dict[str, Any], notes: list[str]) -> dict[str, Any] | None:
     """The spec of the first kind whose ``import:`` outline reads the imported ``document``
-    spec (a 通用文书) whole and makes the same text from it, or None."""
+    spec (a 通用文书) whole and makes the same text from it, or None; what it had to
+    assume is added to ``notes``."""
     seen: list[str] | None = None
     for kind in all_kinds().values():
         if "body" not in kind.reading:
             continue
-        found = read_outline(kind.reading, document, kind.name)
+        assumed: list[str] = []
+        found = read_outline(kind.reading, document, kind.name, assumed)
         if found is None:
             continue
         spec = coerced(found, {"type": "dict", "schema": kind.schema})
@@ -68,6 +70,7 @@ def outline_kind(document: dict[str, Any]) -> dict[str, Any] | None:
             seen = _text(document)
         made = _text(spec)
         if seen is not None and made is not None and _unbroken(made) == _unbroken(seen):
+            notes.extend(assumed)
             return _shortest(kind, _in_order(spec, {"schema": kind.schema}), seen)
     return None
 

@@ -19,11 +19,16 @@ how that outline reads, as data:
     - ``table``: a table; ``columns`` match its header in order (``optional``, ``repeat``),
       each column's ``cell`` is the row item's field (``targets.{year}`` takes ``year`` from
       the header's group) or a pattern, a column without one is computed by the template
-      (序号, 完成情况, 增长率); header groups are fields of every row; blank rows are skipped;
+      (序号, 完成情况, 增长率), its ``means`` the fields a cell matching a pattern implies
+      (已完成 without a rate: ``direction: down``); header groups are fields of every row
+      (of the table's own scope with ``scope: table``); blank rows are skipped;
     - ``each: FIELD`` on a step: the step repeated over consecutive blocks, each match one
       item of the list ``FIELD`` (``min: 0`` lets there be none);
     - ``optional: true``: the step may be absent; ``split: {FIELD: PATTERN}``: a field read as
       text is the list of the pattern's matches in it.
+``assume``
+    a field the document never shows, in years before or after its 成文日期
+    (``summary.period: {start: -3, end: -1}``): filled in and named in the report to check.
 ``annexes``
     the attachments the template makes, first and in order: ``name`` a pattern, ``body`` the
     steps over its blocks; an annex without ``body`` is computed whole (a 任务分工表).
@@ -47,9 +52,12 @@ _TAKEN = {"kind", "title", "title_lines", "body", "attachments", "signature", "d
 _HEADING_KEYS = {"heading", "text", "body"}
 
 
-def read_outline(shape: dict[str, Any], document: dict[str, Any], kind: str) -> dict[str, Any] | None:
+def read_outline(
+    shape: dict[str, Any], document: dict[str, Any], kind: str, notes: list[str] | None = None
+) -> dict[str, Any] | None:
     """The fields of kind ``kind`` that ``shape`` (its ``import:`` section) reads from the
-    imported ``document`` spec, or None when its title, body or attachments do not follow it."""
+    imported ``document`` spec, or None when its title, body or attachments do not follow it.
+    What it assumes is said in ``notes``."""
     if set(document) - _TAKEN or "body" not in shape:
         return None
     spec: dict[str, Any] | None = {"kind": kind}
@@ -72,6 +80,14 @@ def read_outline(shape: dict[str, Any], document: dict[str, Any], kind: str) -> 
     for key in ("signature", "date"):
         if key in document:
             spec[key] = document[key]
+    for path, years in shape.get("assume", {}).items():
+        if not hasattr(document.get("date"), "year"):
+            return None
+        value = {k: document["date"].year + n for k, n in years.items()}
+        _put(spec, path, value)
+        if notes is not None:
+            shown = "、".join(f"{v}" for v in value.values())
+            notes.append(f"文件中没有写出 {path}，按成文日期的年份填作 {shown}，请核对")
     return _mapped(spec, shape.get("values", {}))
 
 
@@ -183,6 +199,12 @@ def _table(step: dict[str, Any], table: dict[str, Any]) -> dict[str, Any] | None
     plan = _columns(step["columns"], [str(c) for c in table["columns"]])
     if plan is None:
         return None
+    for column, groups in plan:
+        if column.get("scope") == "table":
+            for name, value in groups.items():
+                fields = None if fields is None else _merge(fields, _put({}, name.replace("__", "."), value))
+    if fields is None:
+        return None
     items: list[dict[str, Any]] = []
     for row in table["rows"]:
         if all(cell == "" for cell in row):  # a blank row someone left in
@@ -217,9 +239,13 @@ def _cell(column: dict[str, Any], groups: dict[str, str], cell: Any, item: dict[
     """``item`` with what one cell says; a header's groups not in the cell's path are fields too."""
     target = column.get("cell")
     out: dict[str, Any] | None = item
-    for name, value in groups.items():
+    for name, value in groups.items() if column.get("scope") != "table" else ():
         if target is None or "{" + name + "}" not in target:
             out = None if out is None else _merge(out, _put({}, name.replace("__", "."), value))
+    for pattern, implied in column.get("means", {}).items():
+        if out is not None and re.fullmatch(pattern, str(cell)):
+            out = _merge(out, implied)
+            break
     if target is None or out is None or cell == "" or cell == column.get("absent"):
         return out
     if "(?P<" in target:
