@@ -64,12 +64,12 @@ def outline_kind(document: dict[str, Any], notes: list[str]) -> dict[str, Any] |
         if found is None:
             continue
         spec = coerced(found, {"type": "dict", "schema": kind.schema})
-        if not _valid(spec):
+        made = _text(spec)  # None when the fields found are not a valid spec of the kind
+        if made is None:
             continue
         if seen is None:
             seen = _text(document)
-        made = _text(spec)
-        if seen is not None and made is not None and _unbroken(made) == _unbroken(seen):
+        if seen is not None and _unbroken(made) == _unbroken(seen):
             notes.extend(assumed)
             return _shortest(kind, _in_order(spec, {"schema": kind.schema}), seen)
     return None
@@ -262,7 +262,8 @@ def _shortest(kind: Kind, spec: dict[str, Any], target: list[str] | None = None)
 
         for key in [k for k in spec if not kind.schema.get(k, {}).get("required")]:
             # a field with its companions first (title with title_lines), then alone
-            for drop in ({k for k in spec if k.startswith(key + "_")} | {key}, {key}):
+            companions = {k for k in spec if k.startswith(key + "_")} | {key}
+            for drop in [companions, {key}] if companions != {key} else [{key}]:
                 trial = {k: v for k, v in spec.items() if k not in drop}
                 if key in spec and same(trial):
                     spec = trial
