@@ -45,9 +45,17 @@ def _unwrapped(blocks: Any) -> Any:
         return blocks
     out: list[Any] = []
     for block in blocks:
-        if isinstance(block, dict) and set(block) == {"items"} and all(isinstance(i, dict) for i in block["items"]):
+        if (
+            isinstance(block, dict)
+            and set(block) == {"items"}
+            and all(isinstance(i, dict) for i in block["items"])
+        ):
             out += _unwrapped(block["items"])
-        elif isinstance(block, dict) and "text" in block and all(isinstance(b, str) for b in block.get("body", [])):
+        elif (
+            isinstance(block, dict)
+            and "text" in block
+            and all(isinstance(b, str) for b in block.get("body", []))
+        ):
             out += [{k: v for k, v in block.items() if k != "body"}, *block.get("body", [])]
         elif isinstance(block, dict):
             out.append({k: _unwrapped(v) if k == "body" else v for k, v in block.items()})

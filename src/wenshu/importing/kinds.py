@@ -213,7 +213,9 @@ def _valid(spec: dict[str, Any]) -> bool:
     return True
 
 
-def _optional(spec: dict[str, Any], rule: dict[str, Any], path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+def _optional(
+    spec: dict[str, Any], rule: dict[str, Any], path: tuple[str, ...] = ()
+) -> list[tuple[str, ...]]:
     """The paths of the optional fields of ``spec`` and of the mappings inside it."""
     out: list[tuple[str, ...]] = []
     for key, value in spec.items():
@@ -258,7 +260,9 @@ def _shortest(kind: Kind, spec: dict[str, Any], target: list[str] | None = None)
 
         def same(trial: dict[str, Any]) -> bool:
             made = markdown(trial)
-            return made == whole or (target is not None and made is not None and markdown_blocks(made) == target)
+            return made == whole or (
+                target is not None and made is not None and markdown_blocks(made) == target
+            )
 
         for key in [k for k in spec if not kind.schema.get(k, {}).get("required")]:
             # a field with its companions first (title with title_lines), then alone

@@ -69,7 +69,9 @@ def read_outline(
         spec = _merge(spec, _groups(matched))
         if spec is None:
             return None
-    body = next((f for f, j in _match(shape["body"], document.get("body", []), 0) if j == len(document["body"])), None)
+    body = next(
+        (f for f, j in _match(shape["body"], document.get("body", []), 0) if j == len(document["body"])), None
+    )
     annexes = _annexes(shape.get("annexes", []), document.get("attachments", []))
     if body is None or annexes is None:
         return None
@@ -218,7 +220,9 @@ def _table(step: dict[str, Any], table: dict[str, Any]) -> dict[str, Any] | None
     return _put(fields, step["field"], items) if items else None
 
 
-def _columns(specs: list[dict[str, Any]], header: list[str]) -> list[tuple[dict[str, Any], dict[str, str]]] | None:
+def _columns(
+    specs: list[dict[str, Any]], header: list[str]
+) -> list[tuple[dict[str, Any], dict[str, str]]] | None:
     """Each column of ``header`` with the spec it matches and its header's groups."""
     plan: list[tuple[dict[str, Any], dict[str, str]]] = []
     c = 0
@@ -235,7 +239,9 @@ def _columns(specs: list[dict[str, Any]], header: list[str]) -> list[tuple[dict[
     return plan if c == len(header) else None
 
 
-def _cell(column: dict[str, Any], groups: dict[str, str], cell: Any, item: dict[str, Any]) -> dict[str, Any] | None:
+def _cell(
+    column: dict[str, Any], groups: dict[str, str], cell: Any, item: dict[str, Any]
+) -> dict[str, Any] | None:
     """``item`` with what one cell says; a header's groups not in the cell's path are fields too."""
     target = column.get("cell")
     out: dict[str, Any] | None = item
