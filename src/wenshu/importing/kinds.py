@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from wenshu.errors import WenshuError
-from wenshu.importing.shapes import coerced, read_outline
+from wenshu.importing.shapes import coerced, departure, read_outline
 from wenshu.spec.kinds import Kind, all_kinds, definitions
 
 #: Parts of the head and tail the notice reader finds, taken as they are by a kind with the field.
@@ -54,24 +54,30 @@ def letter_kind(head: dict[str, Any], tail: dict[str, Any], body: list[Any]) -> 
 def outline_kind(document: dict[str, Any], notes: list[str]) -> dict[str, Any] | None:
     """The spec of the first kind whose ``import:`` outline reads the imported ``document``
     spec (a 通用文书) whole and makes the same text from it, or None; what it had to
-    assume is added to ``notes``."""
+    assume is added to ``notes``, and so is why a document titled as a kind's is not one."""
     seen: list[str] | None = None
+    missed: list[str] = []
     for kind in all_kinds().values():
         if "body" not in kind.reading:
             continue
+        where = departure(kind.reading, document)
         assumed: list[str] = []
         found = read_outline(kind.reading, document, kind.name, assumed)
-        if found is None:
-            continue
-        spec = coerced(found, {"type": "dict", "schema": kind.schema})
-        made = _text(spec)  # None when the fields found are not a valid spec of the kind
-        if made is None:
-            continue
-        if seen is None:
-            seen = _text(document)
-        if seen is not None and _unbroken(made) == _unbroken(seen):
-            notes.extend(assumed)
-            return _shortest(kind, _in_order(spec, {"schema": kind.schema}), seen)
+        spec = None if found is None else coerced(found, {"type": "dict", "schema": kind.schema})
+        made = None if spec is None else _text(spec)  # None too when the fields are no valid spec
+        if spec is not None and made is not None:
+            seen = _text(document) if seen is None else seen
+            if seen is not None and _unbroken(made) == _unbroken(seen):
+                notes.extend(assumed)
+                return _shortest(kind, _in_order(spec, {"schema": kind.schema}), seen)
+            where = where or "由各项生成的文字与文件不同"
+        elif spec is not None:
+            where = where or "读出的各项不合此文种的规格"
+        if where:
+            missed.append(
+                f"标题是{kind.label}的写法，但{where}不合其提纲（见 schemas/{kind.name}.yaml），请核对"
+            )
+    notes.extend(f"按通用文书导入：{m}" for m in missed[:1])
     return None
 
 

@@ -58,20 +58,11 @@ def read_outline(
     """The fields of kind ``kind`` that ``shape`` (its ``import:`` section) reads from the
     imported ``document`` spec, or None when its title, body or attachments do not follow it.
     What it assumes is said in ``notes``."""
-    if set(document) - _TAKEN or "body" not in shape:
+    titled = _titled(shape, document)
+    if set(document) - _TAKEN or titled is None:
         return None
-    spec: dict[str, Any] | None = {"kind": kind}
-    title = document.get("title", "")
-    for pattern in shape.get("title", []):
-        matched = re.fullmatch(pattern, title)
-        if matched is None:
-            return None
-        spec = _merge(spec, _groups(matched))
-        if spec is None:
-            return None
-    body = next(
-        (f for f, j in _match(shape["body"], document.get("body", []), 0) if j == len(document["body"])), None
-    )
+    spec: dict[str, Any] | None = {"kind": kind} | titled
+    body = _whole(shape["body"], document.get("body", []))
     annexes = _annexes(shape.get("annexes", []), document.get("attachments", []))
     if body is None or annexes is None:
         return None
@@ -93,6 +84,52 @@ def read_outline(
     return _mapped(spec, shape.get("values", {}))
 
 
+def departure(shape: dict[str, Any], document: dict[str, Any]) -> str | None:
+    """Where a document titled as the kind's leaves its outline (said in Chinese), or None
+    when its title is not the kind's."""
+    if _titled(shape, document) is None:
+        return None
+    extra = set(document) - _TAKEN
+    if extra:
+        return f"文件有此文种没有的部分（{'、'.join(sorted(extra))}）"
+    body = document.get("body", [])
+    for k, step in enumerate(shape["body"], 1):
+        if next(_match(shape["body"][:k], body, 0), None) is None:
+            return f"正文的{_named(step)}"
+    if _whole(shape["body"], body) is None:
+        return "正文末尾提纲之外的内容"
+    if _annexes(shape.get("annexes", []), document.get("attachments", [])) is None:
+        return "附件"
+    return None
+
+
+def _named(step: dict[str, Any]) -> str:
+    """A step as a reader knows it: a heading's words, else the field it fills."""
+    heading = step.get("heading", "")
+    if heading and re.escape(heading) == heading:
+        return f"“{heading}”一节"
+    field = step.get("each") or step.get("blocks") or step.get("table", {}).get("field")
+    return f"{field}一项" if field else "一段文字"
+
+
+def _titled(shape: dict[str, Any], document: dict[str, Any]) -> dict[str, Any] | None:
+    """The fields the title gives, or None when it is not titled as the kind's documents are."""
+    if "body" not in shape:
+        return None
+    out: dict[str, Any] | None = {}
+    for pattern in shape.get("title", []):
+        matched = re.fullmatch(pattern, document.get("title", ""))
+        if matched is None or out is None:
+            return None
+        out = _merge(out, _groups(matched))
+    return out
+
+
+def _whole(steps: list[dict[str, Any]], blocks: list[Any]) -> dict[str, Any] | None:
+    """The fields ``steps`` read from all of ``blocks``, or None."""
+    return next((f for f, j in _match(steps, blocks, 0) if j == len(blocks)), None)
+
+
 def _annexes(steps: list[dict[str, Any]], attachments: list[dict[str, Any]]) -> dict[str, Any] | None:
     """The fields the kind's own annexes hold, and the attachments after them."""
     out: dict[str, Any] = {}
@@ -100,8 +137,7 @@ def _annexes(steps: list[dict[str, Any]], attachments: list[dict[str, Any]]) -> 
         if i >= len(attachments) or not re.fullmatch(step["name"], str(attachments[i].get("name", ""))):
             return None
         if "body" in step:
-            body = attachments[i].get("body", [])
-            found = next((f for f, j in _match(step["body"], body, 0) if j == len(body)), None)
+            found = _whole(step["body"], attachments[i].get("body", []))
             merged = None if found is None else _merge(out, found)
             if merged is None:
                 return None
@@ -179,8 +215,7 @@ def _block(step: dict[str, Any], block: Any) -> dict[str, Any] | None:
     if ("body" in step) != bool(block.get("body")):
         return None
     if "body" in step:
-        body = block["body"]
-        inner = next((f for f, j in _match(step["body"], body, 0) if j == len(body)), None)
+        inner = _whole(step["body"], block["body"])
         found = None if inner is None or found is None else _merge(found, inner)
     return None if found is None else _split(found, step)
 
