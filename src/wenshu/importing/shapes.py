@@ -164,7 +164,7 @@ def _step(step: dict[str, Any], blocks: list[Any], i: int) -> Iterator[tuple[dic
         yield from _step({k: v for k, v in step.items() if k != "optional"}, blocks, i)
         yield {}, i
     elif "each" in step:
-        for items, j in _repeat(step, blocks, i, 0):
+        for items, j in _repeat(step, blocks, i):
             yield (_put({}, step["each"], items) if items else {}), j
     elif "blocks" in step:  # as few as let the following steps match
         for j in range(i, len(blocks) + 1):
@@ -173,13 +173,16 @@ def _step(step: dict[str, Any], blocks: list[Any], i: int) -> Iterator[tuple[dic
         yield from _single(step, blocks, i)
 
 
-def _repeat(step: dict[str, Any], blocks: list[Any], i: int, n: int) -> Iterator[tuple[list[Any], int]]:
-    """The items of an ``each`` step, as many as match first."""
-    for fields, j in _single(step, blocks, i):
-        for more, k in _repeat(step, blocks, j, n + 1):
-            yield [fields, *more], k
-    if n >= step.get("min", 1):
-        yield [], i
+def _repeat(step: dict[str, Any], blocks: list[Any], i: int) -> Iterator[tuple[list[Any], int]]:
+    """The items of an ``each`` step: as many as match, then fewer. Each item is its first
+    reading, found in a loop (a list of hundreds of items nests no deeper)."""
+    items: list[dict[str, Any]] = []
+    ends = [i]
+    while (found := next(_single(step, blocks, ends[-1]), None)) is not None and found[1] > ends[-1]:
+        items.append(found[0])
+        ends.append(found[1])
+    for n in range(len(items), step.get("min", 1) - 1, -1):
+        yield items[:n], ends[n]
 
 
 def _single(step: dict[str, Any], blocks: list[Any], i: int) -> Iterator[tuple[dict[str, Any], int]]:
