@@ -115,8 +115,22 @@ def _edited(data: bytes, edit: Any) -> bytes:
     return out.getvalue()
 
 
+def _merge_repeats(table: Any, column: int) -> None:
+    """Merge each run of equal cells in ``column`` below the header, as a typist groups rows."""
+    texts = [row.cells[column].text for row in table.rows]
+    first = 1
+    for r in range(2, len(texts) + 1):
+        if r == len(texts) or texts[r] != texts[first]:
+            if r - 1 > first:
+                merged = table.cell(first, column).merge(table.cell(r - 1, column))
+                for extra in merged.paragraphs[1:]:  # Word keeps the text once
+                    extra._p.getparent().remove(extra._p)
+            first = r
+
+
 def _retyped(doc: Any) -> None:
-    """Ordinals as another office types them, and a blank row left in the 主要指标表."""
+    """Ordinals as another office types them, a blank row left in the 主要指标表, its 属性
+    and the 任务分工表's 重点任务 merged over the rows they share."""
     for para in doc.paragraphs:
         for run in para.runs:
             text = run.text
@@ -126,6 +140,8 @@ def _retyped(doc: Any) -> None:
                 run.text = text[:2] + " " + text[2:]
             elif text[:1].isdigit() and text[1:2] == "." and not text[2:3].isdigit():  # 1.→ 1．
                 run.text = text[0] + "．" + text[2:]
+    _merge_repeats(doc.tables[0], 3)
+    _merge_repeats(doc.tables[1], 1)
     doc.tables[0].add_row()
 
 
@@ -134,6 +150,11 @@ def test_a_plan_typed_by_someone_else_still_comes_back_as_its_kind(tmp_path):
     data = _edited(original, _retyped)
     text = "\n".join(docx_blocks(data))
     assert "(一)" in text and "1．" in text and "一、 " in text  # the edits are in the file
+    # its three rows in the 任务分工表 show the group once
+    assert (
+        text.count("提升知识产权创造质量")
+        == "\n".join(docx_blocks(original)).count("提升知识产权创造质量") - 2
+    )
     spec, report = imported_spec(data, "typed.yaml", tmp_path)
     assert report.kind == "work_plan"
     assert fields(spec) == fields(CITY_PLAN)

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from wenshu.errors import WenshuError
-from wenshu.importing.shapes import coerced, departure, read_outline
+from wenshu.importing.shapes import coerced, departure, read_outline, unmerged_rows
 from wenshu.spec.kinds import Kind, all_kinds, definitions
 
 #: Parts of the head and tail the notice reader finds, taken as they are by a kind with the field.
@@ -64,21 +64,35 @@ def outline_kind(document: dict[str, Any], notes: list[str]) -> dict[str, Any] |
         assumed: list[str] = []
         found = read_outline(kind.reading, document, kind.name, assumed)
         spec = None if found is None else coerced(found, {"type": "dict", "schema": kind.schema})
-        made = None if spec is None else _text(spec)  # None too when the fields are no valid spec
+        # both sides with merged cells written out (a typed table merges, a kind's repeats)
+        made = None if spec is None else _text(_unmerged(spec))  # None too when no valid spec
         if spec is not None and made is not None:
-            seen = _text(document) if seen is None else seen
+            seen = _text(_unmerged(document)) if seen is None else seen
             if seen is not None and _unbroken(made) == _unbroken(seen):
                 notes.extend(assumed)
                 return _shortest(kind, _in_order(spec, {"schema": kind.schema}), seen)
-            where = where or "由各项生成的文字与文件不同"
+            why = "由读出的各项生成的文字与文件不同"
         elif spec is not None:
-            where = where or "读出的各项不合此文种的规格"
-        if where:
-            missed.append(
-                f"标题是{kind.label}的写法，但{where}不合其提纲（见 schemas/{kind.name}.yaml），请核对"
-            )
+            why = "读出的各项不合此文种的规格"
+        else:
+            why = f"{where}不合其提纲" if where else ""
+        if why:
+            missed.append(f"标题是{kind.label}的写法，但{why}（见 schemas/{kind.name}.yaml），请核对")
     notes.extend(f"按通用文书导入：{m}" for m in missed[:1])
     return None
+
+
+def _unmerged(value: Any) -> Any:
+    """``value`` with each table's merged cells written out in every row they span (see
+    :func:`unmerged_rows`): a 任务分工表 typed with its 重点任务 merged says what wenshu's,
+    one per row, says."""
+    if isinstance(value, list):
+        return [_unmerged(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if "columns" in value and "rows" in value and (rows := unmerged_rows(value)) is not None:
+        return {k: v for k, v in value.items() if k not in ("merge", "spans")} | {"rows": rows}
+    return {k: _unmerged(v) for k, v in value.items()}
 
 
 def _unbroken(blocks: list[str]) -> list[str]:
@@ -265,10 +279,10 @@ def _shortest(kind: Kind, spec: dict[str, Any], target: list[str] | None = None)
         whole = markdown(spec)
 
         def same(trial: dict[str, Any]) -> bool:
-            made = markdown(trial)
-            return made == whole or (
-                target is not None and made is not None and markdown_blocks(made) == target
-            )
+            if markdown(trial) == whole:
+                return True
+            made = None if target is None else markdown(_unmerged(trial))
+            return made is not None and markdown_blocks(made) == target
 
         for key in [k for k in spec if not kind.schema.get(k, {}).get("required")]:
             # a field with its companions first (title with title_lines), then alone

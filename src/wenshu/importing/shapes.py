@@ -21,7 +21,8 @@ how that outline reads, as data:
       the header's group) or a pattern, a column without one is computed by the template
       (序号, 完成情况, 增长率), its ``means`` the fields a cell matching a pattern implies
       (已完成 without a rate: ``direction: down``); header groups are fields of every row
-      (of the table's own scope with ``scope: table``); blank rows are skipped;
+      (of the table's own scope with ``scope: table``); a merged cell is read in every row
+      it spans (a group typed once for its rows), blank rows are skipped;
     - ``each: FIELD`` on a step: the step repeated over consecutive blocks, each match one
       item of the list ``FIELD`` (``min: 0`` lets there be none);
     - ``optional: true``: the step may be absent; ``split: {FIELD: PATTERN}``: a field read as
@@ -245,8 +246,11 @@ def _table(step: dict[str, Any], table: dict[str, Any]) -> dict[str, Any] | None
                 fields = None if fields is None else _merge(fields, _put({}, name.replace("__", "."), value))
     if fields is None:
         return None
+    rows = unmerged_rows(table)
+    if rows is None:
+        return None
     items: list[dict[str, Any]] = []
-    for row in table["rows"]:
+    for row in rows:
         if all(cell == "" for cell in row):  # a blank row someone left in
             continue
         item: dict[str, Any] | None = {}
@@ -256,6 +260,23 @@ def _table(step: dict[str, Any], table: dict[str, Any]) -> dict[str, Any] | None
             return None
         items.append(item)
     return _put(fields, step["field"], items) if items else None
+
+
+def unmerged_rows(table: dict[str, Any]) -> list[list[Any]] | None:
+    """A table's rows with each merged cell written out in every row it spans: the ``merge``
+    columns (an empty cell joins the one above; a blank row stays blank) and the ``spans``
+    down one column. None when cells are merged across columns (no row item says that)."""
+    rows = [list(r) for r in table["rows"]]
+    for column in table.get("merge") or []:
+        for above, row in zip(rows, rows[1:], strict=False):
+            if row[column - 1] == "" and any(cell != "" for cell in row):
+                row[column - 1] = above[column - 1]
+    for r, c, down, across in table.get("spans") or []:
+        if across > 1 or r == 0:
+            return None
+        for k in range(r, r + down - 1):  # rows[r - 1] is the span's first row (row 0 is the header)
+            rows[k][c] = rows[r - 1][c]
+    return rows
 
 
 def _columns(
