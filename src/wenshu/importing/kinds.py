@@ -24,14 +24,18 @@ by rendering the Markdown.
 
 from __future__ import annotations
 
+import copy
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from wenshu.errors import WenshuError
 from wenshu.importing.shapes import coerced, departure, read_outline, unmerged_rows
 from wenshu.spec.kinds import Kind, all_kinds, definitions
+
+#: Where a spec made in memory says it is, for its messages (none reaches the user: a spec
+#: that does not validate is simply not the kind).
+_PLACE = Path("import.yaml")
 
 #: Parts of the head and tail the notice reader finds, taken as they are by a kind with the field.
 _HEAD = ("copy_number", "secrecy", "urgency", "doc_number", "signer", "title", "title_lines", "recipients")
@@ -102,14 +106,23 @@ def _unbroken(blocks: list[str]) -> list[str]:
 
 def _text(spec: dict[str, Any]) -> list[str] | None:
     """The texts a spec's document shows, block by block (what a reader compares)."""
-    from wenshu.build.document import render
     from wenshu.extract import markdown_blocks
 
-    with tempfile.TemporaryDirectory(prefix="wenshu-import-kind-") as work:
-        try:
-            return markdown_blocks(render(_write(spec, Path(work)), ("md",)).markdown)
-        except WenshuError:
-            return None
+    made = _markdown(spec)
+    return None if made is None else markdown_blocks(made)
+
+
+def _markdown(spec: dict[str, Any]) -> str | None:
+    """The Markdown ``spec`` makes, None when it is no valid spec. Made from the data as
+    loading its YAML would give it, without writing and reading the YAML (a plan is tried
+    a dozen times)."""
+    from wenshu.build.document import render_spec
+    from wenshu.spec.load import Spec
+
+    try:
+        return render_spec(Spec(path=_PLACE, data=copy.deepcopy(spec)), ("md",), advise=False).markdown
+    except WenshuError:
+        return None
 
 
 def _as_kind(
@@ -212,24 +225,14 @@ def _merge(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any] | No
     return out
 
 
-def _write(spec: dict[str, Any], folder: Path) -> Path:
-    from ruamel.yaml import YAML
-
-    path = folder / "spec.yaml"
-    with path.open("w", encoding="utf-8") as out:
-        YAML(typ="safe", pure=True).dump(spec, out)
-    return path
-
-
 def _valid(spec: dict[str, Any]) -> bool:
-    from wenshu.spec.load import load_spec
+    from wenshu.spec.load import Spec
     from wenshu.spec.validate import validate
 
-    with tempfile.TemporaryDirectory(prefix="wenshu-import-kind-") as work:
-        try:
-            validate(load_spec(_write(spec, Path(work))))
-        except WenshuError:
-            return False
+    try:
+        validate(Spec(path=_PLACE, data=copy.deepcopy(spec)))
+    except WenshuError:
+        return False
     return True
 
 
@@ -265,34 +268,25 @@ def _shortest(kind: Kind, spec: dict[str, Any], target: list[str] | None = None)
     document made without it shows exactly that text (a title the kind breaks into lines as
     the file did), and so is an optional field inside a mapping (a heading the outline names).
     """
-    from wenshu.build.document import render
     from wenshu.extract import markdown_blocks
 
-    with tempfile.TemporaryDirectory(prefix="wenshu-import-kind-") as work:
+    whole = _markdown(spec)
 
-        def markdown(data: dict[str, Any]) -> str | None:
-            try:
-                return render(_write(data, Path(work)), ("md",)).markdown
-            except WenshuError:
-                return None
+    def same(trial: dict[str, Any]) -> bool:
+        if _markdown(trial) == whole:
+            return True
+        made = None if target is None else _markdown(_unmerged(trial))
+        return made is not None and markdown_blocks(made) == target
 
-        whole = markdown(spec)
-
-        def same(trial: dict[str, Any]) -> bool:
-            if markdown(trial) == whole:
-                return True
-            made = None if target is None else markdown(_unmerged(trial))
-            return made is not None and markdown_blocks(made) == target
-
-        for key in [k for k in spec if not kind.schema.get(k, {}).get("required")]:
-            # a field with its companions first (title with title_lines), then alone
-            companions = {k for k in spec if k.startswith(key + "_")} | {key}
-            for drop in [companions, {key}] if companions != {key} else [{key}]:
-                trial = {k: v for k, v in spec.items() if k not in drop}
-                if key in spec and same(trial):
-                    spec = trial
-        for path in [p for p in _optional(spec, kind.schema) if len(p) > 1] if target is not None else []:
-            trial = _without(spec, path)
-            if same(trial):
+    for key in [k for k in spec if not kind.schema.get(k, {}).get("required")]:
+        # a field with its companions first (title with title_lines), then alone
+        companions = {k for k in spec if k.startswith(key + "_")} | {key}
+        for drop in [companions, {key}] if companions != {key} else [{key}]:
+            trial = {k: v for k, v in spec.items() if k not in drop}
+            if key in spec and same(trial):
                 spec = trial
+    for path in [p for p in _optional(spec, kind.schema) if len(p) > 1] if target is not None else []:
+        trial = _without(spec, path)
+        if same(trial):
+            spec = trial
     return spec
