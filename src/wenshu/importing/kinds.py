@@ -66,7 +66,7 @@ def outline_kind(document: dict[str, Any], notes: list[str]) -> dict[str, Any] |
             continue
         where = departure(kind.reading, document)
         assumed: list[str] = []
-        found = read_outline(kind.reading, document, kind.name, assumed)
+        found = read_outline(kind, document, assumed)
         spec = None if found is None else coerced(found, {"type": "dict", "schema": kind.schema})
         # both sides with merged cells written out (a typed table merges, a kind's repeats)
         made = None if spec is None else _text(_unmerged(spec))  # None too when no valid spec

@@ -45,7 +45,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from wenshu.spec.kinds import definitions
+from wenshu.spec.kinds import Kind, definitions
 
 #: What a document spec may hold besides its body for a plan kind to take it whole.
 _TAKEN = {"kind", "title", "title_lines", "body", "attachments", "signature", "date"}
@@ -54,15 +54,16 @@ _HEADING_KEYS = {"heading", "text", "body"}
 
 
 def read_outline(
-    shape: dict[str, Any], document: dict[str, Any], kind: str, notes: list[str] | None = None
+    kind: Kind, document: dict[str, Any], notes: list[str] | None = None
 ) -> dict[str, Any] | None:
-    """The fields of kind ``kind`` that ``shape`` (its ``import:`` section) reads from the
+    """The fields that the outline of ``kind`` (its ``import:`` section) reads from the
     imported ``document`` spec, or None when its title, body or attachments do not follow it.
     What it assumes is said in ``notes``."""
+    shape = kind.reading
     titled = _titled(shape, document)
     if set(document) - _TAKEN or titled is None:
         return None
-    spec: dict[str, Any] | None = {"kind": kind} | titled
+    spec: dict[str, Any] | None = {"kind": kind.name} | titled
     body = _whole(shape["body"], document.get("body", []))
     annexes = _annexes(shape.get("annexes", []), document.get("attachments", []))
     if body is None or annexes is None:
@@ -80,9 +81,28 @@ def read_outline(
         value = {k: document["date"].year + n for k, n in years.items()}
         _put(spec, path, value)
         if notes is not None:
-            shown = "、".join(f"{v}" for v in value.values())
-            notes.append(f"文件中没有写出 {path}，按成文日期的年份填作 {shown}，请核对")
+            rule = _rule(kind.schema, path)
+            inner = rule.get("schema")
+            inner = definitions().get(inner, {}) if isinstance(inner, str) else inner or {}
+            shown = "、".join(f"{_label(inner.get(k), k)} {v}" for k, v in value.items())
+            notes.append(f"文件中没有写出{_label(rule, path)}，按成文日期的年份填作 {shown}，请核对")
     return _mapped(spec, shape.get("values", {}))
+
+
+def _rule(schema: dict[str, Any], path: str) -> dict[str, Any]:
+    """The Cerberus rule of the field at a dotted ``path``, named definitions resolved."""
+    rule: dict[str, Any] = {"schema": schema}
+    for part in path.split("."):
+        inner = rule.get("schema")
+        inner = definitions().get(inner, {}) if isinstance(inner, str) else inner or {}
+        rule = inner.get(part, {})
+    return rule
+
+
+def _label(rule: Any, name: str) -> str:
+    """A field's Chinese name (its ``meta.label``) with its key, for a note to the user."""
+    label = rule.get("meta", {}).get("label") if isinstance(rule, dict) else None
+    return f"{label}（{name}）" if label else name
 
 
 def departure(shape: dict[str, Any], document: dict[str, Any]) -> str | None:
