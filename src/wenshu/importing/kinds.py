@@ -64,22 +64,19 @@ def outline_kind(document: dict[str, Any], notes: list[str]) -> dict[str, Any] |
     for kind in all_kinds().values():
         if "body" not in kind.reading:
             continue
-        where = departure(kind.reading, document)
         assumed: list[str] = []
         found = read_outline(kind, document, assumed)
-        spec = None if found is None else coerced(found, {"type": "dict", "schema": kind.schema})
-        # both sides with merged cells written out (a typed table merges, a kind's repeats)
-        made = None if spec is None else _text(_unmerged(spec))  # None too when no valid spec
-        if spec is not None and made is not None:
+        if found is None:
+            why = departure(kind.reading, document)
+        else:
+            spec = coerced(found, {"type": "dict", "schema": kind.schema})
+            # both sides with merged cells written out (a typed table merges, a kind's repeats)
+            made = _text(_unmerged(spec))
             seen = _text(_unmerged(document)) if seen is None else seen
-            if seen is not None and _unbroken(made) == _unbroken(seen):
+            if made is not None and seen is not None and _unbroken(made) == _unbroken(seen):
                 notes.extend(assumed)
                 return _shortest(kind, _in_order(spec, {"schema": kind.schema}), seen)
-            why = "由读出的各项生成的文字与文件不同"
-        elif spec is not None:
-            why = "读出的各项不合此文种的规格"
-        else:
-            why = f"{where}不合其提纲" if where else ""
+            why = "读出的各项不合此文种的规格" if made is None else "由读出的各项生成的文字与文件不同"
         if why:
             missed.append(f"标题是{kind.label}的写法，但{why}（见 schemas/{kind.name}.yaml），请核对")
     notes.extend(f"按通用文书导入：{m}" for m in missed[:1])

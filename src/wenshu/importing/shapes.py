@@ -106,8 +106,8 @@ def _label(rule: Any, name: str) -> str:
 
 
 def departure(shape: dict[str, Any], document: dict[str, Any]) -> str | None:
-    """Where a document titled as the kind's leaves its outline (said in Chinese), or None
-    when its title is not the kind's."""
+    """Where a document titled as the kind's leaves its outline, said in Chinese (None when
+    its title is not the kind's, or it does not leave it)."""
     if _titled(shape, document) is None:
         return None
     extra = set(document) - _TAKEN
@@ -116,11 +116,11 @@ def departure(shape: dict[str, Any], document: dict[str, Any]) -> str | None:
     body = document.get("body", [])
     for k, step in enumerate(shape["body"], 1):
         if next(_match(shape["body"][:k], body, 0), None) is None:
-            return f"正文的{_named(step)}"
+            return f"正文的{_named(step)}不合其提纲"
     if _whole(shape["body"], body) is None:
-        return "正文末尾提纲之外的内容"
+        return "正文末尾有提纲之外的内容"
     if _annexes(shape.get("annexes", []), document.get("attachments", [])) is None:
-        return "附件"
+        return "附件不合其提纲"
     return None
 
 
