@@ -12,9 +12,10 @@ a 份号) or a paragraph no step takes, and the file stays a notice.
 A plan or a summary (any document that is no notice) is read by the ``body`` steps of its
 kind's ``import:`` section (:mod:`.shapes`): its outline, title and tables back into the
 nested fields the template computes them from. It is taken only when the fields found make
-the same text, block for block, as the document read: what the template computes (a total,
-a 任务分工表, a period from its years) is then surely computed from the fields, never stored
-twice, and nothing the file says is lost.
+the same text, block for block, as the document read: what the template computes (a
+任务分工表, a 完成情况, a period from its years) is then surely computed from the fields,
+never stored twice, and nothing the file says is lost. A document titled as a kind's that
+does not follow its outline stays a 通用文书, and the report says where it departs.
 
 The spec found is then made as short as the example a person writes: a field is left out
 when the kind makes the same document without it (a title the template generates, the
@@ -270,7 +271,7 @@ def _shortest(kind: Kind, spec: dict[str, Any], target: list[str] | None = None)
     whole = _markdown(spec)
 
     def same(trial: dict[str, Any]) -> bool:
-        if _markdown(trial) == whole:
+        if whole is not None and _markdown(trial) == whole:
             return True
         made = None if target is None else _markdown(_unmerged(trial))
         return made is not None and markdown_blocks(made) == target
