@@ -9,20 +9,34 @@ items (``columns`` naming each column's field) — and ``contact`` the pattern o
 line. Everything the file has must find a field: a part the kind has no field for (a 版记,
 a 份号) or a paragraph no step takes, and the file stays a notice.
 
+A plan or a summary (any document that is no notice) is read by the ``body`` steps of its
+kind's ``import:`` section (:mod:`.shapes`): its outline, title and tables back into the
+nested fields the template computes them from. It is taken only when the fields found make
+the same text, block for block, as the document read: what the template computes (a
+任务分工表, a 完成情况, a period from its years) is then surely computed from the fields,
+never stored twice, and nothing the file says is lost. A document titled as a kind's that
+does not follow its outline stays a 通用文书, and the report says where it departs.
+
 The spec found is then made as short as the example a person writes: a field is left out
 when the kind makes the same document without it (a title the template generates, the
-default closing, a 署名 the same as the 发文机关), judged by rendering the Markdown.
+default closing, a 署名 the same as the 发文机关, a heading the outline prescribes), judged
+by rendering the Markdown.
 """
 
 from __future__ import annotations
 
+import copy
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from wenshu.errors import WenshuError
-from wenshu.spec.kinds import Kind, all_kinds
+from wenshu.importing.shapes import coerced, departure, read_outline, unmerged_rows
+from wenshu.spec.kinds import Kind, all_kinds, definitions
+
+#: Where a spec made in memory says it is, for its messages (none reaches the user: a spec
+#: that does not validate is simply not the kind).
+_PLACE = Path("import.yaml")
 
 #: Parts of the head and tail the notice reader finds, taken as they are by a kind with the field.
 _HEAD = ("copy_number", "secrecy", "urgency", "doc_number", "signer", "title", "title_lines", "recipients")
@@ -40,6 +54,73 @@ def letter_kind(head: dict[str, Any], tail: dict[str, Any], body: list[Any]) -> 
         if spec is not None and _valid(spec):
             return _shortest(kind, _in_order(spec, {"schema": kind.schema}))
     return None
+
+
+def outline_kind(document: dict[str, Any], notes: list[str]) -> dict[str, Any] | None:
+    """The spec of the first kind whose ``import:`` outline reads the imported ``document``
+    spec (a 通用文书) whole and makes the same text from it, or None; what it had to
+    assume is added to ``notes``, and so is why a document titled as a kind's is not one."""
+    seen: list[str] | None = None
+    missed: list[str] = []
+    for kind in all_kinds().values():
+        if "body" not in kind.reading:
+            continue
+        assumed: list[str] = []
+        found = read_outline(kind, document, assumed)
+        if found is None:
+            why = departure(kind.reading, document)
+        else:
+            spec = coerced(found, {"type": "dict", "schema": kind.schema})
+            # both sides with merged cells written out (a typed table merges, a kind's repeats)
+            made = _text(_unmerged(spec))
+            seen = _text(_unmerged(document)) if seen is None else seen
+            if made is not None and seen is not None and _unbroken(made) == _unbroken(seen):
+                notes.extend(assumed)
+                return _shortest(kind, _in_order(spec, {"schema": kind.schema}), seen)
+            why = "读出的各项不合此文种的规格" if made is None else "由读出的各项生成的文字与文件不同"
+        if why:
+            missed.append(f"标题是{kind.label}的写法，但{why}（见 schemas/{kind.name}.yaml），请核对")
+    notes.extend(f"按通用文书导入：{m}" for m in missed[:1])
+    return None
+
+
+def _unmerged(value: Any) -> Any:
+    """``value`` with each table's merged cells written out in every row they span (see
+    :func:`unmerged_rows`): a 任务分工表 typed with its 重点任务 merged says what wenshu's,
+    one per row, says."""
+    if isinstance(value, list):
+        return [_unmerged(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if "columns" in value and "rows" in value and (rows := unmerged_rows(value)) is not None:
+        return {k: v for k, v in value.items() if k not in ("merge", "spans")} | {"rows": rows}
+    return {k: _unmerged(v) for k, v in value.items()}
+
+
+def _unbroken(blocks: list[str]) -> list[str]:
+    """Texts without their spaces: a title broken into lines elsewhere says the same."""
+    return [re.sub(r"\s+", "", b) for b in blocks]
+
+
+def _text(spec: dict[str, Any]) -> list[str] | None:
+    """The texts a spec's document shows, block by block (what a reader compares)."""
+    from wenshu.extract import markdown_blocks
+
+    made = _markdown(spec)
+    return None if made is None else markdown_blocks(made)
+
+
+def _markdown(spec: dict[str, Any]) -> str | None:
+    """The Markdown ``spec`` makes, None when it is no valid spec. Made from the data as
+    loading its YAML would give it, without writing and reading the YAML (a plan is tried
+    a dozen times)."""
+    from wenshu.build.document import render_spec
+    from wenshu.spec.load import Spec
+
+    try:
+        return render_spec(Spec(path=_PLACE, data=copy.deepcopy(spec)), ("md",), advise=False).markdown
+    except WenshuError:
+        return None
 
 
 def _as_kind(
@@ -142,44 +223,68 @@ def _merge(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any] | No
     return out
 
 
-def _write(spec: dict[str, Any], folder: Path) -> Path:
-    from ruamel.yaml import YAML
-
-    path = folder / "spec.yaml"
-    with path.open("w", encoding="utf-8") as out:
-        YAML(typ="safe", pure=True).dump(spec, out)
-    return path
-
-
 def _valid(spec: dict[str, Any]) -> bool:
-    from wenshu.spec.load import load_spec
+    from wenshu.spec.load import Spec
     from wenshu.spec.validate import validate
 
-    with tempfile.TemporaryDirectory(prefix="wenshu-import-kind-") as work:
-        try:
-            validate(load_spec(_write(spec, Path(work))))
-        except WenshuError:
-            return False
+    try:
+        validate(Spec(path=_PLACE, data=copy.deepcopy(spec)))
+    except WenshuError:
+        return False
     return True
 
 
-def _shortest(kind: Kind, spec: dict[str, Any]) -> dict[str, Any]:
-    """``spec`` without each optional field the kind makes the same Markdown without."""
-    from wenshu.build.document import render
+def _optional(
+    spec: dict[str, Any], rule: dict[str, Any], path: tuple[str, ...] = ()
+) -> list[tuple[str, ...]]:
+    """The paths of the optional fields of ``spec`` and of the mappings inside it."""
+    out: list[tuple[str, ...]] = []
+    for key, value in spec.items():
+        field = rule.get(key, {})
+        if not field.get("required"):
+            out.append((*path, key))
+        inner = field.get("schema")
+        inner = definitions().get(inner) if isinstance(inner, str) else inner
+        if isinstance(value, dict) and isinstance(inner, dict):
+            out += _optional(value, inner, (*path, key))
+    return out
 
-    with tempfile.TemporaryDirectory(prefix="wenshu-import-kind-") as work:
 
-        def markdown(data: dict[str, Any]) -> str | None:
-            try:
-                return render(_write(data, Path(work)), ("md",)).markdown
-            except WenshuError:
-                return None
+def _without(spec: dict[str, Any], path: tuple[str, ...]) -> dict[str, Any]:
+    head, *rest = path
+    if head not in spec:  # its mapping left out already
+        return spec
+    if not rest:
+        return {k: v for k, v in spec.items() if k != head}
+    return {**spec, head: _without(spec[head], tuple(rest))}
 
-        whole = markdown(spec)
-        for key in [k for k in spec if not kind.schema.get(k, {}).get("required")]:
-            # a field with its companions first (title with title_lines), then alone
-            for drop in ({k for k in spec if k.startswith(key + "_")} | {key}, {key}):
-                trial = {k: v for k, v in spec.items() if k not in drop}
-                if key in spec and markdown(trial) == whole:
-                    spec = trial
+
+def _shortest(kind: Kind, spec: dict[str, Any], target: list[str] | None = None) -> dict[str, Any]:
+    """``spec`` without each optional field the kind makes the same Markdown without.
+
+    Given the ``target`` text of the file read (a plan's), a field is also left out when the
+    document made without it shows exactly that text (a title the kind breaks into lines as
+    the file did), and so is an optional field inside a mapping (a heading the outline names).
+    """
+    from wenshu.extract import markdown_blocks
+
+    whole = _markdown(spec)
+
+    def same(trial: dict[str, Any]) -> bool:
+        if whole is not None and _markdown(trial) == whole:
+            return True
+        made = None if target is None else _markdown(_unmerged(trial))
+        return made is not None and markdown_blocks(made) == target
+
+    for key in [k for k in spec if not kind.schema.get(k, {}).get("required")]:
+        # a field with its companions first (title with title_lines), then alone
+        companions = {k for k in spec if k.startswith(key + "_")} | {key}
+        for drop in [companions, {key}] if companions != {key} else [{key}]:
+            trial = {k: v for k, v in spec.items() if k not in drop}
+            if key in spec and same(trial):
+                spec = trial
+    for path in [p for p in _optional(spec, kind.schema) if len(p) > 1] if target is not None else []:
+        trial = _without(spec, path)
+        if same(trial):
+            spec = trial
     return spec

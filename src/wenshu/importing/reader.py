@@ -21,7 +21,7 @@ from pathlib import PurePath
 from typing import Any
 
 from wenshu.check.recognise import NO_TEXT
-from wenshu.importing.kinds import letter_kind
+from wenshu.importing.kinds import letter_kind, outline_kind
 from wenshu.importing.outline import Entry, nest, ordinal_of
 from wenshu.importing.report import ImportReport
 from wenshu.importing.source import FoundPicture, Para, Source, Table
@@ -991,6 +991,9 @@ def _assemble(
                 d = record["print_date"]
                 spec["body"].append({"line": f"{record['printer']}　{d.year}年{d.month}月{d.day}日印发"})
             report.changed.append("版记写作正文末尾的单行文字（此文种没有版记一项）")
+    if not notice and not report.unplaced and (as_kind := outline_kind(spec, report.changed)) is not None:
+        report.kind = as_kind["kind"]  # a plan or a summary following its kind's outline
+        return as_kind
     return spec
 
 

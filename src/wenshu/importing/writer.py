@@ -41,9 +41,10 @@ def _convert(
     if isinstance(value, dict):
         out = CommentedMap()
         for k in _ordered(value, keep):
-            if k not in ("rows", "merge", "spans", "align", "widths") or not isinstance(value[k], list):
+            # a table's rows one per line; a kind's own field called rows (a list of mappings) as any list
+            if k not in ("rows", "merge", "spans", "align", "widths") or not _rows(value[k]):
                 out[k] = _convert(value[k], comments, flow=k == "columns", column=column + 2, keep=keep)
-            if k == "rows":
+            if k == "rows" and _rows(value[k]):
                 rows = CommentedSeq()
                 for row in value[k]:
                     seq = CommentedSeq(row)
@@ -66,6 +67,10 @@ def _convert(
             seq.fa.set_flow_style()
         return seq
     return str(value) if isinstance(value, Noted) else value
+
+
+def _rows(value: Any) -> bool:
+    return isinstance(value, list) and not any(isinstance(x, dict) for x in value)
 
 
 def _flow(x: Any) -> Any:

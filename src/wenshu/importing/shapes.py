@@ -1,0 +1,419 @@
+"""The outline of a plan or a summary read back into its kind's fields.
+
+A kind whose template computes its outline from nested fields (a work plan's 总体要求, its
+tasks with their lead units, its 主要指标表) says in the ``import:`` section of its schema
+how that outline reads, as data:
+
+``title``
+    patterns that must each match the whole title; named groups are fields
+    (``period__start`` is ``period.start``).
+``values``
+    the field a word of the title stands for (``level: {市: city, 县: county}``).
+``body``
+    steps taken in order over the body's blocks as the notice reader nested them:
+
+    - ``text``: one paragraph matching a pattern;
+    - ``heading`` (with ``text`` for a run-in heading's text, ``body`` for the steps over
+      the blocks under it, ``after`` for steps over the blocks following it at its level);
+    - ``blocks``: the blocks up to the next step's, as a list field;
+    - ``table``: a table; ``columns`` match its header in order (``optional``, ``repeat``),
+      each column's ``cell`` is the row item's field (``targets.{year}`` takes ``year`` from
+      the header's group) or a pattern, a column without one is computed by the template
+      (序号, 完成情况, 增长率), its ``means`` the fields a cell matching a pattern implies
+      (已完成 without a rate: ``direction: down``); header groups are fields of every row
+      (of the table's own scope with ``scope: table``); a merged cell is read in every row
+      it spans (a group typed once for its rows), blank rows are skipped;
+    - ``each: FIELD`` on a step: the step repeated over consecutive blocks, each match one
+      item of the list ``FIELD`` (``min: 0`` lets there be none);
+    - ``optional: true``: the step may be absent; ``split: {FIELD: PATTERN}``: a field read as
+      text is the list of the pattern's matches in it.
+``assume``
+    a field the document never shows, in years before or after its 成文日期
+    (``summary.period: {start: -3, end: -1}``): filled in and named in the report to check.
+``annexes``
+    the attachments the template makes, first and in order: ``name`` a pattern, ``body`` the
+    steps over its blocks; an annex without ``body`` is computed whole (a 任务分工表).
+    Attachments after them are the spec's own ``attachments``.
+
+Whether the fields found make the same document is not judged here: :mod:`.kinds` builds
+them and compares the text with what the file says.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from wenshu.spec.kinds import Kind, definitions
+
+#: What a document spec may hold besides its body for a plan kind to take it whole.
+_TAKEN = {"kind", "title", "title_lines", "body", "attachments", "signature", "date"}
+#: Keys of a block a step can account for.
+_HEADING_KEYS = {"heading", "text", "body"}
+
+
+def read_outline(
+    kind: Kind, document: dict[str, Any], notes: list[str] | None = None
+) -> dict[str, Any] | None:
+    """The fields that the outline of ``kind`` (its ``import:`` section) reads from the
+    imported ``document`` spec, or None when its title, body or attachments do not follow it.
+    What it assumes is said in ``notes``."""
+    shape = kind.reading
+    titled = _titled(shape, document)
+    if set(document) - _TAKEN or titled is None:
+        return None
+    spec: dict[str, Any] | None = {"kind": kind.name} | titled
+    body = _whole(shape["body"], document.get("body", []))
+    annexes = _annexes(shape.get("annexes", []), document.get("attachments", []))
+    if body is None or annexes is None:
+        return None
+    spec = _merge(spec, body)
+    spec = spec if spec is None else _merge(spec, annexes)
+    if spec is None:
+        return None
+    for key in ("signature", "date"):
+        if key in document:
+            spec[key] = document[key]
+    for path, years in shape.get("assume", {}).items():
+        if not hasattr(document.get("date"), "year"):
+            return None
+        value = {k: document["date"].year + n for k, n in years.items()}
+        _put(spec, path, value)
+        if notes is not None:
+            rule = _rule(kind.schema, path)
+            inner = rule.get("schema")
+            inner = definitions().get(inner, {}) if isinstance(inner, str) else inner or {}
+            shown = "、".join(f"{_label(inner.get(k), k)} {v}" for k, v in value.items())
+            notes.append(f"文件中没有写出{_label(rule, path)}，按成文日期的年份填作 {shown}，请核对")
+    return _mapped(spec, shape.get("values", {}))
+
+
+def _rule(schema: dict[str, Any], path: str) -> dict[str, Any]:
+    """The Cerberus rule of the field at a dotted ``path``, named definitions resolved."""
+    rule: dict[str, Any] = {"schema": schema}
+    for part in path.split("."):
+        inner = rule.get("schema")
+        inner = definitions().get(inner, {}) if isinstance(inner, str) else inner or {}
+        rule = inner.get(part, {})
+    return rule
+
+
+def _label(rule: Any, name: str) -> str:
+    """A field's Chinese name (its ``meta.label``) with its key, for a note to the user."""
+    label = rule.get("meta", {}).get("label") if isinstance(rule, dict) else None
+    return f"{label}（{name}）" if label else name
+
+
+def departure(shape: dict[str, Any], document: dict[str, Any]) -> str | None:
+    """Where a document titled as the kind's leaves its outline, said in Chinese (None when
+    its title is not the kind's, or it does not leave it)."""
+    if _titled(shape, document) is None:
+        return None
+    extra = set(document) - _TAKEN
+    if extra:
+        return f"文件有此文种没有的部分（{'、'.join(sorted(extra))}）"
+    body = document.get("body", [])
+    for k, step in enumerate(shape["body"], 1):
+        if next(_match(shape["body"][:k], body, 0), None) is None:
+            return f"正文的{_named(step)}不合其提纲"
+    if _whole(shape["body"], body) is None:
+        return "正文末尾有提纲之外的内容"
+    if _annexes(shape.get("annexes", []), document.get("attachments", [])) is None:
+        return "附件不合其提纲"
+    return None
+
+
+def _named(step: dict[str, Any]) -> str:
+    """A step as a reader knows it: a heading's words, else the field it fills."""
+    heading = step.get("heading", "")
+    if heading and re.escape(heading) == heading:
+        return f"“{heading}”一节"
+    field = step.get("each") or step.get("blocks") or step.get("table", {}).get("field")
+    return f"{field}一项" if field else "一段文字"
+
+
+def _titled(shape: dict[str, Any], document: dict[str, Any]) -> dict[str, Any] | None:
+    """The fields the title gives, or None when it is not titled as the kind's documents are."""
+    if "body" not in shape:
+        return None
+    out: dict[str, Any] | None = {}
+    for pattern in shape.get("title", []):
+        matched = re.fullmatch(pattern, document.get("title", ""))
+        if matched is None or out is None:
+            return None
+        out = _merge(out, _groups(matched))
+    return out
+
+
+def _whole(steps: list[dict[str, Any]], blocks: list[Any]) -> dict[str, Any] | None:
+    """The fields ``steps`` read from all of ``blocks``, or None."""
+    return next((f for f, j in _match(steps, blocks, 0) if j == len(blocks)), None)
+
+
+def _annexes(steps: list[dict[str, Any]], attachments: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The fields the kind's own annexes hold, and the attachments after them."""
+    out: dict[str, Any] = {}
+    for i, step in enumerate(steps):
+        if i >= len(attachments) or not re.fullmatch(step["name"], str(attachments[i].get("name", ""))):
+            return None
+        if "body" in step:
+            found = _whole(step["body"], attachments[i].get("body", []))
+            merged = None if found is None else _merge(out, found)
+            if merged is None:
+                return None
+            out = merged
+    if attachments[len(steps) :]:
+        out["attachments"] = attachments[len(steps) :]
+    return out
+
+
+def _match(steps: list[dict[str, Any]], blocks: list[Any], i: int) -> Iterator[tuple[dict[str, Any], int]]:
+    """Every way ``steps`` read ``blocks`` from ``i``: the fields and where they stopped."""
+    if not steps:
+        yield {}, i
+        return
+    for fields, j in _step(steps[0], blocks, i):
+        for more, k in _match(steps[1:], blocks, j):
+            merged = _merge(fields, more)
+            if merged is not None:
+                yield merged, k
+
+
+def _step(step: dict[str, Any], blocks: list[Any], i: int) -> Iterator[tuple[dict[str, Any], int]]:
+    if step.get("optional"):
+        yield from _step({k: v for k, v in step.items() if k != "optional"}, blocks, i)
+        yield {}, i
+    elif "each" in step:
+        for items, j in _repeat(step, blocks, i):
+            yield (_put({}, step["each"], items) if items else {}), j
+    elif "blocks" in step:  # as few as let the following steps match
+        for j in range(i, len(blocks) + 1):
+            yield (_put({}, step["blocks"], blocks[i:j]) if j > i else {}), j
+    else:
+        yield from _single(step, blocks, i)
+
+
+def _repeat(step: dict[str, Any], blocks: list[Any], i: int) -> Iterator[tuple[list[Any], int]]:
+    """The items of an ``each`` step: as many as match, then fewer. Each item is its first
+    reading, found in a loop (a list of hundreds of items nests no deeper)."""
+    items: list[dict[str, Any]] = []
+    ends = [i]
+    while (found := next(_single(step, blocks, ends[-1]), None)) is not None and found[1] > ends[-1]:
+        items.append(found[0])
+        ends.append(found[1])
+    for n in range(len(items), step.get("min", 1) - 1, -1):
+        yield items[:n], ends[n]
+
+
+def _single(step: dict[str, Any], blocks: list[Any], i: int) -> Iterator[tuple[dict[str, Any], int]]:
+    """One block read by ``step``, then the steps ``after`` it over the following blocks."""
+    if i >= len(blocks):
+        return
+    fields = _block(step, blocks[i])
+    if fields is None:
+        return
+    for more, j in _match(step.get("after", []), blocks, i + 1):
+        merged = _merge(fields, more)
+        if merged is not None:
+            yield merged, j
+
+
+def _block(step: dict[str, Any], block: Any) -> dict[str, Any] | None:
+    if "table" in step:
+        table = block.get("table") if isinstance(block, dict) and set(block) == {"table"} else None
+        return None if not table else _table(step["table"], table)
+    if "heading" not in step:
+        matched = re.fullmatch(step["text"], block) if isinstance(block, str) else None
+        return None if matched is None else _split(_groups(matched), step)
+    if not isinstance(block, dict) or "heading" not in block or set(block) - _HEADING_KEYS:
+        return None
+    found: dict[str, Any] | None = {}
+    for key in ("heading", "text"):
+        if (key in step) != (key in block):
+            return None
+        matched = re.fullmatch(step[key], block[key]) if key in step else None
+        if key in step and matched is None:
+            return None
+        found = found if matched is None or found is None else _merge(found, _groups(matched))
+    if ("body" in step) != bool(block.get("body")):
+        return None
+    if "body" in step:
+        inner = _whole(step["body"], block["body"])
+        found = None if inner is None or found is None else _merge(found, inner)
+    return None if found is None else _split(found, step)
+
+
+def _table(step: dict[str, Any], table: dict[str, Any]) -> dict[str, Any] | None:
+    """A table's rows as the list ``field`` of items, when its header has the columns."""
+    fields: dict[str, Any] | None = {}
+    for key in ("title", "note"):
+        if key in table and key not in step:
+            return None
+    if "title" in step:
+        matched = re.fullmatch(step["title"], table.get("title", ""))
+        if matched is None:
+            return None
+        fields = _groups(matched)
+    if "note" in step and "note" in table:
+        fields = _put(fields, step["note"], table["note"])
+    plan = _columns(step["columns"], [str(c) for c in table["columns"]])
+    if plan is None:
+        return None
+    for column, groups in plan:
+        if column.get("scope") == "table":
+            for name, value in groups.items():
+                fields = None if fields is None else _merge(fields, _put({}, name.replace("__", "."), value))
+    if fields is None:
+        return None
+    rows = unmerged_rows(table)
+    if rows is None:
+        return None
+    items: list[dict[str, Any]] = []
+    for row in rows:
+        if all(cell == "" for cell in row):  # a blank row someone left in
+            continue
+        item: dict[str, Any] | None = {}
+        for (column, groups), cell in zip(plan, row, strict=False):
+            item = None if item is None else _cell(column, groups, cell, item)
+        if item is None:
+            return None
+        items.append(item)
+    return _put(fields, step["field"], items) if items else None
+
+
+def unmerged_rows(table: dict[str, Any]) -> list[list[Any]] | None:
+    """A table's rows with each merged cell written out in every row it spans: the ``merge``
+    columns (an empty cell joins the one above; a blank row stays blank) and the ``spans``
+    down one column. None when cells are merged across columns (no row item says that)."""
+    rows = [list(r) for r in table["rows"]]
+    for column in table.get("merge") or []:
+        for above, row in zip(rows, rows[1:], strict=False):
+            if row[column - 1] == "" and any(cell != "" for cell in row):
+                row[column - 1] = above[column - 1]
+    for r, c, down, across in table.get("spans") or []:
+        if across > 1 or r == 0:
+            return None
+        for k in range(r, r + down - 1):  # rows[r - 1] is the span's first row (row 0 is the header)
+            rows[k][c] = rows[r - 1][c]
+    return rows
+
+
+def _columns(
+    specs: list[dict[str, Any]], header: list[str]
+) -> list[tuple[dict[str, Any], dict[str, str]]] | None:
+    """Each column of ``header`` with the spec it matches and its header's groups."""
+    plan: list[tuple[dict[str, Any], dict[str, str]]] = []
+    c = 0
+    for spec in specs:
+        taken = 0
+        while c < len(header) and (matched := re.fullmatch(spec["header"], header[c])):
+            plan.append((spec, {k: v for k, v in matched.groupdict().items() if v}))
+            c += 1
+            taken += 1
+            if not spec.get("repeat"):
+                break
+        if not taken and not spec.get("optional"):
+            return None
+    return plan if c == len(header) else None
+
+
+def _cell(
+    column: dict[str, Any], groups: dict[str, str], cell: Any, item: dict[str, Any]
+) -> dict[str, Any] | None:
+    """``item`` with what one cell says; a header's groups not in the cell's path are fields too."""
+    target = column.get("cell")
+    out: dict[str, Any] | None = item
+    for name, value in groups.items() if column.get("scope") != "table" else ():
+        if target is None or "{" + name + "}" not in target:
+            out = None if out is None else _merge(out, _put({}, name.replace("__", "."), value))
+    for pattern, implied in column.get("means", {}).items():
+        if out is not None and re.fullmatch(pattern, str(cell)):
+            out = _merge(out, implied)
+            break
+    if target is None or out is None or cell == "" or cell == column.get("absent"):
+        return out
+    if "(?P<" in target:
+        matched = re.fullmatch(target, str(cell))
+        return None if matched is None else _merge(out, _groups(matched))
+    return _merge(out, _put({}, target.format(**groups), cell))
+
+
+def _groups(matched: re.Match[str]) -> dict[str, Any]:
+    """A match's non-empty named groups as (nested) fields."""
+    out: dict[str, Any] = {}
+    for name, value in matched.groupdict().items():
+        if value:
+            _put(out, name.replace("__", "."), value)
+    return out
+
+
+def _split(fields: dict[str, Any], step: dict[str, Any]) -> dict[str, Any]:
+    for name, pattern in step.get("split", {}).items():
+        if isinstance(fields.get(name), str):
+            fields[name] = re.findall(pattern, fields[name])
+    return fields
+
+
+def _put(out: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
+    *parents, last = path.split(".")
+    here = out
+    for part in parents:
+        here = here.setdefault(part, {})
+    here[last] = value
+    return out
+
+
+def _merge(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any] | None:
+    """Fields read by two steps together; None when a field read twice differs."""
+    out = dict(first)
+    for key, value in second.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            merged = _merge(out[key], value)
+            if merged is None:
+                return None
+            out[key] = merged
+        elif key in out and out[key] != value:
+            return None
+        else:
+            out[key] = value
+    return out
+
+
+def _mapped(spec: dict[str, Any], values: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
+    """``spec`` with each word of ``values`` replaced by the field value it stands for."""
+    for path, words in values.items():
+        *parents, last = path.split(".")
+        here: Any = spec
+        for part in parents:
+            here = here.get(part, {}) if isinstance(here, dict) else {}
+        if isinstance(here, dict) and last in here:
+            if here[last] not in words:
+                return None
+            here[last] = words[here[last]]
+    return spec
+
+
+def coerced(value: Any, rule: Any) -> Any:
+    """``value`` with the numbers a pattern read as text made numbers where ``rule`` (a
+    Cerberus rule, named definitions resolved) wants an integer or a number."""
+    if not isinstance(rule, dict):
+        return value
+    types = rule.get("type")
+    types = set(types) if isinstance(types, list) else {types}
+    if isinstance(value, str) and types & {"integer", "number"}:
+        if re.fullmatch(r"-?\d{1,15}", value):
+            return int(value)
+        if "number" in types and re.fullmatch(r"-?\d{1,15}\.\d{1,6}", value):
+            return float(value)
+        return value
+    inner = rule.get("schema")
+    inner = definitions().get(inner, {}) if isinstance(inner, str) else inner
+    if isinstance(value, list):
+        return [coerced(v, inner) for v in value]
+    if isinstance(value, dict):
+        if "valuesrules" in rule:
+            return {k: coerced(v, rule["valuesrules"]) for k, v in value.items()}
+        inner = inner if isinstance(inner, dict) else {}
+        return {k: coerced(v, inner.get(k)) for k, v in value.items()}
+    return value
