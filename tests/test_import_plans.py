@@ -98,6 +98,9 @@ def test_plans_and_summaries_come_back_as_their_kind(example, tmp_path):
     assert fields(spec) == before
     assert render(spec, ("md",)).markdown == first.markdown
     assert report.unplaced == []
+    # A plan or summary has no 发文字号 or 主送机关: the report does not say they are missing.
+    missing = [line for line in report.lines() if line.startswith("  未找到")]
+    assert not any("发文字号" in line or "主送机关" in line for line in missing), missing
 
 
 def test_what_the_file_never_shows_is_assumed_and_reported(tmp_path):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from wenshu.spec.kinds import get_kind
+
 
 @dataclass
 class ImportReport:
@@ -28,7 +30,7 @@ class ImportReport:
         out = [f"{self.file}：导入为 {self.kind}"]
         if self.found:
             out.append("  识别：" + "、".join(self.found))
-        missing = [name for name in _EXPECTED if name not in self.found]
+        missing = [name for name in self.expected() if name not in self.found]
         if missing:
             out.append("  未找到：" + "、".join(missing))
         if self.files:
@@ -41,7 +43,22 @@ class ImportReport:
         return out
 
 
-_EXPECTED = ("标题", "发文字号", "主送机关", "署名", "成文日期")
+    def expected(self) -> list[str]:
+        """The parts a file of this kind should show: those its kind's schema has a field
+        for (a work plan has no 发文字号 or 主送机关 to miss)."""
+        kind = get_kind(self.kind)
+        fields = kind.schema if kind is not None else {}
+        return [name for name, key in _EXPECTED.items() if key in fields]
+
+
+# The parts an import reports as not found, by the spec field that holds each.
+_EXPECTED = {
+    "标题": "title",
+    "发文字号": "doc_number",
+    "主送机关": "recipients",
+    "署名": "signature",
+    "成文日期": "date",
+}
 
 
 def _short(text: str, limit: int = 30) -> str:
