@@ -436,8 +436,8 @@ class BodyWriter:
         self.body.append(parse_xml(table_xml(rows, widths, size, spans)))
 
 
-# Paragraphs of the tail after the 正文: ECMA-376 §17.3.1.14 keepNext (on the page of the next
-# paragraph) and §17.3.1.15 keepLines (never split over two pages).
+# Paragraphs of the tail after the 正文: ECMA-376 §17.3.1.15 keepNext (on the page of the next
+# paragraph) and §17.3.1.14 keepLines (never split over two pages).
 _KEEP_TOGETHER = "<w:keepNext/><w:keepLines/>"
 # A contact block before the 附件说明 or the 署名 opens the tail too: its lines stay together
 # and with the signature block (a 联系人 line was seen ending one page, its 电话 the next).
@@ -449,7 +449,7 @@ def keep_with_next(block: Any) -> None:
     """Keep a body block (paragraph or table) on the page of the block after it.
 
     In a table the paragraphs of its last row carry keepNext: Word then keeps that row
-    with the paragraph after the table (§17.3.1.14 applies to table paragraphs too).
+    with the paragraph after the table (§17.3.1.15 applies to table paragraphs too).
     """
     if block.tag == qn("w:tbl"):
         rows = block.findall(qn("w:tr"))
@@ -545,6 +545,27 @@ def _cell_runs(text: str, half: int) -> str:
     return f"<w:r>{rpr}{'<w:br/>'.join(lines)}</w:r>"
 
 
+#: How a table's last row that sums up or remarks on the rows above it begins.
+CLOSING_LABELS = ("合计", "总计", "小计", "备注")
+
+
+def kept_rows(rows: list[list[tuple[str, str]]]) -> set[int]:
+    """The rows (0 the header) whose paragraphs keep with the next row, so that a table
+    breaking over pages leaves at least two data rows on either side of the break, and a
+    closing row (合计, 备注…) two data rows above it.
+
+    ECMA-376 §17.3.1.15 keepNext keeps a paragraph on the page of the next one; Word applies
+    it to a row whose paragraphs carry it, keeping that row on the page of the next row, and
+    LibreOffice does the same for Word files (measured: tests/test_pagination.py). A table of
+    up to three data rows is thereby kept whole.
+    """
+    last = len(rows) - 1
+    label = re.sub(r"[\s\u3000]+", "", "".join(text for text, _ in rows[last])) if last >= 1 else ""
+    tail = last - (3 if label.startswith(CLOSING_LABELS) else 2)
+    # The last row keeps with what follows the table only where a note follows (keep_with_next).
+    return {r for r in {0, 1} | set(range(tail + 1, last)) if 0 <= r < last}
+
+
 def table_xml(
     rows: list[list[tuple[str, str]]], widths: list[int], size_pt: float, spans: CellSpans | None = None
 ) -> str:
@@ -562,9 +583,11 @@ def table_xml(
         f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/></w:tblPr>'
         f"<w:tblGrid>{grid}</w:tblGrid>"
     ]
+    kept = kept_rows(rows)
     for r, row in enumerate(rows):
         header = r == 0
         style = Style.TABLE_HEADER if header else Style.TABLE_TEXT
+        keep = "<w:keepNext/>" if r in kept else ""
         # ECMA-376 §17.4.6 cantSplit: a row stays on one page (Word and LibreOffice still
         # break a row taller than a whole page); the header row repeats (§17.4.49 tblHeader).
         out.append("<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if header else "") + "</w:trPr>")
@@ -584,7 +607,7 @@ def table_xml(
             out.append(
                 f'<w:tc><w:tcPr><w:tcW w:w="{sum(widths[c : c + across])}" w:type="dxa"/>{span}{merge}'
                 f'<w:vAlign w:val="center"/></w:tcPr>'
-                f'<w:p><w:pPr><w:pStyle w:val="{style}"/><w:jc w:val="{jc}"/></w:pPr>{run}</w:p></w:tc>'
+                f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{keep}<w:jc w:val="{jc}"/></w:pPr>{run}</w:p></w:tc>'
             )
         out.append("</w:tr>")
     out.append("</w:tbl>")
