@@ -10,7 +10,10 @@ LibreOffice has laid out (:mod:`wenshu.office.pages` measures them):
 - §7.5 a blank page before the 版记 page: both go in a last section whose footers are
   empty, so neither carries a page number;
 - tables: a group label merged over rows is repeated in the first row of the group on a
-  page it continues on (the vertical merge restarts there).
+  page it continues on (the vertical merge restarts there); a note under a table that went
+  on to the next page alone takes the table's last rows with it (:func:`keep_notes`; the
+  rows keep together with at least two data rows, as :func:`wenshu.render.docx.kept_rows`
+  decides).
 
 Word lays the result out the same way because everything the pass relies on is exact:
 body paragraphs have exact line spacing on the 579-twip grid (ECMA-376 §17.3.1.33
