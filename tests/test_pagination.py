@@ -22,7 +22,7 @@ from wenshu.build.paginate import paginate, provably_fits
 from wenshu.check import check_files
 from wenshu.office.libreoffice import LibreOffice, read_pages
 from wenshu.office.pages import compact, examine, outline_of
-from wenshu.render.docx import CLOSING_LABELS, build_docx
+from wenshu.render.docx import CLOSING_LABELS, build_docx, kept_rows, table_spans
 
 from .test_same_text import examples  # noqa: F401  (fixture)
 
@@ -277,6 +277,21 @@ def test_table_breaks_leave_two_rows_on_each_side(laid_out):
     assert sum(n.startswith("rows/") for n in broken) >= len(ROWS_SWEEP) // 2
     assert "notices/henan-2023-38" in broken
     assert not faults, faults
+
+
+def test_kept_rows_leave_two_on_either_side_and_keep_an_item_whole():
+    """Which rows keep with the next: header and first row, the row before the last (and the
+    two before a 合计 row), the rows of an item whose 序号 is merged over them; never the last
+    (it keeps with what follows only where a note does)."""
+    header = [("序号", ""), ("名称", "")]
+    rows = [header] + [[(str(i), ""), (f"单位{i}", "")] for i in range(1, 9)]
+    assert kept_rows(rows) == {0, 1, 7}
+    assert kept_rows(rows[:-1] + [[("合　计", ""), ("8", "")]]) == {0, 1, 6, 7}
+    assert kept_rows(rows[:4]) == {0, 1, 2}  # three data rows: one block
+    assert kept_rows(rows[:2]) == {0}
+    spans = table_spans(rows, None, [[3, 0, 3, 1]])  # item 3 over rows 3–5
+    assert kept_rows(rows, spans) == {0, 1, 3, 4, 7}
+    assert kept_rows([[("指标", ""), ("名称", "")]] + rows[1:], spans) == {0, 1, 7}
 
 
 def _pitches(docx: bytes) -> set[int]:

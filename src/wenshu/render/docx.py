@@ -549,10 +549,11 @@ def _cell_runs(text: str, half: int) -> str:
 CLOSING_LABELS = ("合计", "总计", "小计", "备注")
 
 
-def kept_rows(rows: list[list[tuple[str, str]]]) -> set[int]:
+def kept_rows(rows: list[list[tuple[str, str]]], spans: CellSpans | None = None) -> set[int]:
     """The rows (0 the header) whose paragraphs keep with the next row, so that a table
     breaking over pages leaves at least two data rows on either side of the break, and a
-    closing row (合计, 备注…) two data rows above it.
+    closing row (合计, 备注…) two data rows above it; the rows of one item (its 序号
+    merged over them in the first column) stay together too.
 
     ECMA-376 §17.3.1.15 keepNext keeps a paragraph on the page of the next one; Word applies
     it to a row whose paragraphs carry it, keeping that row on the page of the next row, and
@@ -562,8 +563,13 @@ def kept_rows(rows: list[list[tuple[str, str]]]) -> set[int]:
     last = len(rows) - 1
     label = re.sub(r"[\s\u3000]+", "", "".join(text for text, _ in rows[last])) if last >= 1 else ""
     tail = last - (3 if label.startswith(CLOSING_LABELS) else 2)
+    kept = {0, 1} | set(range(tail + 1, last))
+    if spans is not None and rows and rows[0] and re.sub(r"\s+", "", rows[0][0][0]) == "序号":
+        for (row, column), (down, _) in spans.starts.items():
+            if column == 0:
+                kept |= set(range(row, row + down - 1))
     # The last row keeps with what follows the table only where a note follows (keep_with_next).
-    return {r for r in {0, 1} | set(range(tail + 1, last)) if 0 <= r < last}
+    return {r for r in kept if 0 <= r < last}
 
 
 def table_xml(
@@ -583,7 +589,7 @@ def table_xml(
         f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/></w:tblPr>'
         f"<w:tblGrid>{grid}</w:tblGrid>"
     ]
-    kept = kept_rows(rows)
+    kept = kept_rows(rows, spans)
     for r, row in enumerate(rows):
         header = r == 0
         style = Style.TABLE_HEADER if header else Style.TABLE_TEXT
