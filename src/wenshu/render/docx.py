@@ -561,7 +561,7 @@ def kept_rows(rows: list[list[tuple[str, str]]], spans: CellSpans | None = None)
     up to three data rows is thereby kept whole.
     """
     last = len(rows) - 1
-    label = re.sub(r"[\s\u3000]+", "", "".join(text for text, _ in rows[last])) if last >= 1 else ""
+    label = re.sub(r"\s+", "", "".join(text for text, _ in rows[last])) if last >= 1 else ""
     tail = last - (3 if label.startswith(CLOSING_LABELS) else 2)
     kept = {0, 1} | set(range(tail + 1, last))
     if spans is not None and rows and rows[0] and re.sub(r"\s+", "", rows[0][0][0]) == "序号":
