@@ -575,6 +575,11 @@ def _table_spans(reader: _Reader, outline: Outline) -> list[list[tuple[int, floa
     return out
 
 
+# A table row prints within this many lines of the one before (two pages' worth): a row not
+# found there is not looked for further (a blank form's empty rows print nothing to find).
+_ROW_WINDOW = 100
+
+
 def _table_rows(reader: _Reader, outline: Outline) -> list[list[int | None]]:
     """The page each data row of each table printed on.
 
@@ -603,7 +608,8 @@ def _table_rows(reader: _Reader, outline: Outline) -> list[list[int | None]]:
                 if not cell.continues:
                     labels[c] = compact(cell.text)
                 cells.append(labels.get(c, "") if cell.continues else compact(cell.text))
-            hit = next((i for i in range(cursor, len(lines)) if _starts_of(lines[i][1], cells)), None)
+            window = range(cursor, min(cursor + _ROW_WINDOW, len(lines)))
+            hit = next((i for i in window if _starts_of(lines[i][1], cells)), None)
             found.append(lines[hit][0].page + 1 if hit is not None else None)
             cursor = hit + 1 if hit is not None else cursor
         out.append(found)
