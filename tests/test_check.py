@@ -430,6 +430,31 @@ def test_cli_exit_codes_and_json(tmp_path, letter):
     assert deviation["expected"] and deviation["locations"]
 
 
+def test_cli_checks_the_word_files_of_a_folder(tmp_path, letter):
+    """A folder stands for the .docx files in it, sorted, as ``wenshu fix`` collects them."""
+    folder = tmp_path / "收文"
+    folder.mkdir()
+    (folder / "b.docx").write_bytes(mutate(letter, SETTINGS, replace_once("<w:evenAndOddHeaders/>", "")))
+    (folder / "a.docx").write_bytes(letter)
+    (folder / "~$a.docx").write_bytes(b"lock")  # Word's lock file
+    (folder / "说明.txt").write_text("not a Word file", encoding="utf-8")
+    (folder / "sub").mkdir()
+    runner = CliRunner()
+    result = runner.invoke(main, ["check", "--format", "json", str(folder)])
+    assert result.exit_code == 1, result.output
+    files = json.loads(result.output)["files"]
+    assert [Path(f["file"]).name for f in files] == ["a.docx", "b.docx"]
+    assert [f["ok"] for f in files] == [True, False]
+    result = runner.invoke(main, ["check", str(folder / "a.docx"), str(folder)])
+    assert result.output.count("a.docx：符合 GB/T 9704-2012") == 2 and "b.docx" in result.output
+    empty = tmp_path / "空文件夹"
+    empty.mkdir()
+    result = runner.invoke(main, ["check", str(folder), str(empty)])
+    assert result.exit_code == 1
+    assert f"{empty} 文件夹中没有可检查的 Word 文件（.docx）" in result.output
+    assert "a.docx" not in result.output and "Traceback" not in result.output
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

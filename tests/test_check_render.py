@@ -1,7 +1,7 @@
-"""``wenshu check --render`` says what it could not measure instead of printing a wrong figure:
-no 实测行距 when no two body lines stand near the standard's pitch (not the nominal 28.95 pt), and
-no 每行字数 when LibreOffice sets a character grid's characters two cells apart (Word keeps one a
-cell)."""
+"""``wenshu check --render`` prints the figures on the page, and says what it could not measure
+instead of printing a wrong figure: the 实测行距 is the distance of adjacent lines on the page (not
+twice it where empty lines stand between paragraphs, not the nominal 28.95 pt), and no 每行字数
+when LibreOffice sets a character grid's characters two cells apart (Word keeps one a cell)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from wenshu.build.pipeline import render
 from wenshu.check import check_files
 
 from .test_check import DOC, LETTER, STYLES, mutate, replace_once
+from .test_check_real import CORPUS
 
 _EXACT = 'w:line="579" w:lineRule="exact"'
 
@@ -22,8 +23,7 @@ def test_render_check_does_not_report_what_it_did_not_measure(tmp_path: Path):
     spec = tmp_path / "letter.yaml"
     spec.write_text(LETTER, encoding="utf-8")
     letter = render(spec).files["docx"]
-    # lines 18 pt apart throughout: no two body lines stand near 28.95 pt apart (nor 36 pt across an
-    # empty line)
+    # lines 18 pt apart throughout (36 pt across an empty line)
     tight = tmp_path / "tight.docx"
     tight.write_bytes(mutate(letter, STYLES, lambda t: t.replace(_EXACT, 'w:line="360" w:lineRule="exact"')))
     # 28 characters a line by the character grid (15.79 pt cells) with 16 pt text, no character spacing
@@ -48,11 +48,20 @@ def test_render_check_does_not_report_what_it_did_not_measure(tmp_path: Path):
     )
     tight_report, grid_report = check_files([tight, gridded], render=True)
     assert tight_report.render_error is None and grid_report.render_error is None
-    assert "line_pitch_pt" not in tight_report.measurements, tight_report.measurements
-    assert any("未测行距" in note for note in tight_report.notes), tight_report.notes
+    assert tight_report.measurements.get("line_pitch_pt") == pytest.approx(18, abs=0.1), tight_report.notes
     # the grid file: lines really 28.95 pt apart, characters two cells apart on LibreOffice's page
     assert grid_report.measurements.get("line_pitch_pt") == pytest.approx(28.95, abs=0.1), grid_report.notes
     (note,) = [n for n in grid_report.notes if "两格" in n]
     assert "每行只排出约 14 字" in note and "每行 28 字" in note, note
     assert "chars_per_full_line" not in grid_report.measurements
     assert "render-chars" not in grid_report.codes
+
+
+@pytest.mark.render
+@pytest.mark.skipif(not (CORPUS / "mechi_test2_orig.docx").is_file(), reason=f"真实公文语料不在 {CORPUS}")
+def test_the_pitch_of_a_half_pitch_file_is_the_one_on_the_page():
+    """mechi_test2_orig (Word's default single spacing, 五号): its body lines print 15.6 pt apart,
+    and 31.2 pt where an empty line stands between paragraphs; the report said 31.2."""
+    (report,) = check_files([CORPUS / "mechi_test2_orig.docx"], render=True)
+    assert report.render_error is None, report.render_error
+    assert report.measurements.get("line_pitch_pt") == pytest.approx(15.6, abs=0.1), report.measurements

@@ -21,8 +21,8 @@ from wenshu import layout as L
 from wenshu.build.paginate import paginate, provably_fits
 from wenshu.check import check_files
 from wenshu.office.libreoffice import LibreOffice, read_pages
-from wenshu.office.pages import examine, outline_of
-from wenshu.render.docx import build_docx
+from wenshu.office.pages import compact, examine, outline_of
+from wenshu.render.docx import CLOSING_LABELS, build_docx, kept_rows, table_spans
 
 from .test_same_text import examples  # noqa: F401  (fixture)
 
@@ -103,6 +103,50 @@ def table_notice(rows: int) -> str:
 TABLE_ROWS = (5, 19, 22)
 
 
+def rows_notice(rows: int, lines: int, ending: str) -> str:
+    """A notice whose 正文 of ``lines`` lines ends in a table of ``rows`` rows; the table ends
+    in a data row (``plain``), a 合计 row (``total``) or a data row and a note (``note``).
+
+    After 3 lines page one has room for six rows, after 6 lines for one: the breaks fall
+    where a row or a closing row would stand alone at the top or the foot of a page.
+    """
+    table = [
+        '<!-- wenshu:table {"widths": [1, 3, 4], "size": "四号"} -->',
+        "| 序号 | 名称 | 说明 |",
+        "| :-: | :-: | :-: |",
+    ]
+    table += [f"| {i} | 示例单位{i} | 示例说明文字{i} |" for i in range(1, rows + 1)]
+    if ending == "total":
+        table[-1] = f"| 合计 |  | 共{rows - 1}家 |"
+    elif ending == "note":
+        table += ["", "<!-- wenshu:table-note -->\n备注：示例备注文字。"]
+    markdown = notice(SHAPES[2], lines)
+    return markdown.replace("<!-- wenshu:signature", "\n".join(table) + "\n\n<!-- wenshu:signature")
+
+
+ROWS_SWEEP = [
+    (rows, lines, ending) for rows in (6, 7) for lines in (3, 6) for ending in ("plain", "total", "note")
+]
+
+
+def thin_breaks(docx: bytes, facts) -> list[str]:
+    """Where a table break leaves fewer than two data rows on a page, or a closing row
+    (合计, 备注…) without two data rows above it on its page."""
+    faults = []
+    for index, (table, found) in enumerate(zip(outline_of(docx).tables, facts.table_rows, strict=True)):
+        closing = bool(found) and compact("".join(c.text for c in table[-1])).startswith(CLOSING_LABELS)
+        data = found[:-1] if closing else found
+        per_page: dict[int, int] = {}
+        for page in data:
+            if page is not None:
+                per_page[page] = per_page.get(page, 0) + 1
+        if len(per_page) > 1:
+            faults += [f"table {index}: {n} row(s) on page {p}" for p, n in per_page.items() if n < 2]
+        if closing and found[-1] is not None and per_page.get(found[-1], 0) < min(2, len(data)):
+            faults.append(f"table {index}: closing row on page {found[-1]} with too few rows above it")
+    return faults
+
+
 def old_behaviour(docx: bytes) -> bytes:
     """``docx`` as wenshu wrote it before the page-flow rules: no keeps, rows may split."""
     out = BytesIO()
@@ -127,6 +171,8 @@ def laid_out(examples, tmp_path_factory):  # noqa: F811
             documents[f"sweep/{i}-{lines}"] = build_docx(notice(shape, lines))
     for rows in TABLE_ROWS:
         documents[f"table/{rows}"] = build_docx(table_notice(rows))
+    for rows, lines, ending in ROWS_SWEEP:
+        documents[f"rows/{ending}-{rows}-{lines}"] = build_docx(rows_notice(rows, lines, ending))
     for out in examples.all_outputs():
         documents[out.name] = out.docx.read_bytes()
     work = tmp_path_factory.mktemp("pagination")
@@ -205,14 +251,47 @@ def test_sweep_record_on_the_foot_of_the_last_even_page(laid_out):
 @pytest.mark.render
 def test_every_example_paginates_clean(laid_out):
     _, after, before, _ = laid_out
-    examples_after = {n: p.facts for n, p in after.items() if not n.startswith(("sweep/", "table/"))}
+    examples_after = {n: p.facts for n, p in after.items() if not n.startswith(("sweep/", "table/", "rows/"))}
     assert all(f is not None for f in examples_after.values())
     faults = [(n, str(x)) for n, f in examples_after.items() for x in f.faults]
     assert not faults, faults
-    old = _count({n: f for n, f in before.items() if not n.startswith(("sweep/", "table/"))})
+    old = _count({n: f for n, f in before.items() if not n.startswith(("sweep/", "table/", "rows/"))})
     print(f"examples: {len(examples_after)} documents; faults before {old}; after 0")
     for code in ("render-signature-alone", "render-record-place", "render-table-row-split"):
         assert old.get(code, 0) > 0, code
+
+
+@pytest.mark.render
+def test_table_breaks_leave_two_rows_on_each_side(laid_out):
+    """A table breaking over pages leaves at least two data rows on either side, and a 合计
+    row or a note two data rows above it: no row alone under the repeated header (as on
+    henan-2023-38's page 15), none alone at the foot of a page. Measured on the laid-out
+    pages of the rows sweep and of every example."""
+    _, after, _, _ = laid_out
+    measured = {n: p for n, p in after.items() if not n.startswith(("sweep/", "table/"))}
+    broken = [
+        n for n, p in measured.items() for rows in p.facts.table_rows if len({r for r in rows if r}) > 1
+    ]
+    faults = {n: bad for n, p in measured.items() if (bad := thin_breaks(p.docx, p.facts))}
+    print(f"{len(measured)} documents, {len(broken)} tables broken over pages")
+    assert sum(n.startswith("rows/") for n in broken) >= len(ROWS_SWEEP) // 2
+    assert "notices/henan-2023-38" in broken
+    assert not faults, faults
+
+
+def test_kept_rows_leave_two_on_either_side_and_keep_an_item_whole():
+    """Which rows keep with the next: header and first row, the row before the last (and the
+    two before a 合计 row), the rows of an item whose 序号 is merged over them; never the last
+    (it keeps with what follows only where a note does)."""
+    header = [("序号", ""), ("名称", "")]
+    rows = [header] + [[(str(i), ""), (f"单位{i}", "")] for i in range(1, 9)]
+    assert kept_rows(rows) == {0, 1, 7}
+    assert kept_rows(rows[:-1] + [[("合　计", ""), ("8", "")]]) == {0, 1, 6, 7}
+    assert kept_rows(rows[:4]) == {0, 1, 2}  # three data rows: one block
+    assert kept_rows(rows[:2]) == {0}
+    spans = table_spans(rows, None, [[3, 0, 3, 1]])  # item 3 over rows 3–5
+    assert kept_rows(rows, spans) == {0, 1, 3, 4, 7}
+    assert kept_rows([[("指标", ""), ("名称", "")]] + rows[1:], spans) == {0, 1, 7}
 
 
 def _pitches(docx: bytes) -> set[int]:

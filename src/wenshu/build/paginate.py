@@ -10,7 +10,10 @@ LibreOffice has laid out (:mod:`wenshu.office.pages` measures them):
 - §7.5 a blank page before the 版记 page: both go in a last section whose footers are
   empty, so neither carries a page number;
 - tables: a group label merged over rows is repeated in the first row of the group on a
-  page it continues on (the vertical merge restarts there).
+  page it continues on (the vertical merge restarts there); a note under a table that went
+  on to the next page alone takes the table's last rows with it (:func:`keep_notes`; the
+  rows keep together with at least two data rows, as :func:`wenshu.render.docx.kept_rows`
+  decides).
 
 Word lays the result out the same way because everything the pass relies on is exact:
 body paragraphs have exact line spacing on the 579-twip grid (ECMA-376 §17.3.1.33
@@ -742,23 +745,56 @@ def repeat_labels(docx: bytes, facts: Facts) -> bytes:
         if source is None or merge is None:
             continue
         merge.set(w("val"), "restart")
-        for p in cell.findall(w("p")):
-            cell.remove(p)
-        for p in source.findall(w("p")):
-            cell.append(copy.deepcopy(p))
+        _copy_label(source, cell)
     _replace(parts, "word/document.xml", _xml(root))
     return _package(parts)
 
 
+def _keeps(p: etree._Element) -> bool:
+    return p.find(f"{w('pPr')}/{w('keepNext')}") is not None
+
+
+def _keep(p: etree._Element) -> None:
+    """Give ``p`` keepNext (ECMA-376 §17.3.1.15), after its style as the schema orders it."""
+    ppr = p.find(w("pPr"))
+    if ppr is None:
+        ppr = etree.Element(w("pPr"))
+        p.insert(0, ppr)
+    if ppr.find(w("keepNext")) is None:
+        ppr.insert(1 if ppr.find(w("pStyle")) is not None else 0, etree.Element(w("keepNext")))
+
+
+def _copy_label(source: etree._Element, cell: etree._Element) -> None:
+    """Put the paragraphs of the merged cell ``source`` into ``cell``, which continued it.
+
+    The copies keep with the next row as ``cell``'s own paragraph did: the row keeps its
+    place in the table's keep rules (:func:`wenshu.render.docx.kept_rows`).
+    """
+    old = cell.findall(w("p"))
+    kept = bool(old) and _keeps(old[0])
+    for p in old:
+        cell.remove(p)
+    for p in source.findall(w("p")):
+        new = copy.deepcopy(p)
+        keep = new.find(f"{w('pPr')}/{w('keepNext')}")
+        if kept:
+            _keep(new)
+        elif keep is not None:
+            keep.getparent().remove(keep)
+        cell.append(new)
+
+
 def keep_notes(docx: bytes, facts: Facts) -> bytes:
-    """Take a table's last row over to the page its note went on to.
+    """Take a table's last rows over to the page its note went on to.
 
     LibreOffice does not keep a table's last row with the paragraph after it (Word does,
-    §17.3.1.14 on the row's paragraphs). The row moves into a table of its own, headed by
-    a copy of the header row: with every paragraph of that small table on keepNext, both
-    renderers keep it whole and on the page of the note — which reads as the header row
-    repeated over the rest of the table. An empty paragraph 1 pt high separates the two
-    tables (adjacent tables would be joined into one).
+    §17.3.1.15 on the row's paragraphs). The last row, with the rows kept with it
+    (:func:`wenshu.render.docx.kept_rows`: two data rows at least), moves into a table of
+    its own, headed by a copy of the header row: with every paragraph of that small table
+    on keepNext, both renderers keep it whole and on the page of the note — which reads as
+    the header row repeated over the rest of the table. An empty paragraph 1 pt high
+    separates the two tables (adjacent tables would be joined into one). A table too
+    short to leave two data rows above the cut is kept whole with its note instead.
     """
     parts = _parts(docx)
     root = _document(parts)
@@ -773,32 +809,29 @@ def keep_notes(docx: bytes, facts: Facts) -> bytes:
             continue
         table = p.getprevious()
         rows = table.findall(w("tr")) if table is not None and table.tag == w("tbl") else []
-        if len(rows) < 3:
+        if len(rows) < 2:
             continue
-        last = rows[-1]
-        for column, cell in enumerate(last.findall(w("tc"))):
+        cut = len(rows) - 1
+        while cut > 1 and all(_keeps(q) for q in rows[cut - 1].iter(w("p"))):
+            cut -= 1
+        if cut < 3:
+            for para in table.iter(w("p")):
+                _keep(para)
+            continue
+        for column, cell in enumerate(rows[cut].findall(w("tc"))):
             merge = cell.find(f"{w('tcPr')}/{w('vMerge')}")
-            source = _merge_start(rows, len(rows) - 1, column)
+            source = _merge_start(rows, cut, column)
             if merge is not None and merge.get(w("val")) != "restart" and source is not None:
                 merge.set(w("val"), "restart")
-                for old in cell.findall(w("p")):
-                    cell.remove(old)
-                for new in source.findall(w("p")):
-                    cell.append(copy.deepcopy(new))
+                _copy_label(source, cell)
         small = etree.Element(w("tbl"))
         for part in (table.find(w("tblPr")), table.find(w("tblGrid"))):
             if part is not None:
                 small.append(copy.deepcopy(part))
         small.append(copy.deepcopy(rows[0]))
-        small.append(last)
+        small.extend(rows[cut:])
         for para in small.iter(w("p")):
-            ppr = para.find(w("pPr"))
-            if ppr is None:
-                ppr = etree.SubElement(para, w("pPr"))
-                para.insert(0, ppr)
-            if ppr.find(w("keepNext")) is None:
-                at = 1 if ppr.find(w("pStyle")) is not None else 0
-                ppr.insert(at, etree.Element(w("keepNext")))
+            _keep(para)
         table.addnext(small)
         table.addnext(_spacer(20, page_break=False))
     _replace(parts, "word/document.xml", _xml(root))

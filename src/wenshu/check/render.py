@@ -57,6 +57,8 @@ RULES.rule(
 _X_SLACK_PT = 4.0
 _Y_SLACK_MM = 2.0
 _GRID_SLACK = 0.2  # of a line pitch
+# Adjacent lines further apart than this many standard pitches are not taken for a pitch.
+_MAX_PITCHES = 2.5
 _HANGING = "，。、；：！？）》」』”’"
 
 
@@ -107,21 +109,39 @@ def _measure(
     def body_rows(page: Any) -> list[Any]:
         return [r for r in page.rows if r.y0 >= g.top - 3 and r.y1 <= g.bottom + 3]
 
+    from wenshu.office.pages import compact
+
     heights = [round(r.height, 1) for page in portrait for r in body_rows(page)]
     body_height = statistics.mode(heights) if heights else 0.0
+    # A table's rows stand closer or further apart than lines: the pitch is measured on lines
+    # that are not a table's (whose every word is a cell's).
+    cells = "\n".join(compact(p.text) for p in doc.paragraphs if p.in_table)
+
+    def in_table(row: Any) -> bool:
+        return all(w in cells for w in (compact(w) for w in row.text.split(" ")))
+
     deltas = []
     for page in portrait:
-        rows = [r for r in body_rows(page) if abs(r.height - body_height) < 0.5]
-        deltas += [
-            b.y1 - a.y1 for a, b in zip(rows, rows[1:], strict=False) if 0.8 < (b.y1 - a.y1) / g.pitch < 1.2
+        # Lines of Latin letters only sit on their font's boxes, a point or two off the CJK lines'.
+        rows = [
+            r
+            for r in body_rows(page)
+            if abs(r.height - body_height) < 0.5 and any(is_wide(ch) for ch in r.text) and not in_table(r)
         ]
-    # Lines per page are counted on the pitch measured near the standard's (else the nominal one).
-    pitch = statistics.fmean(deltas) if deltas else g.pitch
+        deltas += [
+            b.y1 - a.y1
+            for a, b in zip(rows, rows[1:], strict=False)
+            if body_height / 2 < b.y1 - a.y1 < _MAX_PITCHES * g.pitch
+        ]
+    # The pitch is the distance of adjacent lines (exact spacing may set them closer than their
+    # glyph boxes are high): an empty line or a paragraph's spacing puts some lines further
+    # apart, and averaging those in would double it (see _usual).
+    pitch = _usual(deltas) if deltas else g.pitch
     report.measurements["pages"] = len(pages)
     if deltas:
         report.measurements["line_pitch_pt"] = round(pitch, 2)
     else:  # the nominal pitch is no measurement (a form's table rows give no line pitch either)
-        report.notes.append(f"没有相距约 {g.pitch:.2f} 磅的上下相邻正文行，未测行距")
+        report.notes.append("没有上下相邻、字高相同的正文行，未测行距")
 
     # Lines per full page: a page whose last line runs on to the next page's first line.
     lines_per_page: dict[int, int] = {}
@@ -196,6 +216,18 @@ def _measure(
     _measure_page_numbers(doc, [p for p in pages if p.number not in facts.unnumbered], g, out, pdf)
     _measure_page_one(doc, pages, out)
     _measure_title(doc, pages, out)
+
+
+def _usual(deltas: list[float]) -> float:
+    """The line pitch among distances of adjacent lines: the mean of those within half a point
+    of the smallest distance seen twice or more (of the smallest, where none is). Lines with an
+    empty line or a paragraph's spacing between them stand further apart, however many they are."""
+    counts: dict[float, int] = {}
+    for d in deltas:
+        key = round(d * 2) / 2
+        counts[key] = counts.get(key, 0) + 1
+    usual = min((k for k, n in counts.items() if n >= 2), default=min(counts))
+    return statistics.fmean(d for d in deltas if abs(d - usual) <= 0.5)
 
 
 def _two_cells(doc: Recogniser, rows: list[Any], g: _Geometry) -> tuple[float, float, int] | None:

@@ -16,6 +16,17 @@ def _codes(values: tuple[str, ...]) -> list[str]:
     return [c.strip() for v in values for c in v.split(",") if c.strip()]
 
 
+def _word_files(files: tuple[Path, ...]) -> list[Path]:
+    """The files to check: each file named, and the .docx files in each folder named, as
+    ``wenshu fix`` collects them; a folder holding none is an error."""
+    from wenshu.importing.fix import DOCX, word_files
+
+    empty = [f for f in files if f.is_dir() and not word_files([f], (DOCX,))]
+    if empty:
+        raise WenshuError([Problem(str(f), "文件夹中没有可检查的 Word 文件（.docx）") for f in empty])
+    return word_files(list(files), (DOCX,))
+
+
 @click.command(cls=Command, name="check")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
@@ -51,7 +62,10 @@ def check_cmd(
     ignore: tuple[str, ...],
     profile: Path | None,
 ) -> None:
-    """检查 Word 文件（.docx，任何来源）是否符合 GB/T 9704-2012；全部符合时退出码为 0。"""
+    """检查 Word 文件（.docx，任何来源）是否符合 GB/T 9704-2012；全部符合时退出码为 0。
+
+    FILES 中的文件夹：检查其中的每个 .docx（按文件名排序，不含子文件夹）。
+    """
     from wenshu.check import (
         RULES,
         CheckOptions,
@@ -76,7 +90,7 @@ def check_cmd(
     options = CheckOptions(
         frozenset(chosen), frozenset(dropped), load_profile(profile) if profile is not None else None
     )
-    reports = check_files(list(files), render=render, png_dir=png_dir, options=options)
+    reports = check_files(_word_files(files), render=render, png_dir=png_dir, options=options)
     if output == "json":
         click.echo(format_json(reports))
     else:

@@ -296,8 +296,9 @@ def fix_file(path: Path, out_dir: Path, *, paginate: bool = True) -> Fixed:
     return fixed
 
 
-def word_files(paths: list[Path]) -> list[Path]:
-    """The Word files named, a folder standing for the Word files in it (sorted)."""
+def word_files(paths: list[Path], suffixes: tuple[str, ...] = (DOCX, *CONVERTIBLE)) -> list[Path]:
+    """The Word files named, a folder standing for the files in it ending in one of
+    ``suffixes`` (sorted; Word's lock files and hidden files left out)."""
     out: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -305,7 +306,7 @@ def word_files(paths: list[Path]) -> list[Path]:
                 sorted(
                     p
                     for p in path.iterdir()
-                    if p.suffix.lower() in (DOCX, *CONVERTIBLE) and not p.name.startswith(("~$", "."))
+                    if p.suffix.lower() in suffixes and not p.name.startswith(("~$", ".")) and p.is_file()
                 )
             )
         else:

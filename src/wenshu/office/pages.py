@@ -203,6 +203,8 @@ class Facts:
     lonely_notes: list[str] = field(default_factory=list)  # table notes that open a page
     # per table of the outline: (page, y0, y1) of its printed rows on each page it is on
     table_spans: list[list[tuple[int, float, float]]] = field(default_factory=list)
+    # per table of the outline: the page each data row printed on (None: not found)
+    table_rows: list[list[int | None]] = field(default_factory=list)
     faults: list[Fault] = field(default_factory=list)
 
 
@@ -257,6 +259,7 @@ def examine(pages: Sequence[Page], outline: Outline) -> Facts:
     for index, table in enumerate(outline.tables):
         _table(reader, index, table, facts)
     facts.table_spans = _table_spans(reader, outline)
+    facts.table_rows = _table_rows(reader, outline)
     _table_notes(reader, outline, facts)
     _landscape_numbers(reader, facts)
     return facts
@@ -570,6 +573,64 @@ def _table_spans(reader: _Reader, outline: Outline) -> list[list[tuple[int, floa
             cursor = _Pos(pos.page, pos.row + 1)
         out.append([(page, y0, y1) for page, (y0, y1) in sorted(spans.items())])
     return out
+
+
+# A table row prints within this many lines of the one before (two pages' worth): a row not
+# found there is not looked for further (a blank form's empty rows print nothing to find).
+_ROW_WINDOW = 100
+
+
+def _table_rows(reader: _Reader, outline: Outline) -> list[list[int | None]]:
+    """The page each data row of each table printed on.
+
+    A table starts at a row of its header's words. A row's cells print side by side, so a
+    printed line of the row is, column by column, the starts of some of its cells (a merged
+    cell's label counting in every row it covers); rows are looked for in order, each on
+    or after the line of the one before. Rows never split (``cantSplit``): any of its lines
+    gives its page.
+    """
+    lines = [(pos, reader.texts[pos.page][pos.row]) for pos in reader.positions()]
+    cursor, out = 0, []
+    for table in outline.tables:
+        header = [compact(c.text) for c in table[0]] if table else []
+        start = next(
+            (i for i in range(cursor, len(lines)) if _all_in(reader.row(lines[i][0]).text, header)), None
+        )
+        if start is None:
+            out.append([None] * (len(table) - 1))
+            continue
+        cursor = start + 1
+        labels: dict[int, str] = {}
+        found: list[int | None] = []
+        for row in table[1:]:
+            cells = []
+            for c, cell in enumerate(row):
+                if not cell.continues:
+                    labels[c] = compact(cell.text)
+                cells.append(labels.get(c, "") if cell.continues else compact(cell.text))
+            window = range(cursor, min(cursor + _ROW_WINDOW, len(lines)))
+            hit = next((i for i in window if _starts_of(lines[i][1], cells)), None)
+            found.append(lines[hit][0].page + 1 if hit is not None else None)
+            cursor = hit + 1 if hit is not None else cursor
+        out.append(found)
+    return out
+
+
+def _starts_of(line: str, cells: list[str]) -> bool:
+    """Whether ``line`` is, left to right, the starts of some of ``cells`` (two characters
+    at least in all)."""
+
+    def fits(rest: str, i: int) -> bool:
+        if not rest:
+            return True
+        if i == len(cells):
+            return False
+        cell, n = cells[i], 0
+        while n < min(len(rest), len(cell)) and rest[n] == cell[n]:
+            n += 1
+        return (n > 0 and fits(rest[n:], i + 1)) or fits(rest, i + 1)
+
+    return len(line) >= 2 and fits(line, 0)
 
 
 def _word_of(text: str, body: list[list[str]]) -> bool:

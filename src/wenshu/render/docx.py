@@ -491,8 +491,8 @@ class BodyWriter:
         self.body.append(parse_xml(table_xml(rows, widths, size, spans)))
 
 
-# Paragraphs of the tail after the 正文: ECMA-376 §17.3.1.14 keepNext (on the page of the next
-# paragraph) and §17.3.1.15 keepLines (never split over two pages).
+# Paragraphs of the tail after the 正文: ECMA-376 §17.3.1.15 keepNext (on the page of the next
+# paragraph) and §17.3.1.14 keepLines (never split over two pages).
 _KEEP_TOGETHER = "<w:keepNext/><w:keepLines/>"
 # Pictures' drawing ids start above any the frames use (DrawingML ids are unique per document).
 _PICTURE_IDS = 10_000
@@ -506,7 +506,7 @@ def keep_with_next(block: Any) -> None:
     """Keep a body block (paragraph or table) on the page of the block after it.
 
     In a table the paragraphs of its last row carry keepNext: Word then keeps that row
-    with the paragraph after the table (§17.3.1.14 applies to table paragraphs too).
+    with the paragraph after the table (§17.3.1.15 applies to table paragraphs too).
     """
     if block.tag == qn("w:tbl"):
         rows = block.findall(qn("w:tr"))
@@ -602,6 +602,33 @@ def _cell_runs(text: str, half: int) -> str:
     return f"<w:r>{rpr}{'<w:br/>'.join(lines)}</w:r>"
 
 
+#: How a table's last row that sums up or remarks on the rows above it begins.
+CLOSING_LABELS = ("合计", "总计", "小计", "备注")
+
+
+def kept_rows(rows: list[list[tuple[str, str]]], spans: CellSpans | None = None) -> set[int]:
+    """The rows (0 the header) whose paragraphs keep with the next row, so that a table
+    breaking over pages leaves at least two data rows on either side of the break, and a
+    closing row (合计, 备注…) two data rows above it; the rows of one item (its 序号
+    merged over them in the first column) stay together too.
+
+    ECMA-376 §17.3.1.15 keepNext keeps a paragraph on the page of the next one; Word applies
+    it to a row whose paragraphs carry it, keeping that row on the page of the next row, and
+    LibreOffice does the same for Word files (measured: tests/test_pagination.py). A table of
+    up to three data rows is thereby kept whole.
+    """
+    last = len(rows) - 1
+    label = re.sub(r"\s+", "", "".join(text for text, _ in rows[last])) if last >= 1 else ""
+    tail = last - (3 if label.startswith(CLOSING_LABELS) else 2)
+    kept = {0, 1} | set(range(tail + 1, last))
+    if spans is not None and rows and rows[0] and re.sub(r"\s+", "", rows[0][0][0]) == "序号":
+        for (row, column), (down, _) in spans.starts.items():
+            if column == 0:
+                kept |= set(range(row, row + down - 1))
+    # The last row keeps with what follows the table only where a note follows (keep_with_next).
+    return {r for r in kept if 0 <= r < last}
+
+
 def table_xml(
     rows: list[list[tuple[str, str]]], widths: list[int], size_pt: float, spans: CellSpans | None = None
 ) -> str:
@@ -619,9 +646,11 @@ def table_xml(
         f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/></w:tblPr>'
         f"<w:tblGrid>{grid}</w:tblGrid>"
     ]
+    kept = kept_rows(rows, spans)
     for r, row in enumerate(rows):
         header = r == 0
         style = Style.TABLE_HEADER if header else Style.TABLE_TEXT
+        keep = "<w:keepNext/>" if r in kept else ""
         # ECMA-376 §17.4.6 cantSplit: a row stays on one page (Word and LibreOffice still
         # break a row taller than a whole page); the header row repeats (§17.4.49 tblHeader).
         out.append("<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if header else "") + "</w:trPr>")
@@ -641,7 +670,7 @@ def table_xml(
             out.append(
                 f'<w:tc><w:tcPr><w:tcW w:w="{sum(widths[c : c + across])}" w:type="dxa"/>{span}{merge}'
                 f'<w:vAlign w:val="center"/></w:tcPr>'
-                f'<w:p><w:pPr><w:pStyle w:val="{style}"/><w:jc w:val="{jc}"/></w:pPr>{run}</w:p></w:tc>'
+                f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{keep}<w:jc w:val="{jc}"/></w:pPr>{run}</w:p></w:tc>'
             )
         out.append("</w:tr>")
     out.append("</w:tbl>")
