@@ -442,3 +442,35 @@ def test_the_picture_appears_where_it_was_within_the_text_block(tmp_path):
     assert (x1 - x0) * pt > 0.95 * L.TEXT_WIDTH_MM * L.PT_PER_MM  # … and held to its width
     assert abs((x0 + x1) / 2 * pt - (left + right) / 2) < 3  # centred
     assert before.y1 <= y0 * pt + 2 and y1 * pt <= after.y0 + 2  # where it was in the text
+
+
+# -- a folder build: a picture is an input of its document -------------------------------------
+
+
+def test_a_folder_build_rebuilds_a_document_whose_picture_changed(tmp_path):
+    from wenshu.build.tree import build_tree
+
+    src, out = tmp_path / "src", tmp_path / "out"
+    (src / "photo.files").mkdir(parents=True)
+    picture = src / "photo.files" / "图1.png"
+    picture.write_bytes(png(40, 20))
+    _spec(src, "photo.files/图1.png")
+    first = build_tree(src, out, jobs=1)
+    assert first.built == ["photo.yaml"] and not first.failed
+    assert build_tree(src, out, jobs=1).skipped == ["photo.yaml"]  # nothing changed
+
+    picture.write_bytes(png(40, 20, (200, 40, 40)))  # same name and size, other bytes
+    again = build_tree(src, out, jobs=1)
+    assert again.built == ["photo.yaml"]
+    with zipfile.ZipFile(out / "photo.docx") as z:
+        assert [z.read(n) for n in z.namelist() if n.startswith("word/media/")] == [picture.read_bytes()]
+    assert build_tree(src, out, jobs=1).skipped == ["photo.yaml"]
+
+    before = {name: (out / name).read_bytes() for name in ("photo.docx", "photo.md")}
+    picture.unlink()
+    gone = build_tree(src, out, jobs=1)
+    (problem,) = gone.failed["photo.yaml"]
+    assert problem.file == str(src / "photo.yaml") and problem.line == 9 and problem.field == "body[2].picture"
+    assert "找不到图片文件" in problem.message
+    # nothing clobbered; the spec is tried again next time (its manifest entry dropped)
+    assert {name: (out / name).read_bytes() for name in before} == before

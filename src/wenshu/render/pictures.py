@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from wenshu import layout as L
 from wenshu.errors import Problem, WenshuError
+from wenshu.spec.load import record_read
 
 if TYPE_CHECKING:
     from wenshu.spec.load import Spec
@@ -152,6 +153,8 @@ def read_picture(folder: Path, text: str) -> tuple[Picture | None, str]:
         return None, why
     base = folder.resolve()
     target = base / text
+    # an input of the document: a folder build rebuilds it when the picture changes
+    record_read(target)
     try:
         real = target.resolve(strict=True)
     except (OSError, RuntimeError):
