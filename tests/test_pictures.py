@@ -474,3 +474,20 @@ def test_a_folder_build_rebuilds_a_document_whose_picture_changed(tmp_path):
     assert "找不到图片文件" in problem.message
     # nothing clobbered; the spec is tried again next time (its manifest entry dropped)
     assert {name: (out / name).read_bytes() for name in before} == before
+
+
+# -- a picture's path is a file name, its alt text is prose --------------------------------------
+
+
+def test_a_picture_path_is_a_file_name_not_prose(tmp_path):
+    """Half-width brackets and 附件N in a file name are no slip of punctuation nor a reference
+    to an attachment; the same in the alt text (read as words) is refused."""
+    (tmp_path / "图片").mkdir()
+    (tmp_path / "图片" / "附件3(定稿).png").write_bytes(png(40, 20))
+    spec = _spec(tmp_path, "图片/附件3(定稿).png")
+    assert "](<图片/附件3(定稿).png>)" in render(spec).markdown
+    spec.write_text(spec.read_text(encoding="utf-8").replace("图1 现场照片", "图1(现场照片)"), encoding="utf-8")
+    with pytest.raises(WenshuError) as caught:
+        render(spec)
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.field) == (10, "body[2].alt") and "半角括号" in problem.message

@@ -146,6 +146,12 @@ def path_problem(text: str) -> str:
     return ""
 
 
+def is_picture_path(path: tuple[Any, ...]) -> bool:
+    """Is ``path`` (a string's place in a spec) a picture block's file path? A file name, not
+    prose: the checks of text (punctuation, 附件N, dates) leave it to :func:`path_problem`."""
+    return bool(path) and path[-1] == "picture"
+
+
 def read_picture(folder: Path, text: str) -> tuple[Picture | None, str]:
     """The picture at the relative path ``text`` under ``folder``, or None and why not."""
     why = path_problem(text)
