@@ -486,7 +486,8 @@ def test_a_picture_path_is_a_file_name_not_prose(tmp_path):
     (tmp_path / "图片" / "附件3(定稿).png").write_bytes(png(40, 20))
     spec = _spec(tmp_path, "图片/附件3(定稿).png")
     assert "](<图片/附件3(定稿).png>)" in render(spec).markdown
-    spec.write_text(spec.read_text(encoding="utf-8").replace("图1 现场照片", "图1(现场照片)"), encoding="utf-8")
+    text = spec.read_text(encoding="utf-8")
+    spec.write_text(text.replace("图1 现场照片", "图1(现场照片)"), encoding="utf-8")
     with pytest.raises(WenshuError) as caught:
         render(spec)
     (problem,) = caught.value.problems
