@@ -29,6 +29,7 @@ from wenshu.errors import WenshuError
 from wenshu.extract import docx_blocks
 from wenshu.importing.fix import fix_file, import_docx
 from wenshu.render.pictures import MAX_PICTURE_PIXELS, MAX_PICTURE_SIDE, check_picture, sniff
+from wenshu.spec.load import recording_reads
 
 BLUE = (40, 80, 200)  # no 公文 element is this colour (the rules and the mark are red)
 
@@ -543,8 +544,11 @@ def test_a_file_attachment_shows_its_own_pictures(tmp_path):
     spec = home / "main.yaml"
     attachments = "  - file: sub/annex.yaml\n  - file: ../other/letter.yaml"
     spec.write_text(NOTICE.format(attachments=attachments), encoding="utf-8")
-    built = render(spec)
+    with recording_reads() as reads:
+        built = render(spec)
     assert _media(built.files["docx"]) == sorted([red, green, blue, grey])
+    # every picture shown is an input of the document (a folder build rebuilds it on a change)
+    assert {(sub / "annex.files" / "图1.png").resolve(), (other / "deep.png").resolve()} <= reads
     links = re.findall(r"!\[[^\]]*\]\(<([^>]+)>\)", built.markdown)
     assert links == [
         "annex.files/图1.png",
