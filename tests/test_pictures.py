@@ -29,6 +29,7 @@ from wenshu.errors import WenshuError
 from wenshu.extract import docx_blocks
 from wenshu.importing.fix import fix_file, import_docx
 from wenshu.render.pictures import MAX_PICTURE_PIXELS, MAX_PICTURE_SIDE, check_picture, sniff
+from wenshu.spec.load import recording_reads
 
 BLUE = (40, 80, 200)  # no 公文 element is this colour (the rules and the mark are red)
 
@@ -442,3 +443,148 @@ def test_the_picture_appears_where_it_was_within_the_text_block(tmp_path):
     assert (x1 - x0) * pt > 0.95 * L.TEXT_WIDTH_MM * L.PT_PER_MM  # … and held to its width
     assert abs((x0 + x1) / 2 * pt - (left + right) / 2) < 3  # centred
     assert before.y1 <= y0 * pt + 2 and y1 * pt <= after.y0 + 2  # where it was in the text
+
+
+# -- a folder build: a picture is an input of its document -------------------------------------
+
+
+def test_a_folder_build_rebuilds_a_document_whose_picture_changed(tmp_path):
+    from wenshu.build.tree import build_tree
+
+    src, out = tmp_path / "src", tmp_path / "out"
+    (src / "photo.files").mkdir(parents=True)
+    picture = src / "photo.files" / "图1.png"
+    picture.write_bytes(png(40, 20))
+    _spec(src, "photo.files/图1.png")
+    first = build_tree(src, out, jobs=1)
+    assert first.built == ["photo.yaml"] and not first.failed
+    assert build_tree(src, out, jobs=1).skipped == ["photo.yaml"]  # nothing changed
+
+    picture.write_bytes(png(40, 20, (200, 40, 40)))  # same name and size, other bytes
+    again = build_tree(src, out, jobs=1)
+    assert again.built == ["photo.yaml"]
+    with zipfile.ZipFile(out / "photo.docx") as z:
+        assert [z.read(n) for n in z.namelist() if n.startswith("word/media/")] == [picture.read_bytes()]
+    assert build_tree(src, out, jobs=1).skipped == ["photo.yaml"]
+
+    before = {name: (out / name).read_bytes() for name in ("photo.docx", "photo.md")}
+    picture.unlink()
+    gone = build_tree(src, out, jobs=1)
+    (problem,) = gone.failed["photo.yaml"]
+    assert problem.file == str(src / "photo.yaml") and (problem.line, problem.field) == (9, "body[2].picture")
+    assert "找不到图片文件" in problem.message
+    # nothing clobbered; the spec is tried again next time (its manifest entry dropped)
+    assert {name: (out / name).read_bytes() for name in before} == before
+
+
+# -- a picture's path is a file name, its alt text is prose --------------------------------------
+
+
+def test_a_picture_path_is_a_file_name_not_prose(tmp_path):
+    """Half-width brackets and 附件N in a file name are no slip of punctuation nor a reference
+    to an attachment; the same in the alt text (read as words) is refused."""
+    (tmp_path / "图片").mkdir()
+    (tmp_path / "图片" / "附件3(定稿).png").write_bytes(png(40, 20))
+    spec = _spec(tmp_path, "图片/附件3(定稿).png")
+    assert "](<图片/附件3(定稿).png>)" in render(spec).markdown
+    text = spec.read_text(encoding="utf-8")
+    spec.write_text(text.replace("图1 现场照片", "图1(现场照片)"), encoding="utf-8")
+    with pytest.raises(WenshuError) as caught:
+        render(spec)
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.field) == (10, "body[2].alt") and "半角括号" in problem.message
+
+
+# -- pictures of an attachment made from another spec (file:), and of batch letters -------------
+
+NOTICE = """kind: notice
+format: document
+issuer: 示例市知识产权局
+doc_number: 示知〔2024〕3号
+title: 示例市知识产权局关于报送工作照片的通知
+recipients: 各区县知识产权局
+body:
+  - 现将照片印发给你们。
+  - picture: annex.files/图1.png
+attachments:
+{attachments}
+signature: 示例市知识产权局
+date: 2024-04-01
+"""
+
+ANNEX = """kind: document
+title: 现场照片
+body:
+  - 现场照片如下。
+  - picture: {path}
+    alt: 现场
+"""
+
+
+def _media(docx: bytes) -> list[bytes]:
+    with zipfile.ZipFile(io.BytesIO(docx)) as z:
+        return sorted(z.read(n) for n in z.namelist() if n.startswith("word/media/"))
+
+
+def test_a_file_attachment_shows_its_own_pictures(tmp_path):
+    """Each spec's picture read from its own folder, under the same name in three folders:
+    the notice's own, a page of blocks in a subfolder, and a whole notice in a sibling folder
+    that itself attaches a page with a picture (embedded twice)."""
+    red, green, blue = png(20, 10, (200, 0, 0)), png(20, 10, (0, 200, 0)), png(20, 10)
+    grey = png(10, 10, (90, 90, 90))
+    home, sub, other = tmp_path / "main", tmp_path / "main" / "sub", tmp_path / "other"
+    for folder, picture in ((home, red), (sub, green), (other, blue)):
+        (folder / "annex.files").mkdir(parents=True)
+        (folder / "annex.files" / "图1.png").write_bytes(picture)
+    (other / "deep.png").write_bytes(grey)
+    (sub / "annex.yaml").write_text(ANNEX.format(path="annex.files/图1.png"), encoding="utf-8")
+    (other / "annex.yaml").write_text(ANNEX.format(path="deep.png"), encoding="utf-8")
+    letter = NOTICE.format(attachments="  - file: annex.yaml").replace("示知〔2024〕3号", "示知〔2024〕4号")
+    (other / "letter.yaml").write_text(letter, encoding="utf-8")
+    spec = home / "main.yaml"
+    attachments = "  - file: sub/annex.yaml\n  - file: ../other/letter.yaml"
+    spec.write_text(NOTICE.format(attachments=attachments), encoding="utf-8")
+    with recording_reads() as reads:
+        built = render(spec)
+    assert _media(built.files["docx"]) == sorted([red, green, blue, grey])
+    # every picture shown is an input of the document (a folder build rebuilds it on a change)
+    assert {(sub / "annex.files" / "图1.png").resolve(), (other / "deep.png").resolve()} <= reads
+    links = re.findall(r"!\[[^\]]*\]\(<([^>]+)>\)", built.markdown)
+    assert links == [
+        "annex.files/图1.png",
+        "sub/annex.files/图1.png",
+        "../other/annex.files/图1.png",
+        "../other/deep.png",
+    ]
+    for link in links:  # the .md beside the spec links to the real files
+        assert (home / link).is_file()
+
+    # an attachment's picture is still held to ITS folder
+    (sub / "annex.yaml").write_text(ANNEX.format(path="../annex.files/图1.png"), encoding="utf-8")
+    with pytest.raises(WenshuError) as caught:
+        render(spec)
+    where = [(p.file, p.line, p.field) for p in caught.value.problems]
+    assert (str(sub / "annex.yaml"), 5, "body[2].picture") in where
+    assert all("Traceback" not in p.message for p in caught.value.problems)
+
+
+def test_a_batch_letter_with_a_picture_is_refused_up_front(tmp_path):
+    (tmp_path / "annex.files").mkdir()
+    (tmp_path / "annex.files" / "图1.png").write_bytes(png(20, 10))
+    (tmp_path / "annex.yaml").write_text(ANNEX.format(path="annex.files/图1.png"), encoding="utf-8")
+    records = "records:\n  - {issuer: 示例县知识产权局}\n  - {issuer: 示例区知识产权局}\n"
+    spec = tmp_path / "batch.yaml"
+    spec.write_text(NOTICE.replace("attachments:\n{attachments}\n", "") + records, encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(spec)])
+    assert result.exit_code == 1 and "batch.yaml:9:" in result.output and "body[2].picture" in result.output
+    assert "批量生成的函件不能含有图片" in result.output
+
+    # … nor in an attachment made from another spec
+    own = NOTICE.replace("  - picture: annex.files/图1.png\n", "")
+    spec.write_text(own.format(attachments="  - file: annex.yaml") + records, encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(spec)])
+    assert result.exit_code == 1 and "attachments[1].file" in result.output
+    assert "批量生成的函件不能含有图片" in result.output
+    out = tmp_path / "out"
+    assert CliRunner().invoke(main, ["batch", str(spec), "-o", str(out)]).exit_code == 1
+    assert not out.exists() or not any(out.iterdir())

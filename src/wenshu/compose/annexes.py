@@ -28,6 +28,7 @@ from typing import Any
 from wenshu.compose import catalogue, plans
 from wenshu.errors import Problem, WenshuError
 from wenshu.registry import Registry, did_you_mean
+from wenshu.render import pictures
 from wenshu.rules.checks import rule
 from wenshu.rules.context import Context
 from wenshu.spec import load
@@ -688,23 +689,35 @@ def attachment_files(field: str, context: Context) -> list[Problem]:
             continue
         finally:
             _RESOLVING.reset(token)
+        page: dict[str, Any] = {}
+        # its pictures, read from its own folder, renamed to their path from this one
+        names, why = pictures.carry(spec, at, annex_spec, annex_doc, page)
+        if why:
+            problems += why
+            continue
         if "body" in annex_doc and not any(annex_doc.get(k) for k in _CLOSING_FIELDS):
-            page = {k: annex_doc[k] for k in _PAGE_FIELDS if k in annex_doc}
+            page.update({k: annex_doc[k] for k in _PAGE_FIELDS if k in annex_doc})
+            if names:
+                page["body"] = pictures.renamed_blocks(page["body"], names)
             page.setdefault("name", annex_doc.get("title"))
         else:
-            page = _embedded_page(kind, annex_doc, annex_spec.name)
+            page.update(_embedded_page(kind, annex_doc, annex_spec.name, names))
         page["landscape"] = bool(attachment.get("landscape") or annex_doc.get("landscape"))
         page["file"] = ref
         document[field][i] = page
     return problems
 
 
-def _embedded_page(kind: Kind, document: dict[str, Any], source: str) -> dict[str, Any]:
+def _embedded_page(
+    kind: Kind, document: dict[str, Any], source: str, names: dict[str, str]
+) -> dict[str, Any]:
     """A page holding a whole document rendered by its own template: its title (the
-    template's ``#`` heading) and the Markdown after it, without its frame and label."""
+    template's ``#`` heading) and the Markdown after it, without its frame and label; its
+    pictures' links renamed by ``names``."""
     from wenshu.render.markdown import RawMarkdown, render_markdown  # the renderer imports kinds' data late
 
-    blocks = render_markdown(kind, document, source).split("\n\n")
+    markdown = pictures.renamed_in_markdown(render_markdown(kind, document, source), names)
+    blocks = markdown.split("\n\n")
     while blocks and not blocks[0].startswith("# "):
         blocks.pop(0)  # the frame, and a 页首标注 (“附件4”) the notice writes itself
     head = blocks.pop(0).removeprefix("# ") if blocks else ""

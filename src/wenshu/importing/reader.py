@@ -198,6 +198,7 @@ class _Recogniser:
         self.report = report
         self.changed = report.changed
         self.folder = folder  # where the pictures go, relative to the spec's folder
+        self.notes: dict[int, str] = {}  # for the YAML, by the id of the list item they are on
         self.lines: list[_Line | Table] = []
         for block in source.blocks:
             if isinstance(block, Table):
@@ -511,13 +512,10 @@ class _Recogniser:
         if notes:
             self._notes(notes, attachments, spec)
         elif attachments:  # pages without a 附件说明: each is named by its title
+            several = len(attachments) > 1
             spec["attachments"] = [
-                {"name": page.get("title", "附件"), **{k: v for k, v in page.items() if k != "_number"}}
-                for page in attachments
+                self._named(f"附件{k}" if several else "附件", page) for k, page in enumerate(attachments, 1)
             ]
-            for page in spec["attachments"]:
-                if page.get("title") == page["name"]:
-                    del page["title"]
         if contacts:
             lines_ = [tidy(c, self.changed) for c in contacts]
             parenthesized = lines_[0].startswith(("（", "(")) and lines_[-1].endswith(("）", ")"))
@@ -591,6 +589,24 @@ class _Recogniser:
             abs(right - SEALED_DATE_RIGHT_CHARS) < 0.3
             and self.blanks_before.get(id(signature.para), 0) > BLANK_LINES_BEFORE_SIGNATURE
         )
+
+    def _named(self, label: str, page: dict[str, Any]) -> dict[str, Any]:
+        """Attachment page ``label`` (附件2) with its name for a 附件说明 wenshu writes: its title;
+        without one, the first line of its text when that reads as a title (short, no sentence
+        in it) followed by more, which then is its title; else “附件”, noted in the spec to be checked."""
+        named = {k: v for k, v in page.items() if k not in ("_number", "title")}
+        body = page.get("body") or []
+        first = body[0] if body and type(body[0]) is str else ""  # a Noted line was not placed
+        if "title" in page:
+            return {"name": page["title"], **named}
+        if first and len(body) > 1 and self._title_part(first) and not re.search(r"[，,]", first):
+            self.changed.append(f"{label}没有标题：以其第一行“{first}”为名称和标题")
+            named["body"] = body[1:]
+            return {"name": first, **named}
+        out = {"name": "附件", **named}
+        self.notes[id(out)] = f"{label}没有标题，也没有附件说明，名称暂作“附件”"
+        self.report.unplaced.append(f"（{label}的名称）")
+        return out
 
     def _notes(self, notes: list[str], attachments: list[dict[str, Any]], spec: dict[str, Any]) -> None:
         names: list[str] = []
@@ -897,6 +913,7 @@ def read_spec(source: Source, stem: str | None = None) -> tuple[dict[str, Any], 
             report.unplaced.append("（图片）" if "picture" in entry.block else "（表格）")
     outline = nest(entries)
     report.changed.extend(outline.relevelled)
+    outline.comments.update(rec.notes)
     body = outline.blocks or ["【待补】"]
     spec = _assemble(head, tail, body, report)
     for key, name in (("title", "标题"),):

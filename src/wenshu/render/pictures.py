@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from wenshu import layout as L
 from wenshu.errors import Problem, WenshuError
+from wenshu.spec.load import record_read
 
 if TYPE_CHECKING:
     from wenshu.spec.load import Spec
@@ -145,6 +146,12 @@ def path_problem(text: str) -> str:
     return ""
 
 
+def is_picture_path(path: tuple[Any, ...]) -> bool:
+    """Is ``path`` (a string's place in a spec) a picture block's file path? A file name, not
+    prose: the checks of text (punctuation, 附件N, dates) leave it to :func:`path_problem`."""
+    return bool(path) and path[-1] == "picture"
+
+
 def read_picture(folder: Path, text: str) -> tuple[Picture | None, str]:
     """The picture at the relative path ``text`` under ``folder``, or None and why not."""
     why = path_problem(text)
@@ -152,6 +159,8 @@ def read_picture(folder: Path, text: str) -> tuple[Picture | None, str]:
         return None, why
     base = folder.resolve()
     target = base / text
+    # an input of the document: a folder build rebuilds it when the picture changes
+    record_read(target)
     try:
         real = target.resolve(strict=True)
     except (OSError, RuntimeError):
@@ -172,7 +181,8 @@ def read_picture(folder: Path, text: str) -> tuple[Picture | None, str]:
 
 def picture_blocks(document: dict[str, Any]) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
     """Every ``picture`` block of ``document`` (body and attachments' bodies, at any depth)
-    with its path in the document, in reading order."""
+    with its path in the document, in reading order. An attachment made from another spec
+    (``file:``) carries its pictures already read (:func:`carried`): its blocks are not here."""
     out: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
 
     def walk(blocks: Any, path: tuple[Any, ...]) -> None:
@@ -188,25 +198,39 @@ def picture_blocks(document: dict[str, Any]) -> list[tuple[tuple[Any, ...], dict
 
     walk(document.get("body"), ("body",))
     for k, attachment in enumerate(document.get("attachments") or []):
-        if isinstance(attachment, dict):
+        if isinstance(attachment, dict) and "file" not in attachment:
             walk(attachment.get("body"), ("attachments", k, "body"))
     return out
 
 
 def load_pictures(spec: Spec, document: dict[str, Any]) -> tuple[dict[str, Picture], list[Problem]]:
-    """The pictures ``document`` (read from ``spec``) shows, by their path as written, and a
-    problem (file, line, field) for each one refused."""
+    """The pictures ``document`` (read from ``spec``) shows, by their path as written (those
+    of its ``file:`` attachments by their path from this spec's folder), and a problem (file,
+    line, field) for each one refused. A batch's letters may show none."""
+    blocks = picture_blocks(document)
+    if spec.layers is not None and blocks:
+        # One picture file for hundreds of letters, or one a record each, is no 函 a batch
+        # makes; and the merged file for printing would show the first letter's in every one.
+        return {}, [spec.problem((*path, "picture"), _IN_BATCH) for path, _ in blocks]
+    brought = [
+        (("attachments", k, "file"), text, picture)
+        for k, attachment in enumerate(document.get("attachments") or [])
+        if isinstance(attachment, dict) and "file" in attachment
+        for text, picture in carried(attachment).items()
+    ]
+    places = [(*path, "picture") for path, _ in blocks] + [at for at, _, _ in brought]
+    if len(places) > MAX_PICTURES:  # before reading any
+        return {}, [spec.problem(places[MAX_PICTURES], f"图片过多（上限 {MAX_PICTURES} 张）")]
+    sources = [((*path, "picture"), block.get("picture"), None) for path, block in blocks] + brought
     pictures: dict[str, Picture] = {}
     problems: list[Problem] = []
-    blocks = picture_blocks(document)
-    if len(blocks) > MAX_PICTURES:
-        return {}, [spec.problem(blocks[MAX_PICTURES][0], f"图片过多（上限 {MAX_PICTURES} 张）")]
     size = pixels = 0
-    for path, block in blocks:
-        text = block.get("picture")
+    for at, text, picture in sources:
         if not isinstance(text, str) or text in pictures:
             continue
-        picture, why = read_picture(spec.path.parent, text)
+        why = ""
+        if picture is None:
+            picture, why = read_picture(spec.path.parent, text)
         if picture is not None:
             size += len(picture.data)
             pixels += picture.width * picture.height
@@ -219,12 +243,70 @@ def load_pictures(spec: Spec, document: dict[str, Any]) -> tuple[dict[str, Pictu
                     ),
                 )
         if picture is None:
-            problems.append(spec.problem((*path, "picture"), why))
+            problems.append(spec.problem(at, why))
             if size > MAX_TOTAL_PICTURE_BYTES or pixels > MAX_TOTAL_PICTURE_PIXELS:
                 break
         else:
             pictures[text] = picture
     return pictures, problems
+
+
+_IN_BATCH = "批量生成的函件不能含有图片（picture），附件中也不能；需要图片的函请单独写成一份规格生成"
+# An attachment page made from another spec keeps that spec's pictures under this key.
+_CARRIED = "pictures"
+
+
+def carried(page: dict[str, Any]) -> dict[str, Picture]:
+    """The pictures an attachment page made from another spec (``file:``) brought along."""
+    found = page.get(_CARRIED)
+    return found if isinstance(found, dict) else {}
+
+
+def carry(
+    spec: Spec, at: tuple[Any, ...], annex: Spec, document: dict[str, Any], page: dict[str, Any]
+) -> tuple[dict[str, str], list[Problem]]:
+    """Bring the pictures of ``annex`` — a validated spec that ``spec`` attaches with
+    ``file:`` (at ``at``), its pictures read from its own folder and held to it — onto its
+    attachment ``page``.
+
+    Each is renamed to its path from ``spec``'s folder — what the .md beside that spec links
+    to and the Word writer looks up — and the renaming is returned (old → new) for the
+    page's blocks or Markdown to follow.
+    """
+    pictures, problems = load_pictures(annex, document)
+    if problems or not pictures:
+        return {}, problems
+    if spec.layers is not None:
+        return {}, [spec.problem(at, _IN_BATCH)]
+    base, folder = annex.path.parent, spec.path.parent
+    names = {old: Path(os.path.relpath(os.path.normpath(base / old), folder)).as_posix() for old in pictures}
+    for old, new in names.items():
+        if _BAD_CHARS.search(new) or _SCHEME.match(new):
+            why = f"附件的图片 {old} 从本文件所在文件夹看是 {new}，含有不能写进链接的字符；请换个文件夹名"
+            return {}, [spec.problem(at, why)]
+    page[_CARRIED] = {names[old]: picture for old, picture in pictures.items()}
+    return names, []
+
+
+def renamed_blocks(value: Any, names: dict[str, str]) -> Any:
+    """``value`` (blocks) copied with each picture block's path renamed by ``names``."""
+    if isinstance(value, list):
+        return [renamed_blocks(v, names) for v in value]
+    if isinstance(value, dict):
+        out = {k: renamed_blocks(v, names) for k, v in value.items()}
+        if isinstance(value.get("picture"), str):
+            out["picture"] = names.get(value["picture"], value["picture"])
+        return out
+    return value
+
+
+def renamed_in_markdown(markdown: str, names: dict[str, str]) -> str:
+    """``markdown`` with each picture's link (``](<path>)``, as the blocks template writes
+    it) renamed by ``names``."""
+    if not names:
+        return markdown
+    links = re.compile("|".join(re.escape(f"](<{old}>)") for old in sorted(names, key=len, reverse=True)))
+    return links.sub(lambda m: f"](<{names[m.group()[3:-2]]}>)", markdown)
 
 
 def pictures_of(spec: Spec, document: dict[str, Any]) -> dict[str, Picture]:

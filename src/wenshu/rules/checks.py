@@ -17,6 +17,7 @@ from wenshu import layout as L
 from wenshu.compose import plans
 from wenshu.errors import Problem, WenshuError
 from wenshu.registry import Registry
+from wenshu.render.pictures import is_picture_path
 from wenshu.rules.context import Context
 from wenshu.spec.load import Path_, iter_strings, load_spec
 from wenshu.text.dates import IN_TEXT, WhenError, format_cn_date, parse_when
@@ -70,6 +71,8 @@ def attachment_refs(field: str, context: Context) -> list[Problem]:
     count = len(document.get(field) or [])
     problems = []
     for path, text in iter_strings(document.get("body"), ("body",)):
+        if is_picture_path(path):
+            continue
         for m in re.finditer(r"附件\s*(\d+)", text):
             n = int(m.group(1))
             if not 1 <= n <= count:
@@ -87,6 +90,8 @@ def deadlines(date_field: str, context: Context) -> list[Problem]:
     problems: list[Problem] = []
     found: list[tuple[Path_, dt.date, str]] = []
     for path, text in iter_strings(document.get("body"), ("body",)):
+        if is_picture_path(path):
+            continue
         for m in IN_TEXT.finditer(text):
             y, mo, d = (int(g) for g in m.groups()[:3])
             try:

@@ -296,7 +296,8 @@ _READS: ContextVar[set[Path] | None] = ContextVar("wenshu_reads", default=None)
 
 @contextmanager
 def recording_reads() -> Iterator[set[Path]]:
-    """Every spec file read inside the block (resolved), the spec itself included.
+    """Every spec file read inside the block (resolved), the spec itself included, and every
+    picture its blocks show (:func:`record_read`).
 
     A spec may pull in others — an annex file of a notice, the work plan a summary reports
     on, a round's file beside it — and every one is read through :func:`read_text`: its
@@ -311,12 +312,18 @@ def recording_reads() -> Iterator[set[Path]]:
         _READS.reset(token)
 
 
-def read_text(path: Path) -> str:
-    """Read a spec file as UTF-8 text, refusing huge, binary or wrongly encoded files."""
-    name = str(path)
+def record_read(path: Path) -> None:
+    """Note ``path`` as an input of what is being built, when :func:`recording_reads` is on
+    (a spec file, a picture it shows)."""
     reads = _READS.get()
     if reads is not None:
         reads.add(Path(path).resolve())
+
+
+def read_text(path: Path) -> str:
+    """Read a spec file as UTF-8 text, refusing huge, binary or wrongly encoded files."""
+    name = str(path)
+    record_read(path)
     raw = read_bounded(path, MAX_FILE_BYTES, "规格文件")
     if b"\x00" in raw:
         raise WenshuError(Problem(name, "是二进制文件，不是 YAML 文本"))

@@ -22,7 +22,7 @@ from cerberus.schema import DefinitionSchema, SchemaRegistry
 from wenshu.compose import annexes  # annexes and letters register their kinds' rules too
 from wenshu.errors import Problem, WenshuError
 from wenshu.registry import did_you_mean
-from wenshu.render.pictures import load_pictures
+from wenshu.render.pictures import is_picture_path, load_pictures
 from wenshu.resources import cache_dir
 from wenshu.rules import checks as rules
 from wenshu.rules import letters
@@ -557,7 +557,7 @@ def _value_problems(spec: Spec, schema: dict[str, Any], doc: Any, path: Path_) -
             elif bad:
                 name = unicodedata.name(bad.group(), f"U+{ord(bad.group()):04X}")
                 problems.append(spec.problem(p, f"含有不可见的控制字符（{name}），请删除"))
-            elif problem := punctuation_problem(text):
+            elif not is_picture_path(p) and (problem := punctuation_problem(text)):
                 problems.append(spec.problem(p, problem))
     if not isinstance(doc, dict):
         return problems
