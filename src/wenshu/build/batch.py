@@ -24,7 +24,8 @@ from typing import Any
 
 from wenshu.build.document import FORMATS, render_spec
 from wenshu.build.files import prepare_output_dir, write_atomically
-from wenshu.build.paginate import provably_fits
+from wenshu.build.paginate import fits_one_page, lines_needed
+from wenshu.build.shapes import shapes
 from wenshu.errors import Problem, WenshuError
 from wenshu.registry import did_you_mean
 from wenshu.render.merge import merge_docx
@@ -322,15 +323,21 @@ def default_termination() -> None:
 
 def _one(job: _Job, index: int) -> tuple[list[Problem], list[Path], bool]:
     """Validate, render and write one record's letter; True when its .docx provably fits one
-    page (judged here, in parallel, from the bytes at hand: no pagination pass for it)."""
+    page (judged here, in parallel, from the letter at hand: no pagination pass for it)."""
     record = job.records[index]
     if record.problems:
         return record.problems, [], False
     try:
-        rendered = render_spec(RecordSpec(job.spec, record), job.formats, draft=job.draft, advise=False)
+        spec = RecordSpec(job.spec, record)
+        if job.draft:  # a draft marks its gaps: built the full way, as drafts are one by one
+            rendered = render_spec(spec, job.formats, draft=True, advise=False).files
+            lines = lines_needed(rendered["docx"]) if "docx" in rendered else None
+        else:
+            letter = shapes().letter(spec, job.formats)
+            rendered, lines = letter.files, letter.lines
         stem = job.names[index]
-        files = {f"{stem}.{ext}": rendered.files[ext] for ext in job.formats}
-        fits = "docx" in job.formats and provably_fits(rendered.files["docx"])
+        files = {f"{stem}.{ext}": rendered[ext] for ext in job.formats}
+        fits = "docx" in job.formats and fits_one_page(lines)
         return [], write_atomically(job.out_dir, files, sync=False, prepared=True), fits
     except WenshuError as exc:
         return exc.problems, [], False

@@ -1,0 +1,158 @@
+"""A batch's letters filled into shared shapes (wenshu.build.shapes) are byte for byte the
+letters the full path makes — .docx and .md — and so is their one-page line count; values
+that Markdown, the writer or the frame would treat as more than text keep a shape of their
+own. Bad records get the same messages either way."""
+
+from __future__ import annotations
+
+import zipfile
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+from wenshu.build.batch import load_batch, run_batch
+from wenshu.build.document import render_spec
+from wenshu.build.paginate import lines_needed
+from wenshu.build.shapes import Shapes, cut, fill, pieces, plain, stand_in
+from wenshu.errors import WenshuError
+from wenshu.spec.records import RecordSpec
+
+LETTERS = REPO / "examples" / "letters"
+FORMATS = ("docx", "md")
+
+
+def batches() -> list[tuple[str, Path, Path | None]]:
+    """Every example batch spec, and the recommendations read from the .xlsx twin."""
+    found = [(p.name, p, None) for p in sorted(LETTERS.glob("*.yaml")) if "records:" in p.read_text("utf-8")]
+    found += [(p.name, p, None) for p in sorted(LETTERS.glob("*.yaml")) if "\ndata:" in p.read_text("utf-8")]
+    found.append(("recommendations.xlsx", LETTERS / "recommendations.yaml", LETTERS / "recommendations.xlsx"))
+    return found
+
+
+def assert_same_letters(batch, shapes: Shapes) -> list[bool]:
+    """Every record's letter by the shapes equals render_spec's; whether each was shared."""
+    shared = []
+    for record in batch.records:
+        spec = RecordSpec(batch.spec, record)
+        try:
+            full = render_spec(spec, FORMATS, advise=False)
+        except WenshuError as exc:
+            with pytest.raises(WenshuError) as caught:
+                shapes.letter(spec, FORMATS)
+            assert caught.value.problems == exc.problems
+            continue
+        letter = shapes.letter(spec, FORMATS)
+        assert letter.files["md"] == full.files["md"], record.row
+        assert letter.files["docx"] == full.files["docx"], record.row
+        assert letter.lines == lines_needed(full.files["docx"]), record.row
+        shared.append(letter.shared)
+    return shared
+
+
+@pytest.mark.parametrize("name, spec, data", batches(), ids=lambda v: v if isinstance(v, str) else "")
+def test_example_batches_fill_to_the_full_path_bytes(name, spec, data):
+    batch = load_batch(spec, data)
+    shapes = Shapes()
+    # Twice: the second pass fills every letter into a shape the first one made.
+    assert_same_letters(batch, shapes)
+    shared = assert_same_letters(batch, shapes)
+    assert shared and any(shared)
+
+
+def spec_with(tmp_path: Path, records: str) -> Path:
+    """The example 推荐函 spec with these records (and room in the quota for them)."""
+    base = (LETTERS / "recommendations.yaml").read_text("utf-8").replace("data: recommendations.csv\n", "")
+    base = base.replace("  国家知识产权强县建设试点县: 4\n", "  国家知识产权强县建设试点县: 40\n")
+    spec = tmp_path / "letters.yaml"
+    spec.write_text(base + "programme: 国家知识产权强县建设试点县\nrecords:\n" + records, encoding="utf-8")
+    return spec
+
+
+def test_the_benchmark_letters_share_a_shape(tmp_path):
+    records = "".join(
+        f"  - {{applicant: 示例市{i:04d}, rank: {i}, doc_number: 示知函〔2023〕{i}号}}\n" for i in range(1, 41)
+    )
+    shapes = Shapes()
+    shared = assert_same_letters(load_batch(spec_with(tmp_path, records)), shapes)
+    assert len(shared) == 40
+    # Ranks 7, 8, 9, 15 and 18 also stand in a date (2023年9月8日, 7月18日, 9月15日): not shared.
+    assert shared.count(False) <= 5
+    assert len(shapes.shared_shapes()) <= 3
+
+
+CRAFTED = [
+    "示例*星*市",  # emphasis in a value
+    "示例<b>市",  # inline HTML
+    "示例&amp;市",  # an entity
+    "示例_市_",
+    "Example City",  # letters and a space
+    "示例市" + "很长的名字" * 12,  # wraps the title and the body differently
+    "示例签发人市",  # splits a 发文字号 line
+    "示例市（一）",  # punctuation at the end
+    "一、示例市",  # an ordinal at the start
+    "8",  # stands in the date too
+    "示例\u3000市",  # an ideographic space
+    "示例市\u200b",  # an invisible character
+]
+
+
+def test_crafted_values_come_out_as_the_full_path_makes_them(tmp_path):
+    records = []
+    for i, applicant in enumerate(CRAFTED * 2, 1):
+        records.append(
+            f"  - applicant: '{applicant}'\n    rank: {i}\n    doc_number: 示知函〔2023〕{i}号\n"
+        )
+    # An empty optional field, a date of the record's own, a sentence of its own.
+    records.append("  - applicant: 示例甲市\n    doc_number: 示知函〔2023〕901号\n    date: 2023-09-09\n")
+    records.append("  - applicant: 示例乙市\n    doc_number: 示知函〔2023〕902号\n    opinion: 该市成效明显。\n")
+    records.append("  - applicant: 示例丙市\n    doc_number: '示知函〔2023〕903号 签发人：张三'\n")
+    records.append("  - applicant: 示例丁市\n    doc_number: 示知函〔2023〕904号\n    contact: {name: 李示例}\n")
+    spec = spec_with(tmp_path, "".join(records))
+    shapes = Shapes()
+    assert_same_letters(load_batch(spec), shapes)
+    assert_same_letters(load_batch(spec), shapes)
+
+
+def test_bad_records_are_reported_as_before(tmp_path):
+    spec = spec_with(
+        tmp_path,
+        "  - {applicant: 示例甲市, doc_number: 示知函〔2023〕1号, rank: 0}\n"
+        "  - {applicant: 示例乙市, doc_number: '示知函[2023]2号'}\n"
+        "  - {applicant: '', doc_number: 示知函〔2023〕3号}\n"
+        "  - {applicant: 示例丁市, doc_number: 示知函〔2023〕4号, date: 2023-10-01}\n"
+        "  - {applicant: 示例戊市, doc_number: 示知函〔2023〕5号}\n",
+    )
+    batch = load_batch(spec)
+    assert_same_letters(batch, Shapes())
+    result = run_batch(batch, tmp_path / "out", jobs=1)
+    assert sorted(result.failed) == [0, 1, 2, 3]
+    messages = [str(p) for p in result.problems()]
+    assert any("rank" in m and "letters.yaml" in m for m in messages)
+    assert any("〔〕" in m for m in messages)
+    assert any("晚于通知规定的报送截止日期" in m for m in messages)
+
+
+def test_cut_and_fill_give_the_text_back():
+    text = "推荐示例市0001申报（第1位），2023年9月1日，示知函〔2023〕1号"
+    values = ["示例市0001", "1", "示知函〔2023〕1号"]
+    shape = cut(text, values)
+    # The rank stands where no digit adjoins it; the doc number is replaced whole, first.
+    assert shape == f"推荐{stand_in(0)}申报（第{stand_in(1)}位），2023年9月{stand_in(1)}日，{stand_in(2)}"
+    assert fill(pieces(shape), values) == text
+    assert plain("示例市0001") and plain("示知函〔2023〕1号")
+    assert not any(plain(v) for v in ("", "a", "示 例", "示*例", "签", "示\ue000"))
+
+
+def test_the_batch_writes_the_shared_letters(tmp_path):
+    """Through run_batch: the files written equal the full path's, one by one."""
+    batch = load_batch(LETTERS / "recommendations.yaml")
+    result = run_batch(batch, tmp_path / "out", jobs=1)
+    for record, name in zip(batch.records, result.names, strict=True):
+        full = render_spec(RecordSpec(batch.spec, record), FORMATS, advise=False)
+        assert (tmp_path / "out" / f"{name}.md").read_bytes() == full.files["md"]
+        written = (tmp_path / "out" / f"{name}.docx").read_bytes()
+        assert written == full.files["docx"]
+        with zipfile.ZipFile(BytesIO(written)) as zf:
+            assert zf.testzip() is None
