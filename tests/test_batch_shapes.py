@@ -72,7 +72,8 @@ def spec_with(tmp_path: Path, records: str) -> Path:
 
 def test_the_benchmark_letters_share_a_shape(tmp_path):
     records = "".join(
-        f"  - {{applicant: 示例市{i:04d}, rank: {i}, doc_number: 示知函〔2023〕{i}号}}\n" for i in range(1, 41)
+        f"  - {{applicant: 示例市{i:04d}, rank: {i}, doc_number: 示知函〔2023〕{i}号}}\n"
+        for i in range(1, 41)
     )
     shapes = Shapes()
     shared = assert_same_letters(load_batch(spec_with(tmp_path, records)), shapes)
@@ -101,14 +102,14 @@ CRAFTED = [
 def test_crafted_values_come_out_as_the_full_path_makes_them(tmp_path):
     records = []
     for i, applicant in enumerate(CRAFTED * 2, 1):
-        records.append(
-            f"  - applicant: '{applicant}'\n    rank: {i}\n    doc_number: 示知函〔2023〕{i}号\n"
-        )
+        records.append(f"  - applicant: '{applicant}'\n    rank: {i}\n    doc_number: 示知函〔2023〕{i}号\n")
     # An empty optional field, a date of the record's own, a sentence of its own.
-    records.append("  - applicant: 示例甲市\n    doc_number: 示知函〔2023〕901号\n    date: 2023-09-09\n")
-    records.append("  - applicant: 示例乙市\n    doc_number: 示知函〔2023〕902号\n    opinion: 该市成效明显。\n")
-    records.append("  - applicant: 示例丙市\n    doc_number: '示知函〔2023〕903号 签发人：张三'\n")
-    records.append("  - applicant: 示例丁市\n    doc_number: 示知函〔2023〕904号\n    contact: {name: 李示例}\n")
+    records += [
+        "  - {applicant: 示例甲市, doc_number: 示知函〔2023〕901号, date: 2023-09-09}\n",
+        "  - {applicant: 示例乙市, doc_number: 示知函〔2023〕902号, opinion: 该市成效明显。}\n",
+        "  - {applicant: 示例丙市, doc_number: '示知函〔2023〕903号 签发人：张三'}\n",
+        "  - {applicant: 示例丁市, doc_number: 示知函〔2023〕904号, contact: {name: 李示例}}\n",
+    ]
     spec = spec_with(tmp_path, "".join(records))
     shapes = Shapes()
     assert_same_letters(load_batch(spec), shapes)

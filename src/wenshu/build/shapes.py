@@ -222,9 +222,10 @@ class Shape:
         """:func:`~wenshu.build.paginate.lines_needed` of :meth:`docx` for ``values``."""
         if not self.counted:
             return None
-        return self.fixed_lines + sum(
-            paragraph_lines(title, fill(cut_text, values), breaks) for title, cut_text, breaks in self.cut_paragraphs
-        )
+        lines = self.fixed_lines
+        for title, text, breaks in self.cut_paragraphs:
+            lines += paragraph_lines(title, fill(text, values), breaks)
+        return lines
 
 
 def _shape_of(shape_text: str) -> Shape | None:
