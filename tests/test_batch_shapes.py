@@ -18,6 +18,7 @@ from wenshu.build.paginate import lines_needed
 from wenshu.build.shapes import Shapes, cut, fill, pieces, plain, stand_in
 from wenshu.errors import WenshuError
 from wenshu.spec.records import RecordSpec
+from wenshu.spec.validate import validate
 
 LETTERS = REPO / "examples" / "letters"
 FORMATS = ("docx", "md")
@@ -116,19 +117,44 @@ def test_crafted_values_come_out_as_the_full_path_makes_them(tmp_path):
     assert_same_letters(load_batch(spec), shapes)
 
 
+BAD_RECORDS = [
+    "  - {applicant: 示例甲市, doc_number: 示知函〔2023〕11号, rank: 0}\n",
+    "  - {applicant: 示例乙市, doc_number: '示知函[2023]12号', rank: 2}\n",
+    "  - {applicant: '', doc_number: 示知函〔2023〕13号, rank: 3}\n",
+    "  - {applicant: 示例丁市, doc_number: 示知函〔2023〕14号, rank: 第四}\n",
+    "  - {applicant: 示例戊市, doc_number: 示知函〔2023〕15号, rank: 5, date: 2023-10-01}\n",
+    "  - {applicant: 示例己市, doc_number: 示知函〔2023〕16号, rank: 6, applicants: [{name: 示例庚市}]}\n",
+    "  - {applicant: 示例辛市, doc_number: 示知函〔2023〕17号, rank: 7,"
+    " basis: {doc_number: 国知办函运字(2023)582号}}\n",
+    "  - {applicant: 示例壬市\u202e, doc_number: 示知函〔2023〕18号, rank: 8}\n",
+]
+
+
 def test_bad_records_are_reported_as_before(tmp_path):
-    spec = spec_with(
-        tmp_path,
-        "  - {applicant: 示例甲市, doc_number: 示知函〔2023〕1号, rank: 0}\n"
-        "  - {applicant: 示例乙市, doc_number: '示知函[2023]2号'}\n"
-        "  - {applicant: '', doc_number: 示知函〔2023〕3号}\n"
-        "  - {applicant: 示例丁市, doc_number: 示知函〔2023〕4号, date: 2023-10-01}\n"
-        "  - {applicant: 示例戊市, doc_number: 示知函〔2023〕5号}\n",
+    """Good records first, so each bad one of the same fields meets the check of its own
+    fields: its problems are those of the whole check, located the same."""
+    good = "".join(
+        f"  - {{applicant: 示例{i}市, doc_number: 示知函〔2023〕{i}号, rank: {i}{extra}}}\n"
+        for i, extra in (
+            (1, ""),
+            (2, ", date: 2023-09-01"),
+            (4, ", basis: {title: 通知}"),
+        )
     )
-    batch = load_batch(spec)
-    assert_same_letters(batch, Shapes())
+    batch = load_batch(spec_with(tmp_path, good + "".join(BAD_RECORDS)))
+    shapes = Shapes()
+    assert_same_letters(batch, shapes)
+    for record in batch.records[3:]:
+        spec = RecordSpec(batch.spec, record)
+        with pytest.raises(WenshuError) as layered:
+            validate(spec)
+        whole = RecordSpec(batch.spec, record)
+        whole.layers = None  # checked as one document, every field
+        with pytest.raises(WenshuError) as plain:
+            validate(whole)
+        assert layered.value.problems == plain.value.problems, record.row
     result = run_batch(batch, tmp_path / "out", jobs=1)
-    assert sorted(result.failed) == [0, 1, 2, 3]
+    assert sorted(result.failed) == list(range(3, 11)), result.problems()
     messages = [str(p) for p in result.problems()]
     assert any("rank" in m and "letters.yaml" in m for m in messages)
     assert any("〔〕" in m for m in messages)
