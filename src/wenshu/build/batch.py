@@ -269,7 +269,8 @@ class BatchResult:
     written: list[Path] = field(default_factory=list)
     merged: Path | None = None
     seconds: float = 0.0
-    fallbacks: int = 0
+    fallbacks: int = 0  # letters through build_docx
+    shared: int = 0  # letters filled into a shape other letters share (wenshu.build.shapes)
 
     @property
     def succeeded(self) -> int:
@@ -286,6 +287,20 @@ class BatchResult:
                     seen.add(problem)
                     out.append(problem)
         return out
+
+
+@dataclass(frozen=True)
+class Counts:
+    """How many letters were made which way."""
+
+    fallbacks: int = 0  # through build_docx, not the fast writer
+    shared: int = 0  # filled into a shared shape
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(self.fallbacks + other.fallbacks, self.shared + other.shared)
+
+    def __sub__(self, other: Counts) -> Counts:
+        return Counts(self.fallbacks - other.fallbacks, self.shared - other.shared)
 
 
 @dataclass
@@ -343,12 +358,17 @@ def _one(job: _Job, index: int) -> tuple[list[Problem], list[Path], bool]:
         return exc.problems, [], False
 
 
-def _chunk(indices: list[int]) -> tuple[list[tuple[int, list[Problem], list[Path], bool]], int]:
-    """A worker's share: outcomes by index, plus how many documents fell back to build_docx."""
+def _counts() -> Counts:
+    """This process's letters so far: through build_docx, and filled into a shared shape."""
+    return Counts(factory().fallbacks, shapes().filled)
+
+
+def _chunk(indices: list[int]) -> tuple[list[tuple[int, list[Problem], list[Path], bool]], Counts]:
+    """A worker's share: outcomes by index, and how its letters were made."""
     assert _JOB is not None, "worker started without its job"
-    before = factory().fallbacks
+    before = _counts()
     out = [(i, *_one(_JOB, i)) for i in indices]
-    return out, factory().fallbacks - before
+    return out, _counts() - before
 
 
 def pool_context() -> multiprocessing.context.BaseContext:
@@ -367,22 +387,21 @@ def default_jobs() -> int:
 
 def run_in_parallel(
     job: _Job, indices: list[int], jobs: int, progress: Callable[[int], None] | None
-) -> tuple[dict[int, tuple[list[Problem], list[Path]]], int]:
+) -> tuple[dict[int, tuple[list[Problem], list[Path], bool]], Counts]:
     """Every index through :func:`_one`, in ``jobs`` processes; outcomes by index."""
     outcomes: dict[int, tuple[list[Problem], list[Path], bool]] = {}
-    fallbacks = 0
+    _init(job)
     if jobs <= 1 or len(indices) < PARALLEL_FROM:
-        _init(job)
+        before = _counts()
         for i in indices:
             outcomes[i] = _one(job, i)
             if progress:
                 progress(1)
-        return outcomes, 0
-    # The parent makes the first letter itself: that renders the frame and compiles the
-    # template and schema once, and forked workers inherit them warm instead of each
-    # paying for them again.
-    _init(job)
-    results, fallbacks = _chunk(indices[:1])
+        return outcomes, _counts() - before
+    # The parent makes the first letter itself: that renders the frame, compiles the
+    # template and schema and makes the letter's shape once, and forked workers inherit
+    # them warm instead of each paying for them again.
+    results, counts = _chunk(indices[:1])
     outcomes.update((i, (problems, paths, fits)) for i, problems, paths, fits in results)
     indices = indices[1:]
     if progress:
@@ -390,13 +409,13 @@ def run_in_parallel(
     size = max(1, min(64, len(indices) // (jobs * 8)))
     chunks = [indices[i : i + size] for i in range(0, len(indices), size)]
     with pool_context().Pool(jobs, initializer=_init_worker, initargs=(job,)) as pool:
-        for results, fell_back in pool.imap_unordered(_chunk, chunks):
-            fallbacks += fell_back
+        for results, done in pool.imap_unordered(_chunk, chunks):
+            counts += done
             for i, problems, paths, fits in results:
                 outcomes[i] = (problems, paths, fits)
             if progress:
                 progress(len(results))
-    return outcomes, fallbacks
+    return outcomes, counts
 
 
 def _cross_record_problems(batch: Batch) -> dict[int, list[Problem]]:
@@ -484,7 +503,8 @@ def run_batch(
     if progress and result.failed:
         progress(len(result.failed))
     job = _Job(batch.spec, batch.kind, batch.records, names, out_dir, formats, draft)
-    outcomes, result.fallbacks = run_in_parallel(job, todo, jobs or default_jobs(), progress)
+    outcomes, counts = run_in_parallel(job, todo, jobs or default_jobs(), progress)
+    result.fallbacks, result.shared = counts.fallbacks, counts.shared
     unproven = []
     for i in sorted(outcomes):
         problems, paths, fits = outcomes[i]

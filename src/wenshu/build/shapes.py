@@ -274,6 +274,7 @@ class Shapes:
 
     def __init__(self) -> None:
         self._shapes: dict[str, Shape | None] = {}
+        self.filled = 0  # letters filled into a shared shape
 
     def letter(self, spec: RecordSpec, formats: tuple[str, ...]) -> Letter:
         """Validate and render one record's letter (raises :class:`WenshuError` as
@@ -292,6 +293,7 @@ class Shapes:
             files["docx"] = self._full(markdown)
             return Letter(files, lines_needed(files["docx"]), False)
         files["docx"] = shape.docx(values)
+        self.filled += 1
         return Letter(files, shape.lines(values), True)
 
     def _new_shape(self, key: str, markdown: str, values: list[str]) -> Shape | None:
