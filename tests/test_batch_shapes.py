@@ -19,6 +19,7 @@ from wenshu.build.shapes import Shapes, cut, fill, pieces, plain, stand_in
 from wenshu.errors import WenshuError
 from wenshu.spec.records import RecordSpec
 from wenshu.spec.validate import validate
+from wenshu.text.width import joined_line_width, line_width
 
 LETTERS = REPO / "examples" / "letters"
 FORMATS = ("docx", "md")
@@ -183,3 +184,15 @@ def test_the_batch_writes_the_shared_letters(tmp_path):
         assert written == full.files["docx"]
         with zipfile.ZipFile(BytesIO(written)) as zf:
             assert zf.testzip() is None
+
+
+def test_a_line_measured_in_parts_is_the_line_measured_whole():
+    import random
+
+    chars = "示例市〔〕（）号—·AZaz09 \\*、。“”①"
+    rng = random.Random(15)
+    for _ in range(2000):
+        parts = [
+            "".join(rng.choice(chars) for _ in range(rng.randint(0, 6))) for _ in range(rng.randint(1, 6))
+        ]
+        assert joined_line_width(parts) == line_width("".join(parts)), parts

@@ -127,9 +127,13 @@ def paragraph_lines(title: bool, text: str, breaks: int = 0) -> int:
 def _text_lines(title: bool, text: str) -> int:
     """Lines one paragraph's text takes. Kept per text: a batch's letters repeat most of
     their paragraphs word for word, and measuring each character is most of the count."""
+    return lines_of_width(title, line_width(text))
+
+
+def lines_of_width(title: bool, width: float) -> int:
+    """Lines a paragraph of text ``width`` cells wide takes (see :func:`paragraph_lines`)."""
     per_line = L.TITLE_CHARS_PER_LINE if title else L.CHARS_PER_LINE
-    width = line_width(text) + 2  # the first line's two-character indent
-    return max(1, math.ceil(width / per_line))
+    return max(1, math.ceil((width + 2) / per_line))  # + the first line's two-character indent
 
 
 def fits_one_page(lines: int | None) -> bool:

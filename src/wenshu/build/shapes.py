@@ -41,13 +41,14 @@ from typing import Any
 
 from markdown_it.token import Token
 
-from wenshu.build.paginate import body_paragraphs, lines_needed, paragraph_lines
+from wenshu.build.paginate import body_paragraphs, lines_needed, lines_of_width, paragraph_lines
 from wenshu.render.docx import frame_name, frame_path, parser
 from wenshu.render.markdown import render_markdown
 from wenshu.render.package import ZipPart, factory, read_zip, write_zip
 from wenshu.roles import BODY_STYLES
 from wenshu.spec.records import RecordSpec
 from wenshu.spec.validate import validate
+from wenshu.text.width import joined_line_width
 
 # A stand-in: two private-use characters around a third that numbers the value. Private-use
 # characters are no punctuation or white space to markdown-it, need no escaping in XML and
@@ -103,14 +104,24 @@ def own_values(values: dict[str, Any], document: dict[str, Any]) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=4096)
-def _pattern(value: str) -> re.Pattern[str] | None:
-    """Where a value of digits at either end may be replaced: not next to another digit."""
-    if not (value[0].isdigit() or value[-1].isdigit()):
-        return None
-    before = r"(?<!\d)" if value[0].isdigit() else ""
-    after = r"(?!\d)" if value[-1].isdigit() else ""
-    return re.compile(before + re.escape(value) + after)
+def _replace(text: str, value: str, by: str) -> str:
+    """``text`` with ``value`` replaced ``by``, except where a digit at either end of the
+    value adjoins another digit (rank 1 is no part of 2023 or 12号)."""
+    digit_start, digit_end = value[0].isdigit(), value[-1].isdigit()
+    if not (digit_start or digit_end):
+        return text.replace(value, by)
+    out, start = [], 0
+    at = text.find(value)
+    while at >= 0:
+        end = at + len(value)
+        if (digit_start and at and text[at - 1].isdigit()) or (digit_end and text[end : end + 1].isdigit()):
+            at = text.find(value, at + 1)
+            continue
+        out += (text[start:at], by)
+        start = end
+        at = text.find(value, end)
+    out.append(text[start:])
+    return "".join(out)
 
 
 def cut(markdown: str, values: list[str]) -> str:
@@ -118,12 +129,7 @@ def cut(markdown: str, values: list[str]) -> str:
     inside another is not cut out of it); filling the stand-ins in gives ``markdown`` back."""
     order = sorted((i for i, v in enumerate(values[:MAX_VALUES]) if plain(v)), key=lambda i: -len(values[i]))
     for i in order:
-        value = values[i]
-        pattern = _pattern(value)
-        if pattern is None:
-            markdown = markdown.replace(value, stand_in(i))
-        else:
-            markdown = pattern.sub(stand_in(i), markdown)
+        markdown = _replace(markdown, values[i], stand_in(i))
     return markdown
 
 
@@ -132,12 +138,17 @@ def pieces(text: str) -> list[str]:
     return _STAND_IN.split(text)
 
 
-def fill(pieces: list[str], values: list[str]) -> str:
-    """Cut text (literal, stand-in number, literal, …) with ``values`` in."""
+def filled(pieces: list[str], values: list[str]) -> list[str]:
+    """Cut text (literal, stand-in number, literal, …) with ``values`` in, as pieces."""
     out = pieces[:]
     for i in range(1, len(out), 2):
         out[i] = values[ord(out[i]) - _FIRST]
-    return "".join(out)
+    return out
+
+
+def fill(pieces: list[str], values: list[str]) -> str:
+    """Cut text (literal, stand-in number, literal, …) with ``values`` in."""
+    return "".join(filled(pieces, values))
 
 
 # -- which shapes may be shared -------------------------------------------------------------------
@@ -224,7 +235,7 @@ class Shape:
             return None
         lines = self.fixed_lines
         for title, text, breaks in self.cut_paragraphs:
-            lines += paragraph_lines(title, fill(text, values), breaks)
+            lines += lines_of_width(title, joined_line_width(filled(text, values))) + breaks
         return lines
 
 

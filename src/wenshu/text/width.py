@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import itertools
 import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
 
 from wenshu import layout as L
 
@@ -50,13 +52,37 @@ def text_width(text: str) -> float:
     return sum(1.0 if is_wide(ch) else 0.5 for ch in text)
 
 
+def _autospaced(a: str, b: str) -> bool:
+    """Do two neighbouring characters get the room Chinese next to a Latin letter or digit gets?"""
+    return (is_cjk(a) and b.isascii() and b.isalnum()) or (is_cjk(b) and a.isascii() and a.isalnum())
+
+
 def line_width(text: str) -> float:
     """How many cells ``text`` takes on the page: :func:`text_width` (Markdown's escaping
     backslashes left out) plus the room added where Chinese meets Latin letters or digits."""
     text = text.replace("\\", "")
-    changes = sum(
-        1
-        for a, b in itertools.pairwise(text)
-        if (is_cjk(a) and b.isascii() and b.isalnum()) or (is_cjk(b) and a.isascii() and a.isalnum())
-    )
+    changes = sum(1 for a, b in itertools.pairwise(text) if _autospaced(a, b))
     return text_width(text) + changes * L.AUTOSPACE_EM
+
+
+@lru_cache(maxsize=4096)
+def _measure(part: str) -> tuple[float, int, str, str]:
+    """A part's width, its inner autospace changes, and its first and last characters (all
+    without backslashes)."""
+    part = part.replace("\\", "")
+    changes = sum(1 for a, b in itertools.pairwise(part) if _autospaced(a, b))
+    return text_width(part), changes, part[:1], part[-1:]
+
+
+def joined_line_width(parts: Iterable[str]) -> float:
+    """:func:`line_width` of the parts joined, from each part measured once: a batch's
+    letters repeat their paragraphs around a few values of their own."""
+    width, changes, last = 0.0, 0, ""
+    for part in parts:
+        part_width, part_changes, first, end = _measure(part)
+        if not end:
+            continue
+        width += part_width  # halves and wholes: exact in any order
+        changes += part_changes + (1 if last and _autospaced(last, first) else 0)
+        last = end
+    return width + changes * L.AUTOSPACE_EM
