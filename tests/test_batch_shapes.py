@@ -196,3 +196,26 @@ def test_a_line_measured_in_parts_is_the_line_measured_whole():
             "".join(rng.choice(chars) for _ in range(rng.randint(0, 6))) for _ in range(rng.randint(1, 6))
         ]
         assert joined_line_width(parts) == line_width("".join(parts)), parts
+
+
+def test_line_width_is_its_definition():
+    """Character by character: wide ones a cell, others half; an autospace where Chinese
+    (from U+2E80) meets an ASCII letter or digit; backslashes left out."""
+    import random
+
+    from wenshu import layout as L
+    from wenshu.text.width import is_wide
+
+    def by_definition(text: str) -> float:
+        text = text.replace("\\", "")
+        cells = sum(1.0 if is_wide(c) else 0.5 for c in text)
+        latin = [c.isascii() and c.isalnum() for c in text]
+        cjk = [ord(c) >= 0x2E80 for c in text]
+        pairs = sum(1 for i in range(len(text) - 1) if (cjk[i] and latin[i + 1]) or (latin[i] and cjk[i + 1]))
+        return cells + pairs * L.AUTOSPACE_EM
+
+    chars = "示例市〔〕（）号—·AZaz09 \\*、。“”①\u2e7f\u2e80\U00020000é"
+    rng = random.Random(9704)
+    for _ in range(3000):
+        text = "".join(rng.choice(chars) for _ in range(rng.randint(0, 12)))
+        assert line_width(text) == by_definition(text), text
