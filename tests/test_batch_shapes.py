@@ -219,3 +219,16 @@ def test_line_width_is_its_definition():
     for _ in range(3000):
         text = "".join(rng.choice(chars) for _ in range(rng.randint(0, 12)))
         assert line_width(text) == by_definition(text), text
+
+
+def test_a_shape_no_other_letter_shares_is_never_made(tmp_path):
+    """Letters that each keep a value in their shape (Latin letters are no plain value) are
+    built the full way once each, with no shape made for them."""
+    records = "".join(
+        f"  - {{applicant: 示例City{chr(65 + i)}, rank: {i + 1}, doc_number: 示知函〔2023〕{i + 1}号}}\n"
+        for i in range(6)
+    )
+    shapes = Shapes()
+    shared = assert_same_letters(load_batch(spec_with(tmp_path, records)), shapes)
+    assert shared == [False] * 6
+    assert shapes.shared_shapes() == []

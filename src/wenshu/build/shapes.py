@@ -24,8 +24,8 @@ value's place only where nothing between the Markdown and the page looks at that
   places the field verbatim.
 
 Anything else leaves the value in the shape: the letter still gets a shape of its own, exact,
-only not shared. The first letter of each shape is also built the full way, and the shape is
-dropped unless that letter comes out the same. The one-page proof
+only not shared. A shape is made when a second letter has it, and is dropped unless the first
+letter, built the full way, comes out the same from it. The one-page proof
 (:func:`wenshu.build.paginate.lines_needed`) is counted paragraph by paragraph with the
 record's values in, not by reading the .docx again.
 """
@@ -281,10 +281,16 @@ class Letter:
 
 
 class Shapes:
-    """The shapes met in this process, keyed by their cut Markdown."""
+    """The shapes met in this process, keyed by their cut Markdown.
+
+    A shape is made when a second letter has it: a letter whose shape no other letter
+    shares is built the full way only, as it would be without shapes. The first letter's
+    .docx is kept until then, and the shape is used only if it fills to that very file.
+    """
 
     def __init__(self) -> None:
-        self._shapes: dict[str, Shape | None] = {}
+        self._shapes: dict[str, Shape | None] = {}  # None: not to be shared
+        self._once: dict[str, tuple[list[str], bytes]] = {}  # met once: the values and .docx
         self.filled = 0  # letters filled into a shared shape
 
     def letter(self, spec: RecordSpec, formats: tuple[str, ...]) -> Letter:
@@ -297,24 +303,27 @@ class Shapes:
             return Letter(files, None, True)
         values = own_values(spec.record.values, document)
         key = cut(markdown, values)
-        shape = self._shapes.get(key, False)
-        if shape is False:
-            shape = self._new_shape(key, markdown, values)
+        shape = self._shapes.get(key)
+        if shape is None and key in self._once:
+            shape = self._new_shape(key, *self._once.pop(key))
         if shape is None:
             files["docx"] = self._full(markdown)
+            if key not in self._shapes and _OPEN in key:
+                if len(self._once) >= MAX_SHAPES:
+                    self._once.clear()
+                self._once[key] = (values, files["docx"])
             return Letter(files, lines_needed(files["docx"]), False)
         files["docx"] = shape.docx(values)
         self.filled += 1
         return Letter(files, shape.lines(values), True)
 
-    def _new_shape(self, key: str, markdown: str, values: list[str]) -> Shape | None:
+    def _new_shape(self, key: str, values: list[str], docx: bytes) -> Shape | None:
+        """The shape of ``key``, checked against a letter built the full way with it."""
         if len(self._shapes) >= MAX_SHAPES:
             self._shapes.clear()
-        shape = _shape_of(key) if _OPEN in key else None
-        if shape is not None:
-            full = self._full(markdown)
-            if shape.docx(values) != full or shape.lines(values) != lines_needed(full):
-                shape = None  # never expected; the full path stays right
+        shape = _shape_of(key)
+        if shape is not None and (shape.docx(values) != docx or shape.lines(values) != lines_needed(docx)):
+            shape = None  # never expected; the full path stays right
         self._shapes[key] = shape
         return shape
 
