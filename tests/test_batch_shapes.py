@@ -232,3 +232,29 @@ def test_a_shape_no_other_letter_shares_is_never_made(tmp_path):
     shared = assert_same_letters(load_batch(spec_with(tmp_path, records)), shapes)
     assert shared == [False] * 6
     assert shapes.shared_shapes() == []
+
+
+def test_random_values_fill_to_the_full_path_bytes(tmp_path):
+    """Values drawn from Chinese, full-width and CJK punctuation characters, digits and a few
+    Latin letters and marks, in the applicant, the 发文字号, the review and the opinion."""
+    import random
+
+    rng = random.Random(20231)
+    pool = "示例市县区省局（）〔〕，、；：。“”—…·号第一二〇0123456789０１ＡＢ①№ aZ*_<&\u3000"
+
+    def text(low: int, high: int) -> str:
+        return "".join(rng.choice(pool) for _ in range(rng.randint(low, high)))
+
+    records = []
+    for i in range(30):
+        applicant = "示例" + text(1, 14).replace("'", "")
+        review = text(4, 40).replace("'", "") + "。"
+        opinion = f", opinion: '{text(2, 20)}。'" if rng.random() < 0.3 else ""
+        records.append(
+            f"  - {{applicant: '{applicant}', rank: {i + 1}, doc_number: 示{text(1, 2)}函〔2023〕{i + 1}号,"
+            f" review: '{review}'{opinion}}}\n"
+        )
+    batch = load_batch(spec_with(tmp_path, "".join(records)))
+    shapes = Shapes()
+    assert_same_letters(batch, shapes)
+    assert any(assert_same_letters(batch, shapes))
