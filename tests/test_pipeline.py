@@ -98,7 +98,7 @@ def test_paginate(sources, tmp_path, monkeypatch, sort):
     letters fit one page.)"""
     monkeypatch.setenv("WENSHU_SOFFICE", str(tmp_path / "no-such-soffice"))
     monkeypatch.setattr(build_paginate, "provably_fits", lambda docx: False)  # the pass imports it when run
-    monkeypatch.setattr(build_batch, "provably_fits", lambda docx: False)  # judged in the workers
+    monkeypatch.setattr(build_batch, "fits_one_page", lambda lines: False)  # judged in the workers
     on = run(BuildRequest((sources[sort],), tmp_path / "on", paginate=True))
     off = run(BuildRequest((sources[sort],), tmp_path / "off", paginate=False))
     assert [h for h in on.hints if "未验证分页" in h] and not on.failed

@@ -24,7 +24,8 @@ from typing import Any
 
 from wenshu.build.document import FORMATS, render_spec
 from wenshu.build.files import prepare_output_dir, write_atomically
-from wenshu.build.paginate import provably_fits
+from wenshu.build.paginate import fits_one_page, lines_needed
+from wenshu.build.shapes import shapes
 from wenshu.errors import Problem, WenshuError
 from wenshu.registry import did_you_mean
 from wenshu.render.merge import merge_docx
@@ -268,7 +269,8 @@ class BatchResult:
     written: list[Path] = field(default_factory=list)
     merged: Path | None = None
     seconds: float = 0.0
-    fallbacks: int = 0
+    fallbacks: int = 0  # letters through build_docx
+    shared: int = 0  # letters filled into a shape other letters share (wenshu.build.shapes)
 
     @property
     def succeeded(self) -> int:
@@ -285,6 +287,20 @@ class BatchResult:
                     seen.add(problem)
                     out.append(problem)
         return out
+
+
+@dataclass(frozen=True)
+class Counts:
+    """How many letters were made which way."""
+
+    fallbacks: int = 0  # through build_docx, not the fast writer
+    shared: int = 0  # filled into a shared shape
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(self.fallbacks + other.fallbacks, self.shared + other.shared)
+
+    def __sub__(self, other: Counts) -> Counts:
+        return Counts(self.fallbacks - other.fallbacks, self.shared - other.shared)
 
 
 @dataclass
@@ -322,26 +338,37 @@ def default_termination() -> None:
 
 def _one(job: _Job, index: int) -> tuple[list[Problem], list[Path], bool]:
     """Validate, render and write one record's letter; True when its .docx provably fits one
-    page (judged here, in parallel, from the bytes at hand: no pagination pass for it)."""
+    page (judged here, in parallel, from the letter at hand: no pagination pass for it)."""
     record = job.records[index]
     if record.problems:
         return record.problems, [], False
     try:
-        rendered = render_spec(RecordSpec(job.spec, record), job.formats, draft=job.draft, advise=False)
+        spec = RecordSpec(job.spec, record)
+        if job.draft:  # a draft marks its gaps: built the full way, as drafts are one by one
+            rendered = render_spec(spec, job.formats, draft=True, advise=False).files
+            lines = lines_needed(rendered["docx"]) if "docx" in rendered else None
+        else:
+            letter = shapes().letter(spec, job.formats)
+            rendered, lines = letter.files, letter.lines
         stem = job.names[index]
-        files = {f"{stem}.{ext}": rendered.files[ext] for ext in job.formats}
-        fits = "docx" in job.formats and provably_fits(rendered.files["docx"])
+        files = {f"{stem}.{ext}": rendered[ext] for ext in job.formats}
+        fits = "docx" in job.formats and fits_one_page(lines)
         return [], write_atomically(job.out_dir, files, sync=False, prepared=True), fits
     except WenshuError as exc:
         return exc.problems, [], False
 
 
-def _chunk(indices: list[int]) -> tuple[list[tuple[int, list[Problem], list[Path], bool]], int]:
-    """A worker's share: outcomes by index, plus how many documents fell back to build_docx."""
+def _counts() -> Counts:
+    """This process's letters so far: through build_docx, and filled into a shared shape."""
+    return Counts(factory().fallbacks, shapes().filled)
+
+
+def _chunk(indices: list[int]) -> tuple[list[tuple[int, list[Problem], list[Path], bool]], Counts]:
+    """A worker's share: outcomes by index, and how its letters were made."""
     assert _JOB is not None, "worker started without its job"
-    before = factory().fallbacks
+    before = _counts()
     out = [(i, *_one(_JOB, i)) for i in indices]
-    return out, factory().fallbacks - before
+    return out, _counts() - before
 
 
 def pool_context() -> multiprocessing.context.BaseContext:
@@ -360,22 +387,21 @@ def default_jobs() -> int:
 
 def run_in_parallel(
     job: _Job, indices: list[int], jobs: int, progress: Callable[[int], None] | None
-) -> tuple[dict[int, tuple[list[Problem], list[Path]]], int]:
+) -> tuple[dict[int, tuple[list[Problem], list[Path], bool]], Counts]:
     """Every index through :func:`_one`, in ``jobs`` processes; outcomes by index."""
     outcomes: dict[int, tuple[list[Problem], list[Path], bool]] = {}
-    fallbacks = 0
+    _init(job)
     if jobs <= 1 or len(indices) < PARALLEL_FROM:
-        _init(job)
+        before = _counts()
         for i in indices:
             outcomes[i] = _one(job, i)
             if progress:
                 progress(1)
-        return outcomes, 0
-    # The parent makes the first letter itself: that renders the frame and compiles the
-    # template and schema once, and forked workers inherit them warm instead of each
-    # paying for them again.
-    _init(job)
-    results, fallbacks = _chunk(indices[:1])
+        return outcomes, _counts() - before
+    # The parent makes the first letter itself: that renders the frame, compiles the
+    # template and schema and makes the letter's shape once, and forked workers inherit
+    # them warm instead of each paying for them again.
+    results, counts = _chunk(indices[:1])
     outcomes.update((i, (problems, paths, fits)) for i, problems, paths, fits in results)
     indices = indices[1:]
     if progress:
@@ -383,13 +409,13 @@ def run_in_parallel(
     size = max(1, min(64, len(indices) // (jobs * 8)))
     chunks = [indices[i : i + size] for i in range(0, len(indices), size)]
     with pool_context().Pool(jobs, initializer=_init_worker, initargs=(job,)) as pool:
-        for results, fell_back in pool.imap_unordered(_chunk, chunks):
-            fallbacks += fell_back
+        for results, done in pool.imap_unordered(_chunk, chunks):
+            counts += done
             for i, problems, paths, fits in results:
                 outcomes[i] = (problems, paths, fits)
             if progress:
                 progress(len(results))
-    return outcomes, fallbacks
+    return outcomes, counts
 
 
 def _cross_record_problems(batch: Batch) -> dict[int, list[Problem]]:
@@ -477,7 +503,8 @@ def run_batch(
     if progress and result.failed:
         progress(len(result.failed))
     job = _Job(batch.spec, batch.kind, batch.records, names, out_dir, formats, draft)
-    outcomes, result.fallbacks = run_in_parallel(job, todo, jobs or default_jobs(), progress)
+    outcomes, counts = run_in_parallel(job, todo, jobs or default_jobs(), progress)
+    result.fallbacks, result.shared = counts.fallbacks, counts.shared
     unproven = []
     for i in sorted(outcomes):
         problems, paths, fits = outcomes[i]

@@ -665,11 +665,13 @@ def attachment_files(field: str, context: Context) -> list[Problem]:
     """
     spec, document = context.spec, context.document
     problems: list[Problem] = []
-    chain = _RESOLVING.get() + (spec.path.resolve(),)
+    chain: tuple[Path, ...] = ()
     for i, attachment in enumerate(document.get(field) or []):
         ref = attachment.get("file")
         if ref is None:
             continue
+        # Resolved only for an attachment file: a batch letter has none, and resolving costs.
+        chain = chain or _RESOLVING.get() + (spec.path.resolve(),)
         at: Path_ = (field, i, "file")
         target = Path(os.path.normpath(spec.path.parent / ref))
         if not target.exists():  # a folder or FIFO is not missing: loading it says what it is

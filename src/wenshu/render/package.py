@@ -449,6 +449,27 @@ class DocxFactory:
             self.fallbacks += 1
             return build_docx(markdown)
 
+    def computed_names(self, path: Path) -> frozenset[str]:
+        """The context names the frame at ``path`` uses other than verbatim (``{{ x }}``,
+        ``{% if x %}``, ``{% for … in x %}``): a field among them does not reach the page
+        as written, so no stand-in text may take its place."""
+        stat = path.stat()
+        file_key = (str(path), stat.st_mtime_ns, stat.st_size)
+        if file_key not in self._computed:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            found, computed = self._disk.get(digest, "computed")
+            if not found:
+                computed = _computed_names(path)
+                self._disk.put(digest, "computed", computed)
+            self._computed[file_key] = computed
+        return self._computed[file_key]
+
+    def verbatim_fields(self, path: Path) -> frozenset[str]:
+        """The frame's text fields (``doc_number``, ``signer``, ``cc`` …) whose value reaches
+        the page exactly as written: used by the frame in no other way."""
+        computed = self.computed_names(path)
+        return frozenset() if computed - set(_FIELDS) else frozenset(_TEXT_FIELDS) - computed
+
     def _fast(self, tokens: list[Token]) -> bytes:
         if marked_texts(tokens):
             raise _Unsupported("a draft's highlighted gaps")  # rare: drafts are built one by one
@@ -468,13 +489,7 @@ class DocxFactory:
             # The writer asked the stand-in for something only a real Subdoc has, or met
             # text XML cannot carry: build_docx gives the proper answer.
             raise _Unsupported(str(exc)) from None
-        if file_key not in self._computed:
-            found, computed = self._disk.get(digest, "computed")
-            if not found:
-                computed = _computed_names(path)
-                self._disk.put(digest, "computed", computed)
-            self._computed[file_key] = computed
-        computed = self._computed[file_key]
+        computed = self.computed_names(path)
         shape = _shape(writer.fields, computed)
         key = (*file_key, shape)
         if key not in self._frames:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 from wenshu.errors import Problem, WenshuError
@@ -38,7 +38,7 @@ class Kind:
     batch: dict[str, Any] = field(default_factory=dict)  # the ``batch:`` section, for letters
     reading: dict[str, Any] = field(default_factory=dict)  # the ``import:`` outline (wenshu.importing.kinds)
 
-    @property
+    @cached_property
     def source(self) -> str:
         """The schema file, as messages about what it says name it."""
         return str(resource_dir("schemas") / f"{self.name}.yaml")

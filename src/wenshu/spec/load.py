@@ -57,13 +57,30 @@ class Layers:
     def merged(self, shared: dict[str, Any] | None = None) -> dict[str, Any]:
         """A fresh copy of ``own`` on top of ``shared`` (default: the shared fields); a
         mapping on both sides merges one level deep (``contact.phone`` from a record)."""
-        data = copy.deepcopy(self.shared if shared is None else shared)
+        data = fresh_copy(self.shared if shared is None else shared)
         for key, value in self.own.items():
             if isinstance(value, dict) and isinstance(data.get(key), dict):
-                data[key] = {**data[key], **copy.deepcopy(value)}
+                data[key] = {**data[key], **fresh_copy(value)}
             else:
-                data[key] = copy.deepcopy(value)
+                data[key] = fresh_copy(value)
         return data
+
+
+# Values a spec holds that nothing changes in place: copies share them.
+_IMMUTABLE = (str, int, float, bool, type(None), dt.date, dt.datetime, dt.time)
+
+
+def fresh_copy(value: Any) -> Any:
+    """A deep copy of spec data: new mappings and lists, the immutable values shared (a
+    batch copies its shared fields for every letter; ``copy.deepcopy`` took five times as
+    long)."""
+    if type(value) is dict:
+        return {k: fresh_copy(v) for k, v in value.items()}
+    if type(value) is list:
+        return [fresh_copy(v) for v in value]
+    if type(value) in _IMMUTABLE:
+        return value
+    return copy.deepcopy(value)
 
 
 @dataclass

@@ -155,7 +155,11 @@ _NORMALISING = {"coerce", "default", "default_setter", "rename", "rename_handler
 # … and those of them whose effect reaches other fields (a rename onto a field a record sets,
 # a default computed from the document).
 _ACROSS_FIELDS = {"default_setter", "rename", "rename_handler"}
-_SHARED_NORMALISED: dict[tuple[str, int], tuple[dict[str, Any], dict[str, Any] | None]] = {}
+# Per batch spec: its shared fields, them normalised, and the sets of own fields with which
+# a spec has passed the whole check (see layered_document).
+_SHARED_NORMALISED: dict[
+    tuple[str, int], tuple[dict[str, Any], dict[str, Any] | None, set[frozenset[str]]]
+] = {}
 
 
 def _normalises(rule: Any, rules: set[str] = _NORMALISING, seen: frozenset[str] = frozenset()) -> bool:
@@ -199,18 +203,66 @@ def is_layered(validator: SpecValidator, kind: Kind, spec: Spec) -> bool:
     check passes; False sends the caller to the plain path, which gives the same verdict
     and the errors with their positions.
     """
+    return layered_document(validator, kind, spec) is not None
+
+
+def layered_document(validator: SpecValidator, kind: Kind, spec: Spec) -> dict[str, Any] | None:
+    """The validated document of :func:`is_layered`, or None where it says False.
+
+    Once one spec of a batch with a given set of own fields has passed the whole check, the
+    next such spec is checked on its own fields and on the fields whose rules look at other
+    fields only: every other field holds the same normalised shared value as before and so
+    passes again, and which fields are present or missing, the same. Failing that check
+    sends the spec to the whole check, which reports what is wrong.
+    """
     layers = spec.layers
     normalising = _normalising_fields(kind)
     if layers is None or normalising is None or not normalising.isdisjoint(layers.own):
-        return False
+        return None
     key = (kind.name, id(layers.shared))
     cached = _SHARED_NORMALISED.get(key)
     if cached is None or cached[0] is not layers.shared:
         if len(_SHARED_NORMALISED) > 16:
             _SHARED_NORMALISED.clear()
-        cached = (layers.shared, validator.normalized(layers.shared))
+        cached = (layers.shared, validator.normalized(layers.shared), set())
         _SHARED_NORMALISED[key] = cached
-    return cached[1] is not None and validator.validate(layers.merged(cached[1]), normalize=False)
+    shared, passed = cached[1], cached[2]
+    if shared is None:
+        return None
+    document = layers.merged(shared)
+    own = frozenset(layers.own)
+    if own in passed:
+        checker = _own_fields_validator(kind, own)
+        if checker.validate(document, normalize=False):
+            return checker.document
+    if not validator.validate(document, normalize=False):
+        return None
+    if len(passed) < 64:
+        passed.add(own)
+    return validator.document
+
+
+# Rules by which a field's verdict depends on other fields (SpecValidator's own rules too).
+_LOOKING_ACROSS = {"dependencies", "excludes", "not_before", "check_with", "validator"}
+_OWN_FIELDS_VALIDATORS: dict[tuple[str, int, frozenset[str]], SpecValidator] = {}
+
+
+def _own_fields_validator(kind: Kind, own: frozenset[str]) -> SpecValidator:
+    """A validator of the kind's rules for ``own`` fields and for the fields whose rules look
+    at other fields; other fields pass unchecked."""
+    key = (kind.name, id(kind.schema), own)
+    if key not in _OWN_FIELDS_VALIDATORS:
+        if len(_OWN_FIELDS_VALIDATORS) > 64:
+            _OWN_FIELDS_VALIDATORS.clear()
+        fields = {
+            name: rule
+            for name, rule in kind.schema.items()
+            if name in own or _normalises(rule, _LOOKING_ACROSS)
+        }
+        checker = SpecValidator(schema_registry=schema_registry(), allow_unknown=True)
+        checker.schema = CheckedSchema(checker, fields)  # part of a schema checked whole
+        _OWN_FIELDS_VALIDATORS[key] = checker
+    return _OWN_FIELDS_VALIDATORS[key]
 
 
 def _resolve(schema: Any) -> dict[str, Any]:
@@ -255,12 +307,14 @@ def validate(spec: Spec, *, draft: bool = False) -> tuple[Kind, dict[str, Any]]:
     if shape:
         raise WenshuError(shape)
     validator = validator_for(kind)
-    ok = is_layered(validator, kind, spec) or validator.validate(spec.data)
+    document = layered_document(validator, kind, spec)
+    ok = document is not None or validator.validate(spec.data)
     holes = placeholders(spec)
     at_hole = {(p.line, p.column) for p in holes}
     problems = [] if ok else list(_cerberus_problems(spec, kind, validator))
     problems = [p for p in problems if (p.line, p.column) not in at_hole]
-    document = validator.document if ok or not problems else spec.data
+    if document is None:
+        document = validator.document if ok or not problems else spec.data
     problems += _value_problems(spec, kind.schema, document, ())
     problems = [p for p in problems if (p.line, p.column) not in at_hole]
     if not problems:
@@ -780,6 +834,7 @@ __all__ = [
     "SpecValidator",
     "field_name",
     "is_layered",
+    "layered_document",
     "kind_of",
     "placeholders",
     "punctuation_problem",

@@ -18,8 +18,10 @@ that hint on such runs.
 
 from __future__ import annotations
 
-import itertools
+import re
 import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
 
 from wenshu import layout as L
 
@@ -45,18 +47,50 @@ def is_cjk(ch: str) -> bool:
     return ord(ch) >= 0x2E80
 
 
+@lru_cache(maxsize=8192)
+def _cells(ch: str) -> float:
+    return 1.0 if is_wide(ch) else 0.5
+
+
 def text_width(text: str) -> float:
     """Width of ``text`` in cells: full-width characters 1, others ½."""
-    return sum(1.0 if is_wide(ch) else 0.5 for ch in text)
+    return sum(map(_cells, text))
+
+
+def _autospaced(a: str, b: str) -> bool:
+    """Do two neighbouring characters get the room Chinese next to a Latin letter or digit gets?"""
+    return (is_cjk(a) and b.isascii() and b.isalnum()) or (is_cjk(b) and a.isascii() and a.isalnum())
+
+
+# Where _autospaced holds for a character and the next (is_cjk: from U+2E80; ASCII letters
+# and digits): one match per such pair, found by the regex engine rather than per character.
+_AUTOSPACE = re.compile("(?=[\u2e80-\U0010ffff][0-9A-Za-z]|[0-9A-Za-z][\u2e80-\U0010ffff])")
 
 
 def line_width(text: str) -> float:
     """How many cells ``text`` takes on the page: :func:`text_width` (Markdown's escaping
     backslashes left out) plus the room added where Chinese meets Latin letters or digits."""
     text = text.replace("\\", "")
-    changes = sum(
-        1
-        for a, b in itertools.pairwise(text)
-        if (is_cjk(a) and b.isascii() and b.isalnum()) or (is_cjk(b) and a.isascii() and a.isalnum())
-    )
-    return text_width(text) + changes * L.AUTOSPACE_EM
+    return text_width(text) + len(_AUTOSPACE.findall(text)) * L.AUTOSPACE_EM
+
+
+@lru_cache(maxsize=4096)
+def _measure(part: str) -> tuple[float, int, str, str]:
+    """A part's width, its inner autospace changes, and its first and last characters (all
+    without backslashes)."""
+    part = part.replace("\\", "")
+    return text_width(part), len(_AUTOSPACE.findall(part)), part[:1], part[-1:]
+
+
+def joined_line_width(parts: Iterable[str]) -> float:
+    """:func:`line_width` of the parts joined, from each part measured once: a batch's
+    letters repeat their paragraphs around a few values of their own."""
+    width, changes, last = 0.0, 0, ""
+    for part in parts:
+        part_width, part_changes, first, end = _measure(part)
+        if not end:
+            continue
+        width += part_width  # halves and wholes: exact in any order
+        changes += part_changes + (1 if last and _autospaced(last, first) else 0)
+        last = end
+    return width + changes * L.AUTOSPACE_EM

@@ -1,0 +1,260 @@
+"""A batch's letters filled into shared shapes (wenshu.build.shapes) are byte for byte the
+letters the full path makes — .docx and .md — and so is their one-page line count; values
+that Markdown, the writer or the frame would treat as more than text keep a shape of their
+own. Bad records get the same messages either way."""
+
+from __future__ import annotations
+
+import zipfile
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+from wenshu.build.batch import load_batch, run_batch
+from wenshu.build.document import render_spec
+from wenshu.build.paginate import lines_needed
+from wenshu.build.shapes import Shapes, cut, fill, pieces, plain, stand_in
+from wenshu.errors import WenshuError
+from wenshu.spec.records import RecordSpec
+from wenshu.spec.validate import validate
+from wenshu.text.width import joined_line_width, line_width
+
+LETTERS = REPO / "examples" / "letters"
+FORMATS = ("docx", "md")
+
+
+def batches() -> list[tuple[str, Path, Path | None]]:
+    """Every example batch spec, and the recommendations read from the .xlsx twin."""
+    found = [(p.name, p, None) for p in sorted(LETTERS.glob("*.yaml")) if "records:" in p.read_text("utf-8")]
+    found += [(p.name, p, None) for p in sorted(LETTERS.glob("*.yaml")) if "\ndata:" in p.read_text("utf-8")]
+    found.append(("recommendations.xlsx", LETTERS / "recommendations.yaml", LETTERS / "recommendations.xlsx"))
+    return found
+
+
+def assert_same_letters(batch, shapes: Shapes) -> list[bool]:
+    """Every record's letter by the shapes equals render_spec's; whether each was shared."""
+    shared = []
+    for record in batch.records:
+        spec = RecordSpec(batch.spec, record)
+        try:
+            full = render_spec(spec, FORMATS, advise=False)
+        except WenshuError as exc:
+            with pytest.raises(WenshuError) as caught:
+                shapes.letter(spec, FORMATS)
+            assert caught.value.problems == exc.problems
+            continue
+        letter = shapes.letter(spec, FORMATS)
+        assert letter.files["md"] == full.files["md"], record.row
+        assert letter.files["docx"] == full.files["docx"], record.row
+        assert letter.lines == lines_needed(full.files["docx"]), record.row
+        shared.append(letter.shared)
+    return shared
+
+
+@pytest.mark.parametrize("name, spec, data", batches(), ids=lambda v: v if isinstance(v, str) else "")
+def test_example_batches_fill_to_the_full_path_bytes(name, spec, data):
+    batch = load_batch(spec, data)
+    shapes = Shapes()
+    # Twice: the second pass fills every letter into a shape the first one made.
+    assert_same_letters(batch, shapes)
+    shared = assert_same_letters(batch, shapes)
+    assert shared and any(shared)
+
+
+def spec_with(tmp_path: Path, records: str) -> Path:
+    """The example 推荐函 spec with these records (and room in the quota for them)."""
+    base = (LETTERS / "recommendations.yaml").read_text("utf-8").replace("data: recommendations.csv\n", "")
+    base = base.replace("  国家知识产权强县建设试点县: 4\n", "  国家知识产权强县建设试点县: 40\n")
+    spec = tmp_path / "letters.yaml"
+    spec.write_text(base + "programme: 国家知识产权强县建设试点县\nrecords:\n" + records, encoding="utf-8")
+    return spec
+
+
+def test_the_benchmark_letters_share_a_shape(tmp_path):
+    records = "".join(
+        f"  - {{applicant: 示例市{i:04d}, rank: {i}, doc_number: 示知函〔2023〕{i}号}}\n"
+        for i in range(1, 41)
+    )
+    shapes = Shapes()
+    shared = assert_same_letters(load_batch(spec_with(tmp_path, records)), shapes)
+    assert len(shared) == 40
+    # Ranks 7, 8, 9, 15 and 18 also stand in a date (2023年9月8日, 7月18日, 9月15日): not shared.
+    assert shared.count(False) <= 5
+    assert len(shapes.shared_shapes()) <= 3
+
+
+CRAFTED = [
+    "示例*星*市",  # emphasis in a value
+    "示例<b>市",  # inline HTML
+    "示例&amp;市",  # an entity
+    "示例_市_",
+    "Example City",  # letters and a space
+    "示例市" + "很长的名字" * 12,  # wraps the title and the body differently
+    "示例签发人市",  # splits a 发文字号 line
+    "示例市（一）",  # punctuation at the end
+    "一、示例市",  # an ordinal at the start
+    "8",  # stands in the date too
+    "示例\u3000市",  # an ideographic space
+    "示例市\u200b",  # an invisible character
+]
+
+
+def test_crafted_values_come_out_as_the_full_path_makes_them(tmp_path):
+    records = []
+    for i, applicant in enumerate(CRAFTED * 2, 1):
+        records.append(f"  - applicant: '{applicant}'\n    rank: {i}\n    doc_number: 示知函〔2023〕{i}号\n")
+    # An empty optional field, a date of the record's own, a sentence of its own.
+    records += [
+        "  - {applicant: 示例甲市, doc_number: 示知函〔2023〕901号, date: 2023-09-09}\n",
+        "  - {applicant: 示例乙市, doc_number: 示知函〔2023〕902号, opinion: 该市成效明显。}\n",
+        "  - {applicant: 示例丙市, doc_number: '示知函〔2023〕903号 签发人：张三'}\n",
+        "  - {applicant: 示例丁市, doc_number: 示知函〔2023〕904号, contact: {name: 李示例}}\n",
+    ]
+    spec = spec_with(tmp_path, "".join(records))
+    shapes = Shapes()
+    assert_same_letters(load_batch(spec), shapes)
+    assert_same_letters(load_batch(spec), shapes)
+
+
+BAD_RECORDS = [
+    "  - {applicant: 示例甲市, doc_number: 示知函〔2023〕11号, rank: 0}\n",
+    "  - {applicant: 示例乙市, doc_number: '示知函[2023]12号', rank: 2}\n",
+    "  - {applicant: '', doc_number: 示知函〔2023〕13号, rank: 3}\n",
+    "  - {applicant: 示例丁市, doc_number: 示知函〔2023〕14号, rank: 第四}\n",
+    "  - {applicant: 示例戊市, doc_number: 示知函〔2023〕15号, rank: 5, date: 2023-10-01}\n",
+    "  - {applicant: 示例己市, doc_number: 示知函〔2023〕16号, rank: 6, applicants: [{name: 示例庚市}]}\n",
+    "  - {applicant: 示例辛市, doc_number: 示知函〔2023〕17号, rank: 7,"
+    " basis: {doc_number: 国知办函运字(2023)582号}}\n",
+    "  - {applicant: 示例壬市\u202e, doc_number: 示知函〔2023〕18号, rank: 8}\n",
+]
+
+
+def test_bad_records_are_reported_as_before(tmp_path):
+    """Good records first, so each bad one of the same fields meets the check of its own
+    fields: its problems are those of the whole check, located the same."""
+    good = "".join(
+        f"  - {{applicant: 示例{i}市, doc_number: 示知函〔2023〕{i}号, rank: {i}{extra}}}\n"
+        for i, extra in (
+            (1, ""),
+            (2, ", date: 2023-09-01"),
+            (4, ", basis: {title: 通知}"),
+        )
+    )
+    batch = load_batch(spec_with(tmp_path, good + "".join(BAD_RECORDS)))
+    shapes = Shapes()
+    assert_same_letters(batch, shapes)
+    for record in batch.records[3:]:
+        spec = RecordSpec(batch.spec, record)
+        with pytest.raises(WenshuError) as layered:
+            validate(spec)
+        whole = RecordSpec(batch.spec, record)
+        whole.layers = None  # checked as one document, every field
+        with pytest.raises(WenshuError) as plain:
+            validate(whole)
+        assert layered.value.problems == plain.value.problems, record.row
+    result = run_batch(batch, tmp_path / "out", jobs=1)
+    assert sorted(result.failed) == list(range(3, 11)), result.problems()
+    messages = [str(p) for p in result.problems()]
+    assert any("rank" in m and "letters.yaml" in m for m in messages)
+    assert any("〔〕" in m for m in messages)
+    assert any("晚于通知规定的报送截止日期" in m for m in messages)
+
+
+def test_cut_and_fill_give_the_text_back():
+    text = "推荐示例市0001申报（第1位），2023年9月1日，示知函〔2023〕1号"
+    values = ["示例市0001", "1", "示知函〔2023〕1号"]
+    shape = cut(text, values)
+    # The rank stands where no digit adjoins it; the doc number is replaced whole, first.
+    assert shape == f"推荐{stand_in(0)}申报（第{stand_in(1)}位），2023年9月{stand_in(1)}日，{stand_in(2)}"
+    assert fill(pieces(shape), values) == text
+    assert plain("示例市0001") and plain("示知函〔2023〕1号")
+    assert not any(plain(v) for v in ("", "a", "示 例", "示*例", "签", "示\ue000"))
+
+
+def test_the_batch_writes_the_shared_letters(tmp_path):
+    """Through run_batch: the files written equal the full path's, one by one."""
+    batch = load_batch(LETTERS / "recommendations.yaml")
+    result = run_batch(batch, tmp_path / "out", jobs=1)
+    for record, name in zip(batch.records, result.names, strict=True):
+        full = render_spec(RecordSpec(batch.spec, record), FORMATS, advise=False)
+        assert (tmp_path / "out" / f"{name}.md").read_bytes() == full.files["md"]
+        written = (tmp_path / "out" / f"{name}.docx").read_bytes()
+        assert written == full.files["docx"]
+        with zipfile.ZipFile(BytesIO(written)) as zf:
+            assert zf.testzip() is None
+
+
+def test_a_line_measured_in_parts_is_the_line_measured_whole():
+    import random
+
+    chars = "示例市〔〕（）号—·AZaz09 \\*、。“”①"
+    rng = random.Random(15)
+    for _ in range(2000):
+        parts = [
+            "".join(rng.choice(chars) for _ in range(rng.randint(0, 6))) for _ in range(rng.randint(1, 6))
+        ]
+        assert joined_line_width(parts) == line_width("".join(parts)), parts
+
+
+def test_line_width_is_its_definition():
+    """Character by character: wide ones a cell, others half; an autospace where Chinese
+    (from U+2E80) meets an ASCII letter or digit; backslashes left out."""
+    import random
+
+    from wenshu import layout as L
+    from wenshu.text.width import is_wide
+
+    def by_definition(text: str) -> float:
+        text = text.replace("\\", "")
+        cells = sum(1.0 if is_wide(c) else 0.5 for c in text)
+        latin = [c.isascii() and c.isalnum() for c in text]
+        cjk = [ord(c) >= 0x2E80 for c in text]
+        pairs = sum(1 for i in range(len(text) - 1) if (cjk[i] and latin[i + 1]) or (latin[i] and cjk[i + 1]))
+        return cells + pairs * L.AUTOSPACE_EM
+
+    chars = "示例市〔〕（）号—·AZaz09 \\*、。“”①\u2e7f\u2e80\U00020000é"
+    rng = random.Random(9704)
+    for _ in range(3000):
+        text = "".join(rng.choice(chars) for _ in range(rng.randint(0, 12)))
+        assert line_width(text) == by_definition(text), text
+
+
+def test_a_shape_no_other_letter_shares_is_never_made(tmp_path):
+    """Letters that each keep a value in their shape (Latin letters are no plain value) are
+    built the full way once each, with no shape made for them."""
+    records = "".join(
+        f"  - {{applicant: 示例City{chr(65 + i)}, rank: {i + 1}, doc_number: 示知函〔2023〕{i + 1}号}}\n"
+        for i in range(6)
+    )
+    shapes = Shapes()
+    shared = assert_same_letters(load_batch(spec_with(tmp_path, records)), shapes)
+    assert shared == [False] * 6
+    assert shapes.shared_shapes() == []
+
+
+def test_random_values_fill_to_the_full_path_bytes(tmp_path):
+    """Values drawn from Chinese, full-width and CJK punctuation characters, digits and a few
+    Latin letters and marks, in the applicant, the 发文字号, the review and the opinion."""
+    import random
+
+    rng = random.Random(20231)
+    pool = "示例市县区省局（）〔〕，、；：。“”—…·号第一二〇0123456789０１ＡＢ①№ aZ*_<&\u3000"
+
+    def text(low: int, high: int) -> str:
+        return "".join(rng.choice(pool) for _ in range(rng.randint(low, high)))
+
+    records = []
+    for i in range(30):
+        applicant = "示例" + text(1, 14).replace("'", "")
+        review = text(4, 40).replace("'", "") + "。"
+        opinion = f", opinion: '{text(2, 20)}。'" if rng.random() < 0.3 else ""
+        records.append(
+            f"  - {{applicant: '{applicant}', rank: {i + 1}, doc_number: 示{text(1, 2)}函〔2023〕{i + 1}号,"
+            f" review: '{review}'{opinion}}}\n"
+        )
+    batch = load_batch(spec_with(tmp_path, "".join(records)))
+    shapes = Shapes()
+    assert_same_letters(batch, shapes)
+    assert any(assert_same_letters(batch, shapes))
