@@ -47,6 +47,7 @@ from wenshu.spec.load import Spec, iter_strings, load_spec
 from wenshu.spec.validate import punctuation_problem, validate
 from wenshu.text.docnumber import format_doc_number
 from wenshu.text.numbering import written_ordinal
+from wenshu.text.titles import too_wide
 
 from .test_same_text import EXAMPLE_IDS, EXAMPLE_SPECS, REPO
 
@@ -172,9 +173,12 @@ def valid_notices(draw: st.DrawFn) -> dict[str, Any]:
         }
         if draw(st.booleans()):
             spec["record"]["cc"] = draw(st.lists(short, min_size=1, max_size=3))
-    if draw(st.booleans()):
-        cut = draw(st.integers(1, len(spec["title"]) - 1))
-        spec["title_lines"] = [spec["title"][:cut], spec["title"][cut:]]
+    title = spec["title"]
+    # Only cuts whose lines each fit the 版心: a wider line is refused, as it should be.
+    cuts = [cut for cut in range(1, len(title)) if not too_wide([title[:cut], title[cut:]])]
+    if cuts and draw(st.booleans()):
+        cut = draw(st.sampled_from(cuts))
+        spec["title_lines"] = [title[:cut], title[cut:]]
     return spec
 
 
