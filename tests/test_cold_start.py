@@ -20,6 +20,7 @@ from ruamel.yaml.resolver import implicit_resolvers
 from wenshu.errors import WenshuError
 from wenshu.spec import plainyaml
 from wenshu.spec.load import MAX_DEPTH, parse_spec
+from wenshu.text.width import SliceWidths, line_width
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTICE = ROOT / "examples" / "notices" / "cnipa-2023-582.yaml"
@@ -176,6 +177,16 @@ def test_plain_reader_agrees_on_hostile_documents(tree: dict[str, object], style
     text = "\n".join(_render(tree, 0, style)) + "\n"
     plain, general = _both(text)
     assert plain == general, text
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet="中文a1Z 、。“”（）\\\\·—…〔〕%.′", max_size=24))
+def test_slice_widths_are_line_widths(text: str) -> None:
+    """Title breaking measures slices by prefix sums: exactly what line_width says."""
+    widths = SliceWidths(text)
+    for start in range(len(text) + 1):
+        for end in range(start, len(text) + 1):
+            assert widths(start, end) == line_width(text[start:end]), (text, start, end)
 
 
 def _modules_after_build(command: list[str], cache: Path) -> set[str]:
