@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import cache
 from typing import Any
 
 #: A value's place in a spec: keys and list positions from the top (``("body", 3, "heading")``).
@@ -34,33 +35,24 @@ _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 # other character is a string whatever follows (a test checks this against ruamel).
 RESOLVER_FIRST = frozenset("tTfF-+0123456789.<~nN=!&*")
 # The YAML 1.2 patterns of ruamel's resolvers that a scalar starting with a digit, sign or
-# dot may match (a test checks they are ruamel's): such a scalar is left to the parser
-# unless it is a plain decimal integer or date.
+# dot may match (a test checks they are ruamel's; compiled only when such a scalar is
+# met): such a scalar is left to the parser unless it is a decimal integer, fraction or date.
 RESOLVER_PATTERNS = {
-    "float": re.compile(
-        """^(?:
+    "float": """^(?:
          [-+]?(?:[0-9][0-9_]*)\\.[0-9_]*(?:[eE][-+]?[0-9]+)?
         |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)
         |[-+]?\\.[0-9_]+(?:[eE][-+][0-9]+)?
         |[-+]?\\.(?:inf|Inf|INF)
         |\\.(?:nan|NaN|NAN))$""",
-        re.X,
-    ),
-    "int": re.compile(
-        """^(?:[-+]?0b[0-1_]+
+    "int": """^(?:[-+]?0b[0-1_]+
         |[-+]?0o?[0-7_]+
         |[-+]?[0-9_]+
         |[-+]?0x[0-9a-fA-F_]+)$""",
-        re.X,
-    ),
-    "timestamp": re.compile(
-        """^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]
+    "timestamp": """^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]
         |[0-9][0-9][0-9][0-9] -[0-9][0-9]? -[0-9][0-9]?
         (?:[Tt]|[ \\t]+)[0-9][0-9]?
         :[0-9][0-9] :[0-9][0-9] (?:\\.[0-9]*)?
         (?:[ \\t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$""",
-        re.X,
-    ),
 }
 _WORDS: dict[str, Any] = {
     **dict.fromkeys(("true", "True", "TRUE"), True),
@@ -343,12 +335,17 @@ def _quoted(text: str) -> str:
     return value
 
 
+@cache
+def _resolver_patterns() -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(source, re.X) for source in RESOLVER_PATTERNS.values())
+
+
 def _resolve(text: str) -> Any:
     """The value of the plain scalar ``text``, as YAML 1.2 resolves it."""
     if not text or text[0] in _INDICATORS:
         raise _Unsupported("an indicator")
-    if text[0] not in RESOLVER_FIRST:
-        return text
+    if text[0] not in RESOLVER_FIRST or not text.isascii():
+        return text  # every resolver's pattern is ASCII
     if text in _WORDS:
         return _WORDS[text]
     if _DECIMAL.fullmatch(text):
@@ -360,7 +357,7 @@ def _resolve(text: str) -> Any:
             return dt.date(*(int(part) for part in date.groups()))
         except ValueError:
             return text  # no such day: the text, which the date check then explains
-    if any(pattern.match(text) for pattern in RESOLVER_PATTERNS.values()) or text in ("<<", "="):
+    if any(pattern.match(text) for pattern in _resolver_patterns()) or text in ("<<", "="):
         raise _Unsupported("a float, a special integer or a timestamp")
     return text
 
