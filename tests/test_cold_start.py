@@ -62,6 +62,8 @@ def test_plain_reader_resolves_scalars_as_ruamel_1_2() -> None:
         if (1, 2) not in versions:
             continue
         assert set(first) - {""} <= plainyaml.RESOLVER_FIRST, tag
+        if not tag.endswith((":bool", ":null")):  # words claimed by no pattern: only these
+            assert set(first) <= set("-+0123456789.<=!&*"), tag
         name = tag.rsplit(":", 1)[-1]
         if name in mine:
             assert regexp.pattern == mine[name], name

@@ -348,6 +348,8 @@ def _resolve(text: str) -> Any:
         return text  # every resolver's pattern is ASCII
     if text in _WORDS:
         return _WORDS[text]
+    if text[0] not in "-+0123456789.<=":
+        return text  # the booleans' and nulls' first letters, in no other word
     if _DECIMAL.fullmatch(text):
         return int(text)
     if _POINT.fullmatch(text):
