@@ -89,6 +89,8 @@ def test_plain_reader_resolves_scalars_as_ruamel_1_2() -> None:
         "a: \u3000x\n\u3000b: y\n",
         "a: 文字 #注释\nb: 文字#不是注释\nc: http://x\n",
         "a:\n  b:\n    c: [1, 2]\n  d: -1\n",
+        "a: 1\r\nb:\r\n  - x # c\r\n  - 'y'\r\n",
+        "a: 1\rb: 2\n",
     ],
 )
 def test_plain_reader_agrees_on_edges(text: str) -> None:

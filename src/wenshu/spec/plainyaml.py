@@ -371,6 +371,7 @@ def read(text: str, max_depth: int) -> Read | None:
     """(data, value positions, key positions) of ``text`` — positions 1-based (line, column)
     by path, as :class:`wenshu.spec.load.Spec` keeps them — or None when ``text`` is not in
     the subset (or nested deeper than ``max_depth``)."""
+    text = text.replace("\r\n", "\n")  # a file saved on Windows: the same lines and columns
     if _OUTSIDE.search(text):
         return None
     try:
