@@ -91,6 +91,7 @@ def test_plain_reader_resolves_scalars_as_ruamel_1_2() -> None:
         "a:\n  b:\n    c: [1, 2]\n  d: -1\n",
         "a: 1\r\nb:\r\n  - x # c\r\n  - 'y'\r\n",
         "a: 1\rb: 2\n",
+        "a: [a,b, [c,d], { e: 1 }]\nb: [a]x\nc: [a, ]\nd: {a}\ne: [a: 1]\n",
     ],
 )
 def test_plain_reader_agrees_on_edges(text: str) -> None:
