@@ -92,6 +92,7 @@ def test_plain_reader_resolves_scalars_as_ruamel_1_2() -> None:
         "a: 1\r\nb:\r\n  - x # c\r\n  - 'y'\r\n",
         "a: 1\rb: 2\n",
         "a: [a,b, [c,d], { e: 1 }]\nb: [a]x\nc: [a, ]\nd: {a}\ne: [a: 1]\n",
+        "-_: 0\n2023-02-30: x\n",  # keys that look like a number or a date and are none
     ],
 )
 def test_plain_reader_agrees_on_edges(text: str) -> None:

@@ -180,7 +180,10 @@ class _Builder:
                 if not isinstance(key_node, self.scalar) or _tag(key_node) not in _SCALAR_TAGS:
                     line, col = _mark(key_node)
                     raise WenshuError(Problem(self.spec.name, "键必须是简单的文字", line, col))
-                key = str(self.constructor.construct_object(key_node))
+                try:
+                    key = str(self.constructor.construct_object(key_node))
+                except (ValueError, OverflowError):
+                    key = key_node.value  # looks like a number or date but is none (-_, 2023-02-30)
                 if key in out:
                     line, col = _mark(key_node)
                     raise WenshuError(
