@@ -11,12 +11,17 @@ drift touches them alike; the median of each is printed, with the ratio the targ
 The schema cache is warmed first (as any second run of wenshu finds it). Pandoc is
 Debian's `pandoc`; without it the comparison is skipped and said so.
 
+On a shared machine wall-clock times follow the load; the script also prints, for the build
+and `--help`, the sum of ``python -X importtime``'s self times (the smallest of the runs),
+which moves much less with it.
+
     python benchmarks/cold_start.py [N]
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -47,6 +52,14 @@ def _time(command: list[str], cwd: Path) -> float:
     return elapsed
 
 
+def _import_ms(command: list[str], cwd: Path) -> float:
+    """The sum of the self times ``-X importtime`` reports for ``command``, in ms."""
+    done = subprocess.run(
+        [command[0], "-X", "importtime", *command[1:]], cwd=cwd, capture_output=True, env=_ENV
+    )
+    return sum(int(m) for m in re.findall(rb"import time:\s+(\d+) \|", done.stderr)) / 1000
+
+
 def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 7
     with tempfile.TemporaryDirectory(prefix="wenshu-cold-") as tmp:
@@ -62,14 +75,20 @@ def main() -> None:
         if pandoc:
             commands["pandoc md→docx"] = [pandoc, str(work / f"{NOTICE.stem}.md"), "-o", str(work / "p.docx")]
         times: dict[str, list[float]] = {name: [] for name in commands}
+        imports: dict[str, list[float]] = {"wenshu --help": [], "wenshu build (docx)": []}
         for _ in range(runs):
             for name, command in commands.items():
                 times[name].append(_time(command, work))
+            for name in imports:
+                imports[name].append(_import_ms(commands[name], work))
     median = {name: statistics.median(values) for name, values in times.items()}
     print(f"{runs} runs each, taking turns; load average {os.getloadavg()[0]:.2f}")
     for name, value in median.items():
         each = ", ".join(f"{t * 1000:.0f}" for t in times[name])
         print(f"  {name:<22} median {value * 1000:7.1f} ms   (runs: {each})")
+    for name, values in imports.items():
+        middle = statistics.median(values)
+        print(f"  {name:<22} imports (self times summed) min {min(values):.1f} ms, median {middle:.1f} ms")
     print(f"wenshu --help: {median['wenshu --help'] * 1000:.0f} ms (target < 150 ms)")
     if pandoc:
         ratio = median["wenshu build (docx)"] / median["pandoc md→docx"]

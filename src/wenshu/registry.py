@@ -8,7 +8,6 @@ wrote it, with the closest name offered.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterable, Iterator
 from typing import Generic, TypeVar
 
@@ -24,6 +23,8 @@ CUTOFF = 0.5
 
 def close_match(word: str, choices: Iterable[str]) -> str | None:
     """The choice closest to ``word`` (after stripping spaces), if any is close enough."""
+    import difflib  # only a misspelling pays for it
+
     close = difflib.get_close_matches(word.strip(), list(choices), n=1, cutoff=CUTOFF)
     return close[0] if close else None
 

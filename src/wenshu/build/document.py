@@ -18,7 +18,6 @@ from wenshu.render.pictures import pictures_of
 from wenshu.rules import advice
 from wenshu.spec.kinds import Kind
 from wenshu.spec.load import Spec, load_spec
-from wenshu.spec.skeleton import mark_placeholders
 from wenshu.spec.validate import validate
 
 FORMATS = ("docx", "md")
@@ -49,6 +48,8 @@ def render_spec(
     kind, document = validate(spec, draft=draft)
     markdown = render_markdown(kind, document, spec.name)
     if draft:
+        from wenshu.spec.skeleton import mark_placeholders  # drafts only: skeletons are `new`'s
+
         markdown = mark_placeholders(markdown)
     tokens = parser().parse(markdown)
     files: dict[str, bytes] = {}

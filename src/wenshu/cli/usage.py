@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 import click
@@ -40,39 +41,45 @@ _RANGES = (
 )
 
 # Click's usage errors, most specific first: (pattern, Chinese with \1 … for the groups).
-_ERRORS: list[tuple[re.Pattern[str], str]] = [
+_ERRORS = (
     (
-        re.compile(r"No such option:? '?([^'\s]+)'?\.? \(Did you mean (?:one of: )?(.+)\?\)"),
+        r"No such option:? '?([^'\s]+)'?\.? \(Did you mean (?:one of: )?(.+)\?\)",
         r"没有选项 \1，是否想写 \2？",
     ),
-    (re.compile(r"No such option:? '?([^'\s]+)'?\.?"), r"没有选项 \1"),
-    (re.compile(r"No such command '(.+?)'\. Did you mean '(.+?)'\?"), r"没有命令 \1，是否想写 \2？"),
-    (re.compile(r"No such command '(.+?)'\."), r"没有命令 \1（wenshu --help 列出全部命令）"),
-    (re.compile(r"Missing argument '(.+?)'\."), r"缺少参数 \1"),
-    (re.compile(r"Missing option '(.+?)'\."), r"缺少选项 \1"),
-    (re.compile(r"Option '(.+?)' requires an argument\."), r"选项 \1 后面要写一个值"),
-    (re.compile(r"Option '(.+?)' does not take a value\."), r"选项 \1 后面不写值"),
-    (re.compile(r"Got unexpected extra arguments? \((.+)\)"), r"多余的参数：\1"),
-]
-_VALUES: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"'(.*?)' is not one of (.+)\."), r"“\1”不是可选的值（可选：\2）"),
-    (re.compile(r"'(.*?)' is not a valid (?:integer|int)(?: range)?\."), r"“\1”不是整数"),
-    (re.compile(r"'(.*?)' is not a valid float(?: range)?\."), r"“\1”不是数字"),
-    (re.compile(r"(.+?) is not in the range (.+)\."), r"\1 超出范围（\2）"),
-    (re.compile(r"(?:File|Path|Directory) '(.+?)' does not exist\."), r"“\1”不存在"),
-    (re.compile(r"(?:File|Path) '(.+?)' is a directory\."), r"“\1”是文件夹，这里要的是文件"),
-    (re.compile(r"Directory '(.+?)' is a file\."), r"“\1”是文件，这里要的是文件夹"),
-    (re.compile(r"(?:File|Path|Directory) '(.+?)' is not readable\."), r"“\1”无法读取（没有权限）"),
-]
-_INVALID = re.compile(r"Invalid value for (.+?): (.+)", re.S)
+    (r"No such option:? '?([^'\s]+)'?\.?", r"没有选项 \1"),
+    (r"No such command '(.+?)'\. Did you mean '(.+?)'\?", r"没有命令 \1，是否想写 \2？"),
+    (r"No such command '(.+?)'\.", r"没有命令 \1（wenshu --help 列出全部命令）"),
+    (r"Missing argument '(.+?)'\.", r"缺少参数 \1"),
+    (r"Missing option '(.+?)'\.", r"缺少选项 \1"),
+    (r"Option '(.+?)' requires an argument\.", r"选项 \1 后面要写一个值"),
+    (r"Option '(.+?)' does not take a value\.", r"选项 \1 后面不写值"),
+    (r"Got unexpected extra arguments? \((.+)\)", r"多余的参数：\1"),
+)
+_VALUES = (
+    (r"'(.*?)' is not one of (.+)\.", r"“\1”不是可选的值（可选：\2）"),
+    (r"'(.*?)' is not a valid (?:integer|int)(?: range)?\.", r"“\1”不是整数"),
+    (r"'(.*?)' is not a valid float(?: range)?\.", r"“\1”不是数字"),
+    (r"(.+?) is not in the range (.+)\.", r"\1 超出范围（\2）"),
+    (r"(?:File|Path|Directory) '(.+?)' does not exist\.", r"“\1”不存在"),
+    (r"(?:File|Path) '(.+?)' is a directory\.", r"“\1”是文件夹，这里要的是文件"),
+    (r"Directory '(.+?)' is a file\.", r"“\1”是文件，这里要的是文件夹"),
+    (r"(?:File|Path|Directory) '(.+?)' is not readable\.", r"“\1”无法读取（没有权限）"),
+)
+_INVALID = r"Invalid value for (.+?): (.+)"
+
+
+@cache
+def _compiled(table: tuple[tuple[str, str], ...]) -> list[tuple[re.Pattern[str], str]]:
+    # Compiled on the first usage error: a command that runs without one never needs them.
+    return [(re.compile(pattern), chinese_text) for pattern, chinese_text in table]
 
 
 def chinese(message: str) -> str:
     """A Click error message in Chinese (left as it is when not recognised)."""
-    m = _INVALID.fullmatch(message)
+    m = re.fullmatch(_INVALID, message, re.S)
     if m:
-        return f"{m.group(1)} 的值不对：{_ranges(_first(_VALUES, m.group(2)))}"
-    return _first(_ERRORS, message)
+        return f"{m.group(1)} 的值不对：{_ranges(_first(_compiled(_VALUES), m.group(2)))}"
+    return _first(_compiled(_ERRORS), message)
 
 
 def _ranges(text: str) -> str:

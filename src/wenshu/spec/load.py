@@ -18,14 +18,16 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-from ruamel.yaml.reader import ReaderError
+from typing import TYPE_CHECKING, Any
 
 from wenshu.errors import Problem, WenshuError
+from wenshu.spec import plainyaml
+from wenshu.spec.plainyaml import Path_
+
+if TYPE_CHECKING:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError
+    from ruamel.yaml.nodes import Node
 
 # Parsing YAML (pure Python, keeping every position) costs about 11 s of CPU per MB: a spec
 # of 512 KB — a 12,000-line table, 30 times the largest example — is read well within the
@@ -38,7 +40,6 @@ MAX_EXPANDED_NODES = 200_000
 #: name with a false extension (“‮xcod.exe” shows as “exe.docx”). Never needed in a 公文.
 BIDI_CONTROLS = re.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
-Path_ = tuple[str | int, ...]
 _STD = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
 
@@ -149,9 +150,12 @@ def _mark(node: Node) -> tuple[int, int]:
 
 class _Builder:
     def __init__(self, spec: Spec, yaml: YAML):
+        from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
         self.spec = spec
         self.constructor = yaml.constructor
         self.sizes: dict[int, int] = {}
+        self.mapping, self.sequence, self.scalar = MappingNode, SequenceNode, ScalarNode
 
     def expanded_size(self, root: Node) -> tuple[int, int]:
         """Nodes as written and after expanding every alias, memoised so a bomb costs
@@ -170,11 +174,10 @@ class _Builder:
             self.sizes[id(node)] = 1 + sum(self.sizes.get(id(c), 1) for c in self._children(node))
         return len(order), self.sizes[id(root)]
 
-    @staticmethod
-    def _children(node: Node) -> list[Node]:
-        if isinstance(node, MappingNode):
+    def _children(self, node: Node) -> list[Node]:
+        if isinstance(node, self.mapping):
             return [n for pair in node.value for n in pair]
-        if isinstance(node, SequenceNode):
+        if isinstance(node, self.sequence):
             return list(node.value)
         return []
 
@@ -183,7 +186,7 @@ class _Builder:
             raise WenshuError(self.spec.problem(path, f"嵌套层级超过 {MAX_DEPTH} 层"))
         self.spec.value_pos[path] = _mark(node)
         tag = _tag(node)
-        if isinstance(node, MappingNode):
+        if isinstance(node, self.mapping):
             if tag != _STD + "map":
                 raise WenshuError(self._bad_tag(node, path, tag))
             out: dict[str, Any] = {}
@@ -191,10 +194,13 @@ class _Builder:
                 if _tag(key_node) == _STD + "merge":
                     line, col = _mark(key_node)
                     raise WenshuError(Problem(self.spec.name, "不支持合并键 <<，请直接写出各字段", line, col))
-                if not isinstance(key_node, ScalarNode) or _tag(key_node) not in _SCALAR_TAGS:
+                if not isinstance(key_node, self.scalar) or _tag(key_node) not in _SCALAR_TAGS:
                     line, col = _mark(key_node)
                     raise WenshuError(Problem(self.spec.name, "键必须是简单的文字", line, col))
-                key = str(self.constructor.construct_object(key_node))
+                try:
+                    key = str(self.constructor.construct_object(key_node))
+                except (ValueError, OverflowError):
+                    key = key_node.value  # looks like a number or date but is none (-_, 2023-02-30)
                 if key in out:
                     line, col = _mark(key_node)
                     raise WenshuError(
@@ -203,7 +209,7 @@ class _Builder:
                 self.spec.key_pos[path + (key,)] = _mark(key_node)
                 out[key] = self.build(value_node, path + (key,), depth + 1)
             return out
-        if isinstance(node, SequenceNode):
+        if isinstance(node, self.sequence):
             if tag != _STD + "seq":
                 raise WenshuError(self._bad_tag(node, path, tag))
             return [self.build(child, path + (i,), depth + 1) for i, child in enumerate(node.value)]
@@ -377,10 +383,28 @@ def load_spec(path: str | Path) -> Spec:
         raise WenshuError(
             Problem(str(path), f"文件名含有{bidi_name(bidi.group())}，显示时次序会颠倒；请改名")
         )
-    text = read_text(path)
+    return parse_spec(path, read_text(path))
+
+
+def parse_spec(path: Path, text: str, *, general: bool = False) -> Spec:
+    """The :class:`Spec` of ``text``, the content of the spec file ``path``, or a
+    :class:`WenshuError` naming the file, line and column.
+
+    Plain YAML (:mod:`wenshu.spec.plainyaml`) is read without the general parser; anything
+    else, or everything with ``general``, by ruamel's safe parser, every error worded in
+    Chinese. Both give the same data and positions (tests compare them).
+    """
     spec = Spec(path, None)
     if not text.strip():
         raise WenshuError(Problem(spec.name, "文件是空的"))
+    plain = None if general else plainyaml.read(text, MAX_DEPTH)
+    if plain is not None:
+        spec.data, spec.value_pos, spec.key_pos = plain
+        return spec
+    from ruamel.yaml import YAML  # the general parser: only for what plain YAML cannot read
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    from ruamel.yaml.reader import ReaderError
+
     yaml = YAML(typ="safe", pure=True)
     try:
         node = yaml.compose(text)

@@ -23,7 +23,6 @@ from typing import Any
 import jinja2
 import jinja2.meta
 from jinja2.sandbox import ImmutableSandboxedEnvironment
-from ruamel.yaml import YAML
 
 from wenshu.compose import catalogue
 from wenshu.compose.round import main_deadline
@@ -203,6 +202,8 @@ def _province_quotas(national: Path, data: dict[str, Any], province: str) -> lis
 
 def unfilled(text: str) -> int:
     """How many values of a skeleton's YAML text still read 【待补】 (comments not counted)."""
+    from ruamel.yaml import YAML  # only `wenshu new` counts them
+
     data = YAML(typ="safe", pure=True).load(text)
     return sum(PLACEHOLDER in value for _, value in iter_strings(data))
 

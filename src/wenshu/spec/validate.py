@@ -13,6 +13,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
 import cerberus
@@ -550,14 +551,24 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 # Chinese character (“部署, 现将”, “条件.”), or half-width brackets around Chinese text, is
 # a slip of the input method; a mark typed twice (“。。”, “：：”) is a slip of the hand.
 _CJK = "\u4e00-\u9fff"
-_HALF_WIDTH = re.compile(rf"[{_CJK}]([,;:?!]|\.(?=\s|$|[{_CJK}]))|\(([^()]*[{_CJK}][^()]*)\)")
 _FULL_WIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", ".": "。"}
 _DOUBLED = re.compile(r"([。，、；：！？])\1")
+_HALF_MARK = re.compile(r"[,;:?!.]")
+
+
+@cache
+def _half_width() -> re.Pattern[str]:
+    # Compiled when first needed: its Chinese ranges cost milliseconds to compile, and most
+    # specs hold no half-width mark at all.
+    return re.compile(rf"[{_CJK}]([,;:?!]|\.(?=\s|$|[{_CJK}]))|\(([^()]*[{_CJK}][^()]*)\)")
 
 
 def punctuation_problem(text: str) -> str | None:
     """What is wrong with the punctuation of Chinese ``text``, if anything."""
-    m = _HALF_WIDTH.search(text)
+    suspect = "(" in text or any(
+        m.start() and "\u4e00" <= text[m.start() - 1] <= "\u9fff" for m in _HALF_MARK.finditer(text)
+    )
+    m = _half_width().search(text) if suspect else None
     if m and m.group(1):
         mark = m.group(1)
         around = text[max(0, m.start() - 6) : m.end() + 6]

@@ -21,7 +21,7 @@ from functools import cache
 
 from wenshu import layout as L
 from wenshu.compose import catalogue
-from wenshu.text.width import line_width
+from wenshu.text.width import SliceWidths, line_width
 
 # Closing punctuation never starts a line, opening punctuation never ends one (避头尾).
 _NO_LINE_START = "、，。；：！？）》”’」』〕】"
@@ -141,9 +141,10 @@ def split_title(title: str, width: int = L.TITLE_CHARS_PER_LINE) -> list[str]:
         return [title]
     costs = break_costs(title)
     fewest = math.ceil(line_width(title) / width)
+    widths = SliceWidths(title)
     best: tuple[float, list[str]] | None = None
     for lines in (fewest, fewest + 1):
-        found = _best_split(title, lines, width, costs)
+        found = _best_split(title, lines, width, costs, widths)
         if found is not None:
             cost = found[0] + _EXTRA_LINE * (lines - fewest)
             if best is None or cost < best[0]:
@@ -153,9 +154,9 @@ def split_title(title: str, width: int = L.TITLE_CHARS_PER_LINE) -> list[str]:
 
 
 def _best_split(
-    title: str, lines: int, width: int, costs: dict[int, float]
+    title: str, lines: int, width: int, costs: dict[int, float], widths: SliceWidths
 ) -> tuple[float, list[str]] | None:
-    floor = line_width(title) / lines / 2
+    floor = widths(0, len(title)) / lines / 2
     points = sorted(costs)
     best: tuple[float, list[str]] | None = None
 
@@ -164,17 +165,17 @@ def _best_split(
         if best is not None and spent >= best[0]:
             return
         if left == 1:
-            if not floor <= line_width(title[start:]) <= width:
+            if not floor <= widths(start, len(title)) <= width:
                 return
-            parts = [title[a:b] for a, b in itertools.pairwise([0, *cuts, len(title)])]
-            total = spent + shape_cost([line_width(p) for p in parts])
+            bounds = list(itertools.pairwise([0, *cuts, len(title)]))
+            total = spent + shape_cost([widths(a, b) for a, b in bounds])
             if best is None or total < best[0]:
-                best = (total, parts)
+                best = (total, [title[a:b] for a, b in bounds])
             return
         for end in points:
             if end <= start:
                 continue
-            here = line_width(title[start:end])
+            here = widths(start, end)
             if here > width:
                 break
             if here >= floor:

@@ -1,0 +1,236 @@
+"""A one-off `wenshu build` of a notice pays only for what it uses.
+
+The plain-YAML reader (:mod:`wenshu.spec.plainyaml`) must read a spec exactly as the
+general parser does, or leave it to it: compared on every YAML file of the repository and
+on generated documents. A build of a notice, and `wenshu validate`, must not import the
+general YAML parser, the skeletons, docxtpl or the pagination pass.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from ruamel.yaml.resolver import implicit_resolvers
+
+from wenshu.errors import WenshuError
+from wenshu.spec import plainyaml
+from wenshu.spec.load import MAX_DEPTH, parse_spec
+from wenshu.text.width import SliceWidths, line_width
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTICE = ROOT / "examples" / "notices" / "cnipa-2023-582.yaml"
+YAML_FILES = sorted(
+    p for folder in ("examples", "schemas", "data", "tests") for p in (ROOT / folder).rglob("*.yaml")
+)
+
+
+def _both(text: str) -> tuple[object, object]:
+    """What the plain reader and the general parser make of ``text``: a Spec's (data,
+    value positions, key positions) with the data's repr (types count), or the error."""
+
+    def one(general: bool) -> object:
+        try:
+            spec = parse_spec(Path("x.yaml"), text, general=general)
+        except WenshuError as exc:
+            return ("error", [str(p) for p in exc.problems])
+        return (repr(spec.data), spec.data, spec.value_pos, spec.key_pos)
+
+    return one(False), one(True)
+
+
+def test_plain_reader_reads_the_examples_as_the_parser_does() -> None:
+    read = 0
+    for path in YAML_FILES:
+        text = path.read_text(encoding="utf-8-sig")
+        plain, general = _both(text)
+        assert plain == general, path
+        read += plainyaml.read(text, MAX_DEPTH) is not None
+    # Most of them are plain YAML: the fast path is the usual one, not a rarity.
+    assert read > len(YAML_FILES) // 2, read
+    assert plainyaml.read(NOTICE.read_text(encoding="utf-8"), MAX_DEPTH) is not None
+
+
+def test_plain_reader_resolves_scalars_as_ruamel_1_2() -> None:
+    """Its resolver facts are ruamel's: a ruamel that changes them fails here, not in use."""
+    mine = plainyaml.RESOLVER_PATTERNS
+    for versions, tag, regexp, first in implicit_resolvers:
+        if (1, 2) not in versions:
+            continue
+        assert set(first) - {""} <= plainyaml.RESOLVER_FIRST, tag
+        if not tag.endswith((":bool", ":null")):  # words claimed by no pattern: only these
+            assert set(first) <= set("-+0123456789.<=!&*"), tag
+        name = tag.rsplit(":", 1)[-1]
+        if name in mine:
+            assert regexp.pattern == mine[name], name
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: 1\nb: 2023-02-30\nc: 2023-07-18\nd: 81.5\ne: 0123\nf: true\ng: yes\nh: ~\ni: 1_000\n",
+        "a:\n- x\n- y\nb: z\n",
+        "a:\n  - k: v\n    m: n\n  -   p: q\n",
+        "a: [x, 1, {k: v}, []]\nb: {}\n",
+        "a: 'it''s # not'  # comment\nb: \"x: y\"\n",
+        "a: x\n  continued\n",
+        "a: x: y\n",
+        "a: b\na: c\n",
+        "- a\n- b\n",
+        "a:\n",
+        "a: |\n  x\n",
+        "a: &x 1\nb: *x\n",
+        "a: [x\n  , y]\n",
+        "1: one\n2023: year\n",
+        "a: \u3000x\n\u3000b: y\n",
+        "a: 文字 #注释\nb: 文字#不是注释\nc: http://x\n",
+        "a:\n  b:\n    c: [1, 2]\n  d: -1\n",
+        "a: 1\r\nb:\r\n  - x # c\r\n  - 'y'\r\n",
+        "a: 1\rb: 2\n",
+        "a: [a,b, [c,d], { e: 1 }]\nb: [a]x\nc: [a, ]\nd: {a}\ne: [a: 1]\n",
+        "-_: 0\n2023-02-30: x\n",  # keys that look like a number or a date and are none
+    ],
+)
+def test_plain_reader_agrees_on_edges(text: str) -> None:
+    plain, general = _both(text)
+    assert plain == general
+
+
+# Mostly what specs hold, sometimes anything YAML gives a meaning to.
+_SAFE = st.text(alphabet="a中文1 0，：。（）e_tn", min_size=1, max_size=6).map(str.strip).filter(bool)
+_HOSTILE = st.text(alphabet="a中1 0.:#-'\"[]{},~!&*|>?%@`e_tn", min_size=1, max_size=6)
+_PLAIN_SPECIAL = st.sampled_from(["2023-07-18", "2023-02-30", "81.5", "true", "null", "yes", "12", "0"])
+_SPECIAL = _PLAIN_SPECIAL | st.sampled_from(["0123", "<<", "=", "1.", "-5", "1e3", "1_000", ".inf"])
+_ANY_SCALAR = st.one_of(_SAFE, _SAFE, _SAFE, _HOSTILE, _SPECIAL)
+_ANY_KEY = st.one_of(_SAFE, _SAFE, st.text(alphabet="ab中1_ :#-'", min_size=1, max_size=4))
+
+
+def _tree(scalars: st.SearchStrategy[str], keys: st.SearchStrategy[str], depth: int = 0) -> st.SearchStrategy:
+    if depth >= 3:
+        return scalars
+    inner = st.deferred(lambda: _tree(scalars, keys, depth + 1))
+    return st.one_of(
+        scalars,
+        st.lists(inner, min_size=1, max_size=3),
+        st.dictionaries(keys, inner, min_size=1, max_size=3),
+    )
+
+
+def _render(value: object, indent: int, style: st.DataObject) -> list[str]:
+    """Block YAML of ``value`` at ``indent``, its layout drawn (compact items, indentless
+    sequences, flow collections, quotes, comments, uneven indents)."""
+    pad = " " * indent
+    step = style.draw(st.sampled_from([1, 2, 4]))
+    if isinstance(value, dict):
+        lines = []
+        for key, item in value.items():
+            if not isinstance(item, dict | list) or style.draw(st.booleans()) and _flat(item):
+                lines.append(f"{pad}{key}: {_inline(item, style)}")
+                continue
+            lines.append(f"{pad}{key}:" + style.draw(st.sampled_from(["", "  # c", " "])))
+            shift = 0 if isinstance(item, list) and style.draw(st.booleans()) else step
+            lines += _render(item, indent + shift, style)
+        return lines
+    if isinstance(value, list):
+        lines = []
+        for item in value:
+            if isinstance(item, dict | list) and style.draw(st.booleans()):
+                inner = _render(item, indent + 2, style)
+                lines.append(f"{pad}- {inner[0].lstrip(' ')}")
+                lines += inner[1:]
+            elif isinstance(item, dict | list):
+                lines.append(f"{pad}-")
+                lines += _render(item, indent + step, style)
+            else:
+                lines.append(f"{pad}- {_inline(item, style)}")
+        return lines
+    return [f"{pad}{_inline(value, style)}"]
+
+
+def _flat(value: object) -> bool:
+    return all(not isinstance(v, dict | list) for v in (value.values() if isinstance(value, dict) else value))
+
+
+def _inline(value: object, style: st.DataObject, flow: bool = False) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(_inline(v, style, True) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_inline(v, style, True)}" for k, v in value.items()) + "}"
+    if flow and style.draw(st.booleans()):
+        return str(value)
+    quote = style.draw(st.sampled_from(["", "", "'", '"']))
+    text = str(value).replace("'", "''") if quote == "'" else str(value)
+    return f"{quote}{text}{quote}" + style.draw(st.sampled_from(["", "", " # c", "  "]))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.dictionaries(_SAFE, _tree(_SAFE | _PLAIN_SPECIAL, _SAFE), min_size=1, max_size=4), st.data())
+def test_plain_reader_agrees_on_generated_specs(tree: dict[str, object], style: st.DataObject) -> None:
+    """Spec-like documents in every layout: most are read by the plain reader."""
+    text = "\n".join(_render(tree, 0, style)) + "\n"
+    plain, general = _both(text)
+    assert plain == general, text
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.dictionaries(_ANY_KEY, _tree(_ANY_SCALAR, _ANY_KEY), min_size=1, max_size=4), st.data())
+def test_plain_reader_agrees_on_hostile_documents(tree: dict[str, object], style: st.DataObject) -> None:
+    """Indicators, comments and quotes anywhere: read alike, or left to the parser."""
+    text = "\n".join(_render(tree, 0, style)) + "\n"
+    plain, general = _both(text)
+    assert plain == general, text
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet="中文a1Z 、。“”（）\\\\·—…〔〕%.′", max_size=24))
+def test_slice_widths_are_line_widths(text: str) -> None:
+    """Title breaking measures slices by prefix sums: exactly what line_width says."""
+    widths = SliceWidths(text)
+    for start in range(len(text) + 1):
+        for end in range(start, len(text) + 1):
+            assert widths(start, end) == line_width(text[start:end]), (text, start, end)
+
+
+def _modules_after_build(command: list[str], cache: Path) -> set[str]:
+    probe = (
+        "import os, sys\n"
+        f"os.environ.update(WENSHU_PAGINATE='0', XDG_CACHE_HOME={str(cache)!r})\n"
+        "os.environ.pop('WENSHU_NO_CACHE', None)\n"
+        "from click.testing import CliRunner\nfrom wenshu.cli.main import main\n"
+        f"r = CliRunner().invoke(main, {command!r})\n"
+        "assert r.exit_code == 0, r.output\n"
+        "print(' '.join(sorted(sys.modules)))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return set(done.stdout.split())
+
+
+def test_build_of_a_notice_imports_only_what_it_uses(tmp_path) -> None:
+    """Once the caches hold its schema, templates and frame, a build of a notice reads its
+    plain YAML without ruamel, and loads neither the skeletons (``wenshu new``), the round's
+    rules, docxtpl (frames are cached), the pagination pass nor the spreadsheet reader."""
+    build = ["build", str(NOTICE), "-o", str(tmp_path / "out"), "--format", "docx"]
+    _modules_after_build(build, tmp_path / "cache")  # fills the caches
+    loaded = _modules_after_build(build, tmp_path / "cache")
+    assert "wenshu.render.package" in loaded  # the probe sees what the build used
+    unwanted = {
+        "ruamel",
+        "ruamel.yaml",
+        "wenshu.spec.skeleton",
+        "jinja2.meta",
+        "wenshu.compose.round",
+        "docxtpl",
+        "wenshu.build.paginate",
+        "wenshu.office.libreoffice",
+        "openpyxl",
+    }
+    assert not loaded & unwanted, sorted(loaded & unwanted)
+    # `wenshu validate` checks the round its files make, and writes no Word file.
+    unwanted = (unwanted - {"wenshu.compose.round"}) | {"docx", "difflib"}
+    check = _modules_after_build(["validate", str(NOTICE)], tmp_path / "cache")
+    assert not check & unwanted, sorted(check & unwanted)
