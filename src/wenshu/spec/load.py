@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wenshu.errors import Problem, WenshuError
-from wenshu.spec import plainyaml
-from wenshu.spec.plainyaml import Path_
+from wenshu.spec import libyaml
+from wenshu.spec.libyaml import Path_
 
 if TYPE_CHECKING:
     from ruamel.yaml import YAML
@@ -390,14 +390,14 @@ def parse_spec(path: Path, text: str, *, general: bool = False) -> Spec:
     """The :class:`Spec` of ``text``, the content of the spec file ``path``, or a
     :class:`WenshuError` naming the file, line and column.
 
-    Plain YAML (:mod:`wenshu.spec.plainyaml`) is read without the general parser; anything
+    Plain YAML is parsed by libyaml (:mod:`wenshu.spec.libyaml`); anything
     else, or everything with ``general``, by ruamel's safe parser, every error worded in
     Chinese. Both give the same data and positions (tests compare them).
     """
     spec = Spec(path, None)
     if not text.strip():
         raise WenshuError(Problem(spec.name, "文件是空的"))
-    plain = None if general else plainyaml.read(text, MAX_DEPTH)
+    plain = None if general else libyaml.read(text, MAX_DEPTH)
     if plain is not None:
         spec.data, spec.value_pos, spec.key_pos = plain
         return spec

@@ -1,0 +1,128 @@
+"""The plain YAML most specs are written in, parsed by libyaml (PyYAML's C parser).
+
+Importing ruamel's pure-Python parser and composing a notice with it costs more than anything
+else :func:`wenshu.spec.load.load_spec` does; libyaml composes the same notice in under a
+millisecond. This module gives exactly what the general path gives — the same data (same
+types) and the same line and column for every key and value — for the YAML specs are written
+in, and None for anything else, which the general parser (ruamel) then reads and, where
+wrong, words in Chinese. Tests compare the two on every YAML file of the repository and on
+generated documents.
+
+"Anything else" is what might read differently or needs the general path's care: a tag
+(any ``!``), an alias, a merge key, a duplicate or non-text key, nesting deeper than the
+limit (or more flow brackets than it, so libyaml's composer never recurses deep), several
+documents, and any error. Scalars are resolved as YAML 1.2 (ruamel's default) resolves
+them; a plain ASCII scalar that starts like a number, date or special value and is not one of
+the forms below is left to the general parser.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+try:
+    from yaml import CBaseLoader, YAMLError
+    from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+except ImportError:  # PyYAML without libyaml: everything goes to the general parser
+    CBaseLoader = None
+
+#: A value's place in a spec: keys and list positions from the top (``("body", 3, "heading")``).
+Path_ = tuple[str | int, ...]
+Position = tuple[int, int]
+Read = tuple[Any, dict[Path_, Position], dict[Path_, Position]]
+
+# YAML 1.2 core schema words (ruamel's resolvers for 1.2 claim exactly these).
+_NULL = frozenset({"", "~", "null", "Null", "NULL"})
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+# The forms of number and date read here; every other plain ASCII scalar starting with one of
+# MAY_RESOLVE (where YAML 1.2's int, float, timestamp, merge and value patterns start) goes to
+# the general parser.
+_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+_FLOAT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\.[0-9]+")
+_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+MAY_RESOLVE = frozenset("-+.0123456789<=!&*")
+
+
+class _Unplain(Exception):
+    """The document is not plain YAML: the general parser reads it."""
+
+
+def _scalar(node: Any) -> Any:
+    value = node.value
+    if node.style:  # quoted or block: always text
+        return value
+    if not value:  # an empty value: ruamel places it differently, so it reads it
+        raise _Unplain
+    if value in _NULL:
+        return None
+    if value in _BOOL:
+        return _BOOL[value]
+    if not value.isascii() or value[0] not in MAY_RESOLVE:
+        return value
+    if _INT.fullmatch(value):
+        return int(value)
+    if _FLOAT.fullmatch(value):
+        return float(value)
+    date = _DATE.fullmatch(value)
+    if date:
+        try:
+            return dt.date(*map(int, date.groups()))
+        except ValueError:  # 2023-02-30: the text; the date check says what is wrong
+            return value
+    raise _Unplain
+
+
+class _Reader:
+    def __init__(self, max_depth: int):
+        self.max_depth = max_depth
+        self.seen: set[int] = set()
+        self.value_pos: dict[Path_, Position] = {}
+        self.key_pos: dict[Path_, Position] = {}
+
+    def build(self, node: Any, path: Path_, depth: int) -> Any:
+        if depth > self.max_depth or id(node) in self.seen:  # too deep, or an alias
+            raise _Unplain
+        self.seen.add(id(node))
+        self.value_pos[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if isinstance(node, MappingNode):
+            out: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, ScalarNode):
+                    raise _Unplain
+                key = _scalar(key_node)
+                if not isinstance(key, str | int) or isinstance(key, bool):
+                    raise _Unplain
+                key = str(key)
+                if key in out:
+                    raise _Unplain
+                self.key_pos[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                out[key] = self.build(value_node, path + (key,), depth + 1)
+            return out
+        if isinstance(node, SequenceNode):
+            return [self.build(child, path + (i,), depth + 1) for i, child in enumerate(node.value)]
+        return _scalar(node)
+
+
+def read(text: str, max_depth: int) -> Read | None:
+    """``(data, value positions, key positions)`` of ``text`` when it is plain YAML, else None."""
+    if CBaseLoader is None or "!" in text or text.count("[") + text.count("{") > max_depth:
+        return None
+    loader = CBaseLoader(text)
+    try:
+        node: Node | None = loader.get_single_node()
+    except YAMLError:
+        return None
+    finally:
+        loader.dispose()
+    if node is None:
+        return None
+    reader = _Reader(max_depth)
+    try:
+        data = reader.build(node, (), 0)
+    except _Unplain:
+        return None
+    if not isinstance(data, dict):  # not a spec: the general path says what it is
+        return None
+    return data, reader.value_pos, reader.key_pos
