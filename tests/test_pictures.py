@@ -308,6 +308,19 @@ def test_pictures_above_the_title_and_beside_text_keep_their_places():
     assert body.index("two.files/图2.png") < body.index("以上照片供参考。")
 
 
+def test_a_logo_in_the_page_header_is_named_not_imported():
+    """A picture in a header is no 公文 content (its header holds only the page number), but it
+    is said to be left out, not dropped silently."""
+    doc = Document(io.BytesIO(word_with_picture(png(40, 20))))
+    doc.sections[0].header.paragraphs[0].add_run().add_picture(io.BytesIO(png(20, 20)), width=Mm(10))
+    data = io.BytesIO()
+    doc.save(data)
+    imported = import_docx(data.getvalue(), "logo.docx")
+    assert list(imported.report.files) == ["logo.files/图1.png"]  # the body's picture only
+    unplaced = imported.report.unplaced
+    assert any("页眉或页脚中的 1 张图片未导入" in u for u in unplaced), unplaced
+
+
 def test_a_picture_of_another_format_is_named_not_imported(tmp_path):
     doc = Document(io.BytesIO(word_with_picture(png(40, 20))))
     data = io.BytesIO()

@@ -49,9 +49,13 @@ def _read(
     read = read_docx(source, name)
     spec, comments, report = read_spec(read, spec_stem or Path(name).stem)
     seen = sum(len(b.pictures) for b in read.blocks if isinstance(b, Para))
-    elsewhere = _pictures(source, name) - seen
-    if elsewhere > 0:  # in a table's cell: say what is left out rather than drop it silently
-        report.unplaced.append(f"（表格中的 {elsewhere} 张图片未导入，请在生成的 Word 中重新插入）")
+    in_body, in_margins = _pictures(source, name)
+    # Say what is left out rather than drop it silently: a picture in a table's cell, or in a
+    # page header or footer (a logo; GB/T 9704 puts nothing there but the page number).
+    if in_body - seen > 0:
+        report.unplaced.append(f"（表格中的 {in_body - seen} 张图片未导入，请在生成的 Word 中重新插入）")
+    if in_margins:
+        report.unplaced.append(f"（页眉或页脚中的 {in_margins} 张图片未导入：公文的页眉页脚只有页码）")
     return read, spec, comments, report
 
 
@@ -73,13 +77,20 @@ def write_with_files(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
     return write_atomically(out_dir, files, prepared=True)
 
 
-def _pictures(source: Path | bytes, name: str) -> int:
-    """How many pictures the main document part of the .docx ``source`` shows."""
+def _pictures(source: Path | bytes, name: str) -> tuple[int, int]:
+    """How many pictures the .docx ``source`` shows in its main document part, and how many
+    in its page headers and footers."""
     from wenshu.check.reading.package import Package
 
     package = Package(source, name)
-    root = package.xml(package.main)
-    return 0 if root is None else sum(1 for _ in picture_refs(root))
+
+    def count(part: str) -> int:
+        root = package.xml(part)
+        return 0 if root is None else sum(1 for _ in picture_refs(root))
+
+    rels = package.rels(package.main).values()
+    margins = {target for kind, target in rels if kind.endswith(("/header", "/footer"))}
+    return count(package.main), sum(count(part) for part in sorted(margins))
 
 
 def spec_problems(yaml: str, name: str) -> list[Problem]:
