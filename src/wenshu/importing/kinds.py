@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from wenshu.errors import WenshuError
-from wenshu.importing.shapes import coerced, departure, read_outline, unmerged_rows
+from wenshu.importing.shapes import coerced, departure, merge_fields, read_outline, unmerged_rows
 from wenshu.spec.kinds import Kind, all_kinds, definitions
 
 #: Where a spec made in memory says it is, for its messages (none reaches the user: a spec
@@ -162,7 +162,7 @@ def _take(
         if matched is None:
             return None
         after = _take(rest, body, i + 1, fields)
-        return None if after is None else _merge(_groups(matched, fields), after)
+        return None if after is None else merge_fields(_groups(matched, fields), after)
     if "table" in step:
         table = block.get("table") if isinstance(block, dict) else None
         columns = step["table"]["columns"]
@@ -205,22 +205,6 @@ def _in_order(value: Any, rule: Any) -> Any:
     order = list(inner)
     keys = sorted(value, key=lambda k: order.index(k) if k in order else len(order))
     return {k: _in_order(value[k], inner.get(k)) for k in keys}
-
-
-def _merge(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any] | None:
-    """Fields read by two steps together; None when a field read twice differs."""
-    out = dict(first)
-    for key, value in second.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            merged = _merge(out[key], value)
-            if merged is None:
-                return None
-            out[key] = merged
-        elif key in out and out[key] != value:
-            return None
-        else:
-            out[key] = value
-    return out
 
 
 def _valid(spec: dict[str, Any]) -> bool:

@@ -68,8 +68,8 @@ def read_outline(
     annexes = _annexes(shape.get("annexes", []), document.get("attachments", []))
     if body is None or annexes is None:
         return None
-    spec = _merge(spec, body)
-    spec = spec if spec is None else _merge(spec, annexes)
+    spec = merge_fields(spec, body)
+    spec = spec if spec is None else merge_fields(spec, annexes)
     if spec is None:
         return None
     for key in ("signature", "date"):
@@ -142,7 +142,7 @@ def _titled(shape: dict[str, Any], document: dict[str, Any]) -> dict[str, Any] |
         matched = re.fullmatch(pattern, document.get("title", ""))
         if matched is None or out is None:
             return None
-        out = _merge(out, _groups(matched))
+        out = merge_fields(out, _groups(matched))
     return out
 
 
@@ -159,7 +159,7 @@ def _annexes(steps: list[dict[str, Any]], attachments: list[dict[str, Any]]) -> 
             return None
         if "body" in step:
             found = _whole(step["body"], attachments[i].get("body", []))
-            merged = None if found is None else _merge(out, found)
+            merged = None if found is None else merge_fields(out, found)
             if merged is None:
                 return None
             out = merged
@@ -175,7 +175,7 @@ def _match(steps: list[dict[str, Any]], blocks: list[Any], i: int) -> Iterator[t
         return
     for fields, j in _step(steps[0], blocks, i):
         for more, k in _match(steps[1:], blocks, j):
-            merged = _merge(fields, more)
+            merged = merge_fields(fields, more)
             if merged is not None:
                 yield merged, k
 
@@ -214,7 +214,7 @@ def _single(step: dict[str, Any], blocks: list[Any], i: int) -> Iterator[tuple[d
     if fields is None:
         return
     for more, j in _match(step.get("after", []), blocks, i + 1):
-        merged = _merge(fields, more)
+        merged = merge_fields(fields, more)
         if merged is not None:
             yield merged, j
 
@@ -235,12 +235,12 @@ def _block(step: dict[str, Any], block: Any) -> dict[str, Any] | None:
         matched = re.fullmatch(step[key], block[key]) if key in step else None
         if key in step and matched is None:
             return None
-        found = found if matched is None or found is None else _merge(found, _groups(matched))
+        found = found if matched is None or found is None else merge_fields(found, _groups(matched))
     if ("body" in step) != bool(block.get("body")):
         return None
     if "body" in step:
         inner = _whole(step["body"], block["body"])
-        found = None if inner is None or found is None else _merge(found, inner)
+        found = None if inner is None or found is None else merge_fields(found, inner)
     return None if found is None else _split(found, step)
 
 
@@ -263,7 +263,8 @@ def _table(step: dict[str, Any], table: dict[str, Any]) -> dict[str, Any] | None
     for column, groups in plan:
         if column.get("scope") == "table":
             for name, value in groups.items():
-                fields = None if fields is None else _merge(fields, _put({}, name.replace("__", "."), value))
+                field = _put({}, name.replace("__", "."), value)
+                fields = None if fields is None else merge_fields(fields, field)
     if fields is None:
         return None
     rows = unmerged_rows(table)
@@ -326,17 +327,17 @@ def _cell(
     out: dict[str, Any] | None = item
     for name, value in groups.items() if column.get("scope") != "table" else ():
         if target is None or "{" + name + "}" not in target:
-            out = None if out is None else _merge(out, _put({}, name.replace("__", "."), value))
+            out = None if out is None else merge_fields(out, _put({}, name.replace("__", "."), value))
     for pattern, implied in column.get("means", {}).items():
         if out is not None and re.fullmatch(pattern, str(cell)):
-            out = _merge(out, implied)
+            out = merge_fields(out, implied)
             break
     if target is None or out is None or cell == "" or cell == column.get("absent"):
         return out
     if "(?P<" in target:
         matched = re.fullmatch(target, str(cell))
-        return None if matched is None else _merge(out, _groups(matched))
-    return _merge(out, _put({}, target.format(**groups), cell))
+        return None if matched is None else merge_fields(out, _groups(matched))
+    return merge_fields(out, _put({}, target.format(**groups), cell))
 
 
 def _groups(matched: re.Match[str]) -> dict[str, Any]:
@@ -364,12 +365,12 @@ def _put(out: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
     return out
 
 
-def _merge(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any] | None:
-    """Fields read by two steps together; None when a field read twice differs."""
+def merge_fields(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any] | None:
+    """Fields read by two steps (or patterns) together; None when a field read twice differs."""
     out = dict(first)
     for key, value in second.items():
         if isinstance(value, dict) and isinstance(out.get(key), dict):
-            merged = _merge(out[key], value)
+            merged = merge_fields(out[key], value)
             if merged is None:
                 return None
             out[key] = merged
