@@ -77,7 +77,7 @@ def outline_kind(document: dict[str, Any], notes: list[str]) -> dict[str, Any] |
             if made is not None and seen is not None and _unbroken(made) == _unbroken(seen):
                 notes.extend(assumed)
                 return _shortest(kind, _in_order(spec, {"schema": kind.schema}), seen)
-            why = "读出的各项不合此文种的规格" if made is None else "由读出的各项生成的文字与文件不同"
+            why = _refusal(spec) if made is None else "由读出的各项生成的文字与文件不同"
         if why:
             missed.append(f"标题是{kind.label}的写法，但{why}（见 schemas/{kind.name}.yaml），请核对")
     notes.extend(f"按通用文书导入：{m}" for m in missed[:1])
@@ -108,6 +108,20 @@ def _text(spec: dict[str, Any]) -> list[str] | None:
 
     made = _markdown(spec)
     return None if made is None else markdown_blocks(made)
+
+
+def _refusal(spec: dict[str, Any]) -> str:
+    """Why ``spec`` is no valid spec of its kind, said by its first problem: a clerk who
+    changed the years in a plan's title learns which phase now falls outside them."""
+    from wenshu.build.document import render_spec
+    from wenshu.spec.load import Spec
+
+    try:
+        render_spec(Spec(path=_PLACE, data=copy.deepcopy(spec)), ("md",), advise=False)
+    except WenshuError as error:
+        first, more = error.problems[0].message, len(error.problems) - 1
+        return f"读出的各项不合此文种的规格：{first}" + (f"（另有{more}处）" if more else "")
+    return "读出的各项不合此文种的规格"
 
 
 def _markdown(spec: dict[str, Any]) -> str | None:
