@@ -260,6 +260,7 @@ def test_import_command_writes_the_picture_beside_the_spec(tmp_path):
     target.parent.mkdir()
     code, output, _ = run_wenshu("import", str(source), "-o", str(target))
     assert code == 0, output
+    assert "警告" not in output  # the picture it has just written is not said to be missing
     assert "函.files/图1.png" in target.read_text(encoding="utf-8")
     assert (tmp_path / "specs" / "函.files" / "图1.png").read_bytes() == png(40, 20)
     assert render(target).files["docx"]  # the spec builds with its picture as written

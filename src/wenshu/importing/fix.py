@@ -82,16 +82,20 @@ def _pictures(source: Path | bytes, name: str) -> int:
     return 0 if root is None else sum(1 for _ in picture_refs(root))
 
 
-def spec_problems(yaml: str, name: str) -> list[Problem]:
+def spec_problems(yaml: str, name: str, files: dict[str, bytes] | None = None) -> list[Problem]:
     """What stops the imported spec ``yaml`` (to be saved as ``name``) from building as it
     is — a placeholder left 【待补】, a field the file did not have — said so the user knows
-    what to fill in; empty when it builds."""
+    what to fill in; empty when it builds. ``files`` are the pictures written beside it
+    (the report's), there too when it is judged: else each picture reads as missing."""
     from wenshu.spec.load import load_spec
     from wenshu.spec.validate import validate
 
     with tempfile.TemporaryDirectory(prefix="wenshu-import-") as work:
         path = Path(work) / Path(name).name
         path.write_text(yaml, encoding="utf-8")
+        for relative, data in (files or {}).items():
+            (Path(work) / relative).parent.mkdir(parents=True, exist_ok=True)
+            (Path(work) / relative).write_bytes(data)
         try:
             validate(load_spec(path))
         except WenshuError as exc:
