@@ -155,6 +155,7 @@ HOSTILE_PATHS = {
     "link-out": ("photo.files/link.png", "规格文件夹之外"),
     "folder-link-out": ("linked/outside.png", "规格文件夹之外"),
     "a-folder": ("photo.files", "不是普通文件"),
+    "huge": ("photo.files/huge.png", "图片过大（100.0 MB"),  # its size, not the most read of it
 }
 
 
@@ -168,6 +169,8 @@ def hostile(tmp_path):
     (folder / "photo.files" / "text.png").write_text("这不是图片", encoding="utf-8")
     (folder / "photo.files" / "a.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
     (folder / "photo.files" / "bomb.png").write_bytes(png_bomb(100_000))
+    with (folder / "photo.files" / "huge.png").open("wb") as huge:  # sparse: no disk taken
+        huge.truncate(100 * 1048576)
     (folder / "photo.files" / "link.png").symlink_to(outside / "outside.png")
     (folder / "linked").symlink_to(outside)
     return folder
