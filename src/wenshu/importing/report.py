@@ -42,7 +42,6 @@ class ImportReport:
         )
         return out
 
-
     def expected(self) -> list[str]:
         """The parts a file of this kind should show: those its kind's schema has a field
         for (a work plan has no 发文字号 or 主送机关 to miss)."""
