@@ -328,6 +328,20 @@ def test_a_picture_of_another_format_is_named_not_imported(tmp_path):
     assert any("图片" in u and "未导入" in u for u in imported.report.unplaced)
 
 
+def test_a_picture_part_missing_from_the_file_is_named_so_not_as_a_link():
+    with zipfile.ZipFile(io.BytesIO(word_with_picture(png(40, 20)))) as zin:
+        items = [(item, zin.read(item.filename)) for item in zin.infolist()]
+    cut = io.BytesIO()
+    with zipfile.ZipFile(cut, "w") as zout:  # a file copied short: its picture part left out
+        for item, body in items:
+            if not item.filename.startswith("word/media/"):
+                zout.writestr(item, body)
+    imported = import_docx(cut.getvalue(), "cut.docx")
+    assert not imported.report.files
+    (why,) = [u for u in imported.report.unplaced if "图片未导入" in u]
+    assert "缺少图片文件 word/media/" in why and "链接" not in why, why
+
+
 # -- the real files ----------------------------------------------------------------------------
 
 needs_corpus = pytest.mark.skipif(
