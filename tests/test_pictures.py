@@ -256,6 +256,18 @@ def test_import_and_fix_carry_a_picture_over(tmp_path):
     assert check_docx(rebuilt, "rebuilt").deviations == []
 
 
+def test_fix_does_not_call_an_element_kept_as_a_plain_line_laid_out(tmp_path):
+    """A 通用文书 has no 主送机关: the import keeps it as a line, so its 字号 finding is gone
+    because it is no 主送机关 any more, not because it was set to the standard."""
+    source = tmp_path / "函.docx"
+    source.write_bytes(word_with_picture(png(40, 20)))
+    fixed = fix_file(source, tmp_path / "out", paginate=False)
+    assert fixed.report is not None and fixed.report.kind == "document"
+    (line,) = [c for c in fixed.changes if c.startswith("主送机关：")]
+    assert "不再作为主送机关" in line and "已按标准重排" not in line, line
+    assert any(c.startswith("正文：") and c.endswith("（已按标准重排）") for c in fixed.changes)
+
+
 def test_import_command_writes_the_picture_beside_the_spec(tmp_path):
     source = tmp_path / "in.docx"
     source.write_bytes(word_with_picture(png(40, 20)))
