@@ -447,3 +447,11 @@ def test_a_seal_remark_between_signature_and_date(letter):  # noqa: F811
     roles = {p.text.strip(): p.role for p in doc.paragraphs}
     assert roles["（此处加盖印章）"] == "aside"
     assert roles["国家知识产权局办公室"] == "signature"
+
+
+@pytest.mark.skipif(not VERDICTS.is_file(), reason=f"真实公文语料不在 {CORPUS}（shared/ 不在检出目录旁）")
+def test_a_print_count_below_the_imprint_line_leaves_the_last_rule_found() -> None:
+    """lawliet_test_notice: 抄送, 分送 and the 印发 line bordered top and bottom as one group,
+    then “共印2份” (a 1999-style 印数) below the last rule: the rules are there."""
+    report = check_docx(CORPUS / "lawliet_test_notice.docx")
+    assert "record-rule" not in codes(report), show(report)

@@ -181,3 +181,34 @@ def test_a_plan_off_the_outline_stays_a_document_with_every_sentence(tmp_path):
     rebuilt = docx_blocks(tmp_path / "out" / "off.docx")
     assert "四、保障措施" in rebuilt
     assert recall(docx_blocks(data), rebuilt) == 1.0
+
+
+def _years_retyped(doc: Any) -> None:
+    """The years of the title retyped (2022—2024 → 2023—2025), the body's dates left."""
+    for run in doc.paragraphs[0].runs:
+        run.text = run.text.replace("2022", "2023").replace("2024", "2025")
+
+
+def test_a_plan_whose_title_years_no_longer_fit_says_which_date(tmp_path):
+    data = _edited(render(CITY_PLAN, ("docx",)).files["docx"], _years_retyped)
+    _, report = imported_spec(data, "years.yaml", tmp_path)
+    assert report.kind == "document"
+    why = [c for c in report.changed if c.startswith("按通用文书导入")]
+    assert len(why) == 1 and "不在方案期2023—2025年之内" in why[0], why
+
+
+def _miscounted(doc: Any) -> None:
+    """A 增减 retyped that the values before and after do not give (+3500 → +3600)."""
+    for row in doc.tables[1].rows:
+        for cell in row.cells:
+            if cell.text == "+3500":
+                cell.paragraphs[0].runs[0].text = "+3600"
+
+
+def test_a_summary_with_a_miscomputed_cell_names_the_cell(tmp_path):
+    summary = REPO / "examples" / "summaries" / "sample-city-demonstration-summary.yaml"
+    data = _edited(render(summary, ("docx",)).files["docx"], _miscounted)
+    _, report = imported_spec(data, "miscounted.yaml", tmp_path)
+    assert report.kind == "document"
+    why = [c for c in report.changed if c.startswith("按通用文书导入")]
+    assert len(why) == 1 and "文件为“+3600”，生成的为“+3500”" in why[0], why

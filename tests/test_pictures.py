@@ -155,6 +155,7 @@ HOSTILE_PATHS = {
     "link-out": ("photo.files/link.png", "规格文件夹之外"),
     "folder-link-out": ("linked/outside.png", "规格文件夹之外"),
     "a-folder": ("photo.files", "不是普通文件"),
+    "huge": ("photo.files/huge.png", "图片过大（100.0 MB"),  # its size, not the most read of it
 }
 
 
@@ -168,6 +169,8 @@ def hostile(tmp_path):
     (folder / "photo.files" / "text.png").write_text("这不是图片", encoding="utf-8")
     (folder / "photo.files" / "a.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
     (folder / "photo.files" / "bomb.png").write_bytes(png_bomb(100_000))
+    with (folder / "photo.files" / "huge.png").open("wb") as huge:  # sparse: no disk taken
+        huge.truncate(100 * 1048576)
     (folder / "photo.files" / "link.png").symlink_to(outside / "outside.png")
     (folder / "linked").symlink_to(outside)
     return folder
@@ -253,6 +256,18 @@ def test_import_and_fix_carry_a_picture_over(tmp_path):
     assert check_docx(rebuilt, "rebuilt").deviations == []
 
 
+def test_fix_does_not_call_an_element_kept_as_a_plain_line_laid_out(tmp_path):
+    """A 通用文书 has no 主送机关: the import keeps it as a line, so its 字号 finding is gone
+    because it is no 主送机关 any more, not because it was set to the standard."""
+    source = tmp_path / "函.docx"
+    source.write_bytes(word_with_picture(png(40, 20)))
+    fixed = fix_file(source, tmp_path / "out", paginate=False)
+    assert fixed.report is not None and fixed.report.kind == "document"
+    (line,) = [c for c in fixed.changes if c.startswith("主送机关：")]
+    assert "不再作为主送机关" in line and "已按标准重排" not in line, line
+    assert any(c.startswith("正文：") and c.endswith("（已按标准重排）") for c in fixed.changes)
+
+
 def test_import_command_writes_the_picture_beside_the_spec(tmp_path):
     source = tmp_path / "in.docx"
     source.write_bytes(word_with_picture(png(40, 20)))
@@ -260,6 +275,7 @@ def test_import_command_writes_the_picture_beside_the_spec(tmp_path):
     target.parent.mkdir()
     code, output, _ = run_wenshu("import", str(source), "-o", str(target))
     assert code == 0, output
+    assert "警告" not in output  # the picture it has just written is not said to be missing
     assert "函.files/图1.png" in target.read_text(encoding="utf-8")
     assert (tmp_path / "specs" / "函.files" / "图1.png").read_bytes() == png(40, 20)
     assert render(target).files["docx"]  # the spec builds with its picture as written
@@ -335,6 +351,20 @@ def test_a_picture_of_another_format_is_named_not_imported(tmp_path):
     imported = import_docx(tiff.getvalue(), "tiff.docx")
     assert not imported.report.files and "picture:" not in imported.yaml
     assert any("图片" in u and "未导入" in u for u in imported.report.unplaced)
+
+
+def test_a_picture_part_missing_from_the_file_is_named_so_not_as_a_link():
+    with zipfile.ZipFile(io.BytesIO(word_with_picture(png(40, 20)))) as zin:
+        items = [(item, zin.read(item.filename)) for item in zin.infolist()]
+    cut = io.BytesIO()
+    with zipfile.ZipFile(cut, "w") as zout:  # a file copied short: its picture part left out
+        for item, body in items:
+            if not item.filename.startswith("word/media/"):
+                zout.writestr(item, body)
+    imported = import_docx(cut.getvalue(), "cut.docx")
+    assert not imported.report.files
+    (why,) = [u for u in imported.report.unplaced if "图片未导入" in u]
+    assert "缺少图片文件 word/media/" in why and "链接" not in why, why
 
 
 # -- the real files ----------------------------------------------------------------------------

@@ -34,7 +34,8 @@ def import_cmd(file: Path, out: Path | None, force: bool) -> None:
     for line in imported.report.lines():
         click.echo(line)
     click.secho(f"已生成 {target}", fg="green")
-    for problem in spec_problems(imported.yaml, str(target)):  # what to fill in before it builds
+    # what to fill in before it builds
+    for problem in spec_problems(imported.yaml, str(target), imported.report.files):
         output.warn(problem)
 
 

@@ -93,16 +93,20 @@ def _pictures(source: Path | bytes, name: str) -> tuple[int, int]:
     return count(package.main), sum(count(part) for part in sorted(margins))
 
 
-def spec_problems(yaml: str, name: str) -> list[Problem]:
+def spec_problems(yaml: str, name: str, files: dict[str, bytes] | None = None) -> list[Problem]:
     """What stops the imported spec ``yaml`` (to be saved as ``name``) from building as it
     is — a placeholder left 【待补】, a field the file did not have — said so the user knows
-    what to fill in; empty when it builds."""
+    what to fill in; empty when it builds. ``files`` are the pictures written beside it
+    (the report's), there too when it is judged: else each picture reads as missing."""
     from wenshu.spec.load import load_spec
     from wenshu.spec.validate import validate
 
     with tempfile.TemporaryDirectory(prefix="wenshu-import-") as work:
         path = Path(work) / Path(name).name
         path.write_text(yaml, encoding="utf-8")
+        for relative, data in (files or {}).items():
+            (Path(work) / relative).parent.mkdir(parents=True, exist_ok=True)
+            (Path(work) / relative).write_bytes(data)
         try:
             validate(load_spec(path))
         except WenshuError as exc:
@@ -192,10 +196,10 @@ def _ordinal_changes(original: list[str], rebuilt: list[str]) -> list[str]:
 
 def _check_summary(before: bytes, after: bytes, name: str) -> list[str]:
     """Which GB/T 9704 findings of ``wenshu check`` the rebuilt file no longer has."""
-    from wenshu.check import check_docx
+    from wenshu.check import analyse
 
-    old = check_docx(before, name)
-    new = check_docx(after, name)
+    old, old_doc = analyse(before, name)
+    new, new_doc = analyse(after, name)
     if old.error:
         return []
     kept = {(d.code, d.element) for d in new.deviations}
@@ -203,10 +207,29 @@ def _check_summary(before: bytes, after: bytes, name: str) -> list[str]:
     for d in old.deviations:
         if (d.code, d.element) not in kept:
             gone.setdefault(d.element, []).append(d.message)
-    lines = [f"{element}：{'；'.join(dict.fromkeys(msgs))}（已按标准重排）" for element, msgs in gone.items()]
+    # an element the rebuilt file no longer shows as such (a mark the import kept as a plain
+    # line) was not laid out to the standard: its findings left with it
+    lost = _shown(old_doc) - _shown(new_doc)
+    lines = [
+        f"{element}：重排后不再作为{element}排出（按普通段落保留，请核对）；原有：{'；'.join(dict.fromkeys(msgs))}"
+        if element in lost
+        else f"{element}：{'；'.join(dict.fromkeys(msgs))}（已按标准重排）"
+        for element, msgs in gone.items()
+    ]
     if new.deviations:
         lines.append("重排后仍有：" + "；".join(str(d) for d in new.deviations[:5]))
     return lines
+
+
+def _shown(doc: Any) -> set[str]:
+    """The elements (as GB/T 9704 names them) a recognised document shows in its body or its
+    first page's header."""
+    from wenshu.roles import ROLES
+
+    if doc is None:
+        return set()
+    present = {p.role for p in doc.paragraphs} | {p.role for p in doc.first_page_header()}
+    return {r.element for r in ROLES if r.reads_as and r.reads_as in present}
 
 
 @dataclass

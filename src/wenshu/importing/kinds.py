@@ -26,6 +26,7 @@ by rendering the Markdown.
 from __future__ import annotations
 
 import copy
+import difflib
 import re
 from pathlib import Path
 from typing import Any
@@ -77,7 +78,7 @@ def outline_kind(document: dict[str, Any], notes: list[str]) -> dict[str, Any] |
             if made is not None and seen is not None and _unbroken(made) == _unbroken(seen):
                 notes.extend(assumed)
                 return _shortest(kind, _in_order(spec, {"schema": kind.schema}), seen)
-            why = "读出的各项不合此文种的规格" if made is None else "由读出的各项生成的文字与文件不同"
+            why = _refusal(spec) if made is None else _difference(_unbroken(made), _unbroken(seen or []))
         if why:
             missed.append(f"标题是{kind.label}的写法，但{why}（见 schemas/{kind.name}.yaml），请核对")
     notes.extend(f"按通用文书导入：{m}" for m in missed[:1])
@@ -108,6 +109,35 @@ def _text(spec: dict[str, Any]) -> list[str] | None:
 
     made = _markdown(spec)
     return None if made is None else markdown_blocks(made)
+
+
+def _difference(made: list[str], seen: list[str]) -> str:
+    """Where the text made from the fields read first differs from the file's, said with
+    both texts: a clerk who typed a 增减 the values do not give sees which."""
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, seen, made, autojunk=False).get_opcodes():
+        if tag != "equal":
+            typed, computed = "".join(seen[i1:i2]) or "（无）", "".join(made[j1:j2]) or "（无）"
+            where = f"文件为“{_clipped(typed)}”，生成的为“{_clipped(computed)}”"
+            return f"由读出的各项生成的文字与文件不同：{where}"
+    return "由读出的各项生成的文字与文件不同"
+
+
+def _clipped(text: str, most: int = 40) -> str:
+    return text if len(text) <= most else text[:most] + "……"
+
+
+def _refusal(spec: dict[str, Any]) -> str:
+    """Why ``spec`` is no valid spec of its kind, said by its first problem: a clerk who
+    changed the years in a plan's title learns which phase now falls outside them."""
+    from wenshu.build.document import render_spec
+    from wenshu.spec.load import Spec
+
+    try:
+        render_spec(Spec(path=_PLACE, data=copy.deepcopy(spec)), ("md",), advise=False)
+    except WenshuError as error:
+        first, more = error.problems[0].message, len(error.problems) - 1
+        return f"读出的各项不合此文种的规格：{first}" + (f"（另有{more}处）" if more else "")
+    return "读出的各项不合此文种的规格"
 
 
 def _markdown(spec: dict[str, Any]) -> str | None:

@@ -172,8 +172,11 @@ def _pictures(el: Any, package: Any, rels: dict[str, tuple[str, str]]) -> list[F
             cx = extent.get("cx", "") if extent is not None else ""
             width = round(int(cx) / EMU_PER_CM, 1) if cx.isdigit() else 0.0
         part = rels.get(rid, ("", ""))[1]
-        if not part or not package.has(part):
+        if not part:  # an external relationship: rels() leaves those out
             out.append(FoundPicture(None, "图片文件不在 Word 文件中（链接的图片）", alt, width))
+            continue
+        if not package.has(part):
+            out.append(FoundPicture(None, f"Word 文件中缺少图片文件 {part}（文件不完整）", alt, width))
             continue
         picture, why = check_picture(package.zip.read(part))
         out.append(FoundPicture(picture, why, alt, width))

@@ -115,10 +115,14 @@ def _jpeg(data: bytes) -> tuple[str, int, int] | None:
     return None
 
 
+def _too_big(size: int) -> str:
+    return f"图片过大（{size / 1048576:.1f} MB，上限 {MAX_PICTURE_BYTES // 1048576} MB）"
+
+
 def check_picture(data: bytes) -> tuple[Picture | None, str]:
     """``data`` as a :class:`Picture`, or None and why not (in Chinese)."""
     if len(data) > MAX_PICTURE_BYTES:
-        return None, f"图片过大（{len(data) / 1048576:.1f} MB，上限 {MAX_PICTURE_BYTES // 1048576} MB）"
+        return None, _too_big(len(data))
     found = sniff(data)
     if found is None:
         return None, "不是 PNG、JPEG、GIF 或 BMP 图片（按文件内容判断）"
@@ -173,6 +177,9 @@ def read_picture(folder: Path, text: str) -> tuple[Picture | None, str]:
         # O_NOFOLLOW: the checked file itself, not a link swapped in since
         fd = os.open(real, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
         with os.fdopen(fd, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > MAX_PICTURE_BYTES:  # its real size, not the most read of it
+                return None, _too_big(size)
             data = fh.read(MAX_PICTURE_BYTES + 1)
     except OSError as exc:
         return None, f"无法读取图片 {text}：{exc.strerror or exc}"

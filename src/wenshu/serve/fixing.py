@@ -118,7 +118,7 @@ def fix_upload(upload: Upload, *, paginate: bool) -> FixResult:
         unplaced=[_short(text, 60) for text in report.unplaced],
         to_fill=[
             f"{p.field}：{p.message}" if p.field else p.message
-            for p in spec_problems(yaml, f"{upload.stem}.yaml")
+            for p in spec_problems(yaml, f"{upload.stem}.yaml", report.files)
         ],
     )
 

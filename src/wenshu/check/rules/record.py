@@ -121,7 +121,10 @@ def _check_record_rules(doc: Recogniser, records: list[Para], out: Findings) -> 
                 )
         return
     top = paragraph_borders(doc, records[0]).get("top")
-    bottom = paragraph_borders(doc, records[-1]).get("bottom")
+    # the 印发 line ends the 版记 (§7.4.3): a line typed below it (a 1999-style 印数 “共印2份”)
+    # is outside the rules, and the 末条 is the 印发 line's
+    last = next((p for p in reversed(records) if IMPRINT.search(p.text.strip())), records[-1])
+    bottom = paragraph_borders(doc, last).get("bottom")
     if top is None or bottom is None:
         out.add(
             "record-rule", "7.4.1", "版记分隔线", "缺少首条或末条分隔线", f"{thick}，{thin}", "缺少", where
