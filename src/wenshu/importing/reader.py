@@ -744,9 +744,7 @@ class _Recogniser:
                     merge.add(c + 1)
                     text = ""
                 out.append(text)
-                if cell.span > 1:
-                    spans.append([r, c, 1, cell.span])
-                    out.extend([""] * (cell.span - 1))
+                out.extend([""] * (cell.span - 1))
             grid.append(out)
             width = max(width, len(out))
         for row in grid:
@@ -766,11 +764,13 @@ class _Recogniser:
         )
         if size != "四号":
             body["font_size"] = size
-        downs = _vertical_spans(table)
-        if merge and not spans and _merge_is_exact(grid, downs, merge):
+        boxes = _merged_boxes(table)
+        downs = {k: n for k, (n, across) in boxes.items() if n > 1}
+        wide = any(across > 1 for _, across in boxes.values())
+        if merge and not wide and _merge_is_exact(grid, downs, merge):
             body["merge"] = sorted(merge)
         else:
-            spans = sorted(spans + [[r, c, n, 1] for (r, c), n in downs.items()])
+            spans = sorted([r, c, n, across] for (r, c), (n, across) in boxes.items())
         if spans:
             body["spans"] = spans
         return {"table": body}
@@ -1025,22 +1025,29 @@ def _number(text: Any) -> Any:
     return text
 
 
-def _vertical_spans(table: Table) -> dict[tuple[int, int], int]:
-    """(row, column) → rows, for each vertical merge in ``table``."""
-    out: dict[tuple[int, int], int] = {}
+def _merged_boxes(table: Table) -> dict[tuple[int, int], tuple[int, int]]:
+    """(row, column) → (rows, columns), for each merged cell of ``table``.
+
+    A cell spanning columns (``w:gridSpan``) that also starts a vertical merge is one box
+    as tall as the merge and as wide as its span: the rows continuing it (``w:vMerge``
+    without a value, ECMA-376 §17.4.85) belong to it, not boxes of their own.
+    """
+    out: dict[tuple[int, int], tuple[int, int]] = {}
     open_at: dict[int, tuple[int, int]] = {}
     for r, row in enumerate(table.rows):
         c = 0
         for cell in row:
-            if cell.vmerge == "restart":
-                open_at[c] = (r, c)
-                out[(r, c)] = 1
-            elif cell.vmerge == "continue" and c in open_at:
-                out[open_at[c]] += 1
+            start = open_at.get(c)
+            if cell.vmerge == "continue" and start is not None and out[start][1] == cell.span:
+                out[start] = (out[start][0] + 1, cell.span)
             else:
-                open_at.pop(c, None)
+                out[(r, c)] = (1, cell.span)
+                for k in range(c, c + cell.span):  # merges open under this cell end here
+                    open_at.pop(k, None)
+                if cell.vmerge == "restart":
+                    open_at[c] = (r, c)
             c += cell.span
-    return {k: n for k, n in out.items() if n > 1}
+    return {k: box for k, box in out.items() if box != (1, 1)}
 
 
 def _merge_is_exact(grid: list[list[Any]], downs: dict[tuple[int, int], int], merge: set[int]) -> bool:
