@@ -18,6 +18,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 from docx import Document
 from docx.oxml import parse_xml
 from docx.shared import Pt, RGBColor
@@ -527,3 +528,56 @@ def test_a_letter_whose_body_no_outline_takes_stays_a_notice(tmp_path):
     )
     imported = import_docx(render(source).files["docx"], "a.docx")
     assert imported.report.kind == "notice" and "format: letter" in imported.yaml
+
+
+def _form_with_text_box(sentences: int) -> bytes:
+    """A 10×8 form: a header row, the nine rows below merged into one free-text box."""
+    doc = Document()
+    doc.add_paragraph("关于报送试点工作情况的通知")
+    table = doc.add_table(rows=10, cols=8)
+    table.style = "Table Grid"
+    for i, head in enumerate(["项目", "单位", "负责人", "电话", "起始", "结束", "经费", "备注"]):
+        table.cell(0, i).text = head
+    box = table.cell(1, 0).merge(table.cell(9, 7))
+    box.text = _BOX_SENTENCE.format(1)
+    for n in range(2, sentences + 1):
+        box.add_paragraph(_BOX_SENTENCE.format(n))
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+_BOX_SENTENCE = "第{}句：本单位围绕知识产权强国建设试点任务扎实推进各项工作，取得阶段性成效。"
+
+
+def test_a_box_merged_over_rows_and_columns_is_one_span():
+    """gridSpan 8 on every row plus vMerge down nine rows: one [row, column, rows, columns]
+    box, not a row-wide span per row overlapping a column-tall one."""
+    spec = yaml.safe_load(import_docx(_form_with_text_box(3), "form.docx").yaml)
+    table = spec["body"][0]["table"]
+    assert table["spans"] == [[1, 0, 9, 8]]
+    assert table["rows"][0][0] == [_BOX_SENTENCE.format(n) for n in (1, 2, 3)]
+
+
+@pytest.mark.render
+def test_a_box_taller_than_a_page_shows_all_its_text(tmp_path):
+    """The box rebuilt: every sentence printed, over more than one page, from the first on
+    (as w:vMerge rows the text past the first page was cut off: 29 of 40 sentences)."""
+    from wenshu.office.libreoffice import read_pages
+
+    source = tmp_path / "form.docx"
+    source.write_bytes(_form_with_text_box(40))
+    fix_file(source, tmp_path / "out", paginate=False)
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless"]
+        + ["--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "out" / "form.docx")],
+        capture_output=True,
+        timeout=SECONDS * 3,
+        check=False,
+    )
+    pages = read_pages(tmp_path / "form.pdf")
+    printed = [
+        {int(n) for row in page.rows for n in re.findall(r"第\s*(\d+)\s*句", row.text)} for page in pages
+    ]
+    assert set().union(*printed) == set(range(1, 41))
+    assert len(pages) >= 2 and 1 in printed[0]

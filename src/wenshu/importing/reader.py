@@ -734,7 +734,7 @@ class _Recogniser:
         spans: list[list[int]] = []
         merge: set[int] = set()
         width = 0
-        for r, row in enumerate(table.rows):
+        for row in table.rows:
             out: list[Any] = []
             for cell in row:
                 c = len(out)

@@ -629,6 +629,22 @@ def kept_rows(rows: list[list[tuple[str, str]]], spans: CellSpans | None = None)
     return {r for r in kept if 0 <= r < last}
 
 
+def folded_rows(rows: list[list[tuple[str, str]]], spans: CellSpans, columns: int) -> set[int]:
+    """The rows that only continue a merged cell spanning every column and holding text
+    (a free-text box in a form): they are not written, the box is one row.
+
+    Written as ``w:vMerge`` over rows, LibreOffice lays the box's text out in its first row
+    and cannot carry it on over a page break: text past the page is cut off (measured:
+    tests/test_import.py). One row of its own breaks over pages like any row. A box without
+    text keeps its rows: their height is the space left to write in.
+    """
+    out: set[int] = set()
+    for (row, column), (down, across) in spans.starts.items():
+        if column == 0 and across >= columns and down > 1 and rows[row] and rows[row][0][0].strip():
+            out.update(range(row + 1, row + down))
+    return out
+
+
 def table_xml(
     rows: list[list[tuple[str, str]]], widths: list[int], size_pt: float, spans: CellSpans | None = None
 ) -> str:
@@ -647,13 +663,18 @@ def table_xml(
         f"<w:tblGrid>{grid}</w:tblGrid>"
     ]
     kept = kept_rows(rows, spans)
+    folded = folded_rows(rows, spans, len(widths))
     for r, row in enumerate(rows):
+        if r in folded:
+            continue
         header = r == 0
         style = Style.TABLE_HEADER if header else Style.TABLE_TEXT
-        keep = "<w:keepNext/>" if r in kept else ""
+        box = r + 1 in folded  # a text box folded into one row breaks over pages like body text
+        keep = "<w:keepNext/>" if r in kept and not box else ""
         # ECMA-376 §17.4.6 cantSplit: a row stays on one page (Word and LibreOffice still
         # break a row taller than a whole page); the header row repeats (§17.4.49 tblHeader).
-        out.append("<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if header else "") + "</w:trPr>")
+        split = "" if box else "<w:cantSplit/>"
+        out.append("<w:tr><w:trPr>" + split + ("<w:tblHeader/>" if header else "") + "</w:trPr>")
         for c in range(len(widths)):
             text, align = row[c] if c < len(row) else ("", "center")
             across = spans.covered.get((r, c))
@@ -661,15 +682,19 @@ def table_xml(
                 continue  # inside a span to the left: no cell of its own
             if across is None:
                 down, across = spans.starts.get((r, c), (1, 1))
+                down -= len(folded.intersection(range(r, r + down)))
                 merge = '<w:vMerge w:val="restart"/>' if down > 1 else ""
                 run = _cell_runs(text, half)
             else:
                 merge, run = "<w:vMerge/>", ""  # continues the merged cell above
             span = f'<w:gridSpan w:val="{across}"/>' if across > 1 else ""
             jc = {"left": "left", "right": "right"}.get(align, "center")
+            # LibreOffice does not break a row over pages while a cell of it is centred
+            # vertically (measured): a box's cell keeps the default, top (§17.4.84 vAlign).
+            valign = "" if box else '<w:vAlign w:val="center"/>'
             out.append(
                 f'<w:tc><w:tcPr><w:tcW w:w="{sum(widths[c : c + across])}" w:type="dxa"/>{span}{merge}'
-                f'<w:vAlign w:val="center"/></w:tcPr>'
+                f"{valign}</w:tcPr>"
                 f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{keep}<w:jc w:val="{jc}"/></w:pPr>{run}</w:p></w:tc>'
             )
         out.append("</w:tr>")
