@@ -631,3 +631,39 @@ def test_a_batch_letter_with_a_picture_is_refused_up_front(tmp_path):
     out = tmp_path / "out"
     assert CliRunner().invoke(main, ["batch", str(spec), "-o", str(out)]).exit_code == 1
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_import_force_leaves_exactly_the_new_pictures(tmp_path):
+    """A re-import with fewer pictures removes the ones the earlier import wrote, and nothing
+    else in that folder: a user's own files stay, whatever their names."""
+    source = tmp_path / "照片函.docx"
+    doc = Document(io.BytesIO(word_with_picture(png(40, 20))))
+    doc.add_paragraph().add_run().add_picture(io.BytesIO(png(30, 30)), width=Mm(20))
+    doc.add_paragraph().add_run().add_picture(io.BytesIO(png(20, 30)), width=Mm(20))
+    doc.save(source)
+    assert CliRunner().invoke(main, ["import", str(source)]).exit_code == 0
+    folder = tmp_path / "照片函.files"
+    assert sorted(p.name for p in folder.iterdir()) == ["图1.png", "图2.png", "图3.png"]
+    mine = {"说明.txt": b"mine", "图2.txt": b"mine too", "图2.png.bak": b"kept"}
+    for name, data in mine.items():
+        (folder / name).write_bytes(data)
+
+    source.write_bytes(word_with_picture(png(50, 20)))
+    result = CliRunner().invoke(main, ["import", str(source), "--force"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in folder.iterdir()) == sorted(["图1.png", *mine])
+    assert (folder / "图1.png").read_bytes() == stored_picture(source)
+    assert all((folder / name).read_bytes() == data for name, data in mine.items())
+
+    doc = Document()
+    doc.add_paragraph("示例市知识产权局关于报送工作情况的函")
+    doc.save(source)
+    assert CliRunner().invoke(main, ["import", str(source), "--force"]).exit_code == 0
+    assert sorted(p.name for p in folder.iterdir()) == sorted(mine)
+
+
+def stored_picture(source: Path) -> bytes:
+    """The one picture inside the Word file ``source``, as stored."""
+    with zipfile.ZipFile(source) as package:
+        (name,) = [n for n in package.namelist() if n.startswith("word/media/")]
+        return package.read(name)

@@ -16,7 +16,7 @@ from typing import Any
 
 from wenshu.errors import Problem, WenshuError
 from wenshu.importing.outline import ordinal_of
-from wenshu.importing.reader import read_spec
+from wenshu.importing.reader import PICTURE_NAME, read_spec
 from wenshu.importing.report import ImportReport
 from wenshu.importing.source import Para, Source, picture_refs, read_docx
 from wenshu.importing.writer import dump_spec
@@ -59,14 +59,32 @@ def _read(
     return read, spec, comments, report
 
 
-def write_with_files(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
+def write_with_files(out_dir: Path, files: dict[str, bytes], replace: str | None = None) -> list[Path]:
     """Write ``files`` (names relative to ``out_dir``; a picture's in a folder of its own,
     ``通知.files/图1.png``) all or nothing; a folder that leads outside ``out_dir`` (a
-    symbolic link) is refused before anything is written."""
+    symbolic link) is refused before anything is written.
+
+    ``replace`` names the pictures folder of a spec written again (``import --force``):
+    once ``files`` are written, the pictures an earlier import left there that ``files``
+    does not have are removed — only files named as import names them (图1.png …), so
+    nothing else a user put in that folder is touched.
+    """
     from wenshu.build.files import prepare_output_dir, write_atomically
 
     prepare_output_dir(out_dir)
     base = out_dir.resolve()
+    stale: list[Path] = []
+    if replace is not None:
+        folder = out_dir / replace
+        if folder.is_dir() and not folder.is_symlink() and folder.resolve().is_relative_to(base):
+            stale = [
+                path
+                for path in sorted(folder.iterdir())
+                if PICTURE_NAME.fullmatch(path.name)
+                and path.is_file()
+                and not path.is_symlink()
+                and f"{replace}/{path.name}" not in files
+            ]
     for folder in {Path(name).parent for name in files} - {Path(".")}:
         target = out_dir / folder
         if target.is_symlink() or (target.exists() and not target.resolve().is_relative_to(base)):
@@ -74,7 +92,10 @@ def write_with_files(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
         if target.exists() and not target.is_dir():
             raise WenshuError(Problem(str(target), "图片文件夹的位置已有同名文件，未写入"))
         prepare_output_dir(target)
-    return write_atomically(out_dir, files, prepared=True)
+    written = write_atomically(out_dir, files, prepared=True)
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return written
 
 
 def _pictures(source: Path | bytes, name: str) -> tuple[int, int]:

@@ -872,6 +872,10 @@ class _Recogniser:
         return entries
 
 
+#: How import names the pictures it writes into a spec's folder: 图1.png, 图2.jpg …
+PICTURE_NAME = re.compile("图[1-9][0-9]*(" + "|".join(map(re.escape, sorted(set(SUFFIXES.values())))) + ")")
+
+
 def pictures_folder(stem: str) -> str:
     """The folder beside the spec ``<stem>.yaml`` its pictures go to: ``<stem>.files``, with
     what a picture path may not hold (wenshu.render.pictures) or a spec's punctuation rules
