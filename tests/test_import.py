@@ -581,3 +581,16 @@ def test_a_box_taller_than_a_page_shows_all_its_text(tmp_path):
     ]
     assert set().union(*printed) == set(range(1, 41))
     assert len(pages) >= 2 and 1 in printed[0]
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="the real corpus is only on the development machine")
+def test_a_contact_kept_as_a_paragraph_is_not_claimed_as_recognised():
+    """A 通用文书 has no contact field: the （联系人：…） line stays a body paragraph, and the
+    report says so instead of listing 联系人 as recognised."""
+    source = CORPUS / "zhaohui_reply_letter.docx"
+    imported = import_docx(source, source.name)
+    spec = yaml.safe_load(imported.yaml)
+    assert spec["kind"] == "document" and "contacts" not in spec and "contact" not in spec
+    assert any(isinstance(b, str) and b.startswith("（联系人：") for b in spec["body"])
+    assert "联系人" not in imported.report.found
+    assert "联系人写作正文末尾的普通段落（此文种没有联系人一项）" in imported.report.changed

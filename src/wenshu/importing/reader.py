@@ -990,6 +990,7 @@ def _assemble(
             spec[key] = tail[key]
     if "contacts" in tail and not notice:
         spec["body"].extend(_contact_lines(tail["contacts"]))
+        _kept_as_paragraph(report, "联系人")
     if "signature" in tail:
         spec["signature"] = tail["signature"]
     if notice and tail.get("sealed"):
@@ -1001,6 +1002,7 @@ def _assemble(
             spec["note"] = tail["note"]
         else:
             spec["body"].append(f"（{tail['note']}）")
+            _kept_as_paragraph(report, "附注")
     if "record" in tail:
         record = tail["record"]
         if notice and spec["format"] == "document" and "printer" in record:
@@ -1016,6 +1018,13 @@ def _assemble(
         report.kind = as_kind["kind"]  # a plan or a summary following its kind's outline
         return as_kind
     return spec
+
+
+def _kept_as_paragraph(report: ImportReport, name: str) -> None:
+    """Part ``name`` was found, but the spec has no field for it and keeps it as a plain
+    paragraph at the end of the body: said as a change, not claimed as recognised."""
+    report.found.pop(name, None)
+    report.changed.append(f"{name}写作正文末尾的普通段落（此文种没有{name}一项）")
 
 
 def _number(text: Any) -> Any:
