@@ -674,7 +674,8 @@ def table_xml(
         # ECMA-376 §17.4.6 cantSplit: a row stays on one page (Word and LibreOffice still
         # break a row taller than a whole page); the header row repeats (§17.4.49 tblHeader).
         split = "" if box else "<w:cantSplit/>"
-        out.append("<w:tr><w:trPr>" + split + ("<w:tblHeader/>" if header else "") + "</w:trPr>")
+        repeat = "<w:tblHeader/>" if header and not box else ""  # a box taller than a page cannot repeat
+        out.append(f"<w:tr><w:trPr>{split}{repeat}</w:trPr>")
         for c in range(len(widths)):
             text, align = row[c] if c < len(row) else ("", "center")
             across = spans.covered.get((r, c))
