@@ -561,26 +561,40 @@ def test_a_box_merged_over_rows_and_columns_is_one_span():
 
 @pytest.mark.render
 def test_a_box_taller_than_a_page_shows_all_its_text(tmp_path):
-    """The box rebuilt: every sentence printed, over more than one page, from the first on
-    (as w:vMerge rows the text past the first page was cut off: 29 of 40 sentences)."""
+    """The box rebuilt: every sentence printed, from the first page on (as w:vMerge rows the
+    text past the first page was cut off: 29 of 40 sentences). The same box written as the
+    whole table, header row included ([0, 0, 10, 8]), prints all its text too."""
     from wenshu.office.libreoffice import read_pages
 
     source = tmp_path / "form.docx"
-    source.write_bytes(_form_with_text_box(40))
+    source.write_bytes(_form_with_text_box(70))
     fix_file(source, tmp_path / "out", paginate=False)
+    spec = yaml.safe_load((tmp_path / "out" / "form.yaml").read_text(encoding="utf-8"))
+    table = spec["body"][0]["table"]
+    table["columns"] = ["".join(table["rows"][0][0])] + [""] * 7
+    table["rows"][0][0] = ""
+    table["spans"] = [[0, 0, 10, 8]]
+    whole = tmp_path / "whole.yaml"
+    whole.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+    (tmp_path / "whole.docx").write_bytes(render(whole).files["docx"])
     subprocess.run(
         ["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless"]
-        + ["--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "out" / "form.docx")],
+        + ["--convert-to", "pdf", "--outdir", str(tmp_path)]
+        + [str(tmp_path / "out" / "form.docx"), str(tmp_path / "whole.docx")],
         capture_output=True,
         timeout=SECONDS * 3,
         check=False,
     )
-    pages = read_pages(tmp_path / "form.pdf")
-    printed = [
-        {int(n) for row in page.rows for n in re.findall(r"第\s*(\d+)\s*句", row.text)} for page in pages
-    ]
-    assert set().union(*printed) == set(range(1, 41))
-    assert len(pages) >= 2 and 1 in printed[0]
+    for name in ("form", "whole"):
+        pages = read_pages(tmp_path / f"{name}.pdf")
+        # the text in reading order without the page numbers: a sentence may break over pages
+        text = "".join(
+            row.text for page in pages for row in page.rows if not re.fullmatch(r"—\s*\d+\s*—", row.text)
+        )
+        printed = {int(n) for n in re.findall(r"第(\d+)句", re.sub(r"\s+", "", text))}
+        assert printed == set(range(1, 71)), (name, sorted(set(range(1, 71)) - printed))
+        first = "".join(row.text for row in pages[0].rows)
+        assert len(pages) >= 2 and re.search(r"第\s*1\s*句", first), name
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="the real corpus is only on the development machine")
