@@ -539,15 +539,19 @@ def _form_with_text_box(sentences: int) -> bytes:
     for i, head in enumerate(["项目", "单位", "负责人", "电话", "起始", "结束", "经费", "备注"]):
         table.cell(0, i).text = head
     box = table.cell(1, 0).merge(table.cell(9, 7))
-    box.text = _BOX_SENTENCE.format(1)
+    box.text = _box_sentence(1)
     for n in range(2, sentences + 1):
-        box.add_paragraph(_BOX_SENTENCE.format(n))
+        box.add_paragraph(_box_sentence(n))
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
 
 
-_BOX_SENTENCE = "第{}句：本单位围绕知识产权强国建设试点任务扎实推进各项工作，取得阶段性成效。"
+def _box_sentence(n: int) -> str:
+    """Sentences of two lengths: centred, their lines would start at different places."""
+    if n % 2:
+        return f"第{n}句：本单位围绕知识产权强国建设试点任务扎实推进各项工作，取得阶段性成效。"
+    return f"第{n}句：已按期完成。"
 
 
 def test_a_box_merged_over_rows_and_columns_is_one_span():
@@ -556,7 +560,7 @@ def test_a_box_merged_over_rows_and_columns_is_one_span():
     spec = yaml.safe_load(import_docx(_form_with_text_box(3), "form.docx").yaml)
     table = spec["body"][0]["table"]
     assert table["spans"] == [[1, 0, 9, 8]]
-    assert table["rows"][0][0] == [_BOX_SENTENCE.format(n) for n in (1, 2, 3)]
+    assert table["rows"][0][0] == [_box_sentence(n) for n in (1, 2, 3)]
 
 
 @pytest.mark.render
@@ -595,6 +599,10 @@ def test_a_box_taller_than_a_page_shows_all_its_text(tmp_path):
         assert printed == set(range(1, 71)), (name, sorted(set(range(1, 71)) - printed))
         first = "".join(row.text for row in pages[0].rows)
         assert len(pages) >= 2 and re.search(r"第\s*1\s*句", first), name
+    # The box's prose starts at the left, not centred: every line of a full page of
+    # it (a paragraph's short last line included) starts at the cell's left edge.
+    starts = {round(row.x0) for row in read_pages(tmp_path / "form.pdf")[1].rows if "句" in row.text}
+    assert len(starts) == 1, starts
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="the real corpus is only on the development machine")

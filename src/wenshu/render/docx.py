@@ -689,7 +689,9 @@ def table_xml(
             else:
                 merge, run = "<w:vMerge/>", ""  # continues the merged cell above
             span = f'<w:gridSpan w:val="{across}"/>' if across > 1 else ""
-            jc = {"left": "left", "right": "right"}.get(align, "center")
+            # Cells are centred unless the Markdown aligns them; a box's prose starts at the
+            # left (not justified: Word stretches a justified line ending in a w:br).
+            jc = align if align in ("left", "right") else "left" if box else "center"
             # LibreOffice does not break a row over pages while a cell of it is centred
             # vertically (measured): a box's cell keeps the default, top (§17.4.84 vAlign).
             valign = "" if box else '<w:vAlign w:val="center"/>'
