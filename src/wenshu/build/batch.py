@@ -446,8 +446,9 @@ def _first_letter(
 
     When it fails, and every other letter fails too, with a problem all of them have, that
     comes from what the letters share — the spec's own fields, its pictures, its template:
-    the problems are raised as the batch's, each once, before the output folder is made (unless ``others_failed``:
-    letters that failed for problems of their own are reported with them).
+    the problems are raised as the batch's, each once, before the output folder is made
+    (unless ``others_failed``: letters that failed for problems of their own are reported
+    with them).
     """
     if not todo:
         return None, Counts()
