@@ -417,12 +417,17 @@ def run_in_parallel(
             if progress:
                 progress(1)
         return outcomes, _counts() - before
-    # Forked workers inherit the parent's caches warm (its first letter rendered the frame,
-    # compiled the template and schema). Frozen, the parent's objects are left out of the
-    # workers' garbage collections, which would otherwise walk all of them and copy every
-    # page they touch.
-    size = max(1, min(64, len(indices) // (jobs * 8)))
-    chunks = [indices[i : i + size] for i in range(0, len(indices), size)]
+    # Forked workers inherit the parent's caches warm (run_batch's first letter, made here,
+    # rendered the frame and compiled the template and schema). Frozen, the parent's objects
+    # are left out of the workers' garbage collections, which would otherwise walk all of
+    # them and copy every page they touch.
+    # Chunks shrink with the work left (a quarter of each worker's share, 4 to 64 letters),
+    # so the workers finish together instead of one waiting for the other's last long chunk.
+    chunks, start = [], 0
+    while start < len(indices):
+        size = max(4, min(64, (len(indices) - start) // (jobs * 4)))
+        chunks.append(indices[start : start + size])
+        start += size
     counts = Counts()
     gc.freeze()
     try:
