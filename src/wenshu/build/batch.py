@@ -2,10 +2,11 @@
 
 The spec holds what every letter shares; the records (its ``records:`` list, its ``data:``
 file or ``--data``) hold what differs. Every record is validated on its own and reported
-with its row; a bad record does not stop the good ones. Files are named from the record
-(``--name``, by default the kind's ``batch: name:``) and made safe for every file system:
-no separators, no ``..``, no names Windows reserves, no duplicates, bounded length —
-nothing is ever written outside the output folder.
+with its row; a bad record does not stop the good ones. A problem every letter has comes from
+what they share: it is the batch's, said once, and nothing is written (no folder made).
+Files are named from the record (``--name``, by default the kind's ``batch: name:``) and
+made safe for every file system: no separators, no ``..``, no names Windows reserves, no
+duplicates, bounded length — nothing is ever written outside the output folder.
 """
 
 from __future__ import annotations
