@@ -281,9 +281,9 @@ def test_problems_in_the_spec_itself_point_at_the_yaml_once(tmp_path):
     assert result.exit_code == 1
     lines = [line for line in result.stderr.splitlines() if "晚于通知规定的报送截止日期" in line]
     assert len(lines) == 1 and re.search(r"recommendations\.yaml:\d+:\d+ date：", lines[0]), result.stderr
-    # Nothing was made: the summary does not say the rest were, nor how fast.
-    assert "已生成　　0 份" in result.stdout and "其余已生成" not in result.stdout
-    assert "每秒" not in result.stdout
+    # Every letter failed for it: said once, as the batch's, not as 有错误 N 份; no folder made.
+    assert "有错误" not in result.output and "已生成" not in result.output
+    assert not (tmp_path / "out").exists()
 
 
 def test_unknown_column_is_an_error_with_a_suggestion(tmp_path):
@@ -605,3 +605,81 @@ def test_a_bad_shared_field_fails_every_record(tmp_path):
     for record in batch.records:
         with pytest.raises(WenshuError, match="reviw"):
             validate(RecordSpec(batch.spec, record))
+
+
+# -- a batch every letter of which fails: said once, nothing written --------------------------
+PICTURE_BATCH = """kind: notice
+format: document
+issuer: 示例市知识产权局
+doc_number: 示知〔2024〕3号
+title: 示例市知识产权局关于报送工作照片的通知
+recipients: 各区县知识产权局
+body:
+  - 现将照片印发给你们。
+  - picture: annex.files/图1.png
+signature: 示例市知识产权局
+date: 2024-04-01
+records:
+"""
+
+
+def _listing(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in folder.iterdir()}
+
+
+def test_a_picture_in_the_shared_part_is_said_once_and_nothing_is_made(tmp_path):
+    spec = tmp_path / "batch.yaml"
+    records = "".join(f"  - {{issuer: 示例{i}县知识产权局}}\n" for i in range(12))
+    spec.write_text(PICTURE_BATCH + records, encoding="utf-8")
+    out = tmp_path / "out" / "letters"
+    result = run_cli("batch", str(spec), "-o", str(out), "-j", "2")
+    assert result.exit_code == 1, result.output
+    refusals = [line for line in result.stderr.splitlines() if "批量生成的函件不能含有图片" in line]
+    assert len(refusals) == 1 and "batch.yaml:9:" in refusals[0] and "body[2].picture" in refusals[0]
+    assert "有错误" not in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()  # not even the parent it would have made
+    # An existing output folder is left as it was.
+    out.mkdir(parents=True)
+    (out / "keep.docx").write_bytes(b"earlier")
+    (out / ".keep.docx.999999-1.tmp").write_bytes(b"a dead run's")
+    before = _listing(out)
+    assert run_cli("batch", str(spec), "-o", str(out)).exit_code == 1
+    assert _listing(out) == before
+
+
+def test_a_bad_shared_field_is_said_once_and_nothing_is_made(tmp_path):
+    text = SPEC.read_text(encoding="utf-8").replace("review:", "reviw:", 1)
+    (tmp_path / SPEC.name).write_text(text, encoding="utf-8")
+    shutil.copy(CSV, tmp_path / CSV.name)
+    result = run_cli("batch", str(tmp_path / SPEC.name), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    lines = [line for line in result.stderr.splitlines() if "reviw" in line]
+    assert len(lines) == 1 and "recommendations.yaml:" in lines[0], result.stderr
+    assert "有错误" not in result.output and not (tmp_path / "out").exists()
+
+
+def test_a_bad_name_field_makes_no_folder(tmp_path):
+    spec = _batch_folder(tmp_path, example_rows())
+    result = run_cli("batch", str(spec), "-o", str(tmp_path / "out"), "--name", "{applicnt}")
+    assert result.exit_code == 1 and "applicnt" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_rows_that_all_fail_on_their_own_are_each_reported_and_leave_no_folder(tmp_path):
+    rows = example_rows()[:3]
+    for row in rows:
+        row[2] = "第二"  # rank is no number
+    result = batch_of(tmp_path, rows)
+    assert result.exit_code == 1
+    for line in (2, 3, 4):
+        assert f"recommendations.csv:{line} " in result.stderr, result.stderr
+    assert "有错误　　3 份" in result.stdout  # each row's own problem: the summary says how many
+    assert not (tmp_path / "out").exists()
+
+
+def test_one_bad_row_first_still_writes_the_rest(tmp_path):
+    rows = example_rows()
+    rows[0][2] = "第二"
+    result = batch_of(tmp_path, rows)
+    assert result.exit_code == 1 and "recommendations.csv:2 " in result.stderr
+    assert len(list((tmp_path / "out").glob("*.docx"))) == len(rows) - 1

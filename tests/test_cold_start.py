@@ -244,3 +244,17 @@ def test_build_of_a_notice_imports_only_what_it_uses(tmp_path) -> None:
     unwanted = (unwanted - {"wenshu.compose.round"}) | {"docx", "difflib"}
     check = _modules_after_build(["validate", str(NOTICE)], tmp_path / "cache")
     assert not check & unwanted, sorted(check & unwanted)
+
+
+def test_batch_of_letters_imports_only_what_it_uses(tmp_path) -> None:
+    """Once the caches are filled, ``wenshu batch`` from a CSV reads its YAML and wenshu's own
+    catalogue (a mapping keyed by year) without ruamel, and loads neither the skeletons,
+    docxtpl, the spreadsheet reader nor the round's rules."""
+    letters = ROOT / "examples" / "letters" / "recommendations.yaml"
+    batch = ["batch", str(letters), "-o", str(tmp_path / "out"), "-j", "1", "--format", "docx"]
+    _modules_after_build(batch, tmp_path / "cache")  # fills the caches
+    loaded = _modules_after_build(batch, tmp_path / "cache")
+    assert "wenshu.build.shapes" in loaded  # the probe sees what the batch used
+    unwanted = {"ruamel", "ruamel.yaml", "wenshu.spec.skeleton", "docxtpl", "openpyxl"}
+    unwanted |= {"wenshu.compose.round"}
+    assert not loaded & unwanted, sorted(loaded & unwanted)

@@ -19,7 +19,10 @@ from typing import Any
 #: Where a wheel carries templates/, schemas/ and data/ (looked in first; a test points it at a copy).
 PACKAGE = Path(__file__).resolve().parent
 _CHECKOUT = PACKAGE.parent.parent  # src/wenshu → repository root
-_CACHE_FORMAT = 1  # bump when the cached form changes
+_CACHE_FORMAT = 2  # bump when the cached form changes
+# JSON keys are strings: a mapping keyed by integers (the catalogue's rounds by year) is kept
+# under this one key, with its keys as text, and turned back on reading.
+_INT_KEYS = "\0int-keys"
 
 
 @cache
@@ -58,7 +61,7 @@ def read_yaml_resource(path: Path) -> Any:
     cached = folder / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.json" if folder else None
     if cached is not None:
         try:
-            return json.loads(cached.read_text(encoding="utf-8"))
+            return json.loads(cached.read_text(encoding="utf-8"), object_hook=_int_keys_back)
         except (OSError, ValueError):
             pass
     from ruamel.yaml import YAML  # only a changed or first-seen file pays for the parser
@@ -74,12 +77,29 @@ def _store(target: Path, data: Any) -> None:
     """Write ``data`` as JSON beside ``target`` and rename it into place; values JSON cannot
     hold exactly (dates, tuples) leave the file uncached rather than cached wrongly."""
     try:
-        text = json.dumps(data, ensure_ascii=False)
-        if json.loads(text) != data:
+        text = json.dumps(_int_keys_kept(data), ensure_ascii=False)
+        if json.loads(text, object_hook=_int_keys_back) != data:
             return
     except (TypeError, ValueError):
         return
     write_cache_file(target, text.encode("utf-8"))
+
+
+def _int_keys_kept(data: Any) -> Any:
+    if isinstance(data, dict):
+        kept = {k: _int_keys_kept(v) for k, v in data.items()}
+        if kept and all(type(k) is int for k in kept):
+            return {_INT_KEYS: {str(k): v for k, v in kept.items()}}
+        return kept
+    if isinstance(data, list):
+        return [_int_keys_kept(v) for v in data]
+    return data
+
+
+def _int_keys_back(obj: dict[str, Any]) -> dict[Any, Any]:
+    if len(obj) == 1 and _INT_KEYS in obj:
+        return {int(k): v for k, v in obj[_INT_KEYS].items()}
+    return obj
 
 
 def write_cache_file(target: Path, data: bytes) -> None:

@@ -2,15 +2,17 @@
 
 The spec holds what every letter shares; the records (its ``records:`` list, its ``data:``
 file or ``--data``) hold what differs. Every record is validated on its own and reported
-with its row; a bad record does not stop the good ones. Files are named from the record
-(``--name``, by default the kind's ``batch: name:``) and made safe for every file system:
-no separators, no ``..``, no names Windows reserves, no duplicates, bounded length —
-nothing is ever written outside the output folder.
+with its row; a bad record does not stop the good ones. A problem every letter has comes from
+what they share: it is the batch's, said once, and nothing is written (no folder made).
+Files are named from the record (``--name``, by default the kind's ``batch: name:``) and
+made safe for every file system: no separators, no ``..``, no names Windows reserves, no
+duplicates, bounded length — nothing is ever written outside the output folder.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import multiprocessing
 import os
 import re
@@ -336,12 +338,13 @@ def default_termination() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def _one(job: _Job, index: int) -> tuple[list[Problem], list[Path], bool]:
-    """Validate, render and write one record's letter; True when its .docx provably fits one
-    page (judged here, in parallel, from the letter at hand: no pagination pass for it)."""
+def _make(job: _Job, index: int) -> tuple[list[Problem], dict[str, bytes], bool]:
+    """Validate and render one record's letter in memory: its problems, or its files by name
+    and True when its .docx provably fits one page (judged here, in parallel, from the letter
+    at hand: no pagination pass for it)."""
     record = job.records[index]
     if record.problems:
-        return record.problems, [], False
+        return record.problems, {}, False
     try:
         spec = RecordSpec(job.spec, record)
         if job.draft:  # a draft marks its gaps: built the full way, as drafts are one by one
@@ -350,12 +353,29 @@ def _one(job: _Job, index: int) -> tuple[list[Problem], list[Path], bool]:
         else:
             letter = shapes().letter(spec, job.formats)
             rendered, lines = letter.files, letter.lines
-        stem = job.names[index]
-        files = {f"{stem}.{ext}": rendered[ext] for ext in job.formats}
-        fits = "docx" in job.formats and fits_one_page(lines)
+    except WenshuError as exc:
+        return exc.problems, {}, False
+    stem = job.names[index]
+    files = {f"{stem}.{ext}": rendered[ext] for ext in job.formats}
+    return [], files, "docx" in job.formats and fits_one_page(lines)
+
+
+def _write(
+    job: _Job, made: tuple[list[Problem], dict[str, bytes], bool]
+) -> tuple[list[Problem], list[Path], bool]:
+    """Write a letter :func:`_make` made (a failed one is only passed on)."""
+    problems, files, fits = made
+    if problems:
+        return problems, [], False
+    try:
         return [], write_atomically(job.out_dir, files, sync=False, prepared=True), fits
     except WenshuError as exc:
         return exc.problems, [], False
+
+
+def _one(job: _Job, index: int) -> tuple[list[Problem], list[Path], bool]:
+    """Make and write one record's letter."""
+    return _write(job, _make(job, index))
 
 
 def _counts() -> Counts:
@@ -391,31 +411,78 @@ def run_in_parallel(
     """Every index through :func:`_one`, in ``jobs`` processes; outcomes by index."""
     outcomes: dict[int, tuple[list[Problem], list[Path], bool]] = {}
     _init(job)
+    before = _counts()
     if jobs <= 1 or len(indices) < PARALLEL_FROM:
-        before = _counts()
         for i in indices:
             outcomes[i] = _one(job, i)
             if progress:
                 progress(1)
         return outcomes, _counts() - before
-    # The parent makes the first letter itself: that renders the frame, compiles the
-    # template and schema and makes the letter's shape once, and forked workers inherit
-    # them warm instead of each paying for them again.
-    results, counts = _chunk(indices[:1])
-    outcomes.update((i, (problems, paths, fits)) for i, problems, paths, fits in results)
-    indices = indices[1:]
-    if progress:
-        progress(1)
-    size = max(1, min(64, len(indices) // (jobs * 8)))
-    chunks = [indices[i : i + size] for i in range(0, len(indices), size)]
-    with pool_context().Pool(jobs, initializer=_init_worker, initargs=(job,)) as pool:
-        for results, done in pool.imap_unordered(_chunk, chunks):
-            counts += done
-            for i, problems, paths, fits in results:
-                outcomes[i] = (problems, paths, fits)
-            if progress:
-                progress(len(results))
+    # Forked workers inherit the parent's caches warm (run_batch's first letter, made here,
+    # rendered the frame and compiled the template and schema). Frozen, the parent's objects
+    # are left out of the workers' garbage collections, which would otherwise walk all of
+    # them and copy every page they touch.
+    # Chunks shrink with the work left (a quarter of each worker's share, 4 to 64 letters),
+    # so the workers finish together instead of one waiting for the other's last long chunk.
+    chunks, start = [], 0
+    while start < len(indices):
+        size = max(4, min(64, (len(indices) - start) // (jobs * 4)))
+        chunks.append(indices[start : start + size])
+        start += size
+    counts = Counts()
+    gc.freeze()
+    try:
+        with pool_context().Pool(jobs, initializer=_init_worker, initargs=(job,)) as pool:
+            for results, done in pool.imap_unordered(_chunk, chunks):
+                counts += done
+                for i, problems, paths, fits in results:
+                    outcomes[i] = (problems, paths, fits)
+                if progress:
+                    progress(len(results))
+    finally:
+        gc.unfreeze()
     return outcomes, counts
+
+
+def _first_letter(
+    job: _Job, todo: list[int], others_failed: bool
+) -> tuple[tuple[list[Problem], dict[str, bytes], bool] | None, Counts]:
+    """The first letter to make, made in memory before anything is written (the caches it
+    warms are inherited by forked workers), and how it was made.
+
+    When it fails, and every other letter fails too, with a problem all of them have, that
+    comes from what the letters share — the spec's own fields, its pictures, its template:
+    the problems are raised as the batch's, each once, before the output folder is made
+    (unless ``others_failed``: letters that failed for problems of their own are reported
+    with them).
+    """
+    if not todo:
+        return None, Counts()
+    before = _counts()
+    made = _make(job, todo[0])
+    counts = _counts() - before
+    problems = made[0]
+    if problems and not others_failed:
+        common, found = set(problems), dict.fromkeys(problems)
+        for i in todo[1:]:
+            theirs = _make(job, i)[0]
+            common &= set(theirs)
+            if not common:
+                break
+            found.update(dict.fromkeys(theirs))
+        else:
+            raise WenshuError(list(found))
+    return made, counts
+
+
+def _missing_folders(out_dir: Path) -> list[Path]:
+    """The folders making ``out_dir`` will create, deepest first."""
+    missing = []
+    for folder in (out_dir, *out_dir.parents):
+        if folder.exists() or folder.is_symlink():
+            break
+        missing.append(folder)
+    return missing
 
 
 def _cross_record_problems(batch: Batch) -> dict[int, list[Problem]]:
@@ -495,15 +562,25 @@ def run_batch(
     for stem in names:
         for ext in formats:
             inside(out_dir, f"{stem}.{ext}")
-    prepare_output_dir(out_dir)
-    remove_stale_temporaries(out_dir)
     result = BatchResult(len(batch.records), names)
     result.failed.update(_cross_record_problems(batch))
     todo = [i for i in range(len(batch.records)) if i not in result.failed]
+    job = _Job(batch.spec, batch.kind, batch.records, names, out_dir, formats, draft)
+    _init(job)
+    first, counts = _first_letter(job, todo, bool(result.failed))
+    created = _missing_folders(out_dir)
+    prepare_output_dir(out_dir)
+    remove_stale_temporaries(out_dir)
     if progress and result.failed:
         progress(len(result.failed))
-    job = _Job(batch.spec, batch.kind, batch.records, names, out_dir, formats, draft)
-    outcomes, counts = run_in_parallel(job, todo, jobs or default_jobs(), progress)
+    outcomes: dict[int, tuple[list[Problem], list[Path], bool]] = {}
+    if first is not None:
+        outcomes[todo.pop(0)] = _write(job, first)
+        if progress:
+            progress(1)
+    made, more = run_in_parallel(job, todo, jobs or default_jobs(), progress)
+    outcomes.update(made)
+    counts += more
     result.fallbacks, result.shared = counts.fallbacks, counts.shared
     unproven = []
     for i in sorted(outcomes):
@@ -519,6 +596,12 @@ def run_batch(
         if good:
             combined = merge_docx([p.read_bytes() for p in good])
             result.merged = write_atomically(out_dir, {f"{merged_stem}.docx": combined})[0]
+    if not result.written:  # every letter failed: no empty folder left behind
+        for folder in created:
+            try:
+                folder.rmdir()
+            except OSError:
+                break
     result.seconds = time.perf_counter() - started
     return result
 
