@@ -324,6 +324,35 @@ def test_pictures_above_the_title_and_beside_text_keep_their_places():
     assert body.index("two.files/图2.png") < body.index("以上照片供参考。")
 
 
+def test_a_picture_in_a_table_cell_follows_the_table(tmp_path):
+    """A spec's table cells hold text: a photo in a form's cell is carried over as a picture
+    block right after the table, with a comment and a report line saying it moved."""
+    doc = Document()
+    doc.add_paragraph("示例市知识产权局关于报送工作照片的函").alignment = 1
+    doc.add_paragraph("示例省知识产权局：")
+    doc.add_paragraph("现将有关人员情况函告如下。")
+    doc.add_paragraph().add_run().add_picture(io.BytesIO(png(40, 20)), width=Mm(60))
+    table = doc.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "姓名", "照片"
+    table.cell(1, 0).text = "张三"
+    table.cell(1, 1).paragraphs[0].add_run().add_picture(io.BytesIO(png(30, 40)), width=Mm(25))
+    doc.add_paragraph("表后的一段文字。")
+    doc.add_paragraph("示例市知识产权局").alignment = 2
+    doc.add_paragraph("2024年4月1日").alignment = 2
+    source = tmp_path / "表格照片.docx"
+    doc.save(source)
+    imported = import_docx(source.read_bytes(), source.name)
+    assert list(imported.report.files) == ["表格照片.files/图1.png", "表格照片.files/图2.png"]
+    assert not any("未导入" in u for u in imported.report.unplaced), imported.report.unplaced
+    assert any("移到表格之后" in c for c in imported.report.changed)
+    body = imported.yaml.split("body:\n", 1)[1]
+    order = [body.index(text) for text in ("张三", "此图原在上表的单元格中", "图2.png", "表后的一段文字")]
+    assert order == sorted(order), body
+    fix_file(source, tmp_path / "out", paginate=False)
+    with zipfile.ZipFile(tmp_path / "out" / "表格照片.docx") as z:
+        assert len([n for n in z.namelist() if n.startswith("word/media/")]) == 2
+
+
 def test_a_logo_in_the_page_header_is_named_not_imported():
     """A picture in a header is no 公文 content (its header holds only the page number), but it
     is said to be left out, not dropped silently."""

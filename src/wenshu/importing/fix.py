@@ -48,12 +48,13 @@ def _read(
     """The file read, its spec, the spec's comments and the report of what was found."""
     read = read_docx(source, name)
     spec, comments, report = read_spec(read, spec_stem or Path(name).stem)
-    seen = sum(len(b.pictures) for b in read.blocks if isinstance(b, Para))
     in_body, in_margins = _pictures(source, name)
-    # Say what is left out rather than drop it silently: a picture in a table's cell, or in a
-    # page header or footer (a logo; GB/T 9704 puts nothing there but the page number).
-    if in_body - seen > 0:
-        report.unplaced.append(f"（表格中的 {in_body - seen} 张图片未导入，请在生成的 Word 中重新插入）")
+    # Say what is left out rather than drop it silently: a picture in a part the spec holds
+    # no picture in (a 版记 table, the head), or in a page header or footer (a logo; GB/T
+    # 9704 puts nothing there but the page number).
+    left = in_body - report.pictures_seen
+    if left > 0:
+        report.unplaced.append(f"（{left} 张图片未导入（在版头、版记等处），请在生成的 Word 中重新插入）")
     if in_margins:
         report.unplaced.append(f"（页眉或页脚中的 {in_margins} 张图片未导入：公文的页眉页脚只有页码）")
     return read, spec, comments, report

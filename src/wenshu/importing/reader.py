@@ -727,7 +727,16 @@ class _Recogniser:
         nxt = self.lines[i + 1] if i + 1 < len(self.lines) else None
         if isinstance(nxt, _Line) and self._table_note(nxt):
             block["table"]["note"] = tidy(nxt.text, self.changed)
-        return [Entry(block=block)]
+        out = [Entry(block=block)]
+        # A table's cells hold text only: a picture in one follows the table, said so.
+        for para in table.paras:
+            for found in para.pictures:
+                picture = self._picture(found)
+                if picture is not None:
+                    moved = "导入：此图原在上表的单元格中，已移到表后，请核对"
+                    out.append(Entry(block=picture, comment=moved))
+                    self.report.changed.append(f"表格单元格中的图片 {picture['picture']} 移到表格之后")
+        return out
 
     def _table_block(self, table: Table) -> dict[str, Any]:
         grid: list[list[Any]] = []
@@ -838,6 +847,7 @@ class _Recogniser:
         return out
 
     def _picture(self, found: FoundPicture) -> dict[str, Any] | None:
+        self.report.pictures_seen += 1
         if found.picture is None:
             self.report.unplaced.append(
                 f"（图片{('“' + found.alt + '”') if found.alt else ''}未导入：{found.why}）"

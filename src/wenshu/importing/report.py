@@ -24,6 +24,7 @@ class ImportReport:
     changed: list[str] = field(default_factory=list)
     unplaced: list[str] = field(default_factory=list)
     files: dict[str, bytes] = field(default_factory=dict)
+    pictures_seen: int = 0  # pictures carried over or named as refused
 
     def lines(self) -> list[str]:
         """The report as lines of text, for the terminal."""

@@ -217,6 +217,9 @@ def read_docx(source: str | Path | bytes, name: str | None = None) -> Source:
                 for c in row
                 for i in c.paragraphs
             ]
+            cells = [i for row in t.rows for c in row for i in c.paragraphs]
+            for cell_para, i in zip(paras, cells, strict=True):
+                cell_para.pictures = _pictures(elements[doc.paragraphs[i].index].el, package, rels)
             rows = [
                 [Cell(c.text.strip(), max(1, min(c.span or 1, 64)), c.merge or "") for c in row]
                 for row in t.rows
