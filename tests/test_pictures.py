@@ -214,6 +214,26 @@ def test_a_refused_picture_writes_nothing_and_exits_1(hostile, tmp_path):
     assert result.exit_code == 1 and "body[2].picture" in result.output
 
 
+def test_a_header_word_cannot_read_is_refused_with_its_line(tmp_path):
+    """A JPEG without a JFIF or Exif segment passes a header walk but not python-docx, which
+    writes it: refused when the spec is checked (file, line, field), nothing written."""
+    jpeg = jpeg_header(64, 48).replace(
+        b"\xff\xe0" + struct.pack(">H", 16) + b"JFIF\x00", b"\xff\xfe" + struct.pack(">H", 16) + b"note\x00"
+    )
+    assert sniff(jpeg) == ("jpeg", 64, 48)
+    picture, why = check_picture(jpeg)
+    assert picture is None and "Word 读不出" in why
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "a.jpg").write_bytes(jpeg)
+    spec = tmp_path / "s.yaml"
+    spec.write_text(
+        "kind: document\ntitle: 测试\nbody:\n  - 一段文字。\n  - picture: p/a.jpg\n", encoding="utf-8"
+    )
+    code, output, _ = run_wenshu("build", str(spec), "-o", str(tmp_path / "out"), "--no-paginate")
+    assert code == 1 and "s.yaml:5" in output and "body[2].picture" in output and "Traceback" not in output
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
 # -- import: a Word file with a picture ----------------------------------------------------------
 
 

@@ -308,10 +308,8 @@ class BodyWriter:
         if height > down:
             width, height = width * down / height, down
         part = self.doc.subdocx.part  # docxtpl's Subdoc shares the document's part: the image goes there
-        try:
-            inline_el = part.new_pic_inline(io.BytesIO(picture.data), Mm(width), Mm(height))
-        except Exception:  # python-docx's own reading of a header that passed ours
-            raise WenshuError(Problem(src, "图片无法读入 Word（文件头损坏）")) from None
+        # check_picture accepted only what python-docx reads
+        inline_el = part.new_pic_inline(io.BytesIO(picture.data), Mm(width), Mm(height))
         # ids unique in the document: the subdoc's body is not yet in the part python-docx counts
         self.pictures_written += 1
         shape_id = str(_PICTURE_IDS + self.pictures_written)

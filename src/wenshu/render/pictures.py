@@ -131,6 +131,16 @@ def check_picture(data: bytes) -> tuple[Picture | None, str]:
         return None, f"图片尺寸无效或过大（{width}×{height} 像素，每边上限 {MAX_PICTURE_SIDE}）"
     if width * height > MAX_PICTURE_PIXELS:
         return None, f"图片像素过多（{width}×{height}，上限 {MAX_PICTURE_PIXELS // 1_000_000} 百万像素）"
+    # The Word writer reads the header again with python-docx, which knows fewer forms (a JPEG
+    # without a JFIF or Exif segment, for one): only what it reads is accepted, so a refusal
+    # comes here, with the spec's line and field, not halfway through writing the document.
+    # sniff() stays in front of it: its walk of a JPEG is bounded, python-docx's is not.
+    from docx.image.image import Image
+
+    try:
+        Image.from_blob(data)
+    except Exception:  # whatever a third-party parser raises on untrusted bytes is a refusal
+        return None, "图片文件头是 Word 读不出的写法（如缺少 JFIF 或 Exif 段的 JPEG），请另存为 PNG 或 JPEG"
     return Picture(data, fmt, width, height), ""
 
 
