@@ -18,7 +18,7 @@ from wenshu.errors import Problem, WenshuError
 from wenshu.importing.outline import ordinal_of
 from wenshu.importing.reader import PICTURE_NAME, read_spec
 from wenshu.importing.report import ImportReport
-from wenshu.importing.source import Para, Source, picture_refs, read_docx
+from wenshu.importing.source import Para, Source, read_docx
 from wenshu.importing.writer import dump_spec
 
 #: Word files wenshu reads itself; the others are converted by LibreOffice first.
@@ -48,7 +48,7 @@ def _read(
     """The file read, its spec, the spec's comments and the report of what was found."""
     read = read_docx(source, name)
     spec, comments, report = read_spec(read, spec_stem or Path(name).stem)
-    in_body, in_margins = _pictures(source, name)
+    in_body, in_margins = read.pictures_in_body, read.pictures_in_margins
     # Say what is left out rather than drop it silently: a picture in a part the spec holds
     # no picture in (a 版记 table, the head), or in a page header or footer (a logo; GB/T
     # 9704 puts nothing there but the page number).
@@ -97,22 +97,6 @@ def write_with_files(out_dir: Path, files: dict[str, bytes], replace: str | None
     for path in stale:
         path.unlink(missing_ok=True)
     return written
-
-
-def _pictures(source: Path | bytes, name: str) -> tuple[int, int]:
-    """How many pictures the .docx ``source`` shows in its main document part, and how many
-    in its page headers and footers."""
-    from wenshu.check.reading.package import Package
-
-    package = Package(source, name)
-
-    def count(part: str) -> int:
-        root = package.xml(part)
-        return 0 if root is None else sum(1 for _ in picture_refs(root))
-
-    rels = package.rels(package.main).values()
-    margins = {target for kind, target in rels if kind.endswith(("/header", "/footer"))}
-    return count(package.main), sum(count(part) for part in sorted(margins))
 
 
 def spec_problems(yaml: str, name: str, files: dict[str, bytes] | None = None) -> list[Problem]:

@@ -94,6 +94,8 @@ class Source:
     name: str
     blocks: list[Para | Table]
     landscape: dict[int, bool]
+    pictures_in_body: int = 0  # all the main document part shows, wherever they stand
+    pictures_in_margins: int = 0  # in page headers and footers
 
 
 def _is_red(color: str | None) -> bool:
@@ -235,4 +237,16 @@ def read_docx(source: str | Path | bytes, name: str | None = None) -> Source:
         para.pictures = _pictures(elements[p.index].el, package, rels)
         blocks.append(para)
     landscape = {s.index: s.landscape for s in doc.sections}
-    return Source(label, blocks, landscape)
+    margins = {target for kind, target in rels.values() if kind.endswith(("/header", "/footer"))}
+    return Source(
+        label,
+        blocks,
+        landscape,
+        _count_pictures(package, package.main),
+        sum(_count_pictures(package, part) for part in sorted(margins)),
+    )
+
+
+def _count_pictures(package: Any, part: str) -> int:
+    root = package.xml(part)
+    return 0 if root is None else sum(1 for _ in picture_refs(root))
