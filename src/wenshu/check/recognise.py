@@ -27,10 +27,9 @@ from wenshu.check.reading.tables import row_text
 from wenshu.check.roles import STYLE_ROLES, Role
 from wenshu.roles import Style
 from wenshu.text.dates import IMPRINT, WRITTEN_DATE
+from wenshu.text.docnumber import IN_TEXT as DOC_NUMBER_IN_TEXT
 from wenshu.text.numbering import NUMERALS, RUNIN_END, written_ordinal
 
-# Templates write the year and number as X or × until they are filled in.
-DOC_NUMBER = re.compile(r"[〔\[(（【［]\s*[\dXx×]{4}\s*[〕\])）】］]\s*第?\s*[\dXx×]+\s*号")
 # 令号 and 期号 stand alone in the 版头 of an order or a bulletin: 第12号, 第 3 期.
 ORDER_NUMBER = re.compile(rf"^第\s*[\dXx×{NUMERALS}]+\s*[号期]$")
 # 份号, 密级 and 紧急程度 (§7.2.1–7.2.3), in the body or in a header.
@@ -136,7 +135,7 @@ class Recogniser(Reader):
             return "box"
         if HEAD_INFO.match(text):
             return "head-info"
-        if (DOC_NUMBER.search(text) and len(text) < 60) or ORDER_NUMBER.match(text):
+        if (DOC_NUMBER_IN_TEXT.search(text) and len(text) < 60) or ORDER_NUMBER.match(text):
             return "doc-number"
         if self._looks_like_mark(para):
             return "mark"
@@ -193,7 +192,7 @@ class Recogniser(Reader):
                 seen_number |= para.role == "doc-number"
                 i += 1
                 continue
-            if (DOC_NUMBER.search(text) and len(text) < 60) or ORDER_NUMBER.match(text):
+            if (DOC_NUMBER_IN_TEXT.search(text) and len(text) < 60) or ORDER_NUMBER.match(text):
                 para.role, seen_number = "doc-number", True
             elif is_head_info(text):
                 para.role = "head-info"

@@ -6,11 +6,22 @@ import re
 from dataclasses import dataclass
 
 # The year may come in any bracket a keyboard offers; only 〔〕 is correct.
+_OPEN = "[〔\\[(（【［]"
+_CLOSE = "[〕\\])）】］]"
+_CODE = "[^\\s〔〕\\[\\]()（）【】［］]"
 _LOOSE = re.compile(
-    r"^\s*(?P<code>[^\s〔〕\[\]()（）【】［］]+?)\s*"
-    r"(?P<open>[〔\[(（【［])\s*(?P<year>\d{4})\s*(?P<close>[〕\])）】］])\s*"
+    rf"^\s*(?P<code>{_CODE}+?)\s*(?P<open>{_OPEN})\s*(?P<year>\d{{4}})\s*(?P<close>{_CLOSE})\s*"
     r"(?P<first>第)?\s*(?P<serial>\d+)\s*号\s*$"
 )
+#: A line that is a 发文字号 as other offices type it — any bracket, 第, spaces — and perhaps the
+#: 签发人 of an 上行文 after it (§7.2.5–7.2.6): groups ``code``, ``year``, ``serial``, ``signer``.
+TYPED_LINE = re.compile(
+    rf"^\s*(?P<code>{_CODE}{{1,30}}?)\s*{_OPEN}\s*(?P<year>\d{{4}})\s*{_CLOSE}\s*"
+    r"第?\s*(?P<serial>\d{1,6})\s*号\s*(?:(?:签发人|签 发 人)\s*[:：]\s*(?P<signer>\S.*))?$"
+)
+#: The year-and-number part of a 发文字号 anywhere in a line; templates write the digits as X or ×
+#: until they are filled in.
+IN_TEXT = re.compile(rf"{_OPEN}\s*[\dXx×]{{4}}\s*{_CLOSE}\s*第?\s*[\dXx×]+\s*号")
 
 
 @dataclass(frozen=True)
