@@ -420,6 +420,9 @@ class _Recogniser:
         for i in range(start, len(lines)):
             line = lines[i]
             if isinstance(line, Table):
+                if self._record_table(line, {}, probe=True):  # a 版记 with no signature above it
+                    end = i
+                    break
                 continue
             if line.role in ("attachment_note", "signature", "date", "attachment_label", "record"):
                 end = i

@@ -57,7 +57,13 @@ class ImportReport:
         if self.files:
             folder = next(iter(self.files)).rsplit("/", 1)[0]
             placed = len(self.files) - len(self.set_aside)
-            where = "正文中原位保留" if not self.set_aside else f"其中 {placed} 张在正文中原位保留"
+            where = (
+                "正文中原位保留"
+                if not self.set_aside
+                else f"其中 {placed} 张在正文中原位保留"
+                if placed
+                else "均未排入版面"
+            )
             out.append(f"  图片：{len(self.files)} 张，写在规格旁的 {folder} 文件夹中，{where}")
         out.extend(
             f"  未排入版面的图片（文件已写出，规格中有注释）：{a.file}，原在{a.where}；{a.why}"
