@@ -280,13 +280,16 @@ def test_import_and_fix_carry_a_picture_over(tmp_path):
 
 def test_fix_does_not_call_an_element_kept_as_a_plain_line_laid_out(tmp_path):
     """A 通用文书 has no 主送机关: the import keeps it as a line, so its 字号 finding is gone
-    because it is no 主送机关 any more, not because it was set to the standard."""
+    because it is no 主送机关 any more, not because it was set to the standard — said in the
+    one line that says where the 主送机关 went."""
     source = tmp_path / "函.docx"
     source.write_bytes(word_with_picture(png(40, 20)))
     fixed = fix_file(source, tmp_path / "out", paginate=False)
     assert fixed.report is not None and fixed.report.kind == "document"
-    (line,) = [c for c in fixed.changes if c.startswith("主送机关：")]
-    assert "不再作为主送机关" in line and "已按标准重排" not in line, line
+    (line,) = [c for c in fixed.changes if c.startswith("主送机关")]
+    assert line.startswith("主送机关“示例省知识产权局”作为正文前的一行保留"), line
+    assert line.endswith("；原文中它字号不符，现按普通段落排，请核对"), line
+    assert "主送机关" not in fixed.report.found
     assert any(c.startswith("正文：") and c.endswith("（已按标准重排）") for c in fixed.changes)
 
 
@@ -883,3 +886,24 @@ def test_fix_again_leaves_exactly_the_new_pictures(tmp_path, monkeypatch):
     assert sorted(p.name for p in folder.iterdir()) == sorted(["图1.png", *mine])
     assert (folder / "图1.png").read_bytes() == stored_picture(source)
     assert all((folder / name).read_bytes() == data for name, data in mine.items())
+
+
+def test_a_seal_in_a_paragraph_of_its_own_is_told_from_a_photo_above_the_signature():
+    """A picture standing alone between the signature and the date is the seal: set aside,
+    the notice sealed. A photo ending the text, right above the signature, is content: it
+    stays in the body where it stood, and the signature is still found."""
+    doc = Document(io.BytesIO(foreign_notice()))
+    signature = next(p for p in doc.paragraphs if p.text == "示例市知识产权局")
+    signature.insert_paragraph_before().add_run().add_picture(io.BytesIO(PHOTO), width=Mm(80))
+    date = next(p for p in doc.paragraphs if "四月" in p.text)
+    date.insert_paragraph_before().add_run().add_picture(io.BytesIO(SEAL), width=Mm(40))
+    data = io.BytesIO()
+    doc.save(data)
+    imported = import_docx(data.getvalue(), "印章.docx")
+    report = imported.report
+    assert report.found["署名"] == "示例市知识产权局" and report.found["成文日期"] == "2024年4月1日"
+    assert report.files == {"印章.files/图1.png": PHOTO, "印章.files/图2.png": SEAL}
+    assert [(a.file, a.near) for a in report.set_aside] == [("印章.files/图2.png", "signature")]
+    spec = yaml.safe_load(imported.yaml)
+    assert spec["sealed"] is True and spec["body"][-1] == {"picture": "印章.files/图1.png", "width": 8.0}
+    assert not report.unplaced, report.unplaced

@@ -216,14 +216,16 @@ def _ordinal_changes(original: list[str], rebuilt: list[str]) -> list[str]:
     return out
 
 
-def _check_summary(before: bytes, after: bytes, name: str) -> list[str]:
-    """Which GB/T 9704 findings of ``wenshu check`` the rebuilt file no longer has."""
+def _check_summary(before: bytes, after: bytes, name: str, changes: list[str]) -> list[str]:
+    """``changes`` and which GB/T 9704 findings of ``wenshu check`` the rebuilt file no
+    longer has; the findings of a part the import kept as a plain line join the change that
+    says so, so that the part is named once."""
     from wenshu.check import analyse
 
     old, old_doc = analyse(before, name)
     new, new_doc = analyse(after, name)
     if old.error:
-        return []
+        return changes
     kept = {(d.code, d.element) for d in new.deviations}
     gone: dict[str, list[str]] = {}
     for d in old.deviations:
@@ -232,15 +234,27 @@ def _check_summary(before: bytes, after: bytes, name: str) -> list[str]:
     # an element the rebuilt file no longer shows as such (a mark the import kept as a plain
     # line) was not laid out to the standard: its findings left with it
     lost = _shown(old_doc) - _shown(new_doc)
-    lines = [
-        f"{element}：重排后不再作为{element}排出（按普通段落保留，请核对）；原有：{'；'.join(dict.fromkeys(msgs))}"
-        if element in lost
-        else f"{element}：{'；'.join(dict.fromkeys(msgs))}（已按标准重排）"
-        for element, msgs in gone.items()
-    ]
+    out = list(changes)
+    for element, msgs in gone.items():
+        found = "；".join(dict.fromkeys(msgs))
+        if element not in lost:
+            out.append(f"{element}：{found}（已按标准重排）")
+            continue
+        said = next(
+            (
+                k
+                for k, c in enumerate(out)
+                if c.startswith(element) and c[len(element) : len(element) + 1] in "“（"
+            ),
+            None,
+        )
+        if said is not None:
+            out[said] += f"；原文中它{found}，现按普通段落排，请核对"
+        else:
+            out.append(f"{element}：重排后不再作为{element}排出（按普通段落保留，请核对）；原有：{found}")
     if new.deviations:
-        lines.append("重排后仍有：" + "；".join(str(d) for d in new.deviations[:5]))
-    return lines
+        out.append("重排后仍有：" + "；".join(str(d) for d in new.deviations[:5]))
+    return out
 
 
 def _shown(doc: Any) -> set[str]:
@@ -294,7 +308,7 @@ def _finish(item: _Prepared, docx: bytes, markdown: bytes) -> Fixed:
     assert fixed.report is not None
     fixed.changes = list(fixed.report.changed)
     fixed.changes += _ordinal_changes(item.original, docx_blocks(docx))
-    fixed.changes += _check_summary(item.data, docx, str(fixed.source))
+    fixed.changes = _check_summary(item.data, docx, str(fixed.source), fixed.changes)
     stem = fixed.source.stem
     files = {f"{stem}.yaml": item.yaml.encode("utf-8"), f"{stem}.docx": docx, f"{stem}.md": markdown}
     fixed.written = write_with_files(item.out_dir, {**files, **fixed.report.files}, replace=f"{stem}.yaml")
