@@ -1214,7 +1214,7 @@ def _note_at(report: ImportReport, part: str, block: dict[str, Any]) -> None:
     which now holds that part (a 通用文书 keeps its 版头 and 版记 as lines)."""
     for aside in report.set_aside:
         if aside.near == part:
-            aside.near = id(block)
+            aside.near = block
 
 
 def _number(text: Any) -> Any:

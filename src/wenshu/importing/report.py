@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from wenshu.spec.kinds import get_kind
 
@@ -13,12 +14,12 @@ class SetAside:
     header, in the 版头 or the 版记; a seal): its file, relative to the spec's folder, where it
     stood in the Word file, why it is not laid out, and which part of the spec the comment
     on it goes beside — ``near``: "head", "record", "signature" or "top" (the spec's start),
-    or the ``id`` of the body block that now holds that part."""
+    or the body block that now holds that part."""
 
     file: str
     where: str
     why: str
-    near: str | int = "top"
+    near: str | dict[str, Any] = "top"
 
     def note(self) -> str:
         """What the spec's comment says of it."""

@@ -117,8 +117,9 @@ def dump_spec(spec: dict[str, Any], comments: dict[int, str], report: ImportRepo
     top: list[str] = []
     for aside in report.set_aside:
         key = next((k for k in _NEAR.get(str(aside.near), ()) if k in spec), None)
-        if isinstance(aside.near, int) and aside.near in in_body:
-            comments[aside.near] = "；".join(filter(None, (comments.get(aside.near), aside.note())))
+        if isinstance(aside.near, dict) and id(aside.near) in in_body:
+            at = id(aside.near)
+            comments[at] = "；".join(filter(None, (comments.get(at), aside.note())))
         elif key is not None:
             by_key.setdefault(key, []).append(f"导入：{aside.note()}，请核对")
         else:
