@@ -288,7 +288,7 @@ def test_fix_does_not_call_an_element_kept_as_a_plain_line_laid_out(tmp_path):
     assert fixed.report is not None and fixed.report.kind == "document"
     (line,) = [c for c in fixed.changes if c.startswith("主送机关")]
     assert line.startswith("主送机关“示例省知识产权局”作为正文前的一行保留"), line
-    assert line.endswith("；原文中它字号不符，现按普通段落排，请核对"), line
+    assert line.endswith("；现按普通段落排（原文中：字号不符），请核对"), line
     assert "主送机关" not in fixed.report.found
     assert any(c.startswith("正文：") and c.endswith("（已按标准重排）") for c in fixed.changes)
 

@@ -249,7 +249,7 @@ def _check_summary(before: bytes, after: bytes, name: str, changes: list[str]) -
             None,
         )
         if said is not None:
-            out[said] += f"；原文中它{found}，现按普通段落排，请核对"
+            out[said] += f"；现按普通段落排（原文中：{found}），请核对"
         else:
             out.append(f"{element}：重排后不再作为{element}排出（按普通段落保留，请核对）；原有：{found}")
     if new.deviations:
