@@ -615,4 +615,4 @@ def test_a_contact_kept_as_a_paragraph_is_not_claimed_as_recognised():
     assert spec["kind"] == "document" and "contacts" not in spec and "contact" not in spec
     assert any(isinstance(b, str) and b.startswith("（联系人：") for b in spec["body"])
     assert "联系人" not in imported.report.found
-    assert "联系人写作正文末尾的普通段落（此文种没有联系人一项）" in imported.report.changed
+    assert "联系人作为正文末尾的普通段落保留（此文种没有联系人一项）" in imported.report.changed

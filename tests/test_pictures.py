@@ -16,16 +16,18 @@ import zlib
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 from docx import Document
-from docx.shared import Mm
+from docx.oxml import parse_xml
+from docx.shared import Mm, Pt
 
-from tests.test_import import CORPUS, recall, run_wenshu
+from tests.test_import import CORPUS, SENTENCES, foreign_notice, recall, run_wenshu
 from wenshu import layout as L
 from wenshu.build.pipeline import render
 from wenshu.check import check_docx
 from wenshu.cli.main import main
-from wenshu.errors import WenshuError
+from wenshu.errors import Problem, WenshuError
 from wenshu.extract import docx_blocks
 from wenshu.importing.fix import fix_file, import_docx
 from wenshu.render.pictures import MAX_PICTURE_PIXELS, MAX_PICTURE_SIDE, check_picture, sniff
@@ -278,13 +280,16 @@ def test_import_and_fix_carry_a_picture_over(tmp_path):
 
 def test_fix_does_not_call_an_element_kept_as_a_plain_line_laid_out(tmp_path):
     """A 通用文书 has no 主送机关: the import keeps it as a line, so its 字号 finding is gone
-    because it is no 主送机关 any more, not because it was set to the standard."""
+    because it is no 主送机关 any more, not because it was set to the standard — said in the
+    one line that says where the 主送机关 went."""
     source = tmp_path / "函.docx"
     source.write_bytes(word_with_picture(png(40, 20)))
     fixed = fix_file(source, tmp_path / "out", paginate=False)
     assert fixed.report is not None and fixed.report.kind == "document"
-    (line,) = [c for c in fixed.changes if c.startswith("主送机关：")]
-    assert "不再作为主送机关" in line and "已按标准重排" not in line, line
+    (line,) = [c for c in fixed.changes if c.startswith("主送机关")]
+    assert line.startswith("主送机关“示例省知识产权局”作为正文前的一行保留"), line
+    assert line.endswith("；现按普通段落排（原文中：字号不符），请核对"), line
+    assert "主送机关" not in fixed.report.found
     assert any(c.startswith("正文：") and c.endswith("（已按标准重排）") for c in fixed.changes)
 
 
@@ -373,17 +378,148 @@ def test_a_picture_in_a_table_cell_follows_the_table(tmp_path):
         assert len([n for n in z.namelist() if n.startswith("word/media/")]) == 2
 
 
-def test_a_logo_in_the_page_header_is_named_not_imported():
-    """A picture in a header is no 公文 content (its header holds only the page number), but it
-    is said to be left out, not dropped silently."""
-    doc = Document(io.BytesIO(word_with_picture(png(40, 20))))
-    doc.sections[0].header.paragraphs[0].add_run().add_picture(io.BytesIO(png(20, 20)), width=Mm(10))
+_WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+
+
+def anchored(run) -> None:
+    """Make the picture python-docx put in ``run`` float, as Word does for a picture laid
+    “behind text”: its wp:inline turned into a wp:anchor (ECMA-376 §20.4.2.3)."""
+    inline = run._r.find(f".//{{{_WP}}}inline")
+    anchor = parse_xml(
+        f'<wp:anchor xmlns:wp="{_WP}" distT="0" distB="0" distL="0" distR="0" simplePos="0" '
+        'relativeHeight="2" behindDoc="1" locked="0" layoutInCell="1" allowOverlap="1">'
+        '<wp:simplePos x="0" y="0"/><wp:positionH relativeFrom="column"><wp:posOffset>0</wp:posOffset>'
+        '</wp:positionH><wp:positionV relativeFrom="paragraph"><wp:posOffset>0</wp:posOffset>'
+        "</wp:positionV></wp:anchor>"
+    )
+    anchor.append(inline.find(f"{{{_WP}}}extent"))
+    anchor.append(parse_xml(f'<wp:wrapNone xmlns:wp="{_WP}"/>'))
+    anchor.extend(child for child in list(inline) if child.tag != f"{{{_WP}}}extent")
+    inline.getparent().replace(inline, anchor)
+
+
+# A picture in each place GB/T 9704 gives none, told apart by colour (and so by its bytes).
+LOGO, HEADER, FOOTER, SEAL, RECORD = (png(20 + k, 20, (k * 40, 200, 0)) for k in range(5))
+PHOTO = png(200, 100)
+
+
+def notice_with_pictures() -> bytes:
+    """A 文件格式 notice typed by someone else, with pictures where a clerk finds them: a logo
+    under the 红头, a logo in the page header and the footer, a photo floating over the text,
+    a seal floating over the date and a small emblem in the 版记 table."""
+    doc = Document(io.BytesIO(foreign_notice()))
+    paras = doc.paragraphs
+    paras[0].add_run().add_picture(io.BytesIO(LOGO), width=Mm(15))  # the 红头's paragraph
+    doc.sections[0].header.paragraphs[0].add_run().add_picture(io.BytesIO(HEADER), width=Mm(10))
+    doc.sections[0].footer.paragraphs[0].add_run().add_picture(io.BytesIO(FOOTER), width=Mm(10))
+    photo = next(p for p in paras if p.text == "总体要求").insert_paragraph_before().add_run()
+    photo.add_picture(io.BytesIO(PHOTO), width=Mm(80))
+    anchored(photo)
+    seal = next(p for p in paras if "四月" in p.text).add_run()
+    seal.add_picture(io.BytesIO(SEAL), width=Mm(40))
+    anchored(seal)
+    doc.tables[-1].cell(1, 0).paragraphs[0].add_run().add_picture(io.BytesIO(RECORD), width=Mm(15))
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def test_pictures_where_the_page_has_none_are_written_and_named(tmp_path):
+    """Nothing is dropped: each picture is written beside the spec in page order, the page
+    headers' and footers' last; those the page has no place for are named in a comment
+    beside their part of the spec and in the report; the floating photo comes back in line,
+    said so; the seal makes the notice sealed."""
+    source = tmp_path / "带图.docx"
+    source.write_bytes(notice_with_pictures())
+    imported = import_docx(source.read_bytes(), source.name)
+    report = imported.report
+    names = [f"带图.files/图{k}.png" for k in range(1, 7)]
+    assert report.files == dict(zip(names, [LOGO, PHOTO, RECORD, SEAL, HEADER, FOOTER], strict=True))
+    assert [(a.file, a.where) for a in report.set_aside] == [
+        (names[0], "版头"),
+        (names[2], "版记"),
+        (names[3], "署名和成文日期处（印章）"),
+        (names[4], "页眉"),
+        (names[5], "页脚"),
+    ]
+    assert not any("未导入" in u for u in report.unplaced), report.unplaced
+    lines = imported.yaml.splitlines()
+
+    def comment_before(key: str, name: str) -> bool:
+        at = lines.index(next(x for x in lines if x.startswith(key)))
+        return name in lines[at - 1] and lines[at - 1].startswith("# 导入：")
+
+    assert (
+        comment_before("issuer:", "图1.png") and "7.2.4" in lines[lines.index("issuer: 示例市知识产权局") - 1]
+    )
+    assert comment_before("record:", "图3.png") and comment_before("signature:", "图4.png")
+    top = lines[: lines.index("kind: notice")]
+    assert any("图5.png 原在页眉" in x for x in top) and any("图6.png 原在页脚" in x for x in top)
+    spec = yaml.safe_load(imported.yaml)
+    assert spec["sealed"] is True and spec["body"][1] == {"picture": names[1], "width": 8.0}
+    assert any(c.startswith(f"浮动图片已改为嵌入：{names[1]}") for c in report.changed)
+    text = "\n".join(report.lines())
+    for aside in report.set_aside:
+        assert f"未排入版面的图片（文件已写出，规格中有注释）：{aside.file}，原在{aside.where}" in text
+
+    fixed = fix_file(source, tmp_path / "out", paginate=False)
+    folder = tmp_path / "out" / "带图.files"
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == {
+        name.split("/")[1]: data for name, data in report.files.items()
+    }
+    assert set(folder.iterdir()) <= set(fixed.written)
+    rebuilt = (tmp_path / "out" / "带图.docx").read_bytes()
+    with zipfile.ZipFile(io.BytesIO(rebuilt)) as z:  # only the photo is laid out, in line
+        assert [z.read(n) for n in z.namelist() if n.startswith("word/media/")] == [PHOTO]
+        assert "<wp:anchor" not in z.read("word/document.xml").decode()
+    assert recall([*SENTENCES, "总体要求", "县级职责"], docx_blocks(rebuilt)) == 1.0
+    assert check_docx(rebuilt, "rebuilt").deviations == []
+
+
+def test_a_document_keeps_its_head_and_record_pictures_beside_their_lines():
+    """A 通用文书 keeps its 版头 and 版记 as lines of the body: the comment on a logo beside
+    the mark and on an emblem in the 版记 stands by those lines; each part is said once."""
+    doc = Document()
+    mark = doc.add_paragraph()
+    mark.add_run("示例市知识产权局").font.size = Pt(36)
+    mark.add_run().add_picture(io.BytesIO(LOGO), width=Mm(15))
+    doc.add_paragraph("示例市知识产权局关于报送工作照片的函").alignment = 1
+    doc.add_paragraph("示例省知识产权局：")
+    doc.add_paragraph("现将有关情况函告如下。")
+    table = doc.add_table(rows=2, cols=1)
+    table.cell(0, 0).text = "抄送：示例市人民政府办公室。"
+    table.cell(1, 0).text = "示例市知识产权局办公室 2024年4月1日印发"
+    table.cell(1, 0).paragraphs[0].add_run().add_picture(io.BytesIO(RECORD), width=Mm(15))
     data = io.BytesIO()
     doc.save(data)
-    imported = import_docx(data.getvalue(), "logo.docx")
-    assert list(imported.report.files) == ["logo.files/图1.png"]  # the body's picture only
-    unplaced = imported.report.unplaced
-    assert any("页眉或页脚中的 1 张图片未导入" in u for u in unplaced), unplaced
+    imported = import_docx(data.getvalue(), "函.docx")
+    report = imported.report
+    assert report.kind == "document"
+    assert [(a.file, a.where) for a in report.set_aside] == [
+        ("函.files/图1.png", "版头（发文机关标志旁）"),
+        ("函.files/图2.png", "版记"),
+    ]
+    lines = imported.yaml.splitlines()
+    at = {
+        key: next(i for i, x in enumerate(lines) if key in x and "导入" not in x)
+        for key in ("- line: 示例市", "- line: 抄送")
+    }
+    assert "图1.png 原在版头" in lines[at["- line: 示例市"] - 1]
+    assert "图2.png 原在版记" in lines[at["- line: 抄送"] - 1]
+    # each part once, where it belongs: as a change, not also as recognised
+    for name in ("发文机关标志", "主送机关", "抄送", "印发机关", "印发日期"):
+        assert name not in report.found, name
+    changes = "\n".join(report.changed)
+    assert sum("主送机关" in c for c in report.changed) == 1
+    assert "主送机关“示例省知识产权局”作为正文前的一行保留" in changes
+    assert (
+        sum("版记" in c for c in report.changed) == 1
+        and "版记（抄送、印发机关、印发日期）作为正文末尾的2行文字保留" in changes
+    )
+    assert yaml.safe_load(imported.yaml)["body"][:2] == [
+        {"line": "示例市知识产权局", "align": "center"},
+        {"line": "示例省知识产权局："},
+    ]
 
 
 def test_a_picture_of_another_format_is_named_not_imported(tmp_path):
@@ -716,3 +852,58 @@ def stored_picture(source: Path) -> bytes:
     with zipfile.ZipFile(source) as package:
         (name,) = [n for n in package.namelist() if n.startswith("word/media/")]
         return package.read(name)
+
+
+def test_fix_again_leaves_exactly_the_new_pictures(tmp_path, monkeypatch):
+    """``fix`` into a folder it wrote before removes the pictures its earlier run wrote that
+    the new one does not (as ``import --force`` does), only once the new files are written,
+    and never a file no spec of wenshu's named — even one called 图9.png."""
+    import wenshu.build.files
+
+    source = tmp_path / "带图.docx"
+    source.write_bytes(notice_with_pictures())
+    out = tmp_path / "out"
+    fix_file(source, out, paginate=False)
+    folder = out / "带图.files"
+    assert sorted(p.name for p in folder.iterdir()) == [f"图{k}.png" for k in range(1, 7)]
+    mine = {"图9.png": b"mine", "说明.txt": b"mine too"}
+    for name, data in mine.items():
+        (folder / name).write_bytes(data)
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+
+    source.write_bytes(word_with_picture(png(50, 20)))
+
+    def fails(*args, **kwargs):
+        raise WenshuError(Problem(str(out), "磁盘已满"))
+
+    monkeypatch.setattr(wenshu.build.files, "write_atomically", fails)
+    with pytest.raises(WenshuError):
+        fix_file(source, out, paginate=False)
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before  # nothing clobbered
+    monkeypatch.undo()
+
+    fix_file(source, out, paginate=False)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(["图1.png", *mine])
+    assert (folder / "图1.png").read_bytes() == stored_picture(source)
+    assert all((folder / name).read_bytes() == data for name, data in mine.items())
+
+
+def test_a_seal_in_a_paragraph_of_its_own_is_told_from_a_photo_above_the_signature():
+    """A picture standing alone between the signature and the date is the seal: set aside,
+    the notice sealed. A photo ending the text, right above the signature, is content: it
+    stays in the body where it stood, and the signature is still found."""
+    doc = Document(io.BytesIO(foreign_notice()))
+    signature = next(p for p in doc.paragraphs if p.text == "示例市知识产权局")
+    signature.insert_paragraph_before().add_run().add_picture(io.BytesIO(PHOTO), width=Mm(80))
+    date = next(p for p in doc.paragraphs if "四月" in p.text)
+    date.insert_paragraph_before().add_run().add_picture(io.BytesIO(SEAL), width=Mm(40))
+    data = io.BytesIO()
+    doc.save(data)
+    imported = import_docx(data.getvalue(), "印章.docx")
+    report = imported.report
+    assert report.found["署名"] == "示例市知识产权局" and report.found["成文日期"] == "2024年4月1日"
+    assert report.files == {"印章.files/图1.png": PHOTO, "印章.files/图2.png": SEAL}
+    assert [(a.file, a.near) for a in report.set_aside] == [("印章.files/图2.png", "signature")]
+    spec = yaml.safe_load(imported.yaml)
+    assert spec["sealed"] is True and spec["body"][-1] == {"picture": "印章.files/图1.png", "width": 8.0}
+    assert not report.unplaced, report.unplaced

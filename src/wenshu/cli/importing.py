@@ -21,7 +21,6 @@ from wenshu.errors import Problem, WenshuError
 def import_cmd(file: Path, out: Path | None, force: bool) -> None:
     """把现有的 Word 公文（.docx）读成规格（YAML），并报告识别出什么、改了什么、哪些未能归位。"""
     from wenshu.importing.fix import docx_bytes, import_docx, spec_problems, write_with_files
-    from wenshu.importing.reader import pictures_folder
 
     data = docx_bytes(file)  # first: a file that is no Word document is named as such
     target = out or file.with_suffix(".yaml")
@@ -31,7 +30,7 @@ def import_cmd(file: Path, out: Path | None, force: bool) -> None:
     write_with_files(
         target.parent if str(target.parent) else Path("."),
         {target.name: imported.yaml.encode("utf-8"), **imported.report.files},
-        replace=pictures_folder(target.stem) if force else None,
+        replace=target.name if force else None,
     )
     for line in imported.report.lines():
         click.echo(line)

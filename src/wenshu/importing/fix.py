@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from wenshu.errors import Problem, WenshuError
 from wenshu.importing.outline import ordinal_of
-from wenshu.importing.reader import PICTURE_NAME, read_spec
+from wenshu.importing.reader import PICTURE_NAME, pictures_folder, read_spec
 from wenshu.importing.report import ImportReport
 from wenshu.importing.source import Para, Source, read_docx
 from wenshu.importing.writer import dump_spec
@@ -48,15 +48,11 @@ def _read(
     """The file read, its spec, the spec's comments and the report of what was found."""
     read = read_docx(source, name)
     spec, comments, report = read_spec(read, spec_stem or Path(name).stem)
-    in_body, in_margins = read.pictures_in_body, read.pictures_in_margins
-    # Say what is left out rather than drop it silently: a picture in a part the spec holds
-    # no picture in (a 版记 table, the head), or in a page header or footer (a logo; GB/T
-    # 9704 puts nothing there but the page number).
-    left = in_body - report.pictures_seen
+    # every picture of the main text is carried, set aside or named as refused by the reader;
+    # one it did not reach (in a part it keeps no picture of) is still said, never dropped
+    left = read.pictures_in_body - report.pictures_seen
     if left > 0:
-        report.unplaced.append(f"（{left} 张图片未导入（在版头、版记等处），请在生成的 Word 中重新插入）")
-    if in_margins:
-        report.unplaced.append(f"（页眉或页脚中的 {in_margins} 张图片未导入：公文的页眉页脚只有页码）")
+        report.unplaced.append(f"（{left} 张图片未导入，请在生成的 Word 中重新插入）")
     return read, spec, comments, report
 
 
@@ -65,27 +61,15 @@ def write_with_files(out_dir: Path, files: dict[str, bytes], replace: str | None
     ``通知.files/图1.png``) all or nothing; a folder that leads outside ``out_dir`` (a
     symbolic link) is refused before anything is written.
 
-    ``replace`` names the pictures folder of a spec written again (``import --force``):
-    once ``files`` are written, the pictures an earlier import left there that ``files``
-    does not have are removed — only files named as import names them (图1.png …), so
-    nothing else a user put in that folder is touched.
+    ``replace`` names a spec written again (``import --force``, every ``fix``): once
+    ``files`` are written, the pictures its earlier import left beside it that ``files``
+    does not have are removed (:func:`stale_pictures`); when writing fails, nothing is.
     """
     from wenshu.build.files import prepare_output_dir, write_atomically
 
     prepare_output_dir(out_dir)
     base = out_dir.resolve()
-    stale: list[Path] = []
-    if replace is not None:
-        folder = out_dir / replace
-        if folder.is_dir() and not folder.is_symlink() and folder.resolve().is_relative_to(base):
-            stale = [
-                path
-                for path in sorted(folder.iterdir())
-                if PICTURE_NAME.fullmatch(path.name)
-                and path.is_file()
-                and not path.is_symlink()
-                and f"{replace}/{path.name}" not in files
-            ]
+    stale = stale_pictures(out_dir, replace, files) if replace is not None else []
     for folder in {Path(name).parent for name in files} - {Path(".")}:
         target = out_dir / folder
         if target.is_symlink() or (target.exists() and not target.resolve().is_relative_to(base)):
@@ -97,6 +81,38 @@ def write_with_files(out_dir: Path, files: dict[str, bytes], replace: str | None
     for path in stale:
         path.unlink(missing_ok=True)
     return written
+
+
+def stale_pictures(out_dir: Path, spec_name: str, keep: Collection[str]) -> list[Path]:
+    """The pictures an earlier import (or fix) of the spec ``spec_name`` in ``out_dir`` wrote
+    into its folder (:func:`wenshu.importing.reader.pictures_folder`) that ``keep`` (names
+    relative to ``out_dir``) does not have. Only wenshu's own: a file named as import names
+    them (图1.png …) that the spec now in ``out_dir`` — the one being replaced — names,
+    as a picture block or in the comment on a picture set aside. Whatever else the folder
+    holds (a user's own files, whatever their names) is not touched; nor anything behind a
+    symbolic link."""
+    from wenshu.spec.load import MAX_FILE_BYTES
+
+    spec = out_dir / spec_name
+    folder_name = pictures_folder(Path(spec_name).stem)
+    folder = out_dir / folder_name
+    if not (spec.is_file() and not spec.is_symlink() and folder.is_dir() and not folder.is_symlink()):
+        return []
+    if not folder.resolve().is_relative_to(out_dir.resolve()):
+        return []
+    with spec.open("rb") as handle:  # a spec is at most MAX_FILE_BYTES: a larger one is no import's
+        text = handle.read(MAX_FILE_BYTES + 1).decode("utf-8", errors="replace")
+    if len(text.encode("utf-8")) > MAX_FILE_BYTES:
+        return []
+    return [
+        path
+        for path in sorted(folder.iterdir())
+        if PICTURE_NAME.fullmatch(path.name)
+        and f"{folder_name}/{path.name}" in text
+        and f"{folder_name}/{path.name}" not in keep
+        and path.is_file()
+        and not path.is_symlink()
+    ]
 
 
 def spec_problems(yaml: str, name: str, files: dict[str, bytes] | None = None) -> list[Problem]:
@@ -200,14 +216,16 @@ def _ordinal_changes(original: list[str], rebuilt: list[str]) -> list[str]:
     return out
 
 
-def _check_summary(before: bytes, after: bytes, name: str) -> list[str]:
-    """Which GB/T 9704 findings of ``wenshu check`` the rebuilt file no longer has."""
+def _check_summary(before: bytes, after: bytes, name: str, changes: list[str]) -> list[str]:
+    """``changes`` and which GB/T 9704 findings of ``wenshu check`` the rebuilt file no
+    longer has; the findings of a part the import kept as a plain line join the change that
+    says so, so that the part is named once."""
     from wenshu.check import analyse
 
     old, old_doc = analyse(before, name)
     new, new_doc = analyse(after, name)
     if old.error:
-        return []
+        return changes
     kept = {(d.code, d.element) for d in new.deviations}
     gone: dict[str, list[str]] = {}
     for d in old.deviations:
@@ -216,15 +234,27 @@ def _check_summary(before: bytes, after: bytes, name: str) -> list[str]:
     # an element the rebuilt file no longer shows as such (a mark the import kept as a plain
     # line) was not laid out to the standard: its findings left with it
     lost = _shown(old_doc) - _shown(new_doc)
-    lines = [
-        f"{element}：重排后不再作为{element}排出（按普通段落保留，请核对）；原有：{'；'.join(dict.fromkeys(msgs))}"
-        if element in lost
-        else f"{element}：{'；'.join(dict.fromkeys(msgs))}（已按标准重排）"
-        for element, msgs in gone.items()
-    ]
+    out = list(changes)
+    for element, msgs in gone.items():
+        found = "；".join(dict.fromkeys(msgs))
+        if element not in lost:
+            out.append(f"{element}：{found}（已按标准重排）")
+            continue
+        said = next(
+            (
+                k
+                for k, c in enumerate(out)
+                if c.startswith(element) and c[len(element) : len(element) + 1] in "“（"
+            ),
+            None,
+        )
+        if said is not None:
+            out[said] += f"；现按普通段落排（原文中：{found}），请核对"
+        else:
+            out.append(f"{element}：重排后不再作为{element}排出（按普通段落保留，请核对）；原有：{found}")
     if new.deviations:
-        lines.append("重排后仍有：" + "；".join(str(d) for d in new.deviations[:5]))
-    return lines
+        out.append("重排后仍有：" + "；".join(str(d) for d in new.deviations[:5]))
+    return out
 
 
 def _shown(doc: Any) -> set[str]:
@@ -278,10 +308,10 @@ def _finish(item: _Prepared, docx: bytes, markdown: bytes) -> Fixed:
     assert fixed.report is not None
     fixed.changes = list(fixed.report.changed)
     fixed.changes += _ordinal_changes(item.original, docx_blocks(docx))
-    fixed.changes += _check_summary(item.data, docx, str(fixed.source))
+    fixed.changes = _check_summary(item.data, docx, str(fixed.source), fixed.changes)
     stem = fixed.source.stem
     files = {f"{stem}.yaml": item.yaml.encode("utf-8"), f"{stem}.docx": docx, f"{stem}.md": markdown}
-    fixed.written = write_with_files(item.out_dir, {**files, **fixed.report.files})
+    fixed.written = write_with_files(item.out_dir, {**files, **fixed.report.files}, replace=f"{stem}.yaml")
     return fixed
 
 

@@ -11,6 +11,9 @@ kind whose outline it follows (:mod:`.kinds`); anything else a ``document``.
 Nothing is dropped: what has no place is kept as a paragraph where it stood, with a comment;
 a picture becomes a ``picture`` block where it stood, its file named 图1.png … in a folder
 beside the spec (a picture refused as unsafe or of another format is named as not carried).
+A picture where GB/T 9704 puts none — a logo in the 版头 or in a page header or footer, one
+in the 版记, a seal over the signature — is written to that folder too, numbered in page
+order, and named in a comment beside that part of the spec and in the report, not laid out.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from typing import Any
 from wenshu.check.recognise import NO_TEXT
 from wenshu.importing.kinds import letter_kind, outline_kind
 from wenshu.importing.outline import Entry, nest, ordinal_of
-from wenshu.importing.report import ImportReport
+from wenshu.importing.report import ImportReport, SetAside
 from wenshu.importing.source import FoundPicture, Para, Source, Table
 from wenshu.layout import (
     BLANK_LINES_BEFORE_SIGNATURE,
@@ -32,7 +35,7 @@ from wenshu.layout import (
     TITLE_SIZE_PT,
     TWIPS_PER_MM,
 )
-from wenshu.render.pictures import SUFFIXES
+from wenshu.render.pictures import MAX_PICTURES, MAX_TOTAL_PICTURE_BYTES, MAX_TOTAL_PICTURE_PIXELS, SUFFIXES
 from wenshu.roles import ROLES, Style, role
 from wenshu.text.dates import TYPED_DAY, imprint_parts, read_written_date
 from wenshu.text.docnumber import format_doc_number
@@ -129,6 +132,12 @@ _HALF_AFTER_CJK = re.compile(rf"(?<=[{_CJK}”’）])([,;:?!])")
 _HALF_PARENS = re.compile(rf"\(([^()]*[{_CJK}][^()]*)\)")
 _DOUBLED = re.compile(r"([。，、；：！？])\1+")
 _ASCII_QUOTES = re.compile(r'"([^"]*)"')
+# Why a picture in a part of the page GB/T 9704 gives no picture is written beside the spec
+# but not laid out.
+_WHY_MARGIN = "公文的页眉页脚只印页码（GB/T 9704 7.5），不排图片"
+_WHY_HEAD = "版头的发文机关标志是文字（GB/T 9704 7.2.4），不排徽标或图片"
+_WHY_RECORD = "版记只有抄送机关、印发机关和印发日期（GB/T 9704 7.4），不排图片"
+_WHY_SEAL = "印章不排成图片，用印时加盖（GB/T 9704 7.3.5.1）"
 
 
 @dataclass
@@ -159,6 +168,11 @@ def tidy(text: str, changed: list[str]) -> str:
 
 def _clip(text: str, limit: int = 24) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _is_picture(line: _Line | Table) -> bool:
+    """Whether ``line`` is a paragraph holding only pictures."""
+    return isinstance(line, _Line) and line.role == "picture"
 
 
 def _is_date_line(text: str) -> bool:
@@ -198,6 +212,7 @@ class _Recogniser:
         self.report = report
         self.changed = report.changed
         self.folder = folder  # where the pictures go, relative to the spec's folder
+        self.carried = [0, 0]  # bytes and pixels of the pictures carried so far
         self.notes: dict[int, str] = {}  # for the YAML, by the id of the list item they are on
         self.lines: list[_Line | Table] = []
         for block in source.blocks:
@@ -228,23 +243,27 @@ class _Recogniser:
         i = 0
         lines = self.lines
         mark_lines: list[str] = []
+        # the pictures above the title in page order, with the 版头 part each stands in
+        pictures: list[tuple[_Line, str]] = []
         while i < len(lines) and isinstance(lines[i], _Line):
             line = lines[i]
             assert isinstance(line, _Line)
             text = line.text
-            if line.role == "picture":  # above the title (an emblem): kept at the top of the body
-                spec.setdefault("_head_pictures", []).append(line)
+            if line.role == "picture":
+                pictures.append((line, "版头"))
                 i += 1
                 continue
             if line.role == "head_info" or (not line.role and self._head_info(text, spec)):
                 if line.role == "head_info":
                     self._head_info(text, spec)
+                pictures.append((line, "版头（份号、密级或紧急程度处）"))
                 i += 1
                 continue
             if line.role == "doc_number" or (
                 not line.role and _DOC_NUMBER.match(text) and len(text) <= LINE_MAX_CHARS
             ):
                 self._doc_number(text, spec)
+                pictures.append((line, "版头（发文字号处）"))
                 i += 1
                 continue
             if line.role == "mark" or (
@@ -257,9 +276,11 @@ class _Recogniser:
                 and self._title_follows(i)
             ):
                 mark_lines.append(text)
+                pictures.append((line, "版头（发文机关标志旁）"))
                 i += 1
                 continue
             break
+        self._head_pictures(pictures, spec, has_head=any(where != "版头" for _, where in pictures))
         if i < len(lines) and isinstance(lines[i], _Line) and lines[i].role == "attachment_label":  # type: ignore[union-attr]
             spec["label"] = lines[i].text.replace(" ", "")  # type: ignore[union-attr]
             i += 1
@@ -288,9 +309,11 @@ class _Recogniser:
                         )
                     ):
                         title_lines.extend(nxt.para.lines)
+                        spec.setdefault("_moved", []).extend(nxt.para.pictures)
                         i += 1
                         continue
                     break
+                spec.setdefault("_moved", [])[:0] = first.para.pictures
                 self._title(title_lines, spec)
         # a subtitle right under the title
         if i < len(lines) and isinstance(lines[i], _Line):
@@ -298,6 +321,7 @@ class _Recogniser:
             assert isinstance(sub, _Line)
             if sub.role == "subtitle":
                 spec["subtitle"] = tidy(sub.text, self.changed)
+                spec.setdefault("_moved", []).extend(sub.para.pictures)
                 i += 1
         # 主送机关
         if i < len(lines) and isinstance(lines[i], _Line):
@@ -314,8 +338,21 @@ class _Recogniser:
             ):
                 spec["recipients"] = tidy(text.rstrip("：:").strip(), self.changed)
                 self.report.found["主送机关"] = spec["recipients"]
+                spec.setdefault("_moved", []).extend(rec.para.pictures)
                 i += 1
         return i
+
+    def _head_pictures(self, pictures: list[tuple[_Line, str]], spec: dict[str, Any], has_head: bool) -> None:
+        """Pictures above the title. With a 版头 (a 发文机关标志, 发文字号, 份号 …) they are
+        part of it — a logo beside the mark, an emblem above it — and set aside, its text
+        being the 版头 GB/T 9704 draws; without one, a picture above the title (a cover's
+        emblem) is content and is kept at the top of the body."""
+        for line, where in pictures:
+            if not has_head:
+                spec.setdefault("_head_pictures", []).append(line)
+                continue
+            for found in line.para.pictures:
+                self._set_aside(found, where, _WHY_HEAD, "head")
 
     def _title_follows(self, i: int) -> bool:
         return any(isinstance(x, _Line) and x.role != "mark" for x in self.lines[i + 1 : i + 4])
@@ -383,6 +420,9 @@ class _Recogniser:
         for i in range(start, len(lines)):
             line = lines[i]
             if isinstance(line, Table):
+                if self._record_table(line, {}, probe=True):  # a 版记 with no signature above it
+                    end = i
+                    break
                 continue
             if line.role in ("attachment_note", "signature", "date", "attachment_label", "record"):
                 end = i
@@ -394,9 +434,14 @@ class _Recogniser:
                     break
                 if _is_date_line(text):
                     end = i
-                    # the signature lines just above the date
-                    while end - 1 >= start and self._signature_like(lines[end - 1]):
+                    # the signature lines just above the date, and a seal among them in a
+                    # paragraph of its own (not a picture above them: the text's)
+                    while end - 1 >= start and (
+                        self._signature_like(lines[end - 1]) or _is_picture(lines[end - 1])
+                    ):
                         end -= 1
+                    while end < i and _is_picture(lines[end]):
+                        end += 1
                     break
         # contacts right before the closing parts belong to them
         while end - 1 >= start:
@@ -431,6 +476,7 @@ class _Recogniser:
         contacts_before = False
         signatures: list[_Line] = []
         attachments: list[dict[str, Any]] = []
+        seals: list[FoundPicture] = []  # pictures in or right by the signature and the date
         while i < len(lines):
             line = lines[i]
             if isinstance(line, Table):
@@ -439,12 +485,16 @@ class _Recogniser:
                     continue
                 if attachments:
                     break
-                unplaced.append(Entry(block=self._table_block(line), comment="未能归位的表格"))
+                unplaced.extend(self._kept_table(line))
                 i += 1
                 continue
             text = line.text
             role = line.role
-            if role == "picture":  # among the closing parts (a seal, a signature): kept, noted
+            if role == "picture" and self._by_signature(i, signatures):
+                seals.extend(line.para.pictures)  # a seal in a paragraph of its own
+                i += 1
+                continue
+            if role == "picture":  # among the closing parts, not by the signature: kept, noted
                 unplaced.extend(self._entries(line, "未能归位的图片"))
                 i += 1
                 continue
@@ -458,6 +508,7 @@ class _Recogniser:
                 or (notes and not role and _NOTE_ITEM.match(text) and "date" not in spec and not signatures)
             ):
                 notes.append(text)
+                unplaced.extend(self._picture_entries(line.para.pictures, "未能归位的图片"))
                 i += 1
                 continue
             if (
@@ -468,47 +519,60 @@ class _Recogniser:
                 if "date" not in spec and not signatures:
                     contacts_before = True
                 contacts.append(text)
+                unplaced.extend(self._picture_entries(line.para.pictures, "未能归位的图片"))
                 i += 1
                 continue
             if role == "date" or (
                 role in ("", "body", "signature") and _is_date_line(text) and "date" not in spec
             ):
+                seals.extend(line.para.pictures)
                 self._date(line, signatures, spec, unplaced)
                 i += 1
                 continue
             if role == "record" or _CC.match(text) or imprint_parts(text):
                 if self._record_line(text, spec):
+                    self._record_pictures([line.para], spec)
                     i += 1
                     continue
             if role == "signature" or (
                 role in ("", "body") and "date" not in spec and self._signature_like(line)
             ):
                 signatures.append(line)
+                seals.extend(line.para.pictures)
                 i += 1
                 continue
             if role == "note" or _NOTE.match(text):
                 m = _NOTE.match(text)
                 spec["note"] = (m["text"] and (m[1] + m["text"])) if m else text.strip("（）()")
                 self.report.found["附注"] = spec["note"]
+                unplaced.extend(self._picture_entries(line.para.pictures, "未能归位的图片"))
                 i += 1
                 continue
             if _CLOSING.match(text):  # 特此通知 after an attachment placed inside the text
                 unplaced.append(Entry(text=text, top=True))
+                unplaced.extend(self._picture_entries(line.para.pictures))
             else:
                 unplaced.append(Entry(text=text, comment="未能归位"))
+                unplaced.extend(self._picture_entries(line.para.pictures, "未能归位的图片"))
             i += 1
         if i < len(lines):  # after the attachments: what is neither 版记 nor attachment
             for rest in lines[i:]:
                 if isinstance(rest, Table):
                     if not self._record_table(rest, spec):
-                        unplaced.append(Entry(block=self._table_block(rest), comment="未能归位的表格"))
+                        unplaced.extend(self._kept_table(rest))
                 elif rest.role == "picture":
                     unplaced.extend(self._entries(rest, "未能归位的图片"))
-                elif not self._record_line(rest.text, spec):
+                elif self._record_line(rest.text, spec):
+                    self._record_pictures([rest.para], spec)
+                else:
                     unplaced.append(Entry(text=rest.text, comment="未能归位"))
+                    unplaced.extend(self._picture_entries(rest.para.pictures, "未能归位的图片"))
         why = "未能归位（署名之外的落款行）" if "date" in spec else "未能归位"
         for extra in signatures:
             unplaced.append(Entry(text=extra.text, comment=why))
+        for found in seals:
+            if self._set_aside(found, "署名和成文日期处（印章）", _WHY_SEAL, "signature"):
+                spec["_seal_pictures"] = True
         if notes:
             self._notes(notes, attachments, spec)
         elif attachments:  # pages without a 附件说明: each is named by its title
@@ -528,6 +592,25 @@ class _Recogniser:
             block["lines"] = lines_
             spec["contacts"] = block
             self.report.found["联系人"] = "；".join(lines_)
+
+    def _by_signature(self, i: int, signatures: list[_Line]) -> bool:
+        """Whether the paragraph holding only pictures at ``i`` stands right by the signature
+        or the date — a seal put in a paragraph of its own."""
+        before = self.lines[i - 1] if i > 0 else None
+        after = self.lines[i + 1] if i + 1 < len(self.lines) else None
+        if signatures and before is signatures[-1]:
+            return True
+        return (
+            isinstance(before, _Line)
+            and (before.role == "date" or _is_date_line(before.text))
+            or (isinstance(after, _Line) and (after.role == "date" or _is_date_line(after.text)))
+        )
+
+    def _record_pictures(self, paras: list[Para], spec: dict[str, Any]) -> None:
+        """Set aside the pictures of the 版记's paragraphs (a table's cells or its lines)."""
+        for para in paras:
+            for found in para.pictures:
+                self._set_aside(found, "版记", _WHY_RECORD, "record")
 
     def _closes(self, i: int) -> bool:
         """Whether line ``i`` starts the closing parts: a closing formula (特此通知), a date,
@@ -727,15 +810,20 @@ class _Recogniser:
         nxt = self.lines[i + 1] if i + 1 < len(self.lines) else None
         if isinstance(nxt, _Line) and self._table_note(nxt):
             block["table"]["note"] = tidy(nxt.text, self.changed)
-        out = [Entry(block=block)]
-        # A table's cells hold text only: a picture in one follows the table, said so.
+        return [Entry(block=block), *self._cell_pictures(table)]
+
+    def _kept_table(self, table: Table) -> list[Entry]:
+        """A table that could not be placed, kept where it stood, and its cells' pictures."""
+        return [Entry(block=self._table_block(table), comment="未能归位的表格"), *self._cell_pictures(table)]
+
+    def _cell_pictures(self, table: Table) -> list[Entry]:
+        """A table's cells hold text only: a picture in one follows the table, said so."""
+        out = []
         for para in table.paras:
-            for found in para.pictures:
-                picture = self._picture(found)
-                if picture is not None:
-                    moved = "导入：此图原在上表的单元格中，已移到表后，请核对"
-                    out.append(Entry(block=picture, comment=moved))
-                    self.report.changed.append(f"表格单元格中的图片 {picture['picture']} 移到表格之后")
+            for picture in filter(None, map(self._picture, para.pictures)):
+                moved = "导入：此图原在上表的单元格中，已移到表后，请核对"
+                out.append(Entry(block=picture, comment=moved))
+                self.report.changed.append(f"表格单元格中的图片 {picture['picture']} 移到表格之后")
         return out
 
     def _table_block(self, table: Table) -> dict[str, Any]:
@@ -795,6 +883,7 @@ class _Recogniser:
         for text in texts:
             if not self._record_line(text, spec):
                 spec.setdefault("_unplaced_tail", []).append(text)
+        self._record_pictures(table.paras, spec)
         return True
 
     def _record_line(self, text: str, spec: dict[str, Any]) -> bool:
@@ -840,21 +929,58 @@ class _Recogniser:
         """The entries of one paragraph: its text, then a picture block for each picture it
         shows (a picture refused is named in the report as not carried over)."""
         out = [self._entry(line)] if line.text else []
-        for found in line.para.pictures:
-            block = self._picture(found)
-            if block is not None:
-                out.append(Entry(block=block, comment=comment))
-        return out
+        return out + self._picture_entries(line.para.pictures, comment)
+
+    def _picture_entries(self, pictures: list[FoundPicture], comment: str | None = None) -> list[Entry]:
+        """A picture block for each of ``pictures`` carried over, with ``comment``."""
+        blocks = [self._picture(found) for found in pictures]
+        return [Entry(block=block, comment=comment) for block in blocks if block is not None]
+
+    def _carry(self, found: FoundPicture, in_text: bool = True) -> str | None:
+        """The file name ``found`` is written as beside the spec (its bytes kept in the
+        report's files, numbered in page order), or None when it is refused — alone or as
+        one too many together, by the bounds a spec's pictures are read with
+        (:mod:`wenshu.render.pictures`) — and named in the report as not imported.
+        ``in_text``: a picture of the main text (not of a page header or footer)."""
+        self.report.pictures_seen += in_text
+        picture, why = found.picture, found.why
+        if picture is not None:
+            size = self.carried[0] + len(picture.data)
+            pixels = self.carried[1] + picture.width * picture.height
+            if len(self.report.files) >= MAX_PICTURES:
+                picture, why = None, f"图片过多（上限 {MAX_PICTURES} 张）"
+            elif size > MAX_TOTAL_PICTURE_BYTES or pixels > MAX_TOTAL_PICTURE_PIXELS:
+                picture, why = (
+                    None,
+                    (
+                        f"图片合计过大（上限 {MAX_TOTAL_PICTURE_BYTES // 1048576} MB、"
+                        f"{MAX_TOTAL_PICTURE_PIXELS // 1_000_000} 百万像素）"
+                    ),
+                )
+            else:
+                self.carried = [size, pixels]
+        if picture is None:
+            alt = f"“{found.alt}”" if found.alt else ""
+            self.report.unplaced.append(f"（图片{alt}未导入：{why}）")
+            return None
+        name = f"{self.folder}/图{len(self.report.files) + 1}{SUFFIXES[picture.format]}"
+        self.report.files[name] = picture.data
+        return name
+
+    def _set_aside(self, found: FoundPicture, where: str, why: str, near: str, in_text: bool = True) -> bool:
+        """Write ``found`` beside the spec without laying it out, named in the report (and
+        a comment of the spec, beside the part ``near``); False when it is refused."""
+        name = self._carry(found, in_text)
+        if name is not None:
+            self.report.set_aside.append(SetAside(name, where, why, near))
+        return name is not None
 
     def _picture(self, found: FoundPicture) -> dict[str, Any] | None:
-        self.report.pictures_seen += 1
-        if found.picture is None:
-            self.report.unplaced.append(
-                f"（图片{('“' + found.alt + '”') if found.alt else ''}未导入：{found.why}）"
-            )
+        name = self._carry(found)
+        if name is None:
             return None
-        name = f"{self.folder}/图{len(self.report.files) + 1}{SUFFIXES[found.picture.format]}"
-        self.report.files[name] = found.picture.data
+        if found.floating:  # wenshu lays pictures in the line, between paragraphs: say so
+            self.report.changed.append(f"浮动图片已改为嵌入：{name} 原浮于文字之上，现单独成段排在原处")
         block: dict[str, Any] = {"picture": name}
         if found.alt:
             block["alt"] = tidy(found.alt, [])
@@ -905,6 +1031,11 @@ def read_spec(source: Source, stem: str | None = None) -> tuple[dict[str, Any], 
     start = rec.head(head)
     # read in page order, so that pictures are numbered as they stand
     entries = [e for line in head.pop("_head_pictures", []) for e in rec._entries(line)]
+    moved = rec._picture_entries(head.pop("_moved", []))
+    for entry in moved:  # a spec's title and 主送机关 are text: their pictures open the body
+        assert entry.block is not None
+        report.changed.append(f"标题或主送机关段落中的图片 {entry.block['picture']} 移到正文开头")
+    entries += moved
     end = rec.tail_start(start)
     body_entries = rec.body(start, end)
     tail: dict[str, Any] = {}
@@ -929,6 +1060,8 @@ def read_spec(source: Source, stem: str | None = None) -> tuple[dict[str, Any], 
     report.changed.extend(outline.relevelled)
     outline.comments.update(rec.notes)
     body = outline.blocks or ["【待补】"]
+    for margin in source.margins:  # on every page, at no place of the text: numbered last
+        rec._set_aside(margin.found, margin.where, _WHY_MARGIN, "top", in_text=False)
     spec = _assemble(head, tail, body, report)
     for key, name in (("title", "标题"),):
         if key not in spec and key not in head:  # a letter kind leaves out a title it generates
@@ -984,17 +1117,27 @@ def _assemble(
             spec["subtitle"] = head["subtitle"]
         if "label" in head:
             spec["label"] = head["label"]
-        # what a 通用文书 has no field for stays in the body, above the text, as lines
+        # what a 通用文书 has no field for stays in the body, above the text, as lines in
+        # page order; said once, as a change (not also as recognised)
         lead: list[Any] = []
-        for key, name in (("mark", "发文机关标志"), ("doc_number", "发文字号"), ("recipients", "主送机关")):
-            if key in head:
-                value = head[key] + ("：" if key == "recipients" else "")
-                lead.append({"line": value, "align": "center"} if key != "recipients" else {"line": value})
-                report.changed.append(f"{name}写作正文前的单行文字（通用文书没有{name}一项）")
-        for key in ("copy_number", "secrecy", "urgency"):
-            if key in head:
-                lead.append({"line": head[key]})
+        for key, name in _LEAD_LINES:
+            if key not in head:
+                continue
+            value = head[key]
+            block: dict[str, Any] = {"line": value}
+            if key == "doc_number":
+                block["line"] += f"　签发人：{head['signer']}" if "signer" in head else ""
+                report.found.pop("签发人", None)
+            if key in ("mark", "doc_number"):
+                block["align"] = "center"
+            if key == "recipients":
+                block["line"] += "："
+            lead.append(block)
+            report.found.pop(name, None)
+            report.changed.append(f"{name}“{_clip(value)}”作为正文前的一行保留（通用文书没有{name}一项）")
         spec["body"] = lead + body
+        if lead:
+            _note_at(report, "head", lead[0])
     for key in ("contacts", "attachments"):
         if key in tail and (notice or key == "attachments"):
             spec[key] = tail[key]
@@ -1003,8 +1146,13 @@ def _assemble(
         _kept_as_paragraph(report, "联系人")
     if "signature" in tail:
         spec["signature"] = tail["signature"]
-    if notice and tail.get("sealed"):
+    if notice and (tail.get("sealed") or tail.get("_seal_pictures")):
         spec["sealed"] = True
+        if not tail.get("sealed"):
+            report.changed.append(
+                "署名、成文日期处的图片按印章处理：写作 sealed: true"
+                "（成文日期右空四字、署名居中于其上，GB/T 9704 7.3.5.1）"
+            )
     if "date" in tail:
         spec["date"] = tail["date"]
     if "note" in tail:
@@ -1018,23 +1166,55 @@ def _assemble(
         if notice and spec["format"] == "document" and "printer" in record:
             spec["record"] = {k: record[k] for k in ("cc", "printer", "print_date") if k in record}
         else:
+            lines: list[dict[str, str]] = []
             if record.get("cc"):
-                spec["body"].append({"line": "抄送：" + "，".join(record["cc"]) + "。"})
+                lines.append({"line": "抄送：" + "，".join(record["cc"]) + "。"})
             if "printer" in record:
                 d = record["print_date"]
-                spec["body"].append({"line": f"{record['printer']}　{d.year}年{d.month}月{d.day}日印发"})
-            report.changed.append("版记写作正文末尾的单行文字（此文种没有版记一项）")
+                lines.append({"line": f"{record['printer']}　{d.year}年{d.month}月{d.day}日印发"})
+            spec["body"].extend(lines)
+            parts = [name for name in ("抄送", "印发机关", "印发日期") if report.found.pop(name, None)]
+            what = "版记（" + "、".join(parts) + "）" if parts else "版记"
+            why = (
+                "此文种没有版记一项"
+                if not notice
+                else "信函格式没有版记"
+                if spec["format"] == "letter"
+                else "没有印发机关和印发日期，排不成版记"
+            )
+            report.changed.append(f"{what}作为正文末尾的{len(lines)}行文字保留（{why}）")
+            if lines:
+                _note_at(report, "record", lines[0])
     if not notice and not report.unplaced and (as_kind := outline_kind(spec, report.changed)) is not None:
         report.kind = as_kind["kind"]  # a plan or a summary following its kind's outline
         return as_kind
     return spec
 
 
+# What a 通用文书 keeps as lines above its text (it has no field for them), in page order.
+_LEAD_LINES = (
+    ("copy_number", "份号"),
+    ("secrecy", "密级"),
+    ("urgency", "紧急程度"),
+    ("mark", "发文机关标志"),
+    ("doc_number", "发文字号"),
+    ("recipients", "主送机关"),
+)
+
+
 def _kept_as_paragraph(report: ImportReport, name: str) -> None:
     """Part ``name`` was found, but the spec has no field for it and keeps it as a plain
     paragraph at the end of the body: said as a change, not claimed as recognised."""
     report.found.pop(name, None)
-    report.changed.append(f"{name}写作正文末尾的普通段落（此文种没有{name}一项）")
+    report.changed.append(f"{name}作为正文末尾的普通段落保留（此文种没有{name}一项）")
+
+
+def _note_at(report: ImportReport, part: str, block: dict[str, Any]) -> None:
+    """The comments on pictures set aside beside ``part`` go beside ``block`` of the body,
+    which now holds that part (a 通用文书 keeps its 版头 and 版记 as lines)."""
+    for aside in report.set_aside:
+        if aside.near == part:
+            aside.near = block
 
 
 def _number(text: Any) -> Any:

@@ -3,8 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from wenshu.spec.kinds import get_kind
+
+
+@dataclass
+class SetAside:
+    """A picture written beside the spec that the page has no place for (a logo in a page
+    header, in the 版头 or the 版记; a seal): its file, relative to the spec's folder, where it
+    stood in the Word file, why it is not laid out, and which part of the spec the comment
+    on it goes beside — ``near``: "head", "record", "signature" or "top" (the spec's start),
+    or the body block that now holds that part."""
+
+    file: str
+    where: str
+    why: str
+    near: str | dict[str, Any] = "top"
+
+    def note(self) -> str:
+        """What the spec's comment says of it."""
+        return f"图片 {self.file} 原在{self.where}，未排入版面：{self.why}"
 
 
 @dataclass
@@ -15,7 +34,8 @@ class ImportReport:
     what the spec writes differently from the file (a 〔〕 restored, a date rewritten, an
     ordinal renumbered); ``unplaced`` is content kept as plain paragraphs because its part
     could not be recognised. ``files`` are the pictures the spec's picture blocks show, by
-    their path relative to the spec's folder (``通知.files/图1.png``), to be written beside it.
+    their path relative to the spec's folder (``通知.files/图1.png``), to be written beside it;
+    ``set_aside`` are those of them no picture block shows, each with where it was and why.
     """
 
     file: str
@@ -24,7 +44,8 @@ class ImportReport:
     changed: list[str] = field(default_factory=list)
     unplaced: list[str] = field(default_factory=list)
     files: dict[str, bytes] = field(default_factory=dict)
-    pictures_seen: int = 0  # pictures carried over or named as refused
+    set_aside: list[SetAside] = field(default_factory=list)
+    pictures_seen: int = 0  # pictures of the main text carried over, set aside or named as refused
 
     def lines(self) -> list[str]:
         """The report as lines of text, for the terminal."""
@@ -36,7 +57,19 @@ class ImportReport:
             out.append("  未找到：" + "、".join(missing))
         if self.files:
             folder = next(iter(self.files)).rsplit("/", 1)[0]
-            out.append(f"  图片：{len(self.files)} 张，写在规格旁的 {folder} 文件夹中，正文中原位保留")
+            placed = len(self.files) - len(self.set_aside)
+            where = (
+                "正文中原位保留"
+                if not self.set_aside
+                else f"其中 {placed} 张在正文中原位保留"
+                if placed
+                else "均未排入版面"
+            )
+            out.append(f"  图片：{len(self.files)} 张，写在规格旁的 {folder} 文件夹中，{where}")
+        out.extend(
+            f"  未排入版面的图片（文件已写出，规格中有注释）：{a.file}，原在{a.where}；{a.why}"
+            for a in self.set_aside
+        )
         out.extend(f"  改动 {line}" for line in self.changed)
         out.extend(
             f"  未能归位（按普通段落保留在原处，规格中有注释）：{_short(text)}" for text in self.unplaced

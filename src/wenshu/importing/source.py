@@ -36,12 +36,14 @@ EMU_PER_CM = 360_000
 @dataclass
 class FoundPicture:
     """A picture a paragraph shows: the checked picture (None when refused, with why), its
-    alternative text and the width it is shown at in the file (cm, 0 when unknown)."""
+    alternative text, the width it is shown at in the file (cm, 0 when unknown) and whether
+    it floats (anchored, with text wrapped around it) rather than standing in its line."""
 
     picture: Picture | None
     why: str = ""
     alt: str = ""
     width_cm: float = 0.0
+    floating: bool = False
 
 
 @dataclass
@@ -88,6 +90,14 @@ class Table:
 
 
 @dataclass
+class MarginPicture:
+    """A picture in a page header or footer: where (页眉 or 页脚) and the picture."""
+
+    where: str
+    found: FoundPicture
+
+
+@dataclass
 class Source:
     """A Word file read: its blocks in order and each section's orientation."""
 
@@ -95,7 +105,7 @@ class Source:
     blocks: list[Para | Table]
     landscape: dict[int, bool]
     pictures_in_body: int = 0  # all the main document part shows, wherever they stand
-    pictures_in_margins: int = 0  # in page headers and footers
+    margins: list[MarginPicture] = field(default_factory=list)  # each picture once
 
 
 def _is_red(color: str | None) -> bool:
@@ -160,29 +170,35 @@ def picture_refs(el: Any) -> Iterator[tuple[Any, str]]:
 def _pictures(el: Any, package: Any, rels: dict[str, tuple[str, str]]) -> list[FoundPicture]:
     """The pictures paragraph ``el`` shows itself (not those of a text box inside it, which
     are its own paragraphs')."""
-    out: list[FoundPicture] = []
-    for pic, rid in picture_refs(el):
-        if next(pic.iterancestors(wtag("p")), None) is not el:
-            continue
-        holder = next(pic.iterancestors(*_HOLDERS), None)
-        alt, width = "", 0.0
-        if holder is not None:
-            doc_pr = holder.find(f"{{{_WP_NS}}}docPr")
-            if doc_pr is not None:
-                alt = (doc_pr.get("descr") or doc_pr.get("title") or "").strip()
-            extent = holder.find(f"{{{_WP_NS}}}extent")
-            cx = extent.get("cx", "") if extent is not None else ""
-            width = round(int(cx) / EMU_PER_CM, 1) if cx.isdigit() else 0.0
-        part = rels.get(rid, ("", ""))[1]
-        if not part:  # an external relationship: rels() leaves those out
-            out.append(FoundPicture(None, "图片文件不在 Word 文件中（链接的图片）", alt, width))
-            continue
-        if not package.has(part):
-            out.append(FoundPicture(None, f"Word 文件中缺少图片文件 {part}（文件不完整）", alt, width))
-            continue
-        picture, why = check_picture(package.zip.read(part))
-        out.append(FoundPicture(picture, why, alt, width))
-    return out
+    return [
+        _found(pic, rid, package, rels)
+        for pic, rid in picture_refs(el)
+        if next(pic.iterancestors(wtag("p")), None) is el
+    ]
+
+
+def _found(pic: Any, rid: str, package: Any, rels: dict[str, tuple[str, str]]) -> FoundPicture:
+    """The picture ``pic`` names by ``rid`` in a part whose relationships are ``rels``."""
+    holder = next(pic.iterancestors(*_HOLDERS), None)
+    alt, width = "", 0.0
+    if holder is not None:
+        doc_pr = holder.find(f"{{{_WP_NS}}}docPr")
+        if doc_pr is not None:
+            alt = (doc_pr.get("descr") or doc_pr.get("title") or "").strip()
+        extent = holder.find(f"{{{_WP_NS}}}extent")
+        cx = extent.get("cx", "") if extent is not None else ""
+        width = round(int(cx) / EMU_PER_CM, 1) if cx.isdigit() else 0.0
+        floating = holder.tag == _HOLDERS[1]
+    else:  # VML: a shape positioned absolutely floats (VML 1.0 §2.3.1 “position”)
+        shape = pic.getparent()
+        floating = shape is not None and "position:absolute" in (shape.get("style") or "").replace(" ", "")
+    part = rels.get(rid, ("", ""))[1]
+    if not part:  # an external relationship: rels() leaves those out
+        return FoundPicture(None, "图片文件不在 Word 文件中（链接的图片）", alt, width, floating)
+    if not package.has(part):
+        return FoundPicture(None, f"Word 文件中缺少图片文件 {part}（文件不完整）", alt, width, floating)
+    picture, why = check_picture(package.zip.read(part))
+    return FoundPicture(picture, why, alt, width, floating)
 
 
 def _grid(table: Any) -> list[int]:
@@ -237,14 +253,31 @@ def read_docx(source: str | Path | bytes, name: str | None = None) -> Source:
         para.pictures = _pictures(elements[p.index].el, package, rels)
         blocks.append(para)
     landscape = {s.index: s.landscape for s in doc.sections}
-    margins = {target for kind, target in rels.values() if kind.endswith(("/header", "/footer"))}
-    return Source(
-        label,
-        blocks,
-        landscape,
-        _count_pictures(package, package.main),
-        sum(_count_pictures(package, part) for part in sorted(margins)),
+    return Source(label, blocks, landscape, _count_pictures(package, package.main), _margins(package, rels))
+
+
+def _margins(package: Any, rels: dict[str, tuple[str, str]]) -> list[MarginPicture]:
+    """The pictures of the page headers, then of the footers, each picture once: a logo
+    repeated in the header of every section (or of the first page and the others) is one."""
+    out: list[MarginPicture] = []
+    seen: set[Any] = set()
+    parts = sorted(
+        (kind.endswith("/footer"), target)
+        for kind, target in rels.values()
+        if kind.endswith(("/header", "/footer"))
     )
+    for footer, part in dict.fromkeys(parts):
+        root = package.xml(part)
+        if root is None:
+            continue
+        part_rels = package.rels(part)
+        for pic, rid in picture_refs(root):
+            found = _found(pic, rid, package, part_rels)
+            key = found.picture.data if found.picture is not None else (found.why, found.alt)
+            if key not in seen:
+                seen.add(key)
+                out.append(MarginPicture("页脚" if footer else "页眉", found))
+    return out
 
 
 def _count_pictures(package: Any, part: str) -> int:

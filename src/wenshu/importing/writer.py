@@ -69,6 +69,29 @@ def _convert(
     return str(value) if isinstance(value, Noted) else value
 
 
+# Where the comment on a picture set aside goes, by the part it was in: before the first of
+# these fields the spec has (wenshu.importing.report.SetAside.near).
+_NEAR = {
+    "head": ("issuer", "mark", "copy_number", "secrecy", "urgency", "doc_number", "title"),
+    "record": ("record",),
+    "signature": ("signature", "sealed", "date"),
+}
+
+
+def _ids(value: Any) -> set[int]:
+    """The ids of every list item under ``value`` (the blocks a comment can go beside)."""
+    out: set[int] = set()
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        for child in children:
+            if isinstance(item, list):
+                out.add(id(child))
+            stack.append(child)
+    return out
+
+
 def _rows(value: Any) -> bool:
     return isinstance(value, list) and not any(isinstance(x, dict) for x in value)
 
@@ -86,15 +109,32 @@ def dump_spec(spec: dict[str, Any], comments: dict[int, str], report: ImportRepo
     from wenshu.spec.kinds import get_kind
 
     kind = get_kind(str(spec.get("kind")))
+    # Pictures set aside: noted beside the part of the spec they belong to (a body block
+    # holding it, or the first of its fields present), else at the top.
+    comments = dict(comments)
+    in_body = _ids(spec)
+    by_key: dict[str, list[str]] = {}
+    top: list[str] = []
+    for aside in report.set_aside:
+        key = next((k for k in _NEAR.get(str(aside.near), ()) if k in spec), None)
+        if isinstance(aside.near, dict) and id(aside.near) in in_body:
+            at = id(aside.near)
+            comments[at] = "；".join(filter(None, (comments.get(at), aside.note())))
+        elif key is not None:
+            by_key.setdefault(key, []).append(f"导入：{aside.note()}，请核对")
+        else:
+            top.append(f"导入：{aside.note()}。")
     # a letter kind's spec comes in its schema's order (wenshu.importing.kinds); the others are sorted
     data = _convert(spec, comments, keep=bool(kind and kind.reading))
+    for key, notes in by_key.items():
+        data.yaml_set_comment_before_after_key(key, before="\n".join(notes))
     head = [
         f"由 wenshu import 从 {report.file} 导入（{dt.date.today():%Y-%m-%d}）。",
         f"文种：{spec.get('kind')}；序号已去掉（wenshu 按层级编号）。",
     ]
     if report.unplaced:
         head.append(f"有 {len(report.unplaced)} 处未能归位，按普通段落保留在原处，标有“导入：”注释，请核对。")
-    data.yaml_set_start_comment("\n".join(head))
+    data.yaml_set_start_comment("\n".join(head + top))
     yaml = YAML()
     yaml.width = _WIDTH
     yaml.indent(mapping=2, sequence=4, offset=2)
