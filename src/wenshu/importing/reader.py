@@ -38,6 +38,7 @@ from wenshu.layout import (
 from wenshu.render.pictures import MAX_PICTURES, MAX_TOTAL_PICTURE_BYTES, MAX_TOTAL_PICTURE_PIXELS, SUFFIXES
 from wenshu.roles import ROLES, Style, role
 from wenshu.text.dates import TYPED_DAY, imprint_parts, read_written_date
+from wenshu.text.docnumber import TYPED_LINE as TYPED_DOC_NUMBER
 from wenshu.text.docnumber import format_doc_number
 from wenshu.text.titles import split_title
 
@@ -74,10 +75,6 @@ LINE_MAX_CHARS = 60
 RECIPIENTS_MAX_CHARS = 150
 # Column widths are written in centimetres: any unit will do (they are ratios), and this one reads.
 TWIPS_PER_CM = 10 * TWIPS_PER_MM
-_DOC_NUMBER = re.compile(
-    r"^\s*(?P<code>[^\s〔〕\[\]()（）【】［］]{1,30}?)\s*[〔\[(（【［]\s*(?P<year>\d{4})\s*[〕\])）】］]\s*"
-    r"第?\s*(?P<serial>\d{1,6})\s*号\s*(?:(?:签发人|签 发 人)\s*[:：]\s*(?P<signer>\S.*))?$"
-)
 _PLACEHOLDER = re.compile(r"^\s*(\[[^\]]{1,20}\]|【[^】]{1,20}】|［[^］]{1,20}］)\s*$")
 _COPY = re.compile(r"^\s*\d{6}\s*$")
 _SECRECY = re.compile(r"^\s*(绝密|机密|秘密)\s*(★\s*\S{1,10})?\s*$")
@@ -260,7 +257,7 @@ class _Recogniser:
                 i += 1
                 continue
             if line.role == "doc_number" or (
-                not line.role and _DOC_NUMBER.match(text) and len(text) <= LINE_MAX_CHARS
+                not line.role and TYPED_DOC_NUMBER.match(text) and len(text) <= LINE_MAX_CHARS
             ):
                 self._doc_number(text, spec)
                 pictures.append((line, "版头（发文字号处）"))
@@ -379,7 +376,7 @@ class _Recogniser:
         return True
 
     def _doc_number(self, text: str, spec: dict[str, Any]) -> None:
-        m = _DOC_NUMBER.match(text.replace("\u3000", " "))
+        m = TYPED_DOC_NUMBER.match(text.replace("\u3000", " "))
         if not m:
             spec.setdefault("_unplaced_head", []).append(text)
             return
