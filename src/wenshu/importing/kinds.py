@@ -32,7 +32,14 @@ from pathlib import Path
 from typing import Any
 
 from wenshu.errors import WenshuError
-from wenshu.importing.shapes import coerced, departure, merge_fields, read_outline, unmerged_rows
+from wenshu.importing.shapes import (
+    coerced,
+    departure,
+    merge_fields,
+    read_outline,
+    titled_as,
+    unmerged_rows,
+)
 from wenshu.spec.kinds import Kind, all_kinds, definitions
 
 #: Where a spec made in memory says it is, for its messages (none reaches the user: a spec
@@ -69,7 +76,7 @@ def outline_kind(document: dict[str, Any], notes: list[str]) -> dict[str, Any] |
         assumed: list[str] = []
         found = read_outline(kind, document, assumed)
         if found is None:
-            why = departure(kind.reading, document)
+            why = departure(kind, document)
         else:
             spec = coerced(found, {"type": "dict", "schema": kind.schema})
             # both sides with merged cells written out (a typed table merges, a kind's repeats)
@@ -79,8 +86,10 @@ def outline_kind(document: dict[str, Any], notes: list[str]) -> dict[str, Any] |
                 notes.extend(assumed)
                 return _shortest(kind, _in_order(spec, {"schema": kind.schema}), seen)
             why = _refusal(spec) if made is None else _difference(_unbroken(made), _unbroken(seen or []))
+            said = "标题是{}的写法" if titled_as(kind, document) else "正文合乎{}的提纲"
+            why = f"{said.format(kind.label)}，但{why}"
         if why:
-            missed.append(f"标题是{kind.label}的写法，但{why}（见 schemas/{kind.name}.yaml），请核对")
+            missed.append(f"{why}（见 schemas/{kind.name}.yaml），请核对")
     notes.extend(f"按通用文书导入：{m}" for m in missed[:1])
     return None
 
