@@ -287,32 +287,32 @@ def _label(rule: Any, name: str) -> str:
 
 def departure(kind: Kind, document: dict[str, Any]) -> str | None:
     """Why a document that looks like one of ``kind`` is not read as one, said in Chinese:
-    where a document titled as the kind's leaves its outline, or which field a document
-    following the outline under a title of its own does not say anywhere (None when it
-    looks like no document of the kind, or it is read as one)."""
+    where a document titled as the kind's, or one under a title of its own whose body follows
+    the outline past its first part, leaves the outline; or which field a document following
+    the outline under a title of its own says nowhere. None when it looks like no document
+    of the kind, or nothing keeps it from being one."""
     shape = kind.reading
     if _titled(shape, document) is None:
         return None
-    body = document.get("body", [])
-    if not titled_as(kind, document):
-        if set(document) - _TAKEN or _whole(shape["body"], body) is None:
-            return None
-        if _annexes(shape.get("annexes", []), document.get("attachments", [])) is None:
-            return None
-        found, why = elsewhere(kind, document)
-        return None if found is not None else f"正文合乎{kind.label}的提纲，但标题不是其模板的写法，{why}"
-    said = f"标题是{kind.label}的写法，但"
+    named = titled_as(kind, document)
+    said = f"标题是{kind.label}的写法，但" if named else f"正文大体合乎{kind.label}的提纲，但"
     extra = set(document) - _TAKEN
     if extra:
-        return said + f"文件有此文种没有的部分（{'、'.join(sorted(extra))}）"
+        return said + f"文件有此文种没有的部分（{'、'.join(sorted(extra))}）" if named else None
+    body = document.get("body", [])
     for k, step in enumerate(shape["body"], 1):
         if next(_match(shape["body"][:k], body, 0), None) is None:
+            if not named and not any("heading" in s for s in shape["body"][: k - 1]):
+                return None  # another document under a title of its own
             return said + f"正文的{_named(step)}不合其提纲"
     if _whole(shape["body"], body) is None:
         return said + "正文末尾有提纲之外的内容"
     if _annexes(shape.get("annexes", []), document.get("attachments", [])) is None:
         return said + "附件不合其提纲"
-    return None
+    if named:
+        return None
+    found, why = elsewhere(kind, document)
+    return None if found is not None else f"正文合乎{kind.label}的提纲，但标题不是其模板的写法，{why}"
 
 
 def titled_as(kind: Kind, document: dict[str, Any]) -> bool:
