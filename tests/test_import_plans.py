@@ -404,3 +404,48 @@ def test_what_a_clerk_retypes_comes_back_whole(example, tmp_path):
         assert len(why) == 1 and "不合其提纲" in why[0], report.changed
     else:
         assert report.kind == fields(spec)["kind"]
+
+
+@pytest.mark.parametrize(
+    ("example", "title"),
+    [
+        (CITY_PLAN, "示例市2022—2024年知识产权强市建设行动方案"),
+        (REPO / "examples" / "work_plans" / "sample-strong-city-plan.yaml", "示例市知识产权强市创建行动方案"),
+        (
+            REPO / "examples" / "work_plans" / "sample-enterprise-work-plan.yaml",
+            "示例科技股份有限公司知识产权工作方案",
+        ),
+    ],
+    ids=lambda v: v.stem if isinstance(v, Path) else "",
+)
+def test_a_title_without_the_period_line_takes_the_period_from_the_indicator_table(example, title, tmp_path):
+    """No “（2022—2024年）” under the title: the period is read from the years of the
+    主要指标表, and the rebuilt title has no such line either."""
+
+    def change(data: dict[str, Any]) -> None:
+        data["title"] = title
+        data["period_line"] = False
+
+    spec = _variant(example, tmp_path, change)
+    first = render(spec)
+    assert docx_blocks(first.files["docx"])[0].replace(" ", "") == title
+    back, report = imported_spec(first.files["docx"], "back.yaml", tmp_path)
+    assert report.kind == fields(spec)["kind"], report.changed
+    assert fields(back) == fields(spec)
+    assert render(back, ("md",)).markdown == first.markdown
+    assert any("方案期（period）取自表头" in c for c in report.changed), report.changed
+
+
+def test_a_summary_whose_period_is_printed_nowhere_stays_a_document_and_says_so(tmp_path):
+    summary = REPO / "examples" / "summaries" / "sample-city-demonstration-summary.yaml"
+
+    def change(data: dict[str, Any]) -> None:
+        data["title"] = "示例市示范城市建设工作总结"
+        data["period_line"] = False
+
+    data = render(_variant(summary, tmp_path, change), ("docx",)).files["docx"]
+    back, report = imported_spec(data, "back.yaml", tmp_path)
+    assert report.kind == "document"
+    why = [c for c in report.changed if c.startswith("按通用文书导入")]
+    assert len(why) == 1 and "示范建设期（period）在标题、署名和正文中都没有写出" in why[0], why
+    assert recall(docx_blocks(data), markdown_blocks(render(back, ("md",)).markdown)) == 1.0

@@ -13,10 +13,15 @@ how that outline reads, as data:
     document leaves the outline, the report says so.
 ``elsewhere``
     where the fields of ``named`` are read when the title is a clerk's own (a 三年行动方案,
-    a subtitle added): steps tried in order, each ``in`` the ``title`` or the ``signature``
-    (the pattern matches it whole) or the ``body`` (found anywhere in its paragraphs; every
-    place must say the same), the first that gives a field gives it. The title is kept as
-    written; a field found nowhere leaves the document a 通用文书, and the report says which.
+    a subtitle added), and those of ``title`` it leaves empty (no period): steps tried in
+    order, each ``in`` the ``title`` or the ``signature`` (the pattern matches it whole),
+    the ``body`` (found anywhere in its paragraphs; every place must say the same) or the
+    ``columns`` of its tables (consecutive year columns give the ``first`` and ``last``
+    fields); the first that gives a field gives it. The title is kept as written; a field
+    found nowhere leaves the document a 通用文书, and the report says which.
+``yearless``
+    the fields a title without the period implies (``period_line: false``: the template
+    prints no period line under it either).
 ``values``
     the field a word of the title stands for (``level: {市: city, 县: county}``).
 ``body``
@@ -88,17 +93,19 @@ def read_outline(
     spec = spec if spec is None else merge_fields(spec, annexes)
     if spec is None:
         return None
-    if "named" in shape and (named := _named_title(shape, document)) is not None:
-        spec = merge_fields(spec, named)
-    elif "named" in shape:
-        found, said = elsewhere(kind, document)
-        if found is None:
-            return None
-        spec = merge_fields(spec, found)
-        if notes is not None:
-            notes.append(f"标题不是{kind.label}模板的写法，照原样保留；{said}，请核对")
+    named = _named_title(shape, document)
+    spec = spec if named is None else merge_fields(spec, named)
+    found, said = elsewhere(kind, document)
+    if spec is None or found is None:
+        return None
+    spec = merge_fields(spec, found)
+    if spec is not None and _unsaid(shape, document):  # the template prints no period line either
+        spec = merge_fields(spec, shape.get("yearless", {}))
     if spec is None:
         return None
+    if said and notes is not None:
+        own = "" if named is not None else f"标题不是{kind.label}模板的写法，照原样保留；"
+        notes.append(f"{own}{said}，请核对")
     for key in ("subtitle", "signature", "date"):
         if key in document:
             spec[key] = document[key]
@@ -209,27 +216,23 @@ def _named_title(shape: dict[str, Any], document: dict[str, Any]) -> dict[str, A
 
 
 def elsewhere(kind: Kind, document: dict[str, Any]) -> tuple[dict[str, Any] | None, str]:
-    """The fields of a kind's own title (its ``named`` groups) read where ``document``
-    prints them when its title is a clerk's own (the ``elsewhere`` steps), with where each
-    was read, said in Chinese; None and why, when one is found nowhere."""
+    """The fields a kind's template prints in its title that ``document``'s title does not
+    give (the ``named`` groups under a title of the clerk's own, a period it does not show),
+    read where the document prints them (the ``elsewhere`` steps), with where each was read,
+    said in Chinese; None and why, when one is found nowhere. ``({}, "")`` when the title
+    gives them all."""
     shape = kind.reading
-    wanted = list(re.compile(shape["named"]).groupindex)
+    wanted = _unsaid(shape, document)
+    if "named" in shape and _named_title(shape, document) is None:
+        wanted += list(re.compile(shape["named"]).groupindex)
     found: dict[str, str] = {}
     where: dict[str, str] = {}
     torn: dict[str, str] = {}
-    for step in shape.get("elsewhere", []):
-        place = step["in"]
+    for step in shape.get("elsewhere", []) if wanted else []:
         seen: dict[str, dict[str, str]] = {}
-        if place == "body":
-            for text in _texts(document.get("body", [])):
-                for matched in re.finditer(step["pattern"], text):
-                    for name, value in matched.groupdict().items():
-                        if value and name not in found:
-                            seen.setdefault(name, {}).setdefault(value, matched[0])
-        elif (matched := re.fullmatch(step["pattern"], str(document.get(place, "")))) is not None:
-            for name, value in matched.groupdict().items():
-                if value and name not in found:
-                    seen.setdefault(name, {})[value] = matched[0]
+        for name, value, quote in _readings(step, document):
+            if name in wanted and name not in found:
+                seen.setdefault(name, {}).setdefault(value, quote)
         for name, values in seen.items():
             if len(values) > 1:  # the body names two (试点 then 示范): not for import to choose
                 torn[name] = "正文中{}有{}几种写法".format(
@@ -238,21 +241,60 @@ def elsewhere(kind: Kind, document: dict[str, Any]) -> tuple[dict[str, Any] | No
                 continue
             ((value, quote),) = values.items()
             found[name] = value
-            where[name] = f"{_PLACES[place]}“{_tail(quote)}”"
+            where[name] = f"{_PLACES[step['in']]}“{_tail(quote)}”"
     missing = [n for n in wanted if n not in found]
     if missing:
         torn_said = [torn[n] for n in missing if n in torn]
-        unsaid = [_field(kind, n) for n in missing if n not in torn]
+        unsaid = [n for n in missing if n not in torn]
         why = []
         if unsaid:
-            why.append(f"{'、'.join(unsaid)}在标题、署名和正文中都没有写出")
+            why.append(f"{_fields(kind, unsaid)}在标题、署名和正文中都没有写出")
         return None, "；".join(why + torn_said)
     out: dict[str, Any] = {}
     for name in wanted:
         _put(out, name.replace("__", "."), found[name])
     places = dict.fromkeys(where[n] for n in wanted)
-    said = ("、".join(_field(kind, n) for n in wanted if where[n] == p) + f"取自{p}" for p in places)
+    said = (_fields(kind, [n for n in wanted if where[n] == p]) + f"取自{p}" for p in places)
     return out, "；".join(said)
+
+
+def _fields(kind: Kind, names: list[str]) -> str:
+    """Fields named for a reader: the start and end of a period read together as the period."""
+    shown: list[str] = []
+    for name in names:
+        parent = name.rpartition("__")[0]
+        whole = parent and sum(n.startswith(parent + "__") for n in names) > 1
+        shown.append(_field(kind, parent) if whole else _field(kind, name))
+    return "、".join(dict.fromkeys(shown))
+
+
+def _readings(step: dict[str, Any], document: dict[str, Any]) -> Iterator[tuple[str, str, str]]:
+    """What one ``elsewhere`` step reads: (group, value, the words it was read from)."""
+    place = step["in"]
+    if place == "columns":  # a table's consecutive year columns: the first and the last
+        for table in _tables(document.get("body", [])):
+            heads = [str(c) for c in table["columns"] if re.fullmatch(step["pattern"], str(c))]
+            years = [int(re.sub(r"\D", "", h)) for h in heads]
+            if len(years) > 1 and years == list(range(years[0], years[-1] + 1)):
+                quote = f"{heads[0]}……{heads[-1]}"
+                yield step["first"], str(years[0]), quote
+                yield step["last"], str(years[-1]), quote
+    elif place == "body":
+        for text in _texts(document.get("body", [])):
+            for matched in re.finditer(step["pattern"], text):
+                yield from ((n, v, matched[0]) for n, v in matched.groupdict().items() if v)
+    elif (matched := re.fullmatch(step["pattern"], str(document.get(place, "")))) is not None:
+        yield from ((n, v, matched[0]) for n, v in matched.groupdict().items() if v)
+
+
+def _unsaid(shape: dict[str, Any], document: dict[str, Any]) -> list[str]:
+    """The groups of the ``title`` patterns that the document's title leaves empty (a
+    period it does not show)."""
+    out: list[str] = []
+    for pattern in shape.get("title", []):
+        matched = re.fullmatch(pattern, document.get("title", ""))
+        out += [] if matched is None else [n for n, v in matched.groupdict().items() if not v]
+    return out
 
 
 def _tail(quote: str, most: int = 30) -> str:
@@ -261,7 +303,7 @@ def _tail(quote: str, most: int = 30) -> str:
 
 
 #: The places ``elsewhere`` reads, as the report names them.
-_PLACES = {"title": "标题", "signature": "署名", "body": "正文"}
+_PLACES = {"title": "标题", "signature": "署名", "body": "正文", "columns": "表头"}
 
 
 def _field(kind: Kind, name: str) -> str:
@@ -309,10 +351,9 @@ def departure(kind: Kind, document: dict[str, Any]) -> str | None:
         return said + "正文末尾有提纲之外的内容"
     if _annexes(shape.get("annexes", []), document.get("attachments", [])) is None:
         return said + "附件不合其提纲"
-    if named:
-        return None
     found, why = elsewhere(kind, document)
-    return None if found is not None else f"正文合乎{kind.label}的提纲，但标题不是其模板的写法，{why}"
+    own = "" if named else "标题不是其模板的写法，"
+    return None if found is not None else f"正文合乎{kind.label}的提纲，但{own}{why}"
 
 
 def titled_as(kind: Kind, document: dict[str, Any]) -> bool:
