@@ -211,7 +211,9 @@ def _tables(blocks: list[Any]) -> Iterator[dict[str, Any]]:
 
 def _named_title(shape: dict[str, Any], document: dict[str, Any]) -> dict[str, Any] | None:
     """The fields of a title in the template's own wording (``named``), or None."""
-    matched = re.fullmatch(shape["named"], document.get("title", "")) if "named" in shape else None
+    # a space typed inside a Chinese title (…工作方案 （2024—2026年）) says nothing
+    title = re.sub(r"\s+", "", document.get("title", ""))
+    matched = re.fullmatch(shape["named"], title) if "named" in shape else None
     return None if matched is None else _groups(matched)
 
 
