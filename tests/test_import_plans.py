@@ -449,3 +449,17 @@ def test_a_summary_whose_period_is_printed_nowhere_stays_a_document_and_says_so(
     why = [c for c in report.changed if c.startswith("按通用文书导入")]
     assert len(why) == 1 and "示范建设期（period）在标题、署名和正文中都没有写出" in why[0], why
     assert recall(docx_blocks(data), markdown_blocks(render(back, ("md",)).markdown)) == 1.0
+
+
+def test_a_plan_that_names_two_programmes_alike_stays_a_document_and_names_both(tmp_path):
+    """Its body says 试点城市 and 示范城市 with nothing telling which one the plan pursues."""
+
+    def change(data: dict[str, Any]) -> None:
+        _unsaid(data)
+        data["preamble"].insert(0, "示例市2019年成为试点城市，2022年成为示范城市。")
+
+    data = render(_variant(CITY_PLAN, tmp_path, change), ("docx",)).files["docx"]
+    _, report = imported_spec(data, "back.yaml", tmp_path)
+    assert report.kind == "document"
+    why = [c for c in report.changed if c.startswith("按通用文书导入")]
+    assert len(why) == 1 and "正文中类别（programme）有“试点城市”、“示范城市”几种写法" in why[0], why
