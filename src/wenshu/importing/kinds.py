@@ -15,7 +15,10 @@ nested fields the template computes them from. It is taken only when the fields 
 the same text, block for block, as the document read: what the template computes (a
 任务分工表, a 完成情况, a period from its years) is then surely computed from the fields,
 never stored twice, and nothing the file says is lost. A document titled as a kind's that
-does not follow its outline stays a 通用文书, and the report says where it departs.
+does not follow its outline stays a 通用文书, and the report says where it departs. Under a
+title of the clerk's own the outline decides: the fields the template's title would give
+are read where the document prints them (its 署名, its body), the title is kept, and a
+field printed nowhere leaves it a 通用文书, the report saying which.
 
 The spec found is then made as short as the example a person writes: a field is left out
 when the kind makes the same document without it (a title the template generates, the

@@ -161,10 +161,9 @@ def _years_read(
                 found = {k: int(v) for k, v in matched.groupdict().items() if v}
                 spans.setdefault(tuple(sorted(found.items())), matched[0])
     for table in _tables(here if isinstance(here, list) else []):
-        heads = [str(c) for c in table["columns"] if re.fullmatch(read.get("columns", "(?!)"), str(c))]
-        years = [int(re.sub(r"\D", "", h)) for h in heads]
-        if len(years) > 1 and years == list(range(years[0], years[-1] + 1)):
-            spans.setdefault((("end", years[-1]), ("start", years[0])), "表头的" + "、".join(heads))
+        if (span := _year_columns(table, read.get("columns", "(?!)"))) is not None:
+            first, last, quote = span
+            spans.setdefault((("end", last), ("start", first)), f"表头的{quote}")
     values: dict[tuple[tuple[str, int], ...], str] = {}
     for key, quote in spans.items():
         found = dict(key)
@@ -181,6 +180,16 @@ def _years_read(
     if any(abs(value[k] - assumed[k]) > 1 for k in assumed):
         return None, ""  # a span years away from the 成文日期 (2012年以来) is some other one
     return {k: value[k] for k in assumed}, quote
+
+
+def _year_columns(table: dict[str, Any], pattern: str) -> tuple[int, int, str] | None:
+    """The first and last year of a table's header cells matching ``pattern`` (2022年目标 …),
+    when there are two or more and they run year after year, with the words to quote."""
+    heads = [str(c) for c in table["columns"] if re.fullmatch(pattern, str(c))]
+    years = [int(re.sub(r"\D", "", h)) for h in heads]
+    if len(years) < 2 or years != list(range(years[0], years[-1] + 1)):
+        return None
+    return years[0], years[-1], "、".join(heads) if len(heads) < 4 else f"{heads[0]}……{heads[-1]}"
 
 
 def _texts(blocks: list[Any]) -> Iterator[str]:
@@ -275,12 +284,10 @@ def _readings(step: dict[str, Any], document: dict[str, Any]) -> Iterator[tuple[
     place = step["in"]
     if place == "columns":  # a table's consecutive year columns: the first and the last
         for table in _tables(document.get("body", [])):
-            heads = [str(c) for c in table["columns"] if re.fullmatch(step["pattern"], str(c))]
-            years = [int(re.sub(r"\D", "", h)) for h in heads]
-            if len(years) > 1 and years == list(range(years[0], years[-1] + 1)):
-                quote = f"{heads[0]}……{heads[-1]}"
-                yield step["first"], str(years[0]), quote
-                yield step["last"], str(years[-1]), quote
+            if (span := _year_columns(table, step["pattern"])) is not None:
+                first, last, quote = span
+                yield step["first"], str(first), quote
+                yield step["last"], str(last), quote
     elif place == "body":
         for text in _texts(document.get("body", [])):
             for matched in re.finditer(step["pattern"], text):
