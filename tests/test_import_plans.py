@@ -10,16 +10,18 @@ keeps every sentence.
 
 from __future__ import annotations
 
+import copy
 import io
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from docx import Document
 
 from tests.test_import import recall
 from wenshu.build.pipeline import render
-from wenshu.extract import docx_blocks
+from wenshu.extract import docx_blocks, markdown_blocks
 from wenshu.importing.fix import fix_file, import_docx
 from wenshu.spec.load import load_spec
 from wenshu.spec.validate import validate
@@ -212,3 +214,252 @@ def test_a_summary_with_a_miscomputed_cell_names_the_cell(tmp_path):
     assert report.kind == "document"
     why = [c for c in report.changed if c.startswith("按通用文书导入")]
     assert len(why) == 1 and "文件为“+3600”，生成的为“+3500”" in why[0], why
+
+
+# -- titles of the clerk's own, subtitles, and what else a clerk types ---------------------------
+KINDS = [e for e in EXAMPLES if yaml.safe_load(e.read_text(encoding="utf-8"))["kind"] != "document"]
+#: A title each kind's clerk may write instead of the template's, and a subtitle for some.
+OWN_TITLES = {
+    "sample-city-demonstration-plan": (
+        "示例市知识产权强市建设三年行动方案",
+        "——以知识产权保护和金融服务为重点",
+    ),
+    "sample-county-demonstration-plan": ("示例县知识产权强县建设三年行动方案", None),
+    "sample-enterprise-work-plan": ("示例科技股份有限公司知识产权示范企业建设方案", None),
+    "sample-strong-city-plan": ("示例市建设知识产权强市三年行动方案", "（送审稿）"),
+    "sample-city-demonstration-summary": ("示例市示范城市建设三年工作总结", None),
+    "sample-county-creation-report": ("示例县创建国家知识产权强县建设示范县工作报告", "（征求意见稿）"),
+}
+
+
+def _variant(example: Path, folder: Path, change: Any) -> Path:
+    """The example's spec changed by ``change`` (a function of its data), written to ``folder``."""
+    data = yaml.safe_load(example.read_text(encoding="utf-8"))
+    for key in UNPRINTED:  # a path relative to the example's folder
+        data.pop(key, None)
+    change(data)
+    out = folder / f"{example.stem}.yaml"
+    out.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return out
+
+
+def _own_title(example: Path) -> Any:
+    title, subtitle = OWN_TITLES[example.stem]
+
+    def change(data: dict[str, Any]) -> None:
+        data["title"] = title
+        if subtitle:
+            data["subtitle"] = subtitle
+
+    return change
+
+
+def test_every_kind_has_a_title_of_its_own_to_try():
+    assert sorted(OWN_TITLES) == sorted(e.stem for e in KINDS)
+
+
+@pytest.mark.parametrize("example", KINDS, ids=lambda p: p.stem)
+def test_a_title_of_the_clerks_own_is_kept_and_the_fields_found_where_the_text_says_them(example, tmp_path):
+    """Applicant, level and programme do not print under a title of one's own: read from the
+    署名 and the body, named in the report; the title and subtitle come back as typed."""
+    spec = _variant(example, tmp_path, _own_title(example))
+    first = render(spec)
+    back, report = imported_spec(first.files["docx"], "back.yaml", tmp_path)
+    assert report.kind == fields(spec)["kind"]
+    assert fields(back) == fields(spec)
+    assert render(back, ("md",)).markdown == first.markdown
+    said = [c for c in report.changed if c.startswith("标题不是")]
+    assert len(said) == 1 and "照原样保留" in said[0] and "取自署名" in said[0], report.changed
+
+
+def _unsaid(data: dict[str, Any]) -> None:
+    """No sentence of the plan says 示范城市 (or 强市建设示范城市), under a title of its own."""
+
+    def without(value: Any) -> Any:
+        if isinstance(value, str):
+            return value.replace("建设示范城市", "建设").replace("示范城市", "强市")
+        if isinstance(value, list):
+            return [without(v) for v in value]
+        return {k: without(v) for k, v in value.items()} if isinstance(value, dict) else value
+
+    data.update(without(data))
+    data["title"] = OWN_TITLES[CITY_PLAN.stem][0]
+
+
+def test_a_plan_that_says_its_level_nowhere_stays_a_document_and_says_so(tmp_path):
+    spec = _variant(CITY_PLAN, tmp_path, _unsaid)
+    data = render(spec, ("docx",)).files["docx"]
+    assert "示范城市" not in "".join(docx_blocks(data))
+    back, report = imported_spec(data, "back.yaml", tmp_path)
+    assert report.kind == "document"
+    why = [c for c in report.changed if c.startswith("按通用文书导入")]
+    assert len(why) == 1 and "正文合乎三年期工作方案的提纲" in why[0], report.changed
+    assert "层级（level）、类别（programme）在标题、署名和正文中都没有写出" in why[0], why
+    assert recall(docx_blocks(data), markdown_blocks(render(back, ("md",)).markdown)) == 1.0
+
+
+def test_a_former_pilot_is_read_as_the_programme_its_plan_pursues(tmp_path):
+    """“2019年获批……试点城市” tells its past; “推进……示范城市” what the plan is for."""
+
+    def change(data: dict[str, Any]) -> None:
+        data["title"] = OWN_TITLES[CITY_PLAN.stem][0]
+        data["preamble"].insert(0, "示例市2019年获批国家知识产权强市建设试点城市，试点工作通过验收。")
+
+    spec = _variant(CITY_PLAN, tmp_path, change)
+    back, report = imported_spec(render(spec, ("docx",)).files["docx"], "back.yaml", tmp_path)
+    assert report.kind == "work_plan"
+    assert fields(back) == fields(spec) and fields(back)["programme"] == "demonstration"
+
+
+REPORT = REPO / "examples" / "summaries" / "sample-county-creation-report.yaml"
+
+
+@pytest.mark.parametrize(
+    ("said", "period", "read"),
+    [
+        ("2021年以来，", {"start": 2021, "end": 2023}, "2021年以来"),
+        ("2020—2022年，", {"start": 2020, "end": 2022}, "2020—2022年"),
+        ("2012年以来，", {"start": 2020, "end": 2022}, None),  # another span: the assumption stays
+    ],
+)
+def test_the_period_of_the_work_summary_is_read_from_its_text_when_printed(said, period, read, tmp_path):
+    def change(data: dict[str, Any]) -> None:
+        data["summary"]["period"] = period
+        data["summary"]["body"][0]["text"] = said + data["summary"]["body"][0]["text"]
+
+    spec = _variant(REPORT, tmp_path, change)
+    back, report = imported_spec(render(spec, ("docx",)).files["docx"], "back.yaml", tmp_path)
+    assert report.kind == "creation_report"
+    assert fields(back) == fields(spec)
+    notes = [c for c in report.changed if "总结期（summary.period）" in c]
+    assert len(notes) == 1
+    assert (f"取自正文（{read}）" in notes[0]) if read else ("按成文日期的年份" in notes[0]), notes
+
+
+def test_the_period_of_the_work_summary_is_read_from_a_table_of_its_years(tmp_path):
+    def change(data: dict[str, Any]) -> None:
+        data["summary"]["body"].append(
+            {
+                "table": {
+                    "columns": ["指标", "2020年", "2021年", "2022年"],
+                    "rows": [["有效发明专利（件）", 260, 330, 412]],
+                }
+            }
+        )
+
+    spec = _variant(REPORT, tmp_path, change)
+    back, report = imported_spec(render(spec, ("docx",)).files["docx"], "back.yaml", tmp_path)
+    assert report.kind == "creation_report"
+    assert fields(back)["summary"]["period"] == {"start": 2020, "end": 2022}
+    assert any("取自正文（表头的2020年、2021年、2022年）" in c for c in report.changed), report.changed
+
+
+def _typed_in_wps(doc: Any) -> None:
+    """What retyping in WPS leaves: ordinals （一）→(一), 一、 with a space, 1.→1．, a blank
+    row at the end of every table, and the title's own line break."""
+    for para in doc.paragraphs:
+        for run in para.runs:
+            text = run.text
+            if text.startswith("（") and "）" in text[:5]:
+                run.text = "(" + text[1:].replace("）", ")", 1)
+            elif text[:1] in "一二三四五六七八九" and text[1:2] == "、":
+                run.text = text[:2] + " " + text[2:]
+            elif text[:1].isdigit() and text[1:2] == "." and not text[2:3].isdigit():
+                run.text = text[0] + "．" + text[2:]
+    for table in doc.tables:
+        table.add_row()
+
+
+def _sentence_after_last_part(doc: Any) -> None:
+    """A sentence typed right under the last 一级标题 (四、保障条件, 九、其他……)."""
+    heading = [p for p in doc.paragraphs if p.style.name == "Heading 1"][-1]
+    body = next(p for p in doc.paragraphs if p.style.name == "公文正文" and p.text)
+    extra = copy.deepcopy(body._p)
+    heading._p.addnext(extra)
+    para = type(body)(extra, body._parent)
+    for run in para.runs[1:]:
+        run._r.getparent().remove(run._r)
+    para.runs[0].text = "各单位要结合实际抓好落实。"
+
+
+@pytest.mark.parametrize("example", KINDS, ids=lambda p: p.stem)
+def test_what_a_clerk_retypes_comes_back_whole(example, tmp_path):
+    """Retyped in WPS (ordinals, blank rows) under a title of its own: still the kind with
+    every field. A sentence where the outline has no place: the kind when the part takes
+    free paragraphs, else a 通用文书 saying where; either way every sentence is kept."""
+    spec = _variant(example, tmp_path, _own_title(example))
+    original = render(spec, ("docx",)).files["docx"]
+    typed = _edited(original, _typed_in_wps)
+    back, report = imported_spec(typed, "typed.yaml", tmp_path)
+    assert report.kind == fields(spec)["kind"], report.changed
+    assert fields(back) == fields(spec)
+
+    added = _edited(original, _sentence_after_last_part)
+    back, report = imported_spec(added, "added.yaml", tmp_path)
+    rebuilt = markdown_blocks(render(back, ("md",)).markdown)
+    assert recall(docx_blocks(added), rebuilt) == 1.0
+    assert "各单位要结合实际抓好落实。" in rebuilt
+    if report.kind == "document":
+        why = [c for c in report.changed if c.startswith("按通用文书导入")]
+        assert len(why) == 1 and "不合其提纲" in why[0], report.changed
+    else:
+        assert report.kind == fields(spec)["kind"]
+
+
+@pytest.mark.parametrize(
+    ("example", "title"),
+    [
+        (CITY_PLAN, "示例市2022—2024年知识产权强市建设行动方案"),
+        (REPO / "examples" / "work_plans" / "sample-strong-city-plan.yaml", "示例市知识产权强市创建行动方案"),
+        (
+            REPO / "examples" / "work_plans" / "sample-enterprise-work-plan.yaml",
+            "示例科技股份有限公司知识产权工作方案",
+        ),
+    ],
+    ids=lambda v: v.stem if isinstance(v, Path) else "",
+)
+def test_a_title_without_the_period_line_takes_the_period_from_the_indicator_table(example, title, tmp_path):
+    """No “（2022—2024年）” under the title: the period is read from the years of the
+    主要指标表, and the rebuilt title has no such line either."""
+
+    def change(data: dict[str, Any]) -> None:
+        data["title"] = title
+        data["period_line"] = False
+
+    spec = _variant(example, tmp_path, change)
+    first = render(spec)
+    assert docx_blocks(first.files["docx"])[0].replace(" ", "") == title
+    back, report = imported_spec(first.files["docx"], "back.yaml", tmp_path)
+    assert report.kind == fields(spec)["kind"], report.changed
+    assert fields(back) == fields(spec)
+    assert render(back, ("md",)).markdown == first.markdown
+    assert any("方案期（period）取自表头" in c for c in report.changed), report.changed
+
+
+def test_a_summary_whose_period_is_printed_nowhere_stays_a_document_and_says_so(tmp_path):
+    summary = REPO / "examples" / "summaries" / "sample-city-demonstration-summary.yaml"
+
+    def change(data: dict[str, Any]) -> None:
+        data["title"] = "示例市示范城市建设工作总结"
+        data["period_line"] = False
+
+    data = render(_variant(summary, tmp_path, change), ("docx",)).files["docx"]
+    back, report = imported_spec(data, "back.yaml", tmp_path)
+    assert report.kind == "document"
+    why = [c for c in report.changed if c.startswith("按通用文书导入")]
+    assert len(why) == 1 and "示范建设期（period）在标题、署名和正文中都没有写出" in why[0], why
+    assert recall(docx_blocks(data), markdown_blocks(render(back, ("md",)).markdown)) == 1.0
+
+
+def test_a_plan_that_names_two_programmes_alike_stays_a_document_and_names_both(tmp_path):
+    """Its body says 试点城市 and 示范城市 with nothing telling which one the plan pursues."""
+
+    def change(data: dict[str, Any]) -> None:
+        _unsaid(data)
+        data["preamble"].insert(0, "示例市2019年成为试点城市，2022年成为示范城市。")
+
+    data = render(_variant(CITY_PLAN, tmp_path, change), ("docx",)).files["docx"]
+    _, report = imported_spec(data, "back.yaml", tmp_path)
+    assert report.kind == "document"
+    why = [c for c in report.changed if c.startswith("按通用文书导入")]
+    assert len(why) == 1 and "正文中类别（programme）有“试点城市”、“示范城市”几种写法" in why[0], why

@@ -15,7 +15,10 @@ nested fields the template computes them from. It is taken only when the fields 
 the same text, block for block, as the document read: what the template computes (a
 任务分工表, a 完成情况, a period from its years) is then surely computed from the fields,
 never stored twice, and nothing the file says is lost. A document titled as a kind's that
-does not follow its outline stays a 通用文书, and the report says where it departs.
+does not follow its outline stays a 通用文书, and the report says where it departs. Under a
+title of the clerk's own the outline decides: the fields the template's title would give
+are read where the document prints them (its 署名, its body), the title is kept, and a
+field printed nowhere leaves it a 通用文书, the report saying which.
 
 The spec found is then made as short as the example a person writes: a field is left out
 when the kind makes the same document without it (a title the template generates, the
@@ -32,7 +35,14 @@ from pathlib import Path
 from typing import Any
 
 from wenshu.errors import WenshuError
-from wenshu.importing.shapes import coerced, departure, merge_fields, read_outline, unmerged_rows
+from wenshu.importing.shapes import (
+    coerced,
+    departure,
+    merge_fields,
+    read_outline,
+    titled_as,
+    unmerged_rows,
+)
 from wenshu.spec.kinds import Kind, all_kinds, definitions
 
 #: Where a spec made in memory says it is, for its messages (none reaches the user: a spec
@@ -69,18 +79,20 @@ def outline_kind(document: dict[str, Any], notes: list[str]) -> dict[str, Any] |
         assumed: list[str] = []
         found = read_outline(kind, document, assumed)
         if found is None:
-            why = departure(kind.reading, document)
+            why = departure(kind, document)
         else:
             spec = coerced(found, {"type": "dict", "schema": kind.schema})
             # both sides with merged cells written out (a typed table merges, a kind's repeats)
             made = _text(_unmerged(spec))
-            seen = _text(_unmerged(document)) if seen is None else seen
+            seen = _seen(document) if seen is None else seen
             if made is not None and seen is not None and _unbroken(made) == _unbroken(seen):
                 notes.extend(assumed)
                 return _shortest(kind, _in_order(spec, {"schema": kind.schema}), seen)
             why = _refusal(spec) if made is None else _difference(_unbroken(made), _unbroken(seen or []))
+            said = "标题是{}的写法" if titled_as(kind, document) else "正文合乎{}的提纲"
+            why = f"{said.format(kind.label)}，但{why}"
         if why:
-            missed.append(f"标题是{kind.label}的写法，但{why}（见 schemas/{kind.name}.yaml），请核对")
+            missed.append(f"{why}（见 schemas/{kind.name}.yaml），请核对")
     notes.extend(f"按通用文书导入：{m}" for m in missed[:1])
     return None
 
@@ -96,6 +108,15 @@ def _unmerged(value: Any) -> Any:
     if "columns" in value and "rows" in value and (rows := unmerged_rows(value)) is not None:
         return {k: v for k, v in value.items() if k not in ("merge", "spans")} | {"rows": rows}
     return {k: _unmerged(v) for k, v in value.items()}
+
+
+def _seen(document: dict[str, Any]) -> list[str] | None:
+    """The texts the imported ``document`` shows; read without the title's own line breaks
+    when those make no valid title (a line wider than the type area), as the text is the same."""
+    seen = _text(_unmerged(document))
+    if seen is None and "title_lines" in document:
+        seen = _text(_unmerged({k: v for k, v in document.items() if k != "title_lines"}))
+    return seen
 
 
 def _unbroken(blocks: list[str]) -> list[str]:

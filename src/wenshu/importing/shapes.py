@@ -7,6 +7,21 @@ how that outline reads, as data:
 ``title``
     patterns that must each match the whole title; named groups are fields
     (``period__start`` is ``period.start``).
+``named``
+    the title the template makes when the spec gives none; its groups are fields
+    (``applicant``, ``level`` …). A title of the kind's own wording is the kind's: where its
+    document leaves the outline, the report says so.
+``elsewhere``
+    where the fields of ``named`` are read when the title is a clerk's own (a 三年行动方案,
+    a subtitle added), and those of ``title`` it leaves empty (no period): steps tried in
+    order, each ``in`` the ``title`` or the ``signature`` (the pattern matches it whole),
+    the ``body`` (found anywhere in its paragraphs; every place must say the same) or the
+    ``columns`` of its tables (consecutive year columns give the ``first`` and ``last``
+    fields); the first that gives a field gives it. The title is kept as written; a field
+    found nowhere leaves the document a 通用文书, and the report says which.
+``yearless``
+    the fields a title without the period implies (``period_line: false``: the template
+    prints no period line under it either).
 ``values``
     the field a word of the title stands for (``level: {市: city, 县: county}``).
 ``body``
@@ -28,8 +43,13 @@ how that outline reads, as data:
     - ``optional: true``: the step may be absent; ``split: {FIELD: PATTERN}``: a field read as
       text is the list of the pattern's matches in it.
 ``assume``
-    a field the document never shows, in years before or after its 成文日期
-    (``summary.period: {start: -3, end: -1}``): filled in and named in the report to check.
+    a field the template never prints, as ``years`` before or after the 成文日期
+    (``summary.period: {years: {start: -3, end: -1}}``); ``read`` says where the text may
+    still give it: ``in`` a list field's blocks, ``patterns`` whose groups are its keys (a
+    span “2020—2022年”, a start “2020年以来”; a key not read keeps the span's length), and
+    ``columns`` a pattern of a table header's year columns (the first and last year). A
+    value the text gives with the span's length is taken, else the assumed one; the report
+    says which, to check.
 ``annexes``
     the attachments the template makes, first and in order: ``name`` a pattern, ``body`` the
     steps over its blocks; an annex without ``body`` is computed whole (a 任务分工表).
@@ -48,7 +68,7 @@ from typing import Any
 from wenshu.spec.kinds import Kind, definitions
 
 #: What a document spec may hold besides its body for a plan kind to take it whole.
-_TAKEN = {"kind", "title", "title_lines", "body", "attachments", "signature", "date"}
+_TAKEN = {"kind", "title", "title_lines", "subtitle", "body", "attachments", "signature", "date"}
 #: Keys of a block a step can account for.
 _HEADING_KEYS = {"heading", "text", "body"}
 
@@ -57,8 +77,9 @@ def read_outline(
     kind: Kind, document: dict[str, Any], notes: list[str] | None = None
 ) -> dict[str, Any] | None:
     """The fields that the outline of ``kind`` (its ``import:`` section) reads from the
-    imported ``document`` spec, or None when its title, body or attachments do not follow it.
-    What it assumes is said in ``notes``."""
+    imported ``document`` spec, or None when its title, body or attachments do not follow it,
+    or a field its title does not give is found nowhere else (:func:`elsewhere`).
+    What it assumes, and where it found what the title does not say, is said in ``notes``."""
     shape = kind.reading
     titled = _titled(shape, document)
     if set(document) - _TAKEN or titled is None:
@@ -72,21 +93,231 @@ def read_outline(
     spec = spec if spec is None else merge_fields(spec, annexes)
     if spec is None:
         return None
-    for key in ("signature", "date"):
+    named = _named_title(shape, document)
+    spec = spec if named is None else merge_fields(spec, named)
+    found, said = elsewhere(kind, document)
+    if spec is None or found is None:
+        return None
+    spec = merge_fields(spec, found)
+    if spec is not None and _unsaid(shape, document):  # the template prints no period line either
+        spec = merge_fields(spec, shape.get("yearless", {}))
+    if spec is None:
+        return None
+    if said and notes is not None:
+        own = "" if named is not None else f"标题不是{kind.label}模板的写法，照原样保留；"
+        notes.append(f"{own}{said}，请核对")
+    for key in ("subtitle", "signature", "date"):
         if key in document:
             spec[key] = document[key]
-    for path, years in shape.get("assume", {}).items():
-        if not hasattr(document.get("date"), "year"):
+    for path, assumption in shape.get("assume", {}).items():
+        value = _assumed(kind, spec, path, assumption, document.get("date"), notes)
+        if value is None:
             return None
-        value = {k: document["date"].year + n for k, n in years.items()}
         _put(spec, path, value)
-        if notes is not None:
-            rule = _rule(kind.schema, path)
-            inner = rule.get("schema")
-            inner = definitions().get(inner, {}) if isinstance(inner, str) else inner or {}
-            shown = "、".join(f"{_label(inner.get(k), k)} {v}" for k, v in value.items())
-            notes.append(f"文件中没有写出{_label(rule, path)}，按成文日期的年份填作 {shown}，请核对")
     return _mapped(spec, shape.get("values", {}))
+
+
+def _assumed(
+    kind: Kind,
+    spec: dict[str, Any],
+    path: str,
+    assumption: dict[str, Any],
+    date: Any,
+    notes: list[str] | None,
+) -> dict[str, int] | None:
+    """The years of a field the template never prints (``assume``): as the text gives them
+    when it does, with the assumed span's length, else counted from the 成文日期."""
+    if not hasattr(date, "year"):
+        return None
+    years = {k: date.year + n for k, n in assumption["years"].items()}
+    rule = _rule(kind.schema, path)
+    inner = rule.get("schema")
+    inner = definitions().get(inner, {}) if isinstance(inner, str) else inner or {}
+    read, quote = _years_read(assumption.get("read", {}), spec, years)
+    value = read or years
+    if notes is not None:
+        shown = "、".join(f"{_label(inner.get(k), k)} {v}" for k, v in value.items())
+        if read:
+            notes.append(f"{_label(rule, path)}取自正文（{quote}），填作 {shown}，请核对")
+        else:
+            notes.append(f"文件中没有写出{_label(rule, path)}，按成文日期的年份填作 {shown}，请核对")
+    return value
+
+
+def _years_read(
+    read: dict[str, Any], spec: dict[str, Any], assumed: dict[str, int]
+) -> tuple[dict[str, int] | None, str]:
+    """The years the blocks of ``read["in"]`` print (every place the same), each key not
+    printed kept at the assumed span's distance, with the words they were read from; None
+    when the text gives none, or a span of another length or more than a year away from
+    the assumed one."""
+    here: Any = spec
+    for part in read.get("in", "").split(".") if read else []:
+        here = here.get(part) if isinstance(here, dict) else None
+    spans: dict[tuple[tuple[str, int], ...], str] = {}
+    for text in _texts(here if isinstance(here, list) else []):
+        for pattern in read.get("patterns", []):
+            for matched in re.finditer(pattern, text):
+                found = {k: int(v) for k, v in matched.groupdict().items() if v}
+                spans.setdefault(tuple(sorted(found.items())), matched[0])
+    for table in _tables(here if isinstance(here, list) else []):
+        if (span := _year_columns(table, read.get("columns", "(?!)"))) is not None:
+            first, last, quote = span
+            spans.setdefault((("end", last), ("start", first)), f"表头的{quote}")
+    values: dict[tuple[tuple[str, int], ...], str] = {}
+    for key, quote in spans.items():
+        found = dict(key)
+        if found:  # a bound not printed keeps the assumed span's length
+            anchor = next(iter(found))
+            value = {k: found.get(k, found[anchor] + n - assumed[anchor]) for k, n in assumed.items()}
+            values.setdefault(tuple(sorted(value.items())), quote)
+    if len(values) != 1:
+        return None, ""
+    ((key, quote),) = values.items()
+    value = dict(key)
+    if any(value[k] - value["start"] != assumed[k] - assumed["start"] for k in assumed):
+        return None, ""  # another span (2019—2022年 for three years) is not the period
+    if any(abs(value[k] - assumed[k]) > 1 for k in assumed):
+        return None, ""  # a span years away from the 成文日期 (2012年以来) is some other one
+    return {k: value[k] for k in assumed}, quote
+
+
+def _year_columns(table: dict[str, Any], pattern: str) -> tuple[int, int, str] | None:
+    """The first and last year of a table's header cells matching ``pattern`` (2022年目标 …),
+    when there are two or more and they run year after year, with the words to quote."""
+    heads = [str(c) for c in table["columns"] if re.fullmatch(pattern, str(c))]
+    years = [int(re.sub(r"\D", "", h)) for h in heads]
+    if len(years) < 2 or years != list(range(years[0], years[-1] + 1)):
+        return None
+    return years[0], years[-1], "、".join(heads) if len(heads) < 4 else f"{heads[0]}……{heads[-1]}"
+
+
+def _texts(blocks: list[Any]) -> Iterator[str]:
+    """The paragraphs of ``blocks`` in reading order: texts, headings and their run-in text,
+    single lines, nested bodies and list items (not table cells)."""
+    for block in blocks:
+        if isinstance(block, str):
+            yield block
+        elif isinstance(block, dict):
+            for key in ("heading", "text", "line"):
+                if isinstance(block.get(key), str):
+                    yield block[key]
+            for key in ("body", "items"):
+                if isinstance(block.get(key), list):
+                    yield from _texts(block[key])
+
+
+def _tables(blocks: list[Any]) -> Iterator[dict[str, Any]]:
+    """The tables of ``blocks``, nested bodies included."""
+    for block in blocks:
+        if isinstance(block, dict):
+            if isinstance(block.get("table"), dict):
+                yield block["table"]
+            for key in ("body", "items"):
+                if isinstance(block.get(key), list):
+                    yield from _tables(block[key])
+
+
+def _named_title(shape: dict[str, Any], document: dict[str, Any]) -> dict[str, Any] | None:
+    """The fields of a title in the template's own wording (``named``), or None."""
+    # a space typed inside a Chinese title (…工作方案 （2024—2026年）) says nothing
+    title = re.sub(r"\s+", "", document.get("title", ""))
+    matched = re.fullmatch(shape["named"], title) if "named" in shape else None
+    return None if matched is None else _groups(matched)
+
+
+def elsewhere(kind: Kind, document: dict[str, Any]) -> tuple[dict[str, Any] | None, str]:
+    """The fields a kind's template prints in its title that ``document``'s title does not
+    give (the ``named`` groups under a title of the clerk's own, a period it does not show),
+    read where the document prints them (the ``elsewhere`` steps), with where each was read,
+    said in Chinese; None and why, when one is found nowhere. ``({}, "")`` when the title
+    gives them all."""
+    shape = kind.reading
+    wanted = _unsaid(shape, document)
+    if "named" in shape and _named_title(shape, document) is None:
+        wanted += list(re.compile(shape["named"]).groupindex)
+    found: dict[str, str] = {}
+    where: dict[str, str] = {}
+    torn: dict[str, str] = {}
+    for step in shape.get("elsewhere", []) if wanted else []:
+        seen: dict[str, dict[str, str]] = {}
+        for name, value, quote in _readings(step, document):
+            if name in wanted and name not in found:
+                seen.setdefault(name, {}).setdefault(value, quote)
+        for name, values in seen.items():
+            if len(values) > 1:  # the body names two (试点 then 示范): not for import to choose
+                torn[name] = "正文中{}有{}几种写法".format(
+                    _field(kind, name), "、".join(f"“{q}”" for q in values.values())
+                )
+                continue
+            ((value, quote),) = values.items()
+            found[name] = value
+            where[name] = f"{_PLACES[step['in']]}“{_tail(quote)}”"
+    missing = [n for n in wanted if n not in found]
+    if missing:
+        torn_said = [torn[n] for n in missing if n in torn]
+        unsaid = [n for n in missing if n not in torn]
+        why = []
+        if unsaid:
+            why.append(f"{_fields(kind, unsaid)}在标题、署名和正文中都没有写出")
+        return None, "；".join(why + torn_said)
+    out: dict[str, Any] = {}
+    for name in wanted:
+        _put(out, name.replace("__", "."), found[name])
+    places = dict.fromkeys(where[n] for n in wanted)
+    said = (_fields(kind, [n for n in wanted if where[n] == p]) + f"取自{p}" for p in places)
+    return out, "；".join(said)
+
+
+def _fields(kind: Kind, names: list[str]) -> str:
+    """Fields named for a reader: the start and end of a period read together as the period."""
+    shown: list[str] = []
+    for name in names:
+        parent = name.rpartition("__")[0]
+        whole = parent and sum(n.startswith(parent + "__") for n in names) > 1
+        shown.append(_field(kind, parent) if whole else _field(kind, name))
+    return "、".join(dict.fromkeys(shown))
+
+
+def _readings(step: dict[str, Any], document: dict[str, Any]) -> Iterator[tuple[str, str, str]]:
+    """What one ``elsewhere`` step reads: (group, value, the words it was read from)."""
+    place = step["in"]
+    if place == "columns":  # a table's consecutive year columns: the first and the last
+        for table in _tables(document.get("body", [])):
+            if (span := _year_columns(table, step["pattern"])) is not None:
+                first, last, quote = span
+                yield step["first"], str(first), quote
+                yield step["last"], str(last), quote
+    elif place == "body":
+        for text in _texts(document.get("body", [])):
+            for matched in re.finditer(step["pattern"], text):
+                yield from ((n, v, matched[0]) for n, v in matched.groupdict().items() if v)
+    elif (matched := re.fullmatch(step["pattern"], str(document.get(place, "")))) is not None:
+        yield from ((n, v, matched[0]) for n, v in matched.groupdict().items() if v)
+
+
+def _unsaid(shape: dict[str, Any], document: dict[str, Any]) -> list[str]:
+    """The groups of the ``title`` patterns that the document's title leaves empty (a
+    period it does not show)."""
+    out: list[str] = []
+    for pattern in shape.get("title", []):
+        matched = re.fullmatch(pattern, document.get("title", ""))
+        out += [] if matched is None else [n for n, v in matched.groupdict().items() if not v]
+    return out
+
+
+def _tail(quote: str, most: int = 30) -> str:
+    """A quote cut to its last words (a phrase found ends with what it says)."""
+    return quote if len(quote) <= most else "……" + quote[-most:]
+
+
+#: The places ``elsewhere`` reads, as the report names them.
+_PLACES = {"title": "标题", "signature": "署名", "body": "正文", "columns": "表头"}
+
+
+def _field(kind: Kind, name: str) -> str:
+    path = name.replace("__", ".")
+    return _label(_rule(kind.schema, path), path)
 
 
 def _rule(schema: dict[str, Any], path: str) -> dict[str, Any]:
@@ -105,23 +336,41 @@ def _label(rule: Any, name: str) -> str:
     return f"{label}（{name}）" if label else name
 
 
-def departure(shape: dict[str, Any], document: dict[str, Any]) -> str | None:
-    """Where a document titled as the kind's leaves its outline, said in Chinese (None when
-    its title is not the kind's, or it does not leave it)."""
+def departure(kind: Kind, document: dict[str, Any]) -> str | None:
+    """Why a document that looks like one of ``kind`` is not read as one, said in Chinese:
+    where a document titled as the kind's, or one under a title of its own whose body follows
+    the outline past its first part, leaves the outline; or which field a document following
+    the outline under a title of its own says nowhere. None when it looks like no document
+    of the kind, or nothing keeps it from being one."""
+    shape = kind.reading
     if _titled(shape, document) is None:
         return None
+    named = titled_as(kind, document)
+    said = f"标题是{kind.label}的写法，但" if named else f"正文大体合乎{kind.label}的提纲，但"
     extra = set(document) - _TAKEN
     if extra:
-        return f"文件有此文种没有的部分（{'、'.join(sorted(extra))}）"
+        return said + f"文件有此文种没有的部分（{'、'.join(sorted(extra))}）" if named else None
     body = document.get("body", [])
     for k, step in enumerate(shape["body"], 1):
         if next(_match(shape["body"][:k], body, 0), None) is None:
-            return f"正文的{_named(step)}不合其提纲"
+            if not named and not any("heading" in s for s in shape["body"][: k - 1]):
+                return None  # another document under a title of its own
+            return said + f"正文的{_named(step)}不合其提纲"
     if _whole(shape["body"], body) is None:
-        return "正文末尾有提纲之外的内容"
+        return said + "正文末尾有提纲之外的内容"
     if _annexes(shape.get("annexes", []), document.get("attachments", [])) is None:
-        return "附件不合其提纲"
-    return None
+        return said + "附件不合其提纲"
+    found, why = elsewhere(kind, document)
+    own = "" if named else "标题不是其模板的写法，"
+    return None if found is not None else f"正文合乎{kind.label}的提纲，但{own}{why}"
+
+
+def titled_as(kind: Kind, document: dict[str, Any]) -> bool:
+    """Whether ``document`` is titled in the wording of the kind's template."""
+    shape = kind.reading
+    return _titled(shape, document) is not None and (
+        "named" not in shape or _named_title(shape, document) is not None
+    )
 
 
 def _named(step: dict[str, Any]) -> str:
