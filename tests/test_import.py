@@ -616,3 +616,25 @@ def test_a_contact_kept_as_a_paragraph_is_not_claimed_as_recognised():
     assert any(isinstance(b, str) and b.startswith("（联系人：") for b in spec["body"])
     assert "联系人" not in imported.report.found
     assert "联系人作为正文末尾的普通段落保留（此文种没有联系人一项）" in imported.report.changed
+
+
+def test_own_title_breaks_that_make_no_valid_title_are_made_again(notice_docx, tmp_path):
+    """A wenshu file whose title a clerk re-broke with a line wider than the 版心: import
+    keeps the title, breaks it again (said in the report), and the spec builds."""
+    document = Document(io.BytesIO(notice_docx))
+    title = next(p for p in document.paragraphs if p.style.style_id == "WsTitle")
+    runs = title.runs
+    runs[0].text, runs[2].text, runs[4].text = (
+        "国家知识产权局办公室关于面向城市、县域开展2023年",
+        "知识产权强国",
+        "建设试点示范评定工作的通知",
+    )
+    source = tmp_path / "n.docx"
+    document.save(source)
+    code, output, _ = run_wenshu("import", str(source))
+    assert code == 0, output
+    spec = yaml.safe_load((tmp_path / "n.yaml").read_text(encoding="utf-8"))
+    assert spec["title"].endswith("建设试点示范评定工作的通知") and "title_lines" not in spec
+    assert "标题重新分行" in output
+    code, output, _ = run_wenshu("build", str(tmp_path / "n.yaml"), "-o", str(tmp_path / "out"))
+    assert code == 0, output

@@ -84,7 +84,7 @@ def outline_kind(document: dict[str, Any], notes: list[str]) -> dict[str, Any] |
             spec = coerced(found, {"type": "dict", "schema": kind.schema})
             # both sides with merged cells written out (a typed table merges, a kind's repeats)
             made = _text(_unmerged(spec))
-            seen = _seen(document) if seen is None else seen
+            seen = _text(_unmerged(document)) if seen is None else seen
             if made is not None and seen is not None and _unbroken(made) == _unbroken(seen):
                 notes.extend(assumed)
                 return _shortest(kind, _in_order(spec, {"schema": kind.schema}), seen)
@@ -108,15 +108,6 @@ def _unmerged(value: Any) -> Any:
     if "columns" in value and "rows" in value and (rows := unmerged_rows(value)) is not None:
         return {k: v for k, v in value.items() if k not in ("merge", "spans")} | {"rows": rows}
     return {k: _unmerged(v) for k, v in value.items()}
-
-
-def _seen(document: dict[str, Any]) -> list[str] | None:
-    """The texts the imported ``document`` shows; read without the title's own line breaks
-    when those make no valid title (a line wider than the type area), as the text is the same."""
-    seen = _text(_unmerged(document))
-    if seen is None and "title_lines" in document:
-        seen = _text(_unmerged({k: v for k, v in document.items() if k != "title_lines"}))
-    return seen
 
 
 def _unbroken(blocks: list[str]) -> list[str]:

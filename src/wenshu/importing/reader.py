@@ -40,7 +40,7 @@ from wenshu.roles import ROLES, Style, role
 from wenshu.text.dates import TYPED_DAY, imprint_parts, read_written_date
 from wenshu.text.docnumber import TYPED_LINE as TYPED_DOC_NUMBER
 from wenshu.text.docnumber import format_doc_number
-from wenshu.text.titles import split_title
+from wenshu.text.titles import split_title, title_problems
 
 # Roles the importer names apart where a reader of the page sees one (wenshu.roles' reads_as).
 _OWN_NAMES = {Style.SUBTITLE: "subtitle", Style.TABLE_TITLE: "table_title", Style.TABLE_NOTE: "table_note"}
@@ -401,12 +401,20 @@ class _Recogniser:
         title = "".join(lines)
         spec["title"] = title
         self.report.found["标题"] = title
-        if len(lines) > 1 and lines != split_title(title):
-            if self.own:
-                spec["title_lines"] = lines
-            else:  # another tool's breaks (often inside a word): wenshu breaks the title again
-                new = "／".join(split_title(title))
-                self.changed.append(f"标题重新分行：“{'／'.join(lines)}”改为“{new}”")
+        if kept := self._title_breaks(lines, title):
+            spec["title_lines"] = kept
+
+    def _title_breaks(self, lines: list[str], title: str) -> list[str] | None:
+        """The title's own line breaks when they are worth keeping: wenshu's own file's, if
+        they still make a valid title (no line wider than the 版心, no word broken); another
+        tool's breaks (often inside a word) are made again, and the change is said."""
+        if len(lines) < 2 or lines == split_title(title):
+            return None
+        if self.own and not title_problems(lines):
+            return lines
+        new = "／".join(split_title(title))
+        self.changed.append(f"标题重新分行：“{'／'.join(lines)}”改为“{new}”")
+        return None
 
     # -- tail ----------------------------------------------------------------------------
     def tail_start(self, start: int) -> int:
@@ -752,8 +760,8 @@ class _Recogniser:
                     break
                 lines_ = [tidy(" ".join(x.split()), self.changed) for x in title_lines if x.strip()]
                 page["title"] = "".join(lines_)
-                if len(lines_) > 1 and lines_ != split_title(page["title"]):
-                    page["title_lines"] = lines_
+                if kept := self._title_breaks(lines_, page["title"]):
+                    page["title_lines"] = kept
         if i < len(lines) and isinstance(lines[i], _Line) and lines[i].role == "subtitle":  # type: ignore[union-attr]
             page["subtitle"] = tidy(lines[i].text, self.changed)  # type: ignore[union-attr]
             i += 1
