@@ -412,11 +412,14 @@ class _DiskFrames:
 
 def _frame_sect_pr(path: Path) -> Any:
     """The final section properties of the frame file, as python-docx reads them (the
-    frame's ``word/document.xml`` parsed as python-docx parses it on opening)."""
-    for member, data in read_zip(path.read_bytes()):
-        if member == "word/document.xml":
-            return parse_xml(data).body.sectPr
-    raise _Unsupported(f"frame {path} has no document.xml")
+    frame's ``word/document.xml`` parsed as python-docx parses it on opening). Only that
+    member is inflated: the frame's other parts (styles, fonts) come from the cached frame."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            data = zf.read("word/document.xml")
+    except KeyError:
+        raise _Unsupported(f"frame {path} has no document.xml") from None
+    return parse_xml(data).body.sectPr
 
 
 class DocxFactory:
