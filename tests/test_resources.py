@@ -1,4 +1,6 @@
-"""The YAML resource cache: same data as the parser, rebuilt when a file changes."""
+"""wenshu's user caches: the YAML resource cache gives the parser's data and follows the file's
+bytes; every cache file is checked whole before use, each folder is bounded, and damaged
+files neither stop a build nor change what it writes."""
 
 from __future__ import annotations
 
@@ -7,7 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from wenshu.resources import read_yaml_resource, resource_dir
+import wenshu.resources as resources
+from wenshu.resources import read_cache_file, read_yaml_resource, resource_dir, write_cache_file
+
+ROOT = Path(__file__).parents[1]
 
 
 @pytest.fixture
@@ -20,7 +25,7 @@ def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_cached_schema_equals_parsed(cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     schema = resource_dir("schemas") / "notice.yaml"
     first = read_yaml_resource(schema)
-    assert len(list(cache_home.glob("*.json"))) == 1
+    assert len(list(cache_home.glob("resources/*.json"))) == 1
     second = read_yaml_resource(schema)  # from the cache
     monkeypatch.setenv("WENSHU_NO_CACHE", "1")
     assert first == second == read_yaml_resource(schema)
@@ -39,7 +44,7 @@ def test_values_json_cannot_hold_are_not_cached(cache_home: Path, tmp_path: Path
     source = tmp_path / "d.yaml"
     source.write_text("day: 2023-07-18\n", encoding="utf-8")
     assert str(read_yaml_resource(source)["day"]) == "2023-07-18"
-    assert not list(cache_home.glob("*.json"))
+    assert not list(cache_home.glob("resources/*.json"))
     assert str(read_yaml_resource(source)["day"]) == "2023-07-18"
 
 
@@ -59,7 +64,7 @@ def test_compiled_templates_are_cached_and_give_the_same_text(tmp_path: Path) ->
     import subprocess
     import sys
 
-    notice = Path(__file__).parents[1] / "examples" / "notices" / "cnipa-2023-582.yaml"
+    notice = ROOT / "examples" / "notices" / "cnipa-2023-582.yaml"
     probe = f"from wenshu.build.pipeline import render\nprint(render({str(notice)!r}, ('md',)).markdown)"
 
     def markdown(**env: str) -> str:
@@ -71,6 +76,100 @@ def test_compiled_templates_are_cached_and_give_the_same_text(tmp_path: Path) ->
         return done.stdout
 
     cold = markdown(XDG_CACHE_HOME=str(tmp_path))
-    compiled = list((tmp_path / "wenshu" / "templates").iterdir())
+    compiled = list((tmp_path / "wenshu").glob("templates-*/*"))
     assert compiled, "no compiled template was kept"
     assert markdown(XDG_CACHE_HOME=str(tmp_path)) == cold == markdown(WENSHU_NO_CACHE="1")
+
+
+def test_same_size_and_time_but_other_bytes_is_read_again(cache_home: Path, tmp_path: Path) -> None:
+    """The cache follows the file's bytes, not its size and time: an edit that keeps both
+    (a digit changed, the time put back, as a checkout or a copy may) is still seen."""
+    source = tmp_path / "x.yaml"
+    source.write_text("a: 1\n", encoding="utf-8")
+    stat = source.stat()
+    assert read_yaml_resource(source) == {"a": 1}
+    source.write_text("a: 2\n", encoding="utf-8")
+    os.utime(source, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert source.stat().st_size == stat.st_size
+    assert read_yaml_resource(source) == {"a": 2}
+
+
+def test_a_damaged_cache_file_is_not_used(tmp_path: Path) -> None:
+    target = tmp_path / "c" / "entry"
+    payload = "缓存的内容 0123456789".encode() * 20
+    write_cache_file(target, payload)
+    assert read_cache_file(target) == payload
+    whole = target.read_bytes()
+    middle = len(whole) // 2
+    damaged = {
+        "a byte changed": whole[:middle] + bytes([whole[middle] ^ 1]) + whole[middle + 1 :],
+        "cut short": whole[: len(whole) - 7],
+        "empty": b"",
+        "another format": payload,
+    }
+    for how, data in damaged.items():
+        target.write_bytes(data)
+        assert read_cache_file(target) is None, how
+    assert read_cache_file(tmp_path / "c" / "absent") is None
+
+
+def test_a_cache_folder_keeps_the_newest_entries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(resources, "CACHE_ENTRIES", 5)
+    folder = tmp_path / "c"
+    for i in range(12):
+        write_cache_file(folder / f"e{i}", b"x")
+        os.utime(folder / f"e{i}", ns=(i * 10**9, i * 10**9))  # written in this order
+    kept = sorted(p.name for p in folder.iterdir())
+    assert kept == ["e10", "e11", "e7", "e8", "e9"]
+
+
+def _build(out: Path, **env: str) -> None:
+    """``wenshu build`` of a notice and a letter into ``out`` in a fresh process."""
+    import subprocess
+    import sys
+
+    base = {k: v for k, v in os.environ.items() if k not in ("WENSHU_NO_CACHE", "XDG_CACHE_HOME")}
+    specs = [
+        ROOT / "examples" / "notices" / "cnipa-2023-582.yaml",
+        *sorted((ROOT / "examples" / "letters").glob("*.yaml"))[:1],
+    ]
+    done = subprocess.run(
+        [sys.executable, "-m", "wenshu", "build", *map(str, specs), "-o", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=base | {"WENSHU_PAGINATE": "0"} | env,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_damaged_caches_neither_stop_a_build_nor_change_it(tmp_path: Path) -> None:
+    """Every cache a build fills (resources, compiled templates, frames, checked schemas),
+    each of its files damaged one way or another: the next build still succeeds and writes
+    the same bytes as a build without any cache; WENSHU_NO_CACHE=1 writes no cache at all."""
+    cache = tmp_path / "cache"
+    _build(tmp_path / "filled", XDG_CACHE_HOME=str(cache))
+    files = sorted(p for p in cache.rglob("*") if p.is_file())
+    assert {p.parent.name.split("-")[0] for p in files} == {"resources", "templates", "frames", "checked"}
+    for i, path in enumerate(files):
+        whole = path.read_bytes()
+        middle = len(whole) // 2
+        if "的".encode() in whole:  # text kept as text (a template's, a frame's): still readable, but wrong
+            path.write_bytes(whole.replace("的".encode(), "之".encode()))
+            continue
+        path.write_bytes(
+            [
+                whole[:middle] + bytes([whole[middle] ^ 0x20]) + whole[middle + 1 :],  # one byte changed
+                whole[:middle],  # cut short
+                b"\x80garbage\x00" * 3,
+            ][i % 3]
+        )
+    _build(tmp_path / "damaged", XDG_CACHE_HOME=str(cache))
+    _build(tmp_path / "uncached", XDG_CACHE_HOME=str(tmp_path / "unused"), WENSHU_NO_CACHE="1")
+    assert not (tmp_path / "unused").exists()
+    written = sorted(p.name for p in (tmp_path / "uncached").iterdir())
+    assert len(written) == 4
+    for name in written:
+        uncached = (tmp_path / "uncached" / name).read_bytes()
+        assert (tmp_path / "filled" / name).read_bytes() == uncached, name
+        assert (tmp_path / "damaged" / name).read_bytes() == uncached, name

@@ -2,8 +2,13 @@
 
 Schemas and catalogues are YAML for the people who edit them, but parsing YAML with the
 pure-Python parser costs ~20–200 ms a file on every command. Each file's data is therefore
-kept as JSON in a user cache, keyed by the file's path, size and modification time, and
-rebuilt whenever the file changes; JSON loads in well under 1 ms.
+kept as JSON in a user cache, keyed by the digest of the file's bytes, so any change is
+parsed again; JSON loads in well under 1 ms.
+
+Every cache file of wenshu (these, compiled templates, rendered frames, checked schemas)
+is written and read through :func:`write_cache_file` and :func:`read_cache_file`: each
+carries the digest of what it holds, so a damaged file is ignored (computed again, the same
+result), and each cache folder keeps at most :data:`CACHE_ENTRIES` files.
 """
 
 from __future__ import annotations
@@ -19,7 +24,12 @@ from typing import Any
 #: Where a wheel carries templates/, schemas/ and data/ (looked in first; a test points it at a copy).
 PACKAGE = Path(__file__).resolve().parent
 _CHECKOUT = PACKAGE.parent.parent  # src/wenshu → repository root
-_CACHE_FORMAT = 2  # bump when the cached form changes
+_CACHE_FORMAT = 3  # bump when the cached form changes
+#: The most files one cache folder keeps; writing another removes the oldest written.
+CACHE_ENTRIES = 256
+# A cache file: this line, the SHA-256 of the payload, the payload.
+_MAGIC = b"wenshu-cache\n"
+_DIGEST_SIZE = 32
 # JSON keys are strings: a mapping keyed by integers (the catalogue's rounds by year) is kept
 # under this one key, with its keys as text, and turned back on reading.
 _INT_KEYS = "\0int-keys"
@@ -51,31 +61,33 @@ def cache_dir() -> Path | None:
 def read_yaml_resource(path: Path) -> Any:
     """The data of one of wenshu's own YAML files (a schema or a catalogue).
 
-    Read from the JSON cache when the file is unchanged since it was cached; otherwise
+    Read from the JSON cache when a file with these very bytes was cached; otherwise
     parsed with ruamel's safe loader and cached again. A cache that cannot be read or
     written is simply not used: the result is the same, only slower.
     """
-    stat = path.stat()
-    key = f"{_CACHE_FORMAT}\0{path.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}"
+    raw = path.read_bytes()
     folder = cache_dir()
-    cached = folder / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.json" if folder else None
-    if cached is not None:
-        try:
-            return json.loads(cached.read_text(encoding="utf-8"), object_hook=_int_keys_back)
-        except (OSError, ValueError):
-            pass
+    cached = None
+    if folder is not None:
+        key = hashlib.sha256(b"%d\0" % _CACHE_FORMAT + raw).hexdigest()[:32]
+        cached = folder / "resources" / f"{key}.json"
+        text = read_cache_file(cached)
+        if text is not None:
+            try:
+                return json.loads(text, object_hook=_int_keys_back)
+            except ValueError:
+                pass
     from ruamel.yaml import YAML  # only a changed or first-seen file pays for the parser
 
-    with open(path, encoding="utf-8") as fh:
-        data = YAML(typ="safe", pure=True).load(fh)
+    data = YAML(typ="safe", pure=True).load(raw.decode("utf-8"))
     if cached is not None:
         _store(cached, data)
     return data
 
 
 def _store(target: Path, data: Any) -> None:
-    """Write ``data`` as JSON beside ``target`` and rename it into place; values JSON cannot
-    hold exactly (dates, tuples) leave the file uncached rather than cached wrongly."""
+    """Cache ``data`` as JSON at ``target``; values JSON cannot hold exactly (dates, tuples)
+    leave the file uncached rather than cached wrongly."""
     try:
         text = json.dumps(_int_keys_kept(data), ensure_ascii=False)
         if json.loads(text, object_hook=_int_keys_back) != data:
@@ -102,14 +114,49 @@ def _int_keys_back(obj: dict[str, Any]) -> dict[Any, Any]:
     return obj
 
 
-def write_cache_file(target: Path, data: bytes) -> None:
-    """Write ``data`` beside ``target`` and rename it into place, so a reader never sees half
-    a file; a cache that cannot be written is left alone (the next run computes again)."""
+def read_cache_file(target: Path) -> bytes | None:
+    """What :func:`write_cache_file` wrote at ``target``; None when there is no such file,
+    it cannot be read, or it is not whole and unchanged (its digest does not match): the
+    caller then computes the value again."""
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        raw = target.read_bytes()
+    except OSError:
+        return None
+    start = len(_MAGIC) + _DIGEST_SIZE
+    if not raw.startswith(_MAGIC) or len(raw) < start:
+        return None
+    payload = raw[start:]
+    if hashlib.sha256(payload).digest() != raw[len(_MAGIC) : start]:
+        return None
+    return payload
+
+
+def write_cache_file(target: Path, data: bytes) -> None:
+    """Write ``data`` with its digest beside ``target`` and rename it into place, so a reader
+    never sees half a file; then keep the folder to :data:`CACHE_ENTRIES` files. A cache that
+    cannot be written is left alone (the next run computes again)."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            fh.write(_MAGIC + hashlib.sha256(data).digest() + data)
         os.replace(tmp, target)
     except OSError:
         return
+    _prune(target.parent, keep=target.name)
+
+
+def _prune(folder: Path, keep: str) -> None:
+    """Remove the oldest written cache files of ``folder`` beyond :data:`CACHE_ENTRIES`
+    (never ``keep``, just written; temporary files of other writers are not counted)."""
+    try:
+        with os.scandir(folder) as found:
+            entries = [e for e in found if not e.name.startswith(".") and e.is_file(follow_symlinks=False)]
+        if len(entries) <= CACHE_ENTRIES:
+            return
+        entries.sort(key=lambda e: e.stat(follow_symlinks=False).st_mtime_ns)
+        excess = len(entries) - CACHE_ENTRIES
+        for entry in [e for e in entries if e.name != keep][:excess]:
+            os.unlink(entry.path)
+    except OSError:
+        return  # another run pruned first, or the folder went away: nothing to keep in bounds

@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import re
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -18,7 +19,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from wenshu.compose.plans import FILTERS as PLAN_FILTERS
 from wenshu.errors import Problem, WenshuError
-from wenshu.resources import cache_dir, resource_dir
+from wenshu.resources import cache_dir, read_cache_file, resource_dir, write_cache_file
 from wenshu.spec.kinds import Kind
 from wenshu.text.dates import format_cn_date
 from wenshu.text.numbering import RUNIN_END, attachment_label, form_for_depth, ordinal
@@ -102,28 +103,43 @@ def role(role_name: str, **options: Any) -> str:
     return f"<!-- wenshu:{role_name}{' ' + json.dumps(payload, ensure_ascii=False) if payload else ''} -->"
 
 
-class _TemplateCache(jinja2.FileSystemBytecodeCache):
+# Bump when what a cached template holds, or how it is kept, changes.
+_TEMPLATE_CACHE_FORMAT = 2
+
+
+class _TemplateCache(jinja2.BytecodeCache):
     """Compiled templates kept in wenshu's user cache: compiling the templates a notice
     uses costs ~0.25 s on every command otherwise. Jinja checks each entry against its
-    template's source, so an edited template is compiled again. A cache that cannot be
-    written is not used (the result is the same, only slower)."""
+    template's source, so an edited template is compiled again; the cache file's own
+    digest (:func:`~wenshu.resources.read_cache_file`) keeps a damaged entry from being
+    used. A cache that cannot be read or written is not used (the same text, only slower)."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def _file(self, bucket: jinja2.bccache.Bucket) -> Path:
+        return self.folder / f"{bucket.key}.jinja"  # the key digests the template's name and path
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Fill ``bucket`` from the cache, if an intact entry for its very source is there."""
+        data = read_cache_file(self._file(bucket))
+        if data is None:
+            return
+        try:
+            bucket.bytecode_from_string(data)
+        except Exception:  # written by another Jinja or Python: compile again
+            bucket.reset()
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        try:
-            super().dump_bytecode(bucket)
-        except OSError:
-            pass
+        """Keep ``bucket``'s freshly compiled code."""
+        write_cache_file(self._file(bucket), bucket.bytecode_to_string())
 
 
 def _template_cache() -> jinja2.BytecodeCache | None:
     folder = cache_dir()
     if folder is None:
         return None
-    try:
-        (folder / "templates").mkdir(parents=True, exist_ok=True, mode=0o700)
-    except OSError:
-        return None
-    return _TemplateCache(str(folder / "templates"))
+    return _TemplateCache(folder / f"templates-{_TEMPLATE_CACHE_FORMAT}")
 
 
 @cache

@@ -61,7 +61,7 @@ from wenshu.render.docx import (
 )
 from wenshu.render.docxtpl_adapter import SizedText
 from wenshu.render.pictures import Picture
-from wenshu.resources import cache_dir, write_cache_file
+from wenshu.resources import cache_dir, read_cache_file, write_cache_file
 
 # Sentinels stand in for field values while the frame renders; plain ASCII letters pass
 # unchanged through Jinja's escaping, docxtpl's clean-up and lxml.
@@ -353,31 +353,33 @@ def _render_frame(path: Path, fields: dict[str, Any], computed: frozenset[str]) 
 
 
 # -- the frames kept on disk --------------------------------------------------------------------
-_FRAME_CACHE_FORMAT = 1  # bump when what is cached, or how a frame is cut up, changes
+_FRAME_CACHE_FORMAT = 2  # bump when what is cached, or how a frame is cut up, changes
 
 
 def _code_stamp() -> str:
     """What a rendered frame depends on besides the frame file: the libraries that render
-    and save it, and this module and the adapter (by size and modification time)."""
+    and save it, and the code of this module, the adapter and docxtpl's template (by
+    digest of their bytes)."""
     docxtpl = importlib.util.find_spec("docxtpl")  # found, not imported
     files = [Path(__file__), Path(docxtpl_adapter.__file__ or "")]
     if docxtpl is not None and docxtpl.origin:
         files.append(Path(docxtpl.origin).with_name("template.py"))
-    stamps = []
+    code = hashlib.sha256()
     for path in files:
         try:
-            stat = path.stat()
+            code.update(path.read_bytes())
         except OSError:
             return ""  # nothing to key on: no cache
-        stamps.append(f"{path}:{stat.st_size}:{stat.st_mtime_ns}")
-    return "\0".join([str(_FRAME_CACHE_FORMAT), docx.__version__, jinja2.__version__, *stamps])
+    versions = [str(_FRAME_CACHE_FORMAT), docx.__version__, jinja2.__version__, etree.__version__]
+    return "\0".join([*versions, code.hexdigest()])
 
 
 class _DiskFrames:
     """Frames and their computed names in the user cache, one pickle a key.
 
-    The cache is wenshu's own folder, written only by wenshu; anything unreadable in it is
-    ignored and computed again, the same result only slower.
+    The cache is wenshu's own folder, written only by wenshu; a file that is damaged
+    (:func:`~wenshu.resources.read_cache_file` checks its digest) or unreadable is ignored
+    and computed again, the same result only slower.
     """
 
     def __init__(self) -> None:
@@ -397,11 +399,12 @@ class _DiskFrames:
     def get(self, digest: str, what: str) -> tuple[bool, Any]:
         """(found, value) for ``what`` of the frame file with ``digest``."""
         target = self._file(digest, what)
-        if target is None:
+        data = read_cache_file(target) if target is not None else None
+        if data is None:
             return False, None
         try:
-            return True, pickle.loads(target.read_bytes())
-        except Exception:  # absent, half-written by an older run, from another Python: recompute
+            return True, pickle.loads(data)
+        except Exception:  # written by another Python or library version: recompute
             return False, None
 
     def put(self, digest: str, what: str, value: Any) -> None:
@@ -412,11 +415,14 @@ class _DiskFrames:
 
 def _frame_sect_pr(path: Path) -> Any:
     """The final section properties of the frame file, as python-docx reads them (the
-    frame's ``word/document.xml`` parsed as python-docx parses it on opening)."""
-    for member, data in read_zip(path.read_bytes()):
-        if member == "word/document.xml":
-            return parse_xml(data).body.sectPr
-    raise _Unsupported(f"frame {path} has no document.xml")
+    frame's ``word/document.xml`` parsed as python-docx parses it on opening). Only that
+    member is inflated: the frame's other parts (styles, fonts) come from the cached frame."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            data = zf.read("word/document.xml")
+    except KeyError:
+        raise _Unsupported(f"frame {path} has no document.xml") from None
+    return parse_xml(data).body.sectPr
 
 
 class DocxFactory:

