@@ -21,7 +21,7 @@ from wenshu import layout as L
 from wenshu.build.paginate import paginate, provably_fits
 from wenshu.check import check_files
 from wenshu.office.libreoffice import LibreOffice, read_pages
-from wenshu.office.pages import compact, examine, outline_of
+from wenshu.office.pages import compact, content_rows, examine, outline_of
 from wenshu.render.docx import CLOSING_LABELS, build_docx, kept_rows, table_spans
 
 from .test_same_text import examples  # noqa: F401  (fixture)
@@ -581,6 +581,51 @@ def test_two_page_document_notice_keeps_its_record_on_page_two(tmp_path):
         mark_after = read_pages(pdfs[paths[n, "after"]])[0].rows[0]
         assert mark_before.text == mark_after.text == "示例省知识产权局文件"
         assert abs(mark_after.y0 - mark_before.y0) < 0.5 and abs(mark_after.y1 - mark_before.y1) < 0.5
+
+
+def lead_notice(lines: int) -> str:
+    """A 文件格式 notice whose 正文 of ``lines`` lines ends in a caption and a three-row table
+    (kept whole), then a table of short words in narrow columns (the ratios of
+    basic-info-form's second table)."""
+    caption = [
+        "表1　示例数据统计表",
+        '<!-- wenshu:table {"widths": [1, 3, 4], "size": "四号"} -->',
+        "| 序号 | 名称 | 说明 |",
+        "| :-: | :-: | :-: |",
+    ]
+    caption += [f"| {i} | 示例单位{i} | 示例说明文字{i} |" for i in range(1, 4)]
+    units = [
+        '<!-- wenshu:table {"widths": [1, 3, 2.2, 1.8, 2.5, 2.5], "size": "四号"} -->',
+        "| 序号 | 指标 | 项目 | 单位 | 2017年度数据 | 备注 |",
+        "| :-: | :-: | :-: | :-: | :-: | :-: |",
+        "| 1 | 市本级财政一般预算（公共财政）支出 | 隶属关系 | 平方公里 |  | 需提供相关证明材料 |",
+    ]
+    tables = "\n".join(caption) + "\n\n" + "\n".join(units) + "\n\n" + LINE + "\n\n"
+    return notice(SHAPES[2], lines).replace("<!-- wenshu:signature", tables + "<!-- wenshu:signature")
+
+
+@pytest.mark.render
+def test_table_caption_and_short_words_stay_whole(tmp_path):
+    """What a clerk mended by hand in fixed and built files, measured on one document:
+
+    - a table's caption (or the sentence leading into it) stayed alone on the last line of
+      a page while the table, kept whole, went on to the next (liuhanning_demo fixed: “表1
+      示例数据统计表” at the foot of page one): it now goes with the table;
+    - short words in narrow columns broke with one character left over — “平方公/里”,
+      “2017年度数/据” (basic-info-form): each now prints on one line.
+    """
+    lines = 6  # the caption falls on page one's last line, the table does not fit under it
+    path = tmp_path / "lead.docx"
+    with LibreOffice() as office:
+        path.write_bytes(paginate({"lead": build_docx(lead_notice(lines))}, office)["lead"].docx)
+        pages = read_pages(office.convert([path], tmp_path / "pdf")[path])
+    printed = [(p.number, compact(r.text)) for p in pages for r in content_rows(p)]
+    caption = next(n for n, text in printed if text == "表1示例数据统计表")
+    header = next(n for n, text in printed if text == "序号名称说明")
+    print(f"caption on page {caption}, its table's header on page {header}")
+    assert caption == header
+    for word in ("平方公里", "2017年度数据"):
+        assert any(word in text for _, text in printed), (word, printed)
 
 
 def test_build_without_poppler_still_writes_and_says_so(tmp_path, monkeypatch):
