@@ -586,7 +586,7 @@ def test_two_page_document_notice_keeps_its_record_on_page_two(tmp_path):
 def lead_notice(lines: int) -> str:
     """A 文件格式 notice whose 正文 of ``lines`` lines ends in a caption and a three-row table
     (kept whole), then a table of short words in narrow columns (the ratios of
-    basic-info-form's second table)."""
+    basic-info-form's second table); a landscape attachment follows."""
     caption = [
         "表1　示例数据统计表",
         '<!-- wenshu:table {"widths": [1, 3, 4], "size": "四号"} -->',
@@ -601,18 +601,24 @@ def lead_notice(lines: int) -> str:
         "| 1 | 市本级财政一般预算（公共财政）支出 | 隶属关系 | 平方公里 |  | 需提供相关证明材料 |",
     ]
     tables = "\n".join(caption) + "\n\n" + "\n".join(units) + "\n\n" + LINE + "\n\n"
-    return notice(SHAPES[2], lines).replace("<!-- wenshu:signature", tables + "<!-- wenshu:signature")
+    markdown = notice(SHAPES[2], lines).replace("<!-- wenshu:signature", tables + "<!-- wenshu:signature")
+    return (
+        markdown + '\n<!-- wenshu:attachment {"landscape": true} -->\n附件1\n\n# 横排的附件\n\n' + LINE + "\n"
+    )
 
 
 @pytest.mark.render
-def test_table_caption_and_short_words_stay_whole(tmp_path):
+def test_table_caption_short_words_and_landscape_top(tmp_path):
     """What a clerk mended by hand in fixed and built files, measured on one document:
 
     - a table's caption (or the sentence leading into it) stayed alone on the last line of
       a page while the table, kept whole, went on to the next (liuhanning_demo fixed: “表1
       示例数据统计表” at the foot of page one): it now goes with the table;
     - short words in narrow columns broke with one character left over — “平方公/里”,
-      “2017年度数/据” (basic-info-form): each now prints on one line.
+      “2017年度数/据” (basic-info-form): each now prints on one line;
+    - a landscape page's text began 9 mm under the top of its 版心 (§8: the 版心 only turns),
+      under a header reaching past the narrower margin (sample-strong-city-plan's 附件): its
+      first line now stands where a portrait page's does, as far under the 版心's top.
     """
     lines = 6  # the caption falls on page one's last line, the table does not fit under it
     path = tmp_path / "lead.docx"
@@ -626,6 +632,11 @@ def test_table_caption_and_short_words_stay_whole(tmp_path):
     assert caption == header
     for word in ("平方公里", "2017年度数据"):
         assert any(word in text for _, text in printed), (word, printed)
+    portrait, landscape = pages[1], next(p for p in pages if p.landscape)  # page 2: text from its top
+    label = next(r for r in content_rows(landscape) if compact(r.text) == "附件1")
+    below = portrait.rows[0].y0 - L.text_area_pt()[0], label.y0 - L.text_area_pt(landscape=True)[0]
+    print(f"first line under the 版心's top: portrait {below[0]:.1f} pt, landscape {below[1]:.1f} pt")
+    assert abs(below[1] - below[0]) < 1.5
 
 
 def test_build_without_poppler_still_writes_and_says_so(tmp_path, monkeypatch):

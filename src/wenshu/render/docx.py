@@ -452,6 +452,7 @@ class BodyWriter:
             mar.set(qn("w:bottom"), str(L.mm_to_twips(L.LANDSCAPE_BOTTOM_MARGIN_MM)))
             mar.set(qn("w:left"), str(L.mm_to_twips(L.LANDSCAPE_LEFT_MARGIN_MM)))
             mar.set(qn("w:right"), str(L.mm_to_twips(L.LANDSCAPE_RIGHT_MARGIN_MM)))
+            mar.set(qn("w:header"), str(L.mm_to_twips(L.LANDSCAPE_HEADER_DISTANCE_MM)))
         return sect_pr
 
     def finish(self, final_sect_pr: Any) -> None:
