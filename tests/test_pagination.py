@@ -22,7 +22,7 @@ from wenshu.build.paginate import paginate, provably_fits
 from wenshu.check import check_files
 from wenshu.office.libreoffice import LibreOffice, read_pages
 from wenshu.office.pages import compact, content_rows, examine, outline_of
-from wenshu.render.docx import CLOSING_LABELS, build_docx, kept_rows, table_spans
+from wenshu.render.docx import CLOSING_LABELS, build_docx, column_widths, kept_rows, table_spans
 
 from .test_same_text import examples  # noqa: F401  (fixture)
 
@@ -292,6 +292,33 @@ def test_kept_rows_leave_two_on_either_side_and_keep_an_item_whole():
     spans = table_spans(rows, None, [[3, 0, 3, 1]])  # item 3 over rows 3–5
     assert kept_rows(rows, spans) == {0, 1, 3, 4, 7}
     assert kept_rows([[("指标", ""), ("名称", "")]] + rows[1:], spans) == {0, 1, 7}
+
+
+def _by_ratio(ratios: list[float], total: int) -> list[int]:
+    widths = [int(r * total / sum(ratios)) for r in ratios]
+    return widths[:-1] + [total - sum(widths[:-1])]
+
+
+def test_column_widths_give_a_short_word_its_line_only_where_it_would_leave_one_character():
+    """“平方公里” in a column of three characters and a bit would print “平方公/里”: the column
+    gets room for four, taken from the columns of long text, the table still as wide as the
+    版心. A word whose break leaves two characters (“2024年/目标”) and two stacked ones
+    (“序/号”) keep the spec's ratios."""
+    total, cell = 8844, L.TABLE_SIZE_PT * L.TWIPS_PER_PT
+    header = [("序号", ""), ("指标", ""), ("单位", ""), ("备注", "")]
+    rows = [
+        header,
+        [("1", ""), ("市本级财政一般预算（公共财政）支出", ""), ("平方公里", ""), ("需提供相关证明材料", "")],
+    ]
+    plain = _by_ratio([1, 7, 2, 4], total)
+    assert 3 < (plain[2] - 2 * L.TABLE_CELL_MARGIN_TWIPS) / cell < 4
+    widths = column_widths(rows, [1, 7, 2, 4], total)
+    assert sum(widths) == total and widths[0] == plain[0]
+    assert widths[2] >= 4 * cell + 2 * L.TABLE_CELL_MARGIN_TWIPS
+    assert widths[1] < plain[1] and widths[3] < plain[3]
+    target = [header[:3] + [("2024年目标", "")], [*rows[1][:2], ("万元", ""), ("3.3", "")]]
+    assert 3 < (_by_ratio([1, 7, 1.6, 1.5], total)[3] - 2 * L.TABLE_CELL_MARGIN_TWIPS) / cell < 4
+    assert column_widths(target, [1, 7, 1.6, 1.5], total) == _by_ratio([1, 7, 1.6, 1.5], total)
 
 
 def _pitches(docx: bytes) -> set[int]:
