@@ -13,7 +13,7 @@ import io
 import json
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
@@ -630,9 +630,10 @@ def _short_words_whole(
     # a line that may wrap and is short — its half-width characters (digits of a year, a
     # unit's letters) given four more characters' length — is measured, once, so that a
     # table of thousands of rows stays fast.
+    narrow = [c for c, r in enumerate(room) if r < high + 4]
     candidates = {
         (c, line)
-        for c, line in _cell_lines(rows, len(widths), wide, shortest=low)
+        for c, line in _cell_lines(rows, narrow, wide, shortest=low)
         if len(line) <= high + 4 and len(line) > room[c] > 0
     }
     for c, line in candidates:
@@ -645,7 +646,7 @@ def _short_words_whole(
     floor = math.ceil(_DONOR_FLOOR_CELLS * cell) + _CELL_ROOM_TWIPS
     long = {
         c
-        for c, line in _cell_lines(rows, len(widths), wide, shortest=high + 1)
+        for c, line in _cell_lines(rows, range(len(widths)), wide, shortest=high + 1)
         if len(line) > high and (len(line) > 2 * high or _line_width(line) > high)
     }
     donors = sorted(c for c in long if not need[c] and widths[c] > floor)
@@ -660,12 +661,14 @@ def _short_words_whole(
 
 
 def _cell_lines(
-    rows: list[list[tuple[str, str]]], columns: int, wide: set[tuple[int, int]], shortest: int = 1
+    rows: list[list[tuple[str, str]]], columns: Iterable[int], wide: set[tuple[int, int]], shortest: int = 1
 ) -> Iterator[tuple[int, str]]:
-    """(column, line) for every line of at least ``shortest`` characters of every cell not
-    spanning columns."""
+    """(column, line) for every line of at least ``shortest`` characters of the cells in
+    ``columns`` not spanning columns."""
+    columns = list(columns)
     for i, row in enumerate(rows):
-        for c, (text, _) in enumerate(row[:columns]):
+        for c in columns:
+            text = row[c][0] if c < len(row) else ""
             if len(text) >= shortest and (i, c) not in wide:
                 if "\n" not in text:
                     yield c, text
