@@ -21,8 +21,8 @@ from wenshu import layout as L
 from wenshu.build.paginate import paginate, provably_fits
 from wenshu.check import check_files
 from wenshu.office.libreoffice import LibreOffice, read_pages
-from wenshu.office.pages import compact, examine, outline_of
-from wenshu.render.docx import CLOSING_LABELS, build_docx, kept_rows, table_spans
+from wenshu.office.pages import compact, content_rows, examine, outline_of
+from wenshu.render.docx import CLOSING_LABELS, build_docx, column_widths, kept_rows, table_spans
 
 from .test_same_text import examples  # noqa: F401  (fixture)
 
@@ -292,6 +292,33 @@ def test_kept_rows_leave_two_on_either_side_and_keep_an_item_whole():
     spans = table_spans(rows, None, [[3, 0, 3, 1]])  # item 3 over rows 3–5
     assert kept_rows(rows, spans) == {0, 1, 3, 4, 7}
     assert kept_rows([[("指标", ""), ("名称", "")]] + rows[1:], spans) == {0, 1, 7}
+
+
+def _by_ratio(ratios: list[float], total: int) -> list[int]:
+    widths = [int(r * total / sum(ratios)) for r in ratios]
+    return widths[:-1] + [total - sum(widths[:-1])]
+
+
+def test_column_widths_give_a_short_word_its_line_only_where_it_would_leave_one_character():
+    """“平方公里” in a column of three characters and a bit would print “平方公/里”: the column
+    gets room for four, taken from the columns of long text, the table still as wide as the
+    版心. A word whose break leaves two characters (“2024年/目标”) and two stacked ones
+    (“序/号”) keep the spec's ratios."""
+    total, cell = 8844, L.TABLE_SIZE_PT * L.TWIPS_PER_PT
+    header = [("序号", ""), ("指标", ""), ("单位", ""), ("备注", "")]
+    rows = [
+        header,
+        [("1", ""), ("市本级财政一般预算（公共财政）支出", ""), ("平方公里", ""), ("需提供相关证明材料", "")],
+    ]
+    plain = _by_ratio([1, 7, 2, 4], total)
+    assert 3 < (plain[2] - 2 * L.TABLE_CELL_MARGIN_TWIPS) / cell < 4
+    widths = column_widths(rows, [1, 7, 2, 4], total)
+    assert sum(widths) == total and widths[0] == plain[0]
+    assert widths[2] >= 4 * cell + 2 * L.TABLE_CELL_MARGIN_TWIPS
+    assert widths[1] < plain[1] and widths[3] < plain[3]
+    target = [header[:3] + [("2024年目标", "")], [*rows[1][:2], ("万元", ""), ("3.3", "")]]
+    assert 3 < (_by_ratio([1, 7, 1.6, 1.5], total)[3] - 2 * L.TABLE_CELL_MARGIN_TWIPS) / cell < 4
+    assert column_widths(target, [1, 7, 1.6, 1.5], total) == _by_ratio([1, 7, 1.6, 1.5], total)
 
 
 def _pitches(docx: bytes) -> set[int]:
@@ -581,6 +608,62 @@ def test_two_page_document_notice_keeps_its_record_on_page_two(tmp_path):
         mark_after = read_pages(pdfs[paths[n, "after"]])[0].rows[0]
         assert mark_before.text == mark_after.text == "示例省知识产权局文件"
         assert abs(mark_after.y0 - mark_before.y0) < 0.5 and abs(mark_after.y1 - mark_before.y1) < 0.5
+
+
+def lead_notice(lines: int) -> str:
+    """A 文件格式 notice whose 正文 of ``lines`` lines ends in a caption and a three-row table
+    (kept whole), then a table of short words in narrow columns (the ratios of
+    basic-info-form's second table); a landscape attachment follows."""
+    caption = [
+        "表1　示例数据统计表",
+        '<!-- wenshu:table {"widths": [1, 3, 4], "size": "四号"} -->',
+        "| 序号 | 名称 | 说明 |",
+        "| :-: | :-: | :-: |",
+    ]
+    caption += [f"| {i} | 示例单位{i} | 示例说明文字{i} |" for i in range(1, 4)]
+    units = [
+        '<!-- wenshu:table {"widths": [1, 3, 2.2, 1.8, 2.5, 2.5], "size": "四号"} -->',
+        "| 序号 | 指标 | 项目 | 单位 | 2017年度数据 | 备注 |",
+        "| :-: | :-: | :-: | :-: | :-: | :-: |",
+        "| 1 | 市本级财政一般预算（公共财政）支出 | 隶属关系 | 平方公里 |  | 需提供相关证明材料 |",
+    ]
+    tables = "\n".join(caption) + "\n\n" + "\n".join(units) + "\n\n" + LINE + "\n\n"
+    markdown = notice(SHAPES[2], lines).replace("<!-- wenshu:signature", tables + "<!-- wenshu:signature")
+    return (
+        markdown + '\n<!-- wenshu:attachment {"landscape": true} -->\n附件1\n\n# 横排的附件\n\n' + LINE + "\n"
+    )
+
+
+@pytest.mark.render
+def test_table_caption_short_words_and_landscape_top(tmp_path):
+    """What a clerk mended by hand in fixed and built files, measured on one document:
+
+    - a table's caption (or the sentence leading into it) stayed alone on the last line of
+      a page while the table, kept whole, went on to the next (liuhanning_demo fixed: “表1
+      示例数据统计表” at the foot of page one): it now goes with the table;
+    - short words in narrow columns broke with one character left over — “平方公/里”,
+      “2017年度数/据” (basic-info-form): each now prints on one line;
+    - a landscape page's text began 9 mm under the top of its 版心 (§8: the 版心 only turns),
+      under a header reaching past the narrower margin (sample-strong-city-plan's 附件): its
+      first line now stands where a portrait page's does, as far under the 版心's top.
+    """
+    lines = 6  # the caption falls on page one's last line, the table does not fit under it
+    path = tmp_path / "lead.docx"
+    with LibreOffice() as office:
+        path.write_bytes(paginate({"lead": build_docx(lead_notice(lines))}, office)["lead"].docx)
+        pages = read_pages(office.convert([path], tmp_path / "pdf")[path])
+    printed = [(p.number, compact(r.text)) for p in pages for r in content_rows(p)]
+    caption = next(n for n, text in printed if text == "表1示例数据统计表")
+    header = next(n for n, text in printed if text == "序号名称说明")
+    print(f"caption on page {caption}, its table's header on page {header}")
+    assert caption == header
+    for word in ("平方公里", "2017年度数据"):
+        assert any(word in text for _, text in printed), (word, printed)
+    portrait, landscape = pages[1], next(p for p in pages if p.landscape)  # page 2: text from its top
+    label = next(r for r in content_rows(landscape) if compact(r.text) == "附件1")
+    below = portrait.rows[0].y0 - L.text_area_pt()[0], label.y0 - L.text_area_pt(landscape=True)[0]
+    print(f"first line under the 版心's top: portrait {below[0]:.1f} pt, landscape {below[1]:.1f} pt")
+    assert abs(below[1] - below[0]) < 1.5
 
 
 def test_build_without_poppler_still_writes_and_says_so(tmp_path, monkeypatch):

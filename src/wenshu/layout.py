@@ -45,6 +45,11 @@ LANDSCAPE_TOP_MARGIN_MM = LEFT_MARGIN_MM
 LANDSCAPE_BOTTOM_MARGIN_MM = RIGHT_MARGIN_MM
 LANDSCAPE_LEFT_MARGIN_MM = BOTTOM_MARGIN_MM
 LANDSCAPE_RIGHT_MARGIN_MM = TOP_MARGIN_MM
+# §8 (the 版心 keeps its place on a landscape page): the header, an empty 4号 line, must end
+# inside the page's top margin (28 mm), or Word and LibreOffice start the 版心 under it. At
+# the portrait pages' distance (LETTER_MARK_TOP_MM, 30 mm) the landscape text began 9 mm low
+# (measured); 10 mm plus the line's 7 mm stays inside.
+LANDSCAPE_HEADER_DISTANCE_MM = 10
 # §8 the page number of a landscape page stays where the portrait pages have it: at the
 # sheet's foot, i.e. by the page's left edge, in a box this deep and this long (room for
 # “— 999 —” in 4号).

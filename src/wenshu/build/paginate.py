@@ -490,6 +490,7 @@ def _portrait(sect_pr: etree._Element, body: etree._Element) -> etree._Element:
         mar.set(w("bottom"), str(L.mm_to_twips(L.BOTTOM_MARGIN_MM)))
         mar.set(w("left"), str(L.mm_to_twips(L.LEFT_MARGIN_MM)))
         mar.set(w("right"), str(L.mm_to_twips(L.RIGHT_MARGIN_MM)))
+        mar.set(w("header"), str(L.mm_to_twips(L.LETTER_MARK_TOP_MM)))
     return out
 
 

@@ -11,7 +11,9 @@ import copy
 import html
 import io
 import json
+import math
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
@@ -450,6 +452,7 @@ class BodyWriter:
             mar.set(qn("w:bottom"), str(L.mm_to_twips(L.LANDSCAPE_BOTTOM_MARGIN_MM)))
             mar.set(qn("w:left"), str(L.mm_to_twips(L.LANDSCAPE_LEFT_MARGIN_MM)))
             mar.set(qn("w:right"), str(L.mm_to_twips(L.LANDSCAPE_RIGHT_MARGIN_MM)))
+            mar.set(qn("w:header"), str(L.mm_to_twips(L.LANDSCAPE_HEADER_DISTANCE_MM)))
         return sect_pr
 
     def finish(self, final_sect_pr: Any) -> None:
@@ -462,7 +465,12 @@ class BodyWriter:
 
     # -- tables -----------------------------------------------------------------------
     def write_table(self, tokens: list[Token], options: dict[str, Any]) -> None:
+        lead = self.body[-1] if self.tail is None and len(self.body) else None
         self.close_tail()
+        if lead is not None and lead.tag == qn("w:p") and "".join(lead.itertext()).strip():
+            # The paragraph leading into the table (its caption, “……如下：”) goes to the page
+            # the table starts on, never left at the foot of the page before (§17.3.1.15).
+            keep_with_next(lead)
         self._write_table(tokens, options)
 
     def _write_table(self, tokens: list[Token], options: dict[str, Any]) -> None:
@@ -485,7 +493,7 @@ class BodyWriter:
         size = L.TABLE_SIZES_PT.get(options.get("size", "四号"), L.TABLE_SIZE_PT)
         width = _LANDSCAPE_TEXT_WIDTH_TWIPS if self.landscape else _TEXT_WIDTH_TWIPS
         spans = table_spans(rows, options.get("merge"), options.get("spans"))
-        widths = column_widths(rows, options.get("widths"), width, spans)
+        widths = column_widths(rows, options.get("widths"), width, spans, size)
         self.body.append(parse_xml(table_xml(rows, widths, size, spans)))
 
 
@@ -572,13 +580,18 @@ def table_spans(
 
 
 def column_widths(
-    rows: list[list[tuple[str, str]]], ratios: list[float] | None, total: int, spans: CellSpans | None = None
+    rows: list[list[tuple[str, str]]],
+    ratios: list[float] | None,
+    total: int,
+    spans: CellSpans | None = None,
+    size_pt: float = L.TABLE_SIZE_PT,
 ) -> list[int]:
     """Column widths in twips filling ``total`` (the 版心 width of the page's orientation):
-    from the spec's ratios, else from content (cells spanning columns left out)."""
+    from the spec's ratios, else from content (cells spanning columns left out); then a
+    column of short words gets room for its longest on one line (:func:`_short_words_whole`)."""
     columns = max(len(r) for r in rows)
+    wide = {k for k, (_, across) in (spans.starts.items() if spans else ()) if across > 1}
     if not ratios or len(ratios) != columns:
-        wide = {k for k, (_, across) in (spans.starts.items() if spans else ()) if across > 1}
         longest = [0.0] * columns
         for i, row in enumerate(rows):
             for c, (text, _) in enumerate(row):
@@ -588,7 +601,79 @@ def column_widths(
     scale = total / sum(ratios)
     widths = [int(r * scale) for r in ratios]
     widths[-1] += total - sum(widths)
-    return widths
+    return _short_words_whole(rows, widths, wide, size_pt)
+
+
+# A short word (3 to 8 characters: a unit, a year's heading, a short name) that its column
+# would break leaving one character or less on the last line gets room for one line: ratios
+# too small for it printed “平方公/里” and “2017年度数/据” (basic-info-form). A break that
+# leaves more (“2024年/目标”) and two characters stacked (“序/号”) read well and are left.
+_SHORT_WORD_CELLS = (3, 8)
+# A cell's line holds its characters plus the cell margins, the rules and a little for the
+# rounding of glyph advances.
+_CELL_ROOM_TWIPS = 2 * L.TABLE_CELL_MARGIN_TWIPS + 60
+# A column of longer text gives room down to five characters a line, no further.
+_DONOR_FLOOR_CELLS = 5
+
+
+def _short_words_whole(
+    rows: list[list[tuple[str, str]]], widths: list[int], wide: set[tuple[int, int]], size_pt: float
+) -> list[int]:
+    """``widths`` with the room short words lack (see ``_SHORT_WORD_CELLS``) taken from the
+    columns of longer text, which wrap anyway, in proportion to what each has over five
+    characters; unchanged where they have too little to give."""
+    cell = size_pt * L.TWIPS_PER_PT
+    low, high = _SHORT_WORD_CELLS
+    room = [(w - _CELL_ROOM_TWIPS) / cell for w in widths]  # characters a line holds
+    need = [0] * len(widths)
+    # A line is at most as wide as it is long (a character is a cell or half of one): only
+    # a line that may wrap and is short — its half-width characters (digits of a year, a
+    # unit's letters) given four more characters' length — is measured, once, so that a
+    # table of thousands of rows stays fast.
+    narrow = [c for c, r in enumerate(room) if r < high + 4]
+    candidates = {
+        (c, line)
+        for c, line in _cell_lines(rows, narrow, wide, shortest=low)
+        if len(line) <= high + 4 and len(line) > room[c] > 0
+    }
+    for c, line in candidates:
+        n = _line_width(line)
+        if low <= n <= high and n > room[c] and n - room[c] * math.floor(n / room[c]) <= 1:
+            need[c] = max(need[c], math.ceil(n * cell) + _CELL_ROOM_TWIPS)
+    lack = sum(max(0, n - w) for n, w in zip(need, widths, strict=True))
+    if not lack:
+        return widths
+    floor = math.ceil(_DONOR_FLOOR_CELLS * cell) + _CELL_ROOM_TWIPS
+    long = {
+        c
+        for c, line in _cell_lines(rows, range(len(widths)), wide, shortest=high + 1)
+        if len(line) > high and (len(line) > 2 * high or _line_width(line) > high)
+    }
+    donors = sorted(c for c in long if not need[c] and widths[c] > floor)
+    spare = sum(widths[c] - floor for c in donors)
+    if spare < lack:
+        return widths
+    out = [max(w, n) for n, w in zip(need, widths, strict=True)]
+    for c in donors:
+        out[c] -= lack * (widths[c] - floor) // spare
+    out[donors[-1]] += sum(widths) - sum(out)
+    return out
+
+
+def _cell_lines(
+    rows: list[list[tuple[str, str]]], columns: Iterable[int], wide: set[tuple[int, int]], shortest: int = 1
+) -> Iterator[tuple[int, str]]:
+    """(column, line) for every line of at least ``shortest`` characters of the cells in
+    ``columns`` not spanning columns."""
+    columns = list(columns)
+    for i, row in enumerate(rows):
+        for c in columns:
+            text = row[c][0] if c < len(row) else ""
+            if len(text) >= shortest and (i, c) not in wide:
+                if "\n" not in text:
+                    yield c, text
+                else:
+                    yield from ((c, line) for line in text.split("\n") if len(line) >= shortest)
 
 
 def _cell_runs(text: str, half: int) -> str:
