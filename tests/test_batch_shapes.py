@@ -258,3 +258,62 @@ def test_random_values_fill_to_the_full_path_bytes(tmp_path):
     shapes = Shapes()
     assert_same_letters(batch, shapes)
     assert any(assert_same_letters(batch, shapes))
+
+
+def test_shapes_kept_on_disk_fill_a_later_run_to_the_full_path_bytes(tmp_path, monkeypatch):
+    """A shape made in one run is kept in the user cache; a later run (a fresh Shapes)
+    fills every letter into it from the first, to the full path's bytes."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("WENSHU_NO_CACHE", raising=False)
+    records = "".join(
+        f"  - {{applicant: 示例县{i:03d}, rank: {i}, doc_number: 示知函〔2023〕{i + 100}号}}\n"
+        for i in range(21, 27)
+    )
+    batch = load_batch(spec_with(tmp_path, records))
+    first = assert_same_letters(batch, Shapes())
+    assert first[0] is False and all(first[1:])
+    assert list((tmp_path / "cache" / "wenshu" / "shapes").glob("*.pickle"))
+    assert assert_same_letters(batch, Shapes()) == [True] * 6
+    # Without the cache nothing is found: the first letter is built the full way again.
+    assert assert_same_letters(batch, Shapes(disk=False))[0] is False
+
+
+def test_a_later_batch_command_needs_no_word_writer(tmp_path):
+    """With its shapes kept from an earlier run, `wenshu batch` fills every letter without
+    importing python-docx or markdown-it, and writes the same files."""
+    import os
+    import subprocess
+    import sys
+
+    records = "".join(
+        f"  - {{applicant: 示例区{i:03d}, rank: {i}, doc_number: 示知函〔2023〕{i + 200}号}}\n"
+        for i in range(1, 5)
+    )
+    spec = spec_with(tmp_path, records)
+    program = (
+        "import sys\n"
+        "from wenshu.cli.main import main\n"
+        "try:\n"
+        "    main(sys.argv[1:])\n"
+        "except SystemExit as end:\n"
+        "    assert not end.code, end.code\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'docx', 'docxtpl', 'markdown_it'}))\n"
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "WENSHU_PAGINATE": "0"}
+    env.pop("WENSHU_NO_CACHE", None)
+    runs = []
+    for out in ("first", "again"):
+        done = subprocess.run(
+            [sys.executable, "-c", program, "batch", str(spec), "-o", str(tmp_path / out), "-j", "1"],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+        )
+        runs.append(done.stdout.strip().splitlines()[-1])
+    # The first run made its shapes (and, in an empty cache, rendered the frame too).
+    assert "'docx'" in runs[0] and "'markdown_it'" in runs[0] and runs[1] == "[]", runs
+    first = sorted((tmp_path / "first").iterdir())
+    assert len(first) == 8
+    for path in first:
+        assert (tmp_path / "again" / path.name).read_bytes() == path.read_bytes(), path.name

@@ -17,6 +17,7 @@ import multiprocessing
 import os
 import re
 import signal
+import sys
 import time
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -30,8 +31,6 @@ from wenshu.build.paginate import fits_one_page, lines_needed
 from wenshu.build.shapes import shapes
 from wenshu.errors import Problem, WenshuError
 from wenshu.registry import did_you_mean
-from wenshu.render.merge import merge_docx
-from wenshu.render.package import factory
 from wenshu.rules.letters import BatchEntry, batch_problems
 from wenshu.spec.kinds import Kind
 from wenshu.spec.load import BIDI_CONTROLS, Spec, bidi_name, load_spec
@@ -380,7 +379,10 @@ def _one(job: _Job, index: int) -> tuple[list[Problem], list[Path], bool]:
 
 def _counts() -> Counts:
     """This process's letters so far: through build_docx, and filled into a shared shape."""
-    return Counts(factory().fallbacks, shapes().filled)
+    # The Word writer is imported only when a letter or a shape is built; until then no
+    # letter can have gone through build_docx.
+    package = sys.modules.get("wenshu.render.package")
+    return Counts(package.factory().fallbacks if package is not None else 0, shapes().filled)
 
 
 def _chunk(indices: list[int]) -> tuple[list[tuple[int, list[Problem], list[Path], bool]], Counts]:
@@ -594,6 +596,8 @@ def run_batch(
     if merge and "docx" in formats:
         good = [inside(out_dir, f"{names[i]}.docx") for i in range(len(names)) if i not in result.failed]
         if good:
+            from wenshu.render.merge import merge_docx  # lxml, only for --merge
+
             combined = merge_docx([p.read_bytes() for p in good])
             result.merged = write_atomically(out_dir, {f"{merged_stem}.docx": combined})[0]
     if not result.written:  # every letter failed: no empty folder left behind

@@ -32,23 +32,29 @@ record's values in, not by reading the .docx again.
 
 from __future__ import annotations
 
+import hashlib
+import importlib.util
+import pickle
 import re
+import sys
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
-
-from markdown_it.token import Token
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from wenshu.build.paginate import body_paragraphs, lines_needed, lines_of_width, paragraph_lines
-from wenshu.render.docx import frame_name, frame_path, parser
 from wenshu.render.markdown import render_markdown
-from wenshu.render.package import ZipPart, factory, read_zip, write_zip
+from wenshu.render.zipparts import ZipPart, read_zip, write_zip
+from wenshu.resources import cache_dir, resource_dir, write_cache_file
 from wenshu.roles import BODY_STYLES
 from wenshu.spec.records import RecordSpec
 from wenshu.spec.validate import validate
 from wenshu.text.width import joined_line_width
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 # A stand-in: two private-use characters around a third that numbers the value. Private-use
 # characters are no punctuation or white space to markdown-it, need no escaping in XML and
@@ -243,6 +249,10 @@ def _shape_of(shape_text: str) -> Shape | None:
     """The shape of a cut Markdown text, or None when it cannot be shared."""
     if not _neighbours_plain(shape_text):
         return None
+    # The Word writer (python-docx, markdown-it) is imported only when a shape is made.
+    from wenshu.render.docx import frame_name, frame_path, parser
+    from wenshu.render.package import factory
+
     tokens = parser().parse(shape_text)
     if not _copied_as_text(tokens, factory().verbatim_fields(frame_path(frame_name(tokens)))):
         return None
@@ -271,6 +281,76 @@ def _shape_of(shape_text: str) -> Shape | None:
     return Shape(parts, fixed, cut_paragraphs, paragraphs is not None)
 
 
+# -- shapes kept on disk ----------------------------------------------------------------------
+_SHAPE_CACHE_FORMAT = 1  # bump when Shape, or what a shape is made from, changes
+# The libraries between a shape's Markdown and its .docx: parser, Word writer, frame renderer.
+_LIBRARIES = ("markdown_it", "docx", "docxtpl", "lxml", "jinja2")
+
+
+def _code_stamp() -> str:
+    """What a shape depends on besides its cut Markdown: wenshu's code (every module, by
+    path, size and modification time: the writer, the roles and layout it reads, the line
+    count), the frame files, the libraries that parse, write and render (their package
+    files, found, not imported) and Python. "" when something cannot be read: no cache."""
+    entries = [str(_SHAPE_CACHE_FORMAT), sys.version]
+    try:
+        package = Path(__file__).resolve().parents[1]
+        files = sorted(package.rglob("*.py")) + sorted((resource_dir("templates") / "frames").glob("*.docx"))
+        for name in _LIBRARIES:
+            found = importlib.util.find_spec(name)
+            if found is None or not found.origin:
+                return ""
+            files.append(Path(found.origin))
+        for path in files:
+            stat = path.stat()
+            entries.append(f"{path}:{stat.st_size}:{stat.st_mtime_ns}")
+    except (OSError, ValueError, ImportError):
+        return ""
+    return "\0".join(entries)
+
+
+class _ShapeFiles:
+    """Shapes in the user cache, one pickle per cut Markdown, so a later run fills its
+    letters without importing or running the Word writer at all.
+
+    A shape is stored only after it filled to the very bytes of a letter built the full way
+    (:meth:`Shapes._new_shape`), and is found again only by the same cut Markdown with the
+    same code, frames and libraries (:func:`_code_stamp`). The cache is wenshu's own folder;
+    anything unreadable in it is ignored and the shape made again.
+    """
+
+    def __init__(self) -> None:
+        self._stamp: str | None = None
+
+    def _file(self, key: str) -> Path | None:
+        folder = cache_dir()
+        if folder is None:
+            return None
+        if self._stamp is None:
+            self._stamp = _code_stamp()
+        if not self._stamp:
+            return None
+        digest = hashlib.sha256(f"{self._stamp}\0{key}".encode()).hexdigest()[:32]
+        return folder / "shapes" / f"{digest}.pickle"
+
+    def get(self, key: str) -> Shape | None:
+        """The stored shape of ``key``, if any."""
+        target = self._file(key)
+        if target is None:
+            return None
+        try:
+            shape = pickle.loads(target.read_bytes())
+        except Exception:  # absent, half-written by an older run, from another Python: make it again
+            return None
+        return shape if isinstance(shape, Shape) else None
+
+    def put(self, key: str, shape: Shape) -> None:
+        """Keep ``shape`` for later runs."""
+        target = self._file(key)
+        if target is not None:
+            write_cache_file(target, pickle.dumps(shape, protocol=pickle.HIGHEST_PROTOCOL))
+
+
 @dataclass
 class Letter:
     """One record's letter, in memory: its files by format and the lines its body takes."""
@@ -286,11 +366,13 @@ class Shapes:
     A shape is made when a second letter has it: a letter whose shape no other letter
     shares is built the full way only, as it would be without shapes. The first letter's
     .docx is kept until then, and the shape is used only if it fills to that very file.
+    A shape made so is also kept in the user cache (``disk``), where a later run finds it.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, disk: bool = True) -> None:
         self._shapes: dict[str, Shape | None] = {}  # None: not to be shared
         self._once: dict[str, tuple[list[str], bytes]] = {}  # met once: the values and .docx
+        self._disk = _ShapeFiles() if disk else None
         self.filled = 0  # letters filled into a shared shape
 
     def letter(self, spec: RecordSpec, formats: tuple[str, ...]) -> Letter:
@@ -304,6 +386,10 @@ class Shapes:
         values = own_values(spec.record.values, document)
         key = cut(markdown, values)
         shape = self._shapes.get(key)
+        if key not in self._shapes and self._disk is not None and _OPEN in key:
+            shape = self._disk.get(key)
+            if shape is not None:
+                self._keep(key, shape)
         if shape is None and key in self._once:
             shape = self._new_shape(key, *self._once.pop(key))
         if shape is None:
@@ -319,13 +405,18 @@ class Shapes:
 
     def _new_shape(self, key: str, values: list[str], docx: bytes) -> Shape | None:
         """The shape of ``key``, checked against a letter built the full way with it."""
-        if len(self._shapes) >= MAX_SHAPES:
-            self._shapes.clear()
         shape = _shape_of(key)
         if shape is not None and (shape.docx(values) != docx or shape.lines(values) != lines_needed(docx)):
             shape = None  # never expected; the full path stays right
-        self._shapes[key] = shape
+        self._keep(key, shape)
+        if shape is not None and self._disk is not None:
+            self._disk.put(key, shape)
         return shape
+
+    def _keep(self, key: str, shape: Shape | None) -> None:
+        if len(self._shapes) >= MAX_SHAPES:
+            self._shapes.clear()
+        self._shapes[key] = shape
 
     def shared_shapes(self) -> list[Shape]:
         """The shapes kept that letters share."""
@@ -333,6 +424,9 @@ class Shapes:
 
     @staticmethod
     def _full(markdown: str) -> bytes:
+        from wenshu.render.docx import parser
+        from wenshu.render.package import factory
+
         return factory().build(markdown, parser().parse(markdown))
 
 
