@@ -77,12 +77,14 @@ def test_the_benchmark_letters_share_a_shape(tmp_path):
         f"  - {{applicant: 示例市{i:04d}, rank: {i}, doc_number: 示知函〔2023〕{i}号}}\n"
         for i in range(1, 41)
     )
-    shapes = Shapes()
+    shapes = Shapes(disk=False)
     shared = assert_same_letters(load_batch(spec_with(tmp_path, records)), shapes)
     assert len(shared) == 40
-    # Ranks 7, 8, 9, 15 and 18 also stand in a date (2023年9月8日, 7月18日, 9月15日): not shared.
-    assert shared.count(False) <= 5
-    assert len(shapes.shared_shapes()) <= 3
+    # Only the first is built the full way. Ranks 7, 8, 9, 15 and 18 also stand in a date
+    # (2023年9月8日, 7月18日, 9月15日), which cuts them a key of their own: they still fill
+    # the shape the others share, whose Markdown with their values is theirs.
+    assert shared.count(False) == 1
+    assert len(shapes.shared_shapes()) == 1
 
 
 CRAFTED = [

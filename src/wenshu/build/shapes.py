@@ -63,6 +63,7 @@ _OPEN, _CLOSE, _FIRST = "\ue000", "\ue001", 0xE100
 _STAND_IN = re.compile("\ue000([\ue100-\ue8ff])\ue001")
 MAX_VALUES = 0x800  # stand-ins one letter can have
 MAX_SHAPES = 256  # shapes kept per process; a batch whose letters all differ keeps the last few
+_RECENT = 8  # shapes a letter whose own key has none is tried against
 # Characters of “签发人：”: the writer splits a 发文字号 line there.
 _SIGNER = frozenset("签发人：")
 # Blocks the writer lays out from their text (widths, ordinals), besides tables and headings
@@ -226,6 +227,14 @@ class Shape:
     fixed_lines: int  # lines of the paragraphs without a stand-in
     cut_paragraphs: list[tuple[bool, list[str], int]]  # (title, cut text, line breaks)
     counted: bool  # False: the lines cannot be counted (a table, a section break)
+    text: list[str]  # the cut Markdown, as pieces
+
+    def fills_to(self, markdown: str, values: list[str]) -> bool:
+        """Is ``markdown`` this shape's Markdown with ``values`` in? Then the shape makes
+        that letter exactly: every stand-in in it lies where text is copied as it is."""
+        if any(ord(n) - _FIRST >= len(values) for n in self.text[1::2]):
+            return False
+        return fill(self.text, values) == markdown
 
     def docx(self, values: list[str]) -> bytes:
         """The letter's .docx with ``values`` in."""
@@ -278,7 +287,7 @@ def _shape_of(shape_text: str) -> Shape | None:
             cut_paragraphs.append((title, pieces(text), breaks))
         else:
             fixed += paragraph_lines(title, text, breaks)
-    return Shape(parts, fixed, cut_paragraphs, paragraphs is not None)
+    return Shape(parts, fixed, cut_paragraphs, paragraphs is not None, pieces(shape_text))
 
 
 # -- shapes kept on disk ----------------------------------------------------------------------
@@ -373,6 +382,7 @@ class Shapes:
         self._shapes: dict[str, Shape | None] = {}  # None: not to be shared
         self._once: dict[str, tuple[list[str], bytes]] = {}  # met once: the values and .docx
         self._disk = _ShapeFiles() if disk else None
+        self._recent: list[Shape] = []  # the last shapes kept, newest first
         self.filled = 0  # letters filled into a shared shape
 
     def letter(self, spec: RecordSpec, formats: tuple[str, ...]) -> Letter:
@@ -390,6 +400,11 @@ class Shapes:
             shape = self._disk.get(key)
             if shape is not None:
                 self._keep(key, shape)
+        if shape is None:
+            # A value that also stands where the letters share their text (rank 8 in
+            # 9月8日) is cut there too, which gives this letter a key of its own; a shape
+            # already made may still fill to it exactly.
+            shape = next((s for s in self._recent if s.fills_to(markdown, values)), None)
         if shape is None and key in self._once:
             shape = self._new_shape(key, *self._once.pop(key))
         if shape is None:
@@ -417,6 +432,8 @@ class Shapes:
         if len(self._shapes) >= MAX_SHAPES:
             self._shapes.clear()
         self._shapes[key] = shape
+        if shape is not None:
+            self._recent = [shape, *self._recent[: _RECENT - 1]]
 
     def shared_shapes(self) -> list[Shape]:
         """The shapes kept that letters share."""
