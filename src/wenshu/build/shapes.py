@@ -389,7 +389,7 @@ class Shapes:
         """Validate and render one record's letter (raises :class:`WenshuError` as
         :func:`wenshu.build.document.render_spec` does)."""
         kind, document = validate(spec)
-        markdown = render_markdown(kind, document, spec.name)
+        markdown = render_markdown(kind, document, spec.name, steady=True)
         files = {"md": markdown.encode("utf-8")} if "md" in formats else {}
         if "docx" not in formats:
             return Letter(files, None, True)
