@@ -385,12 +385,22 @@ def _counts() -> Counts:
     return Counts(package.factory().fallbacks if package is not None else 0, shapes().filled)
 
 
-def _chunk(indices: list[int]) -> tuple[list[tuple[int, list[Problem], list[Path], bool]], Counts]:
-    """A worker's share: outcomes by index, and how its letters were made."""
+def _chunk(indices: list[int]) -> tuple[list[tuple[int, list[Problem], bool, bool]], Counts]:
+    """A worker's share: by index its problems, whether its files were written and whether
+    it fits one page (the parent knows the files' names: no paths are sent back); and how
+    its letters were made."""
     assert _JOB is not None, "worker started without its job"
     before = _counts()
-    out = [(i, *_one(_JOB, i)) for i in indices]
+    out = []
+    for i in indices:
+        problems, paths, fits = _one(_JOB, i)
+        out.append((i, problems, bool(paths), fits))
     return out, _counts() - before
+
+
+def _files_of(job: _Job, index: int) -> list[Path]:
+    """The files a letter made by :func:`_one` was written to."""
+    return [job.out_dir / f"{job.names[index]}.{ext}" for ext in job.formats]
 
 
 def pool_context() -> multiprocessing.context.BaseContext:
@@ -437,8 +447,8 @@ def run_in_parallel(
         with pool_context().Pool(jobs, initializer=_init_worker, initargs=(job,)) as pool:
             for results, done in pool.imap_unordered(_chunk, chunks):
                 counts += done
-                for i, problems, paths, fits in results:
-                    outcomes[i] = (problems, paths, fits)
+                for i, problems, written, fits in results:
+                    outcomes[i] = (problems, _files_of(job, i) if written else [], fits)
                 if progress:
                     progress(len(results))
     finally:
