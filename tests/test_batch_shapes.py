@@ -319,3 +319,29 @@ def test_a_later_batch_command_needs_no_word_writer(tmp_path):
     assert len(first) == 8
     for path in first:
         assert (tmp_path / "again" / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+def test_shapes_kept_on_disk_are_not_met_after_a_frame_changes(tmp_path, monkeypatch):
+    """A kept shape is found again only with the same frame files (and code and libraries):
+    a frame file touched since is a new stamp, and the first letter is built the full way."""
+    import os
+    import shutil
+
+    from wenshu.build import shapes as shapes_module
+    from wenshu.resources import resource_dir
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("WENSHU_NO_CACHE", raising=False)
+    frames = tmp_path / "resources" / "templates" / "frames"
+    shutil.copytree(resource_dir("templates") / "frames", frames)
+    monkeypatch.setattr(shapes_module, "resource_dir", lambda name: tmp_path / "resources" / name)
+    records = "".join(
+        f"  - {{applicant: 示例镇{i:03d}, rank: {i}, doc_number: 示知函〔2023〕{i + 300}号}}\n"
+        for i in range(1, 4)
+    )
+    batch = load_batch(spec_with(tmp_path, records))
+    assert assert_same_letters(batch, Shapes()) == [False, True, True]
+    assert assert_same_letters(batch, Shapes()) == [True, True, True]
+    letter = frames / "letter.docx"
+    os.utime(letter, ns=(letter.stat().st_atime_ns, letter.stat().st_mtime_ns + 1_000_000_000))
+    assert assert_same_letters(batch, Shapes()) == [False, True, True]
