@@ -590,7 +590,18 @@ def run_batch(
         outcomes[todo.pop(0)] = _write(job, first)
         if progress:
             progress(1)
-    made, more = run_in_parallel(job, todo, jobs or default_jobs(), progress)
+    jobs = jobs or default_jobs()
+    if jobs > 1 and len(todo) >= PARALLEL_FROM:
+        # The second letter makes the shape the letters share (wenshu.build.shapes) unless
+        # an earlier run kept it: made here, before the workers fork, it is made once, not
+        # once in each worker.
+        before = _counts()
+        second = todo.pop(0)
+        outcomes[second] = _one(job, second)
+        counts += _counts() - before
+        if progress:
+            progress(1)
+    made, more = run_in_parallel(job, todo, jobs, progress)
     outcomes.update(made)
     counts += more
     result.fallbacks, result.shared = counts.fallbacks, counts.shared
