@@ -297,10 +297,12 @@ _LIBRARIES = ("markdown_it", "docx", "docxtpl", "lxml", "jinja2")
 
 
 def _code_stamp() -> str:
-    """What a shape depends on besides its cut Markdown: wenshu's code (every module, by
-    path, size and modification time: the writer, the roles and layout it reads, the line
-    count), the frame files, the libraries that parse, write and render (their package
-    files, found, not imported) and Python. "" when something cannot be read: no cache."""
+    """What a shape depends on besides its cut Markdown: wenshu's code (every module: the
+    writer, the roles and layout it reads, the line count), the frame files, the libraries
+    that parse, write and render (their package files, found, not imported) and Python.
+    Files are taken by path, size and modification time: digesting wenshu's megabyte of
+    code would cost the command more than the shape saves it. "" when something cannot be
+    read: no cache."""
     entries = [str(_SHAPE_CACHE_FORMAT), sys.version]
     try:
         package = Path(__file__).resolve().parents[1]
