@@ -25,7 +25,9 @@ value's place only where nothing between the Markdown and the page looks at that
 
 Anything else leaves the value in the shape: the letter still gets a shape of its own, exact,
 only not shared. A shape is made when a second letter has it, and is dropped unless the first
-letter, built the full way, comes out the same from it. The one-page proof
+letter, built the full way, comes out the same from it; so checked, it is also kept in the
+user cache for later runs. A letter whose own key has no shape fills a shape already made
+when that shape's Markdown with its values is exactly its Markdown. The one-page proof
 (:func:`wenshu.build.paginate.lines_needed`) is counted paragraph by paragraph with the
 record's values in, not by reading the .docx again.
 """
