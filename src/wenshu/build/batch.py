@@ -17,6 +17,7 @@ import multiprocessing
 import os
 import re
 import signal
+import sys
 import time
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -30,8 +31,6 @@ from wenshu.build.paginate import fits_one_page, lines_needed
 from wenshu.build.shapes import shapes
 from wenshu.errors import Problem, WenshuError
 from wenshu.registry import did_you_mean
-from wenshu.render.merge import merge_docx
-from wenshu.render.package import factory
 from wenshu.rules.letters import BatchEntry, batch_problems
 from wenshu.spec.kinds import Kind
 from wenshu.spec.load import BIDI_CONTROLS, Spec, bidi_name, load_spec
@@ -380,15 +379,28 @@ def _one(job: _Job, index: int) -> tuple[list[Problem], list[Path], bool]:
 
 def _counts() -> Counts:
     """This process's letters so far: through build_docx, and filled into a shared shape."""
-    return Counts(factory().fallbacks, shapes().filled)
+    # The Word writer is imported only when a letter or a shape is built; until then no
+    # letter can have gone through build_docx.
+    package = sys.modules.get("wenshu.render.package")
+    return Counts(package.factory().fallbacks if package is not None else 0, shapes().filled)
 
 
-def _chunk(indices: list[int]) -> tuple[list[tuple[int, list[Problem], list[Path], bool]], Counts]:
-    """A worker's share: outcomes by index, and how its letters were made."""
+def _chunk(indices: list[int]) -> tuple[list[tuple[int, list[Problem], bool, bool]], Counts]:
+    """A worker's share: by index its problems, whether its files were written and whether
+    it fits one page (the parent knows the files' names: no paths are sent back); and how
+    its letters were made."""
     assert _JOB is not None, "worker started without its job"
     before = _counts()
-    out = [(i, *_one(_JOB, i)) for i in indices]
+    out = []
+    for i in indices:
+        problems, paths, fits = _one(_JOB, i)
+        out.append((i, problems, bool(paths), fits))
     return out, _counts() - before
+
+
+def _files_of(job: _Job, index: int) -> list[Path]:
+    """The files a letter made by :func:`_one` was written to."""
+    return [job.out_dir / f"{job.names[index]}.{ext}" for ext in job.formats]
 
 
 def pool_context() -> multiprocessing.context.BaseContext:
@@ -435,8 +447,8 @@ def run_in_parallel(
         with pool_context().Pool(jobs, initializer=_init_worker, initargs=(job,)) as pool:
             for results, done in pool.imap_unordered(_chunk, chunks):
                 counts += done
-                for i, problems, paths, fits in results:
-                    outcomes[i] = (problems, paths, fits)
+                for i, problems, written, fits in results:
+                    outcomes[i] = (problems, _files_of(job, i) if written else [], fits)
                 if progress:
                     progress(len(results))
     finally:
@@ -578,7 +590,18 @@ def run_batch(
         outcomes[todo.pop(0)] = _write(job, first)
         if progress:
             progress(1)
-    made, more = run_in_parallel(job, todo, jobs or default_jobs(), progress)
+    jobs = jobs or default_jobs()
+    if jobs > 1 and len(todo) >= PARALLEL_FROM:
+        # The second letter makes the shape the letters share (wenshu.build.shapes) unless
+        # an earlier run kept it: made here, before the workers fork, it is made once, not
+        # once in each worker.
+        before = _counts()
+        second = todo.pop(0)
+        outcomes[second] = _one(job, second)
+        counts += _counts() - before
+        if progress:
+            progress(1)
+    made, more = run_in_parallel(job, todo, jobs, progress)
     outcomes.update(made)
     counts += more
     result.fallbacks, result.shared = counts.fallbacks, counts.shared
@@ -594,6 +617,8 @@ def run_batch(
     if merge and "docx" in formats:
         good = [inside(out_dir, f"{names[i]}.docx") for i in range(len(names)) if i not in result.failed]
         if good:
+            from wenshu.render.merge import merge_docx  # lxml, only for --merge
+
             combined = merge_docx([p.read_bytes() for p in good])
             result.merged = write_atomically(out_dir, {f"{merged_stem}.docx": combined})[0]
     if not result.written:  # every letter failed: no empty folder left behind

@@ -11,9 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from wenshu.errors import Problem
-from wenshu.render.docx import frame_name, parser
 from wenshu.render.markdown import render_markdown
-from wenshu.render.package import factory
 from wenshu.render.pictures import pictures_of
 from wenshu.rules import advice
 from wenshu.spec.kinds import Kind
@@ -45,6 +43,11 @@ def render_spec(
     ``advise`` collects the warnings about the spec (a batch's letters skip them: the
     spec they share is advised on once).
     """
+    # The Word writer (python-docx, markdown-it) is imported by the first document rendered:
+    # a batch whose letters all fill shapes kept from an earlier run never needs it.
+    from wenshu.render.docx import frame_name, parser
+    from wenshu.render.package import factory
+
     kind, document = validate(spec, draft=draft)
     markdown = render_markdown(kind, document, spec.name)
     if draft:

@@ -25,30 +25,38 @@ value's place only where nothing between the Markdown and the page looks at that
 
 Anything else leaves the value in the shape: the letter still gets a shape of its own, exact,
 only not shared. A shape is made when a second letter has it, and is dropped unless the first
-letter, built the full way, comes out the same from it. The one-page proof
+letter, built the full way, comes out the same from it; so checked, it is also kept in the
+user cache for later runs. A letter whose own key has no shape fills a shape already made
+when that shape's Markdown with its values is exactly its Markdown. The one-page proof
 (:func:`wenshu.build.paginate.lines_needed`) is counted paragraph by paragraph with the
 record's values in, not by reading the .docx again.
 """
 
 from __future__ import annotations
 
+import hashlib
+import importlib.util
+import pickle
 import re
+import sys
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
-
-from markdown_it.token import Token
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from wenshu.build.paginate import body_paragraphs, lines_needed, lines_of_width, paragraph_lines
-from wenshu.render.docx import frame_name, frame_path, parser
 from wenshu.render.markdown import render_markdown
-from wenshu.render.package import ZipPart, factory, read_zip, write_zip
+from wenshu.render.zipparts import ZipPart, read_zip, write_zip
+from wenshu.resources import cache_dir, read_cache_file, resource_dir, write_cache_file
 from wenshu.roles import BODY_STYLES
 from wenshu.spec.records import RecordSpec
 from wenshu.spec.validate import validate
 from wenshu.text.width import joined_line_width
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 # A stand-in: two private-use characters around a third that numbers the value. Private-use
 # characters are no punctuation or white space to markdown-it, need no escaping in XML and
@@ -57,6 +65,7 @@ _OPEN, _CLOSE, _FIRST = "\ue000", "\ue001", 0xE100
 _STAND_IN = re.compile("\ue000([\ue100-\ue8ff])\ue001")
 MAX_VALUES = 0x800  # stand-ins one letter can have
 MAX_SHAPES = 256  # shapes kept per process; a batch whose letters all differ keeps the last few
+_RECENT = 8  # shapes a letter whose own key has none is tried against
 # Characters of “签发人：”: the writer splits a 发文字号 line there.
 _SIGNER = frozenset("签发人：")
 # Blocks the writer lays out from their text (widths, ordinals), besides tables and headings
@@ -220,6 +229,14 @@ class Shape:
     fixed_lines: int  # lines of the paragraphs without a stand-in
     cut_paragraphs: list[tuple[bool, list[str], int]]  # (title, cut text, line breaks)
     counted: bool  # False: the lines cannot be counted (a table, a section break)
+    text: list[str]  # the cut Markdown, as pieces
+
+    def fills_to(self, markdown: str, values: list[str]) -> bool:
+        """Is ``markdown`` this shape's Markdown with ``values`` in? Then the shape makes
+        that letter exactly: every stand-in in it lies where text is copied as it is."""
+        if any(ord(n) - _FIRST >= len(values) for n in self.text[1::2]):
+            return False
+        return fill(self.text, values) == markdown
 
     def docx(self, values: list[str]) -> bytes:
         """The letter's .docx with ``values`` in."""
@@ -243,6 +260,10 @@ def _shape_of(shape_text: str) -> Shape | None:
     """The shape of a cut Markdown text, or None when it cannot be shared."""
     if not _neighbours_plain(shape_text):
         return None
+    # The Word writer (python-docx, markdown-it) is imported only when a shape is made.
+    from wenshu.render.docx import frame_name, frame_path, parser
+    from wenshu.render.package import factory
+
     tokens = parser().parse(shape_text)
     if not _copied_as_text(tokens, factory().verbatim_fields(frame_path(frame_name(tokens)))):
         return None
@@ -268,7 +289,82 @@ def _shape_of(shape_text: str) -> Shape | None:
             cut_paragraphs.append((title, pieces(text), breaks))
         else:
             fixed += paragraph_lines(title, text, breaks)
-    return Shape(parts, fixed, cut_paragraphs, paragraphs is not None)
+    return Shape(parts, fixed, cut_paragraphs, paragraphs is not None, pieces(shape_text))
+
+
+# -- shapes kept on disk ----------------------------------------------------------------------
+_SHAPE_CACHE_FORMAT = 1  # bump when Shape, or what a shape is made from, changes
+# The libraries between a shape's Markdown and its .docx: parser, Word writer, frame renderer.
+_LIBRARIES = ("markdown_it", "docx", "docxtpl", "lxml", "jinja2")
+
+
+def _code_stamp() -> str:
+    """What a shape depends on besides its cut Markdown: wenshu's code (every module: the
+    writer, the roles and layout it reads, the line count), the frame files, the libraries
+    that parse, write and render (their package files, found, not imported) and Python.
+    Files are taken by path, size and modification time: digesting wenshu's megabyte of
+    code would cost the command more than the shape saves it. "" when something cannot be
+    read: no cache."""
+    entries = [str(_SHAPE_CACHE_FORMAT), sys.version]
+    try:
+        package = Path(__file__).resolve().parents[1]
+        files = sorted(package.rglob("*.py")) + sorted((resource_dir("templates") / "frames").glob("*.docx"))
+        for name in _LIBRARIES:
+            found = importlib.util.find_spec(name)
+            if found is None or not found.origin:
+                return ""
+            files.append(Path(found.origin))
+        for path in files:
+            stat = path.stat()
+            entries.append(f"{path}:{stat.st_size}:{stat.st_mtime_ns}")
+    except (OSError, ValueError, ImportError):
+        return ""
+    return "\0".join(entries)
+
+
+class _ShapeFiles:
+    """Shapes in the user cache, one pickle per cut Markdown, so a later run fills its
+    letters without importing or running the Word writer at all.
+
+    A shape is stored only after it filled to the very bytes of a letter built the full way
+    (:meth:`Shapes._new_shape`), and is found again only by the same cut Markdown with the
+    same code, frames and libraries (:func:`_code_stamp`). The cache is wenshu's own folder;
+    anything unreadable in it is ignored and the shape made again.
+    """
+
+    def __init__(self) -> None:
+        self._stamp: str | None = None
+
+    def _file(self, key: str) -> Path | None:
+        folder = cache_dir()
+        if folder is None:
+            return None
+        if self._stamp is None:
+            self._stamp = _code_stamp()
+        if not self._stamp:
+            return None
+        digest = hashlib.sha256(f"{self._stamp}\0{key}".encode()).hexdigest()[:32]
+        return folder / "shapes" / f"{digest}.pickle"
+
+    def get(self, key: str) -> Shape | None:
+        """The stored shape of ``key``, if any."""
+        target = self._file(key)
+        if target is None:
+            return None
+        data = read_cache_file(target)  # None when absent, damaged or of an older format
+        if data is None:
+            return None
+        try:
+            shape = pickle.loads(data)
+        except Exception:  # written by another Python or wenshu: make it again
+            return None
+        return shape if isinstance(shape, Shape) else None
+
+    def put(self, key: str, shape: Shape) -> None:
+        """Keep ``shape`` for later runs."""
+        target = self._file(key)
+        if target is not None:
+            write_cache_file(target, pickle.dumps(shape, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 @dataclass
@@ -286,24 +382,36 @@ class Shapes:
     A shape is made when a second letter has it: a letter whose shape no other letter
     shares is built the full way only, as it would be without shapes. The first letter's
     .docx is kept until then, and the shape is used only if it fills to that very file.
+    A shape made so is also kept in the user cache (``disk``), where a later run finds it.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, disk: bool = True) -> None:
         self._shapes: dict[str, Shape | None] = {}  # None: not to be shared
         self._once: dict[str, tuple[list[str], bytes]] = {}  # met once: the values and .docx
+        self._disk = _ShapeFiles() if disk else None
+        self._recent: list[Shape] = []  # the last shapes kept, newest first
         self.filled = 0  # letters filled into a shared shape
 
     def letter(self, spec: RecordSpec, formats: tuple[str, ...]) -> Letter:
         """Validate and render one record's letter (raises :class:`WenshuError` as
         :func:`wenshu.build.document.render_spec` does)."""
         kind, document = validate(spec)
-        markdown = render_markdown(kind, document, spec.name)
+        markdown = render_markdown(kind, document, spec.name, steady=True)
         files = {"md": markdown.encode("utf-8")} if "md" in formats else {}
         if "docx" not in formats:
             return Letter(files, None, True)
         values = own_values(spec.record.values, document)
         key = cut(markdown, values)
         shape = self._shapes.get(key)
+        if key not in self._shapes and self._disk is not None and _OPEN in key:
+            shape = self._disk.get(key)
+            if shape is not None:
+                self._keep(key, shape)
+        if shape is None:
+            # A value that also stands where the letters share their text (rank 8 in
+            # 9月8日) is cut there too, which gives this letter a key of its own; a shape
+            # already made may still fill to it exactly.
+            shape = next((s for s in self._recent if s.fills_to(markdown, values)), None)
         if shape is None and key in self._once:
             shape = self._new_shape(key, *self._once.pop(key))
         if shape is None:
@@ -319,13 +427,20 @@ class Shapes:
 
     def _new_shape(self, key: str, values: list[str], docx: bytes) -> Shape | None:
         """The shape of ``key``, checked against a letter built the full way with it."""
-        if len(self._shapes) >= MAX_SHAPES:
-            self._shapes.clear()
         shape = _shape_of(key)
         if shape is not None and (shape.docx(values) != docx or shape.lines(values) != lines_needed(docx)):
             shape = None  # never expected; the full path stays right
-        self._shapes[key] = shape
+        self._keep(key, shape)
+        if shape is not None and self._disk is not None:
+            self._disk.put(key, shape)
         return shape
+
+    def _keep(self, key: str, shape: Shape | None) -> None:
+        if len(self._shapes) >= MAX_SHAPES:
+            self._shapes.clear()
+        self._shapes[key] = shape
+        if shape is not None:
+            self._recent = [shape, *self._recent[: _RECENT - 1]]
 
     def shared_shapes(self) -> list[Shape]:
         """The shapes kept that letters share."""
@@ -333,6 +448,9 @@ class Shapes:
 
     @staticmethod
     def _full(markdown: str) -> bytes:
+        from wenshu.render.docx import parser
+        from wenshu.render.package import factory
+
         return factory().build(markdown, parser().parse(markdown))
 
 

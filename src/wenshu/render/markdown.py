@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +42,7 @@ def _join_lines(text: str) -> str:
     return _NEWLINE.sub(joiner, text)
 
 
+@lru_cache(maxsize=8192)  # a batch's letters share most of their values
 def md_escape(text: str) -> str:
     """Escape ``text`` so Markdown shows it literally, on one line."""
     text = _ALWAYS.sub(r"\\\1", _join_lines(text.strip()))
@@ -167,10 +168,18 @@ def environment() -> ImmutableSandboxedEnvironment:
     return env
 
 
-def render_markdown(kind: Kind, document: dict[str, Any], source: str) -> str:
-    """The Markdown text of ``document`` by ``kind``'s template."""
+@cache
+def _steady_environment() -> ImmutableSandboxedEnvironment:
+    """:func:`environment` without Jinja's check, at every render, that each template and
+    each one it imports is unchanged on disk."""
+    return environment().overlay(auto_reload=False)
+
+
+def render_markdown(kind: Kind, document: dict[str, Any], source: str, *, steady: bool = False) -> str:
+    """The Markdown text of ``document`` by ``kind``'s template. ``steady``: the templates
+    are those this process first loaded (a batch renders thousands of letters in one run)."""
     try:
-        template = environment().get_template(kind.template)
+        template = (_steady_environment() if steady else environment()).get_template(kind.template)
         text = template.render(**escape_values(document))
     except jinja2.TemplateError as exc:
         where = getattr(exc, "filename", None) or kind.template

@@ -17,7 +17,7 @@ from typing import Any
 from lxml import etree
 
 from wenshu.errors import Problem, WenshuError
-from wenshu.render.package import ZipPart, read_zip, write_zip
+from wenshu.render.zipparts import ZipPart, read_zip, write_zip
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
