@@ -42,6 +42,27 @@ PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 NS = {"w": W_NS, "r": R_NS}
 
 
+# Files whose session-scoped fixture lays out many documents with LibreOffice (the page-flow
+# sweep, the rendered examples) run first: pytest-xdist then starts each on its own worker at
+# once, instead of one becoming a long last file that keeps the other worker waiting.
+SLOW_FILES_FIRST = ("test_pagination.py", "test_render.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slowest files first; the rest keep their order (the sort is stable)."""
+    rank = {name: i for i, name in enumerate(SLOW_FILES_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
+
+def cpu_seconds() -> float:
+    """CPU seconds (user and system) used so far by this process and by the child processes
+    it has waited for. The difference across a step bounds the work the step did however
+    loaded the machine is: a wall clock also counts the time other processes (parallel test
+    workers, other jobs) held the cores, and a time limit on it flakes under load."""
+    used = os.times()
+    return used.user + used.system + used.children_user + used.children_system
+
+
 def read_as_commonmark(markdown: str) -> bool:
     """Does full CommonMark (with GFM tables and HTML) read ``markdown`` token for token
     as wenshu's reduced parser does? Every Markdown viewer then shows what Word shows."""
