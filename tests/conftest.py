@@ -8,6 +8,8 @@ would see them.
 from __future__ import annotations
 
 import os
+import resource
+import time
 import zipfile
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -40,6 +42,28 @@ W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 NS = {"w": W_NS, "r": R_NS}
+
+
+# Files whose session-scoped fixture lays out many documents with LibreOffice (the page-flow
+# sweep, the rendered examples) run first: pytest-xdist then starts each on its own worker at
+# once, instead of one becoming a long last file that keeps the other worker waiting.
+SLOW_FILES_FIRST = ("test_pagination.py", "test_render.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slowest files first; the rest keep their order (the sort is stable)."""
+    rank = {name: i for i, name in enumerate(SLOW_FILES_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
+
+def cpu_seconds() -> float:
+    """CPU seconds (user and system) used so far by this process and by the child processes
+    it has waited for. The difference across a step bounds the work the step did however
+    loaded the machine is: a wall clock also counts the time other processes (parallel test
+    workers, other jobs) held the cores, and a time limit on it flakes under load."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # process_time reads the process's own clock to the nanosecond (os.times counts 10 ms ticks).
+    return time.process_time() + children.ru_utime + children.ru_stime
 
 
 def read_as_commonmark(markdown: str) -> bool:

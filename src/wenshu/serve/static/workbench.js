@@ -63,9 +63,13 @@ document.addEventListener("input", markDirty);
 window.addEventListener("beforeunload", function (event) {
   if (dirty) { event.preventDefault(); event.returnValue = ""; }  // unsaved edits: ask first
 });
+// Once a form is sent its answer is the next page: a reload for a change on disk (the save
+// itself changes the file) would replace that answer with this page again.
+var leaving = false;
 document.addEventListener("submit", function (event) {
   if (event.target.id === "form") { renumber(event.target); }
   dirty = false;
+  if (!event.defaultPrevented) { leaving = true; }
 });
 
 // A change on disk (this spec, or the folder's list) reloads the page, unless the user has unsaved edits (then say so).
@@ -76,7 +80,7 @@ document.addEventListener("submit", function (event) {
     fetch(doc.dataset.versionUrl, { cache: "no-store" })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (v) {
-        if (!v || v.token === doc.dataset.token) { return; }
+        if (!v || v.token === doc.dataset.token || leaving) { return; }
         if (dirty) { document.getElementById("changed").hidden = false; }
         else { window.location.reload(); }
       })
