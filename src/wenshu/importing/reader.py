@@ -37,6 +37,7 @@ from wenshu.layout import (
 )
 from wenshu.render.pictures import MAX_PICTURES, MAX_TOTAL_PICTURE_BYTES, MAX_TOTAL_PICTURE_PIXELS, SUFFIXES
 from wenshu.roles import ROLES, Style, role
+from wenshu.spec.validate import PLACEHOLDER
 from wenshu.text.dates import TYPED_DAY, imprint_parts, read_written_date
 from wenshu.text.docnumber import TYPED_LINE as TYPED_DOC_NUMBER
 from wenshu.text.docnumber import format_doc_number
@@ -649,11 +650,10 @@ class _Recogniser:
     ) -> None:
         text = line.text
         date = read_written_date(text)
-        if date is None:  # a placeholder such as [日期]: not a date wenshu can write
-            for sig in signatures:
-                unplaced.append(Entry(text=sig.text, comment="未能归位（没有成文日期的署名）"))
-            signatures.clear()
-            unplaced.append(Entry(text=text, comment="未能归位（成文日期不是日期）"))
+        if date is None:  # a template's placeholder such as [日期]: the date is still to be set
+            self._to_fill(spec, "date", "成文日期", text)
+            if signatures:
+                self._signature(signatures.pop(), spec)
             return
         if not TYPED_DAY.match(text):
             self.changed.append(
@@ -663,9 +663,26 @@ class _Recogniser:
         self.report.found["成文日期"] = f"{date.year}年{date.month}月{date.day}日"
         if signatures:
             sig = signatures.pop()
-            spec["signature"] = tidy(sig.text, self.changed)
-            self.report.found["署名"] = spec["signature"]
+            self._signature(sig, spec)
             spec["sealed"] = self._sealed(sig, line)
+
+    def _signature(self, line: _Line, spec: dict[str, Any]) -> None:
+        """The 署名 from the signature line above the date (a placeholder is to be filled)."""
+        if _PLACEHOLDER.match(line.text):
+            self._to_fill(spec, "signature", "署名", line.text)
+            return
+        spec["signature"] = tidy(line.text, self.changed)
+        self.report.found["署名"] = spec["signature"]
+
+    def _to_fill(self, spec: dict[str, Any], key: str, name: str, placeholder: str) -> None:
+        """Part ``name`` stands at its place as a template's ``placeholder`` ([日期]): the spec
+        holds it as 【待补】 there, and the user is told to fill it in — a placeholder kept as
+        text would print as the part, a line of the body would lose the part's place."""
+        spec[key] = PLACEHOLDER
+        self.report.found[name] = PLACEHOLDER
+        self.report.to_fill.append(
+            f"{name}：原文是模板的占位符“{placeholder}”，规格中写作{PLACEHOLDER}，请填写"
+        )
 
     def _sealed(self, signature: _Line, date: _Line) -> bool:
         """Whether the file lays the signature out as sealed (§7.3.5.1): in wenshu's own
