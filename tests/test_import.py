@@ -189,6 +189,7 @@ def foreign_notice() -> bytes:
 
 
 _GENERATED = r"附件\d*([（(][^）)]*[）)])?|（此页无正文）"
+_TEMPLATE_PLACEHOLDER = r"\[[^\]]{1,20}\]|［[^］]{1,20}］"
 
 
 def sentences(blocks: list[str]) -> list[str]:
@@ -203,6 +204,8 @@ def sentences(blocks: list[str]) -> list[str]:
             s = re.sub(r"[\s\u3000\"“”]", "", s).translate(str.maketrans(",;:?!()", "，；：？！（）"))
             date = read_written_date(s)  # 二〇二三年一月一日 is rewritten in figures, on purpose
             s = f"{date.year}年{date.month}月{date.day}日" if date else s
+            # a template's placeholder standing for a part ([日期]) is written 【待补】, on purpose
+            s = "【待补】" if re.fullmatch(_TEMPLATE_PLACEHOLDER, s) else s
             # attachment labels are wenshu's to write; 此页无正文 is dropped on purpose
             if len(s) >= 2 and not re.fullmatch(_GENERATED, s):
                 out.append(s)

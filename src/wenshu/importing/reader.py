@@ -698,7 +698,7 @@ class _Recogniser:
     def _named(self, label: str, page: dict[str, Any]) -> dict[str, Any]:
         """Attachment page ``label`` (附件2) with its name for a 附件说明 wenshu writes: its title;
         without one, the first line of its text when that reads as a title (short, no sentence
-        in it) followed by more, which then is its title; else “附件”, noted in the spec to be checked."""
+        in it) followed by more, which then is its title; else 【待补】, to be filled in."""
         named = {k: v for k, v in page.items() if k not in ("_number", "title")}
         body = page.get("body") or []
         first = body[0] if body and type(body[0]) is str else ""  # a Noted line was not placed
@@ -708,9 +708,14 @@ class _Recogniser:
             self.changed.append(f"{label}没有标题：以其第一行“{first}”为名称和标题")
             named["body"] = body[1:]
             return {"name": first, **named}
-        out = {"name": "附件", **named}
-        self.notes[id(out)] = f"{label}没有标题，也没有附件说明，名称暂作“附件”"
-        self.report.unplaced.append(f"（{label}的名称）")
+        # the name is the 附件说明's and, printed, the page's title: “附件” there would
+        # repeat the label above it, so it is left to be filled in
+        out = {"name": PLACEHOLDER, **named}
+        self.notes[id(out)] = f"{label}没有标题，也没有附件说明，名称待补"
+        self.report.unplaced.append(f"（{label}的名称）")  # the file was not read whole
+        self.report.to_fill.append(
+            f"{label}的名称：原文附件页没有标题，也没有附件说明，规格中写作{PLACEHOLDER}，请填写"
+        )
         return out
 
     def _notes(self, notes: list[str], attachments: list[dict[str, Any]], spec: dict[str, Any]) -> None:
