@@ -443,6 +443,55 @@ def test_import_says_what_to_fill_in(tmp_path):
     assert "title: 关于召开工作会议的通知" in (tmp_path / "title-only.yaml").read_text(encoding="utf-8")
 
 
+def placeholder_reply(tmp_path: Path, contact: bool = True) -> Path:
+    """A template's reply letter: its 署名 and 成文日期 are placeholders, right-aligned after
+    the closing, then a contact line (as another 公文 generator writes them)."""
+    doc = Document()
+    doc.add_paragraph("关于素材整理事项的回复函").alignment = 1
+    doc.add_paragraph("[主送单位]：")
+    doc.add_paragraph("贵单位来函收悉。现答复如下：原则同意配合开展整理工作。")
+    doc.add_paragraph("特此函复。")
+    doc.add_paragraph("[发文单位]").alignment = 2
+    doc.add_paragraph("[日期]").alignment = 2
+    if contact:
+        doc.add_paragraph("（联系人：[联系人] 联系电话：[固定电话]）")
+    source = tmp_path / "回复函.docx"
+    doc.save(str(source))
+    return source
+
+
+def test_placeholder_signature_and_date_are_read_as_those_parts(tmp_path):
+    """[发文单位] and [日期] where the 署名 and 成文日期 stand are those parts, to be filled in:
+    【待补】 in the spec, said under 待补, built marked at their place after the text."""
+    from wenshu.check import analyse
+
+    source = placeholder_reply(tmp_path, contact=False)
+    imported = import_docx(source.read_bytes(), source.name)
+    spec = yaml.safe_load(imported.yaml)
+    assert spec["signature"] == "【待补】" and spec["date"] == "【待补】"
+    assert "[日期]" not in imported.yaml and "[发文单位]" not in imported.yaml
+    assert [line.split("：")[0] for line in imported.report.to_fill] == ["成文日期", "署名"]
+    assert any("[日期]" in line for line in imported.report.to_fill)
+    assert any(line.startswith("  待补 成文日期") for line in imported.report.lines())
+    fixed = fix_file(source, tmp_path / "out", paginate=False)
+    assert fixed.report is not None and fixed.report.to_fill
+    rebuilt = (tmp_path / "out" / "回复函.docx").read_bytes()
+    result, doc = analyse(rebuilt, "回复函.docx")
+    roles = [(p.role, p.text.strip()) for p in doc.paragraphs if p.text.strip()]
+    assert roles[-2:] == [("signature", "【待补】"), ("date", "【待补】")]
+    assert result.deviations == []
+
+
+def test_placeholder_date_keeps_the_closing_parts_in_order(tmp_path):
+    """With the placeholder date read as the 成文日期, nothing of the closing is left as a
+    body line between the text and the signature but the contact line kept as text."""
+    source = placeholder_reply(tmp_path)
+    fix_file(source, tmp_path / "out", paginate=False)
+    rebuilt = docx_blocks(tmp_path / "out" / "回复函.docx")
+    assert "[日期]" not in rebuilt and "[发文单位]" not in rebuilt
+    assert rebuilt.index("特此函复。") < rebuilt.index("【待补】")
+
+
 def _unstyled(docx: bytes) -> bytes:
     """``docx`` with every paragraph style taken off: what a copy and paste into a blank
     document leaves (the text, its ordinals and its direct formatting; no role in a style)."""
