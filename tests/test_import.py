@@ -659,15 +659,16 @@ def test_a_box_taller_than_a_page_shows_all_its_text(tmp_path):
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="the real corpus is only on the development machine")
 def test_a_contact_kept_as_a_paragraph_is_not_claimed_as_recognised():
-    """A 通用文书 has no contact field: the （联系人：…） line stays a body paragraph, and the
-    report says so instead of listing 联系人 as recognised."""
+    """A 通用文书 has no contact field: the （联系人：…） line stays a paragraph after the
+    成文日期, where it stood, and the report says so instead of listing 联系人 as recognised."""
     source = CORPUS / "zhaohui_reply_letter.docx"
     imported = import_docx(source, source.name)
     spec = yaml.safe_load(imported.yaml)
     assert spec["kind"] == "document" and "contacts" not in spec and "contact" not in spec
-    assert any(isinstance(b, str) and b.startswith("（联系人：") for b in spec["body"])
+    assert [b for b in spec["closing_lines"] if b.startswith("（联系人：")]
+    assert not any(isinstance(b, str) and b.startswith("（联系人：") for b in spec["body"])
     assert "联系人" not in imported.report.found
-    assert "联系人作为正文末尾的普通段落保留（此文种没有联系人一项）" in imported.report.changed
+    assert "联系人作为成文日期之后的普通段落保留（此文种没有联系人一项）" in imported.report.changed
 
 
 def test_own_title_breaks_that_make_no_valid_title_are_made_again(notice_docx, tmp_path):

@@ -558,7 +558,7 @@ class _Recogniser:
                 unplaced.append(Entry(text=text, top=True))
                 unplaced.extend(self._picture_entries(line.para.pictures))
             else:
-                unplaced.append(Entry(text=text, comment="未能归位"))
+                self._unplaced_tail_line(text, spec, unplaced)
                 unplaced.extend(self._picture_entries(line.para.pictures, "未能归位的图片"))
             i += 1
         if i < len(lines):  # after the attachments: what is neither 版记 nor attachment
@@ -571,7 +571,7 @@ class _Recogniser:
                 elif self._record_line(rest.text, spec):
                     self._record_pictures([rest.para], spec)
                 else:
-                    unplaced.append(Entry(text=rest.text, comment="未能归位"))
+                    self._unplaced_tail_line(rest.text, spec, unplaced)
                     unplaced.extend(self._picture_entries(rest.para.pictures, "未能归位的图片"))
         why = "未能归位（署名之外的落款行）" if "date" in spec else "未能归位"
         for extra in signatures:
@@ -598,6 +598,15 @@ class _Recogniser:
             block["lines"] = lines_
             spec["contacts"] = block
             self.report.found["联系人"] = "；".join(lines_)
+
+    def _unplaced_tail_line(self, text: str, spec: dict[str, Any], unplaced: list[Entry]) -> None:
+        """A closing line of no part wenshu has: one of a 版记's kind (主送：…, 审核：…) is kept
+        with the closing lines (after the 成文日期 where the spec has a place for them, see
+        :func:`_assemble`), said as kept so; any other where it stood, named as not placed."""
+        if _RECORD_LIKE.match(text):
+            spec.setdefault("_record_like", []).append(tidy(text, self.changed))
+        else:
+            unplaced.append(Entry(text=text, comment="未能归位"))
 
     def _by_signature(self, i: int, signatures: list[_Line]) -> bool:
         """Whether the paragraph holding only pictures at ``i`` stands right by the signature
@@ -1106,7 +1115,7 @@ def _assemble(
     mark = head.get("mark", "")
     letter = notice and not (mark.endswith("文件") or "record" in tail)
     # only a file read whole: what could not be placed stays commented in a notice's body
-    if letter and not report.unplaced and (as_kind := letter_kind(head, tail, body)) is not None:
+    if letter and not report.unplaced and "_record_like" not in tail and (as_kind := letter_kind(head, tail, body)) is not None:
         report.kind = as_kind["kind"]  # a 信函格式 file following a letter kind's outline
         return as_kind
     if notice:
@@ -1168,11 +1177,24 @@ def _assemble(
     for key in ("contacts", "attachments"):
         if key in tail and (notice or key == "attachments"):
             spec[key] = tail[key]
+    # a 通用文书 keeps the closing parts it has no field for as lines: after its 附件说明,
+    # 署名 and 成文日期 when it has them (GB/T 9704's order: 附注 under the date, 版记 last),
+    # else at the end of its text
+    closing = not notice and bool({"signature", "date", "attachments"} & tail.keys())
+    after: list[Any] = spec.setdefault("closing_lines", []) if closing else spec["body"]
+    last = next(name for key, name in _CLOSING_PARTS if key in tail or key == "")
+    kept_at = f"{last}之后" if closing else "正文末尾"
     if "contacts" in tail and not notice:
-        spec["body"].extend(_contact_lines(tail["contacts"]))
-        _kept_as_paragraph(report, "联系人")
+        after.extend(_contact_lines(tail["contacts"]))
+        _kept_as_paragraph(report, "联系人", kept_at)
     if "signature" in tail:
         spec["signature"] = tail["signature"]
+    if "_record_like" in tail:  # lines of a 版记's kind that no field holds (主送：…, 审核：…)
+        after.extend(tail["_record_like"])
+        report.changed.append(
+            f"“{'”“'.join(_clip(t, 12) for t in tail['_record_like'])}”作为{kept_at}的文字保留"
+            "（公文没有这一项），请核对"
+        )
     if notice and (tail.get("sealed") or tail.get("_seal_pictures")):
         spec["sealed"] = True
         if not tail.get("sealed"):
@@ -1186,8 +1208,8 @@ def _assemble(
         if notice:
             spec["note"] = tail["note"]
         else:
-            spec["body"].append(f"（{tail['note']}）")
-            _kept_as_paragraph(report, "附注")
+            after.append(f"（{tail['note']}）")
+            _kept_as_paragraph(report, "附注", kept_at)
     if "record" in tail:
         record = tail["record"]
         if notice and spec["format"] == "document" and "printer" in record:
@@ -1199,7 +1221,10 @@ def _assemble(
             if "printer" in record:
                 d = record["print_date"]
                 lines.append({"line": f"{record['printer']}　{d.year}年{d.month}月{d.day}日印发"})
-            spec["body"].extend(lines)
+            if closing:
+                after.extend(block["line"] for block in lines)
+            else:
+                spec["body"].extend(lines)
             parts = [name for name in ("抄送", "印发机关", "印发日期") if report.found.pop(name, None)]
             what = "版记（" + "、".join(parts) + "）" if parts else "版记"
             why = (
@@ -1209,14 +1234,19 @@ def _assemble(
                 if spec["format"] == "letter"
                 else "没有印发机关和印发日期，排不成版记"
             )
-            report.changed.append(f"{what}作为正文末尾的{len(lines)}行文字保留（{why}）")
-            if lines:
+            report.changed.append(f"{what}作为{kept_at}的{len(lines)}行文字保留（{why}）")
+            if lines and not closing:
                 _note_at(report, "record", lines[0])
+    if not spec.get("closing_lines"):
+        spec.pop("closing_lines", None)
     if not notice and not report.unplaced and (as_kind := outline_kind(spec, report.changed)) is not None:
         report.kind = as_kind["kind"]  # a plan or a summary following its kind's outline
         return as_kind
     return spec
 
+
+# The closing parts of a 通用文书 in page order, last first: what its closing lines follow.
+_CLOSING_PARTS = (("date", "成文日期"), ("signature", "署名"), ("attachments", "附件说明"), ("", "正文"))
 
 # What a 通用文书 keeps as lines above its text (it has no field for them), in page order.
 _LEAD_LINES = (
@@ -1229,11 +1259,12 @@ _LEAD_LINES = (
 )
 
 
-def _kept_as_paragraph(report: ImportReport, name: str) -> None:
+def _kept_as_paragraph(report: ImportReport, name: str, where: str = "正文末尾") -> None:
     """Part ``name`` was found, but the spec has no field for it and keeps it as a plain
-    paragraph at the end of the body: said as a change, not claimed as recognised."""
+    paragraph ``where`` (at the end of the body, or after the closing parts): said as a
+    change, not claimed as recognised."""
     report.found.pop(name, None)
-    report.changed.append(f"{name}作为正文末尾的普通段落保留（此文种没有{name}一项）")
+    report.changed.append(f"{name}作为{where}的普通段落保留（此文种没有{name}一项）")
 
 
 def _note_at(report: ImportReport, part: str, block: dict[str, Any]) -> None:
