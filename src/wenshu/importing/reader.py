@@ -1077,6 +1077,8 @@ def read_spec(source: Source, stem: str | None = None) -> tuple[dict[str, Any], 
     tail: dict[str, Any] = {}
     unplaced: list[Entry] = []
     rec.tail(end, tail, unplaced)
+    if _is_notice(head, tail):  # a notice has no closing lines: kept where they stood, noted
+        unplaced += [Entry(text=t, comment="未能归位") for t in tail.pop("_record_like", [])]
     entries += [Entry(text=t, comment="未能归位（版头）") for t in head.pop("_unplaced_head", [])]
     entries += body_entries
     entries += unplaced
@@ -1105,17 +1107,22 @@ def read_spec(source: Source, stem: str | None = None) -> tuple[dict[str, Any], 
     return spec, outline.comments, report
 
 
+def _is_notice(head: dict[str, Any], tail: dict[str, Any]) -> bool:
+    """Whether the parts found make a 通知 (or a letter kind): 发文字号, 主送机关, 标题, 署名 and 成文日期."""
+    return all(k in head for k in ("doc_number", "recipients", "title")) and all(
+        k in tail for k in ("signature", "date")
+    )
+
+
 def _assemble(
     head: dict[str, Any], tail: dict[str, Any], body: list[Any], report: ImportReport
 ) -> dict[str, Any]:
-    notice = all(k in head for k in ("doc_number", "recipients", "title")) and all(
-        k in tail for k in ("signature", "date")
-    )
+    notice = _is_notice(head, tail)
     spec: dict[str, Any] = {}
     mark = head.get("mark", "")
     letter = notice and not (mark.endswith("文件") or "record" in tail)
     # only a file read whole: what could not be placed stays commented in a notice's body
-    if letter and not report.unplaced and "_record_like" not in tail and (as_kind := letter_kind(head, tail, body)) is not None:
+    if letter and not report.unplaced and (as_kind := letter_kind(head, tail, body)) is not None:
         report.kind = as_kind["kind"]  # a 信函格式 file following a letter kind's outline
         return as_kind
     if notice:
