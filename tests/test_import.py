@@ -482,14 +482,37 @@ def test_placeholder_signature_and_date_are_read_as_those_parts(tmp_path):
     assert result.deviations == []
 
 
-def test_placeholder_date_keeps_the_closing_parts_in_order(tmp_path):
-    """With the placeholder date read as the 成文日期, nothing of the closing is left as a
-    body line between the text and the signature but the contact line kept as text."""
-    source = placeholder_reply(tmp_path)
+def test_closing_parts_keep_gbt9704_order(tmp_path):
+    """GB/T 9704 order after the text: 附件说明, 署名, 成文日期, then what follows the date
+    (a contact line, a 抄送 line a 通用文书 has no 版记 for), then the attachment pages — the
+    contact and 抄送 lines no longer stand between the text and the 附件说明."""
+    from wenshu.check import analyse
+
+    doc = Document()
+    doc.add_paragraph("关于素材整理情况的报告").alignment = 1
+    doc.add_paragraph("[主送单位]：")
+    doc.add_paragraph("现将素材整理情况报告如下：整理工作已经完成。")
+    doc.add_paragraph("特此报告。")
+    doc.add_paragraph("[发文单位]").alignment = 2
+    doc.add_paragraph("[日期]").alignment = 2
+    doc.add_paragraph("（联系人：[联系人] 联系电话：[固定电话]）")
+    doc.add_paragraph("附件")
+    doc.add_paragraph("素材目录").alignment = 1
+    doc.add_paragraph("目录按来源排列，每季度更新一次。")
+    doc.add_paragraph("抄送：[抄送单位]。")
+    source = tmp_path / "报告.docx"
+    doc.save(str(source))
     fix_file(source, tmp_path / "out", paginate=False)
-    rebuilt = docx_blocks(tmp_path / "out" / "回复函.docx")
-    assert "[日期]" not in rebuilt and "[发文单位]" not in rebuilt
-    assert rebuilt.index("特此函复。") < rebuilt.index("【待补】")
+    result, rebuilt = analyse((tmp_path / "out" / "报告.docx").read_bytes(), "报告.docx")
+    order = [(p.role, p.text.strip()) for p in rebuilt.paragraphs if p.text.strip()]
+    texts = [text for _, text in order]
+    at = {
+        name: next(k for k, t in enumerate(texts) if t.startswith(name))
+        for name in ("特此", "附件：", "（联系人", "抄送", "目录按")
+    }
+    assert at["特此"] < at["附件："] < at["（联系人"] < at["抄送"] < at["目录按"]
+    assert [role for role, _ in order[at["附件："] + 1 : at["（联系人"]]] == ["signature", "date"]
+    assert result.deviations == []
 
 
 def _unstyled(docx: bytes) -> bytes:
