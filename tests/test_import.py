@@ -714,3 +714,21 @@ def test_own_title_breaks_that_make_no_valid_title_are_made_again(notice_docx, t
     assert "标题重新分行" in output
     code, output, _ = run_wenshu("build", str(tmp_path / "n.yaml"), "-o", str(tmp_path / "out"))
     assert code == 0, output
+
+
+@pytest.mark.render
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="the real corpus is only on the development machine")
+def test_a_document_whose_signature_is_won_back_keeps_its_title_pitch(tmp_path):
+    """zhaohui_reply_letter: with its placeholder 署名 and 成文日期 now parts, they would stand
+    alone on page 2; the lines are tightened (§7.3.5.5) under the title — not the title too,
+    which check reads as a document set too tight throughout — and check finds it conforming."""
+    from wenshu.office.libreoffice import LibreOffice, read_pages
+
+    source = CORPUS / "zhaohui_reply_letter.docx"
+    fix_file(source, tmp_path, paginate=True)
+    rebuilt = tmp_path / source.name
+    assert check_docx(rebuilt.read_bytes(), source.name).deviations == []
+    with LibreOffice() as office:
+        pdf = office.convert([rebuilt], tmp_path / "pdf")[rebuilt]
+    pages = read_pages(pdf)
+    assert len(pages) == 1 and "【待补】" in "".join(row.text for row in pages[0].rows)
