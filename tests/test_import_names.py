@@ -1,6 +1,6 @@
 """Import: an attachment page without a title, in a file without a 附件说明, is named by its
-first line when that reads as a title; else it stays “附件”, noted in the spec to be checked
-(the rebuilt file would otherwise say “附件：附件” unremarked)."""
+first line when that reads as a title; else its name is left 【待补】, noted in the spec and said
+as to be filled in (“附件” would print “附件：附件” and the label again as the page's title)."""
 
 from __future__ import annotations
 
@@ -45,9 +45,16 @@ def test_an_untitled_attachment_is_named_by_its_first_line(tmp_path):
     assert rebuilt[title - 1] == "附件" and rebuilt[title + 1] == "台账按季度填写，每季度末报送一次。"
 
 
-def test_an_attachment_whose_first_line_is_a_sentence_keeps_its_name_noted():
+def test_an_attachment_whose_first_line_is_a_sentence_has_its_name_to_fill(tmp_path):
     first = "现将有关情况说明如下，请查收。"
     imported = import_docx(word(first), "台账.docx")
-    note = "  # 导入：附件没有标题，也没有附件说明，名称暂作“附件”，请核对\n  - name: 附件\n"
+    note = "  # 导入：附件没有标题，也没有附件说明，名称待补，请核对\n  - name: 【待补】\n"
     assert note in imported.yaml and f"      - {first}\n" in imported.yaml
-    assert "（附件的名称）" in imported.report.unplaced
+    assert any(line.startswith("附件的名称：") for line in imported.report.to_fill)
+    # rebuilt, the label is printed once: not again as the page's title nor as the name
+    source = tmp_path / "台账.docx"
+    source.write_bytes(word(first))
+    fix_file(source, tmp_path / "out", paginate=False)
+    rebuilt = docx_blocks((tmp_path / "out" / "台账.docx").read_bytes())
+    assert rebuilt.count("附件") == 1 and "附件：附件" not in rebuilt
+    assert "附件：【待补】" in rebuilt and rebuilt[rebuilt.index("附件") + 1] == "【待补】"

@@ -294,7 +294,14 @@ def tighten(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -> byt
         region_top = place[1]
         first = children.index(paragraphs[head - 1]) + 1
     else:
-        region_top = facts.block_pages[start][1] - pitch_pt
+        # page one without a 版头: the title keeps its lines (§7.3.1); the tightened run starts
+        # under it, after lines at the standard pitch, as check reads a §7.3.5.5 adjustment
+        while before == 1 and start + 1 < len(paragraphs) and _style_of(paragraphs[start]) == Style.TITLE:
+            start += 1
+        place = facts.block_pages[start] if start < len(facts.block_pages) else None
+        if place is None or place[0] != before:
+            return None
+        region_top = place[1] - pitch_pt
         first = children.index(paragraphs[start])
     if before == 1:
         fix_mark_height(body, pages[0])  # the mark's line is the one of auto height above

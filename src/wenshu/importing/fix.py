@@ -334,8 +334,11 @@ def fix_files(paths: list[Path], out_dir: Callable[[Path], Path], *, paginate: b
         if not prepared:
             return results
         built = Path(work) / "built"
+        # a draft: a part the file held only a placeholder for ([日期]) is 【待补】 in the spec
+        # and is built marked, at its place, for the user to fill in (the report says so); a
+        # spec without one builds as it would otherwise
         request = BuildRequest(
-            sources=tuple(item.spec_path for item in prepared), out_dir=built, paginate=paginate
+            sources=tuple(item.spec_path for item in prepared), out_dir=built, paginate=paginate, draft=True
         )
         outcomes = {outcome.source: outcome for outcome in run(request).outcomes}
         for item in prepared:

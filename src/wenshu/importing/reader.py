@@ -37,6 +37,7 @@ from wenshu.layout import (
 )
 from wenshu.render.pictures import MAX_PICTURES, MAX_TOTAL_PICTURE_BYTES, MAX_TOTAL_PICTURE_PIXELS, SUFFIXES
 from wenshu.roles import ROLES, Style, role
+from wenshu.spec.validate import PLACEHOLDER
 from wenshu.text.dates import TYPED_DAY, imprint_parts, read_written_date
 from wenshu.text.docnumber import TYPED_LINE as TYPED_DOC_NUMBER
 from wenshu.text.docnumber import format_doc_number
@@ -557,7 +558,7 @@ class _Recogniser:
                 unplaced.append(Entry(text=text, top=True))
                 unplaced.extend(self._picture_entries(line.para.pictures))
             else:
-                unplaced.append(Entry(text=text, comment="未能归位"))
+                self._unplaced_tail_line(text, spec, unplaced)
                 unplaced.extend(self._picture_entries(line.para.pictures, "未能归位的图片"))
             i += 1
         if i < len(lines):  # after the attachments: what is neither 版记 nor attachment
@@ -570,7 +571,7 @@ class _Recogniser:
                 elif self._record_line(rest.text, spec):
                     self._record_pictures([rest.para], spec)
                 else:
-                    unplaced.append(Entry(text=rest.text, comment="未能归位"))
+                    self._unplaced_tail_line(rest.text, spec, unplaced)
                     unplaced.extend(self._picture_entries(rest.para.pictures, "未能归位的图片"))
         why = "未能归位（署名之外的落款行）" if "date" in spec else "未能归位"
         for extra in signatures:
@@ -597,6 +598,15 @@ class _Recogniser:
             block["lines"] = lines_
             spec["contacts"] = block
             self.report.found["联系人"] = "；".join(lines_)
+
+    def _unplaced_tail_line(self, text: str, spec: dict[str, Any], unplaced: list[Entry]) -> None:
+        """A closing line of no part wenshu has: one of a 版记's kind (主送：…, 审核：…) is kept
+        with the closing lines (after the 成文日期 where the spec has a place for them, see
+        :func:`_assemble`), said as kept so; any other where it stood, named as not placed."""
+        if _RECORD_LIKE.match(text):
+            spec.setdefault("_record_like", []).append(tidy(text, self.changed))
+        else:
+            unplaced.append(Entry(text=text, comment="未能归位"))
 
     def _by_signature(self, i: int, signatures: list[_Line]) -> bool:
         """Whether the paragraph holding only pictures at ``i`` stands right by the signature
@@ -649,11 +659,10 @@ class _Recogniser:
     ) -> None:
         text = line.text
         date = read_written_date(text)
-        if date is None:  # a placeholder such as [日期]: not a date wenshu can write
-            for sig in signatures:
-                unplaced.append(Entry(text=sig.text, comment="未能归位（没有成文日期的署名）"))
-            signatures.clear()
-            unplaced.append(Entry(text=text, comment="未能归位（成文日期不是日期）"))
+        if date is None:  # a template's placeholder such as [日期]: the date is still to be set
+            self._to_fill(spec, "date", "成文日期", text)
+            if signatures:
+                self._signature(signatures.pop(), spec)
             return
         if not TYPED_DAY.match(text):
             self.changed.append(
@@ -663,9 +672,26 @@ class _Recogniser:
         self.report.found["成文日期"] = f"{date.year}年{date.month}月{date.day}日"
         if signatures:
             sig = signatures.pop()
-            spec["signature"] = tidy(sig.text, self.changed)
-            self.report.found["署名"] = spec["signature"]
+            self._signature(sig, spec)
             spec["sealed"] = self._sealed(sig, line)
+
+    def _signature(self, line: _Line, spec: dict[str, Any]) -> None:
+        """The 署名 from the signature line above the date (a placeholder is to be filled)."""
+        if _PLACEHOLDER.match(line.text):
+            self._to_fill(spec, "signature", "署名", line.text)
+            return
+        spec["signature"] = tidy(line.text, self.changed)
+        self.report.found["署名"] = spec["signature"]
+
+    def _to_fill(self, spec: dict[str, Any], key: str, name: str, placeholder: str) -> None:
+        """Part ``name`` stands at its place as a template's ``placeholder`` ([日期]): the spec
+        holds it as 【待补】 there, and the user is told to fill it in — a placeholder kept as
+        text would print as the part, a line of the body would lose the part's place."""
+        spec[key] = PLACEHOLDER
+        self.report.found[name] = PLACEHOLDER
+        self.report.to_fill.append(
+            f"{name}：原文是模板的占位符“{placeholder}”，规格中写作{PLACEHOLDER}，请填写"
+        )
 
     def _sealed(self, signature: _Line, date: _Line) -> bool:
         """Whether the file lays the signature out as sealed (§7.3.5.1): in wenshu's own
@@ -681,7 +707,7 @@ class _Recogniser:
     def _named(self, label: str, page: dict[str, Any]) -> dict[str, Any]:
         """Attachment page ``label`` (附件2) with its name for a 附件说明 wenshu writes: its title;
         without one, the first line of its text when that reads as a title (short, no sentence
-        in it) followed by more, which then is its title; else “附件”, noted in the spec to be checked."""
+        in it) followed by more, which then is its title; else 【待补】, to be filled in."""
         named = {k: v for k, v in page.items() if k not in ("_number", "title")}
         body = page.get("body") or []
         first = body[0] if body and type(body[0]) is str else ""  # a Noted line was not placed
@@ -691,9 +717,14 @@ class _Recogniser:
             self.changed.append(f"{label}没有标题：以其第一行“{first}”为名称和标题")
             named["body"] = body[1:]
             return {"name": first, **named}
-        out = {"name": "附件", **named}
-        self.notes[id(out)] = f"{label}没有标题，也没有附件说明，名称暂作“附件”"
-        self.report.unplaced.append(f"（{label}的名称）")
+        # the name is the 附件说明's and, printed, the page's title: “附件” there would
+        # repeat the label above it, so it is left to be filled in
+        out = {"name": PLACEHOLDER, **named}
+        self.notes[id(out)] = f"{label}没有标题，也没有附件说明，名称待补"
+        self.report.unplaced.append(f"（{label}的名称）")  # the file was not read whole
+        self.report.to_fill.append(
+            f"{label}的名称：原文附件页没有标题，也没有附件说明，规格中写作{PLACEHOLDER}，请填写"
+        )
         return out
 
     def _notes(self, notes: list[str], attachments: list[dict[str, Any]], spec: dict[str, Any]) -> None:
@@ -1046,6 +1077,8 @@ def read_spec(source: Source, stem: str | None = None) -> tuple[dict[str, Any], 
     tail: dict[str, Any] = {}
     unplaced: list[Entry] = []
     rec.tail(end, tail, unplaced)
+    if _is_notice(head, tail):  # a notice has no closing lines: kept where they stood, noted
+        unplaced += [Entry(text=t, comment="未能归位") for t in tail.pop("_record_like", [])]
     entries += [Entry(text=t, comment="未能归位（版头）") for t in head.pop("_unplaced_head", [])]
     entries += body_entries
     entries += unplaced
@@ -1074,12 +1107,17 @@ def read_spec(source: Source, stem: str | None = None) -> tuple[dict[str, Any], 
     return spec, outline.comments, report
 
 
+def _is_notice(head: dict[str, Any], tail: dict[str, Any]) -> bool:
+    """Whether the parts found make a 通知 (or a letter kind): 发文字号, 主送机关, 标题, 署名 and 成文日期."""
+    return all(k in head for k in ("doc_number", "recipients", "title")) and all(
+        k in tail for k in ("signature", "date")
+    )
+
+
 def _assemble(
     head: dict[str, Any], tail: dict[str, Any], body: list[Any], report: ImportReport
 ) -> dict[str, Any]:
-    notice = all(k in head for k in ("doc_number", "recipients", "title")) and all(
-        k in tail for k in ("signature", "date")
-    )
+    notice = _is_notice(head, tail)
     spec: dict[str, Any] = {}
     mark = head.get("mark", "")
     letter = notice and not (mark.endswith("文件") or "record" in tail)
@@ -1146,11 +1184,24 @@ def _assemble(
     for key in ("contacts", "attachments"):
         if key in tail and (notice or key == "attachments"):
             spec[key] = tail[key]
+    # a 通用文书 keeps the closing parts it has no field for as lines: after its 附件说明,
+    # 署名 and 成文日期 when it has them (GB/T 9704's order: 附注 under the date, 版记 last),
+    # else at the end of its text
+    closing = not notice and bool({"signature", "date", "attachments"} & tail.keys())
+    after: list[Any] = spec.setdefault("closing_lines", []) if closing else spec["body"]
+    last = next(name for key, name in _CLOSING_PARTS if key in tail or key == "")
+    kept_at = f"{last}之后" if closing else "正文末尾"
     if "contacts" in tail and not notice:
-        spec["body"].extend(_contact_lines(tail["contacts"]))
-        _kept_as_paragraph(report, "联系人")
+        after.extend(_contact_lines(tail["contacts"]))
+        _kept_as_paragraph(report, "联系人", kept_at)
     if "signature" in tail:
         spec["signature"] = tail["signature"]
+    if "_record_like" in tail:  # lines of a 版记's kind that no field holds (主送：…, 审核：…)
+        after.extend(tail["_record_like"])
+        report.changed.append(
+            f"“{'”“'.join(_clip(t, 12) for t in tail['_record_like'])}”作为{kept_at}的文字保留"
+            "（公文没有这一项），请核对"
+        )
     if notice and (tail.get("sealed") or tail.get("_seal_pictures")):
         spec["sealed"] = True
         if not tail.get("sealed"):
@@ -1164,8 +1215,8 @@ def _assemble(
         if notice:
             spec["note"] = tail["note"]
         else:
-            spec["body"].append(f"（{tail['note']}）")
-            _kept_as_paragraph(report, "附注")
+            after.append(f"（{tail['note']}）")
+            _kept_as_paragraph(report, "附注", kept_at)
     if "record" in tail:
         record = tail["record"]
         if notice and spec["format"] == "document" and "printer" in record:
@@ -1177,7 +1228,10 @@ def _assemble(
             if "printer" in record:
                 d = record["print_date"]
                 lines.append({"line": f"{record['printer']}　{d.year}年{d.month}月{d.day}日印发"})
-            spec["body"].extend(lines)
+            if closing:
+                after.extend(block["line"] for block in lines)
+            else:
+                spec["body"].extend(lines)
             parts = [name for name in ("抄送", "印发机关", "印发日期") if report.found.pop(name, None)]
             what = "版记（" + "、".join(parts) + "）" if parts else "版记"
             why = (
@@ -1187,14 +1241,19 @@ def _assemble(
                 if spec["format"] == "letter"
                 else "没有印发机关和印发日期，排不成版记"
             )
-            report.changed.append(f"{what}作为正文末尾的{len(lines)}行文字保留（{why}）")
-            if lines:
+            report.changed.append(f"{what}作为{kept_at}的{len(lines)}行文字保留（{why}）")
+            if lines and not closing:
                 _note_at(report, "record", lines[0])
+    if not spec.get("closing_lines"):
+        spec.pop("closing_lines", None)
     if not notice and not report.unplaced and (as_kind := outline_kind(spec, report.changed)) is not None:
         report.kind = as_kind["kind"]  # a plan or a summary following its kind's outline
         return as_kind
     return spec
 
+
+# The closing parts of a 通用文书 in page order, last first: what its closing lines follow.
+_CLOSING_PARTS = (("date", "成文日期"), ("signature", "署名"), ("attachments", "附件说明"), ("", "正文"))
 
 # What a 通用文书 keeps as lines above its text (it has no field for them), in page order.
 _LEAD_LINES = (
@@ -1207,11 +1266,12 @@ _LEAD_LINES = (
 )
 
 
-def _kept_as_paragraph(report: ImportReport, name: str) -> None:
+def _kept_as_paragraph(report: ImportReport, name: str, where: str = "正文末尾") -> None:
     """Part ``name`` was found, but the spec has no field for it and keeps it as a plain
-    paragraph at the end of the body: said as a change, not claimed as recognised."""
+    paragraph ``where`` (at the end of the body, or after the closing parts): said as a
+    change, not claimed as recognised."""
     report.found.pop(name, None)
-    report.changed.append(f"{name}作为正文末尾的普通段落保留（此文种没有{name}一项）")
+    report.changed.append(f"{name}作为{where}的普通段落保留（此文种没有{name}一项）")
 
 
 def _note_at(report: ImportReport, part: str, block: dict[str, Any]) -> None:

@@ -36,6 +36,8 @@ class ImportReport:
     could not be recognised. ``files`` are the pictures the spec's picture blocks show, by
     their path relative to the spec's folder (``通知.files/图1.png``), to be written beside it;
     ``set_aside`` are those of them no picture block shows, each with where it was and why.
+    ``to_fill`` names the parts the file held only a template's placeholder for (``[日期]``):
+    the spec has them as 【待补】 at their place, for the user to fill in.
     """
 
     file: str
@@ -45,6 +47,7 @@ class ImportReport:
     unplaced: list[str] = field(default_factory=list)
     files: dict[str, bytes] = field(default_factory=dict)
     set_aside: list[SetAside] = field(default_factory=list)
+    to_fill: list[str] = field(default_factory=list)
     pictures_seen: int = 0  # pictures of the main text carried over, set aside or named as refused
 
     def lines(self) -> list[str]:
@@ -71,6 +74,7 @@ class ImportReport:
             for a in self.set_aside
         )
         out.extend(f"  改动 {line}" for line in self.changed)
+        out.extend(f"  待补 {line}" for line in self.to_fill)
         out.extend(
             f"  未能归位（按普通段落保留在原处，规格中有注释）：{_short(text)}" for text in self.unplaced
         )

@@ -73,7 +73,7 @@ def _convert(
 # these fields the spec has (wenshu.importing.report.SetAside.near).
 _NEAR = {
     "head": ("issuer", "mark", "copy_number", "secrecy", "urgency", "doc_number", "title"),
-    "record": ("record",),
+    "record": ("record", "closing_lines"),
     "signature": ("signature", "sealed", "date"),
 }
 
