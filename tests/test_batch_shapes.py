@@ -5,6 +5,7 @@ own. Bad records get the same messages either way."""
 
 from __future__ import annotations
 
+import datetime as dt
 import zipfile
 from io import BytesIO
 from pathlib import Path
@@ -345,3 +346,42 @@ def test_shapes_kept_on_disk_are_not_met_after_a_frame_changes(tmp_path, monkeyp
     letter = frames / "letter.docx"
     os.utime(letter, ns=(letter.stat().st_atime_ns, letter.stat().st_mtime_ns + 1_000_000_000))
     assert assert_same_letters(batch, Shapes()) == [False, True, True]
+
+
+def outcome(spec: RecordSpec) -> tuple[str, object]:
+    """What validating a letter gives: its document, or its problems."""
+    try:
+        return "ok", validate(spec)[1]
+    except WenshuError as exc:
+        return "bad", exc.problems
+
+
+@pytest.mark.parametrize("review", ["经审核，申报材料完整。", "经审核, 申报材料完整。"])
+def test_shared_and_own_value_problems_are_reported_as_before(tmp_path, review):
+    """A half-width comma in one record's applicant, with the shared review clean or with a
+    half-width comma too: each letter's problems (or document, its written date parsed) are exactly
+    those of checking it as one document, and each comma is reported where it was written."""
+    records = "".join(
+        f"  - {{applicant: {name}, doc_number: 示知函〔2023〕{i}号, rank: {i}}}\n"
+        for i, name in ((1, "示例1市"), (2, "示例2市"), (3, "'示例甲市,示例乙市'"), (4, "示例4市"))
+    )
+    path = spec_with(tmp_path, records)
+    text = path.read_text("utf-8")
+    text = text.replace("review: 经审核，申报材料完整、真实、准确，符合申报条件。", f"review: {review}")
+    # A date written as text: parsed by the value checks.
+    path.write_text(text.replace("  date: 2023-07-18", "  date: 2023年7月18日"), "utf-8")
+    batch = load_batch(path)
+    for _ in range(2):  # the second pass meets every shared field already walked
+        for record in batch.records:
+            whole = RecordSpec(batch.spec, record)
+            whole.layers = None  # checked as one document, every field
+            assert outcome(RecordSpec(batch.spec, record)) == outcome(whole), record.row
+    results = [outcome(RecordSpec(batch.spec, record)) for record in batch.records]
+    shared_bad = "," in review
+    for i, (verdict, found) in enumerate(results):
+        messages = [str(p) for p in found] if verdict == "bad" else []
+        assert any("letters.yaml" in m and "review" in m and "半角标点" in m for m in messages) == shared_bad
+        assert any("applicant" in m and "半角标点" in m for m in messages) == (i == 2)
+        assert (verdict == "ok") == (not shared_bad and i != 2)
+        if verdict == "ok":
+            assert isinstance(found["basis"]["date"], dt.date)

@@ -30,7 +30,7 @@ from wenshu.rules import letters
 from wenshu.rules.advice import ADVICE
 from wenshu.rules.context import Context
 from wenshu.spec.kinds import Kind, definitions, get_kind, kind_names
-from wenshu.spec.load import BIDI_CONTROLS, Path_, Spec, bidi_name, field_name, iter_strings
+from wenshu.spec.load import BIDI_CONTROLS, Path_, Spec, bidi_name, field_name, fresh_copy, iter_strings
 from wenshu.text.dates import DateError, format_cn_date, parse_date
 from wenshu.text.docnumber import DocNumberError, parse_doc_number
 from wenshu.text.numbering import FORMS, MAX_CHINESE_NUMBER, MAX_DEPTH, written_ordinal
@@ -154,10 +154,18 @@ _NORMALISING = {"coerce", "default", "default_setter", "rename", "rename_handler
 # … and those of them whose effect reaches other fields (a rename onto a field a record sets,
 # a default computed from the document).
 _ACROSS_FIELDS = {"default_setter", "rename", "rename_handler"}
-# Per batch spec: its shared fields, them normalised, and the sets of own fields with which
-# a spec has passed the whole check (see layered_document).
+# Per batch spec: its shared fields, them normalised, the sets of own fields with which a
+# spec has passed the whole check (see layered_document), and the shared fields' values as
+# the value checks leave them, by field, where those checks found nothing (see
+# _layered_value_problems; None where they found something).
 _SHARED_NORMALISED: dict[
-    tuple[str, int], tuple[dict[str, Any], dict[str, Any] | None, set[frozenset[str]]]
+    tuple[str, int],
+    tuple[
+        dict[str, Any],
+        dict[str, Any] | None,
+        set[frozenset[str]],
+        dict[str, tuple[bool, Any] | None],
+    ],
 ] = {}
 
 
@@ -223,7 +231,7 @@ def layered_document(validator: SpecValidator, kind: Kind, spec: Spec) -> dict[s
     if cached is None or cached[0] is not layers.shared:
         if len(_SHARED_NORMALISED) > 16:
             _SHARED_NORMALISED.clear()
-        cached = (layers.shared, validator.normalized(layers.shared), set())
+        cached = (layers.shared, validator.normalized(layers.shared), set(), {})
         _SHARED_NORMALISED[key] = cached
     shared, passed = cached[1], cached[2]
     if shared is None:
@@ -314,7 +322,9 @@ def validate(spec: Spec, *, draft: bool = False) -> tuple[Kind, dict[str, Any]]:
     problems = [p for p in problems if (p.line, p.column) not in at_hole]
     if document is None:
         document = validator.document if ok or not problems else spec.data
-    problems += _value_problems(spec, kind.schema, document, ())
+        problems += _value_problems(spec, kind.schema, document, ())
+    else:
+        problems += _layered_value_problems(spec, kind, document)
     problems = [p for p in problems if (p.line, p.column) not in at_hole]
     if not problems:
         problems += _block_problems(spec, document)
@@ -655,6 +665,40 @@ def _value_problems(spec: Spec, schema: dict[str, Any], doc: Any, path: Path_) -
             if item_schema is not None:
                 for i, item in enumerate(value):
                     problems += _value_problems(spec, _resolve(item_schema), item, here + (i,))
+    return problems
+
+
+def _layered_value_problems(spec: Spec, kind: Kind, document: dict[str, Any]) -> list[Problem]:
+    """:func:`_value_problems` of a document :func:`layered_document` gave, the shared
+    fields walked once per batch.
+
+    Those checks look at each top-level field on its own (its text, its form, its dates), and
+    a field the spec does not set holds the same normalised shared value in every letter: a
+    shared field in which they found nothing is not walked again, only given the value they
+    leave (dates parsed). A field in which they found something is walked in every letter,
+    so its problems are made exactly as before.
+    """
+    layers = spec.layers
+    cached = _SHARED_NORMALISED.get((kind.name, id(layers.shared))) if layers is not None else None
+    if layers is None or cached is None or cached[0] is not layers.shared or cached[1] is None:
+        return _value_problems(spec, kind.schema, document, ())
+    shared, walked = cached[1], cached[3]
+    rest: dict[str, Any] = {}
+    for key, value in document.items():
+        if key in layers.own or key not in shared:
+            rest[key] = value
+            continue
+        if key not in walked:
+            alone = {key: fresh_copy(shared[key])}
+            clean = not _value_problems(spec, kind.schema, alone, ())
+            walked[key] = (alone[key] != shared[key], alone[key]) if clean else None
+        done = walked[key]
+        if done is None:
+            rest[key] = value
+        elif done[0]:
+            document[key] = fresh_copy(done[1])
+    problems = _value_problems(spec, kind.schema, rest, ())
+    document.update(rest)  # the dates it parsed in place
     return problems
 
 
