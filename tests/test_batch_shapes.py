@@ -385,3 +385,23 @@ def test_shared_and_own_value_problems_are_reported_as_before(tmp_path, review):
         assert (verdict == "ok") == (not shared_bad and i != 2)
         if verdict == "ok":
             assert isinstance(found["basis"]["date"], dt.date)
+
+
+def test_unknown_categories_are_reported_in_every_letter_that_names_them(tmp_path):
+    """Letters naming the batch's category, known once, and one naming a category no one
+    declared: its problem is exactly that of checking it as one document, after and before
+    the known letters."""
+    records = "".join(
+        f"  - {{applicant: 示例{i}市, doc_number: 示知函〔2023〕{i}号, rank: {i}{extra}}}\n"
+        for i, extra in ((1, ""), (2, ", programme: 国家知识产权强县建设试点具"), (3, ""))
+    )
+    batch = load_batch(spec_with(tmp_path, records))
+    for _ in range(2):
+        results = []
+        for record in batch.records:
+            whole = RecordSpec(batch.spec, record)
+            whole.layers = None  # checked as one document, every field
+            results.append(outcome(RecordSpec(batch.spec, record)))
+            assert results[-1] == outcome(whole), record.row
+        assert [verdict for verdict, _ in results] == ["ok", "bad", "ok"]
+        assert any("未知类别“国家知识产权强县建设试点具”" in str(p) for p in results[1][1])
