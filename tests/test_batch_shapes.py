@@ -405,3 +405,41 @@ def test_unknown_categories_are_reported_in_every_letter_that_names_them(tmp_pat
             assert results[-1] == outcome(whole), record.row
         assert [verdict for verdict, _ in results] == ["ok", "bad", "ok"]
         assert any("未知类别“国家知识产权强县建设试点具”" in str(p) for p in results[1][1])
+
+
+@pytest.mark.parametrize(
+    ("shared", "message"),
+    [
+        ("review: 【待补】", "尚未填写"),
+        ("basis: [国知办函运字〔2023〕582号]", "应为“字段: 值”映射"),
+        ("review: 经审核，申报材料完整。", None),
+    ],
+)
+def test_shared_gaps_and_shapes_are_reported_as_before(tmp_path, shared, message):
+    """A shared field left 【待补】 or of the wrong shape, and a record's own 【待补】: each
+    letter's problems are exactly those of checking it as one document."""
+    records = "".join(
+        f"  - {{applicant: {name}, doc_number: 示知函〔2023〕{i}号, rank: {i}}}\n"
+        for i, name in ((1, "示例1市"), (2, "【待补】"), (3, "示例3市"))
+    )
+    path = spec_with(tmp_path, records)
+    lines = path.read_text("utf-8").split("\n")
+    field = shared.split(":")[0]
+    start = lines.index(next(line for line in lines if line.startswith(f"{field}:")))
+    end = next(i for i in range(start + 1, len(lines)) if not lines[i].startswith(" "))
+    path.write_text("\n".join([*lines[:start], shared, *lines[end:]]), "utf-8")  # the field replaced
+    batch = load_batch(path)
+    for _ in range(2):
+        results = []
+        for record in batch.records:
+            whole = RecordSpec(batch.spec, record)
+            whole.layers = None  # checked as one document, every field
+            results.append(outcome(RecordSpec(batch.spec, record)))
+            assert results[-1] == outcome(whole), record.row
+        for i, (verdict, found) in enumerate(results):
+            assert (verdict == "ok") == (message is None and i != 1)
+            messages = [str(p) for p in found] if verdict == "bad" else []
+            assert any(field in m and message in m for m in messages) == (message is not None)
+            assert any("applicant" in m and "尚未填写" in m for m in messages) == (
+                i == 1 and message != "应为“字段: 值”映射"
+            )

@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from typing import Any
 
@@ -305,17 +305,19 @@ def validate(spec: Spec, *, draft: bool = False) -> tuple[Kind, dict[str, Any]]:
     too_large = _size_problems(spec)
     if too_large:
         raise WenshuError(too_large)
+    data = _unshared(spec, ("shape", kind.name), lambda k, v: not _shape(spec, kind.schema.get(k), v, (k,)))
     shape = [
         p
         for name, rule in kind.schema.items()
-        if name in spec.data
-        for p in _shape(spec, rule, spec.data[name], (name,))
+        if name in data
+        for p in _shape(spec, rule, data[name], (name,))
     ]
     if shape:
         raise WenshuError(shape)
     validator = validator_for(kind)
     document = layered_document(validator, kind, spec)
-    ok = document is not None or validator.validate(spec.data)
+    layered = document is not None
+    ok = layered or validator.validate(spec.data)
     holes = placeholders(spec)
     at_hole = {(p.line, p.column) for p in holes}
     problems = [] if ok else list(_cerberus_problems(spec, kind, validator))
@@ -330,7 +332,8 @@ def validate(spec: Spec, *, draft: bool = False) -> tuple[Kind, dict[str, Any]]:
         problems += _block_problems(spec, document)
         problems += load_pictures(spec, document)[1]  # each picture's file: inside the folder, a real picture
         if not problems:
-            problems += _ordinal_problems(spec, document) or _long_list_problems(spec, kind, document)
+            walk = _unshared_normalised(spec, kind, document) if layered else document
+            problems += _ordinal_problems(spec, document) or _long_list_problems(spec, kind, document, walk)
         context = Context(spec, document, validate, kind_of)
         if "attachments" in kind.schema:
             # Any kind's attachment may name an annex spec (file:); its page replaces the
@@ -425,7 +428,10 @@ def _shape(spec: Spec, rule: Any, value: Any, here: Path_) -> list[Problem]:
 def placeholders(spec: Spec) -> list[Problem]:
     """Every value still holding the skeleton placeholder 【待补】."""
     found = []
-    for path, value in iter_strings(spec.data, ()):
+    data = _unshared(
+        spec, ("holes",), lambda k, v: all(PLACEHOLDER not in t for _, t in iter_strings(v, (k,)))
+    )
+    for path, value in iter_strings(data, ()):
         if PLACEHOLDER in value:
             found.append(spec.problem(path, f"尚未填写（{PLACEHOLDER}）"))
     return found
@@ -668,6 +674,52 @@ def _value_problems(spec: Spec, schema: dict[str, Any], doc: Any, path: Path_) -
     return problems
 
 
+# Per batch (its shared fields' dict) and question: the shared fields known to pass it.
+_SHARED_PASSING: dict[tuple[int, tuple[str, ...]], tuple[dict[str, Any], frozenset[str]]] = {}
+
+
+def _passing(
+    shared: dict[str, Any], question: tuple[str, ...], passes: Callable[[str, Any], bool]
+) -> frozenset[str]:
+    """The fields of ``shared`` for which ``passes(field, value)``, asked once per batch."""
+    key = (id(shared), question)
+    entry = _SHARED_PASSING.get(key)
+    if entry is None or entry[0] is not shared:
+        if len(_SHARED_PASSING) > 64:
+            _SHARED_PASSING.clear()
+        entry = (shared, frozenset(k for k, v in shared.items() if passes(k, v)))
+        _SHARED_PASSING[key] = entry
+    return entry[1]
+
+
+def _unshared(spec: Spec, question: tuple[str, ...], passes: Callable[[str, Any], bool]) -> Any:
+    """The spec's data without the shared fields that pass a check made field by field.
+
+    A field a record does not set holds the batch's shared value in every letter, so a
+    check that looks at each field on its own (``passes``: it finds nothing there) is
+    asked of it once per batch; a field it finds something in stays, to be reported as
+    the whole check reports it.
+    """
+    layers = spec.layers
+    if layers is None or not isinstance(spec.data, dict):
+        return spec.data
+    done = _passing(layers.shared, question, passes)
+    return {k: v for k, v in spec.data.items() if k in layers.own or k not in done}
+
+
+def _unshared_normalised(spec: Spec, kind: Kind, document: dict[str, Any]) -> dict[str, Any]:
+    """A document :func:`layered_document` gave, without the normalised shared fields that
+    hold no list long enough for :func:`_long_list_problems` to look at (asked once per batch)."""
+    layers = spec.layers
+    cached = _SHARED_NORMALISED.get((kind.name, id(layers.shared))) if layers is not None else None
+    if layers is None or cached is None or cached[0] is not layers.shared or cached[1] is None:
+        return document
+    done = _passing(
+        cached[1], ("long lists", kind.name), lambda k, v: next(_long_lists(v, (k,)), None) is None
+    )
+    return {k: v for k, v in document.items() if k in layers.own or k not in done}
+
+
 def _layered_value_problems(spec: Spec, kind: Kind, document: dict[str, Any]) -> list[Problem]:
     """:func:`_value_problems` of a document :func:`layered_document` gave, the shared
     fields walked once per batch.
@@ -842,10 +894,13 @@ def _long_lists(value: Any, path: Path_) -> Iterator[Path_]:
             yield from _long_lists(item, path + (i,))
 
 
-def _long_list_problems(spec: Spec, kind: Kind, document: dict[str, Any]) -> list[Problem]:
+def _long_list_problems(
+    spec: Spec, kind: Kind, document: dict[str, Any], walk: dict[str, Any] | None = None
+) -> list[Problem]:
     """A kind's template may number its own lists (a plan's tasks as （一）…): with a list
-    that long, render once to learn whether its ordinals run out, and say where."""
-    first = next(_long_lists(document, ()), None)
+    that long, render once to learn whether its ordinals run out, and say where. Only the
+    fields of ``walk`` (default: all) are searched for one."""
+    first = next(_long_lists(document if walk is None else walk, ()), None)
     if first is None:
         return []
     from wenshu.render.markdown import render_markdown  # only for this rare case
