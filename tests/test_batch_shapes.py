@@ -6,6 +6,7 @@ own. Bad records get the same messages either way."""
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import zipfile
 from io import BytesIO
 from pathlib import Path
@@ -443,3 +444,24 @@ def test_shared_gaps_and_shapes_are_reported_as_before(tmp_path, shared, message
             assert any("applicant" in m and "尚未填写" in m for m in messages) == (
                 i == 1 and message != "应为“字段: 值”映射"
             )
+
+
+def test_a_rule_looking_at_a_record_field_from_a_shared_one_is_kept(tmp_path):
+    """Each notice's own 成文日期 against the shared 印发日期 (``not_before``): a later
+    letter of the same fields as a good one is still refused when its date is later."""
+    text = (REPO / "examples" / "notices" / "henan-2023-38.yaml").read_text("utf-8")
+    text = text.replace("date: 2023-08-02\nnote:", "note:")
+    records = "records:\n  - {date: 2023-08-01}\n  - {date: 2023-08-02}\n  - {date: 2023-08-03}\n"
+    shutil.copytree(REPO / "examples" / "annexes", tmp_path / "annexes")  # its attachments
+    spec = tmp_path / "notices" / "notices.yaml"
+    spec.parent.mkdir()
+    spec.write_text(text + records, encoding="utf-8")
+    batch = load_batch(spec)
+    results = []
+    for record in batch.records:
+        whole = RecordSpec(batch.spec, record)
+        whole.layers = None  # checked as one document, every field
+        results.append(outcome(RecordSpec(batch.spec, record)))
+        assert results[-1] == outcome(whole), record.row
+    assert [verdict for verdict, _ in results] == ["ok", "ok", "bad"]
+    assert any("不得早于 date" in str(p) for p in results[2][1])

@@ -240,8 +240,12 @@ def layered_document(validator: SpecValidator, kind: Kind, spec: Spec) -> dict[s
     own = frozenset(layers.own)
     if own in passed:
         checker = _own_fields_validator(kind, own)
-        if checker.validate(document, normalize=False):
-            return checker.document
+        needs = _fields_needed(kind, own)
+        # Without normalising, Cerberus leaves the document as it is: the fields checked
+        # and those their rules name are all it reads, and the verdict is the same.
+        part = document if needs is None else {k: v for k, v in document.items() if k in needs}
+        if checker.validate(part, normalize=False):
+            return document if needs is not None else checker.document
     if not validator.validate(document, normalize=False):
         return None
     if len(passed) < 64:
@@ -270,6 +274,52 @@ def _own_fields_validator(kind: Kind, own: frozenset[str]) -> SpecValidator:
         checker.schema = CheckedSchema(checker, fields)  # part of a schema checked whole
         _OWN_FIELDS_VALIDATORS[key] = checker
     return _OWN_FIELDS_VALIDATORS[key]
+
+
+# Rules naming the other fields they look at, and rules that may look at any field.
+_NAMING = {"dependencies", "excludes", "not_before"}
+_LOOKING_ANYWHERE = {"check_with", "validator"}
+_FIELDS_NEEDED: dict[tuple[str, int, frozenset[str]], frozenset[str] | None] = {}
+
+
+def _named_fields(rule: Any, seen: frozenset[str] = frozenset()) -> set[str] | None:
+    """The top-level fields ``rule`` (with its sub-schemas) names in its cross-field rules,
+    or None when some rule of it may look at any field."""
+    names: set[str] = set()
+    parts = rule if isinstance(rule, list) else rule.values() if isinstance(rule, dict) else []
+    for key, value in rule.items() if isinstance(rule, dict) else []:
+        if key in _LOOKING_ANYWHERE:
+            return None
+        if key in _NAMING:
+            named = (
+                [value] if isinstance(value, str) else list(value) if isinstance(value, (list, dict)) else []
+            )
+            names.update(str(n).lstrip("^").split(".")[0] for n in named)
+        elif key == "schema" and isinstance(value, str) and value not in seen:
+            inner = _named_fields(_resolve(value), seen | {value})
+            if inner is None:
+                return None
+            names |= inner
+    for part in parts:
+        if isinstance(part, (dict, list)):
+            inner = _named_fields(part, seen)
+            if inner is None:
+                return None
+            names |= inner
+    return names
+
+
+def _fields_needed(kind: Kind, own: frozenset[str]) -> frozenset[str] | None:
+    """What the validator of :func:`_own_fields_validator` reads of a document: its fields and
+    the fields their rules name (None: it may read any)."""
+    key = (kind.name, id(kind.schema), own)
+    if key not in _FIELDS_NEEDED:
+        if len(_FIELDS_NEEDED) > 64:
+            _FIELDS_NEEDED.clear()
+        schema = _own_fields_validator(kind, own).schema
+        named = _named_fields(list(schema.values()))
+        _FIELDS_NEEDED[key] = None if named is None else frozenset(named | set(schema))
+    return _FIELDS_NEEDED[key]
 
 
 def _resolve(schema: Any) -> dict[str, Any]:
