@@ -5,6 +5,8 @@ own. Bad records get the same messages either way."""
 
 from __future__ import annotations
 
+import datetime as dt
+import shutil
 import zipfile
 from io import BytesIO
 from pathlib import Path
@@ -345,3 +347,121 @@ def test_shapes_kept_on_disk_are_not_met_after_a_frame_changes(tmp_path, monkeyp
     letter = frames / "letter.docx"
     os.utime(letter, ns=(letter.stat().st_atime_ns, letter.stat().st_mtime_ns + 1_000_000_000))
     assert assert_same_letters(batch, Shapes()) == [False, True, True]
+
+
+def outcome(spec: RecordSpec) -> tuple[str, object]:
+    """What validating a letter gives: its document, or its problems."""
+    try:
+        return "ok", validate(spec)[1]
+    except WenshuError as exc:
+        return "bad", exc.problems
+
+
+@pytest.mark.parametrize("review", ["经审核，申报材料完整。", "经审核, 申报材料完整。"])
+def test_shared_and_own_value_problems_are_reported_as_before(tmp_path, review):
+    """A half-width comma in one record's applicant, with the shared review clean or with a
+    half-width comma too: each letter's problems (or document, its written date parsed) are exactly
+    those of checking it as one document, and each comma is reported where it was written."""
+    records = "".join(
+        f"  - {{applicant: {name}, doc_number: 示知函〔2023〕{i}号, rank: {i}}}\n"
+        for i, name in ((1, "示例1市"), (2, "示例2市"), (3, "'示例甲市,示例乙市'"), (4, "示例4市"))
+    )
+    path = spec_with(tmp_path, records)
+    text = path.read_text("utf-8")
+    text = text.replace("review: 经审核，申报材料完整、真实、准确，符合申报条件。", f"review: {review}")
+    # A date written as text: parsed by the value checks.
+    path.write_text(text.replace("  date: 2023-07-18", "  date: 2023年7月18日"), "utf-8")
+    batch = load_batch(path)
+    for _ in range(2):  # the second pass meets every shared field already walked
+        for record in batch.records:
+            whole = RecordSpec(batch.spec, record)
+            whole.layers = None  # checked as one document, every field
+            assert outcome(RecordSpec(batch.spec, record)) == outcome(whole), record.row
+    results = [outcome(RecordSpec(batch.spec, record)) for record in batch.records]
+    shared_bad = "," in review
+    for i, (verdict, found) in enumerate(results):
+        messages = [str(p) for p in found] if verdict == "bad" else []
+        assert any("letters.yaml" in m and "review" in m and "半角标点" in m for m in messages) == shared_bad
+        assert any("applicant" in m and "半角标点" in m for m in messages) == (i == 2)
+        assert (verdict == "ok") == (not shared_bad and i != 2)
+        if verdict == "ok":
+            assert isinstance(found["basis"]["date"], dt.date)
+
+
+def test_unknown_categories_are_reported_in_every_letter_that_names_them(tmp_path):
+    """Letters naming the batch's category, known once, and one naming a category no one
+    declared: its problem is exactly that of checking it as one document, after and before
+    the known letters."""
+    records = "".join(
+        f"  - {{applicant: 示例{i}市, doc_number: 示知函〔2023〕{i}号, rank: {i}{extra}}}\n"
+        for i, extra in ((1, ""), (2, ", programme: 国家知识产权强县建设试点具"), (3, ""))
+    )
+    batch = load_batch(spec_with(tmp_path, records))
+    for _ in range(2):
+        results = []
+        for record in batch.records:
+            whole = RecordSpec(batch.spec, record)
+            whole.layers = None  # checked as one document, every field
+            results.append(outcome(RecordSpec(batch.spec, record)))
+            assert results[-1] == outcome(whole), record.row
+        assert [verdict for verdict, _ in results] == ["ok", "bad", "ok"]
+        assert any("未知类别“国家知识产权强县建设试点具”" in str(p) for p in results[1][1])
+
+
+@pytest.mark.parametrize(
+    ("shared", "message"),
+    [
+        ("review: 【待补】", "尚未填写"),
+        ("basis: [国知办函运字〔2023〕582号]", "应为“字段: 值”映射"),
+        ("review: 经审核，申报材料完整。", None),
+    ],
+)
+def test_shared_gaps_and_shapes_are_reported_as_before(tmp_path, shared, message):
+    """A shared field left 【待补】 or of the wrong shape, and a record's own 【待补】: each
+    letter's problems are exactly those of checking it as one document."""
+    records = "".join(
+        f"  - {{applicant: {name}, doc_number: 示知函〔2023〕{i}号, rank: {i}}}\n"
+        for i, name in ((1, "示例1市"), (2, "【待补】"), (3, "示例3市"))
+    )
+    path = spec_with(tmp_path, records)
+    lines = path.read_text("utf-8").split("\n")
+    field = shared.split(":")[0]
+    start = lines.index(next(line for line in lines if line.startswith(f"{field}:")))
+    end = next(i for i in range(start + 1, len(lines)) if not lines[i].startswith(" "))
+    path.write_text("\n".join([*lines[:start], shared, *lines[end:]]), "utf-8")  # the field replaced
+    batch = load_batch(path)
+    for _ in range(2):
+        results = []
+        for record in batch.records:
+            whole = RecordSpec(batch.spec, record)
+            whole.layers = None  # checked as one document, every field
+            results.append(outcome(RecordSpec(batch.spec, record)))
+            assert results[-1] == outcome(whole), record.row
+        for i, (verdict, found) in enumerate(results):
+            assert (verdict == "ok") == (message is None and i != 1)
+            messages = [str(p) for p in found] if verdict == "bad" else []
+            assert any(field in m and message in m for m in messages) == (message is not None)
+            assert any("applicant" in m and "尚未填写" in m for m in messages) == (
+                i == 1 and message != "应为“字段: 值”映射"
+            )
+
+
+def test_a_rule_looking_at_a_record_field_from_a_shared_one_is_kept(tmp_path):
+    """Each notice's own 成文日期 against the shared 印发日期 (``not_before``): a later
+    letter of the same fields as a good one is still refused when its date is later."""
+    text = (REPO / "examples" / "notices" / "henan-2023-38.yaml").read_text("utf-8")
+    text = text.replace("date: 2023-08-02\nnote:", "note:")
+    records = "records:\n  - {date: 2023-08-01}\n  - {date: 2023-08-02}\n  - {date: 2023-08-03}\n"
+    shutil.copytree(REPO / "examples" / "annexes", tmp_path / "annexes")  # its attachments
+    spec = tmp_path / "notices" / "notices.yaml"
+    spec.parent.mkdir()
+    spec.write_text(text + records, encoding="utf-8")
+    batch = load_batch(spec)
+    results = []
+    for record in batch.records:
+        whole = RecordSpec(batch.spec, record)
+        whole.layers = None  # checked as one document, every field
+        results.append(outcome(RecordSpec(batch.spec, record)))
+        assert results[-1] == outcome(whole), record.row
+    assert [verdict for verdict, _ in results] == ["ok", "ok", "bad"]
+    assert any("不得早于 date" in str(p) for p in results[2][1])

@@ -517,33 +517,58 @@ def known_categories(spec: Spec) -> dict[str, catalogue.Programme]:
     return known
 
 
+# Per batch (its shared fields' dict): the categories named together in a letter that were
+# all known, so the next letters naming them (most name the batch's one category) neither
+# read the round file nor copy the catalogue again.
+_KNOWN_IN_BATCH: dict[int, tuple[dict[str, Any], set[tuple[str, ...]]]] = {}
+
+
+def _known_in_batch(spec: Spec) -> set[tuple[str, ...]] | None:
+    """The sets of categories found known in letters of ``spec``'s batch (None: no batch)."""
+    layers = spec.layers
+    if layers is None:
+        return None
+    entry = _KNOWN_IN_BATCH.get(id(layers.shared))
+    if entry is None or entry[0] is not layers.shared:
+        if len(_KNOWN_IN_BATCH) > 16:
+            _KNOWN_IN_BATCH.clear()
+        entry = (layers.shared, set())
+        _KNOWN_IN_BATCH[id(layers.shared)] = entry
+    return entry[1]
+
+
 def unknown_categories(patterns: list[str], spec: Spec, document: dict[str, Any]) -> list[Problem]:
     """Each category named at ``patterns`` (dotted, ``*`` for every item) is one the
     catalogue or the round declared beside the spec knows."""
-    known: dict[str, catalogue.Programme] | None = None
-    found = []
+    named: list[tuple[Path_, str, bool]] = []
     for pattern in patterns:
         for path, value in plans.select(document, pattern):
             if isinstance(value, dict):  # a mapping by category (quota: {类别: 名额})
-                named = [(path + (k,), k, True) for k in value]
+                named += [(path + (k,), k, True) for k in value]
             elif isinstance(value, list):
-                named = [(path + (i,), v, False) for i, v in enumerate(value)]
+                named += [(path + (i,), v, False) for i, v in enumerate(value)]
             else:
-                named = [(path, value, False)]
-            for at, name, key in named:
-                if not isinstance(name, str):
-                    continue
-                known = known if known is not None else known_categories(spec)
-                if catalogue.programme_of(name, known) is None:
-                    hint = catalogue.did_you_mean(name, known)
-                    found.append(
-                        spec.problem(
-                            at,
-                            f"未知类别“{name}”{hint}（已知类别见 data/{catalogue.PROGRAMMES_FILE}.yaml，"
-                            f"或在本文件夹的 {ROUND_FILE} 中声明）",
-                            key=key,
-                        )
-                    )
+                named.append((path, value, False))
+    named = [(at, name, key) for at, name, key in named if isinstance(name, str)]
+    names = tuple(name for _, name, _ in named)
+    seen = _known_in_batch(spec)
+    if not named or seen is not None and names in seen:
+        return []
+    known = known_categories(spec)
+    found = []
+    for at, name, key in named:
+        if catalogue.programme_of(name, known) is None:
+            hint = catalogue.did_you_mean(name, known)
+            found.append(
+                spec.problem(
+                    at,
+                    f"未知类别“{name}”{hint}（已知类别见 data/{catalogue.PROGRAMMES_FILE}.yaml，"
+                    f"或在本文件夹的 {ROUND_FILE} 中声明）",
+                    key=key,
+                )
+            )
+    if not found and seen is not None and len(seen) < 256:
+        seen.add(names)
     return found
 
 

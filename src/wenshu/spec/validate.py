@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from typing import Any
 
@@ -30,7 +30,7 @@ from wenshu.rules import letters
 from wenshu.rules.advice import ADVICE
 from wenshu.rules.context import Context
 from wenshu.spec.kinds import Kind, definitions, get_kind, kind_names
-from wenshu.spec.load import BIDI_CONTROLS, Path_, Spec, bidi_name, field_name, iter_strings
+from wenshu.spec.load import BIDI_CONTROLS, Path_, Spec, bidi_name, field_name, fresh_copy, iter_strings
 from wenshu.text.dates import DateError, format_cn_date, parse_date
 from wenshu.text.docnumber import DocNumberError, parse_doc_number
 from wenshu.text.numbering import FORMS, MAX_CHINESE_NUMBER, MAX_DEPTH, written_ordinal
@@ -154,10 +154,18 @@ _NORMALISING = {"coerce", "default", "default_setter", "rename", "rename_handler
 # … and those of them whose effect reaches other fields (a rename onto a field a record sets,
 # a default computed from the document).
 _ACROSS_FIELDS = {"default_setter", "rename", "rename_handler"}
-# Per batch spec: its shared fields, them normalised, and the sets of own fields with which
-# a spec has passed the whole check (see layered_document).
+# Per batch spec: its shared fields, them normalised, the sets of own fields with which a
+# spec has passed the whole check (see layered_document), and the shared fields' values as
+# the value checks leave them, by field, where those checks found nothing (see
+# _layered_value_problems; None where they found something).
 _SHARED_NORMALISED: dict[
-    tuple[str, int], tuple[dict[str, Any], dict[str, Any] | None, set[frozenset[str]]]
+    tuple[str, int],
+    tuple[
+        dict[str, Any],
+        dict[str, Any] | None,
+        set[frozenset[str]],
+        dict[str, tuple[bool, Any] | None],
+    ],
 ] = {}
 
 
@@ -223,7 +231,7 @@ def layered_document(validator: SpecValidator, kind: Kind, spec: Spec) -> dict[s
     if cached is None or cached[0] is not layers.shared:
         if len(_SHARED_NORMALISED) > 16:
             _SHARED_NORMALISED.clear()
-        cached = (layers.shared, validator.normalized(layers.shared), set())
+        cached = (layers.shared, validator.normalized(layers.shared), set(), {})
         _SHARED_NORMALISED[key] = cached
     shared, passed = cached[1], cached[2]
     if shared is None:
@@ -232,8 +240,12 @@ def layered_document(validator: SpecValidator, kind: Kind, spec: Spec) -> dict[s
     own = frozenset(layers.own)
     if own in passed:
         checker = _own_fields_validator(kind, own)
-        if checker.validate(document, normalize=False):
-            return checker.document
+        needs = _fields_needed(kind, own)
+        # Without normalising, Cerberus leaves the document as it is: the fields checked
+        # and those their rules name are all it reads, and the verdict is the same.
+        part = document if needs is None else {k: v for k, v in document.items() if k in needs}
+        if checker.validate(part, normalize=False):
+            return document if needs is not None else checker.document
     if not validator.validate(document, normalize=False):
         return None
     if len(passed) < 64:
@@ -262,6 +274,52 @@ def _own_fields_validator(kind: Kind, own: frozenset[str]) -> SpecValidator:
         checker.schema = CheckedSchema(checker, fields)  # part of a schema checked whole
         _OWN_FIELDS_VALIDATORS[key] = checker
     return _OWN_FIELDS_VALIDATORS[key]
+
+
+# Rules naming the other fields they look at, and rules that may look at any field.
+_NAMING = {"dependencies", "excludes", "not_before"}
+_LOOKING_ANYWHERE = {"check_with", "validator"}
+_FIELDS_NEEDED: dict[tuple[str, int, frozenset[str]], frozenset[str] | None] = {}
+
+
+def _named_fields(rule: Any, seen: frozenset[str] = frozenset()) -> set[str] | None:
+    """The top-level fields ``rule`` (with its sub-schemas) names in its cross-field rules,
+    or None when some rule of it may look at any field."""
+    names: set[str] = set()
+    parts = rule if isinstance(rule, list) else rule.values() if isinstance(rule, dict) else []
+    for key, value in rule.items() if isinstance(rule, dict) else []:
+        if key in _LOOKING_ANYWHERE:
+            return None
+        if key in _NAMING:
+            named = (
+                [value] if isinstance(value, str) else list(value) if isinstance(value, (list, dict)) else []
+            )
+            names.update(str(n).lstrip("^").split(".")[0] for n in named)
+        elif key == "schema" and isinstance(value, str) and value not in seen:
+            inner = _named_fields(_resolve(value), seen | {value})
+            if inner is None:
+                return None
+            names |= inner
+    for part in parts:
+        if isinstance(part, (dict, list)):
+            inner = _named_fields(part, seen)
+            if inner is None:
+                return None
+            names |= inner
+    return names
+
+
+def _fields_needed(kind: Kind, own: frozenset[str]) -> frozenset[str] | None:
+    """What the validator of :func:`_own_fields_validator` reads of a document: its fields and
+    the fields their rules name (None: it may read any)."""
+    key = (kind.name, id(kind.schema), own)
+    if key not in _FIELDS_NEEDED:
+        if len(_FIELDS_NEEDED) > 64:
+            _FIELDS_NEEDED.clear()
+        schema = _own_fields_validator(kind, own).schema
+        named = _named_fields(list(schema.values()))
+        _FIELDS_NEEDED[key] = None if named is None else frozenset(named | set(schema))
+    return _FIELDS_NEEDED[key]
 
 
 def _resolve(schema: Any) -> dict[str, Any]:
@@ -297,30 +355,35 @@ def validate(spec: Spec, *, draft: bool = False) -> tuple[Kind, dict[str, Any]]:
     too_large = _size_problems(spec)
     if too_large:
         raise WenshuError(too_large)
+    data = _unshared(spec, ("shape", kind.name), lambda k, v: not _shape(spec, kind.schema.get(k), v, (k,)))
     shape = [
         p
         for name, rule in kind.schema.items()
-        if name in spec.data
-        for p in _shape(spec, rule, spec.data[name], (name,))
+        if name in data
+        for p in _shape(spec, rule, data[name], (name,))
     ]
     if shape:
         raise WenshuError(shape)
     validator = validator_for(kind)
     document = layered_document(validator, kind, spec)
-    ok = document is not None or validator.validate(spec.data)
+    layered = document is not None
+    ok = layered or validator.validate(spec.data)
     holes = placeholders(spec)
     at_hole = {(p.line, p.column) for p in holes}
     problems = [] if ok else list(_cerberus_problems(spec, kind, validator))
     problems = [p for p in problems if (p.line, p.column) not in at_hole]
     if document is None:
         document = validator.document if ok or not problems else spec.data
-    problems += _value_problems(spec, kind.schema, document, ())
+        problems += _value_problems(spec, kind.schema, document, ())
+    else:
+        problems += _layered_value_problems(spec, kind, document)
     problems = [p for p in problems if (p.line, p.column) not in at_hole]
     if not problems:
         problems += _block_problems(spec, document)
         problems += load_pictures(spec, document)[1]  # each picture's file: inside the folder, a real picture
         if not problems:
-            problems += _ordinal_problems(spec, document) or _long_list_problems(spec, kind, document)
+            walk = _unshared_normalised(spec, kind, document) if layered else document
+            problems += _ordinal_problems(spec, document) or _long_list_problems(spec, kind, document, walk)
         context = Context(spec, document, validate, kind_of)
         if "attachments" in kind.schema:
             # Any kind's attachment may name an annex spec (file:); its page replaces the
@@ -415,7 +478,10 @@ def _shape(spec: Spec, rule: Any, value: Any, here: Path_) -> list[Problem]:
 def placeholders(spec: Spec) -> list[Problem]:
     """Every value still holding the skeleton placeholder 【待补】."""
     found = []
-    for path, value in iter_strings(spec.data, ()):
+    data = _unshared(
+        spec, ("holes",), lambda k, v: all(PLACEHOLDER not in t for _, t in iter_strings(v, (k,)))
+    )
+    for path, value in iter_strings(data, ()):
         if PLACEHOLDER in value:
             found.append(spec.problem(path, f"尚未填写（{PLACEHOLDER}）"))
     return found
@@ -658,6 +724,86 @@ def _value_problems(spec: Spec, schema: dict[str, Any], doc: Any, path: Path_) -
     return problems
 
 
+# Per batch (its shared fields' dict) and question: the shared fields known to pass it.
+_SHARED_PASSING: dict[tuple[int, tuple[str, ...]], tuple[dict[str, Any], frozenset[str]]] = {}
+
+
+def _passing(
+    shared: dict[str, Any], question: tuple[str, ...], passes: Callable[[str, Any], bool]
+) -> frozenset[str]:
+    """The fields of ``shared`` for which ``passes(field, value)``, asked once per batch."""
+    key = (id(shared), question)
+    entry = _SHARED_PASSING.get(key)
+    if entry is None or entry[0] is not shared:
+        if len(_SHARED_PASSING) > 64:
+            _SHARED_PASSING.clear()
+        entry = (shared, frozenset(k for k, v in shared.items() if passes(k, v)))
+        _SHARED_PASSING[key] = entry
+    return entry[1]
+
+
+def _unshared(spec: Spec, question: tuple[str, ...], passes: Callable[[str, Any], bool]) -> Any:
+    """The spec's data without the shared fields that pass a check made field by field.
+
+    A field a record does not set holds the batch's shared value in every letter, so a
+    check that looks at each field on its own (``passes``: it finds nothing there) is
+    asked of it once per batch; a field it finds something in stays, to be reported as
+    the whole check reports it.
+    """
+    layers = spec.layers
+    if layers is None or not isinstance(spec.data, dict):
+        return spec.data
+    done = _passing(layers.shared, question, passes)
+    return {k: v for k, v in spec.data.items() if k in layers.own or k not in done}
+
+
+def _unshared_normalised(spec: Spec, kind: Kind, document: dict[str, Any]) -> dict[str, Any]:
+    """A document :func:`layered_document` gave, without the normalised shared fields that
+    hold no list long enough for :func:`_long_list_problems` to look at (asked once per batch)."""
+    layers = spec.layers
+    cached = _SHARED_NORMALISED.get((kind.name, id(layers.shared))) if layers is not None else None
+    if layers is None or cached is None or cached[0] is not layers.shared or cached[1] is None:
+        return document
+    done = _passing(
+        cached[1], ("long lists", kind.name), lambda k, v: next(_long_lists(v, (k,)), None) is None
+    )
+    return {k: v for k, v in document.items() if k in layers.own or k not in done}
+
+
+def _layered_value_problems(spec: Spec, kind: Kind, document: dict[str, Any]) -> list[Problem]:
+    """:func:`_value_problems` of a document :func:`layered_document` gave, the shared
+    fields walked once per batch.
+
+    Those checks look at each top-level field on its own (its text, its form, its dates), and
+    a field the spec does not set holds the same normalised shared value in every letter: a
+    shared field in which they found nothing is not walked again, only given the value they
+    leave (dates parsed). A field in which they found something is walked in every letter,
+    so its problems are made exactly as before.
+    """
+    layers = spec.layers
+    cached = _SHARED_NORMALISED.get((kind.name, id(layers.shared))) if layers is not None else None
+    if layers is None or cached is None or cached[0] is not layers.shared or cached[1] is None:
+        return _value_problems(spec, kind.schema, document, ())
+    shared, walked = cached[1], cached[3]
+    rest: dict[str, Any] = {}
+    for key, value in document.items():
+        if key in layers.own or key not in shared:
+            rest[key] = value
+            continue
+        if key not in walked:
+            alone = {key: fresh_copy(shared[key])}
+            clean = not _value_problems(spec, kind.schema, alone, ())
+            walked[key] = (alone[key] != shared[key], alone[key]) if clean else None
+        done = walked[key]
+        if done is None:
+            rest[key] = value
+        elif done[0]:
+            document[key] = fresh_copy(done[1])
+    problems = _value_problems(spec, kind.schema, rest, ())
+    document.update(rest)  # the dates it parsed in place
+    return problems
+
+
 _BLOCK_KINDS = ("heading", "items", "table", "line", "picture", "text")
 _BLOCK_COMPANIONS = {
     "heading": {"heading", "text", "body", "items", "numbering"},
@@ -798,10 +944,13 @@ def _long_lists(value: Any, path: Path_) -> Iterator[Path_]:
             yield from _long_lists(item, path + (i,))
 
 
-def _long_list_problems(spec: Spec, kind: Kind, document: dict[str, Any]) -> list[Problem]:
+def _long_list_problems(
+    spec: Spec, kind: Kind, document: dict[str, Any], walk: dict[str, Any] | None = None
+) -> list[Problem]:
     """A kind's template may number its own lists (a plan's tasks as （一）…): with a list
-    that long, render once to learn whether its ordinals run out, and say where."""
-    first = next(_long_lists(document, ()), None)
+    that long, render once to learn whether its ordinals run out, and say where. Only the
+    fields of ``walk`` (default: all) are searched for one."""
+    first = next(_long_lists(document if walk is None else walk, ()), None)
     if first is None:
         return []
     from wenshu.render.markdown import render_markdown  # only for this rare case
