@@ -357,6 +357,18 @@ def outcome(spec: RecordSpec) -> tuple[str, object]:
         return "bad", exc.problems
 
 
+def outcomes(batch) -> list[tuple[str, object]]:
+    """Each letter's outcome as a batch validates it (shared fields once, its own each time),
+    asserted equal to checking it as one document, every field."""
+    results = []
+    for record in batch.records:
+        whole = RecordSpec(batch.spec, record)
+        whole.layers = None
+        results.append(outcome(RecordSpec(batch.spec, record)))
+        assert results[-1] == outcome(whole), record.row
+    return results
+
+
 @pytest.mark.parametrize("review", ["经审核，申报材料完整。", "经审核, 申报材料完整。"])
 def test_shared_and_own_value_problems_are_reported_as_before(tmp_path, review):
     """A half-width comma in one record's applicant, with the shared review clean or with a
@@ -373,10 +385,7 @@ def test_shared_and_own_value_problems_are_reported_as_before(tmp_path, review):
     path.write_text(text.replace("  date: 2023-07-18", "  date: 2023年7月18日"), "utf-8")
     batch = load_batch(path)
     for _ in range(2):  # the second pass meets every shared field already walked
-        for record in batch.records:
-            whole = RecordSpec(batch.spec, record)
-            whole.layers = None  # checked as one document, every field
-            assert outcome(RecordSpec(batch.spec, record)) == outcome(whole), record.row
+        outcomes(batch)
     results = [outcome(RecordSpec(batch.spec, record)) for record in batch.records]
     shared_bad = "," in review
     for i, (verdict, found) in enumerate(results):
@@ -398,12 +407,7 @@ def test_unknown_categories_are_reported_in_every_letter_that_names_them(tmp_pat
     )
     batch = load_batch(spec_with(tmp_path, records))
     for _ in range(2):
-        results = []
-        for record in batch.records:
-            whole = RecordSpec(batch.spec, record)
-            whole.layers = None  # checked as one document, every field
-            results.append(outcome(RecordSpec(batch.spec, record)))
-            assert results[-1] == outcome(whole), record.row
+        results = outcomes(batch)
         assert [verdict for verdict, _ in results] == ["ok", "bad", "ok"]
         assert any("未知类别“国家知识产权强县建设试点具”" in str(p) for p in results[1][1])
 
@@ -431,12 +435,7 @@ def test_shared_gaps_and_shapes_are_reported_as_before(tmp_path, shared, message
     path.write_text("\n".join([*lines[:start], shared, *lines[end:]]), "utf-8")  # the field replaced
     batch = load_batch(path)
     for _ in range(2):
-        results = []
-        for record in batch.records:
-            whole = RecordSpec(batch.spec, record)
-            whole.layers = None  # checked as one document, every field
-            results.append(outcome(RecordSpec(batch.spec, record)))
-            assert results[-1] == outcome(whole), record.row
+        results = outcomes(batch)
         for i, (verdict, found) in enumerate(results):
             assert (verdict == "ok") == (message is None and i != 1)
             messages = [str(p) for p in found] if verdict == "bad" else []
@@ -457,11 +456,6 @@ def test_a_rule_looking_at_a_record_field_from_a_shared_one_is_kept(tmp_path):
     spec.parent.mkdir()
     spec.write_text(text + records, encoding="utf-8")
     batch = load_batch(spec)
-    results = []
-    for record in batch.records:
-        whole = RecordSpec(batch.spec, record)
-        whole.layers = None  # checked as one document, every field
-        results.append(outcome(RecordSpec(batch.spec, record)))
-        assert results[-1] == outcome(whole), record.row
+    results = outcomes(batch)
     assert [verdict for verdict, _ in results] == ["ok", "ok", "bad"]
     assert any("不得早于 date" in str(p) for p in results[2][1])

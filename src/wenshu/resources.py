@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -160,3 +161,50 @@ def _prune(folder: Path, keep: str) -> None:
             os.unlink(entry.path)
     except OSError:
         return  # another run pruned first, or the folder went away: nothing to keep in bounds
+
+
+class PickleCache:
+    """Values kept between runs in one folder of the user cache, one pickle a key.
+
+    A key is found again only under the same stamp — what its value depends on besides the
+    key (code, libraries, frames), computed by ``stamp`` on first use; an empty stamp means
+    no cache. The folder is wenshu's own; a file that is damaged (:func:`read_cache_file`
+    checks its digest), unreadable or not unpicklable here is ignored and the value
+    computed again: the same result, only slower."""
+
+    def __init__(self, folder: str, stamp: Callable[[], str]) -> None:
+        self._folder = folder
+        self._make_stamp = stamp
+        self._stamp: str | None = None
+
+    def _file(self, key: str) -> Path | None:
+        base = cache_dir()
+        if base is None:
+            return None
+        if self._stamp is None:
+            self._stamp = self._make_stamp()
+        if not self._stamp:
+            return None
+        name = hashlib.sha256(f"{self._stamp}\0{key}".encode()).hexdigest()[:32]
+        return base / self._folder / f"{name}.pickle"
+
+    def get(self, key: str) -> tuple[bool, Any]:
+        """(found, value) kept for ``key``."""
+        import pickle
+
+        target = self._file(key)
+        data = read_cache_file(target) if target is not None else None
+        if data is None:
+            return False, None
+        try:
+            return True, pickle.loads(data)
+        except Exception:  # written by another Python or library version: compute again
+            return False, None
+
+    def put(self, key: str, value: Any) -> None:
+        """Keep ``value`` for ``key`` for later runs (silently not, where the cache cannot be written)."""
+        import pickle
+
+        target = self._file(key)
+        if target is not None:
+            write_cache_file(target, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))

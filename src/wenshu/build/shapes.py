@@ -34,9 +34,7 @@ record's values in, not by reading the .docx again.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
-import pickle
 import re
 import sys
 import unicodedata
@@ -49,7 +47,7 @@ from typing import TYPE_CHECKING, Any
 from wenshu.build.paginate import body_paragraphs, lines_needed, lines_of_width, paragraph_lines
 from wenshu.render.markdown import render_markdown
 from wenshu.render.zipparts import ZipPart, read_zip, write_zip
-from wenshu.resources import cache_dir, read_cache_file, resource_dir, write_cache_file
+from wenshu.resources import PickleCache, resource_dir
 from wenshu.roles import BODY_STYLES
 from wenshu.spec.records import RecordSpec
 from wenshu.spec.validate import validate
@@ -322,51 +320,6 @@ def _code_stamp() -> str:
     return "\0".join(entries)
 
 
-class _ShapeFiles:
-    """Shapes in the user cache, one pickle per cut Markdown, so a later run fills its
-    letters without importing or running the Word writer at all.
-
-    A shape is stored only after it filled to the very bytes of a letter built the full way
-    (:meth:`Shapes._new_shape`), and is found again only by the same cut Markdown with the
-    same code, frames and libraries (:func:`_code_stamp`). The cache is wenshu's own folder;
-    anything unreadable in it is ignored and the shape made again.
-    """
-
-    def __init__(self) -> None:
-        self._stamp: str | None = None
-
-    def _file(self, key: str) -> Path | None:
-        folder = cache_dir()
-        if folder is None:
-            return None
-        if self._stamp is None:
-            self._stamp = _code_stamp()
-        if not self._stamp:
-            return None
-        digest = hashlib.sha256(f"{self._stamp}\0{key}".encode()).hexdigest()[:32]
-        return folder / "shapes" / f"{digest}.pickle"
-
-    def get(self, key: str) -> Shape | None:
-        """The stored shape of ``key``, if any."""
-        target = self._file(key)
-        if target is None:
-            return None
-        data = read_cache_file(target)  # None when absent, damaged or of an older format
-        if data is None:
-            return None
-        try:
-            shape = pickle.loads(data)
-        except Exception:  # written by another Python or wenshu: make it again
-            return None
-        return shape if isinstance(shape, Shape) else None
-
-    def put(self, key: str, shape: Shape) -> None:
-        """Keep ``shape`` for later runs."""
-        target = self._file(key)
-        if target is not None:
-            write_cache_file(target, pickle.dumps(shape, protocol=pickle.HIGHEST_PROTOCOL))
-
-
 @dataclass
 class Letter:
     """One record's letter, in memory: its files by format and the lines its body takes."""
@@ -388,7 +341,7 @@ class Shapes:
     def __init__(self, *, disk: bool = True) -> None:
         self._shapes: dict[str, Shape | None] = {}  # None: not to be shared
         self._once: dict[str, tuple[list[str], bytes]] = {}  # met once: the values and .docx
-        self._disk = _ShapeFiles() if disk else None
+        self._disk = PickleCache("shapes", _code_stamp) if disk else None
         self._recent: list[Shape] = []  # the last shapes kept, newest first
         self.filled = 0  # letters filled into a shared shape
 
@@ -404,8 +357,9 @@ class Shapes:
         key = cut(markdown, values)
         shape = self._shapes.get(key)
         if key not in self._shapes and self._disk is not None and _OPEN in key:
-            shape = self._disk.get(key)
-            if shape is not None:
+            found, kept = self._disk.get(key)
+            if found and isinstance(kept, Shape):
+                shape = kept
                 self._keep(key, shape)
         if shape is None:
             # A value that also stands where the letters share their text (rank 8 in

@@ -32,7 +32,6 @@ import hashlib
 import html
 import importlib.util
 import io
-import pickle
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -60,7 +59,7 @@ from wenshu.render.docx import (
 from wenshu.render.docxtpl_adapter import SizedText
 from wenshu.render.pictures import Picture
 from wenshu.render.zipparts import ZipPart, read_zip, write_zip
-from wenshu.resources import cache_dir, read_cache_file, write_cache_file
+from wenshu.resources import PickleCache
 
 # Sentinels stand in for field values while the frame renders; plain ASCII letters pass
 # unchanged through Jinja's escaping, docxtpl's clean-up and lxml.
@@ -317,45 +316,6 @@ def _code_stamp() -> str:
     return "\0".join([*versions, code.hexdigest()])
 
 
-class _DiskFrames:
-    """Frames and their computed names in the user cache, one pickle a key.
-
-    The cache is wenshu's own folder, written only by wenshu; a file that is damaged
-    (:func:`~wenshu.resources.read_cache_file` checks its digest) or unreadable is ignored
-    and computed again, the same result only slower.
-    """
-
-    def __init__(self) -> None:
-        self._stamp: str | None = None
-
-    def _file(self, digest: str, what: str) -> Path | None:
-        folder = cache_dir()
-        if folder is None:
-            return None
-        if self._stamp is None:
-            self._stamp = _code_stamp()
-        if not self._stamp:
-            return None
-        key = f"{self._stamp}\0{digest}\0{what}"
-        return folder / "frames" / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.pickle"
-
-    def get(self, digest: str, what: str) -> tuple[bool, Any]:
-        """(found, value) for ``what`` of the frame file with ``digest``."""
-        target = self._file(digest, what)
-        data = read_cache_file(target) if target is not None else None
-        if data is None:
-            return False, None
-        try:
-            return True, pickle.loads(data)
-        except Exception:  # written by another Python or library version: recompute
-            return False, None
-
-    def put(self, digest: str, what: str, value: Any) -> None:
-        target = self._file(digest, what)
-        if target is not None:
-            write_cache_file(target, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-
-
 def _frame_sect_pr(path: Path) -> Any:
     """The final section properties of the frame file, as python-docx reads them (the
     frame's ``word/document.xml`` parsed as python-docx parses it on opening). Only that
@@ -381,7 +341,7 @@ class DocxFactory:
         self._sect_prs: dict[tuple[Any, ...], Any] = {}
         self._computed: dict[tuple[Any, ...], frozenset[str]] = {}
         self._digests: dict[tuple[Any, ...], str] = {}
-        self._disk = _DiskFrames()
+        self._disk = PickleCache("frames", _code_stamp)
         self.fallbacks = 0
 
     def build(
@@ -406,10 +366,10 @@ class DocxFactory:
         file_key = (str(path), stat.st_mtime_ns, stat.st_size)
         if file_key not in self._computed:
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
-            found, computed = self._disk.get(digest, "computed")
+            found, computed = self._disk.get(f"{digest}\0computed")
             if not found:
                 computed = _computed_names(path)
-                self._disk.put(digest, "computed", computed)
+                self._disk.put(f"{digest}\0computed", computed)
             self._computed[file_key] = computed
         return self._computed[file_key]
 
@@ -444,13 +404,13 @@ class DocxFactory:
         if key not in self._frames:
             if len(self._frames) > 512:
                 self._frames.clear()  # frames keyed on exact values (a 版记's 抄送) pile up
-            found, frame = self._disk.get(digest, repr(shape))
+            found, frame = self._disk.get(f"{digest}\0{shape!r}")
             if not found:
                 try:
                     frame = _render_frame(path, writer.fields, computed)
                 except _Unsupported:
                     frame = None
-                self._disk.put(digest, repr(shape), frame)
+                self._disk.put(f"{digest}\0{shape!r}", frame)
             self._frames[key] = frame
         frame = self._frames[key]
         if frame is None:
