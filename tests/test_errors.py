@@ -579,3 +579,26 @@ def test_closed_pipe_is_not_an_internal_error() -> None:
     done = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert "内部错误" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "said"),
+    [
+        ("kind: notice\ntitle: ]\n", 2, "此处应有值，却是“]”"),
+        ("kind: notice\ntitle: `x`\n", 2, "值不能以“`”开头"),
+        ("kind: notice\ntitle: @x\n", 2, "值不能以“@”开头"),
+        ('kind: notice\ntitle: "x" y\n', 2, "层级对不上"),
+        ("kind: notice\n- a\nb: c\n", 2, "层级对不上"),
+        ("kind: notice\ntitle: |\n a\n  b\nc: [\n", 6, "文件意外结束"),
+        ("kind: notice\ntitle: *\n", 2, "缺少名称"),
+    ],
+)
+def test_yaml_syntax_errors_are_said_in_chinese(tmp_path, text, line, said):
+    """The parser's English never reaches the clerk: each complaint is said in Chinese at its line."""
+    spec = tmp_path / "t.yaml"
+    spec.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(spec)])
+    assert result.exit_code == 1, result.output
+    first = result.output.splitlines()[0]
+    assert f"t.yaml:{line}:" in first and "YAML 语法错误：" in first and said in first, first
+    assert not re.search(r"expected|found|token|stream", first), first

@@ -457,11 +457,16 @@ def _line_col(text: str, position: int) -> tuple[int, int]:
 
 
 def _yaml_problem(exc: MarkedYAMLError) -> str:
-    problem = exc.problem or exc.context or "无法解析"
+    """The parser's complaint in Chinese; one it has no words for is still said in Chinese,
+    with the parser's own words after it for whoever knows YAML."""
+    problem = exc.problem or exc.context or ""
     for english, chinese in _TRANSLATIONS.items():
         if problem.startswith(english):
             return chinese
-    return problem
+    for pattern, chinese in _PATTERNS:
+        if m := pattern.match(problem):
+            return chinese.format(*m.groups())
+    return f"此处的写法不合 YAML 语法（解析器：{problem}）" if problem else "无法解析"
 
 
 # Typed with a Chinese input method on: a key followed by a full-width colon (title：…), or a
@@ -498,6 +503,26 @@ _TRANSLATIONS = {
     "did not find expected '-' indicator": "列表项缩进不一致",
     "found unknown escape character": "双引号中的反斜杠转义无效",
 }
+# Complaints that name what the parser met: the same words for each thing met.
+_PATTERNS = [
+    (
+        re.compile(r"expected the node content, but found '<stream end>'"),
+        "文件意外结束：最后一项缺少值（或括号、引号未闭合）",
+    ),
+    (
+        re.compile(r"expected the node content, but found '(.+)'"),
+        "此处应有值，却是“{}”（值以符号开头时请整个加引号）",
+    ),
+    (
+        re.compile(r"expected <block end>, but found '.+'"),
+        "这一行与上文的层级对不上（缩进不一致，或引号后还有文字）",
+    ),
+    (
+        re.compile(r"expected alphabetic or numeric character, but found"),
+        "“&”或“*”后缺少名称（值以 & 或 * 开头时请整个加引号）",
+    ),
+    (re.compile(r"found character '(.+)' that cannot start any token"), "值不能以“{}”开头，请给整个值加引号"),
+]
 
 
 def looks_like_batch(path: Path) -> bool:
