@@ -484,6 +484,25 @@ def test_placeholder_signature_and_date_are_read_as_those_parts(tmp_path):
     assert result.deviations == []
 
 
+def test_placeholder_attachment_name_is_to_fill(tmp_path):
+    """“附件：[附件名称]” in a template names no attachment: the name is 【待补】 in the spec and
+    said under 待补, like a placeholder 署名 or 成文日期 (README: 附件名称处只有模板占位符)."""
+    doc = Document()
+    doc.add_paragraph("关于报送材料的通知").alignment = 1
+    doc.add_paragraph("请于4月30日前报送有关材料。")
+    doc.add_paragraph("附件：[附件名称]")
+    doc.add_paragraph("示例市知识产权局").alignment = 2
+    doc.add_paragraph("2024年4月10日").alignment = 2
+    source = tmp_path / "模板.docx"
+    doc.save(str(source))
+    imported = import_docx(source.read_bytes(), source.name)
+    spec = yaml.safe_load(imported.yaml)
+    assert spec["attachments"] == [{"name": "【待补】"}]
+    assert "[附件名称]" not in imported.yaml
+    assert [line.split("：")[0] for line in imported.report.to_fill] == ["附件的名称"]
+    assert "[附件名称]" in imported.report.to_fill[0]
+
+
 def test_closing_parts_keep_gbt9704_order(tmp_path):
     """GB/T 9704 order after the text: 附件说明, 署名, 成文日期, then what follows the date
     (a contact line, a 抄送 line a 通用文书 has no 版记 for), then the attachment pages — the

@@ -745,6 +745,12 @@ class _Recogniser:
             else:
                 page = attachments[k] if k < len(attachments) else {}
             entry: dict[str, Any] = {"name": name}
+            if _PLACEHOLDER.match(name):  # a template's “附件：[附件名称]” names nothing yet
+                entry["name"] = PLACEHOLDER
+                label = "附件" if len(names) == 1 else f"附件{k + 1}"
+                self.report.to_fill.append(
+                    f"{label}的名称：原文是模板的占位符“{name}”，规格中写作{PLACEHOLDER}，请填写"
+                )
             title = page.get("title")
             if title and title != name:
                 entry["title"] = title

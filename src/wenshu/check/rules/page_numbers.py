@@ -65,10 +65,10 @@ def check_footers(doc: Recogniser, out: Findings) -> None:
             "even-odd-setting",
             "7.5",
             "页码",
-            "settings.xml 没有 w:evenAndOddHeaders，双页页脚不生效，双页码也会居右",
-            "<w:evenAndOddHeaders/>",
-            "缺少",
-            Location("settings.xml"),
+            "未开启“奇偶页不同”（Word：布局—页面设置—版式），双页页脚不生效，双页码也会居右",
+            "开启奇偶页不同",
+            "未开启",
+            Location("页面设置"),
         )
     if not any_number:
         out.add(
