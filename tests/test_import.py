@@ -503,6 +503,22 @@ def test_placeholder_attachment_name_is_to_fill(tmp_path):
     assert "[附件名称]" in imported.report.to_fill[0]
 
 
+def test_dashed_line_under_title_is_its_subtitle(tmp_path):
+    """A centred “——推进……” under a plan's own title, set like the title, is its subtitle: the
+    title keeps its words alone and the subtitle prints under it (docs/writing-specs.md)."""
+    doc = Document()
+    doc.add_paragraph("示例市知识产权强市建设三年行动方案（2024—2026年）").alignment = 1
+    doc.add_paragraph("——推进国家知识产权强市建设示范城市").alignment = 1
+    doc.add_paragraph("为推进国家知识产权强市建设示范城市工作，制定本方案。")
+    doc.add_paragraph("示例市人民政府").alignment = 2
+    doc.add_paragraph("2024年3月1日").alignment = 2
+    source = tmp_path / "方案.docx"
+    doc.save(str(source))
+    spec = yaml.safe_load(import_docx(source.read_bytes(), source.name).yaml)
+    assert spec["title"] == "示例市知识产权强市建设三年行动方案（2024—2026年）"
+    assert spec["subtitle"] == "——推进国家知识产权强市建设示范城市"
+
+
 def test_closing_parts_keep_gbt9704_order(tmp_path):
     """GB/T 9704 order after the text: 附件说明, 署名, 成文日期, then what follows the date
     (a contact line, a 抄送 line a 通用文书 has no 版记 for), then the attachment pages — the

@@ -78,6 +78,8 @@ RECIPIENTS_MAX_CHARS = 150
 TWIPS_PER_CM = 10 * TWIPS_PER_MM
 _PLACEHOLDER = re.compile(r"^\s*(\[[^\]]{1,20}\]|【[^】]{1,20}】|［[^］]{1,20}］)\s*$")
 _COPY = re.compile(r"^\s*\d{6}\s*$")
+# A line under the title that opens with a dash (——推进……) is its subtitle, not a title line.
+_DASHED = re.compile(r"^\s*(——|－－|--)")
 _SECRECY = re.compile(r"^\s*(绝密|机密|秘密)\s*(★\s*\S{1,10})?\s*$")
 _URGENCY = re.compile(r"^\s*(特急|加急)\s*$")
 _LABEL = re.compile(r"^\s*附\s*件\s*(\d{0,3})\s*$")
@@ -296,6 +298,8 @@ class _Recogniser:
                     nxt = lines[i]
                     assert isinstance(nxt, _Line)
                     same = nxt.para.style_id == first.para.style_id and nxt.para.align == first.para.align
+                    if _DASHED.match(nxt.text):
+                        break
                     if (
                         nxt.role == "title"
                         and first.role == "title"
@@ -317,7 +321,8 @@ class _Recogniser:
         if i < len(lines) and isinstance(lines[i], _Line):
             sub = lines[i]
             assert isinstance(sub, _Line)
-            if sub.role == "subtitle":
+            dashed = "title" in spec and sub.para.align == "center" and _DASHED.match(sub.text)
+            if sub.role == "subtitle" or dashed:
                 spec["subtitle"] = tidy(sub.text, self.changed)
                 spec.setdefault("_moved", []).extend(sub.para.pictures)
                 i += 1
