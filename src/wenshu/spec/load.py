@@ -410,6 +410,8 @@ def parse_spec(path: Path, text: str, *, general: bool = False) -> Spec:
         node = yaml.compose(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark and "quoted scalar" in (exc.context or ""):
+            mark = exc.context_mark  # an unclosed quote: where it opens, not the end of the file
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
         slip = _typing_slip(text, line or len(text.splitlines()))
         if slip is not None:
@@ -458,10 +460,13 @@ def _line_col(text: str, position: int) -> tuple[int, int]:
 
 def _yaml_problem(exc: MarkedYAMLError) -> str:
     problem = exc.problem or exc.context or "无法解析"
+    if "quoted scalar" in (exc.context or ""):
+        return "引号从此处起到文件末尾都没有闭合"
     for english, chinese in _TRANSLATIONS.items():
         if problem.startswith(english):
             return chinese
-    return problem
+    # a slip no translation names: still said in Chinese, the parser's words kept for help
+    return f"无法解析，请检查此行及上一行的缩进、冒号和引号（解析器：{problem}）"
 
 
 # Typed with a Chinese input method on: a key followed by a full-width colon (title：…), or a
@@ -497,6 +502,8 @@ _TRANSLATIONS = {
     "did not find expected key": "缩进不一致，找不到预期的键",
     "did not find expected '-' indicator": "列表项缩进不一致",
     "found unknown escape character": "双引号中的反斜杠转义无效",
+    "expected <block end>": "缩进与上面同一层的各项不一致（同一层的键或列表项应对齐）",
+    "sequence entries are not allowed here": "此处不能出现列表项“- ”（缩进有误；值以“-”开头时请加引号）",
 }
 
 
