@@ -204,8 +204,9 @@ def sentences(blocks: list[str]) -> list[str]:
             s = re.sub(r"[\s\u3000\"“”]", "", s).translate(str.maketrans(",;:?!()", "，；：？！（）"))
             date = read_written_date(s)  # 二〇二三年一月一日 is rewritten in figures, on purpose
             s = f"{date.year}年{date.month}月{date.day}日" if date else s
-            # a template's placeholder standing for a part ([日期]) is written 【待补】, on purpose
-            s = "【待补】" if re.fullmatch(_TEMPLATE_PLACEHOLDER, s) else s
+            # a template's placeholder standing for a part ([日期], [主送单位]：) is written
+            # 【待补】, on purpose
+            s = re.sub(rf"^({_TEMPLATE_PLACEHOLDER})(：?)$", r"【待补】\2", s)
             # attachment labels are wenshu's to write; 此页无正文 is dropped on purpose
             if len(s) >= 2 and not re.fullmatch(_GENERATED, s):
                 out.append(s)
@@ -472,7 +473,7 @@ def test_placeholder_signature_and_date_are_read_as_those_parts(tmp_path):
     spec = yaml.safe_load(imported.yaml)
     assert spec["signature"] == "【待补】" and spec["date"] == "【待补】"
     assert "[日期]" not in imported.yaml and "[发文单位]" not in imported.yaml
-    assert [line.split("：")[0] for line in imported.report.to_fill] == ["成文日期", "署名"]
+    assert [line.split("：")[0] for line in imported.report.to_fill] == ["主送机关", "成文日期", "署名"]
     assert any("[日期]" in line for line in imported.report.to_fill)
     assert any(line.startswith("  待补 成文日期") for line in imported.report.lines())
     fixed = fix_file(source, tmp_path / "out", paginate=False)
@@ -484,11 +485,13 @@ def test_placeholder_signature_and_date_are_read_as_those_parts(tmp_path):
     assert result.deviations == []
 
 
-def test_placeholder_attachment_name_is_to_fill(tmp_path):
-    """“附件：[附件名称]” in a template names no attachment: the name is 【待补】 in the spec and
-    said under 待补, like a placeholder 署名 or 成文日期 (README: 附件名称处只有模板占位符)."""
+def test_placeholder_recipients_and_attachment_name_are_to_fill(tmp_path):
+    """“[主送单位]：” and “附件：[附件名称]” in a template name nobody and no attachment: each is
+    【待补】 in the spec and said under 待补, like a placeholder 署名 or 成文日期 — not printed
+    as “[主送单位]” in a finished-looking document."""
     doc = Document()
     doc.add_paragraph("关于报送材料的通知").alignment = 1
+    doc.add_paragraph("[主送单位]：")
     doc.add_paragraph("请于4月30日前报送有关材料。")
     doc.add_paragraph("附件：[附件名称]")
     doc.add_paragraph("示例市知识产权局").alignment = 2
@@ -498,9 +501,10 @@ def test_placeholder_attachment_name_is_to_fill(tmp_path):
     imported = import_docx(source.read_bytes(), source.name)
     spec = yaml.safe_load(imported.yaml)
     assert spec["attachments"] == [{"name": "【待补】"}]
-    assert "[附件名称]" not in imported.yaml
-    assert [line.split("：")[0] for line in imported.report.to_fill] == ["附件的名称"]
-    assert "[附件名称]" in imported.report.to_fill[0]
+    assert spec["body"][0] == {"line": "【待补】："}
+    assert "[附件名称]" not in imported.yaml and "[主送单位]" not in imported.yaml
+    assert [line.split("：")[0] for line in imported.report.to_fill] == ["主送机关", "附件的名称"]
+    assert "[主送单位]" in imported.report.to_fill[0] and "[附件名称]" in imported.report.to_fill[1]
 
 
 def test_dashed_line_under_title_is_its_subtitle(tmp_path):

@@ -339,8 +339,12 @@ class _Recogniser:
                 and not _NOTES_START.match(text)
                 and not _SENTENCE.search(text)
             ):
-                spec["recipients"] = tidy(text.rstrip("：:").strip(), self.changed)
-                self.report.found["主送机关"] = spec["recipients"]
+                named = text.rstrip("：:").strip()
+                if _PLACEHOLDER.match(named):  # a template's [主送单位]: still to be named
+                    self._to_fill(spec, "recipients", "主送机关", named)
+                else:
+                    spec["recipients"] = tidy(named, self.changed)
+                    self.report.found["主送机关"] = spec["recipients"]
                 spec.setdefault("_moved", []).extend(rec.para.pictures)
                 i += 1
         return i
