@@ -21,6 +21,14 @@ def size_name(pt: float) -> str:
     return f"{name}（{pt:g} 磅）" if name else f"{pt:g} 磅"
 
 
+_ALIGN_NAMES = {"left": "居左", "right": "居右", "center": "居中", "both": "两端对齐"}
+
+
+def align_name(jc: str) -> str:
+    """An alignment as Word's paragraph dialog names it (居中), for a report."""
+    return _ALIGN_NAMES.get(jc, jc)
+
+
 def mm_text(twips: float) -> str:
     """A length in twips as millimetres, for a report."""
     return f"{twips / TWIPS_PER_MM:.1f} mm"

@@ -13,7 +13,7 @@ from wenshu.check.reading.reader import Para
 from wenshu.check.reading.styles import font_class, font_of
 from wenshu.check.recognise import Recogniser
 from wenshu.check.registry import RULES
-from wenshu.check.rules.common import INDENT_SLACK, size_name
+from wenshu.check.rules.common import INDENT_SLACK, align_name, size_name
 
 RULES.rule("page-number-missing", "7.5", "页码", "页脚有页码")
 RULES.rule("page-number-form", "7.5", "页码", "页码写作“— N —”")
@@ -140,7 +140,7 @@ def _check_page_number(doc: Recogniser, para: Para, text: str, side: str, out: F
             "页码",
             "页码位置不符",
             place,
-            f"{jc}，缩进 {inset:.1f} 字",
+            f"{align_name(jc)}，缩进 {inset:.1f} 字",
             para.where,
         )
     for r, _ in doc.text_runs(para):
