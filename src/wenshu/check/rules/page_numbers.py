@@ -13,7 +13,7 @@ from wenshu.check.reading.reader import Para
 from wenshu.check.reading.styles import font_class, font_of
 from wenshu.check.recognise import Recogniser
 from wenshu.check.registry import RULES
-from wenshu.check.rules.common import INDENT_SLACK, align_name, size_name
+from wenshu.check.rules.common import INDENT_SLACK, align_name, size_name, theme_name
 
 RULES.rule("page-number-missing", "7.5", "页码", "页脚有页码")
 RULES.rule("page-number-form", "7.5", "页码", "页码写作“— N —”")
@@ -150,7 +150,7 @@ def _check_page_number(doc: Recogniser, para: Para, text: str, side: str, out: F
         if theme and resolved and font_class(resolved) == "宋体":
             # Word shows 宋体 here; only another machine's theme could change it.
             out.note(
-                f"页码用了主题字体 {theme}（本文件的主题中为“{resolved}”），换用其他主题的电脑上字体会变"
+                f"页码用了{theme_name(theme)}（本文件的主题中为“{resolved}”），换用其他主题的电脑上字体会变"
             )
         elif theme:
             out.add(
@@ -159,7 +159,7 @@ def _check_page_number(doc: Recogniser, para: Para, text: str, side: str, out: F
                 "页码",
                 "页码用了主题字体",
                 L.FONT_PAGE_NUMBER,
-                f"主题字体 {theme}",
+                theme_name(theme),
                 para.where,
             )
         elif font is None or font_class(font) != "宋体":
