@@ -72,13 +72,18 @@ class Tally:
         self.true_lost += other.true_lost
 
 
+# Values the report words differently since the verdicts were judged: the same finding.
+_REWORDED = {"主题字体 minorEastAsia": "主题字体“+中文正文”"}
+
+
 def _matches(dev: Deviation, row: dict[str, str]) -> bool:
     """Same code at the same spot. A false finding's fault was nearly always the element it
     named (a mark read as the title), so it matches only under that name; a true one also
     when renamed or gathered with others (same value at the same spot)."""
     if dev.code != row["code"]:
         return False
-    same_element, same_value = dev.element == row["element"], dev.actual == row["actual"]
+    same_element = dev.element == row["element"]
+    same_value = dev.actual == _REWORDED.get(row["actual"], row["actual"])
     if row["verdict"] == "T" and same_element and same_value:
         return True  # the same claim, its first place moved (a 版记 now read longer)
     excerpts = {loc.excerpt for loc in dev.locations}
