@@ -315,6 +315,7 @@ def test_page_number_footers(letter):
     assert codes(report) == {"page-number-form"}, show(report)
     report = check_docx(mutate(letter, even, replace_once('w:jc w:val="left"', 'w:jc w:val="right"')))
     assert codes(report) == {"page-number-place"}, show(report)
+    assert report.deviations[0].actual.startswith("居右，")
     report = check_docx(mutate(letter, STYLES, in_style("WsPageNumber", 'w:val="28"', 'w:val="32"')))
     assert codes(report) == {"size"}, show(report)
     assert report.deviations[0].element == "页码"
@@ -420,7 +421,9 @@ def test_cli_exit_codes_and_json(tmp_path, letter):
     assert "符合 GB/T 9704-2012" in result.output
     result = runner.invoke(main, ["check", str(good), str(bad)])
     assert result.exit_code == 1
-    assert "§7.5" in result.output and "evenAndOddHeaders" in result.output
+    # the clerk is told which Word setting to turn on, not the XML element
+    assert "§7.5" in result.output and "奇偶页不同" in result.output
+    assert "evenAndOddHeaders" not in result.output
     result = runner.invoke(main, ["check", "--format", "json", str(good), str(bad)])
     assert result.exit_code == 1
     data = json.loads(result.output)
@@ -629,6 +632,7 @@ def test_signer_line_deviations(signed):
     report = check_docx(mutate(docx, DOC, in_number_line('<w:jc w:val="left"/>', '<w:jc w:val="center"/>')))
     assert codes(report) == {"doc-number-align"}, show(report)
     assert report.deviations[0].clause == "7.2.3"
+    assert report.deviations[0].actual == "居中"  # as Word's paragraph dialog says it, not “center”
     report = check_docx(mutate(docx, DOC, in_number_line("楷体_GB2312", "仿宋_GB2312")))
     assert codes(report) == {"font"}, show(report)
     assert (report.deviations[0].element, report.deviations[0].expected) == ("签发人姓名", "楷体_GB2312")

@@ -204,8 +204,9 @@ def sentences(blocks: list[str]) -> list[str]:
             s = re.sub(r"[\s\u3000\"“”]", "", s).translate(str.maketrans(",;:?!()", "，；：？！（）"))
             date = read_written_date(s)  # 二〇二三年一月一日 is rewritten in figures, on purpose
             s = f"{date.year}年{date.month}月{date.day}日" if date else s
-            # a template's placeholder standing for a part ([日期]) is written 【待补】, on purpose
-            s = "【待补】" if re.fullmatch(_TEMPLATE_PLACEHOLDER, s) else s
+            # a template's placeholder standing for a part ([日期], [主送单位]：) is written
+            # 【待补】, on purpose
+            s = re.sub(rf"^({_TEMPLATE_PLACEHOLDER})(：?)$", r"【待补】\2", s)
             # attachment labels are wenshu's to write; 此页无正文 is dropped on purpose
             if len(s) >= 2 and not re.fullmatch(_GENERATED, s):
                 out.append(s)
@@ -472,7 +473,7 @@ def test_placeholder_signature_and_date_are_read_as_those_parts(tmp_path):
     spec = yaml.safe_load(imported.yaml)
     assert spec["signature"] == "【待补】" and spec["date"] == "【待补】"
     assert "[日期]" not in imported.yaml and "[发文单位]" not in imported.yaml
-    assert [line.split("：")[0] for line in imported.report.to_fill] == ["成文日期", "署名"]
+    assert [line.split("：")[0] for line in imported.report.to_fill] == ["主送机关", "成文日期", "署名"]
     assert any("[日期]" in line for line in imported.report.to_fill)
     assert any(line.startswith("  待补 成文日期") for line in imported.report.lines())
     fixed = fix_file(source, tmp_path / "out", paginate=False)
@@ -482,6 +483,44 @@ def test_placeholder_signature_and_date_are_read_as_those_parts(tmp_path):
     roles = [(p.role, p.text.strip()) for p in doc.paragraphs if p.text.strip()]
     assert roles[-2:] == [("signature", "【待补】"), ("date", "【待补】")]
     assert result.deviations == []
+
+
+def test_placeholder_recipients_and_attachment_name_are_to_fill(tmp_path):
+    """“[主送单位]：” and “附件：[附件名称]” in a template name nobody and no attachment: each is
+    【待补】 in the spec and said under 待补, like a placeholder 署名 or 成文日期 — not printed
+    as “[主送单位]” in a finished-looking document."""
+    doc = Document()
+    doc.add_paragraph("关于报送材料的通知").alignment = 1
+    doc.add_paragraph("[主送单位]：")
+    doc.add_paragraph("请于4月30日前报送有关材料。")
+    doc.add_paragraph("附件：[附件名称]")
+    doc.add_paragraph("示例市知识产权局").alignment = 2
+    doc.add_paragraph("2024年4月10日").alignment = 2
+    source = tmp_path / "模板.docx"
+    doc.save(str(source))
+    imported = import_docx(source.read_bytes(), source.name)
+    spec = yaml.safe_load(imported.yaml)
+    assert spec["attachments"] == [{"name": "【待补】"}]
+    assert spec["body"][0] == {"line": "【待补】："}
+    assert "[附件名称]" not in imported.yaml and "[主送单位]" not in imported.yaml
+    assert [line.split("：")[0] for line in imported.report.to_fill] == ["主送机关", "附件的名称"]
+    assert "[主送单位]" in imported.report.to_fill[0] and "[附件名称]" in imported.report.to_fill[1]
+
+
+def test_dashed_line_under_title_is_its_subtitle(tmp_path):
+    """A centred “——推进……” under a plan's own title, set like the title, is its subtitle: the
+    title keeps its words alone and the subtitle prints under it (docs/writing-specs.md)."""
+    doc = Document()
+    doc.add_paragraph("示例市知识产权强市建设三年行动方案（2024—2026年）").alignment = 1
+    doc.add_paragraph("——推进国家知识产权强市建设示范城市").alignment = 1
+    doc.add_paragraph("为推进国家知识产权强市建设示范城市工作，制定本方案。")
+    doc.add_paragraph("示例市人民政府").alignment = 2
+    doc.add_paragraph("2024年3月1日").alignment = 2
+    source = tmp_path / "方案.docx"
+    doc.save(str(source))
+    spec = yaml.safe_load(import_docx(source.read_bytes(), source.name).yaml)
+    assert spec["title"] == "示例市知识产权强市建设三年行动方案（2024—2026年）"
+    assert spec["subtitle"] == "——推进国家知识产权强市建设示范城市"
 
 
 def test_closing_parts_keep_gbt9704_order(tmp_path):

@@ -101,6 +101,42 @@ def test_chinese_input_method_slips_in_yaml_are_named(tmp_path):
         assert f"{name}:{at + 1}:{column} " in result.output and said in result.output, result.output
 
 
+def test_yaml_slips_after_import_are_said_in_chinese(tmp_path):
+    """A clerk editing an imported spec mis-indents a list item or a 版记 key, or leaves a quote
+    open: the message is Chinese (not the parser's “expected <block end>”) and names the line
+    where the slip shows — for an open quote, the line it opens on, not the end of the file."""
+    lines = [
+        "kind: notice",
+        "issuer: 示例市知识产权局",
+        "title: 示例市知识产权局关于放假的通知",
+        "recipients: 各有关单位",
+        "body:",
+        "  - 正文第一段。",
+        "  # 导入：未能归位，请核对",
+        "  - 共印2份",
+        "signature: 示例市知识产权局",
+        "date: 2024-04-10",
+        "record:",
+        "  cc:",
+        "    - 市政府办公室",
+        "  printer: 示例市知识产权局办公室",
+        "  print_date: 2024-04-10",
+    ]
+    # (line changed, its new text, the line named: YAML sees a short indent at the next sibling)
+    cases = {
+        "item.yaml": (5, " - 正文第一段。", 7, "缩进"),
+        "printer.yaml": (13, " printer: 示例市知识产权局办公室", 13, "缩进"),
+        "quote.yaml": (2, 'title: "示例市知识产权局关于放假的通知', 2, "引号"),
+    }
+    for name, (at, changed, named, said) in cases.items():
+        spec = tmp_path / name
+        spec.write_text("\n".join([*lines[:at], changed, *lines[at + 1 :]]) + "\n", encoding="utf-8")
+        result = CliRunner().invoke(main, ["validate", str(spec)], prog_name="wenshu")
+        assert result.exit_code == 1
+        assert said in result.output and "expected" not in result.output, result.output
+        assert f"{name}:{named + 1}:" in result.output, result.output
+
+
 def test_building_a_skeleton_points_at_draft(tmp_path):
     """The first thing a new user does after ``wenshu new`` is ``wenshu build``: the 【待补】
     errors end with the way to a draft."""

@@ -78,6 +78,8 @@ RECIPIENTS_MAX_CHARS = 150
 TWIPS_PER_CM = 10 * TWIPS_PER_MM
 _PLACEHOLDER = re.compile(r"^\s*(\[[^\]]{1,20}\]|【[^】]{1,20}】|［[^］]{1,20}］)\s*$")
 _COPY = re.compile(r"^\s*\d{6}\s*$")
+# A line under the title that opens with a dash (——推进……) is its subtitle, not a title line.
+_DASHED = re.compile(r"^\s*(——|－－|--)")
 _SECRECY = re.compile(r"^\s*(绝密|机密|秘密)\s*(★\s*\S{1,10})?\s*$")
 _URGENCY = re.compile(r"^\s*(特急|加急)\s*$")
 _LABEL = re.compile(r"^\s*附\s*件\s*(\d{0,3})\s*$")
@@ -296,6 +298,8 @@ class _Recogniser:
                     nxt = lines[i]
                     assert isinstance(nxt, _Line)
                     same = nxt.para.style_id == first.para.style_id and nxt.para.align == first.para.align
+                    if _DASHED.match(nxt.text):
+                        break
                     if (
                         nxt.role == "title"
                         and first.role == "title"
@@ -317,7 +321,8 @@ class _Recogniser:
         if i < len(lines) and isinstance(lines[i], _Line):
             sub = lines[i]
             assert isinstance(sub, _Line)
-            if sub.role == "subtitle":
+            dashed = "title" in spec and sub.para.align == "center" and _DASHED.match(sub.text)
+            if sub.role == "subtitle" or dashed:
                 spec["subtitle"] = tidy(sub.text, self.changed)
                 spec.setdefault("_moved", []).extend(sub.para.pictures)
                 i += 1
@@ -334,8 +339,12 @@ class _Recogniser:
                 and not _NOTES_START.match(text)
                 and not _SENTENCE.search(text)
             ):
-                spec["recipients"] = tidy(text.rstrip("：:").strip(), self.changed)
-                self.report.found["主送机关"] = spec["recipients"]
+                named = text.rstrip("：:").strip()
+                if _PLACEHOLDER.match(named):  # a template's [主送单位]: still to be named
+                    self._to_fill(spec, "recipients", "主送机关", named)
+                else:
+                    spec["recipients"] = tidy(named, self.changed)
+                    self.report.found["主送机关"] = spec["recipients"]
                 spec.setdefault("_moved", []).extend(rec.para.pictures)
                 i += 1
         return i
@@ -745,6 +754,12 @@ class _Recogniser:
             else:
                 page = attachments[k] if k < len(attachments) else {}
             entry: dict[str, Any] = {"name": name}
+            if _PLACEHOLDER.match(name):  # a template's “附件：[附件名称]” names nothing yet
+                entry["name"] = PLACEHOLDER
+                label = "附件" if len(names) == 1 else f"附件{k + 1}"
+                self.report.to_fill.append(
+                    f"{label}的名称：原文是模板的占位符“{name}”，规格中写作{PLACEHOLDER}，请填写"
+                )
             title = page.get("title")
             if title and title != name:
                 entry["title"] = title

@@ -410,6 +410,8 @@ def parse_spec(path: Path, text: str, *, general: bool = False) -> Spec:
         node = yaml.compose(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark and "quoted scalar" in (exc.context or ""):
+            mark = exc.context_mark  # an unclosed quote: where it opens, not the end of the file
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
         slip = _typing_slip(text, line or len(text.splitlines()))
         if slip is not None:
@@ -460,13 +462,17 @@ def _yaml_problem(exc: MarkedYAMLError) -> str:
     """The parser's complaint in Chinese; one it has no words for is still said in Chinese,
     with the parser's own words after it for whoever knows YAML."""
     problem = exc.problem or exc.context or ""
+    if "quoted scalar" in (exc.context or ""):
+        return "引号从此处起到文件末尾都没有闭合"
     for english, chinese in _TRANSLATIONS.items():
         if problem.startswith(english):
             return chinese
     for pattern, chinese in _PATTERNS:
         if m := pattern.match(problem):
             return chinese.format(*m.groups())
-    return f"此处的写法不合 YAML 语法（解析器：{problem}）" if problem else "无法解析"
+    if not problem:
+        return "无法解析"
+    return f"无法解析，请检查此行及上一行的缩进、冒号和引号（解析器：{problem}）"
 
 
 # Typed with a Chinese input method on: a key followed by a full-width colon (title：…), or a
@@ -502,6 +508,7 @@ _TRANSLATIONS = {
     "did not find expected key": "缩进不一致，找不到预期的键",
     "did not find expected '-' indicator": "列表项缩进不一致",
     "found unknown escape character": "双引号中的反斜杠转义无效",
+    "sequence entries are not allowed here": "此处不能出现列表项“- ”（缩进有误；值以“-”开头时请加引号）",
 }
 # Complaints that name what the parser met: the same words for each thing met.
 _PATTERNS = [
@@ -515,7 +522,7 @@ _PATTERNS = [
     ),
     (
         re.compile(r"expected <block end>, but found '.+'"),
-        "这一行与上文的层级对不上（缩进不一致，或引号后还有文字）",
+        "这一行与上文的层级对不上：缩进与上面同一层的各项不一致（同一层的键或列表项应对齐），或引号后还有文字",
     ),
     (
         re.compile(r"expected alphabetic or numeric character, but found"),

@@ -11,7 +11,7 @@ from wenshu.check.reading.reader import Para
 from wenshu.check.recognise import NO_TEXT, PLACEHOLDER, Recogniser
 from wenshu.check.registry import RULES
 from wenshu.check.roles import HEADING_NAMES, element_name
-from wenshu.check.rules.common import INDENT_SLACK
+from wenshu.check.rules.common import INDENT_SLACK, align_name
 from wenshu.text.dates import DateError, format_cn_date, parse_date
 from wenshu.text.numbering import FORMS, chinese_value, ordinal, written_ordinal
 from wenshu.text.titles import line_width, title_problems
@@ -35,7 +35,13 @@ def check_main(doc: Recogniser, out: Findings) -> None:
         if doc.alignment(para) != "center":
             clause = "7.3.1" if para.role == "title" else "7.3.7"
             out.add(
-                "title-align", clause, element_name(para), "未居中", "居中", doc.alignment(para), para.where
+                "title-align",
+                clause,
+                element_name(para),
+                "未居中",
+                "居中",
+                align_name(doc.alignment(para)),
+                para.where,
             )
     for para in doc.role("recipients"):
         text = para.text.strip()

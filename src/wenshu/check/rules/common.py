@@ -21,6 +21,30 @@ def size_name(pt: float) -> str:
     return f"{name}（{pt:g} 磅）" if name else f"{pt:g} 磅"
 
 
+_ALIGN_NAMES = {"left": "居左", "right": "居右", "center": "居中", "both": "两端对齐"}
+
+
+def align_name(jc: str) -> str:
+    """An alignment as Word's paragraph dialog names it (居中), for a report."""
+    return _ALIGN_NAMES.get(jc, jc)
+
+
+# Theme fonts as Word's font box lists them (ECMA-376 §22.1.2.x: minor = body, major = headings).
+_THEME_NAMES = {
+    "minorEastAsia": "+中文正文",
+    "majorEastAsia": "+中文标题",
+    "minorHAnsi": "+西文正文",
+    "majorHAnsi": "+西文标题",
+    "minorAscii": "+西文正文",
+    "majorAscii": "+西文标题",
+}
+
+
+def theme_name(theme: str) -> str:
+    """A theme font as a report names it: 主题字体“+中文正文”, as Word's font box shows it."""
+    return f"主题字体“{_THEME_NAMES.get(theme, theme)}”"
+
+
 def mm_text(twips: float) -> str:
     """A length in twips as millimetres, for a report."""
     return f"{twips / TWIPS_PER_MM:.1f} mm"

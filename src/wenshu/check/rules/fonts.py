@@ -11,7 +11,7 @@ from wenshu.check.reading.styles import first_attr, font_class, font_of
 from wenshu.check.recognise import SIGNED, Recogniser
 from wenshu.check.registry import RULES
 from wenshu.check.roles import element_name
-from wenshu.check.rules.common import size_name
+from wenshu.check.rules.common import size_name, theme_name
 from wenshu.roles import BY_STYLE, ROLES, SOLE_STYLE, Style
 from wenshu.text.numbering import RUNIN_END
 
@@ -96,7 +96,7 @@ def check_fonts(doc: Recogniser, out: Findings) -> None:
             resolved = doc.theme_typeface(theme) if theme else None
             if theme and resolved and expected and font_class(resolved) == EXPECTED_CLASS[expected]:
                 out.note(
-                    f"{element}用了主题字体 {theme}（本文件的主题中为“{resolved}”），"
+                    f"{element}用了{theme_name(theme)}（本文件的主题中为“{resolved}”），"
                     "换用其他主题的电脑上字体会变"
                 )
             elif theme:
@@ -105,8 +105,8 @@ def check_fonts(doc: Recogniser, out: Findings) -> None:
                     clause,
                     element,
                     "中文字体用了主题字体，换一台电脑字体就会变",
-                    f"在 w:eastAsia 上写明字体（{expected or L.FONT_BODY}）",
-                    f"主题字体 {theme}",
+                    f"中文字体直接选定 {expected or L.FONT_BODY}（不用“+中文正文”一类的主题字体）",
+                    theme_name(theme),
                     para.where,
                 )
             elif font is None:
@@ -115,7 +115,7 @@ def check_fonts(doc: Recogniser, out: Findings) -> None:
                     clause,
                     element,
                     "没有指定中文字体",
-                    f"在 w:eastAsia 上写明字体（{expected or L.FONT_BODY}）",
+                    f"中文字体直接选定 {expected or L.FONT_BODY}",
                     "未指定",
                     para.where,
                 )

@@ -13,7 +13,7 @@ from wenshu.check.reading.reader import Para
 from wenshu.check.reading.shapes import drawn_lines
 from wenshu.check.recognise import SIGNED, Recogniser
 from wenshu.check.registry import RULES
-from wenshu.check.rules.common import mm_text
+from wenshu.check.rules.common import align_name, mm_text
 from wenshu.check.rules.letter import check_letter_rules
 from wenshu.text.docnumber import DocNumberError, parse_doc_number
 
@@ -44,7 +44,7 @@ def check_head(doc: Recogniser, out: Findings) -> None:
                 "发文机关标志",
                 "发文机关标志未居中",
                 "居中",
-                doc.alignment(para),
+                align_name(doc.alignment(para)),
                 para.where,
             )
     for para in numbers:
@@ -74,7 +74,7 @@ def check_head(doc: Recogniser, out: Findings) -> None:
                 "发文字号",
                 "发文字号位置不符",
                 expected,
-                doc.alignment(para),
+                align_name(doc.alignment(para)),
                 para.where,
             )
     if not marks and not numbers:

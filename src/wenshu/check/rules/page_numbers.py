@@ -13,7 +13,7 @@ from wenshu.check.reading.reader import Para
 from wenshu.check.reading.styles import font_class, font_of
 from wenshu.check.recognise import Recogniser
 from wenshu.check.registry import RULES
-from wenshu.check.rules.common import INDENT_SLACK, size_name
+from wenshu.check.rules.common import INDENT_SLACK, align_name, size_name, theme_name
 
 RULES.rule("page-number-missing", "7.5", "页码", "页脚有页码")
 RULES.rule("page-number-form", "7.5", "页码", "页码写作“— N —”")
@@ -65,10 +65,10 @@ def check_footers(doc: Recogniser, out: Findings) -> None:
             "even-odd-setting",
             "7.5",
             "页码",
-            "settings.xml 没有 w:evenAndOddHeaders，双页页脚不生效，双页码也会居右",
-            "<w:evenAndOddHeaders/>",
-            "缺少",
-            Location("settings.xml"),
+            "未开启“奇偶页不同”（Word：布局—页面设置—版式），双页页脚不生效，双页码也会居右",
+            "开启奇偶页不同",
+            "未开启",
+            Location("页面设置"),
         )
     if not any_number:
         out.add(
@@ -140,7 +140,7 @@ def _check_page_number(doc: Recogniser, para: Para, text: str, side: str, out: F
             "页码",
             "页码位置不符",
             place,
-            f"{jc}，缩进 {inset:.1f} 字",
+            f"{align_name(jc)}，缩进 {inset:.1f} 字",
             para.where,
         )
     for r, _ in doc.text_runs(para):
@@ -150,7 +150,7 @@ def _check_page_number(doc: Recogniser, para: Para, text: str, side: str, out: F
         if theme and resolved and font_class(resolved) == "宋体":
             # Word shows 宋体 here; only another machine's theme could change it.
             out.note(
-                f"页码用了主题字体 {theme}（本文件的主题中为“{resolved}”），换用其他主题的电脑上字体会变"
+                f"页码用了{theme_name(theme)}（本文件的主题中为“{resolved}”），换用其他主题的电脑上字体会变"
             )
         elif theme:
             out.add(
@@ -159,7 +159,7 @@ def _check_page_number(doc: Recogniser, para: Para, text: str, side: str, out: F
                 "页码",
                 "页码用了主题字体",
                 L.FONT_PAGE_NUMBER,
-                f"主题字体 {theme}",
+                theme_name(theme),
                 para.where,
             )
         elif font is None or font_class(font) != "宋体":
