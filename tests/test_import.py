@@ -773,3 +773,24 @@ def test_a_document_whose_signature_is_won_back_keeps_its_title_pitch(tmp_path):
         pdf = office.convert([rebuilt], tmp_path / "pdf")[rebuilt]
     pages = read_pages(pdf)
     assert len(pages) == 1 and "【待补】" in "".join(row.text for row in pages[0].rows)
+
+
+def test_fix_never_overwrites_a_spec_the_user_has_edited(notice_docx, tmp_path):
+    """Fix again into the same folder: a spec as fix wrote it is replaced; one the clerk has
+    edited since is kept, with nothing of that file written, until --force."""
+    source = tmp_path / "n.docx"
+    source.write_bytes(notice_docx)
+    spec, docx = tmp_path / "fixed" / "n.yaml", tmp_path / "fixed" / "n.docx"
+    code, output, _ = run_wenshu("fix", str(source), "--no-paginate")
+    assert code == 0, output
+    code, output, _ = run_wenshu("fix", str(source), "--no-paginate")
+    assert code == 0, output
+    edited = spec.read_text(encoding="utf-8").replace("kind: notice", "kind: notice  # 我改过的", 1)
+    spec.write_text(edited, encoding="utf-8")
+    docx.write_bytes(b"old")
+    code, output, _ = run_wenshu("fix", str(source), "--no-paginate")
+    assert code == 1 and "已有改动" in output and "--force" in output, output
+    assert spec.read_text(encoding="utf-8") == edited and docx.read_bytes() == b"old"
+    code, output, _ = run_wenshu("fix", str(source), "--no-paginate", "--force")
+    assert code == 0, output
+    assert "我改过的" not in spec.read_text(encoding="utf-8") and docx.read_bytes() != b"old"

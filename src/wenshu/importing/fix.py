@@ -8,6 +8,8 @@ overwritten by its own output.
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import re
 import tempfile
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
@@ -280,7 +282,50 @@ class _Prepared:
     spec_path: Path
 
 
-def _prepare(path: Path, out_dir: Path, office: Office | None, work: Path, n: int) -> _Prepared:
+# The last line of a spec `fix` writes: the digest of the text above it, so that a later fix
+# can tell a spec it wrote from one the user has edited since (which it does not overwrite).
+_STAMP = re.compile(r"# wenshu fix 写出；校验 ([0-9a-f]{16})（改动后再次 fix 不会覆盖）\n\Z")
+
+
+def _stamped(yaml: str) -> str:
+    """``yaml`` with the stamp line that says it is as ``fix`` wrote it."""
+    digest = hashlib.sha256(yaml.encode("utf-8")).hexdigest()[:16]
+    return f"{yaml}# wenshu fix 写出；校验 {digest}（改动后再次 fix 不会覆盖）\n"
+
+
+def _edited_since_fix(target: Path) -> bool:
+    """Is there a spec at ``target`` that ``fix`` did not write as it is now (edited by the
+    user since, or not fix's at all)? A symbolic link, a folder or an unreadable file counts."""
+    from wenshu.spec.load import MAX_FILE_BYTES
+
+    if not (target.exists() or target.is_symlink()):
+        return False
+    if target.is_symlink() or not target.is_file():
+        return True
+    try:
+        with target.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+        text = raw.decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return True
+    m = _STAMP.search(text)
+    if len(raw) > MAX_FILE_BYTES or m is None:
+        return True
+    return hashlib.sha256(text[: m.start()].encode("utf-8")).hexdigest()[:16] != m[1]
+
+
+def _prepare(
+    path: Path, out_dir: Path, office: Office | None, work: Path, n: int, force: bool = False
+) -> _Prepared:
+    spec_target = out_dir / f"{path.stem}.yaml"
+    if not force and _edited_since_fix(spec_target):
+        raise WenshuError(
+            Problem(
+                str(spec_target),
+                "规格文件已存在，且已有改动（或不是 wenshu fix 写出的），未覆盖，此文件未处理："
+                "请先另存你的改动，或加 --force 覆盖",
+            )
+        )
     data = docx_bytes(path, office)
     read, spec, comments, report = _read(data, str(path))
     yaml = dump_spec(spec, comments, report)
@@ -310,16 +355,20 @@ def _finish(item: _Prepared, docx: bytes, markdown: bytes) -> Fixed:
     fixed.changes += _ordinal_changes(item.original, docx_blocks(docx))
     fixed.changes = _check_summary(item.data, docx, str(fixed.source), fixed.changes)
     stem = fixed.source.stem
-    files = {f"{stem}.yaml": item.yaml.encode("utf-8"), f"{stem}.docx": docx, f"{stem}.md": markdown}
+    spec = _stamped(item.yaml).encode("utf-8")
+    files = {f"{stem}.yaml": spec, f"{stem}.docx": docx, f"{stem}.md": markdown}
     fixed.written = write_with_files(item.out_dir, {**files, **fixed.report.files}, replace=f"{stem}.yaml")
     return fixed
 
 
-def fix_files(paths: list[Path], out_dir: Callable[[Path], Path], *, paginate: bool = True) -> list[Fixed]:
+def fix_files(
+    paths: list[Path], out_dir: Callable[[Path], Path], *, paginate: bool = True, force: bool = False
+) -> list[Fixed]:
     """:func:`fix_file` for several files: each imported into a spec, then all of them built by
     the one pipeline (:func:`wenshu.build.pipeline.run`, one LibreOffice for the pagination
     pass of all), then written with their spec. Each file's outcome in order; a file that
-    fails has :attr:`Fixed.error` and nothing written."""
+    fails has :attr:`Fixed.error` and nothing written. A spec the user has edited since an
+    earlier fix wrote it is not overwritten (that file fails) unless ``force``."""
     from wenshu.build.pipeline import BuildRequest, run
 
     results: list[Fixed] = []
@@ -327,7 +376,7 @@ def fix_files(paths: list[Path], out_dir: Callable[[Path], Path], *, paginate: b
     with tempfile.TemporaryDirectory(prefix="wenshu-fix-") as work, Office() as office:
         for n, path in enumerate(paths):
             try:
-                prepared.append(_prepare(path, out_dir(path), office, Path(work), n))
+                prepared.append(_prepare(path, out_dir(path), office, Path(work), n, force))
                 results.append(prepared[-1].fixed)
             except WenshuError as exc:
                 results.append(Fixed(path, error=exc))
