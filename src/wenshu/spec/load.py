@@ -464,12 +464,9 @@ def _yaml_problem(exc: MarkedYAMLError) -> str:
     problem = exc.problem or exc.context or ""
     if "quoted scalar" in (exc.context or ""):
         return "引号从此处起到文件末尾都没有闭合"
-    for english, chinese in _TRANSLATIONS.items():
-        if problem.startswith(english):
-            return chinese
-    for pattern, chinese in _PATTERNS:
+    for pattern, chinese in _SAID:
         if m := pattern.match(problem):
-            return chinese.format(*m.groups())
+            return chinese.format(*m.groups()) if m.groups() else chinese  # "}" may stand in the words
     if not problem:
         return "无法解析"
     return f"无法解析，请检查此行及上一行的缩进、冒号和引号（解析器：{problem}）"
@@ -497,21 +494,29 @@ def _first_line(exc: Exception) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
-_TRANSLATIONS = {
-    "mapping values are not allowed here": "此处不能出现“键: 值”（缩进或冒号有误；值中含冒号时请加引号）",
-    "expected ',' or ']'": "列表缺少逗号或右方括号 ]",
-    "expected ',' or '}'": "映射缺少逗号或右花括号 }",
-    "found character '\\t' that cannot start any token": "不能用制表符缩进，请用空格",
-    "could not find expected ':'": "缺少冒号“:”",
-    "found undefined alias": "引用了未定义的别名",
-    "found unexpected end of stream": "文件意外结束（引号或括号未闭合）",
-    "did not find expected key": "缩进不一致，找不到预期的键",
-    "did not find expected '-' indicator": "列表项缩进不一致",
-    "found unknown escape character": "双引号中的反斜杠转义无效",
-    "sequence entries are not allowed here": "此处不能出现列表项“- ”（缩进有误；值以“-”开头时请加引号）",
-}
-# Complaints that name what the parser met: the same words for each thing met.
-_PATTERNS = [
+# The parser's complaints, most specific first, matched at their start; a group is what the
+# parser met, said back in the Chinese.
+_SAID = [
+    (
+        re.compile(re.escape("mapping values are not allowed here")),
+        "此处不能出现“键: 值”（缩进或冒号有误；值中含冒号时请加引号）",
+    ),
+    (re.compile(re.escape("expected ',' or ']'")), "列表缺少逗号或右方括号 ]"),
+    (re.compile(re.escape("expected ',' or '}'")), "映射缺少逗号或右花括号 }"),
+    (
+        re.compile(re.escape("found character '\\t' that cannot start any token")),
+        "不能用制表符缩进，请用空格",
+    ),
+    (re.compile(re.escape("could not find expected ':'")), "缺少冒号“:”"),
+    (re.compile(re.escape("found undefined alias")), "引用了未定义的别名"),
+    (re.compile(re.escape("found unexpected end of stream")), "文件意外结束（引号或括号未闭合）"),
+    (re.compile(re.escape("did not find expected key")), "缩进不一致，找不到预期的键"),
+    (re.compile(re.escape("did not find expected '-' indicator")), "列表项缩进不一致"),
+    (re.compile(re.escape("found unknown escape character")), "双引号中的反斜杠转义无效"),
+    (
+        re.compile(re.escape("sequence entries are not allowed here")),
+        "此处不能出现列表项“- ”（缩进有误；值以“-”开头时请加引号）",
+    ),
     (
         re.compile(r"expected the node content, but found '<stream end>'"),
         "文件意外结束：最后一项缺少值（或括号、引号未闭合）",
