@@ -21,6 +21,7 @@ from wenshu.compose import catalogue
 from wenshu.compose.annexes import compute_quota
 from wenshu.errors import WenshuError
 from wenshu.extract import docx_blocks, markdown_blocks
+from wenshu.resources import read_data
 from wenshu.rules.advice import warnings
 from wenshu.spec.load import load_spec
 from wenshu.spec.validate import validate
@@ -164,7 +165,7 @@ def test_region_list_is_the_2022_table_in_order():
 
 def test_every_data_file_names_its_source():
     for path in sorted((REPO / "data").glob("*.yaml")):
-        assert "source" in catalogue.read(path.stem), path.name
+        assert "source" in read_data(path.stem), path.name
 
 
 # -- evaluation forms -------------------------------------------------------------------------

@@ -50,6 +50,12 @@ def resource_dir(name: str) -> Path:
     raise FileNotFoundError(f"wenshu 安装不完整：找不到 {name} 文件夹")
 
 
+@cache
+def read_data(name: str) -> Any:
+    """The data file ``data/<name>.yaml`` (a catalogue, the title lexicon) as plain data."""
+    return read_yaml_resource(resource_dir("data") / f"{name}.yaml")
+
+
 def cache_dir() -> Path | None:
     """wenshu's folder in the user's cache (``$XDG_CACHE_HOME/wenshu``), or None when the
     environment names none (``WENSHU_NO_CACHE`` set, no home folder)."""

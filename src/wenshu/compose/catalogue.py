@@ -12,18 +12,12 @@ from functools import cache
 from typing import Any
 
 from wenshu import registry
-from wenshu.resources import read_yaml_resource, resource_dir
+from wenshu.resources import read_data
 
 EVALUATION_FILES = {"city": "evaluation-city-2023", "county": "evaluation-county-2023"}
 BASIC_INFO_FILE = "basic-info-2018"
 REGIONS_FILE = "regions-2022"
 PROGRAMMES_FILE = "programmes"
-
-
-@cache
-def read(name: str) -> dict[str, Any]:
-    """The data file ``data/<name>.yaml`` as plain data."""
-    return read_yaml_resource(resource_dir("data") / f"{name}.yaml")
 
 
 @dataclass(frozen=True)
@@ -75,7 +69,7 @@ def _indicators(groups: list[dict[str, Any]], above: tuple[str, ...]) -> list[In
 @cache
 def evaluation(level: str) -> Evaluation:
     """The 客观工作成效测评表 catalogue for ``level`` (``city`` or ``county``)."""
-    raw = read(EVALUATION_FILES[level])
+    raw = read_data(EVALUATION_FILES[level])
     columns = tuple(
         Column(c["header"], c["field"], float(c["width"]), c.get("align", "center")) for c in raw["columns"]
     )
@@ -86,13 +80,13 @@ def evaluation(level: str) -> Evaluation:
 
 def basic_info() -> dict[str, Any]:
     """The 基本情况表 catalogue (cover fields, sections, rows with units and sub-rows)."""
-    return read(BASIC_INFO_FILE)
+    return read_data(BASIC_INFO_FILE)
 
 
 @cache
 def regions() -> tuple[str, ...]:
     """The regions of the 2022 quota table, in its order."""
-    return tuple(read(REGIONS_FILE)["regions"])
+    return tuple(read_data(REGIONS_FILE)["regions"])
 
 
 def did_you_mean_region(text: str) -> str:
@@ -156,19 +150,19 @@ def make_programme(name: str, raw: dict[str, Any], base: Programme | None = None
 @cache
 def catalogue_categories() -> dict[str, Programme]:
     """The catalogue's categories by short name, as its ``categories`` section states them."""
-    return {name: make_programme(name, raw) for name, raw in read(PROGRAMMES_FILE)["categories"].items()}
+    return {name: make_programme(name, raw) for name, raw in read_data(PROGRAMMES_FILE)["categories"].items()}
 
 
 def round_years() -> tuple[int, ...]:
     """The rounds (years) the catalogue knows."""
-    return tuple(sorted(int(y) for y in read(PROGRAMMES_FILE)["rounds"]))
+    return tuple(sorted(int(y) for y in read_data(PROGRAMMES_FILE)["rounds"]))
 
 
 @cache
 def round_categories(year: int) -> dict[str, Programme]:
     """The categories of the catalogue's round ``year``, with that round's full names."""
     base = catalogue_categories()
-    raw = read(PROGRAMMES_FILE)["rounds"][year]["categories"]
+    raw = read_data(PROGRAMMES_FILE)["rounds"][year]["categories"]
     return {name: make_programme(name, over or {}, base[name]) for name, over in raw.items()}
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from wenshu import layout as L
-from wenshu.compose import catalogue
+from wenshu.resources import read_data
 from wenshu.text.width import SliceWidths, line_width
 
 # Closing punctuation never starts a line, opening punctuation never ends one (避头尾).
@@ -56,7 +56,7 @@ class Lexicon:
 @cache
 def lexicon() -> Lexicon:
     """The lexicon in ``data/title_words.yaml``."""
-    data = catalogue.read("title_words")
+    data = read_data("title_words")
     words = frozenset(data["words"])
     return Lexicon(words, tuple(data["break_after"]), tuple(data["break_before"]), max(map(len, words)))
 
