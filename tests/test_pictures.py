@@ -30,8 +30,8 @@ from wenshu.cli.main import main
 from wenshu.errors import Problem, WenshuError
 from wenshu.extract import docx_blocks
 from wenshu.importing.fix import fix_file, import_docx
-from wenshu.render.pictures import MAX_PICTURE_PIXELS, MAX_PICTURE_SIDE, check_picture, sniff
 from wenshu.spec.load import recording_reads
+from wenshu.spec.pictures import MAX_PICTURE_PIXELS, MAX_PICTURE_SIDE, check_picture, sniff
 
 BLUE = (40, 80, 200)  # no 公文 element is this colour (the rules and the mark are red)
 

@@ -12,10 +12,10 @@ from typing import Any
 
 from wenshu.errors import Problem
 from wenshu.render.markdown import render_markdown
-from wenshu.render.pictures import pictures_of
 from wenshu.rules import advice
 from wenshu.spec.kinds import Kind
 from wenshu.spec.load import Spec, load_spec
+from wenshu.spec.pictures import pictures_of
 from wenshu.spec.validate import validate
 
 FORMATS = ("docx", "md")

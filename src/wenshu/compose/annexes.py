@@ -28,10 +28,9 @@ from typing import Any
 from wenshu.compose import catalogue, plans
 from wenshu.errors import Problem, WenshuError
 from wenshu.registry import Registry, did_you_mean
-from wenshu.render import pictures
 from wenshu.rules.checks import rule
 from wenshu.rules.context import Context
-from wenshu.spec import load
+from wenshu.spec import load, pictures
 from wenshu.spec.kinds import CATEGORIES, Kind, get_kind
 from wenshu.spec.load import Path_, Spec, load_spec
 

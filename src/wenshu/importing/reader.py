@@ -35,8 +35,8 @@ from wenshu.layout import (
     TITLE_SIZE_PT,
     TWIPS_PER_MM,
 )
-from wenshu.render.pictures import MAX_PICTURES, MAX_TOTAL_PICTURE_BYTES, MAX_TOTAL_PICTURE_PIXELS, SUFFIXES
 from wenshu.roles import ROLES, Style, role
+from wenshu.spec.pictures import MAX_PICTURES, MAX_TOTAL_PICTURE_BYTES, MAX_TOTAL_PICTURE_PIXELS, SUFFIXES
 from wenshu.spec.validate import PLACEHOLDER
 from wenshu.text.dates import TYPED_DAY, imprint_parts, read_written_date
 from wenshu.text.docnumber import TYPED_LINE as TYPED_DOC_NUMBER
@@ -991,7 +991,7 @@ class _Recogniser:
         """The file name ``found`` is written as beside the spec (its bytes kept in the
         report's files, numbered in page order), or None when it is refused — alone or as
         one too many together, by the bounds a spec's pictures are read with
-        (:mod:`wenshu.render.pictures`) — and named in the report as not imported.
+        (:mod:`wenshu.spec.pictures`) — and named in the report as not imported.
         ``in_text``: a picture of the main text (not of a page header or footer)."""
         self.report.pictures_seen += in_text
         picture, why = found.picture, found.why
@@ -1065,7 +1065,7 @@ PICTURE_NAME = re.compile("图[1-9][0-9]*(" + "|".join(map(re.escape, sorted(set
 
 def pictures_folder(stem: str) -> str:
     """The folder beside the spec ``<stem>.yaml`` its pictures go to: ``<stem>.files``, with
-    what a picture path may not hold (wenshu.render.pictures) or a spec's punctuation rules
+    what a picture path may not hold (wenshu.spec.pictures) or a spec's punctuation rules
     refuse (half-width marks and brackets after Chinese) written as ``_``."""
     safe = re.sub(r"[^\w\u3000-\u303f\uff00-\uffef -]", "_", stem)
     safe = re.sub(r"([。，、；：！？])\1+", r"\1", safe).strip()

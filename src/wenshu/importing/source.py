@@ -6,7 +6,7 @@ tags and paragraphs, Word's list numbering drawn as labels, text boxes read wher
 anchored. Here its paragraphs are put in the shape the recogniser of :mod:`.reader` wants:
 tables in their place among the paragraphs, the lead of a run-in heading, red and large text,
 and the pictures a paragraph shows (their bytes read through the same bounded package and
-checked by :func:`wenshu.render.pictures.check_picture`).
+checked by :func:`wenshu.spec.pictures.check_picture`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any
 
 from wenshu.check import read_document, recognise
 from wenshu.check.reading.ooxml import A_NS, MC_NS, R_NS, V_NS, wtag
-from wenshu.render.pictures import Picture, check_picture
+from wenshu.spec.pictures import Picture, check_picture
 
 #: Colours counted as the red of a 红头 (GB/T 9704 §7.2.4): strong red, little green or blue.
 _RED_MIN, _OTHER_MAX = 0xC0, 0x40

@@ -28,9 +28,9 @@ from wenshu import layout as L
 from wenshu.errors import Problem, WenshuError
 from wenshu.render import docxtpl_adapter
 from wenshu.render.docxtpl_adapter import SizedText
-from wenshu.render.pictures import Picture
 from wenshu.resources import resource_dir
 from wenshu.roles import BODY_STYLES, FRAME_ROLES, HEADING_STYLES, Style
+from wenshu.spec.pictures import Picture
 from wenshu.text.numbering import written_ordinal
 from wenshu.text.width import line_width, text_width
 
@@ -801,7 +801,7 @@ def frame_name(tokens: list[Token]) -> str:
 def build_docx(markdown: str, pictures: dict[str, Picture] | None = None) -> bytes:
     """The .docx bytes for ``markdown`` as produced by a kind's template; ``pictures`` are
     the files its picture blocks show, by path (read and checked by
-    :func:`wenshu.render.pictures.pictures_of`)."""
+    :func:`wenshu.spec.pictures.pictures_of`)."""
     tokens = parser().parse(markdown)
     name = frame_name(tokens)
     tpl = docxtpl_adapter.open_frame(frame_path(name))

@@ -57,9 +57,9 @@ from wenshu.render.docx import (
     parser,
 )
 from wenshu.render.docxtpl_adapter import SizedText
-from wenshu.render.pictures import Picture
 from wenshu.render.zipparts import ZipPart, read_zip, write_zip
 from wenshu.resources import PickleCache
+from wenshu.spec.pictures import Picture
 
 # Sentinels stand in for field values while the frame renders; plain ASCII letters pass
 # unchanged through Jinja's escaping, docxtpl's clean-up and lxml.

@@ -17,9 +17,9 @@ from wenshu import layout as L
 from wenshu.compose import plans
 from wenshu.errors import Problem, WenshuError
 from wenshu.registry import Registry
-from wenshu.render.pictures import is_picture_path
 from wenshu.rules.context import Context
 from wenshu.spec.load import Path_, iter_strings, load_spec
+from wenshu.spec.pictures import is_picture_path
 from wenshu.text.dates import IN_TEXT, WhenError, format_cn_date, parse_when
 from wenshu.text.titles import too_wide
 

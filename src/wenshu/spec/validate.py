@@ -23,7 +23,6 @@ from cerberus.schema import DefinitionSchema, SchemaRegistry
 from wenshu.compose import annexes  # annexes and letters register their kinds' rules too
 from wenshu.errors import Problem, WenshuError
 from wenshu.registry import did_you_mean
-from wenshu.render.pictures import is_picture_path, load_pictures
 from wenshu.resources import cache_dir, read_cache_file, write_cache_file
 from wenshu.rules import checks as rules
 from wenshu.rules import letters
@@ -31,6 +30,7 @@ from wenshu.rules.advice import ADVICE
 from wenshu.rules.context import Context
 from wenshu.spec.kinds import Kind, definitions, get_kind, kind_names
 from wenshu.spec.load import BIDI_CONTROLS, Path_, Spec, bidi_name, field_name, fresh_copy, iter_strings
+from wenshu.spec.pictures import is_picture_path, load_pictures
 from wenshu.text.dates import DateError, format_cn_date, parse_date
 from wenshu.text.docnumber import DocNumberError, parse_doc_number
 from wenshu.text.numbering import FORMS, MAX_CHINESE_NUMBER, MAX_DEPTH, written_ordinal
