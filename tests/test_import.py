@@ -623,9 +623,13 @@ def test_closing_lines_after_the_attachments_keep_their_order(tmp_path):
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="the real corpus is only on the development machine")
 def test_the_real_minutes_keep_their_lines_and_closing_order():
     """zhaohui_minutes: its four “- 名称：” lines come back as four paragraphs, its 主送, 抄送
-    and 审核 lines in the order the file has them."""
+    and 审核 lines in the order the file has them, its unnamed attachment said once."""
     source = CORPUS / "zhaohui_minutes.docx"
-    spec = yaml.safe_load(import_docx(source, source.name).yaml)
+    imported = import_docx(source, source.name)
+    spec = yaml.safe_load(imported.yaml)
+    # its attachment with no name is said once, under 待补
+    assert imported.report.unplaced == ["（可选）"]
+    assert [t.split("：")[0] for t in imported.report.to_fill] == ["附件的名称"]
     body = spec["body"]
     at = body.index("- 会议名称：“我的刀盾”网络传播情况专题会议")
     assert body[at + 1 : at + 4] == ["- 时间：[时间]", "- 地点：[地点]", "- 主持人：[主持人]"]

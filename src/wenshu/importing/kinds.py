@@ -18,7 +18,9 @@ never stored twice, and nothing the file says is lost. A document titled as a ki
 does not follow its outline stays a 通用文书, and the report says where it departs. Under a
 title of the clerk's own the outline decides: the fields the template's title would give
 are read where the document prints them (its 署名, its body), the title is kept, and a
-field printed nowhere leaves it a 通用文书, the report saying which.
+field printed nowhere leaves it a 通用文书, the report saying which. One that leaves the
+outline at its first heading is taken for another document, unless most of the outline's
+other headings are there: then the report names the heading expected and the one found.
 
 The spec found is then made as short as the example a person writes: a field is left out
 when the kind makes the same document without it (a title the template generates, the

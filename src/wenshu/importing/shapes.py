@@ -399,9 +399,10 @@ def _first_off(steps: list[dict[str, Any]], step: dict[str, Any], body: list[Any
     others = [s["heading"] for s in steps if "heading" in s and s is not step]
     # the file's heading where the outline wants this one: the first that is none of the others
     typed = next((h for h in headings if not any(re.fullmatch(o, h) for o in others)), None)
-    if "heading" not in step or typed is None or re.fullmatch(step["heading"], typed):
+    wanted = step.get("heading", "")
+    if not wanted or re.escape(wanted) != wanted or typed is None or typed == wanted:
         return f"正文的{_named(step)}不合其提纲"
-    return f"正文的第一个标题应为{_named(step).removesuffix('一节')}，文件为“{typed}”"
+    return f"正文的第一个标题应为“{wanted}”，文件为“{typed}”"
 
 
 def titled_as(kind: Kind, document: dict[str, Any]) -> bool:
