@@ -51,6 +51,10 @@ def test_an_attachment_whose_first_line_is_a_sentence_has_its_name_to_fill(tmp_p
     note = "  # 导入：附件没有标题，也没有附件说明，名称待补，请核对\n  - name: 【待补】\n"
     assert note in imported.yaml and f"      - {first}\n" in imported.yaml
     assert any(line.startswith("附件的名称：") for line in imported.report.to_fill)
+    # said once, as to fill in: the page itself was read, nothing of it is left unplaced
+    assert imported.report.unplaced == []
+    lines = imported.report.lines()
+    assert sum("附件的名称" in line for line in lines) == 1 and not any("未能归位" in x for x in lines)
     # rebuilt, the label is printed once: not again as the page's title nor as the name
     source = tmp_path / "台账.docx"
     source.write_bytes(word(first))

@@ -218,6 +218,7 @@ def test_a_summary_with_a_miscomputed_cell_names_the_cell(tmp_path):
 
 # -- titles of the clerk's own, subtitles, and what else a clerk types ---------------------------
 KINDS = [e for e in EXAMPLES if yaml.safe_load(e.read_text(encoding="utf-8"))["kind"] != "document"]
+PLANS = [e for e in KINDS if e.parent.name == "work_plans"]
 #: A title each kind's clerk may write instead of the template's, and a subtitle for some.
 OWN_TITLES = {
     "sample-city-demonstration-plan": (
@@ -270,6 +271,43 @@ def test_a_title_of_the_clerks_own_is_kept_and_the_fields_found_where_the_text_s
     assert render(back, ("md",)).markdown == first.markdown
     said = [c for c in report.changed if c.startswith("标题不是")]
     assert len(said) == 1 and "照原样保留" in said[0] and "取自署名" in said[0], report.changed
+
+
+def _first_heading_renamed(doc: Any) -> None:
+    """The plan's first 一级标题 retyped in words of the clerk's own (总体要求 → 总体思路)."""
+    heading = next(p for p in doc.paragraphs if p.style.name == "Heading 1")
+    for run in heading.runs:
+        run.text = run.text.replace("总体要求", "总体思路").replace("工作基础", "基本情况")
+
+
+@pytest.mark.parametrize("example", PLANS, ids=lambda p: p.stem)
+def test_a_plan_off_the_outline_at_its_first_heading_says_why(example, tmp_path):
+    """Under a title of its own, a plan whose first heading is not the outline's stays a 通用文书,
+    and the report says why: which heading was expected there, which the file has."""
+    spec = _variant(example, tmp_path, _own_title(example))
+    data = _edited(render(spec, ("docx",)).files["docx"], _first_heading_renamed)
+    back, report = imported_spec(data, "back.yaml", tmp_path)
+    assert report.kind == "document"
+    why = [c for c in report.changed if c.startswith("按通用文书导入")]
+    wanted, typed = ("工作基础", "基本情况") if "enterprise" in example.stem else ("总体要求", "总体思路")
+    assert len(why) == 1 and f"正文的第一个标题应为“{wanted}”，文件为“{typed}”" in why[0], report.changed
+    assert recall(docx_blocks(data), markdown_blocks(render(back, ("md",)).markdown)) == 1.0
+
+
+def test_another_document_under_its_own_title_is_given_no_plans_reason():
+    """A document that merely has a preamble and headings of its own is no plan gone astray:
+    the report gives no reason why it is not one."""
+    doc = Document()
+    doc.add_paragraph("示例市知识产权局2024年工作要点").alignment = 1
+    doc.add_paragraph("2024年，全市知识产权工作要坚持稳中求进。")
+    for heading in ("强化知识产权创造", "严格知识产权保护"):
+        doc.add_paragraph(f"一、{heading}", style="Heading 1")
+        doc.add_paragraph("各单位要抓好落实。")
+    out = io.BytesIO()
+    doc.save(out)
+    report = import_docx(out.getvalue(), "要点.docx").report
+    assert report.kind == "document"
+    assert not any(c.startswith("按通用文书导入") for c in report.changed), report.changed
 
 
 def _unsaid(data: dict[str, Any]) -> None:

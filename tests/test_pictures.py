@@ -26,6 +26,7 @@ from tests.test_import import CORPUS, SENTENCES, foreign_notice, recall, run_wen
 from wenshu import layout as L
 from wenshu.build.pipeline import render
 from wenshu.check import check_docx
+from wenshu.check.reading.ooxml import A_NS, R_NS, W_NS
 from wenshu.cli.main import main
 from wenshu.errors import Problem, WenshuError
 from wenshu.extract import docx_blocks
@@ -396,6 +397,71 @@ def anchored(run) -> None:
     anchor.append(parse_xml(f'<wp:wrapNone xmlns:wp="{_WP}"/>'))
     anchor.extend(child for child in list(inline) if child.tag != f"{{{_WP}}}extent")
     inline.getparent().replace(inline, anchor)
+
+
+# How Word lays a floating picture (ECMA-376 wp:anchor: its wrap element, behindDoc) and the
+# name its 环绕文字 menu gives that.
+WRAPS = [
+    ("wrapNone", "0", "浮于文字上方"),
+    ("wrapNone", "1", "衬于文字下方"),
+    ('wrapSquare wrapText="bothSides"', "0", "四周型"),
+    ('wrapTight wrapText="bothSides"', "0", "紧密型"),
+    ('wrapThrough wrapText="bothSides"', "0", "穿越型"),
+    ("wrapTopAndBottom", "0", "上下型"),
+]
+
+
+@pytest.mark.parametrize(("wrap", "behind", "name"), WRAPS, ids=[w[2] for w in WRAPS])
+def test_a_floating_picture_is_said_with_the_wrap_it_had(wrap, behind, name):
+    """The report names how the text wrapped the picture made inline, as Word names it."""
+    doc = Document()
+    doc.add_paragraph("关于报送工作照片的报告").alignment = 1
+    doc.add_paragraph("现将工作照片报告如下。")
+    run = doc.add_paragraph().add_run()
+    run.add_picture(io.BytesIO(PHOTO), width=Mm(80))
+    anchored(run)
+    anchor = run._r.find(f".//{{{_WP}}}anchor")
+    anchor.set("behindDoc", behind)
+    old = anchor.find(f"{{{_WP}}}wrapNone")
+    if wrap != "wrapNone":
+        tag, *attributes = wrap.split(" ")
+        anchor.replace(old, parse_xml(f'<wp:{tag} xmlns:wp="{_WP}" {" ".join(attributes)}/>'))
+    data = io.BytesIO()
+    doc.save(data)
+    report = import_docx(data.getvalue(), "照片.docx").report
+    said = [c for c in report.changed if c.startswith("浮动图片已改为嵌入")]
+    assert said == [f"浮动图片已改为嵌入：照片.files/图1.png 原环绕方式为“{name}”，现单独成段排在原处"]
+
+
+@pytest.mark.parametrize(
+    ("style", "wrap", "name"),
+    [
+        ("position:absolute;z-index:2", '<w10:wrap type="square"/>', "四周型"),
+        ("position:absolute;z-index:-1", "", "衬于文字下方"),
+        ("position:absolute;z-index:2", "", "浮于文字上方"),
+    ],
+)
+def test_a_floating_vml_picture_is_said_with_the_wrap_it_had(style, wrap, name):
+    """The same for a picture in an older file's VML shape (w10:wrap, z-index)."""
+    doc = Document()
+    doc.add_paragraph("关于报送工作照片的报告").alignment = 1
+    doc.add_paragraph("现将工作照片报告如下。")
+    run = doc.add_paragraph().add_run()
+    run.add_picture(io.BytesIO(PHOTO), width=Mm(80))
+    rid = run._r.find(f".//{{{A_NS}}}blip").get(f"{{{R_NS}}}embed")
+    run._r.remove(run._r.find(f"{{{W_NS}}}drawing"))
+    run._r.append(
+        parse_xml(
+            f'<w:pict xmlns:w="{W_NS}" xmlns:v="urn:schemas-microsoft-com:vml" xmlns:r="{R_NS}" '
+            f'xmlns:w10="urn:schemas-microsoft-com:office:word"><v:shape style="{style};width:200pt;'
+            f'height:100pt"><v:imagedata r:id="{rid}"/>{wrap}</v:shape></w:pict>'
+        )
+    )
+    data = io.BytesIO()
+    doc.save(data)
+    report = import_docx(data.getvalue(), "照片.docx").report
+    said = [c for c in report.changed if c.startswith("浮动图片已改为嵌入")]
+    assert said == [f"浮动图片已改为嵌入：照片.files/图1.png 原环绕方式为“{name}”，现单独成段排在原处"]
 
 
 # A picture in each place GB/T 9704 gives none, told apart by colour (and so by its bytes).

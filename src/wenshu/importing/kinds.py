@@ -18,7 +18,9 @@ never stored twice, and nothing the file says is lost. A document titled as a ki
 does not follow its outline stays a 通用文书, and the report says where it departs. Under a
 title of the clerk's own the outline decides: the fields the template's title would give
 are read where the document prints them (its 署名, its body), the title is kept, and a
-field printed nowhere leaves it a 通用文书, the report saying which.
+field printed nowhere leaves it a 通用文书, the report saying which. One that leaves the
+outline at its first heading is taken for another document, unless most of the outline's
+other headings are there: then the report names the heading expected and the one found.
 
 The spec found is then made as short as the example a person writes: a field is left out
 when the kind makes the same document without it (a title the template generates, the
@@ -38,6 +40,7 @@ from wenshu.errors import WenshuError
 from wenshu.importing.shapes import (
     coerced,
     departure,
+    first_heading_off,
     merge_fields,
     read_outline,
     titled_as,
@@ -72,7 +75,8 @@ def outline_kind(document: dict[str, Any], notes: list[str]) -> dict[str, Any] |
     spec (a 通用文书) whole and makes the same text from it, or None; what it had to
     assume is added to ``notes``, and so is why a document titled as a kind's is not one."""
     seen: list[str] | None = None
-    missed: list[str] = []
+    missed: list[tuple[Kind, str]] = []
+    astray: list[tuple[Kind, str]] = []  # plans under a title of their own, off at their first heading
     for kind in all_kinds().values():
         if "body" not in kind.reading:
             continue
@@ -92,8 +96,17 @@ def outline_kind(document: dict[str, Any], notes: list[str]) -> dict[str, Any] |
             said = "标题是{}的写法" if titled_as(kind, document) else "正文合乎{}的提纲"
             why = f"{said.format(kind.label)}，但{why}"
         if why:
-            missed.append(f"{why}（见 schemas/{kind.name}.yaml），请核对")
-    notes.extend(f"按通用文书导入：{m}" for m in missed[:1])
+            missed.append((kind, why))
+        elif found is None and (off := first_heading_off(kind, document)):
+            astray.append((kind, off))
+    missed = missed or astray  # a kind the document follows further says more
+    if missed:  # the first kind's reason, naming with it the kinds that miss the same way
+        first, why = missed[0]
+        alike = [k for k, w in missed if w.replace(k.label, first.label) == why]
+        why = why.replace(first.label, "或".join(k.label for k in alike), 1)
+        notes.append(
+            f"按通用文书导入：{why}（见 {'、'.join(f'schemas/{k.name}.yaml' for k in alike)}），请核对"
+        )
     return None
 
 

@@ -19,7 +19,7 @@ order, and named in a comment beside that part of the spec and in the report, no
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePath
 from typing import Any
 
@@ -39,6 +39,7 @@ from wenshu.roles import ROLES, Style, role
 from wenshu.spec.pictures import MAX_PICTURES, MAX_TOTAL_PICTURE_BYTES, MAX_TOTAL_PICTURE_PIXELS, SUFFIXES
 from wenshu.spec.validate import PLACEHOLDER
 from wenshu.text.dates import TYPED_DAY, imprint_parts, read_written_date
+from wenshu.text.docnumber import TEMPLATE_LINE as TEMPLATE_DOC_NUMBER
 from wenshu.text.docnumber import TYPED_LINE as TYPED_DOC_NUMBER
 from wenshu.text.docnumber import format_doc_number
 from wenshu.text.titles import split_title, title_problems
@@ -100,6 +101,10 @@ _CONTACT_KEYS = (
     "手机",
 )
 _CONTACT = re.compile(rf"^\s*[（(]?\s*({'|'.join(_CONTACT_KEYS)}|电\s*话)\s*[:：]")
+# A line of its own kind: a short name and a colon, then what it names (时间：…, - 地点：…).
+_NAMED_LINE = re.compile(r"^[-–—•·●]?\s*[^\s：:，,。；;、]{1,8}\s*[：:]\s*\S")
+# A line after a manual break that starts indented two characters, as a paragraph does.
+_INDENTED = re.compile(r"^(\u3000{2}|\s{4})")
 _CC = re.compile(r"^\s*抄\s*送\s*[:：]\s*(?P<text>.*?)\s*[。.]?\s*$")
 # The closing formula of a 公文's text: it stays in the body, after an attachment too.
 _CLOSING = re.compile(
@@ -214,6 +219,9 @@ class _Recogniser:
         self.folder = folder  # where the pictures go, relative to the spec's folder
         self.carried = [0, 0]  # bytes and pixels of the pictures carried so far
         self.notes: dict[int, str] = {}  # for the YAML, by the id of the list item they are on
+        self.unnamed = False  # an attachment page named by nothing: its name is 【待补】
+        self.pages = 0  # attachment pages read so far
+        self.met_after_pages = False  # a closing line the spec keeps as a line met after them
         self.lines: list[_Line | Table] = []
         for block in source.blocks:
             if isinstance(block, Table):
@@ -224,7 +232,8 @@ class _Recogniser:
                 continue  # a running header, not part of the 公文
             elif block.text.strip():
                 role, level = _style_role(block)
-                self.lines.append(_Line(block, role or "", level))
+                parts = self._separate(block) if role in (None, "", "body") else [block]
+                self.lines.extend(_Line(part, role or "", level) for part in parts)
             elif block.pictures:  # a paragraph holding only pictures
                 self.lines.append(_Line(block, "picture"))
         self.own = any(isinstance(x, _Line) and x.para.style_id.startswith("Ws") for x in self.lines)
@@ -236,6 +245,33 @@ class _Recogniser:
             else:
                 self.blanks_before[id(block)] = count
                 count = 0
+
+    def _separate(self, para: Para) -> list[Para]:
+        """``para`` as the paragraphs its manual line breaks (w:br) make, when each of its lines
+        is one of its own: every line a “名称：内容” line (a 纪要's 时间：…, 地点：…, 主持人：…,
+        a contact block's 联系人：…, 电话：…), or every line after a break indented two
+        characters as a paragraph's first line is. Otherwise the one paragraph, its lines
+        joined; so too when a line after a break starts with an ordinal (“　　二、同意……” after
+        “会议决定，一、……”), said in the report: a paragraph of its own starting with one is
+        read as a heading or a numbered item, and wenshu would number it again."""
+        lines = [x.strip() for x in para.lines if x.strip()]
+        if len(lines) < 2 or any(ordinal_of(x) for x in lines[1:]):
+            if len(lines) > 1:
+                self.changed.append(
+                    f"“{_clip(lines[0], 12)}”段内的手动换行未分段："
+                    "分开后以序号开头的行会被当作标题重新编号，请核对"
+                )
+            return [para]
+        named = all(_NAMED_LINE.match(x) for x in lines)
+        indented = all(_INDENTED.match(x) for x in para.lines[1:] if x.strip())
+        if named or indented:
+            why = "各以“名称：”开头" if named else "各行首空两字"
+            first = _clip(lines[0], 12)
+            self.changed.append(f"段内手动换行隔开的{len(lines)}行（“{first}”等，{why}）各自成段")
+            parts = [replace(para, text=x, lines=[x], lead="", runs=(), pictures=[]) for x in lines]
+            parts[-1].pictures = para.pictures
+            return parts
+        return [para]
 
     # -- head ----------------------------------------------------------------------------
     def head(self, spec: dict[str, Any]) -> int:
@@ -260,7 +296,9 @@ class _Recogniser:
                 i += 1
                 continue
             if line.role == "doc_number" or (
-                not line.role and TYPED_DOC_NUMBER.match(text) and len(text) <= LINE_MAX_CHARS
+                not line.role
+                and (TYPED_DOC_NUMBER.match(text) or TEMPLATE_DOC_NUMBER.match(text))
+                and len(text) <= LINE_MAX_CHARS
             ):
                 self._doc_number(text, spec)
                 pictures.append((line, "版头（发文字号处）"))
@@ -387,6 +425,11 @@ class _Recogniser:
 
     def _doc_number(self, text: str, spec: dict[str, Any]) -> None:
         m = TYPED_DOC_NUMBER.match(text.replace("\u3000", " "))
+        if not m and (m := TEMPLATE_DOC_NUMBER.match(text.replace("\u3000", " "))):
+            # a template's XXX〔2023〕X号: the part is there, its number still to be given
+            self._to_fill(spec, "doc_number", "发文字号", text.split("签发人")[0].strip())
+            self._signer(m["signer"], spec)
+            return
         if not m:
             spec.setdefault("_unplaced_head", []).append(text)
             return
@@ -399,8 +442,12 @@ class _Recogniser:
             return
         spec["doc_number"] = number
         self.report.found["发文字号"] = number
-        if m["signer"]:
-            spec["signer"] = m["signer"].strip()
+        self._signer(m["signer"], spec)
+
+    def _signer(self, signer: str | None, spec: dict[str, Any]) -> None:
+        """The 签发人 typed after the 发文字号, when there is one."""
+        if signer:
+            spec["signer"] = signer.strip()
             self.report.found["签发人"] = spec["signer"]
 
     def _title(self, title_lines: list[str], spec: dict[str, Any]) -> None:
@@ -492,6 +539,7 @@ class _Recogniser:
         signatures: list[_Line] = []
         attachments: list[dict[str, Any]] = []
         seals: list[FoundPicture] = []  # pictures in or right by the signature and the date
+        dated_after_pages = False  # the date stood after attachment pages (placed inside the text)
         while i < len(lines):
             line = lines[i]
             if isinstance(line, Table):
@@ -533,6 +581,8 @@ class _Recogniser:
             ):
                 if "date" not in spec and not signatures:
                     contacts_before = True
+                if not contacts:
+                    self._met(spec, "contacts")
                 contacts.append(text)
                 unplaced.extend(self._picture_entries(line.para.pictures, "未能归位的图片"))
                 i += 1
@@ -540,6 +590,7 @@ class _Recogniser:
             if role == "date" or (
                 role in ("", "body", "signature") and _is_date_line(text) and "date" not in spec
             ):
+                dated_after_pages = self.pages > 0
                 seals.extend(line.para.pictures)
                 self._date(line, signatures, spec, unplaced)
                 i += 1
@@ -559,6 +610,7 @@ class _Recogniser:
             if role == "note" or _NOTE.match(text):
                 m = _NOTE.match(text)
                 spec["note"] = (m["text"] and (m[1] + m["text"])) if m else text.strip("（）()")
+                self._met(spec, "note")
                 self.report.found["附注"] = spec["note"]
                 unplaced.extend(self._picture_entries(line.para.pictures, "未能归位的图片"))
                 i += 1
@@ -582,6 +634,8 @@ class _Recogniser:
                 else:
                     self._unplaced_tail_line(rest.text, spec, unplaced)
                     unplaced.extend(self._picture_entries(rest.para.pictures, "未能归位的图片"))
+        if self.met_after_pages and not dated_after_pages:  # moved ahead of the pages, without the date
+            spec["_after_pages"] = True
         why = "未能归位（署名之外的落款行）" if "date" in spec else "未能归位"
         for extra in signatures:
             unplaced.append(Entry(text=extra.text, comment=why))
@@ -608,12 +662,21 @@ class _Recogniser:
             spec["contacts"] = block
             self.report.found["联系人"] = "；".join(lines_)
 
+    def _met(self, tail: dict[str, Any], key: str) -> None:
+        """Closing part ``key`` (contacts, note, cc, imprint, a 版记-like line ``like:N``) was
+        met here: a 通用文书 keeps the closing lines it has no field for in the order they
+        stood, and says so when they stood after the attachment pages."""
+        tail.setdefault("_order", []).append(key)
+        self.met_after_pages |= self.pages > 0
+
     def _unplaced_tail_line(self, text: str, spec: dict[str, Any], unplaced: list[Entry]) -> None:
         """A closing line of no part wenshu has: one of a 版记's kind (主送：…, 审核：…) is kept
         with the closing lines (after the 成文日期 where the spec has a place for them, see
         :func:`_assemble`), said as kept so; any other where it stood, named as not placed."""
         if _RECORD_LIKE.match(text):
-            spec.setdefault("_record_like", []).append(tidy(text, self.changed))
+            like = spec.setdefault("_record_like", [])
+            like.append(tidy(text, self.changed))
+            self._met(spec, f"like:{len(like) - 1}")
         else:
             unplaced.append(Entry(text=text, comment="未能归位"))
 
@@ -730,7 +793,7 @@ class _Recogniser:
         # repeat the label above it, so it is left to be filled in
         out = {"name": PLACEHOLDER, **named}
         self.notes[id(out)] = f"{label}没有标题，也没有附件说明，名称待补"
-        self.report.unplaced.append(f"（{label}的名称）")  # the file was not read whole
+        self.unnamed = True  # said once, as to fill in: its page was read, only its name is missing
         self.report.to_fill.append(
             f"{label}的名称：原文附件页没有标题，也没有附件说明，规格中写作{PLACEHOLDER}，请填写"
         )
@@ -846,6 +909,7 @@ class _Recogniser:
         if not ({"title", "body"} & page.keys()):
             page["label_page"] = True  # a label alone: another office's document is bound behind it
         attachments.append(page)
+        self.pages += 1
         return i
 
     def _table_note(self, line: _Line) -> bool:
@@ -942,6 +1006,7 @@ class _Recogniser:
             cc = [tidy(x.strip(), self.changed) for x in re.split(r"[，,、]", m["text"]) if x.strip()]
             if cc:
                 spec.setdefault("record", {})["cc"] = cc
+                self._met(spec, "cc")
                 self.report.found["抄送"] = "，".join(cc)
                 return True
         if parts := imprint_parts(text):
@@ -951,6 +1016,7 @@ class _Recogniser:
                 record = spec.setdefault("record", {})
                 record["printer"] = printer
                 record["print_date"] = date
+                self._met(spec, "imprint")
                 self.report.found["印发机关"] = record["printer"]
                 self.report.found["印发日期"] = f"{date.year}年{date.month}月{date.day}日"
                 return True
@@ -1030,8 +1096,10 @@ class _Recogniser:
         name = self._carry(found)
         if name is None:
             return None
-        if found.floating:  # wenshu lays pictures in the line, between paragraphs: say so
-            self.report.changed.append(f"浮动图片已改为嵌入：{name} 原浮于文字之上，现单独成段排在原处")
+        if found.wrap:  # wenshu lays pictures in the line, between paragraphs: say so
+            self.report.changed.append(
+                f"浮动图片已改为嵌入：{name} 原环绕方式为“{found.wrap}”，现单独成段排在原处"
+            )
         block: dict[str, Any] = {"picture": name}
         if found.alt:
             block["alt"] = tidy(found.alt, [])
@@ -1115,7 +1183,7 @@ def read_spec(source: Source, stem: str | None = None) -> tuple[dict[str, Any], 
     body = outline.blocks or ["【待补】"]
     for margin in source.margins:  # on every page, at no place of the text: numbered last
         rec._set_aside(margin.found, margin.where, _WHY_MARGIN, "top", in_text=False)
-    spec = _assemble(head, tail, body, report)
+    spec = _assemble(head, tail, body, report, whole=not rec.unnamed)
     for key, name in (("title", "标题"),):
         if key not in spec and key not in head:  # a letter kind leaves out a title it generates
             report.unplaced.append(f"（没有找到{name}）")
@@ -1130,14 +1198,19 @@ def _is_notice(head: dict[str, Any], tail: dict[str, Any]) -> bool:
 
 
 def _assemble(
-    head: dict[str, Any], tail: dict[str, Any], body: list[Any], report: ImportReport
+    head: dict[str, Any], tail: dict[str, Any], body: list[Any], report: ImportReport, whole: bool = True
 ) -> dict[str, Any]:
+    """The spec of the parts found. ``whole``: every part has its text (no attachment left
+    without a name); only a file read whole, nothing left unplaced, is tried as another kind."""
     notice = _is_notice(head, tail)
+    whole = whole and not report.unplaced
+    order = tail.pop("_order", [])
+    after_pages = tail.pop("_after_pages", False)
     spec: dict[str, Any] = {}
     mark = head.get("mark", "")
     letter = notice and not (mark.endswith("文件") or "record" in tail)
     # only a file read whole: what could not be placed stays commented in a notice's body
-    if letter and not report.unplaced and (as_kind := letter_kind(head, tail, body)) is not None:
+    if letter and whole and (as_kind := letter_kind(head, tail, body)) is not None:
         report.kind = as_kind["kind"]  # a 信函格式 file following a letter kind's outline
         return as_kind
     if notice:
@@ -1206,13 +1279,15 @@ def _assemble(
     after: list[Any] = spec.setdefault("closing_lines", []) if closing else spec["body"]
     last = next(name for key, name in _CLOSING_PARTS if key in tail or key == "")
     kept_at = f"{last}之后" if closing else "正文末尾"
+    # the closing lines kept, by what each was (contacts, note, cc …): written in page order
+    kept: dict[str, list[Any]] = {}
     if "contacts" in tail and not notice:
-        after.extend(_contact_lines(tail["contacts"]))
+        kept["contacts"] = _contact_lines(tail["contacts"])
         _kept_as_paragraph(report, "联系人", kept_at)
     if "signature" in tail:
         spec["signature"] = tail["signature"]
     if "_record_like" in tail:  # lines of a 版记's kind that no field holds (主送：…, 审核：…)
-        after.extend(tail["_record_like"])
+        kept |= {f"like:{k}": [line] for k, line in enumerate(tail["_record_like"])}
         report.changed.append(
             f"“{'”“'.join(_clip(t, 12) for t in tail['_record_like'])}”作为{kept_at}的文字保留"
             "（公文没有这一项），请核对"
@@ -1230,7 +1305,7 @@ def _assemble(
         if notice:
             spec["note"] = tail["note"]
         else:
-            after.append(f"（{tail['note']}）")
+            kept["note"] = [f"（{tail['note']}）"]
             _kept_as_paragraph(report, "附注", kept_at)
     if "record" in tail:
         record = tail["record"]
@@ -1240,13 +1315,11 @@ def _assemble(
             lines: list[dict[str, str]] = []
             if record.get("cc"):
                 lines.append({"line": "抄送：" + "，".join(record["cc"]) + "。"})
+                kept["cc"] = [lines[-1]["line"] if closing else lines[-1]]
             if "printer" in record:
                 d = record["print_date"]
                 lines.append({"line": f"{record['printer']}　{d.year}年{d.month}月{d.day}日印发"})
-            if closing:
-                after.extend(block["line"] for block in lines)
-            else:
-                spec["body"].extend(lines)
+                kept["imprint"] = [lines[-1]["line"] if closing else lines[-1]]
             parts = [name for name in ("抄送", "印发机关", "印发日期") if report.found.pop(name, None)]
             what = "版记（" + "、".join(parts) + "）" if parts else "版记"
             why = (
@@ -1259,9 +1332,16 @@ def _assemble(
             report.changed.append(f"{what}作为{kept_at}的{len(lines)}行文字保留（{why}）")
             if lines and not closing:
                 _note_at(report, "record", lines[0])
+    if closing and after_pages and kept and any("body" in a for a in spec.get("attachments", [])):
+        report.changed.append(
+            f"{kept_at}的各行原在附件页之后：通用文书把它们排在附件页之前（附件页之后只有附件的内容），"
+            "次序照原文，请核对"
+        )
+    for key in dict.fromkeys([*order, *kept]):
+        after.extend(kept.pop(key, []))
     if not spec.get("closing_lines"):
         spec.pop("closing_lines", None)
-    if not notice and not report.unplaced and (as_kind := outline_kind(spec, report.changed)) is not None:
+    if not notice and whole and (as_kind := outline_kind(spec, report.changed)) is not None:
         report.kind = as_kind["kind"]  # a plan or a summary following its kind's outline
         return as_kind
     return spec

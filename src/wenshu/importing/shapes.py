@@ -354,7 +354,7 @@ def departure(kind: Kind, document: dict[str, Any]) -> str | None:
     for k, step in enumerate(shape["body"], 1):
         if next(_match(shape["body"][:k], body, 0), None) is None:
             if not named and not any("heading" in s for s in shape["body"][: k - 1]):
-                return None  # another document under a title of its own
+                return None  # another document under a title of its own (or see first_heading_off)
             return said + f"正文的{_named(step)}不合其提纲"
     if _whole(shape["body"], body) is None:
         return said + "正文末尾有提纲之外的内容"
@@ -363,6 +363,46 @@ def departure(kind: Kind, document: dict[str, Any]) -> str | None:
     found, why = elsewhere(kind, document)
     own = "" if named else "标题不是其模板的写法，"
     return None if found is not None else f"正文合乎{kind.label}的提纲，但{own}{why}"
+
+
+def first_heading_off(kind: Kind, document: dict[str, Any]) -> str | None:
+    """Why ``document``, under a title of its own, is not one of ``kind`` when it leaves the
+    outline at its first heading — which :func:`departure` takes for another document — yet
+    has, for the most part, the other headings the outline prescribes: what heading the
+    outline wants there and what the file has. None for any other document."""
+    shape = kind.reading
+    if _titled(shape, document) is None or titled_as(kind, document):
+        return None
+    steps, body = shape["body"], document.get("body", [])
+    for k, step in enumerate(steps, 1):
+        if next(_match(steps[:k], body, 0), None) is None:
+            if any("heading" in s for s in steps[: k - 1]) or not _headed_as(steps, body):
+                return None
+            return f"正文大体合乎{kind.label}的提纲，但" + _first_off(steps, step, body)
+    return None
+
+
+def _headed_as(steps: list[dict[str, Any]], body: list[Any]) -> bool:
+    """Whether the level-1 headings of ``body`` are, for the most part, those the ``steps``
+    prescribe: at least two, and at least half of them, found among the body's headings."""
+    headings = [b["heading"] for b in body if isinstance(b, dict) and isinstance(b.get("heading"), str)]
+    wanted = [s["heading"] for s in steps if "heading" in s]
+    found = sum(any(re.fullmatch(w, h) for h in headings) for w in wanted)
+    return found >= 2 and 2 * found >= len(wanted)
+
+
+def _first_off(steps: list[dict[str, Any]], step: dict[str, Any], body: list[Any]) -> str:
+    """Where a body leaves the outline at its first heading ``step``, said with what the
+    outline wants there and what the file has: another heading, or that heading with other
+    content under it."""
+    headings = [b["heading"] for b in body if isinstance(b, dict) and isinstance(b.get("heading"), str)]
+    others = [s["heading"] for s in steps if "heading" in s and s is not step]
+    # the file's heading where the outline wants this one: the first that is none of the others
+    typed = next((h for h in headings if not any(re.fullmatch(o, h) for o in others)), None)
+    wanted = step.get("heading", "")
+    if not wanted or re.escape(wanted) != wanted or typed is None or typed == wanted:
+        return f"正文的{_named(step)}不合其提纲"
+    return f"正文的第一个标题应为“{wanted}”，文件为“{typed}”"
 
 
 def titled_as(kind: Kind, document: dict[str, Any]) -> bool:

@@ -29,6 +29,22 @@ _BLIP, _IMAGEDATA = f"{{{A_NS}}}blip", f"{{{V_NS}}}imagedata"
 _WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 _HOLDERS = (f"{{{_WP_NS}}}inline", f"{{{_WP_NS}}}anchor")
 _FALLBACK = f"{{{MC_NS}}}Fallback"
+# How a floating picture lets the text flow around it, by the wrap element of its wp:anchor
+# (ECMA-376 §20.4.2.15–20.4.2.19) or the type of a VML shape's w10:wrap, named as Word's
+# 环绕文字 menu names it; with no wrap (wrapNone) it lies over the text, or under it with
+# behindDoc (§20.4.2.3) — in VML, a negative z-index.
+_WRAPS = {
+    "wrapSquare": "四周型",
+    "wrapTight": "紧密型",
+    "wrapThrough": "穿越型",
+    "wrapTopAndBottom": "上下型",
+    "square": "四周型",
+    "tight": "紧密型",
+    "through": "穿越型",
+    "topAndBottom": "上下型",
+}
+_OVER, _UNDER = "浮于文字上方", "衬于文字下方"
+_W10_WRAP = "{urn:schemas-microsoft-com:office:word}wrap"
 #: English Metric Units in a centimetre (ECMA-376 §20.1.2.1: 360,000 EMU = 1 cm).
 EMU_PER_CM = 360_000
 
@@ -36,14 +52,15 @@ EMU_PER_CM = 360_000
 @dataclass
 class FoundPicture:
     """A picture a paragraph shows: the checked picture (None when refused, with why), its
-    alternative text, the width it is shown at in the file (cm, 0 when unknown) and whether
-    it floats (anchored, with text wrapped around it) rather than standing in its line."""
+    alternative text, the width it is shown at in the file (cm, 0 when unknown) and, when
+    it floats (anchored) rather than standing in its line, how the text wraps it, as Word
+    names it (四周型, 浮于文字上方 …; "" in its line)."""
 
     picture: Picture | None
     why: str = ""
     alt: str = ""
     width_cm: float = 0.0
-    floating: bool = False
+    wrap: str = ""
 
 
 @dataclass
@@ -188,17 +205,38 @@ def _found(pic: Any, rid: str, package: Any, rels: dict[str, tuple[str, str]]) -
         extent = holder.find(f"{{{_WP_NS}}}extent")
         cx = extent.get("cx", "") if extent is not None else ""
         width = round(int(cx) / EMU_PER_CM, 1) if cx.isdigit() else 0.0
-        floating = holder.tag == _HOLDERS[1]
-    else:  # VML: a shape positioned absolutely floats (VML 1.0 §2.3.1 “position”)
-        shape = pic.getparent()
-        floating = shape is not None and "position:absolute" in (shape.get("style") or "").replace(" ", "")
+        wrap = _anchor_wrap(holder) if holder.tag == _HOLDERS[1] else ""
+    else:
+        wrap = _vml_wrap(pic.getparent())
     part = rels.get(rid, ("", ""))[1]
     if not part:  # an external relationship: rels() leaves those out
-        return FoundPicture(None, "图片文件不在 Word 文件中（链接的图片）", alt, width, floating)
+        return FoundPicture(None, "图片文件不在 Word 文件中（链接的图片）", alt, width, wrap)
     if not package.has(part):
-        return FoundPicture(None, f"Word 文件中缺少图片文件 {part}（文件不完整）", alt, width, floating)
+        return FoundPicture(None, f"Word 文件中缺少图片文件 {part}（文件不完整）", alt, width, wrap)
     picture, why = check_picture(package.zip.read(part))
-    return FoundPicture(picture, why, alt, width, floating)
+    return FoundPicture(picture, why, alt, width, wrap)
+
+
+def _anchor_wrap(anchor: Any) -> str:
+    """How the text wraps the floating picture of ``anchor`` (a wp:anchor), as Word names it."""
+    for child in anchor:
+        name = child.tag.rpartition("}")[2]
+        if name in _WRAPS:
+            return _WRAPS[name]
+    return _UNDER if anchor.get("behindDoc") in ("1", "true", "on") else _OVER
+
+
+def _vml_wrap(shape: Any) -> str:
+    """How the text wraps the VML ``shape`` holding a picture, "" when it stands in its line:
+    a shape floats when positioned absolutely (VML 1.0 §2.3.1 “position”), wrapped as its
+    w10:wrap says, else over the text or, with a negative z-index, under it."""
+    style = (shape.get("style") or "").replace(" ", "") if shape is not None else ""
+    if "position:absolute" not in style:
+        return ""
+    wrap = shape.find(_W10_WRAP)
+    if wrap is not None and wrap.get("type") in _WRAPS:
+        return _WRAPS[wrap.get("type")]
+    return _UNDER if "z-index:-" in style else _OVER
 
 
 def _grid(table: Any) -> list[int]:

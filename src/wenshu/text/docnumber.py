@@ -22,6 +22,15 @@ TYPED_LINE = re.compile(
 #: The year-and-number part of a 发文字号 anywhere in a line; templates write the digits as X or ×
 #: until they are filled in.
 IN_TEXT = re.compile(rf"{_OPEN}\s*[\dXx×]{{4}}\s*{_CLOSE}\s*第?\s*[\dXx×]+\s*号")
+_BLANK = "[Xx×]"
+#: A line that is a template's 发文字号 still to be filled in: the form of :data:`TYPED_LINE`
+#: with X or × standing for some digits of the year or of the serial (XXX〔2023〕X号,
+#: 〔20××〕×号), perhaps with its 签发人 after it (group ``signer``).
+TEMPLATE_LINE = re.compile(
+    rf"^\s*{_CODE}{{0,30}}?\s*{_OPEN}\s*(?=\d*{_BLANK}|[\dXx×]{{4}}\s*{_CLOSE}\s*第?\s*\d*{_BLANK})"
+    rf"[\dXx×]{{4}}\s*{_CLOSE}\s*第?\s*[\dXx×]{{1,6}}\s*号"
+    r"\s*(?:(?:签发人|签 发 人)\s*[:：]\s*(?P<signer>\S.*))?$"
+)
 
 
 @dataclass(frozen=True)
