@@ -578,3 +578,19 @@ def test_a_long_form_and_a_hostile_one_are_handled(client, folder):
     assert response.status_code == 303
     text = (folder / "plan.yaml").read_text(encoding="utf-8")
     assert text.count("  - 行") == 3000 and '"x"' not in text
+
+
+def test_a_bad_batch_upload_is_named_as_uploaded_not_where_it_was_kept(client):
+    """The clerk uploaded 推荐数据.csv: the message names that file and its row, never the
+    temporary file the workbench kept it in."""
+    token = csrf(client.get("/batch/recommendations.yaml").get_data(as_text=True))
+    bad = "推荐对像,申报类别\n示例东市,国家知识产权强市建设示范城市\n".encode("gb18030")
+    for go in ("check", "zip", "merged"):
+        page = client.post(
+            "/batch/recommendations.yaml",
+            data={"csrf": token, "go": go, "data": (io.BytesIO(bad), "推荐数据.csv")},
+        )
+        text = page.get_data(as_text=True)
+        assert page.status_code == 400
+        assert "推荐数据.csv:1" in text and "推荐对像" in text and "推荐对象" in text  # did you mean
+        assert "wenshu-serve-batch" not in text and "data.csv" not in text
