@@ -254,3 +254,71 @@ def test_build_validate_and_the_workbench_find_the_same_specs(tmp_path):
     assert [p.relative_to(folder).as_posix() for p in find_specs(folder, skip=out)] == expected
     bench = Workbench(folder, pages=False)
     assert [bench.rel(p) for p in bench.specs()] == expected
+
+
+class _Notes:
+    """A progress bar that keeps what it is told."""
+
+    def __init__(self):
+        self.notes: list[str] = []
+
+    def start(self, total):
+        pass
+
+    def advance(self, n):
+        pass
+
+    def finish(self):
+        pass
+
+    def note(self, text):
+        self.notes.append(text)
+
+
+@pytest.mark.parametrize("sort", SOURCES)
+def test_the_libreoffice_step_is_said_before_it_runs(sources, tmp_path, monkeypatch, sort):
+    """The pass runs after the bar of the documents is full and takes seconds to minutes:
+    the clerk is told what it is doing, for every sort of source. (LibreOffice itself is
+    stood in for: the words are the point here.)"""
+    from wenshu.office import libreoffice
+
+    class Office:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            pass
+
+    monkeypatch.setattr(libreoffice, "find_poppler", lambda name: name)
+    monkeypatch.setattr(libreoffice, "LibreOffice", Office)
+    monkeypatch.setattr(build_paginate, "provably_fits", lambda docx: False)
+    monkeypatch.setattr(build_batch, "fits_one_page", lambda lines: False)
+    monkeypatch.setattr(build_paginate, "paginate", lambda documents, office: {})
+    bar = _Notes()
+    result = run(BuildRequest((sources[sort],), tmp_path / "out", paginate=True), bar)
+    assert not result.failed
+    assert [n for n in bar.notes if n.startswith("排版 ") and "LibreOffice" in n], bar.notes
+
+
+def test_on_a_terminal_the_bar_ends_before_the_note(monkeypatch):
+    """``wenshu build DIR`` on a terminal: the full bar is closed and the LibreOffice step
+    said on a line of its own; redirected, neither is written."""
+    import io
+    import sys
+
+    from wenshu.cli.output import Progress
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    for terminal, shown in ((Terminal(), True), (io.StringIO(), False)):
+        monkeypatch.setattr(sys, "stderr", terminal)
+        bar = Progress("生成")
+        bar.start(2)
+        bar.advance(2)
+        bar.note("排版 2 份文件（LibreOffice 实际排版、量页、调整分页）……")
+        assert bar.bar is None
+        text = terminal.getvalue()
+        assert (text.rstrip().endswith("排版 2 份文件（LibreOffice 实际排版、量页、调整分页）……")) is shown
+        assert ("生成" in text) is shown

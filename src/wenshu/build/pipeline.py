@@ -62,11 +62,13 @@ Source = Literal["file", "folder", "batch"]
 
 
 class Progress(Protocol):
-    """Told how much a folder or batch has to do and how far it got (a progress bar)."""
+    """Told how much a folder or batch has to do and how far it got (a progress bar), and
+    what a long step after it is doing (``note``: the pagination pass, the PDFs)."""
 
     def start(self, total: int) -> None: ...  # noqa: D102
     def advance(self, n: int) -> None: ...  # noqa: D102
     def finish(self) -> None: ...  # noqa: D102
+    def note(self, text: str) -> None: ...  # noqa: D102
 
 
 @dataclass(frozen=True)
@@ -176,7 +178,9 @@ def run(request: BuildRequest, progress: Progress | None = None) -> BuildResult:
     sorts = {path: sort_of(path, request) for path in dict.fromkeys(request.sources)}
     check_request(request, sorts)
     result = BuildResult(request)
-    with RunOffice(paginate=request.paginate and "docx" in request.formats, pdf=request.pdf) as office:
+    paginate = request.paginate and "docx" in request.formats
+    status = progress.note if progress is not None else None
+    with RunOffice(paginate=paginate, pdf=request.pdf, status=status) as office:
         for path in (p for p, s in sorts.items() if s == "folder"):
             result.outcomes.append(_folder(path, request, office, progress))
         for path in (p for p, s in sorts.items() if s == "batch"):
