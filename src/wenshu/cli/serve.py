@@ -18,7 +18,8 @@ from wenshu.errors import Problem, WenshuError
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址；默认只在本机（回环地址）")
 @click.option("--no-pages", is_flag=True, help="预览只用 Markdown，不用 LibreOffice 排出页面图片")
 def serve_cmd(folder: Path, port: int, host: str, no_pages: bool) -> None:
-    """在浏览器中编辑 FOLDER 中的规格：表单、YAML、问题、预览、下载、批量与检查（本机网页工作台）。"""
+    """在浏览器中编辑 FOLDER（省略时为当前文件夹）中的规格：表单、YAML、问题、预览、下载、批量与检查
+    （本机网页工作台）。"""
     from wenshu.serve import LOOPBACK, make_workbench_server
 
     if not folder.is_dir():

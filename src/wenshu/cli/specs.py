@@ -254,7 +254,9 @@ def _print_fields(schema: dict, depth: int, seen: set[str]) -> None:
 @click.command(cls=Command, name="frames")
 @click.argument("folder", type=click.Path(path_type=Path), required=False)
 def frames_cmd(folder: Path | None) -> None:
-    """重新生成标准版式框架（信函格式、文件格式、无版头）到 FOLDER。"""
+    """重新生成标准版式框架（信函格式、文件格式、无版头）到 FOLDER。
+
+    省略 FOLDER 时写回 wenshu 自带的框架（templates/frames），在 Word 中改过的版头随之被替换。"""
     from wenshu.render.frames import write_frames
     from wenshu.resources import resource_dir
 
