@@ -35,16 +35,26 @@ def validate_cmd(files: tuple[Path, ...]) -> None:
             failed += 1
         plain = [p for p in paths if not looks_like_batch(p)]
         members = _validate_each(plain)
-        failed += len(plain) - len(members)
+        left_out = len(plain) - len(members)
         for path in (p for p in paths if looks_like_batch(p)):
             good, bad = _validate_batch(path)
             members += good
-            failed += bad
+            left_out += bad
+        failed += left_out
         if target.is_dir() and paths:
             problems = check_round(members)
             if problems:
                 report(problems)
                 failed += 1
+            elif left_out:
+                # A spec with errors (a broken round.yaml, a quota table) is not in the round:
+                # the rules held without it, which is no pass of the round.
+                click.secho(
+                    f"未通过 {target}：{left_out} 个规格（或批量记录）有错误，未参与一轮的核对；"
+                    f"其余 {len(members)} 个之间的规则无误，改正后请重新检查",
+                    fg="yellow",
+                    err=True,
+                )
             else:
                 click.echo(f"通过 {target}：一轮 {len(members)} 个文件之间的规则")
     if failed:
