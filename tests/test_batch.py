@@ -263,6 +263,22 @@ def test_a_lone_surrogate_in_a_yaml_record_is_refused_with_its_line(tmp_path):
     assert "已生成" in result.stdout
 
 
+def test_a_value_split_by_an_unquoted_comma_names_its_column_and_the_cause(tmp_path):
+    """审核情况 typed with an English comma and no quotes spills into a sixth column: the
+    message names the row, the column and its value, and says how to write the comma."""
+    shutil.copy(SPEC, tmp_path / SPEC.name)
+    lines = CSV.read_text(encoding="utf-8").splitlines()
+    lines[2] = "示例西市,国家知识产权强市建设示范城市,2,示知函〔2023〕102号,经审核,材料完整"
+    (tmp_path / CSV.name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("batch", str(tmp_path / SPEC.name), "-o", str(out), "-j", "1")
+    assert result.exit_code == 1
+    said = [line for line in result.stderr.splitlines() if "recommendations.csv:3 " in line]
+    assert len(said) == 1, result.stderr
+    assert "第6列“材料完整”在列名之外：列名只有 5 列" in said[0] and "双引号" in said[0], said[0]
+    assert not (out / "示例西市.docx").exists() and (out / "示例东市.docx").exists()
+
+
 def test_empty_cells_are_reported_once_where_they_are(tmp_path):
     rows = example_rows()
     rows[0][0] = ""  # line 2: no applicant

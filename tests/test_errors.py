@@ -522,7 +522,8 @@ def test_a_file_that_is_not_a_spec_gets_advice(tmp_path, suffix, advice):
         (["check"], "缺少参数 FILES"),
         (["batch", "x.yaml", "-j", "两"], "“两”不是整数"),
         (["batch", "x.yaml", "-j"], "后面要写一个值"),
-        (["batch", "x.yaml", "-j", "0"], "0 超出范围（不小于 1）"),
+        (["batch", "x.yaml", "-j", "0"], "-j / --jobs 的值不对：0 超出范围（不小于 1）"),
+        (["build", "x.yaml", "--format", "docx,pdf"], "--format 的值不对：未知格式 pdf；可选：docx、md；PDF"),
         (["serve", "--port", "99999"], "99999 超出范围（0—65535）"),
     ],
 )

@@ -133,8 +133,9 @@ def parse_formats(text: str) -> tuple[str, ...]:
     wanted = tuple(dict.fromkeys(f.strip() for f in text.split(",") if f.strip()))
     unknown = [f for f in wanted if f not in FORMATS]
     if unknown or not wanted:
+        pdf = "；PDF 不是 --format 的值，加 --pdf 另外生成" if "pdf" in (f.lower() for f in unknown) else ""
         raise WenshuError(
-            Problem("--format", f"未知格式 {'、'.join(unknown) or '（空）'}；可选：{'、'.join(FORMATS)}")
+            Problem("--format", f"未知格式 {'、'.join(unknown) or '（空）'}；可选：{'、'.join(FORMATS)}{pdf}")
         )
     return wanted
 

@@ -84,7 +84,8 @@ def chinese(message: str) -> str:
     """A Click error message in Chinese (left as it is when not recognised)."""
     m = re.fullmatch(_INVALID, message, re.S)
     if m:
-        return f"{m.group(1)} 的值不对：{_ranges(_first(_compiled(_VALUES), m.group(2)))}"
+        name = m.group(1).replace("'", "")  # Click quotes an option's names ('-j' / '--jobs'), not a hint's
+        return f"{name} 的值不对：{_ranges(_first(_compiled(_VALUES), m.group(2)))}"
     return _first(_compiled(_ERRORS), message)
 
 

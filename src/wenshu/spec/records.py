@@ -315,17 +315,34 @@ def read_records(path: Path, kind: Kind, source: str | None = None) -> list[Reco
     fields = column_fields([str(h) if h is not None else "" for h in headers], kind, source, header_row)
     records = []
     for row, cells in rows:
-        extra = [c for c in cells[len(fields) :] if c is not None and str(c).strip()]
+        extra = [
+            (column, c)
+            for column, c in enumerate(cells[len(fields) :], len(fields) + 1)
+            if c is not None and str(c).strip()
+        ]
         record = _record(source, row, list(cells[: len(fields)]), fields)
         if record is None:
             continue
         if extra:
-            record.problems.append(Problem(source, f"有 {len(extra)} 个单元格超出列名范围", row))
+            record.problems.append(_beyond_header(source, row, extra, len(fields), suffix == ".csv"))
         records.append(record)
         if len(records) > MAX_RECORDS:
             message = f"记录超过 {MAX_RECORDS} 条，一批最多 {MAX_RECORDS} 份函；请拆分为几个数据文件分批生成"
             raise WenshuError(Problem(source, message, row))
     return records
+
+
+def _beyond_header(
+    source: str, row: int, cells: list[tuple[int, Any]], columns: int, csv_file: bool
+) -> Problem:
+    """A row with values past the last named column: which column, what value, and the
+    usual cause in a CSV (a comma inside a value, which splits it in two)."""
+    column, value = cells[0]
+    text = str(value).strip()
+    text = text if len(text) <= 20 else text[:20] + "……"
+    more = f"（共 {len(cells)} 个单元格）" if len(cells) > 1 else ""
+    why = "；值中有英文逗号时，整个值要加英文双引号，或改用中文逗号" if csv_file else ""
+    return Problem(source, f"第{column}列“{text}”在列名之外{more}：列名只有 {columns} 列{why}", row)
 
 
 def spec_records(spec: Spec) -> list[Record]:
