@@ -279,6 +279,26 @@ def test_a_value_split_by_an_unquoted_comma_names_its_column_and_the_cause(tmp_p
     assert not (out / "示例西市.docx").exists() and (out / "示例东市.docx").exists()
 
 
+@pytest.mark.parametrize(
+    ("separator", "said"), [("，", "中文逗号“，”"), ("\t", "制表符"), ("；", "中文分号“；”")]
+)
+def test_columns_separated_by_a_chinese_comma_or_tab_are_said_so(tmp_path, separator, said):
+    """A CSV typed with the Chinese comma (or saved with tabs) has one cell a row: the clerk
+    is told the separator, not to delete a “title row” that is the row of column names."""
+    shutil.copy(SPEC, tmp_path / SPEC.name)
+    lines = [
+        separator.join(next(csv.reader([line]))) for line in CSV.read_text(encoding="utf-8").splitlines()
+    ]
+    (tmp_path / CSV.name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("batch", str(tmp_path / SPEC.name), "-o", str(out), "-j", "1")
+    assert result.exit_code == 1 and not out.exists()
+    assert f"recommendations.csv:1 第1行的列之间是{said}，CSV 的列要用英文逗号" in result.stderr, (
+        result.stderr
+    )
+    assert "标题行" not in result.stderr
+
+
 def test_empty_cells_are_reported_once_where_they_are(tmp_path):
     rows = example_rows()
     rows[0][0] = ""  # line 2: no applicant

@@ -158,6 +158,14 @@ def column_fields(
         seen[match[0]] = header
         out.append(match)
     named = [h.strip() for h in headers if h.strip()]
+    separator = _wrong_separator(named, known) if source.lower().endswith(".csv") else None
+    if not out and separator:
+        # 推荐对象，申报类别，…: typed with a Chinese comma (or saved with tabs), the row is one cell.
+        message = (
+            f"第{header_row}行的列之间是{separator}，CSV 的列要用英文逗号“,”分隔"
+            "（在 Excel 中另存为“CSV UTF-8（逗号分隔）”，或把分隔符换成英文逗号）"
+        )
+        raise WenshuError(Problem(source, message, header_row))
     if not out and problems and len(named) <= 2:
         # One or two filled cells and no known column: a title above the table, as an Excel
         # sheet often has (“2023年示例省推荐名单”), not the row of column names.
@@ -173,6 +181,22 @@ def column_fields(
     if problems:
         raise WenshuError(problems)
     return out
+
+
+# Separators a row of column names is sometimes written with instead of “,”.
+_SEPARATORS = {"，": "中文逗号“，”", "\t": "制表符", ";": "分号“;”", "；": "中文分号“；”", "、": "顿号“、”"}
+
+
+def _wrong_separator(named: list[str], known: dict[str, Any]) -> str | None:
+    """How the columns of a one-cell header row are separated, when splitting it there gives
+    the kind's column names; None when it does not."""
+    if len(named) != 1:
+        return None
+    for separator, said in _SEPARATORS.items():
+        parts = [part.strip() for part in named[0].split(separator)]
+        if len(parts) > 1 and sum(part in known or part.lower() in known for part in parts) >= 2:
+            return said
+    return None
 
 
 def _column_examples(kind: Kind) -> list[str]:
