@@ -594,3 +594,23 @@ def test_a_bad_batch_upload_is_named_as_uploaded_not_where_it_was_kept(client):
         assert page.status_code == 400
         assert "推荐数据.csv:1" in text and "推荐对像" in text and "推荐对象" in text  # did you mean
         assert "wenshu-serve-batch" not in text and "data.csv" not in text
+
+
+def test_a_port_in_use_is_said_in_chinese_with_what_to_do(folder):
+    """A second workbench on the same port: Werkzeug would print English and end the process;
+    wenshu says which port, why, and what to use instead, with exit code 1."""
+    from click.testing import CliRunner
+
+    from wenshu.cli.main import main
+    from wenshu.serve import serve_in_thread
+
+    first, _ = serve_in_thread(folder, pages=False)
+    try:
+        port = first.server_port
+        result = CliRunner().invoke(main, ["serve", str(folder), "--port", str(port)], prog_name="wenshu")
+    finally:
+        first.shutdown()
+        first.server_close()
+    assert result.exit_code == 1, result.output
+    assert f"错误 127.0.0.1:{port} 端口 {port} 已被占用" in result.output and "--port 0" in result.output
+    assert "Address already in use" not in result.output and "Port " not in result.output

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import socket
 from pathlib import Path
 
 import click
@@ -33,10 +35,26 @@ def serve_cmd(folder: Path, port: int, host: str, no_pages: bool) -> None:
     try:
         server = make_workbench_server(folder, host, port, pages=not no_pages)
     except OSError as exc:
-        raise WenshuError(Problem(f"{host}:{port}", f"无法监听：{exc.strerror or exc}")) from None
+        raise WenshuError(Problem(f"{host}:{port}", _cannot_listen(exc, port))) from None
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"文书工作台：http://{shown}:{server.server_port}/ （{folder.resolve()}；按 Ctrl+C 停止）")
     try:
         server.serve_forever()
     finally:
         server.server_close()
+
+
+def _cannot_listen(exc: OSError, port: int) -> str:
+    """Why the workbench cannot listen there, in Chinese, and what to do instead."""
+    if exc.errno == errno.EADDRINUSE:
+        return (
+            f"端口 {port} 已被占用（另一个工作台或其他程序正在使用）；"
+            f"请换一个端口，如 --port {port + 1}，或 --port 0 任选空闲端口"
+        )
+    if exc.errno == errno.EACCES:
+        return (
+            f"没有权限使用端口 {port}（1024 以下的端口需要管理员权限）；请用 1024 以上的端口，如 --port 8000"
+        )
+    if exc.errno == errno.EADDRNOTAVAIL or isinstance(exc, socket.gaierror):
+        return "本机没有这个地址；--host 应是本机的地址，默认 127.0.0.1 只供本机访问"
+    return f"无法监听：{exc.strerror or exc}"
