@@ -322,3 +322,25 @@ def test_on_a_terminal_the_bar_ends_before_the_note(monkeypatch):
         text = terminal.getvalue()
         assert (text.rstrip().endswith("排版 2 份文件（LibreOffice 实际排版、量页、调整分页）……")) is shown
         assert ("生成" in text) is shown
+
+
+def test_a_batch_summary_names_the_merged_files_pdf(sources, tmp_path, monkeypatch):
+    """``wenshu batch --merge --pdf``: the letters' PDFs are counted, the print file's PDF is
+    named as the print file (not a second “已生成 1 个 PDF” beside the first)."""
+    from wenshu.build.pdf import RunOffice
+    from wenshu.office import libreoffice
+
+    def pdfs_beside(self, docx_files, *, letters=False):
+        made = [p.with_suffix(".pdf") for p in docx_files]
+        for pdf in made:
+            pdf.write_bytes(b"%PDF-1.4\n")
+        return made
+
+    monkeypatch.setattr(libreoffice, "LibreOffice", lambda: object())
+    monkeypatch.setattr(RunOffice, "pdfs_beside", pdfs_beside)
+    request = BuildRequest((sources["batch"],), tmp_path / "out", pdf=True, merge=True, paginate=False)
+    (outcome,) = run(request).outcomes
+    assert not outcome.problems and outcome.merged is not None
+    lines = [line for line in outcome.summary if "PDF" in line]
+    assert lines[0].startswith("已生成 3 个 PDF（"), outcome.summary
+    assert lines[1] == f"合并文件 PDF　{outcome.merged.with_suffix('.pdf')}", outcome.summary

@@ -307,7 +307,10 @@ def _pdfs_beside(
         outcome.problems += exc.problems
         return
     outcome.written += made
-    outcome.summary.append(f"已生成 {len(made)} 个 PDF（{where}）")
+    if outcome.merged is not None and docx == [outcome.merged]:
+        outcome.summary.append(f"合并文件 PDF　{made[0]}")  # under the batch's 合并文件 line
+    else:
+        outcome.summary.append(f"已生成 {len(made)} 个 PDF（{where}）")
 
 
 # -- batches ----------------------------------------------------------------------------------
