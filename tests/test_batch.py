@@ -299,6 +299,38 @@ def test_columns_separated_by_a_chinese_comma_or_tab_are_said_so(tmp_path, separ
     assert "标题行" not in result.stderr
 
 
+def test_a_workbook_whose_first_sheet_is_empty_says_only_the_first_is_read(tmp_path):
+    """The records on the second sheet of a workbook: the clerk is told that only the first
+    sheet is read, not merely that the file is empty."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "说明"
+    data = book.create_sheet("推荐名单")
+    for row in [["推荐对象", "申报类别", "推荐排序", "发文字号"], *(r[:4] for r in example_rows())]:
+        data.append(row)
+    book.save(tmp_path / "data.xlsx")
+    shutil.copy(SPEC, tmp_path / SPEC.name)
+    out = tmp_path / "out"
+    result = run_cli(
+        "batch", str(tmp_path / SPEC.name), "--data", str(tmp_path / "data.xlsx"), "-o", str(out)
+    )
+    assert result.exit_code == 1 and not out.exists()
+    assert "data.xlsx 第一个工作表是空的（只读第一个工作表" in result.stderr, result.stderr
+
+
+def test_an_empty_row_above_the_column_names_is_said_so(tmp_path):
+    """A blank first line (the column names below it): said at line 1, not “no records”."""
+    shutil.copy(SPEC, tmp_path / SPEC.name)
+    (tmp_path / CSV.name).write_text("\n" + CSV.read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("batch", str(tmp_path / SPEC.name), "-o", str(out))
+    assert result.exit_code == 1 and not out.exists()
+    assert re.search(
+        r"recommendations\.csv:1 第1行应是列名（如 .*），却是空行；请删去表格上方的空行", result.stderr
+    )
+
+
 def test_empty_cells_are_reported_once_where_they_are(tmp_path):
     rows = example_rows()
     rows[0][0] = ""  # line 2: no applicant

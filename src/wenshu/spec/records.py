@@ -331,11 +331,20 @@ def read_records(path: Path, kind: Kind, source: str | None = None) -> list[Reco
     else:
         raise WenshuError(Problem(source, f"数据文件应为 .csv 或 .xlsx，而不是“{path.suffix or '无扩展名'}”"))
     header = next(rows, None)
+    if header is None and suffix == ".xlsx":
+        message = (
+            "第一个工作表是空的（只读第一个工作表，其第一行应为列名；数据在别的工作表时，请把它移到最前）"
+        )
+        raise WenshuError(Problem(source, message))
     if header is None:
         raise WenshuError(Problem(source, "数据文件是空的（第一行应为列名）"))
     header_row, headers = header
     while headers and (headers[-1] is None or not str(headers[-1]).strip()):
         headers = headers[:-1]  # Excel's trailing empty columns
+    if not headers:
+        examples = "、".join(_column_examples(kind))
+        message = f"第{header_row}行应是列名（如 {examples}），却是空行；请删去表格上方的空行"
+        raise WenshuError(Problem(source, message, header_row))
     fields = column_fields([str(h) if h is not None else "" for h in headers], kind, source, header_row)
     records = []
     for row, cells in rows:
