@@ -331,6 +331,19 @@ def test_an_empty_row_above_the_column_names_is_said_so(tmp_path):
     )
 
 
+def test_an_old_excel_workbook_says_how_to_save_it(tmp_path):
+    shutil.copy(SPEC, tmp_path / SPEC.name)
+    shutil.copy(LETTERS / "recommendations.xlsx", tmp_path / "推荐.xls")
+    result = run_cli(
+        "batch", str(tmp_path / SPEC.name), "--data", str(tmp_path / "推荐.xls"), "-o", str(tmp_path / "o")
+    )
+    assert result.exit_code == 1 and not (tmp_path / "o").exists()
+    assert (
+        "推荐.xls 数据文件应为 .csv 或 .xlsx，而不是“.xls”（旧版 Excel 工作簿：请在 Excel 中另存为"
+        in result.stderr
+    )
+
+
 def test_empty_cells_are_reported_once_where_they_are(tmp_path):
     rows = example_rows()
     rows[0][0] = ""  # line 2: no applicant

@@ -183,6 +183,13 @@ def column_fields(
     return out
 
 
+# Spreadsheets of other programs, and how to make them one wenshu reads.
+_SAVE_AS = {
+    ".xls": "（旧版 Excel 工作簿：请在 Excel 中另存为“Excel 工作簿（*.xlsx）”）",
+    ".et": "（WPS 表格：请另存为 .xlsx）",
+    ".ods": "（OpenDocument 表格：请另存为 .xlsx）",
+    ".numbers": "（Numbers 表格：请导出为 .xlsx）",
+}
 # Separators a row of column names is sometimes written with instead of “,”.
 _SEPARATORS = {"，": "中文逗号“，”", "\t": "制表符", ";": "分号“;”", "；": "中文分号“；”", "、": "顿号“、”"}
 
@@ -329,7 +336,10 @@ def read_records(path: Path, kind: Kind, source: str | None = None) -> list[Reco
     elif suffix == ".xlsx":
         rows = _xlsx_rows(path, source)
     else:
-        raise WenshuError(Problem(source, f"数据文件应为 .csv 或 .xlsx，而不是“{path.suffix or '无扩展名'}”"))
+        how = _SAVE_AS.get(suffix, "")
+        raise WenshuError(
+            Problem(source, f"数据文件应为 .csv 或 .xlsx，而不是“{path.suffix or '无扩展名'}”{how}")
+        )
     header = next(rows, None)
     if header is None and suffix == ".xlsx":
         message = (
