@@ -525,6 +525,11 @@ def test_a_file_that_is_not_a_spec_gets_advice(tmp_path, suffix, advice):
         (["batch", "x.yaml", "-j", "0"], "-j / --jobs 的值不对：0 超出范围（不小于 1）"),
         (["build", "x.yaml", "--format", "docx,pdf"], "--format 的值不对：未知格式 pdf；可选：docx、md；PDF"),
         (["serve", "--port", "99999"], "99999 超出范围（0—65535）"),
+        (
+            ["new", "document", "--level", "county"],
+            "错误：选项 --level 不适用于 document：它的骨架不用这一选项（用它的文种：",
+        ),
+        (["new", "work_plan", "--province", "河南省"], "错误：选项 --province 只与 --relay 同用"),
     ],
 )
 def test_usage_errors_are_in_chinese(args, said):

@@ -151,6 +151,7 @@ def new_cmd(
     省级转发国家通知的骨架：KIND 写 notice，加 --relay 国家通知的规格文件与 --province 省份。"""
     from wenshu.build.files import write_atomically
     from wenshu.spec.skeleton import (
+        kinds_with_skeletons,
         relay_context,
         relay_kinds,
         relay_kinds_named,
@@ -161,12 +162,11 @@ def new_cmd(
     from wenshu.spec.validate import PLACEHOLDER
 
     if province is not None and relay is None:
-        raise click.BadParameter(
-            "--province 只与 --relay 同用（转发国家通知时的省份）", param_hint="--province"
-        )
+        raise click.UsageError("选项 --province 只与 --relay 同用（转发国家通知时的省份）")
     if relay is not None and kind not in relay_kinds():
-        raise click.BadParameter(f"只有{relay_kinds_named()}能转发，{kind} 不能", param_hint="--relay")
-    # An option the skeleton does not use would be dropped without a word: refuse it.
+        raise click.UsageError(f"选项 --relay 不适用于 {kind}：只有{relay_kinds_named()}能转发")
+    # An option the skeleton does not use would be dropped without a word: refuse it, and
+    # say which skeletons do use it.
     used = skeleton_variables(kind)
     for option, variables in (
         ("applicant", {"applicant"}),
@@ -176,7 +176,12 @@ def new_cmd(
     ):
         given = ctx.get_parameter_source(option) == click.core.ParameterSource.COMMANDLINE
         if given and used and (relay is not None or not used & variables):
-            raise click.BadParameter(f"{kind} 的骨架不用这一选项", param_hint=f"--{option}")
+            if relay is not None:
+                raise click.UsageError(f"选项 --{option} 不适用于转发通知的骨架（取自 --relay 的国家通知）")
+            users = "、".join(k for k in kinds_with_skeletons() if skeleton_variables(k) & variables)
+            raise click.UsageError(
+                f"选项 --{option} 不适用于 {kind}：它的骨架不用这一选项（用它的文种：{users}）"
+            )
     context = relay_context(relay, province, out_file) if relay is not None else None
     text = render_skeleton(
         kind, applicant=applicant, level=level, programme=programme, start=start, relay=context
