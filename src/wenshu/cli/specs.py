@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 def validate_cmd(files: tuple[Path, ...]) -> None:
     """只检查 FILES，不生成文件。FILES 中的文件夹按一轮评定检查：先逐个检查其中的规格，
     再检查它们之间的规则（名额、重复推荐、试点名单、示范企业条件、转发通知的截止日期）。"""
-    from wenshu.compose.round import check_round
+    from wenshu.compose.round import check_round, round_warnings
     from wenshu.spec.find import find_specs, spec_folders
     from wenshu.spec.load import looks_like_batch
 
@@ -42,6 +42,8 @@ def validate_cmd(files: tuple[Path, ...]) -> None:
             left_out += bad
         failed += left_out
         if target.is_dir() and paths:
+            for warning in round_warnings(members):
+                warn(warning)
             problems = check_round(members)
             if problems:
                 report(problems)
