@@ -261,12 +261,14 @@ class _Notes:
 
     def __init__(self):
         self.notes: list[str] = []
+        self.totals: list[int] = []
+        self.done = 0
 
     def start(self, total):
-        pass
+        self.totals.append(total)
 
     def advance(self, n):
-        pass
+        self.done += n
 
     def finish(self):
         pass
@@ -344,3 +346,16 @@ def test_a_batch_summary_names_the_merged_files_pdf(sources, tmp_path, monkeypat
     lines = [line for line in outcome.summary if "PDF" in line]
     assert lines[0].startswith("已生成 3 个 PDF（"), outcome.summary
     assert lines[1] == f"合并文件 PDF　{outcome.merged.with_suffix('.pdf')}", outcome.summary
+
+
+def test_many_spec_files_have_a_bar_and_one_has_none(sources, tmp_path):
+    """``wenshu build *.yaml``: the files are counted as they are rendered, as a folder's
+    are; a single file builds without a bar."""
+    second = sources["file"].with_name("second.yaml")
+    shutil.copy(sources["file"], second)
+    bar = _Notes()
+    result = run(BuildRequest((sources["file"], second), tmp_path / "many", paginate=False), bar)
+    assert not result.failed and bar.totals == [2] and bar.done == 2
+    bar = _Notes()
+    run(BuildRequest((sources["file"],), tmp_path / "one", paginate=False), bar)
+    assert bar.totals == [] and bar.done == 0

@@ -188,7 +188,7 @@ def run(request: BuildRequest, progress: Progress | None = None) -> BuildResult:
             result.outcomes.append(_batch(path, request, office, progress))
         files = [p for p, s in sorts.items() if s == "file"]
         if files:
-            result.outcomes += _files(files, request, office)
+            result.outcomes += _files(files, request, office, progress if len(files) > 1 else None)
     result.hints += office.hints
     return result
 
@@ -210,20 +210,29 @@ def build(
 
 
 # -- spec files -------------------------------------------------------------------------------
-def _files(paths: list[Path], request: BuildRequest, office: RunOffice) -> list[Outcome]:
-    """Spec files into ``out_dir``: all rendered, then one pagination pass and one PDF
-    conversion for all; a spec's files are written together only when all of them exist."""
+def _files(
+    paths: list[Path], request: BuildRequest, office: RunOffice, progress: Progress | None = None
+) -> list[Outcome]:
+    """Spec files into ``out_dir``: all rendered (``progress`` told of each), then one
+    pagination pass and one PDF conversion for all; a spec's files are written together
+    only when all of them exist."""
     outcomes = {path: Outcome(path, "file") for path in paths}
     rendered: dict[Path, Rendered] = {}
     # A PDF is made from the .docx, written or not.
     formats = tuple(dict.fromkeys((*request.formats, "docx"))) if request.pdf else request.formats
-    for path in paths:
-        try:
-            rendered[path] = render(path, formats, draft=request.draft)
-        except WenshuError as exc:
-            outcomes[path].problems = exc.problems
-            continue
-        outcomes[path].warnings = rendered[path].warnings
+    with _progress(progress) as bar:
+        if bar:
+            bar.start(len(paths))
+        for path in paths:
+            try:
+                rendered[path] = render(path, formats, draft=request.draft)
+            except WenshuError as exc:
+                outcomes[path].problems = exc.problems
+                continue
+            finally:
+                if bar:
+                    bar.advance(1)
+            outcomes[path].warnings = rendered[path].warnings
     docx = {str(p): r.files["docx"] for p, r in rendered.items() if "docx" in r.files}
     for name, data in office.paginated(docx).items():
         rendered[Path(name)].files["docx"] = data
