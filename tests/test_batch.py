@@ -344,6 +344,19 @@ def test_an_old_excel_workbook_says_how_to_save_it(tmp_path):
     )
 
 
+def test_a_csv_of_two_encodings_names_the_line_where_the_second_begins(tmp_path):
+    """Rows saved from a Chinese Excel (GB18030) appended to a UTF-8 file: said at the first
+    such line, not read as garbled column names."""
+    shutil.copy(SPEC, tmp_path / SPEC.name)
+    lines = CSV.read_text(encoding="utf-8").splitlines(keepends=True)
+    data = "".join(lines[:5]).encode("utf-8") + "".join(lines[5:]).encode("gb18030")
+    (tmp_path / CSV.name).write_bytes(data)
+    out = tmp_path / "out"
+    result = run_cli("batch", str(tmp_path / SPEC.name), "-o", str(out))
+    assert result.exit_code == 1 and not out.exists()
+    assert "recommendations.csv:6 第6行起的文字不是 UTF-8 编码，而此前各行是" in result.stderr, result.stderr
+
+
 def test_empty_cells_are_reported_once_where_they_are(tmp_path):
     rows = example_rows()
     rows[0][0] = ""  # line 2: no applicant

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +45,7 @@ DATA_SUFFIXES = (".csv", ".xlsx")
 # Spec keys that describe the batch itself, not a letter.
 BATCH_KEYS = ("records", "data")
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _TRUE = {"true", "yes", "1", "是", "对", "√", "y"}
 _FALSE = {"false", "no", "0", "否", "不", "×", "n"}
 
@@ -273,8 +275,17 @@ def _decode(raw: bytes, source: str) -> str:
         raise WenshuError(Problem(source, "是 UTF-16 编码，请另存为“CSV UTF-8（逗号分隔）”"))
     try:
         return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        head = raw[: exc.start].decode("utf-8-sig")
+        if len(_CJK.findall(head)) >= 2:
+            # Chinese in UTF-8 up to here, then something else: two files of different
+            # encodings put together. Read as GB18030 it would all be garbled column names.
+            line = head.count("\n") + 1
+            message = (
+                f"第{line}行起的文字不是 UTF-8 编码，而此前各行是：文件混用了两种编码（多半是把不同来源的"
+                "表格拼在了一起）；请把整个文件另存为“CSV UTF-8（逗号分隔）”"
+            )
+            raise WenshuError(Problem(source, message, line)) from None
     try:
         return raw.decode("gb18030")
     except UnicodeDecodeError as exc:
