@@ -614,3 +614,22 @@ def test_a_port_in_use_is_said_in_chinese_with_what_to_do(folder):
     assert result.exit_code == 1, result.output
     assert f"错误 127.0.0.1:{port} 端口 {port} 已被占用" in result.output and "--port 0" in result.output
     assert "Address already in use" not in result.output and "Port " not in result.output
+
+
+def test_requests_answered_are_not_logged_in_english(folder, caplog):
+    """The clerk's terminal shows the workbench's address, not a Werkzeug line per request."""
+    import logging
+    import urllib.request
+
+    caplog.set_level(logging.INFO, logger="werkzeug")
+
+    from wenshu.serve import serve_in_thread
+
+    server, _ = serve_in_thread(folder, pages=False)
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{server.server_port}/") as page:
+            assert page.status == 200
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert not [r for r in caplog.records if "GET / HTTP" in r.getMessage()], caplog.text

@@ -7,11 +7,26 @@ import socket
 import threading
 from pathlib import Path
 
-from werkzeug.serving import BaseWSGIServer, get_sockaddr, make_server, select_address_family
+from werkzeug.serving import (
+    BaseWSGIServer,
+    WSGIRequestHandler,
+    get_sockaddr,
+    make_server,
+    select_address_family,
+)
 
 from wenshu.serve.app import create_app
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+class QuietRequestHandler(WSGIRequestHandler):
+    """Werkzeug's handler without its English line for every request answered
+    (``"GET / HTTP/1.1" 200``) in the clerk's terminal; a failed one (5xx) is still logged."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        if str(code).isdigit() and int(code) >= 500:
+            super().log_request(code, size)
 
 
 def make_workbench_server(
@@ -29,7 +44,9 @@ def make_workbench_server(
             listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind(get_sockaddr(host, port, family))
         listener.listen(socket.SOMAXCONN)
-        server = make_server(host, port, app, threaded=True, fd=listener.fileno())
+        server = make_server(
+            host, port, app, threaded=True, request_handler=QuietRequestHandler, fd=listener.fileno()
+        )
     finally:
         listener.close()  # the server keeps a duplicate of it
     # What http.server's own bind would have set (the port chosen for port 0).
