@@ -263,6 +263,100 @@ def test_a_lone_surrogate_in_a_yaml_record_is_refused_with_its_line(tmp_path):
     assert "已生成" in result.stdout
 
 
+def test_a_value_split_by_an_unquoted_comma_names_its_column_and_the_cause(tmp_path):
+    """审核情况 typed with an English comma and no quotes spills into a sixth column: the
+    message names the row, the column and its value, and says how to write the comma."""
+    shutil.copy(SPEC, tmp_path / SPEC.name)
+    lines = CSV.read_text(encoding="utf-8").splitlines()
+    lines[2] = "示例西市,国家知识产权强市建设示范城市,2,示知函〔2023〕102号,经审核,材料完整"
+    (tmp_path / CSV.name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("batch", str(tmp_path / SPEC.name), "-o", str(out), "-j", "1")
+    assert result.exit_code == 1
+    said = [line for line in result.stderr.splitlines() if "recommendations.csv:3 " in line]
+    assert len(said) == 1, result.stderr
+    assert "第6列“材料完整”在列名之外：列名只有 5 列" in said[0] and "双引号" in said[0], said[0]
+    assert not (out / "示例西市.docx").exists() and (out / "示例东市.docx").exists()
+
+
+@pytest.mark.parametrize(
+    ("separator", "said"), [("，", "中文逗号“，”"), ("\t", "制表符"), ("；", "中文分号“；”")]
+)
+def test_columns_separated_by_a_chinese_comma_or_tab_are_said_so(tmp_path, separator, said):
+    """A CSV typed with the Chinese comma (or saved with tabs) has one cell a row: the clerk
+    is told the separator, not to delete a “title row” that is the row of column names."""
+    shutil.copy(SPEC, tmp_path / SPEC.name)
+    lines = [
+        separator.join(next(csv.reader([line]))) for line in CSV.read_text(encoding="utf-8").splitlines()
+    ]
+    (tmp_path / CSV.name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("batch", str(tmp_path / SPEC.name), "-o", str(out), "-j", "1")
+    assert result.exit_code == 1 and not out.exists()
+    assert f"recommendations.csv:1 第1行的列之间是{said}，CSV 的列要用英文逗号" in result.stderr, (
+        result.stderr
+    )
+    assert "标题行" not in result.stderr
+
+
+def test_a_workbook_whose_first_sheet_is_empty_says_only_the_first_is_read(tmp_path):
+    """The records on the second sheet of a workbook: the clerk is told that only the first
+    sheet is read, not merely that the file is empty."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "说明"
+    data = book.create_sheet("推荐名单")
+    for row in [["推荐对象", "申报类别", "推荐排序", "发文字号"], *(r[:4] for r in example_rows())]:
+        data.append(row)
+    book.save(tmp_path / "data.xlsx")
+    shutil.copy(SPEC, tmp_path / SPEC.name)
+    out = tmp_path / "out"
+    result = run_cli(
+        "batch", str(tmp_path / SPEC.name), "--data", str(tmp_path / "data.xlsx"), "-o", str(out)
+    )
+    assert result.exit_code == 1 and not out.exists()
+    assert "data.xlsx 第一个工作表是空的（只读第一个工作表" in result.stderr, result.stderr
+
+
+def test_an_empty_row_above_the_column_names_is_said_so(tmp_path):
+    """A blank first line (the column names below it): said at line 1, not “no records”."""
+    shutil.copy(SPEC, tmp_path / SPEC.name)
+    (tmp_path / CSV.name).write_text("\n" + CSV.read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("batch", str(tmp_path / SPEC.name), "-o", str(out))
+    assert result.exit_code == 1 and not out.exists()
+    assert re.search(
+        r"recommendations\.csv:1 第1行应是列名（如 .*），却是空行；请删去表格上方的空行", result.stderr
+    )
+
+
+def test_an_old_excel_workbook_says_how_to_save_it(tmp_path):
+    shutil.copy(SPEC, tmp_path / SPEC.name)
+    shutil.copy(LETTERS / "recommendations.xlsx", tmp_path / "推荐.xls")
+    result = run_cli(
+        "batch", str(tmp_path / SPEC.name), "--data", str(tmp_path / "推荐.xls"), "-o", str(tmp_path / "o")
+    )
+    assert result.exit_code == 1 and not (tmp_path / "o").exists()
+    assert (
+        "推荐.xls 数据文件应为 .csv 或 .xlsx，而不是“.xls”（旧版 Excel 工作簿：请在 Excel 中另存为"
+        in result.stderr
+    )
+
+
+def test_a_csv_of_two_encodings_names_the_line_where_the_second_begins(tmp_path):
+    """Rows saved from a Chinese Excel (GB18030) appended to a UTF-8 file: said at the first
+    such line, not read as garbled column names."""
+    shutil.copy(SPEC, tmp_path / SPEC.name)
+    lines = CSV.read_text(encoding="utf-8").splitlines(keepends=True)
+    data = "".join(lines[:5]).encode("utf-8") + "".join(lines[5:]).encode("gb18030")
+    (tmp_path / CSV.name).write_bytes(data)
+    out = tmp_path / "out"
+    result = run_cli("batch", str(tmp_path / SPEC.name), "-o", str(out))
+    assert result.exit_code == 1 and not out.exists()
+    assert "recommendations.csv:6 第6行起的文字不是 UTF-8 编码，而此前各行是" in result.stderr, result.stderr
+
+
 def test_empty_cells_are_reported_once_where_they_are(tmp_path):
     rows = example_rows()
     rows[0][0] = ""  # line 2: no applicant

@@ -522,8 +522,14 @@ def test_a_file_that_is_not_a_spec_gets_advice(tmp_path, suffix, advice):
         (["check"], "缺少参数 FILES"),
         (["batch", "x.yaml", "-j", "两"], "“两”不是整数"),
         (["batch", "x.yaml", "-j"], "后面要写一个值"),
-        (["batch", "x.yaml", "-j", "0"], "0 超出范围（不小于 1）"),
+        (["batch", "x.yaml", "-j", "0"], "-j / --jobs 的值不对：0 超出范围（不小于 1）"),
+        (["build", "x.yaml", "--format", "docx,pdf"], "--format 的值不对：未知格式 pdf；可选：docx、md；PDF"),
         (["serve", "--port", "99999"], "99999 超出范围（0—65535）"),
+        (
+            ["new", "document", "--level", "county"],
+            "错误：选项 --level 不适用于 document：它的骨架不用这一选项（用它的文种：",
+        ),
+        (["new", "work_plan", "--province", "河南省"], "错误：选项 --province 只与 --relay 同用"),
     ],
 )
 def test_usage_errors_are_in_chinese(args, said):
@@ -602,3 +608,44 @@ def test_yaml_syntax_errors_are_said_in_chinese(tmp_path, text, line, said):
     first = result.output.splitlines()[0]
     assert f"t.yaml:{line}:" in first and "YAML 语法错误：" in first and said in first, first
     assert not re.search(r"expected|found|token|stream", first), first
+
+
+@pytest.mark.parametrize("command", ["build", "batch", "validate", "serve", "check", "new", "frames"])
+def test_help_pages_fit_the_terminal_and_join_chinese_lines(command):
+    """Help is wrapped by terminal columns (a Chinese character takes two), within Click's
+    width, and a docstring line broken between Chinese characters leaves no space there."""
+    import unicodedata
+
+    result = CliRunner().invoke(main, [command, "--help"], prog_name="wenshu", terminal_width=80)
+    assert result.exit_code == 0
+
+    def columns(text: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+    for line in result.output.splitlines():
+        assert columns(line) <= 80, line
+        assert not re.match(r"^\s*[，。、；：）]", line), line  # no line starts with closing punctuation
+    assert not re.search(r"[\u4e00-\u9fff] （", result.output), result.output
+
+
+def test_every_batch_name_placeholder_is_in_the_help():
+    """docs/batch-letters.md: --name takes {字段}, {n} and {row}; the help says all three."""
+    result = CliRunner().invoke(main, ["batch", "--help"], prog_name="wenshu", terminal_width=200)
+    assert all(p in result.output for p in ("{字段}", "{n}", "{row}")), result.output
+
+
+def test_an_internal_error_says_where_debug_goes(tmp_path, monkeypatch):
+    """--debug is wenshu's own option, before the command: the message says so, and it is
+    listed in ``wenshu --help``; ``wenshu build … --debug`` would be refused."""
+    from wenshu.spec import kinds
+
+    def broken():
+        raise RuntimeError("坏了")
+
+    monkeypatch.setattr(kinds, "all_kinds", broken)
+    said = CliRunner().invoke(main, ["list"], prog_name="wenshu")
+    assert said.exit_code == 3
+    assert "wenshu --debug list" in said.output, said.output
+    assert "--debug" in CliRunner().invoke(main, ["--help"], prog_name="wenshu").output
+    debug = CliRunner().invoke(main, ["--debug", "list"], prog_name="wenshu")
+    assert debug.exit_code == 3 and "Traceback" in debug.output

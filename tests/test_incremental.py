@@ -251,3 +251,21 @@ def test_the_command(tmp_path, src):
     assert snapshot(out) == before
     forced = runner.invoke(main, ["build", str(src), "-o", str(out), "--force", "-j", "1"])
     assert "生成 7 个规格" in forced.stdout
+
+
+@pytest.mark.parametrize("where", ["file", "itself", "around"])
+def test_an_output_folder_that_cannot_hold_the_build_is_said_once(tmp_path, src, where):
+    """-o names a file, the folder itself, or a folder around it: one message naming -o's
+    folder and why, exit 1, nothing written — not one error per subfolder, nor “the folder
+    has no specs” (every spec was taken for an output and skipped)."""
+    out = {"file": tmp_path / "out.txt", "itself": src, "around": tmp_path}[where]
+    if where == "file":
+        out.write_text("原有内容", encoding="utf-8")
+    before = snapshot(tmp_path)
+    result = CliRunner().invoke(main, ["build", str(src), "-o", str(out), "-j", "1"])
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("错误")]
+    assert len(errors) == 1 and errors[0].startswith(f"错误 {out} "), result.stderr
+    assert ("是文件，不是文件夹" if where == "file" else "请用 -o 指定另一个文件夹") in errors[0]
+    assert "没有 YAML 规格文件" not in result.stderr
+    assert snapshot(tmp_path) == before

@@ -254,3 +254,108 @@ def test_build_validate_and_the_workbench_find_the_same_specs(tmp_path):
     assert [p.relative_to(folder).as_posix() for p in find_specs(folder, skip=out)] == expected
     bench = Workbench(folder, pages=False)
     assert [bench.rel(p) for p in bench.specs()] == expected
+
+
+class _Notes:
+    """A progress bar that keeps what it is told."""
+
+    def __init__(self):
+        self.notes: list[str] = []
+        self.totals: list[int] = []
+        self.done = 0
+
+    def start(self, total):
+        self.totals.append(total)
+
+    def advance(self, n):
+        self.done += n
+
+    def finish(self):
+        pass
+
+    def note(self, text):
+        self.notes.append(text)
+
+
+@pytest.mark.parametrize("sort", SOURCES)
+def test_the_libreoffice_step_is_said_before_it_runs(sources, tmp_path, monkeypatch, sort):
+    """The pass runs after the bar of the documents is full and takes seconds to minutes:
+    the clerk is told what it is doing, for every sort of source. (LibreOffice itself is
+    stood in for: the words are the point here.)"""
+    from wenshu.office import libreoffice
+
+    class Office:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            pass
+
+    monkeypatch.setattr(libreoffice, "find_poppler", lambda name: name)
+    monkeypatch.setattr(libreoffice, "LibreOffice", Office)
+    monkeypatch.setattr(build_paginate, "provably_fits", lambda docx: False)
+    monkeypatch.setattr(build_batch, "fits_one_page", lambda lines: False)
+    monkeypatch.setattr(build_paginate, "paginate", lambda documents, office: {})
+    bar = _Notes()
+    result = run(BuildRequest((sources[sort],), tmp_path / "out", paginate=True), bar)
+    assert not result.failed
+    assert [n for n in bar.notes if n.startswith("排版 ") and "LibreOffice" in n], bar.notes
+
+
+def test_on_a_terminal_the_bar_ends_before_the_note(monkeypatch):
+    """``wenshu build DIR`` on a terminal: the full bar is closed and the LibreOffice step
+    said on a line of its own; redirected, neither is written."""
+    import io
+    import sys
+
+    from wenshu.cli.output import Progress
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    for terminal, shown in ((Terminal(), True), (io.StringIO(), False)):
+        monkeypatch.setattr(sys, "stderr", terminal)
+        bar = Progress("生成")
+        bar.start(2)
+        bar.advance(2)
+        bar.note("排版 2 份文件（LibreOffice 实际排版、量页、调整分页）……")
+        assert bar.bar is None
+        text = terminal.getvalue()
+        assert (text.rstrip().endswith("排版 2 份文件（LibreOffice 实际排版、量页、调整分页）……")) is shown
+        assert ("生成" in text) is shown
+
+
+def test_a_batch_summary_names_the_merged_files_pdf(sources, tmp_path, monkeypatch):
+    """``wenshu batch --merge --pdf``: the letters' PDFs are counted, the print file's PDF is
+    named as the print file (not a second “已生成 1 个 PDF” beside the first)."""
+    from wenshu.build.pdf import RunOffice
+    from wenshu.office import libreoffice
+
+    def pdfs_beside(self, docx_files, *, letters=False):
+        made = [p.with_suffix(".pdf") for p in docx_files]
+        for pdf in made:
+            pdf.write_bytes(b"%PDF-1.4\n")
+        return made
+
+    monkeypatch.setattr(libreoffice, "LibreOffice", lambda: object())
+    monkeypatch.setattr(RunOffice, "pdfs_beside", pdfs_beside)
+    request = BuildRequest((sources["batch"],), tmp_path / "out", pdf=True, merge=True, paginate=False)
+    (outcome,) = run(request).outcomes
+    assert not outcome.problems and outcome.merged is not None
+    lines = [line for line in outcome.summary if "PDF" in line]
+    assert lines[0].startswith("已生成 3 个 PDF（"), outcome.summary
+    assert lines[1] == f"合并文件 PDF　{outcome.merged.with_suffix('.pdf')}", outcome.summary
+
+
+def test_many_spec_files_have_a_bar_and_one_has_none(sources, tmp_path):
+    """``wenshu build *.yaml``: the files are counted as they are rendered, as a folder's
+    are; a single file builds without a bar."""
+    second = sources["file"].with_name("second.yaml")
+    shutil.copy(sources["file"], second)
+    bar = _Notes()
+    result = run(BuildRequest((sources["file"], second), tmp_path / "many", paginate=False), bar)
+    assert not result.failed and bar.totals == [2] and bar.done == 2
+    bar = _Notes()
+    run(BuildRequest((sources["file"],), tmp_path / "one", paginate=False), bar)
+    assert bar.totals == [] and bar.done == 0

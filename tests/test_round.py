@@ -75,6 +75,17 @@ def test_example_round_validates_clean():
     assert round_problems(ROUND) == []
 
 
+def test_a_round_with_a_broken_spec_is_not_said_to_pass(round_dir):
+    """A quota table with an error is left out of the round's rules: what is left may hold,
+    but the round is not “通过” — the clerk is told how many were left out."""
+    edit(round_dir / "quota-henan.yaml", "kind: quota_table", "kind: quota_tabel")
+    result = CliRunner().invoke(main, ["validate", str(round_dir)])
+    assert result.exit_code == 1
+    assert "quota-henan.yaml" in result.output and "quota_table" in result.output  # did you mean
+    assert f"\n通过 {round_dir}：" not in f"\n{result.output}", result.output
+    assert f"未通过 {round_dir}：1 个规格（或批量记录）有错误，未参与一轮的核对" in result.output
+
+
 def test_cli_reports_round_problems_and_fails(round_dir):
     edit(round_dir / "quota-henan.yaml", "[河南省, 1, 1, 3]", "[河南省, 1, 1, 2]")
     result = CliRunner().invoke(main, ["validate", str(round_dir)])

@@ -133,6 +133,20 @@ def validate_dir(folder: Path):
     return CliRunner().invoke(main, ["validate", str(folder)])
 
 
+def test_a_round_yaml_of_another_kind_is_warned_about(tmp_path):
+    """round.yaml holding a quota table (copied over the declaration): no category is declared,
+    the round is checked against the whole catalogue, and the clerk is told so."""
+    folder = tmp_path / "round"
+    shutil.copytree(EXAMPLES / "rounds" / "example-2025", folder)
+    (folder / "round.yaml").write_text((folder / "quota-2025.yaml").read_text(encoding="utf-8"), "utf-8")
+    result = validate_dir(folder)
+    assert result.exit_code == 0, result.output  # accepted, as every warning
+    warning = [line for line in result.output.splitlines() if line.startswith("警告")]
+    assert len(warning) == 1, result.output
+    assert warning[0].startswith(f"警告 {folder / 'round.yaml'}:")
+    assert "文件名是 round.yaml，却是推荐名额分配表（kind: quota_table），不是本轮的类别声明" in warning[0]
+
+
 def test_a_round_declared_in_yaml_validates_and_builds(round_2025, tmp_path):
     result = validate_dir(round_2025)
     assert result.exit_code == 0, result.output

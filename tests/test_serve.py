@@ -578,3 +578,58 @@ def test_a_long_form_and_a_hostile_one_are_handled(client, folder):
     assert response.status_code == 303
     text = (folder / "plan.yaml").read_text(encoding="utf-8")
     assert text.count("  - 行") == 3000 and '"x"' not in text
+
+
+def test_a_bad_batch_upload_is_named_as_uploaded_not_where_it_was_kept(client):
+    """The clerk uploaded 推荐数据.csv: the message names that file and its row, never the
+    temporary file the workbench kept it in."""
+    token = csrf(client.get("/batch/recommendations.yaml").get_data(as_text=True))
+    bad = "推荐对像,申报类别\n示例东市,国家知识产权强市建设示范城市\n".encode("gb18030")
+    for go in ("check", "zip", "merged"):
+        page = client.post(
+            "/batch/recommendations.yaml",
+            data={"csrf": token, "go": go, "data": (io.BytesIO(bad), "推荐数据.csv")},
+        )
+        text = page.get_data(as_text=True)
+        assert page.status_code == 400
+        assert "推荐数据.csv:1" in text and "推荐对像" in text and "推荐对象" in text  # did you mean
+        assert "wenshu-serve-batch" not in text and "data.csv" not in text
+
+
+def test_a_port_in_use_is_said_in_chinese_with_what_to_do(folder):
+    """A second workbench on the same port: Werkzeug would print English and end the process;
+    wenshu says which port, why, and what to use instead, with exit code 1."""
+    from click.testing import CliRunner
+
+    from wenshu.cli.main import main
+    from wenshu.serve import serve_in_thread
+
+    first, _ = serve_in_thread(folder, pages=False)
+    try:
+        port = first.server_port
+        result = CliRunner().invoke(main, ["serve", str(folder), "--port", str(port)], prog_name="wenshu")
+    finally:
+        first.shutdown()
+        first.server_close()
+    assert result.exit_code == 1, result.output
+    assert f"错误 127.0.0.1:{port} 端口 {port} 已被占用" in result.output and "--port 0" in result.output
+    assert "Address already in use" not in result.output and "Port " not in result.output
+
+
+def test_requests_answered_are_not_logged_in_english(folder, caplog):
+    """The clerk's terminal shows the workbench's address, not a Werkzeug line per request."""
+    import logging
+    import urllib.request
+
+    caplog.set_level(logging.INFO, logger="werkzeug")
+
+    from wenshu.serve import serve_in_thread
+
+    server, _ = serve_in_thread(folder, pages=False)
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{server.server_port}/") as page:
+            assert page.status == 200
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert not [r for r in caplog.records if "GET / HTTP" in r.getMessage()], caplog.text

@@ -9,7 +9,7 @@ said once, as a hint, with the documents still written unpaginated.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -31,12 +31,15 @@ class RunOffice:
 
     Use as a context manager. A PDF asked for without LibreOffice stops the run when this
     is made, before anything is written; a pass that cannot run only leaves a hint
-    (:attr:`hints`). LibreOffice itself is started on first use.
+    (:attr:`hints`). LibreOffice itself is started on first use. ``status`` is told, in
+    Chinese, what LibreOffice is about to do: it takes seconds to minutes, after the progress
+    bar of the documents themselves has reached its end.
     """
 
-    def __init__(self, *, paginate: bool, pdf: bool) -> None:
+    def __init__(self, *, paginate: bool, pdf: bool, status: Callable[[str], None] | None = None) -> None:
         self.wants_pass = paginate
         self.hints: list[str] = []
+        self._status = status
         self._office: LibreOffice | None = None
         if pdf or paginate:
             from wenshu.office.libreoffice import LibreOffice, find_poppler
@@ -76,6 +79,10 @@ class RunOffice:
                 self.hints.append(line)
             self._made_pdfs = False
 
+    def _say(self, what: str) -> None:
+        if self._status is not None:
+            self._status(what)
+
     def _started(self) -> LibreOffice:
         assert self._office is not None, "LibreOffice used without being found"
         if not self._open:
@@ -97,6 +104,7 @@ class RunOffice:
         if not self.paginating:
             self._unverified += len(pending)
             return documents
+        self._say(f"排版 {len(pending)} 份文件（LibreOffice 实际排版、量页、调整分页）……")
         try:
             done = paginate(pending, self._started())
         except WenshuError as exc:  # the documents are still written, their pages unverified
@@ -120,6 +128,7 @@ class RunOffice:
     def pdfs(self, documents: dict[str, bytes]) -> dict[str, bytes]:
         """``{name: docx bytes}`` → ``{name: pdf bytes}`` for those that converted."""
         self._made_pdfs = True
+        self._say(f"生成 {len(documents)} 个 PDF（LibreOffice）……")
         return self._started().convert_bytes(documents)
 
     def pdfs_beside(self, docx_files: Sequence[Path], *, letters: bool = False) -> list[Path]:
@@ -133,6 +142,7 @@ class RunOffice:
         if not docx_files:
             return []
         self._made_pdfs = True
+        self._say(f"生成 {len(docx_files)} 个 PDF（LibreOffice）……")
         written: list[Path] = []
         office = self._started()
         with tempfile.TemporaryDirectory(prefix="wenshu-pdf-") as work:

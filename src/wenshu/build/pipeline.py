@@ -62,11 +62,13 @@ Source = Literal["file", "folder", "batch"]
 
 
 class Progress(Protocol):
-    """Told how much a folder or batch has to do and how far it got (a progress bar)."""
+    """Told how much a folder or batch has to do and how far it got (a progress bar), and
+    what a long step after it is doing (``note``: the pagination pass, the PDFs)."""
 
     def start(self, total: int) -> None: ...  # noqa: D102
     def advance(self, n: int) -> None: ...  # noqa: D102
     def finish(self) -> None: ...  # noqa: D102
+    def note(self, text: str) -> None: ...  # noqa: D102
 
 
 @dataclass(frozen=True)
@@ -131,8 +133,9 @@ def parse_formats(text: str) -> tuple[str, ...]:
     wanted = tuple(dict.fromkeys(f.strip() for f in text.split(",") if f.strip()))
     unknown = [f for f in wanted if f not in FORMATS]
     if unknown or not wanted:
+        pdf = "；PDF 不是 --format 的值，加 --pdf 另外生成" if "pdf" in (f.lower() for f in unknown) else ""
         raise WenshuError(
-            Problem("--format", f"未知格式 {'、'.join(unknown) or '（空）'}；可选：{'、'.join(FORMATS)}")
+            Problem("--format", f"未知格式 {'、'.join(unknown) or '（空）'}；可选：{'、'.join(FORMATS)}{pdf}")
         )
     return wanted
 
@@ -176,14 +179,16 @@ def run(request: BuildRequest, progress: Progress | None = None) -> BuildResult:
     sorts = {path: sort_of(path, request) for path in dict.fromkeys(request.sources)}
     check_request(request, sorts)
     result = BuildResult(request)
-    with RunOffice(paginate=request.paginate and "docx" in request.formats, pdf=request.pdf) as office:
+    paginate = request.paginate and "docx" in request.formats
+    status = progress.note if progress is not None else None
+    with RunOffice(paginate=paginate, pdf=request.pdf, status=status) as office:
         for path in (p for p, s in sorts.items() if s == "folder"):
             result.outcomes.append(_folder(path, request, office, progress))
         for path in (p for p, s in sorts.items() if s == "batch"):
             result.outcomes.append(_batch(path, request, office, progress))
         files = [p for p, s in sorts.items() if s == "file"]
         if files:
-            result.outcomes += _files(files, request, office)
+            result.outcomes += _files(files, request, office, progress if len(files) > 1 else None)
     result.hints += office.hints
     return result
 
@@ -205,20 +210,29 @@ def build(
 
 
 # -- spec files -------------------------------------------------------------------------------
-def _files(paths: list[Path], request: BuildRequest, office: RunOffice) -> list[Outcome]:
-    """Spec files into ``out_dir``: all rendered, then one pagination pass and one PDF
-    conversion for all; a spec's files are written together only when all of them exist."""
+def _files(
+    paths: list[Path], request: BuildRequest, office: RunOffice, progress: Progress | None = None
+) -> list[Outcome]:
+    """Spec files into ``out_dir``: all rendered (``progress`` told of each), then one
+    pagination pass and one PDF conversion for all; a spec's files are written together
+    only when all of them exist."""
     outcomes = {path: Outcome(path, "file") for path in paths}
     rendered: dict[Path, Rendered] = {}
     # A PDF is made from the .docx, written or not.
     formats = tuple(dict.fromkeys((*request.formats, "docx"))) if request.pdf else request.formats
-    for path in paths:
-        try:
-            rendered[path] = render(path, formats, draft=request.draft)
-        except WenshuError as exc:
-            outcomes[path].problems = exc.problems
-            continue
-        outcomes[path].warnings = rendered[path].warnings
+    with _progress(progress) as bar:
+        if bar:
+            bar.start(len(paths))
+        for path in paths:
+            try:
+                rendered[path] = render(path, formats, draft=request.draft)
+            except WenshuError as exc:
+                outcomes[path].problems = exc.problems
+                continue
+            finally:
+                if bar:
+                    bar.advance(1)
+            outcomes[path].warnings = rendered[path].warnings
     docx = {str(p): r.files["docx"] for p, r in rendered.items() if "docx" in r.files}
     for name, data in office.paginated(docx).items():
         rendered[Path(name)].files["docx"] = data
@@ -302,7 +316,10 @@ def _pdfs_beside(
         outcome.problems += exc.problems
         return
     outcome.written += made
-    outcome.summary.append(f"已生成 {len(made)} 个 PDF（{where}）")
+    if outcome.merged is not None and docx == [outcome.merged]:
+        outcome.summary.append(f"合并文件 PDF　{made[0]}")  # under the batch's 合并文件 line
+    else:
+        outcome.summary.append(f"已生成 {len(made)} 个 PDF（{where}）")
 
 
 # -- batches ----------------------------------------------------------------------------------

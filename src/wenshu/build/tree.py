@@ -435,6 +435,7 @@ def build_tree(
     """
     if not src.is_dir():
         raise WenshuError(Problem(str(src), "不是文件夹"))
+    _check_out(src, out)
     jobs = jobs or default_jobs()
     _CLOSURES.clear()
     digest = run_digest(office is not None and office.paginating, draft)
@@ -516,6 +517,24 @@ def build_tree(
         except WenshuError as exc:
             report.errors.append(_manifest_not_written(out, exc, report))
     return report
+
+
+def _check_out(src: Path, out: Path) -> None:
+    """Refuse, once and before anything is written, an output folder that cannot hold the
+    build: an existing file, or ``src`` itself or a folder around it (whose specs would all
+    be taken for outputs and skipped, and the folder said to have none)."""
+    if out.exists() and not out.is_dir():
+        raise WenshuError(Problem(str(out), "输出位置已存在且是文件，不是文件夹"))
+    inside = out.resolve()
+    if inside == src.resolve() or inside in src.resolve().parents:
+        where = "就是" if inside == src.resolve() else "包含了"
+        raise WenshuError(
+            Problem(
+                str(out),
+                f"输出文件夹{where}要生成的文件夹 {src}，生成的文件会与规格混在一起；"
+                f"请用 -o 指定另一个文件夹（如 {src / 'out'}）",
+            )
+        )
 
 
 def _manifest_not_written(out: Path, exc: WenshuError, report: TreeReport) -> Problem:

@@ -56,7 +56,12 @@ def build_cmd(
 @options.out_dir(None, "输出文件夹（默认 out/规格文件名）")
 @options.jobs("并行进程数（默认：全部核心）")
 @click.option("--merge", is_flag=True, help="另生成一个合并文件供打印：每份另起一页，页码各自从 1 起")
-@click.option("--name", "name", help='文件名，可用 {字段}，如 "{applicant}-{rank}"；默认取推荐对象')
+@click.option(
+    "--name",
+    "name",
+    help='文件名模式，可用 {字段}、{n}（第几条）、{row}（行号），如 "{applicant}-{rank}"；'
+    "默认取推荐对象（申报函取发文机关）；重名的加 -2、-3",
+)
 @options.formats
 @options.draft
 @options.pdf("同时用 LibreOffice 为每份 .docx 生成同名 PDF（一次转换全部）")

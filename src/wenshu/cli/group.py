@@ -89,8 +89,10 @@ class Group(ChineseHelp, click.Group):
         except Exception as exc:  # a bug: say so plainly, details only on request
             if ctx.obj and ctx.obj.get("debug"):
                 traceback.print_exc()
+            # --debug belongs to wenshu itself, before the command's name: say it where it goes.
+            again = f"wenshu --debug {ctx.invoked_subcommand or ''} …".replace("  ", " ")
             click.secho(
-                f"内部错误：{type(exc).__name__}: {exc}（这是 wenshu 的缺陷，请报告；加 --debug 查看详情）",
+                f"内部错误：{type(exc).__name__}: {exc}（这是 wenshu 的缺陷，请报告；运行 {again} 查看详情）",
                 fg="red",
                 err=True,
             )

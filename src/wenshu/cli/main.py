@@ -35,7 +35,7 @@ COMMANDS: tuple[click.Command, ...] = (
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="wenshu", help=VERSION, message="%(prog)s，版本 %(version)s")
-@click.option("--debug", is_flag=True, hidden=True, help="出错时显示内部调用栈")
+@click.option("--debug", is_flag=True, help="内部错误时显示调用栈（写在命令名之前：wenshu --debug build）")
 @click.pass_context
 def main(ctx: click.Context, debug: bool) -> None:
     """wenshu（文书）：把 YAML 规格写成符合 GB/T 9704-2012 的公文（Word 与 Markdown）。"""

@@ -59,6 +59,13 @@ class Progress:
             self.bar.__exit__(None, None, None)
             self.bar = None
 
+    def note(self, text: str) -> None:
+        """A long step after the bar (LibreOffice laying out the documents): ends the bar and
+        says what is being done, so a full bar that stays is not taken for a hang."""
+        self.finish()
+        if sys.stderr.isatty():
+            click.echo(text, err=True)
+
 
 def show_result(result: BuildResult) -> None:
     """Print what a build did, source by source, then what it says once for the run.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import socket
 from pathlib import Path
 
 import click
@@ -18,7 +20,8 @@ from wenshu.errors import Problem, WenshuError
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址；默认只在本机（回环地址）")
 @click.option("--no-pages", is_flag=True, help="预览只用 Markdown，不用 LibreOffice 排出页面图片")
 def serve_cmd(folder: Path, port: int, host: str, no_pages: bool) -> None:
-    """在浏览器中编辑 FOLDER 中的规格：表单、YAML、问题、预览、下载、批量与检查（本机网页工作台）。"""
+    """在浏览器中编辑 FOLDER（省略时为当前文件夹）中的规格：表单、YAML、问题、预览、下载、批量与检查
+    （本机网页工作台）。"""
     from wenshu.serve import LOOPBACK, make_workbench_server
 
     if not folder.is_dir():
@@ -32,10 +35,26 @@ def serve_cmd(folder: Path, port: int, host: str, no_pages: bool) -> None:
     try:
         server = make_workbench_server(folder, host, port, pages=not no_pages)
     except OSError as exc:
-        raise WenshuError(Problem(f"{host}:{port}", f"无法监听：{exc.strerror or exc}")) from None
+        raise WenshuError(Problem(f"{host}:{port}", _cannot_listen(exc, port))) from None
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"文书工作台：http://{shown}:{server.server_port}/ （{folder.resolve()}；按 Ctrl+C 停止）")
     try:
         server.serve_forever()
     finally:
         server.server_close()
+
+
+def _cannot_listen(exc: OSError, port: int) -> str:
+    """Why the workbench cannot listen there, in Chinese, and what to do instead."""
+    if exc.errno == errno.EADDRINUSE:
+        return (
+            f"端口 {port} 已被占用（另一个工作台或其他程序正在使用）；"
+            f"请换一个端口，如 --port {port + 1}，或 --port 0 任选空闲端口"
+        )
+    if exc.errno == errno.EACCES:
+        return (
+            f"没有权限使用端口 {port}（1024 以下的端口需要管理员权限）；请用 1024 以上的端口，如 --port 8000"
+        )
+    if exc.errno == errno.EADDRNOTAVAIL or isinstance(exc, socket.gaierror):
+        return "本机没有这个地址；--host 应是本机的地址，默认 127.0.0.1 只供本机访问"
+    return f"无法监听：{exc.strerror or exc}"

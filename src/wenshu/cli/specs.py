@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 def validate_cmd(files: tuple[Path, ...]) -> None:
     """只检查 FILES，不生成文件。FILES 中的文件夹按一轮评定检查：先逐个检查其中的规格，
     再检查它们之间的规则（名额、重复推荐、试点名单、示范企业条件、转发通知的截止日期）。"""
-    from wenshu.compose.round import check_round
+    from wenshu.compose.round import check_round, round_warnings
     from wenshu.spec.find import find_specs, spec_folders
     from wenshu.spec.load import looks_like_batch
 
@@ -35,16 +35,28 @@ def validate_cmd(files: tuple[Path, ...]) -> None:
             failed += 1
         plain = [p for p in paths if not looks_like_batch(p)]
         members = _validate_each(plain)
-        failed += len(plain) - len(members)
+        left_out = len(plain) - len(members)
         for path in (p for p in paths if looks_like_batch(p)):
             good, bad = _validate_batch(path)
             members += good
-            failed += bad
+            left_out += bad
+        failed += left_out
         if target.is_dir() and paths:
+            for warning in round_warnings(members):
+                warn(warning)
             problems = check_round(members)
             if problems:
                 report(problems)
                 failed += 1
+            elif left_out:
+                # A spec with errors (a broken round.yaml, a quota table) is not in the round:
+                # the rules held without it, which is no pass of the round.
+                click.secho(
+                    f"未通过 {target}：{left_out} 个规格（或批量记录）有错误，未参与一轮的核对；"
+                    f"其余 {len(members)} 个之间的规则无误，改正后请重新检查",
+                    fg="yellow",
+                    err=True,
+                )
             else:
                 click.echo(f"通过 {target}：一轮 {len(members)} 个文件之间的规则")
     if failed:
@@ -141,6 +153,7 @@ def new_cmd(
     省级转发国家通知的骨架：KIND 写 notice，加 --relay 国家通知的规格文件与 --province 省份。"""
     from wenshu.build.files import write_atomically
     from wenshu.spec.skeleton import (
+        kinds_with_skeletons,
         relay_context,
         relay_kinds,
         relay_kinds_named,
@@ -151,12 +164,11 @@ def new_cmd(
     from wenshu.spec.validate import PLACEHOLDER
 
     if province is not None and relay is None:
-        raise click.BadParameter(
-            "--province 只与 --relay 同用（转发国家通知时的省份）", param_hint="--province"
-        )
+        raise click.UsageError("选项 --province 只与 --relay 同用（转发国家通知时的省份）")
     if relay is not None and kind not in relay_kinds():
-        raise click.BadParameter(f"只有{relay_kinds_named()}能转发，{kind} 不能", param_hint="--relay")
-    # An option the skeleton does not use would be dropped without a word: refuse it.
+        raise click.UsageError(f"选项 --relay 不适用于 {kind}：只有{relay_kinds_named()}能转发")
+    # An option the skeleton does not use would be dropped without a word: refuse it, and
+    # say which skeletons do use it.
     used = skeleton_variables(kind)
     for option, variables in (
         ("applicant", {"applicant"}),
@@ -166,7 +178,12 @@ def new_cmd(
     ):
         given = ctx.get_parameter_source(option) == click.core.ParameterSource.COMMANDLINE
         if given and used and (relay is not None or not used & variables):
-            raise click.BadParameter(f"{kind} 的骨架不用这一选项", param_hint=f"--{option}")
+            if relay is not None:
+                raise click.UsageError(f"选项 --{option} 不适用于转发通知的骨架（取自 --relay 的国家通知）")
+            users = "、".join(k for k in kinds_with_skeletons() if skeleton_variables(k) & variables)
+            raise click.UsageError(
+                f"选项 --{option} 不适用于 {kind}：它的骨架不用这一选项（用它的文种：{users}）"
+            )
     context = relay_context(relay, province, out_file) if relay is not None else None
     text = render_skeleton(
         kind, applicant=applicant, level=level, programme=programme, start=start, relay=context
@@ -254,7 +271,9 @@ def _print_fields(schema: dict, depth: int, seen: set[str]) -> None:
 @click.command(cls=Command, name="frames")
 @click.argument("folder", type=click.Path(path_type=Path), required=False)
 def frames_cmd(folder: Path | None) -> None:
-    """重新生成标准版式框架（信函格式、文件格式、无版头）到 FOLDER。"""
+    """重新生成标准版式框架（信函格式、文件格式、无版头）到 FOLDER。
+
+    省略 FOLDER 时写回 wenshu 自带的框架（templates/frames），在 Word 中改过的版头随之被替换。"""
     from wenshu.render.frames import write_frames
     from wenshu.resources import resource_dir
 

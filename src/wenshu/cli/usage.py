@@ -66,6 +66,12 @@ _VALUES = (
     (r"(?:File|Path|Directory) '(.+?)' is not readable\.", r"“\1”无法读取（没有权限）"),
 )
 _INVALID = r"Invalid value for (.+?): (.+)"
+# A line break inside a paragraph with a non-ASCII (Chinese) character on both sides.
+_CJK_BREAK = re.compile(r"(?<=[^\x00-\x7f])\n(?=[^\x00-\x7f])")
+# Punctuation a line does not begin with.
+_NO_BREAK_BEFORE = frozenset("，。、；：！？）》」』”’…")
+# Brackets and quotes a line does not end with.
+_NO_BREAK_AFTER = tuple("（《「『“‘[(")
 
 
 @cache
@@ -78,7 +84,8 @@ def chinese(message: str) -> str:
     """A Click error message in Chinese (left as it is when not recognised)."""
     m = re.fullmatch(_INVALID, message, re.S)
     if m:
-        return f"{m.group(1)} 的值不对：{_ranges(_first(_compiled(_VALUES), m.group(2)))}"
+        name = m.group(1).replace("'", "")  # Click quotes an option's names ('-j' / '--jobs'), not a hint's
+        return f"{name} 的值不对：{_ranges(_first(_compiled(_VALUES), m.group(2)))}"
     return _first(_compiled(_ERRORS), message)
 
 
@@ -112,6 +119,16 @@ class HelpFormatter(click.HelpFormatter):
         args = args.replace("[OPTIONS]", "[选项]").replace("COMMAND [ARGS]...", "命令 [参数]...")
         super().write_usage(prog, args, prefix="用法：")
 
+    def write_text(self, text: str) -> None:
+        """A command's help, paragraph by paragraph, wrapped by terminal columns (Click's
+        wrapper counts a Chinese character as one column and breaks only at spaces)."""
+        indent = " " * self.current_indent
+        paragraphs = [p for p in text.split("\n\n") if p.strip()]
+        for i, paragraph in enumerate(paragraphs):
+            lines = _wrap(paragraph, max(self.width - self.current_indent, 20))
+            self.write("\n" if i else "")
+            self.write("".join(f"{indent}{line}\n" for line in lines))
+
     def write_heading(self, heading: str) -> None:
         self.write(f"{'':>{self.current_indent}}{_SECTIONS.get(heading, heading)}：\n")
 
@@ -132,12 +149,33 @@ class HelpFormatter(click.HelpFormatter):
                 self.write(" " * (first_col - _columns(term)))
             else:
                 self.write("\n" + " " * (first_col + self.current_indent))
-            lines = click.wrap_text(
-                text, max(self.width - first_col - 2, 10), preserve_paragraphs=True
-            ).splitlines()
+            lines = _wrap(text, max(self.width - first_col - self.current_indent, 10))
             self.write(
                 "\n".join([lines[0], *(f"{indent}{' ' * first_col}{line}" for line in lines[1:])]) + "\n"
             )
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` terminal columns: a line may break between
+    any two Chinese characters or at a space, never inside an ASCII word (``--draft``,
+    ``.wenshu-manifest.json``), before closing punctuation (，。）) or after an opening
+    bracket. A line break of the source between two Chinese characters is no space."""
+    text = _CJK_BREAK.sub("", text)
+    lines: list[str] = []
+    line = ""
+    for token in re.findall(r"[!-~]+|\s+|.", text):
+        if token.isspace():
+            line += " " if line and not line.endswith(" ") else ""
+            continue
+        if line and _columns(line.rstrip() + token) > width:
+            # Punctuation that may not start a line takes the character before it along.
+            cut = len(line) - 1 if token in _NO_BREAK_BEFORE and len(line) > 1 else len(line)
+            while cut > 1 and line[:cut].endswith(_NO_BREAK_AFTER):
+                cut -= 1
+            lines.append(line[:cut].rstrip())
+            line = line[cut:].lstrip()
+        line += token
+    return [*lines, line.rstrip()] if line.strip() else lines
 
 
 def _columns(text: str) -> int:

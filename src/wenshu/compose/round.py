@@ -47,7 +47,7 @@ from wenshu.spec.load import Path_, Spec, iter_strings
 from wenshu.text.dates import IN_TEXT, format_cn_date
 
 RULE_SOURCE = "data/programmes.yaml"
-__all__ = ["ROLES", "Member", "check_round", "find_specs", "main_deadline", "round_folders"]
+__all__ = ["ROLES", "Member", "check_round", "find_specs", "main_deadline", "round_folders", "round_warnings"]
 
 
 @dataclass
@@ -123,6 +123,23 @@ def round_categories(members: list[Member]) -> tuple[Categories, list[Problem]]:
     ]
     doc = first.document
     return Categories(catalogue.categories_for(doc.get("year"), doc.get("categories")), first), problems
+
+
+def round_warnings(members: list[Member]) -> list[Problem]:
+    """What is accepted but most likely not meant: a spec named ``round.yaml`` that is not
+    the round's declaration (``kind: round``), while none is — the round is then checked
+    against every catalogue category, not the ones the clerk meant to declare."""
+    if any(m.kind.round_role == CATEGORIES for m in members):
+        return []
+    return [
+        m.spec.problem(
+            ("kind",),
+            f"文件名是 {m.spec.path.name}，却是{m.kind.label}（kind: {m.kind.name}），不是本轮的类别声明"
+            f"（kind: round）；本轮没有类别声明，按 {RULE_SOURCE} 中的全部类别核对",
+        )
+        for m in members
+        if m.spec.path.stem.lower() == "round"
+    ]
 
 
 def check_round(members: list[Member]) -> list[Problem]:

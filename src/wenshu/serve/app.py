@@ -9,6 +9,7 @@ file changed since (optimistic concurrency), so two tabs never lose an edit sile
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 import io
@@ -460,52 +461,59 @@ def create_app(root: Path, *, pages: bool = True) -> Flask:
         if suffix not in (".csv", ".xlsx"):
             raise WenshuError(Problem(upload.filename, "数据文件应为 .csv 或 .xlsx"))
         go = flask.request.form.get("go", "check")
-        return _run_batch(path, rel, kind, upload.read(), suffix, go if go in ("zip", "merged") else "")
-
-    def _run_batch(path: Path, rel: str, kind: Kind, data: bytes, suffix: str, letters: str) -> Any:
-        """Check the records (``letters`` empty), or make them into a .zip or the merged file."""
+        # Kept under the name it was uploaded with: every message names that file.
+        name = _upload_name(upload.filename)
+        name = name if name.lower().endswith(suffix) else f"{name}{suffix}"
+        letters = go if go in ("zip", "merged") else ""
         with tempfile.TemporaryDirectory(prefix="wenshu-serve-batch-") as work:
-            data_path = Path(work) / f"data{suffix}"
-            data_path.write_bytes(data)
-            if not letters:
-                batch = load_batch(path, data_path)
-                valid, failed = validate_records(batch)
-                rows = [
-                    (
-                        record.row,
-                        [
-                            str(p.message if not p.field else f"{p.field}：{p.message}")
-                            for p in failed.get(i, [])
-                        ],
-                    )
-                    for i, record in enumerate(batch.records)
-                ]
-                return render_template("batch.html", rel=rel, kind=kind, rows=rows, ok=len(valid))
-            out = Path(work) / "out"
-            request = BuildRequest(
-                (path,), out, data=data_path, jobs=1, merge=True, paginate=bench.pages, batch_folder=False
-            )
-            (result,) = run(request).outcomes  # as `wenshu batch SPEC --data … --merge` makes them
-            if letters == "merged":
-                if result.merged is None:
-                    raise WenshuError(result.problems or Problem(rel, "没有可合并的函件"))
-                return send_file(
-                    io.BytesIO(result.merged.read_bytes()),
-                    mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                    as_attachment=True,
-                    download_name=result.merged.name,
+            try:
+                return _run_batch(path, rel, kind, upload.read(), Path(work) / name, letters)
+            except WenshuError as exc:
+                raise WenshuError([_uploaded(p, work) for p in exc.problems]) from None
+
+    def _run_batch(path: Path, rel: str, kind: Kind, data: bytes, data_path: Path, letters: str) -> Any:
+        """Check the records (``letters`` empty), or make them into a .zip or the merged file;
+        ``data_path`` is where the uploaded ``data`` is put, in a folder of its own."""
+        work = str(data_path.parent)
+        data_path.write_bytes(data)
+        if not letters:
+            batch = load_batch(path, data_path)
+            valid, failed = validate_records(batch)
+            rows = [
+                (
+                    record.row,
+                    [str(p.message if not p.field else f"{p.field}：{p.message}") for p in failed.get(i, [])],
                 )
-            buffer = io.BytesIO()
-            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-                for written in result.written:
-                    archive.write(written, written.name)
-                if result.problems:
-                    lines = "\n".join(str(p) for p in result.problems)
-                    archive.writestr("问题.txt", lines.replace(work + "/", ""))
-            buffer.seek(0)
+                for i, record in enumerate(batch.records)
+            ]
+            return render_template("batch.html", rel=rel, kind=kind, rows=rows, ok=len(valid))
+        out = Path(work) / "out"
+        request = BuildRequest(
+            (path,), out, data=data_path, jobs=1, merge=True, paginate=bench.pages, batch_folder=False
+        )
+        (result,) = run(request).outcomes  # as `wenshu batch SPEC --data … --merge` makes them
+        if not result.written:  # not one letter: the reasons on the page, not a .zip of them
+            raise WenshuError(result.problems or Problem(rel, "没有生成任何函件"))
+        if letters == "merged":
+            if result.merged is None:
+                raise WenshuError(result.problems or Problem(rel, "没有可合并的函件"))
             return send_file(
-                buffer, mimetype="application/zip", as_attachment=True, download_name=f"{Path(rel).stem}.zip"
+                io.BytesIO(result.merged.read_bytes()),
+                mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                as_attachment=True,
+                download_name=result.merged.name,
             )
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for written in result.written:
+                archive.write(written, written.name)
+            if result.problems:
+                lines = "\n".join(str(p) for p in result.problems)
+                archive.writestr("问题.txt", lines.replace(work + "/", ""))
+        buffer.seek(0)
+        return send_file(
+            buffer, mimetype="application/zip", as_attachment=True, download_name=f"{Path(rel).stem}.zip"
+        )
 
     @app.route("/check", methods=["GET", "POST"])
     def check() -> Any:
@@ -565,6 +573,11 @@ def create_app(root: Path, *, pages: bool = True) -> Flask:
         return redirect(url_for("document", rel=f"{name}.yaml"), 303)
 
     return app
+
+
+def _uploaded(problem: Problem, work: str) -> Problem:
+    """``problem`` naming an uploaded file by the name it was uploaded with, not where it was kept."""
+    return dataclasses.replace(problem, file=problem.file.removeprefix(work + "/"))
 
 
 def _upload_name(name: str) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +45,7 @@ DATA_SUFFIXES = (".csv", ".xlsx")
 # Spec keys that describe the batch itself, not a letter.
 BATCH_KEYS = ("records", "data")
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _TRUE = {"true", "yes", "1", "是", "对", "√", "y"}
 _FALSE = {"false", "no", "0", "否", "不", "×", "n"}
 
@@ -158,6 +160,14 @@ def column_fields(
         seen[match[0]] = header
         out.append(match)
     named = [h.strip() for h in headers if h.strip()]
+    separator = _wrong_separator(named, known) if source.lower().endswith(".csv") else None
+    if not out and separator:
+        # 推荐对象，申报类别，…: typed with a Chinese comma (or saved with tabs), the row is one cell.
+        message = (
+            f"第{header_row}行的列之间是{separator}，CSV 的列要用英文逗号“,”分隔"
+            "（在 Excel 中另存为“CSV UTF-8（逗号分隔）”，或把分隔符换成英文逗号）"
+        )
+        raise WenshuError(Problem(source, message, header_row))
     if not out and problems and len(named) <= 2:
         # One or two filled cells and no known column: a title above the table, as an Excel
         # sheet often has (“2023年示例省推荐名单”), not the row of column names.
@@ -173,6 +183,29 @@ def column_fields(
     if problems:
         raise WenshuError(problems)
     return out
+
+
+# Spreadsheets of other programs, and how to make them one wenshu reads.
+_SAVE_AS = {
+    ".xls": "（旧版 Excel 工作簿：请在 Excel 中另存为“Excel 工作簿（*.xlsx）”）",
+    ".et": "（WPS 表格：请另存为 .xlsx）",
+    ".ods": "（OpenDocument 表格：请另存为 .xlsx）",
+    ".numbers": "（Numbers 表格：请导出为 .xlsx）",
+}
+# Separators a row of column names is sometimes written with instead of “,”.
+_SEPARATORS = {"，": "中文逗号“，”", "\t": "制表符", ";": "分号“;”", "；": "中文分号“；”", "、": "顿号“、”"}
+
+
+def _wrong_separator(named: list[str], known: dict[str, Any]) -> str | None:
+    """How the columns of a one-cell header row are separated, when splitting it there gives
+    the kind's column names; None when it does not."""
+    if len(named) != 1:
+        return None
+    for separator, said in _SEPARATORS.items():
+        parts = [part.strip() for part in named[0].split(separator)]
+        if len(parts) > 1 and sum(part in known or part.lower() in known for part in parts) >= 2:
+            return said
+    return None
 
 
 def _column_examples(kind: Kind) -> list[str]:
@@ -242,8 +275,17 @@ def _decode(raw: bytes, source: str) -> str:
         raise WenshuError(Problem(source, "是 UTF-16 编码，请另存为“CSV UTF-8（逗号分隔）”"))
     try:
         return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        head = raw[: exc.start].decode("utf-8-sig")
+        if len(_CJK.findall(head)) >= 2:
+            # Chinese in UTF-8 up to here, then something else: two files of different
+            # encodings put together. Read as GB18030 it would all be garbled column names.
+            line = head.count("\n") + 1
+            message = (
+                f"第{line}行起的文字不是 UTF-8 编码，而此前各行是：文件混用了两种编码（多半是把不同来源的"
+                "表格拼在了一起）；请把整个文件另存为“CSV UTF-8（逗号分隔）”"
+            )
+            raise WenshuError(Problem(source, message, line)) from None
     try:
         return raw.decode("gb18030")
     except UnicodeDecodeError as exc:
@@ -305,27 +347,56 @@ def read_records(path: Path, kind: Kind, source: str | None = None) -> list[Reco
     elif suffix == ".xlsx":
         rows = _xlsx_rows(path, source)
     else:
-        raise WenshuError(Problem(source, f"数据文件应为 .csv 或 .xlsx，而不是“{path.suffix or '无扩展名'}”"))
+        how = _SAVE_AS.get(suffix, "")
+        raise WenshuError(
+            Problem(source, f"数据文件应为 .csv 或 .xlsx，而不是“{path.suffix or '无扩展名'}”{how}")
+        )
     header = next(rows, None)
+    if header is None and suffix == ".xlsx":
+        message = (
+            "第一个工作表是空的（只读第一个工作表，其第一行应为列名；数据在别的工作表时，请把它移到最前）"
+        )
+        raise WenshuError(Problem(source, message))
     if header is None:
         raise WenshuError(Problem(source, "数据文件是空的（第一行应为列名）"))
     header_row, headers = header
     while headers and (headers[-1] is None or not str(headers[-1]).strip()):
         headers = headers[:-1]  # Excel's trailing empty columns
+    if not headers:
+        examples = "、".join(_column_examples(kind))
+        message = f"第{header_row}行应是列名（如 {examples}），却是空行；请删去表格上方的空行"
+        raise WenshuError(Problem(source, message, header_row))
     fields = column_fields([str(h) if h is not None else "" for h in headers], kind, source, header_row)
     records = []
     for row, cells in rows:
-        extra = [c for c in cells[len(fields) :] if c is not None and str(c).strip()]
+        extra = [
+            (column, c)
+            for column, c in enumerate(cells[len(fields) :], len(fields) + 1)
+            if c is not None and str(c).strip()
+        ]
         record = _record(source, row, list(cells[: len(fields)]), fields)
         if record is None:
             continue
         if extra:
-            record.problems.append(Problem(source, f"有 {len(extra)} 个单元格超出列名范围", row))
+            record.problems.append(_beyond_header(source, row, extra, len(fields), suffix == ".csv"))
         records.append(record)
         if len(records) > MAX_RECORDS:
             message = f"记录超过 {MAX_RECORDS} 条，一批最多 {MAX_RECORDS} 份函；请拆分为几个数据文件分批生成"
             raise WenshuError(Problem(source, message, row))
     return records
+
+
+def _beyond_header(
+    source: str, row: int, cells: list[tuple[int, Any]], columns: int, csv_file: bool
+) -> Problem:
+    """A row with values past the last named column: which column, what value, and the
+    usual cause in a CSV (a comma inside a value, which splits it in two)."""
+    column, value = cells[0]
+    text = str(value).strip()
+    text = text if len(text) <= 20 else text[:20] + "……"
+    more = f"（共 {len(cells)} 个单元格）" if len(cells) > 1 else ""
+    why = "；值中有英文逗号时，整个值要加英文双引号，或改用中文逗号" if csv_file else ""
+    return Problem(source, f"第{column}列“{text}”在列名之外{more}：列名只有 {columns} 列{why}", row)
 
 
 def spec_records(spec: Spec) -> list[Record]:
