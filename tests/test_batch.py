@@ -238,6 +238,22 @@ def test_bad_row_is_reported_by_number_and_the_rest_are_written(tmp_path):
     assert "Traceback" not in result.output
 
 
+def test_a_missing_data_file_is_said_at_the_specs_data_line(tmp_path):
+    shutil.copy(SPEC, tmp_path / SPEC.name)  # no CSV beside it
+    line = next(
+        n
+        for n, text in enumerate((tmp_path / SPEC.name).read_text(encoding="utf-8").splitlines(), 1)
+        if text.startswith("data:")
+    )
+    out = tmp_path / "out"
+    result = run_cli("batch", str(tmp_path / SPEC.name), "-o", str(out))
+    assert result.exit_code != 0
+    assert re.search(rf"{SPEC.name}:{line}:\d+ data：数据文件“{CSV.name}”不存在", result.stderr), (
+        result.stderr
+    )
+    assert "Traceback" not in result.output and not out.exists()
+
+
 @pytest.mark.parametrize("bad", ["\x07", "\ufffe", "\uffff"])
 def test_a_cell_with_characters_word_cannot_hold_is_refused(tmp_path, bad):
     rows = example_rows()
@@ -769,6 +785,7 @@ def test_rows_that_all_fail_on_their_own_are_each_reported_and_leave_no_folder(t
         assert f"recommendations.csv:{line} " in result.stderr, result.stderr
     assert "有错误　　3 份" in result.stdout  # each row's own problem: the summary says how many
     assert not (tmp_path / "out").exists()
+    assert "已生成　　0 份（未写出任何文件）" in result.stdout  # not a folder that is not there
 
 
 def test_one_bad_row_first_still_writes_the_rest(tmp_path):

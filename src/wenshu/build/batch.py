@@ -233,7 +233,10 @@ def data_file(spec: Spec, override: Path | None) -> Path | None:
         raise WenshuError(spec.problem(("data",), "data 应为 .csv 或 .xlsx 文件的路径（相对于本规格文件）"))
     if "records" in spec.data:
         raise WenshuError(spec.problem(("records",), "records 与 data 只能用其一"))
-    return spec.path.parent / value
+    path = spec.path.parent / value
+    if not path.exists():  # said at the spec's line, where the clerk wrote the name
+        raise WenshuError(spec.problem(("data",), f"数据文件“{value}”不存在（相对于本规格文件所在的文件夹）"))
+    return path
 
 
 def is_batch_spec(spec: Spec) -> bool:
@@ -639,7 +642,7 @@ def summary(result: BatchResult, out_dir: Path) -> list[str]:
     rest = "（见上方错误，其余已生成）" if result.succeeded else "（见上方错误）"
     rows = [
         ("记录", f"{result.total} 条"),
-        ("已生成", f"{result.succeeded} 份（{files} 个文件，在 {out_dir}）"),
+        ("已生成", f"{result.succeeded} 份（{files} 个文件，在 {out_dir}）" if files else "0 份（未写出任何文件）"),
         ("有错误", f"{failed} 份" + (rest if failed else "")),
     ]
     if result.merged is not None:
