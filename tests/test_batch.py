@@ -788,6 +788,20 @@ def test_rows_that_all_fail_on_their_own_are_each_reported_and_leave_no_folder(t
     assert "已生成　　0 份（未写出任何文件）" in result.stdout  # not a folder that is not there
 
 
+def test_letters_an_earlier_run_left_in_the_folder_are_named_not_removed(tmp_path):
+    rows = example_rows()
+    batch_of(tmp_path, rows[:2])
+    earlier = tmp_path / "out" / f"{rows[0][0]}.docx"
+    result = batch_of(tmp_path, rows[2:4])  # other data into the same folder
+    assert result.exit_code == 0, result.output
+    assert earlier.exists()
+    assert f"另有　　　2 份 .docx 不是本次生成的（如 {min(rows[0][0] + '.docx', rows[1][0] + '.docx')}）" in (
+        result.stdout
+    ), result.stdout
+    again = batch_of(tmp_path, rows[2:4])
+    assert "另有　　　2 份" in again.stdout
+
+
 def test_one_bad_row_first_still_writes_the_rest(tmp_path):
     rows = example_rows()
     rows[0][2] = "第二"

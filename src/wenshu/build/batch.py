@@ -642,11 +642,25 @@ def summary(result: BatchResult, out_dir: Path) -> list[str]:
     rest = "（见上方错误，其余已生成）" if result.succeeded else "（见上方错误）"
     rows = [
         ("记录", f"{result.total} 条"),
-        ("已生成", f"{result.succeeded} 份（{files} 个文件，在 {out_dir}）" if files else "0 份（未写出任何文件）"),
+        (
+            "已生成",
+            f"{result.succeeded} 份（{files} 个文件，在 {out_dir}）" if files else "0 份（未写出任何文件）",
+        ),
         ("有错误", f"{failed} 份" + (rest if failed else "")),
     ]
     if result.merged is not None:
         rows.append(("合并文件", str(result.merged)))
+    # Letters an earlier run left (other data, other names) are not this batch's: said, not removed.
+    mine = {p.name for p in result.written} | ({result.merged.name} if result.merged else set())
+    others = sorted(n for n in _names(out_dir) if n.endswith(".docx") and n not in mine) if files else []
+    if others:
+        rows.append(
+            (
+                "另有",
+                f"{len(others)} 份 .docx 不是本次生成的（如 {others[0]}），未改动；"
+                "只要本次的函请换一个输出文件夹",
+            )
+        )
     # A rate says something only over many letters, and only of letters made.
     speed = f"（每秒 {rate:.0f} 份）" if result.succeeded >= 100 else ""
     rows.append(("用时", f"{result.seconds:.1f} 秒{speed}"))
