@@ -39,6 +39,7 @@ CHECKS: tuple[Callable[[Recogniser, Findings], None], ...] = (
     head.check_completeness,
     body.check_title_breaks,
     attachments.check_listed,
+    attachments.check_order,
     body.check_no_text_page,
 )
 

@@ -20,6 +20,7 @@ RULES.rule("attachment-unlisted", "7.3.4", "附件说明", "附件前有附件�
 RULES.rule("attachment-label", "7.3.7", "附件标签", "附件标签“附件N”与顺序相符")
 RULES.rule("attachment-label-place", "7.3.7", "附件", "附件标签居左顶格")
 RULES.rule("attachment-page", "7.3.7", "附件", "附件另起一页")
+RULES.rule("attachment-order", "7.3.7", "附件", "附件排在署名、成文日期之后")
 
 
 def check_attachments(doc: Recogniser, out: Findings) -> None:
@@ -168,3 +169,25 @@ def check_listed(doc: Recogniser, out: Findings) -> None:
             "无附件说明",
             labels[0].where,
         )
+
+
+def check_order(doc: Recogniser, out: Findings) -> None:
+    """§7.3.5, §7.3.7 the 署名 and 成文日期 close the 正文 (or its 附件说明); the attachments
+    follow them on pages of their own. A document addressed to someone (主送机关) whose 署名 or
+    成文日期 comes only after an attachment has the attachment set inside its main text."""
+    labels = doc.role("attachment-label")
+    if not labels or not doc.role("recipients"):
+        return
+    first = labels[0].number
+    closing = [p for p in doc.paragraphs if p.role in ("signature", "date") and not p.in_table]
+    if not closing or closing[0].number < first:
+        return
+    out.add(
+        "attachment-order",
+        "7.3.7",
+        "附件",
+        "附件排在了发文机关署名、成文日期之前",
+        "正文（附件说明）之后是署名和成文日期，附件另面编排在其后",
+        f"署名、成文日期在“{labels[0].text.strip()[:12]}”之后",
+        closing[0].where,
+    )
