@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from wenshu.check import check_docx
+from wenshu.check import check_docx, check_files
 
 from .test_check import codes, show
 from .test_check_real import CORPUS, VERDICTS
@@ -20,11 +20,8 @@ from .test_check_real import CORPUS, VERDICTS
 real = pytest.mark.skipif(not VERDICTS.is_file(), reason=f"真实公文语料不在 {CORPUS}")
 
 
-def _word_notice(closing_after_attachment: bool) -> Document:
-    """A 通知 typed in Word: A4, the standard margins, 仿宋 三号, headed by its title and 主送机关;
-    one attachment on a page of its own. ``closing_after_attachment`` puts 特此通知、署名 and
-    日期 after the attachment, as a template that appends them at the end of the file does."""
-    doc = Document()
+def _a4(doc: Document) -> None:
+    """The page and the 正文 font a clerk sets: A4, the standard margins, 仿宋_GB2312 三号."""
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.left_margin = Mm(37), Mm(28)
@@ -32,6 +29,14 @@ def _word_notice(closing_after_attachment: bool) -> Document:
     normal = doc.styles["Normal"]
     normal.font.size = Pt(16)
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "仿宋_GB2312")
+
+
+def _word_notice(closing_after_attachment: bool) -> Document:
+    """A 通知 typed in Word: A4, the standard margins, 仿宋 三号, headed by its title and 主送机关;
+    one attachment on a page of its own. ``closing_after_attachment`` puts 特此通知、署名 and
+    日期 after the attachment, as a template that appends them at the end of the file does."""
+    doc = Document()
+    _a4(doc)
 
     def para(text: str, align: WD_ALIGN_PARAGRAPH | None = None, indent: bool = True) -> None:
         p = doc.add_paragraph(text)
@@ -84,3 +89,46 @@ def test_real_files_with_the_closing_after_the_attachment(name: str) -> None:
     report = check_docx(CORPUS / f"{name}.docx")
     (dev,) = [d for d in report.deviations if d.code == "attachment-order"]
     assert dev.locations[0].excerpt == "[发文单位]", show(report)
+
+
+def _signed_after(body_lines: int, path: Path) -> Path:
+    """A 通知 on the 22-line grid (exact 28.95 pt): title, 主送机关, ``body_lines`` one-line
+    paragraphs, an empty line, then 署名 and 日期 set right. With 18 the 署名 takes the last
+    line of page one and the 日期 the first of page two."""
+    doc = Document()
+    _a4(doc)
+    spacing = doc.styles["Normal"].paragraph_format
+    spacing.line_spacing_rule, spacing.line_spacing, spacing.space_after = (
+        WD_LINE_SPACING.EXACTLY,
+        Pt(28.95),
+        0,
+    )
+    doc.add_paragraph("关于规范会议管理的通知").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    doc.add_paragraph("各区县、各部门：")
+    for i in range(body_lines):
+        doc.add_paragraph(f"第{i + 1}项要求照此执行。").paragraph_format.first_line_indent = Pt(32)
+    doc.add_paragraph()
+    for text in ("市政府办公室", "2026年1月1日"):
+        doc.add_paragraph(text).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    doc.save(path)
+    return path
+
+
+@pytest.mark.render
+def test_a_date_on_the_page_after_the_signature(tmp_path: Path) -> None:
+    """§7.3.5.5: 署名 and 成文日期 share a page (with 正文). A 署名 on the last line of a page
+    leaves the 日期 alone at the top of the next (mechi_test4_formatted prints so)."""
+    paths = [_signed_after(17, tmp_path / "fits.docx"), _signed_after(18, tmp_path / "split.docx")]
+    if (CORPUS / "mechi_test4_formatted.docx").is_file():
+        paths.append(CORPUS / "mechi_test4_formatted.docx")
+    reports = check_files(paths, render=True)
+    assert all(r.render_error is None for r in reports)
+    fits, split, *real_file = reports
+    assert not {"render-date-split", "render-signature-alone"} & set(fits.codes), show(fits)
+    (dev,) = [d for d in split.deviations if d.code == "render-date-split"]
+    assert dev.actual == "署名在第 1 页，成文日期在第 2 页", show(split)
+    assert dev.locations[0].excerpt == "2026年1月1日"
+    assert "render-signature-alone" not in split.codes  # the 署名 has 正文 above it
+    for report in real_file:
+        (dev,) = [d for d in report.deviations if d.code == "render-date-split"]
+        assert dev.actual == "署名在第 1 页，成文日期在第 2 页", show(report)

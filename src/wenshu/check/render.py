@@ -33,6 +33,7 @@ RULES.rule(
 RULES.rule(
     "render-signature-alone", "7.3.5.5", "发文机关署名", "署名页有正文", severity="warning", render=True
 )
+RULES.rule("render-date-split", "7.3.5.5", "成文日期", "成文日期与署名同页", severity="warning", render=True)
 RULES.rule(
     "render-attachment-note-split", "7.3.5.5", "附件说明", "附件说明不跨页", severity="warning", render=True
 )

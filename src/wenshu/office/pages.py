@@ -372,6 +372,19 @@ def _signature(reader: _Reader, outline: Outline, facts: Facts) -> None:
                 excerpt,
             )
         )
+    if date_pos.page != sig_pos.page:
+        facts.faults.append(
+            Fault(
+                "render-date-split",
+                "7.3.5.5",
+                "成文日期",
+                "成文日期与发文机关署名不在同一页",
+                "署名和成文日期排在同一页（调整行距、字距使之容下）",
+                f"署名在第 {sig_pos.page + 1} 页，成文日期在第 {date_pos.page + 1} 页",
+                date_pos.page + 1,
+                compact(date.text)[:12],
+            )
+        )
     if note_start is not None:
         before_sig = _previous(reader, sig_pos)
         if before_sig is not None and before_sig.page != note_start.page:
