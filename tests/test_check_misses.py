@@ -132,3 +132,55 @@ def test_a_date_on_the_page_after_the_signature(tmp_path: Path) -> None:
     for report in real_file:
         (dev,) = [d for d in report.deviations if d.code == "render-date-split"]
         assert dev.actual == "署名在第 1 页，成文日期在第 2 页", show(report)
+
+
+def _titled(title: str, path: Path) -> Path:
+    """A 决定 whose title (方正小标宋简体 二号, centred) is typed as ``title``: a “\\n” is a line
+    broken by hand (Shift+Enter), as other offices' templates break theirs."""
+    doc = Document()
+    _a4(doc)
+    para = doc.add_paragraph()
+    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for k, line in enumerate(title.split("\n")):
+        run = para.add_run(line)
+        if k < title.count("\n"):
+            run.add_break()
+        run.font.size = Pt(22)
+        run.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "方正小标宋简体")
+    doc.add_paragraph("各区县、各部门：")
+    doc.add_paragraph("经研究，决定予以表彰。").paragraph_format.first_line_indent = Pt(32)
+    doc.save(path)
+    return path
+
+
+def test_a_title_broken_by_hand_inside_a_word(tmp_path: Path) -> None:
+    """§7.3.1: 回行时词意完整. Words of any office's titles (传播, 先进个人), not only wenshu's
+    own field's, are not to be broken (zhaohui_notice_*: “……“我的刀盾”传／播素材整理……”)."""
+    inside = _titled("关于开展“我的刀盾”传\n播素材整理工作的通知", tmp_path / "inside.docx")
+    between = _titled("关于开展“我的刀盾”传播\n素材整理工作的通知", tmp_path / "between.docx")
+    report = check_docx(inside)
+    (dev,) = [d for d in report.deviations if d.code == "title-break"]
+    assert "断开了一个词（“传播”）" in dev.actual, show(report)
+    assert "title-break" not in codes(check_docx(between)), show(check_docx(between))
+
+
+@real
+@pytest.mark.parametrize("name", ["zhaohui_notice_offline", "zhaohui_notice_online"])
+def test_real_titles_broken_inside_a_word(name: str) -> None:
+    report = check_docx(CORPUS / f"{name}.docx")
+    (dev,) = [d for d in report.deviations if d.code == "title-break"]
+    assert "（“传播”）" in dev.actual, show(report)
+
+
+@pytest.mark.render
+def test_a_title_wrapped_inside_a_word_on_the_page(tmp_path: Path) -> None:
+    """A one-paragraph title Word wraps where the line is full: after “先进” of “先进个人” (as
+    mechi_test2_formatted prints). ``--render`` reads the lines off the page and says so."""
+    paths = [_titled("关于表彰2025年度安全生产先进单位及先进个人的决定", tmp_path / "wrapped.docx")]
+    if (CORPUS / "mechi_test2_formatted.docx").is_file():
+        paths.append(CORPUS / "mechi_test2_formatted.docx")
+    for report in check_files(paths, render=True):
+        assert report.render_error is None
+        (dev,) = [d for d in report.deviations if d.code == "render-title"]
+        assert "断开了一个词（“先进个人”）" in dev.actual, show(report)
+        assert dev.locations[0].excerpt == "关于表彰2025年度安全生产先进单位及先进"
