@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
@@ -184,3 +185,45 @@ def test_a_title_wrapped_inside_a_word_on_the_page(tmp_path: Path) -> None:
         (dev,) = [d for d in report.deviations if d.code == "render-title"]
         assert "断开了一个词（“先进个人”）" in dev.actual, show(report)
         assert dev.locations[0].excerpt == "关于表彰2025年度安全生产先进单位及先进"
+
+
+def _numbered(dashes: str, path: Path) -> Path:
+    """One page with the page number typed in the footer as ``dashes`` PAGE ``dashes`` (Word
+    turns a typed “--” into “–”, so offices' footers often read “–– 1 ––”)."""
+    doc = Document()
+    _a4(doc)
+    doc.add_paragraph("关于规范会议管理的通知").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    doc.add_paragraph("各区县、各部门：")
+    footer = doc.sections[0].footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    footer.add_run(f"{dashes} ")
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), " PAGE ")
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    footer._p.append(field)
+    footer.add_run(f" {dashes}")
+    doc.save(path)
+    return path
+
+
+@pytest.mark.render
+def test_a_page_number_between_doubled_dashes_is_on_the_page(tmp_path: Path) -> None:
+    """“–– 1 ––” prints a page number, of the wrong form: the form is reported (page-number-form),
+    not “页面上没有页码” for every page (lawliet_test_notice's two pages were)."""
+    paths = [_numbered("——", tmp_path / "em.docx"), _numbered("––", tmp_path / "en.docx")]
+    if (CORPUS / "lawliet_test_notice.docx").is_file():
+        paths.append(CORPUS / "lawliet_test_notice.docx")
+    reports = check_files(paths, render=True)
+    for report in reports:
+        assert report.render_error is None
+        missing = [d for d in report.deviations if d.code == "render-page-number" and d.actual == "无"]
+        assert not missing, show(report)
+        assert "page-number-form" in report.codes, show(report)
+    *_, real_file = reports
+    if len(reports) == 3:
+        places = {d.locations[0].part for d in real_file.deviations if d.code == "render-page-number-place"}
+        assert places == {"第 1 页", "第 2 页"}, show(real_file)  # page one's number at the left

@@ -30,7 +30,7 @@ from wenshu.roles import BY_STYLE, Style
 
 _PITCH_PT = L.LINE_PITCH_TWIPS / L.TWIPS_PER_PT
 #: A page number as it prints (§7.5: “— 1 —”), its number the group.
-PAGE_NUMBER = re.compile(r"^[—–－-]\s*(\d+)\s*[—–－-]$")
+PAGE_NUMBER = re.compile(r"^[—–－-]{1,2}\s*(\d+)\s*[—–－-]{1,2}$")
 _W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 # Text within this many points of the 版心 edges still counts as inside it (glyph boxes of
 # substitute fonts reach a little over the line box).
