@@ -227,3 +227,36 @@ def test_a_page_number_between_doubled_dashes_is_on_the_page(tmp_path: Path) -> 
     if len(reports) == 3:
         places = {d.locations[0].part for d in real_file.deviations if d.code == "render-page-number-place"}
         assert places == {"第 1 页", "第 2 页"}, show(real_file)  # page one's number at the left
+
+
+def _minutes(with_body: bool, path: Path) -> Path:
+    """A 纪要 typed in Word — title and 正文, no 主送机关 nor 署名 (§10.3) — with an attachment on
+    a page of its own and no 附件说明; without ``with_body`` only the attachment is left, a
+    file sent on its own."""
+    doc = Document()
+    _a4(doc)
+    if with_body:
+        doc.add_paragraph("关于研究素材整理工作的专题会议纪要").alignment = WD_ALIGN_PARAGRAPH.CENTER
+        doc.add_paragraph("会议听取了素材梳理情况汇报。").paragraph_format.first_line_indent = Pt(32)
+        doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    doc.add_paragraph("附件1")
+    doc.add_paragraph("素材目录").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    doc.add_paragraph("一是短视频页面，二是梗源说明。").paragraph_format.first_line_indent = Pt(32)
+    doc.save(path)
+    return path
+
+
+def test_minutes_with_an_attachment_and_no_note(tmp_path: Path) -> None:
+    """§7.3.4: a document that carries attachments lists them under its 正文 — a 纪要 too, which
+    has neither 主送机关 nor 署名 (zhaohui_minutes). An attachment sent on its own needs none."""
+    report = check_docx(_minutes(True, tmp_path / "minutes.docx"))
+    (dev,) = [d for d in report.deviations if d.code == "attachment-unlisted"]
+    assert dev.locations[0].excerpt == "附件1", show(report)
+    alone = check_docx(_minutes(False, tmp_path / "alone.docx"))
+    assert "attachment-unlisted" not in alone.codes, show(alone)
+
+
+@real
+def test_real_minutes_with_an_attachment_and_no_note() -> None:
+    report = check_docx(CORPUS / "zhaohui_minutes.docx")
+    assert "attachment-unlisted" in report.codes, show(report)

@@ -159,6 +159,12 @@ def check_listed(doc: Recogniser, out: Findings) -> None:
     """§7.3.4 a document that carries attachments lists them in a 附件说明."""
     labels = doc.role("attachment-label")
     main = [p for p in doc.paragraphs if p.role in ("signature", "date", "recipients", "doc-number")]
+    if not main and labels:
+        # A 纪要 has neither 主送机关 nor 署名 (§10.3): its title and 正文 before the first
+        # label make it the document the attachment belongs to, not an attachment sent alone.
+        before = [p for p in doc.paragraphs if p.number < labels[0].number and p.text.strip()]
+        if any(p.role == "title" for p in before) and any(p.role in ("body", "heading") for p in before):
+            main = before
     if labels and not doc.role("attachment-note") and main and main[0].number < labels[0].number:
         out.add(
             "attachment-unlisted",
