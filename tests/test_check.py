@@ -725,6 +725,7 @@ def test_every_code_reported_is_a_listed_rule(letter, document):
     # distributed marks and fields without a separate part, test_check_misses's Word-made files).
     elsewhere = {
         "attachment-order",
+        "attachment-title",
         "page-number-form",
         "page-number-place",
         "rule-color",

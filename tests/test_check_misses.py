@@ -260,3 +260,36 @@ def test_minutes_with_an_attachment_and_no_note(tmp_path: Path) -> None:
 def test_real_minutes_with_an_attachment_and_no_note() -> None:
     report = check_docx(CORPUS / "zhaohui_minutes.docx")
     assert "attachment-unlisted" in report.codes, show(report)
+
+
+def _attachment(title: bool, path: Path) -> Path:
+    """A 通知 whose attachment, on a page of its own, is a picture's caption and a paragraph —
+    with or without a centred title under its label."""
+    doc = _word_notice(False)
+    body = doc.element.body
+    last = body[-2]  # the attachment's paragraph, before the section properties
+    if not title:
+        body.remove(last.getprevious())  # the centred 素材目录
+    doc.add_paragraph("图1：素材主图").paragraph_format.first_line_indent = Pt(32)
+    doc.save(path)
+    return path
+
+
+def test_an_attachment_without_a_title(tmp_path: Path) -> None:
+    """§7.3.7: under the label 附件 the attachment's title, centred (zhaohui_*: “附件1（可选）”
+    and straight after it the caption “图1：……”)."""
+    report = check_docx(_attachment(False, tmp_path / "untitled.docx"))
+    (dev,) = [d for d in report.deviations if d.code == "attachment-title"]
+    assert dev.actual == "标签后即是“一是短视频页面，二是梗源”", show(report)
+    titled = check_docx(_attachment(True, tmp_path / "titled.docx"))
+    assert "attachment-title" not in titled.codes, show(titled)
+
+
+@real
+@pytest.mark.parametrize(
+    "name", ["zhaohui_minutes", "zhaohui_notice_offline", "zhaohui_notice_online", "zhaohui_report"]
+)
+def test_real_attachments_without_a_title(name: str) -> None:
+    report = check_docx(CORPUS / f"{name}.docx")
+    (dev,) = [d for d in report.deviations if d.code == "attachment-title"]
+    assert dev.locations[0].excerpt == "附件1（可选）", show(report)

@@ -40,6 +40,7 @@ CHECKS: tuple[Callable[[Recogniser, Findings], None], ...] = (
     body.check_title_breaks,
     attachments.check_listed,
     attachments.check_order,
+    attachments.check_titles,
     body.check_no_text_page,
 )
 

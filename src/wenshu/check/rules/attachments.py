@@ -21,6 +21,7 @@ RULES.rule("attachment-label", "7.3.7", "附件标签", "附件标签“附件N�
 RULES.rule("attachment-label-place", "7.3.7", "附件", "附件标签居左顶格")
 RULES.rule("attachment-page", "7.3.7", "附件", "附件另起一页")
 RULES.rule("attachment-order", "7.3.7", "附件", "附件排在署名、成文日期之后")
+RULES.rule("attachment-title", "7.3.7", "附件标题", "附件有居中的标题")
 
 
 def check_attachments(doc: Recogniser, out: Findings) -> None:
@@ -197,3 +198,29 @@ def check_order(doc: Recogniser, out: Findings) -> None:
         f"署名、成文日期在“{labels[0].text.strip()[:12]}”之后",
         closing[0].where,
     )
+
+
+def check_titles(doc: Recogniser, out: Findings) -> None:
+    """§7.3.7 an attachment's title stands centred under its label (版心第三行). An attachment
+    whose label is followed straight by its text (a caption, a paragraph) has none; a label
+    page of its own (the file bound after it) and a table (its title may be its first row)
+    are left alone."""
+    for label in doc.role("attachment-label"):
+        index = doc.paragraphs.index(label)
+        following = [p for p in doc.paragraphs[index + 1 :] if p.flows and p.text.strip()]
+        if not following:
+            continue
+        first = following[0]
+        if first.in_table or first.role not in ("body", "heading"):
+            continue
+        if doc.page_break_before(doc.paragraphs.index(first)):
+            continue
+        out.add(
+            "attachment-title",
+            "7.3.7",
+            "附件标题",
+            "附件标签后没有居中的附件标题",
+            "附件标签下居中编排附件标题（版心第三行）",
+            f"标签后即是“{first.text.strip()[:12]}”",
+            label.where,
+        )
