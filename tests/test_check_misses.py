@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Mm, Pt, RGBColor
 
 from wenshu.check import check_docx, check_files
 
@@ -293,3 +293,42 @@ def test_real_attachments_without_a_title(name: str) -> None:
     report = check_docx(CORPUS / f"{name}.docx")
     (dev,) = [d for d in report.deviations if d.code == "attachment-title"]
     assert dev.locations[0].excerpt == "附件1（可选）", show(report)
+
+
+def _headed(rule_pt: float, path: Path) -> Path:
+    """A 文件格式 head typed in Word: the red mark, the 发文字号, and the rule under it drawn with
+    the line tool (VML ``v:line``, red, 1 pt) ``rule_pt`` long."""
+    doc = Document()
+    _a4(doc)
+    mark = doc.add_paragraph()
+    mark.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = mark.add_run("示例市知识产权局文件")
+    run.font.size, run.font.color.rgb = Pt(42), RGBColor(0xFF, 0, 0)
+    run.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "方正小标宋简体")
+    doc.add_paragraph("示知〔2026〕1号").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    line = parse_xml(
+        f'<w:r {nsdecls("w")} xmlns:v="urn:schemas-microsoft-com:vml"><w:pict>'
+        f'<v:line from="0,0" to="{rule_pt}pt,0" strokecolor="red" strokeweight="1pt"/></w:pict></w:r>'
+    )
+    doc.add_paragraph()._p.append(line)
+    doc.add_paragraph("关于开展素材整理工作的通知").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    doc.add_paragraph("各有关单位：")
+    doc.save(path)
+    return path
+
+
+def test_a_drawn_head_rule_wider_than_the_text_block(tmp_path: Path) -> None:
+    """§7.2.7: the red rule is as wide as the 版心 (156 mm), drawn or a border alike
+    (lawliet_master_template draws one 166.7 mm long, its left end out in the margin)."""
+    report = check_docx(_headed(472.5, tmp_path / "wide.docx"))  # 166.7 mm
+    (dev,) = [d for d in report.deviations if d.code == "rule-width"]
+    assert dev.actual == "166.7 mm", show(report)
+    fits = check_docx(_headed(442.2, tmp_path / "fits.docx"))  # 156 mm
+    assert not {"rule-width", "rule-missing"} & set(fits.codes), show(fits)
+
+
+@real
+def test_real_drawn_head_rule_wider_than_the_text_block() -> None:
+    report = check_docx(CORPUS / "lawliet_master_template.docx")
+    (dev,) = [d for d in report.deviations if d.code == "rule-width"]
+    assert dev.actual == "166.7 mm", show(report)

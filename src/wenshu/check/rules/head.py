@@ -122,7 +122,8 @@ def _check_head_rule(doc: Recogniser, out: Findings, numbers: list[Para]) -> Non
         return
     drawn = drawn_lines(doc.body) + drawn_lines(doc.first_page_header_xml())
     if drawn:
-        if not any(is_red(line.color) for line in drawn):
+        red = [line for line in drawn if is_red(line.color)]
+        if not red:
             out.add(
                 "rule-color",
                 "7.2.7",
@@ -130,6 +131,17 @@ def _check_head_rule(doc: Recogniser, out: Findings, numbers: list[Para]) -> Non
                 "分隔线不是红色",
                 f"红色（{L.RED}）",
                 drawn[0].color or "自动",
+            )
+        # The first red line drawn is the 版头's (a drawn 版记 rule comes after it, and is black).
+        elif red[0].length is not None and abs(red[0].length - L.TEXT_WIDTH_MM) > L.MARGIN_TOLERANCE_MM:
+            out.add(
+                "rule-width",
+                "7.2.7",
+                "版头分隔线",
+                "分隔线与版心不等宽",
+                f"{L.TEXT_WIDTH_MM} mm",
+                f"{red[0].length:.1f} mm",
+                start.where,
             )
         return
     out.add(
