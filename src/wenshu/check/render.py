@@ -372,7 +372,11 @@ def _measure_title(doc: Recogniser, pages: list[Any], out: Findings) -> None:
     if not titles or not pages:
         return
     lines = printed_lines("".join(titles), [r.text for r in pages[0].rows])
+    # A line broken by hand is judged without the pages already (title-break): said once.
+    said = {d.actual for d in out.items() if d.code == "title-break"}
     for problem in title_problems(lines or []):
+        if problem.message in said:
+            continue
         out.add(
             "render-title",
             "7.3.1",
