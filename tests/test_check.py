@@ -726,6 +726,7 @@ def test_every_code_reported_is_a_listed_rule(letter, document):
     elsewhere = {
         "attachment-order",
         "attachment-title",
+        "head-info-place",
         "page-number-form",
         "page-number-place",
         "rule-color",

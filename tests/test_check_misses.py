@@ -337,3 +337,39 @@ def test_real_drawn_head_rule_wider_than_the_text_block() -> None:
     report = check_docx(CORPUS / "lawliet_master_template.docx")
     (dev,) = [d for d in report.deviations if d.code == "rule-width"]
     assert dev.actual == "166.7 mm", show(report)
+
+
+def _secret(under_title: bool, path: Path) -> Path:
+    """A 文件格式 file marked 密级：秘密 — flush left above the mark, or set right under the title."""
+    doc = Document()
+    _a4(doc)
+    if not under_title:
+        doc.add_paragraph("密级：秘密")
+    mark = doc.add_paragraph()
+    mark.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = mark.add_run("示例市知识产权局文件")
+    run.font.size, run.font.color.rgb = Pt(42), RGBColor(0xFF, 0, 0)
+    doc.add_paragraph("示知〔2026〕1号").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    doc.add_paragraph("关于开展素材整理工作的通知").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if under_title:
+        doc.add_paragraph("密级：秘密").alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    doc.add_paragraph("各有关单位：")
+    doc.save(path)
+    return path
+
+
+def test_a_secrecy_line_under_the_title(tmp_path: Path) -> None:
+    """§7.2.2: 密级 stands flush left at the top left of the 版心, not set right under the title
+    (lawliet_master_template)."""
+    report = check_docx(_secret(True, tmp_path / "under.docx"))
+    (dev,) = [d for d in report.deviations if d.code == "head-info-place"]
+    assert dev.actual == "在标题之下" and dev.locations[0].excerpt == "密级：秘密", show(report)
+    top = check_docx(_secret(False, tmp_path / "top.docx"))
+    assert "head-info-place" not in top.codes, show(top)
+
+
+@real
+def test_real_secrecy_line_under_the_title() -> None:
+    report = check_docx(CORPUS / "lawliet_master_template.docx")
+    (dev,) = [d for d in report.deviations if d.code == "head-info-place"]
+    assert dev.locations[0].excerpt == "密级：秘密", show(report)
