@@ -45,6 +45,9 @@ CORPUS = (
     / "real-docx"
 )
 VERDICTS = CORPUS / "verdicts.tsv"
+# Rows judged since, for findings of rules added later (the shared corpus is not edited here):
+# the same columns, the same T/F/D.
+ADDED_VERDICTS = Path(__file__).with_name("real_verdicts_added.tsv")
 
 
 @dataclass
@@ -114,9 +117,10 @@ def judge(deviations: list[Deviation], rows: list[dict[str, str]]) -> Tally:
 
 def _rows() -> dict[str, list[dict[str, str]]]:
     by_file: dict[str, list[dict[str, str]]] = {}
-    with VERDICTS.open(encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh, delimiter="\t"):
-            by_file.setdefault(row["file"], []).append(row)
+    for path in (VERDICTS, ADDED_VERDICTS):
+        with path.open(encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh, delimiter="\t"):
+                by_file.setdefault(row["file"], []).append(row)
     return by_file
 
 
@@ -424,24 +428,31 @@ def test_placeholders_stand_for_signature_and_date(letter):  # noqa: F811
 
 def test_a_vml_connector_drawn_by_wps_is_a_line(document):  # noqa: F811
     """WPS draws a rule as a VML connector (shapetype 32) with a thickThin stroke."""
-    connector = (
-        '<w:p><w:r><w:pict><v:shape type="#_x0000_t32" style="position:absolute;width:481.9pt;height:0pt" '
-        'strokecolor="red" strokeweight="2.25pt"><v:stroke linestyle="thickThin"/></v:shape>'
-        "</w:pict></w:r></w:p>"
-    )
-    drawn = mutate(
-        document,
-        DOC,
-        lambda t: t.replace(_DOC_NUMBER_RULE, "", 1).replace(
-            '<w:p><w:pPr><w:pStyle w:val="WsTitle"/>',
-            connector + '<w:p><w:pPr><w:pStyle w:val="WsTitle"/>',
-            1,
-        ),
-    )
-    report = check_docx(drawn)
+
+    def drawn(width_pt: float) -> bytes:
+        connector = (
+            '<w:p><w:r><w:pict><v:shape type="#_x0000_t32" '
+            f'style="position:absolute;width:{width_pt}pt;height:0pt" '
+            'strokecolor="red" strokeweight="2.25pt"><v:stroke linestyle="thickThin"/></v:shape>'
+            "</w:pict></w:r></w:p>"
+        )
+        return mutate(
+            document,
+            DOC,
+            lambda t: t.replace(_DOC_NUMBER_RULE, "", 1).replace(
+                '<w:p><w:pPr><w:pStyle w:val="WsTitle"/>',
+                connector + '<w:p><w:pPr><w:pStyle w:val="WsTitle"/>',
+                1,
+            ),
+        )
+
+    report = check_docx(drawn(442.2))  # 156 mm, the 版心's width
     assert codes(report) == set(), show(report)  # the 版头's rule is found
-    # without “文件” in the mark, 481.9 pt = 170 mm, red and double is a 信函格式's line
-    unnamed = mutate(drawn, DOC, replace_once(">河南省知识产权局文件<", ">河南省知识产权局<"))
+    # 481.9 pt = 170 mm: under a “××文件” mark, wider than the 版心 (§7.2.7) ...
+    (dev,) = check_docx(drawn(481.9)).deviations
+    assert (dev.code, dev.actual) == ("rule-width", "170.0 mm"), dev
+    # ... and without “文件” in the mark, red and double, a 信函格式's line
+    unnamed = mutate(drawn(481.9), DOC, replace_once(">河南省知识产权局文件<", ">河南省知识产权局<"))
     assert analyse(unnamed)[1].format == "letter"
 
 

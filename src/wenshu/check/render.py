@@ -33,6 +33,7 @@ RULES.rule(
 RULES.rule(
     "render-signature-alone", "7.3.5.5", "发文机关署名", "署名页有正文", severity="warning", render=True
 )
+RULES.rule("render-date-split", "7.3.5.5", "成文日期", "成文日期与署名同页", severity="warning", render=True)
 RULES.rule(
     "render-attachment-note-split", "7.3.5.5", "附件说明", "附件说明不跨页", severity="warning", render=True
 )
@@ -371,7 +372,11 @@ def _measure_title(doc: Recogniser, pages: list[Any], out: Findings) -> None:
     if not titles or not pages:
         return
     lines = printed_lines("".join(titles), [r.text for r in pages[0].rows])
+    # A line broken by hand is judged without the pages already (title-break): said once.
+    said = {d.actual for d in out.items() if d.code == "title-break"}
     for problem in title_problems(lines or []):
+        if problem.message in said:
+            continue
         out.add(
             "render-title",
             "7.3.1",

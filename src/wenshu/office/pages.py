@@ -30,7 +30,7 @@ from wenshu.roles import BY_STYLE, Style
 
 _PITCH_PT = L.LINE_PITCH_TWIPS / L.TWIPS_PER_PT
 #: A page number as it prints (§7.5: “— 1 —”), its number the group.
-PAGE_NUMBER = re.compile(r"^[—–－-]\s*(\d+)\s*[—–－-]$")
+PAGE_NUMBER = re.compile(r"^[—–－-]{1,2}\s*(\d+)\s*[—–－-]{1,2}$")
 _W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 # Text within this many points of the 版心 edges still counts as inside it (glyph boxes of
 # substitute fonts reach a little over the line box).
@@ -370,6 +370,19 @@ def _signature(reader: _Reader, outline: Outline, facts: Facts) -> None:
                 "该页无正文",
                 page + 1,
                 excerpt,
+            )
+        )
+    if date_pos.page != sig_pos.page:
+        facts.faults.append(
+            Fault(
+                "render-date-split",
+                "7.3.5.5",
+                "成文日期",
+                "成文日期与发文机关署名不在同一页",
+                "署名和成文日期排在同一页（调整行距、字距使之容下）",
+                f"署名在第 {sig_pos.page + 1} 页，成文日期在第 {date_pos.page + 1} 页",
+                date_pos.page + 1,
+                compact(date.text)[:12],
             )
         )
     if note_start is not None:

@@ -51,28 +51,31 @@ class Lexicon:
     break_after: tuple[str, ...]
     break_before: tuple[str, ...]
     longest: int
+    # Other offices' title words: never broken, but their edges are no better a break than
+    # any other (the preferences stay those of ``words``).
+    other_words: frozenset[str] = frozenset()
 
 
 @cache
 def lexicon() -> Lexicon:
     """The lexicon in ``data/title_words.yaml``."""
     data = read_data("title_words")
-    words = frozenset(data["words"])
-    return Lexicon(words, tuple(data["break_after"]), tuple(data["break_before"]), max(map(len, words)))
+    words, other = frozenset(data["words"]), frozenset(data.get("other_words", ()))
+    longest = max(map(len, words | other))
+    return Lexicon(words, tuple(data["break_after"]), tuple(data["break_before"]), longest, other)
 
 
 def _in_number(ch: str) -> bool:
     return ch.isascii() and (ch.isalnum() or ch in ".%")
 
 
-def _word_spans(text: str) -> list[tuple[int, int]]:
-    """Every occurrence of a lexicon word, as (start, end)."""
+def _word_spans(text: str, *, other: bool = False) -> list[tuple[int, int]]:
+    """Every occurrence of a lexicon word (with ``other``, of other offices' words too), as
+    (start, end)."""
     lex = lexicon()
+    words = lex.words | lex.other_words if other else lex.words
     return [
-        (i, i + n)
-        for i in range(len(text))
-        for n in range(2, lex.longest + 1)
-        if text[i : i + n] in lex.words
+        (i, i + n) for i in range(len(text)) for n in range(2, lex.longest + 1) if text[i : i + n] in words
     ]
 
 
@@ -82,7 +85,7 @@ def break_costs(text: str) -> dict[int, float]:
     closing or after opening punctuation)."""
     lex = lexicon()
     spans = _word_spans(text)
-    inside = {i for a, b in spans for i in range(a + 1, b)}
+    inside = {i for a, b in _word_spans(text, other=True) for i in range(a + 1, b)}
     starts = {a for a, _ in spans}
     ends = {b for _, b in spans}
     costs: dict[int, float] = {}
@@ -210,7 +213,10 @@ def title_problems(lines: list[str], width: int = L.TITLE_CHARS_PER_LINE) -> lis
     for n, line in enumerate(lines[:-1], 1):
         offset += len(line)
         if costs.get(offset, _IN_WORD) >= _IN_WORD:
-            word = joined[max(0, offset - 2) : offset + 2].replace("\\", "")
+            # the word broken (the longest lexicon word across the break), else the characters either side
+            spans = [(a, b) for a, b in _word_spans(joined, other=True) if a < offset < b]
+            a, b = max(spans, key=lambda span: span[1] - span[0], default=(max(0, offset - 2), offset + 2))
+            word = joined[a:b].replace("\\", "")
             message = f"第 {n} 行与下一行之间断开了一个词（“{word}”），应在词与词之间回行"
             problems.append(TitleProblem(n, message))
     longest = max((line_width(x) for x in lines), default=0)

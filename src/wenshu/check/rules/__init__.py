@@ -39,6 +39,8 @@ CHECKS: tuple[Callable[[Recogniser, Findings], None], ...] = (
     head.check_completeness,
     body.check_title_breaks,
     attachments.check_listed,
+    attachments.check_order,
+    attachments.check_titles,
     body.check_no_text_page,
 )
 

@@ -20,6 +20,8 @@ RULES.rule("attachment-unlisted", "7.3.4", "附件说明", "附件前有附件�
 RULES.rule("attachment-label", "7.3.7", "附件标签", "附件标签“附件N”与顺序相符")
 RULES.rule("attachment-label-place", "7.3.7", "附件", "附件标签居左顶格")
 RULES.rule("attachment-page", "7.3.7", "附件", "附件另起一页")
+RULES.rule("attachment-order", "7.3.7", "附件", "附件排在署名、成文日期之后")
+RULES.rule("attachment-title", "7.3.7", "附件标题", "附件有居中的标题")
 
 
 def check_attachments(doc: Recogniser, out: Findings) -> None:
@@ -158,6 +160,12 @@ def check_listed(doc: Recogniser, out: Findings) -> None:
     """§7.3.4 a document that carries attachments lists them in a 附件说明."""
     labels = doc.role("attachment-label")
     main = [p for p in doc.paragraphs if p.role in ("signature", "date", "recipients", "doc-number")]
+    if not main and labels:
+        # A 纪要 has neither 主送机关 nor 署名 (§10.3): its title and 正文 before the first
+        # label make it the document the attachment belongs to, not an attachment sent alone.
+        before = [p for p in doc.paragraphs if p.number < labels[0].number and p.text.strip()]
+        if any(p.role == "title" for p in before) and any(p.role in ("body", "heading") for p in before):
+            main = before
     if labels and not doc.role("attachment-note") and main and main[0].number < labels[0].number:
         out.add(
             "attachment-unlisted",
@@ -167,4 +175,52 @@ def check_listed(doc: Recogniser, out: Findings) -> None:
             "正文下空一行左空二字标“附件：名称”",
             "无附件说明",
             labels[0].where,
+        )
+
+
+def check_order(doc: Recogniser, out: Findings) -> None:
+    """§7.3.5, §7.3.7 the 署名 and 成文日期 close the 正文 (or its 附件说明); the attachments
+    follow them on pages of their own. A document addressed to someone (主送机关) whose 署名 or
+    成文日期 comes only after an attachment has the attachment set inside its main text."""
+    labels = doc.role("attachment-label")
+    if not labels or not doc.role("recipients"):
+        return
+    first = labels[0].number
+    closing = [p for p in doc.paragraphs if p.role in ("signature", "date") and not p.in_table]
+    if not closing or closing[0].number < first:
+        return
+    out.add(
+        "attachment-order",
+        "7.3.7",
+        "附件",
+        "附件排在了发文机关署名、成文日期之前",
+        "正文（附件说明）之后是署名和成文日期，附件另面编排在其后",
+        f"署名、成文日期在“{labels[0].text.strip()[:12]}”之后",
+        closing[0].where,
+    )
+
+
+def check_titles(doc: Recogniser, out: Findings) -> None:
+    """§7.3.7 an attachment's title stands centred under its label (版心第三行). An attachment
+    whose label is followed straight by its text (a caption, a paragraph) has none; a label
+    page of its own (the file bound after it) and a table (its title may be its first row)
+    are left alone."""
+    for label in doc.role("attachment-label"):
+        index = doc.paragraphs.index(label)
+        following = [p for p in doc.paragraphs[index + 1 :] if p.flows and p.text.strip()]
+        if not following:
+            continue
+        first = following[0]
+        if first.in_table or first.role not in ("body", "heading"):
+            continue
+        if doc.page_break_before(doc.paragraphs.index(first)):
+            continue
+        out.add(
+            "attachment-title",
+            "7.3.7",
+            "附件标题",
+            "附件标签后没有居中的附件标题",
+            "附件标签下居中编排附件标题（版心第三行）",
+            f"标签后即是“{first.text.strip()[:12]}”",
+            label.where,
         )

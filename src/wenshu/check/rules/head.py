@@ -13,7 +13,7 @@ from wenshu.check.reading.reader import Para
 from wenshu.check.reading.shapes import drawn_lines
 from wenshu.check.recognise import SIGNED, Recogniser
 from wenshu.check.registry import RULES
-from wenshu.check.rules.common import align_name, mm_text
+from wenshu.check.rules.common import INDENT_SLACK, align_name, mm_text
 from wenshu.check.rules.letter import check_letter_rules
 from wenshu.text.docnumber import DocNumberError, parse_doc_number
 
@@ -25,6 +25,7 @@ RULES.rule("rule-color", "7.2.7", "版头分隔线", "分隔线为红色")
 RULES.rule("rule-width", "7.2.7", "版头分隔线", "分隔线与版心等宽（信函 170 mm）")
 RULES.rule("head-missing", "7.2", "版头", "文件格式的版头有发文机关标志和发文字号")
 RULES.rule("signer-missing", "7.2.3", "签发人", "上行文（请示、报告）标注签发人")
+RULES.rule("head-info-place", "7.2.2", "份号、密级、紧急程度", "顶格编排在版心左上角（版头之首）")
 
 _UPWARD = re.compile(r"(请示|报告)$")
 
@@ -77,12 +78,39 @@ def check_head(doc: Recogniser, out: Findings) -> None:
                 align_name(doc.alignment(para)),
                 para.where,
             )
+    _check_head_info_place(doc, out)
     if not marks and not numbers:
         return  # not a document with a 版头 (e.g. an attachment sent alone)
     if fmt == "letter":
         check_letter_rules(doc, out)
     else:
         _check_head_rule(doc, out, numbers)
+
+
+def _check_head_info_place(doc: Recogniser, out: Findings) -> None:
+    """§7.2.2 份号、密级和保密期限、紧急程度 stand flush left at the top left of the 版心, above
+    the mark: not set right or centred, not under the title."""
+    titles = [p for p in doc.role("title") if p.flows]
+    for para in doc.role("head-info"):
+        if not para.flows or para.part != "正文":
+            continue
+        after_title = bool(titles) and para.number > titles[0].number
+        first, left, _ = doc.indents(para)
+        flush = (
+            doc.alignment(para) in ("left", "both")
+            and abs(first) <= INDENT_SLACK
+            and abs(left) <= INDENT_SLACK
+        )
+        if after_title or not flush:
+            out.add(
+                "head-info-place",
+                "7.2.2",
+                "份号、密级、紧急程度",
+                "份号、密级、紧急程度应顶格编排在版心左上角",
+                "版头之首，居左顶格",
+                "在标题之下" if after_title else align_name(doc.alignment(para)),
+                para.where,
+            )
 
 
 def _check_head_rule(doc: Recogniser, out: Findings, numbers: list[Para]) -> None:
@@ -122,7 +150,8 @@ def _check_head_rule(doc: Recogniser, out: Findings, numbers: list[Para]) -> Non
         return
     drawn = drawn_lines(doc.body) + drawn_lines(doc.first_page_header_xml())
     if drawn:
-        if not any(is_red(line.color) for line in drawn):
+        red = [line for line in drawn if is_red(line.color)]
+        if not red:
             out.add(
                 "rule-color",
                 "7.2.7",
@@ -130,6 +159,17 @@ def _check_head_rule(doc: Recogniser, out: Findings, numbers: list[Para]) -> Non
                 "分隔线不是红色",
                 f"红色（{L.RED}）",
                 drawn[0].color or "自动",
+            )
+        # The first red line drawn is the 版头's (a drawn 版记 rule comes after it, and is black).
+        elif red[0].length is not None and abs(red[0].length - L.TEXT_WIDTH_MM) > L.MARGIN_TOLERANCE_MM:
+            out.add(
+                "rule-width",
+                "7.2.7",
+                "版头分隔线",
+                "分隔线与版心不等宽",
+                f"{L.TEXT_WIDTH_MM} mm",
+                f"{red[0].length:.1f} mm",
+                start.where,
             )
         return
     out.add(
