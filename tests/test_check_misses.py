@@ -371,5 +371,8 @@ def test_a_secrecy_line_under_the_title(tmp_path: Path) -> None:
 @real
 def test_real_secrecy_line_under_the_title() -> None:
     report = check_docx(CORPUS / "lawliet_master_template.docx")
-    (dev,) = [d for d in report.deviations if d.code == "head-info-place"]
-    assert dev.locations[0].excerpt == "密级：秘密", show(report)
+    places = {d.actual: d for d in report.deviations if d.code == "head-info-place"}
+    assert places["在标题之下"].locations[0].excerpt == "密级：秘密", show(report)
+    # 份号, 密级 and 紧急程度 typed in the page header stand above the 版心, in the margin.
+    in_header = places["在首页页眉中（版心之外）"]
+    assert [loc.excerpt for loc in in_header.locations] == ["001012", "机密★5年", "特急"]

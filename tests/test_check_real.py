@@ -388,7 +388,8 @@ def test_a_record_table_with_cells_side_by_side(document):  # noqa: F811
 
 
 def test_secrecy_and_urgency_in_the_header_are_not_a_mark(document):  # noqa: F811
-    """密级 and 紧急程度 put in a header, red and large, are head-info: not the 信函格式's mark."""
+    """密级 and 紧急程度 put in a header, red and large, are head-info: not the 信函格式's mark;
+    what is said is their place (a header prints above the 版心, §7.2.2)."""
     urgent = (
         '<w:p><w:r><w:rPr><w:rFonts w:eastAsia="黑体"/><w:color w:val="FF0000"/><w:sz w:val="32"/></w:rPr>'
         "<w:t>{}</w:t></w:r></w:p>"
@@ -400,7 +401,9 @@ def test_secrecy_and_urgency_in_the_header_are_not_a_mark(document):  # noqa: F8
     )
     report, doc = analyse(header)
     assert doc.format == "document"
-    assert codes(report) == set(), show(report)
+    assert codes(report) == {"head-info-place"}, show(report)
+    (place,) = report.deviations
+    assert place.actual == "在首页页眉中（版心之外）" and len(place.locations) == 2, show(report)
     assert [p.role for p in doc.first_page_header() if p.text] == ["head-info", "head-info"]
 
 

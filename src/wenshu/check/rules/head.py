@@ -91,8 +91,22 @@ def _check_head_info_place(doc: Recogniser, out: Findings) -> None:
     """§7.2.2 份号、密级和保密期限、紧急程度 stand flush left at the top left of the 版心, above
     the mark: not set right or centred, not under the title."""
     titles = [p for p in doc.role("title") if p.flows]
-    for para in doc.role("head-info"):
-        if not para.flows or para.part != "正文":
+    in_header = [p for p in doc.first_page_header() if p.role == "head-info"]
+    for para in in_header + doc.role("head-info"):
+        if para.part != "正文":
+            # A header prints in the top margin, outside the 版心, and on every page it serves.
+            if para.text.strip():
+                out.add(
+                    "head-info-place",
+                    "7.2.2",
+                    "份号、密级、紧急程度",
+                    "份号、密级、紧急程度应顶格编排在版心左上角",
+                    "版头之首，居左顶格",
+                    f"在{para.part}中（版心之外）",
+                    para.where,
+                )
+            continue
+        if not para.flows:
             continue
         after_title = bool(titles) and para.number > titles[0].number
         first, left, _ = doc.indents(para)
