@@ -129,6 +129,23 @@ ROWS_SWEEP = [
 ]
 
 
+def tail_table_notice(lines: int) -> str:
+    """A sealed 文件格式 notice with a 版记 whose 正文 of ``lines`` lines ends in a four-row table
+    right before the signature block."""
+    table = [
+        '<!-- wenshu:table {"widths": [1, 3, 5, 2], "size": "四号"} -->',
+        "| 序号 | 单位名称 | 工作内容 | 完成时限 |",
+        "| :-: | :-: | :-: | :-: |",
+    ]
+    table += [f"| {i} | 示例单位{i} | 示例工作内容第{i}项说明 | 2024年底 |" for i in range(1, 5)]
+    markdown = notice(("document", False, True, True), lines)
+    return markdown.replace("<!-- wenshu:signature", "\n".join(table) + "\n\n<!-- wenshu:signature")
+
+
+# 21 lines put the date in the last line of page two (even), where the 版记 has no room.
+TAIL_LINES = (21,)
+
+
 def thin_breaks(docx: bytes, facts) -> list[str]:
     """Where a table break leaves fewer than two data rows on a page, or a closing row
     (合计, 备注…) without two data rows above it on its page."""
@@ -173,6 +190,8 @@ def laid_out(examples, tmp_path_factory):  # noqa: F811
         documents[f"table/{rows}"] = build_docx(table_notice(rows))
     for rows, lines, ending in ROWS_SWEEP:
         documents[f"rows/{ending}-{rows}-{lines}"] = build_docx(rows_notice(rows, lines, ending))
+    for lines in TAIL_LINES:
+        documents[f"tail/{lines}"] = build_docx(tail_table_notice(lines))
     for out in examples.all_outputs():
         documents[out.name] = out.docx.read_bytes()
     work = tmp_path_factory.mktemp("pagination")
@@ -251,11 +270,12 @@ def test_sweep_record_on_the_foot_of_the_last_even_page(laid_out):
 @pytest.mark.render
 def test_every_example_paginates_clean(laid_out):
     _, after, before, _ = laid_out
-    examples_after = {n: p.facts for n, p in after.items() if not n.startswith(("sweep/", "table/", "rows/"))}
+    generated = ("sweep/", "table/", "rows/", "tail/")
+    examples_after = {n: p.facts for n, p in after.items() if not n.startswith(generated)}
     assert all(f is not None for f in examples_after.values())
     faults = [(n, str(x)) for n, f in examples_after.items() for x in f.faults]
     assert not faults, faults
-    old = _count({n: f for n, f in before.items() if not n.startswith(("sweep/", "table/", "rows/"))})
+    old = _count({n: f for n, f in before.items() if not n.startswith(generated)})
     print(f"examples: {len(examples_after)} documents; faults before {old}; after 0")
     for code in ("render-signature-alone", "render-record-place", "render-table-row-split"):
         assert old.get(code, 0) > 0, code
@@ -365,6 +385,28 @@ def test_record_after_a_table_shares_its_page(laid_out):
             assert facts.pages == 4 and not facts.unnumbered
         else:
             assert facts.pages == 6 and facts.unnumbered == {5, 6}  # a blank page, then the 版记
+
+
+@pytest.mark.render
+def test_record_after_a_signature_in_the_last_line_of_an_even_page(laid_out):
+    """§7.4.1, §7.5: the date in the last line of page two leaves the 版记 no room there; it
+    goes to page four, after a blank page three, neither numbered. Laid out with the 版记
+    floating at the foot, the signature block went on to page three, came back once the
+    版记 was placed past it — and the 版记 stood on page three (odd, numbered)."""
+    _, after, _, _ = laid_out
+    for lines in TAIL_LINES:
+        facts = after[f"tail/{lines}"].facts
+        page, date_foot = facts.main_end
+        bottom = (L.TOP_MARGIN_MM + L.TEXT_HEIGHT_MM) * L.PT_PER_MM
+        left_mm = (bottom - date_foot) / L.PT_PER_MM
+        print(
+            f"table-tail notice of {lines} lines: date on page {page}, {left_mm:.1f} mm above the 版心's "
+            f"foot; 版记 on page {facts.record_page} of {facts.pages}, unnumbered {facts.unnumbered}"
+        )
+        assert not facts.faults, [str(f) for f in facts.faults]
+        assert page == 2 and bottom - date_foot < L.LINE_PITCH_TWIPS / L.TWIPS_PER_PT
+        assert (facts.pages, facts.record_page, facts.unnumbered) == (4, 4, {3, 4})
+        assert 0 <= facts.record_gap_pt <= 5
 
 
 @pytest.mark.render

@@ -158,7 +158,8 @@ def provably_fits(docx: bytes) -> bool:
 def paginate(documents: dict[str, bytes], office: LibreOffice) -> dict[str, Paginated]:
     """Run the pass on every document (one LibreOffice run per round for all of them)."""
     done: dict[str, Paginated] = {}
-    current = {name: landscape_page_numbers(data) for name, data in documents.items()}
+    plain = {name: landscape_page_numbers(data) for name, data in documents.items()}
+    current = {name: record_in_flow(data) for name, data in plain.items()}
     placed: set[str] = set()
     # name → (the document before tightening, the page its signature should come back to,
     # the pages it had); tightening is tried once per document
@@ -171,7 +172,8 @@ def paginate(documents: dict[str, bytes], office: LibreOffice) -> dict[str, Pagi
         changed: dict[str, bytes] = {}
         for name, data in current.items():
             if name not in pages:
-                done[name] = Paginated(data, None)
+                # Not laid out: a 版记 not yet placed stays where the writer floated it.
+                done[name] = Paginated(data if name in placed else plain[name], None)
                 continue
             laid_out = pages[name]
             outline = outline_of(data)
@@ -222,6 +224,47 @@ def _won(facts: Facts, wanted: int) -> bool:
     return facts.signature_page == wanted and all(f.code in _RECORD_FAULTS for f in facts.faults)
 
 
+def record_in_flow(docx: bytes) -> bytes:
+    """The document as the pass first lays it out: its 版记 an ordinary table in the text
+    flow after the content, not kept with it.
+
+    The writer floats the 版记 at the foot of the page (ECMA-376 §17.4.57 tblpPr) and keeps
+    the date with it (§17.3.1.15 keepNext), so that without the pass it prints on the
+    signature's page. Laid out that way, a signature block in the last two lines of a page
+    is pushed on to the next one by the floating 版记 — and comes back as soon as
+    :func:`place_record` moves the 版记 away, leaving it placed for pages that no longer
+    are (on an odd page after the signature's even one). In the flow, the content lies
+    where it will lie once the 版记 is placed, and the 版记 is measured after it.
+    """
+    parts = _parts(docx)
+    root = _document(parts)
+    body = root.find(w("body"))
+    record = _record_table(body) if body is not None else None
+    if record is None:
+        return docx
+    _unfloat(record)
+    last = record.getprevious()
+    keep = last.find(f"{w('pPr')}/{w('keepNext')}") if last is not None and last.tag == w("p") else None
+    if keep is not None:
+        keep.getparent().remove(keep)
+    if last is not None and last.tag == w("tbl"):
+        # Adjacent tables are laid out as one, the rows above shifted by a point or two: a
+        # paragraph 1 pt high keeps them apart until place_record puts its spacer there.
+        record.addprevious(_spacer(20, page_break=False))
+    _replace(parts, "word/document.xml", _xml(root))
+    return _package(parts)
+
+
+def _separator(p: etree._Element | None) -> bool:
+    """Whether ``p`` is the 1 pt paragraph :func:`record_in_flow` put between a table and the 版记."""
+    if p is None or p.tag != w("p") or _style_of(p) != Style.RECORD or "".join(p.itertext()):
+        return False
+    ppr = p.find(w("pPr"))
+    spacing = ppr.find(w("spacing")) if ppr is not None else None
+    plain = ppr is not None and ppr.find(w("pageBreakBefore")) is None and ppr.find(w("sectPr")) is None
+    return plain and spacing is not None and spacing.get(w("line")) == "20"
+
+
 def tighten(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -> bytes | None:
     """§7.3.5.5: win back the page the signature block was carried to by tightening lines.
 
@@ -265,15 +308,6 @@ def tighten(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -> byt
     root = _document(parts)
     body = root.find(w("body"))
     record = _record_table(body) if body is not None else None
-    if record is not None:
-        # The 版记 follows the text now and is placed at the foot afterwards: the last
-        # paragraph before it is not kept with it (§17.3.1.14 keepNext), or the signature
-        # block would go where the 版记 does.
-        _unfloat(record)
-        last = record.getprevious()
-        keep = last.find(f"{w('pPr')}/{w('keepNext')}") if last is not None and last.tag == w("p") else None
-        if keep is not None:
-            keep.getparent().remove(keep)
     paragraphs = [
         c
         for c in (body if body is not None else [])
@@ -592,7 +626,8 @@ def place_record(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -
     final = body.find(w("sectPr")) if body is not None else None
     if record is None or final is None:
         return docx
-    _unfloat(record)  # placed by the pass now, the same in every renderer
+    if _separator(record.getprevious()):
+        body.remove(record.getprevious())  # the spacer put there now keeps the tables apart
     height = _record_height(record)
     page, y1 = facts.content_end
     landscape = pages[page - 1].landscape
