@@ -162,8 +162,9 @@ def paginate(documents: dict[str, bytes], office: LibreOffice) -> dict[str, Pagi
     current = {name: record_in_flow(data) for name, data in plain.items()}
     placed: set[str] = set()
     # name → (the document before tightening, the page its signature should come back to,
-    # the pages it had); tightening is tried once per document
-    tightened: dict[str, tuple[bytes, int, list[Page]]] = {}
+    # whether its 版记 should come to that page too, the pages it had); tightening is tried
+    # once per document
+    tightened: dict[str, tuple[bytes, int, bool, list[Page]]] = {}
     tried: set[str] = set()
     for _ in range(_MAX_ROUNDS + 1):
         if not current:
@@ -179,8 +180,8 @@ def paginate(documents: dict[str, bytes], office: LibreOffice) -> dict[str, Pagi
             outline = outline_of(data)
             facts = examine(laid_out, outline)
             if name in tightened:
-                backup, wanted, backup_pages = tightened.pop(name)
-                if not _won(facts, wanted):
+                backup, wanted, room, backup_pages = tightened.pop(name)
+                if not _won(facts, wanted, room):
                     # Tightening did not win the page back: keep the layout before.
                     data, laid_out = backup, backup_pages
                     outline = outline_of(data)
@@ -189,7 +190,9 @@ def paginate(documents: dict[str, bytes], office: LibreOffice) -> dict[str, Pagi
             tight = None if name in tried else tighten(data, facts, laid_out, outline)
             tried.add(name)
             if tight is not None:
-                tightened[name] = (data, (facts.signature_page or 0) - 1, laid_out)
+                # the page the signature block (and a 版记 wanting room, with it) should be on
+                room = record_wants_room(data, facts, outline)
+                tightened[name] = (data, (facts.signature_page or 0) - (0 if room else 1), room, laid_out)
                 changed[name] = tight
                 continue
             if facts.unlabelled or facts.lonely_notes:
@@ -208,8 +211,8 @@ def paginate(documents: dict[str, bytes], office: LibreOffice) -> dict[str, Pagi
         pages = _lay_out(current, office)
         for name, data in current.items():
             facts = examine(pages[name], outline_of(data)) if name in pages else None
-            if name in tightened and (facts is None or not _won(facts, tightened[name][1])):
-                data, _, backup_pages = tightened[name]
+            if name in tightened and (facts is None or not _won(facts, *tightened[name][1:3])):
+                data, _, _, backup_pages = tightened[name]
                 facts = examine(backup_pages, outline_of(data))
             done[name] = Paginated(data, facts)
     return done
@@ -219,9 +222,14 @@ def paginate(documents: dict[str, bytes], office: LibreOffice) -> dict[str, Pagi
 _RECORD_FAULTS = {"render-record-place", "render-record-page-number"}
 
 
-def _won(facts: Facts, wanted: int) -> bool:
-    """Whether tightened pages brought the signature back to page ``wanted`` without a fault."""
-    return facts.signature_page == wanted and all(f.code in _RECORD_FAULTS for f in facts.faults)
+def _won(facts: Facts, wanted: int, room: bool) -> bool:
+    """Whether tightened pages brought the signature back to page ``wanted`` without a fault
+    (and, where ``room`` was made for it, the 版记 after it on that page)."""
+    return (
+        facts.signature_page == wanted
+        and (not room or facts.record_page == wanted)
+        and all(f.code in _RECORD_FAULTS for f in facts.faults)
+    )
 
 
 def record_in_flow(docx: bytes) -> bytes:
@@ -265,6 +273,23 @@ def _separator(p: etree._Element | None) -> bool:
     return plain and spacing is not None and spacing.get(w("line")) == "20"
 
 
+def record_wants_room(docx: bytes, facts: Facts, outline: Outline) -> bool:
+    """Whether the document ends with its signature block on an even page (no attachment
+    after it) with no room under it for the 版记 (:func:`place_record` would put it past a
+    blank page). Measured from where the content ends, as place_record measures it."""
+    if not outline.records or facts.content_end is None or any(b.zone for b in outline.blocks):
+        return False
+    page, y1 = facts.content_end
+    if page != facts.signature_page or page % 2:
+        return False
+    body = _document(_parts(docx)).find(w("body"))
+    record = _record_table(body) if body is not None else None
+    if record is None:
+        return False
+    foot = math.ceil((y1 - L.TOP_MARGIN_MM * L.PT_PER_MM) * L.TWIPS_PER_PT)
+    return foot + _record_height(record) + _RECORD_SAFETY_TWIPS > _TEXT_HEIGHT_TWIPS
+
+
 def tighten(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -> bytes | None:
     """§7.3.5.5: win back the page the signature block was carried to by tightening lines.
 
@@ -278,7 +303,12 @@ def tighten(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -> byt
     ``lineRule="exact"`` (ECMA-376 §17.3.1.33: the line is exactly that high whatever the
     font), so Word fits the same lines; the table rows are as high as their text
     (§17.4.81 ``trHeight`` absent), as for the 版记 after a table (see the module's
-    note). None when nothing is to be won.
+    note).
+
+    The same is done on the signature's own page when the document ends there, on an even
+    page, and only the 版记 finds no room under the signature block (:func:`record_wants_room`):
+    tightened, the page takes the 版记 at its foot, where it would otherwise go on past a
+    blank page to a page of its own — two pages more. None when nothing is to be won.
     """
     if not facts.signature_page or facts.signature_page < 2 or facts.main_end is None:
         return None
@@ -288,12 +318,15 @@ def tighten(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -> byt
     pitch_pt = L.LINE_PITCH_TWIPS / L.TWIPS_PER_PT
     top = L.TOP_MARGIN_MM * L.PT_PER_MM
     bottom = top + _TEXT_HEIGHT_TWIPS / L.TWIPS_PER_PT
-    used = round((end_y - top) / pitch_pt)
-    if used > L.MAX_LINES_WON_BACK:
-        return None
-    before = end_page - 1
-    if any(page == end_page and y0 < end_y for spans in facts.table_spans for page, y0, _ in spans):
-        return None  # a table among the lines to win back
+    if record_wants_room(docx, facts, outline):
+        before, used = end_page, 0  # the page's own lines make room for the 版记
+    else:
+        used = round((end_y - top) / pitch_pt)
+        if used > L.MAX_LINES_WON_BACK:
+            return None
+        before = end_page - 1
+        if any(page == end_page and y0 < end_y for spans in facts.table_spans for page, y0, _ in spans):
+            return None  # a table among the lines to win back
     start = next(
         (
             k
