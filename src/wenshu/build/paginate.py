@@ -5,8 +5,10 @@ most page breaks in every renderer. What they cannot settle is done here, on pag
 LibreOffice has laid out (:mod:`wenshu.office.pages` measures them):
 
 - §7.4.1 the 版记 at the foot of the 版心 on the last even page (封四), on a portrait page:
-  it becomes an ordinary table after a spacer paragraph of exact height, after a page
-  break or a section break where the content ends on an odd or a landscape page;
+  laid out first in the flow after the content (:func:`record_in_flow`), it becomes an
+  ordinary table after a spacer paragraph of exact height, after a page break or a section
+  break where the content ends on an odd or a landscape page; where the content ends on an
+  even page without room for it, that page's lines are tightened first (:func:`tighten`);
 - §7.5 a blank page before the 版记 page: both go in a last section whose footers are
   empty, so neither carries a page number;
 - tables: a group label merged over rows is repeated in the first row of the group on a
