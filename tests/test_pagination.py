@@ -146,6 +146,14 @@ def tail_table_notice(lines: int) -> str:
 TAIL_LINES = (21,)
 
 
+def imprint_only_notice(lines: int) -> str:
+    """A 文件格式 notice whose 版记 is the 印发 line alone (no 抄送): its 印发机关 “示例省知识产权局
+    办公室” starts with the signature's words."""
+    return notice(("document", False, False, True), lines).replace(
+        "<!-- wenshu:cc -->\n抄送：示例单位一，示例单位二。\n\n", ""
+    )
+
+
 def thin_breaks(docx: bytes, facts) -> list[str]:
     """Where a table break leaves fewer than two data rows on a page, or a closing row
     (合计, 备注…) without two data rows above it on its page."""
@@ -192,6 +200,7 @@ def laid_out(examples, tmp_path_factory):  # noqa: F811
         documents[f"rows/{ending}-{rows}-{lines}"] = build_docx(rows_notice(rows, lines, ending))
     for lines in TAIL_LINES:
         documents[f"tail/{lines}"] = build_docx(tail_table_notice(lines))
+    documents["imprint/12"] = build_docx(imprint_only_notice(12))
     for out in examples.all_outputs():
         documents[out.name] = out.docx.read_bytes()
     work = tmp_path_factory.mktemp("pagination")
@@ -270,7 +279,7 @@ def test_sweep_record_on_the_foot_of_the_last_even_page(laid_out):
 @pytest.mark.render
 def test_every_example_paginates_clean(laid_out):
     _, after, before, _ = laid_out
-    generated = ("sweep/", "table/", "rows/", "tail/")
+    generated = ("sweep/", "table/", "rows/", "tail/", "imprint/")
     examples_after = {n: p.facts for n, p in after.items() if not n.startswith(generated)}
     assert all(f is not None for f in examples_after.values())
     faults = [(n, str(x)) for n, f in examples_after.items() for x in f.faults]
@@ -409,6 +418,20 @@ def test_record_after_a_signature_in_the_last_line_of_an_even_page(laid_out):
         assert (facts.pages, facts.signature_page, facts.record_page) == (2, 2, 2) and not facts.unnumbered
         assert 0 <= facts.record_gap_pt <= 5
         assert len(pitches) == 1  # one tightened pitch (§7.3.5.5), the spacers aside
+
+
+@pytest.mark.render
+def test_record_of_the_imprint_line_alone_at_the_foot(laid_out):
+    """§7.4.1: a 版记 of the 印发 line alone goes to the foot of the page. Its start is the
+    signature's (示例省知识产权局 / 示例省知识产权局办公室): found by it, the content seemed to end
+    above the signature, and the 版记 was left standing right under the date, mid-page."""
+    _, after, _, _ = laid_out
+    facts = after["imprint/12"].facts
+    assert len(outline_of(after["imprint/12"].docx).records) == 1  # no 抄送 line
+    print(f"印发 line alone: 版记 on page {facts.record_page} of {facts.pages}, gap {facts.record_gap_pt} pt")
+    assert not facts.faults, [str(f) for f in facts.faults]
+    assert facts.record_page == facts.pages == 2 and 0 <= facts.record_gap_pt <= 5
+    assert facts.content_end == facts.main_end  # the date, not the line above the signature
 
 
 @pytest.mark.render

@@ -237,10 +237,12 @@ class _Reader:
                 return pos
         return None
 
-    def find_last(self, needle: str) -> _Pos | None:
+    def find_last(self, needle: str, *, exact: bool = False) -> _Pos | None:
+        """The last row holding ``needle`` (being it, if ``exact``)."""
         found = None
         for pos in self.positions():
-            if needle and needle in self.texts[pos.page][pos.row]:
+            text = self.texts[pos.page][pos.row]
+            if needle and ((text == needle) if exact else (needle in text)):
                 found = pos
         return found
 
@@ -424,8 +426,11 @@ def _record(reader: _Reader, outline: Outline, facts: Facts) -> None:
     """§7.4.1, §7.5: the 版记 at the foot of the last, even, portrait page."""
     if not outline.records:
         return
-    needle = compact(outline.records[-1])[:8]
-    pos = reader.find_last(needle)
+    # The last line (印发机关 and 印发日期) prints as one row: matched whole, as its start
+    # is often the signature's (“示例省知识产权局办公室” under “示例省知识产权局”).
+    last = compact(outline.records[-1])
+    needle = last[:8]
+    pos = reader.find_last(last, exact=True) or reader.find_last(needle)
     total = len(reader.pages)
     where = needle
     if pos is None:
@@ -448,8 +453,16 @@ def _record(reader: _Reader, outline: Outline, facts: Facts) -> None:
     frame = Frame.of(page)
     row = reader.row(pos)
     facts.record_gap_pt = round(frame.bottom - row.y1, 1)
-    # Where the content before the 版记 ends: the last row that is not part of the 版记.
-    first_record = reader.find(compact(outline.records[0])[:8], _Pos(max(pos.page - 1, 0), 0)) or pos
+    # Where the content before the 版记 ends: the last row that is not part of the 版记 (its
+    # first line looked for back from the last, on its page or the one before).
+    head = compact(outline.records[0])[:8]
+    first_record = pos
+    if len(outline.records) > 1:
+        earlier = [
+            p for p in reader.positions() if pos.page - 1 <= p.page and (p.page, p.row) < (pos.page, pos.row)
+        ]
+        starts = (p for p in reversed(earlier) if reader.texts[p.page][p.row].startswith(head))
+        first_record = next(starts, pos)
     before = _previous(reader, first_record)
     if before is not None:
         facts.content_end = (before.page + 1, reader.row(before).y1)
