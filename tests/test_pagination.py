@@ -142,8 +142,18 @@ def tail_table_notice(lines: int) -> str:
     return markdown.replace("<!-- wenshu:signature", "\n".join(table) + "\n\n<!-- wenshu:signature")
 
 
-# 21 lines put the date in the last line of page two (even), where the 版记 has no room.
-TAIL_LINES = (21,)
+def noted_notice(lines: int) -> str:
+    """A 文件格式 notice with a 版记 whose date is followed by two contact lines and the 附注."""
+    tail = (
+        "<!-- wenshu:contact -->\n（联系人及电话：运用促进司 冯丝雨 010-62086559\n<!-- wenshu:contact -->\n"
+        "电子邮箱：example@cnipa.gov.cn）\n\n<!-- wenshu:note -->\n（此件主动公开）\n\n"
+    )
+    return notice(("document", False, False, True), lines).replace("<!-- wenshu:cc", tail + "<!-- wenshu:cc")
+
+
+# The content ends in the last line of page two (even), where the 版记 has no room: after a
+# table and the signature block (21 lines of 正文), after the 附注 (23 lines).
+ROOMLESS = {"tail/21": lambda: tail_table_notice(21), "noted/23": lambda: noted_notice(23)}
 
 
 def imprint_only_notice(lines: int) -> str:
@@ -198,8 +208,8 @@ def laid_out(examples, tmp_path_factory):  # noqa: F811
         documents[f"table/{rows}"] = build_docx(table_notice(rows))
     for rows, lines, ending in ROWS_SWEEP:
         documents[f"rows/{ending}-{rows}-{lines}"] = build_docx(rows_notice(rows, lines, ending))
-    for lines in TAIL_LINES:
-        documents[f"tail/{lines}"] = build_docx(tail_table_notice(lines))
+    for name, markdown in ROOMLESS.items():
+        documents[name] = build_docx(markdown())
     documents["imprint/12"] = build_docx(imprint_only_notice(12))
     for out in examples.all_outputs():
         documents[out.name] = out.docx.read_bytes()
@@ -279,7 +289,7 @@ def test_sweep_record_on_the_foot_of_the_last_even_page(laid_out):
 @pytest.mark.render
 def test_every_example_paginates_clean(laid_out):
     _, after, before, _ = laid_out
-    generated = ("sweep/", "table/", "rows/", "tail/", "imprint/")
+    generated = ("sweep/", "table/", "rows/", "tail/", "noted/", "imprint/")
     examples_after = {n: p.facts for n, p in after.items() if not n.startswith(generated)}
     assert all(f is not None for f in examples_after.values())
     faults = [(n, str(x)) for n, f in examples_after.items() for x in f.faults]
@@ -397,22 +407,22 @@ def test_record_after_a_table_shares_its_page(laid_out):
 
 
 @pytest.mark.render
-def test_record_after_a_signature_in_the_last_line_of_an_even_page(laid_out):
-    """§7.4.1, §7.3.5.5: the date in the last line of page two leaves the 版记 no room there;
-    the lines of page two are tightened and the 版记 comes to its foot — not on to page four
-    past a blank page. Laid out with the 版记 floating at the foot, the signature block went
-    on to page three, came back once the 版记 was placed past it — and the 版记 stood on page
-    three (odd, numbered)."""
+def test_record_after_content_in_the_last_line_of_an_even_page(laid_out):
+    """§7.4.1, §7.3.5.5: the content ending in the last line of page two leaves the 版记 no
+    room there; the lines of page two are tightened and the 版记 comes to its foot — not on
+    to page four past a blank page. Laid out with the 版记 floating at the foot, the notice
+    ending in a table had its signature block go on to page three and come back once the
+    版记 was placed past it — the 版记 then stood on page three (odd, numbered); the notice
+    with a 附注 took four pages."""
     _, after, _, _ = laid_out
-    for lines in TAIL_LINES:
-        name = f"tail/{lines}"
+    for name in ROOMLESS:
         facts = after[name].facts
         pitches = {
             p for p in _pitches(after[name].docx) if L.MIN_ADJUSTED_LINE_PITCH_TWIPS <= p < L.LINE_PITCH_TWIPS
         }
         print(
-            f"table-tail notice of {lines} lines: {facts.pages} pages, 版记 on page {facts.record_page}, "
-            f"gap {facts.record_gap_pt} pt; page two's lines at {pitches} twips"
+            f"{name}: {facts.pages} pages, 版记 on page {facts.record_page}, gap {facts.record_gap_pt} pt; "
+            f"page two's lines at {pitches} twips"
         )
         assert not facts.faults, [str(f) for f in facts.faults]
         assert (facts.pages, facts.signature_page, facts.record_page) == (2, 2, 2) and not facts.unnumbered
