@@ -32,8 +32,9 @@ RECORD_CHAR_MM = L.RECORD_SIZE_PT / PT_PER_MM  # one 4号 character: 4.94 mm
 TEXT_RIGHT_MM = L.LEFT_MARGIN_MM + L.TEXT_WIDTH_MM
 TEXT_BOTTOM_MM = L.TOP_MARGIN_MM + L.TEXT_HEIGHT_MM
 
-# Titles from the seeds and the issue; the last two broke inside words before
-# (“…强市建 / 设试点…”, “…通 / 知》的通知”).
+# Titles from the seeds and the issue; the next two broke inside words before
+# (“…强市建 / 设试点…”, “…通 / 知》的通知”), and the last four, of words the seeds do not
+# use, too (“专 / 利”, “专 / 项”, “地 / 理标志”).
 TITLES = [
     "国家知识产权局办公室关于面向城市、县域开展2023年知识产权强国建设试点示范评定工作的通知",
     "国家知识产权局办公室关于开展2018年度国家知识产权试点示范城市、强市创建市评定和复核等工作的通知",
@@ -43,8 +44,15 @@ TITLES = [
     "国家知识产权强市建设试点示范城市推荐名额分配表",
     "示例市国家知识产权强市建设试点示范城市三年工作方案",
     "关于转发《国家知识产权局办公室关于面向城市、县域开展2023年知识产权强国建设试点示范评定工作的通知》的通知",
+    "示例省知识产权局关于印发《示例省专利转化运用专项行动实施方案》的通知",
+    "国务院办公厅关于印发《专利转化运用专项行动方案（2023—2025年）》的通知",
+    "示例省知识产权局关于组织申报2024年度专利导航服务基地和高价值专利培育中心的通知",
+    "国家知识产权局办公室关于做好2024年地理标志产品保护和商标品牌建设工作的通知",
 ]
-WORDS = ("建设", "通知", "试点", "示范", "知识产权", "城市", "2023", "〔2023〕", "582号")
+WORDS = (
+    *("建设", "通知", "试点", "示范", "知识产权", "城市", "2023", "〔2023〕", "582号"),
+    *("专利", "专项", "地理标志"),
+)
 
 
 @pytest.mark.parametrize("title", TITLES)

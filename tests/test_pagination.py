@@ -129,6 +129,41 @@ ROWS_SWEEP = [
 ]
 
 
+def tail_table_notice(lines: int) -> str:
+    """A sealed 文件格式 notice with a 版记 whose 正文 of ``lines`` lines ends in a four-row table
+    right before the signature block."""
+    table = [
+        '<!-- wenshu:table {"widths": [1, 3, 5, 2], "size": "四号"} -->',
+        "| 序号 | 单位名称 | 工作内容 | 完成时限 |",
+        "| :-: | :-: | :-: | :-: |",
+    ]
+    table += [f"| {i} | 示例单位{i} | 示例工作内容第{i}项说明 | 2024年底 |" for i in range(1, 5)]
+    markdown = notice(("document", False, True, True), lines)
+    return markdown.replace("<!-- wenshu:signature", "\n".join(table) + "\n\n<!-- wenshu:signature")
+
+
+def noted_notice(lines: int) -> str:
+    """A 文件格式 notice with a 版记 whose date is followed by two contact lines and the 附注."""
+    tail = (
+        "<!-- wenshu:contact -->\n（联系人及电话：运用促进司 冯丝雨 010-62086559\n<!-- wenshu:contact -->\n"
+        "电子邮箱：example@cnipa.gov.cn）\n\n<!-- wenshu:note -->\n（此件主动公开）\n\n"
+    )
+    return notice(("document", False, False, True), lines).replace("<!-- wenshu:cc", tail + "<!-- wenshu:cc")
+
+
+# The content ends in the last line of page two (even), where the 版记 has no room: after a
+# table and the signature block (21 lines of 正文), after the 附注 (23 lines).
+ROOMLESS = {"tail/21": lambda: tail_table_notice(21), "noted/23": lambda: noted_notice(23)}
+
+
+def imprint_only_notice(lines: int) -> str:
+    """A 文件格式 notice whose 版记 is the 印发 line alone (no 抄送): its 印发机关 “示例省知识产权局
+    办公室” starts with the signature's words."""
+    return notice(("document", False, False, True), lines).replace(
+        "<!-- wenshu:cc -->\n抄送：示例单位一，示例单位二。\n\n", ""
+    )
+
+
 def thin_breaks(docx: bytes, facts) -> list[str]:
     """Where a table break leaves fewer than two data rows on a page, or a closing row
     (合计, 备注…) without two data rows above it on its page."""
@@ -173,6 +208,9 @@ def laid_out(examples, tmp_path_factory):  # noqa: F811
         documents[f"table/{rows}"] = build_docx(table_notice(rows))
     for rows, lines, ending in ROWS_SWEEP:
         documents[f"rows/{ending}-{rows}-{lines}"] = build_docx(rows_notice(rows, lines, ending))
+    for name, markdown in ROOMLESS.items():
+        documents[name] = build_docx(markdown())
+    documents["imprint/12"] = build_docx(imprint_only_notice(12))
     for out in examples.all_outputs():
         documents[out.name] = out.docx.read_bytes()
     work = tmp_path_factory.mktemp("pagination")
@@ -251,11 +289,12 @@ def test_sweep_record_on_the_foot_of_the_last_even_page(laid_out):
 @pytest.mark.render
 def test_every_example_paginates_clean(laid_out):
     _, after, before, _ = laid_out
-    examples_after = {n: p.facts for n, p in after.items() if not n.startswith(("sweep/", "table/", "rows/"))}
+    generated = ("sweep/", "table/", "rows/", "tail/", "noted/", "imprint/")
+    examples_after = {n: p.facts for n, p in after.items() if not n.startswith(generated)}
     assert all(f is not None for f in examples_after.values())
     faults = [(n, str(x)) for n, f in examples_after.items() for x in f.faults]
     assert not faults, faults
-    old = _count({n: f for n, f in before.items() if not n.startswith(("sweep/", "table/", "rows/"))})
+    old = _count({n: f for n, f in before.items() if not n.startswith(generated)})
     print(f"examples: {len(examples_after)} documents; faults before {old}; after 0")
     for code in ("render-signature-alone", "render-record-place", "render-table-row-split"):
         assert old.get(code, 0) > 0, code
@@ -365,6 +404,44 @@ def test_record_after_a_table_shares_its_page(laid_out):
             assert facts.pages == 4 and not facts.unnumbered
         else:
             assert facts.pages == 6 and facts.unnumbered == {5, 6}  # a blank page, then the 版记
+
+
+@pytest.mark.render
+def test_record_after_content_in_the_last_line_of_an_even_page(laid_out):
+    """§7.4.1, §7.3.5.5: the content ending in the last line of page two leaves the 版记 no
+    room there; the lines of page two are tightened and the 版记 comes to its foot — not on
+    to page four past a blank page. Laid out with the 版记 floating at the foot, the notice
+    ending in a table had its signature block go on to page three and come back once the
+    版记 was placed past it — the 版记 then stood on page three (odd, numbered); the notice
+    with a 附注 took four pages."""
+    _, after, _, _ = laid_out
+    for name in ROOMLESS:
+        facts = after[name].facts
+        pitches = {
+            p for p in _pitches(after[name].docx) if L.MIN_ADJUSTED_LINE_PITCH_TWIPS <= p < L.LINE_PITCH_TWIPS
+        }
+        print(
+            f"{name}: {facts.pages} pages, 版记 on page {facts.record_page}, gap {facts.record_gap_pt} pt; "
+            f"page two's lines at {pitches} twips"
+        )
+        assert not facts.faults, [str(f) for f in facts.faults]
+        assert (facts.pages, facts.signature_page, facts.record_page) == (2, 2, 2) and not facts.unnumbered
+        assert 0 <= facts.record_gap_pt <= 5
+        assert len(pitches) == 1  # one tightened pitch (§7.3.5.5), the spacers aside
+
+
+@pytest.mark.render
+def test_record_of_the_imprint_line_alone_at_the_foot(laid_out):
+    """§7.4.1: a 版记 of the 印发 line alone goes to the foot of the page. Its start is the
+    signature's (示例省知识产权局 / 示例省知识产权局办公室): found by it, the content seemed to end
+    above the signature, and the 版记 was left standing right under the date, mid-page."""
+    _, after, _, _ = laid_out
+    facts = after["imprint/12"].facts
+    assert len(outline_of(after["imprint/12"].docx).records) == 1  # no 抄送 line
+    print(f"印发 line alone: 版记 on page {facts.record_page} of {facts.pages}, gap {facts.record_gap_pt} pt")
+    assert not facts.faults, [str(f) for f in facts.faults]
+    assert facts.record_page == facts.pages == 2 and 0 <= facts.record_gap_pt <= 5
+    assert facts.content_end == facts.main_end  # the date, not the line above the signature
 
 
 @pytest.mark.render

@@ -5,8 +5,10 @@ most page breaks in every renderer. What they cannot settle is done here, on pag
 LibreOffice has laid out (:mod:`wenshu.office.pages` measures them):
 
 - §7.4.1 the 版记 at the foot of the 版心 on the last even page (封四), on a portrait page:
-  it becomes an ordinary table after a spacer paragraph of exact height, after a page
-  break or a section break where the content ends on an odd or a landscape page;
+  laid out first in the flow after the content (:func:`record_in_flow`), it becomes an
+  ordinary table after a spacer paragraph of exact height, after a page break or a section
+  break where the content ends on an odd or a landscape page; where the content ends on an
+  even page without room for it, that page's lines are tightened first (:func:`tighten`);
 - §7.5 a blank page before the 版记 page: both go in a last section whose footers are
   empty, so neither carries a page number;
 - tables: a group label merged over rows is repeated in the first row of the group on a
@@ -158,11 +160,13 @@ def provably_fits(docx: bytes) -> bool:
 def paginate(documents: dict[str, bytes], office: LibreOffice) -> dict[str, Paginated]:
     """Run the pass on every document (one LibreOffice run per round for all of them)."""
     done: dict[str, Paginated] = {}
-    current = {name: landscape_page_numbers(data) for name, data in documents.items()}
+    plain = {name: landscape_page_numbers(data) for name, data in documents.items()}
+    current = {name: record_in_flow(data) for name, data in plain.items()}
     placed: set[str] = set()
     # name → (the document before tightening, the page its signature should come back to,
-    # the pages it had); tightening is tried once per document
-    tightened: dict[str, tuple[bytes, int, list[Page]]] = {}
+    # whether its 版记 should come to that page too, the pages it had); tightening is tried
+    # once per document
+    tightened: dict[str, tuple[bytes, int, bool, list[Page]]] = {}
     tried: set[str] = set()
     for _ in range(_MAX_ROUNDS + 1):
         if not current:
@@ -171,14 +175,15 @@ def paginate(documents: dict[str, bytes], office: LibreOffice) -> dict[str, Pagi
         changed: dict[str, bytes] = {}
         for name, data in current.items():
             if name not in pages:
-                done[name] = Paginated(data, None)
+                # Not laid out: a 版记 not yet placed stays where the writer floated it.
+                done[name] = Paginated(data if name in placed else plain[name], None)
                 continue
             laid_out = pages[name]
             outline = outline_of(data)
             facts = examine(laid_out, outline)
             if name in tightened:
-                backup, wanted, backup_pages = tightened.pop(name)
-                if not _won(facts, wanted):
+                backup, wanted, room, backup_pages = tightened.pop(name)
+                if not _won(facts, wanted, room):
                     # Tightening did not win the page back: keep the layout before.
                     data, laid_out = backup, backup_pages
                     outline = outline_of(data)
@@ -187,7 +192,9 @@ def paginate(documents: dict[str, bytes], office: LibreOffice) -> dict[str, Pagi
             tight = None if name in tried else tighten(data, facts, laid_out, outline)
             tried.add(name)
             if tight is not None:
-                tightened[name] = (data, (facts.signature_page or 0) - 1, laid_out)
+                # the page the signature block (and a 版记 wanting room, with it) should be on
+                room = record_wants_room(data, facts, outline)
+                tightened[name] = (data, (facts.signature_page or 0) - (0 if room else 1), room, laid_out)
                 changed[name] = tight
                 continue
             if facts.unlabelled or facts.lonely_notes:
@@ -206,8 +213,8 @@ def paginate(documents: dict[str, bytes], office: LibreOffice) -> dict[str, Pagi
         pages = _lay_out(current, office)
         for name, data in current.items():
             facts = examine(pages[name], outline_of(data)) if name in pages else None
-            if name in tightened and (facts is None or not _won(facts, tightened[name][1])):
-                data, _, backup_pages = tightened[name]
+            if name in tightened and (facts is None or not _won(facts, *tightened[name][1:3])):
+                data, _, _, backup_pages = tightened[name]
                 facts = examine(backup_pages, outline_of(data))
             done[name] = Paginated(data, facts)
     return done
@@ -217,9 +224,72 @@ def paginate(documents: dict[str, bytes], office: LibreOffice) -> dict[str, Pagi
 _RECORD_FAULTS = {"render-record-place", "render-record-page-number"}
 
 
-def _won(facts: Facts, wanted: int) -> bool:
-    """Whether tightened pages brought the signature back to page ``wanted`` without a fault."""
-    return facts.signature_page == wanted and all(f.code in _RECORD_FAULTS for f in facts.faults)
+def _won(facts: Facts, wanted: int, room: bool) -> bool:
+    """Whether tightened pages brought the signature back to page ``wanted`` without a fault
+    (and, where ``room`` was made for it, the 版记 after it on that page)."""
+    return (
+        facts.signature_page == wanted
+        and (not room or facts.record_page == wanted)
+        and all(f.code in _RECORD_FAULTS for f in facts.faults)
+    )
+
+
+def record_in_flow(docx: bytes) -> bytes:
+    """The document as the pass first lays it out: its 版记 an ordinary table in the text
+    flow after the content, not kept with it.
+
+    The writer floats the 版记 at the foot of the page (ECMA-376 §17.4.57 tblpPr) and keeps
+    the date with it (§17.3.1.15 keepNext), so that without the pass it prints on the
+    signature's page. Laid out that way, a signature block in the last two lines of a page
+    is pushed on to the next one by the floating 版记 — and comes back as soon as
+    :func:`place_record` moves the 版记 away, leaving it placed for pages that no longer
+    are (on an odd page after the signature's even one). In the flow, the content lies
+    where it will lie once the 版记 is placed, and the 版记 is measured after it.
+    """
+    parts = _parts(docx)
+    root = _document(parts)
+    body = root.find(w("body"))
+    record = _record_table(body) if body is not None else None
+    if record is None:
+        return docx
+    _unfloat(record)
+    last = record.getprevious()
+    keep = last.find(f"{w('pPr')}/{w('keepNext')}") if last is not None and last.tag == w("p") else None
+    if keep is not None:
+        keep.getparent().remove(keep)
+    if last is not None and last.tag == w("tbl"):
+        # Adjacent tables are laid out as one, the rows above shifted by a point or two: a
+        # paragraph 1 pt high keeps them apart until place_record puts its spacer there.
+        record.addprevious(_spacer(20, page_break=False))
+    _replace(parts, "word/document.xml", _xml(root))
+    return _package(parts)
+
+
+def _separator(p: etree._Element | None) -> bool:
+    """Whether ``p`` is the 1 pt paragraph :func:`record_in_flow` put between a table and the 版记."""
+    if p is None or p.tag != w("p") or _style_of(p) != Style.RECORD or "".join(p.itertext()):
+        return False
+    ppr = p.find(w("pPr"))
+    spacing = ppr.find(w("spacing")) if ppr is not None else None
+    plain = ppr is not None and ppr.find(w("pageBreakBefore")) is None and ppr.find(w("sectPr")) is None
+    return plain and spacing is not None and spacing.get(w("line")) == "20"
+
+
+def record_wants_room(docx: bytes, facts: Facts, outline: Outline) -> bool:
+    """Whether the document ends with its signature block on an even page (no attachment
+    after it) with no room under it for the 版记 (:func:`place_record` would put it past a
+    blank page). Measured from where the content ends, as place_record measures it."""
+    if not outline.records or facts.content_end is None or any(b.zone for b in outline.blocks):
+        return False
+    page, y1 = facts.content_end
+    if page != facts.signature_page or page % 2:
+        return False
+    body = _document(_parts(docx)).find(w("body"))
+    record = _record_table(body) if body is not None else None
+    if record is None:
+        return False
+    foot = math.ceil((y1 - L.TOP_MARGIN_MM * L.PT_PER_MM) * L.TWIPS_PER_PT)
+    return foot + _record_height(record) + _RECORD_SAFETY_TWIPS > _TEXT_HEIGHT_TWIPS
 
 
 def tighten(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -> bytes | None:
@@ -235,7 +305,12 @@ def tighten(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -> byt
     ``lineRule="exact"`` (ECMA-376 §17.3.1.33: the line is exactly that high whatever the
     font), so Word fits the same lines; the table rows are as high as their text
     (§17.4.81 ``trHeight`` absent), as for the 版记 after a table (see the module's
-    note). None when nothing is to be won.
+    note).
+
+    The same is done on the signature's own page when the document ends there, on an even
+    page, and only the 版记 finds no room under the signature block (:func:`record_wants_room`):
+    tightened, the page takes the 版记 at its foot, where it would otherwise go on past a
+    blank page to a page of its own — two pages more. None when nothing is to be won.
     """
     if not facts.signature_page or facts.signature_page < 2 or facts.main_end is None:
         return None
@@ -245,12 +320,15 @@ def tighten(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -> byt
     pitch_pt = L.LINE_PITCH_TWIPS / L.TWIPS_PER_PT
     top = L.TOP_MARGIN_MM * L.PT_PER_MM
     bottom = top + _TEXT_HEIGHT_TWIPS / L.TWIPS_PER_PT
-    used = round((end_y - top) / pitch_pt)
-    if used > L.MAX_LINES_WON_BACK:
-        return None
-    before = end_page - 1
-    if any(page == end_page and y0 < end_y for spans in facts.table_spans for page, y0, _ in spans):
-        return None  # a table among the lines to win back
+    if record_wants_room(docx, facts, outline):
+        before, used = end_page, 0  # the page's own lines make room for the 版记
+    else:
+        used = round((end_y - top) / pitch_pt)
+        if used > L.MAX_LINES_WON_BACK:
+            return None
+        before = end_page - 1
+        if any(page == end_page and y0 < end_y for spans in facts.table_spans for page, y0, _ in spans):
+            return None  # a table among the lines to win back
     start = next(
         (
             k
@@ -265,15 +343,6 @@ def tighten(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -> byt
     root = _document(parts)
     body = root.find(w("body"))
     record = _record_table(body) if body is not None else None
-    if record is not None:
-        # The 版记 follows the text now and is placed at the foot afterwards: the last
-        # paragraph before it is not kept with it (§17.3.1.14 keepNext), or the signature
-        # block would go where the 版记 does.
-        _unfloat(record)
-        last = record.getprevious()
-        keep = last.find(f"{w('pPr')}/{w('keepNext')}") if last is not None and last.tag == w("p") else None
-        if keep is not None:
-            keep.getparent().remove(keep)
     paragraphs = [
         c
         for c in (body if body is not None else [])
@@ -592,7 +661,8 @@ def place_record(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -
     final = body.find(w("sectPr")) if body is not None else None
     if record is None or final is None:
         return docx
-    _unfloat(record)  # placed by the pass now, the same in every renderer
+    if _separator(record.getprevious()):
+        body.remove(record.getprevious())  # the spacer put there now keeps the tables apart
     height = _record_height(record)
     page, y1 = facts.content_end
     landscape = pages[page - 1].landscape

@@ -237,13 +237,6 @@ class _Reader:
                 return pos
         return None
 
-    def find_last(self, needle: str) -> _Pos | None:
-        found = None
-        for pos in self.positions():
-            if needle and needle in self.texts[pos.page][pos.row]:
-                found = pos
-        return found
-
     def row(self, pos: _Pos) -> Row:
         return self.rows[pos.page][pos.row]
 
@@ -437,8 +430,20 @@ def _record(reader: _Reader, outline: Outline, facts: Facts) -> None:
     """§7.4.1, §7.5: the 版记 at the foot of the last, even, portrait page."""
     if not outline.records:
         return
-    needle = compact(outline.records[-1])[:8]
-    pos = reader.find_last(needle)
+    # The 版记 prints after the main part (its date, 附注, contacts) and any attachments, and
+    # is looked for there only: its lines often start as the signature does (“示例省知识产权局
+    # 办公室” under “示例省知识产权局”). Its last line (印发机关 and 印发日期) prints as one row,
+    # matched whole; a 版记 printed in part is found by any of its lines' starts.
+    last = compact(outline.records[-1])
+    needle = last[:8]
+    heads = [compact(r)[:8] for r in outline.records if compact(r)]
+    after = _after_main(reader, facts)
+    found = (
+        [p for p in after if reader.texts[p.page][p.row] == last]
+        or [p for p in after if needle in reader.texts[p.page][p.row]]
+        or [p for p in after if reader.texts[p.page][p.row].startswith(tuple(heads))]
+    )
+    pos = found[-1] if found else None
     total = len(reader.pages)
     where = needle
     if pos is None:
@@ -461,8 +466,14 @@ def _record(reader: _Reader, outline: Outline, facts: Facts) -> None:
     frame = Frame.of(page)
     row = reader.row(pos)
     facts.record_gap_pt = round(frame.bottom - row.y1, 1)
-    # Where the content before the 版记 ends: the last row that is not part of the 版记.
-    first_record = reader.find(compact(outline.records[0])[:8], _Pos(max(pos.page - 1, 0), 0)) or pos
+    # Where the content before the 版记 ends: the last row that is not part of the 版记 (its
+    # first line looked for back from the last, on its page or the one before).
+    head = compact(outline.records[0])[:8]
+    first_record = pos
+    if len(outline.records) > 1:
+        earlier = [p for p in after if pos.page - 1 <= p.page and (p.page, p.row) < (pos.page, pos.row)]
+        starts = (p for p in reversed(earlier) if reader.texts[p.page][p.row].startswith(head))
+        first_record = next(starts, pos)
     before = _previous(reader, first_record)
     if before is not None:
         facts.content_end = (before.page + 1, reader.row(before).y1)
@@ -499,6 +510,14 @@ def _record(reader: _Reader, outline: Outline, facts: Facts) -> None:
                         blank + 1,
                     )
                 )
+
+
+def _after_main(reader: _Reader, facts: Facts) -> list[_Pos]:
+    """The rows below the main part's last line (all rows where it was not found)."""
+    if facts.main_end is None:
+        return reader.positions()
+    page, y1 = facts.main_end
+    return [p for p in reader.positions() if (p.page + 1, reader.row(p).y0) > (page, y1 - 1)]
 
 
 def _table(reader: _Reader, index: int, table: list[list[Cell]], facts: Facts) -> None:
