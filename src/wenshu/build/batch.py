@@ -27,7 +27,7 @@ from typing import Any
 
 from wenshu.build.document import FORMATS, render_spec
 from wenshu.build.files import prepare_output_dir, write_atomically
-from wenshu.build.paginate import fits_one_page, lines_needed
+from wenshu.build.lines import fits_one_page, lines_needed
 from wenshu.build.shapes import shapes
 from wenshu.errors import Problem, WenshuError
 from wenshu.registry import did_you_mean
@@ -114,9 +114,15 @@ def inside(out_dir: Path, name: str) -> Path:
     One name without separators cannot lead out of the folder; a link already there under
     that name is replaced by the new file, never written through (see write_atomically).
     """
-    if name in ("", ".", "..") or Path(name).name != name or any(c in name for c in "/\\\0"):
+    return out_dir / plain_name(out_dir, name)
+
+
+def plain_name(out_dir: Path, name: str) -> str:
+    """``name``, refused as :func:`inside` refuses it (a batch checks every letter's names
+    before writing any: by text, with no path made)."""
+    if name in ("", ".", "..") or os.path.basename(name) != name or any(c in name for c in "/\\\0"):
         raise WenshuError(Problem(name, f"文件名会写到输出文件夹 {out_dir} 之外，已拒绝"))
-    return out_dir / name
+    return name
 
 
 class NamePattern:
@@ -573,7 +579,7 @@ def run_batch(
     names = record_names(batch, name, {merged_stem} if merge else set())
     for stem in names:
         for ext in formats:
-            inside(out_dir, f"{stem}.{ext}")
+            plain_name(out_dir, f"{stem}.{ext}")
     result = BatchResult(len(batch.records), names)
     result.failed.update(_cross_record_problems(batch))
     todo = [i for i in range(len(batch.records)) if i not in result.failed]
