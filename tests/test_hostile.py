@@ -244,6 +244,14 @@ def test_a_short_write_is_completed(tmp_path, monkeypatch):
     assert [p.name for p in tmp_path.iterdir()] == ["letter.docx"]
 
 
+def test_a_name_in_a_subfolder_is_written_there(tmp_path):
+    """A picture's name leads into its folder: the file, and its temporary, go there."""
+    (tmp_path / "media").mkdir()
+    (written,) = files.write_atomically(tmp_path, {"media/a.png": b"picture"}, sync=False)
+    assert written == tmp_path / "media" / "a.png" and written.read_bytes() == b"picture"
+    assert [p.name for p in (tmp_path / "media").iterdir()] == ["a.png"]
+
+
 def test_a_target_that_cannot_be_replaced(workspace):
     """The .docx's name is taken by a folder: the .md (renamed first) is already replaced,
     the error says so, no temporary file stays behind."""

@@ -45,8 +45,10 @@ def write_atomically(
     try:
         pid = os.getpid()
         for name in files:
-            fd, tmp = _temporary(folder, f".{name}.{pid}-")
-            temps.append((tmp, os.path.join(folder, name)))
+            target = os.path.join(folder, name)
+            beside, base = os.path.split(target)  # a name may lead into a subfolder
+            fd, tmp = _temporary(beside, f".{base}.{pid}-")
+            temps.append((tmp, target))
             try:
                 _write_all(fd, files[name])
                 if sync:
