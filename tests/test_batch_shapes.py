@@ -16,7 +16,7 @@ import pytest
 from tests.conftest import REPO
 from wenshu.build.batch import load_batch, run_batch
 from wenshu.build.document import render_spec
-from wenshu.build.paginate import lines_needed
+from wenshu.build.lines import lines_needed
 from wenshu.build.shapes import Shapes, cut, fill, pieces, plain, stand_in
 from wenshu.errors import WenshuError
 from wenshu.spec.records import RecordSpec

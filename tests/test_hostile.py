@@ -15,7 +15,6 @@ raises ``ENOSPC`` part-way, after a first file has been started).
 from __future__ import annotations
 
 import errno
-import io
 import os
 import subprocess
 import sys
@@ -167,33 +166,44 @@ def test_output_folder_not_writable_when_creating_the_file(workspace, monkeypatc
     assert _snapshot(out) == before
 
 
+def _failing_temporary_writes(monkeypatch, fail):
+    """Writes into wenshu's temporary files go through ``fail(n, fd, data)`` (n: which
+    temporary file, from 1); every other write as usual. Returns the temporaries opened."""
+    real_open, real_write, real_close = os.open, os.write, os.close
+    opened: list[str] = []
+    numbers: dict[int, int] = {}  # open descriptor → which temporary file
+
+    def open_(path, flags, *args, **kwargs):
+        fd = real_open(path, flags, *args, **kwargs)
+        if str(path).endswith(".tmp"):
+            opened.append(str(path))
+            numbers[fd] = len(opened)
+        return fd
+
+    def write(fd, data):
+        return fail(numbers[fd], fd, data) if fd in numbers else real_write(fd, data)
+
+    def close(fd):
+        numbers.pop(fd, None)  # the descriptor may be given to another file next
+        real_close(fd)
+
+    for name, hook in (("open", open_), ("write", write), ("close", close)):
+        monkeypatch.setattr(files.os, name, hook)
+    return opened
+
+
 def test_full_disk(workspace, monkeypatch):
     """The second file's write fails with ENOSPC: nothing of either file stays behind."""
     spec, out, before = workspace
-    real_fdopen = os.fdopen
-    opened = []
+    real_write = os.write
 
-    class FullDisk(io.RawIOBase):
-        def __init__(self, fh):
-            self.fh = fh
-
-        def write(self, data):
-            self.fh.write(bytes(data[: len(data) // 2]))
+    def write(n, fd, data):
+        if n == 2:
+            real_write(fd, bytes(data[: len(data) // 2]))
             raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(fd, data)
 
-        def fileno(self):
-            return self.fh.fileno()
-
-        def close(self):
-            self.fh.close()
-            super().close()
-
-    def fdopen(fd, *args, **kwargs):
-        fh = real_fdopen(fd, *args, **kwargs)
-        opened.append(fd)
-        return FullDisk(fh) if len(opened) == 2 else fh
-
-    monkeypatch.setattr(files.os, "fdopen", fdopen)
+    opened = _failing_temporary_writes(monkeypatch, write)
     spec.write_text(LETTER.replace("特此通知。", "特此通知，请遵照执行。"), encoding="utf-8")
     result = CliRunner().invoke(main, ["build", str(spec), "-o", str(out)])
     assert len(opened) == 2
@@ -208,22 +218,38 @@ def test_full_disk_on_new_files(tmp_path, monkeypatch, failing):
     spec = tmp_path / f"{STEM}.yaml"
     spec.write_text(LETTER, encoding="utf-8")
     out = tmp_path / "out"
-    real_fdopen = os.fdopen
-    opened = []
+    real_write = os.write
 
-    def fdopen(fd, *args, **kwargs):
-        opened.append(fd)
-        if len(opened) == failing:
-            os.write(fd, b"PK")
-            os.close(fd)
+    def write(n, fd, data):
+        if n == failing:
+            real_write(fd, b"PK")
             raise OSError(errno.ENOSPC, "No space left on device")
-        return real_fdopen(fd, *args, **kwargs)
+        return real_write(fd, data)
 
-    monkeypatch.setattr(files.os, "fdopen", fdopen)
+    _failing_temporary_writes(monkeypatch, write)
     result = CliRunner().invoke(main, ["build", str(spec), "-o", str(out)])
     assert result.exit_code == 1
     assert "磁盘空间不足" in result.output and "Traceback" not in result.output
     assert _snapshot(out) == {}
+
+
+def test_a_short_write_is_completed(tmp_path, monkeypatch):
+    """A write that takes only part of the data (as a signal or a nearly full disk may make
+    it) is followed by more until the file is whole."""
+    real_write = os.write
+    _failing_temporary_writes(monkeypatch, lambda n, fd, data: real_write(fd, bytes(data[:1000])))
+    data = bytes(range(256)) * 100
+    (written,) = files.write_atomically(tmp_path, {"letter.docx": data}, sync=False)
+    assert written == tmp_path / "letter.docx" and written.read_bytes() == data
+    assert [p.name for p in tmp_path.iterdir()] == ["letter.docx"]
+
+
+def test_a_name_in_a_subfolder_is_written_there(tmp_path):
+    """A picture's name leads into its folder: the file, and its temporary, go there."""
+    (tmp_path / "media").mkdir()
+    (written,) = files.write_atomically(tmp_path, {"media/a.png": b"picture"}, sync=False)
+    assert written == tmp_path / "media" / "a.png" and written.read_bytes() == b"picture"
+    assert [p.name for p in (tmp_path / "media").iterdir()] == ["a.png"]
 
 
 def test_a_target_that_cannot_be_replaced(workspace):
@@ -243,22 +269,14 @@ import os, sys, time
 from pathlib import Path
 from wenshu.build import files
 
-real_fdopen = os.fdopen
+real_write = os.write
 
-class Stalls:
-    def __init__(self, fh):
-        self.fh = fh
-    def __enter__(self):
-        return self
-    def __exit__(self, *exc):
-        self.fh.close()
-    def write(self, data):
-        self.fh.write(data[: len(data) // 2])
-        self.fh.flush()
-        print("half", flush=True)
-        time.sleep(60)
+def stalls(fd, data):
+    real_write(fd, bytes(data[: len(data) // 2]))
+    print("half", flush=True)
+    time.sleep(60)
 
-files.os.fdopen = lambda fd, *a, **k: Stalls(real_fdopen(fd, *a, **k))
+files.os.write = stalls
 files.write_atomically(Path(sys.argv[1]), {"letter.docx": b"PK" * 100_000}, sync=False)
 """
 

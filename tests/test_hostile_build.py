@@ -670,22 +670,23 @@ import os, sys, time
 from wenshu.build import files
 from wenshu.cli.main import main
 
-real_fdopen = os.fdopen
+real_open, real_write = os.open, os.write
+temporaries = set()
 
-class Stalls:
-    def __init__(self, fh):
-        self.fh = fh
-    def __enter__(self):
-        return self
-    def __exit__(self, *exc):
-        self.fh.close()
-    def write(self, data):
-        self.fh.write(data[: len(data) // 2])
-        self.fh.flush()
-        print("half", flush=True)
-        time.sleep(60)
+def open_(path, flags, *args, **kwargs):
+    fd = real_open(path, flags, *args, **kwargs)
+    if str(path).endswith(".tmp"):
+        temporaries.add(fd)
+    return fd
 
-files.os.fdopen = lambda fd, *a, **k: Stalls(real_fdopen(fd, *a, **k))
+def stalls(fd, data):
+    if fd not in temporaries:
+        return real_write(fd, data)
+    real_write(fd, bytes(data[: len(data) // 2]))
+    print("half", flush=True)
+    time.sleep(60)
+
+files.os.open, files.os.write = open_, stalls
 main(["build", sys.argv[1], "-o", sys.argv[2]])
 """
 

@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from wenshu import layout as L
-from wenshu.build.paginate import paginate, provably_fits
+from wenshu.build.lines import provably_fits
+from wenshu.build.paginate import paginate
 from wenshu.check import check_files
 from wenshu.office.libreoffice import LibreOffice, read_pages
 from wenshu.office.pages import compact, content_rows, examine, outline_of

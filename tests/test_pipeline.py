@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from wenshu.build import batch as build_batch
+from wenshu.build import lines as build_lines
 from wenshu.build import paginate as build_paginate
 from wenshu.build.pipeline import BuildRequest, run
 from wenshu.cli.main import main
@@ -97,7 +98,7 @@ def test_paginate(sources, tmp_path, monkeypatch, sort):
     ``paginate`` off, none does. (Every document is made to need the pass: the batch's
     letters fit one page.)"""
     monkeypatch.setenv("WENSHU_SOFFICE", str(tmp_path / "no-such-soffice"))
-    monkeypatch.setattr(build_paginate, "provably_fits", lambda docx: False)  # the pass imports it when run
+    monkeypatch.setattr(build_lines, "provably_fits", lambda docx: False)  # the pass imports it when run
     monkeypatch.setattr(build_batch, "fits_one_page", lambda lines: False)  # judged in the workers
     on = run(BuildRequest((sources[sort],), tmp_path / "on", paginate=True))
     off = run(BuildRequest((sources[sort],), tmp_path / "off", paginate=False))
@@ -293,7 +294,7 @@ def test_the_libreoffice_step_is_said_before_it_runs(sources, tmp_path, monkeypa
 
     monkeypatch.setattr(libreoffice, "find_poppler", lambda name: name)
     monkeypatch.setattr(libreoffice, "LibreOffice", Office)
-    monkeypatch.setattr(build_paginate, "provably_fits", lambda docx: False)
+    monkeypatch.setattr(build_lines, "provably_fits", lambda docx: False)
     monkeypatch.setattr(build_batch, "fits_one_page", lambda lines: False)
     monkeypatch.setattr(build_paginate, "paginate", lambda documents, office: {})
     bar = _Notes()

@@ -20,14 +20,16 @@ import signal
 import sys
 import time
 import unicodedata
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
 from wenshu.build.document import FORMATS, render_spec
 from wenshu.build.files import prepare_output_dir, write_atomically
-from wenshu.build.paginate import fits_one_page, lines_needed
+from wenshu.build.lines import fits_one_page, lines_needed
 from wenshu.build.shapes import shapes
 from wenshu.errors import Problem, WenshuError
 from wenshu.registry import did_you_mean
@@ -114,9 +116,15 @@ def inside(out_dir: Path, name: str) -> Path:
     One name without separators cannot lead out of the folder; a link already there under
     that name is replaced by the new file, never written through (see write_atomically).
     """
-    if name in ("", ".", "..") or Path(name).name != name or any(c in name for c in "/\\\0"):
+    return out_dir / plain_name(out_dir, name)
+
+
+def plain_name(out_dir: Path, name: str) -> str:
+    """``name``, refused as :func:`inside` refuses it (a batch checks every letter's names
+    before writing any: by text, with no path made)."""
+    if name in ("", ".", "..") or os.path.basename(name) != name or any(c in name for c in "/\\\0"):
         raise WenshuError(Problem(name, f"文件名会写到输出文件夹 {out_dir} 之外，已拒绝"))
-    return out_dir / name
+    return name
 
 
 class NamePattern:
@@ -334,9 +342,9 @@ def _init_worker(job: _Job) -> None:
 
 
 def default_termination() -> None:
-    """In a worker process: SIGTERM ends it at once, as by default. The pool ends its
-    workers so after every run; a file a killed worker was writing is removed by the next
-    run (:func:`remove_stale_temporaries`)."""
+    """In a worker process: SIGTERM ends it at once, as by default. A pool ends its workers
+    so after every run, a batch its helpers after a failure or an interruption; a file a
+    killed worker was writing is removed by the next run (:func:`remove_stale_temporaries`)."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
@@ -433,30 +441,106 @@ def run_in_parallel(
             if progress:
                 progress(1)
         return outcomes, _counts() - before
-    # Forked workers inherit the parent's caches warm (run_batch's first letter, made here,
-    # rendered the frame and compiled the template and schema). Frozen, the parent's objects
-    # are left out of the workers' garbage collections, which would otherwise walk all of
-    # them and copy every page they touch.
-    # Chunks shrink with the work left (a quarter of each worker's share, 4 to 64 letters),
-    # so the workers finish together instead of one waiting for the other's last long chunk.
-    chunks, start = [], 0
+    # Chunks shrink with the work left (a quarter of each process's share, 4 to 64 letters),
+    # so the processes finish together instead of one waiting for the other's last long chunk.
+    chunks, start = deque(), 0
     while start < len(indices):
         size = max(4, min(64, (len(indices) - start) // (jobs * 4)))
         chunks.append(indices[start : start + size])
         start += size
     counts = Counts()
+
+    def take(done: tuple[list[tuple[int, list[Problem], bool, bool]], Counts]) -> None:
+        nonlocal counts
+        results, made = done
+        counts += made
+        for i, problems, written, fits in results:
+            outcomes[i] = (problems, _files_of(job, i) if written else [], fits)
+        if progress:
+            progress(len(results))
+
+    # This process makes letters too, with jobs - 1 helpers forked beside it, and hands them
+    # chunks itself between its own: a process pool's helper threads would spend a tenth of
+    # a core passing results on. Forked helpers inherit the caches warm (run_batch's first
+    # letters, made here, rendered the frame and compiled the template and schema). Frozen,
+    # this process's objects are left out of every garbage collection, which would
+    # otherwise walk all of them and copy every page they touch.
     gc.freeze()
+    helpers: list[_Helper] = []
     try:
-        with pool_context().Pool(jobs, initializer=_init_worker, initargs=(job,)) as pool:
-            for results, done in pool.imap_unordered(_chunk, chunks):
-                counts += done
-                for i, problems, written, fits in results:
-                    outcomes[i] = (problems, _files_of(job, i) if written else [], fits)
-                if progress:
-                    progress(len(results))
+        helpers = [_Helper(job) for _ in range(jobs - 1)]
+        for helper in helpers:  # one chunk to work on and one waiting: never idle
+            helper.feed(chunks, 2)
+        while chunks or any(h.busy for h in helpers):
+            busy = [h.conn for h in helpers if h.busy]
+            # Between chunks of its own, take what is ready; with none left, wait for it.
+            for conn in wait(busy, timeout=0 if chunks else None):
+                helper = next(h for h in helpers if h.conn is conn)
+                take(helper.result())
+                helper.feed(chunks, 1)
+            if chunks:
+                take(_chunk(chunks.popleft()))
     finally:
+        for helper in helpers:
+            helper.stop()
         gc.unfreeze()
     return outcomes, counts
+
+
+class _Helper:
+    """A forked process making chunks of letters that :func:`run_in_parallel` sends it."""
+
+    def __init__(self, job: _Job) -> None:
+        context = pool_context()
+        self.conn, theirs = context.Pipe()
+        self.process = context.Process(target=_serve, args=(job, theirs), daemon=True)
+        self.process.start()
+        theirs.close()
+        self.busy = 0  # chunks sent and not yet answered
+
+    def feed(self, chunks: deque[list[int]], n: int) -> None:
+        """Send up to ``n`` chunks from the front of ``chunks``."""
+        for _ in range(min(n, len(chunks))):
+            self.conn.send(chunks.popleft())
+            self.busy += 1
+
+    def result(self) -> tuple[list[tuple[int, list[Problem], bool, bool]], Counts]:
+        """The answer to the oldest chunk sent (an error the chunk met is raised here)."""
+        try:
+            done = self.conn.recv()
+        except EOFError:
+            raise RuntimeError("并行生成的子进程意外退出") from None
+        self.busy -= 1
+        if isinstance(done, BaseException):
+            raise done
+        return done
+
+    def stop(self) -> None:
+        """End the process: asked to after a run, at once (SIGTERM) after a failure or an
+        interruption; a file it was writing then is removed by the next run."""
+        if self.busy or not self.process.is_alive():
+            self.process.terminate()
+        else:
+            try:
+                self.conn.send(None)
+            except OSError:
+                self.process.terminate()
+        self.process.join()
+        self.conn.close()
+
+
+def _serve(job: _Job, conn: Connection) -> None:
+    """A helper's loop: chunks of indices in, :func:`_chunk`'s answers out, until told to stop."""
+    _init_worker(job)
+    try:
+        while (indices := conn.recv()) is not None:
+            try:
+                done: object = _chunk(indices)
+            except Exception as exc:  # raised again in the parent, as a pool does
+                done = exc
+            conn.send(done)
+    except (KeyboardInterrupt, EOFError):
+        pass  # Ctrl-C reaches every process of the group: the parent ends the run and says so
 
 
 def _first_letter(
@@ -576,7 +660,7 @@ def run_batch(
     names = record_names(batch, name, {merged_stem} if merge else set())
     for stem in names:
         for ext in formats:
-            inside(out_dir, f"{stem}.{ext}")
+            plain_name(out_dir, f"{stem}.{ext}")
     result = BatchResult(len(batch.records), names)
     result.failed.update(_cross_record_problems(batch))
     todo = [i for i in range(len(batch.records)) if i not in result.failed]

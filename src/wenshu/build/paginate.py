@@ -39,7 +39,6 @@ import math
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from lxml import etree
 
@@ -47,7 +46,6 @@ from wenshu import layout as L
 from wenshu.office.libreoffice import LibreOffice, Page, read_pages
 from wenshu.office.pages import Facts, Outline, compact, content_rows, examine, outline_of
 from wenshu.roles import Style
-from wenshu.text.titles import line_width
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -74,82 +72,6 @@ class Paginated:
 
     docx: bytes
     facts: Facts | None
-
-
-# ---------------------------------------------------------------------------------------
-# Deciding whether a document needs the pass
-# ---------------------------------------------------------------------------------------
-
-
-# The names lines_needed looks for, made once (it runs on every letter of a batch).
-_BODY, _TBL, _P, _PPR, _SECTPR, _PSTYLE, _VAL, _T, _BR = (
-    w(tag) for tag in ("body", "tbl", "p", "pPr", "sectPr", "pStyle", "val", "t", "br")
-)
-
-
-def lines_needed(docx: bytes) -> int | None:
-    """Lines the body takes on the 22-line grid, or None when that cannot be counted.
-
-    Counted from the text: a paragraph takes as many lines as its characters (plus the
-    two-character indent) need at 28 a line (20 for a 2号 title). Tables, sections and a
-    版记 make the count uncertain: None.
-    """
-    paragraphs = body_paragraphs(docx)
-    return None if paragraphs is None else sum(paragraph_lines(*p) for p in paragraphs)
-
-
-def body_paragraphs(docx: bytes) -> list[tuple[bool, str, int]] | None:
-    """What :func:`lines_needed` counts, paragraph by paragraph: (is the title, its text, its
-    line breaks); None where it cannot count (a table, a section break)."""
-    with zipfile.ZipFile(io.BytesIO(docx)) as zf:
-        root = etree.fromstring(zf.read("word/document.xml"), etree.XMLParser(resolve_entities=False))
-    body = root.find(_BODY)
-    out = []
-    for child in body if body is not None else []:
-        if child.tag == _TBL:
-            return None
-        if child.tag != _P:
-            continue
-        ppr = child.find(_PPR)
-        style = None
-        if ppr is not None:
-            if ppr.find(_SECTPR) is not None:
-                return None
-            style = ppr.find(_PSTYLE)
-        title = style is not None and style.get(_VAL) == Style.TITLE
-        text = "".join(t.text or "" for t in child.iter(_T))
-        out.append((title, text, sum(1 for _ in child.iter(_BR))))
-    return out
-
-
-def paragraph_lines(title: bool, text: str, breaks: int = 0) -> int:
-    """Lines one body paragraph takes: its text at 28 characters a line (20 for the title),
-    the first line indented two, plus one for each line break."""
-    return _text_lines(title, text) + breaks
-
-
-@lru_cache(maxsize=4096)
-def _text_lines(title: bool, text: str) -> int:
-    """Lines one paragraph's text takes. Kept per text: a batch's letters repeat most of
-    their paragraphs word for word, and measuring each character is most of the count."""
-    return lines_of_width(title, line_width(text))
-
-
-def lines_of_width(title: bool, width: float) -> int:
-    """Lines a paragraph of text ``width`` cells wide takes (see :func:`paragraph_lines`)."""
-    per_line = L.TITLE_CHARS_PER_LINE if title else L.CHARS_PER_LINE
-    return max(1, math.ceil((width + 2) / per_line))  # + the first line's two-character indent
-
-
-def fits_one_page(lines: int | None) -> bool:
-    """Does a body of ``lines`` (see :func:`lines_needed`) provably fit one page? Only with a
-    line to spare."""
-    return lines is not None and lines <= L.LINES_PER_PAGE - 1
-
-
-def provably_fits(docx: bytes) -> bool:
-    """A one-page letter whose line count leaves a line to spare needs no laying out."""
-    return fits_one_page(lines_needed(docx))
 
 
 # ---------------------------------------------------------------------------------------

@@ -41,21 +41,32 @@ class RunOffice:
         self.hints: list[str] = []
         self._status = status
         self._office: LibreOffice | None = None
-        if pdf or paginate:
-            from wenshu.office.libreoffice import LibreOffice, find_poppler
         if pdf:
+            from wenshu.office.libreoffice import LibreOffice
+
             self._office = LibreOffice()  # no LibreOffice: said before anything is built
         self._open = False
         self._unverified = 0  # documents that needed the pass and did not get it
         self._made_pdfs = False
-        self.paginating = False  # will the pass really run (LibreOffice and pdftotext found)?
-        if paginate:
-            try:
-                find_poppler("pdftotext")  # the pass measures pages with it
-                self._office = self._office or LibreOffice()
-                self.paginating = True
-            except WenshuError:
-                pass
+        self._paginating: bool | None = None  # looked for when first asked (see paginating)
+
+    @property
+    def paginating(self) -> bool:
+        """Will the pass really run (LibreOffice and pdftotext found)? Looked up when first
+        asked: a run whose documents all provably fit one page never loads LibreOffice's
+        module nor looks for it."""
+        if self._paginating is None:
+            self._paginating = False
+            if self.wants_pass:
+                from wenshu.office.libreoffice import LibreOffice, find_poppler
+
+                try:
+                    find_poppler("pdftotext")  # the pass measures pages with it
+                    self._office = self._office or LibreOffice()
+                    self._paginating = True
+                except WenshuError:
+                    pass
+        return self._paginating
 
     def __enter__(self) -> RunOffice:
         return self
@@ -96,7 +107,7 @@ class RunOffice:
         a round; one that provably fits one page needs none and is returned as it is."""
         if not self.wants_pass:
             return documents
-        from wenshu.build.paginate import paginate, provably_fits
+        from wenshu.build.lines import provably_fits
 
         pending = {name: data for name, data in documents.items() if not provably_fits(data)}
         if not pending:
@@ -104,6 +115,8 @@ class RunOffice:
         if not self.paginating:
             self._unverified += len(pending)
             return documents
+        from wenshu.build.paginate import paginate
+
         self._say(f"排版 {len(pending)} 份文件（LibreOffice 实际排版、量页、调整分页）……")
         try:
             done = paginate(pending, self._started())

@@ -28,7 +28,7 @@ only not shared. A shape is made when a second letter has it, and is dropped unl
 letter, built the full way, comes out the same from it; so checked, it is also kept in the
 user cache for later runs. A letter whose own key has no shape fills a shape already made
 when that shape's Markdown with its values is exactly its Markdown. The one-page proof
-(:func:`wenshu.build.paginate.lines_needed`) is counted paragraph by paragraph with the
+(:func:`wenshu.build.lines.lines_needed`) is counted paragraph by paragraph with the
 record's values in, not by reading the .docx again.
 """
 
@@ -44,7 +44,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from wenshu.build.paginate import body_paragraphs, lines_needed, lines_of_width, paragraph_lines
+from wenshu.build.lines import body_paragraphs, lines_needed, lines_of_width, paragraph_lines
 from wenshu.render.markdown import render_markdown
 from wenshu.render.zipparts import ZipPart, read_zip, write_zip
 from wenshu.resources import PickleCache, resource_dir
@@ -245,7 +245,7 @@ class Shape:
         return write_zip(parts)
 
     def lines(self, values: list[str]) -> int | None:
-        """:func:`~wenshu.build.paginate.lines_needed` of :meth:`docx` for ``values``."""
+        """:func:`~wenshu.build.lines.lines_needed` of :meth:`docx` for ``values``."""
         if not self.counted:
             return None
         lines = self.fixed_lines

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import MutableMapping
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -98,10 +99,14 @@ def cell(value: Any) -> str:
     return str(value)
 
 
+# json.dumps with an option makes a new encoder at every call; a letter has several roles.
+_ROLE_OPTIONS = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def role(role_name: str, **options: Any) -> str:
     """The HTML comment that tells the Word writer what the next block is."""
     payload = {k: v for k, v in options.items() if v not in (None, False)}
-    return f"<!-- wenshu:{role_name}{' ' + json.dumps(payload, ensure_ascii=False) if payload else ''} -->"
+    return f"<!-- wenshu:{role_name}{' ' + _ROLE_OPTIONS(payload) if payload else ''} -->"
 
 
 # Bump when what a cached template holds, or how it is kept, changes.
@@ -143,10 +148,20 @@ def _template_cache() -> jinja2.BytecodeCache | None:
     return _TemplateCache(folder / f"templates-{_TEMPLATE_CACHE_FORMAT}")
 
 
+class _Environment(ImmutableSandboxedEnvironment):
+    """The sandbox, its templates' globals a plain dict: Jinja walks them on every render and
+    every ``{% import %}``, a ChainMap over the environment's (Jinja's default) in Python
+    code. The environment's globals are set once, before any template is loaded."""
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        """A template's globals: its own over a copy of the environment's."""
+        return {**self.globals, **(d or {})}
+
+
 @cache
 def environment() -> ImmutableSandboxedEnvironment:
     """The sandboxed Jinja2 environment all kinds render with."""
-    env = ImmutableSandboxedEnvironment(
+    env = _Environment(
         loader=jinja2.FileSystemLoader(str(resource_dir("templates"))),
         bytecode_cache=_template_cache(),
         undefined=jinja2.StrictUndefined,

@@ -12,8 +12,14 @@ import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
+from functools import cached_property
 
 _DEFLATE_LEVEL = 6
+
+
+# A fixed timestamp (1980-01-01 00:00, the zip epoch) makes equal documents byte-identical.
+_DOS_TIME, _DOS_DATE = 0, (1 << 5) | 1
+_OFFSET = struct.Struct("<I")
 
 
 @dataclass(frozen=True)
@@ -32,36 +38,38 @@ class ZipPart:
         deflated = squeezer.compress(data) + squeezer.flush()
         return cls(name, zlib.crc32(data), len(data), deflated)
 
-
-# A fixed timestamp (1980-01-01 00:00, the zip epoch) makes equal documents byte-identical.
-_DOS_TIME, _DOS_DATE = 0, (1 << 5) | 1
+    @cached_property
+    def headers(self) -> tuple[bytes, bytes, bytes]:
+        """Its local header with the name; its central directory entry up to the offset, and
+        after it (the name): packed once, like the data, for every package that has it."""
+        name = self.name.encode("utf-8")
+        flags = 0x800 if not name.isascii() else 0  # bit 11: the name is UTF-8
+        local = struct.pack(
+            "<IHHHHHIIIHH",
+            0x04034B50, 20, flags, 8, _DOS_TIME, _DOS_DATE,
+            self.crc, len(self.deflated), self.size, len(name), 0,
+        )  # fmt: skip
+        central = struct.pack(
+            "<IHHHHHHIIIHHHHHI",
+            0x02014B50, 20, 20, flags, 8, _DOS_TIME, _DOS_DATE,
+            self.crc, len(self.deflated), self.size, len(name), 0, 0, 0, 0, 0,
+        )  # fmt: skip
+        return local + name, central, name
 
 
 def write_zip(parts: list[ZipPart]) -> bytes:
     """A zip archive of ``parts`` in order, each stored deflated (method 8)."""
-    out = bytearray()
-    central = bytearray()
+    out: list[bytes] = []
+    central: list[bytes] = []
+    offset = 0
     for part in parts:
-        name = part.name.encode("utf-8")
-        flags = 0x800 if not name.isascii() else 0  # bit 11: the name is UTF-8
-        offset = len(out)
-        out += struct.pack(
-            "<IHHHHHIIIHH",
-            0x04034B50, 20, flags, 8, _DOS_TIME, _DOS_DATE,
-            part.crc, len(part.deflated), part.size, len(name), 0,
-        )  # fmt: skip
-        out += name
-        out += part.deflated
-        central += struct.pack(
-            "<IHHHHHHIIIHHHHHII",
-            0x02014B50, 20, 20, flags, 8, _DOS_TIME, _DOS_DATE,
-            part.crc, len(part.deflated), part.size, len(name), 0, 0, 0, 0, 0, offset,
-        )  # fmt: skip
-        central += name
-    start = len(out)
-    out += central
-    out += struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(parts), len(parts), len(central), start, 0)
-    return bytes(out)
+        local, entry, name = part.headers
+        out += (local, part.deflated)
+        central += (entry, _OFFSET.pack(offset), name)
+        offset += len(local) + len(part.deflated)
+    size = sum(map(len, central))
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(parts), len(parts), size, offset, 0)
+    return b"".join([*out, *central, end])
 
 
 def read_zip(data: bytes) -> list[tuple[str, bytes]]:

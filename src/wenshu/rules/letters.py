@@ -149,10 +149,10 @@ def unique(fields: Sequence[str], entries: Sequence[BatchEntry]) -> dict[int, li
     seen: dict[tuple[Any, ...], BatchEntry] = {}
     problems: dict[int, list[Problem]] = {}
     for i, entry in enumerate(entries):
-        values = tuple(entry.values.get(f) for f in fields)
+        values = tuple(map(entry.values.get, fields))
         if any(v is None for v in values):
             continue
-        key = tuple(identity(v) for v in values)
+        key = tuple(map(identity, values))
         if key in seen:
             shown = "、".join(str(v) for v in values)
             problems.setdefault(i, []).append(
