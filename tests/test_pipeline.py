@@ -337,7 +337,7 @@ def test_a_batch_summary_names_the_merged_files_pdf(sources, tmp_path, monkeypat
         made = [p.with_suffix(".pdf") for p in docx_files]
         for pdf in made:
             pdf.write_bytes(b"%PDF-1.4\n")
-        return made
+        return made, []
 
     monkeypatch.setattr(libreoffice, "LibreOffice", lambda: object())
     monkeypatch.setattr(RunOffice, "pdfs_beside", pdfs_beside)
@@ -347,6 +347,43 @@ def test_a_batch_summary_names_the_merged_files_pdf(sources, tmp_path, monkeypat
     lines = [line for line in outcome.summary if "PDF" in line]
     assert lines[0].startswith("已生成 3 个 PDF（"), outcome.summary
     assert lines[1] == f"合并文件 PDF　{outcome.merged.with_suffix('.pdf')}", outcome.summary
+
+
+def test_pdfs_libreoffice_did_not_make_are_counted_in_the_summary(sources, tmp_path, monkeypatch):
+    """A folder build with --pdf whose conversion fails for some files: the PDFs made are
+    written and counted, the others are errors and counted in the summary too (not a
+    summary that says nothing failed)."""
+    from wenshu.build.pdf import RunOffice
+    from wenshu.office import libreoffice
+
+    class Office:
+        """LibreOffice converting every other file."""
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            pass
+
+        def convert(self, sources, out_dir):
+            done = {}
+            for source in sources[::2]:
+                done[source] = out_dir / f"{source.stem}.pdf"
+                done[source].write_bytes(b"%PDF-1.4\n")
+            return done
+
+    monkeypatch.setattr(libreoffice, "LibreOffice", Office)
+    monkeypatch.setattr(RunOffice, "_started", lambda self: Office())
+    folder = tmp_path / "specs"
+    folder.mkdir()
+    for name in ("a", "b", "c"):
+        shutil.copy(sources["file"], folder / f"{name}.yaml")
+    request = BuildRequest((folder,), tmp_path / "out", pdf=True, paginate=False)
+    (outcome,) = run(request).outcomes
+    assert [p.message for p in outcome.problems] == ["LibreOffice 未能把它转换为 PDF"], outcome.problems
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.pdf")) == ["a.pdf", "c.pdf"]
+    assert "已生成 2 个 PDF（" in "\n".join(outcome.summary), outcome.summary
+    assert "PDF 未能生成 1 个（见上方错误；其 .docx 已生成）" in outcome.summary, outcome.summary
 
 
 def test_many_spec_files_have_a_bar_and_one_has_none(sources, tmp_path):

@@ -144,16 +144,19 @@ class RunOffice:
         self._say(f"生成 {len(documents)} 个 PDF（LibreOffice）……")
         return self._started().convert_bytes(documents)
 
-    def pdfs_beside(self, docx_files: Sequence[Path], *, letters: bool = False) -> list[Path]:
+    def pdfs_beside(
+        self, docx_files: Sequence[Path], *, letters: bool = False
+    ) -> tuple[list[Path], list[Problem]]:
         """Write ``X.pdf`` beside every ``X.docx``, all through one LibreOffice run; ``letters``:
         they are one batch's letters (one frame, most one page), converted merged
         (:meth:`~wenshu.office.libreoffice.LibreOffice.convert_letters`, page count checked).
 
         Each PDF is moved into place whole (written beside, then renamed), so an interrupted
-        run never leaves a truncated PDF under a real name.
+        run never leaves a truncated PDF under a real name. Returns the PDFs written and a
+        problem for each .docx LibreOffice did not convert (the others are written all the same).
         """
         if not docx_files:
-            return []
+            return [], []
         self._made_pdfs = True
         self._say(f"生成 {len(docx_files)} 个 PDF（LibreOffice）……")
         written: list[Path] = []
@@ -164,6 +167,4 @@ class RunOffice:
             failed = [str(p) for p in docx_files if p not in converted]
             for source, pdf in converted.items():
                 written += write_atomically(source.parent, {f"{source.stem}.pdf": pdf.read_bytes()})
-        if failed:
-            raise WenshuError([Problem(name, "LibreOffice 未能把它转换为 PDF") for name in failed])
-        return written
+        return written, [Problem(name, "LibreOffice 未能把它转换为 PDF") for name in failed]

@@ -311,15 +311,19 @@ def _pdfs_beside(
     if not docx:
         return
     try:
-        made = office.pdfs_beside(docx, letters=letters)
+        made, failed = office.pdfs_beside(docx, letters=letters)
     except WenshuError as exc:
         outcome.problems += exc.problems
         return
     outcome.written += made
+    outcome.problems += failed
     if outcome.merged is not None and docx == [outcome.merged]:
-        outcome.summary.append(f"合并文件 PDF　{made[0]}")  # under the batch's 合并文件 line
+        if made:
+            outcome.summary.append(f"合并文件 PDF　{made[0]}")  # under the batch's 合并文件 line
     else:
         outcome.summary.append(f"已生成 {len(made)} 个 PDF（{where}）")
+    if failed:  # counted where the clerk looks, not only among the errors above
+        outcome.summary.append(f"PDF 未能生成 {len(failed)} 个（见上方错误；其 .docx 已生成）")
 
 
 # -- batches ----------------------------------------------------------------------------------
