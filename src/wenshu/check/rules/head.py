@@ -89,42 +89,36 @@ def check_head(doc: Recogniser, out: Findings) -> None:
 
 def _check_head_info_place(doc: Recogniser, out: Findings) -> None:
     """§7.2.2 份号、密级和保密期限、紧急程度 stand flush left at the top left of the 版心, above
-    the mark: not set right or centred, not under the title."""
-    titles = [p for p in doc.role("title") if p.flows]
+    the mark: not in a page header, not set right or centred, not under the title."""
     in_header = [p for p in doc.first_page_header() if p.role == "head-info"]
     for para in in_header + doc.role("head-info"):
-        if para.part != "正文":
-            # A header prints in the top margin, outside the 版心, and on every page it serves.
-            if para.text.strip():
-                out.add(
-                    "head-info-place",
-                    "7.2.2",
-                    "份号、密级、紧急程度",
-                    "份号、密级、紧急程度应顶格编排在版心左上角",
-                    "版头之首，居左顶格",
-                    f"在{para.part}中（版心之外）",
-                    para.where,
-                )
-            continue
-        if not para.flows:
-            continue
-        after_title = bool(titles) and para.number > titles[0].number
-        first, left, _ = doc.indents(para)
-        flush = (
-            doc.alignment(para) in ("left", "both")
-            and abs(first) <= INDENT_SLACK
-            and abs(left) <= INDENT_SLACK
-        )
-        if after_title or not flush:
+        place = _head_info_misplaced(doc, para)
+        if place:
             out.add(
                 "head-info-place",
                 "7.2.2",
                 "份号、密级、紧急程度",
                 "份号、密级、紧急程度应顶格编排在版心左上角",
                 "版头之首，居左顶格",
-                "在标题之下" if after_title else align_name(doc.alignment(para)),
+                place,
                 para.where,
             )
+
+
+def _head_info_misplaced(doc: Recogniser, para: Para) -> str:
+    """Where a 份号/密级/紧急程度 line stands when that is not the 版心's top left; "" when it is."""
+    if para.part != "正文":
+        # A header prints in the top margin, outside the 版心, and on every page it serves.
+        return f"在{para.part}中（版心之外）" if para.text.strip() else ""
+    if not para.flows:
+        return ""
+    titles = [p for p in doc.role("title") if p.flows]
+    if titles and para.number > titles[0].number:
+        return "在标题之下"
+    first, left, _ = doc.indents(para)
+    if doc.alignment(para) in ("left", "both") and abs(first) <= INDENT_SLACK and abs(left) <= INDENT_SLACK:
+        return ""
+    return align_name(doc.alignment(para))
 
 
 def _check_head_rule(doc: Recogniser, out: Findings, numbers: list[Para]) -> None:
