@@ -57,6 +57,34 @@ LANDSCAPE_NUMBER_BOX_DEPTH_MM = 7
 LANDSCAPE_NUMBER_BOX_LENGTH_MM = 40
 
 
+def page_setup_twips(landscape: bool = False) -> dict[str, int]:
+    """A section's paper and margins in twips, by the OOXML attribute that holds each
+    (``w:pgSz`` w/h, ``w:pgMar`` top/bottom/left/right/header): A4 (§5.1), the 版心's margins
+    (§5.2.1), turned a quarter on a landscape page (§8). The header distance is where the
+    信函格式's mark stands on a portrait page (§10.1) and inside the top margin on a landscape one."""
+    if landscape:
+        mm = {
+            "w": PAGE_HEIGHT_MM,
+            "h": PAGE_WIDTH_MM,
+            "top": LANDSCAPE_TOP_MARGIN_MM,
+            "bottom": LANDSCAPE_BOTTOM_MARGIN_MM,
+            "left": LANDSCAPE_LEFT_MARGIN_MM,
+            "right": LANDSCAPE_RIGHT_MARGIN_MM,
+            "header": LANDSCAPE_HEADER_DISTANCE_MM,
+        }
+    else:
+        mm = {
+            "w": PAGE_WIDTH_MM,
+            "h": PAGE_HEIGHT_MM,
+            "top": TOP_MARGIN_MM,
+            "bottom": BOTTOM_MARGIN_MM,
+            "left": LEFT_MARGIN_MM,
+            "right": RIGHT_MARGIN_MM,
+            "header": LETTER_MARK_TOP_MM,
+        }
+    return {name: mm_to_twips(value) for name, value in mm.items()}
+
+
 def text_area_pt(landscape: bool = False) -> tuple[float, float, float, float]:
     """The 版心 on the page, in points from its top-left corner: (top, bottom, left, right)
     (§5.2.1; a landscape page turns it a quarter, §8)."""

@@ -477,18 +477,13 @@ def _portrait(sect_pr: etree._Element, body: etree._Element) -> etree._Element:
                 ref.set(f"{{{_R}}}id", ids[ref.get(w("type"))])
     for title_pg in out.findall(w("titlePg")):
         out.remove(title_pg)
-    size = out.find(w("pgSz"))
+    size, mar = out.find(w("pgSz")), out.find(w("pgMar"))
     if size is not None:
-        size.set(w("w"), str(L.mm_to_twips(L.PAGE_WIDTH_MM)))
-        size.set(w("h"), str(L.mm_to_twips(L.PAGE_HEIGHT_MM)))
         size.attrib.pop(w("orient"), None)
-    mar = out.find(w("pgMar"))
-    if mar is not None:
-        mar.set(w("top"), str(L.mm_to_twips(L.TOP_MARGIN_MM)))
-        mar.set(w("bottom"), str(L.mm_to_twips(L.BOTTOM_MARGIN_MM)))
-        mar.set(w("left"), str(L.mm_to_twips(L.LEFT_MARGIN_MM)))
-        mar.set(w("right"), str(L.mm_to_twips(L.RIGHT_MARGIN_MM)))
-        mar.set(w("header"), str(L.mm_to_twips(L.LETTER_MARK_TOP_MM)))
+    for name, twips in L.page_setup_twips().items():
+        holder = size if name in ("w", "h") else mar
+        if holder is not None:
+            holder.set(w(name), str(twips))
     return out
 
 

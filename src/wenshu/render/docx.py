@@ -443,16 +443,10 @@ class BodyWriter:
                 sect_pr.remove(title_pg)
         if landscape:
             # §5.2 rotated: the 版心 keeps its size, the page turns.
-            size = sect_pr.find(qn("w:pgSz"))
-            size.set(qn("w:w"), str(L.mm_to_twips(L.PAGE_HEIGHT_MM)))
-            size.set(qn("w:h"), str(L.mm_to_twips(L.PAGE_WIDTH_MM)))
+            size, mar = sect_pr.find(qn("w:pgSz")), sect_pr.find(qn("w:pgMar"))
             size.set(qn("w:orient"), "landscape")
-            mar = sect_pr.find(qn("w:pgMar"))
-            mar.set(qn("w:top"), str(L.mm_to_twips(L.LANDSCAPE_TOP_MARGIN_MM)))
-            mar.set(qn("w:bottom"), str(L.mm_to_twips(L.LANDSCAPE_BOTTOM_MARGIN_MM)))
-            mar.set(qn("w:left"), str(L.mm_to_twips(L.LANDSCAPE_LEFT_MARGIN_MM)))
-            mar.set(qn("w:right"), str(L.mm_to_twips(L.LANDSCAPE_RIGHT_MARGIN_MM)))
-            mar.set(qn("w:header"), str(L.mm_to_twips(L.LANDSCAPE_HEADER_DISTANCE_MM)))
+            for name, twips in L.page_setup_twips(landscape=True).items():
+                (size if name in ("w", "h") else mar).set(qn(f"w:{name}"), str(twips))
         return sect_pr
 
     def finish(self, final_sect_pr: Any) -> None:

@@ -307,13 +307,11 @@ def build_frame(name: str) -> bytes:
         settings.remove(theme_font)
 
     section = doc.sections[0]
-    section.page_width = Twips(L.mm_to_twips(L.PAGE_WIDTH_MM))
-    section.page_height = Twips(L.mm_to_twips(L.PAGE_HEIGHT_MM))
-    section.top_margin = Twips(L.mm_to_twips(L.TOP_MARGIN_MM))
-    section.bottom_margin = Twips(L.mm_to_twips(L.BOTTOM_MARGIN_MM))
-    section.left_margin = Twips(L.mm_to_twips(L.LEFT_MARGIN_MM))
-    section.right_margin = Twips(L.mm_to_twips(L.RIGHT_MARGIN_MM))
-    section.header_distance = Twips(L.mm_to_twips(L.LETTER_MARK_TOP_MM))
+    page = L.page_setup_twips()
+    section.page_width, section.page_height = Twips(page["w"]), Twips(page["h"])
+    section.top_margin, section.bottom_margin = Twips(page["top"]), Twips(page["bottom"])
+    section.left_margin, section.right_margin = Twips(page["left"]), Twips(page["right"])
+    section.header_distance = Twips(page["header"])
     section.footer_distance = Twips(L.mm_to_twips(L.FOOTER_DISTANCE_MM))
     section.gutter = Twips(0)
     grid = section._sectPr.find(qn("w:docGrid"))
