@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import errno
-import socket
 from pathlib import Path
 
 import click
@@ -55,6 +54,8 @@ def _cannot_listen(exc: OSError, port: int) -> str:
         return (
             f"没有权限使用端口 {port}（1024 以下的端口需要管理员权限）；请用 1024 以上的端口，如 --port 8000"
         )
+    import socket  # here, not at the top: every command's --help imports this module
+
     if exc.errno == errno.EADDRNOTAVAIL or isinstance(exc, socket.gaierror):
         return "本机没有这个地址；--host 应是本机的地址，默认 127.0.0.1 只供本机访问"
     return f"无法监听：{exc.strerror or exc}"
