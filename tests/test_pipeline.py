@@ -7,6 +7,7 @@ pdf, force, jobs, merge, name, data (see the table in wenshu.build.pipeline).
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -382,7 +383,9 @@ def test_pdfs_libreoffice_did_not_make_are_counted_in_the_summary(sources, tmp_p
     (outcome,) = run(request).outcomes
     assert [p.message for p in outcome.problems] == ["LibreOffice 未能把它转换为 PDF"], outcome.problems
     assert sorted(p.name for p in (tmp_path / "out").glob("*.pdf")) == ["a.pdf", "c.pdf"]
-    assert "已生成 2 个 PDF（" in "\n".join(outcome.summary), outcome.summary
+    assert any(re.fullmatch(r"已生成 2 个 PDF（.*；用时 \d+\.\d 秒）", line) for line in outcome.summary), (
+        outcome.summary
+    )
     assert "PDF 未能生成 1 个（见上方错误；其 .docx 已生成）" in outcome.summary, outcome.summary
 
 

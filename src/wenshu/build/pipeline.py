@@ -31,6 +31,7 @@ built in this one process, which any ``jobs`` allows.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -310,6 +311,7 @@ def _pdfs_beside(
 ) -> None:
     if not docx:
         return
+    started = time.perf_counter()
     try:
         made, failed = office.pdfs_beside(docx, letters=letters)
     except WenshuError as exc:
@@ -321,7 +323,9 @@ def _pdfs_beside(
         if made:
             outcome.summary.append(f"合并文件 PDF　{made[0]}")  # under the batch's 合并文件 line
     else:
-        outcome.summary.append(f"已生成 {len(made)} 个 PDF（{where}）")
+        # The batch's 用时 line is the letters' own; LibreOffice takes seconds more, said here.
+        seconds = time.perf_counter() - started
+        outcome.summary.append(f"已生成 {len(made)} 个 PDF（{where}；用时 {seconds:.1f} 秒）")
     if failed:  # counted where the clerk looks, not only among the errors above
         outcome.summary.append(f"PDF 未能生成 {len(failed)} 个（见上方错误；其 .docx 已生成）")
 
