@@ -616,6 +616,31 @@ def test_a_port_in_use_is_said_in_chinese_with_what_to_do(folder):
     assert "Address already in use" not in result.output and "Port " not in result.output
 
 
+def test_ctrl_c_stops_the_workbench_and_says_so(folder, monkeypatch):
+    """Ctrl+C, as the start line tells the clerk to press: the workbench says it stopped and
+    closes its socket; exit code 0 (it is how it is meant to end)."""
+    from click.testing import CliRunner
+
+    import wenshu.serve
+    from wenshu.cli.main import main
+
+    closed = []
+
+    class Server:
+        server_port = 8123
+
+        def serve_forever(self):
+            raise KeyboardInterrupt
+
+        def server_close(self):
+            closed.append(True)
+
+    monkeypatch.setattr(wenshu.serve, "make_workbench_server", lambda *args, **kwargs: Server())
+    result = CliRunner().invoke(main, ["serve", str(folder), "--port", "8123"], prog_name="wenshu")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == "文书工作台已停止" and closed == [True], result.output
+
+
 def test_requests_answered_are_not_logged_in_english(folder, caplog):
     """The clerk's terminal shows the workbench's address, not a Werkzeug line per request."""
     import logging

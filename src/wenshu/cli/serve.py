@@ -39,6 +39,8 @@ def serve_cmd(folder: Path, port: int, host: str, no_pages: bool) -> None:
     click.echo(f"文书工作台：http://{shown}:{server.server_port}/ （{folder.resolve()}；按 Ctrl+C 停止）")
     try:
         server.serve_forever()
+    except KeyboardInterrupt:  # the way the clerk was told to stop it: said, not an error
+        click.echo("文书工作台已停止")
     finally:
         server.server_close()
 
