@@ -121,6 +121,12 @@ def _head_info_misplaced(doc: Recogniser, para: Para) -> str:
     return align_name(doc.alignment(para))
 
 
+def _rule_width(out: Findings, width: str, para: Para) -> None:
+    """§7.2.7: the 版头's red rule, bordered or drawn, is not as wide as the 版心."""
+    wanted = f"{L.TEXT_WIDTH_MM} mm"
+    out.add("rule-width", "7.2.7", "版头分隔线", "分隔线与版心不等宽", wanted, width, para.where)
+
+
 def _check_head_rule(doc: Recogniser, out: Findings, numbers: list[Para]) -> None:
     """§7.2.7 文件格式: a red rule as wide as the 版心 4 mm under the 发文字号."""
     start = numbers[0] if numbers else doc.role("mark")[0]
@@ -146,15 +152,7 @@ def _check_head_rule(doc: Recogniser, out: Findings, numbers: list[Para]) -> Non
         if width is not None and abs(width - L.mm_to_twips(L.TEXT_WIDTH_MM)) > L.mm_to_twips(
             L.MARGIN_TOLERANCE_MM
         ):
-            out.add(
-                "rule-width",
-                "7.2.7",
-                "版头分隔线",
-                "分隔线与版心不等宽",
-                f"{L.TEXT_WIDTH_MM} mm",
-                mm_text(width),
-                para.where,
-            )
+            _rule_width(out, mm_text(width), para)
         return
     drawn = drawn_lines(doc.body) + drawn_lines(doc.first_page_header_xml())
     if drawn:
@@ -170,15 +168,7 @@ def _check_head_rule(doc: Recogniser, out: Findings, numbers: list[Para]) -> Non
             )
         # The first red line drawn is the 版头's (a drawn 版记 rule comes after it, and is black).
         elif red[0].length is not None and abs(red[0].length - L.TEXT_WIDTH_MM) > L.MARGIN_TOLERANCE_MM:
-            out.add(
-                "rule-width",
-                "7.2.7",
-                "版头分隔线",
-                "分隔线与版心不等宽",
-                f"{L.TEXT_WIDTH_MM} mm",
-                f"{red[0].length:.1f} mm",
-                start.where,
-            )
+            _rule_width(out, f"{red[0].length:.1f} mm", start)
         return
     out.add(
         "rule-missing",
