@@ -24,7 +24,7 @@ from wenshu.extract import docx_blocks, markdown_blocks
 from wenshu.resources import read_data
 from wenshu.rules.advice import warnings
 from wenshu.spec.load import load_spec
-from wenshu.spec.validate import validate
+from wenshu.validate import validate
 
 REPO = Path(__file__).resolve().parents[1]
 ANNEXES = REPO / "examples" / "annexes"

@@ -28,7 +28,7 @@ from wenshu.cli.main import main
 from wenshu.errors import WenshuError
 from wenshu.extract import docx_blocks, markdown_blocks
 from wenshu.spec.load import load_spec
-from wenshu.spec.validate import validate
+from wenshu.validate import validate
 
 REPO = Path(__file__).resolve().parents[1]
 PLANS = REPO / "examples" / "work_plans"

@@ -39,7 +39,7 @@ from wenshu.render.docx import build_docx
 from wenshu.spec.kinds import Kind
 from wenshu.spec.load import Layers, Spec, looks_like_batch
 from wenshu.spec.records import RecordSpec
-from wenshu.spec.validate import is_layered, validate, validator_for
+from wenshu.validate import is_layered, validate, validator_for
 
 LETTERS = REPO / "examples" / "letters"
 SPEC = LETTERS / "recommendations.yaml"

@@ -20,8 +20,8 @@ from wenshu.build.lines import lines_needed
 from wenshu.build.shapes import Shapes, cut, fill, pieces, plain, stand_in
 from wenshu.errors import WenshuError
 from wenshu.spec.records import RecordSpec
-from wenshu.spec.validate import validate
 from wenshu.text.width import joined_line_width, line_width
+from wenshu.validate import validate
 
 LETTERS = REPO / "examples" / "letters"
 FORMATS = ("docx", "md")

@@ -231,7 +231,7 @@ def test_build_of_a_notice_imports_only_what_it_uses(tmp_path) -> None:
     unwanted = {
         "ruamel",
         "ruamel.yaml",
-        "wenshu.spec.skeleton",
+        "wenshu.skeleton",
         "jinja2.meta",
         "wenshu.compose.round",
         "docxtpl",
@@ -255,6 +255,6 @@ def test_batch_of_letters_imports_only_what_it_uses(tmp_path) -> None:
     _modules_after_build(batch, tmp_path / "cache")  # fills the caches
     loaded = _modules_after_build(batch, tmp_path / "cache")
     assert "wenshu.build.shapes" in loaded  # the probe sees what the batch used
-    unwanted = {"ruamel", "ruamel.yaml", "wenshu.spec.skeleton", "docxtpl", "openpyxl"}
+    unwanted = {"ruamel", "ruamel.yaml", "wenshu.skeleton", "docxtpl", "openpyxl"}
     unwanted |= {"wenshu.compose.round"}
     assert not loaded & unwanted, sorted(loaded & unwanted)

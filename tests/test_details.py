@@ -24,8 +24,8 @@ from wenshu.layout import PT_PER_MM
 from wenshu.office.ink import dash_top, ink_rows
 from wenshu.office.libreoffice import FONTS_CONF, LibreOffice, Row, pdf_fonts, read_pages, substitute_for
 from wenshu.spec.load import load_spec
-from wenshu.spec.validate import validate
 from wenshu.text.titles import line_width, printed_lines, split_title, title_problems
+from wenshu.validate import validate
 
 CHAR_MM = L.CHAR_ADVANCE_TWIPS / L.TWIPS_PER_PT / PT_PER_MM  # one 3号 character: 5.56 mm
 RECORD_CHAR_MM = L.RECORD_SIZE_PT / PT_PER_MM  # one 4号 character: 4.94 mm

@@ -82,7 +82,7 @@ def _outline(blocks: list, depth: int = 1) -> list[tuple]:
 @pytest.mark.parametrize("example", [p for p in EXAMPLES if not looks_like_batch(p)], ids=lambda p: p.stem)
 def test_round_trip_of_every_example(example, tmp_path):
     from wenshu.spec.load import load_spec
-    from wenshu.spec.validate import validate
+    from wenshu.validate import validate
 
     first = render(example)
     imported = import_docx(first.files["docx"], example.name)
@@ -739,7 +739,7 @@ def test_a_single_recommendation_with_contact_and_note_comes_back_as_its_kind(tm
     """The other outline of a 推荐函 (one applicant, its rank, an opinion), the contact line
     with every part, a 附注: all read back into the fields they came from."""
     from wenshu.spec.load import load_spec
-    from wenshu.spec.validate import validate
+    from wenshu.validate import validate
 
     source = tmp_path / "one.yaml"
     source.write_text(

@@ -24,7 +24,7 @@ from wenshu.build.pipeline import render
 from wenshu.extract import docx_blocks, markdown_blocks
 from wenshu.importing.fix import fix_file, import_docx
 from wenshu.spec.load import load_spec
-from wenshu.spec.validate import validate
+from wenshu.validate import validate
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((REPO / "examples" / "work_plans").glob("*.yaml")) + sorted(

@@ -15,7 +15,7 @@ from wenshu.rules.checks import RULES
 from wenshu.rules.letters import batch_problems
 from wenshu.spec.kinds import get_kind
 from wenshu.spec.load import load_spec
-from wenshu.spec.validate import validate
+from wenshu.validate import validate
 
 
 def test_registry_lookup_listing_and_did_you_mean() -> None:
@@ -73,7 +73,7 @@ def test_unknown_check_and_compose_step_name_the_schema(monkeypatch) -> None:
             "未知的组成步骤“blank_forms”，是否想写“blank_form”？",
         ),
     ]:
-        monkeypatch.setattr("wenshu.spec.validate.kind_of", lambda _spec, wrong=wrong: wrong)
+        monkeypatch.setattr("wenshu.validate.kind_of", lambda _spec, wrong=wrong: wrong)
         with pytest.raises(WenshuError) as caught:
             validate(spec)
         (problem,) = caught.value.problems
@@ -114,7 +114,7 @@ def test_an_unknown_round_role_names_the_schema(monkeypatch) -> None:
 
 def test_every_shipped_schema_names_only_registered_entries() -> None:
     from wenshu.spec.kinds import all_kinds
-    from wenshu.spec.validate import schema_problems
+    from wenshu.validate import schema_problems
 
     kinds = all_kinds()
     assert len(kinds) > 10
@@ -127,7 +127,7 @@ def test_validate_refuses_a_schema_naming_unknown_entries_before_reading_the_spe
     kind = get_kind("notice")
     assert kind is not None
     wrong = dataclasses.replace(kind, advice=(("same_a", {}),), batch={"checks": [{"uniq": ["x"]}]})
-    monkeypatch.setattr("wenshu.spec.validate.kind_of", lambda _spec: wrong)
+    monkeypatch.setattr("wenshu.validate.kind_of", lambda _spec: wrong)
     with pytest.raises(WenshuError) as caught:
         validate(spec)
     messages = [p.message for p in caught.value.problems]

@@ -15,7 +15,7 @@ from wenshu.cli.main import main
 from wenshu.compose.round import Member, check_round, find_specs, main_deadline
 from wenshu.errors import Problem
 from wenshu.spec.load import load_spec
-from wenshu.spec.validate import validate
+from wenshu.validate import validate
 
 REPO = Path(__file__).resolve().parents[1]
 ROUND = REPO / "examples" / "rounds" / "henan-2023"

@@ -14,7 +14,7 @@ from wenshu.build.pipeline import render
 from wenshu.cli.main import main
 from wenshu.extract import docx_blocks, markdown_blocks
 from wenshu.spec.load import load_spec
-from wenshu.spec.validate import PLACEHOLDER
+from wenshu.validate import PLACEHOLDER
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"
@@ -511,8 +511,8 @@ def test_new_refuses_options_its_skeleton_does_not_use(tmp_path):
 def test_the_kinds_that_relay_are_those_with_a_relay_skeleton(tmp_path, monkeypatch):
     """No kind is named in the code: a relay skeleton beside a kind's template makes it relayable."""
     from wenshu import resources
+    from wenshu.skeleton import relay_kinds
     from wenshu.spec.kinds import get_kind
-    from wenshu.spec.skeleton import relay_kinds
 
     root = tmp_path / "res"
     for name in ("templates", "schemas", "data"):

@@ -16,7 +16,7 @@ from werkzeug.datastructures import MultiDict
 
 from wenshu.check import check_docx
 from wenshu.serve import create_app
-from wenshu.spec.skeleton import kinds_with_skeletons, render_skeleton
+from wenshu.skeleton import kinds_with_skeletons, render_skeleton
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"
@@ -163,7 +163,7 @@ def test_a_mistake_is_shown_at_its_field_in_the_cli_words(client, folder):
     problem = re.search(r'<p class="problem" data-field="date">([^<]+)</p>', page)
     assert problem and "日期" in problem.group(1)
     from wenshu.spec.load import load_spec
-    from wenshu.spec.validate import validate
+    from wenshu.validate import validate
 
     with pytest.raises(Exception) as cli:
         validate(load_spec(folder / "application.yaml"))
@@ -345,7 +345,7 @@ def _checked(client, data: bytes, name: str) -> tuple[str, str]:
 def test_fixed_copy_of_a_foreign_docx_downloads_and_saves_into_the_folder(folder):
     from tests.test_import import SENTENCES, foreign_notice
     from wenshu.spec.load import load_spec
-    from wenshu.spec.validate import validate
+    from wenshu.validate import validate
 
     client = create_app(folder, pages=False).test_client()
     original = foreign_notice()

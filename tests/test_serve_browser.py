@@ -18,7 +18,7 @@ import pytest
 from wenshu.check import check_docx
 from wenshu.serve import serve_in_thread
 from wenshu.spec.load import load_spec
-from wenshu.spec.validate import validate
+from wenshu.validate import validate
 
 pytestmark = pytest.mark.browser
 

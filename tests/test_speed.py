@@ -11,8 +11,8 @@ import pytest
 from cerberus import SchemaError
 
 from tests.conftest import REPO
+from wenshu import validate as validation
 from wenshu.build.batch import load_batch, run_batch
-from wenshu.spec import validate as validation
 from wenshu.spec.kinds import get_kind
 
 LETTERS = REPO / "examples" / "letters"

@@ -46,8 +46,8 @@ from wenshu.spec.records import (
     schema_fields,
     spec_records,
 )
-from wenshu.spec.validate import kind_of, validate
 from wenshu.text.dates import format_cn_date
+from wenshu.validate import kind_of, validate
 
 # File names: Windows forbids these characters and names (and no file system takes a lone
 # surrogate); a leading dot hides a file; a

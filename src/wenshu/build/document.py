@@ -16,7 +16,7 @@ from wenshu.rules import advice
 from wenshu.spec.kinds import Kind
 from wenshu.spec.load import Spec, load_spec
 from wenshu.spec.pictures import pictures_of
-from wenshu.spec.validate import validate
+from wenshu.validate import validate
 
 FORMATS = ("docx", "md")
 
@@ -51,7 +51,7 @@ def render_spec(
     kind, document = validate(spec, draft=draft)
     markdown = render_markdown(kind, document, spec.name)
     if draft:
-        from wenshu.spec.skeleton import mark_placeholders  # drafts only: skeletons are `new`'s
+        from wenshu.skeleton import mark_placeholders  # drafts only: skeletons are `new`'s
 
         markdown = mark_placeholders(markdown)
     tokens = parser().parse(markdown)

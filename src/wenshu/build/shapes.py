@@ -50,8 +50,8 @@ from wenshu.render.zipparts import ZipPart, read_zip, write_zip
 from wenshu.resources import PickleCache, resource_dir
 from wenshu.roles import BODY_STYLES
 from wenshu.spec.records import RecordSpec
-from wenshu.spec.validate import validate
 from wenshu.text.width import joined_line_width
+from wenshu.validate import validate
 
 if TYPE_CHECKING:
     from markdown_it.token import Token

@@ -69,7 +69,7 @@ def _validate_each(paths: list[Path]) -> list[Member]:
     from wenshu.compose.round import Member
     from wenshu.rules import advice
     from wenshu.spec.load import load_spec
-    from wenshu.spec.validate import PLACEHOLDER, validate
+    from wenshu.validate import PLACEHOLDER, validate
 
     members = []
     for path in paths:
@@ -152,7 +152,7 @@ def new_cmd(
 
     省级转发国家通知的骨架：KIND 写 notice，加 --relay 国家通知的规格文件与 --province 省份。"""
     from wenshu.build.files import write_atomically
-    from wenshu.spec.skeleton import (
+    from wenshu.skeleton import (
         kinds_with_skeletons,
         relay_context,
         relay_kinds,
@@ -161,7 +161,7 @@ def new_cmd(
         skeleton_variables,
         unfilled,
     )
-    from wenshu.spec.validate import PLACEHOLDER
+    from wenshu.validate import PLACEHOLDER
 
     if province is not None and relay is None:
         raise click.UsageError("选项 --province 只与 --relay 同用（转发国家通知时的省份）")

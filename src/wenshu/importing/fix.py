@@ -123,7 +123,7 @@ def spec_problems(yaml: str, name: str, files: dict[str, bytes] | None = None) -
     what to fill in; empty when it builds. ``files`` are the pictures written beside it
     (the report's), there too when it is judged: else each picture reads as missing."""
     from wenshu.spec.load import load_spec
-    from wenshu.spec.validate import validate
+    from wenshu.validate import validate
 
     with tempfile.TemporaryDirectory(prefix="wenshu-import-") as work:
         path = Path(work) / Path(name).name

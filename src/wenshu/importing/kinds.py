@@ -264,7 +264,7 @@ def _in_order(value: Any, rule: Any) -> Any:
 
 def _valid(spec: dict[str, Any]) -> bool:
     from wenshu.spec.load import Spec
-    from wenshu.spec.validate import validate
+    from wenshu.validate import validate
 
     try:
         validate(Spec(path=_PLACE, data=copy.deepcopy(spec)))

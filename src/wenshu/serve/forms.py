@@ -31,7 +31,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 from wenshu.errors import Problem
 from wenshu.spec.kinds import Kind, definitions
 from wenshu.spec.load import Spec, field_name
-from wenshu.spec.validate import PLACEHOLDER
+from wenshu.validate import PLACEHOLDER
 
 Path_ = tuple[str | int, ...]
 SCALAR_TYPES = {"string", "integer", "number", "float", "boolean", "cn_date", "doc_number", "date"}

@@ -31,8 +31,8 @@ from wenshu.resources import resource_dir
 from wenshu.spec.applicants import LEVELS, PROGRAMMES
 from wenshu.spec.kinds import QUOTAS, Kind, all_kinds, get_kind
 from wenshu.spec.load import iter_strings, load_spec
-from wenshu.spec.validate import PLACEHOLDER, validate
 from wenshu.text.dates import format_cn_date
+from wenshu.validate import PLACEHOLDER, validate
 
 #: How a draft marks an unfilled value in Markdown (inline HTML that CommonMark keeps).
 MARKED_PLACEHOLDER = f"<mark>{PLACEHOLDER}</mark>"
