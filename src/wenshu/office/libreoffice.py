@@ -202,7 +202,8 @@ class LibreOffice:
 
     def convert(self, sources: Sequence[Path], out_dir: Path) -> dict[Path, Path]:
         """Convert every .docx in ``sources`` to PDF in ``out_dir``, offline, in one LibreOffice
-        run, or in runs side by side for a batch large enough (see :data:`MIN_SHARE`).
+        run, or in runs side by side for a batch large enough (see :data:`MIN_SHARE`), each of
+        at most :data:`MAX_FILES_PER_RUN` files (see :meth:`_convert_share`).
 
         Returns source → PDF for the files that converted; a file LibreOffice could not
         open is simply absent (soffice itself reports success either way), and one that is
