@@ -79,6 +79,10 @@ SECONDS_PER_FILE = 30
 # process costs about as much as converting that many one-page letters.
 MAX_INSTANCES = 4
 MIN_SHARE = 16
+# soffice given many files converts the first ~243 and exits normally, silently skipping the
+# rest (LibreOffice 24.2 here, loaded or not; others report ~247 arguments): a share is sent
+# in runs of at most this many files.
+MAX_FILES_PER_RUN = 200
 
 # The profile LibreOffice starts with (registrymodifications.xcu): never update links (Writer
 # Content/Update/Link 0 = never; the default 2 asks, which headless means yes for some
@@ -198,7 +202,8 @@ class LibreOffice:
 
     def convert(self, sources: Sequence[Path], out_dir: Path) -> dict[Path, Path]:
         """Convert every .docx in ``sources`` to PDF in ``out_dir``, offline, in one LibreOffice
-        run, or in runs side by side for a batch large enough (see :data:`MIN_SHARE`).
+        run, or in runs side by side for a batch large enough (see :data:`MIN_SHARE`), each of
+        at most :data:`MAX_FILES_PER_RUN` files (see :meth:`_convert_share`).
 
         Returns source → PDF for the files that converted; a file LibreOffice could not
         open is simply absent (soffice itself reports success either way), and one that is
@@ -329,22 +334,42 @@ class LibreOffice:
             raise
 
     def _convert_share(self, share: list[Path], staged: dict[Path, Path], profile: Path, work: Path) -> None:
-        """Convert the staged copies of ``share`` in one LibreOffice with ``profile``.
+        """Convert the staged copies of ``share`` in LibreOffice runs with ``profile``, at most
+        :data:`MAX_FILES_PER_RUN` files a run.
 
-        LibreOffice converts the files in order, so after a timeout the file without a PDF
-        that comes first is the one that hung: it is given up and the run goes on with the
-        files after it.
+        LibreOffice converts the files in order and goes on past one it cannot open, so a
+        file without a PDF before the last PDF made is one it could not open (left absent),
+        while those after it were never reached: the run hung (the first of them is given up
+        as timed out) or ended early — it crashed, or skipped the rest — and they go to a
+        fresh LibreOffice. The first of them is given up when it was first unreached twice
+        (it may be what crashes LibreOffice), and the rest of the share when two files in a
+        row were given up so with no PDF made in between (LibreOffice converts nothing).
         """
         pending = share
+        strikes: dict[Path, int] = {}
+        idle = 0  # runs in a row that made no PDF
         while pending:
+            run, pending = pending[:MAX_FILES_PER_RUN], pending[MAX_FILES_PER_RUN:]
+            timeout = None
             try:
-                self._run([staged[s] for s in pending], work, profile)
-                pending = []
+                self._run([staged[s] for s in run], work, profile)
             except _Timeout as exc:
-                waiting = [s for s in pending if not _has_pdf(staged[s])]
-                if waiting:  # (none: it hung while closing, every PDF is there)
-                    self.failed[waiting[0]] = f"LibreOffice 排版超时（超过 {exc.seconds} 秒），已放弃"
-                pending = waiting[1:]
+                timeout = exc
+            made = [i for i, s in enumerate(run) if _has_pdf(staged[s])]
+            unreached = run[made[-1] + 1 :] if made else run
+            if not unreached:
+                idle = 0
+                continue
+            first = unreached[0]
+            if timeout is not None:
+                self.failed[first] = f"LibreOffice 排版超时（超过 {timeout.seconds} 秒），已放弃"
+                pending = unreached[1:] + pending
+                continue
+            strikes[first] = strikes.get(first, 0) + 1
+            idle = 0 if made else idle + 1
+            if idle >= 4:
+                return
+            pending = (unreached[1:] if strikes[first] >= 2 else unreached) + pending
 
     @contextlib.contextmanager
     def converted(self, documents: dict[str, bytes]) -> Iterator[dict[str, Path]]:
