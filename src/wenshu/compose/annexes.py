@@ -25,12 +25,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from wenshu.compose import catalogue, plans
+from wenshu.compose import catalogue
 from wenshu.errors import Problem, WenshuError
 from wenshu.registry import Registry, did_you_mean
+from wenshu.rules.advice import advice
 from wenshu.rules.checks import rule
 from wenshu.rules.context import Context
-from wenshu.spec import load, pictures
+from wenshu.spec import load, pictures, plans
 from wenshu.spec.kinds import CATEGORIES, Kind, get_kind
 from wenshu.spec.load import Path_, Spec, load_spec
 
@@ -144,6 +145,18 @@ def unfilled_indicators(document: dict[str, Any]) -> list[int]:
     if not results:
         return []
     return [n for n in catalogue.evaluation(document["level"]).numbers if str(n) not in results]
+
+
+@advice("unfilled_indicators")
+def unfilled(arg: Any, spec: Spec, document: dict[str, Any]) -> list[Problem]:
+    """As a warning: indicators a filled evaluation form leaves empty (a blank form has none)."""
+    missing = unfilled_indicators(document)
+    if not missing:
+        return []
+    numbers = "、".join(str(n) for n in missing)
+    return [
+        spec.problem((arg,), f"未填写完成情况的指标：{numbers}（共{len(missing)}项，表中留空）", key=True)
+    ]
 
 
 # -- the 基本情况表 -------------------------------------------------------------------------
@@ -578,6 +591,13 @@ def categories_known(patterns: list[str], context: Context) -> list[Problem]:
     return unknown_categories(patterns, context.spec, context.document)
 
 
+@advice("categories")
+def categories_advised(patterns: list[str], spec: Spec, document: dict[str, Any]) -> list[Problem]:
+    """As a warning: a category no round knows is printed as written in a one-off table;
+    most likely it is mistyped."""
+    return unknown_categories(patterns, spec, document)
+
+
 # -- a round's categories --------------------------------------------------------------------
 _QUOTA_TEXT = {"table": "按名额分配表", "none": "—"}
 
@@ -740,7 +760,8 @@ def _embedded_page(
     """A page holding a whole document rendered by its own template: its title (the
     template's ``#`` heading) and the Markdown after it, without its frame and label; its
     pictures' links renamed by ``names``."""
-    from wenshu.render.markdown import RawMarkdown, render_markdown  # the renderer imports kinds' data late
+    # here, not at the top: validation would otherwise import Jinja2 for every spec
+    from wenshu.render.markdown import RawMarkdown, render_markdown
 
     markdown = pictures.renamed_in_markdown(render_markdown(kind, document, source), names)
     blocks = markdown.split("\n\n")

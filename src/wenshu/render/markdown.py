@@ -18,10 +18,10 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from wenshu.compose.plans import FILTERS as PLAN_FILTERS
 from wenshu.errors import Problem, WenshuError
 from wenshu.resources import cache_dir, read_cache_file, resource_dir, write_cache_file
 from wenshu.spec.kinds import Kind
+from wenshu.spec.plans import FILTERS as PLAN_FILTERS
 from wenshu.text.dates import format_cn_date
 from wenshu.text.numbering import RUNIN_END, attachment_label, form_for_depth, ordinal
 from wenshu.text.titles import split_title

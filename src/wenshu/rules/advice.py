@@ -12,6 +12,9 @@ facts stay in the schemas:
 - ``same_as``: a field that should repeat another (署名 and 发文机关);
 - ``starts_with``: a field that should begin with another (标题 with the 发文机关's name);
 - ``unfilled_indicators``: an evaluation form filled in only in part.
+
+``categories`` and ``unfilled_indicators`` are registered by :mod:`wenshu.compose.annexes`,
+which holds the catalogue they read; this module stays below ``compose``.
 """
 
 from __future__ import annotations
@@ -19,7 +22,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from wenshu.compose.annexes import unfilled_indicators, unknown_categories
 from wenshu.errors import Problem
 from wenshu.registry import Registry
 from wenshu.spec.kinds import Kind
@@ -39,13 +41,6 @@ def warnings(spec: Spec, kind: Kind, document: dict[str, Any]) -> list[Problem]:
     warning has is an error naming the schema)."""
     found = [w for name, arg in kind.advice for w in ADVICE.get(name, kind.source)(arg, spec, document)]
     return sorted(found, key=lambda p: (p.line or 0, p.column or 0))
-
-
-@advice("categories")
-def categories(patterns: list[str], spec: Spec, document: dict[str, Any]) -> list[Problem]:
-    """A category no round knows is printed as written in a one-off table; most likely it
-    is mistyped."""
-    return unknown_categories(patterns, spec, document)
 
 
 @advice("letter_number")
@@ -92,15 +87,3 @@ def starts_with(arg: dict[str, str], spec: Spec, document: dict[str, Any]) -> li
     if not isinstance(mine, str) or not isinstance(head, str) or mine.startswith(head.strip()):
         return []
     return [spec.problem((arg["field"],), f"没有以{arg['label']}“{head}”开头；{arg['why']}")]
-
-
-@advice("unfilled_indicators")
-def unfilled(arg: Any, spec: Spec, document: dict[str, Any]) -> list[Problem]:
-    """Indicators a filled evaluation form leaves empty (a blank form has none)."""
-    missing = unfilled_indicators(document)
-    if not missing:
-        return []
-    numbers = "、".join(str(n) for n in missing)
-    return [
-        spec.problem((arg,), f"未填写完成情况的指标：{numbers}（共{len(missing)}项，表中留空）", key=True)
-    ]

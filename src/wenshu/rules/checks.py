@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from wenshu import layout as L
-from wenshu.compose import plans
 from wenshu.errors import Problem, WenshuError
 from wenshu.registry import Registry
 from wenshu.rules.context import Context
+from wenshu.spec import plans
 from wenshu.spec.load import Path_, iter_strings, load_spec
 from wenshu.spec.pictures import is_picture_path
 from wenshu.text.dates import IN_TEXT, WhenError, format_cn_date, parse_when
