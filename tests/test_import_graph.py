@@ -90,6 +90,27 @@ def test_no_import_cycle() -> None:
     assert cycle is None, " → ".join(cycle or [])
 
 
+def _packages(graph: dict[str, set[str]]) -> dict[str, set[str]]:
+    """The graph between wenshu's top-level packages and modules (wenshu.spec, wenshu.layout …)."""
+
+    def top(module: str) -> str:
+        return ".".join(module.split(".")[:2])
+
+    packages: dict[str, set[str]] = {}
+    for module, targets in graph.items():
+        packages.setdefault(top(module), set()).update(top(t) for t in targets if top(t) != top(module))
+    return packages
+
+
+def test_no_import_cycle_between_packages() -> None:
+    """docs/architecture.md's layers: text < spec < rules, render < compose < validate … (no
+    package reaches back into one above it)."""
+    packages = _packages(_graph()[0])
+    assert "wenshu.spec" in packages["wenshu.compose"]
+    cycle = _cycle(packages)
+    assert cycle is None, " → ".join(cycle or [])
+
+
 def test_cycle_finder_finds_a_cycle() -> None:
     assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
     assert _cycle({"a": {"b"}, "b": set()}) is None
