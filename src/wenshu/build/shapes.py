@@ -239,7 +239,7 @@ class Shape:
     def docx(self, values: list[str]) -> bytes:
         """The letter's .docx with ``values`` in."""
         parts = [
-            part if isinstance(part, ZipPart) else ZipPart.of(part[0], fill(part[1], values).encode("utf-8"))
+            part if isinstance(part, ZipPart) else ZipPart.own(part[0], fill(part[1], values).encode("utf-8"))
             for part in self.parts
         ]
         return write_zip(parts)
@@ -291,7 +291,7 @@ def _shape_of(shape_text: str) -> Shape | None:
 
 
 # -- shapes kept on disk ----------------------------------------------------------------------
-_SHAPE_CACHE_FORMAT = 1  # bump when Shape, or what a shape is made from, changes
+_SHAPE_CACHE_FORMAT = 2  # bump when Shape, or what a shape is made from, changes
 # The libraries between a shape's Markdown and its .docx: parser, Word writer, frame renderer.
 _LIBRARIES = ("markdown_it", "docx", "docxtpl", "lxml", "jinja2")
 

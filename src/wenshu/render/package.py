@@ -140,7 +140,7 @@ class _Frame:
             if part is self.body_template:
                 if final_sect_pr is not None:
                     data = _replace_final_sect_pr(data, final_sect_pr)
-                parts.append(ZipPart.of(part.name, data))
+                parts.append(ZipPart.own(part.name, data))
                 continue
             # Headers with the mark repeat from one letter to the next: deflate each once.
             key = (part.name, data)
