@@ -20,9 +20,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import PIXEL
 from tests.test_hostile_check import DOC, EXTERNAL_REL, LINKED_PICTURE, SPEC, repack
 from wenshu.build.pipeline import render
-from wenshu.office.libreoffice import PROFILE_SETTINGS, offline_copy, offline_odf
+from wenshu.office.libreoffice import PROFILE_SETTINGS, offline_copy, offline_odf, offline_rtf
 
 pytestmark = pytest.mark.render
 
@@ -243,3 +244,56 @@ def test_import_of_a_doc_fetches_nothing(base, tmp_path, pixel_server):
     result = _import(doc)
     assert result.returncode == 0, result.stdout + result.stderr
     assert hits == []
+
+
+def _rtf(path: Path, instruction: str) -> Path:
+    """An RTF file at ``path``: a title, a field of ``instruction`` (shown as 图), a last line."""
+    path.write_text(
+        "{\\rtf1\\ansi\\deff0{\\fonttbl{\\f0 Times;}}\n\\pard Title\\par\n"
+        f"\\pard {{\\field{{\\*\\fldinst {instruction}}}{{\\fldrslt picture}}}}\\par\n\\pard end\\par\n}}\n",
+        encoding="ascii",
+    )
+    return path
+
+
+def test_import_of_an_rtf_copies_no_local_picture(tmp_path, read_watch):
+    picture = tmp_path / "photo.png"
+    picture.write_bytes(PIXEL)
+    read_watch.path.write_bytes(PIXEL)
+    read_watch.reset()
+    rtf = _rtf(tmp_path / "通知.rtf", f'INCLUDEPICTURE "{read_watch.path}" \\\\d')
+    _soffice(tmp_path / "control", "docx", tmp_path / "control-out", rtf, settings=PROFILE_SETTINGS)
+    with zipfile.ZipFile(tmp_path / "control-out" / "通知.docx") as z:
+        assert any(n.startswith("word/media/") for n in z.namelist()), "the control embedded nothing"
+    assert read_watch.read()
+    read_watch.reset()
+    result = _import(rtf)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not read_watch.read()
+    assert not (tmp_path / "通知.files").exists()
+    assert "picture" in (tmp_path / "通知.yaml").read_text(encoding="utf-8")  # the field's result stays
+
+
+@pytest.mark.parametrize(
+    "instruction",
+    [
+        'INCLUDEPICTURE "/x.png" \\\\d',
+        ' includepicture "/x.png"',
+        '{\\\'49}NCLUDEPICTURE "/x.png"',
+        '\\u73?NCLUDEPICTURE "/x.png"',
+        '\\uc2\\u73??NCLUDETEXT "/x.txt"',
+        'INC{\\b LU}DEPICTURE "/x.png"',
+        'LINK Word.Document.8 "/x.doc" ""',
+        'QUOTE {\\field{\\*\\fldinst INCLUDEPICTURE "/x.png"}}',
+    ],
+)
+def test_offline_rtf_leaves_no_fetching_field(tmp_path, instruction):
+    data = _rtf(tmp_path / "a.rtf", instruction).read_bytes()
+    copy = offline_rtf(data)
+    assert b"/x." not in copy and b'{\\*\\fldinst QUOTE ""}' in copy
+    assert b"picture" in copy and b"end" in copy
+
+
+def test_offline_rtf_keeps_other_fields(tmp_path):
+    data = _rtf(tmp_path / "a.rtf", 'HYPERLINK "http://example.org/" \\\\bin0 PAGE').read_bytes()
+    assert offline_rtf(data) == data

@@ -423,6 +423,8 @@ class LibreOffice:
         data, suffix = read_input(source, str(source)), source.suffix.lower()
         if data.startswith(b"PK"):  # a zip (.odt, or a .docx by another name) is made offline
             data, suffix = offline_package(data, str(source))
+        elif data[:64].lstrip().startswith(b"{\\rtf"):  # LibreOffice reads an RTF whatever it is called
+            data, suffix = offline_rtf(data), ".rtf"
         with tempfile.TemporaryDirectory(prefix="wenshu-lo-in-") as work:
             staged = Path(work) / f"input{suffix}"  # no odd names in argv
             staged.write_bytes(data)
@@ -770,6 +772,77 @@ def _odf_offline_part(content: bytes, label: str, name: str) -> bytes:
                 el.set(key, "")
                 changed = True
     return _xml_bytes(root) if changed else content
+
+
+# RTF: LibreOffice reads the picture an INCLUDEPICTURE field names from the local disk while
+# importing, whatever its profile says, and embeds it. A field's instruction is the text of its
+# {\*\fldinst …} group, which may be spelled with escapes (\'49 is "I", \u73 too).
+_RTF_TOKEN = re.compile(
+    rb"\\'([0-9a-fA-F]{2})|\\([a-zA-Z]{1,32})(-?\d{1,10})? ?|\\(.)|([{}])|([^\\{}]+)", re.DOTALL
+)
+_INERT_RTF_FIELD = b'{\\*\\fldinst QUOTE ""}'
+
+
+def offline_rtf(data: bytes) -> bytes:
+    """``data`` (an RTF file) with every fetching field instruction (INCLUDEPICTURE,
+    INCLUDETEXT, LINK, IMPORT, DDE) replaced by an inert ``QUOTE ""``; the field's shown
+    result stays. Escapes are decoded as an RTF reader would, so no spelling slips through."""
+    if b"fldinst" not in data:
+        return data
+    spans: list[tuple[int, int]] = []
+    # per open group: [start, its instruction text if it is an fldinst group, \uc count,
+    # the instruction its text belongs to (its own or an enclosing group's)]
+    stack: list[list[Any]] = []
+    skip = 0  # characters still to skip after a \u (its fallback for readers without Unicode)
+    pos = 0
+    while pos < len(data):
+        m = _RTF_TOKEN.match(data, pos)
+        if m is None:  # a backslash ending the file
+            break
+        pos = m.end()
+        hexbyte, word, param, symbol, brace, text = m.groups()
+        if brace is not None:
+            if brace == b"{":
+                parent = stack[-1] if stack else [0, None, 1, None]
+                stack.append([m.start(), None, parent[2], parent[3]])
+            elif stack:
+                start, field, _, _ = stack.pop()
+                if field is not None and _FETCHING_FIELDS.match("".join(field)):
+                    spans.append((start, pos))
+            skip = 0
+            continue
+        group = stack[-1] if stack else None
+        if word is not None:
+            if word == b"bin" and param:
+                pos += max(int(param), 0)  # raw bytes, not RTF
+            elif group is not None and word == b"fldinst":
+                group[1] = group[3] = []
+            elif group is not None and word == b"uc" and param:
+                group[2] = max(int(param), 0)
+            elif word == b"u" and param and group is not None:
+                if group[3] is not None:
+                    group[3].append(chr(int(param) % 0x10000))
+                skip = group[2]
+            continue
+        chars = (
+            bytes.fromhex(hexbyte.decode()).decode("latin-1")
+            if hexbyte
+            else (symbol or text.replace(b"\r", b"").replace(b"\n", b"")).decode("latin-1")
+        )
+        dropped = min(skip, len(chars))
+        skip -= dropped
+        if group is not None and group[3] is not None:
+            group[3].append(chars[dropped:])
+    for start, field, _, _ in stack:  # groups left open at the end: an instruction among them counts
+        if field is not None and _FETCHING_FIELDS.match("".join(field)):
+            spans.append((start, len(data)))
+            break
+    out, end = [], 0
+    for start, stop in sorted(spans):
+        if start >= end:  # the outermost of nested fields
+            out += [data[end:start], _INERT_RTF_FIELD]
+            end = stop
+    return b"".join(out) + data[end:]
 
 
 def _inside_package(reference: str) -> bool:
