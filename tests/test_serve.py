@@ -658,3 +658,31 @@ def test_requests_answered_are_not_logged_in_english(folder, caplog):
         server.shutdown()
         server.server_close()
     assert not [r for r in caplog.records if "GET / HTTP" in r.getMessage()], caplog.text
+
+
+def test_an_attachment_file_outside_the_folder_is_not_read(client, folder, tmp_path):
+    """A spec in the folder attaching a spec outside it (``file: ../…`` or an absolute path):
+    the workbench reads nothing beyond its folder — not in the state, the preview or a download
+    — and says why; the same spec still builds on the command line, where the user names it."""
+    from click.testing import CliRunner
+
+    from wenshu.cli.main import main
+
+    outside = tmp_path / "private"
+    outside.mkdir()
+    shutil.copy(EXAMPLES / "annexes" / "quota-2022.yaml", outside)
+    annex = (EXAMPLES / "annexes" / "contact-form.yaml").read_text(encoding="utf-8")
+    (outside / "contact-form.yaml").write_text(annex.replace("工作联系信息表", "机密联系表"), "utf-8")
+    notice = (EXAMPLES / "notices" / "cnipa-2022-497.yaml").read_text(encoding="utf-8")
+    for name, ref in (("relative.yaml", "../private/"), ("absolute.yaml", f"{outside}/")):
+        (folder / name).write_text(notice.replace("file: ../annexes/", f"file: {ref}"), encoding="utf-8")
+        for url in (f"/doc/{name}", f"/doc/{name}/download/md", f"/doc/{name}/download/docx"):
+            text = client.get(url).get_data(as_text=True)
+            assert "机密联系表" not in text, url
+        page = client.get(f"/doc/{name}").get_data(as_text=True)
+        assert "工作文件夹之外" in page, page
+        assert client.get(f"/doc/{name}/download/md").status_code == 400
+    result = CliRunner().invoke(main, ["build", str(folder / "relative.yaml"), "-o", str(tmp_path / "out")])
+    # the command line reads what the user names
+    assert result.exit_code == 0, result.output
+    assert "机密联系表" in (tmp_path / "out" / "relative.md").read_text(encoding="utf-8")

@@ -38,6 +38,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from wenshu.build.batch import data_file, is_batch_spec, load_batch, validate_records
 from wenshu.build.files import write_atomically
 from wenshu.build.pipeline import BuildRequest, render, run
+from wenshu.compose.annexes import ATTACHMENT_ROOT
 from wenshu.errors import Problem, WenshuError
 from wenshu.serve.fixing import FORMATS, Upload, UploadStore, fix_upload
 from wenshu.serve.forms import FormBuilder, Posted, apply_form, attach_problems
@@ -225,6 +226,16 @@ def create_app(root: Path, *, pages: bool = True) -> Flask:
             sent = flask.request.form.get("csrf", "")
             if not sent or not hmac.compare_digest(sent, flask.session.get("csrf", "")):
                 abort(403, "表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试")
+
+    @app.before_request
+    def confine_attachments() -> None:
+        # a spec in the folder may attach any path: the workbench reads none beyond the folder
+        flask.g.attachment_root = ATTACHMENT_ROOT.set(bench.root)
+
+    @app.teardown_request
+    def release_attachments(exc: BaseException | None) -> None:
+        if "attachment_root" in flask.g:
+            ATTACHMENT_ROOT.reset(flask.g.attachment_root)
 
     @app.after_request
     def headers(response: Response) -> Response:
