@@ -297,3 +297,26 @@ def test_offline_rtf_leaves_no_fetching_field(tmp_path, instruction):
 def test_offline_rtf_keeps_other_fields(tmp_path):
     data = _rtf(tmp_path / "a.rtf", 'HYPERLINK "http://example.org/" \\\\bin0 PAGE').read_bytes()
     assert offline_rtf(data) == data
+
+
+# -- what a render writes -------------------------------------------------------------------------
+
+
+def test_page_images_replace_a_link_and_follow_none(base, tmp_path):
+    """``check --png DIR``: a page image's name already taken by a link (to a file elsewhere)
+    is replaced, the file it pointed to untouched; only whole images appear under their names."""
+    docx = tmp_path / "通知.docx"
+    docx.write_bytes(base)
+    pages, victim = tmp_path / "pages", tmp_path / "victim.txt"
+    pages.mkdir()
+    victim.write_text("not a page", encoding="utf-8")
+    (pages / "通知-1.png").symlink_to(victim)
+    result = subprocess.run(
+        [sys.executable, "-m", "wenshu", "check", "--png", str(pages), str(docx)],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert result.returncode in (0, 1) and "页面图片" in result.stdout, result.stdout + result.stderr
+    assert victim.read_text(encoding="utf-8") == "not a page"
+    first = pages / "通知-1.png"
+    assert not first.is_symlink() and first.read_bytes().startswith(b"\x89PNG")
+    assert sorted(p.name for p in pages.iterdir() if not p.name.startswith("通知-")) == []

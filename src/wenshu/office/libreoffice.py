@@ -997,16 +997,29 @@ def stand_in_line() -> str | None:
 
 
 def write_images(pdf: Path, folder: Path, stem: str, dpi: int = 100) -> list[Path]:
-    """Every page of ``pdf`` as ``folder/<stem>-<page>.png``; returns the files written."""
+    """Every page of ``pdf`` as ``folder/<stem>-<page>.png``; returns the files written.
+
+    The pages are drawn in a folder of their own and then written all or nothing
+    (:func:`wenshu.build.files.write_atomically`): pdftoppm writing straight into ``folder``
+    would follow a link standing under a page's name and overwrite the file it points to,
+    and leave part of the pages should it fail.
+    """
+    from wenshu.build.files import write_atomically
+
     tool = find_poppler("pdftoppm")
-    folder.mkdir(parents=True, exist_ok=True)
-    prefix = folder / stem
-    result = subprocess.run(
-        [tool, "-png", "-r", str(dpi), str(pdf), str(prefix)], capture_output=True, timeout=600, check=False
-    )
-    if result.returncode != 0:
-        raise WenshuError(Problem(str(folder), "pdftoppm 无法生成页面图片"))
-    return sorted(folder.glob(f"{glob_escape(stem)}-*.png"))
+    with tempfile.TemporaryDirectory(prefix="wenshu-png-") as work:
+        result = subprocess.run(
+            [tool, "-png", "-r", str(dpi), str(pdf), str(Path(work) / "page")],
+            capture_output=True,
+            timeout=600,
+            check=False,
+        )
+        if result.returncode != 0:
+            raise WenshuError(Problem(str(folder), "pdftoppm 无法生成页面图片"))
+        # pdftoppm numbers the pages page-1.png or page-01.png …, by how many there are
+        pages = Path(work).glob("page-*.png")
+        drawn = {f"{stem}-{p.name.removeprefix('page-')}": p.read_bytes() for p in pages}
+    return sorted(write_atomically(folder, drawn))
 
 
 def glob_escape(text: str) -> str:
