@@ -686,3 +686,22 @@ def test_an_attachment_file_outside_the_folder_is_not_read(client, folder, tmp_p
     # the command line reads what the user names
     assert result.exit_code == 0, result.output
     assert "机密联系表" in (tmp_path / "out" / "relative.md").read_text(encoding="utf-8")
+
+
+def test_an_absurd_number_in_the_form_is_a_field_problem(client, folder):
+    """A number of thousands of digits in a table cell, and a list position that is no
+    number Python can read ("²".isdigit() is true): the page says what is wrong with the
+    field, the service goes on; never an internal error."""
+    shutil.copy(EXAMPLES / "annexes" / "quota-2022.yaml", folder / "quota.yaml")
+    pairs = form_fields(client.get("/doc/quota.yaml").get_data(as_text=True))
+    cell = next(n for n, v in pairs if n.startswith('v:["rows", 0, ') and v.strip().isdigit())
+    position = next(n for n, _ in pairs if n.startswith("o:"))
+    for name, value in ((cell, "9" * 5000), (position, "²"), (position, "9" * 5000)):
+        response = client.post("/doc/quota.yaml/save", data=MultiDict(set_field(pairs, name, value)))
+        text = response.get_data(as_text=True)
+        assert response.status_code in (200, 303, 400), (name, response.status_code)
+        assert "内部错误" not in text, (name, text)
+        shutil.copy(EXAMPLES / "annexes" / "quota-2022.yaml", folder / "quota.yaml")
+    response = client.post("/doc/quota.yaml/save", data=MultiDict(set_field(pairs, cell, "9" * 5000)))
+    page = client.get("/doc/quota.yaml").get_data(as_text=True)
+    assert "的整数，实际是" in page, page  # the quota check, as `wenshu validate` says it

@@ -221,6 +221,8 @@ class _Builder:
             # e.g. 2023-02-30 looks like a date but is none: keep the text, the date
             # check then says exactly what is wrong with it.
             return node.value
+        if isinstance(value, int) and value.bit_length() > libyaml.MAX_INT_BITS:  # 0x…, 0o… too
+            return node.value
         if isinstance(value, dt.datetime):
             value = value.date() if value.time() == dt.time() else value
         return value
