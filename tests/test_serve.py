@@ -705,3 +705,28 @@ def test_an_absurd_number_in_the_form_is_a_field_problem(client, folder):
     response = client.post("/doc/quota.yaml/save", data=MultiDict(set_field(pairs, cell, "9" * 5000)))
     page = client.get("/doc/quota.yaml").get_data(as_text=True)
     assert "的整数，实际是" in page, page  # the quota check, as `wenshu validate` says it
+
+
+def test_a_plan_or_data_file_outside_the_folder_is_not_read(client, folder, tmp_path):
+    """The other files a spec may name — the plan a summary reports on, a batch's data —
+    are refused the same way when they lie outside the folder, when built too."""
+    outside = tmp_path / "private"
+    outside.mkdir()
+    shutil.copy(EXAMPLES / "work_plans" / "sample-city-demonstration-plan.yaml", outside / "plan.yaml")
+    summary = (EXAMPLES / "summaries" / "sample-city-demonstration-summary.yaml").read_text(encoding="utf-8")
+    (folder / "summary.yaml").write_text(
+        re.sub(r"(?m)^plan: .*$", "plan: ../private/plan.yaml", summary), encoding="utf-8"
+    )
+    page = client.get("/doc/summary.yaml").get_data(as_text=True)
+    assert "工作方案“../private/plan.yaml”在工作文件夹之外" in page, page
+    shutil.copy(folder / "recommendations.csv", outside / "data.csv")
+    text = (folder / "recommendations.yaml").read_text(encoding="utf-8")
+    (folder / "recommendations.yaml").write_text(
+        re.sub(r"^data: .*$", "data: ../private/data.csv", text, flags=re.M), encoding="utf-8"
+    )
+    page = client.get("/doc/recommendations.yaml").get_data(as_text=True)
+    assert "数据文件“../private/data.csv”在工作文件夹之外" in page, page
+    token = csrf(page)
+    response = client.post("/doc/recommendations.yaml/build", data={"csrf": token})
+    assert response.status_code == 400 and "在工作文件夹之外" in response.get_data(as_text=True)
+    assert not (folder / "out" / "recommendations").exists()

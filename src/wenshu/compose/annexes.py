@@ -676,10 +676,6 @@ _CLOSING_FIELDS = ("attachments", "signature", "date")
 # The specs whose attachments are being resolved, outermost first: a spec attaching one of
 # them (itself, or one that attaches it back) would recurse.
 _RESOLVING: ContextVar[tuple[Path, ...]] = ContextVar("_RESOLVING", default=())
-#: The folder attachment files must lie in, when set (resolved): the workbench serves one
-#: folder and reads nothing beyond it, where a spec in it may name any path. Unset on the
-#: command line, which reads what the user's spec names (``file: ../annexes/…``).
-ATTACHMENT_ROOT: ContextVar[Path | None] = ContextVar("ATTACHMENT_ROOT", default=None)
 
 
 def attachment_files(field: str, context: Context) -> list[Problem]:
@@ -702,9 +698,8 @@ def attachment_files(field: str, context: Context) -> list[Problem]:
         chain = chain or _RESOLVING.get() + (spec.path.resolve(),)
         at: Path_ = (field, i, "file")
         target = Path(os.path.normpath(spec.path.parent / ref))
-        root = ATTACHMENT_ROOT.get()
-        if root is not None and not target.resolve().is_relative_to(root):  # said before it is looked for
-            problems.append(spec.problem(at, f"附件文件“{ref}”在工作文件夹之外，工作台不读取"))
+        if load.beyond_reference_root(target):  # said before it is looked for
+            problems.append(spec.problem(at, f"附件文件“{ref}”{load.BEYOND_ROOT}"))
             continue
         if not target.exists():  # a folder or FIFO is not missing: loading it says what it is
             problems.append(spec.problem(at, f"找不到附件文件“{ref}”（相对于本文件所在文件夹，即 {target}）"))

@@ -337,6 +337,21 @@ def recording_reads() -> Iterator[set[Path]]:
         _READS.reset(token)
 
 
+# The folder every file a spec refers to must lie in, when one is set (resolved): the
+# workbench serves one folder and reads nothing beyond it, where a spec in it may name any
+# path. Unset on the command line, which reads what the user's spec names (``file: ../…``).
+REFERENCE_ROOT: ContextVar[Path | None] = ContextVar("wenshu_reference_root", default=None)
+# What a refused reference is told, after the field's name of the file.
+BEYOND_ROOT = "在工作文件夹之外，工作台不读取"
+
+
+def beyond_reference_root(target: Path) -> bool:
+    """Whether ``target`` — an attachment, the plan a summary reports on, a batch's data file
+    — lies outside :data:`REFERENCE_ROOT` (links followed); never when that is unset."""
+    root = REFERENCE_ROOT.get()
+    return root is not None and not target.resolve().is_relative_to(root)
+
+
 def record_read(path: Path) -> None:
     """Note ``path`` as an input of what is being built, when :func:`recording_reads` is on
     (a spec file, a picture it shows)."""
