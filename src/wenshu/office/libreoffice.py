@@ -759,9 +759,10 @@ def offline_odf(data: bytes, label: str) -> bytes:
 
 
 def _odf_offline_part(content: bytes, label: str, name: str) -> bytes:
+    """The XML part ``content`` without XForms models and references outside the package."""
     root = _parse(content, label, name, "未转换")
     changed = False
-    for model in [el for el in root.iter(f"{{{_XFORMS}}}model")]:
+    for model in list(root.iter(f"{{{_XFORMS}}}model")):
         model.getparent().remove(model)
         changed = True
     for el in root.iter():
@@ -772,6 +773,15 @@ def _odf_offline_part(content: bytes, label: str, name: str) -> bytes:
                 el.set(key, "")
                 changed = True
     return _xml_bytes(root) if changed else content
+
+
+def _inside_package(reference: str) -> bool:
+    """Whether ``reference`` names a part of the package it is in ("Pictures/1.png",
+    "./Object 1", a "#bookmark"): a relative path, percent-decoded, that never goes up."""
+    path = urllib.parse.unquote(reference).strip()
+    if not path or path.startswith("#"):
+        return True
+    return not (":" in path or "\\" in path or path.startswith("/") or ".." in path.split("/"))
 
 
 # RTF: LibreOffice reads the picture an INCLUDEPICTURE field names from the local disk while
@@ -843,15 +853,6 @@ def offline_rtf(data: bytes) -> bytes:
             out += [data[end:start], _INERT_RTF_FIELD]
             end = stop
     return b"".join(out) + data[end:]
-
-
-def _inside_package(reference: str) -> bool:
-    """Whether ``reference`` names a part of the package it is in ("Pictures/1.png",
-    "./Object 1", a "#bookmark"): a relative path, percent-decoded, that never goes up."""
-    path = urllib.parse.unquote(reference).strip()
-    if not path or path.startswith("#"):
-        return True
-    return not (":" in path or "\\" in path or path.startswith("/") or ".." in path.split("/"))
 
 
 # ---------------------------------------------------------------------------------------
