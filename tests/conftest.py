@@ -7,10 +7,13 @@ would see them.
 
 from __future__ import annotations
 
+import http.server
 import os
 import resource
+import threading
 import time
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -419,3 +422,47 @@ def letter_example(request, built_examples) -> Example:
 def document_example(request, built_examples) -> Example:
     """Each example in 文件格式 (henan, with 版记)."""
     return built_examples[request.param]
+
+
+# -- a local server counting what LibreOffice fetches -------------------------------------------
+
+PIXEL = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+    "0000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+
+class _Counter(http.server.BaseHTTPRequestHandler):
+    hits: list[str] = []
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        self.hits.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.send_header("Content-Length", str(len(PIXEL)))
+        self.end_headers()
+        self.wfile.write(PIXEL)
+
+    # LibreOffice probes an address (OPTIONS, PROPFIND as WebDAV) before it fetches: a probe counts
+    do_HEAD = do_OPTIONS = do_PROPFIND = do_GET
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def pixel_server() -> Iterator[tuple[str, list[str]]]:
+    """A server on 127.0.0.1 (random port) answering every request with a one-pixel PNG:
+    its address and the paths asked for; stopped after the test."""
+    hits: list[str] = []
+    handler = type("Handler", (_Counter,), {"hits": hits})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.timeout = 1
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", hits
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)

@@ -107,6 +107,23 @@ def test_hostile_spec_is_refused_cleanly(workspace, case):
     assert not (Path.cwd() / "PWNED").exists() and not (spec.parent / "PWNED").exists()
 
 
+@pytest.mark.parametrize(
+    "number", ["9" * 5000, "0x" + "f" * 5000, "!!int 0x" + "f" * 5000, "0o" + "7" * 5000]
+)
+def test_an_integer_too_long_for_python_is_a_field_problem(tmp_path, number):
+    """A number of thousands of digits (Python turns none over 4,300 into text) is read as
+    the text it is, and the field's check says what is wrong — not an internal error."""
+    form = (Path(__file__).parents[1] / "examples" / "annexes" / "contact-form.yaml").read_text(
+        encoding="utf-8"
+    )
+    spec = tmp_path / "form.yaml"
+    spec.write_text(form.replace("rows: 5", f"rows: {number}"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(spec), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1, result.output
+    assert f"{spec}:6:7 rows：（空行数）应为整数" in result.output, result.output
+    assert "内部错误" not in result.output and not (tmp_path / "out").exists()
+
+
 def test_yaml_errors_carry_the_line(workspace):
     spec, out, _ = workspace
     spec.write_text("kind: notice\nformat: letter\ntitle: [没有闭合\nissuer: 某局\n", encoding="utf-8")

@@ -869,3 +869,29 @@ def test_a_batch_folder_of_out_linking_outside(tmp_path):
         and str(out / "recommendations") in result.output
     )
     assert list(elsewhere.iterdir()) == []
+
+
+# -- fix's default output folder ------------------------------------------------------------
+
+
+def test_fix_refuses_a_default_output_folder_linking_elsewhere(tmp_path):
+    """``fixed`` beside the Word file (where ``fix`` writes without -o) is a link, as a folder
+    unpacked from someone's archive may hold: nothing is written through it."""
+    from wenshu.build.pipeline import render
+
+    folder = tmp_path / "received"
+    folder.mkdir()
+    docx = folder / "通知.docx"
+    docx.write_bytes(render(REPO / "examples" / "notices" / "cnipa-2023-582.yaml", ("docx",)).files["docx"])
+    elsewhere = tmp_path / "documents"
+    elsewhere.mkdir()
+    (elsewhere / "通知.docx").write_bytes(b"the user's own document of that name")
+    (folder / "fixed").symlink_to(elsewhere)
+    before = _tree(elsewhere)
+    result = _run("fix", str(docx), "--no-paginate")
+    assert result.exit_code == 1, result.output
+    assert str(folder / "fixed") in result.output and "链接" in result.output and "-o" in result.output
+    assert _tree(elsewhere) == before
+    # named with -o, the same folder is the user's choice
+    result = _run("fix", str(docx), "--no-paginate", "-o", str(folder / "fixed"))
+    assert result.exit_code == 0, result.output

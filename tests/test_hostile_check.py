@@ -9,7 +9,6 @@ that LibreOffice fetches nothing a document links to and leaves nothing behind o
 
 from __future__ import annotations
 
-import http.server
 import io
 import json
 import os
@@ -19,10 +18,9 @@ import struct
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -448,11 +446,7 @@ def test_50000_paragraphs_are_checked_in_time(base, tmp_path):
 
 # -- rendering offline ------------------------------------------------------------------------------
 
-PIXEL = bytes.fromhex(
-    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
-    "0000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
-)
-_PICTURE = (
+LINKED_PICTURE = (
     '<w:p><w:r><w:drawing><wp:inline xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/'
     'wordprocessingDrawing"><wp:extent cx="95250" cy="95250"/><wp:docPr id="900" name="pixel"/>'
     '<a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
@@ -464,7 +458,7 @@ _PICTURE = (
     "<a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic></wp:inline>"
     "</w:drawing></w:r></w:p>"
 )
-_REL = (
+EXTERNAL_REL = (
     '<Relationship Id="{id}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/{type}"'
     ' Target="{url}" TargetMode="External"/>'
 )
@@ -484,19 +478,19 @@ def linking(docx: bytes, url: str) -> bytes:
         '<w:p><w:r><w:pict><v:shape xmlns:v="urn:schemas-microsoft-com:vml" style="width:1pt;height:1pt">'
         f'<v:imagedata src="{url}/vml.png"/></v:shape></w:pict></w:r></w:p>'
     )
-    rels = _REL.format(id="rIdPixel", type="image", url=f"{url}/pixel.png") + _REL.format(
+    rels = EXTERNAL_REL.format(id="rIdPixel", type="image", url=f"{url}/pixel.png") + EXTERNAL_REL.format(
         id="rIdLink", type="hyperlink", url=f"{url}/clicked-only"
     )
     settings_rels = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        + _REL.format(id="rIdTpl", type="attachedTemplate", url=f"{url}/template.dotx")
+        + EXTERNAL_REL.format(id="rIdTpl", type="attachedTemplate", url=f"{url}/template.dotx")
         + "</Relationships>"
     )
     return repack(
         docx,
         {
-            DOC: lambda x: x.replace(b"<w:body>", b"<w:body>" + (_PICTURE + field + vml).encode(), 1),
+            DOC: lambda x: x.replace(b"<w:body>", b"<w:body>" + (LINKED_PICTURE + field + vml).encode(), 1),
             "word/_rels/document.xml.rels": lambda x: x.replace(
                 b"</Relationships>", rels.encode() + b"</Relationships>"
             ),
@@ -521,40 +515,6 @@ def test_offline_copy_removes_what_could_be_fetched(base):
     assert "INCLUDE" not in texts[DOC] and 'QUOTE ""' in texts[DOC]
     assert "http://schemas.openxmlformats.org/drawingml/2006/picture" in texts[DOC]  # a name, kept
     assert check_docx(copy).error is None
-
-
-class _Counter(http.server.BaseHTTPRequestHandler):
-    hits: list[str] = []
-
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
-        self.hits.append(self.path)
-        self.send_response(200)
-        self.send_header("Content-Type", "image/png")
-        self.send_header("Content-Length", str(len(PIXEL)))
-        self.end_headers()
-        self.wfile.write(PIXEL)
-
-    do_HEAD = do_GET
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def pixel_server() -> Iterator[tuple[str, list[str]]]:
-    """A server on 127.0.0.1 (random port) counting requests; stopped after the test."""
-    hits: list[str] = []
-    handler = type("Handler", (_Counter,), {"hits": hits})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.timeout = 1
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", hits
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
 
 
 @pytest.mark.render

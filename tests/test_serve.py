@@ -658,3 +658,75 @@ def test_requests_answered_are_not_logged_in_english(folder, caplog):
         server.shutdown()
         server.server_close()
     assert not [r for r in caplog.records if "GET / HTTP" in r.getMessage()], caplog.text
+
+
+def test_an_attachment_file_outside_the_folder_is_not_read(client, folder, tmp_path):
+    """A spec in the folder attaching a spec outside it (``file: ../…`` or an absolute path):
+    the workbench reads nothing beyond its folder — not in the state, the preview or a download
+    — and says why; the same spec still builds on the command line, where the user names it."""
+    from click.testing import CliRunner
+
+    from wenshu.cli.main import main
+
+    outside = tmp_path / "private"
+    outside.mkdir()
+    shutil.copy(EXAMPLES / "annexes" / "quota-2022.yaml", outside)
+    annex = (EXAMPLES / "annexes" / "contact-form.yaml").read_text(encoding="utf-8")
+    (outside / "contact-form.yaml").write_text(annex.replace("工作联系信息表", "机密联系表"), "utf-8")
+    notice = (EXAMPLES / "notices" / "cnipa-2022-497.yaml").read_text(encoding="utf-8")
+    for name, ref in (("relative.yaml", "../private/"), ("absolute.yaml", f"{outside}/")):
+        (folder / name).write_text(notice.replace("file: ../annexes/", f"file: {ref}"), encoding="utf-8")
+        for url in (f"/doc/{name}", f"/doc/{name}/download/md", f"/doc/{name}/download/docx"):
+            text = client.get(url).get_data(as_text=True)
+            assert "机密联系表" not in text, url
+        page = client.get(f"/doc/{name}").get_data(as_text=True)
+        assert "工作文件夹之外" in page, page
+        assert client.get(f"/doc/{name}/download/md").status_code == 400
+    result = CliRunner().invoke(main, ["build", str(folder / "relative.yaml"), "-o", str(tmp_path / "out")])
+    # the command line reads what the user names
+    assert result.exit_code == 0, result.output
+    assert "机密联系表" in (tmp_path / "out" / "relative.md").read_text(encoding="utf-8")
+
+
+def test_an_absurd_number_in_the_form_is_a_field_problem(client, folder):
+    """A number of thousands of digits in a table cell, and a list position that is no
+    number Python can read ("²".isdigit() is true): the page says what is wrong with the
+    field, the service goes on; never an internal error."""
+    shutil.copy(EXAMPLES / "annexes" / "quota-2022.yaml", folder / "quota.yaml")
+    pairs = form_fields(client.get("/doc/quota.yaml").get_data(as_text=True))
+    cell = next(n for n, v in pairs if n.startswith('v:["rows", 0, ') and v.strip().isdigit())
+    position = next(n for n, _ in pairs if n.startswith("o:"))
+    for name, value in ((cell, "9" * 5000), (position, "²"), (position, "9" * 5000)):
+        response = client.post("/doc/quota.yaml/save", data=MultiDict(set_field(pairs, name, value)))
+        text = response.get_data(as_text=True)
+        assert response.status_code in (200, 303, 400), (name, response.status_code)
+        assert "内部错误" not in text, (name, text)
+        shutil.copy(EXAMPLES / "annexes" / "quota-2022.yaml", folder / "quota.yaml")
+    response = client.post("/doc/quota.yaml/save", data=MultiDict(set_field(pairs, cell, "9" * 5000)))
+    page = client.get("/doc/quota.yaml").get_data(as_text=True)
+    assert "的整数，实际是" in page, page  # the quota check, as `wenshu validate` says it
+
+
+def test_a_plan_or_data_file_outside_the_folder_is_not_read(client, folder, tmp_path):
+    """The other files a spec may name — the plan a summary reports on, a batch's data —
+    are refused the same way when they lie outside the folder, when built too."""
+    outside = tmp_path / "private"
+    outside.mkdir()
+    shutil.copy(EXAMPLES / "work_plans" / "sample-city-demonstration-plan.yaml", outside / "plan.yaml")
+    summary = (EXAMPLES / "summaries" / "sample-city-demonstration-summary.yaml").read_text(encoding="utf-8")
+    (folder / "summary.yaml").write_text(
+        re.sub(r"(?m)^plan: .*$", "plan: ../private/plan.yaml", summary), encoding="utf-8"
+    )
+    page = client.get("/doc/summary.yaml").get_data(as_text=True)
+    assert "工作方案“../private/plan.yaml”在工作文件夹之外" in page, page
+    shutil.copy(folder / "recommendations.csv", outside / "data.csv")
+    text = (folder / "recommendations.yaml").read_text(encoding="utf-8")
+    (folder / "recommendations.yaml").write_text(
+        re.sub(r"^data: .*$", "data: ../private/data.csv", text, flags=re.M), encoding="utf-8"
+    )
+    page = client.get("/doc/recommendations.yaml").get_data(as_text=True)
+    assert "数据文件“../private/data.csv”在工作文件夹之外" in page, page
+    token = csrf(page)
+    response = client.post("/doc/recommendations.yaml/build", data={"csrf": token})
+    assert response.status_code == 400 and "在工作文件夹之外" in response.get_data(as_text=True)
+    assert not (folder / "out" / "recommendations").exists()

@@ -35,7 +35,7 @@ from wenshu.errors import Problem, WenshuError
 from wenshu.registry import did_you_mean
 from wenshu.rules.letters import BatchEntry, batch_problems
 from wenshu.spec.kinds import Kind
-from wenshu.spec.load import BIDI_CONTROLS, Spec, bidi_name, load_spec
+from wenshu.spec.load import BEYOND_ROOT, BIDI_CONTROLS, Spec, beyond_reference_root, bidi_name, load_spec
 from wenshu.spec.records import (
     BATCH_KEYS,
     DATA_SUFFIXES,
@@ -242,6 +242,8 @@ def data_file(spec: Spec, override: Path | None) -> Path | None:
     if "records" in spec.data:
         raise WenshuError(spec.problem(("records",), "records 与 data 只能用其一"))
     path = spec.path.parent / value
+    if beyond_reference_root(path):
+        raise WenshuError(spec.problem(("data",), f"数据文件“{value}”{BEYOND_ROOT}"))
     if not path.exists():  # said at the spec's line, where the clerk wrote the name
         raise WenshuError(spec.problem(("data",), f"数据文件“{value}”不存在（相对于本规格文件所在的文件夹）"))
     return path

@@ -53,14 +53,14 @@ def import_cmd(file: Path, out: Path | None, force: bool) -> None:
 @options.paginate("用 LibreOffice 排版并调整分页")
 def fix_cmd(files: tuple[Path, ...], out_dir: Path | None, force: bool, paginate: bool) -> None:
     """导入并按 GB/T 9704 重新生成 Word 公文：写出 .docx、.md 与规格，列出改动和未能归位的内容。"""
-    from wenshu.importing.fix import fix_files, word_files
+    from wenshu.importing.fix import default_fix_dir, fix_files, word_files
 
     paths = word_files(list(files))
     if not paths:
         raise WenshuError(
             Problem("、".join(str(f) for f in files), "没有找到 Word 文件（.docx、.doc、.wps、.odt）")
         )
-    results = fix_files(paths, lambda path: out_dir or path.parent / "fixed", paginate=paginate, force=force)
+    results = fix_files(paths, lambda path: out_dir or default_fix_dir(path), paginate=paginate, force=force)
     failed = 0
     for fixed in results:
         if fixed.error is not None or fixed.report is None:

@@ -718,6 +718,9 @@ def attachment_files(field: str, context: Context) -> list[Problem]:
         chain = chain or _RESOLVING.get() + (spec.path.resolve(),)
         at: Path_ = (field, i, "file")
         target = Path(os.path.normpath(spec.path.parent / ref))
+        if load.beyond_reference_root(target):  # said before it is looked for
+            problems.append(spec.problem(at, f"附件文件“{ref}”{load.BEYOND_ROOT}"))
+            continue
         if not target.exists():  # a folder or FIFO is not missing: loading it says what it is
             problems.append(spec.problem(at, f"找不到附件文件“{ref}”（相对于本文件所在文件夹，即 {target}）"))
             continue

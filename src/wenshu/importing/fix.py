@@ -26,6 +26,8 @@ from wenshu.importing.writer import dump_spec
 #: Word files wenshu reads itself; the others are converted by LibreOffice first.
 DOCX = ".docx"
 CONVERTIBLE = (".doc", ".wps", ".odt", ".rtf")
+# Where ``fix`` writes when no folder is named: beside the Word file.
+FIXED_FOLDER = "fixed"
 
 
 @dataclass
@@ -359,6 +361,19 @@ def _finish(item: _Prepared, docx: bytes, markdown: bytes) -> Fixed:
     files = {f"{stem}.yaml": spec, f"{stem}.docx": docx, f"{stem}.md": markdown}
     fixed.written = write_with_files(item.out_dir, {**files, **fixed.report.files}, replace=f"{stem}.yaml")
     return fixed
+
+
+def default_fix_dir(source: Path) -> Path:
+    """The folder ``fix`` writes ``source``'s outputs to when none is named: ``fixed`` beside
+    it — unless that is a symbolic link. The folder a Word file came in is often someone
+    else's (an archive unpacked), and a ``fixed`` link in it would send the outputs, and the
+    removal of stale pictures, wherever it points; named with ``-o``, it is the user's choice."""
+    folder = source.parent / FIXED_FOLDER
+    if folder.is_symlink():
+        raise WenshuError(
+            Problem(str(folder), "是指向别处的链接，未写入；要写到它所指的文件夹，请用 -o 指明")
+        )
+    return folder
 
 
 def fix_files(

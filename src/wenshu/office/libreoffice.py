@@ -9,8 +9,10 @@ on one thread). Private profiles also keep wenshu clear of a LibreOffice the use
 
 LibreOffice renders offline: it is given a copy of each file from which every external
 resource it could fetch (linked images, attached templates, linked OLE objects, frames,
-sub-documents, INCLUDEPICTURE/INCLUDETEXT/LINK fields) has been removed, and its profile
-forbids updating links and loading from untrusted referers. Its process group is ended after
+sub-documents, INCLUDEPICTURE/INCLUDETEXT/LINK fields; an .odt's XForms models and references
+outside it) has been removed, and its profile forbids updating links and loading from
+untrusted referers and sends every network address to a proxy that is not there (for what
+no copy can rewrite: a .doc, .wps or .rtf converted for import). Its process group is ended after
 each run, on a timeout too, and its temporary files go with the run's own folder.
 
 The PDF is measured with ``pdftotext -bbox-layout`` (text with positions), ``pdffonts``
@@ -23,12 +25,14 @@ import contextlib
 import html
 import io
 import os
+import posixpath
 import re
 import shutil
 import signal
 import subprocess
 import tempfile
 import threading
+import urllib.parse
 import zipfile
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -88,16 +92,33 @@ MAX_FILES_PER_RUN = 200
 # Content/Update/Link 0 = never; the default 2 asks, which headless means yes for some
 # kinds), and refuse to load anything a document refers to from a place not trusted
 # (Security/Scripting/BlockUntrustedRefererLinks; no place is trusted in a fresh profile).
-_PROFILE_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema">
-<item oor:path="/org.openoffice.Office.Common/Security/Scripting">\
-<prop oor:name="BlockUntrustedRefererLinks" oor:op="fuse"><value>true</value></prop></item>
-<item oor:path="/org.openoffice.Office.Writer/Content/Update"><prop oor:name="Link" oor:op="fuse">\
-<value>0</value></prop></item>
-<item oor:path="/org.openoffice.Office.Calc/Content/Update"><prop oor:name="Link" oor:op="fuse">\
-<value>0</value></prop></item>
-</oor:items>
-"""
+# Neither stops everything: LibreOffice 7.4 still loads an .odt's XForms instance and probes
+# (OPTIONS, HEAD) a picture a .doc links by an INCLUDEPICTURE field. So every address on the
+# network also goes through a proxy that is not there — 127.0.0.1 port 9 (discard), excepting
+# no host — and fails before a byte leaves the machine.
+_NO_PROXY_PORT = 9
+_PROFILE_ITEMS = (
+    ("/org.openoffice.Office.Common/Security/Scripting", "BlockUntrustedRefererLinks", "true"),
+    ("/org.openoffice.Office.Writer/Content/Update", "Link", "0"),
+    ("/org.openoffice.Office.Calc/Content/Update", "Link", "0"),
+    ("/org.openoffice.Inet/Settings", "ooInetProxyType", "2"),  # 2 = manual
+    *(
+        ("/org.openoffice.Inet/Settings", f"ooInet{scheme}Proxy{key}", value)
+        for scheme in ("HTTP", "HTTPS", "FTP")
+        for key, value in (("Name", "127.0.0.1"), ("Port", str(_NO_PROXY_PORT)))
+    ),
+    ("/org.openoffice.Inet/Settings", "ooInetNoProxy", ""),
+)
+PROFILE_SETTINGS = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema">\n'
+    + "".join(
+        f'<item oor:path="{path}"><prop oor:name="{name}" oor:op="fuse">'
+        f"<value>{value}</value></prop></item>\n"
+        for path, name, value in _PROFILE_ITEMS
+    )
+    + "</oor:items>\n"
+)
 
 
 def find_soffice() -> str:
@@ -196,7 +217,7 @@ class LibreOffice:
             profile = Path(tempfile.mkdtemp(prefix="wenshu-lo-profile-"))
             user = profile / "user"
             user.mkdir()
-            (user / "registrymodifications.xcu").write_text(_PROFILE_SETTINGS, encoding="utf-8")
+            (user / "registrymodifications.xcu").write_text(PROFILE_SETTINGS, encoding="utf-8")
             self._profiles.append(profile)
         return self._profiles[i]
 
@@ -391,15 +412,21 @@ class LibreOffice:
 
     def convert_to_docx(self, source: Path) -> bytes:
         """``source`` (.doc, .wps, .odt, .rtf) as .docx bytes, converted offline by this
-        LibreOffice (its profile updates no link and loads nothing from an untrusted place).
+        LibreOffice: a zip is first made offline (:func:`offline_package`); what cannot be
+        rewritten (.doc, .wps, .rtf) is left to the profile, which updates no link, loads
+        nothing from an untrusted place and reaches no address (see :data:`_PROFILE_ITEMS`).
 
         The result is a package like any other: its reader bounds it (:mod:`wenshu.safezip`).
         """
         if self._profiles is None:
             raise RuntimeError("LibreOffice 须在 with 语句中使用")
-        data = read_input(source, str(source))
+        data, suffix = read_input(source, str(source)), source.suffix.lower()
+        if data.startswith(b"PK"):  # a zip (.odt, or a .docx by another name) is made offline
+            data, suffix = offline_package(data, str(source))
+        elif data[:64].lstrip().startswith(b"{\\rtf"):  # LibreOffice reads an RTF whatever it is called
+            data, suffix = offline_rtf(data), ".rtf"
         with tempfile.TemporaryDirectory(prefix="wenshu-lo-in-") as work:
-            staged = Path(work) / f"input{source.suffix.lower()}"  # no odd names in argv
+            staged = Path(work) / f"input{suffix}"  # no odd names in argv
             staged.write_bytes(data)
             try:
                 self._run([staged], Path(work), self._profile(0), target="docx:MS Word 2007 XML")
@@ -529,6 +556,17 @@ _PKG_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 # Relationship types an external target may keep: a hyperlink is only followed on a click.
 _KEEP_EXTERNAL = ("/hyperlink",)
+# The elements that name a hyperlink's relationship (WordprocessingML, DrawingML); an external
+# hyperlink's id used anywhere else loads what it names.
+_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+_HYPERLINKS = frozenset(
+    (f"{{{_W}}}hyperlink", f"{{{_A}}}hlinkClick", f"{{{_A}}}hlinkHover", f"{{{_A}}}hlinkMouseOver")
+)
+# The namespaces of attributes naming a relationship by its id (transitional and strict OOXML).
+_RELATIONSHIP_NS = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "http://purl.oclc.org/ooxml/officeDocument/relationships",
+)
 # Fields whose instruction makes Word or LibreOffice load another file or address (ECMA-376
 # §17.16.5): INCLUDEPICTURE, INCLUDETEXT, LINK, IMPORT (an old INCLUDEPICTURE), DDE, DDEAUTO.
 _FETCHING_FIELDS = re.compile(r"^\s*(INCLUDEPICTURE|INCLUDETEXT|LINK|IMPORT|DDE|DDEAUTO)\b", re.IGNORECASE)
@@ -553,60 +591,87 @@ def offline_copy(data: bytes, label: str) -> bytes:
     """``data`` (a .docx) with nothing left that would make LibreOffice fetch a resource.
 
     External relationships other than hyperlinks are removed (linked pictures, attached
-    templates, linked OLE objects, frames, sub-documents, mail-merge sources), fetching
-    fields are turned into plain text fields, and attribute values naming a URL or a path
-    are emptied. What prints is unchanged except where the document would have fetched.
+    templates, linked OLE objects, frames, sub-documents, mail-merge sources), and so is a
+    hyperlink's that something other than a hyperlink uses (LibreOffice loads a picture by
+    the id, whatever the type says); fetching fields are turned into plain text fields, and
+    attribute values naming a URL or a path are emptied. What prints is unchanged except
+    where the document would have fetched.
     """
     package = open_package(
         data, label, max_member=DOCX_MAX_MEMBER_BYTES, max_total=DOCX_MAX_TOTAL_BYTES, max_members=_MAX_PARTS
     )
     out = io.BytesIO()
+    # the relationship ids each part names outside hyperlinks: those it loads
+    used: dict[str, set[str]] = {}
+    names = package.namelist()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for name in package.namelist():
+        # the parts before their relationships, which are judged by what the parts use
+        for name in [n for n in names if not n.endswith(".rels")] + [n for n in names if n.endswith(".rels")]:
             content = package.read(name)
             if name.endswith(".rels"):
-                content = _without_external(content, label, name)
+                content = _without_external(content, label, name, used.get(_rels_source(name)))
             elif name.endswith(".xml") and name.startswith("word/"):
-                content = _without_fetching(content, label, name)
+                used[name] = set()
+                content = _without_fetching(content, label, name, used[name])
             zout.writestr(name, content)
     package.close()
     return out.getvalue()
 
 
-def _parse(content: bytes, label: str, name: str) -> Any:
+def _rels_source(rels: str) -> str:
+    """The part whose relationships the part ``rels`` holds (``word/_rels/document.xml.rels``
+    → ``word/document.xml``; ``_rels/.rels`` → the package, ``""``)."""
+    folder, base = posixpath.split(rels)
+    return posixpath.join(posixpath.dirname(folder), base.removesuffix(".rels"))
+
+
+def _parse(content: bytes, label: str, name: str, undone: str = "未排版") -> Any:
+    """The XML part ``name`` parsed without DTD or entities, or an error saying it was ``undone``."""
     if b"<!DOCTYPE" in content or b"<!ENTITY" in content:
-        raise WenshuError(Problem(label, f"文件中的 {name} 部分含有 DTD 或实体声明，未排版"))
+        raise WenshuError(Problem(label, f"文件中的 {name} 部分含有 DTD 或实体声明，{undone}"))
     try:
         return etree.fromstring(content, _SAFE_XML)
     except (etree.XMLSyntaxError, ValueError):
-        raise WenshuError(Problem(label, f"文件中的 {name} 部分已损坏，未排版")) from None
+        raise WenshuError(Problem(label, f"文件中的 {name} 部分已损坏，{undone}")) from None
 
 
 def _xml_bytes(root: Any) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _without_external(content: bytes, label: str, name: str) -> bytes:
+def _without_external(content: bytes, label: str, name: str, used: set[str] | None) -> bytes:
+    """The relationships part ``content`` without the external targets LibreOffice would
+    load; ``used`` holds the ids its part names outside hyperlinks (None: not read, so no
+    external target of it is kept)."""
     root = _parse(content, label, name)
     changed = False
     for rel in list(root.iter(f"{{{_PKG_RELS}}}Relationship")):
-        external = (rel.get("TargetMode") or "").lower() == "external"
-        if external and not (rel.get("Type") or "").endswith(_KEEP_EXTERNAL):
+        # LibreOffice trims the mode: " External" is external to it
+        external = (rel.get("TargetMode") or "").strip().lower() == "external"
+        hyperlink = (rel.get("Type") or "").endswith(_KEEP_EXTERNAL)
+        if external and not (hyperlink and used is not None and rel.get("Id") not in used):
             rel.getparent().remove(rel)
             changed = True
     return _xml_bytes(root) if changed else content
 
 
-def _without_fetching(content: bytes, label: str, name: str) -> bytes:
+def _without_fetching(content: bytes, label: str, name: str, used: set[str]) -> bytes:
+    """The XML part ``content`` with its fetching fields made inert and its fetching
+    attributes emptied; adds to ``used`` the relationship ids it names outside hyperlinks
+    (r:embed, r:link, r:id …, VML's o:relid)."""
     root = _parse(content, label, name)
     changed = _inert_fields(root)
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
+        hyperlink = el.tag in _HYPERLINKS
         for key, value in el.attrib.items():
-            if key.rsplit("}", 1)[-1] in _FETCHING_ATTRIBUTES and _FETCHABLE.match(value):
+            namespace, _, local = key.rpartition("}")
+            if local in _FETCHING_ATTRIBUTES and _FETCHABLE.match(value):
                 el.set(key, "")
                 changed = True
+            elif not hyperlink and (namespace[1:] in _RELATIONSHIP_NS or local == "relid"):
+                used.add(value)
     return _xml_bytes(root) if changed else content
 
 
@@ -639,6 +704,155 @@ def _inert_fields(root: Any) -> bool:
                 pieces[0].text = _INERT_FIELD
                 changed = True
     return changed
+
+
+# OpenDocument (an .odt converted for import): LibreOffice 7.4 loads an XForms model's
+# instance with the document whatever its profile says, from the network or a local file;
+# and a reference (xlink:href, src) may name a file outside the package or an address.
+_XFORMS = "http://www.w3.org/2002/xforms"
+_ODF_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+_ODF_DRAW = "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"
+# Elements whose reference is followed only on a click: text and drawing hyperlinks.
+_ODF_CLICKED = frozenset((f"{{{_ODF_TEXT}}}a", f"{{{_ODF_DRAW}}}a"))
+# Attributes naming what to load: xlink:href (pictures, objects, linked sections, templates,
+# event scripts …), src (an XForms instance), action (a form's or submission's address).
+_ODF_REFERENCES = ("href", "src", "action")
+_ODF_MIMETYPE = "mimetype"
+
+
+def offline_package(data: bytes, label: str) -> tuple[bytes, str]:
+    """A zip handed in for conversion (an .odt, or a .docx under another name: LibreOffice
+    goes by the content) made offline, with the suffix to give it: ``(copy, ".odt")`` by
+    :func:`offline_odf`, or ``(copy, ".docx")`` by :func:`offline_copy`."""
+    package = open_package(data, label, max_member=DOCX_MAX_MEMBER_BYTES, max_total=DOCX_MAX_TOTAL_BYTES)
+    ooxml = package.has("[Content_Types].xml")
+    package.close()
+    return (offline_copy(data, label), ".docx") if ooxml else (offline_odf(data, label), ".odt")
+
+
+def offline_odf(data: bytes, label: str) -> bytes:
+    """``data`` (an OpenDocument package) with nothing left that would make LibreOffice read
+    anything but the package itself: XForms models are removed, and every reference outside
+    the package (an address, an absolute path, a path going up) is emptied, but a
+    hyperlink's. What prints is unchanged except where the document would have fetched.
+    """
+    package = open_package(data, label, max_member=DOCX_MAX_MEMBER_BYTES, max_total=DOCX_MAX_TOTAL_BYTES)
+    names = package.namelist()
+    manifest = "META-INF/manifest.xml"
+    if package.has(manifest) and b"encryption-data" in package.read(manifest):
+        package.close()
+        raise WenshuError(Problem(label, "文件已设置密码（已加密），请另存一份不加密的文件"))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        # OpenDocument wants the media type first and stored, as LibreOffice wrote it
+        if _ODF_MIMETYPE in names:
+            zout.writestr(zipfile.ZipInfo(_ODF_MIMETYPE), package.read(_ODF_MIMETYPE), zipfile.ZIP_STORED)
+        for name in names:
+            if name == _ODF_MIMETYPE:
+                continue
+            content = package.read(name)
+            if name.endswith(".xml"):
+                content = _odf_offline_part(content, label, name)
+            zout.writestr(name, content)
+    package.close()
+    return out.getvalue()
+
+
+def _odf_offline_part(content: bytes, label: str, name: str) -> bytes:
+    """The XML part ``content`` without XForms models and references outside the package."""
+    root = _parse(content, label, name, "未转换")
+    changed = False
+    for model in list(root.iter(f"{{{_XFORMS}}}model")):
+        model.getparent().remove(model)
+        changed = True
+    for el in root.iter():
+        if not isinstance(el.tag, str) or el.tag in _ODF_CLICKED:
+            continue
+        for key, value in el.attrib.items():
+            if key.rpartition("}")[2] in _ODF_REFERENCES and not _inside_package(value):
+                el.set(key, "")
+                changed = True
+    return _xml_bytes(root) if changed else content
+
+
+def _inside_package(reference: str) -> bool:
+    """Whether ``reference`` names a part of the package it is in ("Pictures/1.png",
+    "./Object 1", a "#bookmark"): a relative path, percent-decoded, that never goes up."""
+    path = urllib.parse.unquote(reference).strip()
+    if not path or path.startswith("#"):
+        return True
+    return not (":" in path or "\\" in path or path.startswith("/") or ".." in path.split("/"))
+
+
+# RTF: LibreOffice reads the picture an INCLUDEPICTURE field names from the local disk while
+# importing, whatever its profile says, and embeds it. A field's instruction is the text of its
+# {\*\fldinst …} group, which may be spelled with escapes (\'49 is "I", \u73 too).
+_RTF_TOKEN = re.compile(
+    rb"\\'([0-9a-fA-F]{2})|\\([a-zA-Z]{1,32})(-?\d{1,10})? ?|\\(.)|([{}])|([^\\{}]+)", re.DOTALL
+)
+_INERT_RTF_FIELD = b'{\\*\\fldinst QUOTE ""}'
+
+
+def offline_rtf(data: bytes) -> bytes:
+    """``data`` (an RTF file) with every fetching field instruction (INCLUDEPICTURE,
+    INCLUDETEXT, LINK, IMPORT, DDE) replaced by an inert ``QUOTE ""``; the field's shown
+    result stays. Escapes are decoded as an RTF reader would, so no spelling slips through."""
+    if b"fldinst" not in data:
+        return data
+    spans: list[tuple[int, int]] = []
+    # per open group: [start, its instruction text if it is an fldinst group, \uc count,
+    # the instruction its text belongs to (its own or an enclosing group's)]
+    stack: list[list[Any]] = []
+    skip = 0  # characters still to skip after a \u (its fallback for readers without Unicode)
+    pos = 0
+    while pos < len(data):
+        m = _RTF_TOKEN.match(data, pos)
+        if m is None:  # a backslash ending the file
+            break
+        pos = m.end()
+        hexbyte, word, param, symbol, brace, text = m.groups()
+        if brace is not None:
+            if brace == b"{":
+                parent = stack[-1] if stack else [0, None, 1, None]
+                stack.append([m.start(), None, parent[2], parent[3]])
+            elif stack:
+                start, field, _, _ = stack.pop()
+                if field is not None and _FETCHING_FIELDS.match("".join(field)):
+                    spans.append((start, pos))
+            skip = 0
+            continue
+        group = stack[-1] if stack else None
+        if word is not None:
+            if word == b"bin" and param:
+                pos += max(int(param), 0)  # raw bytes, not RTF
+            elif group is not None and word == b"fldinst":
+                group[1] = group[3] = []
+            elif group is not None and word == b"uc" and param:
+                group[2] = max(int(param), 0)
+            elif word == b"u" and param and group is not None:
+                if group[3] is not None:
+                    group[3].append(chr(int(param) % 0x10000))
+                skip = group[2]
+            continue
+        chars = (
+            bytes.fromhex(hexbyte.decode()).decode("latin-1")
+            if hexbyte
+            else (symbol or text.replace(b"\r", b"").replace(b"\n", b"")).decode("latin-1")
+        )
+        dropped = min(skip, len(chars))
+        skip -= dropped
+        if group is not None and group[3] is not None:
+            group[3].append(chars[dropped:])
+    for start, field, _, _ in stack:  # groups left open at the end: an instruction among them counts
+        if field is not None and _FETCHING_FIELDS.match("".join(field)):
+            spans.append((start, len(data)))
+            break
+    out, end = [], 0
+    for start, stop in sorted(spans):
+        if start >= end:  # the outermost of nested fields
+            out += [data[end:start], _INERT_RTF_FIELD]
+            end = stop
+    return b"".join(out) + data[end:]
 
 
 # ---------------------------------------------------------------------------------------
@@ -784,16 +998,29 @@ def stand_in_line() -> str | None:
 
 
 def write_images(pdf: Path, folder: Path, stem: str, dpi: int = 100) -> list[Path]:
-    """Every page of ``pdf`` as ``folder/<stem>-<page>.png``; returns the files written."""
+    """Every page of ``pdf`` as ``folder/<stem>-<page>.png``; returns the files written.
+
+    The pages are drawn in a folder of their own and then written all or nothing
+    (:func:`wenshu.build.files.write_atomically`): pdftoppm writing straight into ``folder``
+    would follow a link standing under a page's name and overwrite the file it points to,
+    and leave part of the pages should it fail.
+    """
+    from wenshu.build.files import write_atomically
+
     tool = find_poppler("pdftoppm")
-    folder.mkdir(parents=True, exist_ok=True)
-    prefix = folder / stem
-    result = subprocess.run(
-        [tool, "-png", "-r", str(dpi), str(pdf), str(prefix)], capture_output=True, timeout=600, check=False
-    )
-    if result.returncode != 0:
-        raise WenshuError(Problem(str(folder), "pdftoppm 无法生成页面图片"))
-    return sorted(folder.glob(f"{glob_escape(stem)}-*.png"))
+    with tempfile.TemporaryDirectory(prefix="wenshu-png-") as work:
+        result = subprocess.run(
+            [tool, "-png", "-r", str(dpi), str(pdf), str(Path(work) / "page")],
+            capture_output=True,
+            timeout=600,
+            check=False,
+        )
+        if result.returncode != 0:
+            raise WenshuError(Problem(str(folder), "pdftoppm 无法生成页面图片"))
+        # pdftoppm numbers the pages page-1.png or page-01.png …, by how many there are
+        pages = Path(work).glob("page-*.png")
+        drawn = {f"{stem}-{p.name.removeprefix('page-')}": p.read_bytes() for p in pages}
+    return sorted(write_atomically(folder, drawn))
 
 
 def glob_escape(text: str) -> str:

@@ -18,7 +18,7 @@ from wenshu.errors import Problem, WenshuError
 from wenshu.registry import Registry
 from wenshu.rules.context import Context
 from wenshu.spec import plans
-from wenshu.spec.load import Path_, iter_strings, load_spec
+from wenshu.spec.load import BEYOND_ROOT, Path_, beyond_reference_root, iter_strings, load_spec
 from wenshu.spec.pictures import is_picture_path
 from wenshu.text.dates import IN_TEXT, WhenError, format_cn_date, parse_when
 from wenshu.text.titles import too_wide
@@ -250,6 +250,8 @@ def plan_reported(arg: dict[str, Any], context: Context) -> list[Problem]:
         return []
     at = (arg["plan"],)
     target = Path(os.path.normpath(spec.path.parent / ref))
+    if beyond_reference_root(target):
+        return [spec.problem(at, f"工作方案“{ref}”{BEYOND_ROOT}")]
     if not target.exists():
         return [spec.problem(at, f"找不到工作方案“{ref}”（相对于本文件所在文件夹，即 {target}）")]
     try:

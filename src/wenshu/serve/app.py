@@ -41,12 +41,12 @@ from wenshu.build.pipeline import BuildRequest, render, run
 from wenshu.errors import Problem, WenshuError
 from wenshu.serve.fixing import FORMATS, Upload, UploadStore, fix_upload
 from wenshu.serve.forms import FormBuilder, Posted, apply_form, attach_problems
-from wenshu.serve.paths import confined, spec_path
+from wenshu.serve.paths import spec_path
 from wenshu.serve.preview import PageImages, markdown_html
 from wenshu.skeleton import LEVELS, PROGRAMMES, kinds_with_skeletons, render_skeleton
 from wenshu.spec.find import find_specs
 from wenshu.spec.kinds import Kind, all_kinds
-from wenshu.spec.load import MAX_FILE_BYTES, load_spec, read_text
+from wenshu.spec.load import MAX_FILE_BYTES, REFERENCE_ROOT, load_spec, read_text
 from wenshu.validate import PLACEHOLDER, kind_of, validate
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -153,10 +153,7 @@ class Workbench:
 
     def _batch_problems(self, path: Path, spec: Any) -> list[Problem]:
         """Every record of a batch spec checked, as ``wenshu validate`` does."""
-        data = data_file(spec, None)
-        if data is not None:
-            inside = self.root in data.resolve().parents
-            confined(self.root, self.rel(data.resolve()) if inside else str(data))
+        data_file(spec, None)  # one outside the folder is refused (REFERENCE_ROOT), as is a missing one
         valid, failed = validate_records(load_batch(path))
         return [self._relative(p) for i in sorted(failed) for p in failed[i]]
 
@@ -225,6 +222,16 @@ def create_app(root: Path, *, pages: bool = True) -> Flask:
             sent = flask.request.form.get("csrf", "")
             if not sent or not hmac.compare_digest(sent, flask.session.get("csrf", "")):
                 abort(403, "表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试")
+
+    @app.before_request
+    def confine_references() -> None:
+        # a spec in the folder may name any path: the workbench reads none beyond the folder
+        flask.g.reference_root = REFERENCE_ROOT.set(bench.root)
+
+    @app.teardown_request
+    def release_references(exc: BaseException | None) -> None:
+        if "reference_root" in flask.g:
+            REFERENCE_ROOT.reset(flask.g.reference_root)
 
     @app.after_request
     def headers(response: Response) -> Response:

@@ -30,6 +30,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 
 from wenshu.errors import Problem
 from wenshu.spec.kinds import Kind, definitions
+from wenshu.spec.libyaml import MAX_INT_DIGITS
 from wenshu.spec.load import Spec, field_name
 from wenshu.validate import PLACEHOLDER
 
@@ -303,8 +304,16 @@ class Posted:
             elif letter == "c":
                 posted.controlled.add(path)
             else:
-                posted.origs[path] = int(value) if value.isdigit() else None
+                # a list position: a few ASCII digits ("²".isdigit() is true, int() refuses it)
+                posted.origs[path] = int(value) if _POSITION.fullmatch(value) else None
         return posted
+
+
+_POSITION = re.compile(r"[0-9]{1,9}")
+# Numbers as the spec's reader takes them (wenshu.spec.libyaml.MAX_INT_DIGITS): a longer one
+# stays text, as in the YAML, and validation says the field wants a number.
+_INTEGER = re.compile(rf"-?[0-9]{{1,{MAX_INT_DIGITS}}}")
+_NUMBER = re.compile(rf"-?[0-9]{{1,{MAX_INT_DIGITS}}}(\.[0-9]+)?")
 
 
 def _coerce(text: str, rule: dict[str, Any]) -> Any:
@@ -313,9 +322,9 @@ def _coerce(text: str, rule: dict[str, Any]) -> Any:
     types = _types(rule)
     if "boolean" in types and text in ("true", "false"):
         return text == "true"
-    if "integer" in types and re.fullmatch(r"-?\d+", text.strip()):
+    if "integer" in types and _INTEGER.fullmatch(text.strip()):
         return int(text)
-    if {"number", "float"} & set(types) and re.fullmatch(r"-?\d+(\.\d+)?", text.strip()):
+    if {"number", "float"} & set(types) and _NUMBER.fullmatch(text.strip()):
         return float(text) if "." in text else int(text)
     return LiteralScalarString(text) if "\n" in text else text
 

@@ -39,6 +39,12 @@ _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": Fals
 # The forms of number and date read here; every other plain ASCII scalar starting with one of
 # MAY_RESOLVE (where YAML 1.2's int, float, timestamp, merge and value patterns start) goes to
 # the general parser.
+# The longest integer a spec's value is read as (digits, and bits for one written 0x…, 0o…):
+# Python turns no longer one into text (sys.int_info.default_max_str_digits, 4,300), and no
+# field holds a number near it. A longer one stays the text it is written as, which each
+# field's check then judges, as it does for any text.
+MAX_INT_DIGITS = 1000
+MAX_INT_BITS = MAX_INT_DIGITS * 10 // 3
 _INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 _FLOAT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\.[0-9]+")
 _DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
@@ -62,7 +68,7 @@ def _scalar(node: Any) -> Any:
     if not value.isascii() or value[0] not in MAY_RESOLVE:
         return value
     if _INT.fullmatch(value):
-        return int(value)
+        return int(value) if len(value) <= MAX_INT_DIGITS else value
     if _FLOAT.fullmatch(value):
         return float(value)
     date = _DATE.fullmatch(value)

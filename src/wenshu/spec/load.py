@@ -221,6 +221,8 @@ class _Builder:
             # e.g. 2023-02-30 looks like a date but is none: keep the text, the date
             # check then says exactly what is wrong with it.
             return node.value
+        if isinstance(value, int) and value.bit_length() > libyaml.MAX_INT_BITS:  # 0x…, 0o… too
+            return node.value
         if isinstance(value, dt.datetime):
             value = value.date() if value.time() == dt.time() else value
         return value
@@ -333,6 +335,21 @@ def recording_reads() -> Iterator[set[Path]]:
         yield seen
     finally:
         _READS.reset(token)
+
+
+# The folder every file a spec refers to must lie in, when one is set (resolved): the
+# workbench serves one folder and reads nothing beyond it, where a spec in it may name any
+# path. Unset on the command line, which reads what the user's spec names (``file: ../…``).
+REFERENCE_ROOT: ContextVar[Path | None] = ContextVar("wenshu_reference_root", default=None)
+# What a refused reference is told, after the field's name of the file.
+BEYOND_ROOT = "在工作文件夹之外，工作台不读取"
+
+
+def beyond_reference_root(target: Path) -> bool:
+    """Whether ``target`` — an attachment, the plan a summary reports on, a batch's data file
+    — lies outside :data:`REFERENCE_ROOT` (links followed); never when that is unset."""
+    root = REFERENCE_ROOT.get()
+    return root is not None and not target.resolve().is_relative_to(root)
 
 
 def record_read(path: Path) -> None:

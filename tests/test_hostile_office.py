@@ -1,0 +1,322 @@
+"""What LibreOffice may fetch or read when wenshu hands it a hostile file.
+
+wenshu gives LibreOffice files it did not write in two places: ``check --render`` lays out a
+.docx (an offline copy of it, :func:`wenshu.office.libreoffice.offline_copy`), and ``import``
+and ``fix`` convert a .doc, .wps, .odt or .rtf to .docx first. Neither may make LibreOffice
+open an address on the network or a file outside the document. Each test first shows that
+LibreOffice left to itself (a fresh profile, the file as it is) does fetch — else it would
+prove nothing — and then that wenshu's way does not. A local server counts the requests; a
+local file's access time tells whether anything read it.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PIXEL
+from tests.test_hostile_check import DOC, EXTERNAL_REL, LINKED_PICTURE, SPEC, repack
+from wenshu.build.pipeline import render
+from wenshu.office.libreoffice import PROFILE_SETTINGS, offline_copy, offline_odf, offline_rtf
+
+pytestmark = pytest.mark.render
+
+_RELS = "word/_rels/document.xml.rels"
+_IMAGE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
+
+
+@pytest.fixture(scope="module")
+def base() -> bytes:
+    """A real notice as wenshu writes it."""
+    return render(SPEC, ("docx",)).files["docx"]
+
+
+def _soffice(profile: Path, target: str, out: Path, *files: Path, settings: str | None = None) -> None:
+    """LibreOffice converting ``files`` with the profile folder ``profile`` (fresh unless
+    ``settings`` are written into it)."""
+    if settings is not None:
+        (profile / "user").mkdir(parents=True, exist_ok=True)
+        (profile / "user" / "registrymodifications.xcu").write_text(settings, encoding="utf-8")
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", target,
+         "--outdir", str(out), *map(str, files)],
+        capture_output=True, timeout=240, check=False, start_new_session=True,
+    )  # fmt: skip
+
+
+def _import(path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "wenshu", "import", str(path), "-o", str(path.with_suffix(".yaml"))],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+
+
+# -- the offline copy of a .docx, on its own ---------------------------------------------------------
+
+
+def _with_relationship(docx: bytes, rel: str) -> bytes:
+    """``docx`` with a linked picture (a:blip r:link="rIdPixel") and ``rel`` for it."""
+    return repack(
+        docx,
+        {
+            DOC: lambda x: x.replace(b"<w:body>", b"<w:body>" + LINKED_PICTURE.encode(), 1),
+            _RELS: lambda x: x.replace(b"</Relationships>", rel.encode() + b"</Relationships>"),
+        },
+    )
+
+
+def test_offline_copy_alone_fetches_nothing(base, tmp_path, pixel_server):
+    url, hits = pixel_server
+    hostile = {
+        # a picture whose relationship says it is a hyperlink (which the copy keeps): LibreOffice
+        # goes by the id, not the type
+        "typed-as-hyperlink": _with_relationship(
+            base, EXTERNAL_REL.format(id="rIdPixel", type="hyperlink", url=f"{url}/typed-as-hyperlink.png")
+        ),
+        # TargetMode with a space: LibreOffice trims it and fetches
+        "spaced-mode": _with_relationship(
+            base,
+            f'<Relationship Id="rIdPixel" Type="{_IMAGE}" Target="{url}/spaced-mode.png"'
+            ' TargetMode=" External"/>',
+        ),
+    }
+    given, copied = tmp_path / "given", tmp_path / "copied"
+    given.mkdir(), copied.mkdir()
+    for name, data in hostile.items():
+        (given / f"{name}.docx").write_bytes(data)
+        (copied / f"{name}.docx").write_bytes(offline_copy(data, name))
+    _soffice(tmp_path / "p1", "pdf", tmp_path / "out1", *sorted(given.iterdir()))
+    assert {h.rsplit("/", 1)[-1] for h in hits} == {"typed-as-hyperlink.png", "spaced-mode.png"}, hits
+    hits.clear()
+    # the copy alone, without the safe profile wenshu also gives LibreOffice
+    _soffice(tmp_path / "p2", "pdf", tmp_path / "out2", *sorted(copied.iterdir()))
+    assert sorted((tmp_path / "out2").iterdir()), "LibreOffice converted nothing"
+    assert hits == []
+
+
+def test_offline_copy_keeps_a_real_hyperlink(base):
+    rels = EXTERNAL_REL.format(id="rIdLink", type="hyperlink", url="http://example.org/clicked-only")
+    link = '<w:p><w:hyperlink r:id="rIdLink"><w:r><w:t>链接</w:t></w:r></w:hyperlink></w:p>'
+    docx = repack(
+        base,
+        {
+            DOC: lambda x: x.replace(b"<w:body>", b"<w:body>" + link.encode(), 1),
+            _RELS: lambda x: x.replace(b"</Relationships>", rels.encode() + b"</Relationships>"),
+        },
+    )
+    with zipfile.ZipFile(io.BytesIO(offline_copy(docx, "link.docx"))) as z:
+        assert b"clicked-only" in z.read(_RELS)
+
+
+# -- files converted for import: .odt, .doc -----------------------------------------------------------
+
+_ODT_NS = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+    'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" '
+    'xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" '
+    'xmlns:form="urn:oasis:names:tc:opendocument:xmlns:form:1.0" '
+    'xmlns:xforms="http://www.w3.org/2002/xforms" xmlns:xlink="http://www.w3.org/1999/xlink"'
+)
+
+
+def _odt(path: Path, body: str, forms: str = "") -> Path:
+    """A minimal .odt at ``path``: a title paragraph, then ``body``; ``forms`` in office:forms."""
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_ODT_NS} office:version="1.2">'
+        f"<office:body><office:text><office:forms>{forms}</office:forms>"
+        f"<text:p>关于开展工作的通知</text:p>{body}<text:p>"
+        '<text:a xlink:type="simple" xlink:href="http://example.org/clicked-only">链接</text:a></text:p>'
+        "</office:text></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.text"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
+        z.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+        z.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
+    return path
+
+
+def _xforms(src: str) -> str:
+    return f'<xforms:model><xforms:instance src="{src}"/></xforms:model>'
+
+
+def _linked_image(url: str) -> str:
+    return (
+        '<text:p><draw:frame draw:name="i1" svg:width="1cm" svg:height="1cm" text:anchor-type="as-char">'
+        f'<draw:image xlink:href="{url}" xlink:type="simple" xlink:show="embed" xlink:actuate="onLoad"/>'
+        "</draw:frame></text:p>"
+    )
+
+
+def test_import_of_an_odt_fetches_nothing(tmp_path, pixel_server):
+    url, hits = pixel_server
+    odt = _odt(tmp_path / "通知.odt", _linked_image(f"{url}/image.png"), _xforms(f"{url}/xforms.xml"))
+    _soffice(tmp_path / "control", "docx", tmp_path / "control-out", odt)
+    assert any("xforms.xml" in h for h in hits) and any("image.png" in h for h in hits), hits
+    hits.clear()
+    result = _import(odt)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "关于开展工作的通知" in odt.with_suffix(".yaml").read_text(encoding="utf-8")
+    assert hits == []
+
+
+class _ReadWatch:
+    """A local file and whether anything read it since :meth:`reset`: its access time is set
+    far in the past, before its modification time, so that a read moves it even on a
+    ``relatime`` mount."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        path.write_text("<data><secret>本机文件</secret></data>", encoding="utf-8")
+
+    def reset(self) -> None:
+        os.utime(self.path, (1000, self.path.stat().st_mtime))
+
+    def read(self) -> bool:
+        return self.path.stat().st_atime != 1000
+
+
+@pytest.fixture
+def read_watch(tmp_path) -> _ReadWatch:
+    """A :class:`_ReadWatch`; skips where reading a file does not change its access time."""
+    watch = _ReadWatch(tmp_path / "local-secret.xml")
+    watch.reset()
+    watch.path.read_bytes()
+    if not watch.read():
+        pytest.skip("reading a file leaves its access time here (noatime)")
+    watch.reset()
+    return watch
+
+
+def test_import_of_an_odt_reads_no_local_file(tmp_path, read_watch):
+    uri = read_watch.path.as_uri()
+    odt = _odt(tmp_path / "通知.odt", _linked_image(uri), _xforms(uri))
+    _soffice(tmp_path / "control", "docx", tmp_path / "control-out", odt)
+    assert read_watch.read(), "LibreOffice read nothing of the control: the test would prove nothing"
+    read_watch.reset()
+    result = _import(odt)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not read_watch.read()
+
+
+def test_offline_odf_keeps_what_only_names(tmp_path):
+    odt = _odt(tmp_path / "a.odt", _linked_image("Pictures/inside.png") + _linked_image("../outside.png"),
+               _xforms("http://example.org/x.xml"))  # fmt: skip
+    with zipfile.ZipFile(io.BytesIO(offline_odf(odt.read_bytes(), "a.odt"))) as z:
+        content = z.read("content.xml").decode()
+        assert z.namelist()[0] == "mimetype" and z.getinfo("mimetype").compress_type == zipfile.ZIP_STORED
+    assert "Pictures/inside.png" in content and "http://example.org/clicked-only" in content
+    assert "outside.png" not in content and "xforms:instance" not in content
+    assert "example.org/x.xml" not in content
+
+
+def test_import_of_a_doc_fetches_nothing(base, tmp_path, pixel_server):
+    url, hits = pixel_server
+    # A .doc linking a picture (an INCLUDEPICTURE field), written by LibreOffice from a .docx
+    # under wenshu's profile (so that writing it fetches nothing).
+    docx = tmp_path / "linked.docx"
+    docx.write_bytes(
+        _with_relationship(
+            base, EXTERNAL_REL.format(id="rIdPixel", type="image", url=f"{url}/doc-picture.png")
+        )
+    )
+    _soffice(tmp_path / "p-write", "doc:MS Word 97", tmp_path, docx, settings=PROFILE_SETTINGS)
+    doc = tmp_path / "linked.doc"
+    assert doc.is_file()
+    hits.clear()
+    _soffice(tmp_path / "control", "docx", tmp_path / "control-out", doc)
+    assert hits, "the control fetched nothing: the test would prove nothing"
+    hits.clear()
+    result = _import(doc)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert hits == []
+
+
+def _rtf(path: Path, instruction: str) -> Path:
+    """An RTF file at ``path``: a title, a field of ``instruction`` (shown as 图), a last line."""
+    path.write_text(
+        "{\\rtf1\\ansi\\deff0{\\fonttbl{\\f0 Times;}}\n\\pard Title\\par\n"
+        f"\\pard {{\\field{{\\*\\fldinst {instruction}}}{{\\fldrslt picture}}}}\\par\n\\pard end\\par\n}}\n",
+        encoding="ascii",
+    )
+    return path
+
+
+def test_import_of_an_rtf_copies_no_local_picture(tmp_path, read_watch):
+    picture = tmp_path / "photo.png"
+    picture.write_bytes(PIXEL)
+    read_watch.path.write_bytes(PIXEL)
+    read_watch.reset()
+    rtf = _rtf(tmp_path / "通知.rtf", f'INCLUDEPICTURE "{read_watch.path}" \\\\d')
+    _soffice(tmp_path / "control", "docx", tmp_path / "control-out", rtf, settings=PROFILE_SETTINGS)
+    with zipfile.ZipFile(tmp_path / "control-out" / "通知.docx") as z:
+        assert any(n.startswith("word/media/") for n in z.namelist()), "the control embedded nothing"
+    assert read_watch.read()
+    read_watch.reset()
+    result = _import(rtf)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not read_watch.read()
+    assert not (tmp_path / "通知.files").exists()
+    assert "picture" in (tmp_path / "通知.yaml").read_text(encoding="utf-8")  # the field's result stays
+
+
+@pytest.mark.parametrize(
+    "instruction",
+    [
+        'INCLUDEPICTURE "/x.png" \\\\d',
+        ' includepicture "/x.png"',
+        '{\\\'49}NCLUDEPICTURE "/x.png"',
+        '\\u73?NCLUDEPICTURE "/x.png"',
+        '\\uc2\\u73??NCLUDETEXT "/x.txt"',
+        'INC{\\b LU}DEPICTURE "/x.png"',
+        'LINK Word.Document.8 "/x.doc" ""',
+        'QUOTE {\\field{\\*\\fldinst INCLUDEPICTURE "/x.png"}}',
+    ],
+)
+def test_offline_rtf_leaves_no_fetching_field(tmp_path, instruction):
+    data = _rtf(tmp_path / "a.rtf", instruction).read_bytes()
+    copy = offline_rtf(data)
+    assert b"/x." not in copy and b'{\\*\\fldinst QUOTE ""}' in copy
+    assert b"picture" in copy and b"end" in copy
+
+
+def test_offline_rtf_keeps_other_fields(tmp_path):
+    data = _rtf(tmp_path / "a.rtf", 'HYPERLINK "http://example.org/" \\\\bin0 PAGE').read_bytes()
+    assert offline_rtf(data) == data
+
+
+# -- what a render writes -------------------------------------------------------------------------
+
+
+def test_page_images_replace_a_link_and_follow_none(base, tmp_path):
+    """``check --png DIR``: a page image's name already taken by a link (to a file elsewhere)
+    is replaced, the file it pointed to untouched; only whole images appear under their names."""
+    docx = tmp_path / "通知.docx"
+    docx.write_bytes(base)
+    pages, victim = tmp_path / "pages", tmp_path / "victim.txt"
+    pages.mkdir()
+    victim.write_text("not a page", encoding="utf-8")
+    (pages / "通知-1.png").symlink_to(victim)
+    result = subprocess.run(
+        [sys.executable, "-m", "wenshu", "check", "--png", str(pages), str(docx)],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert result.returncode in (0, 1) and "页面图片" in result.stdout, result.stdout + result.stderr
+    assert victim.read_text(encoding="utf-8") == "not a page"
+    first = pages / "通知-1.png"
+    assert not first.is_symlink() and first.read_bytes().startswith(b"\x89PNG")
+    assert sorted(p.name for p in pages.iterdir() if not p.name.startswith("通知-")) == []
