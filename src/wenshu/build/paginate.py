@@ -225,7 +225,9 @@ def tighten(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -> byt
     """§7.3.5.5: win back the page the signature block was carried to by tightening lines.
 
     When the main part's last page holds only a few lines (the last 正文 line kept with the
-    署名 and 成文日期), the lines of the page before — from its first line of text, or on
+    署名 and 成文日期), or only the block kept whole — 附件说明, 署名, 成文日期, 附注 — and
+    the last lines of 正文 the keep rules took with it (a page of “特此通知。” and the block
+    after a page left half empty), the lines of the page before — from its first line of text, or on
     page one from the line under the 发文字号 — are given one exact pitch small enough for
     those lines to come back, never below
     :data:`~wenshu.layout.MIN_ADJUSTED_LINE_PITCH_TWIPS`: what a clerk does in Word by
