@@ -24,6 +24,7 @@ from wenshu.check import check_files
 from wenshu.office.libreoffice import LibreOffice, read_pages
 from wenshu.office.pages import compact, content_rows, examine, outline_of
 from wenshu.render.docx import CLOSING_LABELS, build_docx, column_widths, kept_rows, table_spans
+from wenshu.text.titles import printed_lines, title_problems
 
 from .test_same_text import examples  # noqa: F401  (fixture)
 
@@ -165,6 +166,76 @@ def imprint_only_notice(lines: int) -> str:
     )
 
 
+# 附件说明 of five attachments, one name wrapping to a second line.
+FIVE_NAMES = (
+    "第一个附件的名称",
+    "第二个附件的名称比较长需要换行才能排下这个附件名称的全部文字",
+    "第三个附件名称",
+    "第四个附件的名称",
+    "联系人回执",
+)
+
+
+def closing_notice(lines: int) -> str:
+    """A letter whose 正文 of ``lines`` lines closes with “特此通知。”, then a 附件说明 of five
+    names (six lines) and the signature block: the block kept whole is eleven lines."""
+    notes = [
+        '<!-- wenshu:attachment-note {"numbered": true, "first": true} -->\n附件：1.' + FIVE_NAMES[0],
+        *(
+            f'<!-- wenshu:attachment-note {{"numbered": true}} -->\n{i}.{name}'
+            for i, name in enumerate(FIVE_NAMES[1:], 2)
+        ),
+    ]
+    tail = "特此通知。\n\n" + "\n\n".join(notes) + "\n\n<!-- wenshu:signature"
+    return notice(SHAPES[0], lines).replace("<!-- wenshu:signature", tail)
+
+
+# 4–6 lines: only “特此通知。” went over with the block, page one left seven to nine lines empty;
+# 7 lines: the block does not come back above 1.5 lines a line (measured, not asserted).
+CLOSING_LINES = (4, 5, 6, 7)
+
+
+def attachment_notice(lines: int, cc: bool) -> str:
+    """A sealed 文件格式 notice whose one attachment of ``lines`` lines of text ends on page
+    four (even), with a 版记 with (``cc``) or without 抄送."""
+    markdown = notice(SHAPES[3], 10).replace(
+        f"# 第一个附件\n\n{LINE}\n", "# 第一个附件\n\n" + "\n\n".join([LINE] * lines) + "\n"
+    )
+    return markdown if cc else markdown.replace("<!-- wenshu:cc -->\n抄送：示例单位一，示例单位二。\n\n", "")
+
+
+# The attachment ends 1–4 lines above page four's foot (no room for the 版记 from 38 lines
+# with 抄送, 39 without), and overflows it (41).
+ATTACHMENT_LINES = range(35, 42)
+
+
+def heading_notice(at: int) -> str:
+    """A 文件格式 notice with a 版记 whose 30 lines of 正文 have a level-1 heading after line ``at``."""
+    body = "\n\n".join([LINE] * 30)
+    lines = body.split("\n\n")
+    lines.insert(at, "## 二、工作要求")
+    return notice(SHAPES[4], 30).replace(body, "\n\n".join(lines))
+
+
+# The heading falls on every line of page one's foot and page two's top.
+HEADING_AT = range(4, 18)
+
+
+def summary_with_rows(rows: int) -> str:
+    """The example 示范城市工作总结 (a portrait attachment ending in a table and its note) with
+    ``rows`` more rows in that table: the attachment ends on every line near a page foot."""
+    from wenshu.build.document import render
+
+    spec = Path(__file__).resolve().parents[1] / "examples" / "summaries"
+    markdown = render(spec / "sample-city-demonstration-summary.yaml", ("md",)).markdown
+    row = "| 11 | 示例指标 | 件 | 1 | 2 | +1 | +100.0% |"
+    extra = "".join("\n" + row for _ in range(rows))
+    return markdown.replace("\n\n<!-- wenshu:table-note", extra + "\n\n<!-- wenshu:table-note", 1)
+
+
+SUMMARY_ROWS = range(0, 30, 2)
+
+
 def thin_breaks(docx: bytes, facts) -> list[str]:
     """Where a table break leaves fewer than two data rows on a page, or a closing row
     (合计, 备注…) without two data rows above it on its page."""
@@ -183,13 +254,59 @@ def thin_breaks(docx: bytes, facts) -> list[str]:
     return faults
 
 
+def headings_at_foot(pages, outline) -> list[str]:
+    """Headings printed as the last lines of a page, the text under them on the next one."""
+    texts = [[compact(r.text) for r in content_rows(p)] for p in pages]
+    found, cursor = [], (0, 0)
+    for block in outline.blocks:
+        if block.role != "heading":
+            continue
+        whole = compact(block.text)
+        for page, rows in enumerate(texts):
+            hit = next(
+                (i for i, t in enumerate(rows) if (page, i) >= cursor and t and whole.startswith(t)), None
+            )
+            if hit is None:
+                continue
+            cursor, got, end = (page, hit + 1), "", hit
+            while end < len(rows) and whole.startswith(got + rows[end]):
+                got, end = got + rows[end], end + 1
+            if got == whole and end == len(rows) and page + 1 < len(pages):
+                found.append(f"page {page + 1}: {whole}")
+            break
+    return found
+
+
+def broken_titles(pages, outline) -> list[str]:
+    """Title lines (the document's and its attachments') printed broken inside a word or
+    wider than the 版心, as ``check --render`` reads them (§7.3.1)."""
+    found = []
+    for block in outline.blocks:
+        if block.role != "title":
+            continue
+        for page in pages:
+            lines = printed_lines(block.text, [r.text for r in page.rows])
+            if lines:
+                found += [f"page {page.number}: {p.message}" for p in title_problems(lines)]
+                break
+    return found
+
+
+def blank_above_foot(page) -> float:
+    """Lines left empty between a page's last printed line and the foot of its 版心."""
+    rows = content_rows(page)
+    bottom = L.text_area_pt()[1]
+    return (bottom - rows[-1].y1) / (L.LINE_PITCH_TWIPS / L.TWIPS_PER_PT) if rows else L.LINES_PER_PAGE
+
+
 def old_behaviour(docx: bytes) -> bytes:
-    """``docx`` as wenshu wrote it before the page-flow rules: no keeps, rows may split."""
+    """``docx`` as wenshu wrote it before the page-flow rules: no keeps (on paragraphs or in
+    styles), rows may split."""
     out = BytesIO()
     with zipfile.ZipFile(BytesIO(docx)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             data = src.read(info)
-            if info.filename == "word/document.xml":
+            if info.filename in ("word/document.xml", "word/styles.xml"):
                 text = data.decode("utf-8")
                 text = re.sub(r"<w:keepNext/>|<w:keepLines/>|<w:cantSplit/>", "", text)
                 data = text.encode("utf-8")
@@ -212,6 +329,15 @@ def laid_out(examples, tmp_path_factory):  # noqa: F811
     for name, markdown in ROOMLESS.items():
         documents[name] = build_docx(markdown())
     documents["imprint/12"] = build_docx(imprint_only_notice(12))
+    for lines in CLOSING_LINES:
+        documents[f"closing/{lines}"] = build_docx(closing_notice(lines))
+    for lines in ATTACHMENT_LINES:
+        documents[f"attached/cc-{lines}"] = build_docx(attachment_notice(lines, cc=True))
+        documents[f"attached/imprint-{lines}"] = build_docx(attachment_notice(lines, cc=False))
+    for at in HEADING_AT:
+        documents[f"heading/{at}"] = build_docx(heading_notice(at))
+    for rows in SUMMARY_ROWS:
+        documents[f"summary/{rows}"] = build_docx(summary_with_rows(rows))
     for out in examples.all_outputs():
         documents[out.name] = out.docx.read_bytes()
     work = tmp_path_factory.mktemp("pagination")
@@ -228,6 +354,11 @@ def laid_out(examples, tmp_path_factory):  # noqa: F811
         for name, path in old_paths.items()
     }
     return documents, after, before, old_paths
+
+
+# The generated documents' names start with these (the examples' with their folder's name).
+GENERATED = ("sweep/", "table/", "rows/", "tail/", "noted/", "imprint/")
+GENERATED += ("closing/", "attached/", "heading/", "summary/")
 
 
 def _count(facts_by_name, prefix=""):
@@ -290,7 +421,7 @@ def test_sweep_record_on_the_foot_of_the_last_even_page(laid_out):
 @pytest.mark.render
 def test_every_example_paginates_clean(laid_out):
     _, after, before, _ = laid_out
-    generated = ("sweep/", "table/", "rows/", "tail/", "noted/", "imprint/")
+    generated = GENERATED
     examples_after = {n: p.facts for n, p in after.items() if not n.startswith(generated)}
     assert all(f is not None for f in examples_after.values())
     faults = [(n, str(x)) for n, f in examples_after.items() for x in f.faults]
@@ -443,6 +574,168 @@ def test_record_of_the_imprint_line_alone_at_the_foot(laid_out):
     assert not facts.faults, [str(f) for f in facts.faults]
     assert facts.record_page == facts.pages == 2 and 0 <= facts.record_gap_pt <= 5
     assert facts.content_end == facts.main_end  # the date, not the line above the signature
+
+
+@pytest.mark.render
+def test_closing_line_does_not_go_over_alone_after_a_half_empty_page(laid_out):
+    """§7.3.5.5: a 附件说明 of five names and the signature block (eleven lines kept whole)
+    did not fit under 4–6 lines of 正文: they went to page two with only “特此通知。”, page
+    one left seven to nine lines empty. The lines of page one are tightened (not below 1.5
+    lines) and the letter is one page. From 7 lines the block would need a tighter pitch
+    than that: page two keeps it with “特此通知。”, page one's foot left 7.1 lines empty —
+    the 附件说明 is not split, and the signature block does not go over without 正文."""
+    _, after, _, _ = laid_out
+    for lines in CLOSING_LINES:
+        name = f"closing/{lines}"
+        facts, pages = after[name].facts, after[name].pages
+        pitches = _adjusted(after[name].docx)
+        blank = blank_above_foot(pages[facts.signature_page - 2]) if facts.signature_page > 1 else 0
+        print(
+            f"{name}: {facts.pages} page(s), 正文 lines on the signature page "
+            f"{facts.body_lines_on_signature_page}, page before it {blank:.1f} lines empty; pitch {pitches}"
+        )
+        assert not facts.faults, [str(f) for f in facts.faults]
+        if lines < 7:
+            assert (facts.pages, facts.signature_page) == (1, 1)
+            assert len(pitches) == 1 and L.MIN_ADJUSTED_LINE_PITCH_TWIPS <= min(pitches)
+            page, foot = facts.main_end
+            assert page == 1 and foot <= L.text_area_pt()[1]
+        else:
+            # page one keeps at most the block less what 1.5 lines' spacing would win there
+            assert facts.signature_page == 2 and facts.body_lines_on_signature_page >= 1 and blank < 8
+
+
+@pytest.mark.render
+def test_attachment_ending_at_an_even_page_foot_takes_the_record_there(laid_out):
+    """§7.4.1, §7.5, §7.3.7: an attachment ending in the last lines of page four (even) left
+    the 版记 no room: a blank page five and the 版记 alone on page six followed. The
+    attachment's format is the 正文's (§7.3.7), so its last page is tightened as the main
+    text's is (§7.3.5.5, not below 1.5 lines) and takes the 版记 at its foot — with 抄送 and
+    with the 印发 line alone. An attachment running on to page five has the 版记 on page six."""
+    _, after, _, _ = laid_out
+    for lines in ATTACHMENT_LINES:
+        for record in ("cc", "imprint"):
+            name = f"attached/{record}-{lines}"
+            facts = after[name].facts
+            pitches = _adjusted(after[name].docx)
+            print(
+                f"{name}: {facts.pages} pages, content ends on page {facts.content_end[0]}, 版记 on page "
+                f"{facts.record_page}, gap {facts.record_gap_pt} pt; unnumbered pages {facts.unnumbered}; "
+                f"pitch {pitches}"
+            )
+            assert not facts.faults, [str(f) for f in facts.faults]
+            assert facts.record_page == facts.pages and facts.pages % 2 == 0 and 0 <= facts.record_gap_pt <= 5
+            if lines < 41:
+                assert facts.pages == 4 and not facts.unnumbered, name
+                assert len(pitches) <= 1 and all(p >= L.MIN_ADJUSTED_LINE_PITCH_TWIPS for p in pitches)
+            else:  # on to page five: the 版记 on page six, after a page break
+                assert (facts.pages, facts.content_end[0]) == (6, 5) and not facts.unnumbered
+    # the tightening is needed from 38 lines with 抄送, 39 without: two pages were won there
+    assert _adjusted(after["attached/cc-38"].docx) and _adjusted(after["attached/imprint-39"].docx)
+    assert not _adjusted(after["attached/cc-37"].docx) and not _adjusted(after["attached/imprint-38"].docx)
+
+
+def _adjusted(docx: bytes) -> set[int]:
+    """The tightened line pitches (§7.3.5.5) of ``docx``: the exact pitches of its text
+    paragraphs under the grid's (the 版记's spacers aside, whose height is the room left)."""
+    with zipfile.ZipFile(BytesIO(docx)) as zf:
+        xml = zf.read("word/document.xml").decode("utf-8")
+    text = [p for p in re.findall(r"<w:p[ >].*?</w:p>", xml) if "WsRecord" not in p]
+    pitches = {int(v) for p in text for v in re.findall(r'w:line="(\d+)" w:lineRule="exact"', p)}
+    return {p for p in pitches if p < L.LINE_PITCH_TWIPS}
+
+
+def _tightened_tail(docx: bytes, count: int, skip: int = 0, pitch: int = 548) -> bytes:
+    """``docx`` with the ``count`` body paragraphs before its last ``skip`` ones at an exact
+    line pitch of ``pitch`` twips (as the pass tightens an attachment's last page)."""
+    from lxml import etree
+
+    with zipfile.ZipFile(BytesIO(docx)) as zf:
+        parts = {name: zf.read(name) for name in zf.namelist()}
+    root = etree.fromstring(parts["word/document.xml"])
+    ns = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
+    body = root.xpath("//w:body/w:p[w:pPr/w:pStyle/@w:val='WsBody'][w:r]", namespaces=ns)
+    for p in body[len(body) - skip - count : len(body) - skip]:
+        ppr = p.find("w:pPr", ns)
+        spacing = etree.SubElement(ppr, f"{{{ns['w']}}}spacing")
+        spacing.set(f"{{{ns['w']}}}line", str(pitch))
+        spacing.set(f"{{{ns['w']}}}lineRule", "exact")
+    parts["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    out = BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    return out.getvalue()
+
+
+def test_check_reads_an_attachments_last_page_tightened_for_the_record_as_an_adjustment():
+    """``check`` takes the lines of the last attachment's last page, tightened to take the
+    版记 (§7.3.5.5 as for the signature, §7.3.7, §7.4.1), for an adjustment — not a §5.2.3
+    grid fault. The same pitch on lines that do not end the document, or with no 版记 after
+    them, still is one."""
+    from wenshu.check import check_docx
+
+    def pitch_fault(docx: bytes) -> bool:
+        return "line-pitch" in {d.code for d in check_docx(docx).deviations}
+
+    docx = build_docx(attachment_notice(38, cc=True))
+    assert not pitch_fault(docx)
+    assert not pitch_fault(_tightened_tail(docx, 22))
+    assert pitch_fault(_tightened_tail(docx, 22, skip=3))  # a run in the middle of the attachment
+    assert pitch_fault(_tightened_tail(docx, 22, pitch=440))  # tighter than 1.5 lines
+    no_record = attachment_notice(38, cc=True).split("<!-- wenshu:cc")[0]
+    assert pitch_fault(_tightened_tail(build_docx(no_record), 22))
+
+
+@pytest.fixture(scope="session")
+def old_pages(laid_out):
+    """The pages of the documents without keep rules and pass, as the fixture laid them out
+    (LibreOffice.convert names each PDF after its source's stem)."""
+    _, _, _, old_paths = laid_out
+    return {n: read_pages(path.parent / "old-pdf" / f"{path.stem}.pdf") for n, path in old_paths.items()}
+
+
+@pytest.mark.render
+def test_no_heading_ends_a_page(laid_out, old_pages):
+    """A heading keeps with its text (§17.3.1.15 keepNext on the heading styles): none is
+    printed as the last line of a page, its text on the next — in the heading sweep (a
+    level-1 heading on every line round page one's foot), the other generated documents and
+    every example. Without the keep rules the heading sweep shows such pages."""
+    _, after, _, _ = laid_out
+    found = {n: bad for n, p in after.items() if (bad := headings_at_foot(p.pages, outline_of(p.docx)))}
+    old = {
+        n: bad
+        for n, pages in old_pages.items()
+        if n.startswith("heading/") and (bad := headings_at_foot(pages, outline_of(after[n].docx)))
+    }
+    print(f"headings at a page's foot: {len(old)} of the heading sweep without keep rules, {len(found)} with")
+    assert old
+    assert not found, found
+
+
+@pytest.mark.render
+def test_no_title_prints_broken_inside_a_word(laid_out):
+    """§7.3.1: every title as printed (the documents' and the attachments') breaks between
+    words and fits the 版心 — generated documents and every example."""
+    _, after, _, _ = laid_out
+    found = {n: bad for n, p in after.items() if (bad := broken_titles(p.pages, outline_of(p.docx)))}
+    titles = sum(1 for p in after.values() for b in outline_of(p.docx).blocks if b.role == "title")
+    print(f"{titles} titles in {len(after)} documents; broken: {len(found)}")
+    assert not found, found
+
+
+@pytest.mark.render
+def test_summary_attachment_sweep_paginates_clean(laid_out):
+    """A work summary (the other kind: plain frame, no 版记) whose portrait attachment — a table
+    and its note — grows two rows at a time over its pages: no page-flow fault, the note never
+    alone, the signature block with 正文."""
+    _, after, _, _ = laid_out
+    summaries = {n: p.facts for n, p in after.items() if n.startswith("summary/")}
+    pages = sorted({f.pages for f in summaries.values()})
+    print(f"summary sweep: {len(summaries)} documents of {pages} pages")
+    assert len(pages) > 1  # the attachment did run on to more pages
+    faults = [(n, str(x)) for n, f in summaries.items() for x in f.faults]
+    assert not faults, faults
 
 
 @pytest.mark.render

@@ -191,10 +191,14 @@ AUTOSPACE_EM = 0.2
 # §7.3.5.5 特殊情况说明: when the page cannot hold the signature block, line spacing is
 # adjusted so that it fits. wenshu tightens the lines of the page before the signature's
 # (page one from under the head) down to 1.5 lines of 3号 (24 pt) at most, and only to win
-# back a page that would carry this many lines; and as far, the lines of an even last page
-# whose foot has no room for the 版记 (§7.4.1), which would otherwise take two pages more.
+# back a page that would carry this many lines — or, whatever its length, only the block
+# that must stay whole (附件说明, 署名, 成文日期, 附注) and the last lines of 正文 the keep
+# rules carried over with it (“特此通知。” after a page left half empty); and as far, the
+# lines of an even last page whose foot has no room for the 版记 (§7.4.1), which would
+# otherwise take two pages more.
 MIN_ADJUSTED_LINE_PITCH_TWIPS = round(1.5 * BODY_SIZE_PT * TWIPS_PER_PT)  # 480
 MAX_LINES_WON_BACK = 6
+MAX_KEPT_BODY_LINES = 2
 
 # §7.3.1 title two lines under the red rule; §7.3.2 主送机关 one line under the title.
 BLANK_LINES_AFTER_HEAD = 2

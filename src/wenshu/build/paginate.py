@@ -68,10 +68,11 @@ def w(tag: str) -> str:
 
 @dataclass
 class Paginated:
-    """A document after the pass: its bytes and what its final pages showed."""
+    """A document after the pass: its bytes, its final pages and what they showed."""
 
     docx: bytes
     facts: Facts | None
+    pages: list[Page] | None = None
 
 
 # ---------------------------------------------------------------------------------------
@@ -86,9 +87,9 @@ def paginate(documents: dict[str, bytes], office: LibreOffice) -> dict[str, Pagi
     current = {name: record_in_flow(data) for name, data in plain.items()}
     placed: set[str] = set()
     # name → (the document before tightening, the page its signature should come back to,
-    # whether its 版记 should come to that page too, the pages it had); tightening is tried
-    # once per document
-    tightened: dict[str, tuple[bytes, int, bool, list[Page]]] = {}
+    # the page its 版记 should come to where the tightening made room for it, the pages it
+    # had); tightening is tried once per document
+    tightened: dict[str, tuple[bytes, int, int | None, list[Page]]] = {}
     tried: set[str] = set()
     for _ in range(_MAX_ROUNDS + 1):
         if not current:
@@ -114,9 +115,12 @@ def paginate(documents: dict[str, bytes], office: LibreOffice) -> dict[str, Pagi
             tight = None if name in tried else tighten(data, facts, laid_out, outline)
             tried.add(name)
             if tight is not None:
-                # the page the signature block (and a 版记 wanting room, with it) should be on
-                room = record_wants_room(data, facts, outline)
-                tightened[name] = (data, (facts.signature_page or 0) - (0 if room else 1), room, laid_out)
+                # the page the signature block should be on (and a 版记 wanting room, its page)
+                signature = facts.signature_page or 0
+                if record_wants_room(data, facts, outline, laid_out) and facts.content_end is not None:
+                    tightened[name] = (data, signature, facts.content_end[0], laid_out)
+                else:
+                    tightened[name] = (data, signature - 1, None, laid_out)
                 changed[name] = tight
                 continue
             if facts.unlabelled or facts.lonely_notes:
@@ -129,16 +133,17 @@ def paginate(documents: dict[str, bytes], office: LibreOffice) -> dict[str, Pagi
             if fixed != data:
                 changed[name] = fixed
             else:
-                done[name] = Paginated(data, facts)
+                done[name] = Paginated(data, facts, laid_out)
         current = changed
     if current:
         pages = _lay_out(current, office)
         for name, data in current.items():
-            facts = examine(pages[name], outline_of(data)) if name in pages else None
+            final = pages.get(name)
+            facts = examine(final, outline_of(data)) if final is not None else None
             if name in tightened and (facts is None or not _won(facts, *tightened[name][1:3])):
-                data, _, _, backup_pages = tightened[name]
-                facts = examine(backup_pages, outline_of(data))
-            done[name] = Paginated(data, facts)
+                data, _, _, final = tightened[name]
+                facts = examine(final, outline_of(data))
+            done[name] = Paginated(data, facts, final)
     return done
 
 
@@ -146,12 +151,12 @@ def paginate(documents: dict[str, bytes], office: LibreOffice) -> dict[str, Pagi
 _RECORD_FAULTS = {"render-record-place", "render-record-page-number"}
 
 
-def _won(facts: Facts, wanted: int, room: bool) -> bool:
-    """Whether tightened pages brought the signature back to page ``wanted`` without a fault
-    (and, where ``room`` was made for it, the 版记 after it on that page)."""
+def _won(facts: Facts, wanted: int, record: int | None) -> bool:
+    """Whether tightened pages have the signature on page ``wanted`` without a fault (and,
+    where room was made for it, the 版记 on page ``record``)."""
     return (
         facts.signature_page == wanted
-        and (not room or facts.record_page == wanted)
+        and (record is None or facts.record_page == record)
         and all(f.code in _RECORD_FAULTS for f in facts.faults)
     )
 
@@ -197,14 +202,16 @@ def _separator(p: etree._Element | None) -> bool:
     return plain and spacing is not None and spacing.get(w("line")) == "20"
 
 
-def record_wants_room(docx: bytes, facts: Facts, outline: Outline) -> bool:
-    """Whether the document ends with its signature block on an even page (no attachment
-    after it) with no room under it for the 版记 (:func:`place_record` would put it past a
-    blank page). Measured from where the content ends, as place_record measures it."""
-    if not outline.records or facts.content_end is None or any(b.zone for b in outline.blocks):
+def record_wants_room(docx: bytes, facts: Facts, outline: Outline, pages: Sequence[Page]) -> bool:
+    """Whether the content — the signature block, or the last attachment after it — ends
+    on an even portrait page with no room under it for the 版记 (:func:`place_record` would
+    put it past a blank page). Measured from where the content ends, as place_record
+    measures it."""
+    if not outline.records or facts.content_end is None:
         return False
     page, y1 = facts.content_end
-    if page != facts.signature_page or page % 2:
+    attachments = any(b.zone for b in outline.blocks)
+    if page % 2 or pages[page - 1].landscape or (page != facts.signature_page and not attachments):
         return False
     body = _document(_parts(docx)).find(w("body"))
     record = _record_table(body) if body is not None else None
@@ -218,7 +225,9 @@ def tighten(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -> byt
     """§7.3.5.5: win back the page the signature block was carried to by tightening lines.
 
     When the main part's last page holds only a few lines (the last 正文 line kept with the
-    署名 and 成文日期), the lines of the page before — from its first line of text, or on
+    署名 and 成文日期), or only the block kept whole — 附件说明, 署名, 成文日期, 附注 — and
+    the last lines of 正文 the keep rules took with it (a page of “特此通知。” and the block
+    after a page left half empty), the lines of the page before — from its first line of text, or on
     page one from the line under the 发文字号 — are given one exact pitch small enough for
     those lines to come back, never below
     :data:`~wenshu.layout.MIN_ADJUSTED_LINE_PITCH_TWIPS`: what a clerk does in Word by
@@ -229,24 +238,27 @@ def tighten(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -> byt
     (§17.4.81 ``trHeight`` absent), as for the 版记 after a table (see the module's
     note).
 
-    The same is done on the signature's own page when the document ends there, on an even
-    page, and only the 版记 finds no room under the signature block (:func:`record_wants_room`):
+    The same is done on the last page when the document ends there, on an even page, and
+    only the 版记 finds no room under its last lines (:func:`record_wants_room`) — under the
+    signature block, or under the last attachment, whose format is the 正文's (§7.3.7):
     tightened, the page takes the 版记 at its foot, where it would otherwise go on past a
     blank page to a page of its own — two pages more. None when nothing is to be won.
     """
-    if not facts.signature_page or facts.signature_page < 2 or facts.main_end is None:
+    if not facts.signature_page or facts.main_end is None:
         return None
     end_page, end_y = facts.main_end
-    if end_page != facts.signature_page or pages[end_page - 1].landscape:
-        return None
     pitch_pt = L.LINE_PITCH_TWIPS / L.TWIPS_PER_PT
     top = L.TOP_MARGIN_MM * L.PT_PER_MM
     bottom = top + _TEXT_HEIGHT_TWIPS / L.TWIPS_PER_PT
-    if record_wants_room(docx, facts, outline):
-        before, used = end_page, 0  # the page's own lines make room for the 版记
+    room = record_wants_room(docx, facts, outline, pages)
+    if room and facts.content_end is not None:
+        before, used = facts.content_end[0], 0  # the page's own lines make room for the 版记
     else:
+        if facts.signature_page < 2 or end_page != facts.signature_page or pages[end_page - 1].landscape:
+            return None
         used = round((end_y - top) / pitch_pt)
-        if used > L.MAX_LINES_WON_BACK:
+        kept = facts.body_lines_on_signature_page or 0
+        if used > L.MAX_LINES_WON_BACK and kept > L.MAX_KEPT_BODY_LINES:
             return None
         before = end_page - 1
         if any(page == end_page and y0 < end_y for spans in facts.table_spans for page, y0, _ in spans):
@@ -255,7 +267,7 @@ def tighten(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -> byt
         (
             k
             for k, place in enumerate(facts.block_pages)
-            if place and place[0] == before and outline.blocks[k].zone == 0
+            if place and place[0] == before and (room or outline.blocks[k].zone == 0)
         ),
         None,
     )
@@ -285,9 +297,13 @@ def tighten(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -> byt
         region_top = place[1]
         first = children.index(paragraphs[head - 1]) + 1
     else:
-        # page one without a 版头: the title keeps its lines (§7.3.1); the tightened run starts
-        # under it, after lines at the standard pitch, as check reads a §7.3.5.5 adjustment
-        while before == 1 and start + 1 < len(paragraphs) and _style_of(paragraphs[start]) == Style.TITLE:
+        # page one without a 版头, or an attachment's first page: the label and the title keep
+        # their lines (§7.3.1, §7.3.7); the tightened run starts under them, after lines at the
+        # standard pitch, as check reads a §7.3.5.5 adjustment
+        opening = {Style.TITLE} if before == 1 else set()
+        if _style_of(paragraphs[start]) == Style.ATTACHMENT_LABEL:
+            opening = {Style.ATTACHMENT_LABEL, Style.TITLE, Style.SUBTITLE}
+        while start + 1 < len(paragraphs) and _style_of(paragraphs[start]) in opening:
             start += 1
         place = facts.block_pages[start] if start < len(facts.block_pages) else None
         if place is None or place[0] != before:

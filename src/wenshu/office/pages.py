@@ -193,7 +193,7 @@ class Facts:
     signature_page: int | None = None
     body_lines_on_signature_page: int | None = None
     main_end: tuple[int, float] | None = None  # page and y1 of the main part's last line
-    block_pages: list[tuple[int, float] | None] = field(default_factory=list)  # per zone-0 block
+    block_pages: list[tuple[int, float] | None] = field(default_factory=list)  # per block
     record_page: int | None = None
     record_gap_pt: float | None = None  # from the 版记's last line to the 版心 bottom
     content_end: tuple[int, float] | None = None  # last page with content before the 版记, y1
@@ -396,13 +396,14 @@ def _signature(reader: _Reader, outline: Outline, facts: Facts) -> None:
 
 
 def _block_pages(reader: _Reader, outline: Outline) -> list[tuple[int, float] | None]:
-    """Page and y1 of the first line of every main-part block, matched in reading order."""
+    """Page and y1 of the first line of every block (the attachments' too), matched in
+    reading order."""
     out: list[tuple[int, float] | None] = []
     cursor = _Pos(0, 0)
     for block in outline.blocks:
         head = compact(block.text)[:8]
         pos = None
-        if block.zone == 0 and head:
+        if head:
             for candidate in reader.positions():
                 if (candidate.page, candidate.row) < (cursor.page, cursor.row):
                     continue

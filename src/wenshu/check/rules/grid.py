@@ -118,6 +118,9 @@ def _adjusted_pitch(doc: Recogniser) -> int | None:
     with the text: smaller than the standard pitch, not below
     :data:`~wenshu.layout.MIN_ADJUSTED_LINE_PITCH_TWIPS`, on one run of lines that ends with the
     署名 or 成文日期 and follows lines at the standard pitch (the 版头, or the pages before).
+    Where a 版记 follows, the run may instead end the document's lines: the last page's lines
+    tightened to take the 版记 at its foot (§7.4.1) — after the signature block, or at the end
+    of the last attachment, whose format is the 正文's (§7.3.7).
     A document set at a smaller pitch throughout is still a §5.2.3 fault."""
     lines = []
     for para in doc.paragraphs:
@@ -126,13 +129,23 @@ def _adjusted_pitch(doc: Recogniser) -> int | None:
             rule = first_attr(levels, "spacing", "lineRule") or "auto"
             line = to_int(first_attr(levels, "spacing", "line"), 240)
             lines.append((para.role, line if rule == "exact" else None))
-    ends = [k for k, (role, _) in enumerate(lines) if role in ("signature", "date")]
-    if not ends:
-        return None
-    pitch = lines[ends[-1]][1]
+    ends = [k for k, (role, _) in enumerate(lines) if role in ("signature", "date")][-1:]
+    if lines and any(p.text.strip() for role in ("record", "cc", "imprint") for p in doc.role(role)):
+        ends.append(len(lines) - 1)
+    for end in ends:
+        pitch = _run_pitch(lines, end)
+        if pitch is not None:
+            return pitch
+    return None
+
+
+def _run_pitch(lines: list[tuple[str, int | None]], end: int) -> int | None:
+    """The tightened pitch of the run of lines ending at ``end``, when it follows lines at the
+    standard pitch and no line before them has that pitch."""
+    pitch = lines[end][1]
     if pitch is None or not L.MIN_ADJUSTED_LINE_PITCH_TWIPS <= pitch < L.LINE_PITCH_TWIPS:
         return None
-    first = ends[-1]
+    first = end
     while first > 0 and lines[first - 1][1] == pitch:
         first -= 1
     if first == 0 or lines[first - 1][1] != L.LINE_PITCH_TWIPS:
