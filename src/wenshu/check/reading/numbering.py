@@ -95,6 +95,7 @@ class _Level:
     fmt: str = "decimal"
     text: str = ""
     legal: bool = False  # isLgl: every level's number shown in decimal
+    rpr: Any = None  # the level's own w:rPr: how its label is set, over the paragraph mark's
 
 
 @dataclass
@@ -121,6 +122,7 @@ class AutoNumbering:
                     fmt=_val(lvl.find(_qn("w:numFmt"))) or "decimal",
                     text=_val(lvl.find(_qn("w:lvlText"))) or "",
                     legal=lvl.find(_qn("w:isLgl")) is not None and _val(lvl.find(_qn("w:isLgl"))) != "0",
+                    rpr=lvl.find(_qn("w:rPr")),
                 )
             self.levels[_val(abstract, "abstractNumId") or ""] = levels
         for num in root.iter(_qn("w:num")):
@@ -130,6 +132,12 @@ class AutoNumbering:
                 if start is not None:
                     starts[_int(_val(override, "ilvl"), 0)] = _start(_val(start), 1)
             self.lists[_val(num, "numId") or ""] = _List(_val(num.find(_qn("w:abstractNumId"))) or "", starts)
+
+    def level_rpr(self, num_id: str | None, ilvl: int) -> Any:
+        """The ``w:rPr`` of level ``ilvl`` of list ``num_id`` (None when it has none)."""
+        instance = self.lists.get(num_id or "")
+        level = self.levels.get(instance.abstract, {}).get(ilvl) if instance is not None else None
+        return level.rpr if level is not None else None
 
     def label(self, num_id: str | None, ilvl: int) -> str:
         """The label Word draws before the next paragraph numbered ``num_id`` at ``ilvl``

@@ -4,10 +4,13 @@ model from it; the rules read it directly (it keeps every answer, so checking st
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from lxml import etree
 
 from wenshu import layout as L
 from wenshu.check.findings import Location
@@ -26,7 +29,7 @@ from wenshu.check.reading.ooxml import (
     wval,
 )
 from wenshu.check.reading.package import MAX_PARAGRAPHS, Package
-from wenshu.check.reading.styles import Styles, first_attr, first_flag, first_flag_false, font_of
+from wenshu.check.reading.styles import Styles, first_attr, first_flag, first_flag_false, font_class, font_of
 from wenshu.errors import Problem, WenshuError
 
 # Word stores lengths in whole twips; a margin written from millimetres may be off by
@@ -50,6 +53,7 @@ class Para:
     zone: int = 0  # 0 = main text, k = attachment k
     numbered: bool = False  # an ordinal before a plain paragraph (not a heading)
     label: str = ""  # drawn by Word's automatic numbering, and put before ``text``
+    label_run: Any = field(default=None, repr=False, compare=False)  # see Reader.label_run
     runs: list[tuple[Any, str]] | None = field(default=None, repr=False, compare=False)  # text_runs
     indents: tuple[float, float, float] | None = field(default=None, repr=False, compare=False)
 
@@ -95,6 +99,43 @@ def read_paragraphs(root: Any, part: str, name: str, *, body: bool = False) -> l
         if body and p.find(f"{wtag('pPr')}/{wtag('sectPr')}") is not None:
             section += 1
     return out
+
+
+# Spaces typed to move the text along a line: a full-width space takes a character's width;
+# an ASCII or no-break space is set in the run's Latin font (w:ascii), where it is half a
+# character in a Chinese font and about a quarter in a Latin one (Times New Roman 0.25 em,
+# Calibri 0.23 em). A tab goes to a tab stop, not a width of its own: it ends the count.
+_SPACES = " \u3000\u00a0"
+LATIN_SPACE_EM = 0.25
+CJK_SPACE_EM = 0.5
+
+
+def label_run(para: Para, level_rpr: Any) -> Any:
+    """A run standing for the label Word draws before a numbered paragraph (not in the tree).
+
+    Word sets the label (一、) not in the font of the paragraph's first run but in that of the
+    paragraph mark (``w:pPr/w:rPr``), with the list level's ``w:rPr`` over it; a heading whose
+    text is 黑体 三号 can show its 一、 in the default 五号. The run's ``w:rPr`` merges the two,
+    attribute by attribute, so that it resolves through the paragraph's styles like any run.
+    """
+    run, rpr = etree.Element(wtag("r")), etree.Element(wtag("rPr"))
+    mark = para.el.find(f"{wtag('pPr')}/{wtag('rPr')}")
+    for source in (mark, level_rpr):
+        for child in source if source is not None else ():
+            if child.tag in (wtag("ins"), wtag("del"), wtag("rPrChange")) or not isinstance(child.tag, str):
+                continue
+            mine = rpr.find(child.tag)
+            if mine is None:
+                rpr.append(copy.deepcopy(child))
+            else:
+                for name, value in child.attrib.items():
+                    # a typeface named on the level replaces a theme font on the mark, and back
+                    twin = name[:-5] if name.endswith("Theme") else name + "Theme"
+                    mine.attrib.pop(twin, None)
+                    mine.set(name, value)
+    run.append(rpr)
+    etree.SubElement(run, wtag("t")).text = para.label
+    return run
 
 
 @dataclass
@@ -226,6 +267,8 @@ class Reader:
             if num_id is not None:
                 para.label = numbering.label(num_id, to_int(ilvl))
                 para.text = para.label + para.text
+                if para.label:
+                    para.label_run = label_run(para, numbering.level_rpr(num_id, to_int(ilvl)))
 
     # -- parts ------------------------------------------------------------------------
     def part_paragraphs(self, part: str, label: str) -> list[Para]:
@@ -334,6 +377,34 @@ class Reader:
         if para.indents is None:
             para.indents = self._indents(para)
         return para.indents
+
+    def first_line_start(self, para: Para) -> float:
+        """Where the first line's text starts, in characters from the indent's origin: the
+        first-line indent plus the spaces typed before the text. Many hand-made documents
+        indent 空二字 with two full-width spaces rather than an indent; a reader sees the same
+        page either way (§7.3.3 counts characters on the page)."""
+        return self.indents(para)[0] + self.space_width(para)
+
+    def space_width(self, para: Para, *, trailing: bool = False) -> float:
+        """The width, in characters, of the spaces ``para`` begins with (ends with, when
+        ``trailing``): see :data:`LATIN_SPACE_EM`. 0 when Word's numbering draws a label first."""
+        if para.label and not trailing:
+            return 0.0
+        runs = list(own_runs(para.el))
+        width = 0.0
+        for r in reversed(runs) if trailing else runs:
+            text = element_text(r)
+            kept = text.rstrip(_SPACES) if trailing else text.lstrip(_SPACES)
+            spaces = text[len(kept) :] if trailing else text[: len(text) - len(kept)]
+            if spaces.strip("\u3000"):
+                font, theme = font_of(self.styles.rpr_levels(para.el, r), "ascii")
+                font = font or (self.theme_typeface(theme) if theme else None) or ""
+                em = CJK_SPACE_EM if font_class(font) or has_cjk(font) else LATIN_SPACE_EM
+                width += (len(spaces) - spaces.count("\u3000")) * em
+            width += spaces.count("\u3000")
+            if kept:
+                break
+        return width
 
     def _indents(self, para: Para) -> tuple[float, float, float]:
         levels = self.styles.ppr_levels(para.el)
