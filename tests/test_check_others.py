@@ -178,7 +178,8 @@ def table_record(cell_margin: int, inner_rule: int) -> Callable[[Draft], None]:
         margins = _el("w:tblCellMar")
         margins.append(_el("w:left", w=cell_margin, type="dxa"))
         pr.append(margins)
-        for row, text in zip(table.rows, ("抄送：国家知识产权局知识产权运用促进司。", "河南省市场监督管理局办公室 2023年8月2日印发")):  # fmt: skip
+        lines = ("抄送：国家知识产权局知识产权运用促进司。", "河南省市场监督管理局办公室 2023年8月2日印发")
+        for row, text in zip(table.rows, lines, strict=True):
             p = row.cells[0].paragraphs[0]
             p.paragraph_format.line_spacing = Pt(28.95)
             d.run(p, text, size=14)
@@ -193,13 +194,15 @@ def table_closing(date_right: float) -> Callable[[Draft], None]:
     def write(d: Draft) -> None:
         table = d.doc.add_table(rows=2, cols=2)
         grid = table._tbl.tblGrid
-        for col, width in zip(grid.findall(qn("w:gridCol")), (4535, 4309)):
+        for col, width in zip(grid.findall(qn("w:gridCol")), (4535, 4309), strict=True):
             col.set(qn("w:w"), str(width))
         margins = _el("w:tblCellMar")
         margins.append(_el("w:left", w=0, type="dxa"))
         margins.append(_el("w:right", w=0, type="dxa"))
         table._tbl.tblPr.append(margins)
-        for row, text, right in zip(table.rows, ("河南省知识产权局", "2023年8月1日"), (2, date_right)):
+        for row, text, right in zip(
+            table.rows, ("河南省知识产权局", "2023年8月1日"), (2, date_right), strict=True
+        ):
             p = row.cells[1].paragraphs[0]
             p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             p.paragraph_format.right_indent = Pt(right * CHAR_PT)
