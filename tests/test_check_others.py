@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -212,9 +213,14 @@ def table_closing(date_right: float) -> Callable[[Draft], None]:
     return write
 
 
-def numbered_headings(label_font: bool) -> Callable[[Draft], None]:
-    """一、 二、 drawn by Word's list numbering; with ``label_font`` the paragraph mark carries
-    黑体 三号 (as Word sets it when the whole heading is formatted), else nothing."""
+def numbered_headings(
+    label_font: bool, fmt: str = "chineseCounting", level_indent: str | None = None
+) -> Callable[[Draft], None]:
+    """一、 二、 drawn by Word's list numbering in format ``fmt``; with ``label_font`` the
+    paragraph mark carries 黑体 三号 (as Word sets it when the whole heading is formatted), else
+    nothing. ``level_indent`` None: the heading indents itself; else a heading style indents it
+    two characters and the list level says ``hanging="0"`` ("none", as LibreOffice writes a
+    level without an indent) or ``firstLine`` two characters ("two")."""
 
     def write(d: Draft) -> None:
         root = d.doc.part.numbering_part.element
@@ -222,11 +228,16 @@ def numbered_headings(label_font: bool) -> Callable[[Draft], None]:
         level = _el("w:lvl", ilvl=0)
         for child in (
             _el("w:start", val=1),
-            _el("w:numFmt", val="chineseCounting"),
+            _el("w:numFmt", val=fmt),
             _el("w:suff", val="nothing"),
             _el("w:lvlText", val="%1、"),
         ):
             level.append(child)
+        if level_indent:
+            indent = _el("w:pPr")
+            shape = {"none": {"hanging": 0}, "two": {"firstLine": 630}}[level_indent]
+            indent.append(_el("w:ind", start=0, **shape))
+            level.append(indent)
         abstract.append(level)
         first_num = root.find(qn("w:num"))
         if first_num is not None:
@@ -236,13 +247,19 @@ def numbered_headings(label_font: bool) -> Callable[[Draft], None]:
         num = _el("w:num", numId=90)
         num.append(_el("w:abstractNumId", val=90))
         root.append(num)
+        style = None
+        if level_indent:
+            style = d.doc.styles.add_style("一级标题", WD_STYLE_TYPE.PARAGRAPH)
+            style.paragraph_format.first_line_indent = Pt(2 * CHAR_PT)
         for text, after in (("推荐名额", "各省辖市可推荐1个城市。"), ("工作要求", None)):
-            p = d.para(text, "黑体", first=2)
+            p = d.para(text, "黑体", first=0 if level_indent else 2)
+            if style is not None:
+                p.style = style
             pr = p._p.get_or_add_pPr()
             numbering = _el("w:numPr")
             numbering.append(_el("w:ilvl", val=0))
             numbering.append(_el("w:numId", val=90))
-            pr.insert(0, numbering)
+            pr.insert(1 if style is not None else 0, numbering)
             if label_font:
                 mark = _el("w:rPr")
                 mark.append(_el("w:rFonts", eastAsia="黑体"))
@@ -283,6 +300,15 @@ def test_a_python_docx_file_with_direct_formatting_checks_clean():
         ("署名 and 日期 in a borderless table", {"closing": table_closing(1)}, set()),
         ("日期 in the table not moved right", {"closing": table_closing(3)}, {"signature-date"}),
         ("Word numbers 一、 in the heading's font", {"headings": numbered_headings(True)}, set()),
+        # LibreOffice writes its 一, 二, 三 numbering as taiwaneseCountingThousand
+        ("LibreOffice's 一、", {"headings": numbered_headings(True, "taiwaneseCountingThousand")}, set()),
+        # the list level's indent overrides the heading style's: hanging="0" puts it flush left
+        (
+            "list level without an indent",
+            {"headings": numbered_headings(True, level_indent="none")},
+            {"indent"},
+        ),
+        ("list level indented 空二字", {"headings": numbered_headings(True, level_indent="two")}, set()),
         (
             "Word numbers 一、 in the default font",
             {"headings": numbered_headings(False)},

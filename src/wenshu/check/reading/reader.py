@@ -106,6 +106,7 @@ def read_paragraphs(root: Any, part: str, name: str, *, body: bool = False) -> l
 # character in a Chinese font and about a quarter in a Latin one (Times New Roman 0.25 em,
 # Calibri 0.23 em). A tab goes to a tab stop, not a width of its own: it ends the count.
 _SPACES = " \u3000\u00a0"
+_FIRST_LINE_KEYS = ("firstLine", "firstLineChars", "hanging", "hangingChars")
 LATIN_SPACE_EM = 0.25
 CJK_SPACE_EM = 0.5
 
@@ -267,8 +268,13 @@ class Reader:
             if num_id is not None:
                 para.label = numbering.label(num_id, to_int(ilvl))
                 para.text = para.label + para.text
+                level = numbering.level(num_id, to_int(ilvl))
                 if para.label:
-                    para.label_run = label_run(para, numbering.level_rpr(num_id, to_int(ilvl)))
+                    para.label_run = label_run(para, level.rpr if level is not None else None)
+                if level is not None and level.ppr is not None:
+                    # Word indents a numbered paragraph by its list level unless the paragraph
+                    # itself says otherwise: the level's w:ind overrides the paragraph style's.
+                    self.styles.add_numbering_level(para.el, level.ppr)
 
     # -- parts ------------------------------------------------------------------------
     def part_paragraphs(self, part: str, label: str) -> list[Para]:
@@ -419,9 +425,23 @@ class Reader:
                 value = first_attr(levels, "ind", {"left": "start", "right": "end"}[name])
             return to_int(value) / char
 
+        def first_line() -> float:
+            # firstLine and hanging are one setting (Word's 特殊格式: 首行缩进 or 悬挂缩进): the
+            # nearest level naming either says both, as a list level's hanging="0" undoes a
+            # style's first-line indent.
+            for level in levels:
+                ind = level.find(wtag("ind"))
+                if ind is None or not any(ind.get(wtag(k)) is not None for k in _FIRST_LINE_KEYS):
+                    continue
+                out = 0.0
+                for name, sign in (("firstLine", 1), ("hanging", -1)):
+                    chars = to_int(ind.get(wtag(name + "Chars")))
+                    out += sign * (chars / 100 if chars else to_int(ind.get(wtag(name))) / char)
+                return out
+            return 0.0
+
         left, right = get("left"), get("right")
-        first = left + get("firstLine") - get("hanging")
-        return first, left, right
+        return left + first_line(), left, right
 
     def alignment(self, para: Para) -> str:
         """``left``, ``center``, ``right`` or ``both`` (``start``/``end``/``distribute`` folded in)."""
