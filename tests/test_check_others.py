@@ -276,6 +276,18 @@ def typed_spaces(count: int, space: str = "\u3000") -> Change:
     return lambda d, text: d.para(space * count + text)
 
 
+def tabbed(default_stop: int | None) -> Change:
+    """Body paragraphs with no indent and a tab typed first; the document's default tab stops
+    every ``default_stop`` twips (python-docx's template: 720, 2.3 characters)."""
+
+    def write(d: Draft, text: str) -> object:
+        if default_stop is not None:
+            d.doc.settings.element.find(qn("w:defaultTabStop")).set(qn("w:val"), str(default_stop))
+        return d.para("\t" + text)
+
+    return write
+
+
 def test_a_python_docx_file_with_direct_formatting_checks_clean():
     report = check_docx(notice())
     assert codes(report) == set(), show(report)
@@ -288,6 +300,9 @@ def test_a_python_docx_file_with_direct_formatting_checks_clean():
         ("one full-width space", {"body": typed_spaces(1)}, {"indent"}),
         # ASCII spaces in Times New Roman are a quarter of a character: four are one character
         ("four ASCII spaces in a Latin font", {"body": typed_spaces(4, " ")}, {"indent"}),
+        # a tab goes to the next default stop: 630 twips is two characters, 720 is 2.3
+        ("a tab to a default stop of two characters", {"body": tabbed(630)}, set()),
+        ("a tab to python-docx's default stop", {"body": tabbed(None)}, {"indent"}),
         ("版记 lines one full-width space in", {"record": spaced_record}, set()),
         ("版记 lines with no space", {"record": lambda d: spaced_record(d, "")}, {"record-indent"}),
         ("版记 rules shortened by indents", {"record": indented_record}, {"record-rule-width"}),
@@ -335,14 +350,17 @@ def test_the_unnumbered_label_is_named_and_sized():
 
 @pytest.mark.render
 def test_what_the_checker_reads_is_what_the_page_shows(tmp_path: Path):
-    """LibreOffice's page: two full-width spaces put the text two characters in, as an indent
-    does; an 一、 numbered without the paragraph mark's font prints in 11 pt, narrower than
-    the 三号 一、 of a heading whose mark carries its font."""
+    """LibreOffice's page: two full-width spaces, or a tab to a default stop of 630 twips, put
+    the text two characters in, as an indent does (a stop of 720 twips 2.3 characters); an
+    一、 numbered without the paragraph mark's font prints in 11 pt, narrower than the 三号
+    一、 of a heading whose mark carries its font."""
     from wenshu.office.libreoffice import LibreOffice, read_pages
 
     files = {
         "indent": notice(),
         "spaces": notice(body=typed_spaces(2)),
+        "tab": notice(body=tabbed(630)),
+        "tab-720": notice(body=tabbed(None)),
         "labels": notice(headings=numbered_headings(False)),
         "labels-ok": notice(headings=numbered_headings(True)),
     }
@@ -357,9 +375,10 @@ def test_what_the_checker_reads_is_what_the_page_shows(tmp_path: Path):
     def row(name: str, start: str):
         return next(r for r in pages[name].rows if r.text.replace(" ", "").startswith(start))
 
-    for name in ("indent", "spaces"):
+    for name in ("indent", "spaces", "tab"):
         body = row(name, "按照国家")
         assert abs(body.x0 - (left + 2 * CHAR_PT)) < 2, (name, body)
+    assert abs(row("tab-720", "按照国家").x0 - (left + 36)) < 2  # 720 twips: 2.3 characters in
     # “一、” two characters of 11 pt instead of 16 pt: the heading's line is 10 pt shorter
     small, right = row("labels", "一、"), row("labels-ok", "一、")
     assert abs(right.x0 - small.x0) < 1 and (right.x1 - right.x0) - (small.x1 - small.x0) > 7, (small, right)

@@ -106,6 +106,8 @@ def read_paragraphs(root: Any, part: str, name: str, *, body: bool = False) -> l
 # character in a Chinese font and about a quarter in a Latin one (Times New Roman 0.25 em,
 # Calibri 0.23 em). A tab goes to a tab stop, not a width of its own: it ends the count.
 _SPACES = " \u3000\u00a0"
+# Word's default tab stops when w:defaultTabStop is unset: every half inch (ECMA-376 §17.15.1.25).
+WORD_DEFAULT_TAB_STOP_TWIPS = 720
 _FIRST_LINE_KEYS = ("firstLine", "firstLineChars", "hanging", "hangingChars")
 LATIN_SPACE_EM = 0.25
 CJK_SPACE_EM = 0.5
@@ -389,24 +391,58 @@ class Reader:
         first-line indent plus the spaces typed before the text. Many hand-made documents
         indent 空二字 with two full-width spaces rather than an indent; a reader sees the same
         page either way (§7.3.3 counts characters on the page)."""
-        return self.indents(para)[0] + self.space_width(para)
-
-    def space_width(self, para: Para, *, trailing: bool = False) -> float:
-        """The width, in characters, of the spaces ``para`` begins with (ends with, when
-        ``trailing``): see :data:`LATIN_SPACE_EM`. 0 when Word's numbering draws a label first."""
-        if para.label and not trailing:
-            return 0.0
-        runs = list(own_runs(para.el))
-        width = 0.0
-        for r in reversed(runs) if trailing else runs:
+        start = self.indents(para)[0]
+        if para.label:
+            return start  # Word's label comes first: the text's own spaces follow it
+        char = self.char_twips(para)
+        for r in own_runs(para.el):
             text = element_text(r)
-            kept = text.rstrip(_SPACES) if trailing else text.lstrip(_SPACES)
-            spaces = text[len(kept) :] if trailing else text[: len(text) - len(kept)]
+            kept = text.lstrip(_SPACES + "\t")
+            for ch in text[: len(text) - len(kept)]:
+                if ch == "\t":
+                    start = self._next_tab_stop(para, start * char) / char
+                else:
+                    start += 1.0 if ch == "\u3000" else self._space_em(para, r)
+            if kept:
+                break
+        return start
+
+    def _space_em(self, para: Para, r: Any) -> float:
+        """How much of a character an ASCII space of run ``r`` takes (see LATIN_SPACE_EM)."""
+        font, theme = font_of(self.styles.rpr_levels(para.el, r), "ascii")
+        font = font or (self.theme_typeface(theme) if theme else None) or ""
+        return CJK_SPACE_EM if font_class(font) or has_cjk(font) else LATIN_SPACE_EM
+
+    def _next_tab_stop(self, para: Para, x: float) -> float:
+        """Where a tab typed at ``x`` (twips from the 版心's left edge) sends the text: the
+        next of the paragraph's tab stops (a nearer level's ``clear`` removes a farther one's),
+        else the next of the document's default stops (w:defaultTabStop, Word's 720 twips when
+        unset), measured from the margin as Word measures them."""
+        stops, cleared = [], set()
+        for level in self.styles.ppr_levels(para.el):
+            for tab in level.iterfind(f"{wtag('tabs')}/{wtag('tab')}"):
+                pos = to_int(wval(tab, "pos"))
+                if wval(tab) == "clear":
+                    cleared.add(pos)
+                elif wval(tab) != "bar" and pos not in cleared:
+                    stops.append(pos)
+        ahead = [pos for pos in stops if pos > x + 1]
+        if ahead:
+            return float(min(ahead))
+        setting = self.settings.find(wtag("defaultTabStop")) if self.settings is not None else None
+        step = to_int(wval(setting), WORD_DEFAULT_TAB_STOP_TWIPS) or WORD_DEFAULT_TAB_STOP_TWIPS
+        return float((int(x) // step + 1) * step)
+
+    def trailing_space_width(self, para: Para) -> float:
+        """The width, in characters, of the spaces ``para`` ends with (see :data:`LATIN_SPACE_EM`):
+        a line set right is pushed in from the right edge by them."""
+        width = 0.0
+        for r in reversed(list(own_runs(para.el))):
+            text = element_text(r)
+            kept = text.rstrip(_SPACES)
+            spaces = text[len(kept) :]
             if spaces.strip("\u3000"):
-                font, theme = font_of(self.styles.rpr_levels(para.el, r), "ascii")
-                font = font or (self.theme_typeface(theme) if theme else None) or ""
-                em = CJK_SPACE_EM if font_class(font) or has_cjk(font) else LATIN_SPACE_EM
-                width += (len(spaces) - spaces.count("\u3000")) * em
+                width += (len(spaces) - spaces.count("\u3000")) * self._space_em(para, r)
             width += spaces.count("\u3000")
             if kept:
                 break

@@ -59,7 +59,7 @@ def check_record(doc: Recogniser, out: Findings) -> None:
             continue  # a later cell of the row: the cell, not an indent, places it
         if doc.alignment(para) == "right":
             # 印发日期 set right: its right indent (and the spaces after it) is the one
-            first = doc.indents(para)[2] + doc.space_width(para, trailing=True)
+            first = doc.indents(para)[2] + doc.trailing_space_width(para)
         if abs(first - 1) > INDENT_SLACK:
             clause = "7.4.2" if text.startswith("抄送") else "7.4.3"
             out.add(
