@@ -213,6 +213,18 @@ def table_closing(date_right: float) -> Callable[[Draft], None]:
     return write
 
 
+def tab_closing(date_right: float) -> Callable[[Draft], None]:
+    """署名 and 成文日期 each typed after a tab, set at a right-aligned tab stop two characters
+    (the 署名) and ``date_right`` characters (the 成文日期) short of the 版心's right edge."""
+
+    def write(d: Draft) -> None:
+        for text, right in (("河南省知识产权局", 2), ("2023年8月1日", date_right)):
+            p = d.para("\t" + text)
+            p.paragraph_format.tab_stops.add_tab_stop(Pt(156 / 25.4 * 72 - right * CHAR_PT), alignment=2)
+
+    return write
+
+
 def numbered_headings(
     label_font: bool, fmt: str = "chineseCounting", level_indent: str | None = None
 ) -> Callable[[Draft], None]:
@@ -312,6 +324,8 @@ def test_a_python_docx_file_with_direct_formatting_checks_clean():
         # LibreOffice writes a 0.25 mm rule as 5/8 pt; half a point is no longer 0.25 mm
         ("版记 table, LibreOffice's 0.25 mm", {"record": table_record(280, 5)}, set()),
         ("版记 table, a 0.5 pt inner rule", {"record": table_record(280, 4)}, {"record-rule"}),
+        ("署名 and 日期 at right tab stops", {"closing": tab_closing(1)}, set()),
+        ("日期 at a tab stop not moved right", {"closing": tab_closing(2)}, {"signature-date"}),
         ("署名 and 日期 in a borderless table", {"closing": table_closing(1)}, set()),
         ("日期 in the table not moved right", {"closing": table_closing(3)}, {"signature-date"}),
         ("Word numbers 一、 in the heading's font", {"headings": numbered_headings(True)}, set()),
@@ -351,7 +365,8 @@ def test_the_unnumbered_label_is_named_and_sized():
 @pytest.mark.render
 def test_what_the_checker_reads_is_what_the_page_shows(tmp_path: Path):
     """LibreOffice's page: two full-width spaces, or a tab to a default stop of 630 twips, put
-    the text two characters in, as an indent does (a stop of 720 twips 2.3 characters); an
+    the text two characters in, as an indent does (a stop of 720 twips 2.3 characters); a
+    署名 and 成文日期 at right tab stops or in a table's cell end where the checker reads; an
     一、 numbered without the paragraph mark's font prints in 11 pt, narrower than the 三号
     一、 of a heading whose mark carries its font."""
     from wenshu.office.libreoffice import LibreOffice, read_pages
@@ -361,6 +376,8 @@ def test_what_the_checker_reads_is_what_the_page_shows(tmp_path: Path):
         "spaces": notice(body=typed_spaces(2)),
         "tab": notice(body=tabbed(630)),
         "tab-720": notice(body=tabbed(None)),
+        "tab-closing": notice(closing=tab_closing(1)),
+        "table-closing": notice(closing=table_closing(1)),
         "labels": notice(headings=numbered_headings(False)),
         "labels-ok": notice(headings=numbered_headings(True)),
     }
@@ -372,13 +389,23 @@ def test_what_the_checker_reads_is_what_the_page_shows(tmp_path: Path):
     mm = 72 / 25.4
     left = 28 * mm
 
-    def row(name: str, start: str):
-        return next(r for r in pages[name].rows if r.text.replace(" ", "").startswith(start))
+    def row(name: str, start: str, whole: bool = False):
+        return next(
+            r
+            for r in pages[name].rows
+            if (r.text.replace(" ", "") == start if whole else r.text.replace(" ", "").startswith(start))
+        )
 
     for name in ("indent", "spaces", "tab"):
         body = row(name, "按照国家")
         assert abs(body.x0 - (left + 2 * CHAR_PT)) < 2, (name, body)
     assert abs(row("tab-720", "按照国家").x0 - (left + 36)) < 2  # 720 twips: 2.3 characters in
+    # 署名 ending two characters short of the 版心's right edge, 成文日期 one, by tab stops or cells
+    right_edge = (28 + 156) * mm
+    for name in ("tab-closing", "table-closing"):
+        signature, date = row(name, "河南省知识产权局", whole=True), row(name, "2023年8月1日", whole=True)
+        assert abs(signature.x1 - (right_edge - 2 * CHAR_PT)) < 3, (name, signature)
+        assert abs(date.x1 - (right_edge - CHAR_PT)) < 3, (name, date)
     # “一、” two characters of 11 pt instead of 16 pt: the heading's line is 10 pt shorter
     small, right = row("labels", "一、"), row("labels-ok", "一、")
     assert abs(right.x0 - small.x0) < 1 and (right.x1 - right.x0) - (small.x1 - small.x0) > 7, (small, right)

@@ -400,7 +400,7 @@ class Reader:
             kept = text.lstrip(_SPACES + "\t")
             for ch in text[: len(text) - len(kept)]:
                 if ch == "\t":
-                    start = self._next_tab_stop(para, start * char) / char
+                    start = self.tab_stop(para, start * char)[0] / char
                 else:
                     start += 1.0 if ch == "\u3000" else self._space_em(para, r)
             if kept:
@@ -413,25 +413,27 @@ class Reader:
         font = font or (self.theme_typeface(theme) if theme else None) or ""
         return CJK_SPACE_EM if font_class(font) or has_cjk(font) else LATIN_SPACE_EM
 
-    def _next_tab_stop(self, para: Para, x: float) -> float:
-        """Where a tab typed at ``x`` (twips from the 版心's left edge) sends the text: the
-        next of the paragraph's tab stops (a nearer level's ``clear`` removes a farther one's),
-        else the next of the document's default stops (w:defaultTabStop, Word's 720 twips when
-        unset), measured from the margin as Word measures them."""
-        stops, cleared = [], set()
+    def tab_stop(self, para: Para, x: float) -> tuple[float, str]:
+        """Where a tab typed at ``x`` (twips from the 版心's left edge) sends the text, and how
+        the text stands at that stop (left, right, center …): the next of the paragraph's tab
+        stops (a nearer level's ``clear`` removes a farther one's), else the next of the
+        document's default stops (w:defaultTabStop, Word's 720 twips when unset), left-aligned;
+        measured from the margin as Word and LibreOffice measure them."""
+        stops: dict[int, str] = {}
+        cleared = set()
         for level in self.styles.ppr_levels(para.el):
             for tab in level.iterfind(f"{wtag('tabs')}/{wtag('tab')}"):
-                pos = to_int(wval(tab, "pos"))
-                if wval(tab) == "clear":
+                pos, kind = to_int(wval(tab, "pos")), wval(tab) or "left"
+                if kind == "clear":
                     cleared.add(pos)
-                elif wval(tab) != "bar" and pos not in cleared:
-                    stops.append(pos)
+                elif kind != "bar" and pos not in cleared:
+                    stops.setdefault(pos, {"start": "left", "end": "right"}.get(kind, kind))
         ahead = [pos for pos in stops if pos > x + 1]
         if ahead:
-            return float(min(ahead))
+            return float(min(ahead)), stops[min(ahead)]
         setting = self.settings.find(wtag("defaultTabStop")) if self.settings is not None else None
         step = to_int(wval(setting), WORD_DEFAULT_TAB_STOP_TWIPS) or WORD_DEFAULT_TAB_STOP_TWIPS
-        return float((int(x) // step + 1) * step)
+        return float((int(x) // step + 1) * step), "left"
 
     def trailing_space_width(self, para: Para) -> float:
         """The width, in characters, of the spaces ``para`` ends with (see :data:`LATIN_SPACE_EM`):
