@@ -164,14 +164,17 @@ def indented_record(d: Draft) -> None:
     d.border(imprint, ("bottom", 8, "000000"))
 
 
-def table_record(cell_margin: int, inner_rule: int) -> Callable[[Draft], None]:
+def table_record(cell_margin: int, inner_rule: int, width: str = "8844") -> Callable[[Draft], None]:
     """The 版记 as a table of two rows whose borders are the rules; the text is placed by the
-    cell margin (twips) alone."""
+    cell margin (twips) alone. ``width`` in twips, or in fiftieths of a percent with a “pct”
+    after it (LibreOffice writes 5000pct: the 版心's width)."""
 
     def write(d: Draft) -> None:
         table = d.doc.add_table(rows=2, cols=1)
         pr = table._tbl.tblPr
-        pr.append(_el("w:tblW", w=8844, type="dxa"))
+        for old in pr.findall(qn("w:tblW")):
+            pr.remove(old)
+        pr.append(_el("w:tblW", w=width.removesuffix("pct"), type="pct" if width.endswith("pct") else "dxa"))
         borders = _el("w:tblBorders")
         for side, sz in (("top", 8), ("bottom", 8), ("insideH", inner_rule)):
             borders.append(_el(f"w:{side}", val="single", sz=sz, space=0, color="000000"))
@@ -324,6 +327,8 @@ def test_a_python_docx_file_with_direct_formatting_checks_clean():
         # LibreOffice writes a 0.25 mm rule as 5/8 pt; half a point is no longer 0.25 mm
         ("版记 table, LibreOffice's 0.25 mm", {"record": table_record(280, 5)}, set()),
         ("版记 table, a 0.5 pt inner rule", {"record": table_record(280, 4)}, {"record-rule"}),
+        ("版记 table 100% wide", {"record": table_record(280, 6, "5000pct")}, set()),
+        ("版记 table 90% wide", {"record": table_record(280, 6, "4500pct")}, {"record-rule-width"}),
         ("署名 and 日期 at right tab stops", {"closing": tab_closing(1)}, set()),
         ("日期 at a tab stop not moved right", {"closing": tab_closing(2)}, {"signature-date"}),
         ("署名 and 日期 in a borderless table", {"closing": table_closing(1)}, set()),

@@ -111,8 +111,15 @@ def _check_record_rules(doc: Recogniser, records: list[Para], out: Findings) -> 
                     where,
                 )
         width = table.find(f"{wtag('tblPr')}/{wtag('tblW')}")
-        if width is not None and wval(width, "type") == "dxa":
-            w = to_int(wval(width, "w"))
+        kind, value = wval(width, "type"), (wval(width, "w") or "").strip()
+        w = None
+        if kind == "dxa":
+            w = to_int(value)
+        elif kind == "pct":
+            # fiftieths of a percent (LibreOffice: 5000), or a percentage written as “90%”
+            share = to_int(value.rstrip("%")) / (100 if value.endswith("%") else 5000)
+            w = round(share * doc.section_of(records[0]).text_width)
+        if w is not None:
             if abs(w - L.mm_to_twips(L.TEXT_WIDTH_MM)) > L.mm_to_twips(L.MARGIN_TOLERANCE_MM):
                 out.add(
                     "record-rule-width",
