@@ -151,8 +151,14 @@ LETTER_BOTTOM_RULE_MM = 20
 LETTER_RULE_EIGHTHS = 18  # thick line of the double rule (2.25 pt)
 
 # §7.4.1 版记 rules: first and last 0.35 mm, those between 0.25 mm.
+RECORD_OUTER_RULE_MM = 0.35
+RECORD_INNER_RULE_MM = 0.25
 RECORD_OUTER_RULE_EIGHTHS = 8  # 0.35 mm ≈ 1 pt
 RECORD_INNER_RULE_EIGHTHS = 6  # 0.25 mm ≈ 0.75 pt
+# Word stores a border's width in eighths of a point; a rule within one eighth (0.044 mm) of
+# the standard's millimetres is that rule: LibreOffice writes 0.25 mm as 5/8 pt (it cuts
+# 0.709 pt down), Word's menu offers 3/4 pt.
+RULE_WIDTH_TOLERANCE_EIGHTHS = 1
 RECORD_INDENT_TWIPS = RECORD_SIZE_PT * TWIPS_PER_PT  # one 4号 character from each side
 
 # §7.5 页码: 4号 half-width 宋体 digits between em dashes, 7 mm below the 版心;

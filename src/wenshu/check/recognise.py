@@ -61,6 +61,11 @@ SIGNED = "签发人："
 # An item of a 附件说明 with its number: 1.名称, 2．名称, 3、名称, 4 名称 (not 2023年…).
 _NUMBERED_NAME = re.compile(r"^\d{1,2}(?:\s*[.．、]\s*|\s+)(?=\D)(.+)$")
 NO_TEXT = re.compile(r"^[（(]\s*此页无正文\s*[）)]$")
+# A template's remark where the seal goes: （此处加盖印章）.
+SEAL_REMARK = re.compile(r"[（(][^）)]*(印章|盖章|签章)[^）)]*[）)]")
+# A table holding no more lines than a 署名, a seal's remark and a 成文日期 (two signatures of a
+# joint document, §7.3.5.2, make four) may be one used to place them.
+_CLOSING_TABLE_LINES = 4
 
 
 def role_from_style_name(name: str) -> str | None:
@@ -305,6 +310,7 @@ class Recogniser(Reader):
                 para.role = "heading" if found or role == "heading" else "body"
                 para.level = found[0] if found else 0
             para.zone = zone
+        self._closing_tables()
         for para in self.paragraphs:
             if para.in_box:
                 continue
@@ -320,6 +326,30 @@ class Recogniser(Reader):
                 para.role = "record" if is_record and first is para.el else "table"
             elif not para.role:
                 para.role = "body"
+
+    def _closing_tables(self) -> None:
+        """A 署名 and 成文日期 set in a table for layout (a borderless table of a row or two
+        holding them at the right): a table of the main text (before any attachment) whose
+        few short lines end with a date."""
+        tables: dict[object, list[Para]] = {}
+        zone = 0
+        for para in self.paragraphs:
+            zone += para.flows and para.role == "attachment-label"
+            if para.in_table and not zone and para.text.strip():
+                tables.setdefault(next(para.el.iterancestors(wtag("tbl"))), []).append(para)
+        for lines in tables.values():
+            if (
+                len(lines) > _CLOSING_TABLE_LINES
+                or any(p.role not in ("", "body") or len(p.text.strip()) > L.CHARS_PER_LINE for p in lines)
+                or not WRITTEN_DATE.match(lines[-1].text.strip())
+            ):
+                continue
+            lines[-1].role = "date"
+            before = lines[:-1]
+            if before and SEAL_REMARK.fullmatch(before[-1].text.strip()):
+                before.pop().role = "aside"
+            if before and not before[-1].text.strip().endswith(("。", "：", ":")):
+                before[-1].role = "signature"
 
     def _is_minutes(self) -> bool:
         """Is the title a 纪要's? Known once a title is found (asked for every short line:
@@ -383,9 +413,7 @@ class Recogniser(Reader):
     def _mark_signature(self, date: Para) -> None:
         before = [p for p in self.paragraphs[: date.number - 1] if p.text.strip() and p.flows]
         # A template's remark where the seal goes, “（此处加盖印章）”, stands between the two.
-        if len(before) > 1 and re.fullmatch(
-            r"[（(][^）)]*(印章|盖章|签章)[^）)]*[）)]", before[-1].text.strip()
-        ):
+        if len(before) > 1 and SEAL_REMARK.fullmatch(before[-1].text.strip()):
             before.pop().role = "aside"
         if before and before[-1].role in ("", "body") and len(before[-1].text.strip()) <= L.CHARS_PER_LINE:
             if not before[-1].text.strip().endswith(("。", "：", ":")):

@@ -4,9 +4,9 @@
 :mod:`.package`         opening the file safely (:mod:`wenshu.safezip`, bounded XML parts)
 :mod:`.ooxml`           namespaces, attribute values, runs and their text
 :mod:`.styles`          styles, ``w:basedOn`` chains, document defaults, font classes
-:mod:`.numbering`       Word's automatic numbering: the labels it draws (一、 …)
+:mod:`.numbering`       Word's automatic numbering: the labels it draws (一、 …), their levels
 :mod:`.reader`          paragraphs, sections, header/footer parts, resolved properties
-:mod:`.tables`          tables read as lines, cell margins, table borders
+:mod:`.tables`          tables read as lines, cell margins and text boxes, table borders
 :mod:`.borders`         paragraph borders and their length
 :mod:`.shapes`          lines drawn as shapes (DrawingML, VML), text boxes' rules
 :mod:`.fields`          fields (``PAGE`` in footers)

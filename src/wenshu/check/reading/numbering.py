@@ -79,6 +79,10 @@ _FORMATS: dict[str, Callable[[int], str]] = {
     "decimalHalfWidth": str,
     "chineseCounting": _chinese,
     "chineseCountingThousand": _chinese,
+    # LibreOffice writes its “一, 二, 三, ...” numbering as taiwaneseCountingThousand: the
+    # same numerals below a hundred.
+    "taiwaneseCounting": _chinese,
+    "taiwaneseCountingThousand": _chinese,
     "japaneseCounting": _chinese,
     "ideographDigital": lambda n: "".join(_DIGITS[int(d)] for d in str(n)),
     "upperRoman": _roman,
@@ -95,6 +99,8 @@ class _Level:
     fmt: str = "decimal"
     text: str = ""
     legal: bool = False  # isLgl: every level's number shown in decimal
+    rpr: Any = None  # the level's own w:rPr: how its label is set, over the paragraph mark's
+    ppr: Any = None  # the level's w:pPr: its indents, over the paragraph style's
 
 
 @dataclass
@@ -121,6 +127,8 @@ class AutoNumbering:
                     fmt=_val(lvl.find(_qn("w:numFmt"))) or "decimal",
                     text=_val(lvl.find(_qn("w:lvlText"))) or "",
                     legal=lvl.find(_qn("w:isLgl")) is not None and _val(lvl.find(_qn("w:isLgl"))) != "0",
+                    rpr=lvl.find(_qn("w:rPr")),
+                    ppr=lvl.find(_qn("w:pPr")),
                 )
             self.levels[_val(abstract, "abstractNumId") or ""] = levels
         for num in root.iter(_qn("w:num")):
@@ -130,6 +138,11 @@ class AutoNumbering:
                 if start is not None:
                     starts[_int(_val(override, "ilvl"), 0)] = _start(_val(start), 1)
             self.lists[_val(num, "numId") or ""] = _List(_val(num.find(_qn("w:abstractNumId"))) or "", starts)
+
+    def level(self, num_id: str | None, ilvl: int) -> _Level | None:
+        """Level ``ilvl`` of list ``num_id`` (None for an unknown list or level)."""
+        instance = self.lists.get(num_id or "")
+        return self.levels.get(instance.abstract, {}).get(ilvl) if instance is not None else None
 
     def label(self, num_id: str | None, ilvl: int) -> str:
         """The label Word draws before the next paragraph numbered ``num_id`` at ``ilvl``

@@ -4,10 +4,13 @@ model from it; the rules read it directly (it keeps every answer, so checking st
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from lxml import etree
 
 from wenshu import layout as L
 from wenshu.check.findings import Location
@@ -26,7 +29,7 @@ from wenshu.check.reading.ooxml import (
     wval,
 )
 from wenshu.check.reading.package import MAX_PARAGRAPHS, Package
-from wenshu.check.reading.styles import Styles, first_attr, first_flag, first_flag_false, font_of
+from wenshu.check.reading.styles import Styles, first_attr, first_flag, first_flag_false, font_class, font_of
 from wenshu.errors import Problem, WenshuError
 
 # Word stores lengths in whole twips; a margin written from millimetres may be off by
@@ -50,6 +53,7 @@ class Para:
     zone: int = 0  # 0 = main text, k = attachment k
     numbered: bool = False  # an ordinal before a plain paragraph (not a heading)
     label: str = ""  # drawn by Word's automatic numbering, and put before ``text``
+    label_run: Any = field(default=None, repr=False, compare=False)  # see Reader.label_run
     runs: list[tuple[Any, str]] | None = field(default=None, repr=False, compare=False)  # text_runs
     indents: tuple[float, float, float] | None = field(default=None, repr=False, compare=False)
 
@@ -95,6 +99,46 @@ def read_paragraphs(root: Any, part: str, name: str, *, body: bool = False) -> l
         if body and p.find(f"{wtag('pPr')}/{wtag('sectPr')}") is not None:
             section += 1
     return out
+
+
+# Spaces typed to move the text along a line: a full-width space takes a character's width;
+# an ASCII or no-break space is set in the run's Latin font (w:ascii), where it is half a
+# character in a Chinese font and about a quarter in a Latin one (Times New Roman 0.25 em,
+# Calibri 0.23 em). A tab goes to a tab stop, not a width of its own: it ends the count.
+_SPACES = " \u3000\u00a0"
+# Word's default tab stops when w:defaultTabStop is unset: every half inch (ECMA-376 §17.15.1.25).
+WORD_DEFAULT_TAB_STOP_TWIPS = 720
+_FIRST_LINE_KEYS = ("firstLine", "firstLineChars", "hanging", "hangingChars")
+LATIN_SPACE_EM = 0.25
+CJK_SPACE_EM = 0.5
+
+
+def label_run(para: Para, level_rpr: Any) -> Any:
+    """A run standing for the label Word draws before a numbered paragraph (not in the tree).
+
+    Word sets the label (一、) not in the font of the paragraph's first run but in that of the
+    paragraph mark (``w:pPr/w:rPr``), with the list level's ``w:rPr`` over it; a heading whose
+    text is 黑体 三号 can show its 一、 in the default 五号. The run's ``w:rPr`` merges the two,
+    attribute by attribute, so that it resolves through the paragraph's styles like any run.
+    """
+    run, rpr = etree.Element(wtag("r")), etree.Element(wtag("rPr"))
+    mark = para.el.find(f"{wtag('pPr')}/{wtag('rPr')}")
+    for source in (mark, level_rpr):
+        for child in source if source is not None else ():
+            if child.tag in (wtag("ins"), wtag("del"), wtag("rPrChange")) or not isinstance(child.tag, str):
+                continue
+            mine = rpr.find(child.tag)
+            if mine is None:
+                rpr.append(copy.deepcopy(child))
+            else:
+                for name, value in child.attrib.items():
+                    # a typeface named on the level replaces a theme font on the mark, and back
+                    twin = name[:-5] if name.endswith("Theme") else name + "Theme"
+                    mine.attrib.pop(twin, None)
+                    mine.set(name, value)
+    run.append(rpr)
+    etree.SubElement(run, wtag("t")).text = para.label
+    return run
 
 
 @dataclass
@@ -226,6 +270,13 @@ class Reader:
             if num_id is not None:
                 para.label = numbering.label(num_id, to_int(ilvl))
                 para.text = para.label + para.text
+                level = numbering.level(num_id, to_int(ilvl))
+                if para.label:
+                    para.label_run = label_run(para, level.rpr if level is not None else None)
+                if level is not None and level.ppr is not None:
+                    # Word indents a numbered paragraph by its list level unless the paragraph
+                    # itself says otherwise: the level's w:ind overrides the paragraph style's.
+                    self.styles.add_numbering_level(para.el, level.ppr)
 
     # -- parts ------------------------------------------------------------------------
     def part_paragraphs(self, part: str, label: str) -> list[Para]:
@@ -335,6 +386,70 @@ class Reader:
             para.indents = self._indents(para)
         return para.indents
 
+    def first_line_start(self, para: Para) -> float:
+        """Where the first line's text starts, in characters from the indent's origin: the
+        first-line indent plus the spaces typed before the text. Many hand-made documents
+        indent 空二字 with two full-width spaces rather than an indent; a reader sees the same
+        page either way (§7.3.3 counts characters on the page)."""
+        start = self.indents(para)[0]
+        if para.label:
+            return start  # Word's label comes first: the text's own spaces follow it
+        char = self.char_twips(para)
+        for r in own_runs(para.el):
+            text = element_text(r)
+            kept = text.lstrip(_SPACES + "\t")
+            for ch in text[: len(text) - len(kept)]:
+                if ch == "\t":
+                    start = self.tab_stop(para, start * char)[0] / char
+                else:
+                    start += 1.0 if ch == "\u3000" else self._space_em(para, r)
+            if kept:
+                break
+        return start
+
+    def _space_em(self, para: Para, r: Any) -> float:
+        """How much of a character an ASCII space of run ``r`` takes (see LATIN_SPACE_EM)."""
+        font, theme = font_of(self.styles.rpr_levels(para.el, r), "ascii")
+        font = font or (self.theme_typeface(theme) if theme else None) or ""
+        return CJK_SPACE_EM if font_class(font) or has_cjk(font) else LATIN_SPACE_EM
+
+    def tab_stop(self, para: Para, x: float) -> tuple[float, str]:
+        """Where a tab typed at ``x`` (twips from the 版心's left edge) sends the text, and how
+        the text stands at that stop (left, right, center …): the next of the paragraph's tab
+        stops (a nearer level's ``clear`` removes a farther one's), else the next of the
+        document's default stops (w:defaultTabStop, Word's 720 twips when unset), left-aligned;
+        measured from the margin as Word and LibreOffice measure them."""
+        stops: dict[int, str] = {}
+        cleared = set()
+        for level in self.styles.ppr_levels(para.el):
+            for tab in level.iterfind(f"{wtag('tabs')}/{wtag('tab')}"):
+                pos, kind = to_int(wval(tab, "pos")), wval(tab) or "left"
+                if kind == "clear":
+                    cleared.add(pos)
+                elif kind != "bar" and pos not in cleared:
+                    stops.setdefault(pos, {"start": "left", "end": "right"}.get(kind, kind))
+        ahead = [pos for pos in stops if pos > x + 1]
+        if ahead:
+            return float(min(ahead)), stops[min(ahead)]
+        setting = self.settings.find(wtag("defaultTabStop")) if self.settings is not None else None
+        step = to_int(wval(setting), WORD_DEFAULT_TAB_STOP_TWIPS) or WORD_DEFAULT_TAB_STOP_TWIPS
+        return float((int(x) // step + 1) * step), "left"
+
+    def trailing_space_width(self, para: Para) -> float:
+        """The width, in characters, of the spaces ``para`` ends with (see :data:`LATIN_SPACE_EM`):
+        a line set right is pushed in from the right edge by them."""
+        width = 0.0
+        for r in reversed(list(own_runs(para.el))):
+            text = element_text(r)
+            kept = text.rstrip(_SPACES)
+            spaces = text[len(kept) :]
+            if spaces.strip("\u3000"):
+                width += (len(spaces) - spaces.count("\u3000")) * self._space_em(para, r)
+            width += spaces.count("\u3000")
+            if kept:
+                break
+        return width
+
     def _indents(self, para: Para) -> tuple[float, float, float]:
         levels = self.styles.ppr_levels(para.el)
         char = self.char_twips(para) or 1
@@ -348,9 +463,23 @@ class Reader:
                 value = first_attr(levels, "ind", {"left": "start", "right": "end"}[name])
             return to_int(value) / char
 
+        def first_line() -> float:
+            # firstLine and hanging are one setting (Word's 特殊格式: 首行缩进 or 悬挂缩进): the
+            # nearest level naming either says both, as a list level's hanging="0" undoes a
+            # style's first-line indent.
+            for level in levels:
+                ind = level.find(wtag("ind"))
+                if ind is None or not any(ind.get(wtag(k)) is not None for k in _FIRST_LINE_KEYS):
+                    continue
+                out = 0.0
+                for name, sign in (("firstLine", 1), ("hanging", -1)):
+                    chars = to_int(ind.get(wtag(name + "Chars")))
+                    out += sign * (chars / 100 if chars else to_int(ind.get(wtag(name))) / char)
+                return out
+            return 0.0
+
         left, right = get("left"), get("right")
-        first = left + get("firstLine") - get("hanging")
-        return first, left, right
+        return left + first_line(), left, right
 
     def alignment(self, para: Para) -> str:
         """``left``, ``center``, ``right`` or ``both`` (``start``/``end``/``distribute`` folded in)."""

@@ -83,6 +83,17 @@ class Styles:
             levels = self._ppr[p] = self._levels_of(first_child(p, "pPr"), tail, ("p", sid))
         return levels
 
+    def add_numbering_level(self, p: Any, level_ppr: Any) -> None:
+        """Put a list level's ``w:pPr`` into ``p``'s paragraph levels, between the paragraph's
+        own properties and its style's (ECMA-376 §17.9: direct formatting, then numbering,
+        then the style)."""
+        levels = self.ppr_levels(p)
+        own = list(levels[: levels.direct])
+        sid = self.paragraph_style(p)
+        tail = [*self._props(sid, "pPr"), self.ppr_default]
+        memo_key = ("p", sid, "numbered", id(level_ppr))
+        self._ppr[p] = self._levels_of(own[0] if own else None, [level_ppr, *tail], memo_key)
+
     def rpr_levels(self, p: Any, r: Any) -> list[Any]:
         """Run ``r``'s character property levels in ``p``, nearest first."""
         levels = self._rpr.get((p, r))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from wenshu import layout as L
 from wenshu.check.reading.ooxml import element_text, to_int, wtag, wval
 from wenshu.check.reading.reader import Para
+from wenshu.check.reading.styles import Styles
 
 
 def row_text(para: Para) -> str:
@@ -18,15 +18,77 @@ def row_text(para: Para) -> str:
     return "".join(element_text(p) for p in row.iter(wtag("p"))).strip()
 
 
-def cell_margin(para: Para) -> float:
-    """The left cell margin of ``para``'s table, in characters of 三号 (0 when not set)."""
+def cell_margin(para: Para, char_twips: int) -> float:
+    """The left margin of ``para``'s cell (its own ``w:tcMar``, else its table's
+    ``w:tblCellMar``), in characters of ``char_twips`` — the paragraph's own characters: a
+    版记 in 四号 set one 四号 character in by its cell margin is 空一字 (0 when not set)."""
+    found = None
+    cell = next(para.el.iterancestors(wtag("tc")), None)
     table = next(para.el.iterancestors(wtag("tbl")), None)
-    mar = table.find(f"{wtag('tblPr')}/{wtag('tblCellMar')}/{wtag('left')}") if table is not None else None
-    if mar is None:
-        mar = (
-            table.find(f"{wtag('tblPr')}/{wtag('tblCellMar')}/{wtag('start')}") if table is not None else None
-        )
-    return to_int(wval(mar, "w")) / (L.BODY_SIZE_PT * L.TWIPS_PER_PT) if mar is not None else 0.0
+    places = (
+        (cell, f"{wtag('tcPr')}/{wtag('tcMar')}"),
+        (table, f"{wtag('tblPr')}/{wtag('tblCellMar')}"),
+    )
+    for holder, path in places:
+        if holder is None:
+            continue
+        found = holder.find(f"{path}/{wtag('left')}")
+        if found is None:
+            found = holder.find(f"{path}/{wtag('start')}")
+        if found is not None:
+            break
+    return to_int(wval(found, "w")) / max(1, char_twips) if found is not None else 0.0
+
+
+# Word's default cell margins (the built-in "Normal Table" style): 0.19 cm left and right.
+WORD_CELL_MARGIN_TWIPS = 108
+
+
+def cell_text_box(para: Para, styles: Styles, text_width: int) -> tuple[int, int]:
+    """Where the text of ``para``'s cell may run: (left, right) in twips from the 版心's left
+    edge. A table used for layout (a 署名 and 成文日期 set in a borderless table) places its
+    text by its columns, its indent or alignment, and its cell margins, not by the page's."""
+    cell = next(para.el.iterancestors(wtag("tc")), None)
+    row = cell.getparent() if cell is not None else None
+    table = row.getparent() if row is not None else None
+    if table is None or table.tag != wtag("tbl"):
+        return 0, text_width
+    columns = [to_int(wval(c, "w")) for c in table.iterfind(f"{wtag('tblGrid')}/{wtag('gridCol')}")]
+    start = to_int(wval(row.find(f"{wtag('trPr')}/{wtag('gridBefore')}")))
+    for other in row.iterchildren(wtag("tc")):
+        span = max(1, to_int(wval(other.find(f"{wtag('tcPr')}/{wtag('gridSpan')}")), 1))
+        if other is cell:
+            break
+        start += span
+    if not columns or start + span > len(columns):
+        return 0, text_width
+    tbl_pr = table.find(wtag("tblPr"))
+    total = sum(columns)
+    jc = wval(tbl_pr.find(wtag("jc"))) if tbl_pr is not None else None
+    if jc == "center":
+        origin = (text_width - total) // 2
+    elif jc in ("right", "end"):
+        origin = text_width - total
+    else:
+        origin = to_int(wval(tbl_pr.find(wtag("tblInd")) if tbl_pr is not None else None, "w"))
+    left = origin + sum(columns[:start])
+    right = origin + sum(columns[: start + span])
+    style = styles.by_id.get(wval(tbl_pr.find(wtag("tblStyle")) if tbl_pr is not None else None) or "")
+    holders = [
+        (cell, f"{wtag('tcPr')}/{wtag('tcMar')}"),
+        (table, f"{wtag('tblPr')}/{wtag('tblCellMar')}"),
+        (style, f"{wtag('tblPr')}/{wtag('tblCellMar')}"),
+    ]
+
+    def margin(*sides: str) -> int:
+        for holder, path in holders:
+            for side in sides:
+                found = holder.find(f"{path}/{wtag(side)}") if holder is not None else None
+                if found is not None:
+                    return to_int(wval(found, "w"))
+        return WORD_CELL_MARGIN_TWIPS
+
+    return left + margin("left", "start"), right - margin("right", "end")
 
 
 def table_rule(table: Any, side: str) -> Any:

@@ -43,7 +43,7 @@ def check_attachments(doc: Recogniser, out: Findings) -> None:
                     para.text.strip()[:3],
                     para.where,
                 )
-            first, _, _ = doc.indents(para)
+            first = doc.first_line_start(para)
             if abs(first - 2) > INDENT_SLACK:
                 out.add(
                     "indent",
@@ -135,7 +135,7 @@ def check_attachments(doc: Recogniser, out: Findings) -> None:
         previous = int(m.group(1)) if numbered else previous + 1
         if text != want:
             out.add("attachment-label", "7.3.7", "附件标签", "附件标签与顺序不符", want, text, para.where)
-        first, left, _ = doc.indents(para)
+        first, left = doc.first_line_start(para), doc.indents(para)[1]
         if (
             abs(first) > INDENT_SLACK
             or abs(left) > INDENT_SLACK

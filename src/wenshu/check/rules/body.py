@@ -8,6 +8,7 @@ from typing import Any
 from wenshu import layout as L
 from wenshu.check.findings import Findings
 from wenshu.check.reading.reader import Para
+from wenshu.check.reading.tables import cell_text_box
 from wenshu.check.recognise import NO_TEXT, PLACEHOLDER, Recogniser
 from wenshu.check.registry import RULES
 from wenshu.check.roles import HEADING_NAMES, element_name
@@ -55,7 +56,7 @@ def check_main(doc: Recogniser, out: Findings) -> None:
                 text[-1:],
                 para.where,
             )
-        first, left, _ = doc.indents(para)
+        first, left = doc.first_line_start(para), doc.indents(para)[1]
         if abs(first) > INDENT_SLACK or abs(left) > INDENT_SLACK:
             out.add(
                 "recipients-indent",
@@ -71,7 +72,7 @@ def check_main(doc: Recogniser, out: Findings) -> None:
             continue
         if doc.section_of(para).landscape:
             continue
-        first, left, _ = doc.indents(para)
+        first, left = doc.first_line_start(para), doc.indents(para)[1]
         if abs(first - 2) > INDENT_SLACK:
             out.add(
                 "indent",
@@ -108,7 +109,7 @@ def check_main(doc: Recogniser, out: Findings) -> None:
                 text[:1] + "…" + text[-1:],
                 para.where,
             )
-        first, left, _ = doc.indents(para)
+        first, left = doc.first_line_start(para), doc.indents(para)[1]
         if abs(first - 2) > INDENT_SLACK:
             out.add(
                 "indent", "7.3.6", "附注", "附注应居左空二字", "首行缩进 2 字", f"{first:.1f} 字", para.where
@@ -120,31 +121,46 @@ def check_main(doc: Recogniser, out: Findings) -> None:
 def _span(doc: Recogniser, para: Para) -> tuple[float, float] | None:
     """Where a one-line paragraph's text starts and ends, in characters from the right edge
     of the 版心 (so (12, 2) is a text of ten characters, right-indented two). Leading and
-    trailing spaces count: a hand-made document often positions a signature with them.
-    None when that cannot be known (a tab, a line break, or a line that wraps)."""
+    trailing spaces count: a hand-made document often positions a signature with them, or with
+    a tab to a (right-aligned) tab stop. None when that cannot be known (a tab inside the text,
+    a line break, or a line that wraps)."""
     text = para.text
-    if "\t" in text or "\n" in text or not text.strip():
-        return None  # a tab stop or a second line: where the text stands is not known here
+    lead = text[: len(text) - len(text.lstrip(" \u3000\t"))]
+    if "\t" in text[len(lead) :] or "\n" in text or not text.strip():
+        return None  # a tab stop between words or a second line: where the text stands is not known here
     char = doc.grid_pitch(para) or doc.char_twips(para) or 1
-    line = doc.section_of(para).text_width / char
-
-    def width(part: str) -> float:
-        return line_width(part)  # with the room added between Chinese and digits
-
-    lead = width(text[: len(text) - len(text.lstrip())])
-    trail = width(text[len(text.rstrip()) :])
-    body = width(text.strip())
+    text_width = doc.section_of(para).text_width
+    # A paragraph in a table (a 署名 set in a borderless one) runs within its cell.
+    left_edge, right_edge = cell_text_box(para, doc.styles, text_width) if para.in_table else (0, text_width)
+    line = (right_edge - left_edge) / char
+    shift = (text_width - right_edge) / char  # from the cell's right edge to the 版心's
+    body = line_width(text.strip())
+    trail = line_width(text[len(text.rstrip()) :])
     first, _, right = doc.indents(para)
     align = doc.alignment(para)
-    if align == "right":
+    if "\t" in lead:
+        if align not in ("left", "both") or para.in_table:
+            return None
+        # Walk the leading spaces and tabs: where the last tab stop puts the text.
+        x, kind = first * char, "left"
+        for ch in lead:
+            if ch == "\t":
+                x, kind = doc.tab_stop(para, x)
+            else:
+                x += line_width(ch) * char
+        at = x / char  # characters from the left edge
+        start = {"right": at - body, "center": at - body / 2}.get(kind, at)
+        end = line - start - body
+    elif align == "right":
         end = right + trail
     elif align == "center":
-        end = right + (line - first - right - (lead + body + trail)) / 2 + trail
+        lead_width = line_width(lead)
+        end = right + (line - first - right - (lead_width + body + trail)) / 2 + trail
     else:
-        end = line - first - lead - body
+        end = line - first - line_width(lead) - body
     if end < -INDENT_SLACK or end + body > line + INDENT_SLACK:
         return None
-    return end + body, end
+    return end + body + shift, end + shift
 
 
 def check_signature_date(doc: Recogniser, out: Findings) -> None:
@@ -155,7 +171,12 @@ def check_signature_date(doc: Recogniser, out: Findings) -> None:
     either layout passes."""
     slack = 0.4  # characters: half a character off (one ASCII space) is a deviation
     for date in doc.role("date"):
-        before = [p for p in doc.paragraphs[: date.number - 1] if p.text.strip() and p.flows]
+        # a date set in a layout table has its 署名 in the table too
+        before = [
+            p
+            for p in doc.paragraphs[: date.number - 1]
+            if p.text.strip() and (p.flows or (date.in_table and p.in_table))
+        ]
         if not before or before[-1].role != "signature":
             continue
         signature = before[-1]

@@ -67,10 +67,13 @@ def check_fonts(doc: Recogniser, out: Findings) -> None:
         runs = doc.text_runs(para)
         if not runs or para.role == "box":
             continue
+        # The label Word's numbering draws (一、) is set in the paragraph mark's font.
+        if para.label_run is not None:
+            runs = [(para.label_run, para.label), *runs]
         want = _expected_font(para)
         heading = para.role == "heading" and para.level in (1, 2) and not para.numbered
         span = _heading_span(para) if heading else None
-        offset = len(para.label)  # the label is Word's, not a run of the paragraph
+        offset = 0
         # §7.2.4 上行文: “签发人：” in 仿宋, the name after it in 楷体.
         signed = (
             para.text.find(SIGNED) + len(SIGNED)
@@ -128,7 +131,7 @@ def check_fonts(doc: Recogniser, out: Findings) -> None:
                         "size", clause, element, "字号不符", size_name(size), size_name(actual), para.where
                     )
         if para.role == "mark":
-            color = first_attr(doc.styles.rpr_levels(para.el, runs[0][0]), "color")
+            color = first_attr(doc.styles.rpr_levels(para.el, doc.text_runs(para)[0][0]), "color")
             if not is_red(color):
                 out.add(
                     "mark-color",

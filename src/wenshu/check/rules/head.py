@@ -115,7 +115,7 @@ def _head_info_misplaced(doc: Recogniser, para: Para) -> str:
     titles = [p for p in doc.role("title") if p.flows]
     if titles and para.number > titles[0].number:
         return "在标题之下"
-    first, left, _ = doc.indents(para)
+    first, left = doc.first_line_start(para), doc.indents(para)[1]
     if doc.alignment(para) in ("left", "both") and abs(first) <= INDENT_SLACK and abs(left) <= INDENT_SLACK:
         return ""
     return align_name(doc.alignment(para))

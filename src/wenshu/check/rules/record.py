@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from wenshu import layout as L
 from wenshu.check.findings import Findings
-from wenshu.check.reading.borders import paragraph_borders
+from wenshu.check.reading.borders import paragraph_borders, rule_width
 from wenshu.check.reading.ooxml import to_int, wtag, wval
 from wenshu.check.reading.reader import Para
 from wenshu.check.reading.tables import cell_margin, row_text, table_rule
@@ -29,7 +29,10 @@ def check_record(doc: Recogniser, out: Findings) -> None:
         return
     for para in records:
         text = row_text(para) if para.in_table else para.text.strip()
-        first, left, _ = doc.indents(para)
+        # Where the text starts: the indent, the spaces typed before it, a table's cell margin.
+        first = doc.first_line_start(para)
+        if para.in_table:
+            first += cell_margin(para, doc.char_twips(para))
         if text.startswith("抄送"):
             if not text.startswith("抄送："):
                 out.add(
@@ -55,8 +58,9 @@ def check_record(doc: Recogniser, out: Findings) -> None:
         if para.in_table and any(c.tag == wtag("tc") for c in cell.itersiblings(preceding=True)):
             continue  # a later cell of the row: the cell, not an indent, places it
         if doc.alignment(para) == "right":
-            first = doc.indents(para)[2]  # 印发日期 set right: its right indent is the one
-        if abs(first - 1) > INDENT_SLACK and not (para.in_table and cell_margin(para) >= 1):
+            # 印发日期 set right: its right indent (and the spaces after it) is the one
+            first = doc.indents(para)[2] + doc.trailing_space_width(para)
+        if abs(first - 1) > INDENT_SLACK:
             clause = "7.4.2" if text.startswith("抄送") else "7.4.3"
             out.add(
                 "record-indent",
@@ -74,14 +78,14 @@ def _check_record_rules(doc: Recogniser, records: list[Para], out: Findings) -> 
     """§7.4.1 first and last rules 0.35 mm, those between 0.25 mm, as wide as the 版心."""
     table = next((a for a in records[0].el.iterancestors() if a.tag == wtag("tbl")), None)
     where = records[0].where
-    thick = f"首末条 {L.RECORD_OUTER_RULE_EIGHTHS / 8:g} 磅（0.35 mm）"
-    thin = f"中间 {L.RECORD_INNER_RULE_EIGHTHS / 8:g} 磅（0.25 mm）"
+    thick = f"首末条 {L.RECORD_OUTER_RULE_EIGHTHS / 8:g} 磅（{L.RECORD_OUTER_RULE_MM} mm）"
+    thin = f"中间 {L.RECORD_INNER_RULE_EIGHTHS / 8:g} 磅（{L.RECORD_INNER_RULE_MM} mm）"
     if table is not None:
         rows = len(table.findall(wtag("tr")))
         for side, want in (
-            ("top", L.RECORD_OUTER_RULE_EIGHTHS),
-            ("bottom", L.RECORD_OUTER_RULE_EIGHTHS),
-            ("insideH", L.RECORD_INNER_RULE_EIGHTHS),
+            ("top", L.RECORD_OUTER_RULE_MM),
+            ("bottom", L.RECORD_OUTER_RULE_MM),
+            ("insideH", L.RECORD_INNER_RULE_MM),
         ):
             if side == "insideH" and rows < 2:
                 continue
@@ -96,7 +100,7 @@ def _check_record_rules(doc: Recogniser, records: list[Para], out: Findings) -> 
                     f"无 {side} 线",
                     where,
                 )
-            elif to_int(wval(b, "sz")) != want:
+            elif abs(to_int(wval(b, "sz")) - want * L.PT_PER_MM * 8) >= L.RULE_WIDTH_TOLERANCE_EIGHTHS:
                 out.add(
                     "record-rule",
                     "7.4.1",
@@ -107,8 +111,15 @@ def _check_record_rules(doc: Recogniser, records: list[Para], out: Findings) -> 
                     where,
                 )
         width = table.find(f"{wtag('tblPr')}/{wtag('tblW')}")
-        if width is not None and wval(width, "type") == "dxa":
-            w = to_int(wval(width, "w"))
+        kind, value = wval(width, "type"), (wval(width, "w") or "").strip()
+        w = None
+        if kind == "dxa":
+            w = to_int(value)
+        elif kind == "pct":
+            # fiftieths of a percent (LibreOffice: 5000), or a percentage written as “90%”
+            share = to_int(value.rstrip("%")) / (100 if value.endswith("%") else 5000)
+            w = round(share * doc.section_of(records[0]).text_width)
+        if w is not None:
             if abs(w - L.mm_to_twips(L.TEXT_WIDTH_MM)) > L.mm_to_twips(L.MARGIN_TOLERANCE_MM):
                 out.add(
                     "record-rule-width",
@@ -129,3 +140,20 @@ def _check_record_rules(doc: Recogniser, records: list[Para], out: Findings) -> 
         out.add(
             "record-rule", "7.4.1", "版记分隔线", "缺少首条或末条分隔线", f"{thick}，{thin}", "缺少", where
         )
+    # A paragraph's border runs between its indents: a 版记 indented 空一字 by its paragraphs'
+    # indents draws its rules a character short of the 版心 at each end.
+    for para, border in ((records[0], top), (last, bottom)):
+        width = rule_width(doc, para) if border is not None else None
+        if width is not None and abs(width - L.mm_to_twips(L.TEXT_WIDTH_MM)) > L.mm_to_twips(
+            L.MARGIN_TOLERANCE_MM
+        ):
+            out.add(
+                "record-rule-width",
+                "7.4.1",
+                "版记分隔线",
+                "分隔线与版心不等宽（段落边框随缩进缩短）",
+                f"{L.TEXT_WIDTH_MM} mm",
+                mm_text(width),
+                para.where,
+            )
+            break

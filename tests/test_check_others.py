@@ -1,0 +1,416 @@
+"""``wenshu check`` on Word files built the ways other people build them: python-docx with direct
+formatting only, spaces typed for 空二字, a 版记 whose rules are paragraph borders or a table's
+(LibreOffice writes 0.25 mm as 5/8 pt), headings numbered by Word's lists, the 署名 and 成文日期
+placed by a borderless table. Each file is laid out correctly to GB/T 9704 as the page shows
+it and checks clean; each with one known defect yields exactly that deviation. The render tests
+prove on LibreOffice's page what the checker reads."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+from wenshu.check import check_docx
+
+from .test_check import codes, show
+
+CHAR_PT = 15.75  # one 三号 character with −0.25 pt spacing (28 a line)
+
+
+def _el(tag: str, **attrs: object) -> OxmlElement:
+    el = OxmlElement(tag)
+    for k, v in attrs.items():
+        el.set(qn("w:" + k), str(v))
+    return el
+
+
+class Draft:
+    """A 公文 written with python-docx and direct formatting only (no styles of its own)."""
+
+    def __init__(self) -> None:
+        self.doc = Document()
+        s = self.doc.sections[0]
+        s.page_width, s.page_height = Mm(210), Mm(297)
+        s.top_margin, s.bottom_margin, s.left_margin, s.right_margin = Mm(37), Mm(35), Mm(28), Mm(26)
+        s.footer_distance = Mm(25)
+
+    def run(self, p, text: str, font: str = "仿宋_GB2312", size: float = 16, color: str | None = None):
+        r = p.add_run(text)
+        r.font.size, r.font.name = Pt(size), "Times New Roman" if font == "仿宋_GB2312" else font
+        rpr = r._element.get_or_add_rPr()
+        rpr.rFonts.set(qn("w:eastAsia"), font)
+        if color:
+            rpr.append(_el("w:color", val=color))
+        rpr.append(_el("w:spacing", val=-5))
+        return r
+
+    def para(self, text: str = "", font: str = "仿宋_GB2312", size: float = 16, align: str = "", first=0.0,
+             color: str | None = None, right=0.0):  # fmt: skip
+        p = self.doc.add_paragraph()
+        f = p.paragraph_format
+        f.line_spacing, f.space_before, f.space_after = Pt(28.95), Pt(0), Pt(0)
+        if align:
+            p.alignment = {"c": WD_ALIGN_PARAGRAPH.CENTER, "r": WD_ALIGN_PARAGRAPH.RIGHT}[align]
+        if first:
+            f.first_line_indent = Pt(first * CHAR_PT)
+        if right:
+            f.right_indent = Pt(right * CHAR_PT)
+        if text:
+            self.run(p, text, font, size, color)
+        return p
+
+    def border(self, p, *sides: tuple[str, int, str]) -> None:
+        bdr = _el("w:pBdr")
+        for side, sz, color in sides:
+            bdr.append(_el(f"w:{side}", val="single", sz=sz, space=0, color=color))
+        p._p.get_or_add_pPr().insert(0, bdr)
+
+    def footers(self) -> None:
+        self.doc.settings.odd_and_even_pages_header_footer = True
+        s = self.doc.sections[0]
+        for footer, odd in ((s.footer, True), (s.even_page_footer, False)):
+            p = footer.paragraphs[0]
+            p.alignment = WD_ALIGN_PARAGRAPH.RIGHT if odd else WD_ALIGN_PARAGRAPH.LEFT
+            setattr(p.paragraph_format, "right_indent" if odd else "left_indent", Pt(14))
+            self.run(p, "— ", "宋体", 14)
+            for el in (_el("w:fldChar", fldCharType="begin"), None, _el("w:fldChar", fldCharType="end")):
+                r = self.run(p, "", "宋体", 14)
+                if el is None:
+                    el = OxmlElement("w:instrText")
+                    el.text = "PAGE"
+                r._element.append(el)
+            self.run(p, " —", "宋体", 14)
+
+    def save(self) -> bytes:
+        out = io.BytesIO()
+        self.doc.save(out)
+        return out.getvalue()
+
+
+Change = Callable[[Draft, str], object]
+
+
+def notice(
+    *,
+    body: Change | None = None,
+    headings: Callable[[Draft], None] | None = None,
+    closing: Callable[[Draft], None] | None = None,
+    record: Callable[[Draft], None] | None = None,
+) -> bytes:
+    """A 文件格式 通知; each part may be set another way."""
+    d = Draft()
+    typed = body or (lambda d, text: d.para(text, first=2))
+    d.para("河南省知识产权局文件", "方正小标宋简体", 36, "c", color="FF0000")
+    d.para()
+    number = d.para("豫知〔2023〕38号", align="c")
+    d.border(number, ("bottom", 12, "FF0000"))
+    d.para()
+    d.para("河南省知识产权局关于开展申报工作的通知", "方正小标宋简体", 22, "c")
+    d.para()
+    d.para("各省辖市知识产权管理部门：")
+    typed(d, "按照国家知识产权局工作部署，结合我省实际，现就有关工作通知如下：")
+    if headings:
+        headings(d)
+    else:
+        d.para("一、推荐名额", "黑体", first=2)
+        typed(d, "各省辖市可推荐1个城市。")
+        d.para("二、工作要求", "黑体", first=2)
+    typed(d, "各单位要严格审核把关，确保申报材料真实、准确。")
+    d.para()
+    if closing:
+        closing(d)
+    else:
+        d.para("河南省知识产权局", align="r", right=2)
+        d.para("2023年8月1日", align="r", right=1)  # its first character two right of the 署名's
+    d.para()
+    if record:
+        record(d)
+    else:
+        spaced_record(d)
+    d.footers()
+    return d.save()
+
+
+def spaced_record(d: Draft, lead: str = "\u3000") -> None:
+    """The 版记 as two bordered paragraphs as wide as the 版心, each line typed one full-width
+    space in (a 四号 character) — the rules run the 版心's width, the text stands 空一字."""
+    cc = d.para(lead + "抄送：国家知识产权局知识产权运用促进司。", size=14)
+    d.border(cc, ("top", 8, "000000"), ("bottom", 6, "000000"))
+    imprint = d.para(size=14)
+    d.run(imprint, lead + "河南省市场监督管理局办公室", size=14)
+    d.run(imprint, "\t", size=14)
+    d.run(imprint, "2023年8月2日印发" + lead, size=14)
+    imprint.paragraph_format.tab_stops.add_tab_stop(Mm(156), alignment=2)
+    d.border(imprint, ("bottom", 8, "000000"))
+
+
+def indented_record(d: Draft) -> None:
+    """The 版记 indented one character by the paragraphs' indents: their border rules shrink
+    with the indents, a character short of the 版心 at each end."""
+    cc = d.para("抄送：国家知识产权局知识产权运用促进司。", size=14)
+    imprint = d.para("河南省市场监督管理局办公室 2023年8月2日印发", size=14)
+    for p in (cc, imprint):
+        p.paragraph_format.left_indent = p.paragraph_format.right_indent = Pt(14)
+    d.border(cc, ("top", 8, "000000"), ("bottom", 6, "000000"))
+    d.border(imprint, ("bottom", 8, "000000"))
+
+
+def table_record(cell_margin: int, inner_rule: int, width: str = "8844") -> Callable[[Draft], None]:
+    """The 版记 as a table of two rows whose borders are the rules; the text is placed by the
+    cell margin (twips) alone. ``width`` in twips, or in fiftieths of a percent with a “pct”
+    after it (LibreOffice writes 5000pct: the 版心's width)."""
+
+    def write(d: Draft) -> None:
+        table = d.doc.add_table(rows=2, cols=1)
+        pr = table._tbl.tblPr
+        for old in pr.findall(qn("w:tblW")):
+            pr.remove(old)
+        pr.append(_el("w:tblW", w=width.removesuffix("pct"), type="pct" if width.endswith("pct") else "dxa"))
+        borders = _el("w:tblBorders")
+        for side, sz in (("top", 8), ("bottom", 8), ("insideH", inner_rule)):
+            borders.append(_el(f"w:{side}", val="single", sz=sz, space=0, color="000000"))
+        pr.append(borders)
+        margins = _el("w:tblCellMar")
+        margins.append(_el("w:left", w=cell_margin, type="dxa"))
+        pr.append(margins)
+        lines = ("抄送：国家知识产权局知识产权运用促进司。", "河南省市场监督管理局办公室 2023年8月2日印发")
+        for row, text in zip(table.rows, lines, strict=True):
+            p = row.cells[0].paragraphs[0]
+            p.paragraph_format.line_spacing = Pt(28.95)
+            d.run(p, text, size=14)
+
+    return write
+
+
+def table_closing(date_right: float) -> Callable[[Draft], None]:
+    """署名 and 成文日期 in the right cell of a borderless two-column table as wide as the 版心,
+    right-aligned with right indents (in characters) inside the cell."""
+
+    def write(d: Draft) -> None:
+        table = d.doc.add_table(rows=2, cols=2)
+        grid = table._tbl.tblGrid
+        for col, width in zip(grid.findall(qn("w:gridCol")), (4535, 4309), strict=True):
+            col.set(qn("w:w"), str(width))
+        margins = _el("w:tblCellMar")
+        margins.append(_el("w:left", w=0, type="dxa"))
+        margins.append(_el("w:right", w=0, type="dxa"))
+        table._tbl.tblPr.append(margins)
+        for row, text, right in zip(
+            table.rows, ("河南省知识产权局", "2023年8月1日"), (2, date_right), strict=True
+        ):
+            p = row.cells[1].paragraphs[0]
+            p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            p.paragraph_format.right_indent = Pt(right * CHAR_PT)
+            p.paragraph_format.line_spacing = Pt(28.95)
+            d.run(p, text)
+
+    return write
+
+
+def tab_closing(date_right: float) -> Callable[[Draft], None]:
+    """署名 and 成文日期 each typed after a tab, set at a right-aligned tab stop two characters
+    (the 署名) and ``date_right`` characters (the 成文日期) short of the 版心's right edge."""
+
+    def write(d: Draft) -> None:
+        for text, right in (("河南省知识产权局", 2), ("2023年8月1日", date_right)):
+            p = d.para("\t" + text)
+            p.paragraph_format.tab_stops.add_tab_stop(Pt(156 / 25.4 * 72 - right * CHAR_PT), alignment=2)
+
+    return write
+
+
+def numbered_headings(
+    label_font: bool, fmt: str = "chineseCounting", level_indent: str | None = None
+) -> Callable[[Draft], None]:
+    """一、 二、 drawn by Word's list numbering in format ``fmt``; with ``label_font`` the
+    paragraph mark carries 黑体 三号 (as Word sets it when the whole heading is formatted), else
+    nothing. ``level_indent`` None: the heading indents itself; else a heading style indents it
+    two characters and the list level says ``hanging="0"`` ("none", as LibreOffice writes a
+    level without an indent) or ``firstLine`` two characters ("two")."""
+
+    def write(d: Draft) -> None:
+        root = d.doc.part.numbering_part.element
+        abstract = _el("w:abstractNum", abstractNumId=90)
+        level = _el("w:lvl", ilvl=0)
+        for child in (
+            _el("w:start", val=1),
+            _el("w:numFmt", val=fmt),
+            _el("w:suff", val="nothing"),
+            _el("w:lvlText", val="%1、"),
+        ):
+            level.append(child)
+        if level_indent:
+            indent = _el("w:pPr")
+            shape = {"none": {"hanging": 0}, "two": {"firstLine": 630}}[level_indent]
+            indent.append(_el("w:ind", start=0, **shape))
+            level.append(indent)
+        abstract.append(level)
+        first_num = root.find(qn("w:num"))
+        if first_num is not None:
+            first_num.addprevious(abstract)
+        else:
+            root.append(abstract)
+        num = _el("w:num", numId=90)
+        num.append(_el("w:abstractNumId", val=90))
+        root.append(num)
+        style = None
+        if level_indent:
+            style = d.doc.styles.add_style("一级标题", WD_STYLE_TYPE.PARAGRAPH)
+            style.paragraph_format.first_line_indent = Pt(2 * CHAR_PT)
+        for text, after in (("推荐名额", "各省辖市可推荐1个城市。"), ("工作要求", None)):
+            p = d.para(text, "黑体", first=0 if level_indent else 2)
+            if style is not None:
+                p.style = style
+            pr = p._p.get_or_add_pPr()
+            numbering = _el("w:numPr")
+            numbering.append(_el("w:ilvl", val=0))
+            numbering.append(_el("w:numId", val=90))
+            pr.insert(1 if style is not None else 0, numbering)
+            if label_font:
+                mark = _el("w:rPr")
+                mark.append(_el("w:rFonts", eastAsia="黑体"))
+                mark.append(_el("w:sz", val=32))
+                pr.append(mark)
+            if after:
+                d.para(after, first=2)
+
+    return write
+
+
+def typed_spaces(count: int, space: str = "\u3000") -> Change:
+    """Body paragraphs with no indent, 空二字 typed as ``count`` spaces."""
+    return lambda d, text: d.para(space * count + text)
+
+
+def tabbed(default_stop: int | None) -> Change:
+    """Body paragraphs with no indent and a tab typed first; the document's default tab stops
+    every ``default_stop`` twips (python-docx's template: 720, 2.3 characters)."""
+
+    def write(d: Draft, text: str) -> object:
+        if default_stop is not None:
+            d.doc.settings.element.find(qn("w:defaultTabStop")).set(qn("w:val"), str(default_stop))
+        return d.para("\t" + text)
+
+    return write
+
+
+def test_a_python_docx_file_with_direct_formatting_checks_clean():
+    report = check_docx(notice())
+    assert codes(report) == set(), show(report)
+
+
+@pytest.mark.parametrize(
+    ("label", "kwargs", "expected"),
+    [
+        ("two full-width spaces for 空二字", {"body": typed_spaces(2)}, set()),
+        ("one full-width space", {"body": typed_spaces(1)}, {"indent"}),
+        # ASCII spaces in Times New Roman are a quarter of a character: four are one character
+        ("four ASCII spaces in a Latin font", {"body": typed_spaces(4, " ")}, {"indent"}),
+        # a tab goes to the next default stop: 630 twips is two characters, 720 is 2.3
+        ("a tab to a default stop of two characters", {"body": tabbed(630)}, set()),
+        ("a tab to python-docx's default stop", {"body": tabbed(None)}, {"indent"}),
+        ("版记 lines one full-width space in", {"record": spaced_record}, set()),
+        ("版记 lines with no space", {"record": lambda d: spaced_record(d, "")}, {"record-indent"}),
+        ("版记 rules shortened by indents", {"record": indented_record}, {"record-rule-width"}),
+        # a cell margin of one 四号 character (280 twips) is 空一字 for the 四号 版记
+        ("版记 table, a 四号 character's cell margin", {"record": table_record(280, 6)}, set()),
+        ("版记 table, no cell margin", {"record": table_record(0, 6)}, {"record-indent"}),
+        # LibreOffice writes a 0.25 mm rule as 5/8 pt; half a point is no longer 0.25 mm
+        ("版记 table, LibreOffice's 0.25 mm", {"record": table_record(280, 5)}, set()),
+        ("版记 table, a 0.5 pt inner rule", {"record": table_record(280, 4)}, {"record-rule"}),
+        ("版记 table 100% wide", {"record": table_record(280, 6, "5000pct")}, set()),
+        ("版记 table 90% wide", {"record": table_record(280, 6, "4500pct")}, {"record-rule-width"}),
+        ("署名 and 日期 at right tab stops", {"closing": tab_closing(1)}, set()),
+        ("日期 at a tab stop not moved right", {"closing": tab_closing(2)}, {"signature-date"}),
+        ("署名 and 日期 in a borderless table", {"closing": table_closing(1)}, set()),
+        ("日期 in the table not moved right", {"closing": table_closing(3)}, {"signature-date"}),
+        ("Word numbers 一、 in the heading's font", {"headings": numbered_headings(True)}, set()),
+        # LibreOffice writes its 一, 二, 三 numbering as taiwaneseCountingThousand
+        ("LibreOffice's 一、", {"headings": numbered_headings(True, "taiwaneseCountingThousand")}, set()),
+        # the list level's indent overrides the heading style's: hanging="0" puts it flush left
+        (
+            "list level without an indent",
+            {"headings": numbered_headings(True, level_indent="none")},
+            {"indent"},
+        ),
+        ("list level indented 空二字", {"headings": numbered_headings(True, level_indent="two")}, set()),
+        (
+            "Word numbers 一、 in the default font",
+            {"headings": numbered_headings(False)},
+            {"size", "theme-font"},
+        ),
+    ],
+)
+def test_built_another_way(label, kwargs, expected):
+    report = check_docx(notice(**kwargs))
+    assert codes(report) == expected, f"{label}: {show(report)}"
+
+
+def test_the_unnumbered_label_is_named_and_sized():
+    """The label's finding names the heading and the size Word draws it in: 五号 from the
+    template's defaults (python-docx: 11 pt), not the 三号 of the heading's text."""
+    report = check_docx(notice(headings=numbered_headings(False)))
+    (size,) = [d for d in report.deviations if d.code == "size"]
+    assert size.element == "一级标题" and size.actual == "11 磅", show(report)
+    assert size.locations[0].excerpt.startswith("一、推荐名额"), show(report)
+
+
+# -- on the page -----------------------------------------------------------------------------
+
+
+@pytest.mark.render
+def test_what_the_checker_reads_is_what_the_page_shows(tmp_path: Path):
+    """LibreOffice's page: two full-width spaces, or a tab to a default stop of 630 twips, put
+    the text two characters in, as an indent does (a stop of 720 twips 2.3 characters); a
+    署名 and 成文日期 at right tab stops or in a table's cell end where the checker reads; an
+    一、 numbered without the paragraph mark's font prints in 11 pt, narrower than the 三号
+    一、 of a heading whose mark carries its font."""
+    from wenshu.office.libreoffice import LibreOffice, read_pages
+
+    files = {
+        "indent": notice(),
+        "spaces": notice(body=typed_spaces(2)),
+        "tab": notice(body=tabbed(630)),
+        "tab-720": notice(body=tabbed(None)),
+        "tab-closing": notice(closing=tab_closing(1)),
+        "table-closing": notice(closing=table_closing(1)),
+        "labels": notice(headings=numbered_headings(False)),
+        "labels-ok": notice(headings=numbered_headings(True)),
+    }
+    for name, data in files.items():
+        (tmp_path / f"{name}.docx").write_bytes(data)
+    with LibreOffice() as office:
+        pdfs = office.convert([tmp_path / f"{name}.docx" for name in files], tmp_path)
+    pages = {name: read_pages(pdfs[tmp_path / f"{name}.docx"])[0] for name in files}
+    mm = 72 / 25.4
+    left = 28 * mm
+
+    def row(name: str, start: str, whole: bool = False):
+        return next(
+            r
+            for r in pages[name].rows
+            if (r.text.replace(" ", "") == start if whole else r.text.replace(" ", "").startswith(start))
+        )
+
+    for name in ("indent", "spaces", "tab"):
+        body = row(name, "按照国家")
+        assert abs(body.x0 - (left + 2 * CHAR_PT)) < 2, (name, body)
+    assert abs(row("tab-720", "按照国家").x0 - (left + 36)) < 2  # 720 twips: 2.3 characters in
+    # 署名 ending two characters short of the 版心's right edge, 成文日期 one, by tab stops or cells
+    right_edge = (28 + 156) * mm
+    for name in ("tab-closing", "table-closing"):
+        signature, date = row(name, "河南省知识产权局", whole=True), row(name, "2023年8月1日", whole=True)
+        assert abs(signature.x1 - (right_edge - 2 * CHAR_PT)) < 3, (name, signature)
+        assert abs(date.x1 - (right_edge - CHAR_PT)) < 3, (name, date)
+    # “一、” two characters of 11 pt instead of 16 pt: the heading's line is 10 pt shorter
+    small, right = row("labels", "一、"), row("labels-ok", "一、")
+    assert abs(right.x0 - small.x0) < 1 and (right.x1 - right.x0) - (small.x1 - small.x0) > 7, (small, right)
