@@ -591,11 +591,15 @@ def round_categories(spec: Spec, document: dict[str, Any]) -> list[Problem]:
     problems: list[Problem] = []
     if year is None and not declared:
         problems.append(spec.problem(("kind",), "year 与 categories 至少写一个：本轮有哪些类别"))
-    if year is not None and year not in catalogue.round_years():
+    # A year the catalogue has brings its categories; any other year is simply this round's
+    # (a new year's round declares all its categories), so it needs categories of its own.
+    if year is not None and year not in catalogue.round_years() and not declared:
         years = "、".join(map(str, catalogue.round_years()))
         problems.append(
             spec.problem(
-                ("year",), f"data/programmes.yaml 中没有{year}年的类别（有：{years}）；请在 categories 中写出"
+                ("year",),
+                f"data/programmes.yaml 中没有{year}年的类别（有：{years}）；新的一轮请在 categories 中"
+                "写出本轮的全部类别（目录中已有的类别写“简称: {}”即沿用其申报资格和名额规则）",
             )
         )
     for name, raw in declared.items():
