@@ -379,11 +379,13 @@ def validate(spec: Spec, *, draft: bool = False) -> tuple[Kind, dict[str, Any]]:
         problems += _layered_value_problems(spec, kind, document)
     problems = [p for p in problems if (p.line, p.column) not in at_hole]
     if not problems:
-        problems += _block_problems(spec, document)
+        problems += _block_problems(spec, kind, document)
         problems += load_pictures(spec, document)[1]  # each picture's file: inside the folder, a real picture
         if not problems:
             walk = _unshared_normalised(spec, kind, document) if layered else document
-            problems += _ordinal_problems(spec, document) or _long_list_problems(spec, kind, document, walk)
+            problems += _ordinal_problems(spec, kind, document) or _long_list_problems(
+                spec, kind, document, walk
+            )
         context = Context(spec, document, validate, kind_of)
         if "attachments" in kind.schema:
             # Any kind's attachment may name an annex spec (file:); its page replaces the
@@ -815,8 +817,10 @@ _BLOCK_COMPANIONS = {
 }
 
 
-def _block_problems(spec: Spec, document: dict[str, Any]) -> list[Problem]:
-    """Each block has one recognisable shape and headings nest at most four deep."""
+def _block_problems(spec: Spec, kind: Kind, document: dict[str, Any]) -> list[Problem]:
+    """Each block, in every list of blocks the kind's schema has, has one recognisable shape,
+    no hand-typed ordinal, and headings nest at most four deep (counted from the level the
+    list's own headings take)."""
     problems: list[Problem] = []
 
     def walk(blocks: list[Any], path: Path_, depth: int) -> None:
@@ -855,18 +859,16 @@ def _block_problems(spec: Spec, document: dict[str, Any]) -> list[Problem]:
             if "items" in block:
                 walk(block["items"], here + ("items",), child_depth)
 
-    if isinstance(document.get("body"), list):
-        walk(document["body"], ("body",), 1)
+    for path, blocks, depth in kind.blocks_in(document):
+        walk(blocks, path, depth)
     for i, attachment in enumerate(document.get("attachments") or []):
-        if isinstance(attachment, dict) and isinstance(attachment.get("body"), list):
-            walk(attachment["body"], ("attachments", i, "body"), 1)
         name = attachment.get("name") if isinstance(attachment, dict) else None
         if isinstance(name, str) and name.rstrip()[-1:] in _PUNCTUATION:
             problems.append(spec.problem(("attachments", i, "name"), "附件名称后不加标点符号（§7.3.4）"))
     return problems
 
 
-def _ordinal_problems(spec: Spec, document: dict[str, Any]) -> list[Problem]:
+def _ordinal_problems(spec: Spec, kind: Kind, document: dict[str, Any]) -> list[Problem]:
     """A numbered sequence whose ordinal is a Chinese numeral (一、 （一）) longer than 99
     entries, reported at its hundredth — rendering could not number it.
 
@@ -922,11 +924,8 @@ def _ordinal_problems(spec: Spec, document: dict[str, Any]) -> list[Problem]:
                 n += len(block["items"]) if form == own else 0
         return n
 
-    if isinstance(document.get("body"), list):
-        walk(document["body"], ("body",), 1)
-    for i, attachment in enumerate(document.get("attachments") or []):
-        if isinstance(attachment, dict) and isinstance(attachment.get("body"), list):
-            walk(attachment["body"], ("attachments", i, "body"), 1)
+    for path, blocks, depth in kind.blocks_in(document):
+        walk(blocks, path, depth)
     return problems
 
 

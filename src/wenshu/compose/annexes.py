@@ -25,14 +25,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from wenshu.compose import catalogue, plans
+from wenshu.compose import catalogue
 from wenshu.errors import Problem, WenshuError
 from wenshu.registry import Registry, did_you_mean
 from wenshu.rules.checks import rule
 from wenshu.rules.context import Context
 from wenshu.spec import load, pictures
 from wenshu.spec.kinds import CATEGORIES, Kind, get_kind
-from wenshu.spec.load import Path_, Spec, load_spec
+from wenshu.spec.load import Path_, Spec, load_spec, select
 
 Composer = Callable[[Spec, dict[str, Any]], list[Problem]]
 #: The steps a kind's schema names under ``compose:``: each checks a validated annex spec
@@ -541,7 +541,7 @@ def unknown_categories(patterns: list[str], spec: Spec, document: dict[str, Any]
     catalogue or the round declared beside the spec knows."""
     named: list[tuple[Path_, str, bool]] = []
     for pattern in patterns:
-        for path, value in plans.select(document, pattern):
+        for path, value in select(document, pattern):
             if isinstance(value, dict):  # a mapping by category (quota: {类别: 名额})
                 named += [(path + (k,), k, True) for k in value]
             elif isinstance(value, list):

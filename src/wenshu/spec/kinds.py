@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from typing import Any
@@ -9,8 +10,12 @@ from typing import Any
 from wenshu.errors import Problem, WenshuError
 from wenshu.registry import did_you_mean
 from wenshu.resources import read_yaml_resource, resource_dir
+from wenshu.spec.load import Path_, select
 
 COMMON = "_common"
+#: The shared definition of one block (schemas/_common.yaml): a list whose items follow it is
+#: a list of blocks — paragraphs, numbered headings, tables — wherever a schema puts it.
+BLOCK = "block"
 #: What a kind's specs are to a round's checks, as its schema says under ``round:``.
 CATEGORIES, QUOTAS, LIST, RECOMMENDATIONS, NOTICE = (
     "categories",
@@ -42,6 +47,48 @@ class Kind:
     def source(self) -> str:
         """The schema file, as messages about what it says name it."""
         return str(resource_dir("schemas") / f"{self.name}.yaml")
+
+    @cached_property
+    def block_lists(self) -> tuple[tuple[str, int], ...]:
+        """Where this kind's specs hold lists of blocks (a notice's ``body``, a letter's
+        ``summary``, an attachment's ``body`` …), as its schema says: each a dotted pattern
+        (``attachments.*.body``, as :func:`~wenshu.spec.load.select` reads it) and the level
+        the list's own headings take in the template — the field's ``meta: {depth: N}``,
+        default 1 (一、), 2 for a list printed under a heading of the template's own (（一）)."""
+        return tuple(_block_lists(self.schema, "", frozenset()))
+
+    def blocks_in(self, document: dict[str, Any]) -> Iterator[tuple[Path_, list[Any], int]]:
+        """Each list of blocks ``document`` holds: (path, the list, the level of its headings)."""
+        for pattern, depth in self.block_lists:
+            for path, value in select(document, pattern):
+                if isinstance(value, list):
+                    yield path, value, depth
+
+
+def _is_list(rule: dict[str, Any]) -> bool:
+    kinds = rule.get("type")
+    return kinds == "list" or (isinstance(kinds, list) and "list" in kinds)
+
+
+def _block_lists(schema: dict[str, Any], path: str, seen: frozenset[str]) -> Iterator[tuple[str, int]]:
+    """The block lists under the fields of ``schema`` (see :attr:`Kind.block_lists`);
+    a shared definition it names (``schema: attachment``) is followed, once on each path."""
+    for name, rule in schema.items():
+        if isinstance(rule, dict):
+            yield from _block_lists_of(rule, f"{path}.{name}" if path else name, seen)
+
+
+def _block_lists_of(rule: dict[str, Any], path: str, seen: frozenset[str]) -> Iterator[tuple[str, int]]:
+    inner = rule.get("schema")
+    if _is_list(rule) and isinstance(inner, dict):
+        if inner.get("schema") == BLOCK:
+            yield path, int((rule.get("meta") or {}).get("depth", 1))
+        else:
+            yield from _block_lists_of(inner, f"{path}.*", seen)
+    elif isinstance(inner, str) and inner != BLOCK and inner not in seen and inner in definitions():
+        yield from _block_lists(definitions()[inner], path, seen | {inner})
+    elif isinstance(inner, dict):
+        yield from _block_lists(inner, path, seen)
 
 
 def _read(name: str) -> dict[str, Any]:
