@@ -295,3 +295,56 @@ def test_every_block_list_of_the_shipped_kinds_is_found():
     assert dict(get_kind("creation_report").block_lists)["summary.body"] == 2
     assert dict(get_kind("demo_city_summary").block_lists)["parts.management"] == 2
     assert dict(get_kind("application_letter").block_lists)["summary"] == 1
+
+
+ENTERPRISE_LETTER = """\
+kind: recommendation_letter
+issuer: 河南省知识产权局
+doc_number: 豫知函〔2022〕3号
+basis:
+  title: 国家知识产权局办公室关于组织开展2022年度国家知识产权优势企业和示范企业申报与复核工作的通知
+  doc_number: 国知办函运字〔2022〕497号
+applicants:
+  - {name: 示例制造有限公司, programme: 国家知识产权优势企业, rank: 1}
+  - {name: 示例科技有限公司, programme: 国家知识产权示范企业, rank: 1, scores: {A: 82, B: 85}}
+review: 经审核，申报材料完整、真实、准确，符合申报条件。
+date: 2022-07-08
+"""
+
+
+def test_a_recommendation_letter_carries_the_scores_a_round_checks(tmp_path):
+    """A 示范企业 needs A表 ≥ 75 and B表 ≥ 80 (data/programmes.yaml), and the 2018 notice has the
+    推荐函 give the 测评得分: old code had no field for them, so a letter recommending a 示范企业
+    failed its round (“缺少A表评分”) whatever the clerk wrote."""
+    folder = tmp_path / "2022"
+    spec = write(folder, "letter.yaml", ENTERPRISE_LETTER)
+    result = run("validate", folder)
+    assert result.exit_code == 0, result.output
+    built = run("build", spec, "-o", tmp_path / "out", "--no-paginate")
+    assert built.exit_code == 0, built.output
+    md = (tmp_path / "out" / "letter.md").read_text(encoding="utf-8")
+    assert "| 推荐排序 | 推荐对象 | 申报类别 | A表评分 | B表评分 |" in md
+    assert "| 1 | 示例制造有限公司 | 国家知识产权优势企业 | — | — |" in md
+    assert "| 1 | 示例科技有限公司 | 国家知识产权示范企业 | 82 | 85 |" in md
+    assert docx_blocks(tmp_path / "out" / "letter.docx") == markdown_blocks(md)
+    # A score under the threshold is caught by the round, at the letter's line.
+    write(folder, "letter.yaml", ENTERPRISE_LETTER.replace("B: 85", "B: 78.5"))
+    result = run("validate", folder)
+    assert (
+        result.exit_code == 1
+        and "letter.yaml:9:12 applicants[2].name：“示例科技有限公司”B表评分 78.5 分，低于 80 分"
+        in result.output
+    )
+    # One applicant: the scores are a sentence before the 推荐意见.
+    single = ENTERPRISE_LETTER.split("applicants:")[0] + (
+        "applicant: 示例科技有限公司\nprogramme: 国家知识产权示范企业\nscores: {A: 82, B: 85.5}\n"
+        "review: 经审核，申报材料完整、真实、准确，符合申报条件。\ndate: 2022-07-08\n"
+    )
+    write(folder, "letter.yaml", single)
+    assert run("validate", folder).exit_code == 0
+    assert run("build", folder / "letter.yaml", "-o", tmp_path / "one", "--no-paginate").exit_code == 0
+    blocks = markdown_blocks((tmp_path / "one" / "letter.md").read_text(encoding="utf-8"))
+    assert (
+        "示例科技有限公司测评得分：A表82分、B表85.5分。经研究，同意推荐示例科技有限公司申报国家知识产权示范企业。"
+        "特此推荐。" in blocks
+    ), blocks
