@@ -348,3 +348,22 @@ def test_a_recommendation_letter_carries_the_scores_a_round_checks(tmp_path):
         "示例科技有限公司测评得分：A表82分、B表85.5分。经研究，同意推荐示例科技有限公司申报国家知识产权示范企业。"
         "特此推荐。" in blocks
     ), blocks
+
+
+def test_the_review_letter_has_a_skeleton_for_a_city_or_a_county(tmp_path):
+    """A skeleton is data too: ``review_letter.skeleton.yaml.j2`` beside the template."""
+    skeleton = tmp_path / "复核函.yaml"
+    made = run("new", "review_letter", "--applicant", "示例县", "--level", "county", "-o", skeleton)
+    assert made.exit_code == 0, made.output
+    text = skeleton.read_text(encoding="utf-8")
+    assert "issuer: 示例县人民政府" in text and "programme: 国家知识产权示范县" in text
+    draft = run("build", "--draft", skeleton, "-o", tmp_path / "out", "--no-paginate")
+    assert draft.exit_code == 0, draft.output
+    blocks = markdown_blocks((tmp_path / "out" / "复核函.md").read_text(encoding="utf-8"))
+    assert "示例县人民政府关于申请 国家知识产权示范县复核的函" in blocks
+    assert ["一、申报条件符合情况", "二、示范建设目标任务完成情况", "三、年度考核结果与专利实力监测情况"] == [
+        b for b in blocks if b[:2] in ("一、", "二、", "三、")
+    ]
+    # The option it does not use is refused, not dropped.
+    refused = run("new", "review_letter", "--programme", "pilot")
+    assert refused.exit_code != 0 and "--programme 不适用于 review_letter" in refused.output
