@@ -367,3 +367,31 @@ def test_the_review_letter_has_a_skeleton_for_a_city_or_a_county(tmp_path):
     # The option it does not use is refused, not dropped.
     refused = run("new", "review_letter", "--programme", "pilot")
     assert refused.exit_code != 0 and "--programme 不适用于 review_letter" in refused.output
+
+
+def test_the_developers_guide_lists_every_name_a_schema_can_use():
+    """A clerk writing a schema learns the rule names from docs/architecture.md, not the code."""
+    import wenshu.validate  # noqa: F401  (registers every rule)
+    from wenshu.compose.annexes import COMPOSERS
+    from wenshu.rules.advice import ADVICE
+    from wenshu.rules.checks import RULES
+    from wenshu.rules.letters import BATCH_CHECKS
+    from wenshu.spec.kinds import ROLES
+
+    guide = (REPO / "docs" / "architecture.md").read_text(encoding="utf-8")
+    table = guide[guide.index("| 写在 | 名字与参数") : guide.index("- **一条命令怎样走过")]
+    lines = [line.strip() for line in table.splitlines()[2:]]
+    rows = [line.split("|")[1:3] for line in lines if line.startswith("|")]
+    listed: dict[str, str] = {}
+    for where, names in rows:
+        listed[where.strip()] = listed.get(where.strip(), "") + names
+    for where, registry in (
+        ("`checks:`", RULES),
+        ("`advice:`", ADVICE),
+        ("`compose:`", COMPOSERS),
+        ("`batch: checks:`", BATCH_CHECKS),
+        ("`round:`", None),
+    ):
+        names = registry.names() if registry is not None else list(ROLES)
+        missing = [n for n in names if f"`{n}" not in listed[where]]
+        assert missing == [], (where, missing)
