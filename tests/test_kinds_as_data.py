@@ -395,3 +395,35 @@ def test_the_developers_guide_lists_every_name_a_schema_can_use():
         names = registry.names() if registry is not None else list(ROLES)
         missing = [n for n in names if f"`{n}" not in listed[where]]
         assert missing == [], (where, missing)
+
+
+@pytest.mark.render
+def test_the_review_letter_on_the_page(tmp_path):
+    """The new kind laid out by LibreOffice: its three parts are 一级标题 indented two characters
+    like the paragraphs, the run-in headings under them too, the signature and date follow the
+    closing on its page, and ``wenshu check --render`` finds nothing."""
+    from wenshu import layout as L
+    from wenshu.office.libreoffice import read_pages
+
+    out = tmp_path / "out"
+    built = run("build", EXAMPLES / "letters" / "review-request.yaml", "-o", out, "--pdf")
+    assert built.exit_code == 0, built.output
+    pages = read_pages(out / "review-request.pdf")
+    rows = [(n, row) for n, page in enumerate(pages) for row in page.rows]
+    text = {row.text.replace(" ", ""): (n, row) for n, row in rows}
+    left = L.text_area_pt(False)[2]
+    indent = L.BODY_INDENT_TWIPS / L.TWIPS_PER_PT
+    for heading in (
+        "一、申报条件符合情况",
+        "二、示范建设目标任务完成情况",
+        "三、年度考核结果与专利实力监测情况",
+    ):
+        _, row = text[heading]
+        assert abs(row.x0 - (left + indent)) < 1.5, (heading, row.x0, left)
+    runin = next(row for _, row in rows if row.text.replace(" ", "").startswith("（一）组织机构健全。"))
+    assert abs(runin.x0 - (left + indent)) < 1.5
+    closing_page, closing = text["请予审核并转报国家知识产权局。"]
+    signature_page, signature = text["示例市人民政府"]  # the last row of that text: the 署名, not the 红头
+    assert signature_page == closing_page and signature.y0 > closing.y1
+    checked = run("check", "--render", out / "review-request.docx")
+    assert checked.exit_code == 0 and "符合 GB/T 9704-2012" in checked.output, checked.output
