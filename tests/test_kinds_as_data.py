@@ -427,3 +427,20 @@ def test_the_review_letter_on_the_page(tmp_path):
     assert signature_page == closing_page and signature.y0 > closing.y1
     checked = run("check", "--render", out / "review-request.docx")
     assert checked.exit_code == 0 and "符合 GB/T 9704-2012" in checked.output, checked.output
+
+
+def test_a_table_row_with_too_few_or_too_many_cells_is_named(tmp_path):
+    """The schema's own help says “单元格个数与表头相同”; old code printed a short row with blank
+    cells and dropped the cells past the last column without a word."""
+    text = (EXAMPLES / "letters" / "review-request.yaml").read_text(encoding="utf-8")
+    text = text.replace("[专利权质押融资额, 亿元, 10, 12.4]", "[专利权质押融资额, 亿元, 12.4]")
+    text = text.replace("[知识产权优势企业数, 家, 30, 34]", "[知识产权优势企业数, 家, 30, 34, 36]")
+    text = text.replace("align: [left, center, center, center]", "align: [left, center]")
+    result = run("validate", write(tmp_path, "review.yaml", text))
+    assert result.exit_code == 1, result.output
+    assert (
+        "targets[2].table.rows[2]：这一行有 3 个单元格，表头有 4 栏：缺少的单元格会印成空白" in result.output
+    )
+    assert "targets[2].table.rows[3]：这一行有 5 个单元格，表头有 4 栏：多出的单元格印不出来" in result.output
+    assert "targets[2].table.align：列对齐写了 2 项，表头有 4 栏" in result.output
+    assert result.output.count("review.yaml:3") == 3, result.output

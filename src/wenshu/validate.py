@@ -847,6 +847,8 @@ def _block_problems(spec: Spec, kind: Kind, document: dict[str, Any]) -> list[Pr
                     spec.problem(here + (sorted(extra)[0],), f"{names} 不能与 {shape} 同用", key=True)
                 )
                 continue
+            if shape == "table":
+                problems.extend(_table_problems(spec, here + ("table",), block["table"]))
             numbered = shape == "heading" or shape == "items"
             if numbered and depth > MAX_DEPTH:
                 problems.append(
@@ -865,6 +867,28 @@ def _block_problems(spec: Spec, kind: Kind, document: dict[str, Any]) -> list[Pr
         name = attachment.get("name") if isinstance(attachment, dict) else None
         if isinstance(name, str) and name.rstrip()[-1:] in _PUNCTUATION:
             problems.append(spec.problem(("attachments", i, "name"), "附件名称后不加标点符号（§7.3.4）"))
+    return problems
+
+
+def _table_problems(spec: Spec, path: Path_, table: Any) -> list[Problem]:
+    """Each row has a cell for every column: Markdown pads a short row with blank cells and
+    drops the cells past the last column, so either would print differently from the spec."""
+    if not isinstance(table, dict) or not isinstance(table.get("columns"), list):
+        return []
+    width = len(table["columns"])
+    problems = []
+    for j, row in enumerate(table.get("rows") or []):
+        if isinstance(row, list) and len(row) != width:
+            what = "多出的单元格印不出来" if len(row) > width else '缺少的单元格会印成空白；空单元格写 ""'
+            problems.append(
+                spec.problem(path + ("rows", j), f"这一行有 {len(row)} 个单元格，表头有 {width} 栏：{what}")
+            )
+    for key, label in (("widths", "列宽比例"), ("align", "列对齐")):
+        given = table.get(key)
+        if isinstance(given, list) and len(given) != width:
+            problems.append(
+                spec.problem(path + (key,), f"{label}写了 {len(given)} 项，表头有 {width} 栏：应一栏一项")
+            )
     return problems
 
 
