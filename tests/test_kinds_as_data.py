@@ -444,3 +444,17 @@ def test_a_table_row_with_too_few_or_too_many_cells_is_named(tmp_path):
     assert "targets[2].table.rows[3]：这一行有 5 个单元格，表头有 4 栏：多出的单元格印不出来" in result.output
     assert "targets[2].table.align：列对齐写了 2 项，表头有 4 栏" in result.output
     assert result.output.count("review.yaml:3") == 3, result.output
+
+
+def test_title_lines_without_a_title_say_what_to_write(tmp_path):
+    """A letter's title is made by its template when omitted; title_lines alone made old code say
+    “各行连起来应与标题一致：“None””."""
+    text = (EXAMPLES / "letters" / "review-request.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "recipients:", "title_lines: [示例市人民政府关于申请, 国家知识产权示范城市复核的函]\nrecipients:"
+    )
+    result = run("validate", write(tmp_path, "review.yaml", text))
+    assert result.exit_code == 1 and "None" not in result.output, result.output
+    assert (
+        "review.yaml:9:14 title_lines：写了标题分行，却没有写标题（title）：请同时写出 title" in result.output
+    )

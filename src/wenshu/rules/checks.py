@@ -51,7 +51,16 @@ def title_lines(fields: list[str], context: Context) -> list[Problem]:
     for base, holder in places:
         lines = holder.get("title_lines")
         title = holder.get("title") or holder.get("name")
-        if lines and "".join(lines) != title:
+        if lines and title is None:
+            # The title is then made by the template: there is nothing to join the lines to.
+            problems.append(
+                spec.problem(
+                    base + ("title_lines",),
+                    "写了标题分行，却没有写标题（title）：请同时写出 title，各行连起来须与它一致"
+                    "（不写 title 时标题由模板生成并自动分行）",
+                )
+            )
+        elif lines and "".join(lines) != title:
             problems.append(spec.problem(base + ("title_lines",), f"各行连起来应与标题一致：“{title}”"))
         for i, width in too_wide(lines or []):
             problems.append(
