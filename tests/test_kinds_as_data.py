@@ -458,3 +458,36 @@ def test_title_lines_without_a_title_say_what_to_write(tmp_path):
     assert (
         "review.yaml:9:14 title_lines：写了标题分行，却没有写标题（title）：请同时写出 title" in result.output
     )
+
+
+def test_mistakes_in_a_kinds_own_files_are_said_at_their_lines(res, tmp_path):
+    """The clerk writing a kind makes mistakes in its schema and template too: old code stopped
+    with “内部错误：SchemaError …”/“KeyError: 'label'” (exit 3, “a wenshu bug”), or an English
+    “not found in search path”."""
+    _define_reply_kind(res)
+    schema = res / "schemas" / "reply_letter.yaml"
+    spec = write(tmp_path, "reply.yaml", REPLY)
+    for old, new, said in (
+        (
+            "  recipients: {type: string,",
+            "  recipients: {tpye: string,",
+            "reply_letter.yaml:8:16 schema.recipients.tpye：未知的模式规则“tpye”，是否想写“type”？",
+        ),
+        (
+            "doc_number: {type: doc_number, required: true, meta: {label: 来文字号}}",
+            "doc_number: {type: docnumber, required: true, meta: {label: 来文字号}}",
+            "schema.request.schema.doc_number.type：未知的类型“docnumber”，是否想写“doc_number”？",
+        ),
+        ("label: 复函", "lable: 复函", "reply_letter.yaml:1:1 lable：未知的键“lable”，是否想写“label”？"),
+        (
+            "template: letters/reply_letter.md.j2",
+            "template: letters/reply.md.j2",
+            "reply_letter.yaml:3:11 template：找不到模板 templates/letters/reply.md.j2",
+        ),
+    ):
+        schema.write_text(REPLY_SCHEMA.replace(old, new), encoding="utf-8")
+        _clear_caches()
+        result = run("build", spec, "-o", tmp_path / "out")
+        assert result.exit_code == 1 and "内部错误" not in result.output, result.output
+        assert said in result.output, result.output
+        assert not (tmp_path / "out").exists()

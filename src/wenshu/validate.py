@@ -14,11 +14,12 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import cerberus
 from cerberus import errors as cerr
-from cerberus.schema import DefinitionSchema, SchemaRegistry
+from cerberus.schema import DefinitionSchema, SchemaError, SchemaRegistry
 
 from wenshu.compose import annexes  # annexes and letters register their kinds' rules too
 from wenshu.errors import Problem, WenshuError
@@ -29,7 +30,16 @@ from wenshu.rules import letters
 from wenshu.rules.advice import ADVICE
 from wenshu.rules.context import Context
 from wenshu.spec.kinds import Kind, definitions, get_kind, kind_names
-from wenshu.spec.load import BIDI_CONTROLS, Path_, Spec, bidi_name, field_name, fresh_copy, iter_strings
+from wenshu.spec.load import (
+    BIDI_CONTROLS,
+    Path_,
+    Spec,
+    bidi_name,
+    field_name,
+    fresh_copy,
+    iter_strings,
+    load_spec,
+)
 from wenshu.spec.pictures import is_picture_path, load_pictures
 from wenshu.text.dates import DateError, format_cn_date, parse_date
 from wenshu.text.docnumber import DocNumberError, parse_doc_number
@@ -131,10 +141,55 @@ def schema_of(validator: SpecValidator, kind: Kind) -> DefinitionSchema:
     # The marker holds the digest it is named by: a damaged one is not taken for a check.
     if marker is not None and read_cache_file(marker) == digest.encode():
         return CheckedSchema(validator, kind.schema)
-    DefinitionSchema(validator, kind.schema)  # raises SchemaError on an invalid schema
+    try:
+        DefinitionSchema(validator, kind.schema)
+    except SchemaError as exc:
+        raise WenshuError(_schema_problems(kind, validator, exc)) from None
     if marker is not None:
         write_cache_file(marker, digest.encode())  # an unwritable cache: the next run checks again
     return CheckedSchema(validator, kind.schema)
+
+
+def _schema_problems(kind: Kind, validator: SpecValidator, error: SchemaError) -> list[Problem]:
+    """What Cerberus found wrong in a kind's schema, in Chinese at the schema file's lines: the
+    clerk who wrote the schema fixes it there (a typed rule name, an unknown type)."""
+    found: list[tuple[Path_, str]] = []
+
+    def walk(tree: Any, path: Path_) -> None:
+        if isinstance(tree, dict):
+            for key, value in tree.items():
+                if str(key).startswith("anyof definition"):
+                    if key == "anyof definition 0":  # ``schema:`` read as a mapping of fields
+                        walk(value, path)
+                else:
+                    walk(value, path + (key,))
+        elif isinstance(tree, list):
+            for item in tree:
+                walk(item, path)
+        elif tree != "no definitions validate":
+            found.append((path, str(tree)))
+
+    walk(error.args[0] if error.args else {}, ("schema",))
+    try:
+        located = load_spec(Path(kind.source))
+    except WenshuError:
+        located = None
+    rules = sorted(validator.validation_rules)
+    types = sorted(validator.types_mapping)
+    problems = []
+    for path, message in found or [(("schema",), str(error))]:
+        if message == "unknown rule":
+            said = f"未知的模式规则“{path[-1]}”{did_you_mean(str(path[-1]), rules)}"
+        elif message.startswith("Unsupported types: "):
+            named = message.removeprefix("Unsupported types: ")
+            said = f"未知的类型“{named}”{did_you_mean(named, types)}；可用：{'、'.join(types)}"
+        else:
+            said = f"模式写法有误（Cerberus：{message}）"
+        if located is not None:
+            problems.append(located.problem(path, said, key=message == "unknown rule"))
+        else:
+            problems.append(Problem(kind.source, said, field=field_name(path)))
+    return problems
 
 
 def validator_for(kind: Kind) -> SpecValidator:

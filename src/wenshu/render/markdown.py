@@ -23,6 +23,7 @@ from wenshu.compose.plans import FILTERS as PLAN_FILTERS
 from wenshu.errors import Problem, WenshuError
 from wenshu.resources import cache_dir, read_cache_file, resource_dir, write_cache_file
 from wenshu.spec.kinds import Kind
+from wenshu.spec.load import load_spec
 from wenshu.text.dates import format_cn_date
 from wenshu.text.numbering import RUNIN_END, attachment_label, form_for_depth, ordinal
 from wenshu.text.titles import split_title
@@ -197,6 +198,13 @@ def render_markdown(kind: Kind, document: dict[str, Any], source: str, *, steady
     try:
         template = (_steady_environment() if steady else environment()).get_template(kind.template)
         text = template.render(**escape_values(document))
+    except jinja2.TemplateNotFound as exc:
+        # The kind's own template (its schema names it) or one a template imports.
+        wanted = Path("templates") / exc.name if exc.name else kind.template
+        message = f"找不到模板 {wanted}（模板路径相对于 templates 文件夹）"
+        if exc.name == kind.template:
+            raise WenshuError(load_spec(kind.source).problem(("template",), message)) from None
+        raise WenshuError(_template_problem(exc, kind, message)) from None
     except jinja2.UndefinedError as exc:
         raise WenshuError(_template_problem(exc, kind, _undefined_message(exc, source))) from None
     except jinja2.TemplateSyntaxError as exc:

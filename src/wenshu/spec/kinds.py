@@ -10,7 +10,7 @@ from typing import Any
 from wenshu.errors import Problem, WenshuError
 from wenshu.registry import did_you_mean
 from wenshu.resources import read_yaml_resource, resource_dir
-from wenshu.spec.load import Path_, select
+from wenshu.spec.load import Path_, load_spec, select
 
 COMMON = "_common"
 #: The shared definition of one block (schemas/_common.yaml): a list whose items follow it is
@@ -116,6 +116,7 @@ def get_kind(name: str) -> Kind | None:
     if name == COMMON or name not in kind_names():
         return None
     raw = _read(name)
+    _check_sections(name, raw)
     role = raw.get("round")
     if role is not None and role not in ROLES:
         where = str(resource_dir("schemas") / f"{name}.yaml")
@@ -134,6 +135,37 @@ def get_kind(name: str) -> Kind | None:
         batch=raw.get("batch") or {},
         reading=raw.get("import") or {},
     )
+
+
+#: The sections a kind's schema file has: those it must have, then those it may.
+REQUIRED_SECTIONS = {
+    "label": "文种的中文名",
+    "template": "模板路径（相对于 templates/）",
+    "schema": "字段的 Cerberus 模式",
+}
+OPTIONAL_SECTIONS = ("description", "compose", "checks", "advice", "round", "batch", "import")
+
+
+def _check_sections(name: str, raw: Any) -> None:
+    """A schema file missing a section the kind needs, or with one wenshu does not know (a
+    typo such as ``lable``), is said at its line instead of failing inside wenshu."""
+    where = str(resource_dir("schemas") / f"{name}.yaml")
+    if not isinstance(raw, dict):
+        raise WenshuError(Problem(where, "模式文件应为映射（label、template、schema ……）"))
+    known = (*REQUIRED_SECTIONS, *OPTIONAL_SECTIONS)
+    unknown = [k for k in raw if k not in known]
+    missing = [k for k in REQUIRED_SECTIONS if k not in raw]
+    if not unknown and not missing:
+        return
+    located = load_spec(where)  # only now: the positions of a file that is wrong
+    problems = [
+        located.problem(
+            (key,), f"未知的键“{key}”{did_you_mean(str(key), known)}；可用：{'、'.join(known)}", key=True
+        )
+        for key in unknown
+    ]
+    problems += [Problem(where, f"缺少 {key}（{REQUIRED_SECTIONS[key]}）", 1, 1, key) for key in missing]
+    raise WenshuError(problems)
 
 
 def all_kinds() -> dict[str, Kind]:
