@@ -23,7 +23,7 @@ from wenshu.cli.main import main
 NOTICES = ("cnipa-2023-582.yaml", "henan-2023-38.yaml")  # 信函格式 and 文件格式
 ANNEXES = ("city-evaluation-form.yaml", "county-evaluation-form.yaml")  # henan-2023-38 includes both
 APPLICATIONS = {"letters/application.yaml", "letters/applications.yaml"}
-LETTER_SPECS = APPLICATIONS | {"letters/recommendations.yaml"}
+LETTER_SPECS = APPLICATIONS | {"letters/recommendations.yaml", "letters/review-request.yaml"}
 NOTICE_SPECS = {f"notices/{n}" for n in NOTICES}
 ANNEX_SPECS = {f"annexes/{n}" for n in ANNEXES}
 HENAN = "notices/henan-2023-38.yaml"
@@ -146,7 +146,7 @@ def test_a_changed_data_file_rebuilds_its_batch(tmp_path, src):
             {"letters/application.yaml", "letters/applications.yaml"},
         ),
         ("templates/letters/recommendation_letter.md.j2", {"letters/recommendations.yaml"}),
-        ("templates/letters/parts.md.j2", LETTER_SPECS),  # imported by both letter templates
+        ("templates/letters/parts.md.j2", LETTER_SPECS),  # imported by every letter template
         ("templates/notices/notice.md.j2", NOTICE_SPECS),
         ("templates/common/blocks.md.j2", ALL),  # imported by every template
         # henan-2023-38 reads other specs (its annexes), whose kinds it does not record:
@@ -243,14 +243,14 @@ def test_the_command(tmp_path, src):
     runner = CliRunner()
     first = runner.invoke(main, ["build", str(src), "-o", str(out), "-j", "1"])
     assert first.exit_code == 0, first.output
-    assert "生成 7 个规格" in first.stdout
+    assert "生成 8 个规格" in first.stdout
     before = snapshot(out)
     second = runner.invoke(main, ["build", str(src), "-o", str(out)])
     assert second.exit_code == 0, second.output
-    assert "生成 0 个规格（0 个文件），未改动跳过 7 个" in second.stdout
+    assert "生成 0 个规格（0 个文件），未改动跳过 8 个" in second.stdout
     assert snapshot(out) == before
     forced = runner.invoke(main, ["build", str(src), "-o", str(out), "--force", "-j", "1"])
-    assert "生成 7 个规格" in forced.stdout
+    assert "生成 8 个规格" in forced.stdout
 
 
 @pytest.mark.parametrize("where", ["file", "itself", "around"])

@@ -14,11 +14,12 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import cerberus
 from cerberus import errors as cerr
-from cerberus.schema import DefinitionSchema, SchemaRegistry
+from cerberus.schema import DefinitionSchema, SchemaError, SchemaRegistry
 
 from wenshu.compose import annexes  # annexes and letters register their kinds' rules too
 from wenshu.errors import Problem, WenshuError
@@ -29,7 +30,16 @@ from wenshu.rules import letters
 from wenshu.rules.advice import ADVICE
 from wenshu.rules.context import Context
 from wenshu.spec.kinds import Kind, definitions, get_kind, kind_names
-from wenshu.spec.load import BIDI_CONTROLS, Path_, Spec, bidi_name, field_name, fresh_copy, iter_strings
+from wenshu.spec.load import (
+    BIDI_CONTROLS,
+    Path_,
+    Spec,
+    bidi_name,
+    field_name,
+    fresh_copy,
+    iter_strings,
+    load_spec,
+)
 from wenshu.spec.pictures import is_picture_path, load_pictures
 from wenshu.text.dates import DateError, format_cn_date, parse_date
 from wenshu.text.docnumber import DocNumberError, parse_doc_number
@@ -131,10 +141,55 @@ def schema_of(validator: SpecValidator, kind: Kind) -> DefinitionSchema:
     # The marker holds the digest it is named by: a damaged one is not taken for a check.
     if marker is not None and read_cache_file(marker) == digest.encode():
         return CheckedSchema(validator, kind.schema)
-    DefinitionSchema(validator, kind.schema)  # raises SchemaError on an invalid schema
+    try:
+        DefinitionSchema(validator, kind.schema)
+    except SchemaError as exc:
+        raise WenshuError(_schema_problems(kind, validator, exc)) from None
     if marker is not None:
         write_cache_file(marker, digest.encode())  # an unwritable cache: the next run checks again
     return CheckedSchema(validator, kind.schema)
+
+
+def _schema_problems(kind: Kind, validator: SpecValidator, error: SchemaError) -> list[Problem]:
+    """What Cerberus found wrong in a kind's schema, in Chinese at the schema file's lines: the
+    clerk who wrote the schema fixes it there (a typed rule name, an unknown type)."""
+    found: list[tuple[Path_, str]] = []
+
+    def walk(tree: Any, path: Path_) -> None:
+        if isinstance(tree, dict):
+            for key, value in tree.items():
+                if str(key).startswith("anyof definition"):
+                    if key == "anyof definition 0":  # ``schema:`` read as a mapping of fields
+                        walk(value, path)
+                else:
+                    walk(value, path + (key,))
+        elif isinstance(tree, list):
+            for item in tree:
+                walk(item, path)
+        elif tree != "no definitions validate":
+            found.append((path, str(tree)))
+
+    walk(error.args[0] if error.args else {}, ("schema",))
+    try:
+        located = load_spec(Path(kind.source))
+    except WenshuError:
+        located = None
+    rules = sorted(validator.validation_rules)
+    types = sorted(validator.types_mapping)
+    problems = []
+    for path, message in found or [(("schema",), str(error))]:
+        if message == "unknown rule":
+            said = f"未知的模式规则“{path[-1]}”{did_you_mean(str(path[-1]), rules)}"
+        elif message.startswith("Unsupported types: "):
+            named = message.removeprefix("Unsupported types: ")
+            said = f"未知的类型“{named}”{did_you_mean(named, types)}；可用：{'、'.join(types)}"
+        else:
+            said = f"模式写法有误（Cerberus：{message}）"
+        if located is not None:
+            problems.append(located.problem(path, said, key=message == "unknown rule"))
+        else:
+            problems.append(Problem(kind.source, said, field=field_name(path)))
+    return problems
 
 
 def validator_for(kind: Kind) -> SpecValidator:
@@ -379,11 +434,13 @@ def validate(spec: Spec, *, draft: bool = False) -> tuple[Kind, dict[str, Any]]:
         problems += _layered_value_problems(spec, kind, document)
     problems = [p for p in problems if (p.line, p.column) not in at_hole]
     if not problems:
-        problems += _block_problems(spec, document)
+        problems += _block_problems(spec, kind, document)
         problems += load_pictures(spec, document)[1]  # each picture's file: inside the folder, a real picture
         if not problems:
             walk = _unshared_normalised(spec, kind, document) if layered else document
-            problems += _ordinal_problems(spec, document) or _long_list_problems(spec, kind, document, walk)
+            problems += _ordinal_problems(spec, kind, document) or _long_list_problems(
+                spec, kind, document, walk
+            )
         context = Context(spec, document, validate, kind_of)
         if "attachments" in kind.schema:
             # Any kind's attachment may name an annex spec (file:); its page replaces the
@@ -815,8 +872,10 @@ _BLOCK_COMPANIONS = {
 }
 
 
-def _block_problems(spec: Spec, document: dict[str, Any]) -> list[Problem]:
-    """Each block has one recognisable shape and headings nest at most four deep."""
+def _block_problems(spec: Spec, kind: Kind, document: dict[str, Any]) -> list[Problem]:
+    """Each block, in every list of blocks the kind's schema has, has one recognisable shape,
+    no hand-typed ordinal, and headings nest at most four deep (counted from the level the
+    list's own headings take)."""
     problems: list[Problem] = []
 
     def walk(blocks: list[Any], path: Path_, depth: int) -> None:
@@ -843,6 +902,8 @@ def _block_problems(spec: Spec, document: dict[str, Any]) -> list[Problem]:
                     spec.problem(here + (sorted(extra)[0],), f"{names} 不能与 {shape} 同用", key=True)
                 )
                 continue
+            if shape == "table":
+                problems.extend(_table_problems(spec, here + ("table",), block["table"]))
             numbered = shape == "heading" or shape == "items"
             if numbered and depth > MAX_DEPTH:
                 problems.append(
@@ -855,18 +916,38 @@ def _block_problems(spec: Spec, document: dict[str, Any]) -> list[Problem]:
             if "items" in block:
                 walk(block["items"], here + ("items",), child_depth)
 
-    if isinstance(document.get("body"), list):
-        walk(document["body"], ("body",), 1)
+    for path, blocks, depth in kind.blocks_in(document):
+        walk(blocks, path, depth)
     for i, attachment in enumerate(document.get("attachments") or []):
-        if isinstance(attachment, dict) and isinstance(attachment.get("body"), list):
-            walk(attachment["body"], ("attachments", i, "body"), 1)
         name = attachment.get("name") if isinstance(attachment, dict) else None
         if isinstance(name, str) and name.rstrip()[-1:] in _PUNCTUATION:
             problems.append(spec.problem(("attachments", i, "name"), "附件名称后不加标点符号（§7.3.4）"))
     return problems
 
 
-def _ordinal_problems(spec: Spec, document: dict[str, Any]) -> list[Problem]:
+def _table_problems(spec: Spec, path: Path_, table: Any) -> list[Problem]:
+    """Each row has a cell for every column: Markdown pads a short row with blank cells and
+    drops the cells past the last column, so either would print differently from the spec."""
+    if not isinstance(table, dict) or not isinstance(table.get("columns"), list):
+        return []
+    width = len(table["columns"])
+    problems = []
+    for j, row in enumerate(table.get("rows") or []):
+        if isinstance(row, list) and len(row) != width:
+            what = "多出的单元格印不出来" if len(row) > width else '缺少的单元格会印成空白；空单元格写 ""'
+            problems.append(
+                spec.problem(path + ("rows", j), f"这一行有 {len(row)} 个单元格，表头有 {width} 栏：{what}")
+            )
+    for key, label in (("widths", "列宽比例"), ("align", "列对齐")):
+        given = table.get(key)
+        if isinstance(given, list) and len(given) != width:
+            problems.append(
+                spec.problem(path + (key,), f"{label}写了 {len(given)} 项，表头有 {width} 栏：应一栏一项")
+            )
+    return problems
+
+
+def _ordinal_problems(spec: Spec, kind: Kind, document: dict[str, Any]) -> list[Problem]:
     """A numbered sequence whose ordinal is a Chinese numeral (一、 （一）) longer than 99
     entries, reported at its hundredth — rendering could not number it.
 
@@ -922,11 +1003,8 @@ def _ordinal_problems(spec: Spec, document: dict[str, Any]) -> list[Problem]:
                 n += len(block["items"]) if form == own else 0
         return n
 
-    if isinstance(document.get("body"), list):
-        walk(document["body"], ("body",), 1)
-    for i, attachment in enumerate(document.get("attachments") or []):
-        if isinstance(attachment, dict) and isinstance(attachment.get("body"), list):
-            walk(attachment["body"], ("attachments", i, "body"), 1)
+    for path, blocks, depth in kind.blocks_in(document):
+        walk(blocks, path, depth)
     return problems
 
 

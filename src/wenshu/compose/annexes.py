@@ -31,9 +31,9 @@ from wenshu.registry import Registry, did_you_mean
 from wenshu.rules.advice import advice
 from wenshu.rules.checks import rule
 from wenshu.rules.context import Context
-from wenshu.spec import load, pictures, plans
+from wenshu.spec import load, pictures
 from wenshu.spec.kinds import CATEGORIES, Kind, get_kind
-from wenshu.spec.load import Path_, Spec, load_spec
+from wenshu.spec.load import Path_, Spec, load_spec, select
 
 Composer = Callable[[Spec, dict[str, Any]], list[Problem]]
 #: The steps a kind's schema names under ``compose:``: each checks a validated annex spec
@@ -554,7 +554,7 @@ def unknown_categories(patterns: list[str], spec: Spec, document: dict[str, Any]
     catalogue or the round declared beside the spec knows."""
     named: list[tuple[Path_, str, bool]] = []
     for pattern in patterns:
-        for path, value in plans.select(document, pattern):
+        for path, value in select(document, pattern):
             if isinstance(value, dict):  # a mapping by category (quota: {类别: 名额})
                 named += [(path + (k,), k, True) for k in value]
             elif isinstance(value, list):
@@ -611,11 +611,15 @@ def round_categories(spec: Spec, document: dict[str, Any]) -> list[Problem]:
     problems: list[Problem] = []
     if year is None and not declared:
         problems.append(spec.problem(("kind",), "year 与 categories 至少写一个：本轮有哪些类别"))
-    if year is not None and year not in catalogue.round_years():
+    # A year the catalogue has brings its categories; any other year is simply this round's
+    # (a new year's round declares all its categories), so it needs categories of its own.
+    if year is not None and year not in catalogue.round_years() and not declared:
         years = "、".join(map(str, catalogue.round_years()))
         problems.append(
             spec.problem(
-                ("year",), f"data/programmes.yaml 中没有{year}年的类别（有：{years}）；请在 categories 中写出"
+                ("year",),
+                f"data/programmes.yaml 中没有{year}年的类别（有：{years}）；新的一轮请在 categories 中"
+                "写出本轮的全部类别（目录中已有的类别写“简称: {}”即沿用其申报资格和名额规则）",
             )
         )
     for name, raw in declared.items():

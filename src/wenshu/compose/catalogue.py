@@ -202,9 +202,10 @@ def did_you_mean(text: str, categories: dict[str, Programme] | None = None) -> s
 
 
 def categories_for(year: int | None, declared: dict[str, Any] | None) -> dict[str, Programme]:
-    """A round's categories: the catalogue's round ``year`` (none when not given), with the
-    ``declared`` ones added or changed (over the catalogue's facts for a name it knows)."""
-    out = dict(round_categories(year)) if year is not None else {}
+    """A round's categories: the catalogue's round ``year`` (none when not given or not a
+    year the catalogue has — a new year's round), with the ``declared`` ones added or changed
+    (over the catalogue's facts for a name it knows)."""
+    out = dict(round_categories(year)) if year in round_years() else {}
     known = catalogue_categories()
     for name, raw in (declared or {}).items():
         out[name] = make_programme(name, raw or {}, out.get(name) or known.get(name))

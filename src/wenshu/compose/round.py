@@ -22,7 +22,7 @@ Every message names both files involved: it stands at the offending place and ci
 other file with its line.
 
 What counts as a recommendation: a ``recommendation_letter`` (its ``applicant`` or
-``applicants``), and any spec with ``recommendations: [{applicant, programme, province,
+``applicants``, with their ``scores``), and any spec with ``recommendations: [{applicant, programme, province,
 scores}]`` (``programme`` and ``province`` may stand once at the top of the spec instead);
 for a letter without ``province`` the province is the region its issuer's name starts with.
 An application is any other spec with top-level ``applicant`` and ``programme`` (a filled
@@ -199,10 +199,12 @@ def _recommendations(member: Member, categories: Categories) -> Iterator[Entry]:
             )
     elif member.kind.round_role == RECOMMENDATIONS:
         if "applicant" in doc:
-            yield _entry(member, ("applicant",), doc["applicant"], doc.get("programme"), province, categories)
+            named, scores = doc.get("programme"), doc.get("scores")
+            yield _entry(member, ("applicant",), doc["applicant"], named, province, categories, scores)
         for i, item in enumerate(doc.get("applicants") or []):
             named = item.get("programme") or doc.get("programme")
-            yield _entry(member, ("applicants", i, "name"), item["name"], named, province, categories)
+            at = ("applicants", i, "name")
+            yield _entry(member, at, item["name"], named, province, categories, item.get("scores"))
 
 
 def _applications(member: Member, categories: Categories) -> Iterator[Entry]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import traceback
 from collections.abc import MutableMapping
 from functools import cache, lru_cache
 from pathlib import Path
@@ -21,6 +22,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from wenshu.errors import Problem, WenshuError
 from wenshu.resources import cache_dir, read_cache_file, resource_dir, write_cache_file
 from wenshu.spec.kinds import Kind
+from wenshu.spec.load import load_spec
 from wenshu.spec.plans import FILTERS as PLAN_FILTERS
 from wenshu.text.dates import format_cn_date
 from wenshu.text.numbering import RUNIN_END, attachment_label, form_for_depth, ordinal
@@ -196,10 +198,54 @@ def render_markdown(kind: Kind, document: dict[str, Any], source: str, *, steady
     try:
         template = (_steady_environment() if steady else environment()).get_template(kind.template)
         text = template.render(**escape_values(document))
-    except jinja2.TemplateError as exc:
+    except jinja2.TemplateNotFound as exc:
+        # The kind's own template (its schema names it) or one a template imports.
+        wanted = Path("templates") / exc.name if exc.name else kind.template
+        message = f"找不到模板 {wanted}（模板路径相对于 templates 文件夹）"
+        if exc.name == kind.template:
+            raise WenshuError(load_spec(kind.source).problem(("template",), message)) from None
+        raise WenshuError(_template_problem(exc, kind, message)) from None
+    except jinja2.UndefinedError as exc:
+        raise WenshuError(_template_problem(exc, kind, _undefined_message(exc, source))) from None
+    except jinja2.TemplateSyntaxError as exc:
         where = getattr(exc, "filename", None) or kind.template
-        line = getattr(exc, "lineno", None)
-        raise WenshuError(Problem(str(where), f"模板错误：{exc}", line)) from None
+        raise WenshuError(Problem(_shown(where), f"模板错误：{exc}", exc.lineno)) from None
+    except jinja2.TemplateError as exc:
+        raise WenshuError(_template_problem(exc, kind, f"模板错误：{exc}")) from None
     except Exception as exc:  # a sandbox violation or a bad value inside a template
-        raise WenshuError(Problem(source, f"渲染失败：{exc}")) from None
+        raise WenshuError(_template_problem(exc, kind, f"按模板生成 {source} 时出错：{exc}")) from None
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+# Jinja's words for a missing value: a name (“'x' is undefined”) or a key of a mapping.
+_UNDEFINED_NAME = re.compile(r"^'([^']+)' is undefined$")
+_UNDEFINED_KEY = re.compile(r"has no attribute '([^']+)'$")
+
+
+def _undefined_message(exc: jinja2.UndefinedError, source: str) -> str:
+    """Why a template met a value the spec does not have, in Chinese: most often a field the
+    schema makes optional, printed without asking whether it was written."""
+    found = _UNDEFINED_NAME.search(exc.message or "") or _UNDEFINED_KEY.search(exc.message or "")
+    what = f"字段 {found.group(1)}" if found else f"一个值（{exc.message}）"
+    return (
+        f"模板用到{what}，但 {source} 中没有写：可选字段须先判断是否写了"
+        "（{% if 字段 is defined %}……{% endif %}）或给出缺省值（| default(……)），不能留空"
+    )
+
+
+def _shown(filename: str) -> str:
+    """A template's file as messages name it: ``templates/…`` when it is wenshu's own."""
+    try:
+        own = Path(filename).resolve().relative_to(resource_dir("templates").resolve())
+    except ValueError:
+        return filename
+    return str(Path("templates") / own)
+
+
+def _template_problem(exc: BaseException, kind: Kind, message: str) -> Problem:
+    """``message`` at the template line that raised ``exc``: Jinja rewrites a render's
+    traceback so that each template's frame carries the template's file and line."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".j2")]
+    if not frames:
+        return Problem(str(Path("templates") / kind.template), message)
+    return Problem(_shown(frames[-1].filename), message, frames[-1].lineno)

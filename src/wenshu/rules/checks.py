@@ -18,7 +18,7 @@ from wenshu.errors import Problem, WenshuError
 from wenshu.registry import Registry
 from wenshu.rules.context import Context
 from wenshu.spec import plans
-from wenshu.spec.load import BEYOND_ROOT, Path_, beyond_reference_root, iter_strings, load_spec
+from wenshu.spec.load import BEYOND_ROOT, Path_, beyond_reference_root, iter_strings, load_spec, select
 from wenshu.spec.pictures import is_picture_path
 from wenshu.text.dates import IN_TEXT, WhenError, format_cn_date, parse_when
 from wenshu.text.titles import too_wide
@@ -51,7 +51,16 @@ def title_lines(fields: list[str], context: Context) -> list[Problem]:
     for base, holder in places:
         lines = holder.get("title_lines")
         title = holder.get("title") or holder.get("name")
-        if lines and "".join(lines) != title:
+        if lines and title is None:
+            # The title is then made by the template: there is nothing to join the lines to.
+            problems.append(
+                spec.problem(
+                    base + ("title_lines",),
+                    "写了标题分行，却没有写标题（title）：请同时写出 title，各行连起来须与它一致"
+                    "（不写 title 时标题由模板生成并自动分行）",
+                )
+            )
+        elif lines and "".join(lines) != title:
             problems.append(spec.problem(base + ("title_lines",), f"各行连起来应与标题一致：“{title}”"))
         for i, width in too_wide(lines or []):
             problems.append(
@@ -64,13 +73,43 @@ def title_lines(fields: list[str], context: Context) -> list[Problem]:
     return problems
 
 
+@rule("item_or_top")
+def item_or_top(arg: dict[str, str], context: Context) -> list[Problem]:
+    """Each item of the list ``arg["items"]`` has ``arg["field"]``, or the document has it at
+    the top for all of them (a 推荐函's ``applicants`` and their ``programme``): else the
+    template has nothing to print in that item's place and would leave it blank."""
+    spec, document = context.spec, context.document
+    items, name = arg["items"], arg["field"]
+    if name in document:
+        return []
+    rule_ = context.kind_of(spec).schema.get(name) or {}
+    label = (rule_.get("meta") or {}).get("label", name)
+    return [
+        spec.problem(
+            path,
+            f"第 {path[-1] + 1} 项没有{label}（{name}），顶层也没有：在这一项写 {name}，"
+            f"或在顶层写一次 {name}（各项未写时都取它）",
+        )
+        for path, item in select(document, f"{items}.*")
+        if isinstance(item, dict) and name not in item and isinstance(path[-1], int)
+    ]
+
+
 @rule("attachment_refs")
 def attachment_refs(field: str, context: Context) -> list[Problem]:
-    """Every 附件N the body mentions must exist among the attachments."""
+    """Every 附件N the text mentions must exist among the attachments. The text is every list
+    of blocks the kind's schema has (a notice's body, a letter's sections) outside the
+    attachments themselves."""
     spec, document = context.spec, context.document
     count = len(document.get(field) or [])
     problems = []
-    for path, text in iter_strings(document.get("body"), ("body",)):
+    texts = [
+        found
+        for path, blocks, _ in context.kind_of(spec).blocks_in(document)
+        if path[0] != field
+        for found in iter_strings(blocks, path)
+    ]
+    for path, text in texts:
         if is_picture_path(path):
             continue
         for m in re.finditer(r"附件\s*(\d+)", text):
@@ -127,7 +166,7 @@ def period_years(arg: dict[str, Any], context: Context) -> list[Problem]:
     spec, document = context.spec, context.document
     problems = []
     want, label = arg["years"], arg.get("label", "方案期")
-    for path, period in plans.select(document, arg["field"]):
+    for path, period in select(document, arg["field"]):
         start, end = period.get("start"), period.get("end")
         if not isinstance(start, int) or not isinstance(end, int):
             continue  # the schema has said what is wrong with it
@@ -149,12 +188,12 @@ def within_period(arg: dict[str, Any], context: Context) -> list[Problem]:
     """Phases, milestones and deadlines are readable dates inside the period, and every
     phase ends no earlier than it starts."""
     spec, document = context.spec, context.document
-    period = next((v for _, v in plans.select(document, arg["period"])), None)
+    period = next((v for _, v in select(document, arg["period"])), None)
     years = plans.period_years(period)
     label = arg.get("label", "方案期")
     problems: list[Problem] = []
     for pattern, what in arg.get("dates", {}).items():
-        for path, value in plans.select(document, pattern):
+        for path, value in select(document, pattern):
             try:
                 when = parse_when(value)
             except WhenError as exc:
@@ -165,7 +204,7 @@ def within_period(arg: dict[str, Any], context: Context) -> list[Problem]:
                     spec.problem(path, f"{what}“{when.text}”不在{label}{plans.period_text(period)}之内")
                 )
     for pattern, (start_key, end_key) in arg.get("ranges", {}).items():
-        for path, item in plans.select(document, pattern):
+        for path, item in select(document, pattern):
             try:
                 start, end = parse_when(item.get(start_key)), parse_when(item.get(end_key))
             except WhenError:
@@ -182,11 +221,11 @@ def yearly_targets(arg: dict[str, Any], context: Context) -> list[Problem]:
     """Each indicator has a name of its own, a baseline year before the period, and a
     target for every year of the period and for no other year."""
     spec, document = context.spec, context.document
-    period = next((v for _, v in plans.select(document, arg["period"])), None)
+    period = next((v for _, v in select(document, arg["period"])), None)
     years = plans.period_years(period)
     label = arg.get("label", "方案期")
     problems: list[Problem] = []
-    for path, indicators in plans.select(document, arg["indicators"]):
+    for path, indicators in select(document, arg["indicators"]):
         seen: dict[str, int] = {}
         for i, indicator in enumerate(indicators):
             here = path + (i,)
@@ -266,11 +305,11 @@ def plan_reported(arg: dict[str, Any], context: Context) -> list[Problem]:
         head = spec.problem(at, f"所引工作方案 {target} 未通过检查，问题如下")
         return [head, *exc.problems]
     final = plans.period_years(plan.get("period"))[-1]
-    reports = next(((p, v) for p, v in plans.select(document, arg["reports"])), None)
+    reports = next(((p, v) for p, v in select(document, arg["reports"])), None)
     report_path, reported = reports if reports else ((arg["reports"].split(".")[0],), [])
     by_name = {r.get("name"): (report_path + (i,), r) for i, r in enumerate(reported)}
     problems = []
-    for path, indicators in plans.select(plan, arg["plan_indicators"]):
+    for path, indicators in select(plan, arg["plan_indicators"]):
         for i, indicator in enumerate(indicators):
             name = indicator["name"]
             where = f"{plan_spec.name}:{plan_spec.position(path + (i, 'name'))[0]}"
@@ -305,7 +344,7 @@ def focus_points(arg: list[dict[str, Any]], context: Context) -> list[Problem]:
     spec, document = context.spec, context.document
     problems = []
     for part in arg:
-        for path, value in plans.select(document, part["field"]):
+        for path, value in select(document, part["field"]):
             text = "".join(s for _, s in iter_strings(value))
             missing = [p for p in part["points"] if p not in text]
             if missing:
@@ -325,8 +364,8 @@ def year_order(arg: dict[str, str], context: Context) -> list[Problem]:
     spec, document = context.spec, context.document
     problems = []
     for earlier, later in arg.items():
-        first = next((v for _, v in plans.select(document, earlier)), None)
-        for path, last in plans.select(document, later):
+        first = next((v for _, v in select(document, earlier)), None)
+        for path, last in select(document, later):
             if isinstance(first, int) and isinstance(last, int) and last <= first:
                 problems.append(spec.problem(path, f"年份 {last} 应晚于 {earlier.split('.')[-1]} 的 {first}"))
     return problems

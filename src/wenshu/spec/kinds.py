@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from typing import Any
@@ -9,8 +10,12 @@ from typing import Any
 from wenshu.errors import Problem, WenshuError
 from wenshu.registry import did_you_mean
 from wenshu.resources import read_yaml_resource, resource_dir
+from wenshu.spec.load import Path_, load_spec, select
 
 COMMON = "_common"
+#: The shared definition of one block (schemas/_common.yaml): a list whose items follow it is
+#: a list of blocks — paragraphs, numbered headings, tables — wherever a schema puts it.
+BLOCK = "block"
 #: What a kind's specs are to a round's checks, as its schema says under ``round:``.
 CATEGORIES, QUOTAS, LIST, RECOMMENDATIONS, NOTICE = (
     "categories",
@@ -43,6 +48,48 @@ class Kind:
         """The schema file, as messages about what it says name it."""
         return str(resource_dir("schemas") / f"{self.name}.yaml")
 
+    @cached_property
+    def block_lists(self) -> tuple[tuple[str, int], ...]:
+        """Where this kind's specs hold lists of blocks (a notice's ``body``, a letter's
+        ``summary``, an attachment's ``body`` …), as its schema says: each a dotted pattern
+        (``attachments.*.body``, as :func:`~wenshu.spec.load.select` reads it) and the level
+        the list's own headings take in the template — the field's ``meta: {depth: N}``,
+        default 1 (一、), 2 for a list printed under a heading of the template's own (（一）)."""
+        return tuple(_block_lists(self.schema, "", frozenset()))
+
+    def blocks_in(self, document: dict[str, Any]) -> Iterator[tuple[Path_, list[Any], int]]:
+        """Each list of blocks ``document`` holds: (path, the list, the level of its headings)."""
+        for pattern, depth in self.block_lists:
+            for path, value in select(document, pattern):
+                if isinstance(value, list):
+                    yield path, value, depth
+
+
+def _is_list(rule: dict[str, Any]) -> bool:
+    kinds = rule.get("type")
+    return kinds == "list" or (isinstance(kinds, list) and "list" in kinds)
+
+
+def _block_lists(schema: dict[str, Any], path: str, seen: frozenset[str]) -> Iterator[tuple[str, int]]:
+    """The block lists under the fields of ``schema`` (see :attr:`Kind.block_lists`);
+    a shared definition it names (``schema: attachment``) is followed, once on each path."""
+    for name, rule in schema.items():
+        if isinstance(rule, dict):
+            yield from _block_lists_of(rule, f"{path}.{name}" if path else name, seen)
+
+
+def _block_lists_of(rule: dict[str, Any], path: str, seen: frozenset[str]) -> Iterator[tuple[str, int]]:
+    inner = rule.get("schema")
+    if _is_list(rule) and isinstance(inner, dict):
+        if inner.get("schema") == BLOCK:
+            yield path, int((rule.get("meta") or {}).get("depth", 1))
+        else:
+            yield from _block_lists_of(inner, f"{path}.*", seen)
+    elif isinstance(inner, str) and inner != BLOCK and inner not in seen and inner in definitions():
+        yield from _block_lists(definitions()[inner], path, seen | {inner})
+    elif isinstance(inner, dict):
+        yield from _block_lists(inner, path, seen)
+
 
 def _read(name: str) -> dict[str, Any]:
     return read_yaml_resource(resource_dir("schemas") / f"{name}.yaml")
@@ -69,6 +116,7 @@ def get_kind(name: str) -> Kind | None:
     if name == COMMON or name not in kind_names():
         return None
     raw = _read(name)
+    _check_sections(name, raw)
     role = raw.get("round")
     if role is not None and role not in ROLES:
         where = str(resource_dir("schemas") / f"{name}.yaml")
@@ -87,6 +135,37 @@ def get_kind(name: str) -> Kind | None:
         batch=raw.get("batch") or {},
         reading=raw.get("import") or {},
     )
+
+
+#: The sections a kind's schema file has: those it must have, then those it may.
+REQUIRED_SECTIONS = {
+    "label": "文种的中文名",
+    "template": "模板路径（相对于 templates/）",
+    "schema": "字段的 Cerberus 模式",
+}
+OPTIONAL_SECTIONS = ("description", "compose", "checks", "advice", "round", "batch", "import")
+
+
+def _check_sections(name: str, raw: Any) -> None:
+    """A schema file missing a section the kind needs, or with one wenshu does not know (a
+    typo such as ``lable``), is said at its line instead of failing inside wenshu."""
+    where = str(resource_dir("schemas") / f"{name}.yaml")
+    if not isinstance(raw, dict):
+        raise WenshuError(Problem(where, "模式文件应为映射（label、template、schema ……）"))
+    known = (*REQUIRED_SECTIONS, *OPTIONAL_SECTIONS)
+    unknown = [k for k in raw if k not in known]
+    missing = [k for k in REQUIRED_SECTIONS if k not in raw]
+    if not unknown and not missing:
+        return
+    located = load_spec(where)  # only now: the positions of a file that is wrong
+    problems = [
+        located.problem(
+            (key,), f"未知的键“{key}”{did_you_mean(str(key), known)}；可用：{'、'.join(known)}", key=True
+        )
+        for key in unknown
+    ]
+    problems += [Problem(where, f"缺少 {key}（{REQUIRED_SECTIONS[key]}）", 1, 1, key) for key in missing]
+    raise WenshuError(problems)
 
 
 def all_kinds() -> dict[str, Kind]:

@@ -561,3 +561,24 @@ def looks_like_batch(path: Path) -> bool:
     except WenshuError:
         return False  # loading it says what is wrong
     return any(line.startswith(("records:", "data:")) for line in text.splitlines())
+
+
+def select(document: Any, pattern: str, base: Path_ = ()) -> Iterator[tuple[Path_, Any]]:
+    """The values at a dotted ``pattern`` (``*`` = every list item), with their paths.
+
+    ``select(doc, "steps.phases.*.end")`` yields ``(("steps", "phases", 0, "end"), value)``
+    for every phase that has an end; missing parts are skipped, not errors.
+    """
+    head, _, rest = pattern.partition(".")
+    if head == "*":
+        if isinstance(document, list):
+            for i, item in enumerate(document):
+                yield from (select(item, rest, base + (i,)) if rest else [(base + (i,), item)])
+        return
+    if not isinstance(document, dict) or head not in document:
+        return
+    value = document[head]
+    if rest:
+        yield from select(value, rest, base + (head,))
+    else:
+        yield base + (head,), value

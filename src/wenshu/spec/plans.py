@@ -10,12 +10,11 @@ typed by the user, in decimal arithmetic: 8.2 → 9.1 is a change of 0.9, not 0.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from wenshu.registry import Registry
-from wenshu.spec.load import Path_
 from wenshu.text.dates import WhenError, parse_when
 
 #: Filters the templates of plans and summaries use, registered in the Markdown environment.
@@ -67,27 +66,6 @@ def period_years(period: Any) -> list[int]:
 
 def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
-
-
-def select(document: Any, pattern: str, base: Path_ = ()) -> Iterator[tuple[Path_, Any]]:
-    """The values at a dotted ``pattern`` (``*`` = every list item), with their paths.
-
-    ``select(doc, "steps.phases.*.end")`` yields ``(("steps", "phases", 0, "end"), value)``
-    for every phase that has an end; missing parts are skipped, not errors.
-    """
-    head, _, rest = pattern.partition(".")
-    if head == "*":
-        if isinstance(document, list):
-            for i, item in enumerate(document):
-                yield from (select(item, rest, base + (i,)) if rest else [(base + (i,), item)])
-        return
-    if not isinstance(document, dict) or head not in document:
-        return
-    value = document[head]
-    if rest:
-        yield from select(value, rest, base + (head,))
-    else:
-        yield base + (head,), value
 
 
 # -- figures ------------------------------------------------------------------------------
