@@ -25,7 +25,7 @@ from click.testing import CliRunner
 from docx import Document
 from jinja2.exceptions import SecurityError, TemplateNotFound, UndefinedError
 
-from wenshu.build import files
+from wenshu import files
 from wenshu.cli.main import main
 from wenshu.extract import docx_blocks, markdown_blocks
 from wenshu.render.markdown import environment
@@ -284,7 +284,7 @@ def test_a_target_that_cannot_be_replaced(workspace):
 _KILLED_WHILE_WRITING = """
 import os, sys, time
 from pathlib import Path
-from wenshu.build import files
+from wenshu import files
 
 real_write = os.write
 

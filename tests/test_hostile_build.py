@@ -667,7 +667,7 @@ def test_a_table_too_long_is_refused_at_its_line(tmp_path):
 # -- killed runs ----------------------------------------------------------------------------
 _TERMINATED_WHILE_WRITING = """
 import os, sys, time
-from wenshu.build import files
+from wenshu import files
 from wenshu.cli.main import main
 
 real_open, real_write = os.open, os.write

@@ -924,7 +924,7 @@ def test_fix_again_leaves_exactly_the_new_pictures(tmp_path, monkeypatch):
     """``fix`` into a folder it wrote before removes the pictures its earlier run wrote that
     the new one does not (as ``import --force`` does), only once the new files are written,
     and never a file no spec of wenshu's named — even one called 图9.png."""
-    import wenshu.build.files
+    import wenshu.files
 
     source = tmp_path / "带图.docx"
     source.write_bytes(notice_with_pictures())
@@ -942,7 +942,7 @@ def test_fix_again_leaves_exactly_the_new_pictures(tmp_path, monkeypatch):
     def fails(*args, **kwargs):
         raise WenshuError(Problem(str(out), "磁盘已满"))
 
-    monkeypatch.setattr(wenshu.build.files, "write_atomically", fails)
+    monkeypatch.setattr(wenshu.files, "write_atomically", fails)
     with pytest.raises(WenshuError):
         fix_file(source, out, paginate=False)
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before  # nothing clobbered

@@ -28,10 +28,10 @@ from pathlib import Path
 from typing import Any
 
 from wenshu.build.document import FORMATS, render_spec
-from wenshu.build.files import prepare_output_dir, write_atomically
 from wenshu.build.lines import fits_one_page, lines_needed
 from wenshu.build.shapes import shapes
 from wenshu.errors import Problem, WenshuError
+from wenshu.files import prepare_output_dir, write_atomically
 from wenshu.registry import did_you_mean
 from wenshu.rules.letters import BatchEntry, batch_problems
 from wenshu.spec.kinds import Kind

@@ -14,8 +14,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from wenshu.build.files import write_atomically
 from wenshu.errors import Problem, WenshuError
+from wenshu.files import write_atomically
 
 if TYPE_CHECKING:
     from wenshu.office.libreoffice import LibreOffice

@@ -4,7 +4,7 @@ A request names its sources — spec files, folders of specs (built incrementall
 specs (one letter per record) — and every option once. :func:`run` checks that each
 option given applies to the sources given (or says, in Chinese, that it does not: no
 option is dropped in silence), then builds each source the same way: a document is
-rendered by :mod:`wenshu.build.document`, written by :mod:`wenshu.build.files`, laid out
+rendered by :mod:`wenshu.build.document`, written by :mod:`wenshu.files`, laid out
 by the pagination pass and converted to PDF by one :class:`~wenshu.build.pdf.RunOffice`
 for the whole run. The result lists, by source, the files written, the problems (which
 failed it), the warnings about it (accepted, but to be said) and the summary lines; the
@@ -39,9 +39,9 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 from wenshu.build.document import FORMATS, Rendered, render
-from wenshu.build.files import prepare_output_dir, write_atomically
 from wenshu.build.pdf import RunOffice
 from wenshu.errors import Problem, WenshuError
+from wenshu.files import prepare_output_dir, write_atomically
 from wenshu.spec.load import looks_like_batch
 
 __all__ = [

@@ -37,9 +37,9 @@ from wenshu.build.batch import (
     run_batch,
 )
 from wenshu.build.document import FORMATS, render
-from wenshu.build.files import write_atomically
 from wenshu.build.pdf import RunOffice
 from wenshu.errors import Problem, WenshuError
+from wenshu.files import write_atomically
 from wenshu.render.docx import frame_name, frame_path, parser
 from wenshu.render.markdown import environment
 from wenshu.resources import resource_dir

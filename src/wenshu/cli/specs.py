@@ -151,7 +151,7 @@ def new_cmd(
     """写出文种 KIND 的 YAML 骨架：提纲各部分齐全，要求写在注释里，待填处为【待补】。
 
     省级转发国家通知的骨架：KIND 写 notice，加 --relay 国家通知的规格文件与 --province 省份。"""
-    from wenshu.build.files import write_atomically
+    from wenshu.files import write_atomically
     from wenshu.skeleton import (
         kinds_with_skeletons,
         relay_context,

@@ -69,7 +69,7 @@ def write_with_files(out_dir: Path, files: dict[str, bytes], replace: str | None
     ``files`` are written, the pictures its earlier import left beside it that ``files``
     does not have are removed (:func:`stale_pictures`); when writing fails, nothing is.
     """
-    from wenshu.build.files import prepare_output_dir, write_atomically
+    from wenshu.files import prepare_output_dir, write_atomically
 
     prepare_output_dir(out_dir)
     base = out_dir.resolve()

@@ -1001,11 +1001,11 @@ def write_images(pdf: Path, folder: Path, stem: str, dpi: int = 100) -> list[Pat
     """Every page of ``pdf`` as ``folder/<stem>-<page>.png``; returns the files written.
 
     The pages are drawn in a folder of their own and then written all or nothing
-    (:func:`wenshu.build.files.write_atomically`): pdftoppm writing straight into ``folder``
+    (:func:`wenshu.files.write_atomically`): pdftoppm writing straight into ``folder``
     would follow a link standing under a page's name and overwrite the file it points to,
     and leave part of the pages should it fail.
     """
-    from wenshu.build.files import write_atomically
+    from wenshu.files import write_atomically
 
     tool = find_poppler("pdftoppm")
     with tempfile.TemporaryDirectory(prefix="wenshu-png-") as work:

@@ -36,9 +36,9 @@ from flask import (
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from wenshu.build.batch import data_file, is_batch_spec, load_batch, validate_records
-from wenshu.build.files import write_atomically
 from wenshu.build.pipeline import BuildRequest, render, run
 from wenshu.errors import Problem, WenshuError
+from wenshu.files import write_atomically
 from wenshu.serve.fixing import FORMATS, Upload, UploadStore, fix_upload
 from wenshu.serve.forms import FormBuilder, Posted, apply_form, attach_problems
 from wenshu.serve.paths import spec_path
