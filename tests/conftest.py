@@ -466,3 +466,33 @@ def pixel_server() -> Iterator[tuple[str, list[str]]]:
         server.shutdown()
         server.server_close()
         thread.join(5)
+
+
+def clear_wenshu_caches() -> None:
+    """Forget everything wenshu read from the resource folders."""
+    import sys
+
+    for name, module in list(sys.modules.items()):
+        if name == "wenshu" or name.startswith("wenshu."):
+            for value in list(vars(module).values()):
+                if callable(getattr(value, "cache_clear", None)):
+                    value.cache_clear()
+
+
+@pytest.fixture
+def res(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A private copy of templates/, schemas/ and data/ that wenshu reads instead of the repo's
+    (no user cache, so nothing read from the repo's files is reused)."""
+    import shutil
+
+    from wenshu import resources
+
+    root = tmp_path / "res"
+    for name in ("templates", "schemas", "data"):
+        shutil.copytree(REPO / name, root / name)
+    monkeypatch.setenv("WENSHU_NO_CACHE", "1")
+    monkeypatch.setattr(resources, "PACKAGE", root)
+    clear_wenshu_caches()
+    yield root
+    monkeypatch.undo()
+    clear_wenshu_caches()

@@ -8,7 +8,6 @@ frame, data file or spec rebuilds exactly the documents built from it. The resou
 from __future__ import annotations
 
 import shutil
-import sys
 import zipfile
 from pathlib import Path
 
@@ -16,7 +15,6 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import REPO
-from wenshu import resources
 from wenshu.build.tree import MANIFEST, build_tree
 from wenshu.cli.main import main
 
@@ -28,28 +26,6 @@ NOTICE_SPECS = {f"notices/{n}" for n in NOTICES}
 ANNEX_SPECS = {f"annexes/{n}" for n in ANNEXES}
 HENAN = "notices/henan-2023-38.yaml"
 ALL = LETTER_SPECS | NOTICE_SPECS | ANNEX_SPECS
-
-
-def _clear_caches() -> None:
-    """Forget everything wenshu read from the resource folders."""
-    for name, module in list(sys.modules.items()):
-        if name == "wenshu" or name.startswith("wenshu."):
-            for value in list(vars(module).values()):
-                if callable(getattr(value, "cache_clear", None)):
-                    value.cache_clear()
-
-
-@pytest.fixture
-def res(tmp_path, monkeypatch) -> Path:
-    """A private copy of templates/, schemas/ and data/ that wenshu reads instead of the repo's."""
-    root = tmp_path / "res"
-    for name in ("templates", "schemas", "data"):
-        shutil.copytree(REPO / name, root / name)
-    monkeypatch.setattr(resources, "PACKAGE", root)
-    _clear_caches()
-    yield root
-    monkeypatch.undo()
-    _clear_caches()
 
 
 @pytest.fixture

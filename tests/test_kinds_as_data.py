@@ -6,42 +6,17 @@ and field."""
 
 from __future__ import annotations
 
-import shutil
-import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from wenshu import resources
+from tests.conftest import clear_wenshu_caches
 from wenshu.cli.main import main
 from wenshu.extract import docx_blocks, markdown_blocks
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"
-
-
-def _clear_caches() -> None:
-    """Forget everything wenshu read from the resource folders."""
-    for name, module in list(sys.modules.items()):
-        if name == "wenshu" or name.startswith("wenshu."):
-            for value in list(vars(module).values()):
-                if callable(getattr(value, "cache_clear", None)):
-                    value.cache_clear()
-
-
-@pytest.fixture
-def res(tmp_path, monkeypatch) -> Path:
-    """A private copy of templates/, schemas/ and data/ that wenshu reads instead of the repo's."""
-    root = tmp_path / "res"
-    for name in ("templates", "schemas", "data"):
-        shutil.copytree(REPO / name, root / name)
-    monkeypatch.setenv("WENSHU_NO_CACHE", "1")
-    monkeypatch.setattr(resources, "PACKAGE", root)
-    _clear_caches()
-    yield root
-    monkeypatch.undo()
-    _clear_caches()
 
 
 def write(folder: Path, name: str, text: str) -> Path:
@@ -486,7 +461,7 @@ def test_mistakes_in_a_kinds_own_files_are_said_at_their_lines(res, tmp_path):
         ),
     ):
         schema.write_text(REPLY_SCHEMA.replace(old, new), encoding="utf-8")
-        _clear_caches()
+        clear_wenshu_caches()
         result = run("build", spec, "-o", tmp_path / "out")
         assert result.exit_code == 1 and "内部错误" not in result.output, result.output
         assert said in result.output, result.output
