@@ -722,7 +722,8 @@ def test_every_code_reported_is_a_listed_rule(letter, document):
     assert all(rule.clause and rule.title and rule.severity in ("error", "warning") for rule in RULES)
     # Each static rule is triggered by a fixture: the tables here, and these tests elsewhere
     # (test_page_number_footers, test_letter_rules, test_check_real's text boxes, drawn lines,
-    # distributed marks and fields without a separate part, test_check_misses's Word-made files).
+    # distributed marks and fields without a separate part, test_check_misses's Word-made files,
+    # test_check_head_rule_place's drawn rules).
     elsewhere = {
         "attachment-order",
         "attachment-title",
@@ -734,6 +735,7 @@ def test_every_code_reported_is_a_listed_rule(letter, document):
         "letter-rule",
         "letter-first-page-number",
         "rule-missing",
+        "rule-place",
         "mark-align",
         "page-number-missing",
     }

@@ -24,6 +24,9 @@ from wenshu.text.width import is_wide
 RULES.rule("render-lines", "5.2.3", "版心", "排出的页每面 22 行", severity="warning", render=True)
 RULES.rule("render-chars", "5.2.3", "版心", "排出的行每行 28 字", severity="warning", render=True)
 RULES.rule("render-title", "7.3.1", "标题", "排出的标题回行合规", severity="warning", render=True)
+RULES.rule(
+    "render-rule-place", "7.2.7", "版头分隔线", "排出的分隔线在发文字号之下", severity="warning", render=True
+)
 RULES.rule("render-page-one", "7.3.3", "首页", "版头、标题和正文排在首页", severity="warning", render=True)
 RULES.rule("render-page-number", "7.5", "页码", "排出的每页有页码", severity="warning", render=True)
 RULES.rule("render-page-number-place", "7.5", "页码", "排出的页码位置", severity="warning", render=True)
@@ -217,6 +220,8 @@ def _measure(
     _measure_page_numbers(doc, [p for p in pages if p.number not in facts.unnumbered], g, out, pdf)
     _measure_page_one(doc, pages, out)
     _measure_title(doc, pages, out)
+    if pdf is not None:
+        _measure_head_rule(doc, pages, out, pdf)
 
 
 def _usual(deltas: list[float]) -> float:
@@ -364,6 +369,41 @@ def _measure_page_numbers(
                 f"{gap_mm:.1f} mm",
                 where,
             )
+
+
+def _measure_head_rule(doc: Recogniser, pages: list[Any], out: Findings, pdf: Path) -> None:
+    """§7.2.7 on paper: the 版头's red rule prints 4 mm under the 发文字号. The rule's row is read
+    off the page image (red ink across the 版心), so a border, a drawn line and a table's
+    border are measured alike, wherever the file's anchors and wrapping put them."""
+    from wenshu.office.ink import red_rule_rows
+    from wenshu.office.pages import compact
+
+    numbers = [p for p in doc.role("doc-number") if p.text.strip()]
+    if doc.format == "letter" or not numbers or not pages:
+        return  # a letter's rules stand under the mark (§10.1), its 发文字号 under them
+    if any(d.code == "rule-place" for d in out.items()):
+        return  # said without the pages already
+    needle = compact(numbers[0].text)[:6]
+    row = next((r for r in pages[0].rows if needle and needle in compact(r.text)), None)
+    if row is None:
+        return
+    g = _Geometry()
+    # Red ink across the 版心 from the page's top down to the foot of the 发文字号's line: none
+    # when the rule is under the number. How far under is not judged: the line's box comes
+    # from the substitute font's metrics (one file measured 3.0 and 1.8 mm with two fonts).
+    rows = red_rule_rows(pdf, 1, (g.left, 0.0, g.right, row.y1))
+    if not rows:
+        return
+    actual = "在发文字号之上" if rows[0] < row.y0 else "压在发文字号上"
+    out.add(
+        "render-rule-place",
+        "7.2.7",
+        "版头分隔线",
+        "排出的分隔线不在发文字号之下",
+        f"发文字号之下 {L.HEAD_RULE_GAP_MM} mm",
+        actual,
+        Location("第 1 页", None, row.text),
+    )
 
 
 def _measure_title(doc: Recogniser, pages: list[Any], out: Findings) -> None:

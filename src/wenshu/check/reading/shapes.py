@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from wenshu import layout as L
-from wenshu.check.reading.ooxml import A_NS, MC_NS, V_NS, WPS_NS, to_int
+from wenshu.check.reading.ooxml import A_NS, MC_NS, V_NS, WPS_NS, to_int, wtag
 
 _EMU_PER_MM = 36000  # DrawingML's English Metric Units (ECMA-376 §20.1.2.1)
+WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 # VML lengths are CSS lengths (a bare number is in pixels, 96 to the inch).
 _PX_PER_INCH = 96
 _VML_UNITS_MM = {
@@ -23,13 +24,28 @@ _VML_UNITS_MM = {
 
 
 @dataclass(frozen=True)
+class Anchor:
+    """Where a floating shape (``wp:anchor``, ECMA-376 §20.4.2.3) is placed down the page: the
+    paragraph (``w:p``) holding it, what its vertical offset counts from (``paragraph``, ``line``,
+    ``page``, ``margin`` …), the offset in points (None when set by alignment instead) and how
+    text wraps round it (``wrapTopAndBottom``, ``wrapNone`` …)."""
+
+    paragraph: Any = field(repr=False)
+    relative_from: str
+    offset_pt: float | None
+    wrap: str
+
+
+@dataclass(frozen=True)
 class DrawnLine:
-    """A line drawn as a shape: its colour (hex, "" unknown), length in mm (None unknown) and
-    compound style (DrawingML ``cmpd`` / VML ``linestyle``: single, double, thickThin …)."""
+    """A line drawn as a shape: its colour (hex, "" unknown), length in mm (None unknown),
+    compound style (DrawingML ``cmpd`` / VML ``linestyle``: single, double, thickThin …) and,
+    for a DrawingML line floating on its own, its anchor."""
 
     color: str
     length: float | None
     compound: str
+    anchor: Anchor | None = field(default=None, compare=False)
 
     @property
     def double(self) -> bool:
@@ -42,6 +58,25 @@ def _vml_length(value: str) -> float | None:
     if not m or m.group(2) not in _VML_UNITS_MM:
         return None
     return float(m.group(1)) * _VML_UNITS_MM[m.group(2)]
+
+
+def _anchor(shape: Any) -> Anchor | None:
+    """The ``wp:anchor`` placing ``shape`` on its own (not in a group or a canvas, whose shapes
+    are placed inside it), or None."""
+    graphic = shape.getparent().getparent() if shape.getparent() is not None else None
+    anchor = graphic.getparent() if graphic is not None else None
+    if anchor is None or anchor.tag != f"{{{WP_NS}}}anchor":
+        return None
+    paragraph = next(anchor.iterancestors(wtag("p")), None)
+    position = anchor.find(f"{{{WP_NS}}}positionV")
+    offset = position.find(f"{{{WP_NS}}}posOffset") if position is not None else None
+    wrap = next((c for c in anchor if c.tag.startswith(f"{{{WP_NS}}}wrap")), None)
+    return Anchor(
+        paragraph,
+        (position.get("relativeFrom") or "") if position is not None else "",
+        to_int(offset.text) / _EMU_PER_MM * L.PT_PER_MM if offset is not None and offset.text else None,
+        wrap.tag.split("}")[1] if wrap is not None else "",
+    )
 
 
 def drawn_lines(root: Any) -> list[DrawnLine]:
@@ -72,7 +107,8 @@ def drawn_lines(root: Any) -> list[DrawnLine]:
             clr = shape.find(f"{{{WPS_NS}}}style/{{{A_NS}}}lnRef/{{{A_NS}}}srgbClr")
         color = (clr.get("val") or "") if clr is not None else ""
         length = max(cx, cy) / _EMU_PER_MM if ext is not None else None
-        lines.append(DrawnLine(color.upper(), length, (ln.get("cmpd") if ln is not None else None) or "sng"))
+        compound = (ln.get("cmpd") if ln is not None else None) or "sng"
+        lines.append(DrawnLine(color.upper(), length, compound, _anchor(shape)))
     for line in root.iter(f"{{{V_NS}}}line"):
         if next(line.iterancestors(fallback), None) is not None or line.get("stroked") in ("f", "false"):
             continue

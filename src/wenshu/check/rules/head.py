@@ -8,9 +8,9 @@ import re
 from wenshu import layout as L
 from wenshu.check.findings import Findings
 from wenshu.check.reading.borders import paragraph_borders, rule_width
-from wenshu.check.reading.ooxml import is_red, wval
+from wenshu.check.reading.ooxml import half_points, is_red, wtag, wval
 from wenshu.check.reading.reader import Para
-from wenshu.check.reading.shapes import drawn_lines
+from wenshu.check.reading.shapes import DrawnLine, drawn_lines
 from wenshu.check.recognise import SIGNED, Recogniser
 from wenshu.check.registry import RULES
 from wenshu.check.rules.common import INDENT_SLACK, align_name, mm_text
@@ -23,6 +23,7 @@ RULES.rule("doc-number-align", "7.2.5", "发文字号", "发文字号位置（�
 RULES.rule("rule-missing", "7.2.7", "版头分隔线", "发文字号下有红色分隔线")
 RULES.rule("rule-color", "7.2.7", "版头分隔线", "分隔线为红色")
 RULES.rule("rule-width", "7.2.7", "版头分隔线", "分隔线与版心等宽（信函 170 mm）")
+RULES.rule("rule-place", "7.2.7", "版头分隔线", "分隔线在发文字号之下 4 mm")
 RULES.rule("head-missing", "7.2", "版头", "文件格式的版头有发文机关标志和发文字号")
 RULES.rule("signer-missing", "7.2.3", "签发人", "上行文（请示、报告）标注签发人")
 RULES.rule("head-info-place", "7.2.2", "份号、密级、紧急程度", "顶格编排在版心左上角（版头之首）")
@@ -169,6 +170,8 @@ def _check_head_rule(doc: Recogniser, out: Findings, numbers: list[Para]) -> Non
         # The first red line drawn is the 版头's (a drawn 版记 rule comes after it, and is black).
         elif red[0].length is not None and abs(red[0].length - L.TEXT_WIDTH_MM) > L.MARGIN_TOLERANCE_MM:
             _rule_width(out, f"{red[0].length:.1f} mm", start)
+        if red and numbers:
+            _check_drawn_rule_place(doc, out, red[0], numbers[0])
         return
     out.add(
         "rule-missing",
@@ -179,6 +182,40 @@ def _check_head_rule(doc: Recogniser, out: Findings, numbers: list[Para]) -> Non
         "无",
         start.where,
     )
+
+
+def _check_drawn_rule_place(doc: Recogniser, out: Findings, line: DrawnLine, number: Para) -> None:
+    """§7.2.7: a drawn rule placed above the 发文字号 instead of under it. A line floating down
+    from the top of a paragraph P (``positionV relativeFrom="paragraph"``) by less than P's first
+    line's height lies within that line: when P comes before the 发文字号, the rule prints above
+    it; when P is the 发文字号's own paragraph, text wrapped top and bottom is pushed below the
+    line (the rule prints above the number) and text not wrapped is struck through."""
+    anchor = line.anchor
+    if anchor is None or anchor.offset_pt is None or anchor.relative_from not in ("paragraph", "line"):
+        return
+    para = next((p for p in doc.paragraphs if p.el is anchor.paragraph), None)
+    if para is None or para.part != number.part or para.number > number.number:
+        return
+    if anchor.offset_pt >= _first_line_pt(doc, para):
+        return
+    through = para is number and anchor.wrap == "wrapNone" and anchor.offset_pt >= 0
+    out.add(
+        "rule-place",
+        "7.2.7",
+        "版头分隔线",
+        "分隔线不在发文字号之下",
+        f"发文字号之下 {L.HEAD_RULE_GAP_MM} mm",
+        "压在发文字号上" if through else "在发文字号之上",
+        number.where,
+    )
+
+
+def _first_line_pt(doc: Recogniser, para: Para) -> float:
+    """How high ``para``'s first line is at least: its text's size, or for an empty paragraph
+    the size of its paragraph mark (``w:pPr/w:rPr/w:sz``), which Word gives the empty line."""
+    mark = para.el.find(f"{wtag('pPr')}/{wtag('rPr')}/{wtag('sz')}")
+    mark_size = half_points(wval(mark, "val")) if mark is not None and not para.text.strip() else 0.0
+    return max(doc.paragraph_size(para), mark_size)
 
 
 def check_completeness(doc: Recogniser, out: Findings) -> None:

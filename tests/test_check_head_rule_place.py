@@ -1,0 +1,140 @@
+"""§7.2.7: the 版头's red rule prints 4 mm under the 发文字号, not above it.
+
+A rule drawn as a floating line anchored in the 发文字号's paragraph (or one before it) a little
+way down from the paragraph's top, wrapped top and bottom, pushes the number below itself: on the
+page the red rule prints above the 发文字号 (lawliet_master_template does the same with a line
+anchored in the empty paragraph between the mark and the number). ``check`` reads the anchor;
+``check --render`` reads the rule's row off the page image, however the rule is made.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Mm, Pt, RGBColor
+
+from wenshu.check import check_docx, check_files
+
+from .test_check import show
+from .test_check_real import CORPUS
+
+_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+_WPS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
+_WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+_EMU_PER_MM = 36000
+
+real = pytest.mark.skipif(not CORPUS.is_dir(), reason="shared/corpus/real-docx is not beside the checkout")
+
+
+def _line(offset_mm: float, wrap: str, relative_from: str = "paragraph") -> object:
+    """A run holding a red line 156 mm long, 1.5 pt thick, floating ``offset_mm`` down from the
+    top of its ``relative_from``, text wrapped round it as ``wrap`` says."""
+    cx = 156 * _EMU_PER_MM
+    return parse_xml(
+        f'<w:r {nsdecls("w")} xmlns:wp="{_WP}" xmlns:a="{_A}" xmlns:wps="{_WPS}"><w:drawing>'
+        '<wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="1" '
+        'behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/>'
+        '<wp:positionH relativeFrom="column"><wp:posOffset>0</wp:posOffset></wp:positionH>'
+        f'<wp:positionV relativeFrom="{relative_from}">'
+        f"<wp:posOffset>{round(offset_mm * _EMU_PER_MM)}</wp:posOffset></wp:positionV>"
+        f'<wp:extent cx="{cx}" cy="0"/><wp:effectExtent l="0" t="9525" r="0" b="9525"/><wp:{wrap}/>'
+        '<wp:docPr id="7" name="rule"/><wp:cNvGraphicFramePr/>'
+        f'<a:graphic><a:graphicData uri="{_WPS}"><wps:wsp><wps:cNvCnPr/><wps:spPr>'
+        f'<a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="0"/></a:xfrm>'
+        '<a:prstGeom prst="line"><a:avLst/></a:prstGeom>'
+        '<a:ln w="19050"><a:solidFill><a:srgbClr val="FF0000"/></a:solidFill></a:ln>'
+        "</wps:spPr><wps:bodyPr/></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></w:r>"
+    )
+
+
+def _headed(
+    path: Path, offset_mm: float | None, wrap: str = "wrapTopAndBottom", in_mark: bool = False
+) -> Path:
+    """A 文件格式 head typed in Word (A4, the standard margins, 仿宋 三号): the red mark, the
+    发文字号, and the rule drawn as a line anchored in the 发文字号's paragraph (or, ``in_mark``,
+    in the mark's) ``offset_mm`` down from that paragraph's top; or, ``offset_mm`` None, the
+    mark's paragraph's red bottom border."""
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.left_margin = Mm(37), Mm(28)
+    section.bottom_margin, section.right_margin = Mm(35), Mm(26)
+    normal = doc.styles["Normal"]
+    normal.font.size = Pt(16)
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "仿宋_GB2312")
+    mark = doc.add_paragraph()
+    mark.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = mark.add_run("示例市知识产权局文件")
+    run.font.size, run.font.color.rgb = Pt(42), RGBColor(0xFF, 0, 0)
+    number = doc.add_paragraph("示知〔2026〕1号")
+    number.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if offset_mm is None:
+        bottom = '<w:bottom w:val="single" w:sz="12" w:space="1" w:color="FF0000"/>'
+        border = f"<w:pBdr {nsdecls('w')}>{bottom}</w:pBdr>"
+        mark._p.get_or_add_pPr().insert(0, parse_xml(border))
+    else:
+        (mark if in_mark else number)._p.append(_line(offset_mm, wrap))
+    doc.add_paragraph()
+    doc.add_paragraph("关于开展素材整理工作的通知").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    doc.add_paragraph("各有关单位：")
+    doc.add_paragraph("为做好素材整理工作，现将有关事项通知如下。")
+    doc.save(path)
+    return path
+
+
+def _rule_findings(report) -> list:
+    return [d for d in report.deviations if d.code in ("rule-place", "render-rule-place")]
+
+
+def test_a_line_wrapped_above_the_number_is_said(tmp_path: Path) -> None:
+    """A line at the top of the 发文字号's paragraph, wrapped top and bottom, pushes the number
+    under it; one 10.5 mm down (the line's 5.8 mm, 4 mm, some) stands under the number."""
+    above = check_docx(_headed(tmp_path / "above.docx", 0))
+    (dev,) = _rule_findings(above)
+    assert (dev.code, dev.clause, dev.actual) == ("rule-place", "7.2.7", "在发文字号之上"), show(above)
+    assert dev.locations[0].excerpt == "示知〔2026〕1号"
+    through = check_docx(_headed(tmp_path / "through.docx", 2, wrap="wrapNone"))
+    assert [d.actual for d in _rule_findings(through)] == ["压在发文字号上"], show(through)
+    under = check_docx(_headed(tmp_path / "under.docx", 10.5))
+    assert not _rule_findings(under), show(under)
+    assert not {"rule-missing", "rule-width", "rule-color"} & set(under.codes), show(under)
+
+
+@pytest.mark.render
+def test_the_printed_rule_above_the_number_is_said(tmp_path: Path) -> None:
+    """On the page: the rule's red row read off the image against the 发文字号's line. A line
+    anchored in the mark's paragraph 20 mm down (below the mark's 42 pt line, so not read off the
+    anchor) prints between the mark and the number, and so does the mark's red bottom border; the
+    line 10.5 mm down the 发文字号's paragraph prints under it."""
+    paths = [
+        _headed(tmp_path / "under.docx", 10.5),
+        _headed(tmp_path / "mark.docx", 20, in_mark=True),
+        _headed(tmp_path / "above.docx", 0),
+        _headed(tmp_path / "border.docx", None),
+    ]
+    under, mark, above, border = check_files(paths, render=True)
+    assert all(r.render_error is None for r in (under, mark, above, border))
+    assert not _rule_findings(under), show(under)
+    (dev,) = _rule_findings(mark)
+    assert (dev.code, dev.actual) == ("render-rule-place", "在发文字号之上"), show(mark)
+    assert dev.locations[0].part == "第 1 页"
+    # Said once: the anchor already tells, the page agrees.
+    assert [d.code for d in _rule_findings(above)] == ["rule-place"], show(above)
+    # A border under the mark is no rule under the number to the file's reading (rule-missing);
+    # on the page it is a red rule above the number.
+    assert "rule-missing" in border.codes, show(border)
+    assert [d.actual for d in _rule_findings(border)] == ["在发文字号之上"], show(border)
+
+
+@real
+def test_real_rule_above_the_number() -> None:
+    """lawliet_master_template anchors its rule in the empty 42 pt paragraph between the mark and
+    the 发文字号, 10 mm down: it prints 8.7 mm above the number's line (LibreOffice 7.4)."""
+    report = check_docx(CORPUS / "lawliet_master_template.docx")
+    (dev,) = [d for d in report.deviations if d.code == "rule-place"]
+    assert dev.actual == "在发文字号之上", show(report)
