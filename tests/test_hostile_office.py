@@ -26,10 +26,12 @@ from wenshu.build.pipeline import render
 from wenshu.office.libreoffice import (
     PROFILE_SETTINGS,
     is_html,
+    is_xml,
     offline_copy,
     offline_html,
     offline_odf,
     offline_rtf,
+    offline_xml,
 )
 
 pytestmark = pytest.mark.render
@@ -342,6 +344,39 @@ def test_a_web_page_in_utf16_is_refused(tmp_path):
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert "通知.doc" in result.stderr and "UTF-16" in result.stderr, result.stderr
     assert not (tmp_path / "通知.yaml").exists()
+
+
+def test_import_of_a_flat_opendocument_saved_as_doc_reads_no_local_file(tmp_path, read_watch):
+    """A flat OpenDocument file (.fodt: the package's XML in one file) under the name .doc:
+    LibreOffice loads its XForms instance from the local disk as it does an .odt's."""
+    uri = read_watch.path.as_uri()
+    doc = tmp_path / "通知.doc"
+    doc.write_text(
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document {_ODT_NS} office:version="1.2" '
+        'office:mimetype="application/vnd.oasis.opendocument.text"><office:body><office:text>'
+        f"<office:forms>{_xforms(uri)}</office:forms><text:p>关于开展工作的通知</text:p>"
+        f"{_linked_image(uri)}<text:p>请认真组织实施。</text:p></office:text></office:body></office:document>",
+        encoding="utf-8",
+    )
+    _soffice(tmp_path / "control", "docx", tmp_path / "control-out", doc, settings=PROFILE_SETTINGS)
+    assert read_watch.read(), "LibreOffice read nothing of the control: the test would prove nothing"
+    read_watch.reset()
+    result = _import(doc)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not read_watch.read()
+    assert "请认真组织实施。" in (tmp_path / "通知.yaml").read_text(encoding="utf-8")
+
+
+def test_offline_xml_keeps_a_word_2003_picture_and_drops_a_linked_one():
+    xml = (
+        b'<?xml version="1.0"?>'
+        b'<w:wordDocument xmlns:w="http://schemas.microsoft.com/office/word/2003/wordml" '
+        b'xmlns:v="urn:schemas-microsoft-com:vml"><v:imagedata src="wordml://Picture 1"/>'
+        b'<v:imagedata src="file:///x.png"/><v:imagedata src="../x.png"/></w:wordDocument>'
+    )
+    assert is_xml(xml) and not is_html(xml)
+    copy = offline_xml(xml, "a.doc")
+    assert b"wordml://Picture 1" in copy and b"x.png" not in copy
 
 
 @pytest.mark.parametrize(

@@ -430,6 +430,8 @@ class LibreOffice:
             data, suffix = offline_rtf(data), ".rtf"
         elif is_html(data):  # a web page saved as .doc: LibreOffice goes by the content
             data = offline_html(data, str(source))
+        elif is_xml(data):  # a flat OpenDocument (or Word 2003 XML) file: the same, in one file
+            data = offline_xml(data, str(source))
         with tempfile.TemporaryDirectory(prefix="wenshu-lo-in-") as work:
             staged = Path(work) / f"input{suffix}"  # no odd names in argv
             staged.write_bytes(data)
@@ -780,11 +782,16 @@ def _odf_offline_part(content: bytes, label: str, name: str) -> bytes:
     return _xml_bytes(root) if changed else content
 
 
+# A Word 2003 XML file names the pictures it holds (w:binData) "wordml://…": inside the file.
+_WORDML = "wordml://"
+
+
 def _inside_package(reference: str) -> bool:
     """Whether ``reference`` names a part of the package it is in ("Pictures/1.png",
-    "./Object 1", a "#bookmark"): a relative path, percent-decoded, that never goes up."""
+    "./Object 1", a "#bookmark", a Word 2003 XML file's "wordml://" picture): a relative path,
+    percent-decoded, that never goes up."""
     path = urllib.parse.unquote(reference).strip()
-    if not path or path.startswith("#"):
+    if not path or path.startswith("#") or path.lower().startswith(_WORDML):
         return True
     return not (":" in path or "\\" in path or path.startswith("/") or ".." in path.split("/"))
 
@@ -1074,10 +1081,30 @@ def is_html(data: bytes) -> bool:
         return False
     if data.startswith(_UTF16_BOMS):
         data = data.decode("utf-16", "replace").encode("utf-8", "replace")
-    head = data.removeprefix(_UTF8_BOM).lstrip()
-    if head.startswith(b"<?xml"):
+    if _xml_declared(data):
         return b"<html" in data.lower()
     return _HTML_TAG.search(data) is not None
+
+
+def is_xml(data: bytes) -> bool:
+    """Whether ``data`` is an XML document (it opens with an XML declaration) but no web page
+    (see :func:`is_html`): a flat OpenDocument file, a Word 2003 XML file."""
+    return _xml_declared(data) and not is_html(data)
+
+
+def _xml_declared(data: bytes) -> bool:
+    """Whether ``data`` opens with an XML declaration, after any byte-order mark and space."""
+    if data.startswith(_UTF16_BOMS):
+        data = data[:512].decode("utf-16", "replace").encode("utf-8", "replace")
+    return data.removeprefix(_UTF8_BOM).lstrip().startswith(b"<?xml")
+
+
+def offline_xml(data: bytes, label: str) -> bytes:
+    """``data`` (an XML document, see :func:`is_xml`) as :func:`offline_odf` leaves a package's
+    part: no XForms model, no reference outside the file but a hyperlink's. LibreOffice reads a
+    flat OpenDocument file as it does an .odt, and loads its XForms instance from the disk;
+    a reference relative to the file finds nothing beside the copy it is given."""
+    return _odf_offline_part(data, label, "XML")
 
 
 def offline_html(data: bytes, label: str) -> bytes:
