@@ -10,9 +10,11 @@ on one thread). Private profiles also keep wenshu clear of a LibreOffice the use
 LibreOffice renders offline: it is given a copy of each file from which every external
 resource it could fetch (linked images, attached templates, linked OLE objects, frames,
 sub-documents, INCLUDEPICTURE/INCLUDETEXT/LINK fields; an .odt's XForms models and references
-outside it) has been removed, and its profile forbids updating links and loading from
-untrusted referers and sends every network address to a proxy that is not there (for what
-no copy can rewrite: a .doc, .wps or .rtf converted for import). Its process group is ended after
+outside it; a web page's links, pictures, style sheets and frames — a page or a flat
+OpenDocument file saved as .doc is known by its content) has been removed, and its profile
+forbids updating links and loading from untrusted referers and sends every network address
+to a proxy that is not there (for what no copy can rewrite: a binary .doc or .wps converted
+for import). Its process group is ended after
 each run, on a timeout too, and its temporary files go with the run's own folder.
 
 The PDF is measured with ``pdftotext -bbox-layout`` (text with positions), ``pdffonts``
