@@ -23,7 +23,16 @@ import pytest
 from tests.conftest import PIXEL
 from tests.test_hostile_check import DOC, EXTERNAL_REL, LINKED_PICTURE, SPEC, repack
 from wenshu.build.pipeline import render
-from wenshu.office.libreoffice import PROFILE_SETTINGS, offline_copy, offline_odf, offline_rtf
+from wenshu.office.libreoffice import (
+    PROFILE_SETTINGS,
+    is_html,
+    is_xml,
+    offline_copy,
+    offline_html,
+    offline_odf,
+    offline_rtf,
+    offline_xml,
+)
 
 pytestmark = pytest.mark.render
 
@@ -297,6 +306,145 @@ def test_offline_rtf_leaves_no_fetching_field(tmp_path, instruction):
 def test_offline_rtf_keeps_other_fields(tmp_path):
     data = _rtf(tmp_path / "a.rtf", 'HYPERLINK "http://example.org/" \\\\bin0 PAGE').read_bytes()
     assert offline_rtf(data) == data
+
+
+# -- a web page saved as .doc --------------------------------------------------------------------
+
+
+def _page(uri: str) -> str:
+    """A web page as a government site serves it saved as .doc: GB2312, a style sheet, a
+    background and pictures, each naming ``uri``."""
+    return (
+        '<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312">'
+        f'<link rel="stylesheet" type="text/css" href="{uri}"><style>@import url("{uri}");</style>'
+        f'<meta http-equiv="refresh" content="0; url={uri}"><script src="{uri}"></script></head>'
+        f'<body background="{uri}"><p align="center" style="background:url({uri})">关于开展工作的通知</p>'
+        f'<img src="{uri}"><iframe src="{uri}"></iframe><object data="{uri}"></object><embed src="{uri}">'
+        "<p>各有关单位：</p><p>请认真组织实施。</p></body></html>"
+    )
+
+
+def test_import_of_a_web_page_saved_as_doc_reads_no_local_file(tmp_path, read_watch):
+    doc = tmp_path / "通知.doc"
+    doc.write_bytes(_page(read_watch.path.as_uri()).encode("gb2312"))
+    _soffice(tmp_path / "control", "docx", tmp_path / "control-out", doc, settings=PROFILE_SETTINGS)
+    assert read_watch.read(), "LibreOffice read nothing of the control: the test would prove nothing"
+    read_watch.reset()
+    result = _import(doc)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not read_watch.read()
+    text = (tmp_path / "通知.yaml").read_text(encoding="utf-8")
+    assert "关于开展工作的通知" in text and "请认真组织实施。" in text  # its own encoding kept
+
+
+def test_a_web_page_in_utf16_is_refused(tmp_path):
+    doc = tmp_path / "通知.doc"
+    doc.write_bytes(_page("file:///etc/hostname").encode("utf-16"))
+    result = _import(doc)
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "通知.doc" in result.stderr and "UTF-16" in result.stderr, result.stderr
+    assert not (tmp_path / "通知.yaml").exists()
+
+
+def test_import_of_a_flat_opendocument_saved_as_doc_reads_no_local_file(tmp_path, read_watch):
+    """A flat OpenDocument file (.fodt: the package's XML in one file) under the name .doc:
+    LibreOffice loads its XForms instance from the local disk as it does an .odt's."""
+    uri = read_watch.path.as_uri()
+    doc = tmp_path / "通知.doc"
+    doc.write_text(
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document {_ODT_NS} office:version="1.2" '
+        'office:mimetype="application/vnd.oasis.opendocument.text"><office:body><office:text>'
+        f"<office:forms>{_xforms(uri)}</office:forms><text:p>关于开展工作的通知</text:p>"
+        f"{_linked_image(uri)}<text:p>请认真组织实施。</text:p></office:text></office:body></office:document>",
+        encoding="utf-8",
+    )
+    _soffice(tmp_path / "control", "docx", tmp_path / "control-out", doc, settings=PROFILE_SETTINGS)
+    assert read_watch.read(), "LibreOffice read nothing of the control: the test would prove nothing"
+    read_watch.reset()
+    result = _import(doc)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not read_watch.read()
+    assert "请认真组织实施。" in (tmp_path / "通知.yaml").read_text(encoding="utf-8")
+
+
+def test_offline_xml_keeps_a_word_2003_picture_and_drops_a_linked_one():
+    xml = (
+        b'<?xml version="1.0"?>'
+        b'<w:wordDocument xmlns:w="http://schemas.microsoft.com/office/word/2003/wordml" '
+        b'xmlns:v="urn:schemas-microsoft-com:vml"><v:imagedata src="wordml://Picture 1"/>'
+        b'<v:imagedata src="file:///x.png"/><v:imagedata src="../x.png"/></w:wordDocument>'
+    )
+    assert is_xml(xml) and not is_html(xml)
+    copy = offline_xml(xml, "a.doc")
+    assert b"wordml://Picture 1" in copy and b"x.png" not in copy
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        '<link rel=stylesheet href="/x.css">',
+        "<LINK REL=STYLESHEET HREF=/x.css>",
+        '<img src="/x.png"><img src=x.png lowsrc="/x.png" dynsrc="/x.avi">',
+        '<body background="/x.png">',
+        '<table background="/x.png"><tr><td background="/x.png">',
+        "<style>@import '/x.css';</style>",
+        "<style>p { background: u\\72l(/x.png) }</style>",
+        '<p style="background-image: u&#114;l(/x.png)">',
+        "<p style=\"list-style-image: image-set('/x.png' 1x)\">",
+        '<script src="/x.js"></script>',
+        '<iframe src="/x.html"></iframe>',
+        '<frameset><frame src="/x.html"></frameset>',
+        '<object data="/x.doc"><param name=src value="/x.doc"></object>',
+        '<embed src="/x.swf">',
+        '<applet code="/x.class"></applet>',
+        '<meta http-equiv="refresh" content="0; url=/x.html">',
+        '<base href="file:///x./"><img src=a.png>',
+        '<input type=image src="/x.png">',
+        '<svg><image href="/x.png"/></svg>',
+        "<!--[if gte mso 9]><xml><o:File HRef=/x.xml/></xml><![endif]-->",
+        '<p <img src="/x.png">',
+        '<a href="/x.html">链接</a>',
+    ],
+)
+def test_offline_html_keeps_no_reference(hostile):
+    copy = offline_html(f"<html><body>{hostile}<p>正文</p></body></html>".encode(), "a.doc").decode()
+    assert "/x." not in copy and "x.png" not in copy, copy
+    assert "正文" in copy
+
+
+def test_offline_html_keeps_the_text_and_its_plain_formatting():
+    page = (
+        '\ufeff<html><head><meta charset="utf-8"><style>p.MsoNormal { font-size: 16pt }</style></head>'
+        '<body><p class=MsoNormal align=center style="font-family:仿宋">一&amp;二 &#20108; 3 < 4</p>'
+        "<table border=1><tr><td colspan=2>格</td></tr></table></body></html>"
+    )
+    copy = offline_html(page.encode(), "a.doc")
+    assert copy.startswith(b"\xef\xbb\xbf<!DOCTYPE html>")
+    text = copy.decode("utf-8-sig")
+    assert "<style>p.MsoNormal { font-size: 16pt }</style>" in text
+    assert (
+        '<p class="MsoNormal" align="center" style="font-family:仿宋">一&amp;二 &#20108; 3 &lt; 4</p>' in text
+    )
+    assert '<td colspan="2">格</td>' in text and '<meta charset="utf-8">' in text
+
+
+@pytest.mark.parametrize(
+    ("data", "html"),
+    [
+        (b"<html><body>x</body></html>", True),
+        (b"\xef\xbb\xbf  <!DOCTYPE html><p>x", True),
+        (b"some text first <P>then a tag", True),
+        ("<html>".encode("utf-16"), True),
+        (b'<?xml version="1.0"?>\n<html xmlns="http://www.w3.org/1999/xhtml">', True),
+        (b"plain text, 3 < 4", False),
+        (b'<?xml version="1.0"?><w:wordDocument/>', False),
+        (b"{\\rtf1 <html>}", False),
+        (b"PK\x03\x04<html>", False),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1<html>", False),
+    ],
+)
+def test_a_web_page_is_known_by_its_content(data, html):
+    assert is_html(data) is html
 
 
 # -- what a render writes -------------------------------------------------------------------------

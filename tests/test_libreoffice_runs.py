@@ -13,7 +13,7 @@ from wenshu.office.libreoffice import LibreOffice
 
 # The fake converts files in order, writing a one-line "PDF" for each into --outdir, and
 # logs each run's file count. It stops after LIMIT files (exit 0, the rest skipped, as
-# soffice 24.2 does past ~243 files) and dies at once on a document holding the text CRASH.
+# soffice 7.4.7 does past ~245 files) and dies at once on a document holding the text CRASH.
 FAKE_SOFFICE = """\
 import os, signal, sys, zipfile
 from pathlib import Path

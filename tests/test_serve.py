@@ -730,3 +730,32 @@ def test_a_plan_or_data_file_outside_the_folder_is_not_read(client, folder, tmp_
     response = client.post("/doc/recommendations.yaml/build", data={"csrf": token})
     assert response.status_code == 400 and "在工作文件夹之外" in response.get_data(as_text=True)
     assert not (folder / "out" / "recommendations").exists()
+
+
+def test_a_round_file_linked_from_outside_the_folder_is_not_read(client, folder, tmp_path):
+    """A ``round.yaml`` beside a spec that is a link to a file outside the folder is refused
+    like an attachment, a plan or a data file: its categories are not taken in, the page says
+    why, a build writes nothing; the command line, where the user names the spec, follows it."""
+    from click.testing import CliRunner
+
+    from wenshu.cli.main import main
+
+    outside = tmp_path / "private"
+    outside.mkdir()
+    (outside / "round.yaml").write_text(
+        "kind: round\nname: 机密类别一览表\nyear: 2027\ncategories:\n"
+        "  机密类别: {full: 机密的示范类别, level: county, quota: {per_region: 2}}\n",
+        encoding="utf-8",
+    )
+    (folder / "round.yaml").symlink_to(outside / "round.yaml")
+    letter = (EXAMPLES / "rounds" / "example-2027" / "recommendation-henan-2027.yaml").read_text("utf-8")
+    (folder / "letter.yaml").write_text(
+        letter.replace("国家地理标志产品保护示范县", "机密的示范类别"), "utf-8"
+    )
+    page = client.get("/doc/letter.yaml").get_data(as_text=True)
+    assert "round.yaml" in page and "在工作文件夹之外" in page, page
+    response = client.post("/doc/letter.yaml/build", data={"csrf": csrf(page)})
+    assert response.status_code == 400 and "在工作文件夹之外" in response.get_data(as_text=True)
+    assert not list(folder.glob("out/letter*"))
+    result = CliRunner().invoke(main, ["validate", str(folder / "letter.yaml")])
+    assert result.exit_code == 0 and "未知类别" not in result.output, result.output

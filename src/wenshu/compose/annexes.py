@@ -510,9 +510,14 @@ def _declared_in(text: str, path: Path) -> tuple[tuple[str, dict[str, Any]], ...
 
 
 def known_categories(spec: Spec) -> dict[str, catalogue.Programme]:
-    """The catalogue's categories, and those a ``round.yaml`` beside the spec declares."""
+    """The catalogue's categories, and those a ``round.yaml`` beside the spec declares.
+
+    A round file that is a link to a file outside :data:`wenshu.spec.load.REFERENCE_ROOT` (the
+    workbench's folder) is refused, unread, as an attachment, a plan or a data file is there."""
     known = dict(catalogue.programmes())
     beside = spec.path.parent / ROUND_FILE
+    if load.beyond_reference_root(beside):
+        raise WenshuError(Problem(str(beside), f"类别声明文件链接到别处，{load.BEYOND_ROOT}"))
     if not beside.is_file():
         return known
     try:

@@ -10,9 +10,11 @@ on one thread). Private profiles also keep wenshu clear of a LibreOffice the use
 LibreOffice renders offline: it is given a copy of each file from which every external
 resource it could fetch (linked images, attached templates, linked OLE objects, frames,
 sub-documents, INCLUDEPICTURE/INCLUDETEXT/LINK fields; an .odt's XForms models and references
-outside it) has been removed, and its profile forbids updating links and loading from
-untrusted referers and sends every network address to a proxy that is not there (for what
-no copy can rewrite: a .doc, .wps or .rtf converted for import). Its process group is ended after
+outside it; a web page's links, pictures, style sheets and frames — a page or a flat
+OpenDocument file saved as .doc is known by its content) has been removed, and its profile
+forbids updating links and loading from untrusted referers and sends every network address
+to a proxy that is not there (for what no copy can rewrite: a binary .doc or .wps converted
+for import). Its process group is ended after
 each run, on a timeout too, and its temporary files go with the run's own folder.
 
 The PDF is measured with ``pdftotext -bbox-layout`` (text with positions), ``pdffonts``
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import html
+import html.parser
 import io
 import os
 import posixpath
@@ -83,9 +86,10 @@ SECONDS_PER_FILE = 30
 # process costs about as much as converting that many one-page letters.
 MAX_INSTANCES = 4
 MIN_SHARE = 16
-# soffice given many files converts the first ~243 and exits normally, silently skipping the
-# rest (LibreOffice 24.2 here, loaded or not; others report ~247 arguments): a share is sent
-# in runs of at most this many files.
+# soffice given many files converts the first ~245 and exits normally, silently skipping the
+# rest (measured with LibreOffice 7.4.7 only, loaded or not: 300 files gave 243 PDFs, and 247
+# for 300 copies of one letter; others report ~247 arguments): a share is sent in runs of at
+# most this many files.
 MAX_FILES_PER_RUN = 200
 
 # The profile LibreOffice starts with (registrymodifications.xcu): never update links (Writer
@@ -412,8 +416,9 @@ class LibreOffice:
 
     def convert_to_docx(self, source: Path) -> bytes:
         """``source`` (.doc, .wps, .odt, .rtf) as .docx bytes, converted offline by this
-        LibreOffice: a zip is first made offline (:func:`offline_package`); what cannot be
-        rewritten (.doc, .wps, .rtf) is left to the profile, which updates no link, loads
+        LibreOffice: a zip, an RTF file or a web page is first made offline
+        (:func:`offline_package`, :func:`offline_rtf`, :func:`offline_html`); what cannot be
+        rewritten (a binary .doc or .wps) is left to the profile, which updates no link, loads
         nothing from an untrusted place and reaches no address (see :data:`_PROFILE_ITEMS`).
 
         The result is a package like any other: its reader bounds it (:mod:`wenshu.safezip`).
@@ -425,6 +430,10 @@ class LibreOffice:
             data, suffix = offline_package(data, str(source))
         elif data[:64].lstrip().startswith(b"{\\rtf"):  # LibreOffice reads an RTF whatever it is called
             data, suffix = offline_rtf(data), ".rtf"
+        elif is_html(data):  # a web page saved as .doc: LibreOffice goes by the content
+            data = offline_html(data, str(source))
+        elif is_xml(data):  # a flat OpenDocument (or Word 2003 XML) file: the same, in one file
+            data = offline_xml(data, str(source))
         with tempfile.TemporaryDirectory(prefix="wenshu-lo-in-") as work:
             staged = Path(work) / f"input{suffix}"  # no odd names in argv
             staged.write_bytes(data)
@@ -775,11 +784,16 @@ def _odf_offline_part(content: bytes, label: str, name: str) -> bytes:
     return _xml_bytes(root) if changed else content
 
 
+# A Word 2003 XML file names the pictures it holds (w:binData) "wordml://…": inside the file.
+_WORDML = "wordml://"
+
+
 def _inside_package(reference: str) -> bool:
     """Whether ``reference`` names a part of the package it is in ("Pictures/1.png",
-    "./Object 1", a "#bookmark"): a relative path, percent-decoded, that never goes up."""
+    "./Object 1", a "#bookmark", a Word 2003 XML file's "wordml://" picture): a relative path,
+    percent-decoded, that never goes up."""
     path = urllib.parse.unquote(reference).strip()
-    if not path or path.startswith("#"):
+    if not path or path.startswith("#") or path.lower().startswith(_WORDML):
         return True
     return not (":" in path or "\\" in path or path.startswith("/") or ".." in path.split("/"))
 
@@ -1026,3 +1040,155 @@ def write_images(pdf: Path, folder: Path, stem: str, dpi: int = 100) -> list[Pat
 def glob_escape(text: str) -> str:
     """``text`` with glob wildcards made literal."""
     return re.sub(r"([*?\[])", r"[\1]", text)
+
+
+# HTML (a web page saved as .doc, as many downloads are): LibreOffice 7.4 opens a file as HTML
+# by its content, whatever its name, and reads while importing what the page names — a style
+# sheet (<link href>) and a page background (<body background>) from the local disk, whatever
+# its profile says (seen with strace). The copy it is given is rebuilt from the page's tokens
+# (html.parser), keeping only the tags and attributes below, none of which names anything to
+# load: a list of what is allowed, so that a reference not thought of (img, script, iframe,
+# object, embed, frame, base, meta refresh, input …) goes as well. The page is read as
+# Latin-1, byte for byte, so its own encoding (GB2312, UTF-8 …) passes through untouched, and
+# its text is written back with every "<" escaped: LibreOffice sees no tag the parser did not.
+_HTML_TAGS = frozenset(
+    "html head body title meta style p div span br hr b i u s strike em strong font big small sub sup "
+    "center blockquote pre code tt h1 h2 h3 h4 h5 h6 ul ol li dl dt dd table thead tbody tfoot tr td th "
+    "caption col colgroup a".split()
+)
+# Elements dropped with all they hold: they load something, or hold what only a browser runs
+# (an empty element, such as embed or frame, goes as any tag not kept: alone).
+_HTML_DROPPED = frozenset(
+    "script iframe object applet frameset noframes xml svg math template select textarea".split()
+)
+_HTML_ATTRIBUTES = frozenset(
+    "align valign width height colspan rowspan border cellpadding cellspacing class id lang dir style "
+    "color face size bgcolor nowrap start type span name charset".split()
+)
+# CSS is kept only when it holds none of these (a url(), an @import, an image(), an escape that
+# could spell either); a style sheet or style attribute holding one is dropped whole.
+_CSS_FETCHING = ("url", "@import", "image", "\\", "expression", "behavior", "binding")
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_UTF8_BOM = b"\xef\xbb\xbf"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+_HTML_TAG = re.compile(rb"<[A-Za-z!/?]")
+
+
+def is_html(data: bytes) -> bool:
+    """Whether LibreOffice could take ``data`` for a web page: it is not a package, an RTF file
+    or a binary Word file, and holds a tag (``<`` then a letter, ``!``, ``/`` or ``?``) — more
+    than LibreOffice asks (an HTML tag early in the file), so nothing it takes for one is missed.
+    An XML document (a Word 2003 or flat OpenDocument file) is one only if it holds ``<html``."""
+    if data.startswith((b"PK", _OLE_MAGIC)) or data[:64].lstrip().startswith(b"{\\rtf"):
+        return False
+    if data.startswith(_UTF16_BOMS):
+        data = data.decode("utf-16", "replace").encode("utf-8", "replace")
+    if _xml_declared(data):
+        return b"<html" in data.lower()
+    return _HTML_TAG.search(data) is not None
+
+
+def is_xml(data: bytes) -> bool:
+    """Whether ``data`` is an XML document (it opens with an XML declaration) but no web page
+    (see :func:`is_html`): a flat OpenDocument file, a Word 2003 XML file."""
+    return _xml_declared(data) and not is_html(data)
+
+
+def _xml_declared(data: bytes) -> bool:
+    """Whether ``data`` opens with an XML declaration, after any byte-order mark and space."""
+    if data.startswith(_UTF16_BOMS):
+        data = data[:512].decode("utf-16", "replace").encode("utf-8", "replace")
+    return data.removeprefix(_UTF8_BOM).lstrip().startswith(b"<?xml")
+
+
+def offline_xml(data: bytes, label: str) -> bytes:
+    """``data`` (an XML document, see :func:`is_xml`) as :func:`offline_odf` leaves a package's
+    part: no XForms model, no reference outside the file but a hyperlink's. LibreOffice reads a
+    flat OpenDocument file as it does an .odt, and loads its XForms instance from the disk;
+    a reference relative to the file finds nothing beside the copy it is given."""
+    return _odf_offline_part(data, label, "XML")
+
+
+def offline_html(data: bytes, label: str) -> bytes:
+    """``data`` (a web page) rebuilt with only tags and attributes that load nothing (see
+    :data:`_HTML_TAGS`): every link, picture, script, frame, object and url() is gone, the
+    text and its plain formatting stay. A page in UTF-16 is refused: read byte for byte, its
+    tags would not be seen."""
+    if data.startswith(_UTF16_BOMS):
+        raise WenshuError(
+            Problem(
+                label,
+                "是 UTF-16 编码的网页（HTML）文件，无法安全转换；请用 Word 或浏览器另存为 .docx 后再导入",
+            )
+        )
+    bom = _UTF8_BOM if data.startswith(_UTF8_BOM) else b""
+    rebuilt = _OfflineHtml()
+    rebuilt.feed(data[len(bom) :].decode("latin-1"))
+    rebuilt.close()
+    return bom + "".join(rebuilt.out).encode("latin-1", "xmlcharrefreplace")
+
+
+def _css_inert(css: str) -> bool:
+    """Whether the CSS ``css`` names nothing to load."""
+    lowered = css.lower()
+    return not any(word in lowered for word in _CSS_FETCHING)
+
+
+class _OfflineHtml(html.parser.HTMLParser):
+    """Writes back (into :attr:`out`) only what :func:`offline_html` keeps."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.out: list[str] = ["<!DOCTYPE html>\n"]
+        self.dropping = 0  # depth inside elements dropped whole
+        self.style: list[str] | None = None  # a style sheet's text, while inside one
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _HTML_DROPPED:
+            self.dropping += 1
+        elif not self.dropping and tag in _HTML_TAGS:
+            if tag == "style":
+                self.style = []
+            else:
+                self.out.append(self._tag(tag, attrs))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if not self.dropping and tag in _HTML_TAGS and tag != "style":
+            self.out.append(self._tag(tag, attrs))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _HTML_DROPPED:
+            self.dropping = max(self.dropping - 1, 0)
+        elif tag == "style" and self.style is not None:
+            css, self.style = "".join(self.style), None
+            if not self.dropping and _css_inert(css):
+                self.out.append(f"<style>{css}</style>")
+        elif not self.dropping and tag in _HTML_TAGS:
+            self.out.append(f"</{tag}>")
+
+    def handle_data(self, data: str) -> None:
+        if self.style is not None:
+            self.style.append(data)
+        elif not self.dropping:
+            self.out.append(data.replace("<", "&lt;"))
+
+    def handle_entityref(self, name: str) -> None:
+        if not self.dropping and self.style is None:
+            self.out.append(f"&{name};")
+
+    def handle_charref(self, name: str) -> None:
+        if not self.dropping and self.style is None:
+            self.out.append(f"&#{name};")
+
+    @staticmethod
+    def _tag(tag: str, attrs: list[tuple[str, str | None]]) -> str:
+        """The start tag ``tag`` with only the attributes that load nothing."""
+        kept = {name: value or "" for name, value in attrs if name in _HTML_ATTRIBUTES}
+        if kept.get("style") is not None and not _css_inert(kept["style"]):
+            del kept["style"]
+        if tag == "meta":  # the page's encoding only: no refresh, no other header
+            given = dict(attrs)
+            if (given.get("http-equiv") or "").lower() == "content-type":
+                kept = {"http-equiv": "Content-Type", "content": given.get("content") or ""}
+        written = "".join(f' {name}="{html.escape(value, quote=True)}"' for name, value in kept.items())
+        return f"<{tag}{written}>"
