@@ -481,8 +481,7 @@ def clear_wenshu_caches() -> None:
 
 @pytest.fixture
 def res(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A private copy of templates/, schemas/ and data/ that wenshu reads instead of the repo's
-    (no user cache, so nothing read from the repo's files is reused)."""
+    """A private copy of templates/, schemas/ and data/ that wenshu reads instead of the repo's."""
     import shutil
 
     from wenshu import resources
@@ -490,7 +489,6 @@ def res(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     root = tmp_path / "res"
     for name in ("templates", "schemas", "data"):
         shutil.copytree(REPO / name, root / name)
-    monkeypatch.setenv("WENSHU_NO_CACHE", "1")
     monkeypatch.setattr(resources, "PACKAGE", root)
     clear_wenshu_caches()
     yield root

@@ -19,6 +19,12 @@ REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"
 
 
+@pytest.fixture(autouse=True)
+def no_user_cache(monkeypatch) -> None:
+    """Nothing read from the repo's own files is taken from the user cache (set before ``res``)."""
+    monkeypatch.setenv("WENSHU_NO_CACHE", "1")
+
+
 def write(folder: Path, name: str, text: str) -> Path:
     path = folder / name
     path.parent.mkdir(parents=True, exist_ok=True)
