@@ -15,12 +15,13 @@ import pytest
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls, qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.oxml.ns import nsdecls
+from docx.shared import Pt, RGBColor
 
 from wenshu.check import check_docx, check_files
 
 from .test_check import show
+from .test_check_misses import a4_page
 from .test_check_real import CORPUS
 
 _A = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -60,13 +61,7 @@ def _headed(
     in the mark's) ``offset_mm`` down from that paragraph's top; or, ``offset_mm`` None, the
     mark's paragraph's red bottom border."""
     doc = Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.left_margin = Mm(37), Mm(28)
-    section.bottom_margin, section.right_margin = Mm(35), Mm(26)
-    normal = doc.styles["Normal"]
-    normal.font.size = Pt(16)
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "仿宋_GB2312")
+    a4_page(doc)
     mark = doc.add_paragraph()
     mark.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = mark.add_run("示例市知识产权局文件")

@@ -21,7 +21,7 @@ from .test_check_real import CORPUS, VERDICTS
 real = pytest.mark.skipif(not VERDICTS.is_file(), reason=f"真实公文语料不在 {CORPUS}")
 
 
-def _a4(doc: Document) -> None:
+def a4_page(doc: Document) -> None:
     """The page and the 正文 font a clerk sets: A4, the standard margins, 仿宋_GB2312 三号."""
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -37,7 +37,7 @@ def _word_notice(closing_after_attachment: bool) -> Document:
     one attachment on a page of its own. ``closing_after_attachment`` puts 特此通知、署名 and
     日期 after the attachment, as a template that appends them at the end of the file does."""
     doc = Document()
-    _a4(doc)
+    a4_page(doc)
 
     def para(text: str, align: WD_ALIGN_PARAGRAPH | None = None, indent: bool = True) -> None:
         p = doc.add_paragraph(text)
@@ -97,7 +97,7 @@ def _signed_after(body_lines: int, path: Path) -> Path:
     paragraphs, an empty line, then 署名 and 日期 set right. With 18 the 署名 takes the last
     line of page one and the 日期 the first of page two."""
     doc = Document()
-    _a4(doc)
+    a4_page(doc)
     spacing = doc.styles["Normal"].paragraph_format
     spacing.line_spacing_rule, spacing.line_spacing, spacing.space_after = (
         WD_LINE_SPACING.EXACTLY,
@@ -139,7 +139,7 @@ def _titled(title: str, path: Path) -> Path:
     """A 决定 whose title (方正小标宋简体 二号, centred) is typed as ``title``: a “\\n” is a line
     broken by hand (Shift+Enter), as other offices' templates break theirs."""
     doc = Document()
-    _a4(doc)
+    a4_page(doc)
     para = doc.add_paragraph()
     para.alignment = WD_ALIGN_PARAGRAPH.CENTER
     for k, line in enumerate(title.split("\n")):
@@ -196,7 +196,7 @@ def _numbered(dashes: str, path: Path) -> Path:
     """One page with the page number typed in the footer as ``dashes`` PAGE ``dashes`` (Word
     turns a typed “--” into “–”, so offices' footers often read “–– 1 ––”)."""
     doc = Document()
-    _a4(doc)
+    a4_page(doc)
     doc.add_paragraph("关于规范会议管理的通知").alignment = WD_ALIGN_PARAGRAPH.CENTER
     doc.add_paragraph("各区县、各部门：")
     footer = doc.sections[0].footer.paragraphs[0]
@@ -239,7 +239,7 @@ def _minutes(with_body: bool, path: Path) -> Path:
     a page of its own and no 附件说明; without ``with_body`` only the attachment is left, a
     file sent on its own."""
     doc = Document()
-    _a4(doc)
+    a4_page(doc)
     if with_body:
         doc.add_paragraph("关于研究素材整理工作的专题会议纪要").alignment = WD_ALIGN_PARAGRAPH.CENTER
         doc.add_paragraph("会议听取了素材梳理情况汇报。").paragraph_format.first_line_indent = Pt(32)
@@ -304,7 +304,7 @@ def _headed(rule_pt: float, path: Path) -> Path:
     """A 文件格式 head typed in Word: the red mark, the 发文字号, and the rule under it drawn with
     the line tool (VML ``v:line``, red, 1 pt) ``rule_pt`` long."""
     doc = Document()
-    _a4(doc)
+    a4_page(doc)
     mark = doc.add_paragraph()
     mark.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = mark.add_run("示例市知识产权局文件")
@@ -342,7 +342,7 @@ def test_real_drawn_head_rule_wider_than_the_text_block() -> None:
 def _secret(under_title: bool, path: Path) -> Path:
     """A 文件格式 file marked 密级：秘密 — flush left above the mark, or set right under the title."""
     doc = Document()
-    _a4(doc)
+    a4_page(doc)
     if not under_title:
         doc.add_paragraph("密级：秘密")
     mark = doc.add_paragraph()
