@@ -48,9 +48,18 @@ NS = {"w": W_NS, "r": R_NS}
 
 
 # Files whose session-scoped fixture lays out many documents with LibreOffice (the page-flow
-# sweep, the rendered examples) run first: pytest-xdist then starts each on its own worker at
-# once, instead of one becoming a long last file that keeps the other worker waiting.
-SLOW_FILES_FIRST = ("test_pagination.py", "test_render.py")
+# sweep, the rendered examples) run first: pytest-xdist (told --no-loadscope-reorder in
+# pyproject.toml) then starts each on its own worker at once, instead of one becoming a long
+# last file that keeps the other worker waiting. The files that took most CPU time after them
+# (measured, each 40–60 s of it) follow, so that the files left for the end are short ones.
+SLOW_FILES_FIRST = (
+    "test_pagination.py",
+    "test_render.py",
+    "test_import.py",
+    "test_hostile_check.py",
+    "test_hostile_office.py",
+    "test_serve.py",
+)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

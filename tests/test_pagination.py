@@ -314,9 +314,23 @@ def old_behaviour(docx: bytes) -> bytes:
     return out.getvalue()
 
 
+# The generated documents' names start with these (the examples' with their folder's name).
+GENERATED = ("sweep/", "table/", "rows/", "tail/", "noted/", "imprint/")
+GENERATED += ("closing/", "attached/", "heading/", "summary/")
+# The generated documents whose old output (no keep rules, no pass) a test reads; the examples'
+# is read too. The old output of the others is not laid out: no test looks at it.
+OLD_READ = ("sweep/", "heading/")
+
+
+def old_is_read(name: str) -> bool:
+    """Whether a test reads the old output of the document ``name``."""
+    return name.startswith(OLD_READ) or not name.startswith(GENERATED)
+
+
 @pytest.fixture(scope="session")
-def laid_out(examples, tmp_path_factory):  # noqa: F811
-    """Sweep and examples after the pass, and the old output of both laid out once."""
+def pagination_run(examples, tmp_path_factory):  # noqa: F811
+    """Sweep and examples after the pass, and the old output of those whose old pages a test
+    reads, laid out once: ``laid_out`` and the old pages (see :func:`old_is_read`)."""
     documents = {}
     for i, shape in enumerate(SHAPES):
         for j in SIZES:
@@ -343,22 +357,22 @@ def laid_out(examples, tmp_path_factory):  # noqa: F811
     work = tmp_path_factory.mktemp("pagination")
     old_paths = {}
     for k, (name, data) in enumerate(documents.items()):
-        path = work / f"old-{k:03d}.docx"
-        path.write_bytes(old_behaviour(data))
-        old_paths[name] = path
+        if old_is_read(name):
+            path = work / f"old-{k:03d}.docx"
+            path.write_bytes(old_behaviour(data))
+            old_paths[name] = path
     with LibreOffice() as office:
         after = paginate(documents, office)
         pdfs = office.convert(list(old_paths.values()), work / "old-pdf")
-    before = {
-        name: examine(read_pages(pdfs[path]), outline_of(path.read_bytes()))
-        for name, path in old_paths.items()
-    }
-    return documents, after, before, old_paths
+    old_pages = {name: read_pages(pdfs[path]) for name, path in old_paths.items()}
+    before = {n: examine(old_pages[n], outline_of(path.read_bytes())) for n, path in old_paths.items()}
+    return (documents, after, before, old_paths), old_pages
 
 
-# The generated documents' names start with these (the examples' with their folder's name).
-GENERATED = ("sweep/", "table/", "rows/", "tail/", "noted/", "imprint/")
-GENERATED += ("closing/", "attached/", "heading/", "summary/")
+@pytest.fixture(scope="session")
+def laid_out(pagination_run):
+    """(documents, after the pass, old facts, old .docx files), by name."""
+    return pagination_run[0]
 
 
 def _count(facts_by_name, prefix=""):
@@ -688,11 +702,9 @@ def test_check_reads_an_attachments_last_page_tightened_for_the_record_as_an_adj
 
 
 @pytest.fixture(scope="session")
-def old_pages(laid_out):
-    """The pages of the documents without keep rules and pass, as the fixture laid them out
-    (LibreOffice.convert names each PDF after its source's stem)."""
-    _, _, _, old_paths = laid_out
-    return {n: read_pages(path.parent / "old-pdf" / f"{path.stem}.pdf") for n, path in old_paths.items()}
+def old_pages(pagination_run):
+    """The pages of the documents without keep rules and pass, as the fixture laid them out."""
+    return pagination_run[1]
 
 
 @pytest.mark.render
