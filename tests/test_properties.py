@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 import shutil
 import string
 import tempfile
@@ -484,11 +485,15 @@ def _keep(example: Path, probe: dict[str, Any], paths: list[tuple]) -> tuple[dic
     return probe, first + second
 
 
-def _one_example_per_kind() -> dict[str, _FreeText]:
+@functools.cache
+def open_text_per_kind() -> dict[str, _FreeText]:
     """Per kind, the example with the most open text (batch specs left out), and of that
     text what may be anything: what still validates when replaced by one probe text all
     together. A value a domain rule needs (a name another field repeats, a point an outline
-    asks for, a title its lines must join to) is found so, once per kind, and left alone."""
+    asks for, a title its lines must join to) is found so, once per kind, and left alone.
+
+    Found on first use (some 300 validations, seconds), not at import: every test worker
+    imports this module to collect it, only one runs its tests."""
     best: dict[str, tuple[Path, dict[str, Any], list[tuple]]] = {}
     for original in EXAMPLE_SPECS:
         example = _EXAMPLES / original.relative_to(REPO / "examples")
@@ -504,9 +509,6 @@ def _one_example_per_kind() -> dict[str, _FreeText]:
     }
 
 
-FREE_TEXT = _one_example_per_kind()
-
-
 @pytest.mark.parametrize("kind", sorted(all_kinds()))
 @settings(
     max_examples=5,
@@ -518,8 +520,8 @@ FREE_TEXT = _one_example_per_kind()
 )
 @given(data=st.data())
 def test_every_kind_builds_its_example_with_any_free_text(kind, data):
-    assert kind in FREE_TEXT, f"examples/ 中没有 {kind} 的（非批量）示例"
-    free = FREE_TEXT[kind]
+    assert kind in open_text_per_kind(), f"examples/ 中没有 {kind} 的（非批量）示例"
+    free = open_text_per_kind()[kind]
     assert free.paths, f"{free.example.name} 中没有可任意填写的文字"
     texts = data.draw(st.lists(free_text, min_size=len(free.paths), max_size=len(free.paths)))
     spec = copy.deepcopy(free.spec)
