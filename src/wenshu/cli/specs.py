@@ -68,8 +68,9 @@ def _validate_each(paths: list[Path]) -> list[Member]:
     """Validate each spec, report it, and return the valid ones."""
     from wenshu.compose.round import Member
     from wenshu.rules import advice
+    from wenshu.spec import PLACEHOLDER
     from wenshu.spec.load import load_spec
-    from wenshu.validate import PLACEHOLDER, validate
+    from wenshu.validate import validate
 
     members = []
     for path in paths:
@@ -161,7 +162,7 @@ def new_cmd(
         skeleton_variables,
         unfilled,
     )
-    from wenshu.validate import PLACEHOLDER
+    from wenshu.spec import PLACEHOLDER
 
     if province is not None and relay is None:
         raise click.UsageError("选项 --province 只与 --relay 同用（转发国家通知时的省份）")
