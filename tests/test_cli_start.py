@@ -51,6 +51,44 @@ def test_validate_imports_no_word_writer() -> None:
     assert not loaded & {"docx", "docxtpl", "openpyxl"}, sorted(loaded & {"docx", "docxtpl", "openpyxl"})
 
 
+def test_check_loads_neither_the_importer_nor_the_validator(tmp_path) -> None:
+    """`wenshu check` of a Word file reads it and runs its rules: the importer (its YAML
+    writer on ruamel), the spec validator (Cerberus) and the Word writer are other commands'."""
+    from click.testing import CliRunner
+
+    from wenshu.cli.main import main
+
+    notice = str(Path(__file__).parents[1] / "examples" / "notices" / "cnipa-2023-582.yaml")
+    built = CliRunner().invoke(
+        main, ["build", notice, "-o", str(tmp_path), "--format", "docx", "--no-paginate"]
+    )
+    assert built.exit_code == 0, built.output
+    docx = str(tmp_path / "cnipa-2023-582.docx")
+    loaded = _modules_after(
+        "from click.testing import CliRunner\nfrom wenshu.cli.main import main\n"
+        f"r = CliRunner().invoke(main, ['check', {docx!r}])\n"
+        "assert r.exit_code == 0, r.output",
+        whole_names=True,
+    )
+    assert "wenshu.check.checker" in loaded  # the probe sees what the check used
+    unwanted = {"ruamel", "cerberus", "docx", "docxtpl", "jinja2", "wenshu.importing", "wenshu.validate"}
+    assert not loaded & unwanted, sorted(loaded & unwanted)
+
+
+def test_new_skeleton_loads_no_validator() -> None:
+    """`wenshu new notice` renders a skeleton; only ``--relay`` reads and validates another
+    spec, so without it neither Cerberus nor the round's rules and catalogues are loaded."""
+    loaded = _modules_after(
+        "from click.testing import CliRunner\nfrom wenshu.cli.main import main\n"
+        "r = CliRunner().invoke(main, ['new', 'notice'])\n"
+        "assert r.exit_code == 0 and '【待补】' in r.output, r.output",
+        whole_names=True,
+    )
+    assert "wenshu.skeleton" in loaded  # the probe sees what the command used
+    unwanted = {"cerberus", "wenshu.validate", "wenshu.compose.round", "wenshu.compose.catalogue", "docx"}
+    assert not loaded & unwanted, sorted(loaded & unwanted)
+
+
 def test_build_renders_a_frame_once_and_then_needs_no_docxtpl(tmp_path) -> None:
     """`wenshu build` of one notice: the first run renders its frame through docxtpl and
     keeps it in the cache; the next run reads it from there, imports neither docxtpl nor the
