@@ -26,7 +26,9 @@ def test_help_imports_no_document_library() -> None:
 
 
 def test_schema_command_reads_no_yaml_parser_when_cached(tmp_path) -> None:
-    """`wenshu schema notice` a second time: the schema comes from the JSON cache."""
+    """`wenshu schema notice` a second time: the schema comes from the JSON cache, and no
+    YAML parser is loaded — neither ruamel nor PyYAML (the reader of specs, which this
+    command reads none of)."""
     env = (
         f"import os\nos.environ['XDG_CACHE_HOME'] = {str(tmp_path)!r}\n"
         "os.environ.pop('WENSHU_NO_CACHE', None)\n"
@@ -37,7 +39,8 @@ def test_schema_command_reads_no_yaml_parser_when_cached(tmp_path) -> None:
     )
     _modules_after(run)  # fills the cache
     loaded = _modules_after(run)
-    assert "ruamel" not in loaded
+    assert "wenshu" in loaded  # the probe sees what the command used
+    assert not loaded & {"ruamel", "yaml"}, sorted(loaded & {"ruamel", "yaml"})
     assert not loaded & {"docx", "docxtpl", "markdown_it", "lxml"}
 
 
