@@ -26,7 +26,9 @@ def test_help_imports_no_document_library() -> None:
 
 
 def test_schema_command_reads_no_yaml_parser_when_cached(tmp_path) -> None:
-    """`wenshu schema notice` a second time: the schema comes from the JSON cache."""
+    """`wenshu schema notice` a second time: the schema comes from the JSON cache, and no
+    YAML parser is loaded — neither ruamel nor PyYAML (the reader of specs, which this
+    command reads none of)."""
     env = (
         f"import os\nos.environ['XDG_CACHE_HOME'] = {str(tmp_path)!r}\n"
         "os.environ.pop('WENSHU_NO_CACHE', None)\n"
@@ -37,18 +39,61 @@ def test_schema_command_reads_no_yaml_parser_when_cached(tmp_path) -> None:
     )
     _modules_after(run)  # fills the cache
     loaded = _modules_after(run)
-    assert "ruamel" not in loaded
+    assert "wenshu" in loaded  # the probe sees what the command used
+    assert not loaded & {"ruamel", "yaml"}, sorted(loaded & {"ruamel", "yaml"})
     assert not loaded & {"docx", "docxtpl", "markdown_it", "lxml"}
 
 
 def test_validate_imports_no_word_writer() -> None:
-    """Checking a spec needs the schema and the rules, not python-docx or docxtpl."""
+    """Checking a spec needs the schema and the rules, not python-docx or docxtpl; one file
+    makes no round, so the rules between a round's files are not loaded either."""
     notice = str(Path(__file__).parents[1] / "examples" / "notices" / "cnipa-2023-582.yaml")
     loaded = _modules_after(
         "from click.testing import CliRunner\nfrom wenshu.cli.main import main\n"
-        f"assert CliRunner().invoke(main, ['validate', {notice!r}]).exit_code == 0"
+        f"assert CliRunner().invoke(main, ['validate', {notice!r}]).exit_code == 0",
+        whole_names=True,
     )
-    assert not loaded & {"docx", "docxtpl", "openpyxl"}, sorted(loaded & {"docx", "docxtpl", "openpyxl"})
+    assert "wenshu.validate" in loaded  # the probe sees what the command used
+    unwanted = {"docx", "docxtpl", "openpyxl", "wenshu.compose.round"}
+    assert not loaded & unwanted, sorted(loaded & unwanted)
+
+
+def test_check_loads_neither_the_importer_nor_the_validator(tmp_path) -> None:
+    """`wenshu check` of a Word file reads it and runs its rules: the importer (its YAML
+    writer on ruamel), the spec validator (Cerberus) and the Word writer are other commands'."""
+    from click.testing import CliRunner
+
+    from wenshu.cli.main import main
+
+    notice = str(Path(__file__).parents[1] / "examples" / "notices" / "cnipa-2023-582.yaml")
+    built = CliRunner().invoke(
+        main, ["build", notice, "-o", str(tmp_path), "--format", "docx", "--no-paginate"]
+    )
+    assert built.exit_code == 0, built.output
+    docx = str(tmp_path / "cnipa-2023-582.docx")
+    loaded = _modules_after(
+        "from click.testing import CliRunner\nfrom wenshu.cli.main import main\n"
+        f"r = CliRunner().invoke(main, ['check', {docx!r}])\n"
+        "assert r.exit_code == 0, r.output",
+        whole_names=True,
+    )
+    assert "wenshu.check.checker" in loaded  # the probe sees what the check used
+    unwanted = {"ruamel", "cerberus", "docx", "docxtpl", "jinja2", "wenshu.importing", "wenshu.validate"}
+    assert not loaded & unwanted, sorted(loaded & unwanted)
+
+
+def test_new_skeleton_loads_no_validator() -> None:
+    """`wenshu new notice` renders a skeleton; only ``--relay`` reads and validates another
+    spec, so without it neither Cerberus nor the round's rules and catalogues are loaded."""
+    loaded = _modules_after(
+        "from click.testing import CliRunner\nfrom wenshu.cli.main import main\n"
+        "r = CliRunner().invoke(main, ['new', 'notice'])\n"
+        "assert r.exit_code == 0 and '【待补】' in r.output, r.output",
+        whole_names=True,
+    )
+    assert "wenshu.skeleton" in loaded  # the probe sees what the command used
+    unwanted = {"cerberus", "wenshu.validate", "wenshu.compose.round", "wenshu.compose.catalogue", "docx"}
+    assert not loaded & unwanted, sorted(loaded & unwanted)
 
 
 def test_build_renders_a_frame_once_and_then_needs_no_docxtpl(tmp_path) -> None:

@@ -13,8 +13,8 @@ from click.testing import CliRunner
 from wenshu.build.pipeline import render
 from wenshu.cli.main import main
 from wenshu.extract import docx_blocks, markdown_blocks
+from wenshu.spec import PLACEHOLDER
 from wenshu.spec.load import load_spec
-from wenshu.validate import PLACEHOLDER
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"

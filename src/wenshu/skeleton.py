@@ -24,15 +24,13 @@ import jinja2
 import jinja2.meta
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from wenshu.compose import catalogue
-from wenshu.compose.round import main_deadline
 from wenshu.errors import Problem, WenshuError
 from wenshu.resources import resource_dir
+from wenshu.spec import PLACEHOLDER
 from wenshu.spec.applicants import LEVELS, PROGRAMMES
 from wenshu.spec.kinds import QUOTAS, Kind, all_kinds, get_kind
 from wenshu.spec.load import iter_strings, load_spec
 from wenshu.text.dates import format_cn_date
-from wenshu.validate import PLACEHOLDER, validate
 
 #: How a draft marks an unfilled value in Markdown (inline HTML that CommonMark keeps).
 MARKED_PLACEHOLDER = f"<mark>{PLACEHOLDER}</mark>"
@@ -148,6 +146,12 @@ def relay_context(national: Path, province: str | None, written_to: Path | None)
     """What a provincial relay takes from the national notice ``national``: its title,
     发文字号 and dates, a provincial deadline before its deadline, and ``province``'s quotas
     from the quota tables it attaches by file. The notice must be valid."""
+    # Only a relay reads and checks another spec: `wenshu new` without --relay loads neither
+    # the validator (Cerberus) nor the round's rules and catalogues.
+    from wenshu.compose import catalogue
+    from wenshu.compose.round import main_deadline
+    from wenshu.validate import validate
+
     spec = load_spec(national)
     kind, document = validate(spec)
     if kind.name not in relay_kinds():
@@ -184,6 +188,9 @@ def relay_context(national: Path, province: str | None, written_to: Path | None)
 
 def _province_quotas(national: Path, data: dict[str, Any], province: str) -> list[dict[str, Any]]:
     """``province``'s row of every quota table the national notice attaches by file."""
+    from wenshu.compose import catalogue  # as in relay_context: a relay's only
+    from wenshu.validate import validate
+
     found: list[dict[str, Any]] = []
     known = catalogue.programmes()
     for attachment in data.get("attachments") or []:

@@ -29,6 +29,7 @@ from wenshu.rules import checks as rules
 from wenshu.rules import letters
 from wenshu.rules.advice import ADVICE
 from wenshu.rules.context import Context
+from wenshu.spec import PLACEHOLDER
 from wenshu.spec.kinds import Kind, definitions, get_kind, kind_names
 from wenshu.spec.load import (
     BIDI_CONTROLS,
@@ -44,8 +45,6 @@ from wenshu.spec.pictures import is_picture_path, load_pictures
 from wenshu.text.dates import DateError, format_cn_date, parse_date
 from wenshu.text.docnumber import DocNumberError, parse_doc_number
 from wenshu.text.numbering import FORMS, MAX_CHINESE_NUMBER, MAX_DEPTH, written_ordinal
-
-PLACEHOLDER = "【待补】"
 
 _TYPE_NAMES = {
     "string": "文字",
@@ -1065,7 +1064,6 @@ def _text_start_problems(spec: Spec, path: Path_, text: str) -> list[Problem]:
 
 
 __all__ = [
-    "PLACEHOLDER",
     "CheckedSchema",
     "SpecValidator",
     "field_name",

@@ -19,7 +19,7 @@ def _codes(values: tuple[str, ...]) -> list[str]:
 def _word_files(files: tuple[Path, ...]) -> list[Path]:
     """The files to check: each file named, and the .docx files in each folder named, as
     ``wenshu fix`` collects them; a folder holding none is an error."""
-    from wenshu.importing.fix import DOCX, word_files
+    from wenshu.word_files import DOCX, word_files
 
     empty = [f for f in files if f.is_dir() and not word_files([f], (DOCX,))]
     if empty:

@@ -53,7 +53,8 @@ def import_cmd(file: Path, out: Path | None, force: bool) -> None:
 @options.paginate("用 LibreOffice 排版并调整分页")
 def fix_cmd(files: tuple[Path, ...], out_dir: Path | None, force: bool, paginate: bool) -> None:
     """导入并按 GB/T 9704 重新生成 Word 公文：写出 .docx、.md 与规格，列出改动和未能归位的内容。"""
-    from wenshu.importing.fix import default_fix_dir, fix_files, word_files
+    from wenshu.importing.fix import default_fix_dir, fix_files
+    from wenshu.word_files import word_files
 
     paths = word_files(list(files))
     if not paths:

@@ -73,7 +73,7 @@ def show_result(result: BuildResult) -> None:
     A folder or batch ends with its counts; a spec file lists the files written (marked
     as drafts when they are). When spec files failed, a last line says how many.
     """
-    from wenshu.validate import PLACEHOLDER
+    from wenshu.spec import PLACEHOLDER
 
     draft = "（草稿）" if result.request.draft else ""
     for outcome in result.outcomes:

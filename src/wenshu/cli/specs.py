@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -14,7 +14,10 @@ from wenshu.errors import Problem, WenshuError
 from wenshu.spec.applicants import LEVELS, PROGRAMMES
 
 if TYPE_CHECKING:
-    from wenshu.compose.round import Member
+    from wenshu.spec.kinds import Kind
+    from wenshu.spec.load import Spec
+
+    Valid = tuple[Spec, Kind, dict[str, Any]]  # a valid spec: what a round is made of
 
 
 @click.command(cls=Command, name="validate")
@@ -22,7 +25,6 @@ if TYPE_CHECKING:
 def validate_cmd(files: tuple[Path, ...]) -> None:
     """只检查 FILES，不生成文件。FILES 中的文件夹按一轮评定检查：先逐个检查其中的规格，
     再检查它们之间的规则（名额、重复推荐、试点名单、示范企业条件、转发通知的截止日期）。"""
-    from wenshu.compose.round import check_round, round_warnings
     from wenshu.spec.find import find_specs, spec_folders
     from wenshu.spec.load import looks_like_batch
 
@@ -34,14 +36,19 @@ def validate_cmd(files: tuple[Path, ...]) -> None:
             report([Problem(str(target), "文件夹中没有 YAML 规格文件（.yaml、.yml；以 . 或 _ 开头的不算）")])
             failed += 1
         plain = [p for p in paths if not looks_like_batch(p)]
-        members = _validate_each(plain)
-        left_out = len(plain) - len(members)
+        valid = _validate_each(plain)
+        left_out = len(plain) - len(valid)
         for path in (p for p in paths if looks_like_batch(p)):
             good, bad = _validate_batch(path)
-            members += good
+            valid += good
             left_out += bad
         failed += left_out
         if target.is_dir() and paths:
+            # The rules between the files of a round: a single file makes none, and is checked
+            # without loading them.
+            from wenshu.compose.round import Member, check_round, round_warnings
+
+            members = [Member(spec, kind, document) for spec, kind, document in valid]
             for warning in round_warnings(members):
                 warn(warning)
             problems = check_round(members)
@@ -64,14 +71,14 @@ def validate_cmd(files: tuple[Path, ...]) -> None:
         sys.exit(1)
 
 
-def _validate_each(paths: list[Path]) -> list[Member]:
+def _validate_each(paths: list[Path]) -> list[Valid]:
     """Validate each spec, report it, and return the valid ones."""
-    from wenshu.compose.round import Member
     from wenshu.rules import advice
+    from wenshu.spec import PLACEHOLDER
     from wenshu.spec.load import load_spec
-    from wenshu.validate import PLACEHOLDER, validate
+    from wenshu.validate import validate
 
-    members = []
+    valid: list[Valid] = []
     for path in paths:
         try:
             spec = load_spec(path)
@@ -79,7 +86,7 @@ def _validate_each(paths: list[Path]) -> list[Member]:
             click.echo(f"通过 {path}（{kind.label}）")
             for warning in advice.warnings(spec, kind, document):
                 warn(warning)
-            members.append(Member(spec, kind, document))
+            valid.append((spec, kind, document))
         except WenshuError as exc:
             report(exc.problems)
             holes = sum(PLACEHOLDER in p.message for p in exc.problems)
@@ -89,13 +96,12 @@ def _validate_each(paths: list[Path]) -> list[Member]:
                     fg="yellow",
                     err=True,
                 )
-    return members
+    return valid
 
 
-def _validate_batch(spec: Path) -> tuple[list[Member], int]:
+def _validate_batch(spec: Path) -> tuple[list[Valid], int]:
     """``validate`` given a batch spec: each record checked; the valid ones join the round."""
     from wenshu.build.batch import load_batch, validate_records
-    from wenshu.compose.round import Member
 
     try:
         batch = load_batch(spec)
@@ -112,7 +118,7 @@ def _validate_batch(spec: Path) -> tuple[list[Member], int]:
         report(failed[index])
     if not failed:
         click.echo(f"通过 {spec}（{batch.kind.label}，{len(valid)} 份）")
-    return [Member(s, kind, document) for s, kind, document in valid], len(failed)
+    return list(valid), len(failed)
 
 
 @click.command(cls=Command, name="new")
@@ -161,7 +167,7 @@ def new_cmd(
         skeleton_variables,
         unfilled,
     )
-    from wenshu.validate import PLACEHOLDER
+    from wenshu.spec import PLACEHOLDER
 
     if province is not None and relay is None:
         raise click.UsageError("选项 --province 只与 --relay 同用（转发国家通知时的省份）")

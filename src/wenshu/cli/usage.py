@@ -20,8 +20,10 @@ HELP = "显示本帮助并退出"
 VERSION = "显示版本并退出"
 _SECTIONS = {"Options": "选项", "Commands": "命令", "Arguments": "参数"}
 _IN_HELP = (("[default: ", "[默认："), ("[required]", "[必填]"), ("[env var: ", "[环境变量："), ("; ", "；"))
+# The patterns here are handed to ``re`` as text: compiled (and kept by ``re``) when help or a
+# usage error first needs them, not by every command.
 # Click's names of value types, shown after an option ("--port INTEGER RANGE").
-_METAVARS = re.compile(r"(?<= )(INTEGER RANGE|FLOAT RANGE|INTEGER|FLOAT|TEXT|PATH|FILENAME|FILE|DIRECTORY)\b")
+_METAVARS = r"(?<= )(INTEGER RANGE|FLOAT RANGE|INTEGER|FLOAT|TEXT|PATH|FILENAME|FILE|DIRECTORY)\b"
 _METAVAR_WORDS = {
     "INTEGER RANGE": "整数",
     "FLOAT RANGE": "数字",
@@ -35,9 +37,9 @@ _METAVAR_WORDS = {
 }
 # Click's ranges in help notes: "0<=x<=65535", "x>=1".
 _RANGES = (
-    (re.compile(r"(-?\d+)<=x<=(-?\d+)"), r"\1—\2"),
-    (re.compile(r"x>=(-?\d+)"), r"不小于 \1"),
-    (re.compile(r"x<=(-?\d+)"), r"不大于 \1"),
+    (r"(-?\d+)<=x<=(-?\d+)", r"\1—\2"),
+    (r"x>=(-?\d+)", r"不小于 \1"),
+    (r"x<=(-?\d+)", r"不大于 \1"),
 )
 
 # Click's usage errors, most specific first: (pattern, Chinese with \1 … for the groups).
@@ -67,7 +69,7 @@ _VALUES = (
 )
 _INVALID = r"Invalid value for (.+?): (.+)"
 # A line break inside a paragraph with a non-ASCII (Chinese) character on both sides.
-_CJK_BREAK = re.compile(r"(?<=[^\x00-\x7f])\n(?=[^\x00-\x7f])")
+_CJK_BREAK = r"(?<=[^\x00-\x7f])\n(?=[^\x00-\x7f])"
 # Punctuation a line does not begin with.
 _NO_BREAK_BEFORE = frozenset("，。、；：！？）》」』”’…")
 # Brackets and quotes a line does not end with.
@@ -91,7 +93,7 @@ def chinese(message: str) -> str:
 
 def _ranges(text: str) -> str:
     for pattern, chinese_text in _RANGES:
-        text = pattern.sub(chinese_text, text)
+        text = re.sub(pattern, chinese_text, text)
     return text
 
 
@@ -136,7 +138,8 @@ class HelpFormatter(click.HelpFormatter):
         """Click's definition list, aligned by display width: a Chinese character takes two
         columns of a terminal, and Click counts it as one."""
         rows = [
-            (_METAVARS.sub(lambda m: _METAVAR_WORDS[m.group(1)], term), _notes(text)) for term, text in rows
+            (re.sub(_METAVARS, lambda m: _METAVAR_WORDS[m.group(1)], term), _notes(text))
+            for term, text in rows
         ]
         first_col = min(max((_columns(term) for term, _ in rows), default=0), col_max) + col_spacing
         indent = " " * self.current_indent
@@ -160,7 +163,7 @@ def _wrap(text: str, width: int) -> list[str]:
     any two Chinese characters or at a space, never inside an ASCII word (``--draft``,
     ``.wenshu-manifest.json``), before closing punctuation (，。）) or after an opening
     bracket. A line break of the source between two Chinese characters is no space."""
-    text = _CJK_BREAK.sub("", text)
+    text = re.sub(_CJK_BREAK, "", text)
     lines: list[str] = []
     line = ""
     for token in re.findall(r"[!-~]+|\s+|.", text):

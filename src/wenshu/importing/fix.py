@@ -22,10 +22,8 @@ from wenshu.importing.reader import PICTURE_NAME, pictures_folder, read_spec
 from wenshu.importing.report import ImportReport
 from wenshu.importing.source import Para, Source, read_docx
 from wenshu.importing.writer import dump_spec
+from wenshu.word_files import CONVERTIBLE, DOCX
 
-#: Word files wenshu reads itself; the others are converted by LibreOffice first.
-DOCX = ".docx"
-CONVERTIBLE = (".doc", ".wps", ".odt", ".rtf")
 # Where ``fix`` writes when no folder is named: beside the Word file.
 FIXED_FOLDER = "fixed"
 
@@ -431,21 +429,3 @@ def fix_file(path: Path, out_dir: Path, *, paginate: bool = True) -> Fixed:
     if fixed.error is not None:
         raise fixed.error
     return fixed
-
-
-def word_files(paths: list[Path], suffixes: tuple[str, ...] = (DOCX, *CONVERTIBLE)) -> list[Path]:
-    """The Word files named, a folder standing for the files in it ending in one of
-    ``suffixes`` (sorted; Word's lock files and hidden files left out)."""
-    out: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            out.extend(
-                sorted(
-                    p
-                    for p in path.iterdir()
-                    if p.suffix.lower() in suffixes and not p.name.startswith(("~$", ".")) and p.is_file()
-                )
-            )
-        else:
-            out.append(path)
-    return out

@@ -36,13 +36,13 @@ from wenshu.layout import (
     TWIPS_PER_MM,
 )
 from wenshu.roles import ROLES, Style, role
+from wenshu.spec import PLACEHOLDER
 from wenshu.spec.pictures import MAX_PICTURES, MAX_TOTAL_PICTURE_BYTES, MAX_TOTAL_PICTURE_PIXELS, SUFFIXES
 from wenshu.text.dates import TYPED_DAY, imprint_parts, read_written_date
 from wenshu.text.docnumber import TEMPLATE_LINE as TEMPLATE_DOC_NUMBER
 from wenshu.text.docnumber import TYPED_LINE as TYPED_DOC_NUMBER
 from wenshu.text.docnumber import format_doc_number
 from wenshu.text.titles import split_title, title_problems
-from wenshu.validate import PLACEHOLDER
 
 # Roles the importer names apart where a reader of the page sees one (wenshu.roles' reads_as).
 _OWN_NAMES = {Style.SUBTITLE: "subtitle", Style.TABLE_TITLE: "table_title", Style.TABLE_NOTE: "table_note"}

@@ -44,10 +44,11 @@ from wenshu.serve.forms import FormBuilder, Posted, apply_form, attach_problems
 from wenshu.serve.paths import spec_path
 from wenshu.serve.preview import PageImages, markdown_html
 from wenshu.skeleton import LEVELS, PROGRAMMES, kinds_with_skeletons, render_skeleton
+from wenshu.spec import PLACEHOLDER
 from wenshu.spec.find import find_specs
 from wenshu.spec.kinds import Kind, all_kinds
 from wenshu.spec.load import MAX_FILE_BYTES, REFERENCE_ROOT, load_spec, read_text
-from wenshu.validate import PLACEHOLDER, kind_of, validate
+from wenshu.validate import kind_of, validate
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_FORM_PARTS = 50_000

@@ -29,10 +29,10 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from wenshu.errors import Problem
+from wenshu.spec import PLACEHOLDER
 from wenshu.spec.kinds import Kind, definitions
 from wenshu.spec.libyaml import MAX_INT_DIGITS
 from wenshu.spec.load import Spec, field_name
-from wenshu.validate import PLACEHOLDER
 
 Path_ = tuple[str | int, ...]
 SCALAR_TYPES = {"string", "integer", "number", "float", "boolean", "cn_date", "doc_number", "date"}

@@ -20,13 +20,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import cache
 from typing import Any
-
-try:
-    from yaml import CBaseLoader, YAMLError
-    from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-except ImportError:  # PyYAML without libyaml: everything goes to the general parser
-    CBaseLoader = None
 
 #: A value's place in a spec: keys and list positions from the top (``("body", 3, "heading")``).
 Path_ = tuple[str | int, ...]
@@ -49,6 +44,19 @@ _INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 _FLOAT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\.[0-9]+")
 _DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 MAY_RESOLVE = frozenset("-+.0123456789<=!&*")
+
+
+@cache
+def _libyaml() -> tuple[Any, type[Exception]] | None:
+    """PyYAML's C loader and its error, imported when a spec is first read: PyYAML's own
+    import (its pure-Python modules, their patterns compiled: ~85 M instructions, a fifth of
+    ``wenshu schema``) is not paid by a command that reads none (``wenshu schema`` from the
+    cache). None: PyYAML without libyaml, and everything goes to the general parser."""
+    try:
+        from yaml import CBaseLoader, YAMLError
+    except ImportError:
+        return None
+    return CBaseLoader, YAMLError
 
 
 class _Unplain(Exception):
@@ -92,10 +100,10 @@ class _Reader:
             raise _Unplain
         self.seen.add(id(node))
         self.value_pos[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-        if isinstance(node, MappingNode):
+        if node.id == "mapping":  # PyYAML's node kinds: mapping, sequence, scalar
             out: dict[str, Any] = {}
             for key_node, value_node in node.value:
-                if not isinstance(key_node, ScalarNode):
+                if key_node.id != "scalar":
                     raise _Unplain
                 key = _scalar(key_node)
                 if not isinstance(key, str | int) or isinstance(key, bool):
@@ -106,19 +114,23 @@ class _Reader:
                 self.key_pos[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
                 out[key] = self.build(value_node, path + (key,), depth + 1)
             return out
-        if isinstance(node, SequenceNode):
+        if node.id == "sequence":
             return [self.build(child, path + (i,), depth + 1) for i, child in enumerate(node.value)]
         return _scalar(node)
 
 
 def read(text: str, max_depth: int) -> Read | None:
     """``(data, value positions, key positions)`` of ``text`` when it is plain YAML, else None."""
-    if CBaseLoader is None or "!" in text or text.count("[") + text.count("{") > max_depth:
+    if "!" in text or text.count("[") + text.count("{") > max_depth:
         return None
-    loader = CBaseLoader(text)
+    libyaml = _libyaml()
+    if libyaml is None:
+        return None
+    loader_class, error = libyaml
+    loader = loader_class(text)
     try:
-        node: Node | None = loader.get_single_node()
-    except YAMLError:
+        node = loader.get_single_node()
+    except error:
         return None
     finally:
         loader.dispose()

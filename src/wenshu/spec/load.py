@@ -482,7 +482,7 @@ def _yaml_problem(exc: MarkedYAMLError) -> str:
     if "quoted scalar" in (exc.context or ""):
         return "引号从此处起到文件末尾都没有闭合"
     for pattern, chinese in _SAID:
-        if m := pattern.match(problem):
+        if m := re.match(pattern, problem):
             return chinese.format(*m.groups()) if m.groups() else chinese  # "}" may stand in the words
     if not problem:
         return "无法解析"
@@ -492,17 +492,18 @@ def _yaml_problem(exc: MarkedYAMLError) -> str:
 # Typed with a Chinese input method on: a key followed by a full-width colon (title：…), or a
 # line indented with full-width spaces. YAML reports them a line later, as a missing colon or
 # a stray "key: value", which names neither.
-_FULL_WIDTH_COLON = re.compile(r"^ *(?:- +)?[a-z_][a-z0-9_]* *：")
-_FULL_WIDTH_INDENT = re.compile(r"^ *\u3000")
+# Patterns, compiled by ``re`` when a YAML error first needs them.
+_FULL_WIDTH_COLON = r"^ *(?:- +)?[a-z_][a-z0-9_]* *："
+_FULL_WIDTH_INDENT = r"^ *\u3000"
 
 
 def _typing_slip(text: str, upto: int) -> tuple[int, int, str] | None:
     """The first full-width colon after a key, or full-width indent, on or before line ``upto``:
     (line, column, what to write instead)."""
     for number, line in enumerate(text.splitlines()[:upto], start=1):
-        if m := _FULL_WIDTH_COLON.match(line):
+        if m := re.match(_FULL_WIDTH_COLON, line):
             return number, m.end(), "键后用了中文冒号“：”，应为英文冒号加空格“: ”"
-        if m := _FULL_WIDTH_INDENT.match(line):
+        if m := re.match(_FULL_WIDTH_INDENT, line):
             return number, m.end(), "行首用了全角空格缩进，请用半角空格"
     return None
 
@@ -512,45 +513,46 @@ def _first_line(exc: Exception) -> str:
 
 
 # The parser's complaints, most specific first, matched at their start; a group is what the
-# parser met, said back in the Chinese.
+# parser met, said back in the Chinese. Patterns, not compiled ones: only a spec with a YAML
+# error needs them, and ``re`` compiles each on first use and keeps it.
 _SAID = [
     (
-        re.compile(re.escape("mapping values are not allowed here")),
+        re.escape("mapping values are not allowed here"),
         "此处不能出现“键: 值”（缩进或冒号有误；值中含冒号时请加引号）",
     ),
-    (re.compile(re.escape("expected ',' or ']'")), "列表缺少逗号或右方括号 ]"),
-    (re.compile(re.escape("expected ',' or '}'")), "映射缺少逗号或右花括号 }"),
+    (re.escape("expected ',' or ']'"), "列表缺少逗号或右方括号 ]"),
+    (re.escape("expected ',' or '}'"), "映射缺少逗号或右花括号 }"),
     (
-        re.compile(re.escape("found character '\\t' that cannot start any token")),
+        re.escape("found character '\\t' that cannot start any token"),
         "不能用制表符缩进，请用空格",
     ),
-    (re.compile(re.escape("could not find expected ':'")), "缺少冒号“:”"),
-    (re.compile(re.escape("found undefined alias")), "引用了未定义的别名"),
-    (re.compile(re.escape("found unexpected end of stream")), "文件意外结束（引号或括号未闭合）"),
-    (re.compile(re.escape("did not find expected key")), "缩进不一致，找不到预期的键"),
-    (re.compile(re.escape("did not find expected '-' indicator")), "列表项缩进不一致"),
-    (re.compile(re.escape("found unknown escape character")), "双引号中的反斜杠转义无效"),
+    (re.escape("could not find expected ':'"), "缺少冒号“:”"),
+    (re.escape("found undefined alias"), "引用了未定义的别名"),
+    (re.escape("found unexpected end of stream"), "文件意外结束（引号或括号未闭合）"),
+    (re.escape("did not find expected key"), "缩进不一致，找不到预期的键"),
+    (re.escape("did not find expected '-' indicator"), "列表项缩进不一致"),
+    (re.escape("found unknown escape character"), "双引号中的反斜杠转义无效"),
     (
-        re.compile(re.escape("sequence entries are not allowed here")),
+        re.escape("sequence entries are not allowed here"),
         "此处不能出现列表项“- ”（缩进有误；值以“-”开头时请加引号）",
     ),
     (
-        re.compile(r"expected the node content, but found '<stream end>'"),
+        (r"expected the node content, but found '<stream end>'"),
         "文件意外结束：最后一项缺少值（或括号、引号未闭合）",
     ),
     (
-        re.compile(r"expected the node content, but found '(.+)'"),
+        (r"expected the node content, but found '(.+)'"),
         "此处应有值，却是“{}”（值以符号开头时请整个加引号）",
     ),
     (
-        re.compile(r"expected <block end>, but found '.+'"),
+        (r"expected <block end>, but found '.+'"),
         "这一行与上文的层级对不上：缩进与上面同一层的各项不一致（同一层的键或列表项应对齐），或引号后还有文字",
     ),
     (
-        re.compile(r"expected alphabetic or numeric character, but found"),
+        (r"expected alphabetic or numeric character, but found"),
         "“&”或“*”后缺少名称（值以 & 或 * 开头时请整个加引号）",
     ),
-    (re.compile(r"found character '(.+)' that cannot start any token"), "值不能以“{}”开头，请给整个值加引号"),
+    ((r"found character '(.+)' that cannot start any token"), "值不能以“{}”开头，请给整个值加引号"),
 ]
 
 

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from wenshu.patterns import on_first_use
 from wenshu.text.numbering import NUMERALS
 
 _ISO_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -17,22 +18,35 @@ _CN_MONTH = re.compile(r"^(\d{4})年(\d{1,2})月([底末])?(前)?$")
 _CN_YEAR = re.compile(r"^(\d{4})年([底末])?(前)?$")
 #: A date inside running text, with an optional 前 (a deadline).
 IN_TEXT = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日(\s*前)?")
-#: A line that is a date and nothing else, as other offices type them too: Arabic or Chinese
-#: numerals (二〇二三年七月十八日), a short year, spaces anywhere.
-WRITTEN_DATE = re.compile(
-    rf"^\s*(\d{{2,4}}|[{NUMERALS}]{{2,4}})\s*年\s*([\d{NUMERALS}]{{1,3}})\s*月\s*([\d{NUMERALS}]{{1,3}})\s*日\s*$"
+# Dates as other offices type them, read by `wenshu check` and `wenshu import`: compiled on
+# first use (their numeral classes cost ~1 ms each to compile), not by every build.
+_READING = on_first_use(
+    globals(),
+    {
+        # A line that is a date and nothing else, as other offices type them too: Arabic or
+        # Chinese numerals (二〇二三年七月十八日), a short year, spaces anywhere.
+        "WRITTEN_DATE": rf"^\s*(\d{{2,4}}|[{NUMERALS}]{{2,4}})\s*年\s*([\d{NUMERALS}]{{1,3}})\s*月"
+        rf"\s*([\d{NUMERALS}]{{1,3}})\s*日\s*$",
+        # The end of a 版记's 印发 line (§7.4.3): the date, in either numerals, then 印发.
+        "IMPRINT": rf"(?P<date>(\d{{4}}|[{NUMERALS}]{{4}})\s*年\s*[\d{NUMERALS}]{{1,3}}\s*月"
+        rf"\s*[\d{NUMERALS}]{{1,3}}\s*日)\s*印发\s*$",
+        # A day in Chinese numerals, the year digit by digit (〇 typed as 零, ○, Ｏ or O).
+        "_TYPED_CN_DAY": r"^\s*([〇零○Ｏ一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月"
+        r"([一二三四五六七八九十]{1,3})日\s*$",
+    },
 )
-#: The end of a 版记's 印发 line (§7.4.3): the date, in either numerals, then 印发.
-IMPRINT = re.compile(
-    rf"(?P<date>(\d{{4}}|[{NUMERALS}]{{4}})\s*年\s*[\d{NUMERALS}]{{1,3}}\s*月\s*[\d{NUMERALS}]{{1,3}}\s*日)\s*印发\s*$"
-)
+
+
+def __getattr__(name: str) -> re.Pattern[str]:
+    """``WRITTEN_DATE`` and ``IMPRINT``, compiled when first imported or used."""
+    return _READING(name)
 
 
 def imprint_parts(line: str) -> tuple[str, str] | None:
     """The 印发机关 and the written 印发日期 of a 版记's 印发 line (“国家知识产权局办公室
     2023年7月18日印发”): the office, then space, then the date; spaces typed inside 印 发 allowed."""
     text = re.sub(r"印\s+发(\s*)$", r"印发\1", line.replace("\u3000", " "))
-    m = IMPRINT.search(text)
+    m = _READING("IMPRINT").search(text)
     if m is None:
         return None
     printer = text[: m.start()]
@@ -46,9 +60,6 @@ def imprint_parts(line: str) -> tuple[str, str] | None:
 #: A day written in figures and nothing else on the line (spaces allowed).
 TYPED_DAY = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
 _CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "Ｏ": 0, "O": 0}
-_TYPED_CN_DAY = re.compile(
-    r"^\s*([〇零○Ｏ一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日\s*$"
-)
 
 
 class DateError(ValueError):
@@ -82,7 +93,7 @@ def read_written_date(text: str) -> dt.date | None:
     try:
         if m:
             return dt.date(int(m[1]), int(m[2]), int(m[3]))
-        m = _TYPED_CN_DAY.match(text)
+        m = _READING("_TYPED_CN_DAY").match(text)
         if m:
             year = int("".join(str(_CN_DIGIT[c]) for c in m[1]))
             return dt.date(year, _cn_small(m[2]), _cn_small(m[3]))

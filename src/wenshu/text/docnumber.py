@@ -5,32 +5,44 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from wenshu.patterns import on_first_use
+
 # The year may come in any bracket a keyboard offers; only 〔〕 is correct.
 _OPEN = "[〔\\[(（【［]"
 _CLOSE = "[〕\\])）】］]"
 _CODE = "[^\\s〔〕\\[\\]()（）【】［］]"
+_BLANK = "[Xx×]"
 _LOOSE = re.compile(
     rf"^\s*(?P<code>{_CODE}+?)\s*(?P<open>{_OPEN})\s*(?P<year>\d{{4}})\s*(?P<close>{_CLOSE})\s*"
     r"(?P<first>第)?\s*(?P<serial>\d+)\s*号\s*$"
 )
-#: A line that is a 发文字号 as other offices type it — any bracket, 第, spaces — and perhaps the
-#: 签发人 of an 上行文 after it (§7.2.5–7.2.6): groups ``code``, ``year``, ``serial``, ``signer``.
-TYPED_LINE = re.compile(
-    rf"^\s*(?P<code>{_CODE}{{1,30}}?)\s*{_OPEN}\s*(?P<year>\d{{4}})\s*{_CLOSE}\s*"
-    r"第?\s*(?P<serial>\d{1,6})\s*号\s*(?:(?:签发人|签 发 人)\s*[:：]\s*(?P<signer>\S.*))?$"
+# 发文字号 as other offices type them, read by `wenshu check` and `wenshu import`: compiled on
+# first use (~1 ms each), not by every build.
+_READING = on_first_use(
+    globals(),
+    {
+        # A line that is a 发文字号 as other offices type it — any bracket, 第, spaces — and
+        # perhaps the 签发人 of an 上行文 after it (§7.2.5–7.2.6): groups ``code``, ``year``,
+        # ``serial``, ``signer``.
+        "TYPED_LINE": rf"^\s*(?P<code>{_CODE}{{1,30}}?)\s*{_OPEN}\s*(?P<year>\d{{4}})\s*{_CLOSE}\s*"
+        r"第?\s*(?P<serial>\d{1,6})\s*号\s*(?:(?:签发人|签 发 人)\s*[:：]\s*(?P<signer>\S.*))?$",
+        # The year-and-number part of a 发文字号 anywhere in a line; templates write the digits
+        # as X or × until they are filled in.
+        "IN_TEXT": rf"{_OPEN}\s*[\dXx×]{{4}}\s*{_CLOSE}\s*第?\s*[\dXx×]+\s*号",
+        # A line that is a template's 发文字号 still to be filled in: the form of ``TYPED_LINE``
+        # with X or × standing for some digits of the year or of the serial (XXX〔2023〕X号,
+        # 〔20××〕×号), perhaps with its 签发人 after it (group ``signer``).
+        "TEMPLATE_LINE": rf"^\s*{_CODE}{{0,30}}?\s*{_OPEN}\s*"
+        rf"(?=\d*{_BLANK}|[\dXx×]{{4}}\s*{_CLOSE}\s*第?\s*\d*{_BLANK})"
+        rf"[\dXx×]{{4}}\s*{_CLOSE}\s*第?\s*[\dXx×]{{1,6}}\s*号"
+        r"\s*(?:(?:签发人|签 发 人)\s*[:：]\s*(?P<signer>\S.*))?$",
+    },
 )
-#: The year-and-number part of a 发文字号 anywhere in a line; templates write the digits as X or ×
-#: until they are filled in.
-IN_TEXT = re.compile(rf"{_OPEN}\s*[\dXx×]{{4}}\s*{_CLOSE}\s*第?\s*[\dXx×]+\s*号")
-_BLANK = "[Xx×]"
-#: A line that is a template's 发文字号 still to be filled in: the form of :data:`TYPED_LINE`
-#: with X or × standing for some digits of the year or of the serial (XXX〔2023〕X号,
-#: 〔20××〕×号), perhaps with its 签发人 after it (group ``signer``).
-TEMPLATE_LINE = re.compile(
-    rf"^\s*{_CODE}{{0,30}}?\s*{_OPEN}\s*(?=\d*{_BLANK}|[\dXx×]{{4}}\s*{_CLOSE}\s*第?\s*\d*{_BLANK})"
-    rf"[\dXx×]{{4}}\s*{_CLOSE}\s*第?\s*[\dXx×]{{1,6}}\s*号"
-    r"\s*(?:(?:签发人|签 发 人)\s*[:：]\s*(?P<signer>\S.*))?$"
-)
+
+
+def __getattr__(name: str) -> re.Pattern[str]:
+    """``TYPED_LINE``, ``IN_TEXT`` and ``TEMPLATE_LINE``, compiled when first imported or used."""
+    return _READING(name)
 
 
 @dataclass(frozen=True)

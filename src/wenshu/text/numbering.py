@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 _DIGITS = "零一二三四五六七八九"
 
@@ -20,9 +21,14 @@ RUNIN_END = "。！？；："
 NUMERALS = "一二三四五六七八九十〇零两百"
 
 
-def _ordinal_patterns(space: str) -> tuple[tuple[int, re.Pattern[str]], ...]:
-    """The four ordinal forms by depth, with ``space`` allowed between their parts."""
-    s = space
+@cache
+def _ordinals(spaced: bool) -> tuple[tuple[int, re.Pattern[str]], ...]:
+    """The four ordinal forms by depth, with spaces allowed between their parts if ``spaced``.
+
+    Compiled when first asked for (~1 ms a set), not at import: ``spaced`` is for other
+    offices' files (``wenshu check``, ``wenshu import``), which a build never reads.
+    """
+    s = r"\s*" if spaced else ""
     num, close, punct = rf"(?P<num>[{NUMERALS}]+)", r"(?P<close>[）)])", r"(?P<punct>[、，,．.]?)"
     return (
         (1, re.compile(rf"^{s}{num}{s}(?P<punct>[、，,．.]){s}")),
@@ -32,19 +38,13 @@ def _ordinal_patterns(space: str) -> tuple[tuple[int, re.Pattern[str]], ...]:
     )
 
 
-#: An ordinal written at the start of a text, by depth (§7.3.3), in every form people type:
-#: full- or half-width marks, a bracketed ordinal with or without a 、 after it. The form
-#: wenshu writes at depth d is ``FORMS[d - 1]``.
-WRITTEN_ORDINALS = _ordinal_patterns("")
-#: The same forms as other offices' files have them typed: spaces around and inside
-#: (“ （ 一 ） ”), the spaces after the ordinal included in the match (``wenshu import``).
-SPACED_ORDINALS = _ordinal_patterns(r"\s*")
-
-
 def written_ordinal(text: str, *, spaced: bool = False) -> tuple[int, re.Match[str]] | None:
-    """The depth and match of the ordinal ``text`` starts with, if it starts with one;
-    ``spaced``: spaces around and inside it allowed (:data:`SPACED_ORDINALS`)."""
-    for depth, pattern in SPACED_ORDINALS if spaced else WRITTEN_ORDINALS:
+    """The depth and match of the ordinal ``text`` starts with, if it starts with one, in every
+    form people type (§7.3.3): full- or half-width marks, a bracketed ordinal with or without a
+    、 after it (the form wenshu writes at depth d is ``FORMS[d - 1]``). ``spaced``: as other
+    offices' files have them typed, spaces around and inside (“ （ 一 ） ”), the spaces after
+    the ordinal included in the match (``wenshu import``)."""
+    for depth, pattern in _ordinals(spaced):
         m = pattern.match(text)
         if m:
             return depth, m
