@@ -11,6 +11,7 @@ local file's access time tells whether anything read it.
 
 from __future__ import annotations
 
+import gzip
 import io
 import os
 import subprocess
@@ -21,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PIXEL
-from tests.test_hostile_check import DOC, EXTERNAL_REL, LINKED_PICTURE, SPEC, repack
+from tests.test_hostile_check import DOC, EXTERNAL_REL, LINKED_PICTURE, SPEC, repack, run_check
 from wenshu.build.pipeline import render
 from wenshu.office.libreoffice import (
     PROFILE_SETTINGS,
@@ -469,3 +470,75 @@ def test_page_images_replace_a_link_and_follow_none(base, tmp_path):
     first = pages / "通知-1.png"
     assert not first.is_symlink() and first.read_bytes().startswith(b"\x89PNG")
     assert sorted(p.name for p in pages.iterdir() if not p.name.startswith("通知-")) == []
+
+
+# -- an SVG picture inside a .docx (check --render) ------------------------------------------------
+
+
+def _svg(href: str) -> bytes:
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="90"'
+        f' height="90"><image xlink:href="{href}" width="90" height="90"/><rect width="9" height="9"/></svg>'
+    ).encode()
+
+
+def _with_svg_picture(docx: bytes, svg: bytes, part: str = "word/media/image1.png") -> bytes:
+    """``docx`` with a picture whose part, named like a PNG (or ``part``), holds ``svg``:
+    LibreOffice goes by the content."""
+    picture = LINKED_PICTURE.replace('r:link="rIdPixel"', 'r:embed="rIdPixel"')
+    rel = f'<Relationship Id="rIdPixel" Type="{_IMAGE}" Target="/{part}"/>'
+    return repack(
+        docx,
+        {
+            DOC: lambda x: x.replace(b"<w:body>", b"<w:body>" + picture.encode(), 1),
+            _RELS: lambda x: x.replace(b"</Relationships>", rel.encode() + b"</Relationships>"),
+        },
+        {part: svg},
+    )
+
+
+def test_render_of_an_svg_picture_reads_no_local_file(base, tmp_path, read_watch):
+    """An SVG picture naming a local file (``<image xlink:href="file:///…">``) made LibreOffice
+    read that file while ``check --render`` laid the document out (and draw it on the page
+    images of ``--png``); in a part named .png or in an XML part outside word/, which the
+    offline copy did not look into. Now the copy empties the reference."""
+    uri = read_watch.path.as_uri()
+    given = {
+        "named-png": _with_svg_picture(base, _svg(uri)),
+        "outside-word": _with_svg_picture(base, _svg(uri), "media/image1.xml"),
+    }
+    for name, data in given.items():
+        (tmp_path / f"{name}.docx").write_bytes(data)
+        read_watch.reset()
+        _soffice(tmp_path / f"control-{name}", "pdf", tmp_path / "control-out", tmp_path / f"{name}.docx")
+        assert read_watch.read(), f"LibreOffice read nothing of the control {name}: the test proves nothing"
+        read_watch.reset()
+        code, output, _ = run_check("--render", str(tmp_path / f"{name}.docx"), limit=False, timeout=300)
+        assert code in (0, 1), output
+        assert "排版页数" in output and "未能按实际排版检查" not in output, output
+        assert not read_watch.read(), name
+
+
+@pytest.mark.parametrize(
+    ("packed", "kept"),
+    [
+        pytest.param(lambda svg: svg, True, id="svg"),
+        pytest.param(lambda svg: gzip.compress(svg), True, id="svgz"),
+        # not XML as it stands: made a blank picture
+        pytest.param(lambda svg: b"\x01\x00\x00\x00" + b" " * 60 + svg, False, id="after-other-bytes"),
+    ],
+)
+def test_offline_copy_empties_what_an_svg_picture_names(base, packed, kept):
+    copy = offline_copy(_with_svg_picture(base, packed(_svg("file:///etc/passwd"))), "svg.docx")
+    with zipfile.ZipFile(io.BytesIO(copy)) as z:
+        picture = z.read("word/media/image1.png")
+    assert b"passwd" not in picture
+    assert (b"<rect" in picture) is kept
+    assert offline_copy(_with_svg_picture(base, _svg("#inside")), "svg.docx")  # a reference inside stays
+
+
+def test_offline_copy_blanks_an_svg_it_cannot_read_safely(base):
+    dtd = b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY u "file:///etc/passwd">]>' + _svg("&u;")
+    copy = offline_copy(_with_svg_picture(base, dtd), "svg.docx")
+    with zipfile.ZipFile(io.BytesIO(copy)) as z:
+        assert z.read("word/media/image1.png").startswith(b"\x89PNG\r\n\x1a\n")

@@ -37,6 +37,7 @@ import tempfile
 import threading
 import urllib.parse
 import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -593,6 +594,16 @@ _INERT_FIELD = 'QUOTE ""'
 # per letter: far more parts than a document a user hands to the checker (which has checked
 # those against safezip.MAX_MEMBERS before rendering).
 _MAX_PARTS = 100_000
+# SVG pictures (see _is_svg): how far LibreOffice looks for the svg element, gzip's signature,
+# and the attributes naming what to load (xlink:href, href, src, xml:base).
+_SVG_SNIFF_BYTES = 2048
+_GZIP = b"\x1f\x8b"
+_SVG_REFERENCES = frozenset(("href", "src", "base"))
+# A transparent 1×1 PNG: what an SVG that cannot be made safe is replaced by.
+_BLANK_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+    "0000000b4944415478da636000020000050001e9fadcd80000000049454e44ae426082"
+)
 _SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
 
 
@@ -622,9 +633,57 @@ def offline_copy(data: bytes, label: str) -> bytes:
             elif name.endswith(".xml") and name.startswith("word/"):
                 used[name] = set()
                 content = _without_fetching(content, label, name, used[name])
+            elif _is_svg(content):
+                content = _offline_svg(content)
             zout.writestr(name, content)
     package.close()
     return out.getvalue()
+
+
+def _is_svg(content: bytes) -> bool:
+    """Whether LibreOffice takes the part ``content`` for an SVG picture, as its format
+    detection does (vcl's GraphicFormatDetector): ``<svg`` in the first 2 KB, or a DOCTYPE
+    naming svg in the first 256 bytes, gzip-compressed (.svgz) or not; whatever the part's
+    name, type or first bytes (its detection tries other formats first, and goes on when
+    they do not match)."""
+    head = _gunzipped(content, _SVG_SNIFF_BYTES) if content.startswith(_GZIP) else content[:_SVG_SNIFF_BYTES]
+    if head is None:
+        return False
+    head = head.lower()
+    return b"<svg" in head or (b"doctype" in head[:256] and b"svg" in head[:256])
+
+
+def _gunzipped(content: bytes, limit: int) -> bytes | None:
+    """At most ``limit`` bytes of the gzip stream ``content`` unpacked, or None when it is
+    not one (a gzip bomb unpacks no further than ``limit``)."""
+    try:
+        return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(content, limit)
+    except zlib.error:
+        return None
+
+
+def _offline_svg(content: bytes) -> bytes:
+    """The SVG picture ``content`` without what LibreOffice would load with it: it reads the
+    ``file:`` URL an ``<image>`` names (a local picture drawn onto the page, or a file probed).
+    Every reference but one inside the picture (``#id``) or carrying its data (``data:``)
+    is emptied; an SVG that cannot be read safely (a DTD, entities, broken XML, packed past
+    the part's limit) becomes a transparent pixel, laid out at the size the document gives
+    the picture: the render measures the page, not the picture."""
+    text = _gunzipped(content, DOCX_MAX_MEMBER_BYTES + 1) if content.startswith(_GZIP) else content
+    if text is None or len(text) > DOCX_MAX_MEMBER_BYTES or b"<!DOCTYPE" in text or b"<!ENTITY" in text:
+        return _BLANK_PNG
+    try:
+        root = etree.fromstring(text, _SAFE_XML)
+    except (etree.XMLSyntaxError, ValueError):
+        return _BLANK_PNG
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        for key, value in el.attrib.items():
+            inside = value.strip().lower().startswith(("#", "data:"))
+            if key.rpartition("}")[2] in _SVG_REFERENCES and not inside:
+                el.set(key, "")
+    return _xml_bytes(root)
 
 
 def _rels_source(rels: str) -> str:
