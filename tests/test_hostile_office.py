@@ -11,6 +11,7 @@ local file's access time tells whether anything read it.
 
 from __future__ import annotations
 
+import base64
 import gzip
 import io
 import os
@@ -542,3 +543,74 @@ def test_offline_copy_blanks_an_svg_it_cannot_read_safely(base):
     copy = offline_copy(_with_svg_picture(base, dtd), "svg.docx")
     with zipfile.ZipFile(io.BytesIO(copy)) as z:
         assert z.read("word/media/image1.png").startswith(b"\x89PNG\r\n\x1a\n")
+
+
+# -- an SVG picture inside a file import converts ---------------------------------------------------
+
+
+def _svg_rtf(svg: bytes) -> bytes:
+    return (
+        b"{\\rtf1\\ansi\\deff0{\\fonttbl{\\f0 SimSun;}}\\pard \\u20851?\\u20110?\\par"
+        b"{\\*\\shppict{\\pict{\\*\\picprop}\\pngblip\\picw90\\pich90\\picwgoal1350\\pichgoal1350\n"
+        + b"\n".join(svg.hex().encode()[i : i + 64] for i in range(0, len(svg.hex()), 64))
+        + b"}}\\par \\u27491?\\u25991?\\par}"
+    )
+
+
+def _svg_odt(path: Path, svg: bytes) -> Path:
+    """An .odt showing the picture ``svg`` it holds, listed in its manifest."""
+    with zipfile.ZipFile(_odt(path, _linked_image("Pictures/a.svg"))) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    entry = b'<manifest:file-entry manifest:full-path="Pictures/a.svg" manifest:media-type="image/svg+xml"/>'
+    parts["META-INF/manifest.xml"] = parts["META-INF/manifest.xml"].replace(
+        b"</manifest:manifest>", entry + b"</manifest:manifest>"
+    )
+    parts["Pictures/a.svg"] = svg
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data, zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED)
+    return path
+
+
+def _svg_fodt(svg: bytes) -> bytes:
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document {_ODT_NS} office:version="1.2" '
+        'office:mimetype="application/vnd.oasis.opendocument.text"><office:body><office:text>'
+        '<text:p>关于开展工作的通知</text:p><text:p><draw:frame draw:name="i1" svg:width="1cm" '
+        'svg:height="1cm" '
+        f'text:anchor-type="as-char"><draw:image><office:binary-data>{base64.b64encode(svg).decode()}'
+        "</office:binary-data></draw:image></draw:frame></text:p><text:p>请认真组织实施。</text:p>"
+        "</office:text></office:body></office:document>"
+    ).encode()
+
+
+@pytest.mark.parametrize("case", ["x.rtf", "x.odt", "flat-opendocument.doc", "rtf-named.doc"])
+def test_import_of_an_svg_picture_reads_no_local_file(tmp_path, read_watch, case):
+    """A picture that is an SVG naming a local file (``<image xlink:href="file:///…">``): the
+    profile does not stop LibreOffice reading that file and drawing it into the picture it
+    converts, which import wrote beside the spec as 图1.png (a copy of the user's file, in an
+    output they pass on). Now the SVG is made offline first, in each form import converts."""
+    svg = _svg(read_watch.path.as_uri())
+    doc = tmp_path / f"通知{Path(case).suffix}"
+    if case == "x.odt":
+        _svg_odt(doc, svg)
+    else:
+        doc.write_bytes(_svg_fodt(svg) if case.startswith("flat") else _svg_rtf(svg))
+    _imported_reading_nothing(tmp_path, doc, read_watch)
+
+
+def test_offline_rtf_keeps_a_picture_that_is_no_svg(tmp_path):
+    png = (tmp_path / "p.png").write_bytes(b"") or bytes.fromhex(
+        "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+        "0000000b4944415478da636000020000050001e9fadcd80000000049454e44ae426082"
+    )
+    rtf = _svg_rtf(png)
+    assert offline_rtf(rtf) == rtf
+    made = offline_rtf(_svg_rtf(_svg("file:///etc/passwd")))
+    assert b"passwd".hex().encode() not in made and b"<rect".hex().encode() in made
+    assert made.startswith(b"{\\rtf1") and made.count(b"{") == made.count(b"}")
+    # the same picture as raw bytes after \binN: written again in hex, the \bin word gone
+    svg = _svg("file:///etc/passwd")
+    raw = b"{\\rtf1{\\pict\\pngblip\\bin%d %s}\\par}" % (len(svg), svg)
+    made = offline_rtf(raw)
+    assert b"passwd" not in made and b"\\bin" not in made and b"<rect".hex().encode() in made

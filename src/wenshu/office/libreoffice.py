@@ -23,6 +23,7 @@ The PDF is measured with ``pdftotext -bbox-layout`` (text with positions), ``pdf
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import html
 import html.parser
@@ -821,6 +822,8 @@ def offline_odf(data: bytes, label: str) -> bytes:
             content = package.read(name)
             if name.endswith(".xml"):
                 content = _odf_offline_part(content, label, name)
+            elif _is_svg(content):  # a picture of the package (Pictures/…, any name)
+                content = _offline_svg(content)
             zout.writestr(name, content)
     package.close()
     return out.getvalue()
@@ -840,9 +843,27 @@ def _odf_offline_part(content: bytes, label: str, name: str) -> bytes:
             if key.rpartition("}")[2] in _ODF_REFERENCES and not _inside_package(value):
                 el.set(key, "")
                 changed = True
+        if el.tag.rpartition("}")[2] in _BASE64_PICTURES and el.text:
+            changed |= _offline_base64_picture(el)
     return _xml_bytes(root) if changed else content
 
 
+def _offline_base64_picture(el: Any) -> bool:
+    """Make the picture held in base64 by ``el`` (a flat OpenDocument file's
+    office:binary-data, a Word 2003 XML file's w:binData) offline if it is an SVG; whether
+    it was."""
+    try:
+        picture = base64.b64decode(el.text, validate=False)
+    except ValueError:
+        return False
+    if not _is_svg(picture):
+        return False
+    el.text = base64.b64encode(_offline_svg(picture)).decode()
+    return True
+
+
+# Elements holding a picture in base64 in a flat OpenDocument file and a Word 2003 XML file.
+_BASE64_PICTURES = frozenset(("binary-data", "binData"))
 # A Word 2003 XML file names the pictures it holds (w:binData) "wordml://…": inside the file.
 _WORDML = "wordml://"
 
@@ -864,17 +885,22 @@ _RTF_TOKEN = re.compile(
     rb"\\'([0-9a-fA-F]{2})|\\([a-zA-Z]{1,32})(-?\d{1,10})? ?|\\(.)|([{}])|([^\\{}]+)", re.DOTALL
 )
 _INERT_RTF_FIELD = b'{\\*\\fldinst QUOTE ""}'
+_NOT_HEX = re.compile(rb"[^0-9a-fA-F]")
 
 
 def offline_rtf(data: bytes) -> bytes:
     """``data`` (an RTF file) with every fetching field instruction (INCLUDEPICTURE,
     INCLUDETEXT, LINK, IMPORT, DDE) replaced by an inert ``QUOTE ""``; the field's shown
-    result stays. Escapes are decoded as an RTF reader would, so no spelling slips through."""
-    if b"fldinst" not in data:
+    result stays. Escapes are decoded as an RTF reader would, so no spelling slips through.
+    A picture (``{\\pict …}``, hex or ``\\bin``) that is an SVG is made offline
+    (:func:`_offline_svg`): LibreOffice reads the local file its ``<image>`` names and draws
+    it into the picture it converts."""
+    if b"fldinst" not in data and b"pict" not in data:
         return data
-    spans: list[tuple[int, int]] = []
+    spans: list[tuple[int, int, bytes]] = []  # (start, end, what replaces data[start:end])
     # per open group: [start, its instruction text if it is an fldinst group, \uc count,
-    # the instruction its text belongs to (its own or an enclosing group's)]
+    # the instruction its text belongs to (its own or an enclosing group's),
+    # its picture data if it is a pict group (see _offline_rtf_picture)]
     stack: list[list[Any]] = []
     skip = 0  # characters still to skip after a \u (its fallback for readers without Unicode)
     pos = 0
@@ -886,18 +912,24 @@ def offline_rtf(data: bytes) -> bytes:
         hexbyte, word, param, symbol, brace, text = m.groups()
         if brace is not None:
             if brace == b"{":
-                parent = stack[-1] if stack else [0, None, 1, None]
-                stack.append([m.start(), None, parent[2], parent[3]])
+                parent = stack[-1] if stack else [0, None, 1, None, None]
+                stack.append([m.start(), None, parent[2], parent[3], None])
             elif stack:
-                start, field, _, _ = stack.pop()
+                start, field, _, _, picture = stack.pop()
                 if field is not None and _FETCHING_FIELDS.match("".join(field)):
-                    spans.append((start, pos))
+                    spans.append((start, pos, _INERT_RTF_FIELD))
+                elif picture:
+                    spans.extend(_offline_rtf_picture(data, picture))
             skip = 0
             continue
         group = stack[-1] if stack else None
         if word is not None:
             if word == b"bin" and param:
+                if group is not None and group[4] is not None:  # the word with its bytes
+                    group[4].append((m.start(), pos + max(int(param), 0), pos))
                 pos += max(int(param), 0)  # raw bytes, not RTF
+            elif group is not None and word == b"pict":
+                group[4] = []
             elif group is not None and word == b"fldinst":
                 group[1] = group[3] = []
             elif group is not None and word == b"uc" and param:
@@ -907,6 +939,8 @@ def offline_rtf(data: bytes) -> bytes:
                     group[3].append(chr(int(param) % 0x10000))
                 skip = group[2]
             continue
+        if text is not None and group is not None and group[4] is not None:
+            group[4].append((m.start(), pos, None))
         chars = (
             bytes.fromhex(hexbyte.decode()).decode("latin-1")
             if hexbyte
@@ -916,16 +950,38 @@ def offline_rtf(data: bytes) -> bytes:
         skip -= dropped
         if group is not None and group[3] is not None:
             group[3].append(chars[dropped:])
-    for start, field, _, _ in stack:  # groups left open at the end: an instruction among them counts
+    for start, field, _, _, picture in stack:  # groups left open at the end: they count too
         if field is not None and _FETCHING_FIELDS.match("".join(field)):
-            spans.append((start, len(data)))
+            spans.append((start, len(data), _INERT_RTF_FIELD))
             break
+        if picture:
+            spans.extend(_offline_rtf_picture(data, picture))
     out, end = [], 0
-    for start, stop in sorted(spans):
+    for start, stop, replacement in sorted(spans):
         if start >= end:  # the outermost of nested fields
-            out += [data[end:start], _INERT_RTF_FIELD]
+            out += [data[end:start], replacement]
             end = stop
     return b"".join(out) + data[end:]
+
+
+def _offline_rtf_picture(
+    data: bytes, pieces: list[tuple[int, int, int | None]]
+) -> list[tuple[int, int, bytes]]:
+    """The replacements making the picture whose data are ``pieces`` of ``data`` offline:
+    none unless it is an SVG; else its data, written again in hex in place of the first
+    piece, the others emptied. A piece is hex text (``(start, end, None)``) or a ``\\binN``
+    word with its raw bytes (``(start, end, where the bytes start)``)."""
+    raw = [data[bytes_at:end] for _, end, bytes_at in pieces if bytes_at is not None]
+    if raw:
+        picture = b"".join(raw)
+    else:
+        digits = _NOT_HEX.sub(b"", b"".join(data[a:b] for a, b, _ in pieces))
+        picture = bytes.fromhex(digits[: len(digits) // 2 * 2].decode())
+    if not _is_svg(picture):
+        return []
+    (first, last, _), *rest = pieces
+    # the space ends a control word the data may follow without one (after a line break)
+    return [(first, last, b" " + _offline_svg(picture).hex().encode()), *((a, b, b"") for a, b, _ in rest)]
 
 
 # ---------------------------------------------------------------------------------------
