@@ -614,3 +614,46 @@ def test_offline_rtf_keeps_a_picture_that_is_no_svg(tmp_path):
     raw = b"{\\rtf1{\\pict\\pngblip\\bin%d %s}\\par}" % (len(svg), svg)
     made = offline_rtf(raw)
     assert b"passwd" not in made and b"\\bin" not in made and b"<rect".hex().encode() in made
+
+
+def _png(side: int) -> bytes:
+    """A PNG of ``side`` × ``side`` pixels of noise (so it stays large in any file)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\0" + os.urandom(3 * side) for _ in range(side))
+    header = struct.pack(">IIBBBBB", side, side, 8, 2, 0, 0, 0)
+    body = chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+    return b"\x89PNG\r\n\x1a\n" + body
+
+
+def test_import_of_a_doc_with_an_svg_picture_is_refused(tmp_path, read_watch):
+    """A binary .doc whose picture holds an SVG naming a local file (a made-up file: Word
+    writes SVG into no .doc): LibreOffice reads that file while converting, and a binary
+    .doc cannot be rewritten. The file is refused, with why, nothing written, nothing read;
+    a .doc with a PNG picture still imports."""
+    rtf = tmp_path / "source.rtf"
+    rtf.write_bytes(_svg_rtf(_png(40)))
+    _soffice(tmp_path / "make", "doc", tmp_path, rtf)
+    made = (tmp_path / "source.doc").read_bytes()
+    start = made.index(b"\x89PNG")
+    end = made.index(b"IEND", start) + 8
+    svg = _svg(read_watch.path.as_uri())
+    svg = svg.replace(b"</svg>", b"<!--" + b"x" * (end - start - len(svg) - 7) + b"--></svg>")
+    doc = tmp_path / "通知.doc"
+    doc.write_bytes(made[:start] + svg + made[end:])
+    _soffice(tmp_path / "control", "docx", tmp_path / "control-out", doc, settings=PROFILE_SETTINGS)
+    assert read_watch.read(), "LibreOffice read nothing of the control: the test would prove nothing"
+    read_watch.reset()
+    result = _import(doc)
+    assert result.returncode == 1 and "SVG 图片" in result.stderr and str(doc) in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert not read_watch.read() and not doc.with_suffix(".yaml").exists()
+    plain = tmp_path / "图片.doc"
+    plain.write_bytes(made)
+    result = _import(plain)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "图片.files" / "图1.png").is_file()

@@ -436,6 +436,8 @@ class LibreOffice:
             data = offline_html(data, str(source))
         elif is_xml(data):  # a flat OpenDocument (or Word 2003 XML) file: the same, in one file
             data = offline_xml(data, str(source))
+        elif _holds_svg(data):  # a binary .doc or .wps, which cannot be rewritten
+            raise WenshuError(Problem(str(source), _SVG_IN_BINARY))
         with tempfile.TemporaryDirectory(prefix="wenshu-lo-in-") as work:
             staged = Path(work) / f"input{suffix}"  # no odd names in argv
             staged.write_bytes(data)
@@ -600,6 +602,15 @@ _MAX_PARTS = 100_000
 _SVG_SNIFF_BYTES = 2048
 _GZIP = b"\x1f\x8b"
 _SVG_REFERENCES = frozenset(("href", "src", "base"))
+_SVG_TAG = re.compile(rb"<svg", re.IGNORECASE)
+# Where a gzip stream (1f 8b, deflate) or a zlib stream (78 01/5e/9c/da) may begin, and how
+# many of them a binary file is looked into (a 20 MB file of random bytes has ~1,300).
+_PACKED = re.compile(rb"\x1f\x8b\x08|\x78[\x01\x5e\x9c\xda]")
+_MAX_PACKED_TRIES = 100_000
+_SVG_IN_BINARY = (
+    "文件中有 SVG 图片（旧版 .doc、.wps 文件本不会有）：LibreOffice 打开时会读取它所指的本机文件，"
+    "已拒绝；请在 Word 或 WPS 中另存为 .docx 后再导入"
+)
 # A transparent 1×1 PNG: what an SVG that cannot be made safe is replaced by.
 _BLANK_PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
@@ -652,6 +663,28 @@ def _is_svg(content: bytes) -> bool:
         return False
     head = head.lower()
     return b"<svg" in head or (b"doctype" in head[:256] and b"svg" in head[:256])
+
+
+def _holds_svg(data: bytes) -> bool:
+    """Whether the binary file ``data`` (a .doc, .wps) holds a picture LibreOffice would take
+    for an SVG: ``<svg`` anywhere (a picture is stored as it is), or a gzip or zlib stream
+    (an .svgz, a packed metafile) that unpacks to one. Word and WPS never write SVG into
+    these formats (Word saving as .doc turns an SVG into a PNG), so only a made-up file does."""
+    if _SVG_TAG.search(data):
+        return True
+    view = memoryview(data)
+    for tries, found in enumerate(_PACKED.finditer(data)):
+        if tries >= _MAX_PACKED_TRIES:
+            return True  # more packed streams than any real document: not judged, not opened
+        start = found.start()
+        wbits = 16 + zlib.MAX_WBITS if data[start] == 0x1F else zlib.MAX_WBITS
+        try:
+            head = zlib.decompressobj(wbits).decompress(view[start : start + 65536], _SVG_SNIFF_BYTES)
+        except zlib.error:
+            continue
+        if _SVG_TAG.search(head):
+            return True
+    return False
 
 
 def _gunzipped(content: bytes, limit: int) -> bytes | None:
