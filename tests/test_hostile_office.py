@@ -39,7 +39,8 @@ from wenshu.office.libreoffice import (
 pytestmark = pytest.mark.render
 
 _RELS = "word/_rels/document.xml.rels"
-_IMAGE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
+_RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+_IMAGE = _RELATIONSHIPS + "image"
 
 
 @pytest.fixture(scope="module")
@@ -657,3 +658,45 @@ def test_import_of_a_doc_with_an_svg_picture_is_refused(tmp_path, read_watch):
     result = _import(plain)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "图片.files" / "图1.png").is_file()
+
+
+_OLE_OBJECT = (
+    '<w:p><w:r><w:object w:dxaOrig="1440" w:dyaOrig="1440"><v:shape xmlns:v="urn:schemas-microsoft-com:vml"'
+    ' id="_x0000_i1025" type="#_x0000_t75" style="width:72pt;height:72pt"><v:imagedata r:id="rIdOleImg"/>'
+    '</v:shape><o:OLEObject xmlns:o="urn:schemas-microsoft-com:office:office" Type="Embed"'
+    ' ProgID="Word.Document.12" ShapeID="_x0000_i1025" DrawAspect="Content" ObjectID="_1" r:id="rIdOle"/>'
+    "</w:object></w:r></w:p>"
+)
+
+
+def test_render_of_an_embedded_document_reads_no_local_file(base, tmp_path, read_watch):
+    """An embedded Word document (an OLE object) whose own picture is an SVG naming a local
+    file: LibreOffice opens the embedded document to draw it and reads that file; the offline
+    copy did not look inside. Now an embedded document is emptied (its picture shows it)."""
+    inner = _with_svg_picture(base, _svg(read_watch.path.as_uri()))
+    rels = (
+        f'<Relationship Id="rIdOle" Type="{_RELATIONSHIPS}package" Target="embeddings/a.docx"/>'
+        f'<Relationship Id="rIdOleImg" Type="{_IMAGE}" Target="media/ole.png"/>'
+    )
+    outer = repack(
+        base,
+        {
+            DOC: lambda x: x.replace(b"<w:body>", b"<w:body>" + _OLE_OBJECT.encode(), 1),
+            _RELS: lambda x: x.replace(b"</Relationships>", rels.encode() + b"</Relationships>"),
+            "[Content_Types].xml": lambda x: x.replace(
+                b"</Types>",
+                b'<Default Extension="docx" ContentType="application/vnd.openxmlformats-officedocument.'
+                b'wordprocessingml.document"/><Default Extension="png" ContentType="image/png"/></Types>',
+            ),
+        },
+        {"word/embeddings/a.docx": inner, "word/media/ole.png": _png(8)},
+    )
+    path = tmp_path / "embedded.docx"
+    path.write_bytes(outer)
+    _soffice(tmp_path / "control", "pdf", tmp_path / "control-out", path)
+    assert read_watch.read(), "LibreOffice read nothing of the control: the test would prove nothing"
+    read_watch.reset()
+    code, output, _ = run_check("--render", str(path), limit=False, timeout=300)
+    assert code in (0, 1), output
+    assert "排版页数" in output and "未能按实际排版检查" not in output, output
+    assert not read_watch.read()

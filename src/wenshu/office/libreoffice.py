@@ -603,6 +603,10 @@ _SVG_SNIFF_BYTES = 2048
 _GZIP = b"\x1f\x8b"
 _SVG_REFERENCES = frozenset(("href", "src", "base"))
 _SVG_TAG = re.compile(rb"<svg", re.IGNORECASE)
+# An embedded object's document (a zip: .docx, .xlsx, .odt …; an OLE storage: .bin, .doc):
+# LibreOffice opens it to lay it out, with whatever it links or holds (an SVG picture reading
+# a local file). The page shows the object by its picture (v:imagedata, an EMF), which stays.
+_EMBEDDED = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
 # Where a gzip stream (1f 8b, deflate) or a zlib stream (78 01/5e/9c/da) may begin, and how
 # many of them a binary file is looked into (a 20 MB file of random bytes has ~1,300).
 _PACKED = re.compile(rb"\x1f\x8b\x08|\x78[\x01\x5e\x9c\xda]")
@@ -626,8 +630,9 @@ def offline_copy(data: bytes, label: str) -> bytes:
     templates, linked OLE objects, frames, sub-documents, mail-merge sources), and so is a
     hyperlink's that something other than a hyperlink uses (LibreOffice loads a picture by
     the id, whatever the type says); fetching fields are turned into plain text fields, and
-    attribute values naming a URL or a path are emptied. What prints is unchanged except
-    where the document would have fetched.
+    attribute values naming a URL or a path are emptied. An SVG picture's references are
+    emptied (:func:`_offline_svg`), and an embedded object's document is emptied (its picture
+    shows it). What prints is unchanged except where the document would have fetched.
     """
     package = open_package(
         data, label, max_member=DOCX_MAX_MEMBER_BYTES, max_total=DOCX_MAX_TOTAL_BYTES, max_members=_MAX_PARTS
@@ -645,6 +650,8 @@ def offline_copy(data: bytes, label: str) -> bytes:
             elif name.endswith(".xml") and name.startswith("word/"):
                 used[name] = set()
                 content = _without_fetching(content, label, name, used[name])
+            elif content.startswith(_EMBEDDED):
+                content = b""  # an embedded document: drawn by its picture, never opened
             elif _is_svg(content):
                 content = _offline_svg(content)
             zout.writestr(name, content)
