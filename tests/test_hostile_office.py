@@ -700,3 +700,48 @@ def test_render_of_an_embedded_document_reads_no_local_file(base, tmp_path, read
     assert code in (0, 1), output
     assert "排版页数" in output and "未能按实际排版检查" not in output, output
     assert not read_watch.read()
+
+
+# -- an EPS picture: PostScript run by the programs LibreOffice finds on PATH -------------------------
+
+_EPS = b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 100 100\nnewpath 0 0 moveto 100 100 lineto stroke\n"
+
+
+@pytest.fixture
+def eps_tools(tmp_path, monkeypatch) -> Path:
+    """Programs named gs, pstoedit and convert first on PATH, each leaving a mark in the
+    folder it returns when run: Ghostscript and ImageMagick as a user may have them."""
+    tools, marks = tmp_path / "tools", tmp_path / "marks"
+    tools.mkdir(), marks.mkdir()
+    for name in ("gs", "pstoedit", "convert"):
+        (tools / name).write_text(
+            f"#!/bin/sh\ntouch '{marks}/{name}'\ncat >/dev/null\nexit 1\n", encoding="ascii"
+        )
+        (tools / name).chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tools}{os.pathsep}{os.environ['PATH']}")
+    return marks
+
+
+@pytest.mark.parametrize("case", ["check --render", "import .rtf"])
+def test_an_eps_picture_runs_no_program(base, tmp_path, eps_tools, case):
+    """An EPS picture in a .docx being rendered, or in an .rtf being imported: LibreOffice ran
+    pstoedit, Ghostscript and ImageMagick's convert from PATH on its PostScript (a program
+    from whoever made the file; Ghostscript's -dSAFER has been escaped before). Now wenshu's
+    LibreOffice finds stand-ins that do nothing first, and the document is still laid out."""
+    if case == "check --render":
+        path = tmp_path / "eps.docx"
+        path.write_bytes(_with_svg_picture(base, _EPS))
+    else:
+        path = tmp_path / "通知.rtf"
+        path.write_bytes(_svg_rtf(_EPS))
+    _soffice(tmp_path / "control", "pdf", tmp_path / "control-out", path, settings=PROFILE_SETTINGS)
+    assert sorted(p.name for p in eps_tools.iterdir()), "LibreOffice ran nothing for the control"
+    for mark in eps_tools.iterdir():
+        mark.unlink()
+    if case == "check --render":
+        code, output, _ = run_check("--render", str(path), limit=False, timeout=300)
+        assert code in (0, 1) and "排版页数" in output and "未能按实际排版检查" not in output, output
+    else:
+        result = _import(path)
+        assert result.returncode == 0, result.stderr
+    assert list(eps_tools.iterdir()) == []

@@ -103,6 +103,10 @@ MAX_FILES_PER_RUN = 200
 # network also goes through a proxy that is not there — 127.0.0.1 port 9 (discard), excepting
 # no host — and fails before a byte leaves the machine.
 _NO_PROXY_PORT = 9
+# The programs LibreOffice 7.4 runs on an EPS picture's PostScript (filter/…/ieps): pstoedit,
+# Ghostscript (as gs, or gswin32c/gswin64c on Windows) and ImageMagick's convert (see
+# _stand_in_tools); magick is ImageMagick 7's name for convert.
+_EPS_TOOLS = ("gs", "gswin32c", "gswin64c", "pstoedit", "convert", "magick")
 _PROFILE_ITEMS = (
     ("/org.openoffice.Office.Common/Security/Scripting", "BlockUntrustedRefererLinks", "true"),
     ("/org.openoffice.Office.Writer/Content/Update", "Link", "0"),
@@ -482,6 +486,7 @@ class LibreOffice:
         # LibreOffice's own temporary files (lu*.tmp) go to a folder removed with the run.
         scratch = Path(tempfile.mkdtemp(prefix="wenshu-lo-tmp-"))
         env = {**os.environ, "TMPDIR": str(scratch), "TMP": str(scratch), "TEMP": str(scratch)}
+        env["PATH"] = os.pathsep.join((str(_stand_in_tools(scratch)), env.get("PATH", os.defpath)))
         # The licensed fonts are rarely installed: without the stand-ins every typeface
         # falls back to one sans face and title, headings and body look alike.
         env["FONTCONFIG_FILE"] = str(write_fontconfig(profile))
@@ -512,6 +517,21 @@ class LibreOffice:
                 self._running.discard(process)
             process.wait()
             shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _stand_in_tools(folder: Path) -> Path:
+    """A folder in ``folder`` of programs that do nothing, named as those LibreOffice runs
+    to draw an EPS picture (PostScript, a program in its own right): Ghostscript, pstoedit,
+    ImageMagick. It looks them up on PATH while loading a document, and a document's EPS
+    picture is anyone's code; found first, these stand-ins make it draw the picture's
+    preview (or an empty frame) instead: a render measures the page, not the picture."""
+    tools = folder / "no-tools"
+    tools.mkdir()
+    for name in _EPS_TOOLS:
+        stub = tools / name
+        stub.write_text("#!/bin/sh\nexit 1\n", encoding="ascii")
+        stub.chmod(0o700)
+    return tools
 
 
 def _move_pdf(pdf: Path, out_dir: Path, source: Path, done: dict[Path, Path], tag: str) -> Path:
