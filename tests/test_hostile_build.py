@@ -895,3 +895,40 @@ def test_fix_refuses_a_default_output_folder_linking_elsewhere(tmp_path):
     # named with -o, the same folder is the user's choice
     result = _run("fix", str(docx), "--no-paginate", "-o", str(folder / "fixed"))
     assert result.exit_code == 0, result.output
+
+
+# -- build's and batch's default output folder ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("command", "link"),
+    [
+        pytest.param(("build", "notice.yaml"), "out", id="build"),
+        pytest.param(("build", "."), "out", id="build-dir"),
+        pytest.param(("batch", "recommendations.yaml"), "out", id="batch-out"),
+        pytest.param(("batch", "recommendations.yaml"), "out/recommendations", id="batch-its-folder"),
+    ],
+)
+def test_a_default_output_folder_linking_elsewhere_is_refused(tmp_path, monkeypatch, command, link):
+    """``out`` (or a batch's ``out/<stem>``) in the folder a command runs in is a link, as a
+    folder unpacked from someone's archive may hold: the old code wrote through it over the
+    user's own files of the outputs' names. Nothing is written; named with -o, it is the
+    user's choice."""
+    work = tmp_path / "received"
+    shutil.copytree(REPO / "examples" / "letters", work, ignore=shutil.ignore_patterns("pilot-*", "applic*"))
+    (work / "notice.yaml").write_text(LETTER, encoding="utf-8")
+    elsewhere = tmp_path / "documents"
+    elsewhere.mkdir()
+    for name in ("notice", "recommendations", "示范市"):
+        (elsewhere / f"{name}.docx").write_bytes(b"the user's own document of that name")
+    (work / link).parent.mkdir(exist_ok=True)
+    (work / link).symlink_to(elsewhere)
+    before = _tree(elsewhere)
+    monkeypatch.chdir(work)
+    result = _run(*command, "--no-paginate")
+    assert result.exit_code == 1, result.output
+    assert f"错误 {link} 是指向别处的链接" in result.output and "-o" in result.output, result.output
+    assert _tree(elsewhere) == before
+    assert "Traceback" not in result.output
+    result = _run(*command, "--no-paginate", "-o", link)
+    assert result.exit_code == 0, result.output

@@ -11,6 +11,8 @@ local file's access time tells whether anything read it.
 
 from __future__ import annotations
 
+import base64
+import gzip
 import io
 import os
 import subprocess
@@ -21,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PIXEL
-from tests.test_hostile_check import DOC, EXTERNAL_REL, LINKED_PICTURE, SPEC, repack
+from tests.test_hostile_check import DOC, EXTERNAL_REL, LINKED_PICTURE, SPEC, repack, run_check
 from wenshu.build.pipeline import render
 from wenshu.office.libreoffice import (
     PROFILE_SETTINGS,
@@ -37,7 +39,8 @@ from wenshu.office.libreoffice import (
 pytestmark = pytest.mark.render
 
 _RELS = "word/_rels/document.xml.rels"
-_IMAGE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
+_RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+_IMAGE = _RELATIONSHIPS + "image"
 
 
 @pytest.fixture(scope="module")
@@ -469,3 +472,276 @@ def test_page_images_replace_a_link_and_follow_none(base, tmp_path):
     first = pages / "通知-1.png"
     assert not first.is_symlink() and first.read_bytes().startswith(b"\x89PNG")
     assert sorted(p.name for p in pages.iterdir() if not p.name.startswith("通知-")) == []
+
+
+# -- an SVG picture inside a .docx (check --render) ------------------------------------------------
+
+
+def _svg(href: str) -> bytes:
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="90"'
+        f' height="90"><image xlink:href="{href}" width="90" height="90"/><rect width="9" height="9"/></svg>'
+    ).encode()
+
+
+def _with_svg_picture(docx: bytes, svg: bytes, part: str = "word/media/image1.png") -> bytes:
+    """``docx`` with a picture whose part, named like a PNG (or ``part``), holds ``svg``:
+    LibreOffice goes by the content."""
+    picture = LINKED_PICTURE.replace('r:link="rIdPixel"', 'r:embed="rIdPixel"')
+    rel = f'<Relationship Id="rIdPixel" Type="{_IMAGE}" Target="/{part}"/>'
+    return repack(
+        docx,
+        {
+            DOC: lambda x: x.replace(b"<w:body>", b"<w:body>" + picture.encode(), 1),
+            _RELS: lambda x: x.replace(b"</Relationships>", rel.encode() + b"</Relationships>"),
+        },
+        {part: svg},
+    )
+
+
+def test_render_of_an_svg_picture_reads_no_local_file(base, tmp_path, read_watch):
+    """An SVG picture naming a local file (``<image xlink:href="file:///…">``) made LibreOffice
+    read that file while ``check --render`` laid the document out (and draw it on the page
+    images of ``--png``); in a part named .png or in an XML part outside word/, which the
+    offline copy did not look into. Now the copy empties the reference."""
+    uri = read_watch.path.as_uri()
+    given = {
+        "named-png": _with_svg_picture(base, _svg(uri)),
+        "outside-word": _with_svg_picture(base, _svg(uri), "media/image1.xml"),
+    }
+    for name, data in given.items():
+        (tmp_path / f"{name}.docx").write_bytes(data)
+        read_watch.reset()
+        _soffice(tmp_path / f"control-{name}", "pdf", tmp_path / "control-out", tmp_path / f"{name}.docx")
+        assert read_watch.read(), f"LibreOffice read nothing of the control {name}: the test proves nothing"
+        read_watch.reset()
+        code, output, _ = run_check("--render", str(tmp_path / f"{name}.docx"), limit=False, timeout=300)
+        assert code in (0, 1), output
+        assert "排版页数" in output and "未能按实际排版检查" not in output, output
+        assert not read_watch.read(), name
+
+
+@pytest.mark.parametrize(
+    ("packed", "kept"),
+    [
+        pytest.param(lambda svg: svg, True, id="svg"),
+        pytest.param(lambda svg: gzip.compress(svg), True, id="svgz"),
+        # not XML as it stands: made a blank picture
+        pytest.param(lambda svg: b"\x01\x00\x00\x00" + b" " * 60 + svg, False, id="after-other-bytes"),
+    ],
+)
+def test_offline_copy_empties_what_an_svg_picture_names(base, packed, kept):
+    copy = offline_copy(_with_svg_picture(base, packed(_svg("file:///etc/passwd"))), "svg.docx")
+    with zipfile.ZipFile(io.BytesIO(copy)) as z:
+        picture = z.read("word/media/image1.png")
+    assert b"passwd" not in picture
+    assert (b"<rect" in picture) is kept
+    assert offline_copy(_with_svg_picture(base, _svg("#inside")), "svg.docx")  # a reference inside stays
+
+
+def test_offline_copy_blanks_an_svg_it_cannot_read_safely(base):
+    dtd = b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY u "file:///etc/passwd">]>' + _svg("&u;")
+    copy = offline_copy(_with_svg_picture(base, dtd), "svg.docx")
+    with zipfile.ZipFile(io.BytesIO(copy)) as z:
+        assert z.read("word/media/image1.png").startswith(b"\x89PNG\r\n\x1a\n")
+
+
+# -- an SVG picture inside a file import converts ---------------------------------------------------
+
+
+def _svg_rtf(svg: bytes) -> bytes:
+    return (
+        b"{\\rtf1\\ansi\\deff0{\\fonttbl{\\f0 SimSun;}}\\pard \\u20851?\\u20110?\\par"
+        b"{\\*\\shppict{\\pict{\\*\\picprop}\\pngblip\\picw90\\pich90\\picwgoal1350\\pichgoal1350\n"
+        + b"\n".join(svg.hex().encode()[i : i + 64] for i in range(0, len(svg.hex()), 64))
+        + b"}}\\par \\u27491?\\u25991?\\par}"
+    )
+
+
+def _svg_odt(path: Path, svg: bytes) -> Path:
+    """An .odt showing the picture ``svg`` it holds, listed in its manifest."""
+    with zipfile.ZipFile(_odt(path, _linked_image("Pictures/a.svg"))) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    entry = b'<manifest:file-entry manifest:full-path="Pictures/a.svg" manifest:media-type="image/svg+xml"/>'
+    parts["META-INF/manifest.xml"] = parts["META-INF/manifest.xml"].replace(
+        b"</manifest:manifest>", entry + b"</manifest:manifest>"
+    )
+    parts["Pictures/a.svg"] = svg
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data, zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED)
+    return path
+
+
+def _svg_fodt(svg: bytes) -> bytes:
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document {_ODT_NS} office:version="1.2" '
+        'office:mimetype="application/vnd.oasis.opendocument.text"><office:body><office:text>'
+        '<text:p>关于开展工作的通知</text:p><text:p><draw:frame draw:name="i1" svg:width="1cm" '
+        'svg:height="1cm" '
+        f'text:anchor-type="as-char"><draw:image><office:binary-data>{base64.b64encode(svg).decode()}'
+        "</office:binary-data></draw:image></draw:frame></text:p><text:p>请认真组织实施。</text:p>"
+        "</office:text></office:body></office:document>"
+    ).encode()
+
+
+@pytest.mark.parametrize("case", ["x.rtf", "x.odt", "flat-opendocument.doc", "rtf-named.doc"])
+def test_import_of_an_svg_picture_reads_no_local_file(tmp_path, read_watch, case):
+    """A picture that is an SVG naming a local file (``<image xlink:href="file:///…">``): the
+    profile does not stop LibreOffice reading that file and drawing it into the picture it
+    converts, which import wrote beside the spec as 图1.png (a copy of the user's file, in an
+    output they pass on). Now the SVG is made offline first, in each form import converts."""
+    svg = _svg(read_watch.path.as_uri())
+    doc = tmp_path / f"通知{Path(case).suffix}"
+    if case == "x.odt":
+        _svg_odt(doc, svg)
+    else:
+        doc.write_bytes(_svg_fodt(svg) if case.startswith("flat") else _svg_rtf(svg))
+    _imported_reading_nothing(tmp_path, doc, read_watch)
+
+
+def test_offline_rtf_keeps_a_picture_that_is_no_svg(tmp_path):
+    png = (tmp_path / "p.png").write_bytes(b"") or bytes.fromhex(
+        "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+        "0000000b4944415478da636000020000050001e9fadcd80000000049454e44ae426082"
+    )
+    rtf = _svg_rtf(png)
+    assert offline_rtf(rtf) == rtf
+    made = offline_rtf(_svg_rtf(_svg("file:///etc/passwd")))
+    assert b"passwd".hex().encode() not in made and b"<rect".hex().encode() in made
+    assert made.startswith(b"{\\rtf1") and made.count(b"{") == made.count(b"}")
+    # the same picture as raw bytes after \binN: written again in hex, the \bin word gone
+    svg = _svg("file:///etc/passwd")
+    raw = b"{\\rtf1{\\pict\\pngblip\\bin%d %s}\\par}" % (len(svg), svg)
+    made = offline_rtf(raw)
+    assert b"passwd" not in made and b"\\bin" not in made and b"<rect".hex().encode() in made
+
+
+def _png(side: int) -> bytes:
+    """A PNG of ``side`` × ``side`` pixels of noise (so it stays large in any file)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\0" + os.urandom(3 * side) for _ in range(side))
+    header = struct.pack(">IIBBBBB", side, side, 8, 2, 0, 0, 0)
+    body = chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+    return b"\x89PNG\r\n\x1a\n" + body
+
+
+def test_import_of_a_doc_with_an_svg_picture_is_refused(tmp_path, read_watch):
+    """A binary .doc whose picture holds an SVG naming a local file (a made-up file: Word
+    writes SVG into no .doc): LibreOffice reads that file while converting, and a binary
+    .doc cannot be rewritten. The file is refused, with why, nothing written, nothing read;
+    a .doc with a PNG picture still imports."""
+    rtf = tmp_path / "source.rtf"
+    rtf.write_bytes(_svg_rtf(_png(40)))
+    _soffice(tmp_path / "make", "doc", tmp_path, rtf)
+    made = (tmp_path / "source.doc").read_bytes()
+    start = made.index(b"\x89PNG")
+    end = made.index(b"IEND", start) + 8
+    svg = _svg(read_watch.path.as_uri())
+    svg = svg.replace(b"</svg>", b"<!--" + b"x" * (end - start - len(svg) - 7) + b"--></svg>")
+    doc = tmp_path / "通知.doc"
+    doc.write_bytes(made[:start] + svg + made[end:])
+    _soffice(tmp_path / "control", "docx", tmp_path / "control-out", doc, settings=PROFILE_SETTINGS)
+    assert read_watch.read(), "LibreOffice read nothing of the control: the test would prove nothing"
+    read_watch.reset()
+    result = _import(doc)
+    assert result.returncode == 1 and "SVG 图片" in result.stderr and str(doc) in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert not read_watch.read() and not doc.with_suffix(".yaml").exists()
+    plain = tmp_path / "图片.doc"
+    plain.write_bytes(made)
+    result = _import(plain)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "图片.files" / "图1.png").is_file()
+
+
+_OLE_OBJECT = (
+    '<w:p><w:r><w:object w:dxaOrig="1440" w:dyaOrig="1440"><v:shape xmlns:v="urn:schemas-microsoft-com:vml"'
+    ' id="_x0000_i1025" type="#_x0000_t75" style="width:72pt;height:72pt"><v:imagedata r:id="rIdOleImg"/>'
+    '</v:shape><o:OLEObject xmlns:o="urn:schemas-microsoft-com:office:office" Type="Embed"'
+    ' ProgID="Word.Document.12" ShapeID="_x0000_i1025" DrawAspect="Content" ObjectID="_1" r:id="rIdOle"/>'
+    "</w:object></w:r></w:p>"
+)
+
+
+def test_render_of_an_embedded_document_reads_no_local_file(base, tmp_path, read_watch):
+    """An embedded Word document (an OLE object) whose own picture is an SVG naming a local
+    file: LibreOffice opens the embedded document to draw it and reads that file; the offline
+    copy did not look inside. Now an embedded document is emptied (its picture shows it)."""
+    inner = _with_svg_picture(base, _svg(read_watch.path.as_uri()))
+    rels = (
+        f'<Relationship Id="rIdOle" Type="{_RELATIONSHIPS}package" Target="embeddings/a.docx"/>'
+        f'<Relationship Id="rIdOleImg" Type="{_IMAGE}" Target="media/ole.png"/>'
+    )
+    outer = repack(
+        base,
+        {
+            DOC: lambda x: x.replace(b"<w:body>", b"<w:body>" + _OLE_OBJECT.encode(), 1),
+            _RELS: lambda x: x.replace(b"</Relationships>", rels.encode() + b"</Relationships>"),
+            "[Content_Types].xml": lambda x: x.replace(
+                b"</Types>",
+                b'<Default Extension="docx" ContentType="application/vnd.openxmlformats-officedocument.'
+                b'wordprocessingml.document"/><Default Extension="png" ContentType="image/png"/></Types>',
+            ),
+        },
+        {"word/embeddings/a.docx": inner, "word/media/ole.png": _png(8)},
+    )
+    path = tmp_path / "embedded.docx"
+    path.write_bytes(outer)
+    _soffice(tmp_path / "control", "pdf", tmp_path / "control-out", path)
+    assert read_watch.read(), "LibreOffice read nothing of the control: the test would prove nothing"
+    read_watch.reset()
+    code, output, _ = run_check("--render", str(path), limit=False, timeout=300)
+    assert code in (0, 1), output
+    assert "排版页数" in output and "未能按实际排版检查" not in output, output
+    assert not read_watch.read()
+
+
+# -- an EPS picture: PostScript run by the programs LibreOffice finds on PATH -------------------------
+
+_EPS = b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 100 100\nnewpath 0 0 moveto 100 100 lineto stroke\n"
+
+
+@pytest.fixture
+def eps_tools(tmp_path, monkeypatch) -> Path:
+    """Programs named gs, pstoedit and convert first on PATH, each leaving a mark in the
+    folder it returns when run: Ghostscript and ImageMagick as a user may have them."""
+    tools, marks = tmp_path / "tools", tmp_path / "marks"
+    tools.mkdir(), marks.mkdir()
+    for name in ("gs", "pstoedit", "convert"):
+        (tools / name).write_text(
+            f"#!/bin/sh\ntouch '{marks}/{name}'\ncat >/dev/null\nexit 1\n", encoding="ascii"
+        )
+        (tools / name).chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tools}{os.pathsep}{os.environ['PATH']}")
+    return marks
+
+
+@pytest.mark.parametrize("case", ["check --render", "import .rtf"])
+def test_an_eps_picture_runs_no_program(base, tmp_path, eps_tools, case):
+    """An EPS picture in a .docx being rendered, or in an .rtf being imported: LibreOffice ran
+    pstoedit, Ghostscript and ImageMagick's convert from PATH on its PostScript (a program
+    from whoever made the file; Ghostscript's -dSAFER has been escaped before). Now wenshu's
+    LibreOffice finds stand-ins that do nothing first, and the document is still laid out."""
+    if case == "check --render":
+        path = tmp_path / "eps.docx"
+        path.write_bytes(_with_svg_picture(base, _EPS))
+    else:
+        path = tmp_path / "通知.rtf"
+        path.write_bytes(_svg_rtf(_EPS))
+    _soffice(tmp_path / "control", "pdf", tmp_path / "control-out", path, settings=PROFILE_SETTINGS)
+    assert sorted(p.name for p in eps_tools.iterdir()), "LibreOffice ran nothing for the control"
+    for mark in eps_tools.iterdir():
+        mark.unlink()
+    if case == "check --render":
+        code, output, _ = run_check("--render", str(path), limit=False, timeout=300)
+        assert code in (0, 1) and "排版页数" in output and "未能按实际排版检查" not in output, output
+    else:
+        result = _import(path)
+        assert result.returncode == 0, result.stderr
+    assert list(eps_tools.iterdir()) == []

@@ -173,3 +173,80 @@ def test_damaged_caches_neither_stop_a_build_nor_change_it(tmp_path: Path) -> No
         uncached = (tmp_path / "uncached" / name).read_bytes()
         assert (tmp_path / "filled" / name).read_bytes() == uncached, name
         assert (tmp_path / "damaged" / name).read_bytes() == uncached, name
+
+
+# -- a cache folder planted or shared ---------------------------------------------------------------
+
+
+def test_a_cache_folder_that_is_a_link_is_neither_written_nor_pruned(
+    cache_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cache folder replaced by a link to a folder of the user's own files: keeping the
+    cache in bounds would delete the oldest of them (on the old code 12 files became 5, and
+    cache files were written among them); now the link is not used at all."""
+    monkeypatch.setattr(resources, "CACHE_ENTRIES", 5)
+    victim = tmp_path / "documents"
+    victim.mkdir()
+    for i in range(12):
+        (victim / f"报告{i}.docx").write_bytes(b"mine")
+    cache_home.mkdir(parents=True)
+    (cache_home / "resources").symlink_to(victim)
+    assert read_yaml_resource(resource_dir("schemas") / "notice.yaml")
+    assert sorted(p.name for p in victim.iterdir()) == sorted(f"报告{i}.docx" for i in range(12))
+    # nor when wenshu's own folder is the link
+    (cache_home / "resources").unlink()
+    cache_home.rmdir()
+    cache_home.symlink_to(victim)
+    for i in range(12):
+        write_cache_file(cache_home / "shapes" / f"e{i}", b"x")
+    assert sorted(p.name for p in victim.iterdir()) == sorted(f"报告{i}.docx" for i in range(12))
+
+
+class _Planted:
+    """A pickle that makes a folder when it is loaded: what a planted cache file could run."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return os.mkdir, (str(self.marker),)
+
+
+@pytest.mark.parametrize("how", ["group-writable", "world-writable", "someone else's"])
+def test_a_cache_others_could_write_into_is_not_loaded(cache_home: Path, tmp_path: Path, how: str) -> None:
+    """A cached pickle is run as code when loaded: one in a folder another user owns or may
+    write into (a cache under a shared XDG_CACHE_HOME such as /tmp) is not loaded; the value
+    is computed again. On the old code the planted pickle ran (the marker folder appeared)."""
+    marker = tmp_path / "ran"
+    cache = resources.PickleCache("shapes", lambda: "stamp")
+    cache.put("key", "value")
+    assert cache.get("key") == (True, "value")  # the user's own cache is used
+    target = next((cache_home / "shapes").iterdir())
+    write_cache_file(target, __import__("pickle").dumps(_Planted(marker)))
+    if how == "someone else's":
+        if os.getuid() != 0:
+            pytest.skip("only root can give a folder to another user")
+        os.chown(cache_home, 65534, 65534)
+    else:
+        (cache_home / "shapes").chmod(0o770 if how == "group-writable" else 0o707)
+    assert cache.get("key") == (False, None)
+    assert not marker.exists()
+
+
+def test_a_cache_file_that_is_a_pipe_is_not_waited_on(cache_home: Path) -> None:
+    """A named pipe under a cache file's name is no cache file, found at once (the old code
+    waited on it for ever); nor is a link, even to a good cache file."""
+    import threading
+
+    write_cache_file(cache_home / "resources" / "real", b"x")
+    pipe, link = cache_home / "resources" / "pipe", cache_home / "resources" / "link"
+    os.mkfifo(pipe)
+    link.symlink_to(cache_home / "resources" / "real")
+    results: list[object] = []
+    reader = threading.Thread(
+        target=lambda: results.extend(read_cache_file(p) for p in (pipe, link)), daemon=True
+    )
+    reader.start()
+    reader.join(10)
+    assert results == [None, None]
+    assert read_cache_file(cache_home / "resources" / "real") == b"x"

@@ -759,3 +759,21 @@ def test_a_round_file_linked_from_outside_the_folder_is_not_read(client, folder,
     assert not list(folder.glob("out/letter*"))
     result = CliRunner().invoke(main, ["validate", str(folder / "letter.yaml")])
     assert result.exit_code == 0 and "未知类别" not in result.output, result.output
+
+
+def test_build_never_writes_through_a_planted_out_link(tmp_path):
+    """The served folder (someone else's, unpacked or shared) holds ``out`` as a link to the
+    user's documents: the old workbench's 生成 wrote the spec's .docx and .md over the files
+    of those names there. Now nothing is written and the page says why."""
+    root = tmp_path / "shared"
+    root.mkdir()
+    shutil.copy(EXAMPLES / "notices" / "cnipa-2023-582.yaml", root / "报告.yaml")
+    documents = tmp_path / "documents"
+    documents.mkdir()
+    (documents / "报告.docx").write_bytes(b"my own report")
+    (root / "out").symlink_to(documents)
+    client = create_app(root, pages=False).test_client()
+    token = csrf(client.get("/").get_data(as_text=True))
+    page = client.post("/doc/报告.yaml/build", data={"csrf": token})
+    assert page.status_code == 400 and "是指向别处的链接" in page.get_data(as_text=True)
+    assert [(p.name, p.read_bytes()) for p in documents.iterdir()] == [("报告.docx", b"my own report")]

@@ -10,6 +10,24 @@ from pathlib import Path
 from wenshu.errors import Problem, WenshuError
 
 
+def default_output_dir(
+    base: Path, rel: str | Path, remedy: str = "要写到它所指的文件夹，请用 -o 指明"
+) -> Path:
+    """``base / rel``, the output folder wenshu picks when the user names none (``out`` for
+    ``build``, ``out/<stem>`` for ``batch``, ``fixed`` beside a Word file for ``fix``, ``out``
+    in the workbench's folder), unless a part of ``rel`` is a symbolic link. The folder it is
+    picked in is often someone else's (an archive unpacked, a shared folder), and a planted
+    link there would send the outputs, and the removal of earlier ones, wherever it points —
+    over the user's own files of the same names; named with ``-o``, a link is the user's choice.
+    ``remedy`` is what the message tells the user to do."""
+    folder = base
+    for part in Path(rel).parts:
+        folder = folder / part
+        if folder.is_symlink():
+            raise WenshuError(Problem(str(folder), f"是指向别处的链接，未写入；{remedy}"))
+    return folder
+
+
 def prepare_output_dir(out_dir: Path) -> None:
     """Create ``out_dir`` or explain in Chinese why it cannot be used."""
     if out_dir.exists() and not out_dir.is_dir():

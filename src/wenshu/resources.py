@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Callable
 from functools import cache
@@ -125,10 +126,20 @@ def read_cache_file(target: Path) -> bytes | None:
     """What :func:`write_cache_file` wrote at ``target``; None when there is no such file,
     it cannot be read, or it is not whole and unchanged (its digest does not match): the
     caller then computes the value again."""
+    if not _trusted_folder(target.parent):
+        return None
     try:
-        raw = target.read_bytes()
+        # not through a link, nor waiting on a pipe: only a regular file is a cache file
+        fd = os.open(target, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
     except OSError:
         return None
+    with os.fdopen(fd, "rb") as fh:
+        try:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                return None
+            raw = fh.read()
+        except OSError:
+            return None
     start = len(_MAGIC) + _DIGEST_SIZE
     if not raw.startswith(_MAGIC) or len(raw) < start:
         return None
@@ -143,7 +154,15 @@ def write_cache_file(target: Path, data: bytes) -> None:
     never sees half a file; then keep the folder to :data:`CACHE_ENTRIES` files. A cache that
     cannot be written is left alone (the next run computes again)."""
     try:
-        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        target.parent.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not _trusted_folder(target.parent.parent, levels=1):
+            return  # nothing made through a link, nor in a folder others may write to
+        target.parent.mkdir(exist_ok=True, mode=0o700)
+    except OSError:
+        return
+    if not _trusted_folder(target.parent):
+        return
+    try:
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
             fh.write(_MAGIC + hashlib.sha256(data).digest() + data)
@@ -151,6 +170,25 @@ def write_cache_file(target: Path, data: bytes) -> None:
     except OSError:
         return
     _prune(target.parent, keep=target.name)
+
+
+def _trusted_folder(folder: Path, levels: int = 2) -> bool:
+    """Whether the cache folder ``folder`` and wenshu's cache folder it is in (``…/wenshu``)
+    are the user's own real folders that no one else may write into. A cached pickle or
+    compiled template is run as code, and keeping a folder in bounds deletes files: a folder
+    that is a symbolic link (planted to lead elsewhere: pruning would delete the oldest files
+    there), or that another user owns or may write into, is not used at all. ``levels=1``
+    judges ``folder`` alone (wenshu's own, before a cache folder is made in it)."""
+    for path in (folder, folder.parent)[:levels]:
+        try:
+            info = os.lstat(path)
+        except OSError:
+            return False
+        if not stat.S_ISDIR(info.st_mode) or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+            return False
+        if hasattr(os, "getuid") and info.st_uid != os.getuid():
+            return False
+    return True
 
 
 def _prune(folder: Path, keep: str) -> None:

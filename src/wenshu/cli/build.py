@@ -13,7 +13,7 @@ from wenshu.cli.group import Command
 
 @click.command("build", cls=Command)
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@options.out_dir("out", "输出文件夹")
+@options.out_dir(None, "输出文件夹（默认 out）")
 @options.formats
 @options.draft
 @options.pdf("同时用 LibreOffice 生成 PDF，与 .docx 同名同文件夹")
@@ -36,9 +36,17 @@ def build_cmd(
     （记录在输出文件夹的 .wenshu-manifest.json）；批量规格（含 records 或 data）每份函一个文件。"""
     from wenshu.build.pipeline import BuildRequest, run
     from wenshu.cli.output import Progress, show_result
+    from wenshu.files import default_output_dir
 
     request = BuildRequest(
-        files, out_dir, formats, draft=draft, paginate=paginate, pdf=pdf, force=force, jobs=jobs
+        files,
+        out_dir or default_output_dir(Path("."), "out"),
+        formats,
+        draft=draft,
+        paginate=paginate,
+        pdf=pdf,
+        force=force,
+        jobs=jobs,
     )
     result = run(request, Progress("生成"))
     show_result(result)
@@ -84,10 +92,11 @@ def batch_cmd(
     有问题的记录按行号一并报告，其余照常生成；有任何一条出错时退出码非零。"""
     from wenshu.build.pipeline import BuildRequest, run
     from wenshu.cli.output import Progress, show_result
+    from wenshu.files import default_output_dir
 
     request = BuildRequest(
         (spec,),
-        out_dir or Path("out") / spec.stem,
+        out_dir or default_output_dir(Path("."), Path("out") / spec.stem),
         formats,
         draft=draft,
         paginate=paginate,

@@ -363,15 +363,10 @@ def _finish(item: _Prepared, docx: bytes, markdown: bytes) -> Fixed:
 
 def default_fix_dir(source: Path) -> Path:
     """The folder ``fix`` writes ``source``'s outputs to when none is named: ``fixed`` beside
-    it — unless that is a symbolic link. The folder a Word file came in is often someone
-    else's (an archive unpacked), and a ``fixed`` link in it would send the outputs, and the
-    removal of stale pictures, wherever it points; named with ``-o``, it is the user's choice."""
-    folder = source.parent / FIXED_FOLDER
-    if folder.is_symlink():
-        raise WenshuError(
-            Problem(str(folder), "是指向别处的链接，未写入；要写到它所指的文件夹，请用 -o 指明")
-        )
-    return folder
+    it — unless that is a symbolic link (:func:`wenshu.files.default_output_dir`)."""
+    from wenshu.files import default_output_dir
+
+    return default_output_dir(source.parent, FIXED_FOLDER)
 
 
 def fix_files(

@@ -23,6 +23,7 @@ The PDF is measured with ``pdftotext -bbox-layout`` (text with positions), ``pdf
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import html
 import html.parser
@@ -37,6 +38,7 @@ import tempfile
 import threading
 import urllib.parse
 import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -101,6 +103,10 @@ MAX_FILES_PER_RUN = 200
 # network also goes through a proxy that is not there — 127.0.0.1 port 9 (discard), excepting
 # no host — and fails before a byte leaves the machine.
 _NO_PROXY_PORT = 9
+# The programs LibreOffice 7.4 runs on an EPS picture's PostScript (filter/…/ieps): pstoedit,
+# Ghostscript (as gs, or gswin32c/gswin64c on Windows) and ImageMagick's convert (see
+# _stand_in_tools); magick is ImageMagick 7's name for convert.
+_EPS_TOOLS = ("gs", "gswin32c", "gswin64c", "pstoedit", "convert", "magick")
 _PROFILE_ITEMS = (
     ("/org.openoffice.Office.Common/Security/Scripting", "BlockUntrustedRefererLinks", "true"),
     ("/org.openoffice.Office.Writer/Content/Update", "Link", "0"),
@@ -434,6 +440,8 @@ class LibreOffice:
             data = offline_html(data, str(source))
         elif is_xml(data):  # a flat OpenDocument (or Word 2003 XML) file: the same, in one file
             data = offline_xml(data, str(source))
+        elif _holds_svg(data):  # a binary .doc or .wps, which cannot be rewritten
+            raise WenshuError(Problem(str(source), _SVG_IN_BINARY))
         with tempfile.TemporaryDirectory(prefix="wenshu-lo-in-") as work:
             staged = Path(work) / f"input{suffix}"  # no odd names in argv
             staged.write_bytes(data)
@@ -478,6 +486,7 @@ class LibreOffice:
         # LibreOffice's own temporary files (lu*.tmp) go to a folder removed with the run.
         scratch = Path(tempfile.mkdtemp(prefix="wenshu-lo-tmp-"))
         env = {**os.environ, "TMPDIR": str(scratch), "TMP": str(scratch), "TEMP": str(scratch)}
+        env["PATH"] = os.pathsep.join((str(_stand_in_tools(scratch)), env.get("PATH", os.defpath)))
         # The licensed fonts are rarely installed: without the stand-ins every typeface
         # falls back to one sans face and title, headings and body look alike.
         env["FONTCONFIG_FILE"] = str(write_fontconfig(profile))
@@ -508,6 +517,21 @@ class LibreOffice:
                 self._running.discard(process)
             process.wait()
             shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _stand_in_tools(folder: Path) -> Path:
+    """A folder in ``folder`` of programs that do nothing, named as those LibreOffice runs
+    to draw an EPS picture (PostScript, a program in its own right): Ghostscript, pstoedit,
+    ImageMagick. It looks them up on PATH while loading a document, and a document's EPS
+    picture is anyone's code; found first, these stand-ins make it draw the picture's
+    preview (or an empty frame) instead: a render measures the page, not the picture."""
+    tools = folder / "no-tools"
+    tools.mkdir()
+    for name in _EPS_TOOLS:
+        stub = tools / name
+        stub.write_text("#!/bin/sh\nexit 1\n", encoding="ascii")
+        stub.chmod(0o700)
+    return tools
 
 
 def _move_pdf(pdf: Path, out_dir: Path, source: Path, done: dict[Path, Path], tag: str) -> Path:
@@ -593,6 +617,29 @@ _INERT_FIELD = 'QUOTE ""'
 # per letter: far more parts than a document a user hands to the checker (which has checked
 # those against safezip.MAX_MEMBERS before rendering).
 _MAX_PARTS = 100_000
+# SVG pictures (see _is_svg): how far LibreOffice looks for the svg element, gzip's signature,
+# and the attributes naming what to load (xlink:href, href, src, xml:base).
+_SVG_SNIFF_BYTES = 2048
+_GZIP = b"\x1f\x8b"
+_SVG_REFERENCES = frozenset(("href", "src", "base"))
+_SVG_TAG = re.compile(rb"<svg", re.IGNORECASE)
+# An embedded object's document (a zip: .docx, .xlsx, .odt …; an OLE storage: .bin, .doc):
+# LibreOffice opens it to lay it out, with whatever it links or holds (an SVG picture reading
+# a local file). The page shows the object by its picture (v:imagedata, an EMF), which stays.
+_EMBEDDED = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+# Where a gzip stream (1f 8b, deflate) or a zlib stream (78 01/5e/9c/da) may begin, and how
+# many of them a binary file is looked into (a 20 MB file of random bytes has ~1,300).
+_PACKED = re.compile(rb"\x1f\x8b\x08|\x78[\x01\x5e\x9c\xda]")
+_MAX_PACKED_TRIES = 100_000
+_SVG_IN_BINARY = (
+    "文件中有 SVG 图片（旧版 .doc、.wps 文件本不会有）：LibreOffice 打开时会读取它所指的本机文件，"
+    "已拒绝；请在 Word 或 WPS 中另存为 .docx 后再导入"
+)
+# A transparent 1×1 PNG: what an SVG that cannot be made safe is replaced by.
+_BLANK_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+    "0000000b4944415478da636000020000050001e9fadcd80000000049454e44ae426082"
+)
 _SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
 
 
@@ -603,8 +650,9 @@ def offline_copy(data: bytes, label: str) -> bytes:
     templates, linked OLE objects, frames, sub-documents, mail-merge sources), and so is a
     hyperlink's that something other than a hyperlink uses (LibreOffice loads a picture by
     the id, whatever the type says); fetching fields are turned into plain text fields, and
-    attribute values naming a URL or a path are emptied. What prints is unchanged except
-    where the document would have fetched.
+    attribute values naming a URL or a path are emptied. An SVG picture's references are
+    emptied (:func:`_offline_svg`), and an embedded object's document is emptied (its picture
+    shows it). What prints is unchanged except where the document would have fetched.
     """
     package = open_package(
         data, label, max_member=DOCX_MAX_MEMBER_BYTES, max_total=DOCX_MAX_TOTAL_BYTES, max_members=_MAX_PARTS
@@ -622,9 +670,81 @@ def offline_copy(data: bytes, label: str) -> bytes:
             elif name.endswith(".xml") and name.startswith("word/"):
                 used[name] = set()
                 content = _without_fetching(content, label, name, used[name])
+            elif content.startswith(_EMBEDDED):
+                content = b""  # an embedded document: drawn by its picture, never opened
+            elif _is_svg(content):
+                content = _offline_svg(content)
             zout.writestr(name, content)
     package.close()
     return out.getvalue()
+
+
+def _is_svg(content: bytes) -> bool:
+    """Whether LibreOffice takes the part ``content`` for an SVG picture, as its format
+    detection does (vcl's GraphicFormatDetector): ``<svg`` in the first 2 KB, or a DOCTYPE
+    naming svg in the first 256 bytes, gzip-compressed (.svgz) or not; whatever the part's
+    name, type or first bytes (its detection tries other formats first, and goes on when
+    they do not match)."""
+    head = _gunzipped(content, _SVG_SNIFF_BYTES) if content.startswith(_GZIP) else content[:_SVG_SNIFF_BYTES]
+    if head is None:
+        return False
+    head = head.lower()
+    return b"<svg" in head or (b"doctype" in head[:256] and b"svg" in head[:256])
+
+
+def _holds_svg(data: bytes) -> bool:
+    """Whether the binary file ``data`` (a .doc, .wps) holds a picture LibreOffice would take
+    for an SVG: ``<svg`` anywhere (a picture is stored as it is), or a gzip or zlib stream
+    (an .svgz, a packed metafile) that unpacks to one. Word and WPS never write SVG into
+    these formats (Word saving as .doc turns an SVG into a PNG), so only a made-up file does."""
+    if _SVG_TAG.search(data):
+        return True
+    view = memoryview(data)
+    for tries, found in enumerate(_PACKED.finditer(data)):
+        if tries >= _MAX_PACKED_TRIES:
+            return True  # more packed streams than any real document: not judged, not opened
+        start = found.start()
+        wbits = 16 + zlib.MAX_WBITS if data[start] == 0x1F else zlib.MAX_WBITS
+        try:
+            head = zlib.decompressobj(wbits).decompress(view[start : start + 65536], _SVG_SNIFF_BYTES)
+        except zlib.error:
+            continue
+        if _SVG_TAG.search(head):
+            return True
+    return False
+
+
+def _gunzipped(content: bytes, limit: int) -> bytes | None:
+    """At most ``limit`` bytes of the gzip stream ``content`` unpacked, or None when it is
+    not one (a gzip bomb unpacks no further than ``limit``)."""
+    try:
+        return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(content, limit)
+    except zlib.error:
+        return None
+
+
+def _offline_svg(content: bytes) -> bytes:
+    """The SVG picture ``content`` without what LibreOffice would load with it: it reads the
+    ``file:`` URL an ``<image>`` names (a local picture drawn onto the page, or a file probed).
+    Every reference but one inside the picture (``#id``) or carrying its data (``data:``)
+    is emptied; an SVG that cannot be read safely (a DTD, entities, broken XML, packed past
+    the part's limit) becomes a transparent pixel, laid out at the size the document gives
+    the picture: the render measures the page, not the picture."""
+    text = _gunzipped(content, DOCX_MAX_MEMBER_BYTES + 1) if content.startswith(_GZIP) else content
+    if text is None or len(text) > DOCX_MAX_MEMBER_BYTES or b"<!DOCTYPE" in text or b"<!ENTITY" in text:
+        return _BLANK_PNG
+    try:
+        root = etree.fromstring(text, _SAFE_XML)
+    except (etree.XMLSyntaxError, ValueError):
+        return _BLANK_PNG
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        for key, value in el.attrib.items():
+            inside = value.strip().lower().startswith(("#", "data:"))
+            if key.rpartition("}")[2] in _SVG_REFERENCES and not inside:
+                el.set(key, "")
+    return _xml_bytes(root)
 
 
 def _rels_source(rels: str) -> str:
@@ -762,6 +882,8 @@ def offline_odf(data: bytes, label: str) -> bytes:
             content = package.read(name)
             if name.endswith(".xml"):
                 content = _odf_offline_part(content, label, name)
+            elif _is_svg(content):  # a picture of the package (Pictures/…, any name)
+                content = _offline_svg(content)
             zout.writestr(name, content)
     package.close()
     return out.getvalue()
@@ -781,9 +903,27 @@ def _odf_offline_part(content: bytes, label: str, name: str) -> bytes:
             if key.rpartition("}")[2] in _ODF_REFERENCES and not _inside_package(value):
                 el.set(key, "")
                 changed = True
+        if el.tag.rpartition("}")[2] in _BASE64_PICTURES and el.text:
+            changed |= _offline_base64_picture(el)
     return _xml_bytes(root) if changed else content
 
 
+def _offline_base64_picture(el: Any) -> bool:
+    """Make the picture held in base64 by ``el`` (a flat OpenDocument file's
+    office:binary-data, a Word 2003 XML file's w:binData) offline if it is an SVG; whether
+    it was."""
+    try:
+        picture = base64.b64decode(el.text, validate=False)
+    except ValueError:
+        return False
+    if not _is_svg(picture):
+        return False
+    el.text = base64.b64encode(_offline_svg(picture)).decode()
+    return True
+
+
+# Elements holding a picture in base64 in a flat OpenDocument file and a Word 2003 XML file.
+_BASE64_PICTURES = frozenset(("binary-data", "binData"))
 # A Word 2003 XML file names the pictures it holds (w:binData) "wordml://…": inside the file.
 _WORDML = "wordml://"
 
@@ -805,17 +945,22 @@ _RTF_TOKEN = re.compile(
     rb"\\'([0-9a-fA-F]{2})|\\([a-zA-Z]{1,32})(-?\d{1,10})? ?|\\(.)|([{}])|([^\\{}]+)", re.DOTALL
 )
 _INERT_RTF_FIELD = b'{\\*\\fldinst QUOTE ""}'
+_NOT_HEX = re.compile(rb"[^0-9a-fA-F]")
 
 
 def offline_rtf(data: bytes) -> bytes:
     """``data`` (an RTF file) with every fetching field instruction (INCLUDEPICTURE,
     INCLUDETEXT, LINK, IMPORT, DDE) replaced by an inert ``QUOTE ""``; the field's shown
-    result stays. Escapes are decoded as an RTF reader would, so no spelling slips through."""
-    if b"fldinst" not in data:
+    result stays. Escapes are decoded as an RTF reader would, so no spelling slips through.
+    A picture (``{\\pict …}``, hex or ``\\bin``) that is an SVG is made offline
+    (:func:`_offline_svg`): LibreOffice reads the local file its ``<image>`` names and draws
+    it into the picture it converts."""
+    if b"fldinst" not in data and b"pict" not in data:
         return data
-    spans: list[tuple[int, int]] = []
+    spans: list[tuple[int, int, bytes]] = []  # (start, end, what replaces data[start:end])
     # per open group: [start, its instruction text if it is an fldinst group, \uc count,
-    # the instruction its text belongs to (its own or an enclosing group's)]
+    # the instruction its text belongs to (its own or an enclosing group's),
+    # its picture data if it is a pict group (see _offline_rtf_picture)]
     stack: list[list[Any]] = []
     skip = 0  # characters still to skip after a \u (its fallback for readers without Unicode)
     pos = 0
@@ -827,18 +972,24 @@ def offline_rtf(data: bytes) -> bytes:
         hexbyte, word, param, symbol, brace, text = m.groups()
         if brace is not None:
             if brace == b"{":
-                parent = stack[-1] if stack else [0, None, 1, None]
-                stack.append([m.start(), None, parent[2], parent[3]])
+                parent = stack[-1] if stack else [0, None, 1, None, None]
+                stack.append([m.start(), None, parent[2], parent[3], None])
             elif stack:
-                start, field, _, _ = stack.pop()
+                start, field, _, _, picture = stack.pop()
                 if field is not None and _FETCHING_FIELDS.match("".join(field)):
-                    spans.append((start, pos))
+                    spans.append((start, pos, _INERT_RTF_FIELD))
+                elif picture:
+                    spans.extend(_offline_rtf_picture(data, picture))
             skip = 0
             continue
         group = stack[-1] if stack else None
         if word is not None:
             if word == b"bin" and param:
+                if group is not None and group[4] is not None:  # the word with its bytes
+                    group[4].append((m.start(), pos + max(int(param), 0), pos))
                 pos += max(int(param), 0)  # raw bytes, not RTF
+            elif group is not None and word == b"pict":
+                group[4] = []
             elif group is not None and word == b"fldinst":
                 group[1] = group[3] = []
             elif group is not None and word == b"uc" and param:
@@ -848,6 +999,8 @@ def offline_rtf(data: bytes) -> bytes:
                     group[3].append(chr(int(param) % 0x10000))
                 skip = group[2]
             continue
+        if text is not None and group is not None and group[4] is not None:
+            group[4].append((m.start(), pos, None))
         chars = (
             bytes.fromhex(hexbyte.decode()).decode("latin-1")
             if hexbyte
@@ -857,16 +1010,38 @@ def offline_rtf(data: bytes) -> bytes:
         skip -= dropped
         if group is not None and group[3] is not None:
             group[3].append(chars[dropped:])
-    for start, field, _, _ in stack:  # groups left open at the end: an instruction among them counts
+    for start, field, _, _, picture in stack:  # groups left open at the end: they count too
         if field is not None and _FETCHING_FIELDS.match("".join(field)):
-            spans.append((start, len(data)))
+            spans.append((start, len(data), _INERT_RTF_FIELD))
             break
+        if picture:
+            spans.extend(_offline_rtf_picture(data, picture))
     out, end = [], 0
-    for start, stop in sorted(spans):
+    for start, stop, replacement in sorted(spans):
         if start >= end:  # the outermost of nested fields
-            out += [data[end:start], _INERT_RTF_FIELD]
+            out += [data[end:start], replacement]
             end = stop
     return b"".join(out) + data[end:]
+
+
+def _offline_rtf_picture(
+    data: bytes, pieces: list[tuple[int, int, int | None]]
+) -> list[tuple[int, int, bytes]]:
+    """The replacements making the picture whose data are ``pieces`` of ``data`` offline:
+    none unless it is an SVG; else its data, written again in hex in place of the first
+    piece, the others emptied. A piece is hex text (``(start, end, None)``) or a ``\\binN``
+    word with its raw bytes (``(start, end, where the bytes start)``)."""
+    raw = [data[bytes_at:end] for _, end, bytes_at in pieces if bytes_at is not None]
+    if raw:
+        picture = b"".join(raw)
+    else:
+        digits = _NOT_HEX.sub(b"", b"".join(data[a:b] for a, b, _ in pieces))
+        picture = bytes.fromhex(digits[: len(digits) // 2 * 2].decode())
+    if not _is_svg(picture):
+        return []
+    (first, last, _), *rest = pieces
+    # the space ends a control word the data may follow without one (after a line break)
+    return [(first, last, b" " + _offline_svg(picture).hex().encode()), *((a, b, b"") for a, b, _ in rest)]
 
 
 # ---------------------------------------------------------------------------------------

@@ -38,7 +38,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from wenshu.build.batch import data_file, is_batch_spec, load_batch, validate_records
 from wenshu.build.pipeline import BuildRequest, render, run
 from wenshu.errors import Problem, WenshuError
-from wenshu.files import write_atomically
+from wenshu.files import default_output_dir, write_atomically
 from wenshu.serve.fixing import FORMATS, Upload, UploadStore, fix_upload
 from wenshu.serve.forms import FormBuilder, Posted, apply_form, attach_problems
 from wenshu.serve.paths import spec_path
@@ -406,7 +406,9 @@ def create_app(root: Path, *, pages: bool = True) -> Flask:
     @app.post("/doc/<path:rel>/build")
     def build_one(rel: str) -> Any:
         path = spec_path(bench.root, rel)
-        request = BuildRequest((path,), bench.out / Path(rel).parent, paginate=bench.pages)
+        # out (and its subfolders) in a folder that may be someone else's: never through a link
+        out = default_output_dir(bench.root, Path(OUT) / Path(rel).parent, "请先删去这个链接")
+        request = BuildRequest((path,), out, paginate=bench.pages)
         (outcome,) = run(request).outcomes  # as `wenshu build FILE -o DIR/out/…` builds it
         if outcome.problems:
             raise WenshuError(outcome.problems)
