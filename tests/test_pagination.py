@@ -521,7 +521,7 @@ def test_one_page_letter_with_a_table_and_a_seal_is_one_page(laid_out):
 def test_record_after_a_table_shares_its_page(laid_out):
     """§7.4.1: a 版记 after a table is at the foot of the table's page (the table ends on page
     four, even) — where it did not fit (22 rows), the table's lines are tightened
-    (tests/test_pages_table_record.py) rather than a blank page and a 版记 page added."""
+    (tests/test_pages_tables.py) rather than a blank page and a 版记 page added."""
     _, after, _, _ = laid_out
     for rows in TABLE_ROWS:
         facts = after[f"table/{rows}"].facts
