@@ -75,17 +75,38 @@ INDICATOR_ROWS = [
 ]
 
 
+# The basic-information form's first table (examples/annexes/basic-info-form.yaml), 四号,
+# its rows of one line: “规模以上工业企业数量” printed “规模以上工业企业数/量”.
+FORM_WIDTHS = [1, 4.5, 2, 2.5, 4]
+FORM_ROWS = [
+    ["序号", "指标", "单位", "2017年度数据", "备注"],
+    ["1", "面积", "平方公里", "", ""],
+    ["5", "年财政收入", "万元", ""],
+    ["6", "市本级财政一般预算（公共财政）支出", "万元", "", ""],
+    ["9", "规模以上工业企业数量", "家", "", ""],
+    ["10", "上市企业数量", "家", "", ""],
+]
+
+
+def _markdown_table(options: str, rows: list[list[str]]) -> list[str]:
+    table = [f"<!-- wenshu:table {options} -->", "| " + " | ".join(rows[0]) + " |"]
+    table += ["| " + " | ".join([":-:"] * len(rows[0])) + " |"]
+    return table + ["| " + " | ".join(row + [""] * (len(rows[0]) - len(row))) + " |" for row in rows[1:]]
+
+
 def indicator_plan() -> str:
-    """The Markdown of a plan whose 正文 is the enterprise work plan's indicator table."""
+    """The Markdown of a plan whose 正文 is the enterprise work plan's indicator table and the
+    basic-information form's first table."""
     options = f'{{"widths": {INDICATOR_WIDTHS}, "size": "小四"}}'
-    table = [f"<!-- wenshu:table {options} -->", "| " + " | ".join(INDICATOR_ROWS[0]) + " |"]
-    table += ["| " + " | ".join([":-:"] * len(INDICATOR_WIDTHS)) + " |"]
-    table += ["| " + " | ".join(row) + " |" for row in INDICATOR_ROWS[1:]]
+    table = _markdown_table(options, INDICATOR_ROWS)
+    form = _markdown_table(f'{{"widths": {FORM_WIDTHS}, "size": "四号"}}', FORM_ROWS)
     parts = [
         '<!-- wenshu:frame {"name": "document"} -->',
         "# 示例企业知识产权工作方案",
         LINE,
         "\n".join(table),
+        LINE,
+        "\n".join(form),
     ]
     return "\n\n".join(parts) + "\n"
 
@@ -135,8 +156,7 @@ def test_record_comes_under_a_full_page_table_on_the_even_last_page(paginated):
 def test_bracketed_word_gets_its_line_where_other_columns_can_give_it():
     """“基期值（2023年）” in a column of three characters and a half: the column gets room for
     “（2023年）” (five and a bit), from the columns that can give it without a line of theirs
-    printing worse; the table stays as wide as the 版心. The city plan's table, whose
-    indicator names would then break leaving a character alone, keeps its ratios."""
+    printing worse; the table stays as wide as the 版心."""
     total, cell = 8844, 12 * L.TWIPS_PER_PT
     rows = [[(text, "") for text in row] for row in INDICATOR_ROWS]
     plain = [int(r * total / sum(INDICATOR_WIDTHS)) for r in INDICATOR_WIDTHS]
@@ -147,29 +167,6 @@ def test_bracketed_word_gets_its_line_where_other_columns_can_give_it():
     # “专利密集型产品销售收入占营业收入比重” (18) still breaks in two lines of nine or more
     assert (widths[1] - 2 * L.TABLE_CELL_MARGIN_TWIPS) / cell >= 9.5
     assert widths[4:] == plain[4:]  # “2024年目标” breaks after 年 as before
-    city = [1.2, 5.6, 1.6, 2, 2.4, 2.2, 2.2, 2.2]
-    header = [
-        "序号",
-        "指标名称",
-        "单位",
-        "属性",
-        "基期值（2021年）",
-        "2022年目标",
-        "2023年目标",
-        "2024年目标",
-    ]
-    names = (
-        "每万人口高价值发明专利拥有量",
-        "专利转让许可次数",
-        "PCT国际专利申请量",
-        "知识产权保护社会满意度",
-    )
-    table = [header] + [
-        [str(k), name, "件", "预期性", "6.8", "9600", "10600", "11800"] for k, name in enumerate(names, 1)
-    ]
-    plain = [int(r * total / sum(city)) for r in city]
-    widths = column_widths([[(t, "") for t in row] for row in table], city, total, size_pt=12)
-    assert widths[4] == plain[4] and widths[1] >= plain[1] - cell  # nothing to give: the year breaks
 
 
 @pytest.mark.render
@@ -180,3 +177,24 @@ def test_bracketed_year_prints_whole_in_the_indicator_heading(paginated):
     print([line for line in lines if "2023" in line or line.startswith("年")])
     assert any("（2023年）" in line for line in lines)
     assert not any(line.endswith("（2023") or line.startswith("年）") for line in lines)
+
+
+def test_a_line_left_one_character_alone_gets_its_column_a_character_more():
+    """“规模以上工业企业数量” (ten characters) in a column of a little under ten printed
+    “规模以上工业企业数/量”: the column gets the room for ten, from the 备注 column, which has
+    nothing in it; “平方公里” keeps its line, the table stays as wide as the 版心."""
+    total, cell = 8844, L.TABLE_SIZE_PT * L.TWIPS_PER_PT
+    rows = [[(text, "") for text in row + [""] * (5 - len(row))] for row in FORM_ROWS]
+    plain = [int(r * total / sum(FORM_WIDTHS)) for r in FORM_WIDTHS]
+    assert 9 < (plain[1] - 2 * L.TABLE_CELL_MARGIN_TWIPS) / cell < 10
+    widths = column_widths(rows, FORM_WIDTHS, total)
+    assert sum(widths) == total and (widths[1] - 2 * L.TABLE_CELL_MARGIN_TWIPS) / cell >= 10
+    assert widths[2] >= 4 * cell + 2 * L.TABLE_CELL_MARGIN_TWIPS and widths[4] < plain[4]
+
+
+@pytest.mark.render
+def test_no_cell_ends_with_one_character_alone(paginated):
+    """On the page: “规模以上工业企业数量” on one line, not “数” over “量”."""
+    lines = [compact(r.text) for page in paginated["indicators"].pages for r in content_rows(page)]
+    print([line for line in lines if "企业" in line])
+    assert any("规模以上工业企业数量" in line for line in lines)
