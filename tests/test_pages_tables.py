@@ -7,8 +7,9 @@
   page six holding only the 版记. The pass now gives the table's lines one exact pitch, as a
   clerk sets a table's line spacing to a 固定值, and the 版记 comes to page four.
 - A bracketed year in a narrow column's heading (“基期值（2023年）”, the enterprise work
-  plan's indicator table) printed “（2023/年）”; the column now gets room for the brackets'
-  line where the others can give it.
+  plan's indicator table) printed “（2023/年）”, and a cell a little longer than its column
+  (“规模以上工业企业数量”, the basic-information form) ended with one character alone on a
+  line; the column now gets the room where the others can give it.
 
 All documents go through one pass (one LibreOffice run per round for all of them).
 """
