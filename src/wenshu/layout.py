@@ -203,6 +203,11 @@ AUTOSPACE_EM = 0.2
 # lines of an even last page whose foot has no room for the 版记 (§7.4.1), which would
 # otherwise take two pages more.
 MIN_ADJUSTED_LINE_PITCH_TWIPS = round(1.5 * BODY_SIZE_PT * TWIPS_PER_PT)  # 480
+# §7.3.5.5 with §7.3.7 (an attachment is laid out as the 正文): where the last attachment's
+# even last page is a table with no room under it for the 版记 (§7.4.1), the table's lines are
+# given an exact pitch, no tighter than this many times its type size (a 4号 table: 16.8 pt;
+# LibreOffice's stand-in fonts set its single-spaced line at about 1.45 em, measured).
+MIN_TABLE_LINE_PITCH_EM = 1.2
 MAX_LINES_WON_BACK = 6
 MAX_KEPT_BODY_LINES = 2
 

@@ -8,7 +8,8 @@ LibreOffice has laid out (:mod:`wenshu.office.pages` measures them):
   laid out first in the flow after the content (:func:`record_in_flow`), it becomes an
   ordinary table after a spacer paragraph of exact height, after a page break or a section
   break where the content ends on an odd or a landscape page; where the content ends on an
-  even page without room for it, that page's lines are tightened first (:func:`tighten`);
+  even page without room for it, that page's lines are tightened first (:func:`tighten`),
+  or, where a table ends the content there, the table's lines (:func:`tighten_table`);
 - §7.5 a blank page before the 版记 page: both go in a last section whose footers are
   empty, so neither carries a page number;
 - tables: a group label merged over rows is repeated in the first row of the group on a
@@ -28,7 +29,8 @@ table ends the content before the 版记, its rows are as high as their text
 holds in Word as far as its fonts set a table line no taller than LibreOffice's stand-ins
 (Noto CJK's line is 1.45 em; 仿宋_GB2312's single line is expected to be shorter — not
 verified, Word is not at hand): the table then ends at most as low and the 版记 stays on
-that page, its last rule at or a little above the 版心's foot.
+that page, its last rule at or a little above the 版心's foot. A table whose lines
+:func:`tighten_table` set is exact in both.
 """
 
 from __future__ import annotations
@@ -112,7 +114,10 @@ def paginate(documents: dict[str, bytes], office: LibreOffice) -> dict[str, Pagi
                     outline = outline_of(data)
                     facts = examine(laid_out, outline)
             fixed = data
-            tight = None if name in tried else tighten(data, facts, laid_out, outline)
+            tight = None
+            if name not in tried:
+                tight = tighten(data, facts, laid_out, outline)
+                tight = tight or tighten_table(data, facts, laid_out, outline)
             tried.add(name)
             if tight is not None:
                 # the page the signature block should be on (and a 版记 wanting room, its page)
@@ -362,6 +367,71 @@ def tighten(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -> byt
         spacing.set(w("lineRule"), "exact")
     _replace(parts, "word/document.xml", _xml(root))
     return _package(parts)
+
+
+def tighten_table(docx: bytes, facts: Facts, pages: Sequence[Page], outline: Outline) -> bytes | None:
+    """§7.3.5.5 with §7.3.7 on a table: make room for the 版记 under a table that ends the
+    content on an even page.
+
+    An attachment is laid out as the 正文 (§7.3.7), so its last page may be tightened to take
+    the 版记 (§7.4.1) as :func:`tighten` does for lines of text; where that page is a table
+    (a form, a list of names) there are no lines of text to tighten, and the 版记 went on
+    past a blank page to a page of its own. The table's lines are given one exact pitch
+    (ECMA-376 §17.3.1.33 ``lineRule="exact"``) small enough for the 版记 to come under it,
+    never below :data:`~wenshu.layout.MIN_TABLE_LINE_PITCH_EM` of the table's type size:
+    what a clerk does by setting the table's line spacing to a 固定值. The whole table is
+    set alike, so that its rows look the same on every page; rows on its earlier pages that
+    come back only make more room. Its rows then are as high in Word as here (their lines
+    exact, whatever the font). None when the content does not end in a table on such a
+    page, or the pitch would be too tight.
+    """
+    if facts.content_end is None or not record_wants_room(docx, facts, outline, pages):
+        return None
+    page, foot = facts.content_end
+    printed = [(k, y0, y1) for k, spans in enumerate(facts.table_spans) for p, y0, y1 in spans if p == page]
+    if not printed:
+        return None
+    index, y0, y1 = max(printed, key=lambda t: t[2])
+    if index != len(outline.tables) - 1 or foot - y1 > _TABLE_TAIL_PT:
+        return None  # text follows the table: tighten's part
+    lines = [r for r in content_rows(pages[page - 1]) if r.y0 >= y0 - 1 and r.y1 <= y1 + 1]
+    parts = _parts(docx)
+    root = _document(parts)
+    body = root.find(w("body"))
+    record = _record_table(body) if body is not None else None
+    tables = [t for t in body.findall(w("tbl")) if t is not record] if body is not None else []
+    if record is None or len(tables) != len(outline.tables) or len(lines) < 2:
+        return None
+    table = tables[index]
+    size = max((int(sz.get(w("val"), "0")) for sz in table.iter(w("sz"))), default=0) / 2
+    if not size:
+        return None
+    top = L.TOP_MARGIN_MM * L.PT_PER_MM
+    room = _TEXT_HEIGHT_TWIPS - math.ceil((foot - top) * L.TWIPS_PER_PT)
+    wanted = (_record_height(record) + _RECORD_SAFETY_TWIPS - room) / L.TWIPS_PER_PT
+    # A printed line is its row's line and (a single-line row's) rules: only the line shrinks.
+    line = (y1 - y0 + 2 * _TABLE_PAD_PT) / len(lines) - _TABLE_LINE_OVERHEAD_PT
+    pitch = math.floor((line - wanted / len(lines)) * L.TWIPS_PER_PT)
+    if pitch < math.ceil(L.MIN_TABLE_LINE_PITCH_EM * size * L.TWIPS_PER_PT) or pitch >= line * L.TWIPS_PER_PT:
+        return None
+    for p in table.iter(w("p")):
+        ppr = p.find(w("pPr"))
+        if ppr is None:
+            ppr = etree.Element(w("pPr"))
+            p.insert(0, ppr)
+        spacing = ppr.find(w("spacing"))
+        if spacing is None:
+            spacing = etree.Element(w("spacing"))
+            _insert_in_order(ppr, spacing)
+        spacing.set(w("line"), str(pitch))
+        spacing.set(w("lineRule"), "exact")
+    _replace(parts, "word/document.xml", _xml(root))
+    return _package(parts)
+
+
+# Below a table that ends the content, room for its note (two lines) at most.
+_TABLE_LINE_OVERHEAD_PT = 1.0  # a row's rules and rounding over its line (0.77 pt measured, 4号)
+_TABLE_TAIL_PT = 2 * L.LINE_PITCH_TWIPS / L.TWIPS_PER_PT
 
 
 # The head of page one (§7.2, §10.1): the lines under it are tightened, not these.

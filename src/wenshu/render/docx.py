@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import html
 import io
+import itertools
 import json
 import math
 import re
@@ -582,7 +583,9 @@ def column_widths(
 ) -> list[int]:
     """Column widths in twips filling ``total`` (the 版心 width of the page's orientation):
     from the spec's ratios, else from content (cells spanning columns left out); then a
-    column of short words gets room for its longest on one line (:func:`_short_words_whole`)."""
+    column of short words gets room for its longest on one line (:func:`_short_words_whole`),
+    one of short bracketed words room for their brackets (:func:`_brackets_whole`), and one
+    whose cells would end with a character alone room for it (:func:`_lone_ends_closed`)."""
     columns = max(len(r) for r in rows)
     wide = {k for k, (_, across) in (spans.starts.items() if spans else ()) if across > 1}
     if not ratios or len(ratios) != columns:
@@ -595,7 +598,8 @@ def column_widths(
     scale = total / sum(ratios)
     widths = [int(r * scale) for r in ratios]
     widths[-1] += total - sum(widths)
-    return _short_words_whole(rows, widths, wide, size_pt)
+    widths = _brackets_whole(rows, _short_words_whole(rows, widths, wide, size_pt), wide, size_pt)
+    return _lone_ends_closed(rows, widths, wide, size_pt)
 
 
 # A short word (3 to 8 characters: a unit, a year's heading, a short name) that its column
@@ -603,11 +607,23 @@ def column_widths(
 # too small for it printed “平方公/里” and “2017年度数/据” (basic-info-form). A break that
 # leaves more (“2024年/目标”) and two characters stacked (“序/号”) read well and are left.
 _SHORT_WORD_CELLS = (3, 8)
+# A short word in brackets that its column would break (“基期值（2021/年）”, the indicator
+# tables of the plans and summaries) gets room for the brackets' line, where the other
+# columns can give it without a line of theirs printing worse (:func:`_giving_floor`): the
+# break then falls before the opening bracket.
+_BRACKETED = re.compile(r"（[^（）]*）|\([^()]*\)")
+# A run a line cannot break (a number, a Latin word).
+_UNBROKEN = re.compile(r"[!-~]+")
 # A cell's line holds its characters plus the cell margins, the rules and a little for the
 # rounding of glyph advances.
 _CELL_ROOM_TWIPS = 2 * L.TABLE_CELL_MARGIN_TWIPS + 60
+# What a line of a cell has between the margins and the half rules on each side (table text
+# keeps its characters' own advance): what it prints in, without _CELL_ROOM_TWIPS's slack.
+_CELL_TEXT_TWIPS = 2 * L.TABLE_CELL_MARGIN_TWIPS + 15
 # A column of longer text gives room down to five characters a line, no further.
 _DONOR_FLOOR_CELLS = 5
+# A column giving room to another is tried narrower a quarter character at a time.
+_DONOR_STEPS_PER_CELL = 4
 
 
 def _short_words_whole(
@@ -652,6 +668,132 @@ def _short_words_whole(
         out[c] -= lack * (widths[c] - floor) // spare
     out[donors[-1]] += sum(widths) - sum(out)
     return out
+
+
+def _brackets_whole(
+    rows: list[list[tuple[str, str]]], widths: list[int], wide: set[tuple[int, int]], size_pt: float
+) -> list[int]:
+    """``widths`` with room for the short bracketed words their columns would break (see
+    ``_BRACKETED``), taken from the other columns in proportion to what each can give
+    (:func:`_giving_floor`); unchanged where they have too little to give."""
+    cell = size_pt * L.TWIPS_PER_PT
+    low, high = _SHORT_WORD_CELLS
+    room = [(w - _CELL_ROOM_TWIPS) / cell for w in widths]
+    need = [0] * len(widths)
+    narrow = [c for c, r in enumerate(room) if r < high + 4]
+    for c, line in _cell_lines(rows, narrow, wide, shortest=low):
+        if "）" not in line and ")" not in line:
+            continue
+        for group in _BRACKETED.findall(line):
+            g = _line_width(group)
+            if low <= g <= high and g > room[c]:
+                need[c] = max(need[c], math.ceil(g * cell) + _CELL_ROOM_TWIPS)
+    return _give_room(rows, widths, wide, need, cell)
+
+
+def _lone_ends_closed(
+    rows: list[list[tuple[str, str]]], widths: list[int], wide: set[tuple[int, int]], size_pt: float
+) -> list[int]:
+    """``widths`` with room for the cells their columns would end with one character alone
+    on a line (“提升知识产权创造质/量”, the plans' task tables), where up to a character's
+    room more closes it without leaving another line of the column so, taken from the other
+    columns in proportion to what each can give (:func:`_giving_floor`); unchanged where
+    they have too little to give."""
+    cell = size_pt * L.TWIPS_PER_PT
+    lines = _column_lines(rows, len(widths), wide)
+    need = [0] * len(widths)
+    for c, texts in lines.items():
+        now = (widths[c] - _CELL_TEXT_TWIPS) / cell
+        measured = [_line_width(t) for t in texts]
+        want = now
+        for n in measured:
+            if _lone(n, now):
+                room = n / math.floor(n / now)  # the lines before the lone character, fuller
+                if room - now <= 1:
+                    want = max(want, room)
+        if want > now and not any(_lone(n, want) and not _lone(n, now) for n in measured):
+            need[c] = math.ceil(want * cell) + _CELL_ROOM_TWIPS
+    return _give_room(rows, widths, wide, need, cell, lines, each=True)
+
+
+def _lone(n: float, room: float) -> bool:
+    """Whether a line ``n`` characters wide, of three or more, wraps in ``room`` leaving a
+    character or less on its last line."""
+    return n >= _SHORT_WORD_CELLS[0] and n > room and n - room * math.floor(n / room) <= 1
+
+
+def _column_lines(
+    rows: list[list[tuple[str, str]]], columns: int, wide: set[tuple[int, int]]
+) -> dict[int, set[str]]:
+    lines: dict[int, set[str]] = {}
+    for c, line in _cell_lines(rows, range(columns), wide):
+        lines.setdefault(c, set()).add(line)
+    return lines
+
+
+def _give_room(
+    rows: list[list[tuple[str, str]]],
+    widths: list[int],
+    wide: set[tuple[int, int]],
+    need: list[int],
+    cell: float,
+    lines: dict[int, set[str]] | None = None,
+    *,
+    each: bool = False,
+) -> list[int]:
+    """``widths`` with columns as wide as ``need`` says, the room taken from the columns
+    needing none in proportion to what each can give (:func:`_giving_floor`); where they
+    have too little for all, none is served — or, with ``each``, those lacking least."""
+    lacks = sorted((n - w, c) for c, (n, w) in enumerate(zip(need, widths, strict=True)) if n > w)
+    if not lacks:
+        return widths
+    if lines is None:
+        lines = _column_lines(rows, len(widths), wide)
+    givers = [c for c in range(len(widths)) if not need[c]]
+    floors = {c: _giving_floor(lines.get(c, set()), widths[c], cell) for c in givers}
+    donors = sorted(c for c, floor in floors.items() if floor < widths[c])
+    spare = sum(widths[c] - floors[c] for c in donors)
+    served = list(
+        itertools.takewhile(lambda total: total <= spare, itertools.accumulate(n for n, _ in lacks))
+    )
+    if not served or (len(served) < len(lacks) and not each):
+        return widths
+    lack = served[-1]
+    out = list(widths)
+    for n, c in lacks[: len(served)]:
+        out[c] += n
+    for c in donors:
+        out[c] -= lack * (widths[c] - floors[c]) // spare
+    out[donors[-1]] += sum(widths) - sum(out)
+    return out
+
+
+def _giving_floor(lines: set[str], width: int, cell: float) -> int:
+    """How narrow a column of ``lines`` may become, from ``width`` a quarter character at a
+    time, while none of its lines prints worse: a number or Latin word still fits a line, a
+    line of up to five characters on one line stays on one, a bracketed short word that fits
+    a line still does, and no line is left with one character alone on its last line that
+    was not; never under five characters where lines are longer, nor under two. What a line
+    prints in now is measured without the slack of ``_CELL_ROOM_TWIPS``, what it would print
+    in with it."""
+    low, high = _SHORT_WORD_CELLS
+    widths = [_line_width(line) for line in lines]
+    least = _DONOR_FLOOR_CELLS if max(widths, default=0.0) > _DONOR_FLOOR_CELLS else 2
+    bottom = math.ceil(least * cell) + _CELL_ROOM_TWIPS
+    unbroken = max((_line_width(run) for line in lines for run in _UNBROKEN.findall(line)), default=0.0)
+    groups = [g for line in lines for g in map(_line_width, _BRACKETED.findall(line)) if low <= g <= high]
+
+    now = (width - _CELL_TEXT_TWIPS) / cell
+    step = cell / _DONOR_STEPS_PER_CELL
+    floor = width
+    while floor - step >= bottom:
+        r = (floor - step - _CELL_ROOM_TWIPS) / cell
+        if unbroken > r or any(r < g <= now for g in groups):
+            break
+        if any(r < n <= min(now, _DONOR_FLOOR_CELLS) or (_lone(n, r) and not _lone(n, now)) for n in widths):
+            break
+        floor = math.floor(floor - step)
+    return floor
 
 
 def _cell_lines(
