@@ -39,9 +39,12 @@ def check_page(doc: Reader, out: Findings) -> None:
         if s.landscape:  # §8 a turned page keeps the 版心, rotated
             width_mm, height_mm = height_mm, width_mm
         else:
+            # The 订口 is the binding edge: the left margin of an odd page; with mirrored margins
+            # it is the inside one on every page (an even page's right), which is w:left too.
+            inside = "订口（内侧边距）" if s.mirror else "订口（左边距）"
             for code, name, value, want in (
-                ("margin-top", "天头（上边距）", s.top, L.TOP_MARGIN_MM),
-                ("margin-left", "订口（左边距）", s.left + s.gutter, L.LEFT_MARGIN_MM),
+                ("margin-top", "天头（上边距）", s.top_edge, L.TOP_MARGIN_MM),
+                ("margin-left", inside, s.inside, L.LEFT_MARGIN_MM),
             ):
                 if abs(value - L.mm_to_twips(want)) > tol:
                     reported.add(code)
