@@ -74,7 +74,7 @@ class Draft:
             bdr.append(_el(f"w:{side}", val="single", sz=sz, space=0, color=color))
         p._p.get_or_add_pPr().insert(0, bdr)
 
-    def footers(self) -> None:
+    def footers(self, field: str = "PAGE") -> None:
         self.doc.settings.odd_and_even_pages_header_footer = True
         s = self.doc.sections[0]
         for footer, odd in ((s.footer, True), (s.even_page_footer, False)):
@@ -86,7 +86,7 @@ class Draft:
                 r = self.run(p, "", "宋体", 14)
                 if el is None:
                     el = OxmlElement("w:instrText")
-                    el.text = "PAGE"
+                    el.text = field
                 r._element.append(el)
             self.run(p, " —", "宋体", 14)
 
@@ -105,8 +105,10 @@ def notice(
     headings: Callable[[Draft], None] | None = None,
     closing: Callable[[Draft], None] | None = None,
     record: Callable[[Draft], None] | None = None,
+    page_field: str = "PAGE",
 ) -> bytes:
-    """A 文件格式 通知; each part may be set another way."""
+    """A 文件格式 通知; each part may be set another way, the footers' page field written
+    ``page_field``."""
     d = Draft()
     typed = body or (lambda d, text: d.para(text, first=2))
     d.para("河南省知识产权局文件", "方正小标宋简体", 36, "c", color="FF0000")
@@ -136,7 +138,7 @@ def notice(
         record(d)
     else:
         spaced_record(d)
-    d.footers()
+    d.footers(page_field)
     return d.save()
 
 
@@ -355,6 +357,21 @@ def test_built_another_way(label, kwargs, expected):
     assert codes(report) == expected, f"{label}: {show(report)}"
 
 
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        (" page ", set()),  # a field's name in any case: the page number all the same
+        (" Page  \\* MERGEFORMAT ", set()),
+        ("PAGE \\* Arabic", set()),
+        ("NUMPAGES", {"page-number-missing"}),  # the count of pages, not the page's number
+        ("PAGEREF _Toc1", {"page-number-missing"}),
+    ],
+)
+def test_page_fields_written_other_ways(code, expected):
+    report = check_docx(notice(page_field=code))
+    assert codes(report) == expected, f"{code}: {show(report)}"
+
+
 def test_the_unnumbered_label_is_named_and_sized():
     """The label's finding names the heading and the size Word draws it in: 五号 from the
     template's defaults (python-docx: 11 pt), not the 三号 of the heading's text."""
@@ -478,7 +495,8 @@ def test_margins_as_the_pages_have_them(label, kwargs, expected):
 @pytest.mark.render
 def test_mirrored_margins_on_the_page(tmp_path: Path):
     """LibreOffice moves an even page's 版心 2 mm left under mirrored margins (28 mm inside, 26
-    outside) and puts the 天头 of a gutter at the top where the checker reads it; `--render`
+    outside) and puts the 天头 of a gutter at the top where the checker reads it (and prints a
+    { page } field as the page number); `--render`
     measures each page against its own 版心, so a page number one character in from it is placed
     right (it reported 双页码 0.6 字 before); 26 mm inside is still found, on the page too."""
     from wenshu.check import check_files
@@ -489,6 +507,7 @@ def test_mirrored_margins_on_the_page(tmp_path: Path):
         "mirror": paged(28, 26, mirror=True),
         "top": paged(28, 26, gutter=10, top=27, at_top=True),
         "bad": paged(26, 28, mirror=True),
+        "lower": notice(page_field=" page "),
     }
     for name, data in files.items():
         (tmp_path / f"{name}.docx").write_bytes(data)
@@ -507,7 +526,9 @@ def test_mirrored_margins_on_the_page(tmp_path: Path):
         assert abs(shift - (0 if number % 2 else 2 * mm)) < 0.5, (number, plain, mirror)
         assert abs(first_row("top", number).y0 - plain.y0) < 0.5  # 27 + 10 mm is the 天头
     reports = dict(zip(files, check_files([tmp_path / f"{n}.docx" for n in files], render=True), strict=True))
-    for name in ("plain", "mirror", "top"):
+    # a { page } field prints “— 1 —” as { PAGE } does
+    assert [r.text for r in pages["lower"][0].rows if r.y0 > 750] == ["— 1 —"]
+    for name in ("plain", "mirror", "top", "lower"):
         assert not {c for c in codes(reports[name]) if c.startswith(("margin", "render-page-number"))}, show(
             reports[name]
         )
