@@ -7,6 +7,7 @@ prove on LibreOffice's page what the checker reads."""
 
 from __future__ import annotations
 
+import copy
 import io
 from collections.abc import Callable
 from pathlib import Path
@@ -15,8 +16,8 @@ import pytest
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
 
 from wenshu.check import check_docx
@@ -533,3 +534,97 @@ def test_mirrored_margins_on_the_page(tmp_path: Path):
             reports[name]
         )
     assert {"margin-left", "render-page-number-place"} <= codes(reports["bad"]), show(reports["bad"])
+
+
+# -- a title in a text box -------------------------------------------------------------------
+
+_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+_WPS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
+_WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+
+
+def boxed_title(align: str = "center", font: str = "方正小标宋简体", width_mm: float = 156,
+                floating: bool = True) -> bytes:  # fmt: skip
+    """The notice with its title in a text box ``width_mm`` wide, without an outline, set in
+    the title's place (floating, text wrapped top and bottom, or inline), aligned ``align``
+    inside it."""
+    title = "河南省知识产权局关于开展申报工作的通知"
+    cx, cy = round(width_mm * 36000), 14 * 36000
+    inner = (
+        f'<w:p><w:pPr><w:spacing w:line="579" w:lineRule="exact"/><w:jc w:val="{align}"/></w:pPr><w:r><w:rPr>'
+        f'<w:rFonts w:ascii="Times New Roman" w:eastAsia="{font}"/><w:spacing w:val="-5"/><w:sz w:val="44"/>'
+        f"</w:rPr><w:t>{title}</w:t></w:r></w:p>"
+    )
+    graphic = (
+        f'<a:graphic><a:graphicData uri="{_WPS}"><wps:wsp><wps:cNvSpPr txBox="1"/><wps:spPr><a:xfrm>'
+        f'<a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/>'
+        "</a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln></wps:spPr>"
+        f'<wps:txbx><w:txbxContent>{inner}</w:txbxContent></wps:txbx><wps:bodyPr lIns="0" tIns="0" rIns="0" '
+        'bIns="0"/></wps:wsp></a:graphicData></a:graphic>'
+    )
+    frame = f'<wp:extent cx="{cx}" cy="{cy}"/>'
+    shape = f'<wp:docPr id="9" name="title"/><wp:cNvGraphicFramePr/>{graphic}'
+    drawing = (
+        '<wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="2" behindDoc="0" '
+        'locked="0" layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/>'
+        '<wp:positionH relativeFrom="column"><wp:posOffset>0</wp:posOffset></wp:positionH>'
+        '<wp:positionV relativeFrom="paragraph"><wp:posOffset>0</wp:posOffset></wp:positionV>'
+        f'{frame}<wp:effectExtent l="0" t="0" r="0" b="0"/>'
+        f"<wp:wrapTopAndBottom/>{shape}</wp:anchor>"
+        if floating
+        else f'<wp:inline distT="0" distB="0" distL="0" distR="0">{frame}{shape}</wp:inline>'
+    )
+    spaces = f'{nsdecls("w")} xmlns:wp="{_WP}" xmlns:a="{_A}" xmlns:wps="{_WPS}"'
+    run = parse_xml(f"<w:r {spaces}><w:drawing>{drawing}</w:drawing></w:r>")
+    typed = Draft.para
+
+    def para(self: Draft, text: str = "", *args: object, **kwargs: object):
+        if text != title:
+            return typed(self, text, *args, **kwargs)
+        p = typed(self)
+        p._p.append(copy.deepcopy(run))
+        return p
+
+    Draft.para = para  # type: ignore[method-assign]
+    try:
+        return notice()
+    finally:
+        Draft.para = typed  # type: ignore[method-assign]
+
+
+@pytest.mark.parametrize(
+    ("label", "kwargs", "expected"),
+    [
+        ("centred in a box as wide as the 版心", {}, set()),
+        ("inline box", {"floating": False}, set()),
+        # the title in a box was no title to the checker: neither its place nor its font was read
+        ("set left in a box as wide as the 版心", {"align": "left"}, {"title-align"}),
+        ("in 宋体", {"font": "宋体"}, {"font"}),
+        # a narrow box is placed by itself: where its text stands inside it is not the page's
+        ("set left in a box as wide as the text", {"align": "left", "width_mm": 137}, set()),
+    ],
+)
+def test_a_title_in_a_text_box(label, kwargs, expected):
+    report = check_docx(boxed_title(**kwargs))
+    assert codes(report) == expected, f"{label}: {show(report)}"
+    if expected:
+        assert {d.element for d in report.deviations} == {"标题"}, show(report)
+
+
+@pytest.mark.render
+def test_a_boxed_title_on_the_page(tmp_path: Path):
+    """LibreOffice prints the title of a full-width box centred, and set left at the 版心's left
+    edge when the box's paragraph says left, as the checker reads it."""
+    from wenshu.office.libreoffice import LibreOffice, read_pages
+
+    files = {"centred": boxed_title(), "left": boxed_title(align="left")}
+    for name, data in files.items():
+        (tmp_path / f"{name}.docx").write_bytes(data)
+    with LibreOffice() as office:
+        pdfs = office.convert([tmp_path / f"{name}.docx" for name in files], tmp_path / "pdf")
+    mm = 72 / 25.4
+    for name in files:
+        page = read_pages(pdfs[tmp_path / f"{name}.docx"])[0]
+        row = next(r for r in page.rows if r.text.replace(" ", "").startswith("河南省知识产权局关于"))
+        middle, centre = (row.x0 + row.x1) / 2, (28 + 78) * mm
+        assert (abs(middle - centre) < 3) if name == "centred" else abs(row.x0 - 28 * mm) < 3, (name, row)

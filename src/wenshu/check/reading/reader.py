@@ -29,6 +29,7 @@ from wenshu.check.reading.ooxml import (
     wval,
 )
 from wenshu.check.reading.package import MAX_PARAGRAPHS, Package
+from wenshu.check.reading.shapes import box_width_mm
 from wenshu.check.reading.styles import Styles, first_attr, first_flag, first_flag_false, font_class, font_of
 from wenshu.errors import Problem, WenshuError
 
@@ -511,6 +512,16 @@ class Reader:
 
         left, right = get("left"), get("right")
         return left + first_line(), left, right
+
+    def placed_by_alignment(self, para: Para) -> bool:
+        """Does ``para``'s alignment place its text on the page? Yes in the flow of text and
+        in a text box as wide as the 版心 (Word's red-header and title boxes span it); a
+        narrower box is placed by the box, wherever its text stands inside it."""
+        if not para.in_box:
+            return True
+        width = box_width_mm(para.el)
+        span = self.section_of(para).text_width / L.TWIPS_PER_MM
+        return width is not None and width >= span - L.MARGIN_TOLERANCE_MM
 
     def alignment(self, para: Para) -> str:
         """``left``, ``center``, ``right`` or ``both`` (``start``/``end``/``distribute`` folded in)."""

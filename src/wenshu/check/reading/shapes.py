@@ -211,3 +211,15 @@ def drawn_lines(root: Any) -> list[DrawnLine]:
             if line is not None:
                 lines.append(line)
     return lines
+
+
+def box_width_mm(paragraph: Any) -> float | None:
+    """How wide the text box holding ``paragraph`` (a ``w:p`` in ``w:txbxContent``) is, in mm:
+    a DrawingML box's extent (``wp:extent``) or a VML box's ``width``; None when not told."""
+    for el in paragraph.iterancestors():
+        if el.tag in (f"{{{WP_NS}}}inline", f"{{{WP_NS}}}anchor"):
+            extent = el.find(f"{{{WP_NS}}}extent")
+            return to_int(extent.get("cx")) / _EMU_PER_MM if extent is not None else None
+        if el.tag.startswith(f"{{{V_NS}}}") and el.tag != f"{{{V_NS}}}textbox":
+            return _vml_length(_vml_style(el).get("width", ""))
+    return None

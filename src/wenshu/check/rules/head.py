@@ -40,9 +40,10 @@ def check_head(doc: Recogniser, out: Findings) -> None:
     numbers = doc.role("doc-number")
     fmt = doc.format
     for para in marks:
-        # A mark in a text box is placed by the box; a distributed line (w:jc="distribute")
-        # spreads across the whole width, so it stands centred too.
-        if not para.in_box and doc.alignment(para) != "center" and doc.ppr(para, "jc") != "distribute":
+        # A mark in a text box narrower than the 版心 is placed by the box; a distributed line
+        # (w:jc="distribute") spreads across the whole width, so it stands centred too.
+        centred = doc.alignment(para) == "center" or doc.ppr(para, "jc") == "distribute"
+        if doc.placed_by_alignment(para) and not centred:
             out.add(
                 "mark-align",
                 "7.2.4",
@@ -64,7 +65,7 @@ def check_head(doc: Recogniser, out: Findings) -> None:
             out.add("doc-number", "7.2.5", "发文字号", str(exc), expected, number_text, para.where)
         signed = SIGNED in text
         want = "right" if fmt == "letter" else "left" if signed else "center"
-        if doc.alignment(para) != want and not para.in_box:
+        if doc.alignment(para) != want and doc.placed_by_alignment(para):
             clause = "10.1" if fmt == "letter" else "7.2.3" if signed else "7.2.5"
             expected = (
                 "居右（信函格式）"
