@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement, parse_xml
@@ -628,3 +629,60 @@ def test_a_boxed_title_on_the_page(tmp_path: Path):
         row = next(r for r in page.rows if r.text.replace(" ", "").startswith("河南省知识产权局关于"))
         middle, centre = (row.x0 + row.x1) / 2, (28 + 78) * mm
         assert (abs(middle - centre) < 3) if name == "centred" else abs(row.x0 - 28 * mm) < 3, (name, row)
+
+
+def attachment_section(first_page: bool) -> bytes:
+    """The notice followed by an attachment in a section of its own (a new page) that takes the
+    footers of the section before; with ``first_page`` that section has a different first page
+    whose footer is empty, as Word leaves it when the box is ticked for the attachment."""
+    typed = Draft.footers
+
+    def footers(self: Draft, field: str = "PAGE") -> None:
+        section = self.doc.add_section(WD_SECTION.NEW_PAGE)
+        self.para("附件", "黑体")
+        self.para("附件标题", "方正小标宋简体", 22, "c")
+        self.para("附件正文。", first=2)
+        typed(self, field)
+        if first_page:
+            section.different_first_page_header_footer = True
+            section.first_page_footer.is_linked_to_previous = False
+
+    Draft.footers = footers  # type: ignore[method-assign]
+    try:
+        return notice()
+    finally:
+        Draft.footers = typed  # type: ignore[method-assign]
+
+
+def test_a_later_section_without_a_number_on_its_first_page():
+    """LibreOffice prints no number on the attachment's first page of the second file (measured:
+    page 2 bare, “— 2 —” without the different first page); the checker read only section 1's."""
+    plain = codes(check_docx(attachment_section(False)))
+    bare = check_docx(attachment_section(True))
+    assert "first-page-number" not in plain
+    assert codes(bare) - plain == {"first-page-number"}, show(bare)
+    (dev,) = [d for d in bare.deviations if d.code == "first-page-number"]
+    assert dev.locations[0].part == "第 2 节"
+
+
+@pytest.mark.render
+def test_the_bare_first_page_of_a_later_section_on_the_page(tmp_path: Path):
+    """LibreOffice leaves the attachment's first page unnumbered when its section has a
+    different first page with an empty footer, and numbers it “— 2 —” without."""
+    from wenshu.office.libreoffice import LibreOffice, read_pages
+    from wenshu.office.pages import PAGE_NUMBER, compact
+
+    files = {"plain": attachment_section(False), "bare": attachment_section(True)}
+    for name, data in files.items():
+        (tmp_path / f"{name}.docx").write_bytes(data)
+    with LibreOffice() as office:
+        pdfs = office.convert([tmp_path / f"{name}.docx" for name in files], tmp_path / "pdf")
+    numbers = {
+        name: [
+            r.text
+            for r in read_pages(pdfs[tmp_path / f"{name}.docx"])[1].rows
+            if PAGE_NUMBER.match(compact(r.text))
+        ]
+        for name in files
+    }
+    assert numbers == {"plain": ["— 2 —"], "bare": []}, numbers
