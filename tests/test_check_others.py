@@ -686,3 +686,68 @@ def test_the_bare_first_page_of_a_later_section_on_the_page(tmp_path: Path):
         for name in files
     }
     assert numbers == {"plain": ["— 2 —"], "bare": []}, numbers
+
+
+# -- a mark in a frame ---------------------------------------------------------------------------
+
+
+def framed_mark(**frame: object) -> bytes:
+    """The notice with its mark in a frame (``w:framePr``, old Word's and WPS's way of placing
+    a red header), the paragraph itself not aligned (left)."""
+    typed = Draft.para
+
+    def para(self: Draft, text: str = "", *args: object, **kwargs: object):
+        p = typed(self, text, *args, **kwargs)
+        if text == "河南省知识产权局文件":
+            p.alignment = None
+            p._p.get_or_add_pPr().insert(
+                0, _el("w:framePr", wrap="around", vAnchor="text", hAnchor="margin", y=1, **frame)
+            )
+        return p
+
+    Draft.para = para  # type: ignore[method-assign]
+    try:
+        return notice()
+    finally:
+        Draft.para = typed  # type: ignore[method-assign]
+
+
+@pytest.mark.parametrize(
+    ("label", "frame", "expected"),
+    [
+        # a frame as wide as its text stands where xAlign puts it (was read as 居左)
+        ("a frame centred", {"xAlign": "center"}, set()),
+        ("a frame set left", {"xAlign": "left"}, {"mark-align"}),
+        # a frame as wide as the 版心: the paragraph's own alignment places the text in it
+        ("a frame as wide as the 版心", {"xAlign": "center", "w": 8844}, {"mark-align"}),
+    ],
+)
+def test_a_mark_in_a_frame(label, frame, expected):
+    report = check_docx(framed_mark(**frame))
+    assert codes(report) == expected, f"{label}: {show(report)}"
+
+
+@pytest.mark.render
+def test_a_framed_mark_on_the_page(tmp_path: Path):
+    """LibreOffice centres the mark of a centred frame as wide as its text on the 版心, and sets
+    it at the 版心's left edge in a frame set left or in a centred frame as wide as the 版心."""
+    from wenshu.office.libreoffice import LibreOffice, read_pages
+
+    files = {
+        "centred": framed_mark(xAlign="center"),
+        "left": framed_mark(xAlign="left"),
+        "wide": framed_mark(xAlign="center", w=8844),
+    }
+    for name, data in files.items():
+        (tmp_path / f"{name}.docx").write_bytes(data)
+    with LibreOffice() as office:
+        pdfs = office.convert([tmp_path / f"{name}.docx" for name in files], tmp_path / "pdf")
+    mm = 72 / 25.4
+    for name in files:
+        row = next(
+            r for r in read_pages(pdfs[tmp_path / f"{name}.docx"])[0].rows if "知识产权局文件" in r.text
+        )
+        if name == "centred":
+            assert abs((row.x0 + row.x1) / 2 - (28 + 78) * mm) < 2, (name, row)
+        else:
+            assert abs(row.x0 - 28 * mm) < 2, (name, row)

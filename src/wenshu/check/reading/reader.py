@@ -524,7 +524,13 @@ class Reader:
         return width is not None and width >= span - L.MARGIN_TOLERANCE_MM
 
     def alignment(self, para: Para) -> str:
-        """``left``, ``center``, ``right`` or ``both`` (``start``/``end``/``distribute`` folded in)."""
+        """``left``, ``center``, ``right`` or ``both`` (``start``/``end``/``distribute`` folded in)
+        as the text stands on the page: a paragraph in a frame as wide as its text (``w:framePr``
+        without ``w:w``, as old Word and WPS set a red-header mark) stands where the frame's
+        ``xAlign`` puts it, whatever its own alignment (an odd page's outside is its right)."""
+        x_align = self.ppr(para, "framePr", "xAlign")
+        if x_align and not to_int(self.ppr(para, "framePr", "w")):
+            return {"inside": "left", "outside": "right"}.get(x_align, x_align)
         jc = self.ppr(para, "jc") or "left"
         return {"start": "left", "end": "right", "distribute": "both"}.get(jc, jc)
 
