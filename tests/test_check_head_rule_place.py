@@ -228,3 +228,32 @@ def test_vml_and_page_rules_on_the_page(tmp_path: Path) -> None:
         assert printed == (["在发文字号之上"] if above else []), (name, show(report))
         static = [d.actual for d in check_docx(paths[name]).deviations if d.code == "rule-place"]
         assert static == (["在发文字号之上"] if above else []), (name, static)
+
+
+def test_a_bar_drawn_without_an_outline_is_a_rule(tmp_path: Path) -> None:
+    """A thin rectangle filled red with its outline off (how some templates draw a rule in
+    DrawingML) is the rule, in its fill's colour; it was skipped as an outline switched off and
+    the file reported rule-missing."""
+    bar = _line(10.5, "wrapTopAndBottom")
+    spacing = {"a": _A}
+    geometry = bar.find(".//a:prstGeom", spacing)
+    geometry.set("prst", "rect")
+    ext = bar.find(".//a:xfrm/a:ext", spacing)
+    ext.set("cy", str(round(0.5 * _EMU_PER_MM)))
+    outline = bar.find(".//a:ln", spacing)
+    for child in list(outline):
+        outline.remove(child)
+    outline.append(parse_xml(f'<a:noFill xmlns:a="{_A}"/>'))
+    geometry.addnext(parse_xml(f'<a:solidFill xmlns:a="{_A}"><a:srgbClr val="FF0000"/></a:solidFill>'))
+    report = check_docx(_headed(tmp_path / "bar.docx", 0, rule=bar))
+    assert not {c for c in report.codes if c.startswith("rule")}, show(report)
+    black = check_docx(_headed(tmp_path / "black.docx", 0, rule=_recoloured(bar, "000000")))
+    assert "rule-color" in black.codes, show(black)
+
+
+def _recoloured(run: object, color: str) -> object:
+    import copy
+
+    out = copy.deepcopy(run)
+    out.find(f".//{{{_A}}}solidFill/{{{_A}}}srgbClr").set("val", color)  # type: ignore[attr-defined]
+    return out
