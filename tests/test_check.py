@@ -840,6 +840,8 @@ MORE_BREAKS = {
         replace_once('<w:tblW w:w="8844" w:type="dxa"/>', '<w:tblW w:w="8000" w:type="dxa"/>'),
     ),
     "even-footer": ("D", DOC, replace_once('<w:footerReference w:type="even" r:id="rId9"/>', "")),
+    # two columns of 13 characters side by side (§5.2.3: 28 characters a line) were not said
+    "columns": ("D", DOC, replace_once('<w:cols w:space="720"/>', '<w:cols w:num="2" w:space="720"/>')),
     "first-page-number": (
         "D",
         DOC,

@@ -54,12 +54,18 @@ def _line(offset_mm: float, wrap: str, relative_from: str = "paragraph") -> obje
 
 
 def _headed(
-    path: Path, offset_mm: float | None, wrap: str = "wrapTopAndBottom", in_mark: bool = False
+    path: Path,
+    offset_mm: float | None,
+    wrap: str = "wrapTopAndBottom",
+    in_mark: bool = False,
+    relative_from: str = "paragraph",
+    rule: object | None = None,
 ) -> Path:
     """A 文件格式 head typed in Word (A4, the standard margins, 仿宋 三号): the red mark, the
     发文字号, and the rule drawn as a line anchored in the 发文字号's paragraph (or, ``in_mark``,
     in the mark's) ``offset_mm`` down from that paragraph's top; or, ``offset_mm`` None, the
-    mark's paragraph's red bottom border."""
+    mark's paragraph's red bottom border; ``relative_from`` page or margin measures the offset
+    from the page's or the 版心's top instead; ``rule`` puts that run (a VML rule) there instead."""
     doc = Document()
     a4_page(doc)
     mark = doc.add_paragraph()
@@ -73,7 +79,8 @@ def _headed(
         border = f"<w:pBdr {nsdecls('w')}>{bottom}</w:pBdr>"
         mark._p.get_or_add_pPr().insert(0, parse_xml(border))
     else:
-        (mark if in_mark else number)._p.append(_line(offset_mm, wrap))
+        drawn = rule if rule is not None else _line(offset_mm, wrap, relative_from)
+        (mark if in_mark else number)._p.append(drawn)
     doc.add_paragraph()
     doc.add_paragraph("关于开展素材整理工作的通知").alignment = WD_ALIGN_PARAGRAPH.CENTER
     doc.add_paragraph("各有关单位：")
@@ -133,3 +140,120 @@ def test_real_rule_above_the_number() -> None:
     report = check_docx(CORPUS / "lawliet_master_template.docx")
     (dev,) = [d for d in report.deviations if d.code == "rule-place"]
     assert dev.actual == "在发文字号之上", show(report)
+
+
+_VML = (
+    'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" '
+    'xmlns:w10="urn:schemas-microsoft-com:office:word"'
+)
+
+
+def _vml(kind: str, down_pt: float, width_pt: float = 442.2) -> object:
+    """A red rule as old Word and WPS draw it in ``w:pict`` (no DrawingML beside it), floating
+    ``down_pt`` below the top of its paragraph, text wrapped top and bottom: a ``v:line`` from
+    end to end, or a ``v:rect`` 1.5 pt high filled red without an outline."""
+    wrap = '<w10:wrap type="topAndBottom"/>'
+    shape = (
+        f'<v:line style="position:absolute;z-index:1" from="0,{down_pt}pt" to="{width_pt}pt,{down_pt}pt" '
+        f'strokecolor="red" strokeweight="1.5pt">{wrap}</v:line>'
+        if kind == "line"
+        else f'<v:rect style="position:absolute;margin-top:{down_pt}pt;width:{width_pt}pt;height:1.5pt;'
+        f'z-index:1" fillcolor="#ff0000" stroked="f">{wrap}</v:rect>'
+    )
+    return parse_xml(f"<w:r {nsdecls('w')} {_VML}><w:pict>{shape}</w:pict></w:r>")
+
+
+@pytest.mark.parametrize(
+    ("label", "kind", "down", "width", "expected"),
+    [
+        ("VML line under the number", "line", 30, 442.2, set()),
+        ("VML line at the number's top", "line", 0, 442.2, {("rule-place", "在发文字号之上")}),
+        # a filled bar was no rule at all to the checker (rule-missing)
+        ("VML bar under the number", "rect", 30, 442.2, set()),
+        ("VML bar at the number's top", "rect", 0, 442.2, {("rule-place", "在发文字号之上")}),
+        ("VML bar 300 pt long", "rect", 30, 300, {("rule-width", "105.8 mm")}),
+    ],
+)
+def test_a_vml_rule_is_read(tmp_path: Path, label, kind, down, width, expected) -> None:
+    report = check_docx(_headed(tmp_path / "vml.docx", 0, rule=_vml(kind, down, width)))
+    found = {(d.code, d.actual) for d in report.deviations if d.code.startswith("rule")}
+    assert found == expected, f"{label}: {show(report)}"
+
+
+@pytest.mark.parametrize(
+    ("offset", "wrap", "relative_from", "expected"),
+    [
+        # from the page's top: the 发文字号's line (37 mm 天头, a 42 pt mark) is 58-86 mm down
+        (45, "wrapTopAndBottom", "page", "在发文字号之上"),
+        (60, "wrapTopAndBottom", "page", "在发文字号之上"),  # over the number's line: pushes it down
+        (55, "wrapNone", "page", "在发文字号之上"),
+        (65, "wrapNone", "page", None),  # a mark 1.0 to 1.5 times its size high: not told statically
+        (75, "wrapTopAndBottom", "page", None),  # under it
+        (10, "wrapTopAndBottom", "margin", "在发文字号之上"),  # from the 版心's top
+        (38, "wrapTopAndBottom", "margin", None),
+    ],
+)
+def test_a_rule_placed_from_the_page_is_read(tmp_path: Path, offset, wrap, relative_from, expected) -> None:
+    report = check_docx(_headed(tmp_path / "page.docx", offset, wrap, relative_from=relative_from))
+    assert [d.actual for d in _rule_findings(report)] == ([expected] if expected else []), show(report)
+
+
+@pytest.mark.render
+def test_vml_and_page_rules_on_the_page(tmp_path: Path) -> None:
+    """What the checker now reads without the pages, LibreOffice prints: the rules said to be above
+    the number are red rows above its line on page one, those said to be under it are under it
+    (read off the page image with the static findings left out, so the page alone speaks)."""
+    from wenshu.check.recognise import Recogniser
+    from wenshu.check.render import render_all
+    from wenshu.check.report import Report
+
+    cases = {
+        "line-under": (_vml("line", 30), None, False),
+        "line-above": (_vml("line", 0), None, True),
+        "bar-under": (_vml("rect", 30), None, False),
+        "bar-above": (_vml("rect", 0), None, True),
+        "page-60": (None, ("wrapTopAndBottom", "page", 60), True),
+        "page-75": (None, ("wrapTopAndBottom", "page", 75), False),
+        "margin-10": (None, ("wrapTopAndBottom", "margin", 10), True),
+    }
+    paths = {}
+    for name, (rule, anchored, _) in cases.items():
+        wrap, relative_from, offset = anchored or ("wrapTopAndBottom", "paragraph", 0)
+        paths[name] = _headed(tmp_path / f"{name}.docx", offset, wrap, relative_from=relative_from, rule=rule)
+    items = [(path, Report(path.name), Recogniser(path, path.name)) for path in paths.values()]
+    render_all(items, None)
+    for (name, (_, _, above)), (_, report, _) in zip(cases.items(), items, strict=True):
+        assert report.render_error is None
+        printed = [d.actual for d in report.deviations if d.code == "render-rule-place"]
+        assert printed == (["在发文字号之上"] if above else []), (name, show(report))
+        static = [d.actual for d in check_docx(paths[name]).deviations if d.code == "rule-place"]
+        assert static == (["在发文字号之上"] if above else []), (name, static)
+
+
+def test_a_bar_drawn_without_an_outline_is_a_rule(tmp_path: Path) -> None:
+    """A thin rectangle filled red with its outline off (how some templates draw a rule in
+    DrawingML) is the rule, in its fill's colour; it was skipped as an outline switched off and
+    the file reported rule-missing."""
+    bar = _line(10.5, "wrapTopAndBottom")
+    spacing = {"a": _A}
+    geometry = bar.find(".//a:prstGeom", spacing)
+    geometry.set("prst", "rect")
+    ext = bar.find(".//a:xfrm/a:ext", spacing)
+    ext.set("cy", str(round(0.5 * _EMU_PER_MM)))
+    outline = bar.find(".//a:ln", spacing)
+    for child in list(outline):
+        outline.remove(child)
+    outline.append(parse_xml(f'<a:noFill xmlns:a="{_A}"/>'))
+    geometry.addnext(parse_xml(f'<a:solidFill xmlns:a="{_A}"><a:srgbClr val="FF0000"/></a:solidFill>'))
+    report = check_docx(_headed(tmp_path / "bar.docx", 0, rule=bar))
+    assert not {c for c in report.codes if c.startswith("rule")}, show(report)
+    black = check_docx(_headed(tmp_path / "black.docx", 0, rule=_recoloured(bar, "000000")))
+    assert "rule-color" in black.codes, show(black)
+
+
+def _recoloured(run: object, color: str) -> object:
+    import copy
+
+    out = copy.deepcopy(run)
+    out.find(f".//{{{_A}}}solidFill/{{{_A}}}srgbClr").set("val", color)  # type: ignore[attr-defined]
+    return out

@@ -7,16 +7,18 @@ prove on LibreOffice's page what the checker reads."""
 
 from __future__ import annotations
 
+import copy
 import io
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from docx import Document
+from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
 
 from wenshu.check import check_docx
@@ -74,7 +76,7 @@ class Draft:
             bdr.append(_el(f"w:{side}", val="single", sz=sz, space=0, color=color))
         p._p.get_or_add_pPr().insert(0, bdr)
 
-    def footers(self) -> None:
+    def footers(self, field: str = "PAGE") -> None:
         self.doc.settings.odd_and_even_pages_header_footer = True
         s = self.doc.sections[0]
         for footer, odd in ((s.footer, True), (s.even_page_footer, False)):
@@ -86,7 +88,7 @@ class Draft:
                 r = self.run(p, "", "宋体", 14)
                 if el is None:
                     el = OxmlElement("w:instrText")
-                    el.text = "PAGE"
+                    el.text = field
                 r._element.append(el)
             self.run(p, " —", "宋体", 14)
 
@@ -105,8 +107,10 @@ def notice(
     headings: Callable[[Draft], None] | None = None,
     closing: Callable[[Draft], None] | None = None,
     record: Callable[[Draft], None] | None = None,
+    page_field: str = "PAGE",
 ) -> bytes:
-    """A 文件格式 通知; each part may be set another way."""
+    """A 文件格式 通知; each part may be set another way, the footers' page field written
+    ``page_field``."""
     d = Draft()
     typed = body or (lambda d, text: d.para(text, first=2))
     d.para("河南省知识产权局文件", "方正小标宋简体", 36, "c", color="FF0000")
@@ -136,7 +140,7 @@ def notice(
         record(d)
     else:
         spaced_record(d)
-    d.footers()
+    d.footers(page_field)
     return d.save()
 
 
@@ -355,6 +359,21 @@ def test_built_another_way(label, kwargs, expected):
     assert codes(report) == expected, f"{label}: {show(report)}"
 
 
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        (" page ", set()),  # a field's name in any case: the page number all the same
+        (" Page  \\* MERGEFORMAT ", set()),
+        ("PAGE \\* Arabic", set()),
+        ("NUMPAGES", {"page-number-missing"}),  # the count of pages, not the page's number
+        ("PAGEREF _Toc1", {"page-number-missing"}),
+    ],
+)
+def test_page_fields_written_other_ways(code, expected):
+    report = check_docx(notice(page_field=code))
+    assert codes(report) == expected, f"{code}: {show(report)}"
+
+
 def test_the_unnumbered_label_is_named_and_sized():
     """The label's finding names the heading and the size Word draws it in: 五号 from the
     template's defaults (python-docx: 11 pt), not the 三号 of the heading's text."""
@@ -414,3 +433,321 @@ def test_what_the_checker_reads_is_what_the_page_shows(tmp_path: Path):
     # “一、” two characters of 11 pt instead of 16 pt: the heading's line is 10 pt shorter
     small, right = row("labels", "一、"), row("labels-ok", "一、")
     assert abs(right.x0 - small.x0) < 1 and (right.x1 - right.x0) - (small.x1 - small.x0) > 7, (small, right)
+
+
+# -- margins that move: mirrored pages and the gutter ------------------------------------------
+
+
+def paged(left: float, right: float, *, gutter: float = 0, top: float = 37, mirror: bool = False,
+          at_top: bool = False, rtl: bool = False) -> bytes:  # fmt: skip
+    """The notice on three pages, its margins (mm) set with mirrored margins (w:left the
+    inside one), a gutter, the gutter at the top (settings) or on the right (the section)."""
+
+    def long_body(d: Draft, text: str) -> None:
+        if not getattr(d, "paged", False):  # the first body paragraph sets the page up
+            d.paged = True
+            s = d.doc.sections[0]
+            s.left_margin, s.right_margin, s.top_margin, s.gutter = Mm(left), Mm(right), Mm(top), Mm(gutter)
+            settings = d.doc.settings.element
+            for flag, tag in ((mirror, "w:mirrorMargins"), (at_top, "w:gutterAtTop")):
+                if flag:
+                    settings.append(_el(tag))
+            if rtl:
+                s._sectPr.append(_el("w:rtlGutter"))
+        for _ in range(5):
+            d.para(text * 3, first=2)
+
+    return notice(body=long_body)
+
+
+@pytest.mark.parametrize(
+    ("label", "kwargs", "expected"),
+    [
+        ("mirrored, 28 mm inside", {"left": 28, "right": 26, "mirror": True}, set()),
+        ("mirrored, 26 mm inside", {"left": 26, "right": 28, "mirror": True}, {"margin-left"}),
+        ("a 10 mm gutter on the left", {"left": 18, "right": 26, "gutter": 10}, set()),
+        # ECMA-376 §17.15.1.50: the gutter adds to the top margin, not the left
+        (
+            "a 10 mm gutter at the top",
+            {"left": 28, "right": 26, "gutter": 10, "top": 27, "at_top": True},
+            set(),
+        ),
+        (
+            "a gutter at the top, 天头 short",
+            {"left": 28, "right": 26, "gutter": 5, "top": 27, "at_top": True},
+            {"margin-top"},
+        ),
+        # mirrored margins put the gutter inside, whatever gutterAtTop says
+        (
+            "mirrored with a gutter",
+            {"left": 20, "right": 26, "gutter": 8, "mirror": True, "at_top": True},
+            set(),
+        ),
+        # §17.6.16 rtlGutter: the gutter on the right, the 订口 is w:left alone
+        ("a gutter on the right", {"left": 28, "right": 16, "gutter": 10, "rtl": True}, set()),
+    ],
+)
+def test_margins_as_the_pages_have_them(label, kwargs, expected):
+    report = check_docx(paged(**kwargs))
+    assert codes(report) == expected, f"{label}: {show(report)}"
+    if expected == {"margin-left"} and kwargs.get("mirror"):
+        assert "内侧" in report.deviations[0].message, show(report)
+
+
+@pytest.mark.render
+def test_mirrored_margins_on_the_page(tmp_path: Path):
+    """LibreOffice moves an even page's 版心 2 mm left under mirrored margins (28 mm inside, 26
+    outside) and puts the 天头 of a gutter at the top where the checker reads it (and prints a
+    { page } field as the page number); `--render`
+    measures each page against its own 版心, so a page number one character in from it is placed
+    right (it reported 双页码 0.6 字 before); 26 mm inside is still found, on the page too."""
+    from wenshu.check import check_files
+    from wenshu.office.libreoffice import LibreOffice, read_pages
+
+    files = {
+        "plain": paged(28, 26),
+        "mirror": paged(28, 26, mirror=True),
+        "top": paged(28, 26, gutter=10, top=27, at_top=True),
+        "bad": paged(26, 28, mirror=True),
+        "lower": notice(page_field=" page "),
+    }
+    for name, data in files.items():
+        (tmp_path / f"{name}.docx").write_bytes(data)
+    with LibreOffice() as office:
+        pdfs = office.convert([tmp_path / f"{name}.docx" for name in files], tmp_path / "pdf")
+    pages = {name: read_pages(pdfs[tmp_path / f"{name}.docx"]) for name in files}
+    mm = 72 / 25.4
+
+    def first_row(name: str, number: int):
+        return min(pages[name][number - 1].rows, key=lambda r: (r.y0, r.x0))
+
+    assert len(pages["mirror"]) >= 3
+    for number in (1, 2, 3):
+        plain, mirror = first_row("plain", number), first_row("mirror", number)
+        shift = plain.x0 - mirror.x0
+        assert abs(shift - (0 if number % 2 else 2 * mm)) < 0.5, (number, plain, mirror)
+        assert abs(first_row("top", number).y0 - plain.y0) < 0.5  # 27 + 10 mm is the 天头
+    reports = dict(zip(files, check_files([tmp_path / f"{n}.docx" for n in files], render=True), strict=True))
+    # a { page } field prints “— 1 —” as { PAGE } does
+    assert [r.text for r in pages["lower"][0].rows if r.y0 > 750] == ["— 1 —"]
+    for name in ("plain", "mirror", "top", "lower"):
+        assert not {c for c in codes(reports[name]) if c.startswith(("margin", "render-page-number"))}, show(
+            reports[name]
+        )
+    assert {"margin-left", "render-page-number-place"} <= codes(reports["bad"]), show(reports["bad"])
+
+
+# -- a title in a text box -------------------------------------------------------------------
+
+_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+_WPS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
+_WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+
+
+def boxed_title(align: str = "center", font: str = "方正小标宋简体", width_mm: float = 156,
+                floating: bool = True) -> bytes:  # fmt: skip
+    """The notice with its title in a text box ``width_mm`` wide, without an outline, set in
+    the title's place (floating, text wrapped top and bottom, or inline), aligned ``align``
+    inside it."""
+    title = "河南省知识产权局关于开展申报工作的通知"
+    cx, cy = round(width_mm * 36000), 14 * 36000
+    inner = (
+        f'<w:p><w:pPr><w:spacing w:line="579" w:lineRule="exact"/><w:jc w:val="{align}"/></w:pPr><w:r><w:rPr>'
+        f'<w:rFonts w:ascii="Times New Roman" w:eastAsia="{font}"/><w:spacing w:val="-5"/><w:sz w:val="44"/>'
+        f"</w:rPr><w:t>{title}</w:t></w:r></w:p>"
+    )
+    graphic = (
+        f'<a:graphic><a:graphicData uri="{_WPS}"><wps:wsp><wps:cNvSpPr txBox="1"/><wps:spPr><a:xfrm>'
+        f'<a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/>'
+        "</a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln></wps:spPr>"
+        f'<wps:txbx><w:txbxContent>{inner}</w:txbxContent></wps:txbx><wps:bodyPr lIns="0" tIns="0" rIns="0" '
+        'bIns="0"/></wps:wsp></a:graphicData></a:graphic>'
+    )
+    frame = f'<wp:extent cx="{cx}" cy="{cy}"/>'
+    shape = f'<wp:docPr id="9" name="title"/><wp:cNvGraphicFramePr/>{graphic}'
+    drawing = (
+        '<wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="2" behindDoc="0" '
+        'locked="0" layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/>'
+        '<wp:positionH relativeFrom="column"><wp:posOffset>0</wp:posOffset></wp:positionH>'
+        '<wp:positionV relativeFrom="paragraph"><wp:posOffset>0</wp:posOffset></wp:positionV>'
+        f'{frame}<wp:effectExtent l="0" t="0" r="0" b="0"/>'
+        f"<wp:wrapTopAndBottom/>{shape}</wp:anchor>"
+        if floating
+        else f'<wp:inline distT="0" distB="0" distL="0" distR="0">{frame}{shape}</wp:inline>'
+    )
+    spaces = f'{nsdecls("w")} xmlns:wp="{_WP}" xmlns:a="{_A}" xmlns:wps="{_WPS}"'
+    run = parse_xml(f"<w:r {spaces}><w:drawing>{drawing}</w:drawing></w:r>")
+    typed = Draft.para
+
+    def para(self: Draft, text: str = "", *args: object, **kwargs: object):
+        if text != title:
+            return typed(self, text, *args, **kwargs)
+        p = typed(self)
+        p._p.append(copy.deepcopy(run))
+        return p
+
+    Draft.para = para  # type: ignore[method-assign]
+    try:
+        return notice()
+    finally:
+        Draft.para = typed  # type: ignore[method-assign]
+
+
+@pytest.mark.parametrize(
+    ("label", "kwargs", "expected"),
+    [
+        ("centred in a box as wide as the 版心", {}, set()),
+        ("inline box", {"floating": False}, set()),
+        # the title in a box was no title to the checker: neither its place nor its font was read
+        ("set left in a box as wide as the 版心", {"align": "left"}, {"title-align"}),
+        ("in 宋体", {"font": "宋体"}, {"font"}),
+        # a narrow box is placed by itself: where its text stands inside it is not the page's
+        ("set left in a box as wide as the text", {"align": "left", "width_mm": 137}, set()),
+    ],
+)
+def test_a_title_in_a_text_box(label, kwargs, expected):
+    report = check_docx(boxed_title(**kwargs))
+    assert codes(report) == expected, f"{label}: {show(report)}"
+    if expected:
+        assert {d.element for d in report.deviations} == {"标题"}, show(report)
+
+
+@pytest.mark.render
+def test_a_boxed_title_on_the_page(tmp_path: Path):
+    """LibreOffice prints the title of a full-width box centred, and set left at the 版心's left
+    edge when the box's paragraph says left, as the checker reads it."""
+    from wenshu.office.libreoffice import LibreOffice, read_pages
+
+    files = {"centred": boxed_title(), "left": boxed_title(align="left")}
+    for name, data in files.items():
+        (tmp_path / f"{name}.docx").write_bytes(data)
+    with LibreOffice() as office:
+        pdfs = office.convert([tmp_path / f"{name}.docx" for name in files], tmp_path / "pdf")
+    mm = 72 / 25.4
+    for name in files:
+        page = read_pages(pdfs[tmp_path / f"{name}.docx"])[0]
+        row = next(r for r in page.rows if r.text.replace(" ", "").startswith("河南省知识产权局关于"))
+        middle, centre = (row.x0 + row.x1) / 2, (28 + 78) * mm
+        assert (abs(middle - centre) < 3) if name == "centred" else abs(row.x0 - 28 * mm) < 3, (name, row)
+
+
+def attachment_section(first_page: bool) -> bytes:
+    """The notice followed by an attachment in a section of its own (a new page) that takes the
+    footers of the section before; with ``first_page`` that section has a different first page
+    whose footer is empty, as Word leaves it when the box is ticked for the attachment."""
+    typed = Draft.footers
+
+    def footers(self: Draft, field: str = "PAGE") -> None:
+        section = self.doc.add_section(WD_SECTION.NEW_PAGE)
+        self.para("附件", "黑体")
+        self.para("附件标题", "方正小标宋简体", 22, "c")
+        self.para("附件正文。", first=2)
+        typed(self, field)
+        if first_page:
+            section.different_first_page_header_footer = True
+            section.first_page_footer.is_linked_to_previous = False
+
+    Draft.footers = footers  # type: ignore[method-assign]
+    try:
+        return notice()
+    finally:
+        Draft.footers = typed  # type: ignore[method-assign]
+
+
+def test_a_later_section_without_a_number_on_its_first_page():
+    """LibreOffice prints no number on the attachment's first page of the second file (measured:
+    page 2 bare, “— 2 —” without the different first page); the checker read only section 1's."""
+    plain = codes(check_docx(attachment_section(False)))
+    bare = check_docx(attachment_section(True))
+    assert "first-page-number" not in plain
+    assert codes(bare) - plain == {"first-page-number"}, show(bare)
+    (dev,) = [d for d in bare.deviations if d.code == "first-page-number"]
+    assert dev.locations[0].part == "第 2 节"
+
+
+@pytest.mark.render
+def test_the_bare_first_page_of_a_later_section_on_the_page(tmp_path: Path):
+    """LibreOffice leaves the attachment's first page unnumbered when its section has a
+    different first page with an empty footer, and numbers it “— 2 —” without."""
+    from wenshu.office.libreoffice import LibreOffice, read_pages
+    from wenshu.office.pages import PAGE_NUMBER, compact
+
+    files = {"plain": attachment_section(False), "bare": attachment_section(True)}
+    for name, data in files.items():
+        (tmp_path / f"{name}.docx").write_bytes(data)
+    with LibreOffice() as office:
+        pdfs = office.convert([tmp_path / f"{name}.docx" for name in files], tmp_path / "pdf")
+    numbers = {
+        name: [
+            r.text
+            for r in read_pages(pdfs[tmp_path / f"{name}.docx"])[1].rows
+            if PAGE_NUMBER.match(compact(r.text))
+        ]
+        for name in files
+    }
+    assert numbers == {"plain": ["— 2 —"], "bare": []}, numbers
+
+
+# -- a mark in a frame ---------------------------------------------------------------------------
+
+
+def framed_mark(**frame: object) -> bytes:
+    """The notice with its mark in a frame (``w:framePr``, old Word's and WPS's way of placing
+    a red header), the paragraph itself not aligned (left)."""
+    typed = Draft.para
+
+    def para(self: Draft, text: str = "", *args: object, **kwargs: object):
+        p = typed(self, text, *args, **kwargs)
+        if text == "河南省知识产权局文件":
+            p.alignment = None
+            p._p.get_or_add_pPr().insert(
+                0, _el("w:framePr", wrap="around", vAnchor="text", hAnchor="margin", y=1, **frame)
+            )
+        return p
+
+    Draft.para = para  # type: ignore[method-assign]
+    try:
+        return notice()
+    finally:
+        Draft.para = typed  # type: ignore[method-assign]
+
+
+@pytest.mark.parametrize(
+    ("label", "frame", "expected"),
+    [
+        # a frame as wide as its text stands where xAlign puts it (was read as 居左)
+        ("a frame centred", {"xAlign": "center"}, set()),
+        ("a frame set left", {"xAlign": "left"}, {"mark-align"}),
+        # a frame as wide as the 版心: the paragraph's own alignment places the text in it
+        ("a frame as wide as the 版心", {"xAlign": "center", "w": 8844}, {"mark-align"}),
+    ],
+)
+def test_a_mark_in_a_frame(label, frame, expected):
+    report = check_docx(framed_mark(**frame))
+    assert codes(report) == expected, f"{label}: {show(report)}"
+
+
+@pytest.mark.render
+def test_a_framed_mark_on_the_page(tmp_path: Path):
+    """LibreOffice centres the mark of a centred frame as wide as its text on the 版心, and sets
+    it at the 版心's left edge in a frame set left or in a centred frame as wide as the 版心."""
+    from wenshu.office.libreoffice import LibreOffice, read_pages
+
+    files = {
+        "centred": framed_mark(xAlign="center"),
+        "left": framed_mark(xAlign="left"),
+        "wide": framed_mark(xAlign="center", w=8844),
+    }
+    for name, data in files.items():
+        (tmp_path / f"{name}.docx").write_bytes(data)
+    with LibreOffice() as office:
+        pdfs = office.convert([tmp_path / f"{name}.docx" for name in files], tmp_path / "pdf")
+    mm = 72 / 25.4
+    for name in files:
+        row = next(
+            r for r in read_pages(pdfs[tmp_path / f"{name}.docx"])[0].rows if "知识产权局文件" in r.text
+        )
+        if name == "centred":
+            assert abs((row.x0 + row.x1) / 2 - (28 + 78) * mm) < 2, (name, row)
+        else:
+            assert abs(row.x0 - 28 * mm) < 2, (name, row)

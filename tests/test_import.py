@@ -761,6 +761,27 @@ def test_a_single_recommendation_with_contact_and_note_comes_back_as_its_kind(tm
     )  # the generated title left out
 
 
+def test_a_review_letter_comes_back_as_its_kind(tmp_path):
+    """The 申请复核函's three parts stand under headings the template prints as fixed text, and
+    its 承诺 and 结束语 follow the last part (read under that heading): each part's blocks go
+    back to their field (it imported as a notice before). The table's widths, the ones wenshu
+    sets from its text, are not written out. Built again, it is the same letter."""
+    from wenshu.spec.load import load_spec
+
+    example = REPO / "examples" / "letters" / "review-request.yaml"
+    imported = import_docx(render(example).files["docx"], "review-request.docx")
+    assert imported.report.kind == "review_letter" and not imported.report.unplaced, imported.yaml
+    again = tmp_path / "again.yaml"
+    again.write_text(imported.yaml, encoding="utf-8")
+    spec, source = load_spec(again).data, load_spec(example).data
+    for field in ("conditions", "targets", "assessments", "programme", "approved"):
+        assert spec[field] == source[field], field
+    assert spec["basis"] == {k: source["basis"][k] for k in ("title", "doc_number")}  # dates never print
+    # the default 承诺 and 结束语 and the 自称 the issuer implies are left out
+    assert not {"commitment", "closing", "self_reference", "title"} & set(spec)
+    assert render(again).files["md"] == render(example).files["md"]
+
+
 def test_a_letter_whose_body_no_outline_takes_stays_a_notice(tmp_path):
     """A 信函格式 notice reads as a notice: no letter kind's first paragraph matches it."""
     source = tmp_path / "a.yaml"

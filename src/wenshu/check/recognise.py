@@ -46,10 +46,10 @@ def is_head_info(text: str) -> bool:
 # An unfilled field of a template or another generator: [发文单位], 【日期】, {{DATE}}.
 PLACEHOLDER = re.compile(r"^\s*(\[[^\]]+\]|【[^】]+】|\{\{[^}]+\}\}|［[^］]+］)\s*$")
 # A title typed as a plain line: 关于……的通知 or ……会议纪要 (a remark after it allowed), or a kind alone.
-TITLE_WORDS = re.compile(
-    r"^(关于\S.{0,60})?(通知|通报|决定|决议|命令|公报|公告|通告|意见|请示|报告|批复|函|纪要|议案|方案|办法|规定)"
-    r"(?=$|[\s（(])"
-)
+_KINDS = "通知|通报|决定|决议|命令|公报|公告|通告|意见|请示|报告|批复|函|纪要|议案|方案|办法|规定"
+TITLE_WORDS = re.compile(rf"^(关于\S.{{0,60}})?({_KINDS})(?=$|[\s（(])")
+# A whole title (××关于……的通知) in a text box of its own.
+BOX_TITLE = re.compile(rf"关于\S.{{0,60}}的?({_KINDS})$")
 # The lines naming whom to ask, under the body of a notice.
 CONTACT = re.compile(r"^(联系人|联系电话|联系方式|电\s*话|传\s*真|手\s*机|电子邮箱|邮\s*箱)\s*[：:]")
 # Labels of a 纪要 (§10.3), set in 黑体 at the head of a list of names.
@@ -144,6 +144,8 @@ class Recogniser(Reader):
             return "doc-number"
         if self._looks_like_mark(para):
             return "mark"
+        if BOX_TITLE.search(text) or self._looks_like_title(para):
+            return "title"  # a title some offices set in a text box under the 版头
         return "box"
 
     def _by_style(self) -> None:
@@ -183,7 +185,7 @@ class Recogniser(Reader):
 
     def _by_content(self) -> None:
         """Another office's file: recognise the elements by where they stand and what they say."""
-        paras = [p for p in self.paragraphs if p.flows and p.text.strip()]
+        paras = [p for p in self.paragraphs if (p.flows or p.role == "title") and p.text.strip()]
         head_has_mark = any(p.role == "mark" for p in self.first_page_header() + self.paragraphs)
         i = 0
         # 版头: everything before the title (a 发文字号 in a text box counts).

@@ -80,6 +80,15 @@ class _Geometry:
     pitch: float = L.LINE_PITCH_TWIPS / L.TWIPS_PER_PT
     char: float = L.CHAR_ADVANCE_TWIPS / L.TWIPS_PER_PT
 
+    def on_page(self, doc: Recogniser, number: int) -> _Geometry:
+        """The 版心 of page ``number``: with mirrored margins (ECMA-376 §17.15.1.57) an even
+        page is the back of a sheet bound on its right, so its 订口 and 版心 move across (the
+        two sides then print one over the other, §6.2's 套正)."""
+        if number % 2 or not doc.sections or not doc.sections[0].mirror:
+            return self
+        width = L.PAGE_WIDTH_MM * L.PT_PER_MM
+        return _Geometry(width - self.right, self.top, width - self.left, self.bottom, self.pitch, self.char)
+
 
 def _page_one_texts(doc: Recogniser) -> list[tuple[str, str, str]]:
     """(clause, element, text) of what must print on page one."""
@@ -158,7 +167,9 @@ def _measure(
         on_grid = all(abs((r.y1 - g.top) / pitch - round((r.y1 - g.top) / pitch)) < _GRID_SLACK for r in rows)
         last, first = rows[-1], next_rows[0]
         runs_on = (
-            last.x1 >= g.right - g.char / 2 and abs(first.x0 - g.left) < 2 and not LABEL.match(first.text)
+            last.x1 >= g.on_page(doc, page.number).right - g.char / 2
+            and abs(first.x0 - g.on_page(doc, nxt.number).left) < 2
+            and not LABEL.match(first.text)
         )
         if on_grid and runs_on:
             lines_per_page[page.number] = round((last.y1 - g.top) / pitch)
@@ -188,12 +199,13 @@ def _measure(
         )
     else:
         for page in portrait:
+            here = g.on_page(doc, page.number)
             for r in body_rows(page):
-                margin_to_margin = abs(r.x0 - g.left) < 2 and r.x1 >= g.right - _X_SLACK_PT
+                margin_to_margin = abs(r.x0 - here.left) < 2 and r.x1 >= here.right - _X_SLACK_PT
                 if abs(r.height - body_height) >= 0.5 or not margin_to_margin:
                     continue
                 text = r.text
-                if r.x1 > g.right + 2 and text and text[-1] in _HANGING:
+                if r.x1 > here.right + 2 and text and text[-1] in _HANGING:
                     text = text[:-1]  # punctuation hung into the margin is not counted
                 if text and all(is_wide(ch) for ch in text):
                     counts[len(text)] = counts.get(len(text), 0) + 1
@@ -342,7 +354,8 @@ def _measure_page_numbers(
         if page.landscape:
             continue
         odd = number % 2 == 1
-        offset = (g.right - row.x1) if odd else (row.x0 - g.left)
+        here = g.on_page(doc, number)
+        offset = (here.right - row.x1) if odd else (row.x0 - here.left)
         if abs(offset - indent) > _X_SLACK_PT:
             expected = "单页码居右空一字" if odd else "双页码居左空一字"
             out.add(

@@ -5,9 +5,10 @@ list of steps taken in order over the body's blocks — ``text`` one paragraph m
 pattern whose named groups are fields (``basis__title`` is ``basis.title``; a field read
 by two steps must read the same), ``blocks`` the
 blocks up to the next step's as a list field, ``table`` a table whose rows become a list of
-items (``columns`` naming each column's field) — and ``contact`` the pattern of its contact
-line. Everything the file has must find a field: a part the kind has no field for (a 版记,
-a 份号) or a paragraph no step takes, and the file stays a notice.
+items (``columns`` naming each column's field), ``section`` a heading the template prints as
+fixed text (``heading``) whose blocks are a list field (``field``) — and ``contact`` the
+pattern of its contact line. Everything the file has must find a field: a part the kind has
+no field for (a 版记, a 份号) or a paragraph no step takes, and the file stays a notice.
 
 A plan or a summary (any document that is no notice) is read by the ``body`` steps of its
 kind's ``import:`` section (:mod:`.shapes`): its outline, title and tables back into the
@@ -226,10 +227,31 @@ def _take(
         items = [{c: v for c, v in zip(columns, row, strict=False) if v != ""} for row in table["rows"]]
         after = _take(rest, body, i + 1, fields)
         return None if after is None else {step["table"]["field"]: items} | after
+    if "section" in step:
+        return _take_section(step["section"], rest, body, i, fields)
     for j in range(i, len(body) + 1):  # "blocks": as few as let the following steps match
         after = _take(rest, body, j, fields)
         if after is not None:
             return ({step["blocks"]: body[i:j]} if j > i else {}) | after
+    return None
+
+
+def _take_section(
+    section: dict[str, Any], rest: list[dict[str, Any]], body: list[Any], i: int, fields: dict[str, Any]
+) -> dict[str, Any] | None:
+    """A heading the template prints as fixed text (``section: {heading, field}``) whose blocks
+    are a list field. The outline reader puts the paragraphs after the last heading under it
+    (the letter's 承诺 and 结束语 follow the last part): the field takes as few of the heading's
+    blocks, one at least, as let the following steps take the rest and what comes after."""
+    block = body[i] if i < len(body) else None
+    if not isinstance(block, dict) or block.get("heading") != section["heading"]:
+        return None
+    inner = list(block["body"]) if "body" in block else [block["text"]] if "text" in block else []
+    stream = inner + body[i + 1 :]
+    for j in range(1, len(inner) + 1):
+        after = _take(rest, stream, j, fields)
+        if after is not None:
+            return {section["field"]: inner[:j]} | after
     return None
 
 

@@ -145,6 +145,20 @@ _WHY_RECORD = "版记只有抄送机关、印发机关和印发日期（GB/T 970
 _WHY_SEAL = "印章不排成图片，用印时加盖（GB/T 9704 7.3.5.1）"
 
 
+# Widths read from a file within this of those wenshu sets from the cells' text (a twip of
+# rounding each way, and room for the file having been saved by another program) are those.
+_AUTOMATIC_SLACK_TWIPS = 20
+
+
+def _automatic(grid: list[list[Any]], widths: list[int], size: str) -> bool:
+    """Are ``widths`` (twips) those wenshu gives a table of these cells from their text?"""
+    from wenshu.render.docx import column_widths
+
+    rows = [[(str(x), "") for x in row] for row in grid]
+    auto = column_widths(rows, None, sum(widths), None, TABLE_SIZES_PT[size])
+    return all(abs(a - w) <= _AUTOMATIC_SLACK_TWIPS for a, w in zip(auto, widths, strict=True))
+
+
 @dataclass
 class _Line:
     """A paragraph of the main text with its role."""
@@ -985,6 +999,8 @@ class _Recogniser:
             spans = sorted([r, c, n, across] for (r, c), (n, across) in boxes.items())
         if spans:
             body["spans"] = spans
+        if "widths" in body and not merge and not spans and _automatic(grid, table.grid, size):
+            del body["widths"]  # wenshu sets the same widths from the text: they need no saying
         return {"table": body}
 
     def _record_table(self, table: Table, spec: dict[str, Any], probe: bool = False) -> bool:

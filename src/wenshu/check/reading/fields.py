@@ -7,6 +7,10 @@ from typing import Any
 
 from wenshu.check.reading.ooxml import SKIP_IN_RUNS, wtag, wval
 
+# Word and LibreOffice read a field's name in any case: { page } prints the page number as
+# { PAGE } does (LibreOffice measured). PAGEREF and NUMPAGES are other fields.
+_PAGE = re.compile(r"\s*PAGE\b", re.IGNORECASE)
+
 
 def field_text(p: Any) -> tuple[str, bool]:
     """A footer paragraph's text with a PAGE field written as ``N``, and whether it has one."""
@@ -18,7 +22,7 @@ def field_text(p: Any) -> tuple[str, bool]:
     while stack:
         el = stack.pop()
         if el.tag == wtag("fldSimple"):
-            if re.match(r"\s*PAGE\b", el.get(wtag("instr")) or ""):
+            if _PAGE.match(el.get(wtag("instr")) or ""):
                 has_page = True
                 parts.append("N")
                 continue
@@ -30,20 +34,20 @@ def field_text(p: Any) -> tuple[str, bool]:
                         state, instr = "code", ""
                     elif kind == "separate":
                         state = "result"
-                        if re.match(r"\s*PAGE\b", instr):
+                        if _PAGE.match(instr):
                             has_page = True
                             parts.append("N")
                     elif kind == "end":
                         # ECMA-376 §17.16.18: the separate part and the cached result are
                         # optional (python-docx writes none); Word computes PAGE in a footer anyway.
-                        if state == "code" and re.match(r"\s*PAGE\b", instr):
+                        if state == "code" and _PAGE.match(instr):
                             has_page = True
                             parts.append("N")
                         state = "text"
                 elif child.tag == wtag("instrText"):
                     instr += child.text or ""
                 elif child.tag == wtag("t") and (
-                    state == "text" or (state == "result" and not re.match(r"\s*PAGE\b", instr))
+                    state == "text" or (state == "result" and not _PAGE.match(instr))
                 ):
                     parts.append(child.text or "")
             continue

@@ -129,6 +129,8 @@ class Section:
     char_space: int
     headers: dict[str, str]  # default/even/first → part
     footers: dict[str, str]
+    gutter_side: str = "left"  # left (the inside margin), top (w:gutterAtTop) or right (w:rtlGutter)
+    mirror_margins: bool = False  # margin_left_mm is the inside margin, margin_right_mm the outside
 
 
 @dataclass
@@ -320,4 +322,6 @@ def _section(s: SectionProps) -> Section:
         char_space=s.char_space,
         headers={t: p for (k, t), p in s.refs.items() if k == "header"},
         footers={t: p for (k, t), p in s.refs.items() if k == "footer"},
+        gutter_side=s.gutter_side,
+        mirror_margins=s.mirror,
     )

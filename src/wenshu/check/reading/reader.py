@@ -29,6 +29,7 @@ from wenshu.check.reading.ooxml import (
     wval,
 )
 from wenshu.check.reading.package import MAX_PARAGRAPHS, Package
+from wenshu.check.reading.shapes import box_width_mm
 from wenshu.check.reading.styles import Styles, first_attr, first_flag, first_flag_false, font_class, font_of
 from wenshu.errors import Problem, WenshuError
 
@@ -159,6 +160,23 @@ class SectionProps:
     grid_type: str | None
     line_pitch: int | None
     char_space: int
+    # Where the gutter (w:pgMar/@w:gutter) goes: "left" (the inside margin: w:left on odd pages,
+    # and on even pages too when margins mirror), "top" (w:gutterAtTop, ECMA-376 §17.15.1.50,
+    # which mirrored margins override) or "right" (w:rtlGutter, §17.6.16).
+    gutter_side: str = "left"
+    # w:mirrorMargins (§17.15.1.57): w:left is the inside margin and w:right the outside one, so
+    # an even page's left margin is w:right — the 订口 (binding edge) stays w:left on every page.
+    mirror: bool = False
+
+    @property
+    def inside(self) -> int:
+        """The 订口: the binding-side margin with its gutter (the left one on an odd page)."""
+        return self.left + (self.gutter if self.gutter_side == "left" else 0)
+
+    @property
+    def top_edge(self) -> int:
+        """The 天头: the top margin with the gutter when it is at the top."""
+        return self.top + (self.gutter if self.gutter_side == "top" else 0)
 
     @property
     def landscape(self) -> bool:
@@ -180,17 +198,20 @@ class SectionProps:
     @property
     def text_width(self) -> int:
         """The 版心's width in twips."""
-        return self.width - self.left - self.right - self.gutter
+        return self.width - self.left - self.right - (self.gutter if self.gutter_side != "top" else 0)
 
     @property
     def text_height(self) -> int:
         """The 版心's height in twips."""
-        return self.height - self.top - self.bottom
+        return self.height - self.top_edge - self.bottom
 
 
-def read_sections(body: Any, rels: dict[str, tuple[str, str]]) -> list[SectionProps]:
+def read_sections(body: Any, rels: dict[str, tuple[str, str]], settings: Any = None) -> list[SectionProps]:
     """The sections of ``body``, each with the header and footer parts it uses (inherited
-    from the section before when it names none)."""
+    from the section before when it names none), and the page settings (``settings.xml``) that
+    move margins: mirrored margins and the gutter's side."""
+    mirror = settings is not None and is_on(settings.find(wtag("mirrorMargins")))
+    at_top = settings is not None and is_on(settings.find(wtag("gutterAtTop")))
     elements = [p.find(f"{wtag('pPr')}/{wtag('sectPr')}") for p in body.iter(wtag("p"))]
     elements = [e for e in elements if e is not None]
     final = body.find(wtag("sectPr"))
@@ -223,13 +244,24 @@ def read_sections(body: Any, rels: dict[str, tuple[str, str]]) -> list[SectionPr
                 grid_type=wval(grid, "type"),
                 line_pitch=to_int(wval(grid, "linePitch")) if grid is not None else None,
                 char_space=to_int(wval(grid, "charSpace")),
+                gutter_side=_gutter_side(el, mirror, at_top),
+                mirror=mirror,
             )
         )
     if not out:  # a body without sectPr: Word's defaults (Letter, 1 inch / 1.25 inch)
         page = (WORD_PAGE_WIDTH_TWIPS, WORD_PAGE_HEIGHT_TWIPS)
         margins = (WORD_MARGIN_TOP_BOTTOM_TWIPS,) * 2 + (WORD_MARGIN_LEFT_RIGHT_TWIPS,) * 2
-        out.append(SectionProps(None, 1, *page, *margins, 0, False, {}, None, None, 0))
+        out.append(SectionProps(None, 1, *page, *margins, 0, False, {}, None, None, 0, mirror=mirror))
     return out
+
+
+def _gutter_side(sect_pr: Any, mirror: bool, at_top: bool) -> str:
+    """Where a section's gutter goes (see :attr:`SectionProps.gutter_side`)."""
+    if mirror:
+        return "left"
+    if at_top:
+        return "top"
+    return "right" if is_on(sect_pr.find(wtag("rtlGutter"))) else "left"
 
 
 class Reader:
@@ -249,7 +281,7 @@ class Reader:
         by_type = {t.rsplit("/", 1)[-1]: target for t, target in rels.values()}
         self.styles = Styles(self.package.xml(by_type["styles"]) if "styles" in by_type else None)
         self.settings = self.package.xml(by_type["settings"]) if "settings" in by_type else None
-        self.sections = read_sections(body, rels)
+        self.sections = read_sections(body, rels, self.settings)
         self.paragraphs = read_paragraphs(body, "正文", name, body=True)
         self._label(AutoNumbering(self.package.xml(by_type["numbering"]) if "numbering" in by_type else None))
         self._parts: dict[str, list[Para]] = {}
@@ -481,8 +513,24 @@ class Reader:
         left, right = get("left"), get("right")
         return left + first_line(), left, right
 
+    def placed_by_alignment(self, para: Para) -> bool:
+        """Does ``para``'s alignment place its text on the page? Yes in the flow of text and
+        in a text box as wide as the 版心 (Word's red-header and title boxes span it); a
+        narrower box is placed by the box, wherever its text stands inside it."""
+        if not para.in_box:
+            return True
+        width = box_width_mm(para.el)
+        span = self.section_of(para).text_width / L.TWIPS_PER_MM
+        return width is not None and width >= span - L.MARGIN_TOLERANCE_MM
+
     def alignment(self, para: Para) -> str:
-        """``left``, ``center``, ``right`` or ``both`` (``start``/``end``/``distribute`` folded in)."""
+        """``left``, ``center``, ``right`` or ``both`` (``start``/``end``/``distribute`` folded in)
+        as the text stands on the page: a paragraph in a frame as wide as its text (``w:framePr``
+        without ``w:w``, as old Word and WPS set a red-header mark) stands where the frame's
+        ``xAlign`` puts it, whatever its own alignment (an odd page's outside is its right)."""
+        x_align = self.ppr(para, "framePr", "xAlign")
+        if x_align and not to_int(self.ppr(para, "framePr", "w")):
+            return {"inside": "left", "outside": "right"}.get(x_align, x_align)
         jc = self.ppr(para, "jc") or "left"
         return {"start": "left", "end": "right", "distribute": "both"}.get(jc, jc)
 

@@ -79,6 +79,98 @@ def _anchor(shape: Any) -> Anchor | None:
     )
 
 
+# VML's vertical anchors (mso-position-vertical-relative) by DrawingML's names; VML's default
+# is the paragraph ("text").
+_VML_RELATIVE = {"text": "paragraph", "line": "line", "page": "page", "margin": "margin",
+                 "top-margin-area": "topMargin"}  # fmt: skip
+_VML_WRAP = {"topAndBottom": "wrapTopAndBottom", "square": "wrapSquare", "tight": "wrapTight",
+             "through": "wrapThrough", "none": "wrapNone"}  # fmt: skip
+_W10_NS = "urn:schemas-microsoft-com:office:word"
+_O_NS = "urn:schemas-microsoft-com:office:office"
+# VML's named colours a rule is drawn in (CSS names; Word writes "red" or "#ff0000 [...]").
+_VML_COLORS = {"red": L.RED, "black": "000000", "windowtext": "000000"}
+
+
+def _vml_color(value: str | None) -> str:
+    """A VML colour as upper-case hex ("" unknown): ``red``, ``#f00``, ``#FF0000 [3204]``."""
+    token = (value or "").strip().split(" ")[0].lower()
+    if token in _VML_COLORS:
+        return _VML_COLORS[token]
+    token = token.lstrip("#")
+    if re.fullmatch(r"[0-9a-f]{3}", token):
+        token = "".join(ch * 2 for ch in token)
+    return token.upper() if re.fullmatch(r"[0-9a-f]{6}", token) else ""
+
+
+def _vml_style(shape: Any) -> dict[str, str]:
+    return dict(
+        part.split(":", 1) for part in (shape.get("style") or "").replace(" ", "").split(";") if ":" in part
+    )
+
+
+def _vml_ends(shape: Any) -> tuple[float | None, float]:
+    """A ``v:line``'s length from its ``from`` and ``to`` (None unreadable) and how far its
+    upper end is below the anchor, in mm."""
+    try:
+        (x0, y0), (x1, y1) = (
+            [_vml_length(v) for v in ((shape.get(k) or default).split(",") + ["0"])[:2]]
+            for k, default in (("from", "0,0"), ("to", "10,10"))  # VML's defaults (ECMA-376 Part 4)
+        )
+    except ValueError:
+        return None, 0.0
+    if x0 is None or x1 is None or y0 is None or y1 is None:
+        return None, 0.0
+    return max(abs(x1 - x0), abs(y1 - y0)), min(y0, y1)
+
+
+def _vml_line(shape: Any) -> DrawnLine | None:
+    """A VML shape that draws a line: a ``v:line`` (its ends ``from``/``to``; the box's width
+    and height WPS also writes do not draw it, nor does LibreOffice), a connector ``v:shape``
+    (shapetype 32), or a ``v:rect`` or ``v:shape`` under a millimetre thick (a filled bar: its
+    fill is the rule's colour); with its anchor when it floats (``position:absolute``, not in a
+    group, whose shapes are placed inside it). A box holding text or a picture is none."""
+    style = _vml_style(shape)
+    sizes = [v for v in (_vml_length(style.get(k, "")) for k in ("width", "height")) if v is not None]
+    kind = shape.tag.split("}")[1]
+    connector = kind == "shape" and (
+        (shape.get("type") or "").endswith("_x0000_t32") or shape.get(f"{{{_O_NS}}}spt") in ("20", "32")
+    )
+    stroked = shape.get("stroked") not in ("f", "false")
+    filled = shape.get("filled") not in ("f", "false")
+    stroke = shape.find(f"{{{V_NS}}}stroke")
+    style_name = (stroke.get("linestyle") if stroke is not None else None) or "single"
+    length, y = (max(sizes) if sizes else None), 0.0
+    if kind == "line" or connector:
+        if not stroked:
+            return None
+        if kind == "line":
+            length, y = _vml_ends(shape)
+        color = _vml_color(shape.get("strokecolor"))
+    elif len(sizes) == 2 and min(sizes) < 1.0 and (filled or stroked):
+        if shape.find(f"{{{V_NS}}}textbox") is not None or shape.find(f"{{{V_NS}}}imagedata") is not None:
+            return None
+        color = _vml_color(shape.get("fillcolor") if filled else shape.get("strokecolor"))
+    else:
+        return None
+    return DrawnLine(color, length, style_name, _vml_anchor(shape, style, y))
+
+
+def _vml_anchor(shape: Any, style: dict[str, str], y_mm: float) -> Anchor | None:
+    """Where a floating VML shape stands down the page: ``margin-top`` (and ``top``) plus the
+    line's own ``from``, from what ``mso-position-vertical-relative`` names."""
+    parent = shape.getparent()
+    if style.get("position") != "absolute" or (parent is not None and parent.tag == f"{{{V_NS}}}group"):
+        return None
+    paragraph = next(shape.iterancestors(wtag("p")), None)
+    relative = _VML_RELATIVE.get(style.get("mso-position-vertical-relative", "text"), "")
+    offsets = [_vml_length(style.get(k, "0")) for k in ("margin-top", "top")]
+    known = [v for v in offsets if v is not None]
+    offset = (sum(known) + y_mm) * L.PT_PER_MM if len(known) == len(offsets) else None
+    wrap = shape.find(f"{{{_W10_NS}}}wrap")
+    wrapping = _VML_WRAP.get(wrap.get("type") or "", "") if wrap is not None else "wrapNone"
+    return Anchor(paragraph, relative, offset, wrapping)
+
+
 def drawn_lines(root: Any) -> list[DrawnLine]:
     """Lines drawn as shapes (DrawingML or VML), for files that draw their rules. A text box's
     outline is not a line, nor is an outline switched off (``<a:ln><a:noFill/>``); the VML copy
@@ -100,44 +192,34 @@ def drawn_lines(root: Any) -> list[DrawnLine]:
         if not flat and (geom is None or geom.get("prst") not in ("line", "straightConnector1")):
             continue
         ln = shape.find(f"{{{WPS_NS}}}spPr/{{{A_NS}}}ln")
+        fill = shape.find(f"{{{WPS_NS}}}spPr/{{{A_NS}}}solidFill/{{{A_NS}}}srgbClr")
         if ln is not None and ln.find(f"{{{A_NS}}}noFill") is not None:
-            continue
-        clr = ln.find(f".//{{{A_NS}}}srgbClr") if ln is not None else None
+            # A bar without an outline is drawn by its fill (a thin filled rectangle).
+            if fill is None or not flat:
+                continue
+            ln = None
+        clr = ln.find(f".//{{{A_NS}}}srgbClr") if ln is not None else fill if flat else None
         if clr is None:
             clr = shape.find(f"{{{WPS_NS}}}style/{{{A_NS}}}lnRef/{{{A_NS}}}srgbClr")
         color = (clr.get("val") or "") if clr is not None else ""
         length = max(cx, cy) / _EMU_PER_MM if ext is not None else None
         compound = (ln.get("cmpd") if ln is not None else None) or "sng"
         lines.append(DrawnLine(color.upper(), length, compound, _anchor(shape)))
-    for line in root.iter(f"{{{V_NS}}}line"):
-        if next(line.iterancestors(fallback), None) is not None or line.get("stroked") in ("f", "false"):
-            continue
-        stroke = line.find(f"{{{V_NS}}}stroke")
-        style = (stroke.get("linestyle") if stroke is not None else None) or "single"
-        ends = [(line.get(k) or "0,0").split(",") for k in ("from", "to")]
-        try:
-            (x0, y0), (x1, y1) = ([_vml_length(v) for v in end[:2]] for end in ends)
-            length = max(abs(x1 - x0), abs(y1 - y0)) if None not in (x0, x1, y0, y1) else None
-        except ValueError:
-            length = None
-        color = (line.get("strokecolor") or "").lstrip("#").upper().replace("RED", L.RED)
-        lines.append(DrawnLine(color, length, style))
-    # WPS and older Word draw a straight line as a VML connector shape (shapetype 32).
-    for shape in root.iter(f"{{{V_NS}}}shape"):
-        if (
-            not (shape.get("type") or "").endswith("_x0000_t32")
-            or next(shape.iterancestors(fallback), None) is not None
-        ):
-            continue
-        stroke = shape.find(f"{{{V_NS}}}stroke")
-        style = (stroke.get("linestyle") if stroke is not None else None) or "single"
-        box = dict(
-            part.split(":", 1)
-            for part in (shape.get("style") or "").replace(" ", "").split(";")
-            if ":" in part
-        )
-        sizes = [_vml_length(box.get(k, "")) for k in ("width", "height")]
-        length = max(v for v in sizes if v is not None) if any(v is not None for v in sizes) else None
-        color = (shape.get("strokecolor") or "").lstrip("#").upper().replace("RED", L.RED)
-        lines.append(DrawnLine(color, length, style))
+    for shape in root.iter(f"{{{V_NS}}}line", f"{{{V_NS}}}rect", f"{{{V_NS}}}shape"):
+        if next(shape.iterancestors(fallback), None) is None:
+            line = _vml_line(shape)
+            if line is not None:
+                lines.append(line)
     return lines
+
+
+def box_width_mm(paragraph: Any) -> float | None:
+    """How wide the text box holding ``paragraph`` (a ``w:p`` in ``w:txbxContent``) is, in mm:
+    a DrawingML box's extent (``wp:extent``) or a VML box's ``width``; None when not told."""
+    for el in paragraph.iterancestors():
+        if el.tag in (f"{{{WP_NS}}}inline", f"{{{WP_NS}}}anchor"):
+            extent = el.find(f"{{{WP_NS}}}extent")
+            return to_int(extent.get("cx")) / _EMU_PER_MM if extent is not None else None
+        if el.tag.startswith(f"{{{V_NS}}}") and el.tag != f"{{{V_NS}}}textbox":
+            return _vml_length(_vml_style(el).get("width", ""))
+    return None

@@ -33,7 +33,7 @@ RULES.rule("note-brackets", "7.3.6", "附注", "附注加全角圆括号")
 def check_main(doc: Recogniser, out: Findings) -> None:
     """§7.3.1–7.3.6: title, 主送机关, paragraph indents, 成文日期, 附注."""
     for para in doc.role("title") + doc.role("attachment-title"):
-        if doc.alignment(para) != "center":
+        if doc.alignment(para) != "center" and doc.placed_by_alignment(para):
             clause = "7.3.1" if para.role == "title" else "7.3.7"
             out.add(
                 "title-align",

@@ -3,14 +3,17 @@ them; and whether the 版头 is complete at all."""
 
 from __future__ import annotations
 
+import math
 import re
+from typing import Any
 
 from wenshu import layout as L
 from wenshu.check.findings import Findings
 from wenshu.check.reading.borders import paragraph_borders, rule_width
-from wenshu.check.reading.ooxml import half_points, is_red, wtag, wval
+from wenshu.check.reading.ooxml import half_points, is_red, to_int, wtag, wval
 from wenshu.check.reading.reader import Para
 from wenshu.check.reading.shapes import DrawnLine, drawn_lines
+from wenshu.check.reading.styles import first_attr, first_flag_false
 from wenshu.check.recognise import SIGNED, Recogniser
 from wenshu.check.registry import RULES
 from wenshu.check.rules.common import INDENT_SLACK, align_name, mm_text
@@ -37,9 +40,10 @@ def check_head(doc: Recogniser, out: Findings) -> None:
     numbers = doc.role("doc-number")
     fmt = doc.format
     for para in marks:
-        # A mark in a text box is placed by the box; a distributed line (w:jc="distribute")
-        # spreads across the whole width, so it stands centred too.
-        if not para.in_box and doc.alignment(para) != "center" and doc.ppr(para, "jc") != "distribute":
+        # A mark in a text box narrower than the 版心 is placed by the box; a distributed line
+        # (w:jc="distribute") spreads across the whole width, so it stands centred too.
+        centred = doc.alignment(para) == "center" or doc.ppr(para, "jc") == "distribute"
+        if doc.placed_by_alignment(para) and not centred:
             out.add(
                 "mark-align",
                 "7.2.4",
@@ -61,7 +65,7 @@ def check_head(doc: Recogniser, out: Findings) -> None:
             out.add("doc-number", "7.2.5", "发文字号", str(exc), expected, number_text, para.where)
         signed = SIGNED in text
         want = "right" if fmt == "letter" else "left" if signed else "center"
-        if doc.alignment(para) != want and not para.in_box:
+        if doc.alignment(para) != want and doc.placed_by_alignment(para):
             clause = "10.1" if fmt == "letter" else "7.2.3" if signed else "7.2.5"
             expected = (
                 "居右（信函格式）"
@@ -184,14 +188,30 @@ def _check_head_rule(doc: Recogniser, out: Findings, numbers: list[Para]) -> Non
     )
 
 
+# A single line of CJK text is set between 1.0 and 1.5 times its size high, by font (Word and
+# LibreOffice read the font's ascent and descent): the range a paragraph's height is judged in.
+_SINGLE_LINE = (1.0, 1.5)
+# Anchors measured from the top of the page (ECMA-376 §20.4.3.5 ST_RelFromV; VML's names are
+# read to these in wenshu.check.reading.shapes): the page, its margin (the 版心's top), the top
+# margin area.
+_PAGE_ANCHORS = ("page", "margin", "topMargin")
+
+
 def _check_drawn_rule_place(doc: Recogniser, out: Findings, line: DrawnLine, number: Para) -> None:
     """§7.2.7: a drawn rule placed above the 发文字号 instead of under it. A line floating down
     from the top of a paragraph P (``positionV relativeFrom="paragraph"``) by less than P's first
     line's height lies within that line: when P comes before the 发文字号, the rule prints above
     it; when P is the 发文字号's own paragraph, text wrapped top and bottom is pushed below the
-    line (the rule prints above the number) and text not wrapped is struck through."""
+    line (the rule prints above the number) and text not wrapped is struck through. A line placed
+    from the page's top (or its margin's) is set against where the 发文字号's line stands on
+    page one, counted down from the 天头 through the paragraphs before it."""
     anchor = line.anchor
-    if anchor is None or anchor.offset_pt is None or anchor.relative_from not in ("paragraph", "line"):
+    if anchor is None or anchor.offset_pt is None:
+        return
+    if anchor.relative_from in _PAGE_ANCHORS:
+        _check_page_rule_place(doc, out, anchor, number)
+        return
+    if anchor.relative_from not in ("paragraph", "line"):
         return
     para = next((p for p in doc.paragraphs if p.el is anchor.paragraph), None)
     if para is None or para.part != number.part or para.number > number.number:
@@ -199,6 +219,10 @@ def _check_drawn_rule_place(doc: Recogniser, out: Findings, line: DrawnLine, num
     if anchor.offset_pt >= _first_line_pt(doc, para):
         return
     through = para is number and anchor.wrap == "wrapNone" and anchor.offset_pt >= 0
+    _rule_above(out, number, through)
+
+
+def _rule_above(out: Findings, number: Para, through: bool) -> None:
     out.add(
         "rule-place",
         "7.2.7",
@@ -208,6 +232,74 @@ def _check_drawn_rule_place(doc: Recogniser, out: Findings, line: DrawnLine, num
         "压在发文字号上" if through else "在发文字号之上",
         number.where,
     )
+
+
+def _check_page_rule_place(doc: Recogniser, out: Findings, anchor: Any, number: Para) -> None:
+    """A rule placed from the page: above the 发文字号's line (or, wrapped top and bottom, over
+    it, pushing it down), or across it when not wrapped. Said only when every height the
+    paragraphs before could have puts it there."""
+    band = _number_band(doc, number)
+    if band is None:
+        return
+    (top_lo, top_hi), bottom_lo = band
+    section = doc.sections[0]
+    y = anchor.offset_pt + (section.top_edge / L.TWIPS_PER_PT if anchor.relative_from == "margin" else 0.0)
+    in_body = any(p.el is anchor.paragraph for p in doc.paragraphs)
+    pushes = in_body and anchor.wrap in ("wrapTopAndBottom", "wrapSquare", "wrapTight", "wrapThrough")
+    if y < top_lo or (pushes and y < bottom_lo):
+        _rule_above(out, number, through=False)
+    elif anchor.wrap in ("wrapNone", "") and top_hi <= y <= bottom_lo:
+        _rule_above(out, number, through=True)
+
+
+def _number_band(doc: Recogniser, number: Para) -> tuple[tuple[float, float], float] | None:
+    """Where the 发文字号's first line stands on page one, in points from the page's top: the
+    range its top may be in, and the least its foot may be at — from the 天头 and the heights
+    the paragraphs before it take (exact line spacing is exact; single or multiple spacing
+    ranges over fonts, snapped to a line grid). None when that cannot be told from the file:
+    a table, a page break or spacing in lines before it, or a paragraph that may wrap."""
+    section = doc.sections[0]
+    top = section.top_edge / L.TWIPS_PER_PT
+    lo = hi = top
+    for para in doc.paragraphs:
+        if para.number > number.number or para.section != 0:
+            return None
+        if para.in_box:
+            continue
+        if para.in_table or (para.number > 1 and doc.page_break_before(para.number - 1)):
+            return None
+        levels = doc.styles.ppr_levels(para.el)
+        if any(first_attr(levels, "spacing", k) for k in ("beforeLines", "afterLines")):
+            return None
+        before = to_int(first_attr(levels, "spacing", "before")) / L.TWIPS_PER_PT
+        after = to_int(first_attr(levels, "spacing", "after")) / L.TWIPS_PER_PT
+        size = _first_line_pt(doc, para)
+        if len(para.text) * size > section.text_width / L.TWIPS_PER_PT:
+            return None  # it may take more lines than one
+        line_lo, line_hi = _line_height(doc, para, size)
+        if para is number:
+            return (lo + before, hi + before), lo + before + line_lo
+        lo, hi = lo + before + line_lo + after, hi + before + line_hi + after
+    return None
+
+
+def _line_height(doc: Recogniser, para: Para, size: float) -> tuple[float, float]:
+    """The least and most height one line of ``para`` takes, in points."""
+    levels = doc.styles.ppr_levels(para.el)
+    line = to_int(first_attr(levels, "spacing", "line"), 240)
+    rule = first_attr(levels, "spacing", "lineRule") or "auto"
+    natural = (size * _SINGLE_LINE[0], size * _SINGLE_LINE[1])
+    if rule == "exact":
+        return line / L.TWIPS_PER_PT, line / L.TWIPS_PER_PT
+    if rule == "atLeast":
+        return tuple(max(line / L.TWIPS_PER_PT, n) for n in natural)  # type: ignore[return-value]
+    heights = [n * line / 240 for n in natural]
+    section = doc.section_of(para)
+    if section.grid_type in ("lines", "linesAndChars") and section.line_pitch:
+        if not first_flag_false(levels, "snapToGrid"):
+            pitch = section.line_pitch / L.TWIPS_PER_PT
+            heights = [math.ceil(h / pitch - 0.01) * pitch for h in heights]
+    return heights[0], heights[1]
 
 
 def _first_line_pt(doc: Recogniser, para: Para) -> float:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from wenshu import layout as L
 from wenshu.check.findings import Findings, Location
-from wenshu.check.reading.reader import ROUNDING_MM, Reader
+from wenshu.check.reading.ooxml import to_int, wtag, wval
+from wenshu.check.reading.reader import ROUNDING_MM, Reader, SectionProps
 from wenshu.check.registry import RULES
 from wenshu.check.rules.common import mm_text
 
@@ -13,6 +14,7 @@ RULES.rule("margin-top", "5.2.1", "页边距", "天头 37 mm ± 1 mm")
 RULES.rule("margin-left", "5.2.1", "页边距", "订口 28 mm ± 1 mm")
 RULES.rule("text-width", "5.2.1", "版心", "版心宽 156 mm")
 RULES.rule("text-height", "5.2.1", "版心", "版心高 225 mm")
+RULES.rule("columns", "5.2.3", "版心", "版心不分栏，每行 28 字")
 
 
 def check_page(doc: Reader, out: Findings) -> None:
@@ -34,14 +36,18 @@ def check_page(doc: Reader, out: Findings) -> None:
                 where,
             )
             continue
+        _check_columns(doc, s, where, out)
         width_mm, height_mm = L.TEXT_WIDTH_MM, L.TEXT_HEIGHT_MM
         reported: set[str] = set()
         if s.landscape:  # §8 a turned page keeps the 版心, rotated
             width_mm, height_mm = height_mm, width_mm
         else:
+            # The 订口 is the binding edge: the left margin of an odd page; with mirrored margins
+            # it is the inside one on every page (an even page's right), which is w:left too.
+            inside = "订口（内侧边距）" if s.mirror else "订口（左边距）"
             for code, name, value, want in (
-                ("margin-top", "天头（上边距）", s.top, L.TOP_MARGIN_MM),
-                ("margin-left", "订口（左边距）", s.left + s.gutter, L.LEFT_MARGIN_MM),
+                ("margin-top", "天头（上边距）", s.top_edge, L.TOP_MARGIN_MM),
+                ("margin-left", inside, s.inside, L.LEFT_MARGIN_MM),
             ):
                 if abs(value - L.mm_to_twips(want)) > tol:
                     reported.add(code)
@@ -62,3 +68,17 @@ def check_page(doc: Reader, out: Findings) -> None:
             cause = "margin-left" if code == "text-width" else "margin-top"
             if abs(value - L.mm_to_twips(want)) > rounding and cause not in reported:
                 out.add(code, "5.2.1", "版心", f"{name}不符", f"{want} mm", mm_text(value), where)
+
+
+def _check_columns(doc: Reader, section: SectionProps, where: Location, out: Findings) -> None:
+    """§5.2.3: the 版心 is one column, 28 characters a line; a section set in two or more
+    (``w:cols``, ECMA-376 §17.6.4: ``num`` equal columns, or one ``w:col`` each) that holds text
+    prints short lines side by side."""
+    cols = section.el.find(wtag("cols")) if section.el is not None else None
+    if cols is None:
+        return
+    unequal = wval(cols, "equalWidth") in ("0", "false")
+    count = len(cols.findall(wtag("col"))) if unequal else to_int(wval(cols, "num"), 1)
+    text = any(p.section == section.index - 1 and p.flows and p.text.strip() for p in doc.paragraphs)
+    if count > 1 and text:
+        out.add("columns", "5.2.3", "版心", "版心分栏", "不分栏，每行 28 字", f"{count} 栏", where)

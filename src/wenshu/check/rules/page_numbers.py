@@ -104,6 +104,22 @@ def check_footers(doc: Recogniser, out: Findings) -> None:
             "首页无页码",
             Location("首页页脚"),
         )
+    if doc.format == "letter":
+        return  # letters merged for printing start a section each, its first page unnumbered
+    for s in doc.sections[1:]:
+        # A later section (an attachment, a turned table page) set to a different first page
+        # whose first-page footer has no number leaves that page unnumbered.
+        part = s.refs.get(("footer", "first"))
+        if s.title_page and not (part and _page_number_paras(doc, part, "首页页脚")):
+            out.add(
+                "first-page-number",
+                "7.5",
+                "页码",
+                "该节首页缺少页码",
+                "每页显示页码",
+                "首页无页码",
+                Location(f"第 {s.index} 节"),
+            )
 
 
 def _check_page_number(doc: Recogniser, para: Para, text: str, side: str, out: Findings) -> None:
