@@ -6,10 +6,13 @@
   room for the 版记 at the page's foot, and the notice went on to a blank page five and a
   page six holding only the 版记. The pass now gives the table's lines one exact pitch, as a
   clerk sets a table's line spacing to a 固定值, and the 版记 comes to page four.
-- A bracketed year in a narrow column's heading (“基期值（2023年）”, the enterprise work
-  plan's indicator table) printed “（2023/年）”, and a cell a little longer than its column
+- A bracketed year in a narrow column's heading (“基期值（2023年）”, as plans typed elsewhere
+  head their indicator tables) printed “（2023/年）”, and a cell a little longer than its column
   (“规模以上工业企业数量”, the basic-information form) ended with one character alone on a
   line; the column now gets the room where the others can give it.
+- Where no column can give that room (the city plans' indicator table, with its 属性 column),
+  wenshu's own plans head the column “2021年基期值”, as its neighbours read “2022年目标”: it
+  breaks after 年 as they do.
 
 All documents go through one pass (one LibreOffice run per round for all of them).
 """
@@ -19,16 +22,19 @@ from __future__ import annotations
 import re
 import zipfile
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 
 from wenshu import layout as L
 from wenshu.build.paginate import paginate
+from wenshu.build.pipeline import render
 from wenshu.check import check_docx
 from wenshu.office.libreoffice import LibreOffice
 from wenshu.office.pages import compact, content_rows
 from wenshu.render.docx import build_docx, column_widths
 
+CITY_PLAN = Path(__file__).resolve().parents[1] / "examples/work_plans/sample-city-demonstration-plan.yaml"
 LINE = "这是一行正文用于逐行增加篇幅以检查分页是否正确处理了"  # 26 characters + 2 indent = 1 line
 
 
@@ -65,7 +71,8 @@ def table_attachment_notice(rows: int) -> str:
 ROWS = (21, 22, 23, 24)
 
 
-# The enterprise work plan's indicator table (templates/work_plans/plan_blocks.md.j2), 小四.
+# An enterprise work plan's indicator table as other offices head it (wenshu's own template,
+# templates/work_plans/plan_blocks.md.j2, writes “2023年基期值”), 小四, with its widths.
 INDICATOR_WIDTHS = [1.2, 5.6, 1.6, 2.4, 2.2, 2.2, 2.2]
 INDICATOR_ROWS = [
     ["序号", "指标名称", "单位", "基期值（2023年）", "2024年目标", "2025年目标", "2026年目标"],
@@ -116,6 +123,7 @@ def indicator_plan() -> str:
 def paginated():
     documents = {f"table/{rows}": build_docx(table_attachment_notice(rows)) for rows in ROWS}
     documents["indicators"] = build_docx(indicator_plan())
+    documents["city-plan"] = build_docx(render(CITY_PLAN, ("md",)).markdown)
     with LibreOffice() as office:
         return paginate(documents, office)
 
@@ -199,3 +207,15 @@ def test_no_cell_ends_with_one_character_alone(paginated):
     lines = [compact(r.text) for page in paginated["indicators"].pages for r in content_rows(page)]
     print([line for line in lines if "企业" in line])
     assert any("规模以上工业企业数量" in line for line in lines)
+
+
+@pytest.mark.render
+def test_city_plan_heads_its_base_year_column_without_a_broken_word(paginated):
+    """The city plan's 主要指标表 (8 columns with 属性, 小四): “基期值（2021年）” had no room
+    anywhere and printed “（2021” over “年）”; headed “2021年基期值” it breaks after 年, the
+    row of headings reading “2021年 2022年 2023年 2024年” over “基期值 目标 目标 目标”."""
+    lines = [compact(r.text) for page in paginated["city-plan"].pages for r in content_rows(page)]
+    print([line for line in lines if "基期" in line or "2021" in line][:6])
+    years = next(i for i, line in enumerate(lines) if line.endswith("2021年2022年2023年2024年"))
+    assert any(line.endswith("基期值目标目标目标") for line in lines[years + 1 : years + 3])
+    assert not any("（2021" in line or "年）" in line for line in lines[years : years + 3])
