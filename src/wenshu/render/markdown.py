@@ -195,7 +195,9 @@ class _Template(jinja2.Template):
     """A template that tells a memoising environment (:meth:`_Environment.call`) the macros of
     its module when the module is made once and kept: a module ``{% import %}`` shares."""
 
-    def _get_default_module(self, ctx: jinja2.runtime.Context | None = None) -> jinja2.environment.TemplateModule:
+    def _get_default_module(
+        self, ctx: jinja2.runtime.Context | None = None
+    ) -> jinja2.environment.TemplateModule:
         module = super()._get_default_module(ctx)
         environment = self.environment
         if module is self._module and isinstance(environment, _Environment):
