@@ -62,6 +62,13 @@ class RawMarkdown(str):
 def escape_values(value: Any) -> Any:
     """Escape every string inside ``value`` (keys are left alone; :class:`RawMarkdown` is
     left as it is)."""
+    kind = type(value)  # the plain types first: a batch escapes every letter's document
+    if kind is str:
+        return md_escape(value)
+    if kind is dict:
+        return {k: escape_values(v) for k, v in value.items()}
+    if kind in _UNESCAPED:
+        return value
     if isinstance(value, RawMarkdown):
         return value
     if isinstance(value, str):
@@ -71,6 +78,9 @@ def escape_values(value: Any) -> Any:
     if isinstance(value, list):
         return [escape_values(v) for v in value]
     return value
+
+
+_UNESCAPED = frozenset({int, bool, type(None), dt.date, dt.datetime, float})
 
 
 def md_ordinal(n: int, form: str) -> str:
@@ -224,6 +234,9 @@ class _Environment(ImmutableSandboxedEnvironment):
     def memoise_macros(self) -> None:
         """Remember what module macros give, by their arguments, from now on."""
         self._memo, self._pure = {}, {}
+        self._noted: dict[int, jinja2.environment.TemplateModule] = {}
+        self._hits: dict[int, int] = {}  # by macro: calls answered from the memo …
+        self._misses: dict[int, int] = {}  # … and calls it did not have
 
     def note_module(self, module: jinja2.environment.TemplateModule) -> None:
         """Take the macros of a module made once and kept as pure when they are: such a
@@ -232,8 +245,9 @@ class _Environment(ImmutableSandboxedEnvironment):
         ``namespace()``, a ``cycler()``) or is a module whose macros are not all pure; then
         none of its macros is taken. Macros a template defines for itself are never taken:
         they see its variables as they change while it runs."""
-        if self._pure is None:
-            return
+        if self._pure is None or self._noted.get(id(module)) is module:
+            return  # every {% import %} of a kept module comes here: looked at once
+        self._noted[id(module)] = module
         macros = [v for v in vars(module).values() if type(v) is Macro]
         seen: list[Any] = []
         for macro in macros:
@@ -263,16 +277,25 @@ class _Environment(ImmutableSandboxedEnvironment):
         except _Unfrozen:  # a caller (``{% call %}``), an undefined value, a namespace …
             return super().call(__context, __obj, *args, **kwargs)
         text = memo.get(key)
-        if text is None:
-            if len(memo) >= _MACRO_MEMO_SIZE:
-                memo.clear()
-            text = memo[key] = super().call(__context, __obj, *args, **kwargs)
+        if text is not None:
+            __self._hits[key[0]] = __self._hits.get(key[0], 0) + 1
+            return text
+        # A macro whose arguments seldom repeat (a letter's head, holding its applicant)
+        # is let go: its texts would only fill the memo, and every collection walk them.
+        misses = __self._misses[key[0]] = __self._misses.get(key[0], 0) + 1
+        if misses > _MACRO_TRIAL and misses * 2 > __self._hits.get(key[0], 0):
+            del pure[key[0]]
+            return super().call(__context, __obj, *args, **kwargs)
+        if len(memo) >= _MACRO_MEMO_SIZE:
+            memo.clear()
+        text = memo[key] = super().call(__context, __obj, *args, **kwargs)
         return text
 
 
 # What a macro can change between calls: its module then has no pure macros.
 _STATEFUL = frozenset({jinja2.utils.Namespace, jinja2.utils.Cycler, jinja2.utils.Joiner})
 _MACRO_MEMO_SIZE = 4096
+_MACRO_TRIAL = 16  # calls of a macro before it is let go for answering too few from the memo
 
 
 @cache
