@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import jinja2
 
-from wenshu.render.markdown import _MACRO_TRIAL, _Environment
+from wenshu.render.markdown import MACRO_TRIAL, TemplateEnvironment
 
 PARTS = """
 {% macro show(v) %}[{{ v }}]{% endmacro %}
@@ -25,8 +25,10 @@ LETTER = """{% import "parts" as p %}{% import "counter" as c %}
 """
 
 
-def env(memo: bool) -> _Environment:
-    made = _Environment(loader=jinja2.DictLoader({"parts": PARTS, "counter": COUNTER, "letter": LETTER}))
+def env(memo: bool) -> TemplateEnvironment:
+    made = TemplateEnvironment(
+        loader=jinja2.DictLoader({"parts": PARTS, "counter": COUNTER, "letter": LETTER})
+    )
     if memo:
         made.memoise_macros()
     return made
@@ -34,7 +36,7 @@ def env(memo: bool) -> _Environment:
 
 def test_memoised_macros_give_the_text_of_every_call():
     plain, memoised = env(False), env(True)
-    for i in range(3 * _MACRO_TRIAL):
+    for i in range(3 * MACRO_TRIAL):
         values = {"value": f"示例市{i:04d}", "who": f"甲{i}", "when": "2023年9月8日"}
         assert memoised.get_template("letter").render(**values) == plain.get_template("letter").render(
             **values
@@ -45,7 +47,7 @@ def test_memoised_macros_give_the_text_of_every_call():
 
 def test_only_pure_module_macros_are_memoised_and_the_ones_seldom_repeated_let_go():
     memoised = env(True)
-    for i in range(2 * _MACRO_TRIAL):
+    for i in range(2 * MACRO_TRIAL):
         memoised.get_template("letter").render(value=f"v{i}", who=f"w{i}", when="d")
     names = sorted(m.name for m in memoised._pure.values())
     # show("示例局"…) repeats, show(value) does not but True, 1 … do; line(who, …) is new at

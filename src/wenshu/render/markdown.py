@@ -202,7 +202,7 @@ def _frozen(value: Any) -> Any:
 
 
 class _Template(jinja2.Template):
-    """A template that tells a memoising environment (:meth:`_Environment.call`) the macros of
+    """A template that tells a memoising environment (:meth:`TemplateEnvironment.call`) the macros of
     its module when the module is made once and kept: a module ``{% import %}`` shares."""
 
     def _get_default_module(
@@ -210,12 +210,12 @@ class _Template(jinja2.Template):
     ) -> jinja2.environment.TemplateModule:
         module = super()._get_default_module(ctx)
         environment = self.environment
-        if module is self._module and isinstance(environment, _Environment):
+        if module is self._module and isinstance(environment, TemplateEnvironment):
             environment.note_module(module)
         return module
 
 
-class _Environment(ImmutableSandboxedEnvironment):
+class TemplateEnvironment(ImmutableSandboxedEnvironment):
     """The sandbox, its templates' globals a plain dict: Jinja walks them on every render and
     every ``{% import %}``, a ChainMap over the environment's (Jinja's default) in Python
     code. The environment's globals are set once, before any template is loaded.
@@ -283,7 +283,7 @@ class _Environment(ImmutableSandboxedEnvironment):
         # A macro whose arguments seldom repeat (a letter's head, holding its applicant)
         # is let go: its texts would only fill the memo, and every collection walk them.
         misses = __self._misses[key[0]] = __self._misses.get(key[0], 0) + 1
-        if misses > _MACRO_TRIAL and misses * 2 > __self._hits.get(key[0], 0):
+        if misses > MACRO_TRIAL and misses * 2 > __self._hits.get(key[0], 0):
             del pure[key[0]]
             return super().call(__context, __obj, *args, **kwargs)
         if len(memo) >= _MACRO_MEMO_SIZE:
@@ -295,13 +295,13 @@ class _Environment(ImmutableSandboxedEnvironment):
 # What a macro can change between calls: its module then has no pure macros.
 _STATEFUL = frozenset({jinja2.utils.Namespace, jinja2.utils.Cycler, jinja2.utils.Joiner})
 _MACRO_MEMO_SIZE = 4096
-_MACRO_TRIAL = 16  # calls of a macro before it is let go for answering too few from the memo
+MACRO_TRIAL = 16  # calls of a macro before it is let go for answering too few from the memo
 
 
 @cache
 def environment() -> ImmutableSandboxedEnvironment:
     """The sandboxed Jinja2 environment all kinds render with."""
-    env = _Environment(
+    env = TemplateEnvironment(
         loader=jinja2.FileSystemLoader(str(resource_dir("templates"))),
         bytecode_cache=_template_cache(),
         undefined=jinja2.StrictUndefined,
@@ -328,7 +328,7 @@ def _steady_environment() -> ImmutableSandboxedEnvironment:
     """:func:`environment` without Jinja's check, at every render, that each template and
     each one it imports is unchanged on disk."""
     steady = environment().overlay(auto_reload=False)
-    assert isinstance(steady, _Environment)
+    assert isinstance(steady, TemplateEnvironment)
     steady.memoise_macros()
     return steady
 
