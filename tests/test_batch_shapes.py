@@ -482,3 +482,24 @@ def test_a_rule_looking_at_a_record_field_from_a_shared_one_is_kept(tmp_path):
     results = outcomes(batch)
     assert [verdict for verdict, _ in results] == ["ok", "ok", "bad"]
     assert any("不得早于 date" in str(p) for p in results[2][1])
+
+
+@pytest.mark.parametrize(
+    "max_items, max_values, said",
+    # The first letter holds 22 values: 19 shared, 3 of its own and the mapping holding them,
+    # which counts on both sides (the sum, 23, is over the limit, the letter not); the second 28.
+    [(3, 60_000, "列表有 4 项，超过上限 3 项"), (5_000, 22, "规格过大")],
+)
+def test_size_limits_are_reported_as_before(tmp_path, monkeypatch, max_items, max_values, said):
+    """A record's own list too long, or shared and own values too many together (the shared
+    ones counted once a batch): each letter's outcome is that of checking it as one document."""
+    monkeypatch.setattr("wenshu.validate.MAX_LIST_ITEMS", max_items)
+    monkeypatch.setattr("wenshu.validate.MAX_VALUES", max_values)
+    records = (
+        "  - {applicant: 示例一市, doc_number: 示知函〔2023〕1号, rank: 1}\n"
+        "  - {applicant: 示例二市, doc_number: 示知函〔2023〕2号, rank: 2,"
+        " title: 示例局关于推荐示例二市的函, title_lines: [示例局, 关于推荐, 示例二市, 的函]}\n"
+    )
+    results = outcomes(load_batch(spec_with(tmp_path, records)))
+    assert results[0][0] == "ok"
+    assert results[1][0] == "bad" and any(said in p.message for p in results[1][1])

@@ -403,9 +403,13 @@ def validate(spec: Spec, *, draft: bool = False) -> tuple[Kind, dict[str, Any]]:
     showing. Domain rules need a complete document, so they wait until no gap is left.
     """
     kind = kind_of(spec)
-    unnamed = schema_problems(kind)
-    if unnamed:
-        raise WenshuError(unnamed)
+    if _NAMES_KNOWN.get(id(kind)) is not kind:
+        unnamed = schema_problems(kind)
+        if unnamed:
+            raise WenshuError(unnamed)
+        # Names are only ever added to the registries: a kind whose names are all known
+        # stays so (a batch asks for each of its letters).
+        _NAMES_KNOWN[id(kind)] = kind
     too_large = _size_problems(spec)
     if too_large:
         raise WenshuError(too_large)
@@ -457,6 +461,9 @@ def validate(spec: Spec, *, draft: bool = False) -> tuple[Kind, dict[str, Any]]:
     return kind, document
 
 
+_NAMES_KNOWN: dict[int, Kind] = {}  # kinds whose schema names no unregistered rule, by id
+
+
 def schema_problems(kind: Kind) -> list[Problem]:
     """Names the kind's schema uses that nothing is registered under (a rule under
     ``checks:``, a warning under ``advice:``, the ``compose:`` step, a batch check), each
@@ -480,6 +487,20 @@ MAX_VALUES = 60_000
 def _size_problems(spec: Spec) -> list[Problem]:
     """A list longer than :data:`MAX_LIST_ITEMS` (reported at its first entry too many), or
     more than :data:`MAX_VALUES` values in all."""
+    layers = spec.layers
+    if layers is not None:
+        # Shared fields with a record's on top hold no list but one of the two sides'
+        # and no more values than the two together: when each side passes on its own and
+        # their sum is within bounds, so is the spec (the shared side counted once a batch).
+        key = id(layers.shared)
+        counted = _SHARED_SIZES.get(key)
+        if counted is None or counted[0] is not layers.shared:
+            if len(_SHARED_SIZES) > 16:
+                _SHARED_SIZES.clear()
+            counted = _SHARED_SIZES[key] = (layers.shared, _values_within(layers.shared))
+        own = _values_within(layers.own)
+        if counted[1] is not None and own is not None and counted[1] + own <= MAX_VALUES:
+            return []
     problems: list[Problem] = []
     values = 0
     todo: list[tuple[Path_, Any]] = [((), spec.data)]
@@ -504,6 +525,26 @@ def _size_problems(spec: Spec) -> list[Problem]:
             Problem(spec.name, f"规格过大：共 {values} 个值，上限 {MAX_VALUES} 个；请拆分为几份文件", 1, 1)
         )
     return problems
+
+
+_SHARED_SIZES: dict[int, tuple[dict[str, Any], int | None]] = {}
+
+
+def _values_within(data: Any) -> int | None:
+    """How many values ``data`` holds as :func:`_size_problems` counts them, or None when a
+    list in it is too long."""
+    values = 0
+    todo = [data]
+    while todo:
+        value = todo.pop()
+        values += 1
+        if isinstance(value, dict):
+            todo.extend(value.values())
+        elif isinstance(value, list):
+            if len(value) > MAX_LIST_ITEMS:
+                return None
+            todo.extend(value)
+    return values
 
 
 _CONTAINERS: dict[str, type] = {"dict": dict, "list": list}
