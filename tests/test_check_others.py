@@ -11,6 +11,7 @@ import copy
 import io
 from collections.abc import Callable
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from docx import Document
@@ -586,11 +587,8 @@ def boxed_title(align: str = "center", font: str = "方正小标宋简体", widt
         p._p.append(copy.deepcopy(run))
         return p
 
-    Draft.para = para  # type: ignore[method-assign]
-    try:
+    with mock.patch.object(Draft, "para", para):
         return notice()
-    finally:
-        Draft.para = typed  # type: ignore[method-assign]
 
 
 @pytest.mark.parametrize(
@@ -705,11 +703,8 @@ def framed_mark(**frame: object) -> bytes:
             )
         return p
 
-    Draft.para = para  # type: ignore[method-assign]
-    try:
+    with mock.patch.object(Draft, "para", para):
         return notice()
-    finally:
-        Draft.para = typed  # type: ignore[method-assign]
 
 
 @pytest.mark.parametrize(

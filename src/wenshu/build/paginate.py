@@ -355,18 +355,23 @@ def tighten(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -> byt
             break
         if style == Style.MARK:
             continue
-        ppr = child.find(w("pPr"))
-        if ppr is None:
-            ppr = etree.Element(w("pPr"))
-            child.insert(0, ppr)
-        spacing = ppr.find(w("spacing"))
-        if spacing is None:
-            spacing = etree.Element(w("spacing"))
-            _insert_in_order(ppr, spacing)
-        spacing.set(w("line"), str(pitch))
-        spacing.set(w("lineRule"), "exact")
+        _set_exact_pitch(child, pitch)
     _replace(parts, "word/document.xml", _xml(root))
     return _package(parts)
+
+
+def _set_exact_pitch(paragraph: etree._Element, pitch: int) -> None:
+    """Give ``paragraph`` an exact line pitch of ``pitch`` twips (ECMA-376 §17.3.1.33)."""
+    ppr = paragraph.find(w("pPr"))
+    if ppr is None:
+        ppr = etree.Element(w("pPr"))
+        paragraph.insert(0, ppr)
+    spacing = ppr.find(w("spacing"))
+    if spacing is None:
+        spacing = etree.Element(w("spacing"))
+        _insert_in_order(ppr, spacing)
+    spacing.set(w("line"), str(pitch))
+    spacing.set(w("lineRule"), "exact")
 
 
 def tighten_table(docx: bytes, facts: Facts, pages: Sequence[Page], outline: Outline) -> bytes | None:
@@ -415,16 +420,7 @@ def tighten_table(docx: bytes, facts: Facts, pages: Sequence[Page], outline: Out
     if pitch < math.ceil(L.MIN_TABLE_LINE_PITCH_EM * size * L.TWIPS_PER_PT) or pitch >= line * L.TWIPS_PER_PT:
         return None
     for p in table.iter(w("p")):
-        ppr = p.find(w("pPr"))
-        if ppr is None:
-            ppr = etree.Element(w("pPr"))
-            p.insert(0, ppr)
-        spacing = ppr.find(w("spacing"))
-        if spacing is None:
-            spacing = etree.Element(w("spacing"))
-            _insert_in_order(ppr, spacing)
-        spacing.set(w("line"), str(pitch))
-        spacing.set(w("lineRule"), "exact")
+        _set_exact_pitch(p, pitch)
     _replace(parts, "word/document.xml", _xml(root))
     return _package(parts)
 
