@@ -251,7 +251,11 @@ class TemplateEnvironment(ImmutableSandboxedEnvironment):
         macros = [v for v in vars(module).values() if type(v) is Macro]
         seen: list[Any] = []
         for macro in macros:
-            for cell in macro._func.__closure__ or ():
+            # Jinja's Macro keeps its function as _func (3.1); without it, nothing is memoised.
+            closure = getattr(getattr(macro, "_func", None), "__closure__", False)
+            if closure is False:
+                return
+            for cell in closure or ():
                 try:
                     seen.append(cell.cell_contents)
                 except ValueError:  # a variable not yet bound
