@@ -219,3 +219,13 @@ def test_city_plan_heads_its_base_year_column_without_a_broken_word(paginated):
     years = next(i for i, line in enumerate(lines) if line.endswith("2021年2022年2023年2024年"))
     assert any(line.endswith("基期值目标目标目标") for line in lines[years + 1 : years + 3])
     assert not any("（2021" in line or "年）" in line for line in lines[years : years + 3])
+
+
+def test_a_column_narrower_than_a_character_is_left_as_it_is():
+    """A width typed as a few twips (``widths: [185, 8659]``, or a Word table read by
+    ``import``) left a column of no room: the lone-character pass divided by it (内部错误
+    ZeroDivisionError) or widened it oddly; it now keeps the widths given."""
+    rows = [[("甲乙丙", "")] * 2, [("规模以上工业企业数量", "")] * 2]
+    assert column_widths(rows[:1], None, 370) == [185, 185]
+    assert column_widths(rows, [185, 8659], 8844) == [185, 8659]
+    assert column_widths(rows, [100, 8744], 8844) == [100, 8744]

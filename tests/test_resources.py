@@ -250,3 +250,17 @@ def test_a_cache_file_that_is_a_pipe_is_not_waited_on(cache_home: Path) -> None:
     reader.join(10)
     assert results == [None, None]
     assert read_cache_file(cache_home / "resources" / "real") == b"x"
+
+
+def test_wenshu_folder_an_older_wenshu_left_group_writable_is_closed_and_used(cache_home: Path) -> None:
+    """An older wenshu made ``…/wenshu`` with the user's umask (0775 under umask 002, as
+    Debian and Ubuntu set it): the user's own folder is closed to others (0700) and the cache
+    in it works, where the refusal made every run compute everything again, silently. A
+    cache folder inside it that others may write into is still not used."""
+    cache_home.mkdir(parents=True, exist_ok=True)
+    cache_home.chmod(0o775)
+    write_cache_file(cache_home / "resources" / "entry", b"value")
+    assert read_cache_file(cache_home / "resources" / "entry") == b"value"
+    assert cache_home.stat().st_mode & 0o777 == 0o700
+    (cache_home / "resources").chmod(0o775)
+    assert read_cache_file(cache_home / "resources" / "entry") is None

@@ -130,7 +130,8 @@ def read_cache_file(target: Path) -> bytes | None:
         return None
     try:
         # not through a link, nor waiting on a pipe: only a regular file is a cache file
-        fd = os.open(target, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+        flags = os.O_RDONLY | getattr(os, "O_BINARY", 0)  # Windows: no newline translation
+        fd = os.open(target, flags | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
     except OSError:
         return None
     with os.fdopen(fd, "rb") as fh:
@@ -178,16 +179,31 @@ def _trusted_folder(folder: Path, levels: int = 2) -> bool:
     compiled template is run as code, and keeping a folder in bounds deletes files: a folder
     that is a symbolic link (planted to lead elsewhere: pruning would delete the oldest files
     there), or that another user owns or may write into, is not used at all. ``levels=1``
-    judges ``folder`` alone (wenshu's own, before a cache folder is made in it)."""
-    for path in (folder, folder.parent)[:levels]:
+    judges ``folder`` alone (wenshu's own, before a cache folder is made in it).
+
+    ``…/wenshu`` made by an older wenshu under umask 002 is group-writable: being the user's
+    own, it is closed to others (0700) and used — the cache folders in it were made 0700 and
+    are judged as ever. On Windows the mode bits say nothing of other users (a folder reads
+    0777 unless read-only) and there is no owner id: only links are refused there."""
+    judged = (folder, folder.parent)[:levels]
+    for path in judged:
         try:
             info = os.lstat(path)
         except OSError:
             return False
-        if not stat.S_ISDIR(info.st_mode) or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        if not stat.S_ISDIR(info.st_mode):
             return False
-        if hasattr(os, "getuid") and info.st_uid != os.getuid():
+        if not hasattr(os, "getuid"):
+            continue
+        if info.st_uid != os.getuid():
             return False
+        if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+            if path != judged[-1] or path.name != "wenshu":
+                return False
+            try:
+                os.chmod(path, 0o700)  # lstat said a folder, not a link
+            except OSError:
+                return False
     return True
 
 

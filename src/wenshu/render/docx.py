@@ -704,6 +704,8 @@ def _lone_ends_closed(
     need = [0] * len(widths)
     for c, texts in lines.items():
         now = (widths[c] - _CELL_TEXT_TWIPS) / cell
+        if now < 1:
+            continue  # under one character (a width typed as a few twips): no line to close
         measured = [_line_width(t) for t in texts]
         want = now
         for n in measured:

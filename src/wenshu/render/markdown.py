@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2.runtime import Macro
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from wenshu.errors import Problem, WenshuError
@@ -177,135 +176,20 @@ def _template_cache() -> jinja2.BytecodeCache | None:
     return _TemplateCache(folder / f"templates-{_TEMPLATE_CACHE_FORMAT}")
 
 
-class _Unfrozen(Exception):
-    """A value with no key for the macro memo (see :func:`_frozen`)."""
-
-
-# Values a macro may be called with and memoised for, each keyed with its type: True, 1 and
-# 1.0 are equal but print differently (floats are keyed by repr: 0.0 and -0.0 too).
-_FROZEN_TYPES = frozenset({str, int, bool, type(None), dt.date, dt.datetime, RawMarkdown})
-
-
-def _frozen(value: Any) -> Any:
-    """A hashable key equal only for values a template cannot tell apart (lists, mappings
-    in their order, plain values by type); raises :class:`_Unfrozen` for anything else."""
-    kind = type(value)
-    if kind in _FROZEN_TYPES:
-        return kind, value
-    if kind is float:
-        return kind, repr(value)
-    if kind is list or kind is tuple:
-        return kind, tuple(_frozen(v) for v in value)
-    if kind is dict:
-        return kind, tuple((_frozen(k), _frozen(v)) for k, v in value.items())
-    raise _Unfrozen
-
-
-class _Template(jinja2.Template):
-    """A template that tells a memoising environment (:meth:`TemplateEnvironment.call`) the macros of
-    its module when the module is made once and kept: a module ``{% import %}`` shares."""
-
-    def _get_default_module(
-        self, ctx: jinja2.runtime.Context | None = None
-    ) -> jinja2.environment.TemplateModule:
-        module = super()._get_default_module(ctx)
-        environment = self.environment
-        if module is self._module and isinstance(environment, TemplateEnvironment):
-            environment.note_module(module)
-        return module
-
-
-class TemplateEnvironment(ImmutableSandboxedEnvironment):
+class _Environment(ImmutableSandboxedEnvironment):
     """The sandbox, its templates' globals a plain dict: Jinja walks them on every render and
     every ``{% import %}``, a ChainMap over the environment's (Jinja's default) in Python
-    code. The environment's globals are set once, before any template is loaded.
-
-    With :meth:`memoise_macros` (a batch's letters), a call of a macro of an imported module
-    with arguments it was called with before gives the text it gave then."""
-
-    template_class = _Template
-    _memo: dict[Any, str] | None = None
-    _pure: dict[int, Macro] | None = None  # by id: the macros that may be memoised
+    code. The environment's globals are set once, before any template is loaded."""
 
     def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
         """A template's globals: its own over a copy of the environment's."""
         return {**self.globals, **(d or {})}
 
-    def memoise_macros(self) -> None:
-        """Remember what module macros give, by their arguments, from now on."""
-        self._memo, self._pure = {}, {}
-        self._noted: dict[int, jinja2.environment.TemplateModule] = {}
-        self._hits: dict[int, int] = {}  # by macro: calls answered from the memo …
-        self._misses: dict[int, int] = {}  # … and calls it did not have
-
-    def note_module(self, module: jinja2.environment.TemplateModule) -> None:
-        """Take the macros of a module made once and kept as pure when they are: such a
-        module's variables are final (its template ran to its end), so its macros' text
-        depends only on their arguments — unless something they see can change (a
-        ``namespace()``, a ``cycler()``) or is a module whose macros are not all pure; then
-        none of its macros is taken. Macros a template defines for itself are never taken:
-        they see its variables as they change while it runs."""
-        if self._pure is None or self._noted.get(id(module)) is module:
-            return  # every {% import %} of a kept module comes here: looked at once
-        self._noted[id(module)] = module
-        macros = [v for v in vars(module).values() if type(v) is Macro]
-        seen: list[Any] = []
-        for macro in macros:
-            # Jinja's Macro keeps its function as _func (3.1); without it, nothing is memoised.
-            closure = getattr(getattr(macro, "_func", None), "__closure__", False)
-            if closure is False:
-                return
-            for cell in closure or ():
-                try:
-                    seen.append(cell.cell_contents)
-                except ValueError:  # a variable not yet bound
-                    continue
-        seen += [v for c in seen if type(c) is jinja2.runtime.Context for v in c.vars.values()]
-        for value in seen:
-            kind = type(value)
-            if kind in _STATEFUL:
-                return
-            if kind is jinja2.environment.TemplateModule and any(
-                type(v) is Macro and self._pure.get(id(v)) is not v for v in vars(value).values()
-            ):
-                return
-        self._pure.update((id(m), m) for m in macros)
-
-    def call(__self, __context: jinja2.runtime.Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
-        """A sandboxed call; a pure module macro's text from the memo when it has it."""
-        memo, pure = __self._memo, __self._pure
-        if memo is None or pure is None or pure.get(id(__obj)) is not __obj:
-            return super().call(__context, __obj, *args, **kwargs)
-        try:
-            key = (id(__obj), __context.eval_ctx.autoescape, _frozen(args), _frozen(kwargs))
-        except _Unfrozen:  # a caller (``{% call %}``), an undefined value, a namespace …
-            return super().call(__context, __obj, *args, **kwargs)
-        text = memo.get(key)
-        if text is not None:
-            __self._hits[key[0]] = __self._hits.get(key[0], 0) + 1
-            return text
-        # A macro whose arguments seldom repeat (a letter's head, holding its applicant)
-        # is let go: its texts would only fill the memo, and every collection walk them.
-        misses = __self._misses[key[0]] = __self._misses.get(key[0], 0) + 1
-        if misses > MACRO_TRIAL and misses * 2 > __self._hits.get(key[0], 0):
-            del pure[key[0]]
-            return super().call(__context, __obj, *args, **kwargs)
-        if len(memo) >= _MACRO_MEMO_SIZE:
-            memo.clear()
-        text = memo[key] = super().call(__context, __obj, *args, **kwargs)
-        return text
-
-
-# What a macro can change between calls: its module then has no pure macros.
-_STATEFUL = frozenset({jinja2.utils.Namespace, jinja2.utils.Cycler, jinja2.utils.Joiner})
-_MACRO_MEMO_SIZE = 4096
-MACRO_TRIAL = 16  # calls of a macro before it is let go for answering too few from the memo
-
 
 @cache
 def environment() -> ImmutableSandboxedEnvironment:
     """The sandboxed Jinja2 environment all kinds render with."""
-    env = TemplateEnvironment(
+    env = _Environment(
         loader=jinja2.FileSystemLoader(str(resource_dir("templates"))),
         bytecode_cache=_template_cache(),
         undefined=jinja2.StrictUndefined,
@@ -331,10 +215,7 @@ def environment() -> ImmutableSandboxedEnvironment:
 def _steady_environment() -> ImmutableSandboxedEnvironment:
     """:func:`environment` without Jinja's check, at every render, that each template and
     each one it imports is unchanged on disk."""
-    steady = environment().overlay(auto_reload=False)
-    assert isinstance(steady, TemplateEnvironment)
-    steady.memoise_macros()
-    return steady
+    return environment().overlay(auto_reload=False)
 
 
 def render_markdown(kind: Kind, document: dict[str, Any], source: str, *, steady: bool = False) -> str:

@@ -77,7 +77,7 @@ def _check_columns(doc: Reader, section: SectionProps, where: Location, out: Fin
     cols = section.el.find(wtag("cols")) if section.el is not None else None
     if cols is None:
         return
-    unequal = wval(cols, "equalWidth") in ("0", "false")
+    unequal = wval(cols, "equalWidth") in ("0", "false", "off")
     count = len(cols.findall(wtag("col"))) if unequal else to_int(wval(cols, "num"), 1)
     text = any(p.section == section.index - 1 and p.flows and p.text.strip() for p in doc.paragraphs)
     if count > 1 and text:
