@@ -610,20 +610,27 @@ def test_a_title_in_a_text_box(label, kwargs, expected):
         assert {d.element for d in report.deviations} == {"标题"}, show(report)
 
 
+def _first_pages(files: dict[str, bytes], folder: Path) -> dict:
+    """Page one of each .docx in ``files`` as LibreOffice lays it out (one run for all)."""
+    from wenshu.office.libreoffice import LibreOffice, read_pages
+
+    paths = {name: folder / f"{name}.docx" for name in files}
+    for name, data in files.items():
+        paths[name].write_bytes(data)
+    with LibreOffice() as office:
+        pdfs = office.convert(list(paths.values()), folder / "pdf")
+    return {name: read_pages(pdfs[path])[0] for name, path in paths.items()}
+
+
 @pytest.mark.render
 def test_a_boxed_title_on_the_page(tmp_path: Path):
     """LibreOffice prints the title of a full-width box centred, and set left at the 版心's left
     edge when the box's paragraph says left, as the checker reads it."""
-    from wenshu.office.libreoffice import LibreOffice, read_pages
-
     files = {"centred": boxed_title(), "left": boxed_title(align="left")}
-    for name, data in files.items():
-        (tmp_path / f"{name}.docx").write_bytes(data)
-    with LibreOffice() as office:
-        pdfs = office.convert([tmp_path / f"{name}.docx" for name in files], tmp_path / "pdf")
+    pages = _first_pages(files, tmp_path)
     mm = 72 / 25.4
     for name in files:
-        page = read_pages(pdfs[tmp_path / f"{name}.docx"])[0]
+        page = pages[name]
         row = next(r for r in page.rows if r.text.replace(" ", "").startswith("河南省知识产权局关于"))
         middle, centre = (row.x0 + row.x1) / 2, (28 + 78) * mm
         assert (abs(middle - centre) < 3) if name == "centred" else abs(row.x0 - 28 * mm) < 3, (name, row)
@@ -726,22 +733,15 @@ def test_a_mark_in_a_frame(label, frame, expected):
 def test_a_framed_mark_on_the_page(tmp_path: Path):
     """LibreOffice centres the mark of a centred frame as wide as its text on the 版心, and sets
     it at the 版心's left edge in a frame set left or in a centred frame as wide as the 版心."""
-    from wenshu.office.libreoffice import LibreOffice, read_pages
-
     files = {
         "centred": framed_mark(xAlign="center"),
         "left": framed_mark(xAlign="left"),
         "wide": framed_mark(xAlign="center", w=8844),
     }
-    for name, data in files.items():
-        (tmp_path / f"{name}.docx").write_bytes(data)
-    with LibreOffice() as office:
-        pdfs = office.convert([tmp_path / f"{name}.docx" for name in files], tmp_path / "pdf")
+    pages = _first_pages(files, tmp_path)
     mm = 72 / 25.4
     for name in files:
-        row = next(
-            r for r in read_pages(pdfs[tmp_path / f"{name}.docx"])[0].rows if "知识产权局文件" in r.text
-        )
+        row = next(r for r in pages[name].rows if "知识产权局文件" in r.text)
         if name == "centred":
             assert abs((row.x0 + row.x1) / 2 - (28 + 78) * mm) < 2, (name, row)
         else:
