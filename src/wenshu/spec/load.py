@@ -537,22 +537,22 @@ _SAID = [
         "此处不能出现列表项“- ”（缩进有误；值以“-”开头时请加引号）",
     ),
     (
-        (r"expected the node content, but found '<stream end>'"),
+        r"expected the node content, but found '<stream end>'",
         "文件意外结束：最后一项缺少值（或括号、引号未闭合）",
     ),
     (
-        (r"expected the node content, but found '(.+)'"),
+        r"expected the node content, but found '(.+)'",
         "此处应有值，却是“{}”（值以符号开头时请整个加引号）",
     ),
     (
-        (r"expected <block end>, but found '.+'"),
+        r"expected <block end>, but found '.+'",
         "这一行与上文的层级对不上：缩进与上面同一层的各项不一致（同一层的键或列表项应对齐），或引号后还有文字",
     ),
     (
-        (r"expected alphabetic or numeric character, but found"),
+        r"expected alphabetic or numeric character, but found",
         "“&”或“*”后缺少名称（值以 & 或 * 开头时请整个加引号）",
     ),
-    ((r"found character '(.+)' that cannot start any token"), "值不能以“{}”开头，请给整个值加引号"),
+    (r"found character '(.+)' that cannot start any token", "值不能以“{}”开头，请给整个值加引号"),
 ]
 
 
