@@ -30,7 +30,15 @@ from wenshu.rules import letters
 from wenshu.rules.advice import ADVICE
 from wenshu.rules.context import Context
 from wenshu.spec import PLACEHOLDER
-from wenshu.spec.kinds import Kind, definitions, get_kind, kind_names
+from wenshu.spec.kinds import (
+    Kind,
+    choice_names,
+    choices_text,
+    code_named,
+    definitions,
+    get_kind,
+    kind_names,
+)
 from wenshu.spec.load import (
     BIDI_CONTROLS,
     Path_,
@@ -605,6 +613,17 @@ def _schema_at(kind: Kind, path: Path_) -> dict[str, Any]:
     return _resolve(rule.get("schema", {}))
 
 
+def _rule_at(kind: Kind, path: Path_) -> dict[str, Any]:
+    """The rule of the field at ``path`` (a list item's: the list's ``schema``)."""
+    if not path:
+        return {}
+    if isinstance(path[-1], str):
+        return _schema_at(kind, path[:-1]).get(path[-1], {})
+    parent = _rule_at(kind, path[:-1])
+    inner = parent.get("schema")
+    return inner if isinstance(inner, dict) else {}
+
+
 def _label(kind: Kind, path: Path_) -> str:
     schema = _schema_at(kind, path[:-1]) if path else {}
     meta = schema.get(path[-1], {}).get("meta", {}) if path and isinstance(path[-1], str) else {}
@@ -654,8 +673,11 @@ def _cerberus_problems(spec: Spec, kind: Kind, validator: SpecValidator):
         elif code in (cerr.EMPTY_NOT_ALLOWED.code, cerr.NOT_NULLABLE.code):
             yield spec.problem(path, f"{prefix}不能为空")
         elif code == cerr.UNALLOWED_VALUE.code:
-            hint = did_you_mean(str(error.value), error.constraint)
-            choices = "、".join(str(c) for c in error.constraint)
+            rule = _rule_at(kind, path)
+            meant = code_named(rule, str(error.value))
+            hint = f"，应写代码“{meant}”" if meant else did_you_mean(str(error.value), error.constraint)
+            choices = choices_text(rule).replace("；", "、") if choice_names(rule) else None
+            choices = choices or "、".join(str(c) for c in error.constraint)
             yield spec.problem(path, f"{prefix}不能是“{_show(error.value)}”{hint}；可选：{choices}")
         elif code == cerr.REGEX_MISMATCH.code:
             yield spec.problem(path, f"{prefix}格式不对：“{_show(error.value)}”")

@@ -243,7 +243,7 @@ _YES_NO = {True: "是（true）", False: "否（false）"}
 
 
 def _print_fields(schema: dict, depth: int, seen: set[str]) -> None:
-    from wenshu.spec.kinds import definitions
+    from wenshu.spec.kinds import choice_names, definitions, help_text
 
     pad = "  " * depth
     for name, rule in schema.items():
@@ -253,13 +253,14 @@ def _print_fields(schema: dict, depth: int, seen: set[str]) -> None:
         excludes = rule.get("excludes")
         either = "、".join(excludes) if isinstance(excludes, list) else excludes
         flags = ("必填" + (f"（与 {either} 二选一）" if either else "")) if rule.get("required") else "可选"
-        allowed = f"；可选值：{'、'.join(map(str, rule['allowed']))}" if "allowed" in rule else ""
+        bare = "allowed" in rule and not choice_names(rule)  # named choices are in its help line
+        allowed = f"；可选值：{'、'.join(map(str, rule['allowed']))}" if bare else ""
         value = rule.get("default")
         default = (
             f"；默认 {_YES_NO[value] if isinstance(value, bool) else value}" if "default" in rule else ""
         )
         label = meta.get("label", "")
-        help_ = f"　{meta['help']}" if meta.get("help") else ""
+        help_ = f"　{help_text(rule)}" if help_text(rule) else ""
         click.echo(f"{pad}{name}（{label}，{types}，{flags}{allowed}{default}）{help_}")
         sub = rule.get("schema")
         if isinstance(sub, dict) and "type" in sub and isinstance(sub.get("schema"), (dict, str)):

@@ -30,7 +30,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 
 from wenshu.errors import Problem
 from wenshu.spec import PLACEHOLDER
-from wenshu.spec.kinds import Kind, definitions
+from wenshu.spec.kinds import Kind, choice_names, definitions, help_text
 from wenshu.spec.libyaml import MAX_INT_DIGITS
 from wenshu.spec.load import Spec, field_name
 
@@ -52,6 +52,7 @@ class Field:
     guidance: str = ""
     value: str = ""
     choices: list[str] = field(default_factory=list)
+    choice_names: dict[str, str] = field(default_factory=dict)  # a coded choice's Chinese name
     children: list[Field] = field(default_factory=list)
     template: str = ""  # for a list: the key of its "add" templates in FormBuilder.templates
     problems: list[str] = field(default_factory=list)
@@ -173,12 +174,11 @@ class FormBuilder:
         self, rule: dict[str, Any], value: Any, path: Path_, label: str, in_template: bool = False
     ) -> Field:
         """The node for ``value`` under ``rule`` at ``path``."""
-        meta = rule.get("meta", {})
         node = Field(
             path,
             label,
             "yaml",
-            help=meta.get("help", ""),
+            help=help_text(rule),
             guidance="" if in_template else self._guidance(path),
             required=bool(rule.get("required")),
             present=value is not None,
@@ -198,6 +198,7 @@ class FormBuilder:
         if "allowed" in rule:
             node.widget = "select"
             node.choices = [display(c) for c in rule["allowed"]]
+            node.choice_names = {display(c): n for c, n in choice_names(rule).items()}
         elif types == ["boolean"]:
             node.widget = "bool"
         elif (

@@ -171,3 +171,33 @@ def _check_sections(name: str, raw: Any) -> None:
 def all_kinds() -> dict[str, Kind]:
     """Every kind found in the schemas folder, by name."""
     return {name: kind for name in kind_names() if (kind := get_kind(name)) is not None}
+
+
+def choice_names(rule: dict[str, Any]) -> dict[str, str]:
+    """The Chinese names of a coded field's values, as its schema gives them in
+    ``meta: {choices: {city: 城市, county: 县（市、区）}}`` (empty when it gives none)."""
+    return (rule.get("meta") or {}).get("choices") or {}
+
+
+def choices_text(rule: dict[str, Any]) -> str:
+    """A coded field's values with their names — “city＝城市；county＝县（市、区）” — for help
+    lines and messages; the bare values where the schema names none."""
+    names = choice_names(rule)
+    return "；".join(f"{v}＝{names[v]}" if v in names else str(v) for v in rule.get("allowed", []))
+
+
+def help_text(rule: dict[str, Any]) -> str:
+    """A field's help as the form and ``wenshu schema`` show it: its named values, then its help."""
+    help_ = (rule.get("meta") or {}).get("help") or ""
+    named = choices_text(rule) if choice_names(rule) else ""
+    return "；".join(part for part in (named, help_) if part)
+
+
+def code_named(rule: dict[str, Any], written: str) -> str | None:
+    """The value a user meant by writing its Chinese name (``县`` for ``county``), or None.
+
+    A name is matched whole or by its part before a bracket (``县`` in ``县（市、区）``)."""
+    for value, name in choice_names(rule).items():
+        if written and written in (name, name.split("（")[0]):
+            return value
+    return None
