@@ -6,10 +6,12 @@ valid ones against each other:
 - recommendations per province and programme stay within the round's quota tables;
 - no applicant is recommended twice;
 - a 示范城市 (示范县) applicant is on the round's 试点城市 (试点县) list;
-- a recommended 示范企业 has A表 ≥ 75 and B表 ≥ 80, and a province recommends no more than
-  10% of its 优势企业 (the counts of a computed quota table);
+- a recommended applicant reaches its category's lowest scores (示范企业: A表 ≥ 75 and
+  B表 ≥ 80), and a province recommends no more of a category with a share cap than its
+  percent of the count it is taken of (示范企业: 10% of the 优势企业, the counts of a computed
+  quota table);
 - a category with a quota per region (优势企业: 100) is not recommended more often than that,
-  and a computed quota table uses its category's percentages;
+  and a computed quota table has its category's terms (counts and percentages);
 - a notice that cites another notice's 发文字号 (a provincial notice relaying the national
   one) sets its deadline before the cited notice's deadline.
 
@@ -230,7 +232,7 @@ class _Quota:
     member: Member
     at: Path_
     quota: int
-    advantage: int | None
+    counts: dict[str, int]  # the region's counts a computed table was given (优势企业数 …)
 
 
 def _quotas(
@@ -251,7 +253,7 @@ def _quotas(
                     break
                 continue
             key = (item["region"], programme)
-            quota = _Quota(member, item["at"], item["quota"], item.get("advantage"))
+            quota = _Quota(member, item["at"], item["quota"], item.get("counts") or {})
             other = found.get(key)
             if other and other.quota != quota.quota:
                 problems.append(
@@ -267,21 +269,51 @@ def _quotas(
 
 
 def _rule_problems(member: Member, categories: Categories) -> list[Problem]:
-    """A computed table's percentages against those its category declares."""
+    """A computed table's terms against those its category declares: the same counts, each
+    at the same percent, and the same rounding when the category states one."""
     rule_ = member.document.get("rule")
     named = member.document["programme"]
     category = categories.by_name.get(categories.of(named) or "") if isinstance(named, str) else None
     if not rule_ or category is None or category.quota != "computed" or not category.computed:
         return []
-    wrong = [k for k, v in category.computed.items() if float(rule_[k]) != float(v)]
-    return [
+    wanted, source = category.computed, _rule_source(categories)
+    written = {term["count"]: (at, term["percent"]) for at, term in catalogue.raw_terms(rule_)}
+    problems = []
+    for term in wanted.terms:
+        if term.count not in written:
+            problems.append(
+                member.spec.problem(
+                    ("rule",),
+                    f"{category.name}名额的计算规则缺少{term.label}数（{term.count}）的 {term.percent:g}%"
+                    f"（{source}）",
+                )
+            )
+        elif float(written[term.count][1]) != float(term.percent):
+            at, percent = written[term.count]
+            problems.append(
+                member.spec.problem(
+                    ("rule", *at),
+                    f"{category.name}名额的计算比例应为 {term.percent:g}%（{term.label}数，{source}），"
+                    f"此处写了 {percent:g}%",
+                )
+            )
+    problems += [
         member.spec.problem(
-            ("rule", k),
-            f"{category.name}名额的计算比例应为 {category.computed[k]:g}%（{_rule_source(categories)}），"
-            f"此处写了 {rule_[k]:g}%",
+            ("rule", *at[:-1], "count") if at[0] == "terms" else ("rule", *at),
+            f"{category.name}名额的计算规则（{source}）没有“{count}”这一项："
+            f"{'、'.join(f'{t.label}数的{t.percent:g}%' for t in wanted.terms)}",
         )
-        for k in wrong
+        for count, (at, _) in written.items()
+        if count not in wanted.percents
     ]
+    if wanted.rounding and rule_.get("rounding") != wanted.rounding:
+        problems.append(
+            member.spec.problem(
+                ("rule", "rounding"),
+                f"{category.name}名额的取整方式应为 {wanted.rounding}（{source}），此处写了 {rule_.get('rounding')}",
+            )
+        )
+    return problems
 
 
 def _rule_source(categories: Categories) -> str:
@@ -425,23 +457,24 @@ def _enterprise_problems(
                         f"（{entry.programme}须{_thresholds(programme)}，见 {_rule_source(categories)}）"
                     )
                 )
-        if programme.max_share_percent is None or entry.province is None:
+        share = programme.max_share
+        if share is None or entry.province is None:
             continue
         key = (entry.province, entry.programme)
         counted[key] = counted.get(key, 0) + 1
-        # The region's 优势企业 count comes from a computed quota table of the round.
+        # The region's count the share is taken of comes from a computed quota table of the round.
         base = next(
-            (q for (region, _), q in quotas.items() if region == entry.province and q.advantage is not None),
+            (q for (region, _), q in quotas.items() if region == entry.province and share.of in q.counts),
             None,
         )
-        if base is None or base.advantage is None:
+        if base is None:
             continue
-        if counted[key] * 100 > programme.max_share_percent * base.advantage:
+        if counted[key] * 100 > share.percent * base.counts[share.of]:
             problems.append(
                 entry.problem(
                     f"{entry.province}推荐{entry.programme}已达 {counted[key]} 个（“{entry.applicant}”），"
-                    f"超过本地区优势企业 {base.advantage} 家（{base.member.where(base.at)}）的"
-                    f"{programme.max_share_percent:g}%"
+                    f"超过本地区{share.label} {base.counts[share.of]} {share.unit}"
+                    f"（{base.member.where(base.at)}）的{share.percent:g}%"
                 )
             )
     return problems
