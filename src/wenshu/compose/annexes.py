@@ -333,7 +333,9 @@ def _computed_quotas(
     category = known_categories(spec).get(catalogue.programme_of(programme, known_categories(spec)) or "")
     labels = {t.count: t.label for t in category.computed.terms} if category and category.computed else {}
     raw = {k: v for k, v in rule_.items() if k != "excluded"}
-    problems = [spec.problem(("rule", *at), message) for at, message in catalogue.computed_problems(raw, labels)]
+    problems = [
+        spec.problem(("rule", *at), message) for at, message in catalogue.computed_problems(raw, labels)
+    ]
     if problems:
         return problems, ()
     computed = catalogue.make_computed(raw, labels)

@@ -183,7 +183,9 @@ def computed_problems(raw: Any, labels: dict[str, str] | None = None) -> list[Lo
     rounding}`` or the 2022 two-key form), each at its place inside ``raw``; ``labels`` are
     count labels known besides the catalogue's."""
     if not isinstance(raw, dict):
-        return [((), "应为映射：{terms: [{count: 计数栏, label: 名称, percent: 百分比}…], rounding: 取整方式}")]
+        return [
+            ((), "应为映射：{terms: [{count: 计数栏, label: 名称, percent: 百分比}…], rounding: 取整方式}")
+        ]
     problems: list[Located] = []
     legacy = [k for k in LEGACY_PERCENT_KEYS if k in raw]
     allowed = {"terms", "rounding", *LEGACY_PERCENT_KEYS}
@@ -197,9 +199,13 @@ def computed_problems(raw: Any, labels: dict[str, str] | None = None) -> list[Lo
         other = next(k for k in LEGACY_PERCENT_KEYS if k not in raw)
         problems.append(((legacy[0],), f"旧写法须同时写 {other}；或改用 terms 列出各计算项"))
     elif "terms" not in raw and not legacy:
-        problems.append(((), "缺少计算项 terms：如 [{count: advantage, percent: 8}]（各地区该计数的百分比之和）"))
+        problems.append(
+            ((), "缺少计算项 terms：如 [{count: advantage, percent: 8}]（各地区该计数的百分比之和）")
+        )
     if "terms" in raw and (not isinstance(raw["terms"], list) or not raw["terms"]):
-        problems.append((("terms",), "terms 应为非空列表，每项 {count: 计数栏, label: 名称, percent: 百分比}"))
+        problems.append(
+            (("terms",), "terms 应为非空列表，每项 {count: 计数栏, label: 名称, percent: 百分比}")
+        )
     if "rounding" in raw and raw["rounding"] not in ROUNDINGS:
         hint = registry.did_you_mean(str(raw["rounding"]), list(ROUNDINGS))
         problems.append(
@@ -211,7 +217,9 @@ def computed_problems(raw: Any, labels: dict[str, str] | None = None) -> list[Lo
         for key in term:
             if key not in ("count", "label", "percent"):
                 hint = registry.did_you_mean(str(key), ["count", "label", "percent"])
-                problems.append((where + (key,), f"计算项中没有“{key}”这一项{hint}；可写 count、label、percent"))
+                problems.append(
+                    (where + (key,), f"计算项中没有“{key}”这一项{hint}；可写 count、label、percent")
+                )
         count, percent = term.get("count"), term.get("percent")
         if not isinstance(count, str) or not count.strip():
             problems.append((where + ("count",) if where else at, "缺少计数栏名 count（如 advantage）"))
@@ -257,7 +265,7 @@ def quota_problems(quota: Any) -> list[Located]:
         return [((), f"名额规则不能是“{quota}”{hint}；应为 {shapes}")]
     if not isinstance(quota, dict) or len(quota) != 1:
         return [((), f"名额规则应为 {shapes}（映射只写其中一项）")]
-    (key, value), = quota.items()
+    ((key, value),) = quota.items()
     if key == "per_region":
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             return [(("per_region",), f"每地区上限应为不小于0的整数，实际是“{value}”")]
@@ -271,7 +279,12 @@ def quota_problems(quota: Any) -> list[Located]:
 def share_problems(share: Any, computed: Computed | None) -> list[Located]:
     """What is wrong with a category's ``max_share`` (``{of: 计数栏, percent}``): its count
     column needs a name, from ``label``, the category's computed rule or the catalogue."""
-    if share is None or not isinstance(share, dict) or share.get("label") or not isinstance(share.get("of"), str):
+    if (
+        share is None
+        or not isinstance(share, dict)
+        or share.get("label")
+        or not isinstance(share.get("of"), str)
+    ):
         return []  # absent, or the schema has said what is wrong
     if share_label(share, computed) is None:
         return [

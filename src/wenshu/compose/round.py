@@ -310,7 +310,8 @@ def _rule_problems(member: Member, categories: Categories) -> list[Problem]:
         problems.append(
             member.spec.problem(
                 ("rule", "rounding"),
-                f"{category.name}名额的取整方式应为 {wanted.rounding}（{source}），此处写了 {rule_.get('rounding')}",
+                f"{category.name}名额的取整方式应为 {wanted.rounding}（{source}），"
+                f"此处写了 {rule_.get('rounding')}",
             )
         )
     return problems
