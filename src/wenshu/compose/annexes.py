@@ -31,7 +31,7 @@ from wenshu.registry import Registry, did_you_mean
 from wenshu.rules.advice import advice
 from wenshu.rules.checks import rule
 from wenshu.rules.context import Context
-from wenshu.spec import load, pictures
+from wenshu.spec import load, pictures, plans
 from wenshu.spec.kinds import CATEGORIES, Kind, get_kind
 from wenshu.spec.load import Path_, Spec, load_spec, select
 
@@ -634,6 +634,81 @@ def categories_advised(patterns: list[str], spec: Spec, document: dict[str, Any]
     """As a warning: a category no round knows is printed as written in a one-off table;
     most likely it is mistyped."""
     return unknown_categories(patterns, spec, document)
+
+
+@rule("category_scores")
+def category_scores(arg: dict[str, Any], context: Context) -> list[Problem]:
+    """Scores, when given, reach the lowest scores of the category ``arg["category"]`` as the
+    round beside the spec (its ``round.yaml``) or the catalogue declares them: the thresholds
+    are the round's data, not the kind's. ``arg["tables"]`` maps the spec's score fields to
+    the category's score tables (``{a: A, b: B}``)."""
+    spec, document = context.spec, context.document
+    scores = document.get(arg["field"])
+    if not isinstance(scores, dict):
+        return []
+    category = known_categories(spec).get(arg["category"])
+    if category is None or not category.min_scores:
+        return []
+    tables = {key: table for key, table in arg["tables"].items() if table in category.min_scores}
+    wanted = "，".join(f"{t}表评分达{category.min_scores[t]:g}分以上" for t in tables.values())
+    problems = []
+    for key, table in tables.items():
+        value, minimum = scores.get(key), category.min_scores[table]
+        if isinstance(value, (int, float)) and value < minimum:
+            problems.append(
+                spec.problem(
+                    (arg["field"], key),
+                    f"{table}表评分 {plans.number(value)} 分，低于 {minimum:g} 分；"
+                    f"{arg['condition']}要求{wanted}",
+                )
+            )
+    return problems
+
+
+@rule("score_tables")
+def score_tables(arg: dict[str, Any], context: Context) -> list[Problem]:
+    """Each score (``{A: 82, B: 85}`` at the patterns ``arg["scores"]``) is of a score table
+    of its category (the ``arg["category"]`` field beside it, else at the top) as the round or
+    the catalogue declares them (its ``min_scores``); for a category without thresholds, of a
+    table some category of the round has. The tables are the round's data: a new round's
+    category may score on tables of its own."""
+    spec, document = context.spec, context.document
+    found = [(path, value) for pattern in arg["scores"] for path, value in select(document, pattern)]
+    found = [(path, value) for path, value in found if isinstance(value, dict) and value]
+    if not found:
+        return []
+    known = known_categories(spec)
+    every = list(dict.fromkeys(t for c in known.values() for t in c.min_scores))
+    problems = []
+    for path, scores in found:
+        holder = _value_at(document, path[:-1])
+        named = (holder.get(arg["category"]) if isinstance(holder, dict) else None) or document.get(
+            arg["category"]
+        )
+        short = catalogue.programme_of(named, known) if isinstance(named, str) else None
+        if short is None:
+            continue  # an unknown category is said where it is named
+        tables = list(known[short].min_scores) or every
+        for table in scores:
+            if table not in tables:
+                same = [t for t in tables if t.casefold() == str(table).casefold()]
+                hint = f"，是否想写“{same[0]}”？" if same else did_you_mean(str(table), tables)
+                whose = f"{short}的评分表" if known[short].min_scores else "本轮各类别的评分表"
+                problems.append(
+                    spec.problem(
+                        path + (table,),
+                        f"没有“{table}”表的评分{hint}；{whose}：{'、'.join(tables)}（见 "
+                        f"data/{catalogue.PROGRAMMES_FILE}.yaml 或本文件夹的 {ROUND_FILE} 中的 min_scores）",
+                        key=True,
+                    )
+                )
+    return problems
+
+
+def _value_at(data: Any, path: Path_) -> Any:
+    for part in path:
+        data = data[part]
+    return data
 
 
 # -- a round's categories --------------------------------------------------------------------
