@@ -744,6 +744,18 @@ def round_categories(spec: Spec, document: dict[str, Any]) -> list[Problem]:
             found = []
         if (raw or {}).get("requires") == name:
             found.append(spec.problem(here + ("requires",), f"{name}不能以自己的名单为申报资格"))
+        if name not in base and name not in catalogue.catalogue_categories() and not (raw or {}).get("full"):
+            # “简称: {}” keeps a catalogue category's facts; for any other name it would make a
+            # category of that name with no rule at all — most likely a mistyped short name.
+            hint = catalogue.did_you_mean(name, catalogue.catalogue_categories())
+            found.append(
+                spec.problem(
+                    here,
+                    f"“{name}”不是 data/{catalogue.PROGRAMMES_FILE}.yaml 中的类别{hint}；新的类别须写全称"
+                    "（full，推荐函、名额表中的写法），并写明申报资格和名额规则（requires、quota 等）",
+                    key=True,
+                )
+            )
         problems += found
         if found:
             continue

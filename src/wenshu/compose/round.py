@@ -130,10 +130,12 @@ def round_categories(members: list[Member]) -> tuple[Categories, list[Problem]]:
 def round_warnings(members: list[Member]) -> list[Problem]:
     """What is accepted but most likely not meant: a spec named ``round.yaml`` that is not
     the round's declaration (``kind: round``), while none is — the round is then checked
-    against every catalogue category, not the ones the clerk meant to declare."""
+    against every catalogue category, not the ones the clerk meant to declare; and a share
+    cap that cannot be checked for want of the count it is taken of."""
+    found = _unchecked_shares(members)
     if any(m.kind.round_role == CATEGORIES for m in members):
-        return []
-    return [
+        return found
+    return found + [
         m.spec.problem(
             ("kind",),
             f"文件名是 {m.spec.path.name}，却是{m.kind.label}（kind: {m.kind.name}），不是本轮的类别声明"
@@ -144,18 +146,44 @@ def round_warnings(members: list[Member]) -> list[Problem]:
     ]
 
 
+def _unchecked_shares(members: list[Member]) -> list[Problem]:
+    """Once per province and category with a share cap (示范企业: 10% of the 优势企业): its
+    recommendations were not counted against the cap, since no quota table of the round gives
+    that province's count."""
+    categories, _ = round_categories(members)
+    _, bases, _ = _quotas(members, categories)
+    said: set[tuple[str, str]] = set()
+    problems = []
+    for entry in (e for m in members for e in _recommendations(m, categories)):
+        category = categories.by_name.get(entry.programme or "")
+        share = category.max_share if category else None
+        if share is None or entry.province is None or (entry.province, entry.programme) in said:
+            continue
+        if (entry.province, share.of) in bases:
+            continue
+        said.add((entry.province, category.name))
+        problems.append(
+            entry.problem(
+                f"{entry.province}推荐{category.name}不得超过本地区{share.label}数的{share.percent:g}%，"
+                f"但本轮没有写明{entry.province}{share.label}数的名额表（quota_table 的 counts 中"
+                f"“{share.of}”一栏），这一比例未核对"
+            )
+        )
+    return problems
+
+
 def check_round(members: list[Member]) -> list[Problem]:
     """Every problem between the specs of a round (each already valid on its own)."""
     categories, problems = round_categories(members)
     recommendations = [e for m in members for e in _recommendations(m, categories)]
     applications = [e for m in members for e in _applications(m, categories)]
-    quotas, quota_tables = _quotas(members, categories)
+    quotas, bases, quota_tables = _quotas(members, categories)
     problems += _unknown_problems(recommendations + applications, categories)
     problems += quota_tables
     problems += _quota_problems(quotas, recommendations, categories)
     problems += _duplicate_problems(recommendations)
     problems += _pilot_problems(members, recommendations + applications, categories)
-    problems += _enterprise_problems(quotas, recommendations, categories)
+    problems += _enterprise_problems(bases, recommendations, categories)
     problems += _deadline_problems(members)
     return problems
 
@@ -235,12 +263,16 @@ class _Quota:
     counts: dict[str, int]  # the region's counts a computed table was given (优势企业数 …)
 
 
-def _quotas(
-    members: list[Member], categories: Categories
-) -> tuple[dict[tuple[str, str], _Quota], list[Problem]]:
-    """Quotas by (region, category) from every quota table; two tables disagreeing is wrong,
-    and so is a computed table whose percentages are not its category's."""
-    found: dict[tuple[str, str], _Quota] = {}
+#: Quotas by (region, category), and the quota items giving each (region, count column).
+Quotas = dict[tuple[str, str], _Quota]
+
+
+def _quotas(members: list[Member], categories: Categories) -> tuple[Quotas, Quotas, list[Problem]]:
+    """Quotas by (region, category) from every quota table, and by (region, count column) the
+    first computed table giving that count; two tables disagreeing on a quota or a count is
+    wrong, and so is a computed table whose terms are not its category's."""
+    found: Quotas = {}
+    bases: Quotas = {}
     problems: list[Problem] = []
     for member in members:
         if member.kind.round_role != QUOTAS:
@@ -264,8 +296,18 @@ def _quotas(
                     )
                 )
             found.setdefault(key, quota)
+            for count, value in quota.counts.items():
+                base = bases.setdefault((item["region"], count), quota)
+                if base.counts[count] != value:
+                    problems.append(
+                        member.spec.problem(
+                            item["at"] + (count,),
+                            f"{item['region']}的 {count} 数 {value} 与 {base.member.where(base.at)} 的 "
+                            f"{base.counts[count]} 不一致",
+                        )
+                    )
         problems += _rule_problems(member, categories)
-    return found, problems
+    return found, bases, problems
 
 
 def _rule_problems(member: Member, categories: Categories) -> list[Problem]:
@@ -322,9 +364,7 @@ def _rule_source(categories: Categories) -> str:
 
 
 # -- the rules ------------------------------------------------------------------------------------
-def _quota_problems(
-    quotas: dict[tuple[str, str], _Quota], entries: list[Entry], categories: Categories
-) -> list[Problem]:
+def _quota_problems(quotas: Quotas, entries: list[Entry], categories: Categories) -> list[Problem]:
     problems: list[Problem] = []
     allocated = {programme for _, programme in quotas}
     counted: dict[tuple[str, str], int] = {}
@@ -432,9 +472,10 @@ def _pilot_problems(members: list[Member], entries: list[Entry], categories: Cat
     return problems
 
 
-def _enterprise_problems(
-    quotas: dict[tuple[str, str], _Quota], entries: list[Entry], categories: Categories
-) -> list[Problem]:
+def _enterprise_problems(bases: Quotas, entries: list[Entry], categories: Categories) -> list[Problem]:
+    """Each recommendation reaches its category's lowest scores; a province's recommendations
+    of a category with a share cap stay within its percent of the province's count (from
+    ``bases``, the computed quota tables)."""
     programmes = categories.by_name
     problems: list[Problem] = []
     counted: dict[tuple[str, str], int] = {}
@@ -464,10 +505,7 @@ def _enterprise_problems(
         key = (entry.province, entry.programme)
         counted[key] = counted.get(key, 0) + 1
         # The region's count the share is taken of comes from a computed quota table of the round.
-        base = next(
-            (q for (region, _), q in quotas.items() if region == entry.province and share.of in q.counts),
-            None,
-        )
+        base = bases.get((entry.province, share.of))
         if base is None:
             continue
         if counted[key] * 100 > share.percent * base.counts[share.of]:
