@@ -354,8 +354,8 @@ def _computed_quotas(
                 found.append(
                     spec.problem(
                         at + (key,),
-                        f"计算规则（rule）中没有“{key}”这一项{hint}，这一数字不会用到；"
-                        f"规则所用的计数：{'、'.join(names)}",
+                        f"计算规则（rule）中没有“{key}”这一项，这一数字不会用到"
+                        f"（规则所用的计数：{'、'.join(names)}）{hint}",
                         key=True,
                     )
                 )
