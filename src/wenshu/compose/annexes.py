@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from contextvars import ContextVar
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -44,11 +44,6 @@ composer = COMPOSERS.register
 
 TOTAL_LABEL = "合计"
 BLANK_FIELD = "＿" * 12  # the blank line after a cover field (申报城市名称：＿＿＿)
-_ROUNDING = {
-    "half_up": (ROUND_HALF_UP, "四舍五入取整"),
-    "up": (ROUND_CEILING, "向上取整"),
-    "down": (ROUND_FLOOR, "向下取整"),
-}
 
 
 def compose(kind: Kind, spec: Spec, document: dict[str, Any]) -> list[Problem]:
@@ -379,7 +374,7 @@ def _computed_quotas(
 def compute_quota(counts: dict[str, int], terms: tuple[catalogue.Term, ...], rounding: str) -> int:
     """The quota a computed rule gives for one region's ``counts``: each term's percent of its
     count, added exactly (decimal, not binary floating point), then rounded as declared."""
-    mode, _ = _ROUNDING[rounding]
+    mode, _ = catalogue.ROUNDINGS[rounding]
     exact = sum((counts[t.count] * Decimal(str(t.percent)) / 100 for t in terms), Decimal(0))
     return int(exact.quantize(Decimal(1), rounding=mode))
 
@@ -397,7 +392,7 @@ def _rule_note(document: dict[str, Any], programme: str, terms: tuple[catalogue.
     """The 注 of a computed table, worded as the 2022 table's note, plus the rounding."""
     rule_ = document["rule"]
     name = catalogue.programme_of(programme) or programme
-    _, rounding = _ROUNDING[rule_["rounding"]]
+    _, rounding = catalogue.ROUNDINGS[rule_["rounding"]]
     parts = _listed([f"{t.label}数量的{_percent(t.percent)}%" for t in terms], "以及")
     if len(terms) == 1:
         note = f"注：{name}推荐名额根据各地现有{parts}计算得出，{rounding}。"

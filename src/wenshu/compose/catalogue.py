@@ -8,6 +8,7 @@ text was transcribed. Nothing here invents content: the kinds that print these t
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP
 from functools import cache
 from typing import Any
 
@@ -97,8 +98,13 @@ def did_you_mean_region(text: str) -> str:
 #: How a category's quotas are set: by the round's quota tables, a fixed number per region,
 #: computed from each region's counts (a sum of percentages), or not at all.
 QUOTA_RULES = ("table", "per_region", "computed", "none")
-#: How a computed quota is rounded: the sum of the terms, to a whole number.
-ROUNDINGS = ("half_up", "up", "down")
+#: How a computed quota is rounded — the sum of the terms, to a whole number — and how the
+#: table's 注 says so.
+ROUNDINGS = {
+    "half_up": (ROUND_HALF_UP, "四舍五入取整"),
+    "up": (ROUND_CEILING, "向上取整"),
+    "down": (ROUND_FLOOR, "向下取整"),
+}
 #: The 2022 rule's two-key form (``{advantage_percent: 8, little_giant_percent: 2}``), still
 #: read: each key is the percent of the count column it names, in this order.
 LEGACY_PERCENT_KEYS = {"advantage_percent": "advantage", "little_giant_percent": "little_giant"}
