@@ -438,3 +438,18 @@ def test_a_broken_rule_leaves_the_earlier_output_untouched(tmp_path):
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "counts[1].little_giants：计算规则（rule）中没有“little_giants”这一项" in result.output
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+
+
+def test_new_round_writes_a_skeleton_of_the_given_year(tmp_path):
+    """A clerk starting a round gets the declaration with its guidance, not a blank page."""
+    spec = tmp_path / "round.yaml"
+    made = run("new", "round", "--start", "2027", "-o", spec)
+    assert made.exit_code == 0, made.output
+    text = spec.read_text(encoding="utf-8")
+    assert "year: 2027\n" in text and "terms: [{count: advantage, percent: 8}" in text
+    checked = run("validate", spec)
+    assert checked.exit_code == 1 and "name：尚未填写（【待补】）" in checked.output
+    spec.write_text(text.replace("name: 【待补】", "name: 2027年类别一览表"), encoding="utf-8")
+    assert build(spec, tmp_path / "out").exit_code == 0
+    md = (tmp_path / "out" / "round.md").read_text(encoding="utf-8")
+    assert "| 2 | 国家知识产权强市建设示范城市 | 须已是国家知识产权强市建设试点城市 | 按名额分配表 |" in md
