@@ -19,6 +19,7 @@ from wenshu.build.pipeline import render
 from wenshu.cli.main import main
 from wenshu.compose import catalogue
 from wenshu.compose.annexes import compute_quota
+from wenshu.compose.catalogue import Term
 from wenshu.errors import WenshuError
 from wenshu.extract import docx_blocks, markdown_blocks
 from wenshu.resources import read_data
@@ -300,8 +301,8 @@ def test_basic_info_form_year_sub_rows_and_spans(tmp_path):
     ],
 )
 def test_quota_rule_rounds_as_declared(advantage, giants, rounding, expected):
-    rule = {"advantage_percent": 8, "little_giant_percent": 2, "rounding": rounding}
-    assert compute_quota(advantage, giants, rule) == expected
+    terms = (Term("advantage", "优势企业", 8), Term("little_giant", "专精特新“小巨人”企业", 2))
+    assert compute_quota({"advantage": advantage, "little_giant": giants}, terms, rounding) == expected
 
 
 def test_computed_quota_table_has_total_row_and_generated_note():
@@ -309,7 +310,8 @@ def test_computed_quota_table_has_total_row_and_generated_note():
     loaded = load_spec(ANNEXES / "quota-computed.yaml")
     counts = loaded.data["counts"]
     rule = loaded.data["rule"]
-    expected = [compute_quota(c["advantage"], c["little_giant"], rule) for c in counts]
+    terms = tuple(Term(t["count"], "", t["percent"]) for t in rule["terms"])
+    expected = [compute_quota(c, terms, rule["rounding"]) for c in counts]
     rows = grid(document_xml(docx).find(".//w:tbl", NS))
     assert [int(r[2]["text"]) for r in rows[1:-1]] == expected
     assert [r[1]["text"] for r in rows[1:-1]] == [c["region"] for c in counts]

@@ -608,8 +608,14 @@ def _schema_at(kind: Kind, path: Path_) -> dict[str, Any]:
         inner = _resolve(rule.get("schema", {}))
         if isinstance(part, int):
             rule = inner
+        elif part in inner:
+            rule = inner[part]
         else:
-            rule = inner.get(part, {})
+            # A mapping keyed by the user's names (round.yaml's categories: {简称: {…}}) or a
+            # field the schema lets through (a quota table's count columns).
+            rule = next(
+                (r for r in (rule.get("valuesrules"), rule.get("allow_unknown")) if isinstance(r, dict)), {}
+            )
     return _resolve(rule.get("schema", {}))
 
 

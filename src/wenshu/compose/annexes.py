@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from contextvars import ContextVar
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -31,7 +31,7 @@ from wenshu.registry import Registry, did_you_mean
 from wenshu.rules.advice import advice
 from wenshu.rules.checks import rule
 from wenshu.rules.context import Context
-from wenshu.spec import load, pictures
+from wenshu.spec import load, pictures, plans
 from wenshu.spec.kinds import CATEGORIES, Kind, get_kind
 from wenshu.spec.load import Path_, Spec, load_spec, select
 
@@ -44,11 +44,6 @@ composer = COMPOSERS.register
 
 TOTAL_LABEL = "合计"
 BLANK_FIELD = "＿" * 12  # the blank line after a cover field (申报城市名称：＿＿＿)
-_ROUNDING = {
-    "half_up": (ROUND_HALF_UP, "四舍五入取整"),
-    "up": (ROUND_CEILING, "向上取整"),
-    "down": (ROUND_FLOOR, "向下取整"),
-}
 
 
 def compose(kind: Kind, spec: Spec, document: dict[str, Any]) -> list[Problem]:
@@ -241,12 +236,14 @@ def quota_table(spec: Spec, document: dict[str, Any]) -> list[Problem]:
             )
         )
     allocation: list[dict[str, Any]] = []
+    terms: tuple[catalogue.Term, ...] = ()
     if "rows" in document:
         problems += _given_quotas(spec, document, programmes, allocation)
     else:
         if len(programmes) != 1:
             problems.append(spec.problem(("programme",), "按规则计算名额时只能有一个类别"))
-        problems += _computed_quotas(spec, document, programmes[0], allocation)
+        found, terms = _computed_quotas(spec, document, programmes[0], allocation)
+        problems += found
     if problems:
         return problems
     regions: list[str] = []
@@ -262,7 +259,7 @@ def quota_table(spec: Spec, document: dict[str, Any]) -> list[Problem]:
         sums = [sum(quotas[r][k] for r in regions) for k in range(len(programmes))]
         rows.append([TOTAL_LABEL, "", *sums])
         spans.append([len(rows), 0, 1, 2])  # 合计 spans 序号 and 地区
-    note = document.get("note") or (_rule_note(document, programmes[0]) if "rule" in document else None)
+    note = document.get("note") or (_rule_note(document, programmes[0], terms) if terms else None)
     document["allocation"] = allocation
     document.setdefault("title", document["name"])
     document["body"] = [
@@ -323,36 +320,62 @@ def _given_quotas(
 
 def _computed_quotas(
     spec: Spec, document: dict[str, Any], programme: str, out: list[dict[str, Any]]
-) -> list[Problem]:
-    problems: list[Problem] = []
+) -> tuple[list[Problem], tuple[catalogue.Term, ...]]:
+    """Each region's quota by the rule's terms (returned with the problems); every count a
+    term names is given for every region, and no count is given that no term uses (it would
+    be silently left out)."""
+    rule_ = document["rule"]
+    category = known_categories(spec).get(catalogue.programme_of(programme, known_categories(spec)) or "")
+    labels = {t.count: t.label for t in category.computed.terms} if category and category.computed else {}
+    raw = {k: v for k, v in rule_.items() if k != "excluded"}
+    problems = [
+        spec.problem(("rule", *at), message) for at, message in catalogue.computed_problems(raw, labels)
+    ]
+    if problems:
+        return problems, ()
+    computed = catalogue.make_computed(raw, labels)
+    names = [t.count for t in computed.terms]
     seen: dict[str, Path_] = {}
     for i, count in enumerate(document["counts"]):
         at: Path_ = ("counts", i)
         found = _region(spec, at + ("region",), count["region"], seen)
+        missing = [t for t in computed.terms if t.count not in count]
+        if missing:
+            what = "、".join(f"{t.count}（{t.label}数）" for t in missing)
+            found.append(spec.problem(at, f"缺少 {what}：计算规则（rule）要用到它"))
+        for key in count:
+            if key != "region" and key not in names:
+                hint = did_you_mean(str(key), names)
+                found.append(
+                    spec.problem(
+                        at + (key,),
+                        f"计算规则（rule）中没有“{key}”这一项，这一数字不会用到"
+                        f"（规则所用的计数：{'、'.join(names)}）{hint}",
+                        key=True,
+                    )
+                )
         problems += found
         if found:
             continue
+        values = {t.count: count[t.count] for t in computed.terms}
         out.append(
             {
                 "region": count["region"],
                 "programme": catalogue.programme_of(programme) or programme,
                 "named": programme,
-                "quota": compute_quota(count["advantage"], count["little_giant"], document["rule"]),
-                "advantage": count["advantage"],
+                "quota": compute_quota(values, computed.terms, rule_["rounding"]),
+                "counts": values,
                 "at": at,
             }
         )
-    return problems
+    return problems, computed.terms
 
 
-def compute_quota(advantage: int, little_giant: int, rule_: dict[str, Any]) -> int:
-    """The quota the 2022-style rule gives for one region's counts: the percentages of both
-    counts added exactly (decimal, not binary floating point), then rounded as declared."""
-    mode, _ = _ROUNDING[rule_["rounding"]]
-    exact = (
-        advantage * Decimal(str(rule_["advantage_percent"])) / 100
-        + little_giant * Decimal(str(rule_["little_giant_percent"])) / 100
-    )
+def compute_quota(counts: dict[str, int], terms: tuple[catalogue.Term, ...], rounding: str) -> int:
+    """The quota a computed rule gives for one region's ``counts``: each term's percent of its
+    count, added exactly (decimal, not binary floating point), then rounded as declared."""
+    mode, _ = catalogue.ROUNDINGS[rounding]
+    exact = sum((counts[t.count] * Decimal(str(t.percent)) / 100 for t in terms), Decimal(0))
     return int(exact.quantize(Decimal(1), rounding=mode))
 
 
@@ -360,16 +383,21 @@ def _percent(value: float) -> str:
     return f"{Decimal(str(value)).normalize():f}"
 
 
-def _rule_note(document: dict[str, Any], programme: str) -> str:
+def _listed(parts: list[str], last: str) -> str:
+    """``parts`` as one phrase: “甲、乙{last}丙”."""
+    return parts[0] if len(parts) == 1 else "、".join(parts[:-1]) + last + parts[-1]
+
+
+def _rule_note(document: dict[str, Any], programme: str, terms: tuple[catalogue.Term, ...]) -> str:
     """The 注 of a computed table, worded as the 2022 table's note, plus the rounding."""
     rule_ = document["rule"]
     name = catalogue.programme_of(programme) or programme
-    _, rounding = _ROUNDING[rule_["rounding"]]
-    note = (
-        f"注：{name}推荐名额根据各地现有优势企业数量的{_percent(rule_['advantage_percent'])}%"
-        f"以及专精特新“小巨人”企业数量的{_percent(rule_['little_giant_percent'])}%的总和计算得出，"
-        f"总和{rounding}。"
-    )
+    _, rounding = catalogue.ROUNDINGS[rule_["rounding"]]
+    parts = _listed([f"{t.label}数量的{_percent(t.percent)}%" for t in terms], "以及")
+    if len(terms) == 1:
+        note = f"注：{name}推荐名额根据各地现有{parts}计算得出，{rounding}。"
+    else:
+        note = f"注：{name}推荐名额根据各地现有{parts}的总和计算得出，总和{rounding}。"
     if rule_.get("excluded"):
         note += f"{rule_['excluded']}不占推荐名额。"
     return note
@@ -603,6 +631,81 @@ def categories_advised(patterns: list[str], spec: Spec, document: dict[str, Any]
     return unknown_categories(patterns, spec, document)
 
 
+@rule("category_scores")
+def category_scores(arg: dict[str, Any], context: Context) -> list[Problem]:
+    """Scores, when given, reach the lowest scores of the category ``arg["category"]`` as the
+    round beside the spec (its ``round.yaml``) or the catalogue declares them: the thresholds
+    are the round's data, not the kind's. ``arg["tables"]`` maps the spec's score fields to
+    the category's score tables (``{a: A, b: B}``)."""
+    spec, document = context.spec, context.document
+    scores = document.get(arg["field"])
+    if not isinstance(scores, dict):
+        return []
+    category = known_categories(spec).get(arg["category"])
+    if category is None or not category.min_scores:
+        return []
+    tables = {key: table for key, table in arg["tables"].items() if table in category.min_scores}
+    wanted = "，".join(f"{t}表评分达{category.min_scores[t]:g}分以上" for t in tables.values())
+    problems = []
+    for key, table in tables.items():
+        value, minimum = scores.get(key), category.min_scores[table]
+        if isinstance(value, (int, float)) and value < minimum:
+            problems.append(
+                spec.problem(
+                    (arg["field"], key),
+                    f"{table}表评分 {plans.number(value)} 分，低于 {minimum:g} 分；"
+                    f"{arg['condition']}要求{wanted}",
+                )
+            )
+    return problems
+
+
+@rule("score_tables")
+def score_tables(arg: dict[str, Any], context: Context) -> list[Problem]:
+    """Each score (``{A: 82, B: 85}`` at the patterns ``arg["scores"]``) is of a score table
+    of its category (the ``arg["category"]`` field beside it, else at the top) as the round or
+    the catalogue declares them (its ``min_scores``); for a category without thresholds, of a
+    table some category of the round has. The tables are the round's data: a new round's
+    category may score on tables of its own."""
+    spec, document = context.spec, context.document
+    found = [(path, value) for pattern in arg["scores"] for path, value in select(document, pattern)]
+    found = [(path, value) for path, value in found if isinstance(value, dict) and value]
+    if not found:
+        return []
+    known = known_categories(spec)
+    every = list(dict.fromkeys(t for c in known.values() for t in c.min_scores))
+    problems = []
+    for path, scores in found:
+        holder = _value_at(document, path[:-1])
+        named = (holder.get(arg["category"]) if isinstance(holder, dict) else None) or document.get(
+            arg["category"]
+        )
+        short = catalogue.programme_of(named, known) if isinstance(named, str) else None
+        if short is None:
+            continue  # an unknown category is said where it is named
+        tables = list(known[short].min_scores) or every
+        for table in scores:
+            if table not in tables:
+                same = [t for t in tables if t.casefold() == str(table).casefold()]
+                hint = f"，是否想写“{same[0]}”？" if same else did_you_mean(str(table), tables)
+                whose = f"{short}的评分表" if known[short].min_scores else "本轮各类别的评分表"
+                problems.append(
+                    spec.problem(
+                        path + (table,),
+                        f"没有“{table}”表的评分{hint}；{whose}：{'、'.join(tables)}（见 "
+                        f"data/{catalogue.PROGRAMMES_FILE}.yaml 或本文件夹的 {ROUND_FILE} 中的 min_scores）",
+                        key=True,
+                    )
+                )
+    return problems
+
+
+def _value_at(data: Any, path: Path_) -> Any:
+    for part in path:
+        data = data[part]
+    return data
+
+
 # -- a round's categories --------------------------------------------------------------------
 _QUOTA_TEXT = {"table": "按名额分配表", "none": "—"}
 
@@ -627,16 +730,41 @@ def round_categories(spec: Spec, document: dict[str, Any]) -> list[Problem]:
                 "写出本轮的全部类别（目录中已有的类别写“简称: {}”即沿用其申报资格和名额规则）",
             )
         )
+    base = catalogue.round_categories(year) if year in catalogue.round_years() else {}
     for name, raw in declared.items():
+        here: Path_ = ("categories", name)
         quota = (raw or {}).get("quota")
-        if quota is not None and not _quota_rule_known(quota):
-            problems.append(
+        found = [spec.problem(here + ("quota", *p), m) for p, m in catalogue.quota_problems(quota)]
+        if quota is None:
+            found = []
+        if (raw or {}).get("requires") == name:
+            found.append(spec.problem(here + ("requires",), f"{name}不能以自己的名单为申报资格"))
+        if name not in base and name not in catalogue.catalogue_categories() and not (raw or {}).get("full"):
+            # “简称: {}” keeps a catalogue category's facts; for any other name it would make a
+            # category of that name with no rule at all — most likely a mistyped short name.
+            hint = catalogue.did_you_mean(name, catalogue.catalogue_categories())
+            found.append(
                 spec.problem(
-                    ("categories", name, "quota"),
-                    "名额规则应为 table、none、{per_region: 个数} 或 "
-                    "{computed: {advantage_percent: …, little_giant_percent: …}}",
+                    here,
+                    f"“{name}”不是 data/{catalogue.PROGRAMMES_FILE}.yaml 中的类别{hint}；新的类别须写全称"
+                    "（full，推荐函、名额表中的写法），并写明申报资格和名额规则（requires、quota 等）",
+                    key=True,
                 )
             )
+        problems += found
+        if found:
+            continue
+        # The share's count may be named by the category's computed rule: this one's, or the
+        # catalogue's when the round keeps its quota rule.
+        if isinstance(quota, dict) and "computed" in quota:
+            computed: catalogue.Computed | None = catalogue.make_computed(quota["computed"])
+        else:
+            known = base.get(name) or catalogue.catalogue_categories().get(name)
+            computed = known.computed if known and quota is None else None
+        problems += [
+            spec.problem(here + ("max_share", *p), m)
+            for p, m in catalogue.share_problems((raw or {}).get("max_share"), computed)
+        ]
     if problems:
         return problems
     categories = catalogue.categories_for(year, declared)
@@ -666,24 +794,15 @@ def round_categories(spec: Spec, document: dict[str, Any]) -> list[Problem]:
     return []
 
 
-def _quota_rule_known(quota: Any) -> bool:
-    if isinstance(quota, str):
-        return quota in ("table", "none")
-    if isinstance(quota, dict) and set(quota) == {"per_region"}:
-        return isinstance(quota["per_region"], int) and quota["per_region"] >= 0
-    if isinstance(quota, dict) and set(quota) == {"computed"} and isinstance(quota["computed"], dict):
-        return set(quota["computed"]) == {"advantage_percent", "little_giant_percent"}
-    return False
-
-
 def _eligibility(category: catalogue.Programme, categories: dict[str, catalogue.Programme]) -> str:
     parts = []
     if category.requires:
         parts.append(f"须已是{categories[category.requires].full}")
     if category.min_scores:
         parts.append("、".join(f"{t}表评分达{m:g}分以上" for t, m in category.min_scores.items()))
-    if category.max_share_percent is not None:
-        parts.append(f"推荐数不超过本地区优势企业数的{category.max_share_percent:g}%")
+    if category.max_share is not None:
+        share = category.max_share
+        parts.append(f"推荐数不超过本地区{share.label}数的{share.percent:g}%")
     return "；".join(parts) or "—"
 
 
@@ -691,10 +810,10 @@ def _quota_text(category: catalogue.Programme) -> str:
     if category.quota == "per_region":
         return f"每个地区不超过{category.per_region}个"
     if category.quota == "computed" and category.computed:
-        return (
-            f"按现有优势企业数的{_percent(category.computed['advantage_percent'])}%与专精特新“小巨人”"
-            f"企业数的{_percent(category.computed['little_giant_percent'])}%之和计算"
-        )
+        terms = category.computed.terms
+        parts = _listed([f"{t.label}数的{_percent(t.percent)}%" for t in terms], "与")
+        return f"按现有{parts}{'之和' if len(terms) > 1 else ''}计算"
+
     return _QUOTA_TEXT.get(category.quota, "—")
 
 

@@ -8,6 +8,7 @@ text was transcribed. Nothing here invents content: the kinds that print these t
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP
 from functools import cache
 from typing import Any
 
@@ -95,8 +96,217 @@ def did_you_mean_region(text: str) -> str:
 
 
 #: How a category's quotas are set: by the round's quota tables, a fixed number per region,
-#: computed from each region's enterprise counts, or not at all.
+#: computed from each region's counts (a sum of percentages), or not at all.
 QUOTA_RULES = ("table", "per_region", "computed", "none")
+#: How a computed quota is rounded — the sum of the terms, to a whole number — and how the
+#: table's 注 says so.
+ROUNDINGS = {
+    "half_up": (ROUND_HALF_UP, "四舍五入取整"),
+    "up": (ROUND_CEILING, "向上取整"),
+    "down": (ROUND_FLOOR, "向下取整"),
+}
+#: The 2022 rule's two-key form (``{advantage_percent: 8, little_giant_percent: 2}``), still
+#: read: each key is the percent of the count column it names, in this order.
+LEGACY_PERCENT_KEYS = {"advantage_percent": "advantage", "little_giant_percent": "little_giant"}
+#: Where a problem stands inside a mapping of the data (a category, a quota rule), and what it is.
+Located = tuple[tuple[str | int, ...], str]
+
+
+@dataclass(frozen=True)
+class CountColumn:
+    """A count per region a quota rule or a share is taken of (优势企业数 …): its name in the
+    data, how the notices call it, and the unit it is counted in."""
+
+    name: str
+    label: str
+    unit: str = "个"
+
+
+@cache
+def count_columns() -> dict[str, CountColumn]:
+    """The count columns the catalogue names (``counts:`` of ``data/programmes.yaml``)."""
+    raw = read_data(PROGRAMMES_FILE).get("counts") or {}
+    return {name: CountColumn(name, c["label"], c.get("unit", "个")) for name, c in raw.items()}
+
+
+@dataclass(frozen=True)
+class Term:
+    """One term of a computed quota: ``percent`` % of the region's count ``count``."""
+
+    count: str
+    label: str
+    percent: float
+
+
+@dataclass(frozen=True)
+class Computed:
+    """A computed quota rule: the sum of its terms, rounded as declared (None: not said)."""
+
+    terms: tuple[Term, ...]
+    rounding: str | None = None
+
+    @property
+    def percents(self) -> dict[str, float]:
+        """Each count column's percent."""
+        return {t.count: t.percent for t in self.terms}
+
+
+@dataclass(frozen=True)
+class Share:
+    """A cap on a region's recommendations: ``percent`` % of its count ``of``."""
+
+    of: str
+    label: str
+    unit: str
+    percent: float
+
+
+def raw_terms(rule: dict[str, Any]) -> list[tuple[tuple[str | int, ...], dict[str, Any]]]:
+    """The terms of a computed rule as written, each with where its percent stands in the rule:
+    its ``terms`` list, or the 2022 rule's two keys (:data:`LEGACY_PERCENT_KEYS`)."""
+    if "terms" in rule:
+        terms = rule["terms"] if isinstance(rule["terms"], list) else []
+        return [(("terms", i, "percent"), t) for i, t in enumerate(terms) if isinstance(t, dict)]
+    return [((k,), {"count": c, "percent": rule[k]}) for k, c in LEGACY_PERCENT_KEYS.items() if k in rule]
+
+
+def count_label(count: str, *labels: dict[str, str]) -> str | None:
+    """The label of the count column ``count``: from the first of ``labels`` that has it, else
+    from the catalogue's count columns."""
+    for known in labels:
+        if count in known:
+            return known[count]
+    column = count_columns().get(count)
+    return column.label if column else None
+
+
+def _known_counts() -> str:
+    return "、".join(f"{c.name}（{c.label}）" for c in count_columns().values())
+
+
+def computed_problems(raw: Any, labels: dict[str, str] | None = None) -> list[Located]:
+    """What is wrong with a computed quota rule ``raw`` (``{terms: [{count, label, percent}],
+    rounding}`` or the 2022 two-key form), each at its place inside ``raw``; ``labels`` are
+    count labels known besides the catalogue's."""
+    if not isinstance(raw, dict):
+        return [
+            ((), "应为映射：{terms: [{count: 计数栏, label: 名称, percent: 百分比}…], rounding: 取整方式}")
+        ]
+    problems: list[Located] = []
+    legacy = [k for k in LEGACY_PERCENT_KEYS if k in raw]
+    allowed = {"terms", "rounding", *LEGACY_PERCENT_KEYS}
+    for key in raw:
+        if key not in allowed:
+            hint = registry.did_you_mean(str(key), sorted(allowed))
+            problems.append(((key,), f"计算规则中没有“{key}”这一项{hint}；可写 terms、rounding"))
+    if "terms" in raw and legacy:
+        problems.append(((legacy[0],), f"{legacy[0]} 是旧写法，不能与 terms 同时写：请都写在 terms 中"))
+    elif "terms" not in raw and len(legacy) == 1:
+        other = next(k for k in LEGACY_PERCENT_KEYS if k not in raw)
+        problems.append(((legacy[0],), f"旧写法须同时写 {other}；或改用 terms 列出各计算项"))
+    elif "terms" not in raw and not legacy:
+        problems.append(
+            ((), "缺少计算项 terms：如 [{count: advantage, percent: 8}]（各地区该计数的百分比之和）")
+        )
+    if "terms" in raw and (not isinstance(raw["terms"], list) or not raw["terms"]):
+        problems.append(
+            (("terms",), "terms 应为非空列表，每项 {count: 计数栏, label: 名称, percent: 百分比}")
+        )
+    if "rounding" in raw and raw["rounding"] not in ROUNDINGS:
+        hint = registry.did_you_mean(str(raw["rounding"]), list(ROUNDINGS))
+        problems.append(
+            (("rounding",), f"取整方式不能是“{raw['rounding']}”{hint}；可选：half_up（四舍五入）、up、down")
+        )
+    seen: set[str] = set()
+    for at, term in raw_terms(raw):
+        where = at[:-1]  # the term itself (legacy: its key)
+        for key in term:
+            if key not in ("count", "label", "percent"):
+                hint = registry.did_you_mean(str(key), ["count", "label", "percent"])
+                problems.append(
+                    (where + (key,), f"计算项中没有“{key}”这一项{hint}；可写 count、label、percent")
+                )
+        count, percent = term.get("count"), term.get("percent")
+        if not isinstance(count, str) or not count.strip():
+            problems.append((where + ("count",) if where else at, "缺少计数栏名 count（如 advantage）"))
+            continue
+        if count in seen:
+            problems.append((where + ("count",), f"计数栏“{count}”重复：每个计数只能计算一次"))
+        seen.add(count)
+        if isinstance(percent, bool) or not isinstance(percent, (int, float)) or not 0 <= percent <= 100:
+            problems.append((at, f"百分比应为 0—100 之间的数，实际是“{percent}”"))
+        label = term.get("label")
+        if label is not None and (not isinstance(label, str) or not label.strip()):
+            problems.append((where + ("label",), "名称 label 应为非空文字"))
+        elif label is None and count_label(count, labels or {}) is None:
+            problems.append(
+                (
+                    where + ("count",),
+                    f"计数栏“{count}”没有名称：请写 label（如 label: 高价值发明专利），"
+                    f"或用已有名称的计数栏：{_known_counts()}",
+                )
+            )
+    return problems
+
+
+def make_computed(raw: dict[str, Any], labels: dict[str, str] | None = None) -> Computed:
+    """A computed quota rule from its YAML mapping (checked by :func:`computed_problems`)."""
+    terms = []
+    for _, term in raw_terms(raw):
+        label = term.get("label") or count_label(term["count"], labels or {})
+        if label is None:
+            raise ValueError(f"计数栏“{term['count']}”没有名称")
+        terms.append(Term(term["count"], label, term["percent"]))
+    return Computed(tuple(terms), raw.get("rounding"))
+
+
+def quota_problems(quota: Any) -> list[Located]:
+    """What is wrong with a category's quota rule (``table``, ``none``, ``{per_region: N}``,
+    ``{computed: {…}}``), each at its place inside the rule."""
+    shapes = "table、none、{per_region: 个数} 或 {computed: {terms: […], rounding: …}}"
+    if isinstance(quota, str):
+        if quota in ("table", "none"):
+            return []
+        hint = registry.did_you_mean(quota, ["table", "none", "per_region", "computed"])
+        return [((), f"名额规则不能是“{quota}”{hint}；应为 {shapes}")]
+    if not isinstance(quota, dict) or len(quota) != 1:
+        return [((), f"名额规则应为 {shapes}（映射只写其中一项）")]
+    ((key, value),) = quota.items()
+    if key == "per_region":
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            return [(("per_region",), f"每地区上限应为不小于0的整数，实际是“{value}”")]
+        return []
+    if key == "computed":
+        return [(("computed", *at), message) for at, message in computed_problems(value)]
+    hint = registry.did_you_mean(str(key), ["per_region", "computed"])
+    return [((key,), f"名额规则中没有“{key}”{hint}；应为 {shapes}")]
+
+
+def share_problems(share: Any, computed: Computed | None) -> list[Located]:
+    """What is wrong with a category's ``max_share`` (``{of: 计数栏, percent}``): its count
+    column needs a name, from ``label``, the category's computed rule or the catalogue."""
+    if (
+        share is None
+        or not isinstance(share, dict)
+        or share.get("label")
+        or not isinstance(share.get("of"), str)
+    ):
+        return []  # absent, or the schema has said what is wrong
+    if share_label(share, computed) is None:
+        return [
+            (
+                ("of",),
+                f"计数栏“{share['of']}”没有名称：请写 label（如 label: 高价值发明专利），"
+                f"或用已有名称的计数栏：{_known_counts()}",
+            )
+        ]
+    return []
+
+
+def share_label(share: dict[str, Any], computed: Computed | None) -> str | None:
+    """The name of the count a ``max_share`` is taken of."""
+    labels = {t.count: t.label for t in computed.terms} if computed else {}
+    return share.get("label") or count_label(share["of"], labels)
 
 
 @dataclass(frozen=True)
@@ -108,11 +318,11 @@ class Programme:
     full: str
     requires: str | None = None  # the list an applicant must already be on
     min_scores: dict[str, float] = field(default_factory=dict)  # table → lowest passing score
-    max_share_percent: float | None = None  # of the region's 优势企业
+    max_share: Share | None = None  # of a count of the region (its 优势企业 …)
     level: str | None = None
     quota: str = "none"  # one of QUOTA_RULES
     per_region: int | None = None
-    computed: dict[str, float] | None = None  # advantage_percent, little_giant_percent
+    computed: Computed | None = None
     aliases: tuple[str, ...] = ()  # other full names it had in other rounds
 
     @property
@@ -131,8 +341,6 @@ def make_programme(name: str, raw: dict[str, Any], base: Programme | None = None
             values[key] = raw[key]
     if "min_scores" in raw:
         values["min_scores"] = dict(raw["min_scores"] or {})
-    if "max_share" in raw:
-        values["max_share_percent"] = raw["max_share"]["percent"] if raw["max_share"] else None
     if "quota" in raw:
         quota = raw["quota"]
         values.update(quota="none", per_region=None, computed=None)
@@ -141,7 +349,18 @@ def make_programme(name: str, raw: dict[str, Any], base: Programme | None = None
         elif isinstance(quota, dict) and "per_region" in quota:
             values.update(quota="per_region", per_region=int(quota["per_region"]))
         elif isinstance(quota, dict) and "computed" in quota:
-            values.update(quota="computed", computed=dict(quota["computed"]))
+            values.update(quota="computed", computed=make_computed(quota["computed"]))
+    if "max_share" in raw:
+        values["max_share"] = None
+        share = raw["max_share"]
+        if share:
+            computed = values["computed"] if "computed" in values else base.computed if base else None
+            label = share_label(share, computed)
+            if label is None:
+                raise ValueError(f"计数栏“{share['of']}”没有名称")
+            column = count_columns().get(share["of"])
+            unit = share.get("unit") or (column.unit if column else "个")
+            values["max_share"] = Share(share["of"], label, unit, share["percent"])
     if base is None:
         return Programme(name, values.pop("full", name), **values)
     return replace(base, **values)

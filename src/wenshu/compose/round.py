@@ -6,10 +6,12 @@ valid ones against each other:
 - recommendations per province and programme stay within the round's quota tables;
 - no applicant is recommended twice;
 - a 示范城市 (示范县) applicant is on the round's 试点城市 (试点县) list;
-- a recommended 示范企业 has A表 ≥ 75 and B表 ≥ 80, and a province recommends no more than
-  10% of its 优势企业 (the counts of a computed quota table);
+- a recommended applicant reaches its category's lowest scores (示范企业: A表 ≥ 75 and
+  B表 ≥ 80), and a province recommends no more of a category with a share cap than its
+  percent of the count it is taken of (示范企业: 10% of the 优势企业, the counts of a computed
+  quota table);
 - a category with a quota per region (优势企业: 100) is not recommended more often than that,
-  and a computed quota table uses its category's percentages;
+  and a computed quota table has its category's terms (counts and percentages);
 - a notice that cites another notice's 发文字号 (a provincial notice relaying the national
   one) sets its deadline before the cited notice's deadline.
 
@@ -128,10 +130,12 @@ def round_categories(members: list[Member]) -> tuple[Categories, list[Problem]]:
 def round_warnings(members: list[Member]) -> list[Problem]:
     """What is accepted but most likely not meant: a spec named ``round.yaml`` that is not
     the round's declaration (``kind: round``), while none is — the round is then checked
-    against every catalogue category, not the ones the clerk meant to declare."""
+    against every catalogue category, not the ones the clerk meant to declare; and a share
+    cap that cannot be checked for want of the count it is taken of."""
+    found = _unchecked_shares(members)
     if any(m.kind.round_role == CATEGORIES for m in members):
-        return []
-    return [
+        return found
+    return found + [
         m.spec.problem(
             ("kind",),
             f"文件名是 {m.spec.path.name}，却是{m.kind.label}（kind: {m.kind.name}），不是本轮的类别声明"
@@ -142,18 +146,44 @@ def round_warnings(members: list[Member]) -> list[Problem]:
     ]
 
 
+def _unchecked_shares(members: list[Member]) -> list[Problem]:
+    """Once per province and category with a share cap (示范企业: 10% of the 优势企业): its
+    recommendations were not counted against the cap, since no quota table of the round gives
+    that province's count."""
+    categories, _ = round_categories(members)
+    _, bases, _ = _quotas(members, categories)
+    said: set[tuple[str, str]] = set()
+    problems = []
+    for entry in (e for m in members for e in _recommendations(m, categories)):
+        category = categories.by_name.get(entry.programme or "")
+        share = category.max_share if category else None
+        if share is None or entry.province is None or (entry.province, entry.programme) in said:
+            continue
+        if (entry.province, share.of) in bases:
+            continue
+        said.add((entry.province, category.name))
+        problems.append(
+            entry.problem(
+                f"{entry.province}推荐{category.name}不得超过本地区{share.label}数的{share.percent:g}%，"
+                f"但本轮没有写明{entry.province}{share.label}数的名额表（quota_table 的 counts 中"
+                f"“{share.of}”一栏），这一比例未核对"
+            )
+        )
+    return problems
+
+
 def check_round(members: list[Member]) -> list[Problem]:
     """Every problem between the specs of a round (each already valid on its own)."""
     categories, problems = round_categories(members)
     recommendations = [e for m in members for e in _recommendations(m, categories)]
     applications = [e for m in members for e in _applications(m, categories)]
-    quotas, quota_tables = _quotas(members, categories)
+    quotas, bases, quota_tables = _quotas(members, categories)
     problems += _unknown_problems(recommendations + applications, categories)
     problems += quota_tables
     problems += _quota_problems(quotas, recommendations, categories)
     problems += _duplicate_problems(recommendations)
     problems += _pilot_problems(members, recommendations + applications, categories)
-    problems += _enterprise_problems(quotas, recommendations, categories)
+    problems += _enterprise_problems(bases, recommendations, categories)
     problems += _deadline_problems(members)
     return problems
 
@@ -230,15 +260,19 @@ class _Quota:
     member: Member
     at: Path_
     quota: int
-    advantage: int | None
+    counts: dict[str, int]  # the region's counts a computed table was given (优势企业数 …)
 
 
-def _quotas(
-    members: list[Member], categories: Categories
-) -> tuple[dict[tuple[str, str], _Quota], list[Problem]]:
-    """Quotas by (region, category) from every quota table; two tables disagreeing is wrong,
-    and so is a computed table whose percentages are not its category's."""
-    found: dict[tuple[str, str], _Quota] = {}
+#: Quotas by (region, category), and the quota items giving each (region, count column).
+Quotas = dict[tuple[str, str], _Quota]
+
+
+def _quotas(members: list[Member], categories: Categories) -> tuple[Quotas, Quotas, list[Problem]]:
+    """Quotas by (region, category) from every quota table, and by (region, count column) the
+    first computed table giving that count; two tables disagreeing on a quota or a count is
+    wrong, and so is a computed table whose terms are not its category's."""
+    found: Quotas = {}
+    bases: Quotas = {}
     problems: list[Problem] = []
     for member in members:
         if member.kind.round_role != QUOTAS:
@@ -251,7 +285,7 @@ def _quotas(
                     break
                 continue
             key = (item["region"], programme)
-            quota = _Quota(member, item["at"], item["quota"], item.get("advantage"))
+            quota = _Quota(member, item["at"], item["quota"], item.get("counts") or {})
             other = found.get(key)
             if other and other.quota != quota.quota:
                 problems.append(
@@ -262,26 +296,67 @@ def _quotas(
                     )
                 )
             found.setdefault(key, quota)
+            for count, value in quota.counts.items():
+                base = bases.setdefault((item["region"], count), quota)
+                if base.counts[count] != value:
+                    problems.append(
+                        member.spec.problem(
+                            item["at"] + (count,),
+                            f"{item['region']}的 {count} 数 {value} 与 {base.member.where(base.at)} 的 "
+                            f"{base.counts[count]} 不一致",
+                        )
+                    )
         problems += _rule_problems(member, categories)
-    return found, problems
+    return found, bases, problems
 
 
 def _rule_problems(member: Member, categories: Categories) -> list[Problem]:
-    """A computed table's percentages against those its category declares."""
+    """A computed table's terms against those its category declares: the same counts, each
+    at the same percent, and the same rounding when the category states one."""
     rule_ = member.document.get("rule")
     named = member.document["programme"]
     category = categories.by_name.get(categories.of(named) or "") if isinstance(named, str) else None
     if not rule_ or category is None or category.quota != "computed" or not category.computed:
         return []
-    wrong = [k for k, v in category.computed.items() if float(rule_[k]) != float(v)]
-    return [
+    wanted, source = category.computed, _rule_source(categories)
+    written = {term["count"]: (at, term["percent"]) for at, term in catalogue.raw_terms(rule_)}
+    problems = []
+    for term in wanted.terms:
+        if term.count not in written:
+            problems.append(
+                member.spec.problem(
+                    ("rule",),
+                    f"{category.name}名额的计算规则缺少{term.label}数（{term.count}）的 {term.percent:g}%"
+                    f"（{source}）",
+                )
+            )
+        elif float(written[term.count][1]) != float(term.percent):
+            at, percent = written[term.count]
+            problems.append(
+                member.spec.problem(
+                    ("rule", *at),
+                    f"{category.name}名额的计算比例应为 {term.percent:g}%（{term.label}数，{source}），"
+                    f"此处写了 {percent:g}%",
+                )
+            )
+    problems += [
         member.spec.problem(
-            ("rule", k),
-            f"{category.name}名额的计算比例应为 {category.computed[k]:g}%（{_rule_source(categories)}），"
-            f"此处写了 {rule_[k]:g}%",
+            ("rule", *at[:-1], "count") if at[0] == "terms" else ("rule", *at),
+            f"{category.name}名额的计算规则（{source}）没有“{count}”这一项："
+            f"{'、'.join(f'{t.label}数的{t.percent:g}%' for t in wanted.terms)}",
         )
-        for k in wrong
+        for count, (at, _) in written.items()
+        if count not in wanted.percents
     ]
+    if wanted.rounding and rule_.get("rounding") != wanted.rounding:
+        problems.append(
+            member.spec.problem(
+                ("rule", "rounding"),
+                f"{category.name}名额的取整方式应为 {wanted.rounding}（{source}），"
+                f"此处写了 {rule_.get('rounding')}",
+            )
+        )
+    return problems
 
 
 def _rule_source(categories: Categories) -> str:
@@ -289,9 +364,7 @@ def _rule_source(categories: Categories) -> str:
 
 
 # -- the rules ------------------------------------------------------------------------------------
-def _quota_problems(
-    quotas: dict[tuple[str, str], _Quota], entries: list[Entry], categories: Categories
-) -> list[Problem]:
+def _quota_problems(quotas: Quotas, entries: list[Entry], categories: Categories) -> list[Problem]:
     problems: list[Problem] = []
     allocated = {programme for _, programme in quotas}
     counted: dict[tuple[str, str], int] = {}
@@ -399,9 +472,10 @@ def _pilot_problems(members: list[Member], entries: list[Entry], categories: Cat
     return problems
 
 
-def _enterprise_problems(
-    quotas: dict[tuple[str, str], _Quota], entries: list[Entry], categories: Categories
-) -> list[Problem]:
+def _enterprise_problems(bases: Quotas, entries: list[Entry], categories: Categories) -> list[Problem]:
+    """Each recommendation reaches its category's lowest scores; a province's recommendations
+    of a category with a share cap stay within its percent of the province's count (from
+    ``bases``, the computed quota tables)."""
     programmes = categories.by_name
     problems: list[Problem] = []
     counted: dict[tuple[str, str], int] = {}
@@ -425,23 +499,21 @@ def _enterprise_problems(
                         f"（{entry.programme}须{_thresholds(programme)}，见 {_rule_source(categories)}）"
                     )
                 )
-        if programme.max_share_percent is None or entry.province is None:
+        share = programme.max_share
+        if share is None or entry.province is None:
             continue
         key = (entry.province, entry.programme)
         counted[key] = counted.get(key, 0) + 1
-        # The region's 优势企业 count comes from a computed quota table of the round.
-        base = next(
-            (q for (region, _), q in quotas.items() if region == entry.province and q.advantage is not None),
-            None,
-        )
-        if base is None or base.advantage is None:
+        # The region's count the share is taken of comes from a computed quota table of the round.
+        base = bases.get((entry.province, share.of))
+        if base is None:
             continue
-        if counted[key] * 100 > programme.max_share_percent * base.advantage:
+        if counted[key] * 100 > share.percent * base.counts[share.of]:
             problems.append(
                 entry.problem(
                     f"{entry.province}推荐{entry.programme}已达 {counted[key]} 个（“{entry.applicant}”），"
-                    f"超过本地区优势企业 {base.advantage} 家（{base.member.where(base.at)}）的"
-                    f"{programme.max_share_percent:g}%"
+                    f"超过本地区{share.label} {base.counts[share.of]} {share.unit}"
+                    f"（{base.member.where(base.at)}）的{share.percent:g}%"
                 )
             )
     return problems

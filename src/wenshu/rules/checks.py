@@ -256,29 +256,6 @@ def yearly_targets(arg: dict[str, Any], context: Context) -> list[Problem]:
     return problems
 
 
-@rule("min_scores")
-def min_scores(arg: dict[str, Any], context: Context) -> list[Problem]:
-    """Scores, when given, reach their thresholds (示范企业: A表 ≥ 75 and B表 ≥ 80)."""
-    spec, document = context.spec, context.document
-    scores = document.get(arg["field"])
-    if not isinstance(scores, dict):
-        return []
-    labels = arg["labels"]
-    wanted = "，".join(f"{labels[k]}评分达{m}分以上" for k, m in arg["minimum"].items())
-    problems = []
-    for key, minimum in arg["minimum"].items():
-        value = scores.get(key)
-        if isinstance(value, (int, float)) and value < minimum:
-            problems.append(
-                spec.problem(
-                    (arg["field"], key),
-                    f"{labels[key]}评分 {plans.number(value)} 分，低于 {minimum} 分；"
-                    f"{arg['condition']}要求{wanted}",
-                )
-            )
-    return problems
-
-
 @rule("plan_reported")
 def plan_reported(arg: dict[str, Any], context: Context) -> list[Problem]:
     """With ``plan: path/to/work_plan.yaml`` (relative to this file), every indicator of
