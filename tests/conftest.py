@@ -8,8 +8,14 @@ would see them.
 from __future__ import annotations
 
 import http.server
+import json
 import os
 import resource
+import shlex
+import shutil
+import signal
+import sys
+import tempfile
 import threading
 import time
 import zipfile
@@ -25,6 +31,7 @@ from lxml import etree
 from ruamel.yaml import YAML
 
 from wenshu.build.pipeline import build
+from wenshu.office.libreoffice import SOFFICE_ENV
 
 # `wenshu build` lays documents out with LibreOffice by default; CLI tests build without it
 # (tests/test_pagination.py runs the pass on everything in one batch).
@@ -66,6 +73,75 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The slowest files first; the rest keep their order (the sort is stable)."""
     rank = {name: i for i, name in enumerate(SLOW_FILES_FIRST)}
     items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
+
+# -- one LibreOffice per test worker --------------------------------------------------------------
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_office() -> Iterator[Path | None]:
+    """wenshu's soffice is tests/soffice_relay.py for the session (the launcher written here),
+    which hands each conversion to one LibreOffice kept running for this worker, started on
+    first use: starting LibreOffice costs ~2 CPU seconds, a small document's page a fraction
+    of one. Yields the launcher (None without LibreOffice, or on Windows: then wenshu starts
+    its own). The LibreOffice is ended with the session; tests marked ``own_office`` do not
+    use it (:func:`_own_office`)."""
+    from wenshu.errors import WenshuError
+    from wenshu.office.libreoffice import PROFILE_SETTINGS, find_soffice, write_fontconfig
+
+    try:
+        real = find_soffice()
+    except WenshuError:
+        real = None
+    if real is None or sys.platform == "win32":  # (the relay locks with fcntl, ends with killpg)
+        yield None
+        return
+    folder = Path(tempfile.mkdtemp(prefix="wenshu-tests-office-"))
+    profile = folder / "profile"
+    (profile / "user").mkdir(parents=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(PROFILE_SETTINGS, encoding="utf-8")
+    (folder / "tmp").mkdir()
+    # What wenshu gives each LibreOffice it runs (office/libreoffice.py): its fonts, a folder
+    # of its own for temporary files.
+    env = {"FONTCONFIG_FILE": str(write_fontconfig(folder)), "PATH": os.environ.get("PATH", os.defpath)}
+    env |= {name: str(folder / "tmp") for name in ("TMPDIR", "TMP", "TEMP")}
+    config = {"soffice": real, "profile": f"-env:UserInstallation={profile.as_uri()}", "env": env}
+    (folder / "config.json").write_text(json.dumps(config), encoding="utf-8")
+    launcher = folder / "soffice"
+    relay = Path(__file__).with_name("soffice_relay.py")
+    launcher.write_text(
+        f"#!/bin/sh\nexec {shlex.quote(sys.executable)} -S {shlex.quote(str(relay))} "
+        f'{shlex.quote(str(folder))} "$@"\n',
+        encoding="utf-8",
+    )
+    launcher.chmod(0o700)
+    before = os.environ.get(SOFFICE_ENV)
+    os.environ[SOFFICE_ENV] = str(launcher)
+    try:
+        yield launcher
+    finally:
+        if before is None:
+            del os.environ[SOFFICE_ENV]
+        else:
+            os.environ[SOFFICE_ENV] = before
+        pids = folder / "pids"
+        for pid in pids.read_text(encoding="ascii").split() if pids.exists() else ():
+            try:
+                os.killpg(int(pid), signal.SIGKILL)  # a LibreOffice the relay started, in its own session
+            except ProcessLookupError:
+                pass
+        pipe = folder / "pipe"
+        if pipe.exists():  # the socket LibreOffice accepted on, left behind when it is killed
+            Path(f"/tmp/OSL_PIPE_{os.getuid()}_{pipe.read_text(encoding='ascii')}").unlink(missing_ok=True)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _own_office(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, shared_office) -> None:
+    """A test marked ``own_office`` runs LibreOffice as wenshu starts it, not the shared one."""
+    if shared_office is not None and request.node.get_closest_marker("own_office"):
+        config = json.loads((shared_office.parent / "config.json").read_text(encoding="utf-8"))
+        monkeypatch.setenv(SOFFICE_ENV, config["soffice"])
 
 
 def cpu_seconds() -> float:

@@ -36,7 +36,8 @@ from wenshu.office.libreoffice import (
     offline_xml,
 )
 
-pytestmark = pytest.mark.render
+# LibreOffice as wenshu runs it (its profile, environment, process), not the worker's shared one.
+pytestmark = [pytest.mark.render, pytest.mark.own_office]
 
 _RELS = "word/_rels/document.xml.rels"
 _RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
