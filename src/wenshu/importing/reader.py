@@ -250,7 +250,13 @@ class _Recogniser:
                 self.lines.extend(_Line(part, role or "", level) for part in parts)
             elif block.pictures:  # a paragraph holding only pictures
                 self.lines.append(_Line(block, "picture"))
-        self.own = any(isinstance(x, _Line) and x.para.style_id.startswith("Ws") for x in self.lines)
+        # wenshu's own file: its styles on the text itself. A head in the first page's header
+        # proves nothing (a clerk types a letter into the frame ``wenshu frames`` writes, or
+        # clears the formatting of wenshu's body: those paragraphs are anyone's).
+        self.own = any(
+            isinstance(x, _Line) and x.para.style_id.startswith("Ws") and not x.para.header
+            for x in self.lines
+        )
         self.blanks_before: dict[int, int] = {}
         count = 0
         for block in source.blocks:
