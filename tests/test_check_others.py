@@ -746,3 +746,81 @@ def test_a_framed_mark_on_the_page(tmp_path: Path):
             assert abs((row.x0 + row.x1) / 2 - (28 + 78) * mm) < 2, (name, row)
         else:
             assert abs(row.x0 - 28 * mm) < 2, (name, row)
+
+
+# -- page numbers placed by a positional tab or a frame -------------------------------------------
+
+
+def placed_numbers(how: str, base: str) -> bytes:
+    """The three-page notice whose odd footer places its number another way: ``ptab`` a
+    right-aligned absolute position tab (``w:ptab``) relative to the ``base`` (margin or
+    indent) in a paragraph set left; ``frame`` a frame (``w:framePr``) set ``outside`` on the
+    ``base`` (margin or page) in both footers. One character in: a 14 pt indent."""
+
+    def footers(self: Draft, field: str = "PAGE") -> None:
+        self.doc.settings.odd_and_even_pages_header_footer = True
+        s = self.doc.sections[0]
+        for footer, odd in ((s.footer, True), (s.even_page_footer, False)):
+            p = footer.paragraphs[0]
+            setattr(p.paragraph_format, "right_indent" if odd else "left_indent", Pt(14))
+            if how == "frame":
+                frame = _el("w:framePr", wrap="around", vAnchor="text", hAnchor=base, xAlign="outside", y=1)
+                p._p.get_or_add_pPr().insert(0, frame)
+            elif odd:
+                tab = self.run(p, "", "宋体", 14)
+                tab._element.append(_el("w:ptab", relativeTo=base, alignment="right", leader="none"))
+            self.run(p, "— ", "宋体", 14)
+            for el in (_el("w:fldChar", fldCharType="begin"), None, _el("w:fldChar", fldCharType="end")):
+                r = self.run(p, "", "宋体", 14)
+                if el is None:
+                    el = OxmlElement("w:instrText")
+                    el.text = field
+                r._element.append(el)
+            self.run(p, " —", "宋体", 14)
+
+    with mock.patch.object(Draft, "footers", footers):
+        return paged(28, 26)
+
+
+@pytest.mark.parametrize(
+    ("how", "base", "expected", "note"),
+    [
+        # §17.3.3.23: the number after a right ptab stands at the right (was read as 居左)
+        ("ptab", "indent", set(), "位置制表符"),
+        # relative to the margin the indent does not count: the number sits on the 版心's edge
+        ("ptab", "margin", {"page-number-place"}, "位置制表符"),
+        ("frame", "margin", set(), "图文框"),
+        # a frame aligned on the paper's edge is not one character inside the 版心 (was passed)
+        ("frame", "page", {"page-number-place"}, "图文框"),
+    ],
+)
+def test_page_numbers_placed_by_a_tab_or_a_frame(how, base, expected, note):
+    report = check_docx(placed_numbers(how, base))
+    assert codes(report) == expected, f"{how} {base}: {show(report)}"
+    assert any(note in n and "LibreOffice" in n for n in report.notes), report.notes
+
+
+@pytest.mark.render
+def test_libreoffice_lays_a_ptab_and_a_footer_frame_its_own_way(tmp_path: Path):
+    """What the notes say, on LibreOffice's pages: the right ptab is taken for a plain tab
+    (the odd page's number at a default tab stop, mid-page, not at the 版心's right edge),
+    and a footer's frame is not laid out (the number at the paragraph's own place, the left
+    margin, though the frame says outside). Word places both as the checker reads them."""
+    from wenshu.office.libreoffice import LibreOffice, read_pages
+
+    paths = {}
+    for how, base in (("ptab", "indent"), ("frame", "margin")):
+        paths[how] = tmp_path / f"{how}.docx"
+        paths[how].write_bytes(placed_numbers(how, base))
+    with LibreOffice() as office:
+        pdfs = office.convert(list(paths.values()), tmp_path / "pdf")
+    mm = 72 / 25.4
+    right_edge = (210 - 26) * mm
+    for how, path in paths.items():
+        pages = read_pages(pdfs[path])
+        assert len(pages) >= 2
+        number = next(r for r in pages[0].rows if r.text.replace(" ", "") == "—1—")
+        if how == "ptab":
+            assert 40 * mm < number.x0 and number.x1 < right_edge - 20 * mm, number
+        else:
+            assert abs(number.x0 - 28 * mm) < 2, number
