@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import io
+import re
 from collections.abc import Callable
 from pathlib import Path
 from unittest import mock
@@ -824,3 +825,62 @@ def test_libreoffice_lays_a_ptab_and_a_footer_frame_its_own_way(tmp_path: Path):
             assert 40 * mm < number.x0 and number.x1 < right_edge - 20 * mm, number
         else:
             assert abs(number.x0 - 28 * mm) < 2, number
+
+
+# -- the page number's height: the footer distance -------------------------------------------------
+
+
+def footer_at(distance_mm: float, blank_below: bool = False) -> bytes:
+    """The notice with its footers ``distance_mm`` from the paper's edge (35 mm bottom
+    margin): 25 mm puts the dash 7 mm under the 版心, Word's default 12.7 mm about 19 mm."""
+    typed = Draft.footers
+
+    def footers(self: Draft, field: str = "PAGE") -> None:
+        typed(self, field)
+        self.doc.sections[0].footer_distance = Mm(distance_mm)
+        if blank_below:
+            self.doc.sections[0].footer.add_paragraph()
+            self.doc.sections[0].even_page_footer.add_paragraph()
+
+    with mock.patch.object(Draft, "footers", footers):
+        return notice()
+
+
+@pytest.mark.parametrize(
+    ("label", "distance", "blank", "expected"),
+    [
+        ("25 mm", 25, False, set()),
+        # Word's default footer distance leaves the number ~19 mm under the 版心 (was passed)
+        ("12.7 mm", 12.7, False, {"page-number-gap"}),
+        ("30 mm", 30, False, {"page-number-gap"}),
+        # an empty paragraph under the number lifts it by a line: not estimated
+        ("12.7 mm, a blank line under it", 12.7, True, set()),
+    ],
+)
+def test_the_footer_distance_places_the_page_number(label, distance, blank, expected):
+    report = check_docx(footer_at(distance, blank))
+    assert codes(report) == expected, f"{label}: {show(report)}"
+
+
+@pytest.mark.render
+def test_the_page_number_height_on_the_page(tmp_path: Path):
+    """The estimate from the footer distance is what LibreOffice's page shows, within 1 mm:
+    the dash's top edge under the 版心, as ``check --render`` measures it."""
+    from wenshu.check import check_files
+
+    paths = []
+    for distance in (12.7, 20.0, 25.0):
+        paths.append(tmp_path / f"footer-{distance}.docx")
+        paths[-1].write_bytes(footer_at(distance))
+    reports = check_files(paths, render=True)
+    for distance, report in zip((12.7, 20.0, 25.0), reports, strict=True):
+        estimate = 35 - distance - 2.9
+        measured = [
+            d for d in report.deviations if d.code == "render-page-number-place" and "下边缘" in d.message
+        ]
+        if abs(estimate - 7) <= 2:
+            assert not measured and "page-number-gap" not in report.codes, show(report)
+        else:
+            assert measured and "page-number-gap" in report.codes, show(report)
+            value = float(re.search(r"[\d.]+", measured[0].actual).group())
+            assert abs(value - estimate) < 1, (distance, value, estimate)

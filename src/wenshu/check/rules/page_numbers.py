@@ -8,9 +8,9 @@ import re
 from wenshu import layout as L
 from wenshu.check.findings import Findings, Location
 from wenshu.check.reading.fields import field_text
-from wenshu.check.reading.ooxml import is_on, wtag, wval
-from wenshu.check.reading.reader import Para
-from wenshu.check.reading.styles import font_class, font_of
+from wenshu.check.reading.ooxml import is_on, to_int, wtag, wval
+from wenshu.check.reading.reader import Para, SectionProps
+from wenshu.check.reading.styles import first_attr, font_class, font_of
 from wenshu.check.recognise import Recogniser
 from wenshu.check.registry import RULES
 from wenshu.check.rules.common import INDENT_SLACK, align_name, size_name, theme_name
@@ -18,6 +18,7 @@ from wenshu.check.rules.common import INDENT_SLACK, align_name, size_name, theme
 RULES.rule("page-number-missing", "7.5", "页码", "页脚有页码")
 RULES.rule("page-number-form", "7.5", "页码", "页码写作“— N —”")
 RULES.rule("page-number-place", "7.5", "页码", "单页码居右空一字，双页码居左空一字")
+RULES.rule("page-number-gap", "7.5", "页码", "一字线上距版心下边缘 7 mm")
 RULES.rule("even-footer", "7.5", "页码", "有双页页脚")
 RULES.rule("even-odd-setting", "7.5", "页码", "开启奇偶页不同")
 RULES.rule("first-page-number", "7.5", "页码", "首页显示页码")
@@ -50,6 +51,7 @@ def check_footers(doc: Recogniser, out: Findings) -> None:
             any_number |= bool(numbers)
             for para, text in numbers:
                 _check_page_number(doc, para, text, side, out)
+                _check_gap(doc, s, doc.part_paragraphs(part, label), para, out)
         if default and not even and _page_number_paras(doc, default, "页脚（单页）"):
             out.add(
                 "even-footer",
@@ -120,6 +122,34 @@ def check_footers(doc: Recogniser, out: Findings) -> None:
                 "首页无页码",
                 Location(f"第 {s.index} 节"),
             )
+
+
+#: How far the page the reader sees may put the dash off 7 mm (as ``check --render`` allows).
+GAP_SLACK_MM = 2.0
+
+
+def _check_gap(doc: Recogniser, section: SectionProps, paras: list[Para], para: Para, out: Findings) -> None:
+    """§7.5 the dash's top 7 mm under the 版心: where the footer distance (w:pgMar/@w:footer,
+    the paper's bottom edge to the footer's foot, ECMA-376 §17.6.11) and the number's space
+    after put it — the last line of the footer stands on that foot, its dash 2.9 mm above
+    the line's foot. A footer with any paragraph below its number is not estimated."""
+    if paras[-1] is not para:  # an empty paragraph under it lifts it a line too
+        return
+    margins = section.el.find(wtag("pgMar")) if section.el is not None else None
+    footer = to_int(wval(margins, "footer"), 720) if margins is not None else 720
+    after = to_int(first_attr(doc.styles.ppr_levels(para.el), "spacing", "after"), 0)
+    dash = (footer + after) / L.TWIPS_PER_MM + L.PAGE_NUMBER_DASH_ABOVE_FOOT_MM
+    gap = section.bottom / L.TWIPS_PER_MM - dash
+    if abs(gap - L.PAGE_NUMBER_GAP_MM) > GAP_SLACK_MM:
+        out.add(
+            "page-number-gap",
+            "7.5",
+            "页码",
+            "页码一字线距版心下边缘不符",
+            f"{L.PAGE_NUMBER_GAP_MM} mm",
+            f"约 {gap:.1f} mm（页脚距纸边 {footer / L.TWIPS_PER_MM:.1f} mm）",
+            para.where,
+        )
 
 
 def _positional_tab(para: Para) -> tuple[str, str] | None:
