@@ -884,3 +884,47 @@ def test_the_page_number_height_on_the_page(tmp_path: Path):
             assert measured and "page-number-gap" in report.codes, show(report)
             value = float(re.search(r"[\d.]+", measured[0].actual).group())
             assert abs(value - estimate) < 1, (distance, value, estimate)
+
+
+# -- a title typed as one line, wider than the 版心 ----------------------------------------------
+
+
+def one_line_title(title: str) -> bytes:
+    """The notice with ``title`` typed as one paragraph, no line break of its own."""
+    typed = Draft.para
+
+    def para(self: Draft, text: str = "", *args: object, **kwargs: object):
+        if text == "河南省知识产权局关于开展申报工作的通知":
+            text = title
+        return typed(self, text, *args, **kwargs)
+
+    with mock.patch.object(Draft, "para", para):
+        return notice()
+
+
+LONG_TITLE = "河南省知识产权局关于开展示范县建设试点申报工作的通知"
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("河南省知识产权局关于开展申报工作的通知", set()),
+        # 27 二号 characters: the page wraps it after the 20th, inside 申报 (was passed: only
+        # titles broken by hand were judged)
+        (LONG_TITLE, {"title-break"}),
+    ],
+)
+def test_a_title_too_long_for_one_line_wraps_where_its_width_says(title, expected):
+    report = check_docx(one_line_title(title))
+    assert codes(report) == expected, show(report)
+    if expected:
+        assert "“申报”" in report.deviations[0].actual, show(report)
+
+
+@pytest.mark.render
+def test_the_wrapped_title_on_the_page(tmp_path: Path):
+    """LibreOffice wraps the one-line title where the checker says: its first printed line
+    is the first 20 characters."""
+    pages = _first_pages({"long": one_line_title(LONG_TITLE)}, tmp_path)
+    rows = [r.text.replace(" ", "") for r in pages["long"].rows]
+    assert LONG_TITLE[:20] in rows and LONG_TITLE[20:] in rows, rows[:8]

@@ -135,6 +135,8 @@ def _check_gap(doc: Recogniser, section: SectionProps, paras: list[Para], para: 
     the line's foot. A footer with any paragraph below its number is not estimated."""
     if paras[-1] is not para:  # an empty paragraph under it lifts it a line too
         return
+    if section.landscape:  # a turned page's number stands where the upright pages' does (§8)
+        return
     margins = section.el.find(wtag("pgMar")) if section.el is not None else None
     footer = to_int(wval(margins, "footer"), 720) if margins is not None else 720
     after = to_int(first_attr(doc.styles.ppr_levels(para.el), "spacing", "after"), 0)
