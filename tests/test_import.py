@@ -1034,3 +1034,53 @@ def test_a_receipt_typed_as_a_file_of_its_own():
     assert read is not None
     roles = {p.text.strip(): p.role for p in read.paragraphs if p.text.strip()}
     assert roles["单位："] != "recipients"
+
+
+@pytest.mark.parametrize("heading_font", ["黑体", "仿宋_GB2312"])
+def test_a_review_letter_typed_by_a_clerk(heading_font):
+    """A 申请复核函 typed in Word with direct formatting only (python-docx, no wenshu style):
+    red mark with its rule, 发文字号 right, title, headings in 黑体 or in the body's own font,
+    run-in headings in 楷体, the contact line. It reads back as ``review_letter``, each part
+    under its field; the same file with its 依据 sentence changed is a notice."""
+    from tests.test_check_others import Draft
+
+    def typed(opening: str) -> bytes:
+        d = Draft()
+        mark = d.para("示例市人民政府", "方正小标宋简体", 26, "c", color="FF0000")
+        d.border(mark, ("bottom", 12, "FF0000"))
+        d.para("示政函〔2018〕52号", align="r", right=1)
+        d.para()
+        d.para("示例市人民政府关于申请国家知识产权示范城市复核的函", "方正小标宋简体", 22, "c")
+        d.para()
+        d.para("示例省知识产权局：")
+        d.para(opening, first=2)
+        d.para("一、申报条件符合情况", heading_font, first=2)
+        d.para("我市对照管理办法第十八条逐项自查，当前状况仍符合示范城市申报条件。", first=2)
+        p = d.para(first=2)
+        d.run(p, "（一）组织机构健全。", "楷体_GB2312")
+        d.run(p, "市政府设立知识产权工作领导小组。")
+        d.para("二、示范建设目标任务完成情况", heading_font, first=2)
+        d.para("示范城市建设工作方案确定的25项目标任务全部完成。", first=2)
+        d.para("三、年度考核结果与专利实力监测情况", heading_font, first=2)
+        d.para("示范期内，我市年度考核结果均为优秀。", first=2)
+        d.para("我市承诺，所报复核材料真实、准确、完整。", first=2)
+        d.para("请予审核并转报国家知识产权局。", first=2)
+        d.para()
+        d.para("示例市人民政府", align="r", right=4)
+        d.para("2018年8月20日", align="r", right=4)
+        d.para("（联系人：示例市市场监督管理局　李示例；联系电话：0000—87654321）", first=2)
+        return d.save()
+
+    opening = (
+        "我市于2015年成为国家知识产权示范城市。根据《关于开展2018年度复核工作的通知》"
+        "（国知办函管字〔2018〕666号）要求，我市对照复核内容进行了认真自查，"
+        "现申请国家知识产权示范城市复核。有关情况报告如下："
+    )
+    imported = import_docx(typed(opening), "复核函.docx")
+    assert imported.report.kind == "review_letter" and not imported.report.unplaced, imported.report.changed
+    spec = yaml.safe_load(imported.yaml)
+    assert spec["approved"] == {"year": 2015} and spec["programme"] == "国家知识产权示范城市"
+    assert spec["conditions"][1] == {"heading": "组织机构健全", "text": "市政府设立知识产权工作领导小组。"}
+    assert spec["contact"]["name"] == "李示例"
+    other = import_docx(typed("现将我市示范城市建设情况报告如下："), "报告.docx")
+    assert other.report.kind == "notice"
