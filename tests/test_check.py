@@ -799,7 +799,16 @@ def test_a_unit_profile_turns_its_variants_into_notes(tmp_path, letter):
 MORE_BREAKS = {
     "margin-left": ("D", DOC, replace_once('w:left="1587"', 'w:left="1400"')),
     "text-width": ("D", DOC, replace_once('w:right="1474"', 'w:right="1300"')),
-    "text-height": ("D", DOC, replace_once('w:bottom="1984"', 'w:bottom="1800"')),
+    # the footer follows the bottom margin down, keeping the page number 7 mm under the 版心
+    "text-height": (
+        "D",
+        DOC,
+        lambda xml: replace_once('w:footer="1134"', 'w:footer="950"')(
+            replace_once('w:bottom="1984"', 'w:bottom="1800"')(xml)
+        ),
+    ),
+    # Word's default footer distance (12.7 mm) puts the number ~19 mm under the 版心
+    "page-number-gap": ("D", DOC, replace_once('w:footer="1134"', 'w:footer="720"')),
     "rule-width": (
         "D",
         DOC,

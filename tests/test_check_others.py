@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import io
+import re
 from collections.abc import Callable
 from pathlib import Path
 from unittest import mock
@@ -746,3 +747,184 @@ def test_a_framed_mark_on_the_page(tmp_path: Path):
             assert abs((row.x0 + row.x1) / 2 - (28 + 78) * mm) < 2, (name, row)
         else:
             assert abs(row.x0 - 28 * mm) < 2, (name, row)
+
+
+# -- page numbers placed by a positional tab or a frame -------------------------------------------
+
+
+def placed_numbers(how: str, base: str) -> bytes:
+    """The three-page notice whose odd footer places its number another way: ``ptab`` a
+    right-aligned absolute position tab (``w:ptab``) relative to the ``base`` (margin or
+    indent) in a paragraph set left; ``frame`` a frame (``w:framePr``) set ``outside`` on the
+    ``base`` (margin or page) in both footers. One character in: a 14 pt indent."""
+
+    def footers(self: Draft, field: str = "PAGE") -> None:
+        self.doc.settings.odd_and_even_pages_header_footer = True
+        s = self.doc.sections[0]
+        for footer, odd in ((s.footer, True), (s.even_page_footer, False)):
+            p = footer.paragraphs[0]
+            setattr(p.paragraph_format, "right_indent" if odd else "left_indent", Pt(14))
+            if how == "frame":
+                frame = _el("w:framePr", wrap="around", vAnchor="text", hAnchor=base, xAlign="outside", y=1)
+                p._p.get_or_add_pPr().insert(0, frame)
+            elif odd:
+                tab = self.run(p, "", "宋体", 14)
+                tab._element.append(_el("w:ptab", relativeTo=base, alignment="right", leader="none"))
+            self.run(p, "— ", "宋体", 14)
+            for el in (_el("w:fldChar", fldCharType="begin"), None, _el("w:fldChar", fldCharType="end")):
+                r = self.run(p, "", "宋体", 14)
+                if el is None:
+                    el = OxmlElement("w:instrText")
+                    el.text = field
+                r._element.append(el)
+            self.run(p, " —", "宋体", 14)
+
+    with mock.patch.object(Draft, "footers", footers):
+        return paged(28, 26)
+
+
+@pytest.mark.parametrize(
+    ("how", "base", "expected", "note"),
+    [
+        # §17.3.3.23: the number after a right ptab stands at the right (was read as 居左)
+        ("ptab", "indent", set(), "位置制表符"),
+        # relative to the margin the indent does not count: the number sits on the 版心's edge
+        ("ptab", "margin", {"page-number-place"}, "位置制表符"),
+        ("frame", "margin", set(), "图文框"),
+        # a frame aligned on the paper's edge is not one character inside the 版心 (was passed)
+        ("frame", "page", {"page-number-place"}, "图文框"),
+    ],
+)
+def test_page_numbers_placed_by_a_tab_or_a_frame(how, base, expected, note):
+    report = check_docx(placed_numbers(how, base))
+    assert codes(report) == expected, f"{how} {base}: {show(report)}"
+    assert any(note in n and "LibreOffice" in n for n in report.notes), report.notes
+
+
+@pytest.mark.render
+def test_libreoffice_lays_a_ptab_and_a_footer_frame_its_own_way(tmp_path: Path):
+    """What the notes say, on LibreOffice's pages: the right ptab is taken for a plain tab
+    (the odd page's number at a default tab stop, mid-page, not at the 版心's right edge),
+    and a footer's frame is not laid out (the number at the paragraph's own place, the left
+    margin, though the frame says outside). Word places both as the checker reads them."""
+    from wenshu.office.libreoffice import LibreOffice, read_pages
+
+    paths = {}
+    for how, base in (("ptab", "indent"), ("frame", "margin")):
+        paths[how] = tmp_path / f"{how}.docx"
+        paths[how].write_bytes(placed_numbers(how, base))
+    with LibreOffice() as office:
+        pdfs = office.convert(list(paths.values()), tmp_path / "pdf")
+    mm = 72 / 25.4
+    right_edge = (210 - 26) * mm
+    for how, path in paths.items():
+        pages = read_pages(pdfs[path])
+        assert len(pages) >= 2
+        number = next(r for r in pages[0].rows if r.text.replace(" ", "") == "—1—")
+        if how == "ptab":
+            assert 40 * mm < number.x0 and number.x1 < right_edge - 20 * mm, number
+        else:
+            assert abs(number.x0 - 28 * mm) < 2, number
+
+
+# -- the page number's height: the footer distance -------------------------------------------------
+
+
+def footer_at(distance_mm: float, blank_below: bool = False) -> bytes:
+    """The notice with its footers ``distance_mm`` from the paper's edge (35 mm bottom
+    margin): 25 mm puts the dash 7 mm under the 版心, Word's default 12.7 mm about 19 mm."""
+    typed = Draft.footers
+
+    def footers(self: Draft, field: str = "PAGE") -> None:
+        typed(self, field)
+        self.doc.sections[0].footer_distance = Mm(distance_mm)
+        if blank_below:
+            self.doc.sections[0].footer.add_paragraph()
+            self.doc.sections[0].even_page_footer.add_paragraph()
+
+    with mock.patch.object(Draft, "footers", footers):
+        return notice()
+
+
+@pytest.mark.parametrize(
+    ("label", "distance", "blank", "expected"),
+    [
+        ("25 mm", 25, False, set()),
+        # Word's default footer distance leaves the number ~19 mm under the 版心 (was passed)
+        ("12.7 mm", 12.7, False, {"page-number-gap"}),
+        ("30 mm", 30, False, {"page-number-gap"}),
+        # an empty paragraph under the number lifts it by a line: not estimated
+        ("12.7 mm, a blank line under it", 12.7, True, set()),
+    ],
+)
+def test_the_footer_distance_places_the_page_number(label, distance, blank, expected):
+    report = check_docx(footer_at(distance, blank))
+    assert codes(report) == expected, f"{label}: {show(report)}"
+
+
+@pytest.mark.render
+def test_the_page_number_height_on_the_page(tmp_path: Path):
+    """The estimate from the footer distance is what LibreOffice's page shows, within 1 mm:
+    the dash's top edge under the 版心, as ``check --render`` measures it."""
+    from wenshu.check import check_files
+
+    paths = []
+    for distance in (12.7, 20.0, 25.0):
+        paths.append(tmp_path / f"footer-{distance}.docx")
+        paths[-1].write_bytes(footer_at(distance))
+    reports = check_files(paths, render=True)
+    for distance, report in zip((12.7, 20.0, 25.0), reports, strict=True):
+        estimate = 35 - distance - 2.9
+        measured = [
+            d for d in report.deviations if d.code == "render-page-number-place" and "下边缘" in d.message
+        ]
+        if abs(estimate - 7) <= 2:
+            assert not measured and "page-number-gap" not in report.codes, show(report)
+        else:
+            assert measured and "page-number-gap" in report.codes, show(report)
+            value = float(re.search(r"[\d.]+", measured[0].actual).group())
+            assert abs(value - estimate) < 1, (distance, value, estimate)
+
+
+# -- a title typed as one line, wider than the 版心 ----------------------------------------------
+
+
+def one_line_title(title: str) -> bytes:
+    """The notice with ``title`` typed as one paragraph, no line break of its own."""
+    typed = Draft.para
+
+    def para(self: Draft, text: str = "", *args: object, **kwargs: object):
+        if text == "河南省知识产权局关于开展申报工作的通知":
+            text = title
+        return typed(self, text, *args, **kwargs)
+
+    with mock.patch.object(Draft, "para", para):
+        return notice()
+
+
+LONG_TITLE = "河南省知识产权局关于开展示范县建设试点申报工作的通知"
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("河南省知识产权局关于开展申报工作的通知", set()),
+        # 27 二号 characters: the page wraps it after the 20th, inside 申报 (was passed: only
+        # titles broken by hand were judged)
+        (LONG_TITLE, {"title-break"}),
+    ],
+)
+def test_a_title_too_long_for_one_line_wraps_where_its_width_says(title, expected):
+    report = check_docx(one_line_title(title))
+    assert codes(report) == expected, show(report)
+    if expected:
+        assert "“申报”" in report.deviations[0].actual, show(report)
+
+
+@pytest.mark.render
+def test_the_wrapped_title_on_the_page(tmp_path: Path):
+    """LibreOffice wraps the one-line title where the checker says: its first printed line
+    is the first 20 characters."""
+    pages = _first_pages({"long": one_line_title(LONG_TITLE)}, tmp_path)
+    rows = [r.text.replace(" ", "") for r in pages["long"].rows]
+    assert LONG_TITLE[:20] in rows and LONG_TITLE[20:] in rows, rows[:8]

@@ -79,6 +79,17 @@ def _outline(blocks: list, depth: int = 1) -> list[tuple]:
     return out
 
 
+# The round's 附件 forms, read back by their tables (test_an_annex_form_comes_back_as_its_kind).
+_ANNEX_FORMS = {
+    "quota_table",
+    "receipt",
+    "contact_form",
+    "recommendation_list",
+    "evaluation_form",
+    "basic_info_form",
+}
+
+
 @pytest.mark.parametrize("example", [p for p in EXAMPLES if not looks_like_batch(p)], ids=lambda p: p.stem)
 def test_round_trip_of_every_example(example, tmp_path):
     from wenshu.spec.load import load_spec
@@ -102,6 +113,8 @@ def test_round_trip_of_every_example(example, tmp_path):
         assert after == before
     if before["kind"] == after["kind"]:
         for key in ("format", "issuer", "doc_number", "title", "recipients", "signature", "date", "note"):
+            if key in ("title", "note") and before["kind"] in _ANNEX_FORMS:
+                continue  # a form's 附件名称 prints nowhere; its 表注, given or by its rule, alike
             assert after.get(key) == before.get(key), key
         assert bool(after.get("sealed")) == bool(before.get("sealed"))
         assert [x[-1] for x in _outline(after.get("body"))] == [x[-1] for x in _outline(before.get("body"))]
@@ -699,7 +712,10 @@ def _unstyled(docx: bytes) -> bytes:
 
 
 NOTICES = sorted((REPO / "examples" / "notices").glob("*.yaml")) + [
-    REPO / "examples" / "letters" / "application.yaml"
+    REPO / "examples" / "letters" / "application.yaml",
+    # its mark stays in the first page's header, styled: the text's plain paragraphs are still
+    # judged by their text (its 一、 headings are headings, not a list)
+    REPO / "examples" / "letters" / "review-request.yaml",
 ]
 
 
@@ -712,7 +728,7 @@ def test_unstyled_copies_keep_every_sentence_and_part(example, tmp_path):
     assert recall(docx_blocks(source), docx_blocks(tmp_path / "out" / source.name)) == 1.0
     from wenshu.spec.load import load_spec
 
-    # a notice comes back a notice, the 申报函 (a letter kind with an import outline) a 申报函
+    # a notice comes back a notice, a letter kind with an import outline (申报函, 申请复核函) itself
     assert fixed.report is not None and fixed.report.kind == load_spec(example).data["kind"]
     for part in ("发文字号", "标题", "主送机关", "署名", "成文日期"):
         assert part in fixed.report.found, part
@@ -944,3 +960,127 @@ def test_fix_never_overwrites_a_spec_the_user_has_edited(notice_docx, tmp_path):
     code, output, _ = run_wenshu("fix", str(source), "--no-paginate", "--force")
     assert code == 0, output
     assert "我改过的" not in spec.read_text(encoding="utf-8") and docx.read_bytes() != b"old"
+
+
+ANNEXES = sorted((REPO / "examples" / "annexes").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("example", ANNEXES, ids=lambda p: p.stem)
+def test_an_annex_form_comes_back_as_its_kind(example, tmp_path):
+    """Each of the round's 附件 forms (回执, 联系信息表, 名额表, 名单, 测评表, 基本情况表) reads back
+    as its kind (they imported as 通用文书): the fields read make the same text. A 测评表's
+    group name repeated where its table goes on to the next page, and the catalogue's own
+    half-width ; put right by import, say what the template says."""
+    from wenshu.extract import markdown_blocks
+    from wenshu.spec.load import load_spec
+
+    built = render(example, ("docx", "md"))
+    imported = import_docx(built.files["docx"], f"{example.stem}.docx")
+    assert imported.report.kind == load_spec(example).data["kind"], imported.report.changed
+    again = tmp_path / "again.yaml"
+    again.write_text(imported.yaml, encoding="utf-8")
+    assert markdown_blocks(render(again, ("md",)).markdown) == markdown_blocks(built.markdown)
+
+
+@pytest.mark.parametrize(
+    ("example", "fill", "why"),
+    [
+        ("receipt", "河南省", "正文的表格（应只有表头和空行）不合其提纲"),
+        ("county-evaluation-form", "已完成", "文件为“已完成"),
+    ],
+)
+def test_a_filled_form_is_a_general_document_saying_why(example, fill, why):
+    """A form filled in is no blank form of its kind: it stays a 通用文书, and the report says
+    in Chinese where it leaves the kind's outline."""
+    doc = Document(
+        io.BytesIO(render(REPO / "examples" / "annexes" / f"{example}.yaml", ("docx",)).files["docx"])
+    )
+    doc.tables[0].rows[1].cells[-1].text = fill
+    out = io.BytesIO()
+    doc.save(out)
+    imported = import_docx(out.getvalue(), "filled.docx")
+    assert imported.report.kind == "document"
+    assert any(c.startswith("按通用文书导入：") and why in c for c in imported.report.changed), (
+        imported.report.changed
+    )
+
+
+def test_a_receipt_typed_as_a_file_of_its_own():
+    """A clerk's 回执: “附件2”, the title, “单位：” to fill in and a blank table, direct
+    formatting only. “单位：” is a field of the form, not a 主送机关 (check and import took it
+    for one); the “附件2” is its notice's to number, said in the report."""
+    from tests.test_check_others import Draft
+    from wenshu.check import analyse
+
+    d = Draft()
+    d.para("附件2", "黑体")
+    d.para("联系人回执", "方正小标宋简体", 22, "c")
+    d.para("单位：")
+    table = d.doc.add_table(rows=4, cols=4)
+    table.style = "Table Grid"
+    for cell, name in zip(table.rows[0].cells, ["姓名", "职务", "电话", "电子邮箱"], strict=True):
+        cell.text = name
+    data = d.save()
+    imported = import_docx(data, "回执.docx")
+    assert imported.report.kind == "receipt", imported.report.changed
+    spec = yaml.safe_load(imported.yaml)
+    assert (
+        spec["lines"] == ["单位："]
+        and spec["rows"] == 3
+        and spec["columns"] == ["姓名", "职务", "电话", "电子邮箱"]
+    )
+    assert any("“附件2”不另存" in c for c in imported.report.changed)
+    _, read = analyse(data, "回执.docx")
+    assert read is not None
+    roles = {p.text.strip(): p.role for p in read.paragraphs if p.text.strip()}
+    assert roles["单位："] != "recipients"
+
+
+@pytest.mark.parametrize("heading_font", ["黑体", "仿宋_GB2312"])
+def test_a_review_letter_typed_by_a_clerk(heading_font):
+    """A 申请复核函 typed in Word with direct formatting only (python-docx, no wenshu style):
+    red mark with its rule, 发文字号 right, title, headings in 黑体 or in the body's own font,
+    run-in headings in 楷体, the contact line. It reads back as ``review_letter``, each part
+    under its field; the same file with its 依据 sentence changed is a notice."""
+    from tests.test_check_others import Draft
+
+    def typed(opening: str) -> bytes:
+        d = Draft()
+        mark = d.para("示例市人民政府", "方正小标宋简体", 26, "c", color="FF0000")
+        d.border(mark, ("bottom", 12, "FF0000"))
+        d.para("示政函〔2018〕52号", align="r", right=1)
+        d.para()
+        d.para("示例市人民政府关于申请国家知识产权示范城市复核的函", "方正小标宋简体", 22, "c")
+        d.para()
+        d.para("示例省知识产权局：")
+        d.para(opening, first=2)
+        d.para("一、申报条件符合情况", heading_font, first=2)
+        d.para("我市对照管理办法第十八条逐项自查，当前状况仍符合示范城市申报条件。", first=2)
+        p = d.para(first=2)
+        d.run(p, "（一）组织机构健全。", "楷体_GB2312")
+        d.run(p, "市政府设立知识产权工作领导小组。")
+        d.para("二、示范建设目标任务完成情况", heading_font, first=2)
+        d.para("示范城市建设工作方案确定的25项目标任务全部完成。", first=2)
+        d.para("三、年度考核结果与专利实力监测情况", heading_font, first=2)
+        d.para("示范期内，我市年度考核结果均为优秀。", first=2)
+        d.para("我市承诺，所报复核材料真实、准确、完整。", first=2)
+        d.para("请予审核并转报国家知识产权局。", first=2)
+        d.para()
+        d.para("示例市人民政府", align="r", right=4)
+        d.para("2018年8月20日", align="r", right=4)
+        d.para("（联系人：示例市市场监督管理局　李示例；联系电话：0000—87654321）", first=2)
+        return d.save()
+
+    opening = (
+        "我市于2015年成为国家知识产权示范城市。根据《关于开展2018年度复核工作的通知》"
+        "（国知办函管字〔2018〕666号）要求，我市对照复核内容进行了认真自查，"
+        "现申请国家知识产权示范城市复核。有关情况报告如下："
+    )
+    imported = import_docx(typed(opening), "复核函.docx")
+    assert imported.report.kind == "review_letter" and not imported.report.unplaced, imported.report.changed
+    spec = yaml.safe_load(imported.yaml)
+    assert spec["approved"] == {"year": 2015} and spec["programme"] == "国家知识产权示范城市"
+    assert spec["conditions"][1] == {"heading": "组织机构健全", "text": "市政府设立知识产权工作领导小组。"}
+    assert spec["contact"]["name"] == "李示例"
+    other = import_docx(typed("现将我市示范城市建设情况报告如下："), "报告.docx")
+    assert other.report.kind == "notice"

@@ -61,6 +61,8 @@ SIGNED = "签发人："
 # An item of a 附件说明 with its number: 1.名称, 2．名称, 3、名称, 4 名称 (not 2023年…).
 _NUMBERED_NAME = re.compile(r"^\d{1,2}(?:\s*[.．、]\s*|\s+)(?=\D)(.+)$")
 NO_TEXT = re.compile(r"^[（(]\s*此页无正文\s*[）)]$")
+# A form's field to fill in above its table (单位：, 填表单位：): a blank, no 主送机关.
+FORM_FIELD = re.compile(r"(?:填表|填报|推荐|申报|报送|所在)?单位\s*[：:]")
 # A template's remark where the seal goes: （此处加盖印章）.
 SEAL_REMARK = re.compile(r"[（(][^）)]*(印章|盖章|签章)[^）)]*[）)]")
 # A table holding no more lines than a 署名, a seal's remark and a 成文日期 (two signatures of a
@@ -236,7 +238,9 @@ class Recogniser(Reader):
         if i < len(paras) and paras[i].role in ("", "body", "recipients"):
             text = paras[i].text.strip()
             if paras[i].role == "recipients" or (
-                text.endswith(("：", ":")) and written_ordinal(text) is None
+                text.endswith(("：", ":"))
+                and written_ordinal(text) is None
+                and not FORM_FIELD.fullmatch(text)
             ):
                 paras[i].role = "recipients"
                 i += 1

@@ -48,6 +48,7 @@ from wenshu.importing.shapes import (
     unmerged_rows,
 )
 from wenshu.spec.kinds import Kind, all_kinds, definitions
+from wenshu.text.punctuation import tidy_punctuation
 
 #: Where a spec made in memory says it is, for its messages (none reaches the user: a spec
 #: that does not validate is simply not the kind).
@@ -89,8 +90,9 @@ def outline_kind(document: dict[str, Any], notes: list[str]) -> dict[str, Any] |
             spec = coerced(found, {"type": "dict", "schema": kind.schema})
             # both sides with merged cells written out (a typed table merges, a kind's repeats)
             made = _text(_unmerged(spec))
-            seen = _text(_unmerged(document)) if seen is None else seen
-            if made is not None and seen is not None and _unbroken(made) == _unbroken(seen):
+            # the “附件N” of an annex typed as a file of its own is its notice's to number
+            seen = _text(_unmerged(_unlabelled(document))) if seen is None else seen
+            if made is not None and seen is not None and _same(made, seen, document):
                 notes.extend(assumed)
                 return _shortest(kind, _in_order(spec, {"schema": kind.schema}), seen)
             why = _refusal(spec) if made is None else _difference(_unbroken(made), _unbroken(seen or []))
@@ -119,9 +121,46 @@ def _unmerged(value: Any) -> Any:
         return [_unmerged(v) for v in value]
     if not isinstance(value, dict):
         return value
-    if "columns" in value and "rows" in value and (rows := unmerged_rows(value)) is not None:
+    table = "columns" in value and isinstance(value.get("rows"), list)  # a 回执's rows are a count
+    if table and (rows := unmerged_rows(value)) is not None:
         return {k: v for k, v in value.items() if k not in ("merge", "spans")} | {"rows": rows}
     return {k: _unmerged(v) for k, v in value.items()}
+
+
+def _same(made: list[str], seen: list[str], document: dict[str, Any]) -> bool:
+    """Whether the text ``made`` from a kind's fields is the file's: ``seen`` with its merged
+    cells written out (a typed table merges, a kind's repeats), or, a table the template
+    computes keeping its merged cells (a 测评表's), the file's with each group written once."""
+    if _unbroken(made) == _unbroken(seen):
+        return True
+    typed = _text(_remerged(_unlabelled(document)))
+    return typed is not None and _unbroken(made) == _unbroken(typed)
+
+
+def _unlabelled(document: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in document.items() if k != "label"}
+
+
+def _remerged(value: Any) -> Any:
+    """``value`` with each table's merged columns (``merge``) written once for the rows a
+    group spans: a group name repeated where a table goes on to the next page (as wenshu's
+    pagination repeats it, GB/T 9704 puts no text twice) says what the template's merge says."""
+    if isinstance(value, list):
+        return [_remerged(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if "columns" in value and isinstance(value.get("rows"), list) and value.get("merge"):
+        rows = [list(r) for r in value["rows"]]
+        for column in value["merge"]:
+            last = None
+            for row in rows:
+                if row[column - 1] == "":
+                    continue
+                if row[column - 1] == last:
+                    row[column - 1] = ""
+                last = row[column - 1] if row[column - 1] != "" else last
+        return value | {"rows": rows}
+    return {k: _remerged(v) for k, v in value.items()}
 
 
 def _unbroken(blocks: list[str]) -> list[str]:
@@ -134,7 +173,9 @@ def _text(spec: dict[str, Any]) -> list[str] | None:
     from wenshu.extract import markdown_blocks
 
     made = _markdown(spec)
-    return None if made is None else markdown_blocks(made)
+    # as import reads the file's text: a catalogue copied verbatim (a half-width ; in a 测评表's
+    # 指标说明) reads back with the punctuation put right
+    return None if made is None else [tidy_punctuation(b) for b in markdown_blocks(made)]
 
 
 def _difference(made: list[str], seen: list[str]) -> str:
@@ -295,6 +336,11 @@ def _valid(spec: dict[str, Any]) -> bool:
     return True
 
 
+def _table_rows(markdown: str | None) -> int:
+    """How many table rows (blank ones too) a document's Markdown has."""
+    return sum(line.startswith("|") for line in (markdown or "").splitlines())
+
+
 def _optional(
     spec: dict[str, Any], rule: dict[str, Any], path: tuple[str, ...] = ()
 ) -> list[tuple[str, ...]]:
@@ -335,7 +381,10 @@ def _shortest(kind: Kind, spec: dict[str, Any], target: list[str] | None = None)
         if whole is not None and _markdown(trial) == whole:
             return True
         made = None if target is None else _markdown(_unmerged(trial))
-        return made is not None and markdown_blocks(made) == target
+        # the text alone does not show a blank form's empty rows: their count must stay
+        return (
+            made is not None and markdown_blocks(made) == target and _table_rows(made) == _table_rows(whole)
+        )
 
     for key in [k for k in spec if not kind.schema.get(k, {}).get("required")]:
         # a field with its companions first (title with title_lines), then alone

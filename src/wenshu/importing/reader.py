@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from pathlib import PurePath
 from typing import Any
 
-from wenshu.check.recognise import NO_TEXT
+from wenshu.check.recognise import FORM_FIELD, NO_TEXT
 from wenshu.importing.kinds import letter_kind, outline_kind
 from wenshu.importing.outline import Entry, nest, ordinal_of
 from wenshu.importing.report import ImportReport, SetAside
@@ -42,6 +42,7 @@ from wenshu.text.dates import TYPED_DAY, imprint_parts, read_written_date
 from wenshu.text.docnumber import TEMPLATE_LINE as TEMPLATE_DOC_NUMBER
 from wenshu.text.docnumber import TYPED_LINE as TYPED_DOC_NUMBER
 from wenshu.text.docnumber import format_doc_number
+from wenshu.text.punctuation import tidy_punctuation
 from wenshu.text.titles import split_title, title_problems
 
 # Roles the importer names apart where a reader of the page sees one (wenshu.roles' reads_as).
@@ -131,12 +132,6 @@ _TITLE_WORDS = (
     "通告",
 )
 _SENTENCE = re.compile(r"[。；！？]")
-_FULL = str.maketrans({",": "，", ";": "；", ":": "：", "?": "？", "!": "！"})
-_CJK = "\u3400-\u9fff\uf900-\ufaff"
-_HALF_AFTER_CJK = re.compile(rf"(?<=[{_CJK}”’）])([,;:?!])")
-_HALF_PARENS = re.compile(rf"\(([^()]*[{_CJK}][^()]*)\)")
-_DOUBLED = re.compile(r"([。，、；：！？])\1+")
-_ASCII_QUOTES = re.compile(r'"([^"]*)"')
 # Why a picture in a part of the page GB/T 9704 gives no picture is written beside the spec
 # but not laid out.
 _WHY_MARGIN = "公文的页眉页脚只印页码（GB/T 9704 7.5），不排图片"
@@ -176,10 +171,7 @@ def tidy(text: str, changed: list[str]) -> str:
     """``text`` with the punctuation wenshu refuses put right (half-width marks after Chinese,
     half-width brackets around Chinese, doubled marks, straight quotes); each fix noted."""
     out = re.sub(r"[\t\r\n]", " ", text).strip()
-    fixed = _HALF_AFTER_CJK.sub(lambda m: m.group(1).translate(_FULL), out)
-    fixed = _HALF_PARENS.sub(lambda m: f"（{m.group(1)}）", fixed)
-    fixed = _DOUBLED.sub(lambda m: m.group(1), fixed)
-    fixed = _ASCII_QUOTES.sub(lambda m: f"“{m.group(1)}”", fixed) if re.search(f"[{_CJK}]", fixed) else fixed
+    fixed = tidy_punctuation(out)
     if fixed != out:
         changed.append(f"标点改为全角或去重：“{_clip(out)}”")
     return fixed
@@ -250,7 +242,13 @@ class _Recogniser:
                 self.lines.extend(_Line(part, role or "", level) for part in parts)
             elif block.pictures:  # a paragraph holding only pictures
                 self.lines.append(_Line(block, "picture"))
-        self.own = any(isinstance(x, _Line) and x.para.style_id.startswith("Ws") for x in self.lines)
+        # wenshu's own file: its styles on the text itself. A head in the first page's header
+        # proves nothing (a clerk types a letter into the frame ``wenshu frames`` writes, or
+        # clears the formatting of wenshu's body: those paragraphs are anyone's).
+        self.own = any(
+            isinstance(x, _Line) and x.para.style_id.startswith("Ws") and not x.para.header
+            for x in self.lines
+        )
         self.blanks_before: dict[int, int] = {}
         count = 0
         for block in source.blocks:
@@ -390,6 +388,7 @@ class _Recogniser:
                 and ordinal_of(text) is None
                 and not _NOTES_START.match(text)
                 and not _SENTENCE.search(text)
+                and not FORM_FIELD.fullmatch(text)
             ):
                 named = text.rstrip("：:").strip()
                 if _PLACEHOLDER.match(named):  # a template's [主送单位]: still to be named

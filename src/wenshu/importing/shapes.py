@@ -17,7 +17,8 @@ how that outline reads, as data:
     order, each ``in`` the ``title`` or the ``signature`` (the pattern matches it whole),
     the ``body`` (found anywhere in its paragraphs; every place must say the same) or the
     ``columns`` of its tables (consecutive year columns give the ``first`` and ``last``
-    fields); the first that gives a field gives it. The title is kept as written; a field
+    fields), or a ``header`` cell of a table (the pattern matches it whole); the first that
+    gives a field gives it. The title is kept as written; a field
     found nowhere leaves the document a 通用文书, and the report says which.
 ``yearless``
     the fields a title without the period implies (``period_line: false``: the template
@@ -31,13 +32,23 @@ how that outline reads, as data:
     - ``heading`` (with ``text`` for a run-in heading's text, ``body`` for the steps over
       the blocks under it, ``after`` for steps over the blocks following it at its level);
     - ``blocks``: the blocks up to the next step's, as a list field;
+    - ``computed``: the blocks up to the next step's, made by the template from the other
+      fields alone (a 测评表's rows from the catalogue): no field holds them, the text
+      the fields make proves them;
+    - ``line``: one line set apart (a ``line`` block, as “推荐单位：河南省”) matching a
+      pattern; ``lines``: the lines up to the next step's (or a form's fields typed as
+      paragraphs: “单位：”), their texts as a list field;
     - ``table``: a table; ``columns`` match its header in order (``optional``, ``repeat``),
       each column's ``cell`` is the row item's field (``targets.{year}`` takes ``year`` from
       the header's group) or a pattern, a column without one is computed by the template
       (序号, 完成情况, 增长率), its ``means`` the fields a cell matching a pattern implies
       (已完成 without a rate: ``direction: down``); header groups are fields of every row
       (of the table's own scope with ``scope: table``); a merged cell is read in every row
-      it spans (a group typed once for its rows), blank rows are skipped;
+      it spans (a group typed once for its rows), blank rows are skipped. A form's table
+      is read whole instead: ``header`` (``{field, from}``) its header cells from a column
+      on as a list field, ``cells`` (``{field, from}``) each row's cells so, ``blank`` the
+      count of its rows when every one is blank (a 回执's), ``total`` (``{label, field}``)
+      whether its last row is the template's 合计 row (then not one of the ``cells``);
     - ``each: FIELD`` on a step: the step repeated over consecutive blocks, each match one
       item of the list ``FIELD`` (``min: 0`` lets there be none);
     - ``optional: true``: the step may be absent; ``split: {FIELD: PATTERN}``: a field read as
@@ -68,7 +79,10 @@ from typing import Any
 from wenshu.spec.kinds import Kind, definitions
 
 #: What a document spec may hold besides its body for a plan kind to take it whole.
-_TAKEN = {"kind", "title", "title_lines", "subtitle", "body", "attachments", "signature", "date"}
+_TAKEN = {"kind", "title", "title_lines", "subtitle", "body", "attachments", "signature", "date", "label"}
+#: A form's field to fill typed as a paragraph: a name and a colon, what is filled in after it.
+_FIELD = re.compile(r"[^。；！？]+[：:][^。；！？]*")
+_FIELD_MAX_CHARS = 40
 #: Keys of a block a step can account for.
 _HEADING_KEYS = {"heading", "text", "body"}
 
@@ -104,11 +118,16 @@ def read_outline(
     if spec is None:
         return None
     if said and notes is not None:
-        own = "" if named is not None else f"标题不是{kind.label}模板的写法，照原样保留；"
+        own = "" if named is not None or "named" not in shape else f"标题不是{kind.label}模板的写法，"
+        own += "照原样保留；" if own else ""
         notes.append(f"{own}{said}，请核对")
     for key in ("subtitle", "signature", "date"):
         if key in document:
             spec[key] = document[key]
+    if "label" in document and notes is not None:  # an annex typed as a file of its own
+        notes.append(
+            f"“{document['label']}”不另存：{kind.label}作为通知的附件附上时，“附件N”由通知按附件说明编号"
+        )
     for path, assumption in shape.get("assume", {}).items():
         value = _assumed(kind, spec, path, assumption, document.get("date"), notes)
         if value is None:
@@ -288,6 +307,11 @@ def _readings(step: dict[str, Any], document: dict[str, Any]) -> Iterator[tuple[
                 first, last, quote = span
                 yield step["first"], str(first), quote
                 yield step["last"], str(last), quote
+    elif place == "header":  # any one header cell of a table (a 基本情况表's “2017年度数据”)
+        for table in _tables(document.get("body", [])):
+            for cell in table["columns"]:
+                if (matched := re.fullmatch(step["pattern"], str(cell))) is not None:
+                    yield from ((n, v, matched[0]) for n, v in matched.groupdict().items() if v)
     elif place == "body":
         for text in _texts(document.get("body", [])):
             for matched in re.finditer(step["pattern"], text):
@@ -312,7 +336,7 @@ def _tail(quote: str, most: int = 30) -> str:
 
 
 #: The places ``elsewhere`` reads, as the report names them.
-_PLACES = {"title": "标题", "signature": "署名", "body": "正文", "columns": "表头"}
+_PLACES = {"title": "标题", "signature": "署名", "body": "正文", "columns": "表头", "header": "表头"}
 
 
 def _field(kind: Kind, name: str) -> str:
@@ -418,6 +442,8 @@ def _named(step: dict[str, Any]) -> str:
     heading = step.get("heading", "")
     if heading and re.escape(heading) == heading:
         return f"“{heading}”一节"
+    if "blank" in step.get("table", {}):
+        return "表格（应只有表头和空行）"
     field = step.get("each") or step.get("blocks") or step.get("table", {}).get("field")
     return f"{field}一项" if field else "一段文字"
 
@@ -476,9 +502,17 @@ def _step(step: dict[str, Any], blocks: list[Any], i: int) -> Iterator[tuple[dic
     elif "each" in step:
         for items, j in _repeat(step, blocks, i):
             yield (_put({}, step["each"], items) if items else {}), j
-    elif "blocks" in step:  # as few as let the following steps match
+    elif "blocks" in step or "computed" in step:  # as few as let the following steps match
         for j in range(i, len(blocks) + 1):
-            yield (_put({}, step["blocks"], blocks[i:j]) if j > i else {}), j
+            yield (_put({}, step["blocks"], blocks[i:j]) if j > i and "blocks" in step else {}), j
+    elif "lines" in step:  # as few as let the following steps match
+        j = i
+        while True:
+            texts = [b if isinstance(b, str) else b["line"] for b in blocks[i:j]]
+            yield (_put({}, step["lines"], texts) if texts else {}), j
+            if j >= len(blocks) or not (_is_line(blocks[j]) or _is_field(blocks[j])):
+                return
+            j += 1
     else:
         yield from _single(step, blocks, i)
 
@@ -508,10 +542,28 @@ def _single(step: dict[str, Any], blocks: list[Any], i: int) -> Iterator[tuple[d
             yield merged, j
 
 
+def _is_line(block: Any) -> bool:
+    """Whether ``block`` is a line set apart (no alignment, or left)."""
+    if not isinstance(block, dict) or not set(block) <= {"line", "align"}:
+        return False
+    return block.get("align", "left") == "left"
+
+
+def _is_field(block: Any) -> bool:
+    """Whether ``block`` is a form's field typed as a paragraph (单位：, 填表人：): a short
+    text ending in a colon, no sentence in it."""
+    return isinstance(block, str) and len(block) <= _FIELD_MAX_CHARS and bool(_FIELD.fullmatch(block))
+
+
 def _block(step: dict[str, Any], block: Any) -> dict[str, Any] | None:
     if "table" in step:
         table = block.get("table") if isinstance(block, dict) and set(block) == {"table"} else None
-        return None if not table else _table(step["table"], table)
+        if not table:
+            return None
+        return _form(step["table"], table) if "columns" not in step["table"] else _table(step["table"], table)
+    if "line" in step:
+        matched = re.fullmatch(step["line"], block["line"]) if _is_line(block) else None
+        return None if matched is None else _groups(matched)
     if "heading" not in step:
         matched = re.fullmatch(step["text"], block) if isinstance(block, str) else None
         return None if matched is None else _split(_groups(matched), step)
@@ -570,6 +622,41 @@ def _table(step: dict[str, Any], table: dict[str, Any]) -> dict[str, Any] | None
             return None
         items.append(item)
     return _put(fields, step["field"], items) if items else None
+
+
+def _form(step: dict[str, Any], table: dict[str, Any]) -> dict[str, Any] | None:
+    """A form's table read whole (``header``, ``cells``, ``blank``, ``total``, ``note``): the
+    header's cells and the rows' as list fields, or the count of its blank rows."""
+    for key in ("title", "note", "merge"):
+        if key in table and key not in step:
+            return None
+    fields: dict[str, Any] = {}
+    if "note" in table:
+        _put(fields, step["note"], table["note"])
+    if "header" in step:
+        header = table["columns"][step["header"].get("from", 0) :]
+        _put(fields, step["header"]["field"], [str(c) for c in header])
+    rows = [list(r) for r in table["rows"]]
+    if "blank" in step:
+        if not rows or any(cell != "" for row in rows for cell in row):
+            return None
+        return _put(fields, step["blank"], len(rows))
+    spans = table.get("spans") or []
+    if "total" in step:
+        total = bool(rows) and str(rows[-1][0]) == step["total"]["label"]
+        # the template's 合计 row spans its first two columns; no other cell is merged
+        if spans != ([[len(rows), 0, 1, 2]] if total else []):
+            return None
+        _put(fields, step["total"]["field"], total)
+        rows = rows[:-1] if total else rows
+    elif spans:
+        return None
+    if "cells" in step:
+        start = step["cells"].get("from", 0)
+        if not rows:
+            return None
+        _put(fields, step["cells"]["field"], [row[start:] for row in rows])
+    return fields
 
 
 def unmerged_rows(table: dict[str, Any]) -> list[list[Any]] | None:

@@ -527,7 +527,9 @@ class Reader:
         """``left``, ``center``, ``right`` or ``both`` (``start``/``end``/``distribute`` folded in)
         as the text stands on the page: a paragraph in a frame as wide as its text (``w:framePr``
         without ``w:w``, as old Word and WPS set a red-header mark) stands where the frame's
-        ``xAlign`` puts it, whatever its own alignment (an odd page's outside is its right)."""
+        ``xAlign`` puts it, whatever its own alignment (an odd page's outside is its right:
+        ECMA-376 §22.9.2.18 ST_XAlign names only the anchor's inside and outside, Word reads
+        them by odd and even page; LibreOffice 7.4 sets both at the left, on every page)."""
         x_align = self.ppr(para, "framePr", "xAlign")
         if x_align and not to_int(self.ppr(para, "framePr", "w")):
             return {"inside": "left", "outside": "right"}.get(x_align, x_align)

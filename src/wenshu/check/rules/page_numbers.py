@@ -8,9 +8,9 @@ import re
 from wenshu import layout as L
 from wenshu.check.findings import Findings, Location
 from wenshu.check.reading.fields import field_text
-from wenshu.check.reading.ooxml import is_on, wtag, wval
-from wenshu.check.reading.reader import Para
-from wenshu.check.reading.styles import font_class, font_of
+from wenshu.check.reading.ooxml import is_on, to_int, wtag, wval
+from wenshu.check.reading.reader import Para, SectionProps
+from wenshu.check.reading.styles import first_attr, font_class, font_of
 from wenshu.check.recognise import Recogniser
 from wenshu.check.registry import RULES
 from wenshu.check.rules.common import INDENT_SLACK, align_name, size_name, theme_name
@@ -18,6 +18,7 @@ from wenshu.check.rules.common import INDENT_SLACK, align_name, size_name, theme
 RULES.rule("page-number-missing", "7.5", "页码", "页脚有页码")
 RULES.rule("page-number-form", "7.5", "页码", "页码写作“— N —”")
 RULES.rule("page-number-place", "7.5", "页码", "单页码居右空一字，双页码居左空一字")
+RULES.rule("page-number-gap", "7.5", "页码", "一字线上距版心下边缘 7 mm")
 RULES.rule("even-footer", "7.5", "页码", "有双页页脚")
 RULES.rule("even-odd-setting", "7.5", "页码", "开启奇偶页不同")
 RULES.rule("first-page-number", "7.5", "页码", "首页显示页码")
@@ -50,6 +51,7 @@ def check_footers(doc: Recogniser, out: Findings) -> None:
             any_number |= bool(numbers)
             for para, text in numbers:
                 _check_page_number(doc, para, text, side, out)
+                _check_gap(doc, s, doc.part_paragraphs(part, label), para, out)
         if default and not even and _page_number_paras(doc, default, "页脚（单页）"):
             out.add(
                 "even-footer",
@@ -122,6 +124,50 @@ def check_footers(doc: Recogniser, out: Findings) -> None:
             )
 
 
+#: How far the page the reader sees may put the dash off 7 mm (as ``check --render`` allows).
+GAP_SLACK_MM = 2.0
+
+
+def _check_gap(doc: Recogniser, section: SectionProps, paras: list[Para], para: Para, out: Findings) -> None:
+    """§7.5 the dash's top 7 mm under the 版心: where the footer distance (w:pgMar/@w:footer,
+    the paper's bottom edge to the footer's foot, ECMA-376 §17.6.11) and the number's space
+    after put it — the last line of the footer stands on that foot, its dash 2.9 mm above
+    the line's foot. A footer with any paragraph below its number is not estimated."""
+    if paras[-1] is not para:  # an empty paragraph under it lifts it a line too
+        return
+    if section.landscape:  # a turned page's number stands where the upright pages' does (§8)
+        return
+    margins = section.el.find(wtag("pgMar")) if section.el is not None else None
+    footer = to_int(wval(margins, "footer"), 720) if margins is not None else 720
+    after = to_int(first_attr(doc.styles.ppr_levels(para.el), "spacing", "after"), 0)
+    dash = (footer + after) / L.TWIPS_PER_MM + L.PAGE_NUMBER_DASH_ABOVE_FOOT_MM
+    gap = section.bottom / L.TWIPS_PER_MM - dash
+    if abs(gap - L.PAGE_NUMBER_GAP_MM) > GAP_SLACK_MM:
+        out.add(
+            "page-number-gap",
+            "7.5",
+            "页码",
+            "页码一字线距版心下边缘不符",
+            f"{L.PAGE_NUMBER_GAP_MM} mm",
+            f"约 {gap:.1f} mm（页脚距纸边 {footer / L.TWIPS_PER_MM:.1f} mm）",
+            para.where,
+        )
+
+
+def _positional_tab(para: Para) -> tuple[str, str] | None:
+    """The alignment (left, center, right) and base (margin, indent) of the absolute position
+    tab (``w:ptab``) the page number follows, when one stands before all its text."""
+    tab = None
+    for el in para.el.iter(wtag("ptab"), wtag("t")):
+        if el.tag == wtag("t") and (el.text or "").strip():
+            break
+        if el.tag == wtag("ptab"):
+            tab = el
+    if tab is None:
+        return None
+    return wval(tab, "alignment") or "left", wval(tab, "relativeTo") or "margin"
+
+
 def _check_page_number(doc: Recogniser, para: Para, text: str, side: str, out: Findings) -> None:
     compact = re.sub(r"[\s\u3000]", "", text)
     dash = L.PAGE_NUMBER_DASH
@@ -136,12 +182,35 @@ def _check_page_number(doc: Recogniser, para: Para, text: str, side: str, out: F
             para.where,
         )
     jc = doc.alignment(para)
+    first, left, right = doc.indents(para)
     frame = para.el.find(f"{wtag('pPr')}/{wtag('framePr')}")
+    at_paper = False
     if frame is not None and wval(frame, "xAlign"):
+        # ECMA-376 Part 1 §22.9.2.18 ST_XAlign says only "inside/outside of the anchor";
+        # Word reads them as its book layout: an odd page's outside is its right, an even
+        # page's its left. §17.3.1.11 framePr: hAnchor="page" aligns the frame on the
+        # paper's edge, not the 版心's (margin).
         jc = {"outside": side, "inside": "left" if side == "right" else "right"}.get(
             wval(frame, "xAlign") or "", wval(frame, "xAlign") or jc
         )
-    first, left, right = doc.indents(para)
+        at_paper = wval(frame, "hAnchor") == "page"
+        out.note(
+            "页码放在图文框中（w:framePr）：Word 按图文框的位置排；LibreOffice 不排页脚中的图文框，"
+            "check --render 量出的页码位置是段落本身的位置"
+        )
+    tab = _positional_tab(para)
+    if tab is not None:
+        # §17.3.3.23 ptab: the text after an absolute position tab stands left, centred or
+        # right at the margin (relativeTo="margin": the paragraph's indents do not count) or
+        # at the paragraph's indent, whatever the paragraph's own alignment.
+        alignment, base = tab
+        jc = alignment
+        if base == "margin":
+            first = right = 0
+        out.note(
+            f"页码前有位置制表符（w:ptab）：Word 按它把页码排到版心的{align_name(alignment)}处；"
+            "LibreOffice 把它当普通制表符，check --render 量出的页码位置与 Word 不同"
+        )
     size_twips = doc.run_size(para, doc.text_runs(para)[0][0]) * L.TWIPS_PER_PT if doc.text_runs(para) else 1
     char = doc.char_twips(para) or 1
     # One character in: by indent, or by a full-width space written into the footer.
@@ -149,16 +218,11 @@ def _check_page_number(doc: Recogniser, para: Para, text: str, side: str, out: F
     if side == "right" and text.endswith("\u3000") or side == "left" and text.startswith("\u3000"):
         inset += 1
     place = "单页码居右空一字" if side == "right" else "双页码居左空一字"
-    if jc != side or abs(inset - 1) > INDENT_SLACK:
-        out.add(
-            "page-number-place",
-            "7.5",
-            "页码",
-            "页码位置不符",
-            place,
-            f"{align_name(jc)}，缩进 {inset:.1f} 字",
-            para.where,
+    if jc != side or abs(inset - 1) > INDENT_SLACK or at_paper:
+        found = f"{align_name(jc)}，缩进 {inset:.1f} 字" + (
+            "（图文框对齐纸边，不是版心边）" if at_paper else ""
         )
+        out.add("page-number-place", "7.5", "页码", "页码位置不符", place, found, para.where)
     for r, _ in doc.text_runs(para):
         levels = doc.styles.rpr_levels(para.el, r)
         font, theme = font_of(levels, "ascii")
