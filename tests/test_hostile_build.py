@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
+import types
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,7 @@ from click.testing import CliRunner
 from tests.conftest import REPO, cpu_seconds
 from wenshu.build.tree import MANIFEST, build_tree
 from wenshu.cli.main import main
+from wenshu.errors import WenshuError
 
 from .test_check import LETTER
 
@@ -932,3 +935,46 @@ def test_a_default_output_folder_linking_elsewhere_is_refused(tmp_path, monkeypa
     assert "Traceback" not in result.output
     result = _run(*command, "--no-paginate", "-o", link)
     assert result.exit_code == 0, result.output
+
+
+def _as_junction(monkeypatch, junction: Path) -> None:
+    """Make ``os.lstat`` report the real folder ``junction`` as Windows reports a directory
+    junction: not a symbolic link (``is_symlink`` is false) but a reparse point."""
+    real_lstat = os.lstat
+
+    def lstat(path, *args, **kwargs):
+        info = real_lstat(path, *args, **kwargs)
+        if Path(os.path.abspath(path)) == junction:
+            return types.SimpleNamespace(st_mode=info.st_mode, st_file_attributes=stat.FILE_ATTRIBUTE_REPARSE_POINT)
+        return info
+
+    monkeypatch.setattr(os, "lstat", lstat)
+
+
+def test_a_windows_junction_is_a_link(tmp_path, monkeypatch):
+    """A directory junction (``mklink /J out C:\\Users\\me\\Documents``: no privilege needed)
+    is no symbolic link to ``is_symlink``, and passed the check of the default output folder:
+    the outputs went wherever it points. A reparse point is now a link (mocked here: Linux has
+    none)."""
+    from wenshu.files import default_output_dir, is_link
+
+    (tmp_path / "out").mkdir()
+    assert default_output_dir(tmp_path, "out") == tmp_path / "out"
+    _as_junction(monkeypatch, tmp_path / "out")
+    assert not (tmp_path / "out").is_symlink() and is_link(tmp_path / "out")
+    with pytest.raises(WenshuError) as caught:
+        default_output_dir(tmp_path, "out")
+    assert "是指向别处的链接" in caught.value.problems[0].message
+    assert not is_link(tmp_path / "missing") and not is_link(tmp_path)
+
+
+def test_build_refuses_a_default_output_folder_that_is_a_junction(tmp_path, monkeypatch):
+    work = tmp_path / "received"
+    work.mkdir()
+    (work / "notice.yaml").write_text(LETTER, encoding="utf-8")
+    (work / "out").mkdir()
+    _as_junction(monkeypatch, work / "out")
+    monkeypatch.chdir(work)
+    result = _run("build", "notice.yaml", "--no-paginate")
+    assert result.exit_code == 1 and "错误 out 是指向别处的链接" in result.output, result.output
+    assert list((work / "out").iterdir()) == []
