@@ -945,7 +945,9 @@ def _as_junction(monkeypatch, junction: Path) -> None:
     def lstat(path, *args, **kwargs):
         info = real_lstat(path, *args, **kwargs)
         if Path(os.path.abspath(path)) == junction:
-            return types.SimpleNamespace(st_mode=info.st_mode, st_file_attributes=stat.FILE_ATTRIBUTE_REPARSE_POINT)
+            return types.SimpleNamespace(
+                st_mode=info.st_mode, st_file_attributes=stat.FILE_ATTRIBUTE_REPARSE_POINT
+            )
         return info
 
     monkeypatch.setattr(os, "lstat", lstat)
