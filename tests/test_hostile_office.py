@@ -432,6 +432,22 @@ def test_offline_html_keeps_the_text_and_its_plain_formatting():
     assert '<td colspan="2">格</td>' in text and '<meta charset="utf-8">' in text
 
 
+@pytest.mark.parametrize("tag", ["script", "object", "iframe", "textarea"])
+def test_a_web_page_with_an_element_left_open_is_refused(tmp_path, tag):
+    """A ``<script>`` (or another element dropped with all it holds) that is never closed holds
+    the rest of the page: the old copy dropped it all, and the import went on with the page's
+    first lines only, saying nothing. Now the import is refused, naming the line."""
+    doc = tmp_path / "通知.doc"
+    page = f"<html><body><p>关于开展工作的通知</p>\n<{tag}>var x = 1;\n<p>各有关单位：</p><p>请认真组织实施。"
+    doc.write_bytes(page.encode("gb2312"))
+    result = _import(doc)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert f"{doc}:2:1 网页中的 <{tag}> 没有结束标记 </{tag}>" in result.stderr, result.stderr
+    assert not (tmp_path / "通知.yaml").exists() and not (tmp_path / "通知.files").exists()
+    closed = page.replace("var x = 1;", f"var x = 1;</{tag}>")
+    assert b"\xc7\xeb\xc8\xcf\xd5\xe6" in offline_html(closed.encode("gb2312"), "a.doc")  # 请认真
+
+
 @pytest.mark.parametrize(
     ("data", "html"),
     [

@@ -1300,6 +1300,19 @@ def offline_html(data: bytes, label: str) -> bytes:
     rebuilt = _OfflineHtml()
     rebuilt.feed(data[len(bom) :].decode("latin-1"))
     rebuilt.close()
+    if rebuilt.unclosed is not None:
+        # Everything after it is inside it (a script's text, to a browser too): dropped with
+        # it, the rest of the page would be missing from the import without a word.
+        tag, line, column = rebuilt.unclosed
+        raise WenshuError(
+            Problem(
+                label,
+                f"网页中的 <{tag}> 没有结束标记 </{tag}>，其后的内容都在它之内、不会显示，未导入；"
+                f"请补上 </{tag}>，或在浏览器中打开后另存为 .docx 再导入",
+                line,
+                column,
+            )
+        )
     return bom + "".join(rebuilt.out).encode("latin-1", "xmlcharrefreplace")
 
 
@@ -1316,10 +1329,15 @@ class _OfflineHtml(html.parser.HTMLParser):
         super().__init__(convert_charrefs=False)
         self.out: list[str] = ["<!DOCTYPE html>\n"]
         self.dropping = 0  # depth inside elements dropped whole
+        # the outermost element dropped whole that is open: its tag, line and column (1-based)
+        self.unclosed: tuple[str, int, int] | None = None
         self.style: list[str] | None = None  # a style sheet's text, while inside one
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _HTML_DROPPED:
+            if not self.dropping:
+                line, offset = self.getpos()
+                self.unclosed = (tag, line, offset + 1)
             self.dropping += 1
         elif not self.dropping and tag in _HTML_TAGS:
             if tag == "style":
@@ -1334,6 +1352,8 @@ class _OfflineHtml(html.parser.HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in _HTML_DROPPED:
             self.dropping = max(self.dropping - 1, 0)
+            if not self.dropping:
+                self.unclosed = None
         elif tag == "style" and self.style is not None:
             css, self.style = "".join(self.style), None
             if not self.dropping and _css_inert(css):
