@@ -225,6 +225,41 @@ def test_import_of_an_odt_reads_no_local_file(tmp_path, read_watch):
     assert not read_watch.read()
 
 
+_DDE_SECTION = (
+    '<text:section text:name="S1"><office:dde-source office:dde-application="soffice" '
+    'office:dde-topic="{topic}" office:dde-item="" office:automatic-update="true"/>'
+    "<text:p>DDE 缓存文字</text:p></text:section>"
+)
+_DDE_FIELD = (
+    '<text:dde-connection-decls><text:dde-connection-decl office:name="D1" office:dde-application="soffice" '
+    'office:dde-topic="{topic}" office:dde-item="" office:automatic-update="true"/>'
+    "</text:dde-connection-decls>"
+    '<text:p><text:dde-connection text:connection-name="D1">DDE 字段文字</text:dde-connection></text:p>'
+)
+
+
+def test_offline_odf_empties_a_dde_link(tmp_path, read_watch):
+    """A DDE link in an .odt (a section's office:dde-source, a field's connection) with the
+    application "soffice": LibreOffice with a fresh profile opened the file its topic names
+    read-write, left its lock file ``.~lock.<name>#`` beside it and hung (strace; only the
+    profile's "never update links" held it in wenshu's runs). Now the copy holds no DDE link,
+    and LibreOffice alone, without wenshu's profile, opens nothing and converts it."""
+    topic = str(read_watch.path)
+    odt = _odt(tmp_path / "dde.odt", _DDE_SECTION.format(topic=topic) + _DDE_FIELD.format(topic=topic))
+    copy = offline_odf(odt.read_bytes(), "dde.odt")
+    with zipfile.ZipFile(io.BytesIO(copy)) as z:
+        content = z.read("content.xml").decode("utf-8")
+    assert topic not in content and "soffice" not in content, content
+    assert "DDE 缓存文字" in content and "DDE 字段文字" in content
+    (tmp_path / "copied").mkdir()
+    copied = tmp_path / "copied" / "dde.odt"
+    copied.write_bytes(copy)
+    _soffice(tmp_path / "fresh", "docx", tmp_path / "out", copied)
+    assert (tmp_path / "out" / "dde.docx").is_file()
+    assert not read_watch.read()
+    assert sorted(p.name for p in read_watch.path.parent.iterdir() if p.name.startswith(".~lock")) == []
+
+
 def test_offline_odf_keeps_what_only_names(tmp_path):
     odt = _odt(tmp_path / "a.odt", _linked_image("Pictures/inside.png") + _linked_image("../outside.png"),
                _xforms("http://example.org/x.xml"))  # fmt: skip

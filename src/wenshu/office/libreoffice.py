@@ -846,6 +846,12 @@ _ODF_CLICKED = frozenset((f"{{{_ODF_TEXT}}}a", f"{{{_ODF_DRAW}}}a"))
 # Attributes naming what to load: xlink:href (pictures, objects, linked sections, templates,
 # event scripts …), src (an XForms instance), action (a form's or submission's address).
 _ODF_REFERENCES = ("href", "src", "action")
+# A DDE link (a section's office:dde-source, a field's text:dde-connection-decl, a table's
+# table:dde-link): with the application "soffice", LibreOffice opens the file its topic names —
+# read-write, leaving its lock file (.~lock.<name>#) beside it — and loads what that file
+# links in turn; a fresh profile hung there (seen with strace). Only the profile's "never
+# update links" held it: the copy empties the application, topic and item.
+_ODF_DDE = ("dde-application", "dde-topic", "dde-item")
 _ODF_MIMETYPE = "mimetype"
 
 
@@ -863,7 +869,8 @@ def offline_odf(data: bytes, label: str) -> bytes:
     """``data`` (an OpenDocument package) with nothing left that would make LibreOffice read
     anything but the package itself: XForms models are removed, and every reference outside
     the package (an address, an absolute path, a path going up) is emptied, but a
-    hyperlink's. What prints is unchanged except where the document would have fetched.
+    hyperlink's, and so is every DDE link's application and topic (:data:`_ODF_DDE`). What
+    prints is unchanged except where the document would have fetched.
     """
     package = open_package(data, label, max_member=DOCX_MAX_MEMBER_BYTES, max_total=DOCX_MAX_TOTAL_BYTES)
     names = package.namelist()
@@ -900,7 +907,8 @@ def _odf_offline_part(content: bytes, label: str, name: str) -> bytes:
         if not isinstance(el.tag, str) or el.tag in _ODF_CLICKED:
             continue
         for key, value in el.attrib.items():
-            if key.rpartition("}")[2] in _ODF_REFERENCES and not _inside_package(value):
+            local = key.rpartition("}")[2]
+            if (local in _ODF_REFERENCES and not _inside_package(value)) or (local in _ODF_DDE and value):
                 el.set(key, "")
                 changed = True
         if el.tag.rpartition("}")[2] in _BASE64_PICTURES and el.text:
