@@ -796,3 +796,66 @@ def test_an_eps_picture_runs_no_program(base, tmp_path, eps_tools, case):
         result = _import(path)
         assert result.returncode == 0, result.stderr
     assert list(eps_tools.iterdir()) == []
+
+
+def _eps_odt(path: Path) -> Path:
+    """An .odt showing an EPS picture it holds."""
+    return _svg_odt(path, _EPS)
+
+
+@pytest.mark.parametrize("case", ["x.docx", "x.rtf", "x.odt", "flat-opendocument.doc"])
+def test_the_offline_copy_holds_no_eps_picture(base, tmp_path, eps_tools, case):
+    """The stand-ins of ``test_an_eps_picture_runs_no_program`` are shell scripts: on Windows
+    LibreOffice ran the user's Ghostscript (gswin64c.exe) all the same. Now the copy it is
+    given holds a blank picture in place of the EPS, on every system: LibreOffice converting
+    the copy alone, with the user's PATH, runs nothing."""
+    from wenshu.office.libreoffice import offline_package
+
+    given = tmp_path / "given" / f"通知{Path(case).suffix}"
+    given.parent.mkdir()
+    if case == "x.docx":
+        given.write_bytes(_with_svg_picture(base, _EPS))
+        copy = offline_copy(given.read_bytes(), case)
+    elif case == "x.rtf":
+        given.write_bytes(_svg_rtf(_EPS))
+        copy = offline_rtf(given.read_bytes())
+    elif case == "x.odt":
+        _eps_odt(given)
+        copy, _ = offline_package(given.read_bytes(), case)
+    else:
+        given.write_bytes(_svg_fodt(_EPS))
+        copy = offline_xml(given.read_bytes(), case)
+    _soffice(tmp_path / "control", "pdf", tmp_path / "control-out", given, settings=PROFILE_SETTINGS)
+    assert list(eps_tools.iterdir()), "LibreOffice ran nothing for the control"
+    for mark in eps_tools.iterdir():
+        mark.unlink()
+    copied = tmp_path / "copied" / given.name
+    copied.parent.mkdir()
+    copied.write_bytes(copy)
+    _soffice(tmp_path / "copy", "pdf", tmp_path / "copy-out", copied, settings=PROFILE_SETTINGS)
+    assert (tmp_path / "copy-out" / given.with_suffix(".pdf").name).is_file()
+    assert list(eps_tools.iterdir()) == []
+    assert b"%!PS" not in copy and _EPS.hex().encode() not in copy
+
+
+def test_import_of_a_doc_with_an_eps_picture_is_refused(tmp_path, eps_tools):
+    """A binary .doc holding an EPS picture cannot be rewritten: it is refused, saying why,
+    and LibreOffice never sees it."""
+    rtf = tmp_path / "source.rtf"
+    rtf.write_bytes(_svg_rtf(_png(40)))
+    _soffice(tmp_path / "make", "doc", tmp_path, rtf)
+    made = (tmp_path / "source.doc").read_bytes()
+    start = made.index(b"\x89PNG")
+    end = made.index(b"IEND", start) + 8
+    eps = _EPS + b"%" + b"x" * (end - start - len(_EPS) - 2) + b"\n"
+    doc = tmp_path / "通知.doc"
+    doc.write_bytes(made[:start] + eps + made[end:])
+    _soffice(tmp_path / "control", "docx", tmp_path / "control-out", doc, settings=PROFILE_SETTINGS)
+    ran = list(eps_tools.iterdir())
+    for mark in ran:
+        mark.unlink()
+    result = _import(doc)
+    assert result.returncode == 1 and "EPS" in result.stderr and str(doc) in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and not doc.with_suffix(".yaml").exists()
+    assert list(eps_tools.iterdir()) == []
+    assert ran, "LibreOffice ran nothing for the control"

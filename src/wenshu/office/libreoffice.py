@@ -442,6 +442,8 @@ class LibreOffice:
             data = offline_xml(data, str(source))
         elif _holds_svg(data):  # a binary .doc or .wps, which cannot be rewritten
             raise WenshuError(Problem(str(source), _SVG_IN_BINARY))
+        elif _EPS_TAG.search(data):
+            raise WenshuError(Problem(str(source), _EPS_IN_BINARY))
         with tempfile.TemporaryDirectory(prefix="wenshu-lo-in-") as work:
             staged = Path(work) / f"input{suffix}"  # no odd names in argv
             staged.write_bytes(data)
@@ -524,7 +526,9 @@ def _stand_in_tools(folder: Path) -> Path:
     to draw an EPS picture (PostScript, a program in its own right): Ghostscript, pstoedit,
     ImageMagick. It looks them up on PATH while loading a document, and a document's EPS
     picture is anyone's code; found first, these stand-ins make it draw the picture's
-    preview (or an empty frame) instead: a render measures the page, not the picture."""
+    preview (or an empty frame) instead: a render measures the page, not the picture.
+    The copies LibreOffice is given hold no EPS picture it would know (:data:`_EPS_TAG`), on
+    every system; these shell scripts are a second guard where they run (not on Windows)."""
     tools = folder / "no-tools"
     tools.mkdir()
     for name in _EPS_TOOLS:
@@ -623,6 +627,13 @@ _SVG_SNIFF_BYTES = 2048
 _GZIP = b"\x1f\x8b"
 _SVG_REFERENCES = frozenset(("href", "src", "base"))
 _SVG_TAG = re.compile(rb"<svg", re.IGNORECASE)
+# EPS pictures (PostScript, a program in its own right): LibreOffice hands one to Ghostscript,
+# pstoedit or ImageMagick found on PATH to draw it (see _EPS_TOOLS). It knows one by the DOS
+# EPS signature (C5 D0 D3 C6) or "%!PS-Adobe" at its start; a part with either, or "%!PS"
+# anywhere in its first bytes, is replaced in the copy by a blank picture of the same size on
+# the page (every system, where the stand-ins of _stand_in_tools work only where a shell
+# script runs), and a binary file holding one anywhere is refused.
+_EPS_TAG = re.compile(rb"%!PS|\xc5\xd0\xd3\xc6")
 # An embedded object's document (a zip: .docx, .xlsx, .odt …; an OLE storage: .bin, .doc):
 # LibreOffice opens it to lay it out, with whatever it links or holds (an SVG picture reading
 # a local file). The page shows the object by its picture (v:imagedata, an EMF), which stays.
@@ -633,6 +644,10 @@ _PACKED = re.compile(rb"\x1f\x8b\x08|\x78[\x01\x5e\x9c\xda]")
 _MAX_PACKED_TRIES = 100_000
 _SVG_IN_BINARY = (
     "文件中有 SVG 图片（旧版 .doc、.wps 文件本不会有）：LibreOffice 打开时会读取它所指的本机文件，"
+    "已拒绝；请在 Word 或 WPS 中另存为 .docx 后再导入"
+)
+_EPS_IN_BINARY = (
+    "文件中有 EPS（PostScript）图片：LibreOffice 打开时会把它交给 Ghostscript 等程序运行，"
     "已拒绝；请在 Word 或 WPS 中另存为 .docx 后再导入"
 )
 # A transparent 1×1 PNG: what an SVG that cannot be made safe is replaced by.
@@ -674,9 +689,16 @@ def offline_copy(data: bytes, label: str) -> bytes:
                 content = b""  # an embedded document: drawn by its picture, never opened
             elif _is_svg(content):
                 content = _offline_svg(content)
+            elif _is_eps(content):
+                content = _BLANK_PNG
             zout.writestr(name, content)
     package.close()
     return out.getvalue()
+
+
+def _is_eps(content: bytes) -> bool:
+    """Whether LibreOffice could take the part ``content`` for an EPS picture (see :data:`_EPS_TAG`)."""
+    return _EPS_TAG.search(content, 0, _SVG_SNIFF_BYTES) is not None
 
 
 def _is_svg(content: bytes) -> bool:
@@ -891,6 +913,8 @@ def offline_odf(data: bytes, label: str) -> bytes:
                 content = _odf_offline_part(content, label, name)
             elif _is_svg(content):  # a picture of the package (Pictures/…, any name)
                 content = _offline_svg(content)
+            elif _is_eps(content):
+                content = _BLANK_PNG
             zout.writestr(name, content)
     package.close()
     return out.getvalue()
@@ -918,15 +942,18 @@ def _odf_offline_part(content: bytes, label: str, name: str) -> bytes:
 
 def _offline_base64_picture(el: Any) -> bool:
     """Make the picture held in base64 by ``el`` (a flat OpenDocument file's
-    office:binary-data, a Word 2003 XML file's w:binData) offline if it is an SVG; whether
-    it was."""
+    office:binary-data, a Word 2003 XML file's w:binData) offline if it is an SVG or an EPS
+    (made blank); whether it was."""
     try:
         picture = base64.b64decode(el.text, validate=False)
     except ValueError:
         return False
-    if not _is_svg(picture):
+    if _is_svg(picture):
+        el.text = base64.b64encode(_offline_svg(picture)).decode()
+    elif _is_eps(picture):
+        el.text = base64.b64encode(_BLANK_PNG).decode()
+    else:
         return False
-    el.text = base64.b64encode(_offline_svg(picture)).decode()
     return True
 
 
@@ -1036,20 +1063,25 @@ def _offline_rtf_picture(
     data: bytes, pieces: list[tuple[int, int, int | None]]
 ) -> list[tuple[int, int, bytes]]:
     """The replacements making the picture whose data are ``pieces`` of ``data`` offline:
-    none unless it is an SVG; else its data, written again in hex in place of the first
-    piece, the others emptied. A piece is hex text (``(start, end, None)``) or a ``\\binN``
-    word with its raw bytes (``(start, end, where the bytes start)``)."""
+    none unless it is an SVG or an EPS; else its offline data (a blank picture for an EPS),
+    written again in hex in place of the first piece, the others emptied. A piece is hex
+    text (``(start, end, None)``) or a ``\\binN`` word with its raw bytes (``(start, end,
+    where the bytes start)``)."""
     raw = [data[bytes_at:end] for _, end, bytes_at in pieces if bytes_at is not None]
     if raw:
         picture = b"".join(raw)
     else:
         digits = _NOT_HEX.sub(b"", b"".join(data[a:b] for a, b, _ in pieces))
         picture = bytes.fromhex(digits[: len(digits) // 2 * 2].decode())
-    if not _is_svg(picture):
+    if _is_svg(picture):
+        offline = _offline_svg(picture)
+    elif _is_eps(picture):
+        offline = _BLANK_PNG
+    else:
         return []
     (first, last, _), *rest = pieces
     # the space ends a control word the data may follow without one (after a line break)
-    return [(first, last, b" " + _offline_svg(picture).hex().encode()), *((a, b, b"") for a, b, _ in rest)]
+    return [(first, last, b" " + offline.hex().encode()), *((a, b, b"") for a, b, _ in rest)]
 
 
 # ---------------------------------------------------------------------------------------
