@@ -980,3 +980,24 @@ def test_build_refuses_a_default_output_folder_that_is_a_junction(tmp_path, monk
     result = _run("build", "notice.yaml", "--no-paginate")
     assert result.exit_code == 1 and "错误 out 是指向别处的链接" in result.output, result.output
     assert list((work / "out").iterdir()) == []
+
+
+def test_a_csv_of_a_million_columns_is_refused_at_once(batch_spec, tmp_path):
+    """A CSV row may be as wide as the file is long: a first row of a million column names
+    (10 MB) had each name matched against every field for a suggestion and reported, one
+    line each — over two minutes (~0.3 ms of CPU a column). An .xlsx is read to 256 columns
+    only; a CSV naming more is now refused in its first row."""
+    data = batch_spec.parent / "wide.csv"
+    header, first = (
+        (batch_spec.parent / "recommendations.csv").read_text(encoding="utf-8-sig").splitlines()[:2]
+    )
+    n = 1_000_000
+    data.write_text(
+        f"{header},{','.join(f'c{i}' for i in range(n))}\n{first},{','.join('x' * n)}\n", encoding="utf-8"
+    )
+    before = cpu_seconds()
+    result = _run("batch", str(batch_spec), "--data", str(data), "-o", str(tmp_path / "out"), "--no-paginate")
+    assert cpu_seconds() - before < 15
+    assert result.exit_code == 1 and result.output.count("\n") < 5, result.output[:500]
+    assert f"wide.csv:1 第1行有 {n + 5} 列，超过上限 256 列" in result.output, result.output[:500]
+    assert not (tmp_path / "out").exists()
