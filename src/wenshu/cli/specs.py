@@ -209,7 +209,7 @@ def list_cmd() -> None:
     from wenshu.spec.kinds import all_kinds
 
     for name, kind in all_kinds().items():
-        echo(f"{name:<22}{kind.label}　{kind.description}")
+        click.echo(f"{name:<22}{kind.label}　{kind.description}")
 
 
 @click.command(cls=Command, name="schema")
@@ -222,7 +222,7 @@ def schema_cmd(kind: str) -> None:
     if kind not in kinds:
         raise click.BadParameter(f"未知文种“{kind}”；可选：{'、'.join(kinds)}", param_hint="KIND")
     k = kinds[kind]
-    echo(f"{k.name}：{k.label}\n{k.description}\n")
+    click.echo(f"{k.name}：{k.label}\n{k.description}\n")
     _print_fields(k.schema, 0, set())
 
 
@@ -260,13 +260,13 @@ def _print_fields(schema: dict, depth: int, seen: set[str]) -> None:
         )
         label = meta.get("label", "")
         help_ = f"　{meta['help']}" if meta.get("help") else ""
-        echo(f"{pad}{name}（{label}，{types}，{flags}{allowed}{default}）{help_}")
+        click.echo(f"{pad}{name}（{label}，{types}，{flags}{allowed}{default}）{help_}")
         sub = rule.get("schema")
         if isinstance(sub, dict) and "type" in sub and isinstance(sub.get("schema"), (dict, str)):
             sub = sub["schema"]
         if isinstance(sub, str):
             if sub in seen:
-                echo(f"{pad}  （结构同上：{sub}）")
+                click.echo(f"{pad}  （结构同上：{sub}）")
                 continue
             seen = seen | {sub}
             sub = definitions()[sub]
