@@ -17,12 +17,13 @@ import io
 import os
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import PIXEL
+from tests.conftest import PIXEL, cpu_seconds
 from tests.test_hostile_check import DOC, EXTERNAL_REL, LINKED_PICTURE, SPEC, repack, run_check
 from wenshu.build.pipeline import render
 from wenshu.office.libreoffice import (
@@ -859,3 +860,22 @@ def test_import_of_a_doc_with_an_eps_picture_is_refused(tmp_path, eps_tools):
     assert "Traceback" not in result.stderr and not doc.with_suffix(".yaml").exists()
     assert list(eps_tools.iterdir()) == []
     assert ran, "LibreOffice ran nothing for the control"
+
+
+def test_an_rtf_nested_too_deep_is_refused_at_once(tmp_path):
+    """200,000 nested groups (a 1 MB RTF file): LibreOffice converted for the whole timeout
+    (150 s) before import gave up. Now the nesting is counted first and the file refused."""
+    rtf = tmp_path / "通知.rtf"
+    rtf.write_bytes(b"{\\rtf1\\ansi " + b"{\\b " * 200_000 + b"text" + b"}" * 200_000 + b"\\par}")
+    before = cpu_seconds()
+    started = time.monotonic()
+    result = _import(rtf)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert f"{rtf} RTF 分组嵌套超过 1000 层" in result.stderr, result.stderr
+    assert time.monotonic() - started < 60 and cpu_seconds() - before < 10
+    assert not rtf.with_suffix(".yaml").exists()
+    # as deep as a file may be, and escaped braces, which are text: converted
+    rtf.write_bytes(
+        b"{\\rtf1\\ansi " + b"\\{" * 3000 + b"{\\b " * 990 + b"\\u20851?\\u20110?" + b"}" * 990 + b"\\par}"
+    )
+    assert _import(rtf).returncode == 0
