@@ -23,7 +23,11 @@ def echo(message: str = "", *, err: bool = False, nl: bool = True, **style: Any)
     """``click.secho`` of ``message`` with its control characters but line feeds and tabs
     shown as escapes (:func:`wenshu.errors.printable`): what wenshu prints holds file names
     and values from files it was given, which may hold any."""
-    click.secho(printable(message, "\n\t"), err=err, nl=nl, **style)
+    text = printable(message, "\n\t")
+    if style:
+        click.secho(text, err=err, nl=nl, **style)
+    else:  # secho would add a reset sequence to the plain text
+        click.echo(text, err=err, nl=nl)
 
 
 def report(problems: Iterable[Problem]) -> None:
