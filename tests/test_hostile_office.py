@@ -807,7 +807,8 @@ def _eps_odt(path: Path) -> Path:
 @pytest.mark.parametrize("case", ["x.docx", "x.rtf", "x.odt", "flat-opendocument.doc"])
 def test_the_offline_copy_holds_no_eps_picture(base, tmp_path, eps_tools, case):
     """The stand-ins of ``test_an_eps_picture_runs_no_program`` are shell scripts: on Windows
-    LibreOffice ran the user's Ghostscript (gswin64c.exe) all the same. Now the copy it is
+    they are no programs, and LibreOffice would find the user's Ghostscript (gswin64c.exe)
+    all the same (reasoned, not tried on Windows). Now the copy it is
     given holds a blank picture in place of the EPS, on every system: LibreOffice converting
     the copy alone, with the user's PATH, runs nothing."""
     from wenshu.office.libreoffice import offline_package

@@ -782,7 +782,8 @@ def test_build_never_writes_through_a_planted_out_link(tmp_path):
 @pytest.mark.parametrize("name", ["CON.docx", "nul.docx", "Com1.docx", "LPT9.tar.docx", "aux"])
 def test_an_upload_never_takes_a_windows_device_name(client, name):
     """On Windows "CON.docx" (any case, any extension, in any folder) is the console, not a
-    file: the upload was kept under its own name and so written to a device. Now such a
+    file: the upload, kept under its own name, would be written to a device (reasoned, not
+    tried on Windows). Now such a
     name is kept with a "_" before it; the page names it so."""
     page, _ = _checked(client, b"not a zip", name)
     if name == "aux":  # no .docx: refused before anything is kept
