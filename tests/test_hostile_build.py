@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
+import types
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,7 @@ from click.testing import CliRunner
 from tests.conftest import REPO, cpu_seconds
 from wenshu.build.tree import MANIFEST, build_tree
 from wenshu.cli.main import main
+from wenshu.errors import WenshuError
 
 from .test_check import LETTER
 
@@ -932,3 +935,69 @@ def test_a_default_output_folder_linking_elsewhere_is_refused(tmp_path, monkeypa
     assert "Traceback" not in result.output
     result = _run(*command, "--no-paginate", "-o", link)
     assert result.exit_code == 0, result.output
+
+
+def _as_junction(monkeypatch, junction: Path) -> None:
+    """Make ``os.lstat`` report the real folder ``junction`` as Windows reports a directory
+    junction: not a symbolic link (``is_symlink`` is false) but a reparse point."""
+    real_lstat = os.lstat
+
+    def lstat(path, *args, **kwargs):
+        info = real_lstat(path, *args, **kwargs)
+        if Path(os.path.abspath(path)) == junction:
+            return types.SimpleNamespace(
+                st_mode=info.st_mode, st_file_attributes=stat.FILE_ATTRIBUTE_REPARSE_POINT
+            )
+        return info
+
+    monkeypatch.setattr(os, "lstat", lstat)
+
+
+def test_a_windows_junction_is_a_link(tmp_path, monkeypatch):
+    """A directory junction (``mklink /J out C:\\Users\\me\\Documents``: no privilege needed)
+    is no symbolic link to ``is_symlink``, and passed the check of the default output folder:
+    the outputs went wherever it points. A reparse point is now a link (mocked here: Linux has
+    none)."""
+    from wenshu.files import default_output_dir, is_link
+
+    (tmp_path / "out").mkdir()
+    assert default_output_dir(tmp_path, "out") == tmp_path / "out"
+    _as_junction(monkeypatch, tmp_path / "out")
+    assert not (tmp_path / "out").is_symlink() and is_link(tmp_path / "out")
+    with pytest.raises(WenshuError) as caught:
+        default_output_dir(tmp_path, "out")
+    assert "是指向别处的链接" in caught.value.problems[0].message
+    assert not is_link(tmp_path / "missing") and not is_link(tmp_path)
+
+
+def test_build_refuses_a_default_output_folder_that_is_a_junction(tmp_path, monkeypatch):
+    work = tmp_path / "received"
+    work.mkdir()
+    (work / "notice.yaml").write_text(LETTER, encoding="utf-8")
+    (work / "out").mkdir()
+    _as_junction(monkeypatch, work / "out")
+    monkeypatch.chdir(work)
+    result = _run("build", "notice.yaml", "--no-paginate")
+    assert result.exit_code == 1 and "错误 out 是指向别处的链接" in result.output, result.output
+    assert list((work / "out").iterdir()) == []
+
+
+def test_a_csv_of_a_million_columns_is_refused_at_once(batch_spec, tmp_path):
+    """A CSV row may be as wide as the file is long: a first row of a million column names
+    (10 MB) had each name matched against every field for a suggestion and reported, one
+    line each — over two minutes (~0.3 ms of CPU a column). An .xlsx is read to 256 columns
+    only; a CSV naming more is now refused in its first row."""
+    data = batch_spec.parent / "wide.csv"
+    header, first = (
+        (batch_spec.parent / "recommendations.csv").read_text(encoding="utf-8-sig").splitlines()[:2]
+    )
+    n = 1_000_000
+    data.write_text(
+        f"{header},{','.join(f'c{i}' for i in range(n))}\n{first},{','.join('x' * n)}\n", encoding="utf-8"
+    )
+    before = cpu_seconds()
+    result = _run("batch", str(batch_spec), "--data", str(data), "-o", str(tmp_path / "out"), "--no-paginate")
+    assert cpu_seconds() - before < 15
+    assert result.exit_code == 1 and result.output.count("\n") < 5, result.output[:500]
+    assert f"wide.csv:1 第1行有 {n + 5} 列，超过上限 256 列" in result.output, result.output[:500]
+    assert not (tmp_path / "out").exists()

@@ -644,3 +644,44 @@ def test_read_document_reads_absurd_content_within_bounds(base, case):
     result = recognise(read_document(CONTENT_CASES[case](base), f"{case}.docx"))
     assert result.paragraphs and all(len(item.text) < 10_000 for item in result.paragraphs)
     assert cpu_seconds() - started < SECONDS
+
+
+# -- what reaches the terminal -------------------------------------------------------------------
+
+_FORGED = "\x1b]0;pwned\x07\x1b[2J\nfake.docx：符合标准"
+
+
+def test_control_characters_in_a_file_name_reach_no_terminal(base, tmp_path):
+    """A received file's name may hold any character but "/": ESC sequences the terminal
+    obeys (here: retitle the window, clear the screen) and a line feed starting a forged
+    line of output. ``check`` printed the name as it is; now every control character is
+    shown as an escape, in the report and in an error."""
+    good = tmp_path / f"通知{_FORGED}.docx"
+    good.write_bytes(base)
+    bad = tmp_path / f"坏{_FORGED}.docx"
+    bad.write_bytes(b"not a zip")
+    code, output, _ = run_check(str(good), str(bad))
+    assert code == 1 and "Traceback" not in output
+    assert "\x1b" not in output and "\x07" not in output, output
+    assert not any(line.startswith("fake.docx") for line in output.splitlines()), output
+    assert "通知\\x1b]0;pwned\\x07\\x1b[2J\\x0afake.docx：" in output, output
+
+
+def test_control_characters_in_a_data_file_reach_no_terminal(tmp_path):
+    """A CSV cell may hold any character: a column name with ESC sequences, echoed in the
+    error naming it, is shown escaped."""
+    import shutil
+
+    from tests.conftest import REPO
+
+    folder = tmp_path / "letters"
+    shutil.copytree(REPO / "examples" / "letters", folder)
+    data = folder / "recommendations.csv"
+    header, first = data.read_text(encoding="utf-8-sig").splitlines()[:2]
+    data.write_text(f"{header},\x1b[8m隐藏\n{first},x\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "wenshu", "validate", str(folder / "recommendations.yaml")],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 1 and "\x1b" not in result.stdout + result.stderr, result.stderr
+    assert "第6列“\\x1b[8m隐藏”不是" in result.stderr, result.stderr

@@ -17,12 +17,13 @@ import io
 import os
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import PIXEL
+from tests.conftest import PIXEL, cpu_seconds
 from tests.test_hostile_check import DOC, EXTERNAL_REL, LINKED_PICTURE, SPEC, repack, run_check
 from wenshu.build.pipeline import render
 from wenshu.office.libreoffice import (
@@ -224,6 +225,41 @@ def test_import_of_an_odt_reads_no_local_file(tmp_path, read_watch):
     result = _import(odt)
     assert result.returncode == 0, result.stdout + result.stderr
     assert not read_watch.read()
+
+
+_DDE_SECTION = (
+    '<text:section text:name="S1"><office:dde-source office:dde-application="soffice" '
+    'office:dde-topic="{topic}" office:dde-item="" office:automatic-update="true"/>'
+    "<text:p>DDE 缓存文字</text:p></text:section>"
+)
+_DDE_FIELD = (
+    '<text:dde-connection-decls><text:dde-connection-decl office:name="D1" office:dde-application="soffice" '
+    'office:dde-topic="{topic}" office:dde-item="" office:automatic-update="true"/>'
+    "</text:dde-connection-decls>"
+    '<text:p><text:dde-connection text:connection-name="D1">DDE 字段文字</text:dde-connection></text:p>'
+)
+
+
+def test_offline_odf_empties_a_dde_link(tmp_path, read_watch):
+    """A DDE link in an .odt (a section's office:dde-source, a field's connection) with the
+    application "soffice": LibreOffice with a fresh profile opened the file its topic names
+    read-write, left its lock file ``.~lock.<name>#`` beside it and hung (strace; only the
+    profile's "never update links" held it in wenshu's runs). Now the copy holds no DDE link,
+    and LibreOffice alone, without wenshu's profile, opens nothing and converts it."""
+    topic = str(read_watch.path)
+    odt = _odt(tmp_path / "dde.odt", _DDE_SECTION.format(topic=topic) + _DDE_FIELD.format(topic=topic))
+    copy = offline_odf(odt.read_bytes(), "dde.odt")
+    with zipfile.ZipFile(io.BytesIO(copy)) as z:
+        content = z.read("content.xml").decode("utf-8")
+    assert topic not in content and "soffice" not in content, content
+    assert "DDE 缓存文字" in content and "DDE 字段文字" in content
+    (tmp_path / "copied").mkdir()
+    copied = tmp_path / "copied" / "dde.odt"
+    copied.write_bytes(copy)
+    _soffice(tmp_path / "fresh", "docx", tmp_path / "out", copied)
+    assert (tmp_path / "out" / "dde.docx").is_file()
+    assert not read_watch.read()
+    assert sorted(p.name for p in read_watch.path.parent.iterdir() if p.name.startswith(".~lock")) == []
 
 
 def test_offline_odf_keeps_what_only_names(tmp_path):
@@ -431,6 +467,22 @@ def test_offline_html_keeps_the_text_and_its_plain_formatting():
         '<p class="MsoNormal" align="center" style="font-family:仿宋">一&amp;二 &#20108; 3 &lt; 4</p>' in text
     )
     assert '<td colspan="2">格</td>' in text and '<meta charset="utf-8">' in text
+
+
+@pytest.mark.parametrize("tag", ["script", "object", "iframe", "textarea"])
+def test_a_web_page_with_an_element_left_open_is_refused(tmp_path, tag):
+    """A ``<script>`` (or another element dropped with all it holds) that is never closed holds
+    the rest of the page: the old copy dropped it all, and the import went on with the page's
+    first lines only, saying nothing. Now the import is refused, naming the line."""
+    doc = tmp_path / "通知.doc"
+    page = f"<html><body><p>关于开展工作的通知</p>\n<{tag}>var x = 1;\n<p>各有关单位：</p><p>请认真组织实施。"
+    doc.write_bytes(page.encode("gb2312"))
+    result = _import(doc)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert f"{doc}:2:1 网页中的 <{tag}> 没有结束标记 </{tag}>" in result.stderr, result.stderr
+    assert not (tmp_path / "通知.yaml").exists() and not (tmp_path / "通知.files").exists()
+    closed = page.replace("var x = 1;", f"var x = 1;</{tag}>")
+    assert b"\xc7\xeb\xc8\xcf\xd5\xe6" in offline_html(closed.encode("gb2312"), "a.doc")  # 请认真
 
 
 @pytest.mark.parametrize(
@@ -746,3 +798,86 @@ def test_an_eps_picture_runs_no_program(base, tmp_path, eps_tools, case):
         result = _import(path)
         assert result.returncode == 0, result.stderr
     assert list(eps_tools.iterdir()) == []
+
+
+def _eps_odt(path: Path) -> Path:
+    """An .odt showing an EPS picture it holds."""
+    return _svg_odt(path, _EPS)
+
+
+@pytest.mark.parametrize("case", ["x.docx", "x.rtf", "x.odt", "flat-opendocument.doc"])
+def test_the_offline_copy_holds_no_eps_picture(base, tmp_path, eps_tools, case):
+    """The stand-ins of ``test_an_eps_picture_runs_no_program`` are shell scripts: on Windows
+    they are no programs, and LibreOffice would find the user's Ghostscript (gswin64c.exe)
+    all the same (reasoned, not tried on Windows). Now the copy it is
+    given holds a blank picture in place of the EPS, on every system: LibreOffice converting
+    the copy alone, with the user's PATH, runs nothing."""
+    from wenshu.office.libreoffice import offline_package
+
+    given = tmp_path / "given" / f"通知{Path(case).suffix}"
+    given.parent.mkdir()
+    if case == "x.docx":
+        given.write_bytes(_with_svg_picture(base, _EPS))
+        copy = offline_copy(given.read_bytes(), case)
+    elif case == "x.rtf":
+        given.write_bytes(_svg_rtf(_EPS))
+        copy = offline_rtf(given.read_bytes())
+    elif case == "x.odt":
+        _eps_odt(given)
+        copy, _ = offline_package(given.read_bytes(), case)
+    else:
+        given.write_bytes(_svg_fodt(_EPS))
+        copy = offline_xml(given.read_bytes(), case)
+    _soffice(tmp_path / "control", "pdf", tmp_path / "control-out", given, settings=PROFILE_SETTINGS)
+    assert list(eps_tools.iterdir()), "LibreOffice ran nothing for the control"
+    for mark in eps_tools.iterdir():
+        mark.unlink()
+    copied = tmp_path / "copied" / given.name
+    copied.parent.mkdir()
+    copied.write_bytes(copy)
+    _soffice(tmp_path / "copy", "pdf", tmp_path / "copy-out", copied, settings=PROFILE_SETTINGS)
+    assert (tmp_path / "copy-out" / given.with_suffix(".pdf").name).is_file()
+    assert list(eps_tools.iterdir()) == []
+    assert b"%!PS" not in copy and _EPS.hex().encode() not in copy
+
+
+def test_import_of_a_doc_with_an_eps_picture_is_refused(tmp_path, eps_tools):
+    """A binary .doc holding an EPS picture cannot be rewritten: it is refused, saying why,
+    and LibreOffice never sees it."""
+    rtf = tmp_path / "source.rtf"
+    rtf.write_bytes(_svg_rtf(_png(40)))
+    _soffice(tmp_path / "make", "doc", tmp_path, rtf)
+    made = (tmp_path / "source.doc").read_bytes()
+    start = made.index(b"\x89PNG")
+    end = made.index(b"IEND", start) + 8
+    eps = _EPS + b"%" + b"x" * (end - start - len(_EPS) - 2) + b"\n"
+    doc = tmp_path / "通知.doc"
+    doc.write_bytes(made[:start] + eps + made[end:])
+    _soffice(tmp_path / "control", "docx", tmp_path / "control-out", doc, settings=PROFILE_SETTINGS)
+    ran = list(eps_tools.iterdir())
+    for mark in ran:
+        mark.unlink()
+    result = _import(doc)
+    assert result.returncode == 1 and "EPS" in result.stderr and str(doc) in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and not doc.with_suffix(".yaml").exists()
+    assert list(eps_tools.iterdir()) == []
+    assert ran, "LibreOffice ran nothing for the control"
+
+
+def test_an_rtf_nested_too_deep_is_refused_at_once(tmp_path):
+    """200,000 nested groups (a 1 MB RTF file): LibreOffice converted for the whole timeout
+    (150 s) before import gave up. Now the nesting is counted first and the file refused."""
+    rtf = tmp_path / "通知.rtf"
+    rtf.write_bytes(b"{\\rtf1\\ansi " + b"{\\b " * 200_000 + b"text" + b"}" * 200_000 + b"\\par}")
+    before = cpu_seconds()
+    started = time.monotonic()
+    result = _import(rtf)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert f"{rtf} RTF 分组嵌套超过 1000 层" in result.stderr, result.stderr
+    assert time.monotonic() - started < 60 and cpu_seconds() - before < 10
+    assert not rtf.with_suffix(".yaml").exists()
+    # as deep as a file may be, and escaped braces, which are text: converted
+    rtf.write_bytes(
+        b"{\\rtf1\\ansi " + b"\\{" * 3000 + b"{\\b " * 990 + b"\\u20851?\\u20110?" + b"}" * 990 + b"\\par}"
+    )
+    assert _import(rtf).returncode == 0

@@ -777,3 +777,17 @@ def test_build_never_writes_through_a_planted_out_link(tmp_path):
     page = client.post("/doc/报告.yaml/build", data={"csrf": token})
     assert page.status_code == 400 and "是指向别处的链接" in page.get_data(as_text=True)
     assert [(p.name, p.read_bytes()) for p in documents.iterdir()] == [("报告.docx", b"my own report")]
+
+
+@pytest.mark.parametrize("name", ["CON.docx", "nul.docx", "Com1.docx", "LPT9.tar.docx", "aux"])
+def test_an_upload_never_takes_a_windows_device_name(client, name):
+    """On Windows "CON.docx" (any case, any extension, in any folder) is the console, not a
+    file: the upload, kept under its own name, would be written to a device (reasoned, not
+    tried on Windows). Now such a
+    name is kept with a "_" before it; the page names it so."""
+    page, _ = _checked(client, b"not a zip", name)
+    if name == "aux":  # no .docx: refused before anything is kept
+        assert "只能检查 .docx 文件" in page
+        return
+    assert f"_{name}" in page, page
+    assert not re.search(rf"(?<![_\w]){re.escape(name)}", page), page

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# Control characters (C0, DEL, C1): a file name or a data cell may hold any of them, and a
+# terminal printing one obeys it — ESC starts sequences that retitle the window, write the
+# clipboard or hide and redraw text, a line feed starts a forged line of output.
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str, keep: str = "") -> str:
+    """``text`` with every control character but those in ``keep`` written as an escape
+    (``\\x1b``), so that printing it shows it and makes the terminal do nothing."""
+    return _CONTROLS.sub(lambda m: m[0] if m[0] in keep else f"\\x{ord(m[0]):02x}", text)
 
 
 @dataclass(frozen=True)
@@ -16,12 +28,13 @@ class Problem:
     field: str | None = None
 
     def __str__(self) -> str:
-        where = self.file
+        where = printable(self.file)
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        return f"{where} {self.field}：{self.message}" if self.field else f"{where} {self.message}"
+        message = printable(self.message, "\n\t")
+        return f"{where} {printable(self.field)}：{message}" if self.field else f"{where} {message}"
 
 
 class WenshuError(Exception):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import itertools
 import os
+import stat
 from pathlib import Path
 
 from wenshu.errors import Problem, WenshuError
@@ -19,13 +20,26 @@ def default_output_dir(
     picked in is often someone else's (an archive unpacked, a shared folder), and a planted
     link there would send the outputs, and the removal of earlier ones, wherever it points —
     over the user's own files of the same names; named with ``-o``, a link is the user's choice.
+    A Windows directory junction counts as a link (:func:`is_link`).
     ``remedy`` is what the message tells the user to do."""
     folder = base
     for part in Path(rel).parts:
         folder = folder / part
-        if folder.is_symlink():
+        if is_link(folder):
             raise WenshuError(Problem(str(folder), f"是指向别处的链接，未写入；{remedy}"))
     return folder
+
+
+def is_link(path: Path) -> bool:
+    """Whether ``path`` is a symbolic link or, on Windows, any other reparse point — a
+    directory junction (``mklink /J``), which anyone may make without privilege and which
+    ``is_symlink`` does not report (Python < 3.12 has no ``os.path.isjunction``)."""
+    try:
+        info = os.lstat(path)
+    except (OSError, ValueError):
+        return False
+    reparse = getattr(info, "st_file_attributes", 0) & stat.FILE_ATTRIBUTE_REPARSE_POINT
+    return stat.S_ISLNK(info.st_mode) or bool(reparse)
 
 
 def prepare_output_dir(out_dir: Path) -> None:

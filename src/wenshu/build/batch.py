@@ -31,7 +31,7 @@ from wenshu.build.document import FORMATS, render_spec
 from wenshu.build.lines import fits_one_page, lines_needed
 from wenshu.build.shapes import shapes
 from wenshu.errors import Problem, WenshuError
-from wenshu.files import prepare_output_dir, write_atomically
+from wenshu.files import is_link, prepare_output_dir, write_atomically
 from wenshu.registry import did_you_mean
 from wenshu.rules.letters import BatchEntry, batch_problems
 from wenshu.spec.kinds import Kind
@@ -198,7 +198,7 @@ def remove_stale_temporaries(out_dir: Path, *, recursive: bool = False) -> list[
     regular files of wenshu's own pattern whose process is gone."""
     removed = []
     for folder, dirs, names in os.walk(out_dir) if recursive else [(str(out_dir), [], _names(out_dir))]:
-        dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(folder, d))]
+        dirs[:] = [d for d in dirs if not is_link(Path(folder, d))]
         for name in names:
             m = _TEMPORARY.fullmatch(name)
             path = Path(folder, name)

@@ -8,6 +8,7 @@ from typing import Any
 
 from wenshu.check.findings import Deviation
 from wenshu.check.registry import RULES
+from wenshu.errors import printable
 
 
 @dataclass
@@ -65,14 +66,15 @@ _MEASURE_LABELS: dict[str, tuple[str, Any]] = {
 def format_text(report: Report) -> str:
     """The report as the CLI prints it."""
     lines = []
+    name = printable(report.file)  # a line feed in a file name would start a forged line
     if report.error:
-        return f"{report.file}：无法检查：{report.error}"
+        return f"{name}：无法检查：{report.error}"
     if report.ok:
-        lines.append(f"{report.file}：符合 GB/T 9704-2012")
+        lines.append(f"{name}：符合 GB/T 9704-2012")
     elif not report.deviations:
-        lines.append(f"{report.file}：未发现不符合 GB/T 9704-2012 之处，但未能按实际排版检查")
+        lines.append(f"{name}：未发现不符合 GB/T 9704-2012 之处，但未能按实际排版检查")
     else:
-        lines.append(f"{report.file}：{len(report.deviations)} 处不符合 GB/T 9704-2012")
+        lines.append(f"{name}：{len(report.deviations)} 处不符合 GB/T 9704-2012")
         lines += [f"  {d}" for d in report.deviations]
     for key, value in report.measurements.items():
         label, show = _MEASURE_LABELS[key]

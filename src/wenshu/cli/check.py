@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from wenshu.cli.group import Command
+from wenshu.cli.output import echo
 from wenshu.errors import Problem, WenshuError
 
 
@@ -77,7 +78,7 @@ def check_cmd(
     )
 
     if list_rules:
-        click.echo(format_rules())
+        echo(format_rules())
         return
     if not files:
         ctx = click.get_current_context()
@@ -92,13 +93,13 @@ def check_cmd(
     )
     reports = check_files(_word_files(files), render=render, png_dir=png_dir, options=options)
     if output == "json":
-        click.echo(format_json(reports))
+        echo(format_json(reports))
     else:
         for report in reports:
             color = "green" if report.ok else "red"
             first, *rest = format_text(report).split("\n")
-            click.secho(first, fg=color)
+            echo(first, fg=color)
             for line in rest:
-                click.echo(line)
+                echo(line)
     if not all(report.ok for report in reports):
         sys.exit(1)

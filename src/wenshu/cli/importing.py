@@ -9,7 +9,7 @@ import click
 
 from wenshu.cli import options, output
 from wenshu.cli.group import Command
-from wenshu.errors import Problem, WenshuError
+from wenshu.errors import Problem, WenshuError, printable
 
 
 @click.command(cls=Command, name="import")
@@ -33,8 +33,8 @@ def import_cmd(file: Path, out: Path | None, force: bool) -> None:
         replace=target.name if force else None,
     )
     for line in imported.report.lines():
-        click.echo(line)
-    click.secho(f"已生成 {target}", fg="green")
+        output.echo(line)
+    output.echo(f"已生成 {printable(str(target))}", fg="green")
     # what to fill in before it builds
     for problem in spec_problems(imported.yaml, str(target), imported.report.files):
         output.warn(problem)
@@ -74,8 +74,8 @@ def fix_cmd(files: tuple[Path, ...], out_dir: Path | None, force: bool, paginate
             + [f"  改动 {c}" for c in fixed.changes]
             + [line for line in fixed.report.lines()[1:] if not line.startswith("  改动")]
         ):
-            click.echo(line)
+            output.echo(line)
         for written in fixed.written:
-            click.secho(f"已生成 {written}", fg="green")
+            output.echo(f"已生成 {printable(str(written))}", fg="green")
     if failed:
         sys.exit(1)

@@ -13,26 +13,37 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from wenshu.errors import Problem
+from wenshu.errors import Problem, printable
 
 if TYPE_CHECKING:
     from wenshu.build.pipeline import BuildResult
 
 
+def echo(message: str = "", *, err: bool = False, nl: bool = True, **style: Any) -> None:
+    """``click.secho`` of ``message`` with its control characters but line feeds and tabs
+    shown as escapes (:func:`wenshu.errors.printable`): what wenshu prints holds file names
+    and values from files it was given, which may hold any."""
+    text = printable(message, "\n\t")
+    if style:
+        click.secho(text, err=err, nl=nl, **style)
+    else:  # secho would add a reset sequence to the plain text
+        click.echo(text, err=err, nl=nl)
+
+
 def report(problems: Iterable[Problem]) -> None:
     """Errors: the build or check of what they name failed."""
     for problem in problems:
-        click.secho(f"错误 {problem}", fg="red", err=True)
+        echo(f"错误 {problem}", fg="red", err=True)
 
 
 def warn(problem: Problem) -> None:
     """A warning: said like an error, but the build goes on and the exit code stays."""
-    click.secho(f"警告 {problem}", fg="yellow", err=True)
+    echo(f"警告 {problem}", fg="yellow", err=True)
 
 
 def hint(line: str) -> None:
     """A hint, already worded (``提示：…``): something not done, and how to have it done."""
-    click.secho(line, fg="yellow", err=True)
+    echo(line, fg="yellow", err=True)
 
 
 class Progress:
@@ -64,7 +75,7 @@ class Progress:
         says what is being done, so a full bar that stays is not taken for a hang."""
         self.finish()
         if sys.stderr.isatty():
-            click.echo(text, err=True)
+            echo(text, err=True)
 
 
 def show_result(result: BuildResult) -> None:
@@ -82,7 +93,7 @@ def show_result(result: BuildResult) -> None:
         report(outcome.problems)
         holes = sum(PLACEHOLDER in p.message for p in outcome.problems)
         if holes and not result.request.draft:
-            click.secho(
+            echo(
                 f"{outcome.source}：还有 {holes} 处{PLACEHOLDER}未填写；未填完时可加 --draft 生成草稿",
                 fg="yellow",
                 err=True,
@@ -90,16 +101,16 @@ def show_result(result: BuildResult) -> None:
         for warning in outcome.warnings:
             warn(warning)
         for line in outcome.summary:
-            click.echo(line)
+            echo(line)
         if outcome.sort == "file":
             for written in outcome.written:
-                click.echo(f"已生成 {written}{draft}")
+                echo(f"已生成 {written}{draft}")
     for line in result.hints:
         hint(line)
     files = [o for o in result.outcomes if o.sort == "file"]
     failed = [o for o in files if not o.ok]
     if failed:
-        click.secho(
+        echo(
             f"{len(failed)} 个文件未生成（其余已生成）" if len(failed) < len(files) else "未生成任何文件",
             fg="red",
             err=True,

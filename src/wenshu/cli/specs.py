@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from wenshu.cli.group import Command
-from wenshu.cli.output import Progress, report, warn
+from wenshu.cli.output import Progress, echo, report, warn
 from wenshu.errors import Problem, WenshuError
 from wenshu.spec.applicants import LEVELS, PROGRAMMES
 
@@ -58,16 +58,16 @@ def validate_cmd(files: tuple[Path, ...]) -> None:
             elif left_out:
                 # A spec with errors (a broken round.yaml, a quota table) is not in the round:
                 # the rules held without it, which is no pass of the round.
-                click.secho(
+                echo(
                     f"未通过 {target}：{left_out} 个规格（或批量记录）有错误，未参与一轮的核对；"
                     f"其余 {len(members)} 个之间的规则无误，改正后请重新检查",
                     fg="yellow",
                     err=True,
                 )
             else:
-                click.echo(f"通过 {target}：一轮 {len(members)} 个文件之间的规则")
+                echo(f"通过 {target}：一轮 {len(members)} 个文件之间的规则")
     if failed:
-        click.secho(f"{failed} 项检查未通过", fg="red", err=True)
+        echo(f"{failed} 项检查未通过", fg="red", err=True)
         sys.exit(1)
 
 
@@ -83,7 +83,7 @@ def _validate_each(paths: list[Path]) -> list[Valid]:
         try:
             spec = load_spec(path)
             kind, document = validate(spec)
-            click.echo(f"通过 {path}（{kind.label}）")
+            echo(f"通过 {path}（{kind.label}）")
             for warning in advice.warnings(spec, kind, document):
                 warn(warning)
             valid.append((spec, kind, document))
@@ -91,7 +91,7 @@ def _validate_each(paths: list[Path]) -> list[Valid]:
             report(exc.problems)
             holes = sum(PLACEHOLDER in p.message for p in exc.problems)
             if holes:
-                click.secho(
+                echo(
                     f"{path}：还有 {holes} 处{PLACEHOLDER}未填写；未填完时可用 wenshu build --draft 生成草稿",
                     fg="yellow",
                     err=True,
@@ -117,7 +117,7 @@ def _validate_batch(spec: Path) -> tuple[list[Valid], int]:
     for index in sorted(failed):
         report(failed[index])
     if not failed:
-        click.echo(f"通过 {spec}（{batch.kind.label}，{len(valid)} 份）")
+        echo(f"通过 {spec}（{batch.kind.label}，{len(valid)} 份）")
     return list(valid), len(failed)
 
 
@@ -195,12 +195,12 @@ def new_cmd(
         kind, applicant=applicant, level=level, programme=programme, start=start, relay=context
     )
     if out_file is None:
-        click.echo(text, nl=False)
+        echo(text, nl=False)
         return
     if out_file.exists() and not force:
         raise WenshuError(Problem(str(out_file), "文件已存在，未覆盖（确要覆盖请加 --force）"))
     write_atomically(out_file.parent, {out_file.name: text.encode("utf-8")})
-    click.echo(f"已生成 {out_file}（{unfilled(text)} 处{PLACEHOLDER}待填写）")
+    echo(f"已生成 {out_file}（{unfilled(text)} 处{PLACEHOLDER}待填写）")
 
 
 @click.command(cls=Command, name="list")
@@ -285,4 +285,4 @@ def frames_cmd(folder: Path | None) -> None:
     from wenshu.resources import resource_dir
 
     for path in write_frames(folder or resource_dir("templates") / "frames"):
-        click.echo(f"已生成 {path}")
+        echo(f"已生成 {path}")

@@ -67,14 +67,14 @@ def write_with_files(out_dir: Path, files: dict[str, bytes], replace: str | None
     ``files`` are written, the pictures its earlier import left beside it that ``files``
     does not have are removed (:func:`stale_pictures`); when writing fails, nothing is.
     """
-    from wenshu.files import prepare_output_dir, write_atomically
+    from wenshu.files import is_link, prepare_output_dir, write_atomically
 
     prepare_output_dir(out_dir)
     base = out_dir.resolve()
     stale = stale_pictures(out_dir, replace, files) if replace is not None else []
     for folder in {Path(name).parent for name in files} - {Path(".")}:
         target = out_dir / folder
-        if target.is_symlink() or (target.exists() and not target.resolve().is_relative_to(base)):
+        if is_link(target) or (target.exists() and not target.resolve().is_relative_to(base)):
             raise WenshuError(Problem(str(target), "图片文件夹是指向别处的链接，未写入"))
         if target.exists() and not target.is_dir():
             raise WenshuError(Problem(str(target), "图片文件夹的位置已有同名文件，未写入"))
@@ -93,12 +93,13 @@ def stale_pictures(out_dir: Path, spec_name: str, keep: Collection[str]) -> list
     as a picture block or in the comment on a picture set aside. Whatever else the folder
     holds (a user's own files, whatever their names) is not touched; nor anything behind a
     symbolic link."""
+    from wenshu.files import is_link
     from wenshu.spec.load import MAX_FILE_BYTES
 
     spec = out_dir / spec_name
     folder_name = pictures_folder(Path(spec_name).stem)
     folder = out_dir / folder_name
-    if not (spec.is_file() and not spec.is_symlink() and folder.is_dir() and not folder.is_symlink()):
+    if not (spec.is_file() and not spec.is_symlink() and folder.is_dir() and not is_link(folder)):
         return []
     if not folder.resolve().is_relative_to(out_dir.resolve()):
         return []

@@ -435,6 +435,7 @@ class LibreOffice:
         if data.startswith(b"PK"):  # a zip (.odt, or a .docx by another name) is made offline
             data, suffix = offline_package(data, str(source))
         elif data[:64].lstrip().startswith(b"{\\rtf"):  # LibreOffice reads an RTF whatever it is called
+            _refuse_deep_rtf(data, str(source))
             data, suffix = offline_rtf(data), ".rtf"
         elif is_html(data):  # a web page saved as .doc: LibreOffice goes by the content
             data = offline_html(data, str(source))
@@ -442,6 +443,8 @@ class LibreOffice:
             data = offline_xml(data, str(source))
         elif _holds_svg(data):  # a binary .doc or .wps, which cannot be rewritten
             raise WenshuError(Problem(str(source), _SVG_IN_BINARY))
+        elif _EPS_TAG.search(data):
+            raise WenshuError(Problem(str(source), _EPS_IN_BINARY))
         with tempfile.TemporaryDirectory(prefix="wenshu-lo-in-") as work:
             staged = Path(work) / f"input{suffix}"  # no odd names in argv
             staged.write_bytes(data)
@@ -524,7 +527,9 @@ def _stand_in_tools(folder: Path) -> Path:
     to draw an EPS picture (PostScript, a program in its own right): Ghostscript, pstoedit,
     ImageMagick. It looks them up on PATH while loading a document, and a document's EPS
     picture is anyone's code; found first, these stand-ins make it draw the picture's
-    preview (or an empty frame) instead: a render measures the page, not the picture."""
+    preview (or an empty frame) instead: a render measures the page, not the picture.
+    The copies LibreOffice is given hold no EPS picture it would know (:data:`_EPS_TAG`), on
+    every system; these shell scripts are a second guard where they run (not on Windows)."""
     tools = folder / "no-tools"
     tools.mkdir()
     for name in _EPS_TOOLS:
@@ -623,6 +628,13 @@ _SVG_SNIFF_BYTES = 2048
 _GZIP = b"\x1f\x8b"
 _SVG_REFERENCES = frozenset(("href", "src", "base"))
 _SVG_TAG = re.compile(rb"<svg", re.IGNORECASE)
+# EPS pictures (PostScript, a program in its own right): LibreOffice hands one to Ghostscript,
+# pstoedit or ImageMagick found on PATH to draw it (see _EPS_TOOLS). It knows one by the DOS
+# EPS signature (C5 D0 D3 C6) or "%!PS-Adobe" at its start; a part with either, or "%!PS"
+# anywhere in its first bytes, is replaced in the copy by a blank picture of the same size on
+# the page (every system, where the stand-ins of _stand_in_tools work only where a shell
+# script runs), and a binary file holding one anywhere is refused.
+_EPS_TAG = re.compile(rb"%!PS|\xc5\xd0\xd3\xc6")
 # An embedded object's document (a zip: .docx, .xlsx, .odt …; an OLE storage: .bin, .doc):
 # LibreOffice opens it to lay it out, with whatever it links or holds (an SVG picture reading
 # a local file). The page shows the object by its picture (v:imagedata, an EMF), which stays.
@@ -633,6 +645,10 @@ _PACKED = re.compile(rb"\x1f\x8b\x08|\x78[\x01\x5e\x9c\xda]")
 _MAX_PACKED_TRIES = 100_000
 _SVG_IN_BINARY = (
     "文件中有 SVG 图片（旧版 .doc、.wps 文件本不会有）：LibreOffice 打开时会读取它所指的本机文件，"
+    "已拒绝；请在 Word 或 WPS 中另存为 .docx 后再导入"
+)
+_EPS_IN_BINARY = (
+    "文件中有 EPS（PostScript）图片：LibreOffice 打开时会把它交给 Ghostscript 等程序运行，"
     "已拒绝；请在 Word 或 WPS 中另存为 .docx 后再导入"
 )
 # A transparent 1×1 PNG: what an SVG that cannot be made safe is replaced by.
@@ -674,9 +690,16 @@ def offline_copy(data: bytes, label: str) -> bytes:
                 content = b""  # an embedded document: drawn by its picture, never opened
             elif _is_svg(content):
                 content = _offline_svg(content)
+            elif _is_eps(content):
+                content = _BLANK_PNG
             zout.writestr(name, content)
     package.close()
     return out.getvalue()
+
+
+def _is_eps(content: bytes) -> bool:
+    """Whether LibreOffice could take the part ``content`` for an EPS picture (see :data:`_EPS_TAG`)."""
+    return _EPS_TAG.search(content, 0, _SVG_SNIFF_BYTES) is not None
 
 
 def _is_svg(content: bytes) -> bool:
@@ -846,6 +869,12 @@ _ODF_CLICKED = frozenset((f"{{{_ODF_TEXT}}}a", f"{{{_ODF_DRAW}}}a"))
 # Attributes naming what to load: xlink:href (pictures, objects, linked sections, templates,
 # event scripts …), src (an XForms instance), action (a form's or submission's address).
 _ODF_REFERENCES = ("href", "src", "action")
+# A DDE link (a section's office:dde-source, a field's text:dde-connection-decl, a table's
+# table:dde-link): with the application "soffice", LibreOffice opens the file its topic names —
+# read-write, leaving its lock file (.~lock.<name>#) beside it — and loads what that file
+# links in turn; a fresh profile hung there (seen with strace). Only the profile's "never
+# update links" held it: the copy empties the application, topic and item.
+_ODF_DDE = ("dde-application", "dde-topic", "dde-item")
 _ODF_MIMETYPE = "mimetype"
 
 
@@ -863,7 +892,8 @@ def offline_odf(data: bytes, label: str) -> bytes:
     """``data`` (an OpenDocument package) with nothing left that would make LibreOffice read
     anything but the package itself: XForms models are removed, and every reference outside
     the package (an address, an absolute path, a path going up) is emptied, but a
-    hyperlink's. What prints is unchanged except where the document would have fetched.
+    hyperlink's, and so is every DDE link's application and topic (:data:`_ODF_DDE`). What
+    prints is unchanged except where the document would have fetched.
     """
     package = open_package(data, label, max_member=DOCX_MAX_MEMBER_BYTES, max_total=DOCX_MAX_TOTAL_BYTES)
     names = package.namelist()
@@ -884,6 +914,8 @@ def offline_odf(data: bytes, label: str) -> bytes:
                 content = _odf_offline_part(content, label, name)
             elif _is_svg(content):  # a picture of the package (Pictures/…, any name)
                 content = _offline_svg(content)
+            elif _is_eps(content):
+                content = _BLANK_PNG
             zout.writestr(name, content)
     package.close()
     return out.getvalue()
@@ -900,7 +932,8 @@ def _odf_offline_part(content: bytes, label: str, name: str) -> bytes:
         if not isinstance(el.tag, str) or el.tag in _ODF_CLICKED:
             continue
         for key, value in el.attrib.items():
-            if key.rpartition("}")[2] in _ODF_REFERENCES and not _inside_package(value):
+            local = key.rpartition("}")[2]
+            if (local in _ODF_REFERENCES and not _inside_package(value)) or (local in _ODF_DDE and value):
                 el.set(key, "")
                 changed = True
         if el.tag.rpartition("}")[2] in _BASE64_PICTURES and el.text:
@@ -910,15 +943,18 @@ def _odf_offline_part(content: bytes, label: str, name: str) -> bytes:
 
 def _offline_base64_picture(el: Any) -> bool:
     """Make the picture held in base64 by ``el`` (a flat OpenDocument file's
-    office:binary-data, a Word 2003 XML file's w:binData) offline if it is an SVG; whether
-    it was."""
+    office:binary-data, a Word 2003 XML file's w:binData) offline if it is an SVG or an EPS
+    (made blank); whether it was."""
     try:
         picture = base64.b64decode(el.text, validate=False)
     except ValueError:
         return False
-    if not _is_svg(picture):
+    if _is_svg(picture):
+        el.text = base64.b64encode(_offline_svg(picture)).decode()
+    elif _is_eps(picture):
+        el.text = base64.b64encode(_BLANK_PNG).decode()
+    else:
         return False
-    el.text = base64.b64encode(_offline_svg(picture)).decode()
     return True
 
 
@@ -946,6 +982,30 @@ _RTF_TOKEN = re.compile(
 )
 _INERT_RTF_FIELD = b'{\\*\\fldinst QUOTE ""}'
 _NOT_HEX = re.compile(rb"[^0-9a-fA-F]")
+
+
+def _refuse_deep_rtf(data: bytes, label: str) -> None:
+    """Refuse an RTF file whose groups nest deeper than :data:`_MAX_RTF_DEPTH`: LibreOffice's
+    time grows faster than the depth (7.4: 1,000 levels 3 s, 10,000 13 s, 50,000 over 90 s;
+    200,000, a 1 MB file, hung until the timeout). Escaped braces (``\\{``) are no groups."""
+    depth = 0
+    for brace in _RTF_BRACE.finditer(data):
+        if brace[0] == b"{":
+            depth += 1
+            if depth > _MAX_RTF_DEPTH:
+                message = (
+                    f"RTF 分组嵌套超过 {_MAX_RTF_DEPTH} 层（正常文件不过几十层），"
+                    "LibreOffice 转换会长时间无响应，未转换"
+                )
+                raise WenshuError(Problem(label, message))
+        elif brace[0] == b"}":
+            depth = max(depth - 1, 0)
+
+
+# How deep an RTF file's groups may nest (Word's files: a few dozen levels), and its braces
+# (an escaped one, or an escaped backslash before one, is text).
+_MAX_RTF_DEPTH = 1000
+_RTF_BRACE = re.compile(rb"\\[\\{}]|[{}]")
 
 
 def offline_rtf(data: bytes) -> bytes:
@@ -1028,20 +1088,25 @@ def _offline_rtf_picture(
     data: bytes, pieces: list[tuple[int, int, int | None]]
 ) -> list[tuple[int, int, bytes]]:
     """The replacements making the picture whose data are ``pieces`` of ``data`` offline:
-    none unless it is an SVG; else its data, written again in hex in place of the first
-    piece, the others emptied. A piece is hex text (``(start, end, None)``) or a ``\\binN``
-    word with its raw bytes (``(start, end, where the bytes start)``)."""
+    none unless it is an SVG or an EPS; else its offline data (a blank picture for an EPS),
+    written again in hex in place of the first piece, the others emptied. A piece is hex
+    text (``(start, end, None)``) or a ``\\binN`` word with its raw bytes (``(start, end,
+    where the bytes start)``)."""
     raw = [data[bytes_at:end] for _, end, bytes_at in pieces if bytes_at is not None]
     if raw:
         picture = b"".join(raw)
     else:
         digits = _NOT_HEX.sub(b"", b"".join(data[a:b] for a, b, _ in pieces))
         picture = bytes.fromhex(digits[: len(digits) // 2 * 2].decode())
-    if not _is_svg(picture):
+    if _is_svg(picture):
+        offline = _offline_svg(picture)
+    elif _is_eps(picture):
+        offline = _BLANK_PNG
+    else:
         return []
     (first, last, _), *rest = pieces
     # the space ends a control word the data may follow without one (after a line break)
-    return [(first, last, b" " + _offline_svg(picture).hex().encode()), *((a, b, b"") for a, b, _ in rest)]
+    return [(first, last, b" " + offline.hex().encode()), *((a, b, b"") for a, b, _ in rest)]
 
 
 # ---------------------------------------------------------------------------------------
@@ -1300,6 +1365,19 @@ def offline_html(data: bytes, label: str) -> bytes:
     rebuilt = _OfflineHtml()
     rebuilt.feed(data[len(bom) :].decode("latin-1"))
     rebuilt.close()
+    if rebuilt.unclosed is not None:
+        # Everything after it is inside it (a script's text, to a browser too): dropped with
+        # it, the rest of the page would be missing from the import without a word.
+        tag, line, column = rebuilt.unclosed
+        raise WenshuError(
+            Problem(
+                label,
+                f"网页中的 <{tag}> 没有结束标记 </{tag}>，其后的内容都在它之内、不会显示，未导入；"
+                f"请补上 </{tag}>，或在浏览器中打开后另存为 .docx 再导入",
+                line,
+                column,
+            )
+        )
     return bom + "".join(rebuilt.out).encode("latin-1", "xmlcharrefreplace")
 
 
@@ -1316,10 +1394,15 @@ class _OfflineHtml(html.parser.HTMLParser):
         super().__init__(convert_charrefs=False)
         self.out: list[str] = ["<!DOCTYPE html>\n"]
         self.dropping = 0  # depth inside elements dropped whole
+        # the outermost element dropped whole that is open: its tag, line and column (1-based)
+        self.unclosed: tuple[str, int, int] | None = None
         self.style: list[str] | None = None  # a style sheet's text, while inside one
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _HTML_DROPPED:
+            if not self.dropping:
+                line, offset = self.getpos()
+                self.unclosed = (tag, line, offset + 1)
             self.dropping += 1
         elif not self.dropping and tag in _HTML_TAGS:
             if tag == "style":
@@ -1334,6 +1417,8 @@ class _OfflineHtml(html.parser.HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in _HTML_DROPPED:
             self.dropping = max(self.dropping - 1, 0)
+            if not self.dropping:
+                self.unclosed = None
         elif tag == "style" and self.style is not None:
             css, self.style = "".join(self.style), None
             if not self.dropping and _css_inert(css):

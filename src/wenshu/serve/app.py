@@ -591,9 +591,16 @@ def _uploaded(problem: Problem, work: str) -> Problem:
 
 
 def _upload_name(name: str) -> str:
-    """A safe local name for an uploaded file (only its last part, odd characters replaced)."""
+    """A safe local name for an uploaded file (only its last part, odd characters replaced,
+    never a Windows device name)."""
     base = Path(name.replace("\\", "/")).name
-    return re.sub(r"[^\w.\u3400-\u9fff（）-]", "_", base)[:100] or "upload.docx"
+    local = re.sub(r"[^\w.\u3400-\u9fff（）-]", "_", base)[:100] or "upload.docx"
+    # On Windows "CON.docx", "nul.csv", "COM1.xlsx" … in any folder name devices, not files:
+    # the upload would be written to the device (the console, a port) and read back from it.
+    return f"_{local}" if _WINDOWS_DEVICE.fullmatch(local.partition(".")[0]) else local
+
+
+_WINDOWS_DEVICE = re.compile(r"CON|PRN|AUX|NUL|COM[0-9¹²³]|LPT[0-9¹²³]", re.IGNORECASE)
 
 
 def _load_plain(text: str) -> dict[str, Any]:

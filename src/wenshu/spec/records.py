@@ -35,7 +35,8 @@ MAX_RECORDS = 20_000
 #: Excel's own limit for one cell; a longer CSV cell is no text of a letter.
 MAX_CELL_CHARS = 32_767
 #: Columns read of a sheet, whatever its declared dimension claims: a kind has a few dozen
-#: fields, and a sheet claiming 16,384 columns must not make every row that wide.
+#: fields, and a sheet claiming 16,384 columns must not make every row that wide. A CSV
+#: whose first row names more is refused.
 MAX_COLUMNS = 256
 # Decompressed size of one part of an .xlsx (a sheet, the shared strings) and of all: a
 # sheet of 20,000 letters' rows is a few MB of XML, the shared strings as much again.
@@ -365,6 +366,11 @@ def read_records(path: Path, kind: Kind, source: str | None = None) -> list[Reco
     if not headers:
         examples = "、".join(_column_examples(kind))
         message = f"第{header_row}行应是列名（如 {examples}），却是空行；请删去表格上方的空行"
+        raise WenshuError(Problem(source, message, header_row))
+    if len(headers) > MAX_COLUMNS:
+        # A CSV row may be as wide as the file is long: each unknown column is matched
+        # against every field for a suggestion (a million took minutes) and reported.
+        message = f"第{header_row}行有 {len(headers)} 列，超过上限 {MAX_COLUMNS} 列（每列是函的一个字段）"
         raise WenshuError(Problem(source, message, header_row))
     fields = column_fields([str(h) if h is not None else "" for h in headers], kind, source, header_row)
     records = []
