@@ -264,8 +264,8 @@ def test_a_long_table_measures_a_few_lines_and_keeps_its_widths(monkeypatch):
     from wenshu.render import docx
 
     measured: list[str] = []
-    width = docx._line_width
-    monkeypatch.setattr(docx, "_line_width", lambda text: measured.append(text) or width(text))
+    width = docx.cached_line_width
+    monkeypatch.setattr(docx, "cached_line_width", lambda text: measured.append(text) or width(text))
     rows = [[(t, "") for t in ("序号", "指标名称", "单位", "基期值（2023年）", "2024年目标")]]
     name = "专利密集型产品销售收入占营业收入比重"
     texts = [[str(i), f"{name}{i}", "万元", str(3 * i), str(7 * i)] for i in range(1, 5001)]

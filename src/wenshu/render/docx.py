@@ -39,8 +39,9 @@ if TYPE_CHECKING:
 
 _ROLE = re.compile(r"^<!--\s*wenshu:([\w-]+)(?:\s+(\{.*\}))?\s*-->\s*$", re.S)
 _W = nsdecls("w")
-# A batch's letters share their dates and signatures: each is measured once.
-_line_width = lru_cache(maxsize=1024)(line_width)
+# A batch's letters share their dates and signatures, a table's column its lines' shapes: each
+# is measured once.
+cached_line_width = lru_cache(maxsize=1024)(line_width)
 
 # A run-in heading's font follows its ordinal (§7.3.3): 一、 黑体, （一） 楷体, others 仿宋.
 _RUNIN_FONTS = {1: L.FONT_HEADING_1, 2: L.FONT_HEADING_2}
@@ -377,8 +378,8 @@ class BodyWriter:
         (:func:`wenshu.text.width.line_width`): “2023年7月18日” prints about a character wider
         than its characters alone.
         """
-        date_w = _line_width(inline.text)
-        sig_w = _line_width(self.signature_text)
+        date_w = cached_line_width(inline.text)
+        sig_w = cached_line_width(self.signature_text)
         p = self.paragraph(Style.DATE, inline)
         if self.signature_sealed:
             # §7.3.5.1: the date right-indented four characters, the signature centred over it.
@@ -652,7 +653,7 @@ def _short_words_whole(lines: dict[int, set[str]], widths: list[int], size_pt: f
         if low <= len(line) <= high + 4 and len(line) > room[c] > 0
     }
     for c, line in candidates:
-        n = _line_width(line)
+        n = cached_line_width(line)
         if low <= n <= high and n > room[c] and n - room[c] * math.floor(n / room[c]) <= 1:
             need[c] = max(need[c], math.ceil(n * cell) + _CELL_ROOM_TWIPS)
     lack = sum(max(0, n - w) for n, w in zip(need, widths, strict=True))
@@ -662,7 +663,9 @@ def _short_words_whole(lines: dict[int, set[str]], widths: list[int], size_pt: f
     long = {
         c
         for c, texts in lines.items()
-        if any(len(line) > 2 * high or (len(line) > high and _line_width(line) > high) for line in texts)
+        if any(
+            len(line) > 2 * high or (len(line) > high and cached_line_width(line) > high) for line in texts
+        )
     }
     donors = sorted(c for c in long if not need[c] and widths[c] > floor)
     spare = sum(widths[c] - floor for c in donors)
@@ -689,7 +692,7 @@ def _brackets_whole(lines: dict[int, set[str]], widths: list[int], size_pt: floa
             if len(line) < low or ("）" not in line and ")" not in line):
                 continue
             for group in _BRACKETED.findall(line):
-                g = _line_width(group)
+                g = cached_line_width(group)
                 if low <= g <= high and g > room[c]:
                     need[c] = max(need[c], math.ceil(g * cell) + _CELL_ROOM_TWIPS)
     return _give_room(lines, widths, need, cell)
@@ -707,7 +710,7 @@ def _lone_ends_closed(lines: dict[int, set[str]], widths: list[int], size_pt: fl
         now = (widths[c] - _CELL_TEXT_TWIPS) / cell
         if now < 1:
             continue  # under one character (a width typed as a few twips): no line to close
-        measured = {_line_width(t) for t in texts}
+        measured = {cached_line_width(t) for t in texts}
         want = now
         for n in measured:
             if _lone(n, now):
@@ -785,11 +788,13 @@ def _giving_floor(lines: set[str], width: int, cell: float) -> int:
     prints in now is measured without the slack of ``_CELL_ROOM_TWIPS``, what it would print
     in with it."""
     low, high = _SHORT_WORD_CELLS
-    widths = {_line_width(line) for line in lines}
+    widths = {cached_line_width(line) for line in lines}
     least = _DONOR_FLOOR_CELLS if max(widths, default=0.0) > _DONOR_FLOOR_CELLS else 2
     bottom = math.ceil(least * cell) + _CELL_ROOM_TWIPS
-    unbroken = max((_line_width(run) for line in lines for run in _UNBROKEN.findall(line)), default=0.0)
-    groups = [g for line in lines for g in map(_line_width, _BRACKETED.findall(line)) if low <= g <= high]
+    unbroken = max((cached_line_width(run) for line in lines for run in _UNBROKEN.findall(line)), default=0.0)
+    groups = [
+        g for line in lines for g in map(cached_line_width, _BRACKETED.findall(line)) if low <= g <= high
+    ]
 
     now = (width - _CELL_TEXT_TWIPS) / cell
     step = cell / _DONOR_STEPS_PER_CELL
