@@ -620,6 +620,27 @@ def test_closing_line_does_not_go_over_alone_after_a_half_empty_page(laid_out):
 
 
 @pytest.mark.render
+def test_a_long_tail_comes_back_over_the_two_pages_before_it(laid_out):
+    """§7.3.5.5: henan-2023-38's last 正文 paragraph, its contact block, 附件说明 of four
+    names, sealed signature and 附注 (twenty lines kept whole) went to page six, and page five
+    kept five lines of 正文 over fifteen empty ones; one page would need 23.1 pt a line to take
+    them back. Pages four and five now take them at one pitch (not below 1.5 lines): the
+    signature is on page five, under its 正文, page four full, and the notice two pages
+    shorter (the blank page and the 版记 page after the last attachment went too)."""
+    _, after, _, _ = laid_out
+    paginated = after["notices/henan-2023-38"]
+    facts, pages = paginated.facts, paginated.pages
+    pitches = _adjusted(paginated.docx)
+    before = blank_above_foot(pages[facts.signature_page - 2])
+    print(f"{facts.pages} pages, signature p{facts.signature_page}, {before:.1f} empty before, {pitches}")
+    assert not facts.faults, [str(f) for f in facts.faults]
+    assert facts.signature_page == 5 and facts.body_lines_on_signature_page >= 1 and before < 1
+    assert len(pitches) == 1 and L.MIN_ADJUSTED_LINE_PITCH_TWIPS <= min(pitches)
+    full, last = content_rows(pages[3]), content_rows(pages[4])
+    assert len(full) > L.LINES_PER_PAGE and max(full[-1].y1, last[-1].y1) <= L.text_area_pt()[1]
+
+
+@pytest.mark.render
 def test_attachment_ending_at_an_even_page_foot_takes_the_record_there(laid_out):
     """§7.4.1, §7.5, §7.3.7: an attachment ending in the last lines of page four (even) left
     the 版记 no room: a blank page five and the 版记 alone on page six followed. The

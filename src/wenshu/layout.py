@@ -196,10 +196,11 @@ TITLE_CHARS_PER_LINE = int(TEXT_WIDTH_MM * PT_PER_INCH / MM_PER_INCH // TITLE_CH
 AUTOSPACE_EM = 0.2
 # §7.3.5.5 特殊情况说明: when the page cannot hold the signature block, line spacing is
 # adjusted so that it fits. wenshu tightens the lines of the page before the signature's
-# (page one from under the head) down to 1.5 lines of 3号 (24 pt) at most, and only to win
-# back a page that would carry this many lines — or, whatever its length, only the block
-# that must stay whole (附件说明, 署名, 成文日期, 附注) and the last lines of 正文 the keep
-# rules carried over with it (“特此通知。” after a page left half empty); and as far, the
+# (page one from under the head) — or of the two pages before it, where one would need
+# less — down to 1.5 lines of 3号 (24 pt) at most, and only to win back a page that would
+# carry this many lines — or, whatever its length, only the block that must stay whole
+# (附件说明, 署名, 成文日期, 附注) and the last lines of 正文 the keep rules carried over
+# with it (“特此通知。” after a page left half empty); and as far, the
 # lines of an even last page whose foot has no room for the 版记 (§7.4.1), which would
 # otherwise take two pages more.
 MIN_ADJUSTED_LINE_PITCH_TWIPS = round(1.5 * BODY_SIZE_PT * TWIPS_PER_PT)  # 480

@@ -39,7 +39,7 @@ import copy
 import io
 import math
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from lxml import etree
@@ -152,8 +152,15 @@ def paginate(documents: dict[str, bytes], office: LibreOffice) -> dict[str, Pagi
     return done
 
 
-# Faults the placing of the 版记 settles after tightening (it is placed on the pages that result).
-_RECORD_FAULTS = {"render-record-place", "render-record-page-number"}
+# Faults the later rounds settle after tightening, on the pages that result: the placing of the
+# 版记, and a table's merged label or note on the page its rows went on to (repeat_labels,
+# keep_notes — an attachment's table, after the pages tightened).
+_LATER_FAULTS = {
+    "render-record-place",
+    "render-record-page-number",
+    "render-table-merged-label",
+    "render-table-note-alone",
+}
 
 
 def _won(facts: Facts, wanted: int, record: int | None) -> bool:
@@ -162,7 +169,7 @@ def _won(facts: Facts, wanted: int, record: int | None) -> bool:
     return (
         facts.signature_page == wanted
         and (record is None or facts.record_page == record)
-        and all(f.code in _RECORD_FAULTS for f in facts.faults)
+        and all(f.code in _LATER_FAULTS for f in facts.faults)
     )
 
 
@@ -232,15 +239,18 @@ def tighten(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -> byt
     When the main part's last page holds only a few lines (the last 正文 line kept with the
     署名 and 成文日期), or only the block kept whole — 附件说明, 署名, 成文日期, 附注 — and
     the last lines of 正文 the keep rules took with it (a page of “特此通知。” and the block
-    after a page left half empty), the lines of the page before — from its first line of text, or on
-    page one from the line under the 发文字号 — are given one exact pitch small enough for
-    those lines to come back, never below
-    :data:`~wenshu.layout.MIN_ADJUSTED_LINE_PITCH_TWIPS`: what a clerk does in Word by
-    setting the page's line spacing to a smaller 固定值. Tables on that page keep their
-    rows; their height is taken as LibreOffice printed it. The paragraphs keep
-    ``lineRule="exact"`` (ECMA-376 §17.3.1.33: the line is exactly that high whatever the
-    font), so Word fits the same lines; the table rows are as high as their text
-    (§17.4.81 ``trHeight`` absent), as for the 版记 after a table (see the module's
+    after a page left half empty: the page before had room for all the 正文 lines that went
+    over), the lines of the page before — from its first line of text, or on page one from
+    the line under the 发文字号 — are given one exact pitch small enough for those lines to
+    come back, never below :data:`~wenshu.layout.MIN_ADJUSTED_LINE_PITCH_TWIPS`: what a
+    clerk does in Word by setting the page's line spacing to a smaller 固定值. Where one page
+    would need a tighter pitch than that (a long 附件说明 or a contact block went over, the
+    page before left seven to fifteen lines empty), the two pages before take the lines at
+    one pitch, as a clerk sets the last pages' 固定值 — when no table stands on them. Tables
+    on the page keep their rows; their height is taken as LibreOffice printed it. The
+    paragraphs keep ``lineRule="exact"`` (ECMA-376 §17.3.1.33: the line is exactly that high
+    whatever the font), so Word fits the same lines; the table rows are as high as their
+    text (§17.4.81 ``trHeight`` absent), as for the 版记 after a table (see the module's
     note).
 
     The same is done on the last page when the document ends there, on an even page, and
@@ -256,6 +266,7 @@ def tighten(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -> byt
     top = L.TOP_MARGIN_MM * L.PT_PER_MM
     bottom = top + _TEXT_HEIGHT_TWIPS / L.TWIPS_PER_PT
     room = record_wants_room(docx, facts, outline, pages)
+    attachments = any(b.zone for b in outline.blocks)
     if room and facts.content_end is not None:
         before, used = facts.content_end[0], 0  # the page's own lines make room for the 版记
     else:
@@ -263,86 +274,102 @@ def tighten(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -> byt
             return None
         used = round((end_y - top) / pitch_pt)
         kept = facts.body_lines_on_signature_page or 0
-        if used > L.MAX_LINES_WON_BACK and kept > L.MAX_KEPT_BODY_LINES:
-            return None
         before = end_page - 1
+        rows = content_rows(pages[before - 1])
+        empty = (bottom - rows[-1].y1) / pitch_pt if rows else 0.0  # the page before's empty foot
+        if used > L.MAX_LINES_WON_BACK and kept > L.MAX_KEPT_BODY_LINES and empty < kept:
+            return None
         if any(page == end_page and y0 < end_y for spans in facts.table_spans for page, y0, _ in spans):
             return None  # a table among the lines to win back
-    start = next(
-        (
-            k
-            for k, place in enumerate(facts.block_pages)
-            if place and place[0] == before and (room or outline.blocks[k].zone == 0)
-        ),
-        None,
-    )
-    if start is None:
-        return None
     parts = _parts(docx)
     root = _document(parts)
     body = root.find(w("body"))
     record = _record_table(body) if body is not None else None
-    paragraphs = [
-        c
-        for c in (body if body is not None else [])
-        if c.tag == w("p") and "".join(t.text or "" for t in c.iter(w("t"))).strip()
-    ]
-    if start >= len(paragraphs):
+    if body is None:
         return None
+    paragraphs = [
+        c for c in body if c.tag == w("p") and "".join(t.text or "" for t in c.iter(w("t"))).strip()
+    ]
     children = list(body)
-    head = start
-    while head < len(paragraphs) and _style_of(paragraphs[head]) in _HEAD_STYLES:
-        head += 1
-    if head > start:
-        # Page one: the head (mark, 发文字号 and the lines between) stays where §7.2 and
-        # §10.1 place it; the lines start under its last line.
-        place = facts.block_pages[head - 1] if head - 1 < len(facts.block_pages) else None
-        if place is None or place[0] != before:
+    records = [compact(r)[:8] for r in outline.records if compact(r)]
+
+    def region(number: int) -> tuple[float, int] | None:
+        """Where the tightened lines of page ``number`` start: their top and first child."""
+        start = next(
+            (
+                k
+                for k, place in enumerate(facts.block_pages)
+                if place and place[0] == number and (room or outline.blocks[k].zone == 0)
+            ),
+            None,
+        )
+        if start is None or start >= len(paragraphs):
             return None
-        region_top = place[1]
-        first = children.index(paragraphs[head - 1]) + 1
-    else:
+        head = start
+        while head < len(paragraphs) and _style_of(paragraphs[head]) in _HEAD_STYLES:
+            head += 1
+        if head > start:
+            # Page one: the head (mark, 发文字号 and the lines between) stays where §7.2 and
+            # §10.1 place it; the lines start under its last line.
+            place = facts.block_pages[head - 1] if head - 1 < len(facts.block_pages) else None
+            if place is None or place[0] != number:
+                return None
+            return place[1], children.index(paragraphs[head - 1]) + 1
         # page one without a 版头, or an attachment's first page: the label and the title keep
         # their lines (§7.3.1, §7.3.7); the tightened run starts under them, after lines at the
         # standard pitch, as check reads a §7.3.5.5 adjustment
-        opening = {Style.TITLE} if before == 1 else set()
+        opening = {Style.TITLE} if number == 1 else set()
         if _style_of(paragraphs[start]) == Style.ATTACHMENT_LABEL:
             opening = {Style.ATTACHMENT_LABEL, Style.TITLE, Style.SUBTITLE}
         while start + 1 < len(paragraphs) and _style_of(paragraphs[start]) in opening:
             start += 1
         place = facts.block_pages[start] if start < len(facts.block_pages) else None
-        if place is None or place[0] != before:
+        if place is None or place[0] != number:
             return None
-        region_top = place[1] - pitch_pt
-        first = children.index(paragraphs[start])
-    if before == 1:
-        fix_mark_height(body, pages[0])  # the mark's line is the one of auto height above
-        if any(_style_of(c) == Style.MARK and not _exact_mark(c) for c in children[:first]):
-            return None
-    page = pages[before - 1]
-    records = [compact(r)[:8] for r in outline.records if compact(r)]
-    rows = [
-        r
-        for r in content_rows(page)
-        if r.y0 >= region_top - 1 and not any(compact(r.text).startswith(x) for x in records)
-    ]  # a 版记 floating at the foot of the page is not among the lines
-    spans = [
-        (y0, y1) for table in facts.table_spans for p, y0, y1 in table if p == before and y0 >= region_top
-    ]
-    fixed = sum(y1 - y0 + 2 * _TABLE_PAD_PT for y0, y1 in spans)
-    last = max([r.y1 for r in rows] + [y1 + _TABLE_PAD_PT for _, y1 in spans], default=region_top)
-    lines = round((last - region_top - fixed) / pitch_pt) + used
+        return place[1] - pitch_pt, children.index(paragraphs[start])
+
+    def lines_on(number: int, region_top: float) -> tuple[int, float]:
+        """Page ``number``'s lines of text under ``region_top`` (a 版记 floating at its foot
+        not among them) and the height its tables take there."""
+        rows = [
+            r
+            for r in content_rows(pages[number - 1])
+            if r.y0 >= region_top - 1 and not any(compact(r.text).startswith(x) for x in records)
+        ]
+        spans = [
+            (y0, y1) for table in facts.table_spans for p, y0, y1 in table if p == number and y0 >= region_top
+        ]
+        fixed = sum(y1 - y0 + 2 * _TABLE_PAD_PT for y0, y1 in spans)
+        last = max([r.y1 for r in rows] + [y1 + _TABLE_PAD_PT for _, y1 in spans], default=region_top)
+        return round((last - region_top - fixed) / pitch_pt), fixed
+
+    found = region(before)
+    if found is None:
+        return None
+    region_top, first = found
+    count, fixed = lines_on(before, region_top)
+    lines = count + used
     if lines <= 0:
         return None
-    if record is not None:
+    if record is not None and (room or not attachments):
         # A page is won only when the 版记 comes to the foot of the same page (§7.4.1): an
         # even page with room for it under the lines. Else it would stand after a blank page.
+        # (After attachments the 版记 follows them, not the signature.)
         if before % 2:
             return None
         fixed += (_record_height(record) + _RECORD_SAFETY_TWIPS) / L.TWIPS_PER_PT
     pitch = math.floor((bottom - region_top - fixed - _TIGHTEN_SAFETY_PT) / lines * L.TWIPS_PER_PT)
+    if pitch < L.MIN_ADJUSTED_LINE_PITCH_TWIPS and not room and before > 1 and not fixed:
+        spread = _two_pages(before, region(before - 1), used, pages, facts, lines_on)
+        if spread is not None:
+            pitch, first = spread
+            before -= 1
     if pitch < L.MIN_ADJUSTED_LINE_PITCH_TWIPS or pitch >= L.LINE_PITCH_TWIPS:
         return None
+    if before == 1:
+        fix_mark_height(body, pages[0])  # the mark's line is the one of auto height above
+        if any(_style_of(c) == Style.MARK and not _exact_mark(c) for c in children[:first]):
+            return None
     for child in children[first:]:
         if child.tag == w("tbl"):
             if _is_record(child):
@@ -351,13 +378,43 @@ def tighten(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -> byt
         if child.tag != w("p"):
             break
         style = _style_of(child)
-        if style == Style.ATTACHMENT_LABEL or child.find(f"{w('pPr')}/{w('sectPr')}") is not None:
+        if style == Style.ATTACHMENT_LABEL:
             break
-        if style == Style.MARK:
-            continue
-        _set_exact_pitch(child, pitch)
+        if style != Style.MARK:
+            _set_exact_pitch(child, pitch)
+        if child.find(f"{w('pPr')}/{w('sectPr')}") is not None:
+            break  # the date ending a section (a landscape attachment follows) is the run's last line
     _replace(parts, "word/document.xml", _xml(root))
     return _package(parts)
+
+
+def _two_pages(
+    before: int,
+    found: tuple[float, int] | None,
+    used: int,
+    pages: Sequence[Page],
+    facts: Facts,
+    lines_on: Callable[[int, float], tuple[int, float]],
+) -> tuple[int, int] | None:
+    """The pitch (twips) and first child for the lines of pages ``before − 1`` (from
+    ``found``, where its tightened lines start) and ``before`` (all of it, the lines a
+    paragraph of the page before runs on with too) with the ``used`` lines to win back: the
+    widest pitch at which the two pages hold them and a line more (a paragraph's last lines
+    or a heading kept with the next may leave a line empty at the first page's foot), or
+    None where a table stands on those pages or page ``before − 1`` is landscape."""
+    if found is None or pages[before - 2].landscape:
+        return None
+    if any(page in (before - 1, before) for table in facts.table_spans for page, _, _ in table):
+        return None
+    region_top, first = found
+    top = L.TOP_MARGIN_MM * L.PT_PER_MM
+    bottom = top + _TEXT_HEIGHT_TWIPS / L.TWIPS_PER_PT
+    lines = lines_on(before - 1, region_top)[0] + lines_on(before, top)[0] + used
+    rooms = [bottom - region_top - _TIGHTEN_SAFETY_PT, bottom - top - _TIGHTEN_SAFETY_PT]
+    for pitch in range(L.LINE_PITCH_TWIPS - 1, L.MIN_ADJUSTED_LINE_PITCH_TWIPS - 1, -1):
+        if sum(math.floor(r * L.TWIPS_PER_PT / pitch) for r in rooms) >= lines + 1:
+            return pitch, first
+    return None
 
 
 def _set_exact_pitch(paragraph: etree._Element, pitch: int) -> None:

@@ -17,6 +17,7 @@ from wenshu.check.reading.reader import Para
 from wenshu.check.recognise import LABEL, Recogniser
 from wenshu.check.registry import RULES
 from wenshu.check.report import Report
+from wenshu.check.rules.grid import adjusted_pitch
 from wenshu.errors import WenshuError
 from wenshu.text.titles import printed_lines, title_problems
 from wenshu.text.width import is_wide
@@ -156,13 +157,19 @@ def _measure(
     else:  # the nominal pitch is no measurement (a form's table rows give no line pitch either)
         report.notes.append("没有上下相邻、字高相同的正文行，未测行距")
 
-    # Lines per full page: a page whose last line runs on to the next page's first line.
+    # Lines per full page: a page whose last line runs on to the next page's first line. A
+    # page whose lines stand at the pitch §7.3.5.5 allows (the pages before the signature
+    # tightened to keep it with the 正文) holds more: it is not measured against 22.
+    adjusted = adjusted_pitch(doc)
     lines_per_page: dict[int, int] = {}
     for page, nxt in zip(pages[1:], pages[2:], strict=False):
         if page.landscape or nxt.landscape:
             continue
         rows, next_rows = body_rows(page), body_rows(nxt)
         if not rows or not next_rows:
+            continue
+        own = _usual([b.y1 - a.y1 for a, b in zip(rows, rows[1:], strict=False)]) if len(rows) > 1 else pitch
+        if adjusted and abs(own - adjusted / L.TWIPS_PER_PT) < 0.5:
             continue
         on_grid = all(abs((r.y1 - g.top) / pitch - round((r.y1 - g.top) / pitch)) < _GRID_SLACK for r in rows)
         last, first = rows[-1], next_rows[0]

@@ -14,7 +14,6 @@ import itertools
 import json
 import math
 import re
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
@@ -40,8 +39,9 @@ if TYPE_CHECKING:
 
 _ROLE = re.compile(r"^<!--\s*wenshu:([\w-]+)(?:\s+(\{.*\}))?\s*-->\s*$", re.S)
 _W = nsdecls("w")
-# A batch's letters share their dates and signatures: each is measured once.
-_line_width = lru_cache(maxsize=1024)(line_width)
+# A batch's letters share their dates and signatures, a table's column its lines' shapes: each
+# is measured once.
+cached_line_width = lru_cache(maxsize=1024)(line_width)
 
 # A run-in heading's font follows its ordinal (§7.3.3): 一、 黑体, （一） 楷体, others 仿宋.
 _RUNIN_FONTS = {1: L.FONT_HEADING_1, 2: L.FONT_HEADING_2}
@@ -378,8 +378,8 @@ class BodyWriter:
         (:func:`wenshu.text.width.line_width`): “2023年7月18日” prints about a character wider
         than its characters alone.
         """
-        date_w = _line_width(inline.text)
-        sig_w = _line_width(self.signature_text)
+        date_w = cached_line_width(inline.text)
+        sig_w = cached_line_width(self.signature_text)
         p = self.paragraph(Style.DATE, inline)
         if self.signature_sealed:
             # §7.3.5.1: the date right-indented four characters, the signature centred over it.
@@ -598,8 +598,9 @@ def column_widths(
     scale = total / sum(ratios)
     widths = [int(r * scale) for r in ratios]
     widths[-1] += total - sum(widths)
-    widths = _brackets_whole(rows, _short_words_whole(rows, widths, wide, size_pt), wide, size_pt)
-    return _lone_ends_closed(rows, widths, wide, size_pt)
+    lines = _column_lines(rows, columns, wide)
+    widths = _brackets_whole(lines, _short_words_whole(lines, widths, size_pt), size_pt)
+    return _lone_ends_closed(lines, widths, size_pt)
 
 
 # A short word (3 to 8 characters: a unit, a year's heading, a short name) that its column
@@ -624,11 +625,16 @@ _CELL_TEXT_TWIPS = 2 * L.TABLE_CELL_MARGIN_TWIPS + 15
 _DONOR_FLOOR_CELLS = 5
 # A column giving room to another is tried narrower a quarter character at a time.
 _DONOR_STEPS_PER_CELL = 4
+# The passes read a line only for its length, its width and where its brackets and unbroken
+# runs are, which are the same for every digit and for every ideograph (one cell wide, Chinese
+# where autospace looks): each column's lines are taken in that shape, its digits as 0 and its
+# ideographs as 中, so that the thousands of rows of a numbered list or a name list come to a
+# few lines to measure.
+_DIGIT = re.compile("[1-9]")
+_IDEOGRAPH = re.compile("[\u4e00-\u9fff]")
 
 
-def _short_words_whole(
-    rows: list[list[tuple[str, str]]], widths: list[int], wide: set[tuple[int, int]], size_pt: float
-) -> list[int]:
+def _short_words_whole(lines: dict[int, set[str]], widths: list[int], size_pt: float) -> list[int]:
     """``widths`` with the room short words lack (see ``_SHORT_WORD_CELLS``) taken from the
     columns of longer text, which wrap anyway, in proportion to what each has over five
     characters; unchanged where they have too little to give."""
@@ -638,16 +644,16 @@ def _short_words_whole(
     need = [0] * len(widths)
     # A line is at most as wide as it is long (a character is a cell or half of one): only
     # a line that may wrap and is short — its half-width characters (digits of a year, a
-    # unit's letters) given four more characters' length — is measured, once, so that a
-    # table of thousands of rows stays fast.
+    # unit's letters) given four more characters' length — is measured.
     narrow = [c for c, r in enumerate(room) if r < high + 4]
     candidates = {
         (c, line)
-        for c, line in _cell_lines(rows, narrow, wide, shortest=low)
-        if len(line) <= high + 4 and len(line) > room[c] > 0
+        for c in narrow
+        for line in lines.get(c, ())
+        if low <= len(line) <= high + 4 and len(line) > room[c] > 0
     }
     for c, line in candidates:
-        n = _line_width(line)
+        n = cached_line_width(line)
         if low <= n <= high and n > room[c] and n - room[c] * math.floor(n / room[c]) <= 1:
             need[c] = max(need[c], math.ceil(n * cell) + _CELL_ROOM_TWIPS)
     lack = sum(max(0, n - w) for n, w in zip(need, widths, strict=True))
@@ -656,8 +662,10 @@ def _short_words_whole(
     floor = math.ceil(_DONOR_FLOOR_CELLS * cell) + _CELL_ROOM_TWIPS
     long = {
         c
-        for c, line in _cell_lines(rows, range(len(widths)), wide, shortest=high + 1)
-        if len(line) > high and (len(line) > 2 * high or _line_width(line) > high)
+        for c, texts in lines.items()
+        if any(
+            len(line) > 2 * high or (len(line) > high and cached_line_width(line) > high) for line in texts
+        )
     }
     donors = sorted(c for c in long if not need[c] and widths[c] > floor)
     spare = sum(widths[c] - floor for c in donors)
@@ -670,9 +678,7 @@ def _short_words_whole(
     return out
 
 
-def _brackets_whole(
-    rows: list[list[tuple[str, str]]], widths: list[int], wide: set[tuple[int, int]], size_pt: float
-) -> list[int]:
+def _brackets_whole(lines: dict[int, set[str]], widths: list[int], size_pt: float) -> list[int]:
     """``widths`` with room for the short bracketed words their columns would break (see
     ``_BRACKETED``), taken from the other columns in proportion to what each can give
     (:func:`_giving_floor`); unchanged where they have too little to give."""
@@ -681,32 +687,30 @@ def _brackets_whole(
     room = [(w - _CELL_ROOM_TWIPS) / cell for w in widths]
     need = [0] * len(widths)
     narrow = [c for c, r in enumerate(room) if r < high + 4]
-    for c, line in _cell_lines(rows, narrow, wide, shortest=low):
-        if "）" not in line and ")" not in line:
-            continue
-        for group in _BRACKETED.findall(line):
-            g = _line_width(group)
-            if low <= g <= high and g > room[c]:
-                need[c] = max(need[c], math.ceil(g * cell) + _CELL_ROOM_TWIPS)
-    return _give_room(rows, widths, wide, need, cell)
+    for c in narrow:
+        for line in lines.get(c, ()):
+            if len(line) < low or ("）" not in line and ")" not in line):
+                continue
+            for group in _BRACKETED.findall(line):
+                g = cached_line_width(group)
+                if low <= g <= high and g > room[c]:
+                    need[c] = max(need[c], math.ceil(g * cell) + _CELL_ROOM_TWIPS)
+    return _give_room(lines, widths, need, cell)
 
 
-def _lone_ends_closed(
-    rows: list[list[tuple[str, str]]], widths: list[int], wide: set[tuple[int, int]], size_pt: float
-) -> list[int]:
+def _lone_ends_closed(lines: dict[int, set[str]], widths: list[int], size_pt: float) -> list[int]:
     """``widths`` with room for the cells their columns would end with one character alone
     on a line (“提升知识产权创造质/量”, the plans' task tables), where up to a character's
     room more closes it without leaving another line of the column so, taken from the other
     columns in proportion to what each can give (:func:`_giving_floor`); unchanged where
     they have too little to give."""
     cell = size_pt * L.TWIPS_PER_PT
-    lines = _column_lines(rows, len(widths), wide)
     need = [0] * len(widths)
     for c, texts in lines.items():
         now = (widths[c] - _CELL_TEXT_TWIPS) / cell
         if now < 1:
             continue  # under one character (a width typed as a few twips): no line to close
-        measured = [_line_width(t) for t in texts]
+        measured = {cached_line_width(t) for t in texts}
         want = now
         for n in measured:
             if _lone(n, now):
@@ -715,7 +719,7 @@ def _lone_ends_closed(
                     want = max(want, room)
         if want > now and not any(_lone(n, want) and not _lone(n, now) for n in measured):
             need[c] = math.ceil(want * cell) + _CELL_ROOM_TWIPS
-    return _give_room(rows, widths, wide, need, cell, lines, each=True)
+    return _give_room(lines, widths, need, cell, each=True)
 
 
 def _lone(n: float, room: float) -> bool:
@@ -727,19 +731,26 @@ def _lone(n: float, room: float) -> bool:
 def _column_lines(
     rows: list[list[tuple[str, str]]], columns: int, wide: set[tuple[int, int]]
 ) -> dict[int, set[str]]:
+    """The lines of each column's cells that do not span columns, in their shape (see
+    ``_DIGIT``; a column's distinct texts are shaped together, as one string)."""
     lines: dict[int, set[str]] = {}
-    for c, line in _cell_lines(rows, range(columns), wide):
-        lines.setdefault(c, set()).add(line)
+    for c in range(columns):
+        if wide:
+            texts = {row[c][0] for i, row in enumerate(rows) if c < len(row) and (i, c) not in wide}
+        else:
+            texts = {row[c][0] for row in rows if c < len(row)}
+        shaped = set(_DIGIT.sub("0", _IDEOGRAPH.sub("中", "\n".join(texts))).split("\n"))
+        shaped.discard("")
+        if shaped:
+            lines[c] = shaped
     return lines
 
 
 def _give_room(
-    rows: list[list[tuple[str, str]]],
+    lines: dict[int, set[str]],
     widths: list[int],
-    wide: set[tuple[int, int]],
     need: list[int],
     cell: float,
-    lines: dict[int, set[str]] | None = None,
     *,
     each: bool = False,
 ) -> list[int]:
@@ -749,8 +760,6 @@ def _give_room(
     lacks = sorted((n - w, c) for c, (n, w) in enumerate(zip(need, widths, strict=True)) if n > w)
     if not lacks:
         return widths
-    if lines is None:
-        lines = _column_lines(rows, len(widths), wide)
     givers = [c for c in range(len(widths)) if not need[c]]
     floors = {c: _giving_floor(lines.get(c, set()), widths[c], cell) for c in givers}
     donors = sorted(c for c, floor in floors.items() if floor < widths[c])
@@ -779,11 +788,13 @@ def _giving_floor(lines: set[str], width: int, cell: float) -> int:
     prints in now is measured without the slack of ``_CELL_ROOM_TWIPS``, what it would print
     in with it."""
     low, high = _SHORT_WORD_CELLS
-    widths = [_line_width(line) for line in lines]
+    widths = {cached_line_width(line) for line in lines}
     least = _DONOR_FLOOR_CELLS if max(widths, default=0.0) > _DONOR_FLOOR_CELLS else 2
     bottom = math.ceil(least * cell) + _CELL_ROOM_TWIPS
-    unbroken = max((_line_width(run) for line in lines for run in _UNBROKEN.findall(line)), default=0.0)
-    groups = [g for line in lines for g in map(_line_width, _BRACKETED.findall(line)) if low <= g <= high]
+    unbroken = max((cached_line_width(run) for line in lines for run in _UNBROKEN.findall(line)), default=0.0)
+    groups = [
+        g for line in lines for g in map(cached_line_width, _BRACKETED.findall(line)) if low <= g <= high
+    ]
 
     now = (width - _CELL_TEXT_TWIPS) / cell
     step = cell / _DONOR_STEPS_PER_CELL
@@ -796,22 +807,6 @@ def _giving_floor(lines: set[str], width: int, cell: float) -> int:
             break
         floor = math.floor(floor - step)
     return floor
-
-
-def _cell_lines(
-    rows: list[list[tuple[str, str]]], columns: Iterable[int], wide: set[tuple[int, int]], shortest: int = 1
-) -> Iterator[tuple[int, str]]:
-    """(column, line) for every line of at least ``shortest`` characters of the cells in
-    ``columns`` not spanning columns."""
-    columns = list(columns)
-    for i, row in enumerate(rows):
-        for c in columns:
-            text = row[c][0] if c < len(row) else ""
-            if len(text) >= shortest and (i, c) not in wide:
-                if "\n" not in text:
-                    yield c, text
-                else:
-                    yield from ((c, line) for line in text.split("\n") if len(line) >= shortest)
 
 
 def _cell_runs(text: str, half: int) -> str:

@@ -37,7 +37,7 @@ def check_grid(doc: Recogniser, out: Findings) -> None:
     many elements share: each is reported once per setting, naming the elements it affects."""
     lengths: dict[str, tuple[list[str], list[Location]]] = {}
     pitches: dict[tuple[str, str], tuple[list[str], list[Location]]] = {}
-    adjusted = _adjusted_pitch(doc)
+    adjusted = adjusted_pitch(doc)
     for para in doc.paragraphs:
         if para.role not in _GRID_ROLES or not para.flows or not para.text.strip():
             continue
@@ -113,7 +113,7 @@ def check_grid(doc: Recogniser, out: Findings) -> None:
             )
 
 
-def _adjusted_pitch(doc: Recogniser) -> int | None:
+def adjusted_pitch(doc: Recogniser) -> int | None:
     """The one tightened exact line pitch §7.3.5.5 allows (调整行距) to keep the signature block
     with the text: smaller than the standard pitch, not below
     :data:`~wenshu.layout.MIN_ADJUSTED_LINE_PITCH_TWIPS`, on one run of lines that ends with the
