@@ -139,3 +139,55 @@ def test_the_last_collections_skip_what_the_command_loaded() -> None:
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split("\n")[:2] == ["frozen meanwhile False", "frozen at exit True"]
+
+
+def test_batch_reads_its_spec_again_without_pyyaml(tmp_path) -> None:
+    """`wenshu batch` a second time over the same spec: the spec's plain YAML is taken from
+    the user cache, as read the first time, and PyYAML is not imported (nor anything the
+    letters' shape, kept too, would need: python-docx, lxml, markdown-it)."""
+    spec = tmp_path / "letters.yaml"
+    spec.write_text(
+        "kind: recommendation_letter\nissuer: 示例省知识产权局\n"
+        "basis:\n  title: 国家知识产权局办公室关于开展试点示范评定工作的通知\n"
+        "  doc_number: 国知办函运字〔2023〕582号\n  date: 2023-07-18\n  deadline: 2023-09-15\n"
+        "programme: 国家知识产权强市建设示范城市\nreview: 经审核，申报材料完整、真实、准确，符合申报条件。\n"
+        "date: 2023-09-08\ncontact:\n  name: 张示例\n  phone: 0000—12345678\n"
+        "records:\n- {applicant: 示例市一, rank: 1, doc_number: 示知函〔2023〕1号}\n"
+        "- {applicant: 示例市二, rank: 2, doc_number: 示知函〔2023〕2号}\n",
+        encoding="utf-8",
+    )
+    env = (
+        f"import os\nos.environ['XDG_CACHE_HOME'] = {str(tmp_path / 'cache')!r}\n"
+        "os.environ.pop('WENSHU_NO_CACHE', None)\n"
+    )
+    args = ["batch", str(spec), "-o", str(tmp_path / "out"), "-j", "1"]
+    run = (
+        env + "from click.testing import CliRunner\nfrom wenshu.cli.main import main\n"
+        f"done = CliRunner().invoke(main, {args!r})\n"
+        "assert done.exit_code == 0, done.output"
+    )
+    first = _modules_after(run)
+    assert "yaml" in first  # the first run read the spec with PyYAML
+    again = _modules_after(run)
+    assert "wenshu" in again
+    assert not again & {"yaml", "ruamel", "docx", "lxml", "markdown_it"}, sorted(again & {"yaml", "ruamel"})
+
+
+def test_a_kept_spec_is_the_spec_read(tmp_path, monkeypatch) -> None:
+    """The spec from the cache has the data (types too) and the positions of every key and
+    value that reading it gives; an edited file is read again."""
+    from wenshu.spec.load import load_spec, parse_spec
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("WENSHU_NO_CACHE", raising=False)
+    notice = Path(__file__).parents[1] / "examples" / "notices" / "cnipa-2023-582.yaml"
+    copy = tmp_path / "notice.yaml"
+    copy.write_text(notice.read_text(encoding="utf-8"), encoding="utf-8")
+    read = parse_spec(copy, copy.read_text(encoding="utf-8"))
+    for _ in range(2):  # the first keeps it, the second is taken from the cache
+        kept = load_spec(copy)
+        assert repr(kept.data) == repr(read.data)
+        assert (kept.value_pos, kept.key_pos) == (read.value_pos, read.key_pos)
+    assert any((tmp_path / "cache" / "wenshu" / "specs").iterdir())
+    copy.write_text(copy.read_text(encoding="utf-8").replace("2023", "2024"), encoding="utf-8")
+    assert "2024" in repr(load_spec(copy).data)

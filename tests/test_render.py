@@ -197,3 +197,27 @@ def test_check_render_without_libreoffice(tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["check", "--render", str(tmp_path / "letter.docx")])
     assert result.exit_code == 1
     assert "未找到 LibreOffice" in result.output and "Traceback" not in result.output
+
+
+def test_the_sandbox_judges_fields_and_attributes_as_jinja_does() -> None:
+    """The template environment's quick ways (a plain dict's field looked up at once, the
+    safety of an attribute of a plain type asked once per type and name) give what Jinja's
+    sandbox gives: a key is a field unless dict has an attribute of that name, and what
+    would change a value or reach Python's insides stays refused, the second time too."""
+    import jinja2
+    from jinja2.sandbox import SecurityError
+
+    from wenshu.render.markdown import environment
+
+    env = environment()
+    fields = env.from_string(
+        "{{ d.title }}|{{ d['items'] }}|{{ d.items is callable }}|{{ m.head is defined }}"
+    )
+    module = env.from_string("{% macro head() %}x{% endmacro %}").module
+    for _ in range(2):
+        assert fields.render(d={"title": "题", "items": "项"}, m=module) == "题|项|True|True"
+        for unsafe, value in (("d.update", {}), ("d.__class__", {}), ("d.append", []), ("d.__len__", "文")):
+            with pytest.raises((SecurityError, jinja2.UndefinedError)):
+                env.from_string("{{ " + unsafe + " }}").render(d=value)
+    with pytest.raises(jinja2.UndefinedError):
+        env.from_string("{{ d.missing }}").render(d={"title": "题"})

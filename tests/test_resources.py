@@ -144,13 +144,14 @@ def _build(out: Path, **env: str) -> None:
 
 
 def test_damaged_caches_neither_stop_a_build_nor_change_it(tmp_path: Path) -> None:
-    """Every cache a build fills (resources, compiled templates, frames, checked schemas),
-    each of its files damaged one way or another: the next build still succeeds and writes
+    """Every cache a build fills (resources, compiled templates, frames, checked schemas, the
+    spec file read), each of its files damaged one way or another: the next build still succeeds and writes
     the same bytes as a build without any cache; WENSHU_NO_CACHE=1 writes no cache at all."""
     cache = tmp_path / "cache"
     _build(tmp_path / "filled", XDG_CACHE_HOME=str(cache))
     files = sorted(p for p in cache.rglob("*") if p.is_file())
-    assert {p.parent.name.split("-")[0] for p in files} == {"resources", "templates", "frames", "checked"}
+    kept = {"resources", "templates", "frames", "checked", "specs"}
+    assert {p.parent.name.split("-")[0] for p in files} == kept
     for i, path in enumerate(files):
         whole = path.read_bytes()
         middle = len(whole) // 2

@@ -19,9 +19,14 @@ the forms below is left to the general parser.
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
+import os
 import re
+import sys
 from functools import cache
 from typing import Any
+
+from wenshu.resources import PickleCache
 
 #: A value's place in a spec: keys and list positions from the top (``("body", 3, "heading")``).
 Path_ = tuple[str | int, ...]
@@ -144,3 +149,44 @@ def read(text: str, max_depth: int) -> Read | None:
     if not isinstance(data, dict):  # not a spec: the general path says what it is
         return None
     return data, reader.value_pos, reader.key_pos
+
+
+# -- spec files read before --------------------------------------------------------------------
+_KEPT_FORMAT = 1  # bump when what read gives, or how it is kept, changes
+
+
+def _reader_stamp() -> str:
+    """What :func:`read` gives besides the text depends on: this module's code, PyYAML's
+    files (its C parser among them; found, not imported) and Python. "" when they cannot be
+    read: nothing kept."""
+    entries = [str(_KEPT_FORMAT), sys.version]
+    try:
+        found = importlib.util.find_spec("yaml")
+        if found is None or not found.origin:
+            return ""
+        folder = os.path.dirname(found.origin)
+        files = [__file__] + sorted(os.path.join(folder, name) for name in os.listdir(folder))
+        for path in files:
+            info = os.stat(path)
+            entries.append(f"{path}:{info.st_size}:{info.st_mtime_ns}")
+    except (OSError, ValueError, ImportError):
+        return ""
+    return "\0".join(entries)
+
+
+_KEPT = PickleCache("specs", _reader_stamp)
+
+
+def read_kept(text: str, max_depth: int) -> Read | None:
+    """:func:`read`, from the user cache when this very text was read before by this very
+    code: a spec read again (a batch run once more over new data, a build after an edit of
+    something else) does not import PyYAML (~90 M instructions, its patterns compiled).
+    Only what :func:`read` reads is kept; for anything else it is asked again, and says None."""
+    key = f"{max_depth}\0{text}"
+    found, kept = _KEPT.get(key)
+    if found and isinstance(kept, tuple) and len(kept) == 3:
+        return kept
+    plain = read(text, max_depth)
+    if plain is not None:
+        _KEPT.put(key, plain)
+    return plain

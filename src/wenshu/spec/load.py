@@ -400,21 +400,23 @@ def load_spec(path: str | Path) -> Spec:
         raise WenshuError(
             Problem(str(path), f"文件名含有{bidi_name(bidi.group())}，显示时次序会颠倒；请改名")
         )
-    return parse_spec(path, read_text(path))
+    return parse_spec(path, read_text(path), kept=True)
 
 
-def parse_spec(path: Path, text: str, *, general: bool = False) -> Spec:
+def parse_spec(path: Path, text: str, *, general: bool = False, kept: bool = False) -> Spec:
     """The :class:`Spec` of ``text``, the content of the spec file ``path``, or a
     :class:`WenshuError` naming the file, line and column.
 
     Plain YAML is parsed by libyaml (:mod:`wenshu.spec.libyaml`); anything
     else, or everything with ``general``, by ruamel's safe parser, every error worded in
-    Chinese. Both give the same data and positions (tests compare them).
+    Chinese. Both give the same data and positions (tests compare them). ``kept``: plain
+    YAML read before is taken from the user cache (:func:`wenshu.spec.libyaml.read_kept`),
+    as a spec file read again by a later command is.
     """
     spec = Spec(path, None)
     if not text.strip():
         raise WenshuError(Problem(spec.name, "文件是空的"))
-    plain = None if general else libyaml.read(text, MAX_DEPTH)
+    plain = None if general else (libyaml.read_kept if kept else libyaml.read)(text, MAX_DEPTH)
     if plain is not None:
         spec.data, spec.value_pos, spec.key_pos = plain
         return spec
