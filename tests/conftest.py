@@ -140,8 +140,18 @@ def shared_office() -> Iterator[Path | None]:
 def _own_office(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, shared_office) -> None:
     """A test marked ``own_office`` runs LibreOffice as wenshu starts it, not the shared one."""
     if shared_office is not None and request.node.get_closest_marker("own_office"):
-        config = json.loads((shared_office.parent / "config.json").read_text(encoding="utf-8"))
-        monkeypatch.setenv(SOFFICE_ENV, config["soffice"])
+        monkeypatch.setenv(SOFFICE_ENV, own_office_env()[SOFFICE_ENV])
+
+
+def own_office_env() -> dict[str, str]:
+    """The environment for a wenshu process whose LibreOffice must be its own — one run under
+    limits (memory, CPU) that must count LibreOffice's work and never pass to a shared one."""
+    env = dict(os.environ)
+    launcher = env.get(SOFFICE_ENV)
+    config = Path(launcher).with_name("config.json") if launcher else None
+    if config is not None and config.is_file():
+        env[SOFFICE_ENV] = json.loads(config.read_text(encoding="utf-8"))["soffice"]
+    return env
 
 
 def cpu_seconds() -> float:

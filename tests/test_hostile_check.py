@@ -667,6 +667,19 @@ def test_control_characters_in_a_file_name_reach_no_terminal(base, tmp_path):
     assert "通知\\x1b]0;pwned\\x07\\x1b[2J\\x0afake.docx：" in output, output
 
 
+def test_control_characters_in_a_file_name_keep_the_json_valid(base, tmp_path):
+    """``--format json`` is read by programs: a name with DEL or a C1 control (json.dumps
+    leaves them raw) is written as a JSON escape, not the terminal escape ``\\x7f`` that no
+    JSON reader accepts."""
+    import json
+
+    name = f"通知\x7f\x85{_FORGED}.docx"
+    (tmp_path / name).write_bytes(base)
+    code, output, _ = run_check("--format", "json", str(tmp_path / name))
+    assert code in (0, 1) and not any(c in output for c in "\x1b\x07\x7f\x85"), output
+    assert json.loads(output)["files"][0]["file"].endswith(name)
+
+
 def test_control_characters_in_a_data_file_reach_no_terminal(tmp_path):
     """A CSV cell may hold any character: a column name with ESC sequences, echoed in the
     error naming it, is shown escaped."""

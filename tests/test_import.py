@@ -24,7 +24,7 @@ from docx.enum.text import WD_BREAK
 from docx.oxml import parse_xml
 from docx.shared import Pt, RGBColor
 
-from tests.conftest import cpu_seconds
+from tests.conftest import cpu_seconds, own_office_env
 from tests.test_hostile_check import ADDRESS_SPACE, CONTENT_CASES, PACKAGE_CASES, SECONDS
 from wenshu.build.pipeline import render
 from wenshu.check import check_docx
@@ -302,6 +302,7 @@ def run_wenshu(*args: str, cwd: Path | None = None) -> tuple[int, str, float]:
         preexec_fn=confine,  # noqa: PLW1509 - the child only sets its own limit
         check=False,
         cwd=cwd,
+        env=own_office_env(),  # a LibreOffice it starts is its own: under its limit, in its CPU time
     )
     return result.returncode, result.stdout + result.stderr, cpu_seconds() - start
 

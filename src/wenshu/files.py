@@ -30,16 +30,24 @@ def default_output_dir(
     return folder
 
 
+#: The reparse points that send a name elsewhere: symbolic links and directory junctions
+#: (mount points). Others — OneDrive's files on demand, deduplicated or tiered files — are the
+#: folder itself, as the user sees it (the default Documents folder on Windows 11 is one).
+_NAME_SURROGATES = (0xA000000C, 0xA0000003)  # IO_REPARSE_TAG_SYMLINK, _MOUNT_POINT ([MS-FSCC] 2.1.2.1)
+
+
 def is_link(path: Path) -> bool:
-    """Whether ``path`` is a symbolic link or, on Windows, any other reparse point — a
-    directory junction (``mklink /J``), which anyone may make without privilege and which
-    ``is_symlink`` does not report (Python < 3.12 has no ``os.path.isjunction``)."""
+    """Whether ``path`` is a symbolic link or, on Windows, a directory junction
+    (``mklink /J``), which anyone may make without privilege and which ``is_symlink`` does
+    not report (Python < 3.12 has no ``os.path.isjunction``)."""
     try:
         info = os.lstat(path)
     except (OSError, ValueError):
         return False
     reparse = getattr(info, "st_file_attributes", 0) & stat.FILE_ATTRIBUTE_REPARSE_POINT
-    return stat.S_ISLNK(info.st_mode) or bool(reparse)
+    return stat.S_ISLNK(info.st_mode) or bool(
+        reparse and getattr(info, "st_reparse_tag", 0) in _NAME_SURROGATES
+    )
 
 
 def prepare_output_dir(out_dir: Path) -> None:

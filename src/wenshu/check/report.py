@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -50,6 +51,8 @@ def format_rules() -> str:
     return "\n".join(lines)
 
 
+_RAW_CONTROLS = re.compile(r"[\x7f-\x9f]")  # what json.dumps leaves unescaped
+
 _MEASURE_LABELS: dict[str, tuple[str, Any]] = {
     "format": ("版式", lambda v: "信函格式" if v == "letter" else "文件格式"),
     "pages": ("排版页数", str),
@@ -86,5 +89,8 @@ def format_text(report: Report) -> str:
 
 
 def format_json(reports: list[Report]) -> str:
-    """All reports as one JSON document."""
-    return json.dumps({"files": [r.to_dict() for r in reports]}, ensure_ascii=False, indent=2)
+    """All reports as one JSON document, with nothing a terminal acts on: ``json.dumps``
+    escapes the C0 controls itself; DEL and the C1 controls it leaves raw are written
+    ``\\u007f``…``\\u009f`` (a ``\\x7f`` escape would not be JSON)."""
+    text = json.dumps({"files": [r.to_dict() for r in reports]}, ensure_ascii=False, indent=2)
+    return _RAW_CONTROLS.sub(lambda m: f"\\u{ord(m[0]):04x}", text)

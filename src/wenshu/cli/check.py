@@ -93,7 +93,7 @@ def check_cmd(
     )
     reports = check_files(_word_files(files), render=render, png_dir=png_dir, options=options)
     if output == "json":
-        echo(format_json(reports))
+        click.echo(format_json(reports))  # already escaped as JSON: echo's escapes would break it
     else:
         for report in reports:
             color = "green" if report.ok else "red"

@@ -361,8 +361,10 @@ def read_records(path: Path, kind: Kind, source: str | None = None) -> list[Reco
     if header is None:
         raise WenshuError(Problem(source, "数据文件是空的（第一行应为列名）"))
     header_row, headers = header
-    while headers and (headers[-1] is None or not str(headers[-1]).strip()):
-        headers = headers[:-1]  # Excel's trailing empty columns
+    end = len(headers)
+    while end and (headers[end - 1] is None or not str(headers[end - 1]).strip()):
+        end -= 1  # Excel's trailing empty columns (one cut: a row of commas is as long as the file)
+    headers = headers[:end]
     if not headers:
         examples = "、".join(_column_examples(kind))
         message = f"第{header_row}行应是列名（如 {examples}），却是空行；请删去表格上方的空行"
