@@ -85,14 +85,18 @@ class Draft:
             p = footer.paragraphs[0]
             p.alignment = WD_ALIGN_PARAGRAPH.RIGHT if odd else WD_ALIGN_PARAGRAPH.LEFT
             setattr(p.paragraph_format, "right_indent" if odd else "left_indent", Pt(14))
-            self.run(p, "— ", "宋体", 14)
-            for el in (_el("w:fldChar", fldCharType="begin"), None, _el("w:fldChar", fldCharType="end")):
-                r = self.run(p, "", "宋体", 14)
-                if el is None:
-                    el = OxmlElement("w:instrText")
-                    el.text = field
-                r._element.append(el)
-            self.run(p, " —", "宋体", 14)
+            self.page_number(p, field)
+
+    def page_number(self, p, field: str = "PAGE") -> None:
+        """“— N —” in 宋体 四号: the number a ``field`` (PAGE, or a variant) in its runs."""
+        self.run(p, "— ", "宋体", 14)
+        for el in (_el("w:fldChar", fldCharType="begin"), None, _el("w:fldChar", fldCharType="end")):
+            r = self.run(p, "", "宋体", 14)
+            if el is None:
+                el = OxmlElement("w:instrText")
+                el.text = field
+            r._element.append(el)
+        self.run(p, " —", "宋体", 14)
 
     def save(self) -> bytes:
         out = io.BytesIO()
@@ -770,14 +774,7 @@ def placed_numbers(how: str, base: str) -> bytes:
             elif odd:
                 tab = self.run(p, "", "宋体", 14)
                 tab._element.append(_el("w:ptab", relativeTo=base, alignment="right", leader="none"))
-            self.run(p, "— ", "宋体", 14)
-            for el in (_el("w:fldChar", fldCharType="begin"), None, _el("w:fldChar", fldCharType="end")):
-                r = self.run(p, "", "宋体", 14)
-                if el is None:
-                    el = OxmlElement("w:instrText")
-                    el.text = field
-                r._element.append(el)
-            self.run(p, " —", "宋体", 14)
+            self.page_number(p, field)
 
     with mock.patch.object(Draft, "footers", footers):
         return paged(28, 26)

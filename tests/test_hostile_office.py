@@ -684,17 +684,23 @@ def _png(side: int) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + body
 
 
-def test_import_of_a_doc_with_an_svg_picture_is_refused(tmp_path, read_watch):
-    """A binary .doc whose picture holds an SVG naming a local file (a made-up file: Word
-    writes SVG into no .doc): LibreOffice reads that file while converting, and a binary
-    .doc cannot be rewritten. The file is refused, with why, nothing written, nothing read;
-    a .doc with a PNG picture still imports."""
+def _doc_with_a_png(tmp_path: Path) -> tuple[bytes, tuple[int, int]]:
+    """A binary .doc LibreOffice made, holding one PNG picture, and where the PNG's bytes
+    stand in it (to be overwritten, same length, by the picture under test)."""
     rtf = tmp_path / "source.rtf"
     rtf.write_bytes(_svg_rtf(_png(40)))
     _soffice(tmp_path / "make", "doc", tmp_path, rtf)
     made = (tmp_path / "source.doc").read_bytes()
     start = made.index(b"\x89PNG")
-    end = made.index(b"IEND", start) + 8
+    return made, (start, made.index(b"IEND", start) + 8)
+
+
+def test_import_of_a_doc_with_an_svg_picture_is_refused(tmp_path, read_watch):
+    """A binary .doc whose picture holds an SVG naming a local file (a made-up file: Word
+    writes SVG into no .doc): LibreOffice reads that file while converting, and a binary
+    .doc cannot be rewritten. The file is refused, with why, nothing written, nothing read;
+    a .doc with a PNG picture still imports."""
+    made, (start, end) = _doc_with_a_png(tmp_path)
     svg = _svg(read_watch.path.as_uri())
     svg = svg.replace(b"</svg>", b"<!--" + b"x" * (end - start - len(svg) - 7) + b"--></svg>")
     doc = tmp_path / "通知.doc"
@@ -844,12 +850,7 @@ def test_the_offline_copy_holds_no_eps_picture(base, tmp_path, eps_tools, case):
 def test_import_of_a_doc_with_an_eps_picture_is_refused(tmp_path, eps_tools):
     """A binary .doc holding an EPS picture cannot be rewritten: it is refused, saying why,
     and LibreOffice never sees it."""
-    rtf = tmp_path / "source.rtf"
-    rtf.write_bytes(_svg_rtf(_png(40)))
-    _soffice(tmp_path / "make", "doc", tmp_path, rtf)
-    made = (tmp_path / "source.doc").read_bytes()
-    start = made.index(b"\x89PNG")
-    end = made.index(b"IEND", start) + 8
+    made, (start, end) = _doc_with_a_png(tmp_path)
     eps = _EPS + b"%" + b"x" * (end - start - len(_EPS) - 2) + b"\n"
     doc = tmp_path / "通知.doc"
     doc.write_bytes(made[:start] + eps + made[end:])

@@ -223,6 +223,16 @@ def _prune(folder: Path, keep: str) -> None:
         return  # another run pruned first, or the folder went away: nothing to keep in bounds
 
 
+def files_stamp(paths: list[str]) -> list[str]:
+    """Each file as a cache stamp takes it: path, size and modification time (digesting the
+    files would cost more than the cache saves). Raises OSError where one cannot be read."""
+    stamps = []
+    for path in paths:
+        info = os.stat(path)
+        stamps.append(f"{path}:{info.st_size}:{info.st_mtime_ns}")
+    return stamps
+
+
 class PickleCache:
     """Values kept between runs in one folder of the user cache, one pickle a key.
 

@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING, Any
 from wenshu.build.lines import body_paragraphs, lines_needed, lines_of_width, paragraph_lines
 from wenshu.render.markdown import render_markdown
 from wenshu.render.zipparts import ZipPart, read_zip, write_zip
-from wenshu.resources import PickleCache, resource_dir
+from wenshu.resources import PickleCache, files_stamp, resource_dir
 from wenshu.roles import BODY_STYLES
 from wenshu.spec.records import RecordSpec
 from wenshu.text.width import joined_line_width
@@ -322,9 +322,7 @@ def _code_stamp() -> str:
             if found is None or not found.origin:
                 return ""
             files.append(found.origin)
-        for path in files:
-            stat = os.stat(path)
-            entries.append(f"{path}:{stat.st_size}:{stat.st_mtime_ns}")
+        entries += files_stamp(files)
     except (OSError, ValueError, ImportError):
         return ""
     return "\0".join(entries)

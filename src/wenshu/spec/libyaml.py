@@ -26,7 +26,7 @@ import sys
 from functools import cache
 from typing import Any
 
-from wenshu.resources import PickleCache
+from wenshu.resources import PickleCache, files_stamp
 
 #: A value's place in a spec: keys and list positions from the top (``("body", 3, "heading")``).
 Path_ = tuple[str | int, ...]
@@ -165,10 +165,7 @@ def _reader_stamp() -> str:
         if found is None or not found.origin:
             return ""
         folder = os.path.dirname(found.origin)
-        files = [__file__] + sorted(os.path.join(folder, name) for name in os.listdir(folder))
-        for path in files:
-            info = os.stat(path)
-            entries.append(f"{path}:{info.st_size}:{info.st_mtime_ns}")
+        entries += files_stamp([__file__] + sorted(os.path.join(folder, name) for name in os.listdir(folder)))
     except (OSError, ValueError, ImportError):
         return ""
     return "\0".join(entries)
