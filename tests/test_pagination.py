@@ -1089,3 +1089,52 @@ def test_build_without_poppler_still_writes_and_says_so(tmp_path, monkeypatch):
     batch = CliRunner().invoke(main, ["batch", str(letters), "-o", str(tmp_path / "letters")])
     assert batch.exit_code == 0, batch.output
     assert list((tmp_path / "letters").glob("*.docx"))
+
+
+@pytest.mark.render
+def test_a_picture_on_the_pages_tightened_keeps_its_height(tmp_path):
+    """A picture among the lines the pagination would set to one exact pitch (henan-2023-38's
+    pages four and five, a 5 × 1.5 cm picture before its last 正文 paragraph): an exact line
+    height cuts a picture to it, in Word as in LibreOffice — it printed as a thin strip. Those
+    pages are left as they are; on the page the picture keeps its 42.5 pt between its lines."""
+    import shutil
+    import subprocess
+
+    from click.testing import CliRunner
+
+    from wenshu.cli.main import main
+
+    from .conftest import REPO
+    from .test_pictures import png
+
+    spec = (REPO / "examples" / "notices" / "henan-2023-38.yaml").read_text(encoding="utf-8")
+    last = "  - 请各省辖市、济源示范区"
+    assert spec.count(last) == 1
+    spec = spec.replace(last, "  - picture: strip.png\n    alt: 示意图\n    width: 5\n" + last)
+    shutil.copytree(REPO / "examples" / "annexes", tmp_path / "annexes")  # its attachments
+    (tmp_path / "notices").mkdir()
+    (tmp_path / "notices" / "h.yaml").write_text(spec, encoding="utf-8")
+    (tmp_path / "notices" / "strip.png").write_bytes(png(500, 150))
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main, ["build", "--paginate", str(tmp_path / "notices" / "h.yaml"), "--pdf", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    listed = subprocess.run(
+        ["pdfimages", "-list", str(out / "h.pdf")], capture_output=True, text=True, check=True
+    )
+    (page,) = [int(line.split()[0]) for line in listed.stdout.splitlines()[2:]]
+    image = tmp_path / "page"
+    subprocess.run(
+        ["pdftoppm", "-r", "72", "-f", str(page), "-l", str(page), str(out / "h.pdf"), str(image)], check=True
+    )
+    # A binary PPM at 72 dpi: one pixel a point. The rows the blue picture is printed on.
+    data = next(tmp_path.glob("page*.ppm")).read_bytes()
+    _, size, _, pixels = data.split(b"\n", 3)
+    width, height = map(int, size.split())
+    blue = [
+        y
+        for y in range(height)
+        if any(pixels[k + 2] > 150 and pixels[k] < 100 for k in range(3 * width * y, 3 * width * (y + 1), 3))
+    ]
+    assert len(blue) >= 42, f"the picture prints {len(blue)} pt high, not 42.5"

@@ -370,6 +370,7 @@ def tighten(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -> byt
         fix_mark_height(body, pages[0])  # the mark's line is the one of auto height above
         if any(_style_of(c) == Style.MARK and not _exact_mark(c) for c in children[:first]):
             return None
+    tightened = []
     for child in children[first:]:
         if child.tag == w("tbl"):
             if _is_record(child):
@@ -381,11 +382,20 @@ def tighten(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -> byt
         if style == Style.ATTACHMENT_LABEL:
             break
         if style != Style.MARK:
-            _set_exact_pitch(child, pitch)
+            tightened.append(child)
         if child.find(f"{w('pPr')}/{w('sectPr')}") is not None:
             break  # the date ending a section (a landscape attachment follows) is the run's last line
+    if any(_holds_picture(p) for p in tightened):
+        return None  # an exact pitch would cut a picture to one line's height (Word and LibreOffice alike)
+    for child in tightened:
+        _set_exact_pitch(child, pitch)
     _replace(parts, "word/document.xml", _xml(root))
     return _package(parts)
+
+
+def _holds_picture(paragraph: etree._Element) -> bool:
+    """Does ``paragraph`` hold a picture or object (a drawing, VML picture or OLE object)?"""
+    return next(paragraph.iter(w("drawing"), w("pict"), w("object")), None) is not None
 
 
 def _two_pages(
@@ -476,6 +486,8 @@ def tighten_table(docx: bytes, facts: Facts, pages: Sequence[Page], outline: Out
     pitch = math.floor((line - wanted / len(lines)) * L.TWIPS_PER_PT)
     if pitch < math.ceil(L.MIN_TABLE_LINE_PITCH_EM * size * L.TWIPS_PER_PT) or pitch >= line * L.TWIPS_PER_PT:
         return None
+    if any(_holds_picture(p) for p in table.iter(w("p"))):
+        return None  # a picture in a cell would be cut to one line's height
     for p in table.iter(w("p")):
         _set_exact_pitch(p, pitch)
     _replace(parts, "word/document.xml", _xml(root))
