@@ -94,6 +94,13 @@ class Findings:
             seen.add(where)
             item.locations.append(where)
 
+    def drop(self, code: str) -> None:
+        """Forget the deviations of ``code``: a static estimate the page, measured, replaces."""
+        for key in [k for k, item in self._items.items() if item.code == code]:
+            del self._items[key]
+            self._seen.pop(key, None)
+            self._elements.pop(key, None)
+
     def items(self) -> list[Deviation]:
         """The deviations, in the order they were first found."""
         return list(self._items.values())

@@ -374,6 +374,7 @@ def _measure_page_numbers(
                 f"距版心边 {offset / indent:.1f} 字",
                 where,
             )
+        out.drop("page-number-gap")  # the estimate without the pages: measured here instead
         if dash_drop is None:
             from wenshu.office.ink import dash_below_box_top
 

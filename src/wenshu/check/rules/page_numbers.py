@@ -137,6 +137,8 @@ def _check_gap(doc: Recogniser, section: SectionProps, paras: list[Para], para: 
         return
     if section.landscape:  # a turned page's number stands where the upright pages' does (§8)
         return
+    if _placed_apart(para.el):  # a text box or frame puts it by its own offset, not the footer's foot
+        return
     margins = section.el.find(wtag("pgMar")) if section.el is not None else None
     footer = to_int(wval(margins, "footer"), 720) if margins is not None else 720
     after = to_int(first_attr(doc.styles.ppr_levels(para.el), "spacing", "after"), 0)
@@ -152,6 +154,14 @@ def _check_gap(doc: Recogniser, section: SectionProps, paras: list[Para], para: 
             f"约 {gap:.1f} mm（页脚距纸边 {footer / L.TWIPS_PER_MM:.1f} mm）",
             para.where,
         )
+
+
+def _placed_apart(el) -> bool:
+    """Is the paragraph inside a text box (``w:txbxContent``, WPS's way) or a frame
+    (``w:framePr``)? Its place is then the box's or frame's, not the footer's last line."""
+    if el.find(f"{wtag('pPr')}/{wtag('framePr')}") is not None:
+        return True
+    return any(a.tag == wtag("txbxContent") for a in el.iterancestors())
 
 
 def _positional_tab(para: Para) -> tuple[str, str] | None:
