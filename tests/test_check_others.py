@@ -926,6 +926,7 @@ def one_line_title(title: str) -> bytes:
 
 
 LONG_TITLE = "河南省知识产权局关于开展示范县建设试点申报工作的通知"
+DIGITS_TITLE = "关于表彰全市安全生产先进单位和个人的2025年度工作决定"
 
 
 @pytest.mark.parametrize(
@@ -935,6 +936,8 @@ LONG_TITLE = "河南省知识产权局关于开展示范县建设试点申报工
         # 27 二号 characters: the page wraps it after the 20th, inside 申报 (was passed: only
         # titles broken by hand were judged)
         (LONG_TITLE, {"title-break"}),
+        # a number goes down whole: “…个人的 / 2025年度工作决定” breaks between words (was “025年”)
+        (DIGITS_TITLE, set()),
     ],
 )
 def test_a_title_too_long_for_one_line_wraps_where_its_width_says(title, expected):
@@ -944,10 +947,32 @@ def test_a_title_too_long_for_one_line_wraps_where_its_width_says(title, expecte
         assert "“申报”" in report.deviations[0].actual, show(report)
 
 
+def test_a_title_in_two_columns_is_not_wrapped_at_the_full_width():
+    """A section in two columns wraps the title at its column, not the 版心: the estimate at
+    the full width named another word than the page broke (said twice under --render); the
+    columns are reported (§5.2.3) and the wrap left to the page."""
+    with zipfile.ZipFile(io.BytesIO(one_line_title(LONG_TITLE))) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    xml = parts["word/document.xml"].decode()
+    assert "<w:cols " in xml or "<w:cols/>" in xml
+    parts["word/document.xml"] = re.sub(r"<w:cols[^>]*/>", '<w:cols w:num="2" w:space="425"/>', xml).encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        for n, data in parts.items():
+            zf.writestr(n, data)
+    found = codes(check_docx(out.getvalue()))
+    assert "columns" in found and "title-break" not in found
+
+
 @pytest.mark.render
 def test_the_wrapped_title_on_the_page(tmp_path: Path):
     """LibreOffice wraps the one-line title where the checker says: its first printed line
     is the first 20 characters."""
-    pages = _first_pages({"long": one_line_title(LONG_TITLE)}, tmp_path)
+    pages = _first_pages(
+        {"long": one_line_title(LONG_TITLE), "digits": one_line_title(DIGITS_TITLE)}, tmp_path
+    )
     rows = [r.text.replace(" ", "") for r in pages["long"].rows]
     assert LONG_TITLE[:20] in rows and LONG_TITLE[20:] in rows, rows[:8]
+    rows = [r.text.replace(" ", "") for r in pages["digits"].rows]
+    cut = DIGITS_TITLE.index("2025")
+    assert DIGITS_TITLE[:cut] in rows and DIGITS_TITLE[cut:] in rows, rows[:8]

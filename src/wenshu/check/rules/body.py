@@ -3,6 +3,8 @@ form of any date), 附注, “（此页无正文）”."""
 
 from __future__ import annotations
 
+import math
+import re
 from typing import Any
 
 from wenshu import layout as L
@@ -12,7 +14,7 @@ from wenshu.check.reading.tables import cell_text_box
 from wenshu.check.recognise import NO_TEXT, PLACEHOLDER, Recogniser
 from wenshu.check.registry import RULES
 from wenshu.check.roles import HEADING_NAMES, element_name
-from wenshu.check.rules.common import INDENT_SLACK, align_name
+from wenshu.check.rules.common import INDENT_SLACK, align_name, column_count
 from wenshu.text.dates import DateError, format_cn_date, parse_date
 from wenshu.text.numbering import FORMS, chinese_value, ordinal, written_ordinal
 from wenshu.text.titles import line_width, title_problems
@@ -298,12 +300,15 @@ def check_title_breaks(doc: Recogniser, out: Findings) -> None:
     """§7.3.1 a title of several lines is broken between words."""
     titles = [p for p in doc.role("title") if p.text.strip()]
     lines = [line.strip() for p in titles for line in p.text.split("\n") if line.strip()]
+    width = L.TITLE_CHARS_PER_LINE
     if len(lines) == 1 and len(titles) == 1 and not doc.wenshu_styles:
         lines = _wrapped(doc, titles[0], lines[0])
+        # lines the page wraps fit it, whatever the title's size (its size is judged apart)
+        width = max(width, math.ceil(max(map(line_width, lines))))
     # wenshu's own files break the title where the spec's title_lines say (the writer's
     # choice, checked when it builds); another office's breaks are judged here.
     if len(lines) > 1 and not doc.wenshu_styles:
-        for problem in title_problems(lines):
+        for problem in title_problems(lines, width):
             out.add(
                 "title-break",
                 "7.3.1",
@@ -318,6 +323,9 @@ def check_title_breaks(doc: Recogniser, out: Findings) -> None:
 # Marks a line may not start with (Word's and LibreOffice's line breaking for Chinese): the
 # character before them goes down with them.
 _NO_LINE_START = "，。、；：？！）》」』”’…—"
+# Marks a line may not end with: they go down with the character after them.
+_NO_LINE_END = "（《「『“‘"
+_LATIN = re.compile(r"[!-~]")  # a character of a number or Latin word, which is not broken
 
 
 def _wrapped(doc: Recogniser, para: Para, text: str) -> list[str]:
@@ -327,14 +335,22 @@ def _wrapped(doc: Recogniser, para: Para, text: str) -> list[str]:
     as often as not (what ``check --render`` finds on the page)."""
     char = doc.char_twips(para)
     first, _, right = doc.indents(para)
-    room = doc.section_of(para).text_width / char - max(first, 0) - max(right, 0) if char else 0
+    section = doc.section_of(para)
+    if column_count(section) > 1:  # a column's width is not the 版心's (the columns rule says so)
+        return [text]
+    room = section.text_width / char - max(first, 0) - max(right, 0) if char else 0
     lines: list[str] = []
     while room >= 2 and line_width(text) > room:
         k = 1
         while k < len(text) and line_width(text[: k + 1]) <= room:
             k += 1
-        while 1 < k < len(text) and text[k] in _NO_LINE_START:
+        fitted = k
+        while 1 < k < len(text) and (text[k] in _NO_LINE_START or text[k - 1] in _NO_LINE_END):
             k -= 1
+        while 0 < k < len(text) and _LATIN.match(text[k - 1]) and _LATIN.match(text[k]):
+            k -= 1  # a number or Latin word goes down whole
+        if k == 0:
+            k = fitted  # a Latin word wider than the line: broken where it is full
         lines.append(text[:k])
         text = text[k:]
     return [*lines, text]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from wenshu import layout as L
+from wenshu.check.reading.ooxml import to_int, wtag, wval
+from wenshu.check.reading.reader import SectionProps
 
 TWIPS_PER_MM = L.TWIPS_PER_MM
 # An indent counts as "n characters" within a quarter of a character.
@@ -48,3 +50,14 @@ def theme_name(theme: str) -> str:
 def mm_text(twips: float) -> str:
     """A length in twips as millimetres, for a report."""
     return f"{twips / TWIPS_PER_MM:.1f} mm"
+
+
+def column_count(section: SectionProps) -> int:
+    """How many columns the section sets its text in (``w:cols``, ECMA-376 §17.6.4: ``num``
+    equal columns, or one ``w:col`` each when ``equalWidth`` is off)."""
+    cols = section.el.find(wtag("cols")) if section.el is not None else None
+    if cols is None:
+        return 1
+    if wval(cols, "equalWidth") in ("0", "false", "off"):
+        return max(len(cols.findall(wtag("col"))), 1)
+    return max(to_int(wval(cols, "num"), 1), 1)

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from wenshu import layout as L
 from wenshu.check.findings import Findings, Location
-from wenshu.check.reading.ooxml import to_int, wtag, wval
 from wenshu.check.reading.reader import ROUNDING_MM, Reader, SectionProps
 from wenshu.check.registry import RULES
-from wenshu.check.rules.common import mm_text
+from wenshu.check.rules.common import column_count, mm_text
 
 RULES.rule("paper", "5.1", "纸张", "纸张为 A4")
 RULES.rule("margin-top", "5.2.1", "页边距", "天头 37 mm ± 1 mm")
@@ -74,11 +73,7 @@ def _check_columns(doc: Reader, section: SectionProps, where: Location, out: Fin
     """§5.2.3: the 版心 is one column, 28 characters a line; a section set in two or more
     (``w:cols``, ECMA-376 §17.6.4: ``num`` equal columns, or one ``w:col`` each) that holds text
     prints short lines side by side."""
-    cols = section.el.find(wtag("cols")) if section.el is not None else None
-    if cols is None:
-        return
-    unequal = wval(cols, "equalWidth") in ("0", "false", "off")
-    count = len(cols.findall(wtag("col"))) if unequal else to_int(wval(cols, "num"), 1)
+    count = column_count(section)
     text = any(p.section == section.index - 1 and p.flows and p.text.strip() for p in doc.paragraphs)
     if count > 1 and text:
         out.add("columns", "5.2.3", "版心", "版心分栏", "不分栏，每行 28 字", f"{count} 栏", where)
