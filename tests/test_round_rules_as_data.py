@@ -383,8 +383,13 @@ QUOTA_HEAD = "kind: quota_table\nname: 名额\nprogramme: 示范企业\n" + TERM
             r"10:\d+ counts\[1\]\.little_giant",
             "应为整数",
         ),
+        (
+            "counts:\n  - {region: 河南省, advantage: true, little_giant: 1}\n",
+            r"10:\d+ counts\[1\]\.advantage",
+            "advantage 应为整数（企业数等），实际是“true”",
+        ),
     ],
-    ids=["extra-count", "missing-count", "not-a-number"],
+    ids=["extra-count", "missing-count", "not-a-number", "a-boolean"],
 )
 def test_quota_table_count_mistakes_are_located(tmp_path, body, where, message):
     spec = write(tmp_path, "quota.yaml", QUOTA_HEAD + body)
