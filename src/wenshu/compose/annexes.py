@@ -345,7 +345,9 @@ def _computed_quotas(
             found.append(spec.problem(at, f"缺少 {what}：计算规则（rule）要用到它"))
         for key, value in count.items():
             if isinstance(value, bool):  # YAML's true/yes: Cerberus takes a boolean for an integer
-                found.append(spec.problem(at + (key,), f"{key} 应为整数（企业数等），实际是“{str(value).lower()}”"))
+                found.append(
+                    spec.problem(at + (key,), f"{key} 应为整数（企业数等），实际是“{str(value).lower()}”")
+                )
             elif key != "region" and key not in names:
                 hint = did_you_mean(str(key), names)
                 found.append(
