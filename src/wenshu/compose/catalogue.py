@@ -105,6 +105,7 @@ ROUNDINGS = {
     "up": (ROUND_CEILING, "向上取整"),
     "down": (ROUND_FLOOR, "向下取整"),
 }
+_ROUNDING_CHOICES = "、".join(f"{name}＝{said}" for name, (_, said) in ROUNDINGS.items())
 #: The 2022 rule's two-key form (``{advantage_percent: 8, little_giant_percent: 2}``), still
 #: read: each key is the percent of the count column it names, in this order.
 LEGACY_PERCENT_KEYS = {"advantage_percent": "advantage", "little_giant_percent": "little_giant"}
@@ -215,7 +216,7 @@ def computed_problems(raw: Any, labels: dict[str, str] | None = None) -> list[Lo
     if "rounding" in raw and raw["rounding"] not in ROUNDINGS:
         hint = registry.did_you_mean(str(raw["rounding"]), list(ROUNDINGS))
         problems.append(
-            (("rounding",), f"取整方式不能是“{raw['rounding']}”{hint}；可选：half_up（四舍五入）、up、down")
+            (("rounding",), f"取整方式不能是“{raw['rounding']}”{hint}；可选：{_ROUNDING_CHOICES}")
         )
     seen: set[str] = set()
     for at, term in raw_terms(raw):
