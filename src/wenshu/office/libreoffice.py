@@ -688,13 +688,21 @@ def offline_copy(data: bytes, label: str) -> bytes:
                 content = _without_fetching(content, label, name, used[name])
             elif content.startswith(_EMBEDDED):
                 content = b""  # an embedded document: drawn by its picture, never opened
-            elif _is_svg(content):
-                content = _offline_svg(content)
-            elif _is_eps(content):
-                content = _BLANK_PNG
+            elif (offline := _offline_picture(content)) is not None:
+                content = offline
             zout.writestr(name, content)
     package.close()
     return out.getvalue()
+
+
+def _offline_picture(content: bytes) -> bytes | None:
+    """What an SVG picture (its references emptied) or an EPS picture (a blank one) becomes in
+    the offline copy; None for anything else, which is copied as it is."""
+    if _is_svg(content):
+        return _offline_svg(content)
+    if _is_eps(content):
+        return _BLANK_PNG
+    return None
 
 
 def _is_eps(content: bytes) -> bool:
@@ -912,10 +920,8 @@ def offline_odf(data: bytes, label: str) -> bytes:
             content = package.read(name)
             if name.endswith(".xml"):
                 content = _odf_offline_part(content, label, name)
-            elif _is_svg(content):  # a picture of the package (Pictures/…, any name)
-                content = _offline_svg(content)
-            elif _is_eps(content):
-                content = _BLANK_PNG
+            elif (offline := _offline_picture(content)) is not None:  # a picture (Pictures/…, any name)
+                content = offline
             zout.writestr(name, content)
     package.close()
     return out.getvalue()
@@ -949,12 +955,10 @@ def _offline_base64_picture(el: Any) -> bool:
         picture = base64.b64decode(el.text, validate=False)
     except ValueError:
         return False
-    if _is_svg(picture):
-        el.text = base64.b64encode(_offline_svg(picture)).decode()
-    elif _is_eps(picture):
-        el.text = base64.b64encode(_BLANK_PNG).decode()
-    else:
+    offline = _offline_picture(picture)
+    if offline is None:
         return False
+    el.text = base64.b64encode(offline).decode()
     return True
 
 
@@ -1098,11 +1102,8 @@ def _offline_rtf_picture(
     else:
         digits = _NOT_HEX.sub(b"", b"".join(data[a:b] for a, b, _ in pieces))
         picture = bytes.fromhex(digits[: len(digits) // 2 * 2].decode())
-    if _is_svg(picture):
-        offline = _offline_svg(picture)
-    elif _is_eps(picture):
-        offline = _BLANK_PNG
-    else:
+    offline = _offline_picture(picture)
+    if offline is None:
         return []
     (first, last, _), *rest = pieces
     # the space ends a control word the data may follow without one (after a line break)
