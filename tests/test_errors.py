@@ -628,6 +628,20 @@ def test_help_pages_fit_the_terminal_and_join_chinese_lines(command):
     assert not re.search(r"[\u4e00-\u9fff] （", result.output), result.output
 
 
+@pytest.mark.parametrize("command", [[], ["build"], ["batch"], ["check"], ["new"], ["serve"]])
+def test_help_never_breaks_inside_a_latin_word(command):
+    """A closing mark taken to the next line takes the whole word before it along: “Markdown）。”
+    was printed “Markdow” / “n）。” and “.md。” as “.m” / “d。”."""
+    def words(width: int) -> set[str]:
+        result = CliRunner().invoke(main, [*command, "--help"], prog_name="wenshu", terminal_width=width)
+        # Click shortens a command's summary in the list to fit, ending it with “...”.
+        return {word.removesuffix("...") for word in re.findall(r"[!-~]+", result.output)} - {""}
+
+    whole = words(1000)
+    for width in range(50, 101):
+        assert words(width) <= whole, (width, words(width) - whole)
+
+
 def test_every_batch_name_placeholder_is_in_the_help():
     """docs/batch-letters.md: --name takes {字段}, {n} and {row}; the help says all three."""
     result = CliRunner().invoke(main, ["batch", "--help"], prog_name="wenshu", terminal_width=200)

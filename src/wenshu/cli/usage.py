@@ -170,9 +170,14 @@ def _wrap(text: str, width: int) -> list[str]:
         if token.isspace():
             line += " " if line and not line.endswith(" ") else ""
             continue
-        if line and _columns(line.rstrip() + token) > width:
-            # Punctuation that may not start a line takes the character before it along.
-            cut = len(line) - 1 if token in _NO_BREAK_BEFORE and len(line) > 1 else len(line)
+        # One ASCII word filling a narrow column keeps its closing mark, a column too wide.
+        alone = token in _NO_BREAK_BEFORE and re.fullmatch(r"[!-~]+", line)
+        if line and _columns(line.rstrip() + token) > width and not alone:
+            # Punctuation that may not start a line takes the character (or ASCII word) before it along.
+            cut = len(line)
+            if token in _NO_BREAK_BEFORE and len(line) > 1:
+                word = re.search(r"[!-~]+$", line)
+                cut = word.start() if word else len(line) - 1
             while cut > 1 and line[:cut].endswith(_NO_BREAK_AFTER):
                 cut -= 1
             lines.append(line[:cut].rstrip())
