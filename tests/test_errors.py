@@ -632,6 +632,7 @@ def test_help_pages_fit_the_terminal_and_join_chinese_lines(command):
 def test_help_never_breaks_inside_a_latin_word(command):
     """A closing mark taken to the next line takes the whole word before it along: “Markdown）。”
     was printed “Markdow” / “n）。” and “.md。” as “.m” / “d。”."""
+
     def words(width: int) -> set[str]:
         result = CliRunner().invoke(main, [*command, "--help"], prog_name="wenshu", terminal_width=width)
         # Click shortens a command's summary in the list to fit, ending it with “...”.
