@@ -643,6 +643,17 @@ def test_help_never_breaks_inside_a_latin_word(command):
         assert words(width) <= whole, (width, words(width) - whole)
 
 
+def test_the_command_list_says_whole_first_sentences():
+    """Each command's line in ``wenshu --help`` is its help's first sentence, whole: Click cut
+    validate's inside a sentence with “...”, and joined serve's docstring lines with a space."""
+    result = CliRunner().invoke(main, ["--help"], prog_name="wenshu", terminal_width=80)
+    listed = re.sub(r"\n {12}", "", result.output.split("命令：\n")[1])
+    assert "..." not in listed and not re.search(r"[\u4e00-\u9fff] （", listed), listed
+    lines = dict(line.split(maxsplit=1) for line in listed.splitlines() if line.strip())
+    assert lines["validate"] == "只检查 FILES，不生成文件。", lines
+    assert all(text.endswith("。") and text.count("。") == 1 for text in lines.values()), lines
+
+
 def test_every_batch_name_placeholder_is_in_the_help():
     """docs/batch-letters.md: --name takes {字段}, {n} and {row}; the help says all three."""
     result = CliRunner().invoke(main, ["batch", "--help"], prog_name="wenshu", terminal_width=200)

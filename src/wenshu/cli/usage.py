@@ -8,6 +8,7 @@ formatter, the help option and the usage errors are rendered here.
 
 from __future__ import annotations
 
+import inspect
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -208,6 +209,15 @@ class ChineseHelp:
     """Mixed into a Click command: Chinese help pages and help option."""
 
     context_class = Context
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        """The command's line in a group's list: its help's first sentence, whole (Click cuts
+        the help after ``limit`` characters with “...”, inside a Chinese sentence)."""
+        short_help = getattr(self, "short_help", None)
+        if short_help:
+            return short_help
+        text = re.sub(_CJK_BREAK, "", inspect.cleandoc(getattr(self, "help", None) or "")).strip()
+        return re.sub(r"\s+", " ", text.split("\n\n")[0].split("。")[0]).strip() + "。" if text else ""
 
     def get_help_option(self, ctx: click.Context) -> Any:
         option = super().get_help_option(ctx)  # type: ignore[misc]
