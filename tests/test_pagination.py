@@ -220,6 +220,27 @@ def heading_notice(at: int) -> str:
 # The heading falls on every line of page one's foot and page two's top.
 HEADING_AT = range(4, 18)
 
+# A paragraph of three lines opening with a run-in heading, as henan-2023-38's “（三）扎实稳妥推进。
+# 按照……”, whose first line printed alone at page four's foot.
+RUNIN = "**（三）扎实稳妥推进**。" + "按照局省市联动原则省知识产权管理部门将加强指导督导加大支持力度" * 2
+
+
+def runin_notice(at: int) -> str:
+    """:func:`heading_notice` with the run-in heading's paragraph after line ``at`` instead."""
+    body = "\n\n".join([LINE] * 30)
+    lines = body.split("\n\n")
+    lines.insert(at, RUNIN)
+    return notice(SHAPES[4], 30).replace(body, "\n\n".join(lines))
+
+
+def runin_alone_at_foot(pages) -> list[str]:
+    """Pages whose last printed line is the run-in heading's first line (its text goes on overleaf)."""
+    return [
+        f"page {page.number}"
+        for page in pages[:-1]
+        if (rows := content_rows(page)) and compact(rows[-1].text).startswith("（三）扎实稳妥推进")
+    ]
+
 
 def summary_with_rows(rows: int) -> str:
     """The example 示范城市工作总结 (a portrait attachment ending in a table and its note) with
@@ -308,7 +329,7 @@ def old_behaviour(docx: bytes) -> bytes:
             data = src.read(info)
             if info.filename in ("word/document.xml", "word/styles.xml"):
                 text = data.decode("utf-8")
-                text = re.sub(r"<w:keepNext/>|<w:keepLines/>|<w:cantSplit/>", "", text)
+                text = re.sub(r"<w:keepNext/>|<w:keepLines/>|<w:cantSplit/>|<w:widowControl/>", "", text)
                 data = text.encode("utf-8")
             dst.writestr(info, data)
     return out.getvalue()
@@ -316,10 +337,10 @@ def old_behaviour(docx: bytes) -> bytes:
 
 # The generated documents' names start with these (the examples' with their folder's name).
 GENERATED = ("sweep/", "table/", "rows/", "tail/", "noted/", "imprint/")
-GENERATED += ("closing/", "attached/", "heading/", "summary/")
+GENERATED += ("closing/", "attached/", "heading/", "runin/", "summary/")
 # The generated documents whose old output (no keep rules, no pass) a test reads; the examples'
 # is read too. The old output of the others is not laid out: no test looks at it.
-OLD_READ = ("sweep/", "heading/")
+OLD_READ = ("sweep/", "heading/", "runin/")
 
 
 def old_is_read(name: str) -> bool:
@@ -350,6 +371,7 @@ def pagination_run(examples, tmp_path_factory):  # noqa: F811
         documents[f"attached/imprint-{lines}"] = build_docx(attachment_notice(lines, cc=False))
     for at in HEADING_AT:
         documents[f"heading/{at}"] = build_docx(heading_notice(at))
+        documents[f"runin/{at}"] = build_docx(runin_notice(at))
     for rows in SUMMARY_ROWS:
         documents[f"summary/{rows}"] = build_docx(summary_with_rows(rows))
     for out in examples.all_outputs():
@@ -742,6 +764,26 @@ def test_no_heading_ends_a_page(laid_out, old_pages):
         if n.startswith("heading/") and (bad := headings_at_foot(pages, outline_of(after[n].docx)))
     }
     print(f"headings at a page's foot: {len(old)} of the heading sweep without keep rules, {len(found)} with")
+    assert old
+    assert not found, found
+
+
+@pytest.mark.render
+def test_no_run_in_heading_is_left_alone_at_a_page_foot(laid_out, old_pages):
+    """A paragraph opening with a run-in heading (“（三）扎实稳妥推进。按照……”) never leaves its
+    first line, the heading's, alone as the last line of a page: widow/orphan control
+    (ECMA-376 §17.3.1.44) on that paragraph, off in wenshu's defaults, takes the line over with
+    the rest — swept over every line round page one's foot; without it one of them does."""
+    _, after, _, _ = laid_out
+    found = {
+        n: bad for n, p in after.items() if n.startswith("runin/") and (bad := runin_alone_at_foot(p.pages))
+    }
+    old = {
+        n: bad
+        for n, pages in old_pages.items()
+        if n.startswith("runin/") and (bad := runin_alone_at_foot(pages))
+    }
+    print(f"run-in heading's line alone at a page's foot: {old} without widow control, {found} with")
     assert old
     assert not found, found
 
