@@ -771,9 +771,10 @@ def test_no_heading_ends_a_page(laid_out, old_pages):
 @pytest.mark.render
 def test_no_run_in_heading_is_left_alone_at_a_page_foot(laid_out, old_pages):
     """A paragraph opening with a run-in heading (“（三）扎实稳妥推进。按照……”) never leaves its
-    first line, the heading's, alone as the last line of a page: widow/orphan control
-    (ECMA-376 §17.3.1.44) on that paragraph, off in wenshu's defaults, takes the line over with
-    the rest — swept over every line round page one's foot; without it one of them does."""
+    first line, the heading's, alone as the last line of a page: where it would, the pass turns
+    widow/orphan control (ECMA-376 §17.3.1.44, off in wenshu's defaults) on for that paragraph
+    and the line goes over with the rest — swept over every line round page one's foot;
+    without it one of them does."""
     _, after, _, _ = laid_out
     found = {
         n: bad for n, p in after.items() if n.startswith("runin/") and (bad := runin_alone_at_foot(p.pages))

@@ -46,8 +46,6 @@ cached_line_width = lru_cache(maxsize=1024)(line_width)
 
 # A run-in heading's font follows its ordinal (§7.3.3): 一、 黑体, （一） 楷体, others 仿宋.
 _RUNIN_FONTS = {1: L.FONT_HEADING_1, 2: L.FONT_HEADING_2}
-# After keepNext/keepLines/pageBreakBefore in the paragraph's properties (schema order).
-_RUNIN_WIDOW_CONTROL = "<w:widowControl/>"
 _TEXT_WIDTH_TWIPS = L.mm_to_twips(L.TEXT_WIDTH_MM)
 _LANDSCAPE_TEXT_WIDTH_TWIPS = L.mm_to_twips(L.TEXT_HEIGHT_MM)
 
@@ -182,8 +180,6 @@ class BodyWriter:
             inline = Inline([(text, False)] if text else [])
         runs = []
         font = None  # a run-in heading's font, kept over all its pieces (a draft marks gaps)
-        runs_in = False  # the paragraph opens with a run-in heading (“（三）扎实稳妥推进。……”)
-        before = ""  # the text before this chunk
         for chunk, strong in inline.runs:
             if chunk == "\n":
                 runs.append("<w:r><w:br/></w:r>")
@@ -193,19 +189,12 @@ class BodyWriter:
             elif font is None:
                 ordinal = written_ordinal(chunk)
                 font = _RUNIN_FONTS.get(ordinal[0]) if ordinal else None
-                runs_in = runs_in or (not before.strip() and ordinal is not None)
-            before += chunk
             runs.append(_run_xml(chunk, f"<w:rPr>{_rfonts(font, declare=False)}</w:rPr>" if font else ""))
         extra = _KEEP_TOGETHER if self.tail is not None else ""
         if self.next_label_starts_section:
             # The section break already starts a new page; a page break would add a blank one.
             extra = '<w:pageBreakBefore w:val="0"/>'
             self.next_label_starts_section = False
-        if runs_in:
-            # A heading never ends a page (as a heading of its own keeps with its next line):
-            # widow/orphan control (ECMA-376 §17.3.1.44, off in the defaults) keeps the first
-            # line with the second, so the heading's line is not left alone at a page's foot.
-            extra += _RUNIN_WIDOW_CONTROL
         style_xml = f'<w:pStyle w:val="{html.escape(style, quote=False)}"/>'
         p = parse_xml(f"<w:p {_W}><w:pPr>{style_xml}{extra}</w:pPr>{''.join(runs)}</w:p>")
         self.body.append(p)
