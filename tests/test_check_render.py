@@ -65,3 +65,30 @@ def test_the_pitch_of_a_half_pitch_file_is_the_one_on_the_page():
     (report,) = check_files([CORPUS / "mechi_test2_orig.docx"], render=True)
     assert report.render_error is None, report.render_error
     assert report.measurements.get("line_pitch_pt") == pytest.approx(15.6, abs=0.1), report.measurements
+
+
+@pytest.mark.render
+def test_render_check_measures_the_pages_round_a_tightened_one(tmp_path: Path):
+    """henan-2023-38 after the pagination pass: page four's lines are tightened to 25.25 pt
+    (§7.3.5.5) to keep the signature with the 正文, and, its tables aside, those lines are most
+    of the document's — the measured pitch. ``check --render`` measured no full page at all
+    (“没有排满后续页的正文页”): it now counts page three at the grid's pitch (22 lines), measures a
+    tightened page that runs on at its own pitch (22 or more), and names the tightened page it
+    cannot judge (page four ends with a paragraph: the run-in heading's lines went overleaf)."""
+    from wenshu.build.paginate import paginate
+    from wenshu.office.libreoffice import LibreOffice
+
+    spec = Path(__file__).resolve().parents[1] / "examples/rounds/henan-2023/henan-2023-38.yaml"
+    with LibreOffice() as office:
+        (done,) = paginate({"henan": render(spec).files["docx"]}, office).values()
+    path = tmp_path / "henan.docx"
+    path.write_bytes(done.docx)
+    (report,) = check_files([path], render=True)
+    print(report.measurements, report.notes)
+    assert report.render_error is None and "render-lines" not in report.codes
+    assert report.measurements["line_pitch_pt"] == pytest.approx(25.25, abs=0.1)
+    assert report.measurements["lines_per_full_page"] == {3: 22}
+    tightened = report.measurements.get("lines_per_tightened_page", {})
+    assert all(n >= 22 for n in tightened.values())
+    assert 4 in tightened or any("第 4 页收紧了行距" in n for n in report.notes), report.notes
+    assert not any("未测每页行数" in n for n in report.notes)

@@ -41,6 +41,7 @@ from wenshu.render.docx import build_docx, column_widths
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 CITY_PLAN = EXAMPLES / "work_plans/sample-city-demonstration-plan.yaml"
 CITY_SUMMARY = EXAMPLES / "summaries/sample-city-demonstration-summary.yaml"
+COUNTY_EVALUATION = EXAMPLES / "rounds/henan-2023/sample-county-evaluation.yaml"
 LINE = "这是一行正文用于逐行增加篇幅以检查分页是否正确处理了"  # 26 characters + 2 indent = 1 line
 
 
@@ -131,6 +132,7 @@ def paginated():
     documents["indicators"] = build_docx(indicator_plan())
     documents["city-plan"] = build_docx(render(CITY_PLAN, ("md",)).markdown)
     documents["city-summary"] = build_docx(render(CITY_SUMMARY, ("md",)).markdown)
+    documents["county-evaluation"] = build_docx(render(COUNTY_EVALUATION, ("md",)).markdown)
     with LibreOffice() as office:
         return paginate(documents, office)
 
@@ -244,6 +246,57 @@ def test_city_summary_heads_its_years_whole_and_leaves_no_name_a_character_alone
     note = next(i for i, line in enumerate(lines) if line.startswith("注："))
     alone = [r.text for r in rows[first + 1 : note] if r.x0 > 100 and r.x1 - r.x0 < 1.5 * 12]
     assert not alone
+
+
+# The county evaluation's 完成情况 column (四号): its cells' text before “（示例）” filled the line.
+RESULTS = [
+    "5件（示例）",
+    "1.2亿元，14笔（示例）",
+    "86次，0.3亿元（示例）",
+    "市级以上报道11篇（示例）",
+    "无（示例）",
+]
+
+
+def test_a_column_whose_lines_split_a_bracketed_word_gets_the_room_to_keep_it_whole():
+    """“1.2亿元，14笔（示例）” in a column of a little over nine characters wrapped “……14笔（示”
+    over “例）”, and “市级以上报道11篇（示例）” would at any width up to its own (例 may not end a
+    line before “）”): the column gets its room from the long column beside it; wrapped where
+    LibreOffice wraps, no cell splits “（示例）”."""
+    from wenshu.render.docx import wrap_ends
+
+    total, cell = 8844, L.TABLE_SIZE_PT * L.TWIPS_PER_PT
+    ratios = [2, 9, 5]
+    rows = [[("序号", ""), ("指标说明", ""), ("完成情况", "")]]
+    rows += [
+        [(str(i), ""), ("考察近三年在市级及以上媒体宣传报道本县知识产权工作情况" * 2, ""), (text, "")]
+        for i, text in enumerate(RESULTS)
+    ]
+    plain = [int(r * total / sum(ratios)) for r in ratios]
+    now = (plain[2] - 2 * L.TABLE_CELL_MARGIN_TWIPS) / cell
+    assert any(
+        0 < e < len(t) and "（示" in t[:e] and t[e:].startswith("例")
+        for t in RESULTS
+        for e in wrap_ends(t, now)
+    )
+    widths = column_widths(rows, ratios, total)
+    room = (widths[2] - 2 * L.TABLE_CELL_MARGIN_TWIPS - 60) / cell
+    assert sum(widths) == total and widths[2] > plain[2] and widths[1] < plain[1]
+    for text in RESULTS:
+        assert all(not ("（示" in text[:e] and text[e:].startswith("例")) for e in wrap_ends(text, room)), (
+            text
+        )
+
+
+@pytest.mark.render
+def test_county_evaluation_prints_its_results_without_splitting_the_brackets(paginated):
+    """On the page (sample-county-evaluation p2): “1.2亿元，14笔（示例）” and “86次，0.3亿元（示例）”
+    on one line each, no line ending “（示” (they printed “（示” over “例）”)."""
+    lines = [compact(r.text) for page in paginated["county-evaluation"].pages for r in content_rows(page)]
+    print([line for line in lines if "示" in line and "（" in line][:12])
+    assert any(line.endswith("1.2亿元，14笔（示例）") for line in lines)
+    assert any(line.endswith("86次，0.3亿元（示例）") for line in lines)
+    assert not any(line.endswith("（示") or line.startswith("例）") for line in lines)
 
 
 def test_a_column_narrower_than_a_character_is_left_as_it_is():

@@ -23,7 +23,7 @@ from wenshu.build.paginate import paginate
 from wenshu.check import check_files
 from wenshu.office.libreoffice import LibreOffice, read_pages
 from wenshu.office.pages import compact, content_rows, examine, outline_of
-from wenshu.render.docx import CLOSING_LABELS, build_docx, column_widths, kept_rows, table_spans
+from wenshu.render.docx import CLOSING_LABELS, build_docx, column_widths, kept_rows, table_spans, wrap_ends
 from wenshu.text.titles import printed_lines, title_problems
 
 from .test_same_text import examples  # noqa: F401  (fixture)
@@ -220,6 +220,27 @@ def heading_notice(at: int) -> str:
 # The heading falls on every line of page one's foot and page two's top.
 HEADING_AT = range(4, 18)
 
+# A paragraph of three lines opening with a run-in heading, as henan-2023-38's “（三）扎实稳妥推进。
+# 按照……”, whose first line printed alone at page four's foot.
+RUNIN = "**（三）扎实稳妥推进**。" + "按照局省市联动原则省知识产权管理部门将加强指导督导加大支持力度" * 2
+
+
+def runin_notice(at: int) -> str:
+    """:func:`heading_notice` with the run-in heading's paragraph after line ``at`` instead."""
+    body = "\n\n".join([LINE] * 30)
+    lines = body.split("\n\n")
+    lines.insert(at, RUNIN)
+    return notice(SHAPES[4], 30).replace(body, "\n\n".join(lines))
+
+
+def runin_alone_at_foot(pages) -> list[str]:
+    """Pages whose last printed line is the run-in heading's first line (its text goes on overleaf)."""
+    return [
+        f"page {page.number}"
+        for page in pages[:-1]
+        if (rows := content_rows(page)) and compact(rows[-1].text).startswith("（三）扎实稳妥推进")
+    ]
+
 
 def summary_with_rows(rows: int) -> str:
     """The example 示范城市工作总结 (a portrait attachment ending in a table and its note) with
@@ -308,7 +329,7 @@ def old_behaviour(docx: bytes) -> bytes:
             data = src.read(info)
             if info.filename in ("word/document.xml", "word/styles.xml"):
                 text = data.decode("utf-8")
-                text = re.sub(r"<w:keepNext/>|<w:keepLines/>|<w:cantSplit/>", "", text)
+                text = re.sub(r"<w:keepNext/>|<w:keepLines/>|<w:cantSplit/>|<w:widowControl/>", "", text)
                 data = text.encode("utf-8")
             dst.writestr(info, data)
     return out.getvalue()
@@ -316,10 +337,10 @@ def old_behaviour(docx: bytes) -> bytes:
 
 # The generated documents' names start with these (the examples' with their folder's name).
 GENERATED = ("sweep/", "table/", "rows/", "tail/", "noted/", "imprint/")
-GENERATED += ("closing/", "attached/", "heading/", "summary/")
+GENERATED += ("closing/", "attached/", "heading/", "runin/", "summary/")
 # The generated documents whose old output (no keep rules, no pass) a test reads; the examples'
 # is read too. The old output of the others is not laid out: no test looks at it.
-OLD_READ = ("sweep/", "heading/")
+OLD_READ = ("sweep/", "heading/", "runin/")
 
 
 def old_is_read(name: str) -> bool:
@@ -350,6 +371,7 @@ def pagination_run(examples, tmp_path_factory):  # noqa: F811
         documents[f"attached/imprint-{lines}"] = build_docx(attachment_notice(lines, cc=False))
     for at in HEADING_AT:
         documents[f"heading/{at}"] = build_docx(heading_notice(at))
+        documents[f"runin/{at}"] = build_docx(runin_notice(at))
     for rows in SUMMARY_ROWS:
         documents[f"summary/{rows}"] = build_docx(summary_with_rows(rows))
     for out in examples.all_outputs():
@@ -500,9 +522,13 @@ def test_column_widths_give_a_short_word_its_line_only_where_it_would_leave_one_
     widths = column_widths(rows, [1, 7, 2, 4], total)
     assert sum(widths) == total and widths[0] == plain[0]
     assert widths[2] >= 4 * cell + 2 * L.TABLE_CELL_MARGIN_TWIPS
-    assert widths[1] < plain[1]
-    # “需提供相关证明材料” would end “材/料”: it gets its line too (tests/test_pages_tables.py)
-    assert widths[3] >= 9 * cell + 2 * L.TABLE_CELL_MARGIN_TWIPS
+    # The long name wraps anyway; giving room it would print “（公共财/政）”: it keeps the room
+    # for “（公共财政）” on its first line (_brackets_unsplit), the 备注 column gives it, and
+    # “需提供相关证明材料” ends on two characters, not “材/料” (tests/test_pages_tables.py).
+    name, note = "市本级财政一般预算（公共财政）支出", "需提供相关证明材料"
+    assert wrap_ends(name, (widths[1] - 2 * L.TABLE_CELL_MARGIN_TWIPS - 60) / cell) == [15, len(name)]
+    ends = wrap_ends(note, (widths[3] - 2 * L.TABLE_CELL_MARGIN_TWIPS) / cell)
+    assert len(note) - ends[-2] >= 2 if len(ends) > 1 else ends == [len(note)]
     target = [header[:3] + [("2024年目标", "")], [*rows[1][:2], ("万元", ""), ("3.3", "")]]
     assert 3 < (_by_ratio([1, 7, 1.6, 1.5], total)[3] - 2 * L.TABLE_CELL_MARGIN_TWIPS) / cell < 4
     assert column_widths(target, [1, 7, 1.6, 1.5], total) == _by_ratio([1, 7, 1.6, 1.5], total)
@@ -742,6 +768,27 @@ def test_no_heading_ends_a_page(laid_out, old_pages):
         if n.startswith("heading/") and (bad := headings_at_foot(pages, outline_of(after[n].docx)))
     }
     print(f"headings at a page's foot: {len(old)} of the heading sweep without keep rules, {len(found)} with")
+    assert old
+    assert not found, found
+
+
+@pytest.mark.render
+def test_no_run_in_heading_is_left_alone_at_a_page_foot(laid_out, old_pages):
+    """A paragraph opening with a run-in heading (“（三）扎实稳妥推进。按照……”) never leaves its
+    first line, the heading's, alone as the last line of a page: where it would, the pass turns
+    widow/orphan control (ECMA-376 §17.3.1.44, off in wenshu's defaults) on for that paragraph
+    and the line goes over with the rest — swept over every line round page one's foot;
+    without it one of them does."""
+    _, after, _, _ = laid_out
+    found = {
+        n: bad for n, p in after.items() if n.startswith("runin/") and (bad := runin_alone_at_foot(p.pages))
+    }
+    old = {
+        n: bad
+        for n, pages in old_pages.items()
+        if n.startswith("runin/") and (bad := runin_alone_at_foot(pages))
+    }
+    print(f"run-in heading's line alone at a page's foot: {old} without widow control, {found} with")
     assert old
     assert not found, found
 

@@ -41,3 +41,38 @@ def test_a_line_of_chinese_punctuation_wraps_where_the_widths_say(tmp_path) -> N
     fits = max(n for n in range(len(MIXED) + 1) if text_width(MIXED[:n]) <= L.CHARS_PER_LINE - 2)
     assert first == MIXED[:fits]
     assert fits == 26  # counted as half a cell each, the marks would leave room for 29
+
+
+# Runs of Latin letters, digits and ASCII signs (no pair among them kerns) between two 中, in a
+# table cell (table text keeps its characters' own advance): each prints as wide as text_width
+# says — a capital 0.6–0.9 of a cell, not half of one (“PCT国际专利申请量（2023/年）” broke in the
+# enterprise plan where the capitals were counted half a cell each).
+LATIN_RUNS = [
+    "中MMMMHHHHBBBB中",
+    "中PCTPCTPCTPCT中",
+    "中iiiilllljjjj中",
+    "中2023.5%,;:()中",
+    "中abcdefghxyz中",
+]
+
+
+@pytest.mark.render
+def test_latin_letters_print_as_wide_as_the_widths_say(tmp_path) -> None:
+    if not shutil.which("pdftotext"):
+        pytest.skip("poppler-utils not installed")
+    from wenshu.render.docx import build_docx
+
+    rows = "\n".join(f"| {text} |" for text in LATIN_RUNS[1:])
+    markdown = (
+        '<!-- wenshu:frame {"name": "document"} -->\n\n# 测试\n\n'
+        f'<!-- wenshu:table {{"size": "小四"}} -->\n| {LATIN_RUNS[0]} |\n| :-: |\n{rows}\n'
+    )
+    with LibreOffice() as office:
+        (pdf,) = office.convert_bytes({"w": build_docx(markdown)}).values()
+    (tmp_path / "w.pdf").write_bytes(pdf)
+    printed = {r.text.replace(" ", ""): r.x1 - r.x0 for r in read_pages(tmp_path / "w.pdf")[0].rows}
+    size = L.TABLE_SIZES_PT["小四"]
+    for text in LATIN_RUNS:
+        print(text, printed[text] / size, line_width(text))
+        assert printed[text] / size == pytest.approx(line_width(text), abs=0.05), text
+    assert line_width("中MMMMHHHHBBBB中") > line_width("中" * 8) + 1  # wider than half a cell each

@@ -48,6 +48,7 @@ from wenshu import layout as L
 from wenshu.office.libreoffice import LibreOffice, Page, read_pages
 from wenshu.office.pages import Facts, Outline, compact, content_rows, examine, outline_of
 from wenshu.roles import Style
+from wenshu.text.numbering import written_ordinal
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -113,6 +114,11 @@ def paginate(documents: dict[str, bytes], office: LibreOffice) -> dict[str, Pagi
                     data, laid_out = backup, backup_pages
                     outline = outline_of(data)
                     facts = examine(laid_out, outline)
+            orphans = lone_heading_lines(data, laid_out)
+            if orphans:
+                # Before any tightening (which measures the pages as they will stay).
+                changed[name] = keep_heading_lines(data, orphans)
+                continue
             fixed = data
             tight = None
             if name not in tried:
@@ -949,6 +955,67 @@ def _copy_label(source: etree._Element, cell: etree._Element) -> None:
         elif keep is not None:
             keep.getparent().remove(keep)
         cell.append(new)
+
+
+def _run_in_paragraphs(body: etree._Element) -> list[tuple[etree._Element, str]]:
+    """The body's paragraphs (outside tables) that open with a heading's ordinal (“（三）扎实稳妥
+    推进。按照……”: a run-in heading, §7.3.3) and carry no widow/orphan control yet, with their
+    text."""
+    out = []
+    for p in body.iter(w("p")):
+        text = compact("".join(t.text or "" for t in p.iter(w("t"))))
+        if written_ordinal(text) and p.find(f"{w('pPr')}/{w('widowControl')}") is None:
+            if next(p.iterancestors(w("tbl")), None) is None:
+                out.append((p, text))
+    return out
+
+
+def lone_heading_lines(docx: bytes, pages: Sequence[Page]) -> list[str]:
+    """The texts of the paragraphs opening with a run-in heading whose first line, the
+    heading's, is printed alone as the last line of a page, the paragraph going on overleaf."""
+    body = _document(_parts(docx)).find(w("body"))
+    if body is None:
+        return []
+    candidates = _run_in_paragraphs(body)
+    found = []
+    for page in pages[:-1]:
+        rows = content_rows(page)
+        last = compact(rows[-1].text) if rows else ""
+        if len(last) < 2:
+            continue
+        found += [text for _, text in candidates if text.startswith(last) and len(text) > len(last)]
+    return found
+
+
+def keep_heading_lines(docx: bytes, texts: list[str]) -> bytes:
+    """Widow/orphan control (ECMA-376 §17.3.1.44) on the paragraphs of ``texts``: wenshu's
+    defaults switch it off, so that every full page holds 22 lines (§5.2.3) — on for a
+    paragraph opening with a run-in heading whose first line would end a page, it takes that
+    line over with the rest, as a heading of its own keeps with its text (keepNext). Only
+    there: on every such paragraph it would also pull a line over to keep company with a
+    last line at a page's top, leaving pages of 21 lines."""
+    parts = _parts(docx)
+    root = _document(parts)
+    body = root.find(w("body"))
+    wanted = set(texts)
+    for p, text in _run_in_paragraphs(body) if body is not None else []:
+        if text in wanted:
+            ppr = p.find(w("pPr"))
+            if ppr is None:
+                ppr = etree.Element(w("pPr"))
+                p.insert(0, ppr)
+            control = etree.Element(w("widowControl"))
+            at = 0
+            for k, child in enumerate(ppr):
+                if child.tag in _BEFORE_WIDOW_CONTROL:
+                    at = k + 1
+            ppr.insert(at, control)
+    _replace(parts, "word/document.xml", _xml(root))
+    return _package(parts)
+
+
+# CT_PPr children that come before w:widowControl (ECMA-376 §17.3.1.26), in schema order.
+_BEFORE_WIDOW_CONTROL = {w(t) for t in ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr")}
 
 
 def keep_notes(docx: bytes, facts: Facts) -> bytes:

@@ -159,28 +159,38 @@ def _measure(
 
     # Lines per full page: a page whose last line runs on to the next page's first line. A
     # page whose lines stand at the pitch §7.3.5.5 allows (the pages before the signature
-    # tightened to keep it with the 正文) holds more: it is not measured against 22.
+    # tightened to keep it with the 正文) is measured at that pitch: it holds 22 lines or more.
     adjusted = adjusted_pitch(doc)
+    tight_pt = adjusted / L.TWIPS_PER_PT if adjusted else None
+    # Where the tightened pages outnumber the others' measured lines (henan-2023-38: the rest
+    # are tables), the usual pitch is theirs: the other pages are counted at the grid's.
+    standard = g.pitch if tight_pt and abs(pitch - tight_pt) < 0.5 else pitch
     lines_per_page: dict[int, int] = {}
+    tightened: dict[int, int] = {}
+    unmeasured: list[int] = []  # tightened pages of 正文 going on overleaf, whose last line does not run on
     for page, nxt in zip(pages[1:], pages[2:], strict=False):
         if page.landscape or nxt.landscape:
             continue
         rows, next_rows = body_rows(page), body_rows(nxt)
         if not rows or not next_rows:
             continue
-        own = _usual([b.y1 - a.y1 for a, b in zip(rows, rows[1:], strict=False)]) if len(rows) > 1 else pitch
-        if adjusted and abs(own - adjusted / L.TWIPS_PER_PT) < 0.5:
-            continue
-        on_grid = all(abs((r.y1 - g.top) / pitch - round((r.y1 - g.top) / pitch)) < _GRID_SLACK for r in rows)
+        own = _usual([b.y1 - a.y1 for a, b in zip(rows, rows[1:], strict=False)]) if len(rows) > 1 else None
+        tight = tight_pt is not None and own is not None and abs(own - tight_pt) < 0.5
+        step = tight_pt if tight_pt is not None and tight else standard
+        on_grid = all(abs((r.y1 - g.top) / step - round((r.y1 - g.top) / step)) < _GRID_SLACK for r in rows)
         last, first = rows[-1], next_rows[0]
         runs_on = (
             last.x1 >= g.on_page(doc, page.number).right - g.char / 2
             and abs(first.x0 - g.on_page(doc, nxt.number).left) < 2
             and not LABEL.match(first.text)
         )
-        if on_grid and runs_on:
-            lines_per_page[page.number] = round((last.y1 - g.top) / pitch)
+        if tight and not (on_grid and runs_on) and not LABEL.match(first.text):
+            unmeasured.append(page.number)  # the 正文 goes on overleaf (not an attachment)
+        elif on_grid and runs_on:
+            (tightened if tight else lines_per_page)[page.number] = round((last.y1 - g.top) / step)
     report.measurements["lines_per_full_page"] = lines_per_page
+    if tightened:
+        report.measurements["lines_per_tightened_page"] = tightened
     for number, lines in lines_per_page.items():
         if lines != L.LINES_PER_PAGE:
             out.add(
@@ -192,7 +202,23 @@ def _measure(
                 f"{lines} 行",
                 Location(f"第 {number} 页"),
             )
-    if not lines_per_page:
+    for number, lines in tightened.items():
+        if lines < L.LINES_PER_PAGE:
+            out.add(
+                "render-lines",
+                "5.2.3",
+                "版面",
+                "收紧行距的页少于 22 行",
+                f"收紧行距（§7.3.5.5）后每面不少于 {L.LINES_PER_PAGE} 行",
+                f"{lines} 行",
+                Location(f"第 {number} 页"),
+            )
+    if unmeasured:
+        pages_named = "、".join(f"第 {n} 页" for n in unmeasured)
+        report.notes.append(
+            f"{pages_named}收紧了行距（§7.3.5.5）而末行不接下页（段落在页末结束），无法判断是否排满，未测行数"
+        )
+    if not lines_per_page and not tightened:
         report.notes.append("没有排满后续页的正文页，未测每页行数")
 
     # Characters per full line: lines of full-width characters from margin to margin.

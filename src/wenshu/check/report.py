@@ -61,6 +61,10 @@ _MEASURE_LABELS: dict[str, tuple[str, Any]] = {
         "排满的页每页行数",
         lambda v: "，".join(f"第 {page} 页 {n} 行" for page, n in v.items()) or "（没有排满的页）",
     ),
+    "lines_per_tightened_page": (
+        "收紧行距的页每页行数",
+        lambda v: "，".join(f"第 {page} 页 {n} 行" for page, n in v.items()),
+    ),
     "chars_per_full_line": ("排满的行每行字数", lambda v: f"{v} 字"),
     "pdf_fonts": ("PDF 中的字体", lambda v: "、".join(v)),
 }

@@ -32,7 +32,8 @@ from wenshu.resources import resource_dir
 from wenshu.roles import BODY_STYLES, FRAME_ROLES, HEADING_STYLES, Style
 from wenshu.spec.pictures import Picture
 from wenshu.text.numbering import written_ordinal
-from wenshu.text.width import line_width, text_width
+from wenshu.text.titles import NO_LINE_END, NO_LINE_START
+from wenshu.text.width import SliceWidths, line_width, text_width
 
 if TYPE_CHECKING:
     from docxtpl import DocxTemplate
@@ -600,6 +601,7 @@ def column_widths(
     widths[-1] += total - sum(widths)
     lines = _column_lines(rows, columns, wide)
     widths = _brackets_whole(lines, _short_words_whole(lines, widths, size_pt), size_pt)
+    widths = _brackets_unsplit(lines, widths, size_pt)
     return _lone_ends_closed(lines, widths, size_pt)
 
 
@@ -696,6 +698,76 @@ def _brackets_whole(lines: dict[int, set[str]], widths: list[int], size_pt: floa
                 if low <= g <= high and g > room[c]:
                     need[c] = max(need[c], math.ceil(g * cell) + _CELL_ROOM_TWIPS)
     return _give_room(lines, widths, need, cell)
+
+
+# A column whose cells' lines split a short bracketed word (“1.2亿元，14笔（示/例）”: the text
+# before the brackets fills the line) is tried wider a quarter character at a time, up to
+# this many characters, for a width at which no line of it does.
+_UNSPLIT_MAX_CELLS = 4
+
+
+def _brackets_unsplit(lines: dict[int, set[str]], widths: list[int], size_pt: float) -> list[int]:
+    """``widths`` with room for the columns whose lines, wrapped where LibreOffice wraps them
+    (:func:`wrap_ends`), split a short bracketed word that fits a line (see ``_BRACKETED``),
+    at the nearest width up to ``_UNSPLIT_MAX_CELLS`` characters more at which none does and
+    no line is left with one character alone that was not; taken from the other columns in
+    proportion to what each can give (:func:`_giving_floor`); unchanged where they have too
+    little to give."""
+    cell = size_pt * L.TWIPS_PER_PT
+    need = [0] * len(widths)
+    for c, texts in lines.items():
+        now = (widths[c] - _CELL_TEXT_TWIPS) / cell
+        bracketed = [t for t in texts if "）" in t or ")" in t]
+        if now < 1 or not any(_splits_brackets(t, now) for t in bracketed):
+            continue
+        measured = {cached_line_width(t) for t in texts}
+        for k in range(1, _UNSPLIT_MAX_CELLS * _DONOR_STEPS_PER_CELL + 1):
+            want = now + k / _DONOR_STEPS_PER_CELL
+            room = want - (_CELL_ROOM_TWIPS - _CELL_TEXT_TWIPS) / cell  # what it surely prints in
+            if any(_splits_brackets(t, room) for t in bracketed):
+                continue
+            if not any(_lone(n, want) and not _lone(n, now) for n in measured):
+                need[c] = math.ceil(want * cell) + _CELL_TEXT_TWIPS
+            break
+    return _give_room(lines, widths, need, cell, each=True)
+
+
+def _splits_brackets(text: str, room: float) -> bool:
+    """Whether ``text`` wrapped in ``room`` characters breaks a line inside a short bracketed
+    word (three to eight characters) that would fit a line."""
+    low, high = _SHORT_WORD_CELLS
+    groups = [
+        m.span() for m in _BRACKETED.finditer(text) if low <= cached_line_width(m.group()) <= min(high, room)
+    ]
+    return bool(groups) and any(a < end < b for end in wrap_ends(text, room) for a, b in groups)
+
+
+def wrap_ends(text: str, room: float) -> list[int]:
+    """Where the lines of ``text`` end (positions, the last one ``len(text)``) when it wraps in
+    ``room`` characters as LibreOffice wraps a cell's text: each line as long as fits, never
+    inside a run of ASCII (a number, a Latin word), before closing punctuation or after opening
+    (避头尾); a line without such a place to end at runs on to its first one."""
+    widths = SliceWidths(text)
+    may_end = [
+        0 < i < len(text)
+        and not (_UNBROKEN.fullmatch(text[i - 1 : i + 1]))
+        and text[i] not in NO_LINE_START
+        and text[i - 1] not in NO_LINE_END
+        for i in range(len(text) + 1)
+    ]
+    ends, start = [], 0
+    while widths(start, len(text)) > room:
+        fitting = [i for i in range(start + 1, len(text)) if may_end[i] and widths(start, i) <= room]
+        end = (
+            fitting[-1]
+            if fitting
+            else next((i for i in range(start + 1, len(text)) if may_end[i]), len(text))
+        )
+        if end == len(text):
+            break
+        ends.append(end)
+        start = end
+    return [*ends, len(text)]
 
 
 def _lone_ends_closed(lines: dict[int, set[str]], widths: list[int], size_pt: float) -> list[int]:

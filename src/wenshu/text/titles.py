@@ -24,8 +24,8 @@ from wenshu.resources import read_data
 from wenshu.text.width import SliceWidths, line_width
 
 # Closing punctuation never starts a line, opening punctuation never ends one (避头尾).
-_NO_LINE_START = "、，。；：！？）》”’」』〕】"
-_NO_LINE_END = "（《“‘「『〔【"
+NO_LINE_START = "、，。；：！？）》”’」』〕】"
+NO_LINE_END = "（《“‘「『〔【"
 _PAIRS = (("《", "》"), ("“", "”"))
 _OPENING_QUOTES, _CLOSING_QUOTES = "".join(o for o, _ in _PAIRS), "".join(c for _, c in _PAIRS)
 # Marks that bind the digits on either side: 2021—2035, 3.5, 10%.
@@ -96,7 +96,7 @@ def break_costs(text: str) -> dict[int, float]:
             continue
         if (a in _JOINERS and b.isdigit()) or (b in _JOINERS and a.isdigit()):
             continue
-        if nxt in _NO_LINE_START or a in _NO_LINE_END:
+        if nxt in NO_LINE_START or a in NO_LINE_END:
             continue
         head = text[:i].replace("\\", "")
         if head.count("〔") > head.count("〕"):

@@ -6,7 +6,10 @@ half of one. Measured on pages LibreOffice printed from wenshu's frames (28 cell
 line of 版心): CJK characters and full-width forms take a cell; so do the Chinese
 punctuation marks that Unicode keeps among the general punctuation — “ ” ‘ ’ — … — and the
 symbols after them (№ ※ ① → ─): the 仿宋 glyphs are full-width. Latin letters, digits and
-Latin-1 signs (· ° × §) take about half a cell, as do the primes ′ ″.
+ASCII signs print in the styles' Latin font, Times New Roman (Liberation Serif where it is
+missing: the same advances), each at its own advance (:data:`_TIMES_ROMAN`): a capital takes
+0.61 to 0.94 of a cell, a digit half of one, ``i`` or ``.`` about a quarter. Other narrow
+characters (Latin-1 signs · ° × §, the primes ′ ″) count half a cell.
 
 That holds where the marks are set in the East Asian font. LibreOffice gives these “weak”
 characters the script of the Chinese around them. Word picks the font slot by code point
@@ -48,14 +51,43 @@ def is_cjk(ch: str) -> bool:
     return ord(ch) >= 0x2E80
 
 
+# Times New Roman's advances of printable ASCII (U+0020–U+007E), in thousandths of an em —
+# of a cell, at the size of the Chinese around them. Measured on a PDF LibreOffice printed
+# from table cells of wenshu's template (twelve of a character between two 中, the run's
+# width over twelve): they are the advances of the Adobe Times-Roman metrics, which Times New
+# Roman and Liberation Serif share. Pairs that kern (“11”, “ff”) print a little narrower.
+_TIMES_ROMAN = dict(
+    zip(
+        (chr(c) for c in range(0x20, 0x7F)),
+        (
+            *(250, 333, 408, 500, 500, 833, 778, 180, 333, 333, 500, 564, 250, 333, 250, 278),  # space–/
+            *([500] * 10),  # 0–9
+            *(278, 278, 564, 564, 564, 444, 921),  # :;<=>?@
+            *(722, 667, 667, 722, 611, 556, 722, 722, 333, 389, 722, 611, 889),  # A–M
+            *(722, 722, 556, 722, 667, 556, 611, 722, 722, 944, 722, 722, 611),  # N–Z
+            *(333, 278, 333, 469, 500, 333),  # [\\]^_`
+            *(444, 500, 444, 500, 444, 333, 500, 500, 278, 278, 500, 278, 778),  # a–m
+            *(500, 500, 500, 500, 333, 389, 278, 500, 500, 722, 500, 500, 444),  # n–z
+            *(480, 200, 480, 541),  # {|}~
+        ),
+        strict=True,
+    )
+)
+
+
 @lru_cache(maxsize=8192)
-def _cells(ch: str) -> float:
-    return 1.0 if is_wide(ch) else 0.5
+def _milli_cells(ch: str) -> int:
+    """``ch``'s width in thousandths of a cell: integers, so that widths add up exactly in
+    any order (a slice's width from prefix sums equals the slice measured alone)."""
+    if is_wide(ch):
+        return 1000
+    return _TIMES_ROMAN.get(ch, 500)
 
 
 def text_width(text: str) -> float:
-    """Width of ``text`` in cells: full-width characters 1, others ½."""
-    return sum(map(_cells, text))
+    """Width of ``text`` in cells: full-width characters 1, Latin letters, digits and ASCII
+    signs their Times New Roman advance, other characters ½."""
+    return sum(map(_milli_cells, text)) / 1000
 
 
 def _autospaced(a: str, b: str) -> bool:
@@ -78,30 +110,30 @@ def line_width(text: str) -> float:
 
 
 @lru_cache(maxsize=4096)
-def _measure(part: str) -> tuple[float, int, str, str]:
-    """A part's width, its inner autospace changes, and its first and last characters (all
-    without backslashes)."""
+def _measure(part: str) -> tuple[int, int, str, str]:
+    """A part's width in thousandths of a cell, its inner autospace changes, and its first and
+    last characters (all without backslashes)."""
     part = part.replace("\\", "")
-    return text_width(part), len(_AUTOSPACE.findall(part)), part[:1], part[-1:]
+    return sum(map(_milli_cells, part)), len(_AUTOSPACE.findall(part)), part[:1], part[-1:]
 
 
 def joined_line_width(parts: Iterable[str]) -> float:
     """:func:`line_width` of the parts joined, from each part measured once: a batch's
     letters repeat their paragraphs around a few values of their own."""
-    width, changes, last = 0.0, 0, ""
+    width, changes, last = 0, 0, ""
     for part in parts:
         part_width, part_changes, first, end = _measure(part)
         if not end:
             continue
-        width += part_width  # halves and wholes: exact in any order
+        width += part_width  # thousandths: exact in any order
         changes += part_changes + (1 if last and _autospaced(last, first) else 0)
         last = end
-    return width + changes * L.AUTOSPACE_EM
+    return width / 1000 + changes * L.AUTOSPACE_EM
 
 
 class SliceWidths:
     """:func:`line_width` of any slice of one text, each in constant time (breaking a title
-    measures thousands of its slices). Prefix sums of the same halves and the same counts:
+    measures thousands of its slices). Prefix sums of the same thousandths and the same counts:
     ``widths(a, b) == line_width(text[a:b])`` exactly."""
 
     def __init__(self, text: str):
@@ -109,7 +141,7 @@ class SliceWidths:
         # Characters kept before each position of ``text``; widths and autospaced pairs
         # before each kept character.
         self._kept_before = list(itertools.accumulate((ch != "\\" for ch in text), initial=0))
-        self._widths = list(itertools.accumulate((1.0 if is_wide(ch) else 0.5 for ch in kept), initial=0))
+        self._widths = list(itertools.accumulate(map(_milli_cells, kept), initial=0))
         pairs = (_autospaced(a, b) for a, b in itertools.pairwise(kept))
         self._changes = list(itertools.accumulate(pairs, initial=0))
 
@@ -117,4 +149,4 @@ class SliceWidths:
         """``line_width(text[start:end])``."""
         lo, hi = self._kept_before[start], self._kept_before[end]
         changes = self._changes[hi - 1] - self._changes[lo] if hi - lo >= 2 else 0
-        return self._widths[hi] - self._widths[lo] + changes * L.AUTOSPACE_EM
+        return (self._widths[hi] - self._widths[lo]) / 1000 + changes * L.AUTOSPACE_EM
