@@ -28,10 +28,12 @@ from typing import Any
 from wenshu.compose import catalogue
 from wenshu.errors import Problem, WenshuError
 from wenshu.registry import Registry, did_you_mean
+from wenshu.resources import read_data
 from wenshu.rules.advice import advice
 from wenshu.rules.checks import rule
 from wenshu.rules.context import Context
 from wenshu.spec import load, pictures, plans
+from wenshu.spec.find import is_spec_name
 from wenshu.spec.kinds import CATEGORIES, Kind, get_kind
 from wenshu.spec.load import Path_, Spec, load_spec, select
 
@@ -275,11 +277,12 @@ def quota_table(spec: Spec, document: dict[str, Any]) -> list[Problem]:
     return []
 
 
-def _region(spec: Spec, at: Path_, region: Any, seen: dict[str, Path_]) -> list[Problem]:
-    regions = catalogue.regions()
-    if not isinstance(region, str) or region not in regions:
-        hint = did_you_mean(str(region), regions)
-        return [spec.problem(at, f"未知地区“{region}”{hint}（地区名见 data/regions-2022.yaml）")]
+def _region(
+    spec: Spec, at: Path_, region: Any, seen: dict[str, Path_], regions: catalogue.Regions
+) -> list[Problem]:
+    if not isinstance(region, str) or region not in regions.names:
+        hint = did_you_mean(str(region), regions.names)
+        return [spec.problem(at, f"未知地区“{region}”{hint}（{regions.cited}）")]
     if region in seen:
         line = spec.position(seen[region])[0]
         return [spec.problem(at, f"地区“{region}”重复（第{line}行已有）")]
@@ -290,8 +293,10 @@ def _region(spec: Spec, at: Path_, region: Any, seen: dict[str, Path_]) -> list[
 def _given_quotas(
     spec: Spec, document: dict[str, Any], programmes: list[str], out: list[dict[str, Any]]
 ) -> list[Problem]:
-    problems: list[Problem] = []
     seen: dict[str, Path_] = {}
+    regions, problems = known_regions(spec)
+    if problems:
+        return problems
     for i, row in enumerate(document["rows"]):
         at: Path_ = ("rows", i)
         if len(row) != 1 + len(programmes):
@@ -301,7 +306,7 @@ def _given_quotas(
                 )
             )
             continue
-        problems += _region(spec, at + (0,), row[0], seen)
+        problems += _region(spec, at + (0,), row[0], seen, regions)
         for k, value in enumerate(row[1:], 1):
             if not isinstance(value, int) or value < 0:
                 problems.append(spec.problem(at + (k,), f"名额应为不小于0的整数，实际是“{value}”"))
@@ -336,9 +341,12 @@ def _computed_quotas(
     computed = catalogue.make_computed(raw, labels)
     names = [t.count for t in computed.terms]
     seen: dict[str, Path_] = {}
+    regions, problems = known_regions(spec)
+    if problems:
+        return problems, ()
     for i, count in enumerate(document["counts"]):
         at: Path_ = ("counts", i)
-        found = _region(spec, at + ("region",), count["region"], seen)
+        found = _region(spec, at + ("region",), count["region"], seen, regions)
         missing = [t for t in computed.terms if t.count not in count]
         if missing:
             what = "、".join(f"{t.count}（{t.label}数）" for t in missing)
@@ -566,6 +574,103 @@ def known_categories(spec: Spec) -> dict[str, catalogue.Programme]:
     return known
 
 
+#: What a region file (``regions: [地区名…]``, as ``data/regions-2022.yaml``) may hold.
+_REGION_FILE_KEYS = ("regions", "source")
+
+
+def round_regions(round_spec: Spec, value: Any) -> tuple[catalogue.Regions, list[Problem]]:
+    """The regions the round file ``round_spec`` names in its ``regions`` (``value``): a YAML
+    file relative to its folder holding ``regions: [地区名…]`` (as ``data/regions-2022.yaml``;
+    inside the round's folder named ``_…``, which building the folder skips),
+    or one of wenshu's region lists by name (``regions-2022``); wenshu's 2022 list when it
+    names none. A file that is not there, cannot be read or holds no list of distinct names
+    is a problem at its place (the round file's ``regions``, or the region file's line), and
+    the 2022 list stands in for it."""
+    default = catalogue.default_regions()
+    if not isinstance(value, str):
+        return default, []  # absent, or the schema says what is wrong
+    target = Path(os.path.normpath(round_spec.path.parent / value))
+    if load.beyond_reference_root(target):
+        return default, [round_spec.problem(("regions",), f"地区文件“{value}”{load.BEYOND_ROOT}")]
+    if not target.is_file():
+        if value in catalogue.region_files():
+            return catalogue.Regions(tuple(read_data(value)["regions"]), f"地区名见 data/{value}.yaml"), []
+        carried = "、".join(catalogue.region_files())
+        return default, [
+            round_spec.problem(
+                ("regions",),
+                f"找不到地区文件“{value}”（相对于本文件所在文件夹，即 {target}）；"
+                f"也不是 wenshu 自带的地区表（{carried}）",
+            )
+        ]
+    folder = round_spec.path.parent.resolve()
+    if folder in target.resolve().parents and is_spec_name(target.resolve().relative_to(folder)):
+        # Else building or validating the folder would take it for a spec with no kind.
+        return default, [
+            round_spec.problem(
+                ("regions",),
+                f"地区文件“{value}”在本轮文件夹中，文件名须以 _ 开头（如 _{target.name}）："
+                "不以 _ 开头的 YAML 文件都被当作规格生成、核对",
+            )
+        ]
+    try:
+        region_spec = load_spec(target)
+    except WenshuError as exc:
+        return default, exc.problems
+    data = region_spec.data
+    if not isinstance(data, dict) or not isinstance(data.get("regions"), list) or not data["regions"]:
+        at: Path_ = ("regions",) if isinstance(data, dict) and "regions" in data else ()
+        return default, [
+            region_spec.problem(
+                at, "地区文件应写 regions: 地区名的列表（如 [北京市, 天津市]），按名额表中的次序"
+            )
+        ]
+    problems = [
+        region_spec.problem(
+            (key,),
+            f"地区文件中没有“{key}”这一项{did_you_mean(str(key), _REGION_FILE_KEYS)}；"
+            f"可写 {'、'.join(_REGION_FILE_KEYS)}",
+            key=True,
+        )
+        for key in data
+        if key not in _REGION_FILE_KEYS
+    ]
+    seen: dict[str, Path_] = {}
+    for i, name in enumerate(data["regions"]):
+        if not isinstance(name, str) or not name.strip():
+            problems.append(region_spec.problem(("regions", i), f"地区名应为非空文字，实际是“{name}”"))
+        elif name in seen:
+            line = region_spec.position(seen[name])[0]
+            problems.append(region_spec.problem(("regions", i), f"地区“{name}”重复（第{line}行已有）"))
+        else:
+            seen[name] = ("regions", i)
+    if problems:
+        return default, problems
+    line = round_spec.position(("regions",))[0]
+    cited = f"本轮地区见 {target.name}，由 {round_spec.name}:{line} 的 regions 指定"
+    return catalogue.Regions(tuple(seen), cited), []
+
+
+def known_regions(spec: Spec) -> tuple[catalogue.Regions, list[Problem]]:
+    """The regions of the round ``spec`` belongs to: those the ``round.yaml`` beside it
+    names (:func:`round_regions`), else wenshu's 2022 list; with the round's problems in
+    naming them."""
+    beside = spec.path.parent / ROUND_FILE
+    if load.beyond_reference_root(beside):
+        return catalogue.default_regions(), [
+            Problem(str(beside), f"类别声明文件链接到别处，{load.BEYOND_ROOT}")
+        ]
+    if not beside.is_file():
+        return catalogue.default_regions(), []
+    try:
+        round_spec = load_spec(beside)
+    except WenshuError:
+        return catalogue.default_regions(), []  # reported when the round file itself is validated
+    if not isinstance(round_spec.data, dict):
+        return catalogue.default_regions(), []
+    return round_regions(round_spec, round_spec.data.get("regions"))
+
+
 # Per batch (its shared fields' dict): the categories named together in a letter that were
 # all known, so the next letters naming them (most name the batch's one category) neither
 # read the round file nor copy the catalogue again.
@@ -718,9 +823,10 @@ _QUOTA_TEXT = {"table": "按名额分配表", "none": "—"}
 def round_categories(spec: Spec, document: dict[str, Any]) -> list[Problem]:
     """A round's categories (the catalogue's year and those declared) are sound: the year is
     one the catalogue has, a required list is a category of the round, a quota rule is one
-    wenshu knows. The page is the 类别及申报条件一览表."""
+    wenshu knows, the region file it names is there and lists distinct names. The page is
+    the 类别及申报条件一览表."""
     year, declared = document.get("year"), document.get("categories") or {}
-    problems: list[Problem] = []
+    problems = round_regions(spec, document.get("regions"))[1]
     if year is None and not declared:
         problems.append(spec.problem(("kind",), "year 与 categories 至少写一个：本轮有哪些类别"))
     # A year the catalogue has brings its categories; any other year is simply this round's

@@ -13,7 +13,7 @@ from functools import cache
 from typing import Any
 
 from wenshu import registry
-from wenshu.resources import read_data
+from wenshu.resources import read_data, resource_dir
 
 EVALUATION_FILES = {"city": "evaluation-city-2023", "county": "evaluation-county-2023"}
 BASIC_INFO_FILE = "basic-info-2018"
@@ -88,6 +88,26 @@ def basic_info() -> dict[str, Any]:
 def regions() -> tuple[str, ...]:
     """The regions of the 2022 quota table, in its order."""
     return tuple(read_data(REGIONS_FILE)["regions"])
+
+
+@dataclass(frozen=True)
+class Regions:
+    """The regions a round's quota tables and letters may name, and how a message cites
+    where they are listed (the round's own region file, or wenshu's)."""
+
+    names: tuple[str, ...]
+    cited: str
+
+
+def default_regions() -> Regions:
+    """The regions of a round that names no region file of its own: the 2022 quota table's."""
+    return Regions(regions(), f"地区名见 data/{REGIONS_FILE}.yaml")
+
+
+def region_files() -> tuple[str, ...]:
+    """The region lists wenshu carries (``data/regions-*.yaml``), by the name a round's
+    ``regions`` may give them."""
+    return tuple(sorted(p.stem for p in resource_dir("data").glob("regions-*.yaml")))
 
 
 def did_you_mean_region(text: str) -> str:

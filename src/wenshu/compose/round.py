@@ -41,8 +41,9 @@ from pathlib import Path
 from typing import Any
 
 from wenshu.compose import catalogue
-from wenshu.compose.annexes import list_entries
+from wenshu.compose.annexes import list_entries, round_regions
 from wenshu.errors import Problem
+from wenshu.registry import did_you_mean
 from wenshu.spec import find as spec_find
 from wenshu.spec.kinds import CATEGORIES, LIST, NOTICE, QUOTAS, RECOMMENDATIONS, ROLES, Kind
 from wenshu.spec.load import Path_, Spec, iter_strings
@@ -100,6 +101,7 @@ class Categories:
 
     by_name: dict[str, catalogue.Programme]
     declared_by: Member | None = None
+    regions: catalogue.Regions = field(default_factory=catalogue.default_regions)
 
     def of(self, value: Any) -> str | None:
         """The short name of the category ``value`` names, None when none of this round's."""
@@ -124,7 +126,11 @@ def round_categories(members: list[Member]) -> tuple[Categories, list[Problem]]:
         for m in declarations[1:]
     ]
     doc = first.document
-    return Categories(catalogue.categories_for(doc.get("year"), doc.get("categories")), first), problems
+    # A region file that is not sound is the round file's own error (said when it is validated).
+    regions = round_regions(first.spec, doc.get("regions"))[0]
+    return Categories(
+        catalogue.categories_for(doc.get("year"), doc.get("categories")), first, regions
+    ), problems
 
 
 def round_warnings(members: list[Member]) -> list[Problem]:
@@ -179,6 +185,7 @@ def check_round(members: list[Member]) -> list[Problem]:
     applications = [e for m in members for e in _applications(m, categories)]
     quotas, bases, quota_tables = _quotas(members, categories)
     problems += _unknown_problems(recommendations + applications, categories)
+    problems += _region_problems(recommendations + applications, categories)
     problems += quota_tables
     problems += _quota_problems(quotas, recommendations, categories)
     problems += _duplicate_problems(recommendations)
@@ -189,12 +196,12 @@ def check_round(members: list[Member]) -> list[Problem]:
 
 
 # -- what the specs say -----------------------------------------------------------------------
-def _province_of(document: dict[str, Any]) -> str | None:
+def _province_of(document: dict[str, Any], regions: catalogue.Regions) -> str | None:
     if isinstance(document.get("province"), str):
         return document["province"]
     issuer = document.get("issuer")
     if isinstance(issuer, str):
-        return next((r for r in catalogue.regions() if issuer.startswith(r)), None)
+        return next((r for r in regions.names if issuer.startswith(r)), None)
     return None
 
 
@@ -213,7 +220,7 @@ def _entry(
 
 def _recommendations(member: Member, categories: Categories) -> Iterator[Entry]:
     doc = member.document
-    province = _province_of(doc)
+    province = _province_of(doc, categories.regions)
     if isinstance(doc.get("recommendations"), list):
         for i, item in enumerate(doc["recommendations"]):
             named = item.get("programme") or doc.get("programme")
@@ -243,7 +250,12 @@ def _applications(member: Member, categories: Categories) -> Iterator[Entry]:
         return
     if isinstance(doc.get("applicant"), str) and isinstance(doc.get("programme"), str):
         yield _entry(
-            member, ("applicant",), doc["applicant"], doc["programme"], _province_of(doc), categories
+            member,
+            ("applicant",),
+            doc["applicant"],
+            doc["programme"],
+            _province_of(doc, categories.regions),
+            categories,
         )
 
 
@@ -253,6 +265,20 @@ def _unknown_problems(entries: list[Entry], categories: Categories) -> list[Prob
     if categories.declared_by is None:
         return []
     return [e.problem(categories.unknown(e.named)) for e in entries if e.named and e.programme is None]
+
+
+def _region_problems(entries: list[Entry], categories: Categories) -> list[Problem]:
+    """In a round naming its own region file, a province written out is one of its regions."""
+    if categories.declared_by is None or "regions" not in categories.declared_by.document:
+        return []
+    names = categories.regions.names
+    return [
+        e.problem(
+            f"“{e.province}”不是本轮的地区{did_you_mean(e.province, names)}（{categories.regions.cited}）"
+        )
+        for e in entries
+        if e.province is not None and e.province not in names
+    ]
 
 
 @dataclass

@@ -1,0 +1,113 @@
+"""A round written from ``wenshu new round`` by a clerk, as data: its own region list, the
+wording of its score tables, who may apply (``level``), and a nudge off the 2022 quota rule's
+old form. Every mistake is a located Chinese message; the 2022 round's output is unchanged."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from wenshu.cli.main import main
+
+ROUND = """kind: round
+name: 2027年知识产权强国建设试点示范类别一览表
+year: 2027
+{extra}categories:
+  示范企业: {{quota: table}}
+  试点县: {{}}
+  示范县: {{}}
+"""
+QUOTA = """kind: quota_table
+name: 2027年示范企业推荐名额分配表
+programme: 示范企业
+rows:
+  - [北京市, 3]
+  - [{region}, 1]
+"""
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def run(*args: object):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+# -- a round's own regions ----------------------------------------------------------------------
+def round_with_regions(folder: Path, regions: str = "_regions-2027.yaml") -> None:
+    write(folder, "round.yaml", ROUND.format(extra=f"regions: {regions}\n"))
+
+
+def test_a_round_names_its_own_region_list(tmp_path):
+    """A region the round's file adds is accepted in its quota table; one that file leaves
+    out is an error citing the file and the round's line that names it."""
+    round_with_regions(tmp_path)
+    write(tmp_path, "_regions-2027.yaml", "regions: [北京市, 河南省, 雄安新区]\n")
+    write(tmp_path, "quota.yaml", QUOTA.format(region="雄安新区"))
+    result = run("validate", tmp_path)
+    assert result.exit_code == 0, result.output
+    write(tmp_path, "quota.yaml", QUOTA.format(region="河北省"))
+    result = run("validate", tmp_path / "quota.yaml")
+    assert result.exit_code == 1
+    assert "quota.yaml:6:6 rows[2][1]：未知地区“河北省”，是否想写“河南省”？" in result.output
+    assert "本轮地区见 _regions-2027.yaml，由" in result.output
+    assert "round.yaml:4 的 regions 指定" in result.output
+
+
+def test_a_province_not_in_the_rounds_regions_is_caught_in_the_round(tmp_path):
+    round_with_regions(tmp_path)
+    write(tmp_path, "_regions-2027.yaml", "regions: [北京市, 河南省]\n")
+    write(
+        tmp_path,
+        "rec.yaml",
+        "kind: recommendation_list\nname: 推荐名单\nprogramme: 示范县\nprovince: 湖北省\n"
+        "recommendations:\n  - {applicant: 示例县}\n",
+    )
+    result = run("validate", tmp_path)
+    assert result.exit_code == 1
+    assert "“湖北省”不是本轮的地区" in result.output and "_regions-2027.yaml" in result.output
+
+
+def test_a_missing_region_file_is_said_at_the_rounds_line(tmp_path):
+    round_with_regions(tmp_path, "_regions-2072.yaml")
+    result = run("validate", tmp_path / "round.yaml")
+    assert result.exit_code == 1
+    assert "round.yaml:4:10 regions：找不到地区文件“_regions-2072.yaml”" in result.output
+    assert "regions-2022" in result.output  # the lists wenshu carries
+    write(tmp_path, "quota.yaml", QUOTA.format(region="河南省"))
+    assert run("validate", tmp_path / "quota.yaml").exit_code == 1  # not checked against 2022's
+
+
+def test_wenshus_own_region_list_may_be_named(tmp_path):
+    round_with_regions(tmp_path, "regions-2022")
+    write(tmp_path, "quota.yaml", QUOTA.format(region="河南省"))
+    result = run("validate", tmp_path)
+    assert result.exit_code == 0, result.output
+
+
+def test_a_region_file_among_the_specs_must_be_kept_aside(tmp_path):
+    """A region file named like a spec would be built as one (“缺少 kind”): the round says
+    to name it ``_…``."""
+    round_with_regions(tmp_path, "regions-2027.yaml")
+    write(tmp_path, "regions-2027.yaml", "regions: [北京市]\n")
+    result = run("validate", tmp_path / "round.yaml")
+    assert result.exit_code == 1
+    assert "文件名须以 _ 开头（如 _regions-2027.yaml）" in result.output
+
+
+def test_region_file_mistakes_are_located(tmp_path):
+    round_with_regions(tmp_path)
+    write(tmp_path, "_regions-2027.yaml", "regions:\n  - 北京市\n  - 河南省\n  - 河南省\n  - ''\nsorce: x\n")
+    result = run("validate", tmp_path / "round.yaml")
+    assert result.exit_code == 1
+    assert "_regions-2027.yaml:4:5 regions[3]：地区“河南省”重复（第3行已有）" in result.output
+    assert "_regions-2027.yaml:5:5 regions[4]：地区名应为非空文字" in result.output
+    assert "_regions-2027.yaml:6:1 sorce：地区文件中没有“sorce”这一项，是否想写“source”？" in result.output
+    write(tmp_path, "_regions-2027.yaml", "regions: 北京市\n")
+    result = run("validate", tmp_path / "round.yaml")
+    assert "_regions-2027.yaml:1:10 regions：地区文件应写 regions: 地区名的列表" in result.output
