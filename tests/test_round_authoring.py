@@ -111,3 +111,45 @@ def test_region_file_mistakes_are_located(tmp_path):
     write(tmp_path, "_regions-2027.yaml", "regions: 北京市\n")
     result = run("validate", tmp_path / "round.yaml")
     assert "_regions-2027.yaml:1:10 regions：地区文件应写 regions: 地区名的列表" in result.output
+
+
+# -- the 2022 rule's old form -------------------------------------------------------------------
+REPO = Path(__file__).resolve().parents[1]
+COMPUTED = REPO / "examples" / "annexes" / "quota-computed.yaml"
+TERMS_2022 = """  terms:
+    - {count: advantage, percent: 8}
+    - {count: little_giant, percent: 2}
+"""
+LEGACY_2022 = """  advantage_percent: 8
+  little_giant_percent: 2
+"""
+
+
+def test_the_old_two_key_rule_is_nudged_to_terms_and_builds_the_same(tmp_path):
+    text = COMPUTED.read_text(encoding="utf-8")
+    assert TERMS_2022 in text
+    legacy = write(tmp_path / "legacy", "quota-computed.yaml", text.replace(TERMS_2022, LEGACY_2022))
+    new = run("build", COMPUTED, "-o", tmp_path / "a", "--no-paginate")
+    assert new.exit_code == 0 and "警告" not in new.output
+    old = run("build", legacy, "-o", tmp_path / "b", "--no-paginate")
+    assert old.exit_code == 0
+    line = text.replace(TERMS_2022, LEGACY_2022).splitlines().index("  advantage_percent: 8") + 1
+    assert (
+        f"警告 {legacy}:{line}:3 rule.advantage_percent：advantage_percent、little_giant_percent 是2022年"
+        "名额规则的旧写法（照样生成，结果相同），请改写为 terms: [{count: advantage, percent: 8}, "
+        "{count: little_giant, percent: 2}]"
+    ) in old.output
+    for name in ("quota-computed.md", "quota-computed.docx"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+def test_a_rounds_old_two_key_rule_is_nudged(tmp_path):
+    text = ROUND.format(extra="") + (
+        "  示范区:\n    full: 示范区\n    quota:\n"
+        "      computed: {advantage_percent: 5, little_giant_percent: 1}\n"
+    )
+    write(tmp_path, "round.yaml", text)
+    result = run("validate", tmp_path / "round.yaml")
+    assert result.exit_code == 0, result.output
+    assert "round.yaml:11:18 categories.示范区.quota.computed.advantage_percent：" in result.output
+    assert "terms: [{count: advantage, percent: 5}, {count: little_giant, percent: 1}]" in result.output

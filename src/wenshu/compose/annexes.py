@@ -740,6 +740,37 @@ def categories_advised(patterns: list[str], spec: Spec, document: dict[str, Any]
     return unknown_categories(patterns, spec, document)
 
 
+@advice("old_quota_rule")
+def old_quota_rule(arg: dict[str, str], spec: Spec, document: dict[str, Any]) -> list[Problem]:
+    """As a warning: a computed quota rule in the 2022 two-key form (``advantage_percent``,
+    ``little_giant_percent``) — still read, and built the same — with the ``terms`` it is
+    written as now. ``arg`` names the rule (``{rule: rule}``) or a round's categories, each
+    with its ``quota.computed`` (``{categories: categories}``)."""
+    rules: list[tuple[Path_, Any]] = []
+    if "rule" in arg:
+        rules.append(((arg["rule"],), document.get(arg["rule"])))
+    categories = document.get(arg.get("categories", ""))
+    for name, raw in (categories or {}).items() if isinstance(categories, dict) else ():
+        quota = raw.get("quota") if isinstance(raw, dict) else None
+        if isinstance(quota, dict):
+            rules.append(((arg["categories"], name, "quota", "computed"), quota.get("computed")))
+    problems = []
+    for at, raw in rules:
+        old = [k for k in catalogue.LEGACY_PERCENT_KEYS if isinstance(raw, dict) and k in raw]
+        if not old or "terms" in raw:
+            continue  # none, or both forms: an error of the rule
+        terms = ", ".join(f"{{count: {catalogue.LEGACY_PERCENT_KEYS[k]}, percent: {raw[k]}}}" for k in old)
+        problems.append(
+            spec.problem(
+                at + (old[0],),
+                f"{'、'.join(old)} 是2022年名额规则的旧写法（照样生成，结果相同），请改写为 "
+                f"terms: [{terms}]：计算项写在 terms 中，可用任何计数栏",
+                key=True,
+            )
+        )
+    return problems
+
+
 @rule("category_scores")
 def category_scores(arg: dict[str, Any], context: Context) -> list[Problem]:
     """Scores, when given, reach the lowest scores of the category ``arg["category"]`` as the
