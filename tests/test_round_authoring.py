@@ -153,3 +153,55 @@ def test_a_rounds_old_two_key_rule_is_nudged(tmp_path):
     assert result.exit_code == 0, result.output
     assert "round.yaml:11:18 categories.示范区.quota.computed.advantage_percent：" in result.output
     assert "terms: [{count: advantage, percent: 5}, {count: little_giant, percent: 1}]" in result.output
+
+
+# -- what a round calls its scores -----------------------------------------------------------
+SCORED_ROUND = (
+    "kind: round\nname: 类别\ncategories:\n"
+    "  示范城市: {min_scores: {测评: 60}, score_names: {测评: 测评得分}}\n  试点城市: {}\n"
+)
+SCORED_LETTER = (
+    "kind: recommendation_letter\nissuer: 河南省知识产权局\ndoc_number: 豫知函〔2026〕1号\n"
+    "basis: {{title: 关于开展示范城市评定工作的通知, doc_number: 国知办函运字〔2026〕1号}}\n"
+    "{who}review: 经审核，符合申报条件。\ndate: 2026-09-09\n"
+)
+
+
+def test_a_rounds_score_wording_reaches_its_documents_and_messages(tmp_path):
+    """“测评表评分” was the only wording: a round saying 测评得分 has it in its 一览表, the
+    letters (one applicant, a list) and the messages."""
+    write(tmp_path, "round.yaml", SCORED_ROUND)
+    write(
+        tmp_path,
+        "pilots.yaml",
+        "kind: name_list\nname: 试点城市名单\nprogramme: 试点城市\nnames: [洛阳市, 开封市]\n",
+    )
+    one = "applicant: 洛阳市\nprogramme: 示范城市\nscores: {测评: 65}\n"
+    write(tmp_path, "letter.yaml", SCORED_LETTER.format(who=one))
+    many = "programme: 示范城市\napplicants:\n  - {name: 开封市, rank: 1, scores: {测评: 70}}\n"
+    write(tmp_path / "list", "letter.yaml", SCORED_LETTER.format(who=many))
+    write(tmp_path / "list", "round.yaml", SCORED_ROUND)
+    out = tmp_path / "out"
+    for spec in (tmp_path / "round.yaml", tmp_path / "letter.yaml", tmp_path / "list" / "letter.yaml"):
+        result = run("build", spec, "-o", out / spec.parent.name, "--no-paginate")
+        assert result.exit_code == 0, result.output
+    assert "测评得分达60分以上" in (out / tmp_path.name / "round.md").read_text(encoding="utf-8")
+    letter = (out / tmp_path.name / "letter.md").read_text(encoding="utf-8")
+    assert "洛阳市测评得分65分。" in letter and "测评表" not in letter
+    listed = (out / "list" / "letter.md").read_text(encoding="utf-8")
+    assert "| 推荐排序 | 推荐对象 | 申报类别 | 测评得分 |" in listed
+    write(tmp_path, "letter.yaml", SCORED_LETTER.format(who=one.replace("65", "55")))
+    result = run("validate", tmp_path)
+    assert result.exit_code == 1
+    assert "“洛阳市”测评得分 55 分，低于 60 分" in result.output
+
+
+def test_without_score_names_the_wording_is_the_2022_one(tmp_path):
+    many = (
+        "programme: 国家知识产权示范企业\napplicants:\n  - {name: 甲公司, rank: 1, scores: {A: 80, B: 85}}\n"
+    )
+    write(tmp_path, "letter.yaml", SCORED_LETTER.format(who=many))
+    result = run("build", tmp_path / "letter.yaml", "-o", tmp_path / "out", "--no-paginate")
+    assert result.exit_code == 0, result.output
+    md = (tmp_path / "out" / "letter.md").read_text(encoding="utf-8")
+    assert "| 推荐排序 | 推荐对象 | 申报类别 | A表评分 | B表评分 |" in md

@@ -512,7 +512,7 @@ def recommendation_list(spec: Spec, document: dict[str, Any]) -> list[Problem]:
     if problems:
         return problems
     tables = sorted({k for e in entries for k in (e.get("scores") or {})})
-    columns = ["序号", "推荐对象", *(f"{t}表评分" for t in tables)]
+    columns = ["序号", "推荐对象", *(_score_names(spec, document, tables).values())]
     rows = [
         [i, e["applicant"], *((e.get("scores") or {}).get(t, "") for t in tables)]
         for i, e in enumerate(entries, 1)
@@ -523,6 +523,31 @@ def recommendation_list(spec: Spec, document: dict[str, Any]) -> list[Problem]:
         body.append({"line": f"推荐单位：{document['province']}", "align": "left"})
     body.append(table(columns, rows, font_size=document["font_size"], widths=[1, 6, *([2] * len(tables))]))
     document["body"] = body
+    return []
+
+
+def _score_names(spec: Spec, document: dict[str, Any], tables: list[str]) -> dict[str, str]:
+    """Each score table's wording (“A表评分”, or the round's ``score_names``), from the
+    categories the spec names (at the top, or in its items)."""
+    if not tables:
+        return {}
+    known = known_categories(spec)
+    items = document.get("recommendations") or document.get("applicants") or []
+    named = [document.get("programme"), *(i.get("programme") for i in items if isinstance(i, dict))]
+    shorts = dict.fromkeys(catalogue.programme_of(n, known) for n in named if isinstance(n, str))
+    categories = [known[s] for s in shorts if s is not None]
+    return {t: catalogue.score_name(t, categories) for t in tables}
+
+
+@composer("recommendation_letter")
+def recommendation_letter(spec: Spec, document: dict[str, Any]) -> list[Problem]:
+    """A letter's score columns say what the round calls its scores (``score_names``;
+    “A表评分” when it says nothing, so a letter without scores reads no round file)."""
+    scores = [a.get("scores") or {} for a in document.get("applicants") or [] if isinstance(a, dict)]
+    tables = sorted({t for found in [document.get("scores") or {}, *scores] for t in found})
+    names = _score_names(spec, document, tables)
+    if any(name != f"{t}表评分" for t, name in names.items()):
+        document["score_names"] = names
     return []
 
 
@@ -785,7 +810,7 @@ def category_scores(arg: dict[str, Any], context: Context) -> list[Problem]:
     if category is None or not category.min_scores:
         return []
     tables = {key: table for key, table in arg["tables"].items() if table in category.min_scores}
-    wanted = "，".join(f"{t}表评分达{category.min_scores[t]:g}分以上" for t in tables.values())
+    wanted = "，".join(f"{category.score_name(t)}达{category.min_scores[t]:g}分以上" for t in tables.values())
     problems = []
     for key, table in tables.items():
         value, minimum = scores.get(key), category.min_scores[table]
@@ -793,7 +818,7 @@ def category_scores(arg: dict[str, Any], context: Context) -> list[Problem]:
             problems.append(
                 spec.problem(
                     (arg["field"], key),
-                    f"{table}表评分 {plans.number(value)} 分，低于 {minimum:g} 分；"
+                    f"{category.score_name(table)} {plans.number(value)} 分，低于 {minimum:g} 分；"
                     f"{arg['condition']}要求{wanted}",
                 )
             )
@@ -940,7 +965,9 @@ def _eligibility(category: catalogue.Programme, categories: dict[str, catalogue.
     if category.requires:
         parts.append(f"须已是{categories[category.requires].full}")
     if category.min_scores:
-        parts.append("、".join(f"{t}表评分达{m:g}分以上" for t, m in category.min_scores.items()))
+        parts.append(
+            "、".join(f"{category.score_name(t)}达{m:g}分以上" for t, m in category.min_scores.items())
+        )
     if category.max_share is not None:
         share = category.max_share
         parts.append(f"推荐数不超过本地区{share.label}数的{share.percent:g}%")

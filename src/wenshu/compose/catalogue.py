@@ -7,6 +7,7 @@ text was transcribed. Nothing here invents content: the kinds that print these t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP
 from functools import cache
@@ -345,11 +346,26 @@ class Programme:
     per_region: int | None = None
     computed: Computed | None = None
     aliases: tuple[str, ...] = ()  # other full names it had in other rounds
+    score_names: dict[str, str] = field(default_factory=dict)  # table → its wording (A: A表评分)
 
     @property
     def names(self) -> tuple[str, ...]:
         """Every name that denotes this category: short, full and former full names."""
         return (self.name, self.full, *self.aliases)
+
+    def score_name(self, table: str) -> str:
+        """How the documents call a score of ``table``: as the category's ``score_names``
+        says, else “A表评分” (the 示范企业 cultivation plan's wording)."""
+        return score_name(table, [self])
+
+
+def score_name(table: str, categories: Iterable[Programme]) -> str:
+    """How a score of ``table`` is called: as the first of ``categories`` naming it in its
+    ``score_names`` says (测评: 测评得分), else “{table}表评分”."""
+    for category in categories:
+        if table in category.score_names:
+            return category.score_names[table]
+    return f"{table}表评分"
 
 
 def make_programme(name: str, raw: dict[str, Any], base: Programme | None = None) -> Programme:
@@ -362,6 +378,8 @@ def make_programme(name: str, raw: dict[str, Any], base: Programme | None = None
             values[key] = raw[key]
     if "min_scores" in raw:
         values["min_scores"] = dict(raw["min_scores"] or {})
+    if "score_names" in raw:
+        values["score_names"] = dict(raw["score_names"] or {})
     if "quota" in raw:
         quota = raw["quota"]
         values.update(quota="none", per_region=None, computed=None)

@@ -514,14 +514,14 @@ def _enterprise_problems(bases: Quotas, entries: list[Entry], categories: Catego
             if score is None:
                 problems.append(
                     entry.problem(
-                        f"推荐{entry.programme}“{entry.applicant}”缺少{table}表评分"
+                        f"推荐{entry.programme}“{entry.applicant}”缺少{programme.score_name(table)}"
                         f"（须{_thresholds(programme)}，见 {_rule_source(categories)}）"
                     )
                 )
             elif score < minimum:
                 problems.append(
                     entry.problem(
-                        f"“{entry.applicant}”{table}表评分 {score:g} 分，低于 {minimum} 分"
+                        f"“{entry.applicant}”{programme.score_name(table)} {score:g} 分，低于 {minimum} 分"
                         f"（{entry.programme}须{_thresholds(programme)}，见 {_rule_source(categories)}）"
                     )
                 )
