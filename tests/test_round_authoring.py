@@ -205,3 +205,48 @@ def test_without_score_names_the_wording_is_the_2022_one(tmp_path):
     assert result.exit_code == 0, result.output
     md = (tmp_path / "out" / "letter.md").read_text(encoding="utf-8")
     assert "| 推荐排序 | 推荐对象 | 申报类别 | A表评分 | B表评分 |" in md
+
+
+# -- who may apply: a category's level --------------------------------------------------------
+def test_the_round_table_says_who_applies(tmp_path):
+    write(tmp_path, "round.yaml", ROUND.format(extra="") + "  示范区: {full: 示范区, level: district}\n")
+    result = run("build", tmp_path / "round.yaml", "-o", tmp_path / "out", "--no-paginate")
+    assert result.exit_code == 0, result.output
+    md = (tmp_path / "out" / "round.md").read_text(encoding="utf-8")
+    assert "| 序号 | 类别 | 申报主体 | 申报资格 | 推荐名额 |" in md
+    assert "| 1 | 国家知识产权示范企业 | 企业 |" in md
+    assert "| 3 | 国家知识产权强县建设示范县 | 县（市、区） | 须已是国家知识产权强县建设试点县 |" in md
+    assert "| 4 | 示范区 | 集聚区 |" in md
+
+
+def test_a_level_written_in_chinese_is_answered_with_its_code(tmp_path):
+    write(tmp_path, "round.yaml", ROUND.format(extra="") + "  示范区: {full: 示范区, level: 县}\n")
+    result = run("validate", tmp_path / "round.yaml")
+    assert result.exit_code == 1
+    assert (
+        "round.yaml:8:27 categories.示范区.level：（申报主体）不能是“县”，应写代码“county”" in result.output
+    )
+
+
+def test_every_catalogue_level_is_a_named_choice():
+    from wenshu.compose import annexes, catalogue
+
+    for category in catalogue.programmes().values():
+        assert category.level is not None and annexes.level_name(category.level) != category.level
+
+
+def test_an_evaluation_form_for_another_level_than_its_category_is_caught(tmp_path):
+    form = "kind: evaluation_form\nlevel: {level}\napplicant: 示例县\nprogramme: {programme}\n"
+    write(tmp_path, "eval.yaml", form.format(level="city", programme="示范县"))
+    result = run("validate", tmp_path / "eval.yaml")
+    assert result.exit_code == 1
+    assert (
+        "eval.yaml:4:12 programme：示范县的申报主体是县（市、区）（level: county），"
+        "而本表是示范城市测评表（31项）（level: city）"
+    ) in result.output
+    write(tmp_path, "eval.yaml", form.format(level="county", programme="示范县"))
+    assert run("validate", tmp_path / "eval.yaml").exit_code == 0
+    # A round may declare a category of its own with its level.
+    write(tmp_path, "round.yaml", ROUND.format(extra="") + "  示范区县: {full: 示范区县, level: county}\n")
+    write(tmp_path, "eval.yaml", form.format(level="city", programme="示范区县"))
+    assert "示范区县的申报主体是县（市、区）" in run("validate", tmp_path / "eval.yaml").output

@@ -34,7 +34,7 @@ from wenshu.rules.checks import rule
 from wenshu.rules.context import Context
 from wenshu.spec import load, pictures, plans
 from wenshu.spec.find import is_spec_name
-from wenshu.spec.kinds import CATEGORIES, Kind, get_kind
+from wenshu.spec.kinds import CATEGORIES, Kind, choice_names, get_kind
 from wenshu.spec.load import Path_, Spec, load_spec, select
 
 Composer = Callable[[Spec, dict[str, Any]], list[Problem]]
@@ -944,20 +944,60 @@ def round_categories(spec: Spec, document: dict[str, Any]) -> list[Problem]:
     if problems:
         return problems
     rows = [
-        [i, category.full, _eligibility(category, categories), _quota_text(category)]
+        [
+            i,
+            category.full,
+            level_name(category.level),
+            _eligibility(category, categories),
+            _quota_text(category),
+        ]
         for i, category in enumerate(categories.values(), 1)
     ]
     document.setdefault("title", document["name"])
     document["body"] = [
         table(
-            ["序号", "类别", "申报资格", "推荐名额"],
+            ["序号", "类别", "申报主体", "申报资格", "推荐名额"],
             rows,
             font_size=document["font_size"],
-            widths=[1, 4, 5, 3],
-            align=["center", "left", "left", "left"],
+            widths=[1, 4, 2, 4, 3],
+            align=["center", "left", "center", "left", "left"],
         )
     ]
     return []
+
+
+def level_name(level: str | None) -> str:
+    """Who applies to a category (its ``level``: county → 县（市、区）), as the round schema's
+    choices name it; “—” when the category does not say."""
+    if level is None:
+        return "—"
+    rule_ = get_kind("round").schema["categories"]["valuesrules"]["schema"]["level"]
+    return choice_names(rule_).get(level, level)
+
+
+@rule("category_level")
+def category_level(arg: dict[str, str], context: Context) -> list[Problem]:
+    """A form made for one kind of applicant (a 测评表's ``level``: city or county) names a
+    category (``arg["category"]``) whose applicants are of that kind, as the round or the
+    catalogue declares the category's ``level`` — 示范县 on the city form is one or the other
+    mistyped."""
+    spec, document = context.spec, context.document
+    level, named = document.get(arg["level"]), document.get(arg["category"])
+    if not isinstance(level, str) or not isinstance(named, str):
+        return []
+    known = known_categories(spec)
+    short = catalogue.programme_of(named, known)
+    category = known.get(short or "")
+    if category is None or category.level is None or category.level == level:
+        return []  # an unknown category is said where it is named
+    form = choice_names(context.kind_of(spec).schema.get(arg["level"]) or {}).get(level, level)
+    return [
+        spec.problem(
+            (arg["category"],),
+            f"{short}的申报主体是{level_name(category.level)}（level: {category.level}），"
+            f"而本表是{form}（{arg['level']}: {level}）：改写 {arg['level']} 或 {arg['category']}",
+        )
+    ]
 
 
 def _eligibility(category: catalogue.Programme, categories: dict[str, catalogue.Programme]) -> str:
