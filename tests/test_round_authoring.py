@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from wenshu.cli.main import main
@@ -250,3 +251,23 @@ def test_an_evaluation_form_for_another_level_than_its_category_is_caught(tmp_pa
     write(tmp_path, "round.yaml", ROUND.format(extra="") + "  示范区县: {full: 示范区县, level: county}\n")
     write(tmp_path, "eval.yaml", form.format(level="city", programme="示范区县"))
     assert "示范区县的申报主体是县（市、区）" in run("validate", tmp_path / "eval.yaml").output
+
+
+@pytest.mark.render
+def test_the_round_tables_who_applies_column_prints_whole_on_the_page():
+    """On the page (LibreOffice): “县（市、区）” on one line in its column (it printed “县（市、”
+    over “区）” at first), and 序号 whole in its header (it printed “序/号”)."""
+    from wenshu.build.paginate import paginate
+    from wenshu.build.pipeline import render
+    from wenshu.office.libreoffice import LibreOffice
+    from wenshu.office.pages import compact, content_rows
+    from wenshu.render.docx import build_docx
+
+    spec = REPO / "examples" / "rounds" / "example-2027" / "round.yaml"
+    with LibreOffice() as office:
+        result = paginate({"round": build_docx(render(spec, ("md",)).markdown)}, office)["round"]
+    lines = [compact(r.text) for page in result.pages for r in content_rows(page)]
+    print(lines)
+    assert sum("县（市、区）" in line for line in lines) == 3  # 试点县, 示范县, 地理标志示范县
+    assert not any(line.endswith("县（市、") or line.startswith("区）") for line in lines)
+    assert any(line.startswith("序号") for line in lines)

@@ -959,7 +959,9 @@ def round_categories(spec: Spec, document: dict[str, Any]) -> list[Problem]:
             ["序号", "类别", "申报主体", "申报资格", "推荐名额"],
             rows,
             font_size=document["font_size"],
-            widths=[1, 4, 2, 4, 3],
+            # in cm of the 15.6 cm 版心 at 四号: 序号, a full name in two lines, 县（市、区） and
+            # 按名额分配表 each on one line
+            widths=[1.4, 3.9, 3.4, 3.5, 3.4],
             align=["center", "left", "center", "left", "left"],
         )
     ]
