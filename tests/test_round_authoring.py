@@ -271,3 +271,24 @@ def test_the_round_tables_who_applies_column_prints_whole_on_the_page():
     assert sum("县（市、区）" in line for line in lines) == 3  # 试点县, 示范县, 地理标志示范县
     assert not any(line.endswith("县（市、") or line.startswith("区）") for line in lines)
     assert any(line.startswith("序号") for line in lines)
+
+
+# -- gaps found writing a 2027 round from the skeleton ------------------------------------------
+def test_a_quota_table_heads_a_rounds_own_category_by_its_short_name(tmp_path):
+    """“国家地理标志产品保护示范县” ends with “示范县”: the header read “示范县” twice, the
+    catalogue's category winning over the round's own."""
+    write(
+        tmp_path,
+        "round.yaml",
+        ROUND.format(extra="") + "  地理标志示范县: {full: 国家地理标志产品保护示范县}\n",
+    )
+    write(
+        tmp_path,
+        "quota.yaml",
+        "kind: quota_table\nname: 名额表\nprogramme: [示范县, 国家地理标志产品保护示范县]\nrows:\n"
+        "  - [河南省, 2, 1]\n",
+    )
+    result = run("build", tmp_path / "quota.yaml", "-o", tmp_path / "out", "--no-paginate")
+    assert result.exit_code == 0, result.output
+    md = (tmp_path / "out" / "quota.md").read_text(encoding="utf-8")
+    assert "| 序号 | 地区 | 示范县 | 地理标志示范县 |" in md

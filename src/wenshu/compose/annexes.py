@@ -228,8 +228,9 @@ def quota_table(spec: Spec, document: dict[str, Any]) -> list[Problem]:
     the 注 that states the rule and its rounding."""
     programmes = _programmes(document)
     problems: list[Problem] = []
+    known = known_categories(spec)  # the round's categories: its own are named by their short names
     headers = document.get("quota_headers") or (
-        ["推荐名额"] if len(programmes) == 1 else [catalogue.programme_of(p) or p for p in programmes]
+        ["推荐名额"] if len(programmes) == 1 else [catalogue.programme_of(p, known) or p for p in programmes]
     )
     if len(headers) != len(programmes):
         problems.append(
@@ -261,7 +262,7 @@ def quota_table(spec: Spec, document: dict[str, Any]) -> list[Problem]:
         sums = [sum(quotas[r][k] for r in regions) for k in range(len(programmes))]
         rows.append([TOTAL_LABEL, "", *sums])
         spans.append([len(rows), 0, 1, 2])  # 合计 spans 序号 and 地区
-    note = document.get("note") or (_rule_note(document, programmes[0], terms) if terms else None)
+    note = document.get("note") or (_rule_note(spec, document, programmes[0], terms) if terms else None)
     document["allocation"] = allocation
     document.setdefault("title", document["name"])
     document["body"] = [
@@ -294,6 +295,7 @@ def _given_quotas(
     spec: Spec, document: dict[str, Any], programmes: list[str], out: list[dict[str, Any]]
 ) -> list[Problem]:
     seen: dict[str, Path_] = {}
+    known = known_categories(spec)
     regions, problems = known_regions(spec)
     if problems:
         return problems
@@ -314,7 +316,7 @@ def _given_quotas(
             out.append(
                 {
                     "region": row[0],
-                    "programme": catalogue.programme_of(programmes[k - 1]) or programmes[k - 1],
+                    "programme": catalogue.programme_of(programmes[k - 1], known) or programmes[k - 1],
                     "named": programmes[k - 1],
                     "quota": value,
                     "at": at,
@@ -330,7 +332,8 @@ def _computed_quotas(
     term names is given for every region, and no count is given that no term uses (it would
     be silently left out)."""
     rule_ = document["rule"]
-    category = known_categories(spec).get(catalogue.programme_of(programme, known_categories(spec)) or "")
+    known = known_categories(spec)
+    category = known.get(catalogue.programme_of(programme, known) or "")
     labels = {t.count: t.label for t in category.computed.terms} if category and category.computed else {}
     raw = {k: v for k, v in rule_.items() if k != "excluded"}
     problems = [
@@ -373,7 +376,7 @@ def _computed_quotas(
         out.append(
             {
                 "region": count["region"],
-                "programme": catalogue.programme_of(programme) or programme,
+                "programme": catalogue.programme_of(programme, known) or programme,
                 "named": programme,
                 "quota": compute_quota(values, computed.terms, rule_["rounding"]),
                 "counts": values,
@@ -400,10 +403,12 @@ def _listed(parts: list[str], last: str) -> str:
     return parts[0] if len(parts) == 1 else "、".join(parts[:-1]) + last + parts[-1]
 
 
-def _rule_note(document: dict[str, Any], programme: str, terms: tuple[catalogue.Term, ...]) -> str:
+def _rule_note(
+    spec: Spec, document: dict[str, Any], programme: str, terms: tuple[catalogue.Term, ...]
+) -> str:
     """The 注 of a computed table, worded as the 2022 table's note, plus the rounding."""
     rule_ = document["rule"]
-    name = catalogue.programme_of(programme) or programme
+    name = catalogue.programme_of(programme, known_categories(spec)) or programme
     _, rounding = catalogue.ROUNDINGS[rule_["rounding"]]
     parts = _listed([f"{t.label}数量的{_percent(t.percent)}%" for t in terms], "以及")
     if len(terms) == 1:
