@@ -292,3 +292,36 @@ def test_a_quota_table_heads_a_rounds_own_category_by_its_short_name(tmp_path):
     assert result.exit_code == 0, result.output
     md = (tmp_path / "out" / "quota.md").read_text(encoding="utf-8")
     assert "| 序号 | 地区 | 示范县 | 地理标志示范县 |" in md
+
+
+def test_a_quota_table_for_a_category_whose_rule_is_not_a_table_is_caught(tmp_path):
+    """The round said 每个地区不超过2个, a quota table gave it 1: the table's number counted and
+    the round's rule was silently left unchecked."""
+    write(
+        tmp_path, "round.yaml", ROUND.format(extra="") + "  示范区: {full: 示范区, quota: {per_region: 2}}\n"
+    )
+    write(
+        tmp_path,
+        "quota.yaml",
+        "kind: quota_table\nname: 名额表\nprogramme: [示范县, 示范区]\nrows:\n  - [河南省, 2, 1]\n",
+    )
+    result = run("validate", tmp_path)
+    assert result.exit_code == 1
+    assert "quota.yaml:3:18 programme[2]：示范区的名额规则是每个地区不超过2个（" in result.output
+    assert (
+        "round.yaml:8），名额表却给它分配名额：按名额表分配时把本轮类别的 quota 改为 table" in result.output
+    )
+
+
+def test_a_name_lists_province_not_in_the_rounds_regions_is_caught(tmp_path):
+    round_with_regions(tmp_path)
+    write(tmp_path, "_regions-2027.yaml", "regions: [北京市, 河南省]\n")
+    write(
+        tmp_path,
+        "pilots.yaml",
+        "kind: name_list\nname: 试点县名单\nprogramme: 试点县\ncolumns: [序号, 省份, 名称]\n"
+        "groups:\n  - province: 河南\n    names: [甲县]\n",
+    )
+    result = run("validate", tmp_path)
+    assert result.exit_code == 1
+    assert "pilots.yaml:6:15 groups[1].province：“河南”不是本轮的地区，是否想写“河南省”？" in result.output

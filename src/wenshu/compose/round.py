@@ -185,7 +185,8 @@ def check_round(members: list[Member]) -> list[Problem]:
     applications = [e for m in members for e in _applications(m, categories)]
     quotas, bases, quota_tables = _quotas(members, categories)
     problems += _unknown_problems(recommendations + applications, categories)
-    problems += _region_problems(recommendations + applications, categories)
+    problems += _region_problems(members, recommendations + applications, categories)
+    problems += _rule_kind_problems(members, categories)
     problems += quota_tables
     problems += _quota_problems(quotas, recommendations, categories)
     problems += _duplicate_problems(recommendations)
@@ -267,18 +268,60 @@ def _unknown_problems(entries: list[Entry], categories: Categories) -> list[Prob
     return [e.problem(categories.unknown(e.named)) for e in entries if e.named and e.programme is None]
 
 
-def _region_problems(entries: list[Entry], categories: Categories) -> list[Problem]:
-    """In a round naming its own region file, a province written out is one of its regions."""
+def _region_problems(members: list[Member], entries: list[Entry], categories: Categories) -> list[Problem]:
+    """In a round naming its own region file, a province written out — a recommendation's, a
+    name list's group — is one of its regions."""
     if categories.declared_by is None or "regions" not in categories.declared_by.document:
         return []
     names = categories.regions.names
-    return [
-        e.problem(
-            f"“{e.province}”不是本轮的地区{did_you_mean(e.province, names)}（{categories.regions.cited}）"
-        )
-        for e in entries
-        if e.province is not None and e.province not in names
+
+    def why(province: str) -> str:
+        return f"“{province}”不是本轮的地区{did_you_mean(province, names)}（{categories.regions.cited}）"
+
+    problems = [
+        e.problem(why(e.province)) for e in entries if e.province is not None and e.province not in names
     ]
+    for member in members:
+        if member.kind.round_role != LIST:
+            continue
+        for g, group in enumerate(member.document.get("groups") or []):
+            province = group.get("province") if isinstance(group, dict) else None
+            if isinstance(province, str) and province not in names:
+                problems.append(member.spec.problem(("groups", g, "province"), why(province)))
+    return problems
+
+
+def _rule_kind_problems(members: list[Member], categories: Categories) -> list[Problem]:
+    """A quota table giving quotas row by row is for a category whose rule is a table: one
+    with a number per region or no quota (``per_region``, ``none``) would have its rule left
+    unchecked, the table's numbers counting instead."""
+    problems = []
+    for member in members:
+        if member.kind.round_role != QUOTAS or "rows" not in member.document:
+            continue
+        named = member.document["programme"]
+        for k, name in enumerate([named] if isinstance(named, str) else named):
+            category = categories.by_name.get(categories.of(name) or "")
+            if category is None or category.quota not in ("per_region", "none"):
+                continue
+            if category.quota == "per_region":
+                said = f"每个地区不超过{category.per_region}个"
+            else:
+                said = "不分配名额（none）"
+            at: Path_ = ("programme",) if isinstance(named, str) else ("programme", k)
+            declared = categories.declared_by
+            if declared is not None and category.name in (declared.document.get("categories") or {}):
+                source = declared.where(("categories", category.name))
+            else:
+                source = _rule_source(categories)
+            problems.append(
+                member.spec.problem(
+                    at,
+                    f"{category.name}的名额规则是{said}（{source}），名额表却给它分配名额："
+                    "按名额表分配时把本轮类别的 quota 改为 table，否则从名额表中删去这一类别",
+                )
+            )
+    return problems
 
 
 @dataclass
