@@ -325,3 +325,23 @@ def test_a_name_lists_province_not_in_the_rounds_regions_is_caught(tmp_path):
     result = run("validate", tmp_path)
     assert result.exit_code == 1
     assert "pilots.yaml:6:15 groups[1].province：“河南”不是本轮的地区，是否想写“河南省”？" in result.output
+
+
+def test_a_relay_takes_its_province_from_the_rounds_regions(tmp_path):
+    """`wenshu new notice --relay` refused a province only the round's own region file has."""
+    round_with_regions(tmp_path)
+    write(tmp_path, "_regions-2027.yaml", "regions: [北京市, 雄安新区]\n")
+    write(tmp_path, "quota.yaml", QUOTA.format(region="雄安新区"))
+    notice = (
+        "kind: notice\nformat: letter\nissuer: 国家知识产权局办公室\ndoc_number: 国知办函运字〔2027〕100号\n"
+        "title: 国家知识产权局办公室关于开展示范工作的通知\nrecipients: 各省知识产权局\n"
+        "body:\n  - 请于2027年9月15日前报送。\n  - 特此通知。\nattachments:\n  - file: quota.yaml\n"
+        "signature: 国家知识产权局办公室\ndate: 2027-07-01\n"
+    )
+    write(tmp_path, "notice.yaml", notice)
+    result = run("new", "notice", "--relay", tmp_path / "notice.yaml", "--province", "雄安新区")
+    assert result.exit_code == 0, result.output
+    assert "国家知识产权示范企业推荐名额：1个" in result.output
+    result = run("new", "notice", "--relay", tmp_path / "notice.yaml", "--province", "雄安")
+    assert result.exit_code == 1
+    assert "未知省份，是否想写“雄安新区”？（本轮地区见 _regions-2027.yaml" in result.output

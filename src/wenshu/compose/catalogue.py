@@ -111,11 +111,6 @@ def region_files() -> tuple[str, ...]:
     return tuple(sorted(p.stem for p in resource_dir("data").glob("regions-*.yaml")))
 
 
-def did_you_mean_region(text: str) -> str:
-    """“，是否想写“…”？” with the closest region name, or an empty string."""
-    return registry.did_you_mean(text, regions())
-
-
 #: How a category's quotas are set: by the round's quota tables, a fixed number per region,
 #: computed from each region's counts (a sum of percentages), or not at all.
 QUOTA_RULES = ("table", "per_region", "computed", "none")
