@@ -217,7 +217,8 @@ def test_a_new_years_round_is_one_yaml_file(tmp_path):
     assert built.exit_code == 0, built.output
     table = (tmp_path / "out" / "round.md").read_text(encoding="utf-8")
     assert (
-        "| 3 | 国家地理标志产品保护示范县 | 须已是国家知识产权强县建设试点县 | 每个地区不超过1个 |" in table
+        "| 3 | 国家地理标志产品保护示范县 | 县（市、区） | 须已是国家知识产权强县建设试点县 "
+        "| 每个地区不超过1个 |" in table
     )
     # The round's rules hold for its new category: the pilot list and the per-region limit.
     write(

@@ -457,4 +457,7 @@ def test_new_round_writes_a_skeleton_of_the_given_year(tmp_path):
     spec.write_text(text.replace("name: 【待补】", "name: 2027年类别一览表"), encoding="utf-8")
     assert build(spec, tmp_path / "out").exit_code == 0
     md = (tmp_path / "out" / "round.md").read_text(encoding="utf-8")
-    assert "| 2 | 国家知识产权强市建设示范城市 | 须已是国家知识产权强市建设试点城市 | 按名额分配表 |" in md
+    assert (
+        "| 2 | 国家知识产权强市建设示范城市 | 城市 | 须已是国家知识产权强市建设试点城市 | 按名额分配表 |"
+        in md
+    )

@@ -28,11 +28,13 @@ from typing import Any
 from wenshu.compose import catalogue
 from wenshu.errors import Problem, WenshuError
 from wenshu.registry import Registry, did_you_mean
+from wenshu.resources import read_data
 from wenshu.rules.advice import advice
 from wenshu.rules.checks import rule
 from wenshu.rules.context import Context
 from wenshu.spec import load, pictures, plans
-from wenshu.spec.kinds import CATEGORIES, Kind, get_kind
+from wenshu.spec.find import is_spec_name
+from wenshu.spec.kinds import CATEGORIES, Kind, choice_names, get_kind
 from wenshu.spec.load import Path_, Spec, load_spec, select
 
 Composer = Callable[[Spec, dict[str, Any]], list[Problem]]
@@ -226,8 +228,9 @@ def quota_table(spec: Spec, document: dict[str, Any]) -> list[Problem]:
     the 注 that states the rule and its rounding."""
     programmes = _programmes(document)
     problems: list[Problem] = []
+    known = known_categories(spec)  # the round's categories: its own are named by their short names
     headers = document.get("quota_headers") or (
-        ["推荐名额"] if len(programmes) == 1 else [catalogue.programme_of(p) or p for p in programmes]
+        ["推荐名额"] if len(programmes) == 1 else [catalogue.programme_of(p, known) or p for p in programmes]
     )
     if len(headers) != len(programmes):
         problems.append(
@@ -259,7 +262,7 @@ def quota_table(spec: Spec, document: dict[str, Any]) -> list[Problem]:
         sums = [sum(quotas[r][k] for r in regions) for k in range(len(programmes))]
         rows.append([TOTAL_LABEL, "", *sums])
         spans.append([len(rows), 0, 1, 2])  # 合计 spans 序号 and 地区
-    note = document.get("note") or (_rule_note(document, programmes[0], terms) if terms else None)
+    note = document.get("note") or (_rule_note(spec, document, programmes[0], terms) if terms else None)
     document["allocation"] = allocation
     document.setdefault("title", document["name"])
     document["body"] = [
@@ -275,11 +278,12 @@ def quota_table(spec: Spec, document: dict[str, Any]) -> list[Problem]:
     return []
 
 
-def _region(spec: Spec, at: Path_, region: Any, seen: dict[str, Path_]) -> list[Problem]:
-    regions = catalogue.regions()
-    if not isinstance(region, str) or region not in regions:
-        hint = did_you_mean(str(region), regions)
-        return [spec.problem(at, f"未知地区“{region}”{hint}（地区名见 data/regions-2022.yaml）")]
+def _region(
+    spec: Spec, at: Path_, region: Any, seen: dict[str, Path_], regions: catalogue.Regions
+) -> list[Problem]:
+    if not isinstance(region, str) or region not in regions.names:
+        hint = did_you_mean(str(region), regions.names)
+        return [spec.problem(at, f"未知地区“{region}”{hint}（{regions.cited}）")]
     if region in seen:
         line = spec.position(seen[region])[0]
         return [spec.problem(at, f"地区“{region}”重复（第{line}行已有）")]
@@ -290,8 +294,11 @@ def _region(spec: Spec, at: Path_, region: Any, seen: dict[str, Path_]) -> list[
 def _given_quotas(
     spec: Spec, document: dict[str, Any], programmes: list[str], out: list[dict[str, Any]]
 ) -> list[Problem]:
-    problems: list[Problem] = []
     seen: dict[str, Path_] = {}
+    known = known_categories(spec)
+    regions, problems = known_regions(spec)
+    if problems:
+        return problems
     for i, row in enumerate(document["rows"]):
         at: Path_ = ("rows", i)
         if len(row) != 1 + len(programmes):
@@ -301,7 +308,7 @@ def _given_quotas(
                 )
             )
             continue
-        problems += _region(spec, at + (0,), row[0], seen)
+        problems += _region(spec, at + (0,), row[0], seen, regions)
         for k, value in enumerate(row[1:], 1):
             if not isinstance(value, int) or value < 0:
                 problems.append(spec.problem(at + (k,), f"名额应为不小于0的整数，实际是“{value}”"))
@@ -309,7 +316,7 @@ def _given_quotas(
             out.append(
                 {
                     "region": row[0],
-                    "programme": catalogue.programme_of(programmes[k - 1]) or programmes[k - 1],
+                    "programme": catalogue.programme_of(programmes[k - 1], known) or programmes[k - 1],
                     "named": programmes[k - 1],
                     "quota": value,
                     "at": at,
@@ -325,7 +332,8 @@ def _computed_quotas(
     term names is given for every region, and no count is given that no term uses (it would
     be silently left out)."""
     rule_ = document["rule"]
-    category = known_categories(spec).get(catalogue.programme_of(programme, known_categories(spec)) or "")
+    known = known_categories(spec)
+    category = known.get(catalogue.programme_of(programme, known) or "")
     labels = {t.count: t.label for t in category.computed.terms} if category and category.computed else {}
     raw = {k: v for k, v in rule_.items() if k != "excluded"}
     problems = [
@@ -336,9 +344,12 @@ def _computed_quotas(
     computed = catalogue.make_computed(raw, labels)
     names = [t.count for t in computed.terms]
     seen: dict[str, Path_] = {}
+    regions, problems = known_regions(spec)
+    if problems:
+        return problems, ()
     for i, count in enumerate(document["counts"]):
         at: Path_ = ("counts", i)
-        found = _region(spec, at + ("region",), count["region"], seen)
+        found = _region(spec, at + ("region",), count["region"], seen, regions)
         missing = [t for t in computed.terms if t.count not in count]
         if missing:
             what = "、".join(f"{t.count}（{t.label}数）" for t in missing)
@@ -365,7 +376,7 @@ def _computed_quotas(
         out.append(
             {
                 "region": count["region"],
-                "programme": catalogue.programme_of(programme) or programme,
+                "programme": catalogue.programme_of(programme, known) or programme,
                 "named": programme,
                 "quota": compute_quota(values, computed.terms, rule_["rounding"]),
                 "counts": values,
@@ -392,10 +403,12 @@ def _listed(parts: list[str], last: str) -> str:
     return parts[0] if len(parts) == 1 else "、".join(parts[:-1]) + last + parts[-1]
 
 
-def _rule_note(document: dict[str, Any], programme: str, terms: tuple[catalogue.Term, ...]) -> str:
+def _rule_note(
+    spec: Spec, document: dict[str, Any], programme: str, terms: tuple[catalogue.Term, ...]
+) -> str:
     """The 注 of a computed table, worded as the 2022 table's note, plus the rounding."""
     rule_ = document["rule"]
-    name = catalogue.programme_of(programme) or programme
+    name = catalogue.programme_of(programme, known_categories(spec)) or programme
     _, rounding = catalogue.ROUNDINGS[rule_["rounding"]]
     parts = _listed([f"{t.label}数量的{_percent(t.percent)}%" for t in terms], "以及")
     if len(terms) == 1:
@@ -504,7 +517,7 @@ def recommendation_list(spec: Spec, document: dict[str, Any]) -> list[Problem]:
     if problems:
         return problems
     tables = sorted({k for e in entries for k in (e.get("scores") or {})})
-    columns = ["序号", "推荐对象", *(f"{t}表评分" for t in tables)]
+    columns = ["序号", "推荐对象", *(_score_names(spec, document, tables).values())]
     rows = [
         [i, e["applicant"], *((e.get("scores") or {}).get(t, "") for t in tables)]
         for i, e in enumerate(entries, 1)
@@ -515,6 +528,31 @@ def recommendation_list(spec: Spec, document: dict[str, Any]) -> list[Problem]:
         body.append({"line": f"推荐单位：{document['province']}", "align": "left"})
     body.append(table(columns, rows, font_size=document["font_size"], widths=[1, 6, *([2] * len(tables))]))
     document["body"] = body
+    return []
+
+
+def _score_names(spec: Spec, document: dict[str, Any], tables: list[str]) -> dict[str, str]:
+    """Each score table's wording (“A表评分”, or the round's ``score_names``), from the
+    categories the spec names (at the top, or in its items)."""
+    if not tables:
+        return {}
+    known = known_categories(spec)
+    items = document.get("recommendations") or document.get("applicants") or []
+    named = [document.get("programme"), *(i.get("programme") for i in items if isinstance(i, dict))]
+    shorts = dict.fromkeys(catalogue.programme_of(n, known) for n in named if isinstance(n, str))
+    categories = [known[s] for s in shorts if s is not None]
+    return {t: catalogue.score_name(t, categories) for t in tables}
+
+
+@composer("recommendation_letter")
+def recommendation_letter(spec: Spec, document: dict[str, Any]) -> list[Problem]:
+    """A letter's score columns say what the round calls its scores (``score_names``;
+    “A表评分” when it says nothing, so a letter without scores reads no round file)."""
+    scores = [a.get("scores") or {} for a in document.get("applicants") or [] if isinstance(a, dict)]
+    tables = sorted({t for found in [document.get("scores") or {}, *scores] for t in found})
+    names = _score_names(spec, document, tables)
+    if any(name != f"{t}表评分" for t, name in names.items()):
+        document["score_names"] = names
     return []
 
 
@@ -564,6 +602,103 @@ def known_categories(spec: Spec) -> dict[str, catalogue.Programme]:
         except (KeyError, TypeError, ValueError):
             continue  # a malformed declaration is the round file's own error
     return known
+
+
+#: What a region file (``regions: [地区名…]``, as ``data/regions-2022.yaml``) may hold.
+_REGION_FILE_KEYS = ("regions", "source")
+
+
+def round_regions(round_spec: Spec, value: Any) -> tuple[catalogue.Regions, list[Problem]]:
+    """The regions the round file ``round_spec`` names in its ``regions`` (``value``): a YAML
+    file relative to its folder holding ``regions: [地区名…]`` (as ``data/regions-2022.yaml``;
+    inside the round's folder named ``_…``, which building the folder skips),
+    or one of wenshu's region lists by name (``regions-2022``); wenshu's 2022 list when it
+    names none. A file that is not there, cannot be read or holds no list of distinct names
+    is a problem at its place (the round file's ``regions``, or the region file's line), and
+    the 2022 list stands in for it."""
+    default = catalogue.default_regions()
+    if not isinstance(value, str):
+        return default, []  # absent, or the schema says what is wrong
+    target = Path(os.path.normpath(round_spec.path.parent / value))
+    if load.beyond_reference_root(target):
+        return default, [round_spec.problem(("regions",), f"地区文件“{value}”{load.BEYOND_ROOT}")]
+    if not target.is_file():
+        if value in catalogue.region_files():
+            return catalogue.Regions(tuple(read_data(value)["regions"]), f"地区名见 data/{value}.yaml"), []
+        carried = "、".join(catalogue.region_files())
+        return default, [
+            round_spec.problem(
+                ("regions",),
+                f"找不到地区文件“{value}”（相对于本文件所在文件夹，即 {target}）；"
+                f"也不是 wenshu 自带的地区表（{carried}）",
+            )
+        ]
+    folder = round_spec.path.parent.resolve()
+    if folder in target.resolve().parents and is_spec_name(target.resolve().relative_to(folder)):
+        # Else building or validating the folder would take it for a spec with no kind.
+        return default, [
+            round_spec.problem(
+                ("regions",),
+                f"地区文件“{value}”在本轮文件夹中，文件名须以 _ 开头（如 _{target.name}）："
+                "不以 _ 开头的 YAML 文件都被当作规格生成、核对",
+            )
+        ]
+    try:
+        region_spec = load_spec(target)
+    except WenshuError as exc:
+        return default, exc.problems
+    data = region_spec.data
+    if not isinstance(data, dict) or not isinstance(data.get("regions"), list) or not data["regions"]:
+        at: Path_ = ("regions",) if isinstance(data, dict) and "regions" in data else ()
+        return default, [
+            region_spec.problem(
+                at, "地区文件应写 regions: 地区名的列表（如 [北京市, 天津市]），按名额表中的次序"
+            )
+        ]
+    problems = [
+        region_spec.problem(
+            (key,),
+            f"地区文件中没有“{key}”这一项{did_you_mean(str(key), _REGION_FILE_KEYS)}；"
+            f"可写 {'、'.join(_REGION_FILE_KEYS)}",
+            key=True,
+        )
+        for key in data
+        if key not in _REGION_FILE_KEYS
+    ]
+    seen: dict[str, Path_] = {}
+    for i, name in enumerate(data["regions"]):
+        if not isinstance(name, str) or not name.strip():
+            problems.append(region_spec.problem(("regions", i), f"地区名应为非空文字，实际是“{name}”"))
+        elif name in seen:
+            line = region_spec.position(seen[name])[0]
+            problems.append(region_spec.problem(("regions", i), f"地区“{name}”重复（第{line}行已有）"))
+        else:
+            seen[name] = ("regions", i)
+    if problems:
+        return default, problems
+    line = round_spec.position(("regions",))[0]
+    cited = f"本轮地区见 {target.name}，由 {round_spec.name}:{line} 的 regions 指定"
+    return catalogue.Regions(tuple(seen), cited), []
+
+
+def known_regions(spec: Spec) -> tuple[catalogue.Regions, list[Problem]]:
+    """The regions of the round ``spec`` belongs to: those the ``round.yaml`` beside it
+    names (:func:`round_regions`), else wenshu's 2022 list; with the round's problems in
+    naming them."""
+    beside = spec.path.parent / ROUND_FILE
+    if load.beyond_reference_root(beside):
+        return catalogue.default_regions(), [
+            Problem(str(beside), f"类别声明文件链接到别处，{load.BEYOND_ROOT}")
+        ]
+    if not beside.is_file():
+        return catalogue.default_regions(), []
+    try:
+        round_spec = load_spec(beside)
+    except WenshuError:
+        return catalogue.default_regions(), []  # reported when the round file itself is validated
+    if not isinstance(round_spec.data, dict):
+        return catalogue.default_regions(), []
+    return round_regions(round_spec, round_spec.data.get("regions"))
 
 
 # Per batch (its shared fields' dict): the categories named together in a letter that were
@@ -635,6 +770,37 @@ def categories_advised(patterns: list[str], spec: Spec, document: dict[str, Any]
     return unknown_categories(patterns, spec, document)
 
 
+@advice("old_quota_rule")
+def old_quota_rule(arg: dict[str, str], spec: Spec, document: dict[str, Any]) -> list[Problem]:
+    """As a warning: a computed quota rule in the 2022 two-key form (``advantage_percent``,
+    ``little_giant_percent``) — still read, and built the same — with the ``terms`` it is
+    written as now. ``arg`` names the rule (``{rule: rule}``) or a round's categories, each
+    with its ``quota.computed`` (``{categories: categories}``)."""
+    rules: list[tuple[Path_, Any]] = []
+    if "rule" in arg:
+        rules.append(((arg["rule"],), document.get(arg["rule"])))
+    categories = document.get(arg.get("categories", ""))
+    for name, raw in (categories or {}).items() if isinstance(categories, dict) else ():
+        quota = raw.get("quota") if isinstance(raw, dict) else None
+        if isinstance(quota, dict):
+            rules.append(((arg["categories"], name, "quota", "computed"), quota.get("computed")))
+    problems = []
+    for at, raw in rules:
+        old = [k for k in catalogue.LEGACY_PERCENT_KEYS if isinstance(raw, dict) and k in raw]
+        if not old or "terms" in raw:
+            continue  # none, or both forms: an error of the rule
+        terms = ", ".join(f"{{count: {catalogue.LEGACY_PERCENT_KEYS[k]}, percent: {raw[k]}}}" for k in old)
+        problems.append(
+            spec.problem(
+                at + (old[0],),
+                f"{'、'.join(old)} 是2022年名额规则的旧写法（照样生成，结果相同），请改写为 "
+                f"terms: [{terms}]：计算项写在 terms 中，可用任何计数栏",
+                key=True,
+            )
+        )
+    return problems
+
+
 @rule("category_scores")
 def category_scores(arg: dict[str, Any], context: Context) -> list[Problem]:
     """Scores, when given, reach the lowest scores of the category ``arg["category"]`` as the
@@ -649,7 +815,7 @@ def category_scores(arg: dict[str, Any], context: Context) -> list[Problem]:
     if category is None or not category.min_scores:
         return []
     tables = {key: table for key, table in arg["tables"].items() if table in category.min_scores}
-    wanted = "，".join(f"{t}表评分达{category.min_scores[t]:g}分以上" for t in tables.values())
+    wanted = "，".join(f"{category.score_name(t)}达{category.min_scores[t]:g}分以上" for t in tables.values())
     problems = []
     for key, table in tables.items():
         value, minimum = scores.get(key), category.min_scores[table]
@@ -657,7 +823,7 @@ def category_scores(arg: dict[str, Any], context: Context) -> list[Problem]:
             problems.append(
                 spec.problem(
                     (arg["field"], key),
-                    f"{table}表评分 {plans.number(value)} 分，低于 {minimum:g} 分；"
+                    f"{category.score_name(table)} {plans.number(value)} 分，低于 {minimum:g} 分；"
                     f"{arg['condition']}要求{wanted}",
                 )
             )
@@ -718,9 +884,10 @@ _QUOTA_TEXT = {"table": "按名额分配表", "none": "—"}
 def round_categories(spec: Spec, document: dict[str, Any]) -> list[Problem]:
     """A round's categories (the catalogue's year and those declared) are sound: the year is
     one the catalogue has, a required list is a category of the round, a quota rule is one
-    wenshu knows. The page is the 类别及申报条件一览表."""
+    wenshu knows, the region file it names is there and lists distinct names. The page is
+    the 类别及申报条件一览表."""
     year, declared = document.get("year"), document.get("categories") or {}
-    problems: list[Problem] = []
+    problems = round_regions(spec, document.get("regions"))[1]
     if year is None and not declared:
         problems.append(spec.problem(("kind",), "year 与 categories 至少写一个：本轮有哪些类别"))
     # A year the catalogue has brings its categories; any other year is simply this round's
@@ -782,20 +949,62 @@ def round_categories(spec: Spec, document: dict[str, Any]) -> list[Problem]:
     if problems:
         return problems
     rows = [
-        [i, category.full, _eligibility(category, categories), _quota_text(category)]
+        [
+            i,
+            category.full,
+            level_name(category.level),
+            _eligibility(category, categories),
+            _quota_text(category),
+        ]
         for i, category in enumerate(categories.values(), 1)
     ]
     document.setdefault("title", document["name"])
     document["body"] = [
         table(
-            ["序号", "类别", "申报资格", "推荐名额"],
+            ["序号", "类别", "申报主体", "申报资格", "推荐名额"],
             rows,
             font_size=document["font_size"],
-            widths=[1, 4, 5, 3],
-            align=["center", "left", "left", "left"],
+            # in cm of the 15.6 cm 版心 at 四号: 序号, a full name in two lines, 县（市、区） and
+            # 按名额分配表 each on one line
+            widths=[1.4, 3.9, 3.4, 3.5, 3.4],
+            align=["center", "left", "center", "left", "left"],
         )
     ]
     return []
+
+
+def level_name(level: str | None) -> str:
+    """Who applies to a category (its ``level``: county → 县（市、区）), as the round schema's
+    choices name it; “—” when the category does not say."""
+    if level is None:
+        return "—"
+    rule_ = get_kind("round").schema["categories"]["valuesrules"]["schema"]["level"]
+    return choice_names(rule_).get(level, level)
+
+
+@rule("category_level")
+def category_level(arg: dict[str, str], context: Context) -> list[Problem]:
+    """A form made for one kind of applicant (a 测评表's ``level``: city or county) names a
+    category (``arg["category"]``) whose applicants are of that kind, as the round or the
+    catalogue declares the category's ``level`` — 示范县 on the city form is one or the other
+    mistyped."""
+    spec, document = context.spec, context.document
+    level, named = document.get(arg["level"]), document.get(arg["category"])
+    if not isinstance(level, str) or not isinstance(named, str):
+        return []
+    known = known_categories(spec)
+    short = catalogue.programme_of(named, known)
+    category = known.get(short or "")
+    if category is None or category.level is None or category.level == level:
+        return []  # an unknown category is said where it is named
+    form = choice_names(context.kind_of(spec).schema.get(arg["level"]) or {}).get(level, level)
+    return [
+        spec.problem(
+            (arg["category"],),
+            f"{short}的申报主体是{level_name(category.level)}（level: {category.level}），"
+            f"而本表是{form}（{arg['level']}: {level}）：改写 {arg['level']} 或 {arg['category']}",
+        )
+    ]
 
 
 def _eligibility(category: catalogue.Programme, categories: dict[str, catalogue.Programme]) -> str:
@@ -803,7 +1012,9 @@ def _eligibility(category: catalogue.Programme, categories: dict[str, catalogue.
     if category.requires:
         parts.append(f"须已是{categories[category.requires].full}")
     if category.min_scores:
-        parts.append("、".join(f"{t}表评分达{m:g}分以上" for t, m in category.min_scores.items()))
+        parts.append(
+            "、".join(f"{category.score_name(t)}达{m:g}分以上" for t, m in category.min_scores.items())
+        )
     if category.max_share is not None:
         share = category.max_share
         parts.append(f"推荐数不超过本地区{share.label}数的{share.percent:g}%")

@@ -7,13 +7,14 @@ text was transcribed. Nothing here invents content: the kinds that print these t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP
 from functools import cache
 from typing import Any
 
 from wenshu import registry
-from wenshu.resources import read_data
+from wenshu.resources import read_data, resource_dir
 
 EVALUATION_FILES = {"city": "evaluation-city-2023", "county": "evaluation-county-2023"}
 BASIC_INFO_FILE = "basic-info-2018"
@@ -90,9 +91,24 @@ def regions() -> tuple[str, ...]:
     return tuple(read_data(REGIONS_FILE)["regions"])
 
 
-def did_you_mean_region(text: str) -> str:
-    """“，是否想写“…”？” with the closest region name, or an empty string."""
-    return registry.did_you_mean(text, regions())
+@dataclass(frozen=True)
+class Regions:
+    """The regions a round's quota tables and letters may name, and how a message cites
+    where they are listed (the round's own region file, or wenshu's)."""
+
+    names: tuple[str, ...]
+    cited: str
+
+
+def default_regions() -> Regions:
+    """The regions of a round that names no region file of its own: the 2022 quota table's."""
+    return Regions(regions(), f"地区名见 data/{REGIONS_FILE}.yaml")
+
+
+def region_files() -> tuple[str, ...]:
+    """The region lists wenshu carries (``data/regions-*.yaml``), by the name a round's
+    ``regions`` may give them."""
+    return tuple(sorted(p.stem for p in resource_dir("data").glob("regions-*.yaml")))
 
 
 #: How a category's quotas are set: by the round's quota tables, a fixed number per region,
@@ -325,11 +341,26 @@ class Programme:
     per_region: int | None = None
     computed: Computed | None = None
     aliases: tuple[str, ...] = ()  # other full names it had in other rounds
+    score_names: dict[str, str] = field(default_factory=dict)  # table → its wording (A: A表评分)
 
     @property
     def names(self) -> tuple[str, ...]:
         """Every name that denotes this category: short, full and former full names."""
         return (self.name, self.full, *self.aliases)
+
+    def score_name(self, table: str) -> str:
+        """How the documents call a score of ``table``: as the category's ``score_names``
+        says, else “A表评分” (the 示范企业 cultivation plan's wording)."""
+        return score_name(table, [self])
+
+
+def score_name(table: str, categories: Iterable[Programme]) -> str:
+    """How a score of ``table`` is called: as the first of ``categories`` naming it in its
+    ``score_names`` says (测评: 测评得分), else “{table}表评分”."""
+    for category in categories:
+        if table in category.score_names:
+            return category.score_names[table]
+    return f"{table}表评分"
 
 
 def make_programme(name: str, raw: dict[str, Any], base: Programme | None = None) -> Programme:
@@ -342,6 +373,8 @@ def make_programme(name: str, raw: dict[str, Any], base: Programme | None = None
             values[key] = raw[key]
     if "min_scores" in raw:
         values["min_scores"] = dict(raw["min_scores"] or {})
+    if "score_names" in raw:
+        values["score_names"] = dict(raw["score_names"] or {})
     if "quota" in raw:
         quota = raw["quota"]
         values.update(quota="none", per_region=None, computed=None)

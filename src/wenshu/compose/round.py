@@ -41,8 +41,9 @@ from pathlib import Path
 from typing import Any
 
 from wenshu.compose import catalogue
-from wenshu.compose.annexes import list_entries
+from wenshu.compose.annexes import list_entries, round_regions
 from wenshu.errors import Problem
+from wenshu.registry import did_you_mean
 from wenshu.spec import find as spec_find
 from wenshu.spec.kinds import CATEGORIES, LIST, NOTICE, QUOTAS, RECOMMENDATIONS, ROLES, Kind
 from wenshu.spec.load import Path_, Spec, iter_strings
@@ -100,6 +101,7 @@ class Categories:
 
     by_name: dict[str, catalogue.Programme]
     declared_by: Member | None = None
+    regions: catalogue.Regions = field(default_factory=catalogue.default_regions)
 
     def of(self, value: Any) -> str | None:
         """The short name of the category ``value`` names, None when none of this round's."""
@@ -124,7 +126,11 @@ def round_categories(members: list[Member]) -> tuple[Categories, list[Problem]]:
         for m in declarations[1:]
     ]
     doc = first.document
-    return Categories(catalogue.categories_for(doc.get("year"), doc.get("categories")), first), problems
+    # A region file that is not sound is the round file's own error (said when it is validated).
+    regions = round_regions(first.spec, doc.get("regions"))[0]
+    return Categories(
+        catalogue.categories_for(doc.get("year"), doc.get("categories")), first, regions
+    ), problems
 
 
 def round_warnings(members: list[Member]) -> list[Problem]:
@@ -179,6 +185,8 @@ def check_round(members: list[Member]) -> list[Problem]:
     applications = [e for m in members for e in _applications(m, categories)]
     quotas, bases, quota_tables = _quotas(members, categories)
     problems += _unknown_problems(recommendations + applications, categories)
+    problems += _region_problems(members, recommendations + applications, categories)
+    problems += _rule_kind_problems(members, categories)
     problems += quota_tables
     problems += _quota_problems(quotas, recommendations, categories)
     problems += _duplicate_problems(recommendations)
@@ -189,12 +197,12 @@ def check_round(members: list[Member]) -> list[Problem]:
 
 
 # -- what the specs say -----------------------------------------------------------------------
-def _province_of(document: dict[str, Any]) -> str | None:
+def _province_of(document: dict[str, Any], regions: catalogue.Regions) -> str | None:
     if isinstance(document.get("province"), str):
         return document["province"]
     issuer = document.get("issuer")
     if isinstance(issuer, str):
-        return next((r for r in catalogue.regions() if issuer.startswith(r)), None)
+        return next((r for r in regions.names if issuer.startswith(r)), None)
     return None
 
 
@@ -213,7 +221,7 @@ def _entry(
 
 def _recommendations(member: Member, categories: Categories) -> Iterator[Entry]:
     doc = member.document
-    province = _province_of(doc)
+    province = _province_of(doc, categories.regions)
     if isinstance(doc.get("recommendations"), list):
         for i, item in enumerate(doc["recommendations"]):
             named = item.get("programme") or doc.get("programme")
@@ -243,7 +251,12 @@ def _applications(member: Member, categories: Categories) -> Iterator[Entry]:
         return
     if isinstance(doc.get("applicant"), str) and isinstance(doc.get("programme"), str):
         yield _entry(
-            member, ("applicant",), doc["applicant"], doc["programme"], _province_of(doc), categories
+            member,
+            ("applicant",),
+            doc["applicant"],
+            doc["programme"],
+            _province_of(doc, categories.regions),
+            categories,
         )
 
 
@@ -253,6 +266,62 @@ def _unknown_problems(entries: list[Entry], categories: Categories) -> list[Prob
     if categories.declared_by is None:
         return []
     return [e.problem(categories.unknown(e.named)) for e in entries if e.named and e.programme is None]
+
+
+def _region_problems(members: list[Member], entries: list[Entry], categories: Categories) -> list[Problem]:
+    """In a round naming its own region file, a province written out — a recommendation's, a
+    name list's group — is one of its regions."""
+    if categories.declared_by is None or "regions" not in categories.declared_by.document:
+        return []
+    names = categories.regions.names
+
+    def why(province: str) -> str:
+        return f"“{province}”不是本轮的地区{did_you_mean(province, names)}（{categories.regions.cited}）"
+
+    problems = [
+        e.problem(why(e.province)) for e in entries if e.province is not None and e.province not in names
+    ]
+    for member in members:
+        if member.kind.round_role != LIST:
+            continue
+        for g, group in enumerate(member.document.get("groups") or []):
+            province = group.get("province") if isinstance(group, dict) else None
+            if isinstance(province, str) and province not in names:
+                problems.append(member.spec.problem(("groups", g, "province"), why(province)))
+    return problems
+
+
+def _rule_kind_problems(members: list[Member], categories: Categories) -> list[Problem]:
+    """A quota table giving quotas row by row is for a category whose rule is a table: one
+    with a number per region or no quota (``per_region``, ``none``) would have its rule left
+    unchecked, the table's numbers counting instead."""
+    problems = []
+    for member in members:
+        if member.kind.round_role != QUOTAS or "rows" not in member.document:
+            continue
+        named = member.document["programme"]
+        for k, name in enumerate([named] if isinstance(named, str) else named):
+            category = categories.by_name.get(categories.of(name) or "")
+            if category is None or category.quota not in ("per_region", "none"):
+                continue
+            if category.quota == "per_region":
+                said = f"每个地区不超过{category.per_region}个"
+            else:
+                said = "不分配名额（none）"
+            at: Path_ = ("programme",) if isinstance(named, str) else ("programme", k)
+            declared = categories.declared_by
+            if declared is not None and category.name in (declared.document.get("categories") or {}):
+                source = declared.where(("categories", category.name))
+            else:
+                source = _rule_source(categories)
+            problems.append(
+                member.spec.problem(
+                    at,
+                    f"{category.name}的名额规则是{said}（{source}），名额表却给它分配名额："
+                    "按名额表分配时把本轮类别的 quota 改为 table，否则从名额表中删去这一类别",
+                )
+            )
+    return problems
 
 
 @dataclass
@@ -488,14 +557,14 @@ def _enterprise_problems(bases: Quotas, entries: list[Entry], categories: Catego
             if score is None:
                 problems.append(
                     entry.problem(
-                        f"推荐{entry.programme}“{entry.applicant}”缺少{table}表评分"
+                        f"推荐{entry.programme}“{entry.applicant}”缺少{programme.score_name(table)}"
                         f"（须{_thresholds(programme)}，见 {_rule_source(categories)}）"
                     )
                 )
             elif score < minimum:
                 problems.append(
                     entry.problem(
-                        f"“{entry.applicant}”{table}表评分 {score:g} 分，低于 {minimum} 分"
+                        f"“{entry.applicant}”{programme.score_name(table)} {score:g} 分，低于 {minimum} 分"
                         f"（{entry.programme}须{_thresholds(programme)}，见 {_rule_source(categories)}）"
                     )
                 )
