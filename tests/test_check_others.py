@@ -825,6 +825,88 @@ def test_libreoffice_lays_a_ptab_and_a_footer_frame_its_own_way(tmp_path: Path):
             assert abs(number.x0 - 28 * mm) < 2, number
 
 
+def one_footer(x_align: str = "outside", base: str = "margin") -> bytes:
+    """The three-page notice with a single footer (no even-page footer, “奇偶页不同” off) whose
+    number stands in a frame set ``x_align`` on the ``base``, one character in on both sides
+    (14 pt indents): Word's 页码—外侧 puts it at the right of odd pages and the left of even ones."""
+
+    def footers(self: Draft, field: str = "PAGE") -> None:
+        p = self.doc.sections[0].footer.paragraphs[0]
+        p.paragraph_format.left_indent = p.paragraph_format.right_indent = Pt(14)
+        frame = _el("w:framePr", wrap="around", vAnchor="text", hAnchor=base, xAlign=x_align, y=1)
+        p._p.get_or_add_pPr().insert(0, frame)
+        self.page_number(p, field)
+
+    with mock.patch.object(Draft, "footers", footers):
+        return paged(28, 26)
+
+
+@pytest.mark.parametrize(
+    ("x_align", "base", "expected"),
+    [
+        # one footer alternates by itself: no even footer nor setting is needed (was “没有双页页脚”)
+        ("outside", "margin", set()),
+        # inside: odd pages' number at the left, even pages' at the right — both wrong
+        ("inside", "margin", {"page-number-place"}),
+        # set right, it does not alternate: the even pages need their own footer
+        ("right", "margin", {"even-footer", "even-odd-setting"}),
+    ],
+)
+def test_one_footer_whose_number_alternates(x_align, base, expected):
+    report = check_docx(one_footer(x_align, base))
+    assert codes(report) == expected, f"{x_align}: {show(report)}"
+    places = [d for d in report.deviations if d.code == "page-number-place"]
+    if x_align == "inside":
+        assert {d.expected for d in places} == {"单页码居右空一字", "双页码居左空一字"}, show(report)
+
+
+def test_an_unused_even_footer_beside_one_that_alternates():
+    """An even-page footer with “奇偶页不同” off is not printed: the default footer's number in
+    an outside frame is what even pages show, and the setting is said without the false claim
+    that the even pages' number stands right."""
+    docx = one_footer()
+    with zipfile.ZipFile(io.BytesIO(docx)) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    document = parts["word/document.xml"].decode()
+    default = re.search(r'<w:footerReference [^>]*w:type="default"[^>]*/>', document).group(0)
+    document = document.replace(default, default + default.replace('"default"', '"even"'))
+    parts["word/document.xml"] = document.encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        for n, data in parts.items():
+            zf.writestr(n, data)
+    report = check_docx(out.getvalue())
+    assert codes(report) == {"even-odd-setting"}, show(report)
+    setting = next(d for d in report.deviations if d.code == "even-odd-setting")
+    assert "居右" not in setting.message and "外侧" in setting.message, setting.message
+
+
+@pytest.mark.render
+def test_one_outside_footer_on_the_page(tmp_path: Path):
+    """LibreOffice does not lay the footer's frame out: every page's number stands at the
+    paragraph's own place (the left margin plus its indent), where Word puts odd pages' at the
+    right. ``check --render`` then leaves the side to the reading of the file (it said
+    “距版心边 28.6 字” on page 1 of lawliet_test_notice, a place Word never shows) and still
+    measures the number on every page and its height."""
+    from wenshu.check import check_files
+    from wenshu.office.libreoffice import LibreOffice, read_pages
+
+    path = tmp_path / "outside.docx"
+    path.write_bytes(one_footer())
+    with LibreOffice() as office:
+        pdf = office.convert([path], tmp_path / "pdf")[path]
+    pages = read_pages(pdf)
+    assert len(pages) >= 3
+    mm = 72 / 25.4
+    for page in pages:
+        number = next(r for r in page.rows if re.fullmatch(r"—\d+—", r.text.replace(" ", "")))
+        assert abs(number.x0 - (28 * mm + 14)) < 2, (page.number, number)
+    report = check_files([path], render=True)[0]
+    assert not {c for c in codes(report) if "page-number" in c}, show(report)
+    assert report.measurements["pages"] == len(pages)
+    assert any("LibreOffice 不照它排" in n for n in report.notes), report.notes
+
+
 # -- the page number's height: the footer distance -------------------------------------------------
 
 

@@ -76,7 +76,11 @@ class Tally:
 
 
 # Values the report words differently since the verdicts were judged: the same finding.
-_REWORDED = {"主题字体 minorEastAsia": "主题字体“+中文正文”"}
+_REWORDED = {
+    "主题字体 minorEastAsia": "主题字体“+中文正文”",
+    "left，缩进 0.0 字": "居左，缩进 0.0 字",
+    "right，缩进 0.0 字": "居右，缩进 0.0 字",
+}
 
 
 def _matches(dev: Deviation, row: dict[str, str]) -> bool:

@@ -18,6 +18,7 @@ from wenshu.check.recognise import LABEL, Recogniser
 from wenshu.check.registry import RULES
 from wenshu.check.report import Report
 from wenshu.check.rules.grid import adjusted_pitch
+from wenshu.check.rules.page_numbers import placed_by_word
 from wenshu.errors import WenshuError
 from wenshu.text.titles import printed_lines, title_problems
 from wenshu.text.width import is_wide
@@ -331,6 +332,9 @@ def _measure_page_numbers(
         )
         > 1
     )
+    judge_sides = not placed_by_word(doc)
+    if not judge_sides:
+        out.note("页码的左右位置由图文框或位置制表符决定，LibreOffice 不照它排：排出的页上未判断页码左右位置")
     number = 0
     for page in pages:
         number += 1
@@ -363,7 +367,7 @@ def _measure_page_numbers(
         odd = number % 2 == 1
         here = g.on_page(doc, number)
         offset = (here.right - row.x1) if odd else (row.x0 - here.left)
-        if abs(offset - indent) > _X_SLACK_PT:
+        if judge_sides and abs(offset - indent) > _X_SLACK_PT:
             expected = "单页码居右空一字" if odd else "双页码居左空一字"
             out.add(
                 "render-page-number-place",
@@ -508,6 +512,7 @@ def render_all(items: list[tuple[Path, Report, Recogniser]], png_dir: Path | Non
                 findings = Findings(report.deviations)
                 _measure(doc, report, read_pages(pdf), findings, pdf)
                 report.deviations = findings.items()
+                report.notes += [n for n in findings.notes if n not in report.notes]
                 _font_notes(doc, pdf, report)
                 if png_dir is not None:
                     images = write_images(pdf, png_dir, path.stem)

@@ -36,23 +36,40 @@ def _page_number_paras(doc: Recogniser, part: str, label: str) -> list[tuple[Par
 
 
 def check_footers(doc: Recogniser, out: Findings) -> None:
-    """§7.5 页码 “— N —” 4号宋体, odd pages right and even pages left (one character in)."""
+    """§7.5 页码 “— N —” 4号宋体, odd pages right and even pages left (one character in).
+
+    Each footer is judged on the pages that show it: the even-page footer only where “奇偶页不
+    同” is on (ECMA-376 §17.10.1 evenAndOddHeaders), else the default footer on every page —
+    and a number that alternates by itself (a frame set outside or inside) is judged on both."""
     even_on = is_on(doc.settings.find(wtag("evenAndOddHeaders"))) if doc.settings is not None else False
     checked: set[str] = set()
     any_number = False
+    unused_even = missing_even = alternating = False
     for s in doc.sections:
         default = s.refs.get(("footer", "default"))
         even = s.refs.get(("footer", "even"))
-        for part, side, label in ((default, "right", "页脚（单页）"), (even, "left", "页脚（双页）")):
+        if even and not even_on:
+            _page_number_paras(doc, even, "页脚（双页）")  # its number is not read as text, nor printed
+            unused_even = True
+        shown_even = even if even_on else None
+        default_numbers = _page_number_paras(doc, default, "页脚（单页）") if default else []
+        alone = not shown_even and bool(default_numbers)
+        alone = alone and all(_alternates(p.el) for p, _ in default_numbers)
+        alternating |= alone
+        parts = [(default, ("right", "left") if alone else ("right",), "页脚（单页）")]
+        parts.append((shown_even, ("left",), "页脚（双页）"))
+        for part, sides, label in parts:
             if not part or part in checked:
                 continue
             checked.add(part)
             numbers = _page_number_paras(doc, part, label)
             any_number |= bool(numbers)
             for para, text in numbers:
-                _check_page_number(doc, para, text, side, out)
+                for side in sides:
+                    _check_page_number(doc, para, text, side, out)
                 _check_gap(doc, s, doc.part_paragraphs(part, label), para, out)
-        if default and not even and _page_number_paras(doc, default, "页脚（单页）"):
+        if default_numbers and not even and not alone:
+            missing_even = True
             out.add(
                 "even-footer",
                 "7.5",
@@ -62,12 +79,19 @@ def check_footers(doc: Recogniser, out: Findings) -> None:
                 "无双页页脚",
                 Location(f"第 {s.index} 节"),
             )
-    if any_number and not even_on:
+    if any_number and not even_on and (unused_even or missing_even):
+        # A number that alternates by itself needs no even-page footer, nor the setting: only
+        # an even-page footer left unused is then said (the page shows the default one).
         out.add(
             "even-odd-setting",
             "7.5",
             "页码",
-            "未开启“奇偶页不同”（Word：布局—页面设置—版式），双页页脚不生效，双页码也会居右",
+            "未开启“奇偶页不同”（Word：布局—页面设置—版式），双页页脚不生效，"
+            + (
+                "双页用单页页脚（其页码在图文框中居外侧）"
+                if alternating and not missing_even
+                else "双页码也会居右"
+            ),
             "开启奇偶页不同",
             "未开启",
             Location("页面设置"),
@@ -156,6 +180,28 @@ def _check_gap(doc: Recogniser, section: SectionProps, paras: list[Para], para: 
         )
 
 
+def _alternates(el) -> bool:
+    """Does the number change sides from odd to even pages by itself? A frame set ``outside`` or
+    ``inside`` (ECMA-376 §17.3.1.11 framePr, §17.18.104 ST_XAlign: “outside of the anchor
+    object”) stands, as Word lays it out (and its 页码—外侧 button writes it), at the right of an
+    odd page and the left of an even one — in a single footer, without mirrored margins."""
+    frame = el.find(f"{wtag('pPr')}/{wtag('framePr')}")
+    return frame is not None and wval(frame, "xAlign") in ("outside", "inside")
+
+
+def placed_by_word(doc: Recogniser) -> bool:
+    """Is a footer's page number placed sideways by what LibreOffice does not lay out as Word
+    does — a frame with an alignment (LibreOffice sets a footer frame's text where its paragraph
+    would stand) or an absolute position tab (taken for a plain tab)? The page ``check --render``
+    measures then does not show Word's place; the reading of the file judges it."""
+    parts = {part for s in doc.sections for (kind, _), part in s.refs.items() if kind == "footer"}
+    for para, _ in (n for part in parts for n in _page_number_paras(doc, part, "页脚")):
+        frame = para.el.find(f"{wtag('pPr')}/{wtag('framePr')}")
+        if frame is not None and wval(frame, "xAlign") or _positional_tab(para) is not None:
+            return True
+    return False
+
+
 def _placed_apart(el) -> bool:
     """Is the paragraph inside a text box (``w:txbxContent``, WPS's way) or a frame
     (``w:framePr``)? Its place is then the box's or frame's, not the footer's last line."""
@@ -205,8 +251,8 @@ def _check_page_number(doc: Recogniser, para: Para, text: str, side: str, out: F
         )
         at_paper = wval(frame, "hAnchor") == "page"
         out.note(
-            "页码放在图文框中（w:framePr）：Word 按图文框的位置排；LibreOffice 不排页脚中的图文框，"
-            "check --render 量出的页码位置是段落本身的位置"
+            "页码放在图文框中（w:framePr）：Word 按图文框的位置排；LibreOffice 不排页脚中的图文框"
+            "（页码排在段落本身的位置），check --render 不按排出的页判断页码左右位置"
         )
     tab = _positional_tab(para)
     if tab is not None:
@@ -219,7 +265,7 @@ def _check_page_number(doc: Recogniser, para: Para, text: str, side: str, out: F
             first = right = 0
         out.note(
             f"页码前有位置制表符（w:ptab）：Word 按它把页码排到版心的{align_name(alignment)}处；"
-            "LibreOffice 把它当普通制表符，check --render 量出的页码位置与 Word 不同"
+            "LibreOffice 把它当普通制表符，check --render 不按排出的页判断页码左右位置"
         )
     size_twips = doc.run_size(para, doc.text_runs(para)[0][0]) * L.TWIPS_PER_PT if doc.text_runs(para) else 1
     char = doc.char_twips(para) or 1
