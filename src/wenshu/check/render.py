@@ -339,7 +339,9 @@ def _measure_page_numbers(
     for page in pages:
         number += 1
         found = [(r, m) for r in page.rows if (m := PAGE_NUMBER.match(compact(r.text)))]
-        found = [(r, m) for r, m in found if page.landscape or r.y0 > g.bottom - 2]
+        # In the footer: the row's foot under the 版心 (a number lifted close to it, by lines under
+        # it in the footer, still counts — it was taken for no number at all).
+        found = [(r, m) for r, m in found if page.landscape or r.y1 > g.bottom + 2]
         where = Location(f"第 {page.number} 页")
         if restarts and not found and page.number > 1:
             number = 1  # the first page of the next letter

@@ -8,7 +8,7 @@ import re
 from wenshu import layout as L
 from wenshu.check.findings import Findings, Location
 from wenshu.check.reading.fields import field_text
-from wenshu.check.reading.ooxml import is_on, to_int, wtag, wval
+from wenshu.check.reading.ooxml import half_points, has_cjk, is_on, to_int, wtag, wval
 from wenshu.check.reading.reader import Para, SectionProps
 from wenshu.check.reading.styles import first_attr, font_class, font_of
 from wenshu.check.recognise import Recogniser
@@ -154,19 +154,17 @@ GAP_SLACK_MM = 2.0
 
 def _check_gap(doc: Recogniser, section: SectionProps, paras: list[Para], para: Para, out: Findings) -> None:
     """§7.5 the dash's top 7 mm under the 版心: where the footer distance (w:pgMar/@w:footer,
-    the paper's bottom edge to the footer's foot, ECMA-376 §17.6.11) and the number's space
-    after put it — the last line of the footer stands on that foot, its dash 2.9 mm above
-    the line's foot. A footer with any paragraph below its number is not estimated."""
-    if paras[-1] is not para:  # an empty paragraph under it lifts it a line too
-        return
+    the paper's bottom edge to the footer's foot, ECMA-376 §17.6.11) and what stands under the
+    dash put it — the footer grows up from its foot, so the lines below the number's (empty
+    paragraphs, a second line) and every space after lift it, and the dash stands above its own
+    line's foot by a share of its size (:func:`dash_above_footer_foot_mm`)."""
     if section.landscape:  # a turned page's number stands where the upright pages' does (§8)
         return
     if _placed_apart(para.el):  # a text box or frame puts it by its own offset, not the footer's foot
         return
     margins = section.el.find(wtag("pgMar")) if section.el is not None else None
     footer = to_int(wval(margins, "footer"), 720) if margins is not None else 720
-    after = to_int(first_attr(doc.styles.ppr_levels(para.el), "spacing", "after"), 0)
-    dash = (footer + after) / L.TWIPS_PER_MM + L.PAGE_NUMBER_DASH_ABOVE_FOOT_MM
+    dash = footer / L.TWIPS_PER_MM + dash_above_footer_foot_mm(doc, paras, para)
     gap = section.bottom / L.TWIPS_PER_MM - dash
     if abs(gap - L.PAGE_NUMBER_GAP_MM) > GAP_SLACK_MM:
         out.add(
@@ -178,6 +176,64 @@ def _check_gap(doc: Recogniser, section: SectionProps, paras: list[Para], para: 
             f"约 {gap:.1f} mm（页脚距纸边 {footer / L.TWIPS_PER_MM:.1f} mm）",
             para.where,
         )
+
+
+def dash_above_footer_foot_mm(doc: Recogniser, paras: list[Para], para: Para) -> float:
+    """How far above the footer's foot the page number's dash stands, in mm: the paragraphs
+    under the number's (each its spacing and its line, one line each — a footer's lines are
+    short), the number's space after, and the dash above its line's foot in ems of its size."""
+    size = doc.paragraph_size(para)
+    height_pt = _spacing(doc, para, "after")
+    line, rule = _line_rule(doc, para)
+    if rule == "auto" and line > 240:
+        height_pt += (line / 240 - 1) * L.FOOTER_MULTIPLE_RISE_EM * size
+    for below in paras[paras.index(para) + 1 :]:
+        if _placed_apart(below.el):
+            continue  # a framed paragraph takes no line of the footer's
+        height_pt += _spacing(doc, below, "before") + _line_height(doc, below) + _spacing(doc, below, "after")
+    return height_pt / L.PT_PER_MM + L.PAGE_NUMBER_DASH_ABOVE_FOOT_EM * size / L.PT_PER_MM
+
+
+def _spacing(doc: Recogniser, para: Para, side: str) -> float:
+    """The paragraph's space ``before`` or ``after`` in points."""
+    return to_int(first_attr(doc.styles.ppr_levels(para.el), "spacing", side), 0) / L.TWIPS_PER_PT
+
+
+def _line_rule(doc: Recogniser, para: Para) -> tuple[int, str]:
+    """The paragraph's ``w:spacing/@w:line`` and ``@w:lineRule`` (240ths of a line for auto)."""
+    levels = doc.styles.ppr_levels(para.el)
+    return to_int(first_attr(levels, "spacing", "line"), 240), first_attr(
+        levels, "spacing", "lineRule"
+    ) or "auto"
+
+
+def _line_height(doc: Recogniser, para: Para) -> float:
+    """The height in points of one line of ``para``: an exact height as set, else its size's
+    single line (by its fonts, :func:`_set_in_chinese`) times the multiple, at least the
+    at-least height. An empty paragraph's line takes the size of its mark (ECMA-376 §17.3.1.29)."""
+    mark = para.el.find(f"{wtag('pPr')}/{wtag('rPr')}")
+    sz = mark.find(wtag("sz")) if mark is not None and not para.text.strip() else None
+    size = half_points(wval(sz, "val")) if sz is not None else doc.paragraph_size(para)
+    em = L.FOOTER_LINE_EM if _set_in_chinese(doc, para, mark) else L.FOOTER_LATIN_LINE_EM
+    line, rule = _line_rule(doc, para)
+    if rule == "exact":
+        return line / L.TWIPS_PER_PT
+    if rule == "atLeast":
+        return max(line / L.TWIPS_PER_PT, size * em)
+    return size * em * line / 240
+
+
+def _set_in_chinese(doc: Recogniser, para: Para, mark) -> bool:
+    """Is the line set in a Chinese font (taller lines than a Latin one)? Its text is Chinese,
+    or an empty paragraph's mark (else its style) names a Chinese font for Latin text
+    (``w:ascii``): LibreOffice sizes a line without text by that font alone (an empty line marked
+    Times New Roman and 仿宋_GB2312 stands 1.15 em high, one marked 仿宋_GB2312 in both 1.44)."""
+    if para.text.strip():
+        return has_cjk(para.text)
+    levels = doc.styles.rpr_levels(para.el, None)
+    font, theme = font_of([mark, *levels] if mark is not None else levels, "ascii")
+    name = font or (doc.theme_typeface(theme) if theme else None) or ""
+    return bool(font_class(name)) or any(ord(ch) > 0x2E80 for ch in name)
 
 
 def _alternates(el) -> bool:
