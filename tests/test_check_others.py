@@ -904,7 +904,7 @@ def test_one_outside_footer_on_the_page(tmp_path: Path):
     report = check_files([path], render=True)[0]
     assert not {c for c in codes(report) if "page-number" in c}, show(report)
     assert report.measurements["pages"] == len(pages)
-    assert any("LibreOffice 不照它排" in n for n in report.notes), report.notes
+    assert any("check --render 不按排出的页判断页码左右位置" in n for n in report.notes), report.notes
 
 
 # -- the page number's height: the footer distance -------------------------------------------------

@@ -332,9 +332,9 @@ def _measure_page_numbers(
         )
         > 1
     )
+    # A number placed by a frame or a ptab: the static check says where Word sets it, and that
+    # the page measured here is not it.
     judge_sides = not placed_by_word(doc)
-    if not judge_sides:
-        out.note("页码的左右位置由图文框或位置制表符决定，LibreOffice 不照它排：排出的页上未判断页码左右位置")
     number = 0
     for page in pages:
         number += 1
@@ -514,7 +514,6 @@ def render_all(items: list[tuple[Path, Report, Recogniser]], png_dir: Path | Non
                 findings = Findings(report.deviations)
                 _measure(doc, report, read_pages(pdf), findings, pdf)
                 report.deviations = findings.items()
-                report.notes += [n for n in findings.notes if n not in report.notes]
                 _font_notes(doc, pdf, report)
                 if png_dir is not None:
                     images = write_images(pdf, png_dir, path.stem)
