@@ -907,6 +907,73 @@ def test_one_outside_footer_on_the_page(tmp_path: Path):
     assert any("check --render 不按排出的页判断页码左右位置" in n for n in report.notes), report.notes
 
 
+def boxed_number(align: str = "outside", inset_pt: float = 14) -> bytes:
+    """The three-page notice with a single footer whose number (a centred paragraph) stands in a
+    DrawingML text box fitting its text (WPS's and Word's way), aligned ``align`` on the margin,
+    its inner margins ``inset_pt`` on both sides."""
+
+    def footers(self: Draft, field: str = "PAGE") -> None:
+        p = self.doc.sections[0].footer.paragraphs[0]
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        self.page_number(p, field)
+        inset = round(inset_pt * 12700)
+        box = parse_xml(
+            f"<w:p {nsdecls('w', 'wp', 'a')} "
+            'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><w:r><w:drawing>'
+            '<wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="1" '
+            'behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/>'
+            f'<wp:positionH relativeFrom="margin"><wp:align>{align}</wp:align></wp:positionH>'
+            '<wp:positionV relativeFrom="paragraph"><wp:posOffset>0</wp:posOffset></wp:positionV>'
+            '<wp:extent cx="900000" cy="400000"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapNone/>'
+            '<wp:docPr id="9" name="文本框 1"/><wp:cNvGraphicFramePr/><a:graphic><a:graphicData '
+            'uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><wps:wsp>'
+            '<wps:cNvSpPr txBox="1"/><wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="900000" cy="400000"/>'
+            '</a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln>'
+            "</wps:spPr><wps:txbx><w:txbxContent/></wps:txbx>"
+            f'<wps:bodyPr wrap="none" lIns="{inset}" tIns="0" rIns="{inset}" bIns="0">'
+            "<a:spAutoFit/></wps:bodyPr>"
+            "</wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></w:r></w:p>"
+        )
+        p._p.addprevious(box)
+        next(box.iter(qn("w:txbxContent"))).append(p._p)
+
+    with mock.patch.object(Draft, "footers", footers):
+        return paged(28, 26)
+
+
+@pytest.mark.parametrize(
+    ("align", "inset", "expected"),
+    [
+        # aligned outside, one character in by its inner margins: right on odd pages, left on
+        # even ones (was “没有双页页脚” and the centred paragraph read as 居中)
+        ("outside", 14, set()),
+        ("outside", 0, {"page-number-place"}),
+        ("right", 14, {"even-footer", "even-odd-setting"}),
+    ],
+)
+def test_a_number_in_a_text_box_aligned_outside(align, inset, expected):
+    report = check_docx(boxed_number(align, inset))
+    assert codes(report) == expected, f"{align} {inset}: {show(report)}"
+
+
+@pytest.mark.render
+def test_a_number_in_a_text_box_aligned_outside_on_the_page(tmp_path: Path):
+    """LibreOffice sets a box aligned outside on the same side of every page (Word alternates
+    it): ``check --render`` leaves its side to the reading of the file."""
+    from wenshu.check import check_files
+    from wenshu.office.libreoffice import LibreOffice, read_pages
+
+    path = tmp_path / "boxed.docx"
+    path.write_bytes(boxed_number())
+    with LibreOffice() as office:
+        pdf = office.convert([path], tmp_path / "pdf")[path]
+    pages = read_pages(pdf)
+    numbers = [next(r for r in p.rows if re.fullmatch(r"—\d+—", r.text.replace(" ", ""))) for p in pages]
+    assert len(numbers) >= 3 and max(n.x0 for n in numbers) - min(n.x0 for n in numbers) < 1, numbers
+    report = check_files([path], render=True)[0]
+    assert not {c for c in codes(report) if "page-number" in c}, show(report)
+
+
 # -- the page number's height: the footer distance -------------------------------------------------
 
 

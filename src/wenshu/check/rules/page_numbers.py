@@ -10,6 +10,7 @@ from wenshu.check.findings import Findings, Location
 from wenshu.check.reading.fields import field_text
 from wenshu.check.reading.ooxml import half_points, has_cjk, is_on, to_int, wtag, wval
 from wenshu.check.reading.reader import Para, SectionProps
+from wenshu.check.reading.shapes import box_alignment
 from wenshu.check.reading.styles import first_attr, font_class, font_of
 from wenshu.check.recognise import Recogniser
 from wenshu.check.registry import RULES
@@ -88,7 +89,7 @@ def check_footers(doc: Recogniser, out: Findings) -> None:
             "页码",
             "未开启“奇偶页不同”（Word：布局—页面设置—版式），双页页脚不生效，"
             + (
-                "双页用单页页脚（其页码在图文框中居外侧）"
+                "双页用单页页脚（其页码在图文框或文本框中，单双页左右交替）"
                 if alternating and not missing_even
                 else "双页码也会居右"
             ),
@@ -240,9 +241,14 @@ def _alternates(el) -> bool:
     """Does the number change sides from odd to even pages by itself? A frame set ``outside`` or
     ``inside`` (ECMA-376 §17.3.1.11 framePr, §17.18.104 ST_XAlign: “outside of the anchor
     object”) stands, as Word lays it out (and its 页码—外侧 button writes it), at the right of an
-    odd page and the left of an even one — in a single footer, without mirrored margins."""
+    odd page and the left of an even one — in a single footer, without mirrored margins; so does
+    a text box aligned outside or inside."""
     frame = el.find(f"{wtag('pPr')}/{wtag('framePr')}")
-    return frame is not None and wval(frame, "xAlign") in ("outside", "inside")
+    box = box_alignment(el)  # a text box aligned so (ST_AlignH, §20.4.3.1), WPS's way
+    return frame is not None and wval(frame, "xAlign") in _MIRRORED or bool(box and box[0] in _MIRRORED)
+
+
+_MIRRORED = ("outside", "inside")
 
 
 def placed_by_word(doc: Recogniser) -> bool:
@@ -253,8 +259,11 @@ def placed_by_word(doc: Recogniser) -> bool:
     parts = {part for s in doc.sections for (kind, _), part in s.refs.items() if kind == "footer"}
     for para, _ in (n for part in parts for n in _page_number_paras(doc, part, "页脚")):
         frame = para.el.find(f"{wtag('pPr')}/{wtag('framePr')}")
+        box = box_alignment(para.el)
         if frame is not None and wval(frame, "xAlign") or _positional_tab(para) is not None:
             return True
+        if box is not None and box[0] in _MIRRORED:
+            return True  # LibreOffice sets it on one side on every page
     return False
 
 
@@ -310,6 +319,15 @@ def _check_page_number(doc: Recogniser, para: Para, text: str, side: str, out: F
             "页码放在图文框中（w:framePr）：Word 按图文框的位置排；LibreOffice 不排页脚中的图文框"
             "（页码排在段落本身的位置），check --render 不按排出的页判断页码左右位置"
         )
+    box = box_alignment(para.el)
+    box_inset = 0.0
+    if box is not None and box[0] in ("left", "right", *_MIRRORED):
+        # A text box fitting its number, aligned on the 版心's (margin) or the paper's edge: the
+        # number stands the box's inner margin in from that edge.
+        align, base, left_in, right_in = box
+        box_inset = right_in if side == "right" else left_in
+        jc = {"outside": side, "inside": "left" if side == "right" else "right"}.get(align, align)
+        at_paper = base == "page"
     tab = _positional_tab(para)
     if tab is not None:
         # §17.3.3.23 ptab: the text after an absolute position tab stands left, centred or
@@ -327,6 +345,7 @@ def _check_page_number(doc: Recogniser, para: Para, text: str, side: str, out: F
     char = doc.char_twips(para) or 1
     # One character in: by indent, or by a full-width space written into the footer.
     inset = (right if side == "right" else first) * char / size_twips
+    inset += box_inset * L.TWIPS_PER_PT / size_twips
     if side == "right" and text.endswith("\u3000") or side == "left" and text.startswith("\u3000"):
         inset += 1
     place = "单页码居右空一字" if side == "right" else "双页码居左空一字"
