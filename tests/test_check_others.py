@@ -878,7 +878,7 @@ def test_an_unused_even_footer_beside_one_that_alternates():
     report = check_docx(out.getvalue())
     assert codes(report) == {"even-odd-setting"}, show(report)
     setting = next(d for d in report.deviations if d.code == "even-odd-setting")
-    assert "居右" not in setting.message and "外侧" in setting.message, setting.message
+    assert "居右" not in setting.message and "左右交替" in setting.message, setting.message
 
 
 @pytest.mark.render
