@@ -76,7 +76,11 @@ class Tally:
 
 
 # Values the report words differently since the verdicts were judged: the same finding.
-_REWORDED = {"主题字体 minorEastAsia": "主题字体“+中文正文”"}
+_REWORDED = {
+    "主题字体 minorEastAsia": "主题字体“+中文正文”",
+    "left，缩进 0.0 字": "居左，缩进 0.0 字",
+    "right，缩进 0.0 字": "居右，缩进 0.0 字",
+}
 
 
 def _matches(dev: Deviation, row: dict[str, str]) -> bool:
@@ -479,3 +483,48 @@ def test_a_print_count_below_the_imprint_line_leaves_the_last_rule_found() -> No
     then “共印2份” (a 1999-style 印数) below the last rule: the rules are there."""
     report = check_docx(CORPUS / "lawliet_test_notice.docx")
     assert "record-rule" not in codes(report), show(report)
+
+
+@pytest.mark.render
+@pytest.mark.skipif(not VERDICTS.is_file(), reason=f"真实公文语料不在 {CORPUS}（shared/ 不在检出目录旁）")
+def test_the_page_number_gap_estimate_on_the_real_files(tmp_path: Path) -> None:
+    """The page-number-gap estimate of each real file whose footer number is not in a text box
+    or frame (9 of the 14: 14.1 to 19.4 mm) is what LibreOffice prints within 1 mm — the dash's
+    top edge under the 版心 read off the first numbered page's image, as ``check --render`` measures it."""
+    from wenshu import layout as L
+    from wenshu.check.reading.ooxml import to_int, wtag, wval
+    from wenshu.check.rules.page_numbers import dash_above_footer_foot_mm
+    from wenshu.office.ink import dash_below_box_top
+    from wenshu.office.libreoffice import LibreOffice, read_pages
+    from wenshu.office.pages import PAGE_NUMBER, compact
+
+    estimates: dict[Path, float] = {}
+    for path in sorted(CORPUS.glob("*.docx")):
+        _, doc = analyse(path)
+        section = doc.sections[0]
+        part = section.refs.get(("footer", "default"))
+        paras = doc.part_paragraphs(part, "页脚（单页）") if part else []
+        numbers = [p for p in paras if p.role == "page-number"]
+        if not numbers or section.el.find(wtag("pgMar")) is None:
+            continue
+        if any(a.tag == wtag("txbxContent") for a in numbers[0].el.iterancestors()):
+            continue
+        if numbers[0].el.find(f"{wtag('pPr')}/{wtag('framePr')}") is not None:
+            continue
+        footer = to_int(wval(section.el.find(wtag("pgMar")), "footer"), 720) / L.TWIPS_PER_MM
+        estimates[path] = (
+            section.bottom / L.TWIPS_PER_MM - footer - dash_above_footer_foot_mm(doc, paras, numbers[0])
+        )
+    assert len(estimates) == 9, sorted(p.stem for p in estimates)
+    _, bottom, _, _ = L.text_area_pt()
+    with LibreOffice() as office:
+        pdfs = office.convert(list(estimates), tmp_path)
+    for path, estimate in estimates.items():
+        page, row = next(  # page one of a letter has none
+            (page, r)
+            for page in read_pages(pdfs[path])
+            for r in page.rows
+            if PAGE_NUMBER.match(compact(r.text)) and r.y1 > bottom
+        )
+        measured = (row.y0 + dash_below_box_top(pdfs[path], page.number, row) - bottom) / L.PT_PER_MM
+        assert abs(measured - estimate) < 1, (path.stem, round(measured, 1), round(estimate, 1))

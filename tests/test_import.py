@@ -984,6 +984,31 @@ def test_an_annex_form_comes_back_as_its_kind(example, tmp_path):
 
 
 @pytest.mark.parametrize(
+    "title", ["2024年度示范城市和试点城市推荐名额", "2024年度示范城市、试点城市推荐名额分配表"]
+)
+def test_a_quota_table_of_several_programmes_comes_back_as_its_kind(title, tmp_path):
+    """A 名额表 with a column for each programme (its title naming them all) reads back as a
+    quota_table whose programmes are its columns' headers (it imported as a 通用文书: “名额栏表头
+    有 2 个，类别有 1 个”, the title's “示范城市和试点城市” taken for one programme)."""
+    from wenshu.extract import markdown_blocks
+
+    spec = tmp_path / "quota.yaml"
+    spec.write_text(
+        f"kind: quota_table\nname: {title}\nprogramme: [示范城市, 试点城市]\n"
+        "rows:\n  - [北京市, 2, 3]\n  - [天津市, 1, 2]\n  - [河北省, 1, 1]\n",
+        encoding="utf-8",
+    )
+    built = render(spec, ("docx", "md"))
+    imported = import_docx(built.files["docx"], "quota.docx")
+    assert imported.report.kind == "quota_table", imported.report.changed
+    read = yaml.safe_load(imported.yaml)
+    assert read["programme"] == ["示范城市", "试点城市"] and "quota_headers" not in read, read
+    again = tmp_path / "again.yaml"
+    again.write_text(imported.yaml, encoding="utf-8")
+    assert markdown_blocks(render(again, ("md",)).markdown) == markdown_blocks(built.markdown)
+
+
+@pytest.mark.parametrize(
     ("example", "fill", "why"),
     [
         ("receipt", "河南省", "正文的表格（应只有表头和空行）不合其提纲"),

@@ -172,6 +172,18 @@ PAGE_NUMBER_DASH = "\u2014"
 # 宋体's stand-in, Noto Serif CJK SC; SimSun's em dash sits about as high).
 FOOTER_DISTANCE_MM = LETTER_BOTTOM_RULE_MM
 PAGE_NUMBER_DASH_ABOVE_FOOT_MM = 2.9
+# The same in ems of the number's size, for a footer set in another size (LibreOffice's page:
+# 10.5–16 pt numbers within 0.1 mm of it). A line in the footer under the number lifts it by the
+# line's height: at single spacing FOOTER_LINE_EM of its size in a Chinese font (Noto CJK, the
+# stand-ins, 1.44 on LibreOffice's pages of made-up footers, 12–16 pt; Word sets 宋体 at about
+# 1.3) and FOOTER_LATIN_LINE_EM in a Latin one (Carlito for Calibri: 1.16); a number's own line set to a
+# multiple of single spacing rises by FOOTER_MULTIPLE_RISE_EM of its size for each extra line
+# (LibreOffice adds part of the extra space under proportional lines; exact and at-least spacing
+# keep the number where single spacing has it).
+PAGE_NUMBER_DASH_ABOVE_FOOT_EM = PAGE_NUMBER_DASH_ABOVE_FOOT_MM * PT_PER_MM / PAGE_NUMBER_SIZE_PT
+FOOTER_LINE_EM = 1.44
+FOOTER_LATIN_LINE_EM = 1.16
+FOOTER_MULTIPLE_RISE_EM = 0.89
 PAGE_NUMBER_LIFT_MM = (
     BOTTOM_MARGIN_MM - PAGE_NUMBER_GAP_MM - FOOTER_DISTANCE_MM - PAGE_NUMBER_DASH_ABOVE_FOOT_MM
 )

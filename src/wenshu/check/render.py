@@ -18,6 +18,7 @@ from wenshu.check.recognise import LABEL, Recogniser
 from wenshu.check.registry import RULES
 from wenshu.check.report import Report
 from wenshu.check.rules.grid import adjusted_pitch
+from wenshu.check.rules.page_numbers import placed_by_word
 from wenshu.errors import WenshuError
 from wenshu.text.titles import printed_lines, title_problems
 from wenshu.text.width import is_wide
@@ -357,11 +358,16 @@ def _measure_page_numbers(
         )
         > 1
     )
+    # A number placed by a frame or a ptab: the static check says where Word sets it, and that
+    # the page measured here is not it.
+    judge_sides = not placed_by_word(doc)
     number = 0
     for page in pages:
         number += 1
         found = [(r, m) for r in page.rows if (m := PAGE_NUMBER.match(compact(r.text)))]
-        found = [(r, m) for r, m in found if page.landscape or r.y0 > g.bottom - 2]
+        # In the footer: the row's foot under the 版心 (a number lifted close to it, by lines under
+        # it in the footer, still counts — it was taken for no number at all).
+        found = [(r, m) for r, m in found if page.landscape or r.y1 > g.bottom + 2]
         where = Location(f"第 {page.number} 页")
         if restarts and not found and page.number > 1:
             number = 1  # the first page of the next letter
@@ -389,7 +395,7 @@ def _measure_page_numbers(
         odd = number % 2 == 1
         here = g.on_page(doc, number)
         offset = (here.right - row.x1) if odd else (row.x0 - here.left)
-        if abs(offset - indent) > _X_SLACK_PT:
+        if judge_sides and abs(offset - indent) > _X_SLACK_PT:
             expected = "单页码居右空一字" if odd else "双页码居左空一字"
             out.add(
                 "render-page-number-place",

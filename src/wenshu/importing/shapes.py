@@ -46,9 +46,11 @@ how that outline reads, as data:
       (of the table's own scope with ``scope: table``); a merged cell is read in every row
       it spans (a group typed once for its rows), blank rows are skipped. A form's table
       is read whole instead: ``header`` (``{field, from}``) its header cells from a column
-      on as a list field, ``cells`` (``{field, from}``) each row's cells so, ``blank`` the
-      count of its rows when every one is blank (a 回执's), ``total`` (``{label, field}``)
-      whether its last row is the template's 合计 row (then not one of the ``cells``);
+      on as a list field (and, more than one, as the list field ``several`` too: a 名额表
+      of several programmes heads a column with each one's name), ``cells`` (``{field,
+      from}``) each row's cells so, ``blank`` the count of its rows when every one is blank
+      (a 回执's), ``total`` (``{label, field}``) whether its last row is the template's
+      合计 row (then not one of the ``cells``);
     - ``each: FIELD`` on a step: the step repeated over consecutive blocks, each match one
       item of the list ``FIELD`` (``min: 0`` lets there be none);
     - ``optional: true``: the step may be absent; ``split: {FIELD: PATTERN}``: a field read as
@@ -109,7 +111,7 @@ def read_outline(
         return None
     named = _named_title(shape, document)
     spec = spec if named is None else merge_fields(spec, named)
-    found, said = elsewhere(kind, document)
+    found, said = elsewhere(kind, document, spec or {})
     if spec is None or found is None:
         return None
     spec = merge_fields(spec, found)
@@ -245,16 +247,19 @@ def _named_title(shape: dict[str, Any], document: dict[str, Any]) -> dict[str, A
     return None if matched is None else _groups(matched)
 
 
-def elsewhere(kind: Kind, document: dict[str, Any]) -> tuple[dict[str, Any] | None, str]:
+def elsewhere(
+    kind: Kind, document: dict[str, Any], read: dict[str, Any] | None = None
+) -> tuple[dict[str, Any] | None, str]:
     """The fields a kind's template prints in its title that ``document``'s title does not
-    give (the ``named`` groups under a title of the clerk's own, a period it does not show),
-    read where the document prints them (the ``elsewhere`` steps), with where each was read,
-    said in Chinese; None and why, when one is found nowhere. ``({}, "")`` when the title
-    gives them all."""
+    give (the ``named`` groups under a title of the clerk's own, a period it does not show)
+    nor the body's steps ``read`` already (a 名额表's programmes from its columns), read where
+    the document prints them (the ``elsewhere`` steps), with where each was read, said in
+    Chinese; None and why, when one is found nowhere. ``({}, "")`` when the title gives them all."""
     shape = kind.reading
     wanted = _unsaid(shape, document)
     if "named" in shape and _named_title(shape, document) is None:
         wanted += list(re.compile(shape["named"]).groupindex)
+    wanted = [n for n in wanted if not _has(read or {}, n.split("__"))]
     found: dict[str, str] = {}
     where: dict[str, str] = {}
     torn: dict[str, str] = {}
@@ -286,6 +291,14 @@ def elsewhere(kind: Kind, document: dict[str, Any]) -> tuple[dict[str, Any] | No
     places = dict.fromkeys(where[n] for n in wanted)
     said = (_fields(kind, [n for n in wanted if where[n] == p]) + f"取自{p}" for p in places)
     return out, "；".join(said)
+
+
+def _has(fields: dict[str, Any], path: list[str]) -> bool:
+    """Does ``fields`` hold the (nested) field ``path``?"""
+    head, *rest = path
+    if head not in fields:
+        return False
+    return not rest or isinstance(fields[head], dict) and _has(fields[head], rest)
 
 
 def _fields(kind: Kind, names: list[str]) -> str:
@@ -636,6 +649,8 @@ def _form(step: dict[str, Any], table: dict[str, Any]) -> dict[str, Any] | None:
     if "header" in step:
         header = table["columns"][step["header"].get("from", 0) :]
         _put(fields, step["header"]["field"], [str(c) for c in header])
+        if "several" in step["header"] and len(header) > 1:
+            _put(fields, step["header"]["several"], [str(c) for c in header])
     rows = [list(r) for r in table["rows"]]
     if "blank" in step:
         if not rows or any(cell != "" for row in rows for cell in row):

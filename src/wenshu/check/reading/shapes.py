@@ -79,6 +79,41 @@ def _anchor(shape: Any) -> Anchor | None:
     )
 
 
+def box_alignment(paragraph: Any) -> tuple[str, str, float, float] | None:
+    """(alignment, base, left and right inner margin in pt) of the text box holding ``paragraph`` when the box
+    is aligned sideways — DrawingML ``wp:positionH/wp:align`` (ECMA-376 §20.4.3.1 ST_AlignH:
+    left, right, center, inside, outside) on its ``relativeFrom``, or VML's
+    ``mso-position-horizontal`` on ``mso-position-horizontal-relative`` — with the box's left
+    and right inner margins (``bodyPr/@lIns``, ``@rIns``, default 0.1 inch; VML ``inset``), when the box
+    fits its text (a wider box sets the text by the paragraph's own alignment inside it); else
+    None."""
+    for el in paragraph.iterancestors():
+        if el.tag == f"{{{WP_NS}}}anchor":
+            align = el.find(f"{{{WP_NS}}}positionH/{{{WP_NS}}}align")
+            body = next(el.iter(f"{{{WPS_NS}}}bodyPr"), None)
+            fits = body is not None and (
+                body.get("wrap") == "none" or body.find(f"{{{A_NS}}}spAutoFit") is not None
+            )
+            if align is None or not fits:
+                return None
+            left, right = (to_int(body.get(k), 91440) / _EMU_PER_MM * L.PT_PER_MM for k in ("lIns", "rIns"))
+            base = el.find(f"{{{WP_NS}}}positionH").get("relativeFrom") or "column"
+            return (align.text or "").strip(), base, left, right
+        if el.tag == f"{{{V_NS}}}textbox":
+            style = _vml_style(el.getparent())
+            fits = "mso-fit-shape-to-text:t" in (el.get("style") or "").replace(" ", "")
+            align = style.get("mso-position-horizontal")
+            if not align or not fits:
+                return None
+            sides = (el.get("inset") or "").split(",")
+            left, right = (
+                _vml_length(sides[k]) * L.PT_PER_MM if len(sides) > k and _vml_length(sides[k]) else 7.2
+                for k in (0, 2)
+            )
+            return align, style.get("mso-position-horizontal-relative", "text"), left, right
+    return None
+
+
 # VML's vertical anchors (mso-position-vertical-relative) by DrawingML's names; VML's default
 # is the paragraph ("text").
 _VML_RELATIVE = {"text": "paragraph", "line": "line", "page": "page", "margin": "margin",

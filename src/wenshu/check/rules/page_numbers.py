@@ -8,8 +8,9 @@ import re
 from wenshu import layout as L
 from wenshu.check.findings import Findings, Location
 from wenshu.check.reading.fields import field_text
-from wenshu.check.reading.ooxml import is_on, to_int, wtag, wval
+from wenshu.check.reading.ooxml import half_points, has_cjk, is_on, to_int, wtag, wval
 from wenshu.check.reading.reader import Para, SectionProps
+from wenshu.check.reading.shapes import box_alignment
 from wenshu.check.reading.styles import first_attr, font_class, font_of
 from wenshu.check.recognise import Recogniser
 from wenshu.check.registry import RULES
@@ -36,23 +37,40 @@ def _page_number_paras(doc: Recogniser, part: str, label: str) -> list[tuple[Par
 
 
 def check_footers(doc: Recogniser, out: Findings) -> None:
-    """§7.5 页码 “— N —” 4号宋体, odd pages right and even pages left (one character in)."""
+    """§7.5 页码 “— N —” 4号宋体, odd pages right and even pages left (one character in).
+
+    Each footer is judged on the pages that show it: the even-page footer only where “奇偶页不
+    同” is on (ECMA-376 §17.10.1 evenAndOddHeaders), else the default footer on every page —
+    and a number that alternates by itself (a frame set outside or inside) is judged on both."""
     even_on = is_on(doc.settings.find(wtag("evenAndOddHeaders"))) if doc.settings is not None else False
     checked: set[str] = set()
     any_number = False
+    unused_even = missing_even = alternating = False
     for s in doc.sections:
         default = s.refs.get(("footer", "default"))
         even = s.refs.get(("footer", "even"))
-        for part, side, label in ((default, "right", "页脚（单页）"), (even, "left", "页脚（双页）")):
+        if even and not even_on:
+            _page_number_paras(doc, even, "页脚（双页）")  # its number is not read as text, nor printed
+            unused_even = True
+        shown_even = even if even_on else None
+        default_numbers = _page_number_paras(doc, default, "页脚（单页）") if default else []
+        alone = not shown_even and bool(default_numbers)
+        alone = alone and all(_alternates(p.el) for p, _ in default_numbers)
+        alternating |= alone
+        parts = [(default, ("right", "left") if alone else ("right",), "页脚（单页）")]
+        parts.append((shown_even, ("left",), "页脚（双页）"))
+        for part, sides, label in parts:
             if not part or part in checked:
                 continue
             checked.add(part)
             numbers = _page_number_paras(doc, part, label)
             any_number |= bool(numbers)
             for para, text in numbers:
-                _check_page_number(doc, para, text, side, out)
+                for side in sides:
+                    _check_page_number(doc, para, text, side, out)
                 _check_gap(doc, s, doc.part_paragraphs(part, label), para, out)
-        if default and not even and _page_number_paras(doc, default, "页脚（单页）"):
+        if default_numbers and not even and not alone:
+            missing_even = True
             out.add(
                 "even-footer",
                 "7.5",
@@ -62,12 +80,19 @@ def check_footers(doc: Recogniser, out: Findings) -> None:
                 "无双页页脚",
                 Location(f"第 {s.index} 节"),
             )
-    if any_number and not even_on:
+    if any_number and not even_on and (unused_even or missing_even):
+        # A number that alternates by itself needs no even-page footer, nor the setting: only
+        # an even-page footer left unused is then said (the page shows the default one).
         out.add(
             "even-odd-setting",
             "7.5",
             "页码",
-            "未开启“奇偶页不同”（Word：布局—页面设置—版式），双页页脚不生效，双页码也会居右",
+            "未开启“奇偶页不同”（Word：布局—页面设置—版式），双页页脚不生效，"
+            + (
+                "双页用单页页脚（其页码在图文框或文本框中，单双页左右交替）"
+                if alternating and not missing_even
+                else "双页码也会居右"
+            ),
             "开启奇偶页不同",
             "未开启",
             Location("页面设置"),
@@ -130,19 +155,17 @@ GAP_SLACK_MM = 2.0
 
 def _check_gap(doc: Recogniser, section: SectionProps, paras: list[Para], para: Para, out: Findings) -> None:
     """§7.5 the dash's top 7 mm under the 版心: where the footer distance (w:pgMar/@w:footer,
-    the paper's bottom edge to the footer's foot, ECMA-376 §17.6.11) and the number's space
-    after put it — the last line of the footer stands on that foot, its dash 2.9 mm above
-    the line's foot. A footer with any paragraph below its number is not estimated."""
-    if paras[-1] is not para:  # an empty paragraph under it lifts it a line too
-        return
+    the paper's bottom edge to the footer's foot, ECMA-376 §17.6.11) and what stands under the
+    dash put it — the footer grows up from its foot, so the lines below the number's (empty
+    paragraphs, a second line) and every space after lift it, and the dash stands above its own
+    line's foot by a share of its size (:func:`dash_above_footer_foot_mm`)."""
     if section.landscape:  # a turned page's number stands where the upright pages' does (§8)
         return
     if _placed_apart(para.el):  # a text box or frame puts it by its own offset, not the footer's foot
         return
     margins = section.el.find(wtag("pgMar")) if section.el is not None else None
     footer = to_int(wval(margins, "footer"), 720) if margins is not None else 720
-    after = to_int(first_attr(doc.styles.ppr_levels(para.el), "spacing", "after"), 0)
-    dash = (footer + after) / L.TWIPS_PER_MM + L.PAGE_NUMBER_DASH_ABOVE_FOOT_MM
+    dash = footer / L.TWIPS_PER_MM + dash_above_footer_foot_mm(doc, paras, para)
     gap = section.bottom / L.TWIPS_PER_MM - dash
     if abs(gap - L.PAGE_NUMBER_GAP_MM) > GAP_SLACK_MM:
         out.add(
@@ -154,6 +177,94 @@ def _check_gap(doc: Recogniser, section: SectionProps, paras: list[Para], para: 
             f"约 {gap:.1f} mm（页脚距纸边 {footer / L.TWIPS_PER_MM:.1f} mm）",
             para.where,
         )
+
+
+def dash_above_footer_foot_mm(doc: Recogniser, paras: list[Para], para: Para) -> float:
+    """How far above the footer's foot the page number's dash stands, in mm: the paragraphs
+    under the number's (each its spacing and its line, one line each — a footer's lines are
+    short), the number's space after, and the dash above its line's foot in ems of its size."""
+    size = doc.paragraph_size(para)
+    height_pt = _spacing(doc, para, "after")
+    line, rule = _line_rule(doc, para)
+    if rule == "auto" and line > 240:
+        height_pt += (line / 240 - 1) * L.FOOTER_MULTIPLE_RISE_EM * size
+    for below in paras[paras.index(para) + 1 :]:
+        if _placed_apart(below.el):
+            continue  # a framed paragraph takes no line of the footer's
+        height_pt += _spacing(doc, below, "before") + _line_height(doc, below) + _spacing(doc, below, "after")
+    return height_pt / L.PT_PER_MM + L.PAGE_NUMBER_DASH_ABOVE_FOOT_EM * size / L.PT_PER_MM
+
+
+def _spacing(doc: Recogniser, para: Para, side: str) -> float:
+    """The paragraph's space ``before`` or ``after`` in points."""
+    return to_int(first_attr(doc.styles.ppr_levels(para.el), "spacing", side), 0) / L.TWIPS_PER_PT
+
+
+def _line_rule(doc: Recogniser, para: Para) -> tuple[int, str]:
+    """The paragraph's ``w:spacing/@w:line`` and ``@w:lineRule`` (240ths of a line for auto)."""
+    levels = doc.styles.ppr_levels(para.el)
+    return to_int(first_attr(levels, "spacing", "line"), 240), first_attr(
+        levels, "spacing", "lineRule"
+    ) or "auto"
+
+
+def _line_height(doc: Recogniser, para: Para) -> float:
+    """The height in points of one line of ``para``: an exact height as set, else its size's
+    single line (by its fonts, :func:`_set_in_chinese`) times the multiple, at least the
+    at-least height. An empty paragraph's line takes the size of its mark (ECMA-376 §17.3.1.29)."""
+    mark = para.el.find(f"{wtag('pPr')}/{wtag('rPr')}")
+    sz = mark.find(wtag("sz")) if mark is not None and not para.text.strip() else None
+    size = half_points(wval(sz, "val")) if sz is not None else doc.paragraph_size(para)
+    em = L.FOOTER_LINE_EM if _set_in_chinese(doc, para, mark) else L.FOOTER_LATIN_LINE_EM
+    line, rule = _line_rule(doc, para)
+    if rule == "exact":
+        return line / L.TWIPS_PER_PT
+    if rule == "atLeast":
+        return max(line / L.TWIPS_PER_PT, size * em)
+    return size * em * line / 240
+
+
+def _set_in_chinese(doc: Recogniser, para: Para, mark) -> bool:
+    """Is the line set in a Chinese font (taller lines than a Latin one)? Its text is Chinese,
+    or an empty paragraph's mark (else its style) names a Chinese font for Latin text
+    (``w:ascii``): LibreOffice sizes a line without text by that font alone (an empty line marked
+    Times New Roman and 仿宋_GB2312 stands 1.15 em high, one marked 仿宋_GB2312 in both 1.44)."""
+    if para.text.strip():
+        return has_cjk(para.text)
+    levels = doc.styles.rpr_levels(para.el, None)
+    font, theme = font_of([mark, *levels] if mark is not None else levels, "ascii")
+    name = font or (doc.theme_typeface(theme) if theme else None) or ""
+    return bool(font_class(name)) or any(ord(ch) > 0x2E80 for ch in name)
+
+
+def _alternates(el) -> bool:
+    """Does the number change sides from odd to even pages by itself? A frame set ``outside`` or
+    ``inside`` (ECMA-376 §17.3.1.11 framePr, §17.18.104 ST_XAlign: “outside of the anchor
+    object”) stands, as Word lays it out (and its 页码—外侧 button writes it), at the right of an
+    odd page and the left of an even one — in a single footer, without mirrored margins; so does
+    a text box aligned outside or inside."""
+    frame = el.find(f"{wtag('pPr')}/{wtag('framePr')}")
+    box = box_alignment(el)  # a text box aligned so (ST_AlignH, §20.4.3.1), WPS's way
+    return frame is not None and wval(frame, "xAlign") in _MIRRORED or bool(box and box[0] in _MIRRORED)
+
+
+_MIRRORED = ("outside", "inside")
+
+
+def placed_by_word(doc: Recogniser) -> bool:
+    """Is a footer's page number placed sideways by what LibreOffice does not lay out as Word
+    does — a frame with an alignment (LibreOffice sets a footer frame's text where its paragraph
+    would stand) or an absolute position tab (taken for a plain tab)? The page ``check --render``
+    measures then does not show Word's place; the reading of the file judges it."""
+    parts = {part for s in doc.sections for (kind, _), part in s.refs.items() if kind == "footer"}
+    for para, _ in (n for part in parts for n in _page_number_paras(doc, part, "页脚")):
+        frame = para.el.find(f"{wtag('pPr')}/{wtag('framePr')}")
+        box = box_alignment(para.el)
+        if frame is not None and wval(frame, "xAlign") or _positional_tab(para) is not None:
+            return True
+        if box is not None and box[0] in _MIRRORED:
+            return True  # LibreOffice sets it on one side on every page
+    return False
 
 
 def _placed_apart(el) -> bool:
@@ -205,9 +316,18 @@ def _check_page_number(doc: Recogniser, para: Para, text: str, side: str, out: F
         )
         at_paper = wval(frame, "hAnchor") == "page"
         out.note(
-            "页码放在图文框中（w:framePr）：Word 按图文框的位置排；LibreOffice 不排页脚中的图文框，"
-            "check --render 量出的页码位置是段落本身的位置"
+            "页码放在图文框中（w:framePr）：Word 按图文框的位置排；LibreOffice 不排页脚中的图文框"
+            "（页码排在段落本身的位置），check --render 不按排出的页判断页码左右位置"
         )
+    box = box_alignment(para.el)
+    box_inset = 0.0
+    if box is not None and box[0] in ("left", "right", *_MIRRORED):
+        # A text box fitting its number, aligned on the 版心's (margin) or the paper's edge: the
+        # number stands the box's inner margin in from that edge.
+        align, base, left_in, right_in = box
+        box_inset = right_in if side == "right" else left_in
+        jc = {"outside": side, "inside": "left" if side == "right" else "right"}.get(align, align)
+        at_paper = base == "page"
     tab = _positional_tab(para)
     if tab is not None:
         # §17.3.3.23 ptab: the text after an absolute position tab stands left, centred or
@@ -219,12 +339,13 @@ def _check_page_number(doc: Recogniser, para: Para, text: str, side: str, out: F
             first = right = 0
         out.note(
             f"页码前有位置制表符（w:ptab）：Word 按它把页码排到版心的{align_name(alignment)}处；"
-            "LibreOffice 把它当普通制表符，check --render 量出的页码位置与 Word 不同"
+            "LibreOffice 把它当普通制表符，check --render 不按排出的页判断页码左右位置"
         )
     size_twips = doc.run_size(para, doc.text_runs(para)[0][0]) * L.TWIPS_PER_PT if doc.text_runs(para) else 1
     char = doc.char_twips(para) or 1
     # One character in: by indent, or by a full-width space written into the footer.
     inset = (right if side == "right" else first) * char / size_twips
+    inset += box_inset * L.TWIPS_PER_PT / size_twips
     if side == "right" and text.endswith("\u3000") or side == "left" and text.startswith("\u3000"):
         inset += 1
     place = "单页码居右空一字" if side == "right" else "双页码居左空一字"
