@@ -86,9 +86,10 @@ def start(config: dict[str, str], folder: str) -> str | None:
 
 
 @contextlib.contextmanager
-def shared_soffice(real: str) -> Iterator[Path]:
+def shared_soffice(real: str, *, fresh: bool = False) -> Iterator[Path]:
     """A launcher (a shell script) running this relay over a folder of its own, for the ``with``
-    block: the soffice to give wenshu. The LibreOffice it starts and the folder are removed at
+    block: the soffice to give wenshu. Its profile holds wenshu's settings, or none if
+    ``fresh`` (LibreOffice as installed). The LibreOffice it starts and the folder are removed at
     the end of the block, or by the watchdog when this process dies without ending it."""
     from wenshu.office.libreoffice import PROFILE_SETTINGS, write_fontconfig
     from wenshu.office.watchdog import Watchdog
@@ -105,7 +106,8 @@ def shared_soffice(real: str) -> Iterator[Path]:
     try:
         profile = folder / "profile"
         (profile / "user").mkdir(parents=True)
-        (profile / "user" / "registrymodifications.xcu").write_text(PROFILE_SETTINGS, encoding="utf-8")
+        if not fresh:
+            (profile / "user" / "registrymodifications.xcu").write_text(PROFILE_SETTINGS, encoding="utf-8")
         (folder / "tmp").mkdir()
         # What wenshu gives each LibreOffice it runs (office/libreoffice.py): its fonts, a
         # folder of its own for temporary files.

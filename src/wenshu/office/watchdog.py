@@ -29,7 +29,10 @@ class Watchdog:
         self._write: int | None = None
         if os.name != "posix":
             return
-        read, write = os.pipe()  # neither end passes to other children (close_fds)
+        try:
+            read, write = os.pipe()  # neither end passes to other children (close_fds)
+        except OSError:  # (out of file descriptors): nothing watches, as before
+            return
         try:
             self._process = subprocess.Popen(
                 ["/bin/sh", "-c", f"read -r _ || {{ {command}\n}}"],
@@ -58,6 +61,8 @@ class Watchdog:
         try:
             if line:
                 os.write(self._write, line)
+        except OSError:  # the watchdog is gone (killed by someone): nothing left to dismiss
+            pass
         finally:
             os.close(self._write)
             self._write = None
