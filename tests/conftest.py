@@ -11,11 +11,8 @@ import http.server
 import json
 import os
 import resource
-import shlex
 import shutil
-import signal
 import sys
-import tempfile
 import threading
 import time
 import zipfile
@@ -32,6 +29,8 @@ from ruamel.yaml import YAML
 
 from wenshu.build.pipeline import build
 from wenshu.office.libreoffice import SOFFICE_ENV
+
+from .soffice_relay import shared_soffice
 
 # `wenshu build` lays documents out with LibreOffice by default; CLI tests build without it
 # (tests/test_pagination.py runs the pass on everything in one batch).
@@ -87,7 +86,7 @@ def shared_office() -> Iterator[Path | None]:
     its own). The LibreOffice is ended with the session; tests marked ``own_office`` do not
     use it (:func:`_own_office`)."""
     from wenshu.errors import WenshuError
-    from wenshu.office.libreoffice import PROFILE_SETTINGS, find_soffice, write_fontconfig
+    from wenshu.office.libreoffice import find_soffice
 
     try:
         real = find_soffice()
@@ -96,44 +95,16 @@ def shared_office() -> Iterator[Path | None]:
     if real is None or sys.platform == "win32":  # (the relay locks with fcntl, ends with killpg)
         yield None
         return
-    folder = Path(tempfile.mkdtemp(prefix="wenshu-tests-office-"))
-    profile = folder / "profile"
-    (profile / "user").mkdir(parents=True)
-    (profile / "user" / "registrymodifications.xcu").write_text(PROFILE_SETTINGS, encoding="utf-8")
-    (folder / "tmp").mkdir()
-    # What wenshu gives each LibreOffice it runs (office/libreoffice.py): its fonts, a folder
-    # of its own for temporary files.
-    env = {"FONTCONFIG_FILE": str(write_fontconfig(folder)), "PATH": os.environ.get("PATH", os.defpath)}
-    env |= {name: str(folder / "tmp") for name in ("TMPDIR", "TMP", "TEMP")}
-    config = {"soffice": real, "profile": f"-env:UserInstallation={profile.as_uri()}", "env": env}
-    (folder / "config.json").write_text(json.dumps(config), encoding="utf-8")
-    launcher = folder / "soffice"
-    relay = Path(__file__).with_name("soffice_relay.py")
-    launcher.write_text(
-        f"#!/bin/sh\nexec {shlex.quote(sys.executable)} -S {shlex.quote(str(relay))} "
-        f'{shlex.quote(str(folder))} "$@"\n',
-        encoding="utf-8",
-    )
-    launcher.chmod(0o700)
-    before = os.environ.get(SOFFICE_ENV)
-    os.environ[SOFFICE_ENV] = str(launcher)
-    try:
-        yield launcher
-    finally:
-        if before is None:
-            del os.environ[SOFFICE_ENV]
-        else:
-            os.environ[SOFFICE_ENV] = before
-        pids = folder / "pids"
-        for pid in pids.read_text(encoding="ascii").split() if pids.exists() else ():
-            try:
-                os.killpg(int(pid), signal.SIGKILL)  # a LibreOffice the relay started, in its own session
-            except ProcessLookupError:
-                pass
-        pipe = folder / "pipe"
-        if pipe.exists():  # the socket LibreOffice accepted on, left behind when it is killed
-            Path(f"/tmp/OSL_PIPE_{os.getuid()}_{pipe.read_text(encoding='ascii')}").unlink(missing_ok=True)
-        shutil.rmtree(folder, ignore_errors=True)
+    with shared_soffice(real) as launcher:
+        before = os.environ.get(SOFFICE_ENV)
+        os.environ[SOFFICE_ENV] = str(launcher)
+        try:
+            yield launcher
+        finally:
+            if before is None:
+                del os.environ[SOFFICE_ENV]
+            else:
+                os.environ[SOFFICE_ENV] = before
 
 
 @pytest.fixture(autouse=True)
@@ -577,7 +548,6 @@ def clear_wenshu_caches() -> None:
 @pytest.fixture
 def res(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A private copy of templates/, schemas/ and data/ that wenshu reads instead of the repo's."""
-    import shutil
 
     from wenshu import resources
 

@@ -16,18 +16,27 @@ LibreOffice of its own. Tests of how wenshu runs LibreOffice itself (its process
 what a hostile file may make it do) are marked ``own_office`` and do not come here.
 
 Usage: ``soffice_relay.py CONFIG_DIR SOFFICE-ARGUMENTS...``; CONFIG_DIR holds config.json
-(written by tests/conftest.py) and the lock, the running LibreOffice's process id and its
-profile. Standard library only: it starts with ``python -S``.
+(written by :func:`shared_soffice`) and the lock, the running LibreOffice's process id and its
+profile. Run as a program it uses the standard library only: it starts with ``python -S``.
+
+The LibreOffice ends with the worker's session (:func:`shared_soffice`), and with the worker
+however it ends — killed with SIGKILL too, as when a CI run is stopped: a watchdog
+(:class:`wenshu.office.watchdog.Watchdog`) kills it when the worker's end of a pipe closes.
 """
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
+import shlex
 import socket
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
+from pathlib import Path
 
 PROFILE_OPTION = "-env:UserInstallation="
 # LibreOffice makes the socket of an --accept pipe in /tmp (/var/tmp if that is not
@@ -74,6 +83,48 @@ def start(config: dict[str, str], folder: str) -> str | None:
         time.sleep(0.1)
     os.killpg(process.pid, 9)
     return None
+
+
+@contextlib.contextmanager
+def shared_soffice(real: str, *, fresh: bool = False) -> Iterator[Path]:
+    """A launcher (a shell script) running this relay over a folder of its own, for the ``with``
+    block: the soffice to give wenshu. Its profile holds wenshu's settings, or none if
+    ``fresh`` (LibreOffice as installed). The LibreOffice it starts and the folder are removed at
+    the end of the block, or by the watchdog when this process dies without ending it."""
+    from wenshu.office.libreoffice import PROFILE_SETTINGS, write_fontconfig
+    from wenshu.office.watchdog import Watchdog
+
+    folder = Path(tempfile.mkdtemp(prefix="wenshu-tests-office-"))
+    # Each LibreOffice the relay started, in its own session; the socket it accepted on,
+    # left behind when it is killed; then the folder.
+    end = Watchdog(
+        f"cd {shlex.quote(str(folder))} &&"
+        " for pid in $(cat pids 2>/dev/null); do kill -9 -$pid 2>/dev/null; done;"
+        f' [ -f pipe ] && rm -f "{PIPE_FOLDERS[0]}/OSL_PIPE_{os.getuid()}_$(cat pipe)";'
+        f" cd / && rm -rf -- {shlex.quote(str(folder))}"
+    )
+    try:
+        profile = folder / "profile"
+        (profile / "user").mkdir(parents=True)
+        if not fresh:
+            (profile / "user" / "registrymodifications.xcu").write_text(PROFILE_SETTINGS, encoding="utf-8")
+        (folder / "tmp").mkdir()
+        # What wenshu gives each LibreOffice it runs (office/libreoffice.py): its fonts, a
+        # folder of its own for temporary files.
+        env = {"FONTCONFIG_FILE": str(write_fontconfig(folder)), "PATH": os.environ.get("PATH", os.defpath)}
+        env |= {name: str(folder / "tmp") for name in ("TMPDIR", "TMP", "TEMP")}
+        config = {"soffice": real, "profile": f"{PROFILE_OPTION}{profile.as_uri()}", "env": env}
+        (folder / "config.json").write_text(json.dumps(config), encoding="utf-8")
+        launcher = folder / "soffice"
+        launcher.write_text(
+            f"#!/bin/sh\nexec {shlex.quote(sys.executable)} -S {shlex.quote(str(Path(__file__)))} "
+            f'{shlex.quote(str(folder))} "$@"\n',
+            encoding="utf-8",
+        )
+        launcher.chmod(0o700)
+        yield launcher
+    finally:
+        end.fire()
 
 
 def main(folder: str, args: list[str]) -> None:

@@ -27,9 +27,12 @@ from jinja2.exceptions import SecurityError, TemplateNotFound, UndefinedError
 
 from wenshu import files
 from wenshu.cli.main import main
+from wenshu.errors import WenshuError
 from wenshu.extract import docx_blocks, markdown_blocks
 from wenshu.render.markdown import environment
+from wenshu.spec.load import parse_spec
 
+from .conftest import cpu_seconds
 from .test_check import LETTER
 
 STEM = "notice"
@@ -105,6 +108,27 @@ def test_hostile_spec_is_refused_cleanly(workspace, case):
     assert phrase in result.output, result.output
     assert _snapshot(out) == before  # nothing new, nothing changed, no temporary files
     assert not (Path.cwd() / "PWNED").exists() and not (spec.parent / "PWNED").exists()
+
+
+@pytest.mark.parametrize("opening", ["[", "{a: ", "- "])
+def test_a_spec_nested_ten_thousand_deep_is_refused_at_once(opening):
+    """Nesting past the limit is refused at its line whatever the YAML's form (flow or block),
+    without composing it: ruamel's scanner took ~4 CPU seconds over a 10,000-deep list before
+    its composer overflowed the stack (a line-less “过深”)."""
+    if opening == "- ":  # (10,000 would be 100 MB of indent)
+        text = "kind: notice\nbody:\n" + "".join("  " * i + "-\n" for i in range(500))
+    else:
+        text = (
+            "kind: notice\nbody: " + opening * 10_000 + "1" + ("]" if opening == "[" else "}") * 10_000 + "\n"
+        )
+    started = cpu_seconds()
+    with pytest.raises(WenshuError) as refused:
+        parse_spec(Path("deep.yaml"), text)
+    assert cpu_seconds() - started < 0.5
+    (problem,) = refused.value.problems
+    assert "嵌套层级超过 64 层" in problem.message and problem.line is not None and problem.line <= 67, (
+        problem
+    )
 
 
 @pytest.mark.parametrize(

@@ -15,15 +15,18 @@ import base64
 import gzip
 import io
 import os
+import shutil
 import subprocess
 import sys
 import time
 import zipfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import PIXEL, cpu_seconds
+from tests.soffice_relay import shared_soffice
 from tests.test_hostile_check import DOC, EXTERNAL_REL, LINKED_PICTURE, SPEC, repack, run_check
 from wenshu.build.pipeline import render
 from wenshu.office.libreoffice import (
@@ -51,17 +54,45 @@ def base() -> bytes:
     return render(SPEC, ("docx",)).files["docx"]
 
 
-def _soffice(profile: Path, target: str, out: Path, *files: Path, settings: str | None = None) -> None:
+def _soffice(
+    profile: Path,
+    target: str,
+    out: Path,
+    *files: Path,
+    settings: str | None = None,
+    office: Path | str = "soffice",
+) -> None:
     """LibreOffice converting ``files`` with the profile folder ``profile`` (fresh unless
-    ``settings`` are written into it)."""
+    ``settings`` are written into it); ``office`` the soffice to run (see :func:`control`)."""
     if settings is not None:
         (profile / "user").mkdir(parents=True, exist_ok=True)
         (profile / "user" / "registrymodifications.xcu").write_text(settings, encoding="utf-8")
     subprocess.run(
-        ["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", target,
+        [str(office), f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", target,
          "--outdir", str(out), *map(str, files)],
         capture_output=True, timeout=240, check=False, start_new_session=True,
     )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def control() -> Iterator[Callable[..., None]]:
+    """:func:`_soffice` for a control that must see LibreOffice fetch or read (or for making a
+    file): handed to one LibreOffice kept running for this file for each of the two profiles —
+    fresh, or with wenshu's settings — that a fresh one would have (tests/soffice_relay.py).
+    Each start costs ~2 CPU seconds. Every such control asserts what LibreOffice did, so a
+    running one that did less fails the test rather than weakening it; what must be shown *not*
+    to happen (a copy fetching nothing), or under a PATH of the test's own (the EPS tools),
+    runs in a LibreOffice of its own, as the case it controls does in wenshu's."""
+    real = shutil.which("soffice") or "soffice"
+    with shared_soffice(real, fresh=True) as fresh, shared_soffice(real) as safe:
+
+        def run(profile: Path, target: str, out: Path, *files: Path, settings: str | None = None) -> None:
+            assert settings in (None, PROFILE_SETTINGS)
+            _soffice(
+                profile, target, out, *files, settings=settings, office=fresh if settings is None else safe
+            )
+
+        yield run
 
 
 def _import(path: Path) -> subprocess.CompletedProcess[str]:
@@ -85,7 +116,7 @@ def _with_relationship(docx: bytes, rel: str) -> bytes:
     )
 
 
-def test_offline_copy_alone_fetches_nothing(base, tmp_path, pixel_server):
+def test_offline_copy_alone_fetches_nothing(base, tmp_path, pixel_server, control):
     url, hits = pixel_server
     hostile = {
         # a picture whose relationship says it is a hyperlink (which the copy keeps): LibreOffice
@@ -105,7 +136,7 @@ def test_offline_copy_alone_fetches_nothing(base, tmp_path, pixel_server):
     for name, data in hostile.items():
         (given / f"{name}.docx").write_bytes(data)
         (copied / f"{name}.docx").write_bytes(offline_copy(data, name))
-    _soffice(tmp_path / "p1", "pdf", tmp_path / "out1", *sorted(given.iterdir()))
+    control(tmp_path / "p1", "pdf", tmp_path / "out1", *sorted(given.iterdir()))
     assert {h.rsplit("/", 1)[-1] for h in hits} == {"typed-as-hyperlink.png", "spaced-mode.png"}, hits
     hits.clear()
     # the copy alone, without the safe profile wenshu also gives LibreOffice
@@ -176,10 +207,10 @@ def _linked_image(url: str) -> str:
     )
 
 
-def test_import_of_an_odt_fetches_nothing(tmp_path, pixel_server):
+def test_import_of_an_odt_fetches_nothing(tmp_path, pixel_server, control):
     url, hits = pixel_server
     odt = _odt(tmp_path / "通知.odt", _linked_image(f"{url}/image.png"), _xforms(f"{url}/xforms.xml"))
-    _soffice(tmp_path / "control", "docx", tmp_path / "control-out", odt)
+    control(tmp_path / "control", "docx", tmp_path / "control-out", odt)
     assert any("xforms.xml" in h for h in hits) and any("image.png" in h for h in hits), hits
     hits.clear()
     result = _import(odt)
@@ -216,10 +247,10 @@ def read_watch(tmp_path) -> _ReadWatch:
     return watch
 
 
-def test_import_of_an_odt_reads_no_local_file(tmp_path, read_watch):
+def test_import_of_an_odt_reads_no_local_file(tmp_path, read_watch, control):
     uri = read_watch.path.as_uri()
     odt = _odt(tmp_path / "通知.odt", _linked_image(uri), _xforms(uri))
-    _soffice(tmp_path / "control", "docx", tmp_path / "control-out", odt)
+    control(tmp_path / "control", "docx", tmp_path / "control-out", odt)
     assert read_watch.read(), "LibreOffice read nothing of the control: the test would prove nothing"
     read_watch.reset()
     result = _import(odt)
@@ -273,7 +304,7 @@ def test_offline_odf_keeps_what_only_names(tmp_path):
     assert "example.org/x.xml" not in content
 
 
-def test_import_of_a_doc_fetches_nothing(base, tmp_path, pixel_server):
+def test_import_of_a_doc_fetches_nothing(base, tmp_path, pixel_server, control):
     url, hits = pixel_server
     # A .doc linking a picture (an INCLUDEPICTURE field), written by LibreOffice from a .docx
     # under wenshu's profile (so that writing it fetches nothing).
@@ -283,11 +314,11 @@ def test_import_of_a_doc_fetches_nothing(base, tmp_path, pixel_server):
             base, EXTERNAL_REL.format(id="rIdPixel", type="image", url=f"{url}/doc-picture.png")
         )
     )
-    _soffice(tmp_path / "p-write", "doc:MS Word 97", tmp_path, docx, settings=PROFILE_SETTINGS)
+    control(tmp_path / "p-write", "doc:MS Word 97", tmp_path, docx, settings=PROFILE_SETTINGS)
     doc = tmp_path / "linked.doc"
     assert doc.is_file()
     hits.clear()
-    _soffice(tmp_path / "control", "docx", tmp_path / "control-out", doc)
+    control(tmp_path / "control", "docx", tmp_path / "control-out", doc)
     assert hits, "the control fetched nothing: the test would prove nothing"
     hits.clear()
     result = _import(doc)
@@ -305,13 +336,13 @@ def _rtf(path: Path, instruction: str) -> Path:
     return path
 
 
-def test_import_of_an_rtf_copies_no_local_picture(tmp_path, read_watch):
+def test_import_of_an_rtf_copies_no_local_picture(tmp_path, read_watch, control):
     picture = tmp_path / "photo.png"
     picture.write_bytes(PIXEL)
     read_watch.path.write_bytes(PIXEL)
     read_watch.reset()
     rtf = _rtf(tmp_path / "通知.rtf", f'INCLUDEPICTURE "{read_watch.path}" \\\\d')
-    _soffice(tmp_path / "control", "docx", tmp_path / "control-out", rtf, settings=PROFILE_SETTINGS)
+    control(tmp_path / "control", "docx", tmp_path / "control-out", rtf, settings=PROFILE_SETTINGS)
     with zipfile.ZipFile(tmp_path / "control-out" / "通知.docx") as z:
         assert any(n.startswith("word/media/") for n in z.namelist()), "the control embedded nothing"
     assert read_watch.read()
@@ -364,10 +395,10 @@ def _page(uri: str) -> str:
     )
 
 
-def _imported_reading_nothing(tmp_path: Path, doc: Path, read_watch) -> None:
+def _imported_reading_nothing(tmp_path: Path, doc: Path, read_watch, control) -> None:
     """LibreOffice reads the watched file when it converts ``doc`` raw (the control, so the test
     proves something); ``wenshu import`` of ``doc`` succeeds and reads nothing."""
-    _soffice(tmp_path / "control", "docx", tmp_path / "control-out", doc, settings=PROFILE_SETTINGS)
+    control(tmp_path / "control", "docx", tmp_path / "control-out", doc, settings=PROFILE_SETTINGS)
     assert read_watch.read(), "LibreOffice read nothing of the control: the test would prove nothing"
     read_watch.reset()
     result = _import(doc)
@@ -375,10 +406,10 @@ def _imported_reading_nothing(tmp_path: Path, doc: Path, read_watch) -> None:
     assert not read_watch.read()
 
 
-def test_import_of_a_web_page_saved_as_doc_reads_no_local_file(tmp_path, read_watch):
+def test_import_of_a_web_page_saved_as_doc_reads_no_local_file(tmp_path, read_watch, control):
     doc = tmp_path / "通知.doc"
     doc.write_bytes(_page(read_watch.path.as_uri()).encode("gb2312"))
-    _imported_reading_nothing(tmp_path, doc, read_watch)
+    _imported_reading_nothing(tmp_path, doc, read_watch, control)
     text = (tmp_path / "通知.yaml").read_text(encoding="utf-8")
     assert "关于开展工作的通知" in text and "请认真组织实施。" in text  # its own encoding kept
 
@@ -392,7 +423,7 @@ def test_a_web_page_in_utf16_is_refused(tmp_path):
     assert not (tmp_path / "通知.yaml").exists()
 
 
-def test_import_of_a_flat_opendocument_saved_as_doc_reads_no_local_file(tmp_path, read_watch):
+def test_import_of_a_flat_opendocument_saved_as_doc_reads_no_local_file(tmp_path, read_watch, control):
     """A flat OpenDocument file (.fodt: the package's XML in one file) under the name .doc:
     LibreOffice loads its XForms instance from the local disk as it does an .odt's."""
     uri = read_watch.path.as_uri()
@@ -404,7 +435,7 @@ def test_import_of_a_flat_opendocument_saved_as_doc_reads_no_local_file(tmp_path
         f"{_linked_image(uri)}<text:p>请认真组织实施。</text:p></office:text></office:body></office:document>",
         encoding="utf-8",
     )
-    _imported_reading_nothing(tmp_path, doc, read_watch)
+    _imported_reading_nothing(tmp_path, doc, read_watch, control)
     assert "请认真组织实施。" in (tmp_path / "通知.yaml").read_text(encoding="utf-8")
 
 
@@ -552,7 +583,7 @@ def _with_svg_picture(docx: bytes, svg: bytes, part: str = "word/media/image1.pn
     )
 
 
-def test_render_of_an_svg_picture_reads_no_local_file(base, tmp_path, read_watch):
+def test_render_of_an_svg_picture_reads_no_local_file(base, tmp_path, read_watch, control):
     """An SVG picture naming a local file (``<image xlink:href="file:///…">``) made LibreOffice
     read that file while ``check --render`` laid the document out (and draw it on the page
     images of ``--png``); in a part named .png or in an XML part outside word/, which the
@@ -565,7 +596,7 @@ def test_render_of_an_svg_picture_reads_no_local_file(base, tmp_path, read_watch
     for name, data in given.items():
         (tmp_path / f"{name}.docx").write_bytes(data)
         read_watch.reset()
-        _soffice(tmp_path / f"control-{name}", "pdf", tmp_path / "control-out", tmp_path / f"{name}.docx")
+        control(tmp_path / f"control-{name}", "pdf", tmp_path / "control-out", tmp_path / f"{name}.docx")
         assert read_watch.read(), f"LibreOffice read nothing of the control {name}: the test proves nothing"
         read_watch.reset()
         code, output, _ = run_check("--render", str(tmp_path / f"{name}.docx"), limit=False, timeout=300)
@@ -639,7 +670,7 @@ def _svg_fodt(svg: bytes) -> bytes:
 
 
 @pytest.mark.parametrize("case", ["x.rtf", "x.odt", "flat-opendocument.doc", "rtf-named.doc"])
-def test_import_of_an_svg_picture_reads_no_local_file(tmp_path, read_watch, case):
+def test_import_of_an_svg_picture_reads_no_local_file(tmp_path, read_watch, case, control):
     """A picture that is an SVG naming a local file (``<image xlink:href="file:///…">``): the
     profile does not stop LibreOffice reading that file and drawing it into the picture it
     converts, which import wrote beside the spec as 图1.png (a copy of the user's file, in an
@@ -650,7 +681,7 @@ def test_import_of_an_svg_picture_reads_no_local_file(tmp_path, read_watch, case
         _svg_odt(doc, svg)
     else:
         doc.write_bytes(_svg_fodt(svg) if case.startswith("flat") else _svg_rtf(svg))
-    _imported_reading_nothing(tmp_path, doc, read_watch)
+    _imported_reading_nothing(tmp_path, doc, read_watch, control)
 
 
 def test_offline_rtf_keeps_a_picture_that_is_no_svg(tmp_path):
@@ -684,28 +715,28 @@ def _png(side: int) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + body
 
 
-def _doc_with_a_png(tmp_path: Path) -> tuple[bytes, tuple[int, int]]:
+def _doc_with_a_png(tmp_path: Path, control) -> tuple[bytes, tuple[int, int]]:
     """A binary .doc LibreOffice made, holding one PNG picture, and where the PNG's bytes
     stand in it (to be overwritten, same length, by the picture under test)."""
     rtf = tmp_path / "source.rtf"
     rtf.write_bytes(_svg_rtf(_png(40)))
-    _soffice(tmp_path / "make", "doc", tmp_path, rtf)
+    control(tmp_path / "make", "doc", tmp_path, rtf)
     made = (tmp_path / "source.doc").read_bytes()
     start = made.index(b"\x89PNG")
     return made, (start, made.index(b"IEND", start) + 8)
 
 
-def test_import_of_a_doc_with_an_svg_picture_is_refused(tmp_path, read_watch):
+def test_import_of_a_doc_with_an_svg_picture_is_refused(tmp_path, read_watch, control):
     """A binary .doc whose picture holds an SVG naming a local file (a made-up file: Word
     writes SVG into no .doc): LibreOffice reads that file while converting, and a binary
     .doc cannot be rewritten. The file is refused, with why, nothing written, nothing read;
     a .doc with a PNG picture still imports."""
-    made, (start, end) = _doc_with_a_png(tmp_path)
+    made, (start, end) = _doc_with_a_png(tmp_path, control)
     svg = _svg(read_watch.path.as_uri())
     svg = svg.replace(b"</svg>", b"<!--" + b"x" * (end - start - len(svg) - 7) + b"--></svg>")
     doc = tmp_path / "通知.doc"
     doc.write_bytes(made[:start] + svg + made[end:])
-    _soffice(tmp_path / "control", "docx", tmp_path / "control-out", doc, settings=PROFILE_SETTINGS)
+    control(tmp_path / "control", "docx", tmp_path / "control-out", doc, settings=PROFILE_SETTINGS)
     assert read_watch.read(), "LibreOffice read nothing of the control: the test would prove nothing"
     read_watch.reset()
     result = _import(doc)
@@ -728,7 +759,7 @@ _OLE_OBJECT = (
 )
 
 
-def test_render_of_an_embedded_document_reads_no_local_file(base, tmp_path, read_watch):
+def test_render_of_an_embedded_document_reads_no_local_file(base, tmp_path, read_watch, control):
     """An embedded Word document (an OLE object) whose own picture is an SVG naming a local
     file: LibreOffice opens the embedded document to draw it and reads that file; the offline
     copy did not look inside. Now an embedded document is emptied (its picture shows it)."""
@@ -752,7 +783,7 @@ def test_render_of_an_embedded_document_reads_no_local_file(base, tmp_path, read
     )
     path = tmp_path / "embedded.docx"
     path.write_bytes(outer)
-    _soffice(tmp_path / "control", "pdf", tmp_path / "control-out", path)
+    control(tmp_path / "control", "pdf", tmp_path / "control-out", path)
     assert read_watch.read(), "LibreOffice read nothing of the control: the test would prove nothing"
     read_watch.reset()
     code, output, _ = run_check("--render", str(path), limit=False, timeout=300)
@@ -847,10 +878,10 @@ def test_the_offline_copy_holds_no_eps_picture(base, tmp_path, eps_tools, case):
     assert b"%!PS" not in copy and _EPS.hex().encode() not in copy
 
 
-def test_import_of_a_doc_with_an_eps_picture_is_refused(tmp_path, eps_tools):
+def test_import_of_a_doc_with_an_eps_picture_is_refused(tmp_path, eps_tools, control):
     """A binary .doc holding an EPS picture cannot be rewritten: it is refused, saying why,
     and LibreOffice never sees it."""
-    made, (start, end) = _doc_with_a_png(tmp_path)
+    made, (start, end) = _doc_with_a_png(tmp_path, control)
     eps = _EPS + b"%" + b"x" * (end - start - len(_EPS) - 2) + b"\n"
     doc = tmp_path / "通知.doc"
     doc.write_bytes(made[:start] + eps + made[end:])

@@ -15,7 +15,9 @@ OpenDocument file saved as .doc is known by its content) has been removed, and i
 forbids updating links and loading from untrusted referers and sends every network address
 to a proxy that is not there (for what no copy can rewrite: a binary .doc or .wps converted
 for import). Its process group is ended after
-each run, on a timeout too, and its temporary files go with the run's own folder.
+each run, on a timeout too, and its temporary files go with the run's own folder. Should wenshu
+itself be killed outright, a watchdog (:mod:`wenshu.office.watchdog`) kills the group and
+removes the profiles and folders in its place.
 
 The PDF is measured with ``pdftotext -bbox-layout`` (text with positions), ``pdffonts``
 (the fonts actually embedded) and drawn with ``pdftoppm``.
@@ -31,6 +33,7 @@ import io
 import os
 import posixpath
 import re
+import shlex
 import shutil
 import signal
 import subprocess
@@ -51,6 +54,7 @@ from lxml import etree
 
 from wenshu import layout as L
 from wenshu.errors import Problem, WenshuError
+from wenshu.office.watchdog import Watchdog
 from wenshu.safezip import DOCX_MAX_MEMBER_BYTES, DOCX_MAX_TOTAL_BYTES, open_package, read_input
 
 SOFFICE_ENV = "WENSHU_SOFFICE"
@@ -206,6 +210,7 @@ class LibreOffice:
         self.instances = max(1, instances if instances is not None else min(usable_cores(), MAX_INSTANCES))
         self._profiles: list[Path] | None = None
         self._running: set[subprocess.Popen[bytes]] = set()  # LibreOffice processes now converting
+        self._folders: set[Path] = set()  # temporary folders in use (removed by a run's watchdog too)
         self._lock = threading.Lock()
         self.failed: dict[Path, str] = {}
 
@@ -231,6 +236,16 @@ class LibreOffice:
             self._profiles.append(profile)
         return self._profiles[i]
 
+    @contextlib.contextmanager
+    def _work(self, prefix: str) -> Iterator[Path]:
+        """A temporary folder for the ``with`` block, known to the watchdog of each run meanwhile."""
+        with tempfile.TemporaryDirectory(prefix=prefix) as work:
+            self._folders.add(Path(work))
+            try:
+                yield Path(work)
+            finally:
+                self._folders.discard(Path(work))
+
     def convert(self, sources: Sequence[Path], out_dir: Path) -> dict[Path, Path]:
         """Convert every .docx in ``sources`` to PDF in ``out_dir``, offline, in one LibreOffice
         run, or in runs side by side for a batch large enough (see :data:`MIN_SHARE`), each of
@@ -246,12 +261,12 @@ class LibreOffice:
         if not sources:
             return {}
         out_dir.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(prefix="wenshu-lo-") as work:
+        with self._work("wenshu-lo-") as work:
             # Numbered offline copies: two inputs may share a name, odd names stay out of argv,
             # and nothing the document links to is fetched.
             staged: dict[Path, Path] = {}
             for i, source in enumerate(sources):
-                target = Path(work) / f"{i:05d}.docx"
+                target = work / f"{i:05d}.docx"
                 try:
                     target.write_bytes(offline_copy(read_input(source, str(source)), str(source)))
                 except WenshuError as exc:
@@ -261,13 +276,13 @@ class LibreOffice:
             shares = _shares(list(staged), min(self.instances, len(staged) // MIN_SHARE) or 1)
             profiles = [self._profile(i) for i in range(len(shares))]
             if len(shares) == 1:
-                self._convert_share(shares[0], staged, profiles[0], Path(work))
+                self._convert_share(shares[0], staged, profiles[0], work)
             else:
                 # Each share in a LibreOffice of its own; the threads only wait for them.
                 with ThreadPoolExecutor(len(shares)) as pool:
                     self._results(
                         [
-                            pool.submit(self._convert_share, share, staged, profile, Path(work))
+                            pool.submit(self._convert_share, share, staged, profile, work)
                             for share, profile in zip(shares, profiles, strict=True)
                         ]
                     )
@@ -313,11 +328,11 @@ class LibreOffice:
         out_dir.mkdir(parents=True, exist_ok=True)
         done: dict[Path, Path] = {}
         left: list[Path] = []
-        with tempfile.TemporaryDirectory(prefix="wenshu-lo-") as work:
+        with self._work("wenshu-lo-") as work:
 
             def one(i: int) -> list[Path] | None:
                 """The PDF pages of share ``i``, in order (None: convert it file by file)."""
-                folder = Path(work) / f"{i}"
+                folder = work / f"{i}"
                 folder.mkdir()
                 merged = folder / "letters.docx"
                 pdf = merged.with_suffix(".pdf")
@@ -346,7 +361,7 @@ class LibreOffice:
                 for source, page in zip(share, pages, strict=True):
                     done[source] = _move_pdf(page, out_dir, source, done, page.stem)
             if left:
-                for source, pdf in self.convert(left, Path(work) / "left").items():
+                for source, pdf in self.convert(left, work / "left").items():
                     done[source] = _move_pdf(pdf, out_dir, source, done, f"{len(done):05d}")
                 failed.update(self.failed)
         self.failed = failed
@@ -406,13 +421,13 @@ class LibreOffice:
     def converted(self, documents: dict[str, bytes]) -> Iterator[dict[str, Path]]:
         """Lay out ``{name: docx bytes}`` in one run; yields ``{name: PDF file}`` for those
         that converted, the files removed afterwards."""
-        with tempfile.TemporaryDirectory(prefix="wenshu-pdf-") as work:
+        with self._work("wenshu-pdf-") as work:
             paths = {}
             for i, (name, data) in enumerate(documents.items()):
-                path = Path(work) / f"{i:05d}.docx"
+                path = work / f"{i:05d}.docx"
                 path.write_bytes(data)
                 paths[path] = name
-            converted = self.convert(list(paths), Path(work) / "pdf")
+            converted = self.convert(list(paths), work / "pdf")
             yield {paths[src]: pdf for src, pdf in converted.items()}
 
     def convert_bytes(self, documents: dict[str, bytes]) -> dict[str, bytes]:
@@ -445,11 +460,11 @@ class LibreOffice:
             raise WenshuError(Problem(str(source), _SVG_IN_BINARY))
         elif _EPS_TAG.search(data):
             raise WenshuError(Problem(str(source), _EPS_IN_BINARY))
-        with tempfile.TemporaryDirectory(prefix="wenshu-lo-in-") as work:
-            staged = Path(work) / f"input{suffix}"  # no odd names in argv
+        with self._work("wenshu-lo-in-") as work:
+            staged = work / f"input{suffix}"  # no odd names in argv
             staged.write_bytes(data)
             try:
-                self._run([staged], Path(work), self._profile(0), target="docx:MS Word 2007 XML")
+                self._run([staged], work, self._profile(0), target="docx:MS Word 2007 XML")
             except _Timeout as exc:
                 raise WenshuError(
                     Problem(str(source), f"LibreOffice 转换超时（超过 {exc.seconds} 秒），已放弃")
@@ -509,6 +524,12 @@ class LibreOffice:
             raise WenshuError(
                 Problem("LibreOffice", f"无法启动 {self.binary}：{exc.strerror or exc}")
             ) from None
+        # wenshu killed outright (SIGKILL, a second Ctrl-C during this clean-up) ends no group:
+        # the watchdog then kills it and removes what this object keeps in temporary folders.
+        folders = [scratch, *(self._profiles or ()), *self._folders]
+        watchdog = Watchdog(
+            f"kill -9 -{process.pid} 2>/dev/null; rm -rf -- {' '.join(shlex.quote(str(f)) for f in folders)}"
+        )
         self._running.add(process)
         try:
             process.wait(timeout=timeout)
@@ -518,6 +539,7 @@ class LibreOffice:
             with self._lock:  # never killed by convert() once reaped (its pid may be reused)
                 _kill_group(process)
                 self._running.discard(process)
+            watchdog.dismiss()  # before the reaping: its kill cannot reach a reused process id
             process.wait()
             shutil.rmtree(scratch, ignore_errors=True)
 

@@ -151,6 +151,38 @@ def read(text: str, max_depth: int) -> Read | None:
     return data, reader.value_pos, reader.key_pos
 
 
+def too_deep(text: str, max_depth: int) -> Position | None:
+    """The line and column (1-based) of the first value of ``text`` nested in more than
+    ``max_depth`` collections, read from libyaml's events (a loop, no recursion: a
+    10,000-deep list takes milliseconds, where ruamel's pure-Python scanner takes seconds before
+    its composer overflows Python's stack); None when there is none, or libyaml is absent or
+    cannot parse ``text`` for another reason (the general parser then says what is wrong)."""
+    libyaml = _libyaml()
+    if libyaml is None or text.count("[") + text.count("{") + text.count("\n") <= max_depth:
+        return None  # (too few brackets and lines to nest that deep)
+    loader_class, error = libyaml
+    loader = loader_class(text)
+    depth = 0
+    try:
+        while (event := loader.get_event()) is not None:
+            name = type(event).__name__
+            if name in ("ScalarEvent", "AliasEvent", "SequenceStartEvent", "MappingStartEvent"):
+                if depth > max_depth:
+                    return event.start_mark.line + 1, event.start_mark.column + 1
+                depth += name.endswith("StartEvent")
+            elif name in ("SequenceEndEvent", "MappingEndEvent"):
+                depth -= 1
+    except error as exc:
+        # libyaml stops at 1,000 levels of its own (more than any limit here), before their events
+        mark = getattr(exc, "problem_mark", None)
+        if mark is None or "maximum nesting depth" not in str(exc):
+            return None
+        return mark.line + 1, mark.column + 1
+    finally:
+        loader.dispose()
+    return None
+
+
 # -- spec files read before --------------------------------------------------------------------
 _KEPT_FORMAT = 1  # bump when what read gives, or how it is kept, changes
 

@@ -420,6 +420,9 @@ def parse_spec(path: Path, text: str, *, general: bool = False, kept: bool = Fal
     if plain is not None:
         spec.data, spec.value_pos, spec.key_pos = plain
         return spec
+    deep = libyaml.too_deep(text, MAX_DEPTH)
+    if deep is not None:  # refused before ruamel scans it: its scanner takes seconds over deep nesting
+        raise WenshuError(Problem(spec.name, f"嵌套层级超过 {MAX_DEPTH} 层", *deep))
     from ruamel.yaml import YAML  # the general parser: only for what plain YAML cannot read
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
     from ruamel.yaml.reader import ReaderError
