@@ -295,6 +295,33 @@ def test_import_of_a_doc_fetches_nothing(base, tmp_path, pixel_server):
     assert hits == []
 
 
+def test_import_of_a_doc_reads_no_local_picture(base, tmp_path, read_watch):
+    """A binary .doc whose INCLUDEPICTURE field links a local file (``file://…``, as Word
+    writes a linked picture): LibreOffice with a fresh profile opens the file and embeds it
+    (strace: openat); a .doc cannot be rewritten, and under wenshu's profile it is not read —
+    only asked after (access, stat). What holds is BlockUntrustedRefererLinks (set false, this
+    test fails; "never update links" alone does not hold it). The same .doc fields DDE,
+    DDEAUTO, INCLUDETEXT and LINK naming a local file are not touched even by a fresh
+    profile (strace: no call names the file), so they prove nothing here."""
+    read_watch.path.write_bytes(PIXEL)
+    docx = tmp_path / "linked.docx"
+    docx.write_bytes(
+        _with_relationship(
+            base, EXTERNAL_REL.format(id="rIdPixel", type="image", url=read_watch.path.as_uri())
+        )
+    )
+    _soffice(tmp_path / "p-write", "doc:MS Word 97", tmp_path, docx, settings=PROFILE_SETTINGS)
+    doc = tmp_path / "linked.doc"
+    assert read_watch.path.as_uri().encode() in doc.read_bytes()  # the field, as Word would write it
+    read_watch.reset()
+    _soffice(tmp_path / "control", "docx", tmp_path / "control-out", doc)
+    assert read_watch.read(), "the control read nothing: the test would prove nothing"
+    read_watch.reset()
+    result = _import(doc)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not read_watch.read()
+
+
 def _rtf(path: Path, instruction: str) -> Path:
     """An RTF file at ``path``: a title, a field of ``instruction`` (shown as 图), a last line."""
     path.write_text(
