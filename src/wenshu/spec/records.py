@@ -53,6 +53,8 @@ XLSX_MAX_UNIT_TAGS = 200_000
 XLSX_MAX_ROW = 1_048_576
 # Where a unit starts: a row or shared string, with or without a namespace prefix.
 _XLSX_UNIT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:row|si)[\s/>]")
+# Comments, CDATA sections and processing instructions: their text is no markup.
+_XML_ASIDE = re.compile(rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>", re.DOTALL)
 _XML_ENCODING = re.compile(rb"""<\?xml[^>]*?encoding\s*=\s*["']([^"']*)["']""")
 # Encodings in which every "<" of the markup is the byte "<" (as Excel, WPS and LibreOffice write).
 _PLAIN_ENCODINGS = {"utf-8", "utf8", "utf-16", "us-ascii", "ascii", "iso-8859-1", "latin-1", "latin1"}
@@ -366,9 +368,10 @@ def _xlsx_rows(path: Path, source: str) -> Iterator[tuple[int, list[Any]]]:
 def _xlsx_part_bounded(data: bytes, name: str, source: str) -> None:
     """Refuse the part ``name`` of the workbook ``source`` when openpyxl would hold more than
     :data:`XLSX_MAX_UNIT_TAGS` of its markup at once, counted before any of it is parsed.
-    Counting "<" is exact where no "<" stands for anything but markup: a document type
-    (entities), comment or CDATA section is refused — Excel writes none — and a part in
-    UTF-16 is counted in UTF-8. A part that is no XML (a picture) is no parser's."""
+    Counting "<" is exact once comments, CDATA sections and processing instructions are set
+    aside (a "<row" in one is no row) and where no entity is declared (one may stand for any
+    markup; Excel declares none); a part in UTF-16 is counted in UTF-8. A part that is no XML
+    (a picture) is no parser's."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")):
         try:
             data = data.decode("utf-16").encode("utf-8")
@@ -381,10 +384,9 @@ def _xlsx_part_bounded(data: bytes, name: str, source: str) -> None:
     if encoding.lower() not in _PLAIN_ENCODINGS:
         message = f"工作簿的 {name} 部分用 {encoding} 编码，不是 Excel 所写的；请在 Excel 中另存"
         raise WenshuError(Problem(source, message))
-    if b"<!" in data:
-        message = (
-            f"工作簿的 {name} 部分含有文档类型声明、注释或 CDATA（Excel 不写），可能是恶意构造的，已拒绝"
-        )
+    data = _XML_ASIDE.sub(b"", data)  # what no parser reads as markup, where "<row" may stand
+    if b"<!ENTITY" in data:
+        message = f"工作簿的 {name} 部分含有实体声明（Excel 不写），可能是恶意构造的，已拒绝"
         raise WenshuError(Problem(source, message))
     starts = [m.start() for m in _XLSX_UNIT.finditer(data)]
     for begin, end in zip([0, *starts], [*starts, len(data)], strict=True):
