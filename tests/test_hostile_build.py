@@ -573,6 +573,65 @@ def _sheet_rows(n: int, *, dimension: str | None = None) -> bytes:
     return (head + "<sheetData>" + header + body + "</sheetData></worksheet>").encode()
 
 
+def _sheet_with_row(row: str) -> bytes:
+    """The example's sheet with ``row`` (XML) in place of its second row."""
+    import zipfile
+
+    sheet = zipfile.ZipFile(XLSX).read(SHEET).decode()
+    start = sheet.index('<row r="2"')
+    return (sheet[:start] + row + sheet[sheet.index("</row>", start) + 6 :]).encode()
+
+
+# A row of the sheet that kept a batch for hours (openpyxl yields each missing row before
+# it) or held 2.2 GB (7 million cells, each a dictionary until the row ends) or 1.2 GB (a
+# cell nested 4 million deep, every element kept until the row ends).
+XLSX_HOSTILE_ROWS = {
+    "xlsx-row-numbered-10^9": '<row r="1000000000"><c r="A1000000000"><v>1</v></c></row>',
+    "xlsx-row-of-7-million-cells": '<row r="2">' + "<c/>" * 7_000_000 + "</row>",
+    "xlsx-row-nested-4-million-deep": '<row r="2"><c r="A2" t="inlineStr"><is><t>x</t>'
+    + "<r>" * 4_000_000
+    + "</r>" * 4_000_000
+    + "</is></c></row>",
+}
+
+
+def test_xlsx_rows_after_a_million_empty_ones_keep_their_numbers(batch_spec, tmp_path):
+    """Empty rows are skipped at once (a million of them took 14 CPU-s), and a row after
+    them is still named by its number."""
+    import zipfile
+
+    sheet = zipfile.ZipFile(XLSX).read(SHEET).decode()
+    far = '<row r="1000000"><c r="A1000000" t="inlineStr"><is><t>示例远市</t></is></c></row>'
+    end = sheet.index("</sheetData>")
+    data = tmp_path / "far.xlsx"
+    _xlsx(data, {SHEET: (sheet[:end] + far + sheet[end:]).encode()})
+    result = _run(
+        "batch", str(batch_spec), "--data", str(data), "-o", str(tmp_path / "out"), "--format", "md"
+    )
+    assert result.exit_code == 1 and "far.xlsx:1000000" in result.output, result.output
+    assert len(list((tmp_path / "out").glob("*.md"))) == 12
+
+
+def test_xlsx_markup_is_counted_as_a_parser_reads_it():
+    """A "<row" in a comment, CDATA section or processing instruction starts no row: a row of
+    300,000 cells cut by such fake rows is refused all the same; a declared entity (which may
+    stand for any markup) is refused; an SVG picture's comments and DOCTYPE are harmless."""
+    from wenshu.spec.records import XLSX_MAX_UNIT_TAGS, _xlsx_part_bounded
+
+    for fake in (b"<!--<row>-->", b"<![CDATA[<row>]]>", b"<?x <row ?>"):
+        cells = (b"<c/>" * 1000 + fake) * 300
+        sheet = b'<worksheet><sheetData><row r="1">' + cells + b"</row></sheetData></worksheet>"
+        with pytest.raises(WenshuError, match=f"标记超过 {XLSX_MAX_UNIT_TAGS} 个"):
+            _xlsx_part_bounded(sheet, SHEET, "d.xlsx")
+    entity = b'<!DOCTYPE worksheet [<!ENTITY r "<c/><c/>">]><worksheet><sheetData/></worksheet>'
+    with pytest.raises(WenshuError, match="实体声明"):
+        _xlsx_part_bounded(entity, SHEET, "d.xlsx")
+    svg = (
+        b'<?xml version="1.0"?><!-- Illustrator --><!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "x"><svg/>'
+    )
+    _xlsx_part_bounded(svg, "xl/media/image1.svg", "d.xlsx")
+
+
 def _shared_strings_bomb(path: Path) -> None:
     sst = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
     _xlsx(path, {"xl/sharedStrings.xml": sst + b"<si><t>A</t></si>" * 2_500_000 + b"</sst>"})
@@ -803,6 +862,12 @@ def _heavy_case(name: str, tmp: Path, spec: Path) -> tuple[list[str], int, str]:
     if name == "xlsx-shared-strings-bomb":
         _shared_strings_bomb(tmp / "d.xlsx")
         return ["batch", str(spec), "--data", str(tmp / "d.xlsx"), "-o", out], 1, "xl/sharedStrings.xml"
+    if name.startswith("xlsx-row-"):  # one row the sheet's whole trouble; a 32–64 KB file
+        _xlsx(tmp / "d.xlsx", {SHEET: _sheet_with_row(XLSX_HOSTILE_ROWS[name])})
+        phrase = (
+            "d.xlsx:1048577 工作表的行号超过" if "numbered" in name else f"d.xlsx 工作簿的 {SHEET} 部分中一行"
+        )
+        return ["batch", str(spec), "--data", str(tmp / "d.xlsx"), "-o", out], 1, phrase
     if name == "csv-200000-rows":
         _csv_rows(spec, 200_000)
         return ["validate", str(spec)], 1, "recommendations.csv:20002 记录超过 20000 条，一批最多 20000 份函"
@@ -827,6 +892,7 @@ def _heavy_case(name: str, tmp: Path, spec: Path) -> tuple[list[str], int, str]:
     [
         "xlsx-million-rows",
         "xlsx-shared-strings-bomb",
+        *XLSX_HOSTILE_ROWS,
         "csv-200000-rows",
         "spec-dev-zero",
         "spec-sparse-5GB",

@@ -293,6 +293,77 @@ def test_offline_odf_empties_a_dde_link(tmp_path, read_watch):
     assert sorted(p.name for p in read_watch.path.parent.iterdir() if p.name.startswith(".~lock")) == []
 
 
+_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
+_FONT_KEY = "{12345678-1234-1234-1234-123456789ABC}"
+
+
+def _docx_embedding_a_font(docx: bytes) -> bytes:
+    """``docx`` embedding an obfuscated font (ECMA-376 Part 1 §17.8.1: the first 32 bytes
+    XOR the key's bytes) named EvilFont, used by a first paragraph."""
+    import uuid
+
+    key = uuid.UUID(_FONT_KEY).bytes[::-1]
+    font = _FONT.read_bytes()
+    odttf = bytes(b ^ key[i % 16] for i, b in enumerate(font[:32])) + font[32:]
+    embed = f'<w:font w:name="EvilFont"><w:embedRegular r:id="rIdEvil" w:fontKey="{_FONT_KEY}"/></w:font>'
+    rels = (
+        '<?xml version="1.0" encoding="UTF-8"?><Relationships '
+        'xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f'<Relationship Id="rIdEvil" Type="{_RELATIONSHIPS}font" Target="fonts/font1.odttf"/></Relationships>'
+    )
+    used = (
+        '<w:p><w:r><w:rPr><w:rFonts w:ascii="EvilFont" w:hAnsi="EvilFont"/></w:rPr>'
+        "<w:t>Evil</w:t></w:r></w:p>"
+    )
+    odttf_type = (
+        '<Default Extension="odttf" '
+        'ContentType="application/vnd.openxmlformats-officedocument.obfuscatedFont"/>'
+    )
+    return repack(
+        docx,
+        {
+            "word/fontTable.xml": lambda x: x.replace(b"</w:fonts>", embed.encode() + b"</w:fonts>"),
+            "[Content_Types].xml": lambda x: x.replace(b"</Types>", odttf_type.encode() + b"</Types>"),
+            DOC: lambda x: x.replace(b"<w:body>", b"<w:body>" + used.encode(), 1),
+        },
+        {"word/_rels/fontTable.xml.rels": rels.encode(), "word/fonts/font1.odttf": odttf},
+    )
+
+
+def test_offline_copies_embed_no_font(base, tmp_path):
+    """A font embedded in a .docx or an .odt: LibreOffice (fresh profile or wenshu's) wrote
+    it to user/temp/embeddedfonts/fromdocs/EvilFont.ttf and used it for the rest of its run
+    (strace of ``check --render``: 6 opens before, none now). The copies name no embedded
+    font; the text that used it stays."""
+    copy = offline_copy(_docx_embedding_a_font(base), "font.docx")
+    with zipfile.ZipFile(io.BytesIO(copy)) as z:
+        fonts, body = z.read("word/fontTable.xml").decode(), z.read(DOC).decode()
+    assert "embedRegular" not in fonts and 'w:name="EvilFont"' in fonts and "Evil</w:t>" in body
+    face = (
+        '<style:font-face style:name="EvilFont" svg:font-family="EvilFont"><svg:font-face-src>'
+        '<svg:font-face-uri xlink:href="Fonts/evil.ttf" xlink:type="simple"/>'
+        "</svg:font-face-src></style:font-face>"
+    )
+    style = 'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0"'
+    odt = _odt(tmp_path / "font.odt", "<text:p>正文</text:p>").read_bytes()
+    odt = repack(
+        odt,
+        {
+            "content.xml": lambda x: x.replace(
+                b"office:version", f"{style} office:version".encode(), 1
+            ).replace(
+                b"<office:body>",
+                f"<office:font-face-decls>{face}</office:font-face-decls><office:body>".encode(),
+            )
+        },
+        {"Fonts/evil.ttf": _FONT.read_bytes()},
+    )
+    with zipfile.ZipFile(io.BytesIO(offline_odf(odt, "font.odt"))) as z:
+        content = z.read("content.xml").decode()
+    assert "font-face-src" not in content and "Fonts/evil.ttf" not in content
+    assert 'style:name="EvilFont"' in content and "正文" in content
+
+
 def test_offline_odf_keeps_what_only_names(tmp_path):
     odt = _odt(tmp_path / "a.odt", _linked_image("Pictures/inside.png") + _linked_image("../outside.png"),
                _xforms("http://example.org/x.xml"))  # fmt: skip
@@ -324,6 +395,33 @@ def test_import_of_a_doc_fetches_nothing(base, tmp_path, pixel_server, control):
     result = _import(doc)
     assert result.returncode == 0, result.stdout + result.stderr
     assert hits == []
+
+
+def test_import_of_a_doc_reads_no_local_picture(base, tmp_path, read_watch):
+    """A binary .doc whose INCLUDEPICTURE field links a local file (``file://…``, as Word
+    writes a linked picture): LibreOffice with a fresh profile opens the file and embeds it
+    (strace: openat); a .doc cannot be rewritten, and under wenshu's profile it is not read —
+    only asked after (access, stat). What holds is BlockUntrustedRefererLinks (set false, this
+    test fails; "never update links" alone does not hold it). The same .doc fields DDE,
+    DDEAUTO, INCLUDETEXT and LINK naming a local file are not touched even by a fresh
+    profile (strace: no call names the file), so they prove nothing here."""
+    read_watch.path.write_bytes(PIXEL)
+    docx = tmp_path / "linked.docx"
+    docx.write_bytes(
+        _with_relationship(
+            base, EXTERNAL_REL.format(id="rIdPixel", type="image", url=read_watch.path.as_uri())
+        )
+    )
+    _soffice(tmp_path / "p-write", "doc:MS Word 97", tmp_path, docx, settings=PROFILE_SETTINGS)
+    doc = tmp_path / "linked.doc"
+    assert read_watch.path.as_uri().encode() in doc.read_bytes()  # the field, as Word would write it
+    read_watch.reset()
+    _soffice(tmp_path / "control", "docx", tmp_path / "control-out", doc)
+    assert read_watch.read(), "the control read nothing: the test would prove nothing"
+    read_watch.reset()
+    result = _import(doc)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not read_watch.read()
 
 
 def _rtf(path: Path, instruction: str) -> Path:

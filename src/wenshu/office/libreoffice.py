@@ -690,7 +690,8 @@ def offline_copy(data: bytes, label: str) -> bytes:
     the id, whatever the type says); fetching fields are turned into plain text fields, and
     attribute values naming a URL or a path are emptied. An SVG picture's references are
     emptied (:func:`_offline_svg`), and an embedded object's document is emptied (its picture
-    shows it). What prints is unchanged except where the document would have fetched.
+    shows it); no embedded font is named (:data:`_EMBEDDED_FONTS`). What prints is unchanged
+    except where the document would have fetched or used a font of its own.
     """
     package = open_package(
         data, label, max_member=DOCX_MAX_MEMBER_BYTES, max_total=DOCX_MAX_TOTAL_BYTES, max_members=_MAX_PARTS
@@ -843,6 +844,9 @@ def _without_fetching(content: bytes, label: str, name: str, used: set[str]) -> 
     (r:embed, r:link, r:id …, VML's o:relid)."""
     root = _parse(content, label, name)
     changed = _inert_fields(root)
+    for font in list(root.iter(*_EMBEDDED_FONTS)):
+        font.getparent().remove(font)  # its part is then no font LibreOffice knows
+        changed = True
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
@@ -855,6 +859,17 @@ def _without_fetching(content: bytes, label: str, name: str, used: set[str]) -> 
             elif not hyperlink and (namespace[1:] in _RELATIONSHIP_NS or local == "relid"):
                 used.add(value)
     return _xml_bytes(root) if changed else content
+
+
+# A font a .docx embeds (fontTable's w:embedRegular …, an obfuscated .odttf part) or an .odt
+# does (style:font-face's svg:font-face-src naming Fonts/…): LibreOffice writes it out and
+# activates it for the rest of its run (strace: user/temp/embeddedfonts/fromdocs/<name>.ttf),
+# so one file's font — FreeType parsing anyone's bytes — would stand for a font of the same
+# name in every file laid out after it by the same LibreOffice (``check --render a b``, ``fix
+# DIR``), and measure their pages. The copies hold none: the page uses the installed font or
+# its stand-in (fonts.conf), as for any file that embeds nothing.
+_EMBEDDED_FONTS = tuple(f"{{{_W}}}embed{style}" for style in ("Regular", "Bold", "Italic", "BoldItalic"))
+_ODF_FONT_SOURCE = "{urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0}font-face-src"
 
 
 def _inert_fields(root: Any) -> bool:
@@ -950,11 +965,12 @@ def offline_odf(data: bytes, label: str) -> bytes:
 
 
 def _odf_offline_part(content: bytes, label: str, name: str) -> bytes:
-    """The XML part ``content`` without XForms models and references outside the package."""
+    """The XML part ``content`` without XForms models, embedded fonts and references outside
+    the package."""
     root = _parse(content, label, name, "未转换")
     changed = False
-    for model in list(root.iter(f"{{{_XFORMS}}}model")):
-        model.getparent().remove(model)
+    for model in list(root.iter(f"{{{_XFORMS}}}model", _ODF_FONT_SOURCE)):
+        model.getparent().remove(model)  # an XForms model, or an embedded font (_EMBEDDED_FONTS)
         changed = True
     for el in root.iter():
         if not isinstance(el.tag, str) or el.tag in _ODF_CLICKED:

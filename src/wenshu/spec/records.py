@@ -42,6 +42,22 @@ MAX_COLUMNS = 256
 # sheet of 20,000 letters' rows is a few MB of XML, the shared strings as much again.
 XLSX_MAX_PART_BYTES = 32 * 1024 * 1024
 XLSX_MAX_TOTAL_BYTES = 96 * 1024 * 1024
+#: Markup openpyxl may hold at once, counted as the "<" of one row of a sheet, one string of
+#: the shared strings, or a whole part that has neither (the styles, the workbook): it keeps
+#: a row's elements, and a cell dictionary for each of its cells, until the row ends, and a
+#: part without rows whole. A row of 256 filled columns has about 1,000; a 32 KB file of one
+#: row of 7 million empty cells (or of a cell nested 4 million deep) took 2.2 GB (1.2 GB).
+XLSX_MAX_UNIT_TAGS = 200_000
+#: Excel's last row (2^20). openpyxl yields every row missing before a row's number one by
+#: one: a sheet whose second row is numbered 10^9 kept a batch busy for hours.
+XLSX_MAX_ROW = 1_048_576
+# Where a unit starts: a row or shared string, with or without a namespace prefix.
+_XLSX_UNIT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:row|si)[\s/>]")
+# Comments, CDATA sections and processing instructions: their text is no markup.
+_XML_ASIDE = re.compile(rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>", re.DOTALL)
+_XML_ENCODING = re.compile(rb"""<\?xml[^>]*?encoding\s*=\s*["']([^"']*)["']""")
+# Encodings in which every "<" of the markup is the byte "<" (as Excel, WPS and LibreOffice write).
+_PLAIN_ENCODINGS = {"utf-8", "utf8", "utf-16", "us-ascii", "ascii", "iso-8859-1", "latin-1", "latin1"}
 DATA_SUFFIXES = (".csv", ".xlsx")
 # Spec keys that describe the batch itself, not a letter.
 BATCH_KEYS = ("records", "data")
@@ -316,9 +332,14 @@ def _xlsx_rows(path: Path, source: str) -> Iterator[tuple[int, list[Any]]]:
     # Zip bombs, encrypted (OLE2) workbooks and AES or encryption-flagged members are refused
     # from the central directory, before openpyxl inflates anything; zipfile then never
     # inflates a member past the size it declared.
-    safezip.open_package(
+    package = safezip.open_package(
         raw, source, max_member=XLSX_MAX_PART_BYTES, max_total=XLSX_MAX_TOTAL_BYTES, max_input=MAX_DATA_BYTES
-    ).close()
+    )
+    try:
+        for name in package.namelist():
+            _xlsx_part_bounded(package.read(name), name, source)
+    finally:
+        package.close()
     try:
         book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged or foreign file
@@ -330,6 +351,11 @@ def _xlsx_rows(path: Path, source: str) -> Iterator[tuple[int, list[Any]]]:
         # 16,384 columns and a million rows): forget it, and read at most MAX_COLUMNS.
         sheet.reset_dimensions()
         for row, cells in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), 1):
+            if row > XLSX_MAX_ROW:
+                message = f"工作表的行号超过 Excel 的最大行号 {XLSX_MAX_ROW}，不是 Excel 能保存的工作簿"
+                raise WenshuError(Problem(source, message, row))
+            if row > 1 and cells.count(None) == len(cells):
+                continue  # an empty row is no record: skipped at once (a sheet may skip a million)
             yield row, list(cells)
     except WenshuError:
         raise
@@ -337,6 +363,40 @@ def _xlsx_rows(path: Path, source: str) -> Iterator[tuple[int, list[Any]]]:
         raise WenshuError(Problem(source, f"工作表无法读取（{type(exc).__name__}）", row + 1)) from None
     finally:
         book.close()
+
+
+def _xlsx_part_bounded(data: bytes, name: str, source: str) -> None:
+    """Refuse the part ``name`` of the workbook ``source`` when openpyxl would hold more than
+    :data:`XLSX_MAX_UNIT_TAGS` of its markup at once, counted before any of it is parsed.
+    Counting "<" is exact once comments, CDATA sections and processing instructions are set
+    aside (a "<row" in one is no row) and where no entity is declared (one may stand for any
+    markup; Excel declares none); a part in UTF-16 is counted in UTF-8. A part that is no XML
+    (a picture) is no parser's."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")):
+        try:
+            data = data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            return  # no XML a parser reads
+    elif not data.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n").startswith(b"<"):
+        return
+    declared = _XML_ENCODING.match(data.removeprefix(b"\xef\xbb\xbf"))
+    encoding = declared.group(1).decode("ascii", "replace") if declared else "utf-8"
+    if encoding.lower() not in _PLAIN_ENCODINGS:
+        message = f"工作簿的 {name} 部分用 {encoding} 编码，不是 Excel 所写的；请在 Excel 中另存"
+        raise WenshuError(Problem(source, message))
+    data = _XML_ASIDE.sub(b"", data)  # what no parser reads as markup, where "<row" may stand
+    if b"<!ENTITY" in data:
+        message = f"工作簿的 {name} 部分含有实体声明（Excel 不写），可能是恶意构造的，已拒绝"
+        raise WenshuError(Problem(source, message))
+    starts = [m.start() for m in _XLSX_UNIT.finditer(data)]
+    for begin, end in zip([0, *starts], [*starts, len(data)], strict=True):
+        if data.count(b"<", begin, end) > XLSX_MAX_UNIT_TAGS:
+            what = "一行（或一个共享字符串）" if starts else "部分"
+            message = (
+                f"工作簿的 {name} 部分中{what}的标记超过 {XLSX_MAX_UNIT_TAGS} 个（单元格过多或嵌套过深），"
+                "不是 Excel 所写的，可能是恶意构造的，已拒绝"
+            )
+            raise WenshuError(Problem(source, message))
 
 
 def read_records(path: Path, kind: Kind, source: str | None = None) -> list[Record]:
