@@ -203,3 +203,19 @@ def test_a_registry_knows_the_entries_of_the_modules_that_provide_them() -> None
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["True", "True", "True"]
+
+
+def test_every_command_is_where_the_list_says() -> None:
+    """Each entry of the commands' list (imported only when its command runs) names a Click
+    command of that very name, and ``--help`` lists them all."""
+    import importlib
+
+    from click.testing import CliRunner
+
+    from wenshu.cli.main import COMMANDS, main
+
+    for name, where in COMMANDS.items():
+        module, _, attribute = where.partition(":")
+        assert getattr(importlib.import_module(module), attribute).name == name, where
+    shown = CliRunner().invoke(main, ["--help"]).output
+    assert all(f"  {name} " in shown for name in COMMANDS), shown

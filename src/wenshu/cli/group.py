@@ -72,9 +72,7 @@ class Group(ChineseHelp, click.Group):
 
     def _load(self, name: str) -> None:
         module, _, attribute = self.lazy_commands.pop(name).partition(":")
-        command = getattr(importlib.import_module(module), attribute)
-        assert command.name == name, f"{module}:{attribute} is the command {command.name!r}, not {name!r}"
-        self.add_command(command)
+        self.add_command(getattr(importlib.import_module(module), attribute), name)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*self.commands, *self.lazy_commands})
