@@ -9,6 +9,7 @@ wrote it, with the closest name offered.
 from __future__ import annotations
 
 import importlib
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from typing import Generic, TypeVar
 
@@ -39,6 +40,11 @@ def did_you_mean(word: str, choices: Iterable[str], shown: str = "“{}”") -> 
     return f"，是否想写{shown.format(close)}？" if close else ""
 
 
+# Held while a registry imports its providers; reentrant, as a provider's import may ask a
+# registry for its names.
+_LOADING = threading.RLock()
+
+
 class Registry(Generic[T]):
     """Entries by name, each registered once, looked up with a clear error.
 
@@ -55,11 +61,13 @@ class Registry(Generic[T]):
         self._providers = providers
 
     def _all(self) -> dict[str, T]:
-        """Every entry, the providers' modules imported first."""
-        while self._providers:
-            module, *rest = self._providers
-            self._providers = tuple(rest)  # before importing: a provider may look names up
-            importlib.import_module(module)
+        """Every entry, the providers' modules imported first (by one thread: another asking
+        meanwhile, as the workbench's requests may, waits until all of them are in)."""
+        if self._providers:
+            with _LOADING:
+                for module in self._providers:
+                    importlib.import_module(module)
+                self._providers = ()
         return self._entries
 
     def _has(self, name: object) -> bool:
