@@ -191,3 +191,31 @@ def test_a_kept_spec_is_the_spec_read(tmp_path, monkeypatch) -> None:
     assert any((tmp_path / "cache" / "wenshu" / "specs").iterdir())
     copy.write_text(copy.read_text(encoding="utf-8").replace("2023", "2024"), encoding="utf-8")
     assert "2024" in repr(load_spec(copy).data)
+
+
+def test_a_registry_knows_the_entries_of_the_modules_that_provide_them() -> None:
+    """The rules and warnings registered by the letters' and the annex kinds' modules are
+    there (listed, found) for whoever asks, though nothing imported those modules before."""
+    probe = (
+        "from wenshu.rules.advice import ADVICE\nfrom wenshu.rules.checks import RULES\n"
+        "print('basis_dates' in RULES, 'score_tables' in RULES.names(), 'categories' in ADVICE)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "True", "True"]
+
+
+def test_every_command_is_where_the_list_says() -> None:
+    """Each entry of the commands' list (imported only when its command runs) names a Click
+    command of that very name, and ``--help`` lists them all."""
+    import importlib
+
+    from click.testing import CliRunner
+
+    from wenshu.cli.main import COMMANDS, main
+
+    for name, where in COMMANDS.items():
+        module, _, attribute = where.partition(":")
+        assert getattr(importlib.import_module(module), attribute).name == name, where
+    shown = CliRunner().invoke(main, ["--help"]).output
+    assert all(f"  {name} " in shown for name in COMMANDS), shown

@@ -221,9 +221,11 @@ def _modules_after_build(command: list[str], cache: Path) -> set[str]:
 
 
 def test_build_of_a_notice_imports_only_what_it_uses(tmp_path) -> None:
-    """Once the caches hold its schema, templates and frame, a build of a notice reads its
-    plain YAML without ruamel, and loads neither the skeletons (``wenshu new``), the round's
-    rules, docxtpl (frames are cached), the pagination pass nor the spreadsheet reader."""
+    """Once the caches hold its spec, schema, templates and frame, a build of a notice loads
+    no YAML parser, neither the skeletons (``wenshu new``), the round's rules, docxtpl (frames
+    are cached), the pagination pass nor the spreadsheet reader; none of the other commands'
+    modules (the checker, the importer, the workbench and Flask), nor what only other kinds
+    use (the annex kinds' catalogues and composers, the letters' rules)."""
     build = ["build", str(NOTICE), "-o", str(tmp_path / "out"), "--format", "docx"]
     _modules_after_build(build, tmp_path / "cache")  # fills the caches
     loaded = _modules_after_build(build, tmp_path / "cache")
@@ -238,10 +240,25 @@ def test_build_of_a_notice_imports_only_what_it_uses(tmp_path) -> None:
         "wenshu.build.paginate",
         "wenshu.office.libreoffice",
         "openpyxl",
+        "yaml",
+        "flask",
+        "wenshu.check",  # a package stands for all its modules: loading one loads it
+        "wenshu.importing",
+        "wenshu.serve",
+        "wenshu.cli.check",
+        "wenshu.cli.importing",
+        "wenshu.cli.serve",
+        "wenshu.cli.specs",
+        "wenshu.compose.annexes",
+        "wenshu.compose.catalogue",
+        "wenshu.rules.letters",
     }
     assert not loaded & unwanted, sorted(loaded & unwanted)
-    # `wenshu validate` checks the round its files make, and writes no Word file.
-    unwanted = (unwanted - {"wenshu.compose.round"}) | {"docx", "difflib"}
+    # `wenshu validate` (a command of wenshu.cli.specs) checks the round its files make (the
+    # round's rules, the catalogue), and writes no Word file.
+    validating = {"wenshu.cli.specs", "wenshu.compose.round", "wenshu.compose.annexes"}
+    validating.add("wenshu.compose.catalogue")
+    unwanted = (unwanted - validating) | {"docx", "difflib"}
     check = _modules_after_build(["validate", str(NOTICE)], tmp_path / "cache")
     assert not check & unwanted, sorted(check & unwanted)
 

@@ -22,12 +22,11 @@ import cerberus
 from cerberus import errors as cerr
 from cerberus.schema import DefinitionSchema, SchemaError, SchemaRegistry
 
-from wenshu.compose import annexes  # annexes and letters register their kinds' rules too
+from wenshu.compose.attachments import attachment_files
 from wenshu.errors import Problem, WenshuError
 from wenshu.registry import did_you_mean
 from wenshu.resources import cache_dir, read_cache_file, write_cache_file
 from wenshu.rules import checks as rules
-from wenshu.rules import letters
 from wenshu.rules.advice import ADVICE
 from wenshu.rules.context import Context
 from wenshu.spec import PLACEHOLDER
@@ -475,10 +474,10 @@ def validate(spec: Spec, *, draft: bool = False) -> tuple[Kind, dict[str, Any]]:
         if "attachments" in kind.schema:
             # Any kind's attachment may name an annex spec (file:); its page replaces the
             # reference here, drafts included, as that spec is validated on its own.
-            problems += annexes.attachment_files("attachments", context)
+            problems += attachment_files("attachments", context)
         if not holes:
             # The kind's page is composed first: its rules check what the page will print.
-            problems += annexes.compose(kind, spec, document)
+            problems += _composed(kind, spec, document)
             for check, arg in kind.checks:
                 problems += rules.run(check, arg, context, kind.source)
     if not draft:
@@ -496,12 +495,30 @@ def schema_problems(kind: Kind) -> list[Problem]:
     ``checks:``, a warning under ``advice:``, the ``compose:`` step, a batch check), each
     located at the schema file: found before any spec is read, not halfway through."""
     source = kind.source
-    return [
+    problems = [
         *rules.RULES.problems((name for name, _ in kind.checks), source),
         *ADVICE.problems((name for name, _ in kind.advice), source),
-        *annexes.COMPOSERS.problems([kind.compose] if kind.compose else [], source),
-        *letters.BATCH_CHECKS.problems((n for item in kind.batch.get("checks") or [] for n in item), source),
     ]
+    # Only an annex kind composes its page from the catalogues, and only a batch kind checks
+    # its records together: other kinds do not import their modules.
+    if kind.compose:
+        from wenshu.compose.annexes import COMPOSERS
+
+        problems += COMPOSERS.problems([kind.compose], source)
+    if kind.batch.get("checks"):
+        from wenshu.rules.letters import BATCH_CHECKS
+
+        problems += BATCH_CHECKS.problems((n for item in kind.batch["checks"] for n in item), source)
+    return problems
+
+
+def _composed(kind: Kind, spec: Spec, document: dict[str, Any]) -> list[Problem]:
+    """The kind's ``compose:`` step run (:func:`wenshu.compose.annexes.compose`), if it has one."""
+    if kind.compose is None:
+        return []
+    from wenshu.compose import annexes  # the catalogues: only the annex kinds compose a page
+
+    return annexes.compose(kind, spec, document)
 
 
 #: What one document may hold. Checking and typesetting cost about 1 ms per value on a

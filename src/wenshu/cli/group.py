@@ -10,6 +10,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import gc
+import importlib
 import os
 import signal
 import sys
@@ -56,9 +57,38 @@ class Command(ChineseHelp, click.Command):
 
 class Group(ChineseHelp, click.Group):
     """Turns unexpected failures into one clear line instead of a traceback, and says
-    Click's own usage errors in Chinese."""
+    Click's own usage errors in Chinese.
+
+    ``lazy_commands`` names commands by where they are (``"wenshu.cli.build:build_cmd"``):
+    each module is imported when its command runs, so a build does not import the
+    checker's, the importer's and the workbench's commands; ``--help`` and a mistyped name
+    load them all."""
 
     command_class = Command
+
+    def __init__(self, *args: Any, lazy_commands: dict[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy_commands = dict(lazy_commands or {})
+
+    def _load(self, name: str) -> None:
+        module, _, attribute = self.lazy_commands.pop(name).partition(":")
+        self.add_command(getattr(importlib.import_module(module), attribute), name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self.lazy_commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy_commands:
+            self._load(cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        if args and args[0] not in self.commands and args[0] not in self.lazy_commands:
+            for name in list(self.lazy_commands):  # a name no command has: Click offers the closest
+                self._load(name)
+        return super().resolve_command(ctx, args)
 
     def main(self, args: Any = None, prog_name: str | None = None, *a: Any, **kw: Any) -> Any:
         standalone = kw.pop("standalone_mode", True)

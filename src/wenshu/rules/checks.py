@@ -24,8 +24,9 @@ from wenshu.text.dates import IN_TEXT, WhenError, format_cn_date, parse_when
 from wenshu.text.titles import too_wide
 
 Rule = Callable[[Any, Context], list[Problem]]
-#: The rules a schema names under ``checks:``, each with its argument.
-RULES: Registry[Rule] = Registry("检查规则")
+#: The rules a schema names under ``checks:``, each with its argument. The letters' and the
+#: annex kinds' rules are registered by their own modules, loaded when a schema names one.
+RULES: Registry[Rule] = Registry("检查规则", providers=("wenshu.rules.letters", "wenshu.compose.annexes"))
 rule = RULES.register
 
 
