@@ -616,20 +616,20 @@ def test_xlsx_markup_is_counted_as_a_parser_reads_it():
     """A "<row" in a comment, CDATA section or processing instruction starts no row: a row of
     300,000 cells cut by such fake rows is refused all the same; a declared entity (which may
     stand for any markup) is refused; an SVG picture's comments and DOCTYPE are harmless."""
-    from wenshu.spec.records import XLSX_MAX_UNIT_TAGS, _xlsx_part_bounded
+    from wenshu.spec.records import XLSX_MAX_UNIT_TAGS, xlsx_part_bounded
 
     for fake in (b"<!--<row>-->", b"<![CDATA[<row>]]>", b"<?x <row ?>"):
         cells = (b"<c/>" * 1000 + fake) * 300
         sheet = b'<worksheet><sheetData><row r="1">' + cells + b"</row></sheetData></worksheet>"
         with pytest.raises(WenshuError, match=f"标记超过 {XLSX_MAX_UNIT_TAGS} 个"):
-            _xlsx_part_bounded(sheet, SHEET, "d.xlsx")
+            xlsx_part_bounded(sheet, SHEET, "d.xlsx")
     entity = b'<!DOCTYPE worksheet [<!ENTITY r "<c/><c/>">]><worksheet><sheetData/></worksheet>'
     with pytest.raises(WenshuError, match="实体声明"):
-        _xlsx_part_bounded(entity, SHEET, "d.xlsx")
+        xlsx_part_bounded(entity, SHEET, "d.xlsx")
     svg = (
         b'<?xml version="1.0"?><!-- Illustrator --><!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "x"><svg/>'
     )
-    _xlsx_part_bounded(svg, "xl/media/image1.svg", "d.xlsx")
+    xlsx_part_bounded(svg, "xl/media/image1.svg", "d.xlsx")
 
 
 def _shared_strings_bomb(path: Path) -> None:

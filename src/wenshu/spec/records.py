@@ -337,7 +337,7 @@ def _xlsx_rows(path: Path, source: str) -> Iterator[tuple[int, list[Any]]]:
     )
     try:
         for name in package.namelist():
-            _xlsx_part_bounded(package.read(name), name, source)
+            xlsx_part_bounded(package.read(name), name, source)
     finally:
         package.close()
     try:
@@ -365,7 +365,7 @@ def _xlsx_rows(path: Path, source: str) -> Iterator[tuple[int, list[Any]]]:
         book.close()
 
 
-def _xlsx_part_bounded(data: bytes, name: str, source: str) -> None:
+def xlsx_part_bounded(data: bytes, name: str, source: str) -> None:
     """Refuse the part ``name`` of the workbook ``source`` when openpyxl would hold more than
     :data:`XLSX_MAX_UNIT_TAGS` of its markup at once, counted before any of it is parsed.
     Counting "<" is exact once comments, CDATA sections and processing instructions are set
