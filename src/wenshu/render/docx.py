@@ -759,12 +759,16 @@ def wrap_ends(text: str, room: float) -> list[int]:
     ]
     ends, start = [], 0
     while widths(start, len(text)) > room:
-        fitting = [i for i in range(start + 1, len(text)) if may_end[i] and widths(start, i) <= room]
-        end = (
-            fitting[-1]
-            if fitting
-            else next((i for i in range(start + 1, len(text)) if may_end[i]), len(text))
-        )
+        # A line's width only grows with its end: the scan stops at the first end too wide
+        # (scanning the whole rest for every line was quadratic in a long cell).
+        end, i = 0, start + 1
+        while i < len(text) and (not end or widths(start, i) <= room):
+            if may_end[i] and (widths(start, i) <= room or not end):
+                end = i
+                if widths(start, i) > room:
+                    break  # no place to end within the room: the line runs on to its first
+            i += 1
+        end = end or len(text)
         if end == len(text):
             break
         ends.append(end)
