@@ -248,6 +248,21 @@ def test_md_escape_leaves_no_code_block_or_underlined_heading(text, shown):
     assert read_as_commonmark(f"前文\n\n{escaped}")
 
 
+@pytest.mark.parametrize("char", [chr(c) for c in range(0x21, 0x7F)])
+def test_md_escape_every_ascii_mark_at_either_end_or_inside(char):
+    # md_escape leaves text with none of the characters its substitutions match as it is:
+    # each printable ASCII character, wherever it stands, must still read back as written.
+    for text in (
+        f"{char} 示例",
+        f"{char}示例{char}",
+        f"{char}{char}示{char}{char}",
+        f"a{char}b{char}",
+        f"1{char} a",
+        f"x{char}b>",
+    ):
+        assert _parsed(md_escape(text)) == [text], text
+
+
 def test_md_escape_keeps_one_line():
     assert "\n" not in md_escape("第一行\n第二行")
     assert _parsed(md_escape("第一行\n第二行")) == ["第一行第二行"]
