@@ -345,3 +345,66 @@ def test_a_relay_takes_its_province_from_the_rounds_regions(tmp_path):
     result = run("new", "notice", "--relay", tmp_path / "notice.yaml", "--province", "雄安")
     assert result.exit_code == 1
     assert "未知省份，是否想写“雄安新区”？（本轮地区见 _regions-2027.yaml" in result.output
+
+
+GI_ROUND = """kind: round
+name: 2027年类别一览表
+year: 2027
+regions: _regions-2027.yaml
+categories:
+  示范企业: {quota: table}
+  地理标志示范县: {full: 国家地理标志产品保护示范县, level: county, quota: {per_region: 2}}
+"""
+GI_LETTER = (
+    "kind: recommendation_letter\nissuer: {issuer}\ndoc_number: 豫知函〔2027〕3号\n"
+    "basis: {{title: 关于开展示范工作的通知, doc_number: 国知办函运字〔2027〕100号}}\n"
+    "programme: {programme}\napplicants:\n"
+    "  - {{name: 甲县, rank: 1}}\n  - {{name: 乙县, rank: 2}}\n  - {{name: 丙县, rank: 3}}\n"
+    "review: 经审核，符合申报条件。\ndate: 2027-09-08\n"
+)
+
+
+def test_an_issuer_outside_the_rounds_regions_is_caught_at_the_issuer(tmp_path):
+    """A round's own region list left an issuer outside it without a province: three
+    recommendations against a limit of two passed, and a quota-table category said the
+    issuer's province could not be told. The issuer's province is now found (the 2022 list
+    too) and is an error at ``issuer``; a province in the list is still counted."""
+    write(tmp_path, "round.yaml", GI_ROUND)
+    write(tmp_path, "_regions-2027.yaml", "regions: [河南省, 北京市]\n")
+    write(tmp_path, "letter.yaml", GI_LETTER.format(issuer="湖北省知识产权局", programme="地理标志示范县"))
+    result = run("validate", tmp_path)
+    assert result.exit_code == 1, result.output
+    assert (
+        "letter.yaml:2:9 issuer：发文机关“湖北省知识产权局”所在的“湖北省”不是本轮的地区"
+        "（本轮地区见 _regions-2027.yaml，由 "
+    ) in result.output
+    assert "round.yaml:4 的 regions 指定）" in result.output
+    assert result.output.count("不是本轮的地区") == 1  # once per letter, not per applicant
+    write(tmp_path, "letter.yaml", GI_LETTER.format(issuer="湖北省知识产权局", programme="示范企业"))
+    write(tmp_path, "quota.yaml", QUOTA.format(region="河南省"))
+    result = run("validate", tmp_path)
+    assert "letter.yaml:2:9 issuer：发文机关“湖北省知识产权局”所在的“湖北省”不是本轮的地区" in result.output
+    assert "无法确定" not in result.output
+    write(tmp_path, "letter.yaml", GI_LETTER.format(issuer="河南省知识产权局", programme="地理标志示范县"))
+    result = run("validate", tmp_path)
+    assert result.exit_code == 1
+    assert "不是本轮的地区" not in result.output
+    assert (
+        "applicants[3].name：河南省推荐地理标志示范县已达 3 个（“丙县”），超过每个地区 2 个的上限"
+        in result.output
+    )
+
+
+def test_a_rounds_score_names_are_in_the_thresholds_it_cites(tmp_path):
+    """The score was named as the round says but the thresholds after it still said “B表”."""
+    write(
+        tmp_path,
+        "round.yaml",
+        "kind: round\nname: 类别\nyear: 2027\ncategories:\n  示范企业: {score_names: {B: 专家评审分}}\n",
+    )
+    many = "programme: 示范企业\napplicants:\n  - {name: 甲公司, rank: 1, scores: {A: 80, B: 70}}\n"
+    write(tmp_path, "letter.yaml", SCORED_LETTER.format(who=many))
+    result = run("validate", tmp_path)
+    assert result.exit_code == 1
+    assert "“甲公司”专家评审分 70 分，低于 80 分（示范企业须A表评分≥75、专家评审分≥80，见 " in (result.output)
+    assert "B表" not in result.output

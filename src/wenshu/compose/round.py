@@ -6,10 +6,10 @@ valid ones against each other:
 - recommendations per province and programme stay within the round's quota tables;
 - no applicant is recommended twice;
 - a 示范城市 (示范县) applicant is on the round's 试点城市 (试点县) list;
-- a recommended applicant reaches its category's lowest scores (示范企业: A表 ≥ 75 and
-  B表 ≥ 80), and a province recommends no more of a category with a share cap than its
-  percent of the count it is taken of (示范企业: 10% of the 优势企业, the counts of a computed
-  quota table);
+- a recommended applicant reaches its category's lowest scores (示范企业: A表评分 ≥ 75 and
+  B表评分 ≥ 80, as the category's ``score_names`` call them), and a province recommends no
+  more of a category with a share cap than its percent of the count it is taken of (示范企业:
+  10% of the 优势企业, the counts of a computed quota table);
 - a category with a quota per region (优势企业: 100) is not recommended more often than that,
   and a computed quota table has its category's terms (counts and percentages);
 - a notice that cites another notice's 发文字号 (a provincial notice relaying the national
@@ -79,6 +79,7 @@ class Entry:
     province: str | None
     scores: dict[str, float] = field(default_factory=dict)
     named: str | None = None  # the category as the spec writes it
+    province_at: Path_ | None = None  # where the province was read (its own field, or the issuer)
 
     def problem(self, message: str) -> Problem:
         """A problem located at this entry."""
@@ -197,13 +198,18 @@ def check_round(members: list[Member]) -> list[Problem]:
 
 
 # -- what the specs say -----------------------------------------------------------------------
-def _province_of(document: dict[str, Any], regions: catalogue.Regions) -> str | None:
+def _province_of(document: dict[str, Any], regions: catalogue.Regions) -> tuple[str | None, Path_ | None]:
+    """A spec's province and where it is read: its ``province``, else the region its issuer's
+    name starts with. The issuer is matched against the round's regions and the 2022 list too,
+    so that an issuer outside a round's own list is reported (not silently left uncounted)."""
     if isinstance(document.get("province"), str):
-        return document["province"]
+        return document["province"], ("province",)
     issuer = document.get("issuer")
     if isinstance(issuer, str):
-        return next((r for r in regions.names if issuer.startswith(r)), None)
-    return None
+        names = (*regions.names, *catalogue.regions())
+        found = next((r for r in names if issuer.startswith(r)), None)
+        return found, ("issuer",) if found else None
+    return None, None
 
 
 def _entry(
@@ -211,12 +217,14 @@ def _entry(
     at: Path_,
     applicant: str,
     named: Any,
-    province: str | None,
+    province: tuple[str | None, Path_ | None],
     categories: Categories,
     scores: dict[str, float] | None = None,
 ) -> Entry:
     named = named if isinstance(named, str) else None
-    return Entry(member, at, applicant, categories.of(named), province, dict(scores or {}), named)
+    found, province_at = province
+    scores = dict(scores or {})
+    return Entry(member, at, applicant, categories.of(named), found, scores, named, province_at)
 
 
 def _recommendations(member: Member, categories: Categories) -> Iterator[Entry]:
@@ -226,12 +234,13 @@ def _recommendations(member: Member, categories: Categories) -> Iterator[Entry]:
         for i, item in enumerate(doc["recommendations"]):
             named = item.get("programme") or doc.get("programme")
             at: Path_ = ("recommendations", i, "applicant")
+            own = item.get("province")
             yield _entry(
                 member,
                 at,
                 item["applicant"],
                 named,
-                item.get("province") or province,
+                (own, ("recommendations", i, "province")) if own else province,
                 categories,
                 item.get("scores"),
             )
@@ -278,9 +287,20 @@ def _region_problems(members: list[Member], entries: list[Entry], categories: Ca
     def why(province: str) -> str:
         return f"“{province}”不是本轮的地区{did_you_mean(province, names)}（{categories.regions.cited}）"
 
-    problems = [
-        e.problem(why(e.province)) for e in entries if e.province is not None and e.province not in names
-    ]
+    problems = []
+    said: set[tuple[int, Path_]] = set()
+    for e in entries:
+        if e.province is None or e.province in names or e.province_at is None:
+            continue
+        if (id(e.member), e.province_at) in said:
+            continue  # once per place the province is written, not once per applicant
+        said.add((id(e.member), e.province_at))
+        issuer = e.member.document.get("issuer") if e.province_at == ("issuer",) else None
+        problems.append(
+            e.member.spec.problem(
+                e.province_at, f"发文机关“{issuer}”所在的{why(e.province)}" if issuer else why(e.province)
+            )
+        )
     for member in members:
         if member.kind.round_role != LIST:
             continue
@@ -589,7 +609,7 @@ def _enterprise_problems(bases: Quotas, entries: list[Entry], categories: Catego
 
 
 def _thresholds(programme: catalogue.Programme) -> str:
-    return "、".join(f"{table}表≥{minimum}" for table, minimum in programme.min_scores.items())
+    return "、".join(f"{programme.score_name(t)}≥{minimum}" for t, minimum in programme.min_scores.items())
 
 
 # -- deadlines of relayed notices -------------------------------------------------------------
