@@ -1230,3 +1230,33 @@ def test_the_wrapped_title_on_the_page(tmp_path: Path):
     rows = [r.text.replace(" ", "") for r in pages["digits"].rows]
     cut = DIGITS_TITLE.index("2025")
     assert DIGITS_TITLE[:cut] in rows and DIGITS_TITLE[cut:] in rows, rows[:8]
+
+
+@pytest.mark.parametrize(("inset", "said"), [("0,0,0,0", False), ("14pt,0,14pt,0", True)])
+def test_a_vml_text_box_with_no_inner_margin_is_read_so(inset, said):
+    """A page number in a VML text box set outside, “　— N —　” (one character in): an inset
+    of 0 is no margin — it was read as VML's default 0.1 in and said “缩进 1.5 字” — while a
+    margin of 14 pt moves the number off its place."""
+
+    def footers(self, field="PAGE"):
+        p = self.doc.sections[0].footer.paragraphs[0]
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        self.page_number(p, field)
+        space = p.add_run("\u3000")._r
+        p._p.remove(space)
+        p._p.insert(1 if p._p.pPr is not None else 0, space)
+        p.add_run("\u3000")
+        box = parse_xml(
+            f'<w:p {nsdecls("w")} xmlns:v="urn:schemas-microsoft-com:vml"><w:r><w:pict>'
+            '<v:shape id="b" type="#_x0000_t202" stroked="f" filled="f" style="position:absolute;'
+            "margin-top:0;width:70pt;height:30pt;z-index:1;mso-position-horizontal:outside;"
+            'mso-position-horizontal-relative:margin">'
+            f'<v:textbox style="mso-fit-shape-to-text:t" inset="{inset}"><w:txbxContent/></v:textbox>'
+            "</v:shape></w:pict></w:r></w:p>"
+        )
+        p._p.addprevious(box)
+        next(box.iter(qn("w:txbxContent"))).append(p._p)
+
+    with mock.patch.object(Draft, "footers", footers):
+        report = check_docx(paged(28, 26))
+    assert ("page-number-place" in codes(report)) is said, show(report)

@@ -106,10 +106,9 @@ def box_alignment(paragraph: Any) -> tuple[str, str, float, float] | None:
             if not align or not fits:
                 return None
             sides = (el.get("inset") or "").split(",")
-            left, right = (
-                _vml_length(sides[k]) * L.PT_PER_MM if len(sides) > k and _vml_length(sides[k]) else 7.2
-                for k in (0, 2)
-            )
+            # An inset of 0 is a margin of none, not a missing one (VML's default is 0.1 in).
+            insets = [_vml_length(sides[k]) if len(sides) > k else None for k in (0, 2)]
+            left, right = (7.2 if mm is None else mm * L.PT_PER_MM for mm in insets)
             return align, style.get("mso-position-horizontal-relative", "text"), left, right
     return None
 
