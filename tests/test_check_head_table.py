@@ -18,6 +18,7 @@ from wenshu.check import check_docx, check_files
 from wenshu.check.reading.model import read_document
 from wenshu.check.recognise import recognise
 from wenshu.check.rules.head import TABLE_RULE_NOTE
+from wenshu.importing.fix import fix_file, import_docx
 
 from .test_check import codes, show
 from .test_check_misses import a4_page
@@ -145,3 +146,17 @@ def test_render_agrees_with_the_page_on_a_head_table(tmp_path: Path):
     assert "render-rule-place" not in good_report.codes, show(good_report)
     assert TABLE_RULE_NOTE not in good_report.notes  # measured on the page instead
     assert "rule-place" in above_report.codes
+
+
+def test_import_and_fix_keep_a_head_table(tmp_path: Path):
+    source = head_table_notice(tmp_path, signer=True)
+    imported = import_docx(source.read_bytes(), source.name)
+    found = imported.report.found
+    assert found["发文机关标志"] == "示例市知识产权局文件"
+    assert found["发文字号"] == "示知〔2024〕3号" and found["签发人"] == "张三"
+    assert found["标题"] == "关于开展知识产权强县建设试点工作的请示"
+    assert "table:" not in imported.yaml  # the 版头 is not kept as a table of the body
+    fix_file(head_table_notice(tmp_path), tmp_path / "out", paginate=False)
+    rebuilt = check_docx(tmp_path / "out" / "head_table.docx")
+    assert not any(NOT_A_DOCUMENT in n for n in rebuilt.notes), rebuilt.notes
+    assert "示知〔2024〕3号" in (tmp_path / "out" / "head_table.md").read_text(encoding="utf-8")
