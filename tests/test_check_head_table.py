@@ -12,7 +12,7 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Pt, RGBColor
+from docx.shared import Mm, Pt, RGBColor
 
 from wenshu.check import check_docx, check_files
 from wenshu.check.reading.model import read_document
@@ -55,6 +55,7 @@ def head_table_notice(
     signer: bool = False,
     table_text: str | None = None,
     name: str = "head_table",
+    width_mm: float | None = None,
 ) -> Path:
     """A 通知 on A4 whose 版头 is a table: the mark in row 1, the 发文字号 in row 2 (beside a
     签发人 cell with ``signer``), the rule the bottom border of row 2 (of row 1 with
@@ -71,6 +72,8 @@ def head_table_notice(
     if rule_color:
         for cell in table.rows[0 if rule_under_mark else 1].cells:
             _border(cell, color=rule_color)
+    if width_mm is not None:  # the grid says how wide the table (and its borders) are drawn
+        table._tbl.tblGrid.gridCol_lst[0].w = Mm(width_mm)
     doc.add_paragraph()
     _text(
         doc.add_paragraph(),
@@ -109,6 +112,13 @@ def test_the_head_table_rules_judge_what_they_can(tmp_path: Path):
     )
     found = codes(report)
     assert {"mark-color", "doc-number", "rule-color"} <= found, show(report)
+
+
+def test_a_head_table_rule_narrower_than_the_type_area(tmp_path: Path):
+    report = check_docx(head_table_notice(tmp_path, width_mm=100))
+    width = [d for d in report.deviations if d.code == "rule-width"]
+    assert width and width[0].actual == "100.0 mm", show(report)
+    assert "rule-width" not in codes(check_docx(head_table_notice(tmp_path, name="full")))
 
 
 def test_a_red_border_over_the_number_prints_above_it(tmp_path: Path):
