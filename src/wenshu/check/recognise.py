@@ -185,13 +185,56 @@ class Recogniser(Reader):
         color = first_attr(self.styles.rpr_levels(para.el, runs[0][0]), "color")
         return big or is_red(color)
 
+    def _head_table(self) -> None:
+        """Many offices build the 版头 as a table before the title: the mark in one cell, the
+        发文字号 in the next row or cell, the red rule as a cell's or the table's border. The
+        first table is read so when nothing but 版头 lines stands before it and every line in
+        it is the mark (red or larger than a title), a 发文字号 (签发人), 份号, 密级 or 紧急程度,
+        with a 发文字号 or a red mark among them: an ordinary table holds other text."""
+        first = next((p for p in self.paragraphs if p.in_table), None)
+        if first is None:
+            return
+        table = next(first.el.iterancestors(wtag("tbl")))
+        before = [p for p in self.paragraphs[: first.number - 1] if p.flows and p.text.strip()]
+        if any(not is_head_info(p.text.strip()) and not self._looks_like_mark(p) for p in before):
+            return
+        lines = [
+            p
+            for p in self.paragraphs[first.number - 1 :]
+            if p.in_table and p.text.strip() and table in p.el.iterancestors(wtag("tbl"))
+        ]
+        roles = []
+        for para in lines:
+            text = para.text.strip()
+            if (
+                (DOC_NUMBER_IN_TEXT.search(text) and len(text) < 60)
+                or ORDER_NUMBER.match(text)
+                or SIGNED in text
+            ):
+                roles.append("doc-number")
+            elif is_head_info(text):
+                roles.append("head-info")
+            elif self._looks_like_mark(para) and len(text) <= L.CHARS_PER_LINE:
+                roles.append("mark")
+            else:
+                return  # a line no 版头 holds: a table of the document's own
+        red_mark = any(
+            role == "mark"
+            and is_red(first_attr(self.styles.rpr_levels(p.el, self.text_runs(p)[0][0]), "color"))
+            for p, role in zip(lines, roles, strict=True)
+        )
+        if "doc-number" in roles or red_mark:
+            for para, role in zip(lines, roles, strict=True):
+                para.role = role
+
     def _by_content(self) -> None:
         """Another office's file: recognise the elements by where they stand and what they say."""
+        self._head_table()
         paras = [p for p in self.paragraphs if (p.flows or p.role == "title") and p.text.strip()]
         head_has_mark = any(p.role == "mark" for p in self.first_page_header() + self.paragraphs)
         i = 0
-        # 版头: everything before the title (a 发文字号 in a text box counts).
-        seen_number = any(p.in_box and p.role == "doc-number" for p in self.paragraphs)
+        # 版头: everything before the title (a 发文字号 in a text box or a 版头 table counts).
+        seen_number = any(not p.flows and p.role == "doc-number" for p in self.paragraphs)
         passed: list[int] = []  # read as body on the way, for want of a title
         while i < len(paras):
             para, text = paras[i], paras[i].text.strip()

@@ -18,6 +18,7 @@ from wenshu.check.recognise import LABEL, Recogniser
 from wenshu.check.registry import RULES
 from wenshu.check.report import Report
 from wenshu.check.rules.grid import adjusted_pitch
+from wenshu.check.rules.head import TABLE_RULE_NOTE
 from wenshu.check.rules.page_numbers import placed_by_word
 from wenshu.errors import WenshuError
 from wenshu.text.titles import printed_lines, title_problems
@@ -267,7 +268,8 @@ def _measure(
     _measure_page_one(doc, pages, out)
     _measure_title(doc, pages, out)
     if pdf is not None:
-        _measure_head_rule(doc, pages, out, pdf)
+        if _measure_head_rule(doc, pages, out, pdf) and TABLE_RULE_NOTE in report.notes:
+            report.notes.remove(TABLE_RULE_NOTE)  # the rule of a 版头 table was looked for on the page
 
 
 def _usual(deltas: list[float]) -> float:
@@ -424,29 +426,30 @@ def _measure_page_numbers(
             )
 
 
-def _measure_head_rule(doc: Recogniser, pages: list[Any], out: Findings, pdf: Path) -> None:
+def _measure_head_rule(doc: Recogniser, pages: list[Any], out: Findings, pdf: Path) -> bool:
     """§7.2.7 on paper: the 版头's red rule prints 4 mm under the 发文字号. The rule's row is read
     off the page image (red ink across the 版心), so a border, a drawn line and a table's
-    border are measured alike, wherever the file's anchors and wrapping put them."""
+    border are measured alike, wherever the file's anchors and wrapping put them. True when
+    the page was looked at."""
     from wenshu.office.ink import red_rule_rows
     from wenshu.office.pages import compact
 
     numbers = [p for p in doc.role("doc-number") if p.text.strip()]
     if doc.format == "letter" or not numbers or not pages:
-        return  # a letter's rules stand under the mark (§10.1), its 发文字号 under them
+        return False  # a letter's rules stand under the mark (§10.1), its 发文字号 under them
     if any(d.code == "rule-place" for d in out.items()):
-        return  # said without the pages already
+        return False  # said without the pages already
     needle = compact(numbers[0].text)[:6]
     row = next((r for r in pages[0].rows if needle and needle in compact(r.text)), None)
     if row is None:
-        return
+        return False
     g = _Geometry()
     # Red ink across the 版心 from the page's top down to the foot of the 发文字号's line: none
     # when the rule is under the number. How far under is not judged: the line's box comes
     # from the substitute font's metrics (one file measured 3.0 and 1.8 mm with two fonts).
     rows = red_rule_rows(pdf, 1, (g.left, 0.0, g.right, row.y1))
     if not rows:
-        return
+        return True
     actual = "在发文字号之上" if rows[0] < row.y0 else "压在发文字号上"
     out.add(
         "render-rule-place",
@@ -457,6 +460,7 @@ def _measure_head_rule(doc: Recogniser, pages: list[Any], out: Findings, pdf: Pa
         actual,
         Location("第 1 页", None, row.text),
     )
+    return True
 
 
 def _measure_title(doc: Recogniser, pages: list[Any], out: Findings) -> None:

@@ -152,6 +152,34 @@ def _lead(looks: list[tuple[str, tuple[bool, str]]]) -> str:
     return lead if first != looks[-1][1] else ""
 
 
+_HEAD_ROLES = ("mark", "doc-number", "head-info")
+
+
+def _head_table(paras: list[Para]) -> bool:
+    """Did the recogniser read this table as the 版头 (the mark, the 发文字号 … in its cells)?"""
+    texts = [q for q in paras if q.text.strip()]
+    return bool(texts) and all(q.role in _HEAD_ROLES for q in texts)
+
+
+def _head_lines(table: Any, paras: list[Para]) -> list[Para]:
+    """A 版头 table's lines as the paragraphs they stand for: a row's cells side by side read
+    as one line (the 发文字号 and “签发人：姓名” beside it), a picture kept on its line."""
+    out: list[Para] = []
+    at = 0
+    for row in table.rows:
+        count = sum(len(c.paragraphs) for c in row)
+        line = [q for q in paras[at : at + count] if q.text.strip() or q.pictures]
+        at += count
+        number = next((q for q in line if q.role == "doc-number"), None)
+        if number is not None and len(line) > 1:
+            text = " ".join(q.text.strip() for q in line if q.text.strip())
+            pictures = [pic for q in line for pic in q.pictures]
+            out.append(Para(**{**vars(number), "text": text, "lines": [text], "pictures": pictures}))
+        else:
+            out.extend(line)
+    return out
+
+
 def _para(p: Any, *, header: bool = False, role: Any = None) -> Para:
     """The shared model's paragraph ``p`` as the recogniser reads it."""
     looks = [(r.text, (bool(r.bold), r.font or "")) for r in p.runs if r.text.strip()]
@@ -276,6 +304,9 @@ def read_docx(source: str | Path | bytes, name: str | None = None) -> Source:
             cells = [i for row in t.rows for c in row for i in c.paragraphs]
             for cell_para, i in zip(paras, cells, strict=True):
                 cell_para.pictures = _pictures(elements[doc.paragraphs[i].index].el, package, rels)
+            if _head_table(paras):
+                blocks.extend(_head_lines(t, paras))
+                continue
             rows = [
                 [Cell(c.text.strip(), max(1, min(c.span or 1, 64)), c.merge or "") for c in row]
                 for row in t.rows

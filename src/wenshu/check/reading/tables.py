@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from wenshu.check.reading.ooxml import element_text, to_int, wtag, wval
@@ -107,3 +108,62 @@ def table_rule(table: Any, side: str) -> Any:
                 return found
     borders = table.find(f"{wtag('tblPr')}/{wtag('tblBorders')}")
     return borders.find(wtag(side)) if borders is not None else None
+
+
+@dataclass(frozen=True)
+class TableRule:
+    """A line a table's borders draw across it: under row ``under`` (-1: along its top)."""
+
+    under: int
+    border: Any  # the w:bottom (w:top, w:insideH) element that draws it
+    width_twips: int  # how long it is drawn: the cells it runs under
+
+
+def _cell_widths(table: Any, row: Any) -> list[tuple[Any, int]]:
+    """Each cell of ``row`` with its width in twips, from the table's grid (its spans counted)."""
+    columns = [to_int(wval(c, "w")) for c in table.iterfind(f"{wtag('tblGrid')}/{wtag('gridCol')}")]
+    start = to_int(wval(row.find(f"{wtag('trPr')}/{wtag('gridBefore')}")))
+    out = []
+    for cell in row.iterchildren(wtag("tc")):
+        span = max(1, to_int(wval(cell.find(f"{wtag('tcPr')}/{wtag('gridSpan')}")), 1))
+        out.append((cell, sum(columns[start : start + span])))
+        start += span
+    return out
+
+
+def horizontal_rules(table: Any, styles: Styles) -> list[TableRule]:
+    """The lines drawn across ``table`` by its borders, top to bottom: a cell's own border
+    (``w:tcBorders``) wins over the table's (``w:tblBorders``), which wins over its style's;
+    a border switched off (nil, none) draws nothing. Each line is as long as the cells that
+    draw it with the first one's colour."""
+    tbl_pr = table.find(wtag("tblPr"))
+    style = styles.by_id.get(wval(tbl_pr.find(wtag("tblStyle")) if tbl_pr is not None else None) or "")
+    levels = [
+        b
+        for b in (
+            tbl_pr.find(wtag("tblBorders")) if tbl_pr is not None else None,
+            style.find(f"{wtag('tblPr')}/{wtag('tblBorders')}") if style is not None else None,
+        )
+        if b is not None
+    ]
+
+    def table_side(side: str) -> Any:
+        return next((b.find(wtag(side)) for b in levels if b.find(wtag(side)) is not None), None)
+
+    rows = table.findall(wtag("tr"))
+    out = []
+    for index in range(-1, len(rows)):
+        row = rows[max(index, 0)]
+        cell_side = "top" if index < 0 else "bottom"
+        side = "top" if index < 0 else "bottom" if index == len(rows) - 1 else "insideH"
+        drawn = []
+        for cell, width in _cell_widths(table, row):
+            found = cell.find(f"{wtag('tcPr')}/{wtag('tcBorders')}/{wtag(cell_side)}")
+            border = found if found is not None else table_side(side)
+            if border is not None and wval(border) not in (None, "nil", "none"):
+                drawn.append((border, width))
+        if drawn:
+            color = wval(drawn[0][0], "color")
+            width = sum(w for b, w in drawn if wval(b, "color") == color)
+            out.append(TableRule(index, drawn[0][0], width))
+    return out

@@ -14,6 +14,7 @@ from wenshu.check.reading.ooxml import half_points, is_red, to_int, wtag, wval
 from wenshu.check.reading.reader import Para
 from wenshu.check.reading.shapes import DrawnLine, drawn_lines
 from wenshu.check.reading.styles import first_attr, first_flag_false
+from wenshu.check.reading.tables import horizontal_rules
 from wenshu.check.recognise import SIGNED, Recogniser
 from wenshu.check.registry import RULES
 from wenshu.check.rules.common import INDENT_SLACK, align_name, mm_text
@@ -43,7 +44,7 @@ def check_head(doc: Recogniser, out: Findings) -> None:
         # A mark in a text box narrower than the 版心 is placed by the box; a distributed line
         # (w:jc="distribute") spreads across the whole width, so it stands centred too.
         centred = doc.alignment(para) == "center" or doc.ppr(para, "jc") == "distribute"
-        if doc.placed_by_alignment(para) and not centred:
+        if _placed_by_alignment(doc, para) and not centred:
             out.add(
                 "mark-align",
                 "7.2.4",
@@ -58,14 +59,15 @@ def check_head(doc: Recogniser, out: Findings) -> None:
         number_text = re.split(r"\s*签发人", text)[0].strip()
         # A template's 发文字号 still to be filled in (XXX〔2023〕X号) has no form to judge yet.
         try:
-            if not re.search(r"[Xx×]{2,}|[Xx×]号$", number_text):
+            # A 版头 table may set “签发人：姓名” in a cell of its own, beside the number's.
+            if number_text and not re.search(r"[Xx×]{2,}|[Xx×]号$", number_text):
                 parse_doc_number(number_text)
         except DocNumberError as exc:
             expected = exc.suggestion or "机关代字〔年份〕序号号，如 国知办函运字〔2023〕582号"
             out.add("doc-number", "7.2.5", "发文字号", str(exc), expected, number_text, para.where)
         signed = SIGNED in text
         want = "right" if fmt == "letter" else "left" if signed else "center"
-        if doc.alignment(para) != want and doc.placed_by_alignment(para):
+        if doc.alignment(para) != want and _placed_by_alignment(doc, para):
             clause = "10.1" if fmt == "letter" else "7.2.3" if signed else "7.2.5"
             expected = (
                 "居右（信函格式）"
@@ -90,6 +92,15 @@ def check_head(doc: Recogniser, out: Findings) -> None:
         check_letter_rules(doc, out)
     else:
         _check_head_rule(doc, out, numbers)
+
+
+def _placed_by_alignment(doc: Recogniser, para: Para) -> bool:
+    """Does ``para``'s alignment place it on the page? In a 版头 table only when its cell fills
+    its row (a cell beside another places its text by the columns)."""
+    if para.in_table:
+        row = next(para.el.iterancestors(wtag("tr")))
+        return len(row.findall(wtag("tc"))) == 1
+    return doc.placed_by_alignment(para)
 
 
 def _check_head_info_place(doc: Recogniser, out: Findings) -> None:
@@ -160,6 +171,9 @@ def _check_head_rule(doc: Recogniser, out: Findings, numbers: list[Para]) -> Non
             _rule_width(out, mm_text(width), para)
         return
     drawn = drawn_lines(doc.body) + drawn_lines(doc.first_page_header_xml())
+    in_table = [p for p in [*doc.mark(), *numbers] if p.in_table]
+    if in_table and _check_table_rule(doc, out, in_table[0], numbers, any(is_red(ln.color) for ln in drawn)):
+        return
     if drawn:
         red = [line for line in drawn if is_red(line.color)]
         if not red:
@@ -186,6 +200,62 @@ def _check_head_rule(doc: Recogniser, out: Findings, numbers: list[Para]) -> Non
         "无",
         start.where,
     )
+
+
+#: Said when the 版头's rule is a table's border: where it prints is the table's to say.
+TABLE_RULE_NOTE = (
+    "版头排在表格中，分隔线是表格的边框：它距发文字号多远（应为 4 mm）取决于单元格边距、行高和字体，"
+    "未按文件检查；加 --render 用 LibreOffice 实际排版后检查分隔线是否排在发文字号之下"
+)
+
+
+def _check_table_rule(
+    doc: Recogniser, out: Findings, head: Para, numbers: list[Para], drawn_red: bool
+) -> bool:
+    """§7.2.7 for a 版头 set in a table (``head`` a line of it): the rule as a red border under
+    the 发文字号's row (or under the mark's, without a number), as wide as the 版心. A red
+    border only above the number's row prints above it. True when the table said what the
+    rule is; False to look for a drawn line."""
+    table = list(head.el.iterancestors(wtag("tbl")))[-1]
+    rows = table.findall(wtag("tr"))
+
+    def row_of(para: Para) -> int:
+        if table not in para.el.iterancestors(wtag("tbl")):
+            return len(rows)  # a 发文字号 after the table: every line of it is above
+        return next(i for i, r in enumerate(rows) if r in para.el.iterancestors(wtag("tr")))
+
+    anchor = numbers[0] if numbers else head
+    under = row_of(anchor)
+    lines = horizontal_rules(table, doc.styles)
+    red = [ln for ln in lines if ln.under >= under and is_red(wval(ln.border, "color"))]
+    if red:
+        section = doc.sections[0]
+        width = red[0].width_twips
+        if section.regular and abs(width - L.mm_to_twips(L.TEXT_WIDTH_MM)) > L.mm_to_twips(
+            L.MARGIN_TOLERANCE_MM
+        ):
+            _rule_width(out, mm_text(width), anchor)
+        out.note(TABLE_RULE_NOTE)
+        return True
+    if drawn_red:
+        return False
+    if numbers and any(ln.under < under and is_red(wval(ln.border, "color")) for ln in lines):
+        _rule_above(out, numbers[0], through=False)
+        return True
+    other = [ln for ln in lines if ln.under >= under]
+    if other:
+        color = wval(other[0].border, "color")
+        out.add(
+            "rule-color",
+            "7.2.7",
+            "版头分隔线",
+            "分隔线不是红色",
+            f"红色（{L.RED}）",
+            color if color and color != "auto" else "自动",
+            anchor.where,
+        )
+        return True
+    return False
 
 
 # A single line of CJK text is set between 1.0 and 1.5 times its size high, by font (Word and

@@ -1,0 +1,172 @@
+"""A 版头 built as a table (as many offices do): the red 发文机关标志 in one cell, the 发文字号 in the
+next row or cell, the red 分隔线 drawn as a cell's bottom border. ``wenshu check`` once read
+only flowing paragraphs as the 版头, said “看不出是一份完整的公文” and skipped the mark, number
+and rule checks; built here with python-docx the way such files are made."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Mm, Pt, RGBColor
+
+from wenshu.check import check_docx, check_files
+from wenshu.check.reading.model import read_document
+from wenshu.check.recognise import recognise
+from wenshu.check.rules.head import TABLE_RULE_NOTE
+from wenshu.importing.fix import fix_file, import_docx
+
+from .test_check import codes, show
+from .test_check_misses import a4_page
+
+NOT_A_DOCUMENT = "看不出是一份完整的公文"
+
+
+def _text(cell_or_par, text: str, size: float, font: str, red: bool = False) -> None:
+    par = cell_or_par.paragraphs[0] if hasattr(cell_or_par, "paragraphs") else cell_or_par
+    par.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = par.add_run(text)
+    run.font.size = Pt(size)
+    run.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
+    if red:
+        run.font.color.rgb = RGBColor(0xFF, 0, 0)
+
+
+def _border(cell, side: str = "bottom", color: str = "FF0000") -> None:
+    cell._tc.get_or_add_tcPr().append(
+        parse_xml(
+            f'<w:tcBorders {nsdecls("w")}><w:{side} w:val="single" w:sz="12" '
+            f'w:color="{color}"/></w:tcBorders>'
+        )
+    )
+
+
+def head_table_notice(
+    tmp_path: Path,
+    *,
+    mark_red: bool = True,
+    number: str = "示知〔2024〕3号",
+    rule_color: str | None = "FF0000",
+    rule_under_mark: bool = False,
+    signer: bool = False,
+    table_text: str | None = None,
+    name: str = "head_table",
+    width_mm: float | None = None,
+) -> Path:
+    """A 通知 on A4 whose 版头 is a table: the mark in row 1, the 发文字号 in row 2 (beside a
+    签发人 cell with ``signer``), the rule the bottom border of row 2 (of row 1 with
+    ``rule_under_mark``). ``table_text`` puts an ordinary line in the table instead of the number."""
+    doc = Document()
+    a4_page(doc)
+    table = doc.add_table(rows=2, cols=2 if signer else 1)
+    if signer:
+        table.cell(0, 0).merge(table.cell(0, 1))
+    _text(table.cell(0, 0), "示例市知识产权局文件", 36, "方正小标宋简体", red=mark_red)
+    _text(table.cell(1, 0), table_text or number, 16, "仿宋_GB2312")
+    if signer:
+        _text(table.cell(1, 1), "签发人：张三", 16, "仿宋_GB2312")
+    if rule_color:
+        for cell in table.rows[0 if rule_under_mark else 1].cells:
+            _border(cell, color=rule_color)
+    if width_mm is not None:  # the grid says how wide the table (and its borders) are drawn
+        table._tbl.tblGrid.gridCol_lst[0].w = Mm(width_mm)
+    doc.add_paragraph()
+    _text(
+        doc.add_paragraph(),
+        "关于开展知识产权强县建设试点工作的" + ("请示" if signer else "通知"),
+        22,
+        "方正小标宋简体",
+    )
+    doc.add_paragraph("各县（市、区）知识产权局：")
+    body = doc.add_paragraph("为深入贯彻落实知识产权强国建设纲要，现就有关事项通知如下。")
+    body.paragraph_format.first_line_indent = Pt(32)
+    for text in ("示例市知识产权局", "2024年3月1日"):
+        doc.add_paragraph(text).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    path = tmp_path / f"{name}.docx"
+    doc.save(path)
+    return path
+
+
+def test_a_head_table_gives_the_mark_and_number_their_roles(tmp_path: Path):
+    path = head_table_notice(tmp_path)
+    items = recognise(read_document(path)).paragraphs
+    roles = {item.text.strip(): item.role for item in items if item.text.strip()}
+    assert roles["示例市知识产权局文件"] == "mark"
+    assert roles["示知〔2024〕3号"] == "doc-number"
+    assert roles["关于开展知识产权强县建设试点工作的通知"] == "title"
+    assert roles["各县（市、区）知识产权局："] == "recipients"
+    report = check_docx(path)
+    assert not any(NOT_A_DOCUMENT in n for n in report.notes), report.notes
+    # The red bottom border of the number's cell is the 分隔线; its place is the table's to say.
+    assert not codes(report) & {"rule-missing", "rule-color", "rule-width", "rule-place"}, show(report)
+    assert TABLE_RULE_NOTE in report.notes
+
+
+def test_the_head_table_rules_judge_what_they_can(tmp_path: Path):
+    report = check_docx(
+        head_table_notice(tmp_path, mark_red=False, number="示知[2024]3号", rule_color="000000")
+    )
+    found = codes(report)
+    assert {"mark-color", "doc-number", "rule-color"} <= found, show(report)
+
+
+def test_a_head_table_rule_narrower_than_the_type_area(tmp_path: Path):
+    report = check_docx(head_table_notice(tmp_path, width_mm=100))
+    width = [d for d in report.deviations if d.code == "rule-width"]
+    assert width and width[0].actual == "100.0 mm", show(report)
+    assert "rule-width" not in codes(check_docx(head_table_notice(tmp_path, name="full")))
+
+
+def test_a_red_border_over_the_number_prints_above_it(tmp_path: Path):
+    report = check_docx(head_table_notice(tmp_path, rule_under_mark=True))
+    rule = [d for d in report.deviations if d.code == "rule-place"]
+    assert rule and rule[0].actual == "在发文字号之上", show(report)
+
+
+def test_a_head_table_without_a_rule_is_told(tmp_path: Path):
+    assert "rule-missing" in codes(check_docx(head_table_notice(tmp_path, rule_color=None)))
+
+
+def test_a_number_beside_its_signer_in_a_two_column_head_table(tmp_path: Path):
+    path = head_table_notice(tmp_path, signer=True)
+    report = check_docx(path)
+    found = codes(report)
+    # Each cell places its text by the columns: the number's centring in its cell is no fault,
+    # and “签发人：张三” alone in its cell is no malformed 发文字号.
+    assert not found & {"doc-number", "doc-number-align", "signer-missing", "head-missing"}, show(report)
+    assert recognise(read_document(path)).signer == "张三"
+
+
+def test_an_ordinary_table_at_the_top_is_no_head(tmp_path: Path):
+    path = head_table_notice(tmp_path, table_text="2024年度试点县名单如下")
+    roles = {i.text.strip(): i.role for i in recognise(read_document(path)).paragraphs if i.text.strip()}
+    assert roles["示例市知识产权局文件"] == "table"
+
+
+@pytest.mark.render
+def test_render_agrees_with_the_page_on_a_head_table(tmp_path: Path):
+    good = head_table_notice(tmp_path)
+    above = head_table_notice(tmp_path, rule_under_mark=True, name="above")
+    good_report, above_report = check_files([good, above], render=True)
+    assert good_report.render_error is None, good_report.render_error
+    assert "render-rule-place" not in good_report.codes, show(good_report)
+    assert TABLE_RULE_NOTE not in good_report.notes  # measured on the page instead
+    assert "rule-place" in above_report.codes
+
+
+def test_import_and_fix_keep_a_head_table(tmp_path: Path):
+    source = head_table_notice(tmp_path, signer=True)
+    imported = import_docx(source.read_bytes(), source.name)
+    found = imported.report.found
+    assert found["发文机关标志"] == "示例市知识产权局文件"
+    assert found["发文字号"] == "示知〔2024〕3号" and found["签发人"] == "张三"
+    assert found["标题"] == "关于开展知识产权强县建设试点工作的请示"
+    assert "table:" not in imported.yaml  # the 版头 is not kept as a table of the body
+    fix_file(head_table_notice(tmp_path), tmp_path / "out", paginate=False)
+    rebuilt = check_docx(tmp_path / "out" / "head_table.docx")
+    assert not any(NOT_A_DOCUMENT in n for n in rebuilt.notes), rebuilt.notes
+    assert "示知〔2024〕3号" in (tmp_path / "out" / "head_table.md").read_text(encoding="utf-8")
