@@ -23,6 +23,7 @@ from wenshu.validate import validate
 pytestmark = pytest.mark.browser
 
 webdriver = pytest.importorskip("selenium.webdriver")
+from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
@@ -145,7 +146,10 @@ def test_a_change_on_disk_refreshes_the_page(browser, server):
     browser.get(url + "/doc/a.yaml")
     assert _field(browser, 'v:["title"]').get_attribute("value") == "旧标题"
     spec.write_text("kind: document\ntitle: 新标题\nbody:\n  - 正文。\n", encoding="utf-8")
-    WebDriverWait(browser, 15).until(lambda d: _field(d, 'v:["title"]').get_attribute("value") == "新标题")
+    # The page is replaced as it refreshes: a field found just before is then stale.
+    WebDriverWait(browser, 15, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda d: _field(d, 'v:["title"]').get_attribute("value") == "新标题"
+    )
 
 
 def test_the_folder_page_follows_new_specs(browser, server):
