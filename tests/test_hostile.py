@@ -110,13 +110,16 @@ def test_hostile_spec_is_refused_cleanly(workspace, case):
     assert not (Path.cwd() / "PWNED").exists() and not (spec.parent / "PWNED").exists()
 
 
-@pytest.mark.parametrize("opening", ["[", "{a: ", "- "])
+@pytest.mark.parametrize("opening", ["[", "{a: ", "- ", "- - "])
 def test_a_spec_nested_ten_thousand_deep_is_refused_at_once(opening):
-    """Nesting past the limit is refused at its line whatever the YAML's form (flow or block),
+    """Nesting past the limit is refused at its line whatever the YAML's form (flow, block, or
+    compact block “- - - …” on one line, which the brackets-and-lines count let through),
     without composing it: ruamel's scanner took ~4 CPU seconds over a 10,000-deep list before
     its composer overflowed the stack (a line-less “过深”)."""
     if opening == "- ":  # (10,000 would be 100 MB of indent)
         text = "kind: notice\nbody:\n" + "".join("  " * i + "-\n" for i in range(500))
+    elif opening == "- - ":
+        text = "kind: notice\nbody:\n  " + "- " * 500 + "1\n"
     else:
         text = (
             "kind: notice\nbody: " + opening * 10_000 + "1" + ("]" if opening == "[" else "}") * 10_000 + "\n"

@@ -158,8 +158,9 @@ def too_deep(text: str, max_depth: int) -> Position | None:
     its composer overflows Python's stack); None when there is none, or libyaml is absent or
     cannot parse ``text`` for another reason (the general parser then says what is wrong)."""
     libyaml = _libyaml()
-    if libyaml is None or text.count("[") + text.count("{") + text.count("\n") <= max_depth:
-        return None  # (too few brackets and lines to nest that deep)
+    # Each level opens with a bracket, a new line, or a “-”/“?” (compact “- - - 1” on one line).
+    if libyaml is None or sum(map(text.count, "[{\n-?")) <= max_depth:
+        return None  # (too few to nest that deep)
     loader_class, error = libyaml
     loader = loader_class(text)
     depth = 0
