@@ -57,6 +57,28 @@ def accepting(name: str) -> bool:
     return False
 
 
+def _record(path: str, pid: int) -> None:
+    """Add ``pid`` to the process groups the watchdog kills at the end, dropping those already
+    gone: an id kept after its group ended could be another program's by then."""
+
+    def alive(group: int) -> bool:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return False  # another user's by now
+        return True
+
+    try:
+        with open(path, encoding="ascii") as pids:
+            kept = [int(line) for line in pids if line.strip().isdigit() and alive(int(line))]
+    except FileNotFoundError:
+        kept = []
+    with open(path, "w", encoding="ascii") as pids:
+        pids.write("".join(f"{group}\n" for group in [*kept, pid]))
+
+
 def start(config: dict[str, str], folder: str) -> str | None:
     """Start the worker's LibreOffice; the name of its pipe once it accepts, or None if it
     does not within :data:`START_SECONDS` (it is then ended)."""
@@ -72,8 +94,7 @@ def start(config: dict[str, str], folder: str) -> str | None:
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
         cwd=folder, start_new_session=True,
     )  # fmt: skip
-    with open(os.path.join(folder, "pids"), "a", encoding="ascii") as pids:
-        pids.write(f"{process.pid}\n")
+    _record(os.path.join(folder, "pids"), process.pid)
     deadline = time.monotonic() + START_SECONDS
     while time.monotonic() < deadline and process.poll() is None:
         if accepting(name):

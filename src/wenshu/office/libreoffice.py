@@ -539,7 +539,7 @@ class LibreOffice:
             with self._lock:  # never killed by convert() once reaped (its pid may be reused)
                 _kill_group(process)
                 self._running.discard(process)
-            watchdog.dismiss()  # before the reaping: its kill cannot reach a reused process id
+            watchdog.dismiss()  # as soon as the group is ended: its id may be reused after
             process.wait()
             shutil.rmtree(scratch, ignore_errors=True)
 
