@@ -143,6 +143,12 @@ def _rule_width(out: Findings, width: str, para: Para) -> None:
     out.add("rule-width", "7.2.7", "版头分隔线", "分隔线与版心不等宽", wanted, width, para.where)
 
 
+def _rule_not_red(out: Findings, color: str | None, para: Para) -> None:
+    """§7.2.7: the 版头's rule, a paragraph's or a table's border, is not red."""
+    said = color if color and color != "auto" else "自动"
+    out.add("rule-color", "7.2.7", "版头分隔线", "分隔线不是红色", f"红色（{L.RED}）", said, para.where)
+
+
 def _check_head_rule(doc: Recogniser, out: Findings, numbers: list[Para]) -> None:
     """§7.2.7 文件格式: a red rule as wide as the 版心 4 mm under the 发文字号."""
     start = numbers[0] if numbers else doc.role("mark")[0]
@@ -155,15 +161,7 @@ def _check_head_rule(doc: Recogniser, out: Findings, numbers: list[Para]) -> Non
         if side is None:
             continue
         if not is_red(wval(side, "color")):
-            out.add(
-                "rule-color",
-                "7.2.7",
-                "版头分隔线",
-                "分隔线不是红色",
-                f"红色（{L.RED}）",
-                wval(side, "color") or "自动",
-                para.where,
-            )
+            _rule_not_red(out, wval(side, "color"), para)
         width = rule_width(doc, para)
         if width is not None and abs(width - L.mm_to_twips(L.TEXT_WIDTH_MM)) > L.mm_to_twips(
             L.MARGIN_TOLERANCE_MM
@@ -244,16 +242,7 @@ def _check_table_rule(
         return True
     other = [ln for ln in lines if ln.under >= under]
     if other:
-        color = wval(other[0].border, "color")
-        out.add(
-            "rule-color",
-            "7.2.7",
-            "版头分隔线",
-            "分隔线不是红色",
-            f"红色（{L.RED}）",
-            color if color and color != "auto" else "自动",
-            anchor.where,
-        )
+        _rule_not_red(out, wval(other[0].border, "color"), anchor)
         return True
     return False
 
