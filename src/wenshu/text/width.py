@@ -24,7 +24,6 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterable
 from functools import lru_cache
 
 from wenshu import layout as L
