@@ -93,7 +93,13 @@ def proof_width(text: str) -> float:
     """Width of ``text`` in cells, no character under half a cell: what the one-page proof
     counts (:mod:`wenshu.text.wrap`), so that a word of narrow letters is never counted
     narrower than it may print (kerning, the autospace around it, the font Word picks)."""
-    return sum(max(_milli_cells(ch), 500) for ch in text) / 1000
+    return sum(map(_proof_milli_cells, text)) / 1000
+
+
+@lru_cache(maxsize=8192)
+def _proof_milli_cells(ch: str) -> int:
+    """:func:`_milli_cells`, no less than half a cell."""
+    return max(_milli_cells(ch), 500)
 
 
 def _autospaced(a: str, b: str) -> bool:
