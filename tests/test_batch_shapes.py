@@ -22,7 +22,7 @@ from wenshu.errors import WenshuError
 from wenshu.render.zipparts import STORE_BELOW
 from wenshu.spec.load import load_spec
 from wenshu.spec.records import RecordSpec
-from wenshu.text.width import joined_line_width, line_width
+from wenshu.text.width import line_width
 from wenshu.validate import validate
 
 LETTERS = REPO / "examples" / "letters"
@@ -211,18 +211,6 @@ def test_a_letters_own_part_is_stored_and_a_long_body_deflated(tmp_path):
     with zipfile.ZipFile(BytesIO(notice.files["docx"])) as zf:
         body = zf.getinfo("word/document.xml")
         assert body.file_size >= STORE_BELOW and body.compress_type == zipfile.ZIP_DEFLATED
-
-
-def test_a_line_measured_in_parts_is_the_line_measured_whole():
-    import random
-
-    chars = "示例市〔〕（）号—·AZaz09 \\*、。“”①"
-    rng = random.Random(15)
-    for _ in range(2000):
-        parts = [
-            "".join(rng.choice(chars) for _ in range(rng.randint(0, 6))) for _ in range(rng.randint(1, 6))
-        ]
-        assert joined_line_width(parts) == line_width("".join(parts)), parts
 
 
 def test_line_width_is_its_definition():

@@ -1185,3 +1185,47 @@ def test_a_picture_on_the_pages_tightened_keeps_its_height(tmp_path):
         if any(pixels[k + 2] > 150 and pixels[k] < 100 for k in range(3 * width * y, 3 * width * (y + 1), 3))
     ]
     assert len(blue) >= 42, f"the picture prints {len(blue)} pt high, not 42.5"
+
+
+def test_a_heading_kept_after_tightening_is_checked_again_and_the_record_still_placed(monkeypatch):
+    """A lone run-in heading found on tightened lines is kept with its lines; if that sends
+    the signature back to the next page, the tightening is undone, and the 版记 is still
+    placed (the orphan round does not use up the record's). Pages are stood in for by the
+    documents' bytes: b"a" has its signature on page 2, tightened (b"t") on page 1 with a
+    lone heading, b"t+h" (the heading kept) on page 2 again."""
+    from contextlib import contextmanager
+    from types import SimpleNamespace
+
+    from wenshu.build import paginate as pagination
+
+    class Office:
+        @contextmanager
+        def converted(self, documents):
+            yield documents
+
+    def examine(pages, outline):
+        signature = 1 if pages == b"t" else 2
+        return SimpleNamespace(
+            signature_page=signature,
+            record_page=None,
+            faults=[],
+            unlabelled=[],
+            lonely_notes=[],
+            content_end=None,
+        )
+
+    for name, stand_in in {
+        "read_pages": lambda pdf: pdf,
+        "examine": examine,
+        "outline_of": lambda data: SimpleNamespace(records=[object()]),
+        "landscape_page_numbers": lambda data: data,
+        "record_in_flow": lambda data: data,
+        "lone_heading_lines": lambda data, pages: ["heading"] if data == b"t" else [],
+        "keep_heading_lines": lambda data, orphans: data + b"+h",
+        "tighten": lambda data, *rest: b"t" if data == b"a" else None,
+        "tighten_table": lambda *args: None,
+        "record_wants_room": lambda *args: False,
+        "place_record": lambda data, *rest: data + b"+rec",
+    }.items():
+        monkeypatch.setattr(pagination, name, stand_in)
+    assert pagination.paginate({"letter": b"a"}, Office())["letter"].docx == b"a+rec"

@@ -7,13 +7,12 @@ neither.
 from __future__ import annotations
 
 import io
-import math
 import zipfile
 from functools import lru_cache
 
 from wenshu import layout as L
 from wenshu.roles import Style
-from wenshu.text.titles import line_width
+from wenshu.text.wrap import lines_at_most
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 # The names lines_needed looks for, made once (it runs on every letter of a batch).
@@ -25,8 +24,9 @@ _BODY, _TBL, _P, _PPR, _SECTPR, _PSTYLE, _VAL, _T, _BR = (
 def lines_needed(docx: bytes) -> int | None:
     """Lines the body takes on the 22-line grid, or None when that cannot be counted.
 
-    Counted from the text: a paragraph takes as many lines as its characters (plus the
-    two-character indent) need at 28 a line (20 for a 2号 title). Tables, sections and a
+    Counted from the text, as an upper bound (:func:`text_lines`): a paragraph takes as many
+    lines as its characters (plus the two-character indent) need at 28 cells a line (20 for
+    a 2号 title), with the room lost where a Latin word or number wraps whole. Tables, sections and a
     版记 make the count uncertain: None.
     """
     paragraphs = body_paragraphs(docx)
@@ -61,22 +61,19 @@ def body_paragraphs(docx: bytes) -> list[tuple[bool, str, int]] | None:
 
 
 def paragraph_lines(title: bool, text: str, breaks: int = 0) -> int:
-    """Lines one body paragraph takes: its text at 28 characters a line (20 for the title),
-    the first line indented two, plus one for each line break."""
-    return _text_lines(title, text) + breaks
+    """Lines one body paragraph takes at most: its text at 28 cells a line (20 for the
+    title), the first line indented two, plus one for each line break."""
+    return text_lines(title, text) + breaks
 
 
 @lru_cache(maxsize=4096)
-def _text_lines(title: bool, text: str) -> int:
-    """Lines one paragraph's text takes. Kept per text: a batch's letters repeat most of
-    their paragraphs word for word, and measuring each character is most of the count."""
-    return lines_of_width(title, line_width(text))
-
-
-def lines_of_width(title: bool, width: float) -> int:
-    """Lines a paragraph of text ``width`` cells wide takes (see :func:`paragraph_lines`)."""
+def text_lines(title: bool, text: str) -> int:
+    """At most how many lines one paragraph's text takes (:func:`~wenshu.text.wrap.lines_at_most`:
+    an ASCII advance counted no narrower than half a cell, a Latin word or number that does
+    not fit the rest of a line wrapping whole). Kept per text: a batch's letters repeat most
+    of their paragraphs word for word, and measuring each character is most of the count."""
     per_line = L.TITLE_CHARS_PER_LINE if title else L.CHARS_PER_LINE
-    return max(1, math.ceil((width + 2) / per_line))  # + the first line's two-character indent
+    return lines_at_most(text, per_line - 2, per_line)  # the first line's two-character indent
 
 
 def fits_one_page(lines: int | None) -> bool:

@@ -94,9 +94,9 @@ def paginate(documents: dict[str, bytes], office: LibreOffice) -> dict[str, Pagi
     # had); tightening is tried once per document
     tightened: dict[str, tuple[bytes, int, int | None, list[Page]]] = {}
     tried: set[str] = set()
-    for _ in range(_MAX_ROUNDS + 1):
-        if not current:
-            break
+    rounds, extra = 0, False
+    while current and rounds < _MAX_ROUNDS + 1 + extra:
+        rounds += 1
         pages = _lay_out(current, office)
         changed: dict[str, bytes] = {}
         for name, data in current.items():
@@ -107,17 +107,25 @@ def paginate(documents: dict[str, bytes], office: LibreOffice) -> dict[str, Pagi
             laid_out = pages[name]
             outline = outline_of(data)
             facts = examine(laid_out, outline)
+            check = None
             if name in tightened:
-                backup, wanted, room, backup_pages = tightened.pop(name)
+                check = tightened.pop(name)
+                backup, wanted, room, backup_pages = check
                 if not _won(facts, wanted, room):
                     # Tightening did not win the page back: keep the layout before.
-                    data, laid_out = backup, backup_pages
+                    data, laid_out, check = backup, backup_pages, None
                     outline = outline_of(data)
                     facts = examine(laid_out, outline)
             orphans = lone_heading_lines(data, laid_out)
             if orphans:
                 # Before any tightening (which measures the pages as they will stay).
                 changed[name] = keep_heading_lines(data, orphans)
+                if check is not None:
+                    # Found on the tightened lines: the next round checks again that the
+                    # signature stayed on its page, and that round is one more than planned
+                    # (the labels and the 版记 still have theirs).
+                    tightened[name] = check
+                    extra = True
                 continue
             fixed = data
             tight = None

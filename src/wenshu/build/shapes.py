@@ -45,13 +45,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from wenshu.build.lines import body_paragraphs, lines_needed, lines_of_width, paragraph_lines
+from wenshu.build.lines import body_paragraphs, lines_needed, paragraph_lines, text_lines
 from wenshu.render.markdown import render_markdown
 from wenshu.render.zipparts import ZipPart, read_zip, write_zip
 from wenshu.resources import PickleCache, files_stamp, resource_dir
 from wenshu.roles import BODY_STYLES
 from wenshu.spec.records import RecordSpec
-from wenshu.text.width import joined_line_width
 from wenshu.validate import validate
 
 if TYPE_CHECKING:
@@ -251,7 +250,7 @@ class Shape:
             return None
         lines = self.fixed_lines
         for title, text, breaks in self.cut_paragraphs:
-            lines += lines_of_width(title, joined_line_width(filled(text, values))) + breaks
+            lines += text_lines(title, "".join(filled(text, values))) + breaks
         return lines
 
 
@@ -292,7 +291,7 @@ def _shape_of(shape_text: str) -> Shape | None:
 
 
 # -- shapes kept on disk ----------------------------------------------------------------------
-_SHAPE_CACHE_FORMAT = 2  # bump when Shape, or what a shape is made from, changes
+_SHAPE_CACHE_FORMAT = 3  # bump when Shape, or what a shape is made from, changes
 # The libraries between a shape's Markdown and its .docx: parser, Word writer, frame renderer.
 _LIBRARIES = ("markdown_it", "docx", "docxtpl", "lxml", "jinja2")
 

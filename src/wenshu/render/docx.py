@@ -34,6 +34,7 @@ from wenshu.spec.pictures import Picture
 from wenshu.text.numbering import written_ordinal
 from wenshu.text.titles import NO_LINE_END, NO_LINE_START
 from wenshu.text.width import SliceWidths, line_width, text_width
+from wenshu.text.wrap import UNBROKEN
 
 if TYPE_CHECKING:
     from docxtpl import DocxTemplate
@@ -615,8 +616,6 @@ _SHORT_WORD_CELLS = (3, 8)
 # columns can give it without a line of theirs printing worse (:func:`_giving_floor`): the
 # break then falls before the opening bracket.
 _BRACKETED = re.compile(r"（[^（）]*）|\([^()]*\)")
-# A run a line cannot break (a number, a Latin word).
-_UNBROKEN = re.compile(r"[!-~]+")
 # A cell's line holds its characters plus the cell margins, the rules and a little for the
 # rounding of glyph advances.
 _CELL_ROOM_TWIPS = 2 * L.TABLE_CELL_MARGIN_TWIPS + 60
@@ -752,7 +751,7 @@ def wrap_ends(text: str, room: float) -> list[int]:
     widths = SliceWidths(text)
     may_end = [
         0 < i < len(text)
-        and not (_UNBROKEN.fullmatch(text[i - 1 : i + 1]))
+        and not (UNBROKEN.fullmatch(text[i - 1 : i + 1]))
         and text[i] not in NO_LINE_START
         and text[i - 1] not in NO_LINE_END
         for i in range(len(text) + 1)
@@ -869,7 +868,7 @@ def _giving_floor(lines: set[str], width: int, cell: float) -> int:
     widths = {cached_line_width(line) for line in lines}
     least = _DONOR_FLOOR_CELLS if max(widths, default=0.0) > _DONOR_FLOOR_CELLS else 2
     bottom = math.ceil(least * cell) + _CELL_ROOM_TWIPS
-    unbroken = max((cached_line_width(run) for line in lines for run in _UNBROKEN.findall(line)), default=0.0)
+    unbroken = max((cached_line_width(run) for line in lines for run in UNBROKEN.findall(line)), default=0.0)
     groups = [
         g for line in lines for g in map(cached_line_width, _BRACKETED.findall(line)) if low <= g <= high
     ]

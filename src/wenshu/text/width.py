@@ -24,7 +24,6 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterable
 from functools import lru_cache
 
 from wenshu import layout as L
@@ -90,6 +89,19 @@ def text_width(text: str) -> float:
     return sum(map(_milli_cells, text)) / 1000
 
 
+def proof_width(text: str) -> float:
+    """Width of ``text`` in cells, no character under half a cell: what the one-page proof
+    counts (:mod:`wenshu.text.wrap`), so that a word of narrow letters is never counted
+    narrower than it may print (kerning, the autospace around it, the font Word picks)."""
+    return sum(map(_proof_milli_cells, text)) / 1000
+
+
+@lru_cache(maxsize=8192)
+def _proof_milli_cells(ch: str) -> int:
+    """:func:`_milli_cells`, no less than half a cell."""
+    return max(_milli_cells(ch), 500)
+
+
 def _autospaced(a: str, b: str) -> bool:
     """Do two neighbouring characters get the room Chinese next to a Latin letter or digit gets?"""
     return (is_cjk(a) and b.isascii() and b.isalnum()) or (is_cjk(b) and a.isascii() and a.isalnum())
@@ -107,28 +119,6 @@ def line_width(text: str) -> float:
     backslashes left out) plus the room added where Chinese meets Latin letters or digits."""
     text = text.replace("\\", "")
     return text_width(text) + len(_AUTOSPACE.findall(text)) * L.AUTOSPACE_EM
-
-
-@lru_cache(maxsize=4096)
-def _measure(part: str) -> tuple[int, int, str, str]:
-    """A part's width in thousandths of a cell, its inner autospace changes, and its first and
-    last characters (all without backslashes)."""
-    part = part.replace("\\", "")
-    return sum(map(_milli_cells, part)), len(_AUTOSPACE.findall(part)), part[:1], part[-1:]
-
-
-def joined_line_width(parts: Iterable[str]) -> float:
-    """:func:`line_width` of the parts joined, from each part measured once: a batch's
-    letters repeat their paragraphs around a few values of their own."""
-    width, changes, last = 0, 0, ""
-    for part in parts:
-        part_width, part_changes, first, end = _measure(part)
-        if not end:
-            continue
-        width += part_width  # thousandths: exact in any order
-        changes += part_changes + (1 if last and _autospaced(last, first) else 0)
-        last = end
-    return width / 1000 + changes * L.AUTOSPACE_EM
 
 
 class SliceWidths:

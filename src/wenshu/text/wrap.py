@@ -1,0 +1,59 @@
+"""Where text wraps: the runs a line never breaks inside, and an upper bound of the lines a
+paragraph takes — what the one-page proof (:mod:`wenshu.build.lines`) counts.
+
+LibreOffice and Word never break a line inside a run of printable ASCII (a Latin word, a
+number, a URL): where such a run does not fit the rest of a line it wraps whole to the
+next, and the rest of the line stays empty. A Latin word of 50 letters takes 22 cells:
+a paragraph holding two of them can take two lines more than its width over 28.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from wenshu import layout as L
+from wenshu.text.titles import NO_LINE_END, NO_LINE_START
+from wenshu.text.width import proof_width
+
+UNBROKEN = re.compile(r"[!-~]+")
+"""A run of printable ASCII: no line breaks inside it."""
+
+# A run that wraps whole, with the marks that may not end a line before it or start one
+# after it (避头尾: “（abc，” moves as one).
+_WHOLE = re.compile(f"[{re.escape(NO_LINE_END)}]?[!-~]+[{re.escape(NO_LINE_START)}]?")
+_EPSILON = 1e-9
+
+
+def lines_at_most(text: str, first: float, room: float) -> int:
+    """At most how many lines ``text`` takes wrapped in lines of ``room`` cells, the first of
+    ``first``: each character at :func:`~wenshu.text.width.proof_width` (ASCII no narrower
+    than half a cell), the room Chinese next to a Latin letter or digit gets on both sides
+    of every ASCII run, each run wrapping whole to the next line where the rest of a line
+    cannot hold it (a run longer than a line broken across lines, each losing up to a cell),
+    and the text between runs filling each line's whole cells."""
+    text = text.replace("\\", "")
+    lines, left, start = 1, first, 0
+    for m in _WHOLE.finditer(text):
+        lines, left = _flow(proof_width(text[start : m.start()]), lines, left, room)
+        width = proof_width(m.group()) + 2 * L.AUTOSPACE_EM
+        if width <= left + _EPSILON:
+            left -= width
+        elif width <= room:
+            lines, left = lines + 1, room - width
+        else:  # longer than a line: broken where the line is full, a character's room lost each time
+            lines, left = _flow(width, lines + 1, room - 1, room - 1)
+            left += 1
+        start = m.end()
+    return _flow(proof_width(text[start:]), lines, left, room)[0]
+
+
+def _flow(width: float, lines: int, left: float, room: float) -> tuple[int, float]:
+    """Lines and the room left on the last after text that breaks anywhere, ``width`` cells of
+    it, fills on from a line with ``left`` cells left; it fills whole cells only (a character
+    takes up to one)."""
+    if width <= left + _EPSILON:
+        return lines, left - width
+    width -= math.floor(left + _EPSILON)
+    more = math.ceil(width / room - _EPSILON)
+    return lines + more, more * room - width
