@@ -450,3 +450,32 @@ def test_thousands_of_errors_are_listed_in_bounded_time(tmp_path, shape):
     )
     assert "many.yaml:" in result.output and result.output.count("未知字段") >= MAX_ERRORS_KEPT - 5
     assert seconds < 20, seconds
+
+
+def test_a_draft_with_hundreds_of_gaps_still_builds_and_shows_its_real_error(tmp_path):
+    """Errors at 【待补】 do not count toward the errors kept: a work plan with 150 indicators
+    still to fill built as a draft (it failed with only “错误过多” once the 100 kept were all
+    at gaps), and a real error after them is still said at its line."""
+    plan = (
+        Path(__file__).parents[1] / "examples" / "work_plans" / "sample-enterprise-work-plan.yaml"
+    ).read_text(encoding="utf-8")
+    gaps = "".join(
+        f"    - {{name: 指标{i}, unit: 件, baseline: {{year: 2023, value: 【待补】}},"
+        " targets: {2024: 【待补】, 2025: 【待补】, 2026: 【待补】}}\n"
+        for i in range(150)
+    )
+    assert "  indicators:\n" in plan
+    holes = tmp_path / "holes.yaml"
+    holes.write_text(plan.replace("  indicators:\n", "  indicators:\n" + gaps, 1), encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--draft", str(holes), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0 and "错误过多" not in result.output, result.output
+    assert (tmp_path / "out" / "holes.docx").is_file()
+    wrong = tmp_path / "wrong.yaml"
+    wrong.write_text(
+        holes.read_text(encoding="utf-8").replace(
+            "{year: 2023, value: 【待补】}", "{year: 二〇二三, value: 1}", 1
+        ),
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["validate", str(wrong)])
+    assert result.exit_code == 1 and "应为整数，实际是“二〇二三”" in result.output, result.output

@@ -100,6 +100,13 @@ MAX_ERRORS_KEPT = 100
 _ERRORS_LEFT_OUT: ContextVar[bool] = ContextVar("wenshu_errors_left_out", default=False)
 
 
+def _at_placeholder(error: Any) -> bool:
+    """Whether a Cerberus error (a group's: all of its errors) stands at a 【待补】."""
+    if error.is_group_error:
+        return all(_at_placeholder(child) for child in error.child_errors)
+    return isinstance(error.value, str) and PLACEHOLDER in error.value
+
+
 class SpecValidator(cerberus.Validator):
     """Cerberus with wenshu's value types and cross-field rules."""
 
@@ -109,10 +116,17 @@ class SpecValidator(cerberus.Validator):
 
     def _error(self, *args: Any) -> None:
         """Cerberus's, keeping at most :data:`MAX_ERRORS_KEPT` errors (every error comes here
-        as a list of them, its one argument, in the end)."""
-        if len(args) == 1 and len(self._errors) >= MAX_ERRORS_KEPT:
-            _ERRORS_LEFT_OUT.set(True)
-            return
+        as a list of them, its one argument, in the end). Errors at a 【待补】 are not counted:
+        a draft may hold hundreds, and they are set aside later, not reported as errors."""
+        if len(args) == 1:
+            counted = sum(not _at_placeholder(error) for error in args[0])
+            # Counted per list of errors: Cerberus starts a new one for each document checked.
+            of, kept = getattr(self, "_errors_counted", (None, 0))
+            kept = kept if of is self._errors else 0
+            if counted and kept >= MAX_ERRORS_KEPT:
+                _ERRORS_LEFT_OUT.set(True)
+                return
+            self._errors_counted = (self._errors, kept + counted)
         super()._error(*args)
 
     def _validate_not_before(self, other: str, field: str, value: Any) -> None:
