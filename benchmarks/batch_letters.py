@@ -284,6 +284,7 @@ def main() -> int:
     )
     args = parser.parse_args()
 
+    args.dir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="wenshu-bench-", dir=args.dir))
     try:
         spec = work / "letters.yaml"
