@@ -44,7 +44,8 @@ _READING = on_first_use(
 
 
 def __getattr__(name: str) -> re.Pattern[str]:
-    """``TYPED_LINE``, ``IN_TEXT``, ``TEMPLATE_LINE`` and ``SIGNER_LINE``, compiled when first imported or used."""
+    """``TYPED_LINE``, ``IN_TEXT``, ``TEMPLATE_LINE`` and ``SIGNER_LINE``, compiled when first
+    imported or used."""
     return _READING(name)
 
 
