@@ -170,3 +170,42 @@ def test_import_and_fix_keep_a_head_table(tmp_path: Path):
     rebuilt = check_docx(tmp_path / "out" / "head_table.docx")
     assert not any(NOT_A_DOCUMENT in n for n in rebuilt.notes), rebuilt.notes
     assert "示知〔2024〕3号" in (tmp_path / "out" / "head_table.md").read_text(encoding="utf-8")
+
+
+MARK = "示例省知识产权局"
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        # the mark beside the number, the 密级 beside the 签发人: each cell is a 版头 part of its own
+        [[MARK, "示知〔2023〕38号"], ["秘密★1年", "签发人：张三"]],
+        # the usual layout: 份号 and 紧急程度 over the mark, the number beside its 签发人
+        [["000123", "秘密★1年"], [MARK, ""], ["示知〔2023〕38号", "签发人：张三"]],
+    ],
+)
+def test_import_places_each_cell_of_a_head_table_row(tmp_path: Path, rows: list[list[str]]):
+    doc = Document()
+    a4_page(doc)
+    table = doc.add_table(rows=len(rows), cols=2)
+    for cells, row in zip(rows, table.rows, strict=True):
+        for text, cell in zip(cells, row.cells, strict=True):
+            if text:
+                _text(cell, text, 36 if text == MARK else 16, "仿宋_GB2312", red=text == MARK)
+    _text(doc.add_paragraph(), "关于开展示例工作的通知", 22, "方正小标宋简体")
+    doc.add_paragraph("各市知识产权局：")
+    doc.add_paragraph("现将有关事项通知如下。")
+    for text in (MARK, "2023年8月1日"):
+        doc.add_paragraph(text).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    path = tmp_path / "head_rows.docx"
+    doc.save(path)
+    roles: dict[str, str] = {}  # the first paragraph of each text: the mark, not the signature
+    for item in recognise(read_document(path)).paragraphs:
+        roles.setdefault(item.text.strip(), item.role)
+    assert roles[MARK] == "mark" and roles["秘密★1年"] == "head-info", roles
+    assert roles["示知〔2023〕38号"] == roles["签发人：张三"] == "doc-number", roles
+    imported = import_docx(path.read_bytes(), path.name)
+    found = imported.report.found
+    assert found["发文机关标志"] == MARK and found["密级"] == "秘密★1年"
+    assert found["发文字号"] == "示知〔2023〕38号" and found["签发人"] == "张三"
+    assert "未能归位" not in imported.yaml and "kind: notice" in imported.yaml, imported.yaml

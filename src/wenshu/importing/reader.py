@@ -39,9 +39,9 @@ from wenshu.roles import ROLES, Style, role
 from wenshu.spec import PLACEHOLDER
 from wenshu.spec.pictures import MAX_PICTURES, MAX_TOTAL_PICTURE_BYTES, MAX_TOTAL_PICTURE_PIXELS, SUFFIXES
 from wenshu.text.dates import TYPED_DAY, imprint_parts, read_written_date
+from wenshu.text.docnumber import SIGNER_LINE, format_doc_number
 from wenshu.text.docnumber import TEMPLATE_LINE as TEMPLATE_DOC_NUMBER
 from wenshu.text.docnumber import TYPED_LINE as TYPED_DOC_NUMBER
-from wenshu.text.docnumber import format_doc_number
 from wenshu.text.punctuation import tidy_punctuation
 from wenshu.text.titles import split_title, title_problems
 
@@ -437,6 +437,9 @@ class _Recogniser:
         return True
 
     def _doc_number(self, text: str, spec: dict[str, Any]) -> None:
+        if m := SIGNER_LINE.match(text.replace("\u3000", " ")):  # in a 版头 table's row of its own
+            self._signer(m["signer"], spec)
+            return
         m = TYPED_DOC_NUMBER.match(text.replace("\u3000", " "))
         if not m and (m := TEMPLATE_DOC_NUMBER.match(text.replace("\u3000", " "))):
             # a template's XXX〔2023〕X号: the part is there, its number still to be given

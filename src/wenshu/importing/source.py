@@ -162,21 +162,24 @@ def _head_table(paras: list[Para]) -> bool:
 
 
 def _head_lines(table: Any, paras: list[Para]) -> list[Para]:
-    """A 版头 table's lines as the paragraphs they stand for: a row's cells side by side read
-    as one line (the 发文字号 and “签发人：姓名” beside it), a picture kept on its line."""
+    """A 版头 table's lines as the paragraphs they stand for: the 发文字号 and “签发人：姓名”
+    side by side in a row read as one line, where the first of them stands; a mark or a 份号,
+    密级 or 紧急程度 cell in the same row stays a line of its own (joined, it would hide them
+    all); a picture is kept on its line."""
     out: list[Para] = []
     at = 0
     for row in table.rows:
         count = sum(len(c.paragraphs) for c in row)
         line = [q for q in paras[at : at + count] if q.text.strip() or q.pictures]
         at += count
-        number = next((q for q in line if q.role == "doc-number"), None)
-        if number is not None and len(line) > 1:
-            text = " ".join(q.text.strip() for q in line if q.text.strip())
-            pictures = [pic for q in line for pic in q.pictures]
-            out.append(Para(**{**vars(number), "text": text, "lines": [text], "pictures": pictures}))
-        else:
-            out.extend(line)
+        numbers = [q for q in line if q.role == "doc-number"]
+        for q in line:
+            if q.role != "doc-number" or len(numbers) == 1:
+                out.append(q)
+            elif q is numbers[0]:
+                text = " ".join(n.text.strip() for n in numbers)
+                pictures = [pic for n in numbers for pic in n.pictures]
+                out.append(Para(**{**vars(q), "text": text, "lines": [text], "pictures": pictures}))
     return out
 
 

@@ -36,12 +36,16 @@ _READING = on_first_use(
         rf"(?=\d*{_BLANK}|[\dXx×]{{4}}\s*{_CLOSE}\s*第?\s*\d*{_BLANK})"
         rf"[\dXx×]{{4}}\s*{_CLOSE}\s*第?\s*[\dXx×]{{1,6}}\s*号"
         r"\s*(?:(?:签发人|签 发 人)\s*[:：]\s*(?P<signer>\S.*))?$",
+        # A line that is only the 签发人 (§7.2.6): a 版头 table may set it in a row of its own,
+        # under the 发文字号 (group ``signer``).
+        "SIGNER_LINE": r"^\s*(?:签发人|签 发 人)\s*[:：]\s*(?P<signer>\S.*)$",
     },
 )
 
 
 def __getattr__(name: str) -> re.Pattern[str]:
-    """``TYPED_LINE``, ``IN_TEXT`` and ``TEMPLATE_LINE``, compiled when first imported or used."""
+    """``TYPED_LINE``, ``IN_TEXT``, ``TEMPLATE_LINE`` and ``SIGNER_LINE``, compiled when first
+    imported or used."""
     return _READING(name)
 
 
