@@ -677,7 +677,7 @@ def test_xlsx_parts_openpyxl_never_parses_are_not_counted(batch_spec, tmp_path):
         b"<worksheet><sheetData>" + row + b"</sheetData>" + merged + b"</worksheet>", SHEET, "d"
     )
     tail = b'<mergeCells><mergeCell ref="A1:B1"/>' * (XLSX_MAX_UNIT_TAGS // 2 + 1)
-    with pytest.raises(WenshuError, match=f"{SHEET} 部分中一行"):
+    with pytest.raises(WenshuError, match=f"{SHEET} 部分中表格数据之后"):
         xlsx_part_bounded(b"<worksheet><sheetData>" + row + b"</sheetData>" + tail, SHEET, "d")
 
 

@@ -437,6 +437,8 @@ def xlsx_part_bounded(data: bytes, name: str, source: str) -> None:
     for begin, end in zip([0, *starts], [*starts, len(data)], strict=True):
         if data.count(b"<", begin, end) > XLSX_MAX_UNIT_TAGS:
             what = "中一行（或一个共享字符串）" if starts else ""
+            if data.startswith(b"</", begin):
+                what = "中表格数据之后（合并单元格、超链接等）"
             message = (
                 f"工作簿的 {name} 部分{what}的标记超过 {XLSX_MAX_UNIT_TAGS} 个（单元格过多或嵌套过深），"
                 "不是 Excel 所写的，可能是恶意构造的，已拒绝"
