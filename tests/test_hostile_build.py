@@ -632,6 +632,66 @@ def test_xlsx_markup_is_counted_as_a_parser_reads_it():
     xlsx_part_bounded(svg, "xl/media/image1.svg", "d.xlsx")
 
 
+def test_xlsx_unclosed_comments_are_refused_in_linear_time(batch_spec, tmp_path):
+    """A part of 100,000 "<!--" never closed took a scan to its end for each (250,000 in a
+    19 KB file: 52 CPU-s); such a part is no well-formed XML and is refused at the first."""
+    from wenshu.spec.records import xlsx_part_bounded
+
+    sheet = b"<worksheet>" + b"<!--" * 100_000
+    started = cpu_seconds()
+    with pytest.raises(WenshuError, match=f"d.xlsx 工作簿的 {SHEET} 部分有未闭合的注释"):
+        xlsx_part_bounded(sheet, SHEET, "d.xlsx")
+    for opener in (b"<![CDATA[", b"<?x"):
+        with pytest.raises(WenshuError, match="未闭合的"):
+            xlsx_part_bounded(b"<worksheet>" + opener * 100_000, SHEET, "d.xlsx")
+    data = tmp_path / "open.xlsx"
+    _xlsx(data, {"docProps/core.xml": b"<cp:coreProperties>" + b"<!--" * 250_000})
+    result = _run("batch", str(batch_spec), "--data", str(data), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 1 and "docProps/core.xml 部分有未闭合的注释" in result.output, result.output
+    assert cpu_seconds() - started < 5
+    assert not (tmp_path / "out").exists()
+
+
+def test_xlsx_parts_openpyxl_never_parses_are_not_counted(batch_spec, tmp_path):
+    """A comment on each of 12,001 cells: their VML drawing holds some 30 tags a comment, but
+    openpyxl reads a workbook read-only without parsing it (nor the comments): the records
+    are read. What follows a sheet's rows is counted apart from its last row."""
+    import openpyxl
+    from openpyxl.comments import Comment
+
+    from wenshu.spec.records import XLSX_MAX_UNIT_TAGS, xlsx_part_bounded
+
+    book = openpyxl.load_workbook(XLSX)
+    for row in range(1, 12_002):
+        book.active.cell(row, 26).comment = Comment(f"批注{row}", "审核人")
+    data = tmp_path / "comments.xlsx"
+    book.save(data)
+    result = _run(
+        "batch", str(batch_spec), "--data", str(data), "-o", str(tmp_path / "out"), "--format", "md"
+    )
+    assert result.exit_code == 0, result.output
+    assert len(list((tmp_path / "out").glob("*.md"))) == 12
+    merged = b'<mergeCells count="150000">' + b'<mergeCell ref="A1:B1"/>' * 150_000 + b"</mergeCells>"
+    row = b'<row r="1">' + b"<c/>" * 100_000 + b"</row>"
+    xlsx_part_bounded(
+        b"<worksheet><sheetData>" + row + b"</sheetData>" + merged + b"</worksheet>", SHEET, "d"
+    )
+    tail = b'<mergeCells><mergeCell ref="A1:B1"/>' * (XLSX_MAX_UNIT_TAGS // 2 + 1)
+    with pytest.raises(WenshuError, match=f"{SHEET} 部分中表格数据之后"):
+        xlsx_part_bounded(b"<worksheet><sheetData>" + row + b"</sheetData>" + tail, SHEET, "d")
+
+
+def test_xlsx_utf16_without_a_byte_order_mark_is_counted_in_either_order():
+    """lxml reads UTF-16 without a byte order mark in either byte order: a big-endian row of
+    250,000 cells decoded as little-endian was garbage without a "<", and passed."""
+    from wenshu.spec.records import XLSX_MAX_UNIT_TAGS, xlsx_part_bounded
+
+    sheet = '<worksheet><sheetData><row r="1">' + "<c/>" * 250_000 + "</row></sheetData></worksheet>"
+    for encoding in ("utf-16-be", "utf-16-le", "utf-16"):
+        with pytest.raises(WenshuError, match=f"标记超过 {XLSX_MAX_UNIT_TAGS} 个"):
+            xlsx_part_bounded(sheet.encode(encoding), SHEET, "d.xlsx")
+
+
 def _shared_strings_bomb(path: Path) -> None:
     sst = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
     _xlsx(path, {"xl/sharedStrings.xml": sst + b"<si><t>A</t></si>" * 2_500_000 + b"</sst>"})

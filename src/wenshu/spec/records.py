@@ -51,10 +51,13 @@ XLSX_MAX_UNIT_TAGS = 200_000
 #: Excel's last row (2^20). openpyxl yields every row missing before a row's number one by
 #: one: a sheet whose second row is numbered 10^9 kept a batch busy for hours.
 XLSX_MAX_ROW = 1_048_576
-# Where a unit starts: a row or shared string, with or without a namespace prefix.
-_XLSX_UNIT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:row|si)[\s/>]")
-# Comments, CDATA sections and processing instructions: their text is no markup.
-_XML_ASIDE = re.compile(rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>", re.DOTALL)
+# Where a unit starts: a row or shared string, or the end of a sheet's rows (what follows, the
+# merged cells, hyperlinks and validations, is held element by element, not with the last row).
+_XLSX_UNIT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:row|si)[\s/>]|</(?:[A-Za-z_][\w.-]*:)?sheetData\s*>")
+# Where a comment, CDATA section or processing instruction opens (their text is no markup),
+# and what closes each: found one after another, in time linear in the part.
+_XML_ASIDE = re.compile(rb"<!--|<!\[CDATA\[|<\?")
+_XML_ASIDE_END = {b"<!--": b"-->", b"<![CDATA[": b"]]>", b"<?": b"?>"}
 _XML_ENCODING = re.compile(rb"""<\?xml[^>]*?encoding\s*=\s*["']([^"']*)["']""")
 # Encodings in which every "<" of the markup is the byte "<" (as Excel, WPS and LibreOffice write).
 _PLAIN_ENCODINGS = {"utf-8", "utf8", "utf-16", "us-ascii", "ascii", "iso-8859-1", "latin-1", "latin1"}
@@ -336,12 +339,13 @@ def _xlsx_rows(path: Path, source: str) -> Iterator[tuple[int, list[Any]]]:
         raw, source, max_member=XLSX_MAX_PART_BYTES, max_total=XLSX_MAX_TOTAL_BYTES, max_input=MAX_DATA_BYTES
     )
     try:
-        for name in package.namelist():
+        for name in xlsx_parsed_parts(package, source):
             xlsx_part_bounded(package.read(name), name, source)
     finally:
         package.close()
     try:
-        book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        # External links (cached copies of other workbooks) are no records: left unparsed.
+        book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True, keep_links=False)
     except Exception as exc:  # openpyxl raises many types for a damaged or foreign file
         raise WenshuError(Problem(source, f"不是可读取的 .xlsx 工作簿（{type(exc).__name__}）")) from None
     row = 0
@@ -365,6 +369,44 @@ def _xlsx_rows(path: Path, source: str) -> Iterator[tuple[int, list[Any]]]:
         book.close()
 
 
+def xlsx_parsed_parts(package: safezip.SafeZip, source: str) -> list[str]:
+    """The parts of a workbook openpyxl parses when it opens it read-only (as
+    :func:`_xlsx_rows` does), each counted by :func:`xlsx_part_bounded` before it is parsed:
+    the content types and relationships first (small, and read here to find the rest), then
+    the workbook, shared strings, styles, theme and document properties, and the worksheets
+    (every part the workbook's relationships name). Comments, their VML, drawings, pivot tables and caches,
+    tables and external links are never parsed in that mode: a workbook of a comment a row
+    has a VML part of some 30 tags a comment. A chartsheet's drawings and charts are parsed:
+    with one, or when the package cannot be followed (openpyxl will refuse it then), every
+    part is counted."""
+    from openpyxl.packaging.manifest import Manifest
+    from openpyxl.packaging.relationship import get_dependents, get_rels_path
+    from openpyxl.xml import constants as ct
+    from openpyxl.xml.functions import fromstring
+
+    names = package.namelist()
+    first = [n for n in names if n == ct.ARC_CONTENT_TYPES or n.endswith(".rels")]
+    for name in first:
+        xlsx_part_bounded(package.read(name), name, source)
+    try:
+        manifest = Manifest.from_tree(fromstring(package.read(ct.ARC_CONTENT_TYPES)))
+        book = next(
+            (p.PartName[1:] for t in (ct.XLTM, ct.XLTX, ct.XLSM, ct.XLSX) for p in manifest.findall(t)),
+            ct.ARC_WORKBOOK,  # openpyxl's default when the type is only declared for all .xml
+        )
+        strings = [p.PartName[1:] for p in manifest.findall(ct.SHARED_STRINGS)]
+        linked = list(get_dependents(package, get_rels_path(book)))
+    except Exception:  # a damaged package: openpyxl refuses it, after every part is counted
+        return [n for n in names if n not in first]
+    if any("chartsheet" in rel.Type for rel in linked):
+        return [n for n in names if n not in first]
+    parsed = {book, *strings, ct.ARC_STYLE, ct.ARC_THEME, ct.ARC_CORE, ct.ARC_CUSTOM}
+    # A sheet of the workbook may name any of its relationships (openpyxl reads whatever it
+    # names as a worksheet): all their targets are counted, the sheets among them.
+    parsed |= {rel.target for rel in linked}
+    return [n for n in names if n in parsed and n not in first]
+
+
 def xlsx_part_bounded(data: bytes, name: str, source: str) -> None:
     """Refuse the part ``name`` of the workbook ``source`` when openpyxl would hold more than
     :data:`XLSX_MAX_UNIT_TAGS` of its markup at once, counted before any of it is parsed.
@@ -372,9 +414,12 @@ def xlsx_part_bounded(data: bytes, name: str, source: str) -> None:
     aside (a "<row" in one is no row) and where no entity is declared (one may stand for any
     markup; Excel declares none); a part in UTF-16 is counted in UTF-8. A part that is no XML
     (a picture) is no parser's."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")):
+    # UTF-16 is told by its byte order mark, or without one by the "<" it starts with (as
+    # lxml and openpyxl tell it): "utf-16" alone would read big-endian bytes as little-endian.
+    utf16 = {b"\xff\xfe": "utf-16", b"\xfe\xff": "utf-16", b"<\x00": "utf-16-le", b"\x00<": "utf-16-be"}
+    if data[:2] in utf16:
         try:
-            data = data.decode("utf-16").encode("utf-8")
+            data = data.decode(utf16[data[:2]]).encode("utf-8")
         except UnicodeDecodeError:
             return  # no XML a parser reads
     elif not data.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n").startswith(b"<"):
@@ -384,19 +429,39 @@ def xlsx_part_bounded(data: bytes, name: str, source: str) -> None:
     if encoding.lower() not in _PLAIN_ENCODINGS:
         message = f"工作簿的 {name} 部分用 {encoding} 编码，不是 Excel 所写的；请在 Excel 中另存"
         raise WenshuError(Problem(source, message))
-    data = _XML_ASIDE.sub(b"", data)  # what no parser reads as markup, where "<row" may stand
+    data = _without_asides(data, name, source)  # no parser reads them as markup; "<row" may stand there
     if b"<!ENTITY" in data:
         message = f"工作簿的 {name} 部分含有实体声明（Excel 不写），可能是恶意构造的，已拒绝"
         raise WenshuError(Problem(source, message))
     starts = [m.start() for m in _XLSX_UNIT.finditer(data)]
     for begin, end in zip([0, *starts], [*starts, len(data)], strict=True):
         if data.count(b"<", begin, end) > XLSX_MAX_UNIT_TAGS:
-            what = "一行（或一个共享字符串）" if starts else "部分"
+            what = "中一行（或一个共享字符串）" if starts else ""
+            if data.startswith(b"</", begin):
+                what = "中表格数据之后（合并单元格、超链接等）"
             message = (
-                f"工作簿的 {name} 部分中{what}的标记超过 {XLSX_MAX_UNIT_TAGS} 个（单元格过多或嵌套过深），"
+                f"工作簿的 {name} 部分{what}的标记超过 {XLSX_MAX_UNIT_TAGS} 个（单元格过多或嵌套过深），"
                 "不是 Excel 所写的，可能是恶意构造的，已拒绝"
             )
             raise WenshuError(Problem(source, message))
+
+
+def _without_asides(data: bytes, name: str, source: str) -> bytes:
+    """``data`` without its comments, CDATA sections and processing instructions; one left
+    open is no well-formed XML, and is refused."""
+    kept = []
+    at = 0
+    while opener := _XML_ASIDE.search(data, at):
+        closer = _XML_ASIDE_END[opener.group()]
+        end = data.find(closer, opener.end())
+        if end < 0:
+            what = {b"<!--": "注释", b"<![CDATA[": "CDATA 段", b"<?": "处理指令"}[opener.group()]
+            message = f"工作簿的 {name} 部分有未闭合的{what}，不是格式正确的 XML，已拒绝"
+            raise WenshuError(Problem(source, message))
+        kept.append(data[at : opener.start()])
+        at = end + len(closer)
+    kept.append(data[at:])
+    return b"".join(kept)
 
 
 def read_records(path: Path, kind: Kind, source: str | None = None) -> list[Record]:
