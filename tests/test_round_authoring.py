@@ -7,9 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from wenshu.cli.main import main
+from tests.test_round_rules_as_data import run, write
 
 ROUND = """kind: round
 name: 2027年知识产权强国建设试点示范类别一览表
@@ -26,17 +25,6 @@ rows:
   - [北京市, 3]
   - [{region}, 1]
 """
-
-
-def write(folder: Path, name: str, text: str) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def run(*args: object):
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 # -- a round's own regions ----------------------------------------------------------------------
