@@ -263,7 +263,7 @@ def test_a_column_whose_lines_split_a_bracketed_word_gets_the_room_to_keep_it_wh
     over “例）”, and “市级以上报道11篇（示例）” would at any width up to its own (例 may not end a
     line before “）”): the column gets its room from the long column beside it; wrapped where
     LibreOffice wraps, no cell splits “（示例）”."""
-    from wenshu.render.docx import wrap_ends
+    from wenshu.text.wrap import wrap_ends
 
     total, cell = 8844, L.TABLE_SIZE_PT * L.TWIPS_PER_PT
     ratios = [2, 9, 5]

@@ -23,8 +23,9 @@ from wenshu.build.paginate import paginate
 from wenshu.check import check_files
 from wenshu.office.libreoffice import LibreOffice, read_pages
 from wenshu.office.pages import compact, content_rows, examine, outline_of
-from wenshu.render.docx import CLOSING_LABELS, build_docx, column_widths, kept_rows, table_spans, wrap_ends
+from wenshu.render.docx import CLOSING_LABELS, build_docx, column_widths, kept_rows, table_spans
 from wenshu.text.titles import printed_lines, title_problems
+from wenshu.text.wrap import wrap_ends
 
 from .test_same_text import examples  # noqa: F401  (fixture)
 

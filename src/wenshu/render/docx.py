@@ -32,9 +32,8 @@ from wenshu.resources import resource_dir
 from wenshu.roles import BODY_STYLES, FRAME_ROLES, HEADING_STYLES, Style
 from wenshu.spec.pictures import Picture
 from wenshu.text.numbering import written_ordinal
-from wenshu.text.titles import NO_LINE_END, NO_LINE_START
-from wenshu.text.width import SliceWidths, line_width, text_width
-from wenshu.text.wrap import UNBROKEN
+from wenshu.text.width import line_width, text_width
+from wenshu.text.wrap import UNBROKEN, wrap_ends
 
 if TYPE_CHECKING:
     from docxtpl import DocxTemplate
@@ -741,38 +740,6 @@ def _splits_brackets(text: str, room: float) -> bool:
         m.span() for m in _BRACKETED.finditer(text) if low <= cached_line_width(m.group()) <= min(high, room)
     ]
     return bool(groups) and any(a < end < b for end in wrap_ends(text, room) for a, b in groups)
-
-
-def wrap_ends(text: str, room: float) -> list[int]:
-    """Where the lines of ``text`` end (positions, the last one ``len(text)``) when it wraps in
-    ``room`` characters as LibreOffice wraps a cell's text: each line as long as fits, never
-    inside a run of ASCII (a number, a Latin word), before closing punctuation or after opening
-    (避头尾); a line without such a place to end at runs on to its first one."""
-    widths = SliceWidths(text)
-    may_end = [
-        0 < i < len(text)
-        and not (UNBROKEN.fullmatch(text[i - 1 : i + 1]))
-        and text[i] not in NO_LINE_START
-        and text[i - 1] not in NO_LINE_END
-        for i in range(len(text) + 1)
-    ]
-    ends, start = [], 0
-    while widths(start, len(text)) > room:
-        # A line's width only grows with its end: the scan stops at the first end too wide
-        # (scanning the whole rest for every line was quadratic in a long cell).
-        end, i = 0, start + 1
-        while i < len(text) and (not end or widths(start, i) <= room):
-            if may_end[i] and (widths(start, i) <= room or not end):
-                end = i
-                if widths(start, i) > room:
-                    break  # no place to end within the room: the line runs on to its first
-            i += 1
-        end = end or len(text)
-        if end == len(text):
-            break
-        ends.append(end)
-        start = end
-    return [*ends, len(text)]
 
 
 def _lone_ends_closed(lines: dict[int, set[str]], widths: list[int], size_pt: float) -> list[int]:

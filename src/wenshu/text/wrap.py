@@ -1,5 +1,6 @@
-"""Where text wraps: the runs a line never breaks inside, and an upper bound of the lines a
-paragraph takes — what the one-page proof (:mod:`wenshu.build.lines`) counts.
+"""Where text wraps: the runs a line never breaks inside, where a cell's lines end as
+LibreOffice wraps them (:func:`wrap_ends`, for the tables' column widths), and an upper bound
+of the lines a paragraph takes — what the one-page proof (:mod:`wenshu.build.lines`) counts.
 
 LibreOffice and Word never break a line inside a run of printable ASCII (a Latin word, a
 number, a URL): where such a run does not fit the rest of a line it wraps whole to the
@@ -14,7 +15,7 @@ import re
 
 from wenshu import layout as L
 from wenshu.text.titles import NO_LINE_END, NO_LINE_START
-from wenshu.text.width import proof_width
+from wenshu.text.width import SliceWidths, proof_width
 
 UNBROKEN = re.compile(r"[!-~]+")
 """A run of printable ASCII: no line breaks inside it."""
@@ -57,3 +58,35 @@ def _flow(width: float, lines: int, left: float, room: float) -> tuple[int, floa
     width -= math.floor(left + _EPSILON)
     more = math.ceil(width / room - _EPSILON)
     return lines + more, more * room - width
+
+
+def wrap_ends(text: str, room: float) -> list[int]:
+    """Where the lines of ``text`` end (positions, the last one ``len(text)``) when it wraps in
+    ``room`` characters as LibreOffice wraps a cell's text: each line as long as fits, never
+    inside a run of ASCII (a number, a Latin word), before closing punctuation or after opening
+    (避头尾); a line without such a place to end at runs on to its first one."""
+    widths = SliceWidths(text)
+    may_end = [
+        0 < i < len(text)
+        and not (UNBROKEN.fullmatch(text[i - 1 : i + 1]))
+        and text[i] not in NO_LINE_START
+        and text[i - 1] not in NO_LINE_END
+        for i in range(len(text) + 1)
+    ]
+    ends, start = [], 0
+    while widths(start, len(text)) > room:
+        # A line's width only grows with its end: the scan stops at the first end too wide
+        # (scanning the whole rest for every line was quadratic in a long cell).
+        end, i = 0, start + 1
+        while i < len(text) and (not end or widths(start, i) <= room):
+            if may_end[i] and (widths(start, i) <= room or not end):
+                end = i
+                if widths(start, i) > room:
+                    break  # no place to end within the room: the line runs on to its first
+            i += 1
+        end = end or len(text)
+        if end == len(text):
+            break
+        ends.append(end)
+        start = end
+    return [*ends, len(text)]
