@@ -195,14 +195,17 @@ def test_a_kept_spec_is_the_spec_read(tmp_path, monkeypatch) -> None:
 
 def test_a_registry_knows_the_entries_of_the_modules_that_provide_them() -> None:
     """The rules and warnings registered by the letters' and the annex kinds' modules are
-    there (listed, found) for whoever asks, though nothing imported those modules before."""
+    there (listed, found) once the validator, which names those modules, is imported, though
+    nothing imported those modules themselves; not before (rules/ cannot name compose/)."""
     probe = (
-        "from wenshu.rules.advice import ADVICE\nfrom wenshu.rules.checks import RULES\n"
+        "import sys\nfrom wenshu.rules.advice import ADVICE\nfrom wenshu.rules.checks import RULES\n"
+        "print('basis_dates' in RULES)\nimport wenshu.validate\n"
+        "print('wenshu.compose.annexes' in sys.modules, 'wenshu.rules.letters' in sys.modules)\n"
         "print('basis_dates' in RULES, 'score_tables' in RULES.names(), 'categories' in ADVICE)"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["True", "True", "True"]
+    assert done.stdout.split() == ["False", "False", "False", "True", "True", "True"]
 
 
 def test_every_command_is_where_the_list_says() -> None:

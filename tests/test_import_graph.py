@@ -23,12 +23,22 @@ def _modules() -> dict[str, Path]:
     return {_module_name(p): p for p in ROOT.rglob("*.py")}
 
 
+#: A module named in a string, imported later by that name (a registry's ``providers``, a
+#: lazily loaded command's ``"wenshu.cli.build:build_cmd"``, a ``sys.modules`` look-up): as
+#: much an import as an ``import`` statement, so it counts in the graph.
+NAMED_MODULE = re.compile(r"(wenshu(?:\.\w+)+)(?::\w+)?")
+
+
 def _imports(name: str, path: Path, modules: dict[str, Path]) -> list[tuple[str, list[str]]]:
-    """(imported wenshu module, names taken from it) for every import anywhere in the file."""
+    """(imported wenshu module, names taken from it) for every import anywhere in the file,
+    and for every string that is a wenshu module's name."""
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if (named := NAMED_MODULE.fullmatch(node.value)) and named[1] in modules:
+                found.append((named[1], []))
+        elif isinstance(node, ast.Import):
             found += [(a.name, []) for a in node.names if a.name.startswith("wenshu")]
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
@@ -84,6 +94,21 @@ def test_the_graph_is_read_from_the_sources() -> None:
     assert len(graph) > 40
 
 
+def test_a_module_named_in_a_string_is_an_import() -> None:
+    """The commands the group imports by name are edges as an ``import`` is."""
+    graph, _ = _graph()
+    assert {"wenshu.cli.build", "wenshu.cli.check"} <= graph["wenshu.cli.main"]
+
+
+def test_a_string_import_closing_a_cycle_is_found(tmp_path: Path) -> None:
+    """A registry naming its providers as strings, whose providers import it back, is a cycle."""
+    (tmp_path / "low.py").write_text('RULES = Registry("x", providers=("wenshu.high",))\n', encoding="utf-8")
+    (tmp_path / "high.py").write_text("from wenshu.low import RULES\n", encoding="utf-8")
+    modules = {"wenshu.low": tmp_path / "low.py", "wenshu.high": tmp_path / "high.py"}
+    graph = {name: {m for m, _ in _imports(name, path, modules)} for name, path in modules.items()}
+    assert _cycle(graph) == ["wenshu.high", "wenshu.low", "wenshu.high"]
+
+
 def test_no_import_cycle() -> None:
     graph, _ = _graph()
     cycle = _cycle(graph)
@@ -109,6 +134,36 @@ def test_no_import_cycle_between_packages() -> None:
     assert "wenshu.spec" in packages["wenshu.compose"]
     cycle = _cycle(packages)
     assert cycle is None, " → ".join(cycle or [])
+
+
+#: docs/architecture.md's layers, lowest first: a package or top-level module imports only
+#: from its own layer or those below (a lazy or string import too).
+LAYERS = [
+    {"layout", "roles", "errors", "registry", "resources", "safezip", "files", "word_files", "patterns"},
+    {"text"},
+    {"spec"},
+    {"rules", "render"},
+    {"compose"},
+    {"validate", "skeleton"},
+    {"office", "build"},
+    {"check", "importing", "extract"},
+    {"cli", "serve", "__main__"},
+]
+
+
+def _breaches(packages: dict[str, set[str]]) -> list[str]:
+    """Every import of a package from a layer above its own, as "lower → upper"."""
+    level = {f"wenshu.{name}": i for i, layer in enumerate(LAYERS) for name in layer}
+    level["wenshu"] = 0
+    assert set(packages) <= set(level), f"not in LAYERS: {sorted(set(packages) - set(level))}"
+    return sorted(f"{p} → {t}" for p, targets in packages.items() for t in targets if level[t] > level[p])
+
+
+def test_no_package_imports_from_a_layer_above() -> None:
+    assert _breaches(_packages(_graph()[0])) == []
+    assert _breaches({"wenshu.rules": {"wenshu.compose"}, "wenshu.compose": set()}) == [
+        "wenshu.rules → wenshu.compose"
+    ]
 
 
 def test_cycle_finder_finds_a_cycle() -> None:

@@ -48,17 +48,24 @@ _LOADING = threading.RLock()
 class Registry(Generic[T]):
     """Entries by name, each registered once, looked up with a clear error.
 
-    Entries registered by modules other than the registry's own (``providers``) are loaded
-    the first time a name is not found or all of them are wanted: a command whose kinds use
-    only the registry module's entries does not import the others (the annex kinds' rules
-    bring the catalogues, ~15 ms of a notice's cold build)."""
+    Entries registered by modules other than the registry's own (its providers, named by
+    :meth:`provided_by`) are loaded the first time a name is not found or all of them are
+    wanted: a command whose kinds use only the registry module's entries does not import the
+    others (the annex kinds' rules bring the catalogues, ~15 ms of a notice's cold build)."""
 
-    def __init__(self, what: str, providers: tuple[str, ...] = ()) -> None:
-        """``what`` says in Chinese what the entries are (检查规则, 警告 …), for messages;
-        ``providers`` names the other modules that register entries here."""
+    def __init__(self, what: str) -> None:
+        """``what`` says in Chinese what the entries are (检查规则, 警告 …), for messages."""
         self.what = what
         self._entries: dict[str, T] = {}
-        self._providers = providers
+        self._providers: tuple[str, ...] = ()
+
+    def provided_by(self, *modules: str) -> None:
+        """Name other modules that register entries here, imported when first needed.
+
+        A provider imports the registry's module to register, so the registry's module
+        cannot name it without an import cycle: the module above both that uses the entries
+        names the providers (``tests/test_import_graph.py`` counts these names as imports)."""
+        self._providers += modules
 
     def _all(self) -> dict[str, T]:
         """Every entry, the providers' modules imported first (by one thread: another asking

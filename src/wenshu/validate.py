@@ -54,6 +54,12 @@ from wenshu.text.dates import DateError, format_cn_date, parse_date
 from wenshu.text.docnumber import DocNumberError, parse_doc_number
 from wenshu.text.numbering import FORMS, MAX_CHINESE_NUMBER, MAX_DEPTH, written_ordinal
 
+# The rules and warnings the letters' and the annex kinds' modules register: named here, above
+# rules/ and compose/ (rules/ naming them would be an import cycle), and imported only when a
+# schema names one (a notice's build does not import the catalogues).
+rules.RULES.provided_by("wenshu.rules.letters", "wenshu.compose.annexes")
+ADVICE.provided_by("wenshu.compose.annexes")
+
 _TYPE_NAMES = {
     "string": "文字",
     "integer": "整数",

@@ -14,8 +14,9 @@ facts stay in the schemas:
 - ``unfilled_indicators``: an evaluation form filled in only in part.
 
 ``categories`` and ``unfilled_indicators`` are registered by :mod:`wenshu.compose.annexes`,
-which holds the catalogue they read; this module stays below ``compose``, and names it as a
-provider of :data:`ADVICE`, imported when a schema asks for a warning not registered here.
+which holds the catalogue they read; this module stays below ``compose``: :mod:`wenshu.validate`,
+above both, names it as a provider of :data:`ADVICE`, imported when a schema asks for a
+warning not registered here.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ LETTER_MARK = "函"  # a 函's 发文字号 has it in its 代字 (国知办函�
 
 Advice = Callable[[Any, Spec, dict[str, Any]], list[Problem]]
 #: The warnings a schema switches on under ``advice:``.
-ADVICE: Registry[Advice] = Registry("警告", providers=("wenshu.compose.annexes",))
+ADVICE: Registry[Advice] = Registry("警告")
 advice = ADVICE.register
 
 

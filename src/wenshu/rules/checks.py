@@ -25,8 +25,9 @@ from wenshu.text.titles import too_wide
 
 Rule = Callable[[Any, Context], list[Problem]]
 #: The rules a schema names under ``checks:``, each with its argument. The letters' and the
-#: annex kinds' rules are registered by their own modules, loaded when a schema names one.
-RULES: Registry[Rule] = Registry("检查规则", providers=("wenshu.rules.letters", "wenshu.compose.annexes"))
+#: annex kinds' rules are registered by their own modules, which :mod:`wenshu.validate`
+#: (above them all) names as providers, loaded when a schema names one of their rules.
+RULES: Registry[Rule] = Registry("检查规则")
 rule = RULES.register
 
 
