@@ -368,3 +368,14 @@ def test_title_headings_and_body_use_different_faces(pages):
     used = pdf_fonts(pages["unsealed"])
     cjk = {re.sub(r"-VKana$", "", f) for f in used if "CJK" in f or "Kai" in f or "Ming" in f}
     assert len(cjk) >= 4, used  # was one sans face for everything
+
+
+def test_a_message_quotes_a_long_value_cut_with_an_ellipsis():
+    """One excerpt for every message quoting a user's text (validation, import, the workbench)."""
+    from wenshu.errors import excerpt
+
+    assert excerpt("一二三", 3) == "一二三"
+    assert excerpt("一二三四", 3) == "一二三…"
+    assert excerpt(12345, 3) == "123…"
+    assert excerpt("甲  乙\n丙", one_line=True) == "甲 乙 丙"
+    assert excerpt("甲\n乙", 5) == "甲\n乙"

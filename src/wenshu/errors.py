@@ -17,6 +17,13 @@ def printable(text: str, keep: str = "") -> str:
     return _CONTROLS.sub(lambda m: m[0] if m[0] in keep else f"\\x{ord(m[0]):02x}", text)
 
 
+def excerpt(value: object, limit: int = 30, *, one_line: bool = False) -> str:
+    """``value`` as a message quotes it: cut after ``limit`` characters, with “…” saying so;
+    ``one_line`` folds each run of white space to one space (a paragraph quoted in a list)."""
+    text = " ".join(str(value).split()) if one_line else str(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with an input, as the user must see it."""

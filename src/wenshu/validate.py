@@ -23,7 +23,7 @@ from cerberus import errors as cerr
 from cerberus.schema import DefinitionSchema, SchemaError, SchemaRegistry
 
 from wenshu.compose.attachments import attachment_files
-from wenshu.errors import Problem, WenshuError
+from wenshu.errors import Problem, WenshuError, excerpt
 from wenshu.registry import did_you_mean
 from wenshu.resources import cache_dir, read_cache_file, write_cache_file
 from wenshu.rules import checks as rules
@@ -629,7 +629,7 @@ def _shape(spec: Spec, rule: Any, value: Any, here: Path_) -> list[Problem]:
         return []
     if not isinstance(value, allowed):
         names = "或".join(_TYPE_NAMES.get(t, t) for t in types)
-        return [spec.problem(here, f"应为{names}，实际是“{_show(value)}”")]
+        return [spec.problem(here, f"应为{names}，实际是“{excerpt(value)}”")]
     sub = _resolve(rule["schema"])
     if isinstance(value, dict):
         return [p for k, v in value.items() if k in sub for p in _shape(spec, sub[k], v, here + (k,))]
@@ -709,7 +709,7 @@ def _cerberus_problems(spec: Spec, kind: Kind, validator: SpecValidator):
         if code == cerr.UNKNOWN_FIELD.code and _sentence_like(path[-1]):
             # “……通知如下: ” — YAML takes a line with a half-width colon for a mapping.
             msg = (
-                f"“{_show(str(path[-1]), 16)}”被 YAML 当成了字段名：这一行里有半角冒号“:”。"
+                f"“{excerpt(str(path[-1]), 16)}”被 YAML 当成了字段名：这一行里有半角冒号“:”。"
                 "中文请用全角“：”，或给整段文字加引号"
             )
             yield spec.problem(path, msg, key=True)
@@ -736,7 +736,7 @@ def _cerberus_problems(spec: Spec, kind: Kind, validator: SpecValidator):
         elif code == cerr.BAD_TYPE.code:
             wanted = error.constraint if isinstance(error.constraint, list) else [error.constraint]
             names = "或".join(_TYPE_NAMES.get(t, t) for t in wanted)
-            yield spec.problem(path, f"{prefix}应为{names}，实际是“{_show(error.value)}”")
+            yield spec.problem(path, f"{prefix}应为{names}，实际是“{excerpt(error.value)}”")
         elif code in (cerr.EMPTY_NOT_ALLOWED.code, cerr.NOT_NULLABLE.code):
             yield spec.problem(path, f"{prefix}不能为空")
         elif code == cerr.UNALLOWED_VALUE.code:
@@ -745,11 +745,11 @@ def _cerberus_problems(spec: Spec, kind: Kind, validator: SpecValidator):
             hint = f"，应写代码“{meant}”" if meant else did_you_mean(str(error.value), error.constraint)
             choices = choices_text(rule).replace("；", "、") if choice_names(rule) else None
             choices = choices or "、".join(str(c) for c in error.constraint)
-            yield spec.problem(path, f"{prefix}不能是“{_show(error.value)}”{hint}；可选：{choices}")
+            yield spec.problem(path, f"{prefix}不能是“{excerpt(error.value)}”{hint}；可选：{choices}")
         elif code == cerr.REGEX_MISMATCH.code:
-            yield spec.problem(path, f"{prefix}格式不对：“{_show(error.value)}”")
+            yield spec.problem(path, f"{prefix}格式不对：“{excerpt(error.value)}”")
         elif code in (cerr.MIN_VALUE.code, cerr.MAX_VALUE.code):
-            yield spec.problem(path, f"{prefix}超出范围：{_show(error.value)}")
+            yield spec.problem(path, f"{prefix}超出范围：{excerpt(error.value)}")
         elif code in (cerr.MIN_LENGTH.code, cerr.MAX_LENGTH.code):
             yield spec.problem(path, f"{prefix}条目数不对（要求 {error.constraint}）")
         elif code in (cerr.DEPENDENCIES_FIELD.code, cerr.DEPENDENCIES_FIELD_VALUE.code):
@@ -769,7 +769,7 @@ def _cerberus_problems(spec: Spec, kind: Kind, validator: SpecValidator):
         elif code == cerr.CUSTOM.code:
             yield spec.problem(path, f"{prefix}{error.info[0]}")
         else:
-            yield spec.problem(path, f"{prefix}不符合规则 {error.rule}：{_show(error.value)}")
+            yield spec.problem(path, f"{prefix}不符合规则 {error.rule}：{excerpt(error.value)}")
 
 
 def _sentence_like(key: Any) -> bool:
@@ -785,11 +785,6 @@ def _value_at(data: Any, path: Path_) -> Any:
         except (KeyError, IndexError, TypeError):
             return None
     return data
-
-
-def _show(value: Any, limit: int = 30) -> str:
-    text = str(value)
-    return text if len(text) <= limit else text[:limit] + "…"
 
 
 # Control characters, and what XML and UTF-8 cannot carry: the two non-characters (a CSV cell
@@ -824,7 +819,7 @@ def punctuation_problem(text: str) -> str | None:
         around = text[max(0, m.start() - 6) : m.end() + 6]
         return f"中文后用了半角标点“{mark}”，应为全角“{_FULL_WIDTH[mark]}”（“{around}”）"
     if m:
-        return f"中文用了半角括号“({_show(m.group(2), 10)})”，应为全角“（{_show(m.group(2), 10)}）”"
+        return f"中文用了半角括号“({excerpt(m.group(2), 10)})”，应为全角“（{excerpt(m.group(2), 10)}）”"
     m = _DOUBLED.search(text)
     if m:
         return f"标点“{m.group(1)}”重复了（“{m.group(0)}”）"
@@ -840,7 +835,7 @@ def _form_problems(spec: Spec, here: Path_, value: str, meta: dict[str, Any]) ->
     the template puts around it (a 主送机关's “：”, a 附注's “（）”), so the value has none."""
     text = value.strip()
     if meta.get("sentence") and text and not text.endswith(_SENTENCE_END) and PLACEHOLDER not in text:
-        tail = _show(text[-8:], 8)
+        tail = excerpt(text[-8:], 8)
         return [spec.problem(here, f"是一句完整的话，应以“。”（或“！”“？”）结尾（“…{tail}”）")]
     adds = str(meta.get("adds") or "")
     half = {"：": ":", "（": "(", "）": ")"}

@@ -24,6 +24,7 @@ from pathlib import PurePath
 from typing import Any
 
 from wenshu.check.recognise import FORM_FIELD, NO_TEXT
+from wenshu.errors import excerpt
 from wenshu.importing.kinds import letter_kind, outline_kind
 from wenshu.importing.outline import Entry, nest, ordinal_of
 from wenshu.importing.report import ImportReport, SetAside
@@ -173,12 +174,8 @@ def tidy(text: str, changed: list[str]) -> str:
     out = re.sub(r"[\t\r\n]", " ", text).strip()
     fixed = tidy_punctuation(out)
     if fixed != out:
-        changed.append(f"标点改为全角或去重：“{_clip(out)}”")
+        changed.append(f"标点改为全角或去重：“{excerpt(out, 24)}”")
     return fixed
-
-
-def _clip(text: str, limit: int = 24) -> str:
-    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _is_picture(line: _Line | Table) -> bool:
@@ -270,7 +267,7 @@ class _Recogniser:
         if len(lines) < 2 or any(ordinal_of(x) for x in lines[1:]):
             if len(lines) > 1:
                 self.changed.append(
-                    f"“{_clip(lines[0], 12)}”段内的手动换行未分段："
+                    f"“{excerpt(lines[0], 12)}”段内的手动换行未分段："
                     "分开后以序号开头的行会被当作标题重新编号，请核对"
                 )
             return [para]
@@ -278,7 +275,7 @@ class _Recogniser:
         indented = all(_INDENTED.match(x) for x in para.lines[1:] if x.strip())
         if named or indented:
             why = "各以“名称：”开头" if named else "各行首空两字"
-            first = _clip(lines[0], 12)
+            first = excerpt(lines[0], 12)
             self.changed.append(f"段内手动换行隔开的{len(lines)}行（“{first}”等，{why}）各自成段")
             parts = [replace(para, text=x, lines=[x], lead="", runs=(), pictures=[]) for x in lines]
             parts[-1].pictures = para.pictures
@@ -1283,7 +1280,9 @@ def _assemble(
                 block["line"] += "："
             lead.append(block)
             report.found.pop(name, None)
-            report.changed.append(f"{name}“{_clip(value)}”作为正文前的一行保留（通用文书没有{name}一项）")
+            report.changed.append(
+                f"{name}“{excerpt(value, 24)}”作为正文前的一行保留（通用文书没有{name}一项）"
+            )
         spec["body"] = lead + body
         if lead:
             _note_at(report, "head", lead[0])
@@ -1307,7 +1306,7 @@ def _assemble(
     if "_record_like" in tail:  # lines of a 版记's kind that no field holds (主送：…, 审核：…)
         kept |= {f"like:{k}": [line] for k, line in enumerate(tail["_record_like"])}
         report.changed.append(
-            f"“{'”“'.join(_clip(t, 12) for t in tail['_record_like'])}”作为{kept_at}的文字保留"
+            f"“{'”“'.join(excerpt(t, 12) for t in tail['_record_like'])}”作为{kept_at}的文字保留"
             "（公文没有这一项），请核对"
         )
     if notice and (tail.get("sealed") or tail.get("_seal_pictures")):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from wenshu.errors import excerpt
 from wenshu.spec.kinds import get_kind
 
 
@@ -76,7 +77,8 @@ class ImportReport:
         out.extend(f"  改动 {line}" for line in self.changed)
         out.extend(f"  待补 {line}" for line in self.to_fill)
         out.extend(
-            f"  未能归位（按普通段落保留在原处，规格中有注释）：{_short(text)}" for text in self.unplaced
+            f"  未能归位（按普通段落保留在原处，规格中有注释）：{excerpt(text, one_line=True)}"
+            for text in self.unplaced
         )
         return out
 
@@ -96,8 +98,3 @@ _EXPECTED = {
     "署名": "signature",
     "成文日期": "date",
 }
-
-
-def _short(text: str, limit: int = 30) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit] + "…"

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from wenshu.errors import Problem, WenshuError
+from wenshu.errors import Problem, WenshuError, excerpt
 from wenshu.spec.kinds import get_kind
 
 #: Uploads kept at once (each at most the upload limit, its fixed copy beside it).
@@ -112,10 +112,10 @@ def fix_upload(upload: Upload, *, paginate: bool) -> FixResult:
     return FixResult(
         kind=kind.label if kind else report.kind,
         files=files,
-        found=[f"{name}：{_short(text)}" for name, text in report.found.items()],
+        found=[f"{name}：{excerpt(text, 40, one_line=True)}" for name, text in report.found.items()],
         missing=[line.removeprefix("  未找到：") for line in report.lines() if line.startswith("  未找到：")],
         changes=fixed.changes,
-        unplaced=[_short(text, 60) for text in report.unplaced],
+        unplaced=[excerpt(text, 60, one_line=True) for text in report.unplaced],
         to_fill=[
             f"{p.field}：{p.message}" if p.field else p.message
             for p in spec_problems(yaml, f"{upload.stem}.yaml", report.files)
@@ -132,8 +132,3 @@ def _local(problem: Problem, work: str) -> Problem:
         problem.column,
         problem.field,
     )
-
-
-def _short(text: str, limit: int = 40) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit] + "…"
