@@ -47,8 +47,9 @@ from wenshu.spec.kinds import all_kinds, definitions
 from wenshu.spec.load import Spec, iter_strings, load_spec
 from wenshu.text.docnumber import format_doc_number
 from wenshu.text.numbering import written_ordinal
+from wenshu.text.punctuation import punctuation_problem
 from wenshu.text.titles import too_wide
-from wenshu.validate import punctuation_problem, validate
+from wenshu.validate import validate
 
 from .test_same_text import EXAMPLE_IDS, EXAMPLE_SPECS, REPO
 

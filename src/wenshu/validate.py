@@ -14,7 +14,6 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +52,7 @@ from wenshu.spec.pictures import is_picture_path, load_pictures
 from wenshu.text.dates import DateError, format_cn_date, parse_date
 from wenshu.text.docnumber import DocNumberError, parse_doc_number
 from wenshu.text.numbering import FORMS, MAX_CHINESE_NUMBER, MAX_DEPTH, written_ordinal
+from wenshu.text.punctuation import CJK, punctuation_problem
 
 # The rules and warnings the letters' and the annex kinds' modules register: named here, above
 # rules/ and compose/ (rules/ naming them would be an import cycle), and imported only when a
@@ -774,7 +774,7 @@ def _cerberus_problems(spec: Spec, kind: Kind, validator: SpecValidator):
 
 def _sentence_like(key: Any) -> bool:
     """Is this mapping key really running text (Chinese, or long)? Field names are short."""
-    return isinstance(key, str) and (bool(re.search(f"[{_CJK}]", key)) and len(key) > 6 or " " in key.strip())
+    return isinstance(key, str) and (bool(re.search(f"[{CJK}]", key)) and len(key) > 6 or " " in key.strip())
 
 
 def _value_at(data: Any, path: Path_) -> Any:
@@ -790,40 +790,6 @@ def _value_at(data: Any, path: Path_) -> Any:
 # Control characters, and what XML and UTF-8 cannot carry: the two non-characters (a CSV cell
 # may hold them) and lone surrogates (a YAML "\ud800" escape).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-
-
-# GB/T 15834: Chinese text takes full-width punctuation. A half-width mark right after a
-# Chinese character (“部署, 现将”, “条件.”), or half-width brackets around Chinese text, is
-# a slip of the input method; a mark typed twice (“。。”, “：：”) is a slip of the hand.
-_CJK = "\u4e00-\u9fff"
-_FULL_WIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", ".": "。"}
-_DOUBLED = re.compile(r"([。，、；：！？])\1")
-_HALF_MARK = re.compile(r"[,;:?!.]")
-
-
-@cache
-def _half_width() -> re.Pattern[str]:
-    # Compiled when first needed: its Chinese ranges cost milliseconds to compile, and most
-    # specs hold no half-width mark at all.
-    return re.compile(rf"[{_CJK}]([,;:?!]|\.(?=\s|$|[{_CJK}]))|\(([^()]*[{_CJK}][^()]*)\)")
-
-
-def punctuation_problem(text: str) -> str | None:
-    """What is wrong with the punctuation of Chinese ``text``, if anything."""
-    suspect = "(" in text or any(
-        m.start() and "\u4e00" <= text[m.start() - 1] <= "\u9fff" for m in _HALF_MARK.finditer(text)
-    )
-    m = _half_width().search(text) if suspect else None
-    if m and m.group(1):
-        mark = m.group(1)
-        around = text[max(0, m.start() - 6) : m.end() + 6]
-        return f"中文后用了半角标点“{mark}”，应为全角“{_FULL_WIDTH[mark]}”（“{around}”）"
-    if m:
-        return f"中文用了半角括号“({excerpt(m.group(2), 10)})”，应为全角“（{excerpt(m.group(2), 10)}）”"
-    m = _DOUBLED.search(text)
-    if m:
-        return f"标点“{m.group(1)}”重复了（“{m.group(0)}”）"
-    return None
 
 
 _SENTENCE_END = ("。", "！", "？", "。”", "！”", "？”")
@@ -1196,7 +1162,6 @@ __all__ = [
     "layered_document",
     "kind_of",
     "placeholders",
-    "punctuation_problem",
     "schema_of",
     "schema_registry",
     "validate",
