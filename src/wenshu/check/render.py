@@ -24,8 +24,12 @@ from wenshu.errors import WenshuError
 from wenshu.text.titles import printed_lines, title_problems
 from wenshu.text.width import is_wide
 
-RULES.rule("render-lines", "5.2.3", "版心", "排出的页每面 22 行", severity="warning", render=True)
-RULES.rule("render-chars", "5.2.3", "版心", "排出的行每行 28 字", severity="warning", render=True)
+RULES.rule(
+    "render-lines", "5.2.3", "版心", f"排出的页每面 {L.LINES_PER_PAGE} 行", severity="warning", render=True
+)
+RULES.rule(
+    "render-chars", "5.2.3", "版心", f"排出的行每行 {L.CHARS_PER_LINE} 字", severity="warning", render=True
+)
 RULES.rule("render-title", "7.3.1", "标题", "排出的标题回行合规", severity="warning", render=True)
 RULES.rule(
     "render-rule-place", "7.2.7", "版头分隔线", "排出的分隔线在发文字号之下", severity="warning", render=True

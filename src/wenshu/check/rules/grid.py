@@ -10,8 +10,8 @@ from wenshu.check.recognise import Recogniser
 from wenshu.check.registry import RULES
 from wenshu.check.roles import element_name
 
-RULES.rule("line-pitch", "5.2.3", "各要素", "行距使每面 22 行")
-RULES.rule("chars-per-line", "5.2.3", "各要素", "每行 28 字")
+RULES.rule("line-pitch", "5.2.3", "各要素", f"行距使每面 {L.LINES_PER_PAGE} 行")
+RULES.rule("chars-per-line", "5.2.3", "各要素", f"每行 {L.CHARS_PER_LINE} 字")
 
 _GRID_ROLES = {
     "title",

@@ -9,11 +9,11 @@ from wenshu.check.registry import RULES
 from wenshu.check.rules.common import column_count, mm_text
 
 RULES.rule("paper", "5.1", "纸张", "纸张为 A4")
-RULES.rule("margin-top", "5.2.1", "页边距", "天头 37 mm ± 1 mm")
-RULES.rule("margin-left", "5.2.1", "页边距", "订口 28 mm ± 1 mm")
-RULES.rule("text-width", "5.2.1", "版心", "版心宽 156 mm")
-RULES.rule("text-height", "5.2.1", "版心", "版心高 225 mm")
-RULES.rule("columns", "5.2.3", "版心", "版心不分栏，每行 28 字")
+RULES.rule("margin-top", "5.2.1", "页边距", f"天头 {L.TOP_MARGIN_MM} mm ± {L.MARGIN_TOLERANCE_MM} mm")
+RULES.rule("margin-left", "5.2.1", "页边距", f"订口 {L.LEFT_MARGIN_MM} mm ± {L.MARGIN_TOLERANCE_MM} mm")
+RULES.rule("text-width", "5.2.1", "版心", f"版心宽 {L.TEXT_WIDTH_MM} mm")
+RULES.rule("text-height", "5.2.1", "版心", f"版心高 {L.TEXT_HEIGHT_MM} mm")
+RULES.rule("columns", "5.2.3", "版心", f"版心不分栏，每行 {L.CHARS_PER_LINE} 字")
 
 
 def check_page(doc: Reader, out: Findings) -> None:

@@ -19,7 +19,7 @@ from wenshu.check.rules.common import INDENT_SLACK, align_name, size_name, theme
 RULES.rule("page-number-missing", "7.5", "页码", "页脚有页码")
 RULES.rule("page-number-form", "7.5", "页码", "页码写作“— N —”")
 RULES.rule("page-number-place", "7.5", "页码", "单页码居右空一字，双页码居左空一字")
-RULES.rule("page-number-gap", "7.5", "页码", "一字线上距版心下边缘 7 mm")
+RULES.rule("page-number-gap", "7.5", "页码", f"一字线上距版心下边缘 {L.PAGE_NUMBER_GAP_MM} mm")
 RULES.rule("even-footer", "7.5", "页码", "有双页页脚")
 RULES.rule("even-odd-setting", "7.5", "页码", "开启奇偶页不同")
 RULES.rule("first-page-number", "7.5", "页码", "首页显示页码")
