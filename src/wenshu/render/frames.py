@@ -214,9 +214,6 @@ def _tag(tag: str) -> str:
     return _p(tag, Style.BODY)
 
 
-_SIGNER_AFTER = "{% if signer %}　签发人：{{ signer }}{% endif %}"
-
-
 def _signed_doc_number(rule: str) -> str:
     """上行文 (§7.2.3, §7.2.4): the 发文字号 one character from the left, “签发人：” and the
     name one character from the right on the same line, the name in 楷体. Tab stops, not
