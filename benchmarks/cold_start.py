@@ -61,6 +61,12 @@ def _wenshu(*args: str) -> list[str]:
 # As on a user's machine: compiled bytecode kept (a workplace may switch that off for
 # everything, and then every run compiles wenshu's sources again), no pagination pass.
 _ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | {"WENSHU_PAGINATE": "0"}
+# The commands run in a temporary folder: a relative PYTHONPATH (``PYTHONPATH=src`` in a
+# worktree) would find no wenshu there, and the installed one would be measured instead.
+if _ENV.get("PYTHONPATH"):
+    _ENV["PYTHONPATH"] = os.pathsep.join(
+        str(Path(p).resolve()) for p in _ENV["PYTHONPATH"].split(os.pathsep) if p
+    )
 
 
 def _time(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float]:
@@ -143,6 +149,13 @@ def main() -> None:
     cpu = {name: statistics.median(c for _, c in values) for name, values in times.items()}
     loads = " → ".join(" ".join(f"{x:.2f}" for x in load) for load in (load_before, os.getloadavg()))
     print(f"{runs} runs each, taking turns; load average {loads} (1, 5, 15 min; before → after)")
+    where = subprocess.run(
+        [sys.executable, "-c", "import wenshu; print(wenshu.__file__)"],
+        capture_output=True,
+        text=True,
+        env=_ENV,
+    )
+    print(f"wenshu measured: {where.stdout.strip()}")
     for name in commands:
         each = ", ".join(f"{w * 1000:.0f}" for w, _ in times[name])
         print(
