@@ -225,7 +225,9 @@ def test_build_of_a_notice_imports_only_what_it_uses(tmp_path) -> None:
     no YAML parser, neither the skeletons (``wenshu new``), the round's rules, docxtpl (frames
     are cached), the pagination pass nor the spreadsheet reader; none of the other commands'
     modules (the checker, the importer, the workbench and Flask), nor what only other kinds
-    use (the annex kinds' catalogues and composers, the letters' rules)."""
+    use (the annex kinds' catalogues and composers, the letters' rules). The spec checked
+    by the first build, neither Cerberus, the validation rules nor Jinja2 (its checked values
+    and Markdown are kept)."""
     build = ["build", str(NOTICE), "-o", str(tmp_path / "out"), "--format", "docx"]
     _modules_after_build(build, tmp_path / "cache")  # fills the caches
     loaded = _modules_after_build(build, tmp_path / "cache")
@@ -252,12 +254,18 @@ def test_build_of_a_notice_imports_only_what_it_uses(tmp_path) -> None:
         "wenshu.compose.annexes",
         "wenshu.compose.catalogue",
         "wenshu.rules.letters",
+        "cerberus",
+        "importlib.metadata",  # Cerberus's, for its version
+        "wenshu.validate",
+        "jinja2",
+        "wenshu.render.markdown",
     }
     assert not loaded & unwanted, sorted(loaded & unwanted)
     # `wenshu validate` (a command of wenshu.cli.specs) checks the round its files make (the
     # round's rules, the catalogue), and writes no Word file.
     validating = {"wenshu.cli.specs", "wenshu.compose.round", "wenshu.compose.annexes"}
-    validating.add("wenshu.compose.catalogue")
+    validating |= {"wenshu.compose.catalogue", "cerberus", "importlib.metadata", "wenshu.validate", "jinja2"}
+    validating.add("wenshu.render.markdown")
     unwanted = (unwanted - validating) | {"docx", "difflib"}
     check = _modules_after_build(["validate", str(NOTICE)], tmp_path / "cache")
     assert not check & unwanted, sorted(check & unwanted)
@@ -275,3 +283,75 @@ def test_batch_of_letters_imports_only_what_it_uses(tmp_path) -> None:
     unwanted = {"ruamel", "ruamel.yaml", "wenshu.skeleton", "docxtpl", "openpyxl"}
     unwanted |= {"wenshu.compose.round"}
     assert not loaded & unwanted, sorted(loaded & unwanted)
+
+
+def _build(runner, spec: Path, out: Path, *more: str) -> tuple[int, str]:
+    from wenshu.cli.main import main
+
+    done = runner.invoke(main, ["build", str(spec), "-o", str(out), "--format", "docx,md", *more])
+    return done.exit_code, done.output
+
+
+def test_checks_kept_from_an_earlier_build_follow_every_file_read(tmp_path, monkeypatch) -> None:
+    """A spec file checked by an earlier build is not checked again (its values and Markdown
+    are kept), but what is built is always what a build without the cache makes: after an
+    edit of an annex file it attaches (of the same size), as a draft, after an edit of the
+    spec, and with an annex file gone (refused, as without the cache)."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from wenshu import validate
+
+    monkeypatch.setenv("WENSHU_PAGINATE", "0")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("WENSHU_NO_CACHE", raising=False)
+    runner = CliRunner()
+    for sub in ("notices", "annexes"):
+        (tmp_path / sub).mkdir()
+    spec = tmp_path / "notices" / "cnipa-2022-497.yaml"
+    shutil.copy(ROOT / "examples" / "notices" / spec.name, spec)
+    for name in ("quota-2022.yaml", "contact-form.yaml"):
+        shutil.copy(ROOT / "examples" / "annexes" / name, tmp_path / "annexes" / name)
+    annex = tmp_path / "annexes" / "quota-2022.yaml"
+    checks = []
+    real_validate = validate.validate
+
+    def counted(checked, **options):
+        checks.append(checked.path)
+        return real_validate(checked, **options)
+
+    monkeypatch.setattr(validate, "validate", counted)
+
+    def both(name: str, *more: str) -> str:
+        """The build's Markdown, with the cache and without; the two must be equal."""
+        assert _build(runner, spec, tmp_path / name, *more)[0] == 0
+        with monkeypatch.context() as plain:
+            plain.setenv("WENSHU_NO_CACHE", "1")
+            assert _build(runner, spec, tmp_path / f"{name}-plain", *more)[0] == 0
+        for ext in ("md", "docx"):
+            kept, fresh = (tmp_path / n / f"{spec.stem}.{ext}" for n in (name, f"{name}-plain"))
+            assert kept.read_bytes() == fresh.read_bytes(), (name, ext)
+        return (tmp_path / name / f"{spec.stem}.md").read_text(encoding="utf-8")
+
+    first = both("first")
+    checks.clear()
+    assert both("again") == first
+    assert checks.count(spec) == 1  # only the build without the cache checked the spec
+
+    annex.write_text(
+        annex.read_text(encoding="utf-8").replace("[北京市, 17]", "[北京市, 71]"), encoding="utf-8"
+    )
+    edited = both("annex edited")
+    assert "71" in edited and edited != first
+
+    both("draft", "--draft")
+
+    spec.write_text(
+        spec.read_text(encoding="utf-8").replace("date: 2022-05-26", "date: 2022-05-25"), encoding="utf-8"
+    )
+    assert "2022年5月25日" in both("spec edited")
+
+    annex.unlink()
+    code, output = _build(runner, spec, tmp_path / "gone")
+    assert code == 1 and "找不到附件文件" in output

@@ -2,21 +2,28 @@
 
 Every way of building — a file, a folder, a batch, the workbench — renders a document
 here, so a draft is marked and a .docx is written the same way on every path.
+
+A spec file built from the command line that was validated and turned into Markdown before,
+by this very code from these very schemas, templates and catalogues, with every file it read
+unchanged, takes its validated values and Markdown from the user cache (:func:`kept_checks`):
+such a build imports neither Cerberus nor the validation rules nor Jinja2.
 """
 
 from __future__ import annotations
 
+import importlib.util
+import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from wenshu.errors import Problem
-from wenshu.render.markdown import render_markdown
-from wenshu.rules import advice
-from wenshu.spec.kinds import Kind
+from wenshu.resources import PickleCache, files_stamp, resource_dir
+from wenshu.spec import load
+from wenshu.spec.kinds import Kind, get_kind
 from wenshu.spec.load import Spec, load_spec
 from wenshu.spec.pictures import pictures_of
-from wenshu.validate import validate
 
 FORMATS = ("docx", "md")
 
@@ -45,8 +52,15 @@ def render_spec(
     """
     # The Word writer (python-docx, markdown-it) is imported by the first document rendered:
     # a batch whose letters all fill shapes kept from an earlier run never needs it.
-    from wenshu.render.docx import frame_name, parser
-    from wenshu.render.package import factory
+    kind, document, markdown, warnings = _checked(spec, draft=draft, advise=advise)
+    return _word(spec, formats, kind, document, markdown, warnings)
+
+
+def _checked(spec: Spec, *, draft: bool, advise: bool) -> tuple[Kind, dict[str, Any], str, list[Problem]]:
+    """The spec's kind, validated values, Markdown and warnings (see :func:`render_spec`)."""
+    from wenshu.render.markdown import render_markdown
+    from wenshu.rules import advice
+    from wenshu.validate import validate
 
     kind, document = validate(spec, draft=draft)
     markdown = render_markdown(kind, document, spec.name)
@@ -54,16 +68,98 @@ def render_spec(
         from wenshu.skeleton import mark_placeholders  # drafts only: skeletons are `new`'s
 
         markdown = mark_placeholders(markdown)
+    return kind, document, markdown, advice.warnings(spec, kind, document) if advise else []
+
+
+def _word(
+    spec: Spec,
+    formats: tuple[str, ...],
+    kind: Kind,
+    document: dict[str, Any],
+    markdown: str,
+    warnings: list[Problem],
+) -> Rendered:
+    """The files of a checked spec: its Markdown, and the .docx made from it."""
+    # The Word writer (python-docx, markdown-it) is imported by the first document rendered:
+    # a batch whose letters all fill shapes kept from an earlier run never needs it.
+    from wenshu.render.docx import frame_name, parser
+    from wenshu.render.package import factory
+
     tokens = parser().parse(markdown)
     files: dict[str, bytes] = {}
     if "md" in formats:
         files["md"] = markdown.encode("utf-8")
     if "docx" in formats:
         files["docx"] = factory().build(markdown, tokens, pictures_of(spec, document))
-    warnings = advice.warnings(spec, kind, document) if advise else []
     return Rendered(spec, kind, markdown, files, frame_name(tokens), document, warnings)
 
 
-def render(path: str | Path, formats: tuple[str, ...] = FORMATS, *, draft: bool = False) -> Rendered:
-    """Load, validate and render one spec file (see :func:`render_spec`)."""
-    return render_spec(load_spec(path), formats, draft=draft)
+def render(
+    path: str | Path,
+    formats: tuple[str, ...] = FORMATS,
+    *,
+    draft: bool = False,
+    kept: PickleCache | None = None,
+) -> Rendered:
+    """Load, validate and render one spec file (see :func:`render_spec`). With ``kept``
+    (:func:`kept_checks`), its checked values and Markdown are taken from that cache when
+    nothing they came from changed, and put in it otherwise."""
+    spec = load_spec(path)
+    if kept is None or load.REFERENCE_ROOT.get() is not None:
+        return render_spec(spec, formats, draft=draft)
+    # The spec as read (values, types, positions), where it lies and whether it is a draft
+    # decide everything checked; the files it reads besides (an annex, a plan, a picture)
+    # are kept with their stamps and must still carry them.
+    key = repr((draft, str(spec.path), os.getcwd(), spec.data, spec.value_pos, spec.key_pos))
+    found, value = kept.get(key)
+    if found and isinstance(value, tuple) and len(value) == 6:
+        name, others, stamps, document, markdown, warnings = value
+        kind = get_kind(name)
+        try:
+            unchanged = kind is not None and files_stamp(others) == stamps
+        except OSError:  # one of them is gone
+            unchanged = False
+        if unchanged:
+            return _word(spec, formats, kind, document, markdown, warnings)
+    with load.recording_reads() as read:
+        kind, document, markdown, warnings = _checked(spec, draft=draft, advise=True)
+    others = sorted(str(p) for p in read if p != spec.path.resolve())
+    try:
+        kept.put(key, (kind.name, others, files_stamp(others), document, markdown, warnings))
+    except OSError:  # a file it read went away meanwhile: nothing kept
+        pass
+    return _word(spec, formats, kind, document, markdown, warnings)
+
+
+_KEPT_FORMAT = 1  # bump when what is kept, or how, changes
+
+
+def _code_stamp() -> str:
+    """What checking a spec and writing its Markdown depend on besides the spec and the files
+    it names: wenshu's code, its schemas, templates and catalogues, the libraries that
+    validate and render (Cerberus, Jinja2, MarkupSafe) and Python. Every file is stamped
+    by path, size and modification time. "" (nothing kept) when one cannot be read."""
+    folders = [str(Path(__file__).resolve().parents[1])]
+    folders += [str(resource_dir(name)) for name in ("schemas", "templates", "data")]
+    for library in ("cerberus", "jinja2", "markupsafe"):
+        found = importlib.util.find_spec(library)  # not imported
+        if found is None or not found.origin:
+            return ""
+        folders.append(os.path.dirname(found.origin))
+    paths = []
+    try:
+        for folder in folders:
+            for root, dirs, names in os.walk(folder):
+                dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+                paths += [os.path.join(root, n) for n in sorted(names) if not n.endswith(".pyc")]
+        stamps = files_stamp(paths)
+    except OSError:
+        return ""
+    return "\0".join([str(_KEPT_FORMAT), sys.version, *stamps])
+
+
+def kept_checks() -> PickleCache:
+    """The user cache of spec files checked before, for one run (what they depend on is
+    stamped on its first use): each one's kind, the other files it read (with their stamps),
+    its validated values, Markdown and warnings."""
+    return PickleCache("rendered", _code_stamp)

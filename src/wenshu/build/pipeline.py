@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol
 
-from wenshu.build.document import FORMATS, Rendered, render
+from wenshu.build.document import FORMATS, Rendered, kept_checks, render
 from wenshu.build.pdf import RunOffice
 from wenshu.errors import Problem, WenshuError
 from wenshu.files import prepare_output_dir, write_atomically
@@ -221,12 +221,13 @@ def _files(
     rendered: dict[Path, Rendered] = {}
     # A PDF is made from the .docx, written or not.
     formats = tuple(dict.fromkeys((*request.formats, "docx"))) if request.pdf else request.formats
+    kept = kept_checks()  # spec files checked by an earlier run: not checked again
     with _progress(progress) as bar:
         if bar:
             bar.start(len(paths))
         for path in paths:
             try:
-                rendered[path] = render(path, formats, draft=request.draft)
+                rendered[path] = render(path, formats, draft=request.draft, kept=kept)
             except WenshuError as exc:
                 outcomes[path].problems = exc.problems
                 continue

@@ -18,10 +18,9 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jinja2.sandbox import SandboxedEnvironment
-
 if TYPE_CHECKING:
     from docxtpl import DocxTemplate
+    from jinja2.sandbox import SandboxedEnvironment
 
 __all__ = ["SizedText", "environment", "fix_tables", "open_frame", "patch_xml", "render"]
 
@@ -50,6 +49,9 @@ class SizedText:
 @cache
 def environment() -> SandboxedEnvironment:
     """The Jinja environment frames render in (sandboxed, escaping every value)."""
+    # Imported here: a document whose frame is cached, Markdown kept, needs no Jinja.
+    from jinja2.sandbox import SandboxedEnvironment
+
     return SandboxedEnvironment(autoescape=True)
 
 

@@ -39,11 +39,9 @@ from pathlib import Path
 from typing import Any
 
 import docx
-import jinja2
 from docx.document import _Body
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
-from jinja2 import nodes
 from lxml import etree
 from markdown_it.token import Token
 
@@ -180,6 +178,8 @@ def _computed_names(path: Path) -> frozenset[str]:
     Such a use (``{{ cc | length }}`` sizing a row, say) makes the XML depend on the value
     itself, which a sentinel cannot stand in for; frames are cached per value of these.
     """
+    from jinja2 import nodes  # a frame met for the first time: a cached one needs no Jinja
+
     env = docxtpl_adapter.environment()
     computed: set[str] = set()
     for member, data in read_zip(path.read_bytes()):
@@ -301,9 +301,11 @@ _FRAME_CACHE_FORMAT = 2  # bump when what is cached, or how a frame is cut up, c
 def _code_stamp() -> str:
     """What a rendered frame depends on besides the frame file: the libraries that render
     and save it, and the code of this module, the adapter and docxtpl's template (by
-    digest of their bytes)."""
-    docxtpl = importlib.util.find_spec("docxtpl")  # found, not imported
-    files = [Path(__file__), Path(docxtpl_adapter.__file__ or "")]
+    digest of their bytes) — Jinja2's version among them, as its ``__init__.py`` states it."""
+    docxtpl, jinja2 = (importlib.util.find_spec(name) for name in ("docxtpl", "jinja2"))  # not imported
+    if jinja2 is None or not jinja2.origin:
+        return ""
+    files = [Path(__file__), Path(docxtpl_adapter.__file__ or ""), Path(jinja2.origin)]
     if docxtpl is not None and docxtpl.origin:
         files.append(Path(docxtpl.origin).with_name("template.py"))
     code = hashlib.sha256()
@@ -312,7 +314,7 @@ def _code_stamp() -> str:
             code.update(path.read_bytes())
         except OSError:
             return ""  # nothing to key on: no cache
-    versions = [str(_FRAME_CACHE_FORMAT), docx.__version__, jinja2.__version__, etree.__version__]
+    versions = [str(_FRAME_CACHE_FORMAT), docx.__version__, etree.__version__]
     return "\0".join([*versions, code.hexdigest()])
 
 
