@@ -56,20 +56,25 @@ def head_table_notice(
     table_text: str | None = None,
     name: str = "head_table",
     width_mm: float | None = None,
+    rule_on_next_row: bool = False,
 ) -> Path:
     """A 通知 on A4 whose 版头 is a table: the mark in row 1, the 发文字号 in row 2 (beside a
     签发人 cell with ``signer``), the rule the bottom border of row 2 (of row 1 with
-    ``rule_under_mark``). ``table_text`` puts an ordinary line in the table instead of the number."""
+    ``rule_under_mark``; with ``rule_on_next_row`` the top border of an empty third row).
+    ``table_text`` puts an ordinary line in the table instead of the number."""
     doc = Document()
     a4_page(doc)
-    table = doc.add_table(rows=2, cols=2 if signer else 1)
+    table = doc.add_table(rows=3 if rule_on_next_row else 2, cols=2 if signer else 1)
     if signer:
         table.cell(0, 0).merge(table.cell(0, 1))
     _text(table.cell(0, 0), "示例市知识产权局文件", 36, "方正小标宋简体", red=mark_red)
     _text(table.cell(1, 0), table_text or number, 16, "仿宋_GB2312")
     if signer:
         _text(table.cell(1, 1), "签发人：张三", 16, "仿宋_GB2312")
-    if rule_color:
+    if rule_color and rule_on_next_row:
+        for cell in table.rows[2].cells:
+            _border(cell, side="top", color=rule_color)
+    elif rule_color:
         for cell in table.rows[0 if rule_under_mark else 1].cells:
             _border(cell, color=rule_color)
     if width_mm is not None:  # the grid says how wide the table (and its borders) are drawn
@@ -119,6 +124,16 @@ def test_a_head_table_rule_narrower_than_the_type_area(tmp_path: Path):
     width = [d for d in report.deviations if d.code == "rule-width"]
     assert width and width[0].actual == "100.0 mm", show(report)
     assert "rule-width" not in codes(check_docx(head_table_notice(tmp_path, name="full")))
+
+
+def test_a_rule_drawn_as_the_next_rows_top_border(tmp_path: Path):
+    # The row under the number given a top border draws the same line as the number's bottom
+    # border: it was “找不到发文字号下的红色分隔线”.
+    report = check_docx(head_table_notice(tmp_path, rule_on_next_row=True))
+    assert not codes(report) & {"rule-missing", "rule-color", "rule-width", "rule-place"}, show(report)
+    assert TABLE_RULE_NOTE in report.notes
+    black = check_docx(head_table_notice(tmp_path, rule_on_next_row=True, rule_color="000000", name="black"))
+    assert "rule-color" in codes(black), show(black)
 
 
 def test_a_red_border_over_the_number_prints_above_it(tmp_path: Path):

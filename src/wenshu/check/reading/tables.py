@@ -131,11 +131,24 @@ def _cell_widths(table: Any, row: Any) -> list[tuple[Any, int]]:
     return out
 
 
+def _top_borders(table: Any, row: Any) -> list[tuple[Any, int]]:
+    """The top borders ``row``'s own cells draw, each with its cell's width."""
+    drawn = []
+    for cell, width in _cell_widths(table, row):
+        found = cell.find(f"{wtag('tcPr')}/{wtag('tcBorders')}/{wtag('top')}")
+        if found is not None and wval(found) not in (None, "nil", "none"):
+            drawn.append((found, width))
+    return drawn
+
+
 def horizontal_rules(table: Any, styles: Styles) -> list[TableRule]:
     """The lines drawn across ``table`` by its borders, top to bottom: a cell's own border
     (``w:tcBorders``) wins over the table's (``w:tblBorders``), which wins over its style's;
-    a border switched off (nil, none) draws nothing. Each line is as long as the cells that
-    draw it with the first one's colour."""
+    a border switched off (nil, none) draws nothing. Between two rows one line is drawn, the
+    upper row's bottom border or the lower row's top one (ECMA-376 §17.4.66: adjacent cells
+    share the edge; a clerk who selects the row under the 发文字号 and gives it a top border
+    draws the same line as a bottom border on the number's row). Each line is as long as the
+    cells that draw it with the first one's colour."""
     tbl_pr = table.find(wtag("tblPr"))
     style = styles.by_id.get(wval(tbl_pr.find(wtag("tblStyle")) if tbl_pr is not None else None) or "")
     levels = [
@@ -162,6 +175,8 @@ def horizontal_rules(table: Any, styles: Styles) -> list[TableRule]:
             border = found if found is not None else table_side(side)
             if border is not None and wval(border) not in (None, "nil", "none"):
                 drawn.append((border, width))
+        if not drawn and 0 <= index < len(rows) - 1:
+            drawn = _top_borders(table, rows[index + 1])
         if drawn:
             color = wval(drawn[0][0], "color")
             width = sum(w for b, w in drawn if wval(b, "color") == color)
