@@ -14,6 +14,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, RGBColor
 
+from wenshu import layout as L
 from wenshu.check import check_docx, check_files
 from wenshu.check.reading.model import read_document
 from wenshu.check.recognise import recognise
@@ -224,3 +225,71 @@ def test_import_places_each_cell_of_a_head_table_row(tmp_path: Path, rows: list[
     assert found["发文机关标志"] == MARK and found["密级"] == "秘密★1年"
     assert found["发文字号"] == "示知〔2023〕38号" and found["签发人"] == "张三"
     assert "未能归位" not in imported.yaml and "kind: notice" in imported.yaml, imported.yaml
+
+
+def letter_head_table(
+    tmp_path: Path,
+    *,
+    number: str = "示知〔2024〕3号",
+    style: str = "thickThinSmallGap",
+    width_mm: float = 170,
+    name: str = "letter_table",
+) -> Path:
+    """A 函 in 信函格式 whose 版头 is a table 170 mm wide, centred: the red mark (no “文件”) in row
+    1 over a red double bottom border, the 发文字号 flush right in row 2 (§10.1); the lower double
+    rule the first page footer's top border."""
+    doc = Document()
+    a4_page(doc)
+    table = doc.add_table(rows=2, cols=1)
+    table._tbl.tblGrid.gridCol_lst[0].w = Mm(width_mm)
+    table._tbl.tblPr.append(parse_xml(f'<w:jc {nsdecls("w")} w:val="center"/>'))
+    _text(table.cell(0, 0), "示例市知识产权局", 36, "方正小标宋简体", red=True)
+    table.cell(0, 0)._tc.get_or_add_tcPr().append(
+        parse_xml(
+            f'<w:tcBorders {nsdecls("w")}><w:bottom w:val="{style}" w:sz="24" '
+            'w:color="FF0000"/></w:tcBorders>'
+        )
+    )
+    _text(table.cell(1, 0), number, 16, "仿宋_GB2312")
+    table.cell(1, 0).paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    doc.add_paragraph()
+    _text(doc.add_paragraph(), "关于商请支持知识产权强县建设试点工作的函", 22, "方正小标宋简体")
+    doc.add_paragraph("示例省知识产权局：")
+    doc.add_paragraph("为深入贯彻落实知识产权强国建设纲要，现就有关事项函商如下。")
+    for text in ("示例市知识产权局", "2024年3月1日"):
+        doc.add_paragraph(text).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    section = doc.sections[0]
+    section.different_first_page_header_footer = True
+    foot = section.first_page_footer.paragraphs[0]
+    overhang = Mm((L.LETTER_RULE_WIDTH_MM - L.TEXT_WIDTH_MM) / 2)
+    foot.paragraph_format.left_indent = foot.paragraph_format.right_indent = -overhang
+    foot._p.get_or_add_pPr().append(
+        parse_xml(
+            f'<w:pBdr {nsdecls("w")}><w:top w:val="thickThinSmallGap" w:sz="24" w:color="FF0000"/></w:pBdr>'
+        )
+    )
+    path = tmp_path / f"{name}.docx"
+    doc.save(path)
+    return path
+
+
+def test_a_letter_head_table(tmp_path: Path):
+    # The 170 mm red double border under the mark's row is the 信函格式's upper rule: the file
+    # was read as 文件格式 (“发文字号位置不符：居右，应为居中”, “分隔线在发文字号之上”), or, with
+    # 函 in the number, “找不到上红色双线”.
+    for number in ("示知〔2024〕3号", "示知函〔2024〕3号"):
+        path = letter_head_table(tmp_path, number=number)
+        report = check_docx(path)
+        assert report.measurements["format"] == "letter", number
+        assert not codes(report) & {
+            "letter-rule",
+            "letter-rule-style",
+            "rule-width",
+            "rule-place",
+            "doc-number-align",
+            "rule-missing",
+        }, show(report)
+    wrong = check_docx(
+        letter_head_table(tmp_path, number="示知函〔2024〕3号", style="thinThickSmallGap", width_mm=156)
+    )
+    assert {"letter-rule-style", "rule-width"} <= codes(wrong), show(wrong)
