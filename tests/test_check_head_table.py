@@ -293,3 +293,65 @@ def test_a_letter_head_table(tmp_path: Path):
         letter_head_table(tmp_path, number="示知函〔2024〕3号", style="thinThickSmallGap", width_mm=156)
     )
     assert {"letter-rule-style", "rule-width"} <= codes(wrong), show(wrong)
+
+
+def _red_filled_table(doc, height_mm: float, width_mm: float = 156, text: str | None = None) -> None:
+    """A one-cell table filled red, its row ``height_mm`` high exactly: a bar (no text) or a
+    banner with the mark reversed out of it in white."""
+    table = doc.add_table(rows=1, cols=1)
+    table._tbl.tblGrid.gridCol_lst[0].w = Mm(width_mm)
+    cell = table.cell(0, 0)
+    cell._tc.get_or_add_tcPr().append(
+        parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="FF0000"/>')
+    )
+    table.rows[0]._tr.get_or_add_trPr().append(
+        parse_xml(f'<w:trHeight {nsdecls("w")} w:val="{L.mm_to_twips(height_mm)}" w:hRule="exact"/>')
+    )
+    if text:
+        _text(cell, text, 36, "方正小标宋简体")
+        cell.paragraphs[0].runs[0].font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+    else:
+        cell.paragraphs[0].paragraph_format.line_spacing = Pt(1)
+
+
+def _banner_notice(tmp_path: Path, name: str, *, bar_mm: float | None = None, banner: bool = False) -> Path:
+    doc = Document()
+    a4_page(doc)
+    if banner:
+        _red_filled_table(doc, 20, text="示例市知识产权局文件")
+    else:
+        _text(doc.add_paragraph(), "示例市知识产权局文件", 36, "方正小标宋简体", red=True)
+    doc.add_paragraph()
+    _text(doc.add_paragraph(), "示知〔2024〕3号", 16, "仿宋_GB2312")
+    if bar_mm is not None:
+        _red_filled_table(doc, 1, width_mm=bar_mm)
+    doc.add_paragraph()
+    _text(doc.add_paragraph(), "关于开展知识产权强县建设试点工作的通知", 22, "方正小标宋简体")
+    doc.add_paragraph("各县（市、区）知识产权局：")
+    doc.add_paragraph("为深入贯彻落实知识产权强国建设纲要，现就有关事项通知如下。")
+    path = tmp_path / f"{name}.docx"
+    doc.save(path)
+    return path
+
+
+def test_a_red_bar_table_under_the_number_is_the_rule(tmp_path: Path):
+    # A one-cell table filled red, 1 mm high, prints as the red 分隔线 under the number: it was
+    # “找不到发文字号下的红色分隔线”.
+    report = check_docx(_banner_notice(tmp_path, "bar", bar_mm=156))
+    assert not codes(report) & {"rule-missing", "rule-color", "rule-width"}, show(report)
+    narrow = check_docx(_banner_notice(tmp_path, "narrow", bar_mm=120))
+    width = [d for d in narrow.deviations if d.code == "rule-width"]
+    assert width and width[0].actual == "120.0 mm", show(narrow)
+
+
+def test_a_mark_reversed_out_of_a_red_banner(tmp_path: Path):
+    # The organ's name in white on a red-filled cell is the 发文机关标志 a reader sees (it was
+    # “版头缺少发文机关标志”); it is not red itself, and no rule stands under the number.
+    path = _banner_notice(tmp_path, "banner", banner=True)
+    roles = {i.text.strip(): i.role for i in recognise(read_document(path)).paragraphs if i.text.strip()}
+    assert roles["示例市知识产权局文件"] == "mark"
+    report = check_docx(path)
+    assert "head-missing" not in codes(report), show(report)
+    color = [d for d in report.deviations if d.code == "mark-color"]
+    assert color and color[0].actual == "FFFFFF 字，FF0000 底", show(report)
+    assert "rule-missing" in codes(report)

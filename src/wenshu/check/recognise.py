@@ -24,7 +24,7 @@ from wenshu.check.reading.ooxml import element_text, is_red, wtag, wval
 from wenshu.check.reading.reader import Para, Reader
 from wenshu.check.reading.shapes import DrawnLine, drawn_lines
 from wenshu.check.reading.styles import first_attr, font_class, font_of
-from wenshu.check.reading.tables import TableRule, horizontal_rules, row_text
+from wenshu.check.reading.tables import TableRule, cell_fill, horizontal_rules, row_text
 from wenshu.check.roles import STYLE_ROLES, Role
 from wenshu.roles import Style
 from wenshu.text.dates import IMPRINT, WRITTEN_DATE
@@ -231,9 +231,13 @@ class Recogniser(Reader):
                 roles.append("mark")
             else:
                 return  # a line no 版头 holds: a table of the document's own
+        # A mark reversed out of a red-filled cell (white on a red banner) is red to a reader too.
         red_mark = any(
             role == "mark"
-            and is_red(first_attr(self.styles.rpr_levels(p.el, self.text_runs(p)[0][0]), "color"))
+            and (
+                is_red(first_attr(self.styles.rpr_levels(p.el, self.text_runs(p)[0][0]), "color"))
+                or is_red(cell_fill(next(p.el.iterancestors(wtag("tc")), None)))
+            )
             for p, role in zip(lines, roles, strict=True)
         )
         if "doc-number" in roles or red_mark:

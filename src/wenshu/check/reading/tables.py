@@ -182,3 +182,24 @@ def horizontal_rules(table: Any, styles: Styles) -> list[TableRule]:
             width = sum(w for b, w in drawn if wval(b, "color") == color)
             out.append(TableRule(index, drawn[0][0], width))
     return out
+
+
+def cell_fill(cell: Any) -> str | None:
+    """The colour a cell is filled with (``w:tcPr/w:shd/@w:fill``), None when not filled."""
+    shd = cell.find(f"{wtag('tcPr')}/{wtag('shd')}") if cell is not None else None
+    fill = wval(shd, "fill")
+    return fill if fill and fill.lower() not in ("auto", "ffffff") else None
+
+
+def filled_bar(table: Any) -> tuple[str, int] | None:
+    """A table a clerk uses as a bar of colour (a red 分隔线 as a one-row table filled red):
+    no text in it and every cell filled alike. Its fill and its width in twips (the first
+    row's cells); None for any other table."""
+    rows = table.findall(wtag("tr"))
+    if not rows or element_text(table).strip():
+        return None
+    cells = list(table.iter(wtag("tc")))
+    fills = {cell_fill(c) for c in cells}
+    if len(fills) != 1 or None in fills:
+        return None
+    return fills.pop() or "", sum(w for _, w in _cell_widths(table, rows[0]))

@@ -14,7 +14,7 @@ from wenshu.check.reading.ooxml import half_points, is_red, to_int, wtag, wval
 from wenshu.check.reading.reader import Para
 from wenshu.check.reading.shapes import DrawnLine, drawn_lines
 from wenshu.check.reading.styles import first_attr, first_flag_false
-from wenshu.check.reading.tables import horizontal_rules
+from wenshu.check.reading.tables import filled_bar, horizontal_rules
 from wenshu.check.recognise import SIGNED, Recogniser
 from wenshu.check.registry import RULES
 from wenshu.check.rules.common import INDENT_SLACK, align_name, mm_text
@@ -168,6 +168,8 @@ def _check_head_rule(doc: Recogniser, out: Findings, numbers: list[Para]) -> Non
         ):
             _rule_width(out, mm_text(width), para)
         return
+    if _check_bar_rule(doc, out, candidates, start):
+        return
     drawn = drawn_lines(doc.body) + drawn_lines(doc.first_page_header_xml())
     in_table = [p for p in [*doc.mark(), *numbers] if p.in_table]
     if in_table and _check_table_rule(doc, out, in_table[0], numbers, any(is_red(ln.color) for ln in drawn)):
@@ -198,6 +200,28 @@ def _check_head_rule(doc: Recogniser, out: Findings, numbers: list[Para]) -> Non
         "无",
         start.where,
     )
+
+
+def _check_bar_rule(doc: Recogniser, out: Findings, candidates: list[Para], start: Para) -> bool:
+    """§7.2.7: a rule set as a table with no text whose cells are filled (a red bar between
+    the 发文字号 and the title): on the page a reader sees the 分隔线. Its colour and width are
+    judged; True when there is one."""
+    for para in candidates:
+        if not para.in_table or para.text.strip():
+            continue
+        table = list(para.el.iterancestors(wtag("tbl")))[-1]
+        bar = filled_bar(table)
+        if bar is None:
+            continue
+        fill, width = bar
+        if not is_red(fill):
+            _rule_not_red(out, fill, start)
+        if doc.sections[0].regular and abs(width - L.mm_to_twips(L.TEXT_WIDTH_MM)) > L.mm_to_twips(
+            L.MARGIN_TOLERANCE_MM
+        ):
+            _rule_width(out, mm_text(width), start)
+        return True
+    return False
 
 
 #: Said when the 版头's rule is a table's border: where it prints is the table's to say.
