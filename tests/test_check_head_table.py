@@ -355,3 +355,17 @@ def test_a_mark_reversed_out_of_a_red_banner(tmp_path: Path):
     color = [d for d in report.deviations if d.code == "mark-color"]
     assert color and color[0].actual == "FFFFFF 字，FF0000 底", show(report)
     assert "rule-missing" in codes(report)
+
+
+@pytest.mark.render
+def test_render_reads_a_banner_as_no_rule(tmp_path: Path):
+    # The 20 mm red banner crosses the 版心 above the number: on the page it is the mark's ground,
+    # not a 分隔线 “在发文字号之上”; the thin red bar under the number is the rule.
+    banner, bar = check_files(
+        [_banner_notice(tmp_path, "banner", banner=True), _banner_notice(tmp_path, "bar", bar_mm=156)],
+        render=True,
+    )
+    assert banner.render_error is None and bar.render_error is None
+    assert "render-rule-place" not in banner.codes, show(banner)
+    assert "rule-missing" in banner.codes
+    assert not set(bar.codes) & {"render-rule-place", "rule-missing"}, show(bar)

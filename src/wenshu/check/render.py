@@ -447,7 +447,7 @@ def _measure_head_rule(doc: Recogniser, pages: list[Any], out: Findings, pdf: Pa
     # Red ink across the 版心 from the page's top down to the foot of the 发文字号's line: none
     # when the rule is under the number. How far under is not judged: the line's box comes
     # from the substitute font's metrics (one file measured 3.0 and 1.8 mm with two fonts).
-    rows = red_rule_rows(pdf, 1, (g.left, 0.0, g.right, row.y1))
+    rows = _lines_not_bands(red_rule_rows(pdf, 1, (g.left, 0.0, g.right, row.y1)))
     if not rows:
         return True
     actual = "在发文字号之上" if rows[0] < row.y0 else "压在发文字号上"
@@ -461,6 +461,23 @@ def _measure_head_rule(doc: Recogniser, pages: list[Any], out: Findings, pdf: Pa
         Location("第 1 页", None, row.text),
     )
     return True
+
+
+# Red ink deeper than this across the 版心 is a filled band (a banner the mark is reversed out
+# of), not a rule: the thickest rule of GB/T 9704, the 信函格式's thick line, is under 1 mm.
+_BAND_MM = 3.0
+
+
+def _lines_not_bands(rows: list[float]) -> list[float]:
+    """The pixel rows of ``rows`` (points, top down) that belong to runs thinner than a band."""
+    runs: list[list[float]] = []
+    for y in rows:
+        if runs and y - runs[-1][-1] <= 1.0:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    band = L.mm_to_pt(_BAND_MM)
+    return [y for run in runs if run[-1] - run[0] < band for y in run]
 
 
 def _measure_title(doc: Recogniser, pages: list[Any], out: Findings) -> None:
