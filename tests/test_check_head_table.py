@@ -369,3 +369,47 @@ def test_render_reads_a_banner_as_no_rule(tmp_path: Path):
     assert "render-rule-place" not in banner.codes, show(banner)
     assert "rule-missing" in banner.codes
     assert not set(bar.codes) & {"render-rule-place", "rule-missing"}, show(bar)
+
+
+def _marked_notice(tmp_path: Path, name: str, before_mm: float) -> Path:
+    """A 通知 whose mark is its first paragraph, ``before_mm`` of space before it, lines exact."""
+    doc = Document()
+    a4_page(doc)
+    mark = doc.add_paragraph()
+    _text(mark, "示例市知识产权局文件", 36, "方正小标宋简体", red=True)
+    mark.paragraph_format.space_before = Mm(before_mm)
+    mark.paragraph_format.line_spacing = Pt(40)
+    doc.add_paragraph()
+    _text(doc.add_paragraph(), "示知〔2024〕3号", 16, "仿宋_GB2312")
+    _text(doc.add_paragraph(), "关于开展知识产权强县建设试点工作的通知", 22, "方正小标宋简体")
+    doc.add_paragraph("各县（市、区）知识产权局：")
+    path = tmp_path / f"{name}.docx"
+    doc.save(path)
+    return path
+
+
+def test_the_marks_distance_from_the_type_area_top(tmp_path: Path):
+    # §7.2.4: the mark's top edge 35 mm under the 版心's top; a mark set at the 版心's top
+    # (no space before it) stands 0–14 mm down, which the checker never judged.
+    high = check_docx(_marked_notice(tmp_path, "high", 0))
+    place = [d for d in high.deviations if d.code == "mark-place"]
+    assert place and place[0].actual == "距版心上边缘至多 14.1 mm", show(high)
+    assert "mark-place" not in codes(
+        check_docx(_marked_notice(tmp_path, "placed", L.DOCUMENT_MARK_OFFSET_MM))
+    )
+
+
+@pytest.mark.render
+def test_render_measures_the_marks_place(tmp_path: Path):
+    # On the page: the letter's mark in its 版头 table prints 40.8 mm from the paper's top, its line
+    # at least 36 mm (§10.1 wants 30 mm); the mark given 35 mm of space before it prints where
+    # §7.2.4 wants it.
+    letter, placed = check_files(
+        [letter_head_table(tmp_path), _marked_notice(tmp_path, "placed", L.DOCUMENT_MARK_OFFSET_MM)],
+        render=True,
+    )
+    assert letter.render_error is None and placed.render_error is None
+    measured = [d for d in letter.deviations if d.code == "render-mark-place"]
+    assert measured and measured[0].actual.startswith("距纸张上边缘至少 "), show(letter)
+    assert float(measured[0].actual.split()[1]) > L.LETTER_MARK_TOP_MM + 5, show(letter)
+    assert not set(placed.codes) & {"mark-place", "render-mark-place"}, show(placed)

@@ -22,6 +22,12 @@ from wenshu.check.rules.letter import check_letter_rules
 from wenshu.text.docnumber import DocNumberError, parse_doc_number
 
 RULES.rule("mark-align", "7.2.4", "发文机关标志", "发文机关标志居中")
+RULES.rule(
+    "mark-place",
+    "7.2.4",
+    "发文机关标志",
+    "发文机关标志上边缘距版心上边缘 35 mm（信函格式距纸张上边缘 30 mm）",
+)
 RULES.rule("doc-number", "7.2.5", "发文字号", "发文字号写作“机关代字〔年份〕序号号”")
 RULES.rule("doc-number-align", "7.2.5", "发文字号", "发文字号位置（居中；上行文居左；信函居右）")
 RULES.rule("rule-missing", "7.2.7", "版头分隔线", "发文字号下有红色分隔线")
@@ -86,12 +92,74 @@ def check_head(doc: Recogniser, out: Findings) -> None:
                 para.where,
             )
     _check_head_info_place(doc, out)
+    _check_mark_place(doc, out)
     if not marks and not numbers:
         return  # not a document with a 版头 (e.g. an attachment sent alone)
     if fmt == "letter":
         check_letter_rules(doc, out)
     else:
         _check_head_rule(doc, out, numbers)
+
+
+def mark_place_expected(letter: bool) -> str:
+    """Where §7.2.4 (§10.1 for a letter) puts the mark's top edge, said for a finding."""
+    if letter:
+        return f"距纸张上边缘 {L.LETTER_MARK_TOP_MM} mm（±{L.MARK_PLACE_TOLERANCE_MM} mm）"
+    return f"距版心上边缘 {L.DOCUMENT_MARK_OFFSET_MM} mm（±{L.MARK_PLACE_TOLERANCE_MM} mm）"
+
+
+def mark_place_wanted_pt(letter: bool) -> float:
+    """Where the mark's top edge belongs, in points from the paper's top (§7.2.4, §10.1)."""
+    return L.mm_to_pt(L.LETTER_MARK_TOP_MM if letter else L.DOCUMENT_MARK_TOP_MM)
+
+
+def mark_place_said(top_pt: float, letter: bool) -> str:
+    """A mark's top edge ``top_pt`` points from the paper's top, said as the standard measures it."""
+    if letter:
+        return f"距纸张上边缘 {top_pt / L.PT_PER_MM:.1f} mm"
+    return f"距版心上边缘 {top_pt / L.PT_PER_MM - L.TOP_MARGIN_MM:.1f} mm"
+
+
+def mark_place_bound(lo: float, hi: float, wanted: float, letter: bool) -> str:
+    """A mark's top edge known to lie between ``lo`` and ``hi`` points from the paper's top, said
+    as the nearest it may stand to ``wanted``: “至多 …” above it, “至少 …” below."""
+    if hi - lo < L.mm_to_pt(1):
+        return mark_place_said((lo + hi) / 2, letter)
+    head, _, mm = mark_place_said(hi if hi < wanted else lo, letter).partition("缘 ")
+    return f"{head}缘{'至多' if hi < wanted else '至少'} {mm}"
+
+
+def _check_mark_place(doc: Recogniser, out: Findings) -> None:
+    """§7.2.4 (§10.1): the mark's top edge 35 mm under the 版心's top (a letter's 30 mm under the
+    paper's). Judged from the file where the lines before the mark have heights it tells (see
+    :func:`_number_band`): said only when every height they could take puts it out of place."""
+    marks = [p for p in doc.role("mark") if p.text.strip() and p.flows]
+    if not marks:
+        return
+    mark = marks[0]
+    band = _number_band(doc, mark)
+    if band is None:
+        return
+    (top_lo, top_hi), _ = band
+    size = _first_line_pt(doc, mark)
+    line_lo, line_hi = _line_height(doc, mark, size)
+    # The glyphs' top edge lies in the line: under its top, unless an exact line lower than the
+    # type lets them rise above it, and above its foot.
+    lo, hi = top_lo - max(0.0, size - line_lo), top_hi + line_hi
+    letter = doc.format == "letter"
+    wanted, slack = mark_place_wanted_pt(letter), L.mm_to_pt(L.MARK_PLACE_TOLERANCE_MM)
+    if lo - slack <= wanted <= hi + slack:
+        return
+    said = mark_place_bound(lo, hi, wanted, letter)
+    out.add(
+        "mark-place",
+        "10.1" if letter else "7.2.4",
+        "发文机关标志",
+        "发文机关标志的位置不符",
+        mark_place_expected(letter),
+        said,
+        mark.where,
+    )
 
 
 def _placed_by_alignment(doc: Recogniser, para: Para) -> bool:
