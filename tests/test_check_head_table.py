@@ -344,6 +344,25 @@ def test_a_red_bar_table_under_the_number_is_the_rule(tmp_path: Path):
     assert width and width[0].actual == "120.0 mm", show(narrow)
 
 
+def test_a_red_shaded_empty_paragraph_under_the_number_is_the_rule(tmp_path: Path):
+    # WPS's and Word's 底纹 on an empty paragraph 2 pt high prints a red band across the 版心
+    # under the number (seen on LibreOffice's page): it was “找不到发文字号下的红色分隔线”.
+    doc = Document()
+    a4_page(doc)
+    _text(doc.add_paragraph(), "示例市知识产权局文件", 36, "方正小标宋简体", red=True)
+    _text(doc.add_paragraph(), "示知〔2024〕3号", 16, "仿宋_GB2312")
+    bar = doc.add_paragraph()
+    bar._p.get_or_add_pPr().append(
+        parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="FF0000"/>')
+    )
+    bar.paragraph_format.line_spacing = Pt(2)
+    _text(doc.add_paragraph(), "关于开展知识产权强县建设试点工作的通知", 22, "方正小标宋简体")
+    path = tmp_path / "shaded.docx"
+    doc.save(path)
+    report = check_docx(path)
+    assert not codes(report) & {"rule-missing", "rule-color", "rule-width"}, show(report)
+
+
 def test_a_mark_reversed_out_of_a_red_banner(tmp_path: Path):
     # The organ's name in white on a red-filled cell is the 发文机关标志 a reader sees (it was
     # “版头缺少发文机关标志”); it is not red itself, and no rule stands under the number.

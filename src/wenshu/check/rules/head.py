@@ -271,14 +271,18 @@ def _check_head_rule(doc: Recogniser, out: Findings, numbers: list[Para]) -> Non
 
 
 def _check_bar_rule(doc: Recogniser, out: Findings, candidates: list[Para], start: Para) -> bool:
-    """§7.2.7: a rule set as a table with no text whose cells are filled (a red bar between
-    the 发文字号 and the title): on the page a reader sees the 分隔线. Its colour and width are
-    judged; True when there is one."""
+    """§7.2.7: a rule set as a bar of colour between the 发文字号 and the title — a table with
+    no text whose cells are filled, or an empty paragraph shaded (底纹, ``w:shd``): on the page a
+    reader sees the 分隔线. Its colour and width are judged; True when there is one."""
     for para in candidates:
-        if not para.in_table or para.text.strip():
+        if para.text.strip():
             continue
-        table = list(para.el.iterancestors(wtag("tbl")))[-1]
-        bar = filled_bar(table)
+        if para.in_table:
+            bar = filled_bar(list(para.el.iterancestors(wtag("tbl")))[-1])
+        else:
+            fill = doc.ppr(para, "shd", "fill")
+            shaded = fill and fill.lower() not in ("auto", "ffffff")
+            bar = (fill, rule_width(doc, para) or L.mm_to_twips(L.TEXT_WIDTH_MM)) if shaded else None
         if bar is None:
             continue
         fill, width = bar
