@@ -329,6 +329,8 @@ def _banner_notice(tmp_path: Path, name: str, *, bar_mm: float | None = None, ba
     _text(doc.add_paragraph(), "关于开展知识产权强县建设试点工作的通知", 22, "方正小标宋简体")
     doc.add_paragraph("各县（市、区）知识产权局：")
     doc.add_paragraph("为深入贯彻落实知识产权强国建设纲要，现就有关事项通知如下。")
+    for text in ("示例市知识产权局", "2024年3月1日"):
+        doc.add_paragraph(text).alignment = WD_ALIGN_PARAGRAPH.RIGHT
     path = tmp_path / f"{name}.docx"
     doc.save(path)
     return path
@@ -342,6 +344,17 @@ def test_a_red_bar_table_under_the_number_is_the_rule(tmp_path: Path):
     narrow = check_docx(_banner_notice(tmp_path, "narrow", bar_mm=120))
     width = [d for d in narrow.deviations if d.code == "rule-width"]
     assert width and width[0].actual == "120.0 mm", show(narrow)
+
+
+def test_import_reads_past_a_red_bar_table(tmp_path: Path):
+    # The bar cut the 版头 from the title: imported as a 通用文书 with the mark and number kept as
+    # lines, an empty table in the body and the title 【待补】.
+    source = _banner_notice(tmp_path, "bar", bar_mm=156)
+    imported = import_docx(source.read_bytes(), source.name)
+    found = imported.report.found
+    assert found["发文机关标志"] == "示例市知识产权局文件" and found["发文字号"] == "示知〔2024〕3号"
+    assert found["标题"] == "关于开展知识产权强县建设试点工作的通知"
+    assert "table:" not in imported.yaml and "kind: notice" in imported.yaml, imported.yaml
 
 
 def test_a_red_shaded_empty_paragraph_under_the_number_is_the_rule(tmp_path: Path):
