@@ -14,6 +14,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, RGBColor
 
+from wenshu import layout as L
 from wenshu.check import check_docx, check_files
 from wenshu.check.reading.model import read_document
 from wenshu.check.recognise import recognise
@@ -56,20 +57,25 @@ def head_table_notice(
     table_text: str | None = None,
     name: str = "head_table",
     width_mm: float | None = None,
+    rule_on_next_row: bool = False,
 ) -> Path:
     """A 通知 on A4 whose 版头 is a table: the mark in row 1, the 发文字号 in row 2 (beside a
     签发人 cell with ``signer``), the rule the bottom border of row 2 (of row 1 with
-    ``rule_under_mark``). ``table_text`` puts an ordinary line in the table instead of the number."""
+    ``rule_under_mark``; with ``rule_on_next_row`` the top border of an empty third row).
+    ``table_text`` puts an ordinary line in the table instead of the number."""
     doc = Document()
     a4_page(doc)
-    table = doc.add_table(rows=2, cols=2 if signer else 1)
+    table = doc.add_table(rows=3 if rule_on_next_row else 2, cols=2 if signer else 1)
     if signer:
         table.cell(0, 0).merge(table.cell(0, 1))
     _text(table.cell(0, 0), "示例市知识产权局文件", 36, "方正小标宋简体", red=mark_red)
     _text(table.cell(1, 0), table_text or number, 16, "仿宋_GB2312")
     if signer:
         _text(table.cell(1, 1), "签发人：张三", 16, "仿宋_GB2312")
-    if rule_color:
+    if rule_color and rule_on_next_row:
+        for cell in table.rows[2].cells:
+            _border(cell, side="top", color=rule_color)
+    elif rule_color:
         for cell in table.rows[0 if rule_under_mark else 1].cells:
             _border(cell, color=rule_color)
     if width_mm is not None:  # the grid says how wide the table (and its borders) are drawn
@@ -119,6 +125,16 @@ def test_a_head_table_rule_narrower_than_the_type_area(tmp_path: Path):
     width = [d for d in report.deviations if d.code == "rule-width"]
     assert width and width[0].actual == "100.0 mm", show(report)
     assert "rule-width" not in codes(check_docx(head_table_notice(tmp_path, name="full")))
+
+
+def test_a_rule_drawn_as_the_next_rows_top_border(tmp_path: Path):
+    # The row under the number given a top border draws the same line as the number's bottom
+    # border: it was “找不到发文字号下的红色分隔线”.
+    report = check_docx(head_table_notice(tmp_path, rule_on_next_row=True))
+    assert not codes(report) & {"rule-missing", "rule-color", "rule-width", "rule-place"}, show(report)
+    assert TABLE_RULE_NOTE in report.notes
+    black = check_docx(head_table_notice(tmp_path, rule_on_next_row=True, rule_color="000000", name="black"))
+    assert "rule-color" in codes(black), show(black)
 
 
 def test_a_red_border_over_the_number_prints_above_it(tmp_path: Path):
@@ -209,3 +225,223 @@ def test_import_places_each_cell_of_a_head_table_row(tmp_path: Path, rows: list[
     assert found["发文机关标志"] == MARK and found["密级"] == "秘密★1年"
     assert found["发文字号"] == "示知〔2023〕38号" and found["签发人"] == "张三"
     assert "未能归位" not in imported.yaml and "kind: notice" in imported.yaml, imported.yaml
+
+
+def letter_head_table(
+    tmp_path: Path,
+    *,
+    number: str = "示知〔2024〕3号",
+    style: str = "thickThinSmallGap",
+    width_mm: float = 170,
+    name: str = "letter_table",
+) -> Path:
+    """A 函 in 信函格式 whose 版头 is a table 170 mm wide, centred: the red mark (no “文件”) in row
+    1 over a red double bottom border, the 发文字号 flush right in row 2 (§10.1); the lower double
+    rule the first page footer's top border."""
+    doc = Document()
+    a4_page(doc)
+    table = doc.add_table(rows=2, cols=1)
+    table._tbl.tblGrid.gridCol_lst[0].w = Mm(width_mm)
+    table._tbl.tblPr.append(parse_xml(f'<w:jc {nsdecls("w")} w:val="center"/>'))
+    _text(table.cell(0, 0), "示例市知识产权局", 36, "方正小标宋简体", red=True)
+    table.cell(0, 0)._tc.get_or_add_tcPr().append(
+        parse_xml(
+            f'<w:tcBorders {nsdecls("w")}><w:bottom w:val="{style}" w:sz="24" '
+            'w:color="FF0000"/></w:tcBorders>'
+        )
+    )
+    _text(table.cell(1, 0), number, 16, "仿宋_GB2312")
+    table.cell(1, 0).paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    doc.add_paragraph()
+    _text(doc.add_paragraph(), "关于商请支持知识产权强县建设试点工作的函", 22, "方正小标宋简体")
+    doc.add_paragraph("示例省知识产权局：")
+    doc.add_paragraph("为深入贯彻落实知识产权强国建设纲要，现就有关事项函商如下。")
+    for text in ("示例市知识产权局", "2024年3月1日"):
+        doc.add_paragraph(text).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    section = doc.sections[0]
+    section.different_first_page_header_footer = True
+    foot = section.first_page_footer.paragraphs[0]
+    overhang = Mm((L.LETTER_RULE_WIDTH_MM - L.TEXT_WIDTH_MM) / 2)
+    foot.paragraph_format.left_indent = foot.paragraph_format.right_indent = -overhang
+    foot._p.get_or_add_pPr().append(
+        parse_xml(
+            f'<w:pBdr {nsdecls("w")}><w:top w:val="thickThinSmallGap" w:sz="24" w:color="FF0000"/></w:pBdr>'
+        )
+    )
+    path = tmp_path / f"{name}.docx"
+    doc.save(path)
+    return path
+
+
+def test_a_letter_head_table(tmp_path: Path):
+    # The 170 mm red double border under the mark's row is the 信函格式's upper rule: the file
+    # was read as 文件格式 (“发文字号位置不符：居右，应为居中”, “分隔线在发文字号之上”), or, with
+    # 函 in the number, “找不到上红色双线”.
+    for number in ("示知〔2024〕3号", "示知函〔2024〕3号"):
+        path = letter_head_table(tmp_path, number=number)
+        report = check_docx(path)
+        assert report.measurements["format"] == "letter", number
+        assert not codes(report) & {
+            "letter-rule",
+            "letter-rule-style",
+            "rule-width",
+            "rule-place",
+            "doc-number-align",
+            "rule-missing",
+        }, show(report)
+    wrong = check_docx(
+        letter_head_table(tmp_path, number="示知函〔2024〕3号", style="thinThickSmallGap", width_mm=156)
+    )
+    assert {"letter-rule-style", "rule-width"} <= codes(wrong), show(wrong)
+
+
+def _red_filled_table(doc, height_mm: float, width_mm: float = 156, text: str | None = None) -> None:
+    """A one-cell table filled red, its row ``height_mm`` high exactly: a bar (no text) or a
+    banner with the mark reversed out of it in white."""
+    table = doc.add_table(rows=1, cols=1)
+    table._tbl.tblGrid.gridCol_lst[0].w = Mm(width_mm)
+    cell = table.cell(0, 0)
+    cell._tc.get_or_add_tcPr().append(
+        parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="FF0000"/>')
+    )
+    table.rows[0]._tr.get_or_add_trPr().append(
+        parse_xml(f'<w:trHeight {nsdecls("w")} w:val="{L.mm_to_twips(height_mm)}" w:hRule="exact"/>')
+    )
+    if text:
+        _text(cell, text, 36, "方正小标宋简体")
+        cell.paragraphs[0].runs[0].font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+    else:
+        cell.paragraphs[0].paragraph_format.line_spacing = Pt(1)
+
+
+def _banner_notice(tmp_path: Path, name: str, *, bar_mm: float | None = None, banner: bool = False) -> Path:
+    doc = Document()
+    a4_page(doc)
+    if banner:
+        _red_filled_table(doc, 20, text="示例市知识产权局文件")
+    else:
+        _text(doc.add_paragraph(), "示例市知识产权局文件", 36, "方正小标宋简体", red=True)
+    doc.add_paragraph()
+    _text(doc.add_paragraph(), "示知〔2024〕3号", 16, "仿宋_GB2312")
+    if bar_mm is not None:
+        _red_filled_table(doc, 1, width_mm=bar_mm)
+    doc.add_paragraph()
+    _text(doc.add_paragraph(), "关于开展知识产权强县建设试点工作的通知", 22, "方正小标宋简体")
+    doc.add_paragraph("各县（市、区）知识产权局：")
+    doc.add_paragraph("为深入贯彻落实知识产权强国建设纲要，现就有关事项通知如下。")
+    for text in ("示例市知识产权局", "2024年3月1日"):
+        doc.add_paragraph(text).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    path = tmp_path / f"{name}.docx"
+    doc.save(path)
+    return path
+
+
+def test_a_red_bar_table_under_the_number_is_the_rule(tmp_path: Path):
+    # A one-cell table filled red, 1 mm high, prints as the red 分隔线 under the number: it was
+    # “找不到发文字号下的红色分隔线”.
+    report = check_docx(_banner_notice(tmp_path, "bar", bar_mm=156))
+    assert not codes(report) & {"rule-missing", "rule-color", "rule-width"}, show(report)
+    narrow = check_docx(_banner_notice(tmp_path, "narrow", bar_mm=120))
+    width = [d for d in narrow.deviations if d.code == "rule-width"]
+    assert width and width[0].actual == "120.0 mm", show(narrow)
+
+
+def test_import_reads_past_a_red_bar_table(tmp_path: Path):
+    # The bar cut the 版头 from the title: imported as a 通用文书 with the mark and number kept as
+    # lines, an empty table in the body and the title 【待补】.
+    source = _banner_notice(tmp_path, "bar", bar_mm=156)
+    imported = import_docx(source.read_bytes(), source.name)
+    found = imported.report.found
+    assert found["发文机关标志"] == "示例市知识产权局文件" and found["发文字号"] == "示知〔2024〕3号"
+    assert found["标题"] == "关于开展知识产权强县建设试点工作的通知"
+    assert "table:" not in imported.yaml and "kind: notice" in imported.yaml, imported.yaml
+
+
+def test_a_red_shaded_empty_paragraph_under_the_number_is_the_rule(tmp_path: Path):
+    # WPS's and Word's 底纹 on an empty paragraph 2 pt high prints a red band across the 版心
+    # under the number (seen on LibreOffice's page): it was “找不到发文字号下的红色分隔线”.
+    doc = Document()
+    a4_page(doc)
+    _text(doc.add_paragraph(), "示例市知识产权局文件", 36, "方正小标宋简体", red=True)
+    _text(doc.add_paragraph(), "示知〔2024〕3号", 16, "仿宋_GB2312")
+    bar = doc.add_paragraph()
+    bar._p.get_or_add_pPr().append(
+        parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="FF0000"/>')
+    )
+    bar.paragraph_format.line_spacing = Pt(2)
+    _text(doc.add_paragraph(), "关于开展知识产权强县建设试点工作的通知", 22, "方正小标宋简体")
+    path = tmp_path / "shaded.docx"
+    doc.save(path)
+    report = check_docx(path)
+    assert not codes(report) & {"rule-missing", "rule-color", "rule-width"}, show(report)
+
+
+def test_a_mark_reversed_out_of_a_red_banner(tmp_path: Path):
+    # The organ's name in white on a red-filled cell is the 发文机关标志 a reader sees (it was
+    # “版头缺少发文机关标志”); it is not red itself, and no rule stands under the number.
+    path = _banner_notice(tmp_path, "banner", banner=True)
+    roles = {i.text.strip(): i.role for i in recognise(read_document(path)).paragraphs if i.text.strip()}
+    assert roles["示例市知识产权局文件"] == "mark"
+    report = check_docx(path)
+    assert "head-missing" not in codes(report), show(report)
+    color = [d for d in report.deviations if d.code == "mark-color"]
+    assert color and color[0].actual == "FFFFFF 字，FF0000 底", show(report)
+    assert "rule-missing" in codes(report)
+
+
+@pytest.mark.render
+def test_render_reads_a_banner_as_no_rule(tmp_path: Path):
+    # The 20 mm red banner crosses the 版心 above the number: on the page it is the mark's ground,
+    # not a 分隔线 “在发文字号之上”; the thin red bar under the number is the rule.
+    banner, bar = check_files(
+        [_banner_notice(tmp_path, "banner", banner=True), _banner_notice(tmp_path, "bar", bar_mm=156)],
+        render=True,
+    )
+    assert banner.render_error is None and bar.render_error is None
+    assert "render-rule-place" not in banner.codes, show(banner)
+    assert "rule-missing" in banner.codes
+    assert not set(bar.codes) & {"render-rule-place", "rule-missing"}, show(bar)
+
+
+def _marked_notice(tmp_path: Path, name: str, before_mm: float) -> Path:
+    """A 通知 whose mark is its first paragraph, ``before_mm`` of space before it, lines exact."""
+    doc = Document()
+    a4_page(doc)
+    mark = doc.add_paragraph()
+    _text(mark, "示例市知识产权局文件", 36, "方正小标宋简体", red=True)
+    mark.paragraph_format.space_before = Mm(before_mm)
+    mark.paragraph_format.line_spacing = Pt(40)
+    doc.add_paragraph()
+    _text(doc.add_paragraph(), "示知〔2024〕3号", 16, "仿宋_GB2312")
+    _text(doc.add_paragraph(), "关于开展知识产权强县建设试点工作的通知", 22, "方正小标宋简体")
+    doc.add_paragraph("各县（市、区）知识产权局：")
+    path = tmp_path / f"{name}.docx"
+    doc.save(path)
+    return path
+
+
+def test_the_marks_distance_from_the_type_area_top(tmp_path: Path):
+    # §7.2.4: the mark's top edge 35 mm under the 版心's top; a mark set at the 版心's top
+    # (no space before it) stands 0–14 mm down, which the checker never judged.
+    high = check_docx(_marked_notice(tmp_path, "high", 0))
+    place = [d for d in high.deviations if d.code == "mark-place"]
+    assert place and place[0].actual == "距版心上边缘至多 14.1 mm", show(high)
+    assert "mark-place" not in codes(
+        check_docx(_marked_notice(tmp_path, "placed", L.DOCUMENT_MARK_OFFSET_MM))
+    )
+
+
+@pytest.mark.render
+def test_render_measures_the_marks_place(tmp_path: Path):
+    # On the page: the letter's mark in its 版头 table prints 40.8 mm from the paper's top, its line
+    # at least 36 mm (§10.1 wants 30 mm); the mark given 35 mm of space before it prints where
+    # §7.2.4 wants it.
+    letter, placed = check_files(
+        [letter_head_table(tmp_path), _marked_notice(tmp_path, "placed", L.DOCUMENT_MARK_OFFSET_MM)],
+        render=True,
+    )
+    assert letter.render_error is None and placed.render_error is None
+    measured = [d for d in letter.deviations if d.code == "render-mark-place"]
+    assert measured and measured[0].actual.startswith("距纸张上边缘至少 "), show(letter)
+    assert float(measured[0].actual.split()[1]) > L.LETTER_MARK_TOP_MM + 5, show(letter)
+    assert not set(placed.codes) & {"mark-place", "render-mark-place"}, show(placed)

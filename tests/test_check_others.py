@@ -24,6 +24,7 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
 
+from wenshu import layout as L
 from wenshu.check import check_docx
 
 from .test_check import codes, show
@@ -120,7 +121,8 @@ def notice(
     ``page_field``."""
     d = Draft()
     typed = body or (lambda d, text: d.para(text, first=2))
-    d.para("河南省知识产权局文件", "方正小标宋简体", 36, "c", color="FF0000")
+    mark = d.para("河南省知识产权局文件", "方正小标宋简体", 36, "c", color="FF0000")
+    mark.paragraph_format.space_before = Mm(L.DOCUMENT_MARK_OFFSET_MM)  # §7.2.4
     d.para()
     number = d.para("豫知〔2023〕38号", align="c")
     d.border(number, ("bottom", 12, "FF0000"))
@@ -679,7 +681,7 @@ def test_a_later_section_without_a_number_on_its_first_page():
 @pytest.mark.render
 def test_the_bare_first_page_of_a_later_section_on_the_page(tmp_path: Path):
     """LibreOffice leaves the attachment's first page unnumbered when its section has a
-    different first page with an empty footer, and numbers it “— 2 —” without."""
+    different first page with an empty footer, and numbers it (“— 2 —”) without."""
     from wenshu.office.libreoffice import LibreOffice, read_pages
     from wenshu.office.pages import PAGE_NUMBER, compact
 
@@ -688,15 +690,14 @@ def test_the_bare_first_page_of_a_later_section_on_the_page(tmp_path: Path):
         (tmp_path / f"{name}.docx").write_bytes(data)
     with LibreOffice() as office:
         pdfs = office.convert([tmp_path / f"{name}.docx" for name in files], tmp_path / "pdf")
-    numbers = {
-        name: [
-            r.text
-            for r in read_pages(pdfs[tmp_path / f"{name}.docx"])[1].rows
-            if PAGE_NUMBER.match(compact(r.text))
-        ]
-        for name in files
-    }
-    assert numbers == {"plain": ["— 2 —"], "bare": []}, numbers
+    numbers, first = {}, {}
+    for name in files:
+        pages = read_pages(pdfs[tmp_path / f"{name}.docx"])
+        # the attachment's first page (the notice, its mark 35 mm down, may take two)
+        first[name] = next(i for i, p in enumerate(pages) if any("附件标题" in r.text for r in p.rows))
+        rows = pages[first[name]].rows
+        numbers[name] = [r.text for r in rows if PAGE_NUMBER.match(compact(r.text))]
+    assert numbers == {"plain": [f"— {first['plain'] + 1} —"], "bare": []}, numbers
 
 
 # -- a mark in a frame ---------------------------------------------------------------------------

@@ -145,6 +145,18 @@ LETTER_RULE_WIDTH_MM = 170
 LETTER_BOTTOM_RULE_MM = 20
 LETTER_RULE_EIGHTHS = 18  # thick line of the double rule (2.25 pt)
 
+# §7.2.4 / §10.1 where the mark's top edge prints, from the paper's top: the 版心's top plus
+# DOCUMENT_MARK_OFFSET_MM (文件格式), LETTER_MARK_TOP_MM (信函格式). The standard gives no
+# tolerance for it; the 版心 it is measured from may itself stand 1 mm off (§5.2.1 天头
+# 37 mm ± 1 mm), so a mark within that of its place stands there.
+DOCUMENT_MARK_TOP_MM = TOP_MARGIN_MM + DOCUMENT_MARK_OFFSET_MM
+MARK_PLACE_TOLERANCE_MM = MARGIN_TOLERANCE_MM
+# Measuring that edge on LibreOffice's page: the stand-in for the CJK faces here (Noto Serif CJK)
+# starts a line 1.151 em above the baseline (hhea ascender) and the ideographs' em box 0.88 em
+# above it (OS/2 typo ascender), so its glyphs print this many ems lower in their line than a
+# face whose ascent is its em box (read from NotoSerifCJK-SemiBold.ttc).
+STANDIN_LINE_OVER_EM = 0.271
+
 # §7.4.1 版记 rules: first and last 0.35 mm, those between 0.25 mm.
 RECORD_OUTER_RULE_MM = 0.35
 RECORD_INNER_RULE_MM = 0.25

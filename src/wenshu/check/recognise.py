@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from wenshu import layout as L
 from wenshu.check.reading.fields import field_text
@@ -23,7 +24,7 @@ from wenshu.check.reading.ooxml import element_text, is_red, wtag, wval
 from wenshu.check.reading.reader import Para, Reader
 from wenshu.check.reading.shapes import DrawnLine, drawn_lines
 from wenshu.check.reading.styles import first_attr, font_class, font_of
-from wenshu.check.reading.tables import row_text
+from wenshu.check.reading.tables import TableRule, cell_fill, horizontal_rules, row_text
 from wenshu.check.roles import STYLE_ROLES, Role
 from wenshu.roles import Style
 from wenshu.text.dates import IMPRINT, WRITTEN_DATE
@@ -90,6 +91,18 @@ def letter_lines(lines: list[DrawnLine]) -> list[DrawnLine]:
         and is_red(ln.color)
         and (ln.length is None or abs(ln.length - L.LETTER_RULE_WIDTH_MM) <= tol)
     ]
+
+
+def _is_letter_rule(line: TableRule) -> bool:
+    """A table border that draws the 信函格式's upper rule: red, double, about 170 mm (§10.1)."""
+    style = wval(line.border) or ""
+    double = style == "double" or style.startswith(("thickThin", "thinThick"))
+    tol = L.mm_to_twips(L.MARGIN_TOLERANCE_MM * 2)
+    return (
+        double
+        and is_red(wval(line.border, "color"))
+        and abs(line.width_twips - L.mm_to_twips(L.LETTER_RULE_WIDTH_MM)) <= tol
+    )
 
 
 class Recogniser(Reader):
@@ -218,9 +231,13 @@ class Recogniser(Reader):
                 roles.append("mark")
             else:
                 return  # a line no 版头 holds: a table of the document's own
+        # A mark reversed out of a red-filled cell (white on a red banner) is red to a reader too.
         red_mark = any(
             role == "mark"
-            and is_red(first_attr(self.styles.rpr_levels(p.el, self.text_runs(p)[0][0]), "color"))
+            and (
+                is_red(first_attr(self.styles.rpr_levels(p.el, self.text_runs(p)[0][0]), "color"))
+                or is_red(cell_fill(next(p.el.iterancestors(wtag("tc")), None)))
+            )
             for p, role in zip(lines, roles, strict=True)
         )
         if "doc-number" in roles or red_mark:
@@ -488,10 +505,29 @@ class Recogniser(Reader):
         # §10.1: red double lines 170 mm long (not the 版心's 156 mm) are the 信函格式's own.
         if letter_lines(drawn_lines(self.first_page_header_xml()) + drawn_lines(self.body)):
             return "letter"
+        if any(_is_letter_rule(ln) for ln in self.head_table_rules()):
+            return "letter"
         numbers = self.role("doc-number")
         if numbers and "函" in numbers[0].text and self.alignment(numbers[0]) == "right":
             return "letter"
         return "document"
+
+    def head_table(self) -> tuple[Any, int] | None:
+        """The table the 版头 is set in, with the row of its mark (0 without one in it); None
+        when no line of the mark or the 发文字号 stands in a table."""
+        head = [p for p in self.role("mark") + self.role("doc-number") if p.in_table]
+        if not head:
+            return None
+        table = list(head[0].el.iterancestors(wtag("tbl")))[-1]
+        marks = [p for p in self.role("mark") if table in p.el.iterancestors(wtag("tbl"))]
+        rows = table.findall(wtag("tr"))
+        row = next((i for i, r in enumerate(rows) if marks and r in marks[0].el.iterancestors(wtag("tr"))), 0)
+        return table, row
+
+    def head_table_rules(self) -> list[TableRule]:
+        """The lines a 版头 table's borders draw (see :func:`horizontal_rules`); [] without one."""
+        found = self.head_table()
+        return horizontal_rules(found[0], self.styles) if found else []
 
 
 # ---------------------------------------------------------------------------------------

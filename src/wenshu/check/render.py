@@ -18,7 +18,12 @@ from wenshu.check.recognise import LABEL, Recogniser
 from wenshu.check.registry import RULES
 from wenshu.check.report import Report
 from wenshu.check.rules.grid import adjusted_pitch
-from wenshu.check.rules.head import TABLE_RULE_NOTE
+from wenshu.check.rules.head import (
+    TABLE_RULE_NOTE,
+    mark_place_bound,
+    mark_place_expected,
+    mark_place_wanted_pt,
+)
 from wenshu.check.rules.page_numbers import placed_by_word
 from wenshu.errors import WenshuError
 from wenshu.text.titles import printed_lines, title_problems
@@ -33,6 +38,14 @@ RULES.rule(
 RULES.rule("render-title", "7.3.1", "标题", "排出的标题回行合规", severity="warning", render=True)
 RULES.rule(
     "render-rule-place", "7.2.7", "版头分隔线", "排出的分隔线在发文字号之下", severity="warning", render=True
+)
+RULES.rule(
+    "render-mark-place",
+    "7.2.4",
+    "发文机关标志",
+    "排出的标志上边缘距版心上边缘 35 mm",
+    severity="warning",
+    render=True,
 )
 RULES.rule("render-page-one", "7.3.3", "首页", "版头、标题和正文排在首页", severity="warning", render=True)
 RULES.rule("render-page-number", "7.5", "页码", "排出的每页有页码", severity="warning", render=True)
@@ -272,6 +285,7 @@ def _measure(
     _measure_page_one(doc, pages, out)
     _measure_title(doc, pages, out)
     if pdf is not None:
+        _measure_mark_place(doc, pages, out, pdf)
         if _measure_head_rule(doc, pages, out, pdf) and TABLE_RULE_NOTE in report.notes:
             report.notes.remove(TABLE_RULE_NOTE)  # the rule of a 版头 table was looked for on the page
 
@@ -451,7 +465,7 @@ def _measure_head_rule(doc: Recogniser, pages: list[Any], out: Findings, pdf: Pa
     # Red ink across the 版心 from the page's top down to the foot of the 发文字号's line: none
     # when the rule is under the number. How far under is not judged: the line's box comes
     # from the substitute font's metrics (one file measured 3.0 and 1.8 mm with two fonts).
-    rows = red_rule_rows(pdf, 1, (g.left, 0.0, g.right, row.y1))
+    rows = _lines_not_bands(red_rule_rows(pdf, 1, (g.left, 0.0, g.right, row.y1)))
     if not rows:
         return True
     actual = "在发文字号之上" if rows[0] < row.y0 else "压在发文字号上"
@@ -465,6 +479,59 @@ def _measure_head_rule(doc: Recogniser, pages: list[Any], out: Findings, pdf: Pa
         Location("第 1 页", None, row.text),
     )
     return True
+
+
+def _measure_mark_place(doc: Recogniser, pages: list[Any], out: Findings, pdf: Path) -> None:
+    """§7.2.4 (§10.1) on paper: the mark's top edge 35 mm under the 版心's top (a letter's 30 mm
+    under the paper's). Where the glyphs' top prints depends on the font: the stand-in's ascent
+    is larger than its em box, so its ink starts lower in the line than the licensed face's may
+    (wenshu's own mark, its line 35 mm down, inks 4.5 mm lower). The top edge is taken to lie
+    between the line's top (the em box's top less the stand-in's extra ascent) and the first row
+    of ink in it, and is said out of place only when all of that range is."""
+    from wenshu.office.ink import ink_rows
+    from wenshu.office.pages import compact
+
+    marks = [p for p in doc.mark() if p.text.strip()]
+    if not marks or not pages or any(d.code == "mark-place" for d in out.items()):
+        return
+    needle = compact(marks[0].text)[:4]
+    row = next((r for r in pages[0].rows if needle and needle in compact(r.text)), None)
+    if row is None:
+        return
+    ink = ink_rows(pdf, 1, (row.x0, row.y0, row.x1, row.y1))
+    if not ink:
+        return
+    letter = doc.format == "letter"
+    wanted, slack = mark_place_wanted_pt(letter), L.mm_to_pt(L.MARK_PLACE_TOLERANCE_MM)
+    lo, hi = min(row.y0, ink[0]) - L.STANDIN_LINE_OVER_EM * doc.paragraph_size(marks[0]), ink[0]
+    if lo - slack <= wanted <= hi + slack:
+        return
+    out.add(
+        "render-mark-place",
+        "10.1" if letter else "7.2.4",
+        "发文机关标志",
+        "排出的发文机关标志位置不符",
+        mark_place_expected(letter),
+        mark_place_bound(lo, hi, wanted, letter),
+        Location("第 1 页", None, row.text),
+    )
+
+
+# Red ink deeper than this across the 版心 is a filled band (a banner the mark is reversed out
+# of), not a rule: the thickest rule of GB/T 9704, the 信函格式's thick line, is under 1 mm.
+_BAND_MM = 3.0
+
+
+def _lines_not_bands(rows: list[float]) -> list[float]:
+    """The pixel rows of ``rows`` (points, top down) that belong to runs thinner than a band."""
+    runs: list[list[float]] = []
+    for y in rows:
+        if runs and y - runs[-1][-1] <= 1.0:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    band = L.mm_to_pt(_BAND_MM)
+    return [y for run in runs if run[-1] - run[0] < band for y in run]
 
 
 def _measure_title(doc: Recogniser, pages: list[Any], out: Findings) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 
 from wenshu.check import read_document, recognise
 from wenshu.check.reading.ooxml import A_NS, MC_NS, R_NS, V_NS, wtag
+from wenshu.check.reading.tables import filled_bar
 from wenshu.spec.pictures import Picture, check_picture
 
 #: Colours counted as the red of a 红头 (GB/T 9704 §7.2.4): strong red, little green or blue.
@@ -310,6 +311,10 @@ def read_docx(source: str | Path | bytes, name: str | None = None) -> Source:
             if _head_table(paras):
                 blocks.extend(_head_lines(t, paras))
                 continue
+            if cells and not any(q.text.strip() or q.pictures for q in paras):
+                table_el = next(elements[doc.paragraphs[cells[0]].index].el.iterancestors(wtag("tbl")))
+                if filled_bar(table_el) is not None:
+                    continue  # a bar of colour (a 分隔线 set as a filled table): wenshu draws its own rules
             rows = [
                 [Cell(c.text.strip(), max(1, min(c.span or 1, 64)), c.merge or "") for c in row]
                 for row in t.rows

@@ -131,11 +131,24 @@ def _cell_widths(table: Any, row: Any) -> list[tuple[Any, int]]:
     return out
 
 
+def _top_borders(table: Any, row: Any) -> list[tuple[Any, int]]:
+    """The top borders ``row``'s own cells draw, each with its cell's width."""
+    drawn = []
+    for cell, width in _cell_widths(table, row):
+        found = cell.find(f"{wtag('tcPr')}/{wtag('tcBorders')}/{wtag('top')}")
+        if found is not None and wval(found) not in (None, "nil", "none"):
+            drawn.append((found, width))
+    return drawn
+
+
 def horizontal_rules(table: Any, styles: Styles) -> list[TableRule]:
     """The lines drawn across ``table`` by its borders, top to bottom: a cell's own border
     (``w:tcBorders``) wins over the table's (``w:tblBorders``), which wins over its style's;
-    a border switched off (nil, none) draws nothing. Each line is as long as the cells that
-    draw it with the first one's colour."""
+    a border switched off (nil, none) draws nothing. Between two rows one line is drawn, the
+    upper row's bottom border or the lower row's top one (ECMA-376 §17.4.66: adjacent cells
+    share the edge; a clerk who selects the row under the 发文字号 and gives it a top border
+    draws the same line as a bottom border on the number's row). Each line is as long as the
+    cells that draw it with the first one's colour."""
     tbl_pr = table.find(wtag("tblPr"))
     style = styles.by_id.get(wval(tbl_pr.find(wtag("tblStyle")) if tbl_pr is not None else None) or "")
     levels = [
@@ -162,8 +175,31 @@ def horizontal_rules(table: Any, styles: Styles) -> list[TableRule]:
             border = found if found is not None else table_side(side)
             if border is not None and wval(border) not in (None, "nil", "none"):
                 drawn.append((border, width))
+        if not drawn and 0 <= index < len(rows) - 1:
+            drawn = _top_borders(table, rows[index + 1])
         if drawn:
             color = wval(drawn[0][0], "color")
             width = sum(w for b, w in drawn if wval(b, "color") == color)
             out.append(TableRule(index, drawn[0][0], width))
     return out
+
+
+def cell_fill(cell: Any) -> str | None:
+    """The colour a cell is filled with (``w:tcPr/w:shd/@w:fill``), None when not filled."""
+    shd = cell.find(f"{wtag('tcPr')}/{wtag('shd')}") if cell is not None else None
+    fill = wval(shd, "fill")
+    return fill if fill and fill.lower() not in ("auto", "ffffff") else None
+
+
+def filled_bar(table: Any) -> tuple[str, int] | None:
+    """A table a clerk uses as a bar of colour (a red 分隔线 as a one-row table filled red):
+    no text in it and every cell filled alike. Its fill and its width in twips (the first
+    row's cells); None for any other table."""
+    rows = table.findall(wtag("tr"))
+    if not rows or element_text(table).strip():
+        return None
+    cells = list(table.iter(wtag("tc")))
+    fills = {cell_fill(c) for c in cells}
+    if len(fills) != 1 or None in fills:
+        return None
+    return fills.pop() or "", sum(w for _, w in _cell_widths(table, rows[0]))

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from wenshu import layout as L
 from wenshu.check.findings import Findings
-from wenshu.check.reading.ooxml import has_cjk, is_red
+from wenshu.check.reading.ooxml import has_cjk, is_red, wtag
 from wenshu.check.reading.reader import Para
 from wenshu.check.reading.styles import first_attr, font_class, font_of
+from wenshu.check.reading.tables import cell_fill
 from wenshu.check.recognise import SIGNED, Recogniser
 from wenshu.check.registry import RULES
 from wenshu.check.roles import element_name
@@ -133,12 +134,17 @@ def check_fonts(doc: Recogniser, out: Findings) -> None:
         if para.role == "mark":
             color = first_attr(doc.styles.rpr_levels(para.el, doc.text_runs(para)[0][0]), "color")
             if not is_red(color):
+                said = color or "自动（黑色）"
+                ground = cell_fill(next(para.el.iterancestors(wtag("tc")), None))
+                if ground:
+                    # Reversed out of a filled cell: the reader sees a banner, the name not red.
+                    said = f"{said} 字，{ground} 底"
                 out.add(
                     "mark-color",
                     "7.2.4",
                     "发文机关标志",
                     "发文机关标志不是红色",
                     f"红色（{L.RED}）",
-                    color or "自动（黑色）",
+                    said,
                     para.where,
                 )

@@ -14,7 +14,7 @@ from wenshu.check.reading.ooxml import half_points, is_red, to_int, wtag, wval
 from wenshu.check.reading.reader import Para
 from wenshu.check.reading.shapes import DrawnLine, drawn_lines
 from wenshu.check.reading.styles import first_attr, first_flag_false
-from wenshu.check.reading.tables import horizontal_rules
+from wenshu.check.reading.tables import filled_bar, horizontal_rules
 from wenshu.check.recognise import SIGNED, Recogniser
 from wenshu.check.registry import RULES
 from wenshu.check.rules.common import INDENT_SLACK, align_name, mm_text
@@ -22,6 +22,12 @@ from wenshu.check.rules.letter import check_letter_rules
 from wenshu.text.docnumber import DocNumberError, parse_doc_number
 
 RULES.rule("mark-align", "7.2.4", "发文机关标志", "发文机关标志居中")
+RULES.rule(
+    "mark-place",
+    "7.2.4",
+    "发文机关标志",
+    "发文机关标志上边缘距版心上边缘 35 mm（信函格式距纸张上边缘 30 mm）",
+)
 RULES.rule("doc-number", "7.2.5", "发文字号", "发文字号写作“机关代字〔年份〕序号号”")
 RULES.rule("doc-number-align", "7.2.5", "发文字号", "发文字号位置（居中；上行文居左；信函居右）")
 RULES.rule("rule-missing", "7.2.7", "版头分隔线", "发文字号下有红色分隔线")
@@ -86,12 +92,74 @@ def check_head(doc: Recogniser, out: Findings) -> None:
                 para.where,
             )
     _check_head_info_place(doc, out)
+    _check_mark_place(doc, out)
     if not marks and not numbers:
         return  # not a document with a 版头 (e.g. an attachment sent alone)
     if fmt == "letter":
         check_letter_rules(doc, out)
     else:
         _check_head_rule(doc, out, numbers)
+
+
+def mark_place_expected(letter: bool) -> str:
+    """Where §7.2.4 (§10.1 for a letter) puts the mark's top edge, said for a finding."""
+    if letter:
+        return f"距纸张上边缘 {L.LETTER_MARK_TOP_MM} mm（±{L.MARK_PLACE_TOLERANCE_MM} mm）"
+    return f"距版心上边缘 {L.DOCUMENT_MARK_OFFSET_MM} mm（±{L.MARK_PLACE_TOLERANCE_MM} mm）"
+
+
+def mark_place_wanted_pt(letter: bool) -> float:
+    """Where the mark's top edge belongs, in points from the paper's top (§7.2.4, §10.1)."""
+    return L.mm_to_pt(L.LETTER_MARK_TOP_MM if letter else L.DOCUMENT_MARK_TOP_MM)
+
+
+def mark_place_said(top_pt: float, letter: bool) -> str:
+    """A mark's top edge ``top_pt`` points from the paper's top, said as the standard measures it."""
+    if letter:
+        return f"距纸张上边缘 {top_pt / L.PT_PER_MM:.1f} mm"
+    return f"距版心上边缘 {top_pt / L.PT_PER_MM - L.TOP_MARGIN_MM:.1f} mm"
+
+
+def mark_place_bound(lo: float, hi: float, wanted: float, letter: bool) -> str:
+    """A mark's top edge known to lie between ``lo`` and ``hi`` points from the paper's top, said
+    as the nearest it may stand to ``wanted``: “至多 …” above it, “至少 …” below."""
+    if hi - lo < L.mm_to_pt(1):
+        return mark_place_said((lo + hi) / 2, letter)
+    head, _, mm = mark_place_said(hi if hi < wanted else lo, letter).partition("缘 ")
+    return f"{head}缘{'至多' if hi < wanted else '至少'} {mm}"
+
+
+def _check_mark_place(doc: Recogniser, out: Findings) -> None:
+    """§7.2.4 (§10.1): the mark's top edge 35 mm under the 版心's top (a letter's 30 mm under the
+    paper's). Judged from the file where the lines before the mark have heights it tells (see
+    :func:`_number_band`): said only when every height they could take puts it out of place."""
+    marks = [p for p in doc.role("mark") if p.text.strip() and p.flows]
+    if not marks:
+        return
+    mark = marks[0]
+    band = _number_band(doc, mark)
+    if band is None:
+        return
+    (top_lo, top_hi), _ = band
+    size = _first_line_pt(doc, mark)
+    line_lo, line_hi = _line_height(doc, mark, size)
+    # The glyphs' top edge lies in the line: under its top, unless an exact line lower than the
+    # type lets them rise above it, and above its foot.
+    lo, hi = top_lo - max(0.0, size - line_lo), top_hi + line_hi
+    letter = doc.format == "letter"
+    wanted, slack = mark_place_wanted_pt(letter), L.mm_to_pt(L.MARK_PLACE_TOLERANCE_MM)
+    if lo - slack <= wanted <= hi + slack:
+        return
+    said = mark_place_bound(lo, hi, wanted, letter)
+    out.add(
+        "mark-place",
+        "10.1" if letter else "7.2.4",
+        "发文机关标志",
+        "发文机关标志的位置不符",
+        mark_place_expected(letter),
+        said,
+        mark.where,
+    )
 
 
 def _placed_by_alignment(doc: Recogniser, para: Para) -> bool:
@@ -168,6 +236,8 @@ def _check_head_rule(doc: Recogniser, out: Findings, numbers: list[Para]) -> Non
         ):
             _rule_width(out, mm_text(width), para)
         return
+    if _check_bar_rule(doc, out, candidates, start):
+        return
     drawn = drawn_lines(doc.body) + drawn_lines(doc.first_page_header_xml())
     in_table = [p for p in [*doc.mark(), *numbers] if p.in_table]
     if in_table and _check_table_rule(doc, out, in_table[0], numbers, any(is_red(ln.color) for ln in drawn)):
@@ -198,6 +268,32 @@ def _check_head_rule(doc: Recogniser, out: Findings, numbers: list[Para]) -> Non
         "无",
         start.where,
     )
+
+
+def _check_bar_rule(doc: Recogniser, out: Findings, candidates: list[Para], start: Para) -> bool:
+    """§7.2.7: a rule set as a bar of colour between the 发文字号 and the title — a table with
+    no text whose cells are filled, or an empty paragraph shaded (底纹, ``w:shd``): on the page a
+    reader sees the 分隔线. Its colour and width are judged; True when there is one."""
+    for para in candidates:
+        if para.text.strip():
+            continue
+        if para.in_table:
+            bar = filled_bar(list(para.el.iterancestors(wtag("tbl")))[-1])
+        else:
+            fill = doc.ppr(para, "shd", "fill")
+            shaded = fill and fill.lower() not in ("auto", "ffffff")
+            bar = (fill, rule_width(doc, para) or L.mm_to_twips(L.TEXT_WIDTH_MM)) if shaded else None
+        if bar is None:
+            continue
+        fill, width = bar
+        if not is_red(fill):
+            _rule_not_red(out, fill, start)
+        if doc.sections[0].regular and abs(width - L.mm_to_twips(L.TEXT_WIDTH_MM)) > L.mm_to_twips(
+            L.MARGIN_TOLERANCE_MM
+        ):
+            _rule_width(out, mm_text(width), start)
+        return True
+    return False
 
 
 #: Said when the 版头's rule is a table's border: where it prints is the table's to say.

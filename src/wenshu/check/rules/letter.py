@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from wenshu import layout as L
 from wenshu.check.findings import Findings, Location
 from wenshu.check.reading.borders import paragraph_borders, rule_width
-from wenshu.check.reading.ooxml import is_red, wval
+from wenshu.check.reading.ooxml import is_red, wtag, wval
 from wenshu.check.reading.shapes import drawn_lines
 from wenshu.check.recognise import Recogniser
 from wenshu.check.registry import RULES
@@ -33,6 +35,13 @@ def check_letter_rules(doc: Recogniser, out: Findings) -> None:
             if edge is not None:
                 found = (para, borders[edge], edge)
                 break
+        table = _table_rule(doc) if found is None and name.startswith("上") else None
+        if table is not None:
+            # A 版头 set in a table draws the upper rule as a border under the mark's row.
+            side, edge, width = table
+            where = next(p for p in body_head if p.in_table).where
+            _judge(out, name, side, edge, width, thick_first, where)
+            continue
         if found is None:
             # Drawn rules: the upper one in the header or the body, the lower one in the
             # footer or as a second line on the page.
@@ -52,35 +61,48 @@ def check_letter_rules(doc: Recogniser, out: Findings) -> None:
                 )
             continue
         para, side, edge = found
-        style = wval(side) or ""
-        if not is_red(wval(side, "color")):
-            out.add(
-                "rule-color",
-                "10.1",
-                name,
-                f"{name}不是红色",
-                f"红色（{L.RED}）",
-                wval(side, "color") or "自动",
-                para.where,
-            )
-        double = style == "double" or style.startswith(("thickThin", "thinThick"))
-        # The line a double style names first is drawn nearer the text ([MS-OI29500] 2.1.528):
-        # the upper line of a bottom border, the lower line of a top border.
-        thick_named_first = thick_first == (edge == "bottom")
-        right_order = style.startswith("thickThin" if thick_named_first else "thinThick") or style == "double"
-        if not double or not right_order:
-            expected = "上粗下细的双线" if thick_first else "上细下粗的双线"
-            out.add("letter-rule-style", "10.1", name, "线型不符", expected, style, para.where)
-        width = rule_width(doc, para)
-        if width is not None and abs(width - L.mm_to_twips(L.LETTER_RULE_WIDTH_MM)) > L.mm_to_twips(
-            L.MARGIN_TOLERANCE_MM
-        ):
-            out.add(
-                "rule-width",
-                "10.1",
-                name,
-                "线长不符",
-                f"{L.LETTER_RULE_WIDTH_MM} mm",
-                mm_text(width),
-                para.where,
-            )
+        _judge(out, name, side, edge, rule_width(doc, para), thick_first, para.where)
+
+
+def _table_rule(doc: Recogniser) -> tuple[Any, str, int] | None:
+    """The upper double rule drawn by a 版头 table's border: the first line under the mark's
+    row, with the side of the cell that draws it and its length in twips."""
+    found = doc.head_table()
+    if found is None:
+        return None
+    mark_row = found[1]
+    lines = [ln for ln in doc.head_table_rules() if ln.under >= mark_row]
+    if not lines:
+        return None
+    side = lines[0].border
+    edge = "top" if side.tag == wtag("top") else "bottom"
+    return side, edge, lines[0].width_twips
+
+
+def _judge(
+    out: Findings, name: str, side: Any, edge: str, width: int | None, thick_first: bool, where: Location
+) -> None:
+    """A double rule's colour, its lines' order and its length (§10.1)."""
+    style = wval(side) or ""
+    if not is_red(wval(side, "color")):
+        out.add(
+            "rule-color",
+            "10.1",
+            name,
+            f"{name}不是红色",
+            f"红色（{L.RED}）",
+            wval(side, "color") or "自动",
+            where,
+        )
+    double = style == "double" or style.startswith(("thickThin", "thinThick"))
+    # The line a double style names first is drawn nearer the text ([MS-OI29500] 2.1.528):
+    # the upper line of a bottom border, the lower line of a top border.
+    thick_named_first = thick_first == (edge == "bottom")
+    right_order = style.startswith("thickThin" if thick_named_first else "thinThick") or style == "double"
+    if not double or not right_order:
+        expected = "上粗下细的双线" if thick_first else "上细下粗的双线"
+        out.add("letter-rule-style", "10.1", name, "线型不符", expected, style, where)
+    if width is not None and abs(width - L.mm_to_twips(L.LETTER_RULE_WIDTH_MM)) > L.mm_to_twips(
+        L.MARGIN_TOLERANCE_MM
+    ):
+        out.add("rule-width", "10.1", name, "线长不符", f"{L.LETTER_RULE_WIDTH_MM} mm", mm_text(width), where)
