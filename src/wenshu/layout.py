@@ -19,6 +19,11 @@ def mm_to_twips(mm: float) -> int:
     return round(mm * TWIPS_PER_MM)
 
 
+def mm_to_pt(mm: float) -> float:
+    """Convert millimetres to points."""
+    return mm * PT_PER_MM
+
+
 # §5.1 paper: A4.
 PAGE_WIDTH_MM = 210
 PAGE_HEIGHT_MM = 297
