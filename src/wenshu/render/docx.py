@@ -852,19 +852,24 @@ def _giving_floor(lines: set[str], width: int, cell: float) -> int:
 
 
 def _lines_between_words(text: str, width: int, size_pt: float, row_lines: int) -> str:
-    """A cell's ``text`` with a line break (``\\n``) where its line would end inside a word
-    in a cell ``width`` twips wide (:func:`~wenshu.text.wrap.cell_breaks`; its row's tallest
-    cell takes ``row_lines``): there the cell says where the line ends, which Word and
-    LibreOffice both honour (ECMA-376 §17.3.3.1 br), at the last place between words, instead
-    of leaving it to their character-by-character wrapping of Chinese (“国家知识产权优势示/范
-    企业数量”). Only the .docx gets the breaks: the Markdown has no column widths."""
+    """A cell's ``text`` with a printed line's end (``\\r``, written as ``w:cr``) where its
+    line would end inside a word in a cell ``width`` twips wide
+    (:func:`~wenshu.text.wrap.cell_breaks`; its row's tallest cell takes ``row_lines``).
+
+    There the cell says where the line ends, at the last place between words, instead of
+    leaving it to Word's and LibreOffice's character-by-character wrapping of Chinese
+    (“国家知识产权优势示/范企业数量”). ECMA-376 §17.3.3.4 ``cr`` ends the line of text and
+    continues on the next, as ``br`` does (§17.3.3.1); wenshu writes its own breaks as ``cr``
+    so that its readers (:func:`~wenshu.check.reading.ooxml.element_text`) tell them from a
+    line break of the text (``<br>``, ``w:br``): they are no part of the text, and the
+    Markdown, which has no column widths, has none."""
     room, sure = _cell_rooms(width, size_pt)
     if room < 1:
         return text
     out = []
     for line in text.split("\n"):
         ends = [0, *cell_breaks(line, room, sure, row_lines), len(line)]
-        out.append("\n".join(line[a:b] for a, b in itertools.pairwise(ends)))
+        out.append("\r".join(line[a:b] for a, b in itertools.pairwise(ends)))
     return "\n".join(out)
 
 
@@ -892,12 +897,18 @@ def _row_lines(
 
 
 def _cell_runs(text: str, half: int) -> str:
-    """A cell's text as runs; a line break in the text (``<br>`` in Markdown) as ``w:br``."""
+    """A cell's text as runs; a line break in the text (``<br>`` in Markdown) as ``w:br``, a
+    break wenshu adds to end a printed line between words (``\\r``, see
+    :func:`_lines_between_words`) as ``w:cr``."""
     if not text:
         return ""
     rpr = f'<w:rPr><w:sz w:val="{half}"/><w:szCs w:val="{half}"/></w:rPr>'
-    lines = [f'<w:t xml:space="preserve">{html.escape(line, quote=False)}</w:t>' for line in text.split("\n")]
-    return f"<w:r>{rpr}{'<w:br/>'.join(lines)}</w:r>"
+
+    def printed(line: str) -> str:
+        pieces = (f'<w:t xml:space="preserve">{html.escape(p, quote=False)}</w:t>' for p in line.split("\r"))
+        return "<w:cr/>".join(pieces)
+
+    return f"<w:r>{rpr}{'<w:br/>'.join(map(printed, text.split(chr(10))))}</w:r>"
 
 
 #: How a table's last row that sums up or remarks on the rows above it begins.
