@@ -868,9 +868,20 @@ def _lines_between_words(text: str, width: int, size_pt: float, row_lines: int) 
         return text
     out = []
     for line in text.split("\n"):
-        ends = [0, *cell_breaks(line, room, sure, row_lines), len(line)]
+        ends = [0, *_cell_breaks(_DIGIT.sub("0", line), room, sure, row_lines), len(line)]
         out.append("\r".join(line[a:b] for a, b in itertools.pairwise(ends)))
     return "\n".join(out)
+
+
+# The breaks and the lines of a cell's text, by its text with its digits as 0 (``_DIGIT``: every
+# digit is as wide and as unbreakable): the cells of a numbered list or name list are measured once.
+_cell_breaks = lru_cache(maxsize=4096)(cell_breaks)
+
+
+@lru_cache(maxsize=4096)
+def _wrapped_lines(shaped: str, room: float) -> int:
+    """The lines a cell's text (its digits as 0) takes wrapped in ``room`` characters."""
+    return len(wrap_ends(shaped, room)) if line_width(shaped) > room else 1
 
 
 def _cell_rooms(width: int, size_pt: float) -> tuple[float, float]:
@@ -892,7 +903,7 @@ def _row_lines(
         down, across = spans.starts.get((r, c), (1, 1))
         room = _cell_rooms(sum(widths[c : c + across]), size_pt)[0]
         if down == 1 and room >= 1:
-            most = max(most, sum(len(wrap_ends(line, room)) for line in text.split("\n")))
+            most = max(most, sum(_wrapped_lines(_DIGIT.sub("0", line), room) for line in text.split("\n")))
     return most
 
 

@@ -121,6 +121,8 @@ def cell_breaks(text: str, room: float, sure: float, row_lines: int = 1) -> list
     or a short bracketed word that fits a line (“（知识产权局）”). No break where that would
     take more lines than the text wrapped, or than ``row_lines`` (the lines of its row's
     tallest cell), takes, plus ``_MORE_LINES``. The lines after a break wrap on their own."""
+    if line_width(text) <= sure:
+        return []  # surely on one line
     natural = wrap_ends(text, room)
     if len(natural) == 1 or len(natural) > _NAME_LINES or _SENTENCE.search(text):
         return []
