@@ -124,7 +124,12 @@ def cell_breaks(text: str, room: float, sure: float, row_lines: int = 1) -> list
     if line_width(text) <= sure:
         return []  # surely on one line
     natural = wrap_ends(text, room)
-    if len(natural) == 1 or len(natural) > _NAME_LINES or _SENTENCE.search(text):
+    if len(natural) > _NAME_LINES or _SENTENCE.search(text):
+        return []
+    if len(natural) == 1 and row_lines < 2:
+        # It fits ``room`` but not surely: LibreOffice printed such a name “……备案情/况” in a
+        # row of two lines or more, where a break between words costs no line; in a row of one
+        # line it would cost one, where the name may well have fitted.
         return []
     low, high = SHORT_WORD_CELLS
     between = breaks_between_words(text)
