@@ -376,6 +376,9 @@ def test_prose_and_names_that_wrap_between_words_get_no_break():
     assert cell_breaks(prose, 9.3, 9.1) == []
     assert cell_breaks("知识产权保护社会满意度", 12, 11.8) == []
     assert cell_breaks("专利转让许可次数", 4.3, 4.1) == []  # 专利转让/许可次数
+    # fits its room but not surely, in a row of three lines: “亿元” is no place to break at
+    assert cell_breaks("亿元", 2.05, 1.83, row_lines=3) == []
+    assert cell_breaks("专利密集型产品备案情况", 11.08, 10.86, row_lines=2) == [9]  # not “……备案情/况”
     assert cell_breaks("市市场监管局（知识产权局）、市商务局", 9.3, 9.1) != []
     # four lines as it wraps (“……己庚辛” a line alone): a name no longer, left to wrap
     assert len(wrap_ends("甲乙丙（知识产权局）丁戊己庚辛壬癸子丑寅卯辰", 7.3)) == 4

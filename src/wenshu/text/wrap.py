@@ -141,7 +141,7 @@ def cell_breaks(text: str, room: float, sure: float, row_lines: int = 1) -> list
     # as early as where it surely fits: between words either way.
     while (early := start + wrap_ends(text[start:], sure)[0]) < len(text):
         end = start + wrap_ends(text[start:], room)[0]
-        if end not in whole or early not in whole:
+        if (end < len(text) and end not in whole) or early not in whole:
             before = [i for i in range(early, start, -1) if i in whole and widths(start, i) <= sure]
             if not before and end == len(text):
                 break
