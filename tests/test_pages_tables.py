@@ -13,6 +13,9 @@
 - Where no column can give that room (the city plans' indicator table, with its 属性 column),
   wenshu's own plans head the column “2021年基期值”, as its neighbours read “2022年目标”: it
   breaks after 年 as they do.
+- Long names in narrow columns broke inside a word however wide the column (“国家知识产权优势示/
+  范企业数量”, “知识产权保护社会满/意度”, “市市场监管局（知/识产权局）”): such a cell now ends its
+  line at the last place between words, with a line end of its own (w:cr) in the .docx only.
 - The demonstration-city summary's comparison table printed “建设前（2021/年）”: with its
   columns as the template set them the 指标 column could give no room without a name ending
   with one character alone (“知识产权保护社会满意/度”); the template now starts the 指标
@@ -34,9 +37,11 @@ from wenshu import layout as L
 from wenshu.build.paginate import paginate
 from wenshu.build.pipeline import render
 from wenshu.check import check_docx
+from wenshu.extract import docx_blocks
 from wenshu.office.libreoffice import LibreOffice
 from wenshu.office.pages import compact, content_rows
 from wenshu.render.docx import build_docx, column_widths
+from wenshu.text.wrap import cell_breaks, wrap_ends
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 CITY_PLAN = EXAMPLES / "work_plans/sample-city-demonstration-plan.yaml"
@@ -340,3 +345,92 @@ def test_a_long_table_measures_a_few_lines_and_keeps_its_widths(monkeypatch):
     rows += [[(t, "") for t in row] for row in texts]
     assert column_widths(rows, [1.2, 5.6, 1.6, 2.4, 2.2], 8844, None, 12) == [816, 3809, 1088, 1632, 1499]
     assert len(measured) < 100, len(measured)
+
+
+# Names of the summaries' and plans' indicator tables, each in a room its column gave it (小四).
+NAMES = [
+    ("国家知识产权优势示范企业数量", 9.3, "国家知识产权优势|示范企业数量"),
+    ("知识产权保护社会满意度", 9.3, "知识产权保护社会|满意度"),
+    ("地理标志保护产品和地理标志商标总数", 11.2, "地理标志保护产品和|地理标志商标总数"),
+    ("市市场监管局（知识产权局）", 8.5, "市市场监管局|（知识产权局）"),
+    ("在国家和区域重大发展战略中的定位（500字以内）", 20.3, "在国家和区域重大发展战略中的定位|（500字以内）"),
+]
+
+
+def test_a_name_ends_its_lines_between_words():
+    """Wrapped as LibreOffice wraps, each name breaks inside a word (“示/范”, “满/意”, “（知/识产权局）”);
+    its line ends instead at the last place between words, the name keeping its lines."""
+    for text, room, want in NAMES:
+        ends = wrap_ends(text, room)
+        got = cell_breaks(text, room, room - 0.2)
+        lines = [text[a:b] for a, b in zip([0, *got], [*got, len(text)], strict=True)]
+        print(text, [text[a:b] for a, b in zip([0, *ends], ends, strict=False)], lines)
+        assert "|".join(lines) == want
+        assert len(lines) <= len(ends)
+
+
+def test_prose_and_names_that_wrap_between_words_get_no_break():
+    """A cell of sentences wraps at any character as the body does; a name that wraps between
+    words, or fits its line, is left to wrap, and so is text of more than three lines."""
+    prose = "考察要点：1.近三年市委市政府召开会议研究知识产权工作情况。2.近三年市委市政府领导批示情况。"
+    assert cell_breaks(prose, 9.3, 9.1) == []
+    assert cell_breaks("知识产权保护社会满意度", 12, 11.8) == []
+    assert cell_breaks("专利转让许可次数", 4.3, 4.1) == []  # 专利转让/许可次数
+    # fits its room but not surely, in a row of three lines: “亿元” is no place to break at
+    assert cell_breaks("亿元", 2.05, 1.83, row_lines=3) == []
+    assert cell_breaks("专利密集型产品备案情况", 11.08, 10.86, row_lines=2) == [9]  # not “……备案情/况”
+    assert cell_breaks("市市场监管局（知识产权局）、市商务局", 9.3, 9.1) != []
+    # four lines as it wraps (“……己庚辛” a line alone): a name no longer, left to wrap
+    assert len(wrap_ends("甲乙丙（知识产权局）丁戊己庚辛壬癸子丑寅卯辰", 7.3)) == 4
+    assert cell_breaks("甲乙丙（知识产权局）丁戊己庚辛壬癸子丑寅卯辰", 7.3, 7.1) == []
+
+
+def test_only_the_docx_gets_the_line_ends_and_reads_without_them():
+    """The summary's .docx ends “国家知识产权优势” with a w:cr; the Markdown has no break, and
+    the .docx read back (check, import) says the name unbroken."""
+    rendered = render(CITY_SUMMARY, ("md", "docx"))
+    markdown = rendered.markdown
+    assert "国家知识产权优势示范企业数量" in markdown and "\r" not in markdown
+    with zipfile.ZipFile(BytesIO(rendered.files["docx"])) as zf:
+        xml = zf.read("word/document.xml").decode("utf-8")
+    assert "国家知识产权优势</w:t><w:cr/>" in xml
+    assert "国家知识产权优势示范企业数量" in docx_blocks(rendered.files["docx"])
+
+
+def _cells_on(pages) -> list[str]:
+    """Each printed piece of the tables' rows (cells apart by a gap): the rows of text smaller
+    than the body's 三号 (the tables are 小四 or 四号)."""
+    return [
+        piece
+        for page in pages
+        for r in content_rows(page)
+        if r.height < 1.2 * L.BODY_SIZE_PT  # a line of text is ~1.3 times its size high
+        for piece in r.text.split()
+    ]
+
+
+@pytest.mark.render
+def test_summary_prints_its_indicator_names_without_a_word_broken(paginated):
+    """On the page (city summary pp. 1–2 and 6): “国家知识产权优势” over “示范企业数量”,
+    “知识产权保护社会” over “满意度” (they printed “示/范”, “满/意”), no piece of a cell
+    starting inside those words."""
+    pieces = _cells_on(paginated["city-summary"].pages)
+    print([p for p in pieces if "示范" in p or "满意" in p or p[:1] in "范意"])
+    assert pieces.count("国家知识产权优势") == 2 and pieces.count("示范企业数量") == 2
+    assert "知识产权保护社会" in pieces and "满意度" in pieces
+    assert "地理标志保护产品和" in pieces and "地理标志商标总数" in pieces
+    assert not [p for p in pieces if p.startswith(("范", "意", "业数量", "标志商标"))]
+
+
+@pytest.mark.render
+def test_plan_prints_the_bureau_in_brackets_whole(paginated):
+    """On the page (city plan, 重点任务分工表): “（知识产权局）” whole under “市市场监管局”, never
+    “（知” over “识产权局）”."""
+    pieces = _cells_on(paginated["city-plan"].pages)
+    print([p for p in pieces if "知识" in p or "产权局" in p][:12])
+    assert any(p.startswith("（知识产权局）") for p in pieces)
+    assert not [
+        p
+        for p in pieces
+        if p.endswith(("（知", "（知识", "（知识产")) or p.startswith(("识产权局）", "产权局）"))
+    ]

@@ -33,7 +33,7 @@ from wenshu.roles import BODY_STYLES, FRAME_ROLES, HEADING_STYLES, Style
 from wenshu.spec.pictures import Picture
 from wenshu.text.numbering import written_ordinal
 from wenshu.text.width import line_width, text_width
-from wenshu.text.wrap import UNBROKEN, wrap_ends
+from wenshu.text.wrap import BRACKETED, SHORT_WORD_CELLS, UNBROKEN, cell_breaks, wrap_ends
 
 if TYPE_CHECKING:
     from docxtpl import DocxTemplate
@@ -605,16 +605,14 @@ def column_widths(
     return _lone_ends_closed(lines, widths, size_pt)
 
 
-# A short word (3 to 8 characters: a unit, a year's heading, a short name) that its column
+# A short word (``SHORT_WORD_CELLS``: a unit, a year's heading, a short name) that its column
 # would break leaving one character or less on the last line gets room for one line: ratios
 # too small for it printed “平方公/里” and “2017年度数/据” (basic-info-form). A break that
 # leaves more (“2024年/目标”) and two characters stacked (“序/号”) read well and are left.
-_SHORT_WORD_CELLS = (3, 8)
-# A short word in brackets that its column would break (“基期值（2021/年）”, the indicator
+# A short word in brackets (``BRACKETED``) that its column would break (“基期值（2021/年）”, the indicator
 # tables of the plans and summaries) gets room for the brackets' line, where the other
 # columns can give it without a line of theirs printing worse (:func:`_giving_floor`): the
 # break then falls before the opening bracket.
-_BRACKETED = re.compile(r"（[^（）]*）|\([^()]*\)")
 # A cell's line holds its characters plus the cell margins, the rules and a little for the
 # rounding of glyph advances.
 _CELL_ROOM_TWIPS = 2 * L.TABLE_CELL_MARGIN_TWIPS + 60
@@ -637,11 +635,11 @@ _IDEOGRAPH = "[\u4e00-\u9fff]"
 
 
 def _short_words_whole(lines: dict[int, set[str]], widths: list[int], size_pt: float) -> list[int]:
-    """``widths`` with the room short words lack (see ``_SHORT_WORD_CELLS``) taken from the
+    """``widths`` with the room short words lack (see ``SHORT_WORD_CELLS``) taken from the
     columns of longer text, which wrap anyway, in proportion to what each has over five
     characters; unchanged where they have too little to give."""
     cell = size_pt * L.TWIPS_PER_PT
-    low, high = _SHORT_WORD_CELLS
+    low, high = SHORT_WORD_CELLS
     room = [(w - _CELL_ROOM_TWIPS) / cell for w in widths]  # characters a line holds
     need = [0] * len(widths)
     # A line is at most as wide as it is long (a character is a cell or half of one): only
@@ -682,10 +680,10 @@ def _short_words_whole(lines: dict[int, set[str]], widths: list[int], size_pt: f
 
 def _brackets_whole(lines: dict[int, set[str]], widths: list[int], size_pt: float) -> list[int]:
     """``widths`` with room for the short bracketed words their columns would break (see
-    ``_BRACKETED``), taken from the other columns in proportion to what each can give
+    ``BRACKETED``), taken from the other columns in proportion to what each can give
     (:func:`_giving_floor`); unchanged where they have too little to give."""
     cell = size_pt * L.TWIPS_PER_PT
-    low, high = _SHORT_WORD_CELLS
+    low, high = SHORT_WORD_CELLS
     room = [(w - _CELL_ROOM_TWIPS) / cell for w in widths]
     need = [0] * len(widths)
     narrow = [c for c, r in enumerate(room) if r < high + 4]
@@ -693,7 +691,7 @@ def _brackets_whole(lines: dict[int, set[str]], widths: list[int], size_pt: floa
         for line in lines.get(c, ()):
             if len(line) < low or ("）" not in line and ")" not in line):
                 continue
-            for group in _BRACKETED.findall(line):
+            for group in BRACKETED.findall(line):
                 g = cached_line_width(group)
                 if low <= g <= high and g > room[c]:
                     need[c] = max(need[c], math.ceil(g * cell) + _CELL_ROOM_TWIPS)
@@ -708,7 +706,7 @@ _UNSPLIT_MAX_CELLS = 4
 
 def _brackets_unsplit(lines: dict[int, set[str]], widths: list[int], size_pt: float) -> list[int]:
     """``widths`` with room for the columns whose lines, wrapped where LibreOffice wraps them
-    (:func:`wrap_ends`), split a short bracketed word that fits a line (see ``_BRACKETED``),
+    (:func:`wrap_ends`), split a short bracketed word that fits a line (see ``BRACKETED``),
     at the nearest width up to ``_UNSPLIT_MAX_CELLS`` characters more at which none does and
     no line is left with one character alone that was not; taken from the other columns in
     proportion to what each can give (:func:`_giving_floor`); unchanged where they have too
@@ -735,9 +733,9 @@ def _brackets_unsplit(lines: dict[int, set[str]], widths: list[int], size_pt: fl
 def _splits_brackets(text: str, room: float) -> bool:
     """Whether ``text`` wrapped in ``room`` characters breaks a line inside a short bracketed
     word (three to eight characters) that would fit a line."""
-    low, high = _SHORT_WORD_CELLS
+    low, high = SHORT_WORD_CELLS
     groups = [
-        m.span() for m in _BRACKETED.finditer(text) if low <= cached_line_width(m.group()) <= min(high, room)
+        m.span() for m in BRACKETED.finditer(text) if low <= cached_line_width(m.group()) <= min(high, room)
     ]
     return bool(groups) and any(a < end < b for end in wrap_ends(text, room) for a, b in groups)
 
@@ -769,7 +767,7 @@ def _lone_ends_closed(lines: dict[int, set[str]], widths: list[int], size_pt: fl
 def _lone(n: float, room: float) -> bool:
     """Whether a line ``n`` characters wide, of three or more, wraps in ``room`` leaving a
     character or less on its last line."""
-    return n >= _SHORT_WORD_CELLS[0] and n > room and n - room * math.floor(n / room) <= 1
+    return n >= SHORT_WORD_CELLS[0] and n > room and n - room * math.floor(n / room) <= 1
 
 
 def _column_lines(
@@ -831,13 +829,13 @@ def _giving_floor(lines: set[str], width: int, cell: float) -> int:
     was not; never under five characters where lines are longer, nor under two. What a line
     prints in now is measured without the slack of ``_CELL_ROOM_TWIPS``, what it would print
     in with it."""
-    low, high = _SHORT_WORD_CELLS
+    low, high = SHORT_WORD_CELLS
     widths = {cached_line_width(line) for line in lines}
     least = _DONOR_FLOOR_CELLS if max(widths, default=0.0) > _DONOR_FLOOR_CELLS else 2
     bottom = math.ceil(least * cell) + _CELL_ROOM_TWIPS
     unbroken = max((cached_line_width(run) for line in lines for run in UNBROKEN.findall(line)), default=0.0)
     groups = [
-        g for line in lines for g in map(cached_line_width, _BRACKETED.findall(line)) if low <= g <= high
+        g for line in lines for g in map(cached_line_width, BRACKETED.findall(line)) if low <= g <= high
     ]
 
     now = (width - _CELL_TEXT_TWIPS) / cell
@@ -853,13 +851,75 @@ def _giving_floor(lines: set[str], width: int, cell: float) -> int:
     return floor
 
 
+def _lines_between_words(text: str, width: int, size_pt: float, row_lines: int) -> str:
+    """A cell's ``text`` with a printed line's end (``\\r``, written as ``w:cr``) where its
+    line would end inside a word in a cell ``width`` twips wide
+    (:func:`~wenshu.text.wrap.cell_breaks`; its row's tallest cell takes ``row_lines``).
+
+    There the cell says where the line ends, at the last place between words, instead of
+    leaving it to Word's and LibreOffice's character-by-character wrapping of Chinese
+    (“国家知识产权优势示/范企业数量”). ECMA-376 §17.3.3.4 ``cr`` ends the line of text and
+    continues on the next, as ``br`` does (§17.3.3.1); wenshu writes its own breaks as ``cr``
+    so that its readers (:func:`~wenshu.check.reading.ooxml.element_text`) tell them from a
+    line break of the text (``<br>``, ``w:br``): they are no part of the text, and the
+    Markdown, which has no column widths, has none."""
+    room, sure = _cell_rooms(width, size_pt)
+    if room < 1:
+        return text
+    out = []
+    for line in text.split("\n"):
+        ends = [0, *_cell_breaks(_DIGIT.sub("0", line), room, sure, row_lines), len(line)]
+        out.append("\r".join(line[a:b] for a, b in itertools.pairwise(ends)))
+    return "\n".join(out)
+
+
+# The breaks and the lines of a cell's text, by its text with its digits as 0 (``_DIGIT``: every
+# digit is as wide and as unbreakable): the cells of a numbered list or name list are measured once.
+_cell_breaks = lru_cache(maxsize=4096)(cell_breaks)
+
+
+@lru_cache(maxsize=4096)
+def _wrapped_lines(shaped: str, room: float) -> int:
+    """The lines a cell's text (its digits as 0) takes wrapped in ``room`` characters."""
+    return len(wrap_ends(shaped, room)) if line_width(shaped) > room else 1
+
+
+def _cell_rooms(width: int, size_pt: float) -> tuple[float, float]:
+    """The characters a line of a cell ``width`` twips wide prints in, and those it surely
+    holds (see ``_CELL_TEXT_TWIPS`` and ``_CELL_ROOM_TWIPS``)."""
+    cell = size_pt * L.TWIPS_PER_PT
+    return (width - _CELL_TEXT_TWIPS) / cell, (width - _CELL_ROOM_TWIPS) / cell
+
+
+def _row_lines(
+    row: list[tuple[str, str]], r: int, widths: list[int], size_pt: float, spans: CellSpans
+) -> int:
+    """The lines the tallest cell of row ``r`` takes wrapped; a cell merged down over rows
+    spreads its lines over them and is left out."""
+    most = 1
+    for c, (text, _) in enumerate(row[: len(widths)]):
+        if not text or spans.covered.get((r, c)) is not None:
+            continue
+        down, across = spans.starts.get((r, c), (1, 1))
+        room = _cell_rooms(sum(widths[c : c + across]), size_pt)[0]
+        if down == 1 and room >= 1:
+            most = max(most, sum(_wrapped_lines(_DIGIT.sub("0", line), room) for line in text.split("\n")))
+    return most
+
+
 def _cell_runs(text: str, half: int) -> str:
-    """A cell's text as runs; a line break in the text (``<br>`` in Markdown) as ``w:br``."""
+    """A cell's text as runs; a line break in the text (``<br>`` in Markdown) as ``w:br``, a
+    break wenshu adds to end a printed line between words (``\\r``, see
+    :func:`_lines_between_words`) as ``w:cr``."""
     if not text:
         return ""
     rpr = f'<w:rPr><w:sz w:val="{half}"/><w:szCs w:val="{half}"/></w:rPr>'
-    lines = [f'<w:t xml:space="preserve">{html.escape(line, quote=False)}</w:t>' for line in text.split("\n")]
-    return f"<w:r>{rpr}{'<w:br/>'.join(lines)}</w:r>"
+
+    def printed(line: str) -> str:
+        pieces = (f'<w:t xml:space="preserve">{html.escape(p, quote=False)}</w:t>' for p in line.split("\r"))
+        return "<w:cr/>".join(pieces)
+
+    return f"<w:r>{rpr}{'<w:br/>'.join(map(printed, text.split(chr(10))))}</w:r>"
 
 
 #: How a table's last row that sums up or remarks on the rows above it begins.
@@ -936,6 +996,7 @@ def table_xml(
         split = "" if box else "<w:cantSplit/>"
         repeat = "<w:tblHeader/>" if header and not box else ""  # a box taller than a page cannot repeat
         out.append(f"<w:tr><w:trPr>{split}{repeat}</w:trPr>")
+        row_lines = _row_lines(row, r, widths, size_pt, spans)
         for c in range(len(widths)):
             text, align = row[c] if c < len(row) else ("", "center")
             across = spans.covered.get((r, c))
@@ -945,6 +1006,7 @@ def table_xml(
                 down, across = spans.starts.get((r, c), (1, 1))
                 down -= len(folded.intersection(range(r, r + down)))
                 merge = '<w:vMerge w:val="restart"/>' if down > 1 else ""
+                text = _lines_between_words(text, sum(widths[c : c + across]), size_pt, row_lines)
                 run = _cell_runs(text, half)
             else:
                 merge, run = "<w:vMerge/>", ""  # continues the merged cell above

@@ -119,6 +119,12 @@ def break_costs(text: str) -> dict[int, float]:
     return costs
 
 
+def breaks_between_words(text: str) -> set[int]:
+    """The positions a line of ``text`` may end at without breaking a lexicon word (of this
+    office's or others'): :func:`break_costs` less the breaks inside a word."""
+    return {i for i, cost in break_costs(text).items() if cost < _IN_WORD}
+
+
 def shape_cost(widths: list[float]) -> float:
     """How far lines of these widths are from a balanced trapezoid or diamond (§7.3.1)."""
     if len(widths) < 2:

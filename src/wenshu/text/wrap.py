@@ -14,11 +14,28 @@ import math
 import re
 
 from wenshu import layout as L
-from wenshu.text.titles import NO_LINE_END, NO_LINE_START
-from wenshu.text.width import SliceWidths, proof_width
+from wenshu.text.titles import NO_LINE_END, NO_LINE_START, breaks_between_words
+from wenshu.text.width import SliceWidths, line_width, proof_width
 
 UNBROKEN = re.compile(r"[!-~]+")
 """A run of printable ASCII: no line breaks inside it."""
+
+BRACKETED = re.compile(r"（[^（）]*）|\([^()]*\)")
+"""A word in brackets (“（2021年）”, “（知识产权局）”, “（示例）”)."""
+
+SHORT_WORD_CELLS = (3, 8)
+"""How wide (cells) a short word is — a unit, a year's heading, a bracketed word — that a
+table cell's line should not break."""
+
+# A cell's text of up to this many lines and without a sentence in it (。；) reads as a name or a
+# short entry, whose lines end between words; longer text is prose, which in Chinese wraps at any
+# character, as the body does.
+_NAME_LINES = 3
+# Ending its lines between words may take a cell one line more than its row's tallest cell
+# (“市市场监管局／（知识产权局）、／市商务局” where “（知识／产权局）” took two): a line of a row
+# reads better than a word broken.
+_MORE_LINES = 1
+_SENTENCE = re.compile("[。；;]")
 
 # A run that wraps whole, with the marks that may not end a line before it or start one
 # after it (避头尾: “（abc，” moves as one).
@@ -90,3 +107,47 @@ def wrap_ends(text: str, room: float) -> list[int]:
         ends.append(end)
         start = end
     return [*ends, len(text)]
+
+
+def cell_breaks(text: str, room: float, sure: float, row_lines: int = 1) -> list[int]:
+    """Where a table cell's ``text`` needs a line break of its own so that no line of it ends
+    inside a word; none where it wraps between words as LibreOffice wraps it in ``room``
+    characters (:func:`wrap_ends`).
+
+    In a name or a short entry (see ``_NAME_LINES``), a line that would end inside a word,
+    wrapped in ``room`` or in ``sure`` (a little under ``room``: where the line surely fits),
+    ends at the last place between words before, where it surely fits. A word is a lexicon
+    word (“示范”, “满意度”: the titles' lexicon, :func:`~wenshu.text.titles.breaks_between_words`)
+    or a short bracketed word that fits a line (“（知识产权局）”). No break where that would
+    take more lines than the text wrapped, or than ``row_lines`` (the lines of its row's
+    tallest cell), takes, plus ``_MORE_LINES``. The lines after a break wrap on their own."""
+    if line_width(text) <= sure:
+        return []  # surely on one line
+    natural = wrap_ends(text, room)
+    if len(natural) > _NAME_LINES or _SENTENCE.search(text):
+        return []
+    if len(natural) == 1 and row_lines < 2:
+        # It fits ``room`` but not surely: LibreOffice printed such a name “……备案情/况” in a
+        # row of two lines or more, where a break between words costs no line; in a row of one
+        # line it would cost one, where the name may well have fitted.
+        return []
+    low, high = SHORT_WORD_CELLS
+    between = breaks_between_words(text)
+    groups = [m.span() for m in BRACKETED.finditer(text) if low <= line_width(m.group()) <= min(high, sure)]
+    whole = {i for i in between if not any(a < i < b for a, b in groups)}
+    widths = SliceWidths(text)
+    breaks, lines, start = [], 1, 0
+    # A line ends where LibreOffice ends it in ``room`` or, where the font prints a little wider,
+    # as early as where it surely fits: between words either way.
+    while (early := start + wrap_ends(text[start:], sure)[0]) < len(text):
+        end = start + wrap_ends(text[start:], room)[0]
+        if (end < len(text) and end not in whole) or early not in whole:
+            before = [i for i in range(early, start, -1) if i in whole and widths(start, i) <= sure]
+            if not before and end == len(text):
+                break
+            if before:
+                end = before[0]
+                breaks.append(end)
+        lines += 1
+        start = end
+    return breaks if lines <= max(len(natural), row_lines) + _MORE_LINES else []

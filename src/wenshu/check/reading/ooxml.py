@@ -83,20 +83,23 @@ _NOT_OWN_TEXT = (f"{{{MC_NS}}}Fallback", wtag("txbxContent"))
 
 
 def element_text(element: Any) -> str:
-    """The text of a paragraph or run element: tabs as ``\\t``, line breaks as ``\\n``.
-    Text boxes inside it, and the fallback copy of a drawing, are not its text."""
+    """The text of a paragraph or run element: tabs as ``\\t``, line breaks (``w:br``) as
+    ``\\n``. Text boxes inside it, and the fallback copy of a drawing, are not its text; nor
+    is a carriage return (``w:cr``, ECMA-376 §17.3.3.4): Word writes a typed line break as
+    ``w:br``, and wenshu ends a cell's printed line between words with ``w:cr``
+    (:func:`wenshu.render.docx.table_xml`), which breaks no line of the text."""
     parts = []
     stack = list(reversed(list(element)))
-    t, tab, breaks = wtag("t"), wtag("tab"), (wtag("br"), wtag("cr"))
+    t, tab, br, cr = wtag("t"), wtag("tab"), wtag("br"), wtag("cr")
     while stack:
         node = stack.pop()
         if node.tag == t:
             parts.append(node.text or "")
         elif node.tag == tab:
             parts.append("\t")
-        elif node.tag in breaks:
+        elif node.tag == br:
             parts.append("\n")
-        elif node.tag not in _NOT_OWN_TEXT:
+        elif node.tag != cr and node.tag not in _NOT_OWN_TEXT:
             stack.extend(reversed(list(node)))
     return "".join(parts)
 
