@@ -145,8 +145,9 @@ def pieces(text: str) -> list[str]:
     return _STAND_IN.split(text)
 
 
-def filled(pieces: list[str], values: list[str]) -> list[str]:
-    """Cut text (literal, stand-in number, literal, …) with ``values`` in, as pieces."""
+def filled(pieces: list[Any], values: list[Any]) -> list[Any]:
+    """Cut text (literal, stand-in number, literal, …) with ``values`` in, as pieces: text, or
+    its UTF-8 bytes with the values' bytes."""
     out = pieces[:]
     for i in range(1, len(out), 2):
         out[i] = values[ord(out[i]) - _FIRST]
@@ -223,7 +224,9 @@ def _copied_as_text(tokens: list[Token], verbatim: frozenset[str]) -> bool:
 class Shape:
     """One shape of letter: its .docx parts (deflated, or cut around stand-ins) and its lines."""
 
-    parts: list[ZipPart | tuple[str, list[str]]]
+    # A cut part: its name and its UTF-8 text as pieces (literal bytes, stand-in number, …):
+    # a letter encodes only its own values, not the part's whole text again.
+    parts: list[ZipPart | tuple[str, list[bytes | str]]]
     fixed_lines: int  # lines of the paragraphs without a stand-in
     cut_paragraphs: list[tuple[bool, list[str], int]]  # (title, cut text, line breaks)
     counted: bool  # False: the lines cannot be counted (a table, a section break)
@@ -238,8 +241,9 @@ class Shape:
 
     def docx(self, values: list[str]) -> bytes:
         """The letter's .docx with ``values`` in."""
+        encoded = [v.encode("utf-8") for v in values]
         parts = [
-            part if isinstance(part, ZipPart) else ZipPart.own(part[0], fill(part[1], values).encode("utf-8"))
+            part if isinstance(part, ZipPart) else ZipPart.own(part[0], b"".join(filled(part[1], encoded)))
             for part in self.parts
         ]
         return write_zip(parts)
@@ -270,7 +274,7 @@ def _shape_of(shape_text: str) -> Shape | None:
     docx = made.build(shape_text, tokens)
     if made.fallbacks != before:
         return None
-    parts: list[ZipPart | tuple[str, list[str]]] = []
+    parts: list[ZipPart | tuple[str, list[bytes | str]]] = []
     for name, data in read_zip(docx):
         text = data.decode("utf-8") if name.endswith((".xml", ".rels")) else ""
         if _OPEN not in text:
@@ -279,7 +283,7 @@ def _shape_of(shape_text: str) -> Shape | None:
         cut_text = pieces(text)
         if any(_OPEN in p or _CLOSE in p for p in cut_text[::2]):
             return None  # a stand-in came out broken
-        parts.append((name, cut_text))
+        parts.append((name, [p.encode("utf-8") if i % 2 == 0 else p for i, p in enumerate(cut_text)]))
     paragraphs = body_paragraphs(docx)
     fixed, cut_paragraphs = 0, []
     for title, text, breaks in paragraphs or []:
@@ -291,7 +295,7 @@ def _shape_of(shape_text: str) -> Shape | None:
 
 
 # -- shapes kept on disk ----------------------------------------------------------------------
-_SHAPE_CACHE_FORMAT = 3  # bump when Shape, or what a shape is made from, changes
+_SHAPE_CACHE_FORMAT = 4  # bump when Shape, or what a shape is made from, changes
 # The libraries between a shape's Markdown and its .docx: parser, Word writer, frame renderer.
 _LIBRARIES = ("markdown_it", "docx", "docxtpl", "lxml", "jinja2")
 

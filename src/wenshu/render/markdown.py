@@ -18,6 +18,7 @@ from typing import Any
 
 import jinja2
 from jinja2.environment import TemplateModule
+from jinja2.runtime import Context, Macro
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from wenshu.errors import Problem, WenshuError
@@ -35,7 +36,9 @@ _ALWAYS = re.compile(r"([\\`*\[\]<>&|~]|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z]))")
 _LINE_START = re.compile(r"^([#+=\-])")
 _ORDERED = re.compile(r"^(\d+)([.)])")
 _NEWLINE = re.compile(r"[ \t]*\r?\n[ \t]*")
-_BLANK_LINES = re.compile(r"\n{3,}")
+# Written with its first two newlines apart, which the regex engine then looks for as a literal
+# prefix: "\n{3,}" is tried as a repeat at every character (~60,000 instructions a letter).
+_BLANK_LINES = re.compile(r"\n\n\n+")
 
 
 def _join_lines(text: str) -> str:
@@ -214,6 +217,24 @@ class _Environment(ImmutableSandboxedEnvironment):
         if type(obj) is dict and attribute in obj and not hasattr(dict, attribute):
             return obj[attribute]
         return super().getattr(obj, attribute)
+
+    def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+        """A call from a template, as the sandbox makes it; a macro's call taken straight.
+
+        For a macro (four of a letter's eleven calls) the sandbox's check and Jinja's look for a
+        context argument always come out the same: a macro is safely callable (it has none
+        of the marks :meth:`is_safe_callable` looks for, and a sandboxed template cannot set
+        one) and asks for the evaluation context. Its body still runs in the sandbox."""
+        if type(__obj) is Macro:
+            kwargs.pop("_block_vars", None)
+            kwargs.pop("_loop_vars", None)
+            try:
+                return __obj(__context.eval_ctx, *args, **kwargs)
+            except StopIteration:  # as Context.call answers it
+                return __self.undefined(
+                    "value was undefined because a callable raised a StopIteration exception"
+                )
+        return super().call(__context, __obj, *args, **kwargs)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         """The sandbox's verdict, kept per type and name for the types it judges by type alone."""
