@@ -354,12 +354,8 @@ def _computed_quotas(
         if missing:
             what = "、".join(f"{t.count}（{t.label}数）" for t in missing)
             found.append(spec.problem(at, f"缺少 {what}：计算规则（rule）要用到它"))
-        for key, value in count.items():
-            if isinstance(value, bool):  # YAML's true/yes: Cerberus takes a boolean for an integer
-                found.append(
-                    spec.problem(at + (key,), f"{key} 应为整数（企业数等），实际是“{str(value).lower()}”")
-                )
-            elif key != "region" and key not in names:
+        for key in count:
+            if key != "region" and key not in names:
                 hint = did_you_mean(str(key), names)
                 found.append(
                     spec.problem(
