@@ -77,9 +77,8 @@ def test_each_quota_mistake_is_one_message_at_its_place(tmp_path, body, where, m
 def test_a_quota_written_as_true_is_refused_not_taken_for_one(tmp_path):
     """YAML reads ``true`` as a boolean, which Python counts as 1: a quota table's row
     ``[河南省, true]`` was built as a quota of 1."""
-    spec = write(
-        tmp_path, "quota.yaml", "kind: quota_table\nname: 名额\nprogramme: 示范城市\nrows:\n  - [河南省, true]\n"
-    )
+    text = "kind: quota_table\nname: 名额\nprogramme: 示范城市\nrows:\n  - [河南省, true]\n"
+    spec = write(tmp_path, "quota.yaml", text)
     result = run("validate", spec)
     assert result.exit_code == 1, result.output
     assert re.search(r"quota\.yaml:5:\d+ rows\[1\]\[2\]：.*实际是“true”", result.output), result.output

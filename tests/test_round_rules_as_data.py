@@ -303,7 +303,8 @@ ROUND_HEAD = "kind: round\nname: 类别\nyear: 2022\ncategories:\n"
         (
             "  示范企业: {quota: tabel}\n",
             r"5:\d+ categories\.示范企业\.quota",
-            "（名额规则）不能是“tabel”，是否想写“table”？；可选：table＝按名额分配表、none＝不限、{per_region: …}、{computed: …}",
+            "（名额规则）不能是“tabel”，是否想写“table”？；"
+            "可选：table＝按名额分配表、none＝不限、{per_region: …}、{computed: …}",
         ),
         (
             "  示范企业: {quota: {computed: {terms: [{count: patents, percent: 1}]}}}\n",

@@ -552,6 +552,20 @@ def recommendation_letter(spec: Spec, document: dict[str, Any]) -> list[Problem]
     return []
 
 
+@composer("category_score_names")
+def category_score_names(spec: Spec, document: dict[str, Any]) -> list[Problem]:
+    """A plan's self-assessed scores (``scores: {a, b}``) are called as the round calls its
+    category's (``score_names``; “A表评分” when it says nothing), as the letters call them: the
+    kind's ``category_scores`` check names the category and which field is of which table."""
+    kind = get_kind(document["kind"])
+    for name, arg in kind.checks if kind is not None else ():
+        category = known_categories(spec).get(arg["category"]) if name == "category_scores" else None
+        if category is not None:
+            tables = arg["tables"].items()
+            document["score_names"] = {key: category.score_name(table) for key, table in tables}
+    return []
+
+
 # -- categories named by specs ----------------------------------------------------------------
 #: The file a round folder declares its categories in (kind: round).
 ROUND_FILE = "round.yaml"
