@@ -108,6 +108,13 @@ class Categories:
         """The short name of the category ``value`` names, None when none of this round's."""
         return catalogue.programme_of(value, self.by_name) if isinstance(value, str) else None
 
+    def outside(self, province: str | None) -> bool:
+        """Whether ``province`` is none of the round's regions (its own region file's, else the
+        2022 list): said once where it is written (:func:`_region_problems`), so not counted
+        against quotas and shares (a message per applicant that it has no quota, or that its
+        share was not checked, would only repeat it)."""
+        return province is not None and province not in self.regions.names
+
     def unknown(self, named: str) -> str:
         """Why ``named`` is not accepted in a declared round, with a did-you-mean."""
         assert self.declared_by is not None
@@ -165,6 +172,8 @@ def _unchecked_shares(members: list[Member]) -> list[Problem]:
         category = categories.by_name.get(entry.programme or "")
         share = category.max_share if category else None
         if share is None or entry.province is None or (entry.province, entry.programme) in said:
+            continue
+        if categories.outside(entry.province):
             continue
         if (entry.province, share.of) in bases:
             continue
@@ -278,11 +287,10 @@ def _unknown_problems(entries: list[Entry], categories: Categories) -> list[Prob
 
 
 def _region_problems(members: list[Member], entries: list[Entry], categories: Categories) -> list[Problem]:
-    """In a round naming its own region file, a province written out — a recommendation's, a
-    name list's group — is one of its regions."""
-    if categories.declared_by is None or "regions" not in categories.declared_by.document:
-        return []
-    names = categories.regions.names
+    """A recommendation's province is one of the round's regions (its own region file's, else
+    the 2022 list, as its quota tables'); so is a name list's group's in a round naming its own
+    region file (a list of another round, or an example's 示例省, is not counted by province)."""
+    names = categories.regions.names  # the provinces :meth:`Categories.outside` leaves uncounted
 
     def why(province: str) -> str:
         return f"“{province}”不是本轮的地区{did_you_mean(province, names)}（{categories.regions.cited}）"
@@ -301,8 +309,9 @@ def _region_problems(members: list[Member], entries: list[Entry], categories: Ca
                 e.province_at, f"发文机关“{issuer}”所在的{why(e.province)}" if issuer else why(e.province)
             )
         )
+    own = categories.declared_by is not None and "regions" in categories.declared_by.document
     for member in members:
-        if member.kind.round_role != LIST:
+        if member.kind.round_role != LIST or not own:
             continue
         for g, group in enumerate(member.document.get("groups") or []):
             province = group.get("province") if isinstance(group, dict) else None
@@ -458,6 +467,8 @@ def _quota_problems(quotas: Quotas, entries: list[Entry], categories: Categories
     allocated = {programme for _, programme in quotas}
     counted: dict[tuple[str, str], int] = {}
     for entry in entries:
+        if categories.outside(entry.province):
+            continue
         if entry.programme not in allocated:
             problems += _per_region_problem(entry, categories, counted)
             continue  # no quota table of this round allocates the programme
@@ -589,7 +600,7 @@ def _enterprise_problems(bases: Quotas, entries: list[Entry], categories: Catego
                     )
                 )
         share = programme.max_share
-        if share is None or entry.province is None:
+        if share is None or entry.province is None or categories.outside(entry.province):
             continue
         key = (entry.province, entry.programme)
         counted[key] = counted.get(key, 0) + 1
