@@ -184,7 +184,7 @@ def test_a_table_whose_terms_differ_from_its_categorys_is_caught(tmp_path):
     assert result.exit_code == 1
     assert re.search(
         r"quota\.yaml:6:\d+ rule\.terms\[1\]\.percent：示范企业名额的计算比例应为 10%（高价值发明专利数，"
-        r".*round\.yaml:1），此处写了 12%",
+        r".*round\.yaml:\d+），此处写了 12%",
         result.output,
     ), result.output
     assert re.search(

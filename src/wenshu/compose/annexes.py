@@ -956,6 +956,7 @@ def round_categories(spec: Spec, document: dict[str, Any]) -> list[Problem]:
             problems.append(
                 spec.problem(at, f"{name}须已在“{category.requires}”名单上，但本轮没有这一类别{hint}")
             )
+    problems += _score_name_problems(spec, declared, categories)
     if problems:
         return problems
     rows = [
@@ -981,6 +982,33 @@ def round_categories(spec: Spec, document: dict[str, Any]) -> list[Problem]:
         )
     ]
     return []
+
+
+def _score_name_problems(
+    spec: Spec, declared: dict[str, Any], categories: dict[str, catalogue.Programme]
+) -> list[Problem]:
+    """A category's ``score_names`` names its own score tables (its ``min_scores``; for one
+    without thresholds, a table of the round): a wording for another (``b`` for ``B``) would
+    be silently left unused, the documents saying “B表评分”."""
+    every = list(dict.fromkeys(t for c in categories.values() for t in c.min_scores))
+    problems = []
+    for name, raw in declared.items():
+        category = categories[name]
+        tables = list(category.min_scores) or every
+        whose = f"{name}的评分表" if category.min_scores else "本轮各类别的评分表"
+        for table in (raw or {}).get("score_names") or {}:
+            if table not in tables:
+                same = [t for t in tables if t.lower() == str(table).lower()]
+                hint = f"，是否想写“{same[0]}”？" if same else did_you_mean(str(table), tables)
+                problems.append(
+                    spec.problem(
+                        ("categories", name, "score_names", table),
+                        f"没有“{table}”表的评分，这一称呼不会用到{hint}；"
+                        f"{whose}：{'、'.join(tables) or '无'}（min_scores）",
+                        key=True,
+                    )
+                )
+    return problems
 
 
 def level_name(level: str | None) -> str:

@@ -338,11 +338,7 @@ def _rule_kind_problems(members: list[Member], categories: Categories) -> list[P
             else:
                 said = "不分配名额（none）"
             at: Path_ = ("programme",) if isinstance(named, str) else ("programme", k)
-            declared = categories.declared_by
-            if declared is not None and category.name in (declared.document.get("categories") or {}):
-                source = declared.where(("categories", category.name))
-            else:
-                source = _rule_source(categories)
+            source = _rule_source(categories, category.name, "quota")
             problems.append(
                 member.spec.problem(
                     at,
@@ -416,7 +412,7 @@ def _rule_problems(member: Member, categories: Categories) -> list[Problem]:
     category = categories.by_name.get(categories.of(named) or "") if isinstance(named, str) else None
     if not rule_ or category is None or category.quota != "computed" or not category.computed:
         return []
-    wanted, source = category.computed, _rule_source(categories)
+    wanted, source = category.computed, _rule_source(categories, category.name, "quota")
     written = {term["count"]: (at, term["percent"]) for at, term in catalogue.raw_terms(rule_)}
     problems = []
     for term in wanted.terms:
@@ -457,8 +453,15 @@ def _rule_problems(member: Member, categories: Categories) -> list[Problem]:
     return problems
 
 
-def _rule_source(categories: Categories) -> str:
-    return categories.declared_by.where(("kind",)) if categories.declared_by else RULE_SOURCE
+def _rule_source(categories: Categories, name: str, key: str) -> str:
+    """Where the rule ``key`` (``min_scores``, ``quota`` …) of the category ``name`` is written:
+    its line in the round file when that declares it (the category's line when the rule is
+    kept from the catalogue), else the catalogue — a clerk looks there, not at the file's top."""
+    declared = categories.declared_by
+    written = (declared.document.get("categories") or {}) if declared is not None else {}
+    if declared is None or name not in written:
+        return RULE_SOURCE
+    return declared.where(("categories", name, key) if key in (written[name] or {}) else ("categories", name))
 
 
 # -- the rules ------------------------------------------------------------------------------------
@@ -512,10 +515,11 @@ def _per_region_problem(
     counted[key] = counted.get(key, 0) + 1
     if counted[key] != (category.per_region or 0) + 1:
         return []  # said once, at the first recommendation over the limit
+    source = _rule_source(categories, category.name, "quota")
     return [
         entry.problem(
             f"{entry.province}推荐{category.name}已达 {counted[key]} 个（“{entry.applicant}”），"
-            f"超过每个地区 {category.per_region} 个的上限（{_rule_source(categories)}）"
+            f"超过每个地区 {category.per_region} 个的上限（{source}）"
         )
     ]
 
@@ -583,20 +587,21 @@ def _enterprise_problems(bases: Quotas, entries: list[Entry], categories: Catego
         if entry.programme is None:
             continue
         programme = programmes[entry.programme]
+        source = _rule_source(categories, programme.name, "min_scores")
         for table, minimum in programme.min_scores.items():
             score = entry.scores.get(table)
             if score is None:
                 problems.append(
                     entry.problem(
                         f"推荐{entry.programme}“{entry.applicant}”缺少{programme.score_name(table)}"
-                        f"（须{_thresholds(programme)}，见 {_rule_source(categories)}）"
+                        f"（须{_thresholds(programme)}，见 {source}）"
                     )
                 )
             elif score < minimum:
                 problems.append(
                     entry.problem(
                         f"“{entry.applicant}”{programme.score_name(table)} {score:g} 分，低于 {minimum} 分"
-                        f"（{entry.programme}须{_thresholds(programme)}，见 {_rule_source(categories)}）"
+                        f"（{entry.programme}须{_thresholds(programme)}，见 {source}）"
                     )
                 )
         share = programme.max_share
