@@ -596,10 +596,10 @@ def known_categories(spec: Spec) -> dict[str, catalogue.Programme]:
     workbench's folder) is refused, unread, as an attachment, a plan or a data file is there."""
     known = dict(catalogue.programmes())
     beside = spec.path.parent / ROUND_FILE
+    if not beside.is_file():  # no round (a spec import tries, in no folder, has none either)
+        return known
     if load.beyond_reference_root(beside):
         raise WenshuError(Problem(str(beside), f"类别声明文件链接到别处，{load.BEYOND_ROOT}"))
-    if not beside.is_file():
-        return known
     try:
         # Read every time, through load.read_text, so a folder build records the round file
         # as an input of this spec; only the parsing is cached.
@@ -696,12 +696,12 @@ def known_regions(spec: Spec) -> tuple[catalogue.Regions, list[Problem]]:
     names (:func:`round_regions`), else wenshu's 2022 list; with the round's problems in
     naming them."""
     beside = spec.path.parent / ROUND_FILE
+    if not beside.is_file():
+        return catalogue.default_regions(), []
     if load.beyond_reference_root(beside):
         return catalogue.default_regions(), [
             Problem(str(beside), f"类别声明文件链接到别处，{load.BEYOND_ROOT}")
         ]
-    if not beside.is_file():
-        return catalogue.default_regions(), []
     try:
         round_spec = load_spec(beside)
     except WenshuError:
