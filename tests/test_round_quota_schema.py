@@ -82,3 +82,13 @@ def test_a_quota_written_as_true_is_refused_not_taken_for_one(tmp_path):
     result = run("validate", spec)
     assert result.exit_code == 1, result.output
     assert re.search(r"quota\.yaml:5:\d+ rows\[1\]\[2\]：.*实际是“true”", result.output), result.output
+
+
+def test_a_coded_choice_and_a_missing_rule_in_one_category(tmp_path):
+    """A name written for a code (企业 for enterprise) before a missing field: the translator
+    kept both hints under one name, and crashed (TypeError) on the second."""
+    spec = write(tmp_path, "round.yaml", f"{ROUND_HEAD}  示范企业: {{level: 企业, quota: {{}}}}\n")
+    result = run("validate", spec)
+    assert result.exit_code == 1 and "内部错误" not in result.output, result.output
+    assert "level：（申报主体）不能是“企业”，应写代码“enterprise”" in result.output
+    assert "quota.computed：缺少计算规则（computed）、每地区上限（per_region）：二者须写一个" in result.output

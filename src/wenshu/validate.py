@@ -746,7 +746,7 @@ def _cerberus_problems(spec: Spec, kind: Kind, validator: SpecValidator):
     missing = {tuple(e.document_path) for e in errors if e.code == cerr.REQUIRED_FIELD.code}
     # A required field an unknown key beside it most likely meant (per_regoin: per_region) is
     # said once, at the unknown key, with the name to write.
-    meant = {
+    mistyped = {
         path[:-1] + (close,)
         for e in errors
         if e.code == cerr.UNKNOWN_FIELD.code
@@ -779,7 +779,8 @@ def _cerberus_problems(spec: Spec, kind: Kind, validator: SpecValidator):
             excludes = rule.get("excludes") or []
             others = [path[:-1] + (x,) for x in ([excludes] if isinstance(excludes, str) else excludes)]
             holder = _value_at(spec.data, path[:-1])
-            if {path, *others} & meant or (isinstance(holder, dict) and any(o[-1] in holder for o in others)):
+            excluded = isinstance(holder, dict) and any(o[-1] in holder for o in others)
+            if {path, *others} & mistyped or excluded:
                 # mistyped (said at the unknown key), or written instead of a field it excludes —
                 # not missing (Cerberus says so when that field's value is itself wrong)
                 continue
