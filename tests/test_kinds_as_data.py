@@ -233,7 +233,7 @@ def test_a_new_years_round_is_one_yaml_file(tmp_path):
     result = run("validate", folder)
     assert result.exit_code == 1, result.output
     assert "letter.yaml:9:12 applicants[2].name：“示例丁县”不在试点县名单" in result.output
-    assert "超过每个地区 1 个的上限（" in result.output and "round.yaml:1）" in result.output
+    assert "超过每个地区 1 个的上限（" in result.output and "round.yaml:11）" in result.output
     # A year the catalogue lacks, with no categories, still says what to write.
     write(folder, "round.yaml", "kind: round\nname: 2027年类别\nyear: 2027\n")
     result = run("validate", folder / "round.yaml")

@@ -396,3 +396,43 @@ def test_a_rounds_score_names_are_in_the_thresholds_it_cites(tmp_path):
     assert result.exit_code == 1
     assert "“甲公司”专家评审分 70 分，低于 80 分（示范企业须A表评分≥75、专家评审分≥80，见 " in (result.output)
     assert "B表" not in result.output
+
+
+# -- found writing a 2027 round from the docs (session 12) ---------------------------------------
+DATA_UNIT = """  数据知识产权示范单位:
+    full: 国家数据知识产权示范单位
+    level: enterprise
+    min_scores: {{综合: 70}}
+    score_names: {{{table}: 综合评分}}
+    quota: {{per_region: 3}}
+"""
+
+
+def test_a_wording_for_a_table_the_category_has_not_is_an_error(tmp_path):
+    """score_names: {综和: …} (for 综合) passed, and the 一览表 said “综合表评分”."""
+    spec = write(tmp_path, "round.yaml", ROUND.format(extra="") + DATA_UNIT.format(table="综和"))
+    result = run("validate", spec)
+    assert result.exit_code == 1
+    assert (
+        f"{spec}:12:19 categories.数据知识产权示范单位.score_names.综和："
+        "没有“综和”表的评分，这一称呼不会用到，是否想写“综合”？；数据知识产权示范单位的评分表：综合（min_scores）"
+    ) in result.output, result.output
+    spec.write_text(ROUND.format(extra="") + DATA_UNIT.format(table="综合"), encoding="utf-8")
+    assert run("validate", spec).exit_code == 0
+
+
+def test_a_threshold_message_cites_the_line_of_the_rounds_min_scores(tmp_path):
+    """“见 round.yaml:1” sent the clerk to the file's top, not to the category's min_scores."""
+    write(tmp_path, "round.yaml", ROUND.format(extra="") + DATA_UNIT.format(table="综合"))
+    write(
+        tmp_path,
+        "rec.yaml",
+        "kind: recommendation_list\nname: 推荐名单\nprogramme: 数据知识产权示范单位\nprovince: 河南省\n"
+        "recommendations:\n  - {applicant: 甲公司, scores: {综合: 65}}\n",
+    )
+    result = run("validate", tmp_path)
+    assert result.exit_code == 1
+    assert (
+        "“甲公司”综合评分 65 分，低于 70 分（数据知识产权示范单位须综合评分≥70，"
+        f"见 {tmp_path / 'round.yaml'}:11）"
+    ) in result.output, result.output

@@ -184,7 +184,7 @@ def test_a_table_whose_terms_differ_from_its_categorys_is_caught(tmp_path):
     assert result.exit_code == 1
     assert re.search(
         r"quota\.yaml:6:\d+ rule\.terms\[1\]\.percent：示范企业名额的计算比例应为 10%（高价值发明专利数，"
-        r".*round\.yaml:1），此处写了 12%",
+        r".*round\.yaml:\d+），此处写了 12%",
         result.output,
     ), result.output
     assert re.search(
@@ -303,7 +303,8 @@ ROUND_HEAD = "kind: round\nname: 类别\nyear: 2022\ncategories:\n"
         (
             "  示范企业: {quota: tabel}\n",
             r"5:\d+ categories\.示范企业\.quota",
-            "名额规则不能是“tabel”，是否想写“table”",
+            "（名额规则）不能是“tabel”，是否想写“table”？；"
+            "可选：table＝按名额分配表、none＝不限、{per_region: …}、{computed: …}",
         ),
         (
             "  示范企业: {quota: {computed: {terms: [{count: patents, percent: 1}]}}}\n",
@@ -318,7 +319,7 @@ ROUND_HEAD = "kind: round\nname: 类别\nyear: 2022\ncategories:\n"
         (
             "  示范企业: {quota: {computed: {terms: [{count: advantage, percent: 8}], rounding: halfup}}}\n",
             r"5:\d+ categories\.示范企业\.quota\.computed\.rounding",
-            "取整方式不能是“halfup”，是否想写“half_up”",
+            "（取整方式）不能是“halfup”，是否想写“half_up”",
         ),
         (
             "  示范企业: {max_share: {of: patents, percent: 5}}\n",
@@ -327,8 +328,8 @@ ROUND_HEAD = "kind: round\nname: 类别\nyear: 2022\ncategories:\n"
         ),
         (
             "  示范企业: {quota: {per_region: 100, computed: 3}}\n",
-            r"5:\d+ categories\.示范企业\.quota",
-            "映射只写其中一项",
+            r"5:\d+ categories\.示范企业\.quota\.per_region",
+            "（每地区上限）不能与 computed 同时写（二者选一）",
         ),
         (
             "  示范城巿: {}\n",
@@ -386,7 +387,7 @@ QUOTA_HEAD = "kind: quota_table\nname: 名额\nprogramme: 示范企业\n" + TERM
         (
             "counts:\n  - {region: 河南省, advantage: true, little_giant: 1}\n",
             r"10:\d+ counts\[1\]\.advantage",
-            "advantage 应为整数（企业数等），实际是“true”",
+            "应为整数，实际是“true”",
         ),
     ],
     ids=["extra-count", "missing-count", "not-a-number", "a-boolean"],

@@ -19,8 +19,10 @@ def printable(text: str, keep: str = "") -> str:
 
 def excerpt(value: object, limit: int = 30, *, one_line: bool = False) -> str:
     """``value`` as a message quotes it: cut after ``limit`` characters, with “…” saying so;
-    ``one_line`` folds each run of white space to one space (a paragraph quoted in a list)."""
-    text = " ".join(str(value).split()) if one_line else str(value)
+    ``one_line`` folds each run of white space to one space (a paragraph quoted in a list).
+    A truth value is written as YAML writes it (true, not Python's True)."""
+    text = str(value).lower() if isinstance(value, bool) else str(value)
+    text = " ".join(text.split()) if one_line else text
     return text if len(text) <= limit else text[:limit] + "…"
 
 

@@ -23,7 +23,7 @@ from cerberus.schema import DefinitionSchema, SchemaError, SchemaRegistry
 
 from wenshu.compose.attachments import attachment_files
 from wenshu.errors import Problem, WenshuError, excerpt
-from wenshu.registry import did_you_mean
+from wenshu.registry import close_match, did_you_mean
 from wenshu.resources import cache_dir, read_cache_file, write_cache_file
 from wenshu.rules import checks as rules
 from wenshu.rules.advice import ADVICE
@@ -119,6 +119,9 @@ class SpecValidator(cerberus.Validator):
     types_mapping = cerberus.Validator.types_mapping.copy()
     types_mapping["doc_number"] = cerberus.TypeDefinition("doc_number", (str,), ())
     types_mapping["cn_date"] = cerberus.TypeDefinition("cn_date", (str, dt.date), ())
+    # YAML reads true/yes as a boolean, which Python counts as the integer 1: a count, a limit
+    # or a year written so is refused, as Cerberus's ``number`` already refuses it.
+    types_mapping["integer"] = cerberus.TypeDefinition("integer", (int,), (bool,))
 
     def _error(self, *args: Any) -> None:
         """Cerberus's, keeping at most :data:`MAX_ERRORS_KEPT` errors (every error comes here
@@ -648,12 +651,36 @@ def placeholders(spec: Spec) -> list[Problem]:
     return found
 
 
+#: Cerberus's group errors for a value that must satisfy one of several rule sets.
+_BRANCHING = (cerr.ANYOF.code, cerr.ONEOF.code)
+
+
 def _flatten(errors):
     for error in errors:
-        if error.is_group_error:
+        if error.code in _BRANCHING:
+            yield from _flatten(_branch_errors(error))
+        elif error.is_group_error:
             yield from _flatten(error.child_errors)
         else:
             yield error
+
+
+def _branch_errors(group: Any) -> list[Any]:
+    """The errors of an ``anyof``/``oneof`` group worth saying: those of the branches written
+    for the value's type (a name: the branch of allowed names; a mapping: the mapping's). The
+    other branches only say that the value is of another type — said once, by the field's own
+    ``type``, when no branch is of its type."""
+    depth = len(group.schema_path)
+    branches: dict[Any, list[Any]] = {}
+    for child in group.child_errors:
+        branches.setdefault(child.schema_path[depth], []).append(child)
+    own = tuple(group.document_path)
+    typed = [
+        errors
+        for errors in branches.values()
+        if not any(e.code == cerr.BAD_TYPE.code and tuple(e.document_path) == own for e in errors)
+    ]
+    return [e for errors in typed for e in errors] or list(group.child_errors)
 
 
 def _schema_at(kind: Kind, path: Path_) -> dict[str, Any]:
@@ -661,7 +688,7 @@ def _schema_at(kind: Kind, path: Path_) -> dict[str, Any]:
     schema: Any = kind.schema
     rule: dict[str, Any] = {"schema": schema}
     for part in path:
-        inner = _resolve(rule.get("schema", {}))
+        inner = _inner_schema(rule)
         if isinstance(part, int):
             rule = inner
         elif part in inner:
@@ -672,7 +699,30 @@ def _schema_at(kind: Kind, path: Path_) -> dict[str, Any]:
             rule = next(
                 (r for r in (rule.get("valuesrules"), rule.get("allow_unknown")) if isinstance(r, dict)), {}
             )
-    return _resolve(rule.get("schema", {}))
+    return _inner_schema(rule)
+
+
+def _inner_schema(rule: dict[str, Any]) -> dict[str, Any]:
+    """The ``schema`` of ``rule``; for a rule of branches (``anyof``: a quota rule is a name
+    or one of two mappings), the fields of its mapping branches together."""
+    inner = dict(_resolve(rule.get("schema", {})))
+    for branch in rule.get("anyof", []) + rule.get("oneof", []):
+        if isinstance(branch, dict) and isinstance(_resolve(branch.get("schema", {})), dict):
+            inner.update(_resolve(branch.get("schema", {})))
+    return inner
+
+
+def _branch_shapes(rule: dict[str, Any]) -> list[str]:
+    """How a rule of branches may be written, branch by branch: the names a branch allows,
+    and ``{field: …}`` for each field of a mapping branch (table、none、{per_region: …})."""
+    shapes: list[str] = []
+    for branch in rule.get("anyof", []) + rule.get("oneof", []):
+        named = choice_names(branch)
+        shapes += [f"{a}＝{named[a]}" if a in named else str(a) for a in branch.get("allowed", [])]
+        shapes += [
+            f"{{{name}: …}}" for name in _resolve(branch.get("schema", {})) if branch.get("type") == "dict"
+        ]
+    return shapes
 
 
 def _rule_at(kind: Kind, path: Path_) -> dict[str, Any]:
@@ -700,6 +750,15 @@ def _cerberus_problems(spec: Spec, kind: Kind, validator: SpecValidator):
         )
     errors = list(_flatten(validator._errors))
     missing = {tuple(e.document_path) for e in errors if e.code == cerr.REQUIRED_FIELD.code}
+    # A required field an unknown key beside it most likely meant (per_regoin: per_region) is
+    # said once, at the unknown key, with the name to write.
+    mistyped = {
+        path[:-1] + (close,)
+        for e in errors
+        if e.code == cerr.UNKNOWN_FIELD.code
+        and (path := tuple(e.document_path))
+        and (close := close_match(str(path[-1]), _schema_at(kind, path[:-1])))
+    }
     said: set[Path_] = set()
     for error in errors:
         path = tuple(error.document_path)
@@ -725,6 +784,12 @@ def _cerberus_problems(spec: Spec, kind: Kind, validator: SpecValidator):
             rule = _schema_at(kind, path[:-1]).get(path[-1], {})
             excludes = rule.get("excludes") or []
             others = [path[:-1] + (x,) for x in ([excludes] if isinstance(excludes, str) else excludes)]
+            holder = _value_at(spec.data, path[:-1])
+            excluded = isinstance(holder, dict) and any(o[-1] in holder for o in others)
+            if {path, *others} & mistyped or excluded:
+                # mistyped (said at the unknown key), or written instead of a field it excludes —
+                # not missing (Cerberus says so when that field's value is itself wrong)
+                continue
             if others and all(o in missing for o in others):
                 if path in said:
                     continue
@@ -744,12 +809,15 @@ def _cerberus_problems(spec: Spec, kind: Kind, validator: SpecValidator):
             meant = code_named(rule, str(error.value))
             hint = f"，应写代码“{meant}”" if meant else did_you_mean(str(error.value), error.constraint)
             choices = choices_text(rule).replace("；", "、") if choice_names(rule) else None
-            choices = choices or "、".join(str(c) for c in error.constraint)
+            # a rule of branches (a quota rule: table、none or a mapping) names them all
+            choices = choices or "、".join(_branch_shapes(rule) or [str(c) for c in error.constraint])
             yield spec.problem(path, f"{prefix}不能是“{excerpt(error.value)}”{hint}；可选：{choices}")
         elif code == cerr.REGEX_MISMATCH.code:
             yield spec.problem(path, f"{prefix}格式不对：“{excerpt(error.value)}”")
         elif code in (cerr.MIN_VALUE.code, cerr.MAX_VALUE.code):
-            yield spec.problem(path, f"{prefix}超出范围：{excerpt(error.value)}")
+            yield spec.problem(
+                path, f"{prefix}超出范围：{excerpt(error.value)}{_bounds(_rule_at(kind, path))}"
+            )
         elif code in (cerr.MIN_LENGTH.code, cerr.MAX_LENGTH.code):
             yield spec.problem(path, f"{prefix}条目数不对（要求 {error.constraint}）")
         elif code in (cerr.DEPENDENCIES_FIELD.code, cerr.DEPENDENCIES_FIELD_VALUE.code):
@@ -770,6 +838,16 @@ def _cerberus_problems(spec: Spec, kind: Kind, validator: SpecValidator):
             yield spec.problem(path, f"{prefix}{error.info[0]}")
         else:
             yield spec.problem(path, f"{prefix}不符合规则 {error.rule}：{excerpt(error.value)}")
+
+
+def _bounds(rule: dict[str, Any]) -> str:
+    """“（应在 0—100 之间）”: the range a number out of range should be in."""
+    low, high = rule.get("min"), rule.get("max")
+    if low is not None and high is not None:
+        return f"（应在 {low}—{high} 之间）"
+    if low is not None:
+        return f"（应不小于 {low}）"
+    return f"（应不大于 {high}）" if high is not None else ""
 
 
 def _sentence_like(key: Any) -> bool:

@@ -354,12 +354,8 @@ def _computed_quotas(
         if missing:
             what = "、".join(f"{t.count}（{t.label}数）" for t in missing)
             found.append(spec.problem(at, f"缺少 {what}：计算规则（rule）要用到它"))
-        for key, value in count.items():
-            if isinstance(value, bool):  # YAML's true/yes: Cerberus takes a boolean for an integer
-                found.append(
-                    spec.problem(at + (key,), f"{key} 应为整数（企业数等），实际是“{str(value).lower()}”")
-                )
-            elif key != "region" and key not in names:
+        for key in count:
+            if key != "region" and key not in names:
                 hint = did_you_mean(str(key), names)
                 found.append(
                     spec.problem(
@@ -556,6 +552,20 @@ def recommendation_letter(spec: Spec, document: dict[str, Any]) -> list[Problem]
     return []
 
 
+@composer("category_score_names")
+def category_score_names(spec: Spec, document: dict[str, Any]) -> list[Problem]:
+    """A plan's self-assessed scores (``scores: {a, b}``) are called as the round calls its
+    category's (``score_names``; “A表评分” when it says nothing), as the letters call them: the
+    kind's ``category_scores`` check names the category and which field is of which table."""
+    kind = get_kind(document["kind"])
+    for name, arg in kind.checks if kind is not None else ():
+        category = known_categories(spec).get(arg["category"]) if name == "category_scores" else None
+        if category is not None:
+            tables = arg["tables"].items()
+            document["score_names"] = {key: category.score_name(table) for key, table in tables}
+    return []
+
+
 # -- categories named by specs ----------------------------------------------------------------
 #: The file a round folder declares its categories in (kind: round).
 ROUND_FILE = "round.yaml"
@@ -586,10 +596,10 @@ def known_categories(spec: Spec) -> dict[str, catalogue.Programme]:
     workbench's folder) is refused, unread, as an attachment, a plan or a data file is there."""
     known = dict(catalogue.programmes())
     beside = spec.path.parent / ROUND_FILE
+    if not beside.is_file():  # no round (a spec import tries, in no folder, has none either)
+        return known
     if load.beyond_reference_root(beside):
         raise WenshuError(Problem(str(beside), f"类别声明文件链接到别处，{load.BEYOND_ROOT}"))
-    if not beside.is_file():
-        return known
     try:
         # Read every time, through load.read_text, so a folder build records the round file
         # as an input of this spec; only the parsing is cached.
@@ -686,12 +696,12 @@ def known_regions(spec: Spec) -> tuple[catalogue.Regions, list[Problem]]:
     names (:func:`round_regions`), else wenshu's 2022 list; with the round's problems in
     naming them."""
     beside = spec.path.parent / ROUND_FILE
+    if not beside.is_file():
+        return catalogue.default_regions(), []
     if load.beyond_reference_root(beside):
         return catalogue.default_regions(), [
             Problem(str(beside), f"类别声明文件链接到别处，{load.BEYOND_ROOT}")
         ]
-    if not beside.is_file():
-        return catalogue.default_regions(), []
     try:
         round_spec = load_spec(beside)
     except WenshuError:
@@ -946,6 +956,7 @@ def round_categories(spec: Spec, document: dict[str, Any]) -> list[Problem]:
             problems.append(
                 spec.problem(at, f"{name}须已在“{category.requires}”名单上，但本轮没有这一类别{hint}")
             )
+    problems += _score_name_problems(spec, declared, categories)
     if problems:
         return problems
     rows = [
@@ -971,6 +982,33 @@ def round_categories(spec: Spec, document: dict[str, Any]) -> list[Problem]:
         )
     ]
     return []
+
+
+def _score_name_problems(
+    spec: Spec, declared: dict[str, Any], categories: dict[str, catalogue.Programme]
+) -> list[Problem]:
+    """A category's ``score_names`` names its own score tables (its ``min_scores``; for one
+    without thresholds, a table of the round): a wording for another (``b`` for ``B``) would
+    be silently left unused, the documents saying “B表评分”."""
+    every = list(dict.fromkeys(t for c in categories.values() for t in c.min_scores))
+    problems = []
+    for name, raw in declared.items():
+        category = categories[name]
+        tables = list(category.min_scores) or every
+        whose = f"{name}的评分表" if category.min_scores else "本轮各类别的评分表"
+        for table in (raw or {}).get("score_names") or {}:
+            if table not in tables:
+                same = [t for t in tables if t.lower() == str(table).lower()]
+                hint = f"，是否想写“{same[0]}”？" if same else did_you_mean(str(table), tables)
+                problems.append(
+                    spec.problem(
+                        ("categories", name, "score_names", table),
+                        f"没有“{table}”表的评分，这一称呼不会用到{hint}；"
+                        f"{whose}：{'、'.join(tables) or '无'}（min_scores）",
+                        key=True,
+                    )
+                )
+    return problems
 
 
 def level_name(level: str | None) -> str:

@@ -121,7 +121,6 @@ ROUNDINGS = {
     "up": (ROUND_CEILING, "向上取整"),
     "down": (ROUND_FLOOR, "向下取整"),
 }
-_ROUNDING_CHOICES = "、".join(f"{name}＝{said}" for name, (_, said) in ROUNDINGS.items())
 #: The 2022 rule's two-key form (``{advantage_percent: 8, little_giant_percent: 2}``), still
 #: read: each key is the percent of the count column it names, in this order.
 LEGACY_PERCENT_KEYS = {"advantage_percent": "advantage", "little_giant_percent": "little_giant"}
@@ -201,21 +200,15 @@ def _known_counts() -> str:
     return "、".join(f"{c.name}（{c.label}）" for c in count_columns().values())
 
 
-def computed_problems(raw: Any, labels: dict[str, str] | None = None) -> list[Located]:
-    """What is wrong with a computed quota rule ``raw`` (``{terms: [{count, label, percent}],
-    rounding}`` or the 2022 two-key form), each at its place inside ``raw``; ``labels`` are
-    count labels known besides the catalogue's."""
-    if not isinstance(raw, dict):
-        return [
-            ((), "应为映射：{terms: [{count: 计数栏, label: 名称, percent: 百分比}…], rounding: 取整方式}")
-        ]
+def computed_problems(raw: dict[str, Any], labels: dict[str, str] | None = None) -> list[Located]:
+    """What the schema cannot say about a computed quota rule ``raw`` (``{terms: [{count,
+    label, percent}], rounding}`` or the 2022 two-key form), each at its place inside ``raw``:
+    the two forms are not mixed, the old one is written whole, there is a term, each count
+    is taken once and has a name — from its ``label``, ``labels`` (known besides the
+    catalogue's) or the catalogue. Its shape (fields, types, ranges, roundings) is the
+    schema's: ``quota_term`` in schemas/_common.yaml, the round's and the quota table's rule."""
     problems: list[Located] = []
     legacy = [k for k in LEGACY_PERCENT_KEYS if k in raw]
-    allowed = {"terms", "rounding", *LEGACY_PERCENT_KEYS}
-    for key in raw:
-        if key not in allowed:
-            hint = registry.did_you_mean(str(key), sorted(allowed))
-            problems.append(((key,), f"计算规则中没有“{key}”这一项{hint}；可写 terms、rounding"))
     if "terms" in raw and legacy:
         problems.append(((legacy[0],), f"{legacy[0]} 是旧写法，不能与 terms 同时写：请都写在 terms 中"))
     elif "terms" not in raw and len(legacy) == 1:
@@ -225,40 +218,17 @@ def computed_problems(raw: Any, labels: dict[str, str] | None = None) -> list[Lo
         problems.append(
             ((), "缺少计算项 terms：如 [{count: advantage, percent: 8}]（各地区该计数的百分比之和）")
         )
-    if "terms" in raw and (not isinstance(raw["terms"], list) or not raw["terms"]):
-        problems.append(
-            (("terms",), "terms 应为非空列表，每项 {count: 计数栏, label: 名称, percent: 百分比}")
-        )
-    if "rounding" in raw and raw["rounding"] not in ROUNDINGS:
-        hint = registry.did_you_mean(str(raw["rounding"]), list(ROUNDINGS))
-        problems.append(
-            (("rounding",), f"取整方式不能是“{raw['rounding']}”{hint}；可选：{_ROUNDING_CHOICES}")
-        )
     seen: set[str] = set()
     for at, term in raw_terms(raw):
-        where = at[:-1]  # the term itself (legacy: its key)
-        for key in term:
-            if key not in ("count", "label", "percent"):
-                hint = registry.did_you_mean(str(key), ["count", "label", "percent"])
-                problems.append(
-                    (where + (key,), f"计算项中没有“{key}”这一项{hint}；可写 count、label、percent")
-                )
-        count, percent = term.get("count"), term.get("percent")
-        if not isinstance(count, str) or not count.strip():
-            problems.append((where + ("count",) if where else at, "缺少计数栏名 count（如 advantage）"))
-            continue
+        where = at[:-1] + ("count",) if len(at) > 1 else at  # the term's count (legacy: its key)
+        count = term["count"]
         if count in seen:
-            problems.append((where + ("count",), f"计数栏“{count}”重复：每个计数只能计算一次"))
+            problems.append((where, f"计数栏“{count}”重复：每个计数只能计算一次"))
         seen.add(count)
-        if isinstance(percent, bool) or not isinstance(percent, (int, float)) or not 0 <= percent <= 100:
-            problems.append((at, f"百分比应为 0—100 之间的数，实际是“{percent}”"))
-        label = term.get("label")
-        if label is not None and (not isinstance(label, str) or not label.strip()):
-            problems.append((where + ("label",), "名称 label 应为非空文字"))
-        elif label is None and count_label(count, labels or {}) is None:
+        if term.get("label") is None and count_label(count, labels or {}) is None:
             problems.append(
                 (
-                    where + ("count",),
+                    where,
                     f"计数栏“{count}”没有名称：请写 label（如 label: 高价值发明专利），"
                     f"或用已有名称的计数栏：{_known_counts()}",
                 )
@@ -278,25 +248,12 @@ def make_computed(raw: dict[str, Any], labels: dict[str, str] | None = None) -> 
 
 
 def quota_problems(quota: Any) -> list[Located]:
-    """What is wrong with a category's quota rule (``table``, ``none``, ``{per_region: N}``,
-    ``{computed: {…}}``), each at its place inside the rule."""
-    shapes = "table、none、{per_region: 个数} 或 {computed: {terms: […], rounding: …}}"
-    if isinstance(quota, str):
-        if quota in ("table", "none"):
-            return []
-        hint = registry.did_you_mean(quota, ["table", "none", "per_region", "computed"])
-        return [((), f"名额规则不能是“{quota}”{hint}；应为 {shapes}")]
-    if not isinstance(quota, dict) or len(quota) != 1:
-        return [((), f"名额规则应为 {shapes}（映射只写其中一项）")]
-    ((key, value),) = quota.items()
-    if key == "per_region":
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            return [(("per_region",), f"每地区上限应为不小于0的整数，实际是“{value}”")]
-        return []
-    if key == "computed":
-        return [(("computed", *at), message) for at, message in computed_problems(value)]
-    hint = registry.did_you_mean(str(key), ["per_region", "computed"])
-    return [((key,), f"名额规则中没有“{key}”{hint}；应为 {shapes}")]
+    """What the schema cannot say about a category's quota rule (``table``, ``none``,
+    ``{per_region: N}``, ``{computed: {…}}``: its shape is the round schema's), each at its
+    place inside the rule: a computed rule's terms (:func:`computed_problems`)."""
+    if isinstance(quota, dict) and isinstance(quota.get("computed"), dict):
+        return [(("computed", *at), message) for at, message in computed_problems(quota["computed"])]
+    return []
 
 
 def share_problems(share: Any, computed: Computed | None) -> list[Located]:

@@ -108,6 +108,13 @@ class Categories:
         """The short name of the category ``value`` names, None when none of this round's."""
         return catalogue.programme_of(value, self.by_name) if isinstance(value, str) else None
 
+    def outside(self, province: str | None) -> bool:
+        """Whether ``province`` is none of the round's regions (its own region file's, else the
+        2022 list): said once where it is written (:func:`_region_problems`), so not counted
+        against quotas and shares (a message per applicant that it has no quota, or that its
+        share was not checked, would only repeat it)."""
+        return province is not None and province not in self.regions.names
+
     def unknown(self, named: str) -> str:
         """Why ``named`` is not accepted in a declared round, with a did-you-mean."""
         assert self.declared_by is not None
@@ -165,6 +172,8 @@ def _unchecked_shares(members: list[Member]) -> list[Problem]:
         category = categories.by_name.get(entry.programme or "")
         share = category.max_share if category else None
         if share is None or entry.province is None or (entry.province, entry.programme) in said:
+            continue
+        if categories.outside(entry.province):
             continue
         if (entry.province, share.of) in bases:
             continue
@@ -278,11 +287,10 @@ def _unknown_problems(entries: list[Entry], categories: Categories) -> list[Prob
 
 
 def _region_problems(members: list[Member], entries: list[Entry], categories: Categories) -> list[Problem]:
-    """In a round naming its own region file, a province written out — a recommendation's, a
-    name list's group — is one of its regions."""
-    if categories.declared_by is None or "regions" not in categories.declared_by.document:
-        return []
-    names = categories.regions.names
+    """A recommendation's province is one of the round's regions (its own region file's, else
+    the 2022 list, as its quota tables'); so is a name list's group's in a round naming its own
+    region file (a list of another round, or an example's 示例省, is not counted by province)."""
+    names = categories.regions.names  # the provinces :meth:`Categories.outside` leaves uncounted
 
     def why(province: str) -> str:
         return f"“{province}”不是本轮的地区{did_you_mean(province, names)}（{categories.regions.cited}）"
@@ -301,8 +309,9 @@ def _region_problems(members: list[Member], entries: list[Entry], categories: Ca
                 e.province_at, f"发文机关“{issuer}”所在的{why(e.province)}" if issuer else why(e.province)
             )
         )
+    own = categories.declared_by is not None and "regions" in categories.declared_by.document
     for member in members:
-        if member.kind.round_role != LIST:
+        if member.kind.round_role != LIST or not own:
             continue
         for g, group in enumerate(member.document.get("groups") or []):
             province = group.get("province") if isinstance(group, dict) else None
@@ -329,11 +338,7 @@ def _rule_kind_problems(members: list[Member], categories: Categories) -> list[P
             else:
                 said = "不分配名额（none）"
             at: Path_ = ("programme",) if isinstance(named, str) else ("programme", k)
-            declared = categories.declared_by
-            if declared is not None and category.name in (declared.document.get("categories") or {}):
-                source = declared.where(("categories", category.name))
-            else:
-                source = _rule_source(categories)
+            source = _rule_source(categories, category.name, "quota")
             problems.append(
                 member.spec.problem(
                     at,
@@ -407,7 +412,7 @@ def _rule_problems(member: Member, categories: Categories) -> list[Problem]:
     category = categories.by_name.get(categories.of(named) or "") if isinstance(named, str) else None
     if not rule_ or category is None or category.quota != "computed" or not category.computed:
         return []
-    wanted, source = category.computed, _rule_source(categories)
+    wanted, source = category.computed, _rule_source(categories, category.name, "quota")
     written = {term["count"]: (at, term["percent"]) for at, term in catalogue.raw_terms(rule_)}
     problems = []
     for term in wanted.terms:
@@ -448,8 +453,15 @@ def _rule_problems(member: Member, categories: Categories) -> list[Problem]:
     return problems
 
 
-def _rule_source(categories: Categories) -> str:
-    return categories.declared_by.where(("kind",)) if categories.declared_by else RULE_SOURCE
+def _rule_source(categories: Categories, name: str, key: str) -> str:
+    """Where the rule ``key`` (``min_scores``, ``quota`` …) of the category ``name`` is written:
+    its line in the round file when that declares it (the category's line when the rule is
+    kept from the catalogue), else the catalogue — a clerk looks there, not at the file's top."""
+    declared = categories.declared_by
+    written = (declared.document.get("categories") or {}) if declared is not None else {}
+    if declared is None or name not in written:
+        return RULE_SOURCE
+    return declared.where(("categories", name, key) if key in (written[name] or {}) else ("categories", name))
 
 
 # -- the rules ------------------------------------------------------------------------------------
@@ -458,6 +470,8 @@ def _quota_problems(quotas: Quotas, entries: list[Entry], categories: Categories
     allocated = {programme for _, programme in quotas}
     counted: dict[tuple[str, str], int] = {}
     for entry in entries:
+        if categories.outside(entry.province):
+            continue
         if entry.programme not in allocated:
             problems += _per_region_problem(entry, categories, counted)
             continue  # no quota table of this round allocates the programme
@@ -501,10 +515,11 @@ def _per_region_problem(
     counted[key] = counted.get(key, 0) + 1
     if counted[key] != (category.per_region or 0) + 1:
         return []  # said once, at the first recommendation over the limit
+    source = _rule_source(categories, category.name, "quota")
     return [
         entry.problem(
             f"{entry.province}推荐{category.name}已达 {counted[key]} 个（“{entry.applicant}”），"
-            f"超过每个地区 {category.per_region} 个的上限（{_rule_source(categories)}）"
+            f"超过每个地区 {category.per_region} 个的上限（{source}）"
         )
     ]
 
@@ -572,24 +587,25 @@ def _enterprise_problems(bases: Quotas, entries: list[Entry], categories: Catego
         if entry.programme is None:
             continue
         programme = programmes[entry.programme]
+        source = _rule_source(categories, programme.name, "min_scores")
         for table, minimum in programme.min_scores.items():
             score = entry.scores.get(table)
             if score is None:
                 problems.append(
                     entry.problem(
                         f"推荐{entry.programme}“{entry.applicant}”缺少{programme.score_name(table)}"
-                        f"（须{_thresholds(programme)}，见 {_rule_source(categories)}）"
+                        f"（须{_thresholds(programme)}，见 {source}）"
                     )
                 )
             elif score < minimum:
                 problems.append(
                     entry.problem(
                         f"“{entry.applicant}”{programme.score_name(table)} {score:g} 分，低于 {minimum} 分"
-                        f"（{entry.programme}须{_thresholds(programme)}，见 {_rule_source(categories)}）"
+                        f"（{entry.programme}须{_thresholds(programme)}，见 {source}）"
                     )
                 )
         share = programme.max_share
-        if share is None or entry.province is None:
+        if share is None or entry.province is None or categories.outside(entry.province):
             continue
         key = (entry.province, entry.programme)
         counted[key] = counted.get(key, 0) + 1

@@ -51,8 +51,11 @@ from wenshu.spec.kinds import Kind, all_kinds, definitions
 from wenshu.text.punctuation import tidy_punctuation
 
 #: Where a spec made in memory says it is, for its messages (none reaches the user: a spec
-#: that does not validate is simply not the kind).
-_PLACE = Path("import.yaml")
+#: that does not validate is simply not the kind). In a folder that is not there, so no
+#: round's file beside it (round.yaml: thresholds, score wording) decides the kind: a relative
+#: place was the current folder, whose round.yaml — or, in the workbench, whose being outside
+#: the served folder — made a 示范企业工作方案 a 通用文书.
+_PLACE = Path(__file__).resolve().parent / "no-round" / "import.yaml"
 
 #: Parts of the head and tail the notice reader finds, taken as they are by a kind with the field.
 _HEAD = ("copy_number", "secrecy", "urgency", "doc_number", "signer", "title", "title_lines", "recipients")

@@ -1,0 +1,65 @@
+"""A round's own score wording (a category's ``score_names``) reaches every document that
+names the scores: the letters, the lists and the 示范企业 work plan."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from tests.test_round_rules_as_data import build, write
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+WORK_PLAN = EXAMPLES / "work_plans" / "sample-enterprise-work-plan.yaml"
+ROUND = (
+    "kind: round\nname: 类别\nyear: 2022\ncategories:\n  示范企业: {score_names: {A: A表得分, B: B表得分}}\n"
+)
+SAID = "对照《国家知识产权示范企业知识产权评价指标体系》自评，{}82.5分，{}86分。"
+
+
+def test_the_enterprise_work_plan_calls_its_scores_as_the_round_does(tmp_path):
+    """The plan printed the 2022 system's “A表评分/B表评分” whatever the round called them."""
+    folder = tmp_path / "r"
+    folder.mkdir()
+    shutil.copy(WORK_PLAN, folder / "plan.yaml")
+    assert build(folder / "plan.yaml", tmp_path / "before").exit_code == 0
+    assert SAID.format("A表评分", "B表评分") in (tmp_path / "before" / "plan.md").read_text(encoding="utf-8")
+    write(folder, "round.yaml", ROUND)
+    result = build(folder / "plan.yaml", tmp_path / "after")
+    assert result.exit_code == 0, result.output
+    assert SAID.format("A表得分", "B表得分") in (tmp_path / "after" / "plan.md").read_text(encoding="utf-8")
+
+
+def _built_plan(tmp_path: Path) -> bytes:
+    assert build(WORK_PLAN, tmp_path / "built").exit_code == 0
+    return (tmp_path / "built" / "sample-enterprise-work-plan.docx").read_bytes()
+
+
+def test_import_does_not_read_the_current_folders_round(tmp_path, monkeypatch):
+    """The kinds import tries were checked as “import.yaml” in the current folder: a round.yaml
+    there raising 示范企业's A表 to 85 made the plan (82.5) a 通用文书."""
+    from wenshu.importing.fix import import_docx
+
+    data = _built_plan(tmp_path)
+    write(
+        tmp_path / "cwd",
+        "round.yaml",
+        ROUND.replace("{score_names: {A: A表得分, B: B表得分}}", "{min_scores: {A: 85}}"),
+    )
+    monkeypatch.chdir(tmp_path / "cwd")
+    assert import_docx(data, "plan.docx").report.kind == "enterprise_work_plan"
+
+
+def test_import_in_the_workbench_run_from_another_folder(tmp_path, monkeypatch):
+    """In the workbench (reads confined to its folder) run from elsewhere, the current folder's
+    round.yaml place lay outside it: every kind reading the round failed, the plan a 通用文书."""
+    from wenshu.importing.fix import import_docx
+    from wenshu.spec.load import REFERENCE_ROOT
+
+    data = _built_plan(tmp_path)
+    (tmp_path / "bench").mkdir()
+    monkeypatch.chdir(tmp_path)
+    token = REFERENCE_ROOT.set((tmp_path / "bench").resolve())
+    try:
+        assert import_docx(data, "plan.docx").report.kind == "enterprise_work_plan"
+    finally:
+        REFERENCE_ROOT.reset(token)
