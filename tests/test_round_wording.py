@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from tests.test_round_rules_as_data import build, write
+from tests.test_round_rules_as_data import build, run, write
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 WORK_PLAN = EXAMPLES / "work_plans" / "sample-enterprise-work-plan.yaml"
@@ -27,6 +27,21 @@ def test_the_enterprise_work_plan_calls_its_scores_as_the_round_does(tmp_path):
     result = build(folder / "plan.yaml", tmp_path / "after")
     assert result.exit_code == 0, result.output
     assert SAID.format("A表得分", "B表得分") in (tmp_path / "after" / "plan.md").read_text(encoding="utf-8")
+
+
+def test_a_round_file_written_later_rebuilds_the_folders_plan(tmp_path):
+    """A folder build recorded only the files a spec read: a round.yaml written beside the plan
+    after its first build left it “up to date” with the old wording."""
+    folder = tmp_path / "r"
+    folder.mkdir()
+    shutil.copy(WORK_PLAN, folder / "plan.yaml")
+    out = tmp_path / "out"
+    assert run("build", folder, "-o", out, "--no-paginate").exit_code == 0
+    assert SAID.format("A表评分", "B表评分") in (out / "plan.md").read_text(encoding="utf-8")
+    write(folder, "round.yaml", ROUND)
+    result = run("build", folder, "-o", out, "--no-paginate")
+    assert result.exit_code == 0, result.output
+    assert SAID.format("A表得分", "B表得分") in (out / "plan.md").read_text(encoding="utf-8")
 
 
 def _built_plan(tmp_path: Path) -> bytes:

@@ -225,10 +225,16 @@ def _prune(folder: Path, keep: str) -> None:
 
 def files_stamp(paths: list[str]) -> list[str]:
     """Each file as a cache stamp takes it: path, size and modification time (digesting the
-    files would cost more than the cache saves). Raises OSError where one cannot be read."""
+    files would cost more than the cache saves). A file that does not exist is stamped as
+    absent — a round file not yet written beside a spec is an input too: writing it must
+    change the stamp. Raises OSError where one cannot be read otherwise."""
     stamps = []
     for path in paths:
-        info = os.stat(path)
+        try:
+            info = os.stat(path)
+        except FileNotFoundError:
+            stamps.append(f"{path}:-")
+            continue
         stamps.append(f"{path}:{info.st_size}:{info.st_mtime_ns}")
     return stamps
 

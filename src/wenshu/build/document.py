@@ -117,7 +117,7 @@ def render(
         kind = get_kind(name)
         try:
             unchanged = kind is not None and files_stamp(others) == stamps
-        except OSError:  # one of them is gone
+        except OSError:  # one of them cannot be read
             unchanged = False
         if unchanged:
             return _word(spec, formats, kind, document, markdown, warnings)
@@ -126,7 +126,7 @@ def render(
     others = sorted(str(p) for p in read if p != spec.path.resolve())
     try:
         kept.put(key, (kind.name, others, files_stamp(others), document, markdown, warnings))
-    except OSError:  # a file it read went away meanwhile: nothing kept
+    except OSError:  # a file it read cannot be read now: nothing kept
         pass
     return _word(spec, formats, kind, document, markdown, warnings)
 

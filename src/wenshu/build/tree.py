@@ -391,7 +391,7 @@ def _one_spec(
     others = reads - {spec_path.resolve()}
     for path in others:
         deps[_file_key(path, src)] = path
-    if others:
+    if any(path.exists() for path in others):  # an absent round file has no kind
         # Which kinds those files are is not recorded: any schema change rebuilds this spec.
         for schema in sorted(resource_dir("schemas").glob("*.yaml")):
             deps[f"schemas/{schema.name}"] = schema
@@ -462,7 +462,8 @@ def build_tree(
             not force
             and entry is not None
             and entry.get("spec") == hashes.of(spec_path)
-            and all(hashes.of(_resolve_dep(k, src)) == v for k, v in entry.get("deps", {}).items())
+            # A dep recorded absent ("", a round file not written) is fresh while still absent.
+            and all((hashes.of(_resolve_dep(k, src)) or "") == v for k, v in entry.get("deps", {}).items())
             and _outputs_intact(out, entry.get("outputs", {}))
         )
         if fresh:

@@ -596,6 +596,7 @@ def known_categories(spec: Spec) -> dict[str, catalogue.Programme]:
     workbench's folder) is refused, unread, as an attachment, a plan or a data file is there."""
     known = dict(catalogue.programmes())
     beside = spec.path.parent / ROUND_FILE
+    load.record_read(beside)  # an input even while absent: writing one changes what is built
     if not beside.is_file():  # no round (a spec import tries, in no folder, has none either)
         return known
     if load.beyond_reference_root(beside):
@@ -696,6 +697,7 @@ def known_regions(spec: Spec) -> tuple[catalogue.Regions, list[Problem]]:
     names (:func:`round_regions`), else wenshu's 2022 list; with the round's problems in
     naming them."""
     beside = spec.path.parent / ROUND_FILE
+    load.record_read(beside)  # an input even while absent (see known_categories)
     if not beside.is_file():
         return catalogue.default_regions(), []
     if load.beyond_reference_root(beside):
