@@ -708,7 +708,7 @@ def offline_copy(data: bytes, label: str) -> bytes:
             content = package.read(name)
             if name.endswith(".rels"):
                 content = _without_external(content, label, name, used.get(_rels_source(name)))
-            elif name.endswith(".xml") and name.startswith("word/"):
+            elif _looks_xml(content):  # by content, not name: the main part may be called anything
                 used[name] = set()
                 content = _without_fetching(content, label, name, used[name])
             elif content.startswith(_EMBEDDED):
@@ -801,6 +801,14 @@ def _offline_svg(content: bytes) -> bytes:
             if key.rpartition("}")[2] in _SVG_REFERENCES and not inside:
                 el.set(key, "")
     return _xml_bytes(root)
+
+
+def _looks_xml(content: bytes) -> bool:
+    """Whether a part may be XML LibreOffice reads: whatever its name (a relationship may name
+    ``main/body.bin`` as the document), text starting with ``<`` after a byte-order mark."""
+    if content[:4] in (b"\xff\xfe<\x00", b"\xfe\xff\x00<"):  # UTF-16
+        return True
+    return content[:64].lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<"
 
 
 def _rels_source(rels: str) -> str:
