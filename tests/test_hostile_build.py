@@ -1185,3 +1185,20 @@ def test_plan_figures_are_exact_however_wide_apart():
     assert change(1e12, 5e-324) == "-999999999999." + "9" * 323 + "5"  # 1e12 − 5e-324, every digit
     assert growth(1e-300, 1e300) == "+" + "9" * 600 + "00.0%"  # (1e300 − 1e-300) / 1e-300, in %
     assert completion(3e-300, 1e300).startswith("已完成（" + "3" * 600)
+
+
+def test_a_figure_that_is_no_number_is_named_at_its_line(tmp_path):
+    """YAML's ``.nan`` and ``-.inf`` are floats, which Cerberus took for numbers: the build
+    stopped at a template's line (“plan_blocks.md.j2:55 … bad operand type for unary -”),
+    naming neither the spec's line nor the field. Now each is refused where it is written."""
+    text = (REPO / "examples" / "work_plans" / "sample-strong-city-plan.yaml").read_text(encoding="utf-8")
+    spec = tmp_path / "plan.yaml"
+    spec.write_text(text.replace("value: 9.8}", "value: .nan}", 1).replace("2025: 11,", "2025: -.inf,", 1))
+    result = _run("build", str(spec), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 1 and not (tmp_path / "out").exists()
+    lines = result.output.splitlines()
+    assert any("plan.yaml:37:" in line and "baseline.value" in line and "nan" in line for line in lines), (
+        lines
+    )
+    assert any("plan.yaml:38:" in line and "targets.2025" in line and "-inf" in line for line in lines), lines
+    assert ".j2" not in result.output
