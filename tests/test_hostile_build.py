@@ -1200,5 +1200,5 @@ def test_a_figure_that_is_no_number_is_named_at_its_line(tmp_path):
     assert any("plan.yaml:37:" in line and "baseline.value" in line and "nan" in line for line in lines), (
         lines
     )
-    assert any("plan.yaml:38:" in line and "targets.2025" in line and "-inf" in line for line in lines), lines
+    assert any("plan.yaml:38:" in x and "targets.2025" in x and "-inf" in x for x in lines), lines
     assert ".j2" not in result.output
