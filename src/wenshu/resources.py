@@ -162,6 +162,8 @@ def _make_key(target: Path) -> bytes | None:
             if found is not None:
                 return found  # another run made it first
             os.replace(tmp, target)  # not fit: the new key takes its place
+        except OSError:  # no hard links here (FAT): at worst a run at once signs with another key
+            os.replace(tmp, target)
     except OSError:
         return None
     finally:
