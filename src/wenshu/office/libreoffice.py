@@ -708,13 +708,18 @@ def offline_copy(data: bytes, label: str) -> bytes:
             content = package.read(name)
             if name.endswith(".rels"):
                 content = _without_external(content, label, name, used.get(_rels_source(name)))
-            elif _looks_xml(content):  # by content, not name: the main part may be called anything
+                zout.writestr(name, content)
+                continue
+            if content.startswith(_EMBEDDED):
+                content = b""  # an embedded document: drawn by its picture, never opened
+            elif not (name.startswith("word/") and name.endswith(".xml")):
+                offline = _offline_picture(content)  # an SVG's references emptied, an EPS blank
+                content = content if offline is None else offline
+            # By content, not name: a relationship may name any part as the document, and an
+            # SVG picture made offline may still be taken for one.
+            if _looks_xml(content):
                 used[name] = set()
                 content = _without_fetching(content, label, name, used[name])
-            elif content.startswith(_EMBEDDED):
-                content = b""  # an embedded document: drawn by its picture, never opened
-            elif (offline := _offline_picture(content)) is not None:
-                content = offline
             zout.writestr(name, content)
     package.close()
     return out.getvalue()
