@@ -516,3 +516,19 @@ def test_other_kinds_attach_annex_files_too(tmp_path):
 def test_a_notice_attaching_itself_is_refused_not_recursed(tmp_path):
     problems = problems_of(_notice(tmp_path, "  - file: notice.yaml\n"))
     assert any("附件文件是本文件自身" in p for p in problems), problems
+
+
+def test_a_count_too_large_to_compute_is_named(tmp_path):
+    """A count of 30 digits: the quota's exact (28-digit) decimal sum could not be rounded, and
+    ``build`` stopped with an internal error; now the count is refused at its line, as a
+    negative one is. Counts up to a billion are computed."""
+    text = (ANNEXES / "quota-computed.yaml").read_text(encoding="utf-8")
+    spec = write(tmp_path, "q.yaml", text.replace("advantage: 150,", "advantage: " + "9" * 30 + ",", 1))
+    found = problems_of(spec)
+    assert len(found) == 1 and "q.yaml:18:" in found[0] and "counts[1].advantage" in found[0], found
+    assert "超出范围" in found[0]
+    result = CliRunner().invoke(main, ["build", str(spec), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1 and "内部错误" not in result.output, result.output
+    assert not (tmp_path / "out").exists()
+    largest = write(tmp_path, "l.yaml", text.replace("advantage: 150,", "advantage: 1000000000,", 1))
+    assert "| 北京市 | 80000005 |" in build(largest)[0]  # 8% of a billion and 2% of 230, rounded

@@ -1153,3 +1153,52 @@ def test_a_csv_header_ending_in_a_million_empty_columns_is_read_at_once(batch_sp
     result = _run("batch", str(batch_spec), "--data", str(data), "-o", str(out), "--no-paginate")
     assert cpu_seconds() - before < 15
     assert result.exit_code == 0 and len(list(out.glob("*.docx"))) == 1, result.output[:500]
+
+
+@pytest.mark.parametrize(
+    ("where", "value"),
+    [
+        ("value: 9.8}", "value: 1e300}"),
+        ("value: 9.8}", "value: " + "9" * 40 + "}"),
+        ("2025: 11,", "2025: 1e30,"),
+    ],
+)
+def test_figures_far_out_of_the_ordinary_are_still_written(tmp_path, where, value):
+    """A plan's figure of 1e300, of 40 digits, or a target of 1e30: the 28-digit decimal
+    context could not round it, and the build stopped with “模板……出错：[decimal.InvalidOperation]”
+    at a template's line — not the spec's. The figures are now worked out exactly and written
+    as they are (the spec's own numbers), and so is their change."""
+    text = (REPO / "examples" / "work_plans" / "sample-strong-city-plan.yaml").read_text(encoding="utf-8")
+    spec = tmp_path / "plan.yaml"
+    spec.write_text(text.replace(where, value, 1), encoding="utf-8")
+    result = _run("build", str(spec), "-o", str(tmp_path / "out"), "--format", "md")
+    assert result.exit_code == 0, result.output
+    written = (tmp_path / "out" / "plan.md").read_text(encoding="utf-8")
+    assert ("1" + "0" * 300 if "300" in value else "1" + "0" * 30 if "30," in value else "9" * 40) in written
+
+
+def test_plan_figures_are_exact_however_wide_apart():
+    """The filters themselves, at the ends of what a float holds: no error, and exact."""
+    from wenshu.spec.plans import change, completion, growth, number
+
+    assert number(1e300) == "1" + "0" * 300
+    assert change(1e12, 5e-324) == "-999999999999." + "9" * 323 + "5"  # 1e12 − 5e-324, every digit
+    assert growth(1e-300, 1e300) == "+" + "9" * 600 + "00.0%"  # (1e300 − 1e-300) / 1e-300, in %
+    assert completion(3e-300, 1e300).startswith("已完成（" + "3" * 600)
+
+
+def test_a_figure_that_is_no_number_is_named_at_its_line(tmp_path):
+    """YAML's ``.nan`` and ``-.inf`` are floats, which Cerberus took for numbers: the build
+    stopped at a template's line (“plan_blocks.md.j2:55 … bad operand type for unary -”),
+    naming neither the spec's line nor the field. Now each is refused where it is written."""
+    text = (REPO / "examples" / "work_plans" / "sample-strong-city-plan.yaml").read_text(encoding="utf-8")
+    spec = tmp_path / "plan.yaml"
+    spec.write_text(text.replace("value: 9.8}", "value: .nan}", 1).replace("2025: 11,", "2025: -.inf,", 1))
+    result = _run("build", str(spec), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 1 and not (tmp_path / "out").exists()
+    lines = result.output.splitlines()
+    assert any("plan.yaml:37:" in line and "baseline.value" in line and "nan" in line for line in lines), (
+        lines
+    )
+    assert any("plan.yaml:38:" in x and "targets.2025" in x and "-inf" in x for x in lines), lines
+    assert ".j2" not in result.output

@@ -698,3 +698,34 @@ def test_control_characters_in_a_data_file_reach_no_terminal(tmp_path):
     )  # fmt: skip
     assert result.returncode == 1 and "\x1b" not in result.stdout + result.stderr, result.stderr
     assert "第6列“\\x1b[8m隐藏”不是" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("main", ["word/document.bin", "body/main.xml"])
+def test_offline_copy_rewrites_the_main_part_whatever_its_name(base, main):
+    """The package's relationships may name any part as the document (``word/document.bin``,
+    ``body/main.xml``): LibreOffice lays it out all the same. The copy used to rewrite only
+    parts named ``word/….xml``, leaving such a document's INCLUDEPICTURE and INCLUDETEXT
+    fields and its VML picture's address as they were; now every XML part is rewritten."""
+    url = "http://127.0.0.1:9"
+    folder, name = main.rsplit("/", 1)
+    moved = {}
+    with zipfile.ZipFile(io.BytesIO(linking(base, url))) as z:
+        for part in z.namelist():
+            data = z.read(part)
+            if part == DOC:
+                part = main
+            elif part == "word/_rels/document.xml.rels":
+                part = f"{folder}/_rels/{name}.rels"
+                if folder != "word":
+                    data = re.sub(rb'Target="(?!http)', b'Target="../word/', data)
+            elif part in ("_rels/.rels", "[Content_Types].xml"):
+                data = data.replace(DOC.encode(), main.encode())
+            moved[part] = data
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for part, data in moved.items():
+            z.writestr(part, data)
+    with zipfile.ZipFile(io.BytesIO(offline_copy(out.getvalue(), "moved.docx"))) as z:
+        document = z.read(main).decode()
+    assert "INCLUDE" not in document and url not in document, document
+    assert "关于" in document  # the text stays

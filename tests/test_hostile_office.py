@@ -400,11 +400,14 @@ def test_import_of_a_doc_fetches_nothing(base, tmp_path, pixel_server, control):
 def test_import_of_a_doc_reads_no_local_picture(base, tmp_path, read_watch):
     """A binary .doc whose INCLUDEPICTURE field links a local file (``file://…``, as Word
     writes a linked picture): LibreOffice with a fresh profile opens the file and embeds it
-    (strace: openat); a .doc cannot be rewritten, and under wenshu's profile it is not read —
-    only asked after (access, stat). What holds is BlockUntrustedRefererLinks (set false, this
-    test fails; "never update links" alone does not hold it). The same .doc fields DDE,
-    DDEAUTO, INCLUDETEXT and LINK naming a local file are not touched even by a fresh
-    profile (strace: no call names the file), so they prove nothing here."""
+    (strace: openat); under wenshu's profile it is not read (BlockUntrustedRefererLinks; "never
+    update links" alone does not hold it) — but it was still asked after (access, stat), and
+    on Windows asking after ``\\\\server\\share\\x.png`` connects to that server with the
+    user's credentials. Now the copy LibreOffice is given names it nowhere
+    (:func:`offline_binary_fields`): where strace runs, no call of the import names the file
+    (on the old code: access and newfstatat). The same .doc fields DDE, DDEAUTO, INCLUDETEXT
+    and LINK naming a local file are not touched even by a fresh profile (strace: no call
+    names the file), so they prove nothing here."""
     read_watch.path.write_bytes(PIXEL)
     docx = tmp_path / "linked.docx"
     docx.write_bytes(
@@ -419,9 +422,56 @@ def test_import_of_a_doc_reads_no_local_picture(base, tmp_path, read_watch):
     _soffice(tmp_path / "control", "docx", tmp_path / "control-out", doc)
     assert read_watch.read(), "the control read nothing: the test would prove nothing"
     read_watch.reset()
-    result = _import(doc)
+    strace = shutil.which("strace")
+    trace = tmp_path / "import.trace"
+    traced = [strace, "-f", "-o", str(trace), "-e", "trace=file"] if strace else []
+    result = subprocess.run(
+        [*traced, sys.executable, "-m", "wenshu", "import", str(doc), "-o", str(doc.with_suffix(".yaml"))],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     assert not read_watch.read()
+    if strace:
+        named = [
+            line for line in trace.read_text(errors="replace").splitlines() if read_watch.path.name in line
+        ]
+        assert named == [], named
+
+
+def test_offline_binary_fields_name_no_file():
+    """Fetching fields of a binary .doc in its UTF-16 and 8-bit text (as Word writes a UNC
+    path: backslashes doubled), and a linked picture's record naming the file again: blanked
+    in place, the file's length and every other byte kept — a field's shown result, a
+    HYPERLINK, and an address in the document's own text."""
+    from wenshu.office.libreoffice import offline_binary_fields
+
+    def wide(text: str) -> bytes:
+        return text.encode("utf-16-le")
+
+    name = b"file://server/share/linked-pic.png"
+    unc = r'INCLUDEPICTURE "\\\\server\\share\\x.png" \\d'
+    kept = [
+        wide('\x13 HYPERLINK "\\\\server\\share\\doc.docx" \x14链接\x15'),
+        b"see \\\\server\\share or http://www.example.org/a/very/long/address/on/the/page\r",
+        wide('\x13 QUOTE "LINK" \x14LINK\x15'),
+    ]
+    blanked = [
+        wide(f"\x13 {unc}\x14图片\x15"),
+        wide('\x13  includetext "//server/share/a.doc"\x14正文\x15'),
+        f"\x13 {unc}\x14picture\x15".encode(),
+        b'\x13LINK Word.Document.8 "C:\\\\a.doc" ""\x15',
+        b"\x00\x00" + bytes([len(name)]) + name + b"\x00\x00",  # the picture's record
+    ]
+    data = b"\xd0\xcf\x11\xe0" + b"\x07".join(kept + blanked) + b"\x00" * 8
+    copy = offline_binary_fields(data)
+    assert len(copy) == len(data)
+    for part in kept:
+        assert part in copy, part
+    for text in ("server", "share"):
+        assert copy.count(text.encode()) == 1 and copy.count(wide(text)) == 1, copy
+    for part in (wide("图片\x15"), wide("正文\x15"), b"picture\x15", b"\x00\x00" + bytes([len(name)])):
+        assert part in copy
+    assert offline_binary_fields(b"".join(kept)) == b"".join(kept)
 
 
 def _rtf(path: Path, instruction: str) -> Path:
@@ -450,6 +500,50 @@ def test_import_of_an_rtf_copies_no_local_picture(tmp_path, read_watch, control)
     assert not read_watch.read()
     assert not (tmp_path / "通知.files").exists()
     assert "picture" in (tmp_path / "通知.yaml").read_text(encoding="utf-8")  # the field's result stays
+
+
+def test_import_of_an_rtf_loads_no_font_and_names_no_file(tmp_path):
+    """What else an RTF file may name or carry: a font embedded in its font table
+    (``\\fontemb``, a TrueType font in hex) or named by file (``\\fontfile``), an attached
+    template (``\\template``), a linked object (``\\objlink``), a linked picture of a shape
+    or picture (``pibName``), a hyperlink base. LibreOffice 7.4 uses none of them, even with a
+    fresh profile (strace: no call names a file, no font written to its embeddedfonts folder),
+    so this is no proof of a guard of wenshu's, but it keeps the finding: where strace runs,
+    the import asks after none of them and writes no font; the text is imported."""
+    strace = shutil.which("strace")
+    if strace is None:
+        pytest.skip("strace is not installed")
+    named = tmp_path / "named"
+    named.mkdir()
+    for name in ("font.ttf", "template.dot", "object.doc", "shape.png", "picture.png", "base.txt"):
+        (named / name).write_bytes(PIXEL)
+    rtf = tmp_path / "通知.rtf"
+    rtf.write_text(
+        "{\\rtf1\\ansi\\deff0{\\fonttbl{\\f0 Times;}"
+        f"{{\\f1\\fnil EvilFont{{\\*\\fontemb\\fttruetype {_FONT.read_bytes().hex()}}};}}"
+        f"{{\\f2\\fnil EvilFile{{\\*\\fontemb\\fttruetype{{\\*\\fontfile\\cpg1252 {named}/font.ttf}}}};}}}}\n"
+        f"{{\\*\\template {named}/template.dot}}{{\\*\\hlinkbase {named.as_uri()}/base.txt}}\n"
+        "\\pard\\f1 Title\\par\\pard\\f2 \\u27491?\\u25991?\\par\n"  # 正文
+        "{\\object\\objlink\\objautlink\\objw100\\objh100{\\*\\objclass Word.Document.8}"
+        f"{{\\*\\objname {named}/object.doc}}{{\\*\\objdata 01050000}}{{\\result{{\\pard linked\\par}}}}}}\n"
+        "{\\shp{\\*\\shpinst\\shpleft0\\shptop0\\shpright1000\\shpbottom1000{\\sp{\\sn shapeType}{\\sv 75}}"
+        f"{{\\sp{{\\sn pibName}}{{\\sv {named.as_uri()}/shape.png}}}}"
+        "{\\sp{\\sn pibFlags}{\\sv 10}}}}\n"
+        f"{{\\*\\shppict{{\\pict{{\\*\\picprop{{\\sp{{\\sn pibName}}{{\\sv {named}/picture.png}}}}"
+        f"{{\\sp{{\\sn pibFlags}}{{\\sv 10}}}}}}\\pngblip\\picw10\\pich10 {PIXEL.hex()}}}}}\n"
+        "\\pard end\\par\n}\n",
+        encoding="utf-8",
+    )
+    trace = tmp_path / "import.trace"
+    result = subprocess.run(
+        [strace, "-f", "-o", str(trace), "-e", "trace=file",
+         sys.executable, "-m", "wenshu", "import", str(rtf), "-o", str(rtf.with_suffix(".yaml"))],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    calls = trace.read_text(errors="replace").splitlines()
+    assert [c for c in calls if str(named) in c or "fromdocs/" in c] == []
+    assert "正文" in rtf.with_suffix(".yaml").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(

@@ -265,3 +265,90 @@ def test_wenshu_folder_an_older_wenshu_left_group_writable_is_closed_and_used(ca
     assert cache_home.stat().st_mode & 0o777 == 0o700
     (cache_home / "resources").chmod(0o775)
     assert read_cache_file(cache_home / "resources" / "entry") is None
+
+
+# -- a cache from elsewhere: signed with the user's own key -----------------------------------------
+
+
+def test_a_restored_cache_is_not_loaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cache folder from elsewhere (a CI cache restored, a home copied from another machine)
+    is the user's own 0700 folder, yet what it holds was written by someone else: kept specs
+    and frames are pickles and a compiled template holds one, all run when loaded. Every entry
+    of a build's cache replaced by a planted pickle, well formed and signed — with another
+    machine's key: the next build runs none of them and writes what it wrote. On the old code
+    the planted pickles ran."""
+    import pickle
+
+    from jinja2.bccache import bc_magic
+
+    cache, home = tmp_path / "cache", {"XDG_CONFIG_HOME": str(tmp_path / "config")}
+    _build(tmp_path / "first", XDG_CACHE_HOME=str(cache), **home)
+    planted = sorted(p for p in cache.rglob("*") if p.suffix in (".pickle", ".jinja"))
+    assert {p.parent.name.split("-")[0] for p in planted} == {"specs", "frames", "templates"}
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "elsewhere"))
+    for i, entry in enumerate(planted):
+        payload = pickle.dumps(_Planted(tmp_path / f"ran{i}"))
+        write_cache_file(entry, bc_magic + payload if entry.suffix == ".jinja" else payload)
+    _build(tmp_path / "second", XDG_CACHE_HOME=str(cache), **home)
+    assert not list(tmp_path.glob("ran*"))
+    for written in (tmp_path / "first").iterdir():
+        assert (tmp_path / "second" / written.name).read_bytes() == written.read_bytes()
+
+
+def test_an_entry_moved_under_another_name_is_not_read(cache_home: Path) -> None:
+    """The signature binds an entry to its folder and name: the user's own entry copied
+    under another key (or into another cache folder) is no hit."""
+    write_cache_file(cache_home / "specs" / "a", b"for a")
+    whole = (cache_home / "specs" / "a").read_bytes()
+    for other in (cache_home / "specs" / "b", cache_home / "frames" / "a"):
+        write_cache_file(other, b"x")  # the folder made as wenshu makes it
+        other.write_bytes(whole)
+        assert read_cache_file(other) is None, other
+    assert read_cache_file(cache_home / "specs" / "a") == b"for a"
+
+
+def test_the_key_is_kept_apart_and_private(
+    cache_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The key is made once, 0600 in a 0700 folder of the configuration; one others could read
+    is replaced (entries it signed become misses); a key folder inside the cache folder (a
+    restored cache would bring its key) or a link means no cache at all, never an unsigned one."""
+    config = tmp_path / "config"
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(config))
+    key = config / "wenshu" / "cache-key"
+    write_cache_file(cache_home / "resources" / "entry", b"value")
+    assert key.stat().st_mode & 0o777 == 0o600
+    assert key.parent.stat().st_mode & 0o777 == 0o700
+    first = key.read_bytes()
+    resources._KEYS.clear()  # a new process
+    assert read_cache_file(cache_home / "resources" / "entry") == b"value"
+    assert key.read_bytes() == first
+    key.chmod(0o644)
+    resources._KEYS.clear()
+    assert read_cache_file(cache_home / "resources" / "entry") is None
+    assert key.read_bytes() != first and key.stat().st_mode & 0o777 == 0o600
+    for inside in (cache_home.parent, cache_home / "config"):
+        monkeypatch.setenv("XDG_CONFIG_HOME", str(inside))
+        resources._KEYS.clear()
+        write_cache_file(cache_home / "resources" / "other", b"value")
+        assert not (cache_home / "resources" / "other").exists(), inside
+        assert read_cache_file(cache_home / "resources" / "entry") is None
+    linked = tmp_path / "linked"
+    linked.mkdir()
+    (linked / "wenshu").symlink_to(config / "wenshu")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(linked))
+    resources._KEYS.clear()
+    assert resources.cache_key() is None
+
+
+def test_runs_making_the_key_at_once_agree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Several processes starting with no key: one key is made and all of them sign with it."""
+    import subprocess
+    import sys
+
+    env = os.environ | {"XDG_CONFIG_HOME": str(tmp_path / "config"), "XDG_CACHE_HOME": str(tmp_path / "c")}
+    code = "import sys, wenshu.resources as r; sys.stdout.write(r.cache_key().hex())"
+    command = [sys.executable, "-c", code]
+    runs = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True) for _ in range(6)]
+    keys = {run.communicate(timeout=60)[0] for run in runs}
+    assert keys == {(tmp_path / "config" / "wenshu" / "cache-key").read_bytes().hex()}

@@ -271,6 +271,33 @@ def test_new_document_from_skeleton_never_overwrites(client, folder):
     assert not (folder.parent / "evil.yaml").exists()
 
 
+def test_new_document_refuses_what_the_file_system_or_int_would_fail_on(client, folder):
+    """Values a form can be sent with: a name of 300 characters (the file system refused it:
+    an internal error, 500), a Windows device name (CON.yaml was written; on Windows it is
+    the console), a first year of 5,000 digits or with a superscript (int() failed: 500), a
+    page for a path too long to look up (500). Each is now a Chinese message (400), nothing
+    written; a year typed in full-width digits is still taken."""
+    token = csrf(client.get("/").get_data(as_text=True))
+    form = {"csrf": token, "kind": "work_plan", "name": "方案", "applicant": "示例县"}
+    before = sorted(p.name for p in folder.iterdir())
+    cases = {
+        "name": ("a" * 300, "文件名过长"),
+        "name ": ("CON", "设备名"),
+        "name  ": ("com1", "设备名"),
+        "start": ("9" * 5000, "不是 2000 至 2100 之间的年份"),
+        "start ": ("²０２５", "不是 2000 至 2100 之间的年份"),
+    }
+    for field, (value, said) in cases.items():
+        response = client.post("/new", data={**form, field.strip(): value})
+        text = response.get_data(as_text=True)
+        assert response.status_code == 400 and said in text and "内部错误" not in text, (field, value)
+    assert sorted(p.name for p in folder.iterdir()) == before
+    page = client.get("/doc/" + "a" * 5000 + ".yaml")
+    assert page.status_code == 400 and "路径无法访问" in page.get_data(as_text=True)
+    assert client.post("/new", data={**form, "start": "２０２５"}).status_code == 303
+    assert "2025" in (folder / "方案.yaml").read_text(encoding="utf-8")
+
+
 def test_downloads_and_preview(client, folder):
     docx = client.get("/doc/application.yaml/download/docx")
     assert docx.status_code == 200

@@ -7,13 +7,21 @@ parsed again; JSON loads in well under 1 ms.
 
 Every cache file of wenshu (these, compiled templates, rendered frames, checked schemas)
 is written and read through :func:`write_cache_file` and :func:`read_cache_file`: each
-carries the digest of what it holds, so a damaged file is ignored (computed again, the same
-result), and each cache folder keeps at most :data:`CACHE_ENTRIES` files.
+carries a keyed digest (HMAC-SHA256) of what it holds and of its name, so a damaged file is
+ignored (computed again, the same result), and each cache folder keeps at most
+:data:`CACHE_ENTRIES` files.
+
+The key is a secret of the user's own, kept outside the cache (:func:`cache_key`): kept specs
+and frames are pickles and compiled templates are code, run when loaded, and a cache folder
+can come from elsewhere (a CI cache restored, a home folder copied from another machine, a
+shared ``XDG_CACHE_HOME``). An entry that this user's wenshu did not write fails the check
+and is computed again, never loaded.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import stat
@@ -29,9 +37,12 @@ _CHECKOUT = PACKAGE.parent.parent  # src/wenshu → repository root
 _CACHE_FORMAT = 3  # bump when the cached form changes
 #: The most files one cache folder keeps; writing another removes the oldest written.
 CACHE_ENTRIES = 256
-# A cache file: this line, the SHA-256 of the payload, the payload.
-_MAGIC = b"wenshu-cache\n"
+# A cache file: this line, the HMAC-SHA256 of its folder's and its own name and the payload,
+# the payload. (Version 1, unkeyed SHA-256, is no longer read.)
+_MAGIC = b"wenshu-cache-2\n"
 _DIGEST_SIZE = 32
+_KEY_SIZE = 32
+_KEY_NAME = "cache-key"
 # JSON keys are strings: a mapping keyed by integers (the catalogue's rounds by year) is kept
 # under this one key, with its keys as text, and turned back on reading.
 _INT_KEYS = "\0int-keys"
@@ -64,6 +75,111 @@ def cache_dir() -> Path | None:
         return None
     base = os.environ.get("XDG_CACHE_HOME") or (str(Path.home() / ".cache") if os.environ.get("HOME") else "")
     return Path(base) / "wenshu" if base else None
+
+
+def key_file() -> Path | None:
+    """Where the user's cache key is kept: ``$XDG_CONFIG_HOME/wenshu/cache-key`` (the
+    configuration, not the cache: restoring or sharing a cache folder does not bring it)."""
+    home = str(Path.home() / ".config") if os.environ.get("HOME") else ""
+    base = os.environ.get("XDG_CONFIG_HOME") or home
+    return Path(base) / "wenshu" / _KEY_NAME if base else None
+
+
+# The key read in this process, by the file it was read from (tests change the environment).
+_KEYS: dict[Path, bytes | None] = {}
+
+
+def cache_key() -> bytes | None:
+    """The user's secret that signs cache files, made on first use (32 random bytes, 0600 in
+    a 0700 folder). None — no cache used at all — where it cannot be kept apart from the
+    cache and from other users: no configuration folder, one inside the cache folder, a
+    folder that is a link or that others may write into, a key file that cannot be read or
+    written. A key others could read is replaced by a new one (their copy signs nothing)."""
+    target = key_file()
+    if target is None:
+        return None
+    if target in _KEYS:
+        return _KEYS[target]
+    key = _read_key(target)
+    if key is None and _key_apart(target):
+        key = _make_key(target)
+    _KEYS[target] = key
+    return key
+
+
+def _key_apart(target: Path) -> bool:
+    """Whether the key's folder is the user's own (made 0700 if need be), and neither in
+    the cache folder nor holding it (a cache restored whole would bring its key along)."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError:
+        return False
+    cache = cache_dir()
+    if cache is not None:
+        folder, cache_real = os.path.realpath(target.parent), os.path.realpath(cache)
+        try:
+            if os.path.commonpath([folder, cache_real]) in (folder, cache_real):
+                return False
+        except ValueError:  # on two Windows drives: apart
+            pass
+    return _trusted_folder(target.parent, levels=1)
+
+
+def _read_key(target: Path) -> bytes | None:
+    """The key at ``target`` if it is a regular file of the right size that only this user
+    can read or write, in such a folder; else None."""
+    if not _key_apart(target):
+        return None
+    try:
+        fd = os.open(target, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fh.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_size != _KEY_SIZE:
+            return None
+        if hasattr(os, "getuid") and (info.st_uid != os.getuid() or info.st_mode & 0o077):
+            return None
+        key = fh.read(_KEY_SIZE + 1)
+    return key if len(key) == _KEY_SIZE else None
+
+
+def _make_key(target: Path) -> bytes | None:
+    """A new key at ``target``: written whole beside it, then linked into place, so two runs
+    making one at once agree (the second reads the first's). One that is there but not fit
+    (others may read it, a link, the wrong size) is replaced."""
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".tmp")  # 0600
+    except OSError:
+        return None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(os.urandom(_KEY_SIZE))
+        try:
+            os.link(tmp, target)
+        except FileExistsError:
+            found = _read_key(target)
+            if found is not None:
+                return found  # another run made it first
+            os.replace(tmp, target)  # not fit: the new key takes its place
+        except OSError:  # no hard links here (FAT): at worst a run at once signs with another key
+            os.replace(tmp, target)
+    except OSError:
+        return None
+    finally:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+    return _read_key(target)
+
+
+def _signature(key: bytes, target: Path, payload: bytes) -> bytes:
+    """The keyed digest of a cache file: its folder's and own names bind it to its place (an
+    entry of the user's own moved under another key is no hit)."""
+    mac = hmac.new(key, f"{target.parent.name}/{target.name}\0".encode(), hashlib.sha256)
+    mac.update(payload)
+    return mac.digest()
 
 
 def read_yaml_resource(path: Path) -> Any:
@@ -124,9 +240,10 @@ def _int_keys_back(obj: dict[str, Any]) -> dict[Any, Any]:
 
 def read_cache_file(target: Path) -> bytes | None:
     """What :func:`write_cache_file` wrote at ``target``; None when there is no such file,
-    it cannot be read, or it is not whole and unchanged (its digest does not match): the
-    caller then computes the value again."""
-    if not _trusted_folder(target.parent):
+    it cannot be read, or it is not whole, unchanged and signed with this user's key (its
+    keyed digest does not match): the caller then computes the value again."""
+    key = cache_key()
+    if key is None or not _trusted_folder(target.parent):
         return None
     try:
         # not through a link, nor waiting on a pipe: only a regular file is a cache file
@@ -145,15 +262,18 @@ def read_cache_file(target: Path) -> bytes | None:
     if not raw.startswith(_MAGIC) or len(raw) < start:
         return None
     payload = raw[start:]
-    if hashlib.sha256(payload).digest() != raw[len(_MAGIC) : start]:
+    if not hmac.compare_digest(_signature(key, target, payload), raw[len(_MAGIC) : start]):
         return None
     return payload
 
 
 def write_cache_file(target: Path, data: bytes) -> None:
-    """Write ``data`` with its digest beside ``target`` and rename it into place, so a reader
-    never sees half a file; then keep the folder to :data:`CACHE_ENTRIES` files. A cache that
-    cannot be written is left alone (the next run computes again)."""
+    """Write ``data`` with its keyed digest beside ``target`` and rename it into place, so a
+    reader never sees half a file; then keep the folder to :data:`CACHE_ENTRIES` files. A
+    cache that cannot be written, or no key, is left alone (the next run computes again)."""
+    key = cache_key()
+    if key is None:
+        return
     try:
         target.parent.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         if not _trusted_folder(target.parent.parent, levels=1):
@@ -166,7 +286,7 @@ def write_cache_file(target: Path, data: bytes) -> None:
     try:
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
-            fh.write(_MAGIC + hashlib.sha256(data).digest() + data)
+            fh.write(_MAGIC + _signature(key, target, data) + data)
         os.replace(tmp, target)
     except OSError:
         return

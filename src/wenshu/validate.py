@@ -10,6 +10,7 @@ import copy
 import datetime as dt
 import hashlib
 import json
+import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -122,6 +123,18 @@ class SpecValidator(cerberus.Validator):
     # YAML reads true/yes as a boolean, which Python counts as the integer 1: a count, a limit
     # or a year written so is refused, as Cerberus's ``number`` already refuses it.
     types_mapping["integer"] = cerberus.TypeDefinition("integer", (int,), (bool,))
+
+    def _validate_type(self, data_type: Any, field: str, value: Any) -> None:
+        # A number is a finite one: YAML's .nan and .inf are floats, which no field takes (a
+        # figure that is none can be neither written nor compared, and stopped the build at a
+        # template's line). Said as a wrong type, as for any other value that is no number.
+        if data_type and isinstance(value, float) and not math.isfinite(value):
+            self._error(field, cerberus.errors.BAD_TYPE)
+            self._drop_remaining_rules()
+            return
+        super()._validate_type(data_type, field, value)
+
+    _validate_type.__doc__ = cerberus.Validator._validate_type.__doc__
 
     def _error(self, *args: Any) -> None:
         """Cerberus's, keeping at most :data:`MAX_ERRORS_KEPT` errors (every error comes here

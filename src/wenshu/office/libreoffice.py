@@ -460,6 +460,8 @@ class LibreOffice:
             raise WenshuError(Problem(str(source), _SVG_IN_BINARY))
         elif _EPS_TAG.search(data):
             raise WenshuError(Problem(str(source), _EPS_IN_BINARY))
+        else:
+            data = offline_binary_fields(data)
         with self._work("wenshu-lo-in-") as work:
             staged = work / f"input{suffix}"  # no odd names in argv
             staged.write_bytes(data)
@@ -706,13 +708,18 @@ def offline_copy(data: bytes, label: str) -> bytes:
             content = package.read(name)
             if name.endswith(".rels"):
                 content = _without_external(content, label, name, used.get(_rels_source(name)))
-            elif name.endswith(".xml") and name.startswith("word/"):
+                zout.writestr(name, content)
+                continue
+            if content.startswith(_EMBEDDED):
+                content = b""  # an embedded document: drawn by its picture, never opened
+            elif not (name.startswith("word/") and name.endswith(".xml")):
+                offline = _offline_picture(content)  # an SVG's references emptied, an EPS blank
+                content = content if offline is None else offline
+            # By content, not name: a relationship may name any part as the document, and an
+            # SVG picture made offline may still be taken for one.
+            if _looks_xml(content):
                 used[name] = set()
                 content = _without_fetching(content, label, name, used[name])
-            elif content.startswith(_EMBEDDED):
-                content = b""  # an embedded document: drawn by its picture, never opened
-            elif (offline := _offline_picture(content)) is not None:
-                content = offline
             zout.writestr(name, content)
     package.close()
     return out.getvalue()
@@ -799,6 +806,14 @@ def _offline_svg(content: bytes) -> bytes:
             if key.rpartition("}")[2] in _SVG_REFERENCES and not inside:
                 el.set(key, "")
     return _xml_bytes(root)
+
+
+def _looks_xml(content: bytes) -> bool:
+    """Whether a part may be XML LibreOffice reads: whatever its name (a relationship may name
+    ``main/body.bin`` as the document), text starting with ``<`` after a byte-order mark."""
+    if content[:4] in (b"\xff\xfe<\x00", b"\xfe\xff\x00<"):  # UTF-16
+        return True
+    return content[:64].lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<"
 
 
 def _rels_source(rels: str) -> str:
@@ -1024,6 +1039,61 @@ _RTF_TOKEN = re.compile(
 )
 _INERT_RTF_FIELD = b'{\\*\\fldinst QUOTE ""}'
 _NOT_HEX = re.compile(rb"[^0-9a-fA-F]")
+
+
+# A binary .doc or .wps keeps a field's instruction in its text, after the field's begin mark
+# (0x13) and before its separator or end (0x14, 0x15), in UTF-16LE or in 8-bit text. Under
+# wenshu's profile LibreOffice reads no file an INCLUDEPICTURE names, but still asks after it
+# (strace: access and stat of the path; of "/share/x.png" for file://127.0.0.1/share/x.png):
+# on Windows, asking after \\server\share\x.png opens a connection to that server and offers
+# the user's credentials (NTLM). The instruction of every fetching field is blanked in place.
+_BINARY_FIELD_WORDS = (b"INCLUDEPICTURE", b"INCLUDETEXT", b"DDEAUTO", b"IMPORT", b"LINK", b"DDE")
+# How far an instruction is blanked when no mark ends it (Word's are a few hundred characters).
+_MAX_BINARY_INSTRUCTION = 4096
+
+
+def _binary_field(wide: bytes) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
+    """The begin mark of a fetching field and its keyword, and the rest of its instruction,
+    in text whose characters are followed by ``wide`` (``b"\\x00"`` for UTF-16LE)."""
+    words = b"|".join(b"".join(re.escape(bytes([c])) + wide for c in w) for w in _BINARY_FIELD_WORDS)
+    begin = re.compile(rb"\x13" + wide + rb"(?:[ \t]" + wide + rb")*(?:" + words + rb")", re.IGNORECASE)
+    unit = rb"(?:(?![\x13-\x15]\x00)..)" if wide else rb"[^\x13-\x15]"
+    return begin, re.compile(unit + b"{0,%d}" % _MAX_BINARY_INSTRUCTION, re.DOTALL)
+
+
+_BINARY_FIELDS = ((*_binary_field(b"\x00"), b" \x00"), (*_binary_field(b""), b" "))
+# A linked picture's own record (PICF) in a .doc names the file again, as a Pascal string (a
+# length byte, then 8-bit text): LibreOffice asks after that name too, field or not.
+_PICTURE_NAME = re.compile(rb"(?:file|https?|ftps?|smb|davs?|webdav):|\\\\|//|[a-z]:[\\/]", re.IGNORECASE)
+
+
+def offline_binary_fields(data: bytes) -> bytes:
+    """``data`` (a binary .doc or .wps) with the instruction of every fetching field
+    (INCLUDEPICTURE, INCLUDETEXT, LINK, IMPORT, DDE, DDEAUTO) turned to spaces, keyword and
+    all, of the same length, up to the mark ending it: the file's structure is untouched, the
+    field's shown result stays, and LibreOffice finds no name to look up. (An instruction
+    split where the file's storage breaks the text into sectors is not found.)"""
+    out: bytearray | None = None
+    for begin, rest, space in _BINARY_FIELDS:
+        for found in begin.finditer(data):
+            start, end = found.start() + len(space), rest.match(data, found.end()).end()
+            if out is None:
+                out = bytearray(data)
+            out[start:end] = space * ((end - start) // len(space))
+    for found in _PICTURE_NAME.finditer(data, 2):
+        # the record's zero bytes, the length, the name, then no more text: never a document's
+        # own text (8-bit text holds no zero byte), which keeps its addresses
+        start = found.start()
+        end = start + data[start - 1]
+        if (
+            data[start - 2] == 0
+            and found.end() < end < len(data)
+            and min(data[start:end]) >= 0x20 > data[end]
+        ):
+            if out is None:
+                out = bytearray(data)
+            out[start:end] = b" " * (end - start)
+    return data if out is None else bytes(out)
 
 
 def _refuse_deep_rtf(data: bytes, label: str) -> None:

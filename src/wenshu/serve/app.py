@@ -56,6 +56,9 @@ OUT = "out"  # built documents go to DIR/out, as `wenshu build DIR` would put th
 LEVEL_NAMES = {"city": "城市", "county": "县"}
 PROGRAMME_NAMES = {"pilot": "试点", "demonstration": "示范"}
 _NAME = re.compile(r"^[\w\u3400-\u9fff（）()·-]+$")
+# The longest name of a new spec: 100 characters of up to 3 bytes in UTF-8, with ".yaml",
+# stay under the 255 bytes a file name may have.
+_MAX_NAME = 80
 
 
 def digest(data: bytes) -> str:
@@ -292,12 +295,12 @@ def create_app(root: Path, *, pages: bool = True) -> Flask:
     def new() -> Any:
         kind = flask.request.form.get("kind", "")
         name = flask.request.form.get("name", "").strip() or kind
-        name = name.removesuffix(".yaml")
-        if not _NAME.match(name):
-            raise WenshuError(Problem(name or "（空）", "文件名只能含文字、数字、下划线、短横线和括号"))
+        name = _new_name(name.removesuffix(".yaml"))
         start = flask.request.form.get("start", "").strip()
-        if start and not (start.isdigit() and 2000 <= int(start) <= 2100):
-            raise WenshuError(Problem("首年", f"“{start}”不是 2000 至 2100 之间的年份"))
+        # Four decimal digits (２０２５ typed full-width too): int() refused 5,000 digits, and
+        # a superscript ² that isdigit() takes, with an error
+        if start and not (len(start) == 4 and start.isdecimal() and 2000 <= int(start) <= 2100):
+            raise WenshuError(Problem("首年", f"“{start[:20]}”不是 2000 至 2100 之间的年份"))
         level = flask.request.form.get("level", "city")
         programme = flask.request.form.get("programme", "demonstration")
         text = render_skeleton(
@@ -572,9 +575,7 @@ def create_app(root: Path, *, pages: bool = True) -> Flask:
         upload = bench.uploads.get(key, csrf_token())
         if upload.fixed is None:
             abort(404)
-        name = flask.request.form.get("name", "").strip().removesuffix(".yaml") or upload.stem
-        if not _NAME.match(name):
-            raise WenshuError(Problem(name, "文件名只能含文字、数字、下划线、短横线和括号"))
+        name = _new_name(flask.request.form.get("name", "").strip().removesuffix(".yaml") or upload.stem)
         path = spec_path(bench.root, f"{name}.yaml", must_exist=False)
         with bench.lock:  # never over a file already there: the user picks another name
             if path.exists():
@@ -588,6 +589,20 @@ def create_app(root: Path, *, pages: bool = True) -> Flask:
 def _uploaded(problem: Problem, work: str) -> Problem:
     """``problem`` naming an uploaded file by the name it was uploaded with, not where it was kept."""
     return dataclasses.replace(problem, file=problem.file.removeprefix(work + "/"))
+
+
+def _new_name(name: str) -> str:
+    """``name`` (without .yaml) if a new spec may be called so: letters, digits and a few marks,
+    at most :data:`_MAX_NAME` characters (a longer one is refused by the file system, which
+    stopped the request with an internal error), never a Windows device name (``CON.yaml`` on
+    Windows is the console, not a file: writing it is lost, reading it waits for the keyboard)."""
+    if not _NAME.match(name):
+        raise WenshuError(Problem(name or "（空）", "文件名只能含文字、数字、下划线、短横线和括号"))
+    if len(name) > _MAX_NAME:
+        raise WenshuError(Problem(name[:20] + "…", f"文件名过长（{len(name)} 个字符），至多 {_MAX_NAME} 个"))
+    if _WINDOWS_DEVICE.fullmatch(name):
+        raise WenshuError(Problem(name, "这是 Windows 的设备名（如 CON、NUL、COM1），不能作文件名；请换一个"))
+    return name
 
 
 def _upload_name(name: str) -> str:

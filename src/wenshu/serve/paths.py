@@ -20,12 +20,16 @@ def confined(root: Path, rel: str, *, must_exist: bool = True) -> Path:
         or any(part in ("..", ".") or part.startswith(".") for part in pure.parts)
     ):
         raise WenshuError(Problem(rel or "（空）", "路径不在工作文件夹内，已拒绝"))
-    root_resolved = root.resolve()
-    target = (root_resolved / pure).resolve()
-    if target != root_resolved and root_resolved not in target.parents:
-        raise WenshuError(Problem(rel, "路径指向工作文件夹之外（符号链接？），已拒绝"))
-    if must_exist and not target.is_file():
-        raise WenshuError(Problem(rel, "文件不存在"))
+    try:
+        root_resolved = root.resolve()
+        target = (root_resolved / pure).resolve()
+        if target != root_resolved and root_resolved not in target.parents:
+            raise WenshuError(Problem(rel, "路径指向工作文件夹之外（符号链接？），已拒绝"))
+        if must_exist and not target.is_file():
+            raise WenshuError(Problem(rel, "文件不存在"))
+    except OSError as exc:  # a name too long for the file system, a loop of links …
+        shown = rel if len(rel) <= 60 else rel[:60] + "…"
+        raise WenshuError(Problem(shown, f"路径无法访问：{exc.strerror or exc}")) from None
     return root_resolved / pure
 
 

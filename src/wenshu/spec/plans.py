@@ -10,8 +10,9 @@ typed by the user, in decimal arithmetic: 8.2 → 9.1 is a change of 0.9, not 0.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 from typing import Any
 
 from wenshu.registry import Registry
@@ -69,6 +70,24 @@ def _is_int(value: Any) -> bool:
 
 
 # -- figures ------------------------------------------------------------------------------
+# Figures are worked out exactly: a float has at most 17 significant digits and 309 before or
+# 324 after the point, an integer the spec may hold (YAML, Python's limit) at most 4,300
+# digits; the default 28-digit context could not write 1e300 or 0.000…1 next to 1e12 (the
+# rounding raised InvalidOperation, and the build stopped at a line of the template).
+_EXACT = Context(prec=10_000)
+
+
+def _exact(function: Callable[..., Any]) -> Callable[..., Any]:
+    """``function`` with its decimal arithmetic in :data:`_EXACT`."""
+
+    @functools.wraps(function)
+    def exact(*args: Any, **kwargs: Any) -> Any:
+        with localcontext(_EXACT):
+            return function(*args, **kwargs)
+
+    return exact
+
+
 def _decimal(value: Any) -> Decimal | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
@@ -96,6 +115,7 @@ def _not_numbers(*values: Any) -> Any:
 
 
 @FILTERS.register("number")
+@_exact
 def number(value: Any) -> Any:
     """Jinja filter: a figure as written, without a float's spurious ``.0`` or noise."""
     d = _decimal(value)
@@ -103,6 +123,7 @@ def number(value: Any) -> Any:
 
 
 @FILTERS.register("change")
+@_exact
 def change(before: Any, after: Any, unit: str = "") -> Any:
     """Jinja filter: after − before with its sign; a change of a % is in 个百分点."""
     a, b = _decimal(before), _decimal(after)
@@ -113,6 +134,7 @@ def change(before: Any, after: Any, unit: str = "") -> Any:
 
 
 @FILTERS.register("growth")
+@_exact
 def growth(before: Any, after: Any) -> Any:
     """Jinja filter: the growth rate (after − before) / before, in % to one decimal place."""
     a, b = _decimal(before), _decimal(after)
@@ -124,6 +146,7 @@ def growth(before: Any, after: Any) -> Any:
 
 
 @FILTERS.register("completion")
+@_exact
 def completion(target: Any, actual: Any, direction: str = "up") -> Any:
     """Jinja filter: whether a target was met, with the completion rate for ‘higher is better’.
 
