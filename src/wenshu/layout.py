@@ -142,6 +142,39 @@ DOCUMENT_MARK_OFFSET_MM = 35
 # §7.2.7 版头分隔线 4 mm under the 发文字号; §10.1 信函格式 double rules 4 mm under the mark.
 HEAD_RULE_GAP_MM = 4
 HEAD_RULE_EIGHTHS = 12  # 1.5 pt red rule
+# §7.2.4, §10.1 where the mark's edges are: the top and foot of its glyphs' em box (字身框), the
+# one box every CJK font shares: 1 em tall, its top IDEOGRAPHIC_EM_TOP_EM above the baseline
+# (OpenType BASE 'ideo' baseline −0.12 em; Noto CJK, the stand-in here). A glyph's ink lies a
+# little inside it (measured on LibreOffice's page with Noto Serif CJK SC SemiBold at 42 pt:
+# 0.3 mm under the top, 0.7 mm above the foot).
+IDEOGRAPHIC_EM_TOP_EM = 0.88
+# ECMA-376 §17.3.1.33 w:spacing lineRule="exact": the line is w:line high whatever its font. Both
+# programs then hang the baseline this share of the height below the line's top, whatever the
+# font: LibreOffice by its code (sw/source/core/text/itrform2.cxx, CalcRealHeight,
+# SvxLineSpaceRule::Fix: ascent = 4 × height / 5), Word as measured by others (Word 16 PDFs,
+# four Latin families at 12 and 36 pt, openooxml/betteroffice PR #180 “0.80 × H”; not measured
+# here, and not on 方正小标宋简体).
+EXACT_LINE_ASCENT = 0.8
+# The mark's line, exact, as high as puts its top on the em box's top (1.1 em): the mark's top
+# edge is then the line's top, which the header distance (信函格式) or the spacing before the
+# paragraph (文件格式) places, in any font whose em box is the ideographic one; and no ink
+# rises above the line, where Word would clip it.
+MARK_LINE_EM = IDEOGRAPHIC_EM_TOP_EM / EXACT_LINE_ASCENT
+
+
+def mark_line_twips(size_pt: float) -> int:
+    """The exact height, in twips, of the 发文机关标志's line at ``size_pt`` (§7.2.4, §10.1):
+    its top is the top of the mark's em box."""
+    return round(size_pt * MARK_LINE_EM * TWIPS_PER_PT)
+
+
+def letter_rule_space_pt(size_pt: float) -> int:
+    """The space, in whole points (ECMA-376 §17.3.1.7, the w:bottom border's w:space),
+    between the foot of the 信函格式 mark's line and the red double rule drawn as its bottom
+    border, so that the rule lies HEAD_RULE_GAP_MM under the mark's em box (§10.1): the
+    line reaches (MARK_LINE_EM − 1) em below the em box's foot."""
+    return max(0, round(mm_to_pt(HEAD_RULE_GAP_MM) - size_pt * (MARK_LINE_EM - 1)))
+
 
 # §10.1 信函格式: mark 30 mm from the paper top; double rules 170 mm wide, the lower one
 # 20 mm above the paper bottom; first page carries no page number.

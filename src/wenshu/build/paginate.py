@@ -21,8 +21,9 @@ LibreOffice has laid out (:mod:`wenshu.office.pages` measures them):
 Word lays the result out the same way because everything the pass relies on is exact:
 body paragraphs have exact line spacing on the 579-twip grid (ECMA-376 §17.3.1.33
 ``w:lineRule="exact"``), the 版记 rows have exact heights (§17.4.81 ``w:hRule="exact"``),
-the spacer is one paragraph of exact height, the 发文机关标志's line is given the exact
-height LibreOffice measured for it (:func:`fix_mark_height`), and page and section breaks
+the spacer is one paragraph of exact height, the 发文机关标志's line is exact (wenshu's
+frames set it, :func:`wenshu.layout.mark_line_twips`; a frame edited in Word that lost it
+gets the height LibreOffice measured, :func:`fix_mark_height`), and page and section breaks
 (§17.3.1.23 ``pageBreakBefore``, §17.6.22 ``w:type`` nextPage) are unconditional. Where a
 table ends the content before the 版记, its rows are as high as their text
 (§17.4.81, no ``trHeight``): the spacer is measured from the table's printed foot. That
@@ -381,7 +382,7 @@ def tighten(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -> byt
     if pitch < L.MIN_ADJUSTED_LINE_PITCH_TWIPS or pitch >= L.LINE_PITCH_TWIPS:
         return None
     if before == 1:
-        fix_mark_height(body, pages[0])  # the mark's line is the one of auto height above
+        fix_mark_height(body, pages[0])  # a frame edited in Word may set the mark at auto height
         if any(_style_of(c) == Style.MARK and not _exact_mark(c) for c in children[:first]):
             return None
     tightened = []
@@ -686,9 +687,11 @@ def _above_record(body: etree._Element, record: etree._Element) -> str | None:
 def fix_mark_height(body: etree._Element, first_page: Page) -> None:
     """Give the 发文机关标志's line the exact height LibreOffice gave it from the font.
 
-    The mark is the one line of page one whose height comes from the font (auto line
-    spacing, ECMA-376 §17.3.1.33 ``lineRule="auto"``), which Word and LibreOffice need not
-    measure alike; everything under it down to the 正文 is exact. The mark's height is
+    wenshu's frames give the mark an exact line (:func:`wenshu.layout.mark_line_twips`); a
+    frame edited in Word may not. Then the mark is the one line of page one whose height
+    comes from the font (auto line spacing, ECMA-376 §17.3.1.33 ``lineRule="auto"``), which
+    Word and LibreOffice need not measure alike; everything under it down to the 正文 is
+    exact. The mark's height is
     measured on the laid-out page as what is left of the distance from the top of the 版心
     to the foot of the first text line under the mark once the exact lines between are
     taken off; written back as ``lineRule="exact"``, page one — and so every page after

@@ -343,6 +343,7 @@ class BodyWriter:
             size_pt = max(L.MARK_MIN_SIZE_PT, int(glyph_mm / L.MM_PER_INCH * L.PT_PER_INCH))
             self.fields["mark"] = SizedText(text, size_pt * 2)
             self.fields["mark_text"] = text
+            self.fields.update(mark_box(size_pt))
         elif name == "doc-number":
             # 上行文: “国知发〔2023〕1号　签发人：张三” — the frame lays the two parts out.
             number, signed, signer = text.partition("签发人：")
@@ -1037,6 +1038,13 @@ def frame_name(tokens: list[Token]) -> str:
     return "plain"
 
 
+def mark_box(size_pt: int = L.MARK_MIN_SIZE_PT) -> dict[str, int]:
+    """The frame fields that place a mark of ``size_pt`` (§7.2.4, §10.1): its line's exact
+    height in twips and, in a letter, the space over the red double rule under it in points.
+    A document without a mark gets those of the smallest one, so that every field is set."""
+    return {"mark_line": L.mark_line_twips(size_pt), "mark_rule_space": L.letter_rule_space_pt(size_pt)}
+
+
 def build_docx(markdown: str, pictures: dict[str, Picture] | None = None) -> bytes:
     """The .docx bytes for ``markdown`` as produced by a kind's template; ``pictures`` are
     the files its picture blocks show, by path (read and checked by
@@ -1049,6 +1057,7 @@ def build_docx(markdown: str, pictures: dict[str, Picture] | None = None) -> byt
     writer = BodyWriter(subdoc, frame_sect_pr, pictures)
     writer.write(tokens)
     context = {"mark": "", "doc_number": "", "signer": "", "cc": "", "printer": "", "print_date": ""}
+    context.update(mark_box())
     context.update(writer.fields)
     context["body"] = subdoc
     docxtpl_adapter.render(tpl, context)

@@ -163,6 +163,9 @@ def _page_number_paragraph(even: bool) -> str:
 
 # A paragraph 1 pt high: anchors and rule carriers that must not take a line's room.
 _TINY_LINE = f'<w:spacing w:before="0" w:after="0" w:line="{L.TWIPS_PER_PT}" w:lineRule="exact"/>'
+# The 发文机关标志's line: exact, as high as its size wants (L.mark_line_twips, given by the
+# document), so that its top edge is the line's top in Word and LibreOffice alike (§7.2.4, §10.1).
+_MARK_LINE = '<w:spacing w:before="{before}" w:after="0" w:line="{{{{ mark_line }}}}" w:lineRule="exact"/>'
 
 
 def _letter_rule(position: str) -> str:
@@ -176,10 +179,13 @@ def _letter_rule(position: str) -> str:
     """
     overhang = L.mm_to_twips((L.LETTER_RULE_WIDTH_MM - L.TEXT_WIDTH_MM) / 2)
     style = "thickThinSmallGap"
-    gap = round(L.HEAD_RULE_GAP_MM / L.MM_PER_INCH * L.PT_PER_INCH)
-    # The lower rule sits on the footer's edge, 20 mm up: its paragraph is 1 pt high and
-    # the border has no gap, else the line and the gap lift the rule some 10 mm higher.
-    space, height = (gap, "") if position == "bottom" else (0, _TINY_LINE)
+    # The upper rule 4 mm under the mark's em box: the space depends on the mark's size
+    # (L.letter_rule_space_pt), which the document gives. The lower rule sits on the footer's
+    # edge, 20 mm up: its paragraph is 1 pt high and the border has no gap, else the line and
+    # the gap lift the rule some 10 mm higher.
+    space, height = (
+        ("{{ mark_rule_space }}", _MARK_LINE.format(before=0)) if position == "bottom" else (0, _TINY_LINE)
+    )
     return (
         f'<w:pBdr><w:{position} w:val="{style}" w:sz="{L.LETTER_RULE_EIGHTHS}" w:space="{space}" '
         f'w:color="{L.RED}"/></w:pBdr>{height}<w:ind w:left="-{overhang}" w:right="-{overhang}"/>'
@@ -355,7 +361,7 @@ def build_frame(name: str) -> bytes:
             f'<w:pBdr><w:bottom w:val="single" w:sz="{L.HEAD_RULE_EIGHTHS}" w:space="{gap}" '
             f'w:color="{L.RED}"/></w:pBdr>'
         )
-        mark_space = f'<w:spacing w:before="{L.mm_to_twips(L.DOCUMENT_MARK_OFFSET_MM)}" w:after="0"/>'
+        mark_space = _MARK_LINE.format(before=L.mm_to_twips(L.DOCUMENT_MARK_OFFSET_MM))
         body = head_info + [
             f'<w:p {_W}><w:pPr><w:pStyle w:val="{Style.MARK}"/>{mark_space}</w:pPr>'
             "<w:r><w:t>{{r mark }}</w:t></w:r></w:p>",

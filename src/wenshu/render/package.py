@@ -51,6 +51,7 @@ from wenshu.render.docx import (
     build_docx,
     frame_name,
     frame_path,
+    mark_box,
     marked_texts,
     parser,
 )
@@ -160,7 +161,8 @@ def _replace_final_sect_pr(data: bytes, sect_pr: str) -> bytes:
     return replaced
 
 
-_FIELDS = (*_TEXT_FIELDS, "mark", "head_info")
+# mark_line and mark_rule_space follow from the mark's size, which _shape keys on.
+_FIELDS = (*_TEXT_FIELDS, "mark", "head_info", "mark_line", "mark_rule_space")
 _LOOP_NAMES = {"line"}  # the frame's loop variable over head_info
 
 
@@ -252,6 +254,7 @@ def _render_frame(path: Path, fields: dict[str, Any], computed: frozenset[str]) 
     context: dict[str, Any] = {
         "mark": "", "doc_number": "", "signer": "", "cc": "", "printer": "", "print_date": "",
     }  # fmt: skip
+    context.update(mark_box())
     context.update({k: v for k, v in fields.items() if k in _FIELDS})
     for name in _TEXT_FIELDS:
         key = name.upper().replace("_", "")
