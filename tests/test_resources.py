@@ -145,12 +145,12 @@ def _build(out: Path, **env: str) -> None:
 
 def test_damaged_caches_neither_stop_a_build_nor_change_it(tmp_path: Path) -> None:
     """Every cache a build fills (resources, compiled templates, frames, checked schemas, the
-    spec file read), each of its files damaged one way or another: the next build still succeeds and writes
+    spec file read, its checked values and Markdown), each of its files damaged one way or another: the next build still succeeds and writes
     the same bytes as a build without any cache; WENSHU_NO_CACHE=1 writes no cache at all."""
     cache = tmp_path / "cache"
     _build(tmp_path / "filled", XDG_CACHE_HOME=str(cache))
     files = sorted(p for p in cache.rglob("*") if p.is_file())
-    kept = {"resources", "templates", "frames", "checked", "specs"}
+    kept = {"resources", "templates", "frames", "checked", "specs", "rendered"}
     assert {p.parent.name.split("-")[0] for p in files} == kept
     for i, path in enumerate(files):
         whole = path.read_bytes()
@@ -284,7 +284,7 @@ def test_a_restored_cache_is_not_loaded(tmp_path: Path, monkeypatch: pytest.Monk
     cache, home = tmp_path / "cache", {"XDG_CONFIG_HOME": str(tmp_path / "config")}
     _build(tmp_path / "first", XDG_CACHE_HOME=str(cache), **home)
     planted = sorted(p for p in cache.rglob("*") if p.suffix in (".pickle", ".jinja"))
-    assert {p.parent.name.split("-")[0] for p in planted} == {"specs", "frames", "templates"}
+    assert {p.parent.name.split("-")[0] for p in planted} == {"specs", "frames", "templates", "rendered"}
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "elsewhere"))
     for i, entry in enumerate(planted):
         payload = pickle.dumps(_Planted(tmp_path / f"ran{i}"))
