@@ -145,8 +145,9 @@ def _build(out: Path, **env: str) -> None:
 
 def test_damaged_caches_neither_stop_a_build_nor_change_it(tmp_path: Path) -> None:
     """Every cache a build fills (resources, compiled templates, frames, checked schemas, the
-    spec file read, its checked values and Markdown), each of its files damaged one way or another: the next build still succeeds and writes
-    the same bytes as a build without any cache; WENSHU_NO_CACHE=1 writes no cache at all."""
+    spec file read, its checked values and Markdown), each of its files damaged one way or
+    another: the next build still succeeds and writes the same bytes as a build without any
+    cache; WENSHU_NO_CACHE=1 writes no cache at all."""
     cache = tmp_path / "cache"
     _build(tmp_path / "filled", XDG_CACHE_HOME=str(cache))
     files = sorted(p for p in cache.rglob("*") if p.is_file())
@@ -320,16 +321,16 @@ def test_the_key_is_kept_apart_and_private(
     assert key.stat().st_mode & 0o777 == 0o600
     assert key.parent.stat().st_mode & 0o777 == 0o700
     first = key.read_bytes()
-    resources._KEYS.clear()  # a new process
+    resources.forget_cache_keys()  # a new process
     assert read_cache_file(cache_home / "resources" / "entry") == b"value"
     assert key.read_bytes() == first
     key.chmod(0o644)
-    resources._KEYS.clear()
+    resources.forget_cache_keys()
     assert read_cache_file(cache_home / "resources" / "entry") is None
     assert key.read_bytes() != first and key.stat().st_mode & 0o777 == 0o600
     for inside in (cache_home.parent, cache_home / "config"):
         monkeypatch.setenv("XDG_CONFIG_HOME", str(inside))
-        resources._KEYS.clear()
+        resources.forget_cache_keys()
         write_cache_file(cache_home / "resources" / "other", b"value")
         assert not (cache_home / "resources" / "other").exists(), inside
         assert read_cache_file(cache_home / "resources" / "entry") is None
@@ -337,7 +338,7 @@ def test_the_key_is_kept_apart_and_private(
     linked.mkdir()
     (linked / "wenshu").symlink_to(config / "wenshu")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(linked))
-    resources._KEYS.clear()
+    resources.forget_cache_keys()
     assert resources.cache_key() is None
 
 

@@ -107,6 +107,12 @@ def cache_key() -> bytes | None:
     return key
 
 
+def forget_cache_keys() -> None:
+    """Forget the keys read in this process, so the next :func:`cache_key` reads its file again
+    as a new process would (a test that moves or replaces the key file)."""
+    _KEYS.clear()
+
+
 def _key_apart(target: Path) -> bool:
     """Whether the key's folder is the user's own (made 0700 if need be), and neither in
     the cache folder nor holding it (a cache restored whole would bring its key along)."""
