@@ -516,3 +516,19 @@ def test_other_kinds_attach_annex_files_too(tmp_path):
 def test_a_notice_attaching_itself_is_refused_not_recursed(tmp_path):
     problems = problems_of(_notice(tmp_path, "  - file: notice.yaml\n"))
     assert any("附件文件是本文件自身" in p for p in problems), problems
+
+
+def test_title_unlike_its_attachment_note_name_is_a_warning(tmp_path):
+    """§7.3.7: the attachment's title repeats the name the 附件说明 lists. The seed of
+    cnipa-2022-497 lists “2022年度示范企业申报推荐名额分配表” over a table titled
+    “2022年国家知识产权示范企业推荐名额”: said at the title's line, the build goes on."""
+    seed = ANNEXES / "quota-2022.yaml"
+    loaded = load_spec(seed)
+    kind, document = validate(loaded)
+    (warning,) = [w for w in warnings(loaded, kind, document) if "附件说明" in w.message]
+    assert re.search(r"quota-2022\.yaml:6:\d+ title", str(warning))
+    assert "“2022年度示范企业申报推荐名额分配表”不同" in warning.message and "7.3.7" in warning.message
+    text = "kind: quota_table\nname: 名额表\ntitle: 名额表\nprogramme: 示范企业\nrows:\n  - [河南省, 1]\n"
+    same = write(tmp_path, "same.yaml", text)
+    loaded = load_spec(same)
+    assert not [w for w in warnings(loaded, *validate(loaded)) if "附件说明" in w.message]
