@@ -31,6 +31,7 @@ from wenshu.render.docxtpl_adapter import SizedText
 from wenshu.resources import resource_dir
 from wenshu.roles import BODY_STYLES, FRAME_ROLES, HEADING_STYLES, Style
 from wenshu.spec.pictures import Picture
+from wenshu.text.docnumber import with_break_hints
 from wenshu.text.numbering import written_ordinal
 from wenshu.text.width import line_width, text_width
 from wenshu.text.wrap import UNBROKEN, wrap_ends
@@ -189,6 +190,9 @@ class BodyWriter:
             elif font is None:
                 ordinal = written_ordinal(chunk)
                 font = _RUNIN_FONTS.get(ordinal[0]) if ordinal else None
+            if style != Style.TITLE:
+                # Titles break by their own words (wenshu.text.titles).
+                chunk = with_break_hints(chunk)
             runs.append(_run_xml(chunk, f"<w:rPr>{_rfonts(font, declare=False)}</w:rPr>" if font else ""))
         extra = _KEEP_TOGETHER if self.tail is not None else ""
         if self.next_label_starts_section:
@@ -935,7 +939,12 @@ def table_xml(
         # break a row taller than a whole page); the header row repeats (§17.4.49 tblHeader).
         split = "" if box else "<w:cantSplit/>"
         repeat = "<w:tblHeader/>" if header and not box else ""  # a box taller than a page cannot repeat
-        out.append(f"<w:tr><w:trPr>{split}{repeat}</w:trPr>")
+        blank = not header and not any(text.strip() for text, _ in row)
+        blank = blank and not any(spans.covered.get((r, c)) for c in range(len(widths)))
+        # §17.4.80 trHeight, hRule atLeast (§17.18.37): a row to be filled in by hand grows
+        # to a line of 正文 (layout.BLANK_ROW_MIN_HEIGHT_TWIPS), and further as text needs.
+        height = f'<w:trHeight w:val="{L.BLANK_ROW_MIN_HEIGHT_TWIPS}" w:hRule="atLeast"/>' if blank else ""
+        out.append(f"<w:tr><w:trPr>{split}{repeat}{height}</w:trPr>")
         for c in range(len(widths)):
             text, align = row[c] if c < len(row) else ("", "center")
             across = spans.covered.get((r, c))

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from wenshu.text.docnumber import BREAK_HINT
 from wenshu.text.width import is_wide
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -84,14 +85,15 @@ _NOT_OWN_TEXT = (f"{{{MC_NS}}}Fallback", wtag("txbxContent"))
 
 def element_text(element: Any) -> str:
     """The text of a paragraph or run element: tabs as ``\\t``, line breaks as ``\\n``.
-    Text boxes inside it, and the fallback copy of a drawing, are not its text."""
+    Text boxes inside it, and the fallback copy of a drawing, are not its text; nor is the
+    zero-width break hint wenshu writes after a cited 发文字号's “〕”."""
     parts = []
     stack = list(reversed(list(element)))
     t, tab, breaks = wtag("t"), wtag("tab"), (wtag("br"), wtag("cr"))
     while stack:
         node = stack.pop()
         if node.tag == t:
-            parts.append(node.text or "")
+            parts.append((node.text or "").replace(BREAK_HINT, ""))
         elif node.tag == tab:
             parts.append("\t")
         elif node.tag in breaks:
