@@ -4,6 +4,7 @@ left to be filled in by hand, are a line of 正文 high."""
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -66,7 +67,7 @@ def test_blank_rows_of_a_form_are_a_line_high(pdfs):
             rules.append(y)
         else:
             rules[-1] = y
-    gaps = [(b - a) / L.PT_PER_MM for a, b in zip(rules, rules[1:])]
+    gaps = [(b - a) / L.PT_PER_MM for a, b in itertools.pairwise(rules)]
     line = L.LINE_PITCH_TWIPS / L.TWIPS_PER_PT / L.PT_PER_MM
     assert len(gaps) == 6, gaps  # the header and five blank rows
     assert gaps[0] < line - 2  # the header is as high as its text
