@@ -5,6 +5,8 @@ left to be filled in by hand, are a line of 正文 high."""
 from __future__ import annotations
 
 import itertools
+import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -20,10 +22,11 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 @pytest.fixture(scope="module")
 def pdfs(tmp_path_factory) -> dict[str, Path]:
-    """cnipa-2018-city and the contact form, as built (no pagination pass), laid out once."""
+    """cnipa-2018-city, the contact form and the application letter, as built (no
+    pagination pass), laid out once."""
     work = tmp_path_factory.mktemp("lines")
     sources = {}
-    for name in ("notices/cnipa-2018-city", "annexes/contact-form"):
+    for name in ("notices/cnipa-2018-city", "annexes/contact-form", "letters/application"):
         path = work / (name.replace("/", "-") + ".docx")
         path.write_bytes(render(EXAMPLES / f"{name}.yaml").files["docx"])
         sources[name] = path
@@ -72,3 +75,35 @@ def test_blank_rows_of_a_form_are_a_line_high(pdfs):
     assert len(gaps) == 6, gaps  # the header and five blank rows
     assert gaps[0] < line - 2  # the header is as high as its text
     assert all(abs(g - line) < 0.4 for g in gaps[1:]), gaps
+
+
+def _words(pdf: Path, page: int) -> list[tuple[str, float]]:
+    """The words pdftotext finds on ``page``, with their left edges in points."""
+    box = subprocess.run(
+        ["pdftotext", "-f", str(page), "-l", str(page), "-bbox", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return [(w, float(x)) for x, w in re.findall(r'<word xMin="([\d.]+)"[^>]*>([^<]*)</word>', box)]
+
+
+@pytest.mark.render
+def test_a_wrapped_attachment_name_aligns_with_its_first_character(pdfs):
+    """§7.3.7 (with §7.3.4): a name too long for its line wraps under its own first
+    character. The hanging indent gave “1.” a whole character, Times prints it in 4.1 mm
+    of 5.6: the name began 1.5 mm left of the lines under it (59.9 mm against 61.4). A tab
+    to a stop at the indent puts both at the same place (application p2)."""
+    words = _words(pdfs["letters/application"], 2)
+    texts = [w for w, _ in words]
+    first = texts.index("附件：1.")
+    name = words[first + 1]
+    assert name[0].startswith("示例市国家知识产权强市建设"), words[first : first + 3]
+    wrapped = words[first + 2]  # the rest of the name, on the next line
+    indent = (
+        L.LEFT_MARGIN_MM * L.PT_PER_MM + (L.BODY_INDENT_TWIPS + 4 * L.CHAR_ADVANCE_TWIPS) / L.TWIPS_PER_PT
+    )
+    assert abs(wrapped[1] - indent) < 0.5, (wrapped, indent)
+    assert abs(name[1] - wrapped[1]) < 0.3, (name, wrapped)
+    second = words[texts.index("2.") + 1]  # the next name, after its own tab
+    assert abs(second[1] - wrapped[1]) < 0.3, second

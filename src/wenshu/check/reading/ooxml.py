@@ -79,8 +79,9 @@ def own_runs(p: Any) -> Iterator[Any]:
 
 
 # mc:Fallback repeats its mc:Choice for older readers, and a text box's paragraphs are
-# paragraphs of their own: neither belongs to the text of the run or paragraph holding them.
-_NOT_OWN_TEXT = (f"{{{MC_NS}}}Fallback", wtag("txbxContent"))
+# paragraphs of their own: neither belongs to the text of the run or paragraph holding them;
+# nor do a paragraph's properties, whose w:tabs list its tab stops as w:tab elements.
+_NOT_OWN_TEXT = (f"{{{MC_NS}}}Fallback", wtag("txbxContent"), wtag("pPr"))
 
 
 def element_text(element: Any) -> str:
