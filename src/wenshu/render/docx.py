@@ -391,8 +391,9 @@ class BodyWriter:
         name_start = L.BODY_INDENT_TWIPS + _chars(3 + number)  # 附件： + N.
         # “1.” in Times is narrower than the character the indent gives it (4.1 mm of 5.6,
         # measured): a tab after it (in the .docx only) takes the name to a stop at the
-        # hanging indent, where the wrapped lines start (ECMA-376 §17.3.1.37 tabs: a custom
-        # stop's position counts from the page margin, as the indent's does, §17.3.1.12).
+        # hanging indent, where the wrapped lines start (ECMA-376 §17.3.1.38 tabs, §17.3.1.37
+        # tab; its position taken from the text margin, as the indent's is, §17.3.1.12 — so
+        # LibreOffice reads it, measured; Word not verified).
         # Two digits (“10.”) are wider than that character: they keep the name after them.
         head = NOTE_NUMBER.match(inline.text) if number else None
         if head:
