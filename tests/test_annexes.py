@@ -532,3 +532,19 @@ def test_a_count_too_large_to_compute_is_named(tmp_path):
     assert not (tmp_path / "out").exists()
     largest = write(tmp_path, "l.yaml", text.replace("advantage: 150,", "advantage: 1000000000,", 1))
     assert "| 北京市 | 80000005 |" in build(largest)[0]  # 8% of a billion and 2% of 230, rounded
+
+
+def test_title_unlike_its_attachment_note_name_is_a_warning(tmp_path):
+    """§7.3.7: the attachment's title repeats the name the 附件说明 lists. The seed of
+    cnipa-2022-497 lists “2022年度示范企业申报推荐名额分配表” over a table titled
+    “2022年国家知识产权示范企业推荐名额”: said at the title's line, the build goes on."""
+    seed = ANNEXES / "quota-2022.yaml"
+    loaded = load_spec(seed)
+    kind, document = validate(loaded)
+    (warning,) = [w for w in warnings(loaded, kind, document) if "附件说明" in w.message]
+    assert re.search(r"quota-2022\.yaml:6:\d+ title", str(warning))
+    assert "“2022年度示范企业申报推荐名额分配表”不同" in warning.message and "7.3.7" in warning.message
+    text = "kind: quota_table\nname: 名额表\ntitle: 名额表\nprogramme: 示范企业\nrows:\n  - [河南省, 1]\n"
+    same = write(tmp_path, "same.yaml", text)
+    loaded = load_spec(same)
+    assert not [w for w in warnings(loaded, *validate(loaded)) if "附件说明" in w.message]

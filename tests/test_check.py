@@ -824,16 +824,25 @@ MORE_BREAKS = {
         in_style("WsRecipients", 'w:firstLine="0" w:firstLineChars="0"', 'w:firstLine="640"'),
     ),
     "note-colon": ("D", DOC, replace_once(">附件：申报材料清单<", ">附件:申报材料清单<")),
-    "note-number": ("L", DOC, replace_once(">附件：1.试点城市", ">附件：1、试点城市")),
-    "note-sequence": ("L", DOC, replace_once(">2.联系人回执<", ">3.联系人回执<")),
+    "note-number": (
+        "L",
+        DOC,
+        replace_once(">附件：1.</w:t><w:tab/><w:t>试点城市", ">附件：1、</w:t><w:tab/><w:t>试点城市"),
+    ),
+    "note-sequence": (
+        "L",
+        DOC,
+        replace_once(">2.</w:t><w:tab/><w:t>联系人回执<", ">3.</w:t><w:tab/><w:t>联系人回执<"),
+    ),
     # one attachment listed (without a number, as one alone is), two attached
     "attachment-count": (
         "L",
         DOC,
         lambda t: re.sub(
-            r"<w:p><w:pPr><w:pStyle w:val=\"WsAttachmentNote\"/>(?:(?!</w:p>).)*2\.联系人回执.*?</w:p>",
+            r"<w:p><w:pPr><w:pStyle w:val=\"WsAttachmentNote\"/>(?:(?!</w:p>).)*"
+            r"2\.</w:t><w:tab/><w:t>联系人回执.*?</w:p>",
             "",
-            t.replace(">附件：1.试点城市", ">附件：试点城市", 1),
+            t.replace(">附件：1.</w:t><w:tab/><w:t>试点城市", ">附件：试点城市", 1),
             count=1,
             flags=re.S,
         ),

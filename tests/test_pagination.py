@@ -1230,3 +1230,54 @@ def test_a_heading_kept_after_tightening_is_checked_again_and_the_record_still_p
     }.items():
         monkeypatch.setattr(pagination, name, stand_in)
     assert pagination.paginate({"letter": b"a"}, Office())["letter"].docx == b"a+rec"
+
+
+@pytest.mark.render
+def test_group_label_restarts_where_the_row_numbers_open_the_page(tmp_path):
+    """§8: the 一级指标 of the 测评表 is merged down its group; where the table breaks inside
+    “保护” (row 9 on page one, rows 10–11 on page two) the continuation page repeats it.
+    Page two's rows open with the 序号 “10”, a cell of its own: the rule read the first four
+    characters “10查处” (two cells) and took the page for none of the table's, so neither
+    the pass nor ``check --render`` saw the empty label."""
+    from wenshu.build.pipeline import render
+
+    spec = Path(__file__).resolve().parents[1] / "examples/rounds/henan-2023/sample-county-evaluation.yaml"
+    docx = render(spec).files["docx"]
+    with LibreOffice() as office:
+        done = paginate({"evaluation": docx}, office)["evaluation"]
+    # The same pages with the label taken out again (the old pass's output) and as they are.
+    fixed, unlabelled = tmp_path / "fixed.docx", tmp_path / "unlabelled.docx"
+    fixed.write_bytes(done.docx)
+    unlabelled.write_bytes(_continue_merge(done.docx, row=10, column=0))
+    old, new = check_files([unlabelled, fixed], render=True)
+    assert "render-table-merged-label" in old.codes
+    assert not set(new.codes) & PAGE_FLOW, new.codes
+    pages = done.pages
+    assert pages is not None and len(pages) == 2
+    second = [compact(r.text) for r in content_rows(pages[1])]
+    assert any(t.startswith("10查处假冒") for t in second)  # the break falls inside the group
+    assert sum("保护" in t for t in second) == 1, second[:4]
+    assert not done.facts.faults, [str(f) for f in done.facts.faults]
+
+
+def _continue_merge(docx: bytes, row: int, column: int) -> bytes:
+    """``docx`` with the cell at ``row``, ``column`` of its first table continuing the merge
+    above again, empty (as it was before the pass restarted it)."""
+    from lxml import etree
+
+    ns = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
+    out = BytesIO()
+    with zipfile.ZipFile(BytesIO(docx)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "word/document.xml":
+                root = etree.fromstring(data)
+                cell = root.findall(".//w:tbl", ns)[0].findall("w:tr", ns)[row].findall("w:tc", ns)[column]
+                merge = cell.find("w:tcPr/w:vMerge", ns)
+                assert merge is not None and merge.get(f"{{{ns['w']}}}val") == "restart"
+                del merge.attrib[f"{{{ns['w']}}}val"]
+                for t in cell.iter(f"{{{ns['w']}}}t"):
+                    t.text = ""
+                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            dst.writestr(info, data)
+    return out.getvalue()

@@ -14,7 +14,7 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from wenshu.check.reading.ooxml import element_text
-from wenshu.render.docx import inline_runs, parser
+from wenshu.render.docx import NOTE_NUMBER, inline_runs, parser
 
 _SPACE = re.compile(r"[\s\u3000]+")
 
@@ -22,6 +22,13 @@ _SPACE = re.compile(r"[\s\u3000]+")
 def normalise(text: str) -> str:
     """Fold every run of white space (tabs, full-width spaces) to one space."""
     return _SPACE.sub(" ", text).strip()
+
+
+def _untabbed(text: str) -> str:
+    """A 附件说明 line without the tab wenshu's .docx puts after its “1.” (a tab stop
+    aligning the name, not text: the Markdown has none)."""
+    m = NOTE_NUMBER.match(text)
+    return text[: m.end()] + text[m.end() + 1 :] if m and text[m.end() : m.end() + 1] == "\t" else text
 
 
 def docx_blocks(source: str | Path | bytes) -> list[str]:
@@ -37,7 +44,7 @@ def docx_blocks(source: str | Path | bytes) -> list[str]:
             blocks.append(normalise(element_text(p)))
     for element in doc.element.body:
         if element.tag == qn("w:p"):
-            blocks.append(normalise(element_text(element)))
+            blocks.append(normalise(_untabbed(element_text(element))))
         elif element.tag == qn("w:tbl"):
             for cell in element.iter(qn("w:tc")):
                 text = "\n".join(element_text(p) for p in cell.iter(qn("w:p")))

@@ -118,6 +118,10 @@ TABLE_SIZE_PT = TABLE_SIZES_PT["四号"]
 # sets none); rows take no padding above or below, so a row is as high as its lines.
 TABLE_CELL_MARGIN_TWIPS = 85
 TABLE_RULE_EIGHTHS = 4  # ½ pt rules round every cell
+# A row left blank to be filled in by hand (a 回执's or 联系信息表's rows) is at least one line
+# of 正文 high (common practice; the standard sets none): a row as high as its empty 4号 line
+# (5.8 mm measured) leaves no room for handwriting the size of the 3号 text around it.
+BLANK_ROW_MIN_HEIGHT_TWIPS = LINE_PITCH_TWIPS
 # One full-width character's advance in body text (16 pt with −0.25 pt spacing).
 CHAR_ADVANCE_TWIPS = BODY_SIZE_PT * TWIPS_PER_PT + CHAR_SPACING_TWIPS  # 315
 BODY_INDENT_TWIPS = 2 * CHAR_ADVANCE_TWIPS  # §7.3.3 first line indented two characters

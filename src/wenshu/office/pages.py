@@ -27,6 +27,7 @@ from lxml import etree
 from wenshu import layout as L
 from wenshu.office.libreoffice import Page, Row
 from wenshu.roles import BY_STYLE, Style
+from wenshu.text.docnumber import BREAK_HINT
 
 _PITCH_PT = L.LINE_PITCH_TWIPS / L.TWIPS_PER_PT
 #: A page number as it prints (§7.5: “— 1 —”), its number the group.
@@ -80,7 +81,7 @@ class Outline:
 
 
 def _text(el: Any) -> str:
-    return "".join(t.text or "" for t in el.iter(f"{{{_W_NS}}}t"))
+    return "".join(t.text or "" for t in el.iter(f"{{{_W_NS}}}t")).replace(BREAK_HINT, "")
 
 
 def table_cells(tbl: Any) -> list[list[Cell]]:
@@ -529,7 +530,7 @@ def _table(reader: _Reader, index: int, table: list[list[Cell]], facts: Facts) -
     body = [[compact(c.text) for c in row] for row in table[1:]]
     for p in range(1, len(reader.pages)):
         rows = reader.texts[p]
-        if not rows or not any(_word_of(t, body) for t in rows[:6]):
+        if not rows or not any(_word_of(r.text, body) for r in reader.rows[p][:6]):
             continue
         # Skip the header row repeated at the top of the page.
         k = 0
@@ -667,7 +668,12 @@ def _starts_of(line: str, cells: list[str]) -> bool:
 
 
 def _word_of(text: str, body: list[list[str]]) -> bool:
-    return any(text[:4] and text[:4] in cell for row in body for cell in row)
+    """Whether the printed row ``text`` begins with words of the table's ``body`` cells: its
+    first four characters, or (where its first cell is shorter, a 序号 “10” before a name)
+    its first word of two characters or more."""
+    start, first = compact(text)[:4], compact(text.split(" ")[0])[:4]
+    heads = {start} | ({first} if len(first) >= 2 else set())
+    return any(h and h in cell for h in heads for row in body for cell in row)
 
 
 def _all_in(text: str, cells: list[str]) -> bool:

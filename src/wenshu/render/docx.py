@@ -31,6 +31,7 @@ from wenshu.render.docxtpl_adapter import SizedText
 from wenshu.resources import resource_dir
 from wenshu.roles import BODY_STYLES, FRAME_ROLES, HEADING_STYLES, Style
 from wenshu.spec.pictures import Picture
+from wenshu.text.docnumber import with_break_hints
 from wenshu.text.numbering import written_ordinal
 from wenshu.text.width import line_width, text_width
 from wenshu.text.wrap import BRACKETED, SHORT_WORD_CELLS, UNBROKEN, cell_breaks, wrap_ends
@@ -79,6 +80,23 @@ def frame_path(name: str):
 
 def _chars(n: float) -> int:
     return round(n * L.CHAR_ADVANCE_TWIPS)
+
+
+# The “附件：1.” (or “2.”) opening a numbered 附件说明 line: one digit. The .docx has a tab
+# after it (BodyWriter.attachment_note), which readers comparing the text leave out.
+NOTE_NUMBER = re.compile(r"(?:附件：)?\d\.")
+
+
+def _after_prefix(inline: Inline, at: int, text: str) -> Inline:
+    """``inline`` with ``text`` put in after its first ``at`` characters."""
+    out, seen, done = Inline(), 0, False
+    for chunk, strong in inline.runs:
+        if not done and seen + len(chunk) >= at:
+            cut = at - seen
+            chunk, done = chunk[:cut] + text + chunk[cut:], True
+        seen += len(chunk)
+        out.runs.append((chunk, strong))
+    return out
 
 
 @dataclass
@@ -189,6 +207,9 @@ class BodyWriter:
             elif font is None:
                 ordinal = written_ordinal(chunk)
                 font = _RUNIN_FONTS.get(ordinal[0]) if ordinal else None
+            if style != Style.TITLE:
+                # Titles break by their own words (wenshu.text.titles).
+                chunk = with_break_hints(chunk)
             runs.append(_run_xml(chunk, f"<w:rPr>{_rfonts(font, declare=False)}</w:rPr>" if font else ""))
         extra = _KEEP_TOGETHER if self.tail is not None else ""
         if self.next_label_starts_section:
@@ -369,9 +390,21 @@ class BodyWriter:
             self.blank()
         number = 1 if options.get("numbered") else 0  # the "1." before each name, ≈ 1 character
         name_start = L.BODY_INDENT_TWIPS + _chars(3 + number)  # 附件： + N.
+        # “1.” in Times is narrower than the character the indent gives it (4.1 mm of 5.6,
+        # measured): a tab after it (in the .docx only) takes the name to a stop at the
+        # hanging indent, where the wrapped lines start (ECMA-376 §17.3.1.38 tabs, §17.3.1.37
+        # tab; its position taken from the text margin, as the indent's is, §17.3.1.12 — so
+        # LibreOffice reads it, measured; Word not verified).
+        # Two digits (“10.”) are wider than that character: they keep the name after them.
+        head = NOTE_NUMBER.match(inline.text) if number else None
+        if head:
+            inline = _after_prefix(inline, head.end(), "\t")
         p = self.paragraph(Style.ATTACHMENT_NOTE, inline)
         hanging = _chars(3 + number) if first else _chars(number)
         self.set_indent(p, left=name_start, hanging=hanging)
+        if head:
+            tab = parse_xml(f'<w:tab {_W} w:val="left" w:pos="{name_start}"/>')
+            p._p.get_or_add_pPr().get_or_add_tabs().append(tab)
 
     def date(self, inline: Inline) -> None:
         """成文日期 and the signature above it (§7.3.5).
@@ -996,7 +1029,12 @@ def table_xml(
         # break a row taller than a whole page); the header row repeats (§17.4.49 tblHeader).
         split = "" if box else "<w:cantSplit/>"
         repeat = "<w:tblHeader/>" if header and not box else ""  # a box taller than a page cannot repeat
-        out.append(f"<w:tr><w:trPr>{split}{repeat}</w:trPr>")
+        blank = not header and not any(text.strip() for text, _ in row)
+        blank = blank and not any(spans.covered.get((r, c)) for c in range(len(widths)))
+        # §17.4.80 trHeight, hRule atLeast (§17.18.37): a row to be filled in by hand grows
+        # to a line of 正文 (layout.BLANK_ROW_MIN_HEIGHT_TWIPS), and further as text needs.
+        height = f'<w:trHeight w:val="{L.BLANK_ROW_MIN_HEIGHT_TWIPS}" w:hRule="atLeast"/>' if blank else ""
+        out.append(f"<w:tr><w:trPr>{split}{repeat}{height}</w:trPr>")
         row_lines = _row_lines(row, r, widths, size_pt, spans)
         for c in range(len(widths)):
             text, align = row[c] if c < len(row) else ("", "center")

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from wenshu.text.docnumber import BREAK_HINT
 from wenshu.text.width import is_wide
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -78,8 +79,9 @@ def own_runs(p: Any) -> Iterator[Any]:
 
 
 # mc:Fallback repeats its mc:Choice for older readers, and a text box's paragraphs are
-# paragraphs of their own: neither belongs to the text of the run or paragraph holding them.
-_NOT_OWN_TEXT = (f"{{{MC_NS}}}Fallback", wtag("txbxContent"))
+# paragraphs of their own: neither belongs to the text of the run or paragraph holding them;
+# nor do a paragraph's properties, whose w:tabs list its tab stops as w:tab elements.
+_NOT_OWN_TEXT = (f"{{{MC_NS}}}Fallback", wtag("txbxContent"), wtag("pPr"))
 
 
 def element_text(element: Any) -> str:
@@ -87,14 +89,15 @@ def element_text(element: Any) -> str:
     ``\\n``. Text boxes inside it, and the fallback copy of a drawing, are not its text; nor
     is a carriage return (``w:cr``, ECMA-376 §17.3.3.4): Word writes a typed line break as
     ``w:br``, and wenshu ends a cell's printed line between words with ``w:cr``
-    (:func:`wenshu.render.docx.table_xml`), which breaks no line of the text."""
+    (:func:`wenshu.render.docx.table_xml`), which breaks no line of the text; nor is the
+    zero-width break hint wenshu writes after a cited 发文字号's “〕”."""
     parts = []
     stack = list(reversed(list(element)))
     t, tab, br, cr = wtag("t"), wtag("tab"), wtag("br"), wtag("cr")
     while stack:
         node = stack.pop()
         if node.tag == t:
-            parts.append(node.text or "")
+            parts.append((node.text or "").replace(BREAK_HINT, ""))
         elif node.tag == tab:
             parts.append("\t")
         elif node.tag == br:
