@@ -526,7 +526,7 @@ def test_a_count_too_large_to_compute_is_named(tmp_path):
     spec = write(tmp_path, "q.yaml", text.replace("advantage: 150,", "advantage: " + "9" * 30 + ",", 1))
     found = problems_of(spec)
     assert len(found) == 1 and "q.yaml:17:" in found[0] and "counts[1].advantage" in found[0], found
-    assert "超出范围" in found[0]
+    assert "超出范围" in found[0] and "（应在 0—1000000000 之间）" in found[0]
     result = CliRunner().invoke(main, ["build", str(spec), "-o", str(tmp_path / "out")])
     assert result.exit_code == 1 and "内部错误" not in result.output, result.output
     assert not (tmp_path / "out").exists()

@@ -743,7 +743,11 @@ def _rule_at(kind: Kind, path: Path_) -> dict[str, Any]:
     if not path:
         return {}
     if isinstance(path[-1], str):
-        return _schema_at(kind, path[:-1]).get(path[-1], {})
+        found = _schema_at(kind, path[:-1]).get(path[-1])
+        if found is None:  # a key the schema does not name: the rule its mapping allows others by
+            others = _rule_at(kind, path[:-1]).get("allow_unknown")
+            return others if isinstance(others, dict) else {}
+        return found
     parent = _rule_at(kind, path[:-1])
     inner = parent.get("schema")
     return inner if isinstance(inner, dict) else {}
