@@ -102,7 +102,8 @@ def test_a_module_named_in_a_string_is_an_import() -> None:
 
 def test_a_string_import_closing_a_cycle_is_found(tmp_path: Path) -> None:
     """A registry naming its providers as strings, whose providers import it back, is a cycle."""
-    (tmp_path / "low.py").write_text('RULES = Registry("x", providers=("wenshu.high",))\n', encoding="utf-8")
+    low = 'RULES = Registry("x")\nRULES.provided_by("wenshu.high")\n'
+    (tmp_path / "low.py").write_text(low, encoding="utf-8")
     (tmp_path / "high.py").write_text("from wenshu.low import RULES\n", encoding="utf-8")
     modules = {"wenshu.low": tmp_path / "low.py", "wenshu.high": tmp_path / "high.py"}
     graph = {name: {m for m, _ in _imports(name, path, modules)} for name, path in modules.items()}

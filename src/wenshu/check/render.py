@@ -43,7 +43,7 @@ RULES.rule(
     "render-mark-place",
     "7.2.4",
     "发文机关标志",
-    "排出的标志上边缘距版心上边缘 35 mm",
+    f"排出的标志上边缘距版心上边缘 {L.DOCUMENT_MARK_OFFSET_MM} mm",
     severity="warning",
     render=True,
 )

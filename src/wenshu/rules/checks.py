@@ -36,11 +36,6 @@ def run(name: str, arg: Any, context: Context, source: str) -> list[Problem]:
     return RULES.get(name, source)(arg, context)
 
 
-def names() -> list[str]:
-    """All registered rule names."""
-    return RULES.names()
-
-
 @rule("title_lines")
 def title_lines(fields: list[str], context: Context) -> list[Problem]:
     """``title_lines`` (of the document and of each attachment) must join to the title, and

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
-from wenshu.errors import Problem, WenshuError
+from wenshu.errors import Problem, WenshuError, excerpt
 from wenshu.spec.find import SPEC_SUFFIXES
 
 
@@ -28,8 +28,7 @@ def confined(root: Path, rel: str, *, must_exist: bool = True) -> Path:
         if must_exist and not target.is_file():
             raise WenshuError(Problem(rel, "文件不存在"))
     except OSError as exc:  # a name too long for the file system, a loop of links …
-        shown = rel if len(rel) <= 60 else rel[:60] + "…"
-        raise WenshuError(Problem(shown, f"路径无法访问：{exc.strerror or exc}")) from None
+        raise WenshuError(Problem(excerpt(rel, 60), f"路径无法访问：{exc.strerror or exc}")) from None
     return root_resolved / pure
 
 

@@ -26,7 +26,8 @@ RULES.rule(
     "mark-place",
     "7.2.4",
     "发文机关标志",
-    "发文机关标志上边缘距版心上边缘 35 mm（信函格式距纸张上边缘 30 mm）",
+    f"发文机关标志上边缘距版心上边缘 {L.DOCUMENT_MARK_OFFSET_MM} mm"
+    f"（信函格式距纸张上边缘 {L.LETTER_MARK_TOP_MM} mm）",
 )
 RULES.rule("doc-number", "7.2.5", "发文字号", "发文字号写作“机关代字〔年份〕序号号”")
 RULES.rule("doc-number-align", "7.2.5", "发文字号", "发文字号位置（居中；上行文居左；信函居右）")
