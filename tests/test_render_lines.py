@@ -36,24 +36,6 @@ def pdfs(tmp_path_factory) -> dict[str, Path]:
 
 
 @pytest.mark.render
-def test_a_line_before_a_cited_doc_number_is_not_letter_spaced(pdfs):
-    """“…指导意见》（国知办函管字〔2016〕864号）”: LibreOffice took no break between “〕” and
-    “864” and carried “〔2016〕864号” whole to the next line, the 23 characters before it
-    stretched over the line's 28 (cnipa-2018-city p1, y = 199 mm). With the break hint after
-    “〕” (UAX #14 ZW) the year stays on the line and its characters keep their pitch."""
-    (page, *_) = read_pages(pdfs["notices/cnipa-2018-city"])
-    rows = content_rows(page)
-    (row,) = [r for r in rows if compact(r.text).startswith("加快建设知识产权强市的指导意见")]
-    assert compact(row.text).endswith("（国知办函管字〔2016〕"), row.text
-    after = rows[rows.index(row) + 1]
-    assert compact(after.text).startswith("864号）"), after.text
-    # Every full line of that paragraph holds its 28 characters' worth (digits half a one).
-    units = sum(1 if ord(ch) > 0x2E7F else 0.5 for ch in compact(row.text))
-    pitch = (row.x1 - row.x0) / units
-    assert pitch < 1.05 * L.CHAR_ADVANCE_TWIPS / L.TWIPS_PER_PT, (pitch, row.text)
-
-
-@pytest.mark.render
 def test_blank_rows_of_a_form_are_a_line_high(pdfs):
     """The 工作联系信息表's five empty rows printed 5.8 mm high (an empty 4号 line), the
     header 7.3 mm: no room to write in. Now each is one line of 正文 (10.2 mm)."""

@@ -27,7 +27,6 @@ from lxml import etree
 from wenshu import layout as L
 from wenshu.office.libreoffice import Page, Row
 from wenshu.roles import BY_STYLE, Style
-from wenshu.text.docnumber import BREAK_HINT
 
 _PITCH_PT = L.LINE_PITCH_TWIPS / L.TWIPS_PER_PT
 #: A page number as it prints (§7.5: “— 1 —”), its number the group.
@@ -81,7 +80,7 @@ class Outline:
 
 
 def _text(el: Any) -> str:
-    return "".join(t.text or "" for t in el.iter(f"{{{_W_NS}}}t")).replace(BREAK_HINT, "")
+    return "".join(t.text or "" for t in el.iter(f"{{{_W_NS}}}t"))
 
 
 def table_cells(tbl: Any) -> list[list[Cell]]:

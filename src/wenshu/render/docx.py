@@ -31,7 +31,6 @@ from wenshu.render.docxtpl_adapter import SizedText
 from wenshu.resources import resource_dir
 from wenshu.roles import BODY_STYLES, FRAME_ROLES, HEADING_STYLES, Style
 from wenshu.spec.pictures import Picture
-from wenshu.text.docnumber import with_break_hints
 from wenshu.text.numbering import written_ordinal
 from wenshu.text.width import line_width, text_width
 from wenshu.text.wrap import BRACKETED, SHORT_WORD_CELLS, UNBROKEN, cell_breaks, wrap_ends
@@ -207,9 +206,6 @@ class BodyWriter:
             elif font is None:
                 ordinal = written_ordinal(chunk)
                 font = _RUNIN_FONTS.get(ordinal[0]) if ordinal else None
-            if style != Style.TITLE:
-                # Titles break by their own words (wenshu.text.titles).
-                chunk = with_break_hints(chunk)
             runs.append(_run_xml(chunk, f"<w:rPr>{_rfonts(font, declare=False)}</w:rPr>" if font else ""))
         extra = _KEEP_TOGETHER if self.tail is not None else ""
         if self.next_label_starts_section:

@@ -94,19 +94,3 @@ def parse_doc_number(text: str) -> DocNumber:
             problems.append("多余的空格")
         raise DocNumberError("；".join(problems), suggestion=str(number))
     return number
-
-
-# A 发文字号 cited in running text (“（国知办函管字〔2016〕864号）”) offers its line a break
-# after “〕”: UAX #14 allows one there (CL ÷ NU, rule LB31), Word takes it, but LibreOffice
-# keeps “〔2016〕864号” whole and carries it to the next line, stretching the justified line
-# before it over the room of four or five characters (cnipa-2018-city p1). A ZERO WIDTH SPACE
-# (UAX #14 class ZW, rule LB8: a break after it) gives both the break point in the .docx
-# only; the Markdown and every reader of Word text leave it out (:data:`BREAK_HINT`).
-BREAK_HINT = "\u200b"
-_CITED_SERIAL = re.compile(r"〕(?=\d)")
-
-
-def with_break_hints(text: str) -> str:
-    """``text`` with a break opportunity (:data:`BREAK_HINT`) between a 发文字号's “〕” and
-    its serial, for the .docx."""
-    return _CITED_SERIAL.sub("〕" + BREAK_HINT, text)

@@ -10,7 +10,6 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from wenshu.text.docnumber import BREAK_HINT
 from wenshu.text.width import is_wide
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -89,15 +88,14 @@ def element_text(element: Any) -> str:
     ``\\n``. Text boxes inside it, and the fallback copy of a drawing, are not its text; nor
     is a carriage return (``w:cr``, ECMA-376 §17.3.3.4): Word writes a typed line break as
     ``w:br``, and wenshu ends a cell's printed line between words with ``w:cr``
-    (:func:`wenshu.render.docx.table_xml`), which breaks no line of the text; nor is the
-    zero-width break hint wenshu writes after a cited 发文字号's “〕”."""
+    (:func:`wenshu.render.docx.table_xml`), which breaks no line of the text."""
     parts = []
     stack = list(reversed(list(element)))
     t, tab, br, cr = wtag("t"), wtag("tab"), wtag("br"), wtag("cr")
     while stack:
         node = stack.pop()
         if node.tag == t:
-            parts.append((node.text or "").replace(BREAK_HINT, ""))
+            parts.append(node.text or "")
         elif node.tag == tab:
             parts.append("\t")
         elif node.tag == br:
