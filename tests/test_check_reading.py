@@ -108,7 +108,7 @@ def test_recognise_a_letter(letter, by_content):
     rest = "已被确定为国家知识产权强市建设试点城市，且工作成效显著。"
     assert headings[3].run_in == ("（二）示范城市。", rest)
     notes = [i.text.strip() for i in result.of(Role.ATTACHMENT_NOTE)]
-    assert notes == ["附件：1.试点城市推荐名额分配表", "2.联系人回执"]
+    assert notes == ["附件：1.\t试点城市推荐名额分配表", "2.\t联系人回执"]  # a tab to the hanging indent
     assert result.attachments == ["试点城市推荐名额分配表", "联系人回执"]
     assert result.doc_number == "国知办函运字〔2023〕582号" and result.signer is None
     assert not result.minutes

@@ -247,6 +247,7 @@ def test_full_disk(workspace, monkeypatch):
             raise OSError(errno.ENOSPC, "No space left on device")
         return real_write(fd, data)
 
+    monkeypatch.setenv("WENSHU_NO_CACHE", "1")  # the writes counted are the outputs', not the caches'
     opened = _failing_temporary_writes(monkeypatch, write)
     spec.write_text(LETTER.replace("特此通知。", "特此通知，请遵照执行。"), encoding="utf-8")
     result = CliRunner().invoke(main, ["build", str(spec), "-o", str(out)])
@@ -270,6 +271,7 @@ def test_full_disk_on_new_files(tmp_path, monkeypatch, failing):
             raise OSError(errno.ENOSPC, "No space left on device")
         return real_write(fd, data)
 
+    monkeypatch.setenv("WENSHU_NO_CACHE", "1")  # the writes counted are the outputs', not the caches'
     _failing_temporary_writes(monkeypatch, write)
     result = CliRunner().invoke(main, ["build", str(spec), "-o", str(out)])
     assert result.exit_code == 1

@@ -621,7 +621,9 @@ def test_attachment_notes(built_examples, stem):
     if len(names) == 1:
         expected = [f"附件：{names[0]}"]
     else:
-        expected = [f"附件：1.{names[0]}"] + [f"{n}.{name}" for n, name in enumerate(names[1:], start=2)]
+        # A one-digit number is followed by a tab to the hanging indent (where its name begins).
+        expected = [f"附件：1.\t{names[0]}"]
+        expected += [f"{n}.{chr(9) if n < 10 else ''}{name}" for n, name in enumerate(names[1:], start=2)]
     assert notes == expected
     for text in notes:
         assert not re.search(r"[。，；、,.;]$", text)
