@@ -99,8 +99,14 @@ def assert_numbered(items: list[tuple[int, str]]) -> None:
         assert m.group(1) == expected, f"{text}: expected ordinal {expected}"
 
 
+def cell_text(cell) -> str:
+    """A cell's text as written: its paragraphs' ``w:t`` joined by newlines, without the line
+    ends wenshu puts between words of a name too wide for its column (``w:cr``)."""
+    return "\n".join("".join(t.text or "" for t in p._p.iter(qn("w:t"))) for p in cell.paragraphs)
+
+
 def table_rows(table) -> list[list[str]]:
-    return [[c.text for c in row.cells] for row in table.rows]
+    return [[cell_text(c) for c in row.cells] for row in table.rows]
 
 
 def section_after(element):
@@ -125,7 +131,7 @@ def drop_block(text: str, header: str) -> str:
 
 def find_table(docx: Path, first_header: str, second_header: str):
     for table in Document(str(docx)).tables:
-        head = [c.text for c in table.rows[0].cells]
+        head = [cell_text(c) for c in table.rows[0].cells]
         if head[:2] == [first_header, second_header]:
             return table
     raise AssertionError(f"no table headed {first_header}, {second_header}")
