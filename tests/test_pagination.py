@@ -636,7 +636,9 @@ def test_closing_line_does_not_go_over_alone_after_a_half_empty_page(laid_out):
             f"{facts.body_lines_on_signature_page}, page before it {blank:.1f} lines empty; pitch {pitches}"
         )
         assert not facts.faults, [str(f) for f in facts.faults]
-        if lines < 7:
+        # Up to 6 lines it must come back to one page; 7 does too since the 版头 is 5 mm shorter
+        # (the mark's exact line): where it cannot, page two keeps 正文 with the block.
+        if lines < 7 or facts.signature_page == 1:
             assert (facts.pages, facts.signature_page) == (1, 1)
             assert len(pitches) == 1 and L.MIN_ADJUSTED_LINE_PITCH_TWIPS <= min(pitches)
             page, foot = facts.main_end
