@@ -10,9 +10,7 @@ import re
 
 import pytest
 
-from tests.test_round_rules_as_data import run, write
-
-ROUND_HEAD = "kind: round\nname: 类别\nyear: 2022\ncategories:\n"
+from tests.test_round_rules_as_data import ROUND_HEAD, run, write
 
 
 @pytest.mark.parametrize(
