@@ -123,7 +123,7 @@ def render(
             return _word(spec, formats, kind, document, markdown, warnings)
     with load.recording_reads() as read:
         kind, document, markdown, warnings = _checked(spec, draft=draft, advise=True)
-    others = sorted(str(p) for p in read if p != spec.path.resolve())
+    others = sorted(str(p) for p in read if p != spec.path.absolute())
     try:
         kept.put(key, (kind.name, others, files_stamp(others), document, markdown, warnings))
     except OSError:  # a file it read cannot be read now: nothing kept

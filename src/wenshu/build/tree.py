@@ -148,8 +148,9 @@ def _resolve_dep(key: str, src: Path) -> Path:
 
 
 def _file_key(path: Path, src: Path) -> str:
-    """``file/…`` for an input outside the resources: relative to ``src`` when inside it."""
-    path, root = path.resolve(), src.resolve()
+    """``file/…`` for an input outside the resources: relative to ``src`` when inside it.
+    Neither is resolved: an input named through a link is checked through it next time."""
+    path, root = path.absolute(), src.absolute()
     return f"file/{path.relative_to(root).as_posix() if root in path.parents else path}"
 
 
@@ -388,7 +389,7 @@ def _one_spec(
         # Specs that include one another in a loop no check caught: this spec fails, not the run.
         problem = Problem(str(spec_path), "引用层级过深（附件或工作方案互相引用？），已停止")
         return _Built(rel.as_posix(), [problem], [], {})
-    others = reads - {spec_path.resolve()}
+    others = reads - {spec_path.absolute()}
     for path in others:
         deps[_file_key(path, src)] = path
     if any(path.exists() for path in others):  # an absent round file has no kind

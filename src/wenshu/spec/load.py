@@ -321,8 +321,8 @@ _READS: ContextVar[set[Path] | None] = ContextVar("wenshu_reads", default=None)
 
 @contextmanager
 def recording_reads() -> Iterator[set[Path]]:
-    """Every spec file read inside the block (resolved), the spec itself included, and every
-    picture its blocks show (:func:`record_read`).
+    """Every spec file read inside the block (absolute, as named: links not resolved), the
+    spec itself included, and every picture its blocks show (:func:`record_read`).
 
     A spec may pull in others — an annex file of a notice, the work plan a summary reports
     on, a round's file beside it — and every one is read through :func:`read_text`: its
@@ -354,10 +354,12 @@ def beyond_reference_root(target: Path) -> bool:
 
 def record_read(path: Path) -> None:
     """Note ``path`` as an input of what is being built, when :func:`recording_reads` is on
-    (a spec file, a picture it shows)."""
+    (a spec file, a picture it shows). The path is kept as named, not resolved: a link
+    (``round.yaml -> ../rounds/a.yaml``, a linked folder) may be made to name another file,
+    and what is read then is what the link names — a stamp of its old target would not see it."""
     reads = _READS.get()
     if reads is not None:
-        reads.add(Path(path).resolve())
+        reads.add(Path(path).absolute())
 
 
 def read_text(path: Path) -> str:
