@@ -352,9 +352,10 @@ def _prune(folder: Path, keep: str) -> None:
 def files_stamp(paths: list[str]) -> list[str]:
     """Each file as a cache stamp takes it: path, size, modification time and which file it
     is (device and inode: a link made to name another file of the same size and time is
-    seen), links followed (digesting the files would cost more than the cache saves). A file that does not exist is stamped as
-    absent — a round file not yet written beside a spec is an input too: writing it must
-    change the stamp. Raises OSError where one cannot be read otherwise."""
+    seen), links followed (digesting the files would cost more than the cache saves). A
+    file that does not exist is stamped as absent — a round file not yet written beside a
+    spec is an input too: writing it must change the stamp. Raises OSError where one cannot
+    be read otherwise."""
     stamps = []
     for path in paths:
         try:
