@@ -144,3 +144,30 @@ def test_a_spec_in_a_linked_folder_switched_is_checked_again(tmp_path, monkeypat
     result = run("build", spec, "-o", out, "--format", "md", "--no-paginate")
     assert result.exit_code == 0, result.output
     assert SAID.format("甲表分数", "乙表分数") in (out / "plan.md").read_text(encoding="utf-8")
+
+
+def test_a_round_file_edited_while_the_plan_is_checked_is_read_again(tmp_path, monkeypatch):
+    """The kept checks stamped the files a spec read after checking it: a round file edited in
+    between was stamped as edited, and the next build kept the wording read before the edit."""
+    from wenshu import validate
+
+    monkeypatch.delenv("WENSHU_NO_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    folder = tmp_path / "r"
+    round_file = write(folder, "round.yaml", ROUND)
+    shutil.copy(WORK_PLAN, folder / "plan.yaml")
+    real_validate = validate.validate
+
+    def edited_meanwhile(spec, **options):
+        checked = real_validate(spec, **options)
+        round_file.write_text(OTHER_ROUND, encoding="utf-8")  # after it was read
+        return checked
+
+    out = tmp_path / "out"
+    with monkeypatch.context() as during:
+        during.setattr(validate, "validate", edited_meanwhile)
+        assert run("build", folder / "plan.yaml", "-o", out, "--format", "md", "--no-paginate").exit_code == 0
+    assert SAID.format("A表得分", "B表得分") in (out / "plan.md").read_text(encoding="utf-8")
+    result = run("build", folder / "plan.yaml", "-o", out, "--format", "md", "--no-paginate")
+    assert result.exit_code == 0, result.output
+    assert SAID.format("甲表分数", "乙表分数") in (out / "plan.md").read_text(encoding="utf-8")

@@ -389,7 +389,7 @@ def _one_spec(
         # Specs that include one another in a loop no check caught: this spec fails, not the run.
         problem = Problem(str(spec_path), "引用层级过深（附件或工作方案互相引用？），已停止")
         return _Built(rel.as_posix(), [problem], [], {})
-    others = reads - {spec_path.absolute()}
+    others = set(reads) - {spec_path.absolute()}
     for path in others:
         deps[_file_key(path, src)] = path
     if any(path.exists() for path in others):  # an absent round file has no kind
