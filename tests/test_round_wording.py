@@ -171,3 +171,29 @@ def test_a_round_file_edited_while_the_plan_is_checked_is_read_again(tmp_path, m
     result = run("build", folder / "plan.yaml", "-o", out, "--format", "md", "--no-paginate")
     assert result.exit_code == 0, result.output
     assert SAID.format("甲表分数", "乙表分数") in (out / "plan.md").read_text(encoding="utf-8")
+
+
+def test_a_round_file_edited_while_a_folder_is_built_rebuilds_the_plan(tmp_path, monkeypatch):
+    """The folder build hashed the files a spec read after building it: a round file edited in
+    between was recorded as edited, and the next build skipped the plan with the old wording."""
+    from wenshu import validate
+
+    folder = tmp_path / "r"
+    round_file = write(folder, "round.yaml", ROUND)
+    shutil.copy(WORK_PLAN, folder / "plan.yaml")
+    real_validate = validate.validate
+
+    def edited_meanwhile(spec, **options):
+        checked = real_validate(spec, **options)
+        if spec.path.name == "plan.yaml":
+            round_file.write_text(OTHER_ROUND, encoding="utf-8")  # after it was read
+        return checked
+
+    out = tmp_path / "out"
+    with monkeypatch.context() as during:
+        during.setattr(validate, "validate", edited_meanwhile)
+        assert run("build", folder, "-o", out, "--format", "md", "--no-paginate").exit_code == 0
+    assert SAID.format("A表得分", "B表得分") in (out / "plan.md").read_text(encoding="utf-8")
+    result = run("build", folder, "-o", out, "--format", "md", "--no-paginate")
+    assert result.exit_code == 0, result.output
+    assert SAID.format("甲表分数", "乙表分数") in (out / "plan.md").read_text(encoding="utf-8")
