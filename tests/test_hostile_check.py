@@ -729,3 +729,60 @@ def test_offline_copy_rewrites_the_main_part_whatever_its_name(base, main):
         document = z.read(main).decode()
     assert "INCLUDE" not in document and url not in document, document
     assert "关于" in document  # the text stays
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-be", "utf-32-be", "utf-16-le"])
+def test_offline_copy_rewrites_a_document_part_in_utf16_or_utf32(base, encoding):
+    """A part named .xml was rewritten only when its bytes began with ``<`` (or a UTF-16 byte-order
+    mark): ``word/document.xml`` in UTF-16BE without a mark (``\\x00<``) kept its INCLUDEPICTURE
+    field, which LibreOffice, reading that encoding, fetched."""
+    url = "http://127.0.0.1:9"
+    field = (
+        f"<w:p><w:fldSimple w:instr=' INCLUDEPICTURE \"{url}/x.png\" \\d '>"
+        "<w:r><w:t>图</w:t></w:r></w:fldSimple></w:p>"
+    )
+
+    def encoded(data: bytes) -> bytes:
+        text = in_body(field)(data).decode()
+        return text.replace('encoding="UTF-8"', f'encoding="{encoding[:6].upper()}"', 1).encode(encoding)
+
+    docx = repack(base, {DOC: encoded})
+    with zipfile.ZipFile(io.BytesIO(docx)) as z:
+        assert z.read(DOC)[:4] != b"<?xm"  # the test's own premise
+    with zipfile.ZipFile(io.BytesIO(offline_copy(docx, "utf16.docx"))) as z:
+        document = z.read(DOC).decode("utf-8")
+    assert "INCLUDEPICTURE" not in document and url not in document
+    assert "关于" in document  # the text stays
+
+
+ALT_CHUNK_REL = (
+    '<Relationship Id="rIdChunk" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/aFChunk"'
+    ' Target="afchunk.htm"/>'
+)
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        b'<!DOCTYPE html><html><body><p>\xe9\x99\x84\xe5\x8a\xa0</p><img src="http://127.0.0.1:9/x.png"></body></html>',
+        b"<html><body>\xe4\xb8\x80<br>\xe4\xba\x8c</body></html>",
+    ],
+    ids=["doctype", "br"],
+)
+def test_offline_copy_blanks_an_html_alt_chunk_rather_than_refusing_the_file(base, page):
+    """An HTML part a w:altChunk brings in (word/afchunk.htm, as Word and many exporters write)
+    went through the strict XML reading: ``<!DOCTYPE html>`` refused the file as holding a DTD,
+    ``<br>`` as damaged. It is blanked instead (HTML may load pictures), the rest laid out."""
+    docx = repack(
+        base,
+        {
+            DOC: in_body('<w:altChunk r:id="rIdChunk"/>'),
+            "word/_rels/document.xml.rels": lambda x: x.replace(
+                b"</Relationships>", ALT_CHUNK_REL.encode() + b"</Relationships>"
+            ),
+        },
+        {"word/afchunk.htm": page},
+    )
+    with zipfile.ZipFile(io.BytesIO(offline_copy(docx, "chunk.docx"))) as z:
+        assert z.read("word/afchunk.htm") == b""
+        assert "关于" in z.read(DOC).decode()

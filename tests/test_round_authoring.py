@@ -436,3 +436,21 @@ def test_a_threshold_message_cites_the_line_of_the_rounds_min_scores(tmp_path):
         "“甲公司”综合评分 65 分，低于 70 分（数据知识产权示范单位须综合评分≥70，"
         f"见 {tmp_path / 'round.yaml'}:11）"
     ) in result.output, result.output
+
+
+def test_a_region_file_written_later_under_the_name_the_round_gives_is_read(tmp_path, monkeypatch):
+    """``regions: regions-2022`` names wenshu's list while no file of that name lies beside the
+    round file; one written there later is the round's list. The kept checks and the folder
+    build did not record the absent file, and went on with wenshu's list."""
+    monkeypatch.delenv("WENSHU_NO_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    folder = tmp_path / "round"
+    round_with_regions(folder, "regions-2022")
+    write(folder, "quota.yaml", QUOTA.format(region="河南省"))
+    single, whole = tmp_path / "single", tmp_path / "whole"
+    assert run("build", folder / "quota.yaml", "-o", single, "--format", "md").exit_code == 0
+    assert run("build", folder, "-o", whole, "--format", "md", "--no-paginate").exit_code == 0
+    write(folder, "regions-2022", "regions: [北京市, 河北省]\n")
+    for args in ((folder / "quota.yaml", "-o", single), (folder, "-o", whole, "--no-paginate")):
+        result = run("build", *args, "--format", "md")
+        assert result.exit_code == 1 and "未知地区“河南省”" in result.output, result.output

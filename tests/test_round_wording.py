@@ -78,3 +78,122 @@ def test_import_in_the_workbench_run_from_another_folder(tmp_path, monkeypatch):
         assert import_docx(data, "plan.docx").report.kind == "enterprise_work_plan"
     finally:
         REFERENCE_ROOT.reset(token)
+
+
+OTHER_ROUND = ROUND.replace("A表得分", "甲表分数").replace("B表得分", "乙表分数")
+
+
+def _linked_round(tmp_path: Path) -> Path:
+    """``r/plan.yaml`` beside ``r/round.yaml -> ../rounds/a.yaml`` (and a ``b.yaml`` to switch to)."""
+    write(tmp_path / "rounds", "a.yaml", ROUND)
+    write(tmp_path / "rounds", "b.yaml", OTHER_ROUND)
+    folder = tmp_path / "r"
+    folder.mkdir()
+    shutil.copy(WORK_PLAN, folder / "plan.yaml")
+    (folder / "round.yaml").symlink_to("../rounds/a.yaml")
+    return folder
+
+
+def _retarget(link: Path, target: str) -> None:
+    link.unlink()
+    link.symlink_to(target)
+
+
+def test_a_round_link_switched_to_another_file_changes_the_plan(tmp_path, monkeypatch):
+    """The kept checks stamped the link's old target (the read was recorded resolved): the
+    plan kept the first round's wording after the link named another file."""
+    monkeypatch.delenv("WENSHU_NO_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    folder = _linked_round(tmp_path)
+    out = tmp_path / "out"
+    assert run("build", folder / "plan.yaml", "-o", out, "--format", "md", "--no-paginate").exit_code == 0
+    assert SAID.format("A表得分", "B表得分") in (out / "plan.md").read_text(encoding="utf-8")
+    _retarget(folder / "round.yaml", "../rounds/b.yaml")
+    result = run("build", folder / "plan.yaml", "-o", out, "--format", "md", "--no-paginate")
+    assert result.exit_code == 0, result.output
+    assert SAID.format("甲表分数", "乙表分数") in (out / "plan.md").read_text(encoding="utf-8")
+
+
+def test_a_folder_build_sees_a_round_link_switched(tmp_path):
+    """The folder build's manifest named the link's old target: ``build r -o out`` skipped
+    the plan as unchanged."""
+    folder = _linked_round(tmp_path)
+    out = tmp_path / "out"
+    assert run("build", folder, "-o", out, "--format", "md", "--no-paginate").exit_code == 0
+    _retarget(folder / "round.yaml", "../rounds/b.yaml")
+    result = run("build", folder, "-o", out, "--format", "md", "--no-paginate")
+    assert result.exit_code == 0, result.output
+    assert SAID.format("甲表分数", "乙表分数") in (out / "plan.md").read_text(encoding="utf-8")
+
+
+def test_a_spec_in_a_linked_folder_switched_is_checked_again(tmp_path, monkeypatch):
+    """``r/sub -> ../a``, then ``../b``: the same plan beside another round is checked again
+    (the kept checks had stamped ``a/round.yaml``, through the link resolved)."""
+    monkeypatch.delenv("WENSHU_NO_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    for name, text in (("a", ROUND), ("b", OTHER_ROUND)):
+        write(tmp_path / name, "round.yaml", text)
+        shutil.copy(WORK_PLAN, tmp_path / name / "plan.yaml")
+    folder = tmp_path / "r"
+    folder.mkdir()
+    (folder / "sub").symlink_to("../a")
+    spec, out = folder / "sub" / "plan.yaml", tmp_path / "out"
+    assert run("build", spec, "-o", out, "--format", "md", "--no-paginate").exit_code == 0
+    assert SAID.format("A表得分", "B表得分") in (out / "plan.md").read_text(encoding="utf-8")
+    _retarget(folder / "sub", "../b")
+    result = run("build", spec, "-o", out, "--format", "md", "--no-paginate")
+    assert result.exit_code == 0, result.output
+    assert SAID.format("甲表分数", "乙表分数") in (out / "plan.md").read_text(encoding="utf-8")
+
+
+def test_a_round_file_edited_while_the_plan_is_checked_is_read_again(tmp_path, monkeypatch):
+    """The kept checks stamped the files a spec read after checking it: a round file edited in
+    between was stamped as edited, and the next build kept the wording read before the edit."""
+    from wenshu import validate
+
+    monkeypatch.delenv("WENSHU_NO_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    folder = tmp_path / "r"
+    round_file = write(folder, "round.yaml", ROUND)
+    shutil.copy(WORK_PLAN, folder / "plan.yaml")
+    real_validate = validate.validate
+
+    def edited_meanwhile(spec, **options):
+        checked = real_validate(spec, **options)
+        round_file.write_text(OTHER_ROUND, encoding="utf-8")  # after it was read
+        return checked
+
+    out = tmp_path / "out"
+    with monkeypatch.context() as during:
+        during.setattr(validate, "validate", edited_meanwhile)
+        assert run("build", folder / "plan.yaml", "-o", out, "--format", "md", "--no-paginate").exit_code == 0
+    assert SAID.format("A表得分", "B表得分") in (out / "plan.md").read_text(encoding="utf-8")
+    result = run("build", folder / "plan.yaml", "-o", out, "--format", "md", "--no-paginate")
+    assert result.exit_code == 0, result.output
+    assert SAID.format("甲表分数", "乙表分数") in (out / "plan.md").read_text(encoding="utf-8")
+
+
+def test_a_round_file_edited_while_a_folder_is_built_rebuilds_the_plan(tmp_path, monkeypatch):
+    """The folder build hashed the files a spec read after building it: a round file edited in
+    between was recorded as edited, and the next build skipped the plan with the old wording."""
+    from wenshu import validate
+
+    folder = tmp_path / "r"
+    round_file = write(folder, "round.yaml", ROUND)
+    shutil.copy(WORK_PLAN, folder / "plan.yaml")
+    real_validate = validate.validate
+
+    def edited_meanwhile(spec, **options):
+        checked = real_validate(spec, **options)
+        if spec.path.name == "plan.yaml":
+            round_file.write_text(OTHER_ROUND, encoding="utf-8")  # after it was read
+        return checked
+
+    out = tmp_path / "out"
+    with monkeypatch.context() as during:
+        during.setattr(validate, "validate", edited_meanwhile)
+        assert run("build", folder, "-o", out, "--format", "md", "--no-paginate").exit_code == 0
+    assert SAID.format("A表得分", "B表得分") in (out / "plan.md").read_text(encoding="utf-8")
+    result = run("build", folder, "-o", out, "--format", "md", "--no-paginate")
+    assert result.exit_code == 0, result.output
+    assert SAID.format("甲表分数", "乙表分数") in (out / "plan.md").read_text(encoding="utf-8")

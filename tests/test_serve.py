@@ -818,3 +818,23 @@ def test_an_upload_never_takes_a_windows_device_name(client, name):
         return
     assert f"_{name}" in page, page
     assert not re.search(rf"(?<![_\w]){re.escape(name)}", page), page
+
+
+def test_new_document_names_are_limited_by_their_bytes(client, folder):
+    """80 characters were allowed whatever their UTF-8 length: 80 of Extension B (4 bytes each)
+    stopped the request with an internal error (File name too long), 80 common ones with an
+    English OSError text; the file system's 255 bytes hold the temporary name's extra too."""
+    token = csrf(client.get("/").get_data(as_text=True))
+    form = {"csrf": token, "kind": "work_plan", "applicant": "示例县"}
+    before = sorted(p.name for p in folder.iterdir())
+    for name in ("\U00020000" * 80, "方" * 80):
+        response = client.post("/new", data={**form, "name": name})
+        text = response.get_data(as_text=True)
+        assert response.status_code == 400 and "文件名过长" in text and "字节" in text, text
+        assert "File name" not in text and "内部错误" not in text
+    assert sorted(p.name for p in folder.iterdir()) == before
+    from wenshu.files import TEMPORARY_NAME_EXTRA
+
+    longest = "方" * ((255 - TEMPORARY_NAME_EXTRA - len(".yaml")) // 3)
+    assert client.post("/new", data={**form, "name": longest}).status_code == 303
+    assert (folder / f"{longest}.yaml").is_file()

@@ -121,6 +121,10 @@ def _write_all(fd: int, data: bytes) -> None:
 # Create, never open an existing file; binary on Windows; not inherited by child processes.
 _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
 _TEMPORARY = itertools.count()
+#: The most bytes a temporary name (:func:`_temporary`) adds to its target's name: "." before
+#: it, ".<pid>-<n>.tmp" after (a process id and a count of up to 10 digits each). A name
+#: that is to be written must leave this much of the file system's 255 bytes free.
+TEMPORARY_NAME_EXTRA = len("." + "." + "9" * 10 + "-" + "9" * 10 + ".tmp")
 
 
 def _temporary(folder: str, prefix: str) -> tuple[int, str]:

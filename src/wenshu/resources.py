@@ -350,10 +350,12 @@ def _prune(folder: Path, keep: str) -> None:
 
 
 def files_stamp(paths: list[str]) -> list[str]:
-    """Each file as a cache stamp takes it: path, size and modification time (digesting the
-    files would cost more than the cache saves). A file that does not exist is stamped as
-    absent — a round file not yet written beside a spec is an input too: writing it must
-    change the stamp. Raises OSError where one cannot be read otherwise."""
+    """Each file as a cache stamp takes it: path, size, modification time and which file it
+    is (device and inode: a link made to name another file of the same size and time is
+    seen), links followed (digesting the files would cost more than the cache saves). A
+    file that does not exist is stamped as absent — a round file not yet written beside a
+    spec is an input too: writing it must change the stamp. Raises OSError where one cannot
+    be read otherwise."""
     stamps = []
     for path in paths:
         try:
@@ -361,7 +363,7 @@ def files_stamp(paths: list[str]) -> list[str]:
         except FileNotFoundError:
             stamps.append(f"{path}:-")
             continue
-        stamps.append(f"{path}:{info.st_size}:{info.st_mtime_ns}")
+        stamps.append(f"{path}:{info.st_size}:{info.st_mtime_ns}:{info.st_dev}:{info.st_ino}")
     return stamps
 
 

@@ -123,11 +123,11 @@ def render(
             return _word(spec, formats, kind, document, markdown, warnings)
     with load.recording_reads() as read:
         kind, document, markdown, warnings = _checked(spec, draft=draft, advise=True)
-    others = sorted(str(p) for p in read if p != spec.path.resolve())
-    try:
-        kept.put(key, (kind.name, others, files_stamp(others), document, markdown, warnings))
-    except OSError:  # a file it read cannot be read now: nothing kept
-        pass
+    # Stamped as they were before they were read: one edited since is checked again next time.
+    stamped = sorted((str(p), stamp) for p, stamp in read.items() if p != spec.path.absolute())
+    if all(stamp is not None for _, stamp in stamped):  # else one could not be stamped: nothing kept
+        others = [path for path, _ in stamped]
+        kept.put(key, (kind.name, others, [stamp for _, stamp in stamped], document, markdown, warnings))
     return _word(spec, formats, kind, document, markdown, warnings)
 
 

@@ -42,7 +42,7 @@ from wenshu.errors import Problem, WenshuError
 from wenshu.files import write_atomically
 from wenshu.render.docx import frame_name, frame_path, parser
 from wenshu.render.markdown import environment
-from wenshu.resources import resource_dir
+from wenshu.resources import files_stamp, resource_dir
 from wenshu.spec import load
 from wenshu.spec.find import find_specs
 from wenshu.spec.kinds import COMMON, Kind
@@ -53,6 +53,8 @@ _MANIFEST_FORMAT = 2  # 2: each output's SHA-256 is recorded
 MAX_MANIFEST_BYTES = 64 * 1024 * 1024
 # No input wenshu reads is larger (data files: 50 MB); a larger one changed or will be refused.
 MAX_INPUT_BYTES = 64 * 1024 * 1024
+# The digest recorded for an input that changed while its spec was built: matches no file.
+_CHANGED = "changed while built"
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # a FIFO under a file's name must not block the open
 
@@ -148,8 +150,9 @@ def _resolve_dep(key: str, src: Path) -> Path:
 
 
 def _file_key(path: Path, src: Path) -> str:
-    """``file/…`` for an input outside the resources: relative to ``src`` when inside it."""
-    path, root = path.resolve(), src.resolve()
+    """``file/…`` for an input outside the resources: relative to ``src`` when inside it.
+    Neither is resolved: an input named through a link is checked through it next time."""
+    path, root = path.absolute(), src.absolute()
     return f"file/{path.relative_to(root).as_posix() if root in path.parents else path}"
 
 
@@ -388,7 +391,7 @@ def _one_spec(
         # Specs that include one another in a loop no check caught: this spec fails, not the run.
         problem = Problem(str(spec_path), "引用层级过深（附件或工作方案互相引用？），已停止")
         return _Built(rel.as_posix(), [problem], [], {})
-    others = reads - {spec_path.resolve()}
+    others = set(reads) - {spec_path.absolute()}
     for path in others:
         deps[_file_key(path, src)] = path
     if any(path.exists() for path in others):  # an absent round file has no kind
@@ -396,7 +399,20 @@ def _one_spec(
         for schema in sorted(resource_dir("schemas").glob("*.yaml")):
             deps[f"schemas/{schema.name}"] = schema
     digests = {key: hashes.of(path) or "" for key, path in deps.items()}
+    for path in others:
+        if _changed_since(path, reads[path]):
+            # Changed since it was read (or not stampable): its hash now is not what was
+            # built from, so none is recorded and the next run builds the spec again.
+            digests[_file_key(path, src)] = _CHANGED
     return _Built(rel.as_posix(), problems, written, digests, warnings)
+
+
+def _changed_since(path: Path, stamp: str | None) -> bool:
+    """Whether ``path`` no longer carries ``stamp``, taken when it was read (None: none was)."""
+    try:
+        return stamp is None or files_stamp([str(path)])[0] != stamp
+    except OSError:
+        return True
 
 
 _TREE: tuple[Path, Path, tuple[str, ...], bool] | None = None

@@ -633,6 +633,9 @@ def round_regions(round_spec: Spec, value: Any) -> tuple[catalogue.Regions, list
     target = Path(os.path.normpath(round_spec.path.parent / value))
     if load.beyond_reference_root(target):
         return default, [round_spec.problem(("regions",), f"地区文件“{value}”{load.BEYOND_ROOT}")]
+    # An input even while absent (see known_categories): a file written later under the name
+    # (``regions-2022`` beside the round file) is the round's list instead of wenshu's.
+    load.record_read(target)
     if not target.is_file():
         if value in catalogue.region_files():
             return catalogue.Regions(tuple(read_data(value)["regions"]), f"地区名见 data/{value}.yaml"), []

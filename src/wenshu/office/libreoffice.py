@@ -26,6 +26,7 @@ The PDF is measured with ``pdftotext -bbox-layout`` (text with positions), ``pdf
 from __future__ import annotations
 
 import base64
+import codecs
 import contextlib
 import html
 import html.parser
@@ -715,11 +716,21 @@ def offline_copy(data: bytes, label: str) -> bytes:
             elif not (name.startswith("word/") and name.endswith(".xml")):
                 offline = _offline_picture(content)  # an SVG's references emptied, an EPS blank
                 content = content if offline is None else offline
-            # By content, not name: a relationship may name any part as the document, and an
-            # SVG picture made offline may still be taken for one.
-            if _looks_xml(content):
+            # Every part named .xml, in whatever encoding (LibreOffice reads UTF-16 or -32 without
+            # a byte-order mark too); by content besides: a relationship may name any part as
+            # the document, and an SVG picture made offline may still be taken for one.
+            if name.endswith(".xml"):
                 used[name] = set()
                 content = _without_fetching(content, label, name, used[name])
+            elif _looks_xml(content):
+                used[name] = set()
+                try:
+                    content = _without_fetching(content, label, name, used[name])
+                except WenshuError:
+                    # Not XML read safely: an HTML part a w:altChunk brings in (afchunk.htm,
+                    # which may load pictures), or anything else that only starts with "<".
+                    # Blanked as an embedded document is: the file is laid out without it.
+                    content = b""
             zout.writestr(name, content)
     package.close()
     return out.getvalue()
@@ -808,12 +819,29 @@ def _offline_svg(content: bytes) -> bytes:
     return _xml_bytes(root)
 
 
+# The encodings an XML parser tells from a document's first bytes (XML 1.0 appendix F), with
+# or without a byte-order mark; and the first bytes of "<?xm" in the others libxml2 knows
+# (UCS-4 in the unusual byte orders 2143 and 3412, EBCDIC).
+_XML_ENCODINGS = ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
+_XML_ODD_STARTS = (b"\x00\x00<\x00", b"\x00<\x00\x00", b"\x4c\x6f\xa7\x94")
+
+
 def _looks_xml(content: bytes) -> bool:
     """Whether a part may be XML LibreOffice reads: whatever its name (a relationship may name
-    ``main/body.bin`` as the document), text starting with ``<`` after a byte-order mark."""
-    if content[:4] in (b"\xff\xfe<\x00", b"\xfe\xff\x00<"):  # UTF-16
+    ``main/body.bin`` as the document), text starting with ``<`` after a byte-order mark and
+    white space, in any encoding told from the first bytes (UTF-16BE without a mark starts
+    ``\\x00<``)."""
+    head = content[:256]
+    if head.startswith(_XML_ODD_STARTS):
         return True
-    return content[:64].lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<"
+    for encoding in _XML_ENCODINGS:
+        try:
+            text = codecs.getincrementaldecoder(encoding)().decode(head, final=False)
+        except UnicodeDecodeError:
+            continue
+        if text.lstrip("\ufeff \t\r\n")[:1] == "<":
+            return True
+    return False
 
 
 def _rels_source(rels: str) -> str:

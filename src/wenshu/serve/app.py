@@ -38,7 +38,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from wenshu.build.batch import data_file, is_batch_spec, load_batch, validate_records
 from wenshu.build.pipeline import BuildRequest, render, run
 from wenshu.errors import Problem, WenshuError
-from wenshu.files import default_output_dir, write_atomically
+from wenshu.files import TEMPORARY_NAME_EXTRA, default_output_dir, write_atomically
 from wenshu.serve.fixing import FORMATS, Upload, UploadStore, fix_upload
 from wenshu.serve.forms import FormBuilder, Posted, apply_form, attach_problems
 from wenshu.serve.paths import spec_path
@@ -56,9 +56,10 @@ OUT = "out"  # built documents go to DIR/out, as `wenshu build DIR` would put th
 LEVEL_NAMES = {"city": "城市", "county": "县"}
 PROGRAMME_NAMES = {"pilot": "试点", "demonstration": "示范"}
 _NAME = re.compile(r"^[\w\u3400-\u9fff（）()·-]+$")
-# The longest name of a new spec: 100 characters of up to 3 bytes in UTF-8, with ".yaml",
-# stay under the 255 bytes a file name may have.
-_MAX_NAME = 80
+# The longest name of a new spec, in bytes of UTF-8 (a common Chinese character takes 3, one of
+# Extension B 4): with ".yaml" and what its temporary name adds while it is written, it stays
+# within the 255 bytes a file name may have (223 bytes: 74 common characters).
+_MAX_NAME_BYTES = 255 - TEMPORARY_NAME_EXTRA - len(".yaml")
 
 
 def digest(data: bytes) -> str:
@@ -593,13 +594,20 @@ def _uploaded(problem: Problem, work: str) -> Problem:
 
 def _new_name(name: str) -> str:
     """``name`` (without .yaml) if a new spec may be called so: letters, digits and a few marks,
-    at most :data:`_MAX_NAME` characters (a longer one is refused by the file system, which
-    stopped the request with an internal error), never a Windows device name (``CON.yaml`` on
+    at most :data:`_MAX_NAME_BYTES` bytes in UTF-8 (a longer one is refused by the file system,
+    which stopped the request with an internal error), never a Windows device name (``CON.yaml`` on
     Windows is the console, not a file: writing it is lost, reading it waits for the keyboard)."""
     if not _NAME.match(name):
         raise WenshuError(Problem(name or "（空）", "文件名只能含文字、数字、下划线、短横线和括号"))
-    if len(name) > _MAX_NAME:
-        raise WenshuError(Problem(name[:20] + "…", f"文件名过长（{len(name)} 个字符），至多 {_MAX_NAME} 个"))
+    size = len(name.encode("utf-8"))  # the pattern above let no lone surrogate through
+    if size > _MAX_NAME_BYTES:
+        raise WenshuError(
+            Problem(
+                name[:20] + "…",
+                f"文件名过长（{len(name)} 个字符，{size} 字节），至多 {_MAX_NAME_BYTES} 字节"
+                f"（约 {_MAX_NAME_BYTES // 3} 个汉字）",
+            )
+        )
     if _WINDOWS_DEVICE.fullmatch(name):
         raise WenshuError(Problem(name, "这是 Windows 的设备名（如 CON、NUL、COM1），不能作文件名；请换一个"))
     return name

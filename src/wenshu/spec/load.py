@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wenshu.errors import Problem, WenshuError
+from wenshu.resources import files_stamp
 from wenshu.spec import libyaml
 from wenshu.spec.libyaml import Path_
 
@@ -315,21 +316,25 @@ def read_bounded(path: Path, limit: int, what: str) -> bytes:
             os.close(fd)
 
 
-# The files read inside recording_reads(), or None when nobody is recording.
-_READS: ContextVar[set[Path] | None] = ContextVar("wenshu_reads", default=None)
+# The files read inside recording_reads(), each with its stamp when first named, or None when
+# nobody is recording.
+_READS: ContextVar[dict[Path, str | None] | None] = ContextVar("wenshu_reads", default=None)
 
 
 @contextmanager
-def recording_reads() -> Iterator[set[Path]]:
-    """Every spec file read inside the block (resolved), the spec itself included, and every
-    picture its blocks show (:func:`record_read`).
+def recording_reads() -> Iterator[dict[Path, str | None]]:
+    """Every spec file read inside the block (absolute, as named: links not resolved), the
+    spec itself included, and every picture its blocks show (:func:`record_read`), each with
+    its stamp (:func:`wenshu.resources.files_stamp`) taken before it was read, or None when
+    it could not be stamped: a file edited while the spec is checked then no longer carries
+    the stamp kept with what was made of it.
 
     A spec may pull in others — an annex file of a notice, the work plan a summary reports
     on, a round's file beside it — and every one is read through :func:`read_text`: its
     content is then an input of the spec's outputs as much as the spec's own (a folder
     build records them to know when to rebuild).
     """
-    seen: set[Path] = set()
+    seen: dict[Path, str | None] = {}
     token = _READS.set(seen)
     try:
         yield seen
@@ -354,10 +359,17 @@ def beyond_reference_root(target: Path) -> bool:
 
 def record_read(path: Path) -> None:
     """Note ``path`` as an input of what is being built, when :func:`recording_reads` is on
-    (a spec file, a picture it shows)."""
+    (a spec file, a picture it shows). The path is kept as named, not resolved: a link
+    (``round.yaml -> ../rounds/a.yaml``, a linked folder) may be made to name another file,
+    and what is read then is what the link names — a stamp of its old target would not see it."""
     reads = _READS.get()
     if reads is not None:
-        reads.add(Path(path).resolve())
+        named = Path(path).absolute()
+        if named not in reads:
+            try:
+                reads[named] = files_stamp([str(named)])[0]
+            except OSError:
+                reads[named] = None
 
 
 def read_text(path: Path) -> str:

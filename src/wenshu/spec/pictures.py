@@ -173,8 +173,9 @@ def read_picture(folder: Path, text: str) -> tuple[Picture | None, str]:
         return None, why
     base = folder.resolve()
     target = base / text
-    # an input of the document: a folder build rebuilds it when the picture changes
-    record_read(target)
+    # an input of the document: a folder build rebuilds it when the picture changes (named
+    # through the folder as given, so a link switched to another folder is seen)
+    record_read(folder / text)
     try:
         real = target.resolve(strict=True)
     except (OSError, RuntimeError):
