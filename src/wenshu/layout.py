@@ -199,6 +199,15 @@ MARK_PLACE_TOLERANCE_MM = MARGIN_TOLERANCE_MM
 # face whose ascent is its em box (read from NotoSerifCJK-SemiBold.ttc).
 STANDIN_LINE_OVER_EM = 0.271
 
+
+def document_mark_space_twips(head_lines: int) -> int:
+    """The space before the 文件格式 mark's line, in twips, when ``head_lines`` lines of 份号,
+    密级和保密期限, 紧急程度 (§7.2.1–§7.2.3, one exact LINE_PITCH_TWIPS line each) stand
+    above it: §7.2.4 measures DOCUMENT_MARK_OFFSET_MM from the 版心's top whatever is above
+    the mark, so those lines take their height out of the space."""
+    return max(0, mm_to_twips(DOCUMENT_MARK_OFFSET_MM) - head_lines * LINE_PITCH_TWIPS)
+
+
 # §7.4.1 版记 rules: first and last 0.35 mm, those between 0.25 mm.
 RECORD_OUTER_RULE_MM = 0.35
 RECORD_INNER_RULE_MM = 0.25

@@ -176,7 +176,7 @@ class BodyWriter:
         if self.body.sectPr is not None:
             self.body.remove(self.body.sectPr)
         self.frame_sect_pr = frame_sect_pr
-        self.fields: dict[str, Any] = {"head_info": []}
+        self.fields: dict[str, Any] = {"head_info": [], "mark_space": L.document_mark_space_twips(0)}
         self.signature_p: Any = None
         self.signature_text = ""
         self.signature_sealed = False
@@ -373,6 +373,7 @@ class BodyWriter:
                 self.fields["signer"] = signer.strip()
         elif name in ("copy-number", "secrecy", "urgency"):
             self.fields["head_info"].append(text)
+            self.fields["mark_space"] = L.document_mark_space_twips(len(self.fields["head_info"]))
         elif name == "cc":
             self.fields["cc"] = text
         elif name == "imprint":
