@@ -1281,3 +1281,46 @@ def _continue_merge(docx: bytes, row: int, column: int) -> bytes:
                 data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
             dst.writestr(info, data)
     return out.getvalue()
+
+
+# -- the 发文字号 break hint (U+200B) is matched against page text, which has none ---------
+
+_CITED = "**（三）扎实稳妥推进**。按照国知办函运字〔2023〕582号文件要求，各地要认真组织申报工作。"
+
+
+def _spec_with_cited_number(tmp_path: Path) -> Path:
+    """A quota table whose note cites a 发文字号 in its first 20 characters."""
+    table = tmp_path / "quota.yaml"
+    regions = ["北京市", "天津市", "河北省", "山西省", "辽宁省", "吉林省", "上海市", "江苏省"]
+    rows = "".join(f"  - [{region}, {i}]\n" for i, region in enumerate(regions, 1))
+    note = "注：按〔2023〕582号文件的规则计算，取整数。"
+    table.write_text(
+        f"kind: quota_table\nname: 推荐名额分配表\nprogramme: 示范城市\nrows:\n{rows}note: {note}\n",
+        encoding="utf-8",
+    )
+    return table
+
+
+def test_a_table_note_citing_a_doc_number_is_kept_with_its_rows(tmp_path):
+    from wenshu.build.pipeline import render
+    from wenshu.build.paginate import keep_notes
+    from wenshu.office.pages import Facts
+
+    docx = render(_spec_with_cited_number(tmp_path), ("docx",)).files["docx"]
+    assert "〕\u200b582" in zipfile.ZipFile(BytesIO(docx)).read("word/document.xml").decode()
+    # The note as the page prints it: no break hint.
+    kept = keep_notes(docx, Facts(lonely_notes=["注：按〔2023〕582号文件的规则计算，取整数。"]))
+    xml = zipfile.ZipFile(BytesIO(kept)).read("word/document.xml").decode()
+    assert xml.count("<w:tbl>") == 2  # the last rows moved to a table of their own, with the note
+
+
+def test_a_run_in_heading_citing_a_doc_number_is_found_at_a_page_foot():
+    from wenshu.build.paginate import lone_heading_lines
+    from wenshu.office.libreoffice import Page, Row
+
+    docx = build_docx(runin_notice(1).replace(RUNIN, _CITED))
+    top = L.TOP_MARGIN_MM * L.PT_PER_MM
+    # Page 1 ends with the paragraph's first line, as printed (no break hint); page 2 goes on.
+    first = Row("（三）扎实稳妥推进。按照国知办函运字〔2023〕582号", 80, top + 600, 500, top + 616)
+    pages = [Page(1, 595, 842, [first]), Page(2, 595, 842, [Row("文件要求，", 80, top, 500, top + 16)])]
+    assert lone_heading_lines(docx, pages) == [compact(_CITED.replace("*", ""))]
