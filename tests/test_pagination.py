@@ -1302,8 +1302,8 @@ def _spec_with_cited_number(tmp_path: Path) -> Path:
 
 
 def test_a_table_note_citing_a_doc_number_is_kept_with_its_rows(tmp_path):
-    from wenshu.build.pipeline import render
     from wenshu.build.paginate import keep_notes
+    from wenshu.build.pipeline import render
     from wenshu.office.pages import Facts
 
     docx = render(_spec_with_cited_number(tmp_path), ("docx",)).files["docx"]
