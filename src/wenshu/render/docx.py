@@ -894,10 +894,10 @@ def _lines_between_words(text: str, width: int, size_pt: float, row_lines: int) 
     There the cell says where the line ends, at the last place between words, instead of
     leaving it to Word's and LibreOffice's character-by-character wrapping of Chinese
     (“国家知识产权优势示/范企业数量”). ECMA-376 §17.3.3.4 ``cr`` ends the line of text and
-    continues on the next, as ``br`` does (§17.3.3.1); wenshu writes its own breaks as ``cr``
-    so that its readers (:func:`~wenshu.check.reading.ooxml.element_text`) tell them from a
-    line break of the text (``<br>``, ``w:br``): they are no part of the text, and the
-    Markdown, which has no column widths, has none."""
+    continues on the next, as ``br`` does (§17.3.3.1). They are no part of the text, and the
+    Markdown, which has no column widths, has none: readers take a break between two Chinese
+    characters in a one-paragraph cell for such a line end
+    (:func:`~wenshu.check.reading.ooxml.cell_text`)."""
     room, sure = _cell_rooms(width, size_pt)
     if room < 1:
         return text
