@@ -181,6 +181,19 @@ def test_test_documents_check_clean(letter, document):
         assert report.ok, show(report)
 
 
+# 份号, 密级和保密期限, 紧急程度 stand above the 文件格式 mark, one line each (§7.2.1–§7.2.3).
+HEAD_INFO = {"copy_number": "'000123'", "secrecy": "秘密★1年", "urgency": "特急"}
+
+
+@pytest.mark.parametrize("lines", [1, 2, 3])
+def test_head_info_lines_leave_the_mark_35_mm_down(tmp_path, lines):
+    # §7.2.4 measures the mark's 35 mm from the 版心's top whatever stands above it; the frame
+    # once added the 35 mm under the head-info lines, 65.6 mm down with three of them.
+    head = "".join(f"{key}: {value}\n" for key, value in list(HEAD_INFO.items())[:lines])
+    report = check_docx(_build(tmp_path, "headed", DOCUMENT.replace("doc_number:", head + "doc_number:")))
+    assert report.ok, show(report)
+
+
 # -- one deviation each -----------------------------------------------------------------
 
 DOC, STYLES, SETTINGS = "word/document.xml", "word/styles.xml", "word/settings.xml"

@@ -1110,3 +1110,57 @@ def test_a_review_letter_typed_by_a_clerk(heading_font):
     assert spec["contact"]["name"] == "李示例"
     other = import_docx(typed("现将我市示范城市建设情况报告如下："), "报告.docx")
     assert other.report.kind == "notice"
+
+
+# -- line ends: w:cr is w:br (ECMA-376 §17.3.3.4); a cell's wrapped name reads whole -----------
+
+PLAN = REPO / "examples" / "work_plans" / "sample-city-demonstration-plan.yaml"
+
+
+def test_a_plan_whose_cell_line_ends_were_saved_as_br_imports_as_before():
+    # LibreOffice saves the w:cr wenshu ends a cell's line with as w:br; the names it wraps
+    # were read as two-item lists (“['每万人口高价值', '发明专利拥有量']”) and the plan fell back
+    # to kind document.
+    docx = render(PLAN, ("docx",)).files["docx"]
+    parts = {}
+    with zipfile.ZipFile(io.BytesIO(docx)) as zin:
+        for name in zin.namelist():
+            parts[name] = zin.read(name)
+    xml = parts["word/document.xml"].decode("utf-8")
+    assert "<w:cr/>" in xml
+    parts["word/document.xml"] = xml.replace("<w:cr/>", "<w:br/>").encode("utf-8")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name, data in parts.items():
+            zout.writestr(name, data)
+    saved = import_docx(out.getvalue(), PLAN.name)
+    assert saved.yaml == import_docx(docx, PLAN.name).yaml
+    assert yaml.safe_load(saved.yaml)["kind"] == "work_plan"
+
+
+def test_a_carriage_return_breaks_the_line_and_a_cells_wrapped_name_reads_whole():
+    from wenshu.check import read_document
+
+    doc = Document()
+    p = doc.add_paragraph()
+    p.add_run("第一行")._r.append(
+        parse_xml('<w:cr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"/>')
+    )
+    p.add_run("第二行")
+    table = doc.add_table(rows=1, cols=3)
+    for cell, (a, b) in zip(
+        table.rows[0].cells,
+        [("每万人口高价值", "发明专利拥有量"), ("PCT", "WIPO"), ("甲；", "乙")],
+        strict=True,
+    ):
+        run = cell.paragraphs[0].add_run(a)
+        run.add_break(WD_BREAK.LINE)
+        cell.paragraphs[0].add_run(b)
+    data = io.BytesIO()
+    doc.save(data)
+    read = read_document(data.getvalue())
+    assert read.paragraphs[0].text == "第一行\n第二行"  # was “第一行第二行”: the lines run together
+    cells = [c.text for c in read.tables[0].rows[0]]
+    # A name wrapped in its cell reads whole; lines of Latin words or items stay apart.
+    assert cells == ["每万人口高价值发明专利拥有量", "PCT\nWIPO", "甲；\n乙"]
+    assert "每万人口高价值发明专利拥有量" in docx_blocks(data.getvalue())

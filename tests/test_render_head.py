@@ -44,8 +44,17 @@ def pdfs(tmp_path_factory) -> dict[str, Path]:
     text = LETTER.read_text(encoding="utf-8").replace("issuer: 示例市人民政府", f"issuer: {LONG_ISSUER}")
     assert LONG_ISSUER in text
     long_spec.write_text(text, encoding="utf-8")
+    # 份号, 密级和保密期限, 紧急程度 above the mark: three lines of the 35 mm (§7.2.4). The copy
+    # sits beside a copy of the annexes its attachments name.
+    headed = work / "notices" / "headed.yaml"
+    headed.parent.mkdir()
+    shutil.copytree(DOCUMENT.parent.parent / "annexes", work / "annexes")
+    text = DOCUMENT.read_text(encoding="utf-8")
+    head = "copy_number: '000123'\nsecrecy: 秘密★1年\nurgency: 特急\ndoc_number:"
+    headed.write_text(text.replace("doc_number:", head, 1), encoding="utf-8")
     sources = {}
-    for name, spec in (("document", DOCUMENT), ("letter", LETTER), ("long", long_spec)):
+    specs = (("document", DOCUMENT), ("letter", LETTER), ("long", long_spec), ("headed", headed))
+    for name, spec in specs:
         (docx,) = build(spec, work / name, formats=("docx",))
         sources[name] = docx
     with LibreOffice(instances=1) as office:
@@ -96,8 +105,10 @@ def _doc_number_box(pdf: Path) -> tuple[float, float]:
     return row.y0 / L.PT_PER_MM, row.y1 / L.PT_PER_MM
 
 
-def test_document_mark_top_edge_35_mm_under_the_text_area(pdfs):
-    (top, _), _ = _mark_and_rules(pdfs["document"])
+@pytest.mark.parametrize("name", ["document", "headed"])
+def test_document_mark_top_edge_35_mm_under_the_text_area(pdfs, name):
+    # "headed": three head-info lines above the mark once pushed it 30.6 mm lower.
+    (top, _), _ = _mark_and_rules(pdfs[name])
     target = L.TOP_MARGIN_MM + L.DOCUMENT_MARK_OFFSET_MM  # §7.2.4: 72 mm
     # The old head set the 42 pt mark at single spacing: its ink began 4.45 mm low.
     assert target - _SLACK_MM <= top <= target + _INK_INSIDE_EM_MM, top

@@ -60,8 +60,28 @@ from tests.test_round_rules_as_data import ROUND_HEAD, run, write
             r"5:\d+ categories\.示范企业\.quota\.computed\.terms",
             "（计算项）不能为空",
         ),
+        # old: the pair said twice, once at each key
+        (
+            "{quota: {per_region: 2, computed: {terms: [{count: advantage, percent: 8}]}}}",
+            r"5:\d+ categories\.示范企业\.quota\.computed",
+            "（计算规则）不能与 per_region 同时写（二者选一）",
+        ),
+        # old: also “缺少每地区上限（per_region）、计算规则（computed）：二者须写一个” — it is written
+        (
+            "{quota: {per_region: }}",
+            r"5:\d+ categories\.示范企业\.quota\.per_region",
+            "（每地区上限）不能为空",
+        ),
+        # old: “实际是“['table']””, Python's list
+        (
+            "{quota: [table]}",
+            r"5:\d+ categories\.示范企业\.quota",
+            "（名额规则）应为文字或“字段: 值”映射，实际是“[table]”",
+        ),
     ],
-    ids=["term-key", "rule-key", "boolean", "negative", "percent", "empty", "terms-key", "no-terms"],
+    ids=(
+        "term-key rule-key boolean negative percent empty terms-key no-terms both-rules null-rule list-rule"
+    ).split(),
 )
 def test_each_quota_mistake_is_one_message_at_its_place(tmp_path, body, where, message):
     spec = write(tmp_path, "round.yaml", f"{ROUND_HEAD}  示范企业: {body}\n")

@@ -20,10 +20,28 @@ def printable(text: str, keep: str = "") -> str:
 def excerpt(value: object, limit: int = 30, *, one_line: bool = False) -> str:
     """``value`` as a message quotes it: cut after ``limit`` characters, with “…” saying so;
     ``one_line`` folds each run of white space to one space (a paragraph quoted in a list).
-    A truth value is written as YAML writes it (true, not Python's True)."""
-    text = str(value).lower() if isinstance(value, bool) else str(value)
+    A truth value, a list or a mapping is written as YAML writes it: true, not Python's True;
+    ``[table]`` and ``{per_region: 2}`` (flow style), not ``['table']``."""
+    if isinstance(value, bool):
+        text = str(value).lower()
+    elif isinstance(value, (list, dict)):
+        text = _flow(value)
+    else:
+        text = str(value)
     text = " ".join(text.split()) if one_line else text
     return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _flow(value: list | dict) -> str:
+    """``value`` in YAML's flow style, on one line (Python's own form for what YAML cannot write)."""
+    import yaml  # PyYAML: only a message quoting a list or mapping pays for it
+
+    try:
+        return yaml.safe_dump(
+            value, default_flow_style=True, allow_unicode=True, sort_keys=False, width=1 << 30
+        ).strip()
+    except yaml.YAMLError:
+        return str(value)
 
 
 @dataclass(frozen=True)

@@ -194,10 +194,21 @@ LETTER_RULE_EIGHTHS = 18  # thick line of the double rule (2.25 pt)
 DOCUMENT_MARK_TOP_MM = TOP_MARGIN_MM + DOCUMENT_MARK_OFFSET_MM
 MARK_PLACE_TOLERANCE_MM = MARGIN_TOLERANCE_MM
 # Measuring that edge on LibreOffice's page: the stand-in for the CJK faces here (Noto Serif CJK)
-# starts a line 1.151 em above the baseline (hhea ascender) and the ideographs' em box 0.88 em
-# above it (OS/2 typo ascender), so its glyphs print this many ems lower in their line than a
-# face whose ascent is its em box (read from NotoSerifCJK-SemiBold.ttc).
-STANDIN_LINE_OVER_EM = 0.271
+# starts a line STANDIN_ASCENT_EM above the baseline (hhea ascender, read from
+# NotoSerifCJK-SemiBold.ttc) and the ideographs' em box IDEOGRAPHIC_EM_TOP_EM above it (OS/2 typo
+# ascender), so its glyphs print STANDIN_LINE_OVER_EM lower in their line than a face whose
+# ascent is its em box.
+STANDIN_ASCENT_EM = 1.151
+STANDIN_LINE_OVER_EM = STANDIN_ASCENT_EM - IDEOGRAPHIC_EM_TOP_EM
+
+
+def document_mark_space_twips(head_lines: int) -> int:
+    """The space before the 文件格式 mark's line, in twips, when ``head_lines`` lines of 份号,
+    密级和保密期限, 紧急程度 (§7.2.1–§7.2.3, one exact LINE_PITCH_TWIPS line each) stand
+    above it: §7.2.4 measures DOCUMENT_MARK_OFFSET_MM from the 版心's top whatever is above
+    the mark, so those lines take their height out of the space."""
+    return max(0, mm_to_twips(DOCUMENT_MARK_OFFSET_MM) - head_lines * LINE_PITCH_TWIPS)
+
 
 # §7.4.1 版记 rules: first and last 0.35 mm, those between 0.25 mm.
 RECORD_OUTER_RULE_MM = 0.35

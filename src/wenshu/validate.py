@@ -777,6 +777,7 @@ def _cerberus_problems(spec: Spec, kind: Kind, validator: SpecValidator):
         and (close := close_match(str(path[-1]), _schema_at(kind, path[:-1])))
     }
     said: set[Path_] = set()
+    said_excludes: set[frozenset[Path_]] = set()
     for error in errors:
         path = tuple(error.document_path)
         label = _label(kind, path)
@@ -802,10 +803,10 @@ def _cerberus_problems(spec: Spec, kind: Kind, validator: SpecValidator):
             excludes = rule.get("excludes") or []
             others = [path[:-1] + (x,) for x in ([excludes] if isinstance(excludes, str) else excludes)]
             holder = _value_at(spec.data, path[:-1])
-            excluded = isinstance(holder, dict) and any(o[-1] in holder for o in others)
-            if {path, *others} & mistyped or excluded:
-                # mistyped (said at the unknown key), or written instead of a field it excludes —
-                # not missing (Cerberus says so when that field's value is itself wrong)
+            written = isinstance(holder, dict) and any(q[-1] in holder for q in [path, *others])
+            if {path, *others} & mistyped or written:
+                # mistyped (said at the unknown key), or written — itself, or a field it excludes —
+                # not missing (Cerberus says so when that value, null say, is itself wrong)
                 continue
             if others and all(o in missing for o in others):
                 if path in said:
@@ -850,6 +851,11 @@ def _cerberus_problems(spec: Spec, kind: Kind, validator: SpecValidator):
             others = error.constraint if isinstance(error.constraint, list) else [error.constraint]
             holder = _value_at(spec.data, path[:-1])
             present = [o for o in others if isinstance(holder, dict) and o in holder] or others
+            # Each of the pair says the other excludes it: said once, at the first.
+            pair = frozenset([path, *(path[:-1] + (o,) for o in present)])
+            if pair in said_excludes:
+                continue
+            said_excludes.add(pair)
             yield spec.problem(path, f"{prefix}不能与 {'、'.join(present)} 同时写（二者选一）", key=True)
         elif code == cerr.CUSTOM.code:
             yield spec.problem(path, f"{prefix}{error.info[0]}")

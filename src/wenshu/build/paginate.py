@@ -47,7 +47,7 @@ from lxml import etree
 
 from wenshu import layout as L
 from wenshu.office.libreoffice import LibreOffice, Page, read_pages
-from wenshu.office.pages import Facts, Outline, compact, content_rows, examine, outline_of
+from wenshu.office.pages import Facts, Outline, compact, content_rows, examine, outline_of, run_text
 from wenshu.roles import Style
 from wenshu.text.numbering import written_ordinal
 
@@ -302,9 +302,7 @@ def tighten(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -> byt
     record = _record_table(body) if body is not None else None
     if body is None:
         return None
-    paragraphs = [
-        c for c in body if c.tag == w("p") and "".join(t.text or "" for t in c.iter(w("t"))).strip()
-    ]
+    paragraphs = [c for c in body if c.tag == w("p") and run_text(c).strip()]
     children = list(body)
     records = [compact(r)[:8] for r in outline.records if compact(r)]
 
@@ -710,7 +708,7 @@ def fix_mark_height(body: etree._Element, first_page: Page) -> None:
         return
     above = children[:at]
     nxt = next(
-        (k for k in range(at + 1, len(children)) if "".join(t.text or "" for t in children[k].iter(w("t")))),
+        (k for k in range(at + 1, len(children)) if run_text(children[k])),
         None,
     )
     if nxt is None:
@@ -720,7 +718,7 @@ def fix_mark_height(body: etree._Element, first_page: Page) -> None:
         return
     if any(c.find(f"{w('pPr')}/{w('spacing')}") is not None for c in above + between):
         return  # only paragraphs of the style's exact pitch, no spacing of their own
-    text = "".join(t.text or "" for t in children[nxt].iter(w("t")))
+    text = run_text(children[nxt])
     row = next((r for r in first_page.rows if "".join(r.text.split()) == "".join(text.split())), None)
     if row is None:
         return
@@ -974,7 +972,7 @@ def _run_in_paragraphs(body: etree._Element) -> list[tuple[etree._Element, str]]
     text."""
     out = []
     for p in body.iter(w("p")):
-        text = compact("".join(t.text or "" for t in p.iter(w("t"))))
+        text = compact(run_text(p))
         if written_ordinal(text) and p.find(f"{w('pPr')}/{w('widowControl')}") is None:
             if next(p.iterancestors(w("tbl")), None) is None:
                 out.append((p, text))
@@ -1049,7 +1047,7 @@ def keep_notes(docx: bytes, facts: Facts) -> bytes:
     wanted = {note[:20] for note in facts.lonely_notes}
     for p in list(body.findall(w("p"))):
         style = p.find(f"{w('pPr')}/{w('pStyle')}")
-        text = "".join(t.text or "" for t in p.iter(w("t")))
+        text = run_text(p)
         if style is None or style.get(w("val")) != Style.TABLE_NOTE or text[:20] not in wanted:
             continue
         table = p.getprevious()

@@ -79,7 +79,8 @@ class Outline:
         return [b for b in self.blocks if b.role == role and b.zone == zone]
 
 
-def _text(el: Any) -> str:
+def run_text(el: Any) -> str:
+    """The text of ``el``'s w:t runs, as :func:`wenshu.build.paginate` compares it with a page."""
     return "".join(t.text or "" for t in el.iter(f"{{{_W_NS}}}t"))
 
 
@@ -92,7 +93,7 @@ def table_cells(tbl: Any) -> list[list[Cell]]:
         for tc in tr.findall(f"{w}tc"):
             merge = tc.find(f"{w}tcPr/{w}vMerge")
             continues = merge is not None and merge.get(f"{w}val", "continue") == "continue"
-            cells.append(Cell(_text(tc), continues))
+            cells.append(Cell(run_text(tc), continues))
         rows.append(cells)
     return rows
 
@@ -109,7 +110,7 @@ def outline_of(docx: bytes) -> Outline:
         if child.tag == f"{w}tbl":
             styles = {s.get(f"{w}val") for s in child.iter(f"{w}pStyle")}
             if Style.RECORD in styles:
-                out.records += [_text(p) for p in child.iter(f"{w}p") if _text(p).strip()]
+                out.records += [run_text(p) for p in child.iter(f"{w}p") if run_text(p).strip()]
             else:
                 out.tables.append(table_cells(child))
             continue
@@ -120,7 +121,7 @@ def outline_of(docx: bytes) -> Outline:
         role = BY_STYLE[style_id].reads_as if style_id in BY_STYLE else "body"
         if role == "attachment-label":
             zone += 1
-        text = _text(child)
+        text = run_text(child)
         if text.strip():
             out.blocks.append(Block(role, text, zone, style_id))
     return out

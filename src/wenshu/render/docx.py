@@ -175,7 +175,7 @@ class BodyWriter:
         if self.body.sectPr is not None:
             self.body.remove(self.body.sectPr)
         self.frame_sect_pr = frame_sect_pr
-        self.fields: dict[str, Any] = {"head_info": []}
+        self.fields: dict[str, Any] = {"head_info": [], "mark_space": L.document_mark_space_twips(0)}
         self.signature_p: Any = None
         self.signature_text = ""
         self.signature_sealed = False
@@ -369,6 +369,7 @@ class BodyWriter:
                 self.fields["signer"] = signer.strip()
         elif name in ("copy-number", "secrecy", "urgency"):
             self.fields["head_info"].append(text)
+            self.fields["mark_space"] = L.document_mark_space_twips(len(self.fields["head_info"]))
         elif name == "cc":
             self.fields["cc"] = text
         elif name == "imprint":
@@ -889,10 +890,10 @@ def _lines_between_words(text: str, width: int, size_pt: float, row_lines: int) 
     There the cell says where the line ends, at the last place between words, instead of
     leaving it to Word's and LibreOffice's character-by-character wrapping of Chinese
     (“国家知识产权优势示/范企业数量”). ECMA-376 §17.3.3.4 ``cr`` ends the line of text and
-    continues on the next, as ``br`` does (§17.3.3.1); wenshu writes its own breaks as ``cr``
-    so that its readers (:func:`~wenshu.check.reading.ooxml.element_text`) tell them from a
-    line break of the text (``<br>``, ``w:br``): they are no part of the text, and the
-    Markdown, which has no column widths, has none."""
+    continues on the next, as ``br`` does (§17.3.3.1). They are no part of the text, and the
+    Markdown, which has no column widths, has none: readers take a break between two Chinese
+    characters in a one-paragraph cell for such a line end
+    (:func:`~wenshu.check.reading.ooxml.cell_text`)."""
     room, sure = _cell_rooms(width, size_pt)
     if room < 1:
         return text

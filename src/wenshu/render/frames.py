@@ -361,7 +361,8 @@ def build_frame(name: str) -> bytes:
             f'<w:pBdr><w:bottom w:val="single" w:sz="{L.HEAD_RULE_EIGHTHS}" w:space="{gap}" '
             f'w:color="{L.RED}"/></w:pBdr>'
         )
-        mark_space = _MARK_LINE.format(before=L.mm_to_twips(L.DOCUMENT_MARK_OFFSET_MM))
+        # The head-info lines above take their height out of the 35 mm (§7.2.4).
+        mark_space = _MARK_LINE.format(before="{{ mark_space }}")
         body = head_info + [
             f'<w:p {_W}><w:pPr><w:pStyle w:val="{Style.MARK}"/>{mark_space}</w:pPr>'
             "<w:r><w:t>{{r mark }}</w:t></w:r></w:p>",

@@ -161,8 +161,9 @@ def _replace_final_sect_pr(data: bytes, sect_pr: str) -> bytes:
     return replaced
 
 
-# mark_line and mark_rule_space follow from the mark's size, which _shape keys on.
-_FIELDS = (*_TEXT_FIELDS, "mark", "head_info", "mark_line", "mark_rule_space")
+# mark_line and mark_rule_space follow from the mark's size, mark_space from the number of
+# head-info lines: _shape keys on both.
+_FIELDS = (*_TEXT_FIELDS, "mark", "head_info", "mark_line", "mark_rule_space", "mark_space")
 _LOOP_NAMES = {"line"}  # the frame's loop variable over head_info
 
 

@@ -19,7 +19,16 @@ from typing import Any
 
 from wenshu import layout as L
 from wenshu.check.reading.fields import field_text
-from wenshu.check.reading.ooxml import element_text, first_child, half_points, own_runs, to_int, wtag, wval
+from wenshu.check.reading.ooxml import (
+    cell_text,
+    element_text,
+    first_child,
+    half_points,
+    own_runs,
+    to_int,
+    wtag,
+    wval,
+)
 from wenshu.check.reading.reader import Para, Reader, SectionProps
 from wenshu.check.reading.styles import first_attr, first_flag, font_of
 
@@ -92,7 +101,7 @@ class Paragraph:
 class Cell:
     """A table cell: its text, its paragraphs and how it merges."""
 
-    text: str  # paragraphs joined by "\n"
+    text: str  # paragraphs joined by "\n" (ooxml.cell_text: a wrapped name's breaks read as nothing)
     paragraphs: list[int]  # indices into Document.paragraphs
     span: int = 1  # grid columns it spans (w:gridSpan)
     merge: str | None = None  # vertical merge: "restart", "continue" or None
@@ -219,9 +228,12 @@ def document_of(reader: Reader) -> Document:
                 model.table, model.row, model.cell = cells[tc]
                 cell = tables[model.table].rows[model.row][model.cell]
                 cell.paragraphs.append(i)
-                cell.text = f"{cell.text}\n{model.text}" if cell.paragraphs[1:] else model.text
         model.page_break_before = reader.page_break_before(i)
         paragraphs.append(model)
+    for table in tables:
+        for row in table.rows:
+            for cell in row:
+                cell.text = cell_text([paragraphs[i].text for i in cell.paragraphs])
     sections = [_section(s) for s in reader.sections]
     parts: dict[str, HeaderFooter] = {}
     for s in reader.sections:

@@ -84,25 +84,43 @@ _NOT_OWN_TEXT = (f"{{{MC_NS}}}Fallback", wtag("txbxContent"), wtag("pPr"))
 
 
 def element_text(element: Any) -> str:
-    """The text of a paragraph or run element: tabs as ``\\t``, line breaks (``w:br``) as
-    ``\\n``. Text boxes inside it, and the fallback copy of a drawing, are not its text; nor
-    is a carriage return (``w:cr``, ECMA-376 §17.3.3.4): Word writes a typed line break as
-    ``w:br``, and wenshu ends a cell's printed line between words with ``w:cr``
-    (:func:`wenshu.render.docx.table_xml`), which breaks no line of the text."""
+    """The text of a paragraph or run element: tabs as ``\\t``, line breaks as ``\\n`` —
+    ``w:br`` and ``w:cr`` alike (ECMA-376 §17.3.3.4: a carriage return “shall behave exactly
+    like” a text-wrapping break; LibreOffice saves it as ``w:br``). Text boxes inside it, and
+    the fallback copy of a drawing, are not its text."""
     parts = []
     stack = list(reversed(list(element)))
-    t, tab, br, cr = wtag("t"), wtag("tab"), wtag("br"), wtag("cr")
+    t, tab, breaks = wtag("t"), wtag("tab"), (wtag("br"), wtag("cr"))
     while stack:
         node = stack.pop()
         if node.tag == t:
             parts.append(node.text or "")
         elif node.tag == tab:
             parts.append("\t")
-        elif node.tag == br:
+        elif node.tag in breaks:
             parts.append("\n")
-        elif node.tag != cr and node.tag not in _NOT_OWN_TEXT:
+        elif node.tag not in _NOT_OWN_TEXT:
             stack.extend(reversed(list(node)))
     return "".join(parts)
+
+
+# A line break beside a Chinese character (wenshu.text.width.is_cjk: “示/范”, “100%/（示例）”),
+# not after the end of a sentence or list item (。；！？), after which a line of a cell is an item
+# of its own: wenshu never breaks a cell holding “。；” (wenshu.text.wrap.cell_breaks).
+_CJK_CHAR = "[\u2e80-\U0010ffff]"
+_WRAPPED = re.compile(rf"(?<![。；！？])(?:(?<={_CJK_CHAR})\n|\n(?={_CJK_CHAR}))")
+
+
+def cell_text(paragraphs: list[str]) -> str:
+    """A table cell's text from its paragraphs' texts (:func:`element_text`), joined by
+    ``\\n``. In a cell of one paragraph, a line break beside a Chinese character ends a
+    printed line of one name or entry (“国家知识产权优势示范/企业数量”: wenshu writes such
+    breaks so that a cell's line ends between words, and others type them) and is read as
+    nothing: a line of Chinese text gains no space or word boundary from its end. Breaks
+    between Latin words or after a sentence's end, and paragraphs, are kept: they part items."""
+    if len(paragraphs) == 1:
+        return _WRAPPED.sub("", paragraphs[0])
+    return "\n".join(paragraphs)
 
 
 def is_red(color: str | None) -> bool:
