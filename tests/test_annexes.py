@@ -361,7 +361,7 @@ def test_quota_table_with_total_row(tmp_path):
         ("rows:\n  - [河南省, -1]\n", r"名额应为不小于0的整数"),
         (
             "rows:\n  - [河南省, 1]\ncounts:\n  - {region: 河南省, advantage: 1, little_giant: 1}\n",
-            r"rows：.*不能与 counts 同时写",
+            r"counts：.*不能与 rows 同时写",
         ),
     ],
 )

@@ -135,6 +135,11 @@ def cell_breaks(text: str, room: float, sure: float, row_lines: int = 1) -> list
     between = breaks_between_words(text)
     groups = [m.span() for m in BRACKETED.finditer(text) if low <= line_width(m.group()) <= min(high, sure)]
     whole = {i for i in between if not any(a < i < b for a, b in groups)}
+    # A break of ours goes only where a reader takes it back out (wenshu.check.reading.ooxml
+    # .cell_text): beside a Chinese character, not after a sentence's end — between “}}” and
+    # “\\” it would read as two items.
+    ours = {i for i in whole if 0 < i < len(text) and text[i - 1] not in "。；！？"}
+    ours = {i for i in ours if text[i - 1] >= "\u2e80" or text[i] >= "\u2e80"}
     widths = SliceWidths(text)
     breaks, lines, start = [], 1, 0
     # A line ends where LibreOffice ends it in ``room`` or, where the font prints a little wider,
@@ -142,7 +147,7 @@ def cell_breaks(text: str, room: float, sure: float, row_lines: int = 1) -> list
     while (early := start + wrap_ends(text[start:], sure)[0]) < len(text):
         end = start + wrap_ends(text[start:], room)[0]
         if (end < len(text) and end not in whole) or early not in whole:
-            before = [i for i in range(early, start, -1) if i in whole and widths(start, i) <= sure]
+            before = [i for i in range(early, start, -1) if i in ours and widths(start, i) <= sure]
             if not before and end == len(text):
                 break
             if before:
