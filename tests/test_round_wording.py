@@ -6,6 +6,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from tests.test_round_rules_as_data import build, run, write
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -146,26 +148,33 @@ def test_a_spec_in_a_linked_folder_switched_is_checked_again(tmp_path, monkeypat
     assert SAID.format("甲表分数", "乙表分数") in (out / "plan.md").read_text(encoding="utf-8")
 
 
+def _edit_after_checking_the_plan(patch: pytest.MonkeyPatch, round_file: Path) -> None:
+    """Rewrite ``round_file`` as OTHER_ROUND right after the plan beside it is checked: an
+    edit made while the plan is being built, after the round file was read."""
+    from wenshu import validate
+
+    real_validate = validate.validate
+
+    def edited_meanwhile(spec, **options):
+        checked = real_validate(spec, **options)
+        if spec.path.name == "plan.yaml":
+            round_file.write_text(OTHER_ROUND, encoding="utf-8")
+        return checked
+
+    patch.setattr(validate, "validate", edited_meanwhile)
+
+
 def test_a_round_file_edited_while_the_plan_is_checked_is_read_again(tmp_path, monkeypatch):
     """The kept checks stamped the files a spec read after checking it: a round file edited in
     between was stamped as edited, and the next build kept the wording read before the edit."""
-    from wenshu import validate
-
     monkeypatch.delenv("WENSHU_NO_CACHE", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     folder = tmp_path / "r"
     round_file = write(folder, "round.yaml", ROUND)
     shutil.copy(WORK_PLAN, folder / "plan.yaml")
-    real_validate = validate.validate
-
-    def edited_meanwhile(spec, **options):
-        checked = real_validate(spec, **options)
-        round_file.write_text(OTHER_ROUND, encoding="utf-8")  # after it was read
-        return checked
-
     out = tmp_path / "out"
     with monkeypatch.context() as during:
-        during.setattr(validate, "validate", edited_meanwhile)
+        _edit_after_checking_the_plan(during, round_file)
         assert run("build", folder / "plan.yaml", "-o", out, "--format", "md", "--no-paginate").exit_code == 0
     assert SAID.format("A表得分", "B表得分") in (out / "plan.md").read_text(encoding="utf-8")
     result = run("build", folder / "plan.yaml", "-o", out, "--format", "md", "--no-paginate")
@@ -176,22 +185,12 @@ def test_a_round_file_edited_while_the_plan_is_checked_is_read_again(tmp_path, m
 def test_a_round_file_edited_while_a_folder_is_built_rebuilds_the_plan(tmp_path, monkeypatch):
     """The folder build hashed the files a spec read after building it: a round file edited in
     between was recorded as edited, and the next build skipped the plan with the old wording."""
-    from wenshu import validate
-
     folder = tmp_path / "r"
     round_file = write(folder, "round.yaml", ROUND)
     shutil.copy(WORK_PLAN, folder / "plan.yaml")
-    real_validate = validate.validate
-
-    def edited_meanwhile(spec, **options):
-        checked = real_validate(spec, **options)
-        if spec.path.name == "plan.yaml":
-            round_file.write_text(OTHER_ROUND, encoding="utf-8")  # after it was read
-        return checked
-
     out = tmp_path / "out"
     with monkeypatch.context() as during:
-        during.setattr(validate, "validate", edited_meanwhile)
+        _edit_after_checking_the_plan(during, round_file)
         assert run("build", folder, "-o", out, "--format", "md", "--no-paginate").exit_code == 0
     assert SAID.format("A表得分", "B表得分") in (out / "plan.md").read_text(encoding="utf-8")
     result = run("build", folder, "-o", out, "--format", "md", "--no-paginate")
