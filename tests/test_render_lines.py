@@ -1,6 +1,7 @@
 """Lines and rows on the rendered page (LibreOffice → PDF): a body line before a cited 发文字号
-keeps its characters' pitch (the number may break after its “〕”), and a table's blank rows,
-left to be filled in by hand, are a line of 正文 high."""
+keeps its characters' pitch (the number may break after its “〕”), a wrapped attachment name
+aligns with its first character, and a table's blank rows, left to be filled in by hand, are a
+line of 正文 high."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pytest
 
 from wenshu import layout as L
 from wenshu.build.pipeline import render
+from wenshu.office.breaks import BREAK_HINT
 from wenshu.office.ink import ink_rows
 from wenshu.office.libreoffice import LibreOffice, read_pages
 from wenshu.office.pages import compact, content_rows
@@ -22,17 +24,51 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 @pytest.fixture(scope="module")
 def pdfs(tmp_path_factory) -> dict[str, Path]:
-    """cnipa-2018-city, the contact form and the application letter, as built (no
-    pagination pass), laid out once."""
+    """cnipa-2018-city, the contact form, the application and review-request letters, as
+    built (no pagination pass), laid out once."""
     work = tmp_path_factory.mktemp("lines")
     sources = {}
-    for name in ("notices/cnipa-2018-city", "annexes/contact-form", "letters/application"):
+    for name in (
+        "notices/cnipa-2018-city",
+        "annexes/contact-form",
+        "letters/application",
+        "letters/review-request",
+    ):
         path = work / (name.replace("/", "-") + ".docx")
         path.write_bytes(render(EXAMPLES / f"{name}.yaml").files["docx"])
         sources[name] = path
     with LibreOffice() as office:
         converted = office.convert(list(sources.values()), work / "pdf")
     return {name: converted[path] for name, path in sources.items()}
+
+
+@pytest.mark.render
+@pytest.mark.parametrize(
+    ("name", "before", "serial"),
+    [
+        ("notices/cnipa-2018-city", "加快建设知识产权强市的指导意见", "864号）"),
+        ("letters/review-request", "强市创建市评定和复核等工作的通知", "666号）"),
+    ],
+)
+def test_a_line_before_a_cited_doc_number_is_not_letter_spaced(pdfs, name, before, serial):
+    """“…指导意见》（国知办函管字〔2016〕864号）”: LibreOffice took no break between “〕” and
+    “864” and carried “〔2016〕864号” whole to the next line, the 23 characters before it
+    stretched over the line's 28 — 3.6 pt between every two characters (cnipa-2018-city p1,
+    y = 186 mm; review-request p1, 2.7 pt). With the break hint after “〕” in the copy
+    LibreOffice lays out (wenshu.office.breaks), the year stays on the line and its
+    characters keep their pitch; the PDF's text carries no hint."""
+    (page, *_) = read_pages(pdfs[name])
+    rows = content_rows(page)
+    (row,) = [r for r in rows if compact(r.text).startswith(before)]
+    assert re.search(r"〔\d{4}〕$", compact(row.text)), row.text
+    after = rows[rows.index(row) + 1]
+    assert compact(after.text).startswith(serial), after.text
+    # The line holds its 28 characters' worth (digits half a one) at the characters' pitch.
+    units = sum(1 if ord(ch) > 0x2E7F else 0.5 for ch in compact(row.text))
+    pitch = (row.x1 - row.x0) / units
+    assert pitch < 1.05 * L.CHAR_ADVANCE_TWIPS / L.TWIPS_PER_PT, (pitch, row.text)
+    text = subprocess.run(["pdftotext", str(pdfs[name]), "-"], capture_output=True, text=True).stdout
+    assert BREAK_HINT not in text and re.search(r"〔\d{4}〕\n?\d+ ?号", text)
 
 
 @pytest.mark.render
