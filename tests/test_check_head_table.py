@@ -433,11 +433,20 @@ def test_the_marks_distance_from_the_type_area_top(tmp_path: Path):
 
 @pytest.mark.render
 def test_render_measures_the_marks_place(tmp_path: Path):
-    # On the page: the letter's mark in its 版头 table prints 40.8 mm from the paper's top, its line
-    # at least 36 mm (§10.1 wants 30 mm); the mark given 35 mm of space before it prints where
-    # §7.2.4 wants it.
+    # On the page: the letter's mark in its 版头 table, under a paragraph spaced in lines (a
+    # height the file does not give, so only the page tells), prints 40.8 mm from the paper's
+    # top, its line at least 36 mm (§10.1 wants 30 mm); the mark given 35 mm of space before it
+    # prints where §7.2.4 wants it. (The table alone at the top is judged without the page:
+    # test_the_marks_place_in_a_header_a_text_box_and_a_table.)
+    path = letter_head_table(tmp_path)
+    doc = Document(str(path))
+    doc.tables[0]._tbl.addprevious(
+        parse_xml(f'<w:p {nsdecls("w")}><w:pPr><w:spacing w:beforeLines="20"/></w:pPr></w:p>')
+    )
+    doc.save(path)
+    assert "mark-place" not in codes(check_docx(path))
     letter, placed = check_files(
-        [letter_head_table(tmp_path), _marked_notice(tmp_path, "placed", L.DOCUMENT_MARK_OFFSET_MM)],
+        [path, _marked_notice(tmp_path, "placed", L.DOCUMENT_MARK_OFFSET_MM)],
         render=True,
     )
     assert letter.render_error is None and placed.render_error is None
@@ -445,3 +454,126 @@ def test_render_measures_the_marks_place(tmp_path: Path):
     assert measured and measured[0].actual.startswith("距纸张上边缘至少 "), show(letter)
     assert float(measured[0].actual.split()[1]) > L.LETTER_MARK_TOP_MM + 5, show(letter)
     assert not set(placed.codes) & {"mark-place", "render-mark-place"}, show(placed)
+
+
+# -- the mark's place where it is not in the flow of text -------------------------------------
+# A mark in the first page's header, in a floating text box or in a 版头 table was judged only on
+# the rendered page (render-mark-place); the file tells where each stands too.
+
+_WPS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
+
+
+def _header_mark_letter(tmp_path: Path, name: str, header_mm: float, before_mm: float) -> Path:
+    """A 函 whose red mark is the first page's header, the header ``header_mm`` from the paper's
+    top and ``before_mm`` of space before the mark, its line exact 40 pt."""
+    doc = Document()
+    a4_page(doc)
+    section = doc.sections[0]
+    section.different_first_page_header_footer = True
+    section.header_distance = Mm(header_mm)
+    mark = section.first_page_header.paragraphs[0]
+    _text(mark, "示例市知识产权局", 36, "方正小标宋简体", red=True)
+    mark.paragraph_format.space_before = Mm(before_mm)
+    mark.paragraph_format.line_spacing = Pt(40)
+    number = doc.add_paragraph()
+    _text(number, "示知函〔2024〕3号", 16, "仿宋_GB2312")
+    number.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _text(doc.add_paragraph(), "关于商请支持知识产权强县建设试点工作的函", 22, "方正小标宋简体")
+    doc.add_paragraph("示例省知识产权局：")
+    path = tmp_path / f"{name}.docx"
+    doc.save(path)
+    return path
+
+
+def _boxed_mark_notice(tmp_path: Path, name: str, top_mm: float) -> Path:
+    """A 通知 whose red mark is in a text box floating ``top_mm`` from the paper's top (DrawingML
+    ``positionV relativeFrom="page"``, the box's default inner margin of 0.05 inch), wrapped top
+    and bottom, anchored in the first paragraph."""
+    doc = Document()
+    a4_page(doc)
+    inner = Document()
+    _text(inner.add_paragraph(), "示例市知识产权局文件", 36, "方正小标宋简体", red=True)
+    mark_xml = inner.paragraphs[-1]._p.xml
+    cx, cy, y = round(156 * 36000), round(20 * 36000), round(top_mm * 36000)
+    anchor = parse_xml(
+        f'<w:r {nsdecls("w", "wp", "a")} xmlns:wps="{_WPS}"><w:drawing>'
+        '<wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="1" behindDoc="0" '
+        'locked="0" layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/>'
+        '<wp:positionH relativeFrom="margin"><wp:posOffset>0</wp:posOffset></wp:positionH>'
+        f'<wp:positionV relativeFrom="page"><wp:posOffset>{y}</wp:posOffset></wp:positionV>'
+        f'<wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapTopAndBottom/>'
+        '<wp:docPr id="1" name="mark"/><wp:cNvGraphicFramePr/><a:graphic><a:graphicData '
+        f'uri="{_WPS}"><wps:wsp><wps:cNvSpPr txBox="1"/><wps:spPr><a:xfrm><a:off x="0" y="0"/>'
+        f'<a:ext cx="{cx}" cy="{cy}"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom>'
+        f"<a:ln><a:noFill/></a:ln></wps:spPr><wps:txbx><w:txbxContent>{mark_xml}</w:txbxContent></wps:txbx>"
+        "<wps:bodyPr/></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></w:r>"
+    )
+    doc.add_paragraph()._p.append(anchor)
+    _text(doc.add_paragraph(), "示知〔2024〕3号", 16, "仿宋_GB2312")
+    _text(doc.add_paragraph(), "关于开展知识产权强县建设试点工作的通知", 22, "方正小标宋简体")
+    doc.add_paragraph("各县（市、区）知识产权局：")
+    path = tmp_path / f"{name}.docx"
+    doc.save(path)
+    return path
+
+
+def _inset_mm() -> float:
+    return 0.05 * L.MM_PER_INCH
+
+
+def _placed(tmp_path: Path) -> dict[str, tuple[Path, str | None]]:
+    """Each way of setting the mark, out of place and in place, with what the static check says
+    (None: in place)."""
+    wanted_box = L.DOCUMENT_MARK_TOP_MM - _inset_mm()
+    return {
+        "header-high": (_header_mark_letter(tmp_path, "header-high", 10, 0), "距纸张上边缘至多 "),
+        "header-placed": (
+            _header_mark_letter(tmp_path, "header-placed", 20, L.LETTER_MARK_TOP_MM - 20),
+            None,
+        ),
+        "box-high": (_boxed_mark_notice(tmp_path, "box-high", 40), "距版心上边缘至多 "),
+        "box-placed": (_boxed_mark_notice(tmp_path, "box-placed", wanted_box), None),
+        "table-low": (letter_head_table(tmp_path), "距纸张上边缘至少 37.0 mm"),
+    }
+
+
+def test_the_marks_place_in_a_header_a_text_box_and_a_table(tmp_path: Path):
+    """§7.2.4, §10.1 without laying the page out: a header stands its distance from the paper's
+    top (w:pgMar/@w:header), a box floating from the page its offset plus its inner margin, a
+    table at the top of the body at the 天头 plus the cell's top margin."""
+    for label, (path, said) in _placed(tmp_path).items():
+        report = check_docx(path)
+        found = [d for d in report.deviations if d.code == "mark-place"]
+        if said is None:
+            assert not found, f"{label}: {show(report)}"
+        else:
+            assert found and found[0].actual.startswith(said), f"{label}: {show(report)}"
+
+
+@pytest.mark.render
+def test_the_marks_place_out_of_the_flow_agrees_with_the_page(tmp_path: Path):
+    """On the page (the band ``check --render`` takes: from the line's top less the stand-in
+    font's extra ascent to the first row of ink): each mark the static check placed wrong prints
+    out of place on the same side, and each it passed prints in place."""
+    from wenshu.office.ink import ink_rows
+    from wenshu.office.libreoffice import LibreOffice, read_pages
+    from wenshu.office.pages import compact
+
+    placed = _placed(tmp_path)
+    with LibreOffice() as office:
+        pdfs = office.convert([path for path, _ in placed.values()], tmp_path / "pdf")
+    slack = L.mm_to_pt(L.MARK_PLACE_TOLERANCE_MM)
+    for label, (path, said) in placed.items():
+        letter = label.startswith(("header", "table"))
+        wanted = L.mm_to_pt(L.LETTER_MARK_TOP_MM if letter else L.DOCUMENT_MARK_TOP_MM)
+        page = read_pages(pdfs[path])[0]
+        row = next(r for r in page.rows if "示例市知识产权局" in compact(r.text))
+        ink = ink_rows(pdfs[path], 1, (row.x0, row.y0, row.x1, row.y1))
+        lo, hi = min(row.y0, ink[0]) - L.STANDIN_LINE_OVER_EM * 36, ink[0]
+        measured = f"{lo / L.PT_PER_MM:.1f}–{hi / L.PT_PER_MM:.1f} mm"
+        if said is None:
+            assert lo - slack <= wanted <= hi + slack, (label, measured)
+        elif "至多" in said:
+            assert hi + slack < wanted, (label, measured)
+        else:
+            assert lo - slack > wanted, (label, measured)

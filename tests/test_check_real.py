@@ -23,7 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from wenshu.check import Deviation, analyse, check_docx
+from wenshu.check import Deviation, analyse, check_docx, check_files
+from wenshu.check.rules.page_numbers import LETTER_PAGES_NOTE
 
 from .test_check import (
     DOC,
@@ -171,16 +172,20 @@ def _anchor(shape: str, cx: int, cy: int) -> str:
 
 
 def _in_text_box(paragraph: str) -> str:
-    """``paragraph`` moved into a text box without outline, with the VML copy Word adds."""
+    """``paragraph`` moved into a text box without outline, with the VML copy Word adds: 156 mm
+    wide, 55 mm high and without inner margins, so that the mark (35 mm of space before it, a
+    line of 16.3 mm) stands where it stood (the box's top is its paragraph's)."""
     shape = (
-        '<wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="5615940" cy="900000"/></a:xfrm>'
+        '<wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="5615940" cy="1980000"/></a:xfrm>'
         '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:ln><a:noFill/></a:ln></wps:spPr>'
-        f"<wps:txbx><w:txbxContent>{paragraph}</w:txbxContent></wps:txbx><wps:bodyPr/>"
+        f"<wps:txbx><w:txbxContent>{paragraph}</w:txbxContent></wps:txbx>"
+        '<wps:bodyPr lIns="0" tIns="0" rIns="0" bIns="0"/>'
     )
     return (
         '<w:p><w:r><mc:AlternateContent><mc:Choice Requires="wps">'
-        f"{_anchor(shape, 5615940, 900000)}</mc:Choice><mc:Fallback><w:pict>"
-        f'<v:rect style="width:442.2pt;height:70.9pt" stroked="f"><v:textbox><w:txbxContent>{paragraph}'
+        f"{_anchor(shape, 5615940, 1980000)}</mc:Choice><mc:Fallback><w:pict>"
+        '<v:rect style="width:442.2pt;height:155.9pt" stroked="f">'
+        f'<v:textbox inset="0,0,0,0"><w:txbxContent>{paragraph}'
         "</w:txbxContent></v:textbox></v:rect></w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p>"
     )
 
@@ -528,3 +533,64 @@ def test_the_page_number_gap_estimate_on_the_real_files(tmp_path: Path) -> None:
         )
         measured = (row.y0 + dash_below_box_top(pdfs[path], page.number, row) - bottom) / L.PT_PER_MM
         assert abs(measured - estimate) < 1, (path.stem, round(measured, 1), round(estimate, 1))
+
+
+# A 函 of the corpus (zhaohui_reply_letter: a 回复函 without 版头) given the 信函格式's 版头 —
+# the organ's name in red, the 发文字号 on the right — and no footer, as letters are sent.
+_LETTER_HEAD = (
+    '<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:eastAsia="方正小标宋简体"/>'
+    '<w:color w:val="FF0000"/><w:sz w:val="84"/></w:rPr><w:t>示例市人民政府办公室</w:t></w:r></w:p>'
+    '<w:p><w:pPr><w:jc w:val="right"/></w:pPr><w:r><w:rPr><w:rFonts w:eastAsia="仿宋_GB2312"/>'
+    '<w:sz w:val="32"/></w:rPr><w:t>示政办函〔2026〕1号</w:t></w:r></w:p>'
+)
+
+
+def _corpus_letter(*, pages: int) -> bytes:
+    """zhaohui_reply_letter as a 信函格式 letter without a footer: two pages as it is (the 版头
+    takes four lines), one page without its 来文回顾 and 执行要求 sections (looked at on the
+    rendered page: the signature, date and 联系人 on page one)."""
+
+    def letter_without_footer(text: str) -> str:
+        text = re.sub(
+            r"<w:footerReference [^>]*/>", "", text.replace("<w:body>", "<w:body>" + _LETTER_HEAD, 1)
+        )
+        for needle in ("执行要求", "请贵单位同步提供", "来文回顾", "贵单位《关于协同") if pages == 1 else ():
+            text = re.sub(rf"<w:p>(?:(?!<w:p>).)*?{needle}.*?</w:p>", "", text, count=1, flags=re.S)
+        return text
+
+    return mutate((CORPUS / "zhaohui_reply_letter.docx").read_bytes(), DOC, letter_without_footer)
+
+
+@pytest.mark.skipif(not VERDICTS.is_file(), reason=f"真实公文语料不在 {CORPUS}（shared/ 不在检出目录旁）")
+def test_a_letter_without_page_numbers_is_judged_by_its_pages() -> None:
+    """§10.1: a letter's first page shows no number, so a one-page letter without a footer is
+    right (it was told “页脚中没有页码”). One surely longer than a page — a page break before
+    some text, or a page end where Word last laid it out — needs numbers from page two."""
+    one = _corpus_letter(pages=1)
+    report, doc = analyse(one)
+    assert doc is not None and doc.format == "letter"
+    assert "page-number-missing" not in codes(report), show(report)
+    assert LETTER_PAGES_NOTE in report.notes  # whether it is one page is told by --render
+    closing = '<w:t xml:space="preserve">特此函复。'
+    for before in ('<w:br w:type="page"/>', "<w:lastRenderedPageBreak/>"):
+        several = mutate(one, DOC, replace_once(closing, before + closing))
+        report = check_docx(several)
+        (missing,) = [d for d in report.deviations if d.code == "page-number-missing"]
+        assert "第二页起" in missing.expected and LETTER_PAGES_NOTE not in report.notes, show(report)
+
+
+@pytest.mark.render
+@pytest.mark.skipif(not VERDICTS.is_file(), reason=f"真实公文语料不在 {CORPUS}（shared/ 不在检出目录旁）")
+def test_a_letter_without_page_numbers_on_the_page(tmp_path: Path) -> None:
+    """Laid out, the one-page letter has no number and no finding (the note is answered); the
+    two-page one, which the static check cannot count, lacks the number of its page two."""
+    paths = []
+    for pages in (1, 2):
+        paths.append(tmp_path / f"letter-{pages}.docx")
+        paths[-1].write_bytes(_corpus_letter(pages=pages))
+    one, two = check_files(paths, render=True)
+    assert one.measurements["pages"] == 1 and two.measurements["pages"] == 2
+    assert not {c for c in one.codes if "page-number" in c}, show(one)
+    assert LETTER_PAGES_NOTE not in one.notes
+    (missing,) = [d for d in two.deviations if d.code == "render-page-number"]
+    assert missing.expected == "— 2 —" and "第 2 页" in str(missing), show(two)

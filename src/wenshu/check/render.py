@@ -24,7 +24,7 @@ from wenshu.check.rules.head import (
     mark_place_expected,
     mark_place_wanted_pt,
 )
-from wenshu.check.rules.page_numbers import placed_by_word
+from wenshu.check.rules.page_numbers import LETTER_PAGES_NOTE, placed_by_word
 from wenshu.errors import WenshuError
 from wenshu.text.titles import printed_lines, title_problems
 from wenshu.text.width import is_wide
@@ -282,6 +282,8 @@ def _measure(
 
     facts = _page_facts(doc, pages, out)
     _measure_page_numbers(doc, [p for p in pages if p.number not in facts.unnumbered], g, out, pdf)
+    if LETTER_PAGES_NOTE in report.notes:
+        report.notes.remove(LETTER_PAGES_NOTE)  # the letter's pages were counted and judged here
     _measure_page_one(doc, pages, out)
     _measure_title(doc, pages, out)
     if pdf is not None:

@@ -257,3 +257,58 @@ def box_width_mm(paragraph: Any) -> float | None:
         if el.tag.startswith(f"{{{V_NS}}}") and el.tag != f"{{{V_NS}}}textbox":
             return _vml_length(_vml_style(el).get("width", ""))
     return None
+
+
+@dataclass(frozen=True)
+class BoxPlace:
+    """Where a floating text box holding a paragraph stands down the page: its anchor (the
+    box's top edge, :class:`Anchor`), the box's inner margin above its text and its width less
+    the inner margins at the sides (None when not told), in points."""
+
+    anchor: Anchor
+    top_inset_pt: float
+    inner_width_pt: float | None
+
+
+# A text box's default inner margins (DrawingML bodyPr tIns/lIns …, ECMA-376 §21.1.2.1.1; VML
+# v:textbox inset, Part 4 §19.1.2.22): 0.05 inch above and below, 0.1 inch at the sides.
+_TOP_INSET_EMU, _SIDE_INSET_EMU = 45720, 91440
+
+
+def box_place(paragraph: Any) -> BoxPlace | None:
+    """Where the text box holding ``paragraph`` (a ``w:p`` in ``w:txbxContent``) stands, when it
+    floats on its own (``wp:anchor`` of a ``wps:wsp``, or an absolutely placed VML shape, not in
+    a group or canvas); None for a box inline with text or placed otherwise."""
+    emu_pt = L.PT_PER_MM / _EMU_PER_MM
+    for el in paragraph.iterancestors():
+        if el.tag == f"{{{WPS_NS}}}wsp":
+            anchor = _anchor(el)
+            if anchor is None:
+                return None
+            body = el.find(f"{{{WPS_NS}}}bodyPr")
+            top, left, right = (
+                to_int(body.get(k) if body is not None else None, default)
+                for k, default in (
+                    ("tIns", _TOP_INSET_EMU),
+                    ("lIns", _SIDE_INSET_EMU),
+                    ("rIns", _SIDE_INSET_EMU),
+                )
+            )
+            extent = el.getparent().getparent().getparent().find(f"{{{WP_NS}}}extent")  # of wp:anchor
+            cx = to_int(extent.get("cx")) if extent is not None else 0
+            return BoxPlace(anchor, top * emu_pt, (cx - left - right) * emu_pt if cx else None)
+        if el.tag == f"{{{V_NS}}}textbox":
+            shape = el.getparent()
+            style = _vml_style(shape)
+            anchor = _vml_anchor(shape, style, 0.0)
+            if anchor is None:
+                return None
+            left, top, right = ([_vml_length(v) for v in (el.get("inset") or "").split(",")] + [None] * 3)[:3]
+            inch = L.PT_PER_INCH
+            box = _vml_length(style.get("width", ""))
+            width = None
+            if box is not None:
+                sides = sum(inch * 0.1 if mm is None else mm * L.PT_PER_MM for mm in (left, right))
+                width = box * L.PT_PER_MM - sides
+            return BoxPlace(anchor, inch * 0.05 if top is None else top * L.PT_PER_MM, width)
+    return None

@@ -12,7 +12,7 @@ from wenshu.check.findings import Findings
 from wenshu.check.reading.borders import paragraph_borders, rule_width
 from wenshu.check.reading.ooxml import half_points, is_red, to_int, wtag, wval
 from wenshu.check.reading.reader import Para
-from wenshu.check.reading.shapes import DrawnLine, drawn_lines
+from wenshu.check.reading.shapes import DrawnLine, box_place, drawn_lines
 from wenshu.check.reading.styles import first_attr, first_flag_false
 from wenshu.check.reading.tables import filled_bar, horizontal_rules
 from wenshu.check.recognise import SIGNED, Recogniser
@@ -132,18 +132,20 @@ def mark_place_bound(lo: float, hi: float, wanted: float, letter: bool) -> str:
 
 def _check_mark_place(doc: Recogniser, out: Findings) -> None:
     """§7.2.4 (§10.1): the mark's top edge 35 mm under the 版心's top (a letter's 30 mm under the
-    paper's). Judged from the file where the lines before the mark have heights it tells (see
-    :func:`_number_band`): said only when every height they could take puts it out of place."""
-    marks = [p for p in doc.role("mark") if p.text.strip() and p.flows]
+    paper's). Judged from the file where the heights above the mark's line are told by it — in
+    the flow of text (:func:`_number_band`), in the first page's header, in a floating text box
+    or in the first row of a 版头 table (:func:`_mark_line_top`): said only when every height
+    they could take puts it out of place."""
+    marks = [p for p in doc.mark() if p.text.strip()]
     if not marks:
         return
     mark = marks[0]
-    band = _number_band(doc, mark)
-    if band is None:
+    top = _mark_line_top(doc, mark)
+    if top is None:
         return
-    (top_lo, top_hi), _ = band
+    top_lo, top_hi = top
     size = _first_line_pt(doc, mark)
-    line_lo, line_hi = _line_height(doc, mark, size)
+    line_lo, line_hi = _line_height(doc, mark, size, grid=mark.flows and mark.part == "正文" or None)
     # The glyphs' top edge lies in the line: under its top, unless an exact line lower than the
     # type lets them rise above it, and above its foot.
     lo, hi = top_lo - max(0.0, size - line_lo), top_hi + line_hi
@@ -414,33 +416,195 @@ def _number_band(doc: Recogniser, number: Para) -> tuple[tuple[float, float], fl
     the paragraphs before it take (exact line spacing is exact; single or multiple spacing
     ranges over fonts, snapped to a line grid). None when that cannot be told from the file:
     a table, a page break or spacing in lines before it, or a paragraph that may wrap."""
+    if not number.flows or number.part != "正文" or number.section != 0:
+        return None
+    flow = _flow_before(doc, number)
+    if flow is None:
+        return None
     section = doc.sections[0]
     top = section.top_edge / L.TWIPS_PER_PT
-    lo = hi = top
-    for para in doc.paragraphs:
-        if para.number > number.number or para.section != 0:
+    stacked = _stacked(doc, [*flow, number], (top, top), section.text_width / L.TWIPS_PER_PT)
+    if stacked is None:
+        return None
+    (lo, hi), _ = stacked
+    return (lo, hi), lo + _line_height(doc, number, _first_line_pt(doc, number))[0]
+
+
+def _flow_before(doc: Recogniser, para: Para) -> list[Para] | None:
+    """The body paragraphs in the flow of text before ``para`` on page one (text boxes float
+    apart), or None when a table, a page break or another section comes before it."""
+    flow = []
+    for p in doc.paragraphs:
+        if p.number >= para.number:
+            return flow
+        if p.section != 0 or p.in_table or (p.number > 1 and doc.page_break_before(p.number - 1)):
             return None
-        if para.in_box:
-            continue
-        if para.in_table or (para.number > 1 and doc.page_break_before(para.number - 1)):
-            return None
+        if not p.in_box:
+            flow.append(p)
+    return None
+
+
+def _stacked(
+    doc: Recogniser, flow: list[Para], top: tuple[float, float], width: float, grid: bool | None = True
+) -> tuple[tuple[float, float], tuple[float, float]] | None:
+    """``flow``'s paragraphs set one under another from ``top`` (the range, in points, the first
+    one's top may be at), in a column ``width`` points wide: the range the last one's first
+    line's top may be at, and the range its foot (after its spacing) may be at. None when a
+    height is not told: spacing in lines, or a paragraph that may take more lines than one.
+    ``grid`` as for :func:`_line_height`."""
+    lo, hi = top
+    for para in flow:
         levels = doc.styles.ppr_levels(para.el)
         if any(first_attr(levels, "spacing", k) for k in ("beforeLines", "afterLines")):
             return None
         before = to_int(first_attr(levels, "spacing", "before")) / L.TWIPS_PER_PT
         after = to_int(first_attr(levels, "spacing", "after")) / L.TWIPS_PER_PT
         size = _first_line_pt(doc, para)
-        if len(para.text) * size > section.text_width / L.TWIPS_PER_PT:
+        if len(para.text) * size > width:
             return None  # it may take more lines than one
-        line_lo, line_hi = _line_height(doc, para, size)
-        if para is number:
-            return (lo + before, hi + before), lo + before + line_lo
+        line_lo, line_hi = _line_height(doc, para, size, grid)
+        first = (lo + before, hi + before)
         lo, hi = lo + before + line_lo + after, hi + before + line_hi + after
+        if para is flow[-1]:
+            return first, (lo, hi)
     return None
 
 
-def _line_height(doc: Recogniser, para: Para, size: float) -> tuple[float, float]:
-    """The least and most height one line of ``para`` takes, in points."""
+def _mark_line_top(doc: Recogniser, mark: Para) -> tuple[float, float] | None:
+    """The range (points from the paper's top) the top of the mark's first line may be at on
+    page one, wherever it is set: in the flow of text, in the first page's header (from the
+    header's distance), in a floating text box (from its anchor and inner margin), or in the
+    first row of a table at the top of the body. None where the file does not tell: a box
+    placed by alignment or in a group, a table row under another, a table in a header."""
+    section = doc.sections[0]
+    width = section.text_width / L.TWIPS_PER_PT
+    flow_of = doc.paragraphs if mark.part == "正文" else doc.first_page_header()
+    if mark.in_box:
+        return _box_line_top(doc, mark, flow_of)
+    if mark.part != "正文":
+        # A header is set from its distance from the paper's edge (w:pgMar/@w:header); whether
+        # Word snaps it to the line grid is not relied on (both heights are allowed).
+        if any(p.in_table for p in flow_of if p.number <= mark.number):
+            return None
+        flow = [p for p in flow_of if p.number <= mark.number and not p.in_box]
+        start = to_int(wval(section.el.find(wtag("pgMar")), "header"), 720) / L.TWIPS_PER_PT
+        stacked = _stacked(doc, flow, (start, start), width, grid=None)
+        return stacked[0] if stacked else None
+    if mark.in_table:
+        return _cell_line_top(doc, mark)
+    band = _number_band(doc, mark)
+    return band[0] if band else None
+
+
+def _box_line_top(doc: Recogniser, mark: Para, flow_of: list[Para]) -> tuple[float, float] | None:
+    """:func:`_mark_line_top` for a mark in a floating text box: the box's top from the page,
+    its margin (the 天头) or its anchor paragraph's top (``positionV``), less nothing, plus the
+    box's inner margin and the box's paragraphs before the mark."""
+    placed = box_place(mark.el)
+    if placed is None or placed.anchor.offset_pt is None:
+        return None
+    anchor = placed.anchor
+    section = doc.sections[0]
+    if anchor.relative_from in ("page", "topMargin"):
+        base = (0.0, 0.0)
+    elif anchor.relative_from == "margin":
+        base = (section.top_edge / L.TWIPS_PER_PT,) * 2
+    elif anchor.relative_from in ("paragraph", "line"):
+        holder = next((p for p in flow_of if p.el is anchor.paragraph), None)
+        if holder is None or holder.in_box or holder.in_table:
+            return None
+        if holder.part == "正文":
+            band = _number_band(doc, holder)
+            if band is None:
+                return None
+            (lo, hi), _ = band
+        else:
+            header = [p for p in flow_of if p.number <= holder.number and not p.in_box]
+            start = to_int(wval(section.el.find(wtag("pgMar")), "header"), 720) / L.TWIPS_PER_PT
+            stacked = _stacked(doc, header, (start, start), section.text_width / L.TWIPS_PER_PT, grid=None)
+            if stacked is None:
+                return None
+            (lo, hi), _ = stacked
+        # Whether the paragraph's top counts its space before is not relied on.
+        before = to_int(first_attr(doc.styles.ppr_levels(holder.el), "spacing", "before")) / L.TWIPS_PER_PT
+        base = (lo - before, hi)
+    else:
+        return None
+    if mark.part == "正文" and anchor.relative_from in ("page", "topMargin", "margin"):
+        holder = next((p for p in flow_of if p.el is anchor.paragraph), None)
+        if holder is None or _flow_before(doc, holder) is None:
+            return None  # the box may be on another page than the first
+    box = _txbx(mark.el)
+    inside = [p for p in flow_of if p.number <= mark.number and _txbx(p.el) is box]
+    top = (base[0] + anchor.offset_pt + placed.top_inset_pt, base[1] + anchor.offset_pt + placed.top_inset_pt)
+    width = placed.inner_width_pt or section.text_width / L.TWIPS_PER_PT
+    # Text in a box is not set on the page's line grid: both heights are allowed.
+    stacked = _stacked(doc, inside, top, width, grid=None)
+    return stacked[0] if stacked else None
+
+
+def _txbx(p: Any) -> Any:
+    return next(p.iterancestors(wtag("txbxContent")), None)
+
+
+def _cell_line_top(doc: Recogniser, mark: Para) -> tuple[float, float] | None:
+    """:func:`_mark_line_top` for a mark in the first row of a table standing in the flow of
+    text on page one (not floating, not nested): the row's top under the paragraphs before the
+    table, plus the cell's top margin, its top border and the cell's paragraphs before the mark."""
+    tc = next(mark.el.iterancestors(wtag("tc")))
+    tr = tc.getparent()
+    tbl = tr.getparent()
+    if tbl.getparent() is not doc.body or tbl.find(f"{wtag('tblPr')}/{wtag('tblpPr')}") is not None:
+        return None
+    if tbl.find(wtag("tr")) is not tr:
+        return None
+    first = next(p for p in doc.paragraphs if tbl in p.el.iterancestors())
+    flow = _flow_before(doc, first)
+    if flow is None:
+        return None
+    section = doc.sections[0]
+    top = section.top_edge / L.TWIPS_PER_PT
+    lo, hi = top, top
+    if flow:
+        stacked = _stacked(doc, flow, (top, top), section.text_width / L.TWIPS_PER_PT)
+        if stacked is None:
+            return None
+        _, (lo, hi) = stacked
+    margin = _cell_side(tc, tbl, "tcMar", "tblCellMar", "top")
+    border = _cell_side(tc, tbl, "tcBorders", "tblBorders", "top", attr="sz") / 8  # eighths of a point
+    inside = [p for p in doc.paragraphs if tc in p.el.iterancestors() and p.number <= mark.number]
+    if any(p.el.getparent() is not tc for p in inside):
+        return None  # a table or box inside the cell
+    cell_width = to_int(wval(tc.find(f"{wtag('tcPr')}/{wtag('tcW')}"), "w"))
+    units = wval(tc.find(f"{wtag('tcPr')}/{wtag('tcW')}"), "type")
+    width = (
+        cell_width / L.TWIPS_PER_PT if units == "dxa" and cell_width else section.text_width / L.TWIPS_PER_PT
+    )
+    start = (lo + margin / L.TWIPS_PER_PT, hi + margin / L.TWIPS_PER_PT + border)
+    # Whether a cell's text is snapped to the line grid is not relied on.
+    stacked = _stacked(doc, inside, start, width, grid=None)
+    return stacked[0] if stacked else None
+
+
+def _cell_side(tc: Any, tbl: Any, own: str, table: str, side: str, attr: str = "w") -> float:
+    """A cell's top margin (twips, ``w:w`` of type dxa) or border width (``w:sz``): the cell's
+    own setting, else the table's, else 0."""
+    for el in (
+        tc.find(f"{wtag('tcPr')}/{wtag(own)}/{wtag(side)}"),
+        tbl.find(f"{wtag('tblPr')}/{wtag(table)}/{wtag(side)}"),
+    ):
+        if el is not None:
+            if attr == "sz" and wval(el) in ("nil", "none"):
+                return 0.0
+            if attr == "w" and wval(el, "type") not in (None, "dxa"):
+                return 0.0
+            return float(to_int(wval(el, attr)))
+    return 0.0
+
+
+def _line_height(doc: Recogniser, para: Para, size: float, grid: bool | None = True) -> tuple[float, float]:
+    """The least and most height one line of ``para`` takes, in points. ``grid``: snapped to the
+    section's line grid (as body text is), or None where that is not known (the range spans both)."""
     levels = doc.styles.ppr_levels(para.el)
     line = to_int(first_attr(levels, "spacing", "line"), 240)
     rule = first_attr(levels, "spacing", "lineRule") or "auto"
@@ -451,10 +615,12 @@ def _line_height(doc: Recogniser, para: Para, size: float) -> tuple[float, float
         return tuple(max(line / L.TWIPS_PER_PT, n) for n in natural)  # type: ignore[return-value]
     heights = [n * line / 240 for n in natural]
     section = doc.section_of(para)
-    if section.grid_type in ("lines", "linesAndChars") and section.line_pitch:
+    if grid is not False and section.grid_type in ("lines", "linesAndChars") and section.line_pitch:
         if not first_flag_false(levels, "snapToGrid"):
             pitch = section.line_pitch / L.TWIPS_PER_PT
-            heights = [math.ceil(h / pitch - 0.01) * pitch for h in heights]
+            snapped = [math.ceil(h / pitch - 0.01) * pitch for h in heights]
+            # snapping only ever adds height: unknown, the least is the natural line's
+            heights = snapped if grid else [heights[0], snapped[1]]
     return heights[0], heights[1]
 
 

@@ -26,6 +26,27 @@ RULES.rule("first-page-number", "7.5", "页码", "首页显示页码")
 RULES.rule("letter-first-page-number", "10.1", "页码", "信函格式首页不显示页码")
 
 
+#: Said of a letter without page numbers that is not surely longer than a page: its pages
+#: are counted only on the page (``check --render``, which then drops this note).
+LETTER_PAGES_NOTE = (
+    "信函格式没有页码：只有一页时符合 10.1（首页不显示页码）；多于一页时第二页起应有页码"
+    "（加 --render 排版后判断）"
+)
+
+
+def several_pages(doc: Recogniser) -> bool:
+    """Is the document surely longer than one page, without laying it out? A page break, or a
+    section on a new page, before some text (:meth:`~Recogniser.page_break_before`), or a page
+    end where Word last laid it out (``w:lastRenderedPageBreak``, ECMA-376 §17.3.3.13, written
+    as Word saves)."""
+    last_rendered = wtag("lastRenderedPageBreak")
+    return any(
+        (i and doc.page_break_before(i) and para.text.strip())
+        or next(para.el.iter(last_rendered), None) is not None
+        for i, para in enumerate(doc.paragraphs)
+    )
+
+
 def _page_number_paras(doc: Recogniser, part: str, label: str) -> list[tuple[Para, str]]:
     found = []
     for para in doc.part_paragraphs(part, label):
@@ -98,15 +119,29 @@ def check_footers(doc: Recogniser, out: Findings) -> None:
             Location("页面设置"),
         )
     if not any_number:
-        out.add(
-            "page-number-missing",
-            "7.5",
-            "页码",
-            "页脚中没有页码（PAGE 域）",
-            "“— N —”",
-            "无",
-            Location("页脚"),
-        )
+        if doc.format != "letter":
+            out.add(
+                "page-number-missing",
+                "7.5",
+                "页码",
+                "页脚中没有页码（PAGE 域）",
+                "“— N —”",
+                "无",
+                Location("页脚"),
+            )
+        elif several_pages(doc):
+            out.add(
+                "page-number-missing",
+                "7.5",
+                "页码",
+                "信函格式多于一页，页脚中没有页码（PAGE 域）：首页不显示（10.1），第二页起每页显示",
+                "第二页起“— N —”（首页不同，首页页脚无页码）",
+                "无",
+                Location("页脚"),
+            )
+        else:
+            # §10.1: a letter's first page shows no number, so a letter of one page has none.
+            out.note(LETTER_PAGES_NOTE)
         return
     first = doc.sections[0]
     first_part = first.refs.get(("footer", "first")) if first.title_page else None
