@@ -25,6 +25,7 @@ import pytest
 
 from wenshu.check import Deviation, analyse, check_docx, check_files
 from wenshu.check.rules.page_numbers import LETTER_PAGES_NOTE
+from wenshu.render.merge import merge_docx
 
 from .test_check import (
     DOC,
@@ -571,6 +572,9 @@ def test_a_letter_without_page_numbers_is_judged_by_its_pages() -> None:
     assert doc is not None and doc.format == "letter"
     assert "page-number-missing" not in codes(report), show(report)
     assert LETTER_PAGES_NOTE in report.notes  # whether it is one page is told by --render
+    # one-page letters merged for printing, each a section from page 1: the same
+    merged = check_docx(merge_docx([one, one]))
+    assert "page-number-missing" not in codes(merged), show(merged)
     closing = '<w:t xml:space="preserve">特此函复。'
     for before in ('<w:br w:type="page"/>', "<w:lastRenderedPageBreak/>"):
         several = mutate(one, DOC, replace_once(closing, before + closing))

@@ -134,18 +134,20 @@ def _check_mark_place(doc: Recogniser, out: Findings) -> None:
     """§7.2.4 (§10.1): the mark's top edge 35 mm under the 版心's top (a letter's 30 mm under the
     paper's). Judged from the file where the heights above the mark's line are told by it — in
     the flow of text (:func:`_number_band`), in the first page's header, in a floating text box
-    or in the first row of a 版头 table (:func:`_mark_line_top`): said only when every height
+    or in the first row of a 版头 table (:func:`_line_top`): said only when every height
     they could take puts it out of place."""
     marks = [p for p in doc.mark() if p.text.strip()]
     if not marks:
         return
     mark = marks[0]
-    top = _mark_line_top(doc, mark)
+    top = _line_top(doc, mark)
     if top is None:
         return
     top_lo, top_hi = top
     size = _first_line_pt(doc, mark)
-    line_lo, line_hi = _line_height(doc, mark, size, grid=mark.flows and mark.part == "正文" or None)
+    line_lo, line_hi = _line_height(
+        doc, mark, size, grid=True if mark.flows and mark.part == "正文" else None
+    )
     # The glyphs' top edge lies in the line: under its top, unless an exact line lower than the
     # type lets them rise above it, and above its foot.
     lo, hi = top_lo - max(0.0, size - line_lo), top_hi + line_hi
@@ -470,76 +472,73 @@ def _stacked(
     return None
 
 
-def _mark_line_top(doc: Recogniser, mark: Para) -> tuple[float, float] | None:
-    """The range (points from the paper's top) the top of the mark's first line may be at on
-    page one, wherever it is set: in the flow of text, in the first page's header (from the
-    header's distance), in a floating text box (from its anchor and inner margin), or in the
-    first row of a table at the top of the body. None where the file does not tell: a box
-    placed by alignment or in a group, a table row under another, a table in a header."""
-    section = doc.sections[0]
-    width = section.text_width / L.TWIPS_PER_PT
-    flow_of = doc.paragraphs if mark.part == "正文" else doc.first_page_header()
-    if mark.in_box:
-        return _box_line_top(doc, mark, flow_of)
-    if mark.part != "正文":
-        # A header is set from its distance from the paper's edge (w:pgMar/@w:header); whether
-        # Word snaps it to the line grid is not relied on (both heights are allowed).
-        if any(p.in_table for p in flow_of if p.number <= mark.number):
-            return None
-        flow = [p for p in flow_of if p.number <= mark.number and not p.in_box]
-        start = to_int(wval(section.el.find(wtag("pgMar")), "header"), 720) / L.TWIPS_PER_PT
-        stacked = _stacked(doc, flow, (start, start), width, grid=None)
-        return stacked[0] if stacked else None
-    if mark.in_table:
-        return _cell_line_top(doc, mark)
-    band = _number_band(doc, mark)
+def _line_top(doc: Recogniser, para: Para) -> tuple[float, float] | None:
+    """The range (points from the paper's top) the top of the first line of ``para`` (the
+    发文机关标志, or the paragraph a box is anchored in) may be at on page one, wherever it is
+    set: in the flow of text, in the first page's header (from the header's distance), in a
+    floating text box (from its anchor and inner margin), or in the first row of a table at
+    the top of the body. None where the file does not tell: a box placed by alignment or in a
+    group, a table row under another, a table in a header."""
+    if para.in_box:
+        return _box_line_top(doc, para)
+    if para.part != "正文":
+        return _header_line_top(doc, para)
+    if para.in_table:
+        return _cell_line_top(doc, para)
+    band = _number_band(doc, para)
     return band[0] if band else None
 
 
-def _box_line_top(doc: Recogniser, mark: Para, flow_of: list[Para]) -> tuple[float, float] | None:
-    """:func:`_mark_line_top` for a mark in a floating text box: the box's top from the page,
-    its margin (the 天头) or its anchor paragraph's top (``positionV``), less nothing, plus the
-    box's inner margin and the box's paragraphs before the mark."""
+def _header_line_top(doc: Recogniser, para: Para) -> tuple[float, float] | None:
+    """The range the top of a first-page header paragraph's first line may be at: the header is
+    set from its distance from the paper's top (``w:pgMar/@w:header``, Word's default 720
+    twips), its paragraphs one under another; whether Word snaps them to the line grid is not
+    relied on (both heights are allowed). None after a table in the header."""
+    paras = doc.first_page_header()
+    if any(p.in_table for p in paras if p.number <= para.number):
+        return None
+    flow = [p for p in paras if p.number <= para.number and not p.in_box]
+    section = doc.sections[0]
+    start = to_int(wval(section.el.find(wtag("pgMar")), "header"), 720) / L.TWIPS_PER_PT
+    stacked = _stacked(doc, flow, (start, start), section.text_width / L.TWIPS_PER_PT, grid=None)
+    return stacked[0] if stacked else None
+
+
+def _box_line_top(doc: Recogniser, mark: Para) -> tuple[float, float] | None:
+    """:func:`_line_top` for a mark in a floating text box: the box's top — its offset
+    (``wp:positionV``) from the page, from its margin (the 天头) or from its anchor paragraph's
+    top — plus the box's inner margin and the box's paragraphs before the mark. A box placed
+    from the page belongs to its anchor paragraph's page: that must be page one."""
     placed = box_place(mark.el)
     if placed is None or placed.anchor.offset_pt is None:
         return None
     anchor = placed.anchor
     section = doc.sections[0]
-    if anchor.relative_from in ("page", "topMargin"):
-        base = (0.0, 0.0)
-    elif anchor.relative_from == "margin":
-        base = (section.top_edge / L.TWIPS_PER_PT,) * 2
+    paras = doc.paragraphs if mark.part == "正文" else doc.first_page_header()
+    holder = next((p for p in paras if p.el is anchor.paragraph), None)
+    if holder is None or not holder.flows:
+        return None
+    if anchor.relative_from in _PAGE_ANCHORS:
+        if holder.part == "正文" and _flow_before(doc, holder) is None:
+            return None  # the box may be on another page than the first
+        edge = section.top_edge / L.TWIPS_PER_PT if anchor.relative_from == "margin" else 0.0
+        base = (edge, edge)
     elif anchor.relative_from in ("paragraph", "line"):
-        holder = next((p for p in flow_of if p.el is anchor.paragraph), None)
-        if holder is None or holder.in_box or holder.in_table:
+        top = _line_top(doc, holder)
+        if top is None:
             return None
-        if holder.part == "正文":
-            band = _number_band(doc, holder)
-            if band is None:
-                return None
-            (lo, hi), _ = band
-        else:
-            header = [p for p in flow_of if p.number <= holder.number and not p.in_box]
-            start = to_int(wval(section.el.find(wtag("pgMar")), "header"), 720) / L.TWIPS_PER_PT
-            stacked = _stacked(doc, header, (start, start), section.text_width / L.TWIPS_PER_PT, grid=None)
-            if stacked is None:
-                return None
-            (lo, hi), _ = stacked
+        lo, hi = top
         # Whether the paragraph's top counts its space before is not relied on.
         before = to_int(first_attr(doc.styles.ppr_levels(holder.el), "spacing", "before")) / L.TWIPS_PER_PT
         base = (lo - before, hi)
     else:
         return None
-    if mark.part == "正文" and anchor.relative_from in ("page", "topMargin", "margin"):
-        holder = next((p for p in flow_of if p.el is anchor.paragraph), None)
-        if holder is None or _flow_before(doc, holder) is None:
-            return None  # the box may be on another page than the first
     box = _txbx(mark.el)
-    inside = [p for p in flow_of if p.number <= mark.number and _txbx(p.el) is box]
-    top = (base[0] + anchor.offset_pt + placed.top_inset_pt, base[1] + anchor.offset_pt + placed.top_inset_pt)
+    inside = [p for p in paras if p.number <= mark.number and _txbx(p.el) is box]
+    down = anchor.offset_pt + placed.top_inset_pt
     width = placed.inner_width_pt or section.text_width / L.TWIPS_PER_PT
     # Text in a box is not set on the page's line grid: both heights are allowed.
-    stacked = _stacked(doc, inside, top, width, grid=None)
+    stacked = _stacked(doc, inside, (base[0] + down, base[1] + down), width, grid=None)
     return stacked[0] if stacked else None
 
 
@@ -548,7 +547,7 @@ def _txbx(p: Any) -> Any:
 
 
 def _cell_line_top(doc: Recogniser, mark: Para) -> tuple[float, float] | None:
-    """:func:`_mark_line_top` for a mark in the first row of a table standing in the flow of
+    """:func:`_line_top` for a mark in the first row of a table standing in the flow of
     text on page one (not floating, not nested): the row's top under the paragraphs before the
     table, plus the cell's top margin, its top border and the cell's paragraphs before the mark."""
     tc = next(mark.el.iterancestors(wtag("tc")))

@@ -38,11 +38,21 @@ def several_pages(doc: Recogniser) -> bool:
     """Is the document surely longer than one page, without laying it out? A page break, or a
     section on a new page, before some text (:meth:`~Recogniser.page_break_before`), or a page
     end where Word last laid it out (``w:lastRenderedPageBreak``, ECMA-376 §17.3.3.13, written
-    as Word saves)."""
+    as Word saves). Letters merged for printing — each a section numbered from 1 with a
+    different first page — are judged by the first of them."""
+    restarts = [
+        k
+        for k, s in enumerate(doc.sections)
+        if s.title_page and wval(s.el.find(wtag("pgNumType")), "start") == "1"
+    ]
+    end = restarts[1] if len(restarts) > 1 else len(doc.sections)
     last_rendered = wtag("lastRenderedPageBreak")
     return any(
-        (i and doc.page_break_before(i) and para.text.strip())
-        or next(para.el.iter(last_rendered), None) is not None
+        para.section < end
+        and (
+            (i and doc.page_break_before(i) and para.text.strip())
+            or next(para.el.iter(last_rendered), None) is not None
+        )
         for i, para in enumerate(doc.paragraphs)
     )
 
