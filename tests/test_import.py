@@ -1164,3 +1164,29 @@ def test_a_carriage_return_breaks_the_line_and_a_cells_wrapped_name_reads_whole(
     # A name wrapped in its cell reads whole; lines of Latin words or items stay apart.
     assert cells == ["每万人口高价值发明专利拥有量", "PCT\nWIPO", "甲；\n乙"]
     assert "每万人口高价值发明专利拥有量" in docx_blocks(data.getvalue())
+
+
+def test_a_list_of_places_typed_in_one_cell_reads_as_its_items(tmp_path):
+    # Others list regions in one cell, one a line (Shift+Enter: w:br); read as one name
+    # (“北京市天津市”) since breaks beside Chinese characters were taken for wrapped lines.
+    from wenshu.check import read_document
+
+    doc = Document()
+    table = doc.add_table(rows=2, cols=2)
+    for cell, text in zip(table.rows[0].cells, ["地区", "备注"], strict=True):
+        cell.text = text
+    lists = [["北京市", "天津市", "新疆生产建设兵团"], ["郑州市", "兰考县"]]
+    for cell, lines in zip(table.rows[1].cells, lists, strict=True):
+        for k, line in enumerate(lines):
+            run = cell.paragraphs[0].add_run(line)
+            if k < len(lines) - 1:
+                run.add_break(WD_BREAK.LINE)
+    data = io.BytesIO()
+    doc.save(data)
+    read = read_document(data.getvalue())
+    assert [c.text for c in read.tables[0].rows[1]] == ["北京市\n天津市\n新疆生产建设兵团", "郑州市\n兰考县"]
+    assert "北京市 天津市 新疆生产建设兵团" in docx_blocks(data.getvalue())
+    # and the spec keeps them as lines of the cell
+    spec = yaml.safe_load(import_docx(data.getvalue(), "地区.docx").yaml)
+    assert "北京市天津市" not in str(spec)
+    assert "天津市" in str(spec)
