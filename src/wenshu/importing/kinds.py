@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from wenshu.errors import WenshuError
+from wenshu.importing.outline import runin_parts
 from wenshu.importing.shapes import (
     coerced,
     departure,
@@ -78,7 +79,46 @@ def letter_kind(head: dict[str, Any], tail: dict[str, Any], body: list[Any]) -> 
 def outline_kind(document: dict[str, Any], notes: list[str]) -> dict[str, Any] | None:
     """The spec of the first kind whose ``import:`` outline reads the imported ``document``
     spec (a 通用文书) whole and makes the same text from it, or None; what it had to
-    assume is added to ``notes``, and so is why a document titled as a kind's is not one."""
+    assume is added to ``notes``, and so is why a document titled as a kind's is not one.
+
+    A list whose every item starts with a short sentence (“1.坚持质量优先。牢固树立……”) may
+    be run-in headings whose own run the file lost: wenshu writes the heading as a run of its
+    own, which LibreOffice merges with the text when it saves the file again. When the file
+    read as it is follows no outline, it is read again with such lists as run-in headings
+    (:func:`runin_read`); the text made must still be the file's."""
+    tried: list[str] = []
+    found = _outline_kind(document, tried, document)
+    relaxed = runin_read(document)
+    if found is None and relaxed != document:
+        again: list[str] = []
+        if (found := _outline_kind(relaxed, again, document)) is not None:
+            notes.extend(again)
+            return found
+    notes.extend(tried)
+    return found
+
+
+def runin_read(value: Any) -> Any:
+    """``value`` (a spec, its blocks) with each list (``items``, numbered as its level
+    numbers) whose every item starts with a short sentence read as run-in headings."""
+    if isinstance(value, dict):
+        return {k: runin_read(v) for k, v in value.items()}
+    if not isinstance(value, list):
+        return value
+    out: list[Any] = []
+    for block in value:
+        items = block.get("items") if isinstance(block, dict) and set(block) == {"items"} else None
+        parts = [runin_parts(i) if isinstance(i, str) else None for i in items or []]
+        if parts and all(p is not None for p in parts):
+            out += [{"heading": head, "text": text} for head, text in parts]  # type: ignore[misc]
+        else:
+            out.append(runin_read(block))
+    return out
+
+
+def _outline_kind(document: dict[str, Any], notes: list[str], typed: dict[str, Any]) -> dict[str, Any] | None:
+    """:func:`outline_kind` over ``document``, a reading of the file whose generic spec,
+    as read, is ``typed``: the text made is compared with that one's."""
     seen: list[str] | None = None
     missed: list[tuple[Kind, str]] = []
     astray: list[tuple[Kind, str]] = []  # plans under a title of their own, off at their first heading
@@ -94,8 +134,8 @@ def outline_kind(document: dict[str, Any], notes: list[str]) -> dict[str, Any] |
             # both sides with merged cells written out (a typed table merges, a kind's repeats)
             made = _text(_unmerged(spec))
             # the “附件N” of an annex typed as a file of its own is its notice's to number
-            seen = _text(_unmerged(_unlabelled(document))) if seen is None else seen
-            if made is not None and seen is not None and _same(made, seen, document):
+            seen = _text(_unmerged(_unlabelled(typed))) if seen is None else seen
+            if made is not None and seen is not None and _same(made, seen, typed):
                 notes.extend(assumed)
                 return _shortest(kind, _in_order(spec, {"schema": kind.schema}), seen)
             why = _refusal(spec) if made is None else _difference(_unbroken(made), _unbroken(seen or []))
