@@ -110,6 +110,10 @@ def test_round_trip_of_every_example(example, tmp_path):
             "basis", {}
         )  # the cited notice's dates only check the letter; it never prints them
         before["basis"] = {k: v for k, v in basis.items() if k not in ("date", "deadline")}
+        # a round's wording of its scores (round.yaml beside the example) is the spec's own
+        # once imported: the file says it, and no round is beside the imported spec
+        if "score_names" not in before:
+            assert after.pop("score_names", {}).items() <= _round_score_names(example).items()
         assert after == before
     if before["kind"] == after["kind"]:
         for key in ("format", "issuer", "doc_number", "title", "recipients", "signature", "date", "note"):
@@ -120,6 +124,17 @@ def test_round_trip_of_every_example(example, tmp_path):
         assert [x[-1] for x in _outline(after.get("body"))] == [x[-1] for x in _outline(before.get("body"))]
     # the rebuilt file checks clean (as wenshu's own first build of every example does)
     assert [str(d) for d in check_docx(second.files["docx"], example.name).deviations] == []
+
+
+def _round_score_names(example: Path) -> dict[str, str]:
+    """The wording of every score table the round.yaml beside ``example`` declares."""
+    beside = example.parent / "round.yaml"
+    categories = (
+        yaml.safe_load(beside.read_text(encoding="utf-8")).get("categories") if beside.is_file() else {}
+    )
+    return {
+        t: n for c in (categories or {}).values() for t, n in ((c or {}).get("score_names") or {}).items()
+    }
 
 
 # -- a 公文 made by others, generated here -------------------------------------------------------
@@ -1190,3 +1205,51 @@ def test_a_list_of_places_typed_in_one_cell_reads_as_its_items(tmp_path):
     spec = yaml.safe_load(import_docx(data.getvalue(), "地区.docx").yaml)
     assert "北京市天津市" not in str(spec)
     assert "天津市" in str(spec)
+
+
+# -- a round's own wording of its scores (round.yaml score_names: {A: A表得分}) -----------------
+
+SCORED = REPO / "examples" / "rounds" / "enterprise-scores"
+
+
+@pytest.mark.parametrize(
+    "example",
+    [
+        SCORED / f"{name}.yaml"
+        for name in ("recommendation-list", "recommendation-letter", "recommendation-letters")
+    ],
+    ids=lambda p: p.stem,
+)
+def test_a_rounds_wording_of_scores_comes_back_as_its_kind(example, tmp_path):
+    # a 推荐名单 headed “A表得分” imported as a 通用文书, letters with scores as notices
+    from wenshu.extract import markdown_blocks
+    from wenshu.spec.load import load_spec
+
+    built = render(example, ("docx", "md"))
+    assert "A表得分" in built.markdown
+    imported = import_docx(built.files["docx"], example.name)
+    assert imported.report.kind == load_spec(example).data["kind"], imported.report.changed
+    spec = yaml.safe_load(imported.yaml)
+    assert spec["score_names"] == {"A": "A表得分", "B": "B表得分"}  # no round beside it: the spec says it
+    again = tmp_path / example.name
+    again.write_text(imported.yaml, encoding="utf-8")
+    assert markdown_blocks(render(again, ("md",)).markdown) == markdown_blocks(built.markdown)
+
+
+def test_scores_in_a_letter_without_a_rounds_wording_come_back(tmp_path):
+    # “测评得分：A表86分、B表88分。”: the wording of a round that calls its scores nothing else
+    example = SCORED / "recommendation-letter.yaml"
+    plain = tmp_path / "letter.yaml"
+    plain.write_text(example.read_text(encoding="utf-8"), encoding="utf-8")
+    built = render(plain, ("docx", "md"))
+    assert "测评得分：A表86分、B表88分。" in built.markdown
+    imported = import_docx(built.files["docx"], plain.name)
+    spec = yaml.safe_load(imported.yaml)
+    assert imported.report.kind == "recommendation_letter" and "score_names" not in spec
+    assert spec["scores"] == {"A": 86, "B": 88}
+    # a wording the spec gives for a table none of its scores is of is refused
+    (tmp_path / "named.yaml").write_text(
+        imported.yaml + "score_names: {A: A表得分, C: C表得分}\n", encoding="utf-8"
+    )
+    with pytest.raises(WenshuError, match="没有“C”表的评分"):
+        render(tmp_path / "named.yaml", ("md",))

@@ -71,6 +71,8 @@ def letter_kind(head: dict[str, Any], tail: dict[str, Any], body: list[Any]) -> 
         if not outline:
             continue
         spec = _as_kind(kind, outline, head, tail, body)
+        # numbers read as text (a score “81.5”) where the kind wants numbers
+        spec = None if spec is None else coerced(spec, {"type": "dict", "schema": kind.schema})
         if spec is not None and _valid(spec):
             return _shortest(kind, _in_order(spec, {"schema": kind.schema}))
     return None
@@ -305,12 +307,9 @@ def _take(
         return None if after is None else merge_fields(_groups(matched, fields), after)
     if "table" in step:
         table = block.get("table") if isinstance(block, dict) else None
-        columns = step["table"]["columns"]
-        if not table or len(table["columns"]) != len(columns):
-            return None
-        items = [{c: v for c, v in zip(columns, row, strict=False) if v != ""} for row in table["rows"]]
-        after = _take(rest, body, i + 1, fields)
-        return None if after is None else {step["table"]["field"]: items} | after
+        read = _table_items(step["table"], table) if table else None
+        after = None if read is None else _take(rest, body, i + 1, fields)
+        return None if read is None or after is None else merge_fields(read, after)
     if "section" in step:
         return _take_section(step["section"], rest, body, i, fields)
     for j in range(i, len(body) + 1):  # "blocks": as few as let the following steps match
@@ -318,6 +317,31 @@ def _take(
         if after is not None:
             return ({step["blocks"]: body[i:j]} if j > i else {}) | after
     return None
+
+
+def _table_items(step: dict[str, Any], table: dict[str, Any]) -> dict[str, Any] | None:
+    """A table's rows as the list ``step["field"]`` of items, each column the field
+    ``step["columns"]`` names; then, with ``scores`` (``{field, header, wording, absent}``), a
+    column for each score table whose header matches ``header`` (its group ``table`` the
+    table's name): a row's cell is its item's score of that table (``absent`` where it has
+    none), and the headers as typed, by table, the field ``wording`` (a round's “A表得分”)."""
+    columns, extra = step["columns"], step.get("scores")
+    header = [str(c) for c in table["columns"]]
+    if len(header) < len(columns) or (len(header) > len(columns) and extra is None):
+        return None
+    scored = [re.fullmatch(extra["header"], h) for h in header[len(columns) :]] if extra else []
+    if not all(scored):
+        return None
+    tables = [m["table"] for m in scored if m is not None]
+    items = []
+    for row in table["rows"]:
+        item = {c: v for c, v in zip(columns, row, strict=False) if v != ""}
+        scores = {
+            t: v for t, v in zip(tables, row[len(columns) :], strict=False) if v not in ("", extra["absent"])
+        }
+        items.append(item | ({extra["field"]: scores} if scores else {}))
+    wording = {m["table"]: m[0] for m in scored if m is not None}
+    return {step["field"]: items} | ({extra["wording"]: wording} if wording else {})
 
 
 def _take_section(

@@ -43,7 +43,9 @@ how that outline reads, as data:
       the header's group) or a pattern, a column without one is computed by the template
       (序号, 完成情况, 增长率), its ``means`` the fields a cell matching a pattern implies
       (已完成 without a rate: ``direction: down``); header groups are fields of every row
-      (of the table's own scope with ``scope: table``); a merged cell is read in every row
+      (of the table's own scope with ``scope: table``), a column's ``wording`` the field
+      its header's own text goes to (``score_names.{sheet}``: a score table's wording, as
+      “A表得分”, of the table's scope); a merged cell is read in every row
       it spans (a group typed once for its rows), blank rows are skipped. A form's table
       is read whole instead: ``header`` (``{field, from}``) its header cells from a column
       on as a list field (and, more than one, as the list field ``several`` too: a 名额表
@@ -614,11 +616,14 @@ def _table(step: dict[str, Any], table: dict[str, Any]) -> dict[str, Any] | None
     plan = _columns(step["columns"], [str(c) for c in table["columns"]])
     if plan is None:
         return None
-    for column, groups in plan:
+    for (column, groups), header in zip(plan, table["columns"], strict=False):
         if column.get("scope") == "table":
             for name, value in groups.items():
                 field = _put({}, name.replace("__", "."), value)
                 fields = None if fields is None else merge_fields(fields, field)
+        if "wording" in column:  # the header as typed: a score's wording (A表得分)
+            field = _put({}, column["wording"].format(**groups), str(header))
+            fields = None if fields is None else merge_fields(fields, field)
     if fields is None:
         return None
     rows = unmerged_rows(table)
