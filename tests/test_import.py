@@ -1253,3 +1253,27 @@ def test_scores_in_a_letter_without_a_rounds_wording_come_back(tmp_path):
     )
     with pytest.raises(WenshuError, match="没有“C”表的评分"):
         render(tmp_path / "named.yaml", ("md",))
+
+
+@pytest.mark.parametrize("example", ["example-2025", "enterprise-scores"])
+def test_a_rounds_summary_table_comes_back_as_the_round(example, tmp_path):
+    # the 类别及申报条件一览表 had no import section: a 通用文书 of one table
+    from wenshu.spec.load import load_spec
+
+    source = REPO / "examples" / "rounds" / example / "round.yaml"
+    built = render(source, ("docx", "md"))
+    imported = import_docx(built.files["docx"], "round.docx")
+    assert imported.report.kind == "round", imported.report.changed
+    spec = yaml.safe_load(imported.yaml)
+    # the year, and only what the round declares beyond the catalogue's year (its wording)
+    assert spec == dict(load_spec(source).data)
+    again = tmp_path / "round.yaml"
+    again.write_text(imported.yaml, encoding="utf-8")
+    assert comparable(render(again, ("md",)).markdown) == comparable(built.markdown)
+
+
+def test_a_rounds_summary_table_with_a_category_the_catalogue_lacks_says_so():
+    built = render(REPO / "examples" / "rounds" / "example-2027" / "round.yaml", ("docx",))
+    imported = import_docx(built.files["docx"], "round.docx")
+    assert imported.report.kind == "document"
+    assert any("评定轮次" in line and "schemas/round.yaml" in line for line in imported.report.changed)

@@ -433,6 +433,27 @@ def _without(spec: dict[str, Any], path: tuple[str, ...]) -> dict[str, Any]:
     return {**spec, head: _without(spec[head], tuple(rest))}
 
 
+def _fewest_entries(kind: Kind, spec: dict[str, Any], same: Any) -> dict[str, Any]:
+    """``spec`` without each fact of an entry of a mapping field (a round's ``categories``:
+    ``{示范企业: {score_names: …}}``), nor each entry, that makes the same document without:
+    what the catalogue gives for the round's year is not declared again. The last entry
+    stays (the field is left out whole, or not, by :func:`_shortest`)."""
+    for key, rule in kind.schema.items():
+        values = rule.get("valuesrules")
+        if not isinstance(spec.get(key), dict) or not isinstance(values, dict) or "schema" not in values:
+            continue
+        for name in list(spec[key]):
+            for fact in list(spec[key][name] or {}):
+                entry = {k: v for k, v in spec[key][name].items() if k != fact}
+                trial = spec | {key: spec[key] | {name: entry}}
+                if same(trial):
+                    spec = trial
+            trial = spec | {key: {k: v for k, v in spec[key].items() if k != name}}
+            if trial[key] and same(trial):
+                spec = trial
+    return spec
+
+
 def _shortest(kind: Kind, spec: dict[str, Any], target: list[str] | None = None) -> dict[str, Any]:
     """``spec`` without each optional field the kind makes the same Markdown without.
 
@@ -453,6 +474,7 @@ def _shortest(kind: Kind, spec: dict[str, Any], target: list[str] | None = None)
             made is not None and markdown_blocks(made) == target and _table_rows(made) == _table_rows(whole)
         )
 
+    spec = _fewest_entries(kind, spec, same)
     for key in [k for k in spec if not kind.schema.get(k, {}).get("required")]:
         # a field with its companions first (title with title_lines), then alone
         companions = {k for k in spec if k.startswith(key + "_")} | {key}
