@@ -5,7 +5,8 @@ list of steps taken in order over the body's blocks — ``text`` one paragraph m
 pattern whose named groups are fields (``basis__title`` is ``basis.title``; a field read
 by two steps must read the same), ``blocks`` the
 blocks up to the next step's as a list field, ``table`` a table whose rows become a list of
-items (``columns`` naming each column's field), ``section`` a heading the template prints as
+items (``columns`` naming each column's field; ``scores`` a column for each score table after
+them, its header the wording, :func:`_table_items`), ``section`` a heading the template prints as
 fixed text (``heading``) whose blocks are a list field (``field``) — and ``contact`` the
 pattern of its contact line. Everything the file has must find a field: a part the kind has
 no field for (a 版记, a 份号) or a paragraph no step takes, and the file stays a notice.
