@@ -558,3 +558,20 @@ def test_a_plan_resaved_by_libreoffice_comes_back_as_its_kind(example, resaved, 
     }
     first = render(example, ("md",)).markdown
     assert _title_unbroken(render(spec, ("md",)).markdown) == _title_unbroken(first)
+
+
+def test_an_enterprise_plan_in_a_rounds_wording_comes_back_as_its_kind(tmp_path):
+    # “自评，A表得分82.5分，B表得分86分。” (round.yaml score_names) imported as a 通用文书
+    import shutil
+
+    example = REPO / "examples" / "work_plans" / "sample-enterprise-work-plan.yaml"
+    shutil.copy(REPO / "examples" / "rounds" / "enterprise-scores" / "round.yaml", tmp_path / "round.yaml")
+    shutil.copy(example, tmp_path / example.name)
+    first = render(tmp_path / example.name)
+    assert "自评，A表得分82.5分，B表得分86分。" in first.markdown
+    alone = tmp_path / "imported"
+    alone.mkdir()
+    spec, report = imported_spec(first.files["docx"], example.name, alone)
+    assert report.kind == "enterprise_work_plan", report.changed
+    assert yaml.safe_load(spec.read_text(encoding="utf-8"))["score_names"] == {"A": "A表得分", "B": "B表得分"}
+    assert render(spec, ("md",)).markdown == first.markdown

@@ -578,15 +578,22 @@ def recommendation_letter(spec: Spec, document: dict[str, Any]) -> list[Problem]
 
 @composer("category_score_names")
 def category_score_names(spec: Spec, document: dict[str, Any]) -> list[Problem]:
-    """A plan's self-assessed scores (``scores: {a, b}``) are called as the round calls its
-    category's (``score_names``; “A表评分” when it says nothing), as the letters call them: the
-    kind's ``category_scores`` check names the category and which field is of which table."""
+    """A plan's self-assessed scores (``scores: {a, b}``) are called as the spec's own
+    ``score_names`` (by table: ``{A: A表得分}``; a file imported keeps the wording it was read
+    with) or the round calls its category's (“A表评分” when neither says), as the letters call
+    them: the kind's ``category_scores`` check names the category and which field is of which
+    table. The template is given the wording by field (``{a: A表得分}``)."""
     kind = get_kind(document["kind"])
+    own = document.pop("score_names", None) or {}
     for name, arg in kind.checks if kind is not None else ():
-        category = known_categories(spec).get(arg["category"]) if name == "category_scores" else None
-        if category is not None:
-            tables = arg["tables"].items()
-            document["score_names"] = {key: category.score_name(table) for key, table in tables}
+        if name != "category_scores":
+            continue
+        category = known_categories(spec).get(arg["category"])
+        named = {table: category.score_name(table) for table in arg["tables"].values()} if category else {}
+        document["score_names"] = {
+            key: own.get(table) or named.get(table) or f"{table}表评分"
+            for key, table in arg["tables"].items()
+        }
     return []
 
 
