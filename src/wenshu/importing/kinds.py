@@ -35,6 +35,7 @@ from __future__ import annotations
 import copy
 import difflib
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -111,9 +112,9 @@ def runin_read(value: Any) -> Any:
     out: list[Any] = []
     for block in value:
         items = block.get("items") if isinstance(block, dict) and set(block) == {"items"} else None
-        parts = [runin_parts(i) if isinstance(i, str) else None for i in items or []]
-        if parts and all(p is not None for p in parts):
-            out += [{"heading": head, "text": text} for head, text in parts]  # type: ignore[misc]
+        parts = [runin_parts(i) for i in items or [] if isinstance(i, str)]
+        if items and len(parts) == len(items) and None not in parts:
+            out += [{"heading": p[0], "text": p[1]} for p in parts if p is not None]
         else:
             out.append(runin_read(block))
     return out
@@ -434,7 +435,9 @@ def _without(spec: dict[str, Any], path: tuple[str, ...]) -> dict[str, Any]:
     return {**spec, head: _without(spec[head], tuple(rest))}
 
 
-def _fewest_entries(kind: Kind, spec: dict[str, Any], same: Any) -> dict[str, Any]:
+def _fewest_entries(
+    kind: Kind, spec: dict[str, Any], same: Callable[[dict[str, Any]], bool]
+) -> dict[str, Any]:
     """``spec`` without each fact of an entry of a mapping field (a round's ``categories``:
     ``{示范企业: {score_names: …}}``), nor each entry, that makes the same document without:
     what the catalogue gives for the round's year is not declared again. The last entry
