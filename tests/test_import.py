@@ -110,6 +110,10 @@ def test_round_trip_of_every_example(example, tmp_path):
             "basis", {}
         )  # the cited notice's dates only check the letter; it never prints them
         before["basis"] = {k: v for k, v in basis.items() if k not in ("date", "deadline")}
+        # a round's wording of its scores (round.yaml beside the example) is the spec's own
+        # once imported: the file says it, and no round is beside the imported spec
+        if "score_names" not in before:
+            assert after.pop("score_names", {}).items() <= _round_score_names(example).items()
         assert after == before
     if before["kind"] == after["kind"]:
         for key in ("format", "issuer", "doc_number", "title", "recipients", "signature", "date", "note"):
@@ -120,6 +124,17 @@ def test_round_trip_of_every_example(example, tmp_path):
         assert [x[-1] for x in _outline(after.get("body"))] == [x[-1] for x in _outline(before.get("body"))]
     # the rebuilt file checks clean (as wenshu's own first build of every example does)
     assert [str(d) for d in check_docx(second.files["docx"], example.name).deviations] == []
+
+
+def _round_score_names(example: Path) -> dict[str, str]:
+    """The wording of every score table the round.yaml beside ``example`` declares."""
+    beside = example.parent / "round.yaml"
+    categories = (
+        yaml.safe_load(beside.read_text(encoding="utf-8")).get("categories") if beside.is_file() else {}
+    )
+    return {
+        t: n for c in (categories or {}).values() for t, n in ((c or {}).get("score_names") or {}).items()
+    }
 
 
 # -- a 公文 made by others, generated here -------------------------------------------------------
@@ -1164,3 +1179,101 @@ def test_a_carriage_return_breaks_the_line_and_a_cells_wrapped_name_reads_whole(
     # A name wrapped in its cell reads whole; lines of Latin words or items stay apart.
     assert cells == ["每万人口高价值发明专利拥有量", "PCT\nWIPO", "甲；\n乙"]
     assert "每万人口高价值发明专利拥有量" in docx_blocks(data.getvalue())
+
+
+def test_a_list_of_places_typed_in_one_cell_reads_as_its_items(tmp_path):
+    # Others list regions in one cell, one a line (Shift+Enter: w:br); read as one name
+    # (“北京市天津市”) since breaks beside Chinese characters were taken for wrapped lines.
+    from wenshu.check import read_document
+
+    doc = Document()
+    table = doc.add_table(rows=2, cols=2)
+    for cell, text in zip(table.rows[0].cells, ["地区", "备注"], strict=True):
+        cell.text = text
+    lists = [["北京市", "天津市", "新疆生产建设兵团"], ["郑州市", "兰考县"]]
+    for cell, lines in zip(table.rows[1].cells, lists, strict=True):
+        for k, line in enumerate(lines):
+            run = cell.paragraphs[0].add_run(line)
+            if k < len(lines) - 1:
+                run.add_break(WD_BREAK.LINE)
+    data = io.BytesIO()
+    doc.save(data)
+    read = read_document(data.getvalue())
+    assert [c.text for c in read.tables[0].rows[1]] == ["北京市\n天津市\n新疆生产建设兵团", "郑州市\n兰考县"]
+    assert "北京市 天津市 新疆生产建设兵团" in docx_blocks(data.getvalue())
+    # and the spec keeps them as lines of the cell
+    spec = yaml.safe_load(import_docx(data.getvalue(), "地区.docx").yaml)
+    assert "北京市天津市" not in str(spec)
+    assert "天津市" in str(spec)
+
+
+# -- a round's own wording of its scores (round.yaml score_names: {A: A表得分}) -----------------
+
+SCORED = REPO / "examples" / "rounds" / "enterprise-scores"
+
+
+@pytest.mark.parametrize(
+    "example",
+    [
+        SCORED / f"{name}.yaml"
+        for name in ("recommendation-list", "recommendation-letter", "recommendation-letters")
+    ],
+    ids=lambda p: p.stem,
+)
+def test_a_rounds_wording_of_scores_comes_back_as_its_kind(example, tmp_path):
+    # a 推荐名单 headed “A表得分” imported as a 通用文书, letters with scores as notices
+    from wenshu.extract import markdown_blocks
+    from wenshu.spec.load import load_spec
+
+    built = render(example, ("docx", "md"))
+    assert "A表得分" in built.markdown
+    imported = import_docx(built.files["docx"], example.name)
+    assert imported.report.kind == load_spec(example).data["kind"], imported.report.changed
+    spec = yaml.safe_load(imported.yaml)
+    assert spec["score_names"] == {"A": "A表得分", "B": "B表得分"}  # no round beside it: the spec says it
+    again = tmp_path / example.name
+    again.write_text(imported.yaml, encoding="utf-8")
+    assert markdown_blocks(render(again, ("md",)).markdown) == markdown_blocks(built.markdown)
+
+
+def test_scores_in_a_letter_without_a_rounds_wording_come_back(tmp_path):
+    # “测评得分：A表86分、B表88分。”: the wording of a round that calls its scores nothing else
+    example = SCORED / "recommendation-letter.yaml"
+    plain = tmp_path / "letter.yaml"
+    plain.write_text(example.read_text(encoding="utf-8"), encoding="utf-8")
+    built = render(plain, ("docx", "md"))
+    assert "测评得分：A表86分、B表88分。" in built.markdown
+    imported = import_docx(built.files["docx"], plain.name)
+    spec = yaml.safe_load(imported.yaml)
+    assert imported.report.kind == "recommendation_letter" and "score_names" not in spec
+    assert spec["scores"] == {"A": 86, "B": 88}
+    # a wording the spec gives for a table none of its scores is of is refused
+    (tmp_path / "named.yaml").write_text(
+        imported.yaml + "score_names: {A: A表得分, C: C表得分}\n", encoding="utf-8"
+    )
+    with pytest.raises(WenshuError, match="没有“C”表的评分"):
+        render(tmp_path / "named.yaml", ("md",))
+
+
+@pytest.mark.parametrize("example", ["example-2025", "enterprise-scores"])
+def test_a_rounds_summary_table_comes_back_as_the_round(example, tmp_path):
+    # the 类别及申报条件一览表 had no import section: a 通用文书 of one table
+    from wenshu.spec.load import load_spec
+
+    source = REPO / "examples" / "rounds" / example / "round.yaml"
+    built = render(source, ("docx", "md"))
+    imported = import_docx(built.files["docx"], "round.docx")
+    assert imported.report.kind == "round", imported.report.changed
+    spec = yaml.safe_load(imported.yaml)
+    # the year, and only what the round declares beyond the catalogue's year (its wording)
+    assert spec == dict(load_spec(source).data)
+    again = tmp_path / "round.yaml"
+    again.write_text(imported.yaml, encoding="utf-8")
+    assert comparable(render(again, ("md",)).markdown) == comparable(built.markdown)
+
+
+def test_a_rounds_summary_table_with_a_category_the_catalogue_lacks_says_so():
+    built = render(REPO / "examples" / "rounds" / "example-2027" / "round.yaml", ("docx",))
+    imported = import_docx(built.files["docx"], "round.docx")
+    assert imported.report.kind == "document"
+    assert any("评定轮次" in line and "schemas/round.yaml" in line for line in imported.report.changed)

@@ -501,3 +501,77 @@ def test_a_plan_that_names_two_programmes_alike_stays_a_document_and_names_both(
     assert report.kind == "document"
     why = [c for c in report.changed if c.startswith("按通用文书导入")]
     assert len(why) == 1 and "正文中类别（programme）有“试点城市”、“示范城市”几种写法" in why[0], why
+
+
+# -- a plan re-saved by LibreOffice (soffice --convert-to docx) ----------------------------------
+
+
+@pytest.fixture(scope="module")
+def resaved(tmp_path_factory) -> dict[str, bytes]:
+    """Every example plan and summary built, then opened and saved again by LibreOffice, as a
+    clerk does who edits wenshu's file there: its styles renamed (WsBody → Style10), its runs
+    merged and split anew (“1.坚持质量优先” and “。牢固树立……”, wenshu's run-in heading and its
+    text, become “1.” and “坚持质量优先。牢固树立……”)."""
+    import subprocess
+
+    from tests.test_hostile_check import SECONDS
+    from wenshu.office.libreoffice import find_soffice
+
+    folder = tmp_path_factory.mktemp("resaved")
+    built = folder / "built"
+    built.mkdir()
+    for example in EXAMPLES:
+        (built / f"{example.stem}.docx").write_bytes(render(example, ("docx",)).files["docx"])
+    subprocess.run(
+        [find_soffice(), f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless"]
+        + ["--convert-to", "docx", "--outdir", str(folder), *sorted(map(str, built.glob("*.docx")))],
+        capture_output=True,
+        timeout=SECONDS * 5,
+        check=False,
+    )
+    return {p.stem: p.read_bytes() for p in folder.glob("*.docx")}
+
+
+def _title_unbroken(markdown: str) -> str:
+    """The Markdown with its title's lines joined: a file no longer wenshu's by its styles
+    has its title broken anew (the report says so), its words the same."""
+    return "\n".join(
+        line.replace("<br>", "") if line.startswith("# ") else line for line in markdown.splitlines()
+    )
+
+
+@pytest.mark.render
+@pytest.mark.parametrize(
+    # the 示范企业培育工作方案 is a 通用文书 (its kind has no outline to read it back by)
+    "example",
+    [p for p in EXAMPLES if yaml.safe_load(p.read_text(encoding="utf-8"))["kind"] != "document"],
+    ids=lambda p: p.stem,
+)
+def test_a_plan_resaved_by_libreoffice_comes_back_as_its_kind(example, resaved, tmp_path):
+    # its run-in headings (基本原则, 重点任务) came back as a list's items: a 通用文书
+    assert example.stem in resaved
+    spec, report = imported_spec(resaved[example.stem], example.name, tmp_path)
+    before = fields(example)
+    assert report.kind == before["kind"]
+    assert {k: v for k, v in fields(spec).items() if k not in ("title", "title_lines")} == {
+        k: v for k, v in before.items() if k not in ("title", "title_lines")
+    }
+    first = render(example, ("md",)).markdown
+    assert _title_unbroken(render(spec, ("md",)).markdown) == _title_unbroken(first)
+
+
+def test_an_enterprise_plan_in_a_rounds_wording_comes_back_as_its_kind(tmp_path):
+    # “自评，A表得分82.5分，B表得分86分。” (round.yaml score_names) imported as a 通用文书
+    import shutil
+
+    example = REPO / "examples" / "work_plans" / "sample-enterprise-work-plan.yaml"
+    shutil.copy(REPO / "examples" / "rounds" / "enterprise-scores" / "round.yaml", tmp_path / "round.yaml")
+    shutil.copy(example, tmp_path / example.name)
+    first = render(tmp_path / example.name)
+    assert "自评，A表得分82.5分，B表得分86分。" in first.markdown
+    alone = tmp_path / "imported"
+    alone.mkdir()
+    spec, report = imported_spec(first.files["docx"], example.name, alone)
+    assert report.kind == "enterprise_work_plan", report.changed
+    assert yaml.safe_load(spec.read_text(encoding="utf-8"))["score_names"] == {"A": "A表得分", "B": "B表得分"}
+    assert render(spec, ("md",)).markdown == first.markdown

@@ -41,6 +41,8 @@ from ruamel.yaml import YAML
 from tests.conftest import read_as_commonmark
 from wenshu.build.pipeline import render
 from wenshu.check import check_docx
+from wenshu.check.reading.ooxml import cell_text
+from wenshu.compose.catalogue import carried_region_names
 from wenshu.errors import WenshuError
 from wenshu.extract import docx_blocks, markdown_blocks
 from wenshu.spec.kinds import all_kinds, definitions
@@ -49,6 +51,7 @@ from wenshu.text.docnumber import format_doc_number
 from wenshu.text.numbering import written_ordinal
 from wenshu.text.punctuation import punctuation_problem
 from wenshu.text.titles import too_wide
+from wenshu.text.wrap import cell_breaks
 from wenshu.validate import validate
 
 from .test_same_text import EXAMPLE_IDS, EXAMPLE_SPECS, REPO
@@ -543,3 +546,29 @@ def test_every_kind_builds_its_example_with_any_free_text(kind, data):
     assert read_as_commonmark(rendered.markdown)
     report = check_docx(docx)
     assert report.ok, "\n".join(str(d) for d in report.deviations)
+
+
+# -- a cell's line breaks: wenshu's (w:cr) read as nothing, a typed list of places (w:br) as its items
+
+_PLACES = sorted(carried_region_names()) + ["郑州市", "兰考县", "金水区", "乌鲁木齐市"]
+
+
+@settings(max_examples=300, deadline=None, database=None, phases=PHASES)
+@given(
+    st.text(alphabet=_CJK + "省市县区（）、", min_size=2, max_size=30),
+    st.floats(2.0, 20.0),
+    st.integers(1, 3),
+)
+def test_a_cells_own_line_ends_read_back_as_nothing(name, room, row_lines):
+    # any name wenshu breaks between its words, even into lines that look like places
+    # (“示范城市/试点县”), reads back whole from its w:cr breaks
+    breaks = cell_breaks(name, room, room - 0.2, row_lines)
+    printed = "\n".join(name[a:b] for a, b in zip([0, *breaks], [*breaks, len(name)], strict=True))
+    assert cell_text([printed], typed=False) == name
+
+
+@settings(max_examples=100, deadline=None, database=None, phases=PHASES)
+@given(st.lists(st.sampled_from(_PLACES), min_size=2, max_size=5, unique=True))
+def test_a_list_of_places_typed_in_one_cell_reads_as_its_items(places):
+    assert cell_text(["\n".join(places)]).split("\n") == places
+    assert cell_text(["\n".join(places)], typed=False) == "".join(places)  # as wenshu's w:cr would be

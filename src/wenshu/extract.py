@@ -13,7 +13,7 @@ from pathlib import Path
 from docx import Document
 from docx.oxml.ns import qn
 
-from wenshu.check.reading.ooxml import cell_text, element_text
+from wenshu.check.reading.ooxml import cell_text, element_text, typed_breaks
 from wenshu.render.docx import NOTE_NUMBER, inline_runs, parser
 
 _SPACE = re.compile(r"[\s\u3000]+")
@@ -47,7 +47,7 @@ def docx_blocks(source: str | Path | bytes) -> list[str]:
             blocks.append(normalise(_untabbed(element_text(element))))
         elif element.tag == qn("w:tbl"):
             for cell in element.iter(qn("w:tc")):
-                text = cell_text([element_text(p) for p in cell.iter(qn("w:p"))])
+                text = cell_text([element_text(p) for p in cell.iter(qn("w:p"))], typed_breaks(cell))
                 blocks.append(normalise(text))
     return [b for b in blocks if b]
 

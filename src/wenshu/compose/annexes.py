@@ -513,6 +513,8 @@ def recommendation_list(spec: Spec, document: dict[str, Any]) -> list[Problem]:
     if problems:
         return problems
     tables = sorted({k for e in entries for k in (e.get("scores") or {})})
+    if problems := _unscored_names(spec, document, tables):
+        return problems
     columns = ["序号", "推荐对象", *(_score_names(spec, document, tables).values())]
     rows = [
         [i, e["applicant"], *((e.get("scores") or {}).get(t, "") for t in tables)]
@@ -528,16 +530,34 @@ def recommendation_list(spec: Spec, document: dict[str, Any]) -> list[Problem]:
 
 
 def _score_names(spec: Spec, document: dict[str, Any], tables: list[str]) -> dict[str, str]:
-    """Each score table's wording (“A表评分”, or the round's ``score_names``), from the
-    categories the spec names (at the top, or in its items)."""
+    """Each score table's wording: as the spec's own ``score_names`` says (a file imported
+    keeps the wording it was read with), else the round's ``score_names`` of the categories
+    the spec names (at the top, or in its items), else “A表评分”."""
     if not tables:
         return {}
+    own = document.get("score_names") or {}
+    if all(t in own for t in tables):
+        return {t: own[t] for t in tables}
     known = known_categories(spec)
     items = document.get("recommendations") or document.get("applicants") or []
     named = [document.get("programme"), *(i.get("programme") for i in items if isinstance(i, dict))]
     shorts = dict.fromkeys(catalogue.programme_of(n, known) for n in named if isinstance(n, str))
     categories = [known[s] for s in shorts if s is not None]
-    return {t: catalogue.score_name(t, categories) for t in tables}
+    return {t: own.get(t) or catalogue.score_name(t, categories) for t in tables}
+
+
+def _unscored_names(spec: Spec, document: dict[str, Any], tables: list[str]) -> list[Problem]:
+    """A wording the spec gives (``score_names``) for a table none of its scores is of: it
+    would be silently left unused."""
+    return [
+        spec.problem(
+            ("score_names", table),
+            f"没有“{table}”表的评分，这一称呼不会用到；评分表：{'、'.join(tables) or '无'}（scores）",
+            key=True,
+        )
+        for table in document.get("score_names") or {}
+        if table not in tables
+    ]
 
 
 @composer("recommendation_letter")
@@ -546,7 +566,11 @@ def recommendation_letter(spec: Spec, document: dict[str, Any]) -> list[Problem]
     “A表评分” when it says nothing, so a letter without scores reads no round file)."""
     scores = [a.get("scores") or {} for a in document.get("applicants") or [] if isinstance(a, dict)]
     tables = sorted({t for found in [document.get("scores") or {}, *scores] for t in found})
+    if problems := _unscored_names(spec, document, tables):
+        return problems
     names = _score_names(spec, document, tables)
+    # the template words a score “A表评分86分” only where some table is called otherwise
+    document.pop("score_names", None)
     if any(name != f"{t}表评分" for t, name in names.items()):
         document["score_names"] = names
     return []
@@ -554,15 +578,22 @@ def recommendation_letter(spec: Spec, document: dict[str, Any]) -> list[Problem]
 
 @composer("category_score_names")
 def category_score_names(spec: Spec, document: dict[str, Any]) -> list[Problem]:
-    """A plan's self-assessed scores (``scores: {a, b}``) are called as the round calls its
-    category's (``score_names``; “A表评分” when it says nothing), as the letters call them: the
-    kind's ``category_scores`` check names the category and which field is of which table."""
+    """A plan's self-assessed scores (``scores: {a, b}``) are called as the spec's own
+    ``score_names`` (by table: ``{A: A表得分}``; a file imported keeps the wording it was read
+    with) or the round calls its category's (“A表评分” when neither says), as the letters call
+    them: the kind's ``category_scores`` check names the category and which field is of which
+    table. The template is given the wording by field (``{a: A表得分}``)."""
     kind = get_kind(document["kind"])
+    own = document.pop("score_names", None) or {}
     for name, arg in kind.checks if kind is not None else ():
-        category = known_categories(spec).get(arg["category"]) if name == "category_scores" else None
-        if category is not None:
-            tables = arg["tables"].items()
-            document["score_names"] = {key: category.score_name(table) for key, table in tables}
+        if name != "category_scores":
+            continue
+        category = known_categories(spec).get(arg["category"])
+        named = {table: category.score_name(table) for table in arg["tables"].values()} if category else {}
+        document["score_names"] = {
+            key: own.get(table) or named.get(table) or f"{table}表评分"
+            for key, table in arg["tables"].items()
+        }
     return []
 
 

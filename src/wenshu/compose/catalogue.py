@@ -111,6 +111,12 @@ def region_files() -> tuple[str, ...]:
     return tuple(sorted(p.stem for p in resource_dir("data").glob("regions-*.yaml")))
 
 
+@cache
+def carried_region_names() -> frozenset[str]:
+    """Every region name of the region lists wenshu carries (``data/regions-*.yaml``)."""
+    return frozenset(name for file in region_files() for name in read_data(file)["regions"])
+
+
 #: How a category's quotas are set: by the round's quota tables, a fixed number per region,
 #: computed from each region's counts (a sum of percentages), or not at all.
 QUOTA_RULES = ("table", "per_region", "computed", "none")

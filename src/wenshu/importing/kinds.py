@@ -5,7 +5,8 @@ list of steps taken in order over the body's blocks — ``text`` one paragraph m
 pattern whose named groups are fields (``basis__title`` is ``basis.title``; a field read
 by two steps must read the same), ``blocks`` the
 blocks up to the next step's as a list field, ``table`` a table whose rows become a list of
-items (``columns`` naming each column's field), ``section`` a heading the template prints as
+items (``columns`` naming each column's field; ``scores`` a column for each score table after
+them, its header the wording, :func:`_table_items`), ``section`` a heading the template prints as
 fixed text (``heading``) whose blocks are a list field (``field``) — and ``contact`` the
 pattern of its contact line. Everything the file has must find a field: a part the kind has
 no field for (a 版记, a 份号) or a paragraph no step takes, and the file stays a notice.
@@ -34,10 +35,12 @@ from __future__ import annotations
 import copy
 import difflib
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from wenshu.errors import WenshuError
+from wenshu.importing.outline import runin_parts
 from wenshu.importing.shapes import (
     coerced,
     departure,
@@ -70,6 +73,8 @@ def letter_kind(head: dict[str, Any], tail: dict[str, Any], body: list[Any]) -> 
         if not outline:
             continue
         spec = _as_kind(kind, outline, head, tail, body)
+        # numbers read as text (a score “81.5”) where the kind wants numbers
+        spec = None if spec is None else coerced(spec, {"type": "dict", "schema": kind.schema})
         if spec is not None and _valid(spec):
             return _shortest(kind, _in_order(spec, {"schema": kind.schema}))
     return None
@@ -78,7 +83,46 @@ def letter_kind(head: dict[str, Any], tail: dict[str, Any], body: list[Any]) -> 
 def outline_kind(document: dict[str, Any], notes: list[str]) -> dict[str, Any] | None:
     """The spec of the first kind whose ``import:`` outline reads the imported ``document``
     spec (a 通用文书) whole and makes the same text from it, or None; what it had to
-    assume is added to ``notes``, and so is why a document titled as a kind's is not one."""
+    assume is added to ``notes``, and so is why a document titled as a kind's is not one.
+
+    A list whose every item starts with a short sentence (“1.坚持质量优先。牢固树立……”) may
+    be run-in headings whose own run the file lost: wenshu writes the heading as a run of its
+    own, which LibreOffice merges with the text when it saves the file again. When the file
+    read as it is follows no outline, it is read again with such lists as run-in headings
+    (:func:`runin_read`); the text made must still be the file's."""
+    tried: list[str] = []
+    found = _outline_kind(document, tried, document)
+    relaxed = runin_read(document)
+    if found is None and relaxed != document:
+        again: list[str] = []
+        if (found := _outline_kind(relaxed, again, document)) is not None:
+            notes.extend(again)
+            return found
+    notes.extend(tried)
+    return found
+
+
+def runin_read(value: Any) -> Any:
+    """``value`` (a spec, its blocks) with each list (``items``, numbered as its level
+    numbers) whose every item starts with a short sentence read as run-in headings."""
+    if isinstance(value, dict):
+        return {k: runin_read(v) for k, v in value.items()}
+    if not isinstance(value, list):
+        return value
+    out: list[Any] = []
+    for block in value:
+        items = block.get("items") if isinstance(block, dict) and set(block) == {"items"} else None
+        parts = [runin_parts(i) for i in items or [] if isinstance(i, str)]
+        if items and len(parts) == len(items) and None not in parts:
+            out += [{"heading": p[0], "text": p[1]} for p in parts if p is not None]
+        else:
+            out.append(runin_read(block))
+    return out
+
+
+def _outline_kind(document: dict[str, Any], notes: list[str], typed: dict[str, Any]) -> dict[str, Any] | None:
+    """:func:`outline_kind` over ``document``, a reading of the file whose generic spec,
+    as read, is ``typed``: the text made is compared with that one's."""
     seen: list[str] | None = None
     missed: list[tuple[Kind, str]] = []
     astray: list[tuple[Kind, str]] = []  # plans under a title of their own, off at their first heading
@@ -94,8 +138,8 @@ def outline_kind(document: dict[str, Any], notes: list[str]) -> dict[str, Any] |
             # both sides with merged cells written out (a typed table merges, a kind's repeats)
             made = _text(_unmerged(spec))
             # the “附件N” of an annex typed as a file of its own is its notice's to number
-            seen = _text(_unmerged(_unlabelled(document))) if seen is None else seen
-            if made is not None and seen is not None and _same(made, seen, document):
+            seen = _text(_unmerged(_unlabelled(typed))) if seen is None else seen
+            if made is not None and seen is not None and _same(made, seen, typed):
                 notes.extend(assumed)
                 return _shortest(kind, _in_order(spec, {"schema": kind.schema}), seen)
             why = _refusal(spec) if made is None else _difference(_unbroken(made), _unbroken(seen or []))
@@ -265,12 +309,9 @@ def _take(
         return None if after is None else merge_fields(_groups(matched, fields), after)
     if "table" in step:
         table = block.get("table") if isinstance(block, dict) else None
-        columns = step["table"]["columns"]
-        if not table or len(table["columns"]) != len(columns):
-            return None
-        items = [{c: v for c, v in zip(columns, row, strict=False) if v != ""} for row in table["rows"]]
-        after = _take(rest, body, i + 1, fields)
-        return None if after is None else {step["table"]["field"]: items} | after
+        read = _table_items(step["table"], table) if table else None
+        after = None if read is None else _take(rest, body, i + 1, fields)
+        return None if read is None or after is None else merge_fields(read, after)
     if "section" in step:
         return _take_section(step["section"], rest, body, i, fields)
     for j in range(i, len(body) + 1):  # "blocks": as few as let the following steps match
@@ -278,6 +319,31 @@ def _take(
         if after is not None:
             return ({step["blocks"]: body[i:j]} if j > i else {}) | after
     return None
+
+
+def _table_items(step: dict[str, Any], table: dict[str, Any]) -> dict[str, Any] | None:
+    """A table's rows as the list ``step["field"]`` of items, each column the field
+    ``step["columns"]`` names; then, with ``scores`` (``{field, header, wording, absent}``), a
+    column for each score table whose header matches ``header`` (its group ``table`` the
+    table's name): a row's cell is its item's score of that table (``absent`` where it has
+    none), and the headers as typed, by table, the field ``wording`` (a round's “A表得分”)."""
+    columns, extra = step["columns"], step.get("scores")
+    header = [str(c) for c in table["columns"]]
+    if len(header) < len(columns) or (len(header) > len(columns) and extra is None):
+        return None
+    scored = [re.fullmatch(extra["header"], h) for h in header[len(columns) :]] if extra else []
+    if not all(scored):
+        return None
+    tables = [m["table"] for m in scored if m is not None]
+    items = []
+    for row in table["rows"]:
+        item = {c: v for c, v in zip(columns, row, strict=False) if v != ""}
+        scores = {
+            t: v for t, v in zip(tables, row[len(columns) :], strict=False) if v not in ("", extra["absent"])
+        }
+        items.append(item | ({extra["field"]: scores} if scores else {}))
+    wording = {m["table"]: m[0] for m in scored if m is not None}
+    return {step["field"]: items} | ({extra["wording"]: wording} if wording else {})
 
 
 def _take_section(
@@ -369,6 +435,29 @@ def _without(spec: dict[str, Any], path: tuple[str, ...]) -> dict[str, Any]:
     return {**spec, head: _without(spec[head], tuple(rest))}
 
 
+def _fewest_entries(
+    kind: Kind, spec: dict[str, Any], same: Callable[[dict[str, Any]], bool]
+) -> dict[str, Any]:
+    """``spec`` without each fact of an entry of a mapping field (a round's ``categories``:
+    ``{示范企业: {score_names: …}}``), nor each entry, that makes the same document without:
+    what the catalogue gives for the round's year is not declared again. The last entry
+    stays (the field is left out whole, or not, by :func:`_shortest`)."""
+    for key, rule in kind.schema.items():
+        values = rule.get("valuesrules")
+        if not isinstance(spec.get(key), dict) or not isinstance(values, dict) or "schema" not in values:
+            continue
+        for name in list(spec[key]):
+            for fact in list(spec[key][name] or {}):
+                entry = {k: v for k, v in spec[key][name].items() if k != fact}
+                trial = spec | {key: spec[key] | {name: entry}}
+                if same(trial):
+                    spec = trial
+            trial = spec | {key: {k: v for k, v in spec[key].items() if k != name}}
+            if trial[key] and same(trial):
+                spec = trial
+    return spec
+
+
 def _shortest(kind: Kind, spec: dict[str, Any], target: list[str] | None = None) -> dict[str, Any]:
     """``spec`` without each optional field the kind makes the same Markdown without.
 
@@ -389,6 +478,7 @@ def _shortest(kind: Kind, spec: dict[str, Any], target: list[str] | None = None)
             made is not None and markdown_blocks(made) == target and _table_rows(made) == _table_rows(whole)
         )
 
+    spec = _fewest_entries(kind, spec, same)
     for key in [k for k in spec if not kind.schema.get(k, {}).get("required")]:
         # a field with its companions first (title with title_lines), then alone
         companions = {k for k in spec if k.startswith(key + "_")} | {key}

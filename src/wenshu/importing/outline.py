@@ -119,12 +119,21 @@ def classify(entry: Entry) -> tuple[str, Ordinal | None, str, str]:
         return "heading", found, rest, ""
     if entry.plain:
         return "item", found, "", rest
-    first, mark, after = _first_sentence(rest)
+    first, mark, _ = _first_sentence(rest)
     if not mark and len(rest) <= HEADING_MAX_CHARS:
         return "heading", found, rest, ""
-    if mark == "。" and after.strip() and len(first) <= RUNIN_MAX_CHARS:
-        return "runin", found, first, after.strip()
+    if (runin := runin_parts(rest)) is not None:
+        return "runin", found, *runin
     return "item", found, "", rest
+
+
+def runin_parts(text: str) -> tuple[str, str] | None:
+    """A paragraph's text (its ordinal taken off) as a run-in heading and the text after it,
+    when its first sentence is short (“坚持质量优先。牢固树立……”), else None."""
+    first, mark, after = _first_sentence(text)
+    if mark == "。" and after.strip() and len(first) <= RUNIN_MAX_CHARS:
+        return first, after.strip()
+    return None
 
 
 def _first_sentence(text: str) -> tuple[str, str, str]:

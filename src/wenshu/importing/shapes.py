@@ -42,8 +42,12 @@ how that outline reads, as data:
       each column's ``cell`` is the row item's field (``targets.{year}`` takes ``year`` from
       the header's group) or a pattern, a column without one is computed by the template
       (序号, 完成情况, 增长率), its ``means`` the fields a cell matching a pattern implies
-      (已完成 without a rate: ``direction: down``); header groups are fields of every row
-      (of the table's own scope with ``scope: table``); a merged cell is read in every row
+      (已完成 without a rate: ``direction: down``), ``categories`` (a field of the rows)
+      reads the rows as a round's categories keyed by the short name of the catalogue's
+      category that field names (:func:`_by_category`); header groups are fields of every row
+      (of the table's own scope with ``scope: table``), a column's ``wording`` the field
+      its header's own text goes to (``score_names.{sheet}``: a score table's wording, as
+      “A表得分”, of the table's scope); a merged cell is read in every row
       it spans (a group typed once for its rows), blank rows are skipped. A form's table
       is read whole instead: ``header`` (``{field, from}``) its header cells from a column
       on as a list field (and, more than one, as the list field ``several`` too: a 名额表
@@ -614,11 +618,14 @@ def _table(step: dict[str, Any], table: dict[str, Any]) -> dict[str, Any] | None
     plan = _columns(step["columns"], [str(c) for c in table["columns"]])
     if plan is None:
         return None
-    for column, groups in plan:
+    for (column, groups), header in zip(plan, table["columns"], strict=False):
         if column.get("scope") == "table":
             for name, value in groups.items():
                 field = _put({}, name.replace("__", "."), value)
                 fields = None if fields is None else merge_fields(fields, field)
+        if "wording" in column:  # the header as typed: a score's wording (A表得分)
+            field = _put({}, column["wording"].format(**groups), str(header))
+            fields = None if fields is None else merge_fields(fields, field)
     if fields is None:
         return None
     rows = unmerged_rows(table)
@@ -634,7 +641,29 @@ def _table(step: dict[str, Any], table: dict[str, Any]) -> dict[str, Any] | None
         if item is None:
             return None
         items.append(item)
+    if "categories" in step:  # a round's categories, by short name
+        keyed = _by_category(items, step["categories"])
+        return None if keyed is None else _put(fields, step["field"], keyed)
     return _put(fields, step["field"], items) if items else None
+
+
+def _by_category(items: list[dict[str, Any]], key: str) -> dict[str, Any] | None:
+    """The rows of a round's 一览表 as its ``categories``: each keyed by the short name of
+    the catalogue's category whose name (full, or a former full name) its field ``key``
+    says, without that field (the catalogue gives it); None when a row names a category
+    the catalogue does not know, or two rows the same one — its facts (申报资格, 名额规则)
+    are not read back from the words."""
+    from wenshu.compose.catalogue import programmes
+
+    known = programmes()
+    out: dict[str, Any] = {}
+    for item in items:
+        named = str(item.get(key, ""))
+        short = next((s for s, c in known.items() if named in c.names), None)
+        if short is None or short in out:
+            return None
+        out[short] = {k: v for k, v in item.items() if k != key}
+    return out or None
 
 
 def _form(step: dict[str, Any], table: dict[str, Any]) -> dict[str, Any] | None:

@@ -26,6 +26,7 @@ from wenshu.check.reading.ooxml import (
     half_points,
     own_runs,
     to_int,
+    typed_breaks,
     wtag,
     wval,
 )
@@ -195,6 +196,7 @@ def read_document(source: str | Path | bytes, name: str | None = None) -> Docume
 def document_of(reader: Reader) -> Document:
     """The public model of a file ``reader`` has read."""
     cells: dict[Any, tuple[int, int, int]] = {}
+    typed: set[tuple[int, int, int]] = set()  # cells with a break typed as w:br (see ooxml.cell_text)
     tables: list[Table] = []
     tbl = wtag("tbl")
     for t, table in enumerate(reader.body.iter(tbl)):
@@ -203,6 +205,8 @@ def document_of(reader: Reader) -> Document:
             row = []
             for c, tc in enumerate(tr.iterchildren(wtag("tc"))):
                 cells[tc] = (t, r, c)
+                if typed_breaks(tc):
+                    typed.add((t, r, c))
                 tc_pr = first_child(tc, "tcPr")
                 merge = first_child(tc_pr, "vMerge")
                 width = first_child(tc_pr, "tcW")
@@ -230,10 +234,10 @@ def document_of(reader: Reader) -> Document:
                 cell.paragraphs.append(i)
         model.page_break_before = reader.page_break_before(i)
         paragraphs.append(model)
-    for table in tables:
-        for row in table.rows:
-            for cell in row:
-                cell.text = cell_text([paragraphs[i].text for i in cell.paragraphs])
+    for t, table in enumerate(tables):
+        for r, row in enumerate(table.rows):
+            for c, cell in enumerate(row):
+                cell.text = cell_text([paragraphs[i].text for i in cell.paragraphs], (t, r, c) in typed)
     sections = [_section(s) for s in reader.sections]
     parts: dict[str, HeaderFooter] = {}
     for s in reader.sections:

@@ -111,16 +111,49 @@ _CJK_CHAR = "[\u2e80-\U0010ffff]"
 _WRAPPED = re.compile(rf"(?<![。；！？])(?:(?<={_CJK_CHAR})\n|\n(?={_CJK_CHAR}))")
 
 
-def cell_text(paragraphs: list[str]) -> str:
+# A line that is a place name by its form: two to five Chinese characters ending in the name of
+# an administrative division (郑州市, 兰考县, 金水区, 乌鲁木齐市). Longer ones are not taken:
+# “知识产权强县/工程示范县” is one category's name in two lines.
+_PLACE_NAME = re.compile(r"[\u4e00-\u9fff]{1,4}[省市县区州盟旗]")
+
+
+def cell_text(paragraphs: list[str], typed: bool = True) -> str:
     """A table cell's text from its paragraphs' texts (:func:`element_text`), joined by
     ``\\n``. In a cell of one paragraph, a line break beside a Chinese character ends a
     printed line of one name or entry (“国家知识产权优势示范/企业数量”: wenshu writes such
     breaks so that a cell's line ends between words, and others type them) and is read as
     nothing: a line of Chinese text gains no space or word boundary from its end. Breaks
-    between Latin words or after a sentence's end, and paragraphs, are kept: they part items."""
+    between Latin words or after a sentence's end, and paragraphs, are kept: they part items;
+    so are the breaks ``typed`` by hand (``w:br``, :func:`typed_breaks`; wenshu's own are
+    ``w:cr``) of a list in one cell whose every line is a whole place name (“北京市/天津市”,
+    see :func:`is_list_of_places`)."""
     if len(paragraphs) == 1:
-        return _WRAPPED.sub("", paragraphs[0])
+        listed = typed and is_list_of_places(paragraphs[0].split("\n"))
+        return paragraphs[0] if listed else _WRAPPED.sub("", paragraphs[0])
     return "\n".join(paragraphs)
+
+
+def typed_breaks(cell: Any) -> bool:
+    """Whether a table cell (``w:tc``) has a line break typed as ``w:br`` (Shift+Enter in
+    Word, or any break after LibreOffice re-saved the file), not only the ``w:cr`` wenshu
+    ends a printed line with (``render.docx``): only those may part the items of a list."""
+    return next(cell.iter(wtag("br")), None) is not None
+
+
+def is_list_of_places(lines: list[str]) -> bool:
+    """Whether a cell's ``lines`` (two or more) are each a whole place name: a region of
+    wenshu's region lists (``data/regions-*.yaml``: 北京市, 新疆生产建设兵团), or a name of
+    an administrative division by its form (郑州市, 兰考县; ``_PLACE_NAME``). Asked only of
+    typed breaks: wenshu's own ``w:cr`` in a name read as nothing whatever its lines look like.
+    A wenshu file re-saved by LibreOffice (its ``w:cr`` now ``w:br``) whose one name was broken
+    into lines that are each a place (“河南省/郑州市”) is the case this misreads."""
+    from wenshu.compose.catalogue import carried_region_names  # only for a cell with breaks
+
+    names = [line.strip() for line in lines]
+    if len(names) < 2:
+        return False
+    regions = carried_region_names()
+    return all(n in regions or _PLACE_NAME.fullmatch(n) for n in names)
 
 
 def is_red(color: str | None) -> bool:
