@@ -31,6 +31,7 @@ from __future__ import annotations
 import datetime as dt
 import operator
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, partial
@@ -413,6 +414,7 @@ class _Recording:
 
 
 _RECORDING: _Recording | None = None
+_RECORDING_LOCK = threading.Lock()
 
 
 def _step(kind: str, name: Any, *args: Any, **kwargs: Any) -> Any:
@@ -537,11 +539,12 @@ def record(
         if _stray(escaped, len(leaves)):
             return None
         env = _tracing_environment()
-        _RECORDING = _Recording(env, list(reals))
-        try:
-            text = env.get_template(template).render(**escaped)
-        finally:
-            recording, _RECORDING = _RECORDING, None
+        with _RECORDING_LOCK:  # one recording at a time (the workbench serves in threads)
+            _RECORDING = recording = _Recording(env, list(reals))
+            try:
+                text = env.get_template(template).render(**escaped)
+            finally:
+                _RECORDING = None
     except Exception:
         return None
     if _CLOSE in _STAND_IN.sub("", text) or _OPEN in _STAND_IN.sub("", text):
