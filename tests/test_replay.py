@@ -212,3 +212,17 @@ def test_a_value_of_another_type_or_other_shared_values_are_rendered_in_full(tem
         values = {"applicant": document["applicant"], "rank": document["rank"]}
         assert replays.markdown(kind, document, values, "x.yaml") == render_markdown(kind, document, "x")
     assert replays.replayed == 1  # 丁 only
+
+
+def test_a_value_seen_inside_what_the_replay_cannot_look_into_is_never_replayed(template):
+    # contact.values() is a view: its lengths, read unseen, would be the stand-ins' lengths.
+    kind = template("{{ contact.values() | map('length') | join(',') }}")
+    document = {"contact": {"name": "张示例", "phone": "0000"}}
+    values = {"contact": {"name": "张示例", "phone": "0000"}}
+    assert record(kind.template, document, own_leaves(values, document)) is None
+    replays = Replays()
+    for name in ("张示例", "李示例某", "王"):
+        document = values = {"contact": {"name": name, "phone": "0000"}}
+        full = render_markdown(kind, document, "x.yaml", steady=True)
+        assert replays.markdown(kind, document, values, "x.yaml") == full
+    assert replays.replayed == 0

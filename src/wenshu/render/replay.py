@@ -39,9 +39,10 @@ from typing import Any
 
 import jinja2
 from jinja2 import nodes
+from jinja2.environment import TemplateModule
 from jinja2.nodes import EvalContext
 from jinja2.runtime import Context, LoopContext, Macro, Undefined
-from jinja2.utils import Namespace, _PassArg
+from jinja2.utils import Namespace
 from jinja2.visitor import NodeTransformer
 
 from wenshu.render.markdown import TemplateEnvironment, environment, escape_values, finish, render_markdown
@@ -68,7 +69,12 @@ def _ref(match: re.Match[str]) -> int:
     return (ord(hi) - _BASE) * _DIGITS + ord(lo) - _BASE
 
 
+# Values with no text inside.
+_OPAQUE = frozenset({int, float, bool, type(None), dt.date, dt.datetime})
+
+
 def _has_stand_in(value: Any) -> bool:
+    """Does ``value`` hold a stand-in (raises :class:`Untraceable` for what it cannot look into)?"""
     kind = type(value)
     if kind is str:
         return _OPEN in value
@@ -76,14 +82,22 @@ def _has_stand_in(value: Any) -> bool:
         return any(_has_stand_in(v) for v in value)
     if kind is dict:
         return any(_has_stand_in(k) or _has_stand_in(v) for k, v in value.items())
-    if kind in _OPAQUE or isinstance(value, (Undefined, Macro, LoopContext)) or callable(value):
+    if kind in _OPAQUE:
         return False
-    if isinstance(value, (str, dict, list, tuple, Namespace)):
-        raise Untraceable(f"cannot look into {kind.__name__}")
-    return False
+    if isinstance(value, str):  # RawMarkdown: shared text, never a record's value
+        return _OPEN in value
+    # Undefined, a macro, a loop, an imported template, a function: structure, not a value.
+    if isinstance(value, (Undefined, Macro, LoopContext, TemplateModule)) or (
+        callable(value) and not isinstance(value, Namespace)
+    ):
+        return False
+    raise Untraceable(f"cannot look into {kind.__name__}")  # a view, a set, a namespace …
 
 
-_OPAQUE = frozenset({int, float, bool, type(None), dt.date, dt.datetime})
+def _passes(func: Any) -> str | None:
+    """What Jinja passes a filter, test or function first (``pass_context`` …), by name."""
+    passed = getattr(func, "jinja_pass_arg", None)
+    return None if passed is None else passed.name
 
 
 # -- the rewritten templates -----------------------------------------------------------------------
@@ -251,13 +265,13 @@ def _action(env: jinja2.Environment, kind: str, name: Any) -> Callable[..., Any]
         func = (env.filters if kind == "filter" else env.tests).get(name)
         if func is None:
             raise Untraceable(f"no {kind} {name}")
-        passed = _PassArg.from_obj(func)
-        if passed is _PassArg.context:
-            raise Untraceable(f"{kind} {name} reads the context")
-        if passed is _PassArg.eval_context:
+        passed = _passes(func)
+        if passed == "eval_context":
             return partial(func, EvalContext(env))
-        if passed is _PassArg.environment:
+        if passed == "environment":
             return partial(func, env)
+        if passed is not None:
+            raise Untraceable(f"{kind} {name} reads the context")
         return func
     if kind == "compare":
         return _compare
@@ -440,7 +454,7 @@ class _TracingEnvironment(TemplateEnvironment):
             and _RECORDING is not None
             and (_has_stand_in(args) or _has_stand_in(kwargs))
         ):
-            if not __self.is_safe_callable(__obj) or _PassArg.from_obj(__obj) is not None:
+            if not __self.is_safe_callable(__obj) or _passes(__obj) is not None:
                 raise Untraceable("call")
             return _RECORDING.step("call", None, __obj, *args, **kwargs)
         return super().call(__context, __obj, *args, **kwargs)
@@ -559,23 +573,24 @@ def _ref_of(digits: str) -> int:
 
 
 def _stray(escaped: dict[str, Any], own: int) -> bool:
-    """Does the document hold a private-use stand-in character anywhere but at its own values?"""
-    found: list[str] = []
+    """Does the document hold a stand-in character anywhere but at its own values, each once?"""
+    found: list[int] = []
 
     def walk(value: Any) -> None:
         if isinstance(value, str):
-            found.extend(_STAND_IN.findall(value) if _OPEN in value or _CLOSE in value else [])
-            if _STAND_IN.sub("", value).count(_OPEN) or _STAND_IN.sub("", value).count(_CLOSE):
-                found.append("")
+            if _OPEN in value or _CLOSE in value:
+                whole = _STAND_IN.fullmatch(value)
+                found.append(_ref(whole) if whole else -1)
         elif isinstance(value, dict):
-            for v in value.values():
+            for k, v in value.items():
+                walk(k)
                 walk(v)
         elif isinstance(value, (list, tuple)):
             for v in value:
                 walk(v)
 
     walk(escaped)
-    return len(found) != own or any(d == "" or _ref_of(d) >= own for d in found)
+    return sorted(found) != list(range(own))
 
 
 MAX_PROGRAMS = 4  # programs kept for one template and set of own fields (other shared values)
