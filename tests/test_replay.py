@@ -191,6 +191,7 @@ def test_a_template_looking_at_a_value_replays_only_what_it_would_make(template,
         "{% set a, b = applicant %}{{ a }}",  # unpacking a value
         "{{ {applicant: 1} }}",  # a value as a key
         "{{ applicant.upper() }}",  # a method of a value
+        "{% for x in [1, 2] %}{{ loop.changed(applicant) }}{% endfor %}",  # a method keeping state
         "\ue000{{ applicant }}",  # the stand-ins' own character
     ],
 )

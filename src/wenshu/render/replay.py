@@ -35,6 +35,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, partial
+from types import FunctionType
 from typing import Any
 
 import jinja2
@@ -454,7 +455,9 @@ class _TracingEnvironment(TemplateEnvironment):
             and _RECORDING is not None
             and (_has_stand_in(args) or _has_stand_in(kwargs))
         ):
-            if not __self.is_safe_callable(__obj) or _passes(__obj) is not None:
+            # Only a plain function (role, runin): a method or an object called again at a
+            # replay could keep what an earlier call left (loop.changed, a cycler).
+            if type(__obj) is not FunctionType or not __self.is_safe_callable(__obj) or _passes(__obj):
                 raise Untraceable("call")
             return _RECORDING.step("call", None, __obj, *args, **kwargs)
         return super().call(__context, __obj, *args, **kwargs)
