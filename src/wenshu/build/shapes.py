@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wenshu.build.lines import body_paragraphs, lines_needed, paragraph_lines, text_lines
-from wenshu.render.markdown import render_markdown
+from wenshu.render.replay import replays
 from wenshu.render.zipparts import ZipPart, read_zip, write_zip
 from wenshu.resources import PickleCache, files_stamp, resource_dir
 from wenshu.roles import BODY_STYLES
@@ -360,7 +360,7 @@ class Shapes:
         """Validate and render one record's letter (raises :class:`WenshuError` as
         :func:`wenshu.build.document.render_spec` does)."""
         kind, document = validate(spec)
-        markdown = render_markdown(kind, document, spec.name, steady=True)
+        markdown = replays().markdown(kind, document, spec.record.values, spec.name)
         files = {"md": markdown.encode("utf-8")} if "md" in formats else {}
         if "docx" not in formats:
             return Letter(files, None, True)

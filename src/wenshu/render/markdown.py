@@ -194,7 +194,7 @@ def _template_cache() -> jinja2.BytecodeCache | None:
     return _TemplateCache(folder / f"templates-{_TEMPLATE_CACHE_FORMAT}")
 
 
-class _Environment(ImmutableSandboxedEnvironment):
+class TemplateEnvironment(ImmutableSandboxedEnvironment):
     """The sandbox, its templates' globals a plain dict: Jinja walks them on every render and
     every ``{% import %}``, a ChainMap over the environment's (Jinja's default) in Python
     code. The environment's globals are set once, before any template is loaded.
@@ -257,7 +257,7 @@ _SAFE_ATTRIBUTES: dict[tuple[type, str], bool] = {}
 @cache
 def environment() -> ImmutableSandboxedEnvironment:
     """The sandboxed Jinja2 environment all kinds render with."""
-    env = _Environment(
+    env = TemplateEnvironment(
         loader=jinja2.FileSystemLoader(str(resource_dir("templates"))),
         bytecode_cache=_template_cache(),
         undefined=jinja2.StrictUndefined,
@@ -308,6 +308,12 @@ def render_markdown(kind: Kind, document: dict[str, Any], source: str, *, steady
         raise WenshuError(_template_problem(exc, kind, f"模板错误：{exc}")) from None
     except Exception as exc:  # a sandbox violation or a bad value inside a template
         raise WenshuError(_template_problem(exc, kind, f"按模板生成 {source} 时出错：{exc}")) from None
+    return finish(text)
+
+
+def finish(text: str) -> str:
+    """A template's output as the Markdown of a document: no runs of blank lines, one final
+    newline."""
     if "\n\n\n" in text:  # (re.sub's search costs a letter ~80,000 instructions when there is none)
         text = _BLANK_LINES.sub("\n\n", text)
     return text.strip() + "\n"
