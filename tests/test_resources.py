@@ -355,9 +355,7 @@ def test_runs_making_the_key_at_once_agree(tmp_path: Path, monkeypatch: pytest.M
     assert keys == {(tmp_path / "config" / "wenshu" / "cache-key").read_bytes().hex()}
 
 
-def test_code_stamp_follows_code_and_libraries(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_code_stamp_follows_code_and_libraries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """One stamp of wenshu's code for every cache (and the resident server): any file of the
     package but bytecode, the named resource folders and each named library's ``__init__``."""
     package = tmp_path / "wenshu"

@@ -26,8 +26,8 @@ from wenshu.compose.attachments import attachment_files
 from wenshu.errors import Problem, WenshuError, excerpt
 from wenshu.registry import close_match, did_you_mean
 from wenshu.resources import cache_dir, read_cache_file, write_cache_file
-from wenshu.rules import checks as rules
 from wenshu.rules.advice import ADVICE
+from wenshu.rules.checks import CHECKS, run_check
 from wenshu.rules.context import Context
 from wenshu.spec import PLACEHOLDER
 from wenshu.spec.kinds import (
@@ -55,11 +55,11 @@ from wenshu.text.docnumber import DocNumberError, parse_doc_number
 from wenshu.text.numbering import FORMS, MAX_CHINESE_NUMBER, MAX_DEPTH, written_ordinal
 from wenshu.text.punctuation import CJK, punctuation_problem
 
-# The rules and warnings the letters' and the annex kinds' modules register: named here, above
-# rules/ and compose/ (rules/ naming them would be an import cycle), and imported only when a
-# schema names one (a notice's build does not import the catalogues).
-rules.RULES.provided_by("wenshu.rules.letters", "wenshu.compose.annexes")
-ADVICE.provided_by("wenshu.compose.annexes")
+# The rules and warnings the letters' and the catalogue's modules register: named here, above
+# rules/ (the registries naming the modules that import them would be an import cycle), and
+# imported only when a schema names one (a notice's build does not import the catalogues).
+CHECKS.provided_by("wenshu.rules.letters", "wenshu.rules.categories")
+ADVICE.provided_by("wenshu.rules.categories")
 
 _TYPE_NAMES = {
     "string": "文字",
@@ -515,7 +515,7 @@ def validate(spec: Spec, *, draft: bool = False) -> tuple[Kind, dict[str, Any]]:
             # The kind's page is composed first: its rules check what the page will print.
             problems += _composed(kind, spec, document)
             for check, arg in kind.checks:
-                problems += rules.run(check, arg, context, kind.source)
+                problems += run_check(check, arg, context, kind.source)
     if not draft:
         problems += holes
     if problems:
@@ -532,7 +532,7 @@ def schema_problems(kind: Kind) -> list[Problem]:
     located at the schema file: found before any spec is read, not halfway through."""
     source = kind.source
     problems = [
-        *rules.RULES.problems((name for name, _ in kind.checks), source),
+        *CHECKS.problems((name for name, _ in kind.checks), source),
         *ADVICE.problems((name for name, _ in kind.advice), source),
     ]
     # Only an annex kind composes its page from the catalogues, and only a batch kind checks
