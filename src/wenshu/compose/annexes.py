@@ -29,7 +29,14 @@ from typing import Any
 
 from wenshu.errors import Problem
 from wenshu.registry import Registry, did_you_mean
-from wenshu.rules.categories import known_categories, known_regions, level_name, round_regions
+from wenshu.rules.categories import (
+    known_categories,
+    known_regions,
+    level_name,
+    round_regions,
+    score_tables_of,
+    table_hint,
+)
 from wenshu.spec import catalogue
 from wenshu.spec.kinds import Kind, get_kind
 from wenshu.spec.load import Path_, Spec
@@ -647,20 +654,15 @@ def _score_name_problems(
     """A category's ``score_names`` names its own score tables (its ``min_scores``; for one
     without thresholds, a table of the round): a wording for another (``b`` for ``B``) would
     be silently left unused, the documents saying “B表评分”."""
-    every = list(dict.fromkeys(t for c in categories.values() for t in c.min_scores))
     problems = []
     for name, raw in declared.items():
-        category = categories[name]
-        tables = list(category.min_scores) or every
-        whose = f"{name}的评分表" if category.min_scores else "本轮各类别的评分表"
+        tables, whose = score_tables_of(name, categories)
         for table in (raw or {}).get("score_names") or {}:
             if table not in tables:
-                same = [t for t in tables if t.lower() == str(table).lower()]
-                hint = f"，是否想写“{same[0]}”？" if same else did_you_mean(str(table), tables)
                 problems.append(
                     spec.problem(
                         ("categories", name, "score_names", table),
-                        f"没有“{table}”表的评分，这一称呼不会用到{hint}；"
+                        f"没有“{table}”表的评分，这一称呼不会用到{table_hint(table, tables)}；"
                         f"{whose}：{'、'.join(tables) or '无'}（min_scores）",
                         key=True,
                     )

@@ -25,7 +25,7 @@ from wenshu.rules.context import Context
 from wenshu.spec import catalogue, load, plans
 from wenshu.spec.find import is_spec_name
 from wenshu.spec.kinds import CATEGORIES, choice_names, get_kind
-from wenshu.spec.load import Path_, Spec, load_spec, select
+from wenshu.spec.load import Path_, PerBatch, Spec, load_spec, select
 
 #: The file a round folder declares its categories in (kind: round).
 ROUND_FILE = "round.yaml"
@@ -49,18 +49,28 @@ def _declared_in(text: str, path: Path) -> tuple[tuple[str, dict[str, Any]], ...
     )
 
 
-def known_categories(spec: Spec) -> dict[str, catalogue.Programme]:
-    """The catalogue's categories, and those a ``round.yaml`` beside the spec declares.
-
-    A round file that is a link to a file outside :data:`wenshu.spec.load.REFERENCE_ROOT` (the
-    workbench's folder) is refused, unread, as an attachment, a plan or a data file is there."""
-    known = dict(catalogue.programmes())
+def _round_file(spec: Spec) -> Path | None:
+    """The ``round.yaml`` beside ``spec``, or None where there is none (a spec import tries,
+    in no folder, has none either). An input even while absent: writing one changes what is
+    built. One that is a link to a file outside :data:`wenshu.spec.load.REFERENCE_ROOT` (the
+    workbench's folder) is refused, unread (:class:`WenshuError`), as an attachment, a plan
+    or a data file is there."""
     beside = spec.path.parent / ROUND_FILE
-    load.record_read(beside)  # an input even while absent: writing one changes what is built
-    if not beside.is_file():  # no round (a spec import tries, in no folder, has none either)
-        return known
+    load.record_read(beside)
+    if not beside.is_file():
+        return None
     if load.beyond_reference_root(beside):
         raise WenshuError(Problem(str(beside), f"类别声明文件链接到别处，{load.BEYOND_ROOT}"))
+    return beside
+
+
+def known_categories(spec: Spec) -> dict[str, catalogue.Programme]:
+    """The catalogue's categories, and those a ``round.yaml`` beside the spec declares (one
+    linked from outside the workbench's folder is refused: see :func:`_round_file`)."""
+    known = dict(catalogue.programmes())
+    beside = _round_file(spec)
+    if beside is None:
+        return known
     try:
         # Read every time, through load.read_text, so a folder build records the round file
         # as an input of this spec; only the parsing is cached.
@@ -93,7 +103,7 @@ def round_regions(round_spec: Spec, value: Any) -> tuple[catalogue.Regions, list
     target = Path(os.path.normpath(round_spec.path.parent / value))
     if load.beyond_reference_root(target):
         return default, [round_spec.problem(("regions",), f"地区文件“{value}”{load.BEYOND_ROOT}")]
-    # An input even while absent (see known_categories): a file written later under the name
+    # An input even while absent (see _round_file): a file written later under the name
     # (``regions-2022`` beside the round file) is the round's list instead of wenshu's.
     load.record_read(target)
     if not target.is_file():
@@ -159,14 +169,12 @@ def known_regions(spec: Spec) -> tuple[catalogue.Regions, list[Problem]]:
     """The regions of the round ``spec`` belongs to: those the ``round.yaml`` beside it
     names (:func:`round_regions`), else wenshu's 2022 list; with the round's problems in
     naming them."""
-    beside = spec.path.parent / ROUND_FILE
-    load.record_read(beside)  # an input even while absent (see known_categories)
-    if not beside.is_file():
+    try:
+        beside = _round_file(spec)
+    except WenshuError as exc:
+        return catalogue.default_regions(), exc.problems
+    if beside is None:
         return catalogue.default_regions(), []
-    if load.beyond_reference_root(beside):
-        return catalogue.default_regions(), [
-            Problem(str(beside), f"类别声明文件链接到别处，{load.BEYOND_ROOT}")
-        ]
     try:
         round_spec = load_spec(beside)
     except WenshuError:
@@ -179,21 +187,7 @@ def known_regions(spec: Spec) -> tuple[catalogue.Regions, list[Problem]]:
 # Per batch (its shared fields' dict): the categories named together in a letter that were
 # all known, so the next letters naming them (most name the batch's one category) neither
 # read the round file nor copy the catalogue again.
-_KNOWN_IN_BATCH: dict[int, tuple[dict[str, Any], set[tuple[str, ...]]]] = {}
-
-
-def _known_in_batch(spec: Spec) -> set[tuple[str, ...]] | None:
-    """The sets of categories found known in letters of ``spec``'s batch (None: no batch)."""
-    layers = spec.layers
-    if layers is None:
-        return None
-    entry = _KNOWN_IN_BATCH.get(id(layers.shared))
-    if entry is None or entry[0] is not layers.shared:
-        if len(_KNOWN_IN_BATCH) > 16:
-            _KNOWN_IN_BATCH.clear()
-        entry = (layers.shared, set())
-        _KNOWN_IN_BATCH[id(layers.shared)] = entry
-    return entry[1]
+_KNOWN_IN_BATCH: PerBatch[set[tuple[str, ...]]] = PerBatch()
 
 
 def unknown_categories(patterns: list[str], spec: Spec, document: dict[str, Any]) -> list[Problem]:
@@ -210,7 +204,7 @@ def unknown_categories(patterns: list[str], spec: Spec, document: dict[str, Any]
                 named.append((path, value, False))
     named = [(at, name, key) for at, name, key in named if isinstance(name, str)]
     names = tuple(name for _, name, _ in named)
-    seen = _known_in_batch(spec)
+    seen = _KNOWN_IN_BATCH.get(spec.layers.shared, set) if spec.layers is not None else None
     if not named or seen is not None and names in seen:
         return []
     known = known_categories(spec)
@@ -318,7 +312,6 @@ def score_tables(arg: dict[str, Any], context: Context) -> list[Problem]:
     if not found:
         return []
     known = known_categories(spec)
-    every = list(dict.fromkeys(t for c in known.values() for t in c.min_scores))
     problems = []
     for path, scores in found:
         holder = _value_at(document, path[:-1])
@@ -328,21 +321,34 @@ def score_tables(arg: dict[str, Any], context: Context) -> list[Problem]:
         short = catalogue.programme_of(named, known) if isinstance(named, str) else None
         if short is None:
             continue  # an unknown category is said where it is named
-        tables = list(known[short].min_scores) or every
+        tables, whose = score_tables_of(short, known)
         for table in scores:
             if table not in tables:
-                same = [t for t in tables if t.casefold() == str(table).casefold()]
-                hint = f"，是否想写“{same[0]}”？" if same else did_you_mean(str(table), tables)
-                whose = f"{short}的评分表" if known[short].min_scores else "本轮各类别的评分表"
                 problems.append(
                     spec.problem(
                         path + (table,),
-                        f"没有“{table}”表的评分{hint}；{whose}：{'、'.join(tables)}（见 "
+                        f"没有“{table}”表的评分{table_hint(table, tables)}；{whose}：{'、'.join(tables)}（见 "
                         f"data/{catalogue.PROGRAMMES_FILE}.yaml 或本文件夹的 {ROUND_FILE} 中的 min_scores）",
                         key=True,
                     )
                 )
     return problems
+
+
+def score_tables_of(short: str, categories: dict[str, catalogue.Programme]) -> tuple[list[str], str]:
+    """The score tables the category ``short`` of ``categories`` (a round's) scores on — its
+    ``min_scores``; for one without thresholds, those of any category of the round — and what
+    a message calls them."""
+    if categories[short].min_scores:
+        return list(categories[short].min_scores), f"{short}的评分表"
+    return list(dict.fromkeys(t for c in categories.values() for t in c.min_scores)), "本轮各类别的评分表"
+
+
+def table_hint(table: Any, tables: list[str]) -> str:
+    """“，是否想写……？” for a score table not among ``tables``: written in another case (b
+    for B), or close to one; "" when none is near."""
+    same = [t for t in tables if t.casefold() == str(table).casefold()]
+    return f"，是否想写“{same[0]}”？" if same else did_you_mean(str(table), tables)
 
 
 def _value_at(data: Any, path: Path_) -> Any:
