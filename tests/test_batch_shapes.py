@@ -1,4 +1,4 @@
-"""A batch's letters filled into shared shapes (wenshu.build.shapes) are byte for byte the
+"""A batch's letters filled into shared shapes (wenshu.build.letter_shapes) are byte for byte the
 letters the full path makes — .docx and .md — and so is their one-page line count; values
 that Markdown, the writer or the frame would treat as more than text keep a shape of their
 own. Bad records get the same messages either way."""
@@ -16,8 +16,8 @@ import pytest
 from tests.conftest import REPO
 from wenshu.build.batch import load_batch, run_batch
 from wenshu.build.document import render_spec
+from wenshu.build.letter_shapes import Shapes, cut, fill, pieces, plain, stand_in
 from wenshu.build.lines import lines_needed
-from wenshu.build.shapes import Shapes, cut, fill, pieces, plain, stand_in
 from wenshu.errors import WenshuError
 from wenshu.render.zipparts import STORE_BELOW
 from wenshu.spec.load import load_spec

@@ -285,7 +285,7 @@ def test_batch_of_letters_imports_only_what_it_uses(tmp_path) -> None:
     batch = ["batch", str(letters), "-o", str(tmp_path / "out"), "-j", "1", "--format", "docx"]
     _modules_after_build(batch, tmp_path / "cache")  # fills the caches
     loaded = _modules_after_build(batch, tmp_path / "cache")
-    assert "wenshu.build.shapes" in loaded  # the probe sees what the batch used
+    assert "wenshu.build.letter_shapes" in loaded  # the probe sees what the batch used
     unwanted = {"ruamel", "ruamel.yaml", "wenshu.skeleton", "docxtpl", "openpyxl"}
     unwanted |= {"wenshu.compose.round"}
     assert not loaded & unwanted, sorted(loaded & unwanted)

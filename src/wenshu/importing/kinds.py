@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from wenshu.errors import WenshuError
-from wenshu.importing.shapes import (
+from wenshu.importing.kind_fields import (
     coerced,
     departure,
     first_heading_off,
