@@ -19,7 +19,7 @@ Measured in one run, on this machine:
    ~0.9 ms of kernel time against ~0.03 ms elsewhere on the same disk, which doubled
    wenshu's cost per letter (two files each) and hardly touched the naive loop's.
    The command's runs find the letters' shape that the in-process run kept in the user
-   cache (wenshu.build.shapes), as every run after a user's first does: they fill every
+   cache (wenshu.build.letter_shapes), as every run after a user's first does: they fill every
    letter without importing python-docx. One more run, before them, in an empty cache, gives
    the first run ever (templates compiled, frame rendered, shape made, Python's modules
    compiled). The commands keep Python's compiled modules in a folder of their own

@@ -17,13 +17,13 @@ from tests.conftest import SEEDS
 from wenshu import layout
 from wenshu.build.pipeline import render
 from wenshu.cli.main import main
-from wenshu.compose import catalogue
 from wenshu.compose.annexes import compute_quota
-from wenshu.compose.catalogue import Term
 from wenshu.errors import WenshuError
 from wenshu.extract import docx_blocks, markdown_blocks
 from wenshu.resources import read_data
 from wenshu.rules.advice import warnings
+from wenshu.spec import catalogue
+from wenshu.spec.catalogue import Term
 from wenshu.spec.load import load_spec
 from wenshu.validate import validate
 

@@ -808,3 +808,18 @@ def test_one_bad_row_first_still_writes_the_rest(tmp_path):
     result = batch_of(tmp_path, rows)
     assert result.exit_code == 1 and "recommendations.csv:2 " in result.stderr
     assert len(list((tmp_path / "out").glob("*.docx"))) == len(rows) - 1
+
+
+def test_per_batch_values_are_made_once_a_batch_and_never_taken_for_another():
+    """A value kept per batch (the shared fields' dict) is made once for all its letters, apart
+    for each key; another batch's shared fields never find it, even with an equal dict."""
+    from wenshu.spec.load import PerBatch
+
+    kept: PerBatch[list[str]] = PerBatch(limit=2)
+    made: list[str] = []
+    first, second = {"issuer": "甲"}, {"issuer": "甲"}
+    assert kept.get(first, lambda: made.append("a") or ["a"]) == ["a"]
+    assert kept.get(first, lambda: made.append("again") or ["again"]) == ["a"]
+    assert kept.get(first, lambda: ["k"], "key") == ["k"] and kept.found(first, "other") is None
+    assert kept.found(second) is None and kept.get(second, lambda: ["b"]) == ["b"]
+    assert made == ["a"]

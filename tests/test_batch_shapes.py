@@ -1,4 +1,4 @@
-"""A batch's letters filled into shared shapes (wenshu.build.shapes) are byte for byte the
+"""A batch's letters filled into shared shapes (wenshu.build.letter_shapes) are byte for byte the
 letters the full path makes — .docx and .md — and so is their one-page line count; values
 that Markdown, the writer or the frame would treat as more than text keep a shape of their
 own. Bad records get the same messages either way."""
@@ -16,8 +16,8 @@ import pytest
 from tests.conftest import REPO
 from wenshu.build.batch import load_batch, run_batch
 from wenshu.build.document import render_spec
+from wenshu.build.letter_shapes import Shapes, cut, fill, pieces, plain, stand_in
 from wenshu.build.lines import lines_needed
-from wenshu.build.shapes import Shapes, cut, fill, pieces, plain, stand_in
 from wenshu.errors import WenshuError
 from wenshu.render.zipparts import STORE_BELOW
 from wenshu.spec.load import load_spec
@@ -343,14 +343,19 @@ def test_shapes_kept_on_disk_are_not_met_after_a_frame_changes(tmp_path, monkeyp
     import os
     import shutil
 
-    from wenshu.build import shapes as shapes_module
+    from wenshu import resources
     from wenshu.resources import resource_dir
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.delenv("WENSHU_NO_CACHE", raising=False)
     frames = tmp_path / "resources" / "templates" / "frames"
     shutil.copytree(resource_dir("templates") / "frames", frames)
-    monkeypatch.setattr(shapes_module, "resource_dir", lambda name: tmp_path / "resources" / name)
+    # The stamp's frames only: the letters are still written with the installed frames.
+    monkeypatch.setattr(
+        resources,
+        "resource_dir",
+        lambda name: tmp_path / "resources" / name if name == "templates" else resource_dir(name),
+    )
     records = "".join(
         f"  - {{applicant: 示例镇{i:03d}, rank: {i}, doc_number: 示知函〔2023〕{i + 300}号}}\n"
         for i in range(1, 4)

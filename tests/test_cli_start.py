@@ -92,7 +92,7 @@ def test_new_skeleton_loads_no_validator() -> None:
         whole_names=True,
     )
     assert "wenshu.skeleton" in loaded  # the probe sees what the command used
-    unwanted = {"cerberus", "wenshu.validate", "wenshu.compose.round", "wenshu.compose.catalogue", "docx"}
+    unwanted = {"cerberus", "wenshu.validate", "wenshu.compose.round", "wenshu.spec.catalogue", "docx"}
     assert not loaded & unwanted, sorted(loaded & unwanted)
 
 
@@ -196,12 +196,13 @@ def test_a_kept_spec_is_the_spec_read(tmp_path, monkeypatch) -> None:
 def test_a_registry_knows_the_entries_of_the_modules_that_provide_them() -> None:
     """The rules and warnings registered by the letters' and the annex kinds' modules are
     there (listed, found) once the validator, which names those modules, is imported, though
-    nothing imported those modules themselves; not before (rules/ cannot name compose/)."""
+    nothing imported those modules themselves; not before (the registries cannot name the
+    modules that import them)."""
     probe = (
-        "import sys\nfrom wenshu.rules.advice import ADVICE\nfrom wenshu.rules.checks import RULES\n"
-        "print('basis_dates' in RULES)\nimport wenshu.validate\n"
-        "print('wenshu.compose.annexes' in sys.modules, 'wenshu.rules.letters' in sys.modules)\n"
-        "print('basis_dates' in RULES, 'score_tables' in RULES.names(), 'categories' in ADVICE)"
+        "import sys\nfrom wenshu.rules.advice import ADVICE\nfrom wenshu.rules.checks import CHECKS\n"
+        "print('basis_dates' in CHECKS)\nimport wenshu.validate\n"
+        "print('wenshu.rules.categories' in sys.modules, 'wenshu.rules.letters' in sys.modules)\n"
+        "print('basis_dates' in CHECKS, 'score_tables' in CHECKS.names(), 'categories' in ADVICE)"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr

@@ -252,7 +252,8 @@ def test_build_of_a_notice_imports_only_what_it_uses(tmp_path) -> None:
         "wenshu.cli.serve",
         "wenshu.cli.specs",
         "wenshu.compose.annexes",
-        "wenshu.compose.catalogue",
+        "wenshu.rules.categories",
+        "wenshu.spec.catalogue",
         "wenshu.rules.letters",
         "cerberus",
         "importlib.metadata",  # Cerberus's, for its version
@@ -263,8 +264,13 @@ def test_build_of_a_notice_imports_only_what_it_uses(tmp_path) -> None:
     assert not loaded & unwanted, sorted(loaded & unwanted)
     # `wenshu validate` (a command of wenshu.cli.specs) checks the round its files make (the
     # round's rules, the catalogue), and writes no Word file.
-    validating = {"wenshu.cli.specs", "wenshu.compose.round", "wenshu.compose.annexes"}
-    validating |= {"wenshu.compose.catalogue", "cerberus", "importlib.metadata", "wenshu.validate", "jinja2"}
+    validating = {
+        "wenshu.cli.specs",
+        "wenshu.compose.round",
+        "wenshu.compose.annexes",
+        "wenshu.rules.categories",
+    }
+    validating |= {"wenshu.spec.catalogue", "cerberus", "importlib.metadata", "wenshu.validate", "jinja2"}
     validating.add("wenshu.render.markdown")
     unwanted = (unwanted - validating) | {"docx", "difflib"}
     check = _modules_after_build(["validate", str(NOTICE)], tmp_path / "cache")
@@ -279,7 +285,7 @@ def test_batch_of_letters_imports_only_what_it_uses(tmp_path) -> None:
     batch = ["batch", str(letters), "-o", str(tmp_path / "out"), "-j", "1", "--format", "docx"]
     _modules_after_build(batch, tmp_path / "cache")  # fills the caches
     loaded = _modules_after_build(batch, tmp_path / "cache")
-    assert "wenshu.build.shapes" in loaded  # the probe sees what the batch used
+    assert "wenshu.build.letter_shapes" in loaded  # the probe sees what the batch used
     unwanted = {"ruamel", "ruamel.yaml", "wenshu.skeleton", "docxtpl", "openpyxl"}
     unwanted |= {"wenshu.compose.round"}
     assert not loaded & unwanted, sorted(loaded & unwanted)

@@ -1,5 +1,5 @@
 """``wenshu import`` of work plans and summaries: back into their own kind, by the outline
-their schemas' ``import:`` sections declare (wenshu.importing.shapes).
+their schemas' ``import:`` sections declare (wenshu.importing.kind_fields).
 
 Every example of examples/work_plans/ and examples/summaries/ is built, its .docx imported:
 the spec is of the example's kind with the example's fields, and building it makes the same

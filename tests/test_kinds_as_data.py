@@ -356,7 +356,7 @@ def test_the_developers_guide_lists_every_name_a_schema_can_use():
     import wenshu.validate  # noqa: F401  (registers every rule)
     from wenshu.compose.annexes import COMPOSERS
     from wenshu.rules.advice import ADVICE
-    from wenshu.rules.checks import RULES
+    from wenshu.rules.checks import CHECKS
     from wenshu.rules.letters import BATCH_CHECKS
     from wenshu.spec.kinds import ROLES
 
@@ -368,7 +368,7 @@ def test_the_developers_guide_lists_every_name_a_schema_can_use():
     for where, names in rows:
         listed[where.strip()] = listed.get(where.strip(), "") + names
     for where, registry in (
-        ("`checks:`", RULES),
+        ("`checks:`", CHECKS),
         ("`advice:`", ADVICE),
         ("`compose:`", COMPOSERS),
         ("`batch: checks:`", BATCH_CHECKS),

@@ -42,9 +42,9 @@ from tests.conftest import read_as_commonmark
 from wenshu.build.pipeline import render
 from wenshu.check import check_docx
 from wenshu.check.reading.ooxml import cell_text
-from wenshu.compose.catalogue import carried_region_names
 from wenshu.errors import WenshuError
 from wenshu.extract import docx_blocks, markdown_blocks
+from wenshu.spec.catalogue import carried_region_names
 from wenshu.spec.kinds import all_kinds, definitions
 from wenshu.spec.load import Spec, iter_strings, load_spec
 from wenshu.text.docnumber import format_doc_number

@@ -11,7 +11,7 @@ from tests.conftest import REPO
 from wenshu.errors import WenshuError
 from wenshu.registry import Registry, did_you_mean
 from wenshu.rules.advice import ADVICE, warnings
-from wenshu.rules.checks import RULES
+from wenshu.rules.checks import CHECKS
 from wenshu.rules.letters import batch_problems
 from wenshu.spec.kinds import get_kind
 from wenshu.spec.load import load_spec
@@ -78,7 +78,7 @@ def test_unknown_check_and_compose_step_name_the_schema(monkeypatch) -> None:
             validate(spec)
         (problem,) = caught.value.problems
         assert problem.file.endswith("schemas/receipt.yaml") and said in problem.message
-    assert "title_lines" in RULES
+    assert "title_lines" in CHECKS
 
 
 def test_unknown_batch_check_names_the_schema() -> None:

@@ -353,3 +353,25 @@ def test_runs_making_the_key_at_once_agree(tmp_path: Path, monkeypatch: pytest.M
     runs = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True) for _ in range(6)]
     keys = {run.communicate(timeout=60)[0] for run in runs}
     assert keys == {(tmp_path / "config" / "wenshu" / "cache-key").read_bytes().hex()}
+
+
+def test_code_stamp_follows_code_and_libraries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One stamp of wenshu's code for every cache (and the resident server): any file of the
+    package but bytecode, the named resource folders and each named library's ``__init__``."""
+    package = tmp_path / "wenshu"
+    (package / "__pycache__").mkdir(parents=True)
+    (package / "a.py").write_text("A = 1\n", encoding="utf-8")
+    (package / "__pycache__" / "a.cpython.pyc").write_bytes(b"x")
+    monkeypatch.setattr(resources, "PACKAGE", package)
+    plain = resources.code_stamp()
+    assert plain.split("\0")[0] == resources.sys.version
+    assert str(package / "a.py") in plain and ".pyc" not in plain
+    (package / "__pycache__" / "a.cpython.pyc").write_bytes(b"xy")  # compiled again: not a change
+    assert resources.code_stamp() == plain
+    (package / "a.py").write_text("A = 22\n", encoding="utf-8")
+    assert resources.code_stamp() != plain
+    frames = resources.code_stamp(resources=("templates/frames",))
+    assert str(resource_dir("templates") / "frames" / "letter.docx") in frames
+    jinja = resources.code_stamp(extra_libraries=("jinja2",))
+    assert "jinja2" + os.sep + "__init__.py" in jinja and "markupsafe" not in jinja
+    assert resources.code_stamp(extra_libraries=("no_such_library_here",)) == ""

@@ -218,10 +218,11 @@ def test_a_level_written_in_chinese_is_answered_with_its_code(tmp_path):
 
 
 def test_every_catalogue_level_is_a_named_choice():
-    from wenshu.compose import annexes, catalogue
+    from wenshu.rules import categories
+    from wenshu.spec import catalogue
 
     for category in catalogue.programmes().values():
-        assert category.level is not None and annexes.level_name(category.level) != category.level
+        assert category.level is not None and categories.level_name(category.level) != category.level
 
 
 def test_an_evaluation_form_for_another_level_than_its_category_is_caught(tmp_path):

@@ -223,7 +223,7 @@ def test_a_category_outside_every_round_is_refused_in_a_letter_with_did_you_mean
 
 
 def test_catalogue_rounds_2018_to_2025_and_the_example_round():
-    from wenshu.compose import catalogue
+    from wenshu.spec import catalogue
 
     assert catalogue.round_years() == (2018, 2022, 2023, 2024, 2025)
     assert catalogue.round_categories(2018)["示范城市"].full == "国家知识产权示范城市"

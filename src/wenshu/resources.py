@@ -22,11 +22,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import importlib.util
 import json
 import os
 import stat
+import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -365,6 +367,38 @@ def files_stamp(paths: list[str]) -> list[str]:
             continue
         stamps.append(f"{path}:{info.st_size}:{info.st_mtime_ns}:{info.st_dev}:{info.st_ino}")
     return stamps
+
+
+def code_stamp(*, extra_libraries: Iterable[str] = (), resources: Iterable[str] = ()) -> str:
+    """A stamp of the code a kept value was made by, for :class:`PickleCache` (or anything
+    that must notice wenshu or a library changing): every file of wenshu's package (compiled
+    bytecode aside), every file of the named resource folders (``"schemas"``, ``"data"``,
+    ``"templates/frames"``: see :func:`resource_dir`), the ``__init__`` of each named library
+    (found by :func:`importlib.util.find_spec`, not imported: installing a library writes
+    it anew, which its stamp sees) and Python's version. Files are stamped by
+    :func:`files_stamp` (path, size, time, which file), not digested. Made afresh on each
+    call. "" when a library is not found or a file cannot be read: nothing to key on."""
+    try:
+        folders = [str(PACKAGE)]
+        for name in resources:
+            area, _, rest = name.partition("/")
+            folders.append(str(resource_dir(area) / rest))
+        # os.walk, not Path.rglob: a batch makes a stamp on every run, and pathlib's walk
+        # costs several times more for wenshu's hundred-odd modules.
+        paths = []
+        for folder in folders:
+            for root, dirs, names in os.walk(folder):
+                dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+                paths += [os.path.join(root, n) for n in sorted(names) if not n.endswith(".pyc")]
+        for library in extra_libraries:
+            found = importlib.util.find_spec(library)
+            if found is None or not found.origin:
+                return ""
+            paths.append(found.origin)
+        stamps = files_stamp(paths)
+    except (OSError, ValueError, ImportError):
+        return ""
+    return "\0".join([sys.version, *stamps])
 
 
 class PickleCache:

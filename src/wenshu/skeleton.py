@@ -148,9 +148,9 @@ def relay_context(national: Path, province: str | None, written_to: Path | None)
     from the quota tables it attaches by file. The notice must be valid."""
     # Only a relay reads and checks another spec: `wenshu new` without --relay loads neither
     # the validator (Cerberus) nor the round's rules and catalogues.
-    from wenshu.compose import annexes
     from wenshu.compose.round import main_deadline
     from wenshu.registry import did_you_mean
+    from wenshu.rules import categories
     from wenshu.validate import validate
 
     spec = load_spec(national)
@@ -159,7 +159,7 @@ def relay_context(national: Path, province: str | None, written_to: Path | None)
         what = "、".join(f"{all_kinds()[name].label}的规格（kind: {name}）" for name in relay_kinds())
         raise WenshuError(Problem(str(national), f"--relay 应给国家{what}，这是{kind.label}"))
     # The national notice's round may name its own regions (round.yaml beside it).
-    regions, problems = annexes.known_regions(spec)
+    regions, problems = categories.known_regions(spec)
     if problems:
         raise WenshuError(problems)
     if province is not None and province not in regions.names:
@@ -193,11 +193,11 @@ def relay_context(national: Path, province: str | None, written_to: Path | None)
 
 def _province_quotas(national: Path, data: dict[str, Any], province: str) -> list[dict[str, Any]]:
     """``province``'s row of every quota table the national notice attaches by file."""
-    from wenshu.compose import annexes  # as in relay_context: a relay's only
+    from wenshu.rules import categories  # as in relay_context: a relay's only
     from wenshu.validate import validate
 
     found: list[dict[str, Any]] = []
-    known = annexes.known_categories(load_spec(national))  # the round's own categories too
+    known = categories.known_categories(load_spec(national))  # the round's own categories too
     for attachment in data.get("attachments") or []:
         ref = attachment.get("file") if isinstance(attachment, dict) else None
         if not isinstance(ref, str):

@@ -26,8 +26,8 @@ from wenshu.compose.attachments import attachment_files
 from wenshu.errors import Problem, WenshuError, excerpt
 from wenshu.registry import close_match, did_you_mean
 from wenshu.resources import cache_dir, read_cache_file, write_cache_file
-from wenshu.rules import checks as rules
 from wenshu.rules.advice import ADVICE
+from wenshu.rules.checks import CHECKS, run_check
 from wenshu.rules.context import Context
 from wenshu.spec import PLACEHOLDER
 from wenshu.spec.kinds import (
@@ -42,6 +42,7 @@ from wenshu.spec.kinds import (
 from wenshu.spec.load import (
     BIDI_CONTROLS,
     Path_,
+    PerBatch,
     Spec,
     bidi_name,
     field_name,
@@ -55,11 +56,11 @@ from wenshu.text.docnumber import DocNumberError, parse_doc_number
 from wenshu.text.numbering import FORMS, MAX_CHINESE_NUMBER, MAX_DEPTH, written_ordinal
 from wenshu.text.punctuation import CJK, punctuation_problem
 
-# The rules and warnings the letters' and the annex kinds' modules register: named here, above
-# rules/ and compose/ (rules/ naming them would be an import cycle), and imported only when a
-# schema names one (a notice's build does not import the catalogues).
-rules.RULES.provided_by("wenshu.rules.letters", "wenshu.compose.annexes")
-ADVICE.provided_by("wenshu.compose.annexes")
+# The rules and warnings the letters' and the catalogue's modules register: named here, above
+# rules/ (the registries naming the modules that import them would be an import cycle), and
+# imported only when a schema names one (a notice's build does not import the catalogues).
+CHECKS.provided_by("wenshu.rules.letters", "wenshu.rules.categories")
+ADVICE.provided_by("wenshu.rules.categories")
 
 _TYPE_NAMES = {
     "string": "文字",
@@ -270,19 +271,13 @@ _NORMALISING = {"coerce", "default", "default_setter", "rename", "rename_handler
 # … and those of them whose effect reaches other fields (a rename onto a field a record sets,
 # a default computed from the document).
 _ACROSS_FIELDS = {"default_setter", "rename", "rename_handler"}
-# Per batch spec: its shared fields, them normalised, the sets of own fields with which a
+# Per batch spec and kind: its shared fields normalised, the sets of own fields with which a
 # spec has passed the whole check (see layered_document), and the shared fields' values as
 # the value checks leave them, by field, where those checks found nothing (see
 # _layered_value_problems; None where they found something).
-_SHARED_NORMALISED: dict[
-    tuple[str, int],
-    tuple[
-        dict[str, Any],
-        dict[str, Any] | None,
-        set[frozenset[str]],
-        dict[str, tuple[bool, Any] | None],
-    ],
-] = {}
+_SHARED_NORMALISED: PerBatch[
+    tuple[dict[str, Any] | None, set[frozenset[str]], dict[str, tuple[bool, Any] | None]]
+] = PerBatch()
 
 
 def _normalises(rule: Any, rules: set[str] = _NORMALISING, seen: frozenset[str] = frozenset()) -> bool:
@@ -342,14 +337,9 @@ def layered_document(validator: SpecValidator, kind: Kind, spec: Spec) -> dict[s
     normalising = _normalising_fields(kind)
     if layers is None or normalising is None or not normalising.isdisjoint(layers.own):
         return None
-    key = (kind.name, id(layers.shared))
-    cached = _SHARED_NORMALISED.get(key)
-    if cached is None or cached[0] is not layers.shared:
-        if len(_SHARED_NORMALISED) > 16:
-            _SHARED_NORMALISED.clear()
-        cached = (layers.shared, validator.normalized(layers.shared), set(), {})
-        _SHARED_NORMALISED[key] = cached
-    shared, passed = cached[1], cached[2]
+    shared, passed, _ = _SHARED_NORMALISED.get(
+        layers.shared, lambda: (validator.normalized(layers.shared), set(), {}), kind.name
+    )
     if shared is None:
         return None
     document = layers.merged(shared)
@@ -515,7 +505,7 @@ def validate(spec: Spec, *, draft: bool = False) -> tuple[Kind, dict[str, Any]]:
             # The kind's page is composed first: its rules check what the page will print.
             problems += _composed(kind, spec, document)
             for check, arg in kind.checks:
-                problems += rules.run(check, arg, context, kind.source)
+                problems += run_check(check, arg, context, kind.source)
     if not draft:
         problems += holes
     if problems:
@@ -532,7 +522,7 @@ def schema_problems(kind: Kind) -> list[Problem]:
     located at the schema file: found before any spec is read, not halfway through."""
     source = kind.source
     problems = [
-        *rules.RULES.problems((name for name, _ in kind.checks), source),
+        *CHECKS.problems((name for name, _ in kind.checks), source),
         *ADVICE.problems((name for name, _ in kind.advice), source),
     ]
     # Only an annex kind composes its page from the catalogues, and only a batch kind checks
@@ -572,14 +562,9 @@ def _size_problems(spec: Spec) -> list[Problem]:
         # Shared fields with a record's on top hold no list but one of the two sides'
         # and no more values than the two together: when each side passes on its own and
         # their sum is within bounds, so is the spec (the shared side counted once a batch).
-        key = id(layers.shared)
-        counted = _SHARED_SIZES.get(key)
-        if counted is None or counted[0] is not layers.shared:
-            if len(_SHARED_SIZES) > 16:
-                _SHARED_SIZES.clear()
-            counted = _SHARED_SIZES[key] = (layers.shared, _values_within(layers.shared))
+        counted = _SHARED_SIZES.get(layers.shared, lambda: _values_within(layers.shared))
         own = _values_within(layers.own)
-        if counted[1] is not None and own is not None and counted[1] + own <= MAX_VALUES:
+        if counted is not None and own is not None and counted + own <= MAX_VALUES:
             return []
     problems: list[Problem] = []
     values = 0
@@ -607,7 +592,7 @@ def _size_problems(spec: Spec) -> list[Problem]:
     return problems
 
 
-_SHARED_SIZES: dict[int, tuple[dict[str, Any], int | None]] = {}
+_SHARED_SIZES: PerBatch[int | None] = PerBatch()
 
 
 def _values_within(data: Any) -> int | None:
@@ -973,21 +958,16 @@ def _value_problems(spec: Spec, schema: dict[str, Any], doc: Any, path: Path_) -
 
 
 # Per batch (its shared fields' dict) and question: the shared fields known to pass it.
-_SHARED_PASSING: dict[tuple[int, tuple[str, ...]], tuple[dict[str, Any], frozenset[str]]] = {}
+_SHARED_PASSING: PerBatch[frozenset[str]] = PerBatch(limit=64)
 
 
 def _passing(
     shared: dict[str, Any], question: tuple[str, ...], passes: Callable[[str, Any], bool]
 ) -> frozenset[str]:
     """The fields of ``shared`` for which ``passes(field, value)``, asked once per batch."""
-    key = (id(shared), question)
-    entry = _SHARED_PASSING.get(key)
-    if entry is None or entry[0] is not shared:
-        if len(_SHARED_PASSING) > 64:
-            _SHARED_PASSING.clear()
-        entry = (shared, frozenset(k for k, v in shared.items() if passes(k, v)))
-        _SHARED_PASSING[key] = entry
-    return entry[1]
+    return _SHARED_PASSING.get(
+        shared, lambda: frozenset(k for k, v in shared.items() if passes(k, v)), question
+    )
 
 
 def _unshared(spec: Spec, question: tuple[str, ...], passes: Callable[[str, Any], bool]) -> Any:
@@ -1009,11 +989,11 @@ def _unshared_normalised(spec: Spec, kind: Kind, document: dict[str, Any]) -> di
     """A document :func:`layered_document` gave, without the normalised shared fields that
     hold no list long enough for :func:`_long_list_problems` to look at (asked once per batch)."""
     layers = spec.layers
-    cached = _SHARED_NORMALISED.get((kind.name, id(layers.shared))) if layers is not None else None
-    if layers is None or cached is None or cached[0] is not layers.shared or cached[1] is None:
+    cached = _SHARED_NORMALISED.found(layers.shared, kind.name) if layers is not None else None
+    if layers is None or cached is None or cached[0] is None:
         return document
     done = _passing(
-        cached[1], ("long lists", kind.name), lambda k, v: next(_long_lists(v, (k,)), None) is None
+        cached[0], ("long lists", kind.name), lambda k, v: next(_long_lists(v, (k,)), None) is None
     )
     return {k: v for k, v in document.items() if k in layers.own or k not in done}
 
@@ -1029,10 +1009,10 @@ def _layered_value_problems(spec: Spec, kind: Kind, document: dict[str, Any]) ->
     so its problems are made exactly as before.
     """
     layers = spec.layers
-    cached = _SHARED_NORMALISED.get((kind.name, id(layers.shared))) if layers is not None else None
-    if layers is None or cached is None or cached[0] is not layers.shared or cached[1] is None:
+    cached = _SHARED_NORMALISED.found(layers.shared, kind.name) if layers is not None else None
+    if layers is None or cached is None or cached[0] is None:
         return _value_problems(spec, kind.schema, document, ())
-    shared, walked = cached[1], cached[3]
+    shared, _, walked = cached
     rest: dict[str, Any] = {}
     for key, value in document.items():
         if key in layers.own or key not in shared:

@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from wenshu.build.document import FORMATS, render_spec
+from wenshu.build.letter_shapes import shapes
 from wenshu.build.lines import fits_one_page, lines_needed
-from wenshu.build.shapes import shapes
 from wenshu.errors import Problem, WenshuError
 from wenshu.files import is_link, prepare_output_dir, write_atomically
 from wenshu.registry import did_you_mean
@@ -284,7 +284,7 @@ class BatchResult:
     merged: Path | None = None
     seconds: float = 0.0
     fallbacks: int = 0  # letters through build_docx
-    shared: int = 0  # letters filled into a shape other letters share (wenshu.build.shapes)
+    shared: int = 0  # letters filled into a shape other letters share (wenshu.build.letter_shapes)
 
     @property
     def succeeded(self) -> int:
@@ -681,7 +681,7 @@ def run_batch(
             progress(1)
     jobs = jobs or default_jobs()
     if jobs > 1 and len(todo) >= PARALLEL_FROM:
-        # The second letter makes the shape the letters share (wenshu.build.shapes) unless
+        # The second letter makes the shape the letters share (wenshu.build.letter_shapes) unless
         # an earlier run kept it: made here, before the workers fork, it is made once, not
         # once in each worker.
         before = _counts()

@@ -11,15 +11,13 @@ such a build imports neither Cerberus nor the validation rules nor Jinja2.
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from wenshu.errors import Problem
-from wenshu.resources import PickleCache, files_stamp, resource_dir
+from wenshu.resources import PickleCache, code_stamp, files_stamp
 from wenshu.spec import load
 from wenshu.spec.kinds import Kind, get_kind
 from wenshu.spec.load import Spec, load_spec
@@ -132,30 +130,17 @@ def render(
 
 
 _KEPT_FORMAT = 1  # bump when what is kept, or how, changes
+# The libraries between a spec and its Markdown: validator, template engine and its escaping.
+_LIBRARIES = ("cerberus", "jinja2", "markupsafe")
 
 
 def _code_stamp() -> str:
     """What checking a spec and writing its Markdown depend on besides the spec and the files
-    it names: wenshu's code, its schemas, templates and catalogues, the libraries that
-    validate and render (Cerberus, Jinja2, MarkupSafe) and Python. Every file is stamped
-    by path, size and modification time. "" (nothing kept) when one cannot be read."""
-    folders = [str(Path(__file__).resolve().parents[1])]
-    folders += [str(resource_dir(name)) for name in ("schemas", "templates", "data")]
-    for library in ("cerberus", "jinja2", "markupsafe"):
-        found = importlib.util.find_spec(library)  # not imported
-        if found is None or not found.origin:
-            return ""
-        folders.append(os.path.dirname(found.origin))
-    paths = []
-    try:
-        for folder in folders:
-            for root, dirs, names in os.walk(folder):
-                dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-                paths += [os.path.join(root, n) for n in sorted(names) if not n.endswith(".pyc")]
-        stamps = files_stamp(paths)
-    except OSError:
-        return ""
-    return "\0".join([str(_KEPT_FORMAT), sys.version, *stamps])
+    it names: wenshu's code, its schemas, templates and catalogues and the libraries that
+    validate and render (:func:`wenshu.resources.code_stamp`). "" (nothing kept) when one
+    cannot be read."""
+    stamp = code_stamp(extra_libraries=_LIBRARIES, resources=("schemas", "templates", "data"))
+    return stamp and f"{_KEPT_FORMAT}\0{stamp}"
 
 
 def kept_checks() -> PickleCache:

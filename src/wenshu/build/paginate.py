@@ -200,9 +200,7 @@ def record_in_flow(docx: bytes) -> bytes:
     are (on an odd page after the signature's even one). In the flow, the content lies
     where it will lie once the 版记 is placed, and the 版记 is measured after it.
     """
-    parts = _parts(docx)
-    root = _document(parts)
-    body = root.find(w("body"))
+    parts, root, body = _opened(docx)
     record = _record_table(body) if body is not None else None
     if record is None:
         return docx
@@ -215,8 +213,7 @@ def record_in_flow(docx: bytes) -> bytes:
         # Adjacent tables are laid out as one, the rows above shifted by a point or two: a
         # paragraph 1 pt high keeps them apart until place_record puts its spacer there.
         record.addprevious(_spacer(20, page_break=False))
-    _replace(parts, "word/document.xml", _xml(root))
-    return _package(parts)
+    return _saved(parts, root)
 
 
 def _separator(p: etree._Element | None) -> bool:
@@ -240,7 +237,7 @@ def record_wants_room(docx: bytes, facts: Facts, outline: Outline, pages: Sequen
     attachments = any(b.zone for b in outline.blocks)
     if page % 2 or pages[page - 1].landscape or (page != facts.signature_page and not attachments):
         return False
-    body = _document(_parts(docx)).find(w("body"))
+    body = _opened(docx)[2]
     record = _record_table(body) if body is not None else None
     if record is None:
         return False
@@ -296,9 +293,7 @@ def tighten(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -> byt
             return None
         if any(page == end_page and y0 < end_y for spans in facts.table_spans for page, y0, _ in spans):
             return None  # a table among the lines to win back
-    parts = _parts(docx)
-    root = _document(parts)
-    body = root.find(w("body"))
+    parts, root, body = _opened(docx)
     record = _record_table(body) if body is not None else None
     if body is None:
         return None
@@ -402,8 +397,7 @@ def tighten(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -> byt
         return None  # an exact pitch would cut a picture to one line's height (Word and LibreOffice alike)
     for child in tightened:
         _set_exact_pitch(child, pitch)
-    _replace(parts, "word/document.xml", _xml(root))
-    return _package(parts)
+    return _saved(parts, root)
 
 
 def _holds_picture(paragraph: etree._Element) -> bool:
@@ -480,9 +474,7 @@ def tighten_table(docx: bytes, facts: Facts, pages: Sequence[Page], outline: Out
     if index != len(outline.tables) - 1 or foot - y1 > _TABLE_TAIL_PT:
         return None  # text follows the table: tighten's part
     lines = [r for r in content_rows(pages[page - 1]) if r.y0 >= y0 - 1 and r.y1 <= y1 + 1]
-    parts = _parts(docx)
-    root = _document(parts)
-    body = root.find(w("body"))
+    parts, root, body = _opened(docx)
     record = _record_table(body) if body is not None else None
     tables = [t for t in body.findall(w("tbl")) if t is not record] if body is not None else []
     if record is None or len(tables) != len(outline.tables) or len(lines) < 2:
@@ -503,8 +495,7 @@ def tighten_table(docx: bytes, facts: Facts, pages: Sequence[Page], outline: Out
         return None  # a picture in a cell would be cut to one line's height
     for p in table.iter(w("p")):
         _set_exact_pitch(p, pitch)
-    _replace(parts, "word/document.xml", _xml(root))
-    return _package(parts)
+    return _saved(parts, root)
 
 
 # Below a table that ends the content, room for its note (two lines) at most.
@@ -559,12 +550,22 @@ def _lay_out(documents: dict[str, bytes], office: LibreOffice) -> dict[str, list
 # ---------------------------------------------------------------------------------------
 
 
-def _parts(docx: bytes) -> list[tuple[zipfile.ZipInfo, bytes]]:
+# A .docx as its zip members, in order: each one's entry and bytes.
+_Parts = list[tuple[zipfile.ZipInfo, bytes]]
+
+
+def _opened(docx: bytes) -> tuple[_Parts, etree._Element, etree._Element | None]:
+    """The parts of ``docx``, its document parsed, and the document's body (None: it has none)."""
     with zipfile.ZipFile(io.BytesIO(docx)) as zf:
-        return [(info, zf.read(info)) for info in zf.infolist()]
+        parts = [(info, zf.read(info)) for info in zf.infolist()]
+    data = next(d for i, d in parts if i.filename == "word/document.xml")
+    root = etree.fromstring(data, etree.XMLParser(resolve_entities=False))
+    return parts, root, root.find(w("body"))
 
 
-def _package(parts: list[tuple[zipfile.ZipInfo, bytes]]) -> bytes:
+def _saved(parts: _Parts, root: etree._Element) -> bytes:
+    """``parts`` as a .docx again, with the document ``root`` as edited."""
+    _replace(parts, "word/document.xml", _xml(root))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
         for info, data in parts:
@@ -572,12 +573,7 @@ def _package(parts: list[tuple[zipfile.ZipInfo, bytes]]) -> bytes:
     return out.getvalue()
 
 
-def _document(parts: list[tuple[zipfile.ZipInfo, bytes]]) -> etree._Element:
-    data = next(d for i, d in parts if i.filename == "word/document.xml")
-    return etree.fromstring(data, etree.XMLParser(resolve_entities=False))
-
-
-def _replace(parts: list[tuple[zipfile.ZipInfo, bytes]], name: str, data: bytes) -> None:
+def _replace(parts: _Parts, name: str, data: bytes) -> None:
     for k, (info, _) in enumerate(parts):
         if info.filename == name:
             parts[k] = (info, data)
@@ -737,9 +733,7 @@ def place_record(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -
     """Put the 版记 at the foot of the last even portrait page (§7.4.1, §7.5)."""
     if facts.content_end is None:
         return docx
-    parts = _parts(docx)
-    root = _document(parts)
-    body = root.find(w("body"))
+    parts, root, body = _opened(docx)
     record = _record_table(body) if body is not None else None
     final = body.find(w("sectPr")) if body is not None else None
     if record is None or final is None:
@@ -771,13 +765,11 @@ def place_record(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -
             same_page = room
     if same_page is not None:
         record.addprevious(_spacer(same_page, page_break=False))
-        _replace(parts, "word/document.xml", _xml(root))
-        return _package(parts)
+        return _saved(parts, root)
     blank_page = page % 2 == 0  # the 版记 goes two pages on, past a blank page
     if not blank_page and not landscape:
         record.addprevious(_spacer(full, page_break=True))
-        _replace(parts, "word/document.xml", _xml(root))
-        return _package(parts)
+        return _saved(parts, root)
     # A new section: portrait, and without page numbers when a blank page comes first.
     carrier = etree.Element(w("p"))
     ppr = etree.SubElement(carrier, w("pPr"))
@@ -795,11 +787,10 @@ def place_record(docx: bytes, facts: Facts, pages: Sequence, outline: Outline) -
     else:
         record.addprevious(_spacer(full, page_break=False))
     body.replace(final, portrait)
-    _replace(parts, "word/document.xml", _xml(root))
-    return _package(parts)
+    return _saved(parts, root)
 
 
-def _blank_footers(parts: list[tuple[zipfile.ZipInfo, bytes]], sect_pr: etree._Element) -> None:
+def _blank_footers(parts: _Parts, sect_pr: etree._Element) -> None:
     """Point ``sect_pr``'s footers at an empty footer part (added to the package once)."""
     if _BLANK_FOOTER not in {i.filename for i, _ in parts}:
         footer = (
@@ -810,7 +801,7 @@ def _blank_footers(parts: list[tuple[zipfile.ZipInfo, bytes]], sect_pr: etree._E
         ref.set(f"{{{_R}}}id", _BLANK_FOOTER_ID)
 
 
-def _add_footer_part(parts: list[tuple[zipfile.ZipInfo, bytes]], name: str, rel_id: str, xml: str) -> None:
+def _add_footer_part(parts: _Parts, name: str, rel_id: str, xml: str) -> None:
     """Add the footer part ``name`` with relationship ``rel_id`` from the main document."""
     _replace(parts, name, xml.encode("utf-8"))
     rels_name = "word/_rels/document.xml.rels"
@@ -888,8 +879,7 @@ def _is_landscape(sect_pr: etree._Element) -> bool:
 
 def landscape_page_numbers(docx: bytes) -> bytes:
     """Give every landscape section the footers of :func:`_landscape_footer` (§8)."""
-    parts = _parts(docx)
-    root = _document(parts)
+    parts, root, _ = _opened(docx)
     landscape = [s for s in root.iter(w("sectPr")) if _is_landscape(s)]
     if not landscape:
         return docx
@@ -902,15 +892,12 @@ def landscape_page_numbers(docx: bytes) -> bytes:
             kind = ref.get(w("type"))
             if kind in _LANDSCAPE_FOOTERS:
                 ref.set(f"{{{_R}}}id", _LANDSCAPE_FOOTERS[kind][1])
-    _replace(parts, "word/document.xml", _xml(root))
-    return _package(parts)
+    return _saved(parts, root)
 
 
 def repeat_labels(docx: bytes, facts: Facts) -> bytes:
     """Restart each merged group label on the page its group continues on."""
-    parts = _parts(docx)
-    root = _document(parts)
-    body = root.find(w("body"))
+    parts, root, body = _opened(docx)
     tables = [t for t in body.findall(w("tbl")) if t is not _record_table(body)] if body is not None else []
     for index, row, column, _page in facts.unlabelled:
         if index >= len(tables):
@@ -928,8 +915,7 @@ def repeat_labels(docx: bytes, facts: Facts) -> bytes:
             continue
         merge.set(w("val"), "restart")
         _copy_label(source, cell)
-    _replace(parts, "word/document.xml", _xml(root))
-    return _package(parts)
+    return _saved(parts, root)
 
 
 def _keeps(p: etree._Element) -> bool:
@@ -982,7 +968,7 @@ def _run_in_paragraphs(body: etree._Element) -> list[tuple[etree._Element, str]]
 def lone_heading_lines(docx: bytes, pages: Sequence[Page]) -> list[str]:
     """The texts of the paragraphs opening with a run-in heading whose first line, the
     heading's, is printed alone as the last line of a page, the paragraph going on overleaf."""
-    body = _document(_parts(docx)).find(w("body"))
+    body = _opened(docx)[2]
     if body is None:
         return []
     candidates = _run_in_paragraphs(body)
@@ -1003,9 +989,7 @@ def keep_heading_lines(docx: bytes, texts: list[str]) -> bytes:
     line over with the rest, as a heading of its own keeps with its text (keepNext). Only
     there: on every such paragraph it would also pull a line over to keep company with a
     last line at a page's top, leaving pages of 21 lines."""
-    parts = _parts(docx)
-    root = _document(parts)
-    body = root.find(w("body"))
+    parts, root, body = _opened(docx)
     wanted = set(texts)
     for p, text in _run_in_paragraphs(body) if body is not None else []:
         if text in wanted:
@@ -1019,8 +1003,7 @@ def keep_heading_lines(docx: bytes, texts: list[str]) -> bytes:
                 if child.tag in _BEFORE_WIDOW_CONTROL:
                     at = k + 1
             ppr.insert(at, control)
-    _replace(parts, "word/document.xml", _xml(root))
-    return _package(parts)
+    return _saved(parts, root)
 
 
 # CT_PPr children that come before w:widowControl (ECMA-376 §17.3.1.26), in schema order.
@@ -1039,9 +1022,7 @@ def keep_notes(docx: bytes, facts: Facts) -> bytes:
     separates the two tables (adjacent tables would be joined into one). A table too
     short to leave two data rows above the cut is kept whole with its note instead.
     """
-    parts = _parts(docx)
-    root = _document(parts)
-    body = root.find(w("body"))
+    parts, root, body = _opened(docx)
     if body is None:
         return docx
     wanted = {note[:20] for note in facts.lonely_notes}
@@ -1077,8 +1058,7 @@ def keep_notes(docx: bytes, facts: Facts) -> bytes:
             _keep(para)
         table.addnext(small)
         table.addnext(_spacer(20, page_break=False))
-    _replace(parts, "word/document.xml", _xml(root))
-    return _package(parts)
+    return _saved(parts, root)
 
 
 def _merge_start(rows: list, row: int, column: int) -> etree._Element | None:

@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from wenshu import layout as L
+from wenshu.check.reading.drawings import DrawnLine, drawn_lines
 from wenshu.check.reading.fields import field_text
 from wenshu.check.reading.model import Document, Paragraph
 from wenshu.check.reading.ooxml import element_text, is_red, wtag, wval
 from wenshu.check.reading.reader import Para, Reader
-from wenshu.check.reading.shapes import DrawnLine, drawn_lines
 from wenshu.check.reading.styles import first_attr, font_class, font_of
 from wenshu.check.reading.tables import TableRule, cell_fill, horizontal_rules, row_text
 from wenshu.check.roles import STYLE_ROLES, Role

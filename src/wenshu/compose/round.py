@@ -40,10 +40,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from wenshu.compose import catalogue
-from wenshu.compose.annexes import list_entries, round_regions
+from wenshu.compose.annexes import list_entries
 from wenshu.errors import Problem
 from wenshu.registry import did_you_mean
+from wenshu.rules.categories import round_regions
+from wenshu.spec import catalogue
 from wenshu.spec import find as spec_find
 from wenshu.spec.kinds import CATEGORIES, LIST, NOTICE, QUOTAS, RECOMMENDATIONS, ROLES, Kind
 from wenshu.spec.load import Path_, Spec, iter_strings

@@ -12,7 +12,7 @@ pattern of its contact line. Everything the file has must find a field: a part t
 no field for (a 版记, a 份号) or a paragraph no step takes, and the file stays a notice.
 
 A plan or a summary (any document that is no notice) is read by the ``body`` steps of its
-kind's ``import:`` section (:mod:`.shapes`): its outline, title and tables back into the
+kind's ``import:`` section (:mod:`.kind_fields`): its outline, title and tables back into the
 nested fields the template computes them from. It is taken only when the fields found make
 the same text, block for block, as the document read: what the template computes (a
 任务分工表, a 完成情况, a period from its years) is then surely computed from the fields,
@@ -40,8 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from wenshu.errors import WenshuError
-from wenshu.importing.outline import runin_parts
-from wenshu.importing.shapes import (
+from wenshu.importing.kind_fields import (
     coerced,
     departure,
     first_heading_off,
@@ -50,6 +49,7 @@ from wenshu.importing.shapes import (
     titled_as,
     unmerged_rows,
 )
+from wenshu.importing.outline import runin_parts
 from wenshu.spec.kinds import Kind, all_kinds, definitions
 from wenshu.text.punctuation import tidy_punctuation
 

@@ -8,15 +8,17 @@ facts stay in the schemas:
 - ``categories``: a category (programme) the catalogue (and the round declared beside the
   spec in ``round.yaml``) does not know, with a did-you-mean (as a rule under ``checks:``,
   the same is an error: a letter must name a category that exists);
+- ``old_quota_rule``: a computed quota rule in its 2022 form, with the ``terms`` it is now;
 - ``letter_number``: a 函's number (代字 with 函) in 文件格式, or a 发文 number in 信函格式;
 - ``same_as``: a field that should repeat another (署名 and 发文机关);
 - ``starts_with``: a field that should begin with another (标题 with the 发文机关's name);
 - ``unfilled_indicators``: an evaluation form filled in only in part.
 
-``categories`` and ``unfilled_indicators`` are registered by :mod:`wenshu.compose.annexes`,
-which holds the catalogue they read; this module stays below ``compose``: :mod:`wenshu.validate`,
-above both, names it as a provider of :data:`ADVICE`, imported when a schema asks for a
-warning not registered here.
+``categories``, ``old_quota_rule`` and ``unfilled_indicators`` are registered by
+:mod:`wenshu.rules.categories`, which reads the catalogue: a notice's build loads neither.
+That module registers here, so this one cannot name it (an import cycle):
+:mod:`wenshu.validate` names it as a provider of :data:`ADVICE`, imported when a schema asks
+for a warning not registered here.
 """
 
 from __future__ import annotations

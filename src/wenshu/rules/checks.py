@@ -27,13 +27,13 @@ Rule = Callable[[Any, Context], list[Problem]]
 #: The rules a schema names under ``checks:``, each with its argument. The letters' and the
 #: annex kinds' rules are registered by their own modules, which :mod:`wenshu.validate`
 #: (above them all) names as providers, loaded when a schema names one of their rules.
-RULES: Registry[Rule] = Registry("检查规则")
-rule = RULES.register
+CHECKS: Registry[Rule] = Registry("检查规则")
+rule = CHECKS.register
 
 
-def run(name: str, arg: Any, context: Context, source: str) -> list[Problem]:
+def run_check(name: str, arg: Any, context: Context, source: str) -> list[Problem]:
     """Run the rule ``name`` with its schema argument; ``source`` is the schema naming it."""
-    return RULES.get(name, source)(arg, context)
+    return CHECKS.get(name, source)(arg, context)
 
 
 @rule("title_lines")

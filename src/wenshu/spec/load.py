@@ -13,12 +13,12 @@ import os
 import re
 import stat
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from wenshu.errors import Problem, WenshuError
 from wenshu.resources import files_stamp
@@ -66,6 +66,34 @@ class Layers:
             else:
                 data[key] = fresh_copy(value)
         return data
+
+
+T = TypeVar("T")
+
+
+class PerBatch(Generic[T]):
+    """Values worked out once per batch instead of once per letter, kept by the batch's shared
+    fields (:attr:`Layers.shared`, the very dict of every record's letter: held here, so its
+    id is not another's) and a key of the caller's. Past ``limit`` all are dropped: a process
+    builds few batches at once."""
+
+    def __init__(self, limit: int = 16) -> None:
+        self._limit = limit
+        self._kept: dict[tuple[int, Hashable], tuple[dict[str, Any], T]] = {}
+
+    def get(self, shared: dict[str, Any], make: Callable[[], T], key: Hashable = None) -> T:
+        """The value for ``shared`` (and ``key``), made by ``make`` the first time it is asked for."""
+        entry = self._kept.get((id(shared), key))
+        if entry is None or entry[0] is not shared:
+            if len(self._kept) > self._limit:
+                self._kept.clear()
+            entry = self._kept[(id(shared), key)] = (shared, make())
+        return entry[1]
+
+    def found(self, shared: dict[str, Any], key: Hashable = None) -> T | None:
+        """The value kept for ``shared`` (and ``key``), or None when none was made."""
+        entry = self._kept.get((id(shared), key))
+        return entry[1] if entry is not None and entry[0] is shared else None
 
 
 # Values a spec holds that nothing changes in place: copies share them.

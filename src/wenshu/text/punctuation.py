@@ -6,68 +6,85 @@ fixes)."""
 from __future__ import annotations
 
 import re
-from functools import cache
 
 from wenshu.errors import excerpt
 from wenshu.patterns import on_first_use
+from wenshu.text.numbering import NUMERALS
 
 # GB/T 15834: Chinese text takes full-width punctuation. A half-width mark right after a
 # Chinese character (“部署, 现将”, “条件.”), or half-width brackets around Chinese text, is
 # a slip of the input method; a mark typed twice (“。。”, “：：”) is a slip of the hand.
-#: The Chinese characters (CJK Unified Ideographs), for a regular expression's class.
-CJK = "\u4e00-\u9fff"
-_FULL_WIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", ".": "。"}
-_DOUBLED = re.compile(r"([。，、；：！？])\1")
+# Chinese characters are those of the CJK Unified Ideographs with extension A and the
+# compatibility ideographs: text typed elsewhere (a Word file imported) may hold them too.
+_CJK_RANGES = (("\u3400", "\u9fff"), ("\uf900", "\ufaff"))
+#: The Chinese characters, for a regular expression's class.
+CJK = "".join(f"{low}-{high}" for low, high in _CJK_RANGES)
+#: Each half-width mark and the full-width one Chinese text takes in its place.
+FULL_WIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", ".": "。"}
+_FULL = str.maketrans(FULL_WIDTH)
 _HALF_MARK = re.compile(r"[,;:?!.]")
-
-
-@cache
-def _half_width() -> re.Pattern[str]:
-    # Compiled when first needed: its Chinese ranges cost milliseconds to compile, and most
-    # specs hold no half-width mark at all.
-    return re.compile(rf"[{CJK}]([,;:?!]|\.(?=\s|$|[{CJK}]))|\(([^()]*[{CJK}][^()]*)\)")
-
-
-def punctuation_problem(text: str) -> str | None:
-    """What is wrong with the punctuation of Chinese ``text``, if anything."""
-    suspect = "(" in text or any(
-        m.start() and "\u4e00" <= text[m.start() - 1] <= "\u9fff" for m in _HALF_MARK.finditer(text)
-    )
-    m = _half_width().search(text) if suspect else None
-    if m and m.group(1):
-        mark = m.group(1)
-        around = text[max(0, m.start() - 6) : m.end() + 6]
-        return f"中文后用了半角标点“{mark}”，应为全角“{_FULL_WIDTH[mark]}”（“{around}”）"
-    if m:
-        return f"中文用了半角括号“({excerpt(m.group(2), 10)})”，应为全角“（{excerpt(m.group(2), 10)}）”"
-    m = _DOUBLED.search(text)
-    if m:
-        return f"标点“{m.group(1)}”重复了（“{m.group(0)}”）"
-    return None
-
-
-# What import puts right: over a wider range of Chinese characters (extension A and the
-# compatibility ideographs too), as text typed elsewhere may hold them. Compiled on first use:
-# every build imports this module for :func:`punctuation_problem`, only import tidies.
-_FULL = str.maketrans({",": "，", ";": "；", ":": "：", "?": "？", "!": "！"})
-_ANY_CJK = "\u3400-\u9fff\uf900-\ufaff"
-_TIDYING = on_first_use(
+# A half-width mark after a Chinese character; a full stop only where a sentence ends (“3.5”,
+# “附件1.docx” and “www.gov.cn” are not Chinese text).
+_AFTER_CHINESE = rf"(?<=[{CJK}])([,;:?!]|\.(?=\s|$|[{CJK}]))"
+_AROUND_CHINESE = rf"\(([^()]*[{CJK}][^()]*)\)"
+# Compiled when first needed: the Chinese ranges cost milliseconds to compile, most specs hold
+# no half-width mark at all, and only import tidies.
+_PATTERN = on_first_use(
     globals(),
     {
-        "_HALF_AFTER_CJK": rf"(?<=[{_ANY_CJK}”’）])([,;:?!])",
-        "_HALF_PARENS": rf"\(([^()]*[{_ANY_CJK}][^()]*)\)",
+        "_REFUSED": f"{_AFTER_CHINESE}|{_AROUND_CHINESE}",  # the first in the text is reported
+        "_HALF_AFTER_CHINESE": _AFTER_CHINESE,
+        "_HALF_PARENS": _AROUND_CHINESE,
         "_TYPED_TWICE": r"([。，、；：！？])\1+",
+        # Import also puts right a mark after a closing quote or bracket of Chinese text, and
+        # straight quotes in it (which validation lets pass).
+        "_HALF_AFTER_CLOSING": r"(?<=[”’）])([,;:?!])",
         "_ASCII_QUOTES": r'"([^"]*)"',
+        # A heading's ordinal typed “一.”: import reads it as one (wenshu.importing.outline)
+        # and writes the level instead, so its full stop is left for that.
+        "_ORDINAL": rf"\s*[{NUMERALS}]+",
     },
 )
 
 
+def _chinese(char: str) -> bool:
+    return any(low <= char <= high for low, high in _CJK_RANGES)
+
+
+def punctuation_problem(text: str) -> str | None:
+    """What is wrong with the punctuation of Chinese ``text``, if anything."""
+    # Most text has no half-width mark after a Chinese character: nothing compiled for it.
+    marks = _HALF_MARK.finditer(text)
+    suspect = "(" in text or any(m.start() and _chinese(text[m.start() - 1]) for m in marks)
+    m = _PATTERN("_REFUSED").search(text) if suspect else None
+    if m and m.group(1):
+        mark = m.group(1)
+        around = text[max(0, m.start() - 7) : m.end() + 6]  # from six characters before the Chinese one
+        return f"中文后用了半角标点“{mark}”，应为全角“{FULL_WIDTH[mark]}”（“{around}”）"
+    if m:
+        return f"中文用了半角括号“({excerpt(m.group(2), 10)})”，应为全角“（{excerpt(m.group(2), 10)}）”"
+    m = _PATTERN("_TYPED_TWICE").search(text)
+    if m:
+        return f"标点“{m.group(1)}”重复了（“{m.group(1) * 2}”）"
+    return None
+
+
 def tidy_punctuation(text: str) -> str:
-    """``text`` with the punctuation wenshu refuses put right: half-width marks after Chinese,
-    half-width brackets around Chinese, doubled marks, straight quotes in Chinese text."""
-    fixed = _TIDYING("_HALF_AFTER_CJK").sub(lambda m: m.group(1).translate(_FULL), text)
-    fixed = _TIDYING("_HALF_PARENS").sub(lambda m: f"（{m.group(1)}）", fixed)
-    fixed = _TIDYING("_TYPED_TWICE").sub(lambda m: m.group(1), fixed)
-    if not re.search(f"[{_ANY_CJK}]", fixed):
+    """``text`` with the punctuation :func:`punctuation_problem` refuses put right (half-width
+    marks after Chinese, half-width brackets around Chinese, doubled marks), and half-width
+    marks after a closing quote or bracket and straight quotes in Chinese text."""
+
+    def full_width(m: re.Match[str]) -> str:
+        if m.group(1) == "." and _PATTERN("_ORDINAL").fullmatch(text, 0, m.start()):
+            return "."
+        return m.group(1).translate(_FULL)
+
+    fixed = _PATTERN("_HALF_AFTER_CHINESE").sub(full_width, text)
+    fixed = _PATTERN("_HALF_AFTER_CLOSING").sub(lambda m: m.group(1).translate(_FULL), fixed)
+    parens = _PATTERN("_HALF_PARENS")
+    while (inside := parens.sub(lambda m: f"（{m.group(1)}）", fixed)) != fixed:
+        fixed = inside  # the innermost first: “((注))” in full
+    fixed = _PATTERN("_TYPED_TWICE").sub(lambda m: m.group(1), fixed)
+    if not re.search(f"[{CJK}]", fixed):
         return fixed
-    return _TIDYING("_ASCII_QUOTES").sub(lambda m: f"“{m.group(1)}”", fixed)
+    return _PATTERN("_ASCII_QUOTES").sub(lambda m: f"“{m.group(1)}”", fixed)

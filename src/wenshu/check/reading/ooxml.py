@@ -147,7 +147,7 @@ def is_list_of_places(lines: list[str]) -> bool:
     typed breaks: wenshu's own ``w:cr`` in a name read as nothing whatever its lines look like.
     A wenshu file re-saved by LibreOffice (its ``w:cr`` now ``w:br``) whose one name was broken
     into lines that are each a place (“河南省/郑州市”) is the case this misreads."""
-    from wenshu.compose.catalogue import carried_region_names  # only for a cell with breaks
+    from wenshu.spec.catalogue import carried_region_names  # only for a cell with breaks
 
     names = [line.strip() for line in lines]
     if len(names) < 2:

@@ -14,6 +14,7 @@ from lxml import etree
 
 from wenshu import layout as L
 from wenshu.check.findings import Location
+from wenshu.check.reading.drawings import box_width_mm
 from wenshu.check.reading.numbering import AutoNumbering
 from wenshu.check.reading.ooxml import (
     A_NS,
@@ -29,7 +30,6 @@ from wenshu.check.reading.ooxml import (
     wval,
 )
 from wenshu.check.reading.package import MAX_PARAGRAPHS, Package
-from wenshu.check.reading.shapes import box_width_mm
 from wenshu.check.reading.styles import Styles, first_attr, first_flag, first_flag_false, font_class, font_of
 from wenshu.errors import Problem, WenshuError
 

@@ -10,9 +10,9 @@ from typing import Any
 from wenshu import layout as L
 from wenshu.check.findings import Findings
 from wenshu.check.reading.borders import paragraph_borders, rule_width
+from wenshu.check.reading.drawings import DrawnLine, box_place, drawn_lines
 from wenshu.check.reading.ooxml import half_points, is_red, to_int, wtag, wval
 from wenshu.check.reading.reader import Para
-from wenshu.check.reading.shapes import DrawnLine, box_place, drawn_lines
 from wenshu.check.reading.styles import first_attr, first_flag_false
 from wenshu.check.reading.tables import filled_bar, horizontal_rules
 from wenshu.check.recognise import SIGNED, Recogniser
@@ -352,7 +352,7 @@ def _check_table_rule(
 # LibreOffice read the font's ascent and descent): the range a paragraph's height is judged in.
 _SINGLE_LINE = (1.0, 1.5)
 # Anchors measured from the top of the page (ECMA-376 §20.4.3.5 ST_RelFromV; VML's names are
-# read to these in wenshu.check.reading.shapes): the page, its margin (the 版心's top), the top
+# read to these in wenshu.check.reading.drawings): the page, its margin (the 版心's top), the top
 # margin area.
 _PAGE_ANCHORS = ("page", "margin", "topMargin")
 

@@ -7,8 +7,8 @@ from typing import Any
 from wenshu import layout as L
 from wenshu.check.findings import Findings, Location
 from wenshu.check.reading.borders import paragraph_borders, rule_width
+from wenshu.check.reading.drawings import drawn_lines
 from wenshu.check.reading.ooxml import is_red, wtag, wval
-from wenshu.check.reading.shapes import drawn_lines
 from wenshu.check.recognise import Recogniser
 from wenshu.check.registry import RULES
 from wenshu.check.rules.common import mm_text

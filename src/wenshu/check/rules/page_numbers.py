@@ -7,10 +7,10 @@ import re
 
 from wenshu import layout as L
 from wenshu.check.findings import Findings, Location
+from wenshu.check.reading.drawings import box_alignment
 from wenshu.check.reading.fields import field_text
 from wenshu.check.reading.ooxml import half_points, has_cjk, is_on, to_int, wtag, wval
 from wenshu.check.reading.reader import Para, SectionProps
-from wenshu.check.reading.shapes import box_alignment
 from wenshu.check.reading.styles import first_attr, font_class, font_of
 from wenshu.check.recognise import Recogniser
 from wenshu.check.registry import RULES

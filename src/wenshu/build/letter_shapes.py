@@ -34,21 +34,17 @@ record's values in, not by reading the .docx again.
 
 from __future__ import annotations
 
-import importlib.util
-import os
 import re
-import sys
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wenshu.build.lines import body_paragraphs, lines_needed, paragraph_lines, text_lines
 from wenshu.render.replay import replays
 from wenshu.render.zipparts import ZipPart, read_zip, write_zip
-from wenshu.resources import PickleCache, files_stamp, resource_dir
+from wenshu.resources import PickleCache, code_stamp
 from wenshu.roles import BODY_STYLES
 from wenshu.spec.records import RecordSpec
 from wenshu.validate import validate
@@ -301,34 +297,11 @@ _LIBRARIES = ("markdown_it", "docx", "docxtpl", "lxml", "jinja2")
 
 
 def _code_stamp() -> str:
-    """What a shape depends on besides its cut Markdown: wenshu's code (every module: the
-    writer, the roles and layout it reads, the line count), the frame files, the libraries
-    that parse, write and render (their package files, found, not imported) and Python.
-    Files are taken by path, size and modification time: digesting wenshu's megabyte of
-    code would cost the command more than the shape saves it. "" when something cannot be
-    read: no cache."""
-    entries = [str(_SHAPE_CACHE_FORMAT), sys.version]
-    try:
-        package = Path(__file__).resolve().parents[1]
-        # os.walk, not Path.rglob: the stamp is made on every batch, and pathlib's walk
-        # costs several times more for wenshu's hundred-odd modules.
-        code = [
-            os.path.join(folder, n)
-            for folder, _, names in os.walk(package)
-            for n in names
-            if n.endswith(".py")
-        ]
-        frames = resource_dir("templates") / "frames"
-        files = sorted(code) + sorted(str(frames / n) for n in os.listdir(frames) if n.endswith(".docx"))
-        for name in _LIBRARIES:
-            found = importlib.util.find_spec(name)
-            if found is None or not found.origin:
-                return ""
-            files.append(found.origin)
-        entries += files_stamp(files)
-    except (OSError, ValueError, ImportError):
-        return ""
-    return "\0".join(entries)
+    """What a shape depends on besides its cut Markdown: wenshu's code (the writer, the roles
+    and layout it reads, the line count), the frame files and the libraries that parse, write
+    and render (:func:`wenshu.resources.code_stamp`). "" when something cannot be read: no cache."""
+    stamp = code_stamp(extra_libraries=_LIBRARIES, resources=("templates/frames",))
+    return stamp and f"{_SHAPE_CACHE_FORMAT}\0{stamp}"
 
 
 @dataclass

@@ -653,7 +653,7 @@ def _by_category(items: list[dict[str, Any]], key: str) -> dict[str, Any] | None
     says, without that field (the catalogue gives it); None when a row names a category
     the catalogue does not know, or two rows the same one — its facts (申报资格, 名额规则)
     are not read back from the words."""
-    from wenshu.compose.catalogue import programmes
+    from wenshu.spec.catalogue import programmes
 
     known = programmes()
     out: dict[str, Any] = {}
