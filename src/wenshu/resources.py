@@ -367,6 +367,28 @@ def files_stamp(paths: list[str]) -> list[str]:
     return stamps
 
 
+def package_files() -> list[str]:
+    """wenshu's own files, sorted by folder: every file of the package (code, the fontconfig
+    file; no compiled bytecode) and of templates/, schemas/ and data/ — what a stamp of
+    wenshu itself covers (the kept checks, the kept shapes, the resident process). Raises
+    OSError where a folder cannot be read."""
+    folders = [str(PACKAGE), *(str(resource_dir(name)) for name in ("schemas", "templates", "data"))]
+    paths: list[str] = []
+    for folder in dict.fromkeys(folders):  # a wheel's resource folders are inside the package
+        # os.walk, not Path.rglob: stamps are made on every batch and resident command, and
+        # pathlib's walk costs several times more for wenshu's hundred-odd modules.
+        for root, dirs, names in os.walk(folder, onerror=_raise):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            if root != folder and any(root.startswith(f + os.sep) for f in folders if f != folder):
+                continue  # walked as a folder of its own
+            paths += [os.path.join(root, n) for n in sorted(names) if not n.endswith(".pyc")]
+    return paths
+
+
+def _raise(error: OSError) -> None:
+    raise error
+
+
 class PickleCache:
     """Values kept between runs in one folder of the user cache, one pickle a key.
 

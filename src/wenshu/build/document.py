@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from wenshu.errors import Problem
-from wenshu.resources import PickleCache, files_stamp, resource_dir
+from wenshu.resources import PickleCache, files_stamp, package_files
 from wenshu.spec import load
 from wenshu.spec.kinds import Kind, get_kind
 from wenshu.spec.load import Spec, load_spec
@@ -139,15 +139,14 @@ def _code_stamp() -> str:
     it names: wenshu's code, its schemas, templates and catalogues, the libraries that
     validate and render (Cerberus, Jinja2, MarkupSafe) and Python. Every file is stamped
     by path, size and modification time. "" (nothing kept) when one cannot be read."""
-    folders = [str(Path(__file__).resolve().parents[1])]
-    folders += [str(resource_dir(name)) for name in ("schemas", "templates", "data")]
+    folders = []
     for library in ("cerberus", "jinja2", "markupsafe"):
         found = importlib.util.find_spec(library)  # not imported
         if found is None or not found.origin:
             return ""
         folders.append(os.path.dirname(found.origin))
-    paths = []
     try:
+        paths = package_files()
         for folder in folders:
             for root, dirs, names in os.walk(folder):
                 dirs[:] = sorted(d for d in dirs if d != "__pycache__")

@@ -42,13 +42,12 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wenshu.build.lines import body_paragraphs, lines_needed, paragraph_lines, text_lines
 from wenshu.render.markdown import render_markdown
 from wenshu.render.zipparts import ZipPart, read_zip, write_zip
-from wenshu.resources import PickleCache, files_stamp, resource_dir
+from wenshu.resources import PickleCache, files_stamp, package_files, resource_dir
 from wenshu.roles import BODY_STYLES
 from wenshu.spec.records import RecordSpec
 from wenshu.validate import validate
@@ -309,17 +308,13 @@ def _code_stamp() -> str:
     read: no cache."""
     entries = [str(_SHAPE_CACHE_FORMAT), sys.version]
     try:
-        package = Path(__file__).resolve().parents[1]
-        # os.walk, not Path.rglob: the stamp is made on every batch, and pathlib's walk
-        # costs several times more for wenshu's hundred-odd modules.
-        code = [
-            os.path.join(folder, n)
-            for folder, _, names in os.walk(package)
-            for n in names
-            if n.endswith(".py")
+        frames = str(resource_dir("templates") / "frames") + os.sep
+        files = [
+            p
+            for p in package_files()
+            if p.endswith(".py")
+            or (p.startswith(frames) and p.endswith(".docx") and os.sep not in p[len(frames) :])
         ]
-        frames = resource_dir("templates") / "frames"
-        files = sorted(code) + sorted(str(frames / n) for n in os.listdir(frames) if n.endswith(".docx"))
         for name in _LIBRARIES:
             found = importlib.util.find_spec(name)
             if found is None or not found.origin:
