@@ -215,7 +215,7 @@ def test_every_command_is_where_the_list_says() -> None:
 
     from click.testing import CliRunner
 
-    from wenshu.cli.group import COMMANDS
+    from wenshu.cli.commands import COMMANDS
     from wenshu.cli.main import main
 
     for name, where in COMMANDS.items():

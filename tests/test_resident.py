@@ -337,3 +337,32 @@ def test_the_code_stamp_sees_a_module_put_before_a_loaded_one(tmp_path: Path, mo
     assert forkserver.code_stamp(files) == stamp
     (tmp_path / "os.py").write_text("", encoding="utf-8")
     assert forkserver.code_stamp(files) != stamp
+
+
+def test_a_killed_caller_stops_its_command(resident: Resident) -> None:
+    """The caller killed outright (kill -9: it forwards nothing): the command in the server's
+    child sees its connection end and stops — the workbench it ran no longer answers."""
+    import socket
+
+    folder = resident.work / "specs"
+    folder.mkdir()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "wenshu", "serve", str(folder), "--port", "0", "--no-pages"],
+        cwd=resident.work,
+        env=resident.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    assert proc.stdout is not None
+    port = int(re.search(rb":(\d+)/", proc.stdout.readline())[1])
+    socket.create_connection(("127.0.0.1", port), timeout=10).close()  # serving
+    proc.kill()
+    proc.wait(timeout=30)
+    for _ in range(200):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        except OSError:
+            break
+        time.sleep(0.05)
+    else:
+        pytest.fail("the workbench of a killed caller still answers")

@@ -308,13 +308,9 @@ def _code_stamp() -> str:
     read: no cache."""
     entries = [str(_SHAPE_CACHE_FORMAT), sys.version]
     try:
-        frames = str(resource_dir("templates") / "frames") + os.sep
-        files = [
-            p
-            for p in package_files()
-            if p.endswith(".py")
-            or (p.startswith(frames) and p.endswith(".docx") and os.sep not in p[len(frames) :])
-        ]
+        frames = resource_dir("templates") / "frames"
+        files = [p for p in package_files() if p.endswith(".py")]
+        files += sorted(str(frames / n) for n in os.listdir(frames) if n.endswith(".docx"))
         for name in _LIBRARIES:
             found = importlib.util.find_spec(name)
             if found is None or not found.origin:

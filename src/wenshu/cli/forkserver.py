@@ -38,6 +38,7 @@ import struct
 import sys
 import sysconfig
 import time
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -125,19 +126,20 @@ def warm() -> None:
     it. Nothing is run: no user data, schema, template or cache is read."""
     gc.disable()
     for found in pkgutil.walk_packages(wenshu.__path__, "wenshu."):
-        if found.name != "wenshu.__main__":  # the program itself: it would run a command
+        if found.name.rpartition(".")[2] != "__main__":  # the program itself: it would run a command
             importlib.import_module(found.name)
     gc.enable()
     gc.collect()
     gc.freeze()
 
 
-def serve(path: str) -> None:
+def serve(path: str, command: Callable[[], Any]) -> None:
     """The server process for the socket ``path`` (the caller's interpreter has set
-    ``sys.path``): returns, in a forked child only, when that child has a command to run."""
+    ``sys.path``); in each forked child, ``command`` (the ``wenshu`` group's ``main``: it
+    reads ``sys.argv``) runs the caller's command, and the process exits with its code."""
     conn = _listen(path)
     if conn is not None:
-        _command(conn)
+        _command(conn, command)
 
 
 def _listen(path: str) -> socket.socket | None:
@@ -249,7 +251,7 @@ def _request(conn: socket.socket) -> tuple[dict[str, Any], list[int]]:
     return marshal.loads(data), fds
 
 
-def _command(conn: socket.socket) -> None:
+def _command(conn: socket.socket, command: Callable[[], Any]) -> None:
     """In a forked child: take the caller's request and answer it; exits the process."""
     pid, uid, gid = struct.unpack("3i", conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))
     if uid != os.getuid():  # the folder is the user's alone; even so, never serve another
@@ -275,7 +277,7 @@ def _command(conn: socket.socket) -> None:
         os._exit(STALE)
     conn.sendall(b"P" + _CODE.pack(os.getpid()))
     _become_caller(request, fds)
-    _run(conn, request["argv"])
+    _run(conn, command)
 
 
 def _status() -> dict[str, Any]:
@@ -337,14 +339,30 @@ def _become_caller(request: dict[str, Any], fds: list[int]) -> None:
     sys.argv = list(request["argv"])
 
 
-def _run(conn: socket.socket, argv: list[str]) -> None:
+def _run(conn: socket.socket, command: Callable[[], Any]) -> None:
     """Run the command as ``wenshu`` does; when the process ends (after the command's own
     exit handlers), its exit code goes back to the caller."""
     import atexit
+    import threading
 
     code = [1]
+    finished = threading.Event()
+
+    def watch() -> None:
+        # The caller sends nothing more: the connection ends only when it does. Killed (kill -9,
+        # its terminal closed) before the command finished: the command is stopped as by Ctrl-C.
+        try:
+            while conn.recv(1):
+                pass
+        except OSError:
+            pass
+        if not finished.is_set():
+            os.kill(os.getpid(), signal.SIGINT)
+
+    threading.Thread(target=watch, daemon=True).start()
 
     def answer() -> None:
+        finished.set()
         for stream in (sys.stdout, sys.stderr):
             try:
                 stream.flush()
@@ -356,10 +374,8 @@ def _run(conn: socket.socket, argv: list[str]) -> None:
             pass
 
     atexit.register(answer)
-    from wenshu.cli.group import cli
-
     try:
-        cli.main()
+        command()
     except SystemExit as exc:
         # What the interpreter makes of it (Python/pythonrun.c): None is 0, an integer
         # itself, anything else is printed and 1.
@@ -375,6 +391,8 @@ def _run(conn: socket.socket, argv: list[str]) -> None:
 
 
 def _socket_or_fail() -> str:
+    if sys.platform != "linux":
+        raise click.ClickException("常驻进程只用于 Linux；在这里每条命令都在自己的进程中运行")
     folder, why = runtime_dir()
     if folder is None:
         raise click.ClickException(why)
@@ -393,7 +411,7 @@ def _ask(sock: Any, op: str) -> bytes:
 def server_cmd() -> None:
     """常驻进程：预先载入 wenshu 及其所用的库，此后每条命令在它的一个新分叉进程中运行，省去每次启动的时间。
 
-    POSIX 系统上第一条命令即在后台启动它，空闲 15 分钟后自行退出；设环境变量 WENSHU_SERVER=0 不用常驻进程。
+    Linux 上第一条命令即在后台启动它，空闲 15 分钟后自行退出；设环境变量 WENSHU_SERVER=0 不用常驻进程。
     wenshu 的代码或所用的库有改动时，它拒绝执行并退出，命令照常在本进程中运行。"""
 
 

@@ -3,7 +3,7 @@
 :data:`main` is what the console script and ``python -m wenshu`` call. Before Click or
 anything of wenshu's is imported, it offers the command line to the user's resident
 process (:mod:`wenshu.cli.resident`), which runs it already warm; when there is none, or
-it refuses, the command runs here as always, with the group :data:`wenshu.cli.group.cli`.
+it refuses, the command runs here as always, with the group :data:`wenshu.cli.commands.cli`.
 Everything else about :data:`main` is that group's (``CliRunner().invoke(main, …)``,
 ``main.commands``), loaded on first use.
 """
@@ -32,7 +32,7 @@ class Entry:
 
 
 def _group() -> Any:
-    from wenshu.cli.group import cli
+    from wenshu.cli.commands import cli
 
     return cli
 

@@ -13,7 +13,7 @@ file descriptors over the socket: the command writes straight to them, with thei
 ``isatty``, colours and width). It waits for the exit code, forwarding Ctrl-C and ``kill``
 to the command. When there is no server (or it refuses: another interpreter, wenshu's code
 changed), :func:`run` returns None and the command runs in this process as it always did;
-on POSIX it first starts a server in the background for the next commands.
+on Linux it first starts a server in the background for the next commands.
 
 Only the standard library's C parts are imported: ``_socket`` rather than ``socket``,
 whose enumerations cost a few milliseconds of a client that should take little more than
@@ -175,7 +175,8 @@ def _umask() -> int:
 def run(argv: list[str]) -> int | None:
     """Run the command ``argv`` (``sys.argv``) in the user's resident process and return its
     exit code; None when it is to run in this process (no server, disabled, refused)."""
-    if os.name != "posix" or not hasattr(os, "fork") or os.environ.get(SWITCH) == "0":
+    # Linux: the server and its caller check each other's user by SO_PEERCRED, Linux's.
+    if sys.platform != "linux" or os.environ.get(SWITCH) == "0":
         return None
     if argv[1:2] == ["server"]:  # wenshu server start|stop|status: always here
         return None
@@ -278,7 +279,8 @@ def start(path: str, *, forced: bool = False) -> None:
     finally:
         os.close(lock)  # the lock, if taken, goes with it
     boot = (
-        "import sys; sys.path[:] = sys.argv[2:]; from wenshu.cli.forkserver import serve; serve(sys.argv[1])"
+        "import sys\nsys.path[:] = sys.argv[2:]\nfrom wenshu.cli.forkserver import serve\n"
+        "from wenshu.cli.main import main\nserve(sys.argv[1], main.main)"
     )
     command = [sys.executable, *interpreter_options(), "-c", boot, path, *sys.path]
     try:
