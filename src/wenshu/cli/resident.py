@@ -80,9 +80,13 @@ def runtime_dir() -> tuple[str | None, str]:
 
 def interpreter() -> tuple[Any, ...]:
     """What a server must share with this process to run its command as this process would:
-    the same Python (executable and version), the same module search path and the same
-    interpreter options (``-X importtime``, ``-O``, UTF-8 mode …)."""
-    return (sys.executable, sys.version, tuple(sys.path), tuple(sys.flags), sorted(sys._xoptions.items()))
+    the same Python (executable and version), the same module search path, the same
+    interpreter options (``-X importtime``, ``-O``, UTF-8 mode, warning filters …) and the
+    same ``PYTHON…`` environment variables, which Python reads only as it starts (the hash
+    seed among them)."""
+    started = sorted((k, v) for k, v in os.environ.items() if k.startswith("PYTHON"))
+    options = (tuple(sys.flags), sorted(sys._xoptions.items()), tuple(sys.warnoptions))
+    return (sys.executable, sys.version, tuple(sys.path), options, started)
 
 
 def socket_path(folder: str, key: tuple[Any, ...]) -> str:
