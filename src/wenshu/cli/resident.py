@@ -15,21 +15,24 @@ to the command. When there is no server (or it refuses: another interpreter, wen
 changed), :func:`run` returns None and the command runs in this process as it always did;
 on Linux it first starts a server in the background for the next commands.
 
-Only the standard library's C parts are imported: ``_socket`` rather than ``socket``,
-whose enumerations cost a few milliseconds of a client that should take little more than
-Python's own start; ``marshal`` rather than ``json`` for the same reason (both ends are
-the same interpreter, checked).
+Only the standard library's C parts are imported: ``_socket`` and ``_signal`` rather than
+``socket`` and ``signal``, whose enumerations cost more than the rest of the client
+(``signal`` alone half as much as Python's own start, measured by callgrind), ``marshal``
+rather than ``json`` (both ends are the same interpreter, checked), and no ``typing``.
 """
 
 from __future__ import annotations
 
+import _signal
 import marshal
 import os
-import signal
 import struct
 import sys
 import zlib
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing is not imported to run (see the module's docstring)
+    from typing import Any
 
 #: ``WENSHU_SERVER=0`` runs every command in its own process, and starts no server.
 SWITCH = "WENSHU_SERVER"
@@ -229,8 +232,8 @@ def _served(sock: Any, path: str, key: tuple[Any, ...], argv: list[str], streams
         else:
             pending.append(signum)
 
-    forwarded = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
-    previous = {s: signal.signal(s, forward) for s in forwarded}
+    forwarded = (_signal.SIGINT, _signal.SIGTERM, _signal.SIGHUP)
+    previous = {s: _signal.signal(s, forward) for s in forwarded}
     try:
         try:
             send(sock, request, [0, 1, 2, here])
@@ -249,7 +252,7 @@ def _served(sock: Any, path: str, key: tuple[Any, ...], argv: list[str], streams
         return None if not child else _lost()
     finally:
         for signum, handler in previous.items():
-            signal.signal(signum, handler)
+            _signal.signal(signum, handler)
     if len(ended) < _CODE.size:
         return _lost()
     return _CODE.unpack(ended)[0]
