@@ -96,7 +96,8 @@ def socket_path(folder: str, key: tuple[Any, ...]) -> str:
     """The socket of the server for ``key`` (:func:`interpreter`) in ``folder``: one server a
     Python installation and search path (a ``python -m wenshu`` has the working folder on
     its path); the server checks the whole key, the name only finds it."""
-    return os.path.join(folder, f"{zlib.crc32(marshal.dumps(key)):08x}.sock")
+    # repr, not marshal: marshal's bytes depend on reference counts (its back-references).
+    return os.path.join(folder, f"{zlib.crc32(repr(key).encode()):08x}.sock")
 
 
 def interpreter_options() -> list[str]:
