@@ -35,6 +35,9 @@ from .soffice_relay import shared_soffice
 # `wenshu build` lays documents out with LibreOffice by default; CLI tests build without it
 # (tests/test_pagination.py runs the pass on everything in one batch).
 os.environ.setdefault("WENSHU_PAGINATE", "0")
+# No resident process (wenshu.cli.resident): every `wenshu` the tests start runs in its own
+# process, and none is left running after them; tests/test_resident.py turns it on for its own.
+os.environ["WENSHU_SERVER"] = "0"
 
 REPO = Path(__file__).resolve().parents[1]
 # The seed notices live in shared/ beside the checkout (CI clones main next to it).

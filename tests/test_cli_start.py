@@ -216,7 +216,8 @@ def test_every_command_is_where_the_list_says() -> None:
 
     from click.testing import CliRunner
 
-    from wenshu.cli.main import COMMANDS, main
+    from wenshu.cli.commands import COMMANDS
+    from wenshu.cli.main import main
 
     for name, where in COMMANDS.items():
         module, _, attribute = where.partition(":")

@@ -97,7 +97,7 @@ def test_the_graph_is_read_from_the_sources() -> None:
 def test_a_module_named_in_a_string_is_an_import() -> None:
     """The commands the group imports by name are edges as an ``import`` is."""
     graph, _ = _graph()
-    assert {"wenshu.cli.build", "wenshu.cli.check"} <= graph["wenshu.cli.main"]
+    assert {"wenshu.cli.build", "wenshu.cli.check"} <= graph["wenshu.cli.commands"]
 
 
 def test_a_string_import_closing_a_cycle_is_found(tmp_path: Path) -> None:

@@ -369,33 +369,47 @@ def files_stamp(paths: list[str]) -> list[str]:
     return stamps
 
 
+def code_files(*, extra_libraries: Iterable[str] = (), resources: Iterable[str] = ()) -> list[str]:
+    """The files a stamp of wenshu's code covers, sorted by folder: every file of wenshu's
+    package (compiled bytecode aside), every file of the named resource folders (``"schemas"``,
+    ``"data"``, ``"templates/frames"``: see :func:`resource_dir`) and the ``__init__`` of each
+    named library (found by :func:`importlib.util.find_spec`, not imported: installing a
+    library writes it anew). Raises OSError where a folder cannot be read, ImportError where
+    a library is not found."""
+    folders = [str(PACKAGE)]
+    for name in resources:
+        area, _, rest = name.partition("/")
+        folders.append(str(resource_dir(area) / rest))
+    folders = list(dict.fromkeys(folders))
+    paths: list[str] = []
+    for folder in folders:
+        # os.walk, not Path.rglob: stamps are made on every batch and resident command, and
+        # pathlib's walk costs several times more for wenshu's hundred-odd modules.
+        for root, dirs, names in os.walk(folder, onerror=_raise):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            if root != folder and any(root.startswith(f + os.sep) for f in folders if f != folder):
+                continue  # a wheel's resource folders are inside the package: walked on their own
+            paths += [os.path.join(root, n) for n in sorted(names) if not n.endswith(".pyc")]
+    for library in extra_libraries:
+        found = importlib.util.find_spec(library)
+        if found is None or not found.origin:
+            raise ImportError(library)
+        paths.append(found.origin)
+    return paths
+
+
+def _raise(error: OSError) -> None:
+    raise error
+
+
 def code_stamp(*, extra_libraries: Iterable[str] = (), resources: Iterable[str] = ()) -> str:
     """A stamp of the code a kept value was made by, for :class:`PickleCache` (or anything
-    that must notice wenshu or a library changing): every file of wenshu's package (compiled
-    bytecode aside), every file of the named resource folders (``"schemas"``, ``"data"``,
-    ``"templates/frames"``: see :func:`resource_dir`), the ``__init__`` of each named library
-    (found by :func:`importlib.util.find_spec`, not imported: installing a library writes
-    it anew, which its stamp sees) and Python's version. Files are stamped by
-    :func:`files_stamp` (path, size, time, which file), not digested. Made afresh on each
-    call. "" when a library is not found or a file cannot be read: nothing to key on."""
+    that must notice wenshu or a library changing): the files of :func:`code_files` stamped
+    by :func:`files_stamp` (path, size, time, which file; not digested) and Python's version.
+    Made afresh on each call. "" when a library is not found or a file cannot be read:
+    nothing to key on."""
     try:
-        folders = [str(PACKAGE)]
-        for name in resources:
-            area, _, rest = name.partition("/")
-            folders.append(str(resource_dir(area) / rest))
-        # os.walk, not Path.rglob: a batch makes a stamp on every run, and pathlib's walk
-        # costs several times more for wenshu's hundred-odd modules.
-        paths = []
-        for folder in folders:
-            for root, dirs, names in os.walk(folder):
-                dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-                paths += [os.path.join(root, n) for n in sorted(names) if not n.endswith(".pyc")]
-        for library in extra_libraries:
-            found = importlib.util.find_spec(library)
-            if found is None or not found.origin:
-                return ""
-            paths.append(found.origin)
-        stamps = files_stamp(paths)
+        stamps = files_stamp(code_files(extra_libraries=extra_libraries, resources=resources))
     except (OSError, ValueError, ImportError):
         return ""
     return "\0".join([sys.version, *stamps])

@@ -1,39 +1,46 @@
-"""The ``wenshu`` command: the group, and the one list of its commands.
+"""The ``wenshu`` command's entry point: the resident process first, then the Click group.
 
-Each command lives in a module of this package, imported only when that command runs (or
-``--help`` lists them all), and imports its own heavy modules when it runs, so ``wenshu
---help`` does not pay for python-docx, docxtpl, Jinja2, markdown-it and Cerberus, nor a build
-for the other commands. A new command is written in its module and added to :data:`COMMANDS`.
+:data:`main` is what the console script and ``python -m wenshu`` call. Before Click or
+anything of wenshu's is imported, it offers the command line to the user's resident
+process (:mod:`wenshu.cli.resident`), which runs it already warm; when there is none, or
+it refuses, the command runs here as always, with the group :data:`wenshu.cli.commands.cli`.
+Everything else about :data:`main` is that group's (``CliRunner().invoke(main, …)``,
+``main.commands``), loaded on first use.
 """
 
 from __future__ import annotations
 
-import click
+import sys
 
-from wenshu import __version__
-from wenshu.cli.group import Group
-from wenshu.cli.usage import VERSION
-
-#: Every command: its name, and where it is (module:function).
-COMMANDS: dict[str, str] = {
-    "build": "wenshu.cli.build:build_cmd",
-    "validate": "wenshu.cli.specs:validate_cmd",
-    "new": "wenshu.cli.specs:new_cmd",
-    "list": "wenshu.cli.specs:list_cmd",
-    "schema": "wenshu.cli.specs:schema_cmd",
-    "frames": "wenshu.cli.specs:frames_cmd",
-    "check": "wenshu.cli.check:check_cmd",
-    "batch": "wenshu.cli.build:batch_cmd",
-    "serve": "wenshu.cli.serve:serve_cmd",
-    "import": "wenshu.cli.importing:import_cmd",
-    "fix": "wenshu.cli.importing:fix_cmd",
-}
+# typing costs a third of what the client does before it hands a command over: only for
+# type checkers (the annotations are strings).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
-@click.group(cls=Group, lazy_commands=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="wenshu", help=VERSION, message="%(prog)s，版本 %(version)s")
-@click.option("--debug", is_flag=True, help="内部错误时显示调用栈（写在命令名之前：wenshu --debug build）")
-@click.pass_context
-def main(ctx: click.Context, debug: bool) -> None:
-    """wenshu（文书）：把 YAML 规格写成符合 GB/T 9704-2012 的公文（Word 与 Markdown）。"""
-    ctx.obj = {"debug": debug}
+class Entry:
+    """The ``wenshu`` command: called as the program (no arguments), it runs ``sys.argv`` in the
+    resident process if it can; otherwise, and for every other use, it is the Click group."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if not args and not kwargs:
+            from wenshu.cli.resident import run
+
+            code = run(sys.argv)
+            if code is not None:
+                sys.exit(code)
+        return _group()(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(_group(), name)
+
+
+def _group() -> Any:
+    from wenshu.cli.commands import cli
+
+    return cli
+
+
+#: The ``wenshu`` command (``[project.scripts]`` names it).
+main = Entry()

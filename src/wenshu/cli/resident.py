@@ -1,0 +1,312 @@
+"""The light half of wenshu's resident process: hand a command to a warm server, or say none.
+
+A ``wenshu`` command spends most of its time importing its libraries (python-docx,
+markdown-it, Jinja2, PyYAML, Cerberus, Click): about four times what Pandoc takes for a
+whole document. A resident process (:mod:`wenshu.cli.forkserver`) imports them once and
+serves each command in a fresh ``fork()`` of itself, so nothing of one command is left to
+the next, and the server holds no user data, schema, template or cache that could go stale.
+
+This module is what every command runs first, before Click is imported: it finds the
+user's server for this interpreter, sends it the command line, the environment, the umask
+and the working folder, and passes it the terminal (standard input, output and error, as
+file descriptors over the socket: the command writes straight to them, with their
+``isatty``, colours and width). It waits for the exit code, forwarding Ctrl-C and ``kill``
+to the command. When there is no server (or it refuses: another interpreter, wenshu's code
+changed), :func:`run` returns None and the command runs in this process as it always did;
+on Linux it first starts a server in the background for the next commands.
+
+Only the standard library's C parts are imported: ``_socket`` and ``_signal`` rather than
+``socket`` and ``signal``, whose enumerations cost more than the rest of the client
+(``signal`` alone half as much as Python's own start, measured by callgrind), ``marshal``
+rather than ``json`` (both ends are the same interpreter, checked), and no ``typing``.
+"""
+
+from __future__ import annotations
+
+import _signal
+import marshal
+import os
+import struct
+import sys
+import zlib
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing is not imported to run (see the module's docstring)
+    from typing import Any
+
+#: ``WENSHU_SERVER=0`` runs every command in its own process, and starts no server.
+SWITCH = "WENSHU_SERVER"
+#: A server with no command for this long exits.
+IDLE_SECONDS = 15 * 60
+#: The exit code a served command's process ends with when it refused the command because
+#: wenshu's code or libraries changed: the server then exits.
+STALE = 75
+_HEADER = struct.Struct("!I")
+_CODE = struct.Struct("!i")
+# Under the usual 108 bytes of an AF_UNIX address.
+_MAX_ADDRESS = 100
+
+
+def runtime_dir() -> tuple[str | None, str]:
+    """The user's own folder of wenshu sockets, created if missing, and "" — or None and why
+    it may not be used, in Chinese: ``$XDG_RUNTIME_DIR/wenshu`` (the session's private
+    folder), else ``wenshu-<uid>`` in the temporary folder. A folder that is a link, not
+    the user's, or that others may enter is refused: whoever could put a socket there
+    would receive the user's commands, environment and terminal."""
+    base = os.environ.get("XDG_RUNTIME_DIR")
+    if base and os.path.isabs(base):
+        folder = os.path.join(base, "wenshu")
+    else:
+        base = os.environ.get("TMPDIR") or "/tmp"
+        folder = os.path.join(base, f"wenshu-{os.getuid()}")
+    try:
+        os.mkdir(folder, 0o700)
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        return None, f"无法建立常驻进程的文件夹 {folder}：{exc.strerror}"
+    try:
+        info = os.lstat(folder)
+    except OSError as exc:
+        return None, f"无法读取常驻进程的文件夹 {folder}：{exc.strerror}"
+    if not (info.st_mode & 0o170000 == 0o040000):  # S_ISDIR, without importing stat
+        return None, f"常驻进程的文件夹 {folder} 不是文件夹（或是符号链接），不使用"
+    if info.st_uid != os.getuid():
+        return None, f"常驻进程的文件夹 {folder} 属于别的用户，不使用"
+    if info.st_mode & 0o077:
+        return (
+            None,
+            f"常驻进程的文件夹 {folder} 别人也能访问（权限 {info.st_mode & 0o777:o}，应为 700），不使用",
+        )
+    return folder, ""
+
+
+def interpreter() -> tuple[Any, ...]:
+    """What a server must share with this process to run its command as this process would:
+    the same Python (executable and version), the same module search path, the same
+    interpreter options (``-X importtime``, ``-O``, UTF-8 mode, warning filters …) and the
+    same ``PYTHON…`` environment variables, which Python reads only as it starts (the hash
+    seed among them)."""
+    started = sorted((k, v) for k, v in os.environ.items() if k.startswith("PYTHON"))
+    options = (tuple(sys.flags), sorted(sys._xoptions.items()), tuple(sys.warnoptions))
+    return (sys.executable, sys.version, tuple(sys.path), options, started)
+
+
+def socket_path(folder: str, key: tuple[Any, ...]) -> str:
+    """The socket of the server for ``key`` (:func:`interpreter`) in ``folder``: one server a
+    Python installation and search path (a ``python -m wenshu`` has the working folder on
+    its path); the server checks the whole key, the name only finds it."""
+    # repr, not marshal: marshal's bytes depend on reference counts (its back-references).
+    return os.path.join(folder, f"{zlib.crc32(repr(key).encode()):08x}.sock")
+
+
+def interpreter_options() -> list[str]:
+    """The options this Python was started with (``-X importtime``, ``-O``), to start the
+    server with them: what comes before ``-m``, ``-c`` or the script in ``sys.orig_argv``."""
+    options: list[str] = []
+    argv = sys.orig_argv[1:]
+    i = 0
+    while i < len(argv) and argv[i].startswith("-") and argv[i] not in ("-", "-m", "-c"):
+        takes = argv[i] in ("-X", "-W", "--check-hash-based-pycs")
+        options += argv[i : i + 1 + takes]
+        i += 1 + takes
+    return options
+
+
+def connect(path: str) -> Any:
+    """A connection to the server listening at ``path`` and run by this user, or None."""
+    import _socket  # C: see the module's docstring
+
+    sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
+    try:
+        sock.connect(path)
+        pid, uid, gid = struct.unpack("3i", sock.getsockopt(_socket.SOL_SOCKET, _socket.SO_PEERCRED, 12))
+    except OSError:
+        sock.close()
+        return None
+    if uid != os.getuid():  # the folder is the user's alone; a server of another is never sent anything
+        sock.close()
+        return None
+    return sock
+
+
+def send(sock: Any, request: dict[str, Any], fds: list[int] = ()) -> None:  # type: ignore[assignment]
+    """Send one request (a marshalled mapping, its length first), with ``fds`` alongside."""
+    import _socket
+
+    data = marshal.dumps(request)
+    data = _HEADER.pack(len(data)) + data
+    ancillary = [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, struct.pack(f"{len(fds)}i", *fds))] if fds else []
+    sent = sock.sendmsg([data], ancillary)
+    if sent < len(data):
+        sock.sendall(data[sent:])
+
+
+def receive(sock: Any, size: int) -> bytes:
+    """Exactly ``size`` bytes from ``sock``, or fewer if it closed."""
+    data = b""
+    while len(data) < size:
+        more = sock.recv(size - len(data))
+        if not more:
+            break
+        data += more
+    return data
+
+
+def _streams() -> list[tuple[str, str, bool, bool, bool]] | None:
+    """How this process's standard streams write and read text (encoding, errors, line
+    buffering, write-through, unbuffered), for the command's process to make its own the
+    same; None when one is missing (closed at start: then run here)."""
+    found = []
+    for stream in (sys.stdin, sys.stdout, sys.stderr):
+        if stream is None or not hasattr(stream, "buffer"):
+            return None
+        raw = type(stream.buffer).__name__ == "FileIO"  # python -u
+        found.append((stream.encoding, stream.errors, stream.line_buffering, stream.write_through, raw))
+    return found
+
+
+def _main_module() -> tuple[str | None, str | None]:
+    """``__main__``'s package and spec name: Click names the program from them
+    (``python -m wenshu`` against ``wenshu``)."""
+    main = sys.modules.get("__main__")
+    spec = getattr(main, "__spec__", None)
+    return getattr(main, "__package__", None), getattr(spec, "name", None)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def run(argv: list[str]) -> int | None:
+    """Run the command ``argv`` (``sys.argv``) in the user's resident process and return its
+    exit code; None when it is to run in this process (no server, disabled, refused)."""
+    # Linux: the server and its caller check each other's user by SO_PEERCRED, Linux's.
+    if sys.platform != "linux" or os.environ.get(SWITCH) == "0":
+        return None
+    if argv[1:2] == ["server"]:  # wenshu server start|stop|status: always here
+        return None
+    streams = _streams()
+    if streams is None or "" in sys.path:  # "" is the working folder, the server's is another
+        return None
+    folder, _ = runtime_dir()
+    if folder is None:
+        return None
+    key = interpreter()
+    path = socket_path(folder, key)
+    if len(path) > _MAX_ADDRESS:
+        return None
+    sock = connect(path)
+    if sock is None:
+        start(path)
+        return None
+    try:
+        return _served(sock, path, key, argv, streams)
+    finally:
+        sock.close()
+
+
+def _served(sock: Any, path: str, key: tuple[Any, ...], argv: list[str], streams: list[Any]) -> int | None:
+    try:
+        here = os.open(".", os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None  # a working folder that cannot be opened: run here
+    request = {
+        "op": "run",
+        "key": key,
+        "argv": list(argv),
+        "env": dict(os.environ),
+        "umask": _umask(),
+        "streams": streams,
+        "main": _main_module(),
+    }
+    pending: list[int] = []
+    child: list[int] = []
+
+    def forward(signum: int, frame: Any) -> None:
+        # Ctrl-C and kill reach this process only: the command's process hears them too,
+        # and stops as it would here (removing what it was writing, "已中断", code 130).
+        if child:
+            os.kill(child[0], signum)
+        else:
+            pending.append(signum)
+
+    forwarded = (_signal.SIGINT, _signal.SIGTERM, _signal.SIGHUP)
+    previous = {s: _signal.signal(s, forward) for s in forwarded}
+    try:
+        try:
+            send(sock, request, [0, 1, 2, here])
+        finally:
+            os.close(here)
+        answer = receive(sock, 1)
+        if answer != b"P":  # refused ("R"): another interpreter, or wenshu changed and the server left
+            if answer == b"S":
+                start(path)
+            return None
+        child.append(_CODE.unpack(receive(sock, _CODE.size))[0])
+        for signum in pending:
+            os.kill(child[0], signum)
+        ended = receive(sock, _CODE.size)
+    except OSError:
+        return None if not child else _lost()
+    finally:
+        for signum, handler in previous.items():
+            _signal.signal(signum, handler)
+    if len(ended) < _CODE.size:
+        return _lost()
+    return _CODE.unpack(ended)[0]
+
+
+def _lost() -> int:
+    """The command's process ended without an exit code (killed): said, as a defect is."""
+    os.write(2, "内部错误：wenshu 常驻进程中的命令意外结束（可设 WENSHU_SERVER=0 不用常驻进程）\n".encode())
+    return 3
+
+
+def start(path: str, *, forced: bool = False) -> None:
+    """Start a server for this interpreter in the background, detached from this process's
+    session and terminal (its standard streams are /dev/null, it holds no descriptor of
+    this process: a harness waiting for this command's output to end does not wait for it).
+    It warms up while this command runs here; the next command finds it. Not when
+    ``WENSHU_SERVER=0`` (unless ``forced``: ``wenshu server start``), nor while another
+    server holds the socket's lock (it is starting, or leaving)."""
+    if os.environ.get(SWITCH) == "0" and not forced:
+        return
+    import fcntl
+
+    try:
+        lock = os.open(f"{path}.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    except OSError:
+        return
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return  # a server is starting (importing) or leaving
+    finally:
+        os.close(lock)  # the lock, if taken, goes with it
+    boot = (
+        "import sys\nsys.path[:] = sys.argv[2:]\nfrom wenshu.cli.forkserver import serve\n"
+        "from wenshu.cli.main import main\nserve(sys.argv[1], main.main)"
+    )
+    command = [sys.executable, *interpreter_options(), "-c", boot, path, *sys.path]
+    try:
+        pid = os.fork()
+    except OSError:
+        return
+    if pid:
+        os.waitpid(pid, 0)
+        return
+    try:  # the first child: a new session, and a second fork so the server is no session leader
+        os.setsid()
+        if os.fork():
+            os._exit(0)
+        null = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(null, fd)
+        os.closerange(3, 65536)
+        os.chdir("/")
+        os.execv(sys.executable, command)
+    finally:
+        os._exit(127)
