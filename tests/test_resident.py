@@ -327,16 +327,16 @@ def test_the_client_imports_no_click() -> None:
     assert not loaded & {"click", "wenshu.cli.group", "socket", "json"}, sorted(loaded)
 
 
-def test_the_code_stamp_sees_a_module_put_before_a_loaded_one(tmp_path: Path, monkeypatch) -> None:
+def test_the_server_stamp_sees_a_module_put_before_a_loaded_one(tmp_path: Path, monkeypatch) -> None:
     """A file named as a loaded module, put in a folder on the search path, changes the stamp
     (a command started afresh would import it); any other file written there does not."""
     monkeypatch.syspath_prepend(str(tmp_path))
-    files = forkserver.code_files()
-    stamp = forkserver.code_stamp(files)
+    files = forkserver.server_files()
+    stamp = forkserver.server_stamp(files)
     (tmp_path / "out.docx").write_bytes(b"")
-    assert forkserver.code_stamp(files) == stamp
+    assert forkserver.server_stamp(files) == stamp
     (tmp_path / "os.py").write_text("", encoding="utf-8")
-    assert forkserver.code_stamp(files) != stamp
+    assert forkserver.server_stamp(files) != stamp
 
 
 def test_a_killed_caller_stops_its_command(resident: Resident) -> None:
