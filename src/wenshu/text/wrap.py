@@ -109,6 +109,31 @@ def wrap_ends(text: str, room: float) -> list[int]:
     return [*ends, len(text)]
 
 
+# What parts one item of a name list from the next (“市中级人民法院、市人民检察院”).
+_ITEM_EDGES = "、，,；;：:（）()"
+
+
+def _is_ideograph(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def _fragments(text: str) -> set[int]:
+    """The places in ``text`` a line of a name or entry does not end at, whatever the lexicon
+    knows: where one Chinese character would stand alone as the start or the end of an item
+    (“……、市/人民检察院”, “市公安/局”, “工作报/告”: a one-character word start or end is part
+    of the name beside it), and between a number and the Chinese unit after it (“86/人”)."""
+    out = set()
+    for i in range(1, len(text)):
+        a, b = text[i - 1], text[i]
+        if a.isdigit() and _is_ideograph(b):
+            out.add(i)
+        elif _is_ideograph(a) and (i == 1 or text[i - 2] in _ITEM_EDGES):
+            out.add(i)
+        elif _is_ideograph(b) and (i + 1 == len(text) or text[i + 1] in _ITEM_EDGES):
+            out.add(i)
+    return out
+
+
 def cell_breaks(text: str, room: float, sure: float, row_lines: int = 1) -> list[int]:
     """Where a table cell's ``text`` needs a line break of its own so that no line of it ends
     inside a word; none where it wraps between words as LibreOffice wraps it in ``room``
@@ -118,9 +143,11 @@ def cell_breaks(text: str, room: float, sure: float, row_lines: int = 1) -> list
     wrapped in ``room`` or in ``sure`` (a little under ``room``: where the line surely fits),
     ends at the last place between words before, where it surely fits. A word is a lexicon
     word (“示范”, “满意度”: the titles' lexicon, :func:`~wenshu.text.titles.breaks_between_words`)
-    or a short bracketed word that fits a line (“（知识产权局）”). No break where that would
-    take more lines than the text wrapped, or than ``row_lines`` (the lines of its row's
-    tallest cell), takes, plus ``_MORE_LINES``. The lines after a break wrap on their own."""
+    or a short bracketed word that fits a line (“（知识产权局）”); nor does a line end leave
+    one character of an item alone or part a number from its unit (:func:`_fragments`). No
+    break where that would take more lines than the text wrapped, or than ``row_lines`` (the
+    lines of its row's tallest cell), takes, plus ``_MORE_LINES``. The lines after a break
+    wrap on their own."""
     if line_width(text) <= sure:
         return []  # surely on one line
     natural = wrap_ends(text, room)
@@ -132,7 +159,7 @@ def cell_breaks(text: str, room: float, sure: float, row_lines: int = 1) -> list
         # line it would cost one, where the name may well have fitted.
         return []
     low, high = SHORT_WORD_CELLS
-    between = breaks_between_words(text)
+    between = breaks_between_words(text) - _fragments(text)
     groups = [m.span() for m in BRACKETED.finditer(text) if low <= line_width(m.group()) <= min(high, sure)]
     whole = {i for i in between if not any(a < i < b for a, b in groups)}
     # A break of ours goes only where a reader takes it back out (wenshu.check.reading.ooxml
@@ -143,10 +170,12 @@ def cell_breaks(text: str, room: float, sure: float, row_lines: int = 1) -> list
     widths = SliceWidths(text)
     breaks, lines, start = [], 1, 0
     # A line ends where LibreOffice ends it in ``room`` or, where the font prints a little wider,
-    # as early as where it surely fits: between words either way.
+    # as early as where it surely fits: between words either way. Where the two differ, the
+    # lines after differ too (“地理标志保护产品/和地理标志商标总/数” printed where “……产品和/
+    # 地理标志商标总数” was foreseen): the line ends where it surely fits.
     while (early := start + wrap_ends(text[start:], sure)[0]) < len(text):
         end = start + wrap_ends(text[start:], room)[0]
-        if (end < len(text) and end not in whole) or early not in whole:
+        if (end < len(text) and end not in whole) or early not in whole or early < end < len(text):
             before = [i for i in range(early, start, -1) if i in ours and widths(start, i) <= sure]
             if not before and end == len(text):
                 break
