@@ -615,11 +615,11 @@ def column_widths(
 ) -> list[int]:
     """Column widths in twips filling ``total`` (the 版心 width of the page's orientation):
     from the spec's ratios, else from content (cells spanning columns left out); then a
-    column whose header and entries are all short gets room for its widest on one line
-    (:func:`_narrow_columns_whole`: “序号”, “强市建设示范市”), a
     column of short words gets room for its longest on one line (:func:`_short_words_whole`),
-    one of short bracketed words room for their brackets (:func:`_brackets_whole`), and one
-    whose cells would end with a character alone room for it (:func:`_lone_ends_closed`)."""
+    one of short bracketed words room for their brackets (:func:`_brackets_whole`), one
+    whose cells would end with a character alone room for it (:func:`_lone_ends_closed`),
+    and, from the room left, a column whose header and entries are all short room for its
+    widest on one line (:func:`_narrow_columns_whole`: “序号”, “强市建设示范市”)."""
     columns = max(len(r) for r in rows)
     wide = {k for k, (_, across) in (spans.starts.items() if spans else ()) if across > 1}
     if not ratios or len(ratios) != columns:
@@ -633,10 +633,10 @@ def column_widths(
     widths = [int(r * scale) for r in ratios]
     widths[-1] += total - sum(widths)
     lines = _column_lines(rows, columns, wide)
-    widths = _narrow_columns_whole(lines, widths, size_pt)
     widths = _brackets_whole(lines, _short_words_whole(lines, widths, size_pt), size_pt)
     widths = _brackets_unsplit(lines, widths, size_pt)
-    return _lone_ends_closed(lines, widths, size_pt)
+    # last: the room left after the words above (a bracketed year's line) are served
+    return _narrow_columns_whole(lines, _lone_ends_closed(lines, widths, size_pt), size_pt)
 
 
 # A column whose header and entries are all short words (up to ``SHORT_WORD_CELLS``' eight
