@@ -49,6 +49,7 @@ CITY_SUMMARY = EXAMPLES / "summaries/sample-city-demonstration-summary.yaml"
 COUNTY_EVALUATION = EXAMPLES / "rounds/henan-2023/sample-county-evaluation.yaml"
 STRONG_CITY_PLAN = EXAMPLES / "work_plans/sample-strong-city-plan.yaml"
 QUOTA_2025 = EXAMPLES / "rounds/example-2025/quota-2025.yaml"
+APPLICATION = EXAMPLES / "letters/application.yaml"
 LINE = "这是一行正文用于逐行增加篇幅以检查分页是否正确处理了"  # 26 characters + 2 indent = 1 line
 
 
@@ -142,6 +143,7 @@ def paginated():
     documents["county-evaluation"] = build_docx(render(COUNTY_EVALUATION, ("md",)).markdown)
     documents["strong-city-plan"] = build_docx(render(STRONG_CITY_PLAN, ("md",)).markdown)
     documents["quota-2025"] = build_docx(render(QUOTA_2025, ("md",)).markdown)
+    documents["application"] = build_docx(render(APPLICATION, ("md",)).markdown)
     with LibreOffice() as office:
         return paginate(documents, office)
 
@@ -469,3 +471,20 @@ def test_a_name_list_keeps_each_one_character_start_and_end_with_its_name(pagina
     print([p for p in pieces if "法院" in p or "检察院" in p or "公安" in p or p == "局"])
     assert "市中级人民法院、" in pieces and "市人民检察院、" in pieces and "市公安局" in pieces
     assert "局" not in pieces
+
+
+@pytest.mark.render
+def test_attachment_note_name_wraps_between_words(paginated):
+    """On the page (the application letter's 附件说明): “1.示例市国家知识产权强市建设示范城市创建
+    工作报告” wraps after “创建”, “工作报告” on the line under it at the name's start; it printed
+    “……创建工作报” over “告”. The .docx text stays the one name (a right indent narrows the
+    line; no break in the text)."""
+    rows = [r for page in paginated["application"].pages for r in content_rows(page)]
+    lines = [compact(r.text) for r in rows]
+    print([line for line in lines if "附件" in line or "工作" in line])
+    assert "附件：1.示例市国家知识产权强市建设示范城市创建" in lines and "工作报告" in lines
+    assert "告" not in lines
+    first = next(r for r in rows if compact(r.text).startswith("附件：1."))
+    under = next(r for r in rows if compact(r.text) == "工作报告")
+    assert under.x0 > first.x0 + 3 * L.BODY_SIZE_PT  # under the name, not under “附件：1.”
+    assert any(b.endswith("示范城市创建工作报告") for b in docx_blocks(paginated["application"].docx))

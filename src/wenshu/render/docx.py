@@ -33,7 +33,7 @@ from wenshu.roles import BODY_STYLES, FRAME_ROLES, HEADING_STYLES, Style
 from wenshu.spec.pictures import Picture
 from wenshu.text.numbering import written_ordinal
 from wenshu.text.width import line_width, text_width
-from wenshu.text.wrap import BRACKETED, SHORT_WORD_CELLS, UNBROKEN, cell_breaks, wrap_ends
+from wenshu.text.wrap import BRACKETED, SHORT_WORD_CELLS, UNBROKEN, cell_breaks, room_between_words, wrap_ends
 
 if TYPE_CHECKING:
     from docxtpl import DocxTemplate
@@ -84,6 +84,8 @@ def _chars(n: float) -> int:
 # The “附件：1.” (or “2.”) opening a numbered 附件说明 line: one digit. The .docx has a tab
 # after it (BodyWriter.attachment_note), which readers comparing the text leave out.
 NOTE_NUMBER = re.compile(r"(?:附件：)?\d\.")
+# What goes before a 附件说明 item's name: “附件：”, its number.
+NOTE_PREFIX = re.compile(r"^(?:附件：)?(?:\d+\.)?")
 
 
 def _after_prefix(inline: Inline, at: int, text: str) -> Inline:
@@ -398,7 +400,15 @@ class BodyWriter:
             inline = _after_prefix(inline, head.end(), "\t")
         p = self.paragraph(Style.ATTACHMENT_NOTE, inline)
         hanging = _chars(3 + number) if first else _chars(number)
-        self.set_indent(p, left=name_start, hanging=hanging)
+        # A name that wraps from the hanging indent (not after a two-digit “10.”) ends its
+        # lines between words and leaves no character alone (“……工作报/告”): the paragraph's
+        # right indent narrows its lines to where they do (the text stays one name to readers).
+        right = 0
+        if head or not number:
+            name = NOTE_PREFIX.sub("", inline.text, count=1).replace("\t", "")
+            room = (_TEXT_WIDTH_TWIPS - name_start) / L.CHAR_ADVANCE_TWIPS
+            right = _chars(room - room_between_words(name, room))
+        self.set_indent(p, left=name_start, hanging=hanging, **({"right": right} if right else {}))
         if head:
             tab = parse_xml(f'<w:tab {_W} w:val="left" w:pos="{name_start}"/>')
             p._p.get_or_add_pPr().get_or_add_tabs().append(tab)

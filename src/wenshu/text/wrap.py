@@ -14,7 +14,7 @@ import math
 import re
 
 from wenshu import layout as L
-from wenshu.text.titles import NO_LINE_END, NO_LINE_START, breaks_between_words
+from wenshu.text.titles import NO_LINE_END, NO_LINE_START, break_costs, breaks_between_words
 from wenshu.text.width import SliceWidths, line_width, proof_width
 
 UNBROKEN = re.compile(r"[!-~]+")
@@ -132,6 +132,53 @@ def _fragments(text: str) -> set[int]:
         elif _is_ideograph(b) and (i + 1 == len(text) or text[i + 1] in _ITEM_EDGES):
             out.add(i)
     return out
+
+
+# A name's lines are tried narrower a character at a time, up to this many, for lines that
+# end between words.
+_NARROWER_MAX_CELLS = 4
+# What a line a character narrower costs, in the titles' break costs: a break beside a lexicon
+# word (6) over one between two words (2).
+_NARROWER_COST = 4.0
+
+
+def room_between_words(text: str, room: float) -> float:
+    """The room (``room`` or up to ``_NARROWER_MAX_CELLS`` characters less) in which ``text``
+    wraps (:func:`wrap_ends`) with every line ending between words and no line of one
+    character alone (:func:`breaks_between_words` less :func:`_fragments`), in no more lines
+    than in ``room``: of those, the one whose line ends read best (the titles' break costs,
+    :func:`~wenshu.text.titles.break_costs`), a character narrower costing as much as a
+    break beside a lexicon word over one between two; ``room`` itself where its lines end so
+    already or no narrower room does.
+
+    A 附件说明 name wrapped by LibreOffice ended “……创建工作报” over “告”; four characters
+    narrower it ends “……示范城市” over “创建工作报告”."""
+    natural = wrap_ends(text, room)
+    if len(natural) < 2:
+        return room
+    good = breaks_between_words(text) - _fragments(text)
+    costs = break_costs(text)
+
+    def cost(ends: list[int]) -> float | None:
+        starts = [0, *ends[:-1]]
+        if any(e not in good for e in ends[:-1]) or any(
+            line_width(text[a:b]) <= 1 for a, b in zip(starts, ends, strict=True)
+        ):
+            return None
+        return sum(costs[e] for e in ends[:-1])
+
+    if cost(natural) is not None:
+        return room
+    best: tuple[float, float] | None = None
+    for k in range(1, _NARROWER_MAX_CELLS + 1):
+        narrower = math.floor(room) - k + 0.5
+        ends = wrap_ends(text, narrower)
+        if len(ends) > len(natural):
+            break
+        here = cost(ends)
+        if here is not None and (best is None or here + k * _NARROWER_COST < best[0]):
+            best = (here + k * _NARROWER_COST, narrower)
+    return best[1] if best else room
 
 
 def cell_breaks(text: str, room: float, sure: float, row_lines: int = 1) -> list[int]:
