@@ -928,7 +928,8 @@ def _giving_floor(lines: set[str], width: int, cell: float) -> int:
     """How narrow a column of ``lines`` may become, from ``width`` a quarter character at a
     time, while none of its lines prints worse: a number or Latin word still fits a line, a
     line of up to five characters (in a column of short lines only, eight) on one line stays
-    on one, a bracketed short word that fits a line still does, and no line is left with one
+    on one, a bracketed short word that fits a line still does and no line's end newly splits
+    it (:func:`_splits_brackets`), and no line is left with one
     character alone on its last line that was not; never under five characters where lines are
     longer, nor under two. What a line prints in now is measured without the slack of
     ``_CELL_ROOM_TWIPS``, what it would print in with it."""
@@ -944,6 +945,7 @@ def _giving_floor(lines: set[str], width: int, cell: float) -> int:
         g for line in lines for g in map(cached_line_width, BRACKETED.findall(line)) if low <= g <= high
     ]
 
+    bracketed = [line for line in lines if "）" in line or ")" in line]
     now = (width - _CELL_TEXT_TWIPS) / cell
     step = cell / _DONOR_STEPS_PER_CELL
     floor = width
@@ -951,6 +953,8 @@ def _giving_floor(lines: set[str], width: int, cell: float) -> int:
         r = (floor - step - _CELL_ROOM_TWIPS) / cell
         if unbroken > r or any(r < g <= now for g in groups):
             break
+        if any(_splits_brackets(t, r) and not _splits_brackets(t, now) for t in bracketed):
+            break  # “（公共财政）” whole on its line would print “（公共财/政）”
         if any(r < n <= min(now, kept) or (_lone(n, r) and not _lone(n, now)) for n in widths):
             break
         floor = math.floor(floor - step)
