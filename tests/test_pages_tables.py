@@ -47,6 +47,9 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 CITY_PLAN = EXAMPLES / "work_plans/sample-city-demonstration-plan.yaml"
 CITY_SUMMARY = EXAMPLES / "summaries/sample-city-demonstration-summary.yaml"
 COUNTY_EVALUATION = EXAMPLES / "rounds/henan-2023/sample-county-evaluation.yaml"
+STRONG_CITY_PLAN = EXAMPLES / "work_plans/sample-strong-city-plan.yaml"
+QUOTA_2025 = EXAMPLES / "rounds/example-2025/quota-2025.yaml"
+APPLICATION = EXAMPLES / "letters/application.yaml"
 LINE = "这是一行正文用于逐行增加篇幅以检查分页是否正确处理了"  # 26 characters + 2 indent = 1 line
 
 
@@ -138,6 +141,9 @@ def paginated():
     documents["city-plan"] = build_docx(render(CITY_PLAN, ("md",)).markdown)
     documents["city-summary"] = build_docx(render(CITY_SUMMARY, ("md",)).markdown)
     documents["county-evaluation"] = build_docx(render(COUNTY_EVALUATION, ("md",)).markdown)
+    documents["strong-city-plan"] = build_docx(render(STRONG_CITY_PLAN, ("md",)).markdown)
+    documents["quota-2025"] = build_docx(render(QUOTA_2025, ("md",)).markdown)
+    documents["application"] = build_docx(render(APPLICATION, ("md",)).markdown)
     with LibreOffice() as office:
         return paginate(documents, office)
 
@@ -434,3 +440,51 @@ def test_plan_prints_the_bureau_in_brackets_whole(paginated):
         for p in pieces
         if p.endswith(("（知", "（知识", "（知识产")) or p.startswith(("识产权局）", "产权局）"))
     ]
+
+
+@pytest.mark.render
+def test_serial_number_heads_its_column_on_one_line(paginated):
+    """On the page: “序号” on one line over its numbers in the plans' and the summary's tables,
+    where its column's ratio (1 or 1.2 of 17 to 20) printed it “序” over “号”; the room comes
+    from the columns of long names, which wrap anyway."""
+    for name in ("strong-city-plan", "city-plan", "city-summary"):
+        pieces = _cells_on(paginated[name].pages)
+        print(name, pieces.count("序号"), [p for p in pieces if p in ("序", "号")])
+        assert "序号" in pieces and not [p for p in pieces if p in ("序", "号")], name
+
+
+@pytest.mark.render
+def test_quota_headers_print_on_one_line_where_the_region_column_has_room(paginated):
+    """On the page (quota-2025): “强市建设示范市” and “强县建设示范县” each on one line, the
+    地区 column (ratio 3 of 10, for “河南省”) giving the room; they printed over two lines."""
+    pieces = _cells_on(paginated["quota-2025"].pages)
+    print(pieces[:12])
+    assert "强市建设示范市" in pieces and "强县建设示范县" in pieces
+    assert "河南省" in pieces and "示范园区" in pieces
+
+
+@pytest.mark.render
+def test_a_name_list_keeps_each_one_character_start_and_end_with_its_name(paginated):
+    """On the page (city plan, 重点任务分工表): “市中级人民法院、市人民检察院、市公安局”
+    printed “……、市” over “人民检察院、市公安” over “局”; its lines now end after “、”."""
+    pieces = _cells_on(paginated["city-plan"].pages)
+    print([p for p in pieces if "法院" in p or "检察院" in p or "公安" in p or p == "局"])
+    assert "市中级人民法院、" in pieces and "市人民检察院、" in pieces and "市公安局" in pieces
+    assert "局" not in pieces
+
+
+@pytest.mark.render
+def test_attachment_note_name_wraps_between_words(paginated):
+    """On the page (the application letter's 附件说明): “1.示例市国家知识产权强市建设示范城市创建
+    工作报告” wraps after “创建”, “工作报告” on the line under it at the name's start; it printed
+    “……创建工作报” over “告”. The .docx text stays the one name (a right indent narrows the
+    line; no break in the text)."""
+    rows = [r for page in paginated["application"].pages for r in content_rows(page)]
+    lines = [compact(r.text) for r in rows]
+    print([line for line in lines if "附件" in line or "工作" in line])
+    assert "附件：1.示例市国家知识产权强市建设示范城市创建" in lines and "工作报告" in lines
+    assert "告" not in lines
+    first = next(r for r in rows if compact(r.text).startswith("附件：1."))
+    under = next(r for r in rows if compact(r.text) == "工作报告")
+    assert under.x0 > first.x0 + 3 * L.BODY_SIZE_PT  # under the name, not under “附件：1.”
+    assert any(b.endswith("示范城市创建工作报告") for b in docx_blocks(paginated["application"].docx))

@@ -33,7 +33,7 @@ from wenshu.roles import BODY_STYLES, FRAME_ROLES, HEADING_STYLES, Style
 from wenshu.spec.pictures import Picture
 from wenshu.text.numbering import written_ordinal
 from wenshu.text.width import line_width, text_width
-from wenshu.text.wrap import BRACKETED, SHORT_WORD_CELLS, UNBROKEN, cell_breaks, wrap_ends
+from wenshu.text.wrap import BRACKETED, SHORT_WORD_CELLS, UNBROKEN, cell_breaks, room_between_words, wrap_ends
 
 if TYPE_CHECKING:
     from docxtpl import DocxTemplate
@@ -84,6 +84,8 @@ def _chars(n: float) -> int:
 # The “附件：1.” (or “2.”) opening a numbered 附件说明 line: one digit. The .docx has a tab
 # after it (BodyWriter.attachment_note), which readers comparing the text leave out.
 NOTE_NUMBER = re.compile(r"(?:附件：)?\d\.")
+# What goes before a 附件说明 item's name: “附件：”, its number.
+NOTE_PREFIX = re.compile(r"^(?:附件：)?(?:\d+\.)?")
 
 
 def _after_prefix(inline: Inline, at: int, text: str) -> Inline:
@@ -398,7 +400,15 @@ class BodyWriter:
             inline = _after_prefix(inline, head.end(), "\t")
         p = self.paragraph(Style.ATTACHMENT_NOTE, inline)
         hanging = _chars(3 + number) if first else _chars(number)
-        self.set_indent(p, left=name_start, hanging=hanging)
+        # A name that wraps from the hanging indent (not after a two-digit “10.”) ends its
+        # lines between words and leaves no character alone (“……工作报/告”): the paragraph's
+        # right indent narrows its lines to where they do (the text stays one name to readers).
+        right = 0
+        if head or not number:
+            name = NOTE_PREFIX.sub("", inline.text, count=1).replace("\t", "")
+            room = (_TEXT_WIDTH_TWIPS - name_start) / L.CHAR_ADVANCE_TWIPS
+            right = _chars(room - room_between_words(name, room))
+        self.set_indent(p, left=name_start, hanging=hanging, **({"right": right} if right else {}))
         if head:
             tab = parse_xml(f'<w:tab {_W} w:val="left" w:pos="{name_start}"/>')
             p._p.get_or_add_pPr().get_or_add_tabs().append(tab)
@@ -616,8 +626,10 @@ def column_widths(
     """Column widths in twips filling ``total`` (the 版心 width of the page's orientation):
     from the spec's ratios, else from content (cells spanning columns left out); then a
     column of short words gets room for its longest on one line (:func:`_short_words_whole`),
-    one of short bracketed words room for their brackets (:func:`_brackets_whole`), and one
-    whose cells would end with a character alone room for it (:func:`_lone_ends_closed`)."""
+    one of short bracketed words room for their brackets (:func:`_brackets_whole`), one
+    whose cells would end with a character alone room for it (:func:`_lone_ends_closed`),
+    and, from the room left, a column whose header and entries are all short room for its
+    widest on one line (:func:`_narrow_columns_whole`: “序号”, “强市建设示范市”)."""
     columns = max(len(r) for r in rows)
     wide = {k for k, (_, across) in (spans.starts.items() if spans else ()) if across > 1}
     if not ratios or len(ratios) != columns:
@@ -633,13 +645,18 @@ def column_widths(
     lines = _column_lines(rows, columns, wide)
     widths = _brackets_whole(lines, _short_words_whole(lines, widths, size_pt), size_pt)
     widths = _brackets_unsplit(lines, widths, size_pt)
-    return _lone_ends_closed(lines, widths, size_pt)
+    # last: the room left after the words above (a bracketed year's line) are served
+    return _narrow_columns_whole(lines, _lone_ends_closed(lines, widths, size_pt), size_pt)
 
 
+# A column whose header and entries are all short words (up to ``SHORT_WORD_CELLS``' eight
+# cells: “序号” over numbers, “强市建设示范市” over counts) gets room for its widest on one
+# line where the other columns can give it: ratios set by hand printed “序/号” one character
+# a line in nearly every table, and “强市建设示/范市” beside a 地区 column twice as wide as
+# “河南省”.
 # A short word (``SHORT_WORD_CELLS``: a unit, a year's heading, a short name) that its column
 # would break leaving one character or less on the last line gets room for one line: ratios
-# too small for it printed “平方公/里” and “2017年度数/据” (basic-info-form). A break that
-# leaves more (“2024年/目标”) and two characters stacked (“序/号”) read well and are left.
+# too small for it printed “平方公/里” and “2017年度数/据” (basic-info-form).
 # A short word in brackets (``BRACKETED``) that its column would break (“基期值（2021/年）”, the indicator
 # tables of the plans and summaries) gets room for the brackets' line, where the other
 # columns can give it without a line of theirs printing worse (:func:`_giving_floor`): the
@@ -663,6 +680,61 @@ _DONOR_STEPS_PER_CELL = 4
 # document without a table would pay at import.
 _DIGIT = re.compile("[1-9]")
 _IDEOGRAPH = "[\u4e00-\u9fff]"
+
+
+def _narrow_columns_whole(lines: dict[int, set[str]], widths: list[int], size_pt: float) -> list[int]:
+    """``widths`` with room for the widest line of each column of short lines only (none
+    over ``SHORT_WORD_CELLS``' eight cells, its header among them) on one line, taken from
+    the other columns in proportion to what each can give (:func:`_giving_floor`). The
+    narrowest column is served first, as far as the others can give: the fewer characters a
+    line holds, the worse its words break (“序/号”, one a line)."""
+    cell = size_pt * L.TWIPS_PER_PT
+    high = SHORT_WORD_CELLS[1]
+    need = {}
+    for c, texts in lines.items():
+        if any(len(t) > 2 * high for t in texts):
+            continue  # surely longer than eight cells: the column wraps anyway
+        widest = max(map(cached_line_width, texts))
+        want = math.ceil(widest * cell) + _CELL_ROOM_TWIPS
+        if widest <= high and want > widths[c]:
+            need[c] = want
+    long = [c for c, texts in lines.items() if c not in need and max(map(cached_line_width, texts)) > high]
+    for c in sorted(need, key=lambda c: widths[c]):
+        # the other columns lacking room give none
+        wants = [need[c] if k == c else widths[k] if k in need else 0 for k in range(len(widths))]
+        served = _give_room(lines, widths, wants, cell)
+        if served[c] < need[c] and _one_alone(lines[c], (widths[c] - _CELL_ROOM_TWIPS) / cell):
+            # A line that would leave one character alone (“序/号”) takes the room from the
+            # columns of long text, which wrap anyway (ending their lines between words,
+            # :func:`_lines_between_words`), down to five characters a line.
+            served = _take_from_long(widths, c, need[c], long, cell)
+        widths = served
+    return widths
+
+
+def _one_alone(lines: set[str], room: float) -> bool:
+    """Whether a line of ``lines``, two characters or more wide, wraps in ``room`` leaving
+    one character or less alone on a line (a room under two characters leaves every one so)."""
+    widths = [n for n in map(cached_line_width, lines) if n >= 2 and n > room]
+    return bool(widths) and (room < 2 or any(n - room * math.floor(n / room) <= 1 for n in widths))
+
+
+def _take_from_long(widths: list[int], c: int, want: int, long: list[int], cell: float) -> list[int]:
+    """``widths`` with column ``c`` ``want`` wide, the room taken from the ``long`` columns in
+    proportion to what each has over ``_DONOR_FLOOR_CELLS``; unchanged where they have too
+    little."""
+    floor = math.ceil(_DONOR_FLOOR_CELLS * cell) + _CELL_ROOM_TWIPS
+    donors = [k for k in long if widths[k] > floor]
+    spare = sum(widths[k] - floor for k in donors)
+    lack = want - widths[c]
+    if spare < lack or not donors:
+        return widths
+    out = list(widths)
+    out[c] = want
+    for k in donors:
+        out[k] -= lack * (widths[k] - floor) // spare
+    out[donors[-1]] += sum(widths) - sum(out)
+    return out
 
 
 def _short_words_whole(lines: dict[int, set[str]], widths: list[int], size_pt: float) -> list[int]:
@@ -855,20 +927,25 @@ def _give_room(
 def _giving_floor(lines: set[str], width: int, cell: float) -> int:
     """How narrow a column of ``lines`` may become, from ``width`` a quarter character at a
     time, while none of its lines prints worse: a number or Latin word still fits a line, a
-    line of up to five characters on one line stays on one, a bracketed short word that fits
-    a line still does, and no line is left with one character alone on its last line that
-    was not; never under five characters where lines are longer, nor under two. What a line
-    prints in now is measured without the slack of ``_CELL_ROOM_TWIPS``, what it would print
-    in with it."""
+    line of up to five characters (in a column of short lines only, eight) on one line stays
+    on one, a bracketed short word that fits a line still does and no line's end newly splits
+    it (:func:`_splits_brackets`), and no line is left with one
+    character alone on its last line that was not; never under five characters where lines are
+    longer, nor under two. What a line prints in now is measured without the slack of
+    ``_CELL_ROOM_TWIPS``, what it would print in with it."""
     low, high = SHORT_WORD_CELLS
     widths = {cached_line_width(line) for line in lines}
     least = _DONOR_FLOOR_CELLS if max(widths, default=0.0) > _DONOR_FLOOR_CELLS else 2
+    # The lines kept on one line: all of a column of short lines (:func:`_narrow_columns_whole`),
+    # else those of up to five characters.
+    kept = high if max(widths, default=0.0) <= high else _DONOR_FLOOR_CELLS
     bottom = math.ceil(least * cell) + _CELL_ROOM_TWIPS
     unbroken = max((cached_line_width(run) for line in lines for run in UNBROKEN.findall(line)), default=0.0)
     groups = [
         g for line in lines for g in map(cached_line_width, BRACKETED.findall(line)) if low <= g <= high
     ]
 
+    bracketed = [line for line in lines if "）" in line or ")" in line]
     now = (width - _CELL_TEXT_TWIPS) / cell
     step = cell / _DONOR_STEPS_PER_CELL
     floor = width
@@ -876,7 +953,9 @@ def _giving_floor(lines: set[str], width: int, cell: float) -> int:
         r = (floor - step - _CELL_ROOM_TWIPS) / cell
         if unbroken > r or any(r < g <= now for g in groups):
             break
-        if any(r < n <= min(now, _DONOR_FLOOR_CELLS) or (_lone(n, r) and not _lone(n, now)) for n in widths):
+        if any(_splits_brackets(t, r) and not _splits_brackets(t, now) for t in bracketed):
+            break  # “（公共财政）” whole on its line would print “（公共财/政）”
+        if any(r < n <= min(now, kept) or (_lone(n, r) and not _lone(n, now)) for n in widths):
             break
         floor = math.floor(floor - step)
     return floor

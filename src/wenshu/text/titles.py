@@ -51,8 +51,8 @@ class Lexicon:
     break_after: tuple[str, ...]
     break_before: tuple[str, ...]
     longest: int
-    # Other offices' title words: never broken, but their edges are no better a break than
-    # any other (the preferences stay those of ``words``).
+    # Other offices' title words and the words of tables: never broken, but their edges are
+    # no better a break than any other (the preferences stay those of ``words``).
     other_words: frozenset[str] = frozenset()
 
 
@@ -60,7 +60,9 @@ class Lexicon:
 def lexicon() -> Lexicon:
     """The lexicon in ``data/title_words.yaml``."""
     data = read_data("title_words")
-    words, other = frozenset(data["words"]), frozenset(data.get("other_words", ()))
+    words = frozenset(data["words"])
+    # the words of tables are kept whole as other offices' words are
+    other = frozenset(data.get("other_words", ())) | frozenset(data.get("table_words", ()))
     longest = max(map(len, words | other))
     return Lexicon(words, tuple(data["break_after"]), tuple(data["break_before"]), longest, other)
 

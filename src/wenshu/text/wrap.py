@@ -14,7 +14,7 @@ import math
 import re
 
 from wenshu import layout as L
-from wenshu.text.titles import NO_LINE_END, NO_LINE_START, breaks_between_words
+from wenshu.text.titles import NO_LINE_END, NO_LINE_START, break_costs, breaks_between_words
 from wenshu.text.width import SliceWidths, line_width, proof_width
 
 UNBROKEN = re.compile(r"[!-~]+")
@@ -109,6 +109,78 @@ def wrap_ends(text: str, room: float) -> list[int]:
     return [*ends, len(text)]
 
 
+# What parts one item of a name list from the next (“市中级人民法院、市人民检察院”).
+_ITEM_EDGES = "、，,；;：:（）()"
+
+
+def _is_ideograph(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def _fragments(text: str) -> set[int]:
+    """The places in ``text`` a line of a name or entry does not end at, whatever the lexicon
+    knows: where one Chinese character would stand alone as the start or the end of an item
+    (“……、市/人民检察院”, “市公安/局”, “工作报/告”: a one-character word start or end is part
+    of the name beside it), and between a number and the Chinese unit after it (“86/人”)."""
+    out = set()
+    for i in range(1, len(text)):
+        a, b = text[i - 1], text[i]
+        if a.isdigit() and _is_ideograph(b):
+            out.add(i)
+        elif _is_ideograph(a) and (i == 1 or text[i - 2] in _ITEM_EDGES):
+            out.add(i)
+        elif _is_ideograph(b) and (i + 1 == len(text) or text[i + 1] in _ITEM_EDGES):
+            out.add(i)
+    return out
+
+
+# A name's lines are tried narrower a character at a time, up to this many, for lines that
+# end between words.
+_NARROWER_MAX_CELLS = 4
+# What a line a character narrower costs, in the titles' break costs: a break beside a lexicon
+# word (6) over one between two words (2).
+_NARROWER_COST = 4.0
+
+
+def room_between_words(text: str, room: float) -> float:
+    """The room (``room`` or up to ``_NARROWER_MAX_CELLS`` characters less) in which ``text``
+    wraps (:func:`wrap_ends`) with every line ending between words and no line of one
+    character alone (:func:`breaks_between_words` less :func:`_fragments`), in no more lines
+    than in ``room``: of those, the one whose line ends read best (the titles' break costs,
+    :func:`~wenshu.text.titles.break_costs`), a character narrower costing as much as a
+    break beside a lexicon word over one between two; ``room`` itself where its lines end so
+    already or no narrower room does.
+
+    A 附件说明 name wrapped by LibreOffice ended “……创建工作报” over “告”; four characters
+    narrower it ends “……示范城市” over “创建工作报告”."""
+    natural = wrap_ends(text, room)
+    if len(natural) < 2:
+        return room
+    good = breaks_between_words(text) - _fragments(text)
+    costs = break_costs(text)
+
+    def cost(ends: list[int]) -> float | None:
+        starts = [0, *ends[:-1]]
+        if any(e not in good for e in ends[:-1]) or any(
+            line_width(text[a:b]) <= 1 for a, b in zip(starts, ends, strict=True)
+        ):
+            return None
+        return sum(costs[e] for e in ends[:-1])
+
+    if cost(natural) is not None:
+        return room
+    best: tuple[float, float] | None = None
+    for k in range(1, _NARROWER_MAX_CELLS + 1):
+        narrower = math.floor(room) - k + 0.5
+        ends = wrap_ends(text, narrower)
+        if len(ends) > len(natural):
+            break
+        here = cost(ends)
+        if here is not None and (best is None or here + k * _NARROWER_COST < best[0]):
+            best = (here + k * _NARROWER_COST, narrower)
+    return best[1] if best else room
+
+
 def cell_breaks(text: str, room: float, sure: float, row_lines: int = 1) -> list[int]:
     """Where a table cell's ``text`` needs a line break of its own so that no line of it ends
     inside a word; none where it wraps between words as LibreOffice wraps it in ``room``
@@ -118,9 +190,11 @@ def cell_breaks(text: str, room: float, sure: float, row_lines: int = 1) -> list
     wrapped in ``room`` or in ``sure`` (a little under ``room``: where the line surely fits),
     ends at the last place between words before, where it surely fits. A word is a lexicon
     word (“示范”, “满意度”: the titles' lexicon, :func:`~wenshu.text.titles.breaks_between_words`)
-    or a short bracketed word that fits a line (“（知识产权局）”). No break where that would
-    take more lines than the text wrapped, or than ``row_lines`` (the lines of its row's
-    tallest cell), takes, plus ``_MORE_LINES``. The lines after a break wrap on their own."""
+    or a short bracketed word that fits a line (“（知识产权局）”); nor does a line end leave
+    one character of an item alone or part a number from its unit (:func:`_fragments`). No
+    break where that would take more lines than the text wrapped, or than ``row_lines`` (the
+    lines of its row's tallest cell), takes, plus ``_MORE_LINES``. The lines after a break
+    wrap on their own."""
     if line_width(text) <= sure:
         return []  # surely on one line
     natural = wrap_ends(text, room)
@@ -132,7 +206,7 @@ def cell_breaks(text: str, room: float, sure: float, row_lines: int = 1) -> list
         # line it would cost one, where the name may well have fitted.
         return []
     low, high = SHORT_WORD_CELLS
-    between = breaks_between_words(text)
+    between = breaks_between_words(text) - _fragments(text)
     groups = [m.span() for m in BRACKETED.finditer(text) if low <= line_width(m.group()) <= min(high, sure)]
     whole = {i for i in between if not any(a < i < b for a, b in groups)}
     # A break of ours goes only where a reader takes it back out (wenshu.check.reading.ooxml
@@ -143,10 +217,12 @@ def cell_breaks(text: str, room: float, sure: float, row_lines: int = 1) -> list
     widths = SliceWidths(text)
     breaks, lines, start = [], 1, 0
     # A line ends where LibreOffice ends it in ``room`` or, where the font prints a little wider,
-    # as early as where it surely fits: between words either way.
+    # as early as where it surely fits: between words either way. Where the two differ, the
+    # lines after differ too (“地理标志保护产品/和地理标志商标总/数” printed where “……产品和/
+    # 地理标志商标总数” was foreseen): the line ends where it surely fits.
     while (early := start + wrap_ends(text[start:], sure)[0]) < len(text):
         end = start + wrap_ends(text[start:], room)[0]
-        if (end < len(text) and end not in whole) or early not in whole:
+        if (end < len(text) and end not in whole) or early not in whole or early < end < len(text):
             before = [i for i in range(early, start, -1) if i in ours and widths(start, i) <= sure]
             if not before and end == len(text):
                 break
