@@ -147,8 +147,15 @@ def _measure(
     heights = [round(r.height, 1) for page in portrait for r in body_rows(page)]
     body_height = statistics.mode(heights) if heights else 0.0
     # A table's rows stand closer or further apart than lines: the pitch is measured on lines
-    # that are not a table's (whose every word is a cell's).
-    cells = "\n".join(compact(p.text) for p in doc.paragraphs if p.in_table)
+    # that are not a table's (whose every word is a cell's), nor its note's (“注：……” straight
+    # under it, set like the table's text, not on the body's grid).
+    paragraphs = doc.paragraphs
+    notes = [
+        p
+        for before, p in zip(paragraphs, paragraphs[1:], strict=False)
+        if before.in_table and not p.in_table and p.text.lstrip().startswith(("注：", "注:"))
+    ]
+    cells = "\n".join(compact(p.text) for p in [*(p for p in paragraphs if p.in_table), *notes])
 
     def in_table(row: Any) -> bool:
         return all(w in cells for w in (compact(w) for w in row.text.split(" ")))
