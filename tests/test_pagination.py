@@ -10,6 +10,7 @@ find the faults there, and ``check --render`` must report them.
 
 from __future__ import annotations
 
+import csv
 import re
 import zipfile
 from io import BytesIO
@@ -1348,3 +1349,35 @@ def test_group_labels_open_their_pages_whatever_the_fonts(laid_out, tmp_path):
             assert not _label_faults(pages, outline), (name, fonts, _label_faults(pages, outline))
         # Both lay the tables out on the same pages.
         assert len(plain[name]) == len(after[name].pages), name
+
+
+@pytest.mark.render
+def test_batch_merge_starts_every_letter_on_a_front_page(tmp_path):
+    """`batch --merge` of twelve one-page 推荐函 (one of 22 lines, which only LibreOffice
+    shows fits): printed on both sides, each letter starts on a front (odd) page, a blank
+    page after each — no text, no page number — so that no letter is on the back of
+    another's. Each letter's first page keeps its mark and shows no page number."""
+    from click.testing import CliRunner
+
+    from wenshu.cli.main import main
+
+    letters = Path(__file__).resolve().parents[1] / "examples" / "letters"
+    out = tmp_path / "out"
+    command = ["batch", str(letters / "recommendations.yaml"), "--data", str(letters / "recommendations.csv")]
+    result = CliRunner().invoke(main, [*command, "--merge", "--paginate", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    merged = next(out.glob("*合并.docx"))
+    numbers = [
+        r["发文字号"] for r in csv.DictReader((letters / "recommendations.csv").open(encoding="utf-8"))
+    ]
+    with LibreOffice() as office:
+        pages = read_pages(office.convert([merged], tmp_path / "pdf")[merged])
+    texts = [[compact(r.text) for r in page.rows] for page in pages]
+    print(f"{len(numbers)} letters, {len(pages)} pages")
+    assert len(pages) == 2 * len(numbers) - 1
+    for k, number in enumerate(numbers):
+        front = texts[2 * k]
+        assert compact(number) in front, (k, front[:4])
+        assert not any(re.fullmatch(r"—\d+—", t) for t in front)  # no number on a first page
+        if k < len(numbers) - 1:
+            assert texts[2 * k + 1] == [], (k, texts[2 * k + 1])
