@@ -1381,3 +1381,39 @@ def test_batch_merge_starts_every_letter_on_a_front_page(tmp_path):
         assert not any(re.fullmatch(r"—\d+—", t) for t in front)  # no number on a first page
         if k < len(numbers) - 1:
             assert texts[2 * k + 1] == [], (k, texts[2 * k + 1])
+
+
+def test_a_table_cut_for_its_group_labels_imports_as_one_table():
+    """repeat_labels cuts the 测评表 before row 8 (its rest a table of its own after a 1 pt
+    paragraph that starts a page, under a copy of the header row, 投入保障 and 工作条件
+    restarted on row 8); wenshu import reads the two as the one table written, the labels
+    merged again: the spec comes back as from the uncut file."""
+    from lxml import etree
+
+    from wenshu.build.paginate import repeat_labels
+    from wenshu.build.pipeline import render
+    from wenshu.importing.fix import import_docx
+    from wenshu.office.pages import Facts
+
+    spec = Path(__file__).resolve().parents[1] / "examples" / "annexes" / "city-evaluation-form.yaml"
+    whole = render(spec).files["docx"]
+    cut = repeat_labels(whole, Facts(merged_breaks=[(0, 8, 2)]))
+    ns = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
+    with zipfile.ZipFile(BytesIO(cut)) as zf:
+        body = etree.fromstring(zf.read("word/document.xml")).find("w:body", ns)
+    first, rest = body.findall("w:tbl", ns)[:2]
+    spacer = first.getnext()
+    assert spacer.getnext() is rest and spacer.find("w:pPr/w:pageBreakBefore", ns) is not None
+    rows = rest.findall("w:tr", ns)
+    assert len(first.findall("w:tr", ns)) == 8 and len(rows) == 1 + 31 - 7
+    texts = ["".join(tc.itertext()) for tc in rows[1].findall("w:tc", ns)[:3]]
+    assert texts == ["8", "投入保障", "工作条件"]
+    assert first.findall("w:tr", ns)[-1].find("w:trPr/w:cantSplit", ns) is not None
+
+    def spec_text(docx: bytes) -> str:
+        return "\n".join(
+            x for x in import_docx(docx, spec.name).yaml.splitlines() if not x.startswith("# 由")
+        )
+
+    assert "kind: evaluation_form" in spec_text(cut)
+    assert spec_text(cut) == spec_text(whole)
