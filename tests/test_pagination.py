@@ -484,8 +484,13 @@ def test_table_breaks_leave_two_rows_on_each_side(laid_out):
     faults = {n: bad for n, p in measured.items() if (bad := thin_breaks(p.docx, p.facts))}
     print(f"{len(measured)} documents, {len(broken)} tables broken over pages")
     assert sum(n.startswith("rows/") for n in broken) >= len(ROWS_SWEEP) // 2
-    assert "notices/henan-2023-38" in broken
     assert not faults, faults
+    # henan-2023-38's tables have merged group labels: the pass cut them where the pages
+    # break (repeat_labels), each part a table of its own on its pages; the cuts leave at
+    # least two data rows in every part too.
+    henan = outline_of(after["notices/henan-2023-38"].docx).tables
+    print("henan-2023-38 table parts, data rows:", [len(t) - 1 for t in henan])
+    assert len(henan) > 3 and all(len(t) - 1 >= 2 for t in henan), [len(t) - 1 for t in henan]
 
 
 def test_kept_rows_leave_two_on_either_side_and_keep_an_item_whole():
