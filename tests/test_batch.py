@@ -30,6 +30,7 @@ from wenshu.build.batch import (
     safe_stem,
     unique_stems,
 )
+from wenshu.build.lines import provably_fits
 from wenshu.build.pipeline import render
 from wenshu.cli.main import main
 from wenshu.errors import WenshuError
@@ -538,6 +539,8 @@ def _first_page_headers(merged: Path) -> list[str]:
         body = etree.fromstring(zf.read("word/document.xml")).find(w("body"))
         out = []
         for sect in body.iter(w("sectPr")):
+            if sect.find(w("titlePg")) is None:
+                continue  # the blank page after a letter of odd pages
             ref = sect.find("w:headerReference[@w:type='first']", NS)
             header = etree.fromstring(zf.read(rels[ref.get(f"{{{NS['r']}}}id")]))
             out.append("".join(paragraph_text(p) for p in header.iter(w("p"))))
@@ -550,8 +553,31 @@ def test_merged_document_has_one_letter_per_page_group(example_batch):
     with zipfile.ZipFile(merged) as zf:
         assert zf.testzip() is None
         body = etree.fromstring(zf.read("word/document.xml")).find(w("body"))
-    sections = list(body.iter(w("sectPr")))
-    assert len(sections) == len(names)
+    every = list(body.iter(w("sectPr")))
+    # A blank page (a section with empty header and footer, no page number) after each
+    # letter but the last that provably fits one page, so that printed on both sides each
+    # letter starts on a front page (built without LibreOffice, a letter of 22 lines, which
+    # may run over, has no page count and no blank page after it).
+    starts = [s.find(w("pgNumType")) is not None for s in every]
+    one_page = [provably_fits((out / f"{name}.docx").read_bytes()) for name in names]
+    assert sum(one_page[:-1]) >= len(names) // 2
+    expected = [
+        x
+        for k, fits in enumerate(one_page)
+        for x in ([True, False] if fits and k < len(names) - 1 else [True])
+    ]
+    assert starts == expected, starts
+    sections = [s for s, letter in zip(every, starts, strict=True) if letter]
+    with zipfile.ZipFile(merged) as zf:
+        rels = {
+            r.get("Id"): r.get("Target") for r in etree.fromstring(zf.read("word/_rels/document.xml.rels"))
+        }
+        for blank in (s for s, letter in zip(every, starts, strict=True) if not letter):
+            refs = [r for r in blank if r.tag in (w("headerReference"), w("footerReference"))]
+            assert len(refs) == 6 and blank.find(w("titlePg")) is None
+            for ref in refs:
+                part = etree.fromstring(zf.read("word/" + rels[ref.get(f"{{{NS['r']}}}id")]))
+                assert not "".join(part.itertext()).strip() and not part.findall(".//w:fldSimple", NS)
     for sect in sections:
         assert sect.find(w("pgNumType")).get(w("start")) == "1"  # page numbers restart per letter
         assert sect.find(w("titlePg")) is not None  # each letter's first page: mark, no number

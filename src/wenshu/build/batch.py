@@ -29,7 +29,7 @@ from typing import Any
 
 from wenshu.build.document import FORMATS, render_spec
 from wenshu.build.letter_shapes import shapes
-from wenshu.build.lines import fits_one_page, lines_needed
+from wenshu.build.lines import fits_one_page, lines_needed, provably_fits
 from wenshu.errors import Problem, WenshuError
 from wenshu.files import is_link, prepare_output_dir, write_atomically
 from wenshu.registry import did_you_mean
@@ -637,6 +637,28 @@ def record_names(batch: Batch, pattern: str | None, reserved: set[str]) -> list[
     return unique_stems(wanted, lambda i: f"{batch.kind.label}{i + 1}", reserved)
 
 
+def page_counts(letters: list[bytes], fits: list[bool], *, lay_out: bool) -> list[int | None]:
+    """Each letter's page count for the merged print file (:func:`wenshu.render.merge.merge_docx`
+    starts each letter on a front page): 1 for one that provably fits a page (``fits``, as the
+    batch judged it while writing, or judged here from the file); the others laid out by
+    LibreOffice where ``lay_out`` (the batch uses it), else None (not known)."""
+    counts: list[int | None] = [
+        1 if fit or provably_fits(letter) else None for fit, letter in zip(fits, letters, strict=True)
+    ]
+    unknown = {str(k): letter for k, letter in enumerate(letters) if counts[k] is None}
+    if not unknown or not lay_out:
+        return counts
+    from wenshu.office.libreoffice import LibreOffice, read_pages
+
+    try:
+        with LibreOffice() as office, office.converted(unknown) as pdfs:
+            for name, pdf in pdfs.items():
+                counts[int(name)] = len(read_pages(pdf))
+    except WenshuError:
+        pass  # not known: the merged file has no blank page after those letters
+    return counts
+
+
 def run_batch(
     batch: Batch,
     out_dir: Path,
@@ -704,11 +726,14 @@ def run_batch(
     if paginate is not None and "docx" in formats:
         paginate([p for p in unproven if p.suffix == ".docx"])
     if merge and "docx" in formats:
-        good = [inside(out_dir, f"{names[i]}.docx") for i in range(len(names)) if i not in result.failed]
+        kept = [i for i in range(len(names)) if i not in result.failed]
+        good = [inside(out_dir, f"{names[i]}.docx") for i in kept]
         if good:
             from wenshu.render.merge import merge_docx  # lxml, only for --merge
 
-            combined = merge_docx([p.read_bytes() for p in good])
+            letters = [p.read_bytes() for p in good]
+            fits = [i in outcomes and outcomes[i][2] for i in kept]
+            combined = merge_docx(letters, page_counts(letters, fits, lay_out=paginate is not None))
             result.merged = write_atomically(out_dir, {f"{merged_stem}.docx": combined})[0]
     if not result.written:  # every letter failed: no empty folder left behind
         for folder in created:

@@ -12,8 +12,9 @@ LibreOffice has laid out (:mod:`wenshu.office.pages` measures them):
   or, where a table ends the content there, the table's lines (:func:`tighten_table`);
 - §7.5 a blank page before the 版记 page: both go in a last section whose footers are
   empty, so neither carries a page number;
-- tables: a group label merged over rows is repeated in the first row of the group on a
-  page it continues on (the vertical merge restarts there); a note under a table that went
+- tables: a table with group labels merged over rows is cut where a page breaks it, the
+  rest starting the next page under a copy of the header row, its group's label repeated
+  in its first row (the vertical merge restarts there: :func:`repeat_labels`); a note under a table that went
   on to the next page alone takes the table's last rows with it (:func:`keep_notes`; the
   rows keep together with at least two data rows, as :func:`wenshu.render.docx.kept_rows`
   decides).
@@ -143,9 +144,9 @@ def paginate(documents: dict[str, bytes], office: LibreOffice) -> dict[str, Pagi
                     tightened[name] = (data, signature - 1, None, laid_out)
                 changed[name] = tight
                 continue
-            if facts.unlabelled or facts.lonely_notes:
+            if facts.merged_breaks or facts.lonely_notes:
                 # Rows may grow or move: the 版记 is placed on the pages that result.
-                fixed = repeat_labels(fixed, facts) if facts.unlabelled else fixed
+                fixed = repeat_labels(fixed, facts) if facts.merged_breaks else fixed
                 fixed = keep_notes(fixed, facts) if facts.lonely_notes else fixed
             elif outline.records and name not in placed:
                 fixed = place_record(fixed, facts, laid_out, outline)
@@ -896,26 +897,73 @@ def landscape_page_numbers(docx: bytes) -> bytes:
 
 
 def repeat_labels(docx: bytes, facts: Facts) -> bytes:
-    """Restart each merged group label on the page its group continues on."""
+    """Make each page a table with merged group labels goes on to start with the row that
+    opens it here, its group's label restarted on it.
+
+    Restarting the merge (ECMA-376 §17.4.85 ``w:vMerge``) on the row that opens the page in
+    LibreOffice with wenshu's stand-in fonts is not enough: with other fonts the row may still
+    fit on the page before (the label then printed twice there, reading as two groups), or a
+    group starting on the page may start at the foot of the one before (its label there, its
+    other rows overleaf under an empty cell). Neither renderer starts a row on a new page for
+    ``pageBreakBefore`` in its cells (LibreOffice 7.4 ignores it there), so the table is cut
+    before that row: the rest becomes a table of its own, headed by a copy of the header row,
+    after an empty paragraph 1 pt high that starts a new page (§17.3.1.23 ``pageBreakBefore``,
+    unconditional in both) — which reads as the header row repeated over the rest of the
+    table. The last row before the cut cannot split (§17.4.6 ``w:cantSplit``).
+    """
     parts, root, body = _opened(docx)
     tables = [t for t in body.findall(w("tbl")) if t is not _record_table(body)] if body is not None else []
-    for index, row, column, _page in facts.unlabelled:
-        if index >= len(tables):
-            continue
-        rows = tables[index].findall(w("tr"))
-        if row >= len(rows):
-            continue
-        cells = rows[row].findall(w("tc"))
-        if column >= len(cells):
-            continue
-        cell = cells[column]
-        source = _merge_start(rows, row, column)
-        merge = cell.find(f"{w('tcPr')}/{w('vMerge')}")
-        if source is None or merge is None:
-            continue
-        merge.set(w("val"), "restart")
-        _copy_label(source, cell)
+    cuts: dict[int, set[int]] = {}
+    for index, row, _page in facts.merged_breaks:
+        if index < len(tables):
+            cuts.setdefault(index, set()).add(row)
+    for index, at in cuts.items():
+        table = tables[index]
+        # From the foot up: each cut leaves the rows above it in ``table``.
+        for cut in sorted(at, reverse=True):
+            rows = table.findall(w("tr"))
+            if not 1 < cut < len(rows):
+                continue
+            _restart_merges(rows, cut)
+            _no_split(rows[cut - 1])
+            _split_table(table, cut, page_break=True)
     return _saved(parts, root)
+
+
+def _restart_merges(rows: list, cut: int) -> None:
+    """Restart, with its label, every vertical merge ``rows[cut]`` continues."""
+    for column, cell in enumerate(rows[cut].findall(w("tc"))):
+        merge = cell.find(f"{w('tcPr')}/{w('vMerge')}")
+        source = _merge_start(rows, cut, column)
+        if merge is not None and merge.get(w("val")) != "restart" and source is not None:
+            merge.set(w("val"), "restart")
+            _copy_label(source, cell)
+
+
+def _no_split(row: etree._Element) -> None:
+    """Give ``row`` w:cantSplit (ECMA-376 §17.4.6), first in its w:trPr as the schema orders it."""
+    trpr = row.find(w("trPr"))
+    if trpr is None:
+        trpr = etree.Element(w("trPr"))
+        row.insert(1 if row.find(w("tblPrEx")) is not None else 0, trpr)
+    if trpr.find(w("cantSplit")) is None:
+        trpr.insert(0, etree.Element(w("cantSplit")))
+
+
+def _split_table(table: etree._Element, cut: int, *, page_break: bool) -> etree._Element:
+    """Move ``table``'s rows from ``cut`` on into a table of their own after it, headed by a copy
+    of the header row, with an empty paragraph 1 pt high between the two (adjacent tables
+    would be joined into one) that starts a new page where ``page_break``; the new table."""
+    rows = table.findall(w("tr"))
+    small = etree.Element(w("tbl"))
+    for part in (table.find(w("tblPr")), table.find(w("tblGrid"))):
+        if part is not None:
+            small.append(copy.deepcopy(part))
+    small.append(copy.deepcopy(rows[0]))
+    small.extend(rows[cut:])
+    table.addnext(small)
+    table.addnext(_spacer(20, page_break=page_break))
+    return small
 
 
 def _keeps(p: etree._Element) -> bool:
@@ -1042,22 +1090,10 @@ def keep_notes(docx: bytes, facts: Facts) -> bytes:
             for para in table.iter(w("p")):
                 _keep(para)
             continue
-        for column, cell in enumerate(rows[cut].findall(w("tc"))):
-            merge = cell.find(f"{w('tcPr')}/{w('vMerge')}")
-            source = _merge_start(rows, cut, column)
-            if merge is not None and merge.get(w("val")) != "restart" and source is not None:
-                merge.set(w("val"), "restart")
-                _copy_label(source, cell)
-        small = etree.Element(w("tbl"))
-        for part in (table.find(w("tblPr")), table.find(w("tblGrid"))):
-            if part is not None:
-                small.append(copy.deepcopy(part))
-        small.append(copy.deepcopy(rows[0]))
-        small.extend(rows[cut:])
+        _restart_merges(rows, cut)
+        small = _split_table(table, cut, page_break=False)
         for para in small.iter(w("p")):
             _keep(para)
-        table.addnext(small)
-        table.addnext(_spacer(20, page_break=False))
     return _saved(parts, root)
 
 

@@ -63,7 +63,11 @@ def build_cmd(
 )
 @options.out_dir(None, "输出文件夹（默认 out/规格文件名）")
 @options.jobs("并行进程数（默认：全部核心）")
-@click.option("--merge", is_flag=True, help="另生成一个合并文件供打印：每份另起一页，页码各自从 1 起")
+@click.option(
+    "--merge",
+    is_flag=True,
+    help="另生成一个合并文件供双面打印：每份从单页（正面）起，页数为单数的函后留一张空白页，页码各自从 1 起",
+)
 @click.option(
     "--name",
     "name",

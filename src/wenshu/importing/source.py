@@ -278,6 +278,39 @@ def _grid(table: Any) -> list[int]:
     return [c.width_twips or 0 for c in best]
 
 
+def _rejoined(blocks: list[Para | Table], table: Table, head: int) -> bool:
+    """Join ``table`` to the table before it where wenshu's pagination pass cut one table in
+    two (:func:`wenshu.build.paginate.repeat_labels`, ``keep_notes``): nothing but empty
+    paragraphs between them, the same columns, and a copy of the header row (its ``head``
+    paragraphs) opening ``table``. The group labels the pass restarted on its first row
+    continue their merge again, as they were written."""
+    k = len(blocks)
+    while (
+        k
+        and isinstance(blocks[k - 1], Para)
+        and not blocks[k - 1].text.strip()
+        and not blocks[k - 1].pictures
+    ):
+        k -= 1
+    before = blocks[k - 1] if k else None
+    if not isinstance(before, Table) or k == len(blocks) or len(table.rows) < 2:
+        return False
+    if before.grid != table.grid or before.rows[:1] != table.rows[:1]:
+        return False
+    first = table.rows[1]
+    for column, cell in enumerate(first):
+        if cell.vmerge != "restart":
+            continue
+        above = [row[column] for row in before.rows[1:] if column < len(row)]
+        start = next((c for c in reversed(above) if c.vmerge != "continue"), None)
+        if start is not None and start.vmerge == "restart" and start.text == cell.text and above[-1].vmerge:
+            first[column] = Cell("", cell.span, "continue")
+    before.rows.extend(table.rows[1:])
+    before.paras.extend(table.paras[head:])
+    del blocks[k:]
+    return True
+
+
 def read_docx(source: str | Path | bytes, name: str | None = None) -> Source:
     """Read the Word file ``source`` (a path or its bytes) called ``name`` in messages;
     an unreadable or hostile file raises :class:`wenshu.errors.WenshuError`."""
@@ -324,7 +357,10 @@ def read_docx(source: str | Path | bytes, name: str | None = None) -> Source:
                 doc.paragraphs[c.paragraphs[0]].alignment or "" if c.paragraphs else "" for c in first_body
             ]
             size = max((q.size for q in paras), default=0.0)
-            blocks.append(Table(rows, paras, p.section or 0, aligns, _grid(t), size))
+            table = Table(rows, paras, p.section or 0, aligns, _grid(t), size)
+            head = sum(len(c.paragraphs) for c in t.rows[0]) if t.rows else 0
+            if not _rejoined(blocks, table, head):
+                blocks.append(table)
             continue
         para = _para(p, role=roles.get(id(p)))
         para.pictures = _pictures(elements[p.index].el, package, rels)

@@ -200,6 +200,8 @@ class Facts:
     content_end: tuple[int, float] | None = None  # last page with content before the 版记, y1
     split_rows: list[int] = field(default_factory=list)  # pages a row runs on to
     unlabelled: list[tuple[int, int, int, int]] = field(default_factory=list)  # table, row, col, page
+    # table, row, page: the rows that open a page inside a table with merged group labels
+    merged_breaks: list[tuple[int, int, int]] = field(default_factory=list)
     unnumbered: set[int] = field(default_factory=set)  # a blank page and the 版记 page after it
     lonely_notes: list[str] = field(default_factory=list)  # table notes that open a page
     # per table of the outline: (page, y0, y1) of its printed rows on each page it is on
@@ -538,8 +540,10 @@ def _table(reader: _Reader, index: int, table: list[list[Cell]], facts: Facts) -
             k += 1
         if k == len(rows):
             continue
-        first_word = compact(reader.rows[p][k].text.split(" ")[0])
-        if len(first_word) < 2:
+        # The first word of two characters or more: a one-digit 序号 (“9”) is in many rows.
+        words = [compact(x) for x in reader.rows[p][k].text.split(" ")[:3]]
+        first_word = next((x for x in words if len(x) >= 2), "")
+        if not first_word:
             continue
         starts = [r for r, row in enumerate(body) if any(cell.startswith(first_word) for cell in row)]
         inside = [r for r, row in enumerate(body) if any(first_word in cell[1:] for cell in row)]
@@ -561,6 +565,8 @@ def _table(reader: _Reader, index: int, table: list[list[Cell]], facts: Facts) -
         if len(starts) != 1:
             continue
         r = starts[0] + 1  # index into table (row 0 the header)
+        if r > 1 and any(cell.continues for row in table for cell in row):
+            facts.merged_breaks.append((index, r, p + 1))
         for c, cell in enumerate(table[r]):
             if cell.continues and not cell.text.strip():
                 facts.unlabelled.append((index, r, c, p + 1))

@@ -3,15 +3,22 @@
 Each letter becomes its own section group: it starts on a new page, its first section
 restarts page numbering at 1 (``<w:pgNumType w:start="1"/>``) and keeps its own first-page
 header, so every letter prints exactly as it does alone — mark, 发文字号 and page numbers
-included. Letters from one batch share their frame, so styles and settings are taken from
-the first; headers and footers that differ (another applicant's mark) are added as parts
-of their own.
+included. Printed on both sides, as 公文 are, each letter starts on a front (odd) page: a
+letter of an odd number of pages is followed by a blank page in a section of its own whose
+header and footer are empty (no page number, as GB/T 9704 §7.5 has it for a blank page). A
+section break of type oddPage (ECMA-376 §17.18.77) cannot do it: Word and LibreOffice both
+take a section's first page as odd or even by its page number, and each letter's restarts
+at 1, so neither inserts the blank page.
+
+Letters from one batch share their frame, so styles and settings are taken from the first;
+headers and footers that differ (another applicant's mark) are added as parts of their own.
 """
 
 from __future__ import annotations
 
 import copy
 import posixpath
+from collections.abc import Sequence
 from typing import Any
 
 from lxml import etree
@@ -34,6 +41,11 @@ _AFTER_PG_NUM = {
     ).split()
 }
 _DOCUMENT = "word/document.xml"
+_XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+_EMPTY = {
+    "header": f'{_XML_HEAD}<w:hdr xmlns:w="{_W}"><w:p/></w:hdr>',
+    "footer": f'{_XML_HEAD}<w:ftr xmlns:w="{_W}"><w:p/></w:ftr>',
+}
 _DOCUMENT_RELS = "word/_rels/document.xml.rels"
 _TYPES = "[Content_Types].xml"
 
@@ -151,8 +163,33 @@ class _Merged:
         return write_zip([ZipPart.of(name, self.parts[name]) for name in self.order])
 
 
-def merge_docx(documents: list[bytes]) -> bytes:
-    """One .docx holding ``documents`` in order, page numbers restarting for each."""
+def _blank_page(merged: _Merged, model: Any) -> Any:
+    """A paragraph ending a section of one blank page, laid out as ``model`` (a letter's
+    sectPr) with empty headers and footers."""
+    sect_pr = copy.deepcopy(model)
+    for child in list(sect_pr):
+        if child.tag in (_w("headerReference"), _w("footerReference"), _w("pgNumType"), _w("titlePg")):
+            sect_pr.remove(child)
+    at = 0
+    for kind in ("header", "footer"):
+        rel_type = f"{_R}/{kind}"
+        rid = merged.reference(rel_type, _EMPTY[kind].encode("utf-8"), {}, f"word/{kind}.xml")
+        for which in ("default", "even", "first"):
+            ref = etree.Element(_w(f"{kind}Reference"))
+            ref.set(_w("type"), which)
+            ref.set(f"{{{_R}}}id", rid)
+            sect_pr.insert(at, ref)
+            at += 1
+    holder = etree.Element(_w("p"))
+    etree.SubElement(holder, _w("pPr")).append(sect_pr)
+    return holder
+
+
+def merge_docx(documents: list[bytes], pages: Sequence[int | None] | None = None) -> bytes:
+    """One .docx holding ``documents`` in order, page numbers restarting for each; with
+    ``pages`` (each letter's page count, None where not known), a blank page after each
+    letter but the last that has an odd number of pages, so that the next starts on a
+    front page."""
     if not documents:
         raise WenshuError(Problem("合并", "没有可合并的文件"))
     first = read_zip(documents[0])
@@ -183,6 +220,9 @@ def merge_docx(documents: list[bytes]) -> bytes:
         letter_final = letter_body.find(_w("sectPr"))
         if final is not None:
             out = _end_section_with(out, final)
+            count = pages[i - 1] if pages is not None else None
+            if count is not None and count % 2:
+                out.append(_blank_page(merged, final))
         out.extend(content)
         final = letter_final
     for child in list(body):

@@ -12,6 +12,7 @@ facts stay in the schemas:
 - ``letter_number``: a 函's number (代字 with 函) in 文件格式, or a 发文 number in 信函格式;
 - ``same_as``: a field that should repeat another (署名 and 发文机关);
 - ``starts_with``: a field that should begin with another (标题 with the 发文机关's name);
+- ``title_breaks``: a hand-written title line (``title_lines``) that ends inside a word;
 - ``unfilled_indicators``: an evaluation form filled in only in part.
 
 ``categories``, ``old_quota_rule`` and ``unfilled_indicators`` are registered by
@@ -31,6 +32,7 @@ from wenshu.registry import Registry
 from wenshu.spec.kinds import Kind
 from wenshu.spec.load import Spec
 from wenshu.text.docnumber import DocNumberError, parse_doc_number
+from wenshu.text.titles import broken_words
 
 LETTER_MARK = "函"  # a 函's 发文字号 has it in its 代字 (国知办函运字), a 文件's does not
 
@@ -91,3 +93,27 @@ def starts_with(arg: dict[str, str], spec: Spec, document: dict[str, Any]) -> li
     if not isinstance(mine, str) or not isinstance(head, str) or mine.startswith(head.strip()):
         return []
     return [spec.problem((arg["field"],), f"没有以{arg['label']}“{head}”开头；{arg['why']}")]
+
+
+@advice("title_breaks")
+def title_breaks(field: str, spec: Spec, document: dict[str, Any]) -> list[Problem]:
+    """A line of ``field`` (the title's hand-written lines, of the document and of each
+    attachment) that ends inside a word of the title word list (``data/title_words.yaml``):
+    §7.3.1 wants 标题回行时词意完整. A warning, not an error: the list is small and a
+    source may break there on purpose."""
+    places = [((), document)]
+    places += [(("attachments", i), a) for i, a in enumerate(document.get("attachments") or [])]
+    out = []
+    for base, holder in places:
+        lines = holder.get(field) if isinstance(holder, dict) else None
+        if not isinstance(lines, list) or not all(isinstance(x, str) for x in lines):
+            continue
+        for n, word in broken_words(lines):
+            out.append(
+                spec.problem(
+                    (*base, field, n - 1),
+                    f"这一行断在词“{word}”中间，标题回行应词意完整（GB/T 9704 §7.3.1）；"
+                    "请在词与词之间分行（删去 title_lines 则自动分行）",
+                )
+            )
+    return out

@@ -198,15 +198,34 @@ def _best_split(
 
 @dataclass(frozen=True)
 class TitleProblem:
-    """What is wrong with a title's lines: the line (1-based) and a Chinese message."""
+    """What is wrong with a title's lines: the line (1-based) and a Chinese message;
+    ``in_word``: the line ends inside a word (not a matter of the lines' shape)."""
 
     line: int
     message: str
+    in_word: bool = False
 
 
 def too_wide(lines: list[str], width: int = L.TITLE_CHARS_PER_LINE) -> list[tuple[int, float]]:
     """(index, width) of each line wider than ``width`` cells: Word would wrap it."""
     return [(i, w) for i, line in enumerate(lines) if (w := line_width(line)) > width]
+
+
+def broken_words(lines: list[str]) -> list[tuple[int, str]]:
+    """(line number from 1, word) for each line of ``lines`` but the last that ends inside a
+    word (§7.3.1 词意完整): the longest lexicon word across the break, else the characters
+    either side of it."""
+    joined = "".join(lines)
+    costs = break_costs(joined)
+    out = []
+    offset = 0
+    for n, line in enumerate(lines[:-1], 1):
+        offset += len(line)
+        if costs.get(offset, _IN_WORD) >= _IN_WORD:
+            spans = [(a, b) for a, b in _word_spans(joined, other=True) if a < offset < b]
+            a, b = max(spans, key=lambda span: span[1] - span[0], default=(max(0, offset - 2), offset + 2))
+            out.append((n, joined[a:b].replace("\\", "")))
+    return out
 
 
 def title_problems(lines: list[str], width: int = L.TITLE_CHARS_PER_LINE) -> list[TitleProblem]:
@@ -215,18 +234,9 @@ def title_problems(lines: list[str], width: int = L.TITLE_CHARS_PER_LINE) -> lis
     for i, w in too_wide(lines, width):
         message = f"第 {i + 1} 行宽 {w:g} 字，超过版心一行所能容纳的 {width} 个二号字，排版时会自动回行"
         problems.append(TitleProblem(i + 1, message))
-    joined = "".join(lines)
-    costs = break_costs(joined)
-    offset = 0
-    for n, line in enumerate(lines[:-1], 1):
-        offset += len(line)
-        if costs.get(offset, _IN_WORD) >= _IN_WORD:
-            # the word broken (the longest lexicon word across the break), else the characters either side
-            spans = [(a, b) for a, b in _word_spans(joined, other=True) if a < offset < b]
-            a, b = max(spans, key=lambda span: span[1] - span[0], default=(max(0, offset - 2), offset + 2))
-            word = joined[a:b].replace("\\", "")
-            message = f"第 {n} 行与下一行之间断开了一个词（“{word}”），应在词与词之间回行"
-            problems.append(TitleProblem(n, message))
+    for n, word in broken_words(lines):
+        message = f"第 {n} 行与下一行之间断开了一个词（“{word}”），应在词与词之间回行"
+        problems.append(TitleProblem(n, message, in_word=True))
     longest = max((line_width(x) for x in lines), default=0)
     for n, line in enumerate(lines, 1):
         if len(lines) > 1 and line_width(line) <= 2 and line_width(line) < longest / 3:
