@@ -21,25 +21,38 @@ _DOUBLED = re.compile(r"([。，、；：！？])\1")
 _HALF_MARK = re.compile(r"[,;:?!.]")
 
 
+# Half-width brackets are matched whatever they hold, and what they hold is then looked at for
+# Chinese: ``\(([^()]*[CJK][^()]*)\)`` backtracks in time quadratic in the text after an
+# unclosed “(” (a 450 KB spec's paragraph took minutes to validate).
+_HALF_PARENS = re.compile(r"\(([^()]*)\)")
+
+
 @cache
 def _half_width() -> re.Pattern[str]:
     # Compiled when first needed: its Chinese ranges cost milliseconds to compile, and most
     # specs hold no half-width mark at all.
-    return re.compile(rf"[{CJK}]([,;:?!]|\.(?=\s|$|[{CJK}]))|\(([^()]*[{CJK}][^()]*)\)")
+    return re.compile(rf"[{CJK}]([,;:?!]|\.(?=\s|$|[{CJK}]))")
+
+
+@cache
+def _has_cjk() -> re.Pattern[str]:
+    return re.compile(f"[{CJK}]")
 
 
 def punctuation_problem(text: str) -> str | None:
     """What is wrong with the punctuation of Chinese ``text``, if anything."""
-    suspect = "(" in text or any(
+    suspect = any(
         m.start() and "\u4e00" <= text[m.start() - 1] <= "\u9fff" for m in _HALF_MARK.finditer(text)
     )
-    m = _half_width().search(text) if suspect else None
-    if m and m.group(1):
-        mark = m.group(1)
-        around = text[max(0, m.start() - 6) : m.end() + 6]
-        return f"中文后用了半角标点“{mark}”，应为全角“{_FULL_WIDTH[mark]}”（“{around}”）"
-    if m:
-        return f"中文用了半角括号“({excerpt(m.group(2), 10)})”，应为全角“（{excerpt(m.group(2), 10)}）”"
+    mark = _half_width().search(text) if suspect else None
+    parens = _HALF_PARENS.finditer(text) if "(" in text else ()
+    brackets = next((m for m in parens if _has_cjk().search(m.group(1))), None)
+    if brackets and (mark is None or brackets.start() < mark.start()):  # the first slip is said
+        inside = excerpt(brackets.group(1), 10)
+        return f"中文用了半角括号“({inside})”，应为全角“（{inside}）”"
+    if mark:
+        around = text[max(0, mark.start() - 6) : mark.end() + 6]
+        return f"中文后用了半角标点“{mark.group(1)}”，应为全角“{_FULL_WIDTH[mark.group(1)]}”（“{around}”）"
     m = _DOUBLED.search(text)
     if m:
         return f"标点“{m.group(1)}”重复了（“{m.group(0)}”）"
@@ -55,7 +68,7 @@ _TIDYING = on_first_use(
     globals(),
     {
         "_HALF_AFTER_CJK": rf"(?<=[{_ANY_CJK}”’）])([,;:?!])",
-        "_HALF_PARENS": rf"\(([^()]*[{_ANY_CJK}][^()]*)\)",
+        "_ANY_CJK_CHAR": rf"[{_ANY_CJK}]",
         "_TYPED_TWICE": r"([。，、；：！？])\1+",
         "_ASCII_QUOTES": r'"([^"]*)"',
     },
@@ -66,7 +79,9 @@ def tidy_punctuation(text: str) -> str:
     """``text`` with the punctuation wenshu refuses put right: half-width marks after Chinese,
     half-width brackets around Chinese, doubled marks, straight quotes in Chinese text."""
     fixed = _TIDYING("_HALF_AFTER_CJK").sub(lambda m: m.group(1).translate(_FULL), text)
-    fixed = _TIDYING("_HALF_PARENS").sub(lambda m: f"（{m.group(1)}）", fixed)
+    fixed = _HALF_PARENS.sub(
+        lambda m: f"（{m.group(1)}）" if _TIDYING("_ANY_CJK_CHAR").search(m.group(1)) else m.group(0), fixed
+    )
     fixed = _TIDYING("_TYPED_TWICE").sub(lambda m: m.group(1), fixed)
     if not re.search(f"[{_ANY_CJK}]", fixed):
         return fixed
