@@ -1,7 +1,8 @@
 """Hostile text: a long line that opens a bracket and never closes it is read in time linear in
 its length — by validation (a spec's paragraph), by import (a Word file's paragraph put right)
-and by check (the paragraph above a 成文日期). Each bound fails on a pattern that backtracks
-(``\\(([^()]*[CJK][^()]*)\\)``: 20,000 characters took 3.5 CPU s, 150,000 minutes).
+and by check (the paragraph above a 成文日期); so is a long run of spaces by the Markdown
+writer. Each bound fails on a pattern that backtracks (``\\(([^()]*[CJK][^()]*)\\)``: 20,000
+characters took 3.5 CPU s, 150,000 minutes; ``[ \\t]*\\r?\\n[ \\t]*``: 60,000 spaces 69 s).
 """
 
 from __future__ import annotations
@@ -69,3 +70,13 @@ def test_check_reads_an_unclosed_bracket_above_the_date_at_once():
     report = check_docx(data.getvalue(), "hostile.docx")
     assert cpu_seconds() - started < 3
     assert report.error is None and report.deviations
+
+
+def test_a_long_run_of_spaces_is_escaped_at_once():
+    # md_escape joins lines: a run of spaces no newline ends was tried at each of its spaces
+    from wenshu.render.markdown import md_escape
+
+    started = cpu_seconds()
+    assert md_escape("中" + " " * 40_000 + "*文") == "中" + " " * 40_000 + "\\*文"
+    assert cpu_seconds() - started < 0.5
+    assert md_escape("a  \r\n  b\n中 \n\t文 \n") == "a b中文"
