@@ -80,3 +80,17 @@ def test_a_long_run_of_spaces_is_escaped_at_once():
     assert md_escape("中" + " " * 40_000 + "*文") == "中" + " " * 40_000 + "\\*文"
     assert cpu_seconds() - started < 0.5
     assert md_escape("a  \r\n  b\n中 \n\t文 \n") == "a b中文"
+
+
+def test_check_reads_a_paragraph_opening_with_many_spaces_at_once():
+    # the spaces before the text are counted (空二字 typed as spaces): the run's width once
+    doc = Document()
+    for text in ("关于开展检查的通知", "各单位：", " " * 60_000 + "正文。", "\u3000\u3000正文。"):
+        doc.add_paragraph(text)
+    data = io.BytesIO()
+    doc.save(data)
+    started = cpu_seconds()
+    report = check_docx(data.getvalue(), "hostile.docx")
+    assert cpu_seconds() - started < 1.5
+    said = [str(d) for d in report.deviations if "15000.0 字" in d.actual]
+    assert len(said) == 1 and "段首应左空二字" in said[0] and "正文第 3 段" in said[0], said
