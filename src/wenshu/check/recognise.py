@@ -64,8 +64,18 @@ _NUMBERED_NAME = re.compile(r"^\d{1,2}(?:\s*[.．、]\s*|\s+)(?=\D)(.+)$")
 NO_TEXT = re.compile(r"^[（(]\s*此页无正文\s*[）)]$")
 # A form's field to fill in above its table (单位：, 填表单位：): a blank, no 主送机关.
 FORM_FIELD = re.compile(r"(?:填表|填报|推荐|申报|报送|所在)?单位\s*[：:]")
-# A template's remark where the seal goes: （此处加盖印章）.
-SEAL_REMARK = re.compile(r"[（(][^）)]*(印章|盖章|签章)[^）)]*[）)]")
+# A template's remark where the seal goes: （此处加盖印章）. The bracket and the word are matched
+# apart: ``[（(][^）)]*(印章|…)[^）)]*[）)]`` backtracks in time quadratic in a long paragraph
+# that opens a bracket and never closes it (100,000 characters: minutes).
+_BRACKETED = re.compile(r"[（(][^）)]*[）)]")
+_SEAL_WORDS = ("印章", "盖章", "签章")
+
+
+def is_seal_remark(text: str) -> bool:
+    """Whether ``text`` is all one bracketed remark about the seal, “（此处加盖印章）”."""
+    return _BRACKETED.fullmatch(text) is not None and any(word in text for word in _SEAL_WORDS)
+
+
 # A table holding no more lines than a 署名, a seal's remark and a 成文日期 (two signatures of a
 # joint document, §7.3.5.2, make four) may be one used to place them.
 _CLOSING_TABLE_LINES = 4
@@ -412,7 +422,7 @@ class Recogniser(Reader):
                 continue
             lines[-1].role = "date"
             before = lines[:-1]
-            if before and SEAL_REMARK.fullmatch(before[-1].text.strip()):
+            if before and is_seal_remark(before[-1].text.strip()):
                 before.pop().role = "aside"
             if before and not before[-1].text.strip().endswith(("。", "：", ":")):
                 before[-1].role = "signature"
@@ -479,7 +489,7 @@ class Recogniser(Reader):
     def _mark_signature(self, date: Para) -> None:
         before = [p for p in self.paragraphs[: date.number - 1] if p.text.strip() and p.flows]
         # A template's remark where the seal goes, “（此处加盖印章）”, stands between the two.
-        if len(before) > 1 and SEAL_REMARK.fullmatch(before[-1].text.strip()):
+        if len(before) > 1 and is_seal_remark(before[-1].text.strip()):
             before.pop().role = "aside"
         if before and before[-1].role in ("", "body") and len(before[-1].text.strip()) <= L.CHARS_PER_LINE:
             if not before[-1].text.strip().endswith(("。", "：", ":")):

@@ -26,15 +26,16 @@ _HALF_MARK = re.compile(r"[,;:?!.]")
 # A half-width mark after a Chinese character; a full stop only where a sentence ends (“3.5”,
 # “附件1.docx” and “www.gov.cn” are not Chinese text).
 _AFTER_CHINESE = rf"(?<=[{CJK}])([,;:?!]|\.(?=\s|$|[{CJK}]))"
-_AROUND_CHINESE = rf"\(([^()]*[{CJK}][^()]*)\)"
+# Half-width brackets are matched whatever they hold, and what they hold is then looked at for
+# Chinese: ``\(([^()]*[CJK][^()]*)\)`` backtracks in time quadratic in the text after an
+# unclosed “(” (a 450 KB spec's paragraph took minutes to validate).
+_HALF_PARENS = re.compile(r"\(([^()]*)\)")
 # Compiled when first needed: the Chinese ranges cost milliseconds to compile, most specs hold
 # no half-width mark at all, and only import tidies.
 _PATTERN = on_first_use(
     globals(),
     {
-        "_REFUSED": f"{_AFTER_CHINESE}|{_AROUND_CHINESE}",  # the first in the text is reported
         "_HALF_AFTER_CHINESE": _AFTER_CHINESE,
-        "_HALF_PARENS": _AROUND_CHINESE,
         "_TYPED_TWICE": r"([。，、；：！？])\1+",
         # Import also puts right a mark after a closing quote or bracket of Chinese text, and
         # straight quotes in it (which validation lets pass).
@@ -51,18 +52,24 @@ def _chinese(char: str) -> bool:
     return any(low <= char <= high for low, high in _CJK_RANGES)
 
 
+def _around_chinese(m: re.Match[str]) -> bool:
+    return any(_chinese(char) for char in m.group(1))
+
+
 def punctuation_problem(text: str) -> str | None:
     """What is wrong with the punctuation of Chinese ``text``, if anything."""
     # Most text has no half-width mark after a Chinese character: nothing compiled for it.
     marks = _HALF_MARK.finditer(text)
-    suspect = "(" in text or any(m.start() and _chinese(text[m.start() - 1]) for m in marks)
-    m = _PATTERN("_REFUSED").search(text) if suspect else None
-    if m and m.group(1):
-        mark = m.group(1)
-        around = text[max(0, m.start() - 7) : m.end() + 6]  # from six characters before the Chinese one
-        return f"中文后用了半角标点“{mark}”，应为全角“{FULL_WIDTH[mark]}”（“{around}”）"
-    if m:
-        return f"中文用了半角括号“({excerpt(m.group(2), 10)})”，应为全角“（{excerpt(m.group(2), 10)}）”"
+    suspect = any(m.start() and _chinese(text[m.start() - 1]) for m in marks)
+    mark = _PATTERN("_HALF_AFTER_CHINESE").search(text) if suspect else None
+    parens = _HALF_PARENS.finditer(text) if "(" in text else ()
+    brackets = next((m for m in parens if _around_chinese(m)), None)
+    if brackets and (mark is None or brackets.start() < mark.start()):  # the first slip is said
+        inside = excerpt(brackets.group(1), 10)
+        return f"中文用了半角括号“({inside})”，应为全角“（{inside}）”"
+    if mark:
+        around = text[max(0, mark.start() - 7) : mark.end() + 6]  # from six characters before the Chinese one
+        return f"中文后用了半角标点“{mark.group(1)}”，应为全角“{FULL_WIDTH[mark.group(1)]}”（“{around}”）"
     m = _PATTERN("_TYPED_TWICE").search(text)
     if m:
         return f"标点“{m.group(1)}”重复了（“{m.group(1) * 2}”）"
@@ -81,8 +88,11 @@ def tidy_punctuation(text: str) -> str:
 
     fixed = _PATTERN("_HALF_AFTER_CHINESE").sub(full_width, text)
     fixed = _PATTERN("_HALF_AFTER_CLOSING").sub(lambda m: m.group(1).translate(_FULL), fixed)
-    parens = _PATTERN("_HALF_PARENS")
-    while (inside := parens.sub(lambda m: f"（{m.group(1)}）", fixed)) != fixed:
+
+    def full_brackets(m: re.Match[str]) -> str:
+        return f"（{m.group(1)}）" if _around_chinese(m) else m.group(0)
+
+    while (inside := _HALF_PARENS.sub(full_brackets, fixed)) != fixed:
         fixed = inside  # the innermost first: “((注))” in full
     fixed = _PATTERN("_TYPED_TWICE").sub(lambda m: m.group(1), fixed)
     if not re.search(f"[{CJK}]", fixed):
