@@ -366,3 +366,168 @@ def test_a_killed_caller_stops_its_command(resident: Resident) -> None:
         time.sleep(0.05)
     else:
         pytest.fail("the workbench of a killed caller still answers")
+
+
+def _workbench(resident: Resident, env: dict[str, str], preexec=None) -> tuple[subprocess.Popen[bytes], int]:
+    """A workbench (``wenshu serve``: it runs until stopped) started as ``env`` says, and its port
+    once it answers."""
+    import socket
+
+    folder = resident.work / "specs"
+    folder.mkdir(exist_ok=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "wenshu", "serve", str(folder), "--port", "0", "--no-pages"],
+        cwd=resident.work,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=preexec,
+    )
+    assert proc.stdout is not None
+    port = int(re.search(rb":(\d+)/", proc.stdout.readline())[1])
+    socket.create_connection(("127.0.0.1", port), timeout=10).close()  # serving
+    return proc, port
+
+
+def _answers(port: int) -> bool:
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=5).close()
+        return True
+    except OSError:
+        return False
+
+
+def _ignoring(*signums: int):
+    def preexec() -> None:  # as nohup and trap '' INT leave them for the program they start
+        for signum in signums:
+            signal.signal(signum, signal.SIG_IGN)
+
+    return preexec
+
+
+def test_signals_the_caller_ignores_are_ignored_by_the_served_command(resident: Resident) -> None:
+    """Under ``nohup`` (SIGHUP ignored) or ``trap '' INT``, the signal does not stop the served
+    command, as it does not stop one run afresh; SIGTERM still does, with the same exit code.
+    A plain SIGHUP ends both by the signal itself (the shell's 129), not with an internal error."""
+
+    def run(env: dict[str, str]) -> tuple[bool, int | None, int | None]:
+        proc, port = _workbench(resident, env, _ignoring(signal.SIGHUP, signal.SIGINT))
+        proc.send_signal(signal.SIGHUP)
+        proc.send_signal(signal.SIGINT)
+        time.sleep(1)
+        still = proc.poll() is None and _answers(port)
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=60)  # its stderr: the probes' connections, as they fall
+        plain, _ = _workbench(resident, env)
+        plain.send_signal(signal.SIGHUP)
+        _, hung_up = plain.communicate(timeout=60)
+        assert hung_up == b"", hung_up.decode()
+        return still, proc.returncode, plain.returncode
+
+    _, before = resident.status()
+    served = run(resident.env)
+    assert resident.status()[1] == before + 3
+    assert served == run(resident.env | {"WENSHU_SERVER": "0"})
+    assert served[0] and served[2] == -signal.SIGHUP, served
+
+
+def _run_with(resident: Resident, args: list[str], preexec, off: bool = False) -> int:
+    return subprocess.run(
+        [sys.executable, "-m", "wenshu", *args],
+        cwd=resident.work,
+        env=resident.env | ({"WENSHU_SERVER": "0"} if off else {}),
+        capture_output=True,
+        timeout=120,
+        preexec_fn=preexec,
+    ).returncode
+
+
+def test_a_caller_unlike_the_server_runs_its_command_itself(resident: Resident) -> None:
+    """Other groups, a lower resource limit, other CPUs, another niceness than the server's: a
+    forked child would run with the server's, so the server refuses and the caller runs the
+    command itself (the server has no child meanwhile) — the files get the caller's group,
+    ``ulimit -f`` stops the build as it does run afresh."""
+    import resource
+
+    server, _ = resident.status()
+
+    def served_by_server(preexec) -> bool:
+        proc, _ = _workbench(resident, resident.env, preexec)
+        try:
+            return bool(Path(f"/proc/{server}/task/{server}/children").read_text().split())
+        finally:
+            proc.send_signal(signal.SIGINT)
+            proc.communicate(timeout=60)
+
+    others = {
+        "nice": lambda: os.nice(1),
+        "limit": lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (512, 512)),
+    }
+    if len(os.sched_getaffinity(0)) > 1:
+        others["affinity"] = lambda: os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    if os.getuid() == 0:
+        others["groups"] = lambda: os.setgroups([*os.getgroups(), 12345])
+        others["gid"] = lambda: os.setgid(12345)
+    assert served_by_server(None)
+    for name, preexec in others.items():
+        assert not served_by_server(preexec), name
+    small = resource.RLIMIT_FSIZE, (4096, 4096)
+    build = ["build", str(NOTICE), "-o", str(resident.work / "small")]
+    limited = _run_with(resident, build, lambda: resource.setrlimit(*small))
+    assert limited != 0 and limited == _run_with(resident, build, lambda: resource.setrlimit(*small), True)
+    if os.getuid() == 0:
+        grouped = ["build", str(NOTICE), "-o", str(resident.work / "grouped")]
+        assert _run_with(resident, grouped, lambda: os.setgid(12345)) == 0
+        assert {p.stat().st_gid for p in (resident.work / "grouped").iterdir()} == {12345}
+
+
+def test_a_runtime_folder_others_may_write_to_is_not_used(tmp_path: Path) -> None:
+    """``XDG_RUNTIME_DIR`` writable by its group (or another user's, kept through ``su``): its
+    ``wenshu`` folder is not made or used; the user's own folder in TMPDIR is."""
+    runtime = Path(tempfile.mkdtemp(prefix="ws-"))
+    private = Path(tempfile.mkdtemp(prefix="ws-"))
+    try:
+        os.chmod(runtime, 0o770 | 0o020)
+        env = _env(runtime, tmp_path) | {"TMPDIR": str(private)}
+        start = _wenshu(["server", "start"], env, tmp_path)
+        assert start.returncode == 0, start.stderr.decode()
+        assert not (runtime / "wenshu").exists()
+        assert list((private / f"wenshu-{os.getuid()}").glob("*.sock"))
+    finally:
+        _wenshu(["server", "stop"], env, tmp_path)
+        shutil.rmtree(runtime)
+        shutil.rmtree(private)
+
+
+def _state(pid: int) -> str:
+    return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+
+
+def test_ctrl_z_stops_the_served_command_with_its_caller(resident: Resident) -> None:
+    """SIGTSTP (Ctrl-Z) stops the caller and the command in the server's child (it would go on
+    writing to the terminal); SIGCONT (fg, bg) continues both."""
+    server, _ = resident.status()
+    proc, port = _workbench(resident, resident.env)
+    children = Path(f"/proc/{server}/task/{server}/children").read_text().split()
+    assert len(children) == 1
+    child = int(children[0])
+    try:
+        proc.send_signal(signal.SIGTSTP)
+        for _ in range(100):
+            if _state(proc.pid) == "T" and _state(child) == "T":
+                break
+            time.sleep(0.05)
+        assert (_state(proc.pid), _state(child)) == ("T", "T")
+        proc.send_signal(signal.SIGCONT)
+        for _ in range(100):
+            if _state(child) != "T":
+                break
+            time.sleep(0.05)
+        assert _state(child) != "T" and _answers(port)
+    finally:
+        proc.send_signal(signal.SIGCONT)
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=60)
+    assert proc.returncode == 0

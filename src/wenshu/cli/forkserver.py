@@ -15,7 +15,10 @@ loaded, and which of the loaded modules' names each folder on ``sys.path`` has. 
 command compares it again (a few hundred ``stat`` calls): if anything
 changed, the command is refused (the caller runs it itself) and the server exits, to be
 started afresh by the next command. A caller of another Python, search path or interpreter
-options is refused too (it has a server of its own, by the socket's name).
+options is refused too (it has a server of its own, by the socket's name), and so is one
+whose process differs from the server's in what a fork cannot take on
+(:func:`wenshu.cli.resident.process_attributes`: groups, resource limits, CPUs, niceness,
+cgroup, namespaces): it runs its command itself.
 
 The server leaves the caller's session at once (two forks, a new session, standard streams
 on /dev/null, no other descriptor), and exits after
@@ -51,6 +54,7 @@ from wenshu.cli.resident import (
     STALE,
     connect,
     interpreter,
+    process_attributes,
     receive,
     runtime_dir,
     send,
@@ -268,7 +272,12 @@ def _command(conn: socket.socket, command: Callable[[], Any]) -> None:
         _stop_server()
         conn.sendall(b"K")
         os._exit(0)
-    if op != "run" or len(fds) != 4 or request.get("key") != _Server.key:
+    if (
+        op != "run"
+        or len(fds) != 4
+        or request.get("key") != _Server.key
+        or request.get("attributes") != process_attributes()
+    ):
         conn.sendall(b"R")
         os._exit(0)
     if server_stamp(_Server.files) != _Server.stamp:
@@ -306,6 +315,7 @@ def _become_caller(request: dict[str, Any], fds: list[int]) -> None:
     os.environ.clear()
     os.environ.update(request["env"])
     os.umask(request["umask"])
+    _take_signals(request["signals"])
     time.tzset()
     try:
         locale.setlocale(locale.LC_CTYPE, "")  # as Python does at start, from LC_ALL / LC_CTYPE / LANG
@@ -337,6 +347,24 @@ def _become_caller(request: dict[str, Any], fds: list[int]) -> None:
     main.__package__ = request["main"][0]
     sys.modules["__main__"] = main
     sys.argv = list(request["argv"])
+
+
+def _take_signals(caller: dict[int, int]) -> None:
+    """The caller's dispositions (:func:`wenshu.cli.resident.dispositions`): what it ignores
+    (``nohup``, ``trap '' INT``, a background job's SIGINT) is ignored here too, Ctrl-C raises
+    KeyboardInterrupt if it would there, every other signal has its default action — as in
+    a process the caller started afresh."""
+    for signum in range(1, signal.NSIG):
+        if signum in (signal.SIGKILL, signal.SIGSTOP):
+            continue
+        wanted = caller.get(signum)
+        handler = signal.SIG_IGN if wanted == 1 else signal.SIG_DFL
+        if wanted == 2 and signum == signal.SIGINT:
+            handler = signal.default_int_handler
+        try:
+            signal.signal(signum, handler)
+        except (OSError, ValueError):  # the C library's own (32, 33): not Python's to set
+            pass
 
 
 def _run(conn: socket.socket, command: Callable[[], Any]) -> None:

@@ -10,9 +10,10 @@ This module is what every command runs first, before Click is imported: it finds
 user's server for this interpreter, sends it the command line, the environment, the umask
 and the working folder, and passes it the terminal (standard input, output and error, as
 file descriptors over the socket: the command writes straight to them, with their
-``isatty``, colours and width). It waits for the exit code, forwarding Ctrl-C and ``kill``
-to the command. When there is no server (or it refuses: another interpreter, wenshu's code
-changed), :func:`run` returns None and the command runs in this process as it always did;
+``isatty``, colours and width), and which signals it ignores. It waits for the exit code,
+forwarding Ctrl-C, Ctrl-Z and ``kill`` to the command. When there is no server (or it
+refuses: another interpreter, wenshu's code changed, other groups, limits, CPUs, niceness or
+cgroup than the server's), :func:`run` returns None and the command runs in this process as it always did;
 on Linux it first starts a server in the background for the next commands.
 
 Only the standard library's C parts are imported: ``_socket`` and ``_signal`` rather than
@@ -47,28 +48,58 @@ _CODE = struct.Struct("!i")
 _MAX_ADDRESS = 100
 
 
+def _private_base(base: str, shared_ok: bool) -> bool:
+    """Whether ``base`` may hold the user's folder of sockets: a real folder (not a link) of
+    this user that no one else may write to — or, when ``shared_ok`` (the temporary folder),
+    root's with the sticky bit, where others can neither remove nor rename what the user
+    made. Else another user (an ``XDG_RUNTIME_DIR`` kept through ``su``) could swap the
+    folder and have root create, connect to or remove sockets of theirs."""
+    try:
+        fd = os.open(base, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        return False
+    try:
+        info = os.fstat(fd)
+    finally:
+        os.close(fd)
+    if info.st_uid == os.getuid() and not info.st_mode & 0o022:
+        return True
+    return shared_ok and info.st_uid == 0 and bool(info.st_mode & 0o1000)
+
+
 def runtime_dir() -> tuple[str | None, str]:
     """The user's own folder of wenshu sockets, created if missing, and "" — or None and why
     it may not be used, in Chinese: ``$XDG_RUNTIME_DIR/wenshu`` (the session's private
-    folder), else ``wenshu-<uid>`` in the temporary folder. A folder that is a link, not
-    the user's, or that others may enter is refused: whoever could put a socket there
-    would receive the user's commands, environment and terminal."""
+    folder) when that folder is the user's and others may not write to it, else
+    ``wenshu-<uid>`` in the temporary folder. A folder that is a link, not the user's, or
+    that others may enter is refused: whoever could put a socket there would receive the
+    user's commands, environment and terminal."""
     base = os.environ.get("XDG_RUNTIME_DIR")
-    if base and os.path.isabs(base):
-        folder = os.path.join(base, "wenshu")
+    if base and os.path.isabs(base) and _private_base(base, False):
+        name = "wenshu"
     else:
         base = os.environ.get("TMPDIR") or "/tmp"
-        folder = os.path.join(base, f"wenshu-{os.getuid()}")
+        name = f"wenshu-{os.getuid()}"
+        if not _private_base(base, True):
+            return None, f"临时文件夹 {base} 别人可以改动，不用常驻进程"
+    folder = os.path.join(base, name)
     try:
-        os.mkdir(folder, 0o700)
-    except FileExistsError:
-        pass
+        parent = os.open(base, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
     except OSError as exc:
-        return None, f"无法建立常驻进程的文件夹 {folder}：{exc.strerror}"
-    try:
-        info = os.lstat(folder)
-    except OSError as exc:
-        return None, f"无法读取常驻进程的文件夹 {folder}：{exc.strerror}"
+        return None, f"无法打开常驻进程的文件夹 {base}：{exc.strerror}"
+    try:  # through the folder checked, not its path again
+        try:
+            os.mkdir(name, 0o700, dir_fd=parent)
+        except FileExistsError:
+            pass
+        except OSError as exc:
+            return None, f"无法建立常驻进程的文件夹 {folder}：{exc.strerror}"
+        try:
+            info = os.stat(name, dir_fd=parent, follow_symlinks=False)
+        except OSError as exc:
+            return None, f"无法读取常驻进程的文件夹 {folder}：{exc.strerror}"
+    finally:
+        os.close(parent)
     if not (info.st_mode & 0o170000 == 0o040000):  # S_ISDIR, without importing stat
         return None, f"常驻进程的文件夹 {folder} 不是文件夹（或是符号链接），不使用"
     if info.st_uid != os.getuid():
@@ -90,6 +121,66 @@ def interpreter() -> tuple[Any, ...]:
     started = sorted((k, v) for k, v in os.environ.items() if k.startswith("PYTHON"))
     options = (tuple(sys.flags), sorted(sys._xoptions.items()), tuple(sys.warnoptions))
     return (sys.executable, sys.version, tuple(sys.path), options, started)
+
+
+#: What /proc/self/status says of a process that a command run afresh would have too: its
+#: user and group IDs, supplementary groups, capabilities, no_new_privs, seccomp, the CPUs
+#: and memory nodes it may use.
+_STATUS_FIELDS = (
+    b"Uid:",
+    b"Gid:",
+    b"Groups:",
+    b"Cap",
+    b"NoNewPrivs:",
+    b"Seccomp:",
+    b"Cpus_allowed",
+    b"Mems_allowed",
+)
+
+
+def _read(path: str) -> bytes:
+    try:
+        with open(path, "rb") as file:
+            return file.read()
+    except OSError:
+        return b""
+
+
+def process_attributes() -> tuple[Any, ...]:
+    """What the kernel gives a process that its command depends on, beyond the environment
+    and umask the server takes on: user and group IDs, groups, capabilities, allowed CPUs
+    (the default ``-j``), niceness, resource limits (``ulimit``), control groups (a CI job's
+    limits and accounting) and namespaces. The server serves a caller only when they are
+    its own: a forked child cannot take all of them on (a lower limit, yes; another cgroup
+    or more groups, not as the same user)."""
+    status = [line for line in _read("/proc/self/status").splitlines() if line.startswith(_STATUS_FIELDS)]
+    namespaces = []
+    for name in ("mnt", "pid", "net", "ipc", "uts", "user", "cgroup", "time"):
+        try:
+            namespaces.append(os.readlink(f"/proc/self/ns/{name}"))
+        except OSError:
+            namespaces.append("")
+    return (
+        status,
+        os.getpriority(os.PRIO_PROCESS, 0),
+        _read("/proc/self/limits"),
+        _read("/proc/self/cgroup"),
+        namespaces,
+    )
+
+
+def dispositions() -> dict[int, int]:
+    """The signals this process does not leave to their default action: 1 ignored (``nohup``,
+    ``trap '' INT``, a shell's background job; Python keeps them so), 2 Python's own handler
+    (Ctrl-C's KeyboardInterrupt). The command's process takes on the same."""
+    found = {}
+    for signum in range(1, _signal.NSIG):
+        handler = _signal.getsignal(signum)
+        if handler == _signal.SIG_IGN:
+            found[signum] = 1
+        elif callable(handler):
+            found[signum] = 2
+    return found
 
 
 def socket_path(folder: str, key: tuple[Any, ...]) -> str:
@@ -213,48 +304,75 @@ def _served(sock: Any, path: str, key: tuple[Any, ...], argv: list[str], streams
         here = os.open(".", os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
     except OSError:
         return None  # a working folder that cannot be opened: run here
+    caller = dispositions()
     request = {
         "op": "run",
         "key": key,
         "argv": list(argv),
         "env": dict(os.environ),
         "umask": _umask(),
+        "signals": caller,
+        "attributes": process_attributes(),
         "streams": streams,
         "main": _main_module(),
     }
     pending: list[int] = []
     child: list[int] = []
+    forwarded_to: list[int] = []
 
     def forward(signum: int, frame: Any) -> None:
-        # Ctrl-C and kill reach this process only: the command's process hears them too,
-        # and stops as it would here (removing what it was writing, "已中断", code 130).
+        # Ctrl-C and kill reach this process only: the command's process hears them too, and
+        # does what it would here — it has this process's dispositions: a signal ignored
+        # here (nohup) it ignores; SIGTERM stops wenshu even so, as it does here.
         if child:
             os.kill(child[0], signum)
+            forwarded_to.append(signum)
         else:
             pending.append(signum)
 
-    forwarded = (_signal.SIGINT, _signal.SIGTERM, _signal.SIGHUP)
-    previous = {s: _signal.signal(s, forward) for s in forwarded}
+    def stop(signum: int, frame: Any) -> None:
+        # Ctrl-Z: the command's process is stopped with this one and continued with it. SIGSTOP,
+        # not SIGTSTP: the server's process group is orphaned, and the kernel drops SIGTSTP there.
+        if child:
+            os.kill(child[0], _signal.SIGSTOP)
+        _signal.signal(signum, _signal.SIG_DFL)
+        os.kill(os.getpid(), signum)  # stopped here until fg or bg
+        _signal.signal(signum, stop)
+        if child:
+            os.kill(child[0], _signal.SIGCONT)
+
+    handlers = {s: forward for s in (_signal.SIGINT, _signal.SIGTERM, _signal.SIGHUP)}
+    if caller.get(_signal.SIGTSTP) != 1:  # an ignored Ctrl-Z stops neither
+        handlers[_signal.SIGTSTP] = stop
+    previous = {s: _signal.signal(s, handler) for s, handler in handlers.items()}
     try:
         try:
             send(sock, request, [0, 1, 2, here])
         finally:
             os.close(here)
         answer = receive(sock, 1)
-        if answer != b"P":  # refused ("R"): another interpreter, or wenshu changed and the server left
+        if answer != b"P":  # refused ("R"): another interpreter or process, or wenshu changed
             if answer == b"S":
                 start(path)
             return None
         child.append(_CODE.unpack(receive(sock, _CODE.size))[0])
         for signum in pending:
-            os.kill(child[0], signum)
+            forward(signum, None)
         ended = receive(sock, _CODE.size)
     except OSError:
-        return None if not child else _lost()
+        ended = b""
+        if not child:
+            return None
     finally:
         for signum, handler in previous.items():
             _signal.signal(signum, handler)
     if len(ended) < _CODE.size:
+        # Killed without an exit code: by a signal forwarded that it left to its default
+        # action (SIGHUP), this process ends by it too, as the command run here would have.
+        for signum in forwarded_to:
+            if caller.get(signum) is None:
+                _signal.signal(signum, _signal.SIG_DFL)
+                os.kill(os.getpid(), signum)
         return _lost()
     return _CODE.unpack(ended)[0]
 
