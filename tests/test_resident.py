@@ -339,9 +339,11 @@ def test_the_server_stamp_sees_a_module_put_before_a_loaded_one(tmp_path: Path, 
     assert forkserver.server_stamp(files) != stamp
 
 
-def test_a_killed_caller_stops_its_command(resident: Resident) -> None:
+@pytest.mark.parametrize("ignores_ctrl_c", [False, True])
+def test_a_killed_caller_stops_its_command(resident: Resident, ignores_ctrl_c: bool) -> None:
     """The caller killed outright (kill -9: it forwards nothing): the command in the server's
-    child sees its connection end and stops — the workbench it ran no longer answers."""
+    child sees its connection end and stops — the workbench it ran no longer answers; also
+    when the caller ignores SIGINT (a shell script's background job)."""
     import socket
 
     folder = resident.work / "specs"
@@ -352,6 +354,7 @@ def test_a_killed_caller_stops_its_command(resident: Resident) -> None:
         env=resident.env,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
+        preexec_fn=_ignoring(signal.SIGINT) if ignores_ctrl_c else None,
     )
     assert proc.stdout is not None
     port = int(re.search(rb":(\d+)/", proc.stdout.readline())[1])

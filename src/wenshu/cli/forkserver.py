@@ -315,7 +315,7 @@ def _become_caller(request: dict[str, Any], fds: list[int]) -> None:
     os.environ.clear()
     os.environ.update(request["env"])
     os.umask(request["umask"])
-    _take_signals(request["signals"])
+    _take_signals(request.get("signals", {}))
     time.tzset()
     try:
         locale.setlocale(locale.LC_CTYPE, "")  # as Python does at start, from LC_ALL / LC_CTYPE / LANG
@@ -385,7 +385,10 @@ def _run(conn: socket.socket, command: Callable[[], Any]) -> None:
         except OSError:
             pass
         if not finished.is_set():
-            os.kill(os.getpid(), signal.SIGINT)
+            # SIGINT ignored (the caller's, a background job's): SIGTERM, which wenshu's commands
+            # take as Ctrl-C (wenshu.cli.group.terminate_as_interrupt).
+            ignored = signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+            os.kill(os.getpid(), signal.SIGTERM if ignored else signal.SIGINT)
 
     threading.Thread(target=watch, daemon=True).start()
 
