@@ -107,3 +107,13 @@ def test_a_batch_letter_replayed_keeps_its_own_name_whole(tmp_path):
         lines = _title_lines(full)
         assert len(lines) > 1 and not broken_words(lines, [record_.values["applicant"]]), lines
     assert replays.replayed == len(names) - 1
+
+
+def test_a_title_breaks_before_shenbao_rather_than_inside_the_name():
+    name = "示例市示例区智能装备产业园区"
+    title = f"示例省知识产权局关于推荐{name}申报国家知识产权强县建设试点县的函"
+    assert split_title(title, names=[name]) == [
+        "示例省知识产权局关于推荐",
+        name,
+        "申报国家知识产权强县建设试点县的函",
+    ]
