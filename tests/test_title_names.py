@@ -117,3 +117,22 @@ def test_a_title_breaks_before_shenbao_rather_than_inside_the_name():
         name,
         "申报国家知识产权强县建设试点县的函",
     ]
+
+
+def test_hand_written_title_lines_are_left_to_title_breaks(tmp_path):
+    """``title_lines`` are the writer's own (judged by the ``title_breaks`` warning): the
+    warning on the splitter's lines does not judge them again."""
+    shutil.copytree(LETTER.parent, tmp_path / "round")
+    spec = tmp_path / "round" / LETTER.name
+    lines = "\n".join(
+        f"  - {x}" for x in ["河南省知识产权局关于推荐示例智", "能装备有限公司申报示范企业的函"]
+    )
+    spec.write_text(
+        LETTER.read_text(encoding="utf-8") + f"title: {TITLE}\ntitle_lines:\n{lines}\n", encoding="utf-8"
+    )
+    rendered = render_spec(load_spec(spec), ("md",))
+    assert _title_lines(rendered.markdown) == [
+        "河南省知识产权局关于推荐示例智",
+        "能装备有限公司申报示范企业的函",
+    ]
+    assert not [w for w in rendered.warnings if "自动分行" in w.message]

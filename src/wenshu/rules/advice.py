@@ -136,26 +136,35 @@ def split_title_breaks(spec: Spec, document: dict[str, Any], markdown: str) -> l
     from wenshu.render.markdown import md_escape  # the renderer is loaded by then
 
     holders = [document, *(document.get("attachments") or [])]
-    written = [holder.get("title_lines") for holder in holders if isinstance(holder, dict)]
+    written = [
+        [md_escape(x) for x in lines]
+        for holder in holders
+        if isinstance(holder, dict)
+        and isinstance(lines := holder.get("title_lines"), list)
+        and all(isinstance(x, str) for x in lines)
+    ]
+    # the values a title may hold whole (the title itself and its hand-written lines aside)
     values = [
         (path, md_escape(text))
         for path, text in iter_strings(document)
-        if path and path[-1] not in ("title", "title_lines") and len(text.strip()) > 1
+        if path and path[-1] != "title" and "title_lines" not in path and len(text.strip()) > 1
     ]
     out = []
     for match in _TITLE.finditer(markdown):
         lines = match.group(1).split(_LINE_BREAK)
         if len(lines) < 2 or lines in written:
             continue
-        title = "".join(lines)
-        held = [(path, text) for path, text in values if text in title and text != title]
+        escaped = "".join(lines)
+        # the message shows the title as written (Markdown's escapes taken out)
+        title, shown = escaped.replace("\\", ""), "／".join(lines).replace("\\", "")
+        held = [(path, text) for path, text in values if text in escaped and text != escaped]
         for n, word in broken_words(lines, [text for _, text in held]):
-            where = next((path for path, text in held if word in text), None)
+            where = next((path for path, text in held if word in text.replace("\\", "")), None)
             where = where or (("title",) if "title" in document else ("kind",))
             out.append(
                 spec.problem(
                     where,
-                    f"标题“{title}”自动分行时第 {n} 行断在“{word}”中间（分成了“{'／'.join(lines)}”），"
+                    f"标题“{title}”自动分行时第 {n} 行断在“{word}”中间（分成了“{shown}”），"
                     "标题回行应词意完整（GB/T 9704 §7.3.1）；可用 title_lines 手写各行",
                 )
             )
