@@ -66,7 +66,10 @@ def _checked(spec: Spec, *, draft: bool, advise: bool) -> tuple[Kind, dict[str, 
         from wenshu.skeleton import mark_placeholders  # drafts only: skeletons are `new`'s
 
         markdown = mark_placeholders(markdown)
-    return kind, document, markdown, advice.warnings(spec, kind, document) if advise else []
+    if not advise:
+        return kind, document, markdown, []
+    found = advice.warnings(spec, kind, document) + advice.split_title_breaks(spec, document, markdown)
+    return kind, document, markdown, sorted(found, key=lambda p: (p.line or 0, p.column or 0))
 
 
 def _word(

@@ -13,6 +13,8 @@ facts stay in the schemas:
 - ``same_as``: a field that should repeat another (署名 and 发文机关);
 - ``starts_with``: a field that should begin with another (标题 with the 发文机关's name);
 - ``title_breaks``: a hand-written title line (``title_lines``) that ends inside a word;
+  :func:`split_title_breaks`, asked for by every build, the same of the lines the template
+  broke a title into (a word, or a field's value the title holds, wider than a line);
 - ``unfilled_indicators``: an evaluation form filled in only in part.
 
 ``categories``, ``old_quota_rule`` and ``unfilled_indicators`` are registered by
@@ -24,13 +26,14 @@ for a warning not registered here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 from wenshu.errors import Problem
 from wenshu.registry import Registry
 from wenshu.spec.kinds import Kind
-from wenshu.spec.load import Spec
+from wenshu.spec.load import Spec, iter_strings
 from wenshu.text.docnumber import DocNumberError, parse_doc_number
 from wenshu.text.titles import broken_words
 
@@ -114,6 +117,55 @@ def title_breaks(field: str, spec: Spec, document: dict[str, Any]) -> list[Probl
                     (*base, field, n - 1),
                     f"这一行断在词“{word}”中间，标题回行应词意完整（GB/T 9704 §7.3.1）；"
                     "请在词与词之间分行（删去 title_lines 则自动分行）",
+                )
+            )
+    return out
+
+
+# A Markdown title (templates write each as one ``# `` heading, its lines joined by <br>).
+_TITLE = re.compile(r"^# (.+)$", re.M)
+_LINE_BREAK = "<br>"
+
+
+def split_title_breaks(spec: Spec, document: dict[str, Any], markdown: str) -> list[Problem]:
+    """Each title the template broke into lines (not the hand-written ``title_lines``, which
+    ``title_breaks`` judges) with a line that ends inside a word, or inside a value of the
+    spec the title holds whole (an applicant's or a region's name): the splitter does so only
+    when nothing else fits (§7.3.1 标题回行时词意完整). Located at that value's field, else at
+    ``title``, else at ``kind``."""
+    from wenshu.render.markdown import md_escape  # the renderer is loaded by then
+
+    holders = [document, *(document.get("attachments") or [])]
+    written = [
+        [md_escape(x) for x in lines]
+        for holder in holders
+        if isinstance(holder, dict)
+        and isinstance(lines := holder.get("title_lines"), list)
+        and all(isinstance(x, str) for x in lines)
+    ]
+    # the values a title may hold whole (the title itself and its hand-written lines aside)
+    values = [
+        (path, md_escape(text))
+        for path, text in iter_strings(document)
+        if path and path[-1] != "title" and "title_lines" not in path and len(text.strip()) > 1
+    ]
+    out = []
+    for match in _TITLE.finditer(markdown):
+        lines = match.group(1).split(_LINE_BREAK)
+        if len(lines) < 2 or lines in written:
+            continue
+        escaped = "".join(lines)
+        # the message shows the title as written (Markdown's escapes taken out)
+        title, shown = escaped.replace("\\", ""), "／".join(lines).replace("\\", "")
+        held = [(path, text) for path, text in values if text in escaped and text != escaped]
+        for n, word in broken_words(lines, [text for _, text in held]):
+            where = next((path for path, text in held if word in text.replace("\\", "")), None)
+            where = where or (("title",) if "title" in document else ("kind",))
+            out.append(
+                spec.problem(
+                    where,
+                    f"标题“{title}”自动分行时第 {n} 行断在“{word}”中间（分成了“{shown}”），"
+                    "标题回行应词意完整（GB/T 9704 §7.3.1）；可用 title_lines 手写各行",
                 )
             )
     return out

@@ -8,6 +8,11 @@ closing punctuation; no line is wider than the 版心 holds (:data:`layout.TITLE
 the lines make a trapezoid (each longer than the one above, or each shorter) or a diamond
 (longer towards the middle), never an hourglass or a line left with a character or two.
 
+A title often holds a name the lexicon cannot know (the applicant's, an organisation's, a
+region's): a template passes the names it puts into a title whole (``names``), and a line
+never ends inside one unless the name alone is wider than a line, and then only after one of
+its own parts (``name_parts``: 省, 市, 有限公司, 大学…).
+
 Titles reach :func:`split_title` Markdown-escaped (``\\*``); a backslash takes no room and
 no line ends after one.
 """
@@ -16,6 +21,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -54,6 +60,9 @@ class Lexicon:
     # Other offices' title words and the words of tables: never broken, but their edges are
     # no better a break than any other (the preferences stay those of ``words``).
     other_words: frozenset[str] = frozenset()
+    # The parts a name of a place or an organisation is built of (省, 市, 有限公司…): where a
+    # name wider than a line may break.
+    name_parts: tuple[str, ...] = ()
 
 
 @cache
@@ -64,7 +73,14 @@ def lexicon() -> Lexicon:
     # the words of tables are kept whole as other offices' words are
     other = frozenset(data.get("other_words", ())) | frozenset(data.get("table_words", ()))
     longest = max(map(len, words | other))
-    return Lexicon(words, tuple(data["break_after"]), tuple(data["break_before"]), longest, other)
+    return Lexicon(
+        words,
+        tuple(data["break_after"]),
+        tuple(data["break_before"]),
+        longest,
+        other,
+        tuple(data.get("name_parts", ())),
+    )
 
 
 def _in_number(ch: str) -> bool:
@@ -81,13 +97,45 @@ def _word_spans(text: str, *, other: bool = False) -> list[tuple[int, int]]:
     ]
 
 
-def break_costs(text: str) -> dict[int, float]:
+def _name_spans(text: str, names: Iterable[str]) -> list[tuple[int, int]]:
+    """Every occurrence in ``text`` of each of ``names`` (of two characters or more)."""
+    out = []
+    for name in {n for n in names if isinstance(n, str) and len(n) > 1}:
+        start = text.find(name)
+        while start >= 0:
+            out.append((start, start + len(name)))
+            start = text.find(name, start + 1)
+    return out
+
+
+def _inside_names(text: str, names: Iterable[str], width: int) -> set[int]:
+    """The positions inside a name of ``names`` in ``text`` a line may not end at: all of a
+    name that fits a line, and in a wider one all but those after one of its parts (省,
+    有限公司…)."""
+    parts = lexicon().name_parts
+    out = set()
+    for a, b in _name_spans(text, names):
+        wide = line_width(text[a:b]) > width
+        out |= {i for i in range(a + 1, b) if not (wide and text[a:i].endswith(parts))}
+    return out
+
+
+def break_costs(
+    text: str, names: Iterable[str] = (), width: int = L.TITLE_CHARS_PER_LINE
+) -> dict[int, float]:
     """Each position a line may end at (0 < i < len) with its cost; a position missing from
     the result never takes a break (inside a number or a 〔〕, after a backslash, before
-    closing or after opening punctuation)."""
+    closing or after opening punctuation). ``names``: the names put into the text whole
+    (a line ends inside one as inside a word, see :func:`_inside_names`); ``width``: the
+    line's, in characters."""
     lex = lexicon()
-    spans = _word_spans(text)
+    names = tuple(names)
+    named = _name_spans(text, names)
+    spans = _word_spans(text) + named
     inside = {i for a, b in _word_spans(text, other=True) for i in range(a + 1, b)}
+    inside |= _inside_names(text, names, width)
+    # inside a name wider than a line, after one of its parts: as good as a break by a word
+    parts = {i for a, b in named for i in range(a + 1, b)} - inside
     starts = {a for a, _ in spans}
     ends = {b for _, b in spans}
     costs: dict[int, float] = {}
@@ -106,6 +154,8 @@ def break_costs(text: str) -> dict[int, float]:
         tail = text[i:].replace("\\", "")
         if i in inside:
             cost = _IN_WORD
+        elif i in parts:
+            cost = _NEXT_TO_WORD
         elif head.endswith(lex.break_after) or tail.startswith(lex.break_before):
             cost = _GOOD
         elif i in ends and i in starts:
@@ -140,8 +190,10 @@ def shape_cost(widths: list[float]) -> float:
     return cost + sum(_SHORT_LINE for w in widths if w < longest / 3)
 
 
-def split_title(title: str, width: int = L.TITLE_CHARS_PER_LINE) -> list[str]:
+def split_title(title: str, width: int = L.TITLE_CHARS_PER_LINE, names: Iterable[str] = ()) -> list[str]:
     """Break ``title`` into lines of at most ``width`` characters at meaningful points (§7.3.1).
+    ``names``: the names the title holds whole (an applicant's, an organisation's, a region's),
+    broken as :func:`break_costs` says.
 
     Among the ways into the fewest lines that fit (or one line more, when that reads much
     better), take the cheapest by break costs (:func:`break_costs`) plus shape
@@ -150,7 +202,7 @@ def split_title(title: str, width: int = L.TITLE_CHARS_PER_LINE) -> list[str]:
     """
     if line_width(title) <= width:
         return [title]
-    costs = break_costs(title)
+    costs = break_costs(title, names, width)
     fewest = math.ceil(line_width(title) / width)
     widths = SliceWidths(title)
     best: tuple[float, list[str]] | None = None
@@ -211,18 +263,25 @@ def too_wide(lines: list[str], width: int = L.TITLE_CHARS_PER_LINE) -> list[tupl
     return [(i, w) for i, line in enumerate(lines) if (w := line_width(line)) > width]
 
 
-def broken_words(lines: list[str]) -> list[tuple[int, str]]:
+def broken_words(
+    lines: list[str], names: Iterable[str] = (), width: int = L.TITLE_CHARS_PER_LINE
+) -> list[tuple[int, str]]:
     """(line number from 1, word) for each line of ``lines`` but the last that ends inside a
-    word (§7.3.1 词意完整): the longest lexicon word across the break, else the characters
-    either side of it."""
+    word (§7.3.1 词意完整), or inside one of ``names`` between two characters the lexicon
+    does not know as a word's edge (a value the title holds may be a phrase of known words,
+    which breaks between them well): the longest word or name across the break, else the
+    characters either side of it."""
     joined = "".join(lines)
-    costs = break_costs(joined)
+    names = tuple(names)
+    words, named = break_costs(joined, (), width), break_costs(joined, names, width)
     out = []
     offset = 0
     for n, line in enumerate(lines[:-1], 1):
         offset += len(line)
-        if costs.get(offset, _IN_WORD) >= _IN_WORD:
-            spans = [(a, b) for a, b in _word_spans(joined, other=True) if a < offset < b]
+        word = words.get(offset, _IN_WORD)
+        if word >= _IN_WORD or (named.get(offset, _IN_WORD) >= _IN_WORD and word >= _UNKNOWN):
+            found = _word_spans(joined, other=True) + _name_spans(joined, names)
+            spans = [(a, b) for a, b in found if a < offset < b]
             a, b = max(spans, key=lambda span: span[1] - span[0], default=(max(0, offset - 2), offset + 2))
             out.append((n, joined[a:b].replace("\\", "")))
     return out
