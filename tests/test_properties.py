@@ -50,7 +50,7 @@ from wenshu.spec.load import Spec, iter_strings, load_spec
 from wenshu.text.docnumber import format_doc_number
 from wenshu.text.numbering import written_ordinal
 from wenshu.text.punctuation import punctuation_problem
-from wenshu.text.titles import too_wide
+from wenshu.text.titles import broken_words, too_wide
 from wenshu.text.wrap import cell_breaks
 from wenshu.validate import validate
 
@@ -179,8 +179,13 @@ def valid_notices(draw: st.DrawFn) -> dict[str, Any]:
         if draw(st.booleans()):
             spec["record"]["cc"] = draw(st.lists(short, min_size=1, max_size=3))
     title = spec["title"]
-    # Only cuts whose lines each fit the 版心: a wider line is refused, as it should be.
-    cuts = [cut for cut in range(1, len(title)) if not too_wide([title[:cut], title[cut:]])]
+    # Only cuts whose lines each fit the 版心 (a wider line is refused, as it should be) and
+    # that end no line inside a word or after an opening mark (“理《/知”: `check` reports it).
+    cuts = [
+        cut
+        for cut in range(1, len(title))
+        if not too_wide([title[:cut], title[cut:]]) and not broken_words([title[:cut], title[cut:]])
+    ]
     if cuts and draw(st.booleans()):
         cut = draw(st.sampled_from(cuts))
         spec["title_lines"] = [title[:cut], title[cut:]]
