@@ -33,6 +33,7 @@ from wenshu.build.lines import fits_one_page, lines_needed, provably_fits
 from wenshu.errors import Problem, WenshuError
 from wenshu.files import is_link, prepare_output_dir, write_atomically
 from wenshu.registry import did_you_mean
+from wenshu.render.replay import steady_replays
 from wenshu.rules.letters import BatchEntry, batch_problems
 from wenshu.spec.kinds import Kind
 from wenshu.spec.load import BEYOND_ROOT, BIDI_CONTROLS, Spec, beyond_reference_root, bidi_name, load_spec
@@ -336,6 +337,7 @@ _JOB: _Job | None = None
 def _init(job: _Job) -> None:
     global _JOB
     _JOB = job
+    steady_replays()  # templates edited since the last batch of a resident process count
 
 
 def _init_worker(job: _Job) -> None:
