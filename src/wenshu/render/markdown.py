@@ -300,10 +300,15 @@ _steady_stamp: str | None = None
 
 
 def templates_stamp() -> str:
-    """A stamp of every file in the templates folder (:func:`~wenshu.resources.files_stamp`);
-    "" when one cannot be read."""
-    folder = str(resource_dir("templates"))
-    paths = sorted(os.path.join(root, name) for root, _, names in os.walk(folder) for name in names)
+    """A stamp of every file in the folders templates are loaded from (the templates folder:
+    :func:`environment`'s search path), by :func:`~wenshu.resources.files_stamp`; "" when
+    one cannot be read."""
+    folders = environment().loader.searchpath  # type: ignore[union-attr]
+    paths = []
+    for folder in folders:
+        for root, dirs, names in os.walk(folder):
+            dirs.sort()
+            paths += [os.path.join(root, name) for name in sorted(names)]
     try:
         return "\0".join(files_stamp(paths))
     except OSError:
