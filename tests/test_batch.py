@@ -849,3 +849,23 @@ def test_per_batch_values_are_made_once_a_batch_and_never_taken_for_another():
     assert kept.get(first, lambda: ["k"], "key") == ["k"] and kept.found(first, "other") is None
     assert kept.found(second) is None and kept.get(second, lambda: ["b"]) == ["b"]
     assert made == ["a"]
+
+
+def test_a_name_that_comes_out_empty_is_the_records_number_with_a_note(tmp_path):
+    """A name with nothing left but dots and spaces would be a hidden ".docx": the record's
+    number names it, and the summary says so; a name of private-use characters (造字) is kept."""
+    text = (LETTERS / "recommendations.yaml").read_text("utf-8").replace("data: recommendations.csv\n", "")
+    text += (
+        "programme: 国家知识产权强县建设试点县\nrecords:\n"
+        "  - {applicant: 示例甲县, doc_number: 示知函〔2023〕1号, rank: 1}\n"
+        "  - {applicant: ' . . ', doc_number: 示知函〔2023〕2号, rank: 2}\n"
+        "  - {applicant: '示\ue000\ue102\ue001县', doc_number: 示知函〔2023〕3号, rank: 3}\n"
+    )
+    spec = tmp_path / "letters.yaml"
+    spec.write_text(text, encoding="utf-8")
+    result = run_cli("batch", str(spec), "-o", str(tmp_path / "out"), "--format", "md", "-j", "1")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
+        ["示例甲县.md", "推荐函2.md", "示\ue000\ue102\ue001县.md"]
+    )
+    assert "1 份按名称规则得到的文件名为空，已按序号命名（如第 2 条记录：推荐函2）" in result.output

@@ -499,3 +499,25 @@ def test_size_limits_are_reported_as_before(tmp_path, monkeypatch, max_items, ma
     results = outcomes(load_batch(spec_with(tmp_path, records)))
     assert results[0][0] == "ok"
     assert results[1][0] == "bad" and any(said in p.message for p in results[1][1])
+
+
+def test_a_value_holding_stand_in_characters_is_built_the_full_way(tmp_path):
+    """Private-use characters are allowed in values (offices encode their own rare characters
+    there); one that reads as a stand-in must not be filled as a value of a shape made before."""
+    records = "".join(
+        f"  - {{programme: 国家知识产权强市建设示范城市, doc_number: 示知函〔2023〕{i}号,"
+        f" applicant: 示例{c}市。, review: 示例{c}市。}}\n"
+        for i, c in enumerate("甲乙丙丁", 1)
+    )
+    # Value number 2 is the applicant above, the review here.
+    for i, (review, applicant) in enumerate([("示例戊市。", stand_in(2)), ("示例己市。", "造\ue000字")], 9):
+        records += (
+            f"  - {{programme: 国家知识产权强市建设示范城市, doc_number: 示知函〔2023〕{i}号,"
+            f" review: {review}, applicant: '{applicant}'}}\n"
+        )
+    spec = spec_with(tmp_path, records)
+    shapes = Shapes(disk=False)
+    shared = assert_same_letters(load_batch(spec), shapes)
+    assert any(shared) and shared[-2:] == [False, False]
+    # Again with the shapes in memory, as a resident process's next batch meets them.
+    assert assert_same_letters(load_batch(spec), shapes)[-2:] == [False, False]

@@ -1202,3 +1202,31 @@ def test_a_figure_that_is_no_number_is_named_at_its_line(tmp_path):
     )
     assert any("plan.yaml:38:" in x and "targets.2025" in x and "-inf" in x for x in lines), lines
     assert ".j2" not in result.output
+
+
+@pytest.mark.parametrize("interrupted", [1, 2])
+def test_an_interrupt_right_after_a_temporary_is_created_leaves_none(tmp_path, monkeypatch, interrupted):
+    """The server stops a killed client's letters with KeyboardInterrupt, which may come at
+    any point: right after a temporary is created, before write_atomically has its name."""
+    from wenshu import files
+
+    real_open, opened = os.open, []
+
+    def open_then_interrupt(path, flags, *args, **kwargs):
+        fd = real_open(path, flags, *args, **kwargs)
+        opened.append(fd)
+        if len(opened) == interrupted:
+            raise KeyboardInterrupt
+        return fd
+
+    monkeypatch.setattr(files.os, "open", open_then_interrupt)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "a.md").write_bytes(b"earlier")
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            files.write_atomically(out, {"a.md": b"new", "a.docx": b"new"})
+    finally:
+        os.close(opened[-1])  # the interrupted one: its descriptor never reached write_atomically
+    assert sorted(p.name for p in out.iterdir()) == ["a.md"]
+    assert (out / "a.md").read_bytes() == b"earlier"

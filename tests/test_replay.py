@@ -227,3 +227,32 @@ def test_a_value_seen_inside_what_the_replay_cannot_look_into_is_never_replayed(
         full = render_markdown(kind, document, "x.yaml", steady=True)
         assert replays.markdown(kind, document, values, "x.yaml") == full
     assert replays.replayed == 0
+
+
+def test_a_template_edited_between_batches_counts_from_the_next(tmp_path, monkeypatch):
+    """The workbench runs batches in its own process: a template edited after one batch
+    must be the one the next batch renders (replayed, steady and shared alike)."""
+    from wenshu.build.batch import run_batch
+    from wenshu.render.replay import steady_replays
+
+    folder = tmp_path / "templates"
+    (folder / "letters").mkdir(parents=True)
+    name = "letters/recommendation_letter.md.j2"
+    original = (REPO / "templates" / name).read_text("utf-8")
+    (folder / name).write_text(original, encoding="utf-8")
+    monkeypatch.setattr(environment().loader, "searchpath", [str(folder), *environment().loader.searchpath])
+    records = "".join(
+        f"  - {{applicant: 示例县{i:03d}, rank: {i}, doc_number: 示知函〔2023〕{i}号}}\n" for i in range(1, 6)
+    )
+    spec = batch_spec(tmp_path, records)
+    try:
+        for round, edit in enumerate(["", "认真", "再次"]):
+            (folder / name).write_text(original.replace("进行了审核", f"进行了{edit}审核"), encoding="utf-8")
+            out = tmp_path / f"out{round}"
+            result = run_batch(load_batch(spec), out, jobs=1)
+            assert result.succeeded == 5
+            texts = [p.read_text("utf-8") for p in sorted(out.glob("*.md"))]
+            assert len(texts) == 5 and all(f"进行了{edit}审核。" in t for t in texts), (edit, texts[-1])
+    finally:
+        monkeypatch.undo()
+        steady_replays()  # the templates as they are for the tests that follow

@@ -87,8 +87,7 @@ def write_atomically(
         for name in files:
             target = os.path.join(folder, name)
             beside, base = os.path.split(target)  # a name may lead into a subfolder
-            fd, tmp = _temporary(beside, f".{base}.{pid}-")
-            temps.append((tmp, target))
+            fd = _temporary(beside, f".{base}.{pid}-", target, temps)
             try:
                 _write_all(fd, files[name])
                 if sync:
@@ -127,15 +126,20 @@ _TEMPORARY = itertools.count()
 TEMPORARY_NAME_EXTRA = len("." + "." + "9" * 10 + "-" + "9" * 10 + ".tmp")
 
 
-def _temporary(folder: str, prefix: str) -> tuple[int, str]:
+def _temporary(folder: str, prefix: str, target: str, temps: list[tuple[str, str]]) -> int:
     """A new hidden file ``<prefix><n>.tmp`` in ``folder``, open for writing, with the user's
-    usual mode (0666 less the umask, as for any new file)."""
+    usual mode (0666 less the umask, as for any new file). Its name is added to ``temps``
+    (with ``target``) before it is created: an interrupt (Ctrl+C, the server stopping a
+    killed client's letters) at any point leaves it on the list the caller removes."""
     while True:
         tmp = os.path.join(folder, f"{prefix}{next(_TEMPORARY)}.tmp")
+        temps.append((tmp, target))
         try:
-            return os.open(tmp, _NEW_FILE, 0o666), tmp
+            return os.open(tmp, _NEW_FILE, 0o666)
         except FileExistsError:
-            continue  # left behind by an earlier process with the same number
+            # Left behind by an earlier process with the same number (should it be removed
+            # after all, by an interrupt right here, that is a stale temporary gone).
+            temps.pop()
 
 
 def _os_reason(exc: OSError) -> str:

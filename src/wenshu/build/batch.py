@@ -33,6 +33,7 @@ from wenshu.build.lines import fits_one_page, lines_needed, provably_fits
 from wenshu.errors import Problem, WenshuError
 from wenshu.files import is_link, prepare_output_dir, write_atomically
 from wenshu.registry import did_you_mean
+from wenshu.render.replay import steady_replays
 from wenshu.rules.letters import BatchEntry, batch_problems
 from wenshu.spec.kinds import Kind
 from wenshu.spec.load import BEYOND_ROOT, BIDI_CONTROLS, Spec, beyond_reference_root, bidi_name, load_spec
@@ -285,6 +286,7 @@ class BatchResult:
     seconds: float = 0.0
     fallbacks: int = 0  # letters through build_docx
     shared: int = 0  # letters filled into a shape other letters share (wenshu.build.letter_shapes)
+    unnamed: list[int] = field(default_factory=list)  # records named by number: their name was empty
 
     @property
     def succeeded(self) -> int:
@@ -336,6 +338,7 @@ _JOB: _Job | None = None
 def _init(job: _Job) -> None:
     global _JOB
     _JOB = job
+    steady_replays()  # templates edited since the last batch of a resident process count
 
 
 def _init_worker(job: _Job) -> None:
@@ -623,8 +626,10 @@ def validate_records(
     return valid, failed
 
 
-def record_names(batch: Batch, pattern: str | None, reserved: set[str]) -> list[str]:
-    """Safe distinct file stems for every record, by ``pattern`` or the kind's default."""
+def record_names(batch: Batch, pattern: str | None, reserved: set[str]) -> tuple[list[str], list[int]]:
+    """Safe distinct file stems for every record, by ``pattern`` or the kind's default, and
+    the records whose name by ``pattern`` came out empty (nothing left of it but dots and
+    spaces, say): they are named by their number, as the default pattern ``{n}`` names them."""
     names = NamePattern(pattern or batch.settings.get("name") or batch.kind.label + "{n}", batch.kind)
     if not names.fields and len(batch.records) > 1:
         raise WenshuError(
@@ -634,7 +639,8 @@ def record_names(batch: Batch, pattern: str | None, reserved: set[str]) -> list[
     wanted = [
         names.format({**common, **record.values}, n, record.row) for n, record in enumerate(batch.records, 1)
     ]
-    return unique_stems(wanted, lambda i: f"{batch.kind.label}{i + 1}", reserved)
+    unnamed = [i for i, text in enumerate(wanted) if not safe_stem(text)]
+    return unique_stems(wanted, lambda i: f"{batch.kind.label}{i + 1}", reserved), unnamed
 
 
 def page_counts(letters: list[bytes], fits: list[bool], *, lay_out: bool) -> list[int | None]:
@@ -681,11 +687,11 @@ def run_batch(
     """
     started = time.perf_counter()
     merged_stem = safe_stem(batch.spec.path.stem + MERGED_SUFFIX)
-    names = record_names(batch, name, {merged_stem} if merge else set())
+    names, unnamed = record_names(batch, name, {merged_stem} if merge else set())
     for stem in names:
         for ext in formats:
             plain_name(out_dir, f"{stem}.{ext}")
-    result = BatchResult(len(batch.records), names)
+    result = BatchResult(len(batch.records), names, unnamed=unnamed)
     result.failed.update(_cross_record_problems(batch))
     todo = [i for i in range(len(batch.records)) if i not in result.failed]
     job = _Job(batch.spec, batch.kind, batch.records, names, out_dir, formats, draft)
@@ -770,6 +776,15 @@ def summary(result: BatchResult, out_dir: Path) -> list[str]:
                 "另有",
                 f"{len(others)} 份 .docx 不是本次生成的（如 {others[0]}），未改动；"
                 "只要本次的函请换一个输出文件夹",
+            )
+        )
+    if result.unnamed:
+        first = result.unnamed[0]
+        rows.append(
+            (
+                "文件名",
+                f"{len(result.unnamed)} 份按名称规则得到的文件名为空，已按序号命名"
+                f"（如第 {first + 1} 条记录：{result.names[first]}）",
             )
         )
     # A rate says something only over many letters, and only of letters made.

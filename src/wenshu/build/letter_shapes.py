@@ -53,8 +53,10 @@ if TYPE_CHECKING:
     from markdown_it.token import Token
 
 # A stand-in: two private-use characters around a third that numbers the value. Private-use
-# characters are no punctuation or white space to markdown-it, need no escaping in XML and
-# are refused in values, so a stand-in is never taken for text and never split.
+# characters are no punctuation or white space to markdown-it and need no escaping in XML, so
+# a stand-in is never split. Values may hold them (offices encode their own rare characters,
+# 造字, there): a letter whose Markdown holds U+E000 or U+E001 is built the full way, so a
+# stand-in is never text of the letter's own.
 _OPEN, _CLOSE, _FIRST = "\ue000", "\ue001", 0xE100
 _STAND_IN = re.compile("\ue000([\ue100-\ue8ff])\ue001")
 MAX_VALUES = 0x800  # stand-ins one letter can have
@@ -337,6 +339,11 @@ class Shapes:
         files = {"md": markdown.encode("utf-8")} if "md" in formats else {}
         if "docx" not in formats:
             return Letter(files, None, True)
+        if _OPEN in markdown or _CLOSE in markdown:
+            # Text that could pass for a stand-in: neither cut nor filled (the Markdown holds
+            # every value the letter prints).
+            files["docx"] = self._full(markdown)
+            return Letter(files, lines_needed(files["docx"]), False)
         values = own_values(spec.record.values, document)
         key = cut(markdown, values)
         shape = self._shapes.get(key)
@@ -350,8 +357,11 @@ class Shapes:
             # 9月8日) is cut there too, which gives this letter a key of its own; a shape
             # already made may still fill to it exactly.
             shape = next((s for s in self._recent if s.fills_to(markdown, values)), None)
-        if shape is None and key in self._once:
-            shape = self._new_shape(key, *self._once.pop(key))
+        if shape is None:
+            # Popped at once: the workbench's threads share these shapes.
+            once = self._once.pop(key, None)
+            if once is not None:
+                shape = self._new_shape(key, *once)
         if shape is None:
             files["docx"] = self._full(markdown)
             if key not in self._shapes and _OPEN in key:

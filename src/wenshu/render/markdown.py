@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import traceback
 from collections.abc import MutableMapping
@@ -22,7 +23,7 @@ from jinja2.runtime import Context, Macro
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from wenshu.errors import Problem, WenshuError
-from wenshu.resources import cache_dir, read_cache_file, resource_dir, write_cache_file
+from wenshu.resources import cache_dir, files_stamp, read_cache_file, resource_dir, write_cache_file
 from wenshu.spec.kinds import Kind
 from wenshu.spec.load import load_spec
 from wenshu.spec.plans import FILTERS as PLAN_FILTERS
@@ -291,8 +292,41 @@ def environment() -> ImmutableSandboxedEnvironment:
 @cache
 def _steady_environment() -> ImmutableSandboxedEnvironment:
     """:func:`environment` without Jinja's check, at every render, that each template and
-    each one it imports is unchanged on disk."""
+    each one it imports is unchanged on disk (:func:`steady_templates` checks once a batch)."""
     return environment().overlay(auto_reload=False)
+
+
+_steady_stamp: str | None = None
+
+
+def templates_stamp() -> str:
+    """A stamp of every file in the folders templates are loaded from (the templates folder:
+    :func:`environment`'s search path), by :func:`~wenshu.resources.files_stamp`; "" when
+    one cannot be read."""
+    folders = environment().loader.searchpath  # type: ignore[union-attr]
+    paths = []
+    for folder in folders:
+        for root, dirs, names in os.walk(folder):
+            dirs.sort()
+            paths += [os.path.join(root, name) for name in sorted(names)]
+    try:
+        return "\0".join(files_stamp(paths))
+    except OSError:
+        return ""
+
+
+def steady_templates() -> bool:
+    """Called as a batch starts: False when a template changed since the steady templates
+    (``render_markdown(..., steady=True)``) were loaded, which are then forgotten. A resident
+    process (the workbench, the server) runs many batches; an edited template must count from
+    the next one, as it does for a single document. A few dozen ``stat`` calls a batch."""
+    global _steady_stamp
+    stamp = templates_stamp()
+    if stamp and stamp == _steady_stamp:
+        return True
+    _steady_environment.cache_clear()
+    _steady_stamp = stamp
+    return False
 
 
 def render_markdown(kind: Kind, document: dict[str, Any], source: str, *, steady: bool = False) -> str:

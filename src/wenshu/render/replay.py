@@ -46,11 +46,20 @@ from jinja2.runtime import Context, LoopContext, Macro, Undefined
 from jinja2.utils import Namespace
 from jinja2.visitor import NodeTransformer
 
-from wenshu.render.markdown import TemplateEnvironment, environment, escape_values, finish, render_markdown
+from wenshu.render.markdown import (
+    TemplateEnvironment,
+    environment,
+    escape_values,
+    finish,
+    render_markdown,
+    steady_templates,
+)
 from wenshu.spec.kinds import Kind
 
 # A stand-in: U+E000, two digits in base 0x700 from U+E100, U+E001. Private-use characters are
-# refused in values (and checked absent from the document below).
+# allowed in values (offices encode their own rare characters, 造字, there): a letter whose own
+# values hold U+E000 or U+E001 is rendered the full way, and the rest of the document is
+# checked free of them (_stray).
 _OPEN, _CLOSE, _BASE, _DIGITS = "\ue000", "\ue001", 0xE100, 0x700
 _STAND_IN = re.compile("\ue000([\ue100-\ue7ff]{2})\ue001")
 _STEP = "wenshu_step"
@@ -610,7 +619,8 @@ class Replays:
     def markdown(self, kind: Kind, document: dict[str, Any], values: dict[str, Any], source: str) -> str:
         """``render_markdown(kind, document, source, steady=True)``, replayed where it can be."""
         leaves = own_leaves(values, document)
-        if not leaves:
+        if not leaves or any(type(v) is str and (_OPEN in v or _CLOSE in v) for _, v in leaves):
+            # A value holding the stand-in characters could pass for a stand-in.
             return render_markdown(kind, document, source, steady=True)
         key = (kind.template, tuple(p for p, _ in leaves), tuple(type(v) for _, v in leaves))
         programs = self._programs.setdefault(key, [])
@@ -648,3 +658,13 @@ def replays() -> Replays:
     if _REPLAYS is None:
         _REPLAYS = Replays()
     return _REPLAYS
+
+
+def steady_replays() -> None:
+    """Called as a batch starts: when a template changed since the last batch
+    (:func:`~wenshu.render.markdown.steady_templates`), forget the programs recorded from it
+    and the rewritten templates, so a resident process replays the template as it now is."""
+    global _REPLAYS
+    if not steady_templates():
+        _tracing_environment.cache_clear()
+        _REPLAYS = None
