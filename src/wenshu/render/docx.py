@@ -646,7 +646,11 @@ def column_widths(
     widths = _brackets_whole(lines, _short_words_whole(lines, widths, size_pt), size_pt)
     widths = _brackets_unsplit(lines, widths, size_pt)
     # last: the room left after the words above (a bracketed year's line) are served
-    return _narrow_columns_whole(lines, _lone_ends_closed(lines, widths, size_pt), size_pt)
+    # the columns under a cell spanning columns give none of their room: that cell's lines
+    # are measured in no column's (“主要阐述……” over 单位, 2017年度数据 and 备注)
+    spanned = {c + k for r, c in wide for k in range(spans.starts[(r, c)][1])} if spans else set()
+    widths = _lone_ends_closed(lines, widths, size_pt)
+    return _narrow_columns_whole(lines, widths, size_pt, spanned)
 
 
 # A column whose header and entries are all short words (up to ``SHORT_WORD_CELLS``' eight
@@ -682,14 +686,17 @@ _DIGIT = re.compile("[1-9]")
 _IDEOGRAPH = "[\u4e00-\u9fff]"
 
 
-def _narrow_columns_whole(lines: dict[int, set[str]], widths: list[int], size_pt: float) -> list[int]:
+def _narrow_columns_whole(
+    lines: dict[int, set[str]], widths: list[int], size_pt: float, spanned: set[int]
+) -> list[int]:
     """``widths`` with room for the widest line of each column of short lines only (none
     over ``SHORT_WORD_CELLS``' eight cells, its header among them) on one line, taken from
     the other columns as far as each has room it does not need (:func:`_giving_floor`, no
     line of theirs wrapping over more lines); unchanged where they have too little. Sibling
     columns (:func:`_siblings`: “2024年目标”, “2025年目标”… over numbers) are served together
     to one width or not at all. The narrowest column is served first: the fewer characters a
-    line holds, the worse its words break (“序/号”, one a line)."""
+    line holds, the worse its words break (“序/号”, one a line). The ``spanned`` columns,
+    under a cell spanning columns, give none."""
     cell = size_pt * L.TWIPS_PER_PT
     high = SHORT_WORD_CELLS[1]
     need = {}
@@ -707,7 +714,7 @@ def _narrow_columns_whole(lines: dict[int, set[str]], widths: list[int], size_pt
         # Every other column gives what it has to spare, the columns of long text too, but
         # none a line: where they have too little, the columns stay as they were (“序/号”
         # reads better than a taller table whose names break inside words).
-        wants = [want if k in group else 0 for k in range(len(widths))]
+        wants = [want if k in group else widths[k] if k in spanned else 0 for k in range(len(widths))]
         widths = _give_room(lines, widths, wants, cell, keep_lines=True)
     return widths
 
