@@ -646,13 +646,23 @@ def column_widths(
     widths = _brackets_whole(lines, _short_words_whole(lines, widths, size_pt), size_pt)
     widths = _brackets_unsplit(lines, widths, size_pt)
     # last: the room left after the words above (a bracketed year's line) are served
-    # the columns under a cell spanning columns give none of their room: that cell's lines
-    # are measured in no column's (“主要阐述……” over 单位, 2017年度数据 and 备注)
-    spanned = {c + k for r, c in wide for k in range(spans.starts[(r, c)][1])} if spans else set()
+    # the columns under a cell spanning columns whose text comes near their width (“主要阐述……”
+    # over 单位, 2017年度数据 and 备注) give none of their room: that cell's lines are measured
+    # in no column's. A short one (“合计” over 序号 and 地区) fits however they give.
+    cell = size_pt * L.TWIPS_PER_PT
+    spanned = set()
+    for r, c in wide:
+        across = spans.starts[(r, c)][1] if spans else 1
+        room = (sum(widths[c : c + across]) - _CELL_ROOM_TWIPS) / cell
+        if max(map(line_width, rows[r][c][0].split("\n"))) > room - _SPAN_SPARE_CELLS:
+            spanned.update(range(c, c + across))
     widths = _lone_ends_closed(lines, widths, size_pt)
     return _narrow_columns_whole(lines, widths, size_pt, spanned)
 
 
+# A cell spanning columns lets them give room to a narrow column (:func:`_narrow_columns_whole`)
+# where its text is this many characters narrower than they are wide: it stays on its lines.
+_SPAN_SPARE_CELLS = 2
 # A column whose header and entries are all short words (up to ``SHORT_WORD_CELLS``' eight
 # cells: “序号” over numbers, “强市建设示范市” over counts) gets room for its widest on one
 # line where the other columns can give it: ratios set by hand printed “序/号” one character
