@@ -76,6 +76,9 @@ def main() -> None:
             continue
         heights = []
         for t, (ta, tb) in enumerate(zip(old, new, strict=True)):
+            if len(ta) != len(tb):
+                print(f"  {name} table {t + 1}: rows differ in number ({len(ta)}, {len(tb)}), not compared")
+                continue
             ha = sum(max(r, default=1) for r in ta)
             hb = sum(max(r, default=1) for r in tb)
             heights.append(f"{ha}→{hb}" if ha != hb else str(ha))
