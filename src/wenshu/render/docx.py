@@ -646,9 +646,23 @@ def column_widths(
     widths = _brackets_whole(lines, _short_words_whole(lines, widths, size_pt), size_pt)
     widths = _brackets_unsplit(lines, widths, size_pt)
     # last: the room left after the words above (a bracketed year's line) are served
-    return _narrow_columns_whole(lines, _lone_ends_closed(lines, widths, size_pt), size_pt)
+    # the columns under a cell spanning columns whose text comes near their width (“主要阐述……”
+    # over 单位, 2017年度数据 and 备注) give none of their room: that cell's lines are measured
+    # in no column's. A short one (“合计” over 序号 and 地区) fits however they give.
+    cell = size_pt * L.TWIPS_PER_PT
+    spanned = set()
+    for r, c in wide:
+        across = spans.starts[(r, c)][1] if spans else 1
+        room = (sum(widths[c : c + across]) - _CELL_ROOM_TWIPS) / cell
+        if max(map(line_width, rows[r][c][0].split("\n"))) > room - _SPAN_SPARE_CELLS:
+            spanned.update(range(c, c + across))
+    widths = _lone_ends_closed(lines, widths, size_pt)
+    return _narrow_columns_whole(lines, widths, size_pt, spanned)
 
 
+# A cell spanning columns lets them give room to a narrow column (:func:`_narrow_columns_whole`)
+# where its text is this many characters narrower than they are wide: it stays on its lines.
+_SPAN_SPARE_CELLS = 2
 # A column whose header and entries are all short words (up to ``SHORT_WORD_CELLS``' eight
 # cells: “序号” over numbers, “强市建设示范市” over counts) gets room for its widest on one
 # line where the other columns can give it: ratios set by hand printed “序/号” one character
@@ -682,12 +696,17 @@ _DIGIT = re.compile("[1-9]")
 _IDEOGRAPH = "[\u4e00-\u9fff]"
 
 
-def _narrow_columns_whole(lines: dict[int, set[str]], widths: list[int], size_pt: float) -> list[int]:
+def _narrow_columns_whole(
+    lines: dict[int, set[str]], widths: list[int], size_pt: float, spanned: set[int]
+) -> list[int]:
     """``widths`` with room for the widest line of each column of short lines only (none
     over ``SHORT_WORD_CELLS``' eight cells, its header among them) on one line, taken from
-    the other columns in proportion to what each can give (:func:`_giving_floor`). The
-    narrowest column is served first, as far as the others can give: the fewer characters a
-    line holds, the worse its words break (“序/号”, one a line)."""
+    the other columns as far as each has room it does not need (:func:`_giving_floor`, no
+    line of theirs wrapping over more lines); unchanged where they have too little. Sibling
+    columns (:func:`_siblings`: “2024年目标”, “2025年目标”… over numbers) are served together
+    to one width or not at all. The narrowest column is served first: the fewer characters a
+    line holds, the worse its words break (“序/号”, one a line). The ``spanned`` columns,
+    under a cell spanning columns, give none."""
     cell = size_pt * L.TWIPS_PER_PT
     high = SHORT_WORD_CELLS[1]
     need = {}
@@ -696,45 +715,42 @@ def _narrow_columns_whole(lines: dict[int, set[str]], widths: list[int], size_pt
             continue  # surely longer than eight cells: the column wraps anyway
         widest = max(map(cached_line_width, texts))
         want = math.ceil(widest * cell) + _CELL_ROOM_TWIPS
-        if widest <= high and want > widths[c]:
+        if widest <= high:
             need[c] = want
-    long = [c for c, texts in lines.items() if c not in need and max(map(cached_line_width, texts)) > high]
-    for c in sorted(need, key=lambda c: widths[c]):
-        # the other columns lacking room give none
-        wants = [need[c] if k == c else widths[k] if k in need else 0 for k in range(len(widths))]
-        served = _give_room(lines, widths, wants, cell)
-        if served[c] < need[c] and _one_alone(lines[c], (widths[c] - _CELL_ROOM_TWIPS) / cell):
-            # A line that would leave one character alone (“序/号”) takes the room from the
-            # columns of long text, which wrap anyway (ending their lines between words,
-            # :func:`_lines_between_words`), down to five characters a line.
-            served = _take_from_long(widths, c, need[c], long, cell)
-        widths = served
+    for group in sorted(_siblings(lines, need), key=lambda g: min(widths[c] for c in g)):
+        want = max(need[c] for c in group)
+        if all(widths[c] >= want for c in group):
+            continue
+        # Every other column gives what it has to spare, the columns of long text too, but
+        # none a line: where they have too little, the columns stay as they were (“序/号”
+        # reads better than a taller table whose names break inside words).
+        wants = [want if k in group else widths[k] if k in spanned else 0 for k in range(len(widths))]
+        widths = _give_room(lines, widths, wants, cell, keep_lines=True)
     return widths
 
 
-def _one_alone(lines: set[str], room: float) -> bool:
-    """Whether a line of ``lines``, two characters or more wide, wraps in ``room`` leaving
-    one character or less alone on a line (a room under two characters leaves every one so)."""
-    widths = [n for n in map(cached_line_width, lines) if n >= 2 and n > room]
-    return bool(widths) and (room < 2 or any(n - room * math.floor(n / room) <= 1 for n in widths))
+# A line of numbers only (“486”, “12.5”, “30%”), as :func:`_column_lines` shapes it.
+_NUMBERS = re.compile(r"[0.,%+\-]+")
 
 
-def _take_from_long(widths: list[int], c: int, want: int, long: list[int], cell: float) -> list[int]:
-    """``widths`` with column ``c`` ``want`` wide, the room taken from the ``long`` columns in
-    proportion to what each has over ``_DONOR_FLOOR_CELLS``; unchanged where they have too
-    little."""
-    floor = math.ceil(_DONOR_FLOOR_CELLS * cell) + _CELL_ROOM_TWIPS
-    donors = [k for k in long if widths[k] > floor]
-    spare = sum(widths[k] - floor for k in donors)
-    lack = want - widths[c]
-    if spare < lack or not donors:
-        return widths
-    out = list(widths)
-    out[c] = want
-    for k in donors:
-        out[k] -= lack * (widths[k] - floor) // spare
-    out[donors[-1]] += sum(widths) - sum(out)
-    return out
+def _siblings(lines: dict[int, set[str]], columns: dict[int, int]) -> list[list[int]]:
+    """``columns`` in groups of siblings: side by side, their widest lines (their headers)
+    of one shape and their other lines all numbers (“2024年目标”, “2025年目标”, “2026年目标”
+    over counts), which a reader compares across and which print best alike; each other
+    column alone."""
+    groups: list[list[int]] = []
+    kinds: list[tuple[str, bool]] = []
+    for c in sorted(columns):
+        widest = max(lines[c], key=cached_line_width)
+        numbers = all(_NUMBERS.fullmatch(t) for t in lines[c] - {widest})
+        # a year's heading: “2023年基期值” beside “2024年目标”
+        kind = (re.sub("中+", "中", widest) if "0" in widest else widest, numbers)
+        if groups and kind[1] and groups[-1][-1] == c - 1 and kinds[-1] == kind:
+            groups[-1].append(c)
+        else:
+            groups.append([c])
+            kinds.append(kind)
+    return groups
 
 
 def _short_words_whole(lines: dict[int, set[str]], widths: list[int], size_pt: float) -> list[int]:
@@ -898,6 +914,7 @@ def _give_room(
     cell: float,
     *,
     each: bool = False,
+    keep_lines: bool = False,
 ) -> list[int]:
     """``widths`` with columns as wide as ``need`` says, the room taken from the columns
     needing none in proportion to what each can give (:func:`_giving_floor`); where they
@@ -906,7 +923,7 @@ def _give_room(
     if not lacks:
         return widths
     givers = [c for c in range(len(widths)) if not need[c]]
-    floors = {c: _giving_floor(lines.get(c, set()), widths[c], cell) for c in givers}
+    floors = {c: _giving_floor(lines.get(c, set()), widths[c], cell, keep_lines) for c in givers}
     donors = sorted(c for c, floor in floors.items() if floor < widths[c])
     spare = sum(widths[c] - floors[c] for c in donors)
     served = list(
@@ -924,18 +941,21 @@ def _give_room(
     return out
 
 
-def _giving_floor(lines: set[str], width: int, cell: float) -> int:
+def _giving_floor(lines: set[str], width: int, cell: float, keep_lines: bool = False) -> int:
     """How narrow a column of ``lines`` may become, from ``width`` a quarter character at a
     time, while none of its lines prints worse: a number or Latin word still fits a line, a
     line of up to five characters (in a column of short lines only, eight) on one line stays
     on one, a bracketed short word that fits a line still does and no line's end newly splits
     it (:func:`_splits_brackets`), and no line is left with one
     character alone on its last line that was not; never under five characters where lines are
-    longer, nor under two. What a line prints in now is measured without the slack of
-    ``_CELL_ROOM_TWIPS``, what it would print in with it."""
+    longer (unless ``keep_lines``), nor under two; with ``keep_lines``, no line wraps over more
+    lines than it does (it gives only room it does not need: its rows grow no taller). What a line prints in
+    now is measured without the slack of ``_CELL_ROOM_TWIPS``, what it would print in with it."""
     low, high = SHORT_WORD_CELLS
     widths = {cached_line_width(line) for line in lines}
-    least = _DONOR_FLOOR_CELLS if max(widths, default=0.0) > _DONOR_FLOOR_CELLS else 2
+    # Keeping its lines' count, a column of a wrapped header over numbers (“2021年/基期”
+    # over “12.5”) may narrow under five characters: its lines only end elsewhere.
+    least = _DONOR_FLOOR_CELLS if max(widths, default=0.0) > _DONOR_FLOOR_CELLS and not keep_lines else 2
     # The lines kept on one line: all of a column of short lines (:func:`_narrow_columns_whole`),
     # else those of up to five characters.
     kept = high if max(widths, default=0.0) <= high else _DONOR_FLOOR_CELLS
@@ -946,6 +966,7 @@ def _giving_floor(lines: set[str], width: int, cell: float) -> int:
     ]
 
     bracketed = [line for line in lines if "）" in line or ")" in line]
+    sized = [(line, cached_line_width(line)) for line in lines] if keep_lines else []
     now = (width - _CELL_TEXT_TWIPS) / cell
     step = cell / _DONOR_STEPS_PER_CELL
     floor = width
@@ -956,6 +977,8 @@ def _giving_floor(lines: set[str], width: int, cell: float) -> int:
         if any(_splits_brackets(t, r) and not _splits_brackets(t, now) for t in bracketed):
             break  # “（公共财政）” whole on its line would print “（公共财/政）”
         if any(r < n <= min(now, kept) or (_lone(n, r) and not _lone(n, now)) for n in widths):
+            break
+        if keep_lines and any(n > r and _wrapped_lines(t, r) > _wrapped_lines(t, now) for t, n in sized):
             break
         floor = math.floor(floor - step)
     return floor
