@@ -332,12 +332,12 @@ def _served(sock: Any, path: str, key: tuple[Any, ...], argv: list[str], streams
 
     def stop(signum: int, frame: Any) -> None:
         # Ctrl-Z: the command's process is stopped with this one and continued with it. SIGSTOP,
-        # not SIGTSTP: the server's process group is orphaned, and the kernel drops SIGTSTP there.
+        # not SIGTSTP, for both: the kernel drops a SIGTSTP whose action is to stop in an
+        # orphaned process group (POSIX) — the server's always, this one's when its parent is
+        # in another session (`setsid`, some CI runners).
         if child:
             os.kill(child[0], _signal.SIGSTOP)
-        _signal.signal(signum, _signal.SIG_DFL)
-        os.kill(os.getpid(), signum)  # stopped here until fg or bg
-        _signal.signal(signum, stop)
+        os.kill(os.getpid(), _signal.SIGSTOP)  # stopped here until fg or bg
         if child:
             os.kill(child[0], _signal.SIGCONT)
 
