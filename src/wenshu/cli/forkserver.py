@@ -468,13 +468,19 @@ def start_cmd() -> None:
     raise click.ClickException("常驻进程未能启动")
 
 
-@server_cmd.command("stop", cls=Command)
-def stop_cmd() -> None:
-    """停止常驻进程（正在运行的命令照常完成）。"""
-    path = _socket_or_fail()
+def _running(path: str) -> Any:
+    """A connection to the resident process at ``path``; None, said so, when none runs."""
     sock = connect(path)
     if sock is None:
         echo("常驻进程未在运行")
+    return sock
+
+
+@server_cmd.command("stop", cls=Command)
+def stop_cmd() -> None:
+    """停止常驻进程（正在运行的命令照常完成）。"""
+    sock = _running(_socket_or_fail())
+    if sock is None:
         return
     try:
         _ask(sock, "stop")
@@ -487,9 +493,8 @@ def stop_cmd() -> None:
 def status_cmd() -> None:
     """显示常驻进程是否在运行、进程号、启动时间与已执行的命令数。"""
     path = _socket_or_fail()
-    sock = connect(path)
+    sock = _running(path)
     if sock is None:
-        echo("常驻进程未在运行")
         return
     try:
         info = marshal.loads(_ask(sock, "status"))
