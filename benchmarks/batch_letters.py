@@ -58,8 +58,9 @@ from pathlib import Path
 from docx import Document
 from docxtpl import DocxTemplate
 
-from wenshu.build.batch import default_jobs, load_batch, run_batch
+from wenshu.build.batch import load_batch, run_batch
 from wenshu.build.tree import build_tree
+from wenshu.cores import usable_cores
 from wenshu.extract import docx_blocks, markdown_blocks
 
 PROGRAMME = "国家知识产权强市建设示范城市"
@@ -297,7 +298,7 @@ def tree_mtimes(folder: Path) -> dict[str, int]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--letters", type=int, default=1000)
-    parser.add_argument("--jobs", type=int, default=min(2, default_jobs()))
+    parser.add_argument("--jobs", type=int, default=min(2, usable_cores()))
     parser.add_argument("--naive", type=int, default=300, help="letters for the naive loop")
     parser.add_argument("--specs", type=int, default=1000, help="specs for the incremental build")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs of each side, best one counts")
@@ -413,7 +414,7 @@ def main() -> int:
     projected_speedup = projected * naive_cpu
     total_mb = parent_mb + args.jobs * worker_mb
     rows = [
-        ("cores available / jobs", f"{default_jobs()} / {args.jobs}", ""),
+        ("cores available / jobs", f"{usable_cores()} / {args.jobs}", ""),
         ("letters written under", str(args.dir.resolve()), ""),
         ("load average before / after", f"{load_before:.1f} / {os.getloadavg()[0]:.1f}", ""),
         ("wenshu batch command, letters/s (best run)", f"{command_rate:,.0f}", "≥ 1,500"),

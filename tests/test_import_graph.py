@@ -140,7 +140,18 @@ def test_no_import_cycle_between_packages() -> None:
 #: docs/architecture.md's layers, lowest first: a package or top-level module imports only
 #: from its own layer or those below (a lazy or string import too).
 LAYERS = [
-    {"layout", "roles", "errors", "registry", "resources", "safezip", "files", "word_files", "patterns"},
+    {
+        "layout",
+        "roles",
+        "errors",
+        "registry",
+        "resources",
+        "safezip",
+        "files",
+        "word_files",
+        "patterns",
+        "cores",
+    },
     {"text"},
     {"spec"},
     {"rules", "render"},

@@ -30,6 +30,7 @@ from typing import Any
 from wenshu.build.document import FORMATS, render_spec
 from wenshu.build.letter_shapes import shapes
 from wenshu.build.lines import fits_one_page, lines_needed, provably_fits
+from wenshu.cores import usable_cores
 from wenshu.errors import Problem, WenshuError
 from wenshu.files import is_link, prepare_output_dir, write_atomically
 from wenshu.registry import did_you_mean
@@ -425,14 +426,6 @@ def pool_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
-def default_jobs() -> int:
-    """All the cores this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
 def run_in_parallel(
     job: _Job, indices: list[int], jobs: int, progress: Callable[[int], None] | None
 ) -> tuple[dict[int, tuple[list[Problem], list[Path], bool]], Counts]:
@@ -707,7 +700,7 @@ def run_batch(
         outcomes[todo.pop(0)] = _write(job, first)
         if progress:
             progress(1)
-    jobs = jobs or default_jobs()
+    jobs = jobs or usable_cores()
     if jobs > 1 and len(todo) >= PARALLEL_FROM:
         # The second letter makes the shape the letters share (wenshu.build.letter_shapes) unless
         # an earlier run kept it: made here, before the workers fork, it is made once, not

@@ -28,7 +28,6 @@ import jinja2.meta
 from wenshu import __version__
 from wenshu.build.batch import (
     PARALLEL_FROM,
-    default_jobs,
     default_termination,
     is_batch_spec,
     load_batch,
@@ -38,6 +37,7 @@ from wenshu.build.batch import (
 )
 from wenshu.build.document import FORMATS, render
 from wenshu.build.pdf import RunOffice
+from wenshu.cores import usable_cores
 from wenshu.errors import Problem, WenshuError
 from wenshu.files import write_atomically
 from wenshu.render.docx import frame_name, frame_path, parser
@@ -452,7 +452,7 @@ def build_tree(
     if not src.is_dir():
         raise WenshuError(Problem(str(src), "不是文件夹"))
     _check_out(src, out)
-    jobs = jobs or default_jobs()
+    jobs = jobs or usable_cores()
     _CLOSURES.clear()
     digest = run_digest(office is not None and office.paginating, draft)
     report = TreeReport()

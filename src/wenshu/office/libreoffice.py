@@ -54,6 +54,7 @@ from typing import Any
 from lxml import etree
 
 from wenshu import layout as L
+from wenshu.cores import usable_cores
 from wenshu.errors import Problem, WenshuError
 from wenshu.office.breaks import with_break_hints
 from wenshu.office.watchdog import Watchdog
@@ -186,14 +187,6 @@ def _fontconfig_dir() -> tempfile.TemporaryDirectory[str]:
 def fontconfig_env() -> dict[str, str]:
     """The environment for a program that should see wenshu's font stand-ins."""
     return {**os.environ, "FONTCONFIG_FILE": str(Path(_fontconfig_dir().name) / "wenshu-fonts.conf")}
-
-
-def usable_cores() -> int:
-    """The cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 class LibreOffice:
