@@ -5,19 +5,23 @@ Each case writes its hostile content to ``notice.yaml`` — the same name as a s
 built before — so "earlier outputs untouched" is checked on real files of the same stem.
 
 Permissions: these tests run as root in CI, and root writes into a read-only folder
-regardless of its mode bits. The real-permission test therefore runs only for ordinary
-users; for everyone, the refusal is simulated at the two places wenshu can meet it: the
-access check before writing (``os.access`` reports no permission) and the write itself
+regardless of its mode bits. The real-permission test therefore makes the folder immutable
+for root (``chattr +i``, which root obeys too) and takes its write bits away for anyone
+else; besides, the refusal is simulated at each of the two places wenshu can meet it, apart:
+the access check before writing (``os.access`` reports no permission) and the write itself
 (creating the file raises ``EACCES``). A full disk is simulated the same way (the write
 raises ``ENOSPC`` part-way, after a first file has been started).
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
+import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -169,15 +173,39 @@ def test_output_folder_that_is_a_file(workspace):
     assert target.read_bytes() == b"keep me"
 
 
-@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root 不受文件夹权限位限制")
-def test_output_folder_not_writable_for_real(workspace):
-    spec, out, before = workspace
-    out.chmod(0o500)
+@contextlib.contextmanager
+def _unwritable(folder: Path) -> Iterator[None]:
+    """``folder`` refuses new entries for real while the block runs. For an ordinary user its
+    mode bits do; root ignores those, so for root the folder is made immutable (``chattr +i``,
+    which binds root too) — skipped where the file system or the container's capabilities
+    (CAP_LINUX_IMMUTABLE) do not allow it."""
+    if os.geteuid() != 0:
+        folder.chmod(0o500)
+        try:
+            yield
+        finally:
+            folder.chmod(0o700)
+        return
+    made = subprocess.run(["chattr", "+i", str(folder)], capture_output=True, text=True, check=False)
+    if made.returncode != 0:
+        pytest.skip(f"root, and chattr +i is not allowed here: {made.stderr.strip()}")
     try:
-        result = CliRunner().invoke(main, ["build", str(spec), "-o", str(out)])
+        yield
     finally:
-        out.chmod(0o700)
-    assert result.exit_code == 1 and "权限" in result.output
+        subprocess.run(["chattr", "-i", str(folder)], check=True)
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or (os.geteuid() == 0 and not shutil.which("chattr")), reason="需要 chattr"
+)
+def test_output_folder_not_writable_for_real(workspace):
+    """The kernel's refusal itself, not a stand-in for it: the access check and the write
+    meet a real unwritable folder (EACCES for a user, EPERM for root on an immutable one)."""
+    spec, out, before = workspace
+    with _unwritable(out):
+        result = CliRunner().invoke(main, ["build", str(spec), "-o", str(out)])
+    assert result.exit_code == 1 and "没有写入权限" in result.output, result.output
+    assert "Traceback" not in result.output
     assert _snapshot(out) == before
 
 
