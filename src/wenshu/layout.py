@@ -124,7 +124,8 @@ TABLE_RULE_EIGHTHS = 4  # ½ pt rules round every cell
 BLANK_ROW_MIN_HEIGHT_TWIPS = LINE_PITCH_TWIPS
 # One full-width character's advance in body text (16 pt with −0.25 pt spacing).
 CHAR_ADVANCE_TWIPS = BODY_SIZE_PT * TWIPS_PER_PT + CHAR_SPACING_TWIPS  # 315
-BODY_INDENT_TWIPS = 2 * CHAR_ADVANCE_TWIPS  # §7.3.3 first line indented two characters
+BODY_INDENT_CHARS = 2  # §7.3.3 每个自然段左空二字 (§7.3.4 附件说明, §7.3.6 附注 the same)
+BODY_INDENT_TWIPS = BODY_INDENT_CHARS * CHAR_ADVANCE_TWIPS
 # §7.2.3 上行文: the 发文字号 one character from the left; §7.2.4 签发人 one from the right.
 SIGNER_LINE_INDENT_TWIPS = CHAR_ADVANCE_TWIPS
 
@@ -219,12 +220,14 @@ RECORD_INNER_RULE_EIGHTHS = 6  # 0.25 mm ≈ 0.75 pt
 # the standard's millimetres is that rule: LibreOffice writes 0.25 mm as 5/8 pt (it cuts
 # 0.709 pt down), Word's menu offers 3/4 pt.
 RULE_WIDTH_TOLERANCE_EIGHTHS = 1
-RECORD_INDENT_TWIPS = RECORD_SIZE_PT * TWIPS_PER_PT  # one 4号 character from each side
+RECORD_INDENT_CHARS = 1  # §7.4.2, §7.4.3 版记 elements 左右各空一字
+RECORD_INDENT_TWIPS = RECORD_INDENT_CHARS * RECORD_SIZE_PT * TWIPS_PER_PT  # in 4号 characters
 
 # §7.5 页码: 4号 half-width 宋体 digits between em dashes, 7 mm below the 版心;
 # odd pages right and even pages left, each one character in.
 PAGE_NUMBER_GAP_MM = 7
-PAGE_NUMBER_INDENT_TWIPS = PAGE_NUMBER_SIZE_PT * TWIPS_PER_PT
+PAGE_NUMBER_INDENT_CHARS = 1  # 单页码居右空一字，双页码居左空一字
+PAGE_NUMBER_INDENT_TWIPS = PAGE_NUMBER_INDENT_CHARS * PAGE_NUMBER_SIZE_PT * TWIPS_PER_PT
 PAGE_NUMBER_DASH = "\u2014"
 # Footer distance puts the letter's lower rule 20 mm up; the page number's line is lifted
 # off it so that the dash's top edge sits PAGE_NUMBER_GAP_MM under the 版心. The dash's top

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from wenshu import layout as L
 from wenshu.check.findings import Findings
 from wenshu.check.reading.reader import Para
 from wenshu.check.recognise import LABEL, Recogniser
@@ -44,13 +45,13 @@ def check_attachments(doc: Recogniser, out: Findings) -> None:
                     para.where,
                 )
             first = doc.first_line_start(para)
-            if abs(first - 2) > INDENT_SLACK:
+            if abs(first - L.BODY_INDENT_CHARS) > INDENT_SLACK:
                 out.add(
                     "indent",
                     "7.3.4",
                     "附件说明",
                     "附件说明应左空二字",
-                    "首行缩进 2 字",
+                    f"首行缩进 {L.BODY_INDENT_CHARS} 字",
                     f"{first:.1f} 字",
                     para.where,
                 )

@@ -75,13 +75,13 @@ def check_main(doc: Recogniser, out: Findings) -> None:
         if doc.section_of(para).landscape:
             continue
         first, left = doc.first_line_start(para), doc.indents(para)[1]
-        if abs(first - 2) > INDENT_SLACK:
+        if abs(first - L.BODY_INDENT_CHARS) > INDENT_SLACK:
             out.add(
                 "indent",
                 "7.3.3",
                 element_name(para),
                 "段首应左空二字",
-                "首行缩进 2 字",
+                f"首行缩进 {L.BODY_INDENT_CHARS} 字",
                 f"{first:.1f} 字",
                 para.where,
             )
@@ -112,9 +112,15 @@ def check_main(doc: Recogniser, out: Findings) -> None:
                 para.where,
             )
         first, left = doc.first_line_start(para), doc.indents(para)[1]
-        if abs(first - 2) > INDENT_SLACK:
+        if abs(first - L.BODY_INDENT_CHARS) > INDENT_SLACK:
             out.add(
-                "indent", "7.3.6", "附注", "附注应居左空二字", "首行缩进 2 字", f"{first:.1f} 字", para.where
+                "indent",
+                "7.3.6",
+                "附注",
+                "附注应居左空二字",
+                f"首行缩进 {L.BODY_INDENT_CHARS} 字",
+                f"{first:.1f} 字",
+                para.where,
             )
         elif abs(left) > INDENT_SLACK:
             out.add("indent", "7.3.6", "附注", "回行应顶格", "其余各行缩进 0", f"{left:.1f} 字", para.where)

@@ -92,7 +92,7 @@ def check_grid(doc: Recogniser, out: Findings) -> None:
                 "line-pitch",
                 "5.2.3",
                 element,
-                "行距使每面不是 22 行",
+                f"行距使每面不是 {L.LINES_PER_PAGE} 行",
                 f"固定值 {L.LINE_PITCH_TWIPS / L.TWIPS_PER_PT:g} 磅（{L.LINE_PITCH_TWIPS} 缇），每面 "
                 f"{L.LINES_PER_PAGE} 行",
                 actual,
@@ -105,7 +105,7 @@ def check_grid(doc: Recogniser, out: Findings) -> None:
                 "chars-per-line",
                 "5.2.3",
                 element,
-                "每行字数不是 28 字",
+                f"每行字数不是 {L.CHARS_PER_LINE} 字",
                 f"每行 {L.CHARS_PER_LINE} 字（三号字、字距 {L.CHAR_SPACING_TWIPS / L.TWIPS_PER_PT:g} 磅"
                 "，或等效的文档网格）",
                 actual,

@@ -33,8 +33,8 @@ RULES.rule("doc-number", "7.2.5", "发文字号", "发文字号写作“机关�
 RULES.rule("doc-number-align", "7.2.5", "发文字号", "发文字号位置（居中；上行文居左；信函居右）")
 RULES.rule("rule-missing", "7.2.7", "版头分隔线", "发文字号下有红色分隔线")
 RULES.rule("rule-color", "7.2.7", "版头分隔线", "分隔线为红色")
-RULES.rule("rule-width", "7.2.7", "版头分隔线", "分隔线与版心等宽（信函 170 mm）")
-RULES.rule("rule-place", "7.2.7", "版头分隔线", "分隔线在发文字号之下 4 mm")
+RULES.rule("rule-width", "7.2.7", "版头分隔线", f"分隔线与版心等宽（信函 {L.LETTER_RULE_WIDTH_MM} mm）")
+RULES.rule("rule-place", "7.2.7", "版头分隔线", f"分隔线在发文字号之下 {L.HEAD_RULE_GAP_MM} mm")
 RULES.rule("head-missing", "7.2", "版头", "文件格式的版头有发文机关标志和发文字号")
 RULES.rule("signer-missing", "7.2.3", "签发人", "上行文（请示、报告）标注签发人")
 RULES.rule("head-info-place", "7.2.2", "份号、密级、紧急程度", "顶格编排在版心左上角（版头之首）")
@@ -303,7 +303,8 @@ def _check_bar_rule(doc: Recogniser, out: Findings, candidates: list[Para], star
 
 #: Said when the 版头's rule is a table's border: where it prints is the table's to say.
 TABLE_RULE_NOTE = (
-    "版头排在表格中，分隔线是表格的边框：它距发文字号多远（应为 4 mm）取决于单元格边距、行高和字体，"
+    f"版头排在表格中，分隔线是表格的边框：它距发文字号多远（应为 {L.HEAD_RULE_GAP_MM} mm）"
+    "取决于单元格边距、行高和字体，"
     "未按文件检查；加 --render 用 LibreOffice 实际排版后检查分隔线是否排在发文字号之下"
 )
 

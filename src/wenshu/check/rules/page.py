@@ -76,4 +76,12 @@ def _check_columns(doc: Reader, section: SectionProps, where: Location, out: Fin
     count = column_count(section)
     text = any(p.section == section.index - 1 and p.flows and p.text.strip() for p in doc.paragraphs)
     if count > 1 and text:
-        out.add("columns", "5.2.3", "版心", "版心分栏", "不分栏，每行 28 字", f"{count} 栏", where)
+        out.add(
+            "columns",
+            "5.2.3",
+            "版心",
+            "版心分栏",
+            f"不分栏，每行 {L.CHARS_PER_LINE} 字",
+            f"{count} 栏",
+            where,
+        )

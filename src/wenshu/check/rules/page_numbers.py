@@ -394,7 +394,7 @@ def _check_page_number(doc: Recogniser, para: Para, text: str, side: str, out: F
     if side == "right" and text.endswith("\u3000") or side == "left" and text.startswith("\u3000"):
         inset += 1
     place = "单页码居右空一字" if side == "right" else "双页码居左空一字"
-    if jc != side or abs(inset - 1) > INDENT_SLACK or at_paper:
+    if jc != side or abs(inset - L.PAGE_NUMBER_INDENT_CHARS) > INDENT_SLACK or at_paper:
         found = f"{align_name(jc)}，缩进 {inset:.1f} 字" + (
             "（图文框对齐纸边，不是版心边）" if at_paper else ""
         )

@@ -60,14 +60,14 @@ def check_record(doc: Recogniser, out: Findings) -> None:
         if doc.alignment(para) == "right":
             # 印发日期 set right: its right indent (and the spaces after it) is the one
             first = doc.indents(para)[2] + doc.trailing_space_width(para)
-        if abs(first - 1) > INDENT_SLACK:
+        if abs(first - L.RECORD_INDENT_CHARS) > INDENT_SLACK:
             clause = "7.4.2" if text.startswith("抄送") else "7.4.3"
             out.add(
                 "record-indent",
                 clause,
                 "版记",
                 "版记各要素左空一字",
-                "左缩进 1 字",
+                f"左缩进 {L.RECORD_INDENT_CHARS} 字",
                 f"{first:.1f} 字",
                 para.where,
             )
