@@ -1,4 +1,7 @@
-"""Document kinds are data: each is ``schemas/<kind>.yaml`` naming its template."""
+"""Document kinds are data: each is ``schemas/<kind>.yaml`` naming its template.
+
+Adding a kind needs no Python: a schema, a template and an example (docs/architecture.md,
+“新增一个文种”; tests/test_kinds_as_data.py defines one from data files alone)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,10 @@
 """§7.4 版记: 抄送 and 印发 lines (colon, full stop, indents, the 印发日期) and the rules between
-them, as paragraph borders or as a table's."""
+them, as paragraph borders or as a table's.
+
+Where the 版记 lands (§7.4.1: at the foot of the last, even page) shows only on laid-out
+pages: :func:`wenshu.office.pages.examine` judges it (``render-record-place``), registered
+with the other ``--render`` rules in :mod:`wenshu.check.render`; a build puts it there in
+:func:`wenshu.build.paginate.place_record`."""
 
 from __future__ import annotations
 
