@@ -234,30 +234,3 @@ def _not_zip_msg(label: str) -> str:
     if suffix in (".xlsx", ".xlsm"):
         return "不是有效的 Excel 文件（.xlsx），可能已损坏；旧版 .xls 请先在 Excel 中另存为 .xlsx"
     return "不是有效的 Word 文件（.docx），可能已损坏；旧版 .doc 请先在 Word 中另存为 .docx"
-
-
-def check_package(
-    path: Path,
-    label: str,
-    *,
-    max_member: int,
-    max_total: int,
-    max_members: int = MAX_MEMBERS,
-    max_input: int = MAX_PACKAGE_BYTES,
-    parts: tuple[str, ...] = (),
-) -> None:
-    """Validate the package at ``path`` before a third-party library (openpyxl) opens it.
-
-    Runs every check of :func:`open_package` and reads each member named in ``parts`` (and
-    present) through the capped reader, so damage or a lying size is reported in Chinese
-    rather than met inside the library.
-    """
-    package = open_package(
-        path, label, max_member=max_member, max_total=max_total, max_members=max_members, max_input=max_input
-    )
-    try:
-        for name in parts:
-            if package.has(name):
-                package.read(name)
-    finally:
-        package.close()

@@ -1412,11 +1412,6 @@ def write_images(pdf: Path, folder: Path, stem: str, dpi: int = 100) -> list[Pat
     return sorted(write_atomically(folder, drawn))
 
 
-def glob_escape(text: str) -> str:
-    """``text`` with glob wildcards made literal."""
-    return re.sub(r"([*?\[])", r"[\1]", text)
-
-
 # HTML (a web page saved as .doc, as many downloads are): LibreOffice 7.4 opens a file as HTML
 # by its content, whatever its name, and reads while importing what the page names — a style
 # sheet (<link href>) and a page background (<body background>) from the local disk, whatever
