@@ -29,7 +29,7 @@ from tests.conftest import cpu_seconds
 from wenshu.build.pipeline import render
 from wenshu.check import Location, check_docx, check_files, format_text
 from wenshu.check.reading.numbering import AutoNumbering
-from wenshu.office.libreoffice import offline_copy
+from wenshu.office.offline import offline_copy
 
 REPO = Path(__file__).resolve().parents[1]
 SPEC = REPO / "examples" / "notices" / "cnipa-2023-582.yaml"

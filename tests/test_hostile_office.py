@@ -1,7 +1,7 @@
 """What LibreOffice may fetch or read when wenshu hands it a hostile file.
 
 wenshu gives LibreOffice files it did not write in two places: ``check --render`` lays out a
-.docx (an offline copy of it, :func:`wenshu.office.libreoffice.offline_copy`), and ``import``
+.docx (an offline copy of it, :func:`wenshu.office.offline.offline_copy`), and ``import``
 and ``fix`` convert a .doc, .wps, .odt or .rtf to .docx first. Neither may make LibreOffice
 open an address on the network or a file outside the document. Each test first shows that
 LibreOffice left to itself (a fresh profile, the file as it is) does fetch — else it would
@@ -29,8 +29,8 @@ from tests.conftest import PIXEL, cpu_seconds
 from tests.soffice_relay import shared_soffice
 from tests.test_hostile_check import DOC, EXTERNAL_REL, LINKED_PICTURE, SPEC, repack, run_check
 from wenshu.build.pipeline import render
-from wenshu.office.libreoffice import (
-    PROFILE_SETTINGS,
+from wenshu.office.libreoffice import PROFILE_SETTINGS
+from wenshu.office.offline import (
     is_html,
     is_xml,
     offline_copy,
@@ -443,7 +443,7 @@ def test_offline_binary_fields_name_no_file():
     path: backslashes doubled), and a linked picture's record naming the file again: blanked
     in place, the file's length and every other byte kept — a field's shown result, a
     HYPERLINK, and an address in the document's own text."""
-    from wenshu.office.libreoffice import offline_binary_fields
+    from wenshu.office.offline import offline_binary_fields
 
     def wide(text: str) -> bytes:
         return text.encode("utf-16-le")
@@ -1041,7 +1041,7 @@ def test_the_offline_copy_holds_no_eps_picture(base, tmp_path, eps_tools, case):
     all the same (reasoned, not tried on Windows). Now the copy it is
     given holds a blank picture in place of the EPS, on every system: LibreOffice converting
     the copy alone, with the user's PATH, runs nothing."""
-    from wenshu.office.libreoffice import offline_package
+    from wenshu.office.offline import offline_package
 
     given = tmp_path / "given" / f"通知{Path(case).suffix}"
     given.parent.mkdir()
