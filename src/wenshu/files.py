@@ -10,6 +10,11 @@ from pathlib import Path
 
 from wenshu.errors import Problem, WenshuError
 
+#: The formats a spec is written as (``--format``), each the suffix of its output file: the
+#: one list the pipeline checks against and the command line offers (which imports it from
+#: here to say its help without loading the pipeline).
+FORMATS = ("docx", "md")
+
 
 def default_output_dir(
     base: Path, rel: str | Path, remedy: str = "要写到它所指的文件夹，请用 -o 指明"

@@ -27,12 +27,12 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
-from wenshu.build.document import FORMATS, render_spec
+from wenshu.build.document import render_spec
 from wenshu.build.letter_shapes import shapes
 from wenshu.build.lines import fits_one_page, lines_needed, provably_fits
 from wenshu.cores import usable_cores
 from wenshu.errors import Problem, WenshuError
-from wenshu.files import is_link, prepare_output_dir, write_atomically
+from wenshu.files import FORMATS, is_link, prepare_output_dir, write_atomically
 from wenshu.registry import did_you_mean
 from wenshu.render.replay import steady_replays
 from wenshu.rules.letters import BatchEntry, batch_problems

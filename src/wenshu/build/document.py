@@ -17,13 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from wenshu.errors import Problem
+from wenshu.files import FORMATS
 from wenshu.resources import PickleCache, code_stamp, files_stamp
 from wenshu.spec import load
 from wenshu.spec.kinds import Kind, get_kind
 from wenshu.spec.load import Spec, load_spec
 from wenshu.spec.pictures import pictures_of
-
-FORMATS = ("docx", "md")
 
 
 @dataclass

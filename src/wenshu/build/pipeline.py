@@ -38,10 +38,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol
 
-from wenshu.build.document import FORMATS, Rendered, kept_checks, render
+from wenshu.build.document import Rendered, kept_checks, render
 from wenshu.build.pdf import RunOffice
 from wenshu.errors import Problem, WenshuError
-from wenshu.files import prepare_output_dir, write_atomically
+from wenshu.files import FORMATS, prepare_output_dir, write_atomically
 from wenshu.spec.load import looks_like_batch
 
 __all__ = [

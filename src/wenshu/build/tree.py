@@ -35,11 +35,11 @@ from wenshu.build.batch import (
     remove_stale_temporaries,
     run_batch,
 )
-from wenshu.build.document import FORMATS, render
+from wenshu.build.document import render
 from wenshu.build.pdf import RunOffice
 from wenshu.cores import usable_cores
 from wenshu.errors import Problem, WenshuError
-from wenshu.files import write_atomically
+from wenshu.files import FORMATS, write_atomically
 from wenshu.render.docx import frame_name, frame_path, parser
 from wenshu.render.markdown import environment
 from wenshu.resources import files_stamp, resource_dir

@@ -11,9 +11,9 @@ from typing import Any, TypeVar
 import click
 
 from wenshu.errors import WenshuError
+from wenshu.files import FORMATS
 
 F = TypeVar("F", bound=Callable[..., Any])
-FORMATS = ("docx", "md")  # as wenshu.build.pipeline.FORMATS, without importing the pipeline for --help
 
 
 def _formats(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
