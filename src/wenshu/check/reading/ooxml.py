@@ -63,7 +63,18 @@ def first_child(el: Any, tag: str) -> Any:
     return None if el is None else next(el.iterchildren(wtag(tag)), None)
 
 
-SKIP_IN_RUNS = {wtag("pPr"), wtag("rPr"), wtag("p"), wtag("txbxContent"), wtag("del"), f"{{{MC_NS}}}Fallback"}
+# Tracked changes are read as accepted, the document the author sends: w:del's runs are gone, and
+# so are those of w:moveFrom (ECMA-376 §17.13.5.22: the text's old place in a tracked move; its
+# copy in w:moveTo stays). A deleted run keeps its text in w:delText, but a moved-from one in w:t.
+SKIP_IN_RUNS = {
+    wtag("pPr"),
+    wtag("rPr"),
+    wtag("p"),
+    wtag("txbxContent"),
+    wtag("del"),
+    wtag("moveFrom"),
+    f"{{{MC_NS}}}Fallback",
+}
 
 
 def own_runs(p: Any) -> Iterator[Any]:
@@ -79,8 +90,9 @@ def own_runs(p: Any) -> Iterator[Any]:
 
 # mc:Fallback repeats its mc:Choice for older readers, and a text box's paragraphs are
 # paragraphs of their own: neither belongs to the text of the run or paragraph holding them;
-# nor do a paragraph's properties, whose w:tabs list its tab stops as w:tab elements.
-_NOT_OWN_TEXT = (f"{{{MC_NS}}}Fallback", wtag("txbxContent"), wtag("pPr"))
+# nor do a paragraph's properties, whose w:tabs list its tab stops as w:tab elements; nor a
+# tracked move's old place (see SKIP_IN_RUNS).
+_NOT_OWN_TEXT = (f"{{{MC_NS}}}Fallback", wtag("txbxContent"), wtag("pPr"), wtag("moveFrom"))
 
 
 def element_text(element: Any) -> str:

@@ -1,0 +1,149 @@
+"""What the reader does not see is not read: hidden text (``w:vanish``), a tracked move's old
+place (``w:moveFrom``) and an empty paragraph whose mark was deleted as a tracked change; and
+what the reader does see is: a heading typed in one run with the text after it shows that text
+in the heading's font. Each case was found by making files the way offices do (LibreOffice
+re-saves, hand edits of Word's markup) and comparing the static report with the page."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from wenshu.check import check_docx, read_document
+
+from .test_check import DOC, STYLES, codes, document, foreign, mutate, replace_once, show  # noqa: F401
+
+HIDDEN_RUN = "<w:r><w:rPr><w:vanish/></w:rPr><w:t>{}</w:t></w:r>"
+# a heading left in the file but hidden, as an editor hides a passage instead of deleting it
+HIDDEN_HEADING = (
+    "<w:p><w:pPr><w:rPr><w:vanish/></w:rPr></w:pPr>" + HIDDEN_RUN.format("二、旧的标题") + "</w:p>"
+)
+AFTER_HEADING_2 = "<w:t>二、工作要求</w:t></w:r></w:p>"
+
+
+def _hide_a_heading(docx: bytes) -> bytes:
+    return mutate(docx, DOC, replace_once(AFTER_HEADING_2, AFTER_HEADING_2 + HIDDEN_HEADING))
+
+
+def _texts(docx: bytes) -> list[str]:
+    return [p.text for p in read_document(docx).paragraphs]
+
+
+def test_a_hidden_paragraph_is_not_read(document):  # noqa: F811
+    # Was: 一级标题 字体不符, 段首应左空二字, 序号不连续 (二、 again) — of a paragraph the page
+    # does not show (test_a_hidden_paragraph_is_not_on_the_page).
+    hidden = _hide_a_heading(foreign(document))
+    report = check_docx(hidden)
+    assert report.ok, show(report)
+    texts = _texts(hidden)
+    assert "二、旧的标题" not in texts and texts == _texts(foreign(document))
+
+
+def test_hidden_runs_are_left_out_by_the_run_or_its_style(document):  # noqa: F811
+    # 征求意见稿 hidden on the run itself; a date hidden by a character style (w:rStyle) whose
+    # form is wrong (08): neither is on the page, neither is read.
+    style = (
+        '<w:style w:type="character" w:customStyle="1" w:styleId="Draft"><w:name w:val="draft"/>'
+        "<w:rPr><w:vanish/></w:rPr></w:style></w:styles>"
+    )
+    data = mutate(document, STYLES, replace_once("</w:styles>", style))
+    data = mutate(
+        data,
+        DOC,
+        replace_once(
+            "<w:t>申报材料清单</w:t></w:r>",
+            "<w:t>申报材料清单</w:t></w:r>" + HIDDEN_RUN.format("（征求意见稿）"),
+        ),
+    )
+    old_date = '<w:r><w:rPr><w:rStyle w:val="Draft"/></w:rPr><w:t>2023年08月01日</w:t></w:r>'
+    data = mutate(
+        data,
+        DOC,
+        replace_once("<w:r><w:t>2023年8月1日</w:t></w:r>", old_date + "<w:r><w:t>2023年8月1日</w:t></w:r>"),
+    )
+    report = check_docx(foreign(data))
+    assert report.ok, show(report)
+    texts = _texts(data)
+    assert "申报材料清单" in texts and "2023年8月1日" in texts
+    assert not any("征求意见稿" in t or "08" in t for t in texts)
+
+
+def test_a_tracked_move_is_read_at_its_new_place(document):  # noqa: F811
+    # Tracked changes are read as accepted (w:del's runs already were): a moved-from run keeps its
+    # text in w:t, and the date read “2023年08月01日2023年8月1日” — 日期 not in the standard's form.
+    moved = (
+        '<w:moveFrom w:id="1" w:author="审核人"><w:r><w:t>2023年08月01日</w:t></w:r></w:moveFrom>'
+        '<w:moveTo w:id="2" w:author="审核人"><w:r><w:t>2023年8月1日</w:t></w:r></w:moveTo>'
+    )
+    data = mutate(document, DOC, replace_once("<w:r><w:t>2023年8月1日</w:t></w:r>", moved))
+    report = check_docx(data)
+    assert report.ok, show(report)
+    assert "2023年8月1日" in _texts(data)
+
+
+def test_an_empty_paragraph_deleted_or_hidden_is_no_line(document):  # noqa: F811
+    # Accepted, a deleted paragraph mark joins its paragraph to the next (ECMA-376 §17.13.5.15);
+    # an empty paragraph whose mark is hidden draws no line. Neither is a 空行 on the page.
+    base = _texts(document)
+    deleted = mutate(
+        document,
+        DOC,
+        lambda t: re.sub(
+            r'(申报工作的通知</w:t></w:r></w:p><w:p><w:pPr><w:pStyle w:val="WsBody"/>)(</w:pPr>)',
+            r'\1<w:rPr><w:del w:id="5" w:author="审核人"/></w:rPr>\2',
+            t,
+            count=1,
+        ),
+    )
+    hidden = mutate(
+        document,
+        DOC,
+        replace_once(
+            "2023年8月1日</w:t></w:r></w:p>",
+            "2023年8月1日</w:t></w:r></w:p><w:p><w:pPr><w:rPr><w:vanish/></w:rPr></w:pPr></w:p>",
+        ),
+    )
+    assert _texts(hidden) == base
+    texts = _texts(deleted)
+    title = next(i for i, t in enumerate(texts) if t.endswith("申报工作的通知"))
+    assert len(texts) == len(base) - 1 and texts[title + 1].startswith("各省辖市")
+    # the paragraphs are numbered as the reader counts them: rules that index by the number (the
+    # 署名 before the date) found the wrong one, “正文：段首应左空二字” of 河南省知识产权局
+    for data in (deleted, hidden):
+        report = check_docx(foreign(data))
+        assert report.ok, show(report)
+
+
+def test_a_heading_and_its_text_in_one_run_show_the_text_in_the_headings_font(document):  # noqa: F811
+    # zhaohui_notice_offline types “一、总体要求。坚持……” in one 黑体 run: the whole paragraph
+    # prints in 黑体 (check --render's page 1). Only once LibreOffice re-saved the file, splitting
+    # the run, was the text after the heading reported; now it is in the file as it came.
+    one_run = mutate(
+        document,
+        DOC,
+        replace_once("<w:t>一、推荐名额</w:t>", "<w:t>一、推荐名额。各省辖市可推荐1个城市。</w:t>"),
+    )
+    report = check_docx(foreign(one_run))
+    assert codes(report) == {"font"}, show(report)
+    (found,) = report.deviations
+    assert found.element == "一级标题后的正文" and found.actual.startswith("黑体"), show(report)
+    # a heading ending in its own 。 has no text after it: the 。 is the heading's
+    assert check_docx(
+        foreign(mutate(document, DOC, replace_once("<w:t>一、推荐名额</w:t>", "<w:t>一、推荐名额。</w:t>")))
+    ).ok
+
+
+@pytest.mark.render
+def test_a_hidden_paragraph_is_not_on_the_page(document, tmp_path: Path):  # noqa: F811
+    """LibreOffice lays out no hidden text: the page has 二、工作要求 but not the hidden 二、旧的标题."""
+    from wenshu.office.libreoffice import LibreOffice, read_pages
+    from wenshu.office.pages import compact
+
+    path = tmp_path / "hidden.docx"
+    path.write_bytes(_hide_a_heading(document))
+    with LibreOffice() as office:
+        pdf = office.convert([path], tmp_path / "pdf")[path]
+    page = compact("".join(row.text for p in read_pages(pdf) for row in p.rows))
+    assert "二、工作要求" in page and "旧的标题" not in page
