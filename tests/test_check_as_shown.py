@@ -1,8 +1,10 @@
-"""What the reader does not see is not read: hidden text (``w:vanish``), a tracked move's old
-place (``w:moveFrom``) and an empty paragraph whose mark was deleted as a tracked change; and
-what the reader does see is: a heading typed in one run with the text after it shows that text
-in the heading's font. Each case was found by making files the way offices do (LibreOffice
-re-saves, hand edits of Word's markup) and comparing the static report with the page."""
+"""The checker reads Word files others built as the page shows them. What the reader does not
+see is not read: hidden text (``w:vanish``), a tracked move's old place (``w:moveFrom``), an
+empty paragraph whose mark was deleted as a tracked change. What the reader does see is: a
+heading typed in one run with the text after it shows that text in the heading's font; the
+一、 Word draws for headings numbered through a list style (``w:numStyleLink``) or a list's own
+redefined level. Each case was found by making files the way offices do (LibreOffice re-saves,
+Word's list styles, hand edits of Word's markup) and comparing the static report with the page."""
 
 from __future__ import annotations
 
@@ -147,3 +149,73 @@ def test_a_hidden_paragraph_is_not_on_the_page(document, tmp_path: Path):  # noq
         pdf = office.convert([path], tmp_path / "pdf")[path]
     page = compact("".join(row.text for p in read_pages(pdf) for row in p.rows))
     assert "二、工作要求" in page and "旧的标题" not in page
+
+
+# Word's 列表样式: the heading style numbers through list 10, whose definition only names the
+# numbering style 公文标题 (w:numStyleLink); the levels are in the definition that style links
+# (w:styleLink). The headings' text has no 一、 of its own.
+_LINKED_LISTS = (
+    '<w:abstractNum w:abstractNumId="10"><w:multiLevelType w:val="multilevel"/>'
+    '<w:numStyleLink w:val="GwList"/></w:abstractNum>'
+    '<w:abstractNum w:abstractNumId="11"><w:multiLevelType w:val="multilevel"/><w:styleLink w:val="GwList"/>'
+    '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/>'
+    '<w:lvlJc w:val="left"/><w:suff w:val="nothing"/></w:lvl></w:abstractNum>'
+)
+_LINKED_NUMS = (
+    '<w:num w:numId="10"><w:abstractNumId w:val="10"/></w:num>'
+    '<w:num w:numId="11"><w:abstractNumId w:val="11"/></w:num>'
+    # list 12 redefines level 0 of the decimal “%1.” definition 0 for itself alone
+    '<w:num w:numId="12"><w:abstractNumId w:val="0"/><w:lvlOverride w:ilvl="0"><w:lvl w:ilvl="0">'
+    '<w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl>'
+    "</w:lvlOverride></w:num>"
+)
+
+
+def _numbered_by_a_list_style(document: bytes, num_id: str) -> bytes:  # noqa: F811
+    def numbering(text: str) -> str:
+        at = text.index("<w:num ")
+        text = text[:at] + _LINKED_LISTS + text[at:]
+        return text.replace("</w:numbering>", _LINKED_NUMS + "</w:numbering>")
+
+    style = (
+        '<w:style w:type="numbering" w:customStyle="1" w:styleId="GwList"><w:name w:val="公文标题"/>'
+        '<w:pPr><w:numPr><w:numId w:val="11"/></w:numPr></w:pPr></w:style></w:styles>'
+    )
+    numbered = f'<w:numPr><w:numId w:val="{num_id}"/></w:numPr><w:outlineLvl w:val="0"/>'
+    data = mutate(document, "word/numbering.xml", numbering)
+    data = mutate(
+        data,
+        STYLES,
+        lambda t: t.replace("</w:styles>", style).replace('<w:outlineLvl w:val="0"/>', numbered, 1),
+    )
+    return mutate(
+        data,
+        DOC,
+        lambda t: t.replace("<w:t>一、推荐名额</w:t>", "<w:t>推荐名额</w:t>").replace(
+            "<w:t>二、工作要求</w:t>", "<w:t>工作要求</w:t>"
+        ),
+    )
+
+
+@pytest.mark.parametrize("num_id", ["10", "12"], ids=["numStyleLink", "lvlOverride"])
+def test_headings_numbered_through_a_list_style_read_their_labels(document, num_id):  # noqa: F811
+    # Was: 推荐名额 read without its 一、 — a body paragraph in 黑体 (层级标题：字体不符).
+    data = _numbered_by_a_list_style(document, num_id)
+    texts = _texts(data)
+    assert "一、推荐名额" in texts and "二、工作要求" in texts
+    report = check_docx(data)
+    assert report.ok, show(report)
+
+
+@pytest.mark.render
+def test_a_list_styles_labels_are_on_the_page(document, tmp_path: Path):  # noqa: F811
+    """LibreOffice draws 一、 and 二、 before the headings numbered through the list style."""
+    from wenshu.office.libreoffice import LibreOffice, read_pages
+    from wenshu.office.pages import compact
+
+    path = tmp_path / "linked.docx"
+    path.write_bytes(_numbered_by_a_list_style(document, "10"))
+    with LibreOffice() as office:
+        pdf = office.convert([path], tmp_path / "pdf")[path]
+    page = compact("".join(row.text for p in read_pages(pdf) for row in p.rows))
+    assert "一、推荐名额" in page and "二、工作要求" in page
