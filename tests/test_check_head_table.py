@@ -517,6 +517,45 @@ def _boxed_mark_notice(tmp_path: Path, name: str, top_mm: float) -> Path:
     return path
 
 
+def _floating_table_letter(tmp_path: Path, name: str, top_mm: float) -> Path:
+    """:func:`letter_head_table` with its table floating ``top_mm`` from the paper's top
+    (``w:tblpPr``, vertAnchor page, centred on the margins). 150 mm wide: LibreOffice 7.4 lets
+    a floating table float only when it is narrower than the 版心 (one as wide or wider stays in
+    the flow of text, where Word floats it: measured, 170 mm at 5 mm printed 36.7 mm down)."""
+    path = letter_head_table(tmp_path, name=name, width_mm=150)
+    doc = Document(str(path))
+    place = parse_xml(
+        f'<w:tblpPr {nsdecls("w")} w:vertAnchor="page" w:horzAnchor="margin" w:tblpXSpec="center" '
+        f'w:tblpY="{round(top_mm * L.TWIPS_PER_MM)}"/>'
+    )
+    doc.tables[0]._tbl.tblPr.insert(0, place)
+    doc.save(path)
+    return path
+
+
+def _header_table_letter(tmp_path: Path, name: str, header_mm: float) -> Path:
+    """A 函 whose 版头 table (the red mark in its one row) is the first page's header, the header
+    ``header_mm`` from the paper's top; the body starts with the 发文字号."""
+    doc = Document()
+    a4_page(doc)
+    section = doc.sections[0]
+    section.different_first_page_header_footer = True
+    section.header_distance = Mm(header_mm)
+    header = section.first_page_header
+    table = header.add_table(rows=1, cols=1, width=Mm(156))
+    _text(table.cell(0, 0), "示例市知识产权局", 36, "方正小标宋简体", red=True)
+    header.paragraphs[0]._p.getparent().remove(header.paragraphs[0]._p)
+    header._element.append(parse_xml(f"<w:p {nsdecls('w')}/>"))  # a header ends with a paragraph
+    number = doc.add_paragraph()
+    _text(number, "示知函〔2024〕3号", 16, "仿宋_GB2312")
+    number.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _text(doc.add_paragraph(), "关于商请支持知识产权强县建设试点工作的函", 22, "方正小标宋简体")
+    doc.add_paragraph("示例省知识产权局：")
+    path = tmp_path / f"{name}.docx"
+    doc.save(path)
+    return path
+
+
 def _inset_mm() -> float:
     return 0.05 * L.MM_PER_INCH
 
@@ -534,6 +573,17 @@ def _placed(tmp_path: Path) -> dict[str, tuple[Path, str | None]]:
         "box-high": (_boxed_mark_notice(tmp_path, "box-high", 40), "距版心上边缘至多 "),
         "box-placed": (_boxed_mark_notice(tmp_path, "box-placed", wanted_box), None),
         "table-low": (letter_head_table(tmp_path), "距纸张上边缘至少 37.0 mm"),
+        # 150 mm wide, the table's red border is no 信函 rule: a 文件格式 mark (35 mm under the 版心's top)
+        "floating-table-high": (_floating_table_letter(tmp_path, "floating-high", 5), "距版心上边缘至多 "),
+        "floating-table-placed": (
+            _floating_table_letter(tmp_path, "floating-placed", L.DOCUMENT_MARK_TOP_MM),
+            None,
+        ),
+        "header-table-high": (_header_table_letter(tmp_path, "header-table-high", 5), "距纸张上边缘至多 "),
+        "header-table-placed": (
+            _header_table_letter(tmp_path, "header-table-placed", L.LETTER_MARK_TOP_MM),
+            None,
+        ),
     }
 
 
