@@ -510,10 +510,13 @@ def _box_line_top(doc: Recogniser, mark: Para) -> tuple[float, float] | None:
     top — plus the box's inner margin and the box's paragraphs before the mark. A box placed
     from the page belongs to its anchor paragraph's page: that must be page one."""
     placed = box_place(mark.el)
-    if placed is None or placed.anchor.offset_pt is None:
+    if placed is None:
         return None
     anchor = placed.anchor
     section = doc.sections[0]
+    offset = anchor.offset_pt if anchor.offset_pt is not None else _aligned_offset(anchor, section)
+    if offset is None:
+        return None
     paras = doc.paragraphs if mark.part == "正文" else doc.first_page_header()
     holder = next((p for p in paras if p.el is anchor.paragraph), None)
     if holder is None or not holder.flows:
@@ -535,11 +538,27 @@ def _box_line_top(doc: Recogniser, mark: Para) -> tuple[float, float] | None:
         return None
     box = _txbx(mark.el)
     inside = [p for p in paras if p.number <= mark.number and _txbx(p.el) is box]
-    down = anchor.offset_pt + placed.top_inset_pt
+    down = offset + placed.top_inset_pt
     width = placed.inner_width_pt or section.text_width / L.TWIPS_PER_PT
     # Text in a box is not set on the page's line grid: both heights are allowed.
     stacked = _stacked(doc, inside, (base[0] + down, base[1] + down), width, grid=None)
     return stacked[0] if stacked else None
+
+
+def _aligned_offset(anchor: Any, section: Any) -> float | None:
+    """How far down (points) a box aligned top, centre or bottom (``wp:positionV/wp:align``)
+    stands from the top of its area — the page, the 版心 (``margin``) or the 天头 (``topMargin``):
+    ECMA-376 §20.4.3.2. None for another area or alignment, or a box whose height is not told."""
+    areas = {
+        "page": section.height,
+        "margin": section.text_height,
+        "topMargin": section.top_edge,
+    }
+    area = areas.get(anchor.relative_from)
+    if area is None or anchor.height_pt is None:
+        return None
+    room = area / L.TWIPS_PER_PT - anchor.height_pt
+    return {"top": 0.0, "center": room / 2, "bottom": room}.get(anchor.align)
 
 
 def _txbx(p: Any) -> Any:
