@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from wenshu.check.reading.ooxml import W_NS
+from wenshu.check.reading.ooxml import MC_NS, W_NS
 from wenshu.text.numbering import chinese_number
 
 _DIGITS = "〇一二三四五六七八九"
@@ -105,10 +105,21 @@ class _Level:
     ppr: Any = None  # the level's w:pPr: its indents, over the paragraph style's
 
 
+def _number_format(lvl: Any) -> str:
+    """A level's number format. Word 2010 and later write a Chinese format as a choice between
+    its own ``custom`` format (“一, 二, 三, ...”) for readers that know it and the standard one
+    in ``mc:Fallback`` (chineseCounting) for the others (ECMA-376 Part 3 §10.2): the fallback
+    names the same numerals in a format every reader knows."""
+    own = lvl.find(_qn("w:numFmt"))
+    if own is None:
+        own = lvl.find(f"{{{MC_NS}}}AlternateContent/{{{MC_NS}}}Fallback/{_qn('w:numFmt')}")
+    return _val(own) or "decimal"
+
+
 def _read_level(lvl: Any) -> _Level:
     return _Level(
         start=_start(_val(lvl.find(_qn("w:start"))), 1),
-        fmt=_val(lvl.find(_qn("w:numFmt"))) or "decimal",
+        fmt=_number_format(lvl),
         text=_val(lvl.find(_qn("w:lvlText"))) or "",
         legal=lvl.find(_qn("w:isLgl")) is not None and _val(lvl.find(_qn("w:isLgl"))) != "0",
         rpr=lvl.find(_qn("w:rPr")),
