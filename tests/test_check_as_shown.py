@@ -229,3 +229,18 @@ def test_a_list_styles_labels_are_on_the_page(document, tmp_path: Path):  # noqa
         pdf = office.convert([path], tmp_path / "pdf")[path]
     page = compact("".join(row.text for p in read_pages(pdf) for row in p.rows))
     assert "一、推荐名额" in page and "二、工作要求" in page
+
+
+def test_a_symbol_inserted_by_word_is_read(document):  # noqa: F811
+    # Word's 插入符号 writes 〔〕 as w:sym (the character's code in w:char): the page shows
+    # 豫知〔2023〕38号 (LibreOffice's PDF, pdftotext), the checker read 豫知202338号 and said the
+    # 发文字号 was not in the form 机关代字〔年份〕序号号.
+    typed = '<w:r><w:t xml:space="preserve">豫知〔2023〕38号</w:t></w:r>'
+    inserted = (
+        '<w:r><w:t xml:space="preserve">豫知</w:t></w:r><w:r><w:sym w:font="宋体" w:char="3014"/></w:r>'
+        '<w:r><w:t>2023</w:t></w:r><w:r><w:sym w:font="宋体" w:char="3015"/></w:r><w:r><w:t>38号</w:t></w:r>'
+    )
+    data = mutate(document, DOC, replace_once(typed, inserted))
+    report = check_docx(data)
+    assert report.ok, show(report)
+    assert "豫知〔2023〕38号" in _texts(data)
