@@ -15,7 +15,7 @@ import pytest
 
 from wenshu.check import check_docx, read_document
 
-from .test_check import DOC, STYLES, codes, document, foreign, mutate, replace_once, show  # noqa: F401
+from .test_check import DOC, STYLES, codes, document, foreign, mutate, part_with, replace_once, show  # noqa: F401
 
 HIDDEN_RUN = "<w:r><w:rPr><w:vanish/></w:rPr><w:t>{}</w:t></w:r>"
 # a heading left in the file but hidden, as an editor hides a passage instead of deleting it
@@ -244,3 +244,12 @@ def test_a_symbol_inserted_by_word_is_read(document):  # noqa: F811
     report = check_docx(data)
     assert report.ok, show(report)
     assert "豫知〔2023〕38号" in _texts(data)
+
+
+def test_hidden_text_in_a_footer_is_not_read(document):  # noqa: F811
+    # A hidden 第 before the page number's dash was read as “第— 1 —” (页码两侧应各放一条一字线).
+    footer = part_with(document, "PAGE")
+    hidden = HIDDEN_RUN.format("第") + '<w:r><w:t xml:space="preserve">— </w:t></w:r>'
+    data = mutate(document, footer, replace_once('<w:r><w:t xml:space="preserve">— </w:t></w:r>', hidden))
+    report = check_docx(data)
+    assert report.ok, show(report)
