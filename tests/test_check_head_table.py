@@ -485,33 +485,106 @@ def _header_mark_letter(tmp_path: Path, name: str, header_mm: float, before_mm: 
     return path
 
 
-def _boxed_mark_notice(tmp_path: Path, name: str, top_mm: float) -> Path:
+_WPG = "http://schemas.microsoft.com/office/word/2010/wordprocessingGroup"
+
+
+def _boxed_mark_notice(
+    tmp_path: Path, name: str, top_mm: float, *, aligned: str = "", group_dy_mm: float | None = None
+) -> Path:
     """A 通知 whose red mark is in a text box floating ``top_mm`` from the paper's top (DrawingML
     ``positionV relativeFrom="page"``, the box's default inner margin of 0.05 inch), wrapped top
-    and bottom, anchored in the first paragraph."""
+    and bottom, anchored in the first paragraph. ``aligned`` (top, center, bottom): the box is
+    aligned so on the 版心 (``relativeFrom="margin"``) instead. ``group_dy_mm``: the box is a
+    shape of a group (``wpg:wgp``, as a 红头 drawn as the mark's box and a red line), the group
+    at ``top_mm`` and the box ``group_dy_mm`` down in it, the line 10 mm under the box."""
     doc = Document()
     a4_page(doc)
     inner = Document()
     _text(inner.add_paragraph(), "示例市知识产权局文件", 36, "方正小标宋简体", red=True)
     mark_xml = inner.paragraphs[-1]._p.xml
     cx, cy, y = round(156 * 36000), round(20 * 36000), round(top_mm * 36000)
-    anchor = parse_xml(
-        f'<w:r {nsdecls("w", "wp", "a")} xmlns:wps="{_WPS}"><w:drawing>'
-        '<wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="1" behindDoc="0" '
-        'locked="0" layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/>'
-        '<wp:positionH relativeFrom="margin"><wp:posOffset>0</wp:posOffset></wp:positionH>'
-        f'<wp:positionV relativeFrom="page"><wp:posOffset>{y}</wp:posOffset></wp:positionV>'
-        f'<wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapTopAndBottom/>'
-        '<wp:docPr id="1" name="mark"/><wp:cNvGraphicFramePr/><a:graphic><a:graphicData '
-        f'uri="{_WPS}"><wps:wsp><wps:cNvSpPr txBox="1"/><wps:spPr><a:xfrm><a:off x="0" y="0"/>'
+    position = (
+        f'<wp:positionV relativeFrom="margin"><wp:align>{aligned}</wp:align></wp:positionV>'
+        if aligned
+        else f'<wp:positionV relativeFrom="page"><wp:posOffset>{y}</wp:posOffset></wp:positionV>'
+    )
+    box = (
+        '<wps:wsp><wps:cNvSpPr txBox="1"/><wps:spPr><a:xfrm><a:off x="{x}" y="{y}"/>'
         f'<a:ext cx="{cx}" cy="{cy}"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom>'
         f"<a:ln><a:noFill/></a:ln></wps:spPr><wps:txbx><w:txbxContent>{mark_xml}</w:txbxContent></wps:txbx>"
-        "<wps:bodyPr/></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></w:r>"
+        "<wps:bodyPr/></wps:wsp>"
+    )
+    extent_cy, uri = cy, _WPS
+    if group_dy_mm is None:
+        graphic = box.format(x=0, y=0)
+    else:
+        # the group's child coordinates start elsewhere than 0 (Word keeps the shapes' own)
+        ox, oy, dy = 500000, 3000000, round(group_dy_mm * 36000)
+        extent_cy, uri = dy + cy + 10 * 36000, _WPG
+        line = (
+            f'<wps:wsp><wps:cNvCnPr/><wps:spPr><a:xfrm><a:off x="{ox}" y="{oy + dy + cy + 10 * 36000}"/>'
+            f'<a:ext cx="{cx}" cy="0"/></a:xfrm><a:prstGeom prst="line"><a:avLst/></a:prstGeom>'
+            '<a:ln w="19050"><a:solidFill><a:srgbClr val="FF0000"/></a:solidFill></a:ln></wps:spPr>'
+            "<wps:bodyPr/></wps:wsp>"
+        )
+        graphic = (
+            f'<wpg:wgp><wpg:cNvGrpSpPr/><wpg:grpSpPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" '
+            f'cy="{extent_cy}"/><a:chOff x="{ox}" y="{oy}"/><a:chExt cx="{cx}" cy="{extent_cy}"/></a:xfrm>'
+            f"</wpg:grpSpPr>{box.format(x=ox, y=oy + dy)}{line}</wpg:wgp>"
+        )
+    anchor = parse_xml(
+        f'<w:r {nsdecls("w", "wp", "a")} xmlns:wps="{_WPS}" xmlns:wpg="{_WPG}"><w:drawing>'
+        '<wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="1" behindDoc="0" '
+        'locked="0" layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/>'
+        f'<wp:positionH relativeFrom="margin"><wp:posOffset>0</wp:posOffset></wp:positionH>{position}'
+        f'<wp:extent cx="{cx}" cy="{extent_cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/>'
+        "<wp:wrapTopAndBottom/>"
+        '<wp:docPr id="1" name="mark"/><wp:cNvGraphicFramePr/><a:graphic><a:graphicData '
+        f'uri="{uri}">{graphic}</a:graphicData></a:graphic></wp:anchor></w:drawing></w:r>'
     )
     doc.add_paragraph()._p.append(anchor)
     _text(doc.add_paragraph(), "示知〔2024〕3号", 16, "仿宋_GB2312")
     _text(doc.add_paragraph(), "关于开展知识产权强县建设试点工作的通知", 22, "方正小标宋简体")
     doc.add_paragraph("各县（市、区）知识产权局：")
+    path = tmp_path / f"{name}.docx"
+    doc.save(path)
+    return path
+
+
+def _floating_table_letter(tmp_path: Path, name: str, top_mm: float) -> Path:
+    """:func:`letter_head_table` with its table floating ``top_mm`` from the paper's top
+    (``w:tblpPr``, vertAnchor page, centred on the margins). 150 mm wide: LibreOffice 7.4 lets
+    a floating table float only when it is narrower than the 版心 (one as wide or wider stays in
+    the flow of text, where Word floats it: measured, 170 mm at 5 mm printed 36.7 mm down)."""
+    path = letter_head_table(tmp_path, name=name, width_mm=150)
+    doc = Document(str(path))
+    place = parse_xml(
+        f'<w:tblpPr {nsdecls("w")} w:vertAnchor="page" w:horzAnchor="margin" w:tblpXSpec="center" '
+        f'w:tblpY="{round(top_mm * L.TWIPS_PER_MM)}"/>'
+    )
+    doc.tables[0]._tbl.tblPr.insert(0, place)
+    doc.save(path)
+    return path
+
+
+def _header_table_letter(tmp_path: Path, name: str, header_mm: float) -> Path:
+    """A 函 whose 版头 table (the red mark in its one row) is the first page's header, the header
+    ``header_mm`` from the paper's top; the body starts with the 发文字号."""
+    doc = Document()
+    a4_page(doc)
+    section = doc.sections[0]
+    section.different_first_page_header_footer = True
+    section.header_distance = Mm(header_mm)
+    header = section.first_page_header
+    table = header.add_table(rows=1, cols=1, width=Mm(156))
+    _text(table.cell(0, 0), "示例市知识产权局", 36, "方正小标宋简体", red=True)
+    header.paragraphs[0]._p.getparent().remove(header.paragraphs[0]._p)
+    header._element.append(parse_xml(f"<w:p {nsdecls('w')}/>"))  # a header ends with a paragraph
+    number = doc.add_paragraph()
+    _text(number, "示知函〔2024〕3号", 16, "仿宋_GB2312")
+    number.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _text(doc.add_paragraph(), "关于商请支持知识产权强县建设试点工作的函", 22, "方正小标宋简体")
+    doc.add_paragraph("示例省知识产权局：")
     path = tmp_path / f"{name}.docx"
     doc.save(path)
     return path
@@ -533,7 +606,31 @@ def _placed(tmp_path: Path) -> dict[str, tuple[Path, str | None]]:
         ),
         "box-high": (_boxed_mark_notice(tmp_path, "box-high", 40), "距版心上边缘至多 "),
         "box-placed": (_boxed_mark_notice(tmp_path, "box-placed", wanted_box), None),
+        "box-aligned-high": (
+            _boxed_mark_notice(tmp_path, "box-aligned", 0, aligned="top"),
+            "距版心上边缘至多 ",
+        ),
+        "box-aligned-low": (
+            _boxed_mark_notice(tmp_path, "box-aligned-low", 0, aligned="center"),
+            "距版心上边缘至少 ",
+        ),
+        "group-high": (_boxed_mark_notice(tmp_path, "group-high", 40, group_dy_mm=5), "距版心上边缘至多 "),
+        "group-placed": (
+            _boxed_mark_notice(tmp_path, "group-placed", wanted_box - 15, group_dy_mm=15),
+            None,
+        ),
         "table-low": (letter_head_table(tmp_path), "距纸张上边缘至少 37.0 mm"),
+        # 150 mm wide, the table's red border is no 信函 rule: a 文件格式 mark (35 mm under the 版心's top)
+        "floating-table-high": (_floating_table_letter(tmp_path, "floating-high", 5), "距版心上边缘至多 "),
+        "floating-table-placed": (
+            _floating_table_letter(tmp_path, "floating-placed", L.DOCUMENT_MARK_TOP_MM),
+            None,
+        ),
+        "header-table-high": (_header_table_letter(tmp_path, "header-table-high", 5), "距纸张上边缘至多 "),
+        "header-table-placed": (
+            _header_table_letter(tmp_path, "header-table-placed", L.LETTER_MARK_TOP_MM),
+            None,
+        ),
     }
 
 

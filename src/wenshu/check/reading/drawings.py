@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from wenshu import layout as L
@@ -11,6 +11,7 @@ from wenshu.check.reading.ooxml import A_NS, MC_NS, V_NS, WPS_NS, to_int, wtag
 
 _EMU_PER_MM = 36000  # DrawingML's English Metric Units (ECMA-376 §20.1.2.1)
 WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+WPG_NS = "http://schemas.microsoft.com/office/word/2010/wordprocessingGroup"
 # VML lengths are CSS lengths (a bare number is in pixels, 96 to the inch).
 _PX_PER_INCH = 96
 _VML_UNITS_MM = {
@@ -34,6 +35,11 @@ class Anchor:
     relative_from: str
     offset_pt: float | None
     wrap: str
+    # placed by alignment instead (wp:positionV/wp:align, ECMA-376 §20.4.3.2 ST_AlignV: top,
+    # center, bottom, inside, outside of the area named by relative_from), with the shape's
+    # height (wp:extent cy) in points, which center and bottom need
+    align: str = ""
+    height_pt: float | None = None
 
 
 @dataclass(frozen=True)
@@ -70,12 +76,16 @@ def _anchor(shape: Any) -> Anchor | None:
     paragraph = next(anchor.iterancestors(wtag("p")), None)
     position = anchor.find(f"{{{WP_NS}}}positionV")
     offset = position.find(f"{{{WP_NS}}}posOffset") if position is not None else None
+    align = position.find(f"{{{WP_NS}}}align") if position is not None else None
+    extent = anchor.find(f"{{{WP_NS}}}extent")
     wrap = next((c for c in anchor if c.tag.startswith(f"{{{WP_NS}}}wrap")), None)
     return Anchor(
         paragraph,
         (position.get("relativeFrom") or "") if position is not None else "",
         to_int(offset.text) / _EMU_PER_MM * L.PT_PER_MM if offset is not None and offset.text else None,
         wrap.tag.split("}")[1] if wrap is not None else "",
+        (align.text or "").strip() if align is not None and offset is None else "",
+        to_int(extent.get("cy")) / _EMU_PER_MM * L.PT_PER_MM if extent is not None else None,
     )
 
 
@@ -275,16 +285,48 @@ class BoxPlace:
 _TOP_INSET_EMU, _SIDE_INSET_EMU = 45720, 91440
 
 
+def _in_group(shape: Any, anchor: Anchor) -> tuple[Anchor, float | None] | None:
+    """The anchor and width (EMU) of ``shape`` as a shape of a group (``wpg:wgp`` floating on its
+    own): the group's anchor moved down by the shape's place in it. A group maps its children's
+    coordinates (``a:chOff``, ``a:chExt`` of its ``a:xfrm``) onto its own extent (``a:ext``):
+    ECMA-376 §20.1.7.5. None when the group or the shape does not say where."""
+    group_xfrm = shape.getparent().find(f"{{{WPG_NS}}}grpSpPr/{{{A_NS}}}xfrm")
+    own = shape.find(f"{{{WPS_NS}}}spPr/{{{A_NS}}}xfrm")
+    if group_xfrm is None or own is None:
+        return None
+    parts = {k: group_xfrm.find(f"{{{A_NS}}}{k}") for k in ("ext", "chOff", "chExt")}
+    off, ext = own.find(f"{{{A_NS}}}off"), own.find(f"{{{A_NS}}}ext")
+    if any(v is None for v in parts.values()) or off is None or anchor.offset_pt is None:
+        return None
+    ch_cy, ch_cx = to_int(parts["chExt"].get("cy")), to_int(parts["chExt"].get("cx"))
+    if not ch_cy or not ch_cx:
+        return None
+    scale_y = to_int(parts["ext"].get("cy")) / ch_cy
+    scale_x = to_int(parts["ext"].get("cx")) / ch_cx
+    down = (to_int(off.get("y")) - to_int(parts["chOff"].get("y"))) * scale_y
+    width = to_int(ext.get("cx")) * scale_x if ext is not None else None
+    moved = replace(anchor, offset_pt=anchor.offset_pt + down / _EMU_PER_MM * L.PT_PER_MM)
+    return moved, width
+
+
 def box_place(paragraph: Any) -> BoxPlace | None:
     """Where the text box holding ``paragraph`` (a ``w:p`` in ``w:txbxContent``) stands, when it
     floats on its own (``wp:anchor`` of a ``wps:wsp``, or an absolutely placed VML shape, not in
-    a group or canvas); None for a box inline with text or placed otherwise."""
+    a canvas) or as a shape of a group floating on its own (``wpg:wgp``); None for a box inline
+    with text or placed otherwise."""
     emu_pt = L.PT_PER_MM / _EMU_PER_MM
     for el in paragraph.iterancestors():
         if el.tag == f"{{{WPS_NS}}}wsp":
-            anchor = _anchor(el)
+            grouped = el.getparent() is not None and el.getparent().tag == f"{{{WPG_NS}}}wgp"
+            anchor = _anchor(el.getparent() if grouped else el)
             if anchor is None:
                 return None
+            width_emu = None
+            if grouped:
+                placed = _in_group(el, anchor)
+                if placed is None:
+                    return None
+                anchor, width_emu = placed
             body = el.find(f"{{{WPS_NS}}}bodyPr")
             top, left, right = (
                 to_int(body.get(k) if body is not None else None, default)
@@ -294,8 +336,11 @@ def box_place(paragraph: Any) -> BoxPlace | None:
                     ("rIns", _SIDE_INSET_EMU),
                 )
             )
-            extent = el.getparent().getparent().getparent().find(f"{{{WP_NS}}}extent")  # of wp:anchor
-            cx = to_int(extent.get("cx")) if extent is not None else 0
+            if grouped:
+                cx = round(width_emu or 0)
+            else:
+                extent = el.getparent().getparent().getparent().find(f"{{{WP_NS}}}extent")  # of wp:anchor
+                cx = to_int(extent.get("cx")) if extent is not None else 0
             return BoxPlace(anchor, top * emu_pt, (cx - left - right) * emu_pt if cx else None)
         if el.tag == f"{{{V_NS}}}textbox":
             shape = el.getparent()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from wenshu.check.reading.ooxml import SKIP_IN_RUNS, wtag, wval
@@ -12,8 +13,10 @@ from wenshu.check.reading.ooxml import SKIP_IN_RUNS, wtag, wval
 _PAGE = re.compile(r"\s*PAGE\b", re.IGNORECASE)
 
 
-def field_text(p: Any) -> tuple[str, bool]:
-    """A footer paragraph's text with a PAGE field written as ``N``, and whether it has one."""
+def field_text(p: Any, hidden: Callable[[Any], bool] | None = None) -> tuple[str, bool]:
+    """A footer paragraph's text with a PAGE field written as ``N``, and whether it has one;
+    the text of the runs ``hidden`` says are hidden (``Reader.hidden``) left out, as the page
+    leaves it out."""
     parts: list[str] = []
     has_page = False
     state = "text"  # inside a complex field: "code" until separate, "result" until end
@@ -46,8 +49,10 @@ def field_text(p: Any) -> tuple[str, bool]:
                         state = "text"
                 elif child.tag == wtag("instrText"):
                     instr += child.text or ""
-                elif child.tag == wtag("t") and (
-                    state == "text" or (state == "result" and not _PAGE.match(instr))
+                elif (
+                    child.tag == wtag("t")
+                    and (state == "text" or (state == "result" and not _PAGE.match(instr)))
+                    and not (hidden is not None and hidden(el))
                 ):
                     parts.append(child.text or "")
             continue

@@ -272,7 +272,7 @@ def _paragraph(reader: Reader, para: Para, index: int) -> Paragraph:
     runs = []
     for r in own_runs(para.el):
         text = element_text(r)
-        if not text:
+        if not text or reader.hidden(para, r):
             continue
         rpr = reader.styles.rpr_levels(para.el, r)
         font, theme = font_of(rpr)

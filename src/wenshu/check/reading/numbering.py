@@ -8,7 +8,9 @@ order and gives each numbered one its label — ``一、``, ``（二）``, ``3.`
 
 What it follows: abstract numbering levels (start, format, label text with ``%1``…``%9``,
 legal numbering), list instances sharing an abstract definition (they continue one
-sequence) and a list instance's start overrides (which restart it). Deeper levels restart
+sequence) and a list instance's start overrides (which restart it) and redefined levels; a
+list defined through a numbering style (``w:numStyleLink``) reads the levels of the definition
+that style links (``w:styleLink``). Deeper levels restart
 when a shallower one is numbered.
 """
 
@@ -18,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from wenshu.check.reading.ooxml import W_NS
+from wenshu.check.reading.ooxml import MC_NS, W_NS
 from wenshu.text.numbering import chinese_number
 
 _DIGITS = "〇一二三四五六七八九"
@@ -103,10 +105,33 @@ class _Level:
     ppr: Any = None  # the level's w:pPr: its indents, over the paragraph style's
 
 
+def _number_format(lvl: Any) -> str:
+    """A level's number format. Word 2010 and later write a Chinese format as a choice between
+    its own ``custom`` format (“一, 二, 三, ...”) for readers that know it and the standard one
+    in ``mc:Fallback`` (chineseCounting) for the others (ECMA-376 Part 3 §10.2): the fallback
+    names the same numerals in a format every reader knows."""
+    own = lvl.find(_qn("w:numFmt"))
+    if own is None:
+        own = lvl.find(f"{{{MC_NS}}}AlternateContent/{{{MC_NS}}}Fallback/{_qn('w:numFmt')}")
+    return _val(own) or "decimal"
+
+
+def _read_level(lvl: Any) -> _Level:
+    return _Level(
+        start=_start(_val(lvl.find(_qn("w:start"))), 1),
+        fmt=_number_format(lvl),
+        text=_val(lvl.find(_qn("w:lvlText"))) or "",
+        legal=lvl.find(_qn("w:isLgl")) is not None and _val(lvl.find(_qn("w:isLgl"))) != "0",
+        rpr=lvl.find(_qn("w:rPr")),
+        ppr=lvl.find(_qn("w:pPr")),
+    )
+
+
 @dataclass
 class _List:
     abstract: str
     starts: dict[int, int] = field(default_factory=dict)  # lvlOverride/startOverride
+    levels: dict[int, _Level] = field(default_factory=dict)  # lvlOverride/lvl
     used: bool = False
 
 
@@ -119,30 +144,42 @@ class AutoNumbering:
         self.counters: dict[str, dict[int, int]] = {}
         if root is None:
             return
+        # A list defined through a numbering style (Word's 列表样式, ECMA-376 §17.9.21
+        # numStyleLink) holds no levels: they are in the abstract definition that names the
+        # same style in w:styleLink (§17.9.27), and its lists continue one sequence with it.
+        defined_by: dict[str, str] = {}  # numbering style → the abstract definition holding it
+        linked: dict[str, str] = {}  # abstract definition → the numbering style it refers to
         for abstract in root.iter(_qn("w:abstractNum")):
-            levels = {}
-            for lvl in abstract.iter(_qn("w:lvl")):
-                levels[_int(_val(lvl, "ilvl"), 0)] = _Level(
-                    start=_start(_val(lvl.find(_qn("w:start"))), 1),
-                    fmt=_val(lvl.find(_qn("w:numFmt"))) or "decimal",
-                    text=_val(lvl.find(_qn("w:lvlText"))) or "",
-                    legal=lvl.find(_qn("w:isLgl")) is not None and _val(lvl.find(_qn("w:isLgl"))) != "0",
-                    rpr=lvl.find(_qn("w:rPr")),
-                    ppr=lvl.find(_qn("w:pPr")),
-                )
-            self.levels[_val(abstract, "abstractNumId") or ""] = levels
+            aid = _val(abstract, "abstractNumId") or ""
+            self.levels[aid] = {
+                _int(_val(lvl, "ilvl"), 0): _read_level(lvl) for lvl in abstract.iter(_qn("w:lvl"))
+            }
+            if (style := _val(abstract.find(_qn("w:styleLink")))) is not None:
+                defined_by.setdefault(style, aid)
+            if (style := _val(abstract.find(_qn("w:numStyleLink")))) is not None:
+                linked[aid] = style
         for num in root.iter(_qn("w:num")):
-            starts = {}
+            abstract = _val(num.find(_qn("w:abstractNumId"))) or ""
+            instance = _List(defined_by.get(linked.get(abstract, ""), abstract))
             for override in num.iter(_qn("w:lvlOverride")):
+                at = _int(_val(override, "ilvl"), 0)
                 start = override.find(_qn("w:startOverride"))
                 if start is not None:
-                    starts[_int(_val(override, "ilvl"), 0)] = _start(_val(start), 1)
-            self.lists[_val(num, "numId") or ""] = _List(_val(num.find(_qn("w:abstractNumId"))) or "", starts)
+                    instance.starts[at] = _start(_val(start), 1)
+                # a level redefined for this list alone (§17.9.8 w:lvl in w:lvlOverride)
+                lvl = override.find(_qn("w:lvl"))
+                if lvl is not None:
+                    instance.levels[at] = _read_level(lvl)
+            self.lists[_val(num, "numId") or ""] = instance
 
     def level(self, num_id: str | None, ilvl: int) -> _Level | None:
         """Level ``ilvl`` of list ``num_id`` (None for an unknown list or level)."""
         instance = self.lists.get(num_id or "")
-        return self.levels.get(instance.abstract, {}).get(ilvl) if instance is not None else None
+        return self._levels(instance).get(ilvl) if instance is not None else None
+
+    def _levels(self, instance: _List) -> dict[int, _Level]:
+        levels = self.levels.get(instance.abstract, {})
+        return {**levels, **instance.levels} if instance.levels else levels
 
     def label(self, num_id: str | None, ilvl: int) -> str:
         """The label Word draws before the next paragraph numbered ``num_id`` at ``ilvl``
@@ -150,7 +187,7 @@ class AutoNumbering:
         instance = self.lists.get(num_id or "")
         if instance is None or num_id == "0":
             return ""
-        levels = self.levels.get(instance.abstract, {})
+        levels = self._levels(instance)
         level = levels.get(ilvl)
         if level is None or level.fmt == "bullet":
             return ""

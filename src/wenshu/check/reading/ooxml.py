@@ -63,7 +63,18 @@ def first_child(el: Any, tag: str) -> Any:
     return None if el is None else next(el.iterchildren(wtag(tag)), None)
 
 
-SKIP_IN_RUNS = {wtag("pPr"), wtag("rPr"), wtag("p"), wtag("txbxContent"), wtag("del"), f"{{{MC_NS}}}Fallback"}
+# Tracked changes are read as accepted, the document the author sends: w:del's runs are gone, and
+# so are those of w:moveFrom (ECMA-376 §17.13.5.22: the text's old place in a tracked move; its
+# copy in w:moveTo stays). A deleted run keeps its text in w:delText, but a moved-from one in w:t.
+SKIP_IN_RUNS = {
+    wtag("pPr"),
+    wtag("rPr"),
+    wtag("p"),
+    wtag("txbxContent"),
+    wtag("del"),
+    wtag("moveFrom"),
+    f"{{{MC_NS}}}Fallback",
+}
 
 
 def own_runs(p: Any) -> Iterator[Any]:
@@ -79,22 +90,37 @@ def own_runs(p: Any) -> Iterator[Any]:
 
 # mc:Fallback repeats its mc:Choice for older readers, and a text box's paragraphs are
 # paragraphs of their own: neither belongs to the text of the run or paragraph holding them;
-# nor do a paragraph's properties, whose w:tabs list its tab stops as w:tab elements.
-_NOT_OWN_TEXT = (f"{{{MC_NS}}}Fallback", wtag("txbxContent"), wtag("pPr"))
+# nor do a paragraph's properties, whose w:tabs list its tab stops as w:tab elements; nor a
+# tracked move's old place (see SKIP_IN_RUNS).
+_NOT_OWN_TEXT = (f"{{{MC_NS}}}Fallback", wtag("txbxContent"), wtag("pPr"), wtag("moveFrom"))
+
+
+def symbol_char(sym: Any) -> str:
+    """The character a ``w:sym`` draws (ECMA-376 §17.3.3.30: ``w:char``, in hex, from the font
+    ``w:font``): Word's 插入符号 writes one, as 〔 (3014) in 宋体. A symbol font's character keeps
+    its private-use code (F0xx): some symbol stands there, whatever its shape."""
+    code = wval(sym, "char") or ""
+    try:
+        value = int(code, 16)
+    except ValueError:
+        return ""
+    return chr(value) if 0 < value <= 0x10FFFF and not 0xD800 <= value <= 0xDFFF else ""
 
 
 def element_text(element: Any) -> str:
     """The text of a paragraph or run element: tabs as ``\\t``, line breaks as ``\\n`` —
     ``w:br`` and ``w:cr`` alike (ECMA-376 §17.3.3.4: a carriage return “shall behave exactly
-    like” a text-wrapping break; LibreOffice saves it as ``w:br``). Text boxes inside it, and
-    the fallback copy of a drawing, are not its text."""
+    like” a text-wrapping break; LibreOffice saves it as ``w:br``), a symbol (``w:sym``) as its
+    character. Text boxes inside it, and the fallback copy of a drawing, are not its text."""
     parts = []
     stack = list(reversed(list(element)))
-    t, tab, breaks = wtag("t"), wtag("tab"), (wtag("br"), wtag("cr"))
+    t, tab, breaks, sym = wtag("t"), wtag("tab"), (wtag("br"), wtag("cr")), wtag("sym")
     while stack:
         node = stack.pop()
         if node.tag == t:
             parts.append(node.text or "")
+        elif node.tag == sym:
+            parts.append(symbol_char(node))
         elif node.tag == tab:
             parts.append("\t")
         elif node.tag in breaks:

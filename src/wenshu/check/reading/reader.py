@@ -279,14 +279,53 @@ class Reader:
         self.body = body
         rels = self.package.rels(main)
         by_type = {t.rsplit("/", 1)[-1]: target for t, target in rels.values()}
-        self.styles = Styles(self.package.xml(by_type["styles"]) if "styles" in by_type else None)
+        styles = self.package.xml(by_type["styles"]) if "styles" in by_type else None
+        self.styles = Styles(styles)
+        # does a style hide text (see _shown)
+        self._vanish = styles is not None and next(styles.iter(wtag("vanish")), None) is not None
         self.settings = self.package.xml(by_type["settings"]) if "settings" in by_type else None
         self.sections = read_sections(body, rels, self.settings)
-        self.paragraphs = read_paragraphs(body, "正文", name, body=True)
+        self.paragraphs = self._shown(read_paragraphs(body, "正文", name, body=True))
         self._label(AutoNumbering(self.package.xml(by_type["numbering"]) if "numbering" in by_type else None))
         self._parts: dict[str, list[Para]] = {}
         self._breaks: list[bool] | None = None  # see page_break_before
         self.wenshu_styles = any(sid.startswith("Ws") for sid in self.styles.by_id)
+
+    def hidden(self, para: Para, r: Any) -> bool:
+        """Is run ``r`` hidden text (``w:vanish`` on the run or its styles, ECMA-376 §17.3.2.41)?
+        Word neither shows nor prints it unless asked to, and LibreOffice does not lay it out: a
+        reader never sees it."""
+        return first_flag(self.styles.rpr_levels(para.el, r), "vanish")
+
+    def _shown(self, paras: list[Para]) -> list[Para]:
+        """``paras`` as the page shows them: hidden runs taken out of their text, and left out
+        altogether a paragraph with nothing shown whose mark is hidden too (Word draws no line
+        for it) or deleted as a tracked change (ECMA-376 §17.13.5.15: accepted, the paragraph
+        joins the next one; empty, it simply goes). One that ends a section stays, empty: its
+        w:sectPr still breaks the page; so does one in a table, whose cell keeps its line."""
+        # Only a file that hides something anywhere pays for looking up each run's styles.
+        vanish = self._vanish or any(next(p.el.iter(wtag("vanish")), None) is not None for p in paras)
+        out = []
+        for para in paras:
+            if vanish:
+                runs = list(own_runs(para.el))
+                hide = {r for r in runs if self.hidden(para, r)}
+                if hide:
+                    para.text = "".join(element_text(r) for r in runs if r not in hide)
+                    para.runs = [(r, t) for r, t in para.runs or [] if r not in hide]
+            mark = para.el.find(f"{wtag('pPr')}/{wtag('rPr')}")
+            gone = mark is not None and (
+                mark.find(wtag("del")) is not None
+                or mark.find(wtag("moveFrom")) is not None
+                or is_on(mark.find(wtag("vanish")))
+            )
+            # a table cell keeps its last paragraph, shown or not
+            ends_section = para.el.find(f"{wtag('pPr')}/{wtag('sectPr')}") is not None
+            if gone and not para.text.strip() and not ends_section and not para.in_table:
+                continue
+            para.number = len(out) + 1  # counted as the reader counts them; rules index by it
+            out.append(para)
+        return out
 
     def _label(self, numbering: AutoNumbering) -> None:
         """Put the label Word's automatic numbering draws before each numbered paragraph's
@@ -315,7 +354,9 @@ class Reader:
         """The paragraphs of a header or footer part (read once), labelled ``label`` in reports."""
         if part not in self._parts:
             root = self.package.xml(part)
-            self._parts[part] = read_paragraphs(root, label, self.name) if root is not None else []
+            self._parts[part] = (
+                self._shown(read_paragraphs(root, label, self.name)) if root is not None else []
+            )
         return self._parts[part]
 
     def section_of(self, para: Para) -> SectionProps:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from wenshu import layout as L
 from wenshu.check.findings import Findings
 from wenshu.check.reading.ooxml import has_cjk, is_red, wtag
@@ -61,6 +63,21 @@ def _heading_span(para: Para) -> int:
     return min(ends) if ends else len(para.text)
 
 
+def _split_at(runs: list[tuple[Any, str]], at: int) -> list[tuple[Any, str]]:
+    """``runs`` with the run holding character ``at`` cut there into two pieces of the same run:
+    a heading typed in one run with the text after it (“二、重点任务。（一）……” all in 黑体)
+    shows that text in the heading's font, which a reader sees as wrongly as if it were a run
+    of its own (LibreOffice re-saving the file splits such a run and the finding appeared)."""
+    out, offset = [], 0
+    for r, text in runs:
+        if offset < at < offset + len(text):
+            out += [(r, text[: at - offset]), (r, text[at - offset :])]
+        else:
+            out.append((r, text))
+        offset += len(text)
+    return out
+
+
 def check_fonts(doc: Recogniser, out: Findings) -> None:
     """§5.2.2 and the element clauses: font on w:eastAsia (no theme fonts), size per element."""
     paras = doc.paragraphs + doc.first_page_header()
@@ -74,6 +91,8 @@ def check_fonts(doc: Recogniser, out: Findings) -> None:
         want = _expected_font(para)
         heading = para.role == "heading" and para.level in (1, 2) and not para.numbered
         span = _heading_span(para) if heading else None
+        if span is not None:
+            runs = _split_at(runs, span + 1)  # after the heading's own 。
         offset = 0
         # §7.2.4 上行文: “签发人：” in 仿宋, the name after it in 楷体.
         signed = (

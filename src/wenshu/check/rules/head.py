@@ -478,14 +478,14 @@ def _line_top(doc: Recogniser, para: Para) -> tuple[float, float] | None:
     发文机关标志, or the paragraph a box is anchored in) may be at on page one, wherever it is
     set: in the flow of text, in the first page's header (from the header's distance), in a
     floating text box (from its anchor and inner margin), or in the first row of a table at
-    the top of the body. None where the file does not tell: a box placed by alignment or in a
-    group, a table row under another, a table in a header."""
+    the top of the body or of the header, or in a floating table. None where the file does not
+    tell: a box placed by alignment or in a group, a table row under another."""
     if para.in_box:
         return _box_line_top(doc, para)
-    if para.part != "正文":
-        return _header_line_top(doc, para)
     if para.in_table:
         return _cell_line_top(doc, para)
+    if para.part != "正文":
+        return _header_line_top(doc, para)
     band = _number_band(doc, para)
     return band[0] if band else None
 
@@ -511,10 +511,13 @@ def _box_line_top(doc: Recogniser, mark: Para) -> tuple[float, float] | None:
     top — plus the box's inner margin and the box's paragraphs before the mark. A box placed
     from the page belongs to its anchor paragraph's page: that must be page one."""
     placed = box_place(mark.el)
-    if placed is None or placed.anchor.offset_pt is None:
+    if placed is None:
         return None
     anchor = placed.anchor
     section = doc.sections[0]
+    offset = anchor.offset_pt if anchor.offset_pt is not None else _aligned_offset(anchor, section)
+    if offset is None:
+        return None
     paras = doc.paragraphs if mark.part == "正文" else doc.first_page_header()
     holder = next((p for p in paras if p.el is anchor.paragraph), None)
     if holder is None or not holder.flows:
@@ -536,11 +539,27 @@ def _box_line_top(doc: Recogniser, mark: Para) -> tuple[float, float] | None:
         return None
     box = _txbx(mark.el)
     inside = [p for p in paras if p.number <= mark.number and _txbx(p.el) is box]
-    down = anchor.offset_pt + placed.top_inset_pt
+    down = offset + placed.top_inset_pt
     width = placed.inner_width_pt or section.text_width / L.TWIPS_PER_PT
     # Text in a box is not set on the page's line grid: both heights are allowed.
     stacked = _stacked(doc, inside, (base[0] + down, base[1] + down), width, grid=None)
     return stacked[0] if stacked else None
+
+
+def _aligned_offset(anchor: Any, section: Any) -> float | None:
+    """How far down (points) a box aligned top, centre or bottom (``wp:positionV/wp:align``)
+    stands from the top of its area — the page, the 版心 (``margin``) or the 天头 (``topMargin``):
+    ECMA-376 §20.4.3.2. None for another area or alignment, or a box whose height is not told."""
+    areas = {
+        "page": section.height,
+        "margin": section.text_height,
+        "topMargin": section.top_edge,
+    }
+    area = areas.get(anchor.relative_from)
+    if area is None or anchor.height_pt is None:
+        return None
+    room = area / L.TWIPS_PER_PT - anchor.height_pt
+    return {"top": 0.0, "center": room / 2, "bottom": room}.get(anchor.align)
 
 
 def _txbx(p: Any) -> Any:
@@ -548,31 +567,50 @@ def _txbx(p: Any) -> Any:
 
 
 def _cell_line_top(doc: Recogniser, mark: Para) -> tuple[float, float] | None:
-    """:func:`_line_top` for a mark in the first row of a table standing in the flow of
-    text on page one (not floating, not nested): the row's top under the paragraphs before the
-    table, plus the cell's top margin, its top border and the cell's paragraphs before the mark."""
+    """:func:`_line_top` for a mark in the first row of a table (not nested) on page one, in the
+    body or the first page's header: the row's top — under the paragraphs before the table, or
+    where a floating table is placed (:func:`_floating_top`) — plus the cell's top margin, its
+    top border and the cell's paragraphs before the mark."""
     tc = next(mark.el.iterancestors(wtag("tc")))
     tr = tc.getparent()
     tbl = tr.getparent()
-    if tbl.getparent() is not doc.body or tbl.find(f"{wtag('tblPr')}/{wtag('tblpPr')}") is not None:
+    in_body = mark.part == "正文"
+    part = doc.body if in_body else tbl.getparent()
+    if tbl.getparent() is not part or part.tag != (wtag("body") if in_body else wtag("hdr")):
         return None
     if tbl.find(wtag("tr")) is not tr:
         return None
-    first = next(p for p in doc.paragraphs if tbl in p.el.iterancestors())
-    flow = _flow_before(doc, first)
-    if flow is None:
-        return None
+    paras = doc.paragraphs if in_body else doc.first_page_header()
+    first = next(p for p in paras if tbl in p.el.iterancestors())
+    if in_body:
+        flow = _flow_before(doc, first)
+    else:  # the header's paragraphs before the table, none of them in another table
+        before = [p for p in paras if p.number < first.number]
+        flow = None if any(p.in_table for p in before) else [p for p in before if not p.in_box]
     section = doc.sections[0]
-    top = section.top_edge / L.TWIPS_PER_PT
+    if in_body:
+        top = section.top_edge / L.TWIPS_PER_PT
+    else:  # a header stands its distance from the paper's top (Word's default 720 twips)
+        top = to_int(wval(section.el.find(wtag("pgMar")), "header"), 720) / L.TWIPS_PER_PT
+    floating = _floating_top(tbl, section)
+    if flow is None or floating is None:
+        return None
+    offset, anchor = floating
     lo, hi = top, top
-    if flow:
-        stacked = _stacked(doc, flow, (top, top), section.text_width / L.TWIPS_PER_PT)
+    if flow and anchor == "text":
+        # the header's paragraphs are not snapped to the line grid (see _header_line_top)
+        stacked = _stacked(
+            doc, flow, (top, top), section.text_width / L.TWIPS_PER_PT, True if in_body else None
+        )
         if stacked is None:
             return None
         _, (lo, hi) = stacked
+    if anchor != "text":
+        lo = hi = 0.0
+    lo, hi = lo + offset, hi + offset
     margin = _cell_side(tc, tbl, "tcMar", "tblCellMar", "top")
     border = _cell_side(tc, tbl, "tcBorders", "tblBorders", "top", attr="sz") / 8  # eighths of a point
-    inside = [p for p in doc.paragraphs if tc in p.el.iterancestors() and p.number <= mark.number]
+    inside = [p for p in paras if tc in p.el.iterancestors() and p.number <= mark.number]
     if any(p.el.getparent() is not tc for p in inside):
         return None  # a table or box inside the cell
     cell_width = to_int(wval(tc.find(f"{wtag('tcPr')}/{wtag('tcW')}"), "w"))
@@ -584,6 +622,37 @@ def _cell_line_top(doc: Recogniser, mark: Para) -> tuple[float, float] | None:
     # Whether a cell's text is snapped to the line grid is not relied on.
     stacked = _stacked(doc, inside, start, width, grid=None)
     return stacked[0] if stacked else None
+
+
+def _floating_top(tbl: Any, section: Any) -> tuple[float, str] | None:
+    """How a table's top is placed: (points down, from what) — (0, "text") for a table in the
+    flow of text; for a floating one (``w:tblpPr``, ECMA-376 §17.4.58) its ``tblpY`` (or the top
+    by ``tblpYSpec="top"``) from the paper's top ("page") or from the 天头's edge (Word's
+    default anchor, MS-OI29500 §2.1.162 c: "margin", given here as points from the paper's top,
+    anchor "page"), or from where it stands in the text ("text"). Word lets a table float only
+    when tblpPr says something other than “at 0, 0 of the text column” (§2.1.162 b). None for a
+    table placed by another alignment (centre, bottom …)."""
+    place = tbl.find(f"{wtag('tblPr')}/{wtag('tblpPr')}")
+    if place is None or not place.attrib:
+        return 0.0, "text"
+    vert = wval(place, "vertAnchor") or "margin"
+    y = to_int(wval(place, "tblpY"))
+    if (
+        not to_int(wval(place, "tblpX"))
+        and not y
+        and (wval(place, "horzAnchor") or "text") == "text"
+        and vert != "text"
+    ):
+        return 0.0, "text"  # Word ignores it: the table stays in the flow
+    spec = wval(place, "tblpYSpec")
+    if spec not in (None, "top"):
+        return None
+    offset = 0.0 if spec else y / L.TWIPS_PER_PT
+    if vert == "text":
+        return offset, "text"
+    if vert == "margin":
+        return section.top_edge / L.TWIPS_PER_PT + offset, "page"
+    return (offset, "page") if vert == "page" else None
 
 
 def _cell_side(tc: Any, tbl: Any, own: str, table: str, side: str, attr: str = "w") -> float:

@@ -1,0 +1,255 @@
+"""The checker reads Word files others built as the page shows them. What the reader does not
+see is not read: hidden text (``w:vanish``), a tracked move's old place (``w:moveFrom``), an
+empty paragraph whose mark was deleted as a tracked change. What the reader does see is: a
+heading typed in one run with the text after it shows that text in the heading's font; the
+一、 Word draws for headings numbered through a list style (``w:numStyleLink``) or a list's own
+redefined level. Each case was found by making files the way offices do (LibreOffice re-saves,
+Word's list styles, hand edits of Word's markup) and comparing the static report with the page."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from wenshu.check import check_docx, read_document
+
+from .test_check import DOC, STYLES, codes, document, foreign, mutate, part_with, replace_once, show  # noqa: F401
+
+HIDDEN_RUN = "<w:r><w:rPr><w:vanish/></w:rPr><w:t>{}</w:t></w:r>"
+# a heading left in the file but hidden, as an editor hides a passage instead of deleting it
+HIDDEN_HEADING = (
+    "<w:p><w:pPr><w:rPr><w:vanish/></w:rPr></w:pPr>" + HIDDEN_RUN.format("二、旧的标题") + "</w:p>"
+)
+AFTER_HEADING_2 = "<w:t>二、工作要求</w:t></w:r></w:p>"
+
+
+def _hide_a_heading(docx: bytes) -> bytes:
+    return mutate(docx, DOC, replace_once(AFTER_HEADING_2, AFTER_HEADING_2 + HIDDEN_HEADING))
+
+
+def _texts(docx: bytes) -> list[str]:
+    return [p.text for p in read_document(docx).paragraphs]
+
+
+def test_a_hidden_paragraph_is_not_read(document):  # noqa: F811
+    # Was: 一级标题 字体不符, 段首应左空二字, 序号不连续 (二、 again) — of a paragraph the page
+    # does not show (test_a_hidden_paragraph_is_not_on_the_page).
+    hidden = _hide_a_heading(foreign(document))
+    report = check_docx(hidden)
+    assert report.ok, show(report)
+    texts = _texts(hidden)
+    assert "二、旧的标题" not in texts and texts == _texts(foreign(document))
+
+
+def test_hidden_runs_are_left_out_by_the_run_or_its_style(document):  # noqa: F811
+    # 征求意见稿 hidden on the run itself; a date hidden by a character style (w:rStyle) whose
+    # form is wrong (08): neither is on the page, neither is read.
+    style = (
+        '<w:style w:type="character" w:customStyle="1" w:styleId="Draft"><w:name w:val="draft"/>'
+        "<w:rPr><w:vanish/></w:rPr></w:style></w:styles>"
+    )
+    data = mutate(document, STYLES, replace_once("</w:styles>", style))
+    data = mutate(
+        data,
+        DOC,
+        replace_once(
+            "<w:t>申报材料清单</w:t></w:r>",
+            "<w:t>申报材料清单</w:t></w:r>" + HIDDEN_RUN.format("（征求意见稿）"),
+        ),
+    )
+    old_date = '<w:r><w:rPr><w:rStyle w:val="Draft"/></w:rPr><w:t>2023年08月01日</w:t></w:r>'
+    data = mutate(
+        data,
+        DOC,
+        replace_once("<w:r><w:t>2023年8月1日</w:t></w:r>", old_date + "<w:r><w:t>2023年8月1日</w:t></w:r>"),
+    )
+    report = check_docx(foreign(data))
+    assert report.ok, show(report)
+    texts = _texts(data)
+    assert "申报材料清单" in texts and "2023年8月1日" in texts
+    assert not any("征求意见稿" in t or "08" in t for t in texts)
+
+
+def test_a_tracked_move_is_read_at_its_new_place(document):  # noqa: F811
+    # Tracked changes are read as accepted (w:del's runs already were): a moved-from run keeps its
+    # text in w:t, and the date read “2023年08月01日2023年8月1日” — 日期 not in the standard's form.
+    moved = (
+        '<w:moveFrom w:id="1" w:author="审核人"><w:r><w:t>2023年08月01日</w:t></w:r></w:moveFrom>'
+        '<w:moveTo w:id="2" w:author="审核人"><w:r><w:t>2023年8月1日</w:t></w:r></w:moveTo>'
+    )
+    data = mutate(document, DOC, replace_once("<w:r><w:t>2023年8月1日</w:t></w:r>", moved))
+    report = check_docx(data)
+    assert report.ok, show(report)
+    assert "2023年8月1日" in _texts(data)
+
+
+def test_an_empty_paragraph_deleted_or_hidden_is_no_line(document):  # noqa: F811
+    # Accepted, a deleted paragraph mark joins its paragraph to the next (ECMA-376 §17.13.5.15);
+    # an empty paragraph whose mark is hidden draws no line. Neither is a 空行 on the page.
+    base = _texts(document)
+    deleted = mutate(
+        document,
+        DOC,
+        lambda t: re.sub(
+            r'(申报工作的通知</w:t></w:r></w:p><w:p><w:pPr><w:pStyle w:val="WsBody"/>)(</w:pPr>)',
+            r'\1<w:rPr><w:del w:id="5" w:author="审核人"/></w:rPr>\2',
+            t,
+            count=1,
+        ),
+    )
+    hidden = mutate(
+        document,
+        DOC,
+        replace_once(
+            "2023年8月1日</w:t></w:r></w:p>",
+            "2023年8月1日</w:t></w:r></w:p><w:p><w:pPr><w:rPr><w:vanish/></w:rPr></w:pPr></w:p>",
+        ),
+    )
+    assert _texts(hidden) == base
+    texts = _texts(deleted)
+    title = next(i for i, t in enumerate(texts) if t.endswith("申报工作的通知"))
+    assert len(texts) == len(base) - 1 and texts[title + 1].startswith("各省辖市")
+    # the paragraphs are numbered as the reader counts them: rules that index by the number (the
+    # 署名 before the date) found the wrong one, “正文：段首应左空二字” of 河南省知识产权局
+    for data in (deleted, hidden):
+        report = check_docx(foreign(data))
+        assert report.ok, show(report)
+
+
+def test_a_heading_and_its_text_in_one_run_show_the_text_in_the_headings_font(document):  # noqa: F811
+    # zhaohui_notice_offline types “一、总体要求。坚持……” in one 黑体 run: the whole paragraph
+    # prints in 黑体 (check --render's page 1). Only once LibreOffice re-saved the file, splitting
+    # the run, was the text after the heading reported; now it is in the file as it came.
+    one_run = mutate(
+        document,
+        DOC,
+        replace_once("<w:t>一、推荐名额</w:t>", "<w:t>一、推荐名额。各省辖市可推荐1个城市。</w:t>"),
+    )
+    report = check_docx(foreign(one_run))
+    assert codes(report) == {"font"}, show(report)
+    (found,) = report.deviations
+    assert found.element == "一级标题后的正文" and found.actual.startswith("黑体"), show(report)
+    # a heading ending in its own 。 has no text after it: the 。 is the heading's
+    assert check_docx(
+        foreign(mutate(document, DOC, replace_once("<w:t>一、推荐名额</w:t>", "<w:t>一、推荐名额。</w:t>")))
+    ).ok
+
+
+@pytest.mark.render
+def test_a_hidden_paragraph_is_not_on_the_page(document, tmp_path: Path):  # noqa: F811
+    """LibreOffice lays out no hidden text: the page has 二、工作要求 but not the hidden 二、旧的标题."""
+    from wenshu.office.libreoffice import LibreOffice, read_pages
+    from wenshu.office.pages import compact
+
+    path = tmp_path / "hidden.docx"
+    path.write_bytes(_hide_a_heading(document))
+    with LibreOffice() as office:
+        pdf = office.convert([path], tmp_path / "pdf")[path]
+    page = compact("".join(row.text for p in read_pages(pdf) for row in p.rows))
+    assert "二、工作要求" in page and "旧的标题" not in page
+
+
+# Word's 列表样式: the heading style numbers through list 10, whose definition only names the
+# numbering style 公文标题 (w:numStyleLink); the levels are in the definition that style links
+# (w:styleLink). The headings' text has no 一、 of its own.
+_LINKED_LISTS = (
+    '<w:abstractNum w:abstractNumId="10"><w:multiLevelType w:val="multilevel"/>'
+    '<w:numStyleLink w:val="GwList"/></w:abstractNum>'
+    '<w:abstractNum w:abstractNumId="11"><w:multiLevelType w:val="multilevel"/><w:styleLink w:val="GwList"/>'
+    '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/>'
+    '<w:lvlJc w:val="left"/><w:suff w:val="nothing"/></w:lvl></w:abstractNum>'
+    # Chinese numerals as Word 2010 and later write them: its own custom format, with the
+    # standard one as the fallback
+    '<w:abstractNum w:abstractNumId="12"><w:lvl w:ilvl="0"><w:start w:val="1"/><mc:AlternateContent>'
+    '<mc:Choice Requires="w14"><w:numFmt w:val="custom" w:format="一, 二, 三, ..."/></mc:Choice>'
+    '<mc:Fallback><w:numFmt w:val="chineseCounting"/></mc:Fallback></mc:AlternateContent>'
+    '<w:lvlText w:val="%1、"/><w:suff w:val="nothing"/></w:lvl></w:abstractNum>'
+)
+_LINKED_NUMS = (
+    '<w:num w:numId="10"><w:abstractNumId w:val="10"/></w:num>'
+    '<w:num w:numId="11"><w:abstractNumId w:val="11"/></w:num>'
+    # list 12 redefines level 0 of the decimal “%1.” definition 0 for itself alone
+    '<w:num w:numId="12"><w:abstractNumId w:val="0"/><w:lvlOverride w:ilvl="0"><w:lvl w:ilvl="0">'
+    '<w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl>'
+    "</w:lvlOverride></w:num>"
+    '<w:num w:numId="13"><w:abstractNumId w:val="12"/></w:num>'
+)
+
+
+def _numbered_by_a_list_style(document: bytes, num_id: str) -> bytes:  # noqa: F811
+    def numbering(text: str) -> str:
+        at = text.index("<w:num ")
+        text = text[:at] + _LINKED_LISTS + text[at:]
+        return text.replace("</w:numbering>", _LINKED_NUMS + "</w:numbering>")
+
+    style = (
+        '<w:style w:type="numbering" w:customStyle="1" w:styleId="GwList"><w:name w:val="公文标题"/>'
+        '<w:pPr><w:numPr><w:numId w:val="11"/></w:numPr></w:pPr></w:style></w:styles>'
+    )
+    numbered = f'<w:numPr><w:numId w:val="{num_id}"/></w:numPr><w:outlineLvl w:val="0"/>'
+    data = mutate(document, "word/numbering.xml", numbering)
+    data = mutate(
+        data,
+        STYLES,
+        lambda t: t.replace("</w:styles>", style).replace('<w:outlineLvl w:val="0"/>', numbered, 1),
+    )
+    return mutate(
+        data,
+        DOC,
+        lambda t: t.replace("<w:t>一、推荐名额</w:t>", "<w:t>推荐名额</w:t>").replace(
+            "<w:t>二、工作要求</w:t>", "<w:t>工作要求</w:t>"
+        ),
+    )
+
+
+@pytest.mark.parametrize("num_id", ["10", "12", "13"], ids=["numStyleLink", "lvlOverride", "custom-format"])
+def test_headings_numbered_through_a_list_style_read_their_labels(document, num_id):  # noqa: F811
+    # Was: 推荐名额 read without its 一、 — a body paragraph in 黑体 (层级标题：字体不符).
+    data = _numbered_by_a_list_style(document, num_id)
+    texts = _texts(data)
+    assert "一、推荐名额" in texts and "二、工作要求" in texts
+    report = check_docx(data)
+    assert report.ok, show(report)
+
+
+@pytest.mark.render
+def test_a_list_styles_labels_are_on_the_page(document, tmp_path: Path):  # noqa: F811
+    """LibreOffice draws 一、 and 二、 before the headings numbered through the list style. (Not
+    for Word 2010's custom “一, 二, 三, ...” format, list 13: LibreOffice 7.4 takes the
+    mc:Choice it cannot draw and shows no label at all, where Word shows 一、 — measured; with
+    a choice it does not know it takes the fallback and draws 一、.)"""
+    from wenshu.office.libreoffice import LibreOffice, read_pages
+    from wenshu.office.pages import compact
+
+    path = tmp_path / "linked.docx"
+    path.write_bytes(_numbered_by_a_list_style(document, "10"))
+    with LibreOffice() as office:
+        pdf = office.convert([path], tmp_path / "pdf")[path]
+    page = compact("".join(row.text for p in read_pages(pdf) for row in p.rows))
+    assert "一、推荐名额" in page and "二、工作要求" in page
+
+
+def test_a_symbol_inserted_by_word_is_read(document):  # noqa: F811
+    # Word's 插入符号 writes 〔〕 as w:sym (the character's code in w:char): the page shows
+    # 豫知〔2023〕38号 (LibreOffice's PDF, pdftotext), the checker read 豫知202338号 and said the
+    # 发文字号 was not in the form 机关代字〔年份〕序号号.
+    typed = '<w:r><w:t xml:space="preserve">豫知〔2023〕38号</w:t></w:r>'
+    inserted = (
+        '<w:r><w:t xml:space="preserve">豫知</w:t></w:r><w:r><w:sym w:font="宋体" w:char="3014"/></w:r>'
+        '<w:r><w:t>2023</w:t></w:r><w:r><w:sym w:font="宋体" w:char="3015"/></w:r><w:r><w:t>38号</w:t></w:r>'
+    )
+    data = mutate(document, DOC, replace_once(typed, inserted))
+    report = check_docx(data)
+    assert report.ok, show(report)
+    assert "豫知〔2023〕38号" in _texts(data)
+
+
+def test_hidden_text_in_a_footer_is_not_read(document):  # noqa: F811
+    # A hidden 第 before the page number's dash was read as “第— 1 —” (页码两侧应各放一条一字线).
+    footer = part_with(document, "PAGE")
+    hidden = HIDDEN_RUN.format("第") + '<w:r><w:t xml:space="preserve">— </w:t></w:r>'
+    data = mutate(document, footer, replace_once('<w:r><w:t xml:space="preserve">— </w:t></w:r>', hidden))
+    report = check_docx(data)
+    assert report.ok, show(report)
