@@ -256,3 +256,39 @@ def test_a_template_edited_between_batches_counts_from_the_next(tmp_path, monkey
     finally:
         monkeypatch.undo()
         steady_replays()  # the templates as they are for the tests that follow
+
+
+def test_rewritten_templates_are_kept_compiled_and_compiled_again_when_the_rewriting_changes(
+    letters, tmp_path, monkeypatch
+):
+    """The rewritten templates a recording uses are kept in the user cache, apart from the
+    plain ones: a later process records from them without compiling, to the same program;
+    under another stamp of the rewriting code they are compiled again."""
+    from wenshu.render import replay
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("WENSHU_NO_CACHE", raising=False)
+    record_ = letters.records[0]
+    spec = RecordSpec(letters.spec, record_)
+    kind, document = validate(spec)
+    leaves = own_leaves(record_.values, document)
+
+    def program():
+        replay._tracing_environment.cache_clear()
+        made = record(kind.template, document, leaves)
+        assert made is not None
+        return made.output, [s.shape for s in made.steps], made.replay(leaves)
+
+    compiled = []
+    parse = replay._TracingEnvironment._parse
+    monkeypatch.setattr(replay._TracingEnvironment, "_parse", lambda *a: compiled.append(a[2]) or parse(*a))
+    try:
+        first = program()
+        assert compiled, "nothing was compiled into an empty cache"
+        assert list((tmp_path / "cache" / "wenshu").glob("templates-*-traced/*.jinja"))
+        compiled.clear()
+        assert program() == first and not compiled  # every rewritten template from the cache
+        monkeypatch.setattr(replay, "_rewriting_stamp", lambda: "another rewriting")
+        assert program() == first and compiled  # compiled again under another stamp
+    finally:
+        replay._tracing_environment.cache_clear()
