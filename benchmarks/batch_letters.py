@@ -17,7 +17,13 @@ Measured in one run, on this machine:
    moment measured the drift as much as the code. Files go under ``--dir`` (default the
    current folder): on the machine this was written on, creating a file under /tmp cost
    ~0.9 ms of kernel time against ~0.03 ms elsewhere on the same disk, which doubled
-   wenshu's cost per letter (two files each) and hardly touched the naive loop's.
+   wenshu's cost per letter (two files each) and hardly touched the naive loop's. On an
+   ext4 without a journal (this machine's disk: /proc/fs/ext4/*/options, no journal task)
+   creating a file skips every inode of its group deleted in the last 30 s to ~5 min, one
+   look-up each (ext4's find_inode_bit → recently_deleted: ~70 % of a profile): right after
+   thousands of files were deleted near the folder — an earlier run of this benchmark
+   removing its own, another session's tests — a file costs 0.3–0.7 ms of kernel time where
+   it costs ~0.03 ms otherwise. The kernel's share of the CPU per letter shows it.
    The command's runs find the letters' shape that the in-process run kept in the user
    cache (wenshu.build.letter_shapes), as every run after a user's first does: they fill every
    letter without importing python-docx. One more run, before them, in an empty cache, gives
