@@ -17,7 +17,13 @@ Measured in one run, on this machine:
    moment measured the drift as much as the code. Files go under ``--dir`` (default the
    current folder): on the machine this was written on, creating a file under /tmp cost
    ~0.9 ms of kernel time against ~0.03 ms elsewhere on the same disk, which doubled
-   wenshu's cost per letter (two files each) and hardly touched the naive loop's.
+   wenshu's cost per letter (two files each) and hardly touched the naive loop's. On an
+   ext4 without a journal (this machine's disk: /proc/fs/ext4/*/options, no journal task)
+   creating a file skips every inode of its group deleted in the last 30 s to ~5 min, one
+   look-up each (ext4's find_inode_bit → recently_deleted: ~70 % of a profile): right after
+   thousands of files were deleted near the folder — an earlier run of this benchmark
+   removing its own, another session's tests — a file costs 0.3–0.7 ms of kernel time where
+   it costs ~0.03 ms otherwise. The kernel's share of the CPU per letter shows it.
    The command's runs find the letters' shape that the in-process run kept in the user
    cache (wenshu.build.letter_shapes), as every run after a user's first does: they fill every
    letter without importing python-docx. One more run, before them, in an empty cache, gives
@@ -216,9 +222,10 @@ print(json.dumps({"code": code, "rss": rss}))
 
 def run_command(
     spec: Path, out: Path, jobs: int, bytecode: Path, cache: Path | None = None
-) -> tuple[float, float, float]:
-    """Seconds for the ``wenshu batch`` command, and peak MB of its process and largest worker;
-    with ``cache``, in that (empty) user cache instead of the user's own.
+) -> tuple[float, float, float, float]:
+    """Seconds for the ``wenshu batch`` command, peak MB of its process and largest worker, and
+    the CPU seconds it took (its process and its workers: less noisy on a shared machine than
+    its wall clock); with ``cache``, in that (empty) user cache instead of the user's own.
 
     Python keeps the modules it compiles under ``bytecode`` (PYTHONPYCACHEPREFIX), as an
     installed wenshu has them compiled (pip compiles at install): in a checkout run with
@@ -228,6 +235,7 @@ def run_command(
     env["PYTHONPYCACHEPREFIX"] = str(bytecode)
     if cache is not None:
         env["XDG_CACHE_HOME"] = str(cache)
+    cpu = cpu_children()
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", _COMMAND, "batch", str(spec), "-o", str(out), "-j", str(jobs)],
@@ -237,10 +245,17 @@ def run_command(
         env=env,
     )
     seconds = time.perf_counter() - started
+    cpu = cpu_children() - cpu
     report = json.loads(done.stdout.strip().splitlines()[-1])
     assert report["code"] == 0, done.stderr[-2000:]
     parent, worker = (kb / (1024 * 1024) if sys.platform == "darwin" else kb / 1024 for kb in report["rss"])
-    return seconds, parent, worker
+    return seconds, parent, worker, cpu
+
+
+def cpu_children() -> float:
+    """CPU seconds (user and kernel) of this process's finished children so far."""
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return kids.ru_utime + kids.ru_stime
 
 
 def served_command(spec: Path, out: Path, jobs: int, env: dict[str, str]) -> float:
@@ -328,7 +343,7 @@ def main() -> int:
         # … with the command a user runs (process start and imports included), in a process
         # of its own, which also gives the peak memory of a real run; and the floor: writing
         # the files alone.
-        commands: list[tuple[float, float, float]] = []  # (seconds, parent MB, worker MB)
+        commands: list[tuple[float, float, float, float]] = []  # (seconds, parent MB, worker MB, CPU s)
         writes: list[float] = []
         # The first run ever, in an empty user cache, its modules not yet compiled: the
         # templates compiled, the frame rendered, the letters' shape made (python-docx and
@@ -419,6 +434,12 @@ def main() -> int:
         ("load average before / after", f"{load_before:.1f} / {os.getloadavg()[0]:.1f}", ""),
         ("wenshu batch command, letters/s (best run)", f"{command_rate:,.0f}", "≥ 1,500"),
         ("  all runs", " / ".join(f"{args.letters / c[0]:,.0f}" for c in commands), ""),
+        (
+            "  its CPU per letter (process start included), best / all",
+            f"{min(c[3] for c in commands) / args.letters * 1000:.2f} ms / "
+            + " / ".join(f"{c[3] / args.letters * 1000:.2f}" for c in commands),
+            "",
+        ),
         ("  first run: empty user cache, modules not compiled", f"{args.letters / cold_seconds:,.0f}", ""),
         ("the command, served by a warm resident process, best", f"{args.letters / min(served):,.0f}", ""),
         ("  all runs", " / ".join(f"{args.letters / s:,.0f}" for s in served), ""),

@@ -256,3 +256,69 @@ def test_a_template_edited_between_batches_counts_from_the_next(tmp_path, monkey
     finally:
         monkeypatch.undo()
         steady_replays()  # the templates as they are for the tests that follow
+
+
+def test_a_later_batch_command_compiles_no_template(letters, tmp_path):
+    """The templates a batch command compiles — the kind's, and their rewritten form the first
+    letter's recording uses — are kept in the user cache: a later command compiles none of
+    them, and writes the same letters."""
+    import os
+    import subprocess
+    import sys
+
+    program = (
+        "import sys, jinja2\n"
+        "compiled = []\n"
+        "parse = jinja2.Environment._parse\n"
+        "jinja2.Environment._parse = lambda self, *a: compiled.append(a[1]) or parse(self, *a)\n"
+        "from wenshu.cli.main import main\n"
+        "try:\n"
+        "    main(sys.argv[1:])\n"
+        "except SystemExit as end:\n"
+        "    assert not end.code, end.code\n"
+        "print(len(compiled))\n"
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "WENSHU_PAGINATE": "0"}
+    env.pop("WENSHU_NO_CACHE", None)
+    compiled = []
+    spec = str(letters.spec.path)
+    for out in ("first", "again"):
+        done = subprocess.run(
+            [sys.executable, "-c", program, "batch", spec, "-o", str(tmp_path / out), "-j", "1"],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+        )
+        compiled.append(int(done.stdout.strip().splitlines()[-1]))
+    assert compiled[0] > 0 and compiled[1] == 0, compiled
+    first = {p.name: p.read_bytes() for p in (tmp_path / "first").iterdir()}
+    assert len(first) == 2 * len(letters.records)
+    assert first == {p.name: p.read_bytes() for p in (tmp_path / "again").iterdir()}
+
+
+def test_templates_compiled_otherwise_are_compiled_again_under_another_salt(tmp_path, monkeypatch):
+    """A compiled template kept under one salt (a stamp of the code that compiled it) is not
+    used under another, nor by the plain templates' cache."""
+    import jinja2
+
+    from wenshu.render.markdown import template_cache
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("WENSHU_NO_CACHE", raising=False)
+    compiled = []
+
+    class Counting(jinja2.Environment):
+        def _parse(self, source, name, filename):
+            compiled.append(name)
+            return super()._parse(source, name, filename)
+
+    def compile_with(cache):
+        env = Counting(loader=jinja2.DictLoader({"t.j2": "{{ x }}!"}), bytecode_cache=cache)
+        assert env.get_template("t.j2").render(x=1) == "1!"
+        return len(compiled)
+
+    assert compile_with(template_cache("traced", "one")) == 1
+    assert compile_with(template_cache("traced", "one")) == 1  # kept
+    assert compile_with(template_cache("traced", "two")) == 2  # another salt: compiled again
+    assert compile_with(template_cache()) == 3  # the plain templates' folder is another

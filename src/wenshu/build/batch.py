@@ -23,6 +23,7 @@ import unicodedata
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
@@ -71,6 +72,7 @@ PARALLEL_FROM = 40
 
 
 # -- names ------------------------------------------------------------------------------------
+@lru_cache(maxsize=4096)  # a batch asks twice for each record's name (is it empty? which stem?)
 def safe_stem(text: str) -> str:
     """``text`` as a file name stem every common file system accepts ("" if nothing is left)."""
     text = unicodedata.normalize("NFC", text)

@@ -176,8 +176,13 @@ class _TemplateCache(jinja2.BytecodeCache):
     digest (:func:`~wenshu.resources.read_cache_file`) keeps a damaged entry from being
     used. A cache that cannot be read or written is not used (the same text, only slower)."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, salt: str = ""):
         self.folder = folder
+        self.salt = salt
+
+    def get_source_checksum(self, source: str) -> str:
+        """The digest an entry is checked against: the template's source and the salt."""
+        return super().get_source_checksum(f"{self.salt}\0{source}" if self.salt else source)
 
     def _file(self, bucket: jinja2.bccache.Bucket) -> Path:
         return self.folder / f"{bucket.key}.jinja"  # the key digests the template's name and path
@@ -197,11 +202,16 @@ class _TemplateCache(jinja2.BytecodeCache):
         write_cache_file(self._file(bucket), bucket.bytecode_to_string())
 
 
-def _template_cache() -> jinja2.BytecodeCache | None:
+def template_cache(variant: str = "", salt: str = "") -> jinja2.BytecodeCache | None:
+    """The user cache's compiled templates (None: no cache). ``variant`` names templates
+    compiled otherwise from the same sources (Jinja keys an entry by the template's name and
+    checks it against its source, not against how it was compiled): they are kept in a
+    folder of their own, and checked against ``salt`` too (a stamp of the code that compiles
+    them otherwise: an entry it compiled before a change is compiled again)."""
     folder = cache_dir()
     if folder is None:
         return None
-    return _TemplateCache(folder / f"templates-{_TEMPLATE_CACHE_FORMAT}")
+    return _TemplateCache(folder / f"templates-{_TEMPLATE_CACHE_FORMAT}{variant and '-' + variant}", salt)
 
 
 class TemplateEnvironment(ImmutableSandboxedEnvironment):
@@ -269,7 +279,7 @@ def environment() -> ImmutableSandboxedEnvironment:
     """The sandboxed Jinja2 environment all kinds render with."""
     env = TemplateEnvironment(
         loader=jinja2.FileSystemLoader(str(resource_dir("templates"))),
-        bytecode_cache=_template_cache(),
+        bytecode_cache=template_cache(),
         undefined=jinja2.StrictUndefined,
         autoescape=False,  # output is Markdown; values are escaped for Markdown beforehand
         trim_blocks=True,
