@@ -1277,3 +1277,26 @@ def test_a_rounds_summary_table_with_a_category_the_catalogue_lacks_says_so():
     imported = import_docx(built.files["docx"], "round.docx")
     assert imported.report.kind == "document"
     assert any("评定轮次" in line and "schemas/round.yaml" in line for line in imported.report.changed)
+
+
+def test_a_table_cut_where_every_row_spans_two_columns_imports_as_one_table():
+    # The 基本情况表's second table, cut by the pagination pass before row 7 (as LibreOffice
+    # lays out the 2018 notice): every row of the rest has its 指标 over two columns, so the
+    # rest showed no column grid and read as a second table (a table more, a page more).
+    from wenshu.build.paginate import repeat_labels
+    from wenshu.office.pages import Facts
+
+    spec = REPO / "examples" / "annexes" / "basic-info-form.yaml"
+    whole = render(spec).files["docx"]
+    cut = repeat_labels(whole, Facts(merged_breaks=[(1, 7, 2)]))
+    assert len(docx_tables(cut)) == len(docx_tables(whole)) + 1
+    assert import_docx(cut, spec.name).yaml == import_docx(whole, spec.name).yaml
+
+
+def docx_tables(docx: bytes) -> list[Any]:
+    """The w:tbl elements of the body of ``docx``."""
+    from lxml import etree
+
+    with zipfile.ZipFile(io.BytesIO(docx)) as zf:
+        root = etree.fromstring(zf.read("word/document.xml"))
+    return root.findall(".//{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tbl")

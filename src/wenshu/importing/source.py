@@ -295,7 +295,9 @@ def _rejoined(blocks: list[Para | Table], table: Table, head: int) -> bool:
     before = blocks[k - 1] if k else None
     if not isinstance(before, Table) or k == len(blocks) or len(table.rows) < 2:
         return False
-    if before.grid != table.grid or before.rows[:1] != table.rows[:1]:
+    # A part whose every row has a cell over two columns shows no grid (:func:`_grid`): the
+    # header row copied over it, compared next, still says the columns are the same.
+    if (before.grid and table.grid and before.grid != table.grid) or before.rows[:1] != table.rows[:1]:
         return False
     first = table.rows[1]
     for column, cell in enumerate(first):
@@ -305,6 +307,7 @@ def _rejoined(blocks: list[Para | Table], table: Table, head: int) -> bool:
         start = next((c for c in reversed(above) if c.vmerge != "continue"), None)
         if start is not None and start.vmerge == "restart" and start.text == cell.text and above[-1].vmerge:
             first[column] = Cell("", cell.span, "continue")
+    before.grid = before.grid or table.grid
     before.rows.extend(table.rows[1:])
     before.paras.extend(table.paras[head:])
     del blocks[k:]
