@@ -1300,3 +1300,51 @@ def docx_tables(docx: bytes) -> list[Any]:
     with zipfile.ZipFile(io.BytesIO(docx)) as zf:
         root = etree.fromstring(zf.read("word/document.xml"))
     return root.findall(".//{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tbl")
+
+
+@pytest.mark.render
+def test_wenshus_own_files_saved_by_libreoffice_import_as_before(tmp_path):
+    # LibreOffice renames wenshu's style ids (WsBody → Style10, its name 公文正文 kept), so the
+    # file no longer read as wenshu's own: the seal (sealed: true) and the title's own breaks
+    # were lost. In a table the pagination pass cut, it writes a merge of one row as none (the
+    # group labels came back on the first row after the cut) and drops a grid column no cell
+    # of a part starts at (the 基本情况表's rest read as a second table of five columns).
+    from wenshu.build.paginate import repeat_labels
+    from wenshu.office.libreoffice import find_soffice
+    from wenshu.office.pages import Facts
+
+    def built(path: str) -> bytes:
+        return render(REPO / "examples" / path, ("docx",)).files["docx"]
+
+    files = {
+        "application": built("letters/application.yaml"),
+        "notice": built("notices/henan-2023-38.yaml"),
+        "basic": repeat_labels(built("annexes/basic-info-form.yaml"), Facts(merged_breaks=[(1, 7, 2)])),
+        "form": repeat_labels(
+            built("annexes/city-evaluation-form.yaml"), Facts(merged_breaks=[(0, 6, 2), (0, 18, 3)])
+        ),
+    }
+    source, saved = tmp_path / "in", tmp_path / "out"
+    source.mkdir()
+    for name, data in files.items():
+        (source / f"{name}.docx").write_bytes(data)
+    subprocess.run(
+        [find_soffice(), "--headless", "--convert-to", 'docx:MS Word 2007 XML', "--outdir", str(saved)]
+        + [str(source / f"{name}.docx") for name in files],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+
+    def spec(data: bytes) -> list[str]:
+        # column widths in cm may round 0.1 apart (LibreOffice's own twips)
+        return [x for x in import_docx(data, "x.docx").yaml.splitlines() if "widths:" not in x]
+
+    for name, data in files.items():
+        again = (saved / f"{name}.docx").read_bytes()
+        with zipfile.ZipFile(io.BytesIO(again)) as zf:  # LibreOffice's own style ids: the case at hand
+            assert b'w:styleId="WsBody"' not in zf.read("word/styles.xml")
+        assert spec(again) == spec(data), name
+    notice = yaml.safe_load(import_docx((saved / "notice.docx").read_bytes(), "x.docx").yaml)
+    assert notice["sealed"] is True
+    assert notice["title_lines"][0] == "河南省知识产权局"

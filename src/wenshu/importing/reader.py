@@ -65,6 +65,8 @@ _HEADING_STYLES = {
     **{r.style_name.lower(): r.heading for r in ROLES if r.heading},
     "一级标题": 1, "二级标题": 2, "三级标题": 3, "四级标题": 4,
 }  # fmt: skip
+# wenshu's own styles by name (lower case, as Para.style), ids kept or not.
+_OWN_STYLE_NAMES = {r.style_name.lower() for r in ROLES if r.style.startswith("Ws")}
 # Styles of running text: an ordinal there starts a numbered item, not a heading.
 _PLAIN_STYLES = {role(Style.BODY).style_name}
 
@@ -243,7 +245,9 @@ class _Recogniser:
         # proves nothing (a clerk types a letter into the frame ``wenshu frames`` writes, or
         # clears the formatting of wenshu's body: those paragraphs are anyone's).
         self.own = any(
-            isinstance(x, _Line) and x.para.style_id.startswith("Ws") and not x.para.header
+            isinstance(x, _Line)
+            and not x.para.header
+            and (x.para.style_id.startswith("Ws") or (source.own_styles and x.para.style in _OWN_STYLE_NAMES))
             for x in self.lines
         )
         self.blanks_before: dict[int, int] = {}

@@ -19,6 +19,7 @@ from typing import Any
 from wenshu.check import read_document, recognise
 from wenshu.check.reading.ooxml import A_NS, MC_NS, R_NS, V_NS, wtag
 from wenshu.check.reading.tables import filled_bar
+from wenshu.roles import ROLES
 from wenshu.spec.pictures import Picture, check_picture
 
 #: Colours counted as the red of a 红头 (GB/T 9704 §7.2.4): strong red, little green or blue.
@@ -124,6 +125,9 @@ class Source:
     landscape: dict[int, bool]
     pictures_in_body: int = 0  # all the main document part shows, wherever they stand
     margins: list[MarginPicture] = field(default_factory=list)  # each picture once
+    # Every style of wenshu's frame is defined, by its name: wenshu's own file, its style ids
+    # perhaps renamed (LibreOffice saves 公文正文 as “Style10”, its name kept).
+    own_styles: bool = False
 
 
 def _is_red(color: str | None) -> bool:
@@ -271,6 +275,10 @@ def _vml_wrap(shape: Any) -> str:
     return _UNDER if "z-index:-" in style else _OVER
 
 
+# How far LibreOffice's saved column widths stray from wenshu's (its own rounding), twips.
+_WIDTH_SLACK_TWIPS = 4
+
+
 def _grid(table: Any) -> list[int]:
     """Column widths from the fullest row whose cells span one column each."""
     rows = [row for row in table.rows if all(c.span == 1 for c in row)]
@@ -295,23 +303,57 @@ def _rejoined(blocks: list[Para | Table], table: Table, head: int) -> bool:
     before = blocks[k - 1] if k else None
     if not isinstance(before, Table) or k == len(blocks) or len(table.rows) < 2:
         return False
+    _respanned(before, table)
     # A part whose every row has a cell over two columns shows no grid (:func:`_grid`): the
     # header row copied over it, compared next, still says the columns are the same.
     if (before.grid and table.grid and before.grid != table.grid) or before.rows[:1] != table.rows[:1]:
         return False
     first = table.rows[1]
     for column, cell in enumerate(first):
-        if cell.vmerge != "restart":
-            continue
         above = [row[column] for row in before.rows[1:] if column < len(row)]
+        # LibreOffice saves a merge of one row (a group's label on the last row before the
+        # cut, or on the only row after it) as no merge at all: in a column of merged labels
+        # such a row may still be the group's
+        labels = any(c.vmerge for c in above)
+        if not (cell.vmerge == "restart" or (labels and not cell.vmerge and cell.text)):
+            continue
         start = next((c for c in reversed(above) if c.vmerge != "continue"), None)
-        if start is not None and start.vmerge == "restart" and start.text == cell.text and above[-1].vmerge:
+        if start is None or start.text != cell.text:
+            continue
+        if (start.vmerge == "restart" and above[-1].vmerge) or (start is above[-1] and not start.vmerge):
+            start.vmerge = "restart"
             first[column] = Cell("", cell.span, "continue")
     before.grid = before.grid or table.grid
     before.rows.extend(table.rows[1:])
     before.paras.extend(table.paras[head:])
     del blocks[k:]
     return True
+
+
+def _respanned(before: Table, table: Table) -> None:
+    """Give ``table``'s cells the spans of ``before``'s header row where LibreOffice, saving
+    the part of a cut table whose every row has a cell over two columns, dropped the grid
+    column no cell of the part starts at (that cell then one column as wide as the two): the
+    same header texts, one cell a column, each as wide as the columns its header cell spans."""
+    head = before.rows[0] if before.rows else []
+    spans = [c.span for c in head]
+    if (
+        not before.grid
+        or sum(spans) != len(before.grid)
+        or len(table.grid) != len(head)
+        or [c.text for c in table.rows[0]] != [c.text for c in head]
+        or any(len(row) != len(head) or any(c.span != 1 for c in row) for row in table.rows)
+        or spans == [1] * len(head)
+    ):
+        return
+    edges = [sum(spans[:i]) for i in range(len(spans) + 1)]
+    wide = [sum(before.grid[edges[i] : edges[i + 1]]) for i in range(len(spans))]
+    if any(abs(a - b) > _WIDTH_SLACK_TWIPS for a, b in zip(wide, table.grid, strict=True)):
+        return
+    for row in table.rows:
+        for cell, span in zip(row, spans, strict=True):
+            cell.span = span
+    table.grid = list(before.grid)
 
 
 def read_docx(source: str | Path | bytes, name: str | None = None) -> Source:
@@ -369,7 +411,10 @@ def read_docx(source: str | Path | bytes, name: str | None = None) -> Source:
         para.pictures = _pictures(elements[p.index].el, package, rels)
         blocks.append(para)
     landscape = {s.index: s.landscape for s in doc.sections}
-    return Source(label, blocks, landscape, _count_pictures(package, package.main), _margins(package, rels))
+    styles = doc.reader.styles
+    named = {styles.name(sid) for sid in styles.by_id}
+    own = {r.style_name for r in ROLES if r.style.startswith("Ws")} <= named
+    return Source(label, blocks, landscape, _count_pictures(package, package.main), _margins(package, rels), own)
 
 
 def _margins(package: Any, rels: dict[str, tuple[str, str]]) -> list[MarginPicture]:
