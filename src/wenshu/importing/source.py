@@ -414,7 +414,9 @@ def read_docx(source: str | Path | bytes, name: str | None = None) -> Source:
     styles = doc.reader.styles
     named = {styles.name(sid) for sid in styles.by_id}
     own = {r.style_name for r in ROLES if r.style.startswith("Ws")} <= named
-    return Source(label, blocks, landscape, _count_pictures(package, package.main), _margins(package, rels), own)
+    return Source(
+        label, blocks, landscape, _count_pictures(package, package.main), _margins(package, rels), own
+    )
 
 
 def _margins(package: Any, rels: dict[str, tuple[str, str]]) -> list[MarginPicture]:
