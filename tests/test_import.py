@@ -1348,3 +1348,24 @@ def test_wenshus_own_files_saved_by_libreoffice_import_as_before(tmp_path):
     notice = yaml.safe_load(import_docx((saved / "notice.docx").read_bytes(), "x.docx").yaml)
     assert notice["sealed"] is True
     assert notice["title_lines"][0] == "河南省知识产权局"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "said"),
+    [
+        # an empty Word file made a spec of nothing but 【待补】, exit 0
+        ("空白.docx", None, "空白文档"),
+        ("加密.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4096, "加密"),
+        ("坏文件.docx", b"not a zip at all", "不是 Word 文件"),
+    ],
+)
+def test_import_refuses_what_it_cannot_read_naming_the_file(tmp_path, name, content, said):
+    source = tmp_path / name
+    if content is None:
+        Document().save(source)
+    else:
+        source.write_bytes(content)
+    spec = tmp_path / "out" / "规格.yaml"
+    code, output, _ = run_wenshu("import", str(source), "-o", str(spec))
+    assert code == 1 and f"错误 {source}" in output and said in output and "Traceback" not in output
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
