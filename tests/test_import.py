@@ -1329,7 +1329,7 @@ def test_wenshus_own_files_saved_by_libreoffice_import_as_before(tmp_path):
     for name, data in files.items():
         (source / f"{name}.docx").write_bytes(data)
     subprocess.run(
-        [find_soffice(), "--headless", "--convert-to", 'docx:MS Word 2007 XML', "--outdir", str(saved)]
+        [find_soffice(), "--headless", "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(saved)]
         + [str(source / f"{name}.docx") for name in files],
         check=True,
         capture_output=True,
