@@ -1369,3 +1369,26 @@ def test_import_refuses_what_it_cannot_read_naming_the_file(tmp_path, name, cont
     code, output, _ = run_wenshu("import", str(source), "-o", str(spec))
     assert code == 1 and f"错误 {source}" in output and said in output and "Traceback" not in output
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_header_and_footer_text_is_said_and_a_copy_number_there_kept():
+    # A running header (“公文格式化示例文档”, liuhanning_demo) was dropped without a word, and
+    # the 份号 a template puts in the header (lawliet_master_template: 001012) with it.
+    doc = Document()
+    section = doc.sections[0]
+    section.header.paragraphs[0].text = "内部资料 注意保存"
+    section.header.add_paragraph("000123")
+    section.footer.paragraphs[0].text = "— 1 —"
+    section.footer.add_paragraph("本单位办公室印制")
+    doc.add_paragraph("关于做好某项工作的通知").alignment = 1
+    doc.add_paragraph("各有关单位：")
+    doc.add_paragraph("现将有关事项通知如下。")
+    data = io.BytesIO()
+    doc.save(data)
+    imported = import_docx(data.getvalue(), "页眉.docx")
+    said = "\n".join(imported.report.lines())
+    assert "页眉中的文字“内部资料 注意保存”不再印出" in said
+    assert "页脚中的文字“本单位办公室印制”不再印出" in said and "— 1 —" not in said
+    top = imported.yaml.split("kind:")[0]
+    assert "页眉中的文字“内部资料 注意保存”" in top and "页脚中的文字“本单位办公室印制”" in top
+    assert "000123" in imported.yaml.split("kind:")[1]  # the 份号, kept in the spec

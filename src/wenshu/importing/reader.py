@@ -138,6 +138,7 @@ _SENTENCE = re.compile(r"[。；！？]")
 # Why a picture in a part of the page GB/T 9704 gives no picture is written beside the spec
 # but not laid out.
 _WHY_MARGIN = "公文的页眉页脚只印页码（GB/T 9704 7.5），不排图片"
+_WHY_MARGIN_TEXT = "公文的页眉页脚只印页码（GB/T 9704 7.5）"
 _WHY_HEAD = "版头的发文机关标志是文字（GB/T 9704 7.2.4），不排徽标或图片"
 _WHY_RECORD = "版记只有抄送机关、印发机关和印发日期（GB/T 9704 7.4），不排图片"
 _WHY_SEAL = "印章不排成图片，用印时加盖（GB/T 9704 7.3.5.1）"
@@ -228,13 +229,19 @@ class _Recogniser:
         self.pages = 0  # attachment pages read so far
         self.met_after_pages = False  # a closing line the spec keeps as a line met after them
         self.lines: list[_Line | Table] = []
+        self.running: list[tuple[str, str]] = []  # header text the 公文 does not print
         for block in source.blocks:
             if isinstance(block, Table):
                 self.lines.append(block)
             elif block.header and not (
-                block.red or block.size >= MARK_MIN_PT or block.style == "发文机关标志"
+                block.red
+                or block.size >= MARK_MIN_PT
+                or block.style == "发文机关标志"
+                or any(p.match(block.text) for p in (_COPY, _SECRECY, _URGENCY))  # 份号 … of a 版头
             ):
-                continue  # a running header, not part of the 公文
+                if block.text.strip():  # a running header, not part of the 公文: said, not laid out
+                    self.running.append(("页眉", " ".join(block.text.split())))
+                continue
             elif block.text.strip():
                 role, level = _style_role(block)
                 parts = self._separate(block) if role in (None, "", "body") else [block]
@@ -1202,6 +1209,9 @@ def read_spec(source: Source, stem: str | None = None) -> tuple[dict[str, Any], 
     body = outline.blocks or ["【待补】"]
     for margin in source.margins:  # on every page, at no place of the text: numbered last
         rec._set_aside(margin.found, margin.where, _WHY_MARGIN, "top", in_text=False)
+    for where, text in dict.fromkeys(rec.running + source.margin_texts):  # said, the spec's top has it whole
+        report.margin_texts.append(f"{where}中的文字“{text}”未排入版面：{_WHY_MARGIN_TEXT}")
+        report.changed.append(f"{where}中的文字“{excerpt(text, 20)}”不再印出（{_WHY_MARGIN_TEXT}）")
     spec = _assemble(head, tail, body, report, whole=not rec.unnamed)
     for key, name in (("title", "标题"),):
         if key not in spec and key not in head:  # a letter kind leaves out a title it generates

@@ -11,6 +11,7 @@ checked by :func:`wenshu.spec.pictures.check_picture`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -128,6 +129,9 @@ class Source:
     # Every style of wenshu's frame is defined, by its name: wenshu's own file, its style ids
     # perhaps renamed (LibreOffice saves 公文正文 as “Style10”, its name kept).
     own_styles: bool = False
+    # Text of the page headers and footers other than the page number and the first page's
+    # header (read as blocks): (页眉 or 页脚, the paragraph's text), each text once.
+    margin_texts: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _is_red(color: str | None) -> bool:
@@ -415,8 +419,36 @@ def read_docx(source: str | Path | bytes, name: str | None = None) -> Source:
     named = {styles.name(sid) for sid in styles.by_id}
     own = {r.style_name for r in ROLES if r.style.startswith("Ws")} <= named
     return Source(
-        label, blocks, landscape, _count_pictures(package, package.main), _margins(package, rels), own
+        label,
+        blocks,
+        landscape,
+        _count_pictures(package, package.main),
+        _margins(package, rels),
+        own,
+        _margin_texts(doc),
     )
+
+
+# A page number as typed or drawn: digits (Arabic or Chinese), dashes, spaces, 第…页, 共…页.
+_PAGE_NUMBER_TEXT = re.compile(r"[\s\d〇一二三四五六七八九十第页共/—–－\-]*")
+
+
+def _margin_texts(doc: Any) -> list[tuple[str, str]]:
+    """The text of the page headers, then of the footers, each text once, but for page
+    numbers and the first page's header (its paragraphs are read as blocks: a 版头 may stand
+    there)."""
+    first = doc.first_page_header
+    seen = {p.text.strip() for p in first.paragraphs} if first is not None else set()
+    out: list[tuple[str, str]] = []
+    for part in sorted(doc.headers_footers, key=lambda hf: hf.kind == "footer"):
+        if part is first:
+            continue
+        for p in part.paragraphs:
+            text = " ".join(p.text.split())
+            if text and text not in seen and not _PAGE_NUMBER_TEXT.fullmatch(text):
+                seen.add(text)
+                out.append(("页脚" if part.kind == "footer" else "页眉", text))
+    return out
 
 
 def _margins(package: Any, rels: dict[str, tuple[str, str]]) -> list[MarginPicture]:
