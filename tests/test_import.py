@@ -1392,3 +1392,16 @@ def test_header_and_footer_text_is_said_and_a_copy_number_there_kept():
     top = imported.yaml.split("kind:")[0]
     assert "页眉中的文字“内部资料 注意保存”" in top and "页脚中的文字“本单位办公室印制”" in top
     assert "000123" in imported.yaml.split("kind:")[1]  # the 份号, kept in the spec
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="the real corpus is only on the development machine")
+def test_a_notices_closing_lines_of_no_part_are_said_moved_into_its_text():
+    # lawliet_test_notice's 版记 has “分送：…” and “共印2份”: a notice has no place for them, so
+    # they go to the end of its text, above the contacts and the signature — the report said
+    # “kept where they stood”, which they are not.
+    imported = import_docx((CORPUS / "lawliet_test_notice.docx").read_bytes(), "lawliet_test_notice.docx")
+    said = "\n".join(imported.report.lines())
+    assert "“分送：教育局，教育局。”“共印2份”移到正文末尾" in said
+    assert imported.yaml.count("原在成文日期之后") == 2
+    body = yaml.safe_load(imported.yaml)["body"]
+    assert body[-2:] == ["分送：教育局，教育局。", "共印2份"]  # every word kept

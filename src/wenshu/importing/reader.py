@@ -141,6 +141,7 @@ _WHY_MARGIN = "公文的页眉页脚只印页码（GB/T 9704 7.5），不排图�
 _WHY_MARGIN_TEXT = "公文的页眉页脚只印页码（GB/T 9704 7.5）"
 _WHY_HEAD = "版头的发文机关标志是文字（GB/T 9704 7.2.4），不排徽标或图片"
 _WHY_RECORD = "版记只有抄送机关、印发机关和印发日期（GB/T 9704 7.4），不排图片"
+_WHY_RECORD_LINE = "版记只有抄送机关、印发机关和印发日期（GB/T 9704 7.4）"
 _WHY_SEAL = "印章不排成图片，用印时加盖（GB/T 9704 7.3.5.1）"
 
 
@@ -1186,8 +1187,14 @@ def read_spec(source: Source, stem: str | None = None) -> tuple[dict[str, Any], 
     tail: dict[str, Any] = {}
     unplaced: list[Entry] = []
     rec.tail(end, tail, unplaced)
-    if _is_notice(head, tail):  # a notice has no closing lines: kept where they stood, noted
-        unplaced += [Entry(text=t, comment="未能归位") for t in tail.pop("_record_like", [])]
+    if _is_notice(head, tail) and (like := tail.pop("_record_like", [])):
+        # a notice has no closing lines: these go to the end of its text, which is not where
+        # they stood (after the date, or in the 版记): said so, in the spec and the report
+        unplaced += [Entry(text=t, comment=f"未能归位（原在成文日期之后；{_WHY_RECORD_LINE}）") for t in like]
+        report.changed.append(
+            f"成文日期之后的“{'”“'.join(excerpt(t, 16) for t in like)}”移到正文末尾"
+            f"（{_WHY_RECORD_LINE}），请核对或删去"
+        )
     entries += [Entry(text=t, comment="未能归位（版头）") for t in head.pop("_unplaced_head", [])]
     entries += body_entries
     entries += unplaced
@@ -1197,7 +1204,13 @@ def read_spec(source: Source, stem: str | None = None) -> tuple[dict[str, Any], 
     if len(kept) < len(entries):
         report.changed.append("去掉“（此页无正文）”：重排后署名与正文同页（GB/T 9704 7.3.5.3），不再需要")
     entries = kept
-    entries += [Entry(text=t, comment="未能归位（版记）") for t in tail.pop("_unplaced_tail", [])]
+    if moved := tail.pop("_unplaced_tail", []):
+        # not where it stood: the 版记 wenshu prints has a place for none of them
+        entries += [Entry(text=t, comment=f"未能归位（原在版记；{_WHY_RECORD_LINE}）") for t in moved]
+        report.changed.append(
+            f"版记中的“{'”“'.join(excerpt(t, 16) for t in moved)}”移到正文末尾"
+            f"（{_WHY_RECORD_LINE}），请核对或删去"
+        )
     for entry in entries:
         if entry.comment and entry.text:
             report.unplaced.append(entry.text)
