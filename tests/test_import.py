@@ -1405,3 +1405,69 @@ def test_a_notices_closing_lines_of_no_part_are_said_moved_into_its_text():
     assert imported.yaml.count("原在成文日期之后") == 2
     body = yaml.safe_load(imported.yaml)["body"]
     assert body[-2:] == ["分送：教育局，教育局。", "共印2份"]  # every word kept
+
+
+_PLACES_TABLE = """kind: document
+title: 试点城市名单
+body:
+  - table:
+      columns: [序号, 所在地区, 申报单位全称, 推荐理由, 联系人及电话, 备注说明]
+      rows:
+        - [1, 河南省郑州市, 郑州市市场监督管理局知识产权促进处, 知识产权工作基础扎实成效显著,
+           张三同志办公电话, 第一批申报材料齐全]
+"""
+
+
+def _places_cell(docx: bytes, width: int, *, renamed: bool) -> bytes:
+    """``docx`` with its 河南省郑州市 cell ``width`` twips wide in 五号, its line ended after
+    河南省 by a w:br (as LibreOffice saves wenshu's w:cr), and, ``renamed``, wenshu's style
+    ids renamed as LibreOffice renames them (WsBody → Style1, the names kept)."""
+    parts = {}
+    with zipfile.ZipFile(io.BytesIO(docx)) as zin:
+        for name in zin.namelist():
+            parts[name] = zin.read(name)
+    xml = parts["word/document.xml"].decode("utf-8")
+    cells = re.findall(r"<w:tc>(?:(?!</w:tc>).)*河南省郑州市(?:(?!</w:tc>).)*</w:tc>", xml)
+    assert len(cells) == 1
+    cell = re.sub(r'<w:tcW w:w="\d+"', f'<w:tcW w:w="{width}"', cells[0])
+    cell = re.sub(r'w:val="\d+"/><w:szCs w:val="\d+"', 'w:val="21"/><w:szCs w:val="21"', cell)
+    cell = re.sub(r"<w:t[^>]*>河南省郑州市</w:t>", "<w:t>河南省</w:t><w:br/><w:t>郑州市</w:t>", cell)
+    xml = xml.replace(cells[0], cell)
+    grid = re.findall(r'<w:gridCol w:w="\d+"/>', xml)  # the column's width in the table's grid too
+    xml = xml.replace("".join(grid[:2]), grid[0] + f'<w:gridCol w:w="{width}"/>', 1)
+    if renamed:
+        for part in ("word/document.xml", "word/styles.xml"):
+            text = xml if part == "word/document.xml" else parts[part].decode("utf-8")
+            text = re.sub(r'(w:styleId|w:val)="Ws(\w+)"', r'\1="Style\2"', text)
+            if part == "word/document.xml":
+                xml = text
+            else:
+                parts[part] = text.encode("utf-8")
+    parts["word/document.xml"] = xml.encode("utf-8")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name, data in parts.items():
+            zout.writestr(name, data)
+    return out.getvalue()
+
+
+def test_a_resaved_wenshu_files_wrapped_place_name_reads_whole(tmp_path):
+    # wenshu ends 河南省郑州市's first line after 河南省 in a cell 1050 twips wide in 五号 (its
+    # w:cr); LibreOffice saves that as w:br, and the two lines, each a place, read as a list
+    # of two places. Where wenshu would end the lines exactly there, it is its own wrapping.
+    from wenshu.render.docx import printed_lines
+
+    assert printed_lines("河南省郑州市", 1050, 10.5, 2) == ["河南省", "郑州市"]
+    spec = tmp_path / "名单.yaml"
+    spec.write_text(_PLACES_TABLE, encoding="utf-8")
+    docx = render(spec, ("docx",)).files["docx"]
+
+    def cell(data: bytes) -> Any:
+        rows = yaml.safe_load(import_docx(data, "名单.docx").yaml)["body"][0]["table"]["rows"]
+        return rows[0][1]
+
+    assert cell(_places_cell(docx, 1050, renamed=True)) == "河南省郑州市"
+    # a list typed in the cell stays a list: in a file whose w:br are typed breaks (its style
+    # ids wenshu's own), or where wenshu would not end the line there (a cell wide enough)
+    assert cell(_places_cell(docx, 1050, renamed=False)) == ["河南省", "郑州市"]
+    assert cell(_places_cell(docx, 2400, renamed=True)) == ["河南省", "郑州市"]

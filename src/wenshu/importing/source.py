@@ -372,6 +372,12 @@ def read_docx(source: str | Path | bytes, name: str | None = None) -> Source:
     for p in header.paragraphs if header is not None else []:
         blocks.append(_para(p, header=True, role=roles.get(id(p))))
     placed: set[int] = set()
+    styles = doc.reader.styles
+    named = {styles.name(sid) for sid in styles.by_id}
+    own = {r.style_name for r in ROLES if r.style.startswith("Ws")} <= named
+    # wenshu's own file saved again by LibreOffice, its style ids renamed: its w:cr (a
+    # printed line's end) are w:br now, as a line typed apart
+    resaved = own and not any(sid.startswith("Ws") for sid in styles.by_id)
     package = doc.reader.package
     rels = package.rels(package.main)
     elements = doc.reader.paragraphs
@@ -397,8 +403,16 @@ def read_docx(source: str | Path | bytes, name: str | None = None) -> Source:
                 table_el = next(elements[doc.paragraphs[cells[0]].index].el.iterancestors(wtag("tbl")))
                 if filled_bar(table_el) is not None:
                     continue  # a bar of colour (a 分隔线 set as a filled table): wenshu draws its own rules
+            sizes = {i: q.size for i, q in zip(cells, paras, strict=True)}
             rows = [
-                [Cell(c.text.strip(), max(1, min(c.span or 1, 64)), c.merge or "") for c in row]
+                [
+                    Cell(
+                        _unwrapped(c, sizes, resaved) if resaved else c.text.strip(),
+                        max(1, min(c.span or 1, 64)),
+                        c.merge or "",
+                    )
+                    for c in row
+                ]
                 for row in t.rows
             ]
             first_body = t.rows[1] if len(t.rows) > 1 else []
@@ -415,9 +429,6 @@ def read_docx(source: str | Path | bytes, name: str | None = None) -> Source:
         para.pictures = _pictures(elements[p.index].el, package, rels)
         blocks.append(para)
     landscape = {s.index: s.landscape for s in doc.sections}
-    styles = doc.reader.styles
-    named = {styles.name(sid) for sid in styles.by_id}
-    own = {r.style_name for r in ROLES if r.style.startswith("Ws")} <= named
     return Source(
         label,
         blocks,
@@ -427,6 +438,37 @@ def read_docx(source: str | Path | bytes, name: str | None = None) -> Source:
         own,
         _margin_texts(doc),
     )
+
+
+def _unwrapped(cell: Any, sizes: dict[int, float], resaved: bool) -> str:
+    """A cell's text, its line breaks read as the ends of printed lines (nothing) where the
+    file is wenshu's own saved again by LibreOffice and wenshu would end the cell's joined
+    text's lines exactly there (:func:`wenshu.render.docx.printed_lines`). The shared reader
+    keeps breaks between lines that are each a place (“河南省/郑州市”) as a list typed in the
+    cell; in such a file that is wenshu's own wrapping of one name, not told apart otherwise."""
+    text = cell.text.strip()
+    if not resaved or "\n" not in text or len(cell.paragraphs) != 1 or not cell.width_twips:
+        return text
+    from wenshu.render.docx import printed_lines  # only for such a cell
+
+    lines = [line.strip() for line in text.split("\n")]
+    joined = "".join(lines)
+    size = sizes.get(cell.paragraphs[0]) or 0.0
+    if size and any(
+        printed_lines(joined, cell.width_twips + off, size, rows) == lines
+        for off in _WIDTH_OFFSETS_TWIPS
+        for rows in range(len(lines), len(lines) + _MORE_ROW_LINES)
+    ):
+        return joined
+    return text
+
+
+# The lines of the tallest cell of a row, beyond a cell's own, tried (the row's other cells
+# are not measured): wenshu ends a cell's lines between words only within its row's height.
+_MORE_ROW_LINES = 4
+# LibreOffice saves the table's columns rescaled to its grid (1050 twips came back as 1031):
+# the widths wenshu may have written, tried about the one saved.
+_WIDTH_OFFSETS_TWIPS = (0, 20, -20, 40, -40)
 
 
 # A page number as typed or drawn: digits (Arabic or Chinese), dashes, spaces, 第…页, 共…页.
