@@ -1471,3 +1471,24 @@ def test_a_resaved_wenshu_files_wrapped_place_name_reads_whole(tmp_path):
     # ids wenshu's own), or where wenshu would not end the line there (a cell wide enough)
     assert cell(_places_cell(docx, 1050, renamed=False)) == ["河南省", "郑州市"]
     assert cell(_places_cell(docx, 2400, renamed=True)) == ["河南省", "郑州市"]
+
+
+def test_a_centred_numbered_table_title_above_a_table_is_its_title():
+    # liuhanning_demo: “表1  示例数据统计表”, centred over its table, came back as a paragraph
+    # of the text (indented two characters in the fixed file, no longer over its table).
+    doc = Document()
+    doc.add_paragraph("关于统计情况的报告").alignment = 1
+    doc.add_paragraph("现将有关统计情况报告如下。")
+    doc.add_paragraph("表1  示例数据统计表").alignment = 1
+    table = doc.add_table(rows=2, cols=2)
+    cells = table.rows[0].cells + table.rows[1].cells
+    for cell, text in zip(cells, ["项目", "数值", "甲", "100"], strict=True):
+        cell.text = text
+    doc.add_paragraph("表2 不居中的一行不是表题")
+    doc.add_table(rows=1, cols=1).rows[0].cells[0].text = "乙"
+    data = io.BytesIO()
+    doc.save(data)
+    body = yaml.safe_load(import_docx(data.getvalue(), "统计.docx").yaml)["body"]
+    tables = [b["table"] for b in body if isinstance(b, dict) and "table" in b]
+    assert tables[0]["title"] == "表1  示例数据统计表"
+    assert "title" not in tables[1] and "表2 不居中的一行不是表题" in body

@@ -116,6 +116,10 @@ _CLOSING = re.compile(
     r"|妥否，?请批示|以上(报告|意见|请示)?，?请审阅)[。！]?\s*$"
 )
 # Lines of a closing block (版记 and the like) that end an attachment page.
+# A table's title as others number it: 表1, 表 2, 续表3, 表一 …
+_TABLE_TITLE = re.compile(
+    r"^\s*续?表\s*[0-9０-９一二三四五六七八九十]+(?:[-－.．][0-9]+)?(?:\s|[：:．.、]|$)"
+)
 _RECORD_LIKE = re.compile(r"^\s*(主\s*送|抄\s*送|分\s*送|审\s*核|印\s*发|共印)\s*[:：]?")
 _TITLE_WORDS = (
     "通知",
@@ -922,7 +926,7 @@ class _Recogniser:
                 break
             if _RECORD_LIKE.match(line.text):
                 break
-            if line.role == "table_title" and i + 1 < len(lines) and isinstance(lines[i + 1], Table):
+            if self._table_title(line) and i + 1 < len(lines) and isinstance(lines[i + 1], Table):
                 i += 1
                 continue
             entries.extend(self._entries(line))
@@ -937,6 +941,14 @@ class _Recogniser:
         self.pages += 1
         return i
 
+    def _table_title(self, line: _Line) -> bool:
+        """A table's title above it: wenshu's own (its style), or another's centred “表1 …”."""
+        return line.role == "table_title" or (
+            line.para.align == "center"
+            and len(line.text) <= SHORT_MAX_CHARS
+            and bool(_TABLE_TITLE.match(line.text))
+        )
+
     def _table_note(self, line: _Line) -> bool:
         return line.role == "table_note" or bool(re.match(r"^\s*(备\s*注|注)\s*[:：]", line.text))
 
@@ -945,7 +957,7 @@ class _Recogniser:
         assert isinstance(table, Table)
         block = self._table_block(table)
         prev = self.lines[i - 1] if i > 0 else None
-        if isinstance(prev, _Line) and prev.role == "table_title":
+        if isinstance(prev, _Line) and self._table_title(prev):
             block["table"]["title"] = tidy(prev.text, self.changed)
         nxt = self.lines[i + 1] if i + 1 < len(self.lines) else None
         if isinstance(nxt, _Line) and self._table_note(nxt):
@@ -1146,7 +1158,7 @@ class _Recogniser:
                 if i < end and isinstance(self.lines[i], _Line) and self._table_note(self.lines[i]):  # type: ignore[arg-type]
                     i += 1
                 continue
-            if line.role == "table_title" and i + 1 < end and isinstance(self.lines[i + 1], Table):
+            if self._table_title(line) and i + 1 < end and isinstance(self.lines[i + 1], Table):
                 i += 1
                 continue
             entries.extend(self._entries(line))
