@@ -1492,3 +1492,21 @@ def test_a_centred_numbered_table_title_above_a_table_is_its_title():
     tables = [b["table"] for b in body if isinstance(b, dict) and "table" in b]
     assert tables[0]["title"] == "表1  示例数据统计表"
     assert "title" not in tables[1] and "表2 不居中的一行不是表题" in body
+
+
+def test_imported_column_widths_rebuild_the_same_columns(tmp_path):
+    # Widths were written to 0.1 cm: a column of the 2018 notice's 基本情况表 came back 26 twips
+    # narrower, a cell whose text just fitted took one more line, and the notice one more page.
+    spec = REPO / "examples" / "notices" / "cnipa-2018-city.yaml"
+    first = render(spec, ("docx",)).files["docx"]
+    again = tmp_path / spec.name
+    again.write_text(import_docx(first, spec.name).yaml, encoding="utf-8")
+    second = render(again, ("docx",)).files["docx"]
+
+    def grids(docx: bytes) -> list[list[int]]:
+        ns = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+        return [[int(col.get(f"{ns}w")) for col in table.iter(f"{ns}gridCol")] for table in docx_tables(docx)]
+
+    before, after = grids(first), grids(second)
+    assert [len(g) for g in before] == [len(g) for g in after]
+    assert max(abs(a - b) for x, y in zip(before, after, strict=True) for a, b in zip(x, y, strict=True)) <= 6

@@ -1005,7 +1005,9 @@ class _Recogniser:
         if aligns and any(a != "center" for a in aligns) and len(aligns) == width:
             body["align"] = aligns
         if table.grid and len(table.grid) == width and len(set(table.grid)) > 1 and min(table.grid) > 0:
-            body["widths"] = [round(g / TWIPS_PER_CM, 1) for g in table.grid]
+            # to 0.01 cm (6 twips): at 0.1 cm a column came back up to 30 twips narrower, and a
+            # cell whose text just fitted took a line more (the 2018 notice: a page more)
+            body["widths"] = [round(g / TWIPS_PER_CM, 2) for g in table.grid]
         size = (
             min(TABLE_SIZES_PT, key=lambda name: abs(TABLE_SIZES_PT[name] - table.size))
             if table.size
