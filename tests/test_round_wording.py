@@ -196,3 +196,47 @@ def test_a_round_file_edited_while_a_folder_is_built_rebuilds_the_plan(tmp_path,
     result = run("build", folder, "-o", out, "--format", "md", "--no-paginate")
     assert result.exit_code == 0, result.output
     assert SAID.format("甲表分数", "乙表分数") in (out / "plan.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("spec", "after", "wording", "table", "theirs"),
+    [
+        (
+            "rounds/enterprise-scores/recommendation-list.yaml",
+            "programme: 示范企业\n",
+            "A表评分",
+            "A",
+            "A表得分",
+        ),
+        (
+            "rounds/enterprise-scores/recommendation-letter.yaml",
+            "programme: 示范企业\n",
+            "B表分数",
+            "B",
+            "B表得分",
+        ),
+        ("work_plans/sample-enterprise-work-plan.yaml", None, "A表自评分", "A", "A表得分"),
+    ],
+)
+def test_a_specs_own_wording_of_scores_unlike_its_rounds_is_warned(
+    tmp_path, spec, after, wording, table, theirs
+):
+    # An imported list, letter or plan keeps the wording its file had (score_names); put in a
+    # round that calls the scores otherwise, its papers printed two wordings without a word.
+    from wenshu.build.pipeline import render
+
+    examples = Path(__file__).resolve().parents[1] / "examples"
+    shutil.copy(examples / "rounds" / "enterprise-scores" / "round.yaml", tmp_path / "round.yaml")
+    text = (examples / spec).read_text(encoding="utf-8")
+    line = f"score_names: {{{table}: {wording}}}\n"
+    text = text.replace(after, after + line, 1) if after else text + line
+    target = tmp_path / Path(spec).name
+    target.write_text(text, encoding="utf-8")
+    row = text.splitlines().index(line.rstrip()) + 1
+    warnings = [str(w) for w in render(target).warnings]
+    said = [w for w in warnings if f"score_names.{table}" in w]
+    assert len(said) == 1, warnings
+    assert f"{target.name}:{row}:" in said[0] and f"“{wording}”" in said[0] and f"“{theirs}”" in said[0]
+    # the round's own wording, written out, is no disagreement
+    target.write_text(text.replace(line, f"score_names: {{{table}: {theirs}}}\n"), encoding="utf-8")
+    assert not [w for w in render(target).warnings if "score_names" in str(w)]

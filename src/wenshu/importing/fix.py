@@ -20,7 +20,7 @@ from wenshu.errors import Problem, WenshuError
 from wenshu.importing.outline import ordinal_of
 from wenshu.importing.reader import PICTURE_NAME, pictures_folder, read_spec
 from wenshu.importing.report import ImportReport
-from wenshu.importing.source import Para, Source, read_docx
+from wenshu.importing.source import Para, Source, Table, read_docx
 from wenshu.importing.writer import dump_spec
 from wenshu.word_files import CONVERTIBLE, DOCX
 
@@ -49,6 +49,12 @@ def _read(
 ) -> tuple[Source, dict[str, Any], dict[int, str], ImportReport]:
     """The file read, its spec, the spec's comments and the report of what was found."""
     read = read_docx(source, name)
+    if not read.pictures_in_body and not any(
+        (isinstance(b, Para) and (b.text.strip() or b.pictures)) or (isinstance(b, Table) and b.rows)
+        for b in read.blocks
+    ):
+        # a spec of nothing but 【待补】 would be written and built: say so instead
+        raise WenshuError(Problem(name, "文件中没有文字、表格或图片（空白文档），没有可导入的内容"))
     spec, comments, report = read_spec(read, spec_stem or Path(name).stem)
     # every picture of the main text is carried, set aside or named as refused by the reader;
     # one it did not reach (in a part it keeps no picture of) is still said, never dropped

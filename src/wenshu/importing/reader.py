@@ -65,6 +65,8 @@ _HEADING_STYLES = {
     **{r.style_name.lower(): r.heading for r in ROLES if r.heading},
     "一级标题": 1, "二级标题": 2, "三级标题": 3, "四级标题": 4,
 }  # fmt: skip
+# wenshu's own styles by name (lower case, as Para.style), ids kept or not.
+_OWN_STYLE_NAMES = {r.style_name.lower() for r in ROLES if r.style.startswith("Ws")}
 # Styles of running text: an ordinal there starts a numbered item, not a heading.
 _PLAIN_STYLES = {role(Style.BODY).style_name}
 
@@ -114,6 +116,10 @@ _CLOSING = re.compile(
     r"|妥否，?请批示|以上(报告|意见|请示)?，?请审阅)[。！]?\s*$"
 )
 # Lines of a closing block (版记 and the like) that end an attachment page.
+# A table's title as others number it: 表1, 表 2, 续表3, 表一 …
+_TABLE_TITLE = re.compile(
+    r"^\s*续?表\s*[0-9０-９一二三四五六七八九十]+(?:[-－.．][0-9]+)?(?:\s|[：:．.、]|$)"
+)
 _RECORD_LIKE = re.compile(r"^\s*(主\s*送|抄\s*送|分\s*送|审\s*核|印\s*发|共印)\s*[:：]?")
 _TITLE_WORDS = (
     "通知",
@@ -136,8 +142,10 @@ _SENTENCE = re.compile(r"[。；！？]")
 # Why a picture in a part of the page GB/T 9704 gives no picture is written beside the spec
 # but not laid out.
 _WHY_MARGIN = "公文的页眉页脚只印页码（GB/T 9704 7.5），不排图片"
+_WHY_MARGIN_TEXT = "公文的页眉页脚只印页码（GB/T 9704 7.5）"
 _WHY_HEAD = "版头的发文机关标志是文字（GB/T 9704 7.2.4），不排徽标或图片"
 _WHY_RECORD = "版记只有抄送机关、印发机关和印发日期（GB/T 9704 7.4），不排图片"
+_WHY_RECORD_LINE = "版记只有抄送机关、印发机关和印发日期（GB/T 9704 7.4）"
 _WHY_SEAL = "印章不排成图片，用印时加盖（GB/T 9704 7.3.5.1）"
 
 
@@ -226,13 +234,19 @@ class _Recogniser:
         self.pages = 0  # attachment pages read so far
         self.met_after_pages = False  # a closing line the spec keeps as a line met after them
         self.lines: list[_Line | Table] = []
+        self.running: list[tuple[str, str]] = []  # header text the 公文 does not print
         for block in source.blocks:
             if isinstance(block, Table):
                 self.lines.append(block)
             elif block.header and not (
-                block.red or block.size >= MARK_MIN_PT or block.style == "发文机关标志"
+                block.red
+                or block.size >= MARK_MIN_PT
+                or block.style == "发文机关标志"
+                or any(p.match(block.text) for p in (_COPY, _SECRECY, _URGENCY))  # 份号 … of a 版头
             ):
-                continue  # a running header, not part of the 公文
+                if block.text.strip():  # a running header, not part of the 公文: said, not laid out
+                    self.running.append(("页眉", " ".join(block.text.split())))
+                continue
             elif block.text.strip():
                 role, level = _style_role(block)
                 parts = self._separate(block) if role in (None, "", "body") else [block]
@@ -243,7 +257,9 @@ class _Recogniser:
         # proves nothing (a clerk types a letter into the frame ``wenshu frames`` writes, or
         # clears the formatting of wenshu's body: those paragraphs are anyone's).
         self.own = any(
-            isinstance(x, _Line) and x.para.style_id.startswith("Ws") and not x.para.header
+            isinstance(x, _Line)
+            and not x.para.header
+            and (x.para.style_id.startswith("Ws") or (source.own_styles and x.para.style in _OWN_STYLE_NAMES))
             for x in self.lines
         )
         self.blanks_before: dict[int, int] = {}
@@ -910,7 +926,7 @@ class _Recogniser:
                 break
             if _RECORD_LIKE.match(line.text):
                 break
-            if line.role == "table_title" and i + 1 < len(lines) and isinstance(lines[i + 1], Table):
+            if self._table_title(line) and i + 1 < len(lines) and isinstance(lines[i + 1], Table):
                 i += 1
                 continue
             entries.extend(self._entries(line))
@@ -925,6 +941,14 @@ class _Recogniser:
         self.pages += 1
         return i
 
+    def _table_title(self, line: _Line) -> bool:
+        """A table's title above it: wenshu's own (its style), or another's centred “表1 …”."""
+        return line.role == "table_title" or (
+            line.para.align == "center"
+            and len(line.text) <= SHORT_MAX_CHARS
+            and bool(_TABLE_TITLE.match(line.text))
+        )
+
     def _table_note(self, line: _Line) -> bool:
         return line.role == "table_note" or bool(re.match(r"^\s*(备\s*注|注)\s*[:：]", line.text))
 
@@ -933,7 +957,7 @@ class _Recogniser:
         assert isinstance(table, Table)
         block = self._table_block(table)
         prev = self.lines[i - 1] if i > 0 else None
-        if isinstance(prev, _Line) and prev.role == "table_title":
+        if isinstance(prev, _Line) and self._table_title(prev):
             block["table"]["title"] = tidy(prev.text, self.changed)
         nxt = self.lines[i + 1] if i + 1 < len(self.lines) else None
         if isinstance(nxt, _Line) and self._table_note(nxt):
@@ -981,7 +1005,9 @@ class _Recogniser:
         if aligns and any(a != "center" for a in aligns) and len(aligns) == width:
             body["align"] = aligns
         if table.grid and len(table.grid) == width and len(set(table.grid)) > 1 and min(table.grid) > 0:
-            body["widths"] = [round(g / TWIPS_PER_CM, 1) for g in table.grid]
+            # to 0.01 cm (6 twips): at 0.1 cm a column came back up to 30 twips narrower, and a
+            # cell whose text just fitted took a line more (the 2018 notice: a page more)
+            body["widths"] = [round(g / TWIPS_PER_CM, 2) for g in table.grid]
         size = (
             min(TABLE_SIZES_PT, key=lambda name: abs(TABLE_SIZES_PT[name] - table.size))
             if table.size
@@ -1134,7 +1160,7 @@ class _Recogniser:
                 if i < end and isinstance(self.lines[i], _Line) and self._table_note(self.lines[i]):  # type: ignore[arg-type]
                     i += 1
                 continue
-            if line.role == "table_title" and i + 1 < end and isinstance(self.lines[i + 1], Table):
+            if self._table_title(line) and i + 1 < end and isinstance(self.lines[i + 1], Table):
                 i += 1
                 continue
             entries.extend(self._entries(line))
@@ -1175,8 +1201,14 @@ def read_spec(source: Source, stem: str | None = None) -> tuple[dict[str, Any], 
     tail: dict[str, Any] = {}
     unplaced: list[Entry] = []
     rec.tail(end, tail, unplaced)
-    if _is_notice(head, tail):  # a notice has no closing lines: kept where they stood, noted
-        unplaced += [Entry(text=t, comment="未能归位") for t in tail.pop("_record_like", [])]
+    if _is_notice(head, tail) and (like := tail.pop("_record_like", [])):
+        # a notice has no closing lines: these go to the end of its text, which is not where
+        # they stood (after the date, or in the 版记): said so, in the spec and the report
+        unplaced += [Entry(text=t, comment=f"未能归位（原在成文日期之后；{_WHY_RECORD_LINE}）") for t in like]
+        report.changed.append(
+            f"成文日期之后的“{'”“'.join(excerpt(t, 16) for t in like)}”移到正文末尾"
+            f"（{_WHY_RECORD_LINE}），请核对或删去"
+        )
     entries += [Entry(text=t, comment="未能归位（版头）") for t in head.pop("_unplaced_head", [])]
     entries += body_entries
     entries += unplaced
@@ -1186,7 +1218,13 @@ def read_spec(source: Source, stem: str | None = None) -> tuple[dict[str, Any], 
     if len(kept) < len(entries):
         report.changed.append("去掉“（此页无正文）”：重排后署名与正文同页（GB/T 9704 7.3.5.3），不再需要")
     entries = kept
-    entries += [Entry(text=t, comment="未能归位（版记）") for t in tail.pop("_unplaced_tail", [])]
+    if moved := tail.pop("_unplaced_tail", []):
+        # not where it stood: the 版记 wenshu prints has a place for none of them
+        entries += [Entry(text=t, comment=f"未能归位（原在版记；{_WHY_RECORD_LINE}）") for t in moved]
+        report.changed.append(
+            f"版记中的“{'”“'.join(excerpt(t, 16) for t in moved)}”移到正文末尾"
+            f"（{_WHY_RECORD_LINE}），请核对或删去"
+        )
     for entry in entries:
         if entry.comment and entry.text:
             report.unplaced.append(entry.text)
@@ -1198,6 +1236,9 @@ def read_spec(source: Source, stem: str | None = None) -> tuple[dict[str, Any], 
     body = outline.blocks or ["【待补】"]
     for margin in source.margins:  # on every page, at no place of the text: numbered last
         rec._set_aside(margin.found, margin.where, _WHY_MARGIN, "top", in_text=False)
+    for where, text in dict.fromkeys(rec.running + source.margin_texts):  # said, the spec's top has it whole
+        report.margin_texts.append(f"{where}中的文字“{text}”未排入版面：{_WHY_MARGIN_TEXT}")
+        report.changed.append(f"{where}中的文字“{excerpt(text, 20)}”不再印出（{_WHY_MARGIN_TEXT}）")
     spec = _assemble(head, tail, body, report, whole=not rec.unnamed)
     for key, name in (("title", "标题"),):
         if key not in spec and key not in head:  # a letter kind leaves out a title it generates

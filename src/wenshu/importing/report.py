@@ -49,6 +49,7 @@ class ImportReport:
     files: dict[str, bytes] = field(default_factory=dict)
     set_aside: list[SetAside] = field(default_factory=list)
     to_fill: list[str] = field(default_factory=list)
+    margin_texts: list[str] = field(default_factory=list)  # header/footer text not carried, said whole
     pictures_seen: int = 0  # pictures of the main text carried over, set aside or named as refused
 
     def lines(self) -> list[str]:

@@ -11,6 +11,7 @@ checked by :func:`wenshu.spec.pictures.check_picture`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ from typing import Any
 from wenshu.check import read_document, recognise
 from wenshu.check.reading.ooxml import A_NS, MC_NS, R_NS, V_NS, wtag
 from wenshu.check.reading.tables import filled_bar
+from wenshu.roles import ROLES
 from wenshu.spec.pictures import Picture, check_picture
 
 #: Colours counted as the red of a 红头 (GB/T 9704 §7.2.4): strong red, little green or blue.
@@ -124,6 +126,12 @@ class Source:
     landscape: dict[int, bool]
     pictures_in_body: int = 0  # all the main document part shows, wherever they stand
     margins: list[MarginPicture] = field(default_factory=list)  # each picture once
+    # Every style of wenshu's frame is defined, by its name: wenshu's own file, its style ids
+    # perhaps renamed (LibreOffice saves 公文正文 as “Style10”, its name kept).
+    own_styles: bool = False
+    # Text of the page headers and footers other than the page number and the first page's
+    # header (read as blocks): (页眉 or 页脚, the paragraph's text), each text once.
+    margin_texts: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _is_red(color: str | None) -> bool:
@@ -271,6 +279,10 @@ def _vml_wrap(shape: Any) -> str:
     return _UNDER if "z-index:-" in style else _OVER
 
 
+# How far LibreOffice's saved column widths stray from wenshu's (its own rounding), twips.
+_WIDTH_SLACK_TWIPS = 4
+
+
 def _grid(table: Any) -> list[int]:
     """Column widths from the fullest row whose cells span one column each."""
     rows = [row for row in table.rows if all(c.span == 1 for c in row)]
@@ -295,20 +307,57 @@ def _rejoined(blocks: list[Para | Table], table: Table, head: int) -> bool:
     before = blocks[k - 1] if k else None
     if not isinstance(before, Table) or k == len(blocks) or len(table.rows) < 2:
         return False
-    if before.grid != table.grid or before.rows[:1] != table.rows[:1]:
+    _respanned(before, table)
+    # A part whose every row has a cell over two columns shows no grid (:func:`_grid`): the
+    # header row copied over it, compared next, still says the columns are the same.
+    if (before.grid and table.grid and before.grid != table.grid) or before.rows[:1] != table.rows[:1]:
         return False
     first = table.rows[1]
     for column, cell in enumerate(first):
-        if cell.vmerge != "restart":
-            continue
         above = [row[column] for row in before.rows[1:] if column < len(row)]
+        # LibreOffice saves a merge of one row (a group's label on the last row before the
+        # cut, or on the only row after it) as no merge at all: in a column of merged labels
+        # such a row may still be the group's
+        labels = any(c.vmerge for c in above)
+        if not (cell.vmerge == "restart" or (labels and not cell.vmerge and cell.text)):
+            continue
         start = next((c for c in reversed(above) if c.vmerge != "continue"), None)
-        if start is not None and start.vmerge == "restart" and start.text == cell.text and above[-1].vmerge:
+        if start is None or start.text != cell.text:
+            continue
+        if (start.vmerge == "restart" and above[-1].vmerge) or (start is above[-1] and not start.vmerge):
+            start.vmerge = "restart"
             first[column] = Cell("", cell.span, "continue")
+    before.grid = before.grid or table.grid
     before.rows.extend(table.rows[1:])
     before.paras.extend(table.paras[head:])
     del blocks[k:]
     return True
+
+
+def _respanned(before: Table, table: Table) -> None:
+    """Give ``table``'s cells the spans of ``before``'s header row where LibreOffice, saving
+    the part of a cut table whose every row has a cell over two columns, dropped the grid
+    column no cell of the part starts at (that cell then one column as wide as the two): the
+    same header texts, one cell a column, each as wide as the columns its header cell spans."""
+    head = before.rows[0] if before.rows else []
+    spans = [c.span for c in head]
+    if (
+        not before.grid
+        or sum(spans) != len(before.grid)
+        or len(table.grid) != len(head)
+        or [c.text for c in table.rows[0]] != [c.text for c in head]
+        or any(len(row) != len(head) or any(c.span != 1 for c in row) for row in table.rows)
+        or spans == [1] * len(head)
+    ):
+        return
+    edges = [sum(spans[:i]) for i in range(len(spans) + 1)]
+    wide = [sum(before.grid[edges[i] : edges[i + 1]]) for i in range(len(spans))]
+    if any(abs(a - b) > _WIDTH_SLACK_TWIPS for a, b in zip(wide, table.grid, strict=True)):
+        return
+    for row in table.rows:
+        for cell, span in zip(row, spans, strict=True):
+            cell.span = span
+    table.grid = list(before.grid)
 
 
 def read_docx(source: str | Path | bytes, name: str | None = None) -> Source:
@@ -323,6 +372,12 @@ def read_docx(source: str | Path | bytes, name: str | None = None) -> Source:
     for p in header.paragraphs if header is not None else []:
         blocks.append(_para(p, header=True, role=roles.get(id(p))))
     placed: set[int] = set()
+    styles = doc.reader.styles
+    named = {styles.name(sid) for sid in styles.by_id}
+    own = {r.style_name for r in ROLES if r.style.startswith("Ws")} <= named
+    # wenshu's own file saved again by LibreOffice, its style ids renamed: its w:cr (a
+    # printed line's end) are w:br now, as a line typed apart
+    resaved = own and not any(sid.startswith("Ws") for sid in styles.by_id)
     package = doc.reader.package
     rels = package.rels(package.main)
     elements = doc.reader.paragraphs
@@ -348,8 +403,16 @@ def read_docx(source: str | Path | bytes, name: str | None = None) -> Source:
                 table_el = next(elements[doc.paragraphs[cells[0]].index].el.iterancestors(wtag("tbl")))
                 if filled_bar(table_el) is not None:
                     continue  # a bar of colour (a 分隔线 set as a filled table): wenshu draws its own rules
+            sizes = {i: q.size for i, q in zip(cells, paras, strict=True)}
             rows = [
-                [Cell(c.text.strip(), max(1, min(c.span or 1, 64)), c.merge or "") for c in row]
+                [
+                    Cell(
+                        _unwrapped(c, sizes, resaved) if resaved else c.text.strip(),
+                        max(1, min(c.span or 1, 64)),
+                        c.merge or "",
+                    )
+                    for c in row
+                ]
                 for row in t.rows
             ]
             first_body = t.rows[1] if len(t.rows) > 1 else []
@@ -366,7 +429,68 @@ def read_docx(source: str | Path | bytes, name: str | None = None) -> Source:
         para.pictures = _pictures(elements[p.index].el, package, rels)
         blocks.append(para)
     landscape = {s.index: s.landscape for s in doc.sections}
-    return Source(label, blocks, landscape, _count_pictures(package, package.main), _margins(package, rels))
+    return Source(
+        label,
+        blocks,
+        landscape,
+        _count_pictures(package, package.main),
+        _margins(package, rels),
+        own,
+        _margin_texts(doc),
+    )
+
+
+def _unwrapped(cell: Any, sizes: dict[int, float], resaved: bool) -> str:
+    """A cell's text, its line breaks read as the ends of printed lines (nothing) where the
+    file is wenshu's own saved again by LibreOffice and wenshu would end the cell's joined
+    text's lines exactly there (:func:`wenshu.render.docx.printed_lines`). The shared reader
+    keeps breaks between lines that are each a place (“河南省/郑州市”) as a list typed in the
+    cell; in such a file that is wenshu's own wrapping of one name, not told apart otherwise."""
+    text = cell.text.strip()
+    if not resaved or "\n" not in text or len(cell.paragraphs) != 1 or not cell.width_twips:
+        return text
+    from wenshu.render.docx import printed_lines  # only for such a cell
+
+    lines = [line.strip() for line in text.split("\n")]
+    joined = "".join(lines)
+    size = sizes.get(cell.paragraphs[0]) or 0.0
+    if size and any(
+        printed_lines(joined, cell.width_twips + off, size, rows) == lines
+        for off in _WIDTH_OFFSETS_TWIPS
+        for rows in range(len(lines), len(lines) + _MORE_ROW_LINES)
+    ):
+        return joined
+    return text
+
+
+# The lines of the tallest cell of a row, beyond a cell's own, tried (the row's other cells
+# are not measured): wenshu ends a cell's lines between words only within its row's height.
+_MORE_ROW_LINES = 4
+# LibreOffice saves the table's columns rescaled to its grid (1050 twips came back as 1031):
+# the widths wenshu may have written, tried about the one saved.
+_WIDTH_OFFSETS_TWIPS = (0, 20, -20, 40, -40)
+
+
+# A page number as typed or drawn: digits (Arabic or Chinese), dashes, spaces, 第…页, 共…页.
+_PAGE_NUMBER_TEXT = re.compile(r"[\s\d〇一二三四五六七八九十第页共/—–－\-]*")
+
+
+def _margin_texts(doc: Any) -> list[tuple[str, str]]:
+    """The text of the page headers, then of the footers, each text once, but for page
+    numbers and the first page's header (its paragraphs are read as blocks: a 版头 may stand
+    there)."""
+    first = doc.first_page_header
+    seen = {p.text.strip() for p in first.paragraphs} if first is not None else set()
+    out: list[tuple[str, str]] = []
+    for part in sorted(doc.headers_footers, key=lambda hf: hf.kind == "footer"):
+        if part is first:
+            continue
+        for p in part.paragraphs:
+            text = " ".join(p.text.split())
+            if text and text not in seen and not _PAGE_NUMBER_TEXT.fullmatch(text):
+                seen.add(text)
+                out.append(("页脚" if part.kind == "footer" else "页眉", text))
+    return out
 
 
 def _margins(package: Any, rels: dict[str, tuple[str, str]]) -> list[MarginPicture]:

@@ -124,6 +124,7 @@ def dump_spec(spec: dict[str, Any], comments: dict[int, str], report: ImportRepo
             by_key.setdefault(key, []).append(f"导入：{aside.note()}，请核对")
         else:
             top.append(f"导入：{aside.note()}。")
+    top += [f"导入：{note}。" for note in report.margin_texts]
     # a letter kind's spec comes in its schema's order (wenshu.importing.kinds); the others are sorted
     data = _convert(spec, comments, keep=bool(kind and kind.reading))
     for key, notes in by_key.items():

@@ -1006,6 +1006,13 @@ def _lines_between_words(text: str, width: int, size_pt: float, row_lines: int) 
     return "\n".join(out)
 
 
+def printed_lines(text: str, width: int, size_pt: float, row_lines: int) -> list[str]:
+    """The lines wenshu ends a cell's one-line ``text`` in, in a cell ``width`` twips wide
+    (:func:`_lines_between_words`): what a reader of a wenshu file that lost the mark of
+    those ends (LibreOffice saves ``w:cr`` as ``w:br``) compares its line breaks with."""
+    return _lines_between_words(text, width, size_pt, row_lines).split("\r")
+
+
 # The breaks and the lines of a cell's text, by its text with its digits as 0 (``_DIGIT``: every
 # digit is as wide and as unbreakable): the cells of a numbered list or name list are measured once.
 _cell_breaks = lru_cache(maxsize=4096)(cell_breaks)

@@ -3,7 +3,7 @@ the annex kinds' (and the letters') schemas, and the lookup they share: the cate
 regions a spec's round knows (``data/programmes.yaml`` and a ``round.yaml`` beside it).
 
 Registered under ``checks:`` (``categories``, ``category_scores``, ``score_tables``,
-``category_level``) and ``advice:`` (``categories``, ``old_quota_rule``,
+``category_level``) and ``advice:`` (``categories``, ``score_names``, ``old_quota_rule``,
 ``unfilled_indicators``); :mod:`wenshu.validate` names this module as their provider, so it
 (and the catalogue) is loaded only when a schema names one of them. The pages composed from
 the same catalogue are :mod:`wenshu.compose.annexes`.
@@ -237,6 +237,44 @@ def categories_advised(patterns: list[str], spec: Spec, document: dict[str, Any]
     """As a warning: a category no round knows is printed as written in a one-off table;
     most likely it is mistyped."""
     return unknown_categories(patterns, spec, document)
+
+
+@advice("score_names")
+def score_names_differ(arg: dict[str, Any], spec: Spec, document: dict[str, Any]) -> list[Problem]:
+    """As a warning: the spec's own wording of a score table (``score_names: {A: A表评分}``,
+    as ``wenshu import`` reads it from a file) is not what the round calls it — the round
+    (``round.yaml`` beside the spec, or ``data/programmes.yaml``) of a category the spec names
+    (``arg["categories"]``: dotted patterns, ``*`` for every item) or of ``arg["category"]``.
+    The spec's wording is printed (a wording written wins), so the two would differ in one
+    round's papers. Only a wording the round declares is compared: “A表评分”, the one used
+    when it says nothing, is no wording of the round's to disagree with."""
+    raw = spec.data if isinstance(spec.data, dict) else document
+    own = raw.get("score_names")
+    if not isinstance(own, dict) or not own:
+        return []
+    known = known_categories(spec)
+    named = [arg["category"]] if "category" in arg else []
+    for pattern in arg.get("categories", []):
+        named += [v for _, v in select(document, pattern) if isinstance(v, str)]
+    shorts = dict.fromkeys(catalogue.programme_of(n, known) for n in named)
+    categories = [known[s] for s in shorts if s is not None]
+    beside = _round_file(spec)
+    source = ROUND_FILE if beside is not None else f"data/{catalogue.PROGRAMMES_FILE}.yaml"
+    problems = []
+    for table, wording in own.items():
+        said = next(((c.name, c.score_names[table]) for c in categories if table in c.score_names), None)
+        if said is None or not isinstance(wording, str) or said[1] == wording:
+            continue
+        name, theirs = said
+        problems.append(
+            spec.problem(
+                ("score_names", table),
+                f"{table}表的评分称作“{wording}”，本轮（{source}）{name}类别称“{theirs}”；"
+                f"生成的文件按“{wording}”印出，同一轮的一览表、名单和函会写法不一。"
+                f"请改为“{theirs}”，或删去 score_names.{table} 以按本轮的称呼",
+            )
+        )
+    return problems
 
 
 @advice("old_quota_rule")

@@ -172,7 +172,8 @@ def is_list_of_places(lines: list[str]) -> bool:
     an administrative division by its form (郑州市, 兰考县; ``_PLACE_NAME``). Asked only of
     typed breaks: wenshu's own ``w:cr`` in a name read as nothing whatever its lines look like.
     A wenshu file re-saved by LibreOffice (its ``w:cr`` now ``w:br``) whose one name was broken
-    into lines that are each a place (“河南省/郑州市”) is the case this misreads."""
+    into lines that are each a place (“河南省/郑州市”) is the case this misreads; ``wenshu
+    import`` tells it by where wenshu would end the name's lines (``importing.source``)."""
     from wenshu.spec.catalogue import carried_region_names  # only for a cell with breaks
 
     names = [line.strip() for line in lines]
