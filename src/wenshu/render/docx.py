@@ -758,7 +758,12 @@ def _slack_to_wrapping(
     一览表 and its letters' list)."""
     cell = size_pt * L.TWIPS_PER_PT
     now = {c: (widths[c] - _CELL_TEXT_TWIPS) / cell for c in lines}
-    takers = [c for c in lines if c not in spanned and any(_wrapped_lines(t, now[c]) > 1 for t in lines[c])]
+    # A column under a character wide is a width typed as a few twips: kept as given.
+    takers = [
+        c
+        for c in lines
+        if c not in spanned and now[c] >= 1 and any(_wrapped_lines(t, now[c]) > 1 for t in lines[c])
+    ]
     # A column left empty under its header is a form's, to be filled in by hand: its room is
     # the writer's (“完成情况” of the evaluation forms), not spare.
     filled = {c for row in rows[1:] for c, (text, _) in enumerate(row) if text.strip()}
