@@ -630,7 +630,9 @@ def column_widths(
     one of short bracketed words room for their brackets (:func:`_brackets_whole`), one
     whose cells would end with a character alone room for it (:func:`_lone_ends_closed`),
     and, from the room left, a column whose header and entries are all short room for its
-    widest on one line (:func:`_narrow_columns_whole`: “序号”, “强市建设示范市”)."""
+    widest on one line (:func:`_narrow_columns_whole`: “序号”, “强市建设示范市”); last, the
+    room the columns whose lines all fit do not need goes to columns that wrap, where it
+    saves lines (:func:`_slack_to_wrapping`)."""
     columns = max(len(r) for r in rows)
     wide = {k for k, (_, across) in (spans.starts.items() if spans else ()) if across > 1}
     if not ratios or len(ratios) != columns:
@@ -776,28 +778,28 @@ def _slack_to_wrapping(
     step = cell / _DONOR_STEPS_PER_CELL
     if spare < step:
         return widths
-    # Each row by its cells' shapes (see ``_DIGIT``), counted: a numbered list's thousands of
-    # rows come to a few.
+    # Each row by its cells' shapes (see ``_DIGIT``; the whole table shaped as one string),
+    # counted: a numbered list's or a name list's thousands of rows come to a few.
+    columns = len(widths)
+    texts = "\x1e".join(
+        "\x1f".join(row[c][0] if c < len(row) else "" for c in range(columns)) for row in rows
+    )
+    shaped_rows = re.sub(_IDEOGRAPH, "中", _DIGIT.sub("0", texts)).split("\x1e")
+    merged = set(spans.covered) | {k for k, size in spans.starts.items() if size != (1, 1)}
     shapes: Counter[tuple[tuple[str, ...] | None, ...]] = Counter()
-    for r, row in enumerate(rows):
-        cells = []
-        for c in range(len(widths)):
-            text = row[c][0] if c < len(row) else ""
-            own = spans.covered.get((r, c)) is None and spans.starts.get((r, c), (1, 1)) == (1, 1)
-            cells.append(tuple(_DIGIT.sub("0", part) for part in text.split("\n")) if own and text else None)
-        shapes[tuple(cells)] += 1
+    for r, line in enumerate(shaped_rows):
+        shapes[
+            tuple(
+                tuple(text.split("\n")) if text and (r, c) not in merged else None
+                for c, text in enumerate(line.split("\x1f"))
+            )
+        ] += 1
 
-    def cost(room: dict[int, float]) -> tuple[int, int]:
-        table = total = 0
-        for cells, count in shapes.items():
-            counts = [
-                sum(_wrapped_lines(p, room.get(c, now.get(c, 1.0))) for p in parts)
-                for c, parts in enumerate(cells)
-                if parts
-            ]
-            table += count * max(counts, default=1)
-            total += count * sum(counts)
-        return table, total
+    shaped = list(shapes.items())
+
+    def column(c: int, room: float) -> list[int]:
+        """The lines of each row's cell in column ``c`` wrapped in ``room`` (0: no cell of its own)."""
+        return [sum(_wrapped_lines(p, room) for p in cells[c]) if cells[c] else 0 for cells, _ in shaped]
 
     def worse(c: int, room: float) -> bool:
         measured = {cached_line_width(t) for t in lines[c]}
@@ -805,26 +807,39 @@ def _slack_to_wrapping(
             _splits_brackets(t, room) and not _splits_brackets(t, now[c]) for t in lines[c]
         )
 
+    counts = {c: column(c, now.get(c, 1.0)) for c in range(len(widths))}
     room = {c: now[c] for c in takers}
     given = {c: 0.0 for c in takers}
-    best_cost = cost(room)
     left = spare
     while True:
         best = None
         for c in takers:
+            # the rows' tallest other cells, and the other cells' lines
+            rest = [max([counts[k][i] for k in counts if k != c] + [1]) for i in range(len(shaped))]
+            others = sum(n * counts[k][i] for k in counts if k != c for i, (_, n) in enumerate(shaped))
+
+            def cost(col: list[int], rest: list[int] = rest, others: int = others) -> tuple[int, int]:
+                """The table's lines (its rows' tallest cells) and its cells' lines."""
+                weights = [n for _, n in shaped]
+                return sum(n * max(r, x) for n, r, x in zip(weights, rest, col, strict=True)), others + sum(
+                    n * x for n, x in zip(weights, col, strict=True)
+                )
+
+            was = cost(counts[c])
             k = 1
             while k * step <= left:
-                trial = {**room, c: room[c] + k * step / cell}
-                here = cost(trial)
-                if here < best_cost and not worse(c, trial[c]):
-                    gain = ((best_cost[0] - here[0]) / k, (best_cost[1] - here[1]) / k)
+                trial = room[c] + k * step / cell
+                col = column(c, trial)
+                here = cost(col)
+                if here < was and not worse(c, trial):
+                    gain = ((was[0] - here[0]) / k, (was[1] - here[1]) / k)
                     if best is None or gain > best[0]:
-                        best = (gain, c, k, here)
+                        best = (gain, c, k, col)
                     break
                 k += 1
         if best is None:
             break
-        _, c, k, best_cost = best
+        _, c, k, counts[c] = best
         room[c] += k * step / cell
         given[c] += k * step
         left -= k * step
