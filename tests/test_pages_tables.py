@@ -16,6 +16,10 @@
 - Long names in narrow columns broke inside a word however wide the column (“国家知识产权优势示/
   范企业数量”, “知识产权保护社会满/意度”, “市市场监管局（知/识产权局）”): such a cell now ends its
   line at the last place between words, with a line end of its own (w:cr) in the .docx only.
+- A column whose every line fits gives the room it does not need to the columns that wrap
+  (the enterprise round's letters' list: “示范企业” in a column of ratio 7 of 19 while
+  “示例生物医药/有限公司” wrapped in one of 5); a cell's line needs 216 twips beyond its
+  characters in LibreOffice, not 185 (“知识产权保护社会满意/度”, 11 小四 characters in 2,846).
 - The demonstration-city summary's comparison table printed “建设前（2021/年）”: with its
   columns as the template set them the 指标 column could give no room without a name ending
   with one character alone (“知识产权保护社会满意/度”); the template now starts the 指标
@@ -50,6 +54,7 @@ COUNTY_EVALUATION = EXAMPLES / "rounds/henan-2023/sample-county-evaluation.yaml"
 STRONG_CITY_PLAN = EXAMPLES / "work_plans/sample-strong-city-plan.yaml"
 QUOTA_2025 = EXAMPLES / "rounds/example-2025/quota-2025.yaml"
 APPLICATION = EXAMPLES / "letters/application.yaml"
+ENTERPRISE_LETTERS = EXAMPLES / "rounds/enterprise-scores/recommendation-letters.yaml"
 LINE = "这是一行正文用于逐行增加篇幅以检查分页是否正确处理了"  # 26 characters + 2 indent = 1 line
 
 
@@ -144,6 +149,7 @@ def paginated():
     documents["strong-city-plan"] = build_docx(render(STRONG_CITY_PLAN, ("md",)).markdown)
     documents["quota-2025"] = build_docx(render(QUOTA_2025, ("md",)).markdown)
     documents["application"] = build_docx(render(APPLICATION, ("md",)).markdown)
+    documents["enterprise-letters"] = build_docx(render(ENTERPRISE_LETTERS, ("md",)).markdown)
     with LibreOffice() as office:
         return paginate(documents, office)
 
@@ -516,3 +522,62 @@ def test_attachment_note_name_wraps_between_words(paginated):
     under = next(r for r in rows if compact(r.text) == "工作报告")
     assert under.x0 > first.x0 + 3 * L.BODY_SIZE_PT  # under the name, not under “附件：1.”
     assert any(b.endswith("示范城市创建工作报告") for b in docx_blocks(paginated["application"].docx))
+
+
+# The enterprise round's letters' list (examples/rounds/enterprise-scores), 四号, ratios 3:5:7:2:2.
+LETTER_ROWS = [
+    ["推荐排序", "推荐对象", "申报类别", "A表得分", "B表得分"],
+    ["1", "示例生物医药有限公司", "示范企业", "81.5", "84"],
+    ["2", "示例电子信息有限公司", "示范企业", "78", "82"],
+]
+
+
+def test_a_column_whose_lines_fit_gives_its_spare_room_to_one_that_wraps():
+    """The 申报类别 column (“示范企业”, ratio 7) gives the 推荐对象 column (ratio 5, its names
+    of ten 四号 characters wrapping) the room for its names on one line, and keeps its own
+    header and entries on one line; the numbers' columns, fitting already, keep theirs."""
+    rows = [[(t, "center") for t in r] for r in LETTER_ROWS]
+    widths = column_widths(rows, [3, 5, 7, 2, 2], 8844, None, L.TABLE_SIZE_PT)
+    cell = L.TABLE_SIZE_PT * L.TWIPS_PER_PT
+    print(widths)
+    assert sum(widths) == 8844
+    assert widths[1] >= 10 * cell + 216 > 5 * 8844 // 19  # LibreOffice's line needs 216 twips more
+    assert 4 * cell + 216 <= widths[2] < 7 * 8844 // 19
+    assert widths[0] >= 4 * cell + 216 and min(widths[3:]) >= 3.5 * cell + 216  # 推荐排序, A表得分
+
+
+def test_a_form_column_left_empty_gives_no_room():
+    """A column empty under its header (“完成情况” of an evaluation form, to be filled in by
+    hand) keeps its width though its header fits in far less; a column whose lines fit and
+    that holds text gives."""
+    rows = [
+        [("序号", ""), ("指标说明", ""), ("完成情况", "")],
+        [
+            ("1", ""),
+            ("考察要点：1.近三年知识产权法规制修订情况；2.近三年知识产权专项发展规划制定出台情况", ""),
+            ("", ""),
+        ],
+    ]
+    widths = column_widths(rows, [1, 5, 3], 8844, None, L.TABLE_SIZE_PT)
+    assert widths[2] == 8844 - 8844 // 9 - 5 * 8844 // 9
+
+
+@pytest.mark.render
+def test_letters_list_prints_each_name_on_one_line_and_the_index_whole(paginated):
+    """On the page (the enterprise round's letters' list; strong-city plan): each 推荐对象 on one
+    line, where they printed “示例生物医药” over “有限公司”, and “示范企业” still whole beside
+    them; “知识产权保护社会满意度” on one line, where it printed “……满意” over “度”: the
+    column is now as wide as LibreOffice needs for it (its 11 characters plus 216 twips)."""
+    # every printed row: a row of digits beside 四号 text is as high as a line of the 三号 body
+    pieces = [
+        piece
+        for page in paginated["enterprise-letters"].pages
+        for r in content_rows(page)
+        for piece in r.text.split()
+    ]
+    print(pieces)
+    assert "示例生物医药有限公司" in pieces and "示例电子信息有限公司" in pieces
+    assert pieces.count("示范企业") == 2 and "申报类别" in pieces and "推荐排序" in pieces
+    pieces = _cells_on(paginated["strong-city-plan"].pages)
+    print([p for p in pieces if "满意" in p or p == "度"])
+    assert "知识产权保护社会满意度" in pieces and "度" not in pieces

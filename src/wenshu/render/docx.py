@@ -14,6 +14,7 @@ import itertools
 import json
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
@@ -629,7 +630,9 @@ def column_widths(
     one of short bracketed words room for their brackets (:func:`_brackets_whole`), one
     whose cells would end with a character alone room for it (:func:`_lone_ends_closed`),
     and, from the room left, a column whose header and entries are all short room for its
-    widest on one line (:func:`_narrow_columns_whole`: “序号”, “强市建设示范市”)."""
+    widest on one line (:func:`_narrow_columns_whole`: “序号”, “强市建设示范市”); last, the
+    room the columns whose lines all fit do not need goes to columns that wrap, where it
+    saves lines (:func:`_slack_to_wrapping`)."""
     columns = max(len(r) for r in rows)
     wide = {k for k, (_, across) in (spans.starts.items() if spans else ()) if across > 1}
     if not ratios or len(ratios) != columns:
@@ -657,7 +660,8 @@ def column_widths(
         if max(map(line_width, rows[r][c][0].split("\n"))) > room - _SPAN_SPARE_CELLS:
             spanned.update(range(c, c + across))
     widths = _lone_ends_closed(lines, widths, size_pt)
-    return _narrow_columns_whole(lines, widths, size_pt, spanned)
+    widths = _narrow_columns_whole(lines, widths, size_pt, spanned)
+    return _slack_to_wrapping(rows, lines, widths, size_pt, spans or CellSpans(), spanned)
 
 
 # A cell spanning columns lets them give room to a narrow column (:func:`_narrow_columns_whole`)
@@ -675,12 +679,18 @@ _SPAN_SPARE_CELLS = 2
 # tables of the plans and summaries) gets room for the brackets' line, where the other
 # columns can give it without a line of theirs printing worse (:func:`_giving_floor`): the
 # break then falls before the opening bracket.
-# A cell's line holds its characters plus the cell margins, the rules and a little for the
-# rounding of glyph advances.
+# A cell's line surely holds its characters where the cell is this much wider: what LibreOffice
+# needs (``_CELL_TEXT_TWIPS``) and a little for the rounding of glyph advances.
 _CELL_ROOM_TWIPS = 2 * L.TABLE_CELL_MARGIN_TWIPS + 60
-# What a line of a cell has between the margins and the half rules on each side (table text
-# keeps its characters' own advance): what it prints in, without _CELL_ROOM_TWIPS's slack.
-_CELL_TEXT_TWIPS = 2 * L.TABLE_CELL_MARGIN_TWIPS + 15
+# What a cell's width holds beyond a line's characters (table text keeps its characters' own
+# advance): what a line prints in, without _CELL_ROOM_TWIPS's slack. Measured in LibreOffice
+# (a column made wider a twip at a time until a line of n characters stays on one): a line
+# needs its characters plus 216 twips — 23 more on each side than the cell margins — whatever
+# the size (小四, 四号), the number of characters (4 to 11) or the rules' width (½ pt or
+# 2 pt); its text starts 110 twips right of the rule's centre. The 185 assumed before (the
+# margins and half rules) let “知识产权保护社会满意度” (11 小四 characters, 2,640 twips)
+# seem to fit a 2,846-twip cell: LibreOffice printed “……满意/度”.
+_CELL_TEXT_TWIPS = 2 * L.TABLE_CELL_MARGIN_TWIPS + 47
 # A column of longer text gives room down to five characters a line, no further.
 _DONOR_FLOOR_CELLS = 5
 # A column giving room to another is tried narrower a quarter character at a time.
@@ -727,6 +737,119 @@ def _narrow_columns_whole(
         wants = [want if k in group else widths[k] if k in spanned else 0 for k in range(len(widths))]
         widths = _give_room(lines, widths, wants, cell, keep_lines=True)
     return widths
+
+
+def _slack_to_wrapping(
+    rows: list[list[tuple[str, str]]],
+    lines: dict[int, set[str]],
+    widths: list[int],
+    size_pt: float,
+    spans: CellSpans,
+    spanned: set[int],
+) -> list[int]:
+    """``widths`` with the room the columns whose every line fits on one line do not need
+    (:func:`_giving_floor`: none of their lines wraps) given to the columns whose lines wrap,
+    a quarter character at a time, each time to the column where it saves the most lines —
+    the table's lines (its rows' tallest cells) first, then its cells' — for the room it
+    takes, and only where it saves one and leaves no line of that column with a character
+    alone or a short bracketed word split that was not. The ``spanned`` columns, under a cell
+    spanning columns, neither give nor take; a column empty under its header gives none.
+
+    Ratios put by hand, or set for other content, left “企业” and “示范企业” in wide columns
+    beside a 推荐对象 and a 申报资格 wrapping over two and five lines (the enterprise round's
+    一览表 and its letters' list)."""
+    cell = size_pt * L.TWIPS_PER_PT
+    now = {c: (widths[c] - _CELL_TEXT_TWIPS) / cell for c in lines}
+    # A column under a character wide is a width typed as a few twips: kept as given.
+    takers = [
+        c
+        for c in lines
+        if c not in spanned and now[c] >= 1 and any(_wrapped_lines(t, now[c]) > 1 for t in lines[c])
+    ]
+    # A column left empty under its header is a form's, to be filled in by hand: its room is
+    # the writer's (“完成情况” of the evaluation forms), not spare.
+    filled = {c for row in rows[1:] for c, (text, _) in enumerate(row) if text.strip()}
+    givers = [c for c in range(len(widths)) if c not in spanned and c not in takers and c in filled]
+    if not takers or not givers:
+        return widths
+    spare = sum(
+        widths[c] - _giving_floor(lines.get(c, set()), widths[c], cell, keep_lines=True) for c in givers
+    )
+    step = cell / _DONOR_STEPS_PER_CELL
+    if spare < step:
+        return widths
+    # Each row by its cells' shapes (see ``_DIGIT``; the whole table shaped as one string),
+    # counted: a numbered list's or a name list's thousands of rows come to a few.
+    columns = len(widths)
+    texts = "\x1e".join(
+        "\x1f".join(row[c][0] if c < len(row) else "" for c in range(columns)) for row in rows
+    )
+    shaped_rows = re.sub(_IDEOGRAPH, "中", _DIGIT.sub("0", texts)).split("\x1e")
+    merged = set(spans.covered) | {k for k, size in spans.starts.items() if size != (1, 1)}
+    shapes: Counter[tuple[tuple[str, ...] | None, ...]] = Counter()
+    for r, line in enumerate(shaped_rows):
+        shapes[
+            tuple(
+                tuple(text.split("\n")) if text and (r, c) not in merged else None
+                for c, text in enumerate(line.split("\x1f"))
+            )
+        ] += 1
+
+    shaped = list(shapes.items())
+
+    def column(c: int, room: float) -> list[int]:
+        """The lines of each row's cell in column ``c`` wrapped in ``room`` (0: no cell of its own)."""
+        return [sum(_wrapped_lines(p, room) for p in cells[c]) if cells[c] else 0 for cells, _ in shaped]
+
+    def worse(c: int, room: float) -> bool:
+        measured = {cached_line_width(t) for t in lines[c]}
+        return any(_lone(n, room) and not _lone(n, now[c]) for n in measured) or any(
+            _splits_brackets(t, room) and not _splits_brackets(t, now[c]) for t in lines[c]
+        )
+
+    counts = {c: column(c, now.get(c, 1.0)) for c in range(len(widths))}
+    room = {c: now[c] for c in takers}
+    given = {c: 0.0 for c in takers}
+    left = spare
+    while True:
+        best = None
+        for c in takers:
+            # the rows' tallest other cells, and the other cells' lines
+            rest = [max([counts[k][i] for k in counts if k != c] + [1]) for i in range(len(shaped))]
+            others = sum(n * counts[k][i] for k in counts if k != c for i, (_, n) in enumerate(shaped))
+
+            def cost(col: list[int], rest: list[int] = rest, others: int = others) -> tuple[int, int]:
+                """The table's lines (its rows' tallest cells) and its cells' lines."""
+                weights = [n for _, n in shaped]
+                return sum(n * max(r, x) for n, r, x in zip(weights, rest, col, strict=True)), others + sum(
+                    n * x for n, x in zip(weights, col, strict=True)
+                )
+
+            was = cost(counts[c])
+            k = 1
+            while k * step <= left:
+                trial = room[c] + k * step / cell
+                col = column(c, trial)
+                here = cost(col)
+                if here < was and not worse(c, trial):
+                    gain = ((was[0] - here[0]) / k, (was[1] - here[1]) / k)
+                    if best is None or gain > best[0]:
+                        best = (gain, c, k, col)
+                    break
+                k += 1
+        if best is None:
+            break
+        _, c, k, counts[c] = best
+        room[c] += k * step / cell
+        given[c] += k * step
+        left -= k * step
+    if not any(given.values()):
+        return widths
+    wants = [
+        widths[k] + math.floor(given[k]) if k in given else 0 if k in givers else widths[k]
+        for k in range(len(widths))
+    ]
+    return _give_room(lines, widths, wants, cell, keep_lines=True)
 
 
 # A line of numbers only (“486”, “12.5”, “30%”), as :func:`_column_lines` shapes it.
