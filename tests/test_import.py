@@ -1452,12 +1452,13 @@ def _places_cell(docx: bytes, width: int, *, renamed: bool) -> bytes:
 
 
 def test_a_resaved_wenshu_files_wrapped_place_name_reads_whole(tmp_path):
-    # wenshu ends 河南省郑州市's first line after 河南省 in a cell 1050 twips wide in 五号 (its
-    # w:cr); LibreOffice saves that as w:br, and the two lines, each a place, read as a list
-    # of two places. Where wenshu would end the lines exactly there, it is its own wrapping.
+    # wenshu ends 河南省郑州市's first line after 河南省 in a cell 1065 twips wide in 五号
+    # (a fourth character may or may not print on the line there, so wenshu writes its w:cr);
+    # LibreOffice saves that as w:br, and the two lines, each a place, read as a list of two
+    # places. Where wenshu would end the lines exactly there, it is its own wrapping.
     from wenshu.render.docx import printed_lines
 
-    assert printed_lines("河南省郑州市", 1050, 10.5, 2) == ["河南省", "郑州市"]
+    assert printed_lines("河南省郑州市", 1065, 10.5, 2) == ["河南省", "郑州市"]
     spec = tmp_path / "名单.yaml"
     spec.write_text(_PLACES_TABLE, encoding="utf-8")
     docx = render(spec, ("docx",)).files["docx"]
@@ -1466,10 +1467,10 @@ def test_a_resaved_wenshu_files_wrapped_place_name_reads_whole(tmp_path):
         rows = yaml.safe_load(import_docx(data, "名单.docx").yaml)["body"][0]["table"]["rows"]
         return rows[0][1]
 
-    assert cell(_places_cell(docx, 1050, renamed=True)) == "河南省郑州市"
+    assert cell(_places_cell(docx, 1065, renamed=True)) == "河南省郑州市"
     # a list typed in the cell stays a list: in a file whose w:br are typed breaks (its style
     # ids wenshu's own), or where wenshu would not end the line there (a cell wide enough)
-    assert cell(_places_cell(docx, 1050, renamed=False)) == ["河南省", "郑州市"]
+    assert cell(_places_cell(docx, 1065, renamed=False)) == ["河南省", "郑州市"]
     assert cell(_places_cell(docx, 2400, renamed=True)) == ["河南省", "郑州市"]
 
 
