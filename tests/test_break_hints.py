@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from wenshu.build.pipeline import render
 from wenshu.cli.main import main
-from wenshu.office.breaks import BREAK_HINT, with_break_hints
+from wenshu.office.breaks import BREAK_HINT, for_libreoffice
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 HINT = BREAK_HINT.encode()
@@ -39,7 +39,7 @@ def _texts(docx: bytes) -> list[str]:
 def test_the_hint_follows_the_bracket_of_a_cited_number_only():
     texts = ("（国知办函管字〔2016〕864号）、", "〔2016〕", "87号；（2023）12个")
     runs = "".join(f"<w:r><w:t>{t}</w:t></w:r>" for t in texts)
-    texts = _texts(with_break_hints(_docx(f"<w:p>{runs}</w:p>")))
+    texts = _texts(for_libreoffice(_docx(f"<w:p>{runs}</w:p>")))
     # within a run, and across runs (the serial in the next run: the hint ends the first);
     # a year in other brackets, or 〕 before no digit, is left alone
     assert texts == ["（国知办函管字〔2016〕\u200b864号）、", "〔2016〕\u200b", "87号；（2023）12个"]
@@ -48,7 +48,7 @@ def test_the_hint_follows_the_bracket_of_a_cited_number_only():
 def test_a_package_citing_no_number_is_returned_as_it_was():
     first = "<w:p><w:r><w:t>国知办函管字〔2023〕号、〔2016〕</w:t></w:r></w:p>"
     data = _docx(first + "<w:p><w:r><w:t>864号</w:t></w:r></w:p>")
-    assert with_break_hints(data) is data  # a serial in the next paragraph is not its serial
+    assert for_libreoffice(data) is data  # a serial in the next paragraph is not its serial
 
 
 def test_built_docx_and_markdown_hold_no_hint():

@@ -48,7 +48,7 @@ from lxml import etree
 from wenshu import layout as L
 from wenshu.cores import usable_cores
 from wenshu.errors import Problem, WenshuError
-from wenshu.office.breaks import with_break_hints
+from wenshu.office.breaks import for_libreoffice
 from wenshu.office.offline import offline_copy, offline_input
 from wenshu.office.watchdog import Watchdog
 from wenshu.safezip import DOCX_MAX_MEMBER_BYTES, DOCX_MAX_TOTAL_BYTES, open_package, read_input
@@ -252,13 +252,13 @@ class LibreOffice:
         with self._work("wenshu-lo-") as work:
             # Numbered offline copies: two inputs may share a name, odd names stay out of argv,
             # and nothing the document links to is fetched; a cited 发文字号 may break after
-            # its “〕” in the copy only (wenshu.office.breaks).
+            # its “〕”, and a line-end mark hangs printed, in the copy only (wenshu.office.breaks).
             staged: dict[Path, Path] = {}
             for i, source in enumerate(sources):
                 target = work / f"{i:05d}.docx"
                 try:
                     copy = offline_copy(read_input(source, str(source)), str(source))
-                    target.write_bytes(with_break_hints(copy))
+                    target.write_bytes(for_libreoffice(copy))
                 except WenshuError as exc:
                     self.failed[source] = "；".join(p.message for p in exc.problems)
                     continue
@@ -289,8 +289,9 @@ class LibreOffice:
         ~10 ms on each further page of one document. So the letters are merged into one
         document per LibreOffice (:func:`wenshu.render.merge.merge_docx`: each letter a
         section group from a new page, numbered from 1, with its own headers, printing as it
-        does alone), made offline (:func:`wenshu.office.offline.offline_copy`) and given its break hints
-        (:mod:`wenshu.office.breaks`), converted once, and cut into pages with
+        does alone), made offline (:func:`wenshu.office.offline.offline_copy`) and given its
+        break hints and hung punctuation (:mod:`wenshu.office.breaks`), converted once, and cut
+        into pages with
         ``pdfseparate``. Only when that PDF has exactly one page per letter — every letter
         starts a page, so then each took one — do its pages stand for the letters; a share
         that cannot be merged, or has a letter running over a page, is converted file by
@@ -329,7 +330,7 @@ class LibreOffice:
                 pdf = merged.with_suffix(".pdf")
                 try:
                     copy = offline_copy(merge_docx([copies[s] for s in shares[i]]), "letters")
-                    merged.write_bytes(with_break_hints(copy))
+                    merged.write_bytes(for_libreoffice(copy))
                     self._run([merged], folder, profiles[i], pages=len(shares[i]))
                     if not _has_pdf(merged) or page_count(pdf) != len(shares[i]):
                         return None

@@ -124,6 +124,14 @@ def styles_xml() -> str:
         # No widow/orphan control: it moves a paragraph's last line over and leaves the page
         # at 21 lines, where §5.2.3 wants every full page at 22.
         '<w:widowControl w:val="0"/>'
+        # 避头尾 on, and a line-end punctuation mark hung past the 版心's edge (ECMA-376
+        # §17.3.1.16 kinsoku, §17.3.1.21 overflowPunct; both on when omitted, stated here so no
+        # application's default decides): a full line keeps its 28 characters and the mark
+        # hangs, as Word sets it (MS-OI29500 §2.1.47: overflowPunct wins over kinsoku), rather
+        # than carrying a character down with the mark — what the line model assumes
+        # (wenshu.build.lines, wenshu.text.wrap). LibreOffice reads it inverted: the copy it
+        # lays out says the opposite (wenshu.office.breaks).
+        '<w:kinsoku w:val="1"/><w:overflowPunct w:val="1"/>'
         f'<w:spacing w:before="0" w:after="0" w:line="{L.LINE_PITCH_TWIPS}" w:lineRule="exact"/>'
         "</w:pPr></w:pPrDefault></w:docDefaults>"
     )
