@@ -21,10 +21,11 @@ from typing import Any
 
 from wenshu.text.titles import breaks_between_words, lexicon, sure_breaks
 
-# One-character words a line may end beside (particles, conjunctions, prepositions). Any
+# One-character words a line may end beside (particles, conjunctions, prepositions, negations,
+# a few verbs and pronouns: “不超过”, “……经费/占……比重”, “每个”). Any
 # other one-character word jieba finds (“市”, “局”, “师”, “解” of “多元化/解”) belongs to a
 # word beside it, whichever: a line does not end on either side of it.
-_OWN_WORDS = frozenset("的地得之和与及或并且而等对向从由于以为在按把被将")
+_OWN_WORDS = frozenset("的地得之和与及或并且而等对向从由于以为在按把被将给至到不未非没是有占每各其该也都又")
 
 
 def _is_ideograph(ch: str) -> bool:
@@ -60,9 +61,15 @@ def preload() -> None:
 
 @lru_cache(maxsize=4096)
 def word_edges(text: str) -> frozenset[int]:
-    """The positions (0 < i < len) between two words of ``text`` as jieba segments it, where
-    neither word is a single Chinese character other than a word of its own (``_OWN_WORDS``)."""
-    tokens = _tokenizer().lcut(text, HMM=True)
+    """The positions (0 < i < len) between two words of ``text`` as jieba segments it (a number
+    and its unit one word), where neither word is a single Chinese character other than a word
+    of its own (``_OWN_WORDS``)."""
+    tokens: list[str] = []
+    for token in _tokenizer().lcut(text, HMM=True):
+        if tokens and tokens[-1][-1:].isdigit() and len(token) == 1 and _is_ideograph(token):
+            tokens[-1] += token  # a number's unit (“2024年”, “100个”) is a word with it
+        else:
+            tokens.append(token)
     out, at = set(), 0
     for left, right in zip(tokens, tokens[1:], strict=False):
         at += len(left)

@@ -37,6 +37,9 @@ _NAME_LINES = 3
 # reads better than a word broken.
 _MORE_LINES = 1
 _SENTENCE = re.compile("[。；;]")
+# How much wider than ``room`` (cells) LibreOffice may print a line of prose: a 考察要点 of
+# luoyang-city-evaluation foreseen in five lines (“……学习情/况”) printed in four at 23.67 cells.
+_PROSE_SLACK = 0.25
 
 # A run that wraps whole, with the marks that may not end a line before it or start one
 # after it (避头尾: “（abc，” moves as one).
@@ -196,7 +199,8 @@ def cell_breaks(text: str, room: float, sure: float, row_lines: int = 1) -> list
     part a number from its unit (:func:`_fragments`). No break where that would take more
     lines than the text wrapped, or than ``row_lines`` (the lines of its row's tallest cell),
     takes — plus ``_MORE_LINES`` for a name or short entry; prose (a sentence, or more lines)
-    takes no more: its row is no taller for it. The lines after a break wrap on their own."""
+    takes no more than it would a little wider: its row is no taller for it. The lines
+    after a break wrap on their own."""
     if line_width(text) <= sure:
         return []  # surely on one line
     natural = wrap_ends(text, room)
@@ -242,5 +246,12 @@ def cell_breaks(text: str, room: float, sure: float, row_lines: int = 1) -> list
                 breaks.append(end)
         lines += 1
         start = end
-    most = max(len(natural), row_lines) + (0 if prose else _MORE_LINES)
+    if prose:
+        # LibreOffice may fit a line a little wider than ``room`` (``_PROSE_SLACK``): the breaks
+        # must not take more lines than the text wrapped that much wider, unless another cell
+        # makes the row taller anyway.
+        wider = room + _PROSE_SLACK
+        most = max(len(wrap_ends(text, wider)), row_lines if row_lines > len(natural) else 0)
+    else:
+        most = max(len(natural), row_lines) + _MORE_LINES
     return breaks if lines <= most else []
