@@ -37,6 +37,7 @@ from wenshu import layout as L
 from wenshu.build.paginate import paginate
 from wenshu.build.pipeline import render
 from wenshu.check import check_docx
+from wenshu.check.reading.ooxml import cell_text
 from wenshu.extract import docx_blocks
 from wenshu.office.libreoffice import LibreOffice
 from wenshu.office.pages import compact, content_rows
@@ -406,6 +407,9 @@ def test_prose_ends_its_lines_between_words_in_no_more_lines():
     got = cell_breaks(text, room, room - 0.21)
     assert got and text[got[-1] :] == "结构"
     assert len(got) + 1 <= len(ends)
+    # a reader takes wenshu's line ends back out of the sentences (wenshu.check.reading.ooxml)
+    printed = "\n".join(text[a:b] for a, b in zip([0, *got], [*got, len(text)], strict=True))
+    assert cell_text([printed], typed=False) == text
     prose = "考察要点：1.近三年市委市政府召开会议研究知识产权工作情况。2.近三年市委市政府领导批示情况。"
     assert cell_breaks(prose, 9.3, 9.1) == []
     assert cell_breaks("知识产权保护社会满意度", 12, 11.8) == []
