@@ -6,8 +6,9 @@ the PDF's pages as the lines ``pdftotext -bbox-layout`` prints it in (one line u
 overlapping across), and each place a line of it ends is judged. A line end is inside a word
 where
 
-- it is no place a line may end between words (:func:`wenshu.text.titles.breaks_between_words`:
-  inside a word of ``data/title_words.yaml``, a number, before closing punctuation…), or
+- it is no place a line may end between words (:class:`wenshu.text.words.WordBreaks`:
+  inside a word of ``data/title_words.yaml`` or, where that lexicon knows neither side, of
+  jieba's segmentation, a number, before closing punctuation…), or
 - it leaves one Chinese character alone on a line (“序/号”, “工作报/告”, “市/商务局”), or
 - it parts a number from the Chinese unit after it (“100/万元”).
 
@@ -34,7 +35,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from wenshu.text.titles import breaks_between_words
+from wenshu.text.words import WordBreaks
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -133,7 +134,7 @@ def printed(text: str, lines: list[Line]) -> list[list[str]]:
 def inside_word(run: list[str]) -> list[int]:
     """The line ends of ``run`` (a text's printed lines) that fall inside a word."""
     text = "".join(run)
-    between = breaks_between_words(text)
+    between = WordBreaks(text)
     bad, at = [], 0
     for i, line in enumerate(run[:-1]):
         at += len(line)

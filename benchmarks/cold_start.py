@@ -20,6 +20,9 @@ drift touches them alike; the median of each is printed, with the ratio the targ
   run: it moves in clock ticks of 10 ms, so their mean is printed too). All the other
   commands run with ``WENSHU_SERVER=0``: in their own process, cold, as before;
 - `wenshu schema notice` and `wenshu validate NOTICE`, for reference;
+- a build of a work plan whose tables' line ends need the word segmenter (jieba, loaded only
+  then: wenshu.text.words), cold and served (the resident process preloads it), and the load
+  of the segmenter alone (importing jieba and its dictionary, in a process of its own);
 - the floor: a Python process that only imports the libraries a build uses (Click, PyYAML,
   Cerberus, Jinja2, markdown-it-py, python-docx) and does nothing else — no build can
   start faster than that, whatever wenshu does; and the same with only Click, markdown-it-py
@@ -58,6 +61,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTICE = ROOT / "examples" / "notices" / "cnipa-2023-582.yaml"
+PLAN = ROOT / "examples" / "work_plans" / "sample-city-demonstration-plan.yaml"
 
 
 def _wenshu(*args: str) -> list[str]:
@@ -128,6 +132,9 @@ _HELP_SERVED = "--help, served"
 _BUILD_SERVED = "build (docx), served"
 _CHANGED_SERVED = "build (changed), served"
 _KEPT_FLOOR = "Click, markdown-it, docx"  # the floor of a build whose spec is kept checked
+_PLAN_BUILD = "build plan (docx)"
+_PLAN_SERVED = "build plan, served"
+_SEGMENTER = "segmenter load"
 
 
 def _change_spec(copy: Path, run: int) -> None:
@@ -151,7 +158,7 @@ def main() -> None:
         changed = work / "changed" / NOTICE.name
         changed.parent.mkdir()
         _change_spec(changed, 0)
-        for spec in (changed, NOTICE):  # warm the cache: schema, frame, templates, and the spec
+        for spec in (changed, NOTICE, PLAN):  # warm the cache: schema, frame, templates, and the spec
             _time(_wenshu("build", str(spec), "-o", str(work), "--format", "docx,md"), work, env)
         commands: dict[str, list[str]] = {
             "wenshu --help": _wenshu("--help"),
@@ -161,11 +168,14 @@ def main() -> None:
             _CHANGED: _wenshu("build", str(changed), "-o", str(work / "c"), "--format", "docx"),
             "libraries alone": [sys.executable, "-c", _LIBRARIES],
             _KEPT_FLOOR: [sys.executable, "-c", "import click, markdown_it, docx"],
+            _PLAN_BUILD: _wenshu("build", str(PLAN), "-o", str(work / "p"), "--format", "docx"),
+            _SEGMENTER: [sys.executable, "-c", "from wenshu.text.words import preload; preload()"],
         }
         served = {
             _HELP_SERVED: _wenshu("--help"),
             _BUILD_SERVED: _wenshu("build", str(NOTICE), "-o", str(work / "ws"), "--format", "docx"),
             _CHANGED_SERVED: _wenshu("build", str(changed), "-o", str(work / "cs"), "--format", "docx"),
+            _PLAN_SERVED: _wenshu("build", str(PLAN), "-o", str(work / "ps"), "--format", "docx"),
         }
         commands |= served
         pandoc = shutil.which("pandoc")
@@ -228,6 +238,11 @@ def main() -> None:
     print(
         f"wenshu --help: {wall['wenshu --help'] * 1000:.0f} ms cold, {wall[_HELP_SERVED] * 1000:.0f} ms"
         " served (target < 150 ms)"
+    )
+    print(
+        f"work plan build (its tables' line ends need jieba): cold {cpu[_PLAN_BUILD] * 1000:.0f} ms CPU,"
+        f" served {mean_cpu[_PLAN_SERVED] * 1000:.0f} ms CPU mean; jieba and its dictionary alone"
+        f" {cpu[_SEGMENTER] * 1000:.0f} ms CPU, {wall[_SEGMENTER] * 1000:.0f} ms wall"
     )
     if pandoc:
         for what, of in (("wall", wall), ("CPU", cpu), ("CPU mean", mean_cpu)):

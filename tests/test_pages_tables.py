@@ -41,6 +41,7 @@ from wenshu import layout as L
 from wenshu.build.paginate import paginate
 from wenshu.build.pipeline import render
 from wenshu.check import check_docx
+from wenshu.check.reading.ooxml import cell_text
 from wenshu.extract import docx_blocks
 from wenshu.office.libreoffice import LibreOffice
 from wenshu.office.pages import compact, content_rows
@@ -383,9 +384,38 @@ def test_a_name_ends_its_lines_between_words():
         assert len(lines) <= len(ends)
 
 
-def test_prose_and_names_that_wrap_between_words_get_no_break():
-    """A cell of sentences wraps at any character as the body does; a name that wraps between
-    words, or fits its line, is left to wrap, and so is text of more than three lines."""
+def test_names_end_their_lines_between_words_the_lexicon_does_not_know():
+    """The breaks eyes11 found printed (“市人力资源社会保/障局”, “市工业和信/息化局”, “市投/资促进局”,
+    “纠纷多元化/解机制”, “市文/化广电和旅游局”, “不超/过100个”): places between two characters
+    the titles' lexicon does not know are judged by the word segmenter, and the line ends
+    between words."""
+    cases = [
+        ("市人力资源社会保障局", 8.3, 2, "市人力资源社会|保障局"),
+        ("市科技局、市工业和信息化局", 10.3, 2, "市科技局、市工业和|信息化局"),
+        ("健全维权援助和纠纷多元化解机制", 12.3, 2, "健全维权援助和纠纷|多元化解机制"),
+        ("市农业农村局、市文化广电和旅游局", 9.3, 2, "市农业农村局、|市文化广电和旅游局"),
+        ("（知识产权局）、市投资促进局", 9.3, 2, "（知识产权局）、|市投资促进局"),
+        ("每个地区不超过000个", 6.3, 2, "每个地区不|超过000个"),
+    ]
+    for text, room, row_lines, want in cases:
+        got = cell_breaks(text, room, room - 0.2, row_lines)
+        assert "|".join(text[a:b] for a, b in zip([0, *got], [*got, len(text)], strict=True)) == want
+
+
+def test_prose_ends_its_lines_between_words_in_no_more_lines():
+    """A cell of sentences ends its lines between words too (“……专项经费支出结/构”: the last
+    line “构” alone), where that takes no more lines than it wraps in; where it would, it
+    wraps as the body does."""
+    text = "考察要点：0.市本级知识产权专项经费占市本级公共财政支出的比例；0.市本级知识产权专项经费支出结构"
+    room = 23.67
+    ends = wrap_ends(text, room)
+    assert text[ends[-2] :] == "构"
+    got = cell_breaks(text, room, room - 0.21)
+    assert got and text[got[-1] :] == "结构"
+    assert len(got) + 1 <= len(ends)
+    # a reader takes wenshu's line ends back out of the sentences (wenshu.check.reading.ooxml)
+    printed = "\n".join(text[a:b] for a, b in zip([0, *got], [*got, len(text)], strict=True))
+    assert cell_text([printed], typed=False) == text
     prose = "考察要点：1.近三年市委市政府召开会议研究知识产权工作情况。2.近三年市委市政府领导批示情况。"
     assert cell_breaks(prose, 9.3, 9.1) == []
     assert cell_breaks("知识产权保护社会满意度", 12, 11.8) == []

@@ -173,8 +173,16 @@ def break_costs(
 
 def breaks_between_words(text: str) -> set[int]:
     """The positions a line of ``text`` may end at without breaking a lexicon word (of this
-    office's or others'): :func:`break_costs` less the breaks inside a word."""
+    office's or others'): :func:`break_costs` less the breaks inside a word. Between two
+    characters the lexicon does not know it cannot tell (:mod:`wenshu.text.words` asks a
+    word segmenter there)."""
     return {i for i, cost in break_costs(text).items() if cost < _IN_WORD}
+
+
+def sure_breaks(text: str) -> set[int]:
+    """The positions a line of ``text`` surely ends at between words: between two lexicon
+    words, or where a break reads best (after 关于/的/、…, before 的通知/印发/（…)."""
+    return {i for i, cost in break_costs(text).items() if cost <= _BETWEEN_WORDS}
 
 
 def shape_cost(widths: list[float]) -> float:

@@ -14,8 +14,9 @@ import math
 import re
 
 from wenshu import layout as L
-from wenshu.text.titles import NO_LINE_END, NO_LINE_START, break_costs, breaks_between_words
+from wenshu.text.titles import NO_LINE_END, NO_LINE_START, break_costs
 from wenshu.text.width import SliceWidths, line_width, proof_width
+from wenshu.text.words import WordBreaks
 
 UNBROKEN = re.compile(r"[!-~]+")
 """A run of printable ASCII: no line breaks inside it."""
@@ -36,6 +37,9 @@ _NAME_LINES = 3
 # reads better than a word broken.
 _MORE_LINES = 1
 _SENTENCE = re.compile("[。；;]")
+# How much wider than ``room`` (cells) LibreOffice may print a line of prose: a 考察要点 of
+# luoyang-city-evaluation foreseen in five lines (“……学习情/况”) printed in four at 23.67 cells.
+_PROSE_SLACK = 0.25
 
 # A run that wraps whole, with the marks that may not end a line before it or start one
 # after it (避头尾: “（abc，” moves as one).
@@ -145,7 +149,7 @@ _NARROWER_COST = 4.0
 def room_between_words(text: str, room: float) -> float:
     """The room (``room`` or up to ``_NARROWER_MAX_CELLS`` characters less) in which ``text``
     wraps (:func:`wrap_ends`) with every line ending between words and no line of one
-    character alone (:func:`breaks_between_words` less :func:`_fragments`), in no more lines
+    character alone (:class:`~wenshu.text.words.WordBreaks` less :func:`_fragments`), in no more lines
     than in ``room``: of those, the one whose line ends read best (the titles' break costs,
     :func:`~wenshu.text.titles.break_costs`), a character narrower costing as much as a
     break beside a lexicon word over one between two; ``room`` itself where its lines end so
@@ -156,12 +160,12 @@ def room_between_words(text: str, room: float) -> float:
     natural = wrap_ends(text, room)
     if len(natural) < 2:
         return room
-    good = breaks_between_words(text) - _fragments(text)
+    between, fragments = WordBreaks(text), _fragments(text)
     costs = break_costs(text)
 
     def cost(ends: list[int]) -> float | None:
         starts = [0, *ends[:-1]]
-        if any(e not in good for e in ends[:-1]) or any(
+        if any(e in fragments or e not in between for e in ends[:-1]) or any(
             line_width(text[a:b]) <= 1 for a, b in zip(starts, ends, strict=True)
         ):
             return None
@@ -186,34 +190,45 @@ def cell_breaks(text: str, room: float, sure: float, row_lines: int = 1) -> list
     inside a word; none where it wraps between words as LibreOffice wraps it in ``room``
     characters (:func:`wrap_ends`).
 
-    In a name or a short entry (see ``_NAME_LINES``), a line that would end inside a word,
-    wrapped in ``room`` or in ``sure`` (a little under ``room``: where the line surely fits),
-    ends at the last place between words before, where it surely fits. A word is a lexicon
-    word (“示范”, “满意度”: the titles' lexicon, :func:`~wenshu.text.titles.breaks_between_words`)
-    or a short bracketed word that fits a line (“（知识产权局）”); nor does a line end leave
-    one character of an item alone or part a number from its unit (:func:`_fragments`). No
-    break where that would take more lines than the text wrapped, or than ``row_lines`` (the
-    lines of its row's tallest cell), takes, plus ``_MORE_LINES``. The lines after a break
-    wrap on their own."""
+    A line that would end inside a word, wrapped in ``room`` or in ``sure`` (a little under
+    ``room``: where the line surely fits), ends at the last place between words before, where
+    it surely fits. A word is one the titles' lexicon or the word segmenter knows (“示范”,
+    “满意度”, “社会保障”: :class:`~wenshu.text.words.WordBreaks`) or, in a name or a short
+    entry (see ``_NAME_LINES``), a short bracketed word that fits a line (“（知识产权局）”);
+    nor does a line end leave one character of an item alone, or alone on the last line, or
+    part a number from its unit (:func:`_fragments`). No break where that would take more
+    lines than the text wrapped, or than ``row_lines`` (the lines of its row's tallest cell),
+    takes — plus ``_MORE_LINES`` for a name or short entry; prose (a sentence, or more lines)
+    takes no more than it would a little wider: its row is no taller for it. The lines
+    after a break wrap on their own."""
     if line_width(text) <= sure:
         return []  # surely on one line
     natural = wrap_ends(text, room)
-    if len(natural) > _NAME_LINES or _SENTENCE.search(text):
-        return []
+    prose = len(natural) > _NAME_LINES or bool(_SENTENCE.search(text))
     if len(natural) == 1 and row_lines < 2:
         # It fits ``room`` but not surely: LibreOffice printed such a name “……备案情/况” in a
         # row of two lines or more, where a break between words costs no line; in a row of one
         # line it would cost one, where the name may well have fitted.
         return []
     low, high = SHORT_WORD_CELLS
-    between = breaks_between_words(text) - _fragments(text)
-    groups = [m.span() for m in BRACKETED.finditer(text) if low <= line_width(m.group()) <= min(high, sure)]
-    whole = {i for i in between if not any(a < i < b for a, b in groups)}
-    # A break of ours goes only where a reader takes it back out (wenshu.check.reading.ooxml
-    # .cell_text): beside a Chinese character, not after a sentence's end — between “}}” and
-    # “\\” it would read as two items.
-    ours = {i for i in whole if 0 < i < len(text) and text[i - 1] not in "。；！？"}
-    ours = {i for i in ours if text[i - 1] >= "\u2e80" or text[i] >= "\u2e80"}
+    between, fragments = WordBreaks(text), _fragments(text)
+    groups = [] if prose else [m.span() for m in BRACKETED.finditer(text)]
+    groups = [(a, b) for a, b in groups if low <= line_width(text[a:b]) <= min(high, sure)]
+
+    def whole(i: int) -> bool:
+        return i not in fragments and i in between and not any(a < i < b for a, b in groups)
+
+    def ours(i: int) -> bool:
+        # A break of ours goes only where a reader takes it back out (wenshu.check.reading
+        # .ooxml.cell_text): beside a Chinese character, not after a sentence's end — between
+        # “}}” and “\\” it would read as two items.
+        return (
+            0 < i < len(text)
+            and text[i - 1] not in "。；！？"
+            and (text[i - 1] >= "\u2e80" or text[i] >= "\u2e80")
+            and whole(i)
+        )
+
     widths = SliceWidths(text)
     breaks, lines, start = [], 1, 0
     # A line ends where LibreOffice ends it in ``room`` or, where the font prints a little wider,
@@ -222,13 +237,21 @@ def cell_breaks(text: str, room: float, sure: float, row_lines: int = 1) -> list
     # 地理标志商标总数” was foreseen): the line ends where it surely fits.
     while (early := start + wrap_ends(text[start:], sure)[0]) < len(text):
         end = start + wrap_ends(text[start:], room)[0]
-        if (end < len(text) and end not in whole) or early not in whole or early < end < len(text):
-            before = [i for i in range(early, start, -1) if i in ours and widths(start, i) <= sure]
-            if not before and end == len(text):
+        if (end < len(text) and not whole(end)) or not whole(early) or early < end < len(text):
+            before = next((i for i in range(early, start, -1) if ours(i) and widths(start, i) <= sure), None)
+            if before is None and end == len(text):
                 break
-            if before:
-                end = before[0]
+            if before is not None:
+                end = before
                 breaks.append(end)
         lines += 1
         start = end
-    return breaks if lines <= max(len(natural), row_lines) + _MORE_LINES else []
+    if prose:
+        # LibreOffice may fit a line a little wider than ``room`` (``_PROSE_SLACK``): the breaks
+        # must not take more lines than the text wrapped that much wider, unless another cell
+        # makes the row taller anyway.
+        wider = room + _PROSE_SLACK
+        most = max(len(wrap_ends(text, wider)), row_lines if row_lines > len(natural) else 0)
+    else:
+        most = max(len(natural), row_lines) + _MORE_LINES
+    return breaks if lines <= most else []

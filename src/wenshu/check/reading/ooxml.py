@@ -132,7 +132,7 @@ def element_text(element: Any) -> str:
 
 # A line break beside a Chinese character (wenshu.text.width.is_cjk: “示/范”, “100%/（示例）”),
 # not after the end of a sentence or list item (。；！？), after which a line of a cell is an item
-# of its own: wenshu never breaks a cell holding “。；” (wenshu.text.wrap.cell_breaks).
+# of its own: wenshu never ends a line of its own there (wenshu.text.wrap.cell_breaks).
 _CJK_CHAR = "[\u2e80-\U0010ffff]"
 _WRAPPED = re.compile(rf"(?<![。；！？])(?:(?<={_CJK_CHAR})\n|\n(?={_CJK_CHAR}))")
 
