@@ -63,6 +63,12 @@ def _heading_span(para: Para) -> int:
     return min(ends) if ends else len(para.text)
 
 
+# A heading typed in one run with its text is cut only after a sentence's end: “；” and “：”
+# also end a heading run in (RUNIN_END), but inside one run they may as well be the heading's
+# own (“（一）强化统筹；狠抓落实” set whole in 楷体, as wenshu writes such a heading).
+_SENTENCE_END = "。！？"
+
+
 def _split_at(runs: list[tuple[Any, str]], at: int) -> list[tuple[Any, str]]:
     """``runs`` with the run holding character ``at`` cut there into two pieces of the same run:
     a heading typed in one run with the text after it (“二、重点任务。（一）……” all in 黑体)
@@ -91,7 +97,7 @@ def check_fonts(doc: Recogniser, out: Findings) -> None:
         want = _expected_font(para)
         heading = para.role == "heading" and para.level in (1, 2) and not para.numbered
         span = _heading_span(para) if heading else None
-        if span is not None:
+        if span is not None and para.text[span : span + 1] in _SENTENCE_END:
             runs = _split_at(runs, span + 1)  # after the heading's own 。
         offset = 0
         # §7.2.4 上行文: “签发人：” in 仿宋, the name after it in 楷体.
