@@ -1427,11 +1427,14 @@ def _places_cell(docx: bytes, width: int, *, renamed: bool) -> bytes:
         for name in zin.namelist():
             parts[name] = zin.read(name)
     xml = parts["word/document.xml"].decode("utf-8")
-    cells = re.findall(r"<w:tc>(?:(?!</w:tc>).)*河南省郑州市(?:(?!</w:tc>).)*</w:tc>", xml)
+    # the name as wenshu wrote it: whole, or with its own line end (w:cr) where the built
+    # column's width has it
+    name = r"河南省(?:</w:t><w:cr/><w:t[^>]*>)?郑州市"
+    cells = re.findall(rf"<w:tc>(?:(?!</w:tc>).)*{name}(?:(?!</w:tc>).)*</w:tc>", xml)
     assert len(cells) == 1
     cell = re.sub(r'<w:tcW w:w="\d+"', f'<w:tcW w:w="{width}"', cells[0])
     cell = re.sub(r'w:val="\d+"/><w:szCs w:val="\d+"', 'w:val="21"/><w:szCs w:val="21"', cell)
-    cell = re.sub(r"<w:t[^>]*>河南省郑州市</w:t>", "<w:t>河南省</w:t><w:br/><w:t>郑州市</w:t>", cell)
+    cell = re.sub(rf"<w:t[^>]*>{name}</w:t>", "<w:t>河南省</w:t><w:br/><w:t>郑州市</w:t>", cell)
     xml = xml.replace(cells[0], cell)
     grid = re.findall(r'<w:gridCol w:w="\d+"/>', xml)  # the column's width in the table's grid too
     xml = xml.replace("".join(grid[:2]), grid[0] + f'<w:gridCol w:w="{width}"/>', 1)

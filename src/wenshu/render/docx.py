@@ -7,6 +7,7 @@ the 版头 or 版记 go to the frame's fields, the rest are written into the bod
 
 from __future__ import annotations
 
+import bisect
 import copy
 import html
 import io
@@ -797,9 +798,18 @@ def _slack_to_wrapping(
 
     shaped = list(shapes.items())
 
+    # Each round tries every taker's rooms again and only one column changed: a column's
+    # lines at a room are worked out once (a 1,000-row table of mixed shapes took 5 s).
+    seen: dict[tuple[int, float], list[int]] = {}
+
     def column(c: int, room: float) -> list[int]:
         """The lines of each row's cell in column ``c`` wrapped in ``room`` (0: no cell of its own)."""
-        return [sum(_wrapped_lines(p, room) for p in cells[c]) if cells[c] else 0 for cells, _ in shaped]
+        key = (c, room)
+        if key not in seen:
+            seen[key] = [
+                sum(_wrapped_lines(p, room) for p in cells[c]) if cells[c] else 0 for cells, _ in shaped
+            ]
+        return seen[key]
 
     def worse(c: int, room: float) -> bool:
         measured = {cached_line_width(t) for t in lines[c]}
@@ -979,7 +989,10 @@ def _splits_brackets(text: str, room: float) -> bool:
     groups = [
         m.span() for m in BRACKETED.finditer(text) if low <= cached_line_width(m.group()) <= min(high, room)
     ]
-    return bool(groups) and any(a < end < b for end in wrap_ends(text, room) for a, b in groups)
+    if not groups:
+        return False
+    ends = wrap_ends(text, room)  # in order: each group looks up the first end after its start
+    return any((i := bisect.bisect_right(ends, a)) < len(ends) and ends[i] < b for a, b in groups)
 
 
 def _lone_ends_closed(lines: dict[int, set[str]], widths: list[int], size_pt: float) -> list[int]:
