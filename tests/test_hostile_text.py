@@ -94,3 +94,21 @@ def test_check_reads_a_paragraph_opening_with_many_spaces_at_once():
     assert cpu_seconds() - started < 1.5
     said = [str(d) for d in report.deviations if "15000.0 字" in d.actual]
     assert len(said) == 1 and "段首应左空二字" in said[0] and "正文第 3 段" in said[0], said
+
+
+@pytest.mark.parametrize("command", ["import", "fix"])
+def test_a_word_file_of_more_text_than_a_spec_holds_is_refused_and_nothing_written(tmp_path, command):
+    # its spec would be over the 512 KB a spec may have: written, wenshu itself refused to read it
+    doc = Document()
+    doc.add_paragraph("关于开展检查的通知")
+    for _ in range(40):
+        doc.add_paragraph("各地要认真组织实施。" * 1_500)
+    source = tmp_path / "长文.docx"
+    doc.save(source)
+    args = [command, str(source)] + (["--no-paginate"] if command == "fix" else [])
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert "长文.docx 文字过多，无法导入" in result.output and "上限 512 KB" in result.output
+    assert "最长的是第 2 段（15000 字" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["长文.docx"]
