@@ -354,6 +354,28 @@ def test_a_link_in_the_output_folder_is_replaced_not_followed(tmp_path):
     assert not (out / f"{STEM}.docx").is_symlink() and (out / f"{STEM}.docx").read_bytes()[:2] == b"PK"
 
 
+@pytest.mark.parametrize(
+    "command", [["frames"], ["new", "notice", "--force", "-o"], ["import", "--force", "-o"]]
+)
+def test_other_commands_replace_a_link_under_an_output_name(tmp_path, command):
+    # frames wrote each frame through whatever stood under its name: a link's target overwritten
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere.docx"
+    out.mkdir()
+    elsewhere.write_bytes(b"not yours")
+    name = {"frames": "letter.docx", "new": "notice.yaml", "import": "imported.yaml"}[command[0]]
+    (out / name).symlink_to(elsewhere)
+    args = command + [str(out / name if command[0] != "frames" else out)]
+    if command[0] == "import":
+        spec = tmp_path / f"{STEM}.yaml"
+        spec.write_text(LETTER, encoding="utf-8")
+        assert CliRunner().invoke(main, ["build", str(spec), "-o", str(tmp_path)]).exit_code == 0
+        args.append(str(tmp_path / f"{STEM}.docx"))
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert elsewhere.read_bytes() == b"not yours"
+    assert not (out / name).is_symlink() and (out / name).stat().st_size > 100
+
+
 # -- values that look like markup come out literally ---------------------------------------
 
 LITERAL = [
