@@ -299,14 +299,17 @@ def test_a_name_in_a_subfolder_is_written_there(tmp_path):
 
 
 def test_a_target_that_cannot_be_replaced(workspace):
-    """The .docx's name is taken by a folder: the .md (renamed first) is already replaced,
-    the error says so, no temporary file stays behind."""
+    """The .docx's name is taken by a folder: found before anything is renamed, so the .md
+    (renamed first) is not replaced either; the error names the folder, no temporary file
+    stays behind."""
     spec, out, before = workspace
     (out / f"{STEM}.docx").unlink()
     (out / f"{STEM}.docx").mkdir()
+    spec.write_text(LETTER.replace("认真组织申报工作", "认真组织好申报工作"), encoding="utf-8")
     result = CliRunner().invoke(main, ["build", str(spec), "-o", str(out)])
     assert result.exit_code == 1 and "Traceback" not in result.output
-    assert "写入失败：同名的文件夹已存在" in result.output and "已替换 1 个文件" in result.output
+    assert f"{STEM}.docx 写入失败：同名的文件夹已存在；原有文件未改动" in result.output, result.output
+    assert (out / f"{STEM}.md").read_bytes() == before[f"{STEM}.md"]
     assert sorted(p.name for p in out.iterdir()) == [f"{STEM}.docx", f"{STEM}.md"]
 
 
