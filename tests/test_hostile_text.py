@@ -133,3 +133,23 @@ def test_a_long_title_of_like_words_is_split_at_once(tmp_path):
     assert result.exit_code == 0 and "Traceback" not in result.output, result.output
     lines = (tmp_path / "out" / "notice.md").read_text(encoding="utf-8").splitlines()
     assert any("知识产权" in line for line in lines)
+
+
+def test_import_of_a_title_of_many_lines_of_like_words_is_at_once(tmp_path):
+    # import splits a title of several lines again, to tell wenshu's own lines from the
+    # author's: this one took minutes (the search of test_a_long_title_of_like_words…)
+    doc = Document()
+    title = doc.add_paragraph()
+    for i in range(10):
+        run = title.add_run("知识产权" * 4)
+        if i < 9:
+            run.add_break()
+    for text in ("各单位：", "正文。", "国家知识产权局", "2024年1月1日"):
+        doc.add_paragraph(text)
+    source = tmp_path / "长标题.docx"
+    doc.save(source)
+    started = cpu_seconds()
+    result = CliRunner().invoke(main, ["import", str(source)])
+    assert cpu_seconds() - started < 10
+    assert result.exit_code == 0 and "Traceback" not in result.output, result.output
+    assert "知识产权知识产权" in (tmp_path / "长标题.yaml").read_text(encoding="utf-8")
