@@ -153,3 +153,18 @@ def test_import_of_a_title_of_many_lines_of_like_words_is_at_once(tmp_path):
     assert cpu_seconds() - started < 10
     assert result.exit_code == 0 and "Traceback" not in result.output, result.output
     assert "知识产权知识产权" in (tmp_path / "长标题.yaml").read_text(encoding="utf-8")
+
+
+def test_check_reads_a_title_of_thousands_of_lines_at_once():
+    # the lines Word wraps a one-line title into were measured afresh from each line on
+    # (quadratic: a 12,000-character title took a minute), and its breaks likewise
+    doc = Document()
+    doc.add_paragraph("关于" + "知识产权" * 3_000 + "的通知").alignment = 1  # centred: a title
+    for text in ("各单位：", "正文。", "国家知识产权局", "2024年1月1日"):
+        doc.add_paragraph(text)
+    data = io.BytesIO()
+    doc.save(data)
+    started = cpu_seconds()
+    report = check_docx(data.getvalue(), "hostile.docx")
+    assert cpu_seconds() - started < 20
+    assert report.error is None and report.deviations
