@@ -156,15 +156,15 @@ def test_import_of_a_title_of_many_lines_of_like_words_is_at_once(tmp_path):
 
 
 def test_check_reads_a_title_of_thousands_of_lines_at_once():
-    # the lines Word wraps a one-line title into were measured afresh from each line on
-    # (quadratic: a 12,000-character title took a minute), and its breaks likewise
+    # the lines Word wraps a one-line title into were measured afresh from each line on, and
+    # its breaks likewise (quadratic: 24,000 characters took 16 s, 100,000 minutes)
     doc = Document()
-    doc.add_paragraph("关于" + "知识产权" * 3_000 + "的通知").alignment = 1  # centred: a title
+    doc.add_paragraph("关于" + "知识产权" * 6_000 + "的通知").alignment = 1  # centred: a title
     for text in ("各单位：", "正文。", "国家知识产权局", "2024年1月1日"):
         doc.add_paragraph(text)
     data = io.BytesIO()
     doc.save(data)
     started = cpu_seconds()
     report = check_docx(data.getvalue(), "hostile.docx")
-    assert cpu_seconds() - started < 20
+    assert cpu_seconds() - started < 5
     assert report.error is None and report.deviations
