@@ -327,14 +327,17 @@ def test_a_name_in_a_subfolder_is_written_there(tmp_path):
 
 
 def test_a_target_that_cannot_be_replaced(workspace):
-    """The .docx's name is taken by a folder: the .md (renamed first) is already replaced,
-    the error says so, no temporary file stays behind."""
+    """The .docx's name is taken by a folder: found before anything is renamed, so the .md
+    (renamed first) is not replaced either; the error names the folder, no temporary file
+    stays behind."""
     spec, out, before = workspace
     (out / f"{STEM}.docx").unlink()
     (out / f"{STEM}.docx").mkdir()
+    spec.write_text(LETTER.replace("认真组织申报工作", "认真组织好申报工作"), encoding="utf-8")
     result = CliRunner().invoke(main, ["build", str(spec), "-o", str(out)])
     assert result.exit_code == 1 and "Traceback" not in result.output
-    assert "写入失败：同名的文件夹已存在" in result.output and "已替换 1 个文件" in result.output
+    assert f"{STEM}.docx 写入失败：同名的文件夹已存在；原有文件未改动" in result.output, result.output
+    assert (out / f"{STEM}.md").read_bytes() == before[f"{STEM}.md"]
     assert sorted(p.name for p in out.iterdir()) == [f"{STEM}.docx", f"{STEM}.md"]
 
 
@@ -380,6 +383,28 @@ def test_a_link_in_the_output_folder_is_replaced_not_followed(tmp_path):
     assert result.exit_code == 0, result.output
     assert elsewhere.read_bytes() == b"not yours"
     assert not (out / f"{STEM}.docx").is_symlink() and (out / f"{STEM}.docx").read_bytes()[:2] == b"PK"
+
+
+@pytest.mark.parametrize(
+    "command", [["frames"], ["new", "notice", "--force", "-o"], ["import", "--force", "-o"]]
+)
+def test_other_commands_replace_a_link_under_an_output_name(tmp_path, command):
+    # frames wrote each frame through whatever stood under its name: a link's target overwritten
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere.docx"
+    out.mkdir()
+    elsewhere.write_bytes(b"not yours")
+    name = {"frames": "letter.docx", "new": "notice.yaml", "import": "imported.yaml"}[command[0]]
+    (out / name).symlink_to(elsewhere)
+    args = command + [str(out / name if command[0] != "frames" else out)]
+    if command[0] == "import":
+        spec = tmp_path / f"{STEM}.yaml"
+        spec.write_text(LETTER, encoding="utf-8")
+        assert CliRunner().invoke(main, ["build", str(spec), "-o", str(tmp_path)]).exit_code == 0
+        args.append(str(tmp_path / f"{STEM}.docx"))
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert elsewhere.read_bytes() == b"not yours"
+    assert not (out / name).is_symlink() and (out / name).stat().st_size > 100
 
 
 # -- values that look like markup come out literally ---------------------------------------

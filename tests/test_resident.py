@@ -516,6 +516,38 @@ def test_a_runtime_folder_others_may_write_to_is_not_used(tmp_path: Path) -> Non
         shutil.rmtree(private)
 
 
+def test_a_runtime_folder_under_a_folder_others_may_write_to_is_not_used(tmp_path, monkeypatch) -> None:
+    """A private folder inside one others may write to (or reached through a link kept in one)
+    could be swapped for theirs between the check and the socket's bind or connect, which go
+    by the path: neither ``XDG_RUNTIME_DIR`` there nor ``TMPDIR`` there is used."""
+    from wenshu.cli.resident import runtime_dir
+
+    open_folder, private = Path(tempfile.mkdtemp(prefix="ws-")), Path(tempfile.mkdtemp(prefix="ws-"))
+    try:
+        (open_folder / "run").mkdir(mode=0o700)
+        (open_folder / "far").mkdir(mode=0o700)
+        (open_folder / "far" / "run").mkdir(mode=0o700)
+        (private / "via").symlink_to(open_folder / "far")
+        monkeypatch.setenv("TMPDIR", str(private))
+        for runtime in (open_folder / "run", private / "via" / "run"):
+            monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+            os.chmod(open_folder, 0o755)
+            assert runtime_dir() == (str(runtime / "wenshu"), "")
+            os.chmod(open_folder, 0o777)
+            assert runtime_dir() == (str(private / f"wenshu-{os.getuid()}"), "")
+            os.chmod(open_folder, 0o1777)  # sticky: what the user made there is theirs to keep
+            assert runtime_dir() == (str(runtime / "wenshu"), "")
+        monkeypatch.setenv("TMPDIR", str(open_folder / "run"))
+        monkeypatch.delenv("XDG_RUNTIME_DIR")
+        os.chmod(open_folder, 0o777)
+        folder, why = runtime_dir()
+        assert folder is None and "别人可以改动" in why
+    finally:
+        os.chmod(open_folder, 0o700)
+        shutil.rmtree(open_folder)
+        shutil.rmtree(private)
+
+
 def _state(pid: int) -> str:
     return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
 

@@ -99,6 +99,11 @@ def write_atomically(
                     os.fsync(fd)
             finally:
                 os.close(fd)
+        # A folder under a target's name stops its rename: found before any is renamed, so
+        # that the files renamed before it are not replaced while the rest are not.
+        for _, target in temps:
+            if _is_folder(target):
+                raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), target)
         for tmp, target in temps:
             os.replace(tmp, target)
             renamed += 1
@@ -110,9 +115,18 @@ def write_atomically(
                 pass
         if isinstance(exc, OSError):
             kept = "原有文件未改动" if not renamed else f"已替换 {renamed} 个文件，其余原有文件未改动"
-            raise WenshuError(Problem(str(out_dir), f"写入失败：{_os_reason(exc)}；{kept}")) from None
+            named = exc.filename if exc.filename in {target for _, target in temps} else out_dir
+            raise WenshuError(Problem(str(named), f"写入失败：{_os_reason(exc)}；{kept}")) from None
         raise
     return [out_dir / name for name in files]
+
+
+def _is_folder(path: str) -> bool:
+    """Whether ``path`` is a folder itself (a link to one is replaced as any link is)."""
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _write_all(fd: int, data: bytes) -> None:

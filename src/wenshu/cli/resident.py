@@ -48,12 +48,53 @@ _CODE = struct.Struct("!i")
 _MAX_ADDRESS = 100
 
 
+def _settled(path: str) -> bool:
+    """Whether no other user can change where the absolute ``path`` leads: every folder looked
+    up on the way — links followed, their own folders too — is this user's or root's, and
+    others may not write to it, or it has the sticky bit and the entry looked up in it is this
+    user's or root's (others can neither remove nor rename it). Else whoever may write to an
+    ancestor could swap the checked folder for theirs between the check and the socket's bind
+    or connect, which go by the path again."""
+    mine = (0, os.getuid())
+    todo = path.split("/")
+    current = "/"
+    links = 0
+    while todo:
+        name = todo.pop(0)
+        if name in ("", "."):
+            continue
+        if name == "..":
+            current = os.path.dirname(current)
+            continue
+        entry = os.path.join(current, name)
+        try:
+            folder, info = os.lstat(current), os.lstat(entry)
+        except OSError:
+            return False
+        writable = folder.st_mode & 0o022 and not (folder.st_mode & 0o1000 and info.st_uid in mine)
+        if folder.st_uid not in mine or writable:
+            return False
+        if info.st_mode & 0o170000 == 0o120000:  # S_ISLNK: go on from where it leads
+            links += 1
+            target = os.readlink(entry)
+            if links > 40 or not target:  # the kernel's own limit on links in one lookup
+                return False
+            todo = target.split("/") + todo
+            current = "/" if target.startswith("/") else current
+        else:
+            current = entry
+    return True
+
+
 def _private_base(base: str, shared_ok: bool) -> bool:
     """Whether ``base`` may hold the user's folder of sockets: a real folder (not a link) of
     this user that no one else may write to — or, when ``shared_ok`` (the temporary folder),
     root's with the sticky bit, where others can neither remove nor rename what the user
     made. Else another user (an ``XDG_RUNTIME_DIR`` kept through ``su``) could swap the
-    folder and have root create, connect to or remove sockets of theirs."""
+    folder and have root create, connect to or remove sockets of theirs. The folders above
+    it must be settled as well (:func:`_settled`)."""
+    if not _settled(os.path.abspath(base)):
+        return False
     try:
         fd = os.open(base, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
     except OSError:

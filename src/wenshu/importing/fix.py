@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from wenshu.errors import Problem, WenshuError
+from wenshu.errors import Problem, WenshuError, excerpt
 from wenshu.importing.outline import ordinal_of
 from wenshu.importing.reader import PICTURE_NAME, pictures_folder, read_spec
 from wenshu.importing.report import ImportReport
@@ -40,8 +40,34 @@ class Imported:
 def import_docx(source: Path | bytes, name: str, spec_stem: str | None = None) -> Imported:
     """Read the .docx ``source`` (called ``name`` in messages) into spec YAML; its pictures
     are named under ``<spec_stem>.files`` (the stem of ``name`` by default)."""
-    _, spec, comments, report = _read(source, name, spec_stem)
-    return Imported(dump_spec(spec, comments, report), report)
+    read, spec, comments, report = _read(source, name, spec_stem)
+    return Imported(_dumped(read, spec, comments, report), report)
+
+
+def _dumped(read: Source, spec: dict[str, Any], comments: dict[int, str], report: ImportReport) -> str:
+    """The spec's YAML text; refused when it is longer than a spec may be (a file of that
+    much text): wenshu could not read it back, so it is not written at all."""
+    from wenshu.spec.load import MAX_FILE_BYTES, size_text
+
+    yaml = dump_spec(spec, comments, report)
+    size = len(yaml.encode("utf-8"))
+    if size <= MAX_FILE_BYTES:
+        return yaml
+    paragraphs = [b.text for b in read.blocks if isinstance(b, Para)]
+    longest = max(range(len(paragraphs)), key=lambda i: len(paragraphs[i]), default=None)
+    where = (
+        f"；最长的是第 {longest + 1} 段（{len(paragraphs[longest])} 字，“{excerpt(paragraphs[longest])}”）"
+        if longest is not None
+        else ""
+    )
+    raise WenshuError(
+        Problem(
+            report.file,
+            f"文字过多，无法导入：读成的规格有 {size_text(size)}，"
+            f"超过规格文件的上限 {size_text(MAX_FILE_BYTES)}（wenshu 无法再读入）{where}。"
+            "请把文件分成几份分别导入；未写入任何文件",
+        )
+    )
 
 
 def _read(
@@ -335,7 +361,7 @@ def _prepare(
         )
     data = docx_bytes(path, office)
     read, spec, comments, report = _read(data, str(path))
-    yaml = dump_spec(spec, comments, report)
+    yaml = _dumped(read, spec, comments, report)
     stem = path.stem
     for target in (f"{stem}.yaml", f"{stem}.docx", f"{stem}.md"):
         if (out_dir / target).resolve() == path.resolve():

@@ -402,11 +402,10 @@ def build_frame(name: str) -> bytes:
 
 
 def write_frames(folder: Path) -> list[Path]:
-    """Write every stock frame into ``folder``; return the paths written."""
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for name in FRAMES:
-        path = folder / f"{name}.docx"
-        path.write_bytes(build_frame(name))
-        paths.append(path)
-    return paths
+    """Write every stock frame into ``folder``, all or nothing; return the paths written.
+
+    As every output is (:func:`wenshu.files.write_atomically`): a link standing under a
+    frame's name is replaced, never followed to overwrite the file it points to."""
+    from wenshu.files import write_atomically
+
+    return write_atomically(folder, {f"{name}.docx": build_frame(name) for name in FRAMES})

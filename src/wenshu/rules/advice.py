@@ -30,7 +30,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from wenshu.errors import Problem
+from wenshu.errors import Problem, excerpt
 from wenshu.registry import Registry
 from wenshu.spec.kinds import Kind
 from wenshu.spec.load import Spec, iter_strings
@@ -158,14 +158,26 @@ def split_title_breaks(spec: Spec, document: dict[str, Any], markdown: str) -> l
         # the message shows the title as written (Markdown's escapes taken out)
         title, shown = escaped.replace("\\", ""), "／".join(lines).replace("\\", "")
         held = [(path, text) for path, text in values if text in escaped and text != escaped]
-        for n, word in broken_words(lines, [text for _, text in held]):
+        broken = broken_words(lines, [text for _, text in held])
+        # a title of hundreds of lines, each broken in a word: a few said, the rest counted
+        for n, word in broken[:_BROKEN_SAID]:
             where = next((path for path, text in held if word in text.replace("\\", "")), None)
             where = where or (("title",) if "title" in document else ("kind",))
             out.append(
                 spec.problem(
                     where,
-                    f"标题“{title}”自动分行时第 {n} 行断在“{word}”中间（分成了“{shown}”），"
+                    f"标题“{excerpt(title, _TITLE_SHOWN)}”自动分行时第 {n} 行断在“{word}”中间"
+                    f"（分成了“{excerpt(shown, _TITLE_SHOWN)}”），"
                     "标题回行应词意完整（GB/T 9704 §7.3.1）；可用 title_lines 手写各行",
                 )
             )
+        if len(broken) > _BROKEN_SAID:
+            where = ("title",) if "title" in document else ("kind",)
+            more = len(broken) - _BROKEN_SAID
+            out.append(spec.problem(where, f"标题“{excerpt(title, _TITLE_SHOWN)}”另有 {more} 行也断在词中"))
     return out
+
+
+#: Lines of one title broken in a word that are each said; and how much of a title a message shows.
+_BROKEN_SAID = 5
+_TITLE_SHOWN = 80

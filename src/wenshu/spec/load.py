@@ -273,12 +273,13 @@ _NOT_REGULAR = (
 )
 
 
-def _size(n: int) -> str:
+def size_text(n: int) -> str:
+    """``n`` bytes as a user reads a file's size: “1.7 MB”, “512 KB”."""
     return f"{n / 1048576:.1f} MB" if n >= 1048576 else f"{n // 1024} KB"
 
 
 def _too_large(name: str, size: str, limit: int, what: str) -> WenshuError:
-    return WenshuError(Problem(name, f"文件过大（{size}），{what}不能超过 {_size(limit)}"))
+    return WenshuError(Problem(name, f"文件过大（{size}），{what}不能超过 {size_text(limit)}"))
 
 
 def check_regular(path: Path, what: str) -> None:
@@ -325,7 +326,7 @@ def read_bounded(path: Path, limit: int, what: str) -> bytes:
             check_regular(path, what)  # names what it is instead
             raise WenshuError(Problem(name, f"不是普通文件，不能作为{what}读取"))
         if info.st_size > limit:
-            raise _too_large(name, _size(info.st_size), limit, what)
+            raise _too_large(name, size_text(info.st_size), limit, what)
         chunks = []
         left = limit + 1
         while left > 0:
@@ -335,7 +336,7 @@ def read_bounded(path: Path, limit: int, what: str) -> bytes:
             chunks.append(chunk)
             left -= len(chunk)
         if left <= 0:
-            raise _too_large(name, f"超过 {_size(limit)}", limit, what)
+            raise _too_large(name, f"超过 {size_text(limit)}", limit, what)
         return b"".join(chunks)
     except OSError as exc:
         raise WenshuError(Problem(name, f"无法读取：{exc.strerror}")) from None

@@ -19,6 +19,7 @@ no line ends after one.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 from collections.abc import Iterable
@@ -139,6 +140,15 @@ def break_costs(
     starts = {a for a, _ in spans}
     ends = {b for _, b in spans}
     costs: dict[int, float] = {}
+    # The text without its backslashes, and for each position how many of its characters
+    # come before it, and how many of each bracket and quote mark: the head and tail of a
+    # break are read from these in constant time, not copied at each position.
+    plain = text.replace("\\", "")
+    before = list(itertools.accumulate((ch != "\\" for ch in text), initial=0))
+    marks = {
+        m: list(itertools.accumulate((ch == m for ch in plain), initial=0))
+        for m in "〔〕" + "".join(_PAIRS[0] + _PAIRS[1])
+    }
     for i in range(1, len(text)):
         a, b = text[i - 1], text[i]
         nxt = text[i + 1 : i + 2] if b == "\\" else b
@@ -148,15 +158,14 @@ def break_costs(
             continue
         if nxt in NO_LINE_START or a in NO_LINE_END:
             continue
-        head = text[:i].replace("\\", "")
-        if head.count("〔") > head.count("〕"):
+        j = before[i]
+        if marks["〔"][j] > marks["〕"][j]:
             continue
-        tail = text[i:].replace("\\", "")
         if i in inside:
             cost = _IN_WORD
         elif i in parts:
             cost = _NEXT_TO_WORD
-        elif head.endswith(lex.break_after) or tail.startswith(lex.break_before):
+        elif plain.endswith(lex.break_after, 0, j) or plain.startswith(lex.break_before, j):
             cost = _GOOD
         elif i in ends and i in starts:
             cost = _BETWEEN_WORDS
@@ -165,7 +174,7 @@ def break_costs(
             cost = _NEXT_TO_WORD
         else:
             cost = _UNKNOWN
-        if any(head.count(o) > head.count(c) for o, c in _PAIRS):
+        if any(marks[o][j] > marks[c][j] for o, c in _PAIRS):
             cost += _IN_QUOTE
         costs[i] = cost
     return costs
@@ -228,11 +237,17 @@ def _best_split(
     title: str, lines: int, width: int, costs: dict[int, float], widths: SliceWidths
 ) -> tuple[float, list[str]] | None:
     floor = widths(0, len(title)) / lines / 2
+    if lines > _PLANNED_LINES:
+        return _planned_split(title, lines, width, costs, widths, floor)
     points = sorted(costs)
     best: tuple[float, list[str]] | None = None
+    budget = _SEARCH_STEPS
 
     def walk(start: int, left: int, cuts: list[int], spent: float) -> None:
-        nonlocal best
+        nonlocal best, budget
+        budget -= 1
+        if budget < 0:
+            raise _Exhausted
         if best is not None and spent >= best[0]:
             return
         if left == 1:
@@ -252,8 +267,75 @@ def _best_split(
             if here >= floor:
                 walk(end, left - 1, [*cuts, end], spent + costs[end])
 
-    walk(0, lines, [], 0.0)
+    try:
+        walk(0, lines, [], 0.0)
+    except _Exhausted:
+        return _planned_split(title, lines, width, costs, widths, floor)
     return best
+
+
+#: Steps of the search for a title's lines (each title of a real 公文 takes a few thousand at
+#: most): a long title of words breaking at equal costs (“知识产权知识产权……”) would take
+#: billions, and is split by :func:`_planned_split` instead.
+_SEARCH_STEPS = 50_000
+#: Lines past which even :func:`_planned_split` is not tried: each line ends at the last
+#: break that fits (a title this long is no 公文's; its time stays linear).
+_PLANNED_LINES = 12
+
+
+class _Exhausted(Exception):
+    """The search for a title's lines ran out of steps."""
+
+
+def _planned_split(
+    title: str, lines: int, width: int, costs: dict[int, float], widths: SliceWidths, floor: float
+) -> tuple[float, list[str]] | None:
+    """Lines of ``title`` by dynamic programming over the breaks: the least sum of break
+    costs and of each line's squared distance from the mean width (the shape cost's main
+    term, which adds up line by line once the number of lines is fixed); its total is then
+    the same measure :func:`_best_split` takes. Past :data:`_PLANNED_LINES` lines, each line
+    simply ends at the last break that fits."""
+    end = len(title)
+    points = [0, *sorted(costs), end]
+    if lines > _PLANNED_LINES:
+        cuts, start = [], 0
+        for here, after in itertools.pairwise(points[1:]):
+            if widths(start, after) > width and here > start and len(cuts) < lines - 1:
+                cuts.append(here)
+                start = here
+        bounds = list(itertools.pairwise([0, *cuts, end]))
+        texts = [title[a:b] for a, b in bounds]
+        return sum(costs[c] for c in cuts) + shape_cost([widths(a, b) for a, b in bounds]), texts
+    mean = widths(0, end) / lines
+    # best[k][p]: (cost, previous point) of k lines ending at points[p]
+    best: list[dict[int, tuple[float, int]]] = [{0: (0.0, -1)}]
+    for k in range(1, lines + 1):
+        row: dict[int, tuple[float, int]] = {}
+        for p in range(1, len(points)):
+            if (k == lines) != (p == len(points) - 1):
+                continue
+            extra = 0.0 if p == len(points) - 1 else costs[points[p]]
+            for q in range(p - 1, -1, -1):
+                if q not in best[k - 1]:
+                    continue
+                w = widths(points[q], points[p])
+                if w > width:
+                    break
+                if w < floor:
+                    continue
+                total = best[k - 1][q][0] + extra + (w - mean) ** 2 / lines
+                if p not in row or total < row[p][0]:
+                    row[p] = (total, q)
+        best.append(row)
+    if len(points) - 1 not in best[lines]:
+        return None
+    cuts, p = [], len(points) - 1
+    for k in range(lines, 0, -1):
+        p = best[k][p][1]
+        cuts.append(points[p])
+    bounds = list(itertools.pairwise([*reversed(cuts), end]))
+    spent = sum(costs[a] for a, _ in bounds[1:])
+    return spent + shape_cost([widths(a, b) for a, b in bounds]), [title[a:b] for a, b in bounds]
 
 
 @dataclass(frozen=True)
@@ -284,12 +366,18 @@ def broken_words(
     words, named = break_costs(joined, (), width), break_costs(joined, names, width)
     out = []
     offset = 0
+    found: list[tuple[int, int]] | None = None  # the words and names, found once when needed
     for n, line in enumerate(lines[:-1], 1):
         offset += len(line)
         word = words.get(offset, _IN_WORD)
         if word >= _IN_WORD or (named.get(offset, _IN_WORD) >= _IN_WORD and word >= _UNKNOWN):
-            found = _word_spans(joined, other=True) + _name_spans(joined, names)
-            spans = [(a, b) for a, b in found if a < offset < b]
+            if found is None:
+                found = sorted(_word_spans(joined, other=True) + _name_spans(joined, names))
+                starts = [a for a, _ in found]
+                longest = max((b - a for a, b in found), default=0)
+            # only the words starting at most the longest one's length before the break can span it
+            near = found[bisect.bisect_left(starts, offset - longest) : bisect.bisect_left(starts, offset)]
+            spans = [(a, b) for a, b in near if a < offset < b]
             a, b = max(spans, key=lambda span: span[1] - span[0], default=(max(0, offset - 2), offset + 2))
             out.append((n, joined[a:b].replace("\\", "")))
     return out

@@ -18,6 +18,7 @@ from wenshu.check.rules.common import INDENT_SLACK, align_name, column_count
 from wenshu.text.dates import DateError, format_cn_date, parse_date
 from wenshu.text.numbering import FORMS, chinese_value, ordinal, written_ordinal
 from wenshu.text.titles import line_width, title_problems
+from wenshu.text.width import SliceWidths
 
 RULES.rule("title-align", "7.3.1", "标题", "标题居中")
 RULES.rule("title-break", "7.3.1", "标题", "标题在词与词之间回行，各行长短适宜")
@@ -350,20 +351,22 @@ def _wrapped(doc: Recogniser, para: Para, text: str) -> list[str]:
         return [text]
     room = section.text_width / char - max(first, 0) - max(right, 0) if char else 0
     lines: list[str] = []
-    while room >= 2 and line_width(text) > room:
-        k = 1
-        while k < len(text) and line_width(text[: k + 1]) <= room:
+    # each width of a slice in constant time: a title of thousands of lines is read at once
+    widths, start, end = SliceWidths(text), 0, len(text)
+    while room >= 2 and widths(start, end) > room:
+        k = start + 1
+        while k < end and widths(start, k + 1) <= room:
             k += 1
         fitted = k
-        while 1 < k < len(text) and (text[k] in _NO_LINE_START or text[k - 1] in _NO_LINE_END):
+        while start + 1 < k < end and (text[k] in _NO_LINE_START or text[k - 1] in _NO_LINE_END):
             k -= 1
-        while 0 < k < len(text) and _LATIN.match(text[k - 1]) and _LATIN.match(text[k]):
+        while start < k < end and _LATIN.match(text[k - 1]) and _LATIN.match(text[k]):
             k -= 1  # a number or Latin word goes down whole
-        if k == 0:
+        if k == start:
             k = fitted  # a Latin word wider than the line: broken where it is full
-        lines.append(text[:k])
-        text = text[k:]
-    return [*lines, text]
+        lines.append(text[start:k])
+        start = k
+    return [*lines, text[start:]]
 
 
 def check_no_text_page(doc: Recogniser, out: Findings) -> None:
