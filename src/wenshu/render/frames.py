@@ -17,7 +17,7 @@ from docx.shared import Twips
 
 from wenshu import layout as L
 from wenshu import roles
-from wenshu.roles import Style
+from wenshu.roles import CHAR_ROLES, CharRole, Style
 
 FRAMES = ("letter", "document", "plain")
 
@@ -81,6 +81,15 @@ def _style(
     )
 
 
+def _char_style(role: CharRole) -> str:
+    """The character style of ``role``: a name and no run property, so that the runs it marks
+    look as they would without it (wenshu.roles.CharRole)."""
+    return (
+        f'<w:style w:type="character" w:customStyle="1" w:styleId="{role.style}">'
+        f'<w:name w:val="{role.style_name}"/><w:basedOn w:val="DefaultParagraphFont"/></w:style>'
+    )
+
+
 def styles_xml() -> str:
     """The whole styles part: explicit fonts on w:eastAsia everywhere, no theme fonts."""
     indent = L.BODY_INDENT_TWIPS
@@ -141,6 +150,7 @@ def styles_xml() -> str:
         '<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont">'
         '<w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/></w:style>'
     )
+    styles += [_char_style(r) for r in CHAR_ROLES]
     return f"<w:styles {_W}>{defaults}{normal}{table}{''.join(styles)}</w:styles>"
 
 
