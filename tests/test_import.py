@@ -1589,7 +1589,7 @@ def test_a_run_in_heading_is_marked_by_its_character_style_and_read_by_its_name(
     style = styles.find(f"{_W_NS}style[@{_W_NS}styleId='WsRunIn']")
     assert style.get(f"{_W_NS}type") == "character"
     assert style.find(f"{_W_NS}name").get(f"{_W_NS}val") == "段首标题"
-    assert style.find(f"{_W_NS}rPr") is None  # it sets nothing: the page is as without it
+    assert style.find(f"{_W_NS}rPr") is None  # it sets nothing: font and size stay the paragraph's
 
     resaved = _resaved_runs(docx, marked=True)
     runs = [r for p in read_document(resaved, "通知.docx").paragraphs for r in p.runs if r.text.strip()]

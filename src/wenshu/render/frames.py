@@ -83,7 +83,7 @@ def _style(
 
 def _char_style(role: CharRole) -> str:
     """The character style of ``role``: a name and no run property, so that the runs it marks
-    look as they would without it (wenshu.roles.CharRole)."""
+    keep their font and size (wenshu.roles.CharRole)."""
     return (
         f'<w:style w:type="character" w:customStyle="1" w:styleId="{role.style}">'
         f'<w:name w:val="{role.style_name}"/><w:basedOn w:val="DefaultParagraphFont"/></w:style>'
