@@ -1514,3 +1514,116 @@ def test_imported_column_widths_rebuild_the_same_columns(tmp_path):
     before, after = grids(first), grids(second)
     assert [len(g) for g in before] == [len(g) for g in after]
     assert max(abs(a - b) for x, y in zip(before, after, strict=True) for a, b in zip(x, y, strict=True)) <= 6
+
+
+_RUN_IN_SPEC = """kind: document
+title: 关于开展试点工作的通知
+body:
+  - heading: 工作安排
+    body:
+      - heading: 申报要求
+        body:
+          - items:
+              - heading: 申报条件
+                text: 申报单位应为区域内具有一定影响力的单位。
+              - heading: 复核范围
+                text: 2019年及以前认定的单位均须参加复核。
+"""
+_W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _run_in_spec(tmp_path: Path) -> Path:
+    spec = tmp_path / "通知.yaml"
+    spec.write_text(_RUN_IN_SPEC, encoding="utf-8")
+    return spec
+
+
+def _run_in_blocks(data: bytes) -> list[Any]:
+    """The blocks under 一、（一） of ``data`` imported."""
+    return yaml.safe_load(import_docx(data, "通知.docx").yaml)["body"][0]["body"][0]["body"]
+
+
+_RUN_IN_READ = [
+    {"heading": "申报条件", "text": "申报单位应为区域内具有一定影响力的单位。"},
+    {"heading": "复核范围", "text": "2019年及以前认定的单位均须参加复核。"},
+]
+
+
+def _resaved_runs(docx: bytes, *, marked: bool) -> bytes:
+    """``docx`` as LibreOffice saves it: wenshu's style ids renamed (WsBody → Style1, the names
+    kept) and a run cut where its script changes (“1.” | “申报条件”), each piece keeping the
+    run's properties; not ``marked``, with no character style on the heading, which then
+    merges with the text after it (the same look)."""
+    with zipfile.ZipFile(io.BytesIO(docx)) as zin:
+        parts = {name: zin.read(name) for name in zin.namelist()}
+    xml = parts["word/document.xml"].decode("utf-8")
+    cut = r"<w:r>\1<w:t>\2</w:t></w:r><w:r>\1<w:t>\3</w:t></w:r>"
+    xml = re.sub(r"<w:r>(<w:rPr>(?:(?!</w:rPr>).)*</w:rPr>)<w:t>(\d\.)([^<]+)</w:t></w:r>", cut, xml)
+    if not marked:
+        xml = xml.replace('<w:rPr><w:rStyle w:val="WsRunIn"/></w:rPr>', "")
+        xml = re.sub(r"</w:t></w:r><w:r><w:t>", "", xml)
+    parts["word/document.xml"] = xml.encode("utf-8")
+    for part in ("word/document.xml", "word/styles.xml"):
+        parts[part] = re.sub(rb'(w:styleId|w:val)="Ws(\w+)"', rb'\1="Style\2"', parts[part])
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name, data in parts.items():
+            zout.writestr(name, data)
+    return out.getvalue()
+
+
+def test_a_run_in_heading_is_marked_by_its_character_style_and_read_by_its_name(tmp_path):
+    # A level-3 run-in heading (“1.申报条件。申报……”) was set apart only by being a run of its
+    # own: LibreOffice and Word cut and merge runs on saving, and it came back a numbered item.
+    from lxml import etree
+
+    from wenshu.check import read_document
+
+    docx = render(_run_in_spec(tmp_path), ("docx",)).files["docx"]
+    with zipfile.ZipFile(io.BytesIO(docx)) as zf:
+        body = etree.fromstring(zf.read("word/document.xml"))
+        styles = etree.fromstring(zf.read("word/styles.xml"))
+    marked = [
+        "".join(r.itertext())
+        for r in body.iter(f"{_W_NS}r")
+        if r.find(f"{_W_NS}rPr/{_W_NS}rStyle[@{_W_NS}val='WsRunIn']") is not None
+    ]
+    assert marked == ["1.申报条件", "2.复核范围"]  # the heading with its ordinal, not its 。
+    style = styles.find(f"{_W_NS}style[@{_W_NS}styleId='WsRunIn']")
+    assert style.get(f"{_W_NS}type") == "character"
+    assert style.find(f"{_W_NS}name").get(f"{_W_NS}val") == "段首标题"
+    assert style.find(f"{_W_NS}rPr") is None  # it sets nothing: font and size stay the paragraph's
+
+    resaved = _resaved_runs(docx, marked=True)
+    runs = [r for p in read_document(resaved, "通知.docx").paragraphs for r in p.runs if r.text.strip()]
+    assert [r.text for r in runs if r.style_name == "段首标题"] == ["1.", "申报条件", "2.", "复核范围"]
+    assert _run_in_blocks(resaved) == _run_in_blocks(docx) == _RUN_IN_READ
+    # without the mark the same cut and merged runs read as numbered items
+    assert _run_in_blocks(_resaved_runs(docx, marked=False)) == [
+        {"items": [f"{h}。{t}" for h, t in (b.values() for b in _RUN_IN_READ)]}
+    ]
+
+
+@pytest.mark.render
+def test_a_run_in_heading_survives_a_libreoffice_resave(tmp_path):
+    from wenshu.office.libreoffice import find_soffice
+
+    first = render(_run_in_spec(tmp_path), ("docx", "md"))
+    source, saved = tmp_path / "in", tmp_path / "out"
+    source.mkdir()
+    (source / "通知.docx").write_bytes(first.files["docx"])
+    subprocess.run(
+        [find_soffice(), f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless"]
+        + ["--convert-to", "docx:MS Word 2007 XML", "--outdir", str(saved), str(source / "通知.docx")],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    again = (saved / "通知.docx").read_bytes()
+    with zipfile.ZipFile(io.BytesIO(again)) as zf:  # LibreOffice's own style ids: the case at hand
+        styles = zf.read("word/styles.xml").decode("utf-8")
+    assert 'w:styleId="WsRunIn"' not in styles and '<w:name w:val="段首标题"/>' in styles
+    assert _run_in_blocks(again) == _RUN_IN_READ
+    spec = tmp_path / "again.yaml"
+    spec.write_text(import_docx(again, "通知.docx").yaml, encoding="utf-8")
+    assert comparable(render(spec, ("md",)).markdown) == comparable(first.markdown)

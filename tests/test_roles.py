@@ -12,14 +12,18 @@ from wenshu import layout as L
 from wenshu.render import docx as docx_writer
 from wenshu.render import frames
 from wenshu.render.frames import styles_xml
-from wenshu.roles import BODY_STYLES, FRAME_ROLES, HEADING_STYLES, ROLES, role
+from wenshu.roles import BODY_STYLES, CHAR_ROLES, FRAME_ROLES, HEADING_STYLES, ROLES, role
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def test_frames_define_each_role_with_its_font_and_size() -> None:
     root = etree.fromstring(styles_xml().encode("utf-8"))
-    custom = {s.get(f"{W}styleId"): s for s in root.iter(f"{W}style") if s.get(f"{W}customStyle") == "1"}
+    custom = {
+        s.get(f"{W}styleId"): s
+        for s in root.iter(f"{W}style")
+        if s.get(f"{W}customStyle") == "1" and s.get(f"{W}type") == "paragraph"
+    }
     assert set(custom) == {r.style for r in ROLES}
     for r in ROLES:
         style = custom[r.style]
@@ -27,6 +31,18 @@ def test_frames_define_each_role_with_its_font_and_size() -> None:
         fonts = style.find(f"{W}rPr/{W}rFonts")
         assert fonts.get(f"{W}eastAsia") == r.font and fonts.get(f"{W}ascii") == r.latin, r.style
         assert int(style.find(f"{W}rPr/{W}sz").get(f"{W}val")) == round(r.size_pt * 2), r.style
+
+
+def test_frames_define_each_character_style_by_its_name_setting_nothing() -> None:
+    # A character style marks runs (a run-in heading) and must not change the page: the runs
+    # keep the font and size of their paragraph's style or their own direct formatting.
+    root = etree.fromstring(styles_xml().encode("utf-8"))
+    chars = {s.get(f"{W}styleId"): s for s in root.iter(f"{W}style") if s.get(f"{W}customStyle") == "1"}
+    chars = {k: s for k, s in chars.items() if s.get(f"{W}type") == "character"}
+    assert set(chars) == {r.style for r in CHAR_ROLES} == {"WsRunIn"}
+    for r in CHAR_ROLES:
+        assert chars[r.style].find(f"{W}name").get(f"{W}val") == r.style_name
+        assert chars[r.style].find(f"{W}rPr") is None and chars[r.style].find(f"{W}pPr") is None
 
 
 def test_the_table_matches_the_standard_facts() -> None:
@@ -43,7 +59,7 @@ def test_the_writer_and_the_frames_name_styles_only_from_the_table() -> None:
     for module in (docx_writer, frames):
         source = Path(module.__file__).read_text(encoding="utf-8")
         assert not re.findall(r'"(Ws[A-Za-z]+|Heading\d)"', source), module.__name__
-        named = set(re.findall(r"Style\.([A-Z_0-9]+)", source))
+        named = set(re.findall(r"(?<![A-Za-z])Style\.([A-Z_0-9]+)", source))
         assert named and named <= {r.style.name for r in ROLES}
 
 

@@ -5,7 +5,9 @@ A template marks a paragraph with its role (``<!-- wenshu:signature -->``); the 
 (:mod:`wenshu.render.docx`) gives it the role's style; the frames (:mod:`wenshu.render.frames`)
 define each style with the role's font and size; the page measurements
 (:mod:`wenshu.office.pages`) and the pagination (:mod:`wenshu.build.paginate`) find the parts of a
-built file by these styles. Numbers and typefaces come from :mod:`wenshu.layout`.
+built file by these styles. Numbers and typefaces come from :mod:`wenshu.layout`. A part of a
+paragraph that must be known again in the file (a run-in heading) has a character style of its
+own (:data:`CHAR_ROLES`), which sets no font or size.
 
 The checker (:mod:`wenshu.check`) reads any Word file, wenshu's or not, so it has roles of its own:
 :class:`wenshu.check.roles.Role` names what a reader recognises in a paragraph (a heading of some
@@ -321,3 +323,36 @@ HEADING_STYLES: dict[int, str] = {r.heading: r.style for r in ROLES if r.heading
 def role(style: str) -> Role:
     """The role whose Word style is ``style``."""
     return BY_STYLE[style]
+
+
+class CharStyle(StrEnum):
+    """The Word style ids of wenshu's character styles: marks on runs, not paragraphs."""
+
+    RUN_IN = "WsRunIn"
+
+
+@dataclass(frozen=True)
+class CharRole:
+    """A part of a paragraph that wenshu marks with a character style (``w:rStyle`` on its runs).
+
+    The style sets no run property: the part keeps the font and size it has without it (the
+    paragraph's style, or its own direct formatting, which comes before a character style,
+    ECMA-376 §17.7.2). It is there because Word and LibreOffice split and merge runs as they
+    like when they save a file — a part set apart only by being a run of its own is lost —
+    but give each piece the run's style, and keep the style's name (LibreOffice renames its
+    id: WsRunIn → Style10). LibreOffice lays out text of another style as a portion of its
+    own and leaves the character spacing (−0.25 pt) off a portion's last character, so the
+    rest of a level-3 or level-4 heading's line moves by under 1 pt; lines and pages stay as
+    they were (measured on every example with such headings).
+    """
+
+    style: CharStyle  # the Word style id
+    style_name: str  # the style's name in Word, by which a reader knows it
+    element: str  # the element as GB/T 9704 names it
+    clause: str  # where GB/T 9704 sets it
+
+
+#: A run-in heading (段首标题, “1.申报条件。申报……”: the heading and its text on one line,
+#: §7.3.3): the heading's runs, its ordinal included, the closing 。 not.
+RUN_IN = CharRole(CharStyle.RUN_IN, "段首标题", "段首标题", "§7.3.3")
+CHAR_ROLES: tuple[CharRole, ...] = (RUN_IN,)

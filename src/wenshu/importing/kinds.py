@@ -86,9 +86,10 @@ def outline_kind(document: dict[str, Any], notes: list[str]) -> dict[str, Any] |
     assume is added to ``notes``, and so is why a document titled as a kind's is not one.
 
     A list whose every item starts with a short sentence (“1.坚持质量优先。牢固树立……”) may
-    be run-in headings whose own run the file lost: wenshu writes the heading as a run of its
-    own, which LibreOffice merges with the text when it saves the file again. When the file
-    read as it is follows no outline, it is read again with such lists as run-in headings
+    be run-in headings whose own run the file lost: wenshu wrote the heading as a run of its
+    own, unmarked until it gave it a character style (roles.RUN_IN), and LibreOffice merges
+    such a run with the text when it saves the file again. When the file read as it is
+    follows no outline, it is read again with such lists as run-in headings
     (:func:`runin_read`); the text made must still be the file's."""
     tried: list[str] = []
     found = _outline_kind(document, tried, document)

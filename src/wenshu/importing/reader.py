@@ -1074,7 +1074,8 @@ class _Recogniser:
         bold = line.para.lead.strip()
         runs = line.para.runs
         if not bold and self.own and len(runs) == 2 and runs[1].startswith("。") and ordinal_of(runs[0]):
-            bold = runs[0]  # wenshu writes a run-in heading as a run of its own, 仿宋 at level 3
+            # a file wenshu wrote before it marked the heading (roles.RUN_IN): a run of its own
+            bold = runs[0]
         return Entry(
             text=text,
             top=bool(_CLOSING.match(text)),

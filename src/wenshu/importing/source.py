@@ -20,7 +20,7 @@ from typing import Any
 from wenshu.check import read_document, recognise
 from wenshu.check.reading.ooxml import A_NS, MC_NS, R_NS, V_NS, wtag
 from wenshu.check.reading.tables import filled_bar
-from wenshu.roles import ROLES
+from wenshu.roles import ROLES, RUN_IN
 from wenshu.spec.pictures import Picture, check_picture
 
 #: Colours counted as the red of a 红头 (GB/T 9704 §7.2.4): strong red, little green or blue.
@@ -144,10 +144,10 @@ def _is_red(color: str | None) -> bool:
     return r >= _RED_MIN and g <= _OTHER_MAX and b <= _OTHER_MAX
 
 
-def _lead(looks: list[tuple[str, tuple[bool, str]]]) -> str:
-    """The leading text set apart from the rest by bold or by a font of its own — a run-in
-    heading (wenshu writes a level-2 one in 楷体, others in bold) — or the whole text when
-    it is all bold."""
+def _lead(looks: list[tuple[str, tuple[bool, str, bool]]]) -> str:
+    """The leading text set apart from the rest by bold, by a font of its own or by wenshu's
+    run-in heading style (roles.RUN_IN, on a heading of any level) — a run-in heading — or
+    the whole text when it is all bold."""
     if not looks:
         return ""
     first = looks[0][1]
@@ -194,7 +194,11 @@ def _head_lines(table: Any, paras: list[Para]) -> list[Para]:
 
 def _para(p: Any, *, header: bool = False, role: Any = None) -> Para:
     """The shared model's paragraph ``p`` as the recogniser reads it."""
-    looks = [(r.text, (bool(r.bold), r.font or "")) for r in p.runs if r.text.strip()]
+    looks = [
+        (r.text, (bool(r.bold), r.font or "", r.style_name == RUN_IN.style_name))
+        for r in p.runs
+        if r.text.strip()
+    ]
     lines = p.text.replace("\t", " ").split("\n")
     return Para(
         text="".join(lines),

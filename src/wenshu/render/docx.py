@@ -31,7 +31,7 @@ from wenshu.errors import Problem, WenshuError
 from wenshu.render import docxtpl_adapter
 from wenshu.render.docxtpl_adapter import SizedText
 from wenshu.resources import resource_dir
-from wenshu.roles import BODY_STYLES, FRAME_ROLES, HEADING_STYLES, Style
+from wenshu.roles import BODY_STYLES, FRAME_ROLES, HEADING_STYLES, RUN_IN, Style
 from wenshu.spec.pictures import Picture
 from wenshu.text.numbering import written_ordinal
 from wenshu.text.width import line_width, text_width
@@ -48,6 +48,7 @@ cached_line_width = lru_cache(maxsize=1024)(line_width)
 
 # A run-in heading's font follows its ordinal (§7.3.3): 一、 黑体, （一） 楷体, others 仿宋.
 _RUNIN_FONTS = {1: L.FONT_HEADING_1, 2: L.FONT_HEADING_2}
+_RUN_IN_STYLE = f'<w:rStyle w:val="{RUN_IN.style}"/>'
 _TEXT_WIDTH_TWIPS = L.mm_to_twips(L.TEXT_WIDTH_MM)
 _LANDSCAPE_TEXT_WIDTH_TWIPS = L.mm_to_twips(L.TEXT_HEIGHT_MM)
 
@@ -207,10 +208,15 @@ class BodyWriter:
                 continue
             if not strong:
                 font = None
-            elif font is None:
+                runs.append(_run_xml(chunk))
+                continue
+            if font is None:
                 ordinal = written_ordinal(chunk)
                 font = _RUNIN_FONTS.get(ordinal[0]) if ordinal else None
-            runs.append(_run_xml(chunk, f"<w:rPr>{_rfonts(font, declare=False)}</w:rPr>" if font else ""))
+            # Strong text is a run-in heading (render.markdown.runin): its character style
+            # marks it in the file (roles.RUN_IN), its font is set on the run as before.
+            fonts = _rfonts(font, declare=False) if font else ""
+            runs.append(_run_xml(chunk, f"<w:rPr>{_RUN_IN_STYLE}{fonts}</w:rPr>"))
         extra = _KEEP_TOGETHER if self.tail is not None else ""
         if self.next_label_starts_section:
             # The section break already starts a new page; a page break would add a blank one.

@@ -17,7 +17,7 @@ from docx.shared import Twips
 
 from wenshu import layout as L
 from wenshu import roles
-from wenshu.roles import Style
+from wenshu.roles import CHAR_ROLES, CharRole, Style
 
 FRAMES = ("letter", "document", "plain")
 
@@ -78,6 +78,15 @@ def _style(
         f'<w:style w:type="paragraph" w:customStyle="1" w:styleId="{style}">'
         f'<w:name w:val="{role.style_name}"/>'
         f'<w:basedOn w:val="Normal"/><w:qFormat/><w:pPr>{ppr}</w:pPr><w:rPr>{rpr}</w:rPr></w:style>'
+    )
+
+
+def _char_style(role: CharRole) -> str:
+    """The character style of ``role``: a name and no run property, so that the runs it marks
+    keep their font and size (wenshu.roles.CharRole)."""
+    return (
+        f'<w:style w:type="character" w:customStyle="1" w:styleId="{role.style}">'
+        f'<w:name w:val="{role.style_name}"/><w:basedOn w:val="DefaultParagraphFont"/></w:style>'
     )
 
 
@@ -149,6 +158,7 @@ def styles_xml() -> str:
         '<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont">'
         '<w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/></w:style>'
     )
+    styles += [_char_style(r) for r in CHAR_ROLES]
     return f"<w:styles {_W}>{defaults}{normal}{table}{''.join(styles)}</w:styles>"
 
 

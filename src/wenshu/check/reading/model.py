@@ -2,9 +2,10 @@
 
 :func:`read_document` opens a Word file (any source, read defensively through
 :mod:`wenshu.safezip`) and gives a :class:`Document`: paragraphs in reading order with their
-text as shown (Word's list labels included), runs with resolved font, size, bold and colour,
-alignment, indents, spacing, place in a table or a text box; tables with rows, cells and
-merges; sections with their page geometry; header and footer parts with their paragraphs.
+text as shown (Word's list labels included), runs with resolved font, size, bold and colour
+and the name of their character style, alignment, indents, spacing, place in a table or a text
+box; tables with rows, cells and merges; sections with their page geometry; header and footer
+parts with their paragraphs.
 Every property is resolved the way Word resolves it (direct formatting → character style →
 paragraph style chain → document defaults).
 
@@ -49,6 +50,7 @@ class Run:
     color: str | None  # "RRGGBB" in upper case; None for automatic (black)
     highlight: str | None  # w:highlight (yellow …), None without
     theme_typeface: str | None = None  # what ``theme_font`` stands for in this file's theme
+    style_name: str = ""  # the name of its character style (w:rStyle), "" without one
 
 
 @dataclass(frozen=True)
@@ -291,6 +293,7 @@ def _paragraph(reader: Reader, para: Para, index: int) -> Paragraph:
                 color=None if color in (None, "auto") else color.upper(),
                 highlight=first_attr(rpr, "highlight"),
                 theme_typeface=reader.theme_typeface(theme) if theme else None,
+                style_name=reader.styles.name(rsid) if (rsid := reader.styles.run_style(r)) else "",
             )
         )
     return Paragraph(

@@ -94,13 +94,19 @@ class Styles:
         memo_key = ("p", sid, "numbered", id(level_ppr))
         self._ppr[p] = self._levels_of(own[0] if own else None, [level_ppr, *tail], memo_key)
 
+    @staticmethod
+    def run_style(r: Any) -> str | None:
+        """The id of the character style run ``r`` names (``w:rStyle``), None without one."""
+        rpr = first_child(r, "rPr") if r is not None else None
+        return wval(first_child(rpr, "rStyle")) if rpr is not None else None
+
     def rpr_levels(self, p: Any, r: Any) -> list[Any]:
         """Run ``r``'s character property levels in ``p``, nearest first."""
         levels = self._rpr.get((p, r))
         if levels is not None:
             return levels
         rpr = first_child(r, "rPr") if r is not None else None
-        rsid = wval(first_child(rpr, "rStyle")) if rpr is not None else None
+        rsid = self.run_style(r)
         psid = self.paragraph_style(p)
         tail = [*self._props(rsid, "rPr"), *self._props(psid, "rPr"), self.rpr_default]
         levels = self._rpr[(p, r)] = self._levels_of(rpr, tail, ("r", rsid, psid))
