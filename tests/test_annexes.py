@@ -61,7 +61,9 @@ def grid(table: Any) -> list[list[dict[str, Any]]]:
                 "".join(t.text or "" if t.tag == w("t") else "\n" for t in p.iter(w("t"), w("br")))
                 for p in tc.findall("w:p", NS)
             )
-            cells.append({"text": text, "col": col, "across": across, "vmerge": state})
+            jc = tc.find("w:p/w:pPr/w:jc", NS)
+            align = None if jc is None else jc.get(w("val"))
+            cells.append({"text": text, "col": col, "across": across, "vmerge": state, "align": align})
             col += across
         rows.append(cells)
     return rows
@@ -286,6 +288,28 @@ def test_basic_info_form_year_sub_rows_and_spans(tmp_path):
     assert rows[13][2]["text"].count("\n") == 2 and rows[13][2]["text"].startswith("1．")
     md = md_table_rows(markdown, "序号")
     assert md[13][2].count("<br>") == 2 and md[13][3:] == ["", ""]
+
+
+def test_basic_info_forms_two_tables_line_up_and_centre_their_units(tmp_path):
+    """A form filled in by hand: the columns its two tables share (序号, 指标, 单位, data,
+    备注) have the same edges — fitted each to its own content they did not (单位 at 258 pt
+    in one, 272 in the other) — and 单位 is centred in both (it was left in the first, whose
+    explanations span from it; those read from the left)."""
+    _, docx = build(write(tmp_path, "info.yaml", "kind: basic_info_form\nyear: 2017\n"))
+    first, second = document_xml(docx).findall(".//w:tbl", NS)
+
+    def edges(table: Any) -> list[int]:
+        widths = [int(g.get(w("w"))) for g in table.findall("w:tblGrid/w:gridCol", NS)]
+        return [sum(widths[: i + 1]) for i in range(len(widths))]
+
+    # The second table's 指标 is two grid columns (the indicator, its sub-items).
+    assert edges(first) == [e for i, e in enumerate(edges(second)) if i != 1]
+    ones, twos = grid(first), grid(second)
+    units = [r[2] for r in ones[1:11]] + [r[-3] for r in twos[5:] if r[-3]["col"] == 3]
+    assert [u["text"] for u in units[:2]] == ["平方公里", "万人"] and len(units) > 20
+    assert {u["align"] for u in units} == {"center"}
+    explained = [r[2] for r in ones[11:14]]
+    assert all(c["across"] == 3 and c["align"] == "left" for c in explained)
 
 
 # -- quota tables -----------------------------------------------------------------------------

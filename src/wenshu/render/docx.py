@@ -528,10 +528,17 @@ class BodyWriter:
                 current.append((inline_runs(tokens[j + 1]).text, align))
             elif tok.type == "tr_close":
                 rows.append(current)
+        # Markdown aligns whole columns: a cell aligned unlike its column (a form's prose
+        # spanning its centred 单位 column) is named in the options.
+        for r, c, align in options.get("cell_align") or ():
+            if 0 <= r < len(rows) and 0 <= c < len(rows[r]):
+                rows[r][c] = (rows[r][c][0], align)
         size = L.TABLE_SIZES_PT.get(options.get("size", "四号"), L.TABLE_SIZE_PT)
         width = _LANDSCAPE_TEXT_WIDTH_TWIPS if self.landscape else _TEXT_WIDTH_TWIPS
         spans = table_spans(rows, options.get("merge"), options.get("spans"))
-        widths = column_widths(rows, options.get("widths"), width, spans, size)
+        widths = column_widths(
+            rows, options.get("widths"), width, spans, size, fixed=bool(options.get("fixed"))
+        )
         self.body.append(parse_xml(table_xml(rows, widths, size, spans)))
 
 
@@ -623,9 +630,12 @@ def column_widths(
     total: int,
     spans: CellSpans | None = None,
     size_pt: float = L.TABLE_SIZE_PT,
+    fixed: bool = False,
 ) -> list[int]:
     """Column widths in twips filling ``total`` (the 版心 width of the page's orientation):
-    from the spec's ratios, else from content (cells spanning columns left out); then a
+    from the spec's ratios, else from content (cells spanning columns left out). ``fixed``
+    ratios are kept as given (the tables of one form whose columns line up: the passes below
+    would fit each to its own content); otherwise a
     column of short words gets room for its longest on one line (:func:`_short_words_whole`),
     one of short bracketed words room for their brackets (:func:`_brackets_whole`), one
     whose cells would end with a character alone room for it (:func:`_lone_ends_closed`),
@@ -635,6 +645,7 @@ def column_widths(
     saves lines (:func:`_slack_to_wrapping`)."""
     columns = max(len(r) for r in rows)
     wide = {k for k, (_, across) in (spans.starts.items() if spans else ()) if across > 1}
+    kept = fixed and bool(ratios) and len(ratios) == columns
     if not ratios or len(ratios) != columns:
         longest = [0.0] * columns
         for i, row in enumerate(rows):
@@ -645,6 +656,8 @@ def column_widths(
     scale = total / sum(ratios)
     widths = [int(r * scale) for r in ratios]
     widths[-1] += total - sum(widths)
+    if kept:
+        return widths
     lines = _column_lines(rows, columns, wide)
     widths = _brackets_whole(lines, _short_words_whole(lines, widths, size_pt), size_pt)
     widths = _brackets_unsplit(lines, widths, size_pt)
