@@ -83,7 +83,8 @@ def test_a_phone_number_passes_validate_build_check_and_fix_unchanged(tmp_path: 
     )
     notice = tmp_path / "notice.yaml"
     notice.write_text(
-        "kind: notice\nformat: document\nissuer: 示例省知识产权局\ndoc_number: 示知〔2023〕38号\ntitle: 关于示例工作的通知\nrecipients: 各市知识产权局\n"
+        "kind: notice\nformat: document\nissuer: 示例省知识产权局\ndoc_number: 示知〔2023〕38号\n"
+        "title: 关于示例工作的通知\nrecipients: 各市知识产权局\n"
         "body:\n  - 请于9月1日前报送材料，咨询电话：0371-65928665。\n"
         "signature: 示例省知识产权局\ndate: 2023-08-01\n"
         "contacts:\n  lines:\n    - 联系人：张三\n    - 电话：010-62086559  62084853\n",
