@@ -158,7 +158,7 @@ def _indicator_field(indicator: catalogue.Indicator, field: str, results: dict[s
 # cell's margins (about ⅘ of a character); 指标 ten characters a line, 备注 (the rest) five:
 # “需提供相关/证明材料” on two lines (with eleven in 指标, 备注 printed “需提供相/关证明/材料”).
 # In the second table 指标 splits into the indicator (merged down its sub-items) and the
-# sub-item (“编制人数”, four characters).
+# sub-item (“编制人数”, four characters). They add up to the 版心's 31.6 四号 characters.
 _BASIC_INFO_WIDTHS = [2.9, 10.9, 4.9, 7, 5.9]
 _BASIC_INFO_SUB_ITEM = 4.9
 
