@@ -528,11 +528,6 @@ class BodyWriter:
                 current.append((inline_runs(tokens[j + 1]).text, align))
             elif tok.type == "tr_close":
                 rows.append(current)
-        # Markdown aligns whole columns: a cell aligned unlike its column (a form's prose
-        # spanning its centred 单位 column) is named in the options.
-        for r, c, align in options.get("cell_align") or ():
-            if 0 <= r < len(rows) and 0 <= c < len(rows[r]):
-                rows[r][c] = (rows[r][c][0], align)
         size = L.TABLE_SIZES_PT.get(options.get("size", "四号"), L.TABLE_SIZE_PT)
         width = _LANDSCAPE_TEXT_WIDTH_TWIPS if self.landscape else _TEXT_WIDTH_TWIPS
         spans = table_spans(rows, options.get("merge"), options.get("spans"))
@@ -634,8 +629,8 @@ def column_widths(
 ) -> list[int]:
     """Column widths in twips filling ``total`` (the 版心 width of the page's orientation):
     from the spec's ratios, else from content (cells spanning columns left out). ``fixed``
-    ratios are kept as given (the tables of one form whose columns line up: the passes below
-    would fit each to its own content); otherwise a
+    ratios are kept as given (a composed form whose tables' columns line up: the passes
+    below fit each table to its own content); otherwise a
     column of short words gets room for its longest on one line (:func:`_short_words_whole`),
     one of short bracketed words room for their brackets (:func:`_brackets_whole`), one
     whose cells would end with a character alone room for it (:func:`_lone_ends_closed`),
@@ -1288,6 +1283,8 @@ def table_xml(
                 down -= len(folded.intersection(range(r, r + down)))
                 merge = '<w:vMerge w:val="restart"/>' if down > 1 else ""
                 text = _lines_between_words(text, sum(widths[c : c + across]), size_pt, row_lines)
+                if across > 1 and align == "center" and _prose(text, sum(widths[c : c + across]), size_pt):
+                    align = "left"
                 run = _cell_runs(text, half)
             else:
                 merge, run = "<w:vMerge/>", ""  # continues the merged cell above
@@ -1306,6 +1303,18 @@ def table_xml(
         out.append("</w:tr>")
     out.append("</w:tbl>")
     return "".join(out)
+
+
+def _prose(text: str, width: int, size_pt: float) -> bool:
+    """Is a cell's ``text`` prose: sentences (“字数不限，报告可另附。”), or more than one line
+    in a cell ``width`` twips wide? Prose centred is ragged at both ends and reads apart
+    from its neighbours: a cell spanning columns (a form's explanation over its centred 单位,
+    data and 备注 columns) that holds it is set from the left, as a label (“合计” over 序号
+    and 地区) stays centred."""
+    if "\n" in text or "\r" in text or "。" in text:
+        return True
+    room, _ = _cell_rooms(width, size_pt)
+    return line_width(text) > room
 
 
 def frame_name(tokens: list[Token]) -> str:
