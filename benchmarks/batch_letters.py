@@ -86,7 +86,7 @@ review: {REVIEW}
 date: 2023-09-08
 contact:
   name: 张示例
-  phone: 0000—12345678
+  phone: 0000-12345678
 """
 
 # The same letter as a docxtpl user writes it: one paragraph per line of the letter.
@@ -100,7 +100,7 @@ NAIVE_PARAGRAPHS = [
     "经研究，同意推荐{{ applicant }}申报{{ programme }}（推荐排序第{{ rank }}位）。特此推荐。",
     "示例省知识产权局",
     "2023年9月8日",
-    "（联系人：张示例；联系电话：0000—12345678）",
+    "（联系人：张示例；联系电话：0000-12345678）",
 ]
 
 

@@ -61,7 +61,9 @@ def grid(table: Any) -> list[list[dict[str, Any]]]:
                 "".join(t.text or "" if t.tag == w("t") else "\n" for t in p.iter(w("t"), w("br")))
                 for p in tc.findall("w:p", NS)
             )
-            cells.append({"text": text, "col": col, "across": across, "vmerge": state})
+            jc = tc.find("w:p/w:pPr/w:jc", NS)
+            align = None if jc is None else jc.get(w("val"))
+            cells.append({"text": text, "col": col, "across": across, "vmerge": state, "align": align})
             col += across
         rows.append(cells)
     return rows
@@ -286,6 +288,28 @@ def test_basic_info_form_year_sub_rows_and_spans(tmp_path):
     assert rows[13][2]["text"].count("\n") == 2 and rows[13][2]["text"].startswith("1．")
     md = md_table_rows(markdown, "序号")
     assert md[13][2].count("<br>") == 2 and md[13][3:] == ["", ""]
+
+
+def test_basic_info_forms_two_tables_line_up_and_centre_their_units(tmp_path):
+    """A form filled in by hand: the columns its two tables share (序号, 指标, 单位, data,
+    备注) have the same edges — fitted each to its own content they did not (单位 at 258 pt
+    in one, 272 in the other) — and 单位 is centred in both (it was left in the first, whose
+    explanations span from it; those read from the left)."""
+    _, docx = build(write(tmp_path, "info.yaml", "kind: basic_info_form\nyear: 2017\n"))
+    first, second = document_xml(docx).findall(".//w:tbl", NS)
+
+    def edges(table: Any) -> list[int]:
+        widths = [int(g.get(w("w"))) for g in table.findall("w:tblGrid/w:gridCol", NS)]
+        return [sum(widths[: i + 1]) for i in range(len(widths))]
+
+    # The second table's 指标 is two grid columns (the indicator, its sub-items).
+    assert edges(first) == [e for i, e in enumerate(edges(second)) if i != 1]
+    ones, twos = grid(first), grid(second)
+    units = [r[2] for r in ones[1:11]] + [r[-3] for r in twos[5:] if r[-3]["col"] == 3]
+    assert [u["text"] for u in units[:2]] == ["平方公里", "万人"] and len(units) > 20
+    assert {u["align"] for u in units} == {"center"}
+    explained = [r[2] for r in ones[11:14]]
+    assert all(c["across"] == 3 and c["align"] == "left" for c in explained)
 
 
 # -- quota tables -----------------------------------------------------------------------------
@@ -548,3 +572,61 @@ def test_title_unlike_its_attachment_note_name_is_a_warning(tmp_path):
     same = write(tmp_path, "same.yaml", text)
     loaded = load_spec(same)
     assert not [w for w in warnings(loaded, *validate(loaded)) if "附件说明" in w.message]
+
+
+# -- attachments named only --------------------------------------------------------------------
+_NOTICE_HEAD = (
+    "kind: notice\nformat: letter\nissuer: 示例省知识产权局\ndoc_number: 示知函〔2023〕1号\n"
+    "title: 示例省知识产权局关于示例工作的通知\nrecipients: 各市知识产权局\nbody:\n  - 特此通知。\n"
+    "signature: 示例省知识产权局\ndate: 2023-08-01\nattachments:\n"
+)
+
+
+def test_attachments_named_only_are_said_once_to_need_sending_separately(tmp_path):
+    """No silent blanks: the 附件说明 lists 附件2—4, the document has no page of theirs. One
+    warning, at the first of them, numbering them all; the build goes on (exit code 0)."""
+    spec = write(
+        tmp_path,
+        "notice.yaml",
+        _NOTICE_HEAD
+        + "  - name: 回执\n    body: [表格另附]\n"
+        + "  - name: 试点城市名单\n  - name: 试点县名单\n  - name: 名额分配表\n"
+        + "  - name: 上级来文\n    label_page: true\n",
+    )
+    loaded = load_spec(spec)
+    kind, document = validate(loaded)
+    notes = warnings(loaded, kind, document)
+    assert len(notes) == 1, notes
+    (note,) = notes
+    assert (note.line, note.field) == (14, "attachments[2]")
+    assert (
+        note.message.startswith("附件2—4（“试点城市名单”“试点县名单”等）只写了名称")
+        and "须另行附上" in note.message
+    )
+    result = CliRunner().invoke(main, ["build", str(spec), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("警告") == 1 and "notice.yaml:14:5 attachments[2]" in result.output
+    assert (tmp_path / "out" / "notice.docx").exists()
+
+
+def test_attachments_marked_as_provided_separately_are_not_said(tmp_path):
+    """``separate: true`` says the office sends them (a web page's linked files): no warning,
+    and the document is the same as without it. A lone bare attachment is “附件”, unnumbered."""
+    marked = write(tmp_path, "marked.yaml", _NOTICE_HEAD + "  - name: 名单\n    separate: true\n")
+    bare = write(tmp_path, "bare.yaml", _NOTICE_HEAD + "  - name: 名单\n")
+    loaded = load_spec(marked)
+    assert warnings(loaded, *validate(loaded)) == []
+    loaded = load_spec(bare)
+    (note,) = warnings(loaded, *validate(loaded))
+    assert note.message.startswith("附件（“名单”）只写了名称")
+    assert build(marked)[0] == build(bare)[0]
+    for example in ("notices/cnipa-2023-582.yaml", "rounds/henan-2023/cnipa-2023-582.yaml"):
+        loaded = load_spec(REPO / "examples" / example)
+        assert warnings(loaded, *validate(loaded)) == [], example
+
+
+def test_an_attachment_provided_separately_has_no_content(tmp_path):
+    spec = write(
+        tmp_path, "notice.yaml", _NOTICE_HEAD + "  - name: 名单\n    separate: true\n    body: [内容]\n"
+    )
+    assert any("separate" in p or "body" in p for p in problems_of(spec))

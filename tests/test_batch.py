@@ -687,7 +687,7 @@ def _plain(spec):
     "extra",
     [
         {},
-        {"contact.phone": "0000—7654321"},  # a field inside a shared mapping
+        {"contact.phone": "0000-7654321"},  # a field inside a shared mapping
         {"closing": "特此函告。"},  # a field with a default: validated the plain way
         {"推荐排序": "第二"},  # wrong: both ways refuse it, with the same message
     ],

@@ -151,7 +151,7 @@ def test_batch_reads_its_spec_again_without_pyyaml(tmp_path) -> None:
         "basis:\n  title: 国家知识产权局办公室关于开展试点示范评定工作的通知\n"
         "  doc_number: 国知办函运字〔2023〕582号\n  date: 2023-07-18\n  deadline: 2023-09-15\n"
         "programme: 国家知识产权强市建设示范城市\nreview: 经审核，申报材料完整、真实、准确，符合申报条件。\n"
-        "date: 2023-09-08\ncontact:\n  name: 张示例\n  phone: 0000—12345678\n"
+        "date: 2023-09-08\ncontact:\n  name: 张示例\n  phone: 0000-12345678\n"
         "records:\n- {applicant: 示例市一, rank: 1, doc_number: 示知函〔2023〕1号}\n"
         "- {applicant: 示例市二, rank: 2, doc_number: 示知函〔2023〕2号}\n",
         encoding="utf-8",

@@ -53,6 +53,9 @@ def test_plain_reader_reads_the_examples_as_the_parser_does() -> None:
     # Most of them are plain YAML: the fast path is the usual one, not a rarity.
     assert read > len(YAML_FILES) // 2, read
     assert libyaml.read(NOTICE.read_text(encoding="utf-8"), MAX_DEPTH) is not None
+    # A letter with a telephone number (010-62086559) too.
+    letter = ROOT / "examples" / "letters" / "application.yaml"
+    assert libyaml.read(letter.read_text(encoding="utf-8"), MAX_DEPTH) is not None
 
 
 def test_plain_reader_resolves_scalars_as_ruamel_1_2() -> None:
@@ -103,6 +106,9 @@ def test_plain_reader_resolves_scalars_as_ruamel_1_2() -> None:
         "a: 1\rb: 2\n",
         "a: [a,b, [c,d], { e: 1 }]\nb: [a]x\nc: [a, ]\nd: {a}\ne: [a: 1]\n",
         "-_: 0\n2023-02-30: x\n",  # keys that look like a number or a date and are none
+        # telephone numbers (text), and hyphened numbers YAML might claim (left to ruamel)
+        "a: 010-62086559\nb: 010-62086562  62086573\nc: 2023-9-8\nd: 1-2-3\ne: 2023-09-08 1\n",
+        "a: 2023-9-8 10:00:00\nb: 2023-09-08 10:00:00\nc: -1-2\nd: 1--2\ne: 1-2-\nf: 12 -3\n",
     ],
 )
 def test_plain_reader_agrees_on_edges(text: str) -> None:
@@ -114,7 +120,9 @@ def test_plain_reader_agrees_on_edges(text: str) -> None:
 _SAFE = st.text(alphabet="a中文1 0，：。（）e_tn", min_size=1, max_size=6).map(str.strip).filter(bool)
 _HOSTILE = st.text(alphabet="a中1 0.:#-'\"[]{},~!&*|>?%@`e_tn", min_size=1, max_size=6)
 _PLAIN_SPECIAL = st.sampled_from(["2023-07-18", "2023-02-30", "81.5", "true", "null", "yes", "12", "0"])
-_SPECIAL = _PLAIN_SPECIAL | st.sampled_from(["0123", "<<", "=", "1.", "-5", "1e3", "1_000", ".inf"])
+_SPECIAL = _PLAIN_SPECIAL | st.sampled_from(
+    ["0123", "<<", "=", "1.", "-5", "1e3", "1_000", ".inf", "010-62086559", "1-2  3", "2023-9-8 1:00:00"]
+)
 _ANY_SCALAR = st.one_of(_SAFE, _SAFE, _SAFE, _HOSTILE, _SPECIAL)
 _ANY_KEY = st.one_of(_SAFE, _SAFE, st.text(alphabet="ab中1_ :#-'", min_size=1, max_size=4))
 

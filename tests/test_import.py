@@ -779,7 +779,7 @@ def test_a_single_recommendation_with_contact_and_note_comes_back_as_its_kind(tm
         "basis:\n  title: 关于开展试点示范申报工作的通知\n  doc_number: 国知办函运字〔2023〕582号\n"
         "applicant: 示例市\nprogramme: 国家知识产权强市建设试点城市\nrank: 2\n"
         "review: 申报材料完整、真实。\nopinion: 该市工作基础较好。\nclosing: 请予审定。\n"
-        "contact: {department: 专利管理处, name: 王示例, phone: 0000—12345678, email: a@example.cn}\n"
+        "contact: {department: 专利管理处, name: 王示例, phone: 0000-12345678, email: a@example.cn}\n"
         "note: 此件公开发布\ndate: 2023-09-10\n",
         encoding="utf-8",
     )
@@ -1109,7 +1109,7 @@ def test_a_review_letter_typed_by_a_clerk(heading_font):
         d.para()
         d.para("示例市人民政府", align="r", right=4)
         d.para("2018年8月20日", align="r", right=4)
-        d.para("（联系人：示例市市场监督管理局　李示例；联系电话：0000—87654321）", first=2)
+        d.para("（联系人：示例市市场监督管理局　李示例；联系电话：0000-87654321）", first=2)
         return d.save()
 
     opening = (

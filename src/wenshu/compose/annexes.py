@@ -69,9 +69,11 @@ def table(
     merge: list[int] | None = None,
     spans: list[list[int]] | None = None,
     note: str | None = None,
+    fixed_widths: bool = False,
 ) -> dict[str, Any]:
     """A table block as the ``table`` macro prints it (absent options left out)."""
     options = {"widths": widths, "align": align, "merge": merge, "spans": spans, "note": note}
+    options["fixed_widths"] = fixed_widths
     body: dict[str, Any] = {"columns": columns, "rows": rows, "font_size": font_size}
     body.update({k: v for k, v in options.items() if v})
     return {"table": body}
@@ -141,6 +143,19 @@ def _indicator_field(indicator: catalogue.Indicator, field: str, results: dict[s
 
 
 # -- the 基本情况表 -------------------------------------------------------------------------
+# The form's column widths in 四号 characters, kept as given (``fixed_widths``) in both
+# tables so that the columns they share — 序号, 指标, 单位, data, 备注 — line up: fitted to
+# each table's content (the layout's passes, wenshu.render.docx.column_widths) they did not
+# (单位 258 pt from the left in one, 272 in the other). They add up to the 版心's 31.6
+# characters. Each column holds its widest short entry on one line — “序号”, “平方公里”,
+# “2017年度数据” — with the cell's margins (about ⅘ of a character); 指标 ten characters a
+# line, 备注 (the rest) five: “需提供相关/证明材料” on two lines (with eleven in 指标, 备注
+# printed “需提供相/关证明/材料”). In the second table 指标 splits into the indicator (merged
+# down its sub-items) and the sub-item (“编制人数”, four characters).
+_BASIC_INFO_WIDTHS = [2.9, 10.9, 4.9, 7, 5.9]
+_BASIC_INFO_SUB_ITEM = 4.9
+
+
 @composer("basic_info_form")
 def basic_info_form(spec: Spec, document: dict[str, Any]) -> list[Problem]:
     """The cover and both sections of the 基本情况表, the data column headed by the year."""
@@ -169,13 +184,14 @@ def _basic_info_table(
     split = any("sub_rows" in r for r in section["rows"])
     spans: list[list[int]] = []
     rows: list[list[Any]] = []
+    number, indicator, *rest = _BASIC_INFO_WIDTHS
     if split:
         columns = [headers[0], headers[1], "", *headers[2:]]
         spans.append([0, 1, 1, 2])
-        widths = [1, 3, 2.2, 1.8, 2.5, 2.5]
+        widths = [number, indicator - _BASIC_INFO_SUB_ITEM, _BASIC_INFO_SUB_ITEM, *rest]
     else:
         columns = list(headers)
-        widths = [1, 4.5, 2, 2.5, 4]
+        widths = list(_BASIC_INFO_WIDTHS)
     indicator_cells = 2 if split else 1
     for entry in section["rows"]:
         r = len(rows) + 1  # table row index; 0 is the header
@@ -194,10 +210,18 @@ def _basic_info_table(
             rows.append([entry["number"], *name, entry.get("unit", ""), "", entry.get("remark", "")])
         if split and "sub_rows" not in entry:
             spans.append([r, 1, 1, 2])
-    # An explanation spanning from the 单位 column reads left-aligned; short units centre.
-    unit_align = "left" if any("explanation" in r for r in section["rows"]) else "center"
-    align = ["center", "left"] + ["left"] * (indicator_cells - 1) + [unit_align, "center", "left"]
-    return table(columns, rows, font_size=document["font_size"], widths=widths, align=align, spans=spans)
+    # Units centre in both tables, as a form's short cells do; an explanation spanning from
+    # the 单位 column is prose of several lines, which the Word writer sets from the left.
+    align = ["center", "left"] + ["left"] * (indicator_cells - 1) + ["center", "center", "left"]
+    return table(
+        columns,
+        rows,
+        font_size=document["font_size"],
+        widths=widths,
+        align=align,
+        spans=spans,
+        fixed_widths=True,
+    )
 
 
 # -- quota tables -----------------------------------------------------------------------------

@@ -154,6 +154,17 @@ _WHY_SEAL = "印章不排成图片，用印时加盖（GB/T 9704 7.3.5.1）"
 _AUTOMATIC_SLACK_TWIPS = 20
 
 
+def _kept_as_given(grid: list[list[Any]], widths: list[int], size: str, spans: list[list[int]]) -> bool:
+    """Would wenshu's layout passes change ``widths`` (twips) given as its ratios? In a file
+    wenshu wrote, such widths were kept as given (``fixed_widths``: a composed form's tables
+    whose columns line up), and are again when the spec is built."""
+    from wenshu.render.docx import column_widths, table_spans
+
+    rows = [[("\n".join(x) if isinstance(x, list) else str(x), "") for x in row] for row in grid]
+    laid = column_widths(rows, widths, sum(widths), table_spans(rows, None, spans), TABLE_SIZES_PT[size])
+    return any(abs(a - w) > 1 for a, w in zip(laid, widths, strict=True))
+
+
 def _automatic(grid: list[list[Any]], widths: list[int], size: str) -> bool:
     """Are ``widths`` (twips) those wenshu gives a table of these cells from their text?"""
     from wenshu.render.docx import column_widths
@@ -1026,6 +1037,8 @@ class _Recogniser:
             body["spans"] = spans
         if "widths" in body and not merge and not spans and _automatic(grid, table.grid, size):
             del body["widths"]  # wenshu sets the same widths from the text: they need no saying
+        elif "widths" in body and self.own and _kept_as_given(grid, table.grid, size, spans):
+            body["fixed_widths"] = True
         return {"table": body}
 
     def _record_table(self, table: Table, spec: dict[str, Any], probe: bool = False) -> bool:

@@ -23,7 +23,18 @@ _ORDER = (
     "signature", "sealed", "date", "note", "record", "cc", "printer", "print_date",
 )  # fmt: skip
 _ATTACHMENT = ("name", "title", "title_lines", "subtitle", "landscape", "body")
-_TABLE = ("title", "columns", "rows", "widths", "align", "font_size", "merge", "spans", "note")
+_TABLE = (
+    "title",
+    "columns",
+    "rows",
+    "widths",
+    "fixed_widths",
+    "align",
+    "font_size",
+    "merge",
+    "spans",
+    "note",
+)
 # Lines as long as a paragraph: folding them would put line breaks a reader must not edit.
 _WIDTH = 4096
 

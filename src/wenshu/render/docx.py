@@ -538,7 +538,9 @@ class BodyWriter:
         size = L.TABLE_SIZES_PT.get(options.get("size", "四号"), L.TABLE_SIZE_PT)
         width = _LANDSCAPE_TEXT_WIDTH_TWIPS if self.landscape else _TEXT_WIDTH_TWIPS
         spans = table_spans(rows, options.get("merge"), options.get("spans"))
-        widths = column_widths(rows, options.get("widths"), width, spans, size)
+        widths = column_widths(
+            rows, options.get("widths"), width, spans, size, fixed=bool(options.get("fixed"))
+        )
         self.body.append(parse_xml(table_xml(rows, widths, size, spans)))
 
 
@@ -630,9 +632,12 @@ def column_widths(
     total: int,
     spans: CellSpans | None = None,
     size_pt: float = L.TABLE_SIZE_PT,
+    fixed: bool = False,
 ) -> list[int]:
     """Column widths in twips filling ``total`` (the 版心 width of the page's orientation):
-    from the spec's ratios, else from content (cells spanning columns left out); then a
+    from the spec's ratios, else from content (cells spanning columns left out). ``fixed``
+    ratios are kept as given (a composed form whose tables' columns line up: the passes
+    below fit each table to its own content); otherwise a
     column of short words gets room for its longest on one line (:func:`_short_words_whole`),
     one of short bracketed words room for their brackets (:func:`_brackets_whole`), one
     whose cells would end with a character alone room for it (:func:`_lone_ends_closed`),
@@ -642,6 +647,7 @@ def column_widths(
     saves lines (:func:`_slack_to_wrapping`)."""
     columns = max(len(r) for r in rows)
     wide = {k for k, (_, across) in (spans.starts.items() if spans else ()) if across > 1}
+    kept = fixed and bool(ratios) and len(ratios) == columns
     if not ratios or len(ratios) != columns:
         longest = [0.0] * columns
         for i, row in enumerate(rows):
@@ -652,6 +658,8 @@ def column_widths(
     scale = total / sum(ratios)
     widths = [int(r * scale) for r in ratios]
     widths[-1] += total - sum(widths)
+    if kept:
+        return widths
     lines = _column_lines(rows, columns, wide)
     widths = _brackets_whole(lines, _short_words_whole(lines, widths, size_pt), size_pt)
     widths = _brackets_unsplit(lines, widths, size_pt)
@@ -1294,6 +1302,8 @@ def table_xml(
                 down -= len(folded.intersection(range(r, r + down)))
                 merge = '<w:vMerge w:val="restart"/>' if down > 1 else ""
                 text = _lines_between_words(text, sum(widths[c : c + across]), size_pt, row_lines)
+                if across > 1 and align == "center" and _prose(text, sum(widths[c : c + across]), size_pt):
+                    align = "left"
                 run = _cell_runs(text, half)
             else:
                 merge, run = "<w:vMerge/>", ""  # continues the merged cell above
@@ -1312,6 +1322,18 @@ def table_xml(
         out.append("</w:tr>")
     out.append("</w:tbl>")
     return "".join(out)
+
+
+def _prose(text: str, width: int, size_pt: float) -> bool:
+    """Is a cell's ``text`` prose: sentences (“字数不限，报告可另附。”), or more than one line
+    in a cell ``width`` twips wide? Prose centred is ragged at both ends and reads apart
+    from its neighbours: a cell spanning columns (a form's explanation over its centred 单位,
+    data and 备注 columns) that holds it is set from the left, as a label (“合计” over 序号
+    and 地区) stays centred."""
+    if "\n" in text or "\r" in text or "。" in text:
+        return True
+    room, _ = _cell_rooms(width, size_pt)
+    return line_width(text) > room
 
 
 def frame_name(tokens: list[Token]) -> str:

@@ -15,6 +15,9 @@ facts stay in the schemas:
 - ``title_breaks``: a hand-written title line (``title_lines``) that ends inside a word;
   :func:`split_title_breaks`, asked for by every build, the same of the lines the template
   broke a title into (a word, or a field's value the title holds, wider than a line);
+- ``separate_attachments``: attachments the 附件说明 names whose content the spec does not
+  give (no ``body``, no ``file``) and that it does not mark as provided separately
+  (``separate``, or ``label_page``): the document carries no page of theirs;
 - ``unfilled_indicators``: an evaluation form filled in only in part.
 
 ``categories``, ``old_quota_rule`` and ``unfilled_indicators`` are registered by
@@ -96,6 +99,48 @@ def starts_with(arg: dict[str, str], spec: Spec, document: dict[str, Any]) -> li
     if not isinstance(mine, str) or not isinstance(head, str) or mine.startswith(head.strip()):
         return []
     return [spec.problem((arg["field"],), f"没有以{arg['label']}“{head}”开头；{arg['why']}")]
+
+
+@advice("separate_attachments")
+def separate_attachments(field: str, spec: Spec, document: dict[str, Any]) -> list[Problem]:
+    """Attachments of ``field`` named only: the 附件说明 lists them, but the document has no
+    page of theirs, so a receiver holds less than it lists unless they are sent with it.
+    Said once, at the first, for all of them; none where each is marked as provided
+    separately (``separate: true``) or has its label page (``label_page: true``)."""
+    listed = document.get(field)
+    if not isinstance(listed, list):
+        return []
+    bare = [
+        i
+        for i, a in enumerate(listed)
+        if isinstance(a, dict) and not any(a.get(k) for k in ("body", "file", "separate", "label_page"))
+    ]
+    if not bare:
+        return []
+    numbered = len(listed) > 1  # a lone attachment is “附件：……”, unnumbered (§7.3.4)
+    which = f"附件{_numbers(bare)}" if numbered else "附件"
+    names = "".join(f"“{listed[i].get('name')}”" for i in bare[:2]) + ("等" if len(bare) > 2 else "")
+    return [
+        spec.problem(
+            (field, bare[0]),
+            f"{which}（{names}）只写了名称，文中不印其内容：发文时须另行附上。"
+            "确由发文机关另附或另行印发的，写 separate: true（另行提供），"
+            "或写 label_page: true 印一页“附件N”，其后装订",
+        )
+    ]
+
+
+def _numbers(indexes: list[int]) -> str:
+    """1-based attachment numbers: runs as “1—5”, the rest joined with “、”."""
+    runs: list[list[int]] = []
+    for i in indexes:
+        if runs and i == runs[-1][-1] + 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return "、".join(
+        f"{r[0] + 1}—{r[-1] + 1}" if len(r) > 2 else "、".join(str(n + 1) for n in r) for r in runs
+    )
 
 
 @advice("title_breaks")

@@ -48,6 +48,11 @@ MAX_INT_BITS = MAX_INT_DIGITS * 10 // 3
 _INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 _FLOAT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\.[0-9]+")
 _DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+# Numbers joined by hyphens, perhaps several apart: a telephone or fax number (“010-62086559”,
+# “010-62086562  62086573”, GB/T 15834 4.13.3.1). No YAML 1.2 pattern claims one — an int
+# has no inner “-”, a float needs “.” or “e”, a timestamp other than the date above a “:” —
+# so it is text; without this every letter with a telephone number went to the general parser.
+_JOINED = re.compile(r"[0-9]+(?:-[0-9]+)+(?: +[0-9]+(?:-[0-9]+)*)*")
 MAY_RESOLVE = frozenset("-+.0123456789<=!&*")
 
 
@@ -90,6 +95,8 @@ def _scalar(node: Any) -> Any:
             return dt.date(*map(int, date.groups()))
         except ValueError:  # 2023-02-30: the text; the date check says what is wrong
             return value
+    if _JOINED.fullmatch(value):
+        return value
     raise _Unplain
 
 
