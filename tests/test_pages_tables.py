@@ -18,7 +18,7 @@
   line at the last place between words, with a line end of its own (w:cr) in the .docx only.
 - A column whose every line fits gives the room it does not need to the columns that wrap
   (the enterprise round's letters' list: “示范企业” in a column of ratio 7 of 19 while
-  “示例生物医药/有限公司” wrapped in one of 5); a cell's line needs 216 twips beyond its
+  “示例生物医药/有限公司” wrapped in one of 5); a cell's line needs 217 twips beyond its
   characters in LibreOffice, not 185 (“知识产权保护社会满意/度”, 11 小四 characters in 2,846).
 - The demonstration-city summary's comparison table printed “建设前（2021/年）”: with its
   columns as the template set them the 指标 column could give no room without a name ending
@@ -429,6 +429,25 @@ def test_prose_ends_its_lines_between_words_in_no_more_lines():
     assert cell_breaks("甲乙丙（知识产权局）丁戊己庚辛壬癸子丑寅卯辰", 7.3, 7.1) == []
 
 
+def test_a_line_word_would_end_inside_a_word_ends_where_both_print_it():
+    """Word lays a cell's text in its width less the two 85-twip margins (ECMA-376 §17.4.42),
+    about a character more than LibreOffice: “知识产权管理机构设置情况” in the 2,511-twip
+    三级指标 column (五号) prints “……机构设置/情况” in LibreOffice's 10.92 characters but
+    would print “……机构设置情/况” in Word's 11.15. The cell ends the line after 设置, where
+    both print it; a LibreOffice line no longer for it (the rows are as tall on the page:
+    benchmarks/table_rows.py)."""
+    from wenshu.render.docx import printed_lines
+
+    text = "知识产权管理机构设置情况"
+    assert wrap_ends(text, 10.92)[0] == 10 and wrap_ends(text, 11.15)[0] == 11
+    assert cell_breaks(text, 10.92, 10.86, 2) == []  # LibreOffice's room alone: no break needed
+    assert cell_breaks(text, 10.92, 10.86, 2, 11.15) == [10]
+    assert printed_lines(text, 2511, 10.5, 1) == ["知识产权管理机构设置", "情况"]
+    # where Word's room ends the line as LibreOffice's, between words, nothing is added
+    assert cell_breaks("知识产权保护社会满意度", 12, 11.8, 1, 12.2) == []
+    assert printed_lines("2023年基期值", 1196, 12, 2) == ["2023年", "基期值"]  # not “2023年基/期值”
+
+
 def test_only_the_docx_gets_the_line_ends_and_reads_without_them():
     """The summary's .docx ends “国家知识产权优势” with a w:cr; the Markdown has no break, and
     the .docx read back (check, import) says the name unbroken."""
@@ -571,9 +590,9 @@ def test_a_column_whose_lines_fit_gives_its_spare_room_to_one_that_wraps():
     cell = L.TABLE_SIZE_PT * L.TWIPS_PER_PT
     print(widths)
     assert sum(widths) == 8844
-    assert widths[1] >= 10 * cell + 216 > 5 * 8844 // 19  # LibreOffice's line needs 216 twips more
-    assert 4 * cell + 216 <= widths[2] < 7 * 8844 // 19
-    assert widths[0] >= 4 * cell + 216 and min(widths[3:]) >= 3.5 * cell + 216  # 推荐排序, A表得分
+    assert widths[1] >= 10 * cell + 217 > 5 * 8844 // 19  # LibreOffice's line needs 217 twips more
+    assert 4 * cell + 217 <= widths[2] < 7 * 8844 // 19
+    assert widths[0] >= 4 * cell + 217 and min(widths[3:]) >= 3.5 * cell + 217  # 推荐排序, A表得分
 
 
 def test_a_form_column_left_empty_gives_no_room():
@@ -597,7 +616,7 @@ def test_letters_list_prints_each_name_on_one_line_and_the_index_whole(paginated
     """On the page (the enterprise round's letters' list; strong-city plan): each 推荐对象 on one
     line, where they printed “示例生物医药” over “有限公司”, and “示范企业” still whole beside
     them; “知识产权保护社会满意度” on one line, where it printed “……满意” over “度”: the
-    column is now as wide as LibreOffice needs for it (its 11 characters plus 216 twips)."""
+    column is now as wide as LibreOffice needs for it (its 11 characters plus 217 twips)."""
     # every printed row: a row of digits beside 四号 text is as high as a line of the 三号 body
     pieces = [
         piece

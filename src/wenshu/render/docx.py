@@ -700,11 +700,12 @@ _CELL_ROOM_TWIPS = 2 * L.TABLE_CELL_MARGIN_TWIPS + 60
 # What a cell's width holds beyond a line's characters (table text keeps its characters' own
 # advance): what a line prints in, without _CELL_ROOM_TWIPS's slack. Measured in LibreOffice
 # (a column made wider a twip at a time until a line of n characters stays on one): a line
-# needs its characters plus 216 twips — 23 more on each side than the cell margins — whatever
-# the size (小四, 四号), the number of characters (4 to 11) or the rules' width (½ pt or
-# 2 pt); its text starts 110 twips right of the rule's centre. The 185 assumed before (the
-# margins and half rules) let “知识产权保护社会满意度” (11 小四 characters, 2,640 twips)
-# seem to fit a 2,846-twip cell: LibreOffice printed “……满意/度”.
+# needs its characters plus 216 to 217 twips (217 taken) — about 23 more on each side than the
+# cell margins — whatever the size (小四, 四号), the number of characters (4 to 11) or the
+# rules' width (½ pt or 2 pt); its text starts 110 twips right of the rule's centre. The 185
+# assumed before (the margins and half rules) let “知识产权保护社会满意度” (11 小四 characters,
+# 2,640 twips) seem to fit a 2,846-twip cell: LibreOffice printed “……满意/度”. Word lays the
+# text in the cell less its margins only, about a character more (:func:`_cell_rooms`).
 _CELL_TEXT_TWIPS = 2 * L.TABLE_CELL_MARGIN_TWIPS + 47
 # A column of longer text gives room down to five characters a line, no further.
 _DONOR_FLOOR_CELLS = 5
@@ -1140,18 +1141,19 @@ def _lines_between_words(text: str, width: int, size_pt: float, row_lines: int) 
     (:func:`~wenshu.text.wrap.cell_breaks`; its row's tallest cell takes ``row_lines``).
 
     There the cell says where the line ends, at the last place between words, instead of
-    leaving it to Word's and LibreOffice's character-by-character wrapping of Chinese
+    leaving it to Word's and LibreOffice's character-by-character wrapping of Chinese (each
+    in its own room, :func:`_cell_rooms`)
     (“国家知识产权优势示/范企业数量”). ECMA-376 §17.3.3.4 ``cr`` ends the line of text and
     continues on the next, as ``br`` does (§17.3.3.1). They are no part of the text, and the
     Markdown, which has no column widths, has none: readers take a break between two Chinese
     characters in a one-paragraph cell for such a line end
     (:func:`~wenshu.check.reading.ooxml.cell_text`)."""
-    room, sure = _cell_rooms(width, size_pt)
+    room, sure, wide = _cell_rooms(width, size_pt)
     if room < 1:
         return text
     out = []
     for line in text.split("\n"):
-        ends = [0, *_cell_breaks(_DIGIT.sub("0", line), room, sure, row_lines), len(line)]
+        ends = [0, *_cell_breaks(_DIGIT.sub("0", line), room, sure, row_lines, wide), len(line)]
         out.append("\r".join(line[a:b] for a, b in itertools.pairwise(ends)))
     return "\n".join(out)
 
@@ -1174,11 +1176,14 @@ def _wrapped_lines(shaped: str, room: float) -> int:
     return len(wrap_ends(shaped, room)) if line_width(shaped) > room else 1
 
 
-def _cell_rooms(width: int, size_pt: float) -> tuple[float, float]:
-    """The characters a line of a cell ``width`` twips wide prints in, and those it surely
-    holds (see ``_CELL_TEXT_TWIPS`` and ``_CELL_ROOM_TWIPS``)."""
+def _cell_rooms(width: int, size_pt: float) -> tuple[float, float, float]:
+    """The characters a line of a cell ``width`` twips wide prints in (LibreOffice), those it
+    surely holds (see ``_CELL_TEXT_TWIPS`` and ``_CELL_ROOM_TWIPS``), and those Word prints
+    it in: ECMA-376 §17.4.42 ``tcMar`` (here the table style's ``tblCellMar``) is the only
+    space between the cell's edge and its text, about a character more than LibreOffice's."""
     cell = size_pt * L.TWIPS_PER_PT
-    return (width - _CELL_TEXT_TWIPS) / cell, (width - _CELL_ROOM_TWIPS) / cell
+    text = width - 2 * L.TABLE_CELL_MARGIN_TWIPS
+    return (width - _CELL_TEXT_TWIPS) / cell, (width - _CELL_ROOM_TWIPS) / cell, text / cell
 
 
 def _row_lines(
@@ -1332,7 +1337,7 @@ def _prose(text: str, width: int, size_pt: float) -> bool:
     and 地区) stays centred."""
     if "\n" in text or "\r" in text or "。" in text:
         return True
-    room, _ = _cell_rooms(width, size_pt)
+    room = _cell_rooms(width, size_pt)[0]
     return line_width(text) > room
 
 

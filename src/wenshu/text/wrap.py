@@ -185,10 +185,11 @@ def room_between_words(text: str, room: float) -> float:
     return best[1] if best else room
 
 
-def cell_breaks(text: str, room: float, sure: float, row_lines: int = 1) -> list[int]:
+def cell_breaks(text: str, room: float, sure: float, row_lines: int = 1, wide: float = 0.0) -> list[int]:
     """Where a table cell's ``text`` needs a line break of its own so that no line of it ends
     inside a word; none where it wraps between words as LibreOffice wraps it in ``room``
-    characters (:func:`wrap_ends`).
+    characters (:func:`wrap_ends`) and as Word wraps it in ``wide`` (its cell less the
+    margins only, a little over ``room``; ``room`` where not given).
 
     A line that would end inside a word, wrapped in ``room`` or in ``sure`` (a little under
     ``room``: where the line surely fits), ends at the last place between words before, where
@@ -230,6 +231,16 @@ def cell_breaks(text: str, room: float, sure: float, row_lines: int = 1) -> list
         )
 
     widths = SliceWidths(text)
+    wide = max(wide, room)
+
+    def word_ends_inside(start: int, end: int) -> bool:
+        # Word, in its wider room, ends this line elsewhere than LibreOffice, and a line of
+        # the rest as it wraps it inside a word (“地方知识产权政策法规制/修订情况”, 11 五号
+        # characters in Word's 11.15 where LibreOffice prints 10): the line ends where both
+        # print it, so that both print the same lines.
+        far = wrap_ends(text[start:], wide)
+        return start + far[0] != end and any(not whole(start + e) for e in far[:-1])
+
     breaks, lines, start = [], 1, 0
     # A line ends where LibreOffice ends it in ``room`` or, where the font prints a little wider,
     # as early as where it surely fits: between words either way. Where the two differ, the
@@ -237,7 +248,12 @@ def cell_breaks(text: str, room: float, sure: float, row_lines: int = 1) -> list
     # 地理标志商标总数” was foreseen): the line ends where it surely fits.
     while (early := start + wrap_ends(text[start:], sure)[0]) < len(text):
         end = start + wrap_ends(text[start:], room)[0]
-        if (end < len(text) and not whole(end)) or not whole(early) or early < end < len(text):
+        if (
+            (end < len(text) and not whole(end))
+            or not whole(early)
+            or early < end < len(text)
+            or word_ends_inside(start, end)
+        ):
             before = next((i for i in range(early, start, -1) if ours(i) and widths(start, i) <= sure), None)
             if before is None and end == len(text):
                 break
