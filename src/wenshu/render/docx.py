@@ -35,7 +35,15 @@ from wenshu.roles import BODY_STYLES, FRAME_ROLES, HEADING_STYLES, RUN_IN, Style
 from wenshu.spec.pictures import Picture
 from wenshu.text.numbering import written_ordinal
 from wenshu.text.width import line_width, text_width
-from wenshu.text.wrap import BRACKETED, SHORT_WORD_CELLS, UNBROKEN, cell_breaks, room_between_words, wrap_ends
+from wenshu.text.wrap import (
+    BRACKETED,
+    SHORT_WORD_CELLS,
+    UNBROKEN,
+    cell_breaks,
+    ends_between_words,
+    room_between_words,
+    wrap_ends,
+)
 
 if TYPE_CHECKING:
     from docxtpl import DocxTemplate
@@ -145,13 +153,15 @@ _RUN_BREAKS = re.compile(r"([\t\r\n])")
 
 
 def _run_xml(text: str, rpr: str = "") -> str:
-    """A run: tabs and line ends as elements of their own, ``xml:space="preserve"`` on
-    text with white space at either end (as python-docx's ``add_run`` writes it)."""
+    """A run: tabs, line breaks (``w:br``) and wenshu's own line ends (``\\r``, ``w:cr``) as
+    elements of their own, ``xml:space="preserve"`` on text with white space at either end (as python-docx's ``add_run`` writes it)."""
     out = []
     for piece in _RUN_BREAKS.split(text):
         if piece == "\t":
             out.append("<w:tab/>")
-        elif piece in ("\r", "\n"):
+        elif piece == "\r":  # a printed line's end of wenshu's own (see attachment_note)
+            out.append("<w:cr/>")
+        elif piece == "\n":
             out.append("<w:br/>")
         elif piece:
             space = ' xml:space="preserve"' if len(piece.strip()) < len(piece) else ""
@@ -406,16 +416,24 @@ class BodyWriter:
         head = NOTE_NUMBER.match(inline.text) if number else None
         if head:
             inline = _after_prefix(inline, head.end(), "\t")
-        p = self.paragraph(Style.ATTACHMENT_NOTE, inline)
         hanging = _chars(3 + number) if first else _chars(number)
         # A name that wraps from the hanging indent (not after a two-digit “10.”) ends its
         # lines between words and leaves no character alone (“……工作报/告”): the paragraph's
         # right indent narrows its lines to where they do (the text stays one name to readers).
+        # Where none does (a right indent narrows every line alike: “……县域开展知/识产权……
+        # （国知办/函运字……）” at 0–4 characters), the name carries line ends of wenshu's own
+        # between words (``\r``, written as ``w:cr`` as in a table cell; readers take them for
+        # no part of the text), in no more lines.
         right = 0
         if head or not number:
             name = NOTE_PREFIX.sub("", inline.text, count=1).replace("\t", "")
             room = (_TEXT_WIDTH_TWIPS - name_start) / L.CHAR_ADVANCE_TWIPS
             right = _chars(room - room_between_words(name, room))
+            own = None if right or not inline.text.endswith(name) else ends_between_words(name, room)
+            at = len(inline.text) - len(name)
+            for end in reversed(own[:-1] if own else []):
+                inline = _after_prefix(inline, at + end, "\r")
+        p = self.paragraph(Style.ATTACHMENT_NOTE, inline)
         self.set_indent(p, left=name_start, hanging=hanging, **({"right": right} if right else {}))
         if head:
             tab = parse_xml(f'<w:tab {_W} w:val="left" w:pos="{name_start}"/>')

@@ -185,6 +185,54 @@ def room_between_words(text: str, room: float) -> float:
     return best[1] if best else room
 
 
+def ends_between_words(text: str, room: float) -> list[int] | None:
+    """Where ``text``'s lines end (positions, the last ``len(text)``) when no room a little
+    narrower (:func:`room_between_words`) ends them between words: the ends of wenshu's own,
+    each between words (:class:`~wenshu.text.words.WordBreaks` less :func:`_fragments`, as
+    :func:`room_between_words` judges them, where a line may end by 避头尾), no line over
+    ``room`` characters nor of one character alone, in no more lines than the text wraps in
+    ``room`` (:func:`wrap_ends`); of those, the ones whose breaks cost least (the titles'
+    :func:`~wenshu.text.titles.break_costs`), each character of room a line before the last
+    leaves empty costing as much as a line a character narrower in :func:`room_between_words`:
+    a name's lines run full from its hanging indent. ``None`` where the text wraps so already,
+    or none do.
+
+    A 附件说明 name no right indent helped printed “……县域开展知/识产权强国……（国知办/函运字
+    〔2023〕582号）”; its own ends print “……县域开展/知识产权强国……通知/（国知办函运字……）”."""
+    natural = wrap_ends(text, room)
+    if len(natural) < 2:
+        return None
+    between, fragments = WordBreaks(text), _fragments(text)
+    costs = break_costs(text)
+    widths = SliceWidths(text)
+    places = [i for i in sorted(costs) if i in between and i not in fragments]
+    if all(e in places for e in natural[:-1]):
+        return None
+    # best[(end, lines)]: the least cost of lines ending at ``end``, and the end before it
+    best: dict[tuple[int, int], tuple[float, int]] = {(0, 0): (0.0, -1)}
+    for lines in range(1, len(natural) + 1):
+        for end in [*places, len(text)]:
+            for (start, n), (cost, _) in list(best.items()):
+                if n != lines - 1 or start >= end or widths(start, end) > room:
+                    continue
+                if line_width(text[start:end]) <= 1:
+                    continue
+                here = cost + (
+                    costs[end] + (room - widths(start, end)) * _NARROWER_COST if end < len(text) else 0.0
+                )
+                if (end, lines) not in best or here < best[(end, lines)][0]:
+                    best[(end, lines)] = (here, start)
+    done = [(best[(len(text), n)][0], n) for n in range(1, len(natural) + 1) if (len(text), n) in best]
+    if not done:
+        return None
+    _, n = min(done)
+    ends, end = [], len(text)
+    while n:
+        ends.append(end)
+        end, n = best[(end, n)][1], n - 1
+    return ends[::-1]
+
+
 def cell_breaks(text: str, room: float, sure: float, row_lines: int = 1, wide: float = 0.0) -> list[int]:
     """Where a table cell's ``text`` needs a line break of its own so that no line of it ends
     inside a word; none where it wraps between words as LibreOffice wraps it in ``room``
