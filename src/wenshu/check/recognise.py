@@ -21,7 +21,7 @@ from wenshu import layout as L
 from wenshu.check.reading.drawings import DrawnLine, drawn_lines
 from wenshu.check.reading.fields import field_text
 from wenshu.check.reading.model import Document, Paragraph
-from wenshu.check.reading.ooxml import element_text, is_red, wtag, wval
+from wenshu.check.reading.ooxml import element_text, is_red, without_own_line_ends, wtag, wval
 from wenshu.check.reading.reader import Para, Reader
 from wenshu.check.reading.styles import first_attr, font_class, font_of
 from wenshu.check.reading.tables import TableRule, cell_fill, horizontal_rules, row_text
@@ -157,6 +157,8 @@ class Recogniser(Reader):
             self._by_style()
         else:
             self._by_content()
+        for para in self.role("attachment-note"):
+            _one_name(para)
 
     def _box_role(self, para: Para) -> str:
         """Red-header templates set the mark, the 发文字号 and the like in text boxes."""
@@ -679,3 +681,11 @@ def recognise(document: Document) -> Recognised:
         if field_text(raw.el)[1]
     ]
     return Recognised(document, doc.format, doc.wenshu_styles, body, header, footers, doc._is_minutes())
+
+
+def _one_name(para: Para) -> None:
+    """A 附件说明 paragraph read with wenshu's own line ends in its name taken out
+    (:func:`~wenshu.check.reading.ooxml.without_own_line_ends`): the rules read one name."""
+    para.text = without_own_line_ends(para.el, para.text)
+    if para.runs:
+        para.runs = [(r, without_own_line_ends(para.el, t)) for r, t in para.runs]

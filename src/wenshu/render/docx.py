@@ -154,7 +154,8 @@ _RUN_BREAKS = re.compile(r"([\t\r\n])")
 
 def _run_xml(text: str, rpr: str = "") -> str:
     """A run: tabs, line breaks (``w:br``) and wenshu's own line ends (``\\r``, ``w:cr``) as
-    elements of their own, ``xml:space="preserve"`` on text with white space at either end (as python-docx's ``add_run`` writes it)."""
+    elements of their own, ``xml:space="preserve"`` on text with white space at either end
+    (as python-docx's ``add_run`` writes it)."""
     out = []
     for piece in _RUN_BREAKS.split(text):
         if piece == "\t":

@@ -159,6 +159,25 @@ def cell_text(paragraphs: list[str], typed: bool = True) -> str:
     return "\n".join(paragraphs)
 
 
+def without_own_line_ends(paragraph: Any, text: str) -> str:
+    """A 附件说明 paragraph's ``text`` (:func:`element_text`) with the ends of a name's printed
+    lines read as nothing, as in a table cell (:func:`cell_text`): they are no part of the
+    name. wenshu ends a name's lines between words with ``w:cr`` (``render.docx``: “……县域/
+    开展……通知/（国知办函运字……）”); in a paragraph with none of them but a line typed apart
+    (``w:br``: typed so, or wenshu's ``w:cr`` after LibreOffice re-saved the file) a break
+    beside a Chinese character is such an end too, unless the next line begins the next item
+    (“2.”). A break after a sentence's end is kept (``_WRAPPED``)."""
+    if "\n" not in text:
+        return text
+    if next(paragraph.iter(wtag("br")), None) is None:
+        return _WRAPPED.sub("", text)
+    return _WRAPPED.sub(lambda m: m.group() if _NEXT_ITEM.match(text, m.end()) else "", text)
+
+
+# A line of a 附件说明 beginning its next item: its number (“2.”, “10、”).
+_NEXT_ITEM = re.compile(r"\s*\d{1,2}\s*[.．、]")
+
+
 def typed_breaks(cell: Any) -> bool:
     """Whether a table cell (``w:tc``) has a line break typed as ``w:br`` (Shift+Enter in
     Word, or any break after LibreOffice re-saved the file), not only the ``w:cr`` wenshu
