@@ -13,8 +13,9 @@ from pathlib import Path
 from docx import Document
 from docx.oxml.ns import qn
 
-from wenshu.check.reading.ooxml import cell_text, element_text, typed_breaks
+from wenshu.check.reading.ooxml import cell_text, element_text, typed_breaks, without_own_line_ends
 from wenshu.render.docx import NOTE_NUMBER, inline_runs, parser
+from wenshu.roles import Style
 
 _SPACE = re.compile(r"[\s\u3000]+")
 
@@ -44,7 +45,13 @@ def docx_blocks(source: str | Path | bytes) -> list[str]:
             blocks.append(normalise(element_text(p)))
     for element in doc.element.body:
         if element.tag == qn("w:p"):
-            blocks.append(normalise(_untabbed(element_text(element))))
+            text = element_text(element)
+            if (
+                element.find(f"{qn('w:pPr')}/{qn('w:pStyle')}[@{qn('w:val')}='{Style.ATTACHMENT_NOTE}']")
+                is not None
+            ):
+                text = without_own_line_ends(element, text)  # a name's printed line ends: not in the .md
+            blocks.append(normalise(_untabbed(text)))
         elif element.tag == qn("w:tbl"):
             for cell in element.iter(qn("w:tc")):
                 text = cell_text([element_text(p) for p in cell.iter(qn("w:p"))], typed_breaks(cell))
