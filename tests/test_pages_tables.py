@@ -140,6 +140,29 @@ def indicator_plan() -> str:
     return "\n\n".join(parts) + "\n"
 
 
+# The 附件说明 of henan-2023-38 (examples/notices): its first name no right indent ends between
+# words (0–4 characters all printed “……县域开展知/识产权……（国知办/函运字……）” or a fourth line).
+NOTE_NAME = (
+    "国家知识产权局办公室关于面向城市、县域开展知识产权强国建设试点示范评定工作的通知"
+    "（国知办函运字〔2023〕582号）"
+)
+NOTE_OWN_ENDS = (
+    "\n\n".join(
+        [
+            '<!-- wenshu:frame {"name": "document"} -->',
+            "# 关于附件说明换行的通知",
+            "<!-- wenshu:recipients -->\n各有关单位：",
+            LINE,
+            f'<!-- wenshu:attachment-note {{"first": true, "numbered": true}} -->\n附件：1\\.{NOTE_NAME}',
+            '<!-- wenshu:attachment-note {"numbered": true} -->\n2\\.工作方案参考提纲',
+            '<!-- wenshu:signature {"sealed": true} -->\n示例省知识产权局',
+            '<!-- wenshu:date {"sealed": true} -->\n2024年1月15日',
+        ]
+    )
+    + "\n"
+)
+
+
 @pytest.fixture(scope="module")
 def paginated():
     documents = {f"table/{rows}": build_docx(table_attachment_notice(rows)) for rows in ROWS}
@@ -151,6 +174,7 @@ def paginated():
     documents["quota-2025"] = build_docx(render(QUOTA_2025, ("md",)).markdown)
     documents["application"] = build_docx(render(APPLICATION, ("md",)).markdown)
     documents["enterprise-letters"] = build_docx(render(ENTERPRISE_LETTERS, ("md",)).markdown)
+    documents["note-own-ends"] = build_docx(NOTE_OWN_ENDS)
     with LibreOffice() as office:
         return paginate(documents, office)
 
@@ -571,6 +595,33 @@ def test_attachment_note_name_wraps_between_words(paginated):
     under = next(r for r in rows if compact(r.text) == "工作报告")
     assert under.x0 > first.x0 + 3 * L.BODY_SIZE_PT  # under the name, not under “附件：1.”
     assert any(b.endswith("示范城市创建工作报告") for b in docx_blocks(paginated["application"].docx))
+
+
+@pytest.mark.render
+def test_attachment_note_name_no_indent_helps_carries_its_own_line_ends(paginated):
+    """On the page (henan-2023-38's 附件说明 item 1): the name prints in three lines ending
+    between words, “……县域” / “开展……通知” / “（国知办函运字〔2023〕582号）”, the lines under the
+    first at the name's first character; it printed “……县域开展知” over “识产权……（国知办” over
+    “函运字……”. The line ends are the .docx's own (w:cr); every reader takes the one name."""
+    document = paginated["note-own-ends"]
+    rows = [r for page in document.pages for r in content_rows(page)]
+    lines = [compact(r.text) for r in rows]
+    at = next(i for i, line in enumerate(lines) if line.startswith("附件：1."))
+    print(lines[at : at + 4])
+    assert lines[at : at + 4] == [
+        "附件：1.国家知识产权局办公室关于面向城市、县域",
+        "开展知识产权强国建设试点示范评定工作的通知",
+        "（国知办函运字〔2023〕582号）",
+        "2.工作方案参考提纲",
+    ]
+    first, second, third = rows[at : at + 3]
+    # under the name, not under “附件：1.”
+    assert abs(second.x0 - third.x0) < 1 and second.x0 > first.x0 + 3 * L.BODY_SIZE_PT
+    assert NOTE_NAME in "".join(docx_blocks(document.docx))
+    xml = zipfile.ZipFile(BytesIO(document.docx)).read("word/document.xml").decode("utf-8")
+    assert "县域</w:t><w:cr/>" in xml and "通知</w:t><w:cr/>" in xml
+    codes = [d.code for d in check_docx(document.docx, "note.docx").deviations]
+    assert not [c for c in codes if c.startswith("note") or "title" in c], codes
 
 
 # The enterprise round's letters' list (examples/rounds/enterprise-scores), 四号, ratios 3:5:7:2:2.
