@@ -1153,6 +1153,35 @@ def test_a_plan_whose_cell_line_ends_were_saved_as_br_imports_as_before():
     assert yaml.safe_load(saved.yaml)["kind"] == "work_plan"
 
 
+HENAN = REPO / "examples" / "notices" / "henan-2023-38.yaml"
+
+
+def test_an_attachment_notes_own_line_ends_read_as_one_name_before_and_after_resaving():
+    # henan-2023-38's 附件说明 item 1 carries wenshu's own line ends (w:cr, render.docx); they
+    # are no part of the name: import reads it whole, check finds nothing in the 附件说明, and
+    # so after LibreOffice re-saved them as w:br.
+    from wenshu.check import check_docx
+
+    docx = render(HENAN, ("docx",)).files["docx"]
+    parts = {}
+    with zipfile.ZipFile(io.BytesIO(docx)) as zin:
+        for name in zin.namelist():
+            parts[name] = zin.read(name)
+    xml = parts["word/document.xml"].decode("utf-8")
+    assert "县域</w:t><w:cr/><w:t>开展" in xml
+    parts["word/document.xml"] = xml.replace("<w:cr/>", "<w:br/>").encode("utf-8")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name, data in parts.items():
+            zout.writestr(name, data)
+    names = [yaml.safe_load(HENAN.read_text(encoding="utf-8"))["attachments"][0]["name"]]
+    for data in (docx, out.getvalue()):
+        imported = yaml.safe_load(import_docx(data, HENAN.name).yaml)
+        assert [a["name"] for a in imported["attachments"]][:1] == names
+        codes = [d.code for d in check_docx(data, HENAN.name).deviations]
+        assert not [c for c in codes if c.startswith("note")], codes
+
+
 def test_a_carriage_return_breaks_the_line_and_a_cells_wrapped_name_reads_whole():
     from wenshu.check import read_document
 

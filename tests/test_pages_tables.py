@@ -46,7 +46,7 @@ from wenshu.extract import docx_blocks
 from wenshu.office.libreoffice import LibreOffice
 from wenshu.office.pages import compact, content_rows
 from wenshu.render.docx import build_docx, column_widths
-from wenshu.text.wrap import cell_breaks, wrap_ends
+from wenshu.text.wrap import cell_breaks, ends_between_words, room_between_words, wrap_ends
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 CITY_PLAN = EXAMPLES / "work_plans/sample-city-demonstration-plan.yaml"
@@ -394,6 +394,24 @@ NAMES = [
     ("市市场监管局（知识产权局）", 8.5, "市市场监管局|（知识产权局）"),
     ("在国家和区域重大发展战略中的定位（500字以内）", 20.3, "在国家和区域重大发展战略中的定位|（500字以内）"),
 ]
+
+
+def test_a_note_name_no_narrower_room_helps_gets_ends_between_words_in_as_many_lines():
+    """henan-2023-38's 附件说明 name in its 22.08 characters: wrapped as LibreOffice wraps it, it
+    ends “……县域开展知/识产权……（国知办/函运字……”; no narrower room ends it between words in
+    three lines, wenshu's own ends do (the lines before the last as full as they may be)."""
+    room = 22.08
+    assert room_between_words(NOTE_NAME, room) == room
+    ends = ends_between_words(NOTE_NAME, room)
+    print(ends)
+    assert ends is not None and len(ends) == len(wrap_ends(NOTE_NAME, room)) == 3
+    lines = [NOTE_NAME[a:b] for a, b in zip([0, *ends], ends, strict=False)]
+    assert lines == [
+        "国家知识产权局办公室关于面向城市、县域",
+        "开展知识产权强国建设试点示范评定工作的通知",
+        "（国知办函运字〔2023〕582号）",
+    ]
+    assert ends_between_words("工作方案参考提纲", room) is None  # one line
 
 
 def test_a_name_ends_its_lines_between_words():
