@@ -21,11 +21,14 @@ from wenshu.check.reading.ooxml import (
     MC_NS,
     R_NS,
     element_text,
+    first_child,
     half_points,
     has_cjk,
+    in_deleted_cell,
     is_on,
     own_runs,
     to_int,
+    tracked_away,
     wtag,
     wval,
 )
@@ -55,6 +58,8 @@ class Para:
     numbered: bool = False  # an ordinal before a plain paragraph (not a heading)
     label: str = ""  # drawn by Word's automatic numbering, and put before ``text``
     label_run: Any = field(default=None, repr=False, compare=False)  # see Reader.label_run
+    # a page break the paragraph before left behind it when its mark went (see Reader._shown)
+    carried_break: bool = False
     runs: list[tuple[Any, str]] | None = field(default=None, repr=False, compare=False)  # text_runs
     indents: tuple[float, float, float] | None = field(default=None, repr=False, compare=False)
 
@@ -89,7 +94,7 @@ def read_paragraphs(root: Any, part: str, name: str, *, body: bool = False) -> l
         if len(out) >= MAX_PARAGRAPHS:
             too_many = f"{part}段落过多（超过 {MAX_PARAGRAPHS} 段），不像一份公文，未检查"
             raise WenshuError(Problem(name, too_many))
-        if next(p.iterancestors(fallback), None) is not None:
+        if next(p.iterancestors(fallback), None) is not None or in_deleted_cell(p):
             continue
         texts = [(r, element_text(r)) for r in own_runs(p)]
         in_table = next(p.iterancestors(table), None) is not None
@@ -281,8 +286,10 @@ class Reader:
         by_type = {t.rsplit("/", 1)[-1]: target for t, target in rels.values()}
         styles = self.package.xml(by_type["styles"]) if "styles" in by_type else None
         self.styles = Styles(styles)
-        # does a style hide text (see _shown)
-        self._vanish = styles is not None and next(styles.iter(wtag("vanish")), None) is not None
+        # Does anything hide text (see shown)? Only a file that does pays for looking up
+        # each run's styles; a header or footer part read later may say so too.
+        vanish = wtag("vanish")
+        self._hides = any(x is not None and next(x.iter(vanish), None) is not None for x in (styles, body))
         self.settings = self.package.xml(by_type["settings"]) if "settings" in by_type else None
         self.sections = read_sections(body, rels, self.settings)
         self.paragraphs = self._shown(read_paragraphs(body, "正文", name, body=True))
@@ -297,32 +304,73 @@ class Reader:
         reader never sees it."""
         return first_flag(self.styles.rpr_levels(para.el, r), "vanish")
 
+    def shown(self, r: Any, p: Any = None) -> bool:
+        """Is run ``r`` (of paragraph element ``p``, found when not given) on the page: neither
+        taken away by a tracked change read as accepted (:func:`tracked_away`) nor hidden
+        (:meth:`hidden`)? Every reading of a paragraph's text, breaks and spaces asks this."""
+        if tracked_away(r):
+            return False
+        if not self._hides:
+            return True
+        if p is None:
+            p = next(r.iterancestors(wtag("p")), None)
+        return not first_flag(self.styles.rpr_levels(p, r), "vanish")
+
+    def _mark_gone(self, para: Para) -> bool:
+        """Is ``para``'s mark (the ¶ ending it) not on the page: deleted or moved away as a
+        tracked change (ECMA-376 §17.13.5.15, §17.13.5.21 on ``w:pPr/w:rPr``), or hidden — by
+        ``w:vanish`` on the mark's own ``w:rPr`` or on its styles and the defaults, resolved
+        as a run's are (§17.3.1.29: the mark's formatting; §17.7.2 the style hierarchy)?"""
+        ppr = first_child(para.el, "pPr")
+        mark = first_child(ppr, "rPr")
+        if any(first_child(mark, tag) is not None for tag in ("del", "moveFrom")):
+            return True
+        # the paragraph's w:pPr stands as the run holding the mark's w:rPr (its w:rStyle too)
+        return self._hides and first_flag(self.styles.rpr_levels(para.el, ppr), "vanish")
+
+    def _holds(self, para: Para, tags: tuple[str, ...], page_break: bool = False) -> bool:
+        """Does a run of ``para`` on the page hold a ``tags`` child (a page break only: a
+        ``w:br`` of type page)?"""
+        if next(para.el.iter(*tags), None) is None:  # most paragraphs: no run asked about
+            return False
+        return any(
+            (not page_break or wval(child, "type") == "page")
+            for r in own_runs(para.el)
+            if self.shown(r, para.el)
+            for child in r.iterchildren(*tags)
+        )
+
     def _shown(self, paras: list[Para]) -> list[Para]:
         """``paras`` as the page shows them: hidden runs taken out of their text, and left out
         altogether a paragraph with nothing shown whose mark is hidden too (Word draws no line
         for it) or deleted as a tracked change (ECMA-376 §17.13.5.15: accepted, the paragraph
         joins the next one; empty, it simply goes). One that ends a section stays, empty: its
-        w:sectPr still breaks the page; so does one in a table, whose cell keeps its line."""
-        # Only a file that hides something anywhere pays for looking up each run's styles.
-        vanish = self._vanish or any(next(p.el.iter(wtag("vanish")), None) is not None for p in paras)
+        w:sectPr still breaks the page; so does one in a table, whose cell keeps its line, and
+        one holding a drawing, which joins the next paragraph with it. A page break in one that
+        goes is carried to the next paragraph (:attr:`Para.carried_break`): joined to it, the
+        break still stands before its text."""
         out = []
+        carried = False
+        drawing = (wtag("drawing"), wtag("pict"), f"{{{MC_NS}}}AlternateContent")
         for para in paras:
-            if vanish:
+            if self._hides:
                 runs = list(own_runs(para.el))
-                hide = {r for r in runs if self.hidden(para, r)}
+                hide = {r for r in runs if not self.shown(r, para.el)}
                 if hide:
                     para.text = "".join(element_text(r) for r in runs if r not in hide)
                     para.runs = [(r, t) for r, t in para.runs or [] if r not in hide]
-            mark = para.el.find(f"{wtag('pPr')}/{wtag('rPr')}")
-            gone = mark is not None and (
-                mark.find(wtag("del")) is not None
-                or mark.find(wtag("moveFrom")) is not None
-                or is_on(mark.find(wtag("vanish")))
-            )
             # a table cell keeps its last paragraph, shown or not
             ends_section = para.el.find(f"{wtag('pPr')}/{wtag('sectPr')}") is not None
-            if gone and not para.text.strip() and not ends_section and not para.in_table:
+            if (
+                not para.text.strip()
+                and not ends_section
+                and not para.in_table
+                and self._mark_gone(para)
+                and not self._holds(para, drawing)
+            ):
+                carried = carried or self._holds(para, (wtag("br"),), page_break=True)
                 continue
+            para.carried_break, carried = carried, False
             para.number = len(out) + 1  # counted as the reader counts them; rules index by it
             out.append(para)
         return out
@@ -354,6 +402,8 @@ class Reader:
         """The paragraphs of a header or footer part (read once), labelled ``label`` in reports."""
         if part not in self._parts:
             root = self.package.xml(part)
+            vanish = root is not None and next(root.iter(wtag("vanish")), None) is not None
+            self._hides = self._hides or vanish
             self._parts[part] = (
                 self._shown(read_paragraphs(root, label, self.name)) if root is not None else []
             )
@@ -412,7 +462,9 @@ class Reader:
     def text_runs(self, para: Para) -> list[tuple[Any, str]]:
         """The runs of ``para`` that hold visible text, with their text."""
         if para.runs is None:
-            para.runs = [(r, t) for r in own_runs(para.el) if (t := element_text(r)).strip()]
+            para.runs = [
+                (r, t) for r in own_runs(para.el) if (t := element_text(r)).strip() and self.shown(r, para.el)
+            ]
         return para.runs
 
     def run_size(self, para: Para, r: Any) -> float:
@@ -469,6 +521,8 @@ class Reader:
             return start  # Word's label comes first: the text's own spaces follow it
         char = self.char_twips(para)
         for r in own_runs(para.el):
+            if not self.shown(r, para.el):
+                continue
             text = element_text(r)
             kept = text.lstrip(_SPACES + "\t")
             # counted between tabs, the run's space width looked up once: a paragraph opening
@@ -517,6 +571,8 @@ class Reader:
         a line set right is pushed in from the right edge by them."""
         width = 0.0
         for r in reversed(list(own_runs(para.el))):
+            if not self.shown(r, para.el):
+                continue
             text = element_text(r)
             kept = text.rstrip(_SPACES)
             spaces = text[len(kept) :]
@@ -595,7 +651,7 @@ class Reader:
         out = []
         carried = False  # what the paragraphs so far say of the next one
         for i, para in enumerate(self.paragraphs):
-            own = first_flag(self.styles.ppr_levels(para.el), "pageBreakBefore")
+            own = para.carried_break or first_flag(self.styles.ppr_levels(para.el), "pageBreakBefore")
             out.append(own or i == 0 or carried)
             if para.in_table:
                 carried = False
@@ -604,7 +660,7 @@ class Reader:
                 sect = self.sections[min(para.section + 1, len(self.sections) - 1)].el
                 kind = wval(sect.find(wtag("type"))) if sect is not None else None
                 carried = kind in (None, "nextPage", "oddPage", "evenPage")
-            elif any(wval(b, "type") == "page" for b in para.el.iter(wtag("br"))):
+            elif self._holds(para, (wtag("br"),), page_break=True):
                 carried = True
             elif para.text.strip():
                 carried = False

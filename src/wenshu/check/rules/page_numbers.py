@@ -60,7 +60,7 @@ def several_pages(doc: Recogniser) -> bool:
 def _page_number_paras(doc: Recogniser, part: str, label: str) -> list[tuple[Para, str]]:
     found = []
     for para in doc.part_paragraphs(part, label):
-        text, has_page = field_text(para.el, lambda r, para=para: doc.hidden(para, r))
+        text, has_page = field_text(para.el, lambda r, para=para: doc.shown(r, para.el))
         if has_page:
             para.role = "page-number"
             found.append((para, text))
