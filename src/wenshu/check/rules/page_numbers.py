@@ -9,7 +9,7 @@ from wenshu import layout as L
 from wenshu.check.findings import Findings, Location
 from wenshu.check.reading.drawings import box_alignment
 from wenshu.check.reading.fields import field_text
-from wenshu.check.reading.ooxml import half_points, has_cjk, is_on, to_int, wtag, wval
+from wenshu.check.reading.ooxml import half_points, has_cjk, is_on, own_runs, to_int, wtag, wval
 from wenshu.check.reading.reader import Para, SectionProps
 from wenshu.check.reading.styles import first_attr, font_class, font_of
 from wenshu.check.recognise import Recogniser
@@ -305,7 +305,7 @@ def placed_by_word(doc: Recogniser) -> bool:
     for para, _ in (n for part in parts for n in _page_number_paras(doc, part, "页脚")):
         frame = para.el.find(f"{wtag('pPr')}/{wtag('framePr')}")
         box = box_alignment(para.el)
-        if frame is not None and wval(frame, "xAlign") or _positional_tab(para) is not None:
+        if frame is not None and wval(frame, "xAlign") or _positional_tab(doc, para) is not None:
             return True
         if box is not None and box[0] in _MIRRORED:
             return True  # LibreOffice sets it on one side on every page
@@ -320,11 +320,13 @@ def _placed_apart(el) -> bool:
     return any(a.tag == wtag("txbxContent") for a in el.iterancestors())
 
 
-def _positional_tab(para: Para) -> tuple[str, str] | None:
+def _positional_tab(doc: Recogniser, para: Para) -> tuple[str, str] | None:
     """The alignment (left, center, right) and base (margin, indent) of the absolute position
-    tab (``w:ptab``) the page number follows, when one stands before all its text."""
+    tab (``w:ptab``) the page number follows, when one stands before all its text — of the runs
+    on the page (``Reader.shown``)."""
     tab = None
-    for el in para.el.iter(wtag("ptab"), wtag("t")):
+    runs = (r for r in own_runs(para.el) if doc.shown(r, para.el))
+    for el in (el for r in runs for el in r.iter(wtag("ptab"), wtag("t"))):
         if el.tag == wtag("t") and (el.text or "").strip():
             break
         if el.tag == wtag("ptab"):
@@ -373,7 +375,7 @@ def _check_page_number(doc: Recogniser, para: Para, text: str, side: str, out: F
         box_inset = right_in if side == "right" else left_in
         jc = {"outside": side, "inside": "left" if side == "right" else "right"}.get(align, align)
         at_paper = base == "page"
-    tab = _positional_tab(para)
+    tab = _positional_tab(doc, para)
     if tab is not None:
         # §17.3.3.23 ptab: the text after an absolute position tab stands left, centred or
         # right at the margin (relativeTo="margin": the paragraph's indents do not count) or
