@@ -385,3 +385,38 @@ def test_a_deleted_or_hidden_break_in_a_cell_is_no_typed_break():
     )
     assert not typed_breaks(deleted) and element_text(deleted) == "北京市"
     assert not typed_breaks(cell(typed), shown=lambda r: False)
+
+
+@pytest.mark.parametrize(
+    "mark",
+    ['<w:del w:id="4" w:author="审核人"/>', "<w:specVanish/>", "<w:vanish/>"],
+    ids=["deleted", "style-separator", "hidden"],
+)
+def test_a_paragraph_whose_mark_is_gone_runs_on_into_the_next(document, mark):  # noqa: F811
+    # Accepted, a deleted mark joins its paragraph to the next (ECMA-376 §17.13.5.15); Word's
+    # style separator (w:specVanish, §17.3.2.36) and a hidden mark never end a paragraph on the
+    # page. Was read as two paragraphs.
+    first = (
+        f'<w:p><w:pPr><w:pStyle w:val="WsBody"/><w:rPr>{mark}</w:rPr></w:pPr>'
+        "<w:r><w:t>各地要按时报送。</w:t></w:r></w:p>"
+    )
+    body = '<w:p><w:pPr><w:pStyle w:val="WsBody"/><w:keepNext/></w:pPr><w:r><w:t>各单位要严格'
+    data = mutate(document, DOC, replace_once(body, first + body))
+    texts = _texts(data)
+    assert len(texts) == len(_texts(document))
+    assert any(t.startswith("各地要按时报送。各单位要严格审核把关") for t in texts), texts
+    report = check_docx(foreign(data))
+    assert report.ok, show(report)
+
+
+def test_a_run_in_heading_keeps_its_font_and_the_text_after_it_its_own(document):  # noqa: F811
+    # Word's 标题 run in with its text through a style separator: the heading's runs in the
+    # heading style (黑体), the text's in the body's (仿宋) — each run through its own
+    # paragraph's style, one paragraph on the page.
+    heading = '<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:r><w:t>一、推荐名额</w:t></w:r></w:p>'
+    run_in = heading.replace("</w:pPr>", "<w:rPr><w:specVanish/></w:rPr></w:pPr>").replace("名额<", "名额。<")
+    data = mutate(document, DOC, replace_once(heading, run_in))
+    texts = _texts(data)
+    assert "一、推荐名额。各省辖市可推荐1个城市。" in texts, texts
+    report = check_docx(foreign(data))
+    assert report.ok, show(report)

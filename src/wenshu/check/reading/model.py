@@ -25,7 +25,6 @@ from wenshu.check.reading.ooxml import (
     element_text,
     first_child,
     half_points,
-    own_runs,
     to_int,
     typed_breaks,
     wtag,
@@ -273,7 +272,7 @@ def _paragraph(reader: Reader, para: Para, index: int) -> Paragraph:
     first, left, right = reader.indents(para)
     sid = reader.styles.paragraph_style(para.el)
     runs = []
-    for r in own_runs(para.el):
+    for r in reader.runs(para):
         text = element_text(r)
         if not text or not reader.shown(r, para.el):
             continue

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -60,6 +61,8 @@ class Para:
     label_run: Any = field(default=None, repr=False, compare=False)  # see Reader.label_run
     # a page break the paragraph before left behind it when its mark went (see Reader._shown)
     carried_break: bool = False
+    # the paragraphs after ``el`` that join it on the page, its mark being gone (Reader._shown)
+    joined: list[Any] = field(default_factory=list, repr=False, compare=False)
     runs: list[tuple[Any, str]] | None = field(default=None, repr=False, compare=False)  # text_runs
     indents: tuple[float, float, float] | None = field(default=None, repr=False, compare=False)
 
@@ -316,14 +319,23 @@ class Reader:
             p = next(r.iterancestors(wtag("p")), None)
         return not first_flag(self.styles.rpr_levels(p, r), "vanish")
 
+    def runs(self, para: Para) -> Iterator[Any]:
+        """The runs of ``para`` (:func:`own_runs`), those of the paragraphs joining it too."""
+        for el in (para.el, *para.joined):
+            yield from own_runs(el)
+
     def _mark_gone(self, para: Para) -> bool:
         """Is ``para``'s mark (the ¶ ending it) not on the page: deleted or moved away as a
-        tracked change (ECMA-376 §17.13.5.15, §17.13.5.21 on ``w:pPr/w:rPr``), or hidden — by
-        ``w:vanish`` on the mark's own ``w:rPr`` or on its styles and the defaults, resolved
-        as a run's are (§17.3.1.29: the mark's formatting; §17.7.2 the style hierarchy)?"""
+        tracked change (ECMA-376 §17.13.5.15, §17.13.5.21 on ``w:pPr/w:rPr``), Word's style
+        separator (``w:specVanish``, §17.3.2.36: the mark never ends a paragraph on the page),
+        or hidden — by ``w:vanish`` on the mark's own ``w:rPr`` or on its styles and the
+        defaults, resolved as a run's are (§17.3.1.29: the mark's formatting; §17.7.2 the style
+        hierarchy)?"""
         ppr = first_child(para.el, "pPr")
         mark = first_child(ppr, "rPr")
         if any(first_child(mark, tag) is not None for tag in ("del", "moveFrom")):
+            return True
+        if is_on(first_child(mark, "specVanish")):
             return True
         # the paragraph's w:pPr stands as the run holding the mark's w:rPr (its w:rStyle too)
         return self._hides and first_flag(self.styles.rpr_levels(para.el, ppr), "vanish")
@@ -331,11 +343,11 @@ class Reader:
     def _holds(self, para: Para, tags: tuple[str, ...], page_break: bool = False) -> bool:
         """Does a run of ``para`` on the page hold a ``tags`` child (a page break only: a
         ``w:br`` of type page)?"""
-        if next(para.el.iter(*tags), None) is None:  # most paragraphs: no run asked about
-            return False
+        if all(next(el.iter(*tags), None) is None for el in (para.el, *para.joined)):
+            return False  # most paragraphs: no run asked about
         return any(
             (not page_break or wval(child, "type") == "page")
-            for r in own_runs(para.el)
+            for r in self.runs(para)
             if self.shown(r, para.el)
             for child in r.iterchildren(*tags)
         )
@@ -348,9 +360,16 @@ class Reader:
         w:sectPr still breaks the page; so does one in a table, whose cell keeps its line, and
         one holding a drawing, which joins the next paragraph with it. A page break in one that
         goes is carried to the next paragraph (:attr:`Para.carried_break`): joined to it, the
-        break still stands before its text."""
+        break still stands before its text.
+
+        One with text whose mark is gone (a style separator's too) is read as one paragraph
+        with the next in the same place (:attr:`Para.joined`): the line runs on through the
+        mark. Its own properties stand for the whole, as the line starts with its text; each
+        run keeps its own paragraph's style (``Styles.rpr_levels``). A paragraph ending a
+        section joins none: its w:sectPr ends the page there."""
         out = []
         carried = False
+        joining: Para | None = None  # the paragraph the next one joins
         drawing = (wtag("drawing"), wtag("pict"), f"{{{MC_NS}}}AlternateContent")
         for para in paras:
             if self._hides:
@@ -359,20 +378,23 @@ class Reader:
                 if hide:
                     para.text = "".join(element_text(r) for r in runs if r not in hide)
                     para.runs = [(r, t) for r, t in para.runs or [] if r not in hide]
-            # a table cell keeps its last paragraph, shown or not
             ends_section = para.el.find(f"{wtag('pPr')}/{wtag('sectPr')}") is not None
-            if (
-                not para.text.strip()
-                and not ends_section
-                and not para.in_table
-                and self._mark_gone(para)
-                and not self._holds(para, drawing)
-            ):
+            gone = not ends_section and self._mark_gone(para)
+            if joining is not None and not ends_section and para.el.getparent() is joining.el.getparent():
+                joining.joined.append(para.el)
+                joining.text += para.text
+                joining.runs = [*(joining.runs or []), *(para.runs or [])]
+                joining = joining if gone else None
+                continue
+            joining = None
+            # a table cell keeps its last paragraph, shown or not
+            if gone and not para.text.strip() and not para.in_table and not self._holds(para, drawing):
                 carried = carried or self._holds(para, (wtag("br"),), page_break=True)
                 continue
             para.carried_break, carried = carried, False
             para.number = len(out) + 1  # counted as the reader counts them; rules index by it
             out.append(para)
+            joining = para if gone else None
         return out
 
     def _label(self, numbering: AutoNumbering) -> None:
@@ -463,7 +485,7 @@ class Reader:
         """The runs of ``para`` that hold visible text, with their text."""
         if para.runs is None:
             para.runs = [
-                (r, t) for r in own_runs(para.el) if (t := element_text(r)).strip() and self.shown(r, para.el)
+                (r, t) for r in self.runs(para) if (t := element_text(r)).strip() and self.shown(r, para.el)
             ]
         return para.runs
 
@@ -520,7 +542,7 @@ class Reader:
         if para.label:
             return start  # Word's label comes first: the text's own spaces follow it
         char = self.char_twips(para)
-        for r in own_runs(para.el):
+        for r in self.runs(para):
             if not self.shown(r, para.el):
                 continue
             text = element_text(r)
@@ -570,7 +592,7 @@ class Reader:
         """The width, in characters, of the spaces ``para`` ends with (see :data:`LATIN_SPACE_EM`):
         a line set right is pushed in from the right edge by them."""
         width = 0.0
-        for r in reversed(list(own_runs(para.el))):
+        for r in reversed(list(self.runs(para))):
             if not self.shown(r, para.el):
                 continue
             text = element_text(r)

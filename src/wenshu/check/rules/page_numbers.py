@@ -9,7 +9,7 @@ from wenshu import layout as L
 from wenshu.check.findings import Findings, Location
 from wenshu.check.reading.drawings import box_alignment
 from wenshu.check.reading.fields import field_text
-from wenshu.check.reading.ooxml import half_points, has_cjk, is_on, own_runs, to_int, wtag, wval
+from wenshu.check.reading.ooxml import half_points, has_cjk, is_on, to_int, wtag, wval
 from wenshu.check.reading.reader import Para, SectionProps
 from wenshu.check.reading.styles import first_attr, font_class, font_of
 from wenshu.check.recognise import Recogniser
@@ -325,7 +325,7 @@ def _positional_tab(doc: Recogniser, para: Para) -> tuple[str, str] | None:
     tab (``w:ptab``) the page number follows, when one stands before all its text — of the runs
     on the page (``Reader.shown``)."""
     tab = None
-    runs = (r for r in own_runs(para.el) if doc.shown(r, para.el))
+    runs = (r for r in doc.runs(para) if doc.shown(r, para.el))
     for el in (el for r in runs for el in r.iter(wtag("ptab"), wtag("t"))):
         if el.tag == wtag("t") and (el.text or "").strip():
             break
