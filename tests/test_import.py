@@ -1394,6 +1394,25 @@ def test_header_and_footer_text_is_said_and_a_copy_number_there_kept():
     assert "000123" in imported.yaml.split("kind:")[1]  # the 份号, kept in the spec
 
 
+@pytest.mark.parametrize("text", ["0371-65123456", "2023-08-01"])
+def test_a_footers_number_that_is_no_page_number_is_said(text):
+    # A phone number or a date in the footer was taken for a page number (digits and dashes)
+    # and dropped without a word; the page numbers' own shapes still go unsaid.
+    doc = Document()
+    footer = doc.sections[0].footer
+    footer.paragraphs[0].text = text
+    for page_number in ("第 1 页 共 2 页", "- 1 -", "1/2"):
+        footer.add_paragraph(page_number)
+    doc.add_paragraph("关于做好某项工作的通知").alignment = 1
+    doc.add_paragraph("各有关单位：")
+    doc.add_paragraph("现将有关事项通知如下。")
+    data = io.BytesIO()
+    doc.save(data)
+    said = "\n".join(import_docx(data.getvalue(), "页脚.docx").report.lines())
+    assert f"页脚中的文字“{text}”不再印出" in said
+    assert "共 2 页" not in said and "- 1 -" not in said and "1/2" not in said
+
+
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="the real corpus is only on the development machine")
 def test_a_notices_closing_lines_of_no_part_are_said_moved_into_its_text():
     # lawliet_test_notice's 版记 has “分送：…” and “共印2份”: a notice has no place for them, so
