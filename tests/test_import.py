@@ -43,6 +43,21 @@ CORPUS = Path("/work/shared/corpus/real-docx")
 _LANDSCAPE_PAGE = '<!-- wenshu:page {"landscape": true} -->'
 
 
+def _parts(docx: bytes) -> dict[str, bytes]:
+    """The parts of the package ``docx`` by name."""
+    with zipfile.ZipFile(io.BytesIO(docx)) as zin:
+        return {name: zin.read(name) for name in zin.namelist()}
+
+
+def _packed(parts: dict[str, bytes]) -> bytes:
+    """A package of ``parts``."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name, data in parts.items():
+            zout.writestr(name, data)
+    return out.getvalue()
+
+
 def comparable(markdown: str) -> list[str]:
     """The Markdown's lines, normalised for what import writes differently on purpose:
     column widths (ratios, written in centimetres), Markdown escapes (the same text),
@@ -1137,18 +1152,11 @@ def test_a_plan_whose_cell_line_ends_were_saved_as_br_imports_as_before():
     # were read as two-item lists (“['每万人口高价值', '发明专利拥有量']”) and the plan fell back
     # to kind document.
     docx = render(PLAN, ("docx",)).files["docx"]
-    parts = {}
-    with zipfile.ZipFile(io.BytesIO(docx)) as zin:
-        for name in zin.namelist():
-            parts[name] = zin.read(name)
+    parts = _parts(docx)
     xml = parts["word/document.xml"].decode("utf-8")
     assert "<w:cr/>" in xml
     parts["word/document.xml"] = xml.replace("<w:cr/>", "<w:br/>").encode("utf-8")
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for name, data in parts.items():
-            zout.writestr(name, data)
-    saved = import_docx(out.getvalue(), PLAN.name)
+    saved = import_docx(_packed(parts), PLAN.name)
     assert saved.yaml == import_docx(docx, PLAN.name).yaml
     assert yaml.safe_load(saved.yaml)["kind"] == "work_plan"
 
@@ -1441,10 +1449,7 @@ def _places_cell(docx: bytes, width: int, *, renamed: bool) -> bytes:
     """``docx`` with its 河南省郑州市 cell ``width`` twips wide in 五号, its line ended after
     河南省 by a w:br (as LibreOffice saves wenshu's w:cr), and, ``renamed``, wenshu's style
     ids renamed as LibreOffice renames them (WsBody → Style1, the names kept)."""
-    parts = {}
-    with zipfile.ZipFile(io.BytesIO(docx)) as zin:
-        for name in zin.namelist():
-            parts[name] = zin.read(name)
+    parts = _parts(docx)
     xml = parts["word/document.xml"].decode("utf-8")
     # the name as wenshu wrote it: whole, or with its own line end (w:cr) where the built
     # column's width has it
@@ -1466,11 +1471,7 @@ def _places_cell(docx: bytes, width: int, *, renamed: bool) -> bytes:
             else:
                 parts[part] = text.encode("utf-8")
     parts["word/document.xml"] = xml.encode("utf-8")
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for name, data in parts.items():
-            zout.writestr(name, data)
-    return out.getvalue()
+    return _packed(parts)
 
 
 def test_a_resaved_wenshu_files_wrapped_place_name_reads_whole(tmp_path):
@@ -1573,8 +1574,7 @@ def _resaved_runs(docx: bytes, *, marked: bool) -> bytes:
     kept) and a run cut where its script changes (“1.” | “申报条件”), each piece keeping the
     run's properties; not ``marked``, with no character style on the heading, which then
     merges with the text after it (the same look)."""
-    with zipfile.ZipFile(io.BytesIO(docx)) as zin:
-        parts = {name: zin.read(name) for name in zin.namelist()}
+    parts = _parts(docx)
     xml = parts["word/document.xml"].decode("utf-8")
     cut = r"<w:r>\1<w:t>\2</w:t></w:r><w:r>\1<w:t>\3</w:t></w:r>"
     xml = re.sub(r"<w:r>(<w:rPr>(?:(?!</w:rPr>).)*</w:rPr>)<w:t>(\d\.)([^<]+)</w:t></w:r>", cut, xml)
@@ -1584,11 +1584,7 @@ def _resaved_runs(docx: bytes, *, marked: bool) -> bytes:
     parts["word/document.xml"] = xml.encode("utf-8")
     for part in ("word/document.xml", "word/styles.xml"):
         parts[part] = re.sub(rb'(w:styleId|w:val)="Ws(\w+)"', rb'\1="Style\2"', parts[part])
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for name, data in parts.items():
-            zout.writestr(name, data)
-    return out.getvalue()
+    return _packed(parts)
 
 
 def test_a_run_in_heading_is_marked_by_its_character_style_and_read_by_its_name(tmp_path):
