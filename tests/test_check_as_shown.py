@@ -253,3 +253,170 @@ def test_hidden_text_in_a_footer_is_not_read(document):  # noqa: F811
     data = mutate(document, footer, replace_once('<w:r><w:t xml:space="preserve">— </w:t></w:r>', hidden))
     report = check_docx(data)
     assert report.ok, show(report)
+
+
+# -- what tracked changes and hidden text leave on the page (review13) -----------------------
+LABEL = '<w:p><w:pPr><w:pStyle w:val="WsAttachmentLabel"/></w:pPr><w:r><w:t>附件</w:t></w:r></w:p>'
+PAGE_BREAK = '<w:r><w:br w:type="page"/></w:r>'
+DELETED_MARK = '<w:pPr><w:rPr><w:del w:id="9" w:author="审核人"/></w:rPr></w:pPr>'
+
+
+def _attachment_after(document: bytes, before_label: str) -> bytes:  # noqa: F811
+    """``document`` whose 附件 label starts no page of itself (its style's pageBreakBefore
+    gone), ``before_label`` put before it."""
+    data = mutate(
+        document,
+        STYLES,
+        lambda t: re.sub(
+            r'(w:styleId="WsAttachmentLabel".*?)<w:pageBreakBefore/>', r"\1", t, count=1, flags=re.S
+        ),
+    )
+    return mutate(data, DOC, replace_once(LABEL, before_label + LABEL)) if before_label else data
+
+
+@pytest.mark.parametrize(
+    "mark",
+    [DELETED_MARK, "<w:pPr><w:rPr><w:vanish/></w:rPr></w:pPr>"],
+    ids=["mark-deleted", "mark-hidden"],
+)
+def test_a_page_break_stays_when_its_paragraphs_mark_goes(document, mark):  # noqa: F811
+    # Was: the paragraph holding only the break was dropped with its break — 附件应另面编排. In
+    # Word the run is still shown; accepted, the deleted mark joins it to the next paragraph,
+    # whose text still starts on a new page.
+    assert "attachment-page" in codes(check_docx(_attachment_after(document, "")))
+    data = _attachment_after(document, f"<w:p>{mark}{PAGE_BREAK}</w:p>")
+    report = check_docx(data)
+    assert report.ok, show(report)
+    doc = read_document(data)
+    label = next(i for i, p in enumerate(doc.paragraphs) if p.text == "附件")
+    assert doc.paragraphs[label - 1].text != "" and doc.paragraphs[label].page_break_before
+
+
+@pytest.mark.parametrize(
+    "run",
+    [
+        f'<w:del w:id="8" w:author="审核人">{PAGE_BREAK}</w:del>',
+        f'<w:moveFrom w:id="8" w:author="审核人">{PAGE_BREAK}</w:moveFrom>',
+        '<w:r><w:rPr><w:vanish/></w:rPr><w:br w:type="page"/></w:r>',
+    ],
+    ids=["deleted", "moved-away", "hidden"],
+)
+def test_a_page_break_that_is_not_on_the_page_breaks_none(document, run):  # noqa: F811
+    # Was: any w:br of type page in the paragraph counted, and the 附件 was read as on a page
+    # of its own.
+    data = _attachment_after(document, f'<w:p><w:pPr><w:pStyle w:val="WsBody"/></w:pPr>{run}</w:p>')
+    assert "attachment-page" in codes(check_docx(data))
+
+
+def test_a_paragraph_hidden_by_its_style_is_not_read(document):  # noqa: F811
+    # The mark's w:vanish resolved through the paragraph style, as a run's is: was read as two
+    # empty paragraphs (the runs hidden, the mark not), where direct hiding left none.
+    style = (
+        '<w:style w:type="paragraph" w:customStyle="1" w:styleId="HiddenNote"><w:name w:val="hidden note"/>'
+        "<w:rPr><w:vanish/></w:rPr></w:style></w:styles>"
+    )
+    note = '<w:p><w:pPr><w:pStyle w:val="HiddenNote"/></w:pPr><w:r><w:t>内部备注：不公开</w:t></w:r></w:p>'
+    data = mutate(document, STYLES, replace_once("</w:styles>", style))
+    data = mutate(data, DOC, replace_once(AFTER_HEADING_2, AFTER_HEADING_2 + note * 2))
+    assert _texts(data) == _texts(document)
+    report = check_docx(foreign(data))
+    assert report.ok, show(report)
+
+
+CC = '<w:r><w:t xml:space="preserve">抄送：国家知识产权局知识产权运用促进司。</w:t></w:r>'
+
+
+def test_a_deleted_table_row_is_not_read(document):  # noqa: F811
+    # Was: the deleted row's 抄送 read as a second 版记 line (“抄送”后应标全角冒号).
+    row = (
+        '<w:tr><w:trPr><w:del w:id="7" w:author="审核人"/></w:trPr><w:tc><w:p><w:r><w:delText>抄送国家局'
+        "</w:delText></w:r></w:p></w:tc></w:tr>"
+    )
+    cell = (
+        '<w:tc><w:tcPr><w:cellDel w:id="6" w:author="审核人"/></w:tcPr>'
+        "<w:p><w:r><w:t>抄送国家局</w:t></w:r></w:p></w:tc>"
+    )
+    data = mutate(
+        document,
+        DOC,
+        replace_once(
+            "<w:tr>", row.replace("<w:delText>", "<w:t>").replace("</w:delText>", "</w:t>") + "<w:tr>"
+        ),
+    )
+    data = mutate(data, DOC, replace_once("</w:tc></w:tr>", "</w:tc>" + cell + "</w:tr>"))
+    report = check_docx(data)
+    assert report.ok, show(report)
+    doc = read_document(data)
+    assert not any("国家局" in p.text and "运用" not in p.text for p in doc.paragraphs)
+    (table,) = doc.tables
+    assert len(table.rows) == 2 and len(table.rows[0]) == 1
+
+
+def test_a_deleted_symbol_before_the_cc_line_is_not_read(document):  # noqa: F811
+    # A deleted run keeps its w:sym (only text moves to w:delText): the 版记 row read
+    # “〔抄送：……”, was no 版记, and its missing 。 went unreported.
+    deleted_sym = '<w:del w:id="5" w:author="审核人"><w:r><w:sym w:font="宋体" w:char="3014"/></w:r></w:del>'
+    data = mutate(document, DOC, replace_once(CC, deleted_sym + CC.replace("司。", "司")))
+    assert codes(check_docx(foreign(data))) == {"cc-period"}
+
+
+def test_hidden_spaces_before_the_text_are_no_indent(document):  # noqa: F811
+    # Hidden “　　” before a paragraph's text was measured as indent: 段首应左空二字 (4 字).
+    hidden_spaces = '<w:r><w:rPr><w:vanish/></w:rPr><w:t xml:space="preserve">\u3000\u3000</w:t></w:r>'
+    data = mutate(
+        document, DOC, replace_once("<w:r><w:t>各单位要严格", hidden_spaces + "<w:r><w:t>各单位要严格")
+    )
+    report = check_docx(foreign(data))
+    assert report.ok, show(report)
+
+
+def test_a_deleted_or_hidden_break_in_a_cell_is_no_typed_break():
+    from lxml import etree
+
+    from wenshu.check.reading.ooxml import W_NS, element_text, typed_breaks
+
+    def cell(runs: str) -> etree._Element:
+        return etree.fromstring(f'<w:tc xmlns:w="{W_NS}"><w:p>{runs}</w:p></w:tc>')
+
+    typed = "<w:r><w:t>北京市</w:t><w:br/><w:t>天津市</w:t></w:r>"
+    assert typed_breaks(cell(typed))
+    deleted = cell(
+        '<w:r><w:t>北京市</w:t></w:r><w:del w:id="1" w:author="a"><w:r><w:br/><w:tab/></w:r></w:del>'
+    )
+    assert not typed_breaks(deleted) and element_text(deleted) == "北京市"
+    assert not typed_breaks(cell(typed), shown=lambda r: False)
+
+
+@pytest.mark.parametrize(
+    "mark",
+    ['<w:del w:id="4" w:author="审核人"/>', "<w:specVanish/>", "<w:vanish/>"],
+    ids=["deleted", "style-separator", "hidden"],
+)
+def test_a_paragraph_whose_mark_is_gone_runs_on_into_the_next(document, mark):  # noqa: F811
+    # Accepted, a deleted mark joins its paragraph to the next (ECMA-376 §17.13.5.15); Word's
+    # style separator (w:specVanish, §17.3.2.36) and a hidden mark never end a paragraph on the
+    # page. Was read as two paragraphs.
+    first = (
+        f'<w:p><w:pPr><w:pStyle w:val="WsBody"/><w:rPr>{mark}</w:rPr></w:pPr>'
+        "<w:r><w:t>各地要按时报送。</w:t></w:r></w:p>"
+    )
+    body = '<w:p><w:pPr><w:pStyle w:val="WsBody"/><w:keepNext/></w:pPr><w:r><w:t>各单位要严格'
+    data = mutate(document, DOC, replace_once(body, first + body))
+    texts = _texts(data)
+    assert len(texts) == len(_texts(document))
+    assert any(t.startswith("各地要按时报送。各单位要严格审核把关") for t in texts), texts
+    report = check_docx(foreign(data))
+    assert report.ok, show(report)
+
+
+def test_a_run_in_heading_keeps_its_font_and_the_text_after_it_its_own(document):  # noqa: F811
+    # Word's 标题 run in with its text through a style separator: the heading's runs in the
+    # heading style (黑体), the text's in the body's (仿宋) — each run through its own
+    # paragraph's style, one paragraph on the page.
+    heading = '<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:r><w:t>一、推荐名额</w:t></w:r></w:p>'
+    run_in = heading.replace("</w:pPr>", "<w:rPr><w:specVanish/></w:rPr></w:pPr>").replace("名额<", "名额。<")
+    data = mutate(document, DOC, replace_once(heading, run_in))
+    texts = _texts(data)
+    assert "一、推荐名额。各省辖市可推荐1个城市。" in texts, texts
+    report = check_docx(foreign(data))
+    assert report.ok, show(report)

@@ -43,6 +43,21 @@ CORPUS = Path("/work/shared/corpus/real-docx")
 _LANDSCAPE_PAGE = '<!-- wenshu:page {"landscape": true} -->'
 
 
+def _parts(docx: bytes) -> dict[str, bytes]:
+    """The parts of the package ``docx`` by name."""
+    with zipfile.ZipFile(io.BytesIO(docx)) as zin:
+        return {name: zin.read(name) for name in zin.namelist()}
+
+
+def _packed(parts: dict[str, bytes]) -> bytes:
+    """A package of ``parts``."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name, data in parts.items():
+            zout.writestr(name, data)
+    return out.getvalue()
+
+
 def comparable(markdown: str) -> list[str]:
     """The Markdown's lines, normalised for what import writes differently on purpose:
     column widths (ratios, written in centimetres), Markdown escapes (the same text),
@@ -1137,18 +1152,11 @@ def test_a_plan_whose_cell_line_ends_were_saved_as_br_imports_as_before():
     # were read as two-item lists (“['每万人口高价值', '发明专利拥有量']”) and the plan fell back
     # to kind document.
     docx = render(PLAN, ("docx",)).files["docx"]
-    parts = {}
-    with zipfile.ZipFile(io.BytesIO(docx)) as zin:
-        for name in zin.namelist():
-            parts[name] = zin.read(name)
+    parts = _parts(docx)
     xml = parts["word/document.xml"].decode("utf-8")
     assert "<w:cr/>" in xml
     parts["word/document.xml"] = xml.replace("<w:cr/>", "<w:br/>").encode("utf-8")
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for name, data in parts.items():
-            zout.writestr(name, data)
-    saved = import_docx(out.getvalue(), PLAN.name)
+    saved = import_docx(_packed(parts), PLAN.name)
     assert saved.yaml == import_docx(docx, PLAN.name).yaml
     assert yaml.safe_load(saved.yaml)["kind"] == "work_plan"
 
@@ -1423,6 +1431,25 @@ def test_header_and_footer_text_is_said_and_a_copy_number_there_kept():
     assert "000123" in imported.yaml.split("kind:")[1]  # the 份号, kept in the spec
 
 
+@pytest.mark.parametrize("text", ["0371-65123456", "2023-08-01"])
+def test_a_footers_number_that_is_no_page_number_is_said(text):
+    # A phone number or a date in the footer was taken for a page number (digits and dashes)
+    # and dropped without a word; the page numbers' own shapes still go unsaid.
+    doc = Document()
+    footer = doc.sections[0].footer
+    footer.paragraphs[0].text = text
+    for page_number in ("第 1 页 共 2 页", "- 1 -", "1/2"):
+        footer.add_paragraph(page_number)
+    doc.add_paragraph("关于做好某项工作的通知").alignment = 1
+    doc.add_paragraph("各有关单位：")
+    doc.add_paragraph("现将有关事项通知如下。")
+    data = io.BytesIO()
+    doc.save(data)
+    said = "\n".join(import_docx(data.getvalue(), "页脚.docx").report.lines())
+    assert f"页脚中的文字“{text}”不再印出" in said
+    assert "共 2 页" not in said and "- 1 -" not in said and "1/2" not in said
+
+
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="the real corpus is only on the development machine")
 def test_a_notices_closing_lines_of_no_part_are_said_moved_into_its_text():
     # lawliet_test_notice's 版记 has “分送：…” and “共印2份”: a notice has no place for them, so
@@ -1451,10 +1478,7 @@ def _places_cell(docx: bytes, width: int, *, renamed: bool) -> bytes:
     """``docx`` with its 河南省郑州市 cell ``width`` twips wide in 五号, its line ended after
     河南省 by a w:br (as LibreOffice saves wenshu's w:cr), and, ``renamed``, wenshu's style
     ids renamed as LibreOffice renames them (WsBody → Style1, the names kept)."""
-    parts = {}
-    with zipfile.ZipFile(io.BytesIO(docx)) as zin:
-        for name in zin.namelist():
-            parts[name] = zin.read(name)
+    parts = _parts(docx)
     xml = parts["word/document.xml"].decode("utf-8")
     # the name as wenshu wrote it: whole, or with its own line end (w:cr) where the built
     # column's width has it
@@ -1476,11 +1500,7 @@ def _places_cell(docx: bytes, width: int, *, renamed: bool) -> bytes:
             else:
                 parts[part] = text.encode("utf-8")
     parts["word/document.xml"] = xml.encode("utf-8")
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for name, data in parts.items():
-            zout.writestr(name, data)
-    return out.getvalue()
+    return _packed(parts)
 
 
 def test_a_resaved_wenshu_files_wrapped_place_name_reads_whole(tmp_path):
@@ -1583,8 +1603,7 @@ def _resaved_runs(docx: bytes, *, marked: bool) -> bytes:
     kept) and a run cut where its script changes (“1.” | “申报条件”), each piece keeping the
     run's properties; not ``marked``, with no character style on the heading, which then
     merges with the text after it (the same look)."""
-    with zipfile.ZipFile(io.BytesIO(docx)) as zin:
-        parts = {name: zin.read(name) for name in zin.namelist()}
+    parts = _parts(docx)
     xml = parts["word/document.xml"].decode("utf-8")
     cut = r"<w:r>\1<w:t>\2</w:t></w:r><w:r>\1<w:t>\3</w:t></w:r>"
     xml = re.sub(r"<w:r>(<w:rPr>(?:(?!</w:rPr>).)*</w:rPr>)<w:t>(\d\.)([^<]+)</w:t></w:r>", cut, xml)
@@ -1594,11 +1613,7 @@ def _resaved_runs(docx: bytes, *, marked: bool) -> bytes:
     parts["word/document.xml"] = xml.encode("utf-8")
     for part in ("word/document.xml", "word/styles.xml"):
         parts[part] = re.sub(rb'(w:styleId|w:val)="Ws(\w+)"', rb'\1="Style\2"', parts[part])
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for name, data in parts.items():
-            zout.writestr(name, data)
-    return out.getvalue()
+    return _packed(parts)
 
 
 def test_a_run_in_heading_is_marked_by_its_character_style_and_read_by_its_name(tmp_path):

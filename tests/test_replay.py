@@ -299,7 +299,7 @@ def test_a_later_batch_command_compiles_no_template(letters, tmp_path):
 
 def test_templates_compiled_otherwise_are_compiled_again_under_another_salt(tmp_path, monkeypatch):
     """A compiled template kept under one salt (a stamp of the code that compiled it) is not
-    used under another, nor by the plain templates' cache."""
+    used under another, nor by the plain templates' cache; nor is any under another Jinja."""
     import jinja2
 
     from wenshu.render.markdown import template_cache
@@ -322,3 +322,8 @@ def test_templates_compiled_otherwise_are_compiled_again_under_another_salt(tmp_
     assert compile_with(template_cache("traced", "one")) == 1  # kept
     assert compile_with(template_cache("traced", "two")) == 2  # another salt: compiled again
     assert compile_with(template_cache()) == 3  # the plain templates' folder is another
+    assert compile_with(template_cache()) == 3
+    # another Jinja: its runtime may differ where its bytecode format does not
+    monkeypatch.setattr(jinja2, "__version__", jinja2.__version__ + ".other")
+    assert compile_with(template_cache()) == 4
+    assert compile_with(template_cache("traced", "one")) == 5

@@ -24,7 +24,7 @@ from wenshu.check.reading.model import Document, Paragraph
 from wenshu.check.reading.ooxml import element_text, is_red, without_own_line_ends, wtag, wval
 from wenshu.check.reading.reader import Para, Reader
 from wenshu.check.reading.styles import first_attr, font_class, font_of
-from wenshu.check.reading.tables import TableRule, cell_fill, horizontal_rules, row_text
+from wenshu.check.reading.tables import TableRule, cell_fill, horizontal_rules, row_paragraphs, row_text
 from wenshu.check.roles import STYLE_ROLES, Role
 from wenshu.roles import Style
 from wenshu.text.dates import IMPRINT, WRITTEN_DATE
@@ -393,13 +393,8 @@ class Recogniser(Reader):
             if para.in_box:
                 continue
             if para.in_table and para.role in ("", "body"):
-                text = row_text(para)
-                row = next(para.el.iterancestors(wtag("tr")), None)
-                first = (
-                    next((p for p in row.iter(wtag("p")) if element_text(p).strip()), None)
-                    if row is not None
-                    else None
-                )
+                text = row_text(para, self.shown)
+                first = next((p for p in row_paragraphs(para) if element_text(p, self.shown).strip()), None)
                 is_record = text.startswith("抄送") or IMPRINT.search(text)
                 para.role = "record" if is_record and first is para.el else "table"
             elif not para.role:

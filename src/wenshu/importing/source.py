@@ -475,8 +475,16 @@ _MORE_ROW_LINES = 4
 _WIDTH_OFFSETS_TWIPS = (0, 20, -20, 40, -40)
 
 
-# A page number as typed or drawn: digits (Arabic or Chinese), dashes, spaces, 第…页, 共…页.
-_PAGE_NUMBER_TEXT = re.compile(r"[\s\d〇一二三四五六七八九十第页共/—–－\-]*")
+# A page number as typed or drawn, in the shapes offices give it: “— 1 —”, “- 1 -”, “1”, “第1页”,
+# “第 1 页 共 2 页”, “共2页 第1页”, “1/2”; a number in Chinese numerals too, and none at all
+# where a PAGE field kept no result (“— —”, “第 页”). Only these shapes: a footer's phone
+# number “0371-65123456” or date “2023-08-01” is text the report names, not a page number.
+_PAGE_NO = r"(?:\d+|[〇一二三四五六七八九十百]+)"
+_PAGE_NUMBER_TEXT = re.compile(
+    rf"[—–－\-]*\s*{_PAGE_NO}?\s*[—–－\-]*"
+    rf"|{_PAGE_NO}\s*/\s*{_PAGE_NO}"
+    rf"|(?:共\s*{_PAGE_NO}?\s*页\s*[,，]?\s*)?第\s*{_PAGE_NO}?\s*页(?:\s*[,，]?\s*共\s*{_PAGE_NO}?\s*页)?"
+)
 
 
 def _margin_texts(doc: Any) -> list[tuple[str, str]]:

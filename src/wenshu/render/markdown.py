@@ -207,11 +207,14 @@ def template_cache(variant: str = "", salt: str = "") -> jinja2.BytecodeCache | 
     compiled otherwise from the same sources (Jinja keys an entry by the template's name and
     checks it against its source, not against how it was compiled): they are kept in a
     folder of their own, and checked against ``salt`` too (a stamp of the code that compiles
-    them otherwise: an entry it compiled before a change is compiled again)."""
+    them otherwise: an entry it compiled before a change is compiled again). Every entry is
+    checked against Jinja's version as well: compiled code calls Jinja's runtime, which
+    another release may change without changing the bytecode format Jinja checks itself."""
     folder = cache_dir()
     if folder is None:
         return None
-    return _TemplateCache(folder / f"templates-{_TEMPLATE_CACHE_FORMAT}{variant and '-' + variant}", salt)
+    stamp = "\0".join([jinja2.__version__, salt]) if salt else jinja2.__version__
+    return _TemplateCache(folder / f"templates-{_TEMPLATE_CACHE_FORMAT}{variant and '-' + variant}", stamp)
 
 
 class TemplateEnvironment(ImmutableSandboxedEnvironment):

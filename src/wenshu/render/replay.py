@@ -504,7 +504,7 @@ def _rewriting_stamp() -> str:
         stamps = files_stamp([__file__, jinja2.__file__])
     except OSError:
         return ""
-    return "\0".join([jinja2.__version__, *stamps])
+    return "\0".join(stamps)  # template_cache adds Jinja's version
 
 
 # -- programs ---------------------------------------------------------------------------------------

@@ -13,10 +13,10 @@ from wenshu.check.reading.ooxml import SKIP_IN_RUNS, wtag, wval
 _PAGE = re.compile(r"\s*PAGE\b", re.IGNORECASE)
 
 
-def field_text(p: Any, hidden: Callable[[Any], bool] | None = None) -> tuple[str, bool]:
+def field_text(p: Any, shown: Callable[[Any], bool] | None = None) -> tuple[str, bool]:
     """A footer paragraph's text with a PAGE field written as ``N``, and whether it has one;
-    the text of the runs ``hidden`` says are hidden (``Reader.hidden``) left out, as the page
-    leaves it out."""
+    the text of the runs ``shown`` says are not on the page (``Reader.shown``) left out, as the
+    page leaves it out."""
     parts: list[str] = []
     has_page = False
     state = "text"  # inside a complex field: "code" until separate, "result" until end
@@ -52,7 +52,7 @@ def field_text(p: Any, hidden: Callable[[Any], bool] | None = None) -> tuple[str
                 elif (
                     child.tag == wtag("t")
                     and (state == "text" or (state == "result" and not _PAGE.match(instr)))
-                    and not (hidden is not None and hidden(el))
+                    and (shown is None or shown(el))
                 ):
                     parts.append(child.text or "")
             continue

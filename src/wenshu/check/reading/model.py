@@ -22,10 +22,10 @@ from wenshu import layout as L
 from wenshu.check.reading.fields import field_text
 from wenshu.check.reading.ooxml import (
     cell_text,
+    deleted_row_or_cell,
     element_text,
     first_child,
     half_points,
-    own_runs,
     to_int,
     typed_breaks,
     wtag,
@@ -203,11 +203,13 @@ def document_of(reader: Reader) -> Document:
     tbl = wtag("tbl")
     for t, table in enumerate(reader.body.iter(tbl)):
         rows = []
-        for r, tr in enumerate(table.iterchildren(wtag("tr"))):
+        # rows and cells deleted as tracked changes are gone (ooxml.in_deleted_cell)
+        kept = [tr for tr in table.iterchildren(wtag("tr")) if not deleted_row_or_cell(tr)]
+        for r, tr in enumerate(kept):
             row = []
-            for c, tc in enumerate(tr.iterchildren(wtag("tc"))):
+            for c, tc in enumerate(tc for tc in tr.iterchildren(wtag("tc")) if not deleted_row_or_cell(tc)):
                 cells[tc] = (t, r, c)
-                if typed_breaks(tc):
+                if typed_breaks(tc, reader.shown):
                     typed.add((t, r, c))
                 tc_pr = first_child(tc, "tcPr")
                 merge = first_child(tc_pr, "vMerge")
@@ -272,9 +274,9 @@ def _paragraph(reader: Reader, para: Para, index: int) -> Paragraph:
     first, left, right = reader.indents(para)
     sid = reader.styles.paragraph_style(para.el)
     runs = []
-    for r in own_runs(para.el):
+    for r in reader.runs(para):
         text = element_text(r)
-        if not text or reader.hidden(para, r):
+        if not text or not reader.shown(r, para.el):
             continue
         rpr = reader.styles.rpr_levels(para.el, r)
         font, theme = font_of(rpr)

@@ -7,7 +7,7 @@ Everything here reads lxml elements; nothing writes. Values a file may give in a
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from wenshu.text.width import is_wide
@@ -88,11 +88,41 @@ def own_runs(p: Any) -> Iterator[Any]:
             stack.extend(reversed(list(el)))
 
 
+_TRACKED_AWAY = (wtag("del"), wtag("moveFrom"))
+
+
+def tracked_away(r: Any) -> bool:
+    """Is run ``r`` text a tracked change took away — inside a ``w:del`` (ECMA-376 §17.13.5.14,
+    Deleted Run Content) or a ``w:moveFrom`` (§17.13.5.22)? Read as accepted, it is gone.
+    Half of what :meth:`wenshu.check.reading.reader.Reader.shown` asks of a run."""
+    p = wtag("p")
+    for el in r.iterancestors():
+        if el.tag in _TRACKED_AWAY:
+            return True
+        if el.tag == p:
+            return False
+    return False
+
+
+def deleted_row_or_cell(el: Any) -> bool:
+    """Is table row or cell ``el`` deleted as a tracked change: a row whose ``w:trPr`` holds
+    ``w:del`` (ECMA-376 §17.13.5.12, Deleted Table Row), a cell whose ``w:tcPr`` holds
+    ``w:cellDel`` (§17.13.5.1)? Read as accepted, the row or cell is gone."""
+    row = el.tag == wtag("tr")
+    return first_child(first_child(el, "trPr" if row else "tcPr"), "del" if row else "cellDel") is not None
+
+
+def in_deleted_cell(p: Any) -> bool:
+    """Is paragraph ``p`` in a row or cell deleted as a tracked change (:func:`deleted_row_or_cell`)?"""
+    return any(deleted_row_or_cell(el) for el in p.iterancestors(wtag("tr"), wtag("tc")))
+
+
 # mc:Fallback repeats its mc:Choice for older readers, and a text box's paragraphs are
 # paragraphs of their own: neither belongs to the text of the run or paragraph holding them;
 # nor do a paragraph's properties, whose w:tabs list its tab stops as w:tab elements; nor a
-# tracked move's old place (see SKIP_IN_RUNS).
-_NOT_OWN_TEXT = (f"{{{MC_NS}}}Fallback", wtag("txbxContent"), wtag("pPr"), wtag("moveFrom"))
+# tracked change's deleted runs or a move's old place (see SKIP_IN_RUNS): a deleted run keeps
+# its w:sym, w:tab and w:br, only its text moves to w:delText.
+_NOT_OWN_TEXT = (f"{{{MC_NS}}}Fallback", wtag("txbxContent"), wtag("pPr"), *_TRACKED_AWAY)
 
 
 def symbol_char(sym: Any) -> str:
@@ -107,16 +137,19 @@ def symbol_char(sym: Any) -> str:
     return chr(value) if 0 < value <= 0x10FFFF and not 0xD800 <= value <= 0xDFFF else ""
 
 
-def element_text(element: Any) -> str:
+def element_text(element: Any, shown: Callable[[Any], bool] | None = None) -> str:
     """The text of a paragraph or run element: tabs as ``\\t``, line breaks as ``\\n`` —
     ``w:br`` and ``w:cr`` alike (ECMA-376 §17.3.3.4: a carriage return “shall behave exactly
     like” a text-wrapping break; LibreOffice saves it as ``w:br``), a symbol (``w:sym``) as its
-    character. Text boxes inside it, and the fallback copy of a drawing, are not its text."""
+    character. Text boxes inside it, the fallback copy of a drawing and what tracked changes
+    took away are not its text; nor, given ``shown`` (``Reader.shown``), a run it says no to."""
     parts = []
     stack = list(reversed(list(element)))
-    t, tab, breaks, sym = wtag("t"), wtag("tab"), (wtag("br"), wtag("cr")), wtag("sym")
+    t, tab, breaks, sym, run = wtag("t"), wtag("tab"), (wtag("br"), wtag("cr")), wtag("sym"), wtag("r")
     while stack:
         node = stack.pop()
+        if node.tag == run and shown is not None and not shown(node):
+            continue
         if node.tag == t:
             parts.append(node.text or "")
         elif node.tag == sym:
@@ -178,11 +211,16 @@ def without_own_line_ends(paragraph: Any, text: str) -> str:
 _NEXT_ITEM = re.compile(r"\s*\d{1,2}\s*[.．、]")
 
 
-def typed_breaks(cell: Any) -> bool:
+def typed_breaks(cell: Any, shown: Callable[[Any], bool] | None = None) -> bool:
     """Whether a table cell (``w:tc``) has a line break typed as ``w:br`` (Shift+Enter in
     Word, or any break after LibreOffice re-saved the file), not only the ``w:cr`` wenshu
-    ends a printed line with (``render.docx``): only those may part the items of a list."""
-    return next(cell.iter(wtag("br")), None) is not None
+    ends a printed line with (``render.docx``): only those may part the items of a list.
+    A break in a run tracked changes took away, or that ``shown`` says no to, is none."""
+    br = wtag("br")
+    return any(
+        next(r.iterchildren(br), None) is not None and not tracked_away(r) and (shown is None or shown(r))
+        for r in cell.iter(wtag("r"))
+    )
 
 
 def is_list_of_places(lines: list[str]) -> bool:

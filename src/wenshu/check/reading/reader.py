@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,11 +22,14 @@ from wenshu.check.reading.ooxml import (
     MC_NS,
     R_NS,
     element_text,
+    first_child,
     half_points,
     has_cjk,
+    in_deleted_cell,
     is_on,
     own_runs,
     to_int,
+    tracked_away,
     wtag,
     wval,
 )
@@ -55,6 +59,10 @@ class Para:
     numbered: bool = False  # an ordinal before a plain paragraph (not a heading)
     label: str = ""  # drawn by Word's automatic numbering, and put before ``text``
     label_run: Any = field(default=None, repr=False, compare=False)  # see Reader.label_run
+    # a page break the paragraph before left behind it when its mark went (see Reader._shown)
+    carried_break: bool = False
+    # the paragraphs after ``el`` that join it on the page, its mark being gone (Reader._shown)
+    joined: list[Any] = field(default_factory=list, repr=False, compare=False)
     runs: list[tuple[Any, str]] | None = field(default=None, repr=False, compare=False)  # text_runs
     indents: tuple[float, float, float] | None = field(default=None, repr=False, compare=False)
 
@@ -89,7 +97,7 @@ def read_paragraphs(root: Any, part: str, name: str, *, body: bool = False) -> l
         if len(out) >= MAX_PARAGRAPHS:
             too_many = f"{part}段落过多（超过 {MAX_PARAGRAPHS} 段），不像一份公文，未检查"
             raise WenshuError(Problem(name, too_many))
-        if next(p.iterancestors(fallback), None) is not None:
+        if next(p.iterancestors(fallback), None) is not None or in_deleted_cell(p):
             continue
         texts = [(r, element_text(r)) for r in own_runs(p)]
         in_table = next(p.iterancestors(table), None) is not None
@@ -281,8 +289,10 @@ class Reader:
         by_type = {t.rsplit("/", 1)[-1]: target for t, target in rels.values()}
         styles = self.package.xml(by_type["styles"]) if "styles" in by_type else None
         self.styles = Styles(styles)
-        # does a style hide text (see _shown)
-        self._vanish = styles is not None and next(styles.iter(wtag("vanish")), None) is not None
+        # Does anything hide text (see shown)? Only a file that does pays for looking up
+        # each run's styles; a header or footer part read later may say so too.
+        vanish = wtag("vanish")
+        self._hides = any(x is not None and next(x.iter(vanish), None) is not None for x in (styles, body))
         self.settings = self.package.xml(by_type["settings"]) if "settings" in by_type else None
         self.sections = read_sections(body, rels, self.settings)
         self.paragraphs = self._shown(read_paragraphs(body, "正文", name, body=True))
@@ -297,34 +307,94 @@ class Reader:
         reader never sees it."""
         return first_flag(self.styles.rpr_levels(para.el, r), "vanish")
 
+    def shown(self, r: Any, p: Any = None) -> bool:
+        """Is run ``r`` (of paragraph element ``p``, found when not given) on the page: neither
+        taken away by a tracked change read as accepted (:func:`tracked_away`) nor hidden
+        (:meth:`hidden`)? Every reading of a paragraph's text, breaks and spaces asks this."""
+        if tracked_away(r):
+            return False
+        if not self._hides:
+            return True
+        if p is None:
+            p = next(r.iterancestors(wtag("p")), None)
+        return not first_flag(self.styles.rpr_levels(p, r), "vanish")
+
+    def runs(self, para: Para) -> Iterator[Any]:
+        """The runs of ``para`` (:func:`own_runs`), those of the paragraphs joining it too."""
+        for el in (para.el, *para.joined):
+            yield from own_runs(el)
+
+    def _mark_gone(self, para: Para) -> bool:
+        """Is ``para``'s mark (the ¶ ending it) not on the page: deleted or moved away as a
+        tracked change (ECMA-376 §17.13.5.15, §17.13.5.21 on ``w:pPr/w:rPr``), Word's style
+        separator (``w:specVanish``, §17.3.2.36: the mark never ends a paragraph on the page),
+        or hidden — by ``w:vanish`` on the mark's own ``w:rPr`` or on its styles and the
+        defaults, resolved as a run's are (§17.3.1.29: the mark's formatting; §17.7.2 the style
+        hierarchy)?"""
+        ppr = first_child(para.el, "pPr")
+        mark = first_child(ppr, "rPr")
+        if any(first_child(mark, tag) is not None for tag in ("del", "moveFrom")):
+            return True
+        if is_on(first_child(mark, "specVanish")):
+            return True
+        # the paragraph's w:pPr stands as the run holding the mark's w:rPr (its w:rStyle too)
+        return self._hides and first_flag(self.styles.rpr_levels(para.el, ppr), "vanish")
+
+    def _holds(self, para: Para, tags: tuple[str, ...], page_break: bool = False) -> bool:
+        """Does a run of ``para`` on the page hold a ``tags`` child (a page break only: a
+        ``w:br`` of type page)?"""
+        if all(next(el.iter(*tags), None) is None for el in (para.el, *para.joined)):
+            return False  # most paragraphs: no run asked about
+        return any(
+            (not page_break or wval(child, "type") == "page")
+            for r in self.runs(para)
+            if self.shown(r, para.el)
+            for child in r.iterchildren(*tags)
+        )
+
     def _shown(self, paras: list[Para]) -> list[Para]:
         """``paras`` as the page shows them: hidden runs taken out of their text, and left out
         altogether a paragraph with nothing shown whose mark is hidden too (Word draws no line
         for it) or deleted as a tracked change (ECMA-376 §17.13.5.15: accepted, the paragraph
         joins the next one; empty, it simply goes). One that ends a section stays, empty: its
-        w:sectPr still breaks the page; so does one in a table, whose cell keeps its line."""
-        # Only a file that hides something anywhere pays for looking up each run's styles.
-        vanish = self._vanish or any(next(p.el.iter(wtag("vanish")), None) is not None for p in paras)
+        w:sectPr still breaks the page; so does one in a table, whose cell keeps its line, and
+        one holding a drawing, which joins the next paragraph with it. A page break in one that
+        goes is carried to the next paragraph (:attr:`Para.carried_break`): joined to it, the
+        break still stands before its text.
+
+        One with text whose mark is gone (a style separator's too) is read as one paragraph
+        with the next in the same place (:attr:`Para.joined`): the line runs on through the
+        mark. Its own properties stand for the whole, as the line starts with its text; each
+        run keeps its own paragraph's style (``Styles.rpr_levels``). A paragraph ending a
+        section joins none: its w:sectPr ends the page there."""
         out = []
+        carried = False
+        joining: Para | None = None  # the paragraph the next one joins
+        drawing = (wtag("drawing"), wtag("pict"), f"{{{MC_NS}}}AlternateContent")
         for para in paras:
-            if vanish:
+            if self._hides:
                 runs = list(own_runs(para.el))
-                hide = {r for r in runs if self.hidden(para, r)}
+                hide = {r for r in runs if not self.shown(r, para.el)}
                 if hide:
                     para.text = "".join(element_text(r) for r in runs if r not in hide)
                     para.runs = [(r, t) for r, t in para.runs or [] if r not in hide]
-            mark = para.el.find(f"{wtag('pPr')}/{wtag('rPr')}")
-            gone = mark is not None and (
-                mark.find(wtag("del")) is not None
-                or mark.find(wtag("moveFrom")) is not None
-                or is_on(mark.find(wtag("vanish")))
-            )
-            # a table cell keeps its last paragraph, shown or not
             ends_section = para.el.find(f"{wtag('pPr')}/{wtag('sectPr')}") is not None
-            if gone and not para.text.strip() and not ends_section and not para.in_table:
+            gone = not ends_section and self._mark_gone(para)
+            if joining is not None and not ends_section and para.el.getparent() is joining.el.getparent():
+                joining.joined.append(para.el)
+                joining.text += para.text
+                joining.runs = [*(joining.runs or []), *(para.runs or [])]
+                joining = joining if gone else None
                 continue
+            joining = None
+            # a table cell keeps its last paragraph, shown or not
+            if gone and not para.text.strip() and not para.in_table and not self._holds(para, drawing):
+                carried = carried or self._holds(para, (wtag("br"),), page_break=True)
+                continue
+            para.carried_break, carried = carried, False
             para.number = len(out) + 1  # counted as the reader counts them; rules index by it
             out.append(para)
+            joining = para if gone else None
         return out
 
     def _label(self, numbering: AutoNumbering) -> None:
@@ -354,6 +424,8 @@ class Reader:
         """The paragraphs of a header or footer part (read once), labelled ``label`` in reports."""
         if part not in self._parts:
             root = self.package.xml(part)
+            vanish = root is not None and next(root.iter(wtag("vanish")), None) is not None
+            self._hides = self._hides or vanish
             self._parts[part] = (
                 self._shown(read_paragraphs(root, label, self.name)) if root is not None else []
             )
@@ -412,7 +484,9 @@ class Reader:
     def text_runs(self, para: Para) -> list[tuple[Any, str]]:
         """The runs of ``para`` that hold visible text, with their text."""
         if para.runs is None:
-            para.runs = [(r, t) for r in own_runs(para.el) if (t := element_text(r)).strip()]
+            para.runs = [
+                (r, t) for r in self.runs(para) if (t := element_text(r)).strip() and self.shown(r, para.el)
+            ]
         return para.runs
 
     def run_size(self, para: Para, r: Any) -> float:
@@ -468,7 +542,9 @@ class Reader:
         if para.label:
             return start  # Word's label comes first: the text's own spaces follow it
         char = self.char_twips(para)
-        for r in own_runs(para.el):
+        for r in self.runs(para):
+            if not self.shown(r, para.el):
+                continue
             text = element_text(r)
             kept = text.lstrip(_SPACES + "\t")
             # counted between tabs, the run's space width looked up once: a paragraph opening
@@ -516,7 +592,9 @@ class Reader:
         """The width, in characters, of the spaces ``para`` ends with (see :data:`LATIN_SPACE_EM`):
         a line set right is pushed in from the right edge by them."""
         width = 0.0
-        for r in reversed(list(own_runs(para.el))):
+        for r in reversed(list(self.runs(para))):
+            if not self.shown(r, para.el):
+                continue
             text = element_text(r)
             kept = text.rstrip(_SPACES)
             spaces = text[len(kept) :]
@@ -595,7 +673,7 @@ class Reader:
         out = []
         carried = False  # what the paragraphs so far say of the next one
         for i, para in enumerate(self.paragraphs):
-            own = first_flag(self.styles.ppr_levels(para.el), "pageBreakBefore")
+            own = para.carried_break or first_flag(self.styles.ppr_levels(para.el), "pageBreakBefore")
             out.append(own or i == 0 or carried)
             if para.in_table:
                 carried = False
@@ -604,7 +682,7 @@ class Reader:
                 sect = self.sections[min(para.section + 1, len(self.sections) - 1)].el
                 kind = wval(sect.find(wtag("type"))) if sect is not None else None
                 carried = kind in (None, "nextPage", "oddPage", "evenPage")
-            elif any(wval(b, "type") == "page" for b in para.el.iter(wtag("br"))):
+            elif self._holds(para, (wtag("br"),), page_break=True):
                 carried = True
             elif para.text.strip():
                 carried = False

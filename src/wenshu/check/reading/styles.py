@@ -101,13 +101,16 @@ class Styles:
         return wval(first_child(rpr, "rStyle")) if rpr is not None else None
 
     def rpr_levels(self, p: Any, r: Any) -> list[Any]:
-        """Run ``r``'s character property levels in ``p``, nearest first."""
+        """Run ``r``'s character property levels in ``p``, nearest first: through the style of
+        the paragraph element holding ``r`` (``p`` for a run made up, as a numbering label's),
+        which is another than ``p`` where paragraphs joined (``Reader._shown``)."""
         levels = self._rpr.get((p, r))
         if levels is not None:
             return levels
         rpr = first_child(r, "rPr") if r is not None else None
         rsid = self.run_style(r)
-        psid = self.paragraph_style(p)
+        own = next(r.iterancestors(wtag("p")), None) if r is not None else None
+        psid = self.paragraph_style(own if own is not None else p)
         tail = [*self._props(rsid, "rPr"), *self._props(psid, "rPr"), self.rpr_default]
         levels = self._rpr[(p, r)] = self._levels_of(rpr, tail, ("r", rsid, psid))
         return levels

@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from wenshu.check.reading.ooxml import element_text, to_int, wtag, wval
+from wenshu.check.reading.ooxml import element_text, in_deleted_cell, to_int, wtag, wval
 from wenshu.check.reading.reader import Para
 from wenshu.check.reading.styles import Styles
 
 
-def row_text(para: Para) -> str:
-    """A 版记 written as a table may put 抄送： and the offices, or the printer and the date,
-    in cells side by side: the row reads as one line."""
+def row_paragraphs(para: Para) -> list[Any]:
+    """The paragraph elements of the table row holding ``para`` (none outside a table), those
+    of cells deleted as tracked changes left out (:func:`in_deleted_cell`)."""
     row = next(para.el.iterancestors(wtag("tr")), None)
-    if row is None:
+    return [] if row is None else [p for p in row.iter(wtag("p")) if not in_deleted_cell(p)]
+
+
+def row_text(para: Para, shown: Callable[[Any], bool]) -> str:
+    """A 版记 written as a table may put 抄送： and the offices, or the printer and the date,
+    in cells side by side: the row reads as one line — of the runs ``shown`` (``Reader.shown``)
+    says are on the page."""
+    if not para.in_table:
         return para.text.strip()
-    return "".join(element_text(p) for p in row.iter(wtag("p"))).strip()
+    return "".join(element_text(p, shown) for p in row_paragraphs(para)).strip()
 
 
 def cell_margin(para: Para, char_twips: int) -> float:

@@ -60,7 +60,7 @@ def several_pages(doc: Recogniser) -> bool:
 def _page_number_paras(doc: Recogniser, part: str, label: str) -> list[tuple[Para, str]]:
     found = []
     for para in doc.part_paragraphs(part, label):
-        text, has_page = field_text(para.el, lambda r, para=para: doc.hidden(para, r))
+        text, has_page = field_text(para.el, lambda r, para=para: doc.shown(r, para.el))
         if has_page:
             para.role = "page-number"
             found.append((para, text))
@@ -305,7 +305,7 @@ def placed_by_word(doc: Recogniser) -> bool:
     for para, _ in (n for part in parts for n in _page_number_paras(doc, part, "页脚")):
         frame = para.el.find(f"{wtag('pPr')}/{wtag('framePr')}")
         box = box_alignment(para.el)
-        if frame is not None and wval(frame, "xAlign") or _positional_tab(para) is not None:
+        if frame is not None and wval(frame, "xAlign") or _positional_tab(doc, para) is not None:
             return True
         if box is not None and box[0] in _MIRRORED:
             return True  # LibreOffice sets it on one side on every page
@@ -320,11 +320,13 @@ def _placed_apart(el) -> bool:
     return any(a.tag == wtag("txbxContent") for a in el.iterancestors())
 
 
-def _positional_tab(para: Para) -> tuple[str, str] | None:
+def _positional_tab(doc: Recogniser, para: Para) -> tuple[str, str] | None:
     """The alignment (left, center, right) and base (margin, indent) of the absolute position
-    tab (``w:ptab``) the page number follows, when one stands before all its text."""
+    tab (``w:ptab``) the page number follows, when one stands before all its text — of the runs
+    on the page (``Reader.shown``)."""
     tab = None
-    for el in para.el.iter(wtag("ptab"), wtag("t")):
+    runs = (r for r in doc.runs(para) if doc.shown(r, para.el))
+    for el in (el for r in runs for el in r.iter(wtag("ptab"), wtag("t"))):
         if el.tag == wtag("t") and (el.text or "").strip():
             break
         if el.tag == wtag("ptab"):
@@ -373,7 +375,7 @@ def _check_page_number(doc: Recogniser, para: Para, text: str, side: str, out: F
         box_inset = right_in if side == "right" else left_in
         jc = {"outside": side, "inside": "left" if side == "right" else "right"}.get(align, align)
         at_paper = base == "page"
-    tab = _positional_tab(para)
+    tab = _positional_tab(doc, para)
     if tab is not None:
         # §17.3.3.23 ptab: the text after an absolute position tab stands left, centred or
         # right at the margin (relativeTo="margin": the paragraph's indents do not count) or

@@ -33,7 +33,7 @@ def check_record(doc: Recogniser, out: Findings) -> None:
     if not records:
         return
     for para in records:
-        text = row_text(para) if para.in_table else para.text.strip()
+        text = row_text(para, doc.shown)
         # Where the text starts: the indent, the spaces typed before it, a table's cell margin.
         first = doc.first_line_start(para)
         if para.in_table:
