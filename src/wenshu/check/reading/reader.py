@@ -370,6 +370,7 @@ class Reader:
         out = []
         carried = False
         joining: Para | None = None  # the paragraph the next one joins
+        pieces: list[str] = []  # the joined paragraphs' texts
         drawing = (wtag("drawing"), wtag("pict"), f"{{{MC_NS}}}AlternateContent")
         for para in paras:
             if self._hides:
@@ -382,11 +383,13 @@ class Reader:
             gone = not ends_section and self._mark_gone(para)
             if joining is not None and not ends_section and para.el.getparent() is joining.el.getparent():
                 joining.joined.append(para.el)
-                joining.text += para.text
-                joining.runs = [*(joining.runs or []), *(para.runs or [])]
-                joining = joining if gone else None
+                pieces.append(para.text)
+                joining.runs.extend(para.runs or [])
+                if not gone:
+                    joining.text, joining = "".join(pieces), None
                 continue
-            joining = None
+            if joining is not None:
+                joining.text, joining = "".join(pieces), None
             # a table cell keeps its last paragraph, shown or not
             if gone and not para.text.strip() and not para.in_table and not self._holds(para, drawing):
                 carried = carried or self._holds(para, (wtag("br"),), page_break=True)
@@ -394,7 +397,12 @@ class Reader:
             para.carried_break, carried = carried, False
             para.number = len(out) + 1  # counted as the reader counts them; rules index by it
             out.append(para)
-            joining = para if gone else None
+            if gone:
+                # its text and runs are gathered and joined once: a join of thousands of
+                # paragraphs copied all before it at each one
+                joining, pieces, para.runs = para, [para.text], list(para.runs or [])
+        if joining is not None:
+            joining.text = "".join(pieces)
         return out
 
     def _label(self, numbering: AutoNumbering) -> None:
