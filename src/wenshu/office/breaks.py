@@ -73,6 +73,8 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=Tru
 # A part needs the punctuation settings only where it names overflowPunct or a nil right indent.
 _PUNCTUATION_BYTES = re.compile(rb"overflowPunct|w:(?:right|end|rightChars|endChars)=\"0\"")
 _ON = {"1", "true", "on"}
+# How deep a chain of styles based on styles is followed (as the checker reads them).
+_STYLE_DEPTH = 32
 _CELL = re.compile(rb"<w:tc[ >]")
 # CT_PPr children before w:ind (ECMA-376 §17.3.1.26), in schema order.
 _BEFORE_IND = {
@@ -166,28 +168,45 @@ def _hung_as_word_hangs(root: Any, styles: bool, indented: set[str]) -> bool:
 
 
 def _styles_indented_right(content: bytes) -> set[str]:
-    """The paragraph styles that set a right (end) indent of their own or through the styles
-    they are based on."""
+    """The paragraph styles whose right (end) indent, their own or through the styles they are
+    based on (at most :data:`_STYLE_DEPTH` deep), is not nil — and ``""`` where the default
+    paragraph style's is not (a paragraph naming no style has it, ECMA-376 §17.7.4.17). A
+    style stating a nil right indent (“w:right="0"”, as Word writes zeroed indents) is not
+    indented: its cells keep their nil indent when the style itself is nudged."""
     root = etree.fromstring(content, _PARSER)
     based: dict[str, str | None] = {}
-    own: set[str] = set()
+    own: dict[str, bool] = {}  # whether a style's own right indent is not nil, where it sets one
+    default = None
     right = [f"{_W}{a}" for a in ("right", "end", "rightChars", "endChars")]
     for style in root.iter(f"{_W}style"):
         sid = style.get(f"{_W}styleId") or ""
+        if style.get(f"{_W}type") == "paragraph" and (style.get(f"{_W}default") or "").lower() in _ON:
+            default = sid
         parent = style.find(f"{_W}basedOn")
         based[sid] = parent.get(f"{_W}val") if parent is not None else None
         ind = style.find(f"{_W}pPr/{_W}ind")
-        if ind is not None and any(ind.get(a) is not None for a in right):
-            own.add(sid)
-    out = set()
+        values = [v for a in right if ind is not None and (v := ind.get(a)) is not None]
+        if values:
+            own[sid] = any(v.strip() not in ("0", "") for v in values)
+    resolved: dict[str, bool] = {}
     for sid in based:
-        seen, at = set(), sid
-        while at is not None and at not in seen:
-            if at in own:
-                out.add(sid)
+        # each chain walked once: the styles on it take the answer of where it ends
+        path: list[str] = []
+        on_path: set[str] = set()
+        at: str | None = sid
+        while at is not None and at not in resolved and at not in own and at not in on_path:
+            if len(path) == _STYLE_DEPTH:
+                at = None
                 break
-            seen.add(at)
+            path.append(at)
+            on_path.add(at)
             at = based.get(at)
+        value = False if at is None or at in on_path else resolved.get(at, own.get(at, False))
+        for step in path:
+            resolved[step] = value
+    out = {sid for sid in based if resolved.get(sid, own.get(sid, False))}
+    if default is not None and default in out:
+        out.add("")
     return out
 
 
@@ -196,7 +215,7 @@ def _nil_right(p: Any, indented: set[str]) -> bool:
     the document defaults (nudged); whether it did."""
     ppr = p.find(f"{_W}pPr")
     style = ppr.find(f"{_W}pStyle") if ppr is not None else None
-    if style is not None and style.get(f"{_W}val") in indented:
+    if (style.get(f"{_W}val") if style is not None else "") in indented:
         return False
     if ppr is None:
         ppr = etree.Element(f"{_W}pPr")
