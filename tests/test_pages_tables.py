@@ -407,7 +407,7 @@ def test_prose_ends_its_lines_between_words_in_no_more_lines():
     line “构” alone), where that takes no more lines than it wraps in; where it would, it
     wraps as the body does."""
     text = "考察要点：0.市本级知识产权专项经费占市本级公共财政支出的比例；0.市本级知识产权专项经费支出结构"
-    room = 23.67
+    room = 23.63  # the 指标说明 column (5,179 twips, 五号): _cell_rooms
     ends = wrap_ends(text, room)
     assert text[ends[-2] :] == "构"
     got = cell_breaks(text, room, room - 0.21)
