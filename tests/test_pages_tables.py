@@ -449,7 +449,7 @@ def test_prose_ends_its_lines_between_words_in_no_more_lines():
     line “构” alone), where that takes no more lines than it wraps in; where it would, it
     wraps as the body does."""
     text = "考察要点：0.市本级知识产权专项经费占市本级公共财政支出的比例；0.市本级知识产权专项经费支出结构"
-    room = 23.67
+    room = 23.63  # the 指标说明 column (5,179 twips, 五号): _cell_rooms
     ends = wrap_ends(text, room)
     assert text[ends[-2] :] == "构"
     got = cell_breaks(text, room, room - 0.21)
@@ -469,6 +469,33 @@ def test_prose_ends_its_lines_between_words_in_no_more_lines():
     # four lines as it wraps (“……己庚辛” a line alone): a name no longer, left to wrap
     assert len(wrap_ends("甲乙丙（知识产权局）丁戊己庚辛壬癸子丑寅卯辰", 7.3)) == 4
     assert cell_breaks("甲乙丙（知识产权局）丁戊己庚辛壬癸子丑寅卯辰", 7.3, 7.1) == []
+
+
+def test_prose_breaks_take_no_line_more_where_libreoffice_fits_a_little_more():
+    """Row 19 of the city evaluation form (指标说明, 23.63 characters): LibreOffice printed
+    “……；2.规” (23.9 by wenshu's widths) on line 1 and the rest on line 2; a break before “数量”,
+    right in 23.63, made it three lines. Prose keeps its breaks only where no room up to a
+    little wider gives them a line more than the text wrapped there."""
+    text = "考察要点：0.城市每万人口高价值发明专利数量；0.规模以上工业企业每亿元营业收入高价值发明专利数量"
+    assert len(wrap_ends(text, 23.63)) == 3 and len(wrap_ends(text, 23.9)) == 2
+    assert cell_breaks(text, 23.63, 23.57) == []
+
+
+def test_a_line_does_not_end_after_an_items_number():
+    """“……情况；2./近三年……”: a cell's line never ends right after an item's number (“2.”,
+    “2、”, “（2）”, “①”) nor inside it; the number goes with its item."""
+    text = (
+        "考察要点：0.近三年知识产权法规制修订情况；0.近三年知识产权专项发展规划制定出台情况；"
+        "0.近三年知识产权政策制定出台情况"
+    )
+    for number in ("0.", "0、", "（0）", "①"):
+        numbered = text.replace("0.", number)
+        got = cell_breaks(numbered, 23.63, 23.57)
+        lines = [numbered[a:b] for a, b in zip([0, *got], [*got, len(numbered)], strict=True)]
+        print(number, lines)
+        assert got or number != "0."
+        assert not [line for line in lines if line.endswith(number)]
+        assert len(number) < 2 or not [line for line in lines if line.startswith(number[1:])]
 
 
 def test_a_line_word_would_end_inside_a_word_ends_where_both_print_it():

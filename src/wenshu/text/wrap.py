@@ -38,8 +38,12 @@ _NAME_LINES = 3
 _MORE_LINES = 1
 _SENTENCE = re.compile("[。；;]")
 # How much wider than ``room`` (cells) LibreOffice may print a line of prose: a 考察要点 of
-# luoyang-city-evaluation foreseen in five lines (“……学习情/况”) printed in four at 23.67 cells.
-_PROSE_SLACK = 0.25
+# luoyang-city-evaluation foreseen in five lines (“……学习情/况”) printed in four at 23.67 cells,
+# city-evaluation-form row 19 a line of 23.9 in 23.63 (“……；2.规”), not one of 23.95 (“……支出结/构”).
+# Prose's breaks are tried in ``_PROSE_ROOMS`` + 1 rooms from ``sure`` to that: in none may they
+# take more lines than the text wrapped there, for LibreOffice's own room lies somewhere between.
+_PROSE_SLACK = 0.3
+_PROSE_ROOMS = 10
 
 # A run that wraps whole, with the marks that may not end a line before it or start one
 # after it (避头尾: “（abc，” moves as one).
@@ -121,12 +125,20 @@ def _is_ideograph(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
 
+# An item's number (“2.”, “2、”, “（2）”, “①”) after the start or a mark: a line does not end
+# after it nor inside it — it goes with its item (“……情况；2./近三年……” read as a number left over).
+_ITEM_NUMBER = re.compile(
+    r"(?:^|(?<=[：:；;。！？，,、\s]))(?:\d+[.．、](?!\d)|[（(]\d+[)）]|[\u2460-\u2473])"
+)
+
+
 def _fragments(text: str) -> set[int]:
     """The places in ``text`` a line of a name or entry does not end at, whatever the lexicon
     knows: where one Chinese character would stand alone as the start or the end of an item
     (“……、市/人民检察院”, “市公安/局”, “工作报/告”: a one-character word start or end is part
-    of the name beside it), and between a number and the Chinese unit after it (“86/人”)."""
-    out = set()
+    of the name beside it), and between a number and the Chinese unit after it (“86/人”);
+    nor after an item's number or inside it (``_ITEM_NUMBER``)."""
+    out = {i for m in _ITEM_NUMBER.finditer(text) for i in range(m.start() + 1, m.end() + 1)}
     for i in range(1, len(text)):
         a, b = text[i - 1], text[i]
         if a.isdigit() and _is_ideograph(b):
@@ -248,7 +260,8 @@ def cell_breaks(text: str, room: float, sure: float, row_lines: int = 1, wide: f
     part a number from its unit (:func:`_fragments`). No break where that would take more
     lines than the text wrapped, or than ``row_lines`` (the lines of its row's tallest cell),
     takes — plus ``_MORE_LINES`` for a name or short entry; prose (a sentence, or more lines)
-    takes no more than it would a little wider: its row is no taller for it. The lines
+    takes no more than the text wrapped in any room from ``sure`` to a little over ``room``
+    (``_PROSE_SLACK``), where LibreOffice's lies: its row is no taller for it. The lines
     after a break wrap on their own."""
     if line_width(text) <= sure:
         return []  # surely on one line
@@ -310,12 +323,15 @@ def cell_breaks(text: str, room: float, sure: float, row_lines: int = 1, wide: f
                 breaks.append(end)
         lines += 1
         start = end
-    if prose:
-        # LibreOffice may fit a line a little wider than ``room`` (``_PROSE_SLACK``): the breaks
-        # must not take more lines than the text wrapped that much wider, unless another cell
-        # makes the row taller anyway.
-        wider = room + _PROSE_SLACK
-        most = max(len(wrap_ends(text, wider)), row_lines if row_lines > len(natural) else 0)
-    else:
-        most = max(len(natural), row_lines) + _MORE_LINES
-    return breaks if lines <= most else []
+    if not prose:
+        return breaks if lines <= max(len(natural), row_lines) + _MORE_LINES else []
+    # LibreOffice may fit a line a little wider than ``room`` (``_PROSE_SLACK``): in no room from
+    # ``sure`` to that may the breaks take more lines than the text wrapped there, unless another
+    # cell makes the row taller anyway.
+    taller = row_lines if row_lines > len(natural) else 0
+    pieces = [text[a:b] for a, b in zip([0, *breaks], [*breaks, len(text)], strict=True)]
+    for k in range(_PROSE_ROOMS + 1):
+        wider = sure + (room + _PROSE_SLACK - sure) * k / _PROSE_ROOMS
+        if sum(len(wrap_ends(p, wider)) for p in pieces) > max(len(wrap_ends(text, wider)), taller):
+            return []
+    return breaks
