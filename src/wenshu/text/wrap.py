@@ -44,6 +44,11 @@ _SENTENCE = re.compile("[。；;]")
 # take more lines than the text wrapped there, for LibreOffice's own room lies somewhere between.
 _PROSE_SLACK = 0.3
 _PROSE_ROOMS = 10
+# A cell's text of more lines than this gets no line ends of its own: it wraps at any
+# character, as LibreOffice wraps it. Each line's end is sought over the rest of the text, in
+# several rooms (review15: a 8,000-character cell took 23 CPU-s, 32,767 are allowed); the
+# forms' longest cells take a dozen lines.
+_MOST_LINES = 24
 
 # A run that wraps whole, with the marks that may not end a line before it or start one
 # after it (避头尾: “（abc，” moves as one).
@@ -266,6 +271,8 @@ def cell_breaks(text: str, room: float, sure: float, row_lines: int = 1, wide: f
     if line_width(text) <= sure:
         return []  # surely on one line
     natural = wrap_ends(text, room)
+    if len(natural) > _MOST_LINES:
+        return []
     prose = len(natural) > _NAME_LINES or bool(_SENTENCE.search(text))
     if len(natural) == 1 and row_lines < 2:
         # It fits ``room`` but not surely: LibreOffice printed such a name “……备案情/况” in a
