@@ -480,6 +480,7 @@ _WIDTH_OFFSETS_TWIPS = (0, 20, -20, 40, -40)
 # where a PAGE field kept no result (“— —”, “第 页”). Only these shapes: a footer's phone
 # number “0371-65123456” or date “2023-08-01” is text the report names, not a page number.
 _PAGE_NO = r"(?:\d+|[〇一二三四五六七八九十百]+)"
+_PAGE_NUMBER_MOST = 40
 _PAGE_NUMBER_TEXT = re.compile(
     rf"[—–－\-]*\s*{_PAGE_NO}?\s*[—–－\-]*"
     rf"|{_PAGE_NO}\s*/\s*{_PAGE_NO}"
@@ -499,7 +500,10 @@ def _margin_texts(doc: Any) -> list[tuple[str, str]]:
             continue
         for p in part.paragraphs:
             text = " ".join(p.text.split())
-            if text and text not in seen and not _PAGE_NUMBER_TEXT.fullmatch(text):
+            # a page number is short: a long rule of dashes is not matched (its two dash
+            # groups made the match quadratic in the dashes)
+            number = len(text) <= _PAGE_NUMBER_MOST and _PAGE_NUMBER_TEXT.fullmatch(text)
+            if text and text not in seen and not number:
                 seen.add(text)
                 out.append(("页脚" if part.kind == "footer" else "页眉", text))
     return out
