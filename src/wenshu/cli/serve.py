@@ -37,12 +37,17 @@ def serve_cmd(folder: Path, port: int, host: str, no_pages: bool) -> None:
         raise WenshuError(Problem(f"{host}:{port}", _cannot_listen(exc, port))) from None
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"文书工作台：http://{shown}:{server.server_port}/ （{folder.resolve()}；按 Ctrl+C 停止）")
+    # Ctrl+C is the way the clerk was told to stop it: said, not an error. Werkzeug's loop takes
+    # the KeyboardInterrupt itself and returns; one that comes outside it (before, or a second
+    # Ctrl+C while the server closes) stops it the same way.
     try:
-        server.serve_forever()
-    except KeyboardInterrupt:  # the way the clerk was told to stop it: said, not an error
-        click.echo("文书工作台已停止")
-    finally:
-        server.server_close()
+        try:
+            server.serve_forever()
+        finally:
+            server.server_close()
+    except KeyboardInterrupt:
+        pass
+    click.echo("文书工作台已停止")
 
 
 def _cannot_listen(exc: OSError, port: int) -> str:
