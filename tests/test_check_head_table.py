@@ -463,6 +463,19 @@ def test_render_measures_the_marks_place(tmp_path: Path):
 _WPS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
 
 
+def _letter_saved(doc, tmp_path: Path, name: str) -> Path:
+    """``doc``, its mark placed, with a letter's 发文字号, title and 主送 after it, saved as
+    ``name``.docx in ``tmp_path``."""
+    number = doc.add_paragraph()
+    _text(number, "示知函〔2024〕3号", 16, "仿宋_GB2312")
+    number.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _text(doc.add_paragraph(), "关于商请支持知识产权强县建设试点工作的函", 22, "方正小标宋简体")
+    doc.add_paragraph("示例省知识产权局：")
+    path = tmp_path / f"{name}.docx"
+    doc.save(path)
+    return path
+
+
 def _header_mark_letter(tmp_path: Path, name: str, header_mm: float, before_mm: float) -> Path:
     """A 函 whose red mark is the first page's header, the header ``header_mm`` from the paper's
     top and ``before_mm`` of space before the mark, its line exact 40 pt."""
@@ -475,14 +488,7 @@ def _header_mark_letter(tmp_path: Path, name: str, header_mm: float, before_mm: 
     _text(mark, "示例市知识产权局", 36, "方正小标宋简体", red=True)
     mark.paragraph_format.space_before = Mm(before_mm)
     mark.paragraph_format.line_spacing = Pt(40)
-    number = doc.add_paragraph()
-    _text(number, "示知函〔2024〕3号", 16, "仿宋_GB2312")
-    number.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    _text(doc.add_paragraph(), "关于商请支持知识产权强县建设试点工作的函", 22, "方正小标宋简体")
-    doc.add_paragraph("示例省知识产权局：")
-    path = tmp_path / f"{name}.docx"
-    doc.save(path)
-    return path
+    return _letter_saved(doc, tmp_path, name)
 
 
 _WPG = "http://schemas.microsoft.com/office/word/2010/wordprocessingGroup"
@@ -580,14 +586,7 @@ def _header_table_letter(tmp_path: Path, name: str, header_mm: float) -> Path:
     _text(table.cell(0, 0), "示例市知识产权局", 36, "方正小标宋简体", red=True)
     header.paragraphs[0]._p.getparent().remove(header.paragraphs[0]._p)
     header._element.append(parse_xml(f"<w:p {nsdecls('w')}/>"))  # a header ends with a paragraph
-    number = doc.add_paragraph()
-    _text(number, "示知函〔2024〕3号", 16, "仿宋_GB2312")
-    number.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    _text(doc.add_paragraph(), "关于商请支持知识产权强县建设试点工作的函", 22, "方正小标宋简体")
-    doc.add_paragraph("示例省知识产权局：")
-    path = tmp_path / f"{name}.docx"
-    doc.save(path)
-    return path
+    return _letter_saved(doc, tmp_path, name)
 
 
 def _inset_mm() -> float:
