@@ -10,6 +10,7 @@ a paragraph holding two of them can take two lines more than its width over 28.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 
@@ -227,18 +228,27 @@ def ends_between_words(text: str, room: float) -> list[int] | None:
         return None
     # best[(end, lines)]: the least cost of lines ending at ``end``, and the end before it
     best: dict[tuple[int, int], tuple[float, int]] = {(0, 0): (0.0, -1)}
+    before = [0]  # the ends of the lines before, ascending
     for lines in range(1, len(natural) + 1):
+        reached = []
         for end in [*places, len(text)]:
-            for (start, n), (cost, _) in list(best.items()):
-                if n != lines - 1 or start >= end or widths(start, end) > room:
-                    continue
+            # only the line's possible starts: those it fits from (a line's width grows as
+            # its start moves back), taken in ascending order as the ties were
+            k = bisect.bisect_left(before, end)
+            while k and widths(before[k - 1], end) <= room:
+                k -= 1
+            for start in before[k : bisect.bisect_left(before, end)]:
                 if line_width(text[start:end]) <= 1:
                     continue
+                cost = best[(start, lines - 1)][0]
                 here = cost + (
                     costs[end] + (room - widths(start, end)) * _NARROWER_COST if end < len(text) else 0.0
                 )
                 if (end, lines) not in best or here < best[(end, lines)][0]:
                     best[(end, lines)] = (here, start)
+            if (end, lines) in best:
+                reached.append(end)
+        before = reached
     done = [(best[(len(text), n)][0], n) for n in range(1, len(natural) + 1) if (len(text), n) in best]
     if not done:
         return None
