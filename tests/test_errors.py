@@ -675,3 +675,22 @@ def test_an_internal_error_says_where_debug_goes(tmp_path, monkeypatch):
     assert "--debug" in CliRunner().invoke(main, ["--help"], prog_name="wenshu").output
     debug = CliRunner().invoke(main, ["--debug", "list"], prog_name="wenshu")
     assert debug.exit_code == 3 and "Traceback" in debug.output
+
+
+def test_fixed_widths_without_widths_is_refused_not_ignored(tmp_path):
+    """``fixed_widths`` keeps the ``widths`` given: without them it would be ignored without a
+    word (“no option silently ignored”)."""
+    from click.testing import CliRunner
+
+    from wenshu.cli.main import main
+
+    spec = tmp_path / "表.yaml"
+    spec.write_text(
+        "kind: document\ntitle: 测试表\nbody:\n  - table:\n      columns: [序号, 名称]\n"
+        "      fixed_widths: true\n      rows:\n        - [1, 甲]\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["build", str(spec), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1 and not (tmp_path / "out").exists()
+    assert "表.yaml:6:7" in result.output and "fixed_widths" in result.output
+    assert "只能与 widths 一起使用" in result.output, result.output

@@ -831,7 +831,8 @@ def _cerberus_problems(spec: Spec, kind: Kind, validator: SpecValidator):
                 f"{k} 为 {'或'.join(map(str, v))}" if isinstance(v, list) else str(k)
                 for k, v in (error.constraint.items() if isinstance(error.constraint, dict) else [])
             )
-            yield spec.problem(path, f"{prefix}只能在 {needs or error.constraint} 时使用", key=True)
+            said = f"在 {needs} 时" if needs else f"与 {'、'.join(map(str, needed))} 一起"
+            yield spec.problem(path, f"{prefix}只能{said}使用", key=True)
         elif code == cerr.EXCLUDES_FIELD.code:
             others = error.constraint if isinstance(error.constraint, list) else [error.constraint]
             holder = _value_at(spec.data, path[:-1])
